@@ -1,0 +1,12 @@
+import { extendDeadline } from '#cycle/steer.ts';
+import { apiHandler, hrActor, json, parseJsonBody, pathParameter } from '#shared/http.ts';
+import { cycleIdSchema, extendRequestSchema } from './schemas.ts';
+
+/** POST /cycles/{cycleId}/extensions: `{ employeeId, until }`. */
+export const handler = apiHandler(async (event) => {
+  const actor = hrActor(event);
+  const cycleId = pathParameter(event, 'cycleId', cycleIdSchema);
+  const { employeeId, until } = parseJsonBody(event, extendRequestSchema);
+  const result = await extendDeadline(cycleId, employeeId, until, actor);
+  return json(200, { cycleId, employeeId, until: new Date(result.until).toISOString() });
+});

@@ -1,0 +1,167 @@
+import { phaseAt, selfDueOf, stepsDue, type LadderStep, type Phase, type ReviewKind } from '#domain/cycle.ts';
+import * as messages from '#mail/messages.ts';
+import { flushOutbox, newMail } from '#mail/outbox.ts';
+import type { EmailContent } from '#mail/compose.ts';
+import { nowIso, nowMs } from '#shared/clock.ts';
+import { config } from '#shared/config.ts';
+import { formLink } from '#shared/links.ts';
+import { ladderProgress, listAssessments, listPending, recordStep, type AssessmentRecord } from '#store/assessments.ts';
+import { recordAudit } from '#store/audit.ts';
+import { getCycle, isRunning, movePhase, scheduleOf, type CycleRecord } from '#store/cycles.ts';
+import { queueMailOnce, type MailKind } from '#store/mail.ts';
+import { NotFound } from './launch.ts';
+import { stepOutput, type StepOutput } from './step-output.ts';
+
+interface DueItem {
+  assessment: AssessmentRecord;
+  due: number;
+}
+
+/**
+ * One checkpoint of a cycle: climbs the self-assessment ladder, opens the manager phase when the
+ * self-assessment deadline has passed, climbs the manager-review ladder, and moves to release when that
+ * ladder has run out. Every mail is queued under an id derived from what it is about and every step is
+ * recorded with a conditional write, so running a checkpoint twice sends nothing twice.
+ */
+export async function runCheckpoint(cycleId: string): Promise<StepOutput> {
+  const cycle = await getCycle(cycleId);
+  if (!cycle) throw new NotFound(`cycle ${cycleId}`);
+  const now = nowMs();
+  if (!isRunning(cycle) || cycle.phase === 'RELEASING') return stepOutput(cycle, cycle.phase, now);
+
+  const schedule = scheduleOf(cycle);
+  const target = phaseAt(schedule, now, cycle.phase);
+  await climbLadder(cycle, 'self', now);
+
+  let phase: Phase = cycle.phase;
+  if (phase === 'SELF_REVIEW' && target !== 'SELF_REVIEW') {
+    await openManagerPhase(cycle, now);
+    if (await movePhase(cycleId, 'SELF_REVIEW', 'MANAGER_REVIEW', nowIso())) {
+      await recordAudit({ cycleId, at: nowIso(), actor: 'system', action: 'phase-changed', details: { from: 'SELF_REVIEW', to: 'MANAGER_REVIEW' } });
+    }
+    phase = 'MANAGER_REVIEW';
+  }
+  if (phase === 'MANAGER_REVIEW') await climbLadder(cycle, 'manager', now);
+  if (phase === 'MANAGER_REVIEW' && target === 'RELEASING') {
+    if (await movePhase(cycleId, 'MANAGER_REVIEW', 'RELEASING', nowIso())) {
+      await recordAudit({ cycleId, at: nowIso(), actor: 'system', action: 'phase-changed', details: { from: 'MANAGER_REVIEW', to: 'RELEASING' } });
+    }
+    phase = 'RELEASING';
+  }
+  const flushed = await flushOutbox(cycleId);
+  // A cancel may have landed meanwhile: report the stored phase so the machine stops.
+  const stored = (await getCycle(cycleId))?.phase ?? phase;
+  return stepOutput(cycle, stored === 'CANCELLED' ? stored : phase, nowMs(), flushed.remaining);
+}
+
+async function climbLadder(cycle: CycleRecord, kind: ReviewKind, now: number): Promise<void> {
+  const schedule = scheduleOf(cycle);
+  const byStep: Record<LadderStep, DueItem[]> = { REMINDER: [], OVERDUE: [], HR_ESCALATION: [] };
+  for (const assessment of await listPending(cycle.cycleId, kind)) {
+    const due = kind === 'self' ? selfDueOf(schedule, assessment.employeeId) : schedule.managerDue;
+    for (const step of stepsDue(due, ladderProgress(assessment, kind), now, schedule.timings)) byStep[step].push({ assessment, due });
+  }
+  const ctx = { cycleName: cycle.name, timeZone: cycle.timeZone };
+  const issuedAt = nowMs();
+
+  if (kind === 'self') {
+    for (const { assessment, due } of byStep.REMINDER) {
+      const url = await formLink(cycle.cycleId, assessment.employeeId, 'self', issuedAt);
+      await takeStep(cycle, kind, 'REMINDER', [assessment], {
+        mailId: `self-reminder#${assessment.employeeId}#${due}`,
+        kind: 'self-reminder',
+        to: assessment.email,
+        content: messages.selfReminder(ctx, assessment, due, url),
+      });
+    }
+    for (const group of groupBy(byStep.OVERDUE, (item) => `${item.assessment.managerKey}#${item.due}`)) {
+      const [{ assessment: first, due }] = group;
+      await takeStep(cycle, kind, 'OVERDUE', group.map((item) => item.assessment), {
+        mailId: `self-overdue#${first.managerKey}#${due}`,
+        kind: 'self-overdue',
+        to: first.managerEmail,
+        content: messages.selfOverdueToManager(ctx, { name: first.managerName }, due, group.map((item) => item.assessment)),
+      });
+    }
+    for (const group of groupBy(byStep.HR_ESCALATION, (item) => String(item.due))) {
+      await takeStep(cycle, kind, 'HR_ESCALATION', group.map((item) => item.assessment), {
+        mailId: `self-hr#${group[0].due}`,
+        kind: 'self-hr',
+        to: config().HR_EMAIL,
+        content: messages.selfOverdueToHr(ctx, group[0].due, group.map((item) => item.assessment)),
+      });
+    }
+    return;
+  }
+
+  const teamMail = async (
+    step: 'REMINDER' | 'OVERDUE',
+    mailKind: MailKind,
+    compose: (to: { name: string }, due: number, reports: AssessmentRecord[], url: string) => EmailContent,
+  ) => {
+    for (const group of groupBy(byStep[step], (item) => item.assessment.managerKey)) {
+      const [{ assessment: first, due }] = group;
+      const reports = group.map((item) => item.assessment);
+      const url = await formLink(cycle.cycleId, first.managerKey, 'manager', issuedAt);
+      await takeStep(cycle, kind, step, reports, {
+        mailId: `${mailKind}#${first.managerKey}`,
+        kind: mailKind,
+        to: first.managerEmail,
+        content: compose({ name: first.managerName }, due, reports, url),
+      });
+    }
+  };
+  await teamMail('REMINDER', 'review-reminder', (to, due, reports, url) => messages.reviewReminder(ctx, to, due, reports, url));
+  await teamMail('OVERDUE', 'review-overdue', (to, due, reports, url) => messages.reviewOverdueToManager(ctx, to, due, reports, url));
+  if (byStep.HR_ESCALATION.length) {
+    await takeStep(cycle, kind, 'HR_ESCALATION', byStep.HR_ESCALATION.map((item) => item.assessment), {
+      mailId: 'review-hr',
+      kind: 'review-hr',
+      to: config().HR_EMAIL,
+      content: messages.reviewOverdueToHr(ctx, schedule.managerDue, byStep.HR_ESCALATION.map((item) => item.assessment)),
+    });
+  }
+}
+
+/** Queues the step's mail (once, by id), then records the step on each item it concerns. */
+async function takeStep(
+  cycle: CycleRecord,
+  kind: ReviewKind,
+  step: LadderStep,
+  assessments: AssessmentRecord[],
+  mail: { mailId: string; kind: MailKind; to: string; content: EmailContent },
+): Promise<void> {
+  const ids = assessments.map((assessment) => assessment.employeeId);
+  await queueMailOnce(newMail(cycle.cycleId, mail.mailId, mail.kind, mail.to, ids, mail.content));
+  const at = nowIso();
+  for (const employeeId of ids) {
+    if (await recordStep(cycle.cycleId, employeeId, kind, step, at)) {
+      await recordAudit({ cycleId: cycle.cycleId, at, actor: 'system', action: `${kind}-${step.toLowerCase().replace('_', '-')}`, employeeId });
+    }
+  }
+}
+
+/** The manager phase opens with one email per reviewer, linking to their team page. */
+async function openManagerPhase(cycle: CycleRecord, now: number): Promise<void> {
+  const ctx = { cycleName: cycle.name, timeZone: cycle.timeZone };
+  for (const team of groupBy(await listAssessments(cycle.cycleId), (assessment) => assessment.managerKey)) {
+    const [first] = team;
+    const url = await formLink(cycle.cycleId, first.managerKey, 'manager', now);
+    await queueMailOnce(
+      newMail(
+        cycle.cycleId,
+        `manager-request#${first.managerKey}`,
+        'manager-request',
+        first.managerEmail,
+        team.map((assessment) => assessment.employeeId),
+        messages.managerRequest(ctx, { name: first.managerName }, cycle.managerDue, team, url),
+      ),
+    );
+  }
+}
+
+function groupBy<T>(items: T[], keyOf: (item: T) => string): T[][] {
+  const groups = new Map<string, T[]>();
+  for (const item of items) groups.set(keyOf(item), [...(groups.get(keyOf(item)) ?? []), item]);
+  return [...groups.values()];
+}

@@ -1,0 +1,121 @@
+import { randomBytes } from 'node:crypto';
+import { checkLaunchDeadlines, DEFAULT_TIMINGS, RuleViolation } from '#domain/cycle.ts';
+import { reviewerOf, selectParticipants, type Reviewer } from '#domain/employee.ts';
+import { DEFAULT_SCALE } from '#domain/review-form.ts';
+import { endOfDay } from '#domain/time.ts';
+import { invitation } from '#mail/messages.ts';
+import { flushOutbox, newMail } from '#mail/outbox.ts';
+import { nowIso, nowMs } from '#shared/clock.ts';
+import { config } from '#shared/config.ts';
+import { formLink } from '#shared/links.ts';
+import { startCycleExecution } from '#shared/workflow.ts';
+import { assessmentItem, HR_MANAGER_KEY, type AssessmentRecord } from '#store/assessments.ts';
+import { recordAudit, type Actor } from '#store/audit.ts';
+import { createCycle, getCycle, isRunning, markParticipantsWritten, recordExecution, type CycleRecord } from '#store/cycles.ts';
+import { loadDirectory } from '#store/employees.ts';
+import { queueMails } from '#store/mail.ts';
+import { batchPut } from '#store/table.ts';
+import { stepOutput, type StepOutput } from './step-output.ts';
+
+export interface LaunchRequest {
+  name: string;
+  selfDue: string;
+  managerDue: string;
+  department?: string;
+}
+
+export function hrReviewer(): Reviewer {
+  return { key: HR_MANAGER_KEY, name: 'HR', email: config().HR_EMAIL };
+}
+
+export class NotFound extends Error {
+  constructor(what: string) {
+    super(`${what} not found`);
+    this.name = 'NotFound';
+  }
+}
+
+/** HR's launch: checks everything first, so a refused launch creates nothing; then starts the cycle's workflow. */
+export async function launchCycle(request: LaunchRequest, actor: Actor): Promise<CycleRecord> {
+  const timeZone = config().ORG_TIME_ZONE;
+  const now = nowMs();
+  const selfDue = endOfDay(request.selfDue, timeZone);
+  const managerDue = endOfDay(request.managerDue, timeZone);
+  checkLaunchDeadlines(selfDue, managerDue, now);
+  const participants = selectParticipants(await loadDirectory(), request.department);
+  if (!participants.length) {
+    throw new RuleViolation('no participants', [
+      request.department ? `nobody in the directory has department "${request.department}"` : 'the directory is empty: import it first',
+    ]);
+  }
+  const cycle: CycleRecord = {
+    cycleId: `cyc_${randomBytes(8).toString('hex')}`,
+    name: request.name,
+    ...(request.department ? { department: request.department } : {}),
+    phase: 'SELF_REVIEW',
+    selfDue,
+    managerDue,
+    timings: DEFAULT_TIMINGS,
+    extensions: {},
+    timeZone,
+    scale: DEFAULT_SCALE,
+    createdAt: nowIso(),
+    createdBy: actor,
+  };
+  await createCycle(cycle);
+  await recordAudit({ cycleId: cycle.cycleId, at: cycle.createdAt, actor, action: 'cycle-launched', details: { participants: participants.length } });
+  const executionArn = await startCycleExecution(cycle.cycleId, 0);
+  await recordExecution(cycle.cycleId, executionArn, 0);
+  return { ...cycle, executionArn, executionGeneration: 0 };
+}
+
+/**
+ * The workflow's first task: snapshots the participants (people and reviewers as they are now), stores
+ * their assessments and invitations in batches, and sends the invitations. Safe to rerun: once the
+ * snapshot is stored it is never written again, and queued mail is sent once.
+ */
+export async function launchParticipants(cycleId: string): Promise<StepOutput> {
+  const cycle = await getCycle(cycleId);
+  if (!cycle) throw new NotFound(`cycle ${cycleId}`);
+  if (!isRunning(cycle)) return stepOutput(cycle, cycle.phase, nowMs());
+  if (cycle.participantCount === undefined) {
+    const directory = await loadDirectory();
+    const participants = selectParticipants(directory, cycle.department);
+    const issuedAt = nowMs();
+    const createdAt = nowIso();
+    const assessments: AssessmentRecord[] = participants.map((employee) => {
+      const reviewer = reviewerOf(employee, directory, hrReviewer());
+      return {
+        cycleId,
+        employeeId: employee.employeeId,
+        name: employee.name,
+        email: employee.email,
+        department: employee.department,
+        managerKey: reviewer.key,
+        managerName: reviewer.name,
+        managerEmail: reviewer.email,
+        selfStatus: 'PENDING',
+        reviewStatus: 'PENDING',
+      };
+    });
+    const context = { cycleName: cycle.name, timeZone: cycle.timeZone };
+    const invitations = await Promise.all(
+      assessments.map(async (assessment) =>
+        newMail(
+          cycleId,
+          `invitation#${assessment.employeeId}`,
+          'invitation',
+          assessment.email,
+          [assessment.employeeId],
+          invitation(context, assessment, cycle.selfDue, await formLink(cycleId, assessment.employeeId, 'self', issuedAt)),
+        ),
+      ),
+    );
+    await batchPut(assessments.map(assessmentItem));
+    await queueMails(invitations.map((mail) => ({ ...mail, createdAt })));
+    await markParticipantsWritten(cycleId, assessments.length);
+    await recordAudit({ cycleId, at: createdAt, actor: 'system', action: 'participants-snapshotted', details: { participants: assessments.length } });
+  }
+  const flushed = await flushOutbox(cycleId);
+  return stepOutput(cycle, cycle.phase, nowMs(), flushed.remaining);
+}

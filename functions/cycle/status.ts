@@ -1,0 +1,70 @@
+import { selfDueOf } from '#domain/cycle.ts';
+import { listAssessments, type AssessmentRecord } from '#store/assessments.ts';
+import { listAuditEvents } from '#store/audit.ts';
+import { getCycle, scheduleOf } from '#store/cycles.ts';
+import { listMails } from '#store/mail.ts';
+import { NotFound } from './launch.ts';
+
+export interface PhaseCounts {
+  pending: number;
+  submitted: number;
+  late: number;
+  overdue: number;
+}
+
+function count(assessments: AssessmentRecord[], state: (a: AssessmentRecord) => keyof PhaseCounts): PhaseCounts {
+  const counts: PhaseCounts = { pending: 0, submitted: 0, late: 0, overdue: 0 };
+  for (const assessment of assessments) counts[state(assessment)]++;
+  return counts;
+}
+
+/** HR's view of a cycle: phase, deadlines, counts by state for each phase, and who is overdue. */
+export async function cycleStatus(cycleId: string) {
+  const cycle = await getCycle(cycleId);
+  if (!cycle) throw new NotFound(`cycle ${cycleId}`);
+  const assessments = await listAssessments(cycleId);
+  const schedule = scheduleOf(cycle);
+  const selfState = (a: AssessmentRecord) =>
+    a.selfStatus === 'SUBMITTED' ? (a.selfLate ? 'late' : 'submitted') : a.selfOverdueAt ? 'overdue' : 'pending';
+  const reviewState = (a: AssessmentRecord) =>
+    a.reviewStatus === 'SUBMITTED' ? (a.reviewLate ? 'late' : 'submitted') : a.reviewOverdueAt ? 'overdue' : 'pending';
+  const iso = (ms: number) => new Date(ms).toISOString();
+  return {
+    cycleId,
+    name: cycle.name,
+    department: cycle.department ?? null,
+    phase: cycle.phase,
+    timeZone: cycle.timeZone,
+    selfDue: iso(cycle.selfDue),
+    managerDue: iso(cycle.managerDue),
+    participants: assessments.length,
+    counts: { self: count(assessments, selfState), manager: count(assessments, reviewState) },
+    overdue: assessments.flatMap((a) => [
+      ...(selfState(a) === 'overdue'
+        ? [{ employeeId: a.employeeId, name: a.name, phase: 'self', reviewer: a.managerName, due: iso(selfDueOf(schedule, a.employeeId)) }]
+        : []),
+      ...(reviewState(a) === 'overdue'
+        ? [{ employeeId: a.employeeId, name: a.name, phase: 'manager', reviewer: a.managerName, due: iso(cycle.managerDue) }]
+        : []),
+    ]),
+    extensions: Object.fromEntries(Object.entries(cycle.extensions).map(([id, until]) => [id, iso(until)])),
+    createdAt: cycle.createdAt,
+    closedAt: cycle.closedAt ?? null,
+  };
+}
+
+/** Every state change, submission and email of a cycle, in time order, each with its actor. */
+export async function cycleAudit(cycleId: string) {
+  if (!(await getCycle(cycleId))) throw new NotFound(`cycle ${cycleId}`);
+  const [events, mails] = await Promise.all([listAuditEvents(cycleId), listMails(cycleId)]);
+  const mailEvents = mails
+    .filter((mail) => mail.status !== 'PENDING')
+    .map((mail) => ({
+      at: mail.sentAt ?? mail.createdAt,
+      actor: 'system',
+      action: `mail-${mail.status.toLowerCase()}`,
+      details: { kind: mail.kind, mailId: mail.mailId, to: mail.to, subject: mail.subject, ...(mail.error ? { error: mail.error } : {}) },
+      about: mail.about,
+    }));
+  return [...events, ...mailEvents].sort((a, b) => a.at.localeCompare(b.at));
+}

@@ -1,0 +1,66 @@
+import { checkExtension, RuleViolation, type Phase } from '#domain/cycle.ts';
+import { endOfDay } from '#domain/time.ts';
+import * as messages from '#mail/messages.ts';
+import { flushOutbox, newMail } from '#mail/outbox.ts';
+import { nowIso, nowMs } from '#shared/clock.ts';
+import { startCycleExecution, stopCycleExecution } from '#shared/workflow.ts';
+import { getAssessment, listAssessments, restartSelfLadder } from '#store/assessments.ts';
+import { recordAudit, type Actor } from '#store/audit.ts';
+import { getCycle, isRunning, movePhase, recordExecution, scheduleOf, setExtension, type CycleRecord } from '#store/cycles.ts';
+import { queueMailOnce } from '#store/mail.ts';
+import { NotFound } from './launch.ts';
+
+export class Conflict extends RuleViolation {
+  constructor(message: string, details: string[] = []) {
+    super(message, details);
+    this.name = 'Conflict';
+  }
+}
+
+async function runningCycle(cycleId: string): Promise<CycleRecord> {
+  const cycle = await getCycle(cycleId);
+  if (!cycle) throw new NotFound(`cycle ${cycleId}`);
+  if (!isRunning(cycle) || cycle.phase === 'RELEASING') throw new Conflict(`cycle ${cycleId} is ${cycle.phase.toLowerCase()}`);
+  return cycle;
+}
+
+/**
+ * Moves one person's self-assessment deadline. Their ladder starts again against the new date, and the
+ * cycle's execution is replaced by one that resumes from the stored state, so the new date's checkpoints
+ * are waited for even when they fall before the one the old execution was waiting for.
+ */
+export async function extendDeadline(cycleId: string, employeeId: string, untilDate: string, actor: Actor): Promise<{ until: number }> {
+  const cycle = await runningCycle(cycleId);
+  const assessment = await getAssessment(cycleId, employeeId);
+  if (!assessment) throw new NotFound(`participant ${employeeId} in cycle ${cycleId}`);
+  if (assessment.selfStatus !== 'PENDING') throw new Conflict(`${employeeId} has already submitted the self-assessment`);
+  const until = endOfDay(untilDate, cycle.timeZone);
+  checkExtension(scheduleOf(cycle), employeeId, until, nowMs());
+  await setExtension(cycleId, employeeId, until);
+  await restartSelfLadder(cycleId, employeeId);
+  await recordAudit({ cycleId, at: nowIso(), actor, action: 'deadline-extended', employeeId, details: { until: new Date(until).toISOString() } });
+  await replaceExecution(cycle, 'deadline extended');
+  return { until };
+}
+
+async function replaceExecution(cycle: CycleRecord, cause: string): Promise<void> {
+  if (cycle.executionArn) await stopCycleExecution(cycle.executionArn, cause);
+  const generation = (cycle.executionGeneration ?? 0) + 1;
+  await recordExecution(cycle.cycleId, await startCycleExecution(cycle.cycleId, generation), generation);
+}
+
+/** Cancels a running cycle: its workflow stops, queued mail is dropped, and each participant gets one short note. */
+export async function cancelCycle(cycleId: string, actor: Actor): Promise<{ notified: number }> {
+  let cycle = await runningCycle(cycleId);
+  // A checkpoint may move the phase between our read and write: retry from the fresh phase.
+  while (!(await movePhase(cycleId, cycle.phase, 'CANCELLED', nowIso()))) cycle = await runningCycle(cycleId);
+  await recordAudit({ cycleId, at: nowIso(), actor, action: 'cycle-cancelled', details: { from: cycle.phase as Phase } });
+  if (cycle.executionArn) await stopCycleExecution(cycle.executionArn, 'cycle cancelled');
+  const ctx = { cycleName: cycle.name, timeZone: cycle.timeZone };
+  const participants = await listAssessments(cycleId);
+  for (const participant of participants) {
+    await queueMailOnce(newMail(cycleId, `cancellation#${participant.employeeId}`, 'cancellation', participant.email, [participant.employeeId], messages.cancellation(ctx, participant)));
+  }
+  await flushOutbox(cycleId);
+  return { notified: participants.length };
+}

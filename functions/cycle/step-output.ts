@@ -1,0 +1,15 @@
+import { nextCheckpoint, releaseAt, type Phase } from '#domain/cycle.ts';
+import { scheduleOf, type CycleRecord } from '#store/cycles.ts';
+
+/** What each workflow task hands back to the state machine: where the cycle is and when to look again. */
+export interface StepOutput {
+  cycleId: string;
+  phase: Phase;
+  nextCheckAt: string;
+}
+
+export function stepOutput(cycle: CycleRecord, phase: Phase, now: number, workLeft = false): StepOutput {
+  const schedule = scheduleOf(cycle);
+  const next = workLeft ? now : (nextCheckpoint(schedule, now) ?? Math.max(now, releaseAt(schedule)));
+  return { cycleId: cycle.cycleId, phase, nextCheckAt: new Date(next).toISOString() };
+}

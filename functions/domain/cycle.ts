@@ -1,0 +1,113 @@
+import { DAY_MS } from './time.ts';
+
+/**
+ * Review-cycle rules. A cycle has two deadline phases (self-assessment, then manager review); each
+ * pending item climbs the same ladder against its deadline: a reminder before it, the overdue mark and
+ * an escalation to the manager at it, and an escalation to HR after a grace period. Results are released
+ * when the manager phase's ladder has run out, so managers keep the grace period for late reviews.
+ */
+export type Phase = 'SELF_REVIEW' | 'MANAGER_REVIEW' | 'RELEASING' | 'CLOSED' | 'CANCELLED';
+export type ReviewKind = 'self' | 'manager';
+export type LadderStep = 'REMINDER' | 'OVERDUE' | 'HR_ESCALATION';
+
+export interface CycleTimings {
+  /** How long before a deadline pending people are reminded. */
+  reminderLeadMs: number;
+  /** How long after a deadline HR is told about what is still pending. */
+  hrGraceMs: number;
+}
+
+export const DEFAULT_TIMINGS: CycleTimings = { reminderLeadMs: 3 * DAY_MS, hrGraceMs: 2 * DAY_MS };
+
+export interface CycleSchedule {
+  selfDue: number;
+  managerDue: number;
+  timings: CycleTimings;
+  /** Per-employee self-assessment deadlines that HR moved. */
+  extensions: Record<string, number>;
+}
+
+export interface LadderProgress {
+  remindedAt?: string;
+  overdueAt?: string;
+  hrEscalatedAt?: string;
+}
+
+export function ladderPoints(due: number, timings: CycleTimings): { step: LadderStep; at: number }[] {
+  return [
+    { step: 'REMINDER', at: due - timings.reminderLeadMs },
+    { step: 'OVERDUE', at: due },
+    { step: 'HR_ESCALATION', at: due + timings.hrGraceMs },
+  ];
+}
+
+/**
+ * The steps an item still pending at `now` owes, in ladder order. A reminder is only worth sending
+ * before the deadline: an item that became due without one goes straight to the overdue step.
+ */
+export function stepsDue(due: number, progress: LadderProgress, now: number, timings: CycleTimings): LadderStep[] {
+  const steps: LadderStep[] = [];
+  if (!progress.remindedAt && now >= due - timings.reminderLeadMs && now < due) steps.push('REMINDER');
+  if (!progress.overdueAt && now >= due) steps.push('OVERDUE');
+  if (!progress.hrEscalatedAt && now >= due + timings.hrGraceMs) steps.push('HR_ESCALATION');
+  return steps;
+}
+
+export function selfDueOf(schedule: CycleSchedule, employeeId: string): number {
+  return schedule.extensions[employeeId] ?? schedule.selfDue;
+}
+
+export function releaseAt(schedule: CycleSchedule): number {
+  return schedule.managerDue + schedule.timings.hrGraceMs;
+}
+
+/** The phase a running cycle is in at `now`; closed and cancelled cycles stay where they are. */
+export function phaseAt(schedule: CycleSchedule, now: number, current: Phase): Phase {
+  if (current === 'CLOSED' || current === 'CANCELLED' || current === 'RELEASING') return current;
+  if (now < schedule.selfDue) return 'SELF_REVIEW';
+  if (now < releaseAt(schedule)) return 'MANAGER_REVIEW';
+  return 'RELEASING';
+}
+
+/**
+ * The next instant after `now` at which something can fall due: a ladder step of the cycle's deadlines
+ * or of an extended person's, the start of the manager phase, or the release. Undefined once nothing is left.
+ */
+export function nextCheckpoint(schedule: CycleSchedule, now: number): number | undefined {
+  const selfDeadlines = [schedule.selfDue, ...Object.values(schedule.extensions)];
+  const points = [
+    ...selfDeadlines.flatMap((due) => ladderPoints(due, schedule.timings).map((point) => point.at)),
+    ...ladderPoints(schedule.managerDue, schedule.timings).map((point) => point.at),
+    schedule.selfDue,
+    releaseAt(schedule),
+  ].filter((at) => at > now && at <= releaseAt(schedule));
+  return points.length ? Math.min(...points) : undefined;
+}
+
+export class RuleViolation extends Error {
+  constructor(
+    message: string,
+    readonly details: string[] = [],
+  ) {
+    super(message);
+    this.name = 'RuleViolation';
+  }
+}
+
+/** Deadlines must be in the future and ordered; both are checked before anything is created. */
+export function checkLaunchDeadlines(selfDue: number, managerDue: number, now: number): void {
+  const problems: string[] = [];
+  if (selfDue <= now) problems.push('selfDue must be in the future');
+  if (managerDue <= selfDue) problems.push('managerDue must be after selfDue');
+  if (problems.length) throw new RuleViolation('invalid deadlines', problems);
+}
+
+/** An extension moves one pending self-assessment to a later deadline, at the latest the manager deadline. */
+export function checkExtension(schedule: CycleSchedule, employeeId: string, until: number, now: number): void {
+  const current = selfDueOf(schedule, employeeId);
+  const problems: string[] = [];
+  if (until <= now) problems.push('until must be in the future');
+  if (until <= current) problems.push('until must be after the current deadline');
+  if (until > schedule.managerDue) problems.push('until must not be after the manager deadline, so the manager can still review');
+  if (problems.length) throw new RuleViolation('invalid extension', problems);
+}

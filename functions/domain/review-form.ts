@@ -1,0 +1,72 @@
+import { z } from 'zod';
+
+/**
+ * The review template and rating scale. A cycle stores the scale and questions it was launched with, so
+ * a later change to the organisation's settings never rewrites a running cycle.
+ */
+export interface ScalePoint {
+  value: number;
+  label: string;
+}
+
+export const DEFAULT_SCALE: ScalePoint[] = [
+  { value: 1, label: 'Below expectations' },
+  { value: 2, label: 'Partly meets expectations' },
+  { value: 3, label: 'Meets expectations' },
+  { value: 4, label: 'Exceeds expectations' },
+  { value: 5, label: 'Exceptional' },
+];
+
+export interface Question {
+  id: 'overallRating' | 'wentWell' | 'toImprove' | 'nextGoals';
+  kind: 'rating' | 'text';
+  label: string;
+}
+
+export const SELF_QUESTIONS: Question[] = [
+  { id: 'overallRating', kind: 'rating', label: 'Overall performance' },
+  { id: 'wentWell', kind: 'text', label: 'What went well' },
+  { id: 'toImprove', kind: 'text', label: 'What to improve' },
+  { id: 'nextGoals', kind: 'text', label: 'Goals for next quarter' },
+];
+
+export const MAX_TEXT_ANSWER = 5000;
+
+const textAnswer = (label: string) =>
+  z
+    .string({ error: `${label} is required` })
+    .trim()
+    .min(1, `${label} is required`)
+    .max(MAX_TEXT_ANSWER, `${label} is longer than ${MAX_TEXT_ANSWER} characters`);
+
+function ratingOn(scale: ScalePoint[], label: string) {
+  const values = scale.map((point) => point.value);
+  return z.coerce
+    .number({ error: `${label}: choose a rating` })
+    .int(`${label}: choose a rating`)
+    .refine((value) => values.includes(value), `${label}: choose one of ${values.join(', ')}`);
+}
+
+export function selfAnswersSchema(scale: ScalePoint[]) {
+  return z.object({
+    overallRating: ratingOn(scale, 'Overall performance'),
+    wentWell: textAnswer('What went well'),
+    toImprove: textAnswer('What to improve'),
+    nextGoals: textAnswer('Goals for next quarter'),
+  });
+}
+
+export type SelfAnswers = z.infer<ReturnType<typeof selfAnswersSchema>>;
+
+export function reviewAnswersSchema(scale: ScalePoint[]) {
+  return z.object({
+    rating: ratingOn(scale, 'Rating'),
+    comments: textAnswer('Comments'),
+  });
+}
+
+export type ReviewAnswers = z.infer<ReturnType<typeof reviewAnswersSchema>>;
+
+export function labelOf(scale: ScalePoint[], value: number): string {
+  return scale.find((point) => point.value === value)?.label ?? String(value);
+}

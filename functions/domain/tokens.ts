@@ -1,0 +1,77 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { z } from 'zod';
+
+/**
+ * Signed, expiring link tokens: `base64url(claims).base64url(HMAC-SHA256(claims))`. A token names the
+ * cycle, the person and what the link is for, so a link for one form cannot open another.
+ */
+export type LinkPurpose = 'self' | 'manager';
+
+const claimsSchema = z.strictObject({
+  c: z.string().min(1).max(64),
+  p: z.string().min(1).max(64),
+  u: z.enum(['self', 'manager']),
+  e: z.number().int(),
+});
+
+export interface LinkClaims {
+  cycleId: string;
+  personId: string;
+  purpose: LinkPurpose;
+  expiresAt: number;
+}
+
+export type TokenProblem = 'malformed' | 'bad-signature' | 'expired' | 'wrong-purpose';
+
+export class TokenError extends Error {
+  constructor(readonly problem: TokenProblem) {
+    super(`link token rejected: ${problem}`);
+    this.name = 'TokenError';
+  }
+}
+
+function mac(secret: string, payload: string): Buffer {
+  return createHmac('sha256', secret).update(payload).digest();
+}
+
+export function signLink(claims: LinkClaims, secret: string): string {
+  const payload = Buffer.from(
+    JSON.stringify({ c: claims.cycleId, p: claims.personId, u: claims.purpose, e: claims.expiresAt }),
+  ).toString('base64url');
+  return `${payload}.${mac(secret, payload).toString('base64url')}`;
+}
+
+export function verifyLink(token: string, secret: string, purpose: LinkPurpose, now: number): LinkClaims {
+  const parts = token.split('.');
+  if (parts.length !== 2 || token.length > 1024) throw new TokenError('malformed');
+  const [payload, signature] = parts;
+  const expected = mac(secret, payload);
+  const given = Buffer.from(signature, 'base64url');
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new TokenError('bad-signature');
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+  } catch {
+    throw new TokenError('malformed');
+  }
+  const parsed = claimsSchema.safeParse(decoded);
+  if (!parsed.success) throw new TokenError('malformed');
+  const claims = { cycleId: parsed.data.c, personId: parsed.data.p, purpose: parsed.data.u, expiresAt: parsed.data.e };
+  if (claims.purpose !== purpose) throw new TokenError('wrong-purpose');
+  if (now >= claims.expiresAt) throw new TokenError('expired');
+  return claims;
+}
+
+/**
+ * The per-form token a rendered form carries back on POST: bound to the link token, so a form posted
+ * from anywhere else (a forged cross-site form without the page) is refused.
+ */
+export function formToken(linkToken: string, secret: string): string {
+  return mac(secret, `form:${linkToken}`).toString('base64url');
+}
+
+export function checkFormToken(linkToken: string, given: string, secret: string): boolean {
+  const expected = Buffer.from(formToken(linkToken, secret));
+  const actual = Buffer.from(given);
+  return actual.length === expected.length && timingSafeEqual(actual, expected);
+}

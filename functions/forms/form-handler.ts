@@ -1,0 +1,58 @@
+import middy from '@middy/core';
+import { TokenError } from '#domain/tokens.ts';
+import { checkFormToken, formToken } from '#domain/tokens.ts';
+import { HttpError, readBody, type HttpEvent, type HttpResult } from '#shared/http.ts';
+import { linkSecret } from '#shared/links.ts';
+import { logger } from '#shared/observability.ts';
+import { messagePage } from './pages.ts';
+
+const LINK_PROBLEMS: Record<TokenError['problem'], [number, string, string]> = {
+  expired: [410, 'This link has expired', 'The link in your email is no longer valid. Please ask HR for a new one.'],
+  'bad-signature': [403, 'This link is not valid', 'The link may have been changed or copied incompletely. Please open it again from your email.'],
+  malformed: [403, 'This link is not valid', 'The link may have been changed or copied incompletely. Please open it again from your email.'],
+  'wrong-purpose': [403, 'This link is not valid', 'This link belongs to a different form. Please use the link from the right email.'],
+};
+
+/** A page answers every problem: a bad link, a body too large, or our own failure, never with a stack trace. */
+export function formRoute(handler: (event: HttpEvent) => Promise<HttpResult>) {
+  return middy<HttpEvent, HttpResult>()
+    .use({
+      onError: async (request) => {
+        const error = request.error;
+        if (error instanceof TokenError) {
+          const [status, title, message] = LINK_PROBLEMS[error.problem];
+          request.response = messagePage(status, title, message);
+        } else if (error instanceof HttpError) {
+          request.response = messagePage(error.status, 'Your answers could not be sent', `${error.message}. Please go back and try again.`);
+        } else {
+          logger.error('form failed', { errorName: (error as Error)?.name, message: (error as Error)?.message });
+          request.response = messagePage(500, 'Something went wrong', 'Your answers were not saved. Please try again in a few minutes.');
+        }
+      },
+    })
+    .handler(handler);
+}
+
+export interface FormPost {
+  token: string;
+  fields: URLSearchParams;
+}
+
+/** Reads a posted form and checks its per-form token against the link token it carries. */
+export async function readFormPost(event: HttpEvent): Promise<FormPost> {
+  const fields = new URLSearchParams(readBody(event, 64 * 1024));
+  const token = fields.get('t') ?? '';
+  if (!token) throw new TokenError('malformed');
+  if (!checkFormToken(token, fields.get('formToken') ?? '', await linkSecret())) throw new TokenError('malformed');
+  return { token, fields };
+}
+
+export async function formFields(token: string): Promise<Record<string, string>> {
+  return { t: token, formToken: formToken(token, await linkSecret()) };
+}
+
+export function linkToken(event: HttpEvent): string {
+  const token = event.queryStringParameters?.t;
+  if (!token) throw new TokenError('malformed');
+  return token;
+}

@@ -1,0 +1,69 @@
+import { escapeHtml as e } from '#mail/compose.ts';
+import type { ScalePoint } from '#domain/review-form.ts';
+import type { HttpResult } from '#shared/http.ts';
+
+/**
+ * Server-rendered pages for the emailed links: no script, no external resources, every value escaped,
+ * and headers that keep the pages out of frames, caches and referrers.
+ */
+const SECURITY_HEADERS = {
+  'content-type': 'text/html; charset=utf-8',
+  'cache-control': 'no-store',
+  'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+};
+
+const STYLE = `body{font-family:system-ui,Arial,sans-serif;max-width:760px;margin:2rem auto;padding:0 1rem;line-height:1.5;color:#1a1a1a}
+fieldset{border:1px solid #bbb;border-radius:6px;margin:1rem 0;padding:.75rem 1rem}legend{font-weight:600}
+label{display:block;font-weight:600;margin-top:1rem}textarea{width:100%;min-height:6rem;font:inherit;box-sizing:border-box}
+.scale label{display:inline-block;font-weight:normal;margin:.25rem 1rem .25rem 0}
+button{margin-top:1rem;padding:.6rem 1.2rem;font:inherit;background:#1f4e79;color:#fff;border:0;border-radius:4px;cursor:pointer}
+button:focus,textarea:focus,input:focus{outline:3px solid #f2b705;outline-offset:2px}
+.errors{border:2px solid #b00020;padding:.5rem 1rem;border-radius:6px;background:#fff5f5}
+.report{border-top:2px solid #ddd;margin-top:2rem;padding-top:1rem}.muted{color:#555}dt{font-weight:600}dd{margin:0 0 .75rem 0;white-space:pre-wrap}`;
+
+export function page(status: number, title: string, body: string): HttpResult {
+  return {
+    statusCode: status,
+    headers: SECURITY_HEADERS,
+    body: `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${e(title)} - perfcycle</title><style>${STYLE}</style></head><body><main>${body}</main></body></html>`,
+  };
+}
+
+export function messagePage(status: number, title: string, message: string): HttpResult {
+  return page(status, title, `<h1>${e(title)}</h1><p>${e(message)}</p>`);
+}
+
+export function errorList(errors: string[]): string {
+  if (!errors.length) return '';
+  return `<div class="errors" role="alert"><p>Please correct the following:</p><ul>${errors.map((error) => `<li>${e(error)}</li>`).join('')}</ul></div>`;
+}
+
+export function ratingField(name: string, legend: string, scale: ScalePoint[], selected?: string): string {
+  const options = scale
+    .map(
+      (point) =>
+        `<label><input type="radio" name="${e(name)}" value="${point.value}"${String(point.value) === selected ? ' checked' : ''} required> ${point.value} - ${e(point.label)}</label>`,
+    )
+    .join('');
+  return `<fieldset class="scale"><legend>${e(legend)}</legend>${options}</fieldset>`;
+}
+
+/** `idSuffix` keeps ids unique where a page repeats a form (one per report). */
+export function textField(name: string, label: string, value = '', idSuffix = ''): string {
+  const id = `field-${name}${idSuffix ? `-${idSuffix}` : ''}`;
+  const maxLength = 5000;
+  return `<label for="${e(id)}">${e(label)}</label><textarea id="${e(id)}" name="${e(name)}" maxlength="${maxLength}" required>${e(value)}</textarea>`;
+}
+
+export function hiddenFields(fields: Record<string, string>): string {
+  return Object.entries(fields)
+    .map(([name, value]) => `<input type="hidden" name="${e(name)}" value="${e(value)}">`)
+    .join('');
+}
+
+export function answersList(entries: [string, string][]): string {
+  return `<dl>${entries.map(([term, value]) => `<dt>${e(term)}</dt><dd>${e(value)}</dd>`).join('')}</dl>`;
+}

@@ -1,0 +1,61 @@
+import { SELF_QUESTIONS, selfAnswersSchema, labelOf, type SelfAnswers } from '#domain/review-form.ts';
+import { formatDeadline } from '#domain/time.ts';
+import { selfDueOf } from '#domain/cycle.ts';
+import { acceptsSelfAssessments, openLink, submitSelfAssessment } from '#cycle/submissions.ts';
+import type { HttpEvent } from '#shared/http.ts';
+import { getAssessment, type AssessmentRecord } from '#store/assessments.ts';
+import { scheduleOf, type CycleRecord } from '#store/cycles.ts';
+import { answersList, errorList, hiddenFields, messagePage, page, ratingField, textField } from './pages.ts';
+import { formFields, formRoute, linkToken, readFormPost } from './form-handler.ts';
+import { escapeHtml as e } from '#mail/compose.ts';
+
+/** GET shows the form (never changes anything: mail scanners prefetch links); POST submits it once. */
+export const handler = formRoute(async (event: HttpEvent) => {
+  const posted = event.requestContext.http.method === 'POST' ? await readFormPost(event) : undefined;
+  const token = posted?.token ?? linkToken(event);
+  const { claims, cycle } = await openLink(token, 'self');
+  const assessment = cycle && (await getAssessment(cycle.cycleId, claims.personId));
+  if (!cycle || !assessment) return messagePage(404, 'Review not found', 'This review no longer exists. Please ask HR.');
+  if (cycle.phase === 'CANCELLED') return messagePage(410, 'This review cycle was cancelled', `HR cancelled "${cycle.name}". Nothing more is needed from you.`);
+  if (assessment.selfStatus === 'SUBMITTED') return submittedPage(200, cycle, assessment, 'Already submitted');
+  if (!acceptsSelfAssessments(cycle)) return messagePage(409, 'This review cycle is closed', `"${cycle.name}" no longer accepts self-assessments.`);
+  if (!posted) return formPage(200, cycle, assessment, await formFields(token), {}, []);
+
+  const values = Object.fromEntries(SELF_QUESTIONS.map((question) => [question.id, posted.fields.get(question.id) ?? '']));
+  const parsed = selfAnswersSchema(cycle.scale).safeParse(values);
+  if (!parsed.success) return formPage(400, cycle, assessment, await formFields(token), values, parsed.error.issues.map((issue) => issue.message));
+  const outcome = await submitSelfAssessment(cycle, assessment.employeeId, parsed.data);
+  if (outcome === 'closed') return messagePage(409, 'This review cycle is closed', `"${cycle.name}" no longer accepts self-assessments.`);
+  const stored = (await getAssessment(cycle.cycleId, assessment.employeeId))!;
+  return outcome === 'submitted'
+    ? submittedPage(200, cycle, stored, 'Thank you: your self-assessment is submitted')
+    : submittedPage(409, cycle, stored, 'Already submitted');
+});
+
+function formPage(status: number, cycle: CycleRecord, assessment: AssessmentRecord, hidden: Record<string, string>, values: Record<string, string>, errors: string[]) {
+  const due = formatDeadline(selfDueOf(scheduleOf(cycle), assessment.employeeId), cycle.timeZone);
+  const fields = SELF_QUESTIONS.map((question) =>
+    question.kind === 'rating' ? ratingField(question.id, question.label, cycle.scale, values[question.id]) : textField(question.id, question.label, values[question.id]),
+  ).join('');
+  return page(
+    status,
+    `Self-assessment: ${cycle.name}`,
+    `<h1>Self-assessment: ${e(cycle.name)}</h1><p>${e(assessment.name)}, please answer by ${e(due)}.</p>${errorList(errors)}
+<form method="post" action="/forms/self">${hiddenFields(hidden)}${fields}<button type="submit">Submit self-assessment</button></form>`,
+  );
+}
+
+function submittedPage(status: number, cycle: CycleRecord, assessment: AssessmentRecord, title: string) {
+  const answers = assessment.selfAnswers as SelfAnswers;
+  const when = assessment.selfSubmittedAt ? formatDeadline(Date.parse(assessment.selfSubmittedAt), cycle.timeZone) : '';
+  return page(
+    status,
+    title,
+    `<h1>${e(title)}</h1><p>Your self-assessment for "${e(cycle.name)}" was submitted on ${e(when)}${assessment.selfLate ? ' (after the deadline)' : ''}. Your manager will review it.</p>${answersList([
+      ['Overall performance', `${answers.overallRating} - ${labelOf(cycle.scale, answers.overallRating)}`],
+      ['What went well', answers.wentWell],
+      ['What to improve', answers.toImprove],
+      ['Goals for next quarter', answers.nextGoals],
+    ])}`,
+  );
+}

@@ -1,0 +1,149 @@
+import { formatDeadline } from '#domain/time.ts';
+import { labelOf, type ScalePoint } from '#domain/review-form.ts';
+import { composeEmail, type EmailContent } from './compose.ts';
+
+/** The words of every email perfcycle sends, one function per kind; dates in the organisation's zone. */
+export interface CycleContext {
+  cycleName: string;
+  timeZone: string;
+}
+
+export interface PersonLine {
+  name: string;
+  managerName?: string;
+}
+
+const when = (ctx: CycleContext, epochMs: number) => formatDeadline(epochMs, ctx.timeZone);
+
+export function invitation(ctx: CycleContext, to: { name: string }, due: number, url: string): EmailContent {
+  return composeEmail({
+    subject: `${ctx.cycleName}: your self-assessment is open`,
+    greeting: `Hello ${to.name},`,
+    paragraphs: [
+      `The review cycle "${ctx.cycleName}" has started. Please complete your self-assessment by ${when(ctx, due)}.`,
+      'It takes about 15 minutes: an overall rating of your performance, what went well, what to improve, and your goals for next quarter.',
+    ],
+    action: { label: 'Open my self-assessment', url },
+    after: ['This link is personal: please do not forward it.'],
+  });
+}
+
+export function selfReminder(ctx: CycleContext, to: { name: string }, due: number, url: string): EmailContent {
+  return composeEmail({
+    subject: `Reminder: ${ctx.cycleName} self-assessment due ${when(ctx, due)}`,
+    greeting: `Hello ${to.name},`,
+    paragraphs: [`Your self-assessment for "${ctx.cycleName}" is not submitted yet. It is due by ${when(ctx, due)}.`],
+    action: { label: 'Open my self-assessment', url },
+  });
+}
+
+export function selfOverdueToManager(ctx: CycleContext, to: { name: string }, due: number, reports: PersonLine[]): EmailContent {
+  return composeEmail({
+    subject: `${ctx.cycleName}: ${reports.length} overdue self-assessment${reports.length === 1 ? '' : 's'} in your team`,
+    greeting: `Hello ${to.name},`,
+    paragraphs: [
+      `These people in your team have not submitted their self-assessment for "${ctx.cycleName}", which was due by ${when(ctx, due)}:`,
+    ],
+    list: reports.map((report) => report.name),
+    after: [
+      'A short conversation usually helps. They can still submit through the link in their invitation; late submissions are recorded as late. HR will be told if they remain outstanding.',
+    ],
+  });
+}
+
+export function selfOverdueToHr(ctx: CycleContext, due: number, people: PersonLine[]): EmailContent {
+  return composeEmail({
+    subject: `${ctx.cycleName}: ${people.length} self-assessment${people.length === 1 ? '' : 's'} still outstanding`,
+    greeting: 'Hello HR team,',
+    paragraphs: [
+      `These self-assessments for "${ctx.cycleName}" were due by ${when(ctx, due)} and are still outstanding after the grace period. Their managers were told at the deadline.`,
+    ],
+    list: people.map((person) => `${person.name} (manager: ${person.managerName ?? 'none'})`),
+    after: ['Recommended next step: a check-in with each person and their manager.'],
+  });
+}
+
+export function managerRequest(ctx: CycleContext, to: { name: string }, due: number, reports: PersonLine[], url: string): EmailContent {
+  return composeEmail({
+    subject: `${ctx.cycleName}: please review your team by ${when(ctx, due)}`,
+    greeting: `Hello ${to.name},`,
+    paragraphs: [
+      `The self-assessment phase of "${ctx.cycleName}" has ended. Please rate and give feedback to each of your reports by ${when(ctx, due)}. Your team page shows each self-assessment beside your review form.`,
+    ],
+    list: reports.map((report) => report.name),
+    action: { label: 'Review my team', url },
+    after: ['This link is personal: please do not forward it.'],
+  });
+}
+
+export function reviewReminder(ctx: CycleContext, to: { name: string }, due: number, reports: PersonLine[], url: string): EmailContent {
+  return composeEmail({
+    subject: `Reminder: ${ctx.cycleName} team reviews due ${when(ctx, due)}`,
+    greeting: `Hello ${to.name},`,
+    paragraphs: [`These reviews for "${ctx.cycleName}" are not submitted yet. They are due by ${when(ctx, due)}:`],
+    list: reports.map((report) => report.name),
+    action: { label: 'Review my team', url },
+  });
+}
+
+export function reviewOverdueToManager(ctx: CycleContext, to: { name: string }, due: number, reports: PersonLine[], url: string): EmailContent {
+  return composeEmail({
+    subject: `${ctx.cycleName}: ${reports.length} overdue review${reports.length === 1 ? '' : 's'} of your team`,
+    greeting: `Hello ${to.name},`,
+    paragraphs: [
+      `Your reviews of these people for "${ctx.cycleName}" were due by ${when(ctx, due)} and are overdue. Results are released to each person soon; a review submitted before then is still included, marked late.`,
+    ],
+    list: reports.map((report) => report.name),
+    action: { label: 'Review my team', url },
+  });
+}
+
+export function reviewOverdueToHr(ctx: CycleContext, due: number, people: PersonLine[]): EmailContent {
+  return composeEmail({
+    subject: `${ctx.cycleName}: ${people.length} manager review${people.length === 1 ? '' : 's'} never submitted`,
+    greeting: 'Hello HR team,',
+    paragraphs: [
+      `These manager reviews for "${ctx.cycleName}" were due by ${when(ctx, due)} and were not submitted after the grace period. Each person's result says that HR will follow up.`,
+    ],
+    list: people.map((person) => `${person.name} (manager: ${person.managerName ?? 'none'})`),
+    after: ['Recommended next step: follow up with each manager and agree a date for the review.'],
+  });
+}
+
+export function result(
+  ctx: CycleContext,
+  to: { name: string },
+  scale: ScalePoint[],
+  review: { rating: number; comments: string; managerName: string } | undefined,
+): EmailContent {
+  if (!review) {
+    return composeEmail({
+      subject: `${ctx.cycleName}: your review result`,
+      greeting: `Hello ${to.name},`,
+      paragraphs: [
+        `The review cycle "${ctx.cycleName}" has closed. Your manager's review was not completed in time, so there is no rating yet.`,
+        'HR will follow up with you and your manager to complete it.',
+      ],
+    });
+  }
+  const top = Math.max(...scale.map((point) => point.value));
+  return composeEmail({
+    subject: `${ctx.cycleName}: your review result`,
+    greeting: `Hello ${to.name},`,
+    paragraphs: [
+      `The review cycle "${ctx.cycleName}" has closed. ${review.managerName} rated your performance:`,
+      `Rating: ${review.rating} of ${top} - ${labelOf(scale, review.rating)}`,
+      `Comments from ${review.managerName}:`,
+      review.comments,
+    ],
+    after: ['Talk to your manager about what to do next quarter.'],
+  });
+}
+
+export function cancellation(ctx: CycleContext, to: { name: string }): EmailContent {
+  return composeEmail({
+    subject: `${ctx.cycleName} has been cancelled`,
+    greeting: `Hello ${to.name},`,
+    paragraphs: [`HR has cancelled the review cycle "${ctx.cycleName}". Nothing more is needed from you for it, and earlier links no longer open a form.`],
+  });
+}

@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import { isValidTimeZone } from '#domain/time.ts';
+
+/**
+ * Everything a handler needs from its environment, validated once per cold start. The same code runs in
+ * Lambda and locally: locally the endpoints point at DynamoDB Local, the mailbox and the local runner,
+ * and the link secret comes directly instead of from Secrets Manager.
+ */
+const configSchema = z
+  .object({
+    TABLE_NAME: z.string().min(1),
+    MAIL_FROM: z.string().min(3),
+    HR_EMAIL: z.string().min(3),
+    BASE_URL: z.url(),
+    ORG_TIME_ZONE: z.string().default('UTC').refine(isValidTimeZone, 'ORG_TIME_ZONE is not an IANA time zone'),
+    LINK_SECRET: z.string().min(32).optional(),
+    LINK_SECRET_ARN: z.string().min(1).optional(),
+    STATE_MACHINE_ARN: z.string().min(1).optional(),
+    DYNAMODB_ENDPOINT: z.url().optional(),
+    SES_ENDPOINT: z.url().optional(),
+    SFN_ENDPOINT: z.url().optional(),
+    MAIL_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(16),
+    LINK_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(120),
+  })
+  .refine((env) => env.LINK_SECRET || env.LINK_SECRET_ARN, 'LINK_SECRET or LINK_SECRET_ARN is required');
+
+export type Config = z.infer<typeof configSchema>;
+
+let cached: Config | undefined;
+
+export function config(): Config {
+  cached ??= configSchema.parse(process.env);
+  return cached;
+}
+
+/** For the local runtime and tests that change the environment between stacks. */
+export function resetConfig(): void {
+  cached = undefined;
+}

@@ -1,0 +1,30 @@
+import { SecretsManagerClient, GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
+import { signLink, type LinkPurpose } from '#domain/tokens.ts';
+import { DAY_MS } from '#domain/time.ts';
+import { config } from './config.ts';
+
+let secret: Promise<string> | undefined;
+
+/** The HMAC key for links: given directly locally, read once per cold start from Secrets Manager in AWS. */
+export function linkSecret(): Promise<string> {
+  secret ??= (async () => {
+    const { LINK_SECRET, LINK_SECRET_ARN } = config();
+    if (LINK_SECRET) return LINK_SECRET;
+    const result = await new SecretsManagerClient({}).send(new GetSecretValueCommand({ SecretId: LINK_SECRET_ARN }));
+    if (!result.SecretString) throw new Error('link secret is empty');
+    return result.SecretString;
+  })();
+  return secret;
+}
+
+export function resetLinkSecret(): void {
+  secret = undefined;
+}
+
+const FORM_PATH: Record<LinkPurpose, string> = { self: '/forms/self', manager: '/forms/team' };
+
+/** An absolute, signed link to a form; it stays valid for LINK_TTL_DAYS after `issuedAt` (late submissions need it). */
+export async function formLink(cycleId: string, personId: string, purpose: LinkPurpose, issuedAt: number): Promise<string> {
+  const token = signLink({ cycleId, personId, purpose, expiresAt: issuedAt + config().LINK_TTL_DAYS * DAY_MS }, await linkSecret());
+  return `${config().BASE_URL.replace(/\/$/, '')}${FORM_PATH[purpose]}?t=${encodeURIComponent(token)}`;
+}

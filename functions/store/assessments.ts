@@ -1,0 +1,172 @@
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { LadderProgress, LadderStep, ReviewKind } from '#domain/cycle.ts';
+import type { ReviewAnswers, SelfAnswers } from '#domain/review-form.ts';
+import { db, isConditionFailure, keys, queryAll, tableName } from './table.ts';
+
+/** Who reviews a participant: their manager's employeeId, or HR for people at the top. */
+export const HR_MANAGER_KEY = 'HR';
+
+export interface AssessmentRecord {
+  cycleId: string;
+  employeeId: string;
+  name: string;
+  email: string;
+  department: string;
+  managerKey: string;
+  managerName: string;
+  managerEmail: string;
+  selfStatus: 'PENDING' | 'SUBMITTED';
+  selfSubmittedAt?: string;
+  selfLate?: boolean;
+  selfAnswers?: SelfAnswers;
+  selfRemindedAt?: string;
+  selfOverdueAt?: string;
+  selfHrEscalatedAt?: string;
+  reviewStatus: 'PENDING' | 'SUBMITTED';
+  reviewSubmittedAt?: string;
+  reviewLate?: boolean;
+  review?: ReviewAnswers;
+  reviewRemindedAt?: string;
+  reviewOverdueAt?: string;
+  reviewHrEscalatedAt?: string;
+  resultReleasedAt?: string;
+}
+
+const STEP_ATTRIBUTE: Record<ReviewKind, Record<LadderStep, keyof AssessmentRecord>> = {
+  self: { REMINDER: 'selfRemindedAt', OVERDUE: 'selfOverdueAt', HR_ESCALATION: 'selfHrEscalatedAt' },
+  manager: { REMINDER: 'reviewRemindedAt', OVERDUE: 'reviewOverdueAt', HR_ESCALATION: 'reviewHrEscalatedAt' },
+};
+
+const STATUS_ATTRIBUTE: Record<ReviewKind, 'selfStatus' | 'reviewStatus'> = { self: 'selfStatus', manager: 'reviewStatus' };
+
+export function ladderProgress(assessment: AssessmentRecord, kind: ReviewKind): LadderProgress {
+  const attributes = STEP_ATTRIBUTE[kind];
+  return {
+    remindedAt: assessment[attributes.REMINDER] as string | undefined,
+    overdueAt: assessment[attributes.OVERDUE] as string | undefined,
+    hrEscalatedAt: assessment[attributes.HR_ESCALATION] as string | undefined,
+  };
+}
+
+/** The stored item of a new assessment: pending in both phases' indexes and listed under its reviewer's team. */
+export function assessmentItem(record: AssessmentRecord): Record<string, unknown> {
+  return {
+    ...keys.assessment(record.cycleId, record.employeeId),
+    gsi1pk: keys.pendingSelf(record.cycleId),
+    gsi1sk: record.employeeId,
+    gsi2pk: keys.pendingReview(record.cycleId),
+    gsi2sk: `${record.managerKey}#${record.employeeId}`,
+    gsi3pk: keys.team(record.cycleId, record.managerKey),
+    gsi3sk: record.employeeId,
+    ...record,
+  };
+}
+
+export function listAssessments(cycleId: string): Promise<AssessmentRecord[]> {
+  return queryAll({
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+    ExpressionAttributeValues: { ':pk': keys.cyclePartition(cycleId), ':prefix': 'ASMT#' },
+  });
+}
+
+export function listPending(cycleId: string, kind: ReviewKind): Promise<AssessmentRecord[]> {
+  const [index, partition] = kind === 'self' ? ['gsi1', keys.pendingSelf(cycleId)] : ['gsi2', keys.pendingReview(cycleId)];
+  return queryAll({
+    IndexName: index,
+    KeyConditionExpression: `${index}pk = :pk`,
+    ExpressionAttributeValues: { ':pk': partition },
+  });
+}
+
+export function listTeam(cycleId: string, managerKey: string): Promise<AssessmentRecord[]> {
+  return queryAll({
+    IndexName: 'gsi3',
+    KeyConditionExpression: 'gsi3pk = :pk',
+    ExpressionAttributeValues: { ':pk': keys.team(cycleId, managerKey) },
+  });
+}
+
+export async function getAssessment(cycleId: string, employeeId: string): Promise<AssessmentRecord | undefined> {
+  const result = await db().send(
+    new GetCommand({ TableName: tableName(), Key: keys.assessment(cycleId, employeeId), ConsistentRead: true }),
+  );
+  return result.Item as AssessmentRecord | undefined;
+}
+
+/** Runs a conditional update; false when the condition did not hold (the change was already made or is not allowed). */
+async function conditionalUpdate(input: Omit<ConstructorParameters<typeof UpdateCommand>[0], 'TableName'>): Promise<boolean> {
+  try {
+    await db().send(new UpdateCommand({ ...input, TableName: tableName() }));
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+}
+
+/** PENDING to SUBMITTED exactly once; false for a second submission. */
+export function submitSelf(cycleId: string, employeeId: string, answers: SelfAnswers, at: string, late: boolean): Promise<boolean> {
+  return conditionalUpdate({
+    Key: keys.assessment(cycleId, employeeId),
+    UpdateExpression: 'SET selfStatus = :submitted, selfSubmittedAt = :at, selfLate = :late, selfAnswers = :answers REMOVE gsi1pk, gsi1sk',
+    ConditionExpression: 'selfStatus = :pending',
+    ExpressionAttributeValues: { ':submitted': 'SUBMITTED', ':pending': 'PENDING', ':at': at, ':late': late, ':answers': answers },
+  });
+}
+
+/** A manager's review of one report, once, and only by that report's reviewer. */
+export function submitReview(
+  cycleId: string,
+  employeeId: string,
+  managerKey: string,
+  review: ReviewAnswers,
+  at: string,
+  late: boolean,
+): Promise<boolean> {
+  return conditionalUpdate({
+    Key: keys.assessment(cycleId, employeeId),
+    UpdateExpression: 'SET reviewStatus = :submitted, reviewSubmittedAt = :at, reviewLate = :late, review = :review REMOVE gsi2pk, gsi2sk',
+    ConditionExpression: 'reviewStatus = :pending AND managerKey = :manager',
+    ExpressionAttributeValues: {
+      ':submitted': 'SUBMITTED',
+      ':pending': 'PENDING',
+      ':at': at,
+      ':late': late,
+      ':review': review,
+      ':manager': managerKey,
+    },
+  });
+}
+
+/**
+ * Records that a ladder step was taken for a still-pending item. The condition makes every step happen at
+ * most once, whatever reruns, retries or restarts do; false means it was taken before or the item is done.
+ */
+export function recordStep(cycleId: string, employeeId: string, kind: ReviewKind, step: LadderStep, at: string): Promise<boolean> {
+  return conditionalUpdate({
+    Key: keys.assessment(cycleId, employeeId),
+    UpdateExpression: 'SET #step = :at',
+    ConditionExpression: 'attribute_not_exists(#step) AND #status = :pending',
+    ExpressionAttributeNames: { '#step': STEP_ATTRIBUTE[kind][step], '#status': STATUS_ATTRIBUTE[kind] },
+    ExpressionAttributeValues: { ':at': at, ':pending': 'PENDING' },
+  });
+}
+
+/** After an extension the person's ladder starts again against the new deadline. */
+export function restartSelfLadder(cycleId: string, employeeId: string): Promise<boolean> {
+  return conditionalUpdate({
+    Key: keys.assessment(cycleId, employeeId),
+    UpdateExpression: 'REMOVE selfRemindedAt, selfOverdueAt, selfHrEscalatedAt',
+    ConditionExpression: 'selfStatus = :pending',
+    ExpressionAttributeValues: { ':pending': 'PENDING' },
+  });
+}
+
+export function markResultReleased(cycleId: string, employeeId: string, at: string): Promise<boolean> {
+  return conditionalUpdate({
+    Key: keys.assessment(cycleId, employeeId),
+    UpdateExpression: 'SET resultReleasedAt = :at',
+    ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(resultReleasedAt)',
+    ExpressionAttributeValues: { ':at': at },
+  });
+}

@@ -1,0 +1,117 @@
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { CycleSchedule, CycleTimings, Phase } from '#domain/cycle.ts';
+import type { ScalePoint } from '#domain/review-form.ts';
+import { db, isConditionFailure, keys, tableName } from './table.ts';
+
+export interface CycleRecord {
+  cycleId: string;
+  name: string;
+  department?: string;
+  phase: Phase;
+  selfDue: number;
+  managerDue: number;
+  timings: CycleTimings;
+  extensions: Record<string, number>;
+  timeZone: string;
+  scale: ScalePoint[];
+  createdAt: string;
+  createdBy: string;
+  /** Set once every assessment and invitation of the launch is stored, so a rerun of the launch writes nothing twice. */
+  participantCount?: number;
+  managerPhaseOpenedAt?: string;
+  /** The execution driving the cycle now, and how many have been started (restarts after an extension). */
+  executionArn?: string;
+  executionGeneration?: number;
+  closedAt?: string;
+}
+
+export function scheduleOf(cycle: CycleRecord): CycleSchedule {
+  return { selfDue: cycle.selfDue, managerDue: cycle.managerDue, timings: cycle.timings, extensions: cycle.extensions };
+}
+
+const RUNNING: Phase[] = ['SELF_REVIEW', 'MANAGER_REVIEW', 'RELEASING'];
+
+export async function createCycle(cycle: CycleRecord): Promise<void> {
+  await db().send(
+    new PutCommand({
+      TableName: tableName(),
+      Item: { ...keys.cycle(cycle.cycleId), ...keys.activeCycles, gsi3sk: cycle.createdAt, ...cycle },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    }),
+  );
+}
+
+export async function getCycle(cycleId: string): Promise<CycleRecord | undefined> {
+  const result = await db().send(new GetCommand({ TableName: tableName(), Key: keys.cycle(cycleId), ConsistentRead: true }));
+  return result.Item as CycleRecord | undefined;
+}
+
+export async function markParticipantsWritten(cycleId: string, participantCount: number): Promise<void> {
+  await db().send(
+    new UpdateCommand({
+      TableName: tableName(),
+      Key: keys.cycle(cycleId),
+      UpdateExpression: 'SET participantCount = :n',
+      ExpressionAttributeValues: { ':n': participantCount },
+    }),
+  );
+}
+
+/**
+ * Moves a cycle from one phase to the next only if it is still where the caller saw it: a cancel that
+ * raced a checkpoint wins, and a retried checkpoint does not move the phase twice.
+ * Returns false when the cycle had already moved.
+ */
+export async function movePhase(cycleId: string, from: Phase, to: Phase, at: string): Promise<boolean> {
+  const finished = to === 'CLOSED' || to === 'CANCELLED';
+  const sets = ['phase = :to'];
+  const values: Record<string, unknown> = { ':to': to, ':from': from };
+  if (to === 'MANAGER_REVIEW') sets.push('managerPhaseOpenedAt = :at');
+  if (finished) sets.push('closedAt = :at');
+  if (sets.length > 1) values[':at'] = at;
+  try {
+    await db().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: keys.cycle(cycleId),
+        // A finished cycle leaves the active-cycles index, so a restarted local stack does not resume it.
+        UpdateExpression: `SET ${sets.join(', ')}${finished ? ' REMOVE gsi3pk, gsi3sk' : ''}`,
+        ConditionExpression: 'phase = :from',
+        ExpressionAttributeValues: values,
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+}
+
+/** Records a per-person deadline; refused once the cycle has left the self-assessment and manager phases. */
+export async function setExtension(cycleId: string, employeeId: string, until: number): Promise<void> {
+  await db().send(
+    new UpdateCommand({
+      TableName: tableName(),
+      Key: keys.cycle(cycleId),
+      UpdateExpression: 'SET extensions.#emp = :until',
+      ConditionExpression: 'phase IN (:self, :manager)',
+      ExpressionAttributeNames: { '#emp': employeeId },
+      ExpressionAttributeValues: { ':until': until, ':self': 'SELF_REVIEW', ':manager': 'MANAGER_REVIEW' },
+    }),
+  );
+}
+
+export function isRunning(cycle: CycleRecord): boolean {
+  return RUNNING.includes(cycle.phase);
+}
+
+export async function recordExecution(cycleId: string, executionArn: string, generation: number): Promise<void> {
+  await db().send(
+    new UpdateCommand({
+      TableName: tableName(),
+      Key: keys.cycle(cycleId),
+      UpdateExpression: 'SET executionArn = :arn, executionGeneration = :generation',
+      ExpressionAttributeValues: { ':arn': executionArn, ':generation': generation },
+    }),
+  );
+}

@@ -1,0 +1,84 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { BatchWriteCommand, DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { config } from '#shared/config.ts';
+import { forEachLimited, sleep } from '#shared/concurrency.ts';
+
+/**
+ * The one table. Every key shape lives here, so an access pattern can be read off in one place:
+ *
+ * | item        | pk             | sk               | gsi1 (sparse)              | gsi2 (sparse)                    | gsi3                          |
+ * |-------------|----------------|------------------|----------------------------|----------------------------------|-------------------------------|
+ * | employee    | EMP#id         | PROFILE          |                            |                                  | DIRECTORY / employeeId        |
+ * | cycle       | CYCLE#id       | META             |                            |                                  | CYCLES#ACTIVE / createdAt     |
+ * | assessment  | CYCLE#id       | ASMT#employeeId  | SELF#cycle / employeeId    | REVIEW#cycle / managerKey#emp    | TEAM#cycle#managerKey / emp   |
+ * | mail        | CYCLE#id       | MAIL#mailId      |                            | OUTBOX#cycle / createdAt#mailId  |                               |
+ * | audit event | CYCLE#id       | AUDIT#at#id      |                            |                                  |                               |
+ *
+ * gsi1 holds self-assessments while pending, gsi2 manager reviews while pending and mail not yet sent,
+ * so deadline checks read what is pending, never the whole cycle.
+ */
+export const keys = {
+  employee: (employeeId: string) => ({ pk: `EMP#${employeeId}`, sk: 'PROFILE' }),
+  directory: { gsi3pk: 'DIRECTORY' },
+  cycle: (cycleId: string) => ({ pk: `CYCLE#${cycleId}`, sk: 'META' }),
+  activeCycles: { gsi3pk: 'CYCLES#ACTIVE' },
+  cyclePartition: (cycleId: string) => `CYCLE#${cycleId}`,
+  assessment: (cycleId: string, employeeId: string) => ({ pk: `CYCLE#${cycleId}`, sk: `ASMT#${employeeId}` }),
+  pendingSelf: (cycleId: string) => `SELF#${cycleId}`,
+  pendingReview: (cycleId: string) => `REVIEW#${cycleId}`,
+  team: (cycleId: string, managerKey: string) => `TEAM#${cycleId}#${managerKey}`,
+  mail: (cycleId: string, mailId: string) => ({ pk: `CYCLE#${cycleId}`, sk: `MAIL#${mailId}` }),
+  outbox: (cycleId: string) => `OUTBOX#${cycleId}`,
+  audit: (cycleId: string, at: string, id: string) => ({ pk: `CYCLE#${cycleId}`, sk: `AUDIT#${at}#${id}` }),
+} as const;
+
+let client: DynamoDBDocumentClient | undefined;
+
+export function db(): DynamoDBDocumentClient {
+  client ??= DynamoDBDocumentClient.from(
+    new DynamoDBClient({ endpoint: config().DYNAMODB_ENDPOINT, maxAttempts: 8 }),
+    { marshallOptions: { removeUndefinedValues: true } },
+  );
+  return client;
+}
+
+export function tableName(): string {
+  return config().TABLE_NAME;
+}
+
+/** Every item a query matches, page by page. */
+export async function queryAll<T>(input: Omit<QueryCommandInput, 'TableName'>): Promise<T[]> {
+  const items: T[] = [];
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const page = await db().send(new QueryCommand({ ...input, TableName: tableName(), ExclusiveStartKey }));
+    items.push(...((page.Items ?? []) as T[]));
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+  return items;
+}
+
+const BATCH_SIZE = 25;
+const BATCH_CONCURRENCY = 8;
+
+/**
+ * Puts items with BatchWriteItem, 25 at a time and a few batches in flight, retrying what DynamoDB hands
+ * back as unprocessed with backoff until every item is stored.
+ */
+export async function batchPut(items: Record<string, unknown>[]): Promise<void> {
+  const batches: Record<string, unknown>[][] = [];
+  for (let i = 0; i < items.length; i += BATCH_SIZE) batches.push(items.slice(i, i + BATCH_SIZE));
+  await forEachLimited(batches, BATCH_CONCURRENCY, async (batch) => {
+    let requests = batch.map((Item) => ({ PutRequest: { Item } }));
+    for (let attempt = 0; requests.length; attempt++) {
+      if (attempt > 0) await sleep(Math.min(2000, 50 * 2 ** attempt));
+      const result = await db().send(new BatchWriteCommand({ RequestItems: { [tableName()]: requests } }));
+      requests = (result.UnprocessedItems?.[tableName()] ?? []) as typeof requests;
+      if (attempt > 10 && requests.length) throw new Error(`BatchWriteItem left ${requests.length} items unprocessed`);
+    }
+  });
+}
+
+export function isConditionFailure(error: unknown): boolean {
+  return (error as { name?: string })?.name === 'ConditionalCheckFailedException';
+}

@@ -1,0 +1,124 @@
+/**
+ * The one list of perfcycle's Lambda functions. CDK builds a NodejsFunction per entry, the HTTP API
+ * gets a route per `routes` item, and the local runtime binds the same handlers by the same ids,
+ * so a route or a workflow task can never exist in one place and not the other.
+ */
+export type HttpMethod = 'GET' | 'POST';
+
+export interface RouteSpec {
+  method: HttpMethod;
+  /** API Gateway path syntax: `{name}` is a path parameter. */
+  path: string;
+  /** `hr` routes need an HR identity (Cognito JWT in AWS, the printed token locally); `public` routes check a signed link instead. */
+  auth: 'hr' | 'public';
+}
+
+export interface FunctionSpec {
+  /** Construct id of the function; also how the local runtime finds the handler of a synthesized resource. */
+  id: string;
+  /** Handler file, relative to the repository root; it exports `handler`. */
+  entry: string;
+  description: string;
+  routes?: RouteSpec[];
+  /** Functions that start, stop or restart review-cycle executions. */
+  controlsWorkflow?: boolean;
+  timeoutSeconds?: number;
+  memoryMb?: number;
+}
+
+export const apiFunctions: FunctionSpec[] = [
+  {
+    id: 'ImportEmployees',
+    entry: 'functions/api/import-employees.ts',
+    description: 'Validates and applies an employee directory CSV',
+    routes: [{ method: 'POST', path: '/employees/import', auth: 'hr' }],
+    timeoutSeconds: 60,
+    memoryMb: 512,
+  },
+  {
+    id: 'LaunchCycle',
+    entry: 'functions/api/launch-cycle.ts',
+    description: 'Creates a review cycle and starts its workflow',
+    routes: [{ method: 'POST', path: '/cycles', auth: 'hr' }],
+    controlsWorkflow: true,
+    timeoutSeconds: 30,
+  },
+  {
+    id: 'GetCycle',
+    entry: 'functions/api/get-cycle.ts',
+    description: 'Phase, counts and overdue people of a cycle',
+    routes: [{ method: 'GET', path: '/cycles/{cycleId}', auth: 'hr' }],
+    timeoutSeconds: 30,
+  },
+  {
+    id: 'ExtendDeadline',
+    entry: 'functions/api/extend-deadline.ts',
+    description: 'Moves one participant\u2019s deadline',
+    routes: [{ method: 'POST', path: '/cycles/{cycleId}/extensions', auth: 'hr' }],
+    controlsWorkflow: true,
+    timeoutSeconds: 30,
+  },
+  {
+    id: 'CancelCycle',
+    entry: 'functions/api/cancel-cycle.ts',
+    description: 'Cancels a running cycle and notifies its participants',
+    routes: [{ method: 'POST', path: '/cycles/{cycleId}/cancel', auth: 'hr' }],
+    controlsWorkflow: true,
+    timeoutSeconds: 300,
+    memoryMb: 512,
+  },
+  {
+    id: 'ListAudit',
+    entry: 'functions/api/list-audit.ts',
+    description: 'Audit trail of a cycle',
+    routes: [{ method: 'GET', path: '/cycles/{cycleId}/audit', auth: 'hr' }],
+    timeoutSeconds: 30,
+  },
+  {
+    id: 'SelfAssessmentForm',
+    entry: 'functions/forms/self-assessment.ts',
+    description: 'Self-assessment form behind the signed invitation link',
+    routes: [
+      { method: 'GET', path: '/forms/self', auth: 'public' },
+      { method: 'POST', path: '/forms/self', auth: 'public' },
+    ],
+    timeoutSeconds: 15,
+  },
+  {
+    id: 'ManagerReviewForm',
+    entry: 'functions/forms/manager-review.ts',
+    description: 'Team review page behind the signed manager link',
+    routes: [
+      { method: 'GET', path: '/forms/team', auth: 'public' },
+      { method: 'POST', path: '/forms/team', auth: 'public' },
+    ],
+    timeoutSeconds: 15,
+  },
+];
+
+/** Task functions of the review-cycle state machine, keyed by the role they play in it. */
+export const workflowFunctions = {
+  launch: {
+    id: 'LaunchParticipants',
+    entry: 'functions/workflow/launch.ts',
+    description: 'Snapshots participants, creates assessments and sends invitations',
+    timeoutSeconds: 900,
+    memoryMb: 1024,
+  },
+  checkpoint: {
+    id: 'RunCheckpoint',
+    entry: 'functions/workflow/checkpoint.ts',
+    description: 'Sends what falls due (reminders, escalations, phase changes) and schedules the next checkpoint',
+    timeoutSeconds: 900,
+    memoryMb: 1024,
+  },
+  release: {
+    id: 'ReleaseResults',
+    entry: 'functions/workflow/release-results.ts',
+    description: 'Emails each participant the result of their review and closes the cycle',
+    timeoutSeconds: 900,
+    memoryMb: 1024,
+  },
+} satisfies Record<string, FunctionSpec>;
+
+export const allFunctions: FunctionSpec[] = [...apiFunctions, ...Object.values(workflowFunctions)];
