@@ -78,7 +78,9 @@ export async function launchParticipants(cycleId: string): Promise<StepOutput> {
   const cycle = await getCycle(cycleId);
   if (!cycle) throw new NotFound(`cycle ${cycleId}`);
   if (!isRunning(cycle)) return stepOutput(cycle, cycle.phase, nowMs());
-  if (cycle.participantCount === undefined) {
+  // A launch that finds its snapshot stored is an execution resuming the cycle: check at once what fell due meanwhile.
+  const resumed = cycle.participantCount !== undefined;
+  if (!resumed) {
     const directory = await loadDirectory();
     const participants = selectParticipants(directory, cycle.department);
     const issuedAt = nowMs();
@@ -117,5 +119,5 @@ export async function launchParticipants(cycleId: string): Promise<StepOutput> {
     await recordAudit({ cycleId, at: createdAt, actor: 'system', action: 'participants-snapshotted', details: { participants: assessments.length } });
   }
   const flushed = await flushOutbox(cycleId);
-  return stepOutput(cycle, cycle.phase, nowMs(), flushed.remaining);
+  return stepOutput(cycle, cycle.phase, nowMs(), flushed.remaining || resumed);
 }

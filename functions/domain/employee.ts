@@ -49,14 +49,16 @@ export class RosterRejected extends Error {
  * imported earlier). Throws RosterRejected with every problem by line number; returns the rows otherwise.
  */
 export function parseRoster(csvText: string, existing: ReadonlyMap<string, Employee>): Employee[] {
-  let records: string[][];
+  let records: { record: string[]; info: { lines: number } }[];
   try {
-    records = parse(csvText.replace(/^\uFEFF/, ''), { skip_empty_lines: true, trim: true, relax_column_count: true });
+    // csv-parse's types do not model `info: true`, which wraps every record as { record, info }.
+    records = parse(csvText.replace(/^\uFEFF/, ''), { skip_empty_lines: true, trim: true, relax_column_count: true, info: true }) as unknown as typeof records;
   } catch (error) {
     const line = (error as { lines?: number }).lines ?? 1;
     throw new RosterRejected([{ line, reason: `not valid CSV: ${(error as Error).message}` }]);
   }
-  const [header, ...rows] = records;
+  const [first, ...rows] = records;
+  const header = first?.record;
   const missing = ROSTER_COLUMNS.filter((column) => !header?.includes(column));
   if (!header || missing.length) {
     throw new RosterRejected([
@@ -68,9 +70,10 @@ export function parseRoster(csvText: string, existing: ReadonlyMap<string, Emplo
 
   const problems: RosterProblem[] = [];
   const byId = new Map<string, { employee: Employee; line: number }>();
-  rows.forEach((cells, index) => {
-    // Blank lines are skipped by the parser, so the record's own position is the best line number we have.
-    const line = index + 2;
+  rows.forEach(({ record: cells, info }) => {
+    // The parser counts the blank lines it skips, so this is the line in the file (for a record with a quoted
+    // line break, the line it ends on).
+    const line = info.lines;
     if (cells.length !== header.length) {
       problems.push({ line, reason: `expected ${header.length} fields, found ${cells.length}` });
       return;

@@ -41,10 +41,15 @@ const textAnswer = (label: string) =>
 
 function ratingOn(scale: ScalePoint[], label: string) {
   const values = scale.map((point) => point.value);
-  return z.coerce
-    .number({ error: `${label}: choose a rating` })
-    .int(`${label}: choose a rating`)
-    .refine((value) => values.includes(value), `${label}: choose one of ${values.join(', ')}`);
+  // Number('') and Number(null) are 0: an unchosen rating must stay unchosen, not become 0 on a scale that has it.
+  const unchosen = (value: unknown) => (value === null || (typeof value === 'string' && value.trim() === '') ? undefined : value);
+  return z.preprocess(
+    unchosen,
+    z.coerce
+      .number({ error: `${label}: choose a rating` })
+      .int(`${label}: choose a rating`)
+      .refine((value) => values.includes(value), `${label}: choose one of ${values.join(', ')}`),
+  );
 }
 
 export function selfAnswersSchema(scale: ScalePoint[]) {

@@ -30,7 +30,9 @@ export function parseCalendarDate(text: string): { year: number; month: number; 
 export function endOfDay(date: string, timeZone: string): number {
   const parsed = parseCalendarDate(date);
   if (!parsed) throw new RangeError(`not a calendar date (YYYY-MM-DD): ${date}`);
-  return new TZDate(parsed.year, parsed.month - 1, parsed.day, 23, 59, 59, timeZone).getTime();
+  // One second before the next day starts, not "23:59:59 local": when the clocks go back at midnight (Chile),
+  // 23:59:59 happens twice and only the second one ends the day.
+  return new TZDate(parsed.year, parsed.month - 1, parsed.day + 1, 0, 0, 0, timeZone).getTime() - 1000;
 }
 
 /** Durations as HR types them: `3d`, `12h`, `90m`, `1d12h`, `30s`. */

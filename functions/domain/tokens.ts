@@ -47,6 +47,9 @@ export function verifyLink(token: string, secret: string, purpose: LinkPurpose, 
   const [payload, signature] = parts;
   const expected = mac(secret, payload);
   const given = Buffer.from(signature, 'base64url');
+  // Node's base64url decoder skips characters it does not know and ignores the last character's spare bits, so
+  // only a signature in its one canonical spelling is the signature (otherwise a tampered token would pass).
+  if (given.toString('base64url') !== signature) throw new TokenError('bad-signature');
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new TokenError('bad-signature');
   let decoded: unknown;
   try {

@@ -1,0 +1,184 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { Command, CommanderError } from 'commander';
+
+/**
+ * The `perfcycle` CLI for HR: a thin client of the HTTP API. It reads PERFCYCLE_API_URL and
+ * PERFCYCLE_TOKEN; on the local stack both default to the running stack and its printed HR token.
+ */
+export interface CliIo {
+  env: Record<string, string | undefined>;
+  cwd: string;
+  out: (text: string) => void;
+  err: (text: string) => void;
+}
+
+class CliFailure extends Error {}
+
+function connection(io: CliIo) {
+  const apiUrl = (io.env.PERFCYCLE_API_URL ?? 'http://127.0.0.1:3000').replace(/\/$/, '');
+  const tokenFile = join(io.env.PERFCYCLE_DATA_DIR ?? join(io.cwd, '.data'), 'hr-token');
+  const token = io.env.PERFCYCLE_TOKEN ?? (existsSync(tokenFile) ? readFileSync(tokenFile, 'utf8').trim() : undefined);
+  if (!token) throw new CliFailure(`no HR token: set PERFCYCLE_TOKEN (the local stack writes one to ${tokenFile})`);
+  return { apiUrl, token };
+}
+
+async function call(io: CliIo, method: 'GET' | 'POST', path: string, body?: { json?: unknown; csv?: string }): Promise<any> {
+  const { apiUrl, token } = connection(io);
+  let response: Response;
+  try {
+    response = await fetch(`${apiUrl}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body?.json !== undefined ? { 'content-type': 'application/json' } : body?.csv !== undefined ? { 'content-type': 'text/csv' } : {}),
+      },
+      body: body?.json !== undefined ? JSON.stringify(body.json) : body?.csv,
+    });
+  } catch (error) {
+    throw new CliFailure(`cannot reach the perfcycle API at ${apiUrl} (${(error as Error).message}); is the stack running (npm start)?`);
+  }
+  const text = await response.text();
+  let payload: any;
+  try {
+    payload = text ? JSON.parse(text) : {};
+  } catch {
+    payload = { error: text.slice(0, 500) };
+  }
+  if (!response.ok) {
+    const details: string[] = Array.isArray(payload.details) ? payload.details : [];
+    throw new CliFailure([`${payload.error ?? `HTTP ${response.status}`}`, ...details.map((d) => `  - ${d}`)].join('\n'));
+  }
+  return payload;
+}
+
+function printer(io: CliIo, asJson: boolean) {
+  return (payload: unknown, human: () => string) => io.out(asJson ? JSON.stringify(payload, null, 2) : human());
+}
+
+function segment(value: string): string {
+  return encodeURIComponent(value);
+}
+
+export function buildProgram(io: CliIo): Command {
+  const program = new Command('perfcycle')
+    .description('Run quarterly review cycles: import the directory, launch, watch and steer cycles')
+    .exitOverride()
+    .configureOutput({ writeOut: io.out, writeErr: io.err });
+
+  const employees = program.command('employees').description('The employee directory');
+  employees
+    .command('import')
+    .description('Import the directory from a CSV (employeeId,name,email,managerId,department); all rows or none')
+    .argument('<file>', 'CSV file')
+    .option('--json', 'print JSON')
+    .action(async (file: string, options: { json?: boolean }) => {
+      const path = join(io.cwd, file);
+      if (!existsSync(file) && !existsSync(path)) throw new CliFailure(`no such file: ${file}`);
+      const target = existsSync(file) ? file : path;
+      if (statSync(target).size > 5 * 1024 * 1024) throw new CliFailure(`${file} is larger than 5 MB`);
+      const result = await call(io, 'POST', '/employees/import', { csv: readFileSync(target, 'utf8') });
+      printer(io, !!options.json)(result, () => `imported ${result.imported} employees (${result.created} new, ${result.updated} updated)`);
+    });
+
+  const cycle = program.command('cycle').description('Review cycles');
+  cycle
+    .command('launch')
+    .description('Launch a review cycle; deadlines are the end of the given day in the organisation\u2019s time zone')
+    .requiredOption('--name <name>', 'cycle name, e.g. "2026 Q4"')
+    .requiredOption('--self-due <date>', 'self-assessment deadline, YYYY-MM-DD')
+    .requiredOption('--manager-due <date>', 'manager review deadline, YYYY-MM-DD')
+    .option('--department <department>', 'only this department')
+    .option('--json', 'print JSON')
+    .action(async (options: { name: string; selfDue: string; managerDue: string; department?: string; json?: boolean }) => {
+      const result = await call(io, 'POST', '/cycles', {
+        json: { name: options.name, selfDue: options.selfDue, managerDue: options.managerDue, ...(options.department ? { department: options.department } : {}) },
+      });
+      printer(io, !!options.json)(result, () => result.cycleId);
+    });
+  cycle
+    .command('status')
+    .argument('<cycleId>')
+    .description('Phase, counts by state for each phase, and overdue people')
+    .option('--json', 'print JSON')
+    .action(async (cycleId: string, options: { json?: boolean }) => {
+      const s = await call(io, 'GET', `/cycles/${segment(cycleId)}`);
+      printer(io, !!options.json)(s, () =>
+        [
+          `${s.name} (${s.cycleId}): ${s.phase}, ${s.participants} participants`,
+          `self-assessments due ${s.selfDue}: ${formatCounts(s.counts.self)}`,
+          `manager reviews due ${s.managerDue}: ${formatCounts(s.counts.manager)}`,
+          ...(s.overdue.length ? ['overdue:', ...s.overdue.map((o: any) => `  ${o.name} (${o.employeeId}) ${o.phase}, reviewer ${o.reviewer}`)] : []),
+        ].join('\n'),
+      );
+    });
+  cycle
+    .command('extend')
+    .argument('<cycleId>')
+    .description('Move one person\u2019s self-assessment deadline')
+    .requiredOption('--employee <employeeId>', 'the participant')
+    .requiredOption('--until <date>', 'new deadline, YYYY-MM-DD')
+    .option('--json', 'print JSON')
+    .action(async (cycleId: string, options: { employee: string; until: string; json?: boolean }) => {
+      const result = await call(io, 'POST', `/cycles/${segment(cycleId)}/extensions`, { json: { employeeId: options.employee, until: options.until } });
+      printer(io, !!options.json)(result, () => `${result.employeeId}'s deadline is now ${result.until}`);
+    });
+  cycle
+    .command('cancel')
+    .argument('<cycleId>')
+    .description('Cancel a running cycle; participants get a short note')
+    .option('--json', 'print JSON')
+    .action(async (cycleId: string, options: { json?: boolean }) => {
+      const result = await call(io, 'POST', `/cycles/${segment(cycleId)}/cancel`, { json: {} });
+      printer(io, !!options.json)(result, () => `cancelled ${result.cycleId}; ${result.notified} participants notified`);
+    });
+  cycle
+    .command('audit')
+    .argument('<cycleId>')
+    .description('Every email, submission and state change of a cycle')
+    .option('--json', 'print JSON')
+    .action(async (cycleId: string, options: { json?: boolean }) => {
+      const result = await call(io, 'GET', `/cycles/${segment(cycleId)}/audit`);
+      printer(io, !!options.json)(result, () =>
+        result.events.map((event: any) => `${event.at}  ${event.actor.padEnd(20)} ${event.action}${event.employeeId ? ` ${event.employeeId}` : ''}${event.details?.kind ? ` ${event.details.kind}` : ''}`).join('\n'),
+      );
+    });
+
+  const clock = program.command('clock').description('The local stack\u2019s clock (in AWS the clock is real time)');
+  clock
+    .command('advance')
+    .argument('<duration>', 'e.g. 3d, 12h, 1d12h, 90m')
+    .description('Move the clock forward; what falls due on the way happens now, in order')
+    .option('--json', 'print JSON')
+    .action(async (duration: string, options: { json?: boolean }) => {
+      const result = await call(io, 'POST', '/local/clock/advance', { json: { duration } });
+      printer(io, !!options.json)(result, () => `now ${result.now}`);
+    });
+  clock
+    .command('show')
+    .option('--json', 'print JSON')
+    .action(async (options: { json?: boolean }) => {
+      const result = await call(io, 'GET', '/local/clock');
+      printer(io, !!options.json)(result, () => `now ${result.now}`);
+    });
+  return program;
+}
+
+function formatCounts(counts: Record<string, number>): string {
+  return `${counts.submitted} submitted, ${counts.late} late, ${counts.pending} pending, ${counts.overdue} overdue`;
+}
+
+/** Runs one command line; returns the exit code (0 ok, 1 refused or failed, 2 usage). */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  try {
+    await buildProgram(io).parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    if (error instanceof CliFailure) {
+      io.err(`error: ${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  }
+}

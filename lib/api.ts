@@ -1,0 +1,154 @@
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination, type HttpRoute } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { AccountRecovery, FeaturePlan, Mfa, UserPool, UserPoolClient } from 'aws-cdk-lib/aws-cognito';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { apiFunctions, type RouteSpec } from './functions.ts';
+import { PerfcycleFunction, type SharedResources } from './perfcycle-function.ts';
+
+export interface ApiProps {
+  shared: SharedResources;
+  /** For functions with `controlsWorkflow`. */
+  workflow: { stateMachine: StateMachine; stateMachineName: string };
+}
+
+export interface ApiRoute {
+  functionId: string;
+  spec: RouteSpec;
+  route: HttpRoute;
+}
+
+/**
+ * The HTTP API: HR routes behind a Cognito JWT authorizer, form routes public (they check the signed
+ * link token themselves). One Lambda function per entry of `apiFunctions`, payload format 2.0.
+ */
+export class Api extends Construct {
+  readonly httpApi: HttpApi;
+  readonly stage: HttpStage;
+  readonly userPool: UserPool;
+  readonly userPoolClient: UserPoolClient;
+  readonly functions: Record<string, PerfcycleFunction> = {};
+  readonly routes: ApiRoute[] = [];
+
+  constructor(scope: Construct, id: string, props: ApiProps) {
+    super(scope, id);
+    const { shared, workflow } = props;
+    const prod = shared.config.stage === 'prod';
+    const removalPolicy = prod ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+
+    // HR accounts are created by an administrator; no self sign-up.
+    this.userPool = new UserPool(this, 'HrUserPool', {
+      selfSignUpEnabled: false,
+      signInAliases: { email: true },
+      standardAttributes: { email: { required: true, mutable: true } },
+      passwordPolicy: {
+        minLength: 12,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireDigits: true,
+        requireSymbols: true,
+        tempPasswordValidity: Duration.days(3),
+      },
+      // HR sees everyone's reviews: a second factor is required. TOTP only (no SMS costs or SIM-swap risk).
+      mfa: Mfa.REQUIRED,
+      mfaSecondFactor: { otp: true, sms: false },
+      accountRecovery: AccountRecovery.EMAIL_ONLY,
+      featurePlan: FeaturePlan.ESSENTIALS,
+      deletionProtection: prod,
+      removalPolicy,
+    });
+    Validations.of(this.userPool).acknowledge({
+      id: 'AwsSolutions-COG8',
+      reason:
+        'The Plus plan (threat protection) is priced per active user; the pool holds a handful of HR administrators, created by an admin, with MFA required and a strong password policy.',
+    });
+
+    // Public client (no secret): used by the `perfcycle` CLI and, later, the HR console.
+    this.userPoolClient = this.userPool.addClient('HrClient', {
+      generateSecret: false,
+      authFlows: { userSrp: true, userPassword: true },
+      preventUserExistenceErrors: true,
+      enableTokenRevocation: true,
+      accessTokenValidity: Duration.hours(1),
+      idTokenValidity: Duration.hours(1),
+      refreshTokenValidity: Duration.hours(12),
+    });
+
+    const region = Stack.of(this).region;
+    const authorizer = new HttpJwtAuthorizer('HrJwtAuthorizer', `https://cognito-idp.${region}.amazonaws.com/${this.userPool.userPoolId}`, {
+      // Cognito ID tokens carry the client id in `aud`; access tokens in `client_id`, which API Gateway also accepts.
+      jwtAudience: [this.userPoolClient.userPoolClientId],
+    });
+
+    this.httpApi = new HttpApi(this, 'HttpApi', {
+      apiName: `perfcycle-${shared.config.stage}`,
+      description: 'perfcycle: HR API and the employee/manager forms',
+      // The default stage is created below, with access logs (the L2 default stage cannot have them).
+      createDefaultStage: false,
+    });
+
+    const accessLogs = new LogGroup(this, 'AccessLogs', { retention: RetentionDays.ONE_MONTH, removalPolicy });
+    this.stage = new HttpStage(this, 'DefaultStage', {
+      httpApi: this.httpApi,
+      stageName: '$default',
+      autoDeploy: true,
+      // Modest limits: the forms are public, and nothing here needs more.
+      throttle: { rateLimit: 50, burstLimit: 100 },
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(accessLogs),
+        // routeKey, not path or query string: the signed link tokens stay out of the logs.
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            requestTime: '$context.requestTime',
+            sourceIp: '$context.identity.sourceIp',
+            userAgent: '$context.identity.userAgent',
+            routeKey: '$context.routeKey',
+            status: '$context.status',
+            protocol: '$context.protocol',
+            responseLength: '$context.responseLength',
+            responseLatency: '$context.responseLatency',
+            integrationError: '$context.integrationErrorMessage',
+            authorizerError: '$context.authorizer.error',
+            hrUser: '$context.authorizer.claims.sub',
+          }),
+        ),
+      },
+    });
+
+    const functionScope = new Construct(this, 'Functions');
+    for (const spec of apiFunctions) {
+      const fn = new PerfcycleFunction(functionScope, spec.id, { spec, shared });
+      if (spec.controlsWorkflow) fn.allowWorkflowControl(workflow.stateMachine, workflow.stateMachineName);
+      this.functions[spec.id] = fn;
+
+      const integration = new HttpLambdaIntegration(`${spec.id}Integration`, fn);
+      for (const routeSpec of spec.routes ?? []) {
+        const [route] = this.httpApi.addRoutes({
+          path: routeSpec.path,
+          methods: [HttpMethod[routeSpec.method]],
+          integration,
+          authorizer: routeSpec.auth === 'hr' ? authorizer : undefined,
+        });
+        if (!route) throw new Error(`no route created for ${routeSpec.method} ${routeSpec.path}`);
+        if (routeSpec.auth === 'public') {
+          Validations.of(route).acknowledge({
+            id: 'AwsSolutions-APIG4',
+            reason:
+              'Form route for employees and managers, who have no account: the handler accepts only a signed, expiring, purpose-bound link token (HMAC), and POST needs the per-form token.',
+          });
+        }
+        this.routes.push({ functionId: spec.id, spec: routeSpec, route });
+      }
+    }
+  }
+
+  /** The API's base URL (the `$default` stage is served at the root). */
+  get url(): string {
+    return this.httpApi.apiEndpoint;
+  }
+}

@@ -1,0 +1,76 @@
+import type { Node } from 'constructs';
+
+export type Stage = 'dev' | 'prod';
+
+/** Deployment settings, read from CDK context (cdk.json or `-c key=value`). */
+export interface PerfcycleConfig {
+  stage: Stage;
+  /** Verified SES sender; becomes MAIL_FROM. */
+  senderAddress: string;
+  /** HR's mailbox for escalations and reports; becomes HR_EMAIL. */
+  hrAddress: string;
+  /** Public origin used in email links, without a trailing slash; becomes BASE_URL. */
+  baseUrl: string;
+  /** IANA time zone for dates in emails and deadlines; becomes ORG_TIME_ZONE. */
+  orgTimeZone: string;
+}
+
+const EMAIL = /^[^\s@<>()",;]+@[^\s@<>()",;]+\.[^\s@<>()",;]+$/;
+
+/**
+ * Reads and validates the context once, so a typo fails `cdk synth` with a message that names
+ * the key instead of deploying functions whose config check fails at their first invocation.
+ */
+export function readConfig(node: Node): PerfcycleConfig {
+  const problems: string[] = [];
+  const text = (key: string): string => {
+    const value: unknown = node.tryGetContext(key);
+    if (typeof value !== 'string' || value.trim() === '') {
+      problems.push(`context "${key}" is required (a non-empty string), got ${JSON.stringify(value)}`);
+      return '';
+    }
+    return value.trim();
+  };
+
+  const stage = text('stage');
+  if (stage && stage !== 'dev' && stage !== 'prod') {
+    problems.push(`context "stage" must be "dev" or "prod", got "${stage}"`);
+  }
+
+  const email = (key: string): string => {
+    const value = text(key);
+    if (value && !EMAIL.test(value)) problems.push(`context "${key}" must be an email address, got "${value}"`);
+    return value;
+  };
+  const senderAddress = email('senderAddress');
+  const hrAddress = email('hrAddress');
+
+  let baseUrl = text('baseUrl');
+  if (baseUrl) {
+    let url: URL | undefined;
+    try {
+      url = new URL(baseUrl);
+    } catch {
+      problems.push(`context "baseUrl" must be an absolute https URL, got "${baseUrl}"`);
+    }
+    if (url && (url.protocol !== 'https:' || url.search || url.hash)) {
+      problems.push(`context "baseUrl" must be an https URL without query or fragment, got "${baseUrl}"`);
+    }
+    // Handlers append paths (`${BASE_URL}/forms/self?...`), so drop trailing slashes here.
+    baseUrl = baseUrl.replace(/\/+$/, '');
+  }
+
+  const orgTimeZone = text('orgTimeZone');
+  if (orgTimeZone) {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: orgTimeZone });
+    } catch {
+      problems.push(`context "orgTimeZone" must be an IANA time zone (e.g. "Europe/Paris"), got "${orgTimeZone}"`);
+    }
+  }
+
+  if (problems.length > 0) {
+    throw new Error(`Invalid perfcycle configuration:\n  - ${problems.join('\n  - ')}`);
+  }
+  return { stage: stage as Stage, senderAddress, hrAddress, baseUrl, orgTimeZone };
+}

@@ -1,0 +1,43 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import { AttributeType, BillingMode, ProjectionType, Table } from 'aws-cdk-lib/aws-dynamodb';
+import { Construct } from 'constructs';
+import type { Stage } from './config.ts';
+
+export interface DataProps {
+  stage: Stage;
+}
+
+/** Names of the table's global secondary indexes; each has `<name>pk` / `<name>sk` string keys. */
+export const GSI_NAMES = ['gsi1', 'gsi2', 'gsi3'] as const;
+
+/**
+ * The single table. Keys are generic (`pk`/`sk`, `gsiNpk`/`gsiNsk`): functions/store owns what goes in
+ * them, so new access patterns need no infrastructure change.
+ */
+export class Data extends Construct {
+  readonly table: Table;
+
+  constructor(scope: Construct, id: string, props: DataProps) {
+    super(scope, id);
+    const prod = props.stage === 'prod';
+
+    this.table = new Table(this, 'Table', {
+      partitionKey: { name: 'pk', type: AttributeType.STRING },
+      sortKey: { name: 'sk', type: AttributeType.STRING },
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      // Review history and audit trail must survive a mistaken `cdk destroy` in prod; dev stacks stay disposable.
+      deletionProtection: prod,
+      removalPolicy: prod ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+
+    for (const name of GSI_NAMES) {
+      this.table.addGlobalSecondaryIndex({
+        indexName: name,
+        partitionKey: { name: `${name}pk`, type: AttributeType.STRING },
+        sortKey: { name: `${name}sk`, type: AttributeType.STRING },
+        projectionType: ProjectionType.ALL,
+      });
+    }
+  }
+}

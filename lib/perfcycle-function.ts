@@ -1,0 +1,154 @@
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ArnFormat, Duration, RemovalPolicy, Stack, Validations, type CfnElement } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime, Tracing, type CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { IEmailIdentity } from 'aws-cdk-lib/aws-ses';
+import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import type { Construct } from 'constructs';
+import type { PerfcycleConfig } from './config.ts';
+import type { FunctionSpec } from './functions.ts';
+
+/** Repository root (with trailing separator): entries in lib/functions.ts are relative to it. */
+export const repoRoot = fileURLToPath(new URL('..', import.meta.url));
+
+/** CloudFormation metadata key on every AWS::Lambda::Function: the FunctionSpec id (lib/functions.ts). */
+export const FUNCTION_ID_METADATA = 'perfcycle:functionId';
+/** CloudFormation metadata key on every AWS::Lambda::Function: the handler entry, relative to the repository root. */
+export const FUNCTION_ENTRY_METADATA = 'perfcycle:entry';
+
+/** What every function reads or sends through; created once by the stack. */
+export interface SharedResources {
+  config: PerfcycleConfig;
+  table: ITable;
+  linkSecret: ISecret;
+  sender: IEmailIdentity;
+}
+
+export interface PerfcycleFunctionProps {
+  spec: FunctionSpec;
+  shared: SharedResources;
+}
+
+/**
+ * The one way perfcycle builds a Lambda function: Node.js 24 on arm64, ESM bundle with the AWS SDK
+ * inside (pinned versions, no dependency on the runtime's SDK), X-Ray, its own log group with a
+ * retention, the common environment and the grants every handler needs.
+ */
+export class PerfcycleFunction extends NodejsFunction {
+  readonly spec: FunctionSpec;
+
+  constructor(scope: Construct, id: string, props: PerfcycleFunctionProps) {
+    const { spec, shared } = props;
+    const { config } = shared;
+    const removalPolicy = config.stage === 'prod' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    // super() must run before `this` can own children, so the log group is a sibling: <id>Logs.
+    const logGroup = new LogGroup(scope, `${id}Logs`, { retention: RetentionDays.ONE_MONTH, removalPolicy });
+
+    super(scope, id, {
+      entry: join(repoRoot, spec.entry),
+      handler: 'handler',
+      description: spec.description,
+      runtime: Runtime.NODEJS_24_X,
+      architecture: Architecture.ARM_64,
+      tracing: Tracing.ACTIVE,
+      timeout: Duration.seconds(spec.timeoutSeconds ?? 30),
+      memorySize: spec.memoryMb ?? 256,
+      logGroup,
+      projectRoot: repoRoot,
+      depsLockFilePath: join(repoRoot, 'package-lock.json'),
+      bundling: {
+        format: OutputFormat.ESM,
+        target: 'node24',
+        minify: true,
+        sourceMap: true,
+        sourcesContent: false,
+        // Prefer ESM builds of dependencies; fall back to CJS.
+        mainFields: ['module', 'main'],
+        // CJS dependencies bundled into an ESM file still call require(); give them one.
+        banner: "import { createRequire as __perfcycleCreateRequire } from 'node:module'; const require = __perfcycleCreateRequire(import.meta.url);",
+        // Bundle everything, the AWS SDK included: versions pinned in package-lock.json, not the runtime's.
+        externalModules: [],
+      },
+      environment: {
+        TABLE_NAME: shared.table.tableName,
+        MAIL_FROM: config.senderAddress,
+        HR_EMAIL: config.hrAddress,
+        BASE_URL: config.baseUrl,
+        ORG_TIME_ZONE: config.orgTimeZone,
+        LINK_SECRET_ARN: shared.linkSecret.secretArn,
+        POWERTOOLS_SERVICE_NAME: 'perfcycle',
+        POWERTOOLS_METRICS_NAMESPACE: 'perfcycle',
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+    });
+    this.spec = spec;
+
+    const cfn = this.node.defaultChild as CfnFunction;
+    // Lets the local runtime map a synthesized function (and the Task states naming it) to its handler.
+    cfn.addMetadata(FUNCTION_ID_METADATA, spec.id);
+    cfn.addMetadata(FUNCTION_ENTRY_METADATA, spec.entry);
+
+    shared.table.grantReadWriteData(this);
+    shared.sender.grantSendEmail(this);
+    shared.linkSecret.grantRead(this);
+
+    const role = this.role!;
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      reason: 'AWS-maintained baseline for Lambda logging: only logs:CreateLogGroup/CreateLogStream/PutLogEvents.',
+    });
+    const policy = role.node.findChild('DefaultPolicy');
+    Validations.of(policy).acknowledge(
+      {
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason: 'X-Ray tracing: xray:PutTraceSegments/PutTelemetryRecords do not support resource-level permissions.',
+      },
+      {
+        id: `AwsSolutions-IAM5[Resource::<${logicalId(shared.table)}.Arn>/index/*]`,
+        reason: 'grantReadWriteData on the one table: its GSIs (gsi1-3) are queried by name; the wildcard covers only this table\u2019s indexes.',
+      },
+    );
+  }
+
+  /**
+   * For functions that start, stop or inspect review-cycle executions: STATE_MACHINE_ARN and the
+   * three Step Functions actions, on this state machine and its executions only.
+   */
+  allowWorkflowControl(stateMachine: StateMachine, stateMachineName: string): void {
+    this.addEnvironment('STATE_MACHINE_ARN', stateMachine.stateMachineArn);
+    this.addToRolePolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: ['states:StartExecution'],
+        resources: [stateMachine.stateMachineArn],
+      }),
+    );
+    const stack = Stack.of(this);
+    const executions = stack.formatArn({
+      service: 'states',
+      resource: 'execution',
+      resourceName: `${stateMachineName}:*`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    this.addToRolePolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: ['states:DescribeExecution', 'states:StopExecution'],
+        resources: [executions],
+      }),
+    );
+    Validations.of(this.role!.node.findChild('DefaultPolicy')).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:${stack.region}:${stack.account}:execution:${stateMachineName}:*]`,
+      reason: 'Executions are created at run time (one per cycle); the wildcard is limited to executions of the review-cycle state machine.',
+    });
+  }
+}
+
+function logicalId(construct: Construct): string {
+  return Stack.of(construct).getLogicalId(construct.node.defaultChild as CfnElement);
+}

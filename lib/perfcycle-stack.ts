@@ -1,0 +1,54 @@
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { Api } from './api.ts';
+import type { PerfcycleConfig } from './config.ts';
+import { Data } from './data.ts';
+import { LinkSecret } from './link-secret.ts';
+import { Mail } from './mail.ts';
+import type { PerfcycleFunction, SharedResources } from './perfcycle-function.ts';
+import { ReviewCycleWorkflow } from './review-cycle-workflow.ts';
+
+export interface PerfcycleStackProps extends StackProps {
+  config: PerfcycleConfig;
+}
+
+export class PerfcycleStack extends Stack {
+  readonly config: PerfcycleConfig;
+  readonly data: Data;
+  readonly linkSecret: LinkSecret;
+  readonly mail: Mail;
+  readonly workflow: ReviewCycleWorkflow;
+  readonly api: Api;
+  /** Every function, keyed by its FunctionSpec id (lib/functions.ts). */
+  readonly functions: Record<string, PerfcycleFunction>;
+
+  constructor(scope: Construct, id: string, props: PerfcycleStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    this.config = config;
+
+    this.data = new Data(this, 'Data', { stage: config.stage });
+    this.linkSecret = new LinkSecret(this, 'LinkSecret', { stage: config.stage });
+    this.mail = new Mail(this, 'Mail', { senderAddress: config.senderAddress });
+
+    const shared: SharedResources = {
+      config,
+      table: this.data.table,
+      linkSecret: this.linkSecret.secret,
+      sender: this.mail.sender,
+    };
+
+    // The workflow comes first: API functions that control it need its ARN (not the other way round).
+    this.workflow = new ReviewCycleWorkflow(this, 'ReviewCycleWorkflow', { shared });
+    this.api = new Api(this, 'Api', { shared, workflow: this.workflow });
+
+    this.functions = { ...this.api.functions };
+    for (const fn of Object.values(this.workflow.functions)) this.functions[fn.spec.id] = fn;
+
+    new CfnOutput(this, 'TableName', { value: this.data.table.tableName });
+    new CfnOutput(this, 'StateMachineArn', { value: this.workflow.stateMachine.stateMachineArn });
+    new CfnOutput(this, 'ApiUrl', { value: this.api.url });
+    new CfnOutput(this, 'UserPoolId', { value: this.api.userPool.userPoolId });
+    new CfnOutput(this, 'UserPoolClientId', { value: this.api.userPoolClient.userPoolClientId });
+  }
+}

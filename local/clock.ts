@@ -1,0 +1,37 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { CLOCK_OFFSET_ENV, nowMs } from '../functions/shared/clock.ts';
+import type { LocalStepFunctions } from './stepfunctions.ts';
+
+/**
+ * The local stack's clock: real time plus an offset that HR moves forward. Moving it runs everything
+ * that falls due on the way, in order: the clock stops at each wake-up of a parked execution, lets it run
+ * to its next wait, and only then moves on, so a jump of a month still sends each reminder at its time.
+ */
+export class LocalClock {
+  constructor(private readonly file?: string) {
+    const saved = file && existsSync(file) ? Number(JSON.parse(readFileSync(file, 'utf8')).offsetMs) : 0;
+    this.setOffset(Number.isFinite(saved) ? saved : 0);
+  }
+
+  now(): number {
+    return nowMs();
+  }
+
+  private setOffset(offsetMs: number): void {
+    process.env[CLOCK_OFFSET_ENV] = String(offsetMs);
+    if (this.file) writeFileSync(this.file, JSON.stringify({ offsetMs }));
+  }
+
+  async advance(byMs: number, runner: LocalStepFunctions): Promise<number> {
+    if (!Number.isFinite(byMs) || byMs < 0) throw new RangeError('the clock only moves forward');
+    await runner.runDue();
+    const target = this.now() + byMs;
+    for (let wake = runner.nextWake(); wake !== undefined && wake <= target; wake = runner.nextWake()) {
+      if (wake > this.now()) this.setOffset(wake - Date.now());
+      await runner.runDue();
+    }
+    this.setOffset(target - Date.now());
+    await runner.runDue();
+    return this.now();
+  }
+}

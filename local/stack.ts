@@ -1,0 +1,231 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
+import * as sesLocal from 'aws-ses-v2-local';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { apiFunctions, allFunctions } from '../lib/functions.ts';
+import { LocalClock } from './clock.ts';
+import { startDynamo, type LocalDynamo } from './dynamodb.ts';
+import { handleApiRequest, type LocalRoute } from './api-server.ts';
+import { handleStepFunctionsRequest } from './sfn-endpoint.ts';
+import { LocalStepFunctions } from './stepfunctions.ts';
+import { synthesizeBlueprint } from './template.ts';
+
+/**
+ * The whole of perfcycle on one machine: DynamoDB Local, the aws-ses-v2-local mailbox, the HTTP API
+ * with every route bound to its real handler, the synthesized state machine in the local runner, and
+ * the clock. `npm start` and the integration tests both use this.
+ */
+export interface LocalStackOptions {
+  /** Keeps DynamoDB data, the clock, the HR token and the link secret here; in memory when absent. */
+  dataDir?: string;
+  apiPort?: number;
+  mailPort?: number;
+  dynamoPort?: number;
+  sfnPort?: number;
+  orgTimeZone?: string;
+  hrEmail?: string;
+  mailFrom?: string;
+}
+
+export interface LocalStack {
+  apiUrl: string;
+  mailUrl: string;
+  hrToken: string;
+  dynamoEndpoint: string;
+  runner: LocalStepFunctions;
+  clock: LocalClock;
+  /** Moves the clock forward and runs what falls due on the way. */
+  advance(ms: number): Promise<number>;
+  /** Resolves when started executions have reached their next wait. */
+  settled(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const TABLE_NAME = 'perfcycle';
+
+// aws-ses-v2-local is CommonJS with an `exports.default`: under ESM that default sits one level down.
+const startMailbox: (config: { port: number; host: string }) => Promise<Server> = (sesLocal.default as any).default ?? sesLocal.default;
+
+function persisted(dataDir: string | undefined, file: string, create: () => string): string {
+  if (!dataDir) return create();
+  const path = join(dataDir, file);
+  if (existsSync(path)) return readFileSync(path, 'utf8').trim();
+  const value = create();
+  writeFileSync(path, value, { mode: 0o600 });
+  return value;
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((done) => server.close(done));
+  return port;
+}
+
+async function listen(server: Server, port: number): Promise<number> {
+  await new Promise<void>((done, fail) => {
+    server.once('error', fail);
+    server.listen(port, '127.0.0.1', () => done());
+  });
+  return (server.address() as AddressInfo).port;
+}
+
+function readRequestBody(request: IncomingMessage, limit: number): Promise<string | undefined> {
+  return new Promise((done, fail) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) chunks.push(chunk);
+    });
+    request.on('end', () => done(size > limit ? undefined : Buffer.concat(chunks).toString('utf8')));
+    request.on('error', fail);
+  });
+}
+
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const dataDir = options.dataDir ? resolve(options.dataDir) : undefined;
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const blueprint = synthesizeBlueprint();
+  const hrToken = persisted(dataDir, 'hr-token', () => randomBytes(24).toString('base64url'));
+  const linkSecret = persisted(dataDir, 'link-secret', () => randomBytes(48).toString('base64url'));
+  const [apiPort, sfnPort, dynamoPort, mailPort] = await Promise.all([
+    options.apiPort ?? freePort(),
+    options.sfnPort ?? freePort(),
+    options.dynamoPort ?? freePort(),
+    options.mailPort ?? freePort(),
+  ]);
+  const apiUrl = `http://127.0.0.1:${apiPort}`;
+  const mailUrl = `http://127.0.0.1:${mailPort}`;
+
+  const stops: (() => Promise<unknown>)[] = [];
+  const stop = async () => {
+    for (const step of stops.reverse()) await step().catch(() => undefined);
+  };
+  try {
+    const dynamo: LocalDynamo = await startDynamo({ port: dynamoPort, dataDir: dataDir && join(dataDir, 'dynamodb') });
+    stops.push(() => dynamo.stop());
+    const ses = await startMailbox({ port: mailPort, host: '127.0.0.1' });
+    stops.push(() => new Promise((done) => ses.close(done)));
+
+    Object.assign(process.env, {
+      AWS_REGION: 'eu-west-1',
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      TABLE_NAME,
+      MAIL_FROM: options.mailFrom ?? 'perfcycle@example.com',
+      HR_EMAIL: options.hrEmail ?? 'hr@example.com',
+      BASE_URL: apiUrl,
+      ORG_TIME_ZONE: options.orgTimeZone ?? 'UTC',
+      LINK_SECRET: linkSecret,
+      DYNAMODB_ENDPOINT: dynamo.endpoint,
+      SES_ENDPOINT: mailUrl,
+      SFN_ENDPOINT: `http://127.0.0.1:${sfnPort}`,
+      POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+    });
+    await ensureTable(dynamo.endpoint, blueprint.table);
+
+    const handlers = new Map<string, (event: unknown, context: unknown) => Promise<any>>();
+    for (const spec of allFunctions) {
+      const module = await import(resolve(import.meta.dirname, '..', spec.entry));
+      handlers.set(spec.id, module.handler);
+    }
+    const lambdaContext = (id: string) => ({ functionName: id, awsRequestId: randomBytes(8).toString('hex'), getRemainingTimeInMillis: () => 900_000 });
+    const clock = new LocalClock(dataDir && join(dataDir, 'clock.json'));
+    const runner = new LocalStepFunctions(
+      blueprint,
+      Object.fromEntries(
+        Object.entries(blueprint.taskFunctions).map(([state, spec]) => [state, (input: unknown) => handlers.get(spec.id)!(input, lambdaContext(spec.id))]),
+      ),
+      () => clock.now(),
+      (execution) => console.error(`perfcycle: execution ${execution.name} failed: ${execution.error}`),
+    );
+    process.env.STATE_MACHINE_ARN = runner.stateMachineArn;
+    stops.push(async () => {
+      for (const execution of runner.list()) if (execution.status === 'RUNNING' || execution.status === 'WAITING') runner.stop(execution.executionArn);
+      await runner.settled();
+    });
+
+    const routes: LocalRoute[] = apiFunctions.flatMap((spec) =>
+      (spec.routes ?? []).map((route) => ({ ...route, invoke: (event: unknown) => handlers.get(spec.id)!(event, lambdaContext(spec.id)) })),
+    );
+    let advancing: Promise<unknown> = Promise.resolve();
+    const advance = (ms: number) => {
+      const next = advancing.then(() => clock.advance(ms, runner));
+      advancing = next.catch(() => undefined);
+      return next;
+    };
+    const api = createServer(async (request: IncomingMessage, response: ServerResponse) => {
+      const body = await readRequestBody(request, 10 * 1024 * 1024);
+      await handleApiRequest({ request, response, body, routes, hrToken, advance, now: () => clock.now() });
+    });
+    await listen(api, apiPort);
+    stops.push(() => new Promise((done) => api.close(done)));
+    const sfnServer = createServer(async (request, response) => {
+      await handleStepFunctionsRequest(runner, request, response, (await readRequestBody(request, 1024 * 1024)) ?? '');
+    });
+    await listen(sfnServer, sfnPort);
+    stops.push(() => new Promise((done) => sfnServer.close(done)));
+
+    // Real time moves too: resume what falls due while nobody touches the clock.
+    const ticker = setInterval(() => {
+      advancing = advancing.then(() => runner.runDue()).catch(() => undefined);
+    }, 1000);
+    stops.push(async () => clearInterval(ticker));
+
+    await resumeActiveCycles(runner);
+    return {
+      apiUrl,
+      mailUrl,
+      hrToken,
+      dynamoEndpoint: dynamo.endpoint,
+      runner,
+      clock,
+      advance,
+      settled: () => runner.settled(),
+      stop: async () => {
+        await advancing;
+        await stop();
+      },
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+async function ensureTable(endpoint: string, table: ReturnType<typeof synthesizeBlueprint>['table']): Promise<void> {
+  const client = new DynamoDBClient({ endpoint });
+  try {
+    await client.send(new DescribeTableCommand({ TableName: TABLE_NAME }));
+  } catch (error) {
+    if ((error as Error).name !== 'ResourceNotFoundException') throw error;
+    await client.send(new CreateTableCommand({ ...table, TableName: TABLE_NAME }));
+  } finally {
+    client.destroy();
+  }
+}
+
+/**
+ * After a restart, each cycle that was still running gets a new execution. The workflow resumes from the
+ * stored state and every step is idempotent, so nothing is lost and no email goes out twice.
+ */
+async function resumeActiveCycles(runner: LocalStepFunctions): Promise<void> {
+  const { queryAll, keys } = await import('../functions/store/table.ts');
+  const { recordExecution } = await import('../functions/store/cycles.ts');
+  const { startCycleExecution } = await import('../functions/shared/workflow.ts');
+  const active = await queryAll<{ cycleId: string; executionGeneration?: number }>({
+    IndexName: 'gsi3',
+    KeyConditionExpression: 'gsi3pk = :pk',
+    ExpressionAttributeValues: { ':pk': keys.activeCycles.gsi3pk },
+  });
+  for (const cycle of active) {
+    const generation = (cycle.executionGeneration ?? 0) + 1;
+    await recordExecution(cycle.cycleId, await startCycleExecution(cycle.cycleId, generation), generation);
+  }
+  await runner.settled();
+}

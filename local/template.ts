@@ -1,0 +1,78 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import { createApp } from '../lib/app.ts';
+import { allFunctions, type FunctionSpec } from '../lib/functions.ts';
+
+/**
+ * Reads what the local runtime needs out of the CloudFormation template that CDK synthesizes: the table's
+ * keys and indexes, and the review-cycle state machine with the function each Task invokes. There is no
+ * hand-written copy of either: change the CDK code and the local stack follows.
+ */
+export interface LocalBlueprint {
+  table: Omit<CreateTableCommandInput, 'TableName'>;
+  /** The state machine's ASL, with function ARNs resolved to local placeholders. */
+  definition: { StartAt: string; States: Record<string, Record<string, unknown>> };
+  /** Task state name -> the function it invokes. */
+  taskFunctions: Record<string, FunctionSpec>;
+}
+
+type Resource = { Type: string; Properties: Record<string, any>; Metadata?: Record<string, any> };
+
+const LOCAL_ARN_PREFIX = 'arn:aws:lambda:local:000000000000:function:';
+
+export function synthesizeBlueprint(): LocalBlueprint {
+  // The same context `cdk synth` reads; bundling is skipped: locally the handlers run from source.
+  const cdkJson = JSON.parse(readFileSync(resolve(import.meta.dirname, '..', 'cdk.json'), 'utf8'));
+  const { app, stack } = createApp({ context: { ...cdkJson.context, 'aws:cdk:enable-path-metadata': true }, bundle: false, validation: false });
+  const template = app.synth().getStackByName(stack.stackName).template as { Resources: Record<string, Resource> };
+  const resources = Object.entries(template.Resources);
+
+  const tables = resources.filter(([, r]) => r.Type === 'AWS::DynamoDB::Table' || r.Type === 'AWS::DynamoDB::GlobalTable');
+  if (tables.length !== 1) throw new Error(`expected one DynamoDB table in the template, found ${tables.length}`);
+  const tableProps = tables[0][1].Properties;
+  const table = {
+    KeySchema: tableProps.KeySchema,
+    AttributeDefinitions: tableProps.AttributeDefinitions,
+    GlobalSecondaryIndexes: (tableProps.GlobalSecondaryIndexes ?? []).map((index: Record<string, unknown>) => ({
+      IndexName: index.IndexName,
+      KeySchema: index.KeySchema,
+      Projection: index.Projection,
+    })),
+    BillingMode: 'PAY_PER_REQUEST' as const,
+  };
+
+  const machines = resources.filter(([, r]) => r.Type === 'AWS::StepFunctions::StateMachine');
+  if (machines.length !== 1) throw new Error(`expected one state machine in the template, found ${machines.length}`);
+  const definition = JSON.parse(resolveIntrinsics(machines[0][1].Properties.DefinitionString));
+
+  const byConstructId = new Map(allFunctions.map((spec) => [spec.id, spec]));
+  const functionOf = (logicalId: string): FunctionSpec => {
+    const path: string = template.Resources[logicalId]?.Metadata?.['aws:cdk:path'] ?? '';
+    const constructId = path.split('/').at(-2) ?? '';
+    const spec = byConstructId.get(constructId);
+    if (!spec) throw new Error(`no function in lib/functions.ts for ${logicalId} (${path})`);
+    return spec;
+  };
+  const taskFunctions: Record<string, FunctionSpec> = {};
+  for (const [name, state] of Object.entries(definition.States as Record<string, Record<string, any>>)) {
+    if (state.Type !== 'Task') continue;
+    const target: string = state.Parameters?.FunctionName ?? state.Resource;
+    if (!target?.startsWith(LOCAL_ARN_PREFIX)) throw new Error(`Task ${name} does not invoke a function of this stack`);
+    taskFunctions[name] = functionOf(target.slice(LOCAL_ARN_PREFIX.length).split(':')[0]);
+  }
+  return { table, definition, taskFunctions };
+}
+
+/** Turns the DefinitionString's Fn::Join / Fn::GetAtt / Ref into a plain string with local ARNs. */
+function resolveIntrinsics(value: unknown): string {
+  if (typeof value === 'string') return value;
+  const node = value as Record<string, any>;
+  if (node['Fn::Join']) {
+    const [separator, parts] = node['Fn::Join'] as [string, unknown[]];
+    return parts.map(resolveIntrinsics).join(separator);
+  }
+  if (node['Fn::GetAtt']) return `${LOCAL_ARN_PREFIX}${node['Fn::GetAtt'][0]}`;
+  if (node.Ref) return node.Ref === 'AWS::Partition' ? 'aws' : node.Ref === 'AWS::Region' ? 'local' : node.Ref === 'AWS::AccountId' ? '000000000000' : `${LOCAL_ARN_PREFIX}${node.Ref}`;
+  throw new Error(`unsupported intrinsic in the state machine definition: ${JSON.stringify(value)}`);
+}

@@ -1,0 +1,260 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { cdkJsonContext, createApp } from '../../lib/app.ts';
+import { FUNCTION_ID_METADATA } from '../../lib/perfcycle-function.ts';
+import { allFunctions, apiFunctions, workflowFunctions } from '../../lib/functions.ts';
+
+type Resource = { Type: string; Properties: Record<string, any>; Metadata?: Record<string, unknown>; DeletionPolicy?: string };
+type Resources = Record<string, Resource>;
+
+/** Fast synth: no esbuild, no CloudFormation schema validation (cdk-nag still runs: it is an app plugin). */
+function synth(context: Record<string, unknown> = {}) {
+  const { stack } = createApp({ context: { ...cdkJsonContext(), ...context }, bundle: false, validation: false });
+  const template = Template.fromStack(stack);
+  return { stack, template, resources: template.toJSON().Resources as Resources };
+}
+
+function ofType(resources: Resources, type: string): [string, Resource][] {
+  return Object.entries(resources).filter(([, r]) => r.Type === type);
+}
+
+/**
+ * DefinitionString is an Fn::Join of literal JSON pieces and intrinsics. Replace each intrinsic with a
+ * placeholder (`${LogicalId.Attr}` / `${Ref}`) and parse the result, as the local runtime does.
+ */
+function resolveDefinition(definition: unknown): any {
+  const placeholder = (part: unknown): string => {
+    if (typeof part === 'string') return part;
+    const p = part as Record<string, any>;
+    if (p['Fn::GetAtt']) return `\${${p['Fn::GetAtt'].join('.')}}`;
+    if (p.Ref) return `\${${p.Ref}}`;
+    throw new Error(`unexpected intrinsic in DefinitionString: ${JSON.stringify(part)}`);
+  };
+  if (typeof definition === 'string') return JSON.parse(definition);
+  const join = (definition as Record<string, any>)['Fn::Join'];
+  if (!join) throw new Error(`DefinitionString is neither a string nor an Fn::Join: ${JSON.stringify(definition)}`);
+  const [separator, parts] = join as [string, unknown[]];
+  return JSON.parse(parts.map(placeholder).join(separator));
+}
+
+/** FunctionSpec id of the function whose logical id is given (from the metadata PerfcycleFunction writes). */
+function functionIdOf(resources: Resources, logicalId: string): unknown {
+  return resources[logicalId]?.Metadata?.[FUNCTION_ID_METADATA];
+}
+
+describe('perfcycle stack (dev)', () => {
+  let template: Template;
+  let resources: Resources;
+
+  beforeAll(() => {
+    ({ template, resources } = synth());
+  }, 60_000);
+
+  it('has one on-demand table with pk/sk, three ALL-projected GSIs, PITR and no deletion protection', () => {
+    template.resourceCountIs('AWS::DynamoDB::Table', 1);
+    const [[, table]] = ofType(resources, 'AWS::DynamoDB::Table') as [[string, Resource]];
+    const props = table.Properties;
+    expect(props.KeySchema).toEqual([
+      { AttributeName: 'pk', KeyType: 'HASH' },
+      { AttributeName: 'sk', KeyType: 'RANGE' },
+    ]);
+    expect(props.BillingMode).toBe('PAY_PER_REQUEST');
+    expect(props.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
+    expect(props.DeletionProtectionEnabled).toBeFalsy();
+    expect(table.DeletionPolicy).toBe('Delete');
+
+    const names = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk'];
+    expect(props.AttributeDefinitions).toHaveLength(names.length);
+    expect(props.AttributeDefinitions).toEqual(
+      expect.arrayContaining(names.map((AttributeName) => ({ AttributeName, AttributeType: 'S' }))),
+    );
+    expect(props.GlobalSecondaryIndexes).toHaveLength(3);
+    for (const n of [1, 2, 3]) {
+      expect(props.GlobalSecondaryIndexes).toContainEqual({
+        IndexName: `gsi${n}`,
+        KeySchema: [
+          { AttributeName: `gsi${n}pk`, KeyType: 'HASH' },
+          { AttributeName: `gsi${n}sk`, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      });
+    }
+  });
+
+  it('defines the review-cycle state machine with the exact state names, types and transitions', () => {
+    const machines = ofType(resources, 'AWS::StepFunctions::StateMachine');
+    expect(machines).toHaveLength(1);
+    const [[, machine]] = machines as [[string, Resource]];
+    expect(machine.Properties.StateMachineType).toBe('STANDARD');
+    expect(machine.Properties.TracingConfiguration).toEqual({ Enabled: true });
+    expect(machine.Properties.LoggingConfiguration).toMatchObject({ Level: 'ERROR', IncludeExecutionData: false });
+
+    const definition = resolveDefinition(machine.Properties.DefinitionString);
+    expect(definition.QueryLanguage ?? 'JSONPath').toBe('JSONPath');
+    expect(definition.StartAt).toBe('Launch');
+    const types = Object.fromEntries(Object.entries<any>(definition.States).map(([name, s]) => [name, s.Type]));
+    expect(types).toEqual({
+      Launch: 'Task',
+      IsFinished: 'Choice',
+      WaitForCheckpoint: 'Wait',
+      RunCheckpoint: 'Task',
+      ReleaseResults: 'Task',
+      Finished: 'Succeed',
+      Failed: 'Fail',
+    });
+
+    const s = definition.States;
+    expect(s.Launch.Next).toBe('IsFinished');
+    expect(s.RunCheckpoint.Next).toBe('IsFinished');
+    expect(s.ReleaseResults.Next).toBe('IsFinished');
+    expect(s.WaitForCheckpoint).toMatchObject({ TimestampPath: '$.nextCheckAt', Next: 'RunCheckpoint' });
+    expect(s.IsFinished.Default).toBe('WaitForCheckpoint');
+    expect(s.IsFinished.Choices).toEqual([
+      {
+        Or: [
+          { Variable: '$.phase', StringEquals: 'CLOSED' },
+          { Variable: '$.phase', StringEquals: 'CANCELLED' },
+        ],
+        Next: 'Finished',
+      },
+      { Variable: '$.phase', StringEquals: 'RELEASING', Next: 'ReleaseResults' },
+    ]);
+
+    const taskFunction = { Launch: workflowFunctions.launch.id, RunCheckpoint: workflowFunctions.checkpoint.id, ReleaseResults: workflowFunctions.release.id };
+    for (const [state, functionId] of Object.entries(taskFunction)) {
+      const task = s[state];
+      // payloadResponseOnly: the Resource is the function ARN itself, no Parameters/ResultSelector.
+      const match = /^\$\{(.+)\.Arn\}$/.exec(task.Resource);
+      expect(match, `${state} Resource ${task.Resource}`).not.toBeNull();
+      expect(functionIdOf(resources, match![1]!), state).toBe(functionId);
+      expect(task.Parameters).toBeUndefined();
+      expect(task.Catch).toEqual([{ ErrorEquals: ['States.ALL'], Next: 'Failed' }]);
+      const retried = task.Retry.flatMap((r: { ErrorEquals: string[] }) => r.ErrorEquals);
+      expect(retried).toEqual(
+        expect.arrayContaining([
+          'Lambda.ServiceException',
+          'Lambda.AWSLambdaException',
+          'Lambda.SdkClientException',
+          'Lambda.TooManyRequestsException',
+          'States.Timeout',
+        ]),
+      );
+      expect(task.Retry.every((r: { BackoffRate?: number }) => (r.BackoffRate ?? 2) > 1)).toBe(true);
+    }
+  });
+
+  it('builds every function of lib/functions.ts on nodejs24.x, arm64, X-Ray, with the common environment', () => {
+    const functions = ofType(resources, 'AWS::Lambda::Function');
+    expect(functions.map(([id]) => functionIdOf(resources, id)).sort()).toEqual(allFunctions.map((f) => f.id).sort());
+    const workflowControllers = new Set(allFunctions.filter((f) => f.controlsWorkflow).map((f) => f.id));
+
+    for (const [logicalId, fn] of functions) {
+      const id = functionIdOf(resources, logicalId) as string;
+      const p = fn.Properties;
+      expect(p.Runtime, id).toBe('nodejs24.x');
+      expect(p.Architectures, id).toEqual(['arm64']);
+      expect(p.TracingConfig, id).toEqual({ Mode: 'Active' });
+      expect(p.LoggingConfig?.LogGroup?.Ref, id).toBeDefined();
+      const env = p.Environment.Variables;
+      expect(Object.keys(env), id).toEqual(
+        expect.arrayContaining(['TABLE_NAME', 'MAIL_FROM', 'HR_EMAIL', 'BASE_URL', 'ORG_TIME_ZONE', 'LINK_SECRET_ARN', 'POWERTOOLS_SERVICE_NAME', 'NODE_OPTIONS']),
+      );
+      expect(env.MAIL_FROM).toBe('perfcycle@example.com');
+      expect(env.BASE_URL).toBe('https://perfcycle.example.com');
+      expect(env.POWERTOOLS_SERVICE_NAME).toBe('perfcycle');
+      expect(env.NODE_OPTIONS).toBe('--enable-source-maps');
+      expect('STATE_MACHINE_ARN' in env, id).toBe(workflowControllers.has(id));
+    }
+
+    // Functions that control the workflow may start, stop and describe its executions.
+    const policies = ofType(resources, 'AWS::IAM::Policy');
+    for (const id of workflowControllers) {
+      const [logicalId] = functions.find(([lid]) => functionIdOf(resources, lid) === id)!;
+      const roleRef = resources[logicalId]!.Properties.Role['Fn::GetAtt'][0];
+      const policy = policies.find(([, pol]) => pol.Properties.Roles.some((r: { Ref: string }) => r.Ref === roleRef));
+      const actions = policy![1].Properties.PolicyDocument.Statement.flatMap((st: { Action: string | string[] }) => st.Action);
+      expect(actions, id).toEqual(expect.arrayContaining(['states:StartExecution', 'states:StopExecution', 'states:DescribeExecution']));
+    }
+  });
+
+  it('routes every API path of lib/functions.ts to its function, JWT-authorized for HR, open for forms', () => {
+    const routes = ofType(resources, 'AWS::ApiGatewayV2::Route');
+    const integrations = Object.fromEntries(ofType(resources, 'AWS::ApiGatewayV2::Integration'));
+    const [[authorizerId, authorizer]] = ofType(resources, 'AWS::ApiGatewayV2::Authorizer') as [[string, Resource]];
+    expect(authorizer.Properties.AuthorizerType).toBe('JWT');
+
+    const expected = apiFunctions.flatMap((f) => (f.routes ?? []).map((r) => ({ ...r, functionId: f.id })));
+    expect(routes).toHaveLength(expected.length);
+    for (const r of expected) {
+      const key = `${r.method} ${r.path}`;
+      const found = routes.find(([, route]) => route.Properties.RouteKey === key);
+      expect(found, key).toBeDefined();
+      const props = found![1].Properties;
+      if (r.auth === 'hr') {
+        expect(props.AuthorizationType, key).toBe('JWT');
+        expect(props.AuthorizerId, key).toEqual({ Ref: authorizerId });
+      } else {
+        expect(props.AuthorizationType ?? 'NONE', key).toBe('NONE');
+        expect(props.AuthorizerId, key).toBeUndefined();
+      }
+      // Target: { Fn::Join: ['', ['integrations/', { Ref: <integration> }]] }
+      const [prefix, integrationRef] = props.Target['Fn::Join'][1] as [string, { Ref: string }];
+      expect(prefix).toBe('integrations/');
+      const uri = integrations[integrationRef.Ref]!.Properties.IntegrationUri;
+      expect(functionIdOf(resources, uri['Fn::GetAtt'][0]), key).toBe(r.functionId);
+    }
+
+    // The $default stage logs access.
+    const [[, stage]] = ofType(resources, 'AWS::ApiGatewayV2::Stage') as [[string, Resource]];
+    expect(stage.Properties.StageName).toBe('$default');
+    expect(stage.Properties.AccessLogSettings.DestinationArn).toBeDefined();
+  });
+
+  it('exports the outputs the CLI and the deploy scripts read', () => {
+    expect(Object.keys(template.toJSON().Outputs)).toEqual(expect.arrayContaining(['TableName', 'StateMachineArn', 'ApiUrl', 'UserPoolId']));
+  });
+});
+
+describe('perfcycle stack (prod)', () => {
+  it('turns deletion protection on and retains the table', () => {
+    const { resources } = synth({ stage: 'prod' });
+    const [[, table]] = ofType(resources, 'AWS::DynamoDB::Table') as [[string, Resource]];
+    expect(table.Properties.DeletionProtectionEnabled).toBe(true);
+    expect(table.DeletionPolicy).toBe('Retain');
+    const [[, pool]] = ofType(resources, 'AWS::Cognito::UserPool') as [[string, Resource]];
+    expect(pool.Properties.DeletionProtection).toBe('ACTIVE');
+  }, 60_000);
+});
+
+describe('configuration', () => {
+  it.each([
+    [{ senderAddress: 'not-an-address' }, /senderAddress.*email address/],
+    [{ hrAddress: '' }, /hrAddress.*required/],
+    [{ baseUrl: 'http://perfcycle.example.com' }, /baseUrl.*https/],
+    [{ stage: 'staging' }, /stage.*"dev" or "prod"/],
+    [{ orgTimeZone: 'Mars/Olympus' }, /orgTimeZone.*IANA/],
+  ])('rejects %j with a clear error', (bad, message) => {
+    expect(() => createApp({ context: { ...cdkJsonContext(), ...bad }, bundle: false, validation: false })).toThrow(message);
+  });
+});
+
+describe('cdk-nag (AwsSolutions) with CloudFormation validation on', () => {
+  it('synthesizes with no unacknowledged finding', () => {
+    const { app } = createApp({ context: cdkJsonContext(), bundle: false, validation: true });
+    // Throws (with the report) if any AwsSolutions finding is not acknowledged.
+    const assembly = app.synth();
+
+    const reportFile = join(assembly.directory, 'validation-report.json');
+    expect(existsSync(reportFile)).toBe(true);
+    const report = JSON.parse(readFileSync(reportFile, 'utf8')) as { pluginReports: { pluginName: string; conclusion?: string; violations?: unknown[] }[] };
+    const nag = report.pluginReports.filter((r) => r.pluginName === 'AwsSolutions');
+    expect(nag.flatMap((r) => r.violations ?? [])).toEqual([]);
+
+    // The same check, direct: lists what is unacknowledged if this ever fails.
+    const result = new AwsSolutionsChecks().validateScope(app);
+    expect(result.violations.map((v) => `${v.ruleName}: ${v.violatingResources.map((r) => r.constructPath).join(', ')}`)).toEqual([]);
+  }, 60_000);
+});

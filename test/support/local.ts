@@ -1,0 +1,86 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from '../../cli/program.ts';
+import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../local/stack.ts';
+
+export interface Mail {
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+}
+
+/** The mails the local mailbox holds, as a participant would receive them. */
+export async function mailbox(stack: LocalStack): Promise<Mail[]> {
+  const response = await fetch(`${stack.mailUrl}/store`);
+  const { emails } = (await response.json()) as { emails: any[] };
+  return emails.map((email) => ({
+    to: [email.destination?.to].flat().join(','),
+    subject: email.subject,
+    text: email.body?.text ?? '',
+    html: email.body?.html ?? '',
+  }));
+}
+
+export async function clearMailbox(stack: LocalStack): Promise<void> {
+  await fetch(`${stack.mailUrl}/clear-store`, { method: 'POST' });
+}
+
+/** The first link of a kind in an email's HTML part (what a participant clicks). */
+export function linkIn(mail: Mail, path: '/forms/self' | '/forms/team'): string {
+  const match = new RegExp(`href="([^"]*${path}\\?t=[^"]+)"`).exec(mail.html);
+  if (!match) throw new Error(`no ${path} link in "${mail.subject}"`);
+  return match[1].replaceAll('&amp;', '&');
+}
+
+export async function hr(stack: LocalStack, method: 'GET' | 'POST', path: string, body?: unknown) {
+  const response = await fetch(`${stack.apiUrl}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${stack.hrToken}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  return { status: response.status, body: (await response.json()) as any };
+}
+
+/** Runs the real CLI in-process against the stack; returns its exit code and output. */
+export async function cli(stack: LocalStack, cwd: string, ...argv: string[]) {
+  let out = '';
+  let err = '';
+  const code = await runCli(argv, {
+    env: { PERFCYCLE_API_URL: stack.apiUrl, PERFCYCLE_TOKEN: stack.hrToken },
+    cwd,
+    out: (text) => (out += text),
+    err: (text) => (err += text),
+  });
+  return { code, out, err };
+}
+
+/** Posts a form the way a browser does: reads the page for its hidden fields, then posts the answers. */
+export async function submitForm(link: string, answers: Record<string, string>) {
+  const page = await (await fetch(link)).text();
+  const hidden = Object.fromEntries(
+    [...page.matchAll(/<input type="hidden" name="(t|formToken)" value="([^"]*)">/g)].map((m) => [m[1], m[2].replaceAll('&amp;', '&')]),
+  );
+  const response = await fetch(new URL(link).origin + new URL(link).pathname, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ ...hidden, ...answers }).toString(),
+  });
+  return { status: response.status, html: await response.text() };
+}
+
+export function tempDir(prefix: string): { path: string; remove: () => void } {
+  const path = mkdtempSync(join(tmpdir(), prefix));
+  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+}
+
+export { startLocalStack, type LocalStack, type LocalStackOptions };
+
+export const DAY = 24 * 60 * 60 * 1000;
+export const HOUR = 60 * 60 * 1000;
+
+/** A calendar date `days` after the clock's today, in UTC. */
+export function dateAfter(now: number, days: number): string {
+  return new Date(now + days * DAY).toISOString().slice(0, 10);
+}

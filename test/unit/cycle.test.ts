@@ -1,0 +1,354 @@
+import { describe, expect, it } from 'vitest';
+import {
+  checkExtension,
+  checkLaunchDeadlines,
+  DEFAULT_TIMINGS,
+  ladderPoints,
+  nextCheckpoint,
+  phaseAt,
+  releaseAt,
+  RuleViolation,
+  selfDueOf,
+  stepsDue,
+  type CycleSchedule,
+  type CycleTimings,
+  type LadderProgress,
+  type Phase,
+} from '#domain/cycle.ts';
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const at = (iso: string) => Date.parse(iso);
+
+// A cycle launched on 1 Dec, self-assessments due end of 10 Dec Berlin, manager reviews end of 17 Dec Berlin.
+const LAUNCH = at('2026-12-01T09:00:00Z');
+const SELF_DUE = at('2026-12-10T22:59:59Z');
+const MANAGER_DUE = at('2026-12-17T22:59:59Z');
+
+function schedule(extensions: Record<string, number> = {}, timings: CycleTimings = DEFAULT_TIMINGS): CycleSchedule {
+  return { selfDue: SELF_DUE, managerDue: MANAGER_DUE, timings, extensions };
+}
+
+function violation(action: () => void): RuleViolation {
+  try {
+    action();
+  } catch (error) {
+    if (error instanceof RuleViolation) return error;
+    throw error;
+  }
+  throw new Error('expected a RuleViolation, nothing was thrown');
+}
+
+/** Starts at `from` and keeps taking the next checkpoint until there is none. */
+function walk(plan: CycleSchedule, from: number): string[] {
+  const seen: string[] = [];
+  for (let now: number | undefined = nextCheckpoint(plan, from); now !== undefined; now = nextCheckpoint(plan, now)) {
+    seen.push(new Date(now).toISOString());
+    if (seen.length > 100) throw new Error(`nextCheckpoint does not terminate: ${seen.slice(0, 10).join(', ')}...`);
+  }
+  return seen;
+}
+
+describe('DEFAULT_TIMINGS', () => {
+  it('reminds 3 days before and tells HR 2 days after a deadline', () => {
+    expect(DEFAULT_TIMINGS).toStrictEqual({ reminderLeadMs: 3 * DAY, hrGraceMs: 2 * DAY });
+  });
+});
+
+describe('ladderPoints', () => {
+  it('puts the reminder lead before, the overdue mark at and HR escalation grace after the deadline', () => {
+    expect(ladderPoints(SELF_DUE, DEFAULT_TIMINGS)).toStrictEqual([
+      { step: 'REMINDER', at: at('2026-12-07T22:59:59Z') },
+      { step: 'OVERDUE', at: at('2026-12-10T22:59:59Z') },
+      { step: 'HR_ESCALATION', at: at('2026-12-12T22:59:59Z') },
+    ]);
+  });
+
+  it('follows custom timings', () => {
+    expect(ladderPoints(1_000_000, { reminderLeadMs: 1000, hrGraceMs: 250 })).toStrictEqual([
+      { step: 'REMINDER', at: 999_000 },
+      { step: 'OVERDUE', at: 1_000_000 },
+      { step: 'HR_ESCALATION', at: 1_000_250 },
+    ]);
+  });
+});
+
+describe('stepsDue', () => {
+  const due = SELF_DUE;
+  const reminderAt = due - 3 * DAY;
+  const hrAt = due + 2 * DAY;
+  const none: LadderProgress = {};
+  const reminded: LadderProgress = { remindedAt: '2026-12-07T23:00:00.000Z' };
+  const overdue: LadderProgress = { ...reminded, overdueAt: '2026-12-10T23:00:00.000Z' };
+  const escalated: LadderProgress = { ...overdue, hrEscalatedAt: '2026-12-12T23:00:00.000Z' };
+
+  it.each([
+    ['long before the reminder', LAUNCH, []],
+    ['1 ms before the reminder', reminderAt - 1, []],
+    ['at the reminder', reminderAt, ['REMINDER']],
+    ['1 ms after the reminder', reminderAt + 1, ['REMINDER']],
+    ['1 ms before the deadline', due - 1, ['REMINDER']],
+    ['at the deadline', due, ['OVERDUE']],
+    ['1 ms after the deadline', due + 1, ['OVERDUE']],
+    ['1 ms before HR escalation', hrAt - 1, ['OVERDUE']],
+    ['at HR escalation', hrAt, ['OVERDUE', 'HR_ESCALATION']],
+    ['1 ms after HR escalation', hrAt + 1, ['OVERDUE', 'HR_ESCALATION']],
+  ] as const)('with nothing done yet, %s owes %j', (_, now, expected) => {
+    expect(stepsDue(due, none, now, DEFAULT_TIMINGS)).toStrictEqual(expected);
+  });
+
+  it.each([
+    ['at the reminder', reminderAt, []],
+    ['1 ms before the deadline', due - 1, []],
+    ['at the deadline', due, ['OVERDUE']],
+    ['at HR escalation', hrAt, ['OVERDUE', 'HR_ESCALATION']],
+  ] as const)('once reminded, %s owes %j', (_, now, expected) => {
+    expect(stepsDue(due, reminded, now, DEFAULT_TIMINGS)).toStrictEqual(expected);
+  });
+
+  it.each([
+    ['at the deadline', due, []],
+    ['1 ms before HR escalation', hrAt - 1, []],
+    ['at HR escalation', hrAt, ['HR_ESCALATION']],
+    ['1 ms after HR escalation', hrAt + 1, ['HR_ESCALATION']],
+  ] as const)('once marked overdue, %s owes %j', (_, now, expected) => {
+    expect(stepsDue(due, overdue, now, DEFAULT_TIMINGS)).toStrictEqual(expected);
+  });
+
+  it('owes nothing once the whole ladder has been climbed', () => {
+    expect(stepsDue(due, escalated, hrAt + 30 * DAY, DEFAULT_TIMINGS)).toStrictEqual([]);
+  });
+
+  it('does not send a late reminder to an item that became due without one', () => {
+    expect(stepsDue(due, none, due, DEFAULT_TIMINGS)).not.toContain('REMINDER');
+    expect(stepsDue(due, { hrEscalatedAt: '2026-12-12T23:00:00.000Z' }, hrAt + DAY, DEFAULT_TIMINGS)).toStrictEqual(['OVERDUE']);
+  });
+
+  it('uses the timings it is given', () => {
+    const quick: CycleTimings = { reminderLeadMs: HOUR, hrGraceMs: 30 * 60_000 };
+    expect(stepsDue(due, none, due - HOUR - 1, quick)).toStrictEqual([]);
+    expect(stepsDue(due, none, due - HOUR, quick)).toStrictEqual(['REMINDER']);
+    expect(stepsDue(due, none, due + 30 * 60_000 - 1, quick)).toStrictEqual(['OVERDUE']);
+    expect(stepsDue(due, none, due + 30 * 60_000, quick)).toStrictEqual(['OVERDUE', 'HR_ESCALATION']);
+  });
+
+  it('climbs an extended deadline from its own date, not the cycle one', () => {
+    const extended = at('2026-12-14T22:59:59Z');
+    expect(stepsDue(extended, none, SELF_DUE, DEFAULT_TIMINGS)).toStrictEqual([]);
+    expect(stepsDue(extended, none, extended - 3 * DAY - 1, DEFAULT_TIMINGS)).toStrictEqual([]);
+    expect(stepsDue(extended, none, extended - 3 * DAY, DEFAULT_TIMINGS)).toStrictEqual(['REMINDER']);
+    expect(stepsDue(extended, none, extended - 1, DEFAULT_TIMINGS)).toStrictEqual(['REMINDER']);
+    expect(stepsDue(extended, none, extended, DEFAULT_TIMINGS)).toStrictEqual(['OVERDUE']);
+    expect(stepsDue(extended, none, extended + 2 * DAY - 1, DEFAULT_TIMINGS)).toStrictEqual(['OVERDUE']);
+    expect(stepsDue(extended, none, extended + 2 * DAY, DEFAULT_TIMINGS)).toStrictEqual(['OVERDUE', 'HR_ESCALATION']);
+  });
+});
+
+describe('selfDueOf and releaseAt', () => {
+  it('gives the cycle deadline to people without an extension and theirs to those with one', () => {
+    const plan = schedule({ E7: at('2026-12-14T22:59:59Z') });
+    expect(selfDueOf(plan, 'E7')).toBe(at('2026-12-14T22:59:59Z'));
+    expect(selfDueOf(plan, 'E8')).toBe(SELF_DUE);
+    expect(selfDueOf(plan, 'e7')).toBe(SELF_DUE);
+  });
+
+  it('releases results when the manager ladder has run out', () => {
+    expect(releaseAt(schedule())).toBe(at('2026-12-19T22:59:59Z'));
+    expect(releaseAt(schedule({}, { reminderLeadMs: DAY, hrGraceMs: HOUR }))).toBe(MANAGER_DUE + HOUR);
+  });
+});
+
+describe('phaseAt', () => {
+  const release = at('2026-12-19T22:59:59Z');
+
+  it.each([
+    [LAUNCH, 'SELF_REVIEW'],
+    [SELF_DUE - 1, 'SELF_REVIEW'],
+    [SELF_DUE, 'MANAGER_REVIEW'],
+    [SELF_DUE + 1, 'MANAGER_REVIEW'],
+    [MANAGER_DUE, 'MANAGER_REVIEW'],
+    [release - 1, 'MANAGER_REVIEW'],
+    [release, 'RELEASING'],
+    [release + 1, 'RELEASING'],
+  ] as const)('a running cycle at %i is in %s', (now, expected) => {
+    expect(phaseAt(schedule(), now, 'SELF_REVIEW')).toBe(expected);
+    expect(phaseAt(schedule(), now, 'MANAGER_REVIEW')).toBe(expected);
+  });
+
+  it('keeps the manager phase going for the grace period after the manager deadline', () => {
+    expect(phaseAt(schedule(), MANAGER_DUE + 2 * DAY - 1, 'MANAGER_REVIEW')).toBe('MANAGER_REVIEW');
+  });
+
+  it('does not let extensions hold back the manager phase', () => {
+    expect(phaseAt(schedule({ E7: at('2026-12-14T22:59:59Z') }), SELF_DUE, 'SELF_REVIEW')).toBe('MANAGER_REVIEW');
+  });
+
+  it.each(['CLOSED', 'CANCELLED', 'RELEASING'] as const satisfies readonly Phase[])('leaves a %s cycle where it is', (current) => {
+    expect(phaseAt(schedule(), LAUNCH, current)).toBe(current);
+    expect(phaseAt(schedule(), SELF_DUE, current)).toBe(current);
+    expect(phaseAt(schedule(), release + DAY, current)).toBe(current);
+  });
+});
+
+describe('nextCheckpoint', () => {
+  it('walks a whole cycle from launch through every ladder point to the release', () => {
+    expect(walk(schedule(), LAUNCH)).toStrictEqual([
+      '2026-12-07T22:59:59.000Z', // self reminder
+      '2026-12-10T22:59:59.000Z', // self deadline, manager phase starts
+      '2026-12-12T22:59:59.000Z', // self HR escalation
+      '2026-12-14T22:59:59.000Z', // manager reminder
+      '2026-12-17T22:59:59.000Z', // manager deadline
+      '2026-12-19T22:59:59.000Z', // manager HR escalation and release
+    ]);
+  });
+
+  it('adds the ladder of every extended self-assessment to the walk', () => {
+    const plan = schedule({ E7: at('2026-12-13T10:00:00Z'), E9: at('2026-12-16T12:00:00Z') });
+    expect(walk(plan, LAUNCH)).toStrictEqual([
+      '2026-12-07T22:59:59.000Z', // self reminder
+      '2026-12-10T10:00:00.000Z', // E7 reminder
+      '2026-12-10T22:59:59.000Z', // self deadline
+      '2026-12-12T22:59:59.000Z', // self HR escalation
+      '2026-12-13T10:00:00.000Z', // E7 deadline
+      '2026-12-13T12:00:00.000Z', // E9 reminder
+      '2026-12-14T22:59:59.000Z', // manager reminder
+      '2026-12-15T10:00:00.000Z', // E7 HR escalation
+      '2026-12-16T12:00:00.000Z', // E9 deadline
+      '2026-12-17T22:59:59.000Z', // manager deadline
+      '2026-12-18T12:00:00.000Z', // E9 HR escalation
+      '2026-12-19T22:59:59.000Z', // release
+    ]);
+  });
+
+  it('adds no instant for an extension to the manager deadline, whose ladder is the manager one', () => {
+    // Its reminder, deadline and HR escalation coincide with the manager's, the last one with the release.
+    const plan = schedule({ E7: MANAGER_DUE });
+    expect(walk(plan, LAUNCH)).toStrictEqual(walk(schedule(), LAUNCH));
+  });
+
+  it('starts from wherever the cycle is, skipping points already behind it', () => {
+    // Launched after the self reminder would have been due.
+    expect(walk(schedule(), at('2026-12-09T08:00:00Z'))).toStrictEqual([
+      '2026-12-10T22:59:59.000Z',
+      '2026-12-12T22:59:59.000Z',
+      '2026-12-14T22:59:59.000Z',
+      '2026-12-17T22:59:59.000Z',
+      '2026-12-19T22:59:59.000Z',
+    ]);
+  });
+
+  it('is strictly after now at the exact boundaries', () => {
+    const plan = schedule();
+    expect(nextCheckpoint(plan, SELF_DUE - 1)).toBe(SELF_DUE);
+    expect(nextCheckpoint(plan, SELF_DUE)).toBe(SELF_DUE + 2 * DAY);
+    expect(nextCheckpoint(plan, SELF_DUE + 1)).toBe(SELF_DUE + 2 * DAY);
+    expect(nextCheckpoint(plan, releaseAt(plan) - 1)).toBe(releaseAt(plan));
+  });
+
+  it('has nothing left at and after the release', () => {
+    const plan = schedule({ E7: MANAGER_DUE });
+    expect(nextCheckpoint(plan, releaseAt(plan))).toBeUndefined();
+    expect(nextCheckpoint(plan, releaseAt(plan) + DAY)).toBeUndefined();
+  });
+
+  it('follows custom timings', () => {
+    const plan = schedule({}, { reminderLeadMs: HOUR, hrGraceMs: 10 * 60_000 });
+    expect(walk(plan, LAUNCH)).toStrictEqual([
+      '2026-12-10T21:59:59.000Z',
+      '2026-12-10T22:59:59.000Z',
+      '2026-12-10T23:09:59.000Z',
+      '2026-12-17T21:59:59.000Z',
+      '2026-12-17T22:59:59.000Z',
+      '2026-12-17T23:09:59.000Z',
+    ]);
+  });
+
+  it('brings every step of every ladder due exactly at a checkpoint', () => {
+    // Whatever the walk visits, the step it is for is due at that instant and was not 1 ms earlier.
+    const extended = at('2026-12-13T10:00:00Z');
+    const plan = schedule({ E7: extended });
+    const checkpoints = new Set(walk(plan, LAUNCH).map((iso) => at(iso)));
+    for (const due of [SELF_DUE, extended, MANAGER_DUE]) {
+      for (const point of ladderPoints(due, plan.timings)) {
+        expect(checkpoints.has(point.at), `${point.step} of ${new Date(due).toISOString()}`).toBe(true);
+        expect(stepsDue(due, {}, point.at, plan.timings)).toContain(point.step);
+        expect(stepsDue(due, {}, point.at - 1, plan.timings)).not.toContain(point.step);
+      }
+    }
+  });
+});
+
+describe('checkLaunchDeadlines', () => {
+  it('accepts future, ordered deadlines', () => {
+    expect(() => checkLaunchDeadlines(SELF_DUE, MANAGER_DUE, LAUNCH)).not.toThrow();
+    expect(() => checkLaunchDeadlines(LAUNCH + 1, LAUNCH + 2, LAUNCH)).not.toThrow();
+  });
+
+  it('refuses a self deadline that is not in the future', () => {
+    for (const selfDue of [LAUNCH, LAUNCH - 1]) {
+      const error = violation(() => checkLaunchDeadlines(selfDue, MANAGER_DUE, LAUNCH));
+      expect(error.message).toBe('invalid deadlines');
+      expect(error.details).toStrictEqual(['selfDue must be in the future']);
+    }
+  });
+
+  it('refuses a manager deadline that is not after the self deadline', () => {
+    for (const managerDue of [SELF_DUE, SELF_DUE - 1]) {
+      expect(violation(() => checkLaunchDeadlines(SELF_DUE, managerDue, LAUNCH)).details).toStrictEqual([
+        'managerDue must be after selfDue',
+      ]);
+    }
+  });
+
+  it('reports both problems at once', () => {
+    const error = violation(() => checkLaunchDeadlines(LAUNCH - DAY, LAUNCH - 2 * DAY, LAUNCH));
+    expect(error.name).toBe('RuleViolation');
+    expect(error.details).toStrictEqual(['selfDue must be in the future', 'managerDue must be after selfDue']);
+  });
+});
+
+describe('checkExtension', () => {
+  const now = at('2026-12-09T12:00:00Z');
+
+  it('accepts a later deadline up to and including the manager deadline', () => {
+    expect(() => checkExtension(schedule(), 'E7', SELF_DUE + 1, now)).not.toThrow();
+    expect(() => checkExtension(schedule(), 'E7', MANAGER_DUE, now)).not.toThrow();
+  });
+
+  it('refuses a deadline after the manager deadline', () => {
+    expect(violation(() => checkExtension(schedule(), 'E7', MANAGER_DUE + 1, now)).details).toStrictEqual([
+      'until must not be after the manager deadline, so the manager can still review',
+    ]);
+  });
+
+  it('refuses a deadline that is not after the current one', () => {
+    for (const until of [SELF_DUE, SELF_DUE - HOUR]) {
+      const error = violation(() => checkExtension(schedule(), 'E7', until, now));
+      expect(error.message).toBe('invalid extension');
+      expect(error.details).toStrictEqual(['until must be after the current deadline']);
+    }
+  });
+
+  it('measures a second extension against the first one', () => {
+    const plan = schedule({ E7: at('2026-12-14T22:59:59Z') });
+    expect(violation(() => checkExtension(plan, 'E7', at('2026-12-12T22:59:59Z'), now)).details).toStrictEqual([
+      'until must be after the current deadline',
+    ]);
+    expect(() => checkExtension(plan, 'E7', at('2026-12-14T22:59:59Z') + 1, now)).not.toThrow();
+    // Someone else is still measured against the cycle deadline.
+    expect(() => checkExtension(plan, 'E8', at('2026-12-12T22:59:59Z'), now)).not.toThrow();
+  });
+
+  it('refuses a deadline that is not in the future', () => {
+    const late = SELF_DUE + DAY;
+    expect(violation(() => checkExtension(schedule(), 'E7', late, late)).details).toStrictEqual(['until must be in the future']);
+    expect(() => checkExtension(schedule(), 'E7', late + 1, late)).not.toThrow();
+  });
+
+  it('reports every problem at once', () => {
+    expect(violation(() => checkExtension(schedule(), 'E7', SELF_DUE, SELF_DUE + DAY)).details).toStrictEqual([
+      'until must be in the future',
+      'until must be after the current deadline',
+    ]);
+  });
+});
