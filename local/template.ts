@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
-import { createApp } from '../lib/app.ts';
+import { cdkJsonContext, createApp } from '../lib/app.ts';
+import { FUNCTION_ID_METADATA } from '../lib/perfcycle-function.ts';
 import { allFunctions, type FunctionSpec } from '../lib/functions.ts';
 
 /**
@@ -23,8 +22,7 @@ const LOCAL_ARN_PREFIX = 'arn:aws:lambda:local:000000000000:function:';
 
 export function synthesizeBlueprint(): LocalBlueprint {
   // The same context `cdk synth` reads; bundling is skipped: locally the handlers run from source.
-  const cdkJson = JSON.parse(readFileSync(resolve(import.meta.dirname, '..', 'cdk.json'), 'utf8'));
-  const { app, stack } = createApp({ context: { ...cdkJson.context, 'aws:cdk:enable-path-metadata': true }, bundle: false, validation: false });
+  const { app, stack } = createApp({ context: cdkJsonContext(), bundle: false, validation: false });
   const template = app.synth().getStackByName(stack.stackName).template as { Resources: Record<string, Resource> };
   const resources = Object.entries(template.Resources);
 
@@ -48,10 +46,8 @@ export function synthesizeBlueprint(): LocalBlueprint {
 
   const byConstructId = new Map(allFunctions.map((spec) => [spec.id, spec]));
   const functionOf = (logicalId: string): FunctionSpec => {
-    const path: string = template.Resources[logicalId]?.Metadata?.['aws:cdk:path'] ?? '';
-    const constructId = path.split('/').at(-2) ?? '';
-    const spec = byConstructId.get(constructId);
-    if (!spec) throw new Error(`no function in lib/functions.ts for ${logicalId} (${path})`);
+    const spec = byConstructId.get(template.Resources[logicalId]?.Metadata?.[FUNCTION_ID_METADATA]);
+    if (!spec) throw new Error(`no function in lib/functions.ts for ${logicalId}`);
     return spec;
   };
   const taskFunctions: Record<string, FunctionSpec> = {};

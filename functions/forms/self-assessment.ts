@@ -17,7 +17,7 @@ export const handler = formRoute(async (event: HttpEvent) => {
   const assessment = cycle && (await getAssessment(cycle.cycleId, claims.personId));
   if (!cycle || !assessment) return messagePage(404, 'Review not found', 'This review no longer exists. Please ask HR.');
   if (cycle.phase === 'CANCELLED') return messagePage(410, 'This review cycle was cancelled', `HR cancelled "${cycle.name}". Nothing more is needed from you.`);
-  if (assessment.selfStatus === 'SUBMITTED') return submittedPage(200, cycle, assessment, 'Already submitted');
+  if (assessment.selfStatus === 'SUBMITTED') return submittedPage(posted ? 409 : 200, cycle, assessment, 'Already submitted');
   if (!acceptsSelfAssessments(cycle)) return messagePage(409, 'This review cycle is closed', `"${cycle.name}" no longer accepts self-assessments.`);
   if (!posted) return formPage(200, cycle, assessment, await formFields(token), {}, []);
 

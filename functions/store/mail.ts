@@ -36,7 +36,9 @@ export interface MailRecord {
   error?: string;
 }
 
-function mailItem(record: MailRecord): Record<string, unknown> {
+function mailItem(stored: MailRecord): Record<string, unknown> {
+  // Records read back from the table carry their keys; drop them so a SENT mail leaves the outbox index.
+  const { pk: _pk, sk: _sk, gsi2pk: _gsi2pk, gsi2sk: _gsi2sk, ...record } = stored as MailRecord & Record<'pk' | 'sk' | 'gsi2pk' | 'gsi2sk', unknown>;
   const outbox = record.status === 'PENDING' ? { gsi2pk: keys.outbox(record.cycleId), gsi2sk: `${record.createdAt}#${record.mailId}` } : {};
   return { ...keys.mail(record.cycleId, record.mailId), ...outbox, ...record };
 }

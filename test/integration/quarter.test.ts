@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cli, clearMailbox, DAY, dateAfter, hr, HOUR, linkIn, mailbox, startLocalStack, submitForm, tempDir, type LocalStack, type Mail } from '../support/local.ts';
+import { cli, clearMailbox, openForm, postForm, DAY, dateAfter, hr, HOUR, linkIn, mailbox, startLocalStack, submitForm, tempDir, type LocalStack, type Mail } from '../support/local.ts';
 
 /**
  * A whole quarter on the local stack: import, launch, invitations, on-time, late and missing
@@ -80,14 +80,18 @@ describe('a quarter on the local stack', () => {
 
   it('takes self-assessments on time and refuses a second submission', async () => {
     const invitations = sent.filter((mail) => mail.subject.endsWith('your self-assessment is open'));
+    // Ann opens her form in a second tab before submitting in the first.
+    const annLink = linkIn(to(invitations, 'ann@example.com')[0], '/forms/self');
+    const secondTab = await openForm(annLink);
     for (const address of ['ann@example.com', 'bob@example.com', 'dee@example.com', 'maria@example.com', 'mark@example.com']) {
       const result = await submitForm(linkIn(to(invitations, address)[0], '/forms/self'), SELF_ANSWERS);
       expect(result.status).toBe(200);
       expect(result.html).toContain('Thank you: your self-assessment is submitted');
     }
-    const second = await submitForm(linkIn(to(invitations, 'ann@example.com')[0], '/forms/self'), SELF_ANSWERS);
+    const second = await postForm(annLink, secondTab, { ...SELF_ANSWERS, overallRating: '1' });
     expect(second.status).toBe(409);
     expect(second.html).toContain('Already submitted');
+    expect(second.html).toContain('4 - Exceeds expectations');
 
     const status = await hr(stack, 'GET', `/cycles/${cycleId}`);
     expect(status.body.phase).toBe('SELF_REVIEW');
@@ -125,7 +129,7 @@ describe('a quarter on the local stack', () => {
     // Fay's reminder against her extended deadline went out at the old deadline.
     expect(to(mails, 'fay@example.com').map((mail) => mail.subject)).toEqual([expect.stringMatching(/^Reminder: 2026 Q4 self-assessment due /)]);
     const requests = mails.filter((mail) => mail.subject.startsWith('2026 Q4: please review your team'));
-    expect(requests.map((mail) => mail.to).sort()).toEqual(['hr@example.com', 'mark@example.com', 'maria@example.com']);
+    expect(requests.map((mail) => mail.to).sort()).toEqual(['hr@example.com', 'maria@example.com', 'mark@example.com']);
     expect(to(requests, 'maria@example.com')[0].text).toMatch(/Ann Early[\s\S]*Bob Prompt[\s\S]*Cid Never/);
 
     const status = await hr(stack, 'GET', `/cycles/${cycleId}`);
@@ -185,7 +189,7 @@ describe('a quarter on the local stack', () => {
     expect(fayOverdue?.text).toContain('Fay Extended');
     expect(to(midPhase, 'hr@example.com').find((m) => m.subject === '2026 Q4: 1 self-assessment still outstanding')?.text).toContain('Fay Extended (manager: Mark Lead)');
     const reviewReminders = midPhase.filter((m) => m.subject.startsWith('Reminder: 2026 Q4 team reviews due'));
-    expect(reviewReminders.map((m) => m.to).sort()).toEqual(['hr@example.com', 'mark@example.com', 'maria@example.com']);
+    expect(reviewReminders.map((m) => m.to).sort()).toEqual(['hr@example.com', 'maria@example.com', 'mark@example.com']);
     expect(to(reviewReminders, 'maria@example.com')[0].text).toContain('Cid Never');
     expect(to(reviewReminders, 'maria@example.com')[0].text).not.toContain('Ann Early');
     expect(to(reviewReminders, 'mark@example.com')[0].text).toMatch(/Eve Late[\s\S]*Fay Extended|Fay Extended[\s\S]*Eve Late/);
@@ -212,7 +216,7 @@ describe('a quarter on the local stack', () => {
   });
 
   it('sent no email twice and audited every one', async () => {
-    const keys = sent.map((mail) => `${mail.to}|${mail.subject}`);
+    const keys = sent.map((mail) => `${mail.to}|${mail.subject}|${mail.text}`);
     expect(new Set(keys).size).toBe(keys.length);
     const audit = await hr(stack, 'GET', `/cycles/${cycleId}/audit`);
     const mailEvents = audit.body.events.filter((event: any) => event.action === 'mail-sent');

@@ -56,18 +56,25 @@ export async function cli(stack: LocalStack, cwd: string, ...argv: string[]) {
   return { code, out, err };
 }
 
-/** Posts a form the way a browser does: reads the page for its hidden fields, then posts the answers. */
-export async function submitForm(link: string, answers: Record<string, string>) {
+/** Opens a form page the way a browser does and keeps its hidden fields (link token and per-form token). */
+export async function openForm(link: string): Promise<Record<string, string>> {
   const page = await (await fetch(link)).text();
-  const hidden = Object.fromEntries(
+  return Object.fromEntries(
     [...page.matchAll(/<input type="hidden" name="(t|formToken)" value="([^"]*)">/g)].map((m) => [m[1], m[2].replaceAll('&amp;', '&')]),
   );
+}
+
+export async function postForm(link: string, hidden: Record<string, string>, answers: Record<string, string>) {
   const response = await fetch(new URL(link).origin + new URL(link).pathname, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({ ...hidden, ...answers }).toString(),
   });
   return { status: response.status, html: await response.text() };
+}
+
+export async function submitForm(link: string, answers: Record<string, string>) {
+  return postForm(link, await openForm(link), answers);
 }
 
 export function tempDir(prefix: string): { path: string; remove: () => void } {
