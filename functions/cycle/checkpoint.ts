@@ -6,11 +6,15 @@ import { nowIso, nowMs } from '#shared/clock.ts';
 import { config } from '#shared/config.ts';
 import { formLink } from '#shared/links.ts';
 import { ladderProgress, listAssessments, listPending, recordStep, type AssessmentRecord } from '#store/assessments.ts';
-import { recordAudit } from '#store/audit.ts';
+import { recordAudit, recordAudits, type AuditEvent } from '#store/audit.ts';
+import { forEachLimited } from '#shared/concurrency.ts';
 import { getCycle, isRunning, movePhase, scheduleOf, type CycleRecord } from '#store/cycles.ts';
 import { queueMailOnce, type MailKind } from '#store/mail.ts';
 import { NotFound } from './launch.ts';
 import { stepOutput, type StepOutput } from './step-output.ts';
+
+/** Conditional writes per person run a few at a time: one checkpoint may touch every participant. */
+export const PER_ITEM_CONCURRENCY = 16;
 
 interface DueItem {
   assessment: AssessmentRecord;
@@ -65,7 +69,7 @@ async function climbLadder(cycle: CycleRecord, kind: ReviewKind, now: number): P
   const issuedAt = nowMs();
 
   if (kind === 'self') {
-    for (const { assessment, due } of byStep.REMINDER) {
+    await forEachLimited(byStep.REMINDER, PER_ITEM_CONCURRENCY, async ({ assessment, due }) => {
       const url = await formLink(cycle.cycleId, assessment.employeeId, 'self', issuedAt);
       await takeStep(cycle, kind, 'REMINDER', [assessment], {
         mailId: `self-reminder#${assessment.employeeId}#${due}`,
@@ -73,7 +77,7 @@ async function climbLadder(cycle: CycleRecord, kind: ReviewKind, now: number): P
         to: assessment.email,
         content: messages.selfReminder(ctx, assessment, due, url),
       });
-    }
+    });
     for (const group of groupBy(byStep.OVERDUE, (item) => `${item.assessment.managerKey}#${item.due}`)) {
       const [{ assessment: first, due }] = group;
       await takeStep(cycle, kind, 'OVERDUE', group.map((item) => item.assessment), {
@@ -134,11 +138,13 @@ async function takeStep(
   const ids = assessments.map((assessment) => assessment.employeeId);
   await queueMailOnce(newMail(cycle.cycleId, mail.mailId, mail.kind, mail.to, ids, mail.content));
   const at = nowIso();
-  for (const employeeId of ids) {
+  const taken: AuditEvent[] = [];
+  await forEachLimited(ids, PER_ITEM_CONCURRENCY, async (employeeId) => {
     if (await recordStep(cycle.cycleId, employeeId, kind, step, at)) {
-      await recordAudit({ cycleId: cycle.cycleId, at, actor: 'system', action: `${kind}-${step.toLowerCase().replace('_', '-')}`, employeeId });
+      taken.push({ cycleId: cycle.cycleId, at, actor: 'system', action: `${kind}-${step.toLowerCase().replace('_', '-')}`, employeeId });
     }
-  }
+  });
+  await recordAudits(taken);
 }
 
 /** The manager phase opens with one email per reviewer, linking to their team page. */

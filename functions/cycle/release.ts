@@ -6,6 +6,8 @@ import { recordAudit } from '#store/audit.ts';
 import { getCycle, movePhase } from '#store/cycles.ts';
 import { queueMailOnce } from '#store/mail.ts';
 import { NotFound } from './launch.ts';
+import { PER_ITEM_CONCURRENCY } from './checkpoint.ts';
+import { forEachLimited } from '#shared/concurrency.ts';
 import { stepOutput, type StepOutput } from './step-output.ts';
 
 /**
@@ -17,7 +19,7 @@ export async function releaseResults(cycleId: string): Promise<StepOutput> {
   if (!cycle) throw new NotFound(`cycle ${cycleId}`);
   if (cycle.phase !== 'RELEASING') return stepOutput(cycle, cycle.phase, nowMs());
   const ctx = { cycleName: cycle.name, timeZone: cycle.timeZone };
-  for (const assessment of await listAssessments(cycleId)) {
+  await forEachLimited(await listAssessments(cycleId), PER_ITEM_CONCURRENCY, async (assessment) => {
     const review =
       assessment.reviewStatus === 'SUBMITTED' && assessment.review
         ? { ...assessment.review, managerName: assessment.managerName }
@@ -26,7 +28,7 @@ export async function releaseResults(cycleId: string): Promise<StepOutput> {
       newMail(cycleId, `result#${assessment.employeeId}`, 'result', assessment.email, [assessment.employeeId], messages.result(ctx, assessment, cycle.scale, review)),
     );
     await markResultReleased(cycleId, assessment.employeeId, nowIso());
-  }
+  });
   const flushed = await flushOutbox(cycleId);
   if (flushed.remaining) return stepOutput(cycle, 'RELEASING', nowMs(), true);
   if (await movePhase(cycleId, 'RELEASING', 'CLOSED', nowIso())) {

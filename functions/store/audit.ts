@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { db, keys, queryAll, tableName } from './table.ts';
+import { batchPut, db, keys, queryAll, tableName } from './table.ts';
 
 /** Who did something: HR (by their identity), a participant through their link, or the workflow itself. */
 export type Actor = `hr:${string}` | `employee:${string}` | `manager:${string}` | 'system';
@@ -16,6 +16,11 @@ export interface AuditEvent {
 
 export async function recordAudit(event: AuditEvent): Promise<void> {
   await db().send(new PutCommand({ TableName: tableName(), Item: { ...keys.audit(event.cycleId, event.at, randomUUID()), ...event } }));
+}
+
+/** Many events at once, e.g. one ladder step taken for a whole team. */
+export async function recordAudits(events: AuditEvent[]): Promise<void> {
+  await batchPut(events.map((event) => ({ ...keys.audit(event.cycleId, event.at, randomUUID()), ...event })));
 }
 
 export async function listAuditEvents(cycleId: string): Promise<AuditEvent[]> {

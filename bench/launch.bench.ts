@@ -1,0 +1,172 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { build } from 'esbuild';
+import { allFunctions } from '../lib/functions.ts';
+import { startLocalStack, type LocalStack } from '../local/stack.ts';
+
+/**
+ * `npm run bench [-- --json] [-- --sizes 1000,10000]`: launches cycles on the local stack and compares the
+ * launch with its floor (the same DynamoDB items batch-written and the same SendEmail calls made directly,
+ * in the same run), counts Step Functions transitions and DynamoDB requests for the whole cycle, and sizes
+ * each Lambda bundle and its cold import.
+ */
+const args = process.argv.slice(2);
+const asJson = args.includes('--json');
+const sizesArg = args[args.indexOf('--sizes') + 1];
+const sizes = args.includes('--sizes') && sizesArg ? sizesArg.split(',').map(Number) : [1000, 10_000];
+const log = (text: string) => (asJson ? process.stderr.write(`${text}\n`) : console.log(text));
+const DAY = 86_400_000;
+
+interface DynamoCounter {
+  requests: number;
+  itemsBatchWritten: number;
+  sendEmails: number;
+}
+
+async function instrument(): Promise<DynamoCounter> {
+  const counter: DynamoCounter = { requests: 0, itemsBatchWritten: 0, sendEmails: 0 };
+  const { db, tableName } = await import('../functions/store/table.ts');
+  db().middlewareStack.add(
+    (next, context) => async (input) => {
+      counter.requests++;
+      if (context.commandName === 'BatchWriteCommand' || context.commandName === 'BatchWriteItemCommand') {
+        const requestItems = (input.input as { RequestItems: Record<string, unknown[]> }).RequestItems;
+        counter.itemsBatchWritten += requestItems[tableName()]?.length ?? 0;
+      }
+      return next(input);
+    },
+    { step: 'initialize', name: 'benchCounter' },
+  );
+  return counter;
+}
+
+function roster(size: number, department: string): string {
+  const managers = Math.max(1, Math.ceil(size / 10));
+  const rows = ['employeeId,name,email,managerId,department'];
+  for (let i = 0; i < size; i++) {
+    const id = `${department}-${i}`;
+    const manager = i < managers ? '' : `${department}-${i % managers}`;
+    rows.push(`${id},Person ${i},p${i}.${department.toLowerCase()}@example.com,${manager},${department}`);
+  }
+  return rows.join('\n');
+}
+
+async function api(stack: LocalStack, method: string, path: string, body: string, contentType = 'application/json') {
+  const response = await fetch(`${stack.apiUrl}${path}`, { method, headers: { authorization: `Bearer ${stack.hrToken}`, 'content-type': contentType }, body });
+  const payload = await response.json();
+  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(payload)}`);
+  return payload;
+}
+
+async function mailCount(stack: LocalStack): Promise<number> {
+  const { emails } = (await (await fetch(`${stack.mailUrl}/store`)).json()) as { emails: unknown[] };
+  return emails.length;
+}
+
+async function floor(items: number, sends: number): Promise<number> {
+  const { batchPut } = await import('../functions/store/table.ts');
+  const { sendEmail } = await import('../functions/mail/ses.ts');
+  const { forEachLimited } = await import('../functions/shared/concurrency.ts');
+  const { config } = await import('../functions/shared/config.ts');
+  const started = performance.now();
+  await batchPut(Array.from({ length: items }, (_, i) => ({ pk: `FLOOR#${Date.now()}`, sk: String(i), payload: 'x'.repeat(600) })));
+  await forEachLimited(Array.from({ length: sends }, (_, i) => i), config().MAIL_CONCURRENCY, (i) =>
+    sendEmail(`floor${i}@example.com`, { subject: 'floor', text: 'floor', html: '<p>floor</p>' }),
+  );
+  return performance.now() - started;
+}
+
+async function launchCase(stack: LocalStack, counter: DynamoCounter, size: number) {
+  const department = `Bench${size}`;
+  await api(stack, 'POST', '/employees/import', roster(size, department), 'text/csv');
+  await fetch(`${stack.mailUrl}/clear-store`, { method: 'POST' });
+  const day = (offset: number) => new Date(stack.clock.now() + offset * DAY).toISOString().slice(0, 10);
+  const before = { ...counter };
+  const started = performance.now();
+  const { cycleId } = (await api(stack, 'POST', '/cycles', JSON.stringify({ name: `Bench ${size}`, selfDue: day(14), managerDue: day(24), department }))) as { cycleId: string };
+  await stack.settled();
+  const launchMs = performance.now() - started;
+  const sent = await mailCount(stack);
+  if (sent !== size) throw new Error(`expected ${size} invitations, the mailbox has ${sent}`);
+  const launchItems = counter.itemsBatchWritten - before.itemsBatchWritten;
+  const launchRequests = counter.requests - before.requests;
+  await fetch(`${stack.mailUrl}/clear-store`, { method: 'POST' });
+  const floorMs = await floor(launchItems, size);
+  await fetch(`${stack.mailUrl}/clear-store`, { method: 'POST' });
+
+  // The rest of the quarter, nobody answering: every reminder, escalation and result.
+  const cycleStarted = performance.now();
+  await stack.advance(30 * DAY);
+  const restMs = performance.now() - cycleStarted;
+  const execution = stack.runner.list().find((e) => e.name === cycleId)!;
+  if (execution.status !== 'SUCCEEDED') throw new Error(`cycle execution ended ${execution.status}`);
+  await fetch(`${stack.mailUrl}/clear-store`, { method: 'POST' });
+  return {
+    participants: size,
+    launchToAllInvitationsSentMs: Math.round(launchMs),
+    floorMs: Math.round(floorMs),
+    ratioToFloor: Number((launchMs / floorMs).toFixed(2)),
+    launchItemsBatchWritten: launchItems,
+    launchDynamoRequests: launchRequests,
+    restOfCycleMs: Math.round(restMs),
+    stateTransitionsWholeCycle: execution.transitions,
+    dynamoRequestsWholeCycle: counter.requests - before.requests,
+  };
+}
+
+async function bundles() {
+  const out = mkdtempSync(join(tmpdir(), 'perfcycle-bundles-'));
+  const results = [];
+  try {
+    for (const spec of allFunctions) {
+      const file = join(out, `${spec.id}.mjs`);
+      // The same esbuild settings as lib/perfcycle-function.ts (ESM, node24, minified, SDK bundled).
+      await build({
+        entryPoints: [resolve(import.meta.dirname, '..', spec.entry)],
+        outfile: file,
+        bundle: true,
+        platform: 'node',
+        format: 'esm',
+        target: 'node24',
+        minify: true,
+        mainFields: ['module', 'main'],
+        banner: { js: "import { createRequire as __r } from 'node:module'; const require = __r(import.meta.url);" },
+        logLevel: 'silent',
+      });
+      const importMs = Number(
+        execFileSync(process.execPath, ['--input-type=module', '-e', `const t=performance.now();await import(${JSON.stringify(file)});console.log((performance.now()-t).toFixed(1))`], {
+          encoding: 'utf8',
+        }).trim(),
+      );
+      results.push({ function: spec.id, bundleKiB: Math.round(statSync(file).size / 1024), coldImportMs: importMs });
+    }
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+  return results;
+}
+
+const stack = await startLocalStack({});
+try {
+  const counter = await instrument();
+  const cases = [];
+  for (const size of sizes) {
+    log(`launching a cycle of ${size} participants...`);
+    cases.push(await launchCase(stack, counter, size));
+  }
+  log('bundling each function...');
+  const bundleFigures = await bundles();
+  const report = { node: process.version, cases, bundles: bundleFigures };
+  if (asJson) {
+    console.log(JSON.stringify(report, null, 2));
+  } else {
+    console.log('\nReview-cycle launch on the local stack');
+    console.table(cases);
+    console.log('Lambda bundles (esbuild, minified, SDK bundled) and cold import time');
+    console.table(bundleFigures);
+  }
+} finally {
+  await stack.stop();
+}
