@@ -48,6 +48,11 @@ const advanceSchema = z.strictObject({ duration: z.string().max(32) });
 export async function handleApiRequest({ request, response, body, routes, hrToken, advance, now }: ApiRequest): Promise<void> {
   const url = new URL(request.url ?? '/', 'http://local');
   const method = request.method ?? 'GET';
+  try {
+    decodeURIComponent(url.pathname); // route parameters are decoded below; refuse what cannot be
+  } catch {
+    return send(response, 400, { error: 'invalid percent-encoding in the path', details: [] });
+  }
   if (body === undefined) return send(response, 413, { error: 'request body is larger than 10 MB', details: [] });
 
   if (url.pathname.startsWith('/local/clock')) {

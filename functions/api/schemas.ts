@@ -5,12 +5,12 @@ import { employeeIdSchema } from '#domain/employee.ts';
 export const cycleIdSchema = z.string().regex(/^cyc_[0-9a-f]{16}$/, 'not a cycle id (cyc_ followed by 16 hex digits)');
 
 export const calendarDate = (field: string) =>
-  z.string({ error: `${field} is required (YYYY-MM-DD)` }).refine((text) => parseCalendarDate(text) !== undefined, `${field} must be a date YYYY-MM-DD`);
+  z.string({ error: (issue) => (issue.input === undefined ? `${field} is required (YYYY-MM-DD)` : `${field} must be a date YYYY-MM-DD`) }).refine((text) => parseCalendarDate(text) !== undefined, `${field} must be a date YYYY-MM-DD`);
 
 /** Plain text HR types: no control characters, bounded. */
 export const label = (field: string, max: number) =>
   z
-    .string({ error: `${field} is required` })
+    .string({ error: (issue) => (issue.input === undefined ? `${field} is required` : `${field} must be text`) })
     .trim()
     .min(1, `${field} is required`)
     .max(max, `${field} is longer than ${max} characters`)
