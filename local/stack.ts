@@ -126,6 +126,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       SES_ENDPOINT: mailUrl,
       SFN_ENDPOINT: `http://127.0.0.1:${sfnPort}`,
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+      // Locally there is no CloudWatch to read metrics: keep EMF lines out of the terminal.
+      POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
     });
     await ensureTable(dynamo.endpoint, blueprint.table);
 
@@ -159,15 +161,17 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       advancing = next.catch(() => undefined);
       return next;
     };
-    const api = createServer(async (request: IncomingMessage, response: ServerResponse) => {
-      const body = await readRequestBody(request, 10 * 1024 * 1024);
-      await handleApiRequest({ request, response, body, routes, hrToken, advance, now: () => clock.now() });
-    });
+    const api = createServer((request: IncomingMessage, response: ServerResponse) =>
+      answerOrFail(response, async () => {
+        const body = await readRequestBody(request, 10 * 1024 * 1024);
+        await handleApiRequest({ request, response, body, routes, hrToken, advance, now: () => clock.now() });
+      }),
+    );
     await listen(api, apiPort);
     stops.push(() => new Promise((done) => api.close(done)));
-    const sfnServer = createServer(async (request, response) => {
-      await handleStepFunctionsRequest(runner, request, response, (await readRequestBody(request, 1024 * 1024)) ?? '');
-    });
+    const sfnServer = createServer((request, response) =>
+      answerOrFail(response, async () => handleStepFunctionsRequest(runner, request, response, (await readRequestBody(request, 1024 * 1024)) ?? '')),
+    );
     await listen(sfnServer, sfnPort);
     stops.push(() => new Promise((done) => sfnServer.close(done)));
 
@@ -195,6 +199,17 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   } catch (error) {
     await stop();
     throw error;
+  }
+}
+
+/** A request that fails unexpectedly still gets an answer, so no client (or stop()) waits on an open socket. */
+async function answerOrFail(response: ServerResponse, answer: () => Promise<void>): Promise<void> {
+  try {
+    await answer();
+  } catch (error) {
+    console.error(`perfcycle: local request failed: ${(error as Error).message}`);
+    if (!response.headersSent) response.writeHead(500, { 'content-type': 'application/json' });
+    response.end(JSON.stringify({ error: 'internal error', details: [] }));
   }
 }
 

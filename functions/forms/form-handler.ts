@@ -3,7 +3,7 @@ import { TokenError } from '#domain/tokens.ts';
 import { checkFormToken, formToken } from '#domain/tokens.ts';
 import { HttpError, readBody, type HttpEvent, type HttpResult } from '#shared/http.ts';
 import { linkSecret } from '#shared/links.ts';
-import { logger } from '#shared/observability.ts';
+import { logger, observability } from '#shared/observability.ts';
 import { messagePage } from './pages.ts';
 
 const LINK_PROBLEMS: Record<TokenError['problem'], [number, string, string]> = {
@@ -16,6 +16,7 @@ const LINK_PROBLEMS: Record<TokenError['problem'], [number, string, string]> = {
 /** A page answers every problem: a bad link, a body too large, or our own failure, never with a stack trace. */
 export function formRoute(handler: (event: HttpEvent) => Promise<HttpResult>) {
   return middy<HttpEvent, HttpResult>()
+    .use([...observability()])
     .use({
       onError: async (request) => {
         const error = request.error;

@@ -2,7 +2,8 @@ import { emailSchema } from '#domain/employee.ts';
 import { nowIso, nowMs } from '#shared/clock.ts';
 import { forEachLimited } from '#shared/concurrency.ts';
 import { config } from '#shared/config.ts';
-import { logger } from '#shared/observability.ts';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logger, metrics } from '#shared/observability.ts';
 import { getCycle } from '#store/cycles.ts';
 import { listOutbox, queueMailOnce, saveOutcomes, type MailKind, type MailRecord } from '#store/mail.ts';
 import { composeEmail, type EmailContent } from './compose.ts';
@@ -48,6 +49,8 @@ export async function flushOutbox(cycleId: string, budgetMs = 10 * 60_000): Prom
     result.failed += failures.length;
     if (failures.length) await reportFailures(cycleId, failures);
   }
+  metrics.addMetric('EmailsSent', MetricUnit.Count, result.sent);
+  metrics.addMetric('EmailsFailed', MetricUnit.Count, result.failed);
   return result;
 }
 

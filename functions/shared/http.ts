@@ -4,7 +4,7 @@ import { ZodError, type ZodType } from 'zod';
 import { RuleViolation } from '#domain/cycle.ts';
 import { RosterRejected } from '#domain/employee.ts';
 import type { Actor } from '#store/audit.ts';
-import { logger } from './observability.ts';
+import { logger, observability } from './observability.ts';
 
 /** The HTTP API event; HR routes carry the JWT authorizer's claims (locally: the HR token's). */
 export type HttpEvent = APIGatewayProxyEventV2 & {
@@ -62,7 +62,7 @@ const jsonErrors = (): MiddlewareObj<HttpEvent, HttpResult> => ({
 
 /** The middy stack every JSON API handler shares. */
 export function apiHandler(handler: (event: HttpEvent, context: Context) => Promise<HttpResult>) {
-  return middy<HttpEvent, HttpResult>().use(jsonErrors()).handler(handler);
+  return middy<HttpEvent, HttpResult>().use([...observability(), jsonErrors()]).handler(handler);
 }
 
 /** The raw body, refusing anything larger than `maxBytes` before decoding it. */

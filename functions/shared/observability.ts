@@ -1,6 +1,11 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 
 /** Shared Powertools instances. Log ids only (cycle, employee, mail ids): never names, addresses or answers. */
 export const logger = new Logger({ serviceName: 'perfcycle' });
 export const metrics = new Metrics({ namespace: 'perfcycle', serviceName: 'perfcycle' });
+
+/** The middy middlewares every handler starts with: the Lambda context on each log line, metrics flushed per invocation. */
+export const observability = () => [injectLambdaContext(logger), logMetrics(metrics)] as const;

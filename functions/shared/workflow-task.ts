@@ -1,9 +1,10 @@
 import middy from '@middy/core';
 import { z } from 'zod';
+import { observability } from './observability.ts';
 
 const taskInput = z.object({ cycleId: z.string().min(1) });
 
 /** Every review-cycle task takes `{ cycleId, ... }` and returns the step output the machine routes on. */
 export function workflowTask<T>(step: (cycleId: string) => Promise<T>) {
-  return middy().handler(async (event: unknown) => step(taskInput.parse(event).cycleId));
+  return middy().use([...observability()]).handler(async (event: unknown) => step(taskInput.parse(event).cycleId));
 }
