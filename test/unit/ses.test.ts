@@ -1,0 +1,45 @@
+import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+
+/** SES error paths, which the local mailbox cannot produce: it accepts every message. */
+const ses = mockClient(SESv2Client);
+const content = { subject: 'Hello', text: 'Hi', html: '<p>Hi</p>' };
+
+beforeAll(() => {
+  Object.assign(process.env, { TABLE_NAME: 't', MAIL_FROM: 'perfcycle@example.com', HR_EMAIL: 'hr@example.com', BASE_URL: 'https://x.example.com', LINK_SECRET: 'x'.repeat(40), AWS_REGION: 'eu-west-1' });
+});
+afterEach(() => ses.reset());
+
+function failure(name: string) {
+  return Object.assign(new Error(`${name} from SES`), { name, $metadata: {} });
+}
+
+describe('sendEmail', () => {
+  it('sends both parts from the configured sender', async () => {
+    const { sendEmail } = await import('#mail/ses.ts');
+    ses.on(SendEmailCommand).resolves({ MessageId: 'm-1' });
+    await sendEmail('ann@example.com', content);
+    const input = ses.commandCalls(SendEmailCommand)[0].args[0].input;
+    expect(input.FromEmailAddress).toBe('perfcycle@example.com');
+    expect(input.Destination?.ToAddresses).toEqual(['ann@example.com']);
+    expect(input.Content?.Simple?.Body?.Html?.Data).toBe('<p>Hi</p>');
+    expect(input.Content?.Simple?.Body?.Text?.Data).toBe('Hi');
+  });
+
+  it.each(['MessageRejected', 'BadRequestException', 'NotFoundException'])('turns %s into a failure of that one message', async (name) => {
+    const { sendEmail, PermanentSendFailure } = await import('#mail/ses.ts');
+    ses.on(SendEmailCommand).rejects(failure(name));
+    const error = await sendEmail('bad@example.com', content).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PermanentSendFailure);
+    expect((error as Error).message).toContain(name);
+  });
+
+  it('lets other failures through, so the workflow task retries the batch', async () => {
+    const { sendEmail, PermanentSendFailure } = await import('#mail/ses.ts');
+    ses.on(SendEmailCommand).rejects(failure('AccountSuspendedException'));
+    const error = await sendEmail('ann@example.com', content).catch((e: unknown) => e);
+    expect(error).not.toBeInstanceOf(PermanentSendFailure);
+    expect((error as Error).name).toBe('AccountSuspendedException');
+  });
+});
