@@ -168,7 +168,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       }),
     );
     await listen(api, apiPort);
-    stops.push(() => new Promise((done) => api.close(done)));
+    stops.push(() => {
+      // Keep-alive sockets would hold close() open: a stop must not wait on a client.
+      api.closeAllConnections();
+      return new Promise((done) => api.close(done));
+    });
     const sfnServer = createServer((request, response) =>
       answerOrFail(response, async () => handleStepFunctionsRequest(runner, request, response, (await readRequestBody(request, 1024 * 1024)) ?? '')),
     );

@@ -32,12 +32,18 @@ export const SELF_QUESTIONS: Question[] = [
 
 export const MAX_TEXT_ANSWER = 5000;
 
+// Browsers count a line break as one character against maxlength but post it as CRLF: count it as one too.
 const textAnswer = (label: string) =>
   z
     .string({ error: `${label} is required` })
-    .trim()
-    .min(1, `${label} is required`)
-    .max(MAX_TEXT_ANSWER, `${label} is longer than ${MAX_TEXT_ANSWER} characters`);
+    .transform((text) => text.replace(/\r\n?/g, '\n'))
+    .pipe(
+      z
+        .string()
+        .trim()
+        .min(1, `${label} is required`)
+        .max(MAX_TEXT_ANSWER, `${label} is longer than ${MAX_TEXT_ANSWER} characters`),
+    );
 
 function ratingOn(scale: ScalePoint[], label: string) {
   const values = scale.map((point) => point.value);

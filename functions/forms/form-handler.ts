@@ -1,6 +1,6 @@
 import middy from '@middy/core';
-import { TokenError } from '#domain/tokens.ts';
-import { checkFormToken, formToken } from '#domain/tokens.ts';
+import { MAX_TEXT_ANSWER, SELF_QUESTIONS } from '#domain/review-form.ts';
+import { checkFormToken, formToken, TokenError } from '#domain/tokens.ts';
 import { HttpError, readBody, type HttpEvent, type HttpResult } from '#shared/http.ts';
 import { linkSecret } from '#shared/links.ts';
 import { logger, observability } from '#shared/observability.ts';
@@ -23,6 +23,8 @@ export function formRoute(handler: (event: HttpEvent) => Promise<HttpResult>) {
         if (error instanceof TokenError) {
           const [status, title, message] = LINK_PROBLEMS[error.problem];
           request.response = messagePage(status, title, message);
+        } else if (error instanceof HttpError && error.status === 413) {
+          request.response = messagePage(413, 'Your answers are too long to send', 'Please go back, shorten your answers and send them again.');
         } else if (error instanceof HttpError) {
           request.response = messagePage(error.status, 'Your answers could not be sent', `${error.message}. Please go back and try again.`);
         } else {
@@ -34,6 +36,12 @@ export function formRoute(handler: (event: HttpEvent) => Promise<HttpResult>) {
     .handler(handler);
 }
 
+/**
+ * Room for every text answer at full length in any script: a character can take 9 bytes once
+ * percent-encoded (3 UTF-8 bytes, each as %XX), plus the tokens and the other fields.
+ */
+const FORM_BODY_LIMIT = SELF_QUESTIONS.length * MAX_TEXT_ANSWER * 9 + 4096;
+
 export interface FormPost {
   token: string;
   fields: URLSearchParams;
@@ -41,7 +49,7 @@ export interface FormPost {
 
 /** Reads a posted form and checks its per-form token against the link token it carries. */
 export async function readFormPost(event: HttpEvent): Promise<FormPost> {
-  const fields = new URLSearchParams(readBody(event, 64 * 1024));
+  const fields = new URLSearchParams(readBody(event, FORM_BODY_LIMIT));
   const token = fields.get('t') ?? '';
   if (!token) throw new TokenError('malformed');
   if (!checkFormToken(token, fields.get('formToken') ?? '', await linkSecret())) throw new TokenError('malformed');

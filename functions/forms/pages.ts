@@ -1,5 +1,5 @@
 import { escapeHtml as e } from '#mail/compose.ts';
-import type { ScalePoint } from '#domain/review-form.ts';
+import { MAX_TEXT_ANSWER, type ScalePoint } from '#domain/review-form.ts';
 import type { HttpResult } from '#shared/http.ts';
 
 /**
@@ -54,8 +54,7 @@ export function ratingField(name: string, legend: string, scale: ScalePoint[], s
 /** `idSuffix` keeps ids unique where a page repeats a form (one per report). */
 export function textField(name: string, label: string, value = '', idSuffix = ''): string {
   const id = `field-${name}${idSuffix ? `-${idSuffix}` : ''}`;
-  const maxLength = 5000;
-  return `<label for="${e(id)}">${e(label)}</label><textarea id="${e(id)}" name="${e(name)}" maxlength="${maxLength}" required>${e(value)}</textarea>`;
+  return `<label for="${e(id)}">${e(label)}</label><textarea id="${e(id)}" name="${e(name)}" maxlength="${MAX_TEXT_ANSWER}" required>${e(value)}</textarea>`;
 }
 
 export function hiddenFields(fields: Record<string, string>): string {

@@ -1,0 +1,336 @@
+import { existsSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { cli, dateAfter, HOUR, linkIn, mailbox, startLocalStack, tempDir, type LocalStack, type Mail } from '../support/local.ts';
+import { expectEveryControlLabelled, launchBrowser, screenshot, SCREENSHOT_DIR, submitting } from '../support/browser.ts';
+
+/**
+ * The emailed forms as a participant meets them: the real invitation email, its link opened in Chromium,
+ * the pages filled and submitted with mouse and keyboard, and what the page shows afterwards.
+ */
+const ROSTER = `employeeId,name,email,managerId,department
+m1,Maria Manager,maria@example.com,,Sales
+e1,Ann Early,ann@example.com,m1,Sales
+e2,Bob Prompt,bob@example.com,m1,Sales
+`;
+const CYCLE = 'Browser Q4';
+const SCREENSHOTS = ['self-assessment-form', 'self-assessment-confirmation', 'team-page', 'team-review-saved'];
+const HOSTILE = '<script>alert(1)</script>';
+const ANN = { rating: '4 - Exceeds expectations', wentWell: 'Closed the big deal', toImprove: HOSTILE, nextGoals: 'Grow the pipeline\nand mentor Bob' };
+const TEXT_QUESTIONS = ['What went well', 'What to improve', 'Goals for next quarter'] as const;
+
+/** The <dl> of answers a confirmation or team page shows, as term -> value. */
+async function answersIn(scope: Page | Locator, index = 0): Promise<Record<string, string>> {
+  return scope.locator('dl').nth(index).evaluate((dl) => {
+    const terms = [...dl.querySelectorAll('dt')];
+    return Object.fromEntries(terms.map((dt) => [dt.textContent ?? '', dt.nextElementSibling?.textContent ?? '']));
+  });
+}
+
+async function isFocused(control: Locator): Promise<boolean> {
+  return control.evaluate((el) => el === (globalThis as any).document.activeElement);
+}
+
+/** Checks that can fail on any page: the language is declared and there is exactly one h1. */
+async function expectPageBasics(page: Page): Promise<void> {
+  expect(await page.locator('html').getAttribute('lang')).toBe('en');
+  expect(await page.locator('h1').count()).toBe(1);
+}
+
+async function expectNoScriptWith(page: Page, content: string): Promise<void> {
+  const scripts = await page.locator('script').evaluateAll((nodes) => nodes.map((node) => node.textContent ?? ''));
+  expect(scripts.filter((text) => text.includes(content.replace(/<\/?script>/g, '')))).toEqual([]);
+}
+
+async function expectScreenshot(page: Page, name: string): Promise<void> {
+  const shot = await screenshot(page, name);
+  expect(existsSync(shot.path)).toBe(true);
+  expect(shot.size).toBeGreaterThan(1000);
+}
+
+describe('the emailed forms in Chromium', () => {
+  const dir = tempDir('perfcycle-e2e-');
+  let stack: LocalStack | undefined;
+  let browser: Browser | undefined;
+  let context: BrowserContext;
+  let page: Page;
+  let dialogs: string[] = [];
+  let selfDue: number;
+  let invitations: Mail[];
+
+  const theStack = () => stack!;
+  const invitationTo = (address: string) => invitations.find((mail) => mail.to === address)!;
+
+  beforeAll(async () => {
+    // Only this run's screenshots count.
+    for (const name of SCREENSHOTS) rmSync(join(SCREENSHOT_DIR, `${name}.png`), { force: true });
+    const [started, launched] = await Promise.allSettled([startLocalStack({ dataDir: join(dir.path, 'data') }), launchBrowser()]);
+    if (started.status === 'fulfilled') stack = started.value;
+    if (launched.status === 'fulfilled') browser = launched.value;
+    if (started.status === 'rejected') throw started.reason;
+    if (launched.status === 'rejected') throw launched.reason;
+    context = await browser!.newContext({ viewport: { width: 1000, height: 800 } });
+
+    writeFileSync(join(dir.path, 'roster.csv'), ROSTER);
+    const imported = await cli(theStack(), dir.path, 'employees', 'import', 'roster.csv', '--json');
+    expect(imported.code, imported.err).toBe(0);
+    const now = theStack().clock.now();
+    const selfDate = dateAfter(now, 14);
+    selfDue = Date.parse(`${selfDate}T23:59:59Z`);
+    const launchedCycle = await cli(theStack(), dir.path, 'cycle', 'launch', '--name', CYCLE, '--self-due', selfDate, '--manager-due', dateAfter(now, 24), '--json');
+    expect(launchedCycle.code, launchedCycle.err).toBe(0);
+    await theStack().settled();
+    invitations = (await mailbox(theStack())).filter((mail) => mail.subject === `${CYCLE}: your self-assessment is open`);
+    expect(invitations.map((mail) => mail.to).sort()).toEqual(['ann@example.com', 'bob@example.com', 'maria@example.com']);
+  });
+
+  afterAll(async () => {
+    try {
+      await browser?.close();
+    } finally {
+      try {
+        await stack?.stop();
+      } finally {
+        dir.remove();
+      }
+    }
+  });
+
+  beforeEach(async () => {
+    dialogs = [];
+    page = await context.newPage();
+    page.setDefaultTimeout(10_000);
+    page.on('dialog', (dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.dismiss();
+    });
+  });
+  afterEach(async () => {
+    await page?.close();
+    // No page may ever run script: a dialog would mean an answer was executed.
+    expect(dialogs).toEqual([]);
+  });
+
+  describe('self-assessment', () => {
+    it('opens from the invitation email and shows the questions, each with a label', async () => {
+      const response = await page.goto(linkIn(invitationTo('ann@example.com'), '/forms/self'));
+      expect(response?.status()).toBe(200);
+      expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(`Self-assessment: ${CYCLE}`);
+      expect(await page.getByText('Ann Early, please answer by').isVisible()).toBe(true);
+
+      const rating = page.getByRole('group', { name: 'Overall performance' });
+      expect(await rating.isVisible()).toBe(true);
+      expect(await rating.getByRole('radio').count()).toBe(5);
+      expect(await rating.getByRole('radio', { checked: true }).count()).toBe(0);
+      for (const question of TEXT_QUESTIONS) {
+        const field = page.getByLabel(question, { exact: true });
+        expect(await field.evaluate((el) => el.tagName)).toBe('TEXTAREA');
+        expect(await field.inputValue()).toBe('');
+      }
+
+      await expectPageBasics(page);
+      expect(await expectEveryControlLabelled(page)).toEqual([
+        '1 - Below expectations',
+        '2 - Partly meets expectations',
+        '3 - Meets expectations',
+        '4 - Exceeds expectations',
+        '5 - Exceptional',
+        ...TEXT_QUESTIONS,
+      ]);
+      await expectScreenshot(page, 'self-assessment-form');
+    });
+
+    it('lists what is missing and keeps what was answered', async () => {
+      await page.goto(linkIn(invitationTo('ann@example.com'), '/forms/self'));
+      const submit = page.getByRole('button', { name: 'Submit self-assessment' });
+
+      // The browser itself stops an empty form (the fields are required) and takes the user to the first one.
+      const posts: string[] = [];
+      page.on('request', (request) => request.method() === 'POST' && posts.push(request.url()));
+      await submit.click();
+      expect(await page.locator('form').evaluate((form) => form.checkValidity())).toBe(false);
+      expect(await isFocused(page.getByLabel('1 - Below expectations', { exact: true }))).toBe(true);
+      expect(posts).toEqual([]);
+
+      // The server checks too, for any client that does not: switch the browser's check off and submit empty.
+      await page.locator('form').evaluate((form) => (form.noValidate = true));
+      const empty = await submitting(page, () => submit.click());
+      expect(empty.status()).toBe(400);
+      const alert = page.getByRole('alert');
+      expect(await alert.isVisible()).toBe(true);
+      expect(await alert.getByRole('listitem').allTextContents()).toEqual([
+        'Overall performance: choose a rating',
+        'What went well is required',
+        'What to improve is required',
+        'Goals for next quarter is required',
+      ]);
+      await expectPageBasics(page);
+      expect(await page.getByRole('group', { name: 'Overall performance' }).getByRole('radio').count()).toBe(5);
+
+      // A partial answer comes back with the rest still flagged.
+      await page.getByLabel('3 - Meets expectations', { exact: true }).check();
+      await page.getByLabel('What went well', { exact: true }).fill('Half an answer');
+      await page.getByLabel('Goals for next quarter', { exact: true }).fill('   ');
+      await page.locator('form').evaluate((form) => (form.noValidate = true));
+      const partial = await submitting(page, () => page.getByRole('button', { name: 'Submit self-assessment' }).click());
+      expect(partial.status()).toBe(400);
+      expect(await page.getByRole('alert').getByRole('listitem').allTextContents()).toEqual(['What to improve is required', 'Goals for next quarter is required']);
+      expect(await page.getByLabel('3 - Meets expectations', { exact: true }).isChecked()).toBe(true);
+      expect(await page.getByLabel('What went well', { exact: true }).inputValue()).toBe('Half an answer');
+      expect(await page.getByLabel('What to improve', { exact: true }).inputValue()).toBe('');
+      expect(await page.getByLabel('Goals for next quarter', { exact: true }).inputValue()).toBe('   ');
+      await expectEveryControlLabelled(page);
+    });
+
+    it('submits the answers and confirms them, showing markup as text', async () => {
+      await page.goto(linkIn(invitationTo('ann@example.com'), '/forms/self'));
+      await page.getByLabel(ANN.rating, { exact: true }).check();
+      await page.getByLabel('What went well', { exact: true }).fill(ANN.wentWell);
+      await page.getByLabel('What to improve', { exact: true }).fill(ANN.toImprove);
+      await page.getByLabel('Goals for next quarter', { exact: true }).fill(ANN.nextGoals);
+      const response = await submitting(page, () => page.getByRole('button', { name: 'Submit self-assessment' }).click());
+
+      expect(response.status()).toBe(200);
+      expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Thank you: your self-assessment is submitted');
+      expect(await page.getByText(`Your self-assessment for "${CYCLE}" was submitted on`).isVisible()).toBe(true);
+      expect(await answersIn(page)).toEqual({
+        'Overall performance': ANN.rating,
+        'What went well': ANN.wentWell,
+        'What to improve': HOSTILE,
+        'Goals for next quarter': ANN.nextGoals,
+      });
+      expect(await page.getByText(HOSTILE, { exact: true }).isVisible()).toBe(true);
+      await expectNoScriptWith(page, HOSTILE);
+      expect(await page.locator('script').count()).toBe(0);
+      await expectPageBasics(page);
+      await expectScreenshot(page, 'self-assessment-confirmation');
+    });
+
+    it('shows the submitted answers again when the link is reopened', async () => {
+      const response = await page.goto(linkIn(invitationTo('ann@example.com'), '/forms/self'));
+      expect(response?.status()).toBe(200);
+      expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Already submitted');
+      expect(await page.locator('form').count()).toBe(0);
+      expect(await answersIn(page)).toEqual({
+        'Overall performance': ANN.rating,
+        'What went well': ANN.wentWell,
+        'What to improve': HOSTILE,
+        'Goals for next quarter': ANN.nextGoals,
+      });
+      expect(await page.getByText(HOSTILE, { exact: true }).isVisible()).toBe(true);
+      await expectNoScriptWith(page, HOSTILE);
+      await expectPageBasics(page);
+    });
+
+    it('refuses a link whose signature was changed, with a plain 403 page', async () => {
+      const link = new URL(linkIn(invitationTo('bob@example.com'), '/forms/self'));
+      const [payload, signature] = link.searchParams.get('t')!.split('.');
+      const middle = Math.floor(signature.length / 2);
+      const tampered = signature.slice(0, middle) + (signature[middle] === 'A' ? 'B' : 'A') + signature.slice(middle + 1);
+      expect(tampered).not.toBe(signature);
+      link.searchParams.set('t', `${payload}.${tampered}`);
+
+      const response = await page.goto(link.toString());
+      expect(response?.status()).toBe(403);
+      expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('This link is not valid');
+      expect(await page.locator('form').count()).toBe(0);
+      const text = await page.locator('body').innerText();
+      expect(text).toContain('Please open it again from your email.');
+      expect(text).not.toMatch(/TokenError|Error:|\bat \S+ \(|\.ts:\d+|node_modules|bad-signature/);
+      expect(text).not.toContain('Bob Prompt');
+      await expectPageBasics(page);
+    });
+  });
+
+  describe('manager review', () => {
+    let request: Mail;
+
+    it('emails the manager when the self-assessment phase ends', async () => {
+      await theStack().advance(selfDue + HOUR - theStack().clock.now());
+      const mails = await mailbox(theStack());
+      const requests = mails.filter((mail) => mail.to === 'maria@example.com' && mail.subject.startsWith(`${CYCLE}: please review your team`));
+      expect(requests).toHaveLength(1);
+      request = requests[0];
+    });
+
+    it('shows each report\u2019s self-assessment beside a review form, all labelled', async () => {
+      const response = await page.goto(linkIn(request, '/forms/team'));
+      expect(response?.status()).toBe(200);
+      expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(`Team reviews: ${CYCLE}`);
+      await expectPageBasics(page);
+
+      const ann = page.getByRole('region', { name: 'Ann Early' });
+      expect(await answersIn(ann)).toEqual({
+        'Their overall rating': ANN.rating,
+        'What went well': ANN.wentWell,
+        'What to improve': HOSTILE,
+        'Goals for next quarter': ANN.nextGoals,
+      });
+      expect(await ann.getByText(HOSTILE, { exact: true }).isVisible()).toBe(true);
+      await expectNoScriptWith(page, HOSTILE);
+      expect(await ann.getByRole('group', { name: 'Your rating of Ann Early' }).getByRole('radio').count()).toBe(5);
+      expect(await ann.getByLabel('Your feedback to Ann Early', { exact: true }).isVisible()).toBe(true);
+
+      const bob = page.getByRole('region', { name: 'Bob Prompt' });
+      expect(await bob.getByText('Self-assessment not submitted (overdue).').isVisible()).toBe(true);
+      expect(await bob.getByRole('button', { name: 'Submit review of Bob Prompt' }).isVisible()).toBe(true);
+
+      // Each report's form is labelled on its own: the same scale appears once per report.
+      expect(await expectEveryControlLabelled(ann)).toHaveLength(6);
+      expect(await expectEveryControlLabelled(bob)).toHaveLength(6);
+      const ids = await page.locator('textarea').evaluateAll((nodes) => nodes.map((node) => node.id));
+      expect(new Set(ids).size).toBe(ids.length);
+      await expectScreenshot(page, 'team-page');
+    });
+
+    it('takes a review of Ann entered with the keyboard only', async () => {
+      await page.goto(linkIn(request, '/forms/team'));
+      const ann = page.getByRole('region', { name: 'Ann Early' });
+      const first = ann.getByLabel('1 - Below expectations', { exact: true });
+      const last = ann.getByLabel('5 - Exceptional', { exact: true });
+      const feedback = ann.getByLabel('Your feedback to Ann Early', { exact: true });
+      const button = ann.getByRole('button', { name: 'Submit review of Ann Early' });
+
+      await first.focus();
+      await page.keyboard.press('Space');
+      expect(await first.isChecked()).toBe(true);
+      for (let i = 0; i < 4; i++) await page.keyboard.press('ArrowRight');
+      expect(await last.isChecked()).toBe(true);
+      expect(await isFocused(last)).toBe(true);
+      expect(await first.isChecked()).toBe(false);
+      // Arrow keys stay inside Ann's form: Bob's rating is untouched.
+      expect(await page.getByRole('region', { name: 'Bob Prompt' }).getByRole('radio', { checked: true }).count()).toBe(0);
+
+      await page.keyboard.press('Tab');
+      expect(await isFocused(feedback)).toBe(true);
+      await page.keyboard.type('Great quarter & <b>well done</b>');
+      await page.keyboard.press('Tab');
+      expect(await isFocused(button)).toBe(true);
+      const response = await submitting(page, () => page.keyboard.press('Enter'));
+
+      expect(response.status()).toBe(200);
+      expect(await page.getByRole('status').textContent()).toBe('Your review was saved.');
+      const saved = page.getByRole('region', { name: 'Ann Early' });
+      expect(await saved.getByRole('heading', { name: 'Your review' }).isVisible()).toBe(true);
+      expect(await answersIn(saved, 1)).toEqual({
+        Rating: '5 - Exceptional',
+        Comments: 'Great quarter & <b>well done</b>',
+      });
+      expect(await saved.locator('form').count()).toBe(0);
+      expect(await page.locator('b', { hasText: 'well done' }).count()).toBe(0);
+      // Bob still waits for his review.
+      expect(await page.getByRole('region', { name: 'Bob Prompt' }).getByRole('button', { name: 'Submit review of Bob Prompt' }).isVisible()).toBe(true);
+      await expectPageBasics(page);
+      await expectScreenshot(page, 'team-review-saved');
+    });
+  });
+
+  it('left the screenshots under test-results/screenshots', () => {
+    for (const name of SCREENSHOTS) {
+      const path = join(SCREENSHOT_DIR, `${name}.png`);
+      expect(existsSync(path), path).toBe(true);
+      expect(statSync(path).size, path).toBeGreaterThan(1000);
+    }
+  });
+});

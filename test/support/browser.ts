@@ -1,0 +1,65 @@
+import { mkdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { chromium, type Browser, type Locator, type Page, type Response } from 'playwright-core';
+
+/**
+ * Small helpers for the browser tests: Debian's Chromium driven by playwright-core (no downloaded
+ * browser), screenshots under test-results/ (git-ignored), and checks that need the rendered page.
+ */
+export const CHROMIUM_PATH = '/usr/bin/chromium';
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+}
+
+export const SCREENSHOT_DIR = resolve(import.meta.dirname, '..', '..', 'test-results', 'screenshots');
+
+/** Saves a full-page screenshot and returns its path and size in bytes. */
+export async function screenshot(page: Page, name: string): Promise<{ path: string; size: number }> {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  const path = join(SCREENSHOT_DIR, `${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  return { path, size: statSync(path).size };
+}
+
+/** The accessible name Chromium's accessibility tree gives one element, from Playwright's ARIA snapshot. */
+export async function accessibleName(element: Locator): Promise<string> {
+  const snapshot = await element.ariaSnapshot();
+  const match = /^- [\w-]+ "((?:[^"\\]|\\.)*)"/.exec(snapshot.trim());
+  return match ? JSON.parse(`"${match[1]}"`) : '';
+}
+
+/**
+ * Every textarea and radio button in `scope` has a non-empty accessible name, and looking that name up
+ * with getByLabel (as a screen-reader user or a test would) finds exactly that control. Returns the names.
+ */
+export async function expectEveryControlLabelled(scope: Page | Locator): Promise<string[]> {
+  const page = 'page' in scope ? scope.page() : scope;
+  const controls = scope.locator('textarea, input[type="radio"]');
+  const count = await controls.count();
+  const names: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const control = controls.nth(i);
+    const name = await accessibleName(control);
+    const described = await control.evaluate((el) => el.outerHTML.slice(0, 200));
+    if (!name) throw new Error(`control without an accessible name: ${described}`);
+    const byLabel = scope.getByLabel(name, { exact: true });
+    if ((await byLabel.count()) !== 1) throw new Error(`getByLabel(${JSON.stringify(name)}) finds ${await byLabel.count()} controls, expected 1 (${described})`);
+    const same = await page.evaluate(([a, b]) => a === b, [await control.elementHandle(), await byLabel.elementHandle()] as const);
+    if (!same) throw new Error(`getByLabel(${JSON.stringify(name)}) finds a different control than ${described}`);
+    names.push(name);
+  }
+  return names;
+}
+
+/** Runs `action` (a click or key press that submits a form) and waits for the page it leads to; returns its response. */
+export async function submitting(page: Page, action: () => Promise<void>): Promise<Response> {
+  const response = page.waitForResponse((r) => r.request().isNavigationRequest() && r.request().method() === 'POST');
+  const loaded = page.waitForEvent('load');
+  await action();
+  const [result] = await Promise.all([response, loaded]);
+  return result;
+}
