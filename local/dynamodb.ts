@@ -23,9 +23,14 @@ function jarFolder(): string {
 export async function startDynamo(options: { port: number; dataDir?: string }): Promise<LocalDynamo> {
   const folder = jarFolder();
   const storage = options.dataDir ? (mkdirSync(options.dataDir, { recursive: true }), ['-dbPath', options.dataDir]) : ['-inMemory'];
+  // Java runs under a small shell that kills it as soon as our end of its stdin closes: on stop(), and
+  // also when this process dies in any way (a crash, SIGKILL, a test worker torn down), so it never outlives us.
   const child: ChildProcess = spawn(
-    'java',
+    'sh',
     [
+      '-c',
+      'java "$@" <&- & java=$!; read _; kill $java 2>/dev/null; wait $java',
+      'dynamodb-local',
       '-XX:TieredStopAtLevel=1',
       '-XX:+UseSerialGC',
       '-Xmx512m',
@@ -37,12 +42,10 @@ export async function startDynamo(options: { port: number; dataDir?: string }): 
       '-port',
       String(options.port),
     ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
+    { stdio: ['pipe', 'ignore', 'pipe'] },
   );
   let stderr = '';
   child.stderr?.on('data', (chunk) => (stderr = (stderr + chunk).slice(-4000)));
-  const killOnExit = () => child.kill('SIGKILL');
-  process.once('exit', killOnExit);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
 
   const endpoint = `http://127.0.0.1:${options.port}`;
@@ -55,7 +58,7 @@ export async function startDynamo(options: { port: number; dataDir?: string }): 
       break;
     } catch {
       if (Date.now() - started > 30_000) {
-        child.kill('SIGKILL');
+        child.stdin?.end();
         throw new Error(`DynamoDB Local did not answer on ${endpoint} within 30 s: ${stderr}`);
       }
       await new Promise((resolve) => setTimeout(resolve, 100));
@@ -65,12 +68,9 @@ export async function startDynamo(options: { port: number; dataDir?: string }): 
   return {
     endpoint,
     async stop() {
-      process.removeListener('exit', killOnExit);
       if (child.exitCode === null) {
-        child.kill('SIGTERM');
-        const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
+        child.stdin?.end();
         await exited;
-        clearTimeout(timer);
       }
     },
   };

@@ -7,4 +7,4 @@ export const handler = apiHandler(async (event) => {
   const cycleId = pathParameter(event, 'cycleId', cycleIdSchema);
   const { notified } = await cancelCycle(cycleId, actor);
   return json(200, { cycleId, phase: 'CANCELLED', notified });
-});
+}, { sendsMail: true });

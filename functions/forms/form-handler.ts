@@ -16,7 +16,7 @@ const LINK_PROBLEMS: Record<TokenError['problem'], [number, string, string]> = {
 /** A page answers every problem: a bad link, a body too large, or our own failure, never with a stack trace. */
 export function formRoute(handler: (event: HttpEvent) => Promise<HttpResult>) {
   return middy<HttpEvent, HttpResult>()
-    .use([...observability()])
+    .use(observability())
     .use({
       onError: async (request) => {
         const error = request.error;

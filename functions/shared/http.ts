@@ -60,9 +60,11 @@ const jsonErrors = (): MiddlewareObj<HttpEvent, HttpResult> => ({
   },
 });
 
-/** The middy stack every JSON API handler shares. */
-export function apiHandler(handler: (event: HttpEvent, context: Context) => Promise<HttpResult>) {
-  return middy<HttpEvent, HttpResult>().use([...observability(), jsonErrors()]).handler(handler);
+/** The middy stack every JSON API handler shares; `sendsMail` handlers also publish the mail metrics. */
+export function apiHandler(handler: (event: HttpEvent, context: Context) => Promise<HttpResult>, options: { sendsMail?: boolean } = {}) {
+  return middy<HttpEvent, HttpResult>()
+    .use([...observability({ metrics: options.sendsMail }), jsonErrors()])
+    .handler(handler);
 }
 
 /** The raw body, refusing anything larger than `maxBytes` before decoding it. */

@@ -7,5 +7,9 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 export const logger = new Logger({ serviceName: 'perfcycle' });
 export const metrics = new Metrics({ namespace: 'perfcycle', serviceName: 'perfcycle' });
 
-/** The middy middlewares every handler starts with: the Lambda context on each log line, metrics flushed per invocation. */
-export const observability = () => [injectLambdaContext(logger), logMetrics(metrics)] as const;
+/**
+ * The middy middlewares a handler starts with: the Lambda context on each log line and, for handlers that
+ * send mail (the only ones that record metrics), the metrics flushed per invocation.
+ */
+export const observability = (options: { metrics?: boolean } = {}) =>
+  options.metrics ? [injectLambdaContext(logger), logMetrics(metrics)] : [injectLambdaContext(logger)];

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { cli, dateAfter, HOUR, linkIn, mailbox, startLocalStack, tempDir, type LocalStack, type Mail } from '../support/local.ts';
-import { expectEveryControlLabelled, launchBrowser, screenshot, SCREENSHOT_DIR, submitting } from '../support/browser.ts';
+import { expectEveryControlLabelled, launchBrowser, screenshot, SCREENSHOT_DIR, seriousAxeViolations, submitting } from '../support/browser.ts';
 
 /**
  * The emailed forms as a participant meets them: the real invitation email, its link opened in Chromium,
@@ -32,10 +32,11 @@ async function isFocused(control: Locator): Promise<boolean> {
   return control.evaluate((el) => el === (globalThis as any).document.activeElement);
 }
 
-/** Checks that can fail on any page: the language is declared and there is exactly one h1. */
+/** Checks that can fail on any page: the language is declared, there is exactly one h1, and axe-core finds nothing serious. */
 async function expectPageBasics(page: Page): Promise<void> {
   expect(await page.locator('html').getAttribute('lang')).toBe('en');
   expect(await page.locator('h1').count()).toBe(1);
+  expect(await seriousAxeViolations(page)).toEqual([]);
 }
 
 async function expectNoScriptWith(page: Page, content: string): Promise<void> {
@@ -110,6 +111,13 @@ describe('the emailed forms in Chromium', () => {
     await page?.close();
     // No page may ever run script: a dialog would mean an answer was executed.
     expect(dialogs).toEqual([]);
+  });
+
+  it('the axe check itself reports a page with serious violations', async () => {
+    const probe = await page.context().newPage();
+    await probe.setContent('<html><body><img src="x.png"><input type="text"></body></html>');
+    expect((await seriousAxeViolations(probe)).map((violation) => violation.split(':')[0]).sort()).toEqual(['document-title', 'html-has-lang', 'image-alt', 'label']);
+    await probe.close();
   });
 
   describe('self-assessment', () => {
