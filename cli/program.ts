@@ -89,11 +89,12 @@ export function buildProgram(io: CliIo): Command {
     .requiredOption('--self-due <date>', 'self-assessment deadline, YYYY-MM-DD')
     .requiredOption('--manager-due <date>', 'manager review deadline, YYYY-MM-DD')
     .option('--department <department>', 'only this department')
+    .option('--reminder-lead <duration>', 'remind this long before each deadline (default 3d)')
+    .option('--hr-grace <duration>', 'tell HR this long after each deadline (default 2d)')
     .option('--json', 'print JSON')
-    .action(async (options: { name: string; selfDue: string; managerDue: string; department?: string; json?: boolean }) => {
-      const result = await call(io, 'POST', '/cycles', {
-        json: { name: options.name, selfDue: options.selfDue, managerDue: options.managerDue, ...(options.department ? { department: options.department } : {}) },
-      });
+    .action(async (options: { name: string; selfDue: string; managerDue: string; department?: string; reminderLead?: string; hrGrace?: string; json?: boolean }) => {
+      const { name, selfDue, managerDue, department, reminderLead, hrGrace } = options;
+      const result = await call(io, 'POST', '/cycles', { json: { name, selfDue, managerDue, department, reminderLead, hrGrace } });
       printer(io, !!options.json)(result, () => result.cycleId);
     });
   cycle

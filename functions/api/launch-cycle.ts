@@ -2,7 +2,10 @@ import { launchCycle } from '#cycle/launch.ts';
 import { apiHandler, hrActor, json, parseJsonBody } from '#shared/http.ts';
 import { launchRequestSchema } from './schemas.ts';
 
-/** POST /cycles: `{ name, selfDue, managerDue, department? }` with dates as YYYY-MM-DD in the organisation's zone. */
+/**
+ * POST /cycles: `{ name, selfDue, managerDue, department?, reminderLead?, hrGrace? }`; dates YYYY-MM-DD in the
+ * organisation's zone, timings as durations (`3d`, `12h`).
+ */
 export const handler = apiHandler(async (event) => {
   const actor = hrActor(event);
   const request = parseJsonBody(event, launchRequestSchema);
@@ -14,5 +17,7 @@ export const handler = apiHandler(async (event) => {
     selfDue: new Date(cycle.selfDue).toISOString(),
     managerDue: new Date(cycle.managerDue).toISOString(),
     timeZone: cycle.timeZone,
+    reminderLeadMs: cycle.timings.reminderLeadMs,
+    hrGraceMs: cycle.timings.hrGraceMs,
   });
 });

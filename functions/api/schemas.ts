@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { parseCalendarDate } from '#domain/time.ts';
+import { DAY_MS, parseCalendarDate, parseDuration } from '#domain/time.ts';
+
+const HOUR_MS = 3_600_000;
 import { employeeIdSchema } from '#domain/employee.ts';
 
 export const cycleIdSchema = z.string().regex(/^cyc_[0-9a-f]{16}$/, 'not a cycle id (cyc_ followed by 16 hex digits)');
@@ -16,11 +18,28 @@ export const label = (field: string, max: number) =>
     .max(max, `${field} is longer than ${max} characters`)
     .refine((text) => !/[\u0000-\u001f\u007f]/.test(text), `${field} must not contain control characters`);
 
+/** A duration as HR types it (`3d`, `12h`, `1d12h`), between an hour and 30 days. */
+const timing = (field: string) =>
+  z
+    .string({ error: `${field} must be a duration such as 3d or 12h` })
+    .max(16, `${field} must be a duration such as 3d or 12h`)
+    .transform((text, ctx) => {
+      try {
+        return parseDuration(text);
+      } catch {
+        ctx.addIssue({ code: 'custom', message: `${field} must be a duration such as 3d or 12h` });
+        return z.NEVER;
+      }
+    })
+    .refine((ms) => ms >= HOUR_MS && ms <= 30 * DAY_MS, `${field} must be between 1h and 30d`);
+
 export const launchRequestSchema = z.strictObject({
   name: label('name', 120),
   selfDue: calendarDate('selfDue'),
   managerDue: calendarDate('managerDue'),
   department: label('department', 100).optional(),
+  reminderLead: timing('reminderLead').optional(),
+  hrGrace: timing('hrGrace').optional(),
 });
 
 export const extendRequestSchema = z.strictObject({

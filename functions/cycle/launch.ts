@@ -22,6 +22,9 @@ export interface LaunchRequest {
   selfDue: string;
   managerDue: string;
   department?: string;
+  /** Milliseconds; the defaults are 3 days and 2 days. */
+  reminderLead?: number;
+  hrGrace?: number;
 }
 
 export function hrReviewer(): Reviewer {
@@ -55,7 +58,10 @@ export async function launchCycle(request: LaunchRequest, actor: Actor): Promise
     phase: 'SELF_REVIEW',
     selfDue,
     managerDue,
-    timings: DEFAULT_TIMINGS,
+    timings: {
+      reminderLeadMs: request.reminderLead ?? DEFAULT_TIMINGS.reminderLeadMs,
+      hrGraceMs: request.hrGrace ?? DEFAULT_TIMINGS.hrGraceMs,
+    },
     extensions: {},
     timeZone,
     scale: DEFAULT_SCALE,

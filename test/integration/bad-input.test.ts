@@ -189,6 +189,16 @@ describe('bad input changes nothing', () => {
       });
     });
 
+    it('refuses reminder and escalation timings that are not durations in range', async () => {
+      await changesNothing(async () => {
+        for (const reminderLead of ['3x', '', 'd3', 3, '1d'.repeat(20)]) {
+          expectError(await hr(stack, 'POST', '/cycles', { ...valid(), reminderLead }), 400, 'reminderLead must be a duration such as 3d or 12h');
+        }
+        expectError(await hr(stack, 'POST', '/cycles', { ...valid(), reminderLead: '31d' }), 400, 'reminderLead must be between 1h and 30d');
+        expectError(await hr(stack, 'POST', '/cycles', { ...valid(), hrGrace: '30m' }), 400, 'hrGrace must be between 1h and 30d');
+      });
+    });
+
     it('refuses deadlines in the past or out of order', async () => {
       const now = stack.clock.now();
       await changesNothing(async () => {

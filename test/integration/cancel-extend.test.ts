@@ -207,4 +207,27 @@ describe('cancelling and extending a running cycle', () => {
       expect(reminders(await newMail())).toEqual([]);
     });
   });
+  describe('custom timings', () => {
+    it('reminds and escalates on the timings HR launched the cycle with', async () => {
+      const now = stack.clock.now();
+      const selfDate = dateAfter(now, 14);
+      const selfDue = Date.parse(`${selfDate}T23:59:59Z`);
+      const args = ['--name', 'Timings Q4', '--self-due', selfDate, '--manager-due', dateAfter(now, 24), '--reminder-lead', '5d', '--hr-grace', '1d', '--json'];
+      const launched = await cli(stack, dir.path, 'cycle', 'launch', ...args);
+      expect(launched.code, launched.err).toBe(0);
+      expect(JSON.parse(launched.out)).toMatchObject({ reminderLeadMs: 5 * DAY, hrGraceMs: DAY });
+      const ours = (mails: Mail[]) => mails.filter((mail) => mail.subject.includes('Timings Q4'));
+      await newMail();
+
+      await advanceTo(selfDue - 5 * DAY - HOUR);
+      expect(ours(await newMail())).toEqual([]);
+      await advanceTo(selfDue - 5 * DAY + HOUR);
+      expect(ours(await newMail()).map((mail) => mail.to).sort()).toEqual(PARTICIPANTS);
+      await advanceTo(selfDue + DAY - HOUR);
+      expect(ours(await newMail()).filter((mail) => mail.to === 'hr@example.com' && mail.subject.includes('still outstanding'))).toEqual([]);
+      await advanceTo(selfDue + DAY + HOUR);
+      const hrSummary = ours(await newMail()).filter((mail) => mail.to === 'hr@example.com' && mail.subject.includes('still outstanding'));
+      expect(hrSummary.map((mail) => mail.subject)).toEqual(['Timings Q4: 4 self-assessments still outstanding']);
+    });
+  });
 });
