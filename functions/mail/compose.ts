@@ -30,7 +30,16 @@ function headerSafe(value: string): string {
   return value.replace(/[\r\n]+/g, ' ').slice(0, 200);
 }
 
-export function composeEmail(body: EmailBody): EmailContent {
+/** Beyond this many lines an email points to the cycle status instead: a list of thousands helps nobody. */
+export const MAX_LISTED = 200;
+
+function shortened(list: string[] | undefined): string[] | undefined {
+  if (!list || list.length <= MAX_LISTED) return list;
+  return [...list.slice(0, MAX_LISTED), `... and ${list.length - MAX_LISTED} more (HR sees them all in the cycle status)`];
+}
+
+export function composeEmail(email: EmailBody): EmailContent {
+  const body = { ...email, list: shortened(email.list) };
   const textParts = [body.greeting, '', ...body.paragraphs.flatMap((p) => [p, ''])];
   if (body.list?.length) textParts.push(...body.list.map((item) => `  - ${item}`), '');
   if (body.action) textParts.push(`${body.action.label}: ${body.action.url}`, '');

@@ -9,8 +9,11 @@ import { listOutbox, queueMailOnce, saveOutcomes, type MailKind, type MailRecord
 import { composeEmail, type EmailContent } from './compose.ts';
 import { PermanentSendFailure, sendEmail } from './ses.ts';
 
+/** A mail item must stay far below DynamoDB's 400 KB: beyond this many people, the per-person audit events name them. */
+const MAX_ABOUT = 1000;
+
 export function newMail(cycleId: string, mailId: string, kind: MailKind, to: string, about: string[], content: EmailContent): MailRecord {
-  return { cycleId, mailId, kind, to, about, ...content, status: 'PENDING', createdAt: nowIso() };
+  return { cycleId, mailId, kind, to, about: about.slice(0, MAX_ABOUT), ...content, status: 'PENDING', createdAt: nowIso() };
 }
 
 const CHUNK = 250;

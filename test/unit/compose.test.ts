@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { composeEmail, escapeHtml, type EmailBody } from '#mail/compose.ts';
+import { composeEmail, escapeHtml, MAX_LISTED, type EmailBody } from '#mail/compose.ts';
 
 const ENTITIES: Record<string, string> = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#39;': "'" };
 
@@ -150,5 +150,23 @@ describe('composeEmail', () => {
     const { text, html } = composeEmail({ subject: 'S', greeting: 'Hi', paragraphs: ['Line one\nLine two'] });
     expect(text).toBe('Hi\n\nLine one\nLine two\n\n-- perfcycle');
     expect(visibleBlocks(html)).toStrictEqual(['Hi', 'Line one\nLine two', 'perfcycle']);
+  });
+});
+
+describe('long lists', () => {
+  it('lists at most MAX_LISTED lines and says how many more there are', () => {
+    const list = Array.from({ length: MAX_LISTED + 7 }, (_, i) => `Person ${i}`);
+    const email = composeEmail({ subject: 's', greeting: 'Hello,', paragraphs: [], list });
+    expect(email.text).toContain(`Person ${MAX_LISTED - 1}`);
+    expect(email.text).not.toContain(`Person ${MAX_LISTED}\n`);
+    expect(email.text).toContain('... and 7 more (HR sees them all in the cycle status)');
+    expect(email.html.match(/<li>/g)).toHaveLength(MAX_LISTED + 1);
+  });
+
+  it('keeps a list of exactly MAX_LISTED lines whole', () => {
+    const list = Array.from({ length: MAX_LISTED }, (_, i) => `Person ${i}`);
+    const email = composeEmail({ subject: 's', greeting: 'Hello,', paragraphs: [], list });
+    expect(email.text).not.toContain('more (HR sees');
+    expect(email.html.match(/<li>/g)).toHaveLength(MAX_LISTED);
   });
 });
