@@ -10,7 +10,7 @@ import { recordAudit, recordAudits, type AuditEvent } from '#store/audit.ts';
 import { forEachLimited } from '#shared/concurrency.ts';
 import { getCycle, isRunning, movePhase, scheduleOf, type CycleRecord } from '#store/cycles.ts';
 import { queueMailOnce, type MailKind } from '#store/mail.ts';
-import { NotFound } from './launch.ts';
+import { NotFound } from './errors.ts';
 import { stepOutput, type StepOutput } from './step-output.ts';
 
 /** Conditional writes per person run a few at a time: one checkpoint may touch every participant. */

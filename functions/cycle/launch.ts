@@ -15,6 +15,7 @@ import { createCycle, getCycle, isRunning, markParticipantsWritten, recordExecut
 import { loadDirectory } from '#store/employees.ts';
 import { queueMails } from '#store/mail.ts';
 import { batchPut } from '#store/table.ts';
+import { NotFound } from './errors.ts';
 import { stepOutput, type StepOutput } from './step-output.ts';
 
 export interface LaunchRequest {
@@ -27,15 +28,8 @@ export interface LaunchRequest {
   hrGrace?: number;
 }
 
-export function hrReviewer(): Reviewer {
+function hrReviewer(): Reviewer {
   return { key: HR_MANAGER_KEY, name: 'HR', email: config().HR_EMAIL };
-}
-
-export class NotFound extends Error {
-  constructor(what: string) {
-    super(`${what} not found`);
-    this.name = 'NotFound';
-  }
 }
 
 /** HR's launch: checks everything first, so a refused launch creates nothing; then starts the cycle's workflow. */

@@ -5,7 +5,7 @@ import { listAssessments, markResultReleased } from '#store/assessments.ts';
 import { recordAudit } from '#store/audit.ts';
 import { getCycle, movePhase } from '#store/cycles.ts';
 import { queueMailOnce } from '#store/mail.ts';
-import { NotFound } from './launch.ts';
+import { NotFound } from './errors.ts';
 import { PER_ITEM_CONCURRENCY } from './checkpoint.ts';
 import { forEachLimited } from '#shared/concurrency.ts';
 import { stepOutput, type StepOutput } from './step-output.ts';

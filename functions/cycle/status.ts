@@ -3,7 +3,7 @@ import { listAssessments, type AssessmentRecord } from '#store/assessments.ts';
 import { listAuditEvents } from '#store/audit.ts';
 import { getCycle, scheduleOf } from '#store/cycles.ts';
 import { listMails } from '#store/mail.ts';
-import { NotFound } from './launch.ts';
+import { NotFound } from './errors.ts';
 
 export interface PhaseCounts {
   pending: number;

@@ -1,4 +1,4 @@
-import { checkExtension, RuleViolation, type Phase } from '#domain/cycle.ts';
+import { checkExtension, type Phase } from '#domain/cycle.ts';
 import { endOfDay } from '#domain/time.ts';
 import * as messages from '#mail/messages.ts';
 import { flushOutbox, newMail } from '#mail/outbox.ts';
@@ -8,14 +8,7 @@ import { getAssessment, listAssessments, restartSelfLadder } from '#store/assess
 import { recordAudit, type Actor } from '#store/audit.ts';
 import { getCycle, isRunning, movePhase, recordExecution, scheduleOf, setExtension, type CycleRecord } from '#store/cycles.ts';
 import { queueMailOnce } from '#store/mail.ts';
-import { NotFound } from './launch.ts';
-
-export class Conflict extends RuleViolation {
-  constructor(message: string, details: string[] = []) {
-    super(message, details);
-    this.name = 'Conflict';
-  }
-}
+import { Conflict, NotFound } from './errors.ts';
 
 async function runningCycle(cycleId: string): Promise<CycleRecord> {
   const cycle = await getCycle(cycleId);

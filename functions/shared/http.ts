@@ -3,6 +3,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'a
 import { ZodError, type ZodType } from 'zod';
 import { RuleViolation } from '#domain/cycle.ts';
 import { RosterRejected } from '#domain/employee.ts';
+import { Conflict, NotFound } from '#cycle/errors.ts';
 import type { Actor } from '#store/audit.ts';
 import { logger, observability } from './observability.ts';
 
@@ -48,8 +49,9 @@ export function errorResponse(error: unknown): HttpResult {
       details: error.problems.map((p) => `line ${p.line}${p.employeeId ? ` (${p.employeeId})` : ''}: ${p.reason}`),
     });
   }
-  if (error instanceof RuleViolation) return json(error.name === 'Conflict' ? 409 : 400, { error: error.message, details: error.details });
-  if ((error as Error)?.name === 'NotFound') return json(404, { error: (error as Error).message, details: [] });
+  if (error instanceof Conflict) return json(409, { error: error.message, details: error.details });
+  if (error instanceof RuleViolation) return json(400, { error: error.message, details: error.details });
+  if (error instanceof NotFound) return json(404, { error: error.message, details: [] });
   logger.error('unhandled error', { errorName: (error as Error)?.name, message: (error as Error)?.message });
   return json(500, { error: 'internal error', details: [] });
 }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { cli, dateAfter, linkIn, mailbox, startLocalStack, tempDir, type LocalStack, type Mail } from '../support/local.ts';
-import { launchBrowser, submitting } from '../support/browser.ts';
+import { closeAll, launchBrowser, submitting } from '../support/browser.ts';
 
 /**
  * The answer-length limit as the browser enforces it (textarea maxlength) against what the server accepts:
@@ -40,17 +40,7 @@ describe('answer length limits in Chromium', () => {
     await stack!.settled();
     invitations = await mailbox(stack!);
   });
-  afterAll(async () => {
-    try {
-      await browser?.close();
-    } finally {
-      try {
-        await stack?.stop();
-      } finally {
-        dir.remove();
-      }
-    }
-  });
+  afterAll(() => closeAll(browser, stack, dir));
   beforeEach(async () => {
     page = await browser!.newPage();
     page.setDefaultTimeout(10_000);

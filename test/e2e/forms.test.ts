@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { cli, dateAfter, HOUR, linkIn, mailbox, startLocalStack, tempDir, type LocalStack, type Mail } from '../support/local.ts';
-import { expectEveryControlLabelled, launchBrowser, screenshot, SCREENSHOT_DIR, seriousAxeViolations, submitting } from '../support/browser.ts';
+import { closeAll, expectEveryControlLabelled, launchBrowser, screenshot, SCREENSHOT_DIR, seriousAxeViolations, submitting } from '../support/browser.ts';
 
 /**
  * The emailed forms as a participant meets them: the real invitation email, its link opened in Chromium,
@@ -37,6 +37,11 @@ async function expectPageBasics(page: Page): Promise<void> {
   expect(await page.locator('html').getAttribute('lang')).toBe('en');
   expect(await page.locator('h1').count()).toBe(1);
   expect(await seriousAxeViolations(page)).toEqual([]);
+}
+
+/** Ann's answers as her confirmation and her reopened link show them. */
+function annAnswersShown(): Record<string, string> {
+  return { 'Overall performance': ANN.rating, 'What went well': ANN.wentWell, 'What to improve': HOSTILE, 'Goals for next quarter': ANN.nextGoals };
 }
 
 async function expectNoScriptWith(page: Page, content: string): Promise<void> {
@@ -86,17 +91,7 @@ describe('the emailed forms in Chromium', () => {
     expect(invitations.map((mail) => mail.to).sort()).toEqual(['ann@example.com', 'bob@example.com', 'maria@example.com']);
   });
 
-  afterAll(async () => {
-    try {
-      await browser?.close();
-    } finally {
-      try {
-        await stack?.stop();
-      } finally {
-        dir.remove();
-      }
-    }
-  });
+  afterAll(() => closeAll(browser, stack, dir));
 
   beforeEach(async () => {
     dialogs = [];
@@ -202,12 +197,7 @@ describe('the emailed forms in Chromium', () => {
       expect(response.status()).toBe(200);
       expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Thank you: your self-assessment is submitted');
       expect(await page.getByText(`Your self-assessment for "${CYCLE}" was submitted on`).isVisible()).toBe(true);
-      expect(await answersIn(page)).toEqual({
-        'Overall performance': ANN.rating,
-        'What went well': ANN.wentWell,
-        'What to improve': HOSTILE,
-        'Goals for next quarter': ANN.nextGoals,
-      });
+      expect(await answersIn(page)).toEqual(annAnswersShown());
       expect(await page.getByText(HOSTILE, { exact: true }).isVisible()).toBe(true);
       await expectNoScriptWith(page, HOSTILE);
       expect(await page.locator('script').count()).toBe(0);
@@ -220,12 +210,7 @@ describe('the emailed forms in Chromium', () => {
       expect(response?.status()).toBe(200);
       expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Already submitted');
       expect(await page.locator('form').count()).toBe(0);
-      expect(await answersIn(page)).toEqual({
-        'Overall performance': ANN.rating,
-        'What went well': ANN.wentWell,
-        'What to improve': HOSTILE,
-        'Goals for next quarter': ANN.nextGoals,
-      });
+      expect(await answersIn(page)).toEqual(annAnswersShown());
       expect(await page.getByText(HOSTILE, { exact: true }).isVisible()).toBe(true);
       await expectNoScriptWith(page, HOSTILE);
       await expectPageBasics(page);

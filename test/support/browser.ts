@@ -81,3 +81,16 @@ export async function seriousAxeViolations(page: Page): Promise<string[]> {
     .filter((v: { impact: string }) => v.impact === 'serious' || v.impact === 'critical')
     .map((v: { id: string; nodes: string[] }) => `${v.id}: ${v.nodes.join(', ')}`);
 }
+
+/** Tears a browser test file down: the browser, then the stack, then its folder, each even if the one before failed. */
+export async function closeAll(browser: Browser | undefined, stack: { stop(): Promise<void> } | undefined, dir: { remove(): void }): Promise<void> {
+  try {
+    await browser?.close();
+  } finally {
+    try {
+      await stack?.stop();
+    } finally {
+      dir.remove();
+    }
+  }
+}
