@@ -1,0 +1,96 @@
+import { DAY_MS, endOfDay, parseCalendarDate } from './time.ts';
+import { RuleViolation } from './cycle.ts';
+
+/**
+ * Goal rules (issue 3): weights per period, the goal-watch ladder and outcomes. A goal that slips is
+ * never silent: a reminder before its due date, "missed" to the owner and the manager when the due day
+ * has ended, HR after a grace period, and an early flag to the manager after two at-risk check-ins in a
+ * row. The rules only inform and recommend; people decide.
+ */
+export type GoalKind = 'performance' | 'development';
+export type GoalState = 'OPEN' | 'DONE' | 'CANCELLED';
+export type CheckInStatus = 'ON_TRACK' | 'AT_RISK' | 'OFF_TRACK';
+export type GoalStep = 'REMINDER' | 'AT_RISK_FLAG' | 'MISSED' | 'HR_ESCALATION';
+export type GoalOutcome = 'open' | 'met' | 'done-late' | 'missed' | 'cancelled';
+export type RecommendedStep = 'one-to-one' | 'improvement-plan';
+
+export interface GoalTimings {
+  reminderLeadMs: number;
+  hrGraceMs: number;
+}
+
+export const DEFAULT_GOAL_TIMINGS: GoalTimings = { reminderLeadMs: 7 * DAY_MS, hrGraceMs: 7 * DAY_MS };
+
+export interface CheckIn {
+  at: string;
+  progress: number;
+  status: CheckInStatus;
+}
+
+export interface GoalFacts {
+  state: GoalState;
+  /** End of the due day in the organisation's zone, epoch ms. */
+  dueAt: number;
+  doneAt?: number;
+  /** Oldest first. */
+  checkIns: CheckIn[];
+  escalations: Partial<Record<GoalStep, string>>;
+}
+
+export const MAX_WEIGHT_PER_PERIOD = 100;
+
+/** The calendar quarter a due date falls in, e.g. `2027-Q1`: the period whose weights must add up to at most 100. */
+export function periodOf(due: string): string {
+  const date = parseCalendarDate(due);
+  if (!date) throw new RangeError(`not a calendar date (YYYY-MM-DD): ${due}`);
+  return `${date.year}-Q${Math.ceil(date.month / 3)}`;
+}
+
+/** Checks a new goal against the rules; `openWeights` are the weights of the owner's open goals in the same period. */
+export function checkNewGoal(goal: { due: string; weight: number }, openWeights: number[], timeZone: string, now: number): number {
+  const problems: string[] = [];
+  const dueAt = endOfDay(goal.due, timeZone);
+  if (dueAt <= now) problems.push('due must not be in the past');
+  const total = openWeights.reduce((sum, weight) => sum + weight, 0) + goal.weight;
+  if (total > MAX_WEIGHT_PER_PERIOD) {
+    problems.push(`weights of open goals in ${periodOf(goal.due)} would add up to ${total}; at most ${MAX_WEIGHT_PER_PERIOD} (${MAX_WEIGHT_PER_PERIOD - (total - goal.weight)} left)`);
+  }
+  if (problems.length) throw new RuleViolation('invalid goal', problems);
+  return dueAt;
+}
+
+function isAtRisk(checkIn: CheckIn | undefined): boolean {
+  return checkIn?.status === 'AT_RISK' || checkIn?.status === 'OFF_TRACK';
+}
+
+/**
+ * The steps a goal owes at `now`, in ladder order. A goal that is done or cancelled owes nothing; each
+ * step is owed once (the caller records it with a conditional write).
+ */
+export function goalStepsDue(goal: GoalFacts, now: number, timings: GoalTimings): GoalStep[] {
+  if (goal.state !== 'OPEN') return [];
+  const steps: GoalStep[] = [];
+  const taken = (step: GoalStep) => goal.escalations[step] !== undefined;
+  if (!taken('REMINDER') && now >= goal.dueAt - timings.reminderLeadMs && now < goal.dueAt) steps.push('REMINDER');
+  const [previous, latest] = goal.checkIns.slice(-2);
+  if (!taken('AT_RISK_FLAG') && now < goal.dueAt && goal.checkIns.length >= 2 && isAtRisk(previous) && isAtRisk(latest)) steps.push('AT_RISK_FLAG');
+  if (!taken('MISSED') && now >= goal.dueAt) steps.push('MISSED');
+  if (!taken('HR_ESCALATION') && now >= goal.dueAt + timings.hrGraceMs) steps.push('HR_ESCALATION');
+  return steps;
+}
+
+/** When the goal watch has nothing more to do for a goal: it then leaves the open-goals index. */
+export function fullyEscalated(goal: GoalFacts): boolean {
+  return goal.state !== 'OPEN' || goal.escalations.HR_ESCALATION !== undefined;
+}
+
+export function outcomeOf(goal: GoalFacts, now: number): GoalOutcome {
+  if (goal.state === 'CANCELLED') return 'cancelled';
+  if (goal.state === 'DONE') return goal.doneAt !== undefined && goal.doneAt > goal.dueAt ? 'done-late' : 'met';
+  return now >= goal.dueAt ? 'missed' : 'open';
+}
+
+/** What HR is advised to do about a missed goal: a one-to-one first, an improvement plan when misses repeat. */
+export function recommendedStep(earlierMisses: number): RecommendedStep {
+  return earlierMisses > 0 ? 'improvement-plan' : 'one-to-one';
+}
