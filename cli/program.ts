@@ -145,6 +145,38 @@ export function buildProgram(io: CliIo): Command {
       );
     });
 
+  const goals = program.command('goals').description('Goals of employees');
+  goals
+    .command('add')
+    .description('Set a goal for an employee; weights of their open goals in one quarter add up to at most 100')
+    .requiredOption('--employee <employeeId>', 'the goal owner')
+    .requiredOption('--title <title>', 'what is to be achieved')
+    .requiredOption('--due <date>', 'due date, YYYY-MM-DD (ends at 23:59:59 in the organisation\u2019s time zone)')
+    .option('--weight <percent>', 'weight among the owner\u2019s goals of the quarter, 0-100')
+    .option('--kind <kind>', 'performance or development', 'performance')
+    .option('--target <target>', 'how achievement is measured')
+    .option('--json', 'print JSON')
+    .action(async (options: { employee: string; title: string; due: string; weight?: string; kind: string; target?: string; json?: boolean }) => {
+      const weight = options.weight === undefined ? undefined : /^\d+$/.test(options.weight) ? Number(options.weight) : options.weight;
+      const result = await call(io, 'POST', `/employees/${segment(options.employee)}/goals`, {
+        json: { title: options.title, due: options.due, weight, kind: options.kind, target: options.target },
+      });
+      printer(io, !!options.json)(result, () => `${result.goalId}: "${result.title}" for ${result.employeeId}, due ${result.due} (${result.period}, weight ${result.weight})`);
+    });
+  goals
+    .command('list')
+    .description('An employee\u2019s goals with status and progress')
+    .requiredOption('--employee <employeeId>', 'the goal owner')
+    .option('--json', 'print JSON')
+    .action(async (options: { employee: string; json?: boolean }) => {
+      const result = await call(io, 'GET', `/employees/${segment(options.employee)}/goals`);
+      printer(io, !!options.json)(result, () =>
+        result.goals.length
+          ? result.goals.map((g: any) => `${g.goalId}  due ${g.due}  ${String(g.progress).padStart(3)}%  ${g.outcome.padEnd(9)} w${g.weight}  ${g.title}`).join('\n')
+          : 'no goals',
+      );
+    });
+
   const clock = program.command('clock').description('The local stack\u2019s clock (in AWS the clock is real time)');
   clock
     .command('advance')

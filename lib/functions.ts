@@ -75,6 +75,20 @@ export const apiFunctions: FunctionSpec[] = [
     timeoutSeconds: 30,
   },
   {
+    id: 'AddGoal',
+    entry: 'functions/api/add-goal.ts',
+    description: 'Sets a goal for an employee',
+    routes: [{ method: 'POST', path: '/employees/{employeeId}/goals', auth: 'hr' }],
+    timeoutSeconds: 15,
+  },
+  {
+    id: 'ListGoals',
+    entry: 'functions/api/list-goals.ts',
+    description: 'Goals of an employee with state, progress and outcome',
+    routes: [{ method: 'GET', path: '/employees/{employeeId}/goals', auth: 'hr' }],
+    timeoutSeconds: 15,
+  },
+  {
     id: 'SelfAssessmentForm',
     entry: 'functions/forms/self-assessment.ts',
     description: 'Self-assessment form behind the signed invitation link',

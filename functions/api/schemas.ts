@@ -48,3 +48,16 @@ export const extendRequestSchema = z.strictObject({
 });
 
 export const importRequestSchema = z.strictObject({ csv: z.string().min(1, 'csv is empty') });
+
+export const newGoalSchema = z.strictObject({
+  title: label('title', 200),
+  due: calendarDate('due'),
+  weight: z
+    .number({ error: 'weight must be a whole number from 0 to 100' })
+    .int('weight must be a whole number from 0 to 100')
+    .min(0, 'weight must be a whole number from 0 to 100')
+    .max(100, 'weight must be a whole number from 0 to 100')
+    .default(0),
+  kind: z.enum(['performance', 'development'], { error: 'kind must be performance or development' }).default('performance'),
+  target: label('target', 500).optional(),
+});

@@ -1,5 +1,6 @@
 import type { Employee } from '#domain/employee.ts';
-import { batchPut, keys, queryAll } from './table.ts';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { batchPut, db, keys, queryAll, tableName } from './table.ts';
 
 export async function loadDirectory(): Promise<Map<string, Employee>> {
   const items = await queryAll<Employee & Record<string, unknown>>({
@@ -26,4 +27,9 @@ export async function saveEmployees(employees: Employee[], at: string): Promise<
       updatedAt: at,
     })),
   );
+}
+
+export async function employeeExists(employeeId: string): Promise<boolean> {
+  const result = await db().send(new GetCommand({ TableName: tableName(), Key: keys.employee(employeeId), ProjectionExpression: 'pk' }));
+  return result.Item !== undefined;
 }

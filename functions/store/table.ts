@@ -13,8 +13,9 @@ import { forEachLimited, sleep } from '#shared/concurrency.ts';
  * | assessment  | CYCLE#id       | ASMT#employeeId  | SELF#cycle / employeeId    | REVIEW#cycle / managerKey#emp    | TEAM#cycle#managerKey / emp   |
  * | mail        | CYCLE#id       | MAIL#mailId      |                            | OUTBOX#cycle / createdAt#mailId  |                               |
  * | audit event | CYCLE#id       | AUDIT#at#id      |                            |                                  |                               |
+ * | goal        | EMP#id         | GOAL#goalId      | OPENGOALS / dueAt#goalId   |                                  |                               |
  *
- * gsi1 holds self-assessments while pending, gsi2 manager reviews while pending and mail not yet sent,
+ * gsi1 holds self-assessments while pending and goals while the goal watch still owes them a step, gsi2 manager reviews while pending and mail not yet sent,
  * so deadline checks read what is pending, never the whole cycle.
  */
 export const keys = {

@@ -1,0 +1,51 @@
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { CheckIn, GoalKind, GoalState, GoalStep } from '#domain/goals.ts';
+import { db, keys, queryAll, tableName } from './table.ts';
+
+/**
+ * Goals live under their owner (`EMP#id` / `GOAL#goalId`). While a goal is open and not fully escalated
+ * it also sits in the sparse open-goals index (gsi1, `OPENGOALS`, sorted by the end of its due day), so the
+ * daily goal watch reads what is due, never the whole table.
+ */
+export interface GoalRecord {
+  goalId: string;
+  employeeId: string;
+  title: string;
+  kind: GoalKind;
+  weight: number;
+  target?: string;
+  due: string;
+  dueAt: number;
+  period: string;
+  state: GoalState;
+  progress: number;
+  checkIns: CheckIn[];
+  escalations: Partial<Record<GoalStep, string>>;
+  createdAt: string;
+  createdBy: string;
+  doneAt?: number;
+}
+
+export const OPEN_GOALS = 'OPENGOALS';
+
+export function goalKey(employeeId: string, goalId: string) {
+  return { pk: keys.employee(employeeId).pk, sk: `GOAL#${goalId}` };
+}
+
+export async function createGoal(goal: GoalRecord): Promise<void> {
+  await db().send(
+    new PutCommand({
+      TableName: tableName(),
+      Item: { ...goalKey(goal.employeeId, goal.goalId), gsi1pk: OPEN_GOALS, gsi1sk: `${new Date(goal.dueAt).toISOString()}#${goal.goalId}`, ...goal },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    }),
+  );
+}
+
+export async function listGoals(employeeId: string): Promise<GoalRecord[]> {
+  const items = await queryAll<GoalRecord & Record<string, unknown>>({
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+    ExpressionAttributeValues: { ':pk': keys.employee(employeeId).pk, ':prefix': 'GOAL#' },
+  });
+  return items.map(({ pk: _pk, sk: _sk, gsi1pk: _gsi1pk, gsi1sk: _gsi1sk, ...goal }) => goal as GoalRecord).sort((a, b) => a.dueAt - b.dueAt);
+}
