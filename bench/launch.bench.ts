@@ -7,26 +7,28 @@ import { allFunctions } from '../lib/functions.ts';
 import { startLocalStack, type LocalStack } from '../local/stack.ts';
 
 /**
- * `npm run bench [-- --json] [-- --sizes 1000,10000]`: launches cycles on the local stack and compares the
+ * `npm run bench [-- --json] [-- --sizes 1000,10000] [-- --goals 100000]`: launches cycles on the local stack and compares the
  * launch with its floor (the same DynamoDB items batch-written and the same SendEmail calls made directly,
  * in the same run), counts Step Functions transitions and DynamoDB requests for the whole cycle, and sizes
- * each Lambda bundle and its cold import.
+ * each Lambda bundle and its cold import; and times the goal watch's daily read over many goals.
  */
 const args = process.argv.slice(2);
 const asJson = args.includes('--json');
 const sizesArg = args[args.indexOf('--sizes') + 1];
-const sizes = args.includes('--sizes') && sizesArg ? sizesArg.split(',').map(Number) : [1000, 10_000];
+const sizes = args.includes('--sizes') && sizesArg ? sizesArg.split(',').map(Number).filter((n) => n > 0) : [1000, 10_000];
+const goalsArg = args[args.indexOf('--goals') + 1];
+const goalCount = args.includes('--goals') && goalsArg ? Number(goalsArg) : 100_000;
 const log = (text: string) => (asJson ? process.stderr.write(`${text}\n`) : console.log(text));
 const DAY = 86_400_000;
 
 interface DynamoCounter {
   requests: number;
+  itemsRead: number;
   itemsBatchWritten: number;
-  sendEmails: number;
 }
 
 async function instrument(): Promise<DynamoCounter> {
-  const counter: DynamoCounter = { requests: 0, itemsBatchWritten: 0, sendEmails: 0 };
+  const counter: DynamoCounter = { requests: 0, itemsRead: 0, itemsBatchWritten: 0 };
   const { db, tableName } = await import('../functions/store/table.ts');
   db().middlewareStack.add(
     (next, context) => async (input) => {
@@ -35,7 +37,9 @@ async function instrument(): Promise<DynamoCounter> {
         const requestItems = (input.input as { RequestItems: Record<string, unknown[]> }).RequestItems;
         counter.itemsBatchWritten += requestItems[tableName()]?.length ?? 0;
       }
-      return next(input);
+      const result = await next(input);
+      counter.itemsRead += (result.output as { Items?: unknown[] }).Items?.length ?? 0;
+      return result;
     },
     { step: 'initialize', name: 'benchCounter' },
   );
@@ -116,6 +120,41 @@ async function launchCase(stack: LocalStack, counter: DynamoCounter, size: numbe
   };
 }
 
+/** The daily goal watch's read: `goalCount` open goals of which 100 fall due today. */
+async function goalWatchCase(stack: LocalStack, counter: DynamoCounter) {
+  const { batchPut } = await import('../functions/store/table.ts');
+  const { goalItem } = await import('../functions/store/goals.ts');
+  const { goalsOwingSteps } = await import('../functions/cycle/goals.ts');
+  const { DEFAULT_GOAL_TIMINGS } = await import('../functions/domain/goals.ts');
+  const now = stack.clock.now();
+  const endOfToday = Date.parse(`${new Date(now).toISOString().slice(0, 10)}T23:59:59Z`);
+  const dueToday = 100;
+  const goals = Array.from({ length: goalCount }, (_, i) => {
+    // 100 due today; the rest spread over the months after the reminder window.
+    const dueAt = i < dueToday ? endOfToday : endOfToday + (8 + (i % 300)) * DAY;
+    const due = new Date(dueAt).toISOString().slice(0, 10);
+    return goalItem({
+      goalId: `goal_bench${i}`, employeeId: `bench-goal-owner-${i % 20_000}`, title: `Goal ${i}`, kind: 'performance', weight: 0, due, dueAt,
+      period: 'bench', state: 'OPEN', progress: 0, checkIns: [], escalations: {}, createdAt: new Date(now).toISOString(), createdBy: 'system',
+    });
+  });
+  const seeded = performance.now();
+  await batchPut(goals);
+  const seedMs = performance.now() - seeded;
+  const before = { ...counter };
+  const started = performance.now();
+  const owing = await goalsOwingSteps(now, DEFAULT_GOAL_TIMINGS);
+  return {
+    goals: goalCount,
+    dueToday,
+    seedMs: Math.round(seedMs),
+    dailyCheckMs: Math.round(performance.now() - started),
+    goalsOwingAStep: owing.length,
+    itemsRead: counter.itemsRead - before.itemsRead,
+    dynamoRequests: counter.requests - before.requests,
+  };
+}
+
 async function bundles() {
   const out = mkdtempSync(join(tmpdir(), 'perfcycle-bundles-'));
   const results = [];
@@ -156,14 +195,20 @@ try {
     log(`launching a cycle of ${size} participants...`);
     cases.push(await launchCase(stack, counter, size));
   }
+  log(`seeding ${goalCount} goals for the goal-watch read...`);
+  const goalWatch = goalCount > 0 ? await goalWatchCase(stack, counter) : undefined;
   log('bundling each function...');
   const bundleFigures = await bundles();
-  const report = { node: process.version, cases, bundles: bundleFigures };
+  const report = { node: process.version, cases, goalWatch, bundles: bundleFigures };
   if (asJson) {
     console.log(JSON.stringify(report, null, 2));
   } else {
     console.log('\nReview-cycle launch on the local stack');
     console.table(cases);
+    if (goalWatch) {
+      console.log('Daily goal watch: open goals read through the sparse index');
+      console.table([goalWatch]);
+    }
     console.log('Lambda bundles (esbuild, minified, SDK bundled) and cold import time');
     console.table(bundleFigures);
   }

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { checkNewGoal, outcomeOf, periodOf, type GoalKind } from '#domain/goals.ts';
+import { checkNewGoal, goalStepsDue, outcomeOf, periodOf, type GoalKind, type GoalStep, type GoalTimings } from '#domain/goals.ts';
 import { nowIso, nowMs } from '#shared/clock.ts';
 import { config } from '#shared/config.ts';
 import type { Actor } from '#store/audit.ts';
 import { employeeExists } from '#store/employees.ts';
-import { createGoal, listGoals, type GoalRecord } from '#store/goals.ts';
+import { createGoal, listGoals, listOpenGoalsDueBy, type GoalRecord } from '#store/goals.ts';
 import { NotFound } from './errors.ts';
 
 export interface NewGoal {
@@ -51,4 +51,14 @@ export async function goalsOf(employeeId: string) {
   await requireEmployee(employeeId);
   const now = nowMs();
   return (await listGoals(employeeId)).map((goal) => ({ ...goal, dueAt: new Date(goal.dueAt).toISOString(), outcome: outcomeOf(goal, now) }));
+}
+
+/**
+ * The read side of the daily goal watch: every open goal that owes a step today, with the steps. It reads
+ * only goals due within the reminder lead or already past due, so its cost follows what is due, not how
+ * many goals exist.
+ */
+export async function goalsOwingSteps(now: number, timings: GoalTimings): Promise<{ goal: GoalRecord; steps: GoalStep[] }[]> {
+  const candidates = await listOpenGoalsDueBy(now + timings.reminderLeadMs);
+  return candidates.map((goal) => ({ goal, steps: goalStepsDue(goal, now, timings) })).filter((entry) => entry.steps.length > 0);
 }

@@ -32,14 +32,13 @@ export function goalKey(employeeId: string, goalId: string) {
   return { pk: keys.employee(employeeId).pk, sk: `GOAL#${goalId}` };
 }
 
+/** The stored item of a new goal, in the open-goals index by the end of its due day. */
+export function goalItem(goal: GoalRecord): Record<string, unknown> {
+  return { ...goalKey(goal.employeeId, goal.goalId), gsi1pk: OPEN_GOALS, gsi1sk: `${new Date(goal.dueAt).toISOString()}#${goal.goalId}`, ...goal };
+}
+
 export async function createGoal(goal: GoalRecord): Promise<void> {
-  await db().send(
-    new PutCommand({
-      TableName: tableName(),
-      Item: { ...goalKey(goal.employeeId, goal.goalId), gsi1pk: OPEN_GOALS, gsi1sk: `${new Date(goal.dueAt).toISOString()}#${goal.goalId}`, ...goal },
-      ConditionExpression: 'attribute_not_exists(pk)',
-    }),
-  );
+  await db().send(new PutCommand({ TableName: tableName(), Item: goalItem(goal), ConditionExpression: 'attribute_not_exists(pk)' }));
 }
 
 export async function listGoals(employeeId: string): Promise<GoalRecord[]> {
@@ -48,4 +47,16 @@ export async function listGoals(employeeId: string): Promise<GoalRecord[]> {
     ExpressionAttributeValues: { ':pk': keys.employee(employeeId).pk, ':prefix': 'GOAL#' },
   });
   return items.map(({ pk: _pk, sk: _sk, gsi1pk: _gsi1pk, gsi1sk: _gsi1sk, ...goal }) => goal as GoalRecord).sort((a, b) => a.dueAt - b.dueAt);
+}
+
+/**
+ * Open goals whose due instant is at most `untilMs`: what the daily goal watch looks at (due within the
+ * reminder lead, or past due and not yet fully escalated). Reads the sparse index only, never the table.
+ */
+export async function listOpenGoalsDueBy(untilMs: number): Promise<GoalRecord[]> {
+  return queryAll<GoalRecord>({
+    IndexName: 'gsi1',
+    KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk <= :until',
+    ExpressionAttributeValues: { ':pk': OPEN_GOALS, ':until': `${new Date(untilMs).toISOString()}#~` },
+  });
 }

@@ -1,7 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cli, dateAfter, hr, startLocalStack, tempDir, type LocalStack } from '../support/local.ts';
+import { goalsOwingSteps } from '../../functions/cycle/goals.ts';
+import { DEFAULT_GOAL_TIMINGS } from '../../functions/domain/goals.ts';
+import { cli, DAY, dateAfter, hr, startLocalStack, tempDir, type LocalStack } from '../support/local.ts';
 
 /** Setting goals (issue 3, first part): through the CLI and the API, with the weight and date rules. */
 const ROSTER = `employeeId,name,email,managerId,department
@@ -73,5 +75,16 @@ describe('goals', () => {
     expect((await hr(stack, 'GET', '/employees/nobody/goals')).status).toBe(404);
     const unauthenticated = await fetch(`${stack.apiUrl}/employees/e1/goals`);
     expect(unauthenticated.status).toBe(401);
+  });
+
+  it('finds through the open-goals index only the goals that owe a step', async () => {
+    const owing = async () =>
+      (await goalsOwingSteps(stack.clock.now(), DEFAULT_GOAL_TIMINGS)).map(({ goal, steps }) => [goal.title, steps]).sort();
+    // "AWS certification" is due in 10 days, "Close 10 deals" in 20: neither is inside the 7-day reminder lead yet.
+    expect(await owing()).toEqual([]);
+    await stack.advance(4 * DAY);
+    expect(await owing()).toEqual([['AWS certification', ['REMINDER']]]);
+    await stack.advance(7 * DAY);
+    expect(await owing()).toEqual([['AWS certification', ['MISSED']]]);
   });
 });
