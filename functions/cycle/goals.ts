@@ -1,10 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { checkNewGoal, goalStepsDue, outcomeOf, periodOf, type GoalKind, type GoalStep, type GoalTimings } from '#domain/goals.ts';
+import { checkNewGoal, DEFAULT_GOAL_TIMINGS, goalStepsDue, outcomeOf, periodOf, recommendedStep, type GoalKind, type GoalStep, type GoalTimings } from '#domain/goals.ts';
+import type { EmailContent } from '#mail/compose.ts';
+import * as messages from '#mail/messages.ts';
+import { flushOutbox, newMail } from '#mail/outbox.ts';
+import { queueMailOnce, type MailKind } from '#store/mail.ts';
 import { nowIso, nowMs } from '#shared/clock.ts';
 import { config } from '#shared/config.ts';
 import type { Actor } from '#store/audit.ts';
-import { employeeExists } from '#store/employees.ts';
-import { createGoal, listGoals, listOpenGoalsDueBy, type GoalRecord } from '#store/goals.ts';
+import { employeeExists, getEmployee } from '#store/employees.ts';
+import { createGoal, listGoals, listOpenGoalsDueBy, recordGoalStep, type GoalRecord } from '#store/goals.ts';
 import { NotFound } from './errors.ts';
 
 export interface NewGoal {
@@ -61,4 +65,55 @@ export async function goalsOf(employeeId: string) {
 export async function goalsOwingSteps(now: number, timings: GoalTimings): Promise<{ goal: GoalRecord; steps: GoalStep[] }[]> {
   const candidates = await listOpenGoalsDueBy(now + timings.reminderLeadMs);
   return candidates.map((goal) => ({ goal, steps: goalStepsDue(goal, now, timings) })).filter((entry) => entry.steps.length > 0);
+}
+
+/** Goal mail is queued and sent through the same outbox as cycle mail, in a partition of its own. */
+export const GOAL_MAIL_SCOPE = 'goal-watch';
+
+/**
+ * The daily goal watch: for each goal that owes a step, queue its emails (owner, manager or HR, each
+ * under an id derived from the goal and the step) and record the step on the goal. Running it twice on
+ * the same day, or after a crash, sends nothing twice.
+ */
+export async function runGoalWatch(timings: GoalTimings = DEFAULT_GOAL_TIMINGS): Promise<{ steps: number; sent: number }> {
+  const now = nowMs();
+  const timeZone = config().ORG_TIME_ZONE;
+  let steps = 0;
+  for (const { goal, steps: owed } of await goalsOwingSteps(now, timings)) {
+    const owner = await getEmployee(goal.employeeId);
+    if (!owner) continue; // left the directory: nobody to remind
+    const manager = owner.managerId ? await getEmployee(owner.managerId) : undefined;
+    const managerContact = manager ? { name: manager.name, email: manager.email } : { name: 'HR', email: config().HR_EMAIL };
+    const line = { title: goal.title, due: goal.dueAt, progress: goal.progress, target: goal.target };
+    for (const step of owed) {
+      const mails: { to: string; kind: MailKind; suffix: string; content: EmailContent }[] =
+        step === 'REMINDER'
+          ? [{ to: owner.email, kind: 'goal-reminder', suffix: 'owner', content: messages.goalReminder({ timeZone }, owner, line) }]
+          : step === 'AT_RISK_FLAG'
+            ? [{ to: managerContact.email, kind: 'goal-at-risk', suffix: 'manager', content: messages.goalAtRisk({ timeZone }, managerContact, owner, line) }]
+            : step === 'MISSED'
+              ? [
+                  { to: owner.email, kind: 'goal-missed', suffix: 'owner', content: messages.goalMissed({ timeZone }, owner, owner, line, true) },
+                  { to: managerContact.email, kind: 'goal-missed', suffix: 'manager', content: messages.goalMissed({ timeZone }, managerContact, owner, line, false) },
+                ]
+              : [
+                  {
+                    to: config().HR_EMAIL,
+                    kind: 'goal-hr',
+                    suffix: 'hr',
+                    content: messages.goalToHr({ timeZone }, { name: owner.name, managerName: managerContact.name }, line, goal.checkIns, recommendedStep(await earlierMisses(goal))),
+                  },
+                ];
+      for (const mail of mails) {
+        await queueMailOnce(newMail(GOAL_MAIL_SCOPE, `${step}#${goal.goalId}#${mail.suffix}`, mail.kind, mail.to, [goal.employeeId], mail.content));
+      }
+      if (await recordGoalStep(goal.employeeId, goal.goalId, step, nowIso())) steps++;
+    }
+  }
+  const flushed = await flushOutbox(GOAL_MAIL_SCOPE);
+  return { steps, sent: flushed.sent };
+}
+
+async function earlierMisses(goal: GoalRecord): Promise<number> {
+  return (await listGoals(goal.employeeId)).filter((other) => other.goalId !== goal.goalId && other.escalations.MISSED !== undefined && other.dueAt < goal.dueAt).length;
 }

@@ -147,3 +147,71 @@ export function cancellation(ctx: CycleContext, to: { name: string }): EmailCont
     paragraphs: [`HR has cancelled the review cycle "${ctx.cycleName}". Nothing more is needed from you for it, and earlier links no longer open a form.`],
   });
 }
+
+export interface GoalLine {
+  title: string;
+  due: number;
+  progress: number;
+  target?: string;
+}
+
+function goalFacts(ctx: { timeZone: string }, goal: GoalLine): string[] {
+  return [
+    `Goal: ${goal.title}`,
+    ...(goal.target ? [`Target: ${goal.target}`] : []),
+    `Due: ${formatDeadline(goal.due, ctx.timeZone)}`,
+    `Progress: ${goal.progress}%`,
+  ];
+}
+
+export function goalReminder(ctx: { timeZone: string }, to: { name: string }, goal: GoalLine): EmailContent {
+  return composeEmail({
+    subject: `Reminder: your goal "${goal.title}" is due ${formatDeadline(goal.due, ctx.timeZone)}`,
+    greeting: `Hello ${to.name},`,
+    paragraphs: ['Your goal is due soon and is not marked done yet:', ...goalFacts(ctx, goal), 'If it is done, tell your manager so it can be marked done; if it is at risk, a check-in now helps.'],
+  });
+}
+
+export function goalMissed(ctx: { timeZone: string }, to: { name: string }, owner: { name: string }, goal: GoalLine, isOwner: boolean): EmailContent {
+  return composeEmail({
+    subject: isOwner ? `Your goal "${goal.title}" was not met by its due date` : `${owner.name}'s goal "${goal.title}" was not met by its due date`,
+    greeting: `Hello ${to.name},`,
+    paragraphs: [
+      isOwner ? 'The due date of your goal has passed and it is not marked done:' : `The due date of ${owner.name}'s goal has passed and it is not marked done:`,
+      ...goalFacts(ctx, goal),
+      isOwner ? 'Please talk to your manager about what happens next.' : 'A one-to-one soon helps to agree what happens next. HR will be told if it stays open.',
+    ],
+  });
+}
+
+export function goalAtRisk(ctx: { timeZone: string }, to: { name: string }, owner: { name: string }, goal: GoalLine): EmailContent {
+  return composeEmail({
+    subject: `${owner.name}'s goal "${goal.title}" has been at risk twice in a row`,
+    greeting: `Hello ${to.name},`,
+    paragraphs: [`${owner.name} marked this goal at risk or off track in two check-ins in a row:`, ...goalFacts(ctx, goal), 'Now is a good time to talk about support or a change of scope.'],
+  });
+}
+
+export function goalToHr(
+  ctx: { timeZone: string },
+  owner: { name: string; managerName: string },
+  goal: GoalLine,
+  history: { at: string; progress: number; status: string }[],
+  recommendation: 'one-to-one' | 'improvement-plan',
+): EmailContent {
+  return composeEmail({
+    subject: `Missed goal still open: ${owner.name}, "${goal.title}"`,
+    greeting: 'Hello HR team,',
+    paragraphs: [
+      `${owner.name}'s goal is past its due date and still open after the grace period (manager: ${owner.managerName}).`,
+      ...goalFacts(ctx, goal),
+      history.length ? 'Check-ins:' : 'There were no check-ins.',
+    ],
+    list: history.map((entry) => `${formatDeadline(Date.parse(entry.at), ctx.timeZone)}: ${entry.progress}%, ${entry.status.toLowerCase().replace('_', ' ')}`),
+    after: [
+      recommendation === 'improvement-plan'
+        ? 'Recommended next step: an improvement plan agreed with the manager (this is not their first missed goal). People decide; nothing is done automatically.'
+        : 'Recommended next step: a one-to-one between them and their manager. People decide; nothing is done automatically.',
+    ],
+  });
+}

@@ -8,12 +8,12 @@ export async function loadDirectory(): Promise<Map<string, Employee>> {
     KeyConditionExpression: 'gsi3pk = :pk',
     ExpressionAttributeValues: { ':pk': keys.directory.gsi3pk },
   });
-  return new Map(
-    items.map(({ employeeId, name, email, managerId, department }) => [
-      employeeId,
-      managerId ? { employeeId, name, email, managerId, department } : { employeeId, name, email, department },
-    ]),
-  );
+  return new Map(items.map((item) => [item.employeeId, toEmployee(item)]));
+}
+
+/** The employee fields of a stored item, without keys, index attributes or an empty manager. */
+function toEmployee({ employeeId, name, email, managerId, department }: Employee): Employee {
+  return managerId ? { employeeId, name, email, managerId, department } : { employeeId, name, email, department };
 }
 
 /** Upserts by employeeId: re-importing the same person replaces their record, never adds a second one. */
@@ -29,7 +29,11 @@ export async function saveEmployees(employees: Employee[], at: string): Promise<
   );
 }
 
+export async function getEmployee(employeeId: string): Promise<Employee | undefined> {
+  const result = await db().send(new GetCommand({ TableName: tableName(), Key: keys.employee(employeeId) }));
+  return result.Item ? toEmployee(result.Item as Employee) : undefined;
+}
+
 export async function employeeExists(employeeId: string): Promise<boolean> {
-  const result = await db().send(new GetCommand({ TableName: tableName(), Key: keys.employee(employeeId), ProjectionExpression: 'pk' }));
-  return result.Item !== undefined;
+  return (await getEmployee(employeeId)) !== undefined;
 }

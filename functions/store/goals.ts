@@ -1,6 +1,6 @@
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { CheckIn, GoalKind, GoalState, GoalStep } from '#domain/goals.ts';
-import { db, keys, queryAll, tableName } from './table.ts';
+import { db, isConditionFailure, keys, queryAll, tableName } from './table.ts';
 
 /**
  * Goals live under their owner (`EMP#id` / `GOAL#goalId`). While a goal is open and not fully escalated
@@ -59,4 +59,27 @@ export async function listOpenGoalsDueBy(untilMs: number): Promise<GoalRecord[]>
     KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk <= :until',
     ExpressionAttributeValues: { ':pk': OPEN_GOALS, ':until': `${new Date(untilMs).toISOString()}#~` },
   });
+}
+
+/**
+ * Records a goal-watch step on a still-open goal, once: reruns, retries and restarts find it taken. The
+ * HR escalation is the last step, so the goal then leaves the open-goals index. False when already taken.
+ */
+export async function recordGoalStep(employeeId: string, goalId: string, step: GoalStep, at: string): Promise<boolean> {
+  try {
+    await db().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: goalKey(employeeId, goalId),
+        UpdateExpression: `SET escalations.#step = :at${step === 'HR_ESCALATION' ? ' REMOVE gsi1pk, gsi1sk' : ''}`,
+        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(escalations.#step) AND #state = :open',
+        ExpressionAttributeNames: { '#step': step, '#state': 'state' },
+        ExpressionAttributeValues: { ':at': at, ':open': 'OPEN' },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
 }

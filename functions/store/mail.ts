@@ -12,7 +12,11 @@ export type MailKind =
   | 'review-hr'
   | 'result'
   | 'cancellation'
-  | 'delivery-failure';
+  | 'delivery-failure'
+  | 'goal-reminder'
+  | 'goal-missed'
+  | 'goal-at-risk'
+  | 'goal-hr';
 
 /**
  * An email of a cycle: queued (PENDING, in the outbox index) before it is sent, then stored as SENT or

@@ -1,9 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { goalsOwingSteps } from '../../functions/cycle/goals.ts';
+import { goalsOwingSteps, runGoalWatch } from '../../functions/cycle/goals.ts';
 import { DEFAULT_GOAL_TIMINGS } from '../../functions/domain/goals.ts';
-import { cli, DAY, dateAfter, hr, startLocalStack, tempDir, type LocalStack } from '../support/local.ts';
+import { clearMailbox, cli, DAY, dateAfter, hr, mailbox, startLocalStack, tempDir, type LocalStack } from '../support/local.ts';
 
 /** Setting goals (issue 3, first part): through the CLI and the API, with the weight and date rules. */
 const ROSTER = `employeeId,name,email,managerId,department
@@ -86,5 +86,31 @@ describe('goals', () => {
     expect(await owing()).toEqual([['AWS certification', ['REMINDER']]]);
     await stack.advance(7 * DAY);
     expect(await owing()).toEqual([['AWS certification', ['MISSED']]]);
+  });
+
+  it('emails the owner and the manager about a missed goal, then HR with the recommended step, each once', async () => {
+    await clearMailbox(stack);
+    expect(await runGoalWatch()).toMatchObject({ steps: 1, sent: 2 });
+    const missed = await mailbox(stack);
+    expect(missed.map((mail) => [mail.to, mail.subject]).sort()).toEqual([
+      ['ann@example.com', 'Your goal "AWS certification" was not met by its due date'],
+      ['maria@example.com', 'Ann Early\'s goal "AWS certification" was not met by its due date'],
+    ]);
+    expect(missed[0].text).toContain('Progress: 0%');
+    await clearMailbox(stack);
+    expect(await runGoalWatch()).toEqual({ steps: 0, sent: 0 });
+    expect(await mailbox(stack)).toEqual([]);
+
+    await stack.advance(7 * DAY);
+    expect(await runGoalWatch()).toMatchObject({ steps: 2, sent: 2 });
+    const later = await mailbox(stack);
+    const toHr = later.find((mail) => mail.to === 'hr@example.com');
+    expect(toHr?.subject).toBe('Missed goal still open: Ann Early, "AWS certification"');
+    expect(toHr?.text).toContain('manager: Maria Manager');
+    expect(toHr?.text).toContain('Recommended next step: a one-to-one');
+    const reminder = later.find((mail) => mail.to === 'ann@example.com');
+    expect(reminder?.subject).toMatch(/^Reminder: your goal "Close 10 deals" is due /);
+    // Fully escalated, the missed goal has left the open-goals index.
+    expect((await goalsOwingSteps(stack.clock.now(), DEFAULT_GOAL_TIMINGS)).map(({ goal }) => goal.title)).toEqual([]);
   });
 });
