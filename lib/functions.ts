@@ -135,4 +135,13 @@ export const workflowFunctions = {
   },
 } satisfies Record<string, FunctionSpec>;
 
-export const allFunctions: FunctionSpec[] = [...apiFunctions, ...Object.values(workflowFunctions)];
+/** The one task of the daily goal-watch state machine. */
+export const goalWatchFunction: FunctionSpec = {
+  id: 'RunGoalWatch',
+  entry: 'functions/workflow/goal-watch.ts',
+  description: 'Daily goal watch: reminders, missed goals, at-risk flags and HR escalations that fall due',
+  timeoutSeconds: 900,
+  memoryMb: 1024,
+};
+
+export const allFunctions: FunctionSpec[] = [...apiFunctions, ...Object.values(workflowFunctions), goalWatchFunction];

@@ -6,6 +6,7 @@ import { Data } from './data.ts';
 import { LinkSecret } from './link-secret.ts';
 import { Mail } from './mail.ts';
 import type { PerfcycleFunction, SharedResources } from './perfcycle-function.ts';
+import { GoalWatchWorkflow } from './goal-watch-workflow.ts';
 import { ReviewCycleWorkflow } from './review-cycle-workflow.ts';
 
 export interface PerfcycleStackProps extends StackProps {
@@ -18,6 +19,7 @@ export class PerfcycleStack extends Stack {
   readonly linkSecret: LinkSecret;
   readonly mail: Mail;
   readonly workflow: ReviewCycleWorkflow;
+  readonly goalWatch: GoalWatchWorkflow;
   readonly api: Api;
   /** Every function, keyed by its FunctionSpec id (lib/functions.ts). */
   readonly functions: Record<string, PerfcycleFunction>;
@@ -41,12 +43,14 @@ export class PerfcycleStack extends Stack {
     // The workflow comes first: API functions that control it need its ARN (not the other way round).
     this.workflow = new ReviewCycleWorkflow(this, 'ReviewCycleWorkflow', { shared });
     this.api = new Api(this, 'Api', { shared, workflow: this.workflow });
+    this.goalWatch = new GoalWatchWorkflow(this, 'GoalWatchWorkflow', { shared });
 
     this.functions = { ...this.api.functions };
-    for (const fn of Object.values(this.workflow.functions)) this.functions[fn.spec.id] = fn;
+    for (const fn of [...Object.values(this.workflow.functions), this.goalWatch.function]) this.functions[fn.spec.id] = fn;
 
     new CfnOutput(this, 'TableName', { value: this.data.table.tableName });
     new CfnOutput(this, 'StateMachineArn', { value: this.workflow.stateMachine.stateMachineArn });
+    new CfnOutput(this, 'GoalWatchStateMachineArn', { value: this.goalWatch.stateMachine.stateMachineArn });
     new CfnOutput(this, 'ApiUrl', { value: this.api.url });
     new CfnOutput(this, 'UserPoolId', { value: this.api.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: this.api.userPoolClient.userPoolClientId });

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations, type CfnResource } from 'aws-cdk-lib';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { DefinitionBody, Errors, Fail, JitterType, LogLevel, StateMachine, StateMachineType, Timeout, type IChainable } from 'aws-cdk-lib/aws-stepfunctions';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
@@ -75,7 +75,7 @@ export function observedStateMachine(scope: Construct, props: ObservedStateMachi
     // Payloads carry names and email addresses: keep them out of the logs.
     logs: { destination: logGroup, level: LogLevel.ERROR, includeExecutionData: false },
   });
-  stateMachine.node.defaultChild!.node.addMetadata(MACHINE_ID_METADATA, props.machineId);
+  (stateMachine.node.defaultChild as CfnResource).addMetadata(MACHINE_ID_METADATA, props.machineId);
 
   const stack = Stack.of(scope);
   Validations.of(stateMachine).acknowledge({

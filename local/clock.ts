@@ -1,6 +1,13 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { CLOCK_OFFSET_ENV, nowMs } from '../functions/shared/clock.ts';
-import type { LocalStepFunctions } from './stepfunctions.ts';
+
+/** Something that wants to run at instants on the clock: a parked execution, a daily schedule. */
+export interface ClockDriven {
+  /** The earliest instant it wants to run at, if any. */
+  nextWake(): number | undefined;
+  /** Runs everything due at the clock's now, until nothing more is. */
+  runDue(): Promise<void>;
+}
 
 /**
  * The local stack's clock: real time plus an offset that HR moves forward. Moving it runs everything
@@ -22,16 +29,20 @@ export class LocalClock {
     if (this.file) writeFileSync(this.file, JSON.stringify({ offsetMs }));
   }
 
-  async advance(byMs: number, runner: LocalStepFunctions): Promise<number> {
+  async advance(byMs: number, parts: ClockDriven[]): Promise<number> {
     if (!Number.isFinite(byMs) || byMs < 0) throw new RangeError('the clock only moves forward');
-    await runner.runDue();
+    const runDue = async () => {
+      for (const part of parts) await part.runDue();
+    };
+    const earliest = () => Math.min(...parts.map((part) => part.nextWake() ?? Infinity));
+    await runDue();
     const target = this.now() + byMs;
-    for (let wake = runner.nextWake(); wake !== undefined && wake <= target; wake = runner.nextWake()) {
+    for (let wake = earliest(); wake <= target; wake = earliest()) {
       if (wake > this.now()) this.setOffset(wake - Date.now());
-      await runner.runDue();
+      await runDue();
     }
     this.setOffset(target - Date.now());
-    await runner.runDue();
+    await runDue();
     return this.now();
   }
 }

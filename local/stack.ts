@@ -11,6 +11,8 @@ import { startDynamo, type LocalDynamo } from './dynamodb.ts';
 import { handleApiRequest, type LocalRoute } from './api-server.ts';
 import { handleStepFunctionsRequest } from './sfn-endpoint.ts';
 import { LocalStepFunctions } from './stepfunctions.ts';
+import { LocalDailySchedule } from './schedule.ts';
+import { GOAL_WATCH_HOUR_UTC } from '../lib/goal-watch-workflow.ts';
 import { synthesizeBlueprint } from './template.ts';
 
 /**
@@ -36,6 +38,8 @@ export interface LocalStack {
   hrToken: string;
   dynamoEndpoint: string;
   runner: LocalStepFunctions;
+  /** The daily goal-watch machine, started by the local daily schedule. */
+  goalWatch: LocalStepFunctions;
   clock: LocalClock;
   /** Moves the clock forward and runs what falls due on the way. */
   advance(ms: number): Promise<number>;
@@ -138,18 +142,33 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     }
     const lambdaContext = (id: string) => ({ functionName: id, awsRequestId: randomBytes(8).toString('hex'), getRemainingTimeInMillis: () => 900_000 });
     const clock = new LocalClock(dataDir && join(dataDir, 'clock.json'));
-    const runner = new LocalStepFunctions(
-      blueprint,
-      Object.fromEntries(
-        Object.entries(blueprint.taskFunctions).map(([state, spec]) => [state, (input: unknown) => handlers.get(spec.id)!(input, lambdaContext(spec.id))]),
-      ),
-      () => clock.now(),
-      (execution) => console.error(`perfcycle: execution ${execution.name} failed: ${execution.error}`),
-    );
+    const machine = (machineId: string, name: string) =>
+      new LocalStepFunctions(
+        name,
+        blueprint.machines[machineId],
+        Object.fromEntries(
+          Object.entries(blueprint.machines[machineId].taskFunctions).map(([state, spec]) => [
+            state,
+            (input: unknown) => handlers.get(spec.id)!(input, lambdaContext(spec.id)),
+          ]),
+        ),
+        () => clock.now(),
+        (execution) => console.error(`perfcycle: execution ${execution.name} failed: ${execution.error}`),
+      );
+    const runner = machine('review-cycle', 'ReviewCycle');
+    const goalWatch = machine('goal-watch', 'GoalWatch');
     process.env.STATE_MACHINE_ARN = runner.stateMachineArn;
+    // What EventBridge does in AWS: one goal-watch execution a day, at the same hour, on the project clock.
+    const dailyGoalWatch = new LocalDailySchedule(GOAL_WATCH_HOUR_UTC, () => clock.now(), async (at) => {
+      goalWatch.start(`goal-watch-${new Date(at).toISOString().slice(0, 10)}`, { time: new Date(at).toISOString() });
+      await goalWatch.settled();
+    });
+    const clockDriven = [runner, dailyGoalWatch, goalWatch];
     stops.push(async () => {
-      for (const execution of runner.list()) if (execution.status === 'RUNNING' || execution.status === 'WAITING') runner.stop(execution.executionArn);
-      await runner.settled();
+      for (const machineRunner of [runner, goalWatch]) {
+        for (const execution of machineRunner.list()) if (execution.status === 'RUNNING' || execution.status === 'WAITING') machineRunner.stop(execution.executionArn);
+        await machineRunner.settled();
+      }
     });
 
     const routes: LocalRoute[] = apiFunctions.flatMap((spec) =>
@@ -157,7 +176,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     );
     let advancing: Promise<unknown> = Promise.resolve();
     const advance = (ms: number) => {
-      const next = advancing.then(() => clock.advance(ms, runner));
+      const next = advancing.then(() => clock.advance(ms, clockDriven));
       advancing = next.catch(() => undefined);
       return next;
     };
@@ -174,14 +193,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       return new Promise((done) => api.close(done));
     });
     const sfnServer = createServer((request, response) =>
-      answerOrFail(response, async () => handleStepFunctionsRequest(runner, request, response, (await readRequestBody(request, 1024 * 1024)) ?? '')),
+      answerOrFail(response, async () => handleStepFunctionsRequest([runner, goalWatch], request, response, (await readRequestBody(request, 1024 * 1024)) ?? '')),
     );
     await listen(sfnServer, sfnPort);
     stops.push(() => new Promise((done) => sfnServer.close(done)));
 
     // Real time moves too: resume what falls due while nobody touches the clock.
     const ticker = setInterval(() => {
-      advancing = advancing.then(() => runner.runDue()).catch(() => undefined);
+      advancing = advancing.then(() => Promise.all(clockDriven.map((part) => part.runDue()))).catch(() => undefined);
     }, 1000);
     stops.push(async () => clearInterval(ticker));
 
@@ -192,9 +211,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       hrToken,
       dynamoEndpoint: dynamo.endpoint,
       runner,
+      goalWatch,
       clock,
       advance,
-      settled: () => runner.settled(),
+      settled: async () => {
+        await runner.settled();
+        await goalWatch.settled();
+      },
       stop: async () => {
         await advancing;
         await stop();

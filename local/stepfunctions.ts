@@ -1,5 +1,5 @@
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
-import type { LocalBlueprint } from './template.ts';
+import type { MachineBlueprint } from './template.ts';
 
 /**
  * Runs the synthesized review-cycle machine with aws-local-stepfunctions, each Task bound to the real
@@ -27,21 +27,21 @@ export interface LocalExecution {
   transitions: number;
 }
 
-const STATE_MACHINE_ARN = 'arn:aws:states:local:000000000000:stateMachine:ReviewCycle';
-
 export class LocalStepFunctions {
-  readonly stateMachineArn = STATE_MACHINE_ARN;
+  readonly stateMachineArn: string;
   private readonly executions = new Map<string, LocalExecution>();
   private readonly running = new Map<string, { abort: () => void; done: Promise<void> }>();
   private readonly waits = new Map<string, { resumeAt: string; timestampPath: string }>();
   private readonly handlers: Record<string, Handler> = {};
 
   constructor(
-    private readonly blueprint: LocalBlueprint,
+    private readonly machineName: string,
+    private readonly blueprint: MachineBlueprint,
     taskHandlers: Record<string, Handler>,
     private readonly now: () => number,
     private readonly onError: (execution: LocalExecution) => void = () => {},
   ) {
+    this.stateMachineArn = `arn:aws:states:local:000000000000:stateMachine:${machineName}`;
     for (const [name, state] of Object.entries(blueprint.definition.States)) {
       if (state.Type !== 'Wait') continue;
       if (typeof state.TimestampPath !== 'string' || typeof state.Next !== 'string') {
@@ -56,7 +56,7 @@ export class LocalStepFunctions {
 
   /** Starts an execution; like StartExecution it returns at once and the execution runs on. */
   start(name: string, input: unknown): LocalExecution {
-    const executionArn = `arn:aws:states:local:000000000000:execution:ReviewCycle:${name}`;
+    const executionArn = `arn:aws:states:local:000000000000:execution:${this.machineName}:${name}`;
     if (this.executions.has(executionArn)) {
       throw Object.assign(new Error(`execution ${name} already exists`), { name: 'ExecutionAlreadyExists' });
     }
@@ -126,7 +126,7 @@ export class LocalStepFunctions {
     );
     const States = Object.fromEntries(
       Object.entries(this.blueprint.definition.States).map(([name, state]) =>
-        this.waits.has(name) ? [name, { Type: 'Task', Resource: `${STATE_MACHINE_ARN}:wait:${name}`, End: true }] : [name, state],
+        this.waits.has(name) ? [name, { Type: 'Task', Resource: `${this.stateMachineArn}:wait:${name}`, End: true }] : [name, state],
       ),
     );
     const machine = new StateMachine({ ...this.blueprint.definition, StartAt: startAt, States } as unknown as StateMachineDefinition, {

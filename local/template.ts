@@ -1,6 +1,7 @@
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import { cdkJsonContext, createApp } from '../lib/app.ts';
 import { FUNCTION_ID_METADATA } from '../lib/perfcycle-function.ts';
+import { MACHINE_ID_METADATA } from '../lib/workflow-parts.ts';
 import { allFunctions, type FunctionSpec } from '../lib/functions.ts';
 
 /**
@@ -8,12 +9,17 @@ import { allFunctions, type FunctionSpec } from '../lib/functions.ts';
  * keys and indexes, and the review-cycle state machine with the function each Task invokes. There is no
  * hand-written copy of either: change the CDK code and the local stack follows.
  */
-export interface LocalBlueprint {
-  table: Omit<CreateTableCommandInput, 'TableName'>;
+export interface MachineBlueprint {
   /** The state machine's ASL, with function ARNs resolved to local placeholders. */
   definition: { StartAt: string; States: Record<string, Record<string, unknown>> };
   /** Task state name -> the function it invokes. */
   taskFunctions: Record<string, FunctionSpec>;
+}
+
+export interface LocalBlueprint {
+  table: Omit<CreateTableCommandInput, 'TableName'>;
+  /** By the machine id CDK records in each state machine's metadata (`review-cycle`, `goal-watch`). */
+  machines: Record<string, MachineBlueprint>;
 }
 
 type Resource = { Type: string; Properties: Record<string, any>; Metadata?: Record<string, any> };
@@ -40,24 +46,27 @@ export function synthesizeBlueprint(): LocalBlueprint {
     BillingMode: 'PAY_PER_REQUEST' as const,
   };
 
-  const machines = resources.filter(([, r]) => r.Type === 'AWS::StepFunctions::StateMachine');
-  if (machines.length !== 1) throw new Error(`expected one state machine in the template, found ${machines.length}`);
-  const definition = JSON.parse(resolveIntrinsics(machines[0][1].Properties.DefinitionString));
-
   const byConstructId = new Map(allFunctions.map((spec) => [spec.id, spec]));
   const functionOf = (logicalId: string): FunctionSpec => {
     const spec = byConstructId.get(template.Resources[logicalId]?.Metadata?.[FUNCTION_ID_METADATA]);
     if (!spec) throw new Error(`no function in lib/functions.ts for ${logicalId}`);
     return spec;
   };
-  const taskFunctions: Record<string, FunctionSpec> = {};
-  for (const [name, state] of Object.entries(definition.States as Record<string, Record<string, any>>)) {
-    if (state.Type !== 'Task') continue;
-    const target: string = state.Parameters?.FunctionName ?? state.Resource;
-    if (!target?.startsWith(LOCAL_ARN_PREFIX)) throw new Error(`Task ${name} does not invoke a function of this stack`);
-    taskFunctions[name] = functionOf(target.slice(LOCAL_ARN_PREFIX.length).split(':')[0]);
+  const machines: Record<string, MachineBlueprint> = {};
+  for (const [logicalId, resource] of resources.filter(([, r]) => r.Type === 'AWS::StepFunctions::StateMachine')) {
+    const machineId = resource.Metadata?.[MACHINE_ID_METADATA];
+    if (typeof machineId !== 'string') throw new Error(`state machine ${logicalId} has no ${MACHINE_ID_METADATA} metadata`);
+    const definition = JSON.parse(resolveIntrinsics(resource.Properties.DefinitionString));
+    const taskFunctions: Record<string, FunctionSpec> = {};
+    for (const [name, state] of Object.entries(definition.States as Record<string, Record<string, any>>)) {
+      if (state.Type !== 'Task') continue;
+      const target: string = state.Parameters?.FunctionName ?? state.Resource;
+      if (!target?.startsWith(LOCAL_ARN_PREFIX)) throw new Error(`Task ${name} does not invoke a function of this stack`);
+      taskFunctions[name] = functionOf(target.slice(LOCAL_ARN_PREFIX.length).split(':')[0]);
+    }
+    machines[machineId] = { definition, taskFunctions };
   }
-  return { table, definition, taskFunctions };
+  return { table, machines };
 }
 
 /** Turns the DefinitionString's Fn::Join / Fn::GetAtt / Ref into a plain string with local ARNs. */

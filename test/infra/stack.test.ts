@@ -86,8 +86,8 @@ describe('perfcycle stack (dev)', () => {
 
   it('defines the review-cycle state machine with the exact state names, types and transitions', () => {
     const machines = ofType(resources, 'AWS::StepFunctions::StateMachine');
-    expect(machines).toHaveLength(1);
-    const [[, machine]] = machines as [[string, Resource]];
+    expect(machines.map(([, m]) => (m as Resource).Metadata?.['perfcycle:machineId']).sort()).toEqual(['goal-watch', 'review-cycle']);
+    const [, machine] = machines.find(([, m]) => (m as Resource).Metadata?.['perfcycle:machineId'] === 'review-cycle') as [string, Resource];
     expect(machine.Properties.StateMachineType).toBe('STANDARD');
     expect(machine.Properties.TracingConfiguration).toEqual({ Enabled: true });
     expect(machine.Properties.LoggingConfiguration).toMatchObject({ Level: 'ERROR', IncludeExecutionData: false });
@@ -211,6 +211,20 @@ describe('perfcycle stack (dev)', () => {
     const [[, stage]] = ofType(resources, 'AWS::ApiGatewayV2::Stage') as [[string, Resource]];
     expect(stage.Properties.StageName).toBe('$default');
     expect(stage.Properties.AccessLogSettings.DestinationArn).toBeDefined();
+  });
+
+  it('runs the goal watch daily from an EventBridge rule, one task then done', () => {
+    const [[logicalId, machine]] = ofType(resources, 'AWS::StepFunctions::StateMachine').filter(
+      ([, m]) => (m as Resource).Metadata?.['perfcycle:machineId'] === 'goal-watch',
+    ) as [[string, Resource]];
+    const definition = resolveDefinition(machine.Properties.DefinitionString);
+    expect(definition.StartAt).toBe('RunGoalWatch');
+    expect(Object.fromEntries(Object.entries<any>(definition.States).map(([name, st]) => [name, st.Type]))).toEqual({ RunGoalWatch: 'Task', Done: 'Succeed', Failed: 'Fail' });
+    expect(definition.States.RunGoalWatch.Next).toBe('Done');
+    const rules = ofType(resources, 'AWS::Events::Rule') as [string, Resource][];
+    expect(rules).toHaveLength(1);
+    expect(rules[0][1].Properties.ScheduleExpression).toBe('cron(0 6 * * ? *)');
+    expect(rules[0][1].Properties.Targets[0].Arn).toEqual({ Ref: logicalId });
   });
 
   it('exports the outputs the CLI and the deploy scripts read', () => {

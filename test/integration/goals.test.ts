@@ -78,39 +78,49 @@ describe('goals', () => {
   });
 
   it('finds through the open-goals index only the goals that owe a step', async () => {
-    const owing = async () =>
-      (await goalsOwingSteps(stack.clock.now(), DEFAULT_GOAL_TIMINGS)).map(({ goal, steps }) => [goal.title, steps]).sort();
     // "AWS certification" is due in 10 days, "Close 10 deals" in 20: neither is inside the 7-day reminder lead yet.
-    expect(await owing()).toEqual([]);
-    await stack.advance(4 * DAY);
-    expect(await owing()).toEqual([['AWS certification', ['REMINDER']]]);
-    await stack.advance(7 * DAY);
-    expect(await owing()).toEqual([['AWS certification', ['MISSED']]]);
+    expect(await goalsOwingSteps(stack.clock.now(), DEFAULT_GOAL_TIMINGS)).toEqual([]);
   });
 
-  it('emails the owner and the manager about a missed goal, then HR with the recommended step, each once', async () => {
+  it('runs the goal watch once a day as the clock moves: reminder, missed to owner and manager, then HR, each once', async () => {
     await clearMailbox(stack);
-    expect(await runGoalWatch()).toMatchObject({ steps: 1, sent: 2 });
-    const missed = await mailbox(stack);
-    expect(missed.map((mail) => [mail.to, mail.subject]).sort()).toEqual([
+    const subjects = async () => {
+      const mails = (await mailbox(stack)).map((mail) => [mail.to, mail.subject]).sort();
+      await clearMailbox(stack);
+      return mails;
+    };
+    const runsBefore = stack.goalWatch.list().length;
+    await stack.advance(5 * DAY);
+    // Five days later: five daily runs, one reminder for the goal due in 10 days.
+    expect(stack.goalWatch.list().length - runsBefore).toBe(5);
+    expect(stack.goalWatch.list().every((execution) => execution.status === 'SUCCEEDED')).toBe(true);
+    expect(await subjects()).toEqual([['ann@example.com', expect.stringMatching(/^Reminder: your goal "AWS certification" is due /)]]);
+
+    await stack.advance(7 * DAY);
+    expect(await subjects()).toEqual([
       ['ann@example.com', 'Your goal "AWS certification" was not met by its due date'],
       ['maria@example.com', 'Ann Early\'s goal "AWS certification" was not met by its due date'],
     ]);
-    expect(missed[0].text).toContain('Progress: 0%');
-    await clearMailbox(stack);
-    expect(await runGoalWatch()).toEqual({ steps: 0, sent: 0 });
-    expect(await mailbox(stack)).toEqual([]);
 
     await stack.advance(7 * DAY);
-    expect(await runGoalWatch()).toMatchObject({ steps: 2, sent: 2 });
     const later = await mailbox(stack);
-    const toHr = later.find((mail) => mail.to === 'hr@example.com');
-    expect(toHr?.subject).toBe('Missed goal still open: Ann Early, "AWS certification"');
-    expect(toHr?.text).toContain('manager: Maria Manager');
-    expect(toHr?.text).toContain('Recommended next step: a one-to-one');
-    const reminder = later.find((mail) => mail.to === 'ann@example.com');
-    expect(reminder?.subject).toMatch(/^Reminder: your goal "Close 10 deals" is due /);
-    // Fully escalated, the missed goal has left the open-goals index.
-    expect((await goalsOwingSteps(stack.clock.now(), DEFAULT_GOAL_TIMINGS)).map(({ goal }) => goal.title)).toEqual([]);
+    expect(later.map((mail) => [mail.to, mail.subject]).sort()).toEqual([
+      ['ann@example.com', expect.stringMatching(/^Reminder: your goal "Close 10 deals" is due /)],
+      ['hr@example.com', 'Missed goal still open: Ann Early, "AWS certification"'],
+    ]);
+    const toHr = later.find((mail) => mail.to === 'hr@example.com')!;
+    expect(toHr.text).toContain('manager: Maria Manager');
+    expect(toHr.text).toContain('Recommended next step: a one-to-one');
+    await clearMailbox(stack);
+
+    // A rerun of the same day sends nothing; the escalated goal has left the open-goals index.
+    expect(await runGoalWatch()).toEqual({ steps: 0, sent: 0 });
+    expect(await mailbox(stack)).toEqual([]);
+    expect(await goalsOwingSteps(stack.clock.now(), DEFAULT_GOAL_TIMINGS)).toEqual([]);
+    const listed = (await hr(stack, 'GET', '/employees/e1/goals')).body.goals;
+    expect(listed.map((g: any) => [g.title, g.outcome])).toEqual([
+      ['AWS certification', 'missed'],
+      ['Close 10 deals', 'open'],
+    ]);
   });
 });
