@@ -108,6 +108,16 @@ export const apiFunctions: FunctionSpec[] = [
     ],
     timeoutSeconds: 15,
   },
+  {
+    id: 'GoalsPage',
+    entry: 'functions/forms/goals.ts',
+    description: 'An employee\u2019s goals page behind the signed link: progress, history and check-ins',
+    routes: [
+      { method: 'GET', path: '/forms/goals', auth: 'public' },
+      { method: 'POST', path: '/forms/goals', auth: 'public' },
+    ],
+    timeoutSeconds: 15,
+  },
 ];
 
 /** Task functions of the review-cycle state machine, keyed by the role they play in it. */

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { checkNewGoal, DEFAULT_GOAL_TIMINGS, goalStepsDue, outcomeOf, periodOf, recommendedStep, type GoalKind, type GoalStep, type GoalTimings } from '#domain/goals.ts';
+import { checkNewGoal, DEFAULT_GOAL_TIMINGS, goalStepsDue, outcomeOf, periodOf, recommendedStep, type CheckIn, type CheckInStatus, type GoalKind, type GoalStep, type GoalTimings } from '#domain/goals.ts';
 import type { EmailContent } from '#mail/compose.ts';
 import * as messages from '#mail/messages.ts';
 import { flushOutbox, newMail } from '#mail/outbox.ts';
@@ -7,9 +7,11 @@ import { queueMailOnce, type MailKind } from '#store/mail.ts';
 import { nowIso, nowMs } from '#shared/clock.ts';
 import { config } from '#shared/config.ts';
 import type { Actor } from '#store/audit.ts';
-import { employeeExists, getEmployee } from '#store/employees.ts';
-import { createGoal, listGoals, listOpenGoalsDueBy, recordGoalStep, type GoalRecord } from '#store/goals.ts';
-import { NotFound } from './errors.ts';
+import { getEmployee } from '#store/employees.ts';
+import type { Employee } from '#domain/employee.ts';
+import { formLink } from '#shared/links.ts';
+import { addCheckIn, createGoal, getGoal, listGoals, listOpenGoalsDueBy, recordGoalStep, type GoalRecord } from '#store/goals.ts';
+import { Conflict, NotFound } from './errors.ts';
 
 export interface NewGoal {
   title: string;
@@ -19,13 +21,15 @@ export interface NewGoal {
   target?: string;
 }
 
-async function requireEmployee(employeeId: string): Promise<void> {
-  if (!(await employeeExists(employeeId))) throw new NotFound(`employee ${employeeId}`);
+async function requireEmployee(employeeId: string): Promise<Employee> {
+  const employee = await getEmployee(employeeId);
+  if (!employee) throw new NotFound(`employee ${employeeId}`);
+  return employee;
 }
 
 /** Sets a goal for an employee; the weights of their open goals in the goal's period stay at most 100. */
 export async function addGoal(employeeId: string, request: NewGoal, actor: Actor): Promise<GoalRecord> {
-  await requireEmployee(employeeId);
+  const owner = await requireEmployee(employeeId);
   const period = periodOf(request.due);
   const openWeights = (await listGoals(employeeId)).filter((goal) => goal.state === 'OPEN' && goal.period === period).map((goal) => goal.weight);
   const dueAt = checkNewGoal(request, openWeights, config().ORG_TIME_ZONE, nowMs());
@@ -47,7 +51,27 @@ export async function addGoal(employeeId: string, request: NewGoal, actor: Actor
     createdBy: actor,
   };
   await createGoal(goal);
+  const url = await formLink('goals', employeeId, 'goals', nowMs());
+  const content = messages.goalSet({ timeZone: config().ORG_TIME_ZONE }, owner, { title: goal.title, due: dueAt, progress: 0, target: goal.target, weight: goal.weight }, url);
+  await queueMailOnce(newMail(GOAL_MAIL_SCOPE, `goal-set#${goal.goalId}`, 'goal-set', owner.email, [employeeId], content));
+  await flushOutbox(GOAL_MAIL_SCOPE);
   return goal;
+}
+
+export interface NewCheckIn {
+  progress: number;
+  status: CheckInStatus;
+  note?: string;
+}
+
+/** A check-in on an open goal; 100 % marks it done, which stops its reminders and escalations. */
+export async function recordCheckIn(employeeId: string, goalId: string, input: NewCheckIn, by: string): Promise<GoalRecord> {
+  const goal = await getGoal(employeeId, goalId);
+  if (!goal) throw new NotFound(`goal ${goalId} of ${employeeId}`);
+  const checkIn: CheckIn = { at: nowIso(), progress: input.progress, status: input.status, ...(input.note ? { note: input.note } : {}), by };
+  const doneAt = input.progress === 100 ? nowMs() : undefined;
+  if (!(await addCheckIn(employeeId, goalId, checkIn, doneAt))) throw new Conflict(`goal ${goalId} is ${goal.state.toLowerCase()}: it takes no more check-ins`);
+  return (await getGoal(employeeId, goalId))!;
 }
 
 /** An employee's goals, soonest due first, each with its outcome as of now. */

@@ -25,7 +25,12 @@ export interface CheckIn {
   at: string;
   progress: number;
   status: CheckInStatus;
+  note?: string;
+  /** Who posted it: the owner through their link, or HR/the manager through the API. */
+  by?: string;
 }
+
+export const CHECK_IN_STATUS_LABEL: Record<CheckInStatus, string> = { ON_TRACK: 'On track', AT_RISK: 'At risk', OFF_TRACK: 'Off track' };
 
 export interface GoalFacts {
   state: GoalState;

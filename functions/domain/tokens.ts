@@ -5,12 +5,13 @@ import { z } from 'zod';
  * Signed, expiring link tokens: `base64url(claims).base64url(HMAC-SHA256(claims))`. A token names the
  * cycle, the person and what the link is for, so a link for one form cannot open another.
  */
-export type LinkPurpose = 'self' | 'manager';
+/** `goals` links name the scope `goals` in place of a cycle: the owner's goals page. */
+export type LinkPurpose = 'self' | 'manager' | 'goals';
 
 const claimsSchema = z.strictObject({
   c: z.string().min(1).max(64),
   p: z.string().min(1).max(64),
-  u: z.enum(['self', 'manager']),
+  u: z.enum(['self', 'manager', 'goals']),
   e: z.number().int(),
 });
 

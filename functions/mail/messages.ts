@@ -215,3 +215,13 @@ export function goalToHr(
     ],
   });
 }
+
+export function goalSet(ctx: { timeZone: string }, to: { name: string }, goal: GoalLine & { weight: number }, url: string): EmailContent {
+  return composeEmail({
+    subject: `New goal: ${goal.title}`,
+    greeting: `Hello ${to.name},`,
+    paragraphs: ['A goal has been set for you:', ...goalFacts(ctx, goal), `Weight: ${goal.weight}%`, 'Post a check-in whenever things move: progress, whether you are on track, and a note.'],
+    action: { label: 'Open my goals', url },
+    after: ['This link is personal: please do not forward it.'],
+  });
+}

@@ -33,7 +33,3 @@ export async function getEmployee(employeeId: string): Promise<Employee | undefi
   const result = await db().send(new GetCommand({ TableName: tableName(), Key: keys.employee(employeeId) }));
   return result.Item ? toEmployee(result.Item as Employee) : undefined;
 }
-
-export async function employeeExists(employeeId: string): Promise<boolean> {
-  return (await getEmployee(employeeId)) !== undefined;
-}

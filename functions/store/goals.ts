@@ -1,4 +1,4 @@
-import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { CheckIn, GoalKind, GoalState, GoalStep } from '#domain/goals.ts';
 import { db, isConditionFailure, keys, queryAll, tableName } from './table.ts';
 
@@ -41,6 +41,11 @@ export async function createGoal(goal: GoalRecord): Promise<void> {
   await db().send(new PutCommand({ TableName: tableName(), Item: goalItem(goal), ConditionExpression: 'attribute_not_exists(pk)' }));
 }
 
+export async function getGoal(employeeId: string, goalId: string): Promise<GoalRecord | undefined> {
+  const result = await db().send(new GetCommand({ TableName: tableName(), Key: goalKey(employeeId, goalId), ConsistentRead: true }));
+  return result.Item as GoalRecord | undefined;
+}
+
 export async function listGoals(employeeId: string): Promise<GoalRecord[]> {
   const items = await queryAll<GoalRecord & Record<string, unknown>>({
     KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
@@ -75,6 +80,37 @@ export async function recordGoalStep(employeeId: string, goalId: string, step: G
         ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(escalations.#step) AND #state = :open',
         ExpressionAttributeNames: { '#step': step, '#state': 'state' },
         ExpressionAttributeValues: { ':at': at, ':open': 'OPEN' },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+}
+
+/**
+ * Appends a check-in to an open goal; the latest drives its progress, and 100 % marks it done (it then
+ * leaves the open-goals index, which stops every reminder and escalation). False when the goal is not open.
+ */
+export async function addCheckIn(employeeId: string, goalId: string, checkIn: CheckIn, doneAt: number | undefined): Promise<boolean> {
+  try {
+    await db().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: goalKey(employeeId, goalId),
+        UpdateExpression:
+          doneAt === undefined
+            ? 'SET checkIns = list_append(checkIns, :checkIn), progress = :progress'
+            : 'SET checkIns = list_append(checkIns, :checkIn), progress = :progress, #state = :done, doneAt = :doneAt REMOVE gsi1pk, gsi1sk',
+        ConditionExpression: 'attribute_exists(pk) AND #state = :open',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: {
+          ':checkIn': [checkIn],
+          ':progress': checkIn.progress,
+          ':open': 'OPEN',
+          ...(doneAt === undefined ? {} : { ':done': 'DONE', ':doneAt': doneAt }),
+        },
       }),
     );
     return true;

@@ -13,6 +13,7 @@ export type MailKind =
   | 'result'
   | 'cancellation'
   | 'delivery-failure'
+  | 'goal-set'
   | 'goal-reminder'
   | 'goal-missed'
   | 'goal-at-risk'

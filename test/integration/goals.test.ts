@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { goalsOwingSteps, runGoalWatch } from '../../functions/cycle/goals.ts';
 import { DEFAULT_GOAL_TIMINGS } from '../../functions/domain/goals.ts';
-import { clearMailbox, cli, DAY, dateAfter, hr, mailbox, startLocalStack, tempDir, type LocalStack } from '../support/local.ts';
+import { clearMailbox, cli, DAY, dateAfter, hr, linkIn, mailbox, openForm, postForm, startLocalStack, tempDir, type LocalStack } from '../support/local.ts';
 
 /** Setting goals (issue 3, first part): through the CLI and the API, with the weight and date rules. */
 const ROSTER = `employeeId,name,email,managerId,department
@@ -77,6 +77,45 @@ describe('goals', () => {
     expect(unauthenticated.status).toBe(401);
   });
 
+  it('emails the owner a link to their goals page, where check-ins are kept as history and 100 % marks a goal done', async () => {
+    const set = (await mailbox(stack)).filter((mail) => mail.to === 'ann@example.com' && mail.subject === 'New goal: Close 10 deals');
+    expect(set).toHaveLength(1);
+    expect(set[0].text).toContain('Target: 10 signed contracts');
+    const link = linkIn(set[0], '/forms/goals');
+    const page = await (await fetch(link)).text();
+    expect(page).toContain('<h1>Your goals</h1>');
+    expect(page).toContain('Close 10 deals');
+
+    const form = await openForm(link);
+    const goals = (await hr(stack, 'GET', '/employees/e1/goals')).body.goals;
+    const closeDeals = goals.find((g: any) => g.title === 'Close 10 deals').goalId;
+    const first = await postForm(link, form, { goalId: closeDeals, progress: '20', status: 'AT_RISK', note: 'Two <b>big</b> deals slipped' });
+    expect(first.status).toBe(200);
+    expect(first.html).toContain('Your check-in was saved.');
+    expect(first.html).toContain('20%, At risk - Two &lt;b&gt;big&lt;/b&gt; deals slipped');
+    const second = await postForm(link, form, { goalId: closeDeals, progress: '40', status: 'ON_TRACK' });
+    expect(second.html).toMatch(/40%, On track<\/li><li>.*20%, At risk/);
+    const bad = await postForm(link, form, { goalId: closeDeals, progress: '140', status: 'ON_TRACK' });
+    expect(bad.status).toBe(400);
+    expect(bad.html).toContain('Progress must be a whole number from 0 to 100');
+
+    const playbook = await cli(stack, dir.path, 'goals', 'add', '--employee', 'e1', '--title', 'Write the playbook', '--due', dateAfter(stack.clock.now(), 8), '--json');
+    const playbookId = JSON.parse(playbook.out).goalId;
+    const done = await postForm(link, form, { goalId: playbookId, progress: '100', status: 'ON_TRACK', note: 'Published' });
+    expect(done.status).toBe(200);
+    const again = await postForm(link, form, { goalId: playbookId, progress: '100', status: 'ON_TRACK' });
+    expect(again.status).toBe(409);
+    const listed = (await hr(stack, 'GET', '/employees/e1/goals')).body.goals;
+    expect(listed.map((g: any) => [g.title, g.state, g.progress, g.outcome, g.checkIns.length])).toEqual([
+      ['Write the playbook', 'DONE', 100, 'met', 1],
+      ['AWS certification', 'OPEN', 0, 'open', 0],
+      ['Close 10 deals', 'OPEN', 40, 'open', 2],
+    ]);
+    // A goals link does not open the self-assessment form.
+    const foreign = await fetch(`${stack.apiUrl}/forms/self?t=${new URL(link).searchParams.get('t')}`);
+    expect(foreign.status).toBe(403);
+  });
+
   it('finds through the open-goals index only the goals that owe a step', async () => {
     // "AWS certification" is due in 10 days, "Close 10 deals" in 20: neither is inside the 7-day reminder lead yet.
     expect(await goalsOwingSteps(stack.clock.now(), DEFAULT_GOAL_TIMINGS)).toEqual([]);
@@ -119,6 +158,7 @@ describe('goals', () => {
     expect(await goalsOwingSteps(stack.clock.now(), DEFAULT_GOAL_TIMINGS)).toEqual([]);
     const listed = (await hr(stack, 'GET', '/employees/e1/goals')).body.goals;
     expect(listed.map((g: any) => [g.title, g.outcome])).toEqual([
+      ['Write the playbook', 'met'],
       ['AWS certification', 'missed'],
       ['Close 10 deals', 'open'],
     ]);

@@ -28,7 +28,7 @@ export async function clearMailbox(stack: LocalStack): Promise<void> {
 }
 
 /** The first link of a kind in an email's HTML part (what a participant clicks). */
-export function linkIn(mail: Mail, path: '/forms/self' | '/forms/team'): string {
+export function linkIn(mail: Mail, path: '/forms/self' | '/forms/team' | '/forms/goals'): string {
   const match = new RegExp(`href="([^"]*${path}\\?t=[^"]+)"`).exec(mail.html);
   if (!match) throw new Error(`no ${path} link in "${mail.subject}"`);
   return match[1].replaceAll('&amp;', '&');

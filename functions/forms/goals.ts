@@ -1,0 +1,86 @@
+import { z } from 'zod';
+import { recordCheckIn } from '#cycle/goals.ts';
+import { Conflict, NotFound } from '#cycle/errors.ts';
+import { CHECK_IN_STATUS_LABEL, outcomeOf, type CheckInStatus } from '#domain/goals.ts';
+import { formatDeadline } from '#domain/time.ts';
+import { verifyLink } from '#domain/tokens.ts';
+import { escapeHtml as e } from '#mail/compose.ts';
+import { nowMs } from '#shared/clock.ts';
+import { config } from '#shared/config.ts';
+import type { HttpEvent } from '#shared/http.ts';
+import { linkSecret } from '#shared/links.ts';
+import { getEmployee } from '#store/employees.ts';
+import { listGoals, type GoalRecord } from '#store/goals.ts';
+import { formFields, formRoute, linkToken, readFormPost } from './form-handler.ts';
+import { errorList, hiddenFields, messagePage, page } from './pages.ts';
+
+const checkInSchema = z.object({
+  goalId: z.string().regex(/^goal_[0-9a-z]{1,32}$/, 'Choose a goal'),
+  progress: z.coerce
+    .number({ error: 'Progress must be a whole number from 0 to 100' })
+    .int('Progress must be a whole number from 0 to 100')
+    .min(0, 'Progress must be a whole number from 0 to 100')
+    .max(100, 'Progress must be a whole number from 0 to 100'),
+  status: z.enum(['ON_TRACK', 'AT_RISK', 'OFF_TRACK'], { error: 'Choose on track, at risk or off track' }),
+  note: z.string().trim().max(2000, 'The note is longer than 2000 characters').optional(),
+});
+
+/** The owner's goals page: each goal with its progress and history, and a check-in form for open goals. */
+export const handler = formRoute(async (event: HttpEvent) => {
+  const posted = event.requestContext.http.method === 'POST' ? await readFormPost(event) : undefined;
+  const token = posted?.token ?? linkToken(event);
+  const employeeId = verifyLink(token, await linkSecret(), 'goals', nowMs()).personId;
+  const owner = await getEmployee(employeeId);
+  if (!owner) return messagePage(404, 'Goals not found', 'This person is no longer in the directory. Please ask HR.');
+  const hidden = await formFields(token);
+  if (!posted) return goalsPage(200, owner.name, await listGoals(employeeId), hidden);
+
+  const parsed = checkInSchema.safeParse({
+    goalId: posted.fields.get('goalId') ?? '',
+    progress: posted.fields.get('progress') ?? '',
+    status: posted.fields.get('status') ?? '',
+    note: posted.fields.get('note') || undefined,
+  });
+  if (!parsed.success) return goalsPage(400, owner.name, await listGoals(employeeId), hidden, { errors: parsed.error.issues.map((issue) => issue.message) });
+  const { goalId, ...checkIn } = parsed.data;
+  try {
+    await recordCheckIn(employeeId, goalId, checkIn, `employee:${employeeId}`);
+  } catch (error) {
+    if (!(error instanceof Conflict || error instanceof NotFound)) throw error;
+    return goalsPage(409, owner.name, await listGoals(employeeId), hidden, { errors: ['That goal takes no more check-ins.'] });
+  }
+  return goalsPage(200, owner.name, await listGoals(employeeId), hidden, { notice: 'Your check-in was saved.' });
+});
+
+function goalsPage(status: number, name: string, goals: GoalRecord[], hidden: Record<string, string>, state: { errors?: string[]; notice?: string } = {}) {
+  const sections = goals.map((goal) => goalSection(goal, hidden)).join('');
+  return page(
+    status,
+    'Your goals',
+    `<h1>Your goals</h1><p>${e(name)}, here are your goals. Post a check-in whenever things move.</p>${state.notice ? `<p role="status"><strong>${e(state.notice)}</strong></p>` : ''}${errorList(state.errors ?? [])}${sections || '<p>No goals yet.</p>'}`,
+  );
+}
+
+function goalSection(goal: GoalRecord, hidden: Record<string, string>): string {
+  const timeZone = config().ORG_TIME_ZONE;
+  const id = e(goal.goalId);
+  const history = goal.checkIns.length
+    ? `<ol>${[...goal.checkIns]
+        .reverse()
+        .map((c) => `<li>${e(formatDeadline(Date.parse(c.at), timeZone))}: ${c.progress}%, ${e(CHECK_IN_STATUS_LABEL[c.status])}${c.note ? ` - ${e(c.note)}` : ''}</li>`)
+        .join('')}</ol>`
+    : '<p class="muted">No check-ins yet.</p>';
+  const form =
+    goal.state === 'OPEN'
+      ? `<form method="post" action="/forms/goals">${hiddenFields({ ...hidden, goalId: goal.goalId })}
+<label for="progress-${id}">Progress (%) for ${e(goal.title)}</label><input id="progress-${id}" name="progress" type="number" min="0" max="100" step="1" required value="${goal.progress}">
+<fieldset class="scale"><legend>How is ${e(goal.title)} going?</legend>${(Object.keys(CHECK_IN_STATUS_LABEL) as CheckInStatus[])
+          .map((value) => `<label><input type="radio" name="status" value="${value}" required> ${CHECK_IN_STATUS_LABEL[value]}</label>`)
+          .join('')}</fieldset>
+<label for="note-${id}">Note for ${e(goal.title)} (optional)</label><textarea id="note-${id}" name="note" maxlength="2000"></textarea>
+<button type="submit">Post check-in for ${e(goal.title)}</button></form>`
+      : '';
+  return `<section class="report" aria-labelledby="goal-${id}"><h2 id="goal-${id}">${e(goal.title)}</h2>
+<p>Due ${e(formatDeadline(goal.dueAt, timeZone))} · ${e(goal.kind)} · weight ${goal.weight}%${goal.target ? ` · target: ${e(goal.target)}` : ''}</p>
+<p><strong>${goal.progress}%</strong> · ${e(outcomeOf(goal, nowMs()).replace('-', ' '))}</p><h3>Check-ins</h3>${history}${form}</section>`;
+}
