@@ -177,6 +177,33 @@ export function buildProgram(io: CliIo): Command {
       );
     });
 
+  goals
+    .command('check-in')
+    .description('Record a check-in on a goal (as HR or the manager): progress and how it is going')
+    .requiredOption('--employee <employeeId>', 'the goal owner')
+    .requiredOption('--goal <goalId>', 'the goal')
+    .requiredOption('--progress <percent>', '0-100; 100 marks the goal done')
+    .requiredOption('--status <status>', 'ON_TRACK, AT_RISK or OFF_TRACK')
+    .option('--note <note>', 'what happened')
+    .option('--json', 'print JSON')
+    .action(async (options: { employee: string; goal: string; progress: string; status: string; note?: string; json?: boolean }) => {
+      const progress = /^\d+$/.test(options.progress) ? Number(options.progress) : options.progress;
+      const result = await call(io, 'POST', `/employees/${segment(options.employee)}/goals/${segment(options.goal)}/check-ins`, {
+        json: { progress, status: options.status, note: options.note },
+      });
+      printer(io, !!options.json)(result, () => `${result.goalId}: ${result.progress}% (${result.state.toLowerCase()})`);
+    });
+  goals
+    .command('cancel')
+    .description('Cancel an open goal: nothing more is sent about it')
+    .requiredOption('--employee <employeeId>', 'the goal owner')
+    .requiredOption('--goal <goalId>', 'the goal')
+    .option('--json', 'print JSON')
+    .action(async (options: { employee: string; goal: string; json?: boolean }) => {
+      const result = await call(io, 'POST', `/employees/${segment(options.employee)}/goals/${segment(options.goal)}/cancel`, { json: {} });
+      printer(io, !!options.json)(result, () => `${result.goalId}: cancelled`);
+    });
+
   const clock = program.command('clock').description('The local stack\u2019s clock (in AWS the clock is real time)');
   clock
     .command('advance')

@@ -89,6 +89,16 @@ export const apiFunctions: FunctionSpec[] = [
     timeoutSeconds: 15,
   },
   {
+    id: 'UpdateGoal',
+    entry: 'functions/api/update-goal.ts',
+    description: 'A check-in by HR or the manager, or the cancellation of a goal',
+    routes: [
+      { method: 'POST', path: '/employees/{employeeId}/goals/{goalId}/check-ins', auth: 'hr' },
+      { method: 'POST', path: '/employees/{employeeId}/goals/{goalId}/cancel', auth: 'hr' },
+    ],
+    timeoutSeconds: 15,
+  },
+  {
     id: 'SelfAssessmentForm',
     entry: 'functions/forms/self-assessment.ts',
     description: 'Self-assessment form behind the signed invitation link',

@@ -61,3 +61,11 @@ export const newGoalSchema = z.strictObject({
   kind: z.enum(['performance', 'development'], { error: 'kind must be performance or development' }).default('performance'),
   target: label('target', 500).optional(),
 });
+
+export const goalIdSchema = z.string().regex(/^goal_[0-9a-z]{1,32}$/, 'not a goal id');
+
+export const checkInRequestSchema = z.strictObject({
+  progress: z.number({ error: 'progress must be a whole number from 0 to 100' }).int('progress must be a whole number from 0 to 100').min(0, 'progress must be a whole number from 0 to 100').max(100, 'progress must be a whole number from 0 to 100'),
+  status: z.enum(['ON_TRACK', 'AT_RISK', 'OFF_TRACK'], { error: 'status must be ON_TRACK, AT_RISK or OFF_TRACK' }),
+  note: label('note', 2000).optional(),
+});

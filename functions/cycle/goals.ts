@@ -10,7 +10,7 @@ import type { Actor } from '#store/audit.ts';
 import { getEmployee } from '#store/employees.ts';
 import type { Employee } from '#domain/employee.ts';
 import { formLink } from '#shared/links.ts';
-import { addCheckIn, createGoal, getGoal, listGoals, listOpenGoalsDueBy, recordGoalStep, type GoalRecord } from '#store/goals.ts';
+import { addCheckIn, cancelGoal, createGoal, getGoal, listGoals, listOpenGoalsDueBy, recordGoalStep, type GoalRecord } from '#store/goals.ts';
 import { Conflict, NotFound } from './errors.ts';
 
 export interface NewGoal {
@@ -71,6 +71,11 @@ export async function recordCheckIn(employeeId: string, goalId: string, input: N
   const checkIn: CheckIn = { at: nowIso(), progress: input.progress, status: input.status, ...(input.note ? { note: input.note } : {}), by };
   const doneAt = input.progress === 100 ? nowMs() : undefined;
   if (!(await addCheckIn(employeeId, goalId, checkIn, doneAt))) throw new Conflict(`goal ${goalId} is ${goal.state.toLowerCase()}: it takes no more check-ins`);
+  const updated = (await getGoal(employeeId, goalId))!;
+  // A second at-risk check-in in a row reaches the manager now, not at the next daily run: the daily run
+  // only reads goals near or past their due date.
+  const flag = goalStepsDue(updated, nowMs(), DEFAULT_GOAL_TIMINGS).filter((step) => step === 'AT_RISK_FLAG');
+  if (flag.length && (await takeGoalSteps(updated, flag))) await flushOutbox(GOAL_MAIL_SCOPE);
   return (await getGoal(employeeId, goalId))!;
 }
 
@@ -100,44 +105,55 @@ export const GOAL_MAIL_SCOPE = 'goal-watch';
  * the same day, or after a crash, sends nothing twice.
  */
 export async function runGoalWatch(timings: GoalTimings = DEFAULT_GOAL_TIMINGS): Promise<{ steps: number; sent: number }> {
-  const now = nowMs();
-  const timeZone = config().ORG_TIME_ZONE;
   let steps = 0;
-  for (const { goal, steps: owed } of await goalsOwingSteps(now, timings)) {
-    const owner = await getEmployee(goal.employeeId);
-    if (!owner) continue; // left the directory: nobody to remind
-    const manager = owner.managerId ? await getEmployee(owner.managerId) : undefined;
-    const managerContact = manager ? { name: manager.name, email: manager.email } : { name: 'HR', email: config().HR_EMAIL };
-    const line = { title: goal.title, due: goal.dueAt, progress: goal.progress, target: goal.target };
-    for (const step of owed) {
-      const mails: { to: string; kind: MailKind; suffix: string; content: EmailContent }[] =
-        step === 'REMINDER'
-          ? [{ to: owner.email, kind: 'goal-reminder', suffix: 'owner', content: messages.goalReminder({ timeZone }, owner, line) }]
-          : step === 'AT_RISK_FLAG'
-            ? [{ to: managerContact.email, kind: 'goal-at-risk', suffix: 'manager', content: messages.goalAtRisk({ timeZone }, managerContact, owner, line) }]
-            : step === 'MISSED'
-              ? [
-                  { to: owner.email, kind: 'goal-missed', suffix: 'owner', content: messages.goalMissed({ timeZone }, owner, owner, line, true) },
-                  { to: managerContact.email, kind: 'goal-missed', suffix: 'manager', content: messages.goalMissed({ timeZone }, managerContact, owner, line, false) },
-                ]
-              : [
-                  {
-                    to: config().HR_EMAIL,
-                    kind: 'goal-hr',
-                    suffix: 'hr',
-                    content: messages.goalToHr({ timeZone }, { name: owner.name, managerName: managerContact.name }, line, goal.checkIns, recommendedStep(await earlierMisses(goal))),
-                  },
-                ];
-      for (const mail of mails) {
-        await queueMailOnce(newMail(GOAL_MAIL_SCOPE, `${step}#${goal.goalId}#${mail.suffix}`, mail.kind, mail.to, [goal.employeeId], mail.content));
-      }
-      if (await recordGoalStep(goal.employeeId, goal.goalId, step, nowIso())) steps++;
-    }
-  }
+  for (const { goal, steps: owed } of await goalsOwingSteps(nowMs(), timings)) steps += await takeGoalSteps(goal, owed);
   const flushed = await flushOutbox(GOAL_MAIL_SCOPE);
   return { steps, sent: flushed.sent };
 }
 
+/** Queues the emails of each step (once, by id) and records the step on the goal; returns the steps newly recorded. */
+async function takeGoalSteps(goal: GoalRecord, owed: GoalStep[]): Promise<number> {
+  const owner = await getEmployee(goal.employeeId);
+  if (!owner) return 0; // left the directory: nobody to tell
+  const timeZone = config().ORG_TIME_ZONE;
+  const manager = owner.managerId ? await getEmployee(owner.managerId) : undefined;
+  const managerContact = manager ? { name: manager.name, email: manager.email } : { name: 'HR', email: config().HR_EMAIL };
+  const line = { title: goal.title, due: goal.dueAt, progress: goal.progress, target: goal.target };
+  let taken = 0;
+  for (const step of owed) {
+    const mails: { to: string; kind: MailKind; suffix: string; content: EmailContent }[] =
+      step === 'REMINDER'
+        ? [{ to: owner.email, kind: 'goal-reminder', suffix: 'owner', content: messages.goalReminder({ timeZone }, owner, line) }]
+        : step === 'AT_RISK_FLAG'
+          ? [{ to: managerContact.email, kind: 'goal-at-risk', suffix: 'manager', content: messages.goalAtRisk({ timeZone }, managerContact, owner, line) }]
+          : step === 'MISSED'
+            ? [
+                { to: owner.email, kind: 'goal-missed', suffix: 'owner', content: messages.goalMissed({ timeZone }, owner, owner, line, true) },
+                { to: managerContact.email, kind: 'goal-missed', suffix: 'manager', content: messages.goalMissed({ timeZone }, managerContact, owner, line, false) },
+              ]
+            : [
+                {
+                  to: config().HR_EMAIL,
+                  kind: 'goal-hr',
+                  suffix: 'hr',
+                  content: messages.goalToHr({ timeZone }, { name: owner.name, managerName: managerContact.name }, line, goal.checkIns, recommendedStep(await earlierMisses(goal))),
+                },
+              ];
+    for (const mail of mails) {
+      await queueMailOnce(newMail(GOAL_MAIL_SCOPE, `${step}#${goal.goalId}#${mail.suffix}`, mail.kind, mail.to, [goal.employeeId], mail.content));
+    }
+    if (await recordGoalStep(goal.employeeId, goal.goalId, step, nowIso())) taken++;
+  }
+  return taken;
+}
+
 async function earlierMisses(goal: GoalRecord): Promise<number> {
   return (await listGoals(goal.employeeId)).filter((other) => other.goalId !== goal.goalId && other.escalations.MISSED !== undefined && other.dueAt < goal.dueAt).length;
+}
+
+export async function cancelOpenGoal(employeeId: string, goalId: string): Promise<GoalRecord> {
+  const goal = await getGoal(employeeId, goalId);
+  if (!goal) throw new NotFound(`goal ${goalId} of ${employeeId}`);
+  if (!(await cancelGoal(employeeId, goalId, nowIso()))) throw new Conflict(`goal ${goalId} is ${goal.state.toLowerCase()}: only open goals can be cancelled`);
+  return (await getGoal(employeeId, goalId))!;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { goalIdSchema } from '../api/schemas.ts';
 import { recordCheckIn } from '#cycle/goals.ts';
 import { Conflict, NotFound } from '#cycle/errors.ts';
 import { CHECK_IN_STATUS_LABEL, outcomeOf, type CheckInStatus } from '#domain/goals.ts';
@@ -15,7 +16,7 @@ import { formFields, formRoute, linkToken, readFormPost } from './form-handler.t
 import { errorList, hiddenFields, messagePage, page } from './pages.ts';
 
 const checkInSchema = z.object({
-  goalId: z.string().regex(/^goal_[0-9a-z]{1,32}$/, 'Choose a goal'),
+  goalId: goalIdSchema,
   progress: z.coerce
     .number({ error: 'Progress must be a whole number from 0 to 100' })
     .int('Progress must be a whole number from 0 to 100')

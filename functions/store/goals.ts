@@ -119,3 +119,23 @@ export async function addCheckIn(employeeId: string, goalId: string, checkIn: Ch
     throw error;
   }
 }
+
+/** HR or the manager cancels an open goal: it leaves the open-goals index, so nothing more is sent about it. */
+export async function cancelGoal(employeeId: string, goalId: string, at: string): Promise<boolean> {
+  try {
+    await db().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: goalKey(employeeId, goalId),
+        UpdateExpression: 'SET #state = :cancelled, cancelledAt = :at REMOVE gsi1pk, gsi1sk',
+        ConditionExpression: 'attribute_exists(pk) AND #state = :open',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: { ':cancelled': 'CANCELLED', ':open': 'OPEN', ':at': at },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+}

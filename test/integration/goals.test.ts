@@ -116,6 +116,35 @@ describe('goals', () => {
     expect(foreign.status).toBe(403);
   });
 
+  it('takes check-ins and cancellations from HR or the manager through the CLI', async () => {
+    const add = async (title: string, days: number) =>
+      JSON.parse((await cli(stack, dir.path, 'goals', 'add', '--employee', 'e1', '--title', title, '--due', dateAfter(stack.clock.now(), days), '--json')).out).goalId as string;
+    const rust = await add('Learn Rust', 40);
+    await clearMailbox(stack);
+    for (const status of ['AT_RISK', 'OFF_TRACK']) {
+      const checkIn = await cli(stack, dir.path, 'goals', 'check-in', '--employee', 'e1', '--goal', rust, '--progress', '10', '--status', status, '--note', 'No time', '--json');
+      expect(checkIn.code, checkIn.err).toBe(0);
+      expect(JSON.parse(checkIn.out).checkIns.at(-1)).toMatchObject({ progress: 10, status, note: 'No time', by: 'hr:local-hr' });
+    }
+    // The second at-risk check-in in a row reaches the manager at once, a single time.
+    expect((await mailbox(stack)).map((mail) => [mail.to, mail.subject])).toEqual([['maria@example.com', 'Ann Early\'s goal "Learn Rust" has been at risk twice in a row']]);
+    const third = await cli(stack, dir.path, 'goals', 'check-in', '--employee', 'e1', '--goal', rust, '--progress', '12', '--status', 'AT_RISK');
+    expect(third.code, third.err).toBe(0);
+    expect(await mailbox(stack)).toHaveLength(1);
+    const old = await add('Old goal', 9);
+    const cancelled = await cli(stack, dir.path, 'goals', 'cancel', '--employee', 'e1', '--goal', old, '--json');
+    expect(JSON.parse(cancelled.out).state).toBe('CANCELLED');
+    const again = await cli(stack, dir.path, 'goals', 'cancel', '--employee', 'e1', '--goal', old);
+    expect(again.code).toBe(1);
+    expect(again.err).toContain('only open goals can be cancelled');
+    const bad = await cli(stack, dir.path, 'goals', 'check-in', '--employee', 'e1', '--goal', rust, '--progress', 'lots', '--status', 'FINE');
+    expect(bad.code).toBe(1);
+    expect(bad.err).toContain('progress must be a whole number from 0 to 100');
+    expect(bad.err).toContain('status must be ON_TRACK, AT_RISK or OFF_TRACK');
+    expect((await hr(stack, 'POST', `/employees/e1/goals/goal_unknown/check-ins`, { progress: 5, status: 'ON_TRACK' })).status).toBe(404);
+    expect((await hr(stack, 'POST', `/employees/e1/goals/not-a-goal/cancel`, {})).status).toBe(400);
+  });
+
   it('finds through the open-goals index only the goals that owe a step', async () => {
     // "AWS certification" is due in 10 days, "Close 10 deals" in 20: neither is inside the 7-day reminder lead yet.
     expect(await goalsOwingSteps(stack.clock.now(), DEFAULT_GOAL_TIMINGS)).toEqual([]);
@@ -159,8 +188,10 @@ describe('goals', () => {
     const listed = (await hr(stack, 'GET', '/employees/e1/goals')).body.goals;
     expect(listed.map((g: any) => [g.title, g.outcome])).toEqual([
       ['Write the playbook', 'met'],
+      ['Old goal', 'cancelled'],
       ['AWS certification', 'missed'],
       ['Close 10 deals', 'open'],
+      ['Learn Rust', 'open'],
     ]);
   });
 });
