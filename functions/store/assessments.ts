@@ -1,7 +1,7 @@
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { LadderProgress, LadderStep, ReviewKind } from '#domain/cycle.ts';
 import type { ReviewAnswers, SelfAnswers } from '#domain/review-form.ts';
-import { db, isConditionFailure, keys, queryAll, tableName } from './table.ts';
+import { conditionalUpdate, db, keys, queryAll, tableName } from './table.ts';
 
 /** Who reviews a participant: their manager's employeeId, or HR for people at the top. */
 export const HR_MANAGER_KEY = 'HR';
@@ -91,17 +91,6 @@ export async function getAssessment(cycleId: string, employeeId: string): Promis
     new GetCommand({ TableName: tableName(), Key: keys.assessment(cycleId, employeeId), ConsistentRead: true }),
   );
   return result.Item as AssessmentRecord | undefined;
-}
-
-/** Runs a conditional update; false when the condition did not hold (the change was already made or is not allowed). */
-async function conditionalUpdate(input: Omit<ConstructorParameters<typeof UpdateCommand>[0], 'TableName'>): Promise<boolean> {
-  try {
-    await db().send(new UpdateCommand({ ...input, TableName: tableName() }));
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
 }
 
 /** PENDING to SUBMITTED exactly once; false for a second submission. */

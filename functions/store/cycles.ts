@@ -1,7 +1,7 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { CycleSchedule, CycleTimings, Phase } from '#domain/cycle.ts';
 import type { ScalePoint } from '#domain/review-form.ts';
-import { db, isConditionFailure, keys, tableName } from './table.ts';
+import { conditionalUpdate, db, keys, tableName } from './table.ts';
 
 export interface CycleRecord {
   cycleId: string;
@@ -62,29 +62,20 @@ export async function markParticipantsWritten(cycleId: string, participantCount:
  * raced a checkpoint wins, and a retried checkpoint does not move the phase twice.
  * Returns false when the cycle had already moved.
  */
-export async function movePhase(cycleId: string, from: Phase, to: Phase, at: string): Promise<boolean> {
+export function movePhase(cycleId: string, from: Phase, to: Phase, at: string): Promise<boolean> {
   const finished = to === 'CLOSED' || to === 'CANCELLED';
   const sets = ['phase = :to'];
   const values: Record<string, unknown> = { ':to': to, ':from': from };
   if (to === 'MANAGER_REVIEW') sets.push('managerPhaseOpenedAt = :at');
   if (finished) sets.push('closedAt = :at');
   if (sets.length > 1) values[':at'] = at;
-  try {
-    await db().send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: keys.cycle(cycleId),
-        // A finished cycle leaves the active-cycles index, so a restarted local stack does not resume it.
-        UpdateExpression: `SET ${sets.join(', ')}${finished ? ' REMOVE gsi3pk, gsi3sk' : ''}`,
-        ConditionExpression: 'phase = :from',
-        ExpressionAttributeValues: values,
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
+  return conditionalUpdate({
+    Key: keys.cycle(cycleId),
+    // A finished cycle leaves the active-cycles index, so a restarted local stack does not resume it.
+    UpdateExpression: `SET ${sets.join(', ')}${finished ? ' REMOVE gsi3pk, gsi3sk' : ''}`,
+    ConditionExpression: 'phase = :from',
+    ExpressionAttributeValues: values,
+  });
 }
 
 /** Records a per-person deadline; refused once the cycle has left the self-assessment and manager phases. */

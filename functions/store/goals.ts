@@ -1,6 +1,6 @@
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { CheckIn, GoalKind, GoalState, GoalStep } from '#domain/goals.ts';
-import { db, isConditionFailure, keys, queryAll, tableName } from './table.ts';
+import { conditionalUpdate, db, keys, queryAll, tableName } from './table.ts';
 
 /**
  * Goals live under their owner (`EMP#id` / `GOAL#goalId`). While a goal is open and not fully escalated
@@ -70,72 +70,45 @@ export async function listOpenGoalsDueBy(untilMs: number): Promise<GoalRecord[]>
  * Records a goal-watch step on a still-open goal, once: reruns, retries and restarts find it taken. The
  * HR escalation is the last step, so the goal then leaves the open-goals index. False when already taken.
  */
-export async function recordGoalStep(employeeId: string, goalId: string, step: GoalStep, at: string): Promise<boolean> {
-  try {
-    await db().send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: goalKey(employeeId, goalId),
-        UpdateExpression: `SET escalations.#step = :at${step === 'HR_ESCALATION' ? ' REMOVE gsi1pk, gsi1sk' : ''}`,
-        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(escalations.#step) AND #state = :open',
-        ExpressionAttributeNames: { '#step': step, '#state': 'state' },
-        ExpressionAttributeValues: { ':at': at, ':open': 'OPEN' },
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
+export function recordGoalStep(employeeId: string, goalId: string, step: GoalStep, at: string): Promise<boolean> {
+  return conditionalUpdate({
+    Key: goalKey(employeeId, goalId),
+    UpdateExpression: `SET escalations.#step = :at${step === 'HR_ESCALATION' ? ' REMOVE gsi1pk, gsi1sk' : ''}`,
+    ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(escalations.#step) AND #state = :open',
+    ExpressionAttributeNames: { '#step': step, '#state': 'state' },
+    ExpressionAttributeValues: { ':at': at, ':open': 'OPEN' },
+  });
 }
 
 /**
  * Appends a check-in to an open goal; the latest drives its progress, and 100 % marks it done (it then
  * leaves the open-goals index, which stops every reminder and escalation). False when the goal is not open.
  */
-export async function addCheckIn(employeeId: string, goalId: string, checkIn: CheckIn, doneAt: number | undefined): Promise<boolean> {
-  try {
-    await db().send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: goalKey(employeeId, goalId),
-        UpdateExpression:
-          doneAt === undefined
-            ? 'SET checkIns = list_append(checkIns, :checkIn), progress = :progress'
-            : 'SET checkIns = list_append(checkIns, :checkIn), progress = :progress, #state = :done, doneAt = :doneAt REMOVE gsi1pk, gsi1sk',
-        ConditionExpression: 'attribute_exists(pk) AND #state = :open',
-        ExpressionAttributeNames: { '#state': 'state' },
-        ExpressionAttributeValues: {
-          ':checkIn': [checkIn],
-          ':progress': checkIn.progress,
-          ':open': 'OPEN',
-          ...(doneAt === undefined ? {} : { ':done': 'DONE', ':doneAt': doneAt }),
-        },
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
+export function addCheckIn(employeeId: string, goalId: string, checkIn: CheckIn, doneAt: number | undefined): Promise<boolean> {
+  return conditionalUpdate({
+    Key: goalKey(employeeId, goalId),
+    UpdateExpression:
+      doneAt === undefined
+        ? 'SET checkIns = list_append(checkIns, :checkIn), progress = :progress'
+        : 'SET checkIns = list_append(checkIns, :checkIn), progress = :progress, #state = :done, doneAt = :doneAt REMOVE gsi1pk, gsi1sk',
+    ConditionExpression: 'attribute_exists(pk) AND #state = :open',
+    ExpressionAttributeNames: { '#state': 'state' },
+    ExpressionAttributeValues: {
+      ':checkIn': [checkIn],
+      ':progress': checkIn.progress,
+      ':open': 'OPEN',
+      ...(doneAt === undefined ? {} : { ':done': 'DONE', ':doneAt': doneAt }),
+    },
+  });
 }
 
 /** HR or the manager cancels an open goal: it leaves the open-goals index, so nothing more is sent about it. */
-export async function cancelGoal(employeeId: string, goalId: string, at: string): Promise<boolean> {
-  try {
-    await db().send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: goalKey(employeeId, goalId),
-        UpdateExpression: 'SET #state = :cancelled, cancelledAt = :at REMOVE gsi1pk, gsi1sk',
-        ConditionExpression: 'attribute_exists(pk) AND #state = :open',
-        ExpressionAttributeNames: { '#state': 'state' },
-        ExpressionAttributeValues: { ':cancelled': 'CANCELLED', ':open': 'OPEN', ':at': at },
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
+export function cancelGoal(employeeId: string, goalId: string, at: string): Promise<boolean> {
+  return conditionalUpdate({
+    Key: goalKey(employeeId, goalId),
+    UpdateExpression: 'SET #state = :cancelled, cancelledAt = :at REMOVE gsi1pk, gsi1sk',
+    ConditionExpression: 'attribute_exists(pk) AND #state = :open',
+    ExpressionAttributeNames: { '#state': 'state' },
+    ExpressionAttributeValues: { ':cancelled': 'CANCELLED', ':open': 'OPEN', ':at': at },
+  });
 }

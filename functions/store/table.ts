@@ -1,5 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DynamoDBDocumentClient, QueryCommand, UpdateCommand, type QueryCommandInput, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { config } from '#shared/config.ts';
 import { forEachLimited, sleep } from '#shared/concurrency.ts';
 
@@ -82,4 +82,18 @@ export async function batchPut(items: Record<string, unknown>[]): Promise<void> 
 
 export function isConditionFailure(error: unknown): boolean {
   return (error as { name?: string })?.name === 'ConditionalCheckFailedException';
+}
+
+/**
+ * Runs an update guarded by a condition; false when the condition did not hold (the change was already
+ * made, or the item is not in a state that allows it). Every state change of perfcycle goes through here.
+ */
+export async function conditionalUpdate(input: Omit<UpdateCommandInput, 'TableName'>): Promise<boolean> {
+  try {
+    await db().send(new UpdateCommand({ ...input, TableName: tableName() }));
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
 }
