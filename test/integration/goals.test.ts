@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { goalsOwingSteps, runGoalWatch } from '../../functions/cycle/goals.ts';
 import { DEFAULT_GOAL_TIMINGS } from '../../functions/domain/goals.ts';
-import { clearMailbox, cli, DAY, dateAfter, hr, linkIn, mailbox, openForm, postForm, startLocalStack, tempDir, type LocalStack } from '../support/local.ts';
+import { clearMailbox, cli, restartStack, DAY, dateAfter, hr, linkIn, mailbox, openForm, postForm, startLocalStack, tempDir, type LocalStack } from '../support/local.ts';
 
 /** Setting goals (issue 3, first part): through the CLI and the API, with the weight and date rules. */
 const ROSTER = `employeeId,name,email,managerId,department
@@ -181,8 +181,12 @@ describe('goals', () => {
     expect(toHr.text).toContain('Recommended next step: a one-to-one');
     await clearMailbox(stack);
 
-    // A rerun of the same day sends nothing; the escalated goal has left the open-goals index.
+    // A rerun of the same day sends nothing, nor does a restart of the stack and the next day's run;
+    // the escalated goal has left the open-goals index.
     expect(await runGoalWatch()).toEqual({ steps: 0, sent: 0 });
+    stack = await restartStack(stack, join(dir.path, 'data'));
+    await stack.advance(DAY);
+    expect(stack.goalWatch.list().map((execution) => execution.status)).toEqual(['SUCCEEDED']);
     expect(await mailbox(stack)).toEqual([]);
     expect(await goalsOwingSteps(stack.clock.now(), DEFAULT_GOAL_TIMINGS)).toEqual([]);
     const listed = (await hr(stack, 'GET', '/employees/e1/goals')).body.goals;

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cli, clearMailbox, openForm, postForm, DAY, dateAfter, hr, HOUR, linkIn, mailbox, startLocalStack, submitForm, tempDir, type LocalStack, type Mail } from '../support/local.ts';
+import { cli, clearMailbox, openForm, postForm, restartStack, DAY, dateAfter, hr, HOUR, linkIn, mailbox, startLocalStack, submitForm, tempDir, type LocalStack, type Mail } from '../support/local.ts';
 
 /**
  * A whole quarter on the local stack: import, launch, invitations, on-time, late and missing
@@ -23,7 +23,6 @@ const SELF_ANSWERS = { overallRating: '4', wentWell: 'Closed the big deal', toIm
 describe('a quarter on the local stack', () => {
   const dir = tempDir('perfcycle-quarter-');
   let stack: LocalStack;
-  let ports: { apiPort: number; mailPort: number; dynamoPort: number; sfnPort: number };
   let cycleId: string;
   let selfDue: number;
   let managerDue: number;
@@ -41,8 +40,6 @@ describe('a quarter on the local stack', () => {
 
   beforeAll(async () => {
     stack = await startLocalStack({ dataDir: join(dir.path, 'data') });
-    const url = (u: string) => Number(new URL(u).port);
-    ports = { apiPort: url(stack.apiUrl), mailPort: url(stack.mailUrl), dynamoPort: url(stack.dynamoEndpoint), sfnPort: Number(new URL(process.env.SFN_ENDPOINT!).port) };
   });
   afterAll(async () => {
     await stack?.stop();
@@ -147,9 +144,7 @@ describe('a quarter on the local stack', () => {
 
   it('restarts in the middle of the cycle without losing or repeating anything', async () => {
     const before = (await hr(stack, 'GET', `/cycles/${cycleId}`)).body;
-    await stack.stop();
-    stack = await startLocalStack({ dataDir: join(dir.path, 'data'), ...ports });
-    await stack.settled();
+    stack = await restartStack(stack, join(dir.path, 'data'));
     expect(await newMail()).toEqual([]);
     const after = (await hr(stack, 'GET', `/cycles/${cycleId}`)).body;
     expect(after).toEqual(before);

@@ -84,6 +84,24 @@ export function tempDir(prefix: string): { path: string; remove: () => void } {
 
 export { startLocalStack, type LocalStack, type LocalStackOptions };
 
+/**
+ * Stops the stack and starts it again on the same data and the same ports (the handlers' SDK clients are
+ * created once per process, with their endpoints), as a restart of `npm start` would.
+ */
+export async function restartStack(stack: LocalStack, dataDir: string): Promise<LocalStack> {
+  const port = (url: string) => Number(new URL(url).port);
+  const ports = {
+    apiPort: port(stack.apiUrl),
+    mailPort: port(stack.mailUrl),
+    dynamoPort: port(stack.dynamoEndpoint),
+    sfnPort: port(process.env.SFN_ENDPOINT!),
+  };
+  await stack.stop();
+  const restarted = await startLocalStack({ dataDir, ...ports });
+  await restarted.settled();
+  return restarted;
+}
+
 export const DAY = 24 * 60 * 60 * 1000;
 export const HOUR = 60 * 60 * 1000;
 
