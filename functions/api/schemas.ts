@@ -3,6 +3,7 @@ import { DAY_MS, parseCalendarDate, parseDuration } from '#domain/time.ts';
 
 const HOUR_MS = 3_600_000;
 import { employeeIdSchema } from '#domain/employee.ts';
+import { CHECK_IN_STATUSES } from '#domain/goals.ts';
 
 export const cycleIdSchema = z.string().regex(/^cyc_[0-9a-f]{16}$/, 'not a cycle id (cyc_ followed by 16 hex digits)');
 
@@ -66,6 +67,6 @@ export const goalIdSchema = z.string().regex(/^goal_[0-9a-z]{1,32}$/, 'not a goa
 
 export const checkInRequestSchema = z.strictObject({
   progress: z.number({ error: 'progress must be a whole number from 0 to 100' }).int('progress must be a whole number from 0 to 100').min(0, 'progress must be a whole number from 0 to 100').max(100, 'progress must be a whole number from 0 to 100'),
-  status: z.enum(['ON_TRACK', 'AT_RISK', 'OFF_TRACK'], { error: 'status must be ON_TRACK, AT_RISK or OFF_TRACK' }),
+  status: z.enum(CHECK_IN_STATUSES, { error: 'status must be ON_TRACK, AT_RISK or OFF_TRACK' }),
   note: label('note', 2000).optional(),
 });

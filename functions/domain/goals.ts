@@ -9,7 +9,8 @@ import { RuleViolation } from './cycle.ts';
  */
 export type GoalKind = 'performance' | 'development';
 export type GoalState = 'OPEN' | 'DONE' | 'CANCELLED';
-export type CheckInStatus = 'ON_TRACK' | 'AT_RISK' | 'OFF_TRACK';
+export const CHECK_IN_STATUSES = ['ON_TRACK', 'AT_RISK', 'OFF_TRACK'] as const;
+export type CheckInStatus = (typeof CHECK_IN_STATUSES)[number];
 export type GoalStep = 'REMINDER' | 'AT_RISK_FLAG' | 'MISSED' | 'HR_ESCALATION';
 export type GoalOutcome = 'open' | 'met' | 'done-late' | 'missed' | 'cancelled';
 export type RecommendedStep = 'one-to-one' | 'improvement-plan';

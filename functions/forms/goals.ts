@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { goalIdSchema } from '../api/schemas.ts';
 import { recordCheckIn } from '#cycle/goals.ts';
 import { Conflict, NotFound } from '#cycle/errors.ts';
-import { CHECK_IN_STATUS_LABEL, outcomeOf, type CheckInStatus } from '#domain/goals.ts';
+import { CHECK_IN_STATUS_LABEL, CHECK_IN_STATUSES, outcomeOf } from '#domain/goals.ts';
 import { formatDeadline } from '#domain/time.ts';
 import { verifyLink } from '#domain/tokens.ts';
 import { escapeHtml as e } from '#mail/compose.ts';
@@ -22,7 +22,7 @@ const checkInSchema = z.object({
     .int('Progress must be a whole number from 0 to 100')
     .min(0, 'Progress must be a whole number from 0 to 100')
     .max(100, 'Progress must be a whole number from 0 to 100'),
-  status: z.enum(['ON_TRACK', 'AT_RISK', 'OFF_TRACK'], { error: 'Choose on track, at risk or off track' }),
+  status: z.enum(CHECK_IN_STATUSES, { error: 'Choose on track, at risk or off track' }),
   note: z.string().trim().max(2000, 'The note is longer than 2000 characters').optional(),
 });
 
@@ -75,7 +75,7 @@ function goalSection(goal: GoalRecord, hidden: Record<string, string>): string {
     goal.state === 'OPEN'
       ? `<form method="post" action="/forms/goals">${hiddenFields({ ...hidden, goalId: goal.goalId })}
 <label for="progress-${id}">Progress (%) for ${e(goal.title)}</label><input id="progress-${id}" name="progress" type="number" min="0" max="100" step="1" required value="${goal.progress}">
-<fieldset class="scale"><legend>How is ${e(goal.title)} going?</legend>${(Object.keys(CHECK_IN_STATUS_LABEL) as CheckInStatus[])
+<fieldset class="scale"><legend>How is ${e(goal.title)} going?</legend>${CHECK_IN_STATUSES
           .map((value) => `<label><input type="radio" name="status" value="${value}" required> ${CHECK_IN_STATUS_LABEL[value]}</label>`)
           .join('')}</fieldset>
 <label for="note-${id}">Note for ${e(goal.title)} (optional)</label><textarea id="note-${id}" name="note" maxlength="2000"></textarea>
