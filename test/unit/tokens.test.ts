@@ -88,13 +88,13 @@ describe('verifyLink', () => {
     }
   });
 
-  it('refuses a token with any single character of the payload changed', () => {
-    const [payload, signature] = token.split('.');
+  /** Every token made by changing one character of `part` to another base64url character that verifyLink accepted. */
+  function acceptedOneCharChanges(part: string, rebuild: (changed: string) => string): string[] {
     const accepted: string[] = [];
-    for (let i = 0; i < payload.length; i += 1) {
+    for (let i = 0; i < part.length; i += 1) {
       for (const char of BASE64URL) {
-        if (char === payload[i]) continue;
-        const tampered = `${payload.slice(0, i)}${char}${payload.slice(i + 1)}.${signature}`;
+        if (char === part[i]) continue;
+        const tampered = rebuild(`${part.slice(0, i)}${char}${part.slice(i + 1)}`);
         try {
           verifyLink(tampered, SECRET, 'self', NOW);
           accepted.push(tampered);
@@ -103,25 +103,17 @@ describe('verifyLink', () => {
         }
       }
     }
-    expect(accepted).toStrictEqual([]);
+    return accepted;
+  }
+
+  it('refuses a token with any single character of the payload changed', () => {
+    const [payload, signature] = token.split('.');
+    expect(acceptedOneCharChanges(payload, (changed) => `${changed}.${signature}`)).toStrictEqual([]);
   });
 
   it('refuses a token with any single character of the signature changed', () => {
     const [payload, signature] = token.split('.');
-    const accepted: string[] = [];
-    for (let i = 0; i < signature.length; i += 1) {
-      for (const char of BASE64URL) {
-        if (char === signature[i]) continue;
-        const tampered = `${payload}.${signature.slice(0, i)}${char}${signature.slice(i + 1)}`;
-        try {
-          verifyLink(tampered, SECRET, 'self', NOW);
-          accepted.push(tampered);
-        } catch (error) {
-          if (!(error instanceof TokenError) || error.problem !== 'bad-signature') throw error;
-        }
-      }
-    }
-    expect(accepted).toStrictEqual([]);
+    expect(acceptedOneCharChanges(signature, (changed) => `${payload}.${changed}`)).toStrictEqual([]);
   });
 
   it.each([
