@@ -89,12 +89,13 @@ export function buildProgram(io: CliIo): Command {
     .requiredOption('--self-due <date>', 'self-assessment deadline, YYYY-MM-DD')
     .requiredOption('--manager-due <date>', 'manager review deadline, YYYY-MM-DD')
     .option('--department <department>', 'only this department')
+    .option('--period <quarter>', 'the quarter under review, e.g. 2026-Q4, whose goals are rated (default: the current quarter)')
     .option('--reminder-lead <duration>', 'remind this long before each deadline (default 3d)')
     .option('--hr-grace <duration>', 'tell HR this long after each deadline (default 2d)')
     .option('--json', 'print JSON')
-    .action(async (options: { name: string; selfDue: string; managerDue: string; department?: string; reminderLead?: string; hrGrace?: string; json?: boolean }) => {
-      const { name, selfDue, managerDue, department, reminderLead, hrGrace } = options;
-      const result = await call(io, 'POST', '/cycles', { json: { name, selfDue, managerDue, department, reminderLead, hrGrace } });
+    .action(async (options: { name: string; selfDue: string; managerDue: string; department?: string; period?: string; reminderLead?: string; hrGrace?: string; json?: boolean }) => {
+      const { name, selfDue, managerDue, department, period, reminderLead, hrGrace } = options;
+      const result = await call(io, 'POST', '/cycles', { json: { name, selfDue, managerDue, department, period, reminderLead, hrGrace } });
       printer(io, !!options.json)(result, () => result.cycleId);
     });
   cycle
@@ -109,6 +110,7 @@ export function buildProgram(io: CliIo): Command {
           `${s.name} (${s.cycleId}): ${s.phase}, ${s.participants} participants`,
           `self-assessments due ${s.selfDue}: ${formatCounts(s.counts.self)}`,
           `manager reviews due ${s.managerDue}: ${formatCounts(s.counts.manager)}`,
+          `goals of ${s.period}: ${Object.entries(s.goals.counts).map(([outcome, n]) => `${n} ${outcome}`).join(', ')}`,
           ...(s.overdue.length ? ['overdue:', ...s.overdue.map((o: any) => `  ${o.name} (${o.employeeId}) ${o.phase}, reviewer ${o.reviewer}`)] : []),
         ].join('\n'),
       );
@@ -192,6 +194,26 @@ export function buildProgram(io: CliIo): Command {
         json: { progress, status: options.status, note: options.note },
       });
       printer(io, !!options.json)(result, () => `${result.goalId}: ${result.progress}% (${result.state.toLowerCase()})`);
+    });
+  goals
+    .command('history')
+    .description('One goal with every check-in, oldest first, and the escalations sent about it')
+    .requiredOption('--employee <employeeId>', 'the goal owner')
+    .requiredOption('--goal <goalId>', 'the goal')
+    .option('--json', 'print JSON')
+    .action(async (options: { employee: string; goal: string; json?: boolean }) => {
+      const result = await call(io, 'GET', `/employees/${segment(options.employee)}/goals`);
+      const goal = result.goals.find((g: any) => g.goalId === options.goal);
+      if (!goal) throw new CliFailure(`goal ${options.goal} of ${options.employee} not found`);
+      printer(io, !!options.json)(goal, () =>
+        [
+          `${goal.title} (${goal.goalId}): ${goal.progress}%, ${goal.outcome}, due ${goal.due}`,
+          ...(goal.checkIns.length
+            ? goal.checkIns.map((c: any) => `  ${c.at}  ${String(c.progress).padStart(3)}%  ${c.status.padEnd(9)} ${c.by ?? ''}${c.note ? `  ${c.note}` : ''}`)
+            : ['  no check-ins yet']),
+          ...Object.entries(goal.escalations).map(([step, at]) => `  ${at}  ${step.toLowerCase()} sent`),
+        ].join('\n'),
+      );
     });
   goals
     .command('cancel')

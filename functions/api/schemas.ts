@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { DAY_MS, parseCalendarDate, parseDuration } from '#domain/time.ts';
+import { employeeIdSchema } from '#domain/employee.ts';
+import { CHECK_IN_STATUSES, isPeriod } from '#domain/goals.ts';
 
 const HOUR_MS = 3_600_000;
-import { employeeIdSchema } from '#domain/employee.ts';
-import { CHECK_IN_STATUSES } from '#domain/goals.ts';
 
 export const cycleIdSchema = z.string().regex(/^cyc_[0-9a-f]{16}$/, 'not a cycle id (cyc_ followed by 16 hex digits)');
 
@@ -39,6 +39,7 @@ export const launchRequestSchema = z.strictObject({
   selfDue: calendarDate('selfDue'),
   managerDue: calendarDate('managerDue'),
   department: label('department', 100).optional(),
+  period: z.string({ error: 'period must be a quarter such as 2026-Q4' }).refine(isPeriod, 'period must be a quarter such as 2026-Q4').optional(),
   reminderLead: timing('reminderLead').optional(),
   hrGrace: timing('hrGrace').optional(),
 });

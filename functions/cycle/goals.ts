@@ -86,6 +86,11 @@ export async function goalsOf(employeeId: string) {
   return (await listGoals(employeeId)).map((goal) => ({ ...goal, dueAt: new Date(goal.dueAt).toISOString(), outcome: outcomeOf(goal, now) }));
 }
 
+/** The goals a review cycle asks about: the employee's goals of the period under review, except cancelled ones. */
+export async function goalsUnderReview(employeeId: string, period: string): Promise<GoalRecord[]> {
+  return (await listGoals(employeeId)).filter((goal) => goal.period === period && goal.state !== 'CANCELLED');
+}
+
 /**
  * The read side of the daily goal watch: every open goal that owes a step today, with the steps. It reads
  * only goals due within the reminder lead or already past due, so its cost follows what is due, not how

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { checkLaunchDeadlines, DEFAULT_TIMINGS, RuleViolation } from '#domain/cycle.ts';
+import { periodAt } from '#domain/goals.ts';
 import { reviewerOf, selectParticipants, type Reviewer } from '#domain/employee.ts';
 import { DEFAULT_SCALE } from '#domain/review-form.ts';
 import { endOfDay } from '#domain/time.ts';
@@ -23,6 +24,8 @@ export interface LaunchRequest {
   selfDue: string;
   managerDue: string;
   department?: string;
+  /** The quarter under review, e.g. `2026-Q4`; by default the quarter the cycle is launched in. */
+  period?: string;
   /** Milliseconds; the defaults are 3 days and 2 days. */
   reminderLead?: number;
   hrGrace?: number;
@@ -58,6 +61,7 @@ export async function launchCycle(request: LaunchRequest, actor: Actor): Promise
     },
     extensions: {},
     timeZone,
+    period: request.period ?? periodAt(now, timeZone),
     scale: DEFAULT_SCALE,
     createdAt: nowIso(),
     createdBy: actor,

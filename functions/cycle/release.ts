@@ -2,7 +2,9 @@ import * as messages from '#mail/messages.ts';
 import { flushOutbox, newMail } from '#mail/outbox.ts';
 import { nowIso, nowMs } from '#shared/clock.ts';
 import { listAssessments, markResultReleased } from '#store/assessments.ts';
-import { recordAudit } from '#store/audit.ts';
+import { recordAudit, recordAudits } from '#store/audit.ts';
+import { listGoalsOfPeriod } from '#store/goals.ts';
+import { goalOutcomesOf } from './status.ts';
 import { getCycle, movePhase } from '#store/cycles.ts';
 import { queueMailOnce } from '#store/mail.ts';
 import { NotFound } from './errors.ts';
@@ -11,15 +13,16 @@ import { forEachLimited } from '#shared/concurrency.ts';
 import { stepOutput, type StepOutput } from './step-output.ts';
 
 /**
- * Releases each participant's result (the manager's rating and comments, or a note that HR follows up
- * where no review came), then closes the cycle. Safe to rerun: each result mail is queued once.
+ * Releases each participant's result (the manager's ratings and comments, or a note that HR follows up
+ * where no review came), then closes the cycle and records the outcome of each goal of its period. Safe to rerun: each result mail is queued once.
  */
 export async function releaseResults(cycleId: string): Promise<StepOutput> {
   const cycle = await getCycle(cycleId);
   if (!cycle) throw new NotFound(`cycle ${cycleId}`);
   if (cycle.phase !== 'RELEASING') return stepOutput(cycle, cycle.phase, nowMs());
   const ctx = { cycleName: cycle.name, timeZone: cycle.timeZone };
-  await forEachLimited(await listAssessments(cycleId), PER_ITEM_CONCURRENCY, async (assessment) => {
+  const assessments = await listAssessments(cycleId);
+  await forEachLimited(assessments, PER_ITEM_CONCURRENCY, async (assessment) => {
     const review =
       assessment.reviewStatus === 'SUBMITTED' && assessment.review
         ? { ...assessment.review, managerName: assessment.managerName }
@@ -32,7 +35,13 @@ export async function releaseResults(cycleId: string): Promise<StepOutput> {
   const flushed = await flushOutbox(cycleId);
   if (flushed.remaining) return stepOutput(cycle, 'RELEASING', nowMs(), true);
   if (await movePhase(cycleId, 'RELEASING', 'CLOSED', nowIso())) {
-    await recordAudit({ cycleId, at: nowIso(), actor: 'system', action: 'cycle-closed' });
+    const at = nowIso();
+    await recordAudit({ cycleId, at, actor: 'system', action: 'cycle-closed' });
+    // Recorded once, when the cycle closes: how each goal of the period stood then.
+    const outcomes = goalOutcomesOf(await listGoalsOfPeriod(cycle.period), assessments, nowMs());
+    await recordAudits(
+      outcomes.map((goal) => ({ cycleId, at, actor: 'system', action: `goal-${goal.outcome}`, employeeId: goal.employeeId, details: { goalId: goal.goalId, title: goal.title, due: goal.due } })),
+    );
   }
   return stepOutput(cycle, 'CLOSED', nowMs());
 }

@@ -1,4 +1,7 @@
 import { selfDueOf } from '#domain/cycle.ts';
+import { countOutcomes, outcomeOf } from '#domain/goals.ts';
+import { nowMs } from '#shared/clock.ts';
+import { listGoalsOfPeriod, type GoalRecord } from '#store/goals.ts';
 import { listAssessments, type AssessmentRecord } from '#store/assessments.ts';
 import { listAuditEvents } from '#store/audit.ts';
 import { getCycle, scheduleOf } from '#store/cycles.ts';
@@ -22,7 +25,8 @@ function count(assessments: AssessmentRecord[], state: (a: AssessmentRecord) => 
 export async function cycleStatus(cycleId: string) {
   const cycle = await getCycle(cycleId);
   if (!cycle) throw new NotFound(`cycle ${cycleId}`);
-  const assessments = await listAssessments(cycleId);
+  const [assessments, periodGoals] = await Promise.all([listAssessments(cycleId), listGoalsOfPeriod(cycle.period)]);
+  const goals = goalOutcomesOf(periodGoals, assessments, nowMs());
   const schedule = scheduleOf(cycle);
   const selfState = (a: AssessmentRecord) =>
     a.selfStatus === 'SUBMITTED' ? (a.selfLate ? 'late' : 'submitted') : a.selfOverdueAt ? 'overdue' : 'pending';
@@ -37,8 +41,13 @@ export async function cycleStatus(cycleId: string) {
     timeZone: cycle.timeZone,
     selfDue: iso(cycle.selfDue),
     managerDue: iso(cycle.managerDue),
+    period: cycle.period,
     participants: assessments.length,
     counts: { self: count(assessments, selfState), manager: count(assessments, reviewState) },
+    goals: {
+      counts: countOutcomes(goals.map((goal) => goal.outcome)),
+      missed: goals.filter((goal) => goal.outcome === 'missed').map(({ outcome: _outcome, ...goal }) => goal),
+    },
     overdue: assessments.flatMap((a) => [
       ...(selfState(a) === 'overdue'
         ? [{ employeeId: a.employeeId, name: a.name, phase: 'self', reviewer: a.managerName, due: iso(selfDueOf(schedule, a.employeeId)) }]
@@ -51,6 +60,16 @@ export async function cycleStatus(cycleId: string) {
     createdAt: cycle.createdAt,
     closedAt: cycle.closedAt ?? null,
   };
+}
+
+/** The outcome of each goal of the cycle's period held by one of its participants. */
+export function goalOutcomesOf(periodGoals: GoalRecord[], assessments: AssessmentRecord[], now: number) {
+  const participants = new Map(assessments.map((a) => [a.employeeId, a]));
+  return periodGoals.flatMap((goal) => {
+    const owner = participants.get(goal.employeeId);
+    if (!owner) return [];
+    return [{ employeeId: goal.employeeId, name: owner.name, manager: owner.managerName, goalId: goal.goalId, title: goal.title, due: goal.due, outcome: outcomeOf(goal, now) }];
+  });
 }
 
 /** Every state change, submission and email of a cycle, in time order, each with its actor. */

@@ -52,6 +52,26 @@ export function periodOf(due: string): string {
   return `${date.year}-Q${Math.ceil(date.month / 3)}`;
 }
 
+const PERIOD_RE = /^(\d{4})-Q([1-4])$/;
+
+export function isPeriod(text: string): boolean {
+  return PERIOD_RE.test(text);
+}
+
+/** The calendar quarter an instant falls in, in the organisation's zone: a cycle's default review period. */
+export function periodAt(epochMs: number, timeZone: string): string {
+  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit' }).formatToParts(new Date(epochMs));
+  const part = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+  return `${part('year')}-Q${Math.ceil(part('month') / 3)}`;
+}
+
+/** Counts goals by outcome: what the cycle status and the released results report. */
+export function countOutcomes(outcomes: GoalOutcome[]): Record<GoalOutcome, number> {
+  const counts: Record<GoalOutcome, number> = { open: 0, met: 0, 'done-late': 0, missed: 0, cancelled: 0 };
+  for (const outcome of outcomes) counts[outcome]++;
+  return counts;
+}
+
 /** Checks a new goal against the rules; `openWeights` are the weights of the owner's open goals in the same period. */
 export function checkNewGoal(goal: { due: string; weight: number }, openWeights: number[], timeZone: string, now: number): number {
   const problems: string[] = [];

@@ -58,8 +58,36 @@ function ratingOn(scale: ScalePoint[], label: string) {
   );
 }
 
-export function selfAnswersSchema(scale: ScalePoint[]) {
+/** A goal of the review's period as the forms show it: rated once by the employee and once by the manager. */
+export interface GoalToRate {
+  goalId: string;
+  title: string;
+  weight: number;
+}
+
+/** A goal rating as stored with the answers: the goal's title and weight are kept as they were when it was rated. */
+export interface GoalRating extends GoalToRate {
+  rating: number;
+}
+
+/** The form field that carries a goal's rating. */
+export function goalRatingField(goalId: string): string {
+  return `goal-${goalId}`;
+}
+
+/** Every goal of the period needs a rating; the values arrive keyed by goal id (none at all when nothing was chosen). */
+function goalRatingsOn(scale: ScalePoint[], goals: GoalToRate[]) {
+  return z.preprocess(
+    (ratings) => ratings ?? {},
+    z
+      .object(Object.fromEntries(goals.map((goal) => [goal.goalId, ratingOn(scale, `Goal "${goal.title}"`)])))
+      .transform((ratings): GoalRating[] => goals.map(({ goalId, title, weight }) => ({ goalId, title, weight, rating: ratings[goalId] as number }))),
+  );
+}
+
+export function selfAnswersSchema(scale: ScalePoint[], goals: GoalToRate[] = []) {
   return z.object({
+    goalRatings: goalRatingsOn(scale, goals),
     overallRating: ratingOn(scale, 'Overall performance'),
     wentWell: textAnswer('What went well'),
     toImprove: textAnswer('What to improve'),
@@ -69,14 +97,20 @@ export function selfAnswersSchema(scale: ScalePoint[]) {
 
 export type SelfAnswers = z.infer<ReturnType<typeof selfAnswersSchema>>;
 
-export function reviewAnswersSchema(scale: ScalePoint[]) {
+export function reviewAnswersSchema(scale: ScalePoint[], goals: GoalToRate[] = []) {
   return z.object({
+    goalRatings: goalRatingsOn(scale, goals),
     rating: ratingOn(scale, 'Rating'),
     comments: textAnswer('Comments'),
   });
 }
 
 export type ReviewAnswers = z.infer<ReturnType<typeof reviewAnswersSchema>>;
+
+/** Reads the goal ratings of a posted form, keyed by goal id, for the schemas above. */
+export function postedGoalRatings(goals: GoalToRate[], field: (name: string) => string | null): Record<string, string> {
+  return Object.fromEntries(goals.map((goal) => [goal.goalId, field(goalRatingField(goal.goalId)) ?? '']));
+}
 
 export function labelOf(scale: ScalePoint[], value: number): string {
   return scale.find((point) => point.value === value)?.label ?? String(value);

@@ -13,7 +13,7 @@ import { linkSecret } from '#shared/links.ts';
 import { getEmployee } from '#store/employees.ts';
 import { listGoals, type GoalRecord } from '#store/goals.ts';
 import { formFields, formRoute, linkToken, readFormPost } from './form-handler.ts';
-import { errorList, hiddenFields, messagePage, page } from './pages.ts';
+import { errorList, hiddenFields, messagePage, OUTCOME_LABEL, page } from './pages.ts';
 
 const checkInSchema = z.object({
   goalId: goalIdSchema,
@@ -83,5 +83,5 @@ function goalSection(goal: GoalRecord, hidden: Record<string, string>): string {
       : '';
   return `<section class="report" aria-labelledby="goal-${id}"><h2 id="goal-${id}">${e(goal.title)}</h2>
 <p>Due ${e(formatDeadline(goal.dueAt, timeZone))} · ${e(goal.kind)} · weight ${goal.weight}%${goal.target ? ` · target: ${e(goal.target)}` : ''}</p>
-<p><strong>${goal.progress}%</strong> · ${e(outcomeOf(goal, nowMs()).replace('-', ' '))}</p><h3>Check-ins</h3>${history}${form}</section>`;
+<p><strong>${goal.progress}%</strong> · ${e(OUTCOME_LABEL[outcomeOf(goal, nowMs())])}</p><h3>Check-ins</h3>${history}${form}</section>`;
 }

@@ -1,5 +1,8 @@
 import { escapeHtml as e } from '#mail/compose.ts';
-import { MAX_TEXT_ANSWER, type ScalePoint } from '#domain/review-form.ts';
+import { CHECK_IN_STATUS_LABEL, outcomeOf, type GoalOutcome } from '#domain/goals.ts';
+import { labelOf, MAX_TEXT_ANSWER, type GoalRating, type ScalePoint } from '#domain/review-form.ts';
+import { formatDeadline } from '#domain/time.ts';
+import type { GoalRecord } from '#store/goals.ts';
 import type { HttpResult } from '#shared/http.ts';
 
 /**
@@ -41,14 +44,36 @@ export function errorList(errors: string[]): string {
   return `<div class="errors" role="alert"><p>Please correct the following:</p><ul>${errors.map((error) => `<li>${e(error)}</li>`).join('')}</ul></div>`;
 }
 
-export function ratingField(name: string, legend: string, scale: ScalePoint[], selected?: string): string {
+/** `hint` is a line under the legend, e.g. a goal's weight, due date and progress. */
+export function ratingField(name: string, legend: string, scale: ScalePoint[], selected?: string, hint?: string): string {
   const options = scale
     .map(
       (point) =>
         `<label><input type="radio" name="${e(name)}" value="${point.value}"${String(point.value) === selected ? ' checked' : ''} required> ${point.value} - ${e(point.label)}</label>`,
     )
     .join('');
-  return `<fieldset class="scale"><legend>${e(legend)}</legend>${options}</fieldset>`;
+  if (!hint) return `<fieldset class="scale"><legend>${e(legend)}</legend>${options}</fieldset>`;
+  const hintId = `hint-${name}`;
+  return `<fieldset class="scale" aria-describedby="${e(hintId)}"><legend>${e(legend)}</legend><p class="muted" id="${e(hintId)}">${e(hint)}</p>${options}</fieldset>`;
+}
+
+/** One line on a goal of the period: weight, due date, progress and how it stands. */
+export function goalSummary(goal: GoalRecord, timeZone: string, now: number): string {
+  const latest = goal.checkIns.at(-1);
+  return [
+    `Weight ${goal.weight} %`,
+    `due ${formatDeadline(goal.dueAt, timeZone)}`,
+    `progress ${goal.progress} %`,
+    OUTCOME_LABEL[outcomeOf(goal, now)],
+    ...(latest && goal.state === 'OPEN' ? [`last check-in: ${CHECK_IN_STATUS_LABEL[latest.status].toLowerCase()}`] : []),
+  ].join(' \u00b7 ');
+}
+
+export const OUTCOME_LABEL: Record<GoalOutcome, string> = { open: 'open', met: 'met', 'done-late': 'done late', missed: 'missed', cancelled: 'cancelled' };
+
+/** The rated goals as the pages list them: one entry per goal, with the rating and its label. */
+export function goalRatingEntries(ratings: GoalRating[], scale: ScalePoint[], prefix: string): [string, string][] {
+  return ratings.map((rated) => [`${prefix} "${rated.title}" (weight ${rated.weight} %)`, `${rated.rating} - ${labelOf(scale, rated.rating)}`]);
 }
 
 /** `idSuffix` keeps ids unique where a page repeats a form (one per report). */

@@ -1,11 +1,14 @@
-import { SELF_QUESTIONS, selfAnswersSchema, labelOf, type SelfAnswers } from '#domain/review-form.ts';
+import { goalRatingField, postedGoalRatings, SELF_QUESTIONS, selfAnswersSchema, labelOf, type SelfAnswers } from '#domain/review-form.ts';
 import { formatDeadline } from '#domain/time.ts';
 import { selfDueOf } from '#domain/cycle.ts';
+import { goalsUnderReview } from '#cycle/goals.ts';
 import { acceptsSelfAssessments, openLink, submitSelfAssessment } from '#cycle/submissions.ts';
+import { nowMs } from '#shared/clock.ts';
 import type { HttpEvent } from '#shared/http.ts';
 import { getAssessment, type AssessmentRecord } from '#store/assessments.ts';
 import { scheduleOf, type CycleRecord } from '#store/cycles.ts';
-import { answersList, errorList, hiddenFields, messagePage, page, ratingField, textField } from './pages.ts';
+import type { GoalRecord } from '#store/goals.ts';
+import { answersList, errorList, goalRatingEntries, goalSummary, hiddenFields, messagePage, page, ratingField, textField } from './pages.ts';
 import { formFields, formRoute, linkToken, readFormPost } from './form-handler.ts';
 import { escapeHtml as e } from '#mail/compose.ts';
 
@@ -19,11 +22,12 @@ export const handler = formRoute(async (event: HttpEvent) => {
   if (cycle.phase === 'CANCELLED') return messagePage(410, 'This review cycle was cancelled', `HR cancelled "${cycle.name}". Nothing more is needed from you.`);
   if (assessment.selfStatus === 'SUBMITTED') return submittedPage(posted ? 409 : 200, cycle, assessment, 'Already submitted');
   if (!acceptsSelfAssessments(cycle)) return messagePage(409, 'This review cycle is closed', `"${cycle.name}" no longer accepts self-assessments.`);
-  if (!posted) return formPage(200, cycle, assessment, await formFields(token), {}, []);
+  const goals = await goalsUnderReview(assessment.employeeId, cycle.period);
+  if (!posted) return formPage(200, cycle, assessment, goals, await formFields(token), {}, []);
 
-  const values = Object.fromEntries(SELF_QUESTIONS.map((question) => [question.id, posted.fields.get(question.id) ?? '']));
-  const parsed = selfAnswersSchema(cycle.scale).safeParse(values);
-  if (!parsed.success) return formPage(400, cycle, assessment, await formFields(token), values, parsed.error.issues.map((issue) => issue.message));
+  const values = Object.fromEntries(posted.fields);
+  const parsed = selfAnswersSchema(cycle.scale, goals).safeParse({ ...values, goalRatings: postedGoalRatings(goals, (name) => posted.fields.get(name)) });
+  if (!parsed.success) return formPage(400, cycle, assessment, goals, await formFields(token), values, parsed.error.issues.map((issue) => issue.message));
   const outcome = await submitSelfAssessment(cycle, assessment.employeeId, parsed.data);
   if (outcome === 'closed') return messagePage(409, 'This review cycle is closed', `"${cycle.name}" no longer accepts self-assessments.`);
   const stored = (await getAssessment(cycle.cycleId, assessment.employeeId))!;
@@ -32,8 +36,15 @@ export const handler = formRoute(async (event: HttpEvent) => {
     : submittedPage(409, cycle, stored, 'Already submitted');
 });
 
-function formPage(status: number, cycle: CycleRecord, assessment: AssessmentRecord, hidden: Record<string, string>, values: Record<string, string>, errors: string[]) {
+/** `values` are the posted fields by name, so a refused form comes back with every answer in place. */
+function formPage(status: number, cycle: CycleRecord, assessment: AssessmentRecord, goals: GoalRecord[], hidden: Record<string, string>, values: Record<string, string>, errors: string[]) {
   const due = formatDeadline(selfDueOf(scheduleOf(cycle), assessment.employeeId), cycle.timeZone);
+  const now = nowMs();
+  const goalFields = goals.length
+    ? `<h2>Your goals of ${e(cycle.period)}</h2><p>Rate how well you met each goal.</p>${goals
+        .map((goal) => ratingField(goalRatingField(goal.goalId), `Goal: ${goal.title}`, cycle.scale, values[goalRatingField(goal.goalId)], goalSummary(goal, cycle.timeZone, now)))
+        .join('')}<h2>Your quarter</h2>`
+    : '';
   const fields = SELF_QUESTIONS.map((question) =>
     question.kind === 'rating' ? ratingField(question.id, question.label, cycle.scale, values[question.id]) : textField(question.id, question.label, values[question.id]),
   ).join('');
@@ -41,7 +52,7 @@ function formPage(status: number, cycle: CycleRecord, assessment: AssessmentReco
     status,
     `Self-assessment: ${cycle.name}`,
     `<h1>Self-assessment: ${e(cycle.name)}</h1><p>${e(assessment.name)}, please answer by ${e(due)}.</p>${errorList(errors)}
-<form method="post" action="/forms/self">${hiddenFields(hidden)}${fields}<button type="submit">Submit self-assessment</button></form>`,
+<form method="post" action="/forms/self">${hiddenFields(hidden)}${goalFields}${fields}<button type="submit">Submit self-assessment</button></form>`,
   );
 }
 
@@ -52,6 +63,7 @@ function submittedPage(status: number, cycle: CycleRecord, assessment: Assessmen
     status,
     title,
     `<h1>${e(title)}</h1><p>Your self-assessment for "${e(cycle.name)}" was submitted on ${e(when)}${assessment.selfLate ? ' (after the deadline)' : ''}. Your manager will review it.</p>${answersList([
+      ...goalRatingEntries(answers.goalRatings, cycle.scale, 'Goal'),
       ['Overall performance', `${answers.overallRating} - ${labelOf(cycle.scale, answers.overallRating)}`],
       ['What went well', answers.wentWell],
       ['What to improve', answers.toImprove],

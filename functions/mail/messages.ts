@@ -1,5 +1,5 @@
 import { formatDeadline } from '#domain/time.ts';
-import { labelOf, type ScalePoint } from '#domain/review-form.ts';
+import { labelOf, type GoalRating, type ScalePoint } from '#domain/review-form.ts';
 import { composeEmail, type EmailContent } from './compose.ts';
 
 /** The words of every email perfcycle sends, one function per kind; dates in the organisation's zone. */
@@ -114,7 +114,7 @@ export function result(
   ctx: CycleContext,
   to: { name: string },
   scale: ScalePoint[],
-  review: { rating: number; comments: string; managerName: string } | undefined,
+  review: { rating: number; comments: string; managerName: string; goalRatings: GoalRating[] } | undefined,
 ): EmailContent {
   if (!review) {
     return composeEmail({
@@ -133,6 +133,9 @@ export function result(
     paragraphs: [
       `The review cycle "${ctx.cycleName}" has closed. ${review.managerName} rated your performance:`,
       `Rating: ${review.rating} of ${top} - ${labelOf(scale, review.rating)}`,
+      ...(review.goalRatings.length
+        ? ['Your goals:', ...review.goalRatings.map((rated) => `${rated.title} (weight ${rated.weight} %): ${rated.rating} of ${top} - ${labelOf(scale, rated.rating)}`)]
+        : []),
       `Comments from ${review.managerName}:`,
       review.comments,
     ],

@@ -13,6 +13,8 @@ export interface CycleRecord {
   timings: CycleTimings;
   extensions: Record<string, number>;
   timeZone: string;
+  /** The quarter under review (`2026-Q4`): its goals are rated on the forms and reported with the cycle. */
+  period: string;
   scale: ScalePoint[];
   createdAt: string;
   createdBy: string;

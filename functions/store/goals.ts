@@ -5,7 +5,8 @@ import { conditionalUpdate, db, keys, queryAll, tableName } from './table.ts';
 /**
  * Goals live under their owner (`EMP#id` / `GOAL#goalId`). While a goal is open and not fully escalated
  * it also sits in the sparse open-goals index (gsi1, `OPENGOALS`, sorted by the end of its due day), so the
- * daily goal watch reads what is due, never the whole table.
+ * daily goal watch reads what is due, never the whole table. Every goal is listed under its period (gsi3,
+ * `GOALS#2027-Q1`), so a review cycle reads the goals of its quarter in one query.
  */
 export interface GoalRecord {
   goalId: string;
@@ -34,7 +35,23 @@ export function goalKey(employeeId: string, goalId: string) {
 
 /** The stored item of a new goal, in the open-goals index by the end of its due day. */
 export function goalItem(goal: GoalRecord): Record<string, unknown> {
-  return { ...goalKey(goal.employeeId, goal.goalId), gsi1pk: OPEN_GOALS, gsi1sk: `${new Date(goal.dueAt).toISOString()}#${goal.goalId}`, ...goal };
+  return {
+    ...goalKey(goal.employeeId, goal.goalId),
+    gsi1pk: OPEN_GOALS,
+    gsi1sk: `${new Date(goal.dueAt).toISOString()}#${goal.goalId}`,
+    gsi3pk: periodPartition(goal.period),
+    gsi3sk: `${goal.employeeId}#${goal.goalId}`,
+    ...goal,
+  };
+}
+
+function periodPartition(period: string): string {
+  return `GOALS#${period}`;
+}
+
+function withoutKeys(item: Record<string, unknown>): GoalRecord {
+  const { pk: _pk, sk: _sk, gsi1pk: _gsi1pk, gsi1sk: _gsi1sk, gsi3pk: _gsi3pk, gsi3sk: _gsi3sk, ...goal } = item;
+  return goal as unknown as GoalRecord;
 }
 
 export async function createGoal(goal: GoalRecord): Promise<void> {
@@ -47,11 +64,21 @@ export async function getGoal(employeeId: string, goalId: string): Promise<GoalR
 }
 
 export async function listGoals(employeeId: string): Promise<GoalRecord[]> {
-  const items = await queryAll<GoalRecord & Record<string, unknown>>({
+  const items = await queryAll<Record<string, unknown>>({
     KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
     ExpressionAttributeValues: { ':pk': keys.employee(employeeId).pk, ':prefix': 'GOAL#' },
   });
-  return items.map(({ pk: _pk, sk: _sk, gsi1pk: _gsi1pk, gsi1sk: _gsi1sk, ...goal }) => goal as GoalRecord).sort((a, b) => a.dueAt - b.dueAt);
+  return items.map(withoutKeys).sort((a, b) => a.dueAt - b.dueAt);
+}
+
+/** Every goal of a period (a calendar quarter such as `2027-Q1`), whatever its state, ordered by owner. */
+export async function listGoalsOfPeriod(period: string): Promise<GoalRecord[]> {
+  const items = await queryAll<Record<string, unknown>>({
+    IndexName: 'gsi3',
+    KeyConditionExpression: 'gsi3pk = :pk',
+    ExpressionAttributeValues: { ':pk': periodPartition(period) },
+  });
+  return items.map(withoutKeys);
 }
 
 /**

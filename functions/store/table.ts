@@ -13,7 +13,7 @@ import { forEachLimited, sleep } from '#shared/concurrency.ts';
  * | assessment  | CYCLE#id       | ASMT#employeeId  | SELF#cycle / employeeId    | REVIEW#cycle / managerKey#emp    | TEAM#cycle#managerKey / emp   |
  * | mail        | CYCLE#id       | MAIL#mailId      |                            | OUTBOX#cycle / createdAt#mailId  |                               |
  * | audit event | CYCLE#id       | AUDIT#at#id      |                            |                                  |                               |
- * | goal        | EMP#id         | GOAL#goalId      | OPENGOALS / dueAt#goalId   |                                  |                               |
+ * | goal        | EMP#id         | GOAL#goalId      | OPENGOALS / dueAt#goalId   |                                  | GOALS#period / emp#goalId     |
  *
  * gsi1 holds self-assessments while pending and goals while the goal watch still owes them a step, gsi2 manager reviews while pending and mail not yet sent,
  * so deadline checks read what is pending, never the whole cycle.

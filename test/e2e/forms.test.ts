@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { cli, dateAfter, HOUR, linkIn, mailbox, startLocalStack, tempDir, type LocalStack, type Mail } from '../support/local.ts';
-import { closeAll, expectEveryControlLabelled, launchBrowser, screenshot, SCREENSHOT_DIR, seriousAxeViolations, submitting } from '../support/browser.ts';
+import { accessibleName, closeAll, expectEveryControlLabelled, launchBrowser, screenshot, SCREENSHOT_DIR, seriousAxeViolations, submitting } from '../support/browser.ts';
 
 /**
  * The emailed forms as a participant meets them: the real invitation email, its link opened in Chromium,
@@ -19,6 +19,17 @@ const SCREENSHOTS = ['self-assessment-form', 'self-assessment-confirmation', 'te
 const HOSTILE = '<script>alert(1)</script>';
 const ANN = { rating: '4 - Exceeds expectations', wentWell: 'Closed the big deal', toImprove: HOSTILE, nextGoals: 'Grow the pipeline\nand mentor Bob' };
 const TEXT_QUESTIONS = ['What went well', 'What to improve', 'Goals for next quarter'] as const;
+const SCALE = ['1 - Below expectations', '2 - Partly meets expectations', '3 - Meets expectations', '4 - Exceeds expectations', '5 - Exceptional'] as const;
+/** Ann's goal of the period under review, and one of a later quarter that no form of this cycle may show. */
+const GOAL = 'Ship billing';
+const LATER_GOAL = 'Later goal';
+const GOAL_RATING = '4 - Exceeds expectations';
+
+/** The calendar quarter of a YYYY-MM-DD date, e.g. `2026-Q4`. */
+function quarterOf(date: string): string {
+  const [year, month] = date.split('-').map(Number);
+  return `${year}-Q${Math.ceil(month / 3)}`;
+}
 
 /** The <dl> of answers a confirmation or team page shows, as term -> value. */
 async function answersIn(scope: Page | Locator, index = 0): Promise<Record<string, string>> {
@@ -41,7 +52,7 @@ async function expectPageBasics(page: Page): Promise<void> {
 
 /** Ann's answers as her confirmation and her reopened link show them. */
 function annAnswersShown(): Record<string, string> {
-  return { 'Overall performance': ANN.rating, 'What went well': ANN.wentWell, 'What to improve': HOSTILE, 'Goals for next quarter': ANN.nextGoals };
+  return { [`Goal "${GOAL}" (weight 60 %)`]: GOAL_RATING, 'Overall performance': ANN.rating, 'What went well': ANN.wentWell, 'What to improve': HOSTILE, 'Goals for next quarter': ANN.nextGoals };
 }
 
 async function expectNoScriptWith(page: Page, content: string): Promise<void> {
@@ -63,6 +74,8 @@ describe('the emailed forms in Chromium', () => {
   let page: Page;
   let dialogs: string[] = [];
   let selfDue: number;
+  /** The quarter under review: the one Ann's goal "Ship billing" is due in. */
+  let period: string;
   let invitations: Mail[];
 
   const theStack = () => stack!;
@@ -82,9 +95,31 @@ describe('the emailed forms in Chromium', () => {
     const imported = await cli(theStack(), dir.path, 'employees', 'import', 'roster.csv', '--json');
     expect(imported.code, imported.err).toBe(0);
     const now = theStack().clock.now();
+    const goalDue = dateAfter(now, 20);
+    period = quarterOf(goalDue);
+    const goal = await cli(theStack(), dir.path, 'goals', 'add', '--employee', 'e1', '--title', GOAL, '--due', goalDue, '--weight', '60', '--json');
+    expect(goal.code, goal.err).toBe(0);
+    const laterDue = dateAfter(now, 200);
+    expect(quarterOf(laterDue)).not.toBe(period);
+    const later = await cli(theStack(), dir.path, 'goals', 'add', '--employee', 'e1', '--title', LATER_GOAL, '--due', laterDue, '--weight', '40', '--json');
+    expect(later.code, later.err).toBe(0);
     const selfDate = dateAfter(now, 14);
     selfDue = Date.parse(`${selfDate}T23:59:59Z`);
-    const launchedCycle = await cli(theStack(), dir.path, 'cycle', 'launch', '--name', CYCLE, '--self-due', selfDate, '--manager-due', dateAfter(now, 24), '--json');
+    const launchedCycle = await cli(
+      theStack(),
+      dir.path,
+      'cycle',
+      'launch',
+      '--name',
+      CYCLE,
+      '--self-due',
+      selfDate,
+      '--manager-due',
+      dateAfter(now, 24),
+      '--period',
+      period,
+      '--json',
+    );
     expect(launchedCycle.code, launchedCycle.err).toBe(0);
     await theStack().settled();
     invitations = (await mailbox(theStack())).filter((mail) => mail.subject === `${CYCLE}: your self-assessment is open`);
@@ -122,6 +157,19 @@ describe('the emailed forms in Chromium', () => {
       expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(`Self-assessment: ${CYCLE}`);
       expect(await page.getByText('Ann Early, please answer by').isVisible()).toBe(true);
 
+      expect(await page.getByRole('heading', { level: 2, name: `Your goals of ${period}` }).isVisible()).toBe(true);
+      expect(await page.getByText('Rate how well you met each goal.').isVisible()).toBe(true);
+      const goal = page.getByRole('group', { name: `Goal: ${GOAL}` });
+      expect(await goal.isVisible()).toBe(true);
+      expect(await goal.getByRole('radio').count()).toBe(5);
+      expect(await goal.getByRole('radio', { checked: true }).count()).toBe(0);
+      const hint = await goal.locator('p').textContent();
+      expect(hint).toContain('Weight 60 %');
+      expect(hint).toContain('progress 0 %');
+      expect(await page.getByText(LATER_GOAL).count()).toBe(0);
+      expect(await page.locator('body').innerText()).not.toContain(LATER_GOAL);
+      expect(await page.getByRole('heading', { level: 2, name: 'Your quarter' }).isVisible()).toBe(true);
+
       const rating = page.getByRole('group', { name: 'Overall performance' });
       expect(await rating.isVisible()).toBe(true);
       expect(await rating.getByRole('radio').count()).toBe(5);
@@ -133,27 +181,29 @@ describe('the emailed forms in Chromium', () => {
       }
 
       await expectPageBasics(page);
-      expect(await expectEveryControlLabelled(page)).toEqual([
-        '1 - Below expectations',
-        '2 - Partly meets expectations',
-        '3 - Meets expectations',
-        '4 - Exceeds expectations',
-        '5 - Exceptional',
-        ...TEXT_QUESTIONS,
-      ]);
+      // Every control has a name, in page order: the goal's scale first, then the overall one, then the questions.
+      const controls = page.locator('textarea, input[type="radio"]');
+      const names: string[] = [];
+      for (let i = 0; i < (await controls.count()); i++) names.push(await accessibleName(controls.nth(i)));
+      expect(names).toEqual([...SCALE, ...SCALE, ...TEXT_QUESTIONS]);
+      // The two scales share their labels, so each is labelled within its own group (the questions are unique on the page, above).
+      expect(await expectEveryControlLabelled(goal)).toEqual([...SCALE]);
+      expect(await expectEveryControlLabelled(rating)).toEqual([...SCALE]);
       await expectScreenshot(page, 'self-assessment-form');
     });
 
     it('lists what is missing and keeps what was answered', async () => {
       await page.goto(linkIn(invitationTo('ann@example.com'), '/forms/self'));
       const submit = page.getByRole('button', { name: 'Submit self-assessment' });
+      const goal = () => page.getByRole('group', { name: `Goal: ${GOAL}` });
+      const overall = () => page.getByRole('group', { name: 'Overall performance' });
 
-      // The browser itself stops an empty form (the fields are required) and takes the user to the first one.
+      // The browser itself stops an empty form (the fields are required) and takes the user to the first one: the goal's rating.
       const posts: string[] = [];
       page.on('request', (request) => request.method() === 'POST' && posts.push(request.url()));
       await submit.click();
       expect(await page.locator('form').evaluate((form) => form.checkValidity())).toBe(false);
-      expect(await isFocused(page.getByLabel('1 - Below expectations', { exact: true }))).toBe(true);
+      expect(await isFocused(goal().getByLabel('1 - Below expectations', { exact: true }))).toBe(true);
       expect(posts).toEqual([]);
 
       // The server checks too, for any client that does not: switch the browser's check off and submit empty.
@@ -163,32 +213,40 @@ describe('the emailed forms in Chromium', () => {
       const alert = page.getByRole('alert');
       expect(await alert.isVisible()).toBe(true);
       expect(await alert.getByRole('listitem').allTextContents()).toEqual([
+        `Goal "${GOAL}": choose a rating`,
         'Overall performance: choose a rating',
         'What went well is required',
         'What to improve is required',
         'Goals for next quarter is required',
       ]);
       await expectPageBasics(page);
-      expect(await page.getByRole('group', { name: 'Overall performance' }).getByRole('radio').count()).toBe(5);
+      expect(await goal().getByRole('radio').count()).toBe(5);
+      expect(await overall().getByRole('radio').count()).toBe(5);
 
       // A partial answer comes back with the rest still flagged.
-      await page.getByLabel('3 - Meets expectations', { exact: true }).check();
+      await goal().getByLabel('2 - Partly meets expectations', { exact: true }).check();
+      await overall().getByLabel('3 - Meets expectations', { exact: true }).check();
       await page.getByLabel('What went well', { exact: true }).fill('Half an answer');
       await page.getByLabel('Goals for next quarter', { exact: true }).fill('   ');
       await page.locator('form').evaluate((form) => (form.noValidate = true));
       const partial = await submitting(page, () => page.getByRole('button', { name: 'Submit self-assessment' }).click());
       expect(partial.status()).toBe(400);
       expect(await page.getByRole('alert').getByRole('listitem').allTextContents()).toEqual(['What to improve is required', 'Goals for next quarter is required']);
-      expect(await page.getByLabel('3 - Meets expectations', { exact: true }).isChecked()).toBe(true);
+      expect(await goal().getByLabel('2 - Partly meets expectations', { exact: true }).isChecked()).toBe(true);
+      expect(await goal().getByRole('radio', { checked: true }).count()).toBe(1);
+      expect(await overall().getByLabel('3 - Meets expectations', { exact: true }).isChecked()).toBe(true);
+      expect(await overall().getByRole('radio', { checked: true }).count()).toBe(1);
       expect(await page.getByLabel('What went well', { exact: true }).inputValue()).toBe('Half an answer');
       expect(await page.getByLabel('What to improve', { exact: true }).inputValue()).toBe('');
       expect(await page.getByLabel('Goals for next quarter', { exact: true }).inputValue()).toBe('   ');
-      await expectEveryControlLabelled(page);
+      expect(await expectEveryControlLabelled(goal())).toEqual([...SCALE]);
+      expect(await expectEveryControlLabelled(overall())).toEqual([...SCALE]);
     });
 
     it('submits the answers and confirms them, showing markup as text', async () => {
       await page.goto(linkIn(invitationTo('ann@example.com'), '/forms/self'));
-      await page.getByLabel(ANN.rating, { exact: true }).check();
+      await page.getByRole('group', { name: `Goal: ${GOAL}` }).getByLabel(GOAL_RATING, { exact: true }).check();
+      await page.getByRole('group', { name: 'Overall performance' }).getByLabel(ANN.rating, { exact: true }).check();
       await page.getByLabel('What went well', { exact: true }).fill(ANN.wentWell);
       await page.getByLabel('What to improve', { exact: true }).fill(ANN.toImprove);
       await page.getByLabel('Goals for next quarter', { exact: true }).fill(ANN.nextGoals);
@@ -254,7 +312,18 @@ describe('the emailed forms in Chromium', () => {
       await expectPageBasics(page);
 
       const ann = page.getByRole('region', { name: 'Ann Early' });
+      expect(await ann.getByRole('heading', { level: 3, name: `Goals of ${period}` }).isVisible()).toBe(true);
+      const goals = await ann.getByRole('listitem').allTextContents();
+      expect(goals).toHaveLength(1);
+      expect(goals[0]).toContain(GOAL);
+      expect(goals[0]).toContain('Weight 60 %');
+      expect(await ann.getByRole('listitem').locator('strong').textContent()).toBe(GOAL);
+      expect(await page.locator('body').innerText()).not.toContain(LATER_GOAL);
+      // Goals come before the self-assessment.
+      const headings = await ann.getByRole('heading', { level: 3 }).allTextContents();
+      expect(headings.slice(0, 2)).toEqual([`Goals of ${period}`, 'Self-assessment']);
       expect(await answersIn(ann)).toEqual({
+        [`Their rating of goal "${GOAL}" (weight 60 %)`]: GOAL_RATING,
         'Their overall rating': ANN.rating,
         'What went well': ANN.wentWell,
         'What to improve': HOSTILE,
@@ -262,16 +331,30 @@ describe('the emailed forms in Chromium', () => {
       });
       expect(await ann.getByText(HOSTILE, { exact: true }).isVisible()).toBe(true);
       await expectNoScriptWith(page, HOSTILE);
+      const annGoal = ann.getByRole('group', { name: `Goal of Ann Early: ${GOAL}` });
+      expect(await annGoal.getByRole('radio').count()).toBe(5);
+      expect(await annGoal.getByRole('radio', { checked: true }).count()).toBe(0);
       expect(await ann.getByRole('group', { name: 'Your rating of Ann Early' }).getByRole('radio').count()).toBe(5);
+      // In the form the goal comes first, then the overall rating, then the feedback.
+      const legends = await ann.locator('form legend').allTextContents();
+      expect(legends).toEqual([`Goal of Ann Early: ${GOAL}`, 'Your rating of Ann Early']);
       expect(await ann.getByLabel('Your feedback to Ann Early', { exact: true }).isVisible()).toBe(true);
 
       const bob = page.getByRole('region', { name: 'Bob Prompt' });
+      expect(await bob.getByText(`No goals for ${period}.`, { exact: true }).isVisible()).toBe(true);
+      expect(await bob.getByRole('group').count()).toBe(1);
       expect(await bob.getByText('Self-assessment not submitted (overdue).').isVisible()).toBe(true);
       expect(await bob.getByRole('button', { name: 'Submit review of Bob Prompt' }).isVisible()).toBe(true);
 
-      // Each report's form is labelled on its own: the same scale appears once per report.
-      expect(await expectEveryControlLabelled(ann)).toHaveLength(6);
-      expect(await expectEveryControlLabelled(bob)).toHaveLength(6);
+      // Each report's form is labelled on its own: the same scale appears once per report and rating group.
+      const names: string[] = [];
+      const annControls = ann.locator('textarea, input[type="radio"]');
+      for (let i = 0; i < (await annControls.count()); i++) names.push(await accessibleName(annControls.nth(i)));
+      expect(names).toEqual([...SCALE, ...SCALE, 'Your feedback to Ann Early']);
+      expect(names).toHaveLength(11);
+      expect(await expectEveryControlLabelled(annGoal)).toEqual([...SCALE]);
+      expect(await expectEveryControlLabelled(ann.getByRole('group', { name: 'Your rating of Ann Early' }))).toEqual([...SCALE]);
+      expect(await expectEveryControlLabelled(bob)).toEqual([...SCALE, 'Your feedback to Bob Prompt']);
       const ids = await page.locator('textarea').evaluateAll((nodes) => nodes.map((node) => node.id));
       expect(new Set(ids).size).toBe(ids.length);
       await expectScreenshot(page, 'team-page');
@@ -280,18 +363,38 @@ describe('the emailed forms in Chromium', () => {
     it('takes a review of Ann entered with the keyboard only', async () => {
       await page.goto(linkIn(request, '/forms/team'));
       const ann = page.getByRole('region', { name: 'Ann Early' });
-      const first = ann.getByLabel('1 - Below expectations', { exact: true });
-      const last = ann.getByLabel('5 - Exceptional', { exact: true });
+      const goal = ann.getByRole('group', { name: `Goal of Ann Early: ${GOAL}` });
+      const rating = ann.getByRole('group', { name: 'Your rating of Ann Early' });
+      const goalFirst = goal.getByLabel('1 - Below expectations', { exact: true });
+      const goalMiddle = goal.getByLabel('3 - Meets expectations', { exact: true });
+      const first = rating.getByLabel('1 - Below expectations', { exact: true });
+      const last = rating.getByLabel('5 - Exceptional', { exact: true });
       const feedback = ann.getByLabel('Your feedback to Ann Early', { exact: true });
       const button = ann.getByRole('button', { name: 'Submit review of Ann Early' });
 
-      await first.focus();
+      // The goal's scale is the first control of Ann's form.
+      const firstRadio = ann.locator('form input[type="radio"]').first();
+      expect(await firstRadio.evaluate((el, other) => el === other, await goalFirst.elementHandle())).toBe(true);
+      await goalFirst.focus();
+      await page.keyboard.press('Space');
+      expect(await goalFirst.isChecked()).toBe(true);
+      for (let i = 0; i < 2; i++) await page.keyboard.press('ArrowRight');
+      expect(await goalMiddle.isChecked()).toBe(true);
+      expect(await isFocused(goalMiddle)).toBe(true);
+      expect(await goal.getByRole('radio', { checked: true }).count()).toBe(1);
+      // Arrow keys stay inside the goal's group: the overall rating is untouched.
+      expect(await rating.getByRole('radio', { checked: true }).count()).toBe(0);
+
+      // Tab leaves the goal's group for the overall rating, landing on its first radio (none is checked yet).
+      await page.keyboard.press('Tab');
+      expect(await isFocused(first)).toBe(true);
       await page.keyboard.press('Space');
       expect(await first.isChecked()).toBe(true);
       for (let i = 0; i < 4; i++) await page.keyboard.press('ArrowRight');
       expect(await last.isChecked()).toBe(true);
       expect(await isFocused(last)).toBe(true);
       expect(await first.isChecked()).toBe(false);
+      expect(await goalMiddle.isChecked()).toBe(true);
       // Arrow keys stay inside Ann's form: Bob's rating is untouched.
       expect(await page.getByRole('region', { name: 'Bob Prompt' }).getByRole('radio', { checked: true }).count()).toBe(0);
 
@@ -307,7 +410,8 @@ describe('the emailed forms in Chromium', () => {
       const saved = page.getByRole('region', { name: 'Ann Early' });
       expect(await saved.getByRole('heading', { name: 'Your review' }).isVisible()).toBe(true);
       expect(await answersIn(saved, 1)).toEqual({
-        Rating: '5 - Exceptional',
+        [`Goal "${GOAL}" (weight 60 %)`]: '3 - Meets expectations',
+        'Overall rating': '5 - Exceptional',
         Comments: 'Great quarter & <b>well done</b>',
       });
       expect(await saved.locator('form').count()).toBe(0);

@@ -6,6 +6,9 @@ import {
   fullyEscalated,
   goalStepsDue,
   outcomeOf,
+  countOutcomes,
+  isPeriod,
+  periodAt,
   periodOf,
   recommendedStep,
   type CheckIn,
@@ -30,6 +33,26 @@ describe('periodOf', () => {
   ])('%s is in %s', (date, period) => expect(periodOf(date)).toBe(period));
 
   it('refuses an impossible date', () => expect(() => periodOf('2027-02-30')).toThrow(RangeError));
+});
+
+describe('periodAt', () => {
+  it.each([
+    ['2026-12-31T22:30:00Z', 'UTC', '2026-Q4'],
+    ['2026-12-31T23:30:00Z', 'Europe/Berlin', '2027-Q1'],
+    ['2027-04-01T03:00:00Z', 'America/New_York', '2027-Q1'],
+    ['2027-07-01T00:00:00Z', 'Pacific/Auckland', '2027-Q3'],
+  ])('%s in %s is in %s (the quarter in that zone)', (instant, zone, period) => expect(periodAt(Date.parse(instant), zone)).toBe(period));
+});
+
+describe('isPeriod', () => {
+  it.each(['2026-Q1', '2027-Q4'])('accepts %s', (text) => expect(isPeriod(text)).toBe(true));
+  it.each(['2026-Q0', '2026-Q5', '2026Q1', '26-Q1', '2026-q1', ''])('refuses %j', (text) => expect(isPeriod(text)).toBe(false));
+});
+
+describe('countOutcomes', () => {
+  it('counts every outcome, with zeros for the ones that did not happen', () => {
+    expect(countOutcomes(['met', 'missed', 'met', 'done-late'])).toStrictEqual({ open: 0, met: 2, 'done-late': 1, missed: 1, cancelled: 0 });
+  });
 });
 
 describe('checkNewGoal', () => {

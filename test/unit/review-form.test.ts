@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_SCALE,
+  goalRatingField,
   labelOf,
+  postedGoalRatings,
   MAX_TEXT_ANSWER,
   reviewAnswersSchema,
   SELF_QUESTIONS,
@@ -27,7 +29,8 @@ describe('DEFAULT_SCALE and SELF_QUESTIONS', () => {
   });
 
   it('asks exactly the questions the self-assessment schema checks', () => {
-    expect(SELF_QUESTIONS.map((question) => question.id)).toStrictEqual(Object.keys(selfAnswersSchema(DEFAULT_SCALE).shape));
+    const { goalRatings: _goalRatings, ...questions } = selfAnswersSchema(DEFAULT_SCALE).shape;
+    expect(SELF_QUESTIONS.map((question) => question.id)).toStrictEqual(Object.keys(questions));
     expect(SELF_QUESTIONS.filter((question) => question.kind === 'rating').map((question) => question.id)).toStrictEqual(['overallRating']);
   });
 });
@@ -37,6 +40,7 @@ describe('selfAnswersSchema', () => {
 
   it('accepts complete answers, reading the rating as a number and trimming the texts', () => {
     expect(schema.parse({ ...VALID_SELF, wentWell: '  Shipped the billing rewrite \n' })).toStrictEqual({
+      goalRatings: [],
       overallRating: 4,
       wentWell: 'Shipped the billing rewrite',
       toImprove: 'Write more docs',
@@ -100,7 +104,7 @@ describe('reviewAnswersSchema', () => {
   const schema = reviewAnswersSchema(DEFAULT_SCALE);
 
   it('accepts a rating on the scale and comments', () => {
-    expect(schema.parse({ rating: '2', comments: ' Solid quarter. ' })).toStrictEqual({ rating: 2, comments: 'Solid quarter.' });
+    expect(schema.parse({ rating: '2', comments: ' Solid quarter. ' })).toStrictEqual({ goalRatings: [], rating: 2, comments: 'Solid quarter.' });
   });
 
   it('refuses an off-scale rating and blank comments together', () => {
@@ -118,6 +122,46 @@ describe('reviewAnswersSchema', () => {
     expect(messagesOf(schema.safeParse({ rating: '3', comments: 'c'.repeat(MAX_TEXT_ANSWER + 1) }))).toStrictEqual({
       comments: ['Comments is longer than 5000 characters'],
     });
+  });
+});
+
+describe('goal ratings', () => {
+  const goals = [
+    { goalId: 'goal_a1', title: 'Ship billing', weight: 60 },
+    { goalId: 'goal_b2', title: 'Mentor Lee', weight: 40 },
+  ];
+  const posted = (values: Record<string, string>) => postedGoalRatings(goals, (name) => values[name] ?? null);
+
+  it('reads each goal from its own form field', () => {
+    expect(goalRatingField('goal_a1')).toBe('goal-goal_a1');
+    expect(posted({ 'goal-goal_a1': '4', 'goal-goal_b2': '2', 'goal-goal_zz': '5' })).toStrictEqual({ goal_a1: '4', goal_b2: '2' });
+  });
+
+  it('keeps each rating with the goal title and weight it was given for, in the order of the goals', () => {
+    const review = reviewAnswersSchema(DEFAULT_SCALE, goals).parse({ rating: '3', comments: 'ok', goalRatings: posted({ 'goal-goal_b2': '2', 'goal-goal_a1': '5' }) });
+    expect(review.goalRatings).toStrictEqual([
+      { goalId: 'goal_a1', title: 'Ship billing', weight: 60, rating: 5 },
+      { goalId: 'goal_b2', title: 'Mentor Lee', weight: 40, rating: 2 },
+    ]);
+  });
+
+  it('asks for a rating of every goal, naming it', () => {
+    const result = selfAnswersSchema(DEFAULT_SCALE, goals).safeParse({ ...VALID_SELF, goalRatings: posted({ 'goal-goal_a1': '9' }) });
+    expect(messagesOf(result)).toStrictEqual({
+      'goalRatings.goal_a1': ['Goal "Ship billing": choose one of 1, 2, 3, 4, 5'],
+      'goalRatings.goal_b2': ['Goal "Mentor Lee": choose a rating'],
+    });
+  });
+
+  it('asks for every goal when no goal rating was posted at all', () => {
+    expect(Object.keys(messagesOf(reviewAnswersSchema(DEFAULT_SCALE, goals).safeParse({ rating: '3', comments: 'ok' })))).toStrictEqual([
+      'goalRatings.goal_a1',
+      'goalRatings.goal_b2',
+    ]);
+  });
+
+  it('ignores a rating of a goal that is no longer under review', () => {
+    expect(reviewAnswersSchema(DEFAULT_SCALE, []).parse({ rating: '3', comments: 'ok', goalRatings: { goal_gone: '4' } }).goalRatings).toStrictEqual([]);
   });
 });
 
