@@ -1,5 +1,5 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 
 /**
@@ -23,7 +23,7 @@ function connection(io: CliIo) {
   return { apiUrl, token };
 }
 
-async function call(io: CliIo, method: 'GET' | 'POST', path: string, body?: { json?: unknown; csv?: string }): Promise<any> {
+async function send(io: CliIo, method: 'GET' | 'POST' | 'PUT', path: string, body?: { json?: unknown; csv?: string }): Promise<{ response: Response; text: string }> {
   const { apiUrl, token } = connection(io);
   let response: Response;
   try {
@@ -39,21 +39,39 @@ async function call(io: CliIo, method: 'GET' | 'POST', path: string, body?: { js
     throw new CliFailure(`cannot reach the perfcycle API at ${apiUrl} (${(error as Error).message}); is the stack running (npm start)?`);
   }
   const text = await response.text();
-  let payload: any;
-  try {
-    payload = text ? JSON.parse(text) : {};
-  } catch {
-    payload = { error: text.slice(0, 500) };
-  }
   if (!response.ok) {
+    let payload: any;
+    try {
+      payload = text ? JSON.parse(text) : {};
+    } catch {
+      payload = { error: text.slice(0, 500) };
+    }
     const details: string[] = Array.isArray(payload.details) ? payload.details : [];
     throw new CliFailure([`${payload.error ?? `HTTP ${response.status}`}`, ...details.map((d) => `  - ${d}`)].join('\n'));
   }
-  return payload;
+  return { response, text };
+}
+
+async function call(io: CliIo, method: 'GET' | 'POST' | 'PUT', path: string, body?: { json?: unknown; csv?: string }): Promise<any> {
+  const { text } = await send(io, method, path, body);
+  try {
+    return text ? JSON.parse(text) : {};
+  } catch {
+    throw new CliFailure(`the API answered something that is not JSON: ${text.slice(0, 200)}`);
+  }
 }
 
 function printer(io: CliIo, asJson: boolean) {
   return (payload: unknown, human: () => string) => io.out(asJson ? JSON.stringify(payload, null, 2) : human());
+}
+
+/** A file named on the command line, relative to the working directory, refused when missing or over `maxBytes`. */
+function readInputFile(io: CliIo, file: string, maxBytes: number): string {
+  const path = join(io.cwd, file);
+  if (!existsSync(file) && !existsSync(path)) throw new CliFailure(`no such file: ${file}`);
+  const target = existsSync(file) ? file : path;
+  if (statSync(target).size > maxBytes) throw new CliFailure(`${file} is larger than ${maxBytes / 1024 / 1024} MB`);
+  return readFileSync(target, 'utf8');
 }
 
 function segment(value: string): string {
@@ -73,12 +91,50 @@ export function buildProgram(io: CliIo): Command {
     .argument('<file>', 'CSV file')
     .option('--json', 'print JSON')
     .action(async (file: string, options: { json?: boolean }) => {
-      const path = join(io.cwd, file);
-      if (!existsSync(file) && !existsSync(path)) throw new CliFailure(`no such file: ${file}`);
-      const target = existsSync(file) ? file : path;
-      if (statSync(target).size > 5 * 1024 * 1024) throw new CliFailure(`${file} is larger than 5 MB`);
-      const result = await call(io, 'POST', '/employees/import', { csv: readFileSync(target, 'utf8') });
+      const result = await call(io, 'POST', '/employees/import', { csv: readInputFile(io, file, 5 * 1024 * 1024) });
       printer(io, !!options.json)(result, () => `imported ${result.imported} employees (${result.created} new, ${result.updated} updated)`);
+    });
+
+  employees
+    .command('history')
+    .argument('<employeeId>')
+    .description('One person\u2019s appraisals across cycles, newest first')
+    .option('--json', 'print JSON')
+    .action(async (employeeId: string, options: { json?: boolean }) => {
+      const result = await call(io, 'GET', `/employees/${segment(employeeId)}/history`);
+      printer(io, !!options.json)(result, () =>
+        result.cycles.length
+          ? result.cycles
+              .map((c: any) => `${c.period}  ${c.name} (${c.cycleId}): ${c.finalScore ? `${c.finalScore.value} ${c.finalScore.label}` : 'no rating'}, ${c.acknowledgement}, reviewer ${c.manager}`)
+              .join('\n')
+          : `no released appraisals for ${employeeId}`,
+      );
+    });
+
+  const settings = program.command('settings').description('The organisation settings: scale, template, timings, time zone (versioned)');
+  settings
+    .command('show')
+    .description('The settings in force and their version (version 0: the defaults)')
+    .option('--json', 'print JSON')
+    .action(async (options: { json?: boolean }) => {
+      const result = await call(io, 'GET', '/settings');
+      printer(io, !!options.json)(result, () => `version ${result.version}${result.savedAt ? ` saved ${result.savedAt}` : ' (defaults)'}\n${JSON.stringify(result.settings, null, 2)}`);
+    });
+  settings
+    .command('set')
+    .description('Save a whole settings document as the next version; running cycles keep theirs')
+    .requiredOption('--file <file>', 'settings JSON (see `settings show --json` for the shape)')
+    .option('--json', 'print JSON')
+    .action(async (options: { file: string; json?: boolean }) => {
+      const text = readInputFile(io, options.file, 256 * 1024);
+      let document: unknown;
+      try {
+        document = JSON.parse(text);
+      } catch (error) {
+        throw new CliFailure(`${options.file} is not JSON: ${(error as Error).message}`);
+      }
+      const result = await call(io, 'PUT', '/settings', { json: document });
+      printer(io, !!options.json)(result, () => `settings saved as version ${result.version}; the next cycle uses them`);
     });
 
   const cycle = program.command('cycle').description('Review cycles');
@@ -97,6 +153,35 @@ export function buildProgram(io: CliIo): Command {
       const { name, selfDue, managerDue, department, period, reminderLead, hrGrace } = options;
       const result = await call(io, 'POST', '/cycles', { json: { name, selfDue, managerDue, department, period, reminderLead, hrGrace } });
       printer(io, !!options.json)(result, () => result.cycleId);
+    });
+  cycle
+    .command('report')
+    .argument('<cycleId>')
+    .description('Completion and lateness per phase and department, final ratings, goals met and missed, unacknowledged results')
+    .option('--csv <file>', 'also write one row per person to this CSV file (UTF-8, opens in a spreadsheet)')
+    .option('--json', 'print JSON')
+    .action(async (cycleId: string, options: { csv?: string; json?: boolean }) => {
+      const report = await call(io, 'GET', `/cycles/${segment(cycleId)}/report`);
+      if (options.csv) {
+        const { text } = await send(io, 'GET', `/cycles/${segment(cycleId)}/report?format=csv`);
+        const target = isAbsolute(options.csv) ? options.csv : join(io.cwd, options.csv);
+        try {
+          writeFileSync(target, text);
+        } catch (error) {
+          throw new CliFailure(`cannot write ${options.csv}: ${(error as Error).message}`);
+        }
+      }
+      printer(io, !!options.json)(report, () => {
+        const line = (name: string, s: any) =>
+          `${name}: ${s.participants} people; self ${s.self.completion}% (${s.self.late} late, ${s.self.overdue} overdue); manager ${s.manager.completion}% (${s.manager.late} late, ${s.manager.overdue} overdue); goals ${s.goals.met} met, ${s.goals['done-late']} done late, ${s.goals.missed} missed; ${s.unacknowledged} unacknowledged`;
+        return [
+          `${report.name} (${report.cycleId}), ${report.period}: ${report.phase}`,
+          line('everyone', report.overall),
+          ...report.departments.map((d: any) => line(d.department, d)),
+          `final ratings: ${Object.entries(report.overall.ratings).map(([label, n]) => `${label} ${n}`).join(', ')}`,
+          ...(options.csv ? [`wrote ${report.people.length} rows to ${options.csv}`] : []),
+        ].join('\n');
+      });
     });
   cycle
     .command('status')
@@ -224,6 +309,32 @@ export function buildProgram(io: CliIo): Command {
     .action(async (options: { employee: string; goal: string; json?: boolean }) => {
       const result = await call(io, 'POST', `/employees/${segment(options.employee)}/goals/${segment(options.goal)}/cancel`, { json: {} });
       printer(io, !!options.json)(result, () => `${result.goalId}: cancelled`);
+    });
+
+  const feedback = program.command('feedback').description('Continuous feedback: praise is public, constructive feedback private');
+  feedback
+    .command('give')
+    .description('Give feedback: praise reaches the person, their manager and their team; constructive feedback only the person and their manager')
+    .requiredOption('--from <employeeId>', 'who gives it')
+    .requiredOption('--to <employeeId>', 'who receives it')
+    .requiredOption('--kind <kind>', 'praise or constructive')
+    .requiredOption('--text <text>', 'the feedback')
+    .option('--json', 'print JSON')
+    .action(async (options: { from: string; to: string; kind: string; text: string; json?: boolean }) => {
+      const result = await call(io, 'POST', '/feedback', { json: { from: options.from, to: options.to, kind: options.kind, text: options.text } });
+      printer(io, !!options.json)(result, () => `${result.feedbackId}: ${result.kind} from ${result.fromId} to ${result.toId} sent`);
+    });
+  feedback
+    .command('request')
+    .description('Ask colleagues for feedback on someone: each gets an emailed link to a feedback form')
+    .requiredOption('--from <employeeId>', 'who asks for feedback (about themselves)')
+    .requiredOption('--to <employeeIds>', 'colleagues, comma-separated (at most 10)')
+    .option('--message <message>', 'a note to the colleagues')
+    .option('--json', 'print JSON')
+    .action(async (options: { from: string; to: string; message?: string; json?: boolean }) => {
+      const to = options.to.split(',').map((id) => id.trim()).filter(Boolean);
+      const result = await call(io, 'POST', '/feedback/requests', { json: { from: options.from, to, message: options.message } });
+      printer(io, !!options.json)(result, () => `${result.requestId}: asked ${result.to.join(', ')}`);
     });
 
   const clock = program.command('clock').description('The local stack\u2019s clock (in AWS the clock is real time)');

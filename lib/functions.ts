@@ -3,7 +3,7 @@
  * gets a route per `routes` item, and the local runtime binds the same handlers by the same ids,
  * so a route or a workflow task can never exist in one place and not the other.
  */
-export type HttpMethod = 'GET' | 'POST';
+export type HttpMethod = 'GET' | 'POST' | 'PUT';
 
 export interface RouteSpec {
   method: HttpMethod;
@@ -68,10 +68,61 @@ export const apiFunctions: FunctionSpec[] = [
     memoryMb: 512,
   },
   {
+    id: 'Reports',
+    entry: 'functions/api/reports.ts',
+    description: 'HR reports: a cycle\u2019s report (JSON or CSV) and one person\u2019s history across cycles',
+    routes: [
+      { method: 'GET', path: '/cycles/{cycleId}/report', auth: 'hr' },
+      { method: 'GET', path: '/employees/{employeeId}/history', auth: 'hr' },
+    ],
+    timeoutSeconds: 60,
+    memoryMb: 1024,
+  },
+  {
     id: 'ListAudit',
     entry: 'functions/api/list-audit.ts',
     description: 'Audit trail of a cycle',
     routes: [{ method: 'GET', path: '/cycles/{cycleId}/audit', auth: 'hr' }],
+    timeoutSeconds: 30,
+  },
+  {
+    id: 'Settings',
+    entry: 'functions/api/settings.ts',
+    description: 'Reads and saves the organisation settings (scale, template, timings), versioned',
+    routes: [
+      { method: 'GET', path: '/settings', auth: 'hr' },
+      { method: 'PUT', path: '/settings', auth: 'hr' },
+    ],
+    timeoutSeconds: 30,
+  },
+  {
+    id: 'Feedback',
+    entry: 'functions/api/feedback.ts',
+    description: 'Records feedback (praise public, constructive private) and feedback requests, and emails them',
+    routes: [
+      { method: 'POST', path: '/feedback', auth: 'hr' },
+      { method: 'POST', path: '/feedback/requests', auth: 'hr' },
+    ],
+    timeoutSeconds: 60,
+  },
+  {
+    id: 'FeedbackForm',
+    entry: 'functions/forms/feedback.ts',
+    description: 'The page behind a feedback request link, where a colleague gives feedback once',
+    routes: [
+      { method: 'GET', path: '/forms/feedback', auth: 'public' },
+      { method: 'POST', path: '/forms/feedback', auth: 'public' },
+    ],
+    timeoutSeconds: 30,
+  },
+  {
+    id: 'ResultsPage',
+    entry: 'functions/forms/results.ts',
+    description: 'The employee\u2019s results page behind the emailed link: the whole appraisal and its acknowledgement',
+    routes: [
+      { method: 'GET', path: '/forms/results', auth: 'public' },
+      { method: 'POST', path: '/forms/results', auth: 'public' },
+    ],
     timeoutSeconds: 30,
   },
   {
@@ -153,15 +204,31 @@ export const workflowFunctions = {
     timeoutSeconds: 900,
     memoryMb: 1024,
   },
+  remindAcknowledgements: {
+    id: 'RemindAcknowledgements',
+    entry: 'functions/workflow/remind-acknowledgements.ts',
+    description: 'Reminds once everyone whose released appraisal is still unacknowledged',
+    timeoutSeconds: 900,
+    memoryMb: 1024,
+  },
 } satisfies Record<string, FunctionSpec>;
 
-/** The one task of the daily goal-watch state machine. */
-export const goalWatchFunction: FunctionSpec = {
-  id: 'RunGoalWatch',
-  entry: 'functions/workflow/goal-watch.ts',
-  description: 'Daily goal watch: reminders, missed goals, at-risk flags and HR escalations that fall due',
-  timeoutSeconds: 900,
-  memoryMb: 1024,
-};
+/** The tasks of the daily state machine: the goal watch, then the weekly recognition digest. */
+export const dailyFunctions = {
+  goalWatch: {
+    id: 'RunGoalWatch',
+    entry: 'functions/workflow/goal-watch.ts',
+    description: 'Daily goal watch: reminders, missed goals, at-risk flags and HR escalations that fall due',
+    timeoutSeconds: 900,
+    memoryMb: 1024,
+  },
+  praiseDigest: {
+    id: 'SendPraiseDigests',
+    entry: 'functions/workflow/praise-digest.ts',
+    description: 'Once a week: each team\u2019s recognition digest of the week before (praise only)',
+    timeoutSeconds: 900,
+    memoryMb: 1024,
+  },
+} satisfies Record<string, FunctionSpec>;
 
-export const allFunctions: FunctionSpec[] = [...apiFunctions, ...Object.values(workflowFunctions), goalWatchFunction];
+export const allFunctions: FunctionSpec[] = [...apiFunctions, ...Object.values(workflowFunctions), ...Object.values(dailyFunctions)];

@@ -46,7 +46,7 @@ export class PerfcycleStack extends Stack {
     this.goalWatch = new GoalWatchWorkflow(this, 'GoalWatchWorkflow', { shared });
 
     this.functions = { ...this.api.functions };
-    for (const fn of [...Object.values(this.workflow.functions), this.goalWatch.function]) this.functions[fn.spec.id] = fn;
+    for (const fn of [...Object.values(this.workflow.functions), ...Object.values(this.goalWatch.functions)]) this.functions[fn.spec.id] = fn;
 
     new CfnOutput(this, 'TableName', { value: this.data.table.tableName });
     new CfnOutput(this, 'StateMachineArn', { value: this.workflow.stateMachine.stateMachineArn });

@@ -13,7 +13,8 @@ export interface ReviewCycleWorkflowProps {
  * last a quarter and keep the definition they started with): the phase logic lives in the functions,
  * which read the cycle from the table at every step. State names are a contract with the local runtime.
  *
- *   Launch -> IsFinished -(CLOSED|CANCELLED)-> Finished
+ *   Launch -> IsFinished -(CLOSED, reminder due)-> WaitForAcknowledgements -> RemindAcknowledgements -> IsFinished
+ *                        -(CLOSED|CANCELLED)-> Finished
  *                        -(RELEASING)--------> ReleaseResults -> IsFinished
  *                        -(otherwise)--------> WaitForCheckpoint -> RunCheckpoint -> IsFinished
  *   any task, unrecoverable error -> Failed
@@ -25,7 +26,7 @@ export class ReviewCycleWorkflow extends Construct {
   readonly stateMachine: StateMachine;
   /** Fixed name, so IAM can scope execution ARNs (`execution:<name>:*`) without wildcards on the account. */
   readonly stateMachineName: string;
-  readonly functions: { launch: PerfcycleFunction; checkpoint: PerfcycleFunction; release: PerfcycleFunction };
+  readonly functions: { launch: PerfcycleFunction; checkpoint: PerfcycleFunction; release: PerfcycleFunction; remindAcknowledgements: PerfcycleFunction };
 
   constructor(scope: Construct, id: string, props: ReviewCycleWorkflowProps) {
     super(scope, id);
@@ -41,6 +42,7 @@ export class ReviewCycleWorkflow extends Construct {
       launch: fn(workflowFunctions.launch),
       checkpoint: fn(workflowFunctions.checkpoint),
       release: fn(workflowFunctions.release),
+      remindAcknowledgements: fn(workflowFunctions.remindAcknowledgements),
     };
 
     const failed = failedState(this);
@@ -49,25 +51,30 @@ export class ReviewCycleWorkflow extends Construct {
     const launch = task('Launch', this.functions.launch);
     const runCheckpoint = task('RunCheckpoint', this.functions.checkpoint);
     const releaseResults = task('ReleaseResults', this.functions.release);
+    const remindAcknowledgements = task('RemindAcknowledgements', this.functions.remindAcknowledgements);
+    const waitForAcknowledgements = new Wait(this, 'WaitForAcknowledgements', { time: WaitTime.timestampPath('$.acknowledgementReminderAt') });
     const waitForCheckpoint = new Wait(this, 'WaitForCheckpoint', { time: WaitTime.timestampPath('$.nextCheckAt') });
     const finished = new Succeed(this, 'Finished');
     const isFinished = new Choice(this, 'IsFinished');
 
     launch.next(isFinished);
     isFinished
+      .when(Condition.and(Condition.stringEquals('$.phase', 'CLOSED'), Condition.isPresent('$.acknowledgementReminderAt')), waitForAcknowledgements)
       .when(Condition.or(Condition.stringEquals('$.phase', 'CLOSED'), Condition.stringEquals('$.phase', 'CANCELLED')), finished)
       .when(Condition.stringEquals('$.phase', 'RELEASING'), releaseResults)
       .otherwise(waitForCheckpoint);
     waitForCheckpoint.next(runCheckpoint);
     runCheckpoint.next(isFinished);
     releaseResults.next(isFinished);
+    waitForAcknowledgements.next(remindAcknowledgements);
+    remindAcknowledgements.next(isFinished);
 
     this.stateMachine = observedStateMachine(this, {
       name: this.stateMachineName,
       machineId: 'review-cycle',
       stage,
       definition: launch,
-      comment: 'perfcycle review cycle: launch, checkpoints until the deadlines pass, release, close',
+      comment: 'perfcycle review cycle: launch, checkpoints until the deadlines pass, release, close, remind unacknowledged results once',
       taskFunctions: Object.values(this.functions),
     });
   }

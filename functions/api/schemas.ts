@@ -1,7 +1,9 @@
 import { z } from 'zod';
-import { DAY_MS, parseCalendarDate, parseDuration } from '#domain/time.ts';
+import { DAY_MS, parseCalendarDate } from '#domain/time.ts';
+import { durationField } from '#domain/settings.ts';
 import { employeeIdSchema } from '#domain/employee.ts';
 import { CHECK_IN_STATUSES, isPeriod } from '#domain/goals.ts';
+import { FEEDBACK_KINDS, MAX_FEEDBACK_TEXT } from '#domain/feedback.ts';
 
 const HOUR_MS = 3_600_000;
 
@@ -20,19 +22,7 @@ export const label = (field: string, max: number) =>
     .refine((text) => !/[\u0000-\u001f\u007f]/.test(text), `${field} must not contain control characters`);
 
 /** A duration as HR types it (`3d`, `12h`, `1d12h`), between an hour and 30 days. */
-const timing = (field: string) =>
-  z
-    .string({ error: `${field} must be a duration such as 3d or 12h` })
-    .max(16, `${field} must be a duration such as 3d or 12h`)
-    .transform((text, ctx) => {
-      try {
-        return parseDuration(text);
-      } catch {
-        ctx.addIssue({ code: 'custom', message: `${field} must be a duration such as 3d or 12h` });
-        return z.NEVER;
-      }
-    })
-    .refine((ms) => ms >= HOUR_MS && ms <= 30 * DAY_MS, `${field} must be between 1h and 30d`);
+const timing = (field: string) => durationField(field, HOUR_MS, 30 * DAY_MS, '3d or 12h');
 
 export const launchRequestSchema = z.strictObject({
   name: label('name', 120),
@@ -70,4 +60,28 @@ export const checkInRequestSchema = z.strictObject({
   progress: z.number({ error: 'progress must be a whole number from 0 to 100' }).int('progress must be a whole number from 0 to 100').min(0, 'progress must be a whole number from 0 to 100').max(100, 'progress must be a whole number from 0 to 100'),
   status: z.enum(CHECK_IN_STATUSES, { error: 'status must be ON_TRACK, AT_RISK or OFF_TRACK' }),
   note: label('note', 2000).optional(),
+});
+
+export const feedbackSchema = z.strictObject({
+  from: employeeIdSchema,
+  to: employeeIdSchema,
+  kind: z.enum(FEEDBACK_KINDS, { error: 'kind must be praise or constructive' }),
+  text: z
+    .string({ error: 'text is required' })
+    .transform((text) => text.replace(/\r\n?/g, '\n'))
+    .pipe(
+      z
+        .string()
+        .trim()
+        .min(1, 'text is required')
+        .max(MAX_FEEDBACK_TEXT, `text is longer than ${MAX_FEEDBACK_TEXT} characters`)
+        // Line breaks are welcome in feedback; other control characters are not.
+        .refine((text) => !/[\u0000-\u0009\u000b-\u001f\u007f]/.test(text), 'text must not contain control characters'),
+    ),
+});
+
+export const feedbackRequestSchema = z.strictObject({
+  from: employeeIdSchema,
+  to: z.array(employeeIdSchema, { error: 'to must be a list of employee ids' }).min(1, 'name at least one colleague'),
+  message: label('message', 500).optional(),
 });

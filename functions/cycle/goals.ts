@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { checkNewGoal, DEFAULT_GOAL_TIMINGS, goalStepsDue, outcomeOf, periodOf, recommendedStep, type CheckIn, type CheckInStatus, type GoalKind, type GoalStep, type GoalTimings } from '#domain/goals.ts';
+import { checkNewGoal, goalStepsDue, outcomeOf, periodOf, recommendedStep, type CheckIn, type CheckInStatus, type GoalKind, type GoalStep, type GoalTimings } from '#domain/goals.ts';
 import type { EmailContent } from '#mail/compose.ts';
 import * as messages from '#mail/messages.ts';
 import { flushOutbox, newMail } from '#mail/outbox.ts';
@@ -8,6 +8,8 @@ import { nowIso, nowMs } from '#shared/clock.ts';
 import { config } from '#shared/config.ts';
 import type { Actor } from '#store/audit.ts';
 import { getEmployee } from '#store/employees.ts';
+import { settingsInForce } from '#store/settings.ts';
+import type { Settings } from '#domain/settings.ts';
 import type { Employee } from '#domain/employee.ts';
 import { formLink } from '#shared/links.ts';
 import { addCheckIn, cancelGoal, createGoal, getGoal, listGoals, listOpenGoalsDueBy, recordGoalStep, type GoalRecord } from '#store/goals.ts';
@@ -27,14 +29,21 @@ async function requireEmployee(employeeId: string): Promise<Employee> {
   return employee;
 }
 
-/** Sets a goal for an employee; the weights of their open goals in the goal's period stay at most 100. */
-export async function addGoal(employeeId: string, request: NewGoal, actor: Actor): Promise<GoalRecord> {
+/**
+ * Sets a goal for an employee; the weights of their open goals in the goal's period stay at most 100.
+ * A caller that may retry (a proposed goal becoming real) passes a `goalId` derived from its source, so a
+ * retry finds the goal stored instead of adding a second one.
+ */
+export async function addGoal(employeeId: string, request: NewGoal, actor: Actor, goalId = `goal_${randomBytes(6).toString('hex')}`): Promise<GoalRecord> {
+  const existing = await getGoal(employeeId, goalId);
+  if (existing) return existing;
   const owner = await requireEmployee(employeeId);
   const period = periodOf(request.due);
   const openWeights = (await listGoals(employeeId)).filter((goal) => goal.state === 'OPEN' && goal.period === period).map((goal) => goal.weight);
-  const dueAt = checkNewGoal(request, openWeights, config().ORG_TIME_ZONE, nowMs());
+  const { settings } = await settingsInForce();
+  const dueAt = checkNewGoal(request, openWeights, settings.timeZone, nowMs());
   const goal: GoalRecord = {
-    goalId: `goal_${randomBytes(6).toString('hex')}`,
+    goalId,
     employeeId,
     title: request.title,
     kind: request.kind,
@@ -52,7 +61,7 @@ export async function addGoal(employeeId: string, request: NewGoal, actor: Actor
   };
   await createGoal(goal);
   const url = await formLink('goals', employeeId, 'goals', nowMs());
-  const content = messages.goalSet({ timeZone: config().ORG_TIME_ZONE }, owner, { title: goal.title, due: dueAt, progress: 0, target: goal.target, weight: goal.weight }, url);
+  const content = messages.goalSet({ timeZone: settings.timeZone }, owner, { title: goal.title, due: dueAt, progress: 0, target: goal.target, weight: goal.weight }, url);
   await queueMailOnce(newMail(GOAL_MAIL_SCOPE, `goal-set#${goal.goalId}`, 'goal-set', owner.email, [employeeId], content));
   await flushOutbox(GOAL_MAIL_SCOPE);
   return goal;
@@ -74,8 +83,9 @@ export async function recordCheckIn(employeeId: string, goalId: string, input: N
   const updated = (await getGoal(employeeId, goalId))!;
   // A second at-risk check-in in a row reaches the manager now, not at the next daily run: the daily run
   // only reads goals near or past their due date.
-  const flag = goalStepsDue(updated, nowMs(), DEFAULT_GOAL_TIMINGS).filter((step) => step === 'AT_RISK_FLAG');
-  if (flag.length && (await takeGoalSteps(updated, flag))) await flushOutbox(GOAL_MAIL_SCOPE);
+  const { settings } = await settingsInForce();
+  const flag = goalStepsDue(updated, nowMs(), goalTimingsOf(settings)).filter((step) => step === 'AT_RISK_FLAG');
+  if (flag.length && (await takeGoalSteps(updated, flag, settings.timeZone))) await flushOutbox(GOAL_MAIL_SCOPE);
   return (await getGoal(employeeId, goalId))!;
 }
 
@@ -101,6 +111,11 @@ export async function goalsOwingSteps(now: number, timings: GoalTimings): Promis
   return candidates.map((goal) => ({ goal, steps: goalStepsDue(goal, now, timings) })).filter((entry) => entry.steps.length > 0);
 }
 
+/** The goal watch's timings from the organisation settings. */
+export function goalTimingsOf(settings: Settings): GoalTimings {
+  return { reminderLeadMs: settings.timings.goalReminderLead, hrGraceMs: settings.timings.goalHrGrace };
+}
+
 /** Goal mail is queued and sent through the same outbox as cycle mail, in a partition of its own. */
 export const GOAL_MAIL_SCOPE = 'goal-watch';
 
@@ -109,18 +124,18 @@ export const GOAL_MAIL_SCOPE = 'goal-watch';
  * under an id derived from the goal and the step) and record the step on the goal. Running it twice on
  * the same day, or after a crash, sends nothing twice.
  */
-export async function runGoalWatch(timings: GoalTimings = DEFAULT_GOAL_TIMINGS): Promise<{ steps: number; sent: number }> {
+export async function runGoalWatch(): Promise<{ steps: number; sent: number }> {
+  const { settings } = await settingsInForce();
   let steps = 0;
-  for (const { goal, steps: owed } of await goalsOwingSteps(nowMs(), timings)) steps += await takeGoalSteps(goal, owed);
+  for (const { goal, steps: owed } of await goalsOwingSteps(nowMs(), goalTimingsOf(settings))) steps += await takeGoalSteps(goal, owed, settings.timeZone);
   const flushed = await flushOutbox(GOAL_MAIL_SCOPE);
   return { steps, sent: flushed.sent };
 }
 
 /** Queues the emails of each step (once, by id) and records the step on the goal; returns the steps newly recorded. */
-async function takeGoalSteps(goal: GoalRecord, owed: GoalStep[]): Promise<number> {
+async function takeGoalSteps(goal: GoalRecord, owed: GoalStep[], timeZone: string): Promise<number> {
   const owner = await getEmployee(goal.employeeId);
   if (!owner) return 0; // left the directory: nobody to tell
-  const timeZone = config().ORG_TIME_ZONE;
   const manager = owner.managerId ? await getEmployee(owner.managerId) : undefined;
   const managerContact = manager ? { name: manager.name, email: manager.email } : { name: 'HR', email: config().HR_EMAIL };
   const line = { title: goal.title, due: goal.dueAt, progress: goal.progress, target: goal.target };

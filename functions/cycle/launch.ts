@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { checkLaunchDeadlines, DEFAULT_TIMINGS, RuleViolation } from '#domain/cycle.ts';
+import { checkLaunchDeadlines, RuleViolation } from '#domain/cycle.ts';
 import { periodAt } from '#domain/goals.ts';
 import { reviewerOf, selectParticipants, type Reviewer } from '#domain/employee.ts';
-import { DEFAULT_SCALE } from '#domain/review-form.ts';
 import { endOfDay } from '#domain/time.ts';
 import { invitation } from '#mail/messages.ts';
 import { flushOutbox, newMail } from '#mail/outbox.ts';
@@ -15,6 +14,7 @@ import { recordAudit, type Actor } from '#store/audit.ts';
 import { createCycle, getCycle, isRunning, markParticipantsWritten, recordExecution, type CycleRecord } from '#store/cycles.ts';
 import { loadDirectory } from '#store/employees.ts';
 import { queueMails } from '#store/mail.ts';
+import { settingsInForce } from '#store/settings.ts';
 import { batchPut } from '#store/table.ts';
 import { NotFound } from './errors.ts';
 import { stepOutput, type StepOutput } from './step-output.ts';
@@ -26,7 +26,7 @@ export interface LaunchRequest {
   department?: string;
   /** The quarter under review, e.g. `2026-Q4`; by default the quarter the cycle is launched in. */
   period?: string;
-  /** Milliseconds; the defaults are 3 days and 2 days. */
+  /** Milliseconds; by default the settings' review timings. */
   reminderLead?: number;
   hrGrace?: number;
 }
@@ -37,7 +37,8 @@ function hrReviewer(): Reviewer {
 
 /** HR's launch: checks everything first, so a refused launch creates nothing; then starts the cycle's workflow. */
 export async function launchCycle(request: LaunchRequest, actor: Actor): Promise<CycleRecord> {
-  const timeZone = config().ORG_TIME_ZONE;
+  const { version: settingsVersion, settings } = await settingsInForce();
+  const timeZone = settings.timeZone;
   const now = nowMs();
   const selfDue = endOfDay(request.selfDue, timeZone);
   const managerDue = endOfDay(request.managerDue, timeZone);
@@ -56,13 +57,19 @@ export async function launchCycle(request: LaunchRequest, actor: Actor): Promise
     selfDue,
     managerDue,
     timings: {
-      reminderLeadMs: request.reminderLead ?? DEFAULT_TIMINGS.reminderLeadMs,
-      hrGraceMs: request.hrGrace ?? DEFAULT_TIMINGS.hrGraceMs,
+      reminderLeadMs: request.reminderLead ?? settings.timings.reviewReminderLead,
+      hrGraceMs: request.hrGrace ?? settings.timings.reviewHrGrace,
     },
     extensions: {},
     timeZone,
     period: request.period ?? periodAt(now, timeZone),
-    scale: DEFAULT_SCALE,
+    settingsVersion,
+    scale: settings.scale,
+    selfQuestions: settings.selfQuestions,
+    competencies: settings.competencies,
+    scoreWeights: settings.scoreWeights,
+    acknowledgementReminderMs: settings.timings.acknowledgementReminder,
+    senderName: settings.senderName,
     createdAt: nowIso(),
     createdBy: actor,
   };

@@ -1,9 +1,11 @@
 import * as messages from '#mail/messages.ts';
 import { flushOutbox, newMail } from '#mail/outbox.ts';
 import { nowIso, nowMs } from '#shared/clock.ts';
+import { formLink } from '#shared/links.ts';
 import { listAssessments, markResultReleased } from '#store/assessments.ts';
 import { recordAudit, recordAudits } from '#store/audit.ts';
 import { listGoalsOfPeriod } from '#store/goals.ts';
+import { recordParticipation } from '#store/history.ts';
 import { goalOutcomesOf } from './status.ts';
 import { getCycle, movePhase } from '#store/cycles.ts';
 import { queueMailOnce } from '#store/mail.ts';
@@ -22,15 +24,19 @@ export async function releaseResults(cycleId: string): Promise<StepOutput> {
   if (cycle.phase !== 'RELEASING') return stepOutput(cycle, cycle.phase, nowMs());
   const ctx = { cycleName: cycle.name, timeZone: cycle.timeZone };
   const assessments = await listAssessments(cycleId);
+  const issuedAt = nowMs();
   await forEachLimited(assessments, PER_ITEM_CONCURRENCY, async (assessment) => {
     const review =
       assessment.reviewStatus === 'SUBMITTED' && assessment.review
         ? { ...assessment.review, managerName: assessment.managerName }
         : undefined;
+    const url = review && (await formLink(cycleId, assessment.employeeId, 'results', issuedAt));
     await queueMailOnce(
-      newMail(cycleId, `result#${assessment.employeeId}`, 'result', assessment.email, [assessment.employeeId], messages.result(ctx, assessment, cycle.scale, review)),
+      newMail(cycleId, `result#${assessment.employeeId}`, 'result', assessment.email, [assessment.employeeId], messages.result(ctx, assessment, cycle.scale, review, url)),
     );
-    await markResultReleased(cycleId, assessment.employeeId, nowIso());
+    const releasedAt = assessment.resultReleasedAt ?? nowIso();
+    await recordParticipation(assessment.employeeId, cycleId, releasedAt);
+    await markResultReleased(cycleId, assessment.employeeId, releasedAt);
   });
   const flushed = await flushOutbox(cycleId);
   if (flushed.remaining) return stepOutput(cycle, 'RELEASING', nowMs(), true);

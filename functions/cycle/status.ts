@@ -7,12 +7,21 @@ import { listAuditEvents } from '#store/audit.ts';
 import { getCycle, scheduleOf } from '#store/cycles.ts';
 import { listMails } from '#store/mail.ts';
 import { NotFound } from './errors.ts';
+import { hasResults } from './results.ts';
 
 export interface PhaseCounts {
   pending: number;
   submitted: number;
   late: number;
   overdue: number;
+}
+
+export function selfState(a: AssessmentRecord): keyof PhaseCounts {
+  return a.selfStatus === 'SUBMITTED' ? (a.selfLate ? 'late' : 'submitted') : a.selfOverdueAt ? 'overdue' : 'pending';
+}
+
+export function reviewState(a: AssessmentRecord): keyof PhaseCounts {
+  return a.reviewStatus === 'SUBMITTED' ? (a.reviewLate ? 'late' : 'submitted') : a.reviewOverdueAt ? 'overdue' : 'pending';
 }
 
 function count(assessments: AssessmentRecord[], state: (a: AssessmentRecord) => keyof PhaseCounts): PhaseCounts {
@@ -28,10 +37,6 @@ export async function cycleStatus(cycleId: string) {
   const [assessments, periodGoals] = await Promise.all([listAssessments(cycleId), listGoalsOfPeriod(cycle.period)]);
   const goals = goalOutcomesOf(periodGoals, assessments, nowMs());
   const schedule = scheduleOf(cycle);
-  const selfState = (a: AssessmentRecord) =>
-    a.selfStatus === 'SUBMITTED' ? (a.selfLate ? 'late' : 'submitted') : a.selfOverdueAt ? 'overdue' : 'pending';
-  const reviewState = (a: AssessmentRecord) =>
-    a.reviewStatus === 'SUBMITTED' ? (a.reviewLate ? 'late' : 'submitted') : a.reviewOverdueAt ? 'overdue' : 'pending';
   const iso = (ms: number) => new Date(ms).toISOString();
   return {
     cycleId,
@@ -42,6 +47,7 @@ export async function cycleStatus(cycleId: string) {
     selfDue: iso(cycle.selfDue),
     managerDue: iso(cycle.managerDue),
     period: cycle.period,
+    settingsVersion: cycle.settingsVersion,
     participants: assessments.length,
     counts: { self: count(assessments, selfState), manager: count(assessments, reviewState) },
     goals: {
@@ -56,9 +62,21 @@ export async function cycleStatus(cycleId: string) {
         ? [{ employeeId: a.employeeId, name: a.name, phase: 'manager', reviewer: a.managerName, due: iso(cycle.managerDue) }]
         : []),
     ]),
+    results: resultsOf(assessments),
     extensions: Object.fromEntries(Object.entries(cycle.extensions).map(([id, until]) => [id, iso(until)])),
     createdAt: cycle.createdAt,
     closedAt: cycle.closedAt ?? null,
+  };
+}
+
+/** After the release: how many appraisals were acknowledged (and disputed), and who has not acknowledged theirs. */
+function resultsOf(assessments: AssessmentRecord[]) {
+  const released = assessments.filter(hasResults);
+  return {
+    released: released.length,
+    acknowledged: released.filter((a) => a.acknowledgedAt).length,
+    disagreed: released.filter((a) => a.acknowledgement?.disagree).length,
+    unacknowledged: released.filter((a) => !a.acknowledgedAt).map((a) => ({ employeeId: a.employeeId, name: a.name, manager: a.managerName })),
   };
 }
 

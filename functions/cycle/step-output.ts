@@ -6,10 +6,17 @@ export interface StepOutput {
   cycleId: string;
   phase: Phase;
   nextCheckAt: string;
+  /** Only on a closed cycle whose acknowledgement reminder is still to come: when to send it. */
+  acknowledgementReminderAt?: string;
 }
 
 export function stepOutput(cycle: CycleRecord, phase: Phase, now: number, workLeft = false): StepOutput {
   const schedule = scheduleOf(cycle);
   const next = workLeft ? now : (nextCheckpoint(schedule, now) ?? Math.max(now, releaseAt(schedule)));
-  return { cycleId: cycle.cycleId, phase, nextCheckAt: new Date(next).toISOString() };
+  const output: StepOutput = { cycleId: cycle.cycleId, phase, nextCheckAt: new Date(next).toISOString() };
+  if (phase === 'CLOSED' && !cycle.acknowledgementsRemindedAt) {
+    const closedAt = cycle.closedAt ? Date.parse(cycle.closedAt) : now;
+    output.acknowledgementReminderAt = new Date(workLeft ? now : Math.max(now, closedAt + cycle.acknowledgementReminderMs)).toISOString();
+  }
+  return output;
 }

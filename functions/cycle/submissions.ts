@@ -1,5 +1,6 @@
 import { selfDueOf } from '#domain/cycle.ts';
 import type { ReviewAnswers, SelfAnswers } from '#domain/review-form.ts';
+import { finalScore } from '#domain/score.ts';
 import { verifyLink, type LinkClaims, type LinkPurpose } from '#domain/tokens.ts';
 import { nowIso, nowMs } from '#shared/clock.ts';
 import { linkSecret } from '#shared/links.ts';
@@ -43,7 +44,8 @@ export async function submitManagerReview(
   const assessment = await getAssessment(cycle.cycleId, employeeId);
   if (!assessment || assessment.managerKey !== managerKey) return 'not-your-report';
   const late = nowMs() > cycle.managerDue;
-  if (!(await submitReview(cycle.cycleId, employeeId, managerKey, review, nowIso(), late))) return 'already-submitted';
+  const scored = { ...review, score: finalScore(review, cycle.scoreWeights, cycle.scale) };
+  if (!(await submitReview(cycle.cycleId, employeeId, managerKey, scored, nowIso(), late))) return 'already-submitted';
   await recordAudit({ cycleId: cycle.cycleId, at: nowIso(), actor: `manager:${managerKey}`, action: 'manager-review-submitted', employeeId, details: { late } });
   return 'submitted';
 }

@@ -65,6 +65,18 @@ export function periodAt(epochMs: number, timeZone: string): string {
   return `${part('year')}-Q${Math.ceil(part('month') / 3)}`;
 }
 
+/** The first and last instant of a quarter (`2027-Q1`) in the organisation's zone. */
+export function periodBounds(period: string, timeZone: string): { start: number; end: number } {
+  const match = PERIOD_RE.exec(period);
+  if (!match) throw new RangeError(`not a quarter (YYYY-Qn): ${period}`);
+  const year = Number(match[1]);
+  const firstMonth = (Number(match[2]) - 1) * 3 + 1;
+  const lastDay = new Date(Date.UTC(year, firstMonth + 2, 0)).getUTCDate();
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const dayBefore = new Date(Date.UTC(year, firstMonth - 1, 0)).toISOString().slice(0, 10);
+  return { start: endOfDay(dayBefore, timeZone) + 1000, end: endOfDay(`${year}-${pad(firstMonth + 2)}-${pad(lastDay)}`, timeZone) };
+}
+
 /** Counts goals by outcome: what the cycle status and the released results report. */
 export function countOutcomes(outcomes: GoalOutcome[]): Record<GoalOutcome, number> {
   const counts: Record<GoalOutcome, number> = { open: 0, met: 0, 'done-late': 0, missed: 0, cancelled: 0 };
@@ -83,6 +95,26 @@ export function checkNewGoal(goal: { due: string; weight: number }, openWeights:
   }
   if (problems.length) throw new RuleViolation('invalid goal', problems);
   return dueAt;
+}
+
+/**
+ * Checks several new goals as one change (proposed goals accepted together): each against the owner's
+ * open goals and the new ones before it, so either all of them fit or none is added.
+ */
+export function checkNewGoals(goals: { title: string; due: string; weight: number }[], open: { period: string; weight: number }[], timeZone: string, now: number): void {
+  const weights = open.map((goal) => ({ ...goal }));
+  const problems: string[] = [];
+  for (const goal of goals) {
+    const period = periodOf(goal.due);
+    try {
+      checkNewGoal(goal, weights.filter((other) => other.period === period).map((other) => other.weight), timeZone, now);
+      weights.push({ period, weight: goal.weight });
+    } catch (error) {
+      if (!(error instanceof RuleViolation)) throw error;
+      problems.push(...error.details.map((detail) => `"${goal.title}": ${detail}`));
+    }
+  }
+  if (problems.length) throw new RuleViolation('the proposed goals cannot be added', problems);
 }
 
 function isAtRisk(checkIn: CheckIn | undefined): boolean {

@@ -1,36 +1,62 @@
 import { z } from 'zod';
+import { endOfDay, parseCalendarDate } from './time.ts';
 
 /**
- * The review template and rating scale. A cycle stores the scale and questions it was launched with, so
- * a later change to the organisation's settings never rewrites a running cycle.
+ * The review template as data: the rating scale, the self-assessment's text questions and the
+ * competencies the manager rates. A cycle stores the template it was launched with, so a later change
+ * to the organisation's settings never rewrites a running cycle.
  */
 export interface ScalePoint {
   value: number;
   label: string;
+  /** What the point means, shown beside the ratings so that everyone reads the scale the same way. */
+  description: string;
 }
 
-export const DEFAULT_SCALE: ScalePoint[] = [
-  { value: 1, label: 'Below expectations' },
-  { value: 2, label: 'Partly meets expectations' },
-  { value: 3, label: 'Meets expectations' },
-  { value: 4, label: 'Exceeds expectations' },
-  { value: 5, label: 'Exceptional' },
-];
-
-export interface Question {
-  id: 'overallRating' | 'wentWell' | 'toImprove' | 'nextGoals';
-  kind: 'rating' | 'text';
+export interface TextQuestion {
+  /** Also the name of the question's form field. */
+  id: string;
   label: string;
 }
 
-export const SELF_QUESTIONS: Question[] = [
-  { id: 'overallRating', kind: 'rating', label: 'Overall performance' },
-  { id: 'wentWell', kind: 'text', label: 'What went well' },
-  { id: 'toImprove', kind: 'text', label: 'What to improve' },
-  { id: 'nextGoals', kind: 'text', label: 'Goals for next quarter' },
+export interface Competency {
+  id: string;
+  label: string;
+  description?: string;
+}
+
+export interface ReviewTemplate {
+  scale: ScalePoint[];
+  selfQuestions: TextQuestion[];
+  competencies: Competency[];
+}
+
+export const DEFAULT_SCALE: ScalePoint[] = [
+  { value: 1, label: 'Below expectations', description: 'Most goals and expectations were not met; clear improvement is needed.' },
+  { value: 2, label: 'Partly meets expectations', description: 'Some goals and expectations were met; others need work.' },
+  { value: 3, label: 'Meets expectations', description: 'Goals and expectations were met: solid, reliable work.' },
+  { value: 4, label: 'Exceeds expectations', description: 'Goals were met and several were exceeded.' },
+  { value: 5, label: 'Exceptional', description: 'Far beyond the goals, with an impact well outside the role.' },
 ];
 
+export const DEFAULT_SELF_QUESTIONS: TextQuestion[] = [
+  { id: 'wentWell', label: 'What went well' },
+  { id: 'toImprove', label: 'What to improve' },
+  { id: 'nextGoals', label: 'Goals for next quarter' },
+];
+
+/** The self-assessment always asks for an overall rating; its field is `overallRating`. */
+export const OVERALL_SELF_LABEL = 'Overall performance';
+
+/** The manager's appraisal beside the ratings: fixed fields, whatever the template. */
+export const REVIEW_TEXTS = [
+  { id: 'strengths', label: 'Strengths' },
+  { id: 'areasToImprove', label: 'Areas to improve' },
+  { id: 'comments', label: 'Summary' },
+] as const;
+
 export const MAX_TEXT_ANSWER = 5000;
+export const MAX_PROPOSED_GOALS = 3;
 
 // Browsers count a line break as one character against maxlength but post it as CRLF: count it as one too.
 const textAnswer = (label: string) =>
@@ -58,7 +84,7 @@ function ratingOn(scale: ScalePoint[], label: string) {
   );
 }
 
-/** A goal of the review's period as the forms show it: rated once by the employee and once by the manager. */
+/** A goal of the period as the forms show it: rated once by the employee and once by the manager. */
 export interface GoalToRate {
   goalId: string;
   title: string;
@@ -70,46 +96,153 @@ export interface GoalRating extends GoalToRate {
   rating: number;
 }
 
+export interface CompetencyRating {
+  id: string;
+  label: string;
+  rating: number;
+}
+
+/** A goal the manager proposes for the next period; it becomes a goal once the employee accepts it or the manager confirms it. */
+export interface ProposedGoal {
+  title: string;
+  due: string;
+  weight: number;
+}
+
 /** The form field that carries a goal's rating. */
 export function goalRatingField(goalId: string): string {
   return `goal-${goalId}`;
 }
 
-/** Every goal of the period needs a rating; the values arrive keyed by goal id (none at all when nothing was chosen). */
-function goalRatingsOn(scale: ScalePoint[], goals: GoalToRate[]) {
+export function competencyField(id: string): string {
+  return `competency-${id}`;
+}
+
+export function proposedGoalField(index: number, part: 'Title' | 'Due' | 'Weight'): string {
+  return `proposedGoal${index + 1}${part}`;
+}
+
+/** Ratings keyed by id (a goal's or a competency's); every one is required, none at all when nothing was chosen. */
+function ratingsOn<T extends { id: string; label: string }>(scale: ScalePoint[], items: T[], label: (item: T) => string) {
   return z.preprocess(
     (ratings) => ratings ?? {},
     z
-      .object(Object.fromEntries(goals.map((goal) => [goal.goalId, ratingOn(scale, `Goal "${goal.title}"`)])))
-      .transform((ratings): GoalRating[] => goals.map(({ goalId, title, weight }) => ({ goalId, title, weight, rating: ratings[goalId] as number }))),
+      .object(Object.fromEntries(items.map((item) => [item.id, ratingOn(scale, label(item))])))
+      .transform((ratings) => items.map((item) => ({ item, rating: ratings[item.id] as number }))),
   );
 }
 
-export function selfAnswersSchema(scale: ScalePoint[], goals: GoalToRate[] = []) {
+function goalRatingsOn(scale: ScalePoint[], goals: GoalToRate[]) {
+  return ratingsOn(
+    scale,
+    goals.map((goal) => ({ ...goal, id: goal.goalId, label: goal.title })),
+    (goal) => `Goal "${goal.title}"`,
+  ).transform((rated): GoalRating[] => rated.map(({ item: { goalId, title, weight }, rating }) => ({ goalId, title, weight, rating })));
+}
+
+function competencyRatingsOn(scale: ScalePoint[], competencies: Competency[]) {
+  return ratingsOn(scale, competencies, (competency) => competency.label).transform((rated): CompetencyRating[] =>
+    rated.map(({ item: { id, label }, rating }) => ({ id, label, rating })),
+  );
+}
+
+function textAnswersOn(questions: TextQuestion[]) {
+  return z.preprocess((answers) => answers ?? {}, z.object(Object.fromEntries(questions.map((question) => [question.id, textAnswer(question.label)])))) as z.ZodType<
+    Record<string, string>,
+    unknown
+  >;
+}
+
+export function selfAnswersSchema(template: Pick<ReviewTemplate, 'scale' | 'selfQuestions'>, goals: GoalToRate[] = []) {
   return z.object({
-    goalRatings: goalRatingsOn(scale, goals),
-    overallRating: ratingOn(scale, 'Overall performance'),
-    wentWell: textAnswer('What went well'),
-    toImprove: textAnswer('What to improve'),
-    nextGoals: textAnswer('Goals for next quarter'),
+    goalRatings: goalRatingsOn(template.scale, goals),
+    overallRating: ratingOn(template.scale, OVERALL_SELF_LABEL),
+    answers: textAnswersOn(template.selfQuestions),
   });
 }
 
 export type SelfAnswers = z.infer<ReturnType<typeof selfAnswersSchema>>;
 
-export function reviewAnswersSchema(scale: ScalePoint[], goals: GoalToRate[] = []) {
+/** When proposed goals may fall due: after the review, in the organisation's zone. */
+export interface ProposalWindow {
+  now: number;
+  timeZone: string;
+}
+
+function proposedGoalsOn(window: ProposalWindow) {
+  return z
+    .array(
+      z.object({
+        row: z.number(),
+        title: z.string(),
+        due: z.string(),
+        weight: z.string(),
+      }),
+    )
+    .transform((rows, ctx): ProposedGoal[] => {
+      const goals: ProposedGoal[] = [];
+      for (const row of rows) {
+        const name = `Proposed goal ${row.row}`;
+        const title = row.title.trim();
+        const due = row.due.trim();
+        const weightText = row.weight.trim();
+        if (!title && !due && !weightText) continue;
+        if (!title) ctx.addIssue({ code: 'custom', message: `${name}: title is required`, path: [row.row - 1, 'title'] });
+        if (title.length > 200) ctx.addIssue({ code: 'custom', message: `${name}: title is longer than 200 characters`, path: [row.row - 1, 'title'] });
+        if (!parseCalendarDate(due)) ctx.addIssue({ code: 'custom', message: `${name}: due must be a date YYYY-MM-DD`, path: [row.row - 1, 'due'] });
+        else if (endOfDay(due, window.timeZone) <= window.now) ctx.addIssue({ code: 'custom', message: `${name}: due must be in the future`, path: [row.row - 1, 'due'] });
+        const weight = weightText === '' ? 0 : /^\d{1,3}$/.test(weightText) ? Number(weightText) : Number.NaN;
+        if (!Number.isInteger(weight) || weight < 0 || weight > 100) ctx.addIssue({ code: 'custom', message: `${name}: weight must be a whole number from 0 to 100`, path: [row.row - 1, 'weight'] });
+        goals.push({ title, due, weight });
+      }
+      return goals;
+    });
+}
+
+export function reviewAnswersSchema(template: ReviewTemplate, goals: GoalToRate[], window: ProposalWindow) {
   return z.object({
-    goalRatings: goalRatingsOn(scale, goals),
-    rating: ratingOn(scale, 'Rating'),
-    comments: textAnswer('Comments'),
+    goalRatings: goalRatingsOn(template.scale, goals),
+    competencyRatings: competencyRatingsOn(template.scale, template.competencies),
+    rating: ratingOn(template.scale, 'Overall rating'),
+    strengths: textAnswer('Strengths'),
+    areasToImprove: textAnswer('Areas to improve'),
+    comments: textAnswer('Summary'),
+    proposedGoals: z.preprocess((rows) => rows ?? [], proposedGoalsOn(window)),
   });
 }
 
 export type ReviewAnswers = z.infer<ReturnType<typeof reviewAnswersSchema>>;
 
-/** Reads the goal ratings of a posted form, keyed by goal id, for the schemas above. */
-export function postedGoalRatings(goals: GoalToRate[], field: (name: string) => string | null): Record<string, string> {
-  return Object.fromEntries(goals.map((goal) => [goal.goalId, field(goalRatingField(goal.goalId)) ?? '']));
+type PostedField = (name: string) => string | null | undefined;
+
+/** Reads ratings keyed by id from a posted form, for the schemas above. */
+function postedRatings(ids: string[], fieldOf: (id: string) => string, field: PostedField): Record<string, string> {
+  return Object.fromEntries(ids.map((id) => [id, field(fieldOf(id)) ?? '']));
+}
+
+/** The self-assessment's schema input from a posted form. */
+export function postedSelfAnswers(template: Pick<ReviewTemplate, 'selfQuestions'>, goals: GoalToRate[], field: PostedField) {
+  return {
+    goalRatings: postedRatings(goals.map((goal) => goal.goalId), goalRatingField, field),
+    overallRating: field('overallRating') ?? '',
+    answers: Object.fromEntries(template.selfQuestions.map((question) => [question.id, field(question.id) ?? ''])),
+  };
+}
+
+/** The manager review's schema input from a posted form. */
+export function postedReview(template: ReviewTemplate, goals: GoalToRate[], field: PostedField) {
+  return {
+    goalRatings: postedRatings(goals.map((goal) => goal.goalId), goalRatingField, field),
+    competencyRatings: postedRatings(template.competencies.map((competency) => competency.id), competencyField, field),
+    rating: field('rating') ?? '',
+    ...Object.fromEntries(REVIEW_TEXTS.map(({ id }) => [id, field(id) ?? ''])),
+    proposedGoals: Array.from({ length: MAX_PROPOSED_GOALS }, (_, index) => ({
+      row: index + 1,
+      title: field(proposedGoalField(index, 'Title')) ?? '',
+      due: field(proposedGoalField(index, 'Due')) ?? '',
+      weight: field(proposedGoalField(index, 'Weight')) ?? '',
+    })),
+  };
 }
 
 export function labelOf(scale: ScalePoint[], value: number): string {

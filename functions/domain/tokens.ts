@@ -6,12 +6,13 @@ import { z } from 'zod';
  * cycle, the person and what the link is for, so a link for one form cannot open another.
  */
 /** `goals` links name the scope `goals` in place of a cycle: the owner's goals page. */
-export type LinkPurpose = 'self' | 'manager' | 'goals';
+export const LINK_PURPOSES = ['self', 'manager', 'goals', 'results', 'feedback'] as const;
+export type LinkPurpose = (typeof LINK_PURPOSES)[number];
 
 const claimsSchema = z.strictObject({
   c: z.string().min(1).max(64),
   p: z.string().min(1).max(64),
-  u: z.enum(['self', 'manager', 'goals']),
+  u: z.enum(LINK_PURPOSES),
   e: z.number().int(),
 });
 

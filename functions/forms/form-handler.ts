@@ -1,5 +1,6 @@
 import middy from '@middy/core';
-import { MAX_TEXT_ANSWER, SELF_QUESTIONS } from '#domain/review-form.ts';
+import { MAX_TEXT_ANSWER } from '#domain/review-form.ts';
+import { MAX_SELF_QUESTIONS } from '#domain/settings.ts';
 import { checkFormToken, formToken, TokenError } from '#domain/tokens.ts';
 import { HttpError, readBody, type HttpEvent, type HttpResult } from '#shared/http.ts';
 import { linkSecret } from '#shared/links.ts';
@@ -38,9 +39,10 @@ export function formRoute(handler: (event: HttpEvent) => Promise<HttpResult>) {
 
 /**
  * Room for every text answer at full length in any script: a character can take 9 bytes once
- * percent-encoded (3 UTF-8 bytes, each as %XX), plus the tokens and the other fields.
+ * percent-encoded (3 UTF-8 bytes, each as %XX), plus the tokens, the ratings and the proposed goals.
+ * The self-assessment has the most text fields (the manager's review has three).
  */
-const FORM_BODY_LIMIT = SELF_QUESTIONS.length * MAX_TEXT_ANSWER * 9 + 4096;
+const FORM_BODY_LIMIT = MAX_SELF_QUESTIONS * MAX_TEXT_ANSWER * 9 + 16 * 1024;
 
 export interface FormPost {
   token: string;

@@ -1,19 +1,22 @@
 import { z } from 'zod';
 import { goalIdSchema } from '../api/schemas.ts';
 import { recordCheckIn } from '#cycle/goals.ts';
+import { MAX_COLLEAGUES_PER_REQUEST, requestFeedback } from '#cycle/feedback.ts';
+import { RuleViolation } from '#domain/cycle.ts';
+import { emailSchema, type Employee } from '#domain/employee.ts';
 import { Conflict, NotFound } from '#cycle/errors.ts';
 import { CHECK_IN_STATUS_LABEL, CHECK_IN_STATUSES, outcomeOf } from '#domain/goals.ts';
 import { formatDeadline } from '#domain/time.ts';
 import { verifyLink } from '#domain/tokens.ts';
 import { escapeHtml as e } from '#mail/compose.ts';
 import { nowMs } from '#shared/clock.ts';
-import { config } from '#shared/config.ts';
 import type { HttpEvent } from '#shared/http.ts';
 import { linkSecret } from '#shared/links.ts';
-import { getEmployee } from '#store/employees.ts';
+import { findByEmail, getEmployee } from '#store/employees.ts';
 import { listGoals, type GoalRecord } from '#store/goals.ts';
 import { formFields, formRoute, linkToken, readFormPost } from './form-handler.ts';
-import { errorList, hiddenFields, messagePage, OUTCOME_LABEL, page } from './pages.ts';
+import { settingsInForce } from '#store/settings.ts';
+import { errorList, hiddenFields, messagePage, OUTCOME_LABEL, page, textField } from './pages.ts';
 
 const checkInSchema = z.object({
   goalId: goalIdSchema,
@@ -34,7 +37,9 @@ export const handler = formRoute(async (event: HttpEvent) => {
   const owner = await getEmployee(employeeId);
   if (!owner) return messagePage(404, 'Goals not found', 'This person is no longer in the directory. Please ask HR.');
   const hidden = await formFields(token);
-  if (!posted) return goalsPage(200, owner.name, await listGoals(employeeId), hidden);
+  const { timeZone } = (await settingsInForce()).settings;
+  if (!posted) return goalsPage(timeZone, 200, owner.name, await listGoals(employeeId), hidden);
+  if (posted.fields.get('action') === 'request-feedback') return askForFeedback(timeZone, owner, posted.fields, hidden);
 
   const parsed = checkInSchema.safeParse({
     goalId: posted.fields.get('goalId') ?? '',
@@ -42,28 +47,67 @@ export const handler = formRoute(async (event: HttpEvent) => {
     status: posted.fields.get('status') ?? '',
     note: posted.fields.get('note') || undefined,
   });
-  if (!parsed.success) return goalsPage(400, owner.name, await listGoals(employeeId), hidden, { errors: parsed.error.issues.map((issue) => issue.message) });
+  if (!parsed.success) return goalsPage(timeZone, 400, owner.name, await listGoals(employeeId), hidden, { errors: parsed.error.issues.map((issue) => issue.message) });
   const { goalId, ...checkIn } = parsed.data;
   try {
     await recordCheckIn(employeeId, goalId, checkIn, `employee:${employeeId}`);
   } catch (error) {
     if (!(error instanceof Conflict || error instanceof NotFound)) throw error;
-    return goalsPage(409, owner.name, await listGoals(employeeId), hidden, { errors: ['That goal takes no more check-ins.'] });
+    return goalsPage(timeZone, 409, owner.name, await listGoals(employeeId), hidden, { errors: ['That goal takes no more check-ins.'] });
   }
-  return goalsPage(200, owner.name, await listGoals(employeeId), hidden, { notice: 'Your check-in was saved.' });
+  return goalsPage(timeZone, 200, owner.name, await listGoals(employeeId), hidden, { notice: 'Your check-in was saved.' });
 });
 
-function goalsPage(status: number, name: string, goals: GoalRecord[], hidden: Record<string, string>, state: { errors?: string[]; notice?: string } = {}) {
-  const sections = goals.map((goal) => goalSection(goal, hidden)).join('');
+const feedbackRequestFormSchema = z.object({
+  colleagues: z
+    .string()
+    .transform((text) => [...new Set(text.split(/[\s,;]+/).map((address) => address.trim().toLowerCase()).filter(Boolean))])
+    .pipe(
+      z
+        .array(z.string().refine((address) => emailSchema.safeParse(address).success, { error: (issue) => `Not an email address: ${String(issue.input)}` }))
+        .min(1, 'Enter at least one colleague\u2019s email address')
+        .max(MAX_COLLEAGUES_PER_REQUEST, `Ask at most ${MAX_COLLEAGUES_PER_REQUEST} colleagues at a time`),
+    ),
+  message: z.string().trim().max(500, 'The note is longer than 500 characters'),
+});
+
+/** The owner asks colleagues (by email address) for feedback; each gets a link to a feedback form. */
+async function askForFeedback(timeZone: string, owner: Employee, fields: URLSearchParams, hidden: Record<string, string>) {
+  const goals = await listGoals(owner.employeeId);
+  const draft = { colleagues: fields.get('colleagues') ?? '', message: fields.get('message') ?? '' };
+  const parsed = feedbackRequestFormSchema.safeParse(draft);
+  const refuse = (errors: string[]) => goalsPage(timeZone, 400, owner.name, goals, hidden, { errors, draft });
+  if (!parsed.success) return refuse(parsed.error.issues.map((issue) => issue.message));
+  const found = await Promise.all(parsed.data.colleagues.map((address) => findByEmail(address)));
+  const unknown = parsed.data.colleagues.filter((_, index) => !found[index]);
+  if (unknown.length) return refuse(unknown.map((address) => `Nobody in the directory has the address ${address}`));
+  try {
+    await requestFeedback(owner.employeeId, found.map((colleague) => colleague!.employeeId), parsed.data.message || undefined);
+  } catch (error) {
+    if (!(error instanceof RuleViolation)) throw error;
+    return refuse(error.details);
+  }
+  return goalsPage(timeZone, 200, owner.name, goals, hidden, { notice: `Your request was sent to ${found.map((colleague) => colleague!.name).join(', ')}.` });
+}
+
+function goalsPage(
+  timeZone: string,
+  status: number,
+  name: string,
+  goals: GoalRecord[],
+  hidden: Record<string, string>,
+  state: { errors?: string[]; notice?: string; draft?: { colleagues: string; message: string } } = {},
+) {
+  const sections = goals.map((goal) => goalSection(goal, hidden, timeZone)).join('');
+  const ask = `<section aria-labelledby="ask-feedback"><h2 id="ask-feedback">Ask colleagues for feedback</h2><p>Each colleague gets an email with a link to a short form. Praise they give is shared with your team; constructive feedback reaches only you and your manager.</p><form method="post" action="/forms/goals">${hiddenFields({ ...hidden, action: 'request-feedback' })}${textField('colleagues', `Colleagues' email addresses (up to ${MAX_COLLEAGUES_PER_REQUEST}, one per line)`, state.draft?.colleagues)}${textField('message', 'A note to them (optional)', state.draft?.message, '', false)}<button type="submit">Ask for feedback</button></form></section>`;
   return page(
     status,
     'Your goals',
-    `<h1>Your goals</h1><p>${e(name)}, here are your goals. Post a check-in whenever things move.</p>${state.notice ? `<p role="status"><strong>${e(state.notice)}</strong></p>` : ''}${errorList(state.errors ?? [])}${sections || '<p>No goals yet.</p>'}`,
+    `<h1>Your goals</h1><p>${e(name)}, here are your goals. Post a check-in whenever things move.</p>${state.notice ? `<p role="status"><strong>${e(state.notice)}</strong></p>` : ''}${errorList(state.errors ?? [])}${sections || '<p>No goals yet.</p>'}${ask}`,
   );
 }
 
-function goalSection(goal: GoalRecord, hidden: Record<string, string>): string {
-  const timeZone = config().ORG_TIME_ZONE;
+function goalSection(goal: GoalRecord, hidden: Record<string, string>, timeZone: string): string {
   const id = e(goal.goalId);
   const history = goal.checkIns.length
     ? `<ol>${[...goal.checkIns]

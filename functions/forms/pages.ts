@@ -1,7 +1,8 @@
 import { escapeHtml as e } from '#mail/compose.ts';
 import { CHECK_IN_STATUS_LABEL, outcomeOf, type GoalOutcome } from '#domain/goals.ts';
-import { labelOf, MAX_TEXT_ANSWER, type GoalRating, type ScalePoint } from '#domain/review-form.ts';
+import { labelOf, MAX_TEXT_ANSWER, type GoalRating, type ReviewTemplate, type ScalePoint, type SelfAnswers } from '#domain/review-form.ts';
 import { formatDeadline } from '#domain/time.ts';
+import type { StoredReview } from '#store/assessments.ts';
 import type { GoalRecord } from '#store/goals.ts';
 import type { HttpResult } from '#shared/http.ts';
 
@@ -25,6 +26,7 @@ label{display:block;font-weight:600;margin-top:1rem}textarea{width:100%;min-heig
 button{margin-top:1rem;padding:.6rem 1.2rem;font:inherit;background:#1f4e79;color:#fff;border:0;border-radius:4px;cursor:pointer}
 button:focus,textarea:focus,input:focus{outline:3px solid #f2b705;outline-offset:2px}
 .errors{border:2px solid #b00020;padding:.5rem 1rem;border-radius:6px;background:#fff5f5}
+input[type=text],input[type=date],input[type=number]{font:inherit;padding:.3rem;box-sizing:border-box}input[type=text]{width:100%}.proposal{margin-bottom:1rem}.check label{display:inline;font-weight:normal}
 .report{border-top:2px solid #ddd;margin-top:2rem;padding-top:1rem}.muted{color:#555}dt{font-weight:600}dd{margin:0 0 .75rem 0;white-space:pre-wrap}`;
 
 export function page(status: number, title: string, body: string): HttpResult {
@@ -44,8 +46,11 @@ export function errorList(errors: string[]): string {
   return `<div class="errors" role="alert"><p>Please correct the following:</p><ul>${errors.map((error) => `<li>${e(error)}</li>`).join('')}</ul></div>`;
 }
 
-/** `hint` is a line under the legend, e.g. a goal's weight, due date and progress. */
-export function ratingField(name: string, legend: string, scale: ScalePoint[], selected?: string, hint?: string): string {
+/**
+ * `hint` is a line under the legend, e.g. a goal's weight, due date and progress; `idSuffix` keeps its id
+ * unique where a page repeats the field (one form per report).
+ */
+export function ratingField(name: string, legend: string, scale: ScalePoint[], selected?: string, hint?: string, idSuffix = ''): string {
   const options = scale
     .map(
       (point) =>
@@ -53,8 +58,18 @@ export function ratingField(name: string, legend: string, scale: ScalePoint[], s
     )
     .join('');
   if (!hint) return `<fieldset class="scale"><legend>${e(legend)}</legend>${options}</fieldset>`;
-  const hintId = `hint-${name}`;
+  const hintId = `hint-${name}${idSuffix ? `-${idSuffix}` : ''}`;
   return `<fieldset class="scale" aria-describedby="${e(hintId)}"><legend>${e(legend)}</legend><p class="muted" id="${e(hintId)}">${e(hint)}</p>${options}</fieldset>`;
+}
+
+/** What each point of the scale means, once per page: the ratings below use the same scale. */
+export function scaleGuide(scale: ScalePoint[]): string {
+  return `<details class="guide"><summary>What the ratings mean</summary><ul>${scale.map((point) => `<li><strong>${point.value} - ${e(point.label)}</strong>: ${e(point.description)}</li>`).join('')}</ul></details>`;
+}
+
+/** A submitted self-assessment's text answers, in the order of the cycle's questions. */
+export function selfTextEntries(template: Pick<ReviewTemplate, 'selfQuestions'>, answers: SelfAnswers): [string, string][] {
+  return template.selfQuestions.map((question) => [question.label, answers.answers[question.id] ?? '']);
 }
 
 /** One line on a goal of the period: weight, due date, progress and how it stands. */
@@ -77,9 +92,36 @@ export function goalRatingEntries(ratings: GoalRating[], scale: ScalePoint[], pr
 }
 
 /** `idSuffix` keeps ids unique where a page repeats a form (one per report). */
-export function textField(name: string, label: string, value = '', idSuffix = ''): string {
+export function textField(name: string, label: string, value = '', idSuffix = '', required = true): string {
   const id = `field-${name}${idSuffix ? `-${idSuffix}` : ''}`;
-  return `<label for="${e(id)}">${e(label)}</label><textarea id="${e(id)}" name="${e(name)}" maxlength="${MAX_TEXT_ANSWER}" required>${e(value)}</textarea>`;
+  return `<label for="${e(id)}">${e(label)}</label><textarea id="${e(id)}" name="${e(name)}" maxlength="${MAX_TEXT_ANSWER}"${required ? ' required' : ''}>${e(value)}</textarea>`;
+}
+
+export function checkboxField(name: string, label: string, checked: boolean): string {
+  const id = `field-${name}`;
+  return `<p class="check"><input type="checkbox" id="${e(id)}" name="${e(name)}" value="yes"${checked ? ' checked' : ''}> <label for="${e(id)}">${e(label)}</label></p>`;
+}
+
+/** A one-line input; `attributes` are trusted markup such as `min="0"`. */
+export function inputField(name: string, label: string, type: 'text' | 'date' | 'number', value = '', idSuffix = '', attributes = ''): string {
+  const id = `field-${name}${idSuffix ? `-${idSuffix}` : ''}`;
+  return `<label for="${e(id)}">${e(label)}</label><input id="${e(id)}" name="${e(name)}" type="${type}" value="${e(value)}"${attributes ? ` ${attributes}` : ''}>`;
+}
+
+/** A submitted review as the manager and the employee read it: every rating, the final score, the texts and the proposals. */
+export function reviewEntries(scale: ScalePoint[], review: StoredReview): [string, string][] {
+  return [
+    ...goalRatingEntries(review.goalRatings, scale, 'Goal'),
+    ...review.competencyRatings.map((rated): [string, string] => [rated.label, `${rated.rating} - ${labelOf(scale, rated.rating)}`]),
+    ['Overall rating', `${review.rating} - ${labelOf(scale, review.rating)}`],
+    ['Final score', `${review.score.value} - ${review.score.label} (from ${review.score.basis})`],
+    ['Strengths', review.strengths],
+    ['Areas to improve', review.areasToImprove],
+    ['Summary', review.comments],
+    ...(review.proposedGoals.length
+      ? [['Proposed goals for next period', review.proposedGoals.map((goal) => `${goal.title} (due ${goal.due}, weight ${goal.weight} %)`).join('\n')] as [string, string]]
+      : []),
+  ];
 }
 
 export function hiddenFields(fields: Record<string, string>): string {

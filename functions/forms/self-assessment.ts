@@ -1,4 +1,4 @@
-import { goalRatingField, postedGoalRatings, SELF_QUESTIONS, selfAnswersSchema, labelOf, type SelfAnswers } from '#domain/review-form.ts';
+import { goalRatingField, labelOf, OVERALL_SELF_LABEL, postedSelfAnswers, selfAnswersSchema, type SelfAnswers } from '#domain/review-form.ts';
 import { formatDeadline } from '#domain/time.ts';
 import { selfDueOf } from '#domain/cycle.ts';
 import { goalsUnderReview } from '#cycle/goals.ts';
@@ -8,7 +8,7 @@ import type { HttpEvent } from '#shared/http.ts';
 import { getAssessment, type AssessmentRecord } from '#store/assessments.ts';
 import { scheduleOf, type CycleRecord } from '#store/cycles.ts';
 import type { GoalRecord } from '#store/goals.ts';
-import { answersList, errorList, goalRatingEntries, goalSummary, hiddenFields, messagePage, page, ratingField, textField } from './pages.ts';
+import { answersList, errorList, goalRatingEntries, goalSummary, hiddenFields, messagePage, page, ratingField, scaleGuide, selfTextEntries, textField } from './pages.ts';
 import { formFields, formRoute, linkToken, readFormPost } from './form-handler.ts';
 import { escapeHtml as e } from '#mail/compose.ts';
 
@@ -26,7 +26,7 @@ export const handler = formRoute(async (event: HttpEvent) => {
   if (!posted) return formPage(200, cycle, assessment, goals, await formFields(token), {}, []);
 
   const values = Object.fromEntries(posted.fields);
-  const parsed = selfAnswersSchema(cycle.scale, goals).safeParse({ ...values, goalRatings: postedGoalRatings(goals, (name) => posted.fields.get(name)) });
+  const parsed = selfAnswersSchema(cycle, goals).safeParse(postedSelfAnswers(cycle, goals, (name) => posted.fields.get(name)));
   if (!parsed.success) return formPage(400, cycle, assessment, goals, await formFields(token), values, parsed.error.issues.map((issue) => issue.message));
   const outcome = await submitSelfAssessment(cycle, assessment.employeeId, parsed.data);
   if (outcome === 'closed') return messagePage(409, 'This review cycle is closed', `"${cycle.name}" no longer accepts self-assessments.`);
@@ -45,14 +45,12 @@ function formPage(status: number, cycle: CycleRecord, assessment: AssessmentReco
         .map((goal) => ratingField(goalRatingField(goal.goalId), `Goal: ${goal.title}`, cycle.scale, values[goalRatingField(goal.goalId)], goalSummary(goal, cycle.timeZone, now)))
         .join('')}<h2>Your quarter</h2>`
     : '';
-  const fields = SELF_QUESTIONS.map((question) =>
-    question.kind === 'rating' ? ratingField(question.id, question.label, cycle.scale, values[question.id]) : textField(question.id, question.label, values[question.id]),
-  ).join('');
+  const fields = ratingField('overallRating', OVERALL_SELF_LABEL, cycle.scale, values.overallRating) + cycle.selfQuestions.map((question) => textField(question.id, question.label, values[question.id])).join('');
   return page(
     status,
     `Self-assessment: ${cycle.name}`,
     `<h1>Self-assessment: ${e(cycle.name)}</h1><p>${e(assessment.name)}, please answer by ${e(due)}.</p>${errorList(errors)}
-<form method="post" action="/forms/self">${hiddenFields(hidden)}${goalFields}${fields}<button type="submit">Submit self-assessment</button></form>`,
+${scaleGuide(cycle.scale)}<form method="post" action="/forms/self">${hiddenFields(hidden)}${goalFields}${fields}<button type="submit">Submit self-assessment</button></form>`,
   );
 }
 
@@ -64,10 +62,8 @@ function submittedPage(status: number, cycle: CycleRecord, assessment: Assessmen
     title,
     `<h1>${e(title)}</h1><p>Your self-assessment for "${e(cycle.name)}" was submitted on ${e(when)}${assessment.selfLate ? ' (after the deadline)' : ''}. Your manager will review it.</p>${answersList([
       ...goalRatingEntries(answers.goalRatings, cycle.scale, 'Goal'),
-      ['Overall performance', `${answers.overallRating} - ${labelOf(cycle.scale, answers.overallRating)}`],
-      ['What went well', answers.wentWell],
-      ['What to improve', answers.toImprove],
-      ['Goals for next quarter', answers.nextGoals],
+      [OVERALL_SELF_LABEL, `${answers.overallRating} - ${labelOf(cycle.scale, answers.overallRating)}`],
+      ...selfTextEntries(cycle, answers),
     ])}`,
   );
 }

@@ -1,5 +1,7 @@
 import { formatDeadline } from '#domain/time.ts';
 import { labelOf, type GoalRating, type ScalePoint } from '#domain/review-form.ts';
+import type { FinalScore } from '#domain/score.ts';
+import type { AudienceRole, FeedbackKind } from '#domain/feedback.ts';
 import { composeEmail, type EmailContent } from './compose.ts';
 
 /** The words of every email perfcycle sends, one function per kind; dates in the organisation's zone. */
@@ -21,7 +23,7 @@ export function invitation(ctx: CycleContext, to: { name: string }, due: number,
     greeting: `Hello ${to.name},`,
     paragraphs: [
       `The review cycle "${ctx.cycleName}" has started. Please complete your self-assessment by ${when(ctx, due)}.`,
-      'It takes about 15 minutes: an overall rating of your performance, what went well, what to improve, and your goals for next quarter.',
+      'It takes about 15 minutes: a rating of each of your goals of the quarter and of your overall performance, and a few questions about your quarter.',
     ],
     action: { label: 'Open my self-assessment', url },
     after: ['This link is personal: please do not forward it.'],
@@ -110,13 +112,17 @@ export function reviewOverdueToHr(ctx: CycleContext, due: number, people: Person
   });
 }
 
-export function result(
-  ctx: CycleContext,
-  to: { name: string },
-  scale: ScalePoint[],
-  review: { rating: number; comments: string; managerName: string; goalRatings: GoalRating[] } | undefined,
-): EmailContent {
-  if (!review) {
+export interface ResultLine {
+  rating: number;
+  comments: string;
+  managerName: string;
+  goalRatings: GoalRating[];
+  score: FinalScore;
+}
+
+/** The release: the headline of the appraisal, and the link to the whole of it, where the employee acknowledges it. */
+export function result(ctx: CycleContext, to: { name: string }, scale: ScalePoint[], review: ResultLine | undefined, url: string | undefined): EmailContent {
+  if (!review || !url) {
     return composeEmail({
       subject: `${ctx.cycleName}: your review result`,
       greeting: `Hello ${to.name},`,
@@ -131,15 +137,43 @@ export function result(
     subject: `${ctx.cycleName}: your review result`,
     greeting: `Hello ${to.name},`,
     paragraphs: [
-      `The review cycle "${ctx.cycleName}" has closed. ${review.managerName} rated your performance:`,
-      `Rating: ${review.rating} of ${top} - ${labelOf(scale, review.rating)}`,
+      `The review cycle "${ctx.cycleName}" has closed. ${review.managerName} reviewed your performance:`,
+      `Final score: ${review.score.value} of ${top} - ${review.score.label}`,
+      `Overall rating: ${review.rating} of ${top} - ${labelOf(scale, review.rating)}`,
       ...(review.goalRatings.length
         ? ['Your goals:', ...review.goalRatings.map((rated) => `${rated.title} (weight ${rated.weight} %): ${rated.rating} of ${top} - ${labelOf(scale, rated.rating)}`)]
         : []),
-      `Comments from ${review.managerName}:`,
+      `Summary from ${review.managerName}:`,
       review.comments,
+      'The whole appraisal, with your strengths, what to improve and the goals proposed for next period, is on your results page. Please read it and acknowledge it there; you can add a comment or record that you disagree.',
     ],
-    after: ['Talk to your manager about what to do next quarter.'],
+    action: { label: 'Open my results', url },
+    after: ['This link is personal: please do not forward it.'],
+  });
+}
+
+/** To the manager and HR: the employee has read their appraisal, with their comment and whether they disagree. */
+export function acknowledgement(ctx: CycleContext, to: { name: string }, employee: { name: string }, ack: { disagree: boolean; comment?: string; acceptedGoals: number }): EmailContent {
+  return composeEmail({
+    subject: ack.disagree ? `${ctx.cycleName}: ${employee.name} disagrees with their appraisal` : `${ctx.cycleName}: ${employee.name} acknowledged their appraisal`,
+    greeting: `Hello ${to.name},`,
+    paragraphs: [
+      ack.disagree
+        ? `${employee.name} has read their appraisal of "${ctx.cycleName}" and recorded that they disagree with it. Please talk with them; HR can help.`
+        : `${employee.name} has read and acknowledged their appraisal of "${ctx.cycleName}".`,
+      ...(ack.comment ? [`Their comment:`, ack.comment] : ['They left no comment.']),
+      ...(ack.acceptedGoals ? [`They accepted ${ack.acceptedGoals} proposed goal${ack.acceptedGoals === 1 ? '' : 's'}; ${ack.acceptedGoals === 1 ? 'it is' : 'they are'} now among their goals.`] : []),
+    ],
+  });
+}
+
+export function acknowledgementReminder(ctx: CycleContext, to: { name: string }, url: string): EmailContent {
+  return composeEmail({
+    subject: `Reminder: please acknowledge your ${ctx.cycleName} results`,
+    greeting: `Hello ${to.name},`,
+    paragraphs: [`Your appraisal of "${ctx.cycleName}" is waiting for you to read and acknowledge it. You can add a comment or record that you disagree.`],
+    action: { label: 'Open my results', url },
+    after: ['This is the only reminder; after it, HR sees the appraisal as unacknowledged.'],
   });
 }
 
@@ -225,6 +259,57 @@ export function goalSet(ctx: { timeZone: string }, to: { name: string }, goal: G
     greeting: `Hello ${to.name},`,
     paragraphs: ['A goal has been set for you:', ...goalFacts(ctx, goal), `Weight: ${goal.weight}%`, 'Post a check-in whenever things move: progress, whether you are on track, and a note.'],
     action: { label: 'Open my goals', url },
+    after: ['This link is personal: please do not forward it.'],
+  });
+}
+
+/** Feedback as each person in its audience reads it; constructive feedback only ever reaches the recipient and their manager. */
+export function feedbackReceived(
+  to: { name: string },
+  role: AudienceRole,
+  feedback: { kind: FeedbackKind; fromName: string; text: string },
+  recipient: { name: string },
+): EmailContent {
+  const praise = feedback.kind === 'praise';
+  const subject =
+    role === 'recipient'
+      ? praise
+        ? `${feedback.fromName} recognised your work`
+        : `Feedback from ${feedback.fromName}`
+      : praise
+        ? `Recognition: ${feedback.fromName} recognised ${recipient.name}`
+        : `Private feedback for ${recipient.name} from ${feedback.fromName}`;
+  const opening =
+    role === 'recipient'
+      ? praise
+        ? `${feedback.fromName} recognised your work:`
+        : `${feedback.fromName} shared some feedback with you. It is private: only you and your manager receive it.`
+      : praise
+        ? `${feedback.fromName} recognised ${recipient.name}'s work:`
+        : `${feedback.fromName} gave ${recipient.name} constructive feedback. It is private: only ${recipient.name} and you, as their manager, receive it.`;
+  return composeEmail({ subject, greeting: `Hello ${to.name},`, paragraphs: [opening, feedback.text] });
+}
+
+/** The weekly recognition digest of a team: praise only. */
+export function praiseDigest(to: { name: string }, weekStart: string, praise: { fromName: string; toName: string; text: string }[]): EmailContent {
+  return composeEmail({
+    subject: `Recognition in your team, week of ${weekStart}`,
+    greeting: `Hello ${to.name},`,
+    paragraphs: [`${praise.length} recognition${praise.length === 1 ? '' : 's'} in your team in the week of ${weekStart}:`],
+    list: praise.map((entry) => `${entry.fromName} recognised ${entry.toName}: ${entry.text}`),
+  });
+}
+
+export function feedbackRequest(to: { name: string }, requester: { name: string }, message: string | undefined, url: string): EmailContent {
+  return composeEmail({
+    subject: `${requester.name} asks for your feedback`,
+    greeting: `Hello ${to.name},`,
+    paragraphs: [
+      `${requester.name} would like your feedback on their work.`,
+      ...(message ? [`Their note: ${message}`] : []),
+      'Praise is shared with their team; constructive feedback reaches only them and their manager.',
+    ],
+    action: { label: 'Give feedback', url },
     after: ['This link is personal: please do not forward it.'],
   });
 }

@@ -5,6 +5,7 @@ import { config } from '#shared/config.ts';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logger, metrics } from '#shared/observability.ts';
 import { getCycle } from '#store/cycles.ts';
+import { settingsInForce } from '#store/settings.ts';
 import { listOutbox, queueMailOnce, saveOutcomes, type MailKind, type MailRecord } from '#store/mail.ts';
 import { composeEmail, type EmailContent } from './compose.ts';
 import { PermanentSendFailure, sendEmail } from './ses.ts';
@@ -34,6 +35,8 @@ export interface FlushResult {
 export async function flushOutbox(cycleId: string, budgetMs = 10 * 60_000): Promise<FlushResult> {
   const stopAt = Date.now() + budgetMs;
   const result: FlushResult = { sent: 0, failed: 0, remaining: false };
+  // A cycle's mail keeps the sender name it was launched with; goal mail uses the one in force.
+  const senderName = (await getCycle(cycleId))?.senderName ?? (await settingsInForce()).settings.senderName;
   for (let queued = await listOutbox(cycleId); queued.length; queued = await listOutbox(cycleId)) {
     const failures: MailRecord[] = [];
     for (let i = 0; i < queued.length; i += CHUNK) {
@@ -42,7 +45,7 @@ export async function flushOutbox(cycleId: string, budgetMs = 10 * 60_000): Prom
       // Re-read per chunk: once HR cancels, only the cancellation notes still go out.
       const cancelled = (await getCycle(cycleId))?.phase === 'CANCELLED';
       await forEachLimited(queued.slice(i, i + CHUNK), config().MAIL_CONCURRENCY, async (mail) => {
-        outcomes.push(cancelled && !STILL_SENT_WHEN_CANCELLED.has(mail.kind) ? { ...mail, status: 'DROPPED' } : await deliver(mail));
+        outcomes.push(cancelled && !STILL_SENT_WHEN_CANCELLED.has(mail.kind) ? { ...mail, status: 'DROPPED' } : await deliver(mail, senderName));
       });
       await saveOutcomes(outcomes);
       const chunkFailures = outcomes.filter((mail) => mail.status === 'FAILED');
@@ -57,10 +60,10 @@ export async function flushOutbox(cycleId: string, budgetMs = 10 * 60_000): Prom
   return result;
 }
 
-async function deliver(mail: MailRecord): Promise<MailRecord> {
+async function deliver(mail: MailRecord, senderName: string): Promise<MailRecord> {
   try {
     if (!emailSchema.safeParse(mail.to).success) throw new PermanentSendFailure('not a deliverable address');
-    await sendEmail(mail.to, mail);
+    await sendEmail(mail.to, mail, senderName);
     logger.info('mail sent', { cycleId: mail.cycleId, mailId: mail.mailId, kind: mail.kind });
     return { ...mail, status: 'SENT', sentAt: nowIso() };
   } catch (error) {

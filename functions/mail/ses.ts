@@ -20,11 +20,20 @@ export class PermanentSendFailure extends Error {
   }
 }
 
-export async function sendEmail(to: string, content: EmailContent): Promise<void> {
+/**
+ * `"Display Name" <address>`: quoted when the name is plain ASCII, as a MIME encoded-word otherwise, so a
+ * name such as "Büro Müller" or one with quotes arrives intact.
+ */
+export function fromAddress(name: string, address: string): string {
+  const display = /^[\x20-\x7e]*$/.test(name) ? `"${name.replace(/["\\]/g, '\\$&')}"` : `=?UTF-8?B?${Buffer.from(name, 'utf8').toString('base64')}?=`;
+  return `${display} <${address}>`;
+}
+
+export async function sendEmail(to: string, content: EmailContent, senderName: string): Promise<void> {
   try {
     await ses().send(
       new SendEmailCommand({
-        FromEmailAddress: config().MAIL_FROM,
+        FromEmailAddress: fromAddress(senderName, config().MAIL_FROM),
         Destination: { ToAddresses: [to] },
         Content: {
           Simple: {

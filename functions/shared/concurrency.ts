@@ -10,3 +10,14 @@ export async function forEachLimited<T>(items: readonly T[], limit: number, work
   });
   await Promise.all(workers);
 }
+
+/** Like forEachLimited, collecting each item's result in the order of `items`. */
+export async function mapLimited<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  await forEachLimited(
+    items.map((item, index) => ({ item, index })),
+    limit,
+    async ({ item, index }) => void (results[index] = await work(item)),
+  );
+  return results;
+}

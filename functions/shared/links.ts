@@ -21,7 +21,7 @@ export function resetLinkSecret(): void {
   secret = undefined;
 }
 
-const FORM_PATH: Record<LinkPurpose, string> = { self: '/forms/self', manager: '/forms/team', goals: '/forms/goals' };
+const FORM_PATH: Record<LinkPurpose, string> = { self: '/forms/self', manager: '/forms/team', goals: '/forms/goals', results: '/forms/results', feedback: '/forms/feedback' };
 
 /** An absolute, signed link to a form; it stays valid for LINK_TTL_DAYS after `issuedAt` (late submissions need it). */
 export async function formLink(cycleId: string, personId: string, purpose: LinkPurpose, issuedAt: number): Promise<string> {

@@ -1,7 +1,11 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { LadderProgress, LadderStep, ReviewKind } from '#domain/cycle.ts';
 import type { ReviewAnswers, SelfAnswers } from '#domain/review-form.ts';
+import type { FinalScore } from '#domain/score.ts';
 import { conditionalUpdate, db, keys, queryAll, tableName } from './table.ts';
+
+/** A manager's review with the final score computed from it when it was submitted. */
+export type StoredReview = ReviewAnswers & { score: FinalScore };
 
 /** Who reviews a participant: their manager's employeeId, or HR for people at the top. */
 export const HR_MANAGER_KEY = 'HR';
@@ -25,11 +29,22 @@ export interface AssessmentRecord {
   reviewStatus: 'PENDING' | 'SUBMITTED';
   reviewSubmittedAt?: string;
   reviewLate?: boolean;
-  review?: ReviewAnswers;
+  review?: StoredReview;
   reviewRemindedAt?: string;
   reviewOverdueAt?: string;
   reviewHrEscalatedAt?: string;
   resultReleasedAt?: string;
+  acknowledgedAt?: string;
+  acknowledgement?: Acknowledgement;
+  /** When the manager's proposed goals became goals, and who made them so (the employee accepting, or the manager confirming). */
+  proposedGoalsCreatedAt?: string;
+  proposedGoalsCreatedBy?: string;
+}
+
+/** The employee's answer to their released appraisal. */
+export interface Acknowledgement {
+  disagree: boolean;
+  comment?: string;
 }
 
 const STEP_ATTRIBUTE: Record<ReviewKind, Record<LadderStep, keyof AssessmentRecord>> = {
@@ -108,7 +123,7 @@ export function submitReview(
   cycleId: string,
   employeeId: string,
   managerKey: string,
-  review: ReviewAnswers,
+  review: StoredReview,
   at: string,
   late: boolean,
 ): Promise<boolean> {
@@ -157,5 +172,24 @@ export function markResultReleased(cycleId: string, employeeId: string, at: stri
     UpdateExpression: 'SET resultReleasedAt = :at',
     ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(resultReleasedAt)',
     ExpressionAttributeValues: { ':at': at },
+  });
+}
+
+/** The employee acknowledges a released result, once. */
+export function recordAcknowledgement(cycleId: string, employeeId: string, acknowledgement: Acknowledgement, at: string): Promise<boolean> {
+  return conditionalUpdate({
+    Key: keys.assessment(cycleId, employeeId),
+    UpdateExpression: 'SET acknowledgedAt = :at, acknowledgement = :ack',
+    ConditionExpression: 'attribute_exists(resultReleasedAt) AND attribute_not_exists(acknowledgedAt)',
+    ExpressionAttributeValues: { ':at': at, ':ack': acknowledgement },
+  });
+}
+
+export function markProposedGoalsCreated(cycleId: string, employeeId: string, by: string, at: string): Promise<boolean> {
+  return conditionalUpdate({
+    Key: keys.assessment(cycleId, employeeId),
+    UpdateExpression: 'SET proposedGoalsCreatedAt = :at, proposedGoalsCreatedBy = :by',
+    ConditionExpression: 'attribute_exists(resultReleasedAt) AND attribute_not_exists(proposedGoalsCreatedAt)',
+    ExpressionAttributeValues: { ':at': at, ':by': by },
   });
 }

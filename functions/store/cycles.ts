@@ -1,6 +1,7 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { CycleSchedule, CycleTimings, Phase } from '#domain/cycle.ts';
-import type { ScalePoint } from '#domain/review-form.ts';
+import type { Competency, ScalePoint, TextQuestion } from '#domain/review-form.ts';
+import type { ScoreWeights } from '#domain/score.ts';
 import { conditionalUpdate, db, keys, tableName } from './table.ts';
 
 export interface CycleRecord {
@@ -15,7 +16,14 @@ export interface CycleRecord {
   timeZone: string;
   /** The quarter under review (`2026-Q4`): its goals are rated on the forms and reported with the cycle. */
   period: string;
+  /** The settings version the cycle was launched with, and what it copied from it. */
+  settingsVersion: number;
   scale: ScalePoint[];
+  selfQuestions: TextQuestion[];
+  competencies: Competency[];
+  scoreWeights: ScoreWeights;
+  acknowledgementReminderMs: number;
+  senderName: string;
   createdAt: string;
   createdBy: string;
   /** Set once every assessment and invitation of the launch is stored, so a rerun of the launch writes nothing twice. */
@@ -25,6 +33,8 @@ export interface CycleRecord {
   executionArn?: string;
   executionGeneration?: number;
   closedAt?: string;
+  /** Set once the one reminder to unacknowledged results has gone out; the cycle then leaves the active index. */
+  acknowledgementsRemindedAt?: string;
 }
 
 export function scheduleOf(cycle: CycleRecord): CycleSchedule {
@@ -66,6 +76,8 @@ export async function markParticipantsWritten(cycleId: string, participantCount:
  */
 export function movePhase(cycleId: string, from: Phase, to: Phase, at: string): Promise<boolean> {
   const finished = to === 'CLOSED' || to === 'CANCELLED';
+  // A closed cycle stays active until the acknowledgement reminder, so a restarted local stack still sends it.
+  const leavesActive = to === 'CANCELLED';
   const sets = ['phase = :to'];
   const values: Record<string, unknown> = { ':to': to, ':from': from };
   if (to === 'MANAGER_REVIEW') sets.push('managerPhaseOpenedAt = :at');
@@ -73,8 +85,8 @@ export function movePhase(cycleId: string, from: Phase, to: Phase, at: string): 
   if (sets.length > 1) values[':at'] = at;
   return conditionalUpdate({
     Key: keys.cycle(cycleId),
-    // A finished cycle leaves the active-cycles index, so a restarted local stack does not resume it.
-    UpdateExpression: `SET ${sets.join(', ')}${finished ? ' REMOVE gsi3pk, gsi3sk' : ''}`,
+    // A cancelled cycle leaves the active-cycles index, so a restarted local stack does not resume it.
+    UpdateExpression: `SET ${sets.join(', ')}${leavesActive ? ' REMOVE gsi3pk, gsi3sk' : ''}`,
     ConditionExpression: 'phase = :from',
     ExpressionAttributeValues: values,
   });
@@ -107,4 +119,14 @@ export async function recordExecution(cycleId: string, executionArn: string, gen
       ExpressionAttributeValues: { ':arn': executionArn, ':generation': generation },
     }),
   );
+}
+
+/** The acknowledgement reminder went out: nothing is left for the cycle's workflow, so it leaves the active index. */
+export function markAcknowledgementsReminded(cycleId: string, at: string): Promise<boolean> {
+  return conditionalUpdate({
+    Key: keys.cycle(cycleId),
+    UpdateExpression: 'SET acknowledgementsRemindedAt = :at REMOVE gsi3pk, gsi3sk',
+    ConditionExpression: 'phase = :closed AND attribute_not_exists(acknowledgementsRemindedAt)',
+    ExpressionAttributeValues: { ':at': at, ':closed': 'CLOSED' },
+  });
 }

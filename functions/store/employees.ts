@@ -23,6 +23,9 @@ export async function saveEmployees(employees: Employee[], at: string): Promise<
       ...keys.employee(employee.employeeId),
       ...keys.directory,
       gsi3sk: employee.employeeId,
+      gsi1pk: keys.employeeEmail(employee.email),
+      gsi1sk: employee.employeeId,
+      ...(employee.managerId ? { gsi2pk: keys.reports(employee.managerId), gsi2sk: employee.employeeId } : {}),
       ...employee,
       updatedAt: at,
     })),
@@ -32,4 +35,24 @@ export async function saveEmployees(employees: Employee[], at: string): Promise<
 export async function getEmployee(employeeId: string): Promise<Employee | undefined> {
   const result = await db().send(new GetCommand({ TableName: tableName(), Key: keys.employee(employeeId) }));
   return result.Item ? toEmployee(result.Item as Employee) : undefined;
+}
+
+/** A manager's direct reports, through the reports index (never the whole directory). */
+export async function listReports(managerId: string): Promise<Employee[]> {
+  const items = await queryAll<Employee>({
+    IndexName: 'gsi2',
+    KeyConditionExpression: 'gsi2pk = :pk',
+    ExpressionAttributeValues: { ':pk': keys.reports(managerId) },
+  });
+  return items.map(toEmployee);
+}
+
+/** The employee with an email address (case-insensitive), through the email index. */
+export async function findByEmail(email: string): Promise<Employee | undefined> {
+  const [item] = await queryAll<Employee>({
+    IndexName: 'gsi1',
+    KeyConditionExpression: 'gsi1pk = :pk',
+    ExpressionAttributeValues: { ':pk': keys.employeeEmail(email) },
+  });
+  return item && toEmployee(item);
 }

@@ -11,13 +11,18 @@ export type MailKind =
   | 'review-overdue'
   | 'review-hr'
   | 'result'
+  | 'acknowledgement'
+  | 'acknowledgement-reminder'
   | 'cancellation'
   | 'delivery-failure'
   | 'goal-set'
   | 'goal-reminder'
   | 'goal-missed'
   | 'goal-at-risk'
-  | 'goal-hr';
+  | 'goal-hr'
+  | 'feedback'
+  | 'praise-digest'
+  | 'feedback-request';
 
 /**
  * An email of a cycle: queued (PENDING, in the outbox index) before it is sent, then stored as SENT or

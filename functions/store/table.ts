@@ -8,12 +8,17 @@ import { forEachLimited, sleep } from '#shared/concurrency.ts';
  *
  * | item        | pk             | sk               | gsi1 (sparse)              | gsi2 (sparse)                    | gsi3                          |
  * |-------------|----------------|------------------|----------------------------|----------------------------------|-------------------------------|
- * | employee    | EMP#id         | PROFILE          |                            |                                  | DIRECTORY / employeeId        |
+ * | employee    | EMP#id         | PROFILE          | EMAIL#address / employeeId | REPORTS#managerId / employeeId   | DIRECTORY / employeeId        |
  * | cycle       | CYCLE#id       | META             |                            |                                  | CYCLES#ACTIVE / createdAt     |
  * | assessment  | CYCLE#id       | ASMT#employeeId  | SELF#cycle / employeeId    | REVIEW#cycle / managerKey#emp    | TEAM#cycle#managerKey / emp   |
  * | mail        | CYCLE#id       | MAIL#mailId      |                            | OUTBOX#cycle / createdAt#mailId  |                               |
  * | audit event | CYCLE#id       | AUDIT#at#id      |                            |                                  |                               |
  * | goal        | EMP#id         | GOAL#goalId      | OPENGOALS / dueAt#goalId   |                                  | GOALS#period / emp#goalId     |
+ * | settings    | SETTINGS       | V#version        |                            |                                  |                               |
+ * | feedback    | EMP#to         | FEEDBACK#at#id   |                            | PRAISE#week / team#at#id (digest)|                               |
+ * | cycle of    | EMP#id         | CYCLE#at#cycleId |                            |                                  |                               |
+ * | fb request  | FBREQ#id       | META             |                            |                                  |                               |
+ * | digest week | DIGEST#week    | META             |                            |                                  |                               |
  *
  * gsi1 holds self-assessments while pending and goals while the goal watch still owes them a step, gsi2 manager reviews while pending and mail not yet sent,
  * so deadline checks read what is pending, never the whole cycle.
@@ -31,6 +36,15 @@ export const keys = {
   mail: (cycleId: string, mailId: string) => ({ pk: `CYCLE#${cycleId}`, sk: `MAIL#${mailId}` }),
   outbox: (cycleId: string) => `OUTBOX#${cycleId}`,
   audit: (cycleId: string, at: string, id: string) => ({ pk: `CYCLE#${cycleId}`, sk: `AUDIT#${at}#${id}` }),
+  settingsPartition: 'SETTINGS',
+  reports: (managerId: string) => `REPORTS#${managerId}`,
+  employeeEmail: (email: string) => `EMAIL#${email.toLowerCase()}`,
+  feedback: (employeeId: string, at: string, feedbackId: string) => ({ pk: `EMP#${employeeId}`, sk: `FEEDBACK#${at}#${feedbackId}` }),
+  praiseWeek: (weekStart: string) => `PRAISE#${weekStart}`,
+  feedbackRequest: (requestId: string) => ({ pk: `FBREQ#${requestId}`, sk: 'META' }),
+  participation: (employeeId: string, releasedAt: string, cycleId: string) => ({ pk: `EMP#${employeeId}`, sk: `CYCLE#${releasedAt}#${cycleId}` }),
+  digestWeek: (weekStart: string) => ({ pk: `DIGEST#${weekStart}`, sk: 'META' }),
+  settings: (version: number) => ({ pk: 'SETTINGS', sk: `V#${String(version).padStart(10, '0')}` }),
 } as const;
 
 let client: DynamoDBDocumentClient | undefined;

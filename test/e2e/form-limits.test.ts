@@ -2,8 +2,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { cli, dateAfter, linkIn, mailbox, startLocalStack, tempDir, type LocalStack, type Mail } from '../support/local.ts';
-import { closeAll, launchBrowser, submitting } from '../support/browser.ts';
+import { cli, dateAfter, linkIn, mailbox, tempDir, type LocalStack, type Mail } from '../support/local.ts';
+import { closeAll, startStackAndBrowser, submitting } from '../support/browser.ts';
 
 /**
  * The answer-length limit as the browser enforces it (textarea maxlength) against what the server accepts:
@@ -27,11 +27,7 @@ describe('answer length limits in Chromium', () => {
   const formOf = (address: string) => linkIn(invitations.find((mail) => mail.to === address)!, '/forms/self');
 
   beforeAll(async () => {
-    const [started, launched] = await Promise.allSettled([startLocalStack({ dataDir: join(dir.path, 'data') }), launchBrowser()]);
-    if (started.status === 'fulfilled') stack = started.value;
-    if (launched.status === 'fulfilled') browser = launched.value;
-    if (started.status === 'rejected') throw started.reason;
-    if (launched.status === 'rejected') throw launched.reason;
+    await startStackAndBrowser(join(dir.path, 'data'), (parts) => ({ stack, browser } = parts));
     writeFileSync(join(dir.path, 'roster.csv'), ROSTER);
     expect((await cli(stack!, dir.path, 'employees', 'import', 'roster.csv')).code).toBe(0);
     const now = stack!.clock.now();

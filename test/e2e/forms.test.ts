@@ -2,8 +2,9 @@ import { existsSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { cli, dateAfter, HOUR, linkIn, mailbox, startLocalStack, tempDir, type LocalStack, type Mail } from '../support/local.ts';
-import { accessibleName, closeAll, expectEveryControlLabelled, launchBrowser, screenshot, SCREENSHOT_DIR, seriousAxeViolations, submitting } from '../support/browser.ts';
+import { cli, dateAfter, HOUR, linkIn, mailbox, tempDir, type LocalStack, type Mail } from '../support/local.ts';
+import { accessibleName, answersIn, closeAll, startStackAndBrowser, expectEveryControlLabelled, expectPageBasics, expectScreenshot, SCREENSHOT_DIR, seriousAxeViolations, submitting } from '../support/browser.ts';
+import { periodOf } from '../../functions/domain/goals.ts';
 
 /**
  * The emailed forms as a participant meets them: the real invitation email, its link opened in Chromium,
@@ -20,34 +21,35 @@ const HOSTILE = '<script>alert(1)</script>';
 const ANN = { rating: '4 - Exceeds expectations', wentWell: 'Closed the big deal', toImprove: HOSTILE, nextGoals: 'Grow the pipeline\nand mentor Bob' };
 const TEXT_QUESTIONS = ['What went well', 'What to improve', 'Goals for next quarter'] as const;
 const SCALE = ['1 - Below expectations', '2 - Partly meets expectations', '3 - Meets expectations', '4 - Exceeds expectations', '5 - Exceptional'] as const;
+/** What each point of the default scale means, as the "What the ratings mean" guide shows it. */
+const SCALE_DESCRIPTIONS = [
+  'Most goals and expectations were not met; clear improvement is needed.',
+  'Some goals and expectations were met; others need work.',
+  'Goals and expectations were met: solid, reliable work.',
+  'Goals were met and several were exceeded.',
+  'Far beyond the goals, with an impact well outside the role.',
+] as const;
+/** The manager's three required texts about one report, in form order. */
+const reviewTexts = (name: string) => [`Strengths of ${name}`, `What ${name} should improve`, `Your feedback to ${name}`];
+/** The optional proposals for next period: three rows of title, due date and weight. */
+const ONE_LINE_INPUTS = 'input[type="text"], input[type="date"], input[type="number"]';
+const PROPOSAL_LABELS = [1, 2, 3].flatMap((row) => [`Proposed goal ${row}: title`, `Proposed goal ${row}: due date`, `Proposed goal ${row}: weight (%)`]);
+const KEYBOARD_REVIEW = { strengths: 'Ships what she promises', areas: 'Delegate more', summary: 'Great quarter & <b>well done</b>' };
 /** Ann's goal of the period under review, and one of a later quarter that no form of this cycle may show. */
 const GOAL = 'Ship billing';
 const LATER_GOAL = 'Later goal';
 const GOAL_RATING = '4 - Exceeds expectations';
 
-/** The calendar quarter of a YYYY-MM-DD date, e.g. `2026-Q4`. */
-function quarterOf(date: string): string {
-  const [year, month] = date.split('-').map(Number);
-  return `${year}-Q${Math.ceil(month / 3)}`;
-}
-
-/** The <dl> of answers a confirmation or team page shows, as term -> value. */
-async function answersIn(scope: Page | Locator, index = 0): Promise<Record<string, string>> {
-  return scope.locator('dl').nth(index).evaluate((dl) => {
-    const terms = [...dl.querySelectorAll('dt')];
-    return Object.fromEntries(terms.map((dt) => [dt.textContent ?? '', dt.nextElementSibling?.textContent ?? '']));
-  });
-}
-
 async function isFocused(control: Locator): Promise<boolean> {
   return control.evaluate((el) => el === (globalThis as any).document.activeElement);
 }
 
-/** Checks that can fail on any page: the language is declared, there is exactly one h1, and axe-core finds nothing serious. */
-async function expectPageBasics(page: Page): Promise<void> {
-  expect(await page.locator('html').getAttribute('lang')).toBe('en');
-  expect(await page.locator('h1').count()).toBe(1);
-  expect(await seriousAxeViolations(page)).toEqual([]);
+/** The label (or, for a button, the text) of the element that has the keyboard focus. */
+async function focusedLabel(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const el = (globalThis as any).document.activeElement;
+    return el?.labels?.[0]?.textContent ?? el?.textContent ?? '';
+  });
 }
 
 /** Ann's answers as her confirmation and her reopened link show them. */
@@ -58,12 +60,6 @@ function annAnswersShown(): Record<string, string> {
 async function expectNoScriptWith(page: Page, content: string): Promise<void> {
   const scripts = await page.locator('script').evaluateAll((nodes) => nodes.map((node) => node.textContent ?? ''));
   expect(scripts.filter((text) => text.includes(content.replace(/<\/?script>/g, '')))).toEqual([]);
-}
-
-async function expectScreenshot(page: Page, name: string): Promise<void> {
-  const shot = await screenshot(page, name);
-  expect(existsSync(shot.path)).toBe(true);
-  expect(shot.size).toBeGreaterThan(1000);
 }
 
 describe('the emailed forms in Chromium', () => {
@@ -84,11 +80,7 @@ describe('the emailed forms in Chromium', () => {
   beforeAll(async () => {
     // Only this run's screenshots count.
     for (const name of SCREENSHOTS) rmSync(join(SCREENSHOT_DIR, `${name}.png`), { force: true });
-    const [started, launched] = await Promise.allSettled([startLocalStack({ dataDir: join(dir.path, 'data') }), launchBrowser()]);
-    if (started.status === 'fulfilled') stack = started.value;
-    if (launched.status === 'fulfilled') browser = launched.value;
-    if (started.status === 'rejected') throw started.reason;
-    if (launched.status === 'rejected') throw launched.reason;
+    await startStackAndBrowser(join(dir.path, 'data'), (parts) => ({ stack, browser } = parts));
     context = await browser!.newContext({ viewport: { width: 1000, height: 800 } });
 
     writeFileSync(join(dir.path, 'roster.csv'), ROSTER);
@@ -96,11 +88,11 @@ describe('the emailed forms in Chromium', () => {
     expect(imported.code, imported.err).toBe(0);
     const now = theStack().clock.now();
     const goalDue = dateAfter(now, 20);
-    period = quarterOf(goalDue);
+    period = periodOf(goalDue);
     const goal = await cli(theStack(), dir.path, 'goals', 'add', '--employee', 'e1', '--title', GOAL, '--due', goalDue, '--weight', '60', '--json');
     expect(goal.code, goal.err).toBe(0);
     const laterDue = dateAfter(now, 200);
-    expect(quarterOf(laterDue)).not.toBe(period);
+    expect(periodOf(laterDue)).not.toBe(period);
     const later = await cli(theStack(), dir.path, 'goals', 'add', '--employee', 'e1', '--title', LATER_GOAL, '--due', laterDue, '--weight', '40', '--json');
     expect(later.code, later.err).toBe(0);
     const selfDate = dateAfter(now, 14);
@@ -311,6 +303,16 @@ describe('the emailed forms in Chromium', () => {
       expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(`Team reviews: ${CYCLE}`);
       await expectPageBasics(page);
 
+      // The page starts with what each point of the scale means, folded away until asked for.
+      const guide = page.locator('details');
+      expect(await guide.count()).toBe(1);
+      expect(await guide.locator('summary').textContent()).toBe('What the ratings mean');
+      expect(await guide.evaluate((details) => (details as any).open)).toBe(false);
+      await guide.locator('summary').click();
+      expect(await guide.evaluate((details) => (details as any).open)).toBe(true);
+      expect(await guide.getByRole('listitem').allTextContents()).toEqual(SCALE.map((point, i) => `${point}: ${SCALE_DESCRIPTIONS[i]}`));
+      expect(await guide.getByRole('listitem').first().isVisible()).toBe(true);
+
       const ann = page.getByRole('region', { name: 'Ann Early' });
       expect(await ann.getByRole('heading', { level: 3, name: `Goals of ${period}` }).isVisible()).toBe(true);
       const goals = await ann.getByRole('listitem').allTextContents();
@@ -324,7 +326,7 @@ describe('the emailed forms in Chromium', () => {
       expect(headings.slice(0, 2)).toEqual([`Goals of ${period}`, 'Self-assessment']);
       expect(await answersIn(ann)).toEqual({
         [`Their rating of goal "${GOAL}" (weight 60 %)`]: GOAL_RATING,
-        'Their overall rating': ANN.rating,
+        'Their overall performance': ANN.rating,
         'What went well': ANN.wentWell,
         'What to improve': HOSTILE,
         'Goals for next quarter': ANN.nextGoals,
@@ -334,15 +336,32 @@ describe('the emailed forms in Chromium', () => {
       const annGoal = ann.getByRole('group', { name: `Goal of Ann Early: ${GOAL}` });
       expect(await annGoal.getByRole('radio').count()).toBe(5);
       expect(await annGoal.getByRole('radio', { checked: true }).count()).toBe(0);
-      expect(await ann.getByRole('group', { name: 'Your rating of Ann Early' }).getByRole('radio').count()).toBe(5);
-      // In the form the goal comes first, then the overall rating, then the feedback.
+      expect(await annGoal.locator('p').textContent()).toContain('Weight 60 %');
+      const annOverall = ann.getByRole('group', { name: 'Your overall rating of Ann Early' });
+      expect(await annOverall.getByRole('radio').count()).toBe(5);
+      // In the form the goal comes first, then the overall rating, then the texts, then the optional proposals.
       const legends = await ann.locator('form legend').allTextContents();
-      expect(legends).toEqual([`Goal of Ann Early: ${GOAL}`, 'Your rating of Ann Early']);
-      expect(await ann.getByLabel('Your feedback to Ann Early', { exact: true }).isVisible()).toBe(true);
+      expect(legends).toEqual([`Goal of Ann Early: ${GOAL}`, 'Your overall rating of Ann Early', 'Goals you propose for Ann Early next period (optional)']);
+      for (const label of reviewTexts('Ann Early')) {
+        const field = ann.getByLabel(label, { exact: true });
+        expect(await field.evaluate((el) => el.tagName)).toBe('TEXTAREA');
+        expect(await field.getAttribute('required')).not.toBeNull();
+        expect(await field.inputValue()).toBe('');
+      }
+      const annProposals = ann.getByRole('group', { name: 'Goals you propose for Ann Early next period (optional)' });
+      expect(await expectEveryControlLabelled(annProposals, ONE_LINE_INPUTS)).toEqual(PROPOSAL_LABELS);
+      for (let row = 1; row <= 3; row++) {
+        expect(await annProposals.getByLabel(`Proposed goal ${row}: due date`, { exact: true }).getAttribute('type')).toBe('date');
+        expect(await annProposals.getByLabel(`Proposed goal ${row}: weight (%)`, { exact: true }).getAttribute('type')).toBe('number');
+      }
+      // Nothing about a proposal is required: a review without proposals is complete.
+      expect(await annProposals.locator('input[required]').count()).toBe(0);
+      expect(await ann.getByRole('button', { name: 'Submit review of Ann Early' }).isVisible()).toBe(true);
 
       const bob = page.getByRole('region', { name: 'Bob Prompt' });
       expect(await bob.getByText(`No goals for ${period}.`, { exact: true }).isVisible()).toBe(true);
-      expect(await bob.getByRole('group').count()).toBe(1);
+      // Bob has no goals: his form has the overall rating and the proposals, nothing else grouped.
+      expect(await bob.locator('form legend').allTextContents()).toEqual(['Your overall rating of Bob Prompt', 'Goals you propose for Bob Prompt next period (optional)']);
       expect(await bob.getByText('Self-assessment not submitted (overdue).').isVisible()).toBe(true);
       expect(await bob.getByRole('button', { name: 'Submit review of Bob Prompt' }).isVisible()).toBe(true);
 
@@ -350,12 +369,16 @@ describe('the emailed forms in Chromium', () => {
       const names: string[] = [];
       const annControls = ann.locator('textarea, input[type="radio"]');
       for (let i = 0; i < (await annControls.count()); i++) names.push(await accessibleName(annControls.nth(i)));
-      expect(names).toEqual([...SCALE, ...SCALE, 'Your feedback to Ann Early']);
-      expect(names).toHaveLength(11);
+      expect(names).toEqual([...SCALE, ...SCALE, ...reviewTexts('Ann Early')]);
+      expect(names).toHaveLength(13);
       expect(await expectEveryControlLabelled(annGoal)).toEqual([...SCALE]);
-      expect(await expectEveryControlLabelled(ann.getByRole('group', { name: 'Your rating of Ann Early' }))).toEqual([...SCALE]);
-      expect(await expectEveryControlLabelled(bob)).toEqual([...SCALE, 'Your feedback to Bob Prompt']);
-      const ids = await page.locator('textarea').evaluateAll((nodes) => nodes.map((node) => node.id));
+      expect(await expectEveryControlLabelled(annOverall)).toEqual([...SCALE]);
+      expect(await expectEveryControlLabelled(bob)).toEqual([...SCALE, ...reviewTexts('Bob Prompt')]);
+      expect(await expectEveryControlLabelled(bob.getByRole('group', { name: 'Goals you propose for Bob Prompt next period (optional)' }), ONE_LINE_INPUTS)).toEqual(PROPOSAL_LABELS);
+      // Every visible control on the page has a label, and no id repeats (labels point at ids).
+      const unlabelled = await page.locator('textarea, input:not([type="hidden"])').evaluateAll((nodes) => nodes.filter((node: any) => !node.labels?.length).map((node: any) => node.outerHTML));
+      expect(unlabelled).toEqual([]);
+      const ids = await page.locator('[id]').evaluateAll((nodes) => nodes.map((node) => node.id));
       expect(new Set(ids).size).toBe(ids.length);
       await expectScreenshot(page, 'team-page');
     });
@@ -364,12 +387,12 @@ describe('the emailed forms in Chromium', () => {
       await page.goto(linkIn(request, '/forms/team'));
       const ann = page.getByRole('region', { name: 'Ann Early' });
       const goal = ann.getByRole('group', { name: `Goal of Ann Early: ${GOAL}` });
-      const rating = ann.getByRole('group', { name: 'Your rating of Ann Early' });
+      const rating = ann.getByRole('group', { name: 'Your overall rating of Ann Early' });
       const goalFirst = goal.getByLabel('1 - Below expectations', { exact: true });
       const goalMiddle = goal.getByLabel('3 - Meets expectations', { exact: true });
       const first = rating.getByLabel('1 - Below expectations', { exact: true });
       const last = rating.getByLabel('5 - Exceptional', { exact: true });
-      const feedback = ann.getByLabel('Your feedback to Ann Early', { exact: true });
+      const [strengths, areas, feedback] = reviewTexts('Ann Early').map((label) => ann.getByLabel(label, { exact: true }));
       const button = ann.getByRole('button', { name: 'Submit review of Ann Early' });
 
       // The goal's scale is the first control of Ann's form.
@@ -398,22 +421,45 @@ describe('the emailed forms in Chromium', () => {
       // Arrow keys stay inside Ann's form: Bob's rating is untouched.
       expect(await page.getByRole('region', { name: 'Bob Prompt' }).getByRole('radio', { checked: true }).count()).toBe(0);
 
+      // Then the three texts, in the order they are read.
+      await page.keyboard.press('Tab');
+      expect(await isFocused(strengths)).toBe(true);
+      await page.keyboard.type(KEYBOARD_REVIEW.strengths);
+      await page.keyboard.press('Tab');
+      expect(await isFocused(areas)).toBe(true);
+      await page.keyboard.type(KEYBOARD_REVIEW.areas);
       await page.keyboard.press('Tab');
       expect(await isFocused(feedback)).toBe(true);
-      await page.keyboard.type('Great quarter & <b>well done</b>');
-      await page.keyboard.press('Tab');
+      await page.keyboard.type(KEYBOARD_REVIEW.summary);
+
+      // The proposals are optional: Tab walks through each of their inputs, row by row, and then reaches the button.
+      const visited: string[] = [];
+      for (let presses = 0; presses < 40 && !(await isFocused(button)); presses++) {
+        await page.keyboard.press('Tab');
+        const label = await focusedLabel(page);
+        // A date input takes one Tab per part (month, day, year) while staying the focused element.
+        if (visited.at(-1) !== label) visited.push(label);
+      }
+      expect(visited).toEqual([...PROPOSAL_LABELS, 'Submit review of Ann Early']);
       expect(await isFocused(button)).toBe(true);
+      const proposals = ann.getByRole('group', { name: 'Goals you propose for Ann Early next period (optional)' });
+      expect(await proposals.locator('input').evaluateAll((inputs) => inputs.map((input: any) => input.value))).toEqual(PROPOSAL_LABELS.map(() => ''));
       const response = await submitting(page, () => page.keyboard.press('Enter'));
 
       expect(response.status()).toBe(200);
       expect(await page.getByRole('status').textContent()).toBe('Your review was saved.');
       const saved = page.getByRole('region', { name: 'Ann Early' });
       expect(await saved.getByRole('heading', { name: 'Your review' }).isVisible()).toBe(true);
+      // One goal of weight 60 rated 3 and no competencies (the default settings): the score is the goals' alone.
       expect(await answersIn(saved, 1)).toEqual({
         [`Goal "${GOAL}" (weight 60 %)`]: '3 - Meets expectations',
         'Overall rating': '5 - Exceptional',
-        Comments: 'Great quarter & <b>well done</b>',
+        'Final score': '3 - Meets expectations (from goals)',
+        Strengths: KEYBOARD_REVIEW.strengths,
+        'Areas to improve': KEYBOARD_REVIEW.areas,
+        Summary: KEYBOARD_REVIEW.summary,
       });
+      expect(await saved.getByText('Proposed goals for next period').count()).toBe(0);
       expect(await saved.locator('form').count()).toBe(0);
       expect(await page.locator('b', { hasText: 'well done' }).count()).toBe(0);
       // Bob still waits for his review.

@@ -102,6 +102,8 @@ describe('perfcycle stack (dev)', () => {
       WaitForCheckpoint: 'Wait',
       RunCheckpoint: 'Task',
       ReleaseResults: 'Task',
+      WaitForAcknowledgements: 'Wait',
+      RemindAcknowledgements: 'Task',
       Finished: 'Succeed',
       Failed: 'Fail',
     });
@@ -110,9 +112,18 @@ describe('perfcycle stack (dev)', () => {
     expect(s.Launch.Next).toBe('IsFinished');
     expect(s.RunCheckpoint.Next).toBe('IsFinished');
     expect(s.ReleaseResults.Next).toBe('IsFinished');
+    expect(s.RemindAcknowledgements.Next).toBe('IsFinished');
+    expect(s.WaitForAcknowledgements).toMatchObject({ TimestampPath: '$.acknowledgementReminderAt', Next: 'RemindAcknowledgements' });
     expect(s.WaitForCheckpoint).toMatchObject({ TimestampPath: '$.nextCheckAt', Next: 'RunCheckpoint' });
     expect(s.IsFinished.Default).toBe('WaitForCheckpoint');
     expect(s.IsFinished.Choices).toEqual([
+      {
+        And: [
+          { Variable: '$.phase', StringEquals: 'CLOSED' },
+          { Variable: '$.acknowledgementReminderAt', IsPresent: true },
+        ],
+        Next: 'WaitForAcknowledgements',
+      },
       {
         Or: [
           { Variable: '$.phase', StringEquals: 'CLOSED' },
@@ -123,7 +134,12 @@ describe('perfcycle stack (dev)', () => {
       { Variable: '$.phase', StringEquals: 'RELEASING', Next: 'ReleaseResults' },
     ]);
 
-    const taskFunction = { Launch: workflowFunctions.launch.id, RunCheckpoint: workflowFunctions.checkpoint.id, ReleaseResults: workflowFunctions.release.id };
+    const taskFunction = {
+      Launch: workflowFunctions.launch.id,
+      RunCheckpoint: workflowFunctions.checkpoint.id,
+      ReleaseResults: workflowFunctions.release.id,
+      RemindAcknowledgements: workflowFunctions.remindAcknowledgements.id,
+    };
     for (const [state, functionId] of Object.entries(taskFunction)) {
       const task = s[state];
       // payloadResponseOnly: the Resource is the function ARN itself, no Parameters/ResultSelector.
@@ -213,14 +229,20 @@ describe('perfcycle stack (dev)', () => {
     expect(stage.Properties.AccessLogSettings.DestinationArn).toBeDefined();
   });
 
-  it('runs the goal watch daily from an EventBridge rule, one task then done', () => {
+  it('runs the goal watch and then the praise digest daily from an EventBridge rule', () => {
     const [[logicalId, machine]] = ofType(resources, 'AWS::StepFunctions::StateMachine').filter(
       ([, m]) => (m as Resource).Metadata?.['perfcycle:machineId'] === 'goal-watch',
     ) as [[string, Resource]];
     const definition = resolveDefinition(machine.Properties.DefinitionString);
     expect(definition.StartAt).toBe('RunGoalWatch');
-    expect(Object.fromEntries(Object.entries<any>(definition.States).map(([name, st]) => [name, st.Type]))).toEqual({ RunGoalWatch: 'Task', Done: 'Succeed', Failed: 'Fail' });
-    expect(definition.States.RunGoalWatch.Next).toBe('Done');
+    expect(Object.fromEntries(Object.entries<any>(definition.States).map(([name, st]) => [name, st.Type]))).toEqual({
+      RunGoalWatch: 'Task',
+      SendPraiseDigests: 'Task',
+      Done: 'Succeed',
+      Failed: 'Fail',
+    });
+    expect(definition.States.RunGoalWatch.Next).toBe('SendPraiseDigests');
+    expect(definition.States.SendPraiseDigests.Next).toBe('Done');
     const rules = ofType(resources, 'AWS::Events::Rule') as [string, Resource][];
     expect(rules).toHaveLength(1);
     expect(rules[0][1].Properties.ScheduleExpression).toBe('cron(0 6 * * ? *)');

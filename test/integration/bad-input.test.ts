@@ -523,7 +523,7 @@ e1,Ann Twice,ann.twice@example.com,m1,Sales
         expectPage(await raw('POST', '/forms/self', { headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ t: hidden.t, ...answers }).toString() }), 403, 'This link is not valid');
         expectPage(await raw('POST', '/forms/self', { headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ t: hidden.t, formToken: `${hidden.formToken.slice(0, -1)}x`, ...answers }).toString() }), 403, 'This link is not valid');
         expectPage(await raw('POST', '/forms/self', { headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ formToken: hidden.formToken, ...answers }).toString() }), 403, 'This link is not valid');
-        const huge = await raw('POST', '/forms/self', { headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ ...hidden, ...answers, wentWell: 'x'.repeat(200 * 1024) }).toString() });
+        const huge = await raw('POST', '/forms/self', { headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ ...hidden, ...answers, wentWell: 'x'.repeat(600 * 1024) }).toString() });
         expectPage(huge, 413, 'Your answers are too long to send');
       });
       expect(await selfCounts()).toEqual(before);

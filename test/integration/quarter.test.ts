@@ -166,14 +166,14 @@ describe('a quarter on the local stack', () => {
     expect(html).toContain('Closed the big deal');
     expect(html).toContain('Self-assessment not submitted (overdue)');
     for (const employeeId of ['e1', 'e2']) {
-      const result = await submitForm(linkIn(request, '/forms/team'), { employeeId, rating: '5', comments: `Great quarter, ${employeeId}` });
+      const result = await submitForm(linkIn(request, '/forms/team'), { employeeId, rating: '5', strengths: 'Closing', areasToImprove: 'Delegating', comments: `Great quarter, ${employeeId}` });
       expect(result.status).toBe(200);
       expect(result.html).toContain('Your review was saved.');
     }
-    const foreign = await submitForm(linkIn(request, '/forms/team'), { employeeId: 'e4', rating: '1', comments: 'not mine' });
+    const foreign = await submitForm(linkIn(request, '/forms/team'), { employeeId: 'e4', rating: '1', strengths: 'x', areasToImprove: 'y', comments: 'not mine' });
     expect(foreign.status).toBe(403);
     const markRequest = sent.find((mail) => mail.to === 'mark@example.com' && mail.subject.startsWith('2026 Q4: please review your team'))!;
-    expect((await submitForm(linkIn(markRequest, '/forms/team'), { employeeId: 'e4', rating: '3', comments: 'Solid' })).status).toBe(200);
+    expect((await submitForm(linkIn(markRequest, '/forms/team'), { employeeId: 'e4', rating: '3', strengths: 'Steady', areasToImprove: 'Speed', comments: 'Solid' })).status).toBe(200);
   });
 
   it('runs the manager ladder and releases results at the end', async () => {
@@ -200,7 +200,10 @@ describe('a quarter on the local stack', () => {
     const results = closing.filter((mail) => mail.subject === '2026 Q4: your review result');
     expect(results).toHaveLength(8);
     const ann = to(results, 'ann@example.com')[0];
-    expect(ann.text).toContain('Rating: 5 of 5 - Exceptional');
+    expect(ann.text).toContain('Overall rating: 5 of 5 - Exceptional');
+    // No goals and no competencies: the final score is the overall rating.
+    expect(ann.text).toContain('Final score: 5 of 5 - Exceptional');
+    expect(linkIn(ann, '/forms/results')).toContain('/forms/results?t=');
     expect(ann.text).toContain('Great quarter, e1');
     expect(to(results, 'cid@example.com')[0].text).toContain('HR will follow up');
 

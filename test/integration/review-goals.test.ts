@@ -147,7 +147,7 @@ describe('goals in the review cycle', () => {
     expect(page).toContain('<legend>Goal of Ann Early: Mentor Bob</legend>');
     expect(page).toContain('<legend>Goal of Bob Prompt: Close deals</legend>');
 
-    const review = { employeeId: 'e1', rating: '4', comments: 'Strong quarter' };
+    const review = { employeeId: 'e1', rating: '4', strengths: 'Delivery', areasToImprove: 'Mentoring', comments: 'Strong quarter' };
     const unrated = await postForm(link, hidden, { ...review, [`goal-${goalIds['Ship billing']}`]: '4' });
     expect(unrated.status).toBe(400);
     expect(unrated.html).toContain('<li>Goal &quot;Mentor Bob&quot;: choose a rating</li>');
@@ -158,10 +158,10 @@ describe('goals in the review cycle', () => {
     expect(saved.status).toBe(200);
     expect(saved.html).toContain('<dt>Goal &quot;Mentor Bob&quot; (weight 40 %)</dt><dd>2 - Partly meets expectations</dd>');
     // A rating of another report's goal is not a rating of this one.
-    const crossed = await postForm(link, hidden, { employeeId: 'e2', rating: '3', comments: 'Missed the deals', [`goal-${goalIds['Ship billing']}`]: '3' });
+    const crossed = await postForm(link, hidden, { employeeId: 'e2', rating: '3', strengths: 'Effort', areasToImprove: 'Closing', comments: 'Missed the deals', [`goal-${goalIds['Ship billing']}`]: '3' });
     expect(crossed.status).toBe(400);
     expect(crossed.html).toContain('<li>Goal &quot;Close deals&quot;: choose a rating</li>');
-    expect((await postForm(link, hidden, { employeeId: 'e2', rating: '2', comments: 'Missed the deals', [`goal-${goalIds['Close deals']}`]: '1' })).status).toBe(200);
+    expect((await postForm(link, hidden, { employeeId: 'e2', rating: '2', strengths: 'Effort', areasToImprove: 'Closing', comments: 'Missed the deals', [`goal-${goalIds['Close deals']}`]: '1' })).status).toBe(200);
   });
 
   it('releases results with the goal ratings and records each goal\u2019s outcome in the audit once', async () => {

@@ -1,7 +1,9 @@
-import { mkdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { expect } from 'vitest';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Locator, type Page, type Response } from 'playwright-core';
+import { startLocalStack, type LocalStack } from '../../local/stack.ts';
 
 /**
  * Small helpers for the browser tests: Debian's Chromium driven by playwright-core (no downloaded
@@ -28,18 +30,20 @@ export async function screenshot(page: Page, name: string): Promise<{ path: stri
 
 /** The accessible name Chromium's accessibility tree gives one element, from Playwright's ARIA snapshot. */
 export async function accessibleName(element: Locator): Promise<string> {
-  const snapshot = await element.ariaSnapshot();
-  const match = /^- [\w-]+ "((?:[^"\\]|\\.)*)"/.exec(snapshot.trim());
+  // YAML quotes a snapshot line whose name contains ": " (`- 'textbox "Proposed goal 1: title"'`).
+  const line = (await element.ariaSnapshot()).trim().replace(/^- /, '');
+  const unquoted = /^'((?:[^']|'')*)'$/.exec(line)?.[1].replaceAll("''", "'") ?? line;
+  const match = /^[\w-]+ "((?:[^"\\]|\\.)*)"/.exec(unquoted);
   return match ? JSON.parse(`"${match[1]}"`) : '';
 }
 
 /**
- * Every textarea and radio button in `scope` has a non-empty accessible name, and looking that name up
+ * Every textarea and radio button (or whatever `selector` picks) in `scope` has a non-empty accessible name, and looking that name up
  * with getByLabel (as a screen-reader user or a test would) finds exactly that control. Returns the names.
  */
-export async function expectEveryControlLabelled(scope: Page | Locator): Promise<string[]> {
+export async function expectEveryControlLabelled(scope: Page | Locator, selector = 'textarea, input[type="radio"]'): Promise<string[]> {
   const page = 'page' in scope ? scope.page() : scope;
-  const controls = scope.locator('textarea, input[type="radio"]');
+  const controls = scope.locator(selector);
   const count = await controls.count();
   const names: string[] = [];
   for (let i = 0; i < count; i++) {
@@ -83,6 +87,18 @@ export async function seriousAxeViolations(page: Page): Promise<string[]> {
 }
 
 /** Tears a browser test file down: the browser, then the stack, then its folder, each even if the one before failed. */
+/**
+ * Starts the local stack and Chromium side by side. `started` receives whichever came up, before a failure
+ * of the other is thrown, so the test's afterAll (closeAll) still stops it.
+ */
+export async function startStackAndBrowser(dataDir: string, started: (parts: { stack?: LocalStack; browser?: Browser }) => void): Promise<{ stack: LocalStack; browser: Browser }> {
+  const [stack, browser] = await Promise.allSettled([startLocalStack({ dataDir }), launchBrowser()]);
+  started({ stack: stack.status === 'fulfilled' ? stack.value : undefined, browser: browser.status === 'fulfilled' ? browser.value : undefined });
+  if (stack.status === 'rejected') throw stack.reason;
+  if (browser.status === 'rejected') throw browser.reason;
+  return { stack: stack.value, browser: browser.value };
+}
+
 export async function closeAll(browser: Browser | undefined, stack: { stop(): Promise<void> } | undefined, dir: { remove(): void }): Promise<void> {
   try {
     await browser?.close();
@@ -93,4 +109,26 @@ export async function closeAll(browser: Browser | undefined, stack: { stop(): Pr
       dir.remove();
     }
   }
+}
+
+/** The `index`th <dl> of answers in `scope`, as term -> value. */
+export async function answersIn(scope: Page | Locator, index = 0): Promise<Record<string, string>> {
+  return scope.locator('dl').nth(index).evaluate((dl) => {
+    const terms = [...dl.querySelectorAll('dt')];
+    return Object.fromEntries(terms.map((dt) => [dt.textContent ?? '', dt.nextElementSibling?.textContent ?? '']));
+  });
+}
+
+/** Checks that can fail on any page: the language is declared, there is exactly one h1, and axe-core finds nothing serious. */
+export async function expectPageBasics(page: Page): Promise<void> {
+  expect(await page.locator('html').getAttribute('lang')).toBe('en');
+  expect(await page.locator('h1').count()).toBe(1);
+  expect(await seriousAxeViolations(page)).toEqual([]);
+}
+
+/** Saves a screenshot a reviewer can look at, and checks it is a real image. */
+export async function expectScreenshot(page: Page, name: string): Promise<void> {
+  const shot = await screenshot(page, name);
+  expect(existsSync(shot.path)).toBe(true);
+  expect(shot.size).toBeGreaterThan(1000);
 }

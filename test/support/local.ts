@@ -5,6 +5,7 @@ import { runCli } from '../../cli/program.ts';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../local/stack.ts';
 
 export interface Mail {
+  from: string;
   to: string;
   subject: string;
   text: string;
@@ -16,6 +17,7 @@ export async function mailbox(stack: LocalStack): Promise<Mail[]> {
   const response = await fetch(`${stack.mailUrl}/store`);
   const { emails } = (await response.json()) as { emails: any[] };
   return emails.map((email) => ({
+    from: email.from ?? '',
     to: [email.destination?.to].flat().join(','),
     subject: email.subject,
     text: email.body?.text ?? '',
@@ -28,13 +30,13 @@ export async function clearMailbox(stack: LocalStack): Promise<void> {
 }
 
 /** The first link of a kind in an email's HTML part (what a participant clicks). */
-export function linkIn(mail: Mail, path: '/forms/self' | '/forms/team' | '/forms/goals'): string {
+export function linkIn(mail: Mail, path: '/forms/self' | '/forms/team' | '/forms/goals' | '/forms/results' | '/forms/feedback'): string {
   const match = new RegExp(`href="([^"]*${path}\\?t=[^"]+)"`).exec(mail.html);
   if (!match) throw new Error(`no ${path} link in "${mail.subject}"`);
   return match[1].replaceAll('&amp;', '&');
 }
 
-export async function hr(stack: LocalStack, method: 'GET' | 'POST', path: string, body?: unknown) {
+export async function hr(stack: LocalStack, method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown) {
   const response = await fetch(`${stack.apiUrl}${path}`, {
     method,
     headers: { authorization: `Bearer ${stack.hrToken}`, 'content-type': 'application/json' },

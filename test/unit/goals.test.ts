@@ -9,6 +9,7 @@ import {
   countOutcomes,
   isPeriod,
   periodAt,
+  periodBounds,
   periodOf,
   recommendedStep,
   type CheckIn,
@@ -42,6 +43,20 @@ describe('periodAt', () => {
     ['2027-04-01T03:00:00Z', 'America/New_York', '2027-Q1'],
     ['2027-07-01T00:00:00Z', 'Pacific/Auckland', '2027-Q3'],
   ])('%s in %s is in %s (the quarter in that zone)', (instant, zone, period) => expect(periodAt(Date.parse(instant), zone)).toBe(period));
+});
+
+describe('periodBounds', () => {
+  it.each([
+    ['2027-Q1', 'UTC', '2027-01-01T00:00:00.000Z', '2027-03-31T23:59:59.000Z'],
+    ['2026-Q4', 'Europe/Berlin', '2026-09-30T22:00:00.000Z', '2026-12-31T22:59:59.000Z'],
+    ['2027-Q2', 'America/New_York', '2027-04-01T04:00:00.000Z', '2027-07-01T03:59:59.000Z'],
+  ])('%s in %s runs from %s to %s', (period, zone, start, end) => {
+    const bounds = periodBounds(period, zone);
+    expect(new Date(bounds.start).toISOString()).toBe(start);
+    expect(new Date(bounds.end).toISOString()).toBe(end);
+  });
+
+  it('refuses what is not a quarter', () => expect(() => periodBounds('2027-Q5', 'UTC')).toThrow(RangeError));
 });
 
 describe('isPeriod', () => {

@@ -16,12 +16,12 @@ function failure(name: string) {
 }
 
 describe('sendEmail', () => {
-  it('sends both parts from the configured sender', async () => {
+  it('sends both parts from the configured sender, under the organisation\u2019s sender name', async () => {
     const { sendEmail } = await import('#mail/ses.ts');
     ses.on(SendEmailCommand).resolves({ MessageId: 'm-1' });
-    await sendEmail('ann@example.com', content);
+    await sendEmail('ann@example.com', content, 'Acme HR');
     const input = ses.commandCalls(SendEmailCommand)[0].args[0].input;
-    expect(input.FromEmailAddress).toBe('perfcycle@example.com');
+    expect(input.FromEmailAddress).toBe('"Acme HR" <perfcycle@example.com>');
     expect(input.Destination?.ToAddresses).toEqual(['ann@example.com']);
     expect(input.Content?.Simple?.Body?.Html?.Data).toBe('<p>Hi</p>');
     expect(input.Content?.Simple?.Body?.Text?.Data).toBe('Hi');
@@ -30,7 +30,7 @@ describe('sendEmail', () => {
   it.each(['MessageRejected', 'BadRequestException', 'NotFoundException'])('turns %s into a failure of that one message', async (name) => {
     const { sendEmail, PermanentSendFailure } = await import('#mail/ses.ts');
     ses.on(SendEmailCommand).rejects(failure(name));
-    const error = await sendEmail('bad@example.com', content).catch((e: unknown) => e);
+    const error = await sendEmail('bad@example.com', content, 'HR').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PermanentSendFailure);
     expect((error as Error).message).toContain(name);
   });
@@ -38,8 +38,19 @@ describe('sendEmail', () => {
   it('lets other failures through, so the workflow task retries the batch', async () => {
     const { sendEmail, PermanentSendFailure } = await import('#mail/ses.ts');
     ses.on(SendEmailCommand).rejects(failure('AccountSuspendedException'));
-    const error = await sendEmail('ann@example.com', content).catch((e: unknown) => e);
+    const error = await sendEmail('ann@example.com', content, 'HR').catch((e: unknown) => e);
     expect(error).not.toBeInstanceOf(PermanentSendFailure);
     expect((error as Error).name).toBe('AccountSuspendedException');
+  });
+});
+
+describe('fromAddress', () => {
+  it.each([
+    ['Acme HR', '"Acme HR" <hr@acme.test>'],
+    ['Say "hi" \\ HR', '"Say \\"hi\\" \\\\ HR" <hr@acme.test>'],
+    ['Büro Müller', '=?UTF-8?B?QsO8cm8gTcO8bGxlcg==?= <hr@acme.test>'],
+  ])('names the sender %j as %s', async (name, expected) => {
+    const { fromAddress } = await import('#mail/ses.ts');
+    expect(fromAddress(name, 'hr@acme.test')).toBe(expected);
   });
 });

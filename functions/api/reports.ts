@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import { cycleReport, personHistory } from '#cycle/report.ts';
+import { employeeIdSchema } from '#domain/employee.ts';
+import { REPORT_COLUMNS, reportRow, toCsv } from '#domain/report.ts';
+import { apiHandler, HttpError, hrActor, json, pathParameter } from '#shared/http.ts';
+import { cycleIdSchema } from './schemas.ts';
+
+const formatSchema = z.enum(['json', 'csv'], { error: 'format must be json or csv' }).default('json');
+
+/**
+ * GET /cycles/{cycleId}/report[?format=csv]: completion and lateness per phase and department, final
+ * ratings, goal outcomes, unacknowledged results, one entry (CSV: one row) per person.
+ * GET /employees/{employeeId}/history: one person's appraisals across cycles.
+ */
+export const handler = apiHandler(async (event) => {
+  hrActor(event);
+  if (event.routeKey === 'GET /employees/{employeeId}/history') {
+    const employeeId = pathParameter(event, 'employeeId', employeeIdSchema);
+    return json(200, { employeeId, cycles: await personHistory(employeeId) });
+  }
+  const cycleId = pathParameter(event, 'cycleId', cycleIdSchema);
+  const format = formatSchema.safeParse(event.queryStringParameters?.format);
+  if (!format.success) throw new HttpError(400, 'invalid format', format.error.issues.map((issue) => issue.message));
+  const report = await cycleReport(cycleId);
+  if (format.data === 'json') return json(200, report);
+  return {
+    statusCode: 200,
+    headers: {
+      'content-type': 'text/csv; charset=utf-8',
+      'content-disposition': `attachment; filename="${cycleId}-report.csv"`,
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
+    },
+    body: toCsv([[...REPORT_COLUMNS], ...report.people.map(reportRow)]),
+  };
+});

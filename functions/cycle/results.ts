@@ -1,0 +1,111 @@
+import { createHash } from 'node:crypto';
+import { checkNewGoals } from '#domain/goals.ts';
+import * as messages from '#mail/messages.ts';
+import { flushOutbox, newMail } from '#mail/outbox.ts';
+import { nowIso, nowMs } from '#shared/clock.ts';
+import { config } from '#shared/config.ts';
+import { formLink } from '#shared/links.ts';
+import { forEachLimited } from '#shared/concurrency.ts';
+import { getAssessment, listAssessments, markProposedGoalsCreated, recordAcknowledgement, type AssessmentRecord } from '#store/assessments.ts';
+import { recordAudit, type Actor } from '#store/audit.ts';
+import { getCycle, markAcknowledgementsReminded, type CycleRecord } from '#store/cycles.ts';
+import { listGoals } from '#store/goals.ts';
+import { queueMailOnce } from '#store/mail.ts';
+import { addGoal } from './goals.ts';
+import { NotFound } from './errors.ts';
+import { PER_ITEM_CONCURRENCY } from './checkpoint.ts';
+import { stepOutput, type StepOutput } from './step-output.ts';
+
+export type AcknowledgeOutcome = 'acknowledged' | 'already-acknowledged' | 'not-released';
+
+export interface AcknowledgeInput {
+  disagree: boolean;
+  comment?: string;
+  acceptGoals: boolean;
+}
+
+/** A released appraisal the employee can acknowledge: one with a manager's review. */
+export function hasResults(assessment: AssessmentRecord): assessment is AssessmentRecord & { review: NonNullable<AssessmentRecord['review']> } {
+  return assessment.resultReleasedAt !== undefined && assessment.review !== undefined;
+}
+
+/**
+ * The employee acknowledges their appraisal, once, optionally with a comment or a disagreement, which
+ * goes to their manager and HR. Accepting the proposed goals makes them goals first; a proposal that no
+ * longer fits (a past due date, weights over 100) refuses the whole acknowledgement with the reason.
+ */
+export async function acknowledgeResults(cycle: CycleRecord, employeeId: string, input: AcknowledgeInput): Promise<AcknowledgeOutcome> {
+  const assessment = await getAssessment(cycle.cycleId, employeeId);
+  if (!assessment || !hasResults(assessment)) return 'not-released';
+  if (assessment.acknowledgedAt) return 'already-acknowledged';
+  const actor: Actor = `employee:${employeeId}`;
+  const accepted = input.acceptGoals ? await createProposedGoals(cycle, assessment, actor) : 0;
+  const acknowledgement = { disagree: input.disagree, ...(input.comment ? { comment: input.comment } : {}) };
+  if (!(await recordAcknowledgement(cycle.cycleId, employeeId, acknowledgement, nowIso()))) return 'already-acknowledged';
+  await recordAudit({ cycleId: cycle.cycleId, at: nowIso(), actor, action: 'results-acknowledged', employeeId, details: { disagree: input.disagree, commented: !!input.comment, goalsAccepted: accepted } });
+  const ctx = { cycleName: cycle.name, timeZone: cycle.timeZone };
+  const ack = { ...acknowledgement, acceptedGoals: accepted };
+  const recipients = [
+    { suffix: 'manager', name: assessment.managerName, email: assessment.managerEmail },
+    { suffix: 'hr', name: 'HR team', email: config().HR_EMAIL },
+  ];
+  // A person reviewed by HR has HR as their "manager": one email is enough.
+  for (const to of recipients.filter((to, index) => index === 0 || to.email !== recipients[0].email)) {
+    await queueMailOnce(newMail(cycle.cycleId, `acknowledgement#${employeeId}#${to.suffix}`, 'acknowledgement', to.email, [employeeId], messages.acknowledgement(ctx, to, assessment, ack)));
+  }
+  await flushOutbox(cycle.cycleId);
+  return 'acknowledged';
+}
+
+/** The manager confirms the goals they proposed, without waiting for the employee. */
+export async function confirmProposedGoals(cycle: CycleRecord, managerKey: string, employeeId: string): Promise<'confirmed' | 'nothing-to-confirm' | 'not-your-report'> {
+  const assessment = await getAssessment(cycle.cycleId, employeeId);
+  if (!assessment || assessment.managerKey !== managerKey) return 'not-your-report';
+  if (!hasResults(assessment) || !assessment.review.proposedGoals.length || assessment.proposedGoalsCreatedAt) return 'nothing-to-confirm';
+  await createProposedGoals(cycle, assessment, `manager:${managerKey}`);
+  await flushOutbox(cycle.cycleId);
+  return 'confirmed';
+}
+
+/**
+ * Turns the review's proposed goals into goals, all or none, under ids derived from the cycle, the person
+ * and the proposal: a retry after a crash finds them stored. Returns how many the review proposed.
+ */
+async function createProposedGoals(cycle: CycleRecord, assessment: AssessmentRecord & { review: NonNullable<AssessmentRecord['review']> }, actor: Actor): Promise<number> {
+  const proposals = assessment.review.proposedGoals;
+  if (!proposals.length || assessment.proposedGoalsCreatedAt) return 0;
+  const ids = proposals.map((_, index) => `goal_${createHash('sha256').update(`${cycle.cycleId}#${assessment.employeeId}#${index}`).digest('hex').slice(0, 12)}`);
+  const open = (await listGoals(assessment.employeeId)).filter((goal) => goal.state === 'OPEN' && !ids.includes(goal.goalId));
+  checkNewGoals(proposals, open, cycle.timeZone, nowMs());
+  for (const [index, proposal] of proposals.entries()) await addGoal(assessment.employeeId, { ...proposal, kind: 'performance' }, actor, ids[index]);
+  if (await markProposedGoalsCreated(cycle.cycleId, assessment.employeeId, actor, nowIso())) {
+    await recordAudit({ cycleId: cycle.cycleId, at: nowIso(), actor, action: 'proposed-goals-created', employeeId: assessment.employeeId, details: { goals: proposals.length } });
+  }
+  return proposals.length;
+}
+
+/**
+ * The workflow's last task: one reminder to everyone whose released appraisal is still unacknowledged a
+ * configurable time after the release. Then the cycle leaves the active-cycles index; HR sees who never
+ * acknowledged in the cycle status.
+ */
+export async function remindUnacknowledged(cycleId: string): Promise<StepOutput> {
+  const cycle = await getCycle(cycleId);
+  if (!cycle) throw new NotFound(`cycle ${cycleId}`);
+  if (cycle.phase !== 'CLOSED' || cycle.acknowledgementsRemindedAt) return stepOutput(cycle, cycle.phase, nowMs());
+  const ctx = { cycleName: cycle.name, timeZone: cycle.timeZone };
+  const issuedAt = nowMs();
+  const waiting = (await listAssessments(cycleId)).filter((assessment) => hasResults(assessment) && !assessment.acknowledgedAt);
+  await forEachLimited(waiting, PER_ITEM_CONCURRENCY, async (assessment) => {
+    const url = await formLink(cycleId, assessment.employeeId, 'results', issuedAt);
+    await queueMailOnce(
+      newMail(cycleId, `acknowledgement-reminder#${assessment.employeeId}`, 'acknowledgement-reminder', assessment.email, [assessment.employeeId], messages.acknowledgementReminder(ctx, assessment, url)),
+    );
+  });
+  const flushed = await flushOutbox(cycleId);
+  if (flushed.remaining) return stepOutput(cycle, 'CLOSED', nowMs(), true);
+  if (await markAcknowledgementsReminded(cycleId, nowIso())) {
+    await recordAudit({ cycleId, at: nowIso(), actor: 'system', action: 'acknowledgements-reminded', details: { reminded: waiting.length } });
+  }
+  return stepOutput({ ...cycle, acknowledgementsRemindedAt: nowIso() }, 'CLOSED', nowMs());
+}

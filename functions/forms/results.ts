@@ -1,0 +1,85 @@
+import { z } from 'zod';
+import { RuleViolation } from '#domain/cycle.ts';
+import { labelOf, MAX_TEXT_ANSWER, OVERALL_SELF_LABEL } from '#domain/review-form.ts';
+import { formatDeadline } from '#domain/time.ts';
+import { acknowledgeResults, hasResults } from '#cycle/results.ts';
+import { openLink } from '#cycle/submissions.ts';
+import { escapeHtml as e } from '#mail/compose.ts';
+import type { HttpEvent } from '#shared/http.ts';
+import { getAssessment, type AssessmentRecord } from '#store/assessments.ts';
+import type { CycleRecord } from '#store/cycles.ts';
+import { formFields, formRoute, linkToken, readFormPost } from './form-handler.ts';
+import { answersList, checkboxField, errorList, goalRatingEntries, hiddenFields, messagePage, page, reviewEntries, selfTextEntries, textField } from './pages.ts';
+
+const acknowledgementSchema = z.object({
+  comment: z
+    .string()
+    .transform((text) => text.replace(/\r\n?/g, '\n').trim())
+    .pipe(z.string().max(MAX_TEXT_ANSWER, `Your comment is longer than ${MAX_TEXT_ANSWER} characters`)),
+  disagree: z.boolean(),
+  acceptGoals: z.boolean(),
+});
+
+/** The employee's results page: the whole appraisal, and (once) its acknowledgement with an optional comment or disagreement. */
+export const handler = formRoute(async (event: HttpEvent) => {
+  const posted = event.requestContext.http.method === 'POST' ? await readFormPost(event) : undefined;
+  const token = posted?.token ?? linkToken(event);
+  const { claims, cycle } = await openLink(token, 'results');
+  const assessment = cycle && (await getAssessment(cycle.cycleId, claims.personId));
+  if (!cycle || !assessment || !hasResults(assessment)) return messagePage(404, 'Results not found', 'These results no longer exist. Please ask HR.');
+  const hidden = await formFields(token);
+  if (!posted) return resultsPage(200, cycle, assessment, hidden, {});
+
+  const values = { comment: posted.fields.get('comment') ?? '', disagree: posted.fields.get('disagree') === 'yes', acceptGoals: posted.fields.get('acceptGoals') === 'yes' };
+  const parsed = acknowledgementSchema.safeParse(values);
+  if (!parsed.success) return resultsPage(400, cycle, assessment, hidden, { errors: parsed.error.issues.map((issue) => issue.message), values });
+  let outcome;
+  try {
+    outcome = await acknowledgeResults(cycle, assessment.employeeId, { ...parsed.data, comment: parsed.data.comment || undefined });
+  } catch (error) {
+    if (!(error instanceof RuleViolation)) throw error;
+    return resultsPage(409, cycle, assessment, hidden, { errors: [`${error.message}:`, ...error.details, 'Untick "add the proposed goals" to acknowledge without them, and talk to your manager.'], values });
+  }
+  const stored = (await getAssessment(cycle.cycleId, assessment.employeeId))!;
+  if (outcome === 'not-released' || !hasResults(stored)) return messagePage(404, 'Results not found', 'These results no longer exist. Please ask HR.');
+  return resultsPage(outcome === 'acknowledged' ? 200 : 409, cycle, stored, hidden, {
+    notice: outcome === 'acknowledged' ? 'Thank you: your acknowledgement was sent to your manager and HR.' : 'You had already acknowledged these results; nothing was changed.',
+  });
+});
+
+interface PageState {
+  errors?: string[];
+  notice?: string;
+  values?: { comment: string; disagree: boolean; acceptGoals: boolean };
+}
+
+function resultsPage(status: number, cycle: CycleRecord, assessment: AssessmentRecord & { review: NonNullable<AssessmentRecord['review']> }, hidden: Record<string, string>, state: PageState) {
+  const review = assessment.review;
+  const self = assessment.selfAnswers
+    ? answersList([
+        ...goalRatingEntries(assessment.selfAnswers.goalRatings, cycle.scale, 'Your rating of goal'),
+        [OVERALL_SELF_LABEL, `${assessment.selfAnswers.overallRating} - ${labelOf(cycle.scale, assessment.selfAnswers.overallRating)}`],
+        ...selfTextEntries(cycle, assessment.selfAnswers),
+      ])
+    : '<p class="muted">You did not submit a self-assessment in this cycle.</p>';
+  let acknowledgement: string;
+  if (assessment.acknowledgedAt) {
+    const ack = assessment.acknowledgement;
+    acknowledgement = `<h2>Your acknowledgement</h2><p>You acknowledged these results on ${e(formatDeadline(Date.parse(assessment.acknowledgedAt), cycle.timeZone))}${ack?.disagree ? ' and recorded that you disagree' : ''}.</p>${ack?.comment ? answersList([['Your comment', ack.comment]]) : ''}${proposalStatus(assessment)}`;
+  } else {
+    const values = state.values ?? { comment: '', disagree: false, acceptGoals: true };
+    const accept = review.proposedGoals.length && !assessment.proposedGoalsCreatedAt ? checkboxField('acceptGoals', 'Add the proposed goals to my goals', values.acceptGoals) : '';
+    acknowledgement = `<h2>Acknowledge your results</h2><p>Acknowledging says you have read the appraisal; it does not mean you agree. Your manager and HR receive your comment.</p>${proposalStatus(assessment)}<form method="post" action="/forms/results">${hiddenFields(hidden)}${textField('comment', 'Your comment (optional)', values.comment, '', false)}${checkboxField('disagree', 'I disagree with this appraisal', values.disagree)}${accept}<button type="submit">Acknowledge my results</button></form>`;
+  }
+  return page(
+    status,
+    `Your results: ${cycle.name}`,
+    `<h1>Your results: ${e(cycle.name)}</h1><p>${e(assessment.name)}, ${e(assessment.managerName)} reviewed your performance. Final score: <strong>${review.score.value} - ${e(review.score.label)}</strong>.</p>${state.notice ? `<p role="status"><strong>${e(state.notice)}</strong></p>` : ''}${errorList(state.errors ?? [])}
+<h2>Your appraisal</h2>${answersList(reviewEntries(cycle.scale, review))}<h2>Your self-assessment</h2>${self}${acknowledgement}`,
+  );
+}
+
+function proposalStatus(assessment: AssessmentRecord): string {
+  if (!assessment.review?.proposedGoals.length) return '';
+  return assessment.proposedGoalsCreatedAt ? '<p>The proposed goals are now among your goals.</p>' : '';
+}

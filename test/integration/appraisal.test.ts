@@ -1,0 +1,252 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultSettingsInput } from '../../functions/domain/settings.ts';
+import { cli, dateAfter, DAY, HOUR, hr, linkIn, mailbox, openForm, postForm, restartStack, startLocalStack, submitForm, tempDir, type LocalStack, type Mail } from '../support/local.ts';
+
+/**
+ * Issue 4 on the local stack: versioned settings (a running cycle keeps its version), the manager's full
+ * appraisal with its computed score, the results page, acknowledgement, the manager confirming proposed
+ * goals, and the one reminder to unacknowledged results, which survives a restart.
+ */
+const ROSTER = `employeeId,name,email,managerId,department
+m1,Maria Manager,maria@example.com,,Sales
+e1,Ann Early,ann@example.com,m1,Sales
+e2,Bob Prompt,bob@example.com,m1,Sales
+e3,Cid Never,cid@example.com,m1,Sales
+`;
+const CYCLE = 'Appraisal Q';
+
+const FOUR_POINT = {
+  ...defaultSettingsInput('UTC'),
+  scale: [
+    { value: 4, label: 'Outstanding', description: 'Well beyond the role.' },
+    { value: 1, label: 'Not yet', description: 'Below what the role needs.' },
+    { value: 2, label: 'Solid', description: 'What the role needs.' },
+    { value: 3, label: 'Strong', description: 'More than the role needs.' },
+  ],
+  competencies: [{ id: 'delivery', label: 'Delivery', description: 'Ships what was agreed.' }],
+  selfQuestions: [
+    { id: 'proudOf', label: 'What are you proud of?' },
+    { id: 'needHelp', label: 'Where do you need help?' },
+  ],
+  timings: { reviewReminderLead: '2d', reviewHrGrace: '1d', goalReminderLead: '7d', goalHrGrace: '7d', acknowledgementReminder: '3d' },
+  senderName: 'Acme People',
+  scoreWeights: { goals: 50, competencies: 50 },
+};
+
+describe('settings, the appraisal and its acknowledgement', () => {
+  const dataDir = tempDir('perfcycle-appraisal-');
+  let stack: LocalStack;
+  let cycleId: string;
+  let selfDue: number;
+  let managerDue: number;
+  let seen = 0;
+  /** Mail that arrived since the last call. */
+  const newMail = async (): Promise<Mail[]> => {
+    const all = await mailbox(stack);
+    const fresh = all.slice(seen);
+    seen = all.length;
+    return fresh;
+  };
+  const moveTo = async (at: number) => {
+    await stack.advance(at - stack.clock.now());
+    await stack.settled();
+  };
+  const writeJson = (name: string, value: unknown) => writeFileSync(join(dataDir.path, name), JSON.stringify(value));
+
+  beforeAll(async () => {
+    stack = await startLocalStack({ dataDir: join(dataDir.path, 'data') });
+    writeFileSync(join(dataDir.path, 'roster.csv'), ROSTER);
+    expect((await cli(stack, dataDir.path, 'employees', 'import', 'roster.csv')).code).toBe(0);
+  });
+  afterAll(async () => {
+    await stack?.stop();
+    dataDir.remove();
+  });
+
+  it('starts from the defaults, version 0', async () => {
+    const shown = await cli(stack, dataDir.path, 'settings', 'show', '--json');
+    expect(shown.code, shown.err).toBe(0);
+    const current = JSON.parse(shown.out);
+    expect(current).toMatchObject({ version: 0, savedAt: null });
+    expect(current.settings).toEqual(defaultSettingsInput('UTC'));
+  });
+
+  it('refuses invalid settings with every reason and keeps the version in force', async () => {
+    const invalid = { ...FOUR_POINT, scale: [FOUR_POINT.scale[0], { ...FOUR_POINT.scale[1], value: 4 }], scoreWeights: { goals: 50, competencies: 40 } };
+    const refused = await hr(stack, 'PUT', '/settings', invalid);
+    expect(refused.status).toBe(400);
+    expect(refused.body.details).toEqual([
+      'scale: scale must have 3 to 10 points',
+      'scale: scale values must be unique: 4 appears more than once',
+      'scoreWeights: scoreWeights.goals and scoreWeights.competencies must add up to 100',
+    ]);
+    writeJson('invalid.json', { ...FOUR_POINT, scale: FOUR_POINT.scale.map((point) => ({ ...point, label: '' })) });
+    const viaCli = await cli(stack, dataDir.path, 'settings', 'set', '--file', 'invalid.json');
+    expect(viaCli.code).toBe(1);
+    expect(viaCli.err).toContain('scale.0.label: label is required');
+    writeFileSync(join(dataDir.path, 'broken.json'), '{ "scale": [');
+    const broken = await cli(stack, dataDir.path, 'settings', 'set', '--file', 'broken.json');
+    expect(broken.code).toBe(1);
+    expect(broken.err).toContain('broken.json is not JSON');
+    expect((await cli(stack, dataDir.path, 'settings', 'set', '--file', 'missing.json')).err).toContain('no such file: missing.json');
+    expect((await hr(stack, 'GET', '/settings')).body.version).toBe(0);
+  });
+
+  it('saves settings as a new version', async () => {
+    writeJson('settings.json', FOUR_POINT);
+    const saved = await cli(stack, dataDir.path, 'settings', 'set', '--file', 'settings.json', '--json');
+    expect(saved.code, saved.err).toBe(0);
+    expect(JSON.parse(saved.out)).toMatchObject({ version: 1, savedBy: expect.stringMatching(/^hr:/) });
+    expect((await hr(stack, 'GET', '/settings')).body.settings).toEqual(FOUR_POINT);
+  });
+
+  it('launches a cycle with the version in force, which a later change does not touch', async () => {
+    const now = stack.clock.now();
+    const launched = await cli(stack, dataDir.path, 'cycle', 'launch', '--name', CYCLE, '--self-due', dateAfter(now, 7), '--manager-due', dateAfter(now, 14), '--json');
+    expect(launched.code, launched.err).toBe(0);
+    cycleId = JSON.parse(launched.out).cycleId;
+    selfDue = Date.parse(`${dateAfter(now, 7)}T23:59:59Z`);
+    managerDue = Date.parse(`${dateAfter(now, 14)}T23:59:59Z`);
+    await stack.settled();
+
+    writeJson('next.json', { ...defaultSettingsInput('UTC'), senderName: 'Next Version' });
+    expect(JSON.parse((await cli(stack, dataDir.path, 'settings', 'set', '--file', 'next.json', '--json')).out).version).toBe(2);
+
+    const status = (await hr(stack, 'GET', `/cycles/${cycleId}`)).body;
+    expect(status.settingsVersion).toBe(1);
+    const invitations = (await newMail()).filter((mail) => mail.subject === `${CYCLE}: your self-assessment is open`);
+    expect(invitations).toHaveLength(4);
+    expect(new Set(invitations.map((mail) => mail.from))).toEqual(new Set(['"Acme People" <perfcycle@example.com>']));
+
+    const form = await (await fetch(linkIn(invitations.find((mail) => mail.to === 'ann@example.com')!, '/forms/self'))).text();
+    expect(form.match(/name="overallRating"/g)).toHaveLength(4);
+    expect(form).toContain('4 - Outstanding');
+    expect(form).toContain('What are you proud of?');
+    expect(form).not.toContain('What went well');
+    expect(form).toContain('Well beyond the role.');
+  });
+
+  it('takes the self-assessment with the cycle\u2019s own questions', async () => {
+    const invitation = (await mailbox(stack)).find((mail) => mail.to === 'ann@example.com' && mail.subject === `${CYCLE}: your self-assessment is open`)!;
+    const link = linkIn(invitation, '/forms/self');
+    const missing = await submitForm(link, { overallRating: '3', proudOf: 'The launch' });
+    expect(missing.status).toBe(400);
+    expect(missing.html).toContain('<li>Where do you need help? is required</li>');
+    const offScale = await submitForm(link, { overallRating: '5', proudOf: 'The launch', needHelp: 'Planning' });
+    expect(offScale.html).toContain('<li>Overall performance: choose one of 1, 2, 3, 4</li>');
+    const done = await submitForm(link, { overallRating: '3', proudOf: 'The launch', needHelp: 'Planning' });
+    expect(done.status).toBe(200);
+    expect(done.html).toContain('<dt>What are you proud of?</dt><dd>The launch</dd>');
+    expect(done.html).toContain('<dd>3 - Strong</dd>');
+  });
+
+  it('takes the manager\u2019s full appraisal and computes the final score', async () => {
+    await moveTo(selfDue + HOUR);
+    const request = (await newMail()).find((mail) => mail.to === 'maria@example.com' && mail.subject.startsWith(`${CYCLE}: please review your team`))!;
+    const link = linkIn(request, '/forms/team');
+    const hidden = await openForm(link);
+    const page = await (await fetch(link)).text();
+    expect(page).toContain('<legend>Delivery (Ann Early)</legend>');
+    expect(page).toContain('<dt>What are you proud of?</dt><dd>The launch</dd>');
+
+    const base = { employeeId: 'e1', 'competency-delivery': '4', rating: '3', strengths: 'Ships', areasToImprove: 'Estimates', comments: 'A strong quarter' };
+    const proposals = { proposedGoal1Title: 'Lead pricing', proposedGoal1Due: dateAfter(stack.clock.now(), 60), proposedGoal1Weight: '40', proposedGoal2Title: 'Mentor Bob', proposedGoal2Due: dateAfter(stack.clock.now(), 70) };
+    const badProposal = await postForm(link, hidden, { ...base, proposedGoal1Title: 'Lead pricing', proposedGoal1Due: dateAfter(stack.clock.now(), -2), proposedGoal1Weight: '140' });
+    expect(badProposal.status).toBe(400);
+    expect(badProposal.html).toContain('<li>Proposed goal 1: due must be in the future</li>');
+    expect(badProposal.html).toContain('<li>Proposed goal 1: weight must be a whole number from 0 to 100</li>');
+    expect(badProposal.html).toContain('value="Lead pricing"');
+
+    const saved = await postForm(link, hidden, { ...base, ...proposals });
+    expect(saved.status).toBe(200);
+    // No goals: the final score is the competency mean, 4 "Outstanding".
+    expect(saved.html).toContain('<dt>Final score</dt><dd>4 - Outstanding (from competencies)</dd>');
+    expect(saved.html).toContain('<dt>Delivery</dt><dd>4 - Outstanding</dd>');
+    expect(saved.html).toContain(`Lead pricing (due ${proposals.proposedGoal1Due}, weight 40 %)\nMentor Bob (due ${proposals.proposedGoal2Due}, weight 0 %)`);
+    const bob = await postForm(link, hidden, { employeeId: 'e2', 'competency-delivery': '2', rating: '2', strengths: 'Calm', areasToImprove: 'Pace', comments: 'Steady' });
+    expect(bob.status).toBe(200);
+  });
+
+  it('releases each appraisal with a link to the results page', async () => {
+    await moveTo(managerDue + DAY + HOUR);
+    const results = (await newMail()).filter((mail) => mail.subject === `${CYCLE}: your review result`);
+    expect(results.map((mail) => mail.to).sort()).toEqual(['ann@example.com', 'bob@example.com', 'cid@example.com', 'maria@example.com']);
+    const ann = results.find((mail) => mail.to === 'ann@example.com')!;
+    expect(ann.from).toBe('"Acme People" <perfcycle@example.com>');
+    expect(ann.text).toContain('Final score: 4 of 4 - Outstanding');
+    expect(ann.text).toContain('Overall rating: 3 of 4 - Strong');
+    const page = await (await fetch(linkIn(ann, '/forms/results'))).text();
+    expect(page).toContain('<h1>Your results: Appraisal Q</h1>');
+    expect(page).toContain('<dt>Strengths</dt><dd>Ships</dd>');
+    expect(page).toContain('Add the proposed goals to my goals');
+    const cid = results.find((mail) => mail.to === 'cid@example.com')!;
+    expect(cid.text).toContain('HR will follow up');
+    expect(() => linkIn(cid, '/forms/results')).toThrow();
+    expect((await hr(stack, 'GET', `/cycles/${cycleId}`)).body.results).toEqual({
+      released: 2,
+      acknowledged: 0,
+      disagreed: 0,
+      unacknowledged: [
+        { employeeId: 'e1', name: 'Ann Early', manager: 'Maria Manager' },
+        { employeeId: 'e2', name: 'Bob Prompt', manager: 'Maria Manager' },
+      ],
+    });
+  });
+
+  it('takes Bob\u2019s acknowledgement once and tells his manager and HR', async () => {
+    const result = (await mailbox(stack)).find((mail) => mail.to === 'bob@example.com' && mail.subject === `${CYCLE}: your review result`)!;
+    const link = linkIn(result, '/forms/results');
+    const hidden = await openForm(link);
+    const tooLong = await postForm(link, hidden, { comment: 'x'.repeat(5001) });
+    expect(tooLong.status).toBe(400);
+    expect(tooLong.html).toContain('Your comment is longer than 5000 characters');
+    const acknowledged = await postForm(link, hidden, { comment: '' });
+    expect(acknowledged.status).toBe(200);
+    expect(acknowledged.html).toContain('Thank you: your acknowledgement was sent to your manager and HR.');
+    expect((await postForm(link, hidden, { comment: 'again', disagree: 'yes' })).status).toBe(409);
+    const told = (await newMail()).filter((mail) => mail.subject === `${CYCLE}: Bob Prompt acknowledged their appraisal`);
+    expect(told.map((mail) => mail.to).sort()).toEqual(['hr@example.com', 'maria@example.com']);
+    expect(told[0].text).toContain('They left no comment.');
+  });
+
+  it('lets the manager confirm Ann\u2019s proposed goals, once', async () => {
+    const request = (await mailbox(stack)).find((mail) => mail.to === 'maria@example.com' && mail.subject.startsWith(`${CYCLE}: please review your team`))!;
+    const link = linkIn(request, '/forms/team');
+    const page = await (await fetch(link)).text();
+    expect(page).toContain('Bob Prompt acknowledged the results.');
+    expect(page).toContain('Ann Early has not acknowledged the results yet.');
+    const hidden = await openForm(link);
+    const confirmed = await postForm(link, hidden, { employeeId: 'e1', action: 'confirm-goals' });
+    expect(confirmed.status).toBe(200);
+    expect(confirmed.html).toContain('The proposed goals are now goals');
+    expect(confirmed.html).not.toContain('Make the proposed goals for Ann Early goals now');
+    // A second press (a double click, a resent form) changes nothing.
+    const again = await postForm(link, hidden, { employeeId: 'e1', action: 'confirm-goals' });
+    expect(again.status).toBe(409);
+    expect(again.html).toContain('There were no proposed goals left to confirm');
+    expect((await postForm(link, hidden, { employeeId: 'e3', action: 'confirm-goals' })).status).toBe(409);
+    const goals = JSON.parse((await cli(stack, dataDir.path, 'goals', 'list', '--employee', 'e1', '--json')).out).goals;
+    expect(goals.map((goal: any) => [goal.title, goal.weight, goal.createdBy])).toEqual([
+      ['Lead pricing', 40, 'manager:m1'],
+      ['Mentor Bob', 0, 'manager:m1'],
+    ]);
+    const goalMails = (await newMail()).filter((mail) => mail.to === 'ann@example.com' && mail.subject.startsWith('New goal:'));
+    expect(goalMails.map((mail) => mail.subject).sort()).toEqual(['New goal: Lead pricing', 'New goal: Mentor Bob']);
+  });
+
+  it('reminds Ann once, across a restart, and never Bob', async () => {
+    stack = await restartStack(stack, join(dataDir.path, 'data'));
+    const releasedAt = managerDue + DAY;
+    await moveTo(releasedAt + 3 * DAY + 2 * HOUR);
+    await moveTo(releasedAt + 10 * DAY);
+    const reminders = (await newMail()).filter((mail) => mail.subject === `Reminder: please acknowledge your ${CYCLE} results`);
+    expect(reminders.map((mail) => mail.to)).toEqual(['ann@example.com']);
+    expect(linkIn(reminders[0], '/forms/results')).toContain('/forms/results?t=');
+    const audit = (await hr(stack, 'GET', `/cycles/${cycleId}/audit`)).body.events.map((event: any) => event.action);
+    expect(audit.filter((action: string) => action === 'acknowledgements-reminded')).toHaveLength(1);
+    expect(audit).toEqual(expect.arrayContaining(['results-acknowledged', 'proposed-goals-created']));
+    expect((await hr(stack, 'GET', `/cycles/${cycleId}`)).body.results.unacknowledged).toEqual([{ employeeId: 'e1', name: 'Ann Early', manager: 'Maria Manager' }]);
+  });
+});

@@ -1,0 +1,376 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_SCALE, DEFAULT_SELF_QUESTIONS } from '#domain/review-form.ts';
+import { defaultSettingsInput, MAX_SELF_QUESTIONS, settingsProblems, settingsSchema, type SettingsInput } from '#domain/settings.ts';
+import { DAY_MS } from '#domain/time.ts';
+
+const HOUR_MS = 3_600_000;
+
+/** Fresh defaults to change one thing in; typed loosely so that a test can break them. */
+const defaults = (): any => defaultSettingsInput('Europe/Berlin');
+
+/** The reasons a settings document is refused, e.g. ['scale.1.label: label is required']. */
+function problemsOf(input: unknown): string[] {
+  const result = settingsSchema.safeParse(input);
+  if (result.success) throw new Error('expected the settings to be refused, they were accepted');
+  return settingsProblems(result.error);
+}
+
+/** The defaults with one change made by `change`. */
+function problemsWith(change: (settings: ReturnType<typeof defaults>) => void): string[] {
+  const settings = defaults();
+  change(settings);
+  return problemsOf(settings);
+}
+
+const point = (value: unknown, label: unknown = `Point ${String(value)}`, description: unknown = 'What it means') => ({ value, label, description });
+
+describe('defaultSettingsInput', () => {
+  it('parses into the 5-point scale, the three questions, no competencies and the default timings in ms', () => {
+    expect(settingsSchema.parse(defaultSettingsInput('Pacific/Auckland'))).toStrictEqual({
+      scale: DEFAULT_SCALE,
+      competencies: [],
+      selfQuestions: DEFAULT_SELF_QUESTIONS,
+      timings: {
+        reviewReminderLead: 3 * DAY_MS,
+        reviewHrGrace: 2 * DAY_MS,
+        goalReminderLead: 7 * DAY_MS,
+        goalHrGrace: 7 * DAY_MS,
+        acknowledgementReminder: 5 * DAY_MS,
+      },
+      timeZone: 'Pacific/Auckland',
+      senderName: 'perfcycle',
+      scoreWeights: { goals: 70, competencies: 30 },
+      recognition: 'immediate',
+    });
+  });
+
+  it('writes durations as HR would type them', () => {
+    expect(defaultSettingsInput('UTC').timings).toStrictEqual({
+      reviewReminderLead: '3d',
+      reviewHrGrace: '2d',
+      goalReminderLead: '7d',
+      goalHrGrace: '7d',
+      acknowledgementReminder: '5d',
+    });
+  });
+
+  it('hands out copies: changing the defaults of one organisation does not change the built-in template', () => {
+    const settings = defaults();
+    settings.scale[0].label = 'Changed';
+    settings.selfQuestions[0].label = 'Changed';
+    expect(DEFAULT_SCALE[0].label).toBe('Below expectations');
+    expect(DEFAULT_SELF_QUESTIONS[0].label).toBe('What went well');
+  });
+});
+
+describe('settingsSchema accepts', () => {
+  it('a custom 4-point scale with 2 competencies and 2 questions, and it round-trips', () => {
+    const input: SettingsInput = {
+      scale: [
+        { value: 4, label: 'Role model', description: 'Others learn from how this person works.' },
+        { value: 1, label: 'Not yet', description: 'Still growing into the role.' },
+        { value: 3, label: 'Strong', description: 'Reliably meets and often exceeds the bar.' },
+        { value: 2, label: 'On track', description: 'Meets the bar of the role.' },
+      ],
+      competencies: [
+        { id: 'teamwork', label: 'Teamwork', description: 'Works well with others.' },
+        { id: 'customer-focus', label: 'Customer focus' },
+      ],
+      selfQuestions: [
+        { id: 'proudOf', label: 'What are you proud of?' },
+        { id: 'support2', label: 'What support do you need?' },
+      ],
+      timings: { reviewReminderLead: '1d12h', reviewHrGrace: '12h', goalReminderLead: '14d', goalHrGrace: '1d', acknowledgementReminder: '60d' },
+      timeZone: 'America/New_York',
+      senderName: 'People Team',
+      scoreWeights: { goals: 60, competencies: 40 },
+      recognition: 'weekly-digest',
+    };
+    const settings = settingsSchema.parse(input);
+    expect(settings).toStrictEqual({
+      scale: [input.scale[1], input.scale[3], input.scale[2], input.scale[0]],
+      competencies: input.competencies,
+      selfQuestions: input.selfQuestions,
+      timings: { reviewReminderLead: 36 * HOUR_MS, reviewHrGrace: 12 * HOUR_MS, goalReminderLead: 14 * DAY_MS, goalHrGrace: DAY_MS, acknowledgementReminder: 60 * DAY_MS },
+      timeZone: 'America/New_York',
+      senderName: 'People Team',
+      scoreWeights: { goals: 60, competencies: 40 },
+      recognition: 'weekly-digest',
+    });
+    // The stored template parses again to itself.
+    expect(settingsSchema.parse({ ...input, scale: settings.scale, competencies: settings.competencies, selfQuestions: settings.selfQuestions })).toStrictEqual(settings);
+  });
+
+  it('the scale sorted by value, whatever order it was written in', () => {
+    const settings = defaults();
+    settings.scale.reverse();
+    expect(settingsSchema.parse(settings).scale.map((p: { value: number }) => p.value)).toStrictEqual([1, 2, 3, 4, 5]);
+  });
+
+  it('a scale of 3 and of 10 points, with values from 0 to 100 that need not be contiguous', () => {
+    const three = defaults();
+    three.scale = [point(100), point(0), point(50)];
+    expect(settingsSchema.parse(three).scale.map((p: { value: number }) => p.value)).toStrictEqual([0, 50, 100]);
+    const ten = defaults();
+    ten.scale = Array.from({ length: 10 }, (_, index) => point(index + 1));
+    expect(settingsSchema.parse(ten).scale).toHaveLength(10);
+  });
+
+  it('labels and texts trimmed', () => {
+    const settings = defaults();
+    settings.scale[0].label = '  Below expectations ';
+    settings.senderName = ' HR team \n';
+    const parsed = settingsSchema.parse(settings);
+    expect(parsed.scale[0].label).toBe('Below expectations');
+    expect(parsed.senderName).toBe('HR team');
+  });
+
+  it(`up to ${MAX_SELF_QUESTIONS} self questions and durations at their limits`, () => {
+    const settings = defaults();
+    settings.selfQuestions = Array.from({ length: MAX_SELF_QUESTIONS }, (_, index) => ({ id: `q${index}`, label: `Question ${index}` }));
+    settings.timings = { reviewReminderLead: '1h', reviewHrGrace: '30d', goalReminderLead: '1d', goalHrGrace: '60d', acknowledgementReminder: '24h' };
+    const parsed = settingsSchema.parse(settings);
+    expect(parsed.selfQuestions).toHaveLength(10);
+    expect(parsed.timings).toStrictEqual({ reviewReminderLead: HOUR_MS, reviewHrGrace: 30 * DAY_MS, goalReminderLead: DAY_MS, goalHrGrace: 60 * DAY_MS, acknowledgementReminder: DAY_MS });
+  });
+
+  it.each([
+    [100, 0],
+    [0, 100],
+  ])('score weights %i/%i', (goals, competencies) => {
+    const settings = defaults();
+    settings.scoreWeights = { goals, competencies };
+    expect(settingsSchema.parse(settings).scoreWeights).toStrictEqual({ goals, competencies });
+  });
+});
+
+describe('settingsSchema refuses, giving the reason', () => {
+  describe('the scale', () => {
+    it.each([
+      ['2 points', [point(1), point(2)]],
+      ['11 points', Array.from({ length: 11 }, (_, index) => point(index))],
+      ['no points', []],
+    ])('of %s', (_, scale) => {
+      expect(problemsWith((settings) => (settings.scale = scale))).toStrictEqual(['scale: scale must have 3 to 10 points']);
+    });
+
+    it('with a value twice', () => {
+      expect(problemsWith((settings) => (settings.scale[1].value = 3))).toStrictEqual(['scale: scale values must be unique: 3 appears more than once']);
+    });
+
+    it('with a label twice', () => {
+      expect(problemsWith((settings) => (settings.scale[1].label = 'Meets expectations'))).toStrictEqual([
+        'scale: scale labels must be unique: Meets expectations appears more than once',
+      ]);
+    });
+
+    it('with a label that differs from another only by spaces', () => {
+      expect(problemsWith((settings) => (settings.scale[1].label = ' Meets expectations  '))).toStrictEqual([
+        'scale: scale labels must be unique: Meets expectations appears more than once',
+      ]);
+    });
+
+    it.each([
+      ['missing', undefined],
+      ['blank', '   '],
+    ])('with a label %s', (_, label) => {
+      expect(problemsWith((settings) => (settings.scale[1].label = label))).toStrictEqual(['scale.1.label: label is required']);
+    });
+
+    it.each([
+      ['missing', undefined],
+      ['blank', ''],
+    ])('with a description %s', (_, description) => {
+      expect(problemsWith((settings) => (settings.scale[2].description = description))).toStrictEqual(['scale.2.description: description is required']);
+    });
+
+    it('with a label over 60 characters or a description over 300', () => {
+      expect(
+        problemsWith((settings) => {
+          settings.scale[0].label = 'l'.repeat(61);
+          settings.scale[0].description = 'd'.repeat(301);
+        }),
+      ).toStrictEqual(['scale.0.label: label is longer than 60 characters', 'scale.0.description: description is longer than 300 characters']);
+    });
+
+    it.each([
+      ['a fraction', 2.5],
+      ['text', '3'],
+      ['nothing', undefined],
+    ])('with a value that is %s', (_, value) => {
+      expect(problemsWith((settings) => (settings.scale[2].value = value))).toStrictEqual(['scale.2.value: each scale point needs a whole-number value']);
+    });
+
+    it.each([-1, 101])('with the value %i', (value) => {
+      expect(problemsWith((settings) => (settings.scale[4].value = value))).toStrictEqual(['scale.4.value: scale values are 0 to 100']);
+    });
+
+    it('with a field a scale point does not have', () => {
+      expect(problemsWith((settings) => (settings.scale[0].colour = 'red'))).toStrictEqual(['scale.0: Unrecognized key: "colour"']);
+    });
+  });
+
+  describe('the competencies', () => {
+    it('with an id twice', () => {
+      expect(
+        problemsWith(
+          (settings) =>
+            (settings.competencies = [
+              { id: 'teamwork', label: 'Teamwork' },
+              { id: 'teamwork', label: 'Team spirit' },
+            ]),
+        ),
+      ).toStrictEqual(['competencies: competency ids must be unique: teamwork appears more than once']);
+    });
+
+    it.each(['Teamwork', 'team work', '1st-line', '-teamwork', 'team_work', '', 'a'.repeat(41)])('with the id %j', (id) => {
+      expect(problemsWith((settings) => (settings.competencies = [{ id, label: 'Teamwork' }]))).toStrictEqual([
+        'competencies.0.id: competency id must be lower-case letters, digits and dashes, starting with a letter',
+      ]);
+    });
+
+    it('without a label', () => {
+      expect(problemsWith((settings) => (settings.competencies = [{ id: 'teamwork' }]))).toStrictEqual(['competencies.0.label: label is required']);
+    });
+
+    it('of more than 15', () => {
+      expect(
+        problemsWith((settings) => (settings.competencies = Array.from({ length: 16 }, (_, index) => ({ id: `c${index}`, label: `C${index}` })))),
+      ).toStrictEqual(['competencies: at most 15 competencies']);
+    });
+  });
+
+  describe('the self questions', () => {
+    it.each(['rating', 'comments', 'overallRating', 'strengths', 'areasToImprove', 't', 'formToken', 'employeeId'])('with the reserved id %s', (id) => {
+      expect(problemsWith((settings) => (settings.selfQuestions[0].id = id))).toStrictEqual([`selfQuestions.0.id: question id ${id} is reserved`]);
+    });
+
+    it.each(['went-well', 'went well', '1stQuestion', 'went_well', ''])('with the id %j', (id) => {
+      expect(problemsWith((settings) => (settings.selfQuestions[0].id = id))).toStrictEqual([
+        'selfQuestions.0.id: question id must be letters and digits, starting with a letter',
+      ]);
+    });
+
+    it('with an id twice', () => {
+      expect(problemsWith((settings) => (settings.selfQuestions[1].id = 'wentWell'))).toStrictEqual(['selfQuestions: question ids must be unique: wentWell appears more than once']);
+    });
+
+    it('of none', () => {
+      expect(problemsWith((settings) => (settings.selfQuestions = []))).toStrictEqual(['selfQuestions: selfQuestions needs at least one question']);
+    });
+
+    it(`of more than ${MAX_SELF_QUESTIONS}`, () => {
+      expect(
+        problemsWith((settings) => (settings.selfQuestions = Array.from({ length: MAX_SELF_QUESTIONS + 1 }, (_, index) => ({ id: `q${index}`, label: `Q${index}` })))),
+      ).toStrictEqual(['selfQuestions: at most 10 selfQuestions']);
+    });
+
+    it('with a label over 120 characters', () => {
+      expect(problemsWith((settings) => (settings.selfQuestions[2].label = 'q'.repeat(121)))).toStrictEqual(['selfQuestions.2.label: label is longer than 120 characters']);
+    });
+  });
+
+  describe('the timings', () => {
+    it.each([
+      ['reviewReminderLead', '3 days', 'timings.reviewReminderLead: timings.reviewReminderLead must be a duration such as 3d'],
+      ['reviewHrGrace', 'soon', 'timings.reviewHrGrace: timings.reviewHrGrace must be a duration such as 2d'],
+      ['acknowledgementReminder', '', 'timings.acknowledgementReminder: timings.acknowledgementReminder must be a duration such as 5d'],
+      ['acknowledgementReminder', 5, 'timings.acknowledgementReminder: timings.acknowledgementReminder must be a duration such as 5d'],
+      ['reviewHrGrace', '0d', 'timings.reviewHrGrace: timings.reviewHrGrace must be between 1h and 30d'],
+      ['reviewReminderLead', '59m', 'timings.reviewReminderLead: timings.reviewReminderLead must be between 1h and 30d'],
+      ['reviewReminderLead', '31d', 'timings.reviewReminderLead: timings.reviewReminderLead must be between 1h and 30d'],
+      ['goalReminderLead', '90d', 'timings.goalReminderLead: timings.goalReminderLead must be between 24h and 60d'],
+      ['goalHrGrace', '23h', 'timings.goalHrGrace: timings.goalHrGrace must be between 24h and 60d'],
+      ['acknowledgementReminder', '60d1s', 'timings.acknowledgementReminder: timings.acknowledgementReminder must be between 24h and 60d'],
+    ])('%s of %j', (key, value, problem) => {
+      expect(problemsWith((settings) => (settings.timings[key] = value))).toStrictEqual([problem]);
+    });
+
+    it('with a timing it does not know', () => {
+      expect(problemsWith((settings) => (settings.timings.selfReminder = '1d'))).toStrictEqual(['timings: Unrecognized key: "selfReminder"']);
+    });
+  });
+
+  describe('the other fields', () => {
+    it.each(['Mars/Olympus', 'Berlin', ''])('an unknown time zone %j', (timeZone) => {
+      expect(problemsWith((settings) => (settings.timeZone = timeZone))).toStrictEqual(['timeZone: timeZone must be an IANA time zone such as Europe/Berlin']);
+    });
+
+    it.each(['People\nTeam', 'People\r\nTeam', 'People\tTeam'])('a sender name %j that is not one line', (senderName) => {
+      expect(problemsWith((settings) => (settings.senderName = senderName))).toStrictEqual(['senderName: senderName must be one line of text']);
+    });
+
+    it('a blank or over-long sender name', () => {
+      expect(problemsWith((settings) => (settings.senderName = ' '))).toStrictEqual(['senderName: senderName is required']);
+      expect(problemsWith((settings) => (settings.senderName = 's'.repeat(81)))).toStrictEqual(['senderName: senderName is longer than 80 characters']);
+    });
+
+    it.each([
+      [60, 30],
+      [70, 40],
+      [0, 0],
+    ])('score weights %i/%i that do not add up to 100', (goals, competencies) => {
+      expect(problemsWith((settings) => (settings.scoreWeights = { goals, competencies }))).toStrictEqual([
+        'scoreWeights: scoreWeights.goals and scoreWeights.competencies must add up to 100',
+      ]);
+    });
+
+    it('score weights that are not whole percentages', () => {
+      expect(problemsWith((settings) => (settings.scoreWeights = { goals: 70.5, competencies: 29.5 }))).toStrictEqual([
+        'scoreWeights.goals: scoreWeights.goals must be 0 to 100',
+        'scoreWeights.competencies: scoreWeights.competencies must be 0 to 100',
+      ]);
+    });
+
+    it.each(['monthly', 'Immediate', ''])('the recognition %j', (recognition) => {
+      expect(problemsWith((settings) => (settings.recognition = recognition))).toStrictEqual(['recognition: recognition must be immediate or weekly-digest']);
+    });
+  });
+
+  describe('the document', () => {
+    it('with a key it does not know', () => {
+      expect(problemsWith((settings) => (settings.theme = 'dark'))).toStrictEqual(['Unrecognized key: "theme"']);
+    });
+
+    it.each([
+      ['scale', 'scale: scale must be a list of points'],
+      ['competencies', 'competencies: competencies must be a list'],
+      ['selfQuestions', 'selfQuestions: selfQuestions must be a list'],
+      ['timings', 'timings: timings is required: reviewReminderLead, reviewHrGrace, goalReminderLead, goalHrGrace, acknowledgementReminder'],
+      ['timeZone', 'timeZone: timeZone is required'],
+      ['senderName', 'senderName: senderName is required'],
+      ['scoreWeights', 'scoreWeights: scoreWeights is required: { goals, competencies } in percent, adding up to 100'],
+      ['recognition', 'recognition: recognition must be immediate or weekly-digest'],
+    ])('without %s', (key, problem) => {
+      expect(problemsWith((settings) => delete settings[key])).toStrictEqual([problem]);
+    });
+
+    it('listing every problem at once', () => {
+      expect(
+        problemsWith((settings) => {
+          settings.scale = [point(1), point(1)];
+          settings.timeZone = 'Nowhere';
+          settings.scoreWeights.goals = 50;
+        }),
+      ).toStrictEqual([
+        'scale: scale must have 3 to 10 points',
+        'scale: scale values must be unique: 1 appears more than once',
+        'scale: scale labels must be unique: Point 1 appears more than once',
+        'timeZone: timeZone must be an IANA time zone such as Europe/Berlin',
+        'scoreWeights: scoreWeights.goals and scoreWeights.competencies must add up to 100',
+      ]);
+    });
+
+    it.each([null, [], 'settings'])('that is not an object: %j', (input) => {
+      expect(problemsOf(input)).toHaveLength(1);
+    });
+  });
+});
+
+describe('settingsProblems', () => {
+  it('names the field of each problem by its path, and leaves a problem of the whole document unprefixed', () => {
+    const result = settingsSchema.safeParse({ ...defaults(), extra: 1, senderName: '' });
+    expect(result.success).toBe(false);
+    expect(settingsProblems(result.error!)).toStrictEqual(['senderName: senderName is required', 'Unrecognized key: "extra"']);
+  });
+});
