@@ -58,7 +58,7 @@ function roster(size: number, department: string): string {
 }
 
 async function api(stack: LocalStack, method: string, path: string, body: string, contentType = 'application/json') {
-  const response = await fetch(`${stack.apiUrl}${path}`, { method, headers: { authorization: `Bearer ${stack.hrToken}`, 'content-type': contentType }, body });
+  const response = await fetch(`${stack.apiUrl}${path}`, { method, headers: { authorization: `Bearer ${stack.hrToken}`, 'content-type': contentType }, body: method === 'GET' ? undefined : body });
   const payload = await response.json();
   if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(payload)}`);
   return payload;
@@ -100,13 +100,22 @@ async function launchCase(stack: LocalStack, counter: DynamoCounter, size: numbe
   const floorMs = await floor(launchItems, size);
   await fetch(`${stack.mailUrl}/clear-store`, { method: 'POST' });
 
-  // The rest of the quarter, nobody answering: every reminder, escalation and result.
+  // The rest of the quarter, nobody answering: every reminder, escalation, result and the acknowledgement reminder.
   const cycleStarted = performance.now();
-  await stack.advance(30 * DAY);
+  await stack.advance(40 * DAY);
   const restMs = performance.now() - cycleStarted;
   const execution = stack.runner.list().find((e) => e.name === cycleId)!;
   if (execution.status !== 'SUCCEEDED') throw new Error(`cycle execution ended ${execution.status}`);
   await fetch(`${stack.mailUrl}/clear-store`, { method: 'POST' });
+
+  // HR's report of the closed cycle, as JSON and as the CSV.
+  const reportStarted = performance.now();
+  const report = (await api(stack, 'GET', `/cycles/${cycleId}/report`, '')) as { people: unknown[] };
+  const reportMs = performance.now() - reportStarted;
+  const csvStarted = performance.now();
+  const csv = await (await fetch(`${stack.apiUrl}/cycles/${cycleId}/report?format=csv`, { headers: { authorization: `Bearer ${stack.hrToken}` } })).text();
+  const csvMs = performance.now() - csvStarted;
+  if (report.people.length !== size || csv.trimEnd().split('\r\n').length !== size + 1) throw new Error('the report does not have one entry per participant');
   return {
     participants: size,
     launchToAllInvitationsSentMs: Math.round(launchMs),
@@ -117,6 +126,8 @@ async function launchCase(stack: LocalStack, counter: DynamoCounter, size: numbe
     restOfCycleMs: Math.round(restMs),
     stateTransitionsWholeCycle: execution.transitions,
     dynamoRequestsWholeCycle: counter.requests - before.requests,
+    reportJsonMs: Math.round(reportMs),
+    reportCsvMs: Math.round(csvMs),
   };
 }
 

@@ -23,7 +23,8 @@ function connection(io: CliIo) {
   return { apiUrl, token };
 }
 
-async function send(io: CliIo, method: 'GET' | 'POST' | 'PUT', path: string, body?: { json?: unknown; csv?: string }): Promise<{ response: Response; text: string }> {
+/** The response body as bytes: `text()` would drop a CSV's byte-order mark, which spreadsheets need. */
+async function send(io: CliIo, method: 'GET' | 'POST' | 'PUT', path: string, body?: { json?: unknown; csv?: string }): Promise<Buffer> {
   const { apiUrl, token } = connection(io);
   let response: Response;
   try {
@@ -38,8 +39,9 @@ async function send(io: CliIo, method: 'GET' | 'POST' | 'PUT', path: string, bod
   } catch (error) {
     throw new CliFailure(`cannot reach the perfcycle API at ${apiUrl} (${(error as Error).message}); is the stack running (npm start)?`);
   }
-  const text = await response.text();
+  const bytes = Buffer.from(await response.arrayBuffer());
   if (!response.ok) {
+    const text = bytes.toString('utf8');
     let payload: any;
     try {
       payload = text ? JSON.parse(text) : {};
@@ -49,11 +51,11 @@ async function send(io: CliIo, method: 'GET' | 'POST' | 'PUT', path: string, bod
     const details: string[] = Array.isArray(payload.details) ? payload.details : [];
     throw new CliFailure([`${payload.error ?? `HTTP ${response.status}`}`, ...details.map((d) => `  - ${d}`)].join('\n'));
   }
-  return { response, text };
+  return bytes;
 }
 
 async function call(io: CliIo, method: 'GET' | 'POST' | 'PUT', path: string, body?: { json?: unknown; csv?: string }): Promise<any> {
-  const { text } = await send(io, method, path, body);
+  const text = (await send(io, method, path, body)).toString('utf8');
   try {
     return text ? JSON.parse(text) : {};
   } catch {
@@ -163,10 +165,10 @@ export function buildProgram(io: CliIo): Command {
     .action(async (cycleId: string, options: { csv?: string; json?: boolean }) => {
       const report = await call(io, 'GET', `/cycles/${segment(cycleId)}/report`);
       if (options.csv) {
-        const { text } = await send(io, 'GET', `/cycles/${segment(cycleId)}/report?format=csv`);
+        const csv = await send(io, 'GET', `/cycles/${segment(cycleId)}/report?format=csv`);
         const target = isAbsolute(options.csv) ? options.csv : join(io.cwd, options.csv);
         try {
-          writeFileSync(target, text);
+          writeFileSync(target, csv);
         } catch (error) {
           throw new CliFailure(`cannot write ${options.csv}: ${(error as Error).message}`);
         }

@@ -2,6 +2,7 @@ import { buildReport, type AcknowledgementState, type PersonFacts } from '#domai
 import { nowMs } from '#shared/clock.ts';
 import { getAssessment, listAssessments, type AssessmentRecord } from '#store/assessments.ts';
 import { getCycle } from '#store/cycles.ts';
+import { getEmployee } from '#store/employees.ts';
 import { listGoalsOfPeriod } from '#store/goals.ts';
 import { listParticipations } from '#store/history.ts';
 import { NotFound } from './errors.ts';
@@ -51,6 +52,8 @@ export async function cycleReport(cycleId: string) {
 /** One person's appraisals across cycles, newest first. */
 export async function personHistory(employeeId: string) {
   const participations = await listParticipations(employeeId);
+  // Someone who left the directory keeps their history; an id that was never anyone's is a mistake.
+  if (!participations.length && !(await getEmployee(employeeId))) throw new NotFound(`employee ${employeeId}`);
   const entries = await Promise.all(
     participations.map(async ({ cycleId }) => {
       const [cycle, assessment] = await Promise.all([getCycle(cycleId), getAssessment(cycleId, employeeId)]);

@@ -1,6 +1,7 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { periodOf } from '../../functions/domain/goals.ts';
 import { defaultSettingsInput } from '../../functions/domain/settings.ts';
 import { cli, dateAfter, DAY, HOUR, hr, linkIn, mailbox, openForm, postForm, restartStack, startLocalStack, submitForm, tempDir, type LocalStack, type Mail } from '../support/local.ts';
 
@@ -39,6 +40,7 @@ describe('settings, the appraisal and its acknowledgement', () => {
   const dataDir = tempDir('perfcycle-appraisal-');
   let stack: LocalStack;
   let cycleId: string;
+  let period: string;
   let selfDue: number;
   let managerDue: number;
   let seen = 0;
@@ -53,6 +55,7 @@ describe('settings, the appraisal and its acknowledgement', () => {
     await stack.advance(at - stack.clock.now());
     await stack.settled();
   };
+  const annGoalId = async () => JSON.parse((await cli(stack, dataDir.path, 'goals', 'list', '--employee', 'e1', '--json')).out).goals.find((goal: any) => goal.title === 'Ship pricing').goalId as string;
   const writeJson = (name: string, value: unknown) => writeFileSync(join(dataDir.path, name), JSON.stringify(value));
 
   beforeAll(async () => {
@@ -104,7 +107,14 @@ describe('settings, the appraisal and its acknowledgement', () => {
 
   it('launches a cycle with the version in force, which a later change does not touch', async () => {
     const now = stack.clock.now();
-    const launched = await cli(stack, dataDir.path, 'cycle', 'launch', '--name', CYCLE, '--self-due', dateAfter(now, 7), '--manager-due', dateAfter(now, 14), '--json');
+    // Goals of the quarter under review: Ann meets hers, Bob's falls due unmet before the manager phase.
+    const annDue = dateAfter(now, 10);
+    expect((await cli(stack, dataDir.path, 'goals', 'add', '--employee', 'e1', '--title', 'Ship pricing', '--due', annDue, '--weight', '60')).code).toBe(0);
+    expect((await cli(stack, dataDir.path, 'goals', 'add', '--employee', 'e2', '--title', 'Close 5 deals', '--due', dateAfter(now, 3), '--weight', '100')).code).toBe(0);
+    const annGoal = JSON.parse((await cli(stack, dataDir.path, 'goals', 'list', '--employee', 'e1', '--json')).out).goals[0];
+    expect((await cli(stack, dataDir.path, 'goals', 'check-in', '--employee', 'e1', '--goal', annGoal.goalId, '--progress', '100', '--status', 'ON_TRACK')).code).toBe(0);
+    period = periodOf(annDue);
+    const launched = await cli(stack, dataDir.path, 'cycle', 'launch', '--name', CYCLE, '--self-due', dateAfter(now, 7), '--manager-due', dateAfter(now, 14), '--period', period, '--json');
     expect(launched.code, launched.err).toBe(0);
     cycleId = JSON.parse(launched.out).cycleId;
     selfDue = Date.parse(`${dateAfter(now, 7)}T23:59:59Z`);
@@ -131,15 +141,31 @@ describe('settings, the appraisal and its acknowledgement', () => {
   it('takes the self-assessment with the cycle\u2019s own questions', async () => {
     const invitation = (await mailbox(stack)).find((mail) => mail.to === 'ann@example.com' && mail.subject === `${CYCLE}: your self-assessment is open`)!;
     const link = linkIn(invitation, '/forms/self');
+    const goalField = `goal-${(await annGoalId())}`;
     const missing = await submitForm(link, { overallRating: '3', proudOf: 'The launch' });
     expect(missing.status).toBe(400);
+    expect(missing.html).toContain('<li>Goal &quot;Ship pricing&quot;: choose a rating</li>');
     expect(missing.html).toContain('<li>Where do you need help? is required</li>');
-    const offScale = await submitForm(link, { overallRating: '5', proudOf: 'The launch', needHelp: 'Planning' });
+    const offScale = await submitForm(link, { [goalField]: '4', overallRating: '5', proudOf: 'The launch', needHelp: 'Planning' });
     expect(offScale.html).toContain('<li>Overall performance: choose one of 1, 2, 3, 4</li>');
-    const done = await submitForm(link, { overallRating: '3', proudOf: 'The launch', needHelp: 'Planning' });
+    const done = await submitForm(link, { [goalField]: '4', overallRating: '3', proudOf: 'The launch', needHelp: 'Planning' });
     expect(done.status).toBe(200);
     expect(done.html).toContain('<dt>What are you proud of?</dt><dd>The launch</dd>');
     expect(done.html).toContain('<dd>3 - Strong</dd>');
+  });
+
+  it('collects feedback during the cycle', async () => {
+    expect((await cli(stack, dataDir.path, 'feedback', 'give', '--from', 'e2', '--to', 'e1', '--kind', 'praise', '--text', 'Pricing page is great')).code).toBe(0);
+    expect((await cli(stack, dataDir.path, 'feedback', 'give', '--from', 'e3', '--to', 'e1', '--kind', 'constructive', '--text', 'Loop me in earlier')).code).toBe(0);
+    const mails = (await newMail()).map((mail) => `${mail.to}|${mail.subject}`).sort();
+    expect(mails).toEqual([
+      'ann@example.com|Bob Prompt recognised your work',
+      'ann@example.com|Feedback from Cid Never',
+      'bob@example.com|Recognition: Bob Prompt recognised Ann Early',
+      'cid@example.com|Recognition: Bob Prompt recognised Ann Early',
+      'maria@example.com|Private feedback for Ann Early from Cid Never',
+      'maria@example.com|Recognition: Bob Prompt recognised Ann Early',
+    ]);
   });
 
   it('takes the manager\u2019s full appraisal and computes the final score', async () => {
@@ -150,8 +176,10 @@ describe('settings, the appraisal and its acknowledgement', () => {
     const page = await (await fetch(link)).text();
     expect(page).toContain('<legend>Delivery (Ann Early)</legend>');
     expect(page).toContain('<dt>What are you proud of?</dt><dd>The launch</dd>');
+    expect(page).toContain('Praise from Bob Prompt: Pricing page is great');
+    expect(page).toContain('Constructive (private) from Cid Never: Loop me in earlier');
 
-    const base = { employeeId: 'e1', 'competency-delivery': '4', rating: '3', strengths: 'Ships', areasToImprove: 'Estimates', comments: 'A strong quarter' };
+    const base = { employeeId: 'e1', [`goal-${await annGoalId()}`]: '3', 'competency-delivery': '4', rating: '3', strengths: 'Ships', areasToImprove: 'Estimates', comments: 'A strong quarter' };
     const proposals = { proposedGoal1Title: 'Lead pricing', proposedGoal1Due: dateAfter(stack.clock.now(), 60), proposedGoal1Weight: '40', proposedGoal2Title: 'Mentor Bob', proposedGoal2Due: dateAfter(stack.clock.now(), 70) };
     const badProposal = await postForm(link, hidden, { ...base, proposedGoal1Title: 'Lead pricing', proposedGoal1Due: dateAfter(stack.clock.now(), -2), proposedGoal1Weight: '140' });
     expect(badProposal.status).toBe(400);
@@ -161,11 +189,12 @@ describe('settings, the appraisal and its acknowledgement', () => {
 
     const saved = await postForm(link, hidden, { ...base, ...proposals });
     expect(saved.status).toBe(200);
-    // No goals: the final score is the competency mean, 4 "Outstanding".
-    expect(saved.html).toContain('<dt>Final score</dt><dd>4 - Outstanding (from competencies)</dd>');
+    // 50 % of the goal rating (3) and 50 % of the competency mean (4): 3.5, halfway, named by the point above.
+    expect(saved.html).toContain('<dt>Final score</dt><dd>3.5 - Outstanding (from goals and competencies)</dd>');
     expect(saved.html).toContain('<dt>Delivery</dt><dd>4 - Outstanding</dd>');
     expect(saved.html).toContain(`Lead pricing (due ${proposals.proposedGoal1Due}, weight 40 %)\nMentor Bob (due ${proposals.proposedGoal2Due}, weight 0 %)`);
-    const bob = await postForm(link, hidden, { employeeId: 'e2', 'competency-delivery': '2', rating: '2', strengths: 'Calm', areasToImprove: 'Pace', comments: 'Steady' });
+    const bobGoal = JSON.parse((await cli(stack, dataDir.path, 'goals', 'list', '--employee', 'e2', '--json')).out).goals[0].goalId;
+    const bob = await postForm(link, hidden, { employeeId: 'e2', [`goal-${bobGoal}`]: '1', 'competency-delivery': '2', rating: '2', strengths: 'Calm', areasToImprove: 'Pace', comments: 'Steady' });
     expect(bob.status).toBe(200);
   });
 
@@ -175,7 +204,8 @@ describe('settings, the appraisal and its acknowledgement', () => {
     expect(results.map((mail) => mail.to).sort()).toEqual(['ann@example.com', 'bob@example.com', 'cid@example.com', 'maria@example.com']);
     const ann = results.find((mail) => mail.to === 'ann@example.com')!;
     expect(ann.from).toBe('"Acme People" <perfcycle@example.com>');
-    expect(ann.text).toContain('Final score: 4 of 4 - Outstanding');
+    expect(ann.text).toContain('Final score: 3.5 of 4 - Outstanding');
+    expect(ann.text).toContain('Ship pricing (weight 60 %): 3 of 4 - Strong');
     expect(ann.text).toContain('Overall rating: 3 of 4 - Strong');
     const page = await (await fetch(linkIn(ann, '/forms/results'))).text();
     expect(page).toContain('<h1>Your results: Appraisal Q</h1>');
@@ -228,7 +258,7 @@ describe('settings, the appraisal and its acknowledgement', () => {
     expect(again.html).toContain('There were no proposed goals left to confirm');
     expect((await postForm(link, hidden, { employeeId: 'e3', action: 'confirm-goals' })).status).toBe(409);
     const goals = JSON.parse((await cli(stack, dataDir.path, 'goals', 'list', '--employee', 'e1', '--json')).out).goals;
-    expect(goals.map((goal: any) => [goal.title, goal.weight, goal.createdBy])).toEqual([
+    expect(goals.filter((goal: any) => goal.createdBy.startsWith('manager:')).map((goal: any) => [goal.title, goal.weight, goal.createdBy])).toEqual([
       ['Lead pricing', 40, 'manager:m1'],
       ['Mentor Bob', 0, 'manager:m1'],
     ]);
@@ -248,5 +278,66 @@ describe('settings, the appraisal and its acknowledgement', () => {
     expect(audit.filter((action: string) => action === 'acknowledgements-reminded')).toHaveLength(1);
     expect(audit).toEqual(expect.arrayContaining(['results-acknowledged', 'proposed-goals-created']));
     expect((await hr(stack, 'GET', `/cycles/${cycleId}`)).body.results.unacknowledged).toEqual([{ employeeId: 'e1', name: 'Ann Early', manager: 'Maria Manager' }]);
+  });
+
+  it('reports the cycle to HR, as JSON, in the terminal and as a CSV that opens in a spreadsheet', async () => {
+    const report = (await hr(stack, 'GET', `/cycles/${cycleId}/report`)).body;
+    expect(report).toMatchObject({ cycleId, name: CYCLE, period, phase: 'CLOSED', settingsVersion: 1, scale: ['Not yet', 'Solid', 'Strong', 'Outstanding'] });
+    expect(report.overall.self).toEqual({ participants: 4, pending: 0, submitted: 1, late: 0, overdue: 3, completion: 25 });
+    expect(report.overall.manager).toEqual({ participants: 4, pending: 0, submitted: 2, late: 0, overdue: 2, completion: 50 });
+    // Ann 3.5 -> Outstanding, Bob (goal 1, competency 2) 1.5 -> Solid; Maria and Cid have no review.
+    expect(report.overall.ratings).toEqual({ 'Not yet': 0, Solid: 1, Strong: 0, Outstanding: 1, 'no rating': 2 });
+    expect(report.overall.goals).toMatchObject({ met: 1, missed: 1, 'done-late': 0 });
+    expect(report.overall).toMatchObject({ unacknowledged: 1, disagreed: 0 });
+    expect(report.departments.map((d: any) => d.department)).toEqual(['Sales']);
+    expect(report.unacknowledged).toEqual([{ employeeId: 'e1', name: 'Ann Early', manager: 'Maria Manager' }]);
+
+    const viaCli = await cli(stack, dataDir.path, 'cycle', 'report', cycleId, '--csv', 'report.csv');
+    expect(viaCli.code, viaCli.err).toBe(0);
+    expect(viaCli.out).toContain('everyone: 4 people; self 25% (0 late, 3 overdue); manager 50% (0 late, 2 overdue); goals 1 met, 0 done late, 1 missed; 1 unacknowledged');
+    expect(viaCli.out).toContain('wrote 4 rows to report.csv');
+    const csv = readFileSync(join(dataDir.path, 'report.csv'), 'utf8');
+    expect(csv.startsWith('\uFEFFemployeeId,name,department,manager,self-assessment,manager review,final score,final rating,overall rating,goals met,goals done late,goals missed,goals open,acknowledgement\r\n')).toBe(true);
+    const rows = csv.slice(1).trimEnd().split('\r\n');
+    expect(rows).toHaveLength(5);
+    expect(rows).toContain('e1,Ann Early,Sales,Maria Manager,submitted,submitted,3.5,Outstanding,3,1,0,0,0,unacknowledged');
+    expect(rows).toContain('e2,Bob Prompt,Sales,Maria Manager,overdue,submitted,1.5,Solid,2,0,0,1,0,acknowledged');
+    expect(rows).toContain('m1,Maria Manager,Sales,HR,overdue,overdue,,,,0,0,0,0,no result');
+  });
+
+  it('shows one person\u2019s history across cycles', async () => {
+    const history = await cli(stack, dataDir.path, 'employees', 'history', 'e1', '--json');
+    expect(history.code, history.err).toBe(0);
+    expect(JSON.parse(history.out).cycles).toEqual([
+      expect.objectContaining({ cycleId, name: CYCLE, period, finalScore: { value: 3.5, label: 'Outstanding' }, overallRating: 3, acknowledgement: 'unacknowledged', goalRatings: [{ title: 'Ship pricing', weight: 60, rating: 3 }] }),
+    ]);
+    expect((await cli(stack, dataDir.path, 'employees', 'history', 'e1')).out).toContain(`${period}  ${CYCLE} (${cycleId}): 3.5 Outstanding, unacknowledged, reviewer Maria Manager`);
+  });
+
+  it('answers bad report requests with a clear error', async () => {
+    expect((await hr(stack, 'GET', '/cycles/cyc_0000000000000000/report')).status).toBe(404);
+    expect((await hr(stack, 'GET', '/cycles/nope/report')).status).toBe(400);
+    const format = await hr(stack, 'GET', `/cycles/${cycleId}/report?format=xml`);
+    expect(format.status).toBe(400);
+    expect(format.body.details).toEqual(['format must be json or csv']);
+    expect((await hr(stack, 'GET', '/employees/ghost/history')).status).toBe(404);
+    const unwritable = await cli(stack, dataDir.path, 'cycle', 'report', cycleId, '--csv', 'no/such/dir/report.csv');
+    expect(unwritable.code).toBe(1);
+    expect(unwritable.err).toContain('cannot write no/such/dir/report.csv');
+  });
+
+  it('sent every email of the quarter once', async () => {
+    const all = await mailbox(stack);
+    const keys = all.map((mail) => `${mail.to}|${mail.subject}|${mail.text}`);
+    expect(new Set(keys).size).toBe(keys.length);
+    const count = (subject: string) => all.filter((mail) => mail.subject === subject).length;
+    expect(count(`${CYCLE}: your self-assessment is open`)).toBe(4);
+    expect(count(`${CYCLE}: your review result`)).toBe(4);
+    expect(count(`Reminder: please acknowledge your ${CYCLE} results`)).toBe(1);
+    expect(count(`${CYCLE}: Bob Prompt acknowledged their appraisal`)).toBe(2);
+    expect(all.filter((mail) => mail.subject.startsWith(`${CYCLE}: please review your team`)).map((mail) => mail.to).sort()).toEqual(['hr@example.com', 'maria@example.com']);
+    expect(all.filter((mail) => mail.subject === 'Your goal "Close 5 deals" was not met by its due date').map((mail) => mail.to)).toEqual(['bob@example.com']);
+    // Everything went out under the sender name of the settings in force when it was sent or launched.
+    expect(new Set(all.map((mail) => mail.from))).toEqual(new Set(['"Acme People" <perfcycle@example.com>', '"Next Version" <perfcycle@example.com>']));
   });
 });

@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { apiFunctions } from '../../lib/functions.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDirectory } from '../../functions/store/employees.ts';
 import { cli, clearMailbox, dateAfter, hr, HOUR, linkIn, mailbox, openForm, startLocalStack, tempDir, type LocalStack, type Mail } from '../support/local.ts';
@@ -18,6 +19,16 @@ o1,Otto Ops,otto@example.com,,Ops
 
 const NOT_A_CYCLE = 'cyc_00000000000000ff';
 const MALFORMED_CYCLE_IDS = ['nope', 'cyc_123', 'CYC_00000000000000FF', 'cyc_00000000000000fg', `cyc_${'a'.repeat(17)}`, '%3Cscript%3E', 'cyc_%2F..%2Femployees', `${'x'.repeat(2000)}`];
+
+/** Bodies that would be applied if authorization let them through. */
+const SNEAKY_BODIES: Record<string, unknown> = {
+  '/employees/import': { csv: 'employeeId,name,email,managerId,department\nx9,Mallory,mallory@example.com,,Sales\n' },
+  '/cycles': { name: 'Sneaky', selfDue: '2099-01-10', managerDue: '2099-01-20' },
+  '/cycles/{cycleId}/extensions': { employeeId: 'e1', until: '2099-01-20' },
+  '/employees/{employeeId}/goals': { title: 'Sneaky goal', due: '2099-01-20' },
+  '/feedback': { from: 'e2', to: 'e1', kind: 'praise', text: 'Sneaky' },
+  '/feedback/requests': { from: 'e1', to: ['e2'] },
+};
 
 describe('bad input changes nothing', () => {
   const dir = tempDir('perfcycle-bad-input-');
@@ -95,13 +106,17 @@ describe('bad input changes nothing', () => {
   });
 
   describe('HR routes without a valid HR token', () => {
+    // Every HR route of the one route list (lib/functions.ts), so a new route cannot be left out, with
+    // bodies that would change something if they were let through.
     const routes = (): [string, string, string | undefined][] => [
-      ['POST', '/employees/import', JSON.stringify({ csv: 'employeeId,name,email,managerId,department\nx9,Mallory,mallory@example.com,,Sales\n' })],
-      ['POST', '/cycles', JSON.stringify({ name: 'Sneaky', selfDue: dateAfter(stack.clock.now(), 10), managerDue: dateAfter(stack.clock.now(), 20) })],
-      ['GET', `/cycles/${cycleId}`, undefined],
-      ['POST', `/cycles/${cycleId}/extensions`, JSON.stringify({ employeeId: 'e1', until: dateAfter(stack.clock.now(), 20) })],
-      ['POST', `/cycles/${cycleId}/cancel`, '{}'],
-      ['GET', `/cycles/${cycleId}/audit`, undefined],
+      ...apiFunctions
+        .flatMap((fn) => fn.routes ?? [])
+        .filter((route) => route.auth === 'hr')
+        .map((route): [string, string, string | undefined] => [
+          route.method,
+          route.path.replace('{cycleId}', cycleId).replace('{employeeId}', 'e1').replace('{goalId}', 'goal_000000000000'),
+          route.method === 'GET' ? undefined : JSON.stringify(SNEAKY_BODIES[route.path] ?? {}),
+        ]),
       ['POST', '/local/clock/advance', JSON.stringify({ duration: '30d' })],
     ];
     const badAuthorizations = (): [string, Record<string, string>][] => [
@@ -127,6 +142,22 @@ describe('bad input changes nothing', () => {
       });
       expect((await hr(stack, 'GET', `/cycles/${cycleId}`)).body.phase).toBe('SELF_REVIEW');
       expect(stack.clock.now() - clockBefore).toBeLessThan(HOUR);
+    });
+  });
+
+  describe('PUT /settings', () => {
+    it('refuses a body that is not JSON, or not a whole valid document, and keeps the defaults', async () => {
+      await changesNothing(async () => {
+        const notJson = await raw('PUT', '/settings', { headers: { authorization: `Bearer ${stack.hrToken}`, 'content-type': 'application/json' }, body: '{"scale": [' });
+        expectError(parsedJson(notJson), 400, 'request body must be JSON');
+        expectError(await hr(stack, 'PUT', '/settings', []), 400, 'invalid request');
+        const partial = await hr(stack, 'PUT', '/settings', { senderName: 'Only this' });
+        expectError(partial, 400, 'invalid request');
+        expect(partial.body.details).toContain('scale: scale must be a list of points');
+        const huge = await hr(stack, 'PUT', '/settings', { senderName: 'x'.repeat(70 * 1024) });
+        expectError(huge, 413, 'larger than');
+      });
+      expect((await hr(stack, 'GET', '/settings')).body.version).toBe(0);
     });
   });
 
