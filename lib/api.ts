@@ -3,7 +3,7 @@ import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination, type HttpRoute } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import { AccountRecovery, FeaturePlan, Mfa, UserPool, UserPoolClient } from 'aws-cdk-lib/aws-cognito';
+import { AccountRecovery, FeaturePlan, Mfa, OAuthScope, UserPool, UserPoolClient, UserPoolDomain } from 'aws-cdk-lib/aws-cognito';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
@@ -31,6 +31,7 @@ export class Api extends Construct {
   readonly stage: HttpStage;
   readonly userPool: UserPool;
   readonly userPoolClient: UserPoolClient;
+  readonly userPoolDomain: UserPoolDomain;
   readonly functions: Record<string, PerfcycleFunction> = {};
   readonly routes: ApiRoute[] = [];
 
@@ -67,10 +68,22 @@ export class Api extends Construct {
         'The Plus plan (threat protection) is priced per active user; the pool holds a handful of HR administrators, created by an admin, with MFA required and a strong password policy.',
     });
 
-    // Public client (no secret): used by the `perfcycle` CLI and, later, the HR console.
+    // Cognito's managed login for the HR console (authorization code with PKCE, no client secret in a browser).
+    const consoleUrl = `${shared.config.baseUrl.replace(/\/$/, '')}/console`;
+    this.userPoolDomain = this.userPool.addDomain('HrLogin', {
+      cognitoDomain: { domainPrefix: `perfcycle-${shared.config.stage}-${Stack.of(this).account}` },
+    });
+
+    // Public client (no secret): used by the `perfcycle` CLI and the HR console.
     this.userPoolClient = this.userPool.addClient('HrClient', {
       generateSecret: false,
       authFlows: { userSrp: true, userPassword: true },
+      oAuth: {
+        flows: { authorizationCodeGrant: true },
+        scopes: [OAuthScope.OPENID, OAuthScope.EMAIL],
+        callbackUrls: [consoleUrl],
+        logoutUrls: [consoleUrl],
+      },
       preventUserExistenceErrors: true,
       enableTokenRevocation: true,
       accessTokenValidity: Duration.hours(1),
@@ -124,6 +137,10 @@ export class Api extends Construct {
     for (const spec of apiFunctions) {
       const fn = new PerfcycleFunction(functionScope, spec.id, { spec, shared });
       if (spec.controlsWorkflow) fn.allowWorkflowControl(workflow.stateMachine, workflow.stateMachineName);
+      if (spec.assets) {
+        fn.addEnvironment('CONSOLE_AUTH_DOMAIN', this.userPoolDomain.baseUrl());
+        fn.addEnvironment('CONSOLE_CLIENT_ID', this.userPoolClient.userPoolClientId);
+      }
       this.functions[spec.id] = fn;
 
       const integration = new HttpLambdaIntegration(`${spec.id}Integration`, fn);
@@ -138,8 +155,9 @@ export class Api extends Construct {
         if (routeSpec.auth === 'public') {
           Validations.of(route).acknowledge({
             id: 'AwsSolutions-APIG4',
-            reason:
-              'Form route for employees and managers, who have no account: the handler accepts only a signed, expiring, purpose-bound link token (HMAC), and POST needs the per-form token.',
+            reason: spec.assets
+              ? 'The HR console\u2019s static page, script and style: they hold no data; every call they make goes to the JWT-authorized HR routes.'
+              : 'Form route for employees and managers, who have no account: the handler accepts only a signed, expiring, purpose-bound link token (HMAC), and POST needs the per-form token.',
           });
         }
         this.routes.push({ functionId: spec.id, spec: routeSpec, route });

@@ -20,6 +20,8 @@ export interface FunctionSpec {
   entry: string;
   description: string;
   routes?: RouteSpec[];
+  /** A folder (relative to the repository root) copied next to the bundle, for files the handler serves. */
+  assets?: string;
   /** Functions that start, stop or restart review-cycle executions. */
   controlsWorkflow?: boolean;
   timeoutSeconds?: number;
@@ -41,6 +43,28 @@ export const apiFunctions: FunctionSpec[] = [
     description: 'Creates a review cycle and starts its workflow',
     routes: [{ method: 'POST', path: '/cycles', auth: 'hr' }],
     controlsWorkflow: true,
+    timeoutSeconds: 30,
+  },
+  {
+    id: 'Console',
+    entry: 'functions/console/handler.ts',
+    description: 'Serves the HR console\u2019s page, script and style (no data: the script calls the HR API)',
+    routes: [
+      { method: 'GET', path: '/console', auth: 'public' },
+      { method: 'GET', path: '/console/{file}', auth: 'public' },
+    ],
+    assets: 'console',
+    timeoutSeconds: 10,
+  },
+  {
+    id: 'Overview',
+    entry: 'functions/api/overview.ts',
+    description: 'HR overview: every cycle with its completion, goals at risk and missed, recent recognition',
+    routes: [
+      { method: 'GET', path: '/cycles', auth: 'hr' },
+      { method: 'GET', path: '/goals/attention', auth: 'hr' },
+      { method: 'GET', path: '/recognition', auth: 'hr' },
+    ],
     timeoutSeconds: 30,
   },
   {

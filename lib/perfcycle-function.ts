@@ -73,6 +73,16 @@ export class PerfcycleFunction extends NodejsFunction {
         banner: "import { createRequire as __perfcycleCreateRequire } from 'node:module'; const require = __perfcycleCreateRequire(import.meta.url);",
         // Bundle everything, the AWS SDK included: versions pinned in package-lock.json, not the runtime's.
         externalModules: [],
+        // Files a handler serves (the HR console) travel next to the bundle.
+        ...(spec.assets
+          ? {
+              commandHooks: {
+                beforeBundling: () => [],
+                beforeInstall: () => [],
+                afterBundling: (inputDir: string, outputDir: string) => [`cp -r "${join(inputDir, spec.assets!)}" "${join(outputDir, spec.assets!)}"`],
+              },
+            }
+          : {}),
       },
       environment: {
         TABLE_NAME: shared.table.tableName,
@@ -84,6 +94,7 @@ export class PerfcycleFunction extends NodejsFunction {
         POWERTOOLS_SERVICE_NAME: 'perfcycle',
         POWERTOOLS_METRICS_NAMESPACE: 'perfcycle',
         NODE_OPTIONS: '--enable-source-maps',
+        ...(spec.assets ? { CONSOLE_ASSETS_DIR: `/var/task/${spec.assets}/` } : {}),
       },
     });
     this.spec = spec;

@@ -2,7 +2,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { LadderProgress, LadderStep, ReviewKind } from '#domain/cycle.ts';
 import type { ReviewAnswers, SelfAnswers } from '#domain/review-form.ts';
 import type { FinalScore } from '#domain/score.ts';
-import { conditionalUpdate, db, keys, queryAll, tableName } from './table.ts';
+import { conditionalUpdate, conditionalUpdateCounting, db, keys, queryAll, tableName } from './table.ts';
 
 /** A manager's review with the final score computed from it when it was submitted. */
 export type StoredReview = ReviewAnswers & { score: FinalScore };
@@ -110,12 +110,15 @@ export async function getAssessment(cycleId: string, employeeId: string): Promis
 
 /** PENDING to SUBMITTED exactly once; false for a second submission. */
 export function submitSelf(cycleId: string, employeeId: string, answers: SelfAnswers, at: string, late: boolean): Promise<boolean> {
-  return conditionalUpdate({
-    Key: keys.assessment(cycleId, employeeId),
-    UpdateExpression: 'SET selfStatus = :submitted, selfSubmittedAt = :at, selfLate = :late, selfAnswers = :answers REMOVE gsi1pk, gsi1sk',
-    ConditionExpression: 'selfStatus = :pending',
-    ExpressionAttributeValues: { ':submitted': 'SUBMITTED', ':pending': 'PENDING', ':at': at, ':late': late, ':answers': answers },
-  });
+  return conditionalUpdateCounting(
+    {
+      Key: keys.assessment(cycleId, employeeId),
+      UpdateExpression: 'SET selfStatus = :submitted, selfSubmittedAt = :at, selfLate = :late, selfAnswers = :answers REMOVE gsi1pk, gsi1sk',
+      ConditionExpression: 'selfStatus = :pending',
+      ExpressionAttributeValues: { ':submitted': 'SUBMITTED', ':pending': 'PENDING', ':at': at, ':late': late, ':answers': answers },
+    },
+    { Key: keys.cycle(cycleId), attribute: 'selfSubmitted' },
+  );
 }
 
 /** A manager's review of one report, once, and only by that report's reviewer. */
@@ -127,19 +130,15 @@ export function submitReview(
   at: string,
   late: boolean,
 ): Promise<boolean> {
-  return conditionalUpdate({
-    Key: keys.assessment(cycleId, employeeId),
-    UpdateExpression: 'SET reviewStatus = :submitted, reviewSubmittedAt = :at, reviewLate = :late, review = :review REMOVE gsi2pk, gsi2sk',
-    ConditionExpression: 'reviewStatus = :pending AND managerKey = :manager',
-    ExpressionAttributeValues: {
-      ':submitted': 'SUBMITTED',
-      ':pending': 'PENDING',
-      ':at': at,
-      ':late': late,
-      ':review': review,
-      ':manager': managerKey,
+  return conditionalUpdateCounting(
+    {
+      Key: keys.assessment(cycleId, employeeId),
+      UpdateExpression: 'SET reviewStatus = :submitted, reviewSubmittedAt = :at, reviewLate = :late, review = :review REMOVE gsi2pk, gsi2sk',
+      ConditionExpression: 'reviewStatus = :pending AND managerKey = :manager',
+      ExpressionAttributeValues: { ':submitted': 'SUBMITTED', ':pending': 'PENDING', ':at': at, ':late': late, ':review': review, ':manager': managerKey },
     },
-  });
+    { Key: keys.cycle(cycleId), attribute: 'reviewsSubmitted' },
+  );
 }
 
 /**

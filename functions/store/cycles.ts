@@ -2,7 +2,7 @@ import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { CycleSchedule, CycleTimings, Phase } from '#domain/cycle.ts';
 import type { Competency, ScalePoint, TextQuestion } from '#domain/review-form.ts';
 import type { ScoreWeights } from '#domain/score.ts';
-import { conditionalUpdate, db, keys, tableName } from './table.ts';
+import { conditionalUpdate, db, keys, queryAll, tableName } from './table.ts';
 
 export interface CycleRecord {
   cycleId: string;
@@ -33,6 +33,9 @@ export interface CycleRecord {
   executionArn?: string;
   executionGeneration?: number;
   closedAt?: string;
+  /** Counted as submissions come in (in the same transaction), so a list of cycles needs no assessment reads. */
+  selfSubmitted?: number;
+  reviewsSubmitted?: number;
   /** Set once the one reminder to unacknowledged results has gone out; the cycle then leaves the active index. */
   acknowledgementsRemindedAt?: string;
 }
@@ -47,7 +50,7 @@ export async function createCycle(cycle: CycleRecord): Promise<void> {
   await db().send(
     new PutCommand({
       TableName: tableName(),
-      Item: { ...keys.cycle(cycle.cycleId), ...keys.activeCycles, gsi3sk: cycle.createdAt, ...cycle },
+      Item: { ...keys.cycle(cycle.cycleId), ...keys.activeCycles, gsi3sk: cycle.createdAt, ...keys.allCycles, gsi2sk: cycle.createdAt, ...cycle },
       ConditionExpression: 'attribute_not_exists(pk)',
     }),
   );
@@ -129,4 +132,15 @@ export function markAcknowledgementsReminded(cycleId: string, at: string): Promi
     ConditionExpression: 'phase = :closed AND attribute_not_exists(acknowledgementsRemindedAt)',
     ExpressionAttributeValues: { ':at': at, ':closed': 'CLOSED' },
   });
+}
+
+/** Every cycle, newest first (a handful a year). */
+export async function listCycles(): Promise<CycleRecord[]> {
+  const items = await queryAll<CycleRecord & Record<string, unknown>>({
+    IndexName: 'gsi2',
+    KeyConditionExpression: 'gsi2pk = :pk',
+    ExpressionAttributeValues: { ':pk': keys.allCycles.gsi2pk },
+    ScanIndexForward: false,
+  });
+  return items.map(({ pk: _pk, sk: _sk, gsi2pk: _g2, gsi2sk: _g2s, gsi3pk: _g3, gsi3sk: _g3s, ...cycle }) => cycle as CycleRecord);
 }

@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { FeedbackKind } from '#domain/feedback.ts';
 import { conditionalUpdate, db, isConditionFailure, keys, queryAll, tableName } from './table.ts';
 
@@ -20,7 +20,11 @@ export interface FeedbackRecord {
 }
 
 export async function saveFeedback(feedback: FeedbackRecord, digest?: { weekStart: string; team: string }): Promise<void> {
-  const index = digest ? { gsi2pk: keys.praiseWeek(digest.weekStart), gsi2sk: `${digest.team}#${feedback.at}#${feedback.feedbackId}` } : {};
+  const index = {
+    ...(digest ? { gsi2pk: keys.praiseWeek(digest.weekStart), gsi2sk: `${digest.team}#${feedback.at}#${feedback.feedbackId}` } : {}),
+    // Praise is public: HR's console lists the latest across the organisation. Constructive feedback never is.
+    ...(feedback.kind === 'praise' ? { ...keys.recognition, gsi3sk: `${feedback.at}#${feedback.feedbackId}` } : {}),
+  };
   await db().send(new PutCommand({ TableName: tableName(), Item: { ...keys.feedback(feedback.toId, feedback.at, feedback.feedbackId), ...index, ...feedback } }));
 }
 
@@ -41,6 +45,21 @@ export async function listPraiseOfWeek(weekStart: string): Promise<(FeedbackReco
     ExpressionAttributeValues: { ':pk': keys.praiseWeek(weekStart) },
   });
   return items.map((item) => ({ ...feedbackOf(item), team: String(item.gsi2sk).split('#')[0] }));
+}
+
+/** The latest praise across the organisation, newest first. */
+export async function listRecentPraise(limit: number): Promise<FeedbackRecord[]> {
+  const result = await db().send(
+    new QueryCommand({
+      TableName: tableName(),
+      IndexName: 'gsi3',
+      KeyConditionExpression: 'gsi3pk = :pk',
+      ExpressionAttributeValues: { ':pk': keys.recognition.gsi3pk },
+      ScanIndexForward: false,
+      Limit: limit,
+    }),
+  );
+  return (result.Items ?? []).map(feedbackOf);
 }
 
 function feedbackOf(item: Record<string, unknown>): FeedbackRecord {

@@ -1,5 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, DynamoDBDocumentClient, QueryCommand, UpdateCommand, type QueryCommandInput, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DynamoDBDocumentClient, QueryCommand, TransactWriteCommand, UpdateCommand, type QueryCommandInput, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { config } from '#shared/config.ts';
 import { forEachLimited, sleep } from '#shared/concurrency.ts';
 
@@ -9,13 +9,13 @@ import { forEachLimited, sleep } from '#shared/concurrency.ts';
  * | item        | pk             | sk               | gsi1 (sparse)              | gsi2 (sparse)                    | gsi3                          |
  * |-------------|----------------|------------------|----------------------------|----------------------------------|-------------------------------|
  * | employee    | EMP#id         | PROFILE          | EMAIL#address / employeeId | REPORTS#managerId / employeeId   | DIRECTORY / employeeId        |
- * | cycle       | CYCLE#id       | META             |                            |                                  | CYCLES#ACTIVE / createdAt     |
+ * | cycle       | CYCLE#id       | META             |                            | CYCLES / createdAt               | CYCLES#ACTIVE / createdAt     |
  * | assessment  | CYCLE#id       | ASMT#employeeId  | SELF#cycle / employeeId    | REVIEW#cycle / managerKey#emp    | TEAM#cycle#managerKey / emp   |
  * | mail        | CYCLE#id       | MAIL#mailId      |                            | OUTBOX#cycle / createdAt#mailId  |                               |
  * | audit event | CYCLE#id       | AUDIT#at#id      |                            |                                  |                               |
  * | goal        | EMP#id         | GOAL#goalId      | OPENGOALS / dueAt#goalId   |                                  | GOALS#period / emp#goalId     |
  * | settings    | SETTINGS       | V#version        |                            |                                  |                               |
- * | feedback    | EMP#to         | FEEDBACK#at#id   |                            | PRAISE#week / team#at#id (digest)|                               |
+ * | feedback    | EMP#to         | FEEDBACK#at#id   |                            | PRAISE#week / team#at#id (digest)| RECOGNITION / at#id (praise)  |
  * | cycle of    | EMP#id         | CYCLE#at#cycleId |                            |                                  |                               |
  * | fb request  | FBREQ#id       | META             |                            |                                  |                               |
  * | digest week | DIGEST#week    | META             |                            |                                  |                               |
@@ -29,6 +29,8 @@ export const keys = {
   cycle: (cycleId: string) => ({ pk: `CYCLE#${cycleId}`, sk: 'META' }),
   activeCycles: { gsi3pk: 'CYCLES#ACTIVE' },
   cyclePartition: (cycleId: string) => `CYCLE#${cycleId}`,
+  allCycles: { gsi2pk: 'CYCLES' },
+  recognition: { gsi3pk: 'RECOGNITION' },
   assessment: (cycleId: string, employeeId: string) => ({ pk: `CYCLE#${cycleId}`, sk: `ASMT#${employeeId}` }),
   pendingSelf: (cycleId: string) => `SELF#${cycleId}`,
   pendingReview: (cycleId: string) => `REVIEW#${cycleId}`,
@@ -95,7 +97,39 @@ export async function batchPut(items: Record<string, unknown>[]): Promise<void> 
 }
 
 export function isConditionFailure(error: unknown): boolean {
-  return (error as { name?: string })?.name === 'ConditionalCheckFailedException';
+  const failure = error as { name?: string; CancellationReasons?: { Code?: string }[] };
+  if (failure?.name === 'ConditionalCheckFailedException') return true;
+  // A transaction cancelled because one of its conditions did not hold.
+  return failure?.name === 'TransactionCanceledException' && !!failure.CancellationReasons?.some((reason) => reason.Code === 'ConditionalCheckFailed');
+}
+
+/**
+ * A guarded state change and a counter that follows it, in one transaction: both happen or neither does.
+ * False when the guard did not hold.
+ */
+export async function conditionalUpdateCounting(update: Omit<UpdateCommandInput, 'TableName'>, counter: { Key: Record<string, unknown>; attribute: string }): Promise<boolean> {
+  try {
+    await db().send(
+      new TransactWriteCommand({
+        TransactItems: [
+          { Update: { ...update, TableName: tableName() } as never },
+          {
+            Update: {
+              TableName: tableName(),
+              Key: counter.Key,
+              UpdateExpression: 'ADD #counter :one',
+              ExpressionAttributeNames: { '#counter': counter.attribute },
+              ExpressionAttributeValues: { ':one': 1 },
+            },
+          },
+        ],
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
 }
 
 /**

@@ -1,0 +1,55 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import middy from '@middy/core';
+import type { HttpEvent, HttpResult } from '#shared/http.ts';
+import { observability } from '#shared/observability.ts';
+
+/**
+ * The HR console's static files (issue 5): one page and its script and style, served by the same HTTP
+ * API. They hold no data: the script signs HR in and calls the authenticated JSON API with the session's
+ * token, which it keeps in sessionStorage only. `config.json` tells the script how HR signs in: Cognito's
+ * managed login in AWS, the token `npm start` prints locally.
+ */
+const ASSETS_DIR = process.env.CONSOLE_ASSETS_DIR ?? fileURLToPath(new URL('../../console/', import.meta.url));
+
+const FILES: Record<string, { file: string; type: string }> = {
+  '/console': { file: 'index.html', type: 'text/html; charset=utf-8' },
+  '/console/': { file: 'index.html', type: 'text/html; charset=utf-8' },
+  '/console/app.js': { file: 'app.js', type: 'text/javascript; charset=utf-8' },
+  '/console/app.css': { file: 'app.css', type: 'text/css; charset=utf-8' },
+};
+
+const cache = new Map<string, string>();
+
+function asset(file: string): string {
+  if (!cache.has(file)) cache.set(file, readFileSync(join(ASSETS_DIR, file), 'utf8'));
+  return cache.get(file)!;
+}
+
+const HEADERS = {
+  // Scripts and styles from this origin only; the API is the same origin; Cognito's login is a navigation, and its token endpoint a fetch.
+  'content-security-policy': `default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'${process.env.CONSOLE_AUTH_DOMAIN ? ` ${process.env.CONSOLE_AUTH_DOMAIN}` : ''}; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`,
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+};
+
+function config() {
+  const domain = process.env.CONSOLE_AUTH_DOMAIN;
+  const clientId = process.env.CONSOLE_CLIENT_ID;
+  const base = (process.env.BASE_URL ?? '').replace(/\/$/, '');
+  return domain && clientId ? { auth: 'cognito', domain, clientId, redirectUri: `${base}/console` } : { auth: 'local' };
+}
+
+export const handler = middy<HttpEvent, HttpResult>()
+  .use(observability())
+  .handler(async (event) => {
+    const path = event.rawPath;
+    if (path === '/console/config.json') {
+      return { statusCode: 200, headers: { ...HEADERS, 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' }, body: JSON.stringify(config()) };
+    }
+    const found = FILES[path];
+    if (!found) return { statusCode: 404, headers: { ...HEADERS, 'content-type': 'text/plain; charset=utf-8' }, body: 'not found' };
+    return { statusCode: 200, headers: { ...HEADERS, 'content-type': found.type, 'cache-control': 'no-cache' }, body: asset(found.file) };
+  });

@@ -1,0 +1,65 @@
+import { isPeriod, outcomeOf, periodAt } from '#domain/goals.ts';
+import { nowMs } from '#shared/clock.ts';
+import { listCycles } from '#store/cycles.ts';
+import { getEmployee } from '#store/employees.ts';
+import { listRecentPraise } from '#store/feedback.ts';
+import { listGoalsOfPeriod, type GoalRecord } from '#store/goals.ts';
+import { settingsInForce } from '#store/settings.ts';
+import { RuleViolation } from '#domain/cycle.ts';
+
+/** HR's list of cycles, newest first, with completion from the counters kept on each cycle. */
+export async function cycleList() {
+  const percent = (part: number | undefined, whole: number | undefined) => (whole ? Math.round(((part ?? 0) / whole) * 1000) / 10 : 0);
+  return (await listCycles()).map((cycle) => ({
+    cycleId: cycle.cycleId,
+    name: cycle.name,
+    department: cycle.department ?? null,
+    period: cycle.period,
+    phase: cycle.phase,
+    selfDue: new Date(cycle.selfDue).toISOString(),
+    managerDue: new Date(cycle.managerDue).toISOString(),
+    participants: cycle.participantCount ?? null,
+    selfCompletion: percent(cycle.selfSubmitted, cycle.participantCount),
+    managerCompletion: percent(cycle.reviewsSubmitted, cycle.participantCount),
+    createdAt: cycle.createdAt,
+  }));
+}
+
+const AT_RISK = new Set(['AT_RISK', 'OFF_TRACK']);
+
+/**
+ * Goals that need attention across the organisation in one quarter: open goals whose latest check-in
+ * says at risk or off track, and goals missed (past due, not done).
+ */
+export async function goalsNeedingAttention(period?: string) {
+  const { settings } = await settingsInForce();
+  const quarter = period ?? periodAt(nowMs(), settings.timeZone);
+  if (!isPeriod(quarter)) throw new RuleViolation('invalid period', ['period must be a quarter such as 2026-Q4']);
+  const now = nowMs();
+  const goals = await listGoalsOfPeriod(quarter);
+  const names = new Map<string, string>();
+  const nameOf = async (employeeId: string) => {
+    if (!names.has(employeeId)) names.set(employeeId, (await getEmployee(employeeId))?.name ?? employeeId);
+    return names.get(employeeId)!;
+  };
+  const line = async (goal: GoalRecord) => ({
+    employeeId: goal.employeeId,
+    name: await nameOf(goal.employeeId),
+    goalId: goal.goalId,
+    title: goal.title,
+    due: goal.due,
+    progress: goal.progress,
+    latestStatus: goal.checkIns.at(-1)?.status ?? null,
+  });
+  const atRisk = goals.filter((goal) => outcomeOf(goal, now) === 'open' && AT_RISK.has(goal.checkIns.at(-1)?.status ?? ''));
+  const missed = goals.filter((goal) => outcomeOf(goal, now) === 'missed');
+  return { period: quarter, atRisk: await Promise.all(atRisk.map(line)), missed: await Promise.all(missed.map(line)) };
+}
+
+/** The latest praise across the organisation (public by definition; constructive feedback is never listed). */
+export async function recentRecognition(limit = 20) {
+  const praise = await listRecentPraise(limit);
+  return Promise.all(
+    praise.map(async (entry) => ({ at: entry.at, fromName: entry.fromName, toId: entry.toId, toName: (await getEmployee(entry.toId))?.name ?? entry.toId, text: entry.text })),
+  );
+}

@@ -1,0 +1,114 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { periodAt } from '../../functions/domain/goals.ts';
+import { cli, dateAfter, DAY, hr, linkIn, mailbox, openForm, postForm, startLocalStack, tempDir, type LocalStack } from '../support/local.ts';
+
+/** The APIs behind HR's console: the import preview, the list of cycles, goals needing attention, recent recognition. */
+const ROSTER = `employeeId,name,email,managerId,department
+m1,Maria Manager,maria@example.com,,Sales
+e1,Ann Early,ann@example.com,m1,Sales
+e2,Bob Prompt,bob@example.com,m1,Sales
+`;
+
+describe('HR overview APIs', () => {
+  const dir = tempDir('perfcycle-overview-');
+  let stack: LocalStack;
+  const importCsv = async (csv: string, dryRun: boolean) => {
+    const response = await fetch(`${stack.apiUrl}/employees/import${dryRun ? '?dryRun=true' : ''}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${stack.hrToken}`, 'content-type': 'text/csv' },
+      body: csv,
+    });
+    return { status: response.status, body: (await response.json()) as any };
+  };
+
+  beforeAll(async () => {
+    stack = await startLocalStack({ dataDir: join(dir.path, 'data') });
+  });
+  afterAll(async () => {
+    await stack?.stop();
+    dir.remove();
+  });
+
+  it('previews an import without applying it, with every problem by line', async () => {
+    const bad = await importCsv(`${ROSTER}e3,Cid,not-an-email,m1,Sales\n`, true);
+    expect(bad.status).toBe(400);
+    expect(bad.body.error).toBe('roster rejected: nothing was imported');
+    expect(bad.body.details).toEqual(['line 5 (e3): not a valid email address']);
+    const preview = await importCsv(ROSTER, true);
+    expect(preview).toEqual({ status: 200, body: { dryRun: true, imported: 0, valid: 3, created: 3, updated: 0 } });
+    // Nothing was applied: the directory is still empty.
+    const launch = await hr(stack, 'POST', '/cycles', { name: 'Too early', selfDue: dateAfter(stack.clock.now(), 7), managerDue: dateAfter(stack.clock.now(), 14) });
+    expect(launch.status).toBe(400);
+    expect(launch.body.details).toEqual(['the directory is empty: import it first']);
+    expect(await importCsv(ROSTER, false)).toEqual({ status: 200, body: { imported: 3, created: 3, updated: 0 } });
+  });
+
+  it('lists every cycle with its completion, kept up to date as people submit', async () => {
+    expect((await hr(stack, 'GET', '/cycles')).body).toEqual({ cycles: [] });
+    const now = stack.clock.now();
+    const launched = await hr(stack, 'POST', '/cycles', { name: 'Overview Q', selfDue: dateAfter(now, 7), managerDue: dateAfter(now, 14) });
+    expect(launched.status).toBe(201);
+    await stack.settled();
+    const [cycle] = (await hr(stack, 'GET', '/cycles')).body.cycles;
+    expect(cycle).toMatchObject({ cycleId: launched.body.cycleId, name: 'Overview Q', department: null, phase: 'SELF_REVIEW', participants: 3, selfCompletion: 0, managerCompletion: 0 });
+
+    const invitation = (await mailbox(stack)).find((mail) => mail.to === 'ann@example.com')!;
+    const answers = { overallRating: '4', wentWell: 'Shipped', toImprove: 'Docs', nextGoals: 'More' };
+    const link = linkIn(invitation, '/forms/self');
+    const hidden = await openForm(link);
+    expect((await postForm(link, hidden, answers)).status).toBe(200);
+    // A second submission (a resent form) is refused and does not count twice.
+    expect((await postForm(link, hidden, answers)).status).toBe(409);
+    expect((await hr(stack, 'GET', '/cycles')).body.cycles[0]).toMatchObject({ selfCompletion: 33.3, managerCompletion: 0 });
+
+    const second = await hr(stack, 'POST', '/cycles', { name: 'Second', selfDue: dateAfter(now, 8), managerDue: dateAfter(now, 15), department: 'Sales' });
+    await stack.settled();
+    expect((await hr(stack, 'GET', '/cycles')).body.cycles.map((c: any) => [c.name, c.department])).toEqual([
+      ['Second', 'Sales'],
+      ['Overview Q', null],
+    ]);
+    expect((await hr(stack, 'POST', `/cycles/${second.body.cycleId}/cancel`, {})).status).toBe(200);
+    expect((await hr(stack, 'GET', '/cycles')).body.cycles[0].phase).toBe('CANCELLED');
+  });
+
+  it('lists goals at risk and missed goals of a quarter across the organisation', async () => {
+    const now = stack.clock.now();
+    const add = async (employee: string, title: string, due: string) => {
+      const added = await cli(stack, dir.path, 'goals', 'add', '--employee', employee, '--title', title, '--due', due, '--json');
+      expect(added.code, added.err).toBe(0);
+      return JSON.parse(added.out).goalId as string;
+    };
+    const risky = await add('e1', 'Risky launch', dateAfter(now, 30));
+    const slipping = await add('e2', 'Slipping deal', dateAfter(now, 2));
+    await add('e2', 'Fine goal', dateAfter(now, 30));
+    for (const status of ['AT_RISK', 'OFF_TRACK']) {
+      expect((await hr(stack, 'POST', `/employees/e1/goals/${risky}/check-ins`, { progress: 20, status })).status).toBe(200);
+    }
+    await stack.advance(3 * DAY);
+    await stack.settled();
+    const quarterOf = (days: number) => periodAt(Date.parse(`${dateAfter(now, days)}T12:00:00Z`), 'UTC');
+    const missedQuarter = (await hr(stack, 'GET', `/goals/attention?period=${quarterOf(2)}`)).body;
+    expect(missedQuarter.period).toBe(quarterOf(2));
+    expect(missedQuarter.missed.map((goal: any) => [goal.name, goal.title, goal.goalId])).toEqual([['Bob Prompt', 'Slipping deal', slipping]]);
+    const riskyQuarter = (await hr(stack, 'GET', `/goals/attention?period=${quarterOf(30)}`)).body;
+    expect(riskyQuarter.atRisk.map((goal: any) => [goal.name, goal.title, goal.latestStatus, goal.progress])).toEqual([['Ann Early', 'Risky launch', 'OFF_TRACK', 20]]);
+    expect(riskyQuarter.missed.map((goal: any) => goal.title)).not.toContain('Fine goal');
+    const refused = await hr(stack, 'GET', '/goals/attention?period=Q9');
+    expect(refused.status).toBe(400);
+    expect(refused.body.details).toEqual(['period must be a quarter such as 2026-Q4']);
+  });
+
+  it('lists recent praise across the organisation, never constructive feedback', async () => {
+    expect((await hr(stack, 'GET', '/recognition')).body).toEqual({ recognition: [] });
+    expect((await hr(stack, 'POST', '/feedback', { from: 'e2', to: 'e1', kind: 'praise', text: 'First praise' })).status).toBe(201);
+    expect((await hr(stack, 'POST', '/feedback', { from: 'e1', to: 'e2', kind: 'constructive', text: 'Private note' })).status).toBe(201);
+    await stack.advance(60_000);
+    expect((await hr(stack, 'POST', '/feedback', { from: 'm1', to: 'e2', kind: 'praise', text: 'Second praise' })).status).toBe(201);
+    const { recognition } = (await hr(stack, 'GET', '/recognition')).body;
+    expect(recognition.map((r: any) => [r.fromName, r.toName, r.text])).toEqual([
+      ['Maria Manager', 'Bob Prompt', 'Second praise'],
+      ['Bob Prompt', 'Ann Early', 'First praise'],
+    ]);
+  });
+});
