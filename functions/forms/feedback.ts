@@ -55,7 +55,7 @@ function formPage(status: number, request: FeedbackRequestRecord, requester: Emp
     status,
     `Feedback for ${requester.name}`,
     `<h1>Feedback for ${e(requester.name)}</h1><p>${e(requester.name)} asked for your feedback on their work.</p>${request.message ? answersList([['Their note', request.message]]) : ''}${errorList(errors)}
-<form method="post" action="/forms/feedback">${hiddenFields(hidden)}<fieldset class="scale"><legend>What kind of feedback is it?</legend>${choices}</fieldset>${textField('text', 'Your feedback', values.text)}<button type="submit">Send feedback</button></form>`,
+<form method="post" action="/forms/feedback">${hiddenFields(hidden)}<fieldset class="scale"><legend>What kind of feedback is it?</legend>${choices}</fieldset>${textField('text', 'Your feedback', values.text, { maxLength: MAX_FEEDBACK_TEXT })}<button type="submit">Send feedback</button></form>`,
   );
 }
 

@@ -99,7 +99,7 @@ function goalsPage(
   state: { errors?: string[]; notice?: string; draft?: { colleagues: string; message: string } } = {},
 ) {
   const sections = goals.map((goal) => goalSection(goal, hidden, timeZone)).join('');
-  const ask = `<section aria-labelledby="ask-feedback"><h2 id="ask-feedback">Ask colleagues for feedback</h2><p>Each colleague gets an email with a link to a short form. Praise they give is shared with your team; constructive feedback reaches only you and your manager.</p><form method="post" action="/forms/goals">${hiddenFields({ ...hidden, action: 'request-feedback' })}${textField('colleagues', `Colleagues' email addresses (up to ${MAX_COLLEAGUES_PER_REQUEST}, one per line)`, state.draft?.colleagues)}${textField('message', 'A note to them (optional)', state.draft?.message, '', false)}<button type="submit">Ask for feedback</button></form></section>`;
+  const ask = `<section aria-labelledby="ask-feedback"><h2 id="ask-feedback">Ask colleagues for feedback</h2><p>Each colleague gets an email with a link to a short form. Praise they give is shared with your team; constructive feedback reaches only you and your manager.</p><form method="post" action="/forms/goals">${hiddenFields({ ...hidden, action: 'request-feedback' })}${textField('colleagues', `Colleagues' email addresses (up to ${MAX_COLLEAGUES_PER_REQUEST}, one per line)`, state.draft?.colleagues, { maxLength: 3000 })}${textField('message', 'A note to them (optional)', state.draft?.message, { required: false, maxLength: 500 })}<button type="submit">Ask for feedback</button></form></section>`;
   return page(
     status,
     'Your goals',

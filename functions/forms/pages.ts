@@ -91,10 +91,11 @@ export function goalRatingEntries(ratings: GoalRating[], scale: ScalePoint[], pr
   return ratings.map((rated) => [`${prefix} "${rated.title}" (weight ${rated.weight} %)`, `${rated.rating} - ${labelOf(scale, rated.rating)}`]);
 }
 
-/** `idSuffix` keeps ids unique where a page repeats a form (one per report). */
-export function textField(name: string, label: string, value = '', idSuffix = '', required = true): string {
+/** `idSuffix` keeps ids unique where a page repeats a form (one per report); `maxLength` matches what the server accepts. */
+export function textField(name: string, label: string, value = '', options: { idSuffix?: string; required?: boolean; maxLength?: number } = {}): string {
+  const { idSuffix = '', required = true, maxLength = MAX_TEXT_ANSWER } = options;
   const id = `field-${name}${idSuffix ? `-${idSuffix}` : ''}`;
-  return `<label for="${e(id)}">${e(label)}</label><textarea id="${e(id)}" name="${e(name)}" maxlength="${MAX_TEXT_ANSWER}"${required ? ' required' : ''}>${e(value)}</textarea>`;
+  return `<label for="${e(id)}">${e(label)}</label><textarea id="${e(id)}" name="${e(name)}" maxlength="${maxLength}"${required ? ' required' : ''}>${e(value)}</textarea>`;
 }
 
 export function checkboxField(name: string, label: string, checked: boolean): string {

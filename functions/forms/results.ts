@@ -69,7 +69,7 @@ function resultsPage(status: number, cycle: CycleRecord, assessment: AssessmentR
   } else {
     const values = state.values ?? { comment: '', disagree: false, acceptGoals: true };
     const accept = review.proposedGoals.length && !assessment.proposedGoalsCreatedAt ? checkboxField('acceptGoals', 'Add the proposed goals to my goals', values.acceptGoals) : '';
-    acknowledgement = `<h2>Acknowledge your results</h2><p>Acknowledging says you have read the appraisal; it does not mean you agree. Your manager and HR receive your comment.</p>${proposalStatus(assessment)}<form method="post" action="/forms/results">${hiddenFields(hidden)}${textField('comment', 'Your comment (optional)', values.comment, '', false)}${checkboxField('disagree', 'I disagree with this appraisal', values.disagree)}${accept}<button type="submit">Acknowledge my results</button></form>`;
+    acknowledgement = `<h2>Acknowledge your results</h2><p>Acknowledging says you have read the appraisal; it does not mean you agree. Your manager and HR receive your comment.</p>${proposalStatus(assessment)}<form method="post" action="/forms/results">${hiddenFields(hidden)}${textField('comment', 'Your comment (optional)', values.comment, { required: false })}${checkboxField('disagree', 'I disagree with this appraisal', values.disagree)}${accept}<button type="submit">Acknowledge my results</button></form>`;
   }
   return page(
     status,
