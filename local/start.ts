@@ -16,7 +16,7 @@ const stack = await startLocalStack({
 });
 
 console.log(`perfcycle local stack is running
-  Console    ${stack.apiUrl}/console#token=${stack.hrToken}   (HR console, signed in)
+  Console    ${stack.apiUrl}/console#token=${encodeURIComponent(stack.hrToken)}   (HR console, signed in)
   API        ${stack.apiUrl}
   Mailbox    ${stack.mailUrl}   (every email sent, as a participant gets it)
   DynamoDB   ${stack.dynamoEndpoint}

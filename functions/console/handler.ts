@@ -21,8 +21,11 @@ const FILES: Record<string, { file: string; type: string }> = {
 };
 
 const cache = new Map<string, string>();
+// In Lambda the files never change under a running instance; locally an edit shows on the next reload.
+const cacheFiles = process.env.CONSOLE_ASSETS_DIR !== undefined;
 
 function asset(file: string): string {
+  if (!cacheFiles) return readFileSync(join(ASSETS_DIR, file), 'utf8');
   if (!cache.has(file)) cache.set(file, readFileSync(join(ASSETS_DIR, file), 'utf8'));
   return cache.get(file)!;
 }

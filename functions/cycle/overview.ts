@@ -16,6 +16,7 @@ export async function cycleList() {
     department: cycle.department ?? null,
     period: cycle.period,
     phase: cycle.phase,
+    timeZone: cycle.timeZone,
     selfDue: new Date(cycle.selfDue).toISOString(),
     managerDue: new Date(cycle.managerDue).toISOString(),
     participants: cycle.participantCount ?? null,

@@ -249,6 +249,25 @@ describe('perfcycle stack (dev)', () => {
     expect(rules[0][1].Properties.Targets[0].Arn).toEqual({ Ref: logicalId });
   });
 
+  it('signs HR in to the console through Cognito\u2019s managed login, with the code flow back to the console', () => {
+    const [[domainId]] = ofType(resources, 'AWS::Cognito::UserPoolDomain');
+    expect(domainId).toBeDefined();
+    const [[, client]] = ofType(resources, 'AWS::Cognito::UserPoolClient') as [[string, Resource]];
+    expect(client.Properties.GenerateSecret).toBe(false);
+    expect(client.Properties.AllowedOAuthFlows).toEqual(['code']);
+    expect(client.Properties.AllowedOAuthScopes).toEqual(['openid', 'email']);
+    expect(client.Properties.CallbackURLs).toEqual([`${cdkJsonContext().baseUrl}/console`]);
+
+    const consoleSpec = apiFunctions.find((fn) => fn.assets)!;
+    const [[, fn]] = ofType(resources, 'AWS::Lambda::Function').filter(([id]) => functionIdOf(resources, id) === consoleSpec.id) as [[string, Resource]];
+    const env = fn.Properties.Environment.Variables;
+    expect(env.CONSOLE_ASSETS_DIR).toBe('/var/task/console/');
+    expect(env.CONSOLE_CLIENT_ID).toEqual({ Ref: expect.any(String) });
+    expect(env.CONSOLE_AUTH_DOMAIN).toBeDefined();
+    // The console files exist where the bundle copies them from.
+    for (const file of ['index.html', 'app.js', 'app.css']) expect(existsSync(join(import.meta.dirname, '..', '..', 'console', file)), file).toBe(true);
+  });
+
   it('exports the outputs the CLI and the deploy scripts read', () => {
     expect(Object.keys(template.toJSON().Outputs)).toEqual(expect.arrayContaining(['TableName', 'StateMachineArn', 'ApiUrl', 'UserPoolId']));
   });
