@@ -135,7 +135,7 @@ async function launchCase(stack: LocalStack, counter: DynamoCounter, size: numbe
 async function goalWatchCase(stack: LocalStack, counter: DynamoCounter) {
   const { batchPut } = await import('../functions/store/table.ts');
   const { goalItem } = await import('../functions/store/goals.ts');
-  const { goalsOwingSteps } = await import('../functions/cycle/goals.ts');
+  const { goalsOwingSteps } = await import('../functions/services/goals.ts');
   const { DEFAULT_GOAL_TIMINGS } = await import('../functions/domain/goals.ts');
   const now = stack.clock.now();
   const endOfToday = Date.parse(`${new Date(now).toISOString().slice(0, 10)}T23:59:59Z`);

@@ -1,4 +1,4 @@
-import { addGoal } from '#cycle/goals.ts';
+import { addGoal } from '#services/goals.ts';
 import { employeeIdSchema } from '#domain/employee.ts';
 import { apiHandler, hrActor, json, parseJsonBody, pathParameter } from '#shared/http.ts';
 import { newGoalSchema } from './schemas.ts';

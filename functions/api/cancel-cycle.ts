@@ -1,4 +1,4 @@
-import { cancelCycle } from '#cycle/steer.ts';
+import { cancelCycle } from '#services/steer.ts';
 import { apiHandler, hrActor, json, pathParameter } from '#shared/http.ts';
 import { cycleIdSchema } from './schemas.ts';
 

@@ -1,4 +1,4 @@
-import { extendDeadline } from '#cycle/steer.ts';
+import { extendDeadline } from '#services/steer.ts';
 import { apiHandler, hrActor, json, parseJsonBody, pathParameter } from '#shared/http.ts';
 import { cycleIdSchema, extendRequestSchema } from './schemas.ts';
 

@@ -1,4 +1,4 @@
-import { giveFeedback, requestFeedback } from '#cycle/feedback.ts';
+import { giveFeedback, requestFeedback } from '#services/feedback.ts';
 import { apiHandler, hrActor, json, parseJsonBody } from '#shared/http.ts';
 import { feedbackRequestSchema, feedbackSchema } from './schemas.ts';
 

@@ -1,4 +1,4 @@
-import { cycleStatus } from '#cycle/status.ts';
+import { cycleStatus } from '#services/status.ts';
 import { apiHandler, hrActor, json, pathParameter } from '#shared/http.ts';
 import { cycleIdSchema } from './schemas.ts';
 

@@ -1,4 +1,4 @@
-import { launchCycle } from '#cycle/launch.ts';
+import { launchCycle } from '#services/launch.ts';
 import { apiHandler, hrActor, json, parseJsonBody } from '#shared/http.ts';
 import { launchRequestSchema } from './schemas.ts';
 

@@ -1,4 +1,4 @@
-import { cycleAudit } from '#cycle/status.ts';
+import { cycleAudit } from '#services/status.ts';
 import { apiHandler, hrActor, json, pathParameter } from '#shared/http.ts';
 import { cycleIdSchema } from './schemas.ts';
 

@@ -1,4 +1,4 @@
-import { goalsOf } from '#cycle/goals.ts';
+import { goalsOf } from '#services/goals.ts';
 import { employeeIdSchema } from '#domain/employee.ts';
 import { apiHandler, hrActor, json, pathParameter } from '#shared/http.ts';
 

@@ -1,4 +1,4 @@
-import { cycleList, goalsNeedingAttention, recentRecognition } from '#cycle/overview.ts';
+import { cycleList, goalsNeedingAttention, recentRecognition } from '#services/overview.ts';
 import { apiHandler, hrActor, json } from '#shared/http.ts';
 
 /**

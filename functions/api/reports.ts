@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { cycleReport, personHistory } from '#cycle/report.ts';
+import { cycleReport, personHistory } from '#services/report.ts';
 import { employeeIdSchema } from '#domain/employee.ts';
 import { REPORT_COLUMNS, reportRow, toCsv } from '#domain/report.ts';
 import { apiHandler, HttpError, hrActor, json, pathParameter } from '#shared/http.ts';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { saveSettings } from '#cycle/settings.ts';
+import { saveSettings } from '#services/settings.ts';
 import { settingsInForce, type SettingsInForce } from '#store/settings.ts';
 import { apiHandler, hrActor, json, parseJsonBody } from '#shared/http.ts';
 

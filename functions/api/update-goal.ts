@@ -1,4 +1,4 @@
-import { cancelOpenGoal, recordCheckIn } from '#cycle/goals.ts';
+import { cancelOpenGoal, recordCheckIn } from '#services/goals.ts';
 import { employeeIdSchema } from '#domain/employee.ts';
 import { apiHandler, hrActor, json, parseJsonBody, pathParameter } from '#shared/http.ts';
 import { checkInRequestSchema, goalIdSchema } from './schemas.ts';

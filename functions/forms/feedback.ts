@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { answerFeedbackRequest, openFeedbackRequest } from '#cycle/feedback.ts';
+import { answerFeedbackRequest, openFeedbackRequest } from '#services/feedback.ts';
 import { FEEDBACK_KINDS, MAX_FEEDBACK_TEXT } from '#domain/feedback.ts';
 import { verifyLink } from '#domain/tokens.ts';
 import { escapeHtml as e } from '#mail/compose.ts';

@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { goalIdSchema } from '../api/schemas.ts';
-import { recordCheckIn } from '#cycle/goals.ts';
-import { MAX_COLLEAGUES_PER_REQUEST, requestFeedback } from '#cycle/feedback.ts';
+import { recordCheckIn } from '#services/goals.ts';
+import { MAX_COLLEAGUES_PER_REQUEST, requestFeedback } from '#services/feedback.ts';
 import { RuleViolation } from '#domain/cycle.ts';
 import { emailSchema, type Employee } from '#domain/employee.ts';
-import { Conflict, NotFound } from '#cycle/errors.ts';
+import { Conflict, NotFound } from '#services/errors.ts';
 import { CHECK_IN_STATUS_LABEL, CHECK_IN_STATUSES, outcomeOf } from '#domain/goals.ts';
 import { formatDeadline } from '#domain/time.ts';
 import { verifyLink } from '#domain/tokens.ts';

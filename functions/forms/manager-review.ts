@@ -1,14 +1,14 @@
 import { employeeIdSchema } from '#domain/employee.ts';
 import { competencyField, goalRatingField, labelOf, MAX_PROPOSED_GOALS, OVERALL_SELF_LABEL, postedReview, proposedGoalField, reviewAnswersSchema } from '#domain/review-form.ts';
 import { formatDeadline } from '#domain/time.ts';
-import { goalsUnderReview } from '#cycle/goals.ts';
-import { confirmProposedGoals } from '#cycle/results.ts';
+import { goalsUnderReview } from '#services/goals.ts';
+import { confirmProposedGoals } from '#services/results.ts';
 import { RuleViolation } from '#domain/cycle.ts';
-import { acceptsReviews, openLink, submitManagerReview } from '#cycle/submissions.ts';
+import { acceptsReviews, openLink, submitManagerReview } from '#services/submissions.ts';
 import { escapeHtml as e } from '#mail/compose.ts';
 import { nowMs } from '#shared/clock.ts';
 import { mapLimited } from '#shared/concurrency.ts';
-import { feedbackReceivedBetween } from '#cycle/feedback.ts';
+import { feedbackReceivedBetween } from '#services/feedback.ts';
 import { periodBounds } from '#domain/goals.ts';
 import type { FeedbackRecord } from '#store/feedback.ts';
 import type { HttpEvent } from '#shared/http.ts';

@@ -1,8 +1,8 @@
 import { goalRatingField, labelOf, OVERALL_SELF_LABEL, postedSelfAnswers, selfAnswersSchema, type SelfAnswers } from '#domain/review-form.ts';
 import { formatDeadline } from '#domain/time.ts';
 import { selfDueOf } from '#domain/cycle.ts';
-import { goalsUnderReview } from '#cycle/goals.ts';
-import { acceptsSelfAssessments, openLink, submitSelfAssessment } from '#cycle/submissions.ts';
+import { goalsUnderReview } from '#services/goals.ts';
+import { acceptsSelfAssessments, openLink, submitSelfAssessment } from '#services/submissions.ts';
 import { nowMs } from '#shared/clock.ts';
 import type { HttpEvent } from '#shared/http.ts';
 import { getAssessment, type AssessmentRecord } from '#store/assessments.ts';

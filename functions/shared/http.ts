@@ -3,7 +3,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'a
 import { ZodError, type ZodType } from 'zod';
 import { RuleViolation } from '#domain/cycle.ts';
 import { RosterRejected } from '#domain/employee.ts';
-import { Conflict, NotFound } from '#cycle/errors.ts';
+import { Conflict, NotFound } from '#services/errors.ts';
 import type { Actor } from '#store/audit.ts';
 import { logger, observability } from './observability.ts';
 

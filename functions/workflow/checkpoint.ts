@@ -1,4 +1,4 @@
-import { runCheckpoint } from '#cycle/checkpoint.ts';
+import { runCheckpoint } from '#services/checkpoint.ts';
 import { workflowTask } from '#shared/workflow-task.ts';
 
 export const handler = workflowTask(runCheckpoint);

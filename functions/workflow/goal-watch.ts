@@ -1,5 +1,5 @@
 import middy from '@middy/core';
-import { runGoalWatch } from '#cycle/goals.ts';
+import { runGoalWatch } from '#services/goals.ts';
 import { observability } from '#shared/observability.ts';
 
 /** Task `RunGoalWatch`: started once a day by the schedule; its input (the schedule's) carries nothing it needs. */

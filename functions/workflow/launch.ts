@@ -1,4 +1,4 @@
-import { launchParticipants } from '#cycle/launch.ts';
+import { launchParticipants } from '#services/launch.ts';
 import { workflowTask } from '#shared/workflow-task.ts';
 
 export const handler = workflowTask(launchParticipants);

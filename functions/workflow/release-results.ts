@@ -1,4 +1,4 @@
-import { releaseResults } from '#cycle/release.ts';
+import { releaseResults } from '#services/release.ts';
 import { workflowTask } from '#shared/workflow-task.ts';
 
 export const handler = workflowTask(releaseResults);

@@ -1,4 +1,4 @@
-import { remindUnacknowledged } from '#cycle/results.ts';
+import { remindUnacknowledged } from '#services/results.ts';
 import { workflowTask } from '#shared/workflow-task.ts';
 
 export const handler = workflowTask(remindUnacknowledged);

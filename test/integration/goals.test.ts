@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { goalsOwingSteps, runGoalWatch } from '../../functions/cycle/goals.ts';
+import { goalsOwingSteps, runGoalWatch } from '../../functions/services/goals.ts';
 import { DEFAULT_GOAL_TIMINGS } from '../../functions/domain/goals.ts';
 import { clearMailbox, cli, restartStack, DAY, dateAfter, hr, linkIn, mailbox, openForm, postForm, startLocalStack, tempDir, type LocalStack } from '../support/local.ts';
 
