@@ -548,6 +548,7 @@ const ROUTES = [
   { path: /^\/launch$/, nav: '#/launch', page: () => launchPage() },
   { path: /^\/goals$/, nav: '#/goals', page: (_match, query) => goalsPage(query.get('period') ?? undefined) },
   { path: /^\/settings$/, nav: '#/settings', page: () => settingsPage() },
+  { path: /^\/clock$/, nav: '#/clock', page: () => clockPage() },
 ];
 
 /** @param {string} text */
@@ -612,6 +613,9 @@ async function render(options = {}) {
  */
 function updateNav(signedIn, route) {
   nav.hidden = !signedIn;
+  // The clock belongs to the local stack; in AWS time is real.
+  const clockItem = document.getElementById('nav-clock');
+  if (clockItem) clockItem.hidden = authConfig.auth !== 'local';
   for (const link of nav.querySelectorAll('a')) {
     if (route?.nav && link.getAttribute('href') === route.nav) link.setAttribute('aria-current', route.current ?? 'page');
     else link.removeAttribute('aria-current');
@@ -1438,6 +1442,43 @@ const TIMINGS = [
   ['goalHrGrace', 'Escalation to HR after a missed goal', 'Between 1 and 60 days.'],
   ['acknowledgementReminder', 'Reminder to acknowledge results', 'This long after the results are released.'],
 ];
+
+/* ------------------------------------------------------------------ local clock */
+
+/**
+ * The local stack's clock (only there: in AWS time is real). Moving it forward runs everything that falls
+ * due on the way, in order, so HR can play a whole quarter in the browser.
+ * @returns {Promise<Page>}
+ */
+async function clockPage() {
+  if (authConfig.auth !== 'local') return notFoundPage();
+  const [{ now }, timeZone] = await Promise.all([api('GET', '/local/clock'), organisationTimeZone()]);
+  const errors = errorBox();
+  const duration = h('input', { type: 'text', name: 'duration', value: '1d', required: true, autocomplete: 'off', maxlength: 16 });
+  const button = h('button', { type: 'submit' }, 'Move the clock forward');
+  const form = h('form', { class: 'inline-form', novalidate: true }, field('Move forward by', duration, 'A duration such as 12h, 1d or 7d.'), button);
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    clearErrors(errors);
+    button.disabled = true;
+    try {
+      const moved = await api('POST', '/local/clock/advance', { json: { duration: duration.value.trim() } });
+      flash = { kind: 'status', text: `The clock is now ${formatDateTime(moved.now, timeZone)}. Everything that fell due on the way ran, in order.` };
+      void render({ focus: 'status' });
+    } catch (error) {
+      showErrors(errors, error, 'The clock did not move');
+      button.disabled = false;
+    }
+  });
+  return {
+    title: 'Local clock',
+    body: [
+      h('p', null, `The local stack's clock says ${formatDateTime(now, timeZone)} (${timeZone}). It only moves forward.`),
+      errors,
+      form,
+    ],
+  };
+}
 
 /** @returns {Promise<Page>} */
 async function settingsPage() {

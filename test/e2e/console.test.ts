@@ -491,6 +491,26 @@ describe('the HR console in Chromium', () => {
     await status(page).getByText(`The report was downloaded as ${cycleId}-report.csv.`, { exact: true }).waitFor();
   });
 
+  it('moves the local clock from the console; a bad duration is refused and the clock stays', async () => {
+    await go('Local clock', 'Local clock');
+    await expectPageBasics(page);
+    const before = theStack().clock.now();
+    const duration = page.getByLabel('Move forward by', { exact: true });
+    await duration.fill('soon');
+    await page.getByRole('button', { name: 'Move the clock forward', exact: true }).click();
+    await page.getByRole('alert').getByText(/^The clock did not move: invalid duration/).waitFor();
+    // The local clock runs with real time; only an advance would move it by hours.
+    expect(theStack().clock.now() - before).toBeLessThan(60_000);
+
+    await duration.fill('12h');
+    await page.getByRole('button', { name: 'Move the clock forward', exact: true }).click();
+    await status(page).getByText(/^The clock is now .*Everything that fell due on the way ran, in order\.$/).waitFor();
+    expect(theStack().clock.now() - before).toBeGreaterThanOrEqual(12 * HOUR);
+    expect(theStack().clock.now() - before).toBeLessThan(13 * HOUR);
+    await page.goto(`${consoleUrl}#/cycles/${cycleId}`);
+    await landedOn(page, CYCLE);
+  });
+
   it('cancels the cycle only after a confirmation in the page', async () => {
     const region = page.getByRole('region', { name: 'Cancel the cycle', exact: true });
     await region.getByRole('button', { name: 'Cancel cycle', exact: true }).click();
