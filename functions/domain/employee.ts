@@ -92,6 +92,15 @@ export function parseRoster(csvText: string, existing: ReadonlyMap<string, Emplo
     byId.set(rest.employeeId, { employee: managerId ? { ...rest, managerId } : rest, line });
   });
 
+  // An address reaches one person: mail, feedback requests by address and sign-in all rely on it.
+  const emailOwners = new Map<string, { id: string; line?: number }>();
+  for (const [id, employee] of existing) if (!byId.has(id)) emailOwners.set(employee.email.toLowerCase(), { id });
+  for (const [id, { employee, line }] of byId) {
+    const owner = emailOwners.get(employee.email.toLowerCase());
+    if (!owner) emailOwners.set(employee.email.toLowerCase(), { id, line });
+    else problems.push({ line, employeeId: id, reason: owner.line ? `duplicate email (first on line ${owner.line})` : `email already belongs to employee ${owner.id}` });
+  }
+
   const managerOf = (id: string): string | undefined => (byId.get(id)?.employee ?? existing.get(id))?.managerId;
   for (const [id, { employee, line }] of byId) {
     if (!employee.managerId) continue;

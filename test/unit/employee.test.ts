@@ -157,6 +157,24 @@ describe('parseRoster: rejected rows', () => {
     ).toStrictEqual([{ line: 4, employeeId: 'E1', reason: 'duplicate employeeId (first on line 2)' }]);
   });
 
+  it('reports an email address used twice in the file, whatever its case', () => {
+    expect(problemsOf(csv('E1,Ada Boss,ada@example.com,,Board', 'E2,Bob,Ada@Example.com,E1,Eng'))).toStrictEqual([
+      { line: 3, employeeId: 'E2', reason: 'duplicate email (first on line 2)' },
+    ]);
+  });
+
+  it('reports an email address that already belongs to someone else in the directory, unless the file moves it', () => {
+    const existing = directoryOf({ employeeId: 'E9', name: 'Old Owner', email: 'ada@example.com', department: 'Board' });
+    expect(problemsOf(csv('E1,Ada Boss,ada@example.com,,Board'), existing)).toStrictEqual([
+      { line: 2, employeeId: 'E1', reason: 'email already belongs to employee E9' },
+    ]);
+    // The same file gives E9 a new address: the old one is free for E1.
+    expect(parseRoster(csv('E1,Ada Boss,ada@example.com,,Board', 'E9,Old Owner,old@example.com,,Board'), existing).map((e) => e.email)).toStrictEqual([
+      'ada@example.com',
+      'old@example.com',
+    ]);
+  });
+
   it('reports rows with too few or too many fields', () => {
     expect(problemsOf(csv('E1,Ada Boss,ada@example.com,Board', 'E2,Bob,bob@example.com,,Eng,extra'))).toStrictEqual([
       { line: 2, reason: 'expected 5 fields, found 4' },
