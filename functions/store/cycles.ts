@@ -2,7 +2,7 @@ import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { CycleSchedule, CycleTimings, Phase } from '#domain/cycle.ts';
 import type { Competency, ScalePoint, TextQuestion } from '#domain/review-form.ts';
 import type { ScoreWeights } from '#domain/score.ts';
-import { conditionalUpdate, db, keys, queryAll, tableName } from './table.ts';
+import { conditionalUpdate, db, keys, queryAll, tableName, withoutKeys } from './table.ts';
 
 export interface CycleRecord {
   cycleId: string;
@@ -136,11 +136,11 @@ export function markAcknowledgementsReminded(cycleId: string, at: string): Promi
 
 /** Every cycle, newest first (a handful a year). */
 export async function listCycles(): Promise<CycleRecord[]> {
-  const items = await queryAll<CycleRecord & Record<string, unknown>>({
+  const items = await queryAll<Record<string, unknown>>({
     IndexName: 'gsi2',
     KeyConditionExpression: 'gsi2pk = :pk',
     ExpressionAttributeValues: { ':pk': keys.allCycles.gsi2pk },
     ScanIndexForward: false,
   });
-  return items.map(({ pk: _pk, sk: _sk, gsi2pk: _g2, gsi2sk: _g2s, gsi3pk: _g3, gsi3sk: _g3s, ...cycle }) => cycle as CycleRecord);
+  return items.map((item) => withoutKeys<CycleRecord>(item));
 }

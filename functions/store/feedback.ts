@@ -1,6 +1,6 @@
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { FeedbackKind } from '#domain/feedback.ts';
-import { conditionalUpdate, db, isConditionFailure, keys, queryAll, tableName } from './table.ts';
+import { conditionalUpdate, db, keys, putOnce, queryAll, tableName } from './table.ts';
 
 /**
  * Feedback lives under its recipient (`EMP#to` / `FEEDBACK#at#id`), so a review reads a person's feedback
@@ -111,12 +111,6 @@ export async function digestWeekSent(weekStart: string): Promise<boolean> {
 }
 
 /** Marks a week's digests as sent, once; false when an earlier run sent them. */
-export async function claimDigestWeek(weekStart: string, at: string): Promise<boolean> {
-  try {
-    await db().send(new PutCommand({ TableName: tableName(), Item: { ...keys.digestWeek(weekStart), weekStart, at }, ConditionExpression: 'attribute_not_exists(pk)' }));
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
+export function claimDigestWeek(weekStart: string, at: string): Promise<boolean> {
+  return putOnce({ ...keys.digestWeek(weekStart), weekStart, at });
 }

@@ -1,6 +1,6 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { CheckIn, GoalKind, GoalState, GoalStep } from '#domain/goals.ts';
-import { conditionalUpdate, db, keys, queryAll, tableName } from './table.ts';
+import { conditionalUpdate, db, keys, queryAll, tableName, withoutKeys } from './table.ts';
 
 /**
  * Goals live under their owner (`EMP#id` / `GOAL#goalId`). While a goal is open and not fully escalated
@@ -49,10 +49,6 @@ function periodPartition(period: string): string {
   return `GOALS#${period}`;
 }
 
-function withoutKeys(item: Record<string, unknown>): GoalRecord {
-  const { pk: _pk, sk: _sk, gsi1pk: _gsi1pk, gsi1sk: _gsi1sk, gsi3pk: _gsi3pk, gsi3sk: _gsi3sk, ...goal } = item;
-  return goal as unknown as GoalRecord;
-}
 
 export async function createGoal(goal: GoalRecord): Promise<void> {
   await db().send(new PutCommand({ TableName: tableName(), Item: goalItem(goal), ConditionExpression: 'attribute_not_exists(pk)' }));
@@ -68,7 +64,7 @@ export async function listGoals(employeeId: string): Promise<GoalRecord[]> {
     KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
     ExpressionAttributeValues: { ':pk': keys.employee(employeeId).pk, ':prefix': 'GOAL#' },
   });
-  return items.map(withoutKeys).sort((a, b) => a.dueAt - b.dueAt);
+  return items.map((item) => withoutKeys<GoalRecord>(item)).sort((a, b) => a.dueAt - b.dueAt);
 }
 
 /** Every goal of a period (a calendar quarter such as `2027-Q1`), whatever its state, ordered by owner. */
@@ -78,7 +74,7 @@ export async function listGoalsOfPeriod(period: string): Promise<GoalRecord[]> {
     KeyConditionExpression: 'gsi3pk = :pk',
     ExpressionAttributeValues: { ':pk': periodPartition(period) },
   });
-  return items.map(withoutKeys);
+  return items.map((item) => withoutKeys<GoalRecord>(item));
 }
 
 /**

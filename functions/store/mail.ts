@@ -1,5 +1,4 @@
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { batchPut, db, isConditionFailure, keys, queryAll, tableName } from './table.ts';
+import { batchPut, keys, putOnce, queryAll, withoutKeys } from './table.ts';
 
 export type MailKind =
   | 'invitation'
@@ -48,20 +47,14 @@ export interface MailRecord {
 
 function mailItem(stored: MailRecord): Record<string, unknown> {
   // Records read back from the table carry their keys; drop them so a SENT mail leaves the outbox index.
-  const { pk: _pk, sk: _sk, gsi2pk: _gsi2pk, gsi2sk: _gsi2sk, ...record } = stored as MailRecord & Record<'pk' | 'sk' | 'gsi2pk' | 'gsi2sk', unknown>;
+  const record = withoutKeys<MailRecord>(stored as unknown as Record<string, unknown>);
   const outbox = record.status === 'PENDING' ? { gsi2pk: keys.outbox(record.cycleId), gsi2sk: `${record.createdAt}#${record.mailId}` } : {};
   return { ...keys.mail(record.cycleId, record.mailId), ...outbox, ...record };
 }
 
 /** Queues a mail unless one with the same id exists; false when it was queued (or sent) before. */
-export async function queueMailOnce(record: MailRecord): Promise<boolean> {
-  try {
-    await db().send(new PutCommand({ TableName: tableName(), Item: mailItem(record), ConditionExpression: 'attribute_not_exists(pk)' }));
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
+export function queueMailOnce(record: MailRecord): Promise<boolean> {
+  return putOnce(mailItem(record));
 }
 
 /** Bulk queue for a launch, which guards against reruns itself (see CycleRecord.participantCount). */

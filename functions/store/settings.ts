@@ -1,7 +1,7 @@
-import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { defaultSettingsInput, settingsSchema, type Settings, type SettingsInput } from '#domain/settings.ts';
 import { config } from '#shared/config.ts';
-import { db, isConditionFailure, keys, tableName } from './table.ts';
+import { db, keys, putOnce, tableName } from './table.ts';
 
 /**
  * Settings are stored as numbered versions (`SETTINGS` / `V#0000000007`), never overwritten: the newest is
@@ -31,14 +31,8 @@ export async function latestSettings(): Promise<StoredSettings | undefined> {
 }
 
 /** Stores a new version; false when that version number was taken meanwhile (two saves at once). */
-export async function putSettingsVersion(settings: StoredSettings): Promise<boolean> {
-  try {
-    await db().send(new PutCommand({ TableName: tableName(), Item: { ...keys.settings(settings.version), ...settings }, ConditionExpression: 'attribute_not_exists(pk)' }));
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
+export function putSettingsVersion(settings: StoredSettings): Promise<boolean> {
+  return putOnce({ ...keys.settings(settings.version), ...settings });
 }
 
 export interface SettingsInForce {

@@ -1,5 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, DynamoDBDocumentClient, QueryCommand, TransactWriteCommand, UpdateCommand, type QueryCommandInput, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DynamoDBDocumentClient, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type QueryCommandInput, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { config } from '#shared/config.ts';
 import { forEachLimited, sleep } from '#shared/concurrency.ts';
 
@@ -96,7 +96,7 @@ export async function batchPut(items: Record<string, unknown>[]): Promise<void> 
   });
 }
 
-export function isConditionFailure(error: unknown): boolean {
+function isConditionFailure(error: unknown): boolean {
   const failure = error as { name?: string; CancellationReasons?: { Code?: string }[] };
   if (failure?.name === 'ConditionalCheckFailedException') return true;
   // A transaction cancelled because one of its conditions did not hold.
@@ -107,9 +107,9 @@ export function isConditionFailure(error: unknown): boolean {
  * A guarded state change and a counter that follows it, in one transaction: both happen or neither does.
  * False when the guard did not hold.
  */
-export async function conditionalUpdateCounting(update: Omit<UpdateCommandInput, 'TableName'>, counter: { Key: Record<string, unknown>; attribute: string }): Promise<boolean> {
-  try {
-    await db().send(
+export function conditionalUpdateCounting(update: Omit<UpdateCommandInput, 'TableName'>, counter: { Key: Record<string, unknown>; attribute: string }): Promise<boolean> {
+  return guarded(() =>
+    db().send(
       new TransactWriteCommand({
         TransactItems: [
           { Update: { ...update, TableName: tableName() } as never },
@@ -124,7 +124,27 @@ export async function conditionalUpdateCounting(update: Omit<UpdateCommandInput,
           },
         ],
       }),
-    );
+    ),
+  );
+}
+
+/**
+ * Runs an update guarded by a condition; false when the condition did not hold (the change was already
+ * made, or the item is not in a state that allows it). Every state change of perfcycle goes through here.
+ */
+export function conditionalUpdate(input: Omit<UpdateCommandInput, 'TableName'>): Promise<boolean> {
+  return guarded(() => db().send(new UpdateCommand({ ...input, TableName: tableName() })));
+}
+
+/** Stores an item unless one with its key exists; false when it did (a rerun, or someone else first). */
+export function putOnce(item: Record<string, unknown>): Promise<boolean> {
+  return guarded(() => db().send(new PutCommand({ TableName: tableName(), Item: item, ConditionExpression: 'attribute_not_exists(pk)' })));
+}
+
+/** True when the write happened, false when its condition did not hold; any other failure is thrown. */
+async function guarded(write: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await write();
     return true;
   } catch (error) {
     if (isConditionFailure(error)) return false;
@@ -132,16 +152,8 @@ export async function conditionalUpdateCounting(update: Omit<UpdateCommandInput,
   }
 }
 
-/**
- * Runs an update guarded by a condition; false when the condition did not hold (the change was already
- * made, or the item is not in a state that allows it). Every state change of perfcycle goes through here.
- */
-export async function conditionalUpdate(input: Omit<UpdateCommandInput, 'TableName'>): Promise<boolean> {
-  try {
-    await db().send(new UpdateCommand({ ...input, TableName: tableName() }));
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
+/** A stored item without its table and index keys: the record the code works with. */
+export function withoutKeys<T>(item: Record<string, unknown>): T {
+  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g1s, gsi2pk: _g2, gsi2sk: _g2s, gsi3pk: _g3, gsi3sk: _g3s, ...record } = item;
+  return record as T;
 }
