@@ -117,7 +117,8 @@ export function checkNewGoals(goals: { title: string; due: string; weight: numbe
   if (problems.length) throw new RuleViolation('the proposed goals cannot be added', problems);
 }
 
-function isAtRisk(checkIn: CheckIn | undefined): boolean {
+/** A check-in that says the goal is at risk or off track. */
+export function isAtRisk(checkIn: CheckIn | undefined): boolean {
   return checkIn?.status === 'AT_RISK' || checkIn?.status === 'OFF_TRACK';
 }
 

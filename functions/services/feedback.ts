@@ -22,6 +22,7 @@ import {
 import { queueMailOnce } from '#store/mail.ts';
 import { settingsInForce } from '#store/settings.ts';
 import { NotFound } from './errors.ts';
+import { employeeNames, requireEmployee } from './employees.ts';
 
 /** Feedback mail goes through the same outbox as cycle mail, in a partition of its own. */
 export const FEEDBACK_MAIL_SCOPE = 'feedback';
@@ -32,12 +33,6 @@ export interface NewFeedback {
   toId: string;
   kind: FeedbackKind;
   text: string;
-}
-
-async function requireEmployee(employeeId: string): Promise<Employee> {
-  const employee = await getEmployee(employeeId);
-  if (!employee) throw new NotFound(`employee ${employeeId}`);
-  return employee;
 }
 
 /** Feedback from one employee to another: praise goes public (now or in the weekly digest), constructive stays private. */
@@ -138,8 +133,7 @@ export async function sendPraiseDigests(): Promise<{ teams: number; sent: number
   for (const [team, entries] of byTeam) {
     const lead = await getEmployee(team);
     const members = [...(lead ? [lead] : []), ...(await listReports(team))];
-    const names = new Map<string, string>();
-    for (const entry of entries) names.set(entry.toId, (await getEmployee(entry.toId))?.name ?? entry.toId);
+    const names = await employeeNames(entries.map((entry) => entry.toId));
     const lines = entries.map((entry) => ({ fromName: entry.fromName, toName: names.get(entry.toId)!, text: entry.text }));
     for (const member of members) {
       await queueMailOnce(newMail(FEEDBACK_MAIL_SCOPE, `praise-digest#${weekStart}#${team}#${member.employeeId}`, 'praise-digest', member.email, [], messages.praiseDigest(member, weekStart, lines)));

@@ -10,10 +10,10 @@ import type { Actor } from '#store/audit.ts';
 import { getEmployee } from '#store/employees.ts';
 import { settingsInForce } from '#store/settings.ts';
 import type { Settings } from '#domain/settings.ts';
-import type { Employee } from '#domain/employee.ts';
 import { formLink } from '#shared/links.ts';
 import { addCheckIn, cancelGoal, createGoal, getGoal, listGoals, listOpenGoalsDueBy, recordGoalStep, type GoalRecord } from '#store/goals.ts';
 import { Conflict, NotFound } from './errors.ts';
+import { requireEmployee } from './employees.ts';
 
 export interface NewGoal {
   title: string;
@@ -23,20 +23,15 @@ export interface NewGoal {
   target?: string;
 }
 
-async function requireEmployee(employeeId: string): Promise<Employee> {
-  const employee = await getEmployee(employeeId);
-  if (!employee) throw new NotFound(`employee ${employeeId}`);
-  return employee;
-}
-
 /**
  * Sets a goal for an employee; the weights of their open goals in the goal's period stay at most 100.
- * A caller that may retry (a proposed goal becoming real) passes a `goalId` derived from its source, so a
+ * A caller that may retry (a proposed goal becoming real) passes a `derivedId` from its source, so a
  * retry finds the goal stored instead of adding a second one.
  */
-export async function addGoal(employeeId: string, request: NewGoal, actor: Actor, goalId = `goal_${randomBytes(6).toString('hex')}`): Promise<GoalRecord> {
-  const existing = await getGoal(employeeId, goalId);
+export async function addGoal(employeeId: string, request: NewGoal, actor: Actor, derivedId?: string): Promise<GoalRecord> {
+  const existing = derivedId && (await getGoal(employeeId, derivedId));
   if (existing) return existing;
+  const goalId = derivedId ?? `goal_${randomBytes(6).toString('hex')}`;
   const owner = await requireEmployee(employeeId);
   const period = periodOf(request.due);
   const openWeights = (await listGoals(employeeId)).filter((goal) => goal.state === 'OPEN' && goal.period === period).map((goal) => goal.weight);

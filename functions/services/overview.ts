@@ -1,11 +1,11 @@
-import { isPeriod, outcomeOf, periodAt } from '#domain/goals.ts';
+import { isAtRisk, isPeriod, outcomeOf, periodAt } from '#domain/goals.ts';
 import { nowMs } from '#shared/clock.ts';
 import { listCycles } from '#store/cycles.ts';
-import { getEmployee } from '#store/employees.ts';
 import { listRecentPraise } from '#store/feedback.ts';
 import { listGoalsOfPeriod, type GoalRecord } from '#store/goals.ts';
 import { settingsInForce } from '#store/settings.ts';
 import { RuleViolation } from '#domain/cycle.ts';
+import { employeeNames } from './employees.ts';
 
 /** HR's list of cycles, newest first, with completion from the counters kept on each cycle. */
 export async function cycleList() {
@@ -26,8 +26,6 @@ export async function cycleList() {
   }));
 }
 
-const AT_RISK = new Set(['AT_RISK', 'OFF_TRACK']);
-
 /**
  * Goals that need attention across the organisation in one quarter: open goals whose latest check-in
  * says at risk or off track, and goals missed (past due, not done).
@@ -38,29 +36,24 @@ export async function goalsNeedingAttention(period?: string) {
   if (!isPeriod(quarter)) throw new RuleViolation('invalid period', ['period must be a quarter such as 2026-Q4']);
   const now = nowMs();
   const goals = await listGoalsOfPeriod(quarter);
-  const names = new Map<string, string>();
-  const nameOf = async (employeeId: string) => {
-    if (!names.has(employeeId)) names.set(employeeId, (await getEmployee(employeeId))?.name ?? employeeId);
-    return names.get(employeeId)!;
-  };
-  const line = async (goal: GoalRecord) => ({
+  const atRisk = goals.filter((goal) => outcomeOf(goal, now) === 'open' && isAtRisk(goal.checkIns.at(-1)));
+  const missed = goals.filter((goal) => outcomeOf(goal, now) === 'missed');
+  const names = await employeeNames([...atRisk, ...missed].map((goal) => goal.employeeId));
+  const line = (goal: GoalRecord) => ({
     employeeId: goal.employeeId,
-    name: await nameOf(goal.employeeId),
+    name: names.get(goal.employeeId)!,
     goalId: goal.goalId,
     title: goal.title,
     due: goal.due,
     progress: goal.progress,
     latestStatus: goal.checkIns.at(-1)?.status ?? null,
   });
-  const atRisk = goals.filter((goal) => outcomeOf(goal, now) === 'open' && AT_RISK.has(goal.checkIns.at(-1)?.status ?? ''));
-  const missed = goals.filter((goal) => outcomeOf(goal, now) === 'missed');
-  return { period: quarter, atRisk: await Promise.all(atRisk.map(line)), missed: await Promise.all(missed.map(line)) };
+  return { period: quarter, atRisk: atRisk.map(line), missed: missed.map(line) };
 }
 
 /** The latest praise across the organisation (public by definition; constructive feedback is never listed). */
 export async function recentRecognition(limit = 20) {
   const praise = await listRecentPraise(limit);
-  return Promise.all(
-    praise.map(async (entry) => ({ at: entry.at, fromName: entry.fromName, toId: entry.toId, toName: (await getEmployee(entry.toId))?.name ?? entry.toId, text: entry.text })),
-  );
+  const names = await employeeNames(praise.map((entry) => entry.toId));
+  return praise.map((entry) => ({ at: entry.at, fromName: entry.fromName, toId: entry.toId, toName: names.get(entry.toId)!, text: entry.text }));
 }
