@@ -4,6 +4,7 @@ import { durationField } from '#domain/settings.ts';
 import { employeeIdSchema } from '#domain/employee.ts';
 import { CHECK_IN_STATUSES, isPeriod } from '#domain/goals.ts';
 import { FEEDBACK_KINDS, MAX_FEEDBACK_TEXT } from '#domain/feedback.ts';
+import { textAnswer } from '#domain/review-form.ts';
 
 const HOUR_MS = 3_600_000;
 
@@ -66,18 +67,8 @@ export const feedbackSchema = z.strictObject({
   from: employeeIdSchema,
   to: employeeIdSchema,
   kind: z.enum(FEEDBACK_KINDS, { error: 'kind must be praise or constructive' }),
-  text: z
-    .string({ error: 'text is required' })
-    .transform((text) => text.replace(/\r\n?/g, '\n'))
-    .pipe(
-      z
-        .string()
-        .trim()
-        .min(1, 'text is required')
-        .max(MAX_FEEDBACK_TEXT, `text is longer than ${MAX_FEEDBACK_TEXT} characters`)
-        // Line breaks are welcome in feedback; other control characters are not.
-        .refine((text) => !/[\u0000-\u0009\u000b-\u001f\u007f]/.test(text), 'text must not contain control characters'),
-    ),
+  // Line breaks are welcome in feedback; other control characters are not.
+  text: textAnswer('text', { max: MAX_FEEDBACK_TEXT }).refine((text) => !/[\u0000-\u0009\u000b-\u001f\u007f]/.test(text), 'text must not contain control characters'),
 });
 
 export const feedbackRequestSchema = z.strictObject({

@@ -58,8 +58,11 @@ export const REVIEW_TEXTS = [
 export const MAX_TEXT_ANSWER = 5000;
 export const MAX_PROPOSED_GOALS = 3;
 
-// Browsers count a line break as one character against maxlength but post it as CRLF: count it as one too.
-const textAnswer = (label: string) =>
+/**
+ * Free text someone types: trimmed, at most `max` characters, required unless `optional`. Browsers count a
+ * line break as one character against maxlength but post it as CRLF: it counts as one here too.
+ */
+export const textAnswer = (label: string, { max = MAX_TEXT_ANSWER, optional = false }: { max?: number; optional?: boolean } = {}) =>
   z
     .string({ error: `${label} is required` })
     .transform((text) => text.replace(/\r\n?/g, '\n'))
@@ -67,8 +70,8 @@ const textAnswer = (label: string) =>
       z
         .string()
         .trim()
-        .min(1, `${label} is required`)
-        .max(MAX_TEXT_ANSWER, `${label} is longer than ${MAX_TEXT_ANSWER} characters`),
+        .min(optional ? 0 : 1, `${label} is required`)
+        .max(max, `${label} is longer than ${max} characters`),
     );
 
 function ratingOn(scale: ScalePoint[], label: string) {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { answerFeedbackRequest, openFeedbackRequest } from '#services/feedback.ts';
 import { FEEDBACK_KINDS, MAX_FEEDBACK_TEXT } from '#domain/feedback.ts';
 import { verifyLink } from '#domain/tokens.ts';
+import { textAnswer } from '#domain/review-form.ts';
 import { escapeHtml as e } from '#mail/compose.ts';
 import { nowMs } from '#shared/clock.ts';
 import type { HttpEvent } from '#shared/http.ts';
@@ -13,10 +14,7 @@ import { answersList, errorList, hiddenFields, messagePage, page, textField } fr
 
 const answerSchema = z.object({
   kind: z.enum(FEEDBACK_KINDS, { error: 'Choose praise or constructive feedback' }),
-  text: z
-    .string()
-    .transform((text) => text.replace(/\r\n?/g, '\n').trim())
-    .pipe(z.string().min(1, 'Your feedback is required').max(MAX_FEEDBACK_TEXT, `Your feedback is longer than ${MAX_FEEDBACK_TEXT} characters`)),
+  text: textAnswer('Your feedback', { max: MAX_FEEDBACK_TEXT }),
 });
 
 const KIND_CHOICES = [

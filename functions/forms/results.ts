@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { RuleViolation } from '#domain/cycle.ts';
-import { labelOf, MAX_TEXT_ANSWER, OVERALL_SELF_LABEL } from '#domain/review-form.ts';
+import { labelOf, OVERALL_SELF_LABEL, textAnswer } from '#domain/review-form.ts';
 import { formatDeadline } from '#domain/time.ts';
 import { acknowledgeResults, hasResults } from '#services/results.ts';
 import { openLink } from '#services/submissions.ts';
@@ -12,10 +12,7 @@ import { formFields, formRoute, linkToken, readFormPost } from './form-handler.t
 import { answersList, checkboxField, errorList, goalRatingEntries, hiddenFields, messagePage, page, reviewEntries, selfTextEntries, textField } from './pages.ts';
 
 const acknowledgementSchema = z.object({
-  comment: z
-    .string()
-    .transform((text) => text.replace(/\r\n?/g, '\n').trim())
-    .pipe(z.string().max(MAX_TEXT_ANSWER, `Your comment is longer than ${MAX_TEXT_ANSWER} characters`)),
+  comment: textAnswer('Your comment', { optional: true }),
   disagree: z.boolean(),
   acceptGoals: z.boolean(),
 });
