@@ -1,5 +1,5 @@
 import { employeeIdSchema } from '#domain/employee.ts';
-import { competencyField, goalRatingField, labelOf, MAX_PROPOSED_GOALS, OVERALL_SELF_LABEL, postedReview, proposedGoalField, reviewAnswersSchema } from '#domain/review-form.ts';
+import { competencyField, goalRatingField, MAX_PROPOSED_GOALS, OVERALL_SELF_LABEL, postedReview, proposedGoalField, reviewAnswersSchema } from '#domain/review-form.ts';
 import { formatDeadline } from '#domain/time.ts';
 import { goalsUnderReview } from '#services/goals.ts';
 import { confirmProposedGoals } from '#services/results.ts';
@@ -16,7 +16,7 @@ import { listTeam, type AssessmentRecord } from '#store/assessments.ts';
 import type { CycleRecord } from '#store/cycles.ts';
 import type { GoalRecord } from '#store/goals.ts';
 import { formFields, formRoute, linkToken, readFormPost } from './form-handler.ts';
-import { answersList, errorList, goalRatingEntries, goalSummary, hiddenFields, inputField, messagePage, page, ratingField, reviewEntries, scaleGuide, selfTextEntries, textField } from './pages.ts';
+import { answersList, errorList, goalSummary, hiddenFields, inputField, messagePage, page, ratingField, reviewEntries, scaleGuide, selfAnswerEntries, textField } from './pages.ts';
 
 const OUTCOME_NOTICE = {
   submitted: 'Your review was saved.',
@@ -114,11 +114,7 @@ function reportSection(cycle: CycleRecord, { report, goals, feedback }: ReportOn
     ? `<h3>Goals of ${e(cycle.period)}</h3><ul>${goals.map((goal) => `<li><strong>${e(goal.title)}</strong>: ${e(goalSummary(goal, cycle.timeZone, now))}</li>`).join('')}</ul>`
     : `<p class="muted">No goals for ${e(cycle.period)}.</p>`;
   const self = report.selfAnswers
-    ? answersList([
-        ...goalRatingEntries(report.selfAnswers.goalRatings, cycle.scale, 'Their rating of goal'),
-        [`Their ${OVERALL_SELF_LABEL.toLowerCase()}`, `${report.selfAnswers.overallRating} - ${labelOf(cycle.scale, report.selfAnswers.overallRating)}`],
-        ...selfTextEntries(cycle, report.selfAnswers),
-      ])
+    ? answersList(selfAnswerEntries(cycle, report.selfAnswers, { goal: 'Their rating of goal', overall: `Their ${OVERALL_SELF_LABEL.toLowerCase()}` }))
     : `<p class="muted">Self-assessment not submitted${report.selfOverdueAt ? ' (overdue)' : ' yet'}.</p>`;
   let review: string;
   if (report.reviewStatus === 'SUBMITTED' && report.review) {

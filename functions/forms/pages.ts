@@ -67,9 +67,20 @@ export function scaleGuide(scale: ScalePoint[]): string {
   return `<details class="guide"><summary>What the ratings mean</summary><ul>${scale.map((point) => `<li><strong>${point.value} - ${e(point.label)}</strong>: ${e(point.description)}</li>`).join('')}</ul></details>`;
 }
 
-/** A submitted self-assessment's text answers, in the order of the cycle's questions. */
-export function selfTextEntries(template: Pick<ReviewTemplate, 'selfQuestions'>, answers: SelfAnswers): [string, string][] {
-  return template.selfQuestions.map((question) => [question.label, answers.answers[question.id] ?? '']);
+/**
+ * A submitted self-assessment as a list: the goal ratings, the overall rating and the text answers in the
+ * order of the cycle's questions. `labels` word it for the reader (the employee, or their manager).
+ */
+export function selfAnswerEntries(
+  template: Pick<ReviewTemplate, 'scale' | 'selfQuestions'>,
+  answers: SelfAnswers,
+  labels: { goal: string; overall: string },
+): [string, string][] {
+  return [
+    ...goalRatingEntries(answers.goalRatings, template.scale, labels.goal),
+    [labels.overall, `${answers.overallRating} - ${labelOf(template.scale, answers.overallRating)}`],
+    ...template.selfQuestions.map((question): [string, string] => [question.label, answers.answers[question.id] ?? '']),
+  ];
 }
 
 /** One line on a goal of the period: weight, due date, progress and how it stands. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { RuleViolation } from '#domain/cycle.ts';
-import { labelOf, OVERALL_SELF_LABEL, textAnswer } from '#domain/review-form.ts';
+import { OVERALL_SELF_LABEL, textAnswer } from '#domain/review-form.ts';
 import { formatDeadline } from '#domain/time.ts';
 import { acknowledgeResults, hasResults } from '#services/results.ts';
 import { openLink } from '#services/submissions.ts';
@@ -9,7 +9,7 @@ import type { HttpEvent } from '#shared/http.ts';
 import { getAssessment, type AssessmentRecord } from '#store/assessments.ts';
 import type { CycleRecord } from '#store/cycles.ts';
 import { formFields, formRoute, linkToken, readFormPost } from './form-handler.ts';
-import { answersList, checkboxField, errorList, goalRatingEntries, hiddenFields, messagePage, page, reviewEntries, selfTextEntries, textField } from './pages.ts';
+import { answersList, checkboxField, errorList, hiddenFields, messagePage, page, reviewEntries, selfAnswerEntries, textField } from './pages.ts';
 
 const acknowledgementSchema = z.object({
   comment: textAnswer('Your comment', { optional: true }),
@@ -53,11 +53,7 @@ interface PageState {
 function resultsPage(status: number, cycle: CycleRecord, assessment: AssessmentRecord & { review: NonNullable<AssessmentRecord['review']> }, hidden: Record<string, string>, state: PageState) {
   const review = assessment.review;
   const self = assessment.selfAnswers
-    ? answersList([
-        ...goalRatingEntries(assessment.selfAnswers.goalRatings, cycle.scale, 'Your rating of goal'),
-        [OVERALL_SELF_LABEL, `${assessment.selfAnswers.overallRating} - ${labelOf(cycle.scale, assessment.selfAnswers.overallRating)}`],
-        ...selfTextEntries(cycle, assessment.selfAnswers),
-      ])
+    ? answersList(selfAnswerEntries(cycle, assessment.selfAnswers, { goal: 'Your rating of goal', overall: OVERALL_SELF_LABEL }))
     : '<p class="muted">You did not submit a self-assessment in this cycle.</p>';
   let acknowledgement: string;
   if (assessment.acknowledgedAt) {

@@ -1,4 +1,4 @@
-import { goalRatingField, labelOf, OVERALL_SELF_LABEL, postedSelfAnswers, selfAnswersSchema, type SelfAnswers } from '#domain/review-form.ts';
+import { goalRatingField, OVERALL_SELF_LABEL, postedSelfAnswers, selfAnswersSchema, type SelfAnswers } from '#domain/review-form.ts';
 import { formatDeadline } from '#domain/time.ts';
 import { selfDueOf } from '#domain/cycle.ts';
 import { goalsUnderReview } from '#services/goals.ts';
@@ -8,7 +8,7 @@ import type { HttpEvent } from '#shared/http.ts';
 import { getAssessment, type AssessmentRecord } from '#store/assessments.ts';
 import { scheduleOf, type CycleRecord } from '#store/cycles.ts';
 import type { GoalRecord } from '#store/goals.ts';
-import { answersList, errorList, goalRatingEntries, goalSummary, hiddenFields, messagePage, page, ratingField, scaleGuide, selfTextEntries, textField } from './pages.ts';
+import { answersList, errorList, goalSummary, hiddenFields, messagePage, page, ratingField, scaleGuide, selfAnswerEntries, textField } from './pages.ts';
 import { formFields, formRoute, linkToken, readFormPost } from './form-handler.ts';
 import { escapeHtml as e } from '#mail/compose.ts';
 
@@ -60,10 +60,6 @@ function submittedPage(status: number, cycle: CycleRecord, assessment: Assessmen
   return page(
     status,
     title,
-    `<h1>${e(title)}</h1><p>Your self-assessment for "${e(cycle.name)}" was submitted on ${e(when)}${assessment.selfLate ? ' (after the deadline)' : ''}. Your manager will review it.</p>${answersList([
-      ...goalRatingEntries(answers.goalRatings, cycle.scale, 'Goal'),
-      [OVERALL_SELF_LABEL, `${answers.overallRating} - ${labelOf(cycle.scale, answers.overallRating)}`],
-      ...selfTextEntries(cycle, answers),
-    ])}`,
+    `<h1>${e(title)}</h1><p>Your self-assessment for "${e(cycle.name)}" was submitted on ${e(when)}${assessment.selfLate ? ' (after the deadline)' : ''}. Your manager will review it.</p>${answersList(selfAnswerEntries(cycle, answers, { goal: 'Goal', overall: OVERALL_SELF_LABEL }))}`,
   );
 }
