@@ -32,11 +32,17 @@ export interface PhaseSummary {
   completion: number;
 }
 
+/** How many people are in each state of a phase. */
+export function countStates(states: PhaseState[]): Record<PhaseState, number> {
+  const counts: Record<PhaseState, number> = { pending: 0, submitted: 0, late: 0, overdue: 0 };
+  for (const state of states) counts[state]++;
+  return counts;
+}
+
 function phaseSummary(states: PhaseState[]): PhaseSummary {
-  const summary = { participants: states.length, pending: 0, submitted: 0, late: 0, overdue: 0, completion: 0 };
-  for (const state of states) summary[state]++;
-  summary.completion = states.length ? Math.round(((summary.submitted + summary.late) / states.length) * 1000) / 10 : 0;
-  return summary;
+  const counts = countStates(states);
+  const completion = states.length ? Math.round(((counts.submitted + counts.late) / states.length) * 1000) / 10 : 0;
+  return { participants: states.length, ...counts, completion };
 }
 
 /** Final ratings by label in scale order, plus those without one. */

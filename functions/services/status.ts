@@ -1,5 +1,6 @@
 import { selfDueOf } from '#domain/cycle.ts';
 import { countOutcomes, outcomeOf } from '#domain/goals.ts';
+import { countStates, type PhaseState } from '#domain/report.ts';
 import { nowMs } from '#shared/clock.ts';
 import { listGoalsOfPeriod, type GoalRecord } from '#store/goals.ts';
 import { listAssessments, type AssessmentRecord } from '#store/assessments.ts';
@@ -9,25 +10,12 @@ import { listMails } from '#store/mail.ts';
 import { NotFound } from './errors.ts';
 import { hasResults } from './results.ts';
 
-export interface PhaseCounts {
-  pending: number;
-  submitted: number;
-  late: number;
-  overdue: number;
-}
-
-export function selfState(a: AssessmentRecord): keyof PhaseCounts {
+export function selfState(a: AssessmentRecord): PhaseState {
   return a.selfStatus === 'SUBMITTED' ? (a.selfLate ? 'late' : 'submitted') : a.selfOverdueAt ? 'overdue' : 'pending';
 }
 
-export function reviewState(a: AssessmentRecord): keyof PhaseCounts {
+export function reviewState(a: AssessmentRecord): PhaseState {
   return a.reviewStatus === 'SUBMITTED' ? (a.reviewLate ? 'late' : 'submitted') : a.reviewOverdueAt ? 'overdue' : 'pending';
-}
-
-function count(assessments: AssessmentRecord[], state: (a: AssessmentRecord) => keyof PhaseCounts): PhaseCounts {
-  const counts: PhaseCounts = { pending: 0, submitted: 0, late: 0, overdue: 0 };
-  for (const assessment of assessments) counts[state(assessment)]++;
-  return counts;
 }
 
 /** HR's view of a cycle: phase, deadlines, counts by state for each phase, and who is overdue. */
@@ -49,7 +37,7 @@ export async function cycleStatus(cycleId: string) {
     period: cycle.period,
     settingsVersion: cycle.settingsVersion,
     participants: assessments.length,
-    counts: { self: count(assessments, selfState), manager: count(assessments, reviewState) },
+    counts: { self: countStates(assessments.map(selfState)), manager: countStates(assessments.map(reviewState)) },
     goals: {
       counts: countOutcomes(goals.map((goal) => goal.outcome)),
       missed: goals.filter((goal) => goal.outcome === 'missed').map(({ outcome: _outcome, ...goal }) => goal),
