@@ -76,8 +76,8 @@ async function floor(items: number, sends: number): Promise<number> {
   const { config } = await import('../functions/shared/config.ts');
   const started = performance.now();
   await batchPut(Array.from({ length: items }, (_, i) => ({ pk: `FLOOR#${Date.now()}`, sk: String(i), payload: 'x'.repeat(600) })));
-  await forEachLimited(Array.from({ length: sends }, (_, i) => i), config().MAIL_CONCURRENCY, (i) =>
-    sendEmail(`floor${i}@example.com`, { subject: 'floor', text: 'floor', html: '<p>floor</p>' }, 'perfcycle'),
+  await forEachLimited(Array.from({ length: sends }, (_, i) => i), config().MAIL_CONCURRENCY, async (i) =>
+    void await sendEmail(`floor${i}@example.com`, { subject: 'floor', text: 'floor', html: '<p>floor</p>' }, 'perfcycle'),
   );
   return performance.now() - started;
 }

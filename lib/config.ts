@@ -13,7 +13,12 @@ export interface PerfcycleConfig {
   baseUrl: string;
   /** IANA time zone for dates in emails and deadlines; becomes ORG_TIME_ZONE. */
   orgTimeZone: string;
+  /** Emails per second the account's SES quota allows (a new account: 14); becomes SES_MAX_SEND_RATE. */
+  sesMaxSendRate: number;
 }
+
+/** A new SES account's production quota; raise the context value when AWS raises the account's. */
+export const DEFAULT_SES_MAX_SEND_RATE = 14;
 
 const EMAIL = /^[^\s@<>()",;]+@[^\s@<>()",;]+\.[^\s@<>()",;]+$/;
 
@@ -69,8 +74,14 @@ export function readConfig(node: Node): PerfcycleConfig {
     }
   }
 
+  const rate: unknown = node.tryGetContext('sesMaxSendRate') ?? DEFAULT_SES_MAX_SEND_RATE;
+  const sesMaxSendRate = typeof rate === 'string' && rate.trim() !== '' ? Number(rate) : rate;
+  if (typeof sesMaxSendRate !== 'number' || !Number.isInteger(sesMaxSendRate) || sesMaxSendRate < 1 || sesMaxSendRate > 10_000) {
+    problems.push(`context "sesMaxSendRate" must be a whole number of emails per second from 1 to 10000 (the account's SES quota), got ${JSON.stringify(rate)}`);
+  }
+
   if (problems.length > 0) {
     throw new Error(`Invalid perfcycle configuration:\n  - ${problems.join('\n  - ')}`);
   }
-  return { stage: stage as Stage, senderAddress, hrAddress, baseUrl, orgTimeZone };
+  return { stage: stage as Stage, senderAddress, hrAddress, baseUrl, orgTimeZone, sesMaxSendRate: sesMaxSendRate as number };
 }

@@ -255,4 +255,16 @@ export const dailyFunctions = {
   },
 } satisfies Record<string, FunctionSpec>;
 
-export const allFunctions: FunctionSpec[] = [...apiFunctions, ...Object.values(workflowFunctions), ...Object.values(dailyFunctions)];
+/** Functions a schedule invokes directly, every `everyMinutes`. */
+export const scheduledFunctions = {
+  flushOutboxes: {
+    id: 'FlushOutboxes',
+    entry: 'functions/workflow/flush-outboxes.ts',
+    description: 'Every few minutes: sends queued mail that is due (retries after SES faults, mail a crashed sender left), drops a cancelled cycle\u2019s',
+    timeoutSeconds: 300,
+    memoryMb: 1024,
+    everyMinutes: 5,
+  },
+} satisfies Record<string, FunctionSpec & { everyMinutes: number }>;
+
+export const allFunctions: FunctionSpec[] = [...apiFunctions, ...Object.values(workflowFunctions), ...Object.values(dailyFunctions), ...Object.values(scheduledFunctions)];

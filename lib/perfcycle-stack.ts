@@ -7,6 +7,7 @@ import { LinkSecret } from './link-secret.ts';
 import { Mail } from './mail.ts';
 import type { PerfcycleFunction, SharedResources } from './perfcycle-function.ts';
 import { GoalWatchWorkflow } from './goal-watch-workflow.ts';
+import { OutboxFlusher } from './outbox-flusher.ts';
 import { ReviewCycleWorkflow } from './review-cycle-workflow.ts';
 
 export interface PerfcycleStackProps extends StackProps {
@@ -20,6 +21,7 @@ export class PerfcycleStack extends Stack {
   readonly mail: Mail;
   readonly workflow: ReviewCycleWorkflow;
   readonly goalWatch: GoalWatchWorkflow;
+  readonly outboxFlusher: OutboxFlusher;
   readonly api: Api;
   /** Every function, keyed by its FunctionSpec id (lib/functions.ts). */
   readonly functions: Record<string, PerfcycleFunction>;
@@ -44,9 +46,10 @@ export class PerfcycleStack extends Stack {
     this.workflow = new ReviewCycleWorkflow(this, 'ReviewCycleWorkflow', { shared });
     this.api = new Api(this, 'Api', { shared, workflow: this.workflow });
     this.goalWatch = new GoalWatchWorkflow(this, 'GoalWatchWorkflow', { shared });
+    this.outboxFlusher = new OutboxFlusher(this, 'OutboxFlusher', { shared });
 
     this.functions = { ...this.api.functions };
-    for (const fn of [...Object.values(this.workflow.functions), ...Object.values(this.goalWatch.functions)]) this.functions[fn.spec.id] = fn;
+    for (const fn of [...Object.values(this.workflow.functions), ...Object.values(this.goalWatch.functions), this.outboxFlusher.function]) this.functions[fn.spec.id] = fn;
 
     new CfnOutput(this, 'TableName', { value: this.data.table.tableName });
     new CfnOutput(this, 'StateMachineArn', { value: this.workflow.stateMachine.stateMachineArn });

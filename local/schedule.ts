@@ -31,3 +31,31 @@ export class LocalDailySchedule implements ClockDriven {
     }
   }
 }
+
+/**
+ * The local stand-in for an EventBridge rate rule that invokes a function every `periodMs` on the project
+ * clock. It never stops the clock on its own account (a jump of a month would otherwise stop thousands of
+ * times): it fires when the clock passes its time, once however far the clock jumped, which is all a
+ * flusher needs, since one run sends everything due.
+ */
+export class LocalRateSchedule implements ClockDriven {
+  private next: number;
+
+  constructor(
+    private readonly periodMs: number,
+    private readonly now: () => number,
+    private readonly fire: () => Promise<void>,
+  ) {
+    this.next = now() + periodMs;
+  }
+
+  nextWake(): undefined {
+    return undefined;
+  }
+
+  async runDue(): Promise<void> {
+    if (this.now() < this.next) return;
+    this.next = this.now() + this.periodMs;
+    await this.fire();
+  }
+}

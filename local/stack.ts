@@ -5,13 +5,13 @@ import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import * as sesLocal from 'aws-ses-v2-local';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { apiFunctions, allFunctions } from '../lib/functions.ts';
+import { apiFunctions, allFunctions, scheduledFunctions } from '../lib/functions.ts';
 import { LocalClock } from './clock.ts';
 import { startDynamo, type LocalDynamo } from './dynamodb.ts';
 import { handleApiRequest, type LocalRoute } from './api-server.ts';
 import { handleStepFunctionsRequest } from './sfn-endpoint.ts';
 import { LocalStepFunctions } from './stepfunctions.ts';
-import { LocalDailySchedule } from './schedule.ts';
+import { LocalDailySchedule, LocalRateSchedule } from './schedule.ts';
 import { GOAL_WATCH_HOUR_UTC } from '../lib/goal-watch-workflow.ts';
 import { synthesizeBlueprint } from './template.ts';
 
@@ -30,6 +30,12 @@ export interface LocalStackOptions {
   orgTimeZone?: string;
   hrEmail?: string;
   mailFrom?: string;
+  /** Where the handlers send mail: the mailbox by default; a test puts an SES stand-in with faults in between. */
+  sesEndpoint?: string;
+  /** Emails per second across every sender; unlimited by default, as the local mailbox has no quota. */
+  sesMaxSendRate?: number;
+  /** Handler settings a test shortens: MAIL_LEASE_SECONDS, MAIL_SEND_TIMEOUT_MS. */
+  mailTimings?: { leaseSeconds?: number; sendTimeoutMs?: number };
 }
 
 export interface LocalStack {
@@ -41,6 +47,8 @@ export interface LocalStack {
   /** The daily goal-watch machine, started by the local daily schedule. */
   goalWatch: LocalStepFunctions;
   clock: LocalClock;
+  /** The scheduled outbox flusher, run now (as EventBridge would at its next rate tick). */
+  flushOutboxes(): Promise<void>;
   /** Moves the clock forward and runs what falls due on the way. */
   advance(ms: number): Promise<number>;
   /** Resolves when started executions have reached their next wait. */
@@ -127,7 +135,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ORG_TIME_ZONE: options.orgTimeZone ?? 'UTC',
       LINK_SECRET: linkSecret,
       DYNAMODB_ENDPOINT: dynamo.endpoint,
-      SES_ENDPOINT: mailUrl,
+      SES_ENDPOINT: options.sesEndpoint ?? mailUrl,
+      SES_MAX_SEND_RATE: String(options.sesMaxSendRate ?? 0),
+      ...(options.mailTimings?.leaseSeconds ? { MAIL_LEASE_SECONDS: String(options.mailTimings.leaseSeconds) } : {}),
+      ...(options.mailTimings?.sendTimeoutMs ? { MAIL_SEND_TIMEOUT_MS: String(options.mailTimings.sendTimeoutMs) } : {}),
       SFN_ENDPOINT: `http://127.0.0.1:${sfnPort}`,
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
       // Locally there is no CloudWatch to read metrics: keep EMF lines out of the terminal.
@@ -163,7 +174,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       goalWatch.start(`goal-watch-${new Date(at).toISOString().slice(0, 10)}`, { time: new Date(at).toISOString() });
       await goalWatch.settled();
     });
-    const clockDriven = [runner, dailyGoalWatch, goalWatch];
+    // What the EventBridge rate rule does in AWS: the outbox flusher every few minutes of the project clock.
+    const flusher = scheduledFunctions.flushOutboxes;
+    const flushOutboxes = async () => void (await handlers.get(flusher.id)!({}, lambdaContext(flusher.id)));
+    const outboxSchedule = new LocalRateSchedule(flusher.everyMinutes * 60_000, () => clock.now(), flushOutboxes);
+    const clockDriven = [runner, dailyGoalWatch, goalWatch, outboxSchedule];
     stops.push(async () => {
       for (const machineRunner of [runner, goalWatch]) {
         for (const execution of machineRunner.list()) if (execution.status === 'RUNNING' || execution.status === 'WAITING') machineRunner.stop(execution.executionArn);
@@ -213,6 +228,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       runner,
       goalWatch,
       clock,
+      flushOutboxes,
       advance,
       settled: async () => {
         await runner.settled();

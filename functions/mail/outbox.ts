@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { givesUp, retryDelayMs } from '#domain/delivery.ts';
 import { emailSchema } from '#domain/employee.ts';
 import { nowIso, nowMs } from '#shared/clock.ts';
 import { forEachLimited } from '#shared/concurrency.ts';
@@ -5,10 +7,13 @@ import { config } from '#shared/config.ts';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logger, metrics } from '#shared/observability.ts';
 import { getCycle } from '#store/cycles.ts';
+import { getEmployee } from '#store/employees.ts';
+import { reserveSends } from '#store/send-rate.ts';
 import { settingsInForce } from '#store/settings.ts';
-import { listOutbox, queueMailOnce, saveOutcomes, type MailKind, type MailRecord } from '#store/mail.ts';
+import { claimMail, deferMail, dueOutboxPages, finishMail, queueMailOnce, type MailKind, type MailRecord } from '#store/mail.ts';
 import { composeEmail, type EmailContent } from './compose.ts';
-import { PermanentSendFailure, sendEmail } from './ses.ts';
+import { SendRateLimiter } from './send-rate.ts';
+import { PermanentSendFailure, sendEmail, TransientSendFailure } from './ses.ts';
 
 /** A mail item must stay far below DynamoDB's 400 KB: beyond this many people, the per-person audit events name them. */
 const MAX_ABOUT = 1000;
@@ -17,71 +22,227 @@ export function newMail(cycleId: string, mailId: string, kind: MailKind, to: str
   return { cycleId, mailId, kind, to, about: about.slice(0, MAX_ABOUT), ...content, status: 'PENDING', createdAt: nowIso() };
 }
 
+/** The cancelled phase is re-read this often: once HR cancels, only the cancellation notes still go out. */
 const CHUNK = 250;
 const STILL_SENT_WHEN_CANCELLED = new Set<MailKind>(['cancellation', 'delivery-failure']);
+/**
+ * This many failures in a row that were not throttling mean SES is down or unreachable: stop trying and leave
+ * the rest queued. Throttling does not count: SES is there, and the client slows down by itself.
+ */
+const OUTAGE_AFTER = 5;
+/** An API call sends what it queued while the person waits, within API Gateway's 30 s; the scheduled flusher sends the rest. */
+const API_BUDGET_MS = 20_000;
+
+/** One limiter per process, so the flushes of one process spend the shared window's reservations together. */
+let limiter: SendRateLimiter | undefined;
+function sendRate(): SendRateLimiter {
+  limiter ??= new SendRateLimiter(config().SES_MAX_SEND_RATE, reserveSends);
+  return limiter;
+}
 
 export interface FlushResult {
   sent: number;
+  /** Refused by SES for good (or given up after a day of failing): reported to HR. */
   failed: number;
-  /** True when the time budget ran out with mail still queued; the next checkpoint carries on. */
+  /** SES could not take them now: still queued, tried again later. */
+  deferred: number;
+  /** True when the time budget ran out with mail still due; the next checkpoint carries on at once. */
   remaining: boolean;
 }
 
+export interface FlushOptions {
+  /** Mail just queued, sent from memory before the outbox is read for anything else that is due. */
+  first?: MailRecord[];
+  /** Send only `first`: an API call sends what it queued, not the whole scope's backlog. */
+  onlyFirst?: boolean;
+  budgetMs?: number;
+}
+
 /**
- * Sends everything queued for a cycle, a chunk at a time with bounded concurrency, and stores each
- * outcome. A message SES refuses (or an address that could never work) is stored as FAILED and reported
- * to HR in one email; it does not stop the others.
+ * Sends a scope's queued mail (a cycle's, or the goal or feedback mail) exactly once as far as SES allows:
+ * each message is claimed with a conditional write before it is sent, so concurrent flushers never send
+ * the same one, and marked sent with SES's message id right after its own send. A sender that dies
+ * between SES accepting a message and that mark leaves a claim whose lease runs out; the message is then
+ * sent again, the one at-least-once window (at most the sends in flight at the crash).
+ *
+ * SES faults never fail the flush: a message SES refuses for good fails alone and HR gets one report; a
+ * throttled, failing or unreachable SES leaves messages queued with a later retry time, and after a few
+ * such failures in a row the flush stops trying and leaves the rest queued for the next one. Only the
+ * table failing is thrown (the caller's retry, or the next flush, takes over).
  */
-export async function flushOutbox(cycleId: string, budgetMs = 10 * 60_000): Promise<FlushResult> {
-  const stopAt = Date.now() + budgetMs;
-  const result: FlushResult = { sent: 0, failed: 0, remaining: false };
-  // A cycle's mail keeps the sender name it was launched with; goal mail uses the one in force.
-  const senderName = (await getCycle(cycleId))?.senderName ?? (await settingsInForce()).settings.senderName;
-  for (let queued = await listOutbox(cycleId); queued.length; queued = await listOutbox(cycleId)) {
-    const failures: MailRecord[] = [];
-    for (let i = 0; i < queued.length; i += CHUNK) {
-      if (Date.now() >= stopAt) return { ...result, remaining: true };
-      const outcomes: MailRecord[] = [];
-      // Re-read per chunk: once HR cancels, only the cancellation notes still go out.
-      const cancelled = (await getCycle(cycleId))?.phase === 'CANCELLED';
-      await forEachLimited(queued.slice(i, i + CHUNK), config().MAIL_CONCURRENCY, async (mail) => {
-        outcomes.push(cancelled && !STILL_SENT_WHEN_CANCELLED.has(mail.kind) ? { ...mail, status: 'DROPPED' } : await deliver(mail, senderName));
-      });
-      await saveOutcomes(outcomes);
-      const chunkFailures = outcomes.filter((mail) => mail.status === 'FAILED');
-      failures.push(...chunkFailures);
-      result.sent += outcomes.filter((mail) => mail.status === 'SENT').length;
-    }
-    result.failed += failures.length;
-    if (failures.length) await reportFailures(cycleId, failures);
-  }
+export async function flushOutbox(scope: string, options: FlushOptions = {}): Promise<FlushResult> {
+  const flush = new Flush(scope, options.budgetMs ?? 10 * 60_000);
+  if (options.first?.length) await flush.send(options.first);
+  if (!options.onlyFirst) await flush.sendDue();
+  await flush.reportFailures();
+  const { result } = flush;
+  if (result.deferred) logger.warn('SES could not take some mail now: it stays queued', { scope, deferred: result.deferred, reason: flush.lastTransientReason });
   metrics.addMetric('EmailsSent', MetricUnit.Count, result.sent);
   metrics.addMetric('EmailsFailed', MetricUnit.Count, result.failed);
+  metrics.addMetric('EmailsDeferred', MetricUnit.Count, result.deferred);
   return result;
 }
 
-async function deliver(mail: MailRecord, senderName: string): Promise<MailRecord> {
+/**
+ * What an API call does once the data and the mail it queued are stored: send that mail while the person
+ * waits, and never fail the call for it. Whatever is not sent now stays queued for the scheduled flusher.
+ */
+export async function sendQueuedNow(scope: string, queued: MailRecord[]): Promise<void> {
+  if (!queued.length) return;
   try {
-    if (!emailSchema.safeParse(mail.to).success) throw new PermanentSendFailure('not a deliverable address');
-    await sendEmail(mail.to, mail, senderName);
-    logger.info('mail sent', { cycleId: mail.cycleId, mailId: mail.mailId, kind: mail.kind });
-    return { ...mail, status: 'SENT', sentAt: nowIso() };
+    await flushOutbox(scope, { first: queued, onlyFirst: true, budgetMs: API_BUDGET_MS });
   } catch (error) {
-    if (!(error instanceof PermanentSendFailure)) throw error;
-    logger.warn('mail failed', { cycleId: mail.cycleId, mailId: mail.mailId, kind: mail.kind, reason: error.message });
-    return { ...mail, status: 'FAILED', error: error.message, sentAt: nowIso() };
+    logger.warn('queued mail left to the scheduled flusher', { scope, mails: queued.length, error: error as Error });
   }
 }
 
-async function reportFailures(cycleId: string, failures: MailRecord[]): Promise<void> {
-  // Never report a failed report: that would loop on a broken HR address.
-  const reportable = failures.filter((mail) => mail.kind !== 'delivery-failure');
-  if (!reportable.length) return;
-  const content = composeEmail({
-    subject: `perfcycle: ${reportable.length} email${reportable.length === 1 ? '' : 's'} could not be delivered`,
-    greeting: 'Hello HR team,',
-    paragraphs: ['These emails could not be delivered. Please check the addresses in the directory and re-import it:'],
-    list: reportable.map((mail) => `${mail.kind} to ${mail.to} (about ${mail.about.join(', ') || 'the cycle'}): ${mail.error}`),
-  });
-  await queueMailOnce(newMail(cycleId, `delivery-failure#${nowMs()}`, 'delivery-failure', config().HR_EMAIL, [], content));
+class Flush {
+  readonly result: FlushResult = { sent: 0, failed: 0, deferred: 0, remaining: false };
+  private readonly owner = `flush_${randomBytes(8).toString('hex')}`;
+  private readonly stopAt: number;
+  private readonly tried = new Set<string>();
+  private readonly failures: { mail: MailRecord; reason: string; givenUp: boolean }[] = [];
+  private failuresInARow = 0;
+  lastTransientReason?: string;
+  private stopped = false;
+  private senderName?: Promise<string>;
+
+  constructor(
+    private readonly scope: string,
+    budgetMs: number,
+  ) {
+    this.stopAt = Date.now() + budgetMs;
+  }
+
+  /** Sends these (those not tried yet in this flush), a chunk at a time with bounded concurrency. */
+  async send(mails: MailRecord[]): Promise<void> {
+    const untried = mails.filter((mail) => !this.tried.has(mail.mailId));
+    for (let i = 0; i < untried.length && !this.stopped; i += CHUNK) {
+      if (Date.now() >= this.stopAt) {
+        this.result.remaining = true;
+        return;
+      }
+      const cancelled = (await getCycle(this.scope))?.phase === 'CANCELLED';
+      await forEachLimited(untried.slice(i, i + CHUNK), config().MAIL_CONCURRENCY, (mail) => this.deliver(mail, cancelled));
+    }
+  }
+
+  /** Reads the outbox for what is due and sends it, again until a read finds nothing this flush has not tried. */
+  async sendDue(): Promise<void> {
+    for (let fresh = 1; fresh && !this.stopped && !this.result.remaining; ) {
+      fresh = 0;
+      for await (const page of dueOutboxPages(this.scope, nowIso())) {
+        const untried = page.filter((mail) => !this.tried.has(mail.mailId));
+        fresh += untried.length;
+        await this.send(untried);
+        if (this.stopped || this.result.remaining) return;
+      }
+    }
+  }
+
+  private async deliver(queued: MailRecord, cancelled: boolean): Promise<void> {
+    if (this.stopped || this.tried.has(queued.mailId)) return;
+    this.tried.add(queued.mailId);
+    const now = nowMs();
+    const leaseMs = config().MAIL_LEASE_SECONDS * 1000;
+    const mail = await claimMail(queued, {
+      owner: this.owner,
+      leaseUntil: Date.now() + leaseMs,
+      realNow: Date.now(),
+      now: new Date(now).toISOString(),
+      dueAgainAt: new Date(now + leaseMs).toISOString(),
+    });
+    if (!mail) return; // sent already, someone else's, or not due yet
+    const ids = { cycleId: mail.cycleId, mailId: mail.mailId, kind: mail.kind };
+    if (cancelled && !STILL_SENT_WHEN_CANCELLED.has(mail.kind)) {
+      await finishMail(mail, this.owner, { status: 'DROPPED' });
+      return;
+    }
+    try {
+      if (!emailSchema.safeParse(mail.to).success) throw new PermanentSendFailure('not a deliverable address');
+      await sendRate().take();
+      const messageId = await sendEmail(mail.to, mail, await this.sender());
+      this.failuresInARow = 0;
+      this.result.sent++;
+      if (await finishMail(mail, this.owner, { status: 'SENT', sentAt: nowIso(), messageId })) logger.info('mail sent', ids);
+      else logger.warn('mail sent after its claim ran out: it may go out twice', ids);
+    } catch (error) {
+      if (error instanceof PermanentSendFailure) return this.fail(mail, error.message, false);
+      if (!(error instanceof TransientSendFailure)) throw error;
+      this.lastTransientReason = error.message;
+      if (!error.throttled && ++this.failuresInARow >= OUTAGE_AFTER) this.stopped = true;
+      const firstFailedAt = mail.firstFailedAt ? Date.parse(mail.firstFailedAt) : now;
+      if (givesUp(firstFailedAt, now)) return this.fail(mail, `SES kept failing for a day: ${error.message}`, true);
+      this.result.deferred++;
+      const nextAttemptAt = new Date(now + retryDelayMs((mail.attempts ?? 0) + 1)).toISOString();
+      await deferMail(mail, this.owner, { nextAttemptAt, error: error.message, now: new Date(now).toISOString() });
+      logger.info('mail deferred', { ...ids, reason: error.message, nextAttemptAt });
+    }
+  }
+
+  private async fail(mail: MailRecord, reason: string, givenUp: boolean): Promise<void> {
+    this.result.failed++;
+    this.failures.push({ mail, reason, givenUp });
+    await finishMail(mail, this.owner, { status: 'FAILED', sentAt: nowIso(), error: reason });
+    logger.warn('mail failed', { cycleId: mail.cycleId, mailId: mail.mailId, kind: mail.kind, reason });
+  }
+
+  // A cycle's mail keeps the sender name it was launched with; goal and feedback mail use the one in force.
+  private sender(): Promise<string> {
+    this.senderName ??= (async () => (await getCycle(this.scope))?.senderName ?? (await settingsInForce()).settings.senderName)();
+    return this.senderName;
+  }
+
+  /** Sends HR one summary naming the people whose mail failed for good and what to fix (each failed mail is its own audit entry). */
+  async reportFailures(): Promise<void> {
+    // Never report a failed report: that would loop on a broken HR address.
+    const reportable = this.failures.filter(({ mail }) => mail.kind !== 'delivery-failure');
+    if (!reportable.length) return;
+    const lines = await Promise.all(
+      reportable.map(async ({ mail, reason, givenUp }) => {
+        const fix = givenUp
+          ? 'Check the address and SES\u2019s sending status, then tell them yourself.'
+          : 'Correct the address in the HR system, re-import the directory, then tell them yourself.';
+        return `${await recipientOf(mail)} did not get ${MAIL_PURPOSE[mail.kind]} (${reason}). ${fix}`;
+      }),
+    );
+    const content = composeEmail({
+      subject: `perfcycle: ${reportable.length} email${reportable.length === 1 ? '' : 's'} could not be delivered`,
+      greeting: 'Hello HR team,',
+      paragraphs: ['These emails could not be delivered. Each line says who missed what, and what to do:'],
+      list: lines,
+    });
+    const report = newMail(this.scope, `delivery-failure#${nowMs()}#${this.owner}`, 'delivery-failure', config().HR_EMAIL, [], content);
+    if (await queueMailOnce(report)) await this.send([report]);
+  }
 }
+
+/** "Ann Early (e1) <ann@example>": who the failed email was for, by the directory when they are in it. */
+async function recipientOf(mail: MailRecord): Promise<string> {
+  const person = mail.about.length === 1 ? await getEmployee(mail.about[0]) : undefined;
+  return person && person.email.toLowerCase() === mail.to.toLowerCase() ? `${person.name} (${person.employeeId}) <${mail.to}>` : `<${mail.to}>`;
+}
+
+const MAIL_PURPOSE: Record<MailKind, string> = {
+  invitation: 'the self-assessment invitation',
+  'self-reminder': 'a self-assessment reminder',
+  'self-overdue': 'the overdue self-assessments notice',
+  'self-hr': 'the overdue self-assessments summary',
+  'manager-request': 'the request to review the team',
+  'review-reminder': 'a manager review reminder',
+  'review-overdue': 'the overdue reviews notice',
+  'review-hr': 'the overdue reviews summary',
+  result: 'the review result',
+  acknowledgement: 'an acknowledgement notice',
+  'acknowledgement-reminder': 'the acknowledgement reminder',
+  cancellation: 'the cancellation note',
+  'delivery-failure': 'a delivery failure report',
+  'goal-set': 'a new goal notice',
+  'goal-reminder': 'a goal reminder',
+  'goal-missed': 'a missed goal notice',
+  'goal-at-risk': 'a goal at risk notice',
+  'goal-hr': 'a goal escalation',
+  feedback: 'a feedback email',
+  'praise-digest': 'the weekly recognition digest',
+  'feedback-request': 'a feedback request',
+};

@@ -3,7 +3,7 @@ import { RuleViolation } from '#domain/cycle.ts';
 import type { Employee } from '#domain/employee.ts';
 import { feedbackAudience, previousWeekStart, teamKeyOf, weekStartOf, type FeedbackKind } from '#domain/feedback.ts';
 import * as messages from '#mail/messages.ts';
-import { flushOutbox, newMail } from '#mail/outbox.ts';
+import { flushOutbox, newMail, sendQueuedNow } from '#mail/outbox.ts';
 import { nowIso, nowMs } from '#shared/clock.ts';
 import { formLink } from '#shared/links.ts';
 import { getEmployee, listReports } from '#store/employees.ts';
@@ -19,7 +19,7 @@ import {
   type FeedbackRecord,
   type FeedbackRequestRecord,
 } from '#store/feedback.ts';
-import { queueMailOnce } from '#store/mail.ts';
+import { queueMailOnce, type MailRecord } from '#store/mail.ts';
 import { settingsInForce } from '#store/settings.ts';
 import { NotFound } from './errors.ts';
 import { employeeNames, requireEmployee } from './employees.ts';
@@ -55,12 +55,11 @@ async function deliverFeedback(feedback: FeedbackRecord): Promise<void> {
   const teammates = feedback.kind === 'praise' && settings.recognition === 'immediate' ? await listReports(teamKeyOf(recipient)) : [];
   const audience = feedbackAudience(feedback.kind, recipient, manager, teammates, settings.recognition);
   await saveFeedback(feedback, audience.digestTeam ? { weekStart: weekStartOf(Date.parse(feedback.at), settings.timeZone), team: audience.digestTeam } : undefined);
-  for (const { person, role } of audience.now) {
-    await queueMailOnce(
-      newMail(FEEDBACK_MAIL_SCOPE, `feedback#${feedback.feedbackId}#${person.employeeId}`, 'feedback', person.email, [recipient.employeeId], messages.feedbackReceived(person, role, feedback, recipient)),
-    );
-  }
-  await flushOutbox(FEEDBACK_MAIL_SCOPE);
+  const mails = audience.now.map(({ person, role }) =>
+    newMail(FEEDBACK_MAIL_SCOPE, `feedback#${feedback.feedbackId}#${person.employeeId}`, 'feedback', person.email, [recipient.employeeId], messages.feedbackReceived(person, role, feedback, recipient)),
+  );
+  for (const mail of mails) await queueMailOnce(mail);
+  await sendQueuedNow(FEEDBACK_MAIL_SCOPE, mails);
 }
 
 /** An employee asks colleagues for feedback: each gets an emailed link to a form that answers the request once. */
@@ -77,13 +76,14 @@ export async function requestFeedback(requesterId: string, colleagueIds: string[
   const request: FeedbackRequestRecord = { requestId: `fbr_${randomBytes(8).toString('hex')}`, requesterId, colleagueIds: unique, ...(message ? { message } : {}), at: nowIso(), answered: {} };
   await saveFeedbackRequest(request);
   const issuedAt = nowMs();
+  const mails: MailRecord[] = [];
   for (const colleague of colleagues as Employee[]) {
     const url = await formLink(request.requestId, colleague.employeeId, 'feedback', issuedAt);
-    await queueMailOnce(
-      newMail(FEEDBACK_MAIL_SCOPE, `feedback-request#${request.requestId}#${colleague.employeeId}`, 'feedback-request', colleague.email, [requesterId], messages.feedbackRequest(colleague, requester, message, url)),
-    );
+    const mail = newMail(FEEDBACK_MAIL_SCOPE, `feedback-request#${request.requestId}#${colleague.employeeId}`, 'feedback-request', colleague.email, [requesterId], messages.feedbackRequest(colleague, requester, message, url));
+    await queueMailOnce(mail);
+    mails.push(mail);
   }
-  await flushOutbox(FEEDBACK_MAIL_SCOPE);
+  await sendQueuedNow(FEEDBACK_MAIL_SCOPE, mails);
   return request;
 }
 

@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { checkNewGoal, goalStepsDue, outcomeOf, periodOf, recommendedStep, type CheckIn, type CheckInStatus, type GoalKind, type GoalStep, type GoalTimings } from '#domain/goals.ts';
 import type { EmailContent } from '#mail/compose.ts';
 import * as messages from '#mail/messages.ts';
-import { flushOutbox, newMail } from '#mail/outbox.ts';
-import { queueMailOnce, type MailKind } from '#store/mail.ts';
+import { flushOutbox, newMail, sendQueuedNow } from '#mail/outbox.ts';
+import { queueMailOnce, type MailKind, type MailRecord } from '#store/mail.ts';
 import { nowIso, nowMs } from '#shared/clock.ts';
 import { config } from '#shared/config.ts';
 import type { Actor } from '#store/audit.ts';
@@ -57,8 +57,9 @@ export async function addGoal(employeeId: string, request: NewGoal, actor: Actor
   await createGoal(goal);
   const url = await formLink('goals', employeeId, 'goals', nowMs());
   const content = messages.goalSet({ timeZone: settings.timeZone }, owner, { title: goal.title, due: dueAt, progress: 0, target: goal.target, weight: goal.weight }, url);
-  await queueMailOnce(newMail(GOAL_MAIL_SCOPE, `goal-set#${goal.goalId}`, 'goal-set', owner.email, [employeeId], content));
-  await flushOutbox(GOAL_MAIL_SCOPE);
+  const mail = newMail(GOAL_MAIL_SCOPE, `goal-set#${goal.goalId}`, 'goal-set', owner.email, [employeeId], content);
+  await queueMailOnce(mail);
+  await sendQueuedNow(GOAL_MAIL_SCOPE, [mail]);
   return goal;
 }
 
@@ -80,7 +81,7 @@ export async function recordCheckIn(employeeId: string, goalId: string, input: N
   // only reads goals near or past their due date.
   const { settings } = await settingsInForce();
   const flag = goalStepsDue(updated, nowMs(), goalTimingsOf(settings)).filter((step) => step === 'AT_RISK_FLAG');
-  if (flag.length && (await takeGoalSteps(updated, flag, settings.timeZone))) await flushOutbox(GOAL_MAIL_SCOPE);
+  if (flag.length) await sendQueuedNow(GOAL_MAIL_SCOPE, (await takeGoalSteps(updated, flag, settings.timeZone)).queued);
   return (await getGoal(employeeId, goalId))!;
 }
 
@@ -122,15 +123,16 @@ export const GOAL_MAIL_SCOPE = 'goal-watch';
 export async function runGoalWatch(): Promise<{ steps: number; sent: number }> {
   const { settings } = await settingsInForce();
   let steps = 0;
-  for (const { goal, steps: owed } of await goalsOwingSteps(nowMs(), goalTimingsOf(settings))) steps += await takeGoalSteps(goal, owed, settings.timeZone);
+  for (const { goal, steps: owed } of await goalsOwingSteps(nowMs(), goalTimingsOf(settings))) steps += (await takeGoalSteps(goal, owed, settings.timeZone)).taken;
   const flushed = await flushOutbox(GOAL_MAIL_SCOPE);
   return { steps, sent: flushed.sent };
 }
 
-/** Queues the emails of each step (once, by id) and records the step on the goal; returns the steps newly recorded. */
-async function takeGoalSteps(goal: GoalRecord, owed: GoalStep[], timeZone: string): Promise<number> {
+/** Queues the emails of each step (once, by id) and records the step on the goal; answers the steps newly recorded and the mail queued. */
+async function takeGoalSteps(goal: GoalRecord, owed: GoalStep[], timeZone: string): Promise<{ taken: number; queued: MailRecord[] }> {
+  const queued: MailRecord[] = [];
   const owner = await getEmployee(goal.employeeId);
-  if (!owner) return 0; // left the directory: nobody to tell
+  if (!owner) return { taken: 0, queued }; // left the directory: nobody to tell
   const manager = owner.managerId ? await getEmployee(owner.managerId) : undefined;
   const managerContact = manager ? { name: manager.name, email: manager.email } : { name: 'HR', email: config().HR_EMAIL };
   const line = { title: goal.title, due: goal.dueAt, progress: goal.progress, target: goal.target };
@@ -155,11 +157,13 @@ async function takeGoalSteps(goal: GoalRecord, owed: GoalStep[], timeZone: strin
                 },
               ];
     for (const mail of mails) {
-      await queueMailOnce(newMail(GOAL_MAIL_SCOPE, `${step}#${goal.goalId}#${mail.suffix}`, mail.kind, mail.to, [goal.employeeId], mail.content));
+      const record = newMail(GOAL_MAIL_SCOPE, `${step}#${goal.goalId}#${mail.suffix}`, mail.kind, mail.to, [goal.employeeId], mail.content);
+      await queueMailOnce(record);
+      queued.push(record);
     }
     if (await recordGoalStep(goal.employeeId, goal.goalId, step, nowIso())) taken++;
   }
-  return taken;
+  return { taken, queued };
 }
 
 async function earlierMisses(goal: GoalRecord): Promise<number> {

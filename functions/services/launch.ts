@@ -13,7 +13,7 @@ import { assessmentItem, HR_MANAGER_KEY, type AssessmentRecord } from '#store/as
 import { recordAudit, type Actor } from '#store/audit.ts';
 import { createCycle, getCycle, isRunning, markParticipantsWritten, recordExecution, type CycleRecord } from '#store/cycles.ts';
 import { loadDirectory } from '#store/employees.ts';
-import { queueMails } from '#store/mail.ts';
+import { queueMails, type MailRecord } from '#store/mail.ts';
 import { settingsInForce } from '#store/settings.ts';
 import { batchPut } from '#store/table.ts';
 import { NotFound } from './errors.ts';
@@ -91,6 +91,7 @@ export async function launchParticipants(cycleId: string): Promise<StepOutput> {
   if (!isRunning(cycle)) return stepOutput(cycle, cycle.phase, nowMs());
   // A launch that finds its snapshot stored is an execution resuming the cycle: check at once what fell due meanwhile.
   const resumed = cycle.participantCount !== undefined;
+  let queued: MailRecord[] = [];
   if (!resumed) {
     const directory = await loadDirectory();
     const participants = selectParticipants(directory, cycle.department);
@@ -125,10 +126,12 @@ export async function launchParticipants(cycleId: string): Promise<StepOutput> {
       ),
     );
     await batchPut(assessments.map(assessmentItem));
-    await queueMails(invitations.map((mail) => ({ ...mail, createdAt })));
+    queued = invitations.map((mail) => ({ ...mail, createdAt }));
+    await queueMails(queued);
     await markParticipantsWritten(cycleId, assessments.length);
     await recordAudit({ cycleId, at: createdAt, actor: 'system', action: 'participants-snapshotted', details: { participants: assessments.length } });
   }
-  const flushed = await flushOutbox(cycleId);
+  // The invitations just queued go out from memory; the outbox is read only for what else is due.
+  const flushed = await flushOutbox(cycleId, { first: queued });
   return stepOutput(cycle, cycle.phase, nowMs(), flushed.remaining || resumed);
 }

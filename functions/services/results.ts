@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { checkNewGoals } from '#domain/goals.ts';
 import * as messages from '#mail/messages.ts';
-import { flushOutbox, newMail } from '#mail/outbox.ts';
+import { flushOutbox, newMail, sendQueuedNow } from '#mail/outbox.ts';
 import { nowIso, nowMs } from '#shared/clock.ts';
 import { config } from '#shared/config.ts';
 import { formLink } from '#shared/links.ts';
@@ -50,10 +50,11 @@ export async function acknowledgeResults(cycle: CycleRecord, employeeId: string,
     { suffix: 'hr', name: 'HR team', email: config().HR_EMAIL },
   ];
   // A person reviewed by HR has HR as their "manager": one email is enough.
-  for (const to of recipients.filter((to, index) => index === 0 || to.email !== recipients[0].email)) {
-    await queueMailOnce(newMail(cycle.cycleId, `acknowledgement#${employeeId}#${to.suffix}`, 'acknowledgement', to.email, [employeeId], messages.acknowledgement(ctx, to, assessment, ack)));
-  }
-  await flushOutbox(cycle.cycleId);
+  const mails = recipients
+    .filter((to, index) => index === 0 || to.email !== recipients[0].email)
+    .map((to) => newMail(cycle.cycleId, `acknowledgement#${employeeId}#${to.suffix}`, 'acknowledgement', to.email, [employeeId], messages.acknowledgement(ctx, to, assessment, ack)));
+  for (const mail of mails) await queueMailOnce(mail);
+  await sendQueuedNow(cycle.cycleId, mails);
   return 'acknowledged';
 }
 
@@ -63,7 +64,6 @@ export async function confirmProposedGoals(cycle: CycleRecord, managerKey: strin
   if (!assessment || assessment.managerKey !== managerKey) return 'not-your-report';
   if (!hasResults(assessment) || !assessment.review.proposedGoals.length || assessment.proposedGoalsCreatedAt) return 'nothing-to-confirm';
   await createProposedGoals(cycle, assessment, `manager:${managerKey}`);
-  await flushOutbox(cycle.cycleId);
   return 'confirmed';
 }
 

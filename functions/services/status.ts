@@ -83,7 +83,8 @@ export async function cycleAudit(cycleId: string) {
   if (!(await getCycle(cycleId))) throw new NotFound(`cycle ${cycleId}`);
   const [events, mails] = await Promise.all([listAuditEvents(cycleId), listMails(cycleId)]);
   const mailEvents = mails
-    .filter((mail) => mail.status !== 'PENDING')
+    // Mail still queued or being sent has no outcome to audit yet.
+    .filter((mail) => mail.status !== 'PENDING' && mail.status !== 'SENDING')
     .map((mail) => ({
       at: mail.sentAt ?? mail.createdAt,
       actor: 'system',

@@ -1,7 +1,9 @@
 import { checkExtension, type Phase } from '#domain/cycle.ts';
 import { endOfDay } from '#domain/time.ts';
 import * as messages from '#mail/messages.ts';
-import { flushOutbox, newMail } from '#mail/outbox.ts';
+import { newMail, sendQueuedNow } from '#mail/outbox.ts';
+import { forEachLimited } from '#shared/concurrency.ts';
+import { PER_ITEM_CONCURRENCY } from './checkpoint.ts';
 import { nowIso, nowMs } from '#shared/clock.ts';
 import { startCycleExecution, stopCycleExecution } from '#shared/workflow.ts';
 import { getAssessment, listAssessments, restartSelfLadder } from '#store/assessments.ts';
@@ -51,9 +53,11 @@ export async function cancelCycle(cycleId: string, actor: Actor): Promise<{ noti
   if (cycle.executionArn) await stopCycleExecution(cycle.executionArn, 'cycle cancelled');
   const ctx = { cycleName: cycle.name, timeZone: cycle.timeZone };
   const participants = await listAssessments(cycleId);
-  for (const participant of participants) {
-    await queueMailOnce(newMail(cycleId, `cancellation#${participant.employeeId}`, 'cancellation', participant.email, [participant.employeeId], messages.cancellation(ctx, participant)));
-  }
-  await flushOutbox(cycleId);
+  const notes = participants.map((participant) =>
+    newMail(cycleId, `cancellation#${participant.employeeId}`, 'cancellation', participant.email, [participant.employeeId], messages.cancellation(ctx, participant)),
+  );
+  await forEachLimited(notes, PER_ITEM_CONCURRENCY, async (note) => void (await queueMailOnce(note)));
+  // Whatever else the cycle had queued is dropped by the next flush that finds it cancelled.
+  await sendQueuedNow(cycleId, notes);
   return { notified: participants.length };
 }

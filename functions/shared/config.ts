@@ -20,6 +20,15 @@ const configSchema = z
     SES_ENDPOINT: z.url().optional(),
     SFN_ENDPOINT: z.url().optional(),
     MAIL_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(16),
+    /** Emails per second across every sender (SES's account quota); 0: no limit (the local mailbox has none). */
+    SES_MAX_SEND_RATE: z.coerce.number().int().min(0).max(10_000).default(0),
+    /** How long one send may take before the SDK gives up on that attempt (SES hanging is a transient fault). */
+    MAIL_SEND_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+    /**
+     * How long a claim on a queued email holds before another flusher may take it over (the sender crashed).
+     * Far above one send's longest run (4 attempts of MAIL_SEND_TIMEOUT_MS plus backoff), so a live sender never loses it.
+     */
+    MAIL_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(300),
     LINK_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(120),
   })
   .refine((env) => env.LINK_SECRET || env.LINK_SECRET_ARN, 'LINK_SECRET or LINK_SECRET_ARN is required');

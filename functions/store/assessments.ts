@@ -79,6 +79,8 @@ export function assessmentItem(record: AssessmentRecord): Record<string, unknown
 
 export function listAssessments(cycleId: string): Promise<AssessmentRecord[]> {
   return queryAll({
+    // Strongly consistent: a cancel racing the launch must see every participant the launch has just written.
+    ConsistentRead: true,
     KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
     ExpressionAttributeValues: { ':pk': keys.cyclePartition(cycleId), ':prefix': 'ASMT#' },
   });

@@ -1,4 +1,5 @@
-import { batchPut, keys, putOnce, queryAll, withoutKeys } from './table.ts';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { batchPut, conditionalUpdate, conditionalUpdateReturning, db, keys, putOnce, queryAll, tableName, withoutKeys } from './table.ts';
 
 export type MailKind =
   | 'invitation'
@@ -24,9 +25,14 @@ export type MailKind =
   | 'feedback-request';
 
 /**
- * An email of a cycle: queued (PENDING, in the outbox index) before it is sent, then stored as SENT or
- * FAILED. The mail id is derived from what the email is about, so queuing it again is a no-op and a rerun
+ * An email of a cycle (or of the goal or feedback scope): queued (PENDING, in the outbox index) before it is
+ * sent, claimed by one sender (SENDING, with a lease), then stored as SENT with SES's message id, FAILED or
+ * DROPPED. The mail id is derived from what the email is about, so queuing it again is a no-op and a rerun
  * never sends a second copy. The stored record is also the audit entry of the email.
+ *
+ * The outbox index sorts each scope's unsent mail by when it next needs a sender: its queuing time, the
+ * end of a claim's lease, or the time of the next attempt after a transient failure. A flusher reads
+ * only what is due.
  */
 export interface MailRecord {
   cycleId: string;
@@ -39,17 +45,30 @@ export interface MailRecord {
   /** employeeIds the email concerns. */
   about: string[];
   /** DROPPED: still queued when the cycle was cancelled, so never sent. */
-  status: 'PENDING' | 'SENT' | 'FAILED' | 'DROPPED';
+  status: 'PENDING' | 'SENDING' | 'SENT' | 'FAILED' | 'DROPPED';
   createdAt: string;
   sentAt?: string;
+  /** SES's id of the message, once sent. */
+  messageId?: string;
   error?: string;
+  /** Sends that failed transiently so far, the first of them, the last error, and when to try again. */
+  attempts?: number;
+  firstFailedAt?: string;
+  lastError?: string;
+  nextAttemptAt?: string;
+  /** The sender holding the claim, and until when (epoch ms, real time: a lease is about a live process). */
+  claimedBy?: string;
+  leaseUntil?: number;
+}
+
+/** The outbox index key of unsent mail: due at `at` (an ISO instant), so a flusher reads what is due now. */
+function outboxKey(cycleId: string, mailId: string, at: string) {
+  return { gsi2pk: keys.outbox(cycleId), gsi2sk: `${at}#${mailId}` };
 }
 
 function mailItem(stored: MailRecord): Record<string, unknown> {
-  // Records read back from the table carry their keys; drop them so a SENT mail leaves the outbox index.
   const record = withoutKeys<MailRecord>(stored as unknown as Record<string, unknown>);
-  const outbox = record.status === 'PENDING' ? { gsi2pk: keys.outbox(record.cycleId), gsi2sk: `${record.createdAt}#${record.mailId}` } : {};
-  return { ...keys.mail(record.cycleId, record.mailId), ...outbox, ...record };
+  return { ...keys.mail(record.cycleId, record.mailId), ...outboxKey(record.cycleId, record.mailId, record.createdAt), ...record };
 }
 
 /** Queues a mail unless one with the same id exists; false when it was queued (or sent) before. */
@@ -62,19 +81,90 @@ export function queueMails(records: MailRecord[]): Promise<void> {
   return batchPut(records.map(mailItem));
 }
 
-export function listOutbox(cycleId: string): Promise<MailRecord[]> {
-  return queryAll({
-    IndexName: 'gsi2',
-    KeyConditionExpression: 'gsi2pk = :pk',
-    ExpressionAttributeValues: { ':pk': keys.outbox(cycleId) },
+/**
+ * The scope's unsent mail due by `now` (queued, a lease run out, a retry due), a page at a time, oldest
+ * first. Whether it can really be taken is the claim's business.
+ */
+export async function* dueOutboxPages(cycleId: string, now: string): AsyncGenerator<MailRecord[]> {
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const page = await db().send(
+      new QueryCommand({
+        TableName: tableName(),
+        IndexName: 'gsi2',
+        // '$' sorts right after '#': every key `<instant>#<mailId>` with instant <= now.
+        KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk < :upTo',
+        ExpressionAttributeValues: { ':pk': keys.outbox(cycleId), ':upTo': `${now}$` },
+        Limit: 250,
+        ExclusiveStartKey,
+      }),
+    );
+    yield (page.Items ?? []).map((item) => withoutKeys<MailRecord>(item));
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+}
+
+/**
+ * Claims a mail for one sender: it was queued and is due, or its last claim's lease has run out (that
+ * sender died). Answers the mail as stored, or undefined when someone else holds it, it is not due yet, or
+ * it is already sent. The claimed mail moves in the outbox index to when its lease ends.
+ */
+export function claimMail(mail: Pick<MailRecord, 'cycleId' | 'mailId'>, claim: { owner: string; leaseUntil: number; realNow: number; now: string; dueAgainAt: string }): Promise<MailRecord | undefined> {
+  return conditionalUpdateReturning<MailRecord>({
+    Key: keys.mail(mail.cycleId, mail.mailId),
+    UpdateExpression: 'SET #status = :sending, claimedBy = :owner, leaseUntil = :lease, gsi2sk = :dueAgain',
+    ConditionExpression:
+      '(#status = :pending AND (attribute_not_exists(nextAttemptAt) OR nextAttemptAt <= :now)) OR (#status = :sending AND leaseUntil < :realNow)',
+    ExpressionAttributeNames: { '#status': 'status' },
+    ExpressionAttributeValues: {
+      ':sending': 'SENDING',
+      ':pending': 'PENDING',
+      ':owner': claim.owner,
+      ':lease': claim.leaseUntil,
+      ':realNow': claim.realNow,
+      ':now': claim.now,
+      ':dueAgain': `${claim.dueAgainAt}#${mail.mailId}`,
+    },
   });
 }
 
-/** Stores the outcome of sends; the records leave the outbox index. */
-export function saveOutcomes(records: MailRecord[]): Promise<void> {
-  return batchPut(records.map(mailItem));
+export type MailOutcome = { status: 'SENT'; sentAt: string; messageId: string } | { status: 'FAILED'; sentAt: string; error: string } | { status: 'DROPPED' };
+
+/**
+ * Stores how a claimed mail ended; it leaves the outbox index. False when the claim was no longer ours
+ * (our lease ran out and another sender took the mail over).
+ */
+export function finishMail(mail: MailRecord, owner: string, outcome: MailOutcome): Promise<boolean> {
+  const fields = Object.entries(outcome);
+  return conditionalUpdate({
+    Key: keys.mail(mail.cycleId, mail.mailId),
+    UpdateExpression: `SET ${fields.map((_, index) => `#f${index} = :v${index}`).join(', ')} REMOVE gsi2pk, gsi2sk, claimedBy, leaseUntil, nextAttemptAt`,
+    ConditionExpression: 'claimedBy = :owner',
+    ExpressionAttributeNames: Object.fromEntries(fields.map(([name], index) => [`#f${index}`, name])),
+    ExpressionAttributeValues: { ':owner': owner, ...Object.fromEntries(fields.map(([, value], index) => [`:v${index}`, value])) },
+  });
 }
 
+/** A transient failure: the mail goes back to the queue, due again at `nextAttemptAt`. */
+export function deferMail(mail: MailRecord, owner: string, retry: { nextAttemptAt: string; error: string; now: string }): Promise<boolean> {
+  return conditionalUpdate({
+    Key: keys.mail(mail.cycleId, mail.mailId),
+    UpdateExpression:
+      'SET #status = :pending, nextAttemptAt = :next, gsi2sk = :dueAgain, lastError = :error, firstFailedAt = if_not_exists(firstFailedAt, :now), attempts = if_not_exists(attempts, :zero) + :one REMOVE claimedBy, leaseUntil',
+    ConditionExpression: 'claimedBy = :owner',
+    ExpressionAttributeNames: { '#status': 'status' },
+    ExpressionAttributeValues: {
+      ':pending': 'PENDING',
+      ':next': retry.nextAttemptAt,
+      ':dueAgain': `${retry.nextAttemptAt}#${mail.mailId}`,
+      ':error': retry.error,
+      ':now': retry.now,
+      ':zero': 0,
+      ':one': 1,
+      ':owner': owner,
+    },
+  });
+}
 export function listMails(cycleId: string): Promise<MailRecord[]> {
   return queryAll({
     KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',

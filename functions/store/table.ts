@@ -11,7 +11,7 @@ import { forEachLimited, sleep } from '#shared/concurrency.ts';
  * | employee    | EMP#id         | PROFILE          | EMAIL#address / employeeId | REPORTS#managerId / employeeId   | DIRECTORY / employeeId        |
  * | cycle       | CYCLE#id       | META             |                            | CYCLES / createdAt               | CYCLES#ACTIVE / createdAt     |
  * | assessment  | CYCLE#id       | ASMT#employeeId  | SELF#cycle / employeeId    | REVIEW#cycle / managerKey#emp    | TEAM#cycle#managerKey / emp   |
- * | mail        | CYCLE#id       | MAIL#mailId      |                            | OUTBOX#cycle / createdAt#mailId  |                               |
+ * | mail        | CYCLE#id       | MAIL#mailId      |                            | OUTBOX#cycle / dueAt#mailId      |                               |
  * | audit event | CYCLE#id       | AUDIT#at#id      |                            |                                  |                               |
  * | goal        | EMP#id         | GOAL#goalId      | OPENGOALS / dueAt#goalId   |                                  | GOALS#period / emp#goalId     |
  * | settings    | SETTINGS       | V#version        |                            |                                  |                               |
@@ -19,6 +19,7 @@ import { forEachLimited, sleep } from '#shared/concurrency.ts';
  * | cycle of    | EMP#id         | CYCLE#at#cycleId |                            |                                  |                               |
  * | fb request  | FBREQ#id       | META             |                            |                                  |                               |
  * | digest week | DIGEST#week    | META             |                            |                                  |                               |
+ * | send rate   | SENDRATE       | WINDOW           |                            |                                  |                               |
  *
  * gsi1 holds self-assessments while pending and goals while the goal watch still owes them a step, gsi2 manager reviews while pending and mail not yet sent,
  * so deadline checks read what is pending, never the whole cycle.
@@ -46,6 +47,7 @@ export const keys = {
   feedbackRequest: (requestId: string) => ({ pk: `FBREQ#${requestId}`, sk: 'META' }),
   participation: (employeeId: string, releasedAt: string, cycleId: string) => ({ pk: `EMP#${employeeId}`, sk: `CYCLE#${releasedAt}#${cycleId}` }),
   digestWeek: (weekStart: string) => ({ pk: `DIGEST#${weekStart}`, sk: 'META' }),
+  sendRate: { pk: 'SENDRATE', sk: 'WINDOW' },
   settings: (version: number) => ({ pk: 'SETTINGS', sk: `V#${String(version).padStart(10, '0')}` }),
 } as const;
 
@@ -134,6 +136,15 @@ export function conditionalUpdateCounting(update: Omit<UpdateCommandInput, 'Tabl
  */
 export function conditionalUpdate(input: Omit<UpdateCommandInput, 'TableName'>): Promise<boolean> {
   return guarded(() => db().send(new UpdateCommand({ ...input, TableName: tableName() })));
+}
+
+/** Like conditionalUpdate, answering the item as it is after the change (without its keys), or undefined when the condition did not hold. */
+export async function conditionalUpdateReturning<T>(input: Omit<UpdateCommandInput, 'TableName' | 'ReturnValues'>): Promise<T | undefined> {
+  let attributes: Record<string, unknown> | undefined;
+  const updated = await guarded(async () => {
+    attributes = (await db().send(new UpdateCommand({ ...input, TableName: tableName(), ReturnValues: 'ALL_NEW' }))).Attributes;
+  });
+  return updated && attributes ? withoutKeys<T>(attributes) : undefined;
 }
 
 /** Stores an item unless one with its key exists; false when it did (a rerun, or someone else first). */

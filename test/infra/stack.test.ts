@@ -243,10 +243,19 @@ describe('perfcycle stack (dev)', () => {
     });
     expect(definition.States.RunGoalWatch.Next).toBe('SendPraiseDigests');
     expect(definition.States.SendPraiseDigests.Next).toBe('Done');
-    const rules = ofType(resources, 'AWS::Events::Rule') as [string, Resource][];
+    const rules = (ofType(resources, 'AWS::Events::Rule') as [string, Resource][]).filter(([, rule]) => rule.Properties.ScheduleExpression.startsWith('cron'));
     expect(rules).toHaveLength(1);
     expect(rules[0][1].Properties.ScheduleExpression).toBe('cron(0 6 * * ? *)');
     expect(rules[0][1].Properties.Targets[0].Arn).toEqual({ Ref: logicalId });
+  });
+
+  it('invokes the outbox flusher every five minutes, with the send rate of the account\u2019s SES quota', () => {
+    const [[flusherId]] = ofType(resources, 'AWS::Lambda::Function').filter(([id]) => functionIdOf(resources, id) === 'FlushOutboxes');
+    const rules = (ofType(resources, 'AWS::Events::Rule') as [string, Resource][]).filter(([, rule]) => rule.Properties.ScheduleExpression === 'rate(5 minutes)');
+    expect(rules).toHaveLength(1);
+    expect(rules[0][1].Properties.Targets).toEqual([expect.objectContaining({ Arn: { 'Fn::GetAtt': [flusherId, 'Arn'] }, RetryPolicy: { MaximumEventAgeInSeconds: 300, MaximumRetryAttempts: 0 } })]);
+    const functions = ofType(resources, 'AWS::Lambda::Function') as [string, Resource][];
+    expect(new Set(functions.map(([, fn]) => fn.Properties.Environment.Variables.SES_MAX_SEND_RATE))).toEqual(new Set(['14']));
   });
 
   it('signs HR in to the console through Cognito\u2019s managed login, with the code flow back to the console', () => {

@@ -35,12 +35,40 @@ describe('sendEmail', () => {
     expect((error as Error).message).toContain(name);
   });
 
-  it('lets other failures through, so the workflow task retries the batch', async () => {
-    const { sendEmail, PermanentSendFailure } = await import('#mail/ses.ts');
-    ses.on(SendEmailCommand).rejects(failure('AccountSuspendedException'));
-    const error = await sendEmail('ann@example.com', content, 'HR').catch((e: unknown) => e);
-    expect(error).not.toBeInstanceOf(PermanentSendFailure);
-    expect((error as Error).name).toBe('AccountSuspendedException');
+  it.each(['AccountSuspendedException', 'SendingPausedException', 'TooManyRequestsException', 'InternalFailure', 'ECONNREFUSED', 'TimeoutError'])(
+    'turns %s into a transient failure: the message stays queued',
+    async (name) => {
+      const { sendEmail, TransientSendFailure } = await import('#mail/ses.ts');
+      ses.on(SendEmailCommand).rejects(failure(name));
+      const error = await sendEmail('ann@example.com', content, 'HR').catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(TransientSendFailure);
+      expect((error as Error).message).toContain(name);
+    },
+  );
+
+  it.each([
+    ['TooManyRequestsException', true],
+    ['LimitExceededException', true],
+    ['InternalFailure', false],
+    ['ECONNREFUSED', false],
+  ])('tells throttling (%s: %s) from SES failing or unreachable', async (name, throttled) => {
+    const { sendEmail } = await import('#mail/ses.ts');
+    ses.on(SendEmailCommand).rejects(failure(name));
+    expect(await sendEmail('ann@example.com', content, 'HR').catch((e: unknown) => (e as { throttled: boolean }).throttled)).toBe(throttled);
+  });
+
+  it('answers SES\u2019s message id', async () => {
+    const { sendEmail } = await import('#mail/ses.ts');
+    ses.on(SendEmailCommand).resolves({ MessageId: 'm-42' });
+    expect(await sendEmail('ann@example.com', content, 'HR')).toBe('m-42');
+  });
+
+  it('keeps addresses out of the reason it gives, which reaches logs and the audit', async () => {
+    const { sendEmail } = await import('#mail/ses.ts');
+    ses.on(SendEmailCommand).rejects(Object.assign(new Error('Email address is not verified: ann.early+q4@example.com, <bob@example.org>'), { name: 'MessageRejected', $metadata: {} }));
+    const error = (await sendEmail('ann.early+q4@example.com', content, 'HR').catch((e: unknown) => e)) as Error;
+    expect(error.message).toBe('MessageRejected: Email address is not verified: <address>, <<address>>');
+    expect(error.message).not.toMatch(/@/);
   });
 });
 
