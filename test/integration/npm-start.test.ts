@@ -1,0 +1,107 @@
+import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { tryPort } from '../../local/stack.ts';
+import { tempDir } from '../support/local.ts';
+
+/**
+ * `npm start` as a person runs it in a terminal: local/start.ts in a process group of its own, with its
+ * data in a temporary folder. Whatever stops it, nothing it started outlives it.
+ */
+const ROOT = resolve(import.meta.dirname, '../..');
+const PORT_VARIABLES = ['PERFCYCLE_API_PORT', 'PERFCYCLE_MAIL_PORT', 'PERFCYCLE_DYNAMODB_PORT', 'PERFCYCLE_SFN_PORT'] as const;
+
+const freePorts = () => Promise.all(PORT_VARIABLES.map(() => tryPort(0)));
+
+/** A process as /proc/<pid>/stat tells it, unless it is gone (a zombie is gone: it only waits to be reaped). */
+function processInfo(pid: number): { pid: number; ppid: number; command: string } | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const end = stat.lastIndexOf(')'); // the command name may itself hold spaces and parentheses
+    const [state, ppid] = stat.slice(end + 2).split(' ');
+    return state === 'Z' ? undefined : { pid, ppid: Number(ppid), command: stat.slice(stat.indexOf('(') + 1, end) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Every live process below `pid`. */
+function descendants(pid: number): { pid: number; command: string }[] {
+  const all = readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .flatMap((name) => processInfo(Number(name)) ?? []);
+  const below = (parent: number): { pid: number; command: string }[] => all.filter((p) => p.ppid === parent).flatMap((p) => [p, ...below(p.pid)]);
+  return below(pid);
+}
+
+/** The local addresses listening on a TCP port, as /proc/net/tcp and tcp6 give them (what `ss -ltn` reads). */
+function listeners(port: number): string[] {
+  const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
+  return ['/proc/net/tcp', '/proc/net/tcp6'].flatMap((file) =>
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .slice(1)
+      .map((line) => line.trim().split(/\s+/))
+      .filter((fields) => fields[3] === '0A' && fields[1]?.endsWith(`:${hexPort}`))
+      .map((fields) => fields[1].split(':')[0]),
+  );
+}
+const LOOPBACK = '0100007F'; // 127.0.0.1, as /proc prints it
+
+/** Starts local/start.ts with these values for the four port variables; the test's end kills what is left. */
+function npmStart(portValues: (number | string)[]) {
+  const dir = tempDir('perfcycle-npm-start-');
+  const dataDir = join(dir.path, 'data');
+  const env = { ...process.env, PERFCYCLE_DATA_DIR: dataDir, ...Object.fromEntries(PORT_VARIABLES.map((name, i) => [name, String(portValues[i])])) };
+  const child = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts'], { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const pid = child.pid!;
+  onTestFinished(() => {
+    // A failed test must not leave a stack behind either.
+    for (const left of [...descendants(pid), { pid }]) {
+      try {
+        process.kill(left.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+    dir.remove();
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk) => (stdout += chunk));
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  const exit = new Promise<{ code: number | null; stderr: string }>((done) => child.once('exit', (code) => done({ code, stderr })));
+  const running = async () => {
+    const deadline = Date.now() + 90_000;
+    while (!stdout.includes('Press Ctrl+C to stop.')) {
+      if (child.exitCode !== null) throw new Error(`npm start exited: ${(await exit).stderr}`);
+      if (Date.now() > deadline) throw new Error(`npm start did not come up within 90 s: ${stderr}`);
+      await new Promise((done) => setTimeout(done, 100));
+    }
+  };
+  return { pid, dataDir, exit, running, stdout: () => stdout };
+}
+
+describe('npm start', () => {
+  const stops: [string, (pid: number) => void, number | null][] = [
+    ['Ctrl+C in its terminal (SIGINT to the process group)', (pid) => process.kill(-pid, 'SIGINT'), 0],
+    ['SIGTERM to the node process', (pid) => process.kill(pid, 'SIGTERM'), 0],
+    ['SIGKILL to the node process', (pid) => process.kill(pid, 'SIGKILL'), null],
+  ];
+  it.for(stops)('listens on 127.0.0.1 only and, stopped by %s, leaves no process behind and frees every port', async ([, stop, code]) => {
+    const ports = await freePorts();
+    const started = npmStart(ports);
+    await started.running();
+    const children = descendants(started.pid);
+    expect(children.map((child) => child.command)).toContain('java');
+    for (const port of ports) expect(listeners(port), `port ${port}`).toEqual([LOOPBACK]);
+
+    stop(started.pid);
+    expect((await started.exit).code).toBe(code);
+    const deadline = Date.now() + 15_000;
+    while (children.some((child) => processInfo(child.pid)) && Date.now() < deadline) await new Promise((done) => setTimeout(done, 100));
+    expect(children.filter((child) => processInfo(child.pid))).toEqual([]);
+    for (const port of ports) await expect(tryPort(port)).resolves.toBe(port);
+  });
+});
