@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { tryPort } from '../../local/stack.ts';
@@ -7,7 +8,8 @@ import { tempDir } from '../support/local.ts';
 
 /**
  * `npm start` as a person runs it in a terminal: local/start.ts in a process group of its own, with its
- * data in a temporary folder. Whatever stops it, nothing it started outlives it.
+ * data in a temporary folder. Whatever stops it, nothing it started outlives it; it starts nothing when
+ * one of its ports is taken.
  */
 const ROOT = resolve(import.meta.dirname, '../..');
 const PORT_VARIABLES = ['PERFCYCLE_API_PORT', 'PERFCYCLE_MAIL_PORT', 'PERFCYCLE_DYNAMODB_PORT', 'PERFCYCLE_SFN_PORT'] as const;
@@ -103,5 +105,36 @@ describe('npm start', () => {
     while (children.some((child) => processInfo(child.pid)) && Date.now() < deadline) await new Promise((done) => setTimeout(done, 100));
     expect(children.filter((child) => processInfo(child.pid))).toEqual([]);
     for (const port of ports) await expect(tryPort(port)).resolves.toBe(port);
+  });
+
+  it('refuses to start when any of its ports is taken, naming each port and the variable that moves it, and starts nothing', async () => {
+    const ports = await freePorts();
+    // Taken on every interface, as another checkout's DynamoDB Local takes its port.
+    const others = ports.map(() => createServer());
+    await Promise.all(others.map((other, i) => new Promise<void>((done) => other.listen(ports[i], done))));
+    try {
+      const started = npmStart(ports);
+      const { code, stderr } = await started.exit;
+      expect(code).toBe(1);
+      expect(stderr).toContain('perfcycle: cannot start, so nothing was started');
+      PORT_VARIABLES.forEach((variable, i) =>
+        expect(stderr).toContain(`port ${ports[i]} is already in use (another perfcycle \`npm start\`?): stop what uses it, or set ${variable} to a free port`),
+      );
+      expect(stderr).not.toMatch(/\n\s+at /);
+      expect(started.stdout()).toBe('');
+      expect(existsSync(started.dataDir)).toBe(false);
+    } finally {
+      await Promise.all(others.map((other) => new Promise((done) => other.close(done))));
+    }
+  });
+
+  it('refuses two variables on one port and a value that is not a port', async () => {
+    const [api, mail, , sfn] = await freePorts();
+    const started = npmStart([api, mail, mail, `${sfn}x`]);
+    const { code, stderr } = await started.exit;
+    expect(code).toBe(1);
+    expect(stderr).toContain(`PERFCYCLE_MAIL_PORT and PERFCYCLE_DYNAMODB_PORT are both ${mail}: give each its own port`);
+    expect(stderr).toContain(`PERFCYCLE_SFN_PORT=${sfn}x is not a port number (1-65535)`);
+    expect(existsSync(started.dataDir)).toBe(false);
   });
 });
