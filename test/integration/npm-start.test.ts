@@ -51,12 +51,12 @@ function listeners(port: number): string[] {
 }
 const LOOPBACK = '0100007F'; // 127.0.0.1, as /proc prints it
 
-/** Starts local/start.ts with these values for the four port variables; the test's end kills what is left. */
-function npmStart(portValues: (number | string)[]) {
-  const dir = tempDir('perfcycle-npm-start-');
-  const dataDir = join(dir.path, 'data');
-  const env = { ...process.env, PERFCYCLE_DATA_DIR: dataDir, ...Object.fromEntries(PORT_VARIABLES.map((name, i) => [name, String(portValues[i])])) };
-  const child = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts'], { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * Runs a TypeScript entry point on this Node, as `npm start` does, in a process group of its own; the test's
+ * end kills whatever of it is left.
+ */
+function launch(args: string[], env: Record<string, string> = {}) {
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: ROOT, env: { ...process.env, ...env }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   const pid = child.pid!;
   onTestFinished(() => {
     // A failed test must not leave a stack behind either.
@@ -67,44 +67,70 @@ function npmStart(portValues: (number | string)[]) {
         // already gone
       }
     }
-    dir.remove();
   });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk) => (stdout += chunk));
   child.stderr.on('data', (chunk) => (stderr += chunk));
   const exit = new Promise<{ code: number | null; stderr: string }>((done) => child.once('exit', (code) => done({ code, stderr })));
-  const running = async () => {
+  const printed = async (text: string) => {
     const deadline = Date.now() + 90_000;
-    while (!stdout.includes('Press Ctrl+C to stop.')) {
-      if (child.exitCode !== null) throw new Error(`npm start exited: ${(await exit).stderr}`);
-      if (Date.now() > deadline) throw new Error(`npm start did not come up within 90 s: ${stderr}`);
+    while (!stdout.includes(text)) {
+      if (child.exitCode !== null) throw new Error(`${args.join(' ')} exited: ${(await exit).stderr}`);
+      if (Date.now() > deadline) throw new Error(`${args.join(' ')} did not print "${text}" within 90 s: ${stderr}`);
       await new Promise((done) => setTimeout(done, 100));
     }
   };
-  return { pid, dataDir, exit, running, stdout: () => stdout };
+  return { pid, exit, printed, stdout: () => stdout };
+}
+
+/** `npm start` with these values for the four port variables and its data in a temporary folder. */
+function npmStart(portValues: (number | string)[]) {
+  const dir = tempDir('perfcycle-npm-start-');
+  onTestFinished(() => dir.remove());
+  const dataDir = join(dir.path, 'data');
+  const ports = Object.fromEntries(PORT_VARIABLES.map((name, i) => [name, String(portValues[i])]));
+  return { ...launch(['local/start.ts'], { PERFCYCLE_DATA_DIR: dataDir, ...ports }), dataDir };
+}
+
+/** Waits until none of these processes is alive any more, and says which still are. */
+async function survivors(processes: { pid: number; command: string }[]) {
+  const deadline = Date.now() + 15_000;
+  while (processes.some((p) => processInfo(p.pid)) && Date.now() < deadline) await new Promise((done) => setTimeout(done, 100));
+  return processes.filter((p) => processInfo(p.pid));
 }
 
 describe('npm start', () => {
-  const stops: [string, (pid: number) => void, number | null][] = [
-    ['Ctrl+C in its terminal (SIGINT to the process group)', (pid) => process.kill(-pid, 'SIGINT'), 0],
-    ['SIGTERM to the node process', (pid) => process.kill(pid, 'SIGTERM'), 0],
-    ['SIGKILL to the node process', (pid) => process.kill(pid, 'SIGKILL'), null],
+  const stops: [string, (pid: number) => void][] = [
+    ['Ctrl+C in its terminal (SIGINT to the process group)', (pid) => process.kill(-pid, 'SIGINT')],
+    ['SIGTERM to the node process', (pid) => process.kill(pid, 'SIGTERM')],
   ];
-  it.for(stops)('listens on 127.0.0.1 only and, stopped by %s, leaves no process behind and frees every port', async ([, stop, code]) => {
+  it.for(stops)('listens on 127.0.0.1 only and, stopped by %s, leaves no process behind and frees every port', async ([, stop]) => {
     const ports = await freePorts();
     const started = npmStart(ports);
-    await started.running();
+    await started.printed('Press Ctrl+C to stop.');
     const children = descendants(started.pid);
     expect(children.map((child) => child.command)).toContain('java');
     for (const port of ports) expect(listeners(port), `port ${port}`).toEqual([LOOPBACK]);
 
     stop(started.pid);
-    expect((await started.exit).code).toBe(code);
-    const deadline = Date.now() + 15_000;
-    while (children.some((child) => processInfo(child.pid)) && Date.now() < deadline) await new Promise((done) => setTimeout(done, 100));
-    expect(children.filter((child) => processInfo(child.pid))).toEqual([]);
+    expect((await started.exit).code).toBe(0);
+    expect(await survivors(children)).toEqual([]);
     for (const port of ports) await expect(tryPort(port)).resolves.toBe(port);
+  });
+
+  it('ends DynamoDB Local with the process that started it, even one killed outright (SIGKILL) with no chance to clean up', async () => {
+    const port = await tryPort(0);
+    const script = `const { startDynamo } = await import('./local/dynamodb.ts'); await startDynamo({ port: ${port} }); console.log('listening');`;
+    const started = launch(['--input-type=module', '-e', script]);
+    await started.printed('listening');
+    const java = descendants(started.pid).filter((child) => child.command === 'java');
+    expect(java).toHaveLength(1);
+
+    process.kill(started.pid, 'SIGKILL');
+    await started.exit;
+    expect(await survivors(java)).toEqual([]);
+    await expect(tryPort(port)).resolves.toBe(port);
   });
 
   it('refuses to start when any of its ports is taken, naming each port and the variable that moves it, and starts nothing', async () => {
