@@ -2,6 +2,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { parseDuration } from '../functions/domain/time.ts';
+import { ClockRefusal } from './clock.ts';
 import type { RouteSpec } from '../lib/functions.ts';
 
 /**
@@ -65,7 +66,12 @@ export async function handleApiRequest({ request, response, body, routes, hrToke
       } catch (error) {
         return send(response, 400, { error: 'invalid duration', details: [(error as Error).message.slice(0, 200)] });
       }
-      return send(response, 200, { now: new Date(await advance(duration)).toISOString() });
+      try {
+        return send(response, 200, { now: new Date(await advance(duration)).toISOString() });
+      } catch (error) {
+        if (error instanceof ClockRefusal) return send(response, 400, { error: 'invalid duration', details: [error.message] });
+        throw error;
+      }
     }
   }
 

@@ -1,4 +1,5 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { DAY_MS } from '../functions/domain/time.ts';
 import { CLOCK_OFFSET_ENV, nowMs } from '../functions/shared/clock.ts';
 
 /** Something that wants to run at instants on the clock: a parked execution, a daily schedule. */
@@ -8,6 +9,15 @@ export interface ClockDriven {
   /** Runs everything due at the clock's now, until nothing more is. */
   runDue(): Promise<void>;
 }
+
+/**
+ * The most the clock moves in one go: more than any cycle needs, and a move still ends (the clock stops at
+ * every daily schedule on the way, so a move of a million years would run for ever).
+ */
+export const MAX_ADVANCE_DAYS = 400;
+
+/** A move the clock refuses; it has changed nothing. */
+export class ClockRefusal extends RangeError {}
 
 /**
  * The local stack's clock: real time plus an offset that HR moves forward. Moving it runs everything
@@ -30,7 +40,8 @@ export class LocalClock {
   }
 
   async advance(byMs: number, parts: ClockDriven[]): Promise<number> {
-    if (!Number.isFinite(byMs) || byMs < 0) throw new RangeError('the clock only moves forward');
+    if (Number.isNaN(byMs) || byMs < 0) throw new ClockRefusal('the clock only moves forward');
+    if (byMs > MAX_ADVANCE_DAYS * DAY_MS) throw new ClockRefusal(`the clock moves at most ${MAX_ADVANCE_DAYS} days at a time`);
     const runDue = async () => {
       for (const part of parts) await part.runDue();
     };

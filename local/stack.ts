@@ -70,14 +70,6 @@ function persisted(dataDir: string | undefined, file: string, create: () => stri
   return value;
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((done) => server.close(done));
-  return port;
-}
-
 async function listen(server: Server, port: number): Promise<number> {
   await new Promise<void>((done, fail) => {
     server.once('error', fail);
@@ -85,6 +77,16 @@ async function listen(server: Server, port: number): Promise<number> {
   });
   return (server.address() as AddressInfo).port;
 }
+
+/** Listens on 127.0.0.1:`port` (0: any free port) and lets go; rejects with the error (EADDRINUSE) that refused it. */
+export async function tryPort(port: number): Promise<number> {
+  const server = createServer();
+  const bound = await listen(server, port);
+  await new Promise((done) => server.close(done));
+  return bound;
+}
+
+const freePort = () => tryPort(0);
 
 function readRequestBody(request: IncomingMessage, limit: number): Promise<string | undefined> {
   return new Promise((done, fail) => {

@@ -1,16 +1,56 @@
 import { join } from 'node:path';
-import { startLocalStack } from './stack.ts';
+import { startLocalStack, tryPort } from './stack.ts';
 
 /** `npm start`: the whole local stack, data kept in .data/ so a restart carries on where it stopped. */
-const port = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const dataDir = process.env.PERFCYCLE_DATA_DIR ?? join(process.cwd(), '.data');
+const ports = (
+  [
+    ['PERFCYCLE_API_PORT', 3000],
+    ['PERFCYCLE_MAIL_PORT', 8005],
+    ['PERFCYCLE_DYNAMODB_PORT', 8000],
+    ['PERFCYCLE_SFN_PORT', 8083],
+  ] as const
+).map(([variable, fallback]) => {
+  const text = process.env[variable] ?? String(fallback);
+  return { variable, text, port: Number(text) };
+});
 
+/**
+ * Every port is checked before anything starts, and every problem named at once: a port already taken (most
+ * often by the perfcycle of another checkout) would otherwise fail the start half-way, one port at a time.
+ */
+async function portProblems(): Promise<string[]> {
+  const problems: string[] = [];
+  for (const [index, { variable, text, port }] of ports.entries()) {
+    const sharing = ports.find((other, otherIndex) => otherIndex < index && other.port === port);
+    if (!/^\d+$/.test(text) || port < 1 || port > 65535) problems.push(`${variable}=${text} is not a port number (1-65535)`);
+    else if (sharing) problems.push(`${sharing.variable} and ${variable} are both ${port}: give each its own port`);
+    else {
+      await tryPort(port).catch((error: NodeJS.ErrnoException) =>
+        problems.push(
+          error.code === 'EADDRINUSE'
+            ? `port ${port} is already in use (another perfcycle \`npm start\`?): stop what uses it, or set ${variable} to a free port`
+            : `cannot listen on 127.0.0.1:${port} (${error.code ?? error.message}): set ${variable} to another port`,
+        ),
+      );
+    }
+  }
+  return problems;
+}
+
+const problems = await portProblems();
+if (problems.length) {
+  console.error(`perfcycle: cannot start, so nothing was started:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+  process.exit(1);
+}
+
+const [apiPort, mailPort, dynamoPort, sfnPort] = ports.map(({ port }) => port);
 const stack = await startLocalStack({
   dataDir,
-  apiPort: port('PERFCYCLE_API_PORT', 3000),
-  mailPort: port('PERFCYCLE_MAIL_PORT', 8005),
-  dynamoPort: port('PERFCYCLE_DYNAMODB_PORT', 8000),
-  sfnPort: port('PERFCYCLE_SFN_PORT', 8083),
+  apiPort,
+  mailPort,
+  dynamoPort,
+  sfnPort,
   orgTimeZone: process.env.PERFCYCLE_TIME_ZONE,
   hrEmail: process.env.PERFCYCLE_HR_EMAIL,
 });

@@ -29,7 +29,7 @@ export function formRoute(handler: (event: HttpEvent) => Promise<HttpResult>) {
         } else if (error instanceof HttpError) {
           request.response = messagePage(error.status, 'Your answers could not be sent', `${error.message}. Please go back and try again.`);
         } else {
-          logger.error('form failed', { errorName: (error as Error)?.name, message: (error as Error)?.message });
+          logger.error('form failed', { error });
           request.response = messagePage(500, 'Something went wrong', 'Your answers were not saved. Please try again in a few minutes.');
         }
       },

@@ -52,7 +52,7 @@ export function errorResponse(error: unknown): HttpResult {
   if (error instanceof Conflict) return json(409, { error: error.message, details: error.details });
   if (error instanceof RuleViolation) return json(400, { error: error.message, details: error.details });
   if (error instanceof NotFound) return json(404, { error: error.message, details: [] });
-  logger.error('unhandled error', { errorName: (error as Error)?.name, message: (error as Error)?.message });
+  logger.error('unhandled error', { error });
   return json(500, { error: 'internal error', details: [] });
 }
 

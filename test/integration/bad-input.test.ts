@@ -458,6 +458,25 @@ e1,Ann Twice,ann.twice@example.com,m1,Sales
     });
   });
 
+  describe('POST /local/clock/advance', () => {
+    /** The clock's offset from real time, which only a move changes. */
+    const offset = () => stack.clock.now() - Date.now();
+
+    it('refuses what is not a duration, and a move of more than 400 days, and the clock stays put', async () => {
+      const before = offset();
+      await changesNothing(async () => {
+        for (const duration of ['forever', '', '-1d', '1.5d', 3]) {
+          expectError(await hr(stack, 'POST', '/local/clock/advance', { duration }), 400, 'invalid duration');
+        }
+        // Each of these used to be accepted: the clock stopped at every day on the way and the call never ended.
+        for (const duration of ['401d', '400d1s', '9601h', '9999999999999999999999999999d']) {
+          expectError(await hr(stack, 'POST', '/local/clock/advance', { duration }), 400, 'invalid duration', 'the clock moves at most 400 days at a time');
+        }
+      });
+      expect(Math.abs(offset() - before)).toBeLessThan(1000);
+    });
+  });
+
   describe('the CLI', () => {
     /** A clear message on stderr, no stack trace, nothing on stdout. */
     function expectCliError(result: { code: number; out: string; err: string }, code: 1 | 2, ...fragments: string[]) {
@@ -495,6 +514,7 @@ e1,Ann Twice,ann.twice@example.com,m1,Sales
         expectCliError(await cli(stack, dir.path, 'cycle', 'extend', cycleId, '--employee', 'zz9', '--until', dateAfter(stack.clock.now(), 20)), 1, 'participant zz9');
         expectCliError(await cli(stack, dir.path, 'cycle', 'extend', cycleId, '--employee', 'e1', '--until', '2030-01-01'), 1, 'until must not be after the manager deadline');
         expectCliError(await cli(stack, dir.path, 'clock', 'advance', 'forever'), 1, 'invalid duration');
+        expectCliError(await cli(stack, dir.path, 'clock', 'advance', '9999999999999999999999999999d'), 1, 'invalid duration', 'the clock moves at most 400 days at a time');
       });
     });
 
