@@ -68,6 +68,14 @@ export function acknowledgementReminderAt(schedule: CycleSchedule): number {
   return releaseAt(schedule) + schedule.acknowledgementReminderMs;
 }
 
+/**
+ * The end of the acknowledgement period: the reminder leaves as long again as the release left before it,
+ * to read the appraisal, acknowledge it, and accept (or, for the manager, confirm) the proposed goals.
+ */
+export function acknowledgementEndsAt(schedule: CycleSchedule): number {
+  return acknowledgementReminderAt(schedule) + schedule.acknowledgementReminderMs;
+}
+
 /** The phase a running cycle is in at `now`; closed and cancelled cycles stay where they are. */
 export function phaseAt(schedule: CycleSchedule, now: number, current: Phase): Phase {
   if (current === 'CLOSED' || current === 'CANCELLED' || current === 'RELEASING') return current;

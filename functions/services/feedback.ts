@@ -77,8 +77,9 @@ export async function requestFeedback(requesterId: string, colleagueIds: string[
   const request: FeedbackRequestRecord = { requestId: `fbr_${randomBytes(8).toString('hex')}`, requesterId, colleagueIds: unique, ...(message ? { message } : {}), at: nowIso(), answered: {} };
   await saveFeedbackRequest(request);
   const issuedAt = nowMs();
+  const requestedAt = Date.parse(request.at);
   for (const colleague of colleagues as Employee[]) {
-    const url = await formLink(request.requestId, colleague.employeeId, 'feedback', issuedAt);
+    const url = await formLink(request.requestId, colleague.employeeId, { purpose: 'feedback', requestedAt }, issuedAt);
     await queueMailOnce(
       newMail(FEEDBACK_MAIL_SCOPE, `feedback-request#${request.requestId}#${colleague.employeeId}`, 'feedback-request', colleague.email, [requesterId], messages.feedbackRequest(colleague, requester, message, url)),
     );

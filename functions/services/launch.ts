@@ -11,7 +11,7 @@ import { formLink } from '#shared/links.ts';
 import { startCycleExecution } from '#shared/workflow.ts';
 import { assessmentItem, HR_MANAGER_KEY, type AssessmentRecord } from '#store/assessments.ts';
 import { recordAudit, type Actor } from '#store/audit.ts';
-import { createCycle, getCycle, isRunning, markParticipantsWritten, recordExecution, type CycleRecord } from '#store/cycles.ts';
+import { createCycle, getCycle, isRunning, markParticipantsWritten, recordExecution, scheduleOf, type CycleRecord } from '#store/cycles.ts';
 import { loadDirectory } from '#store/employees.ts';
 import { queueMails } from '#store/mail.ts';
 import { settingsInForce } from '#store/settings.ts';
@@ -121,7 +121,7 @@ export async function launchParticipants(cycleId: string): Promise<StepOutput> {
           'invitation',
           assessment.email,
           [assessment.employeeId],
-          invitation(context, assessment, cycle.selfDue, await formLink(cycleId, assessment.employeeId, 'self', issuedAt)),
+          invitation(context, assessment, cycle.selfDue, await formLink(cycleId, assessment.employeeId, { purpose: 'self', schedule: scheduleOf(cycle) }, issuedAt)),
         ),
       ),
     );

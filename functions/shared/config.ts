@@ -20,7 +20,6 @@ const configSchema = z
     SES_ENDPOINT: z.url().optional(),
     SFN_ENDPOINT: z.url().optional(),
     MAIL_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(16),
-    LINK_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(120),
   })
   .refine((env) => env.LINK_SECRET || env.LINK_SECRET_ARN, 'LINK_SECRET or LINK_SECRET_ARN is required');
 

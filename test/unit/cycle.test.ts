@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  acknowledgementEndsAt,
   acknowledgementReminderAt,
   checkExtension,
   checkLaunchDeadlines,
@@ -160,15 +161,19 @@ describe('selfDueOf and releaseAt', () => {
   });
 });
 
-describe('acknowledgementReminderAt', () => {
-  it('reminds once, the reminder interval after the release: the last step of a cycle', () => {
+describe('acknowledgementReminderAt and acknowledgementEndsAt', () => {
+  it('reminds once the reminder interval after the release, and leaves as long again after the reminder', () => {
     expect(acknowledgementReminderAt(schedule())).toBe(at('2026-12-24T22:59:59Z'));
+    expect(acknowledgementEndsAt(schedule())).toBe(at('2026-12-29T22:59:59Z'));
     const quick = { ...schedule({}, { reminderLeadMs: DAY, hrGraceMs: HOUR }), acknowledgementReminderMs: DAY };
     expect(acknowledgementReminderAt(quick)).toBe(MANAGER_DUE + HOUR + DAY);
+    expect(acknowledgementEndsAt(quick)).toBe(MANAGER_DUE + HOUR + 2 * DAY);
   });
 
   it('does not move for an extension', () => {
-    expect(acknowledgementReminderAt(schedule({ E7: MANAGER_DUE }))).toBe(acknowledgementReminderAt(schedule()));
+    const extended = schedule({ E7: MANAGER_DUE });
+    expect(acknowledgementReminderAt(extended)).toBe(acknowledgementReminderAt(schedule()));
+    expect(acknowledgementEndsAt(extended)).toBe(acknowledgementEndsAt(schedule()));
   });
 });
 
