@@ -1,3 +1,4 @@
+import { acknowledgementEndsAt } from '#domain/cycle.ts';
 import * as messages from '#mail/messages.ts';
 import { flushOutbox, newMail } from '#mail/outbox.ts';
 import { nowIso, nowMs } from '#shared/clock.ts';
@@ -32,7 +33,7 @@ export async function releaseResults(cycleId: string): Promise<StepOutput> {
         : undefined;
     const url = review && (await formLink(cycleId, assessment.employeeId, { purpose: 'results', schedule: scheduleOf(cycle) }, issuedAt));
     await queueMailOnce(
-      newMail(cycleId, `result#${assessment.employeeId}`, 'result', assessment.email, [assessment.employeeId], messages.result(ctx, assessment, cycle.scale, review, url)),
+      newMail(cycleId, `result#${assessment.employeeId}`, 'result', assessment.email, [assessment.employeeId], messages.result(ctx, assessment, cycle.scale, review, url, acknowledgementEndsAt(scheduleOf(cycle)))),
     );
     const releasedAt = assessment.resultReleasedAt ?? nowIso();
     await recordParticipation(assessment.employeeId, cycleId, releasedAt);

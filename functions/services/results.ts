@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { acknowledgementEndsAt } from '#domain/cycle.ts';
 import { checkNewGoals } from '#domain/goals.ts';
 import * as messages from '#mail/messages.ts';
 import { flushOutbox, newMail } from '#mail/outbox.ts';
@@ -99,7 +100,7 @@ export async function remindUnacknowledged(cycleId: string): Promise<StepOutput>
   await forEachLimited(waiting, PER_ITEM_CONCURRENCY, async (assessment) => {
     const url = await formLink(cycleId, assessment.employeeId, { purpose: 'results', schedule: scheduleOf(cycle) }, issuedAt);
     await queueMailOnce(
-      newMail(cycleId, `acknowledgement-reminder#${assessment.employeeId}`, 'acknowledgement-reminder', assessment.email, [assessment.employeeId], messages.acknowledgementReminder(ctx, assessment, url)),
+      newMail(cycleId, `acknowledgement-reminder#${assessment.employeeId}`, 'acknowledgement-reminder', assessment.email, [assessment.employeeId], messages.acknowledgementReminder(ctx, assessment, acknowledgementEndsAt(scheduleOf(cycle)), url)),
     );
   });
   const flushed = await flushOutbox(cycleId);

@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatDeadline } from '../../functions/domain/time.ts';
 import { cli, clearMailbox, DAY, dateAfter, HOUR, hr, linkIn, mailbox, startLocalStack, submitForm, tempDir, type LocalStack, type Mail } from '../support/local.ts';
 
 /**
@@ -97,9 +98,11 @@ describe('links live as long as their purpose', () => {
   it('releases the results with a link that lives until a week after the acknowledgement period', async () => {
     await advanceTo(release + HOUR);
     const result = (await newMail()).find((mail) => mail.to === 'ann@example.com' && mail.subject === 'Long: your review result')!;
+    expect(result.text).toContain(`Please read it and acknowledge it there by ${formatDeadline(acknowledgementEnds, 'UTC')};`);
     resultsLink = linkIn(result, '/forms/results');
     expect(expiryOf(resultsLink)).toBe(acknowledgementEnds + WEEK);
     expect(await open(resultsLink)).toEqual({ status: 200, title: 'Your results: Long' });
+    expect(await (await fetch(resultsLink)).text()).toContain(`Please acknowledge them by ${formatDeadline(acknowledgementEnds, 'UTC')}.`);
     // After the release the team page still opens: it confirms the goals a review proposed.
     expect((await open(teamLink)).status).toBe(200);
   });
@@ -108,6 +111,7 @@ describe('links live as long as their purpose', () => {
     await advanceTo(release + WEEK - HOUR);
     expect(await open(invitationOf('bob@example.com'))).toEqual({ status: 409, title: 'This review cycle is closed' });
     const reminder = (await newMail()).find((mail) => mail.to === 'ann@example.com' && mail.subject === 'Reminder: please acknowledge your Long results')!;
+    expect(reminder.text).toContain(`is waiting for you to read and acknowledge it, by ${formatDeadline(acknowledgementEnds, 'UTC')}.`);
     expect(expiryOf(linkIn(reminder, '/forms/results'))).toBe(acknowledgementEnds + WEEK);
     await advanceTo(release + WEEK + HOUR);
     expect(await open(invitationOf('bob@example.com'))).toEqual({ status: 410, title: 'This link has expired' });
@@ -135,7 +139,7 @@ describe('links live as long as their purpose', () => {
     expect(await open(link)).toEqual({ status: 410, title: 'This link has expired' });
   });
 
-  it('keeps a feedback request link for the 30 days the request is open, and a week more', async () => {
+  it('keeps a feedback request link for the 30 days the request is open, which its email names, and a week more', async () => {
     const requestedAt = stack.clock.now();
     expect((await cli(stack, dir.path, 'feedback', 'request', '--from', 'e1', '--to', 'e2')).code).toBe(0);
     const request = (await newMail()).find((mail) => mail.to === 'bob@example.com')!;
@@ -143,6 +147,7 @@ describe('links live as long as their purpose', () => {
     const closes = expiryOf(link) - WEEK;
     expect(closes - requestedAt).toBeGreaterThanOrEqual(30 * DAY);
     expect(closes - requestedAt).toBeLessThan(30 * DAY + HOUR);
+    expect(request.text).toContain(`would like your feedback on their work, by ${formatDeadline(closes, 'UTC')}.`);
     await advanceTo(closes + WEEK - HOUR);
     expect(await open(link)).toEqual({ status: 200, title: 'Feedback for Ann Early' });
     await advanceTo(closes + WEEK + HOUR);
