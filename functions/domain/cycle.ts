@@ -1,4 +1,4 @@
-import { DAY_MS } from './time.ts';
+import { DAY_MS, lastDayEndingBy } from './time.ts';
 
 /**
  * Review-cycle rules. A cycle has two deadline phases (self-assessment, then manager review); each
@@ -23,6 +23,8 @@ export interface CycleSchedule {
   selfDue: number;
   managerDue: number;
   timings: CycleTimings;
+  /** How long after the release the one reminder to acknowledge the results goes. */
+  acknowledgementReminderMs: number;
   /** Per-employee self-assessment deadlines that HR moved. */
   extensions: Record<string, number>;
 }
@@ -61,6 +63,19 @@ export function releaseAt(schedule: CycleSchedule): number {
   return schedule.managerDue + schedule.timings.hrGraceMs;
 }
 
+/** The one reminder to acknowledge the results: the last step of a cycle. */
+export function acknowledgementReminderAt(schedule: CycleSchedule): number {
+  return releaseAt(schedule) + schedule.acknowledgementReminderMs;
+}
+
+/**
+ * The end of the acknowledgement period: the reminder leaves as long again as the release left before it,
+ * to read the appraisal, acknowledge it, and accept (or, for the manager, confirm) the proposed goals.
+ */
+export function acknowledgementEndsAt(schedule: CycleSchedule): number {
+  return acknowledgementReminderAt(schedule) + schedule.acknowledgementReminderMs;
+}
+
 /** The phase a running cycle is in at `now`; closed and cancelled cycles stay where they are. */
 export function phaseAt(schedule: CycleSchedule, now: number, current: Phase): Phase {
   if (current === 'CLOSED' || current === 'CANCELLED' || current === 'RELEASING') return current;
@@ -94,15 +109,36 @@ export class RuleViolation extends Error {
   }
 }
 
-/** Deadlines must be in the future and ordered; both are checked before anything is created. */
-export function checkLaunchDeadlines(selfDue: number, managerDue: number, now: number): void {
+/**
+ * A cycle's workflow is one Step Functions Standard execution, which AWS ends after one year: from launch to
+ * the cycle's last step must fit in it, with a day to spare for that step's own sending and retries.
+ */
+export const MAX_CYCLE_MS = 364 * DAY_MS;
+
+/**
+ * Deadlines must be in the future and ordered, and the whole cycle must fit in one execution; all is
+ * checked before anything is created. `timeZone` names the latest manager deadline that fits.
+ */
+export function checkLaunchDeadlines(schedule: CycleSchedule, now: number, timeZone: string): void {
+  const { selfDue, managerDue } = schedule;
   const problems: string[] = [];
   if (selfDue <= now) problems.push('selfDue must be in the future');
   if (managerDue <= selfDue) problems.push('managerDue must be after selfDue');
+  const lastStep = acknowledgementReminderAt(schedule);
+  if (lastStep - now > MAX_CYCLE_MS) {
+    const latest = lastDayEndingBy(managerDue - (lastStep - now - MAX_CYCLE_MS), timeZone);
+    problems.push(
+      `the cycle would last ${Math.ceil((lastStep - now) / DAY_MS)} days from launch to its last step (the acknowledgement reminder after the manager deadline, the HR grace period and the release); ` +
+        `a cycle's workflow is one AWS Step Functions Standard execution, limited to one year, so a cycle may last at most ${MAX_CYCLE_MS / DAY_MS} days: managerDue must be ${latest} or earlier`,
+    );
+  }
   if (problems.length) throw new RuleViolation('invalid deadlines', problems);
 }
 
-/** An extension moves one pending self-assessment to a later deadline, at the latest the manager deadline. */
+/**
+ * An extension moves one pending self-assessment to a later deadline, at the latest the manager deadline: so
+ * it never moves the release or the cycle's last step, and the cycle still fits in one execution.
+ */
 export function checkExtension(schedule: CycleSchedule, employeeId: string, until: number, now: number): void {
   const current = selfDueOf(schedule, employeeId);
   const problems: string[] = [];

@@ -1,4 +1,5 @@
 import type { Employee } from './employee.ts';
+import { DAY_MS } from './time.ts';
 
 /**
  * Continuous feedback (issue 4): praise is public, constructive feedback is private. Praise reaches the
@@ -11,6 +12,13 @@ export type RecognitionDelivery = 'immediate' | 'weekly-digest';
 export type AudienceRole = 'recipient' | 'manager' | 'team';
 
 export const MAX_FEEDBACK_TEXT = 2000;
+
+/** A feedback request asks about recent work: colleagues can answer it for 30 days, then the requester asks again. */
+const FEEDBACK_REQUEST_OPEN_MS = 30 * DAY_MS;
+
+export function feedbackRequestClosesAt(requestedAt: number): number {
+  return requestedAt + FEEDBACK_REQUEST_OPEN_MS;
+}
 
 export interface Audience {
   /** Who is emailed now, each once, with why they get it. */

@@ -134,8 +134,13 @@ export function goalStepsDue(goal: GoalFacts, now: number, timings: GoalTimings)
   const [previous, latest] = goal.checkIns.slice(-2);
   if (!taken('AT_RISK_FLAG') && now < goal.dueAt && goal.checkIns.length >= 2 && isAtRisk(previous) && isAtRisk(latest)) steps.push('AT_RISK_FLAG');
   if (!taken('MISSED') && now >= goal.dueAt) steps.push('MISSED');
-  if (!taken('HR_ESCALATION') && now >= goal.dueAt + timings.hrGraceMs) steps.push('HR_ESCALATION');
+  if (!taken('HR_ESCALATION') && now >= lastGoalStepAt(goal.dueAt, timings)) steps.push('HR_ESCALATION');
   return steps;
+}
+
+/** The goal watch's last step for a goal: HR hears about it, if still open, this long after its due day ended. */
+export function lastGoalStepAt(dueAt: number, timings: GoalTimings): number {
+  return dueAt + timings.hrGraceMs;
 }
 
 /** When the goal watch has nothing more to do for a goal: it then leaves the open-goals index. */

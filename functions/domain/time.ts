@@ -35,6 +35,14 @@ export function endOfDay(date: string, timeZone: string): number {
   return new TZDate(parsed.year, parsed.month - 1, parsed.day + 1, 0, 0, 0, timeZone).getTime() - 1000;
 }
 
+/** The last calendar day (`YYYY-MM-DD`) that has ended in `timeZone` by `epochMs`, by `endOfDay`'s measure. */
+export function lastDayEndingBy(epochMs: number, timeZone: string): string {
+  // en-CA writes dates as YYYY-MM-DD.
+  const day = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(epochMs));
+  if (endOfDay(day, timeZone) <= epochMs) return day;
+  return new Date(Date.parse(`${day}T00:00:00Z`) - DAY_MS).toISOString().slice(0, 10);
+}
+
 /** Durations as HR types them: `3d`, `12h`, `90m`, `1d12h`, `30s`. */
 export function parseDuration(text: string): number {
   const match = /^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(text.trim());

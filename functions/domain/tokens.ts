@@ -1,5 +1,9 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
+import { acknowledgementEndsAt, releaseAt, type CycleSchedule } from './cycle.ts';
+import { feedbackRequestClosesAt } from './feedback.ts';
+import { lastGoalStepAt, type GoalTimings } from './goals.ts';
+import { DAY_MS } from './time.ts';
 
 /**
  * Signed, expiring link tokens: `base64url(claims).base64url(HMAC-SHA256(claims))`. A token names the
@@ -8,6 +12,42 @@ import { z } from 'zod';
 /** `goals` links name the scope `goals` in place of a cycle: the owner's goals page. */
 export const LINK_PURPOSES = ['self', 'manager', 'goals', 'results', 'feedback'] as const;
 export type LinkPurpose = (typeof LINK_PURPOSES)[number];
+
+/** What a link is for, with the facts its lifetime follows from. */
+export type LinkUse =
+  | { purpose: 'self' | 'manager' | 'results'; schedule: CycleSchedule }
+  | { purpose: 'goals'; dueAt: number; timings: GoalTimings }
+  | { purpose: 'feedback'; requestedAt: number };
+
+/**
+ * How long a link outlives its purpose: the step that ends a purpose may run late (a retried checkpoint, an
+ * execution resumed after a failure), and whoever opens the link a little late reads why the form is closed
+ * rather than that the link expired.
+ */
+export const LINK_MARGIN_MS = 7 * DAY_MS;
+
+/** The last moment a link's purpose can be served. */
+function lastUseOf(use: LinkUse): number {
+  switch (use.purpose) {
+    // Late self-assessments are taken until the release; an extension ends at the manager deadline at the latest.
+    case 'self':
+      return releaseAt(use.schedule);
+    // Reviews are taken until the release; after it the team page confirms proposed goals, like the results page accepts them.
+    case 'manager':
+    case 'results':
+      return acknowledgementEndsAt(use.schedule);
+    // The goals page announced with a goal serves it until the goal watch is done with it.
+    case 'goals':
+      return lastGoalStepAt(use.dueAt, use.timings);
+    case 'feedback':
+      return feedbackRequestClosesAt(use.requestedAt);
+  }
+}
+
+/** When a link expires: its purpose's last use plus the margin, and never less than the margin after it is sent. */
+export function linkExpiresAt(use: LinkUse, issuedAt: number): number {
+  return Math.max(lastUseOf(use), issuedAt) + LINK_MARGIN_MS;
+}
 
 const claimsSchema = z.strictObject({
   c: z.string().min(1).max(64),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { RuleViolation } from '#domain/cycle.ts';
+import { acknowledgementEndsAt, RuleViolation } from '#domain/cycle.ts';
 import { OVERALL_SELF_LABEL, textAnswer } from '#domain/review-form.ts';
 import { formatDeadline } from '#domain/time.ts';
 import { acknowledgeResults, hasResults } from '#services/results.ts';
@@ -7,7 +7,7 @@ import { openLink } from '#services/submissions.ts';
 import { escapeHtml as e } from '#mail/compose.ts';
 import type { HttpEvent } from '#shared/http.ts';
 import { getAssessment, type AssessmentRecord } from '#store/assessments.ts';
-import type { CycleRecord } from '#store/cycles.ts';
+import { scheduleOf, type CycleRecord } from '#store/cycles.ts';
 import { formFields, formRoute, linkToken, readFormPost } from './form-handler.ts';
 import { answersList, checkboxField, errorList, hiddenFields, messagePage, page, reviewEntries, selfAnswerEntries, textField } from './pages.ts';
 
@@ -62,7 +62,7 @@ function resultsPage(status: number, cycle: CycleRecord, assessment: AssessmentR
   } else {
     const values = state.values ?? { comment: '', disagree: false, acceptGoals: true };
     const accept = review.proposedGoals.length && !assessment.proposedGoalsCreatedAt ? checkboxField('acceptGoals', 'Add the proposed goals to my goals', values.acceptGoals) : '';
-    acknowledgement = `<h2>Acknowledge your results</h2><p>Acknowledging says you have read the appraisal; it does not mean you agree. Your manager and HR receive your comment.</p>${proposalStatus(assessment)}<form method="post" action="/forms/results">${hiddenFields(hidden)}${textField('comment', 'Your comment (optional)', values.comment, { required: false })}${checkboxField('disagree', 'I disagree with this appraisal', values.disagree)}${accept}<button type="submit">Acknowledge my results</button></form>`;
+    acknowledgement = `<h2>Acknowledge your results</h2><p>Please acknowledge them by ${e(formatDeadline(acknowledgementEndsAt(scheduleOf(cycle)), cycle.timeZone))}. Acknowledging says you have read the appraisal; it does not mean you agree. Your manager and HR receive your comment.</p>${proposalStatus(assessment)}<form method="post" action="/forms/results">${hiddenFields(hidden)}${textField('comment', 'Your comment (optional)', values.comment, { required: false })}${checkboxField('disagree', 'I disagree with this appraisal', values.disagree)}${accept}<button type="submit">Acknowledge my results</button></form>`;
   }
   return page(
     status,

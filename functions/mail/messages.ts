@@ -120,8 +120,8 @@ export interface ResultLine {
   score: FinalScore;
 }
 
-/** The release: the headline of the appraisal, and the link to the whole of it, where the employee acknowledges it. */
-export function result(ctx: CycleContext, to: { name: string }, scale: ScalePoint[], review: ResultLine | undefined, url: string | undefined): EmailContent {
+/** The release: the headline of the appraisal, and the link to the whole of it, where the employee acknowledges it by `acknowledgeBy`. */
+export function result(ctx: CycleContext, to: { name: string }, scale: ScalePoint[], review: ResultLine | undefined, url: string | undefined, acknowledgeBy: number): EmailContent {
   if (!review || !url) {
     return composeEmail({
       subject: `${ctx.cycleName}: your review result`,
@@ -145,7 +145,7 @@ export function result(ctx: CycleContext, to: { name: string }, scale: ScalePoin
         : []),
       `Summary from ${review.managerName}:`,
       review.comments,
-      'The whole appraisal, with your strengths, what to improve and the goals proposed for next period, is on your results page. Please read it and acknowledge it there; you can add a comment or record that you disagree.',
+      `The whole appraisal, with your strengths, what to improve and the goals proposed for next period, is on your results page. Please read it and acknowledge it there by ${when(ctx, acknowledgeBy)}; you can add a comment or record that you disagree.`,
     ],
     action: { label: 'Open my results', url },
     after: ['This link is personal: please do not forward it.'],
@@ -167,11 +167,11 @@ export function acknowledgement(ctx: CycleContext, to: { name: string }, employe
   });
 }
 
-export function acknowledgementReminder(ctx: CycleContext, to: { name: string }, url: string): EmailContent {
+export function acknowledgementReminder(ctx: CycleContext, to: { name: string }, acknowledgeBy: number, url: string): EmailContent {
   return composeEmail({
     subject: `Reminder: please acknowledge your ${ctx.cycleName} results`,
     greeting: `Hello ${to.name},`,
-    paragraphs: [`Your appraisal of "${ctx.cycleName}" is waiting for you to read and acknowledge it. You can add a comment or record that you disagree.`],
+    paragraphs: [`Your appraisal of "${ctx.cycleName}" is waiting for you to read and acknowledge it, by ${when(ctx, acknowledgeBy)}. You can add a comment or record that you disagree.`],
     action: { label: 'Open my results', url },
     after: ['This is the only reminder; after it, HR sees the appraisal as unacknowledged.'],
   });
@@ -300,12 +300,12 @@ export function praiseDigest(to: { name: string }, weekStart: string, praise: { 
   });
 }
 
-export function feedbackRequest(to: { name: string }, requester: { name: string }, message: string | undefined, url: string): EmailContent {
+export function feedbackRequest(ctx: { timeZone: string }, to: { name: string }, requester: { name: string }, message: string | undefined, answerBy: number, url: string): EmailContent {
   return composeEmail({
     subject: `${requester.name} asks for your feedback`,
     greeting: `Hello ${to.name},`,
     paragraphs: [
-      `${requester.name} would like your feedback on their work.`,
+      `${requester.name} would like your feedback on their work, by ${formatDeadline(answerBy, ctx.timeZone)}.`,
       ...(message ? [`Their note: ${message}`] : []),
       'Praise is shared with their team; constructive feedback reaches only them and their manager.',
     ],

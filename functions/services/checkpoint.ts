@@ -70,7 +70,7 @@ async function climbLadder(cycle: CycleRecord, kind: ReviewKind, now: number): P
 
   if (kind === 'self') {
     await forEachLimited(byStep.REMINDER, PER_ITEM_CONCURRENCY, async ({ assessment, due }) => {
-      const url = await formLink(cycle.cycleId, assessment.employeeId, 'self', issuedAt);
+      const url = await formLink(cycle.cycleId, assessment.employeeId, { purpose: 'self', schedule }, issuedAt);
       await takeStep(cycle, kind, 'REMINDER', [assessment], {
         mailId: `self-reminder#${assessment.employeeId}#${due}`,
         kind: 'self-reminder',
@@ -106,7 +106,7 @@ async function climbLadder(cycle: CycleRecord, kind: ReviewKind, now: number): P
     for (const group of groupBy(byStep[step], (item) => item.assessment.managerKey)) {
       const [{ assessment: first, due }] = group;
       const reports = group.map((item) => item.assessment);
-      const url = await formLink(cycle.cycleId, first.managerKey, 'manager', issuedAt);
+      const url = await formLink(cycle.cycleId, first.managerKey, { purpose: 'manager', schedule }, issuedAt);
       await takeStep(cycle, kind, step, reports, {
         mailId: `${mailKind}#${first.managerKey}`,
         kind: mailKind,
@@ -152,7 +152,7 @@ async function openManagerPhase(cycle: CycleRecord, now: number): Promise<void> 
   const ctx = { cycleName: cycle.name, timeZone: cycle.timeZone };
   for (const team of groupBy(await listAssessments(cycle.cycleId), (assessment) => assessment.managerKey)) {
     const [first] = team;
-    const url = await formLink(cycle.cycleId, first.managerKey, 'manager', now);
+    const url = await formLink(cycle.cycleId, first.managerKey, { purpose: 'manager', schedule: scheduleOf(cycle) }, now);
     await queueMailOnce(
       newMail(
         cycle.cycleId,

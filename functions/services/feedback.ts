@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { RuleViolation } from '#domain/cycle.ts';
 import type { Employee } from '#domain/employee.ts';
-import { feedbackAudience, previousWeekStart, teamKeyOf, weekStartOf, type FeedbackKind } from '#domain/feedback.ts';
+import { feedbackAudience, feedbackRequestClosesAt, previousWeekStart, teamKeyOf, weekStartOf, type FeedbackKind } from '#domain/feedback.ts';
 import * as messages from '#mail/messages.ts';
 import { flushOutbox, newMail, sendQueuedNow } from '#mail/outbox.ts';
 import { nowIso, nowMs } from '#shared/clock.ts';
@@ -76,10 +76,13 @@ export async function requestFeedback(requesterId: string, colleagueIds: string[
   const request: FeedbackRequestRecord = { requestId: `fbr_${randomBytes(8).toString('hex')}`, requesterId, colleagueIds: unique, ...(message ? { message } : {}), at: nowIso(), answered: {} };
   await saveFeedbackRequest(request);
   const issuedAt = nowMs();
+  const requestedAt = Date.parse(request.at);
+  const { timeZone } = (await settingsInForce()).settings;
   const mails: MailRecord[] = [];
   for (const colleague of colleagues as Employee[]) {
-    const url = await formLink(request.requestId, colleague.employeeId, 'feedback', issuedAt);
-    const mail = newMail(FEEDBACK_MAIL_SCOPE, `feedback-request#${request.requestId}#${colleague.employeeId}`, 'feedback-request', colleague.email, [requesterId], messages.feedbackRequest(colleague, requester, message, url));
+    const url = await formLink(request.requestId, colleague.employeeId, { purpose: 'feedback', requestedAt }, issuedAt);
+    const content = messages.feedbackRequest({ timeZone }, colleague, requester, message, feedbackRequestClosesAt(requestedAt), url);
+    const mail = newMail(FEEDBACK_MAIL_SCOPE, `feedback-request#${request.requestId}#${colleague.employeeId}`, 'feedback-request', colleague.email, [requesterId], content);
     await queueMailOnce(mail);
     mails.push(mail);
   }

@@ -55,7 +55,7 @@ export async function addGoal(employeeId: string, request: NewGoal, actor: Actor
     createdBy: actor,
   };
   await createGoal(goal);
-  const url = await formLink('goals', employeeId, 'goals', nowMs());
+  const url = await formLink('goals', employeeId, { purpose: 'goals', dueAt, timings: goalTimingsOf(settings) }, nowMs());
   const content = messages.goalSet({ timeZone: settings.timeZone }, owner, { title: goal.title, due: dueAt, progress: 0, target: goal.target, weight: goal.weight }, url);
   const mail = newMail(GOAL_MAIL_SCOPE, `goal-set#${goal.goalId}`, 'goal-set', owner.email, [employeeId], content);
   await queueMailOnce(mail);

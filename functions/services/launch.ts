@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { checkLaunchDeadlines, RuleViolation } from '#domain/cycle.ts';
+import { checkLaunchDeadlines, RuleViolation, type CycleSchedule } from '#domain/cycle.ts';
 import { periodAt } from '#domain/goals.ts';
 import { reviewerOf, selectParticipants, type Reviewer } from '#domain/employee.ts';
 import { endOfDay } from '#domain/time.ts';
@@ -11,7 +11,7 @@ import { formLink } from '#shared/links.ts';
 import { startCycleExecution } from '#shared/workflow.ts';
 import { assessmentItem, HR_MANAGER_KEY, type AssessmentRecord } from '#store/assessments.ts';
 import { recordAudit, type Actor } from '#store/audit.ts';
-import { createCycle, getCycle, isRunning, markParticipantsWritten, recordExecution, type CycleRecord } from '#store/cycles.ts';
+import { createCycle, getCycle, isRunning, markParticipantsWritten, recordExecution, scheduleOf, type CycleRecord } from '#store/cycles.ts';
 import { loadDirectory } from '#store/employees.ts';
 import { queueMails, type MailRecord } from '#store/mail.ts';
 import { settingsInForce } from '#store/settings.ts';
@@ -40,9 +40,17 @@ export async function launchCycle(request: LaunchRequest, actor: Actor): Promise
   const { version: settingsVersion, settings } = await settingsInForce();
   const timeZone = settings.timeZone;
   const now = nowMs();
-  const selfDue = endOfDay(request.selfDue, timeZone);
-  const managerDue = endOfDay(request.managerDue, timeZone);
-  checkLaunchDeadlines(selfDue, managerDue, now);
+  const schedule: CycleSchedule = {
+    selfDue: endOfDay(request.selfDue, timeZone),
+    managerDue: endOfDay(request.managerDue, timeZone),
+    timings: {
+      reminderLeadMs: request.reminderLead ?? settings.timings.reviewReminderLead,
+      hrGraceMs: request.hrGrace ?? settings.timings.reviewHrGrace,
+    },
+    acknowledgementReminderMs: settings.timings.acknowledgementReminder,
+    extensions: {},
+  };
+  checkLaunchDeadlines(schedule, now, timeZone);
   const participants = selectParticipants(await loadDirectory(), request.department);
   if (!participants.length) {
     throw new RuleViolation('no participants', [
@@ -54,13 +62,7 @@ export async function launchCycle(request: LaunchRequest, actor: Actor): Promise
     name: request.name,
     ...(request.department ? { department: request.department } : {}),
     phase: 'SELF_REVIEW',
-    selfDue,
-    managerDue,
-    timings: {
-      reminderLeadMs: request.reminderLead ?? settings.timings.reviewReminderLead,
-      hrGraceMs: request.hrGrace ?? settings.timings.reviewHrGrace,
-    },
-    extensions: {},
+    ...schedule,
     timeZone,
     period: request.period ?? periodAt(now, timeZone),
     settingsVersion,
@@ -68,7 +70,6 @@ export async function launchCycle(request: LaunchRequest, actor: Actor): Promise
     selfQuestions: settings.selfQuestions,
     competencies: settings.competencies,
     scoreWeights: settings.scoreWeights,
-    acknowledgementReminderMs: settings.timings.acknowledgementReminder,
     senderName: settings.senderName,
     createdAt: nowIso(),
     createdBy: actor,
@@ -121,7 +122,7 @@ export async function launchParticipants(cycleId: string): Promise<StepOutput> {
           'invitation',
           assessment.email,
           [assessment.employeeId],
-          invitation(context, assessment, cycle.selfDue, await formLink(cycleId, assessment.employeeId, 'self', issuedAt)),
+          invitation(context, assessment, cycle.selfDue, await formLink(cycleId, assessment.employeeId, { purpose: 'self', schedule: scheduleOf(cycle) }, issuedAt)),
         ),
       ),
     );

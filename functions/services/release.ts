@@ -1,3 +1,4 @@
+import { acknowledgementEndsAt } from '#domain/cycle.ts';
 import * as messages from '#mail/messages.ts';
 import { flushOutbox, newMail } from '#mail/outbox.ts';
 import { nowIso, nowMs } from '#shared/clock.ts';
@@ -7,7 +8,7 @@ import { recordAudit, recordAudits } from '#store/audit.ts';
 import { listGoalsOfPeriod } from '#store/goals.ts';
 import { recordParticipation } from '#store/history.ts';
 import { goalOutcomesOf } from './status.ts';
-import { getCycle, movePhase } from '#store/cycles.ts';
+import { getCycle, movePhase, scheduleOf } from '#store/cycles.ts';
 import { queueMailOnce } from '#store/mail.ts';
 import { NotFound } from './errors.ts';
 import { PER_ITEM_CONCURRENCY } from './checkpoint.ts';
@@ -30,9 +31,9 @@ export async function releaseResults(cycleId: string): Promise<StepOutput> {
       assessment.reviewStatus === 'SUBMITTED' && assessment.review
         ? { ...assessment.review, managerName: assessment.managerName }
         : undefined;
-    const url = review && (await formLink(cycleId, assessment.employeeId, 'results', issuedAt));
+    const url = review && (await formLink(cycleId, assessment.employeeId, { purpose: 'results', schedule: scheduleOf(cycle) }, issuedAt));
     await queueMailOnce(
-      newMail(cycleId, `result#${assessment.employeeId}`, 'result', assessment.email, [assessment.employeeId], messages.result(ctx, assessment, cycle.scale, review, url)),
+      newMail(cycleId, `result#${assessment.employeeId}`, 'result', assessment.email, [assessment.employeeId], messages.result(ctx, assessment, cycle.scale, review, url, acknowledgementEndsAt(scheduleOf(cycle)))),
     );
     const releasedAt = assessment.resultReleasedAt ?? nowIso();
     await recordParticipation(assessment.employeeId, cycleId, releasedAt);

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { acknowledgementEndsAt } from '#domain/cycle.ts';
 import { checkNewGoals } from '#domain/goals.ts';
 import * as messages from '#mail/messages.ts';
 import { flushOutbox, newMail, sendQueuedNow } from '#mail/outbox.ts';
@@ -8,7 +9,7 @@ import { formLink } from '#shared/links.ts';
 import { forEachLimited } from '#shared/concurrency.ts';
 import { getAssessment, listAssessments, markProposedGoalsCreated, recordAcknowledgement, type AssessmentRecord } from '#store/assessments.ts';
 import { recordAudit, type Actor } from '#store/audit.ts';
-import { getCycle, markAcknowledgementsReminded, type CycleRecord } from '#store/cycles.ts';
+import { getCycle, markAcknowledgementsReminded, scheduleOf, type CycleRecord } from '#store/cycles.ts';
 import { listGoals } from '#store/goals.ts';
 import { queueMailOnce } from '#store/mail.ts';
 import { addGoal } from './goals.ts';
@@ -97,9 +98,9 @@ export async function remindUnacknowledged(cycleId: string): Promise<StepOutput>
   const issuedAt = nowMs();
   const waiting = (await listAssessments(cycleId)).filter((assessment) => hasResults(assessment) && !assessment.acknowledgedAt);
   await forEachLimited(waiting, PER_ITEM_CONCURRENCY, async (assessment) => {
-    const url = await formLink(cycleId, assessment.employeeId, 'results', issuedAt);
+    const url = await formLink(cycleId, assessment.employeeId, { purpose: 'results', schedule: scheduleOf(cycle) }, issuedAt);
     await queueMailOnce(
-      newMail(cycleId, `acknowledgement-reminder#${assessment.employeeId}`, 'acknowledgement-reminder', assessment.email, [assessment.employeeId], messages.acknowledgementReminder(ctx, assessment, url)),
+      newMail(cycleId, `acknowledgement-reminder#${assessment.employeeId}`, 'acknowledgement-reminder', assessment.email, [assessment.employeeId], messages.acknowledgementReminder(ctx, assessment, acknowledgementEndsAt(scheduleOf(cycle)), url)),
     );
   });
   const flushed = await flushOutbox(cycleId);

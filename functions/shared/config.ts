@@ -29,7 +29,6 @@ const configSchema = z
      * Far above one send's longest run (4 attempts of MAIL_SEND_TIMEOUT_MS plus backoff), so a live sender never loses it.
      */
     MAIL_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(300),
-    LINK_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(120),
   })
   .refine((env) => env.LINK_SECRET || env.LINK_SECRET_ARN, 'LINK_SECRET or LINK_SECRET_ARN is required');
 

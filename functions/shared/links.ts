@@ -1,6 +1,5 @@
 import { SecretsManagerClient, GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
-import { signLink, type LinkPurpose } from '#domain/tokens.ts';
-import { DAY_MS } from '#domain/time.ts';
+import { linkExpiresAt, signLink, type LinkPurpose, type LinkUse } from '#domain/tokens.ts';
 import { config } from './config.ts';
 
 let secret: Promise<string> | undefined;
@@ -23,8 +22,8 @@ export function resetLinkSecret(): void {
 
 const FORM_PATH: Record<LinkPurpose, string> = { self: '/forms/self', manager: '/forms/team', goals: '/forms/goals', results: '/forms/results', feedback: '/forms/feedback' };
 
-/** An absolute, signed link to a form; it stays valid for LINK_TTL_DAYS after `issuedAt` (late submissions need it). */
-export async function formLink(cycleId: string, personId: string, purpose: LinkPurpose, issuedAt: number): Promise<string> {
-  const token = signLink({ cycleId, personId, purpose, expiresAt: issuedAt + config().LINK_TTL_DAYS * DAY_MS }, await linkSecret());
-  return `${config().BASE_URL.replace(/\/$/, '')}${FORM_PATH[purpose]}?t=${encodeURIComponent(token)}`;
+/** An absolute, signed link to a form, valid as long as its use needs (`linkExpiresAt`). */
+export async function formLink(cycleId: string, personId: string, use: LinkUse, issuedAt: number): Promise<string> {
+  const token = signLink({ cycleId, personId, purpose: use.purpose, expiresAt: linkExpiresAt(use, issuedAt) }, await linkSecret());
+  return `${config().BASE_URL.replace(/\/$/, '')}${FORM_PATH[use.purpose]}?t=${encodeURIComponent(token)}`;
 }

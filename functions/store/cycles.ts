@@ -41,7 +41,7 @@ export interface CycleRecord {
 }
 
 export function scheduleOf(cycle: CycleRecord): CycleSchedule {
-  return { selfDue: cycle.selfDue, managerDue: cycle.managerDue, timings: cycle.timings, extensions: cycle.extensions };
+  return { selfDue: cycle.selfDue, managerDue: cycle.managerDue, timings: cycle.timings, acknowledgementReminderMs: cycle.acknowledgementReminderMs, extensions: cycle.extensions };
 }
 
 const RUNNING: Phase[] = ['SELF_REVIEW', 'MANAGER_REVIEW', 'RELEASING'];

@@ -240,6 +240,27 @@ describe('bad input changes nothing', () => {
       });
     });
 
+    it('refuses a cycle longer than its workflow can run, naming the limit and the latest manager deadline that fits', async () => {
+      const now = stack.clock.now();
+      let latest = '';
+      await changesNothing(async () => {
+        const forever = await hr(stack, 'POST', '/cycles', { name: 'Forever', selfDue: '9999-12-30', managerDue: '9999-12-31' });
+        expectError(forever, 400, 'invalid deadlines', 'a cycle may last at most 364 days', 'one AWS Step Functions Standard execution, limited to one year');
+        latest = /managerDue must be (\d{4}-\d{2}-\d{2}) or earlier/.exec(forever.body.details.join('\n'))![1];
+        // From launch to the last step: the manager deadline, 2 days of HR grace, the release, the reminder 5 days later.
+        expect([dateAfter(now, 356), dateAfter(now, 357)]).toContain(latest);
+        const dayLate = dateAfter(Date.parse(`${latest}T12:00:00Z`), 1);
+        expectError(await hr(stack, 'POST', '/cycles', { name: 'Day late', selfDue: dateAfter(now, 150), managerDue: dayLate }), 400, `managerDue must be ${latest} or earlier`);
+        expectError(await hr(stack, 'POST', '/cycles', { name: 'Slow', selfDue: dateAfter(now, 150), managerDue: latest, hrGrace: '3d' }), 400, 'a cycle may last at most 364 days');
+      });
+      // The date it names is one that fits.
+      const fits = await hr(stack, 'POST', '/cycles', { name: 'Longest', selfDue: dateAfter(now, 150), managerDue: latest, department: 'Ops' });
+      expect(fits.status).toBe(201);
+      expect((await hr(stack, 'POST', `/cycles/${fits.body.cycleId}/cancel`)).status).toBe(200);
+      await stack.settled();
+      await clearMailbox(stack);
+    });
+
     it('refuses a department with nobody in it', async () => {
       await changesNothing(async () => {
         expectError(await hr(stack, 'POST', '/cycles', { ...valid(), department: 'Nobody Here' }), 400, 'no participants', 'Nobody Here');
@@ -507,6 +528,7 @@ e1,Ann Twice,ann.twice@example.com,m1,Sales
         expectCliError(await cli(stack, dir.path, 'cycle', 'launch', '--name', 'Q', '--self-due', '2026-02-30', '--manager-due', managerDate), 1, 'selfDue must be a date YYYY-MM-DD');
         expectCliError(await cli(stack, dir.path, 'cycle', 'launch', '--name', 'Q', '--self-due', managerDate, '--manager-due', selfDate), 1, 'invalid deadlines', 'managerDue must be after selfDue');
         expectCliError(await cli(stack, dir.path, 'cycle', 'launch', '--name', 'Q', '--self-due', selfDate, '--manager-due', managerDate, '--department', 'Nobody Here'), 1, 'no participants');
+        expectCliError(await cli(stack, dir.path, 'cycle', 'launch', '--name', 'Q', '--self-due', '9999-12-30', '--manager-due', '9999-12-31'), 1, 'invalid deadlines', 'a cycle may last at most 364 days', 'or earlier');
         expectCliError(await cli(stack, dir.path, 'cycle', 'status', 'nope'), 1, 'invalid cycleId');
         expectCliError(await cli(stack, dir.path, 'cycle', 'status', '../employees/import'), 1, 'invalid cycleId');
         expectCliError(await cli(stack, dir.path, 'cycle', 'cancel', NOT_A_CYCLE), 1, `cycle ${NOT_A_CYCLE} not found`);

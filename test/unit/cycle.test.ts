@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
+  acknowledgementEndsAt,
+  acknowledgementReminderAt,
   checkExtension,
   checkLaunchDeadlines,
   DEFAULT_TIMINGS,
+  MAX_CYCLE_MS,
   ladderPoints,
   nextCheckpoint,
   phaseAt,
@@ -26,7 +29,7 @@ const SELF_DUE = at('2026-12-10T22:59:59Z');
 const MANAGER_DUE = at('2026-12-17T22:59:59Z');
 
 function schedule(extensions: Record<string, number> = {}, timings: CycleTimings = DEFAULT_TIMINGS): CycleSchedule {
-  return { selfDue: SELF_DUE, managerDue: MANAGER_DUE, timings, extensions };
+  return { selfDue: SELF_DUE, managerDue: MANAGER_DUE, timings, acknowledgementReminderMs: 5 * DAY, extensions };
 }
 
 function violation(action: () => void): RuleViolation {
@@ -158,6 +161,22 @@ describe('selfDueOf and releaseAt', () => {
   });
 });
 
+describe('acknowledgementReminderAt and acknowledgementEndsAt', () => {
+  it('reminds once the reminder interval after the release, and leaves as long again after the reminder', () => {
+    expect(acknowledgementReminderAt(schedule())).toBe(at('2026-12-24T22:59:59Z'));
+    expect(acknowledgementEndsAt(schedule())).toBe(at('2026-12-29T22:59:59Z'));
+    const quick = { ...schedule({}, { reminderLeadMs: DAY, hrGraceMs: HOUR }), acknowledgementReminderMs: DAY };
+    expect(acknowledgementReminderAt(quick)).toBe(MANAGER_DUE + HOUR + DAY);
+    expect(acknowledgementEndsAt(quick)).toBe(MANAGER_DUE + HOUR + 2 * DAY);
+  });
+
+  it('does not move for an extension', () => {
+    const extended = schedule({ E7: MANAGER_DUE });
+    expect(acknowledgementReminderAt(extended)).toBe(acknowledgementReminderAt(schedule()));
+    expect(acknowledgementEndsAt(extended)).toBe(acknowledgementEndsAt(schedule()));
+  });
+});
+
 describe('phaseAt', () => {
   const release = at('2026-12-19T22:59:59Z');
 
@@ -279,14 +298,16 @@ describe('nextCheckpoint', () => {
 });
 
 describe('checkLaunchDeadlines', () => {
+  const plan = (selfDue: number, managerDue: number): CycleSchedule => ({ ...schedule(), selfDue, managerDue });
+
   it('accepts future, ordered deadlines', () => {
-    expect(() => checkLaunchDeadlines(SELF_DUE, MANAGER_DUE, LAUNCH)).not.toThrow();
-    expect(() => checkLaunchDeadlines(LAUNCH + 1, LAUNCH + 2, LAUNCH)).not.toThrow();
+    expect(() => checkLaunchDeadlines(schedule(), LAUNCH, 'Europe/Berlin')).not.toThrow();
+    expect(() => checkLaunchDeadlines(plan(LAUNCH + 1, LAUNCH + 2), LAUNCH, 'Europe/Berlin')).not.toThrow();
   });
 
   it('refuses a self deadline that is not in the future', () => {
     for (const selfDue of [LAUNCH, LAUNCH - 1]) {
-      const error = violation(() => checkLaunchDeadlines(selfDue, MANAGER_DUE, LAUNCH));
+      const error = violation(() => checkLaunchDeadlines(plan(selfDue, MANAGER_DUE), LAUNCH, 'Europe/Berlin'));
       expect(error.message).toBe('invalid deadlines');
       expect(error.details).toStrictEqual(['selfDue must be in the future']);
     }
@@ -294,16 +315,59 @@ describe('checkLaunchDeadlines', () => {
 
   it('refuses a manager deadline that is not after the self deadline', () => {
     for (const managerDue of [SELF_DUE, SELF_DUE - 1]) {
-      expect(violation(() => checkLaunchDeadlines(SELF_DUE, managerDue, LAUNCH)).details).toStrictEqual([
+      expect(violation(() => checkLaunchDeadlines(plan(SELF_DUE, managerDue), LAUNCH, 'Europe/Berlin')).details).toStrictEqual([
         'managerDue must be after selfDue',
       ]);
     }
   });
 
   it('reports both problems at once', () => {
-    const error = violation(() => checkLaunchDeadlines(LAUNCH - DAY, LAUNCH - 2 * DAY, LAUNCH));
+    const error = violation(() => checkLaunchDeadlines(plan(LAUNCH - DAY, LAUNCH - 2 * DAY), LAUNCH, 'Europe/Berlin'));
     expect(error.name).toBe('RuleViolation');
     expect(error.details).toStrictEqual(['selfDue must be in the future', 'managerDue must be after selfDue']);
+  });
+
+  describe('one execution', () => {
+    // With the default 2 days of HR grace and the reminder 5 days after the release, the last step comes 7 days after the manager deadline.
+    const latestManagerDue = LAUNCH + MAX_CYCLE_MS - 7 * DAY;
+
+    it('is 364 days: a Standard execution runs at most a year, and the last step keeps a day of it', () => {
+      expect(MAX_CYCLE_MS).toBe(364 * DAY);
+    });
+
+    it('accepts a cycle whose last step comes exactly 364 days after launch', () => {
+      const longest = plan(SELF_DUE, latestManagerDue);
+      expect(acknowledgementReminderAt(longest) - LAUNCH).toBe(MAX_CYCLE_MS);
+      expect(() => checkLaunchDeadlines(longest, LAUNCH, 'Europe/Berlin')).not.toThrow();
+    });
+
+    it('refuses one a millisecond longer, naming the limit and the latest manager deadline that fits', () => {
+      const error = violation(() => checkLaunchDeadlines(plan(SELF_DUE, latestManagerDue + 1), LAUNCH, 'Europe/Berlin'));
+      expect(error.message).toBe('invalid deadlines');
+      // 2027-11-23 09:00 UTC is the latest instant; 22 Nov is the last Berlin day that has ended by then.
+      expect(error.details).toStrictEqual([
+        'the cycle would last 365 days from launch to its last step (the acknowledgement reminder after the manager deadline, the HR grace period and the release); ' +
+          "a cycle's workflow is one AWS Step Functions Standard execution, limited to one year, so a cycle may last at most 364 days: managerDue must be 2027-11-22 or earlier",
+      ]);
+      expect(() => checkLaunchDeadlines(plan(SELF_DUE, at('2027-11-22T22:59:59Z')), LAUNCH, 'Europe/Berlin')).not.toThrow();
+      expect(violation(() => checkLaunchDeadlines(plan(SELF_DUE, at('2027-11-23T22:59:59Z')), LAUNCH, 'Europe/Berlin')).details[0]).toContain('managerDue must be 2027-11-22 or earlier');
+    });
+
+    it('counts the cycle\u2019s own HR grace and acknowledgement reminder', () => {
+      const managerDue = latestManagerDue - 5 * DAY;
+      expect(() => checkLaunchDeadlines(plan(SELF_DUE, managerDue), LAUNCH, 'UTC')).not.toThrow();
+      const slow = { ...plan(SELF_DUE, managerDue), timings: { reminderLeadMs: 3 * DAY, hrGraceMs: 7 * DAY }, acknowledgementReminderMs: 5 * DAY + 1 };
+      expect(acknowledgementReminderAt(slow) - LAUNCH).toBe(MAX_CYCLE_MS + 1);
+      expect(violation(() => checkLaunchDeadlines(slow, LAUNCH, 'UTC')).details[0]).toContain('a cycle may last at most 364 days');
+    });
+
+    it('refuses a self deadline in year 9999 with every problem at once', () => {
+      const selfDue = at('9999-12-31T22:59:59Z');
+      expect(violation(() => checkLaunchDeadlines(plan(selfDue, selfDue), LAUNCH, 'Europe/Berlin')).details).toStrictEqual([
+        'managerDue must be after selfDue',
+        expect.stringMatching(/^the cycle would last 2912116 days from launch .* managerDue must be 2027-11-22 or earlier$/),
+      ]);
+    });
   });
 });
 
@@ -313,6 +377,15 @@ describe('checkExtension', () => {
   it('accepts a later deadline up to and including the manager deadline', () => {
     expect(() => checkExtension(schedule(), 'E7', SELF_DUE + 1, now)).not.toThrow();
     expect(() => checkExtension(schedule(), 'E7', MANAGER_DUE, now)).not.toThrow();
+  });
+
+  it('never moves the cycle\u2019s last step, so a cycle that fits one execution still does', () => {
+    const longest: CycleSchedule = { ...schedule(), managerDue: LAUNCH + MAX_CYCLE_MS - 7 * DAY };
+    expect(() => checkExtension(longest, 'E7', longest.managerDue, now)).not.toThrow();
+    expect(acknowledgementReminderAt({ ...longest, extensions: { E7: longest.managerDue } })).toBe(LAUNCH + MAX_CYCLE_MS);
+    expect(violation(() => checkExtension(longest, 'E7', longest.managerDue + 1, now)).details).toStrictEqual([
+      'until must not be after the manager deadline, so the manager can still review',
+    ]);
   });
 
   it('refuses a deadline after the manager deadline', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DAY_MS, endOfDay, formatDeadline, isValidTimeZone, parseCalendarDate, parseDuration } from '#domain/time.ts';
+import { DAY_MS, endOfDay, formatDeadline, isValidTimeZone, lastDayEndingBy, parseCalendarDate, parseDuration } from '#domain/time.ts';
 
 /** Local wall-clock reading of an instant in a zone, e.g. "2026-12-10 23:59:59". */
 const formatters = new Map<string, Intl.DateTimeFormat>();
@@ -134,6 +134,24 @@ describe('endOfDay', () => {
 
   it.each(['2026-02-30', '2026-12-1', '', 'tomorrow'])('rejects %j with a RangeError naming the input', (text) => {
     expect(() => endOfDay(text, 'Europe/Berlin')).toThrow(new RangeError(`not a calendar date (YYYY-MM-DD): ${text}`));
+  });
+});
+
+describe('lastDayEndingBy', () => {
+  it.each([
+    ['at the end of a Berlin day', '2026-12-10T22:59:59Z', 'Europe/Berlin', '2026-12-10'],
+    ['a millisecond before it', '2026-12-10T22:59:58.999Z', 'Europe/Berlin', '2026-12-09'],
+    ['at midnight in Berlin', '2026-12-10T23:00:00Z', 'Europe/Berlin', '2026-12-10'],
+    ['in the UTC evening, already the next day in Berlin', '2026-12-10T23:30:00Z', 'UTC', '2026-12-09'],
+    ['over a month end', '2027-03-01T04:00:00Z', 'UTC', '2027-02-28'],
+    // 23:00-23:59:59 of 4 April happens twice in Santiago: during the first pass the day has not ended yet.
+    ['during the first of the two last hours in Santiago', '2026-04-05T02:30:00Z', 'America/Santiago', '2026-04-03'],
+    ['after the second one', '2026-04-05T03:59:59Z', 'America/Santiago', '2026-04-04'],
+  ])('%s (%s, %s) is %s', (_, instant, timeZone, expected) => {
+    const day = lastDayEndingBy(Date.parse(instant), timeZone);
+    expect(day).toBe(expected);
+    expect(endOfDay(day, timeZone)).toBeLessThanOrEqual(Date.parse(instant));
+    expect(endOfDay(new Date(Date.parse(`${day}T00:00:00Z`) + DAY_MS).toISOString().slice(0, 10), timeZone)).toBeGreaterThan(Date.parse(instant));
   });
 });
 

@@ -1,6 +1,8 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { checkFormToken, formToken, signLink, TokenError, verifyLink, type LinkClaims, type TokenProblem } from '#domain/tokens.ts';
+import { DEFAULT_TIMINGS, releaseAt, type CycleSchedule } from '#domain/cycle.ts';
+import { DEFAULT_GOAL_TIMINGS } from '#domain/goals.ts';
+import { checkFormToken, formToken, LINK_MARGIN_MS, linkExpiresAt, signLink, TokenError, verifyLink, type LinkClaims, type LinkUse, type TokenProblem } from '#domain/tokens.ts';
 
 const SECRET = 'test-secret-0123456789';
 const NOW = Date.parse('2026-12-01T09:00:00Z');
@@ -218,5 +220,75 @@ describe('formToken and checkFormToken', () => {
     ['the same length in multi-byte characters', 'é'.repeat(form.length)],
   ])('refuses a form token that is %s, without throwing', (_, given) => {
     expect(checkFormToken(link, given, SECRET)).toBe(false);
+  });
+});
+
+describe('linkExpiresAt', () => {
+  const DAY = 86_400_000;
+  // Launched 1 Dec; self-assessments due 10 Dec, reviews 17 Dec (end of day, Berlin); 2 days of HR grace, so
+  // the release is on 19 Dec; the acknowledgement reminder 5 days later, on 24 Dec, and as long again to act on it.
+  const SCHEDULE: CycleSchedule = {
+    selfDue: Date.parse('2026-12-10T22:59:59Z'),
+    managerDue: Date.parse('2026-12-17T22:59:59Z'),
+    timings: DEFAULT_TIMINGS,
+    acknowledgementReminderMs: 5 * DAY,
+    extensions: {},
+  };
+  const RELEASE = Date.parse('2026-12-19T22:59:59Z');
+  const ACKNOWLEDGEMENT_ENDS = Date.parse('2026-12-29T22:59:59Z');
+
+  /** A link of `use` sent at `issuedAt` opens until 1 ms before `expected` and is expired from `expected` on. */
+  function expectOpensUntil(use: LinkUse, issuedAt: number, expected: number) {
+    const expiresAt = linkExpiresAt(use, issuedAt);
+    expect(new Date(expiresAt).toISOString()).toBe(new Date(expected).toISOString());
+    const token = signLink({ cycleId: 'cyc-2026-q4', personId: 'E7', purpose: use.purpose, expiresAt }, SECRET);
+    expect(verifyLink(token, SECRET, use.purpose, expected - 1).expiresAt).toBe(expected);
+    expect(problemOf(() => verifyLink(token, SECRET, use.purpose, expected))).toBe('expired');
+  }
+
+  it('gives a week of margin after a purpose\u2019s last use', () => {
+    expect(LINK_MARGIN_MS).toBe(7 * DAY);
+  });
+
+  it('keeps a self-assessment link until a week after the release, when late self-assessments stop being taken', () => {
+    expect(releaseAt(SCHEDULE)).toBe(RELEASE);
+    expectOpensUntil({ purpose: 'self', schedule: SCHEDULE }, NOW, RELEASE + 7 * DAY);
+  });
+
+  it('gives every self-assessment link of a cycle the same end, whenever it was sent and whoever got an extension', () => {
+    const extended = { ...SCHEDULE, extensions: { E7: SCHEDULE.managerDue } };
+    // The reminder after an extension to the manager deadline, sent 3 days before it.
+    expectOpensUntil({ purpose: 'self', schedule: extended }, SCHEDULE.managerDue - 3 * DAY, RELEASE + 7 * DAY);
+    expect(linkExpiresAt({ purpose: 'self', schedule: extended }, NOW)).toBe(linkExpiresAt({ purpose: 'self', schedule: SCHEDULE }, NOW));
+  });
+
+  it('keeps a self-assessment link of a long cycle for as long as the cycle takes, not a fixed number of days', () => {
+    const launch = Date.parse('2027-01-04T09:00:00Z');
+    const long = { ...SCHEDULE, selfDue: launch + 150 * DAY, managerDue: launch + 160 * DAY };
+    expectOpensUntil({ purpose: 'self', schedule: long }, launch, launch + 160 * DAY + 2 * DAY + 7 * DAY);
+  });
+
+  it('keeps the manager\u2019s and the results links until a week after the acknowledgement period', () => {
+    // The team page confirms proposed goals after the release, as the results page accepts them.
+    expectOpensUntil({ purpose: 'manager', schedule: SCHEDULE }, SCHEDULE.selfDue, ACKNOWLEDGEMENT_ENDS + 7 * DAY);
+    expectOpensUntil({ purpose: 'results', schedule: SCHEDULE }, RELEASE, ACKNOWLEDGEMENT_ENDS + 7 * DAY);
+    // The acknowledgement reminder's link, sent on 24 Dec, still gets the 5 days to act and the margin.
+    expectOpensUntil({ purpose: 'results', schedule: SCHEDULE }, RELEASE + 5 * DAY, ACKNOWLEDGEMENT_ENDS + 7 * DAY);
+  });
+
+  it('keeps a goals link until a week after the goal watch\u2019s last step (HR, the grace period after the due date)', () => {
+    const dueAt = Date.parse('2027-03-31T21:59:59Z');
+    expectOpensUntil({ purpose: 'goals', dueAt, timings: DEFAULT_GOAL_TIMINGS }, NOW, dueAt + 7 * DAY + 7 * DAY);
+    expectOpensUntil({ purpose: 'goals', dueAt, timings: { reminderLeadMs: DAY, hrGraceMs: 2 * DAY } }, NOW, dueAt + 2 * DAY + 7 * DAY);
+  });
+
+  it('keeps a feedback request link for the 30 days the request is open and a week more', () => {
+    expectOpensUntil({ purpose: 'feedback', requestedAt: NOW }, NOW, NOW + 30 * DAY + 7 * DAY);
+  });
+
+  it('gives a link sent after its purpose\u2019s last use (a step run late) the margin from when it is sent', () => {
+    const late = RELEASE + 3 * DAY;
+    expectOpensUntil({ purpose: 'self', schedule: SCHEDULE }, late, late + 7 * DAY);
+    expectOpensUntil({ purpose: 'results', schedule: SCHEDULE }, ACKNOWLEDGEMENT_ENDS + DAY, ACKNOWLEDGEMENT_ENDS + 8 * DAY);
   });
 });
