@@ -45,6 +45,12 @@ function functionIdOf(resources: Resources, logicalId: string): unknown {
   return resources[logicalId]?.Metadata?.[FUNCTION_ID_METADATA];
 }
 
+/**
+ * Every task's last retrier: any other error of the step, retried with backoff and full jitter, a bounded
+ * number of times (3 + 6 + 12 s at most), after the specific retriers so theirs apply first.
+ */
+const ANY_TASK_ERROR_RETRIER = { ErrorEquals: ['States.TaskFailed'], IntervalSeconds: 3, MaxAttempts: 3, BackoffRate: 2, JitterStrategy: 'FULL' };
+
 describe('perfcycle stack (dev)', () => {
   let template: Template;
   let resources: Resources;
@@ -159,6 +165,7 @@ describe('perfcycle stack (dev)', () => {
         ]),
       );
       expect(task.Retry.every((r: { BackoffRate?: number }) => (r.BackoffRate ?? 2) > 1)).toBe(true);
+      expect(task.Retry.at(-1), state).toEqual(ANY_TASK_ERROR_RETRIER);
     }
   });
 
@@ -242,6 +249,7 @@ describe('perfcycle stack (dev)', () => {
       Failed: 'Fail',
     });
     expect(definition.States.RunGoalWatch.Next).toBe('SendPraiseDigests');
+    for (const state of ['RunGoalWatch', 'SendPraiseDigests']) expect(definition.States[state].Retry.at(-1), state).toEqual(ANY_TASK_ERROR_RETRIER);
     expect(definition.States.SendPraiseDigests.Next).toBe('Done');
     const rules = ofType(resources, 'AWS::Events::Rule') as [string, Resource][];
     expect(rules).toHaveLength(1);
