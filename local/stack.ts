@@ -153,7 +153,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
           ]),
         ),
         () => clock.now(),
-        (execution) => console.error(`perfcycle: execution ${execution.name} failed: ${execution.error}`),
+        (execution) => console.error(`perfcycle: execution ${execution.name} failed: ${execution.error}: ${execution.cause}`),
       );
     const runner = machine('review-cycle', 'ReviewCycle');
     const goalWatch = machine('goal-watch', 'GoalWatch');
