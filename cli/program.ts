@@ -188,13 +188,14 @@ export function buildProgram(io: CliIo): Command {
   cycle
     .command('status')
     .argument('<cycleId>')
-    .description('Phase, counts by state for each phase, and overdue people')
+    .description('Phase, whether its workflow needs attention, counts by state for each phase, and overdue people')
     .option('--json', 'print JSON')
     .action(async (cycleId: string, options: { json?: boolean }) => {
       const s = await call(io, 'GET', `/cycles/${segment(cycleId)}`);
       printer(io, !!options.json)(s, () =>
         [
           `${s.name} (${s.cycleId}): ${s.phase}, ${s.participants} participants`,
+          ...(s.needsAttention ? [`needs attention: ${s.needsAttention}`] : []),
           `self-assessments due ${s.selfDue}: ${formatCounts(s.counts.self)}`,
           `manager reviews due ${s.managerDue}: ${formatCounts(s.counts.manager)}`,
           `goals of ${s.period}: ${Object.entries(s.goals.counts).map(([outcome, n]) => `${n} ${outcome}`).join(', ')}`,

@@ -24,6 +24,8 @@ export interface FunctionSpec {
   assets?: string;
   /** Functions that start, stop or restart review-cycle executions. */
   controlsWorkflow?: boolean;
+  /** Functions that only read how review-cycle executions are doing (DescribeExecution). */
+  readsWorkflow?: boolean;
   timeoutSeconds?: number;
   memoryMb?: number;
 }
@@ -70,8 +72,9 @@ export const apiFunctions: FunctionSpec[] = [
   {
     id: 'GetCycle',
     entry: 'functions/api/get-cycle.ts',
-    description: 'Phase, counts and overdue people of a cycle',
+    description: 'Phase, workflow health, counts and overdue people of a cycle',
     routes: [{ method: 'GET', path: '/cycles/{cycleId}', auth: 'hr' }],
+    readsWorkflow: true,
     timeoutSeconds: 30,
   },
   {

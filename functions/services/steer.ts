@@ -1,9 +1,10 @@
 import { checkExtension, type Phase } from '#domain/cycle.ts';
 import { endOfDay } from '#domain/time.ts';
+import { needsWorkflow, workflowHealth, type WorkflowHealth } from '#domain/workflow-health.ts';
 import * as messages from '#mail/messages.ts';
 import { flushOutbox, newMail } from '#mail/outbox.ts';
 import { nowIso, nowMs } from '#shared/clock.ts';
-import { startCycleExecution, stopCycleExecution } from '#shared/workflow.ts';
+import { describeCycleExecution, startCycleExecution, stopCycleExecution } from '#shared/workflow.ts';
 import { getAssessment, listAssessments, restartSelfLadder } from '#store/assessments.ts';
 import { recordAudit, type Actor } from '#store/audit.ts';
 import { getCycle, isRunning, movePhase, recordExecution, scheduleOf, setExtension, type CycleRecord } from '#store/cycles.ts';
@@ -38,8 +39,21 @@ export async function extendDeadline(cycleId: string, employeeId: string, untilD
 
 async function replaceExecution(cycle: CycleRecord, cause: string): Promise<void> {
   if (cycle.executionArn) await stopCycleExecution(cycle.executionArn, cause);
+  await startNextExecution(cycle);
+}
+
+/** A new execution that resumes the cycle from its stored state; the generation keeps its name unique. */
+async function startNextExecution(cycle: CycleRecord): Promise<string> {
   const generation = (cycle.executionGeneration ?? 0) + 1;
-  await recordExecution(cycle.cycleId, await startCycleExecution(cycle.cycleId, generation), generation);
+  const executionArn = await startCycleExecution(cycle.cycleId, generation);
+  await recordExecution(cycle.cycleId, executionArn, generation);
+  return executionArn;
+}
+
+/** The cycle's workflow as Step Functions reports it, judged by the rule its status, HR's resume and the daily run share. */
+export async function workflowHealthOf(cycle: CycleRecord): Promise<WorkflowHealth> {
+  const execution = needsWorkflow(cycle) && cycle.executionArn ? await describeCycleExecution(cycle.executionArn) : undefined;
+  return workflowHealth(cycle, execution, nowMs());
 }
 
 /** Cancels a running cycle: its workflow stops, queued mail is dropped, and each participant gets one short note. */

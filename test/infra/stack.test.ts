@@ -192,15 +192,21 @@ describe('perfcycle stack (dev)', () => {
       expect('STATE_MACHINE_ARN' in env, id).toBe(workflowControllers.has(id));
     }
 
-    // Functions that control the workflow may start, stop and describe its executions.
+    // Functions that control the workflow may start, stop and describe its executions; those that read it only describe them.
     const policies = ofType(resources, 'AWS::IAM::Policy');
-    for (const id of workflowControllers) {
+    const statesActions = (id: string) => {
       const [logicalId] = functions.find(([lid]) => functionIdOf(resources, lid) === id)!;
       const roleRef = resources[logicalId]!.Properties.Role['Fn::GetAtt'][0];
       const policy = policies.find(([, pol]) => pol.Properties.Roles.some((r: { Ref: string }) => r.Ref === roleRef));
-      const actions = policy![1].Properties.PolicyDocument.Statement.flatMap((st: { Action: string | string[] }) => st.Action);
-      expect(actions, id).toEqual(expect.arrayContaining(['states:StartExecution', 'states:StopExecution', 'states:DescribeExecution']));
+      return policy![1].Properties.PolicyDocument.Statement.flatMap((st: { Action: string | string[] }) => st.Action).filter((action: string) => action.startsWith('states:'));
+    };
+    for (const id of workflowControllers) {
+      expect(statesActions(id), id).toEqual(expect.arrayContaining(['states:StartExecution', 'states:StopExecution', 'states:DescribeExecution']));
     }
+    const readers = allFunctions.filter((f) => f.readsWorkflow).map((f) => f.id);
+    expect(readers).toContain('GetCycle');
+    for (const id of readers) expect(statesActions(id), id).toEqual(['states:DescribeExecution']);
+    for (const f of allFunctions.filter((f) => !f.controlsWorkflow && !f.readsWorkflow)) expect(statesActions(f.id), f.id).toEqual([]);
   });
 
   it('routes every API path of lib/functions.ts to its function, JWT-authorized for HR, open for forms', () => {
