@@ -224,6 +224,15 @@ export function buildProgram(io: CliIo): Command {
       printer(io, !!options.json)(result, () => `cancelled ${result.cycleId}; ${result.notified} participants notified`);
     });
   cycle
+    .command('resume')
+    .argument('<cycleId>')
+    .description('Give a cycle whose workflow failed or stopped (`cycle status` says so) a new execution, carrying on from its stored state')
+    .option('--json', 'print JSON')
+    .action(async (cycleId: string, options: { json?: boolean }) => {
+      const result = await call(io, 'POST', `/cycles/${segment(cycleId)}/resume`, { json: {} });
+      printer(io, !!options.json)(result, () => `resumed ${result.cycleId} (${result.phase}) after: ${result.problem}`);
+    });
+  cycle
     .command('audit')
     .argument('<cycleId>')
     .description('Every email, submission and state change of a cycle')

@@ -95,6 +95,14 @@ export const apiFunctions: FunctionSpec[] = [
     memoryMb: 512,
   },
   {
+    id: 'ResumeCycle',
+    entry: 'functions/api/resume-cycle.ts',
+    description: 'Gives a cycle whose workflow failed or stopped a new execution, resuming from its stored state',
+    routes: [{ method: 'POST', path: '/cycles/{cycleId}/resume', auth: 'hr' }],
+    controlsWorkflow: true,
+    timeoutSeconds: 30,
+  },
+  {
     id: 'Reports',
     entry: 'functions/api/reports.ts',
     description: 'HR reports: a cycle\u2019s report (JSON or CSV) and one person\u2019s history across cycles',

@@ -56,6 +56,36 @@ export async function workflowHealthOf(cycle: CycleRecord): Promise<WorkflowHeal
   return workflowHealth(cycle, execution, nowMs());
 }
 
+/** HR's resume of a stalled cycle: a new execution carries on from the stored state. Refused while one runs or is being replaced. */
+export async function resumeCycle(cycleId: string, actor: Actor): Promise<{ phase: Phase; problem: string; executionArn: string }> {
+  const cycle = await getCycle(cycleId);
+  if (!cycle) throw new NotFound(`cycle ${cycleId}`);
+  const health = await workflowHealthOf(cycle);
+  switch (health.state) {
+    case 'finished':
+      throw new Conflict(`cycle ${cycleId} is ${cycle.phase.toLowerCase()}: its workflow has nothing left to do`);
+    case 'running':
+      throw new Conflict(`the workflow of cycle ${cycleId} is running: there is nothing to resume`);
+    case 'settling':
+      throw new Conflict(`the workflow of cycle ${cycleId} changed moments ago (${new Date(health.since).toISOString()}) and is being replaced: look again in a few minutes`);
+    case 'stalled':
+      return { phase: cycle.phase, problem: health.problem, executionArn: await resume(cycle, health.problem, actor) };
+  }
+}
+
+async function resume(cycle: CycleRecord, problem: string, actor: Actor): Promise<string> {
+  let executionArn: string;
+  try {
+    executionArn = await startNextExecution(cycle);
+  } catch (error) {
+    // Its name is taken: someone resumed or replaced it since we read the cycle.
+    if ((error as Error).name === 'ExecutionAlreadyExists') throw new Conflict(`a new execution of cycle ${cycle.cycleId} was started meanwhile`);
+    throw error;
+  }
+  await recordAudit({ cycleId: cycle.cycleId, at: nowIso(), actor, action: 'cycle-resumed', details: { problem, executionArn } });
+  return executionArn;
+}
+
 /** Cancels a running cycle: its workflow stops, queued mail is dropped, and each participant gets one short note. */
 export async function cancelCycle(cycleId: string, actor: Actor): Promise<{ notified: number }> {
   let cycle = await runningCycle(cycleId);
