@@ -248,8 +248,15 @@ export const workflowFunctions = {
   },
 } satisfies Record<string, FunctionSpec>;
 
-/** The tasks of the daily state machine: the goal watch, then the weekly recognition digest. */
+/** The tasks of the daily state machine: the goal watch, the weekly recognition digest, then the sweep for stalled cycles. */
 export const dailyFunctions = {
+  resumeStalledCycles: {
+    id: 'ResumeStalledCycles',
+    entry: 'functions/workflow/resume-stalled-cycles.ts',
+    description: 'Daily: gives each active cycle whose workflow failed or stopped a new execution from its stored state',
+    controlsWorkflow: true,
+    timeoutSeconds: 300,
+  },
   goalWatch: {
     id: 'RunGoalWatch',
     entry: 'functions/workflow/goal-watch.ts',

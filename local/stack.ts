@@ -253,21 +253,12 @@ async function ensureTable(endpoint: string, table: ReturnType<typeof synthesize
 }
 
 /**
- * After a restart, each cycle that was still running gets a new execution. The workflow resumes from the
- * stored state and every step is idempotent, so nothing is lost and no email goes out twice.
+ * After a restart, each cycle that was still running gets a new execution: the runner kept its executions
+ * in memory, so the daily run's sweep finds them gone. The workflow resumes from the stored state and every
+ * step is idempotent, so nothing is lost and no email goes out twice.
  */
 async function resumeActiveCycles(runner: LocalStepFunctions): Promise<void> {
-  const { queryAll, keys } = await import('../functions/store/table.ts');
-  const { recordExecution } = await import('../functions/store/cycles.ts');
-  const { startCycleExecution } = await import('../functions/shared/workflow.ts');
-  const active = await queryAll<{ cycleId: string; executionGeneration?: number }>({
-    IndexName: 'gsi3',
-    KeyConditionExpression: 'gsi3pk = :pk',
-    ExpressionAttributeValues: { ':pk': keys.activeCycles.gsi3pk },
-  });
-  for (const cycle of active) {
-    const generation = (cycle.executionGeneration ?? 0) + 1;
-    await recordExecution(cycle.cycleId, await startCycleExecution(cycle.cycleId, generation), generation);
-  }
+  const { resumeStalledCycles } = await import('../functions/services/steer.ts');
+  await resumeStalledCycles();
   await runner.settled();
 }

@@ -4,10 +4,11 @@ import { needsWorkflow, workflowHealth, type WorkflowHealth } from '#domain/work
 import * as messages from '#mail/messages.ts';
 import { flushOutbox, newMail } from '#mail/outbox.ts';
 import { nowIso, nowMs } from '#shared/clock.ts';
+import { logger } from '#shared/observability.ts';
 import { describeCycleExecution, startCycleExecution, stopCycleExecution } from '#shared/workflow.ts';
 import { getAssessment, listAssessments, restartSelfLadder } from '#store/assessments.ts';
 import { recordAudit, type Actor } from '#store/audit.ts';
-import { getCycle, isRunning, movePhase, recordExecution, scheduleOf, setExtension, type CycleRecord } from '#store/cycles.ts';
+import { getCycle, isRunning, listActiveCycles, movePhase, recordExecution, scheduleOf, setExtension, type CycleRecord } from '#store/cycles.ts';
 import { queueMailOnce } from '#store/mail.ts';
 import { Conflict, NotFound } from './errors.ts';
 
@@ -84,6 +85,32 @@ async function resume(cycle: CycleRecord, problem: string, actor: Actor): Promis
   }
   await recordAudit({ cycleId: cycle.cycleId, at: nowIso(), actor, action: 'cycle-resumed', details: { problem, executionArn } });
   return executionArn;
+}
+
+/**
+ * The daily run's sweep: every active cycle (the active index, never a scan) whose workflow stalled gets a
+ * new execution, audited as the system's. One that cannot be resumed does not stop the others; the run
+ * fails at the end, so its retries try again and the failed execution is seen.
+ */
+export async function resumeStalledCycles(): Promise<{ resumed: string[] }> {
+  const resumed: string[] = [];
+  const failed: string[] = [];
+  for (const { cycleId } of await listActiveCycles()) {
+    try {
+      // The index may lag a moment behind an extension's new execution: judge the cycle as stored now.
+      const cycle = (await getCycle(cycleId))!;
+      const health = await workflowHealthOf(cycle);
+      if (health.state !== 'stalled') continue;
+      await resume(cycle, health.problem, 'system');
+      resumed.push(cycleId);
+    } catch (error) {
+      if (error instanceof Conflict) continue;
+      logger.error('could not resume the cycle', { cycleId, error });
+      failed.push(cycleId);
+    }
+  }
+  if (failed.length) throw new Error(`could not resume ${failed.join(', ')}`);
+  return { resumed };
 }
 
 /** Cancels a running cycle: its workflow stops, queued mail is dropped, and each participant gets one short note. */

@@ -5,7 +5,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cdkJsonContext, createApp } from '../../lib/app.ts';
 import { FUNCTION_ID_METADATA } from '../../lib/perfcycle-function.ts';
-import { allFunctions, apiFunctions, workflowFunctions } from '../../lib/functions.ts';
+import { allFunctions, apiFunctions, dailyFunctions, workflowFunctions } from '../../lib/functions.ts';
 
 type Resource = { Type: string; Properties: Record<string, any>; Metadata?: Record<string, unknown>; DeletionPolicy?: string };
 type Resources = Record<string, Resource>;
@@ -242,7 +242,7 @@ describe('perfcycle stack (dev)', () => {
     expect(stage.Properties.AccessLogSettings.DestinationArn).toBeDefined();
   });
 
-  it('runs the goal watch and then the praise digest daily from an EventBridge rule', () => {
+  it('runs the goal watch, the praise digest and the sweep for stalled cycles daily from an EventBridge rule', () => {
     const [[logicalId, machine]] = ofType(resources, 'AWS::StepFunctions::StateMachine').filter(
       ([, m]) => (m as Resource).Metadata?.['perfcycle:machineId'] === 'goal-watch',
     ) as [[string, Resource]];
@@ -251,12 +251,15 @@ describe('perfcycle stack (dev)', () => {
     expect(Object.fromEntries(Object.entries<any>(definition.States).map(([name, st]) => [name, st.Type]))).toEqual({
       RunGoalWatch: 'Task',
       SendPraiseDigests: 'Task',
+      ResumeStalledCycles: 'Task',
       Done: 'Succeed',
       Failed: 'Fail',
     });
     expect(definition.States.RunGoalWatch.Next).toBe('SendPraiseDigests');
-    for (const state of ['RunGoalWatch', 'SendPraiseDigests']) expect(definition.States[state].Retry.at(-1), state).toEqual(ANY_TASK_ERROR_RETRIER);
-    expect(definition.States.SendPraiseDigests.Next).toBe('Done');
+    expect(definition.States.SendPraiseDigests.Next).toBe('ResumeStalledCycles');
+    expect(definition.States.ResumeStalledCycles.Next).toBe('Done');
+    for (const state of ['RunGoalWatch', 'SendPraiseDigests', 'ResumeStalledCycles']) expect(definition.States[state].Retry.at(-1), state).toEqual(ANY_TASK_ERROR_RETRIER);
+    expect(functionIdOf(resources, /^\$\{(.+)\.Arn\}$/.exec(definition.States.ResumeStalledCycles.Resource)![1]!)).toBe(dailyFunctions.resumeStalledCycles.id);
     const rules = ofType(resources, 'AWS::Events::Rule') as [string, Resource][];
     expect(rules).toHaveLength(1);
     expect(rules[0][1].Properties.ScheduleExpression).toBe('cron(0 6 * * ? *)');
