@@ -68,7 +68,7 @@ export async function resumeCycle(cycleId: string, actor: Actor): Promise<{ phas
     case 'running':
       throw new Conflict(`the workflow of cycle ${cycleId} is running: there is nothing to resume`);
     case 'settling':
-      throw new Conflict(`the workflow of cycle ${cycleId} changed moments ago (${new Date(health.since).toISOString()}) and is being replaced: look again in a few minutes`);
+      throw new Conflict(`the workflow of cycle ${cycleId} changed moments ago (${new Date(health.since).toISOString()}), as a launch, an extension or a resume does: look again in a few minutes`);
     case 'stalled':
       return { phase: cycle.phase, problem: health.problem, executionArn: await resume(cycle, health.problem, actor) };
   }

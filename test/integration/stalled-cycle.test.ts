@@ -139,7 +139,7 @@ describe('a cycle whose workflow stalled', () => {
       expect((await status()).needsAttention).toBeNull();
       const early = await hr(stack, 'POST', `/cycles/${cycleId}/resume`);
       expect(early.status).toBe(409);
-      expect(early.body.error).toMatch(new RegExp(`^the workflow of cycle ${cycleId} changed moments ago \\(.+\\) and is being replaced: look again in a few minutes$`));
+      expect(early.body.error).toMatch(new RegExp(`^the workflow of cycle ${cycleId} changed moments ago \\(.+\\), as a launch, an extension or a resume does: look again in a few minutes$`));
 
       await advanceTo(Date.parse(stoppedAt) + 12 * MINUTE);
       expect(executions().map((execution) => execution.status)).toEqual(['FAILED', 'ABORTED']);
