@@ -188,13 +188,14 @@ export function buildProgram(io: CliIo): Command {
   cycle
     .command('status')
     .argument('<cycleId>')
-    .description('Phase, counts by state for each phase, and overdue people')
+    .description('Phase, whether its workflow needs attention, counts by state for each phase, and overdue people')
     .option('--json', 'print JSON')
     .action(async (cycleId: string, options: { json?: boolean }) => {
       const s = await call(io, 'GET', `/cycles/${segment(cycleId)}`);
       printer(io, !!options.json)(s, () =>
         [
           `${s.name} (${s.cycleId}): ${s.phase}, ${s.participants} participants`,
+          ...(s.needsAttention ? [`needs attention: ${s.needsAttention}`] : []),
           `self-assessments due ${s.selfDue}: ${formatCounts(s.counts.self)}`,
           `manager reviews due ${s.managerDue}: ${formatCounts(s.counts.manager)}`,
           `goals of ${s.period}: ${Object.entries(s.goals.counts).map(([outcome, n]) => `${n} ${outcome}`).join(', ')}`,
@@ -221,6 +222,15 @@ export function buildProgram(io: CliIo): Command {
     .action(async (cycleId: string, options: { json?: boolean }) => {
       const result = await call(io, 'POST', `/cycles/${segment(cycleId)}/cancel`, { json: {} });
       printer(io, !!options.json)(result, () => `cancelled ${result.cycleId}; ${result.notified} participants notified`);
+    });
+  cycle
+    .command('resume')
+    .argument('<cycleId>')
+    .description('Give a cycle whose workflow failed or stopped (`cycle status` says so) a new execution, carrying on from its stored state')
+    .option('--json', 'print JSON')
+    .action(async (cycleId: string, options: { json?: boolean }) => {
+      const result = await call(io, 'POST', `/cycles/${segment(cycleId)}/resume`, { json: {} });
+      printer(io, !!options.json)(result, () => `resumed ${result.cycleId} (${result.phase}) after: ${result.problem}`);
     });
   cycle
     .command('audit')

@@ -886,6 +886,7 @@ async function cyclePage(cycleId) {
     body: [
       h('p', { class: 'lead' }, `Dates and times are in ${timeZone}, the cycle's time zone; deadlines end at 23:59.`),
       summary,
+      status.needsAttention ? attentionSection(cycleId, String(status.needsAttention)) : null,
       actionErrors,
       h('div', { class: 'actions' }, refresh, download),
 
@@ -982,6 +983,41 @@ async function cyclePage(cycleId) {
       running ? cancelSection(cycleId, status) : null,
     ],
   };
+}
+
+/**
+ * A cycle whose workflow failed or stopped: what happened, as the API says it, and the button that resumes
+ * it (what `perfcycle cycle resume` does).
+ * @param {string} cycleId
+ * @param {string} reason
+ */
+function attentionSection(cycleId, reason) {
+  const errors = errorBox();
+  const resume = h('button', { type: 'button', class: 'primary' }, 'Resume the workflow');
+  let busy = false;
+  resume.addEventListener('click', async () => {
+    if (busy) return;
+    busy = true;
+    clearErrors(errors);
+    try {
+      await api('POST', `/cycles/${enc(cycleId)}/resume`, { json: {} });
+      await renderWithMessage('The workflow was resumed: reminders, escalations and the release carry on from where they stopped.');
+    } catch (error) {
+      showErrors(errors, error, 'The workflow was not resumed');
+      errors.focus();
+    } finally {
+      busy = false;
+    }
+  });
+  const box = section(
+    'Needs attention',
+    h('p', { class: 'attention-reason' }, capitalised(reason)),
+    h('p', null, 'Reminders, escalations and the release wait until the workflow runs again. The daily run resumes it by itself; resume it now to carry on at once.'),
+    errors,
+    h('div', { class: 'actions' }, resume),
+  );
+  box.classList.add('attention');
+  return box;
 }
 
 /**

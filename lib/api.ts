@@ -12,7 +12,7 @@ import { PerfcycleFunction, type SharedResources } from './perfcycle-function.ts
 
 export interface ApiProps {
   shared: SharedResources;
-  /** For functions with `controlsWorkflow`. */
+  /** For functions with `controlsWorkflow` or `readsWorkflow`. */
   workflow: { stateMachine: StateMachine; stateMachineName: string };
 }
 
@@ -137,6 +137,7 @@ export class Api extends Construct {
     for (const spec of apiFunctions) {
       const fn = new PerfcycleFunction(functionScope, spec.id, { spec, shared });
       if (spec.controlsWorkflow) fn.allowWorkflowControl(workflow.stateMachine, workflow.stateMachineName);
+      else if (spec.readsWorkflow) fn.allowWorkflowRead(workflow.stateMachineName);
       if (spec.assets) {
         fn.addEnvironment('CONSOLE_AUTH_DOMAIN', this.userPoolDomain.baseUrl());
         fn.addEnvironment('CONSOLE_CLIENT_ID', this.userPoolClient.userPoolClientId);

@@ -24,6 +24,8 @@ export interface FunctionSpec {
   assets?: string;
   /** Functions that start, stop or restart review-cycle executions. */
   controlsWorkflow?: boolean;
+  /** Functions that only read how review-cycle executions are doing (DescribeExecution). */
+  readsWorkflow?: boolean;
   timeoutSeconds?: number;
   memoryMb?: number;
 }
@@ -70,8 +72,9 @@ export const apiFunctions: FunctionSpec[] = [
   {
     id: 'GetCycle',
     entry: 'functions/api/get-cycle.ts',
-    description: 'Phase, counts and overdue people of a cycle',
+    description: 'Phase, workflow health, counts and overdue people of a cycle',
     routes: [{ method: 'GET', path: '/cycles/{cycleId}', auth: 'hr' }],
+    readsWorkflow: true,
     timeoutSeconds: 30,
   },
   {
@@ -90,6 +93,14 @@ export const apiFunctions: FunctionSpec[] = [
     controlsWorkflow: true,
     timeoutSeconds: 300,
     memoryMb: 512,
+  },
+  {
+    id: 'ResumeCycle',
+    entry: 'functions/api/resume-cycle.ts',
+    description: 'Gives a cycle whose workflow failed or stopped a new execution, resuming from its stored state',
+    routes: [{ method: 'POST', path: '/cycles/{cycleId}/resume', auth: 'hr' }],
+    controlsWorkflow: true,
+    timeoutSeconds: 30,
   },
   {
     id: 'Reports',
@@ -237,8 +248,15 @@ export const workflowFunctions = {
   },
 } satisfies Record<string, FunctionSpec>;
 
-/** The tasks of the daily state machine: the goal watch, then the weekly recognition digest. */
+/** The tasks of the daily state machine: the goal watch, the weekly recognition digest, then the sweep for stalled cycles. */
 export const dailyFunctions = {
+  resumeStalledCycles: {
+    id: 'ResumeStalledCycles',
+    entry: 'functions/workflow/resume-stalled-cycles.ts',
+    description: 'Daily: gives each active cycle whose workflow failed or stopped a new execution from its stored state',
+    controlsWorkflow: true,
+    timeoutSeconds: 300,
+  },
   goalWatch: {
     id: 'RunGoalWatch',
     entry: 'functions/workflow/goal-watch.ts',

@@ -140,6 +140,15 @@ export class PerfcycleFunction extends NodejsFunction {
         resources: [stateMachine.stateMachineArn],
       }),
     );
+    this.allowOnExecutions(stateMachineName, ['states:DescribeExecution', 'states:StopExecution']);
+  }
+
+  /** For functions that only look at how review-cycle executions are doing: DescribeExecution on them. */
+  allowWorkflowRead(stateMachineName: string): void {
+    this.allowOnExecutions(stateMachineName, ['states:DescribeExecution']);
+  }
+
+  private allowOnExecutions(stateMachineName: string, actions: string[]): void {
     const stack = Stack.of(this);
     const executions = stack.formatArn({
       service: 'states',
@@ -147,13 +156,7 @@ export class PerfcycleFunction extends NodejsFunction {
       resourceName: `${stateMachineName}:*`,
       arnFormat: ArnFormat.COLON_RESOURCE_NAME,
     });
-    this.addToRolePolicy(
-      new PolicyStatement({
-        effect: Effect.ALLOW,
-        actions: ['states:DescribeExecution', 'states:StopExecution'],
-        resources: [executions],
-      }),
-    );
+    this.addToRolePolicy(new PolicyStatement({ effect: Effect.ALLOW, actions, resources: [executions] }));
     Validations.of(this.role!.node.findChild('DefaultPolicy')).acknowledge({
       id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:${stack.region}:${stack.account}:execution:${stateMachineName}:*]`,
       reason: 'Executions are created at run time (one per cycle); the wildcard is limited to executions of the review-cycle state machine.',

@@ -45,7 +45,7 @@ export class PerfcycleStack extends Stack {
     // The workflow comes first: API functions that control it need its ARN (not the other way round).
     this.workflow = new ReviewCycleWorkflow(this, 'ReviewCycleWorkflow', { shared });
     this.api = new Api(this, 'Api', { shared, workflow: this.workflow });
-    this.goalWatch = new GoalWatchWorkflow(this, 'GoalWatchWorkflow', { shared });
+    this.goalWatch = new GoalWatchWorkflow(this, 'GoalWatchWorkflow', { shared, reviewCycle: this.workflow });
     this.outboxFlusher = new OutboxFlusher(this, 'OutboxFlusher', { shared });
 
     this.functions = { ...this.api.functions };

@@ -42,6 +42,11 @@ export function lambdaTask(scope: Construct, stateName: string, lambdaFunction: 
   });
   // Steps are idempotent, so a step that timed out can run again.
   invoke.addRetry({ errors: [Errors.TIMEOUT], interval: Duration.seconds(30), maxAttempts: 2, backoffRate: 2 });
+  // Any other error of the step (a dependency throttled or unreachable past the SDK's own retries, a
+  // crashed sandbox): three more tries, full jitter, over at most 3 + 6 + 12 = 21 s. Bounded, so a
+  // deterministic bug still ends in Failed, where the cycle's status says so and the daily run or HR
+  // resumes it. aws-local-stepfunctions sleeps these intervals too: a failing step costs up to 21 s locally.
+  invoke.addRetry({ errors: [Errors.TASKS_FAILED], interval: Duration.seconds(3), maxAttempts: 3, backoffRate: 2, jitterStrategy: JitterType.FULL });
   invoke.addCatch(failed, { errors: [Errors.ALL] });
   return invoke;
 }

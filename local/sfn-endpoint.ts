@@ -30,7 +30,7 @@ export async function handleStepFunctionsRequest(runners: LocalStepFunctions[], 
         return reply(200, { executionArn: execution.executionArn, startDate: execution.startDate.getTime() / 1000 });
       }
       case 'StopExecution': {
-        const execution = runnerOf(input.executionArn).stop(input.executionArn);
+        const execution = runnerOf(input.executionArn).stop(input.executionArn, { error: input.error, cause: input.cause });
         return reply(200, { stopDate: (execution.stopDate ?? new Date()).getTime() / 1000 });
       }
       case 'DescribeExecution': {
@@ -44,6 +44,8 @@ export async function handleStepFunctionsRequest(runners: LocalStepFunctions[], 
           status: execution.status === 'WAITING' ? 'RUNNING' : execution.status,
           startDate: execution.startDate.getTime() / 1000,
           ...(execution.stopDate ? { stopDate: execution.stopDate.getTime() / 1000 } : {}),
+          ...(execution.error !== undefined ? { error: execution.error } : {}),
+          ...(execution.cause !== undefined ? { cause: execution.cause } : {}),
           input: JSON.stringify(execution.input),
           ...(execution.output !== undefined ? { output: JSON.stringify(execution.output) } : {}),
         });

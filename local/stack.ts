@@ -166,7 +166,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
           ]),
         ),
         () => clock.now(),
-        (execution) => console.error(`perfcycle: execution ${execution.name} failed: ${execution.error}`),
+        (execution) => console.error(`perfcycle: execution ${execution.name} failed: ${execution.error}: ${execution.cause}`),
       );
     const runner = machine('review-cycle', 'ReviewCycle');
     const goalWatch = machine('goal-watch', 'GoalWatch');
@@ -175,6 +175,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const dailyGoalWatch = new LocalDailySchedule(GOAL_WATCH_HOUR_UTC, () => clock.now(), async (at) => {
       goalWatch.start(`goal-watch-${new Date(at).toISOString().slice(0, 10)}`, { time: new Date(at).toISOString() });
       await goalWatch.settled();
+      // The cycles it resumed reach their first wait before the clock moves on, so their checkpoints keep their times.
+      await runner.settled();
     });
     // What the EventBridge rate rule does in AWS: the outbox flusher every few minutes of the project clock.
     const flusher = scheduledFunctions.flushOutboxes;
@@ -271,21 +273,12 @@ async function ensureTable(endpoint: string, table: ReturnType<typeof synthesize
 }
 
 /**
- * After a restart, each cycle that was still running gets a new execution. The workflow resumes from the
- * stored state and every step is idempotent, so nothing is lost and no email goes out twice.
+ * After a restart, each cycle that was still running gets a new execution: the runner kept its executions
+ * in memory, so the daily run's sweep finds them gone. The workflow resumes from the stored state and every
+ * step is idempotent, so nothing is lost and no email goes out twice.
  */
 async function resumeActiveCycles(runner: LocalStepFunctions): Promise<void> {
-  const { queryAll, keys } = await import('../functions/store/table.ts');
-  const { recordExecution } = await import('../functions/store/cycles.ts');
-  const { startCycleExecution } = await import('../functions/shared/workflow.ts');
-  const active = await queryAll<{ cycleId: string; executionGeneration?: number }>({
-    IndexName: 'gsi3',
-    KeyConditionExpression: 'gsi3pk = :pk',
-    ExpressionAttributeValues: { ':pk': keys.activeCycles.gsi3pk },
-  });
-  for (const cycle of active) {
-    const generation = (cycle.executionGeneration ?? 0) + 1;
-    await recordExecution(cycle.cycleId, await startCycleExecution(cycle.cycleId, generation), generation);
-  }
+  const { resumeStalledCycles } = await import('../functions/services/steer.ts');
+  await resumeStalledCycles();
   await runner.settled();
 }

@@ -22,7 +22,9 @@ export interface LocalExecution {
   resumeAt?: string;
   resumeInput?: unknown;
   output?: unknown;
+  /** As DescribeExecution reports them: the Fail state's error and cause, or what StopExecution was given. */
   error?: string;
+  cause?: string;
   /** States entered, the figure Step Functions bills and the bench reports. */
   transitions: number;
 }
@@ -74,12 +76,14 @@ export class LocalStepFunctions {
     return [...this.executions.values()];
   }
 
-  stop(executionArn: string): LocalExecution {
+  stop(executionArn: string, reason: { error?: string; cause?: string } = {}): LocalExecution {
     const execution = this.executions.get(executionArn);
     if (!execution) throw Object.assign(new Error(`no execution ${executionArn}`), { name: 'ExecutionDoesNotExist' });
     if (execution.status === 'RUNNING' || execution.status === 'WAITING') {
       execution.status = 'ABORTED';
       execution.stopDate = new Date(this.now());
+      execution.error = reason.error;
+      execution.cause = reason.cause;
       this.running.get(executionArn)?.abort();
     }
     return execution;
@@ -158,8 +162,11 @@ export class LocalStepFunctions {
         }
       } catch (error) {
         if (execution.status === 'ABORTED') return;
+        // The runner wraps what ended the execution (the Fail state's error and cause) in its own error.
+        const failure = ((error as Error).cause ?? error) as Error;
         execution.status = 'FAILED';
-        execution.error = (error as Error).message;
+        execution.error = failure.name;
+        execution.cause = failure.message;
         execution.stopDate = new Date(this.now());
         this.onError(execution);
       } finally {

@@ -1,6 +1,7 @@
 import { selfDueOf } from '#domain/cycle.ts';
 import { countOutcomes, outcomeOf } from '#domain/goals.ts';
 import { countStates, type PhaseState } from '#domain/report.ts';
+import { attentionText } from '#domain/workflow-health.ts';
 import { nowMs } from '#shared/clock.ts';
 import { listGoalsOfPeriod, type GoalRecord } from '#store/goals.ts';
 import { listAssessments, type AssessmentRecord } from '#store/assessments.ts';
@@ -9,6 +10,7 @@ import { getCycle, scheduleOf } from '#store/cycles.ts';
 import { listMails } from '#store/mail.ts';
 import { NotFound } from './errors.ts';
 import { hasResults } from './results.ts';
+import { workflowHealthOf } from './steer.ts';
 
 export function selfState(a: AssessmentRecord): PhaseState {
   return a.selfStatus === 'SUBMITTED' ? (a.selfLate ? 'late' : 'submitted') : a.selfOverdueAt ? 'overdue' : 'pending';
@@ -18,11 +20,14 @@ export function reviewState(a: AssessmentRecord): PhaseState {
   return a.reviewStatus === 'SUBMITTED' ? (a.reviewLate ? 'late' : 'submitted') : a.reviewOverdueAt ? 'overdue' : 'pending';
 }
 
-/** HR's view of a cycle: phase, deadlines, counts by state for each phase, and who is overdue. */
+/**
+ * HR's view of a cycle: phase, whether its workflow needs HR's attention (and how to fix it), deadlines,
+ * counts by state for each phase, and who is overdue.
+ */
 export async function cycleStatus(cycleId: string) {
   const cycle = await getCycle(cycleId);
   if (!cycle) throw new NotFound(`cycle ${cycleId}`);
-  const [assessments, periodGoals] = await Promise.all([listAssessments(cycleId), listGoalsOfPeriod(cycle.period)]);
+  const [assessments, periodGoals, workflow] = await Promise.all([listAssessments(cycleId), listGoalsOfPeriod(cycle.period), workflowHealthOf(cycle)]);
   const goals = goalOutcomesOf(periodGoals, assessments, nowMs());
   const schedule = scheduleOf(cycle);
   const iso = (ms: number) => new Date(ms).toISOString();
@@ -31,6 +36,7 @@ export async function cycleStatus(cycleId: string) {
     name: cycle.name,
     department: cycle.department ?? null,
     phase: cycle.phase,
+    needsAttention: workflow.state === 'stalled' ? attentionText(cycleId, workflow.problem) : null,
     timeZone: cycle.timeZone,
     selfDue: iso(cycle.selfDue),
     managerDue: iso(cycle.managerDue),

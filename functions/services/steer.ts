@@ -1,14 +1,16 @@
 import { checkExtension, type Phase } from '#domain/cycle.ts';
 import { endOfDay } from '#domain/time.ts';
+import { needsWorkflow, workflowHealth, type WorkflowHealth } from '#domain/workflow-health.ts';
 import * as messages from '#mail/messages.ts';
 import { newMail, sendQueuedNow } from '#mail/outbox.ts';
 import { forEachLimited } from '#shared/concurrency.ts';
 import { PER_ITEM_CONCURRENCY } from './checkpoint.ts';
 import { nowIso, nowMs } from '#shared/clock.ts';
-import { startCycleExecution, stopCycleExecution } from '#shared/workflow.ts';
+import { logger } from '#shared/observability.ts';
+import { describeCycleExecution, startCycleExecution, stopCycleExecution } from '#shared/workflow.ts';
 import { getAssessment, listAssessments, restartSelfLadder } from '#store/assessments.ts';
 import { recordAudit, type Actor } from '#store/audit.ts';
-import { getCycle, isRunning, movePhase, recordExecution, scheduleOf, setExtension, type CycleRecord } from '#store/cycles.ts';
+import { getCycle, isRunning, listActiveCycles, movePhase, recordExecution, scheduleOf, setExtension, type CycleRecord } from '#store/cycles.ts';
 import { queueMailOnce } from '#store/mail.ts';
 import { Conflict, NotFound } from './errors.ts';
 
@@ -40,8 +42,77 @@ export async function extendDeadline(cycleId: string, employeeId: string, untilD
 
 async function replaceExecution(cycle: CycleRecord, cause: string): Promise<void> {
   if (cycle.executionArn) await stopCycleExecution(cycle.executionArn, cause);
+  await startNextExecution(cycle);
+}
+
+/** A new execution that resumes the cycle from its stored state; the generation keeps its name unique. */
+async function startNextExecution(cycle: CycleRecord): Promise<string> {
   const generation = (cycle.executionGeneration ?? 0) + 1;
-  await recordExecution(cycle.cycleId, await startCycleExecution(cycle.cycleId, generation), generation);
+  const executionArn = await startCycleExecution(cycle.cycleId, generation);
+  await recordExecution(cycle.cycleId, executionArn, generation);
+  return executionArn;
+}
+
+/** The cycle's workflow as Step Functions reports it, judged by the rule its status, HR's resume and the daily run share. */
+export async function workflowHealthOf(cycle: CycleRecord): Promise<WorkflowHealth> {
+  const execution = needsWorkflow(cycle) && cycle.executionArn ? await describeCycleExecution(cycle.executionArn) : undefined;
+  return workflowHealth(cycle, execution, nowMs());
+}
+
+/** HR's resume of a stalled cycle: a new execution carries on from the stored state. Refused while one runs or is being replaced. */
+export async function resumeCycle(cycleId: string, actor: Actor): Promise<{ phase: Phase; problem: string; executionArn: string }> {
+  const cycle = await getCycle(cycleId);
+  if (!cycle) throw new NotFound(`cycle ${cycleId}`);
+  const health = await workflowHealthOf(cycle);
+  switch (health.state) {
+    case 'finished':
+      throw new Conflict(`cycle ${cycleId} is ${cycle.phase.toLowerCase()}: its workflow has nothing left to do`);
+    case 'running':
+      throw new Conflict(`the workflow of cycle ${cycleId} is running: there is nothing to resume`);
+    case 'settling':
+      throw new Conflict(`the workflow of cycle ${cycleId} changed moments ago (${new Date(health.since).toISOString()}), as a launch, an extension or a resume does: look again in a few minutes`);
+    case 'stalled':
+      return { phase: cycle.phase, problem: health.problem, executionArn: await resume(cycle, health.problem, actor) };
+  }
+}
+
+async function resume(cycle: CycleRecord, problem: string, actor: Actor): Promise<string> {
+  let executionArn: string;
+  try {
+    executionArn = await startNextExecution(cycle);
+  } catch (error) {
+    // Its name is taken: someone resumed or replaced it since we read the cycle.
+    if ((error as Error).name === 'ExecutionAlreadyExists') throw new Conflict(`a new execution of cycle ${cycle.cycleId} was started meanwhile`);
+    throw error;
+  }
+  await recordAudit({ cycleId: cycle.cycleId, at: nowIso(), actor, action: 'cycle-resumed', details: { problem, executionArn } });
+  return executionArn;
+}
+
+/**
+ * The daily run's sweep: every active cycle (the active index, never a scan) whose workflow stalled gets a
+ * new execution, audited as the system's. One that cannot be resumed does not stop the others; the run
+ * fails at the end, so its retries try again and the failed execution is seen.
+ */
+export async function resumeStalledCycles(): Promise<{ resumed: string[] }> {
+  const resumed: string[] = [];
+  const failed: string[] = [];
+  for (const { cycleId } of await listActiveCycles()) {
+    try {
+      // The index may lag a moment behind an extension's new execution: judge the cycle as stored now.
+      const cycle = (await getCycle(cycleId))!;
+      const health = await workflowHealthOf(cycle);
+      if (health.state !== 'stalled') continue;
+      await resume(cycle, health.problem, 'system');
+      resumed.push(cycleId);
+    } catch (error) {
+      if (error instanceof Conflict) continue;
+      logger.error('could not resume the cycle', { cycleId, error });
+      failed.push(cycleId);
+    }
+  }
+  if (failed.length) throw new Error(`could not resume ${failed.join(', ')}`);
+  return { resumed };
 }
 
 /** Cancels a running cycle: its workflow stops, queued mail is dropped, and each participant gets one short note. */

@@ -1,4 +1,5 @@
-import { SFNClient, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, SFNClient, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
+import type { ExecutionFacts } from '#domain/workflow-health.ts';
 import { config } from './config.ts';
 
 let client: SFNClient | undefined;
@@ -35,5 +36,16 @@ export async function stopCycleExecution(executionArn: string, cause: string): P
   } catch (error) {
     // Already finished or gone: nothing left to stop.
     if ((error as Error).name !== 'ExecutionDoesNotExist') throw error;
+  }
+}
+
+/** What Step Functions says of an execution; MISSING when it has none by that ARN (never started, or long expired). */
+export async function describeCycleExecution(executionArn: string): Promise<ExecutionFacts> {
+  try {
+    const execution = await sfn().send(new DescribeExecutionCommand({ executionArn }));
+    return { status: execution.status!, stoppedAt: execution.stopDate?.getTime(), error: execution.error, cause: execution.cause };
+  } catch (error) {
+    if ((error as Error).name === 'ExecutionDoesNotExist') return { status: 'MISSING' };
+    throw error;
   }
 }

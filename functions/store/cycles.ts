@@ -134,13 +134,23 @@ export function markAcknowledgementsReminded(cycleId: string, at: string): Promi
   });
 }
 
+/** Cycles whose workflow still has work (the active index): a few at any time, read without a scan. */
+export function listActiveCycles(): Promise<CycleRecord[]> {
+  return cyclesIndexed('gsi3', keys.activeCycles.gsi3pk, true);
+}
+
 /** Every cycle, newest first (a handful a year). */
-export async function listCycles(): Promise<CycleRecord[]> {
+export function listCycles(): Promise<CycleRecord[]> {
+  return cyclesIndexed('gsi2', keys.allCycles.gsi2pk, false);
+}
+
+/** The cycles of one index partition, sorted by creation. */
+async function cyclesIndexed(index: 'gsi2' | 'gsi3', partition: string, oldestFirst: boolean): Promise<CycleRecord[]> {
   const items = await queryAll<Record<string, unknown>>({
-    IndexName: 'gsi2',
-    KeyConditionExpression: 'gsi2pk = :pk',
-    ExpressionAttributeValues: { ':pk': keys.allCycles.gsi2pk },
-    ScanIndexForward: false,
+    IndexName: index,
+    KeyConditionExpression: `${index}pk = :pk`,
+    ExpressionAttributeValues: { ':pk': partition },
+    ScanIndexForward: oldestFirst,
   });
   return items.map((item) => withoutKeys<CycleRecord>(item));
 }

@@ -26,7 +26,7 @@ const CYCLE = 'Appraisal Q4 & goals';
 const PRAISE = 'Great demo <img src=x onerror=alert(1)> for the customer';
 const MISSED_GOAL = 'Ship billing';
 const AT_RISK_GOAL = 'Grow the pipeline';
-const SCREENSHOTS = ['console-sign-in', 'console-cycles', 'console-cycle', 'console-cycle-phone', 'console-import-error', 'console-launch', 'console-goals', 'console-settings'];
+const SCREENSHOTS = ['console-sign-in', 'console-cycles', 'console-cycle', 'console-cycle-phone', 'console-cycle-attention', 'console-import-error', 'console-launch', 'console-goals', 'console-settings'];
 const csvFile = (text: string) => ({ name: 'directory.csv', mimeType: 'text/csv', buffer: Buffer.from(text, 'utf8') });
 
 /** What the element with the keyboard focus is called: its label, or its text. */
@@ -476,6 +476,34 @@ describe('the HR console in Chromium', () => {
     expect(await chartLabel('Self-assessments')).toBe(labelFor('Self-assessments', after.counts.self));
     expect((await rowsOf(page, 'Overdue people')).map(([name]) => name)).toEqual(after.overdue.map((person: any) => person.name));
     expect(after.overdue.some((person: any) => person.employeeId === 'e2')).toBe(false);
+    await expectPageBasics(page);
+  });
+
+  it('shows a cycle whose workflow was stopped behind its back as needing attention, and resumes it from the page', async () => {
+    // Stopped by hand (as in the Step Functions console), long enough ago not to be a replacement under way.
+    const [execution] = theStack().runner.list().filter((e) => e.name.startsWith(cycleId) && e.status === 'WAITING');
+    theStack().runner.stop(execution.executionArn, { cause: 'stopped by hand' });
+    await theStack().advance(10 * 60_000);
+    await reloadCycle();
+    const region = page.getByRole('region', { name: 'Needs attention', exact: true });
+    const reason = (await hr(theStack(), 'GET', `/cycles/${cycleId}`)).body.needsAttention;
+    expect(reason).toMatch(new RegExp(`^workflow execution was stopped at \\S+: stopped by hand; run \`perfcycle cycle resume ${cycleId}\`$`));
+    expect(await region.locator('p').first().textContent()).toBe(`W${reason.slice(1)}`);
+    expect(await page.locator('main dl.facts').first().textContent()).toContain('PhaseManager review');
+    await expectPageBasics(page);
+    await expectScreenshot(page, 'console-cycle-attention');
+    // The reason, one long line from the API, wraps on a phone.
+    await page.setViewportSize({ width: 390, height: 844 });
+    expect(await page.evaluate(() => (globalThis as any).document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await page.setViewportSize({ width: 1280, height: 900 });
+
+    // A double click resumes once.
+    await region.getByRole('button', { name: 'Resume the workflow', exact: true }).dblclick();
+    await status(page).getByText('The workflow was resumed: reminders, escalations and the release carry on from where they stopped.', { exact: true }).waitFor();
+    expect(await page.getByRole('region', { name: 'Needs attention' }).count()).toBe(0);
+    expect((await hr(theStack(), 'GET', `/cycles/${cycleId}`)).body.needsAttention).toBeNull();
+    const resumed = (await hr(theStack(), 'GET', `/cycles/${cycleId}/audit`)).body.events.filter((event: any) => event.action === 'cycle-resumed');
+    expect(resumed.map((event: any) => event.actor)).toEqual(['hr:local-hr']);
     await expectPageBasics(page);
   });
 

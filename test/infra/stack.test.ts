@@ -5,7 +5,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cdkJsonContext, createApp } from '../../lib/app.ts';
 import { FUNCTION_ID_METADATA } from '../../lib/perfcycle-function.ts';
-import { allFunctions, apiFunctions, workflowFunctions } from '../../lib/functions.ts';
+import { allFunctions, apiFunctions, dailyFunctions, workflowFunctions } from '../../lib/functions.ts';
 
 type Resource = { Type: string; Properties: Record<string, any>; Metadata?: Record<string, unknown>; DeletionPolicy?: string };
 type Resources = Record<string, Resource>;
@@ -44,6 +44,12 @@ function resolveDefinition(definition: unknown): any {
 function functionIdOf(resources: Resources, logicalId: string): unknown {
   return resources[logicalId]?.Metadata?.[FUNCTION_ID_METADATA];
 }
+
+/**
+ * Every task's last retrier: any other error of the step, retried with backoff and full jitter, a bounded
+ * number of times (3 + 6 + 12 s at most), after the specific retriers so theirs apply first.
+ */
+const ANY_TASK_ERROR_RETRIER = { ErrorEquals: ['States.TaskFailed'], IntervalSeconds: 3, MaxAttempts: 3, BackoffRate: 2, JitterStrategy: 'FULL' };
 
 describe('perfcycle stack (dev)', () => {
   let template: Template;
@@ -159,6 +165,7 @@ describe('perfcycle stack (dev)', () => {
         ]),
       );
       expect(task.Retry.every((r: { BackoffRate?: number }) => (r.BackoffRate ?? 2) > 1)).toBe(true);
+      expect(task.Retry.at(-1), state).toEqual(ANY_TASK_ERROR_RETRIER);
     }
   });
 
@@ -185,15 +192,21 @@ describe('perfcycle stack (dev)', () => {
       expect('STATE_MACHINE_ARN' in env, id).toBe(workflowControllers.has(id));
     }
 
-    // Functions that control the workflow may start, stop and describe its executions.
+    // Functions that control the workflow may start, stop and describe its executions; those that read it only describe them.
     const policies = ofType(resources, 'AWS::IAM::Policy');
-    for (const id of workflowControllers) {
+    const statesActions = (id: string) => {
       const [logicalId] = functions.find(([lid]) => functionIdOf(resources, lid) === id)!;
       const roleRef = resources[logicalId]!.Properties.Role['Fn::GetAtt'][0];
       const policy = policies.find(([, pol]) => pol.Properties.Roles.some((r: { Ref: string }) => r.Ref === roleRef));
-      const actions = policy![1].Properties.PolicyDocument.Statement.flatMap((st: { Action: string | string[] }) => st.Action);
-      expect(actions, id).toEqual(expect.arrayContaining(['states:StartExecution', 'states:StopExecution', 'states:DescribeExecution']));
+      return policy![1].Properties.PolicyDocument.Statement.flatMap((st: { Action: string | string[] }) => st.Action).filter((action: string) => action.startsWith('states:'));
+    };
+    for (const id of workflowControllers) {
+      expect(statesActions(id), id).toEqual(expect.arrayContaining(['states:StartExecution', 'states:StopExecution', 'states:DescribeExecution']));
     }
+    const readers = allFunctions.filter((f) => f.readsWorkflow).map((f) => f.id);
+    expect(readers).toContain('GetCycle');
+    for (const id of readers) expect(statesActions(id), id).toEqual(['states:DescribeExecution']);
+    for (const f of allFunctions.filter((f) => !f.controlsWorkflow && !f.readsWorkflow)) expect(statesActions(f.id), f.id).toEqual([]);
   });
 
   it('routes every API path of lib/functions.ts to its function, JWT-authorized for HR, open for forms', () => {
@@ -229,7 +242,7 @@ describe('perfcycle stack (dev)', () => {
     expect(stage.Properties.AccessLogSettings.DestinationArn).toBeDefined();
   });
 
-  it('runs the goal watch and then the praise digest daily from an EventBridge rule', () => {
+  it('runs the goal watch, the praise digest and the sweep for stalled cycles daily from an EventBridge rule', () => {
     const [[logicalId, machine]] = ofType(resources, 'AWS::StepFunctions::StateMachine').filter(
       ([, m]) => (m as Resource).Metadata?.['perfcycle:machineId'] === 'goal-watch',
     ) as [[string, Resource]];
@@ -238,11 +251,15 @@ describe('perfcycle stack (dev)', () => {
     expect(Object.fromEntries(Object.entries<any>(definition.States).map(([name, st]) => [name, st.Type]))).toEqual({
       RunGoalWatch: 'Task',
       SendPraiseDigests: 'Task',
+      ResumeStalledCycles: 'Task',
       Done: 'Succeed',
       Failed: 'Fail',
     });
     expect(definition.States.RunGoalWatch.Next).toBe('SendPraiseDigests');
-    expect(definition.States.SendPraiseDigests.Next).toBe('Done');
+    expect(definition.States.SendPraiseDigests.Next).toBe('ResumeStalledCycles');
+    expect(definition.States.ResumeStalledCycles.Next).toBe('Done');
+    for (const state of ['RunGoalWatch', 'SendPraiseDigests', 'ResumeStalledCycles']) expect(definition.States[state].Retry.at(-1), state).toEqual(ANY_TASK_ERROR_RETRIER);
+    expect(functionIdOf(resources, /^\$\{(.+)\.Arn\}$/.exec(definition.States.ResumeStalledCycles.Resource)![1]!)).toBe(dailyFunctions.resumeStalledCycles.id);
     const rules = (ofType(resources, 'AWS::Events::Rule') as [string, Resource][]).filter(([, rule]) => rule.Properties.ScheduleExpression.startsWith('cron'));
     expect(rules).toHaveLength(1);
     expect(rules[0][1].Properties.ScheduleExpression).toBe('cron(0 6 * * ? *)');

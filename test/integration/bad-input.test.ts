@@ -317,6 +317,7 @@ describe('bad input changes nothing', () => {
       ['GET', `/cycles/${id}`, undefined],
       ['POST', `/cycles/${id}/extensions`, { employeeId: 'e1', until: dateAfter(stack.clock.now(), 20) }],
       ['POST', `/cycles/${id}/cancel`, {}],
+      ['POST', `/cycles/${id}/resume`, {}],
       ['GET', `/cycles/${id}/audit`, undefined],
     ];
 
@@ -392,6 +393,23 @@ describe('bad input changes nothing', () => {
       expect(status.extensions).toEqual({});
       const audit = (await hr(stack, 'GET', `/cycles/${cycleId}/audit`)).body.events.map((event: any) => event.action);
       expect(audit).not.toContain('deadline-extended');
+    });
+  });
+
+  describe('POST /cycles/{id}/resume', () => {
+    it('refuses to resume a cycle whose workflow runs, or a finished one, with 409', async () => {
+      const launched = await hr(stack, 'POST', '/cycles', { name: 'Finished early', selfDue: dateAfter(stack.clock.now(), 10), managerDue: dateAfter(stack.clock.now(), 20), department: 'Ops' });
+      expect(launched.status).toBe(201);
+      await stack.settled();
+      expect((await hr(stack, 'POST', `/cycles/${launched.body.cycleId}/cancel`)).status).toBe(200);
+      await stack.settled();
+      await changesNothing(async () => {
+        expectError(await hr(stack, 'POST', `/cycles/${cycleId}/resume`, {}), 409, `the workflow of cycle ${cycleId} is running: there is nothing to resume`);
+        expectError(await hr(stack, 'POST', `/cycles/${launched.body.cycleId}/resume`), 409, `cycle ${launched.body.cycleId} is cancelled: its workflow has nothing left to do`);
+      });
+      expect((await hr(stack, 'GET', `/cycles/${cycleId}`)).body.needsAttention).toBeNull();
+      const audit = (await hr(stack, 'GET', `/cycles/${launched.body.cycleId}/audit`)).body.events.map((event: any) => event.action);
+      expect(audit).not.toContain('cycle-resumed');
     });
   });
 
@@ -518,6 +536,7 @@ e1,Ann Twice,ann.twice@example.com,m1,Sales
         expectCliError(await cli(stack, dir.path, 'cycle', 'extend', cycleId, '--until', dateAfter(stack.clock.now(), 20)), 2, "required option '--employee <employeeId>' not specified");
         expectCliError(await cli(stack, dir.path, 'cycle', 'status'), 2, "missing required argument 'cycleId'");
         expectCliError(await cli(stack, dir.path, 'cycle', 'cancel'), 2, "missing required argument 'cycleId'");
+        expectCliError(await cli(stack, dir.path, 'cycle', 'resume'), 2, "missing required argument 'cycleId'");
         expectCliError(await cli(stack, dir.path, 'cycle', 'frobnicate'), 2, "unknown command 'frobnicate'");
         expectCliError(await cli(stack, dir.path, 'cycle', 'status', cycleId, '--verbose'), 2, "unknown option '--verbose'");
       });
@@ -532,6 +551,9 @@ e1,Ann Twice,ann.twice@example.com,m1,Sales
         expectCliError(await cli(stack, dir.path, 'cycle', 'status', 'nope'), 1, 'invalid cycleId');
         expectCliError(await cli(stack, dir.path, 'cycle', 'status', '../employees/import'), 1, 'invalid cycleId');
         expectCliError(await cli(stack, dir.path, 'cycle', 'cancel', NOT_A_CYCLE), 1, `cycle ${NOT_A_CYCLE} not found`);
+        expectCliError(await cli(stack, dir.path, 'cycle', 'resume', NOT_A_CYCLE), 1, `cycle ${NOT_A_CYCLE} not found`);
+        expectCliError(await cli(stack, dir.path, 'cycle', 'resume', 'nope'), 1, 'invalid cycleId');
+        expectCliError(await cli(stack, dir.path, 'cycle', 'resume', cycleId), 1, `the workflow of cycle ${cycleId} is running: there is nothing to resume`);
         expectCliError(await cli(stack, dir.path, 'cycle', 'audit', NOT_A_CYCLE), 1, 'not found');
         expectCliError(await cli(stack, dir.path, 'cycle', 'extend', cycleId, '--employee', 'zz9', '--until', dateAfter(stack.clock.now(), 20)), 1, 'participant zz9');
         expectCliError(await cli(stack, dir.path, 'cycle', 'extend', cycleId, '--employee', 'e1', '--until', '2030-01-01'), 1, 'until must not be after the manager deadline');
