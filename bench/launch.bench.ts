@@ -5,8 +5,11 @@ import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { allFunctions } from '../lib/functions.ts';
 import { startLocalStack, type LocalStack } from '../local/stack.ts';
+import { faultsBench } from './faults.ts';
 
 /**
+ * `npm run bench -- --faults [--json]` runs the fault and crash runs instead (bench/faults.ts).
+ *
  * `npm run bench [-- --json] [-- --sizes 1000,10000] [-- --goals 100000]`: launches cycles on the local stack and compares the
  * launch with its floor (the same DynamoDB items batch-written and the same SendEmail calls made directly,
  * in the same run), counts Step Functions transitions and DynamoDB requests for the whole cycle, and sizes
@@ -196,6 +199,11 @@ async function bundles() {
     rmSync(out, { recursive: true, force: true });
   }
   return results;
+}
+
+if (args.includes('--faults')) {
+  await faultsBench(asJson, log);
+  process.exit(0);
 }
 
 const stack = await startLocalStack({});

@@ -70,7 +70,8 @@ function persisted(dataDir: string | undefined, file: string, create: () => stri
   return value;
 }
 
-async function listen(server: Server, port: number): Promise<number> {
+/** Listens on 127.0.0.1:`port` (0: any free port); answers the port. */
+export async function listen(server: Server, port: number): Promise<number> {
   await new Promise<void>((done, fail) => {
     server.once('error', fail);
     server.listen(port, '127.0.0.1', () => done());

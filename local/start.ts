@@ -38,7 +38,11 @@ async function portProblems(): Promise<string[]> {
   return problems;
 }
 
-const problems = await portProblems();
+const sendRate = process.env.PERFCYCLE_SES_MAX_SEND_RATE;
+const sendRateProblems = sendRate !== undefined && (!/^\d+$/.test(sendRate) || Number(sendRate) > 10_000)
+    ? [`PERFCYCLE_SES_MAX_SEND_RATE=${sendRate} is not a whole number of emails per second from 0 (no limit) to 10000`]
+    : [];
+const problems = [...sendRateProblems, ...(await portProblems())];
 if (problems.length) {
   console.error(`perfcycle: cannot start, so nothing was started:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
   process.exit(1);
@@ -53,6 +57,7 @@ const stack = await startLocalStack({
   sfnPort,
   orgTimeZone: process.env.PERFCYCLE_TIME_ZONE,
   hrEmail: process.env.PERFCYCLE_HR_EMAIL,
+  sesMaxSendRate: sendRate === undefined ? undefined : Number(sendRate),
 });
 
 console.log(`perfcycle local stack is running

@@ -12,6 +12,13 @@ const DEPARTMENTS = ['Refused', 'Failing', 'Throttled', 'Hanging', 'Cancelled'];
 const address = (id: string) => `${id}@example.com`;
 const membersOf = (department: string) => [`${department}-m`, ...Array.from({ length: SIZE - 1 }, (_, i) => `${department}-${i}`)];
 const TEAM = ['tm', 't1', 't2', 't3', 't4'];
+/** Emails per second for every sender together, as SES's quota would be. */
+const RATE = 120;
+
+/** The most sends that SES saw arrive within one second of the clock. */
+function busiestSecond(arrivals: number[]): number {
+  return Math.max(...[...Map.groupBy(arrivals, (at) => Math.floor(at / 1000)).values()].map((group) => group.length));
+}
 
 function roster(): string {
   const lines = ['employeeId,name,email,managerId,department'];
@@ -31,7 +38,7 @@ describe('email under SES faults', () => {
 
   beforeAll(async () => {
     faults = await startSesFaults();
-    stack = await startLocalStack({ sesEndpoint: faults.url, mailTimings: { sendTimeoutMs: 3000, leaseSeconds: 30 } });
+    stack = await startLocalStack({ sesEndpoint: faults.url, sesMaxSendRate: RATE, mailTimings: { sendTimeoutMs: 3000, leaseSeconds: 30 } });
     faults.forwardTo(stack.mailUrl);
     const imported = await hr(stack, 'POST', '/employees/import', { csv: roster() });
     expect(imported.status, JSON.stringify(imported.body)).toBe(200);
@@ -84,9 +91,22 @@ describe('email under SES faults', () => {
     expect(deliveredTo(membersOf('Refused').map(address), before).total).toBe(0);
 
     await faults.accept();
+    const backAt = faults.accepted.length;
     await flushUntil(() => deliveredTo(membersOf('Refused').map(address), before).total === SIZE, 3);
     expect(deliveredTo(membersOf('Refused').map(address), before).counts).toEqual(new Set([1]));
     await expectRunning(cycleId);
+    // The backlog goes out at the configured rate, not all at once.
+    expect(busiestSecond(faults.accepted.slice(backAt).map((mail) => mail.at))).toBeLessThanOrEqual(RATE);
+  });
+
+  it('keeps senders that share the table under one send rate together', async () => {
+    const { SendRateLimiter } = await import('../../functions/mail/send-rate.ts');
+    const { reserveSends } = await import('../../functions/store/send-rate.ts');
+    const senders = [1, 2, 3].map(() => new SendRateLimiter(25, reserveSends));
+    const starts: number[] = [];
+    await Promise.all(senders.map((sender) => Promise.all(Array.from({ length: 30 }, async () => (await sender.take(), starts.push(Date.now()))))));
+    expect(starts).toHaveLength(90);
+    expect(busiestSecond(starts)).toBeLessThanOrEqual(25);
   });
 
   it('fails only the message SES refuses for good, retries a recipient SES keeps failing, and reports each to HR by name', async () => {

@@ -1,7 +1,6 @@
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { startSesFaults, type SesFaults } from './ses-faults.ts';
+import { tryPort } from '../../local/stack.ts';
 import { spawnStack, type StackProcess } from './stack-process.ts';
 import { tempDir } from './local.ts';
 
@@ -24,14 +23,6 @@ const DAY = 86_400_000;
 /** A short lease, so the messages a crash left claimed are taken over within seconds, not minutes. */
 const LEASE_SECONDS = 3;
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((done) => server.close(done));
-  return port;
-}
-
 function roster(size: number, department: string): string {
   const lines = ['employeeId,name,email,managerId,department', `${department}-m,${department} Lead,${department}-m@example.com,,${department}`];
   for (let i = 1; i < size; i++) lines.push(`${department}-${i},Person ${i},${department}-${i}@example.com,${department}-m,${department}`);
@@ -47,7 +38,7 @@ class CrashRun {
 
   static async start(): Promise<CrashRun> {
     const run = new CrashRun(await startSesFaults());
-    run.ports = { apiPort: await freePort(), mailPort: await freePort(), dynamoPort: await freePort(), sfnPort: await freePort() };
+    run.ports = { apiPort: await tryPort(0), mailPort: await tryPort(0), dynamoPort: await tryPort(0), sfnPort: await tryPort(0) };
     await run.boot();
     return run;
   }
@@ -65,6 +56,15 @@ class CrashRun {
     const payload = await response.json();
     if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(payload)}`);
     return payload;
+  }
+
+  /** Imports a department of `size` people and launches a cycle for it, due in 14 and 24 days; answers their addresses. */
+  async launch(size: number, department: string, name: string): Promise<string[]> {
+    await this.api('POST', '/employees/import', { csv: roster(size, department) });
+    const now = Date.parse((await this.api('GET', '/local/clock')).now);
+    const day = (offset: number) => new Date(now + offset * DAY).toISOString().slice(0, 10);
+    await this.api('POST', '/cycles', { name, selfDue: day(14), managerDue: day(24), department });
+    return [`${department}-m`, ...Array.from({ length: size - 1 }, (_, i) => `${department}-${i + 1}`)].map((id) => `${id}@example.com`);
   }
 
   /** Messages whose subject matches, per recipient. */
@@ -120,13 +120,8 @@ function tally(participants: string[], counts: Map<string, number>, sentBeforeKi
 export async function crashDuringLaunch(size: number): Promise<CrashCount> {
   const run = await CrashRun.start();
   try {
-    const department = 'Launch';
-    const people = [`${department}-m`, ...Array.from({ length: size - 1 }, (_, i) => `${department}-${i + 1}`)].map((id) => `${id}@example.com`);
-    await run.api('POST', '/employees/import', { csv: roster(size, department) });
-    const now = Date.parse((await run.api('GET', '/local/clock')).now);
-    const day = (offset: number) => new Date(now + offset * DAY).toISOString().slice(0, 10);
     const started = performance.now();
-    await run.api('POST', '/cycles', { name: 'Crash at launch', selfDue: day(14), managerDue: day(24), department });
+    const people = await run.launch(size, 'Launch', 'Crash at launch');
     const invitations = () => run.counts(/self-assessment is open/);
     const sentBeforeKill = await run.crashAndRecover(() => invitations().size, size * 0.4, () => people.every((to) => invitations().has(to)));
     return tally(people, invitations(), sentBeforeKill, started);
@@ -139,12 +134,7 @@ export async function crashDuringLaunch(size: number): Promise<CrashCount> {
 export async function crashDuringReminders(size: number): Promise<CrashCount> {
   const run = await CrashRun.start();
   try {
-    const department = 'Remind';
-    const people = [`${department}-m`, ...Array.from({ length: size - 1 }, (_, i) => `${department}-${i + 1}`)].map((id) => `${id}@example.com`);
-    await run.api('POST', '/employees/import', { csv: roster(size, department) });
-    const now = Date.parse((await run.api('GET', '/local/clock')).now);
-    const day = (offset: number) => new Date(now + offset * DAY).toISOString().slice(0, 10);
-    await run.api('POST', '/cycles', { name: 'Crash mid-checkpoint', selfDue: day(14), managerDue: day(24), department });
+    const people = await run.launch(size, 'Remind', 'Crash mid-checkpoint');
     await run.waitFor(() => run.counts(/self-assessment is open/).size === size, 120_000);
     await run.api('POST', '/local/clock/advance', { duration: '10d' });
     const started = performance.now();

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Socket } from 'node:net';
+import { listen } from '../../local/stack.ts';
 
 /**
  * An SES stand-in with faults, put between the handlers and the local mailbox: it forwards SESv2 calls to
@@ -25,8 +25,8 @@ export interface SesFaults {
   heal(): void;
   /** Recipient -> how many messages the mailbox accepted for them through this stand-in. */
   delivered: Map<string, number>;
-  /** Every accepted message, in order. */
-  accepted: { to: string; subject: string }[];
+  /** Every accepted message, in order, with when it arrived (epoch ms). */
+  accepted: { to: string; subject: string; at: number }[];
   calls: number;
   close(): Promise<void>;
 }
@@ -82,11 +82,12 @@ export async function startSesFaults(): Promise<SesFaults> {
       request.on('end', () => done(text));
     });
     faults.calls++;
+    const arrivedAt = Date.now();
     const call = JSON.parse(body || '{}');
     const to: string = call?.Destination?.ToAddresses?.[0] ?? '';
     const accept = () => {
       faults.delivered.set(to, (faults.delivered.get(to) ?? 0) + 1);
-      faults.accepted.push({ to, subject: call?.Content?.Simple?.Subject?.Data ?? '' });
+      faults.accepted.push({ to, subject: call?.Content?.Simple?.Subject?.Data ?? '', at: arrivedAt });
     };
     if (hanging) return void held.push(response);
     if (delayMs) await new Promise((done) => setTimeout(done, delayMs));
@@ -112,14 +113,6 @@ export async function startSesFaults(): Promise<SesFaults> {
   const port = await listen(server, 0);
   faults.url = `http://127.0.0.1:${port}`;
   return faults;
-}
-
-async function listen(server: Server, port: number): Promise<number> {
-  await new Promise<void>((done, fail) => {
-    server.once('error', fail);
-    server.listen(port, '127.0.0.1', () => done());
-  });
-  return (server.address() as AddressInfo).port;
 }
 
 /** mulberry32: the same throttling pattern on every run. */

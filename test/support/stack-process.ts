@@ -1,7 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { resolve } from 'node:path';
-import type { LocalStackOptions } from '../../local/stack.ts';
+import { tryPort, type LocalStackOptions } from '../../local/stack.ts';
 
 export interface StackProcess {
   apiUrl: string;
@@ -45,13 +44,7 @@ export async function spawnStack(options: LocalStackOptions & Required<Pick<Loca
 }
 
 async function waitUntilFree(port: number): Promise<void> {
-  for (let tries = 0; ; tries++) {
-    const free = await new Promise<boolean>((done) => {
-      const probe = createServer();
-      probe.once('error', () => done(false));
-      probe.listen(port, '127.0.0.1', () => probe.close(() => done(true)));
-    });
-    if (free) return;
+  for (let tries = 0; !(await tryPort(port).then(() => true, () => false)); tries++) {
     if (tries > 300) throw new Error(`port ${port} is still taken`);
     await new Promise((done) => setTimeout(done, 100));
   }
