@@ -10,10 +10,10 @@ import { getCycle } from '#store/cycles.ts';
 import { getEmployee } from '#store/employees.ts';
 import { reserveSends } from '#store/send-rate.ts';
 import { settingsInForce } from '#store/settings.ts';
-import { claimMail, deferMail, dueOutboxPages, finishMail, queueMailOnce, type MailKind, type MailRecord } from '#store/mail.ts';
+import { claimMail, deferMail, dueOutboxPages, queueMailOnce, releaseClaimed, saveOutcomes, type Claim, type MailKind, type MailRecord } from '#store/mail.ts';
 import { composeEmail, type EmailContent } from './compose.ts';
 import { SendRateLimiter } from './send-rate.ts';
-import { PermanentSendFailure, sendEmail, TransientSendFailure } from './ses.ts';
+import { PermanentSendFailure, SEND_ATTEMPTS, sendEmail, TransientSendFailure } from './ses.ts';
 
 /** A mail item must stay far below DynamoDB's 400 KB: beyond this many people, the per-person audit events name them. */
 const MAX_ABOUT = 1000;
@@ -53,6 +53,8 @@ export interface FlushResult {
 export interface FlushOptions {
   /** Mail just queued, sent from memory before the outbox is read for anything else that is due. */
   first?: MailRecord[];
+  /** The claim `first` was queued under (see launchClaim): it needs no claim write of its own. */
+  claim?: Claim;
   /** Send only `first`: an API call sends what it queued, not the whole scope's backlog. */
   onlyFirst?: boolean;
   budgetMs?: number;
@@ -71,8 +73,8 @@ export interface FlushOptions {
  * table failing is thrown (the caller's retry, or the next flush, takes over).
  */
 export async function flushOutbox(scope: string, options: FlushOptions = {}): Promise<FlushResult> {
-  const flush = new Flush(scope, options.budgetMs ?? 10 * 60_000);
-  if (options.first?.length) await flush.send(options.first);
+  const flush = new Flush(scope, options.budgetMs ?? 10 * 60_000, options.claim);
+  if (options.first?.length) await flush.send(options.first, options.claim);
   if (!options.onlyFirst) await flush.sendDue();
   await flush.reportFailures();
   const { result } = flush;
@@ -96,10 +98,63 @@ export async function sendQueuedNow(scope: string, queued: MailRecord[]): Promis
   }
 }
 
+function leaseMs(): number {
+  return config().MAIL_LEASE_SECONDS * 1000;
+}
+
+/**
+ * A held claim is used without renewing it only while this much of its lease is left: more than one send can
+ * take (every attempt timing out, backoff, waiting for the send rate and for the outcome's write).
+ */
+function sendMarginMs(): number {
+  return SEND_ATTEMPTS * config().MAIL_SEND_TIMEOUT_MS + 60_000;
+}
+
+/**
+ * The claim a launch queues its invitations under, so they are claimed as they are stored (a launch's mail
+ * is new: nobody else can hold it) and sending them takes no claim write each. Its lease also covers the
+ * time the send rate needs for all of them; a crash leaves them to the next flusher once it runs out.
+ */
+export function launchClaim(count: number): Claim {
+  const rate = config().SES_MAX_SEND_RATE;
+  const lease = leaseMs() + (rate ? Math.ceil((count / rate) * 1000) : 0);
+  return { owner: `flush_${randomBytes(8).toString('hex')}`, leaseUntil: Date.now() + lease, dueAgainAt: new Date(nowMs() + lease).toISOString() };
+}
+
+/**
+ * Writes outcomes as they come, many in one batch: while one write is under way the next ones gather, and
+ * each sender waits for its own. A sender takes its next message only once the last one's outcome is
+ * stored, so what a crash can leave sent but unmarked stays within the sends in flight.
+ */
+class OutcomeWriter {
+  private pending: { record: MailRecord; done: () => void; fail: (error: unknown) => void }[] = [];
+  private writing = false;
+
+  save(record: MailRecord): Promise<void> {
+    return new Promise((done, fail) => {
+      this.pending.push({ record, done, fail });
+      if (!this.writing) void this.drain();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    this.writing = true;
+    while (this.pending.length) {
+      const batch = this.pending.splice(0, 25);
+      await saveOutcomes(batch.map((entry) => entry.record)).then(
+        () => batch.forEach((entry) => entry.done()),
+        (error: unknown) => batch.forEach((entry) => entry.fail(error)),
+      );
+    }
+    this.writing = false;
+  }
+}
+
 class Flush {
   readonly result: FlushResult = { sent: 0, failed: 0, deferred: 0, remaining: false };
-  private readonly owner = `flush_${randomBytes(8).toString('hex')}`;
+  private readonly owner: string;
   private readonly stopAt: number;
+  private readonly outcomes = new OutcomeWriter();
   private readonly tried = new Set<string>();
   private readonly failures: { mail: MailRecord; reason: string; givenUp: boolean }[] = [];
   private failuresInARow = 0;
@@ -110,21 +165,26 @@ class Flush {
   constructor(
     private readonly scope: string,
     budgetMs: number,
+    claim?: Claim,
   ) {
     this.stopAt = Date.now() + budgetMs;
+    this.owner = claim?.owner ?? `flush_${randomBytes(8).toString('hex')}`;
   }
 
-  /** Sends these (those not tried yet in this flush), a chunk at a time with bounded concurrency. */
-  async send(mails: MailRecord[]): Promise<void> {
+  /** Sends these (those not tried yet in this flush), a chunk at a time with bounded concurrency; `held`: they are queued under this claim. */
+  async send(mails: MailRecord[], held?: Claim): Promise<void> {
     const untried = mails.filter((mail) => !this.tried.has(mail.mailId));
     for (let i = 0; i < untried.length && !this.stopped; i += CHUNK) {
       if (Date.now() >= this.stopAt) {
         this.result.remaining = true;
-        return;
+        break;
       }
       const cancelled = (await getCycle(this.scope))?.phase === 'CANCELLED';
-      await forEachLimited(untried.slice(i, i + CHUNK), config().MAIL_CONCURRENCY, (mail) => this.deliver(mail, cancelled));
+      await forEachLimited(untried.slice(i, i + CHUNK), config().MAIL_CONCURRENCY, (mail) => this.deliver(mail, cancelled, held));
     }
+    // Stopped early (SES down, or out of time): what it holds and never tried goes back to the queue at once,
+    // so the next flusher need not wait for the lease to run out.
+    if (held) await releaseClaimed(untried.filter((mail) => !this.tried.has(mail.mailId)));
   }
 
   /** Reads the outbox for what is due and sends it, again until a read finds nothing this flush has not tried. */
@@ -140,22 +200,25 @@ class Flush {
     }
   }
 
-  private async deliver(queued: MailRecord, cancelled: boolean): Promise<void> {
+  private async deliver(queued: MailRecord, cancelled: boolean, held?: Claim): Promise<void> {
     if (this.stopped || this.tried.has(queued.mailId)) return;
     this.tried.add(queued.mailId);
     const now = nowMs();
-    const leaseMs = config().MAIL_LEASE_SECONDS * 1000;
-    const mail = await claimMail(queued, {
-      owner: this.owner,
-      leaseUntil: Date.now() + leaseMs,
-      realNow: Date.now(),
-      now: new Date(now).toISOString(),
-      dueAgainAt: new Date(now + leaseMs).toISOString(),
-    });
+    // A claim held since queuing is used as it is while enough of its lease is left; otherwise it is renewed.
+    const mail =
+      held && Date.now() < held.leaseUntil - sendMarginMs()
+        ? { ...queued, status: 'SENDING' as const }
+        : await claimMail(queued, {
+            owner: this.owner,
+            leaseUntil: Date.now() + leaseMs(),
+            realNow: Date.now(),
+            now: new Date(now).toISOString(),
+            dueAgainAt: new Date(now + leaseMs()).toISOString(),
+          });
     if (!mail) return; // sent already, someone else's, or not due yet
     const ids = { cycleId: mail.cycleId, mailId: mail.mailId, kind: mail.kind };
     if (cancelled && !STILL_SENT_WHEN_CANCELLED.has(mail.kind)) {
-      await finishMail(mail, this.owner, { status: 'DROPPED' });
+      await this.outcomes.save({ ...mail, status: 'DROPPED' });
       return;
     }
     try {
@@ -164,8 +227,8 @@ class Flush {
       const messageId = await sendEmail(mail.to, mail, await this.sender());
       this.failuresInARow = 0;
       this.result.sent++;
-      if (await finishMail(mail, this.owner, { status: 'SENT', sentAt: nowIso(), messageId })) logger.info('mail sent', ids);
-      else logger.warn('mail sent after its claim ran out: it may go out twice', ids);
+      await this.outcomes.save({ ...mail, status: 'SENT', sentAt: nowIso(), messageId });
+      logger.info('mail sent', ids);
     } catch (error) {
       if (error instanceof PermanentSendFailure) return this.fail(mail, error.message, false);
       if (!(error instanceof TransientSendFailure)) throw error;
@@ -183,7 +246,7 @@ class Flush {
   private async fail(mail: MailRecord, reason: string, givenUp: boolean): Promise<void> {
     this.result.failed++;
     this.failures.push({ mail, reason, givenUp });
-    await finishMail(mail, this.owner, { status: 'FAILED', sentAt: nowIso(), error: reason });
+    await this.outcomes.save({ ...mail, status: 'FAILED', sentAt: nowIso(), error: reason });
     logger.warn('mail failed', { cycleId: mail.cycleId, mailId: mail.mailId, kind: mail.kind, reason });
   }
 

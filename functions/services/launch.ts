@@ -4,7 +4,7 @@ import { periodAt } from '#domain/goals.ts';
 import { reviewerOf, selectParticipants, type Reviewer } from '#domain/employee.ts';
 import { endOfDay } from '#domain/time.ts';
 import { invitation } from '#mail/messages.ts';
-import { flushOutbox, newMail } from '#mail/outbox.ts';
+import { flushOutbox, launchClaim, newMail } from '#mail/outbox.ts';
 import { nowIso, nowMs } from '#shared/clock.ts';
 import { config } from '#shared/config.ts';
 import { formLink } from '#shared/links.ts';
@@ -13,7 +13,7 @@ import { assessmentItem, HR_MANAGER_KEY, type AssessmentRecord } from '#store/as
 import { recordAudit, type Actor } from '#store/audit.ts';
 import { createCycle, getCycle, isRunning, markParticipantsWritten, recordExecution, scheduleOf, type CycleRecord } from '#store/cycles.ts';
 import { loadDirectory } from '#store/employees.ts';
-import { queueMails, type MailRecord } from '#store/mail.ts';
+import { queueMailsClaimed, type Claim, type MailRecord } from '#store/mail.ts';
 import { settingsInForce } from '#store/settings.ts';
 import { batchPut } from '#store/table.ts';
 import { NotFound } from './errors.ts';
@@ -93,6 +93,7 @@ export async function launchParticipants(cycleId: string): Promise<StepOutput> {
   // A launch that finds its snapshot stored is an execution resuming the cycle: check at once what fell due meanwhile.
   const resumed = cycle.participantCount !== undefined;
   let queued: MailRecord[] = [];
+  let claim: Claim | undefined;
   if (!resumed) {
     const directory = await loadDirectory();
     const participants = selectParticipants(directory, cycle.department);
@@ -128,11 +129,12 @@ export async function launchParticipants(cycleId: string): Promise<StepOutput> {
     );
     await batchPut(assessments.map(assessmentItem));
     queued = invitations.map((mail) => ({ ...mail, createdAt }));
-    await queueMails(queued);
+    claim = launchClaim(queued.length);
+    await queueMailsClaimed(queued, claim);
     await markParticipantsWritten(cycleId, assessments.length);
     await recordAudit({ cycleId, at: createdAt, actor: 'system', action: 'participants-snapshotted', details: { participants: assessments.length } });
   }
   // The invitations just queued go out from memory; the outbox is read only for what else is due.
-  const flushed = await flushOutbox(cycleId, { first: queued });
+  const flushed = await flushOutbox(cycleId, { first: queued, claim });
   return stepOutput(cycle, cycle.phase, nowMs(), flushed.remaining || resumed);
 }

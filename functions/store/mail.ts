@@ -66,9 +66,9 @@ function outboxKey(cycleId: string, mailId: string, at: string) {
   return { gsi2pk: keys.outbox(cycleId), gsi2sk: `${at}#${mailId}` };
 }
 
-function mailItem(stored: MailRecord): Record<string, unknown> {
+function mailItem(stored: MailRecord, dueAt = stored.createdAt): Record<string, unknown> {
   const record = withoutKeys<MailRecord>(stored as unknown as Record<string, unknown>);
-  return { ...keys.mail(record.cycleId, record.mailId), ...outboxKey(record.cycleId, record.mailId, record.createdAt), ...record };
+  return { ...keys.mail(record.cycleId, record.mailId), ...outboxKey(record.cycleId, record.mailId, dueAt), ...record };
 }
 
 /** Queues a mail unless one with the same id exists; false when it was queued (or sent) before. */
@@ -76,9 +76,24 @@ export function queueMailOnce(record: MailRecord): Promise<boolean> {
   return putOnce(mailItem(record));
 }
 
-/** Bulk queue for a launch, which guards against reruns itself (see CycleRecord.participantCount). */
-export function queueMails(records: MailRecord[]): Promise<void> {
-  return batchPut(records.map(mailItem));
+/** A sender's hold on mail: its own id, until when (epoch ms, real time), and when (ISO, project clock) the outbox offers the mail again. */
+export interface Claim {
+  owner: string;
+  leaseUntil: number;
+  dueAgainAt: string;
+}
+
+/**
+ * Bulk queue for a launch, which guards against reruns itself (see CycleRecord.participantCount). The mail
+ * is stored already claimed by the launch's sender: nobody else can have it yet, so it needs no claim of its own.
+ */
+export function queueMailsClaimed(records: MailRecord[], claim: Claim): Promise<void> {
+  return batchPut(records.map((record) => mailItem({ ...record, status: 'SENDING', claimedBy: claim.owner, leaseUntil: claim.leaseUntil }, claim.dueAgainAt)));
+}
+
+/** Gives up a claim held since queuing on mail this sender never tried: back in the queue, due now. */
+export function releaseClaimed(records: MailRecord[]): Promise<void> {
+  return batchPut(records.map((record) => mailItem({ ...record, status: 'PENDING' })));
 }
 
 /**
@@ -105,16 +120,16 @@ export async function* dueOutboxPages(cycleId: string, now: string): AsyncGenera
 }
 
 /**
- * Claims a mail for one sender: it was queued and is due, or its last claim's lease has run out (that
- * sender died). Answers the mail as stored, or undefined when someone else holds it, it is not due yet, or
+ * Claims a mail for one sender: it was queued and is due, its last claim's lease has run out (that sender
+ * died), or the sender already holds it and renews the lease. Answers the mail as stored, or undefined when someone else holds it, it is not due yet, or
  * it is already sent. The claimed mail moves in the outbox index to when its lease ends.
  */
-export function claimMail(mail: Pick<MailRecord, 'cycleId' | 'mailId'>, claim: { owner: string; leaseUntil: number; realNow: number; now: string; dueAgainAt: string }): Promise<MailRecord | undefined> {
+export function claimMail(mail: Pick<MailRecord, 'cycleId' | 'mailId'>, claim: Claim & { realNow: number; now: string }): Promise<MailRecord | undefined> {
   return conditionalUpdateReturning<MailRecord>({
     Key: keys.mail(mail.cycleId, mail.mailId),
     UpdateExpression: 'SET #status = :sending, claimedBy = :owner, leaseUntil = :lease, gsi2sk = :dueAgain',
     ConditionExpression:
-      '(#status = :pending AND (attribute_not_exists(nextAttemptAt) OR nextAttemptAt <= :now)) OR (#status = :sending AND leaseUntil < :realNow)',
+      '(#status = :pending AND (attribute_not_exists(nextAttemptAt) OR nextAttemptAt <= :now)) OR (#status = :sending AND (leaseUntil < :realNow OR claimedBy = :owner))',
     ExpressionAttributeNames: { '#status': 'status' },
     ExpressionAttributeValues: {
       ':sending': 'SENDING',
@@ -128,21 +143,17 @@ export function claimMail(mail: Pick<MailRecord, 'cycleId' | 'mailId'>, claim: {
   });
 }
 
-export type MailOutcome = { status: 'SENT'; sentAt: string; messageId: string } | { status: 'FAILED'; sentAt: string; error: string } | { status: 'DROPPED' };
-
 /**
- * Stores how a claimed mail ended; it leaves the outbox index. False when the claim was no longer ours
- * (our lease ran out and another sender took the mail over).
+ * Stores how claimed mail ended (SENT with SES's id, FAILED, DROPPED), a batch at a time; it leaves the
+ * outbox index. Unconditional: only the claim's holder writes an outcome, and it does so well within its lease.
  */
-export function finishMail(mail: MailRecord, owner: string, outcome: MailOutcome): Promise<boolean> {
-  const fields = Object.entries(outcome);
-  return conditionalUpdate({
-    Key: keys.mail(mail.cycleId, mail.mailId),
-    UpdateExpression: `SET ${fields.map((_, index) => `#f${index} = :v${index}`).join(', ')} REMOVE gsi2pk, gsi2sk, claimedBy, leaseUntil, nextAttemptAt`,
-    ConditionExpression: 'claimedBy = :owner',
-    ExpressionAttributeNames: Object.fromEntries(fields.map(([name], index) => [`#f${index}`, name])),
-    ExpressionAttributeValues: { ':owner': owner, ...Object.fromEntries(fields.map(([, value], index) => [`:v${index}`, value])) },
-  });
+export function saveOutcomes(records: MailRecord[]): Promise<void> {
+  return batchPut(
+    records.map((stored) => {
+      const { claimedBy: _owner, leaseUntil: _lease, nextAttemptAt: _next, ...record } = withoutKeys<MailRecord>(stored as unknown as Record<string, unknown>);
+      return { ...keys.mail(record.cycleId, record.mailId), ...record };
+    }),
+  );
 }
 
 /** A transient failure: the mail goes back to the queue, due again at `nextAttemptAt`. */

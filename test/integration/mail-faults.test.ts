@@ -95,8 +95,9 @@ describe('email under SES faults', () => {
     await flushUntil(() => deliveredTo(membersOf('Refused').map(address), before).total === SIZE, 3);
     expect(deliveredTo(membersOf('Refused').map(address), before).counts).toEqual(new Set([1]));
     await expectRunning(cycleId);
-    // The backlog goes out at the configured rate, not all at once.
-    expect(busiestSecond(faults.accepted.slice(backAt).map((mail) => mail.at))).toBeLessThanOrEqual(RATE);
+    // The backlog goes out at the configured rate, not all at once (sends started at the end of one second
+    // may arrive in the next: at most the 16 in flight).
+    expect(busiestSecond(faults.accepted.slice(backAt).map((mail) => mail.at))).toBeLessThanOrEqual(RATE + 16);
   });
 
   it('keeps senders that share the table under one send rate together', async () => {
@@ -206,7 +207,11 @@ describe('email under SES faults', () => {
     await flushUntil(() => false, 1);
     const mails = (await mailbox(stack)).filter((mail) => people.includes(mail.to));
     const notes = mails.filter((mail) => mail.subject.includes('cancelled'));
-    expect(notes.map((mail) => mail.to).sort()).toEqual([...people].sort());
+    // On failure, say what became of the notes that did not arrive.
+    const audited = (await hr(stack, 'GET', `/cycles/${cycleId}/audit`)).body.events as { action: string; details?: { kind?: string; to?: string } }[];
+    const missing = people.filter((to) => !notes.some((note) => note.to === to));
+    const fate = audited.filter((event) => event.details?.kind === 'cancellation' && missing.includes(event.details.to!));
+    expect(notes.map((mail) => mail.to).sort(), JSON.stringify({ missing, fate })).toEqual([...people].sort());
     const keys = mails.map((mail) => `${mail.to}|${mail.subject}`);
     expect(new Set(keys).size).toBe(keys.length);
     // Some invitations went out before the cancel, the rest were dropped.
