@@ -177,6 +177,20 @@ describe('email under SES faults', () => {
     expect(deliveredTo(people, before).counts).toEqual(new Set([1]));
   });
 
+  it('answers feedback and goals while SES is down, stores them once, and delivers their mail when SES is back', async () => {
+    const before = new Map(faults.delivered);
+    await faults.refuse();
+    const praise = await hr(stack, 'POST', '/feedback', { from: 't2', to: 't3', kind: 'constructive', text: 'Written while SES was down' });
+    const goal = await hr(stack, 'POST', '/employees/t4/goals', { title: 'Set while SES was down', due: dateAfter(stack.clock.now(), 30), weight: 5 });
+    expect([praise.status, goal.status]).toEqual([201, 201]);
+    expect(deliveredTo(TEAM.map(address), before).total).toBe(0);
+    await faults.accept();
+    await flushUntil(() => deliveredTo(TEAM.map(address), before).total === 3, 3);
+    // The constructive feedback reaches the recipient and the lead; the goal its owner; each once.
+    expect([address('t3'), address('tm'), address('t4')].map((to) => (faults.delivered.get(to) ?? 0) - (before.get(to) ?? 0))).toEqual([1, 1, 1]);
+    expect(deliveredTo(TEAM.map(address), before).total).toBe(3);
+  });
+
   it('sends each email of concurrent feedback posts and goal adds exactly once', async () => {
     const before = new Map(faults.delivered);
     const givers = ['t2', 't3', 't4', 'tm', 't2', 't3', 't4', 'tm', 't3', 't4'];
