@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { dateAfter, DAY, HOUR, hr, mailbox, startLocalStack, tempDir, type LocalStack } from '../support/local.ts';
+import { dateAfter, DAY, HOUR, hr, linkIn, mailbox, openForm, postForm, startLocalStack, tempDir, type LocalStack } from '../support/local.ts';
 import { startSesFaults, type SesFaults } from '../support/ses-faults.ts';
 
 /**
@@ -12,6 +12,7 @@ const DEPARTMENTS = ['Refused', 'Failing', 'Throttled', 'Hanging', 'Cancelled'];
 const address = (id: string) => `${id}@example.com`;
 const membersOf = (department: string) => [`${department}-m`, ...Array.from({ length: SIZE - 1 }, (_, i) => `${department}-${i}`)];
 const TEAM = ['tm', 't1', 't2', 't3', 't4'];
+const ACKS = ['a1', 'a2', 'a3'];
 /** Emails per second for every sender together, as SES's quota would be. */
 const RATE = 120;
 
@@ -28,6 +29,7 @@ function roster(): string {
     for (const id of reports) lines.push(`${id},Person ${id},${address(id)},${manager},${department}`);
   }
   lines.push(`tm,Tara Lead,${address('tm')},,Team`, ...TEAM.slice(1).map((id) => `${id},Teammate ${id},${address(id)},tm,Team`));
+  lines.push(`am,Abe Lead,${address('am')},,Acks`, ...ACKS.map((id) => `${id},Acker ${id},${address(id)},am,Acks`));
   return `${lines.join('\n')}\n`;
 }
 
@@ -82,6 +84,34 @@ describe('email under SES faults', () => {
       await stack.settled();
     }
   }
+
+  // First, while no other cycle is running: moving the clock a month is cheap then.
+  it('sends each acknowledgement email once when three people acknowledge their results at the same moment', async () => {
+    const now = stack.clock.now();
+    const cycleId = await launch('Acks');
+    await stack.advance(Date.parse(`${dateAfter(now, 14)}T23:59:59Z`) + HOUR - stack.clock.now());
+    await stack.settled();
+    const request = (await mailbox(stack)).find((mail) => mail.to === address('am') && mail.subject.startsWith('Acks Q1: please review your team'))!;
+    const team = linkIn(request, '/forms/team');
+    const hidden = await openForm(team);
+    for (const id of ACKS) {
+      const reviewed = await postForm(team, hidden, { employeeId: id, rating: '3', strengths: 'Calm', areasToImprove: 'Pace', comments: 'Steady' });
+      expect(reviewed.status, reviewed.html).toBe(200);
+    }
+    await stack.advance(Date.parse(`${dateAfter(now, 24)}T23:59:59Z`) + 3 * DAY - stack.clock.now());
+    await stack.settled();
+    expect((await hr(stack, 'GET', `/cycles/${cycleId}`)).body.phase).toBe('CLOSED');
+    const results = (await mailbox(stack)).filter((mail) => ACKS.map(address).includes(mail.to) && mail.subject === 'Acks Q1: your review result');
+    expect(results).toHaveLength(3);
+    const forms = await Promise.all(results.map(async (mail) => ({ link: linkIn(mail, '/forms/results'), hidden: await openForm(linkIn(mail, '/forms/results')) })));
+    const answers = await Promise.all(forms.map(({ link, hidden: fields }) => postForm(link, fields, { comment: '' })));
+    expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200]);
+    await stack.settled();
+    const told = (await mailbox(stack)).filter((mail) => mail.subject.startsWith('Acks Q1: Acker') && mail.subject.endsWith('acknowledged their appraisal'));
+    expect(told.map((mail) => `${mail.to}|${mail.subject}`).sort()).toEqual(
+      ACKS.flatMap((id) => [`${address('am')}|Acks Q1: Acker ${id} acknowledged their appraisal`, `hr@example.com|Acks Q1: Acker ${id} acknowledged their appraisal`]).sort(),
+    );
+  });
 
   it('rides out an SES that refuses connections, and the scheduled flusher sends everything once it is back', async () => {
     const before = new Map(faults.delivered);
