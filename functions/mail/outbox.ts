@@ -22,8 +22,10 @@ export function newMail(cycleId: string, mailId: string, kind: MailKind, to: str
   return { cycleId, mailId, kind, to, about: about.slice(0, MAX_ABOUT), ...content, status: 'PENDING', createdAt: nowIso() };
 }
 
-/** The cancelled phase is re-read this often: once HR cancels, only the cancellation notes still go out. */
+/** The time budget is checked between chunks of this many. */
 const CHUNK = 250;
+/** How old the cycle's phase may be when a message is sent: once HR cancels, only the cancellation notes still go out. */
+const PHASE_FRESH_MS = 500;
 const STILL_SENT_WHEN_CANCELLED = new Set<MailKind>(['cancellation', 'delivery-failure']);
 /**
  * This many failures in a row that were not throttling mean SES is down or unreachable: stop trying and leave
@@ -161,6 +163,7 @@ class Flush {
   lastTransientReason?: string;
   private stopped = false;
   private senderName?: Promise<string>;
+  private phase?: { readAt: number; cancelled: Promise<boolean> };
 
   constructor(
     private readonly scope: string,
@@ -179,8 +182,7 @@ class Flush {
         this.result.remaining = true;
         break;
       }
-      const cancelled = (await getCycle(this.scope))?.phase === 'CANCELLED';
-      await forEachLimited(untried.slice(i, i + CHUNK), config().MAIL_CONCURRENCY, (mail) => this.deliver(mail, cancelled, held));
+      await forEachLimited(untried.slice(i, i + CHUNK), config().MAIL_CONCURRENCY, (mail) => this.deliver(mail, held));
     }
     // Stopped early (SES down, or out of time): what it holds and never tried goes back to the queue at once,
     // so the next flusher need not wait for the lease to run out.
@@ -200,7 +202,15 @@ class Flush {
     }
   }
 
-  private async deliver(queued: MailRecord, cancelled: boolean, held?: Claim): Promise<void> {
+  /** Whether the scope is a cycle HR has cancelled, read at most PHASE_FRESH_MS ago (one read shared by the senders). */
+  private cancelled(): Promise<boolean> {
+    if (!this.phase || Date.now() - this.phase.readAt > PHASE_FRESH_MS) {
+      this.phase = { readAt: Date.now(), cancelled: getCycle(this.scope).then((cycle) => cycle?.phase === 'CANCELLED') };
+    }
+    return this.phase.cancelled;
+  }
+
+  private async deliver(queued: MailRecord, held?: Claim): Promise<void> {
     if (this.stopped || this.tried.has(queued.mailId)) return;
     this.tried.add(queued.mailId);
     const now = nowMs();
@@ -217,7 +227,7 @@ class Flush {
           });
     if (!mail) return; // sent already, someone else's, or not due yet
     const ids = { cycleId: mail.cycleId, mailId: mail.mailId, kind: mail.kind };
-    if (cancelled && !STILL_SENT_WHEN_CANCELLED.has(mail.kind)) {
+    if (!STILL_SENT_WHEN_CANCELLED.has(mail.kind) && (await this.cancelled())) {
       await this.outcomes.save({ ...mail, status: 'DROPPED' });
       return;
     }
