@@ -141,7 +141,8 @@ async function concurrencyCases(stack: LocalStack, faults: SesFaults) {
   ];
 }
 
-export async function faultsBench(asJson: boolean, log: (text: string) => void): Promise<void> {
+/** Runs every case; prints the tables unless `asJson`, and answers the figures. */
+export async function faultsBench(asJson: boolean, log: (text: string) => void) {
   const faults = await startSesFaults();
   const stack = await startLocalStack({ sesEndpoint: faults.url, mailTimings: { sendTimeoutMs: 3000 } });
   faults.forwardTo(stack.mailUrl);
@@ -161,14 +162,13 @@ export async function faultsBench(asJson: boolean, log: (text: string) => void):
   const crashes: (CrashCount & { run: string })[] = [{ run: 'kill -9 mid-launch (2,000 invitations)', ...(await crashDuringLaunch(2000)) }];
   log('kill -9 in the middle of a 2,000-person reminder checkpoint...');
   crashes.push({ run: 'kill -9 mid-checkpoint (2,000 reminders)', ...(await crashDuringReminders(2000)) });
-  if (asJson) {
-    console.log(JSON.stringify({ node: process.version, sesFaults, concurrency, crashes }, null, 2));
-    return;
-  }
+  const figures = { sesFaults, concurrency, crashes };
+  if (asJson) return figures;
   console.log('\n300-person launch under each SES fault; SES heals after 30 minutes, the flusher runs for a day');
   console.table(sesFaults);
   console.log('Concurrent API calls that queue mail');
   console.table(concurrency);
   console.log('kill -9 of the stack in the middle of sending, then a restart (sends in flight at most: 16)');
   console.table(crashes);
+  return figures;
 }
