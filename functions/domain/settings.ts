@@ -144,3 +144,105 @@ export function defaultSettingsInput(timeZone: string): SettingsInput {
 export function settingsProblems(error: z.ZodError): string[] {
   return error.issues.map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message));
 }
+
+/**
+ * What `GET /settings` and `perfcycle settings show --json` print around the document. A document sent
+ * back with this envelope is accepted: the envelope's fields are recognised and ignored (the version in
+ * force is whatever is newest when the document is saved).
+ */
+const ENVELOPE_FIELDS = ['version', 'savedAt', 'savedBy', 'settings'] as const;
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+type JsonObject = { [key: string]: Json };
+
+const isObject = (value: unknown): value is JsonObject => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * The settings document inside a request body: the body itself, or its `settings` when the body is the
+ * envelope that `GET /settings` answers. Problems name every unexpected field of an envelope.
+ */
+export function unwrapSettings(body: unknown): { document: JsonObject; problems: [] } | { document?: undefined; problems: string[] } {
+  if (!isObject(body)) return { problems: ['the settings must be a JSON object such as { "senderName": "Acme People" }'] };
+  if (!('settings' in body)) return { document: body, problems: [] };
+  const problems = Object.keys(body)
+    .filter((key) => !(ENVELOPE_FIELDS as readonly string[]).includes(key))
+    .map((key) => `${key}: not a field of the settings envelope (version, savedAt, savedBy, settings); put settings fields inside "settings"`);
+  if (!isObject(body.settings)) problems.push('settings: must be a JSON object');
+  return problems.length ? { problems } : { document: body.settings as JsonObject, problems: [] };
+}
+
+/**
+ * A partial document merged onto `base` (JSON Merge Patch, RFC 7396): objects merge key by key at every
+ * depth, everything else (text, numbers, and lists such as the scale or the competencies) replaces whole,
+ * and `null` removes a field. Neither input is changed.
+ */
+export function mergeSettings(base: unknown, patch: unknown): unknown {
+  if (!isObject(patch)) return structuredClone(patch);
+  const merged: JsonObject = isObject(base) ? structuredClone(base) : {};
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null) delete merged[key];
+    else merged[key] = mergeSettings(merged[key], value) as Json;
+  }
+  return merged;
+}
+
+/** One difference between two settings documents; `from`/`to` are undefined where the field is absent. */
+export interface SettingsChange {
+  path: string;
+  from: unknown;
+  to: unknown;
+}
+
+/** Fields in the order of the schema (stored documents do not keep the order they were written in); unknown fields follow, alphabetically. */
+const FIELD_ORDER: Record<string, string[]> = {
+  '': Object.keys(settingsSchema.shape),
+  scale: ['value', 'label', 'description'],
+  competencies: ['id', 'label', 'description'],
+  selfQuestions: ['id', 'label'],
+  timings: Object.keys(settingsSchema.shape.timings.shape),
+  scoreWeights: ['goals', 'competencies'],
+};
+
+/**
+ * Every field that differs between two documents, in the order of the fields, down to the leaves of
+ * objects and lists (`scale.1.label`), so that HR sees what a save changes. Empty when they are equal.
+ * Fields come in the order of the schema, whatever order the documents hold them in.
+ */
+export function diffSettings(before: unknown, after: unknown, path = ''): SettingsChange[] {
+  const at = (key: string | number) => (path ? `${path}.${key}` : String(key));
+  if (isObject(before) && isObject(after)) {
+    const order = FIELD_ORDER[path.replace(/(^|\.)\d+(?=\.|$)/g, '')] ?? [];
+    const rank = (key: string) => (order.includes(key) ? order.indexOf(key) : order.length);
+    const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+    return keys.flatMap((key) => diffSettings(before[key], after[key], at(key)));
+  }
+  if (Array.isArray(before) && Array.isArray(after)) {
+    return Array.from({ length: Math.max(before.length, after.length) }, (_, index) => diffSettings(before[index], after[index], at(index))).flat();
+  }
+  return JSON.stringify(before) === JSON.stringify(after) ? [] : [{ path, from: before, to: after }];
+}
+
+/** A change as one line, e.g. `senderName: "perfcycle" -> "Acme People"`. */
+export function describeChange(change: SettingsChange): string {
+  const show = (value: unknown) => (value === undefined ? '(none)' : JSON.stringify(value));
+  return `${change.path}: ${show(change.from)} -> ${show(change.to)}`;
+}
+
+export type SettingsUpdate =
+  | { ok: true; document: SettingsInput; settings: Settings; changes: string[] }
+  | { ok: false; problems: string[] };
+
+/**
+ * What a request makes of the settings in force (`current`, as HR wrote it): `replace` takes the body as
+ * the whole document, `merge` merges it onto `current`. Either way the body may be the envelope of
+ * `GET /settings`, the result is validated whole, and `changes` lists what differs from `current`
+ * (empty: nothing to save).
+ */
+export function updateSettings(current: SettingsInput, body: unknown, mode: 'replace' | 'merge'): SettingsUpdate {
+  const unwrapped = unwrapSettings(body);
+  if (!unwrapped.document) return { ok: false, problems: unwrapped.problems };
+  const document = mode === 'merge' ? mergeSettings(current, unwrapped.document) : unwrapped.document;
+  const parsed = settingsSchema.safeParse(document);
+  if (!parsed.success) return { ok: false, problems: settingsProblems(parsed.error) };
+  return { ok: true, document: document as SettingsInput, settings: parsed.data, changes: diffSettings(current, document).map(describeChange) };
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SCALE, DEFAULT_SELF_QUESTIONS } from '#domain/review-form.ts';
-import { defaultSettingsInput, MAX_SELF_QUESTIONS, settingsProblems, settingsSchema, type SettingsInput } from '#domain/settings.ts';
+import { defaultSettingsInput, diffSettings, MAX_SELF_QUESTIONS, mergeSettings, settingsProblems, settingsSchema, unwrapSettings, updateSettings, type SettingsInput } from '#domain/settings.ts';
 import { DAY_MS } from '#domain/time.ts';
 
 const HOUR_MS = 3_600_000;
@@ -372,5 +372,105 @@ describe('settingsProblems', () => {
     const result = settingsSchema.safeParse({ ...defaults(), extra: 1, senderName: '' });
     expect(result.success).toBe(false);
     expect(settingsProblems(result.error!)).toStrictEqual(['senderName: senderName is required', 'Unrecognized key: "extra"']);
+  });
+});
+
+describe('mergeSettings (JSON Merge Patch)', () => {
+  it('merges objects at every depth, replaces lists whole and removes what is null, changing neither input', () => {
+    const base = defaults();
+    const snapshot = structuredClone(base);
+    const patch = { senderName: 'Acme People', timings: { goalHrGrace: '10d' }, scale: [point(1), point(2), point(3)], competencies: null };
+    const merged: any = mergeSettings(base, patch);
+    expect(merged.senderName).toBe('Acme People');
+    expect(merged.timings).toStrictEqual({ ...base.timings, goalHrGrace: '10d' });
+    expect(merged.scale).toStrictEqual([point(1), point(2), point(3)]);
+    expect('competencies' in merged).toBe(false);
+    expect(merged.selfQuestions).toStrictEqual(base.selfQuestions);
+    expect(base).toStrictEqual(snapshot);
+    merged.scale[0].label = 'Changed';
+    expect(patch.scale[0]!.label).toBe('Point 1');
+  });
+
+  it('keeps the base for an empty patch and takes the patch over a base that is not an object', () => {
+    expect(mergeSettings(defaults(), {})).toStrictEqual(defaults());
+    expect(mergeSettings({ scoreWeights: 'x' }, { scoreWeights: { goals: 50 } })).toStrictEqual({ scoreWeights: { goals: 50 } });
+    expect(mergeSettings(defaults(), ['a'])).toStrictEqual(['a']);
+  });
+});
+
+describe('diffSettings', () => {
+  it('finds nothing between equal documents, whatever order their fields are in', () => {
+    const reordered = Object.fromEntries(Object.entries(defaults()).reverse());
+    expect(diffSettings(defaults(), reordered)).toStrictEqual([]);
+  });
+
+  it('names each changed leaf in the order of the schema, with absent values as undefined', () => {
+    const after = defaults();
+    after.recognition = 'weekly-digest';
+    after.senderName = 'Acme People';
+    after.timings.reviewHrGrace = '3d';
+    after.scale[1].label = 'Developing';
+    after.competencies.push({ id: 'delivery', label: 'Delivery' });
+    after.selfQuestions.pop();
+    const before = defaults();
+    expect(diffSettings(before, after)).toStrictEqual([
+      { path: 'scale.1.label', from: before.scale[1].label, to: 'Developing' },
+      { path: 'competencies.0', from: undefined, to: { id: 'delivery', label: 'Delivery' } },
+      { path: `selfQuestions.${before.selfQuestions.length - 1}`, from: before.selfQuestions.at(-1), to: undefined },
+      { path: 'timings.reviewHrGrace', from: '2d', to: '3d' },
+      { path: 'senderName', from: 'perfcycle', to: 'Acme People' },
+      { path: 'recognition', from: 'immediate', to: 'weekly-digest' },
+    ]);
+  });
+});
+
+describe('unwrapSettings', () => {
+  it('takes the document out of the envelope that GET /settings answers, ignoring version, savedAt and savedBy', () => {
+    expect(unwrapSettings({ version: 3, savedAt: '2026-12-01T10:00:00.000Z', savedBy: 'hr', settings: { senderName: 'A' } })).toStrictEqual({ document: { senderName: 'A' }, problems: [] });
+    expect(unwrapSettings({ version: 0, savedAt: null, savedBy: null, settings: { senderName: 'A' } }).document).toStrictEqual({ senderName: 'A' });
+    expect(unwrapSettings({ senderName: 'A' })).toStrictEqual({ document: { senderName: 'A' }, problems: [] });
+  });
+
+  it('refuses what is not an object and names every unexpected envelope field', () => {
+    for (const body of [null, [], 'text', 42]) expect(unwrapSettings(body).problems).toHaveLength(1);
+    expect(unwrapSettings({ settings: [], verison: 2, senderName: 'A' }).problems).toStrictEqual([
+      'verison: not a field of the settings envelope (version, savedAt, savedBy, settings); put settings fields inside "settings"',
+      'senderName: not a field of the settings envelope (version, savedAt, savedBy, settings); put settings fields inside "settings"',
+      'settings: must be a JSON object',
+    ]);
+  });
+});
+
+describe('updateSettings', () => {
+  const current = (): SettingsInput => defaultSettingsInput('UTC');
+
+  it('merges a partial document, validates the whole and lists what changed', () => {
+    const update = updateSettings(current(), { senderName: 'Acme People' }, 'merge');
+    expect(update).toMatchObject({ ok: true, changes: ['senderName: "perfcycle" -> "Acme People"'] });
+    if (update.ok) expect(update.document).toStrictEqual({ ...current(), senderName: 'Acme People' });
+  });
+
+  it('finds no change in the envelope of the version in force, merged or replaced', () => {
+    const envelope = { version: 2, savedAt: '2026-12-01T10:00:00.000Z', savedBy: 'hr', settings: current() };
+    expect(updateSettings(current(), envelope, 'merge')).toMatchObject({ ok: true, changes: [] });
+    expect(updateSettings(current(), envelope, 'replace')).toMatchObject({ ok: true, changes: [] });
+  });
+
+  it('shows additions and removals as (none)', () => {
+    const update = updateSettings(current(), { competencies: [{ id: 'delivery', label: 'Delivery' }] }, 'merge');
+    expect(update).toMatchObject({ ok: true, changes: ['competencies.0: (none) -> {"id":"delivery","label":"Delivery"}'] });
+  });
+
+  it('refuses a merged document that is invalid as a whole, naming every problem', () => {
+    expect(updateSettings(current(), { senderName: '', scoreWeights: { goals: 90 }, colour: 'blue' }, 'merge')).toStrictEqual({
+      ok: false,
+      problems: ['senderName: senderName is required', 'scoreWeights: scoreWeights.goals and scoreWeights.competencies must add up to 100', expect.stringContaining('colour')],
+    });
+  });
+
+  it('wants a whole document to replace', () => {
+    const update = updateSettings(current(), { senderName: 'Only this' }, 'replace');
+    expect(update.ok).toBe(false);
+    if (!update.ok) expect(update.problems).toContain('scale: scale must be a list of points');
   });
 });
