@@ -24,7 +24,7 @@ function connection(io: CliIo) {
 }
 
 /** The response body as bytes: `text()` would drop a CSV's byte-order mark, which spreadsheets need. */
-async function send(io: CliIo, method: 'GET' | 'POST' | 'PUT', path: string, body?: { json?: unknown; csv?: string }): Promise<Buffer> {
+async function send(io: CliIo, method: 'GET' | 'POST' | 'PUT' | 'PATCH', path: string, body?: { json?: unknown; csv?: string }): Promise<Buffer> {
   const { apiUrl, token } = connection(io);
   let response: Response;
   try {
@@ -54,7 +54,7 @@ async function send(io: CliIo, method: 'GET' | 'POST' | 'PUT', path: string, bod
   return bytes;
 }
 
-async function call(io: CliIo, method: 'GET' | 'POST' | 'PUT', path: string, body?: { json?: unknown; csv?: string }): Promise<any> {
+async function call(io: CliIo, method: 'GET' | 'POST' | 'PUT' | 'PATCH', path: string, body?: { json?: unknown; csv?: string }): Promise<any> {
   const text = (await send(io, method, path, body)).toString('utf8');
   try {
     return text ? JSON.parse(text) : {};
@@ -124,8 +124,11 @@ export function buildProgram(io: CliIo): Command {
     });
   settings
     .command('set')
-    .description('Save a whole settings document as the next version; running cycles keep theirs')
-    .requiredOption('--file <file>', 'settings JSON (see `settings show --json` for the shape)')
+    .description(
+      'Save settings as the next version: a whole document, the output of `settings show --json`, or only the fields to change ' +
+        '(merged onto the version in force; lists such as the scale replace whole); prints what changed. Running cycles keep theirs',
+    )
+    .requiredOption('--file <file>', 'settings JSON, whole or partial (see `settings show --json` for the shape)')
     .option('--json', 'print JSON')
     .action(async (options: { file: string; json?: boolean }) => {
       const text = readInputFile(io, options.file, 256 * 1024);
@@ -135,8 +138,12 @@ export function buildProgram(io: CliIo): Command {
       } catch (error) {
         throw new CliFailure(`${options.file} is not JSON: ${(error as Error).message}`);
       }
-      const result = await call(io, 'PUT', '/settings', { json: document });
-      printer(io, !!options.json)(result, () => `settings saved as version ${result.version}; the next cycle uses them`);
+      const result = await call(io, 'PATCH', '/settings', { json: document });
+      printer(io, !!options.json)(result, () =>
+        result.saved
+          ? [`settings saved as version ${result.version}; the next cycle uses them`, ...result.changes.map((change: string) => `  ${change}`)].join('\n')
+          : `no change: ${options.file} matches version ${result.version} in force; nothing saved`,
+      );
     });
 
   const cycle = program.command('cycle').description('Review cycles');

@@ -3,7 +3,7 @@
  * gets a route per `routes` item, and the local runtime binds the same handlers by the same ids,
  * so a route or a workflow task can never exist in one place and not the other.
  */
-export type HttpMethod = 'GET' | 'POST' | 'PUT';
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH';
 
 export interface RouteSpec {
   method: HttpMethod;
@@ -123,10 +123,11 @@ export const apiFunctions: FunctionSpec[] = [
   {
     id: 'Settings',
     entry: 'functions/api/settings.ts',
-    description: 'Reads and saves the organisation settings (scale, template, timings), versioned',
+    description: 'Reads, saves and patches the organisation settings (scale, template, timings), versioned',
     routes: [
       { method: 'GET', path: '/settings', auth: 'hr' },
       { method: 'PUT', path: '/settings', auth: 'hr' },
+      { method: 'PATCH', path: '/settings', auth: 'hr' },
     ],
     timeoutSeconds: 30,
   },

@@ -1,19 +1,25 @@
 import { z } from 'zod';
-import { saveSettings } from '#services/settings.ts';
+import { saveSettings, type SettingsSaved } from '#services/settings.ts';
 import { settingsInForce, type SettingsInForce } from '#store/settings.ts';
 import { apiHandler, hrActor, json, parseJsonBody } from '#shared/http.ts';
 
 /**
  * GET /settings: the settings in force and their version. PUT /settings: a whole settings document
  * (scale, competencies, self-assessment questions, timings, time zone, sender name, score weights,
- * recognition), stored as the next version; invalid documents are refused with every reason.
+ * recognition); PATCH /settings: part of one, merged onto the version in force (objects merge, lists
+ * replace whole, null removes). Both accept the envelope GET answers, store the result as the next
+ * version and answer what changed; invalid documents are refused with every reason, unchanged ones store nothing.
  */
 export const handler = apiHandler(async (event) => {
   const actor = hrActor(event);
-  if (event.requestContext.http.method === 'PUT') return json(200, view(await saveSettings(parseJsonBody(event, z.unknown()), actor)));
+  const method = event.requestContext.http.method;
+  if (method === 'PUT' || method === 'PATCH') {
+    return json(200, view(await saveSettings(parseJsonBody(event, z.unknown()), actor, method === 'PUT' ? 'replace' : 'merge')));
+  }
   return json(200, view(await settingsInForce()));
 });
 
-function view(current: SettingsInForce) {
-  return { version: current.version, savedAt: current.savedAt, savedBy: current.savedBy, settings: current.document };
+function view(current: SettingsInForce | SettingsSaved) {
+  const outcome = 'saved' in current ? { saved: current.saved, changes: current.changes } : {};
+  return { version: current.version, savedAt: current.savedAt, savedBy: current.savedBy, settings: current.document, ...outcome };
 }

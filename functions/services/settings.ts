@@ -1,17 +1,29 @@
-import { settingsSchema, type SettingsInput } from '#domain/settings.ts';
+import { RuleViolation } from '#domain/cycle.ts';
+import { updateSettings } from '#domain/settings.ts';
 import { nowIso } from '#shared/clock.ts';
 import type { Actor } from '#store/audit.ts';
-import { latestSettings, putSettingsVersion, type SettingsInForce } from '#store/settings.ts';
+import { putSettingsVersion, settingsInForce, type SettingsInForce } from '#store/settings.ts';
 import { Conflict } from './errors.ts';
 
+export interface SettingsSaved extends SettingsInForce {
+  /** False when the document equals the version in force: nothing was stored. */
+  saved: boolean;
+  /** What differs from the previous version, one line each, e.g. `senderName: "perfcycle" -> "Acme People"`. */
+  changes: string[];
+}
+
 /**
- * Validates a whole settings document (a ZodError names every problem) and stores it as the next version.
+ * Stores the settings a request makes (a whole document for `replace`, a partial one merged onto the
+ * version in force for `merge`; either may come in the envelope of `GET /settings`) as the next version.
+ * An invalid result is refused with every reason and changes nothing; an unchanged one stores nothing.
  * Running cycles keep the version they were launched with.
  */
-export async function saveSettings(document: unknown, actor: Actor): Promise<SettingsInForce> {
-  const settings = settingsSchema.parse(document);
-  const current = await latestSettings();
-  const stored = { version: (current?.version ?? 0) + 1, document: document as SettingsInput, savedAt: nowIso(), savedBy: actor };
+export async function saveSettings(body: unknown, actor: Actor, mode: 'replace' | 'merge' = 'replace'): Promise<SettingsSaved> {
+  const current = await settingsInForce();
+  const update = updateSettings(current.document, body, mode);
+  if (!update.ok) throw new RuleViolation('invalid request', update.problems);
+  if (!update.changes.length) return { ...current, saved: false, changes: [] };
+  const stored = { version: current.version + 1, document: update.document, savedAt: nowIso(), savedBy: actor };
   if (!(await putSettingsVersion(stored))) throw new Conflict('the settings were saved by someone else at the same time: load them again and retry');
-  return { ...stored, settings };
+  return { ...stored, settings: update.settings, saved: true, changes: update.changes };
 }

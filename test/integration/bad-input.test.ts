@@ -28,6 +28,7 @@ const SNEAKY_BODIES: Record<string, unknown> = {
   '/employees/{employeeId}/goals': { title: 'Sneaky goal', due: '2099-01-20' },
   '/feedback': { from: 'e2', to: 'e1', kind: 'praise', text: 'Sneaky' },
   '/feedback/requests': { from: 'e1', to: ['e2'] },
+  '/settings': { senderName: 'Sneaky' },
 };
 
 describe('bad input changes nothing', () => {
@@ -158,6 +159,30 @@ describe('bad input changes nothing', () => {
         expectError(huge, 413, 'larger than');
       });
       expect((await hr(stack, 'GET', '/settings')).body.version).toBe(0);
+    });
+  });
+
+  describe('PATCH /settings', () => {
+    it('refuses a body that is not JSON, not an object, or makes invalid settings, naming every problem, and keeps the defaults', async () => {
+      const before = (await hr(stack, 'GET', '/settings')).body;
+      await changesNothing(async () => {
+        const notJson = await raw('PATCH', '/settings', { headers: { authorization: `Bearer ${stack.hrToken}`, 'content-type': 'application/json' }, body: '{"senderName": ' });
+        expectError(parsedJson(notJson), 400, 'request body must be JSON');
+        expectError(await hr(stack, 'PATCH', '/settings', []), 400, 'invalid request', 'must be a JSON object');
+        expectError(await hr(stack, 'PATCH', '/settings', 'null'), 400, 'invalid request', 'must be a JSON object');
+        const invalid = await hr(stack, 'PATCH', '/settings', { senderName: 'x'.repeat(81), timeZone: 'Mars/Olympus', scale: [], timings: { reviewHrGrace: '0h' } });
+        expectError(invalid, 400, 'invalid request');
+        expect(invalid.body.details).toEqual([
+          'scale: scale must have 3 to 10 points',
+          'timings.reviewHrGrace: timings.reviewHrGrace must be between 1h and 30d',
+          'timeZone: timeZone must be an IANA time zone such as Europe/Berlin',
+          'senderName: senderName is longer than 80 characters',
+        ]);
+        const envelope = await hr(stack, 'PATCH', '/settings', { version: 7, settings: { senderName: 'Fine' }, savedAt: null, extra: true });
+        expectError(envelope, 400, 'invalid request', 'extra: not a field of the settings envelope');
+        expectError(await hr(stack, 'PATCH', '/settings', { senderName: 'x'.repeat(70 * 1024) }), 413, 'larger than');
+      });
+      expect((await hr(stack, 'GET', '/settings')).body).toEqual(before);
     });
   });
 

@@ -36,7 +36,7 @@ export function linkIn(mail: Mail, path: '/forms/self' | '/forms/team' | '/forms
   return match[1].replaceAll('&amp;', '&');
 }
 
-export async function hr(stack: LocalStack, method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown) {
+export async function hr(stack: LocalStack, method: 'GET' | 'POST' | 'PUT' | 'PATCH', path: string, body?: unknown) {
   const response = await fetch(`${stack.apiUrl}${path}`, {
     method,
     headers: { authorization: `Bearer ${stack.hrToken}`, 'content-type': 'application/json' },
