@@ -1616,7 +1616,11 @@ async function settingsPage() {
     try {
       const saved = await api('PUT', '/settings', { json: draft });
       timeZonePromise = undefined;
-      await renderWithMessage(`Saved as version ${saved.version}. The next cycle launched uses it; running cycles keep theirs.`);
+      await renderWithMessage(
+        saved.saved === false
+          ? `Nothing changed: version ${saved.version} stays in force.`
+          : `Saved as version ${saved.version}. The next cycle launched uses it; running cycles keep theirs.`,
+      );
     } catch (error) {
       showErrors(errors, error, 'The settings were not saved');
       errors.focus();

@@ -652,6 +652,10 @@ describe('the HR console in Chromium', () => {
     expect(await form.getByLabel(/^Point \d value$/).count()).toBe(3);
     expect(await form.getByLabel('Competency 1 name', { exact: true }).inputValue()).toBe('Delivery');
     await expectPageBasics(page);
+    // Saving the form unchanged stores no new version and says so.
+    await page.locator('main form').getByRole('button', { name: 'Save settings', exact: true }).click();
+    await status(page).getByText('Nothing changed: version 1 stays in force.').waitFor();
+    expect((await hr(theStack(), 'GET', '/settings')).body.version).toBe(1);
 
     // The launch form shows the new version in force.
     await go('Launch cycle', 'Launch a review cycle', 'Launch cycle');
