@@ -157,10 +157,13 @@ export function buildProgram(io: CliIo): Command {
     .option('--period <quarter>', 'the quarter under review, e.g. 2026-Q4, whose goals are rated (default: the current quarter)')
     .option('--reminder-lead <duration>', 'remind this long before each deadline (default 3d)')
     .option('--hr-grace <duration>', 'tell HR this long after each deadline (default 2d)')
+    .option('--allow-overlap', 'launch even if a running cycle of the same quarter has some of the same people')
     .option('--json', 'print JSON')
-    .action(async (options: { name: string; selfDue: string; managerDue: string; department?: string; period?: string; reminderLead?: string; hrGrace?: string; json?: boolean }) => {
+    .action(async (options: { name: string; selfDue: string; managerDue: string; department?: string; period?: string; reminderLead?: string; hrGrace?: string; allowOverlap?: boolean; json?: boolean }) => {
       const { name, selfDue, managerDue, department, period, reminderLead, hrGrace } = options;
-      const result = await call(io, 'POST', '/cycles', { json: { name, selfDue, managerDue, department, period, reminderLead, hrGrace } });
+      const allowOverlap = options.allowOverlap ? true : undefined;
+      const result = await call(io, 'POST', '/cycles', { json: { name, selfDue, managerDue, department, period, reminderLead, hrGrace, allowOverlap } });
+      for (const warning of result.warnings ?? []) io.err(`warning: ${warning}\n`);
       printer(io, !!options.json)(result, () => result.cycleId);
     });
   cycle

@@ -3,8 +3,9 @@ import { apiHandler, hrActor, json, parseJsonBody } from '#shared/http.ts';
 import { launchRequestSchema } from './schemas.ts';
 
 /**
- * POST /cycles: `{ name, selfDue, managerDue, department?, reminderLead?, hrGrace? }`; dates YYYY-MM-DD in the
+ * POST /cycles: `{ name, selfDue, managerDue, department?, reminderLead?, hrGrace?, allowOverlap? }`; dates YYYY-MM-DD in the
  * organisation's zone, timings as durations (`3d`, `12h`).
+ * Answers the cycle with `warnings` (possible mistakes that did not stop the launch).
  */
 export const handler = apiHandler(async (event) => {
   const actor = hrActor(event);
@@ -19,5 +20,6 @@ export const handler = apiHandler(async (event) => {
     timeZone: cycle.timeZone,
     reminderLeadMs: cycle.timings.reminderLeadMs,
     hrGraceMs: cycle.timings.hrGraceMs,
+    warnings: cycle.warnings,
   });
 });

@@ -33,6 +33,7 @@ export const launchRequestSchema = z.strictObject({
   period: z.string({ error: 'period must be a quarter such as 2026-Q4' }).refine(isPeriod, 'period must be a quarter such as 2026-Q4').optional(),
   reminderLead: timing('reminderLead').optional(),
   hrGrace: timing('hrGrace').optional(),
+  allowOverlap: z.boolean({ error: 'allowOverlap must be true or false' }).optional(),
 });
 
 export const extendRequestSchema = z.strictObject({

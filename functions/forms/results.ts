@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ACCEPT_GOALS_LABEL, DISAGREE_LABEL, goalsChoice } from '#domain/acknowledgement.ts';
 import { acknowledgementEndsAt, RuleViolation } from '#domain/cycle.ts';
 import { OVERALL_SELF_LABEL, textAnswer } from '#domain/review-form.ts';
 import { formatDeadline } from '#domain/time.ts';
@@ -30,6 +31,12 @@ export const handler = formRoute(async (event: HttpEvent) => {
   const values = { comment: posted.fields.get('comment') ?? '', disagree: posted.fields.get('disagree') === 'yes', acceptGoals: posted.fields.get('acceptGoals') === 'yes' };
   const parsed = acknowledgementSchema.safeParse(values);
   if (!parsed.success) return resultsPage(400, cycle, assessment, hidden, { errors: parsed.error.issues.map((issue) => issue.message), values });
+  try {
+    goalsChoice({ offered: goalsOffered(assessment), ...parsed.data });
+  } catch (error) {
+    if (!(error instanceof RuleViolation)) throw error;
+    return resultsPage(400, cycle, assessment, hidden, { errors: [error.message, ...error.details], values });
+  }
   let outcome;
   try {
     outcome = await acknowledgeResults(cycle, assessment.employeeId, { ...parsed.data, comment: parsed.data.comment || undefined });
@@ -60,9 +67,10 @@ function resultsPage(status: number, cycle: CycleRecord, assessment: AssessmentR
     const ack = assessment.acknowledgement;
     acknowledgement = `<h2>Your acknowledgement</h2><p>You acknowledged these results on ${e(formatDeadline(Date.parse(assessment.acknowledgedAt), cycle.timeZone))}${ack?.disagree ? ' and recorded that you disagree' : ''}.</p>${ack?.comment ? answersList([['Your comment', ack.comment]]) : ''}${proposalStatus(assessment)}`;
   } else {
-    const values = state.values ?? { comment: '', disagree: false, acceptGoals: true };
-    const accept = review.proposedGoals.length && !assessment.proposedGoalsCreatedAt ? checkboxField('acceptGoals', 'Add the proposed goals to my goals', values.acceptGoals) : '';
-    acknowledgement = `<h2>Acknowledge your results</h2><p>Please acknowledge them by ${e(formatDeadline(acknowledgementEndsAt(scheduleOf(cycle)), cycle.timeZone))}. Acknowledging says you have read the appraisal; it does not mean you agree. Your manager and HR receive your comment.</p>${proposalStatus(assessment)}<form method="post" action="/forms/results">${hiddenFields(hidden)}${textField('comment', 'Your comment (optional)', values.comment, { required: false })}${checkboxField('disagree', 'I disagree with this appraisal', values.disagree)}${accept}<button type="submit">Acknowledge my results</button></form>`;
+    // Never ticked for the employee: adding goals is their choice.
+    const values = state.values ?? { comment: '', disagree: false, acceptGoals: false };
+    const accept = goalsOffered(assessment) ? checkboxField('acceptGoals', ACCEPT_GOALS_LABEL, values.acceptGoals) : '';
+    acknowledgement = `<h2>Acknowledge your results</h2><p>Please acknowledge them by ${e(formatDeadline(acknowledgementEndsAt(scheduleOf(cycle)), cycle.timeZone))}. Acknowledging says you have read the appraisal; it does not mean you agree. Your manager and HR receive your comment.</p>${proposalStatus(assessment)}<form method="post" action="/forms/results">${hiddenFields(hidden)}${textField('comment', 'Your comment (optional)', values.comment, { required: false })}${checkboxField('disagree', DISAGREE_LABEL, values.disagree)}${accept}<button type="submit">Acknowledge my results</button></form>`;
   }
   return page(
     status,
@@ -72,7 +80,16 @@ function resultsPage(status: number, cycle: CycleRecord, assessment: AssessmentR
   );
 }
 
+/** The proposed goals the page offers: proposals not made goals yet (the manager may have confirmed them). */
+function goalsOffered(assessment: AssessmentRecord): boolean {
+  return !!assessment.review?.proposedGoals.length && !assessment.proposedGoalsCreatedAt;
+}
+
 function proposalStatus(assessment: AssessmentRecord): string {
   if (!assessment.review?.proposedGoals.length) return '';
-  return assessment.proposedGoalsCreatedAt ? '<p>The proposed goals are now among your goals.</p>' : '';
+  if (assessment.proposedGoalsCreatedAt) return '<p>The proposed goals are now among your goals.</p>';
+  const choice = assessment.acknowledgement?.goals;
+  if (choice === 'not-accepted') return '<p>You did not accept the proposed goals; none were added to your goals.</p>';
+  if (choice === 'disagreed') return '<p>As you disagree, the proposed goals were not added to your goals.</p>';
+  return '';
 }

@@ -1,4 +1,5 @@
 import { formatDeadline } from '#domain/time.ts';
+import { goalsChoiceSentence, type GoalsChoice } from '#domain/acknowledgement.ts';
 import { labelOf, type GoalRating, type ScalePoint } from '#domain/review-form.ts';
 import type { FinalScore } from '#domain/score.ts';
 import type { AudienceRole, FeedbackKind } from '#domain/feedback.ts';
@@ -153,7 +154,8 @@ export function result(ctx: CycleContext, to: { name: string }, scale: ScalePoin
 }
 
 /** To the manager and HR: the employee has read their appraisal, with their comment and whether they disagree. */
-export function acknowledgement(ctx: CycleContext, to: { name: string }, employee: { name: string }, ack: { disagree: boolean; comment?: string; acceptedGoals: number }): EmailContent {
+export function acknowledgement(ctx: CycleContext, to: { name: string }, employee: { name: string }, ack: { disagree: boolean; comment?: string; goals: GoalsChoice; proposedGoals: number }): EmailContent {
+  const goals = goalsChoiceSentence(ack.goals, ack.proposedGoals);
   return composeEmail({
     subject: ack.disagree ? `${ctx.cycleName}: ${employee.name} disagrees with their appraisal` : `${ctx.cycleName}: ${employee.name} acknowledged their appraisal`,
     greeting: `Hello ${to.name},`,
@@ -162,7 +164,7 @@ export function acknowledgement(ctx: CycleContext, to: { name: string }, employe
         ? `${employee.name} has read their appraisal of "${ctx.cycleName}" and recorded that they disagree with it. Please talk with them; HR can help.`
         : `${employee.name} has read and acknowledged their appraisal of "${ctx.cycleName}".`,
       ...(ack.comment ? [`Their comment:`, ack.comment] : ['They left no comment.']),
-      ...(ack.acceptedGoals ? [`They accepted ${ack.acceptedGoals} proposed goal${ack.acceptedGoals === 1 ? '' : 's'}; ${ack.acceptedGoals === 1 ? 'it is' : 'they are'} now among their goals.`] : []),
+      ...(goals ? [goals] : []),
     ],
   });
 }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { checkLaunchDeadlines, RuleViolation, type CycleSchedule } from '#domain/cycle.ts';
+import { launchWarnings, matchDepartment, overlappingCycle } from '#domain/launch-checks.ts';
 import { periodAt } from '#domain/goals.ts';
 import { reviewerOf, selectParticipants, type Reviewer } from '#domain/employee.ts';
 import { endOfDay } from '#domain/time.ts';
@@ -11,12 +12,12 @@ import { formLink } from '#shared/links.ts';
 import { startCycleExecution } from '#shared/workflow.ts';
 import { assessmentItem, HR_MANAGER_KEY, type AssessmentRecord } from '#store/assessments.ts';
 import { recordAudit, type Actor } from '#store/audit.ts';
-import { createCycle, getCycle, isRunning, markParticipantsWritten, recordExecution, scheduleOf, type CycleRecord } from '#store/cycles.ts';
+import { createCycle, getCycle, isRunning, listActiveCycles, markParticipantsWritten, recordExecution, scheduleOf, type CycleRecord } from '#store/cycles.ts';
 import { loadDirectory } from '#store/employees.ts';
 import { queueMailsClaimed, type Claim, type MailRecord } from '#store/mail.ts';
 import { settingsInForce } from '#store/settings.ts';
 import { batchPut } from '#store/table.ts';
-import { NotFound } from './errors.ts';
+import { Conflict, NotFound } from './errors.ts';
 import { stepOutput, type StepOutput } from './step-output.ts';
 
 export interface LaunchRequest {
@@ -29,14 +30,19 @@ export interface LaunchRequest {
   /** Milliseconds; by default the settings' review timings. */
   reminderLead?: number;
   hrGrace?: number;
+  /** Launch even when a running cycle of the same period has some of the same participants. */
+  allowOverlap?: boolean;
 }
+
+/** The launched cycle, and what HR should know about it (the launch went ahead regardless). */
+export type LaunchResult = CycleRecord & { warnings: string[] };
 
 function hrReviewer(): Reviewer {
   return { key: HR_MANAGER_KEY, name: 'HR', email: config().HR_EMAIL };
 }
 
 /** HR's launch: checks everything first, so a refused launch creates nothing; then starts the cycle's workflow. */
-export async function launchCycle(request: LaunchRequest, actor: Actor): Promise<CycleRecord> {
+export async function launchCycle(request: LaunchRequest, actor: Actor): Promise<LaunchResult> {
   const { version: settingsVersion, settings } = await settingsInForce();
   const timeZone = settings.timeZone;
   const now = nowMs();
@@ -51,20 +57,37 @@ export async function launchCycle(request: LaunchRequest, actor: Actor): Promise
     extensions: {},
   };
   checkLaunchDeadlines(schedule, now, timeZone);
-  const participants = selectParticipants(await loadDirectory(), request.department);
-  if (!participants.length) {
-    throw new RuleViolation('no participants', [
-      request.department ? `nobody in the directory has department "${request.department}"` : 'the directory is empty: import it first',
-    ]);
+  const directory = await loadDirectory();
+  if (!directory.size) throw new RuleViolation('no participants', ['the directory is empty: import it first']);
+  // The directory's spelling, so the cycle and its snapshot name the department as HR's roster does.
+  const department = request.department === undefined ? undefined : matchDepartment([...directory.values()].map((employee) => employee.department), request.department);
+  const participants = selectParticipants(directory, department);
+  if (!participants.length) throw new RuleViolation('no participants', [`nobody in the directory has department "${department}"`]);
+  const period = request.period ?? periodAt(now, timeZone);
+  if (!request.allowOverlap) {
+    const running = (await listActiveCycles()).filter(isRunning).map((cycle) => ({
+      cycleId: cycle.cycleId,
+      name: cycle.name,
+      period: cycle.period,
+      participantIds: new Set(selectParticipants(directory, cycle.department).map((employee) => employee.employeeId)),
+    }));
+    const overlap = overlappingCycle(period, participants.map((employee) => employee.employeeId), running);
+    if (overlap) {
+      throw new Conflict(`a running cycle already reviews these people for ${period}`, [
+        `"${overlap.cycle.name}" (${overlap.cycle.cycleId}) is running for ${period} and includes ${overlap.shared} of the ${participants.length} people this launch would invite`,
+        'cancel or close it first, or launch with allowOverlap (CLI: --allow-overlap) if a second cycle is intended',
+      ]);
+    }
   }
+  const warnings = launchWarnings(schedule);
   const cycle: CycleRecord = {
     cycleId: `cyc_${randomBytes(8).toString('hex')}`,
     name: request.name,
-    ...(request.department ? { department: request.department } : {}),
+    ...(department !== undefined ? { department } : {}),
     phase: 'SELF_REVIEW',
     ...schedule,
     timeZone,
-    period: request.period ?? periodAt(now, timeZone),
+    period,
     settingsVersion,
     scale: settings.scale,
     selfQuestions: settings.selfQuestions,
@@ -75,10 +98,10 @@ export async function launchCycle(request: LaunchRequest, actor: Actor): Promise
     createdBy: actor,
   };
   await createCycle(cycle);
-  await recordAudit({ cycleId: cycle.cycleId, at: cycle.createdAt, actor, action: 'cycle-launched', details: { participants: participants.length } });
+  await recordAudit({ cycleId: cycle.cycleId, at: cycle.createdAt, actor, action: 'cycle-launched', details: { participants: participants.length, ...(warnings.length ? { warnings: warnings.join(' ') } : {}) } });
   const executionArn = await startCycleExecution(cycle.cycleId, 0);
   await recordExecution(cycle.cycleId, executionArn, 0);
-  return { ...cycle, executionArn, executionGeneration: 0 };
+  return { ...cycle, executionArn, executionGeneration: 0, warnings };
 }
 
 /**

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { goalsChoice } from '#domain/acknowledgement.ts';
 import { acknowledgementEndsAt } from '#domain/cycle.ts';
 import { checkNewGoals } from '#domain/goals.ts';
 import * as messages from '#mail/messages.ts';
@@ -32,20 +33,24 @@ export function hasResults(assessment: AssessmentRecord): assessment is Assessme
 
 /**
  * The employee acknowledges their appraisal, once, optionally with a comment or a disagreement, which
- * goes to their manager and HR. Accepting the proposed goals makes them goals first; a proposal that no
- * longer fits (a past due date, weights over 100) refuses the whole acknowledgement with the reason.
+ * goes to their manager and HR, with what they chose about the proposed goals. Accepting them (never together
+ * with a disagreement) makes them goals first; a proposal that no longer fits (a past due date, weights over
+ * 100) refuses the whole acknowledgement with the reason.
  */
 export async function acknowledgeResults(cycle: CycleRecord, employeeId: string, input: AcknowledgeInput): Promise<AcknowledgeOutcome> {
   const assessment = await getAssessment(cycle.cycleId, employeeId);
   if (!assessment || !hasResults(assessment)) return 'not-released';
   if (assessment.acknowledgedAt) return 'already-acknowledged';
   const actor: Actor = `employee:${employeeId}`;
-  const accepted = input.acceptGoals ? await createProposedGoals(cycle, assessment, actor) : 0;
-  const acknowledgement = { disagree: input.disagree, ...(input.comment ? { comment: input.comment } : {}) };
+  // Proposed goals become goals only on the employee's own tick, never with a disagreement (refused before anything changes).
+  const offered = assessment.review.proposedGoals.length > 0 && !assessment.proposedGoalsCreatedAt;
+  const goals = goalsChoice({ offered, disagree: input.disagree, acceptGoals: input.acceptGoals });
+  const accepted = goals === 'accepted' ? await createProposedGoals(cycle, assessment, actor) : 0;
+  const acknowledgement = { disagree: input.disagree, ...(input.comment ? { comment: input.comment } : {}), goals };
   if (!(await recordAcknowledgement(cycle.cycleId, employeeId, acknowledgement, nowIso()))) return 'already-acknowledged';
-  await recordAudit({ cycleId: cycle.cycleId, at: nowIso(), actor, action: 'results-acknowledged', employeeId, details: { disagree: input.disagree, commented: !!input.comment, goalsAccepted: accepted } });
+  await recordAudit({ cycleId: cycle.cycleId, at: nowIso(), actor, action: 'results-acknowledged', employeeId, details: { disagree: input.disagree, commented: !!input.comment, goals, goalsAccepted: accepted } });
   const ctx = { cycleName: cycle.name, timeZone: cycle.timeZone };
-  const ack = { ...acknowledgement, acceptedGoals: accepted };
+  const ack = { ...acknowledgement, proposedGoals: assessment.review.proposedGoals.length };
   const recipients = [
     { suffix: 'manager', name: assessment.managerName, email: assessment.managerEmail },
     { suffix: 'hr', name: 'HR team', email: config().HR_EMAIL },

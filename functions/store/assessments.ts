@@ -1,3 +1,4 @@
+import type { GoalsChoice } from '#domain/acknowledgement.ts';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { LadderProgress, LadderStep, ReviewKind } from '#domain/cycle.ts';
 import type { ReviewAnswers, SelfAnswers } from '#domain/review-form.ts';
@@ -45,6 +46,8 @@ export interface AssessmentRecord {
 export interface Acknowledgement {
   disagree: boolean;
   comment?: string;
+  /** What the employee chose about the proposed goals (absent on acknowledgements stored before it was recorded). */
+  goals?: GoalsChoice;
 }
 
 const STEP_ATTRIBUTE: Record<ReviewKind, Record<LadderStep, keyof AssessmentRecord>> = {

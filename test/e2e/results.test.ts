@@ -10,8 +10,8 @@ import { periodOf } from '../../functions/domain/goals.ts';
 /**
  * The whole appraisal from end to end, on the organisation's own settings (a 4-point scale and two
  * competencies): the manager fills it in Chromium, the result is released by email, the employee reads it
- * on the results page and acknowledges it (disagreeing, with a comment, accepting the proposed goal),
- * the manager and HR hear of it, and nobody is reminded who has nothing left to acknowledge.
+ * on the results page and acknowledges it (disagreeing, with a comment; ticking the proposed goal as well is
+ * refused, so it is not added), the manager and HR hear of it, the manager confirms the goal, and nobody is reminded who has nothing left to acknowledge.
  */
 const ROSTER = `employeeId,name,email,managerId,department
 m1,Maria Manager,maria@example.com,,Sales
@@ -353,14 +353,15 @@ describe('the appraisal, its release and its acknowledgement in Chromium', () =>
     expect(await comment.getAttribute('required')).toBeNull();
     expect(await comment.inputValue()).toBe('');
     expect(await form.getByRole('checkbox', { name: 'I disagree with this appraisal' }).isChecked()).toBe(false);
-    expect(await form.getByRole('checkbox', { name: 'Add the proposed goals to my goals' }).isChecked()).toBe(true);
+    // Adding goals is the employee's choice: never ticked for them.
+    expect(await form.getByRole('checkbox', { name: 'Add the proposed goals to my goals' }).isChecked()).toBe(false);
     expect(await form.getByRole('button', { name: 'Acknowledge my results' }).isVisible()).toBe(true);
     await expectPageBasics(page);
     await expectScreenshot(page, 'results-page');
     await page.close();
   });
 
-  it('Ann acknowledges once, disagreeing with a comment and accepting the proposed goal; her manager and HR are told', async () => {
+  it('Ann acknowledges once, disagreeing with a comment, which keeps the proposed goal out of her goals; her manager and HR are told', async () => {
     const page = await newPage();
     // A second tab with the same form, to be sent after the first.
     const stale = await newPage();
@@ -370,7 +371,16 @@ describe('the appraisal, its release and its acknowledgement in Chromium', () =>
     await page.getByLabel('Your comment (optional)', { exact: true }).click();
     await page.keyboard.type(COMMENT);
     await page.getByRole('checkbox', { name: 'I disagree with this appraisal' }).click();
-    expect(await page.getByRole('checkbox', { name: 'Add the proposed goals to my goals' }).isChecked()).toBe(true);
+    expect(await page.getByRole('checkbox', { name: 'Add the proposed goals to my goals' }).isChecked()).toBe(false);
+    // Disagreeing and adding the proposed goals at once is refused: nothing is sent, and what she typed and ticked stays.
+    await page.getByRole('checkbox', { name: 'Add the proposed goals to my goals' }).click();
+    const refused = await submitting(page, () => page.getByRole('button', { name: 'Acknowledge my results' }).click());
+    expect(refused.status()).toBe(400);
+    expect(await page.getByRole('alert').textContent()).toContain('You ticked both "I disagree" and "add the proposed goals"; nothing was sent');
+    expect(await page.getByLabel('Your comment (optional)', { exact: true }).inputValue()).toBe(COMMENT);
+    expect(await page.getByRole('checkbox', { name: 'I disagree with this appraisal' }).isChecked()).toBe(true);
+    await expectPageBasics(page);
+    await page.getByRole('checkbox', { name: 'Add the proposed goals to my goals' }).click();
     const response = await submitting(page, () => page.getByRole('button', { name: 'Acknowledge my results' }).click());
     expect(response.status()).toBe(200);
     expect(await page.getByRole('status').textContent()).toBe('Thank you: your acknowledgement was sent to your manager and HR.');
@@ -378,7 +388,7 @@ describe('the appraisal, its release and its acknowledgement in Chromium', () =>
       expect(await page.getByRole('heading', { level: 2, name: 'Your acknowledgement' }).isVisible()).toBe(true);
       expect(await page.getByText(/^You acknowledged these results on .+ and recorded that you disagree\.$/).isVisible()).toBe(true);
       expect(await answersIn(page, 2)).toEqual({ 'Your comment': COMMENT });
-      expect(await page.getByText('The proposed goals are now among your goals.', { exact: true }).isVisible()).toBe(true);
+      expect(await page.getByText('As you disagree, the proposed goals were not added to your goals.', { exact: true }).isVisible()).toBe(true);
       expect(await page.locator('form').count()).toBe(0);
       expect(await page.getByRole('button').count()).toBe(0);
       expect(await answersIn(page, 0)).toEqual(appraisal());
@@ -401,7 +411,8 @@ describe('the appraisal, its release and its acknowledgement in Chromium', () =>
       const told = await toldOf(to);
       expect(told.map((mail) => mail.subject)).toEqual([`${CYCLE}: Ann Early disagrees with their appraisal`]);
       expect(told[0].text).toContain(COMMENT);
-      expect(told[0].text).toContain('They accepted 1 proposed goal; it is now among their goals.');
+      expect(told[0].text).toContain('Because they disagree with the appraisal, the proposed goal was not added to their goals.');
+      expect(told[0].text).not.toContain('They accepted');
     }
 
     // The stale tab's form is refused, and changes nothing.
@@ -411,15 +422,11 @@ describe('the appraisal, its release and its acknowledgement in Chromium', () =>
     expect(await stale.getByText(/and recorded that you disagree\.$/).isVisible()).toBe(true);
     for (const to of ['maria@example.com', HR_EMAIL]) expect(await toldOf(to)).toHaveLength(1);
 
-    // The accepted proposal is one of Ann's goals now, and she was told of it like of any new goal.
+    // Disagreeing, she added no goal: the proposal is not among her goals, and no "new goal" email went out.
     const listed = await cli(theStack(), dir.path, 'goals', 'list', '--employee', 'e1', '--json');
     expect(listed.code, listed.err).toBe(0);
-    const goals = JSON.parse(listed.out).goals as { title: string; due: string; weight: number; state: string; kind: string }[];
-    expect(goals.map((goal) => goal.title).sort()).toEqual([PROPOSAL.title, GOAL.title].sort());
-    expect(goals.filter((goal) => goal.title === PROPOSAL.title)).toEqual([
-      expect.objectContaining({ title: PROPOSAL.title, due: proposalDue, weight: PROPOSAL.weight, state: 'OPEN', kind: 'performance' }),
-    ]);
-    expect(await mails((mail) => mail.to === 'ann@example.com' && mail.subject === `New goal: ${PROPOSAL.title}`)).toHaveLength(1);
+    expect((JSON.parse(listed.out).goals as { title: string }[]).map((goal) => goal.title)).toEqual([GOAL.title]);
+    expect(await mails((mail) => mail.to === 'ann@example.com' && mail.subject === `New goal: ${PROPOSAL.title}`)).toHaveLength(0);
     await stale.close();
     await page.close();
   });
@@ -431,10 +438,23 @@ describe('the appraisal, its release and its acknowledgement in Chromium', () =>
     expect(await region.getByText('Ann Early acknowledged the results and disagrees.', { exact: true }).isVisible()).toBe(true);
     expect(await region.getByText('has not acknowledged', { exact: false }).count()).toBe(0);
     expect(await answersIn(region, 2)).toEqual({ 'Their comment': COMMENT });
-    expect(await region.getByText('The proposed goals are now goals.', { exact: true }).isVisible()).toBe(true);
-    expect(await region.getByRole('button').count()).toBe(0);
+    // Ann's disagreement left the proposed goal unconfirmed: the manager can make it a goal after talking with her.
+    expect(await region.getByRole('button').count()).toBe(1);
     expect(await bob(page).getByText('No review submitted.', { exact: true }).isVisible()).toBe(true);
     await expectPageBasics(page);
+    const confirmed = await submitting(page, () => ann(page).getByRole('button', { name: 'Make the proposed goals for Ann Early goals now' }).click());
+    expect(confirmed.status()).toBe(200);
+    expect(await ann(page).getByText('The proposed goals are now goals.', { exact: true }).isVisible()).toBe(true);
+    expect(await ann(page).getByRole('button').count()).toBe(0);
+    // Confirmed by the manager, the proposal is one of Ann's goals now, and she was told of it like of any new goal.
+    const listed = await cli(theStack(), dir.path, 'goals', 'list', '--employee', 'e1', '--json');
+    expect(listed.code, listed.err).toBe(0);
+    const goals = JSON.parse(listed.out).goals as { title: string; due: string; weight: number; state: string; kind: string }[];
+    expect(goals.map((goal) => goal.title).sort()).toEqual([PROPOSAL.title, GOAL.title].sort());
+    expect(goals.filter((goal) => goal.title === PROPOSAL.title)).toEqual([
+      expect.objectContaining({ title: PROPOSAL.title, due: proposalDue, weight: PROPOSAL.weight, state: 'OPEN', kind: 'performance' }),
+    ]);
+    expect(await mails((mail) => mail.to === 'ann@example.com' && mail.subject === `New goal: ${PROPOSAL.title}`)).toHaveLength(1);
     await page.close();
   });
 

@@ -62,7 +62,7 @@ describe('HR overview APIs', () => {
     expect((await postForm(link, hidden, answers)).status).toBe(409);
     expect((await hr(stack, 'GET', '/cycles')).body.cycles[0]).toMatchObject({ selfCompletion: 33.3, managerCompletion: 0 });
 
-    const second = await hr(stack, 'POST', '/cycles', { name: 'Second', selfDue: dateAfter(now, 8), managerDue: dateAfter(now, 15), department: 'Sales' });
+    const second = await hr(stack, 'POST', '/cycles', { name: 'Second', selfDue: dateAfter(now, 8), managerDue: dateAfter(now, 15), department: 'Sales', allowOverlap: true });
     await stack.settled();
     expect((await hr(stack, 'GET', '/cycles')).body.cycles.map((c: any) => [c.name, c.department])).toEqual([
       ['Second', 'Sales'],
