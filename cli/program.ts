@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, type Option } from 'commander';
+import { parseCalendarDate } from '../functions/domain/time.ts';
 
 /**
  * The `perfcycle` CLI for HR: a thin client of the HTTP API. It reads PERFCYCLE_API_URL and
@@ -13,7 +14,20 @@ export interface CliIo {
   err: (text: string) => void;
 }
 
-class CliFailure extends Error {}
+/** A refusal or failure: `message` says what, `details` list each reason (one per problem, all at once). */
+class CliFailure extends Error {
+  constructor(
+    message: string,
+    readonly details: string[] = [],
+  ) {
+    super(message);
+  }
+}
+
+/** A command line that cannot be run as given (exit code 2, like commander's own usage errors). */
+class UsageFailure extends CliFailure {}
+
+const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 function connection(io: CliIo) {
   const apiUrl = (io.env.PERFCYCLE_API_URL ?? 'http://127.0.0.1:3000').replace(/\/$/, '');
@@ -48,8 +62,8 @@ async function send(io: CliIo, method: 'GET' | 'POST' | 'PUT' | 'PATCH', path: s
     } catch {
       payload = { error: text.slice(0, 500) };
     }
-    const details: string[] = Array.isArray(payload.details) ? payload.details : [];
-    throw new CliFailure([`${payload.error ?? `HTTP ${response.status}`}`, ...details.map((d) => `  - ${d}`)].join('\n'));
+    const details: string[] = Array.isArray(payload.details) ? payload.details.map(String) : [];
+    throw new CliFailure(String(payload.error ?? `HTTP ${response.status}`), details);
   }
   return bytes;
 }
@@ -83,8 +97,10 @@ function segment(value: string): string {
 export function buildProgram(io: CliIo): Command {
   const program = new Command('perfcycle')
     .description('Run quarterly review cycles: import the directory, launch, watch and steer cycles')
+    .version(VERSION, '-V, --version', 'print the version')
     .exitOverride()
-    .configureOutput({ writeOut: io.out, writeErr: io.err });
+    // Commander's own usage errors (unknown option, missing argument) are printed by runCli, once, in the chosen format.
+    .configureOutput({ writeOut: io.out, writeErr: io.err, outputError: () => {} });
 
   const employees = program.command('employees').description('The employee directory');
   employees
@@ -167,6 +183,24 @@ export function buildProgram(io: CliIo): Command {
       printer(io, !!options.json)(result, () => result.cycleId);
     });
   cycle
+    .command('list')
+    .description('Every cycle, newest first, with its phase, deadlines and completion')
+    .option('--json', 'print JSON')
+    .action(async (options: { json?: boolean }) => {
+      const result = await call(io, 'GET', '/cycles');
+      printer(io, !!options.json)(result, () =>
+        result.cycles.length
+          ? result.cycles
+              .map(
+                (c: any) =>
+                  `${c.cycleId}  ${c.name}${c.department ? ` (${c.department})` : ''}, ${c.period}: ${c.phase}, ${c.participants ?? 0} participants; ` +
+                  `self due ${c.selfDue} ${c.selfCompletion}% done; manager due ${c.managerDue} ${c.managerCompletion}% done`,
+              )
+              .join('\n')
+          : 'no cycles yet: launch one with `perfcycle cycle launch`',
+      );
+    });
+  cycle
     .command('report')
     .argument('<cycleId>')
     .description('Completion and lateness per phase and department, final ratings, goals met and missed, unacknowledged results')
@@ -210,6 +244,14 @@ export function buildProgram(io: CliIo): Command {
           `manager reviews due ${s.managerDue}: ${formatCounts(s.counts.manager)}`,
           `goals of ${s.period}: ${Object.entries(s.goals.counts).map(([outcome, n]) => `${n} ${outcome}`).join(', ')}`,
           ...(s.overdue.length ? ['overdue:', ...s.overdue.map((o: any) => `  ${o.name} (${o.employeeId}) ${o.phase}, reviewer ${o.reviewer}`)] : []),
+          ...(s.results?.released
+            ? [
+                `results: ${s.results.released} released, ${s.results.acknowledged} acknowledged (${s.results.disagreed} disagreeing), ${s.results.unacknowledged.length} not acknowledged`,
+                ...(s.results.unacknowledged.length
+                  ? ['not acknowledged:', ...s.results.unacknowledged.map((u: any) => `  ${u.name} (${u.employeeId}), manager ${u.manager}`)]
+                  : []),
+              ]
+            : []),
         ].join('\n'),
       );
     });
@@ -250,7 +292,13 @@ export function buildProgram(io: CliIo): Command {
     .action(async (cycleId: string, options: { json?: boolean }) => {
       const result = await call(io, 'GET', `/cycles/${segment(cycleId)}/audit`);
       printer(io, !!options.json)(result, () =>
-        result.events.map((event: any) => `${event.at}  ${event.actor.padEnd(20)} ${event.action}${event.employeeId ? ` ${event.employeeId}` : ''}${event.details?.kind ? ` ${event.details.kind}` : ''}`).join('\n'),
+        result.events
+          .map(
+            (event: any) =>
+              `${event.at}  ${event.actor.padEnd(20)} ${event.action}${event.employeeId ? ` ${event.employeeId}` : ''}${event.details?.kind ? ` ${event.details.kind}` : ''}` +
+              `${event.details?.to ? ` to ${event.details.to}` : ''}${event.details?.error ? ` (${event.details.error})` : ''}`,
+          )
+          .join('\n'),
       );
     });
 
@@ -376,24 +424,75 @@ export function buildProgram(io: CliIo): Command {
       const result = await call(io, 'GET', '/local/clock');
       printer(io, !!options.json)(result, () => `now ${result.now}`);
     });
+  checkOptionsUpFront(program);
   return program;
+}
+
+/**
+ * Every problem with a command's options reported at once, before anything is sent: each missing
+ * required option, and each date option whose value is not a calendar date, named by its flag.
+ * Commander stops at the first missing option, so required options are checked here instead.
+ */
+function checkOptionsUpFront(program: Command): void {
+  const required = new Map<Command, Option[]>();
+  const visit = (command: Command) => {
+    const mandatory = command.options.filter((option) => option.mandatory);
+    for (const option of mandatory) option.mandatory = false;
+    required.set(command, mandatory);
+    command.commands.forEach(visit);
+  };
+  visit(program);
+  program.hook('preAction', (_program, action) => {
+    const values = action.opts();
+    const problems: string[] = [];
+    for (const option of required.get(action) ?? []) {
+      if (values[option.attributeName()] === undefined) problems.push(`${option.long} is required${option.description ? ` (${option.description})` : ''}`);
+    }
+    for (const option of action.options) {
+      const value = values[option.attributeName()];
+      if (option.flags.includes('<date>') && typeof value === 'string' && !parseCalendarDate(value)) {
+        problems.push(`${option.long}: ${value} is not a date (YYYY-MM-DD)`);
+      }
+    }
+    if (problems.length) {
+      throw new UsageFailure(problems.length === 1 ? problems[0]! : `${problems.length} problems with the options of \`${commandPath(action)}\``, problems.length === 1 ? [] : problems);
+    }
+  });
+}
+
+function commandPath(command: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = command; c; c = c.parent) names.unshift(c.name());
+  return names.join(' ');
 }
 
 function formatCounts(counts: Record<string, number>): string {
   return `${counts.submitted} submitted, ${counts.late} late, ${counts.pending} pending, ${counts.overdue} overdue`;
 }
 
-/** Runs one command line; returns the exit code (0 ok, 1 refused or failed, 2 usage). */
+/**
+ * Runs one command line; returns the exit code (0 ok, 1 refused or failed, 2 usage). With `--json`,
+ * an error is one JSON object `{ "error", "details" }` on stderr and stdout stays empty.
+ */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  const asJson = argv.slice(0, argv.includes('--') ? argv.indexOf('--') : argv.length).includes('--json');
+  const fail = (code: number, message: string, details: string[]) => {
+    if (asJson) io.err(`${JSON.stringify({ error: message, details })}\n`);
+    else io.err([`error: ${message}`, ...details.map((detail) => `  - ${detail}`)].join('\n') + '\n');
+    return code;
+  };
   try {
     await buildProgram(io).parseAsync(argv, { from: 'user' });
     return 0;
   } catch (error) {
-    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
-    if (error instanceof CliFailure) {
-      io.err(`error: ${error.message}\n`);
-      return 1;
+    if (error instanceof CommanderError) {
+      if (error.exitCode === 0) return 0;
+      // Help asked for by a bare command group: already written to stderr.
+      if (error.code === 'commander.help') return 2;
+      return fail(2, error.message.replace(/^error: /, ''), []);
     }
+    if (error instanceof UsageFailure) return fail(2, error.message, error.details);
+    if (error instanceof CliFailure) return fail(1, error.message, error.details);
     throw error;
   }
 }

@@ -198,6 +198,12 @@ const withStop = (text) => (/[.!?]$/.test(text) ? text : `${text}.`);
  */
 const plural = (count, one, many = `${one}s`) => `${count} ${count === 1 ? one : many}`;
 
+/** Empties the page's status region, so an outcome that no longer holds (a file found valid before) is not left showing. */
+function clearStatus() {
+  const region = document.getElementById('page-status');
+  if (region) region.textContent = '';
+}
+
 /**
  * Says something in the page's status region (read out by screen readers without moving the focus).
  * @param {string} text
@@ -1171,6 +1177,8 @@ function importPage() {
   const check = async () => {
     if (busy) return;
     clearErrors(errors);
+    clearStatus();
+    checked = '';
     preview.hidden = true;
     preview.replaceChildren();
     const chosen = file.files?.[0];

@@ -52,6 +52,8 @@ export const apiFunctions: FunctionSpec[] = [
     entry: 'functions/console/handler.ts',
     description: 'Serves the HR console\u2019s page, script and style (no data: the script calls the HR API)',
     routes: [
+      // The API's root sends a browser to the console.
+      { method: 'GET', path: '/', auth: 'public' },
       { method: 'GET', path: '/console', auth: 'public' },
       { method: 'GET', path: '/console/{file}', auth: 'public' },
     ],

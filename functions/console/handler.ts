@@ -49,6 +49,8 @@ export const handler = middy<HttpEvent, HttpResult>()
   .use(observability())
   .handler(async (event) => {
     const path = event.rawPath;
+    // The API's bare URL (what `npm start` and the deploy print) leads a browser to the console.
+    if (path === '/') return { statusCode: 302, headers: { ...HEADERS, location: '/console', 'cache-control': 'no-store' }, body: '' };
     if (path === '/console/config.json') {
       return { statusCode: 200, headers: { ...HEADERS, 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' }, body: JSON.stringify(config()) };
     }

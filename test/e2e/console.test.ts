@@ -247,6 +247,22 @@ describe('the HR console in Chromium', () => {
     expect(await page.getByText('4 people: 4 new, 0 updated.', { exact: true }).isVisible()).toBe(true);
     expect(await status(page).textContent()).toBe('The file is valid: 4 people: 4 new, 0 updated. Nothing is saved until you apply it.');
     expect(await page.getByRole('alert').count()).toBe(0);
+
+    // A bad file chosen after the good one: its errors, and no green "valid" banner or Apply button left from before.
+    await page.getByLabel('Directory CSV', { exact: true }).setInputFiles(csvFile(ROSTER_WITH_ERROR));
+    await page.getByRole('alert').getByRole('listitem').first().waitFor();
+    expect(await alertItems(page)).toEqual(['line 4 (e2): unknown manager m9']);
+    expect(await status(page).textContent()).toBe('');
+    expect(await status(page).isVisible()).toBe(false);
+    expect(await page.getByRole('button', { name: 'Apply import' }).count()).toBe(0);
+    expect(await page.getByText('The file is valid', { exact: false }).count()).toBe(0);
+    await expectPageBasics(page);
+
+    // The good file again, then applied.
+    await page.getByLabel('Directory CSV', { exact: true }).setInputFiles(csvFile(ROSTER));
+    await page.getByRole('button', { name: 'Apply import', exact: true }).waitFor();
+    expect(await status(page).textContent()).toBe('The file is valid: 4 people: 4 new, 0 updated. Nothing is saved until you apply it.');
+    expect(await page.getByRole('alert').count()).toBe(0);
     await page.getByRole('button', { name: 'Apply import', exact: true }).click();
     await status(page).getByText('Imported 4 people: 4 new, 0 updated.', { exact: true }).waitFor();
     expect(await page.getByRole('button', { name: 'Apply import' }).count()).toBe(0);

@@ -278,6 +278,17 @@ describe('settings, the appraisal and its acknowledgement', () => {
     expect(audit.filter((action: string) => action === 'acknowledgements-reminded')).toHaveLength(1);
     expect(audit).toEqual(expect.arrayContaining(['results-acknowledged', 'proposed-goals-created']));
     expect((await hr(stack, 'GET', `/cycles/${cycleId}`)).body.results.unacknowledged).toEqual([{ employeeId: 'e1', name: 'Ann Early', manager: 'Maria Manager' }]);
+
+    // In the terminal: who has not acknowledged, and to whom each mail went.
+    const status = await cli(stack, dataDir.path, 'cycle', 'status', cycleId);
+    expect(status.code, status.err).toBe(0);
+    expect(status.out).toMatch(/results: 2 released, 1 acknowledged \(\d+ disagreeing\), 1 not acknowledged\nnot acknowledged:\n  Ann Early \(e1\), manager Maria Manager$/);
+    const auditText = await cli(stack, dataDir.path, 'cycle', 'audit', cycleId);
+    expect(auditText.code, auditText.err).toBe(0);
+    const mailLines = auditText.out.split('\n').filter((line) => / mail-\w+ /.test(line));
+    expect(mailLines.length).toBeGreaterThan(0);
+    expect(mailLines.filter((line) => !/ to \S+@example\.com/.test(line))).toEqual([]);
+    expect(mailLines.some((line) => line.includes('mail-sent') && line.includes(' to ann@example.com'))).toBe(true);
   });
 
   it('reports the cycle to HR, as JSON, in the terminal and as a CSV that opens in a spreadsheet', async () => {

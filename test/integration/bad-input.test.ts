@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { apiFunctions } from '../../lib/functions.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -557,9 +557,12 @@ e1,Ann Twice,ann.twice@example.com,m1,Sales
         expectCliError(await cli(stack, dir.path, 'employees', 'import', 'no-such-roster.csv'), 1, 'no such file: no-such-roster.csv');
         expectCliError(await cli(stack, dir.path, 'employees', 'import', 'bad.csv'), 1, 'roster rejected', 'line 2 (q1): not a valid email address', 'line 3 (q2): unknown manager nobody');
         expectCliError(await cli(stack, dir.path, 'employees', 'import'), 2, "missing required argument 'file'");
-        expectCliError(await cli(stack, dir.path, 'cycle', 'launch', '--name', 'No dates'), 2, "required option '--self-due <date>' not specified");
-        expectCliError(await cli(stack, dir.path, 'cycle', 'launch', '--self-due', selfDate, '--manager-due', managerDate), 2, "required option '--name <name>' not specified");
-        expectCliError(await cli(stack, dir.path, 'cycle', 'extend', cycleId, '--until', dateAfter(stack.clock.now(), 20)), 2, "required option '--employee <employeeId>' not specified");
+        // Every missing required flag at once, not one per attempt.
+        expectCliError(await cli(stack, dir.path, 'cycle', 'launch', '--name', 'No dates'), 2, '2 problems with the options of `perfcycle cycle launch`', '  - --self-due is required', '  - --manager-due is required');
+        expectCliError(await cli(stack, dir.path, 'cycle', 'launch'), 2, '3 problems', '--name is required', '--self-due is required', '--manager-due is required');
+        expectCliError(await cli(stack, dir.path, 'cycle', 'launch', '--self-due', selfDate, '--manager-due', managerDate), 2, 'error: --name is required');
+        expectCliError(await cli(stack, dir.path, 'cycle', 'extend', cycleId, '--until', dateAfter(stack.clock.now(), 20)), 2, 'error: --employee is required');
+        expectCliError(await cli(stack, dir.path, 'goals', 'check-in'), 2, '4 problems', '--employee is required', '--goal is required', '--progress is required', '--status is required');
         expectCliError(await cli(stack, dir.path, 'cycle', 'status'), 2, "missing required argument 'cycleId'");
         expectCliError(await cli(stack, dir.path, 'cycle', 'cancel'), 2, "missing required argument 'cycleId'");
         expectCliError(await cli(stack, dir.path, 'cycle', 'resume'), 2, "missing required argument 'cycleId'");
@@ -570,7 +573,6 @@ e1,Ann Twice,ann.twice@example.com,m1,Sales
 
     it('passes the API\u2019s refusals on to stderr with exit code 1', async () => {
       await changesNothing(async () => {
-        expectCliError(await cli(stack, dir.path, 'cycle', 'launch', '--name', 'Q', '--self-due', '2026-02-30', '--manager-due', managerDate), 1, 'selfDue must be a date YYYY-MM-DD');
         expectCliError(await cli(stack, dir.path, 'cycle', 'launch', '--name', 'Q', '--self-due', managerDate, '--manager-due', selfDate), 1, 'invalid deadlines', 'managerDue must be after selfDue');
         expectCliError(await cli(stack, dir.path, 'cycle', 'launch', '--name', 'Q', '--self-due', selfDate, '--manager-due', managerDate, '--department', 'Nobody Here'), 1, 'unknown department', 'the departments are: "Ops", "Sales"');
         expectCliError(await cli(stack, dir.path, 'cycle', 'launch', '--name', 'Q', '--self-due', '9999-12-30', '--manager-due', '9999-12-31'), 1, 'invalid deadlines', 'a cycle may last at most 364 days', 'or earlier');
@@ -586,6 +588,59 @@ e1,Ann Twice,ann.twice@example.com,m1,Sales
         expectCliError(await cli(stack, dir.path, 'clock', 'advance', 'forever'), 1, 'invalid duration');
         expectCliError(await cli(stack, dir.path, 'clock', 'advance', '9999999999999999999999999999d'), 1, 'invalid duration', 'the clock moves at most 400 days at a time');
       });
+    });
+
+    it('refuses an impossible date before sending anything, naming the flag', async () => {
+      await changesNothing(async () => {
+        expectCliError(await cli(stack, dir.path, 'cycle', 'launch', '--name', 'Q', '--self-due', '2026-02-30', '--manager-due', managerDate), 2, 'error: --self-due: 2026-02-30 is not a date (YYYY-MM-DD)');
+        expectCliError(await cli(stack, dir.path, 'cycle', 'launch', '--name', 'Q', '--self-due', '2026-13-01', '--manager-due', 'tomorrow'), 2, '--self-due: 2026-13-01 is not a date', '--manager-due: tomorrow is not a date');
+        expectCliError(await cli(stack, dir.path, 'cycle', 'launch', '--self-due', '2031-02-29'), 2, '--name is required', '--manager-due is required', '--self-due: 2031-02-29 is not a date');
+        expectCliError(await cli(stack, dir.path, 'cycle', 'extend', cycleId, '--employee', 'e1', '--until', '2026-02-30'), 2, '--until: 2026-02-30 is not a date');
+        expectCliError(await cli(stack, dir.path, 'goals', 'add', '--employee', 'e1', '--title', 'x', '--due', '2027-02-30'), 2, '--due: 2027-02-30 is not a date');
+      });
+    });
+
+    it('under --json, errors are one JSON object on stderr, stdout stays empty and the exit code is not 0', async () => {
+      const jsonError = (result: { code: number; out: string; err: string }) => {
+        expect(result.out).toBe('');
+        expect(result.err.endsWith('\n')).toBe(true);
+        const parsed = JSON.parse(result.err);
+        expect(Object.keys(parsed).sort()).toEqual(['details', 'error']);
+        return { code: result.code, ...parsed };
+      };
+      await changesNothing(async () => {
+        expect(jsonError(await cli(stack, dir.path, 'cycle', 'launch', '--name', 'Q', '--self-due', '2026-02-30', '--json'))).toEqual({
+          code: 2,
+          error: '2 problems with the options of `perfcycle cycle launch`',
+          details: ['--manager-due is required (manager review deadline, YYYY-MM-DD)', '--self-due: 2026-02-30 is not a date (YYYY-MM-DD)'],
+        });
+        expect(jsonError(await cli(stack, dir.path, 'cycle', 'launch', '--name', 'Q', '--self-due', managerDate, '--manager-due', selfDate, '--json'))).toMatchObject({
+          code: 1,
+          error: 'invalid deadlines',
+          details: expect.arrayContaining([expect.stringContaining('managerDue must be after selfDue')]),
+        });
+        expect(jsonError(await cli(stack, dir.path, 'cycle', 'cancel', NOT_A_CYCLE, '--json'))).toEqual({ code: 1, error: `cycle ${NOT_A_CYCLE} not found`, details: [] });
+        expect(jsonError(await cli(stack, dir.path, 'cycle', 'status', cycleId, '--verbose', '--json'))).toEqual({ code: 2, error: "unknown option '--verbose'", details: [] });
+        expect(jsonError(await cli({ ...stack, apiUrl: 'http://127.0.0.1:1' }, dir.path, 'cycle', 'list', '--json'))).toMatchObject({ code: 1, error: expect.stringContaining('cannot reach the perfcycle API') });
+      });
+      // Without --json the same refusal is text.
+      const text = await cli(stack, dir.path, 'cycle', 'cancel', NOT_A_CYCLE);
+      expect(text.err).toBe(`error: cycle ${NOT_A_CYCLE} not found\n`);
+    });
+
+    it('prints its version, and lists every cycle in text and JSON', async () => {
+      const version = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version;
+      expect(await cli(stack, dir.path, '--version')).toEqual({ code: 0, out: `${version}\n`, err: '' });
+      const list = await cli(stack, dir.path, 'cycle', 'list', '--json');
+      expect(list.code, list.err).toBe(0);
+      const { cycles } = JSON.parse(list.out);
+      const ours = cycles.find((c: any) => c.cycleId === cycleId);
+      expect(ours).toMatchObject({ phase: 'SELF_REVIEW', selfCompletion: expect.any(Number), managerCompletion: expect.any(Number) });
+      const text = await cli(stack, dir.path, 'cycle', 'list');
+      expect(text.code, text.err).toBe(0);
+      expect(text.out.split('\n')).toHaveLength(cycles.length);
+      expect(text.out).toContain(`${cycleId}  ${ours.name}`);
+      expect(text.out).toContain(`SELF_REVIEW, ${ours.participants} participants; self due ${ours.selfDue} ${ours.selfCompletion}% done; manager due ${ours.managerDue} ${ours.managerCompletion}% done`);
     });
 
     it('says so when the API is unreachable or the token is wrong or missing', async () => {

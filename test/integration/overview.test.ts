@@ -30,6 +30,21 @@ describe('HR overview APIs', () => {
     dir.remove();
   });
 
+  it('sends a browser from the API\u2019s root to the console, without any sign-in', async () => {
+    for (const headers of [{}, { authorization: `Bearer ${stack.hrToken}` }]) {
+      const response = await fetch(`${stack.apiUrl}/`, { redirect: 'manual', headers });
+      expect(response.status).toBe(302);
+      expect(new URL(response.headers.get('location')!, `${stack.apiUrl}/`).href).toBe(`${stack.apiUrl}/console`);
+      expect(response.headers.get('x-frame-options')).toBe('DENY');
+    }
+    const followed = await fetch(`${stack.apiUrl}/`);
+    expect(followed.status).toBe(200);
+    expect(followed.url).toBe(`${stack.apiUrl}/console`);
+    expect(await followed.text()).toContain('<script');
+    // Only GET: the root is no catch-all.
+    expect([404, 405]).toContain((await fetch(`${stack.apiUrl}/`, { method: 'POST' })).status);
+  });
+
   it('previews an import without applying it, with every problem by line', async () => {
     const bad = await importCsv(`${ROSTER}e3,Cid,not-an-email,m1,Sales\n`, true);
     expect(bad.status).toBe(400);
