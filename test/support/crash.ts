@@ -88,12 +88,12 @@ class CrashRun {
    * flusher run until `complete`; answers `sent()` at the kill.
    */
   async crashAndRecover(sent: () => number, killAt: number, complete: () => boolean): Promise<number> {
-    await this.waitFor(() => sent() >= killAt, 120_000);
+    await this.waitFor(() => sent() >= killAt, 240_000);
     await this.stack.kill9();
     const sentBeforeKill = sent();
     await this.boot();
     // The clock passes the flusher's next run each time; the leases of the killed sends run out meanwhile.
-    await this.waitFor(complete, 180_000, () => this.api('POST', '/local/clock/advance', { duration: '6m' }));
+    await this.waitFor(complete, 240_000, () => this.api('POST', '/local/clock/advance', { duration: '6m' }));
     return sentBeforeKill;
   }
 
@@ -135,7 +135,7 @@ export async function crashDuringReminders(size: number): Promise<CrashCount> {
   const run = await CrashRun.start();
   try {
     const people = await run.launch(size, 'Remind', 'Crash mid-checkpoint');
-    await run.waitFor(() => run.counts(/self-assessment is open/).size === size, 120_000);
+    await run.waitFor(() => run.counts(/self-assessment is open/).size === size, 240_000);
     await run.api('POST', '/local/clock/advance', { duration: '10d' });
     const started = performance.now();
     // The reminder falls due three days before the deadline: this advance is cut short by the kill.
