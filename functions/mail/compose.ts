@@ -57,6 +57,6 @@ export function composeEmail(email: EmailBody): EmailContent {
     );
   }
   if (body.after?.length) htmlParts.push(...body.after.map((p) => `<p>${escapeHtml(p)}</p>`));
-  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(headerSafe(body.subject))}</title></head><body style="font-family:Arial,sans-serif;font-size:15px;line-height:1.5;color:#1a1a1a;max-width:640px">${htmlParts.join('\n')}<p style="color:#666;font-size:12px">perfcycle</p></body></html>`;
+  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(headerSafe(body.subject))}</title></head><body style="font-family:Arial,sans-serif;font-size:15px;line-height:1.5;color:#1a1a1a;max-width:640px">${htmlParts.join('\n')}<p style="color:#666;font-size:12px">perfcycle</p></body></html>`;
   return { subject: headerSafe(body.subject), text: textParts.join('\n'), html };
 }

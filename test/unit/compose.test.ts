@@ -78,6 +78,11 @@ describe('composeEmail', () => {
     expect(html.startsWith('<!doctype html><html lang="en"><head><meta charset="utf-8">')).toBe(true);
   });
 
+  it('lays the HTML part out at the phone\u2019s width, not at 980 px', () => {
+    const { html } = composeEmail(FULL);
+    expect(html).toMatch(/<head>[^]*<meta name="viewport" content="width=device-width, initial-scale=1">[^]*<\/head>/);
+  });
+
   it('gives every block of the HTML part a line of its own in the text part', () => {
     const { text, html } = composeEmail(FULL);
     const lines = text.split('\n').map((line) => line.replace(/^ {2}- /, '').replace(/^-- /, ''));
@@ -91,7 +96,7 @@ describe('composeEmail', () => {
     const { text, html } = composeEmail({ subject: 'Done', greeting: 'Hi Ada,', paragraphs: ['All reviews are in.'], list: [], after: [] });
     expect(text).toBe('Hi Ada,\n\nAll reviews are in.\n\n-- perfcycle');
     expect(visibleBlocks(html)).toStrictEqual(['Hi Ada,', 'All reviews are in.', 'perfcycle']);
-    expect(tagsOf(html)).toStrictEqual(['html', 'head', 'meta', 'title', 'body', 'p', 'p', 'p']);
+    expect(tagsOf(html)).toStrictEqual(['html', 'head', 'meta', 'meta', 'title', 'body', 'p', 'p', 'p']);
   });
 
   it('escapes a hostile name everywhere in the HTML part and keeps it readable in both parts', () => {
@@ -105,7 +110,7 @@ describe('composeEmail', () => {
       after: [`Thanks, ${name}`],
     });
 
-    expect(tagsOf(html)).toStrictEqual(['html', 'head', 'meta', 'title', 'body', 'p', 'p', 'ul', 'li', 'p', 'a', 'p', 'p']);
+    expect(tagsOf(html)).toStrictEqual(['html', 'head', 'meta', 'meta', 'title', 'body', 'p', 'p', 'ul', 'li', 'p', 'a', 'p', 'p']);
     expect(html).not.toContain('<script');
     expect(html).not.toContain('<img');
     expect(html).not.toContain('"alert(1)');
