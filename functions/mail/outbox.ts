@@ -105,6 +105,18 @@ function leaseMs(): number {
 }
 
 /**
+ * A claim for `owner` lasting `forMs`: its end in real time (a lease is about a live process), and when the
+ * outbox, read on the project clock, offers the mail again.
+ */
+function claimFor(owner: string, forMs = leaseMs()): Claim {
+  return { owner, leaseUntil: Date.now() + forMs, dueAgainAt: new Date(nowMs() + forMs).toISOString() };
+}
+
+function newOwner(): string {
+  return `flush_${randomBytes(8).toString('hex')}`;
+}
+
+/**
  * A held claim is used without renewing it only while this much of its lease is left: more than one send can
  * take (every attempt timing out, backoff, waiting for the send rate and for the outcome's write).
  */
@@ -119,8 +131,7 @@ function sendMarginMs(): number {
  */
 export function launchClaim(count: number): Claim {
   const rate = config().SES_MAX_SEND_RATE;
-  const lease = leaseMs() + (rate ? Math.ceil((count / rate) * 1000) : 0);
-  return { owner: `flush_${randomBytes(8).toString('hex')}`, leaseUntil: Date.now() + lease, dueAgainAt: new Date(nowMs() + lease).toISOString() };
+  return claimFor(newOwner(), leaseMs() + (rate ? Math.ceil((count / rate) * 1000) : 0));
 }
 
 /**
@@ -171,7 +182,7 @@ class Flush {
     claim?: Claim,
   ) {
     this.stopAt = Date.now() + budgetMs;
-    this.owner = claim?.owner ?? `flush_${randomBytes(8).toString('hex')}`;
+    this.owner = claim?.owner ?? newOwner();
   }
 
   /** Sends these (those not tried yet in this flush), a chunk at a time with bounded concurrency; `held`: they are queued under this claim. */
@@ -218,13 +229,7 @@ class Flush {
     const mail =
       held && Date.now() < held.leaseUntil - sendMarginMs()
         ? { ...queued, status: 'SENDING' as const }
-        : await claimMail(queued, {
-            owner: this.owner,
-            leaseUntil: Date.now() + leaseMs(),
-            realNow: Date.now(),
-            now: new Date(now).toISOString(),
-            dueAgainAt: new Date(now + leaseMs()).toISOString(),
-          });
+        : await claimMail(queued, { ...claimFor(this.owner), realNow: Date.now(), now: new Date(now).toISOString() });
     if (!mail) return; // sent already, someone else's, or not due yet
     const ids = { cycleId: mail.cycleId, mailId: mail.mailId, kind: mail.kind };
     if (!STILL_SENT_WHEN_CANCELLED.has(mail.kind) && (await this.cancelled())) {
