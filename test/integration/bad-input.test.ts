@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { apiFunctions } from '../../lib/functions.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDirectory } from '../../functions/store/employees.ts';
-import { cli, clearMailbox, dateAfter, hr, HOUR, linkIn, mailbox, openForm, startLocalStack, tempDir, type LocalStack, type Mail } from '../support/local.ts';
+import { cli, clearMailbox, expectChangesNothing, dateAfter, hr, HOUR, linkIn, mailbox, openForm, startLocalStack, tempDir, type LocalStack, type Mail } from '../support/local.ts';
 
 /**
  * Malformed, missing and hostile input on every HR route, the CLI and the form links: each gets a clear
@@ -76,14 +76,7 @@ describe('bad input changes nothing', () => {
   }
 
   /** Runs the bad requests and checks the stored state and the mailbox did not move. */
-  async function changesNothing(bad: () => Promise<void>) {
-    await clearMailbox(stack);
-    const before = await snapshot();
-    await bad();
-    const after = await snapshot();
-    expect(after).toEqual(before);
-    expect(after.mail).toEqual([]);
-  }
+  const changesNothing = (bad: () => Promise<void>) => expectChangesNothing(stack, snapshot, bad);
 
   beforeAll(async () => {
     stack = await startLocalStack({ dataDir: join(dir.path, 'data') });

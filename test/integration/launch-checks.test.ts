@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cli, clearMailbox, dateAfter, hr, mailbox, startLocalStack, tempDir, type LocalStack } from '../support/local.ts';
+import { cli, expectChangesNothing, dateAfter, hr, mailbox, startLocalStack, tempDir, type LocalStack } from '../support/local.ts';
 
 /**
  * Launch checks the mistakes people make (issue 10, part 6): a department typed in another case is the
@@ -30,14 +30,8 @@ describe('launch checks', () => {
     const mail = (await mailbox(stack)).map((m) => `${m.to}|${m.subject}`);
     return { cycles, executions, mail };
   }
-  async function changesNothing(bad: () => Promise<void>) {
-    await clearMailbox(stack);
-    const before = await snapshot();
-    await bad();
-    const after = await snapshot();
-    expect(after).toEqual(before);
-    expect(after.mail).toEqual([]);
-  }
+  /** Runs the bad requests and checks the stored state and the mailbox did not move. */
+  const changesNothing = (bad: () => Promise<void>) => expectChangesNothing(stack, snapshot, bad);
 
   beforeAll(async () => {
     stack = await startLocalStack({ dataDir: join(dir.path, 'data') });

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { expect } from 'vitest';
 import { runCli } from '../../cli/program.ts';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../local/stack.ts';
 
@@ -27,6 +28,19 @@ export async function mailbox(stack: LocalStack): Promise<Mail[]> {
 
 export async function clearMailbox(stack: LocalStack): Promise<void> {
   await fetch(`${stack.mailUrl}/clear-store`, { method: 'POST' });
+}
+
+/**
+ * Runs requests that must be refused and checks that nothing moved: what `snapshot` reads (its `mail`, the
+ * mailbox as `to|subject`) is the same before and after, and nobody got mail.
+ */
+export async function expectChangesNothing(stack: LocalStack, snapshot: () => Promise<{ mail: string[] }>, bad: () => Promise<void>): Promise<void> {
+  await clearMailbox(stack);
+  const before = await snapshot();
+  await bad();
+  const after = await snapshot();
+  expect(after).toEqual(before);
+  expect(after.mail).toEqual([]);
 }
 
 /** The first link of a kind in an email's HTML part (what a participant clicks). */
