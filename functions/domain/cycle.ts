@@ -76,6 +76,29 @@ export function acknowledgementEndsAt(schedule: CycleSchedule): number {
   return acknowledgementReminderAt(schedule) + schedule.acknowledgementReminderMs;
 }
 
+/** Whether a person's answers to a form can be given now, changed now, or no longer. */
+export type AnswerWindow = 'open' | 'editable' | 'closed';
+
+/** The phases in which self-assessments are taken: until the release, late after the person's deadline. */
+export const SELF_ANSWER_PHASES: Phase[] = ['SELF_REVIEW', 'MANAGER_REVIEW'];
+export const REVIEW_PHASES: Phase[] = ['MANAGER_REVIEW'];
+
+/**
+ * A submitted self-assessment can be changed until the person's deadline: from then on their manager
+ * reviews it, and must not find it changed under them.
+ */
+export function selfAnswerWindow(phase: Phase, submitted: boolean, now: number, selfDue: number): AnswerWindow {
+  if (!SELF_ANSWER_PHASES.includes(phase)) return 'closed';
+  if (!submitted) return 'open';
+  return now <= selfDue ? 'editable' : 'closed';
+}
+
+/** A submitted review can be changed until the manager phase ends: the version in force then is released. */
+export function reviewAnswerWindow(phase: Phase, submitted: boolean): AnswerWindow {
+  if (!REVIEW_PHASES.includes(phase)) return 'closed';
+  return submitted ? 'editable' : 'open';
+}
+
 /** The phase a running cycle is in at `now`; closed and cancelled cycles stay where they are. */
 export function phaseAt(schedule: CycleSchedule, now: number, current: Phase): Phase {
   if (current === 'CLOSED' || current === 'CANCELLED' || current === 'RELEASING') return current;

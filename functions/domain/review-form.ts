@@ -248,6 +248,53 @@ export function postedReview(template: ReviewTemplate, goals: GoalToRate[], fiel
   };
 }
 
+/** The names of the self-assessment's fields: what a draft of it may keep. */
+export function selfFieldNames(template: Pick<ReviewTemplate, 'selfQuestions'>, goals: GoalToRate[]): string[] {
+  return [...goals.map((goal) => goalRatingField(goal.goalId)), 'overallRating', ...template.selfQuestions.map((question) => question.id)];
+}
+
+/** A submitted self-assessment as the form's fields, to edit it. */
+export function selfAnswersAsFields(answers: SelfAnswers): Record<string, string> {
+  return {
+    ...Object.fromEntries(answers.goalRatings.map((goal) => [goalRatingField(goal.goalId), String(goal.rating)])),
+    overallRating: String(answers.overallRating),
+    ...answers.answers,
+  };
+}
+
+/** The names of the review's fields: what a draft of it may keep. */
+export function reviewFieldNames(template: ReviewTemplate, goals: GoalToRate[]): string[] {
+  return [
+    ...goals.map((goal) => goalRatingField(goal.goalId)),
+    ...template.competencies.map((competency) => competencyField(competency.id)),
+    'rating',
+    ...REVIEW_TEXTS.map(({ id }) => id),
+    ...Array.from({ length: MAX_PROPOSED_GOALS }, (_, index) => (['Title', 'Due', 'Weight'] as const).map((part) => proposedGoalField(index, part))).flat(),
+  ];
+}
+
+/** A submitted review as the form's fields, to edit it. */
+export function reviewAsFields(review: ReviewAnswers): Record<string, string> {
+  return {
+    ...Object.fromEntries(review.goalRatings.map((goal) => [goalRatingField(goal.goalId), String(goal.rating)])),
+    ...Object.fromEntries(review.competencyRatings.map((competency) => [competencyField(competency.id), String(competency.rating)])),
+    rating: String(review.rating),
+    ...Object.fromEntries(REVIEW_TEXTS.map(({ id }) => [id, review[id]])),
+    ...Object.fromEntries(
+      review.proposedGoals.flatMap((goal, index) => [
+        [proposedGoalField(index, 'Title'), goal.title],
+        [proposedGoalField(index, 'Due'), goal.due],
+        [proposedGoalField(index, 'Weight'), String(goal.weight)],
+      ]),
+    ),
+  };
+}
+
+/** What of a posted form a draft keeps: the form's own fields, each cut to the longest answer a field takes. */
+export function draftValues(fieldNames: string[], field: PostedField): Record<string, string> {
+  return Object.fromEntries(fieldNames.flatMap((name) => (field(name) ? [[name, field(name)!.slice(0, MAX_TEXT_ANSWER)]] : [])));
+}
+
 export function labelOf(scale: ScalePoint[], value: number): string {
   return scale.find((point) => point.value === value)?.label ?? String(value);
 }

@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import middy from '@middy/core';
+import { z } from 'zod';
 import { MAX_TEXT_ANSWER } from '#domain/review-form.ts';
 import { MAX_SELF_QUESTIONS } from '#domain/settings.ts';
 import { checkFormToken, formToken, TokenError } from '#domain/tokens.ts';
@@ -46,8 +48,12 @@ const FORM_BODY_LIMIT = MAX_SELF_QUESTIONS * MAX_TEXT_ANSWER * 9 + 16 * 1024;
 
 export interface FormPost {
   token: string;
+  /** The one-time id of the rendered form this post came from: the same post twice carries the same id. */
+  submissionId: string;
   fields: URLSearchParams;
 }
+
+const submissionIdSchema = z.uuid();
 
 /** Reads a posted form and checks its per-form token against the link token it carries. */
 export async function readFormPost(event: HttpEvent): Promise<FormPost> {
@@ -55,11 +61,35 @@ export async function readFormPost(event: HttpEvent): Promise<FormPost> {
   const token = fields.get('t') ?? '';
   if (!token) throw new TokenError('malformed');
   if (!checkFormToken(token, fields.get('formToken') ?? '', await linkSecret())) throw new TokenError('malformed');
-  return { token, fields };
+  const submissionId = submissionIdSchema.safeParse(fields.get('submissionId'));
+  if (!submissionId.success) throw new HttpError(400, 'This page is out of date: open the link from your email again, and send the form from there');
+  return { token, submissionId: submissionId.data, fields };
 }
 
-export async function formFields(token: string): Promise<Record<string, string>> {
-  return { t: token, formToken: formToken(token, await linkSecret()) };
+/** The hidden fields of one form on a page: the link, its form token and a submission id of its own. */
+export type FormFields = (extra?: Record<string, string>) => Record<string, string>;
+
+/**
+ * Each call gives a new submission id, so every form rendered (one per goal, per report) is counted once
+ * on its own, and a page opened afresh makes a new submission.
+ */
+export async function formFields(token: string): Promise<FormFields> {
+  const base = { t: token, formToken: formToken(token, await linkSecret()) };
+  return (extra = {}) => ({ ...base, ...extra, submissionId: randomUUID() });
+}
+
+/**
+ * Post/Redirect/Get: a recorded post is answered with 303 to the page that shows its outcome, so reloading
+ * that page reads it again and a browser never offers to send the form twice.
+ */
+export function seeOther(path: string, token: string, query: Record<string, string> = {}): HttpResult {
+  return { statusCode: 303, headers: { location: `${path}?${new URLSearchParams({ t: token, ...query })}`, 'cache-control': 'no-store' }, body: '' };
+}
+
+/** The outcome notice a redirected page shows: only known codes, so a crafted URL cannot put words on the page. */
+export function noticeOf<T extends string>(event: HttpEvent, notices: Record<T, string>): string | undefined {
+  const code = event.queryStringParameters?.notice;
+  return code && Object.hasOwn(notices, code) ? notices[code as T] : undefined;
 }
 
 export function linkToken(event: HttpEvent): string {

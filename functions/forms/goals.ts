@@ -14,7 +14,7 @@ import type { HttpEvent } from '#shared/http.ts';
 import { linkSecret } from '#shared/links.ts';
 import { findByEmail, getEmployee } from '#store/employees.ts';
 import { listGoals, type GoalRecord } from '#store/goals.ts';
-import { formFields, formRoute, linkToken, readFormPost } from './form-handler.ts';
+import { formFields, type FormFields, formRoute, linkToken, readFormPost } from './form-handler.ts';
 import { settingsInForce } from '#store/settings.ts';
 import { errorList, hiddenFields, messagePage, OUTCOME_LABEL, page, textField } from './pages.ts';
 
@@ -72,7 +72,7 @@ const feedbackRequestFormSchema = z.object({
 });
 
 /** The owner asks colleagues (by email address) for feedback; each gets a link to a feedback form. */
-async function askForFeedback(timeZone: string, owner: Employee, fields: URLSearchParams, hidden: Record<string, string>) {
+async function askForFeedback(timeZone: string, owner: Employee, fields: URLSearchParams, hidden: FormFields) {
   const goals = await listGoals(owner.employeeId);
   const draft = { colleagues: fields.get('colleagues') ?? '', message: fields.get('message') ?? '' };
   const parsed = feedbackRequestFormSchema.safeParse(draft);
@@ -95,11 +95,11 @@ function goalsPage(
   status: number,
   name: string,
   goals: GoalRecord[],
-  hidden: Record<string, string>,
+  hidden: FormFields,
   state: { errors?: string[]; notice?: string; draft?: { colleagues: string; message: string } } = {},
 ) {
   const sections = goals.map((goal) => goalSection(goal, hidden, timeZone)).join('');
-  const ask = `<section aria-labelledby="ask-feedback"><h2 id="ask-feedback">Ask colleagues for feedback</h2><p>Each colleague gets an email with a link to a short form. Praise they give is shared with your team; constructive feedback reaches only you and your manager.</p><form method="post" action="/forms/goals">${hiddenFields({ ...hidden, action: 'request-feedback' })}${textField('colleagues', `Colleagues' email addresses (up to ${MAX_COLLEAGUES_PER_REQUEST}, one per line)`, state.draft?.colleagues, { maxLength: 3000 })}${textField('message', 'A note to them (optional)', state.draft?.message, { required: false, maxLength: 500 })}<button type="submit">Ask for feedback</button></form></section>`;
+  const ask = `<section aria-labelledby="ask-feedback"><h2 id="ask-feedback">Ask colleagues for feedback</h2><p>Each colleague gets an email with a link to a short form. Praise they give is shared with your team; constructive feedback reaches only you and your manager.</p><form method="post" action="/forms/goals">${hiddenFields(hidden({ action: 'request-feedback' }))}${textField('colleagues', `Colleagues' email addresses (up to ${MAX_COLLEAGUES_PER_REQUEST}, one per line)`, state.draft?.colleagues, { maxLength: 3000 })}${textField('message', 'A note to them (optional)', state.draft?.message, { required: false, maxLength: 500 })}<button type="submit">Ask for feedback</button></form></section>`;
   return page(
     status,
     'Your goals',
@@ -107,7 +107,7 @@ function goalsPage(
   );
 }
 
-function goalSection(goal: GoalRecord, hidden: Record<string, string>, timeZone: string): string {
+function goalSection(goal: GoalRecord, hidden: FormFields, timeZone: string): string {
   const id = e(goal.goalId);
   const history = goal.checkIns.length
     ? `<ol>${[...goal.checkIns]
@@ -117,7 +117,7 @@ function goalSection(goal: GoalRecord, hidden: Record<string, string>, timeZone:
     : '<p class="muted">No check-ins yet.</p>';
   const form =
     goal.state === 'OPEN'
-      ? `<form method="post" action="/forms/goals">${hiddenFields({ ...hidden, goalId: goal.goalId })}
+      ? `<form method="post" action="/forms/goals">${hiddenFields(hidden({ goalId: goal.goalId }))}
 <label for="progress-${id}">Progress (%) for ${e(goal.title)}</label><input id="progress-${id}" name="progress" type="number" min="0" max="100" step="1" required value="${goal.progress}">
 <fieldset class="scale"><legend>How is ${e(goal.title)} going?</legend>${CHECK_IN_STATUSES
           .map((value) => `<label><input type="radio" name="status" value="${value}" required> ${CHECK_IN_STATUS_LABEL[value]}</label>`)

@@ -1,31 +1,51 @@
 import { employeeIdSchema } from '#domain/employee.ts';
-import { competencyField, goalRatingField, MAX_PROPOSED_GOALS, OVERALL_SELF_LABEL, postedReview, proposedGoalField, reviewAnswersSchema } from '#domain/review-form.ts';
+import {
+  competencyField,
+  draftValues,
+  goalRatingField,
+  MAX_PROPOSED_GOALS,
+  OVERALL_SELF_LABEL,
+  postedReview,
+  proposedGoalField,
+  reviewAnswersSchema,
+  reviewAsFields,
+  reviewFieldNames,
+} from '#domain/review-form.ts';
 import { formatDeadline } from '#domain/time.ts';
+import { RuleViolation } from '#domain/cycle.ts';
 import { goalsUnderReview } from '#services/goals.ts';
 import { confirmProposedGoals } from '#services/results.ts';
-import { RuleViolation } from '#domain/cycle.ts';
-import { acceptsReviews, openLink, submitManagerReview } from '#services/submissions.ts';
+import { openLink, reportOf, reviewWindow, saveAnswersDraft, submitManagerReview } from '#services/submissions.ts';
+import { feedbackReceivedBetween } from '#services/feedback.ts';
 import { escapeHtml as e } from '#mail/compose.ts';
 import { nowMs } from '#shared/clock.ts';
 import { mapLimited } from '#shared/concurrency.ts';
-import { feedbackReceivedBetween } from '#services/feedback.ts';
 import { periodBounds } from '#domain/goals.ts';
-import type { FeedbackRecord } from '#store/feedback.ts';
 import type { HttpEvent } from '#shared/http.ts';
 import { listTeam, type AssessmentRecord } from '#store/assessments.ts';
 import type { CycleRecord } from '#store/cycles.ts';
 import type { GoalRecord } from '#store/goals.ts';
-import { formFields, formRoute, linkToken, readFormPost } from './form-handler.ts';
-import { answersList, errorList, goalSummary, hiddenFields, inputField, messagePage, page, ratingField, reviewEntries, scaleGuide, selfAnswerEntries, textField } from './pages.ts';
+import { getDraft, type Draft } from '#store/submissions.ts';
+import { formFields, formRoute, linkToken, noticeOf, readFormPost, seeOther, type FormFields } from './form-handler.ts';
+import { answersList, draftButtons, errorList, goalSummary, hiddenFields, inputField, messagePage, noticeLine, page, ratingField, reviewEntries, scaleGuide, selfAnswerEntries, textField } from './pages.ts';
 
-const OUTCOME_NOTICE = {
-  submitted: 'Your review was saved.',
-  'already-submitted': 'That review had already been submitted; it was not changed.',
-  'not-your-report': 'That person is not in your team for this cycle; nothing was saved.',
-  closed: 'This cycle no longer accepts reviews; nothing was saved.',
-} as const;
+const NOTICES = {
+  submitted: 'Your review is submitted. You can still change it until the review phase ends.',
+  edited: 'Your changes are submitted: this version is the one released.',
+  recorded: 'That review was already saved from this page; it was recorded once.',
+  'draft-saved': 'Your draft is saved. It is not submitted yet.',
+  'goals-confirmed': 'The proposed goals are now goals; the employee was emailed about each.',
+  'nothing-to-confirm': 'There were no proposed goals left to confirm; nothing was changed.',
+};
 
-/** The manager's team page: each report's goals and self-assessment beside a review form. POST submits one review. */
+const NOT_YOURS = () => messagePage(403, 'Not in your team', 'That person is not in your team for this review cycle, so there is nothing to show or save. Please use the links on your team page.');
+const CLOSED = (cycle: CycleRecord) => messagePage(409, 'This cycle no longer accepts reviews', `"${cycle.name}" no longer accepts reviews; nothing was saved.`);
+
+/**
+ * The manager's link opens an overview of the team; each report has a page of their own with the review's
+ * draft and submit. Every route checks first that the person named is in the link owner's team, before
+ * anything about them is read.
+ */
 export const handler = formRoute(async (event: HttpEvent) => {
   const posted = event.requestContext.http.method === 'POST' ? await readFormPost(event) : undefined;
   const token = posted?.token ?? linkToken(event);
@@ -34,122 +54,176 @@ export const handler = formRoute(async (event: HttpEvent) => {
   if (cycle.phase === 'CANCELLED') return messagePage(410, 'This review cycle was cancelled', `HR cancelled "${cycle.name}".`);
   const managerKey = claims.personId;
   const hidden = await formFields(token);
-  const team = () => teamWithGoals(cycle, managerKey);
-  if (!posted) return teamPage(200, cycle, await team(), hidden);
-
-  const employeeId = employeeIdSchema.safeParse(posted.fields.get('employeeId'));
-  if (!employeeId.success) return teamPage(400, cycle, await team(), hidden, { errors: ['Choose a report to review.'] });
-  if (posted.fields.get('action') === 'confirm-goals') return confirmGoals(cycle, managerKey, employeeId.data, hidden, team);
-  const goals = await goalsUnderReview(employeeId.data, cycle.period);
-  const values = Object.fromEntries(posted.fields);
-  const parsed = reviewAnswersSchema(cycle, goals, { now: nowMs(), timeZone: cycle.timeZone }).safeParse(postedReview(cycle, goals, (name) => posted.fields.get(name)));
-  if (!parsed.success) {
-    return teamPage(400, cycle, await team(), hidden, { errors: parsed.error.issues.map((issue) => issue.message), draft: { employeeId: employeeId.data, values } });
+  const named = posted ? posted.fields.get('employeeId') : event.queryStringParameters?.report;
+  if (named === undefined || named === null) {
+    if (posted) return messagePage(400, 'Choose a report', 'Open the review of one of your reports from your team page.');
+    return overviewPage(cycle, token, await teamOverview(cycle, managerKey), noticeOf(event, NOTICES));
   }
-  const outcome = await submitManagerReview(cycle, managerKey, employeeId.data, parsed.data);
-  const status = outcome === 'submitted' ? 200 : outcome === 'not-your-report' ? 403 : 409;
-  return teamPage(status, cycle, await team(), hidden, { notice: OUTCOME_NOTICE[outcome] });
+  const employeeId = employeeIdSchema.safeParse(named);
+  const report = employeeId.success ? await reportOf(cycle, managerKey, employeeId.data) : undefined;
+  if (!report) return NOT_YOURS();
+  const back = { token, report };
+  if (!posted) return reportPage(200, cycle, back, await reportDetails(cycle, report), hidden, { notice: noticeOf(event, NOTICES) });
+
+  const action = posted.fields.get('action');
+  if (action === 'confirm-goals') return confirmGoals(cycle, back, hidden);
+  const goals = await goalsUnderReview(report.employeeId, cycle.period);
+  const field = (name: string) => posted.fields.get(name);
+  const values = draftValues(reviewFieldNames(cycle, goals), field);
+  if (action === 'draft') {
+    const outcome = await saveAnswersDraft(cycle, report, 'review', values, posted.submissionId);
+    return outcome === 'closed' ? CLOSED(cycle) : seeOther('/forms/team', token, { report: report.employeeId, notice: 'draft-saved' });
+  }
+  const parsed = reviewAnswersSchema(cycle, goals, { now: nowMs(), timeZone: cycle.timeZone }).safeParse(postedReview(cycle, goals, field));
+  if (!parsed.success) return reportPage(400, cycle, back, await reportDetails(cycle, report), hidden, { values, errors: parsed.error.issues.map((issue) => issue.message) });
+  const outcome = await submitManagerReview(cycle, report, parsed.data, posted.submissionId);
+  if (outcome === 'closed') return CLOSED(cycle);
+  if (outcome === 'changed-meanwhile') {
+    const stored = (await reportOf(cycle, managerKey, report.employeeId))!;
+    return reportPage(409, cycle, { token, report: stored }, await reportDetails(cycle, stored), hidden, {
+      values,
+      errors: ['This review was changed from another window while this page was open, so nothing from this page was saved. Your answers from this page are below: submit them again to replace it.'],
+    });
+  }
+  return seeOther('/forms/team', token, { report: report.employeeId, notice: outcome === 'duplicate' ? 'recorded' : outcome });
 });
 
-const CONFIRM_NOTICE = {
-  confirmed: 'The proposed goals are now goals; the employee was emailed about each.',
-  'nothing-to-confirm': 'There were no proposed goals left to confirm; nothing was changed.',
-  'not-your-report': 'That person is not in your team for this cycle; nothing was changed.',
-} as const;
+interface Where {
+  token: string;
+  report: AssessmentRecord;
+}
 
-async function confirmGoals(cycle: CycleRecord, managerKey: string, employeeId: string, hidden: Record<string, string>, team: () => Promise<ReportOnPage[]>) {
+async function confirmGoals(cycle: CycleRecord, { token, report }: Where, hidden: FormFields) {
   try {
-    const outcome = await confirmProposedGoals(cycle, managerKey, employeeId);
-    return teamPage(outcome === 'confirmed' ? 200 : outcome === 'not-your-report' ? 403 : 409, cycle, await team(), hidden, { notice: CONFIRM_NOTICE[outcome] });
+    const outcome = await confirmProposedGoals(cycle, report.managerKey, report.employeeId);
+    return seeOther('/forms/team', token, { report: report.employeeId, notice: outcome === 'confirmed' ? 'goals-confirmed' : 'nothing-to-confirm' });
   } catch (error) {
     if (!(error instanceof RuleViolation)) throw error;
-    return teamPage(409, cycle, await team(), hidden, { errors: [`${error.message}:`, ...error.details] });
+    return reportPage(409, cycle, { token, report }, await reportDetails(cycle, report), hidden, { errors: [`${error.message}:`, ...error.details] });
   }
 }
 
-interface ReportOnPage {
-  report: AssessmentRecord;
-  goals: GoalRecord[];
-  feedback: FeedbackRecord[];
-}
+type ReviewState = 'not started' | 'draft' | 'submitted';
 
-/** The manager's reports, each with their goals and the feedback they received in the period under review. */
-async function teamWithGoals(cycle: CycleRecord, managerKey: string): Promise<ReportOnPage[]> {
-  const team = await listTeam(cycle.cycleId, managerKey);
-  const { start, end } = periodBounds(cycle.period, cycle.timeZone);
-  return mapLimited(team, PAGE_READ_CONCURRENCY, async (report) => ({
-    report,
-    goals: await goalsUnderReview(report.employeeId, cycle.period),
-    feedback: await feedbackReceivedBetween(report.employeeId, start, end),
-  }));
+interface TeamMember {
+  report: AssessmentRecord;
+  state: ReviewState;
 }
 
 const PAGE_READ_CONCURRENCY = 8;
 
+/** Each report with where their review stands: a draft is only the manager's, so it is read from the drafts. */
+async function teamOverview(cycle: CycleRecord, managerKey: string): Promise<TeamMember[]> {
+  const team = (await listTeam(cycle.cycleId, managerKey)).sort((a, b) => a.name.localeCompare(b.name));
+  return mapLimited(team, PAGE_READ_CONCURRENCY, async (report) => ({
+    report,
+    state: report.reviewStatus === 'SUBMITTED' ? 'submitted' : (await getDraft(cycle.cycleId, 'review', report.employeeId)) ? 'draft' : 'not started',
+  }));
+}
+
+function reportUrl(token: string, employeeId: string): string {
+  return `/forms/team?${new URLSearchParams({ t: token, report: employeeId })}`;
+}
+
+function phaseLine(cycle: CycleRecord): string {
+  if (cycle.phase === 'MANAGER_REVIEW') return `Please review each report by ${formatDeadline(cycle.managerDue, cycle.timeZone)}. You can change a submitted review until the review phase ends.`;
+  if (cycle.phase === 'SELF_REVIEW') return `Reviews open when the self-assessment phase ends (${formatDeadline(cycle.selfDue, cycle.timeZone)}). You can read your reports' goals and feedback now.`;
+  return 'This cycle no longer accepts reviews.';
+}
+
+const STATE_LABEL: Record<ReviewState, string> = { 'not started': 'Not started', draft: 'Draft saved, not submitted', submitted: 'Submitted' };
+
+function overviewPage(cycle: CycleRecord, token: string, team: TeamMember[], notice: string | undefined) {
+  const submitted = team.filter((member) => member.state === 'submitted').length;
+  const rows = team
+    .map(({ report, state }) => {
+      const self = report.selfStatus === 'SUBMITTED' ? 'Submitted' : report.selfOverdueAt ? 'Not submitted (overdue)' : 'Not submitted yet';
+      const review = state === 'submitted' && report.reviewSubmittedAt ? `Submitted on ${formatDeadline(Date.parse(report.reviewSubmittedAt), cycle.timeZone)}` : STATE_LABEL[state];
+      const results = report.resultReleasedAt ? (report.acknowledgedAt ? `Acknowledged${report.acknowledgement?.disagree ? ', disagrees' : ''}` : 'Not acknowledged yet') : 'Not released';
+      return `<tr><th scope="row"><a href="${e(reportUrl(token, report.employeeId))}">${e(report.name)}</a></th><td>${e(self)}</td><td>${e(review)}</td><td>${e(results)}</td></tr>`;
+    })
+    .join('');
+  const table = rows
+    ? `<table><caption>Your reports: ${submitted} of ${team.length} reviews submitted</caption><thead><tr><th scope="col">Report</th><th scope="col">Self-assessment</th><th scope="col">Your review</th><th scope="col">Results</th></tr></thead><tbody>${rows}</tbody></table>`
+    : '<p>No reports in this cycle.</p>';
+  return page(200, `Team reviews: ${cycle.name}`, `<h1>Team reviews: ${e(cycle.name)}</h1>${noticeLine(notice)}<p>${e(phaseLine(cycle))}</p>${table}`);
+}
+
+interface ReportDetails {
+  goals: GoalRecord[];
+  feedback: Awaited<ReturnType<typeof feedbackReceivedBetween>>;
+  draft: Draft | undefined;
+}
+
+/** What the manager reads before reviewing: the report's goals and feedback of the period, and the draft of the review. */
+async function reportDetails(cycle: CycleRecord, report: AssessmentRecord): Promise<ReportDetails> {
+  const { start, end } = periodBounds(cycle.period, cycle.timeZone);
+  const [goals, feedback, draft] = await Promise.all([
+    goalsUnderReview(report.employeeId, cycle.period),
+    feedbackReceivedBetween(report.employeeId, start, end),
+    getDraft(cycle.cycleId, 'review', report.employeeId),
+  ]);
+  return { goals, feedback, draft };
+}
+
 interface PageState {
   errors?: string[];
   notice?: string;
-  /** A refused review's posted fields by name, shown again in that report's form. */
-  draft?: { employeeId: string; values: Record<string, string> };
+  /** The fields of a refused post, shown again as they were typed. */
+  values?: Record<string, string>;
 }
 
-function teamPage(status: number, cycle: CycleRecord, team: ReportOnPage[], hidden: Record<string, string>, state: PageState = {}) {
-  const open = acceptsReviews(cycle);
-  const intro = open
-    ? `Please review each report by ${formatDeadline(cycle.managerDue, cycle.timeZone)}.`
-    : cycle.phase === 'SELF_REVIEW'
-      ? `Reviews open when the self-assessment phase ends (${formatDeadline(cycle.selfDue, cycle.timeZone)}).`
-      : 'This cycle no longer accepts reviews.';
-  const reports = [...team].sort((a, b) => a.report.name.localeCompare(b.report.name)).map((entry) => reportSection(cycle, entry, hidden, open, state)).join('');
-  return page(
-    status,
-    `Team reviews: ${cycle.name}`,
-    `<h1>Team reviews: ${e(cycle.name)}</h1><p>${e(intro)}</p>${scaleGuide(cycle.scale)}${state.notice ? `<p role="status"><strong>${e(state.notice)}</strong></p>` : ''}${errorList(state.errors ?? [])}${reports || '<p>No reports in this cycle.</p>'}`,
-  );
-}
-
-function reportSection(cycle: CycleRecord, { report, goals, feedback }: ReportOnPage, hidden: Record<string, string>, open: boolean, state: PageState): string {
+function reportPage(status: number, cycle: CycleRecord, { token, report }: Where, details: ReportDetails, hidden: FormFields, state: PageState) {
   const now = nowMs();
+  const { goals, feedback, draft } = details;
   const goalList = goals.length
-    ? `<h3>Goals of ${e(cycle.period)}</h3><ul>${goals.map((goal) => `<li><strong>${e(goal.title)}</strong>: ${e(goalSummary(goal, cycle.timeZone, now))}</li>`).join('')}</ul>`
+    ? `<h2>Goals of ${e(cycle.period)}</h2><ul>${goals.map((goal) => `<li><strong>${e(goal.title)}</strong>: ${e(goalSummary(goal, cycle.timeZone, now))}</li>`).join('')}</ul>`
     : `<p class="muted">No goals for ${e(cycle.period)}.</p>`;
-  const self = report.selfAnswers
-    ? answersList(selfAnswerEntries(cycle, report.selfAnswers, { goal: 'Their rating of goal', overall: `Their ${OVERALL_SELF_LABEL.toLowerCase()}` }))
-    : `<p class="muted">Self-assessment not submitted${report.selfOverdueAt ? ' (overdue)' : ' yet'}.</p>`;
-  let review: string;
-  if (report.reviewStatus === 'SUBMITTED' && report.review) {
-    review = `<h3>Your review</h3>${answersList(reviewEntries(cycle.scale, report.review))}${afterRelease(report, hidden)}`;
-  } else if (open) {
-    review = reviewForm(cycle, report, goals, hidden, state.draft?.employeeId === report.employeeId ? state.draft.values : {}, now);
-  } else {
-    review = '<p class="muted">No review submitted.</p>';
-  }
   const feedbackList = feedback.length
-    ? `<h3>Feedback received in ${e(cycle.period)}</h3><ul>${feedback
+    ? `<h2>Feedback received in ${e(cycle.period)}</h2><ul>${feedback
         .map((entry) => `<li>${entry.kind === 'praise' ? 'Praise' : 'Constructive (private)'} from ${e(entry.fromName)}: ${e(entry.text)}</li>`)
         .join('')}</ul>`
     : `<p class="muted">No feedback received in ${e(cycle.period)}.</p>`;
-  return `<section class="report" aria-labelledby="report-${e(report.employeeId)}"><h2 id="report-${e(report.employeeId)}">${e(report.name)}</h2>${goalList}${feedbackList}<h3>Self-assessment</h3>${self}${review}</section>`;
+  const self = report.selfAnswers
+    ? answersList(selfAnswerEntries(cycle, report.selfAnswers, { goal: 'Their rating of goal', overall: `Their ${OVERALL_SELF_LABEL.toLowerCase()}` }))
+    : `<p class="muted">Self-assessment not submitted${report.selfOverdueAt ? ' (overdue)' : ' yet'}.</p>`;
+  const window = reviewWindow(cycle, report);
+  let review: string;
+  if (window !== 'closed') {
+    const values = state.values ?? draft?.values ?? (report.review ? reviewAsFields(report.review) : {});
+    const status =
+      window === 'editable' && report.reviewSubmittedAt
+        ? `<p>You submitted this review on ${e(formatDeadline(Date.parse(report.reviewSubmittedAt), cycle.timeZone))}. Change it below until the review phase ends: the version submitted last is released.</p>`
+        : '';
+    const draftLine = draft && !state.values ? `<p>Draft saved on ${e(formatDeadline(Date.parse(draft.savedAt), cycle.timeZone))}${window === 'editable' ? ': not submitted, the submitted version still counts' : ', not submitted yet'}.</p>` : '';
+    review = `<h2>Your review</h2>${status}${draftLine}${reviewForm(cycle, report, goals, hidden, values, now, window === 'editable')}`;
+  } else if (report.review) {
+    review = `<h2>Your review</h2>${answersList(reviewEntries(cycle.scale, report.review))}${afterRelease(report, hidden)}`;
+  } else {
+    review = `<h2>Your review</h2><p class="muted">${cycle.phase === 'SELF_REVIEW' ? 'Reviews open when the self-assessment phase ends.' : 'No review submitted.'}</p>`;
+  }
+  return page(
+    status,
+    `Review of ${report.name}: ${cycle.name}`,
+    `<p><a href="${e(`/forms/team?${new URLSearchParams({ t: token })}`)}">Back to your team</a></p><h1>Review of ${e(report.name)}</h1><p>${e(cycle.name)}. ${e(phaseLine(cycle))}</p>${noticeLine(state.notice)}${errorList(state.errors ?? [])}${scaleGuide(cycle.scale)}${goalList}${feedbackList}<h2>Self-assessment</h2>${self}${review}`,
+  );
 }
 
-function reviewForm(cycle: CycleRecord, report: AssessmentRecord, goals: GoalRecord[], hidden: Record<string, string>, draft: Record<string, string>, now: number): string {
+function reviewForm(cycle: CycleRecord, report: AssessmentRecord, goals: GoalRecord[], hidden: FormFields, values: Record<string, string>, now: number, editing: boolean): string {
   const name = report.name;
-  const id = report.employeeId;
   const goalFields = goals
-    .map((goal) => ratingField(goalRatingField(goal.goalId), `Goal of ${name}: ${goal.title}`, cycle.scale, draft[goalRatingField(goal.goalId)], goalSummary(goal, cycle.timeZone, now)))
+    .map((goal) => ratingField(goalRatingField(goal.goalId), `Goal of ${name}: ${goal.title}`, cycle.scale, values[goalRatingField(goal.goalId)], goalSummary(goal, cycle.timeZone, now)))
     .join('');
-  const competencyFields = cycle.competencies
-    .map((competency) => ratingField(competencyField(competency.id), `${competency.label} (${name})`, cycle.scale, draft[competencyField(competency.id)], competency.description, id))
-    .join('');
+  const competencyFields = cycle.competencies.map((competency) => ratingField(competencyField(competency.id), competency.label, cycle.scale, values[competencyField(competency.id)], competency.description)).join('');
   const proposals = Array.from({ length: MAX_PROPOSED_GOALS }, (_, index) => {
     const field = (part: 'Title' | 'Due' | 'Weight') => proposedGoalField(index, part);
-    return `<div class="proposal">${inputField(field('Title'), `Proposed goal ${index + 1}: title`, 'text', draft[field('Title')], id, 'maxlength="200"')}${inputField(field('Due'), `Proposed goal ${index + 1}: due date`, 'date', draft[field('Due')], id)}${inputField(field('Weight'), `Proposed goal ${index + 1}: weight (%)`, 'number', draft[field('Weight')], id, 'min="0" max="100" step="1"')}</div>`;
+    return `<div class="proposal">${inputField(field('Title'), `Proposed goal ${index + 1}: title`, 'text', values[field('Title')], '', 'maxlength="200"')}${inputField(field('Due'), `Proposed goal ${index + 1}: due date`, 'date', values[field('Due')])}${inputField(field('Weight'), `Proposed goal ${index + 1}: weight (%)`, 'number', values[field('Weight')], '', 'min="0" max="100" step="1"')}</div>`;
   }).join('');
-  return `<form method="post" action="/forms/team">${hiddenFields({ ...hidden, employeeId: id })}${goalFields}${competencyFields}${ratingField('rating', `Your overall rating of ${name}`, cycle.scale, draft.rating)}${textField('strengths', `Strengths of ${name}`, draft.strengths, { idSuffix: id })}${textField('areasToImprove', `What ${name} should improve`, draft.areasToImprove, { idSuffix: id })}${textField('comments', `Your feedback to ${name}`, draft.comments, { idSuffix: id })}<fieldset aria-describedby="proposals-note-${e(id)}"><legend>Goals you propose for ${e(name)} next period (optional)</legend><p class="muted" id="proposals-note-${e(id)}">They become goals once ${e(name)} accepts them or you confirm them after the results are released.</p>${proposals}</fieldset><button type="submit">Submit review of ${e(name)}</button></form>`;
+  return `<form method="post" action="/forms/team">${hiddenFields(hidden({ employeeId: report.employeeId }))}${goalFields}${competencyFields}${ratingField('rating', `Your overall rating of ${name}`, cycle.scale, values.rating)}${textField('strengths', `Strengths of ${name}`, values.strengths)}${textField('areasToImprove', `What ${name} should improve`, values.areasToImprove)}${textField('comments', `Your feedback to ${name}`, values.comments)}<fieldset aria-describedby="proposals-note"><legend>Goals you propose for ${e(name)} next period (optional)</legend><p class="muted" id="proposals-note">They become goals once ${e(name)} accepts them or you confirm them after the results are released.</p>${proposals}</fieldset>${draftButtons(editing ? `Submit changes to the review of ${name}` : `Submit review of ${name}`)}</form>`;
 }
 
 /** Once results are out: whether the report acknowledged them, and the proposed goals to confirm. */
-function afterRelease(report: AssessmentRecord, hidden: Record<string, string>): string {
+function afterRelease(report: AssessmentRecord, hidden: FormFields): string {
   if (!report.resultReleasedAt || !report.review) return '';
   const ack = report.acknowledgedAt
     ? `<p><strong>${e(report.name)} acknowledged the results${report.acknowledgement?.disagree ? ' and disagrees' : ''}.</strong></p>${report.acknowledgement?.comment ? answersList([['Their comment', report.acknowledgement.comment]]) : ''}`
@@ -157,7 +231,7 @@ function afterRelease(report: AssessmentRecord, hidden: Record<string, string>):
   const proposals = report.review.proposedGoals.length
     ? report.proposedGoalsCreatedAt
       ? '<p>The proposed goals are now goals.</p>'
-      : `<form method="post" action="/forms/team">${hiddenFields({ ...hidden, employeeId: report.employeeId, action: 'confirm-goals' })}<button type="submit">Make the proposed goals for ${e(report.name)} goals now</button></form>`
+      : `<form method="post" action="/forms/team">${hiddenFields(hidden({ employeeId: report.employeeId, action: 'confirm-goals' }))}<button type="submit">Make the proposed goals for ${e(report.name)} goals now</button></form>`
     : '';
   return ack + proposals;
 }

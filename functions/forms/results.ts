@@ -9,7 +9,7 @@ import { escapeHtml as e } from '#mail/compose.ts';
 import type { HttpEvent } from '#shared/http.ts';
 import { getAssessment, type AssessmentRecord } from '#store/assessments.ts';
 import { scheduleOf, type CycleRecord } from '#store/cycles.ts';
-import { formFields, formRoute, linkToken, readFormPost } from './form-handler.ts';
+import { formFields, type FormFields, formRoute, linkToken, readFormPost } from './form-handler.ts';
 import { answersList, checkboxField, errorList, hiddenFields, messagePage, page, reviewEntries, selfAnswerEntries, textField } from './pages.ts';
 
 const acknowledgementSchema = z.object({
@@ -57,7 +57,7 @@ interface PageState {
   values?: { comment: string; disagree: boolean; acceptGoals: boolean };
 }
 
-function resultsPage(status: number, cycle: CycleRecord, assessment: AssessmentRecord & { review: NonNullable<AssessmentRecord['review']> }, hidden: Record<string, string>, state: PageState) {
+function resultsPage(status: number, cycle: CycleRecord, assessment: AssessmentRecord & { review: NonNullable<AssessmentRecord['review']> }, hidden: FormFields, state: PageState) {
   const review = assessment.review;
   const self = assessment.selfAnswers
     ? answersList(selfAnswerEntries(cycle, assessment.selfAnswers, { goal: 'Your rating of goal', overall: OVERALL_SELF_LABEL }))
@@ -70,7 +70,7 @@ function resultsPage(status: number, cycle: CycleRecord, assessment: AssessmentR
     // Never ticked for the employee: adding goals is their choice.
     const values = state.values ?? { comment: '', disagree: false, acceptGoals: false };
     const accept = goalsOffered(assessment) ? checkboxField('acceptGoals', ACCEPT_GOALS_LABEL, values.acceptGoals) : '';
-    acknowledgement = `<h2>Acknowledge your results</h2><p>Please acknowledge them by ${e(formatDeadline(acknowledgementEndsAt(scheduleOf(cycle)), cycle.timeZone))}. Acknowledging says you have read the appraisal; it does not mean you agree. Your manager and HR receive your comment.</p>${proposalStatus(assessment)}<form method="post" action="/forms/results">${hiddenFields(hidden)}${textField('comment', 'Your comment (optional)', values.comment, { required: false })}${checkboxField('disagree', DISAGREE_LABEL, values.disagree)}${accept}<button type="submit">Acknowledge my results</button></form>`;
+    acknowledgement = `<h2>Acknowledge your results</h2><p>Please acknowledge them by ${e(formatDeadline(acknowledgementEndsAt(scheduleOf(cycle)), cycle.timeZone))}. Acknowledging says you have read the appraisal; it does not mean you agree. Your manager and HR receive your comment.</p>${proposalStatus(assessment)}<form method="post" action="/forms/results">${hiddenFields(hidden())}${textField('comment', 'Your comment (optional)', values.comment, { required: false })}${checkboxField('disagree', DISAGREE_LABEL, values.disagree)}${accept}<button type="submit">Acknowledge my results</button></form>`;
   }
   return page(
     status,

@@ -1,14 +1,20 @@
-import { selfDueOf } from '#domain/cycle.ts';
+import { REVIEW_PHASES, reviewAnswerWindow, SELF_ANSWER_PHASES, selfAnswerWindow, selfDueOf, type AnswerWindow } from '#domain/cycle.ts';
 import type { ReviewAnswers, SelfAnswers } from '#domain/review-form.ts';
 import { finalScore } from '#domain/score.ts';
 import { verifyLink, type LinkClaims, type LinkPurpose } from '#domain/tokens.ts';
 import { nowIso, nowMs } from '#shared/clock.ts';
 import { linkSecret } from '#shared/links.ts';
-import { getAssessment, submitReview, submitSelf } from '#store/assessments.ts';
-import { recordAudit } from '#store/audit.ts';
+import { getAssessment, submitAnswers, type AssessmentRecord } from '#store/assessments.ts';
+import type { Actor } from '#store/audit.ts';
 import { getCycle, scheduleOf, type CycleRecord } from '#store/cycles.ts';
+import { saveDraft, submissionRecorded, type DraftForm, type FormName, type Submission } from '#store/submissions.ts';
 
-export type SubmitOutcome = 'submitted' | 'already-submitted' | 'closed';
+/**
+ * What became of a post: the first version, an edit, the same post again (recorded once before), a post
+ * from a page that another post changed meanwhile (nothing saved), or one the form no longer takes.
+ */
+export type SubmitOutcome = 'submitted' | 'edited' | 'duplicate' | 'changed-meanwhile' | 'closed';
+export type DraftOutcome = 'saved' | 'duplicate' | 'closed';
 
 /** Verifies an emailed link and loads its cycle; throws TokenError for a bad link, undefined cycle for a foreign one. */
 export async function openLink(token: string, purpose: LinkPurpose): Promise<{ claims: LinkClaims; cycle: CycleRecord | undefined }> {
@@ -16,36 +22,78 @@ export async function openLink(token: string, purpose: LinkPurpose): Promise<{ c
   return { claims, cycle: await getCycle(claims.cycleId) };
 }
 
-/** Self-assessments are taken until results are released; after the deadline they are recorded as late. */
-export function acceptsSelfAssessments(cycle: CycleRecord): boolean {
-  return cycle.phase === 'SELF_REVIEW' || cycle.phase === 'MANAGER_REVIEW';
+export function submissionOf(id: string, form: FormName, by: Actor): Submission {
+  return { id, form, by, at: nowIso() };
 }
 
-export function acceptsReviews(cycle: CycleRecord): boolean {
-  return cycle.phase === 'MANAGER_REVIEW';
+export function selfWindow(cycle: CycleRecord, assessment: AssessmentRecord): AnswerWindow {
+  return selfAnswerWindow(cycle.phase, assessment.selfStatus === 'SUBMITTED', nowMs(), selfDueOf(scheduleOf(cycle), assessment.employeeId));
 }
 
-export async function submitSelfAssessment(cycle: CycleRecord, employeeId: string, answers: SelfAnswers): Promise<SubmitOutcome> {
-  if (!acceptsSelfAssessments(cycle)) return 'closed';
-  const now = nowMs();
-  const late = now > selfDueOf(scheduleOf(cycle), employeeId);
-  if (!(await submitSelf(cycle.cycleId, employeeId, answers, nowIso(), late))) return 'already-submitted';
-  await recordAudit({ cycleId: cycle.cycleId, at: nowIso(), actor: `employee:${employeeId}`, action: 'self-assessment-submitted', employeeId, details: { late } });
-  return 'submitted';
+export function reviewWindow(cycle: CycleRecord, assessment: AssessmentRecord): AnswerWindow {
+  return reviewAnswerWindow(cycle.phase, assessment.reviewStatus === 'SUBMITTED');
 }
 
-export async function submitManagerReview(
-  cycle: CycleRecord,
-  managerKey: string,
-  employeeId: string,
-  review: ReviewAnswers,
-): Promise<SubmitOutcome | 'not-your-report'> {
-  if (!acceptsReviews(cycle)) return 'closed';
-  const assessment = await getAssessment(cycle.cycleId, employeeId);
-  if (!assessment || assessment.managerKey !== managerKey) return 'not-your-report';
+/** A post the form no longer takes may still be the repeat of one it took: that one answers as recorded. */
+async function closedOrDuplicate(submissionId: string): Promise<'duplicate' | 'closed'> {
+  return (await submissionRecorded(submissionId)) ? 'duplicate' : 'closed';
+}
+
+/** The first self-assessment, or an edit of the version the person had open, until their deadline. */
+export async function submitSelfAssessment(cycle: CycleRecord, assessment: AssessmentRecord, answers: SelfAnswers, submissionId: string): Promise<SubmitOutcome> {
+  const window = selfWindow(cycle, assessment);
+  if (window === 'closed') return closedOrDuplicate(submissionId);
+  const employeeId = assessment.employeeId;
+  const actor: Actor = `employee:${employeeId}`;
+  const late = nowMs() > selfDueOf(scheduleOf(cycle), employeeId);
+  const previous = window === 'editable' ? (assessment.selfVersion ?? 1) : undefined;
+  const outcome = await submitAnswers(
+    submissionOf(submissionId, 'self', actor),
+    cycle.cycleId,
+    employeeId,
+    'self',
+    { version: (previous ?? 0) + 1, answers, late, ...(previous ? { replaces: previous } : {}) },
+    { actor, action: previous ? 'self-assessment-edited' : 'self-assessment-submitted', details: { late } },
+    SELF_ANSWER_PHASES,
+  );
+  return outcome === 'done' ? (previous ? 'edited' : 'submitted') : outcome === 'duplicate' ? 'duplicate' : 'changed-meanwhile';
+}
+
+/** The first review of a report, or an edit of the version the manager had open, until the manager phase ends; the latest version is scored and released. */
+export async function submitManagerReview(cycle: CycleRecord, assessment: AssessmentRecord, review: ReviewAnswers, submissionId: string): Promise<SubmitOutcome> {
+  const window = reviewWindow(cycle, assessment);
+  if (window === 'closed') return closedOrDuplicate(submissionId);
+  const actor: Actor = `manager:${assessment.managerKey}`;
   const late = nowMs() > cycle.managerDue;
+  const previous = window === 'editable' ? (assessment.reviewVersion ?? 1) : undefined;
   const scored = { ...review, score: finalScore(review, cycle.scoreWeights, cycle.scale) };
-  if (!(await submitReview(cycle.cycleId, employeeId, managerKey, scored, nowIso(), late))) return 'already-submitted';
-  await recordAudit({ cycleId: cycle.cycleId, at: nowIso(), actor: `manager:${managerKey}`, action: 'manager-review-submitted', employeeId, details: { late } });
-  return 'submitted';
+  const outcome = await submitAnswers(
+    submissionOf(submissionId, 'review', actor),
+    cycle.cycleId,
+    assessment.employeeId,
+    'review',
+    { version: (previous ?? 0) + 1, answers: scored, late, ...(previous ? { replaces: previous } : {}) },
+    { actor, action: previous ? 'manager-review-edited' : 'manager-review-submitted', details: { late } },
+    REVIEW_PHASES,
+    assessment.managerKey,
+  );
+  return outcome === 'done' ? (previous ? 'edited' : 'submitted') : outcome === 'duplicate' ? 'duplicate' : 'changed-meanwhile';
+}
+
+/** Keeps what the person typed, server-side, while their form still takes answers. */
+export async function saveAnswersDraft(cycle: CycleRecord, assessment: AssessmentRecord, form: DraftForm, values: Record<string, string>, submissionId: string): Promise<DraftOutcome> {
+  const window = form === 'self' ? selfWindow(cycle, assessment) : reviewWindow(cycle, assessment);
+  if (window === 'closed') return closedOrDuplicate(submissionId);
+  const by: Actor = form === 'self' ? `employee:${assessment.employeeId}` : `manager:${assessment.managerKey}`;
+  const outcome = await saveDraft(submissionOf(submissionId, form === 'self' ? 'self-draft' : 'review-draft', by), cycle.cycleId, form, assessment.employeeId, values);
+  return outcome === 'done' ? 'saved' : 'duplicate';
+}
+
+/**
+ * The report a manager's link may act on: only someone in their team for this cycle. Checked before
+ * anything else about the person is read or shown.
+ */
+export async function reportOf(cycle: CycleRecord, managerKey: string, employeeId: string): Promise<AssessmentRecord | undefined> {
+  const assessment = await getAssessment(cycle.cycleId, employeeId);
+  return assessment?.managerKey === managerKey ? assessment : undefined;
 }

@@ -1,9 +1,11 @@
 import type { GoalsChoice } from '#domain/acknowledgement.ts';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import type { LadderProgress, LadderStep, ReviewKind } from '#domain/cycle.ts';
+import type { LadderProgress, LadderStep, Phase, ReviewKind } from '#domain/cycle.ts';
 import type { ReviewAnswers, SelfAnswers } from '#domain/review-form.ts';
 import type { FinalScore } from '#domain/score.ts';
-import { conditionalUpdate, conditionalUpdateCounting, db, keys, queryAll, tableName } from './table.ts';
+import { auditItem, type AuditEvent } from './audit.ts';
+import { deleteDraftItem, writeOnce, type Submission } from './submissions.ts';
+import { conditionalUpdate, db, keys, queryAll, tableName, type OnceOutcome, type TransactItem } from './table.ts';
 
 /** A manager's review with the final score computed from it when it was submitted. */
 export type StoredReview = ReviewAnswers & { score: FinalScore };
@@ -27,7 +29,10 @@ export interface AssessmentRecord {
   selfRemindedAt?: string;
   selfOverdueAt?: string;
   selfHrEscalatedAt?: string;
+  /** The version of the self-assessment in force: 1 for the first submission, one more for each edit. */
+  selfVersion?: number;
   reviewStatus: 'PENDING' | 'SUBMITTED';
+  reviewVersion?: number;
   reviewSubmittedAt?: string;
   reviewLate?: boolean;
   review?: StoredReview;
@@ -113,37 +118,87 @@ export async function getAssessment(cycleId: string, employeeId: string): Promis
   return result.Item as AssessmentRecord | undefined;
 }
 
-/** PENDING to SUBMITTED exactly once; false for a second submission. */
-export function submitSelf(cycleId: string, employeeId: string, answers: SelfAnswers, at: string, late: boolean): Promise<boolean> {
-  return conditionalUpdateCounting(
-    {
-      Key: keys.assessment(cycleId, employeeId),
-      UpdateExpression: 'SET selfStatus = :submitted, selfSubmittedAt = :at, selfLate = :late, selfAnswers = :answers REMOVE gsi1pk, gsi1sk',
-      ConditionExpression: 'selfStatus = :pending',
-      ExpressionAttributeValues: { ':submitted': 'SUBMITTED', ':pending': 'PENDING', ':at': at, ':late': late, ':answers': answers },
-    },
-    { Key: keys.cycle(cycleId), attribute: 'selfSubmitted' },
-  );
+/** The two forms a cycle asks for, and where each keeps its answers on the assessment. */
+const ANSWER_ATTRIBUTES = {
+  self: { status: 'selfStatus', at: 'selfSubmittedAt', late: 'selfLate', answers: 'selfAnswers', version: 'selfVersion', pendingIndex: 'gsi1', counter: 'selfSubmitted' },
+  review: { status: 'reviewStatus', at: 'reviewSubmittedAt', late: 'reviewLate', answers: 'review', version: 'reviewVersion', pendingIndex: 'gsi2', counter: 'reviewsSubmitted' },
+} as const;
+
+export type AnswerForm = keyof typeof ANSWER_ATTRIBUTES;
+
+/** A version of a self-assessment or review as it was submitted: every version is kept, the latest counts. */
+export interface AnswerVersion<T> {
+  version: number;
+  answers: T;
+  late: boolean;
+  /** The version this one replaced, when it is an edit. */
+  replaces?: number;
 }
 
-/** A manager's review of one report, once, and only by that report's reviewer. */
-export function submitReview(
+/**
+ * Stores a submitted version of a form's answers, once for `submission`: the first (PENDING to SUBMITTED,
+ * counted on the cycle) or an edit of exactly the version the editor had read, so two edits racing
+ * cannot both win. The version is kept beside the assessment, the audit records it, and the draft goes,
+ * all in the same transaction, and only while the cycle is in one of `phases` (a release racing an edit
+ * releases the version before it or refuses it, never misses it). `managerKey` restricts a review to that
+ * report's reviewer.
+ */
+export function submitAnswers<T>(
+  submission: Submission,
   cycleId: string,
   employeeId: string,
-  managerKey: string,
-  review: StoredReview,
-  at: string,
-  late: boolean,
-): Promise<boolean> {
-  return conditionalUpdateCounting(
+  form: AnswerForm,
+  entry: AnswerVersion<T>,
+  audit: Omit<AuditEvent, 'cycleId' | 'at' | 'employeeId'>,
+  phases: Phase[],
+  managerKey?: string,
+): Promise<OnceOutcome> {
+  const attributes = ANSWER_ATTRIBUTES[form];
+  const first = entry.replaces === undefined;
+  const names: Record<string, string> = { '#status': attributes.status, '#at': attributes.at, '#answers': attributes.answers, '#version': attributes.version };
+  const values: Record<string, unknown> = { ':submitted': 'SUBMITTED', ':at': submission.at, ':answers': entry.answers, ':version': entry.version };
+  let update = 'SET #status = :submitted, #at = :at, #answers = :answers, #version = :version';
+  let condition: string;
+  if (first) {
+    // The first submission records whether it was late and leaves the pending index; an edit keeps both as they were.
+    condition = '#status = :pending';
+    update += `, #late = :late REMOVE ${attributes.pendingIndex}pk, ${attributes.pendingIndex}sk`;
+    Object.assign(names, { '#late': attributes.late });
+    Object.assign(values, { ':pending': 'PENDING', ':late': entry.late });
+  } else {
+    condition = '#status = :submitted AND #version = :replaces';
+    values[':replaces'] = entry.replaces;
+  }
+  if (managerKey !== undefined) {
+    condition += ' AND managerKey = :manager';
+    values[':manager'] = managerKey;
+  }
+  const writes: TransactItem[] = [
+    { Update: { Key: keys.assessment(cycleId, employeeId), UpdateExpression: update, ConditionExpression: condition, ExpressionAttributeNames: names, ExpressionAttributeValues: values } },
+    { Put: { Item: { ...keys.version(cycleId, form, employeeId, entry.version), ...entry, at: submission.at, by: submission.by } } },
+    { Put: { Item: auditItem({ ...audit, cycleId, at: submission.at, employeeId, details: { ...audit.details, version: entry.version } }) } },
+    deleteDraftItem(cycleId, form, employeeId),
     {
-      Key: keys.assessment(cycleId, employeeId),
-      UpdateExpression: 'SET reviewStatus = :submitted, reviewSubmittedAt = :at, reviewLate = :late, review = :review REMOVE gsi2pk, gsi2sk',
-      ConditionExpression: 'reviewStatus = :pending AND managerKey = :manager',
-      ExpressionAttributeValues: { ':submitted': 'SUBMITTED', ':pending': 'PENDING', ':at': at, ':late': late, ':review': review, ':manager': managerKey },
+      ConditionCheck: {
+        Key: keys.cycle(cycleId),
+        ConditionExpression: `phase IN (${phases.map((_, index) => `:phase${index}`).join(', ')})`,
+        ExpressionAttributeValues: Object.fromEntries(phases.map((phase, index) => [`:phase${index}`, phase])),
+      },
     },
-    { Key: keys.cycle(cycleId), attribute: 'reviewsSubmitted' },
-  );
+  ];
+  if (first) {
+    writes.push({ Update: { Key: keys.cycle(cycleId), UpdateExpression: 'ADD #counter :one', ExpressionAttributeNames: { '#counter': attributes.counter }, ExpressionAttributeValues: { ':one': 1 } } });
+  }
+  return writeOnce(submission, writes);
+}
+
+/** Every version of a person's answers to a form, oldest first. */
+export function listAnswerVersions<T>(cycleId: string, form: AnswerForm, employeeId: string): Promise<(AnswerVersion<T> & { at: string; by: string })[]> {
+  const { pk, sk } = keys.version(cycleId, form, employeeId, 0);
+  return queryAll({
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+    ExpressionAttributeValues: { ':pk': pk, ':prefix': sk.slice(0, sk.lastIndexOf('#') + 1) },
+  });
 }
 
 /**

@@ -14,13 +14,17 @@ export interface AuditEvent {
   details?: Record<string, string | number | boolean>;
 }
 
+export function auditItem(event: AuditEvent): Record<string, unknown> {
+  return { ...keys.audit(event.cycleId, event.at, randomUUID()), ...event };
+}
+
 export async function recordAudit(event: AuditEvent): Promise<void> {
-  await db().send(new PutCommand({ TableName: tableName(), Item: { ...keys.audit(event.cycleId, event.at, randomUUID()), ...event } }));
+  await db().send(new PutCommand({ TableName: tableName(), Item: auditItem(event) }));
 }
 
 /** Many events at once, e.g. one ladder step taken for a whole team. */
 export async function recordAudits(events: AuditEvent[]): Promise<void> {
-  await batchPut(events.map((event) => ({ ...keys.audit(event.cycleId, event.at, randomUUID()), ...event })));
+  await batchPut(events.map(auditItem));
 }
 
 export async function listAuditEvents(cycleId: string): Promise<AuditEvent[]> {

@@ -1,5 +1,16 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, DynamoDBDocumentClient, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type QueryCommandInput, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchWriteCommand,
+  DynamoDBDocumentClient,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+  type DeleteCommandInput,
+  type PutCommandInput,
+  type QueryCommandInput,
+  type UpdateCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import { config } from '#shared/config.ts';
 import { forEachLimited, sleep } from '#shared/concurrency.ts';
 
@@ -20,6 +31,9 @@ import { forEachLimited, sleep } from '#shared/concurrency.ts';
  * | fb request  | FBREQ#id       | META             |                            |                                  |                               |
  * | digest week | DIGEST#week    | META             |                            |                                  |                               |
  * | send rate   | SENDRATE       | WINDOW           |                            |                                  |                               |
+ * | form post   | SUBMISSION#id  | META             |                            |                                  |                               |
+ * | draft       | CYCLE#id       | DRAFT#form#emp   |                            |                                  |                               |
+ * | version     | CYCLE#id       | VERSION#form#emp#n |                          |                                  |                               |
  *
  * gsi1 holds self-assessments while pending and goals while the goal watch still owes them a step, gsi2 manager reviews while pending and mail not yet sent,
  * so deadline checks read what is pending, never the whole cycle.
@@ -48,6 +62,9 @@ export const keys = {
   participation: (employeeId: string, releasedAt: string, cycleId: string) => ({ pk: `EMP#${employeeId}`, sk: `CYCLE#${releasedAt}#${cycleId}` }),
   digestWeek: (weekStart: string) => ({ pk: `DIGEST#${weekStart}`, sk: 'META' }),
   sendRate: { pk: 'SENDRATE', sk: 'WINDOW' },
+  submission: (submissionId: string) => ({ pk: `SUBMISSION#${submissionId}`, sk: 'META' }),
+  draft: (cycleId: string, form: string, employeeId: string) => ({ pk: `CYCLE#${cycleId}`, sk: `DRAFT#${form}#${employeeId}` }),
+  version: (cycleId: string, form: string, employeeId: string, version: number) => ({ pk: `CYCLE#${cycleId}`, sk: `VERSION#${form}#${employeeId}#${String(version).padStart(4, '0')}` }),
   settings: (version: number) => ({ pk: 'SETTINGS', sk: `V#${String(version).padStart(10, '0')}` }),
 } as const;
 
@@ -105,29 +122,40 @@ function isConditionFailure(error: unknown): boolean {
   return failure?.name === 'TransactionCanceledException' && !!failure.CancellationReasons?.some((reason) => reason.Code === 'ConditionalCheckFailed');
 }
 
+/** One write of a transaction, without the table name (there is one table). */
+export type TransactItem =
+  | { Put: Omit<PutCommandInput, 'TableName'> }
+  | { Update: Omit<UpdateCommandInput, 'TableName'> }
+  | { Delete: Omit<DeleteCommandInput, 'TableName'> }
+  | { ConditionCheck: { Key: Record<string, unknown>; ConditionExpression: string; ExpressionAttributeNames?: Record<string, string>; ExpressionAttributeValues?: Record<string, unknown> } };
+
+export type OnceOutcome = 'done' | 'duplicate' | 'refused';
+
+const CONTENTION_RETRIES = 5;
+
 /**
- * A guarded state change and a counter that follows it, in one transaction: both happen or neither does.
- * False when the guard did not hold.
+ * Runs a transaction whose first item is a one-time marker (a put of a key that must not exist yet) with
+ * the writes it allows. 'duplicate' when the marker was stored before: the same thing was done already.
+ * 'refused' when another condition did not hold. A concurrent transaction on the same items is waited out.
  */
-export function conditionalUpdateCounting(update: Omit<UpdateCommandInput, 'TableName'>, counter: { Key: Record<string, unknown>; attribute: string }): Promise<boolean> {
-  return guarded(() =>
-    db().send(
-      new TransactWriteCommand({
-        TransactItems: [
-          { Update: { ...update, TableName: tableName() } as never },
-          {
-            Update: {
-              TableName: tableName(),
-              Key: counter.Key,
-              UpdateExpression: 'ADD #counter :one',
-              ExpressionAttributeNames: { '#counter': counter.attribute },
-              ExpressionAttributeValues: { ':one': 1 },
-            },
-          },
-        ],
-      }),
-    ),
-  );
+export async function transactOnce(marker: TransactItem, writes: TransactItem[]): Promise<OnceOutcome> {
+  const TransactItems = [marker, ...writes].map((item) => {
+    const [[kind, input]] = Object.entries(item);
+    return { [kind]: { ...input, TableName: tableName() } };
+  });
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await db().send(new TransactWriteCommand({ TransactItems: TransactItems as never }));
+      return 'done';
+    } catch (error) {
+      const reasons = (error as { name?: string; CancellationReasons?: { Code?: string }[] }).CancellationReasons;
+      if ((error as { name?: string }).name !== 'TransactionCanceledException' || !reasons) throw error;
+      if (reasons[0]?.Code === 'ConditionalCheckFailed') return 'duplicate';
+      if (reasons.some((reason) => reason.Code === 'ConditionalCheckFailed')) return 'refused';
+      if (!reasons.some((reason) => reason.Code === 'TransactionConflict') || attempt >= CONTENTION_RETRIES) throw error;
+      await sleep(20 * 2 ** attempt + Math.random() * 20);
+    }
+  }
 }
 
 /**

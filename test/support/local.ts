@@ -72,21 +72,39 @@ export async function cli(stack: LocalStack, cwd: string, ...argv: string[]) {
   return { code, out, err };
 }
 
-/** Opens a form page the way a browser does and keeps its hidden fields (link token and per-form token). */
+/**
+ * Opens a form page the way a browser does and keeps the hidden fields of its first form: the link token,
+ * the per-form token and the form's one-time submission id.
+ */
 export async function openForm(link: string): Promise<Record<string, string>> {
   const page = await (await fetch(link)).text();
-  return Object.fromEntries(
-    [...page.matchAll(/<input type="hidden" name="(t|formToken)" value="([^"]*)">/g)].map((m) => [m[1], m[2].replaceAll('&amp;', '&')]),
-  );
+  const form = page.slice(page.indexOf('<form'));
+  const fields: Record<string, string> = {};
+  for (const m of form.matchAll(/<input type="hidden" name="(t|formToken|submissionId)" value="([^"]*)">/g)) fields[m[1]] ??= m[2].replaceAll('&amp;', '&');
+  return fields;
 }
 
+/**
+ * Posts a form as a browser does and follows a 303 (Post/Redirect/Get) with a GET: `status` is the POST's,
+ * `html` the page the person ends on, `location` where the redirect led.
+ */
 export async function postForm(link: string, hidden: Record<string, string>, answers: Record<string, string>) {
   const response = await fetch(new URL(link).origin + new URL(link).pathname, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({ ...hidden, ...answers }).toString(),
+    redirect: 'manual',
   });
-  return { status: response.status, html: await response.text() };
+  if (response.status !== 303) return { status: response.status, html: await response.text(), location: undefined };
+  const location = new URL(response.headers.get('location')!, link).toString();
+  return { status: response.status, html: await (await fetch(location)).text(), location };
+}
+
+/** A report's own page behind a manager's team link. */
+export function reportLink(teamLink: string, employeeId: string): string {
+  const url = new URL(teamLink);
+  url.searchParams.set('report', employeeId);
+  return url.toString();
 }
 
 export async function submitForm(link: string, answers: Record<string, string>) {

@@ -1,0 +1,54 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { Actor } from './audit.ts';
+import { db, keys, tableName, transactOnce, type OnceOutcome, type TransactItem } from './table.ts';
+
+/** The forms behind emailed links whose posts are recorded once. */
+export type FormName = 'self' | 'review' | 'self-draft' | 'review-draft' | 'check-in' | 'feedback-request' | 'feedback-answer' | 'acknowledgement' | 'confirm-goals';
+
+/** One post of one rendered form: its id was generated when the page was rendered. */
+export interface Submission {
+  id: string;
+  form: FormName;
+  by: Actor;
+  at: string;
+}
+
+/**
+ * The marker that makes a post count once: stored in the same transaction as what the post changes, so a
+ * second post of the same page (a double click, a refresh, a retry) finds it and changes nothing.
+ */
+export function submissionMarker(submission: Submission): TransactItem {
+  return { Put: { Item: { ...keys.submission(submission.id), form: submission.form, by: submission.by, at: submission.at }, ConditionExpression: 'attribute_not_exists(pk)' } };
+}
+
+/** Records `writes` once for this submission; see transactOnce. */
+export function writeOnce(submission: Submission, writes: TransactItem[]): Promise<OnceOutcome> {
+  return transactOnce(submissionMarker(submission), writes);
+}
+
+/** What a person typed into a form without submitting it: the posted fields by name, kept until they submit. */
+export interface Draft {
+  values: Record<string, string>;
+  savedAt: string;
+}
+
+export type DraftForm = 'self' | 'review';
+
+export async function getDraft(cycleId: string, form: DraftForm, employeeId: string): Promise<Draft | undefined> {
+  const result = await db().send(new GetCommand({ TableName: tableName(), Key: keys.draft(cycleId, form, employeeId), ConsistentRead: true }));
+  return result.Item ? { values: result.Item.values as Record<string, string>, savedAt: result.Item.savedAt as string } : undefined;
+}
+
+export function saveDraft(submission: Submission, cycleId: string, form: DraftForm, employeeId: string, values: Record<string, string>): Promise<OnceOutcome> {
+  return writeOnce(submission, [{ Put: { Item: { ...keys.draft(cycleId, form, employeeId), values, savedAt: submission.at, by: submission.by } } }]);
+}
+
+export function deleteDraftItem(cycleId: string, form: DraftForm, employeeId: string): TransactItem {
+  return { Delete: { Key: keys.draft(cycleId, form, employeeId) } };
+}
+
+/** Whether a post with this id was recorded. */
+export async function submissionRecorded(submissionId: string): Promise<boolean> {
+  const result = await db().send(new GetCommand({ TableName: tableName(), Key: keys.submission(submissionId), ConsistentRead: true }));
+  return result.Item !== undefined;
+}
