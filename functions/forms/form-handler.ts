@@ -66,6 +66,15 @@ export async function readFormPost(event: HttpEvent): Promise<FormPost> {
   return { token, submissionId: submissionId.data, fields };
 }
 
+const versionSchema = z.coerce.number().int().min(0);
+
+/** The version of the answers a form of answers was rendered with: its hidden `version` field. */
+export function postedVersion(post: FormPost): number {
+  const version = versionSchema.safeParse(post.fields.get('version') ?? '');
+  if (!version.success) throw new HttpError(400, 'This page is out of date: open the link from your email again, and send the form from there');
+  return version.data;
+}
+
 /** The hidden fields of one form on a page: the link, its form token and a submission id of its own. */
 export type FormFields = (extra?: Record<string, string>) => Record<string, string>;
 

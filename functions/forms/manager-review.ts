@@ -26,7 +26,7 @@ import { listTeam, type AssessmentRecord } from '#store/assessments.ts';
 import type { CycleRecord } from '#store/cycles.ts';
 import type { GoalRecord } from '#store/goals.ts';
 import { getDraft, type Draft } from '#store/submissions.ts';
-import { formFields, formRoute, linkToken, noticeOf, readFormPost, seeOther, type FormFields } from './form-handler.ts';
+import { formFields, formRoute, linkToken, noticeOf, postedVersion, readFormPost, seeOther, type FormFields } from './form-handler.ts';
 import { answersList, draftButtons, errorList, goalSummary, hiddenFields, inputField, messagePage, noticeLine, page, ratingField, reviewEntries, scaleGuide, selfAnswerEntries, textField } from './pages.ts';
 
 const NOTICES = {
@@ -76,7 +76,7 @@ export const handler = formRoute(async (event: HttpEvent) => {
   }
   const parsed = reviewAnswersSchema(cycle, goals, { now: nowMs(), timeZone: cycle.timeZone }).safeParse(postedReview(cycle, goals, field));
   if (!parsed.success) return reportPage(400, cycle, back, await reportDetails(cycle, report), hidden, { values, errors: parsed.error.issues.map((issue) => issue.message) });
-  const outcome = await submitManagerReview(cycle, report, parsed.data, posted.submissionId);
+  const outcome = await submitManagerReview(cycle, report, parsed.data, { submissionId: posted.submissionId, basedOn: postedVersion(posted) });
   if (outcome === 'closed') return CLOSED(cycle);
   if (outcome === 'changed-meanwhile') {
     const stored = (await reportOf(cycle, managerKey, report.employeeId))!;
@@ -219,7 +219,7 @@ function reviewForm(cycle: CycleRecord, report: AssessmentRecord, goals: GoalRec
     const field = (part: 'Title' | 'Due' | 'Weight') => proposedGoalField(index, part);
     return `<div class="proposal">${inputField(field('Title'), `Proposed goal ${index + 1}: title`, 'text', values[field('Title')], '', 'maxlength="200"')}${inputField(field('Due'), `Proposed goal ${index + 1}: due date`, 'date', values[field('Due')])}${inputField(field('Weight'), `Proposed goal ${index + 1}: weight (%)`, 'number', values[field('Weight')], '', 'min="0" max="100" step="1"')}</div>`;
   }).join('');
-  return `<form method="post" action="/forms/team">${hiddenFields(hidden({ employeeId: report.employeeId }))}${goalFields}${competencyFields}${ratingField('rating', `Your overall rating of ${name}`, cycle.scale, values.rating)}${textField('strengths', `Strengths of ${name}`, values.strengths)}${textField('areasToImprove', `What ${name} should improve`, values.areasToImprove)}${textField('comments', `Your feedback to ${name}`, values.comments)}<fieldset aria-describedby="proposals-note"><legend>Goals you propose for ${e(name)} next period (optional)</legend><p class="muted" id="proposals-note">They become goals once ${e(name)} accepts them or you confirm them after the results are released.</p>${proposals}</fieldset>${draftButtons(editing ? `Submit changes to the review of ${name}` : `Submit review of ${name}`)}</form>`;
+  return `<form method="post" action="/forms/team">${hiddenFields(hidden({ employeeId: report.employeeId, version: String(report.reviewVersion ?? 0) }))}${goalFields}${competencyFields}${ratingField('rating', `Your overall rating of ${name}`, cycle.scale, values.rating)}${textField('strengths', `Strengths of ${name}`, values.strengths)}${textField('areasToImprove', `What ${name} should improve`, values.areasToImprove)}${textField('comments', `Your feedback to ${name}`, values.comments)}<fieldset aria-describedby="proposals-note"><legend>Goals you propose for ${e(name)} next period (optional)</legend><p class="muted" id="proposals-note">They become goals once ${e(name)} accepts them or you confirm them after the results are released.</p>${proposals}</fieldset>${draftButtons(editing ? `Submit changes to the review of ${name}` : `Submit review of ${name}`)}</form>`;
 }
 
 /** Once results are out: whether the report acknowledged them, and the proposed goals to confirm. */

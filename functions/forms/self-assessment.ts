@@ -10,7 +10,7 @@ import { scheduleOf, type CycleRecord } from '#store/cycles.ts';
 import type { GoalRecord } from '#store/goals.ts';
 import { getDraft, type Draft } from '#store/submissions.ts';
 import { answersList, draftButtons, errorList, goalSummary, hiddenFields, messagePage, noticeLine, page, ratingField, scaleGuide, selfAnswerEntries, textField } from './pages.ts';
-import { formFields, formRoute, linkToken, noticeOf, readFormPost, seeOther, type FormFields } from './form-handler.ts';
+import { formFields, formRoute, linkToken, noticeOf, postedVersion, readFormPost, seeOther, type FormFields } from './form-handler.ts';
 import { escapeHtml as e } from '#mail/compose.ts';
 
 const NOTICES = {
@@ -50,7 +50,7 @@ export const handler = formRoute(async (event: HttpEvent) => {
   }
   const parsed = selfAnswersSchema(cycle, goals).safeParse(postedSelfAnswers(cycle, goals, field));
   if (!parsed.success) return formPage(400, cycle, assessment, goals, hidden, { values, errors: parsed.error.issues.map((issue) => issue.message) });
-  const outcome = await submitSelfAssessment(cycle, assessment, parsed.data, posted.submissionId);
+  const outcome = await submitSelfAssessment(cycle, assessment, parsed.data, { submissionId: posted.submissionId, basedOn: postedVersion(posted) });
   if (outcome === 'closed') return CLOSED(cycle);
   if (outcome === 'changed-meanwhile') {
     const stored = (await getAssessment(cycle.cycleId, assessment.employeeId))!;
@@ -86,7 +86,7 @@ function formPage(status: number, cycle: CycleRecord, assessment: AssessmentReco
     status,
     `Self-assessment: ${cycle.name}`,
     `<h1>Self-assessment: ${e(cycle.name)}</h1>${noticeLine(state.notice)}<p>${e(where)}</p>${draftLine}${errorList(state.errors ?? [])}
-${scaleGuide(cycle.scale)}<form method="post" action="/forms/self">${hiddenFields(hidden())}${goalFields}${fields}${draftButtons(submitted ? 'Submit changes' : 'Submit self-assessment')}</form>`,
+${scaleGuide(cycle.scale)}<form method="post" action="/forms/self">${hiddenFields(hidden({ version: String(assessment.selfVersion ?? 0) }))}${goalFields}${fields}${draftButtons(submitted ? 'Submit changes' : 'Submit self-assessment')}</form>`,
   );
 }
 

@@ -1,4 +1,4 @@
-import { REVIEW_PHASES, reviewAnswerWindow, SELF_ANSWER_PHASES, selfAnswerWindow, selfDueOf, type AnswerWindow } from '#domain/cycle.ts';
+import { REVIEW_PHASES, reviewAnswerWindow, SELF_ANSWER_PHASES, selfAnswerWindow, selfDueOf, type AnswerWindow, type Phase } from '#domain/cycle.ts';
 import type { ReviewAnswers, SelfAnswers } from '#domain/review-form.ts';
 import { finalScore } from '#domain/score.ts';
 import { verifyLink, type LinkClaims, type LinkPurpose } from '#domain/tokens.ts';
@@ -39,14 +39,28 @@ async function closedOrDuplicate(submissionId: string): Promise<'duplicate' | 'c
   return (await submissionRecorded(submissionId)) ? 'duplicate' : 'closed';
 }
 
+/** A write refused by its conditions: the cycle left the phase meanwhile, or another post changed the answers. */
+async function refusedBecause(cycleId: string, phases: Phase[]): Promise<'closed' | 'changed-meanwhile'> {
+  const cycle = await getCycle(cycleId);
+  return cycle && phases.includes(cycle.phase) ? 'changed-meanwhile' : 'closed';
+}
+
+/**
+ * One post of a form of answers: its one-time id, and the version of the answers the page showed (0 for
+ * none), so a page opened before another post changed them cannot overwrite that change unseen.
+ */
+export interface AnswersPost {
+  submissionId: string;
+  basedOn: number;
+}
+
 /** The first self-assessment, or an edit of the version the person had open, until their deadline. */
-export async function submitSelfAssessment(cycle: CycleRecord, assessment: AssessmentRecord, answers: SelfAnswers, submissionId: string): Promise<SubmitOutcome> {
-  const window = selfWindow(cycle, assessment);
-  if (window === 'closed') return closedOrDuplicate(submissionId);
+export async function submitSelfAssessment(cycle: CycleRecord, assessment: AssessmentRecord, answers: SelfAnswers, { submissionId, basedOn }: AnswersPost): Promise<SubmitOutcome> {
+  if (selfWindow(cycle, assessment) === 'closed') return closedOrDuplicate(submissionId);
   const employeeId = assessment.employeeId;
   const actor: Actor = `employee:${employeeId}`;
   const late = nowMs() > selfDueOf(scheduleOf(cycle), employeeId);
-  const previous = window === 'editable' ? (assessment.selfVersion ?? 1) : undefined;
+  const previous = basedOn || undefined;
   const outcome = await submitAnswers(
     submissionOf(submissionId, 'self', actor),
     cycle.cycleId,
@@ -56,16 +70,16 @@ export async function submitSelfAssessment(cycle: CycleRecord, assessment: Asses
     { actor, action: previous ? 'self-assessment-edited' : 'self-assessment-submitted', details: { late } },
     SELF_ANSWER_PHASES,
   );
-  return outcome === 'done' ? (previous ? 'edited' : 'submitted') : outcome === 'duplicate' ? 'duplicate' : 'changed-meanwhile';
+  if (outcome === 'refused') return refusedBecause(cycle.cycleId, SELF_ANSWER_PHASES);
+  return outcome === 'duplicate' ? 'duplicate' : previous ? 'edited' : 'submitted';
 }
 
 /** The first review of a report, or an edit of the version the manager had open, until the manager phase ends; the latest version is scored and released. */
-export async function submitManagerReview(cycle: CycleRecord, assessment: AssessmentRecord, review: ReviewAnswers, submissionId: string): Promise<SubmitOutcome> {
-  const window = reviewWindow(cycle, assessment);
-  if (window === 'closed') return closedOrDuplicate(submissionId);
+export async function submitManagerReview(cycle: CycleRecord, assessment: AssessmentRecord, review: ReviewAnswers, { submissionId, basedOn }: AnswersPost): Promise<SubmitOutcome> {
+  if (reviewWindow(cycle, assessment) === 'closed') return closedOrDuplicate(submissionId);
   const actor: Actor = `manager:${assessment.managerKey}`;
   const late = nowMs() > cycle.managerDue;
-  const previous = window === 'editable' ? (assessment.reviewVersion ?? 1) : undefined;
+  const previous = basedOn || undefined;
   const scored = { ...review, score: finalScore(review, cycle.scoreWeights, cycle.scale) };
   const outcome = await submitAnswers(
     submissionOf(submissionId, 'review', actor),
@@ -77,7 +91,8 @@ export async function submitManagerReview(cycle: CycleRecord, assessment: Assess
     REVIEW_PHASES,
     assessment.managerKey,
   );
-  return outcome === 'done' ? (previous ? 'edited' : 'submitted') : outcome === 'duplicate' ? 'duplicate' : 'changed-meanwhile';
+  if (outcome === 'refused') return refusedBecause(cycle.cycleId, REVIEW_PHASES);
+  return outcome === 'duplicate' ? 'duplicate' : previous ? 'edited' : 'submitted';
 }
 
 /** Keeps what the person typed, server-side, while their form still takes answers. */

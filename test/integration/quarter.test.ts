@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cli, clearMailbox, openForm, postForm, restartStack, DAY, dateAfter, hr, HOUR, linkIn, mailbox, startLocalStack, submitForm, tempDir, type LocalStack, type Mail } from '../support/local.ts';
+import { cli, clearMailbox, openForm, postForm, reportLink, restartStack, DAY, dateAfter, hr, HOUR, linkIn, mailbox, startLocalStack, submitForm, tempDir, type LocalStack, type Mail } from '../support/local.ts';
 
 /**
  * A whole quarter on the local stack: import, launch, invitations, on-time, late and missing
@@ -75,20 +75,22 @@ describe('a quarter on the local stack', () => {
     expect(to(invitations, 'cid@example.com')[0].text).toContain('Hello Cid Never,');
   });
 
-  it('takes self-assessments on time and refuses a second submission', async () => {
+  it('takes self-assessments on time, and a page opened before a submission overwrites nothing', async () => {
     const invitations = sent.filter((mail) => mail.subject.endsWith('your self-assessment is open'));
     // Ann opens her form in a second tab before submitting in the first.
     const annLink = linkIn(to(invitations, 'ann@example.com')[0], '/forms/self');
     const secondTab = await openForm(annLink);
     for (const address of ['ann@example.com', 'bob@example.com', 'dee@example.com', 'maria@example.com', 'mark@example.com']) {
       const result = await submitForm(linkIn(to(invitations, address)[0], '/forms/self'), SELF_ANSWERS);
-      expect(result.status).toBe(200);
+      expect(result.status).toBe(303);
       expect(result.html).toContain('Thank you: your self-assessment is submitted');
     }
     const second = await postForm(annLink, secondTab, { ...SELF_ANSWERS, overallRating: '1' });
     expect(second.status).toBe(409);
-    expect(second.html).toContain('Already submitted');
-    expect(second.html).toContain('4 - Exceeds expectations');
+    expect(second.html).toContain('nothing from this page was saved');
+    const reopened = await (await fetch(annLink)).text();
+    expect(reopened).toContain('value="4" checked');
+    expect(reopened).not.toContain('value="1" checked');
 
     const status = await hr(stack, 'GET', `/cycles/${cycleId}`);
     expect(status.body.phase).toBe('SELF_REVIEW');
@@ -138,7 +140,7 @@ describe('a quarter on the local stack', () => {
   it('accepts a late self-assessment and records it as late', async () => {
     const invitation = sent.find((mail) => mail.to === 'eve@example.com' && mail.subject.endsWith('is open'))!;
     const result = await submitForm(linkIn(invitation, '/forms/self'), SELF_ANSWERS);
-    expect(result.status).toBe(200);
+    expect(result.status).toBe(303);
     expect(result.html).toContain('(after the deadline)');
   });
 
@@ -161,19 +163,23 @@ describe('a quarter on the local stack', () => {
 
   it('lets managers review their reports', async () => {
     const request = sent.find((mail) => mail.to === 'maria@example.com' && mail.subject.startsWith('2026 Q4: please review your team'))!;
-    const page = await fetch(linkIn(request, '/forms/team'));
-    const html = await page.text();
-    expect(html).toContain('Closed the big deal');
-    expect(html).toContain('Self-assessment not submitted (overdue)');
+    const team = linkIn(request, '/forms/team');
+    const overview = await (await fetch(team)).text();
+    expect(overview).toMatch(/Ann Early<\/a><\/th><td>Submitted<\/td><td>Not started<\/td>/);
+    expect(overview).toMatch(/Cid Never<\/a><\/th><td>Not submitted \(overdue\)<\/td>/);
+    expect(await (await fetch(reportLink(team, 'e1'))).text()).toContain('Closed the big deal');
+    expect(await (await fetch(reportLink(team, 'e3'))).text()).toContain('Self-assessment not submitted (overdue)');
     for (const employeeId of ['e1', 'e2']) {
-      const result = await submitForm(linkIn(request, '/forms/team'), { employeeId, rating: '5', strengths: 'Closing', areasToImprove: 'Delegating', comments: `Great quarter, ${employeeId}` });
-      expect(result.status).toBe(200);
-      expect(result.html).toContain('Your review was saved.');
+      const result = await submitForm(reportLink(team, employeeId), { employeeId, rating: '5', strengths: 'Closing', areasToImprove: 'Delegating', comments: `Great quarter, ${employeeId}` });
+      expect(result.status).toBe(303);
+      expect(result.html).toContain('Your review is submitted.');
     }
-    const foreign = await submitForm(linkIn(request, '/forms/team'), { employeeId: 'e4', rating: '1', strengths: 'x', areasToImprove: 'y', comments: 'not mine' });
+    // Another team's report: refused before anything about them is read.
+    const foreign = await postForm(team, await openForm(reportLink(team, 'e1')), { employeeId: 'e4', rating: '1', strengths: 'x', areasToImprove: 'y', comments: 'not mine' });
     expect(foreign.status).toBe(403);
+    expect(foreign.html).not.toContain('Dee Ontime');
     const markRequest = sent.find((mail) => mail.to === 'mark@example.com' && mail.subject.startsWith('2026 Q4: please review your team'))!;
-    expect((await submitForm(linkIn(markRequest, '/forms/team'), { employeeId: 'e4', rating: '3', strengths: 'Steady', areasToImprove: 'Speed', comments: 'Solid' })).status).toBe(200);
+    expect((await submitForm(reportLink(linkIn(markRequest, '/forms/team'), 'e4'), { employeeId: 'e4', rating: '3', strengths: 'Steady', areasToImprove: 'Speed', comments: 'Solid' })).status).toBe(303);
   });
 
   it('runs the manager ladder and releases results at the end', async () => {

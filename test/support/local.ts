@@ -74,13 +74,13 @@ export async function cli(stack: LocalStack, cwd: string, ...argv: string[]) {
 
 /**
  * Opens a form page the way a browser does and keeps the hidden fields of its first form: the link token,
- * the per-form token and the form's one-time submission id.
+ * the per-form token, the form's one-time submission id and the version of the answers it shows.
  */
 export async function openForm(link: string): Promise<Record<string, string>> {
   const page = await (await fetch(link)).text();
   const form = page.slice(page.indexOf('<form'));
   const fields: Record<string, string> = {};
-  for (const m of form.matchAll(/<input type="hidden" name="(t|formToken|submissionId)" value="([^"]*)">/g)) fields[m[1]] ??= m[2].replaceAll('&amp;', '&');
+  for (const m of form.matchAll(/<input type="hidden" name="(t|formToken|submissionId|version)" value="([^"]*)">/g)) fields[m[1]] ??= m[2].replaceAll('&amp;', '&');
   return fields;
 }
 
