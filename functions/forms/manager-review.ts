@@ -27,7 +27,7 @@ import type { CycleRecord } from '#store/cycles.ts';
 import type { GoalRecord } from '#store/goals.ts';
 import { getDraft, type Draft } from '#store/submissions.ts';
 import { formFields, formRoute, linkToken, noticeOf, postedVersion, readFormPost, seeOther, type FormFields } from './form-handler.ts';
-import { answersList, draftButtons, errorList, goalSummary, hiddenFields, inputField, messagePage, noticeLine, page, ratingField, reviewEntries, scaleGuide, selfAnswerEntries, textField } from './pages.ts';
+import { answersList, changeLater, draftButtons, errorList, goalSummary, hiddenFields, inputField, messagePage, noticeLine, page, ratingField, reviewEntries, scaleGuide, selfAnswerEntries, textField } from './pages.ts';
 
 const NOTICES = {
   submitted: 'Your review is submitted. You can still change it until the review phase ends.',
@@ -139,7 +139,7 @@ function overviewPage(cycle: CycleRecord, token: string, team: TeamMember[], not
     .map(({ report, state }) => {
       const self = report.selfStatus === 'SUBMITTED' ? 'Submitted' : report.selfOverdueAt ? 'Not submitted (overdue)' : 'Not submitted yet';
       const review = state === 'submitted' && report.reviewSubmittedAt ? `Submitted on ${formatDeadline(Date.parse(report.reviewSubmittedAt), cycle.timeZone)}` : STATE_LABEL[state];
-      const results = report.resultReleasedAt ? (report.acknowledgedAt ? `Acknowledged${report.acknowledgement?.disagree ? ', disagrees' : ''}` : 'Not acknowledged yet') : 'Not released';
+      const results = !report.resultReleasedAt ? 'Not released' : !report.review ? 'None: no review' : (report.acknowledgedAt ? `Acknowledged${report.acknowledgement?.disagree ? ', disagrees' : ''}` : 'Not acknowledged yet');
       return `<tr><th scope="row"><a href="${e(reportUrl(token, report.employeeId))}">${e(report.name)}</a></th><td>${e(self)}</td><td>${e(review)}</td><td>${e(results)}</td></tr>`;
     })
     .join('');
@@ -191,12 +191,12 @@ function reportPage(status: number, cycle: CycleRecord, { token, report }: Where
   let review: string;
   if (window !== 'closed') {
     const values = state.values ?? draft?.values ?? (report.review ? reviewAsFields(report.review) : {});
-    const status =
-      window === 'editable' && report.reviewSubmittedAt
-        ? `<p>You submitted this review on ${e(formatDeadline(Date.parse(report.reviewSubmittedAt), cycle.timeZone))}. Change it below until the review phase ends: the version submitted last is released.</p>`
-        : '';
     const draftLine = draft && !state.values ? `<p>Draft saved on ${e(formatDeadline(Date.parse(draft.savedAt), cycle.timeZone))}${window === 'editable' ? ': not submitted, the submitted version still counts' : ', not submitted yet'}.</p>` : '';
-    review = `<h2>Your review</h2>${status}${draftLine}${reviewForm(cycle, report, goals, hidden, values, now, window === 'editable')}`;
+    const form = reviewForm(cycle, report, goals, hidden, values, now, window === 'editable');
+    review =
+      window === 'editable' && report.review && report.reviewSubmittedAt
+        ? `<h2>Your review</h2><p>You submitted it on ${e(formatDeadline(Date.parse(report.reviewSubmittedAt), cycle.timeZone))}. You can change it until the review phase ends: the version submitted last is released.</p>${answersList(reviewEntries(cycle.scale, report.review))}${changeLater(`Change your review of ${report.name}`, form, !!draft || !!state.values, draftLine)}`
+        : `<h2>Your review</h2>${draftLine}${form}`;
   } else if (report.review) {
     review = `<h2>Your review</h2>${answersList(reviewEntries(cycle.scale, report.review))}${afterRelease(report, hidden)}`;
   } else {

@@ -27,7 +27,7 @@ button{margin-top:1rem;padding:.6rem 1.2rem;font:inherit;background:#1f4e79;colo
 button:focus,textarea:focus,input:focus{outline:3px solid #f2b705;outline-offset:2px}
 .errors{border:2px solid #b00020;padding:.5rem 1rem;border-radius:6px;background:#fff5f5}
 input[type=text],input[type=date],input[type=number]{font:inherit;padding:.3rem;box-sizing:border-box}input[type=text]{width:100%}.proposal{margin-bottom:1rem}.check label{display:inline;font-weight:normal}
-.secondary{background:#fff;color:#1f4e79;border:2px solid #1f4e79}.report{border-top:2px solid #ddd;margin-top:2rem;padding-top:1rem}.muted{color:#555}dt{font-weight:600}dd{margin:0 0 .75rem 0;white-space:pre-wrap}`;
+.change{margin-top:1.5rem}.change summary{font-weight:600;cursor:pointer}.secondary{background:#fff;color:#1f4e79;border:2px solid #1f4e79}.report{border-top:2px solid #ddd;margin-top:2rem;padding-top:1rem}.muted{color:#555}dt{font-weight:600}dd{margin:0 0 .75rem 0;white-space:pre-wrap}`;
 
 export function page(status: number, title: string, body: string): HttpResult {
   return {
@@ -52,6 +52,11 @@ export function noticeLine(notice: string | undefined): string {
  */
 export function draftButtons(submitLabel: string): string {
   return `<div class="actions"><button type="submit" name="action" value="submit">${e(submitLabel)}</button> <button type="submit" name="action" value="draft" formnovalidate class="secondary">Save draft</button></div>`;
+}
+
+/** A submitted form's edit, folded away under its answers; open when there is a draft or a refused post to finish. */
+export function changeLater(summary: string, form: string, open: boolean, before = ''): string {
+  return `<details class="change"${open ? ' open' : ''}><summary>${e(summary)}</summary>${before}${form}</details>`;
 }
 
 export function errorList(errors: string[]): string {

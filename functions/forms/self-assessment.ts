@@ -9,7 +9,7 @@ import { getAssessment, type AssessmentRecord } from '#store/assessments.ts';
 import { scheduleOf, type CycleRecord } from '#store/cycles.ts';
 import type { GoalRecord } from '#store/goals.ts';
 import { getDraft, type Draft } from '#store/submissions.ts';
-import { answersList, draftButtons, errorList, goalSummary, hiddenFields, messagePage, noticeLine, page, ratingField, scaleGuide, selfAnswerEntries, textField } from './pages.ts';
+import { answersList, changeLater, draftButtons, errorList, goalSummary, hiddenFields, messagePage, noticeLine, page, ratingField, scaleGuide, selfAnswerEntries, textField } from './pages.ts';
 import { formFields, formRoute, linkToken, noticeOf, postedVersion, readFormPost, seeOther, type FormFields } from './form-handler.ts';
 import { escapeHtml as e } from '#mail/compose.ts';
 
@@ -78,16 +78,12 @@ function formPage(status: number, cycle: CycleRecord, assessment: AssessmentReco
         .join('')}<h2>Your quarter</h2>`
     : '';
   const fields = ratingField('overallRating', OVERALL_SELF_LABEL, cycle.scale, values.overallRating) + cycle.selfQuestions.map((question) => textField(question.id, question.label, values[question.id])).join('');
-  const where = submitted
-    ? `You submitted it on ${formatDeadline(Date.parse(assessment.selfSubmittedAt!), cycle.timeZone)}. You can change it until ${due}; your manager reads the version submitted last.`
-    : `${assessment.name}, please answer by ${due}.`;
-  const draftLine = state.draft && !state.values ? `<p>Draft saved on ${e(formatDeadline(Date.parse(state.draft.savedAt), cycle.timeZone))}${submitted ? ': not submitted, the submitted version still counts' : ''}.</p>` : '';
-  return page(
-    status,
-    `Self-assessment: ${cycle.name}`,
-    `<h1>Self-assessment: ${e(cycle.name)}</h1>${noticeLine(state.notice)}<p>${e(where)}</p>${draftLine}${errorList(state.errors ?? [])}
-${scaleGuide(cycle.scale)}<form method="post" action="/forms/self">${hiddenFields(hidden({ version: String(assessment.selfVersion ?? 0) }))}${goalFields}${fields}${draftButtons(submitted ? 'Submit changes' : 'Submit self-assessment')}</form>`,
-  );
+  const form = `<form method="post" action="/forms/self">${hiddenFields(hidden({ version: String(assessment.selfVersion ?? 0) }))}${goalFields}${fields}${draftButtons(submitted ? 'Submit changes' : 'Submit self-assessment')}</form>`;
+  const draftLine = state.draft && !state.values ? `<p>Draft saved on ${e(formatDeadline(Date.parse(state.draft.savedAt), cycle.timeZone))}${submitted ? ': not submitted, the submitted version still counts' : ', not submitted yet'}.</p>` : '';
+  const body = submitted
+    ? `<p>You submitted it on ${e(formatDeadline(Date.parse(assessment.selfSubmittedAt!), cycle.timeZone))}. You can change it until ${e(due)}; your manager reads the version submitted last.</p>${answersList(selfAnswerEntries(cycle, assessment.selfAnswers as SelfAnswers, { goal: 'Goal', overall: OVERALL_SELF_LABEL }))}${changeLater('Change your self-assessment', form, !!state.draft || !!state.values, draftLine)}`
+    : `<p>${e(assessment.name)}, please answer by ${e(due)}.</p>${draftLine}${form}`;
+  return page(status, `Self-assessment: ${cycle.name}`, `<h1>Self-assessment: ${e(cycle.name)}</h1>${noticeLine(state.notice)}${errorList(state.errors ?? [])}${scaleGuide(cycle.scale)}${body}`);
 }
 
 function submittedPage(cycle: CycleRecord, assessment: AssessmentRecord, notice: string | undefined) {
