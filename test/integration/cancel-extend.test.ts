@@ -67,7 +67,7 @@ describe('cancelling and extending a running cycle', () => {
     beforeAll(async () => {
       cycle = await launch('2026 Q4');
       // Ann submits; Bob opens his form in a tab and leaves it there.
-      expect((await submitForm(selfLink('ann@example.com'), SELF_ANSWERS)).status).toBe(200);
+      expect((await submitForm(selfLink('ann@example.com'), SELF_ANSWERS)).status).toBe(303);
       openTab = await openForm(selfLink('bob@example.com'));
       expect(openTab.formToken).toBeTruthy();
     });
@@ -153,7 +153,7 @@ describe('cancelling and extending a running cycle', () => {
     beforeAll(async () => {
       cycle = await launch('2026 Q1');
       const bob = linkIn(to(cycle.invitations, 'bob@example.com')[0], '/forms/self');
-      expect((await submitForm(bob, SELF_ANSWERS)).status).toBe(200);
+      expect((await submitForm(bob, SELF_ANSWERS)).status).toBe(303);
     });
 
     it('refuses to extend someone who already submitted (409)', async () => {

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatDeadline } from '../../functions/domain/time.ts';
-import { cli, clearMailbox, DAY, dateAfter, HOUR, hr, linkIn, mailbox, startLocalStack, submitForm, tempDir, type LocalStack, type Mail } from '../support/local.ts';
+import { cli, clearMailbox, DAY, dateAfter, HOUR, hr, linkIn, mailbox, reportLink, startLocalStack, submitForm, tempDir, type LocalStack, type Mail } from '../support/local.ts';
 
 /**
  * Emailed links live as long as what they are for, not a fixed number of days (issue 9): a cycle due in 150
@@ -91,8 +91,8 @@ describe('links live as long as their purpose', () => {
 
     teamLink = linkIn(mails.find((mail) => mail.to === 'maria@example.com' && mail.subject.startsWith('Long: please review your team'))!, '/forms/team');
     expect(expiryOf(teamLink)).toBe(acknowledgementEnds + WEEK);
-    const reviewed = await submitForm(teamLink, { employeeId: 'e1', rating: '3', strengths: 'Ships', areasToImprove: 'Estimates', comments: 'A steady half year' });
-    expect(reviewed.status).toBe(200);
+    const reviewed = await submitForm(reportLink(teamLink, 'e1'), { employeeId: 'e1', rating: '3', strengths: 'Ships', areasToImprove: 'Estimates', comments: 'A steady half year' });
+    expect(reviewed.status).toBe(303);
   });
 
   it('releases the results with a link that lives until a week after the acknowledgement period', async () => {
