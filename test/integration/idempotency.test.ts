@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { join } from 'node:path';
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,6 +8,7 @@ import { apiHandler, json, type HttpEvent } from '../../functions/shared/http.ts
 import { idempotencyKey } from '../../functions/shared/idempotency.ts';
 import { listFeedbackFor } from '../../functions/store/feedback.ts';
 import { queryAll } from '../../functions/store/table.ts';
+import { listen, tryPort } from '../../local/stack.ts';
 import { cli, dateAfter, hr, mailbox, startLocalStack, tempDir, type LocalStack } from '../support/local.ts';
 
 /**
@@ -282,6 +284,102 @@ describe('Idempotency-Key on the creating routes', () => {
       expect((await handler(event(key, '{}'), context)).body).toBe('{"runs":1}');
       expect((await handler(event(key, '{}'), context)).body).toBe('{"runs":1}');
       expect((await handler(other, context)).body).toBe('{"runs":2}');
+    });
+  });
+
+  describe('the CLI', () => {
+    /**
+     * A proxy in front of the API that records each request's Idempotency-Key and, while `dropping` is
+     * above zero, forwards a request and then drops the connection instead of answering: the request was
+     * applied, the answer is lost.
+     */
+    async function startProxy() {
+      const keys: string[] = [];
+      let dropping = 0;
+      const server: Server = createServer(async (request: IncomingMessage, response) => {
+        const chunks: Buffer[] = [];
+        for await (const chunk of request) chunks.push(chunk as Buffer);
+        keys.push(String(request.headers['idempotency-key'] ?? ''));
+        const upstream = await fetch(`${stack.apiUrl}${request.url}`, {
+          method: request.method,
+          headers: Object.fromEntries(['authorization', 'content-type', 'idempotency-key'].filter((h) => request.headers[h]).map((h) => [h, String(request.headers[h])])),
+          body: chunks.length ? Buffer.concat(chunks) : undefined,
+        });
+        const text = await upstream.text();
+        if (dropping > 0) {
+          dropping--;
+          request.socket.destroy();
+          return;
+        }
+        response.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/json' });
+        response.end(text);
+      });
+      const port = await listen(server, await tryPort(0));
+      return {
+        url: `http://127.0.0.1:${port}`,
+        keys,
+        drop: (count: number) => (dropping = count),
+        close: () => new Promise<void>((done) => (server.closeAllConnections(), server.close(() => done()))),
+      };
+    }
+    const goalTitles = async (employeeId: string) => (await hr(stack, 'GET', `/employees/${employeeId}/goals`)).body.goals.map((g: any) => g.title);
+
+    it('retries a lost answer with the same key: the goal is set once, the output is the first answer', async () => {
+      const proxy = await startProxy();
+      try {
+        proxy.drop(2);
+        const mailBefore = (await mail()).length;
+        const added = await cli({ ...stack, apiUrl: proxy.url }, dir.path, 'goals', 'add', '--employee', 'e3', '--title', 'Ship the beta', '--due', managerDate, '--json');
+        expect(added.code, added.err).toBe(0);
+        expect(added.err).toBe('');
+        expect(JSON.parse(added.out)).toMatchObject({ employeeId: 'e3', title: 'Ship the beta' });
+        expect(proxy.keys).toHaveLength(3);
+        expect(new Set(proxy.keys).size).toBe(1);
+        expect(proxy.keys[0]).toMatch(/^[0-9a-f-]{36}$/);
+        expect(await goalTitles('e3')).toEqual(['Ship the beta']);
+        expect((await mail()).length - mailBefore).toBe(1);
+
+        // Running the command again is a new request: a new key, a second goal.
+        const second = await cli({ ...stack, apiUrl: proxy.url }, dir.path, 'goals', 'add', '--employee', 'e3', '--title', 'Ship the beta', '--due', managerDate);
+        expect(second.code, second.err).toBe(0);
+        expect(proxy.keys).toHaveLength(4);
+        expect(proxy.keys[3]).not.toBe(proxy.keys[0]);
+        expect(await goalTitles('e3')).toEqual(['Ship the beta', 'Ship the beta']);
+      } finally {
+        await proxy.close();
+      }
+    });
+
+    it('retries while the API refuses connections, and gives up with the reason after a few attempts', async () => {
+      const port = await tryPort(0);
+      const apiUrl = `http://127.0.0.1:${port}`;
+      // Nothing listens at first; the API comes up a moment later.
+      const relay = createServer(async (request, response) => {
+        const chunks: Buffer[] = [];
+        for await (const chunk of request) chunks.push(chunk as Buffer);
+        const upstream = await fetch(`${stack.apiUrl}${request.url}`, {
+          method: request.method,
+          headers: { authorization: String(request.headers.authorization), 'content-type': 'application/json', 'idempotency-key': String(request.headers['idempotency-key']) },
+          body: Buffer.concat(chunks),
+        });
+        response.writeHead(upstream.status, { 'content-type': 'application/json' });
+        response.end(await upstream.text());
+      });
+      const opening = new Promise((done) => setTimeout(done, 300)).then(() => listen(relay, port));
+      try {
+        const given = await cli({ ...stack, apiUrl }, dir.path, 'feedback', 'give', '--from', 'o2', '--to', 'o1', '--kind', 'praise', '--text', 'Steady hands');
+        expect(given.code, given.err).toBe(0);
+        expect(given.out).toMatch(/: praise from o2 to o1 sent$/);
+      } finally {
+        await opening;
+        relay.closeAllConnections();
+        await new Promise((done) => relay.close(done));
+      }
+      const started = Date.now();
+      const down = await cli({ ...stack, apiUrl }, dir.path, 'feedback', 'give', '--from', 'o2', '--to', 'o1', '--kind', 'praise', '--text', 'Again');
+      expect(down.code).toBe(1);
+      expect(down.err).toContain(`cannot reach the perfcycle API at ${apiUrl}`);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(1_700);
     });
   });
 });
