@@ -55,7 +55,8 @@ export function idempotencyKey(): MiddlewareObj<HttpEvent, HttpResult, Error, Co
             'a key stands for one request (same path and body); send a new key for a new request',
           ]);
         }
-        if (first.status === 'COMPLETED' && first.answer) {
+        // Only a completed request has an answer.
+        if (first.answer) {
           return { ...first.answer, headers: { ...first.answer.headers, 'idempotent-replayed': 'true' } };
         }
         const busy = json(409, { error: 'a request with this Idempotency-Key is in progress', details: ['retry in a moment to get its answer'] });

@@ -291,9 +291,9 @@ describe('Idempotency-Key on the creating routes', () => {
     /**
      * A proxy in front of the API that records each request's Idempotency-Key and, while `dropping` is
      * above zero, forwards a request and then drops the connection instead of answering: the request was
-     * applied, the answer is lost.
+     * applied, the answer is lost. Listens on `port` (0: any free one).
      */
-    async function startProxy() {
+    async function startProxy(port = 0) {
       const keys: string[] = [];
       let dropping = 0;
       const server: Server = createServer(async (request: IncomingMessage, response) => {
@@ -314,9 +314,8 @@ describe('Idempotency-Key on the creating routes', () => {
         response.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/json' });
         response.end(text);
       });
-      const port = await listen(server, await tryPort(0));
       return {
-        url: `http://127.0.0.1:${port}`,
+        url: `http://127.0.0.1:${await listen(server, port)}`,
         keys,
         drop: (count: number) => (dropping = count),
         close: () => new Promise<void>((done) => (server.closeAllConnections(), server.close(() => done()))),
@@ -354,26 +353,15 @@ describe('Idempotency-Key on the creating routes', () => {
       const port = await tryPort(0);
       const apiUrl = `http://127.0.0.1:${port}`;
       // Nothing listens at first; the API comes up a moment later.
-      const relay = createServer(async (request, response) => {
-        const chunks: Buffer[] = [];
-        for await (const chunk of request) chunks.push(chunk as Buffer);
-        const upstream = await fetch(`${stack.apiUrl}${request.url}`, {
-          method: request.method,
-          headers: { authorization: String(request.headers.authorization), 'content-type': 'application/json', 'idempotency-key': String(request.headers['idempotency-key']) },
-          body: Buffer.concat(chunks),
-        });
-        response.writeHead(upstream.status, { 'content-type': 'application/json' });
-        response.end(await upstream.text());
-      });
-      const opening = new Promise((done) => setTimeout(done, 300)).then(() => listen(relay, port));
+      const opening = new Promise((done) => setTimeout(done, 300)).then(() => startProxy(port));
       try {
         const given = await cli({ ...stack, apiUrl }, dir.path, 'feedback', 'give', '--from', 'o2', '--to', 'o1', '--kind', 'praise', '--text', 'Steady hands');
         expect(given.code, given.err).toBe(0);
+        expect(given.err).toBe('');
         expect(given.out).toMatch(/: praise from o2 to o1 sent$/);
+        expect((await opening).keys).toHaveLength(1);
       } finally {
-        await opening;
-        relay.closeAllConnections();
-        await new Promise((done) => relay.close(done));
+        await (await opening).close();
       }
       const started = Date.now();
       const down = await cli({ ...stack, apiUrl }, dir.path, 'feedback', 'give', '--from', 'o2', '--to', 'o1', '--kind', 'praise', '--text', 'Again');
