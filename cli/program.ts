@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { isAbsolute, join } from 'node:path';
 import { Command, CommanderError, type Option } from 'commander';
 import { parseCalendarDate } from '../functions/domain/time.ts';
@@ -38,22 +40,25 @@ function connection(io: CliIo) {
 }
 
 /** The response body as bytes: `text()` would drop a CSV's byte-order mark, which spreadsheets need. */
-async function send(io: CliIo, method: 'GET' | 'POST' | 'PUT' | 'PATCH', path: string, body?: { json?: unknown; csv?: string }): Promise<Buffer> {
+async function send(io: CliIo, method: 'GET' | 'POST' | 'PUT' | 'PATCH', path: string, body?: { json?: unknown; csv?: string }, idempotencyKey?: string): Promise<Buffer> {
   const { apiUrl, token } = connection(io);
   let response: Response;
+  let bytes: Buffer;
   try {
-    response = await fetch(`${apiUrl}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${token}`,
-        ...(body?.json !== undefined ? { 'content-type': 'application/json' } : body?.csv !== undefined ? { 'content-type': 'text/csv' } : {}),
-      },
-      body: body?.json !== undefined ? JSON.stringify(body.json) : body?.csv,
-    });
+    ({ response, bytes } = await fetchRetrying(method === 'GET' || idempotencyKey !== undefined, () =>
+      fetch(`${apiUrl}${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${token}`,
+          ...(idempotencyKey ? { 'idempotency-key': idempotencyKey } : {}),
+          ...(body?.json !== undefined ? { 'content-type': 'application/json' } : body?.csv !== undefined ? { 'content-type': 'text/csv' } : {}),
+        },
+        body: body?.json !== undefined ? JSON.stringify(body.json) : body?.csv,
+      }),
+    ));
   } catch (error) {
     throw new CliFailure(`cannot reach the perfcycle API at ${apiUrl} (${(error as Error).message}); is the stack running (npm start)?`);
   }
-  const bytes = Buffer.from(await response.arrayBuffer());
   if (!response.ok) {
     const text = bytes.toString('utf8');
     let payload: any;
@@ -68,8 +73,32 @@ async function send(io: CliIo, method: 'GET' | 'POST' | 'PUT' | 'PATCH', path: s
   return bytes;
 }
 
-async function call(io: CliIo, method: 'GET' | 'POST' | 'PUT' | 'PATCH', path: string, body?: { json?: unknown; csv?: string }): Promise<any> {
-  const text = (await send(io, method, path, body)).toString('utf8');
+/** Network failures worth another attempt: the API did not answer, or the connection broke or timed out. */
+const TRANSIENT_NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+/** The waits before each retry: four attempts within about two seconds. */
+const RETRY_DELAYS_MS = [250, 500, 1000];
+
+/**
+ * A request that is safe to repeat (`retryable`: a GET, or one carrying the invocation's Idempotency-Key) is
+ * sent again after a network failure, and while the API answers that the first request with its key still runs.
+ */
+async function fetchRetrying(retryable: boolean, request: () => Promise<Response>): Promise<{ response: Response; bytes: Buffer }> {
+  for (let attempt = 0; ; attempt++) {
+    const retry = retryable ? RETRY_DELAYS_MS[attempt] : undefined;
+    try {
+      const response = await request();
+      const bytes = Buffer.from(await response.arrayBuffer());
+      if (retry === undefined || !(response.status === 409 && response.headers.has('retry-after'))) return { response, bytes };
+    } catch (error) {
+      // fetch fails with a TypeError whose cause carries the socket's error code.
+      if (retry === undefined || !TRANSIENT_NETWORK_CODES.has((error as { cause?: { code?: string } }).cause?.code ?? '')) throw error;
+    }
+    await sleep(retry);
+  }
+}
+
+async function call(io: CliIo, method: 'GET' | 'POST' | 'PUT' | 'PATCH', path: string, body?: { json?: unknown; csv?: string }, idempotencyKey?: string): Promise<any> {
+  const text = (await send(io, method, path, body, idempotencyKey)).toString('utf8');
   try {
     return text ? JSON.parse(text) : {};
   } catch {
@@ -95,6 +124,8 @@ function segment(value: string): string {
 }
 
 export function buildProgram(io: CliIo): Command {
+  // One key per invocation, sent on each creating call: a retry of it, by this CLI or through a proxy, is applied once.
+  const idempotencyKey = randomUUID();
   const program = new Command('perfcycle')
     .description('Run quarterly review cycles: import the directory, launch, watch and steer cycles')
     .version(VERSION, '-V, --version', 'print the version')
@@ -109,7 +140,7 @@ export function buildProgram(io: CliIo): Command {
     .argument('<file>', 'CSV file')
     .option('--json', 'print JSON')
     .action(async (file: string, options: { json?: boolean }) => {
-      const result = await call(io, 'POST', '/employees/import', { csv: readInputFile(io, file, 5 * 1024 * 1024) });
+      const result = await call(io, 'POST', '/employees/import', { csv: readInputFile(io, file, 5 * 1024 * 1024) }, idempotencyKey);
       printer(io, !!options.json)(result, () => `imported ${result.imported} employees (${result.created} new, ${result.updated} updated)`);
     });
 
@@ -178,7 +209,7 @@ export function buildProgram(io: CliIo): Command {
     .action(async (options: { name: string; selfDue: string; managerDue: string; department?: string; period?: string; reminderLead?: string; hrGrace?: string; allowOverlap?: boolean; json?: boolean }) => {
       const { name, selfDue, managerDue, department, period, reminderLead, hrGrace } = options;
       const allowOverlap = options.allowOverlap ? true : undefined;
-      const result = await call(io, 'POST', '/cycles', { json: { name, selfDue, managerDue, department, period, reminderLead, hrGrace, allowOverlap } });
+      const result = await call(io, 'POST', '/cycles', { json: { name, selfDue, managerDue, department, period, reminderLead, hrGrace, allowOverlap } }, idempotencyKey);
       for (const warning of result.warnings ?? []) io.err(`warning: ${warning}\n`);
       printer(io, !!options.json)(result, () => result.cycleId);
     });
@@ -263,7 +294,7 @@ export function buildProgram(io: CliIo): Command {
     .requiredOption('--until <date>', 'new deadline, YYYY-MM-DD')
     .option('--json', 'print JSON')
     .action(async (cycleId: string, options: { employee: string; until: string; json?: boolean }) => {
-      const result = await call(io, 'POST', `/cycles/${segment(cycleId)}/extensions`, { json: { employeeId: options.employee, until: options.until } });
+      const result = await call(io, 'POST', `/cycles/${segment(cycleId)}/extensions`, { json: { employeeId: options.employee, until: options.until } }, idempotencyKey);
       printer(io, !!options.json)(result, () => `${result.employeeId}'s deadline is now ${result.until}`);
     });
   cycle
@@ -317,7 +348,7 @@ export function buildProgram(io: CliIo): Command {
       const weight = options.weight === undefined ? undefined : /^\d+$/.test(options.weight) ? Number(options.weight) : options.weight;
       const result = await call(io, 'POST', `/employees/${segment(options.employee)}/goals`, {
         json: { title: options.title, due: options.due, weight, kind: options.kind, target: options.target },
-      });
+      }, idempotencyKey);
       printer(io, !!options.json)(result, () => `${result.goalId}: "${result.title}" for ${result.employeeId}, due ${result.due} (${result.period}, weight ${result.weight})`);
     });
   goals
@@ -391,7 +422,7 @@ export function buildProgram(io: CliIo): Command {
     .requiredOption('--text <text>', 'the feedback')
     .option('--json', 'print JSON')
     .action(async (options: { from: string; to: string; kind: string; text: string; json?: boolean }) => {
-      const result = await call(io, 'POST', '/feedback', { json: { from: options.from, to: options.to, kind: options.kind, text: options.text } });
+      const result = await call(io, 'POST', '/feedback', { json: { from: options.from, to: options.to, kind: options.kind, text: options.text } }, idempotencyKey);
       printer(io, !!options.json)(result, () => `${result.feedbackId}: ${result.kind} from ${result.fromId} to ${result.toId} sent`);
     });
   feedback
@@ -403,7 +434,7 @@ export function buildProgram(io: CliIo): Command {
     .option('--json', 'print JSON')
     .action(async (options: { from: string; to: string; message?: string; json?: boolean }) => {
       const to = options.to.split(',').map((id) => id.trim()).filter(Boolean);
-      const result = await call(io, 'POST', '/feedback/requests', { json: { from: options.from, to, message: options.message } });
+      const result = await call(io, 'POST', '/feedback/requests', { json: { from: options.from, to, message: options.message } }, idempotencyKey);
       printer(io, !!options.json)(result, () => `${result.requestId}: asked ${result.to.join(', ')}`);
     });
 

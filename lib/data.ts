@@ -26,6 +26,8 @@ export class Data extends Construct {
       sortKey: { name: 'sk', type: AttributeType.STRING },
       billingMode: BillingMode.PAY_PER_REQUEST,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      // Items that are only kept for a while (answers replayed for an Idempotency-Key) carry their end here.
+      timeToLiveAttribute: 'expiresAt',
       // Review history and audit trail must survive a mistaken `cdk destroy` in prod; dev stacks stay disposable.
       deletionProtection: prod,
       removalPolicy: prod ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,

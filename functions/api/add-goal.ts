@@ -1,6 +1,7 @@
 import { addGoal } from '#services/goals.ts';
 import { employeeIdSchema } from '#domain/employee.ts';
 import { apiHandler, hrActor, json, parseJsonBody, pathParameter } from '#shared/http.ts';
+import { idempotencyKey } from '#shared/idempotency.ts';
 import { newGoalSchema } from './schemas.ts';
 
 /** POST /employees/{employeeId}/goals: `{ title, due, weight?, kind?, target? }`. */
@@ -9,4 +10,4 @@ export const handler = apiHandler(async (event) => {
   const employeeId = pathParameter(event, 'employeeId', employeeIdSchema);
   const goal = await addGoal(employeeId, parseJsonBody(event, newGoalSchema), actor);
   return json(201, { ...goal, dueAt: new Date(goal.dueAt).toISOString() });
-});
+}, { idempotency: idempotencyKey() });

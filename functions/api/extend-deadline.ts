@@ -1,5 +1,6 @@
 import { extendDeadline } from '#services/steer.ts';
 import { apiHandler, hrActor, json, parseJsonBody, pathParameter } from '#shared/http.ts';
+import { idempotencyKey } from '#shared/idempotency.ts';
 import { cycleIdSchema, extendRequestSchema } from './schemas.ts';
 
 /** POST /cycles/{cycleId}/extensions: `{ employeeId, until }`. */
@@ -9,4 +10,4 @@ export const handler = apiHandler(async (event) => {
   const { employeeId, until } = parseJsonBody(event, extendRequestSchema);
   const result = await extendDeadline(cycleId, employeeId, until, actor);
   return json(200, { cycleId, employeeId, until: new Date(result.until).toISOString() });
-});
+}, { idempotency: idempotencyKey() });

@@ -1,5 +1,6 @@
 import { giveFeedback, requestFeedback } from '#services/feedback.ts';
 import { apiHandler, hrActor, json, parseJsonBody } from '#shared/http.ts';
+import { idempotencyKey } from '#shared/idempotency.ts';
 import { feedbackRequestSchema, feedbackSchema } from './schemas.ts';
 
 /**
@@ -18,5 +19,5 @@ export const handler = apiHandler(
     const { from, to, kind, text } = parseJsonBody(event, feedbackSchema);
     return json(201, await giveFeedback({ fromId: from, toId: to, kind, text }));
   },
-  { sendsMail: true },
+  { sendsMail: true, idempotency: idempotencyKey() },
 );

@@ -1,6 +1,7 @@
 import { parseRoster } from '#domain/employee.ts';
 import { nowIso } from '#shared/clock.ts';
 import { apiHandler, hrActor, json, parseJsonBody, readBody } from '#shared/http.ts';
+import { idempotencyKey } from '#shared/idempotency.ts';
 import { logger } from '#shared/observability.ts';
 import { loadDirectory, saveEmployees } from '#store/employees.ts';
 import { importRequestSchema } from './schemas.ts';
@@ -25,4 +26,4 @@ export const handler = apiHandler(async (event) => {
   await saveEmployees(employees, nowIso());
   logger.info('roster imported', { actor, created, updated: employees.length - created });
   return json(200, { imported: employees.length, created, updated: employees.length - created });
-});
+}, { idempotency: idempotencyKey() });

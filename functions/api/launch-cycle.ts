@@ -1,5 +1,6 @@
 import { launchCycle } from '#services/launch.ts';
 import { apiHandler, hrActor, json, parseJsonBody } from '#shared/http.ts';
+import { idempotencyKey } from '#shared/idempotency.ts';
 import { launchRequestSchema } from './schemas.ts';
 
 /**
@@ -22,4 +23,4 @@ export const handler = apiHandler(async (event) => {
     hrGraceMs: cycle.timings.hrGraceMs,
     warnings: cycle.warnings,
   });
-});
+}, { idempotency: idempotencyKey() });

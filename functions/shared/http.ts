@@ -62,10 +62,17 @@ const jsonErrors = (): MiddlewareObj<HttpEvent, HttpResult> => ({
   },
 });
 
-/** The middy stack every JSON API handler shares; `sendsMail` handlers also publish the mail metrics. */
-export function apiHandler(handler: (event: HttpEvent, context: Context) => Promise<HttpResult>, options: { sendsMail?: boolean } = {}) {
-  return middy<HttpEvent, HttpResult>()
-    .use([...observability({ metrics: options.sendsMail }), jsonErrors()])
+/**
+ * The middy stack every JSON API handler shares; `sendsMail` handlers also publish the mail metrics. Creating
+ * routes pass `idempotency` (functions/shared/idempotency.ts): it sits inside the error mapping, so it sees
+ * the answer an error becomes.
+ */
+export function apiHandler(
+  handler: (event: HttpEvent, context: Context) => Promise<HttpResult>,
+  options: { sendsMail?: boolean; idempotency?: MiddlewareObj<HttpEvent, HttpResult, Error, Context> } = {},
+) {
+  return middy<HttpEvent, HttpResult, Error, Context>()
+    .use([...observability({ metrics: options.sendsMail }), ...(options.idempotency ? [options.idempotency] : []), jsonErrors()])
     .handler(handler);
 }
 

@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   BatchWriteCommand,
+  DeleteCommand,
   DynamoDBDocumentClient,
   PutCommand,
   QueryCommand,
@@ -34,9 +35,13 @@ import { forEachLimited, sleep } from '#shared/concurrency.ts';
  * | form post   | SUBMISSION#id  | META             |                            |                                  |                               |
  * | draft       | CYCLE#id       | DRAFT#form#emp   |                            |                                  |                               |
  * | version     | CYCLE#id       | VERSION#form#emp#n |                          |                                  |                               |
+ * | api request | IDEM#scope     | REQUEST          |                            |                                  |                               |
  *
  * gsi1 holds self-assessments while pending and goals while the goal watch still owes them a step, gsi2 manager reviews while pending and mail not yet sent,
  * so deadline checks read what is pending, never the whole cycle.
+ *
+ * `expiresAt` (epoch seconds) is the table's TTL attribute: DynamoDB deletes an item some time after it, so
+ * a reader must still treat an item past its `expiresAt` as gone. Only items meant to vanish carry it.
  */
 export const keys = {
   employee: (employeeId: string) => ({ pk: `EMP#${employeeId}`, sk: 'PROFILE' }),
@@ -65,6 +70,8 @@ export const keys = {
   submission: (submissionId: string) => ({ pk: `SUBMISSION#${submissionId}`, sk: 'META' }),
   draft: (cycleId: string, form: string, employeeId: string) => ({ pk: `CYCLE#${cycleId}`, sk: `DRAFT#${form}#${employeeId}` }),
   version: (cycleId: string, form: string, employeeId: string, version: number) => ({ pk: `CYCLE#${cycleId}`, sk: `VERSION#${form}#${employeeId}#${String(version).padStart(4, '0')}` }),
+  /** `scope`: a digest of who sent an Idempotency-Key, to which route, and the key. */
+  apiRequest: (scope: string) => ({ pk: `IDEM#${scope}`, sk: 'REQUEST' }),
   settings: (version: number) => ({ pk: 'SETTINGS', sk: `V#${String(version).padStart(10, '0')}` }),
 } as const;
 
@@ -173,6 +180,11 @@ export async function conditionalUpdateReturning<T>(input: Omit<UpdateCommandInp
     attributes = (await db().send(new UpdateCommand({ ...input, TableName: tableName(), ReturnValues: 'ALL_NEW' }))).Attributes;
   });
   return updated && attributes ? withoutKeys<T>(attributes) : undefined;
+}
+
+/** Deletes an item if its condition holds; false when it did not (someone else changed it first). */
+export function conditionalDelete(input: Omit<DeleteCommandInput, 'TableName'>): Promise<boolean> {
+  return guarded(() => db().send(new DeleteCommand({ ...input, TableName: tableName() })));
 }
 
 /** Stores an item unless one with its key exists; false when it did (a rerun, or someone else first). */

@@ -59,7 +59,7 @@ describe('perfcycle stack (dev)', () => {
     ({ template, resources } = synth());
   }, 60_000);
 
-  it('has one on-demand table with pk/sk, three ALL-projected GSIs, PITR and no deletion protection', () => {
+  it('has one on-demand table with pk/sk, three ALL-projected GSIs, PITR, TTL on expiresAt and no deletion protection', () => {
     template.resourceCountIs('AWS::DynamoDB::Table', 1);
     const [[, table]] = ofType(resources, 'AWS::DynamoDB::Table') as [[string, Resource]];
     const props = table.Properties;
@@ -69,6 +69,7 @@ describe('perfcycle stack (dev)', () => {
     ]);
     expect(props.BillingMode).toBe('PAY_PER_REQUEST');
     expect(props.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
+    expect(props.TimeToLiveSpecification).toEqual({ AttributeName: 'expiresAt', Enabled: true });
     expect(props.DeletionProtectionEnabled).toBeFalsy();
     expect(table.DeletionPolicy).toBe('Delete');
 
