@@ -313,7 +313,7 @@ export function goalToHr(
     subject: `Missed goal still open: ${named(owner)}, "${goal.title}"`,
     greeting: 'Hello HR team,',
     paragraphs: [
-      `${named(owner)}'s goal is past its due date and still open after the grace period (manager: ${manager}).`,
+      `The goal of ${named(owner)} is past its due date and still open after the grace period (manager: ${manager}).`,
       ...goalFacts(ctx, goal),
       history.length ? 'Check-ins:' : 'There were no check-ins.',
     ],
