@@ -43,7 +43,7 @@ const SETTINGS = {
   ],
   timings: { reviewReminderLead: '3d', reviewHrGrace: '2d', goalReminderLead: '7d', goalHrGrace: '7d', acknowledgementReminder: '5d' },
   timeZone: 'UTC',
-  senderName: 'perfcycle',
+  senderName: 'Example Org',
   scoreWeights: { goals: 70, competencies: 30 },
   recognition: 'immediate',
 };
