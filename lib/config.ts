@@ -13,6 +13,8 @@ export interface PerfcycleConfig {
   baseUrl: string;
   /** IANA time zone for dates in emails and deadlines; becomes ORG_TIME_ZONE. */
   orgTimeZone: string;
+  /** The organisation's name: emails come from it until HR sets another sender name; becomes ORG_NAME. */
+  orgName: string;
   /** Emails per second the account's SES quota allows (a new account: 14); becomes SES_MAX_SEND_RATE. */
   sesMaxSendRate: number;
 }
@@ -74,6 +76,9 @@ export function readConfig(node: Node): PerfcycleConfig {
     }
   }
 
+  const orgName = text('orgName');
+  if (orgName.length > 80) problems.push(`context "orgName" must be at most 80 characters, got ${orgName.length}`);
+
   const rate: unknown = node.tryGetContext('sesMaxSendRate') ?? DEFAULT_SES_MAX_SEND_RATE;
   const sesMaxSendRate = typeof rate === 'string' && rate.trim() !== '' ? Number(rate) : rate;
   if (typeof sesMaxSendRate !== 'number' || !Number.isInteger(sesMaxSendRate) || sesMaxSendRate < 1 || sesMaxSendRate > 10_000) {
@@ -83,5 +88,5 @@ export function readConfig(node: Node): PerfcycleConfig {
   if (problems.length > 0) {
     throw new Error(`Invalid perfcycle configuration:\n  - ${problems.join('\n  - ')}`);
   }
-  return { stage: stage as Stage, senderAddress, hrAddress, baseUrl, orgTimeZone, sesMaxSendRate: sesMaxSendRate as number };
+  return { stage: stage as Stage, senderAddress, hrAddress, baseUrl, orgTimeZone, orgName, sesMaxSendRate: sesMaxSendRate as number };
 }

@@ -90,6 +90,7 @@ export class PerfcycleFunction extends NodejsFunction {
         HR_EMAIL: config.hrAddress,
         BASE_URL: config.baseUrl,
         ORG_TIME_ZONE: config.orgTimeZone,
+        ORG_NAME: config.orgName,
         SES_MAX_SEND_RATE: String(config.sesMaxSendRate),
         LINK_SECRET_ARN: shared.linkSecret.secretArn,
         POWERTOOLS_SERVICE_NAME: 'perfcycle',

@@ -28,6 +28,8 @@ export interface LocalStackOptions {
   dynamoPort?: number;
   sfnPort?: number;
   orgTimeZone?: string;
+  /** The organisation's name, its emails' sender name until HR saves another (default: Example Org). */
+  orgName?: string;
   hrEmail?: string;
   mailFrom?: string;
   /** Where the handlers send mail: the mailbox by default; a test puts an SES stand-in with faults in between. */
@@ -136,6 +138,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       HR_EMAIL: options.hrEmail ?? 'hr@example.com',
       BASE_URL: apiUrl,
       ORG_TIME_ZONE: options.orgTimeZone ?? 'UTC',
+      ORG_NAME: options.orgName ?? 'Example Org',
       LINK_SECRET: linkSecret,
       DYNAMODB_ENDPOINT: dynamo.endpoint,
       SES_ENDPOINT: options.sesEndpoint ?? mailUrl,

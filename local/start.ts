@@ -56,6 +56,7 @@ const stack = await startLocalStack({
   dynamoPort,
   sfnPort,
   orgTimeZone: process.env.PERFCYCLE_TIME_ZONE,
+  orgName: process.env.PERFCYCLE_ORG_NAME,
   hrEmail: process.env.PERFCYCLE_HR_EMAIL,
   sesMaxSendRate: sendRate === undefined ? undefined : Number(sendRate),
 });

@@ -120,8 +120,11 @@ export type Settings = z.output<typeof settingsSchema>;
 
 const days = (ms: number) => `${ms / DAY_MS}d`;
 
-/** What an organisation gets before it writes its own: the 5-point scale, the three questions, the default timings. */
-export function defaultSettingsInput(timeZone: string): SettingsInput {
+/**
+ * What an organisation gets before it writes its own: the 5-point scale, the three questions, the default
+ * timings, and its own name as the sender of its emails (people know their employer, not this product).
+ */
+export function defaultSettingsInput(timeZone: string, organisationName: string): SettingsInput {
   return {
     scale: DEFAULT_SCALE.map((point) => ({ ...point })),
     competencies: [],
@@ -134,7 +137,7 @@ export function defaultSettingsInput(timeZone: string): SettingsInput {
       acknowledgementReminder: '5d',
     },
     timeZone,
-    senderName: 'perfcycle',
+    senderName: organisationName,
     scoreWeights: { goals: 70, competencies: 30 },
     recognition: 'immediate',
   };
@@ -222,7 +225,7 @@ export function diffSettings(before: unknown, after: unknown, path = ''): Settin
   return JSON.stringify(before) === JSON.stringify(after) ? [] : [{ path, from: before, to: after }];
 }
 
-/** A change as one line, e.g. `senderName: "perfcycle" -> "Acme People"`. */
+/** A change as one line, e.g. `senderName: "Example Org" -> "Acme People"`. */
 export function describeChange(change: SettingsChange): string {
   const show = (value: unknown) => (value === undefined ? '(none)' : JSON.stringify(value));
   return `${change.path}: ${show(change.from)} -> ${show(change.to)}`;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { answerFeedbackRequest, openFeedbackRequest } from '#services/feedback.ts';
+import { answerFeedbackRequest, openFeedbackRequest, type OpenFeedbackRequest } from '#services/feedback.ts';
 import { FEEDBACK_KINDS, MAX_FEEDBACK_TEXT } from '#domain/feedback.ts';
 import { verifyLink } from '#domain/tokens.ts';
 import { textAnswer } from '#domain/review-form.ts';
@@ -8,7 +8,6 @@ import { nowMs } from '#shared/clock.ts';
 import type { HttpEvent } from '#shared/http.ts';
 import { linkSecret } from '#shared/links.ts';
 import type { Employee } from '#domain/employee.ts';
-import type { FeedbackRequestRecord } from '#store/feedback.ts';
 import { formFields, type FormFields, formRoute, linkToken, readFormPost } from './form-handler.ts';
 import { answersList, errorList, hiddenFields, messagePage, page, textField } from './pages.ts';
 
@@ -45,14 +44,14 @@ export const handler = formRoute(async (event: HttpEvent) => {
     : answeredPage(409, 'You already gave your feedback', requester, stored);
 });
 
-function formPage(status: number, request: FeedbackRequestRecord, requester: Employee, hidden: FormFields, values: Record<string, string>, errors: string[]) {
+function formPage(status: number, request: OpenFeedbackRequest, requester: Employee, hidden: FormFields, values: Record<string, string>, errors: string[]) {
   const choices = KIND_CHOICES.map(
     (choice) => `<label><input type="radio" name="kind" value="${choice.kind}"${values.kind === choice.kind ? ' checked' : ''} required> ${e(choice.label)}</label>`,
   ).join('');
   return page(
     status,
     `Feedback for ${requester.name}`,
-    `<h1>Feedback for ${e(requester.name)}</h1><p>${e(requester.name)} asked for your feedback on their work.</p>${request.message ? answersList([['Their note', request.message]]) : ''}${errorList(errors)}
+    `<h1>Feedback for ${e(requester.name)}</h1><p>${e(requester.name)} asked for your feedback on their work.</p><p>Please answer by ${e(request.answerBy)}.</p>${request.message ? answersList([['Their note', request.message]]) : ''}${errorList(errors)}
 <form method="post" action="/forms/feedback">${hiddenFields(hidden())}<fieldset class="scale"><legend>What kind of feedback is it?</legend>${choices}</fieldset>${textField('text', 'Your feedback', values.text, { maxLength: MAX_FEEDBACK_TEXT })}<button type="submit">Send feedback</button></form>`,
   );
 }

@@ -1,8 +1,10 @@
 import { formatDeadline } from '#domain/time.ts';
 import { goalsChoiceSentence, type GoalsChoice } from '#domain/acknowledgement.ts';
+import type { CheckIn } from '#domain/goals.ts';
 import { labelOf, type GoalRating, type ScalePoint } from '#domain/review-form.ts';
 import type { FinalScore } from '#domain/score.ts';
 import type { AudienceRole, FeedbackKind } from '#domain/feedback.ts';
+import { HR_MANAGER_KEY } from '#store/assessments.ts';
 import { composeEmail, type EmailContent } from './compose.ts';
 
 /** The words of every email perfcycle sends, one function per kind; dates in the organisation's zone. */
@@ -11,12 +13,27 @@ export interface CycleContext {
   timeZone: string;
 }
 
+/** A participant as a list names them: with their id, since names repeat in any organisation of size. */
 export interface PersonLine {
+  employeeId: string;
   name: string;
+  managerKey?: string;
   managerName?: string;
 }
 
-const when = (ctx: CycleContext, epochMs: number) => formatDeadline(epochMs, ctx.timeZone);
+const when = (ctx: { timeZone: string }, epochMs: number) => formatDeadline(epochMs, ctx.timeZone);
+
+/** "Ana Lima (E042)". */
+const named = (person: { name: string; employeeId: string }) => `${person.name} (${person.employeeId})`;
+
+/** "Ana Lima (E042), manager: Maria Manager (m1)", or "manager: HR" for someone HR reviews. */
+function withManager(person: PersonLine): string {
+  if (!person.managerKey || !person.managerName) return `${named(person)}, manager: none`;
+  return `${named(person)}, manager: ${person.managerKey === HR_MANAGER_KEY ? 'HR' : named({ name: person.managerName, employeeId: person.managerKey })}`;
+}
+
+/** The button of HR emails: the console page the email is about (HR signs in first). */
+const inConsole = (url: string) => ({ label: 'Open in the HR console', url });
 
 export function invitation(ctx: CycleContext, to: { name: string }, due: number, url: string): EmailContent {
   return composeEmail({
@@ -40,29 +57,30 @@ export function selfReminder(ctx: CycleContext, to: { name: string }, due: numbe
   });
 }
 
-export function selfOverdueToManager(ctx: CycleContext, to: { name: string }, due: number, reports: PersonLine[]): EmailContent {
+export function selfOverdueToManager(ctx: CycleContext, to: { name: string }, due: number, reports: PersonLine[], lateUntil: number): EmailContent {
   return composeEmail({
     subject: `${ctx.cycleName}: ${reports.length} overdue self-assessment${reports.length === 1 ? '' : 's'} in your team`,
     greeting: `Hello ${to.name},`,
     paragraphs: [
       `These people in your team have not submitted their self-assessment for "${ctx.cycleName}", which was due by ${when(ctx, due)}:`,
     ],
-    list: reports.map((report) => report.name),
+    list: reports.map(named),
     after: [
-      'A short conversation usually helps. They can still submit through the link in their invitation; late submissions are recorded as late. HR will be told if they remain outstanding.',
+      `A short conversation usually helps. They can still submit through the link in their invitation until ${when(ctx, lateUntil)}; late submissions are recorded as late. HR will be told if they remain outstanding.`,
     ],
   });
 }
 
-export function selfOverdueToHr(ctx: CycleContext, due: number, people: PersonLine[]): EmailContent {
+export function selfOverdueToHr(ctx: CycleContext, due: number, people: PersonLine[], lateUntil: number, consoleUrl: string): EmailContent {
   return composeEmail({
     subject: `${ctx.cycleName}: ${people.length} self-assessment${people.length === 1 ? '' : 's'} still outstanding`,
     greeting: 'Hello HR team,',
     paragraphs: [
       `These self-assessments for "${ctx.cycleName}" were due by ${when(ctx, due)} and are still outstanding after the grace period. Their managers were told at the deadline.`,
     ],
-    list: people.map((person) => `${person.name} (manager: ${person.managerName ?? 'none'})`),
-    after: ['Recommended next step: a check-in with each person and their manager.'],
+    list: people.map(withManager),
+    action: inConsole(consoleUrl),
+    after: [`Recommended next step: a check-in with each person and their manager. They can still submit until ${when(ctx, lateUntil)}, recorded as late.`],
   });
 }
 
@@ -73,7 +91,7 @@ export function managerRequest(ctx: CycleContext, to: { name: string }, due: num
     paragraphs: [
       `The self-assessment phase of "${ctx.cycleName}" has ended. Please rate and give feedback to each of your reports by ${when(ctx, due)}. Your team page shows each self-assessment beside your review form.`,
     ],
-    list: reports.map((report) => report.name),
+    list: reports.map(named),
     action: { label: 'Review my team', url },
     after: ['This link is personal: please do not forward it.'],
   });
@@ -84,31 +102,32 @@ export function reviewReminder(ctx: CycleContext, to: { name: string }, due: num
     subject: `Reminder: ${ctx.cycleName} team reviews due ${when(ctx, due)}`,
     greeting: `Hello ${to.name},`,
     paragraphs: [`These reviews for "${ctx.cycleName}" are not submitted yet. They are due by ${when(ctx, due)}:`],
-    list: reports.map((report) => report.name),
+    list: reports.map(named),
     action: { label: 'Review my team', url },
   });
 }
 
-export function reviewOverdueToManager(ctx: CycleContext, to: { name: string }, due: number, reports: PersonLine[], url: string): EmailContent {
+export function reviewOverdueToManager(ctx: CycleContext, to: { name: string }, due: number, reports: PersonLine[], url: string, lateUntil: number): EmailContent {
   return composeEmail({
     subject: `${ctx.cycleName}: ${reports.length} overdue review${reports.length === 1 ? '' : 's'} of your team`,
     greeting: `Hello ${to.name},`,
     paragraphs: [
-      `Your reviews of these people for "${ctx.cycleName}" were due by ${when(ctx, due)} and are overdue. Results are released to each person soon; a review submitted before then is still included, marked late.`,
+      `Your reviews of these people for "${ctx.cycleName}" were due by ${when(ctx, due)} and are overdue. Results are released to each person on ${when(ctx, lateUntil)}; a review submitted before then is still included, marked late.`,
     ],
-    list: reports.map((report) => report.name),
+    list: reports.map(named),
     action: { label: 'Review my team', url },
   });
 }
 
-export function reviewOverdueToHr(ctx: CycleContext, due: number, people: PersonLine[]): EmailContent {
+export function reviewOverdueToHr(ctx: CycleContext, due: number, people: PersonLine[], consoleUrl: string): EmailContent {
   return composeEmail({
     subject: `${ctx.cycleName}: ${people.length} manager review${people.length === 1 ? '' : 's'} never submitted`,
     greeting: 'Hello HR team,',
     paragraphs: [
       `These manager reviews for "${ctx.cycleName}" were due by ${when(ctx, due)} and were not submitted after the grace period. Each person's result says that HR will follow up.`,
     ],
-    list: people.map((person) => `${person.name} (manager: ${person.managerName ?? 'none'})`),
+    list: people.map(withManager),
+    action: inConsole(consoleUrl),
     after: ['Recommended next step: follow up with each manager and agree a date for the review.'],
   });
 }
@@ -153,19 +172,29 @@ export function result(ctx: CycleContext, to: { name: string }, scale: ScalePoin
   });
 }
 
-/** To the manager and HR: the employee has read their appraisal, with their comment and whether they disagree. */
-export function acknowledgement(ctx: CycleContext, to: { name: string }, employee: { name: string }, ack: { disagree: boolean; comment?: string; goals: GoalsChoice; proposedGoals: number }): EmailContent {
+/**
+ * To the manager and HR: the employee has read their appraisal, with their comment and whether they disagree.
+ * HR's copy (`consoleUrl`) links to the cycle in the console.
+ */
+export function acknowledgement(
+  ctx: CycleContext,
+  to: { name: string },
+  employee: { name: string; employeeId: string },
+  ack: { disagree: boolean; comment?: string; goals: GoalsChoice; proposedGoals: number },
+  consoleUrl?: string,
+): EmailContent {
   const goals = goalsChoiceSentence(ack.goals, ack.proposedGoals);
   return composeEmail({
     subject: ack.disagree ? `${ctx.cycleName}: ${employee.name} disagrees with their appraisal` : `${ctx.cycleName}: ${employee.name} acknowledged their appraisal`,
     greeting: `Hello ${to.name},`,
     paragraphs: [
       ack.disagree
-        ? `${employee.name} has read their appraisal of "${ctx.cycleName}" and recorded that they disagree with it. Please talk with them; HR can help.`
-        : `${employee.name} has read and acknowledged their appraisal of "${ctx.cycleName}".`,
+        ? `${named(employee)} has read their appraisal of "${ctx.cycleName}" and recorded that they disagree with it. Please talk with them; HR can help.`
+        : `${named(employee)} has read and acknowledged their appraisal of "${ctx.cycleName}".`,
       ...(ack.comment ? [`Their comment:`, ack.comment] : ['They left no comment.']),
       ...(goals ? [goals] : []),
     ],
+    ...(consoleUrl ? { action: inConsole(consoleUrl) } : {}),
   });
 }
 
@@ -203,50 +232,96 @@ function goalFacts(ctx: { timeZone: string }, goal: GoalLine): string[] {
   ];
 }
 
-export function goalReminder(ctx: { timeZone: string }, to: { name: string }, goal: GoalLine): EmailContent {
+export function goalReminder(ctx: { timeZone: string }, to: { name: string }, goal: GoalLine, url: string): EmailContent {
   return composeEmail({
     subject: `Reminder: your goal "${goal.title}" is due ${formatDeadline(goal.due, ctx.timeZone)}`,
     greeting: `Hello ${to.name},`,
-    paragraphs: ['Your goal is due soon and is not marked done yet:', ...goalFacts(ctx, goal), 'If it is done, tell your manager so it can be marked done; if it is at risk, a check-in now helps.'],
+    paragraphs: [
+      `Your goal is due by ${when(ctx, goal.due)} and is not marked done yet:`,
+      ...goalFacts(ctx, goal),
+      'If it is done, post a check-in at 100 % on your goals page: that marks it done and stops the reminders. If it is at risk, a check-in now tells your manager where it stands.',
+    ],
+    action: { label: 'Open my goals', url },
+    after: ['This link is personal: please do not forward it.'],
   });
 }
 
-export function goalMissed(ctx: { timeZone: string }, to: { name: string }, owner: { name: string }, goal: GoalLine, isOwner: boolean): EmailContent {
+/** Past the due date: the owner (with `url`, their goals page) can still post 100 % until HR is told at `hrAt`. */
+export function goalMissed(ctx: { timeZone: string }, to: { name: string }, owner: { name: string }, goal: GoalLine, hrAt: number, url?: string): EmailContent {
+  if (url) {
+    return composeEmail({
+      subject: `Your goal "${goal.title}" was not met by its due date`,
+      greeting: `Hello ${to.name},`,
+      paragraphs: [
+        'The due date of your goal has passed and it is not marked done:',
+        ...goalFacts(ctx, goal),
+        `If it is done, post a check-in at 100 % on your goals page by ${when(ctx, hrAt)}; after that, HR is told it is still open. Otherwise, please talk to your manager about what happens next.`,
+      ],
+      action: { label: 'Open my goals', url },
+      after: ['This link is personal: please do not forward it.'],
+    });
+  }
   return composeEmail({
-    subject: isOwner ? `Your goal "${goal.title}" was not met by its due date` : `${owner.name}'s goal "${goal.title}" was not met by its due date`,
+    subject: `${owner.name}'s goal "${goal.title}" was not met by its due date`,
     greeting: `Hello ${to.name},`,
     paragraphs: [
-      isOwner ? 'The due date of your goal has passed and it is not marked done:' : `The due date of ${owner.name}'s goal has passed and it is not marked done:`,
+      `The due date of ${owner.name}'s goal has passed and it is not marked done:`,
       ...goalFacts(ctx, goal),
-      isOwner ? 'Please talk to your manager about what happens next.' : 'A one-to-one soon helps to agree what happens next. HR will be told if it stays open.',
+      `A one-to-one soon helps to agree what happens next. If it is still open on ${when(ctx, hrAt)}, HR is told.`,
     ],
   });
 }
 
-export function goalAtRisk(ctx: { timeZone: string }, to: { name: string }, owner: { name: string }, goal: GoalLine): EmailContent {
+/** Who posted a check-in, as its `by` (an audit actor) reads to a person: the owner by name, HR, the manager. */
+function actorName(by: string | undefined, owner: { name: string; employeeId: string }): string | undefined {
+  if (by === `employee:${owner.employeeId}`) return owner.name;
+  if (by?.startsWith('hr:')) return 'HR';
+  if (by?.startsWith('manager:')) return 'their manager';
+  return undefined;
+}
+
+/** "HR marked", "Ann Early marked", "HR, then Ann Early, marked": who posted the two at-risk check-ins. */
+function markedBy(checkIns: CheckIn[], owner: { name: string; employeeId: string }): string {
+  const [first, second] = checkIns.slice(-2).map((checkIn) => actorName(checkIn.by, owner));
+  if (!first || !second) return 'Two check-ins in a row marked';
+  return first === second ? `${first} marked` : `${first}, then ${second}, marked`;
+}
+
+export function goalAtRisk(ctx: { timeZone: string }, to: { name: string }, owner: { name: string; employeeId: string }, goal: GoalLine, checkIns: CheckIn[]): EmailContent {
+  const who = markedBy(checkIns, owner);
   return composeEmail({
     subject: `${owner.name}'s goal "${goal.title}" has been at risk twice in a row`,
     greeting: `Hello ${to.name},`,
-    paragraphs: [`${owner.name} marked this goal at risk or off track in two check-ins in a row:`, ...goalFacts(ctx, goal), 'Now is a good time to talk about support or a change of scope.'],
+    paragraphs: [
+      `${who} ${owner.name}'s goal at risk or off track${who.startsWith('Two') ? '' : ' in two check-ins in a row'}:`,
+      ...goalFacts(ctx, goal),
+      'Now is a good time to talk about support or a change of scope.',
+    ],
   });
 }
 
 export function goalToHr(
   ctx: { timeZone: string },
-  owner: { name: string; managerName: string },
+  owner: { name: string; employeeId: string; manager: { name: string; employeeId?: string } },
   goal: GoalLine,
-  history: { at: string; progress: number; status: string }[],
+  history: CheckIn[],
   recommendation: 'one-to-one' | 'improvement-plan',
+  consoleUrl: string,
 ): EmailContent {
+  const manager = owner.manager.employeeId ? named({ name: owner.manager.name, employeeId: owner.manager.employeeId }) : owner.manager.name;
   return composeEmail({
-    subject: `Missed goal still open: ${owner.name}, "${goal.title}"`,
+    subject: `Missed goal still open: ${named(owner)}, "${goal.title}"`,
     greeting: 'Hello HR team,',
     paragraphs: [
-      `${owner.name}'s goal is past its due date and still open after the grace period (manager: ${owner.managerName}).`,
+      `The goal of ${named(owner)} is past its due date and still open after the grace period (manager: ${manager}).`,
       ...goalFacts(ctx, goal),
       history.length ? 'Check-ins:' : 'There were no check-ins.',
     ],
-    list: history.map((entry) => `${formatDeadline(Date.parse(entry.at), ctx.timeZone)}: ${entry.progress}%, ${entry.status.toLowerCase().replace('_', ' ')}`),
+    list: history.map((entry) => {
+      const by = actorName(entry.by, owner);
+      return `${formatDeadline(Date.parse(entry.at), ctx.timeZone)}: ${entry.progress}%, ${entry.status.toLowerCase().replace('_', ' ')}${by ? ` (by ${by === 'their manager' ? 'the manager' : by})` : ''}`;
+    }),
+    action: inConsole(consoleUrl),
     after: [
       recommendation === 'improvement-plan'
         ? 'Recommended next step: an improvement plan agreed with the manager (this is not their first missed goal). People decide; nothing is done automatically.'
@@ -259,7 +334,12 @@ export function goalSet(ctx: { timeZone: string }, to: { name: string }, goal: G
   return composeEmail({
     subject: `New goal: ${goal.title}`,
     greeting: `Hello ${to.name},`,
-    paragraphs: ['A goal has been set for you:', ...goalFacts(ctx, goal), `Weight: ${goal.weight}%`, 'Post a check-in whenever things move: progress, whether you are on track, and a note.'],
+    paragraphs: [
+      'A goal has been set for you:',
+      ...goalFacts(ctx, goal),
+      `Weight: ${goal.weight}%`,
+      `Post a check-in on your goals page whenever things move: progress, whether you are on track, and a note. At 100 % by ${when(ctx, goal.due)} the goal is met.`,
+    ],
     action: { label: 'Open my goals', url },
     after: ['This link is personal: please do not forward it.'],
   });
@@ -313,5 +393,16 @@ export function feedbackRequest(ctx: { timeZone: string }, to: { name: string },
     ],
     action: { label: 'Give feedback', url },
     after: ['This link is personal: please do not forward it.'],
+  });
+}
+
+/** To HR: who missed which email and what to do, one line each (see outbox.ts), with the console page concerned. */
+export function deliveryFailure(lines: string[], consoleUrl: string): EmailContent {
+  return composeEmail({
+    subject: `perfcycle: ${lines.length} email${lines.length === 1 ? '' : 's'} could not be delivered`,
+    greeting: 'Hello HR team,',
+    paragraphs: ['These emails could not be delivered. Each line says who missed what, and what to do:'],
+    list: lines,
+    action: inConsole(consoleUrl),
   });
 }

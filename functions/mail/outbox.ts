@@ -11,7 +11,9 @@ import { getEmployee } from '#store/employees.ts';
 import { reserveSends } from '#store/send-rate.ts';
 import { settingsInForce } from '#store/settings.ts';
 import { claimMail, deferMail, dueOutboxPages, queueMailOnce, releaseClaimed, saveOutcomes, type Claim, type MailKind, type MailRecord } from '#store/mail.ts';
-import { composeEmail, type EmailContent } from './compose.ts';
+import { consoleLink } from '#shared/links.ts';
+import type { EmailContent } from './compose.ts';
+import { deliveryFailure } from './messages.ts';
 import { SendRateLimiter } from './send-rate.ts';
 import { PermanentSendFailure, SEND_ATTEMPTS, sendEmail, TransientSendFailure } from './ses.ts';
 
@@ -284,12 +286,7 @@ class Flush {
         return `${await recipientOf(mail)} did not get ${MAIL_PURPOSE[mail.kind]} (${reason}). ${fix}`;
       }),
     );
-    const content = composeEmail({
-      subject: `perfcycle: ${reportable.length} email${reportable.length === 1 ? '' : 's'} could not be delivered`,
-      greeting: 'Hello HR team,',
-      paragraphs: ['These emails could not be delivered. Each line says who missed what, and what to do:'],
-      list: lines,
-    });
+    const content = deliveryFailure(lines, (await getCycle(this.scope)) ? consoleLink.cycle(this.scope) : consoleLink.home());
     const report = newMail(this.scope, `delivery-failure#${nowMs()}#${this.owner}`, 'delivery-failure', config().HR_EMAIL, [], content);
     if (await queueMailOnce(report)) await this.send([report]);
   }

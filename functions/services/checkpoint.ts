@@ -1,10 +1,10 @@
-import { phaseAt, selfDueOf, stepsDue, type LadderStep, type Phase, type ReviewKind } from '#domain/cycle.ts';
+import { phaseAt, releaseAt, selfDueOf, stepsDue, type LadderStep, type Phase, type ReviewKind } from '#domain/cycle.ts';
 import * as messages from '#mail/messages.ts';
 import { flushOutbox, newMail } from '#mail/outbox.ts';
 import type { EmailContent } from '#mail/compose.ts';
 import { nowIso, nowMs } from '#shared/clock.ts';
 import { config } from '#shared/config.ts';
-import { formLink } from '#shared/links.ts';
+import { consoleLink, formLink } from '#shared/links.ts';
 import { ladderProgress, listAssessments, listPending, recordStep, type AssessmentRecord } from '#store/assessments.ts';
 import { recordAudit, recordAudits, type AuditEvent } from '#store/audit.ts';
 import { forEachLimited } from '#shared/concurrency.ts';
@@ -84,7 +84,7 @@ async function climbLadder(cycle: CycleRecord, kind: ReviewKind, now: number): P
         mailId: `self-overdue#${first.managerKey}#${due}`,
         kind: 'self-overdue',
         to: first.managerEmail,
-        content: messages.selfOverdueToManager(ctx, { name: first.managerName }, due, group.map((item) => item.assessment)),
+        content: messages.selfOverdueToManager(ctx, { name: first.managerName }, due, group.map((item) => item.assessment), releaseAt(schedule)),
       });
     }
     for (const group of groupBy(byStep.HR_ESCALATION, (item) => String(item.due))) {
@@ -92,7 +92,7 @@ async function climbLadder(cycle: CycleRecord, kind: ReviewKind, now: number): P
         mailId: `self-hr#${group[0].due}`,
         kind: 'self-hr',
         to: config().HR_EMAIL,
-        content: messages.selfOverdueToHr(ctx, group[0].due, group.map((item) => item.assessment)),
+        content: messages.selfOverdueToHr(ctx, group[0].due, group.map((item) => item.assessment), releaseAt(schedule), consoleLink.cycle(cycle.cycleId)),
       });
     }
     return;
@@ -116,13 +116,13 @@ async function climbLadder(cycle: CycleRecord, kind: ReviewKind, now: number): P
     }
   };
   await teamMail('REMINDER', 'review-reminder', (to, due, reports, url) => messages.reviewReminder(ctx, to, due, reports, url));
-  await teamMail('OVERDUE', 'review-overdue', (to, due, reports, url) => messages.reviewOverdueToManager(ctx, to, due, reports, url));
+  await teamMail('OVERDUE', 'review-overdue', (to, due, reports, url) => messages.reviewOverdueToManager(ctx, to, due, reports, url, releaseAt(schedule)));
   if (byStep.HR_ESCALATION.length) {
     await takeStep(cycle, kind, 'HR_ESCALATION', byStep.HR_ESCALATION.map((item) => item.assessment), {
       mailId: 'review-hr',
       kind: 'review-hr',
       to: config().HR_EMAIL,
-      content: messages.reviewOverdueToHr(ctx, schedule.managerDue, byStep.HR_ESCALATION.map((item) => item.assessment)),
+      content: messages.reviewOverdueToHr(ctx, schedule.managerDue, byStep.HR_ESCALATION.map((item) => item.assessment), consoleLink.cycle(cycle.cycleId)),
     });
   }
 }

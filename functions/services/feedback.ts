@@ -4,6 +4,7 @@ import type { Employee } from '#domain/employee.ts';
 import { feedbackAudience, feedbackRequestClosesAt, previousWeekStart, teamKeyOf, weekStartOf, type FeedbackKind } from '#domain/feedback.ts';
 import * as messages from '#mail/messages.ts';
 import { flushOutbox, newMail, sendQueuedNow } from '#mail/outbox.ts';
+import { formatDeadline } from '#domain/time.ts';
 import { nowIso, nowMs } from '#shared/clock.ts';
 import { formLink } from '#shared/links.ts';
 import { getEmployee, listReports } from '#store/employees.ts';
@@ -90,11 +91,15 @@ export async function requestFeedback(requesterId: string, colleagueIds: string[
   return request;
 }
 
-export async function openFeedbackRequest(requestId: string, colleagueId: string): Promise<{ request: FeedbackRequestRecord; requester: Employee } | undefined> {
+/** A request as its form shows it: with the date by which to answer, as the request's email wrote it. */
+export type OpenFeedbackRequest = FeedbackRequestRecord & { answerBy: string };
+
+export async function openFeedbackRequest(requestId: string, colleagueId: string): Promise<{ request: OpenFeedbackRequest; requester: Employee } | undefined> {
   const request = await getFeedbackRequest(requestId);
   if (!request || !request.colleagueIds.includes(colleagueId)) return undefined;
   const requester = await getEmployee(request.requesterId);
-  return requester && { request, requester };
+  const { timeZone } = (await settingsInForce()).settings;
+  return requester && { request: { ...request, answerBy: formatDeadline(feedbackRequestClosesAt(Date.parse(request.at)), timeZone) }, requester };
 }
 
 /**

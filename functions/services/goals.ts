@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { checkNewGoal, goalStepsDue, outcomeOf, periodOf, recommendedStep, type CheckIn, type CheckInStatus, type GoalKind, type GoalStep, type GoalTimings } from '#domain/goals.ts';
+import { checkNewGoal, goalStepsDue, lastGoalStepAt, outcomeOf, periodOf, recommendedStep, type CheckIn, type CheckInStatus, type GoalKind, type GoalStep, type GoalTimings } from '#domain/goals.ts';
 import type { EmailContent } from '#mail/compose.ts';
 import * as messages from '#mail/messages.ts';
 import { flushOutbox, newMail, sendQueuedNow } from '#mail/outbox.ts';
@@ -10,7 +10,7 @@ import type { Actor } from '#store/audit.ts';
 import { getEmployee } from '#store/employees.ts';
 import { settingsInForce } from '#store/settings.ts';
 import type { Settings } from '#domain/settings.ts';
-import { formLink } from '#shared/links.ts';
+import { consoleLink, formLink } from '#shared/links.ts';
 import { addCheckIn, cancelGoal, createGoal, getGoal, listGoals, listOpenGoalsDueBy, recordGoalStep, type GoalRecord } from '#store/goals.ts';
 import { Conflict, NotFound } from './errors.ts';
 import { requireEmployee } from './employees.ts';
@@ -55,7 +55,7 @@ export async function addGoal(employeeId: string, request: NewGoal, actor: Actor
     createdBy: actor,
   };
   await createGoal(goal);
-  const url = await formLink('goals', employeeId, { purpose: 'goals', dueAt, timings: goalTimingsOf(settings) }, nowMs());
+  const url = await goalsLink(employeeId, dueAt, settings);
   const content = messages.goalSet({ timeZone: settings.timeZone }, owner, { title: goal.title, due: dueAt, progress: 0, target: goal.target, weight: goal.weight }, url);
   const mail = newMail(GOAL_MAIL_SCOPE, `goal-set#${goal.goalId}`, 'goal-set', owner.email, [employeeId], content);
   await queueMailOnce(mail);
@@ -81,7 +81,7 @@ export async function recordCheckIn(employeeId: string, goalId: string, input: N
   // only reads goals near or past their due date.
   const { settings } = await settingsInForce();
   const flag = goalStepsDue(updated, nowMs(), goalTimingsOf(settings)).filter((step) => step === 'AT_RISK_FLAG');
-  if (flag.length) await sendQueuedNow(GOAL_MAIL_SCOPE, (await takeGoalSteps(updated, flag, settings.timeZone)).queued);
+  if (flag.length) await sendQueuedNow(GOAL_MAIL_SCOPE, (await takeGoalSteps(updated, flag, settings)).queued);
   return (await getGoal(employeeId, goalId))!;
 }
 
@@ -107,6 +107,11 @@ export async function goalsOwingSteps(now: number, timings: GoalTimings): Promis
   return candidates.map((goal) => ({ goal, steps: goalStepsDue(goal, now, timings) })).filter((entry) => entry.steps.length > 0);
 }
 
+/** The owner's goals page, announced with a goal: it serves the goal until the goal watch is done with it. */
+function goalsLink(employeeId: string, dueAt: number, settings: Settings): Promise<string> {
+  return formLink('goals', employeeId, { purpose: 'goals', dueAt, timings: goalTimingsOf(settings) }, nowMs());
+}
+
 /** The goal watch's timings from the organisation settings. */
 export function goalTimingsOf(settings: Settings): GoalTimings {
   return { reminderLeadMs: settings.timings.goalReminderLead, hrGraceMs: settings.timings.goalHrGrace };
@@ -123,37 +128,47 @@ export const GOAL_MAIL_SCOPE = 'goal-watch';
 export async function runGoalWatch(): Promise<{ steps: number; sent: number }> {
   const { settings } = await settingsInForce();
   let steps = 0;
-  for (const { goal, steps: owed } of await goalsOwingSteps(nowMs(), goalTimingsOf(settings))) steps += (await takeGoalSteps(goal, owed, settings.timeZone)).taken;
+  for (const { goal, steps: owed } of await goalsOwingSteps(nowMs(), goalTimingsOf(settings))) steps += (await takeGoalSteps(goal, owed, settings)).taken;
   const flushed = await flushOutbox(GOAL_MAIL_SCOPE);
   return { steps, sent: flushed.sent };
 }
 
 /** Queues the emails of each step (once, by id) and records the step on the goal; answers the steps newly recorded and the mail queued. */
-async function takeGoalSteps(goal: GoalRecord, owed: GoalStep[], timeZone: string): Promise<{ taken: number; queued: MailRecord[] }> {
+async function takeGoalSteps(goal: GoalRecord, owed: GoalStep[], settings: Settings): Promise<{ taken: number; queued: MailRecord[] }> {
+  const { timeZone } = settings;
   const queued: MailRecord[] = [];
   const owner = await getEmployee(goal.employeeId);
   if (!owner) return { taken: 0, queued }; // left the directory: nobody to tell
   const manager = owner.managerId ? await getEmployee(owner.managerId) : undefined;
-  const managerContact = manager ? { name: manager.name, email: manager.email } : { name: 'HR', email: config().HR_EMAIL };
+  const managerContact = manager ? { name: manager.name, employeeId: manager.employeeId, email: manager.email } : { name: 'HR', email: config().HR_EMAIL };
   const line = { title: goal.title, due: goal.dueAt, progress: goal.progress, target: goal.target };
+  const hrAt = lastGoalStepAt(goal.dueAt, goalTimingsOf(settings));
+  const ownerLink = () => goalsLink(owner.employeeId, goal.dueAt, settings);
   let taken = 0;
   for (const step of owed) {
     const mails: { to: string; kind: MailKind; suffix: string; content: EmailContent }[] =
       step === 'REMINDER'
-        ? [{ to: owner.email, kind: 'goal-reminder', suffix: 'owner', content: messages.goalReminder({ timeZone }, owner, line) }]
+        ? [{ to: owner.email, kind: 'goal-reminder', suffix: 'owner', content: messages.goalReminder({ timeZone }, owner, line, await ownerLink()) }]
         : step === 'AT_RISK_FLAG'
-          ? [{ to: managerContact.email, kind: 'goal-at-risk', suffix: 'manager', content: messages.goalAtRisk({ timeZone }, managerContact, owner, line) }]
+          ? [{ to: managerContact.email, kind: 'goal-at-risk', suffix: 'manager', content: messages.goalAtRisk({ timeZone }, managerContact, owner, line, goal.checkIns) }]
           : step === 'MISSED'
             ? [
-                { to: owner.email, kind: 'goal-missed', suffix: 'owner', content: messages.goalMissed({ timeZone }, owner, owner, line, true) },
-                { to: managerContact.email, kind: 'goal-missed', suffix: 'manager', content: messages.goalMissed({ timeZone }, managerContact, owner, line, false) },
+                { to: owner.email, kind: 'goal-missed', suffix: 'owner', content: messages.goalMissed({ timeZone }, owner, owner, line, hrAt, await ownerLink()) },
+                { to: managerContact.email, kind: 'goal-missed', suffix: 'manager', content: messages.goalMissed({ timeZone }, managerContact, owner, line, hrAt) },
               ]
             : [
                 {
                   to: config().HR_EMAIL,
                   kind: 'goal-hr',
                   suffix: 'hr',
-                  content: messages.goalToHr({ timeZone }, { name: owner.name, managerName: managerContact.name }, line, goal.checkIns, recommendedStep(await earlierMisses(goal))),
+                  content: messages.goalToHr(
+                    { timeZone },
+                    { ...owner, manager: managerContact },
+                    line,
+                    goal.checkIns,
+                    recommendedStep(await earlierMisses(goal)),
+                    consoleLink.goals(goal.period),
+                  ),
                 },
               ];
     for (const mail of mails) {

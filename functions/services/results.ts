@@ -6,7 +6,7 @@ import * as messages from '#mail/messages.ts';
 import { flushOutbox, newMail, sendQueuedNow } from '#mail/outbox.ts';
 import { nowIso, nowMs } from '#shared/clock.ts';
 import { config } from '#shared/config.ts';
-import { formLink } from '#shared/links.ts';
+import { consoleLink, formLink } from '#shared/links.ts';
 import { forEachLimited } from '#shared/concurrency.ts';
 import { getAssessment, listAssessments, markProposedGoalsCreated, recordAcknowledgement, type AssessmentRecord } from '#store/assessments.ts';
 import { recordAudit, type Actor } from '#store/audit.ts';
@@ -51,14 +51,12 @@ export async function acknowledgeResults(cycle: CycleRecord, employeeId: string,
   await recordAudit({ cycleId: cycle.cycleId, at: nowIso(), actor, action: 'results-acknowledged', employeeId, details: { disagree: input.disagree, commented: !!input.comment, goals, goalsAccepted: accepted } });
   const ctx = { cycleName: cycle.name, timeZone: cycle.timeZone };
   const ack = { ...acknowledgement, proposedGoals: assessment.review.proposedGoals.length };
-  const recipients = [
-    { suffix: 'manager', name: assessment.managerName, email: assessment.managerEmail },
-    { suffix: 'hr', name: 'HR team', email: config().HR_EMAIL },
-  ];
+  const hrCopy = { suffix: 'hr', name: 'HR team', email: config().HR_EMAIL };
+  const recipients = [{ suffix: 'manager', name: assessment.managerName, email: assessment.managerEmail }, hrCopy];
   // A person reviewed by HR has HR as their "manager": one email is enough.
   const mails = recipients
     .filter((to, index) => index === 0 || to.email !== recipients[0].email)
-    .map((to) => newMail(cycle.cycleId, `acknowledgement#${employeeId}#${to.suffix}`, 'acknowledgement', to.email, [employeeId], messages.acknowledgement(ctx, to, assessment, ack)));
+    .map((to) => newMail(cycle.cycleId, `acknowledgement#${employeeId}#${to.suffix}`, 'acknowledgement', to.email, [employeeId], messages.acknowledgement(ctx, to, assessment, ack, to.email === hrCopy.email ? consoleLink.cycle(cycle.cycleId) : undefined)));
   for (const mail of mails) await queueMailOnce(mail);
   await sendQueuedNow(cycle.cycleId, mails);
   return 'acknowledged';

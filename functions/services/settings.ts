@@ -8,7 +8,7 @@ import { Conflict } from './errors.ts';
 export interface SettingsSaved extends SettingsInForce {
   /** False when the document equals the version in force: nothing was stored. */
   saved: boolean;
-  /** What differs from the previous version, one line each, e.g. `senderName: "perfcycle" -> "Acme People"`. */
+  /** What differs from the previous version, one line each, e.g. `senderName: "Example Org" -> "Acme People"`. */
   changes: string[];
 }
 

@@ -13,6 +13,8 @@ const configSchema = z
     HR_EMAIL: z.string().min(3),
     BASE_URL: z.url(),
     ORG_TIME_ZONE: z.string().default('UTC').refine(isValidTimeZone, 'ORG_TIME_ZONE is not an IANA time zone'),
+    /** The organisation's name, the sender name of its emails until HR saves another. */
+    ORG_NAME: z.string().trim().min(1).max(80),
     LINK_SECRET: z.string().min(32).optional(),
     LINK_SECRET_ARN: z.string().min(1).optional(),
     STATE_MACHINE_ARN: z.string().min(1).optional(),

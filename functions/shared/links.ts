@@ -22,8 +22,17 @@ export function resetLinkSecret(): void {
 
 const FORM_PATH: Record<LinkPurpose, string> = { self: '/forms/self', manager: '/forms/team', goals: '/forms/goals', results: '/forms/results', feedback: '/forms/feedback' };
 
+const baseUrl = () => config().BASE_URL.replace(/\/$/, '');
+
 /** An absolute, signed link to a form, valid as long as its use needs (`linkExpiresAt`). */
 export async function formLink(cycleId: string, personId: string, use: LinkUse, issuedAt: number): Promise<string> {
   const token = signLink({ cycleId, personId, purpose: use.purpose, expiresAt: linkExpiresAt(use, issuedAt) }, await linkSecret());
-  return `${config().BASE_URL.replace(/\/$/, '')}${FORM_PATH[use.purpose]}?t=${encodeURIComponent(token)}`;
+  return `${baseUrl()}${FORM_PATH[use.purpose]}?t=${encodeURIComponent(token)}`;
 }
+
+/** The HR console's pages HR emails link to (its hash routes in console/app.js); HR signs in first, then lands there. */
+export const consoleLink = {
+  home: () => `${baseUrl()}/console#/cycles`,
+  cycle: (cycleId: string) => `${baseUrl()}/console#/cycles/${encodeURIComponent(cycleId)}`,
+  goals: (period: string) => `${baseUrl()}/console#/goals?period=${encodeURIComponent(period)}`,
+};

@@ -1,28 +1,31 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { batchPut, conditionalUpdate, conditionalUpdateReturning, db, keys, putOnce, queryAll, tableName, withoutKeys } from './table.ts';
 
-export type MailKind =
-  | 'invitation'
-  | 'self-reminder'
-  | 'self-overdue'
-  | 'self-hr'
-  | 'manager-request'
-  | 'review-reminder'
-  | 'review-overdue'
-  | 'review-hr'
-  | 'result'
-  | 'acknowledgement'
-  | 'acknowledgement-reminder'
-  | 'cancellation'
-  | 'delivery-failure'
-  | 'goal-set'
-  | 'goal-reminder'
-  | 'goal-missed'
-  | 'goal-at-risk'
-  | 'goal-hr'
-  | 'feedback'
-  | 'praise-digest'
-  | 'feedback-request';
+/** Every kind of email perfcycle sends, as stored on each mail. */
+export const MAIL_KINDS = [
+  'invitation',
+  'self-reminder',
+  'self-overdue',
+  'self-hr',
+  'manager-request',
+  'review-reminder',
+  'review-overdue',
+  'review-hr',
+  'result',
+  'acknowledgement',
+  'acknowledgement-reminder',
+  'cancellation',
+  'delivery-failure',
+  'goal-set',
+  'goal-reminder',
+  'goal-missed',
+  'goal-at-risk',
+  'goal-hr',
+  'feedback',
+  'praise-digest',
+  'feedback-request',
+] as const;
+export type MailKind = (typeof MAIL_KINDS)[number];
 
 /**
  * An email of a cycle (or of the goal or feedback scope): queued (PENDING, in the outbox index) before it is

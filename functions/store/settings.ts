@@ -44,9 +44,9 @@ export interface SettingsInForce {
   savedBy: string | null;
 }
 
-/** The newest saved version, or the defaults (in the deployment's default time zone) before any is saved. */
+/** The newest saved version, or the defaults (the deployment's time zone and organisation name) before any is saved. */
 export async function settingsInForce(): Promise<SettingsInForce> {
   const stored = await latestSettings();
-  const document = stored?.document ?? defaultSettingsInput(config().ORG_TIME_ZONE);
+  const document = stored?.document ?? defaultSettingsInput(config().ORG_TIME_ZONE, config().ORG_NAME);
   return { version: stored?.version ?? 0, settings: settingsSchema.parse(document), document, savedAt: stored?.savedAt ?? null, savedBy: stored?.savedBy ?? null };
 }

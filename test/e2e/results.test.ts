@@ -43,7 +43,7 @@ const SETTINGS = {
   ],
   timings: { reviewReminderLead: '3d', reviewHrGrace: '2d', goalReminderLead: '7d', goalHrGrace: '7d', acknowledgementReminder: '5d' },
   timeZone: 'UTC',
-  senderName: 'perfcycle',
+  senderName: 'Example Org',
   scoreWeights: { goals: 70, competencies: 30 },
   recognition: 'immediate',
 };
@@ -169,7 +169,7 @@ describe('the appraisal, its release and its acknowledgement in Chromium', () =>
   afterAll(() => closeAll(browser, stack, dir));
 
   it('sanity: the settings document has the default shape, and the expected final score follows the documented formula', () => {
-    expect(SETTINGS).toEqual({ ...defaultSettingsInput('UTC'), scale: SCALE_POINTS, competencies: COMPETENCIES });
+    expect(SETTINGS).toEqual({ ...defaultSettingsInput('UTC', 'Example Org'), scale: SCALE_POINTS, competencies: COMPETENCIES });
     // 70 % of 4 (the goal) plus 30 % of 2.5 (the competencies): 3.55, nearest to 4 on the 4-point scale.
     expect(FINAL_VALUE).toBe(3.55);
     expect(FINAL_LABEL).toBe('Outstanding');

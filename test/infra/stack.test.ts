@@ -184,9 +184,10 @@ describe('perfcycle stack (dev)', () => {
       expect(p.LoggingConfig?.LogGroup?.Ref, id).toBeDefined();
       const env = p.Environment.Variables;
       expect(Object.keys(env), id).toEqual(
-        expect.arrayContaining(['TABLE_NAME', 'MAIL_FROM', 'HR_EMAIL', 'BASE_URL', 'ORG_TIME_ZONE', 'LINK_SECRET_ARN', 'POWERTOOLS_SERVICE_NAME', 'NODE_OPTIONS']),
+        expect.arrayContaining(['TABLE_NAME', 'MAIL_FROM', 'HR_EMAIL', 'BASE_URL', 'ORG_TIME_ZONE', 'ORG_NAME', 'LINK_SECRET_ARN', 'POWERTOOLS_SERVICE_NAME', 'NODE_OPTIONS']),
       );
       expect(env.MAIL_FROM).toBe('perfcycle@example.com');
+      expect(env.ORG_NAME).toBe('Example Org');
       expect(env.BASE_URL).toBe('https://perfcycle.example.com');
       expect(env.POWERTOOLS_SERVICE_NAME).toBe('perfcycle');
       expect(env.NODE_OPTIONS).toBe('--enable-source-maps');
@@ -318,6 +319,7 @@ describe('configuration', () => {
     [{ baseUrl: 'http://perfcycle.example.com' }, /baseUrl.*https/],
     [{ stage: 'staging' }, /stage.*"dev" or "prod"/],
     [{ orgTimeZone: 'Mars/Olympus' }, /orgTimeZone.*IANA/],
+    [{ orgName: ' ' }, /orgName.*required/],
   ])('rejects %j with a clear error', (bad, message) => {
     expect(() => createApp({ context: { ...cdkJsonContext(), ...bad }, bundle: false, validation: false })).toThrow(message);
   });

@@ -19,7 +19,7 @@ e3,Cid Never,cid@example.com,m1,Sales
 const CYCLE = 'Appraisal Q';
 
 const FOUR_POINT = {
-  ...defaultSettingsInput('UTC'),
+  ...defaultSettingsInput('UTC', 'Example Org'),
   scale: [
     { value: 4, label: 'Outstanding', description: 'Well beyond the role.' },
     { value: 1, label: 'Not yet', description: 'Below what the role needs.' },
@@ -73,7 +73,7 @@ describe('settings, the appraisal and its acknowledgement', () => {
     expect(shown.code, shown.err).toBe(0);
     const current = JSON.parse(shown.out);
     expect(current).toMatchObject({ version: 0, savedAt: null });
-    expect(current.settings).toEqual(defaultSettingsInput('UTC'));
+    expect(current.settings).toEqual(defaultSettingsInput('UTC', 'Example Org'));
   });
 
   it('refuses invalid settings with every reason and keeps the version in force', async () => {
@@ -121,7 +121,7 @@ describe('settings, the appraisal and its acknowledgement', () => {
     managerDue = Date.parse(`${dateAfter(now, 14)}T23:59:59Z`);
     await stack.settled();
 
-    writeJson('next.json', { ...defaultSettingsInput('UTC'), senderName: 'Next Version' });
+    writeJson('next.json', { ...defaultSettingsInput('UTC', 'Example Org'), senderName: 'Next Version' });
     expect(JSON.parse((await cli(stack, dataDir.path, 'settings', 'set', '--file', 'next.json', '--json')).out).version).toBe(2);
 
     const status = (await hr(stack, 'GET', `/cycles/${cycleId}`)).body;

@@ -157,7 +157,7 @@ describe('continuous feedback', () => {
   });
 
   it('in weekly-digest mode, sends each team one digest of the week\u2019s praise and never constructive feedback', async () => {
-    writeFileSync(join(dir.path, 'digest.json'), JSON.stringify({ ...defaultSettingsInput('UTC'), recognition: 'weekly-digest' }));
+    writeFileSync(join(dir.path, 'digest.json'), JSON.stringify({ ...defaultSettingsInput('UTC', 'Example Org'), recognition: 'weekly-digest' }));
     expect((await cli(stack, dir.path, 'settings', 'set', '--file', 'digest.json')).code).toBe(0);
     const weekOfPraise = weekStartOf(stack.clock.now(), 'UTC');
     expect((await give('e3', 'e2', 'praise', 'Saved the quarter-end close')).code).toBe(0);

@@ -126,8 +126,10 @@ describe('goals', () => {
       expect(checkIn.code, checkIn.err).toBe(0);
       expect(JSON.parse(checkIn.out).checkIns.at(-1)).toMatchObject({ progress: 10, status, note: 'No time', by: 'hr:local-hr' });
     }
-    // The second at-risk check-in in a row reaches the manager at once, a single time.
-    expect((await mailbox(stack)).map((mail) => [mail.to, mail.subject])).toEqual([['maria@example.com', 'Ann Early\'s goal "Learn Rust" has been at risk twice in a row']]);
+    // The second at-risk check-in in a row reaches the manager at once, a single time, saying who posted them.
+    const told = await mailbox(stack);
+    expect(told.map((mail) => [mail.to, mail.subject])).toEqual([['maria@example.com', 'Ann Early\'s goal "Learn Rust" has been at risk twice in a row']]);
+    expect(told[0].text).toContain("HR marked Ann Early's goal at risk or off track in two check-ins in a row:");
     const third = await cli(stack, dir.path, 'goals', 'check-in', '--employee', 'e1', '--goal', rust, '--progress', '12', '--status', 'AT_RISK');
     expect(third.code, third.err).toBe(0);
     expect(await mailbox(stack)).toHaveLength(1);
@@ -174,7 +176,7 @@ describe('goals', () => {
     const later = await mailbox(stack);
     expect(later.map((mail) => [mail.to, mail.subject]).sort()).toEqual([
       ['ann@example.com', expect.stringMatching(/^Reminder: your goal "Close 10 deals" is due /)],
-      ['hr@example.com', 'Missed goal still open: Ann Early, "AWS certification"'],
+      ['hr@example.com', 'Missed goal still open: Ann Early (e1), "AWS certification"'],
     ]);
     const toHr = later.find((mail) => mail.to === 'hr@example.com')!;
     expect(toHr.text).toContain('manager: Maria Manager');

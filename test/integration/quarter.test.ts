@@ -157,7 +157,7 @@ describe('a quarter on the local stack', () => {
     const mails = await newMail();
     const summary = to(mails, 'hr@example.com');
     expect(summary.map((mail) => mail.subject)).toEqual(['2026 Q4: 1 self-assessment still outstanding']);
-    expect(summary[0].text).toContain('Cid Never (manager: Maria Manager)');
+    expect(summary[0].text).toContain('Cid Never (e3), manager: Maria Manager (m1)');
     expect(summary[0].text).not.toContain('Eve Late');
   });
 
@@ -188,7 +188,7 @@ describe('a quarter on the local stack', () => {
     // Fay's extended deadline passed on the way: her manager, then HR, heard about her.
     const fayOverdue = to(midPhase, 'mark@example.com').find((m) => m.subject === '2026 Q4: 1 overdue self-assessment in your team');
     expect(fayOverdue?.text).toContain('Fay Extended');
-    expect(to(midPhase, 'hr@example.com').find((m) => m.subject === '2026 Q4: 1 self-assessment still outstanding')?.text).toContain('Fay Extended (manager: Mark Lead)');
+    expect(to(midPhase, 'hr@example.com').find((m) => m.subject === '2026 Q4: 1 self-assessment still outstanding')?.text).toContain('Fay Extended (e6), manager: Mark Lead (m2)');
     const reviewReminders = midPhase.filter((m) => m.subject.startsWith('Reminder: 2026 Q4 team reviews due'));
     expect(reviewReminders.map((m) => m.to).sort()).toEqual(['hr@example.com', 'maria@example.com', 'mark@example.com']);
     expect(to(reviewReminders, 'maria@example.com')[0].text).toContain('Cid Never');
@@ -202,7 +202,7 @@ describe('a quarter on the local stack', () => {
     await advanceTo(managerDue + 2 * DAY + HOUR);
     const closing = await newMail();
     const hrSummary = to(closing, 'hr@example.com').find((m) => m.subject.includes('never submitted'));
-    expect(hrSummary?.text).toContain('Cid Never (manager: Maria Manager)');
+    expect(hrSummary?.text).toContain('Cid Never (e3), manager: Maria Manager (m1)');
     const results = closing.filter((mail) => mail.subject === '2026 Q4: your review result');
     expect(results).toHaveLength(8);
     const ann = to(results, 'ann@example.com')[0];

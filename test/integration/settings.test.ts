@@ -31,7 +31,7 @@ describe('settings round trip', () => {
     expect(set.err).toBe('');
     expect(set.code).toBe(0);
     expect(set.out).toContain('no change: s.json matches version 0 in force; nothing saved');
-    expect(await current()).toMatchObject({ version: 0, savedAt: null, settings: defaultSettingsInput('UTC') });
+    expect(await current()).toMatchObject({ version: 0, savedAt: null, settings: defaultSettingsInput('UTC', 'Example Org') });
     // The same over HTTP, with PUT and PATCH.
     const put = await hr(stack, 'PUT', '/settings', JSON.parse(shown.out));
     expect(put.status, JSON.stringify(put.body)).toBe(200);
@@ -44,8 +44,8 @@ describe('settings round trip', () => {
     write('sender.json', { senderName: 'Acme People' });
     const set = await cli(stack, dir.path, 'settings', 'set', '--file', 'sender.json');
     expect(set.code, set.err).toBe(0);
-    expect(set.out).toBe('settings saved as version 1; the next cycle uses them\n  senderName: "perfcycle" -> "Acme People"');
-    expect((await current()).settings).toEqual({ ...defaultSettingsInput('UTC'), senderName: 'Acme People' });
+    expect(set.out).toBe('settings saved as version 1; the next cycle uses them\n  senderName: "Example Org" -> "Acme People"');
+    expect((await current()).settings).toEqual({ ...defaultSettingsInput('UTC', 'Example Org'), senderName: 'Acme People' });
     // Once more: nothing changes, nothing is saved.
     const again = await cli(stack, dir.path, 'settings', 'set', '--file', 'sender.json', '--json');
     expect(JSON.parse(again.out)).toMatchObject({ version: 1, saved: false, changes: [] });
@@ -69,7 +69,7 @@ describe('settings round trip', () => {
       'scoreWeights.competencies: 30 -> 40',
     ]);
     const settings = (await current()).settings;
-    expect(settings.timings).toEqual({ ...defaultSettingsInput('UTC').timings, reviewReminderLead: '4d', goalHrGrace: '10d' });
+    expect(settings.timings).toEqual({ ...defaultSettingsInput('UTC', 'Example Org').timings, reviewReminderLead: '4d', goalHrGrace: '10d' });
     expect(settings.senderName).toBe('Acme People');
     expect(settings.competencies).toEqual(competencies);
     // A shorter scale replaces the whole scale.
@@ -81,7 +81,7 @@ describe('settings round trip', () => {
     const shorter = await hr(stack, 'PATCH', '/settings', { scale });
     expect(shorter.body.version).toBe(4);
     expect(shorter.body.changes.filter((change: string) => change.endsWith('-> (none)')).map((change: string) => change.split(':')[0])).toEqual(['scale.3', 'scale.4']);
-    expect(shorter.body.changes).toContain('scale.0.label: "Needs improvement" -> "Low"'.replace('Needs improvement', defaultSettingsInput('UTC').scale[0].label));
+    expect(shorter.body.changes).toContain('scale.0.label: "Needs improvement" -> "Low"'.replace('Needs improvement', defaultSettingsInput('UTC', 'Example Org').scale[0].label));
     expect((await current()).settings.scale).toEqual(scale);
   });
 

@@ -7,7 +7,7 @@ const ses = mockClient(SESv2Client);
 const content = { subject: 'Hello', text: 'Hi', html: '<p>Hi</p>' };
 
 beforeAll(() => {
-  Object.assign(process.env, { TABLE_NAME: 't', MAIL_FROM: 'perfcycle@example.com', HR_EMAIL: 'hr@example.com', BASE_URL: 'https://x.example.com', LINK_SECRET: 'x'.repeat(40), AWS_REGION: 'eu-west-1' });
+  Object.assign(process.env, { TABLE_NAME: 't', MAIL_FROM: 'perfcycle@example.com', ORG_NAME: 'Example Org', HR_EMAIL: 'hr@example.com', BASE_URL: 'https://x.example.com', LINK_SECRET: 'x'.repeat(40), AWS_REGION: 'eu-west-1' });
 });
 afterEach(() => ses.reset());
 

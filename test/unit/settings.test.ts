@@ -6,7 +6,7 @@ import { DAY_MS } from '#domain/time.ts';
 const HOUR_MS = 3_600_000;
 
 /** Fresh defaults to change one thing in; typed loosely so that a test can break them. */
-const defaults = (): any => defaultSettingsInput('Europe/Berlin');
+const defaults = (): any => defaultSettingsInput('Europe/Berlin', 'Example Org');
 
 /** The reasons a settings document is refused, e.g. ['scale.1.label: label is required']. */
 function problemsOf(input: unknown): string[] {
@@ -25,8 +25,8 @@ function problemsWith(change: (settings: ReturnType<typeof defaults>) => void): 
 const point = (value: unknown, label: unknown = `Point ${String(value)}`, description: unknown = 'What it means') => ({ value, label, description });
 
 describe('defaultSettingsInput', () => {
-  it('parses into the 5-point scale, the three questions, no competencies and the default timings in ms', () => {
-    expect(settingsSchema.parse(defaultSettingsInput('Pacific/Auckland'))).toStrictEqual({
+  it('parses into the 5-point scale, the three questions, no competencies, the default timings in ms and the organisation as sender', () => {
+    expect(settingsSchema.parse(defaultSettingsInput('Pacific/Auckland', 'Example Org'))).toStrictEqual({
       scale: DEFAULT_SCALE,
       competencies: [],
       selfQuestions: DEFAULT_SELF_QUESTIONS,
@@ -38,14 +38,14 @@ describe('defaultSettingsInput', () => {
         acknowledgementReminder: 5 * DAY_MS,
       },
       timeZone: 'Pacific/Auckland',
-      senderName: 'perfcycle',
+      senderName: 'Example Org',
       scoreWeights: { goals: 70, competencies: 30 },
       recognition: 'immediate',
     });
   });
 
   it('writes durations as HR would type them', () => {
-    expect(defaultSettingsInput('UTC').timings).toStrictEqual({
+    expect(defaultSettingsInput('UTC', 'Example Org').timings).toStrictEqual({
       reviewReminderLead: '3d',
       reviewHrGrace: '2d',
       goalReminderLead: '7d',
@@ -418,7 +418,7 @@ describe('diffSettings', () => {
       { path: 'competencies.0', from: undefined, to: { id: 'delivery', label: 'Delivery' } },
       { path: `selfQuestions.${before.selfQuestions.length - 1}`, from: before.selfQuestions.at(-1), to: undefined },
       { path: 'timings.reviewHrGrace', from: '2d', to: '3d' },
-      { path: 'senderName', from: 'perfcycle', to: 'Acme People' },
+      { path: 'senderName', from: 'Example Org', to: 'Acme People' },
       { path: 'recognition', from: 'immediate', to: 'weekly-digest' },
     ]);
   });
@@ -442,11 +442,11 @@ describe('unwrapSettings', () => {
 });
 
 describe('updateSettings', () => {
-  const current = (): SettingsInput => defaultSettingsInput('UTC');
+  const current = (): SettingsInput => defaultSettingsInput('UTC', 'Example Org');
 
   it('merges a partial document, validates the whole and lists what changed', () => {
     const update = updateSettings(current(), { senderName: 'Acme People' }, 'merge');
-    expect(update).toMatchObject({ ok: true, changes: ['senderName: "perfcycle" -> "Acme People"'] });
+    expect(update).toMatchObject({ ok: true, changes: ['senderName: "Example Org" -> "Acme People"'] });
     if (update.ok) expect(update.document).toStrictEqual({ ...current(), senderName: 'Acme People' });
   });
 

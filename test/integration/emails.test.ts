@@ -1,0 +1,262 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { acknowledgementEndsAt, releaseAt } from '../../functions/domain/cycle.ts';
+import { feedbackRequestClosesAt } from '../../functions/domain/feedback.ts';
+import { endOfDay, formatDeadline } from '../../functions/domain/time.ts';
+import { getCycle, scheduleOf } from '../../functions/store/cycles.ts';
+import { listMails, MAIL_KINDS, type MailKind } from '../../functions/store/mail.ts';
+import { expectValidEmailHtml } from '../support/email-html.ts';
+import { startSesFaults, type SesFaults } from '../support/ses-faults.ts';
+import { DAY, dateAfter, HOUR, hr, linkIn, mailbox, openForm, postForm, startLocalStack, type LocalStack, type Mail } from '../support/local.ts';
+
+/**
+ * Every kind of email, produced for real on the local stack (a cycle run to its end, a cancelled cycle, an
+ * address SES refuses, goals, feedback): each one that asks for an action carries the link to do it, which
+ * opens the right person's page, and the date by which, in the organisation's zone; HR's link to the console
+ * page concerned; every HTML part passes html-validate with a mobile viewport.
+ */
+const TZ = 'Europe/Berlin';
+const ROSTER = `employeeId,name,email,managerId,department
+m1,Maria Manager,maria@example.com,,Sales
+e1,Ann Early,ann@example.com,m1,Sales
+e2,Bob Prompt,bob@example.com,m1,Sales
+e3,Cid Never,cid@example.com,m1,Sales
+o1,Olga Ops,olga@example.com,,Ops
+o2,Zed Bounce,zed@example.com,o1,Ops
+`;
+const HR = 'hr@example.com';
+const SELF_ANSWERS = { overallRating: '4', wentWell: 'Closed the big deal', toImprove: 'Documentation', nextGoals: 'Grow the pipeline' };
+
+type FormPath = Parameters<typeof linkIn>[1];
+/** What an email asks of its reader: a form to fill by a date (the page shows `shows`), a console page for HR, or nothing. */
+type Ask = { form: FormPath; by: number; shows: string } | { console: string } | 'informs';
+
+describe('every email', () => {
+  let stack: LocalStack;
+  let faults: SesFaults;
+  let sales: string;
+  let ops: string;
+  let schedule: { selfDue: number; managerDue: number; release: number; acknowledgeBy: number };
+  const goalDue = new Map<string, number>();
+  let feedbackAnswerBy: number;
+  const checked: { kind: MailKind; mail: Mail; ask: Ask }[] = [];
+  let seen = 0;
+
+  const greeted = (mail: Mail) => /^Hello (.+),$/m.exec(mail.text)![1];
+  const firstListed = (mail: Mail) => /^ {2}- (.+?) \(/m.exec(mail.text)![1];
+  const goalOf = (mail: Mail) => goalDue.get(/"([^"]+)"|New goal: (.+)$/.exec(mail.subject)!.slice(1).find(Boolean)!)!;
+  const consolePage = (cycleId: string) => `${stack.apiUrl}/console#/cycles/${cycleId}`;
+
+  /** Each kind's ask, for the mail at hand (some kinds ask only of some readers). */
+  const ASKS: Record<MailKind, (mail: Mail) => Ask> = {
+    invitation: (mail) => ({ form: '/forms/self', by: schedule.selfDue, shows: `${greeted(mail)}, please answer by` }),
+    'self-reminder': (mail) => ({ form: '/forms/self', by: schedule.selfDue, shows: `${greeted(mail)}, please answer by` }),
+    // The manager is told; the person acts through their invitation.
+    'self-overdue': () => 'informs',
+    'self-hr': () => ({ console: consolePage(sales) }),
+    'manager-request': (mail) => ({ form: '/forms/team', by: schedule.managerDue, shows: firstListed(mail) }),
+    'review-reminder': (mail) => ({ form: '/forms/team', by: schedule.managerDue, shows: firstListed(mail) }),
+    // Overdue: still taken until the release.
+    'review-overdue': (mail) => ({ form: '/forms/team', by: schedule.release, shows: firstListed(mail) }),
+    'review-hr': () => ({ console: consolePage(sales) }),
+    // Without a review there is nothing to read or acknowledge yet.
+    result: (mail) => (mail.text.includes('no rating yet') ? 'informs' : { form: '/forms/results', by: schedule.acknowledgeBy, shows: `${greeted(mail)}, Maria Manager reviewed` }),
+    acknowledgement: (mail) => (mail.to === HR ? { console: consolePage(sales) } : 'informs'),
+    'acknowledgement-reminder': (mail) => ({ form: '/forms/results', by: schedule.acknowledgeBy, shows: `${greeted(mail)}, Maria Manager reviewed` }),
+    cancellation: () => 'informs',
+    'delivery-failure': () => ({ console: consolePage(ops) }),
+    'goal-set': (mail) => ({ form: '/forms/goals', by: goalOf(mail), shows: `${greeted(mail)}, here are your goals` }),
+    'goal-reminder': (mail) => ({ form: '/forms/goals', by: goalOf(mail), shows: `${greeted(mail)}, here are your goals` }),
+    // The owner can still post 100 % until HR is told; the manager is told.
+    'goal-missed': (mail) => (mail.subject.startsWith('Your goal') ? { form: '/forms/goals', by: goalOf(mail) + 7 * DAY, shows: `${greeted(mail)}, here are your goals` } : 'informs'),
+    'goal-at-risk': () => 'informs',
+    'goal-hr': (mail) => ({ console: `${stack.apiUrl}/console#/goals?period=${/period=([^\s"]+)/.exec(mail.text)![1]}` }),
+    feedback: () => 'informs',
+    'praise-digest': () => 'informs',
+    'feedback-request': (mail) => ({ form: '/forms/feedback', by: feedbackAnswerBy, shows: `Feedback for ${/^(.+) asks for your feedback$/.exec(mail.subject)![1]}` }),
+  };
+
+  /** The mail delivered since the last call, each checked now (before anyone acts on it) against its kind's ask. */
+  async function receive(): Promise<Mail[]> {
+    const all = await mailbox(stack);
+    const fresh = all.slice(seen);
+    seen = all.length;
+    const stored = (await Promise.all([sales, ops, 'goal-watch', 'feedback'].filter(Boolean).map((scope) => listMails(scope)))).flat();
+    for (const mail of fresh) {
+      const kinds = new Set(stored.filter((record) => record.to === mail.to && record.subject === mail.subject).map((record) => record.kind));
+      expect(kinds.size, `${mail.to}: ${mail.subject}`).toBe(1);
+      const [kind] = kinds;
+      const ask = ASKS[kind](mail);
+      await expectAsks(mail, ask);
+      checked.push({ kind, mail, ask });
+    }
+    return fresh;
+  }
+
+  async function expectAsks(mail: Mail, ask: Ask): Promise<void> {
+    const what = `${mail.to}: ${mail.subject}`;
+    await expectValidEmailHtml(mail.html);
+    // Before HR names another sender, mail comes from the organisation, not from the product.
+    expect(mail.from, what).toBe('"Example Org" <perfcycle@example.com>');
+    if (ask === 'informs') {
+      expect(mail.html, what).not.toContain('/forms/');
+      return;
+    }
+    if ('console' in ask) {
+      expect(mail.text, what).toContain(`Open in the HR console: ${ask.console}`);
+      expect(mail.html, what).toContain(`href="${ask.console.replaceAll('&', '&amp;')}"`);
+      const page = await fetch(ask.console);
+      expect(page.status, what).toBe(200);
+      expect(await page.text(), what).toContain('<title>perfcycle');
+      return;
+    }
+    const date = formatDeadline(ask.by, TZ);
+    expect(mail.text, what).toContain(date);
+    expect(mail.html, what).toContain(date);
+    const link = linkIn(mail, ask.form);
+    expect(mail.text, what).toContain(link);
+    const page = await fetch(link);
+    expect(page.status, what).toBe(200);
+    const html = await page.text();
+    expect(html, what).toContain(ask.shows.replaceAll("'", '&#39;'));
+    if (ask.form === '/forms/feedback' || ask.form === '/forms/self') expect(html, what).toContain(date);
+  }
+
+  const of = (kind: MailKind, to?: string) => checked.filter((entry) => entry.kind === kind && (!to || entry.mail.to === to)).map((entry) => entry.mail);
+  const advanceTo = async (instant: number) => {
+    await stack.advance(instant - stack.clock.now());
+    await stack.settled();
+    return receive();
+  };
+  const goalsOf = async (employeeId: string) => (await hr(stack, 'GET', `/employees/${employeeId}/goals`)).body.goals as { goalId: string; title: string }[];
+  /** The goal ratings a form asks for: every goal of the person (fields the form does not ask for are ignored). */
+  const goalRatings = async (employeeId: string) => Object.fromEntries((await goalsOf(employeeId)).map((goal) => [`goal-${goal.goalId}`, '3']));
+
+  beforeAll(async () => {
+    faults = await startSesFaults();
+    stack = await startLocalStack({ sesEndpoint: faults.url, orgTimeZone: TZ });
+    faults.forwardTo(stack.mailUrl);
+    expect((await hr(stack, 'POST', '/employees/import', { csv: ROSTER })).status).toBe(200);
+    expect((await hr(stack, 'PATCH', '/settings', { recognition: 'weekly-digest' })).status).toBe(200);
+  });
+  afterAll(async () => {
+    await stack?.stop();
+    await faults?.close();
+  });
+
+  it('every kind is classified: a new kind of mail fails here until it says what it asks', () => {
+    expect(Object.keys(ASKS).sort()).toEqual([...MAIL_KINDS].sort());
+  });
+
+  it('goals: set, at risk (saying HR marked it), with the owner\u2019s link', async () => {
+    const now = stack.clock.now();
+    for (const [employeeId, title, days] of [
+      ['e1', 'Close 10 deals', 10],
+      ['e2', 'Learn Rust', 40],
+    ] as const) {
+      const due = dateAfter(now, days);
+      expect((await hr(stack, 'POST', `/employees/${employeeId}/goals`, { title, due, weight: 50 })).status).toBe(201);
+      goalDue.set(title, endOfDay(due, TZ));
+    }
+    const [rust] = await goalsOf('e2');
+    for (const status of ['AT_RISK', 'OFF_TRACK']) expect((await hr(stack, 'POST', `/employees/e2/goals/${rust.goalId}/check-ins`, { progress: 10, status })).status).toBe(200);
+    await receive();
+    expect(of('goal-set').map((mail) => mail.to).sort()).toEqual(['ann@example.com', 'bob@example.com']);
+    const [atRisk] = of('goal-at-risk', 'maria@example.com');
+    expect(atRisk.text).toContain("HR marked Bob Prompt's goal at risk or off track in two check-ins in a row:");
+  });
+
+  it('feedback: a request with its link and answer date, praise', async () => {
+    const requested = await hr(stack, 'POST', '/feedback/requests', { from: 'e1', to: ['e2'], message: 'How was my demo?' });
+    expect(requested.status).toBe(201);
+    feedbackAnswerBy = feedbackRequestClosesAt(Date.parse(requested.body.at));
+    expect((await hr(stack, 'POST', '/feedback', { from: 'e2', to: 'e1', kind: 'praise', text: 'Great demo' })).status).toBe(201);
+    await receive();
+    const [request] = of('feedback-request', 'bob@example.com');
+    expect(request.text).toContain(`Ann Early would like your feedback on their work, by ${formatDeadline(feedbackAnswerBy, TZ)}.`);
+    expect(of('feedback', 'ann@example.com')).toHaveLength(1);
+  });
+
+  it('launches two cycles: invitations, a refused address reported to HR, a cancellation', async () => {
+    const now = stack.clock.now();
+    faults.failFor(['zed@example.com'], { status: 400, type: 'MessageRejected' });
+    const launched = await hr(stack, 'POST', '/cycles', { name: 'Sales 2026', selfDue: dateAfter(now, 14), managerDue: dateAfter(now, 24), department: 'Sales' });
+    expect(launched.status, JSON.stringify(launched.body)).toBe(201);
+    sales = launched.body.cycleId;
+    const stored = scheduleOf((await getCycle(sales))!);
+    schedule = { selfDue: stored.selfDue, managerDue: stored.managerDue, release: releaseAt(stored), acknowledgeBy: acknowledgementEndsAt(stored) };
+    expect(schedule.selfDue).toBe(endOfDay(dateAfter(now, 14), TZ));
+    const opsLaunch = await hr(stack, 'POST', '/cycles', { name: 'Ops 2026', selfDue: dateAfter(now, 14), managerDue: dateAfter(now, 24), department: 'Ops' });
+    expect(opsLaunch.status, JSON.stringify(opsLaunch.body)).toBe(201);
+    ops = opsLaunch.body.cycleId;
+    await stack.settled();
+    await receive();
+    expect(of('invitation').map((mail) => mail.to).sort()).toEqual(['ann@example.com', 'bob@example.com', 'cid@example.com', 'maria@example.com', 'olga@example.com']);
+    const [failure] = of('delivery-failure');
+    expect(failure.text).toContain('Zed Bounce (o2) <zed@example.com> did not get the self-assessment invitation');
+
+    expect((await hr(stack, 'POST', `/cycles/${ops}/cancel`, {})).status).toBe(200);
+    await stack.settled();
+    await receive();
+    expect(of('cancellation').map((mail) => mail.to)).toEqual(['olga@example.com']);
+  });
+
+  it('runs the cycle and the goal watch to the end: every reminder, escalation and result', async () => {
+    for (const [employeeId, to] of [
+      ['e1', 'ann@example.com'],
+      ['e2', 'bob@example.com'],
+    ]) {
+      const [invitation] = of('invitation', to);
+      const submitted = await postForm(linkIn(invitation, '/forms/self'), await openForm(linkIn(invitation, '/forms/self')), { ...SELF_ANSWERS, ...(await goalRatings(employeeId)) });
+      expect(submitted.status, submitted.html).toBe(200);
+    }
+    await advanceTo(schedule.selfDue - 3 * DAY + HOUR);
+    const [goalReminder] = of('goal-reminder', 'ann@example.com');
+    expect(goalReminder.text).toContain('If it is done, post a check-in at 100 % on your goals page: that marks it done and stops the reminders.');
+    expect(of('self-reminder').map((mail) => mail.to).sort()).toEqual(['cid@example.com', 'maria@example.com']);
+
+    await advanceTo(schedule.selfDue + HOUR);
+    expect(of('self-overdue', 'maria@example.com')[0].text).toContain('Cid Never (e3)');
+    await advanceTo(schedule.selfDue + 2 * DAY + HOUR);
+    const [selfHr] = of('self-hr');
+    expect(selfHr.text).toContain('Cid Never (e3), manager: Maria Manager (m1)');
+    expect(selfHr.text).toContain('Maria Manager (m1), manager: HR');
+
+    const [request] = of('manager-request', 'maria@example.com');
+    for (const employeeId of ['e1', 'e2']) {
+      const reviewed = await postForm(linkIn(request, '/forms/team'), await openForm(linkIn(request, '/forms/team')), {
+        employeeId,
+        rating: '4',
+        strengths: 'Closing',
+        areasToImprove: 'Delegating',
+        comments: 'A good quarter',
+        ...(await goalRatings(employeeId)),
+      });
+      expect(reviewed.status, reviewed.html).toBe(200);
+    }
+    await advanceTo(schedule.managerDue - 3 * DAY + HOUR);
+    await advanceTo(schedule.managerDue + HOUR);
+    await advanceTo(schedule.release + HOUR);
+    expect(of('review-hr')[0].text).toContain('Cid Never (e3), manager: Maria Manager (m1)');
+    expect(of('result').length).toBe(4);
+
+    const [annResult] = of('result', 'ann@example.com');
+    const acknowledged = await postForm(linkIn(annResult, '/forms/results'), await openForm(linkIn(annResult, '/forms/results')), { comment: '' });
+    expect(acknowledged.status, acknowledged.html).toBe(200);
+    await receive();
+    expect(of('acknowledgement').map((mail) => mail.to).sort()).toEqual([HR, 'maria@example.com']);
+    await advanceTo(schedule.release + 5 * DAY + HOUR);
+    expect(of('acknowledgement-reminder').map((mail) => mail.to)).toEqual(['bob@example.com']);
+  });
+
+  it('produced every kind of email for real, each checked against what it asks', () => {
+    expect([...new Set(checked.map((entry) => entry.kind))].sort()).toEqual([...MAIL_KINDS].sort());
+    expect(of('goal-missed').map((mail) => mail.to).sort()).toEqual(['ann@example.com', 'maria@example.com']);
+    expect(of('goal-hr')[0].text).toContain('The goal of Ann Early (e1) is past its due date and still open after the grace period (manager: Maria Manager (m1)).');
+    expect(of('praise-digest').length).toBeGreaterThan(0);
+    // Every kind that asks for an action was met at least once.
+    const asking = new Set(checked.filter((entry) => entry.ask !== 'informs').map((entry) => entry.kind));
+    expect([...asking].sort()).toEqual(
+      ['invitation', 'self-reminder', 'self-hr', 'manager-request', 'review-reminder', 'review-overdue', 'review-hr', 'result', 'acknowledgement', 'acknowledgement-reminder', 'delivery-failure', 'goal-set', 'goal-reminder', 'goal-missed', 'goal-hr', 'feedback-request'].sort(),
+    );
+  });
+});
