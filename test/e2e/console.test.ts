@@ -400,7 +400,7 @@ describe('the HR console in Chromium', () => {
       toImprove: 'Docs',
       nextGoals: 'More',
     });
-    expect(submitted.status).toBe(200);
+    expect(submitted.status).toBe(303);
     await theStack().advance(Date.parse(`${selfDate}T23:59:59Z`) + HOUR - theStack().clock.now());
     await theStack().settled();
 
