@@ -192,15 +192,6 @@ export function submitAnswers<T>(
   return writeOnce(submission, writes);
 }
 
-/** Every version of a person's answers to a form, oldest first. */
-export function listAnswerVersions<T>(cycleId: string, form: AnswerForm, employeeId: string): Promise<(AnswerVersion<T> & { at: string; by: string })[]> {
-  const { pk, sk } = keys.version(cycleId, form, employeeId, 0);
-  return queryAll({
-    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-    ExpressionAttributeValues: { ':pk': pk, ':prefix': sk.slice(0, sk.lastIndexOf('#') + 1) },
-  });
-}
-
 /**
  * Records that a ladder step was taken for a still-pending item. The condition makes every step happen at
  * most once, whatever reruns, retries or restarts do; false means it was taken before or the item is done.
