@@ -295,6 +295,22 @@ describe('the emailed forms in Chromium', () => {
       expect(text).not.toContain('Bob Prompt');
       await expectPageBasics(page);
     });
+    it('keeps a half-written self-assessment as a draft, which comes back when the link is opened again', async () => {
+      const link = linkIn(invitationTo('bob@example.com'), '/forms/self');
+      await page.goto(link);
+      await page.getByLabel('What went well', { exact: true }).fill('Kept the lights on');
+      // Nothing rated, two answers empty: a draft takes it anyway.
+      const saved = await submitting(page, () => page.getByRole('button', { name: 'Save draft' }).click());
+      expect(saved.status()).toBe(303);
+      expect(await page.getByRole('status').textContent()).toBe('Your draft is saved. It is not submitted yet: come back to it with the link in your email.');
+      await page.close();
+      page = await context.newPage();
+      await page.goto(link);
+      expect(await page.getByText(/^Draft saved on .+, not submitted yet\.$/).isVisible()).toBe(true);
+      expect(await page.getByLabel('What went well', { exact: true }).inputValue()).toBe('Kept the lights on');
+      expect(await page.getByRole('button', { name: 'Submit self-assessment' }).isVisible()).toBe(true);
+      await expectPageBasics(page);
+    });
   });
 
   describe('manager review', () => {
