@@ -247,7 +247,7 @@ function reachesSelf(start: string, managerOf: (id: string) => string | undefine
 }
 
 /** Whether HR has not deactivated the person: only active people are invited to new cycles and sent mail. */
-export function isActive(employee: Employee): boolean {
+export function isActive(employee: Pick<Employee, 'deactivatedAt'>): boolean {
   return !employee.deactivatedAt;
 }
 
