@@ -20,6 +20,9 @@ const WINDOWS_ROSTER = Buffer.from([
   ...ascii('o1;Otto '), 0xd6, ...ascii('ztrk;otto@example.com;;Betrieb\r\n'),
 ]);
 
+/** What the CLI prints about WINDOWS_ROSTER before its counts. */
+const HOW_IT_READS = ['read as Windows-1252 (the file is not UTF-8), columns separated by semicolons', 'names as perfcycle reads them:', '  e1  José Müller  (Vertrieb)', '  o1  Otto Öztrk  (Betrieb)'];
+
 describe('the employee directory', () => {
   const dir = tempDir('perfcycle-directory-');
   let stack: LocalStack;
@@ -64,10 +67,7 @@ describe('the employee directory', () => {
       expect(dryRun).toEqual({
         code: 0,
         out: [
-          'read as Windows-1252 (the file is not UTF-8), columns separated by semicolons',
-          'names as perfcycle reads them:',
-          '  e1  José Müller  (Vertrieb)',
-          '  o1  Otto Öztrk  (Betrieb)',
+          ...HOW_IT_READS,
           'valid: 4 employees (4 new, 0 updated); nothing saved',
         ].join('\n'),
         err: '',
@@ -81,10 +81,7 @@ describe('the employee directory', () => {
       expect(imported.code).toBe(0);
       expect(imported.out).toBe(
         [
-          'read as Windows-1252 (the file is not UTF-8), columns separated by semicolons',
-          'names as perfcycle reads them:',
-          '  e1  José Müller  (Vertrieb)',
-          '  o1  Otto Öztrk  (Betrieb)',
+          ...HOW_IT_READS,
           'imported 4 employees (4 new, 0 updated)',
         ].join('\n'),
       );
