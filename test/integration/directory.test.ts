@@ -117,6 +117,9 @@ describe('the employee directory', () => {
       const viaApi = await postFile('/employees/import?dryRun=true', Buffer.from([...ascii('employeeId,name,email,managerId,department\nn1,Nina '), 0x9d, ...ascii(',nina@example.com,,Vertrieb\n')]));
       expect(viaApi.status).toBe(400);
       expect(viaApi.body.details).toEqual(['line 2: byte 0x9D is neither UTF-8 nor Windows-1252, so the file\'s encoding is unknown: save it as "CSV UTF-8" and import it again']);
+      for (const query of ['part=2', 'part=3&parts=2', 'part=0&parts=2', 'dryRun=yes']) {
+        expect((await postFile(`/employees/import?${query}`, WINDOWS_ROSTER)).status, query).toBe(400);
+      }
       expect(await directory()).toEqual(before);
     });
 
