@@ -1,4 +1,4 @@
-import { importRoster } from '#services/employees.ts';
+import { importRoster } from '#services/import-roster.ts';
 import { apiHandler, hrActor, json, parseJsonBody, readBodyBytes } from '#shared/http.ts';
 import { importQuerySchema, importRequestSchema } from './schemas.ts';
 

@@ -7,7 +7,6 @@ import {
   isActive,
   MAX_ROSTER_ROWS,
   parseRoster,
-  readRoster,
   reviewerOf,
   rosterPart,
   RosterRejected,
@@ -15,9 +14,9 @@ import {
   selectParticipants,
   type Employee,
   type Reviewer,
-  type Roster,
   type RosterProblem,
 } from '#domain/employee.ts';
+import { readRoster, type Roster } from '#domain/roster-file.ts';
 
 const HEADER = 'employeeId,name,email,managerId,department';
 const NOBODY: ReadonlyMap<string, Employee> = new Map();
