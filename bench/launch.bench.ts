@@ -1,8 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
+import { runCli } from '../cli/program.ts';
 import { allFunctions } from '../lib/functions.ts';
 import { startLocalStack, type LocalStack } from '../local/stack.ts';
 import { faultsBench } from './faults.ts';
@@ -14,7 +15,8 @@ import { faultsBench } from './faults.ts';
  * `npm run bench [-- --json] [-- --sizes 1000,10000] [-- --goals 100000]`: launches cycles on the local stack and compares the
  * launch with its floor (the same DynamoDB items batch-written and the same SendEmail calls made directly,
  * in the same run), counts Step Functions transitions and DynamoDB requests for the whole cycle, and sizes
- * each Lambda bundle and its cold import; and times the goal watch's daily read over many goals.
+ * each Lambda bundle and its cold import; times the goal watch's daily read over many goals; and times
+ * `perfcycle employees import` of 5,000 rows as Excel saves them (Windows-1252, semicolons), with its progress.
  */
 const args = process.argv.slice(2);
 const asJson = args.includes('--json');
@@ -136,6 +138,35 @@ async function launchCase(stack: LocalStack, counter: DynamoCounter, size: numbe
   };
 }
 
+/**
+ * HR's import of a 5,000-person directory through the CLI, as Excel saves it on a German Windows: Windows-1252,
+ * semicolons, "Employee ID" headers. Timed from the command to its exit, with the progress it prints on stderr.
+ */
+async function importCase(stack: LocalStack) {
+  const rows = 5000;
+  const dir = mkdtempSync(join(tmpdir(), 'perfcycle-bench-import-'));
+  try {
+    const lines = ['Employee ID;Name;E-Mail;Manager ID;Department'];
+    for (let i = 0; i < rows; i++) lines.push(`imp${i};Jos\u00e9 M\u00fcller ${i};imp${i}@example.com;${i < 50 ? '' : `imp${i % 50}`};Vertrieb ${i % 12}`);
+    writeFileSync(join(dir, 'roster.csv'), Buffer.from(lines.join('\r\n'), 'latin1'));
+    let out = '';
+    let err = '';
+    const started = performance.now();
+    const code = await runCli(['employees', 'import', 'roster.csv'], {
+      env: { PERFCYCLE_API_URL: stack.apiUrl, PERFCYCLE_TOKEN: stack.hrToken },
+      cwd: dir,
+      out: (text) => (out += text),
+      err: (text) => (err += text),
+    });
+    const importMs = performance.now() - started;
+    if (code !== 0 || !out.endsWith(`imported ${rows} employees (${rows} new, 0 updated)`) || !out.includes('Jos\u00e9 M\u00fcller 0')) throw new Error(`import failed (${code}): ${out} ${err}`);
+    const progress = err.trimEnd().split('\n');
+    return { rows, importMs: Math.round(importMs), progressLines: progress.length, firstProgress: progress[0], lastProgress: progress.at(-1) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** The daily goal watch's read: `goalCount` open goals of which 100 fall due today. */
 async function goalWatchCase(stack: LocalStack, counter: DynamoCounter) {
   const { batchPut } = await import('../functions/store/table.ts');
@@ -213,16 +244,22 @@ try {
     log(`launching a cycle of ${size} participants...`);
     cases.push(await launchCase(stack, counter, size));
   }
+  if (!faults) log('importing a 5,000-row Windows-1252 directory through the CLI...');
+  const directoryImport = faults ? undefined : await importCase(stack);
   log(`seeding ${goalCount} goals for the goal-watch read...`);
   const goalWatch = goalCount > 0 ? await goalWatchCase(stack, counter) : undefined;
   if (!faults) log('bundling each function...');
   const bundleFigures = faults ? [] : await bundles();
-  const report = { node: process.version, faults: faultFigures, cases, goalWatch, bundles: bundleFigures };
+  const report = { node: process.version, faults: faultFigures, cases, directoryImport, goalWatch, bundles: bundleFigures };
   if (asJson) {
     console.log(JSON.stringify(report, null, 2));
   } else {
     console.log('\nReview-cycle launch on the local stack');
     console.table(cases);
+    if (directoryImport) {
+      console.log('Directory import through the CLI (Windows-1252, semicolons), with progress on stderr');
+      console.table([directoryImport]);
+    }
     if (goalWatch) {
       console.log('Daily goal watch: open goals read through the sparse index');
       console.table([goalWatch]);

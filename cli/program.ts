@@ -3,6 +3,7 @@ import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isAbsolute, join } from 'node:path';
 import { Command, CommanderError, type Option } from 'commander';
+import { importParts, separatorName } from '../functions/domain/employee.ts';
 import { parseCalendarDate } from '../functions/domain/time.ts';
 
 /**
@@ -40,7 +41,7 @@ function connection(io: CliIo) {
 }
 
 /** The response body as bytes: `text()` would drop a CSV's byte-order mark, which spreadsheets need. */
-async function send(io: CliIo, method: 'GET' | 'POST' | 'PUT' | 'PATCH', path: string, body?: { json?: unknown; csv?: string }, idempotencyKey?: string): Promise<Buffer> {
+async function send(io: CliIo, method: 'GET' | 'POST' | 'PUT' | 'PATCH', path: string, body?: { json?: unknown; file?: Uint8Array }, idempotencyKey?: string): Promise<Buffer> {
   const { apiUrl, token } = connection(io);
   let response: Response;
   let bytes: Buffer;
@@ -51,9 +52,10 @@ async function send(io: CliIo, method: 'GET' | 'POST' | 'PUT' | 'PATCH', path: s
         headers: {
           authorization: `Bearer ${token}`,
           ...(idempotencyKey ? { 'idempotency-key': idempotencyKey } : {}),
-          ...(body?.json !== undefined ? { 'content-type': 'application/json' } : body?.csv !== undefined ? { 'content-type': 'text/csv' } : {}),
+          // A file goes as its bytes: the API reads its encoding, which a text body would already have lost.
+          ...(body?.json !== undefined ? { 'content-type': 'application/json' } : body?.file !== undefined ? { 'content-type': 'application/octet-stream' } : {}),
         },
-        body: body?.json !== undefined ? JSON.stringify(body.json) : body?.csv,
+        body: body?.json !== undefined ? JSON.stringify(body.json) : body?.file,
       }),
     ));
   } catch (error) {
@@ -97,7 +99,7 @@ async function fetchRetrying(retryable: boolean, request: () => Promise<Response
   }
 }
 
-async function call(io: CliIo, method: 'GET' | 'POST' | 'PUT' | 'PATCH', path: string, body?: { json?: unknown; csv?: string }, idempotencyKey?: string): Promise<any> {
+async function call(io: CliIo, method: 'GET' | 'POST' | 'PUT' | 'PATCH', path: string, body?: { json?: unknown; file?: Uint8Array }, idempotencyKey?: string): Promise<any> {
   const text = (await send(io, method, path, body, idempotencyKey)).toString('utf8');
   try {
     return text ? JSON.parse(text) : {};
@@ -111,12 +113,12 @@ function printer(io: CliIo, asJson: boolean) {
 }
 
 /** A file named on the command line, relative to the working directory, refused when missing or over `maxBytes`. */
-function readInputFile(io: CliIo, file: string, maxBytes: number): string {
+function readInputFile(io: CliIo, file: string, maxBytes: number): Buffer {
   const path = join(io.cwd, file);
   if (!existsSync(file) && !existsSync(path)) throw new CliFailure(`no such file: ${file}`);
   const target = existsSync(file) ? file : path;
   if (statSync(target).size > maxBytes) throw new CliFailure(`${file} is larger than ${maxBytes / 1024 / 1024} MB`);
-  return readFileSync(target, 'utf8');
+  return readFileSync(target);
 }
 
 function segment(value: string): string {
@@ -136,13 +138,82 @@ export function buildProgram(io: CliIo): Command {
   const employees = program.command('employees').description('The employee directory');
   employees
     .command('import')
-    .description('Import the directory from a CSV (employeeId,name,email,managerId,department); all rows or none')
+    .description(
+      'Import the directory from a CSV (employeeId,name,email,managerId,department; comma, semicolon or tab; UTF-8 or Windows-1252); all rows or none. ' +
+        'Deactivated people in the file stay deactivated',
+    )
     .argument('<file>', 'CSV file')
+    .option('--dry-run', 'check the file and show how it was read; save nothing')
     .option('--json', 'print JSON')
-    .action(async (file: string, options: { json?: boolean }) => {
-      const result = await call(io, 'POST', '/employees/import', { csv: readInputFile(io, file, 5 * 1024 * 1024) }, idempotencyKey);
-      printer(io, !!options.json)(result, () => `imported ${result.imported} employees (${result.created} new, ${result.updated} updated)`);
+    .action(async (file: string, options: { dryRun?: boolean; json?: boolean }) => {
+      const bytes = readInputFile(io, file, 5 * 1024 * 1024);
+      if (options.dryRun) {
+        const checked = await call(io, 'POST', '/employees/import?dryRun=true', { file: bytes }, idempotencyKey);
+        printer(io, !!options.json)(checked, () => [...howRead(checked), `valid: ${checked.valid} employees (${checked.created} new, ${checked.updated} updated); nothing saved`].join('\n'));
+        return;
+      }
+      // Parts sized by the file's lines after the header (at least its rows): every part checks the whole file, so any split saves the same rows.
+      const lines = bytes.filter((byte) => byte === 0x0a).length + (bytes.at(-1) === 0x0a ? 0 : 1);
+      const parts = importParts(lines - 1);
+      let result: any;
+      for (let part = 1; part <= parts; part++) {
+        // Each part is a request of its own, so each has a key of its own, derived from the invocation's.
+        const saved = await call(io, 'POST', parts > 1 ? `/employees/import?part=${part}&parts=${parts}` : '/employees/import', { file: bytes }, parts > 1 ? `${idempotencyKey}.${part}` : idempotencyKey);
+        result = result ? { ...saved, imported: result.imported + saved.imported, created: result.created + saved.created, updated: result.updated + saved.updated } : saved;
+        if (parts > 1) io.err(`imported ${result.imported} of ${saved.valid} rows (part ${part} of ${parts})\n`);
+      }
+      const { part: _part, parts: _parts, valid: _valid, ...total } = result;
+      printer(io, !!options.json)(total, () => [...howRead(total), `imported ${total.imported} employees (${total.created} new, ${total.updated} updated)`].join('\n'));
     });
+
+  employees
+    .command('list')
+    .description('Everyone in the directory, by department, with who is deactivated')
+    .option('--department <department>', 'only this department (any case)')
+    .option('--json', 'print JSON')
+    .action(async (options: { department?: string; json?: boolean }) => {
+      const people: any[] = [];
+      let cursor: string | undefined;
+      do {
+        const query = new URLSearchParams({ limit: '1000', ...(options.department !== undefined ? { department: options.department } : {}), ...(cursor ? { cursor } : {}) });
+        const page = await call(io, 'GET', `/employees?${query}`);
+        people.push(...page.employees);
+        cursor = page.nextCursor;
+      } while (cursor);
+      printer(io, !!options.json)({ employees: people }, () =>
+        people.length
+          ? people
+              .map((p) => `${p.employeeId}  ${p.name} <${p.email}>  ${p.department}${p.managerId ? `, manager ${p.managerId}` : ''}${p.active ? '' : `  (deactivated ${p.deactivatedAt.slice(0, 10)})`}`)
+              .join('\n')
+          : options.department !== undefined
+            ? `nobody in department "${options.department}"`
+            : 'the directory is empty: import it with `perfcycle employees import`',
+      );
+    });
+
+  for (const [name, active] of [
+    ['deactivate', false],
+    ['activate', true],
+  ] as const) {
+    employees
+      .command(name)
+      .argument('<employeeId>')
+      .description(
+        active
+          ? 'Activate someone deactivated: in the next cycles and sent mail again'
+          : 'Deactivate a leaver: in no new cycle and sent no more mail (what was queued for them is dropped); their goals, reviews and audit stay',
+      )
+      .option('--json', 'print JSON')
+      .action(async (employeeId: string, options: { json?: boolean }) => {
+        const result = await call(io, 'POST', `/employees/${segment(employeeId)}/${name}`, { json: {} });
+        const who = `${result.name} (${result.employeeId})`;
+        printer(io, !!options.json)(result, () =>
+          result.changed
+            ? `${who} ${active ? 'is active again' : 'is deactivated: in no new cycle and sent no more mail; their history stays'}`
+            : `${who} was already ${active ? 'active' : `deactivated (since ${result.deactivatedAt.slice(0, 10)})`}: nothing changed`,
+        );
+      });
+  }
 
   employees
     .command('history')
@@ -178,7 +249,7 @@ export function buildProgram(io: CliIo): Command {
     .requiredOption('--file <file>', 'settings JSON, whole or partial (see `settings show --json` for the shape)')
     .option('--json', 'print JSON')
     .action(async (options: { file: string; json?: boolean }) => {
-      const text = readInputFile(io, options.file, 256 * 1024);
+      const text = readInputFile(io, options.file, 256 * 1024).toString('utf8');
       let document: unknown;
       try {
         document = JSON.parse(text);
@@ -495,6 +566,15 @@ function commandPath(command: Command): string {
   const names: string[] = [];
   for (let c: Command | null = command; c; c = c.parent) names.unshift(c.name());
   return names.join(' ');
+}
+
+/** How the API read an import's file, and its names beyond ASCII as stored, for HR to check. */
+function howRead(result: any): string[] {
+  const encoding = result.encoding === 'Windows-1252' ? 'Windows-1252 (the file is not UTF-8)' : result.encoding;
+  return [
+    `read as ${encoding}, columns separated by ${separatorName(result.separator)}`,
+    ...(result.sample.length ? ['names as perfcycle reads them:', ...result.sample.map((p: any) => `  ${p.employeeId}  ${p.name}  (${p.department})`)] : []),
+  ];
 }
 
 function formatCounts(counts: Record<string, number>): string {

@@ -358,7 +358,7 @@ const readToken = () => sessionStorage.getItem(TOKEN_KEY);
  * being tried out); any other 4xx or 5xx becomes an ApiError with the API's reasons.
  * @param {'GET' | 'POST' | 'PUT'} method
  * @param {string} path
- * @param {{ json?: unknown, text?: string, contentType?: string, token?: string, raw?: boolean, accept?: string }} [options]
+ * @param {{ json?: unknown, file?: ArrayBuffer, token?: string, raw?: boolean, accept?: string }} [options]
  * @returns {Promise<any>}
  */
 async function api(method, path, options = {}) {
@@ -366,14 +366,15 @@ async function api(method, path, options = {}) {
   /** @type {Record<string, string>} */
   const headers = { accept: options.accept ?? 'application/json' };
   if (token) headers.authorization = `Bearer ${token}`;
-  /** @type {string | undefined} */
+  /** @type {string | ArrayBuffer | undefined} */
   let body;
   if (options.json !== undefined) {
     headers['content-type'] = 'application/json';
     body = JSON.stringify(options.json);
-  } else if (options.text !== undefined) {
-    headers['content-type'] = options.contentType ?? 'text/plain';
-    body = options.text;
+  } else if (options.file !== undefined) {
+    // A file goes as its bytes: the API reads its encoding (UTF-8 or Windows-1252), which text would already have lost.
+    headers['content-type'] = 'application/octet-stream';
+    body = options.file;
   }
   /** @type {Response} */
   let response;
@@ -1158,19 +1159,45 @@ async function downloadReport(cycleId, errors) {
 
 /* ------------------------------------------------------------------ import */
 
+/** @type {Record<string, string>} */
+const SEPARATOR_NAMES = { ',': 'commas', ';': 'semicolons', '\t': 'tabs' };
+
+/**
+ * How the API read the file, and its names beyond ASCII as they will be stored: a file read in the wrong
+ * encoding shows there before anything is saved.
+ * @param {{ encoding: string, separator: string, sample: { employeeId: string, name: string, department: string }[] }} result
+ */
+function howRead(result) {
+  const encoding = result.encoding === 'Windows-1252' ? 'Windows-1252 (the file is not UTF-8)' : result.encoding;
+  return [
+    h('p', null, `Read as ${encoding}, columns separated by ${SEPARATOR_NAMES[result.separator] ?? result.separator}.`),
+    ...(result.sample.length
+      ? [
+          h('p', null, 'Names as they will be stored:'),
+          h('ul', null, ...result.sample.map((person) => h('li', null, `${person.name} (${person.employeeId}, ${person.department})`))),
+        ]
+      : []),
+  ];
+}
+
 /** @returns {Page} */
 function importPage() {
   const errors = errorBox();
   const preview = h('div', { class: 'preview', hidden: true });
   const file = h('input', { type: 'file', name: 'directory', accept: '.csv,text/csv', required: true });
   let busy = false;
-  /** The checked file's text, sent again as it is when HR applies it. */
-  let checked = '';
+  /** The checked file's bytes, sent again as they are when HR applies it. */
+  /** @type {ArrayBuffer | undefined} */
+  let checked;
 
   const form = h(
     'form',
     { class: 'panel', novalidate: true },
-    field('Directory CSV', file, 'A CSV file with the header employeeId,name,email,managerId,department and one row per person. Nothing is saved until you apply it.'),
+    field(
+      'Directory CSV',
+      file,
+      'A CSV file with the header employeeId,name,email,managerId,department (any case) and one row per person, separated by commas, semicolons or tabs, in UTF-8 or Windows-1252. Nothing is saved until you apply it.',
+    ),
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, 'Check file')),
   );
 
@@ -1178,7 +1205,7 @@ function importPage() {
     if (busy) return;
     clearErrors(errors);
     clearStatus();
-    checked = '';
+    checked = undefined;
     preview.hidden = true;
     preview.replaceChildren();
     const chosen = file.files?.[0];
@@ -1189,12 +1216,12 @@ function importPage() {
     }
     busy = true;
     try {
-      checked = await chosen.text();
-      const result = await api('POST', '/employees/import?dryRun=true', { text: checked, contentType: 'text/csv' });
+      checked = await chosen.arrayBuffer();
+      const result = await api('POST', '/employees/import?dryRun=true', { file: checked });
       const apply = h('button', { type: 'button', class: 'primary' }, 'Apply import');
       apply.addEventListener('click', () => void applyImport(apply));
       const line = `${plural(result.valid, 'person', 'people')}: ${result.created} new, ${result.updated} updated`;
-      preview.replaceChildren(h('h2', null, 'Ready to import'), h('p', null, `${line}.`), h('p', null, apply));
+      preview.replaceChildren(h('h2', null, 'Ready to import'), h('p', null, `${line}.`), ...howRead(result), h('p', null, apply));
       preview.hidden = false;
       announce(`The file is valid: ${line}. Nothing is saved until you apply it.`);
     } catch (error) {
@@ -1210,11 +1237,11 @@ function importPage() {
     if (busy) return;
     busy = true;
     try {
-      const result = await api('POST', '/employees/import', { text: checked, contentType: 'text/csv' });
+      const result = await api('POST', '/employees/import', { file: checked });
       preview.hidden = true;
       preview.replaceChildren();
       form.reset();
-      checked = '';
+      checked = undefined;
       await renderWithMessage(`Imported ${plural(result.imported, 'person', 'people')}: ${result.created} new, ${result.updated} updated.`);
     } catch (error) {
       showErrors(errors, error, 'The import was not applied');

@@ -40,6 +40,17 @@ export const apiFunctions: FunctionSpec[] = [
     memoryMb: 512,
   },
   {
+    id: 'Directory',
+    entry: 'functions/api/directory.ts',
+    description: 'Lists the employee directory page by page; deactivates a leaver and activates them again',
+    routes: [
+      { method: 'GET', path: '/employees', auth: 'hr' },
+      { method: 'POST', path: '/employees/{employeeId}/deactivate', auth: 'hr' },
+      { method: 'POST', path: '/employees/{employeeId}/activate', auth: 'hr' },
+    ],
+    timeoutSeconds: 15,
+  },
+  {
     id: 'LaunchCycle',
     entry: 'functions/api/launch-cycle.ts',
     description: 'Creates a review cycle and starts its workflow',

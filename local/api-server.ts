@@ -18,7 +18,7 @@ interface ApiRequest {
   request: IncomingMessage;
   response: ServerResponse;
   /** Undefined when the body was larger than the API accepts. */
-  body: string | undefined;
+  body: Buffer | undefined;
   routes: LocalRoute[];
   hrToken: string;
   advance: (ms: number) => Promise<number>;
@@ -46,7 +46,10 @@ function isHr(request: IncomingMessage, hrToken: string): boolean {
 
 const advanceSchema = z.strictObject({ duration: z.string().max(32) });
 
-export async function handleApiRequest({ request, response, body, routes, hrToken, advance, now }: ApiRequest): Promise<void> {
+/** Content types API Gateway passes to a handler as text; any other body arrives base64-encoded, byte for byte. */
+const TEXT_BODY = /^(text\/|application\/(json|x-www-form-urlencoded|xml|javascript)\b)/i;
+
+export async function handleApiRequest({ request, response, body: bytes, routes, hrToken, advance, now }: ApiRequest): Promise<void> {
   const url = new URL(request.url ?? '/', 'http://local');
   const method = request.method ?? 'GET';
   try {
@@ -54,7 +57,8 @@ export async function handleApiRequest({ request, response, body, routes, hrToke
   } catch {
     return send(response, 400, { error: 'invalid percent-encoding in the path', details: [] });
   }
-  if (body === undefined) return send(response, 413, { error: 'request body is larger than 10 MB', details: [] });
+  if (bytes === undefined) return send(response, 413, { error: 'request body is larger than 10 MB', details: [] });
+  const body = bytes.toString('utf8');
 
   if (url.pathname.startsWith('/local/clock')) {
     if (!isHr(request, hrToken)) return send(response, 401, { error: 'HR token required', details: [] });
@@ -88,6 +92,7 @@ export async function handleApiRequest({ request, response, body, routes, hrToke
   }
   const headers = Object.fromEntries(Object.entries(request.headers).map(([name, value]) => [name.toLowerCase(), Array.isArray(value) ? value.join(',') : (value ?? '')]));
   const at = new Date();
+  const binary = bytes.length > 0 && !!headers['content-type'] && !TEXT_BODY.test(headers['content-type']);
   const event = {
     version: '2.0',
     routeKey: `${route.method} ${route.path}`,
@@ -96,8 +101,8 @@ export async function handleApiRequest({ request, response, body, routes, hrToke
     headers,
     queryStringParameters: url.search ? Object.fromEntries(url.searchParams) : undefined,
     pathParameters: Object.keys(params!).length ? params : undefined,
-    body: body || undefined,
-    isBase64Encoded: false,
+    body: binary ? bytes.toString('base64') : body || undefined,
+    isBase64Encoded: binary,
     requestContext: {
       accountId: '000000000000',
       apiId: 'local',

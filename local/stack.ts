@@ -91,7 +91,7 @@ export async function tryPort(port: number): Promise<number> {
 
 const freePort = () => tryPort(0);
 
-function readRequestBody(request: IncomingMessage, limit: number): Promise<string | undefined> {
+function readRequestBody(request: IncomingMessage, limit: number): Promise<Buffer | undefined> {
   return new Promise((done, fail) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -99,7 +99,7 @@ function readRequestBody(request: IncomingMessage, limit: number): Promise<strin
       size += chunk.length;
       if (size <= limit) chunks.push(chunk);
     });
-    request.on('end', () => done(size > limit ? undefined : Buffer.concat(chunks).toString('utf8')));
+    request.on('end', () => done(size > limit ? undefined : Buffer.concat(chunks)));
     request.on('error', fail);
   });
 }
@@ -216,7 +216,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       return new Promise((done) => api.close(done));
     });
     const sfnServer = createServer((request, response) =>
-      answerOrFail(response, async () => handleStepFunctionsRequest([runner, goalWatch], request, response, (await readRequestBody(request, 1024 * 1024)) ?? '')),
+      answerOrFail(response, async () => handleStepFunctionsRequest([runner, goalWatch], request, response, (await readRequestBody(request, 1024 * 1024))?.toString('utf8') ?? '')),
     );
     await listen(sfnServer, sfnPort);
     stops.push(() => new Promise((done) => sfnServer.close(done)));

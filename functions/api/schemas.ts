@@ -43,6 +43,25 @@ export const extendRequestSchema = z.strictObject({
 
 export const importRequestSchema = z.strictObject({ csv: z.string().min(1, 'csv is empty') });
 
+/** A whole number from `min` to `max`, as a query string carries it. */
+const wholeNumber = (field: string, min: number, max: number) => {
+  const message = `${field} must be a whole number from ${min} to ${max}`;
+  return z.coerce.number({ error: message }).int(message).min(min, message).max(max, message);
+};
+
+/** `?dryRun=true` checks only; `?part=2&parts=5` saves the second fifth of the file's rows. */
+export const importQuerySchema = z
+  .object({ dryRun: z.enum(['true', 'false'], { error: 'dryRun must be true or false' }).optional(), part: wholeNumber('part', 1, 100).optional(), parts: wholeNumber('parts', 1, 100).optional() })
+  .refine((query) => (query.part === undefined) === (query.parts === undefined), 'part and parts go together')
+  .refine((query) => query.part === undefined || query.parts === undefined || query.part <= query.parts, 'part must be at most parts')
+  .transform(({ dryRun, part, parts }) => ({ dryRun: dryRun === 'true', ...(part !== undefined && parts !== undefined ? { part: { part, parts } } : {}) }));
+
+export const directoryQuerySchema = z.object({
+  department: label('department', 100).optional(),
+  limit: wholeNumber('limit', 1, 1000).default(200),
+  cursor: z.string().max(400, 'cursor is longer than 400 characters').optional(),
+});
+
 export const newGoalSchema = z.strictObject({
   title: label('title', 200),
   due: calendarDate('due'),

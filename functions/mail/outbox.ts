@@ -7,7 +7,7 @@ import { config } from '#shared/config.ts';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logger, metrics } from '#shared/observability.ts';
 import { getCycle } from '#store/cycles.ts';
-import { getEmployee } from '#store/employees.ts';
+import { deactivatedAddresses, getEmployee } from '#store/employees.ts';
 import { reserveSends } from '#store/send-rate.ts';
 import { settingsInForce } from '#store/settings.ts';
 import { claimMail, deferMail, dueOutboxPages, queueMailOnce, releaseClaimed, saveOutcomes, type Claim, type MailKind, type MailRecord } from '#store/mail.ts';
@@ -177,6 +177,7 @@ class Flush {
   private stopped = false;
   private senderName?: Promise<string>;
   private phase?: { readAt: number; cancelled: Promise<boolean> };
+  private leavers?: Promise<Set<string>>;
 
   constructor(
     private readonly scope: string,
@@ -223,6 +224,15 @@ class Flush {
     return this.phase.cancelled;
   }
 
+  /**
+   * The addresses of deactivated people: read once per flush, and only by a flush that has mail to send. A
+   * deactivation reaches the mail of flushes that start after it.
+   */
+  private deactivated(): Promise<Set<string>> {
+    this.leavers ??= deactivatedAddresses();
+    return this.leavers;
+  }
+
   private async deliver(queued: MailRecord, held?: Claim): Promise<void> {
     if (this.stopped || this.tried.has(queued.mailId)) return;
     this.tried.add(queued.mailId);
@@ -236,6 +246,12 @@ class Flush {
     const ids = { cycleId: mail.cycleId, mailId: mail.mailId, kind: mail.kind };
     if (!STILL_SENT_WHEN_CANCELLED.has(mail.kind) && (await this.cancelled())) {
       await this.outcomes.save({ ...mail, status: 'DROPPED' });
+      return;
+    }
+    // A leaver gets nothing more, whatever was queued for them before HR deactivated them; the stored mail says why.
+    if ((await this.deactivated()).has(mail.to.toLowerCase())) {
+      await this.outcomes.save({ ...mail, status: 'DROPPED', sentAt: nowIso(), error: 'the recipient is deactivated' });
+      logger.info('mail dropped: the recipient is deactivated', ids);
       return;
     }
     try {

@@ -1,5 +1,8 @@
-import type { Employee } from '#domain/employee.ts';
-import { getEmployee } from '#store/employees.ts';
+import { isActive, type Employee } from '#domain/employee.ts';
+import { nowIso } from '#shared/clock.ts';
+import { logger } from '#shared/observability.ts';
+import type { Actor } from '#store/audit.ts';
+import { activateEmployee, deactivateEmployee, getEmployee, listDirectoryPage } from '#store/employees.ts';
 import { NotFound } from './errors.ts';
 
 /** The employee a request names; a 404 when there is none. */
@@ -14,4 +17,23 @@ export async function employeeNames(employeeIds: string[]): Promise<Map<string, 
   const unique = [...new Set(employeeIds)];
   const employees = await Promise.all(unique.map((id) => getEmployee(id)));
   return new Map(unique.map((id, index) => [id, employees[index]?.name ?? id]));
+}
+
+/** A page of the directory, each person with whether they are active. */
+export async function listEmployees(query: { department?: string; limit: number; cursor?: string }) {
+  const page = await listDirectoryPage(query);
+  return { employees: page.employees.map((employee) => ({ ...employee, active: isActive(employee) })), ...(page.cursor ? { nextCursor: page.cursor } : {}) };
+}
+
+/**
+ * Deactivates a leaver (in no new cycle, sent no more mail; their goals, reviews and audit stay) or activates
+ * them again. `changed` is false when they already were as asked.
+ */
+export async function setEmployeeActive(employeeId: string, active: boolean, actor: Actor) {
+  const before = await requireEmployee(employeeId);
+  const after = active ? await activateEmployee(employeeId) : await deactivateEmployee(employeeId, nowIso(), actor);
+  if (!after) throw new NotFound(`employee ${employeeId}`);
+  const changed = isActive(before) !== isActive(after);
+  if (changed) logger.info(active ? 'employee activated' : 'employee deactivated', { actor, employeeId });
+  return { ...after, active: isActive(after), changed };
 }

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { checkLaunchDeadlines, RuleViolation, type CycleSchedule } from '#domain/cycle.ts';
 import { launchWarnings, matchDepartment, overlappingCycle } from '#domain/launch-checks.ts';
 import { periodAt } from '#domain/goals.ts';
-import { reviewerOf, selectParticipants, type Reviewer } from '#domain/employee.ts';
+import { isActive, reviewerOf, selectParticipants, type Reviewer } from '#domain/employee.ts';
 import { endOfDay } from '#domain/time.ts';
 import { invitation } from '#mail/messages.ts';
 import { flushOutbox, launchClaim, newMail } from '#mail/outbox.ts';
@@ -58,9 +58,10 @@ export async function launchCycle(request: LaunchRequest, actor: Actor): Promise
   };
   checkLaunchDeadlines(schedule, now, timeZone);
   const directory = await loadDirectory();
-  if (!directory.size) throw new RuleViolation('no participants', ['the directory is empty: import it first']);
+  const active = [...directory.values()].filter(isActive);
+  if (!active.length) throw new RuleViolation('no participants', [directory.size ? 'everyone in the directory is deactivated: activate people first' : 'the directory is empty: import it first']);
   // The directory's spelling, so the cycle and its snapshot name the department as HR's roster does.
-  const department = request.department === undefined ? undefined : matchDepartment([...directory.values()].map((employee) => employee.department), request.department);
+  const department = request.department === undefined ? undefined : matchDepartment(active.map((employee) => employee.department), request.department);
   const participants = selectParticipants(directory, department);
   if (!participants.length) throw new RuleViolation('no participants', [`nobody in the directory has department "${department}"`]);
   const period = request.period ?? periodAt(now, timeZone);

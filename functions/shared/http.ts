@@ -76,12 +76,20 @@ export function apiHandler(
     .handler(handler);
 }
 
-/** The raw body, refusing anything larger than `maxBytes` before decoding it. */
-export function readBody(event: HttpEvent, maxBytes: number): string {
+/**
+ * The body's bytes as the client sent them, refusing anything larger than `maxBytes` before decoding it.
+ * API Gateway hands a binary body (such as application/octet-stream) over base64-encoded, byte for byte.
+ */
+export function readBodyBytes(event: HttpEvent, maxBytes: number): Buffer {
   const raw = event.body ?? '';
   const size = event.isBase64Encoded ? Math.floor((raw.length * 3) / 4) : Buffer.byteLength(raw);
   if (size > maxBytes) throw new HttpError(413, `request body is larger than ${maxBytes} bytes`);
-  return event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
+  return Buffer.from(raw, event.isBase64Encoded ? 'base64' : 'utf8');
+}
+
+/** The body as UTF-8 text (see readBodyBytes). */
+export function readBody(event: HttpEvent, maxBytes: number): string {
+  return readBodyBytes(event, maxBytes).toString('utf8');
 }
 
 export function parseJsonBody<T>(event: HttpEvent, schema: ZodType<T>, maxBytes = 64 * 1024): T {

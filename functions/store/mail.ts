@@ -47,7 +47,7 @@ export interface MailRecord {
   html: string;
   /** employeeIds the email concerns. */
   about: string[];
-  /** DROPPED: still queued when the cycle was cancelled, so never sent. */
+  /** DROPPED: still queued when the cycle was cancelled, or its recipient deactivated (`error` says so), so never sent. */
   status: 'PENDING' | 'SENDING' | 'SENT' | 'FAILED' | 'DROPPED';
   createdAt: string;
   sentAt?: string;

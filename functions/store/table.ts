@@ -20,7 +20,8 @@ import { forEachLimited, sleep } from '#shared/concurrency.ts';
  *
  * | item        | pk             | sk               | gsi1 (sparse)              | gsi2 (sparse)                    | gsi3                          |
  * |-------------|----------------|------------------|----------------------------|----------------------------------|-------------------------------|
- * | employee    | EMP#id         | PROFILE          | EMAIL#address / employeeId | REPORTS#managerId / employeeId   | DIRECTORY / employeeId        |
+ * | employee    | EMP#id         | PROFILE          | EMAIL#address / employeeId | REPORTS#managerId / employeeId   | DIRECTORY / department#emp    |
+ * | (leaver)    |                |                  |                            | LEAVERS / employeeId             |                               |
  * | cycle       | CYCLE#id       | META             |                            | CYCLES / createdAt               | CYCLES#ACTIVE / createdAt     |
  * | assessment  | CYCLE#id       | ASMT#employeeId  | SELF#cycle / employeeId    | REVIEW#cycle / managerKey#emp    | TEAM#cycle#managerKey / emp   |
  * | mail        | CYCLE#id       | MAIL#mailId      |                            | OUTBOX#cycle / dueAt#mailId      |                               |
@@ -37,6 +38,7 @@ import { forEachLimited, sleep } from '#shared/concurrency.ts';
  * | version     | CYCLE#id       | VERSION#form#emp#n |                          |                                  |                               |
  * | api request | IDEM#scope     | REQUEST          |                            |                                  |                               |
  *
+ * A leaver is an employee HR deactivated: their gsi2 moves from their manager's reports to LEAVERS until they are activated.
  * gsi1 holds self-assessments while pending and goals while the goal watch still owes them a step, gsi2 manager reviews while pending and mail not yet sent,
  * so deadline checks read what is pending, never the whole cycle.
  *
@@ -46,6 +48,9 @@ import { forEachLimited, sleep } from '#shared/concurrency.ts';
 export const keys = {
   employee: (employeeId: string) => ({ pk: `EMP#${employeeId}`, sk: 'PROFILE' }),
   directory: { gsi3pk: 'DIRECTORY' },
+  /** The directory sorted by department (lower case, URI-encoded so it holds no `#`), then employeeId. */
+  directoryEntry: (departmentKey: string, employeeId: string) => `${encodeURIComponent(departmentKey)}#${employeeId}`,
+  leavers: { gsi2pk: 'LEAVERS' },
   cycle: (cycleId: string) => ({ pk: `CYCLE#${cycleId}`, sk: 'META' }),
   activeCycles: { gsi3pk: 'CYCLES#ACTIVE' },
   cyclePartition: (cycleId: string) => `CYCLE#${cycleId}`,

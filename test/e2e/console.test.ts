@@ -229,6 +229,25 @@ describe('the HR console in Chromium', () => {
     await expectScreenshot(page, 'console-import-error');
   });
 
+  it('import: a Windows-1252 file with semicolons is previewed with its names as they will be stored', async () => {
+    // Still on the import page, where the bad file was refused.
+    await page.getByRole('heading', { level: 1, name: 'Import directory', exact: true }).waitFor();
+    const latin = (text: string) => [...Buffer.from(text, 'latin1')];
+    // As Excel saves "CSV" on a Windows in Western Europe: é is 0xE9, ü is 0xFC.
+    const buffer = Buffer.from([...latin('Employee ID;Name;E-Mail;Manager ID;Department\r\nw1;Jos'), 0xe9, ...latin(' M'), 0xfc, ...latin('ller;jose@example.com;;Sales\r\n')]);
+    await page.getByLabel('Directory CSV', { exact: true }).setInputFiles({ name: 'directory.csv', mimeType: 'text/csv', buffer });
+    await page.getByRole('button', { name: 'Apply import', exact: true }).waitFor();
+    expect(await page.locator('.preview p').allTextContents()).toEqual([
+      '1 person: 1 new, 0 updated.',
+      'Read as Windows-1252 (the file is not UTF-8), columns separated by semicolons.',
+      'Names as they will be stored:',
+      'Apply import',
+    ]);
+    expect(await page.locator('.preview li').allTextContents()).toEqual(['José Müller (w1, Sales)']);
+    expect(await status(page).textContent()).toBe('The file is valid: 1 person: 1 new, 0 updated. Nothing is saved until you apply it.');
+    await expectPageBasics(page);
+  });
+
   it('a launch before any import is refused: the directory is still empty', async () => {
     await go('Launch cycle', 'Launch a review cycle', 'Launch cycle');
     await page.getByLabel('Name', { exact: true }).fill(CYCLE);

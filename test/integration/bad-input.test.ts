@@ -464,7 +464,7 @@ e1,Ann Twice,ann.twice@example.com,m1,Sales
       });
       // Nothing applied: the directory is as it was, and the first good row of the file was not created.
       const again = await hr(stack, 'POST', '/employees/import', { csv: ROSTER });
-      expect(again.body).toEqual({ imported: 4, created: 0, updated: 4 });
+      expect(again.body).toEqual({ imported: 4, created: 0, updated: 4, encoding: 'UTF-8', separator: ',', sample: [] });
       expect((await loadDirectory()).has('n1')).toBe(false);
       expect((await loadDirectory()).get('e1')?.email).toBe('ann@example.com');
     });

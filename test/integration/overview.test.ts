@@ -51,12 +51,12 @@ describe('HR overview APIs', () => {
     expect(bad.body.error).toBe('roster rejected: nothing was imported');
     expect(bad.body.details).toEqual(['line 5 (e3): not a valid email address']);
     const preview = await importCsv(ROSTER, true);
-    expect(preview).toEqual({ status: 200, body: { dryRun: true, imported: 0, valid: 3, created: 3, updated: 0 } });
+    expect(preview).toEqual({ status: 200, body: { dryRun: true, imported: 0, valid: 3, created: 3, updated: 0, encoding: 'UTF-8', separator: ',', sample: [] } });
     // Nothing was applied: the directory is still empty.
     const launch = await hr(stack, 'POST', '/cycles', { name: 'Too early', selfDue: dateAfter(stack.clock.now(), 7), managerDue: dateAfter(stack.clock.now(), 14) });
     expect(launch.status).toBe(400);
     expect(launch.body.details).toEqual(['the directory is empty: import it first']);
-    expect(await importCsv(ROSTER, false)).toEqual({ status: 200, body: { imported: 3, created: 3, updated: 0 } });
+    expect(await importCsv(ROSTER, false)).toEqual({ status: 200, body: { imported: 3, created: 3, updated: 0, encoding: 'UTF-8', separator: ',', sample: [] } });
   });
 
   it('lists every cycle with its completion, kept up to date as people submit', async () => {

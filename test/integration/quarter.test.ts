@@ -50,9 +50,9 @@ describe('a quarter on the local stack', () => {
     writeFileSync(join(dir.path, 'roster.csv'), ROSTER);
     const imported = await cli(stack, dir.path, 'employees', 'import', 'roster.csv', '--json');
     expect(imported.code).toBe(0);
-    expect(JSON.parse(imported.out)).toEqual({ imported: 8, created: 8, updated: 0 });
+    expect(JSON.parse(imported.out)).toEqual({ imported: 8, created: 8, updated: 0, encoding: 'UTF-8', separator: ',', sample: [] });
     const again = await cli(stack, dir.path, 'employees', 'import', 'roster.csv', '--json');
-    expect(JSON.parse(again.out)).toEqual({ imported: 8, created: 0, updated: 8 });
+    expect(JSON.parse(again.out)).toEqual({ imported: 8, created: 0, updated: 8, encoding: 'UTF-8', separator: ',', sample: [] });
 
     const now = stack.clock.now();
     const selfDate = dateAfter(now, 14);

@@ -1,15 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import {
   emailSchema,
+  importedRow,
+  importParts,
+  IMPORT_PART_ROWS,
+  isActive,
   MAX_ROSTER_ROWS,
   parseRoster,
   reviewerOf,
+  rosterPart,
   RosterRejected,
+  rosterSample,
   selectParticipants,
   type Employee,
   type Reviewer,
   type RosterProblem,
 } from '#domain/employee.ts';
+import { readRoster, type Roster } from '#domain/roster-file.ts';
 
 const HEADER = 'employeeId,name,email,managerId,department';
 const NOBODY: ReadonlyMap<string, Employee> = new Map();
@@ -247,23 +254,33 @@ describe('parseRoster: rejected rows', () => {
 });
 
 describe('parseRoster: rejected files', () => {
-  it('names the missing columns of a bad header', () => {
+  const HEADER_RULE = 'header must name the columns employeeId,name,email,managerId,department (any case; spaces, "_" and "-" ignored), separated by commas, semicolons or tabs';
+
+  it('names the missing columns of a bad header, and what the header held', () => {
     expect(problemsOf('employeeId,name,email,manager,dept\nE1,Ada Boss,ada@example.com,,Board\n')).toStrictEqual([
-      { line: 1, reason: 'header must name the columns employeeId,name,email,managerId,department; missing: managerId, department' },
+      { line: 1, reason: `${HEADER_RULE}; missing: managerId, department; the header read with commas has "employeeId", "name", "email", "manager", "dept"` },
     ]);
   });
 
-  it('treats column names as case-sensitive', () => {
-    expect(problemsOf('EmployeeId,name,email,managerId,department\nE1,Ada Boss,ada@example.com,,Board\n')).toStrictEqual([
-      { line: 1, reason: 'header must name the columns employeeId,name,email,managerId,department; missing: employeeId' },
+  it('says how it read a header with a separator it does not know', () => {
+    expect(problemsOf('employeeId|name|email|managerId|department\nE1|Ada Boss|ada@example.com||Board\n')).toStrictEqual([
+      { line: 1, reason: `${HEADER_RULE}; missing: employeeId, name, email, managerId, department; the header read with commas has "employeeId|name|email|managerId|department"` },
+    ]);
+  });
+
+  it('refuses a column given twice under two spellings', () => {
+    expect(problemsOf('employeeId,name,Email,managerId,department,E-mail\nE1,Ada Boss,ada@example.com,,Board,ada@example.com\n')).toStrictEqual([
+      { line: 1, reason: `${HEADER_RULE}; given twice: email; the header read with commas has "employeeId", "name", "Email", "managerId", "department", "E-mail"` },
     ]);
   });
 
   it('refuses a file with no header', () => {
-    const reason = 'header must name the columns employeeId,name,email,managerId,department; missing: employeeId, name, email, managerId, department';
+    const reason = `${HEADER_RULE}; missing: employeeId, name, email, managerId, department`;
     expect(problemsOf('')).toStrictEqual([{ line: 1, reason }]);
     expect(problemsOf('\uFEFF\n\n')).toStrictEqual([{ line: 1, reason }]);
-    expect(problemsOf('E1,Ada Boss,ada@example.com,,Board\n')).toStrictEqual([{ line: 1, reason }]);
+    expect(problemsOf('E1,Ada Boss,ada@example.com,,Board\n')).toStrictEqual([
+      { line: 1, reason: `${reason}; the header read with commas has "E1", "Ada Boss", "ada@example.com", "", "Board"` },
+    ]);
   });
 
   it('refuses a header without employees', () => {
@@ -283,6 +300,189 @@ describe('parseRoster: rejected files', () => {
     expect(problemsOf(csv(...rows, 'X1,One Too Many,x@example.com,,Ops'))).toStrictEqual([
       { line: 1, reason: `more than ${MAX_ROSTER_ROWS} rows` },
     ]);
+  });
+});
+
+/** The rows of a roster file given as bytes, or its problems. */
+function readOrProblems(file: Uint8Array, existing: ReadonlyMap<string, Employee> = NOBODY): Roster | RosterProblem[] {
+  try {
+    return readRoster(file, existing);
+  } catch (error) {
+    if (error instanceof RosterRejected) return error.problems;
+    throw error;
+  }
+}
+
+const ascii = (text: string) => [...Buffer.from(text, 'latin1')];
+/** `José Müller` as Excel's plain "CSV" writes it on Windows: é is 0xE9, ü is 0xFC, one byte each. */
+const JOSE_1252 = [...ascii('E1,Jos'), 0xe9, ...ascii(' M'), 0xfc, ...ascii('ller,jose@example.com,,Vertrieb\r\n')];
+const JOSE = { employeeId: 'E1', name: 'José Müller', email: 'jose@example.com', department: 'Vertrieb' };
+
+describe('readRoster: the encodings HR\u2019s tools save', () => {
+  it('reads UTF-8, with or without a byte-order mark', () => {
+    const text = `${HEADER}\nE1,José Müller,jose@example.com,,Vertrieb\n`;
+    for (const file of [Buffer.from(text, 'utf8'), Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text, 'utf8')])]) {
+      expect(readRoster(file, NOBODY)).toStrictEqual({ employees: [JOSE], encoding: 'UTF-8', separator: ',' });
+    }
+  });
+
+  it('reads a file that is not UTF-8 as Windows-1252: the names as they are meant, not Jos\uFFFD M\uFFFDller', () => {
+    const file = Buffer.from([...ascii(`${HEADER}\r\n`), ...JOSE_1252, ...ascii('E2,Fran'), 0xe7, ...ascii('ois '), 0x8c, ...ascii('uvre,fo@example.com,E1,Vertrieb\r\n')]);
+    expect(readRoster(file, NOBODY)).toStrictEqual({
+      employees: [JOSE, { employeeId: 'E2', name: 'François Œuvre', email: 'fo@example.com', managerId: 'E1', department: 'Vertrieb' }],
+      encoding: 'Windows-1252',
+      separator: ',',
+    });
+  });
+
+  it('reads UTF-16 with its byte-order mark (Excel\u2019s "Unicode text", tab-separated)', () => {
+    const text = `${HEADER.replaceAll(',', '\t')}\r\nE1\tJosé Müller\tjose@example.com\t\tVertrieb\r\n`;
+    expect(readRoster(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]), NOBODY)).toStrictEqual({ employees: [JOSE], encoding: 'UTF-16', separator: '\t' });
+  });
+
+  it.each([0x81, 0x8d, 0x8f, 0x90, 0x9d])('refuses byte 0x%s, which Windows-1252 does not define, with its line', (byte) => {
+    const file = Buffer.from([...ascii(`${HEADER}\n`), ...JOSE_1252, ...ascii('E2,Bad '), byte, ...ascii('Byte,bad@example.com,E1,Vertrieb\n')]);
+    expect(readOrProblems(file)).toStrictEqual([
+      {
+        line: 3,
+        reason: `byte 0x${byte.toString(16).toUpperCase()} is neither UTF-8 nor Windows-1252, so the file's encoding is unknown: save it as "CSV UTF-8" and import it again`,
+      },
+    ]);
+  });
+
+  it('refuses a file marked UTF-8 that has other bytes, with the first line that has them', () => {
+    const file = Buffer.from([0xef, 0xbb, 0xbf, ...Buffer.from(`${HEADER}\nE2,Zoë,zoe@example.com,,Vertrieb\n`, 'utf8'), ...JOSE_1252]);
+    expect(readOrProblems(file)).toStrictEqual([
+      { line: 3, reason: 'the file starts as UTF-8 (byte-order mark) but this line has bytes that are not UTF-8: save the whole file as "CSV UTF-8" and import it again' },
+    ]);
+  });
+
+  it('names the line of a problem the same way in a Windows-1252 file', () => {
+    const file = Buffer.from([...ascii(`${HEADER}\r\n\r\n`), ...JOSE_1252, ...ascii('E2,J'), 0xfc, ...ascii('rgen,not-an-email,E1,Vertrieb\r\n')]);
+    expect(readOrProblems(file)).toStrictEqual([{ line: 4, employeeId: 'E2', reason: 'not a valid email address' }]);
+  });
+});
+
+describe('readRoster: separators', () => {
+  const rows = (separator: string) => Buffer.from([HEADER, 'E1,Ada Boss,ada@example.com,,Board', 'E2,Bob,bob@example.com,E1,Eng'].map((line) => line.replaceAll(',', separator)).join('\r\n'));
+  const expected = [
+    { employeeId: 'E1', name: 'Ada Boss', email: 'ada@example.com', department: 'Board' },
+    { employeeId: 'E2', name: 'Bob', email: 'bob@example.com', managerId: 'E1', department: 'Eng' },
+  ];
+
+  it.each([',', ';', '\t'] as const)('detects %j from the header', (separator) => {
+    expect(readRoster(rows(separator), NOBODY)).toStrictEqual({ employees: expected, encoding: 'UTF-8', separator });
+  });
+
+  it('reads the whole file with the header\u2019s separator: a comma inside a semicolon file stays in the name, and the other way round', () => {
+    const semicolons = Buffer.from('employeeId;name;email;managerId;department\nE1;Boss, Ada;ada@example.com;;R&D, Europe\n');
+    expect(readRoster(semicolons, NOBODY).employees).toStrictEqual([{ employeeId: 'E1', name: 'Boss, Ada', email: 'ada@example.com', department: 'R&D, Europe' }]);
+    const commas = Buffer.from(`${HEADER}\nE1,Ada; the Boss,ada@example.com,,Board\n`);
+    expect(readRoster(commas, NOBODY).employees[0]!.name).toBe('Ada; the Boss');
+  });
+
+  it('reports a semicolon row with a missing field by its line', () => {
+    expect(readOrProblems(Buffer.from('employeeId;name;email;managerId;department\nE1;Ada Boss;ada@example.com;Board\n'))).toStrictEqual([
+      { line: 2, reason: 'expected 5 fields, found 4' },
+    ]);
+  });
+});
+
+describe('parseRoster: header names as HRIS exports spell them', () => {
+  it.each([
+    'Employee ID,Name,E-mail,Manager ID,Department',
+    'EMPLOYEE_ID,NAME,EMAIL,MANAGER_ID,DEPARTMENT',
+    'employee-id, Name , e.mail,managerid,department',
+    'EmployeeId,name,email,ManagerId,department',
+  ])('reads %j', (header) => {
+    expect(parseRoster(`${header}\nE1,Ada Boss,ada@example.com,,Board\n`, NOBODY)).toStrictEqual([
+      { employeeId: 'E1', name: 'Ada Boss', email: 'ada@example.com', department: 'Board' },
+    ]);
+  });
+
+  it('reads "Employee ID" from a semicolon-separated Windows-1252 file', () => {
+    const file = Buffer.from([...ascii('Employee ID;Name;E-Mail;Manager ID;Department\r\n'), ...ascii('E1;Jos'), 0xe9, ...ascii(' M'), 0xfc, ...ascii('ller;jose@example.com;;Vertrieb\r\n')]);
+    expect(readRoster(file, NOBODY)).toStrictEqual({ employees: [JOSE], encoding: 'Windows-1252', separator: ';' });
+  });
+});
+
+describe('parseRoster: one row per person', () => {
+  it('reports a duplicate id even when the first row has another problem', () => {
+    expect(problemsOf(csv('E1,Ada Boss,not-an-email,,Board', 'E1,Ada Again,ada@example.com,,Board'))).toStrictEqual([
+      { line: 2, employeeId: 'E1', reason: 'not a valid email address' },
+      { line: 3, employeeId: 'E1', reason: 'duplicate employeeId (first on line 2)' },
+    ]);
+  });
+
+  it('reports ids that differ only in case, naming both lines and how the first is spelled', () => {
+    expect(problemsOf(csv('E1,Ada Boss,ada@example.com,,Board', 'e1,Ada Again,ada2@example.com,,Board'))).toStrictEqual([
+      { line: 3, employeeId: 'e1', reason: 'duplicate employeeId (first on line 2 as E1: ids that differ only in case are one person to HR)' },
+    ]);
+  });
+
+  it('reports every later row of an id, each naming the first', () => {
+    expect(problemsOf(csv('E1,A,a@example.com,,B', 'E1,B,b@example.com,,B', 'E2,C,c@example.com,,B', 'E1,D,d@example.com,,B'))).toStrictEqual([
+      { line: 3, employeeId: 'E1', reason: 'duplicate employeeId (first on line 2)' },
+      { line: 5, employeeId: 'E1', reason: 'duplicate employeeId (first on line 2)' },
+    ]);
+  });
+});
+
+describe('deactivated people', () => {
+  const leaver: Employee = { employeeId: 'E2', name: 'Bob Left', email: 'bob@example.com', managerId: 'E1', department: 'Eng', deactivatedAt: '2026-03-01T00:00:00.000Z', deactivatedBy: 'hr:x' };
+  const report: Employee = { employeeId: 'E3', name: 'Cy', email: 'cy@example.com', managerId: 'E2', department: 'Eng' };
+  const hr: Reviewer = { key: 'HR', name: 'HR', email: 'hr@example.com' };
+  const directory = directoryOf(CEO, leaver, report);
+
+  it('are in no new cycle, for everyone or their department', () => {
+    expect(isActive(leaver)).toBe(false);
+    expect(isActive(report)).toBe(true);
+    expect(selectParticipants(directory).map((e) => e.employeeId)).toStrictEqual(['E1', 'E3']);
+    expect(selectParticipants(directory, 'eng').map((e) => e.employeeId)).toStrictEqual(['E3']);
+  });
+
+  it('review nobody: HR reviews the reports of a manager who left', () => {
+    expect(reviewerOf(report, directory, hr)).toBe(hr);
+  });
+
+  it('stay deactivated when an HRIS export still lists them; an import never deactivates anyone', () => {
+    const row: Employee = { employeeId: 'E2', name: 'Bob Renamed', email: 'bob@example.com', managerId: 'E1', department: 'Eng' };
+    expect(importedRow(row, leaver)).toStrictEqual({ ...row, deactivatedAt: leaver.deactivatedAt, deactivatedBy: 'hr:x' });
+    expect(importedRow(report, report)).toBe(report);
+    expect(importedRow(report, undefined)).toBe(report);
+  });
+});
+
+describe('rosterSample', () => {
+  it('shows up to five rows with characters beyond ASCII, as they will be stored', () => {
+    const people = [
+      { employeeId: 'E1', name: 'Ada', email: 'a@example.com', department: 'Board' },
+      JOSE,
+      { employeeId: 'E3', name: 'Cy', email: 'c@example.com', department: 'Öffentlichkeit' },
+      ...Array.from({ length: 6 }, (_, i) => ({ employeeId: `N${i}`, name: `Zoë ${i}`, email: `z${i}@example.com`, department: 'B' })),
+    ];
+    expect(rosterSample(people)).toStrictEqual([
+      { employeeId: 'E1', name: 'José Müller', department: 'Vertrieb' },
+      { employeeId: 'E3', name: 'Cy', department: 'Öffentlichkeit' },
+      { employeeId: 'N0', name: 'Zoë 0', department: 'B' },
+      { employeeId: 'N1', name: 'Zoë 1', department: 'B' },
+      { employeeId: 'N2', name: 'Zoë 2', department: 'B' },
+    ]);
+    expect(rosterSample([{ employeeId: 'E1', name: 'Ada', email: 'a@example.com', department: 'Board' }])).toStrictEqual([]);
+  });
+});
+
+describe('import parts', () => {
+  it(`saves up to ${IMPORT_PART_ROWS} rows in one part, then parts of ${IMPORT_PART_ROWS}, at most 10`, () => {
+    expect([1, 1000, 1001, 5000, 9999, 50_000].map(importParts)).toStrictEqual([1, 1, 2, 5, 10, 10]);
+  });
+
+  it('splits the rows into consecutive parts that cover each row once', () => {
+    const rows = Array.from({ length: 5003 }, (_, i) => i);
+    const parts = importParts(rows.length);
+    const joined = Array.from({ length: parts }, (_, i) => rosterPart(rows, i + 1, parts)).flat();
+    expect(joined).toStrictEqual(rows);
+    expect([parts, rosterPart(rows, 1, parts).length]).toStrictEqual([6, 834]);
   });
 });
 
