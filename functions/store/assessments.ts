@@ -178,17 +178,17 @@ export function submitAnswers<T>(
     { Put: { Item: { ...keys.version(cycleId, form, employeeId, entry.version), ...entry, at: submission.at, by: submission.by } } },
     { Put: { Item: auditItem({ ...audit, cycleId, at: submission.at, employeeId, details: { ...audit.details, version: entry.version } }) } },
     deleteDraftItem(cycleId, form, employeeId),
-    {
-      ConditionCheck: {
-        Key: keys.cycle(cycleId),
-        ConditionExpression: `phase IN (${phases.map((_, index) => `:phase${index}`).join(', ')})`,
-        ExpressionAttributeValues: Object.fromEntries(phases.map((phase, index) => [`:phase${index}`, phase])),
-      },
-    },
   ];
-  if (first) {
-    writes.push({ Update: { Key: keys.cycle(cycleId), UpdateExpression: 'ADD #counter :one', ExpressionAttributeNames: { '#counter': attributes.counter }, ExpressionAttributeValues: { ':one': 1 } } });
-  }
+  const inPhase = {
+    ConditionExpression: `phase IN (${phases.map((_, index) => `:phase${index}`).join(', ')})`,
+    ExpressionAttributeValues: Object.fromEntries(phases.map((phase, index) => [`:phase${index}`, phase])),
+  };
+  // A transaction touches an item once: the first submission's count on the cycle carries the phase condition.
+  writes.push(
+    first
+      ? { Update: { Key: keys.cycle(cycleId), UpdateExpression: 'ADD #counter :one', ExpressionAttributeNames: { '#counter': attributes.counter }, ...inPhase, ExpressionAttributeValues: { ...inPhase.ExpressionAttributeValues, ':one': 1 } } }
+      : { ConditionCheck: { Key: keys.cycle(cycleId), ...inPhase } },
+  );
   return writeOnce(submission, writes);
 }
 
