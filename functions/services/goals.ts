@@ -54,7 +54,8 @@ export async function addGoal(employeeId: string, request: NewGoal, actor: Actor
     createdAt: nowIso(),
     createdBy: actor,
   };
-  await createGoal(goal);
+  // Lost a race with the same proposal becoming a goal: that one is the goal, and its email is that one's to send.
+  if (!(await createGoal(goal))) return (await getGoal(employeeId, goalId))!;
   const url = await formLink('goals', employeeId, { purpose: 'goals', dueAt, timings: goalTimingsOf(settings) }, nowMs());
   const content = messages.goalSet({ timeZone: settings.timeZone }, owner, { title: goal.title, due: dueAt, progress: 0, target: goal.target, weight: goal.weight }, url);
   const mail = newMail(GOAL_MAIL_SCOPE, `goal-set#${goal.goalId}`, 'goal-set', owner.email, [employeeId], content);

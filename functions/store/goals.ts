@@ -1,6 +1,6 @@
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { CheckIn, GoalKind, GoalState, GoalStep } from '#domain/goals.ts';
-import { conditionalUpdate, db, keys, queryAll, tableName, withoutKeys } from './table.ts';
+import { conditionalUpdate, db, keys, putOnce, queryAll, tableName, withoutKeys } from './table.ts';
 
 /**
  * Goals live under their owner (`EMP#id` / `GOAL#goalId`). While a goal is open and not fully escalated
@@ -49,9 +49,9 @@ function periodPartition(period: string): string {
   return `GOALS#${period}`;
 }
 
-
-export async function createGoal(goal: GoalRecord): Promise<void> {
-  await db().send(new PutCommand({ TableName: tableName(), Item: goalItem(goal), ConditionExpression: 'attribute_not_exists(pk)' }));
+/** Stores a new goal; false when a goal with its id exists (one made from the same proposal meanwhile). */
+export function createGoal(goal: GoalRecord): Promise<boolean> {
+  return putOnce(goalItem(goal));
 }
 
 export async function getGoal(employeeId: string, goalId: string): Promise<GoalRecord | undefined> {
