@@ -234,14 +234,28 @@ export function markResultReleased(cycleId: string, employeeId: string, at: stri
   });
 }
 
-/** The employee acknowledges a released result, once. */
-export function recordAcknowledgement(cycleId: string, employeeId: string, acknowledgement: Acknowledgement, at: string): Promise<boolean> {
-  return conditionalUpdate({
-    Key: keys.assessment(cycleId, employeeId),
-    UpdateExpression: 'SET acknowledgedAt = :at, acknowledgement = :ack',
-    ConditionExpression: 'attribute_exists(resultReleasedAt) AND attribute_not_exists(acknowledgedAt)',
-    ExpressionAttributeValues: { ':at': at, ':ack': acknowledgement },
-  });
+/**
+ * The employee acknowledges a released result, once, with its audit event, in the transaction that records
+ * the submission of the form: 'duplicate' for the same post again, 'refused' when it was acknowledged already.
+ */
+export function recordAcknowledgement(
+  submission: Submission,
+  cycleId: string,
+  employeeId: string,
+  acknowledgement: Acknowledgement,
+  audit: Omit<AuditEvent, 'cycleId' | 'at' | 'employeeId'>,
+): Promise<OnceOutcome> {
+  return writeOnce(submission, [
+    {
+      Update: {
+        Key: keys.assessment(cycleId, employeeId),
+        UpdateExpression: 'SET acknowledgedAt = :at, acknowledgement = :ack',
+        ConditionExpression: 'attribute_exists(resultReleasedAt) AND attribute_not_exists(acknowledgedAt)',
+        ExpressionAttributeValues: { ':at': submission.at, ':ack': acknowledgement },
+      },
+    },
+    { Put: { Item: auditItem({ ...audit, cycleId, at: submission.at, employeeId }) } },
+  ]);
 }
 
 export function markProposedGoalsCreated(cycleId: string, employeeId: string, by: string, at: string): Promise<boolean> {
