@@ -8,8 +8,8 @@ import { nowMs } from '#shared/clock.ts';
 import type { HttpEvent } from '#shared/http.ts';
 import { linkSecret } from '#shared/links.ts';
 import type { Employee } from '#domain/employee.ts';
-import { formFields, type FormFields, formRoute, linkToken, readFormPost } from './form-handler.ts';
-import { answersList, errorList, hiddenFields, messagePage, page, textField } from './pages.ts';
+import { formFields, type FormFields, formRoute, linkToken, noticeOf, readFormPost, seeOther } from './form-handler.ts';
+import { answersList, errorList, hiddenFields, messagePage, noticeLine, page, textField } from './pages.ts';
 
 const answerSchema = z.object({
   kind: z.enum(FEEDBACK_KINDS, { error: 'Choose praise or constructive feedback' }),
@@ -21,7 +21,16 @@ const KIND_CHOICES = [
   { kind: 'constructive', label: 'Constructive: private, only they and their manager see it' },
 ] as const;
 
-/** A colleague's answer to a feedback request: GET shows the form, POST records it once. */
+const NOTICES = {
+  sent: 'Thank you: your feedback was sent.',
+  recorded: 'Your feedback was already sent from this page; it was recorded once.',
+};
+
+/**
+ * A colleague's answer to a feedback request: GET shows the form, or the answer once given; POST records it
+ * once and answers with a redirect to the GET (Post/Redirect/Get). The colleague and the request come from
+ * the signed link only.
+ */
 export const handler = formRoute(async (event: HttpEvent) => {
   const posted = event.requestContext.http.method === 'POST' ? await readFormPost(event) : undefined;
   const token = posted?.token ?? linkToken(event);
@@ -31,17 +40,18 @@ export const handler = formRoute(async (event: HttpEvent) => {
   const { request, requester } = opened;
   const hidden = await formFields(token);
   const previous = request.answered[claims.personId];
-  if (previous) return answeredPage(posted ? 409 : 200, 'You already gave your feedback', requester, previous);
-  if (!posted) return formPage(200, request, requester, hidden, {}, []);
+  if (!posted) return previous ? answeredPage(200, 'Your feedback', requester, previous, noticeOf(event, NOTICES)) : formPage(200, request, requester, hidden, {}, []);
 
   const values = { kind: posted.fields.get('kind') ?? '', text: posted.fields.get('text') ?? '' };
   const parsed = answerSchema.safeParse(values);
-  if (!parsed.success) return formPage(400, request, requester, hidden, values, parsed.error.issues.map((issue) => issue.message));
-  const outcome = await answerFeedbackRequest(request.requestId, claims.personId, parsed.data);
+  if (!parsed.success) {
+    if (previous) return answeredPage(409, 'You already gave your feedback', requester, previous);
+    return formPage(400, request, requester, hidden, values, parsed.error.issues.map((issue) => issue.message));
+  }
+  const outcome = await answerFeedbackRequest(request.requestId, claims.personId, parsed.data, posted.submissionId);
+  if (outcome !== 'already-answered') return seeOther('/forms/feedback', token, { notice: outcome === 'duplicate' ? 'recorded' : 'sent' });
   const stored = (await openFeedbackRequest(request.requestId, claims.personId))!.request.answered[claims.personId];
-  return outcome === 'answered'
-    ? answeredPage(200, 'Thank you: your feedback was sent', requester, stored)
-    : answeredPage(409, 'You already gave your feedback', requester, stored);
+  return answeredPage(409, 'You already gave your feedback', requester, stored);
 });
 
 function formPage(status: number, request: OpenFeedbackRequest, requester: Employee, hidden: FormFields, values: Record<string, string>, errors: string[]) {
@@ -56,6 +66,6 @@ function formPage(status: number, request: OpenFeedbackRequest, requester: Emplo
   );
 }
 
-function answeredPage(status: number, title: string, requester: Employee, answer: { kind: string; text: string }) {
-  return page(status, title, `<h1>${e(title)}</h1><p>Your ${answer.kind === 'praise' ? 'praise' : 'constructive feedback'} for ${e(requester.name)}:</p>${answersList([['Your feedback', answer.text]])}`);
+function answeredPage(status: number, title: string, requester: Employee, answer: { kind: string; text: string }, notice?: string) {
+  return page(status, title, `<h1>${e(title)}</h1>${noticeLine(notice)}<p>Your ${answer.kind === 'praise' ? 'praise' : 'constructive feedback'} for ${e(requester.name)}:</p>${answersList([['Your feedback', answer.text]])}`);
 }

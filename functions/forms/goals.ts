@@ -14,9 +14,9 @@ import type { HttpEvent } from '#shared/http.ts';
 import { linkSecret } from '#shared/links.ts';
 import { findByEmail, getEmployee } from '#store/employees.ts';
 import { listGoals, type GoalRecord } from '#store/goals.ts';
-import { formFields, type FormFields, formRoute, linkToken, readFormPost } from './form-handler.ts';
+import { formFields, type FormFields, type FormPost, formRoute, linkToken, noticeOf, readFormPost, seeOther } from './form-handler.ts';
 import { settingsInForce } from '#store/settings.ts';
-import { errorList, hiddenFields, messagePage, OUTCOME_LABEL, page, textField } from './pages.ts';
+import { errorList, hiddenFields, messagePage, noticeLine, OUTCOME_LABEL, page, textField } from './pages.ts';
 
 const checkInSchema = z.object({
   goalId: goalIdSchema,
@@ -29,7 +29,15 @@ const checkInSchema = z.object({
   note: z.string().trim().max(2000, 'The note is longer than 2000 characters').optional(),
 });
 
-/** The owner's goals page: each goal with its progress and history, and a check-in form for open goals. */
+const NOTICES = {
+  'check-in-saved': 'Your check-in was saved.',
+  'feedback-requested': 'Your request was sent: each colleague gets an email with a link to answer it.',
+};
+
+/**
+ * The owner's goals page: each goal with its progress and history, and a check-in form for open goals.
+ * Each post is recorded once for its form and answered with a redirect to this page (Post/Redirect/Get).
+ */
 export const handler = formRoute(async (event: HttpEvent) => {
   const posted = event.requestContext.http.method === 'POST' ? await readFormPost(event) : undefined;
   const token = posted?.token ?? linkToken(event);
@@ -38,24 +46,22 @@ export const handler = formRoute(async (event: HttpEvent) => {
   if (!owner) return messagePage(404, 'Goals not found', 'This person is no longer in the directory. Please ask HR.');
   const hidden = await formFields(token);
   const { timeZone } = (await settingsInForce()).settings;
-  if (!posted) return goalsPage(timeZone, 200, owner.name, await listGoals(employeeId), hidden);
-  if (posted.fields.get('action') === 'request-feedback') return askForFeedback(timeZone, owner, posted.fields, hidden);
+  if (!posted) return goalsPage(timeZone, 200, owner.name, await listGoals(employeeId), hidden, { notice: noticeOf(event, NOTICES) });
+  if (posted.fields.get('action') === 'request-feedback') return askForFeedback(timeZone, owner, posted, hidden);
 
-  const parsed = checkInSchema.safeParse({
-    goalId: posted.fields.get('goalId') ?? '',
-    progress: posted.fields.get('progress') ?? '',
-    status: posted.fields.get('status') ?? '',
-    note: posted.fields.get('note') || undefined,
-  });
-  if (!parsed.success) return goalsPage(timeZone, 400, owner.name, await listGoals(employeeId), hidden, { errors: parsed.error.issues.map((issue) => issue.message) });
+  const typed = { goalId: posted.fields.get('goalId') ?? '', progress: posted.fields.get('progress') ?? '', status: posted.fields.get('status') ?? '', note: posted.fields.get('note') ?? '' };
+  const parsed = checkInSchema.safeParse({ ...typed, note: typed.note || undefined });
+  if (!parsed.success) return goalsPage(timeZone, 400, owner.name, await listGoals(employeeId), hidden, { errors: parsed.error.issues.map((issue) => issue.message), checkIn: typed });
   const { goalId, ...checkIn } = parsed.data;
   try {
-    await recordCheckIn(employeeId, goalId, checkIn, `employee:${employeeId}`);
+    // The goal is read under the link's owner: someone else's goal id finds nothing.
+    await recordCheckIn(employeeId, goalId, checkIn, `employee:${employeeId}`, posted.submissionId);
   } catch (error) {
-    if (!(error instanceof Conflict || error instanceof NotFound)) throw error;
+    if (error instanceof NotFound) return goalsPage(timeZone, 404, owner.name, await listGoals(employeeId), hidden, { errors: ['That goal is not one of yours, so nothing was saved.'] });
+    if (!(error instanceof Conflict)) throw error;
     return goalsPage(timeZone, 409, owner.name, await listGoals(employeeId), hidden, { errors: ['That goal takes no more check-ins.'] });
   }
-  return goalsPage(timeZone, 200, owner.name, await listGoals(employeeId), hidden, { notice: 'Your check-in was saved.' });
+  return seeOther('/forms/goals', token, { notice: 'check-in-saved' });
 });
 
 const feedbackRequestFormSchema = z.object({
@@ -72,9 +78,9 @@ const feedbackRequestFormSchema = z.object({
 });
 
 /** The owner asks colleagues (by email address) for feedback; each gets a link to a feedback form. */
-async function askForFeedback(timeZone: string, owner: Employee, fields: URLSearchParams, hidden: FormFields) {
+async function askForFeedback(timeZone: string, owner: Employee, posted: FormPost, hidden: FormFields) {
   const goals = await listGoals(owner.employeeId);
-  const draft = { colleagues: fields.get('colleagues') ?? '', message: fields.get('message') ?? '' };
+  const draft = { colleagues: posted.fields.get('colleagues') ?? '', message: posted.fields.get('message') ?? '' };
   const parsed = feedbackRequestFormSchema.safeParse(draft);
   const refuse = (errors: string[]) => goalsPage(timeZone, 400, owner.name, goals, hidden, { errors, draft });
   if (!parsed.success) return refuse(parsed.error.issues.map((issue) => issue.message));
@@ -82,12 +88,12 @@ async function askForFeedback(timeZone: string, owner: Employee, fields: URLSear
   const unknown = parsed.data.colleagues.filter((_, index) => !found[index]);
   if (unknown.length) return refuse(unknown.map((address) => `Nobody in the directory has the address ${address}`));
   try {
-    await requestFeedback(owner.employeeId, found.map((colleague) => colleague!.employeeId), parsed.data.message || undefined);
+    await requestFeedback(owner.employeeId, found.map((colleague) => colleague!.employeeId), parsed.data.message || undefined, posted.submissionId);
   } catch (error) {
     if (!(error instanceof RuleViolation)) throw error;
     return refuse(error.details);
   }
-  return goalsPage(timeZone, 200, owner.name, goals, hidden, { notice: `Your request was sent to ${found.map((colleague) => colleague!.name).join(', ')}.` });
+  return seeOther('/forms/goals', posted.token, { notice: 'feedback-requested' });
 }
 
 function goalsPage(
@@ -96,18 +102,26 @@ function goalsPage(
   name: string,
   goals: GoalRecord[],
   hidden: FormFields,
-  state: { errors?: string[]; notice?: string; draft?: { colleagues: string; message: string } } = {},
+  state: { errors?: string[]; notice?: string; draft?: { colleagues: string; message: string }; checkIn?: TypedCheckIn } = {},
 ) {
-  const sections = goals.map((goal) => goalSection(goal, hidden, timeZone)).join('');
+  const sections = goals.map((goal) => goalSection(goal, hidden, timeZone, state.checkIn?.goalId === goal.goalId ? state.checkIn : undefined)).join('');
   const ask = `<section aria-labelledby="ask-feedback"><h2 id="ask-feedback">Ask colleagues for feedback</h2><p>Each colleague gets an email with a link to a short form. Praise they give is shared with your team; constructive feedback reaches only you and your manager.</p><form method="post" action="/forms/goals">${hiddenFields(hidden({ action: 'request-feedback' }))}${textField('colleagues', `Colleagues' email addresses (up to ${MAX_COLLEAGUES_PER_REQUEST}, one per line)`, state.draft?.colleagues, { maxLength: 3000 })}${textField('message', 'A note to them (optional)', state.draft?.message, { required: false, maxLength: 500 })}<button type="submit">Ask for feedback</button></form></section>`;
   return page(
     status,
     'Your goals',
-    `<h1>Your goals</h1><p>${e(name)}, here are your goals. Post a check-in whenever things move.</p>${state.notice ? `<p role="status"><strong>${e(state.notice)}</strong></p>` : ''}${errorList(state.errors ?? [])}${sections || '<p>No goals yet.</p>'}${ask}`,
+    `<h1>Your goals</h1><p>${e(name)}, here are your goals. Post a check-in whenever things move.</p>${noticeLine(state.notice)}${errorList(state.errors ?? [])}${sections || '<p>No goals yet.</p>'}${ask}`,
   );
 }
 
-function goalSection(goal: GoalRecord, hidden: FormFields, timeZone: string): string {
+/** A check-in as it was typed, shown again in its goal's form when the post is refused. */
+interface TypedCheckIn {
+  goalId: string;
+  progress: string;
+  status: string;
+  note: string;
+}
+
+function goalSection(goal: GoalRecord, hidden: FormFields, timeZone: string, typed?: TypedCheckIn): string {
   const id = e(goal.goalId);
   const history = goal.checkIns.length
     ? `<ol>${[...goal.checkIns]
@@ -118,11 +132,11 @@ function goalSection(goal: GoalRecord, hidden: FormFields, timeZone: string): st
   const form =
     goal.state === 'OPEN'
       ? `<form method="post" action="/forms/goals">${hiddenFields(hidden({ goalId: goal.goalId }))}
-<label for="progress-${id}">Progress (%) for ${e(goal.title)}</label><input id="progress-${id}" name="progress" type="number" min="0" max="100" step="1" required value="${goal.progress}">
+<label for="progress-${id}">Progress (%) for ${e(goal.title)}</label><input id="progress-${id}" name="progress" type="number" min="0" max="100" step="1" required value="${e(typed?.progress ?? String(goal.progress))}">
 <fieldset class="scale"><legend>How is ${e(goal.title)} going?</legend>${CHECK_IN_STATUSES
-          .map((value) => `<label><input type="radio" name="status" value="${value}" required> ${CHECK_IN_STATUS_LABEL[value]}</label>`)
+          .map((value) => `<label><input type="radio" name="status" value="${value}"${typed?.status === value ? ' checked' : ''} required> ${CHECK_IN_STATUS_LABEL[value]}</label>`)
           .join('')}</fieldset>
-<label for="note-${id}">Note for ${e(goal.title)} (optional)</label><textarea id="note-${id}" name="note" maxlength="2000"></textarea>
+<label for="note-${id}">Note for ${e(goal.title)} (optional)</label><textarea id="note-${id}" name="note" maxlength="2000">${e(typed?.note ?? '')}</textarea>
 <button type="submit">Post check-in for ${e(goal.title)}</button></form>`
       : '';
   return `<section class="report" aria-labelledby="goal-${id}"><h2 id="goal-${id}">${e(goal.title)}</h2>

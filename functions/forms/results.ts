@@ -9,8 +9,8 @@ import { escapeHtml as e } from '#mail/compose.ts';
 import type { HttpEvent } from '#shared/http.ts';
 import { getAssessment, type AssessmentRecord } from '#store/assessments.ts';
 import { scheduleOf, type CycleRecord } from '#store/cycles.ts';
-import { formFields, type FormFields, formRoute, linkToken, readFormPost } from './form-handler.ts';
-import { answersList, checkboxField, errorList, hiddenFields, messagePage, page, reviewEntries, selfAnswerEntries, textField } from './pages.ts';
+import { formFields, type FormFields, formRoute, linkToken, noticeOf, readFormPost, seeOther } from './form-handler.ts';
+import { answersList, checkboxField, errorList, hiddenFields, messagePage, noticeLine, page, reviewEntries, selfAnswerEntries, textField } from './pages.ts';
 
 const acknowledgementSchema = z.object({
   comment: textAnswer('Your comment', { optional: true }),
@@ -18,15 +18,23 @@ const acknowledgementSchema = z.object({
   acceptGoals: z.boolean(),
 });
 
-/** The employee's results page: the whole appraisal, and (once) its acknowledgement with an optional comment or disagreement. */
+const NOTICES = {
+  acknowledged: 'Thank you: your acknowledgement was sent to your manager and HR.',
+  recorded: 'Your acknowledgement was already saved from this page; it was recorded once.',
+};
+
+/**
+ * The employee's results page: the whole appraisal, and (once) its acknowledgement with an optional comment
+ * or disagreement. The acknowledgement is answered with a redirect to this page (Post/Redirect/Get).
+ */
 export const handler = formRoute(async (event: HttpEvent) => {
   const posted = event.requestContext.http.method === 'POST' ? await readFormPost(event) : undefined;
   const token = posted?.token ?? linkToken(event);
   const { claims, cycle } = await openLink(token, 'results');
   const assessment = cycle && (await getAssessment(cycle.cycleId, claims.personId));
-  if (!cycle || !assessment || !hasResults(assessment)) return messagePage(404, 'Results not found', 'These results no longer exist. Please ask HR.');
+  if (!cycle || !assessment || !hasResults(assessment)) return NOT_FOUND();
   const hidden = await formFields(token);
-  if (!posted) return resultsPage(200, cycle, assessment, hidden, {});
+  if (!posted) return resultsPage(200, cycle, assessment, hidden, { notice: noticeOf(event, NOTICES) });
 
   const values = { comment: posted.fields.get('comment') ?? '', disagree: posted.fields.get('disagree') === 'yes', acceptGoals: posted.fields.get('acceptGoals') === 'yes' };
   const parsed = acknowledgementSchema.safeParse(values);
@@ -39,17 +47,19 @@ export const handler = formRoute(async (event: HttpEvent) => {
   }
   let outcome;
   try {
-    outcome = await acknowledgeResults(cycle, assessment.employeeId, { ...parsed.data, comment: parsed.data.comment || undefined });
+    outcome = await acknowledgeResults(cycle, assessment.employeeId, { ...parsed.data, comment: parsed.data.comment || undefined }, posted.submissionId);
   } catch (error) {
     if (!(error instanceof RuleViolation)) throw error;
     return resultsPage(409, cycle, assessment, hidden, { errors: [`${error.message}:`, ...error.details, 'Untick "add the proposed goals" to acknowledge without them, and talk to your manager.'], values });
   }
+  if (outcome === 'acknowledged' || outcome === 'duplicate') return seeOther('/forms/results', token, { notice: outcome === 'duplicate' ? 'recorded' : outcome });
+  // Acknowledged from another page meanwhile: this one is refused and shows what was recorded.
   const stored = (await getAssessment(cycle.cycleId, assessment.employeeId))!;
-  if (outcome === 'not-released' || !hasResults(stored)) return messagePage(404, 'Results not found', 'These results no longer exist. Please ask HR.');
-  return resultsPage(outcome === 'acknowledged' ? 200 : 409, cycle, stored, hidden, {
-    notice: outcome === 'acknowledged' ? 'Thank you: your acknowledgement was sent to your manager and HR.' : 'You had already acknowledged these results; nothing was changed.',
-  });
+  if (outcome === 'not-released' || !hasResults(stored)) return NOT_FOUND();
+  return resultsPage(409, cycle, stored, hidden, { notice: 'You had already acknowledged these results; nothing was changed.' });
 });
+
+const NOT_FOUND = () => messagePage(404, 'Results not found', 'These results no longer exist. Please ask HR.');
 
 interface PageState {
   errors?: string[];
@@ -75,7 +85,7 @@ function resultsPage(status: number, cycle: CycleRecord, assessment: AssessmentR
   return page(
     status,
     `Your results: ${cycle.name}`,
-    `<h1>Your results: ${e(cycle.name)}</h1><p>${e(assessment.name)}, ${e(assessment.managerName)} reviewed your performance. Final score: <strong>${review.score.value} - ${e(review.score.label)}</strong>.</p>${state.notice ? `<p role="status"><strong>${e(state.notice)}</strong></p>` : ''}${errorList(state.errors ?? [])}
+    `<h1>Your results: ${e(cycle.name)}</h1><p>${e(assessment.name)}, ${e(assessment.managerName)} reviewed your performance. Final score: <strong>${review.score.value} - ${e(review.score.label)}</strong>.</p>${noticeLine(state.notice)}${errorList(state.errors ?? [])}
 <h2>Your appraisal</h2>${answersList(reviewEntries(cycle.scale, review))}<h2>Your self-assessment</h2>${self}${acknowledgement}`,
   );
 }

@@ -24,6 +24,7 @@ import { queueMailOnce, type MailRecord } from '#store/mail.ts';
 import { settingsInForce } from '#store/settings.ts';
 import { NotFound } from './errors.ts';
 import { employeeNames, requireEmployee } from './employees.ts';
+import { submissionOf } from './submissions.ts';
 
 /** Feedback mail goes through the same outbox as cycle mail, in a partition of its own. */
 export const FEEDBACK_MAIL_SCOPE = 'feedback';
@@ -63,8 +64,13 @@ async function deliverFeedback(feedback: FeedbackRecord): Promise<void> {
   await sendQueuedNow(FEEDBACK_MAIL_SCOPE, mails);
 }
 
-/** An employee asks colleagues for feedback: each gets an emailed link to a form that answers the request once. */
-export async function requestFeedback(requesterId: string, colleagueIds: string[], message?: string): Promise<FeedbackRequestRecord> {
+/**
+ * An employee asks colleagues for feedback: each gets an emailed link to a form that answers the request
+ * once. A request from the goals page carries its form's `submissionId` and takes its id from it, so the
+ * same post again stores nothing and finds the request it stored; its mails, under ids derived from the
+ * request, are queued again as no-ops (or completed, after a first try cut short).
+ */
+export async function requestFeedback(requesterId: string, colleagueIds: string[], message?: string, submissionId?: string): Promise<FeedbackRequestRecord> {
   const requester = await requireEmployee(requesterId);
   const unique = [...new Set(colleagueIds)];
   const problems: string[] = [];
@@ -74,15 +80,17 @@ export async function requestFeedback(requesterId: string, colleagueIds: string[
   const colleagues = await Promise.all(unique.map((id) => getEmployee(id)));
   unique.forEach((id, index) => colleagues[index] || problems.push(`no employee ${id} in the directory`));
   if (problems.length) throw new RuleViolation('invalid feedback request', problems);
-  const request: FeedbackRequestRecord = { requestId: `fbr_${randomBytes(8).toString('hex')}`, requesterId, colleagueIds: unique, ...(message ? { message } : {}), at: nowIso(), answered: {} };
-  await saveFeedbackRequest(request);
+  const requestId = `fbr_${submissionId ? createHash('sha256').update(submissionId).digest('hex').slice(0, 16) : randomBytes(8).toString('hex')}`;
+  const asked: FeedbackRequestRecord = { requestId, requesterId, colleagueIds: unique, ...(message ? { message } : {}), at: nowIso(), answered: {} };
+  const submission = submissionId === undefined ? undefined : submissionOf(submissionId, 'feedback-request', `employee:${requesterId}`);
+  const request = (await saveFeedbackRequest(asked, submission)) === 'duplicate' ? (await getFeedbackRequest(requestId))! : asked;
   const issuedAt = nowMs();
   const requestedAt = Date.parse(request.at);
   const { timeZone } = (await settingsInForce()).settings;
   const mails: MailRecord[] = [];
   for (const colleague of colleagues as Employee[]) {
     const url = await formLink(request.requestId, colleague.employeeId, { purpose: 'feedback', requestedAt }, issuedAt);
-    const content = messages.feedbackRequest({ timeZone }, colleague, requester, message, feedbackRequestClosesAt(requestedAt), url);
+    const content = messages.feedbackRequest({ timeZone }, colleague, requester, request.message, feedbackRequestClosesAt(requestedAt), url);
     const mail = newMail(FEEDBACK_MAIL_SCOPE, `feedback-request#${request.requestId}#${colleague.employeeId}`, 'feedback-request', colleague.email, [requesterId], content);
     await queueMailOnce(mail);
     mails.push(mail);
@@ -103,20 +111,26 @@ export async function openFeedbackRequest(requestId: string, colleagueId: string
 }
 
 /**
- * A colleague answers a request, once. The answer is recorded on the request first (with the feedback's
- * id and time), then delivered; a second submission, or one after a crash in between, delivers that same
- * recorded answer again, which changes nothing that was already done.
+ * A colleague answers a request, once, from the form whose `submissionId` the post carries. The answer is
+ * recorded on the request first (with the feedback's id and time), then delivered; the same post again, a
+ * post from another page, or one after a crash in between, delivers that same recorded answer again, which
+ * changes nothing that was already done.
  */
-export async function answerFeedbackRequest(requestId: string, colleagueId: string, answer: { kind: FeedbackKind; text: string }): Promise<'answered' | 'already-answered'> {
+export async function answerFeedbackRequest(
+  requestId: string,
+  colleagueId: string,
+  answer: { kind: FeedbackKind; text: string },
+  submissionId: string,
+): Promise<'answered' | 'duplicate' | 'already-answered'> {
   const opened = await openFeedbackRequest(requestId, colleagueId);
   if (!opened) throw new NotFound(`feedback request ${requestId}`);
   const colleague = await requireEmployee(colleagueId);
   const feedbackId = `fb_${createHash('sha256').update(`${requestId}#${colleagueId}`).digest('hex').slice(0, 12)}`;
   const recorded = { feedbackId, at: nowIso(), kind: answer.kind, text: answer.text };
-  const first = await markRequestAnswered(requestId, colleagueId, recorded);
-  const stored = first ? recorded : (await getFeedbackRequest(requestId))!.answered[colleagueId];
+  const outcome = await markRequestAnswered(submissionOf(submissionId, 'feedback-answer', `employee:${colleagueId}`), requestId, colleagueId, recorded);
+  const stored = outcome === 'done' ? recorded : (await getFeedbackRequest(requestId))!.answered[colleagueId];
   await deliverFeedback({ ...stored, fromId: colleagueId, fromName: colleague.name, toId: opened.request.requesterId, requestId });
-  return first ? 'answered' : 'already-answered';
+  return outcome === 'done' ? 'answered' : outcome === 'duplicate' ? 'duplicate' : 'already-answered';
 }
 
 /** Feedback a person received between two instants, for their manager's review page. */

@@ -14,6 +14,7 @@ import { consoleLink, formLink } from '#shared/links.ts';
 import { addCheckIn, cancelGoal, createGoal, getGoal, listGoals, listOpenGoalsDueBy, recordGoalStep, type GoalRecord } from '#store/goals.ts';
 import { Conflict, NotFound } from './errors.ts';
 import { requireEmployee } from './employees.ts';
+import { submissionOf } from './submissions.ts';
 
 export interface NewGoal {
   title: string;
@@ -54,7 +55,8 @@ export async function addGoal(employeeId: string, request: NewGoal, actor: Actor
     createdAt: nowIso(),
     createdBy: actor,
   };
-  await createGoal(goal);
+  // Lost a race with the same proposal becoming a goal: that one is the goal, and its email is that one's to send.
+  if (!(await createGoal(goal))) return (await getGoal(employeeId, goalId))!;
   const url = await goalsLink(employeeId, dueAt, settings);
   const content = messages.goalSet({ timeZone: settings.timeZone }, owner, { title: goal.title, due: dueAt, progress: 0, target: goal.target, weight: goal.weight }, url);
   const mail = newMail(GOAL_MAIL_SCOPE, `goal-set#${goal.goalId}`, 'goal-set', owner.email, [employeeId], content);
@@ -69,16 +71,21 @@ export interface NewCheckIn {
   note?: string;
 }
 
-/** A check-in on an open goal; 100 % marks it done, which stops its reminders and escalations. */
-export async function recordCheckIn(employeeId: string, goalId: string, input: NewCheckIn, by: string): Promise<GoalRecord> {
+/**
+ * A check-in on an open goal; 100 % marks it done, which stops its reminders and escalations. One posted
+ * from the goals page carries its form's `submissionId`: the same post again records nothing.
+ */
+export async function recordCheckIn(employeeId: string, goalId: string, input: NewCheckIn, by: Actor, submissionId?: string): Promise<GoalRecord> {
   const goal = await getGoal(employeeId, goalId);
   if (!goal) throw new NotFound(`goal ${goalId} of ${employeeId}`);
   const checkIn: CheckIn = { at: nowIso(), progress: input.progress, status: input.status, ...(input.note ? { note: input.note } : {}), by };
   const doneAt = input.progress === 100 ? nowMs() : undefined;
-  if (!(await addCheckIn(employeeId, goalId, checkIn, doneAt))) throw new Conflict(`goal ${goalId} is ${goal.state.toLowerCase()}: it takes no more check-ins`);
+  const submission = submissionId === undefined ? undefined : submissionOf(submissionId, 'check-in', by);
+  if ((await addCheckIn(employeeId, goalId, checkIn, doneAt, submission)) === 'refused') throw new Conflict(`goal ${goalId} is ${goal.state.toLowerCase()}: it takes no more check-ins`);
   const updated = (await getGoal(employeeId, goalId))!;
   // A second at-risk check-in in a row reaches the manager now, not at the next daily run: the daily run
-  // only reads goals near or past their due date.
+  // only reads goals near or past their due date. The flag is read off the stored goal and taken once, so
+  // a repeated post sends nothing more (and completes what a first try cut short).
   const { settings } = await settingsInForce();
   const flag = goalStepsDue(updated, nowMs(), goalTimingsOf(settings)).filter((step) => step === 'AT_RISK_FLAG');
   if (flag.length) await sendQueuedNow(GOAL_MAIL_SCOPE, (await takeGoalSteps(updated, flag, settings)).queued);

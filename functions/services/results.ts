@@ -8,6 +8,7 @@ import { nowIso, nowMs } from '#shared/clock.ts';
 import { config } from '#shared/config.ts';
 import { consoleLink, formLink } from '#shared/links.ts';
 import { forEachLimited } from '#shared/concurrency.ts';
+import { submissionRecorded } from '#store/submissions.ts';
 import { getAssessment, listAssessments, markProposedGoalsCreated, recordAcknowledgement, type AssessmentRecord } from '#store/assessments.ts';
 import { recordAudit, type Actor } from '#store/audit.ts';
 import { getCycle, markAcknowledgementsReminded, scheduleOf, type CycleRecord } from '#store/cycles.ts';
@@ -17,8 +18,9 @@ import { addGoal } from './goals.ts';
 import { NotFound } from './errors.ts';
 import { PER_ITEM_CONCURRENCY } from './checkpoint.ts';
 import { stepOutput, type StepOutput } from './step-output.ts';
+import { submissionOf } from './submissions.ts';
 
-export type AcknowledgeOutcome = 'acknowledged' | 'already-acknowledged' | 'not-released';
+export type AcknowledgeOutcome = 'acknowledged' | 'duplicate' | 'already-acknowledged' | 'not-released';
 
 export interface AcknowledgeInput {
   disagree: boolean;
@@ -35,20 +37,26 @@ export function hasResults(assessment: AssessmentRecord): assessment is Assessme
  * The employee acknowledges their appraisal, once, optionally with a comment or a disagreement, which
  * goes to their manager and HR, with what they chose about the proposed goals. Accepting them (never together
  * with a disagreement) makes them goals first; a proposal that no longer fits (a past due date, weights over
- * 100) refuses the whole acknowledgement with the reason.
+ * 100) refuses the whole acknowledgement with the reason. The acknowledgement, its audit event and the
+ * form's `submissionId` are recorded together: the same post again ('duplicate') changes and sends nothing.
  */
-export async function acknowledgeResults(cycle: CycleRecord, employeeId: string, input: AcknowledgeInput): Promise<AcknowledgeOutcome> {
+export async function acknowledgeResults(cycle: CycleRecord, employeeId: string, input: AcknowledgeInput, submissionId: string): Promise<AcknowledgeOutcome> {
   const assessment = await getAssessment(cycle.cycleId, employeeId);
   if (!assessment || !hasResults(assessment)) return 'not-released';
-  if (assessment.acknowledgedAt) return 'already-acknowledged';
+  if (assessment.acknowledgedAt) return (await submissionRecorded(submissionId)) ? 'duplicate' : 'already-acknowledged';
   const actor: Actor = `employee:${employeeId}`;
   // Proposed goals become goals only on the employee's own tick, never with a disagreement (refused before anything changes).
   const offered = assessment.review.proposedGoals.length > 0 && !assessment.proposedGoalsCreatedAt;
   const goals = goalsChoice({ offered, disagree: input.disagree, acceptGoals: input.acceptGoals });
+  // Goals get ids derived from the proposals: a repeat of this post racing this one adds none twice.
   const accepted = goals === 'accepted' ? await createProposedGoals(cycle, assessment, actor) : 0;
   const acknowledgement = { disagree: input.disagree, ...(input.comment ? { comment: input.comment } : {}), goals };
-  if (!(await recordAcknowledgement(cycle.cycleId, employeeId, acknowledgement, nowIso()))) return 'already-acknowledged';
-  await recordAudit({ cycleId: cycle.cycleId, at: nowIso(), actor, action: 'results-acknowledged', employeeId, details: { disagree: input.disagree, commented: !!input.comment, goals, goalsAccepted: accepted } });
+  const outcome = await recordAcknowledgement(submissionOf(submissionId, 'acknowledgement', actor), cycle.cycleId, employeeId, acknowledgement, {
+    actor,
+    action: 'results-acknowledged',
+    details: { disagree: input.disagree, commented: !!input.comment, goals, goalsAccepted: accepted },
+  });
+  if (outcome !== 'done') return outcome === 'duplicate' ? 'duplicate' : 'already-acknowledged';
   const ctx = { cycleName: cycle.name, timeZone: cycle.timeZone };
   const ack = { ...acknowledgement, proposedGoals: assessment.review.proposedGoals.length };
   const hrCopy = { suffix: 'hr', name: 'HR team', email: config().HR_EMAIL };

@@ -192,6 +192,15 @@ export function submitAnswers<T>(
   return writeOnce(submission, writes);
 }
 
+/** Every version of a person's answers to a form, oldest first. */
+export function listAnswerVersions<T>(cycleId: string, form: AnswerForm, employeeId: string): Promise<(AnswerVersion<T> & { at: string; by: string })[]> {
+  const { pk, sk } = keys.version(cycleId, form, employeeId, 0);
+  return queryAll({
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+    ExpressionAttributeValues: { ':pk': pk, ':prefix': sk.slice(0, sk.lastIndexOf('#') + 1) },
+  });
+}
+
 /**
  * Records that a ladder step was taken for a still-pending item. The condition makes every step happen at
  * most once, whatever reruns, retries or restarts do; false means it was taken before or the item is done.
@@ -225,14 +234,28 @@ export function markResultReleased(cycleId: string, employeeId: string, at: stri
   });
 }
 
-/** The employee acknowledges a released result, once. */
-export function recordAcknowledgement(cycleId: string, employeeId: string, acknowledgement: Acknowledgement, at: string): Promise<boolean> {
-  return conditionalUpdate({
-    Key: keys.assessment(cycleId, employeeId),
-    UpdateExpression: 'SET acknowledgedAt = :at, acknowledgement = :ack',
-    ConditionExpression: 'attribute_exists(resultReleasedAt) AND attribute_not_exists(acknowledgedAt)',
-    ExpressionAttributeValues: { ':at': at, ':ack': acknowledgement },
-  });
+/**
+ * The employee acknowledges a released result, once, with its audit event, in the transaction that records
+ * the submission of the form: 'duplicate' for the same post again, 'refused' when it was acknowledged already.
+ */
+export function recordAcknowledgement(
+  submission: Submission,
+  cycleId: string,
+  employeeId: string,
+  acknowledgement: Acknowledgement,
+  audit: Omit<AuditEvent, 'cycleId' | 'at' | 'employeeId'>,
+): Promise<OnceOutcome> {
+  return writeOnce(submission, [
+    {
+      Update: {
+        Key: keys.assessment(cycleId, employeeId),
+        UpdateExpression: 'SET acknowledgedAt = :at, acknowledgement = :ack',
+        ConditionExpression: 'attribute_exists(resultReleasedAt) AND attribute_not_exists(acknowledgedAt)',
+        ExpressionAttributeValues: { ':at': submission.at, ':ack': acknowledgement },
+      },
+    },
+    { Put: { Item: auditItem({ ...audit, cycleId, at: submission.at, employeeId }) } },
+  ]);
 }
 
 export function markProposedGoalsCreated(cycleId: string, employeeId: string, by: string, at: string): Promise<boolean> {

@@ -1,6 +1,7 @@
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { FeedbackKind } from '#domain/feedback.ts';
-import { conditionalUpdate, db, keys, putOnce, queryAll, tableName } from './table.ts';
+import { writeOnce, type Submission } from './submissions.ts';
+import { db, keys, putOnce, queryAll, tableName, type OnceOutcome } from './table.ts';
 
 /**
  * Feedback lives under its recipient (`EMP#to` / `FEEDBACK#at#id`), so a review reads a person's feedback
@@ -85,8 +86,9 @@ export interface RecordedAnswer {
   text: string;
 }
 
-export async function saveFeedbackRequest(request: FeedbackRequestRecord): Promise<void> {
-  await db().send(new PutCommand({ TableName: tableName(), Item: { ...keys.feedbackRequest(request.requestId), ...request }, ConditionExpression: 'attribute_not_exists(pk)' }));
+/** Stores a new request; one asked from the goals page is stored once for its `submission` ('duplicate' for the same post again). */
+export function saveFeedbackRequest(request: FeedbackRequestRecord, submission?: Submission): Promise<OnceOutcome> {
+  return writeOnce(submission, [{ Put: { Item: { ...keys.feedbackRequest(request.requestId), ...request }, ConditionExpression: 'attribute_not_exists(pk)' } }]);
 }
 
 export async function getFeedbackRequest(requestId: string): Promise<FeedbackRequestRecord | undefined> {
@@ -94,15 +96,22 @@ export async function getFeedbackRequest(requestId: string): Promise<FeedbackReq
   return result.Item as FeedbackRequestRecord | undefined;
 }
 
-/** Records a colleague's answer once; false when they had answered already. */
-export function markRequestAnswered(requestId: string, colleagueId: string, answer: RecordedAnswer): Promise<boolean> {
-  return conditionalUpdate({
-    Key: keys.feedbackRequest(requestId),
-    UpdateExpression: 'SET answered.#colleague = :answer',
-    ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(answered.#colleague)',
-    ExpressionAttributeNames: { '#colleague': colleagueId },
-    ExpressionAttributeValues: { ':answer': answer },
-  });
+/**
+ * Records a colleague's answer once, with the submission of the form it came from: 'duplicate' for the same
+ * post again, 'refused' when they had answered already (from another page).
+ */
+export function markRequestAnswered(submission: Submission, requestId: string, colleagueId: string, answer: RecordedAnswer): Promise<OnceOutcome> {
+  return writeOnce(submission, [
+    {
+      Update: {
+        Key: keys.feedbackRequest(requestId),
+        UpdateExpression: 'SET answered.#colleague = :answer',
+        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(answered.#colleague)',
+        ExpressionAttributeNames: { '#colleague': colleagueId },
+        ExpressionAttributeValues: { ':answer': answer },
+      },
+    },
+  ]);
 }
 
 export async function digestWeekSent(weekStart: string): Promise<boolean> {

@@ -1,6 +1,7 @@
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { CheckIn, GoalKind, GoalState, GoalStep } from '#domain/goals.ts';
-import { conditionalUpdate, db, keys, queryAll, tableName, withoutKeys } from './table.ts';
+import { writeOnce, type Submission } from './submissions.ts';
+import { conditionalUpdate, db, keys, putOnce, queryAll, tableName, withoutKeys, type OnceOutcome } from './table.ts';
 
 /**
  * Goals live under their owner (`EMP#id` / `GOAL#goalId`). While a goal is open and not fully escalated
@@ -49,9 +50,9 @@ function periodPartition(period: string): string {
   return `GOALS#${period}`;
 }
 
-
-export async function createGoal(goal: GoalRecord): Promise<void> {
-  await db().send(new PutCommand({ TableName: tableName(), Item: goalItem(goal), ConditionExpression: 'attribute_not_exists(pk)' }));
+/** Stores a new goal; false when a goal with its id exists (one made from the same proposal meanwhile). */
+export function createGoal(goal: GoalRecord): Promise<boolean> {
+  return putOnce(goalItem(goal));
 }
 
 export async function getGoal(employeeId: string, goalId: string): Promise<GoalRecord | undefined> {
@@ -105,24 +106,30 @@ export function recordGoalStep(employeeId: string, goalId: string, step: GoalSte
 
 /**
  * Appends a check-in to an open goal; the latest drives its progress, and 100 % marks it done (it then
- * leaves the open-goals index, which stops every reminder and escalation). False when the goal is not open.
+ * leaves the open-goals index, which stops every reminder and escalation). A check-in posted from a form
+ * is recorded once for its `submission` ('duplicate' for the same post again). 'refused' when the goal is
+ * not open.
  */
-export function addCheckIn(employeeId: string, goalId: string, checkIn: CheckIn, doneAt: number | undefined): Promise<boolean> {
-  return conditionalUpdate({
-    Key: goalKey(employeeId, goalId),
-    UpdateExpression:
-      doneAt === undefined
-        ? 'SET checkIns = list_append(checkIns, :checkIn), progress = :progress'
-        : 'SET checkIns = list_append(checkIns, :checkIn), progress = :progress, #state = :done, doneAt = :doneAt REMOVE gsi1pk, gsi1sk',
-    ConditionExpression: 'attribute_exists(pk) AND #state = :open',
-    ExpressionAttributeNames: { '#state': 'state' },
-    ExpressionAttributeValues: {
-      ':checkIn': [checkIn],
-      ':progress': checkIn.progress,
-      ':open': 'OPEN',
-      ...(doneAt === undefined ? {} : { ':done': 'DONE', ':doneAt': doneAt }),
+export function addCheckIn(employeeId: string, goalId: string, checkIn: CheckIn, doneAt: number | undefined, submission?: Submission): Promise<OnceOutcome> {
+  return writeOnce(submission, [
+    {
+      Update: {
+        Key: goalKey(employeeId, goalId),
+        UpdateExpression:
+          doneAt === undefined
+            ? 'SET checkIns = list_append(checkIns, :checkIn), progress = :progress'
+            : 'SET checkIns = list_append(checkIns, :checkIn), progress = :progress, #state = :done, doneAt = :doneAt REMOVE gsi1pk, gsi1sk',
+        ConditionExpression: 'attribute_exists(pk) AND #state = :open',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: {
+          ':checkIn': [checkIn],
+          ':progress': checkIn.progress,
+          ':open': 'OPEN',
+          ...(doneAt === undefined ? {} : { ':done': 'DONE', ':doneAt': doneAt }),
+        },
+      },
     },
-  });
+  ]);
 }
 
 /** HR or the manager cancels an open goal: it leaves the open-goals index, so nothing more is sent about it. */

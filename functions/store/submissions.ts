@@ -21,9 +21,12 @@ export function submissionMarker(submission: Submission): TransactItem {
   return { Put: { Item: { ...keys.submission(submission.id), form: submission.form, by: submission.by, at: submission.at }, ConditionExpression: 'attribute_not_exists(pk)' } };
 }
 
-/** Records `writes` once for this submission; see transactOnce. */
-export function writeOnce(submission: Submission, writes: TransactItem[]): Promise<OnceOutcome> {
-  return transactOnce(submissionMarker(submission), writes);
+/**
+ * Records `writes` once for this submission; see transactOnce. Without a submission (an API call: no
+ * rendered form) the writes are made as they are, 'refused' when one of their conditions does not hold.
+ */
+export function writeOnce(submission: Submission | undefined, writes: TransactItem[]): Promise<OnceOutcome> {
+  return transactOnce(submission && submissionMarker(submission), writes);
 }
 
 /** What a person typed into a form without submitting it: the posted fields by name, kept until they submit. */

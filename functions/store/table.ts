@@ -149,9 +149,10 @@ const CONTENTION_RETRIES = 5;
  * Runs a transaction whose first item is a one-time marker (a put of a key that must not exist yet) with
  * the writes it allows. 'duplicate' when the marker was stored before: the same thing was done already.
  * 'refused' when another condition did not hold. A concurrent transaction on the same items is waited out.
+ * Without a marker (a caller with nothing to count once by) the writes are made together, or 'refused'.
  */
-export async function transactOnce(marker: TransactItem, writes: TransactItem[]): Promise<OnceOutcome> {
-  const TransactItems = [marker, ...writes].map((item) => {
+export async function transactOnce(marker: TransactItem | undefined, writes: TransactItem[]): Promise<OnceOutcome> {
+  const TransactItems = [...(marker ? [marker] : []), ...writes].map((item) => {
     const [[kind, input]] = Object.entries(item);
     return { [kind]: { ...input, TableName: tableName() } };
   });
@@ -162,7 +163,7 @@ export async function transactOnce(marker: TransactItem, writes: TransactItem[])
     } catch (error) {
       const reasons = (error as { name?: string; CancellationReasons?: { Code?: string }[] }).CancellationReasons;
       if ((error as { name?: string }).name !== 'TransactionCanceledException' || !reasons) throw error;
-      if (reasons[0]?.Code === 'ConditionalCheckFailed') return 'duplicate';
+      if (marker && reasons[0]?.Code === 'ConditionalCheckFailed') return 'duplicate';
       if (reasons.some((reason) => reason.Code === 'ConditionalCheckFailed')) return 'refused';
       if (!reasons.some((reason) => reason.Code === 'TransactionConflict') || attempt >= CONTENTION_RETRIES) throw error;
       await sleep(20 * 2 ** attempt + Math.random() * 20);

@@ -33,8 +33,10 @@ describe('the goals page in Chromium', () => {
     await page.getByLabel('At risk').check();
     await page.getByLabel('Note for Close 10 deals (optional)').fill('Two deals slipped to next month');
     const response = await submitting(page, () => page.getByRole('button', { name: 'Post check-in for Close 10 deals' }).click());
-    expect(response.status()).toBe(200);
+    // Post/Redirect/Get: the browser lands on the goals page showing the outcome, and a reload posts nothing again.
+    expect(response.status()).toBe(303);
     expect(await page.getByRole('status').textContent()).toBe('Your check-in was saved.');
+    expect((await page.reload())?.request().method()).toBe('GET');
     const history = page.locator('section ol li');
     expect(await history.count()).toBe(1);
     expect(await history.first().textContent()).toMatch(/: 30%, At risk - Two deals slipped to next month$/);

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { weekStartOf } from '../../functions/domain/feedback.ts';
 import { periodAt } from '../../functions/domain/goals.ts';
 import { defaultSettingsInput } from '../../functions/domain/settings.ts';
-import { cli, dateAfter, DAY, HOUR, hr, linkIn, mailbox, openForm, postForm, startLocalStack, tempDir, type LocalStack, type Mail } from '../support/local.ts';
+import { cli, dateAfter, DAY, HOUR, hr, linkIn, mailbox, openForm, postForm, reportLink, startLocalStack, tempDir, type LocalStack, type Mail } from '../support/local.ts';
 
 /**
  * Continuous feedback on the local stack: praise is public (the person, their manager and their team, at
@@ -118,10 +118,13 @@ describe('continuous feedback', () => {
     expect(empty.html).toContain('Your feedback is required');
     const noKind = await postForm(xenaLink, hidden, { text: 'Plan earlier' });
     expect(noKind.html).toContain('Choose praise or constructive feedback');
+    // A second tab with the same form, to be sent after the first.
+    const otherTab = await openForm(xenaLink);
     const sent = await postForm(xenaLink, hidden, { kind: 'constructive', text: 'Plan the rollout earlier' });
-    expect(sent.status).toBe(200);
+    expect(sent.status).toBe(303);
     expect(sent.html).toContain('Thank you: your feedback was sent');
-    const again = await postForm(xenaLink, hidden, { kind: 'praise', text: 'Changed my mind' });
+    // The other tab's answer is refused: a colleague answers a request once.
+    const again = await postForm(xenaLink, otherTab, { kind: 'praise', text: 'Changed my mind' });
     expect(again.status).toBe(409);
     expect(again.html).toContain('Plan the rollout earlier');
     const told = await newMail();
@@ -151,8 +154,8 @@ describe('continuous feedback', () => {
     expect(self.html).toContain('ask colleagues, not yourself');
     expect(await newMail()).toEqual([]);
     const sent = await postForm(link, hidden, { action: 'request-feedback', colleagues: 'Ann@Example.com; bob@example.com', message: 'Quick one' });
-    expect(sent.status).toBe(200);
-    expect(sent.html).toContain('Your request was sent to Ann Early, Bob Prompt.');
+    expect(sent.status).toBe(303);
+    expect(sent.html).toContain('Your request was sent: each colleague gets an email with a link to answer it.');
     expect(recipients(await newMail())).toEqual(['ann@example.com', 'bob@example.com']);
   });
 
@@ -196,8 +199,7 @@ describe('continuous feedback', () => {
     await stack.advance(2 * DAY);
     await stack.settled();
     const request = (await newMail()).find((mail) => mail.to === 'maria@example.com' && mail.subject.startsWith('Feedback Q: please review your team'))!;
-    const page = await (await fetch(linkIn(request, '/forms/team'))).text();
-    const ann = page.slice(page.indexOf('<h2 id="report-e1">'), page.indexOf('<h2 id="report-e2">'));
+    const ann = await (await fetch(reportLink(linkIn(request, '/forms/team'), 'e1'))).text();
     expect(ann).toContain('Praise from Bob Prompt: Great demo to the customer');
     expect(ann).toContain('Constructive (private) from Xena Far: Send the agenda before meetings');
     expect(ann).toContain('Constructive (private) from Xena Far: Plan the rollout earlier');
