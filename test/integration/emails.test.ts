@@ -242,7 +242,7 @@ describe('every email', () => {
 
     const [annResult] = of('result', 'ann@example.com');
     const acknowledged = await postForm(linkIn(annResult, '/forms/results'), await openForm(linkIn(annResult, '/forms/results')), { comment: '' });
-    expect(acknowledged.status, acknowledged.html).toBe(200);
+    expect(acknowledged.status, acknowledged.html).toBe(303);
     await receive();
     expect(of('acknowledgement').map((mail) => mail.to).sort()).toEqual([HR, 'maria@example.com']);
     await advanceTo(schedule.release + 5 * DAY + HOUR);
