@@ -81,9 +81,9 @@ function formPage(status: number, cycle: CycleRecord, assessment: AssessmentReco
   const form = `<form method="post" action="/forms/self">${hiddenFields(hidden({ version: String(assessment.selfVersion ?? 0) }))}${goalFields}${fields}${draftButtons(submitted ? 'Submit changes' : 'Submit self-assessment')}</form>`;
   const draftLine = state.draft && !state.values ? `<p>Draft saved on ${e(formatDeadline(Date.parse(state.draft.savedAt), cycle.timeZone))}${submitted ? ': not submitted, the submitted version still counts' : ', not submitted yet'}.</p>` : '';
   const body = submitted
-    ? `<p>You submitted it on ${e(formatDeadline(Date.parse(assessment.selfSubmittedAt!), cycle.timeZone))}. You can change it until ${e(due)}; your manager reads the version submitted last.</p>${answersList(selfAnswerEntries(cycle, assessment.selfAnswers as SelfAnswers, { goal: 'Goal', overall: OVERALL_SELF_LABEL }))}${changeLater('Change your self-assessment', form, !!state.draft || !!state.values, draftLine)}`
-    : `<p>${e(assessment.name)}, please answer by ${e(due)}.</p>${draftLine}${form}`;
-  return page(status, `Self-assessment: ${cycle.name}`, `<h1>Self-assessment: ${e(cycle.name)}</h1>${noticeLine(state.notice)}${errorList(state.errors ?? [])}${scaleGuide(cycle.scale)}${body}`);
+    ? `<p>You submitted it on ${e(formatDeadline(Date.parse(assessment.selfSubmittedAt!), cycle.timeZone))}. You can change it until ${e(due)}; your manager reads the version submitted last.</p>${answersList(selfAnswerEntries(cycle, assessment.selfAnswers as SelfAnswers, { goal: 'Goal', overall: OVERALL_SELF_LABEL }))}${changeLater('Change your self-assessment', form, !!state.draft || !!state.values, draftLine + scaleGuide(cycle.scale))}`
+    : `<p>${e(assessment.name)}, please answer by ${e(due)}.</p>${draftLine}${scaleGuide(cycle.scale)}${form}`;
+  return page(status, `Self-assessment: ${cycle.name}`, `<h1>Self-assessment: ${e(cycle.name)}</h1>${noticeLine(state.notice)}${errorList(state.errors ?? [])}${body}`);
 }
 
 function submittedPage(cycle: CycleRecord, assessment: AssessmentRecord, notice: string | undefined) {
