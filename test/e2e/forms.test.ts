@@ -269,7 +269,7 @@ describe('the emailed forms in Chromium', () => {
       // Until her deadline she can still change it: the form waits folded under her answers, filled with them.
       const change = page.locator('details.change');
       expect(await change.evaluate((details) => (details as any).open)).toBe(false);
-      await change.locator('summary').click();
+      await change.locator(':scope > summary').click();
       expect(await page.getByLabel('What went well', { exact: true }).inputValue()).toBe(ANN.wentWell);
       expect(await page.getByRole('button', { name: 'Submit changes' }).isVisible()).toBe(true);
       expect(await page.locator('dl').getByText(HOSTILE, { exact: true }).isVisible()).toBe(true);
