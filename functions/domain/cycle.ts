@@ -6,7 +6,11 @@ import { DAY_MS, lastDayEndingBy } from './time.ts';
  * an escalation to the manager at it, and an escalation to HR after a grace period. Results are released
  * when the manager phase's ladder has run out, so managers keep the grace period for late reviews.
  */
-export type Phase = 'SELF_REVIEW' | 'MANAGER_REVIEW' | 'RELEASING' | 'CLOSED' | 'CANCELLED';
+/**
+ * A calibrated cycle (one launched with a calibration due date) enters CALIBRATION at the manager deadline
+ * instead of releasing by itself: HR compares and adjusts ratings, and releases when ready.
+ */
+export type Phase = 'SELF_REVIEW' | 'MANAGER_REVIEW' | 'CALIBRATION' | 'RELEASING' | 'CLOSED' | 'CANCELLED';
 export type ReviewKind = 'self' | 'manager';
 export type LadderStep = 'REMINDER' | 'OVERDUE' | 'HR_ESCALATION';
 
@@ -27,6 +31,28 @@ export interface CycleSchedule {
   acknowledgementReminderMs: number;
   /** Per-employee self-assessment deadlines that HR moved. */
   extensions: Record<string, number>;
+  /** Set on a calibrated cycle: when HR means to have calibrated; results wait for HR's release. */
+  calibrationDue?: number;
+}
+
+/** What HR and participants may do to a cycle, phase by phase: the one table every route asks. */
+export type CycleAction = 'submit-review' | 'reopen-review' | 'adjust-rating' | 'release';
+
+const ALLOWED: Record<CycleAction, Phase[]> = {
+  // Late reviews count until results are released: through the grace period, or all of calibration.
+  'submit-review': ['MANAGER_REVIEW', 'CALIBRATION'],
+  'reopen-review': ['MANAGER_REVIEW', 'CALIBRATION'],
+  'adjust-rating': ['CALIBRATION'],
+  release: ['CALIBRATION'],
+};
+
+export function allows(phase: Phase, action: CycleAction): boolean {
+  return ALLOWED[action].includes(phase);
+}
+
+/** The phases an action is allowed in, for the error that refuses it. */
+export function phasesAllowing(action: CycleAction): Phase[] {
+  return ALLOWED[action];
 }
 
 export interface LadderProgress {
@@ -81,7 +107,7 @@ export type AnswerWindow = 'open' | 'editable' | 'closed';
 
 /** The phases in which self-assessments are taken: until the release, late after the person's deadline. */
 export const SELF_ANSWER_PHASES: Phase[] = ['SELF_REVIEW', 'MANAGER_REVIEW'];
-export const REVIEW_PHASES: Phase[] = ['MANAGER_REVIEW'];
+export const REVIEW_PHASES: Phase[] = ALLOWED['submit-review'];
 
 /**
  * A submitted self-assessment can be changed until the person's deadline: from then on their manager

@@ -1,4 +1,5 @@
 import type { GoalsChoice } from '#domain/acknowledgement.ts';
+import type { RatingAdjustment } from '#domain/calibration.ts';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { LadderProgress, LadderStep, Phase, ReviewKind } from '#domain/cycle.ts';
 import type { ReviewAnswers, SelfAnswers } from '#domain/review-form.ts';
@@ -42,6 +43,8 @@ export interface AssessmentRecord {
   resultReleasedAt?: string;
   acknowledgedAt?: string;
   acknowledgement?: Acknowledgement;
+  /** HR's adjustment of the final rating in calibration; the review keeps the manager's own ratings. */
+  adjustment?: RatingAdjustment;
   /** When the manager's proposed goals became goals, and who made them so (the employee accepting, or the manager confirming). */
   proposedGoalsCreatedAt?: string;
   proposedGoalsCreatedBy?: string;

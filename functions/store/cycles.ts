@@ -13,6 +13,8 @@ export interface CycleRecord {
   managerDue: number;
   timings: CycleTimings;
   extensions: Record<string, number>;
+  /** A calibrated cycle's calibration due date: results then wait for HR's release. */
+  calibrationDue?: number;
   timeZone: string;
   /** The quarter under review (`2026-Q4`): its goals are rated on the forms and reported with the cycle. */
   period: string;
@@ -41,10 +43,17 @@ export interface CycleRecord {
 }
 
 export function scheduleOf(cycle: CycleRecord): CycleSchedule {
-  return { selfDue: cycle.selfDue, managerDue: cycle.managerDue, timings: cycle.timings, acknowledgementReminderMs: cycle.acknowledgementReminderMs, extensions: cycle.extensions };
+  return {
+    selfDue: cycle.selfDue,
+    managerDue: cycle.managerDue,
+    timings: cycle.timings,
+    acknowledgementReminderMs: cycle.acknowledgementReminderMs,
+    extensions: cycle.extensions,
+    ...(cycle.calibrationDue !== undefined ? { calibrationDue: cycle.calibrationDue } : {}),
+  };
 }
 
-const RUNNING: Phase[] = ['SELF_REVIEW', 'MANAGER_REVIEW', 'RELEASING'];
+const RUNNING: Phase[] = ['SELF_REVIEW', 'MANAGER_REVIEW', 'CALIBRATION', 'RELEASING'];
 
 export async function createCycle(cycle: CycleRecord): Promise<void> {
   await db().send(
