@@ -15,12 +15,16 @@ export interface ReviewCycleWorkflowProps {
  *
  *   Launch -> IsFinished -(CLOSED, reminder due)-> WaitForAcknowledgements -> RemindAcknowledgements -> IsFinished
  *                        -(CLOSED|CANCELLED)-> Finished
+ *                        -(CALIBRATION, nothing left to check)-> AwaitingRelease
  *                        -(RELEASING)--------> ReleaseResults -> IsFinished
  *                        -(otherwise)--------> WaitForCheckpoint -> RunCheckpoint -> IsFinished
+ *
+ * A calibrated cycle's execution ends in AwaitingRelease: HR's release (or a reopened review) starts the
+ * next one from the stored state, as an extension does, so no execution waits on a person for months.
  *   any task, unrecoverable error -> Failed
  *
  * Task input/output: Launch gets the execution input `{ cycleId }`; every task returns
- * `{ cycleId, phase, nextCheckAt }` (nextCheckAt an ISO-8601 timestamp), which is the next task's input.
+ * `{ cycleId, phase, nextCheckAt? }` (nextCheckAt an ISO-8601 timestamp), which is the next task's input.
  */
 export class ReviewCycleWorkflow extends Construct {
   readonly stateMachine: StateMachine;
@@ -55,12 +59,14 @@ export class ReviewCycleWorkflow extends Construct {
     const waitForAcknowledgements = new Wait(this, 'WaitForAcknowledgements', { time: WaitTime.timestampPath('$.acknowledgementReminderAt') });
     const waitForCheckpoint = new Wait(this, 'WaitForCheckpoint', { time: WaitTime.timestampPath('$.nextCheckAt') });
     const finished = new Succeed(this, 'Finished');
+    const awaitingRelease = new Succeed(this, 'AwaitingRelease', { comment: 'a calibrated cycle waits for HR to release its results' });
     const isFinished = new Choice(this, 'IsFinished');
 
     launch.next(isFinished);
     isFinished
       .when(Condition.and(Condition.stringEquals('$.phase', 'CLOSED'), Condition.isPresent('$.acknowledgementReminderAt')), waitForAcknowledgements)
       .when(Condition.or(Condition.stringEquals('$.phase', 'CLOSED'), Condition.stringEquals('$.phase', 'CANCELLED')), finished)
+      .when(Condition.and(Condition.stringEquals('$.phase', 'CALIBRATION'), Condition.isNotPresent('$.nextCheckAt')), awaitingRelease)
       .when(Condition.stringEquals('$.phase', 'RELEASING'), releaseResults)
       .otherwise(waitForCheckpoint);
     waitForCheckpoint.next(runCheckpoint);

@@ -4,7 +4,7 @@ import { idempotencyKey } from '#shared/idempotency.ts';
 import { launchRequestSchema } from './schemas.ts';
 
 /**
- * POST /cycles: `{ name, selfDue, managerDue, department?, reminderLead?, hrGrace?, allowOverlap? }`; dates YYYY-MM-DD in the
+ * POST /cycles: `{ name, selfDue, managerDue, department?, reminderLead?, hrGrace?, allowOverlap?, calibrationDue? }`; dates YYYY-MM-DD in the
  * organisation's zone, timings as durations (`3d`, `12h`).
  * Answers the cycle with `warnings` (possible mistakes that did not stop the launch).
  */
@@ -18,6 +18,7 @@ export const handler = apiHandler(async (event) => {
     phase: cycle.phase,
     selfDue: new Date(cycle.selfDue).toISOString(),
     managerDue: new Date(cycle.managerDue).toISOString(),
+    calibrationDue: cycle.calibrationDue === undefined ? null : new Date(cycle.calibrationDue).toISOString(),
     timeZone: cycle.timeZone,
     reminderLeadMs: cycle.timings.reminderLeadMs,
     hrGraceMs: cycle.timings.hrGraceMs,

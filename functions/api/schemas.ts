@@ -34,11 +34,19 @@ export const launchRequestSchema = z.strictObject({
   reminderLead: timing('reminderLead').optional(),
   hrGrace: timing('hrGrace').optional(),
   allowOverlap: z.boolean({ error: 'allowOverlap must be true or false' }).optional(),
+  /** A date makes the cycle calibrated; `false` opts out where the settings calibrate by default. */
+  calibrationDue: z.union([calendarDate('calibrationDue'), z.literal(false)], { error: 'calibrationDue must be a date (YYYY-MM-DD) or false' }).optional(),
 });
 
 export const extendRequestSchema = z.strictObject({
   employeeId: employeeIdSchema,
   until: calendarDate('until'),
+  /** Which deadline moves: the self-assessment's (the default) or the manager review's, which reopens it. */
+  review: z.enum(['self', 'manager'], { error: 'review must be self or manager' }).optional(),
+});
+
+export const releaseRequestSchema = z.strictObject({
+  force: z.boolean({ error: 'force must be true or false' }).optional(),
 });
 
 export const importRequestSchema = z.strictObject({ csv: z.string().min(1, 'csv is empty') });

@@ -33,6 +33,10 @@ export interface CycleSchedule {
   extensions: Record<string, number>;
   /** Set on a calibrated cycle: when HR means to have calibrated; results wait for HR's release. */
   calibrationDue?: number;
+  /** When HR released a calibrated cycle's results: the acknowledgement period runs from then. */
+  releasedAt?: number;
+  /** Per-employee manager-review deadlines of reviews HR reopened. */
+  reviewExtensions?: Record<string, number>;
 }
 
 /** What HR and participants may do to a cycle, phase by phase: the one table every route asks. */
@@ -85,8 +89,21 @@ export function selfDueOf(schedule: CycleSchedule, employeeId: string): number {
   return schedule.extensions[employeeId] ?? schedule.selfDue;
 }
 
+export function reviewDueOf(schedule: CycleSchedule, employeeId: string): number {
+  return schedule.reviewExtensions?.[employeeId] ?? schedule.managerDue;
+}
+
+export function isCalibrated(schedule: CycleSchedule): schedule is CycleSchedule & { calibrationDue: number } {
+  return schedule.calibrationDue !== undefined;
+}
+
+/**
+ * When results are released: by themselves once the manager ladder has run out (deadline + grace, so late
+ * reviews still count); in a calibrated cycle when HR releases them, planned for the calibration due date.
+ */
 export function releaseAt(schedule: CycleSchedule): number {
-  return schedule.managerDue + schedule.timings.hrGraceMs;
+  if (schedule.releasedAt !== undefined) return schedule.releasedAt;
+  return schedule.calibrationDue ?? schedule.managerDue + schedule.timings.hrGraceMs;
 }
 
 /** The one reminder to acknowledge the results: the last step of a cycle. */
@@ -126,25 +143,43 @@ export function reviewAnswerWindow(phase: Phase, submitted: boolean): AnswerWind
 }
 
 /** The phase a running cycle is in at `now`; closed and cancelled cycles stay where they are. */
+/**
+ * The phase a running cycle is in at `now`; closed and cancelled cycles stay where they are. A calibrated
+ * cycle enters calibration at the manager deadline and stays there: only HR's release moves it on.
+ */
 export function phaseAt(schedule: CycleSchedule, now: number, current: Phase): Phase {
-  if (current === 'CLOSED' || current === 'CANCELLED' || current === 'RELEASING') return current;
+  if (current === 'CLOSED' || current === 'CANCELLED' || current === 'RELEASING' || current === 'CALIBRATION') return current;
   if (now < schedule.selfDue) return 'SELF_REVIEW';
+  if (isCalibrated(schedule)) return now < schedule.managerDue ? 'MANAGER_REVIEW' : 'CALIBRATION';
   if (now < releaseAt(schedule)) return 'MANAGER_REVIEW';
   return 'RELEASING';
 }
 
+/** HR hears of a calibration's due date twice: a reminder lead before it, and on it. */
+export function calibrationReminders(schedule: CycleSchedule & { calibrationDue: number }): { step: 'CALIBRATION_REMINDER' | 'CALIBRATION_DUE'; at: number }[] {
+  return [
+    { step: 'CALIBRATION_REMINDER', at: schedule.calibrationDue - schedule.timings.reminderLeadMs },
+    { step: 'CALIBRATION_DUE', at: schedule.calibrationDue },
+  ];
+}
+
 /**
- * The next instant after `now` at which something can fall due: a ladder step of the cycle's deadlines
- * or of an extended person's, the start of the manager phase, or the release. Undefined once nothing is left.
+ * The next instant after `now` at which something can fall due: a ladder step of the cycle's deadlines, of
+ * an extended person's or of a reopened review's, the start of the manager phase, the release, or in a
+ * calibrated cycle HR's calibration reminders (which, unlike a release, never move the cycle on). Undefined
+ * once nothing is left.
  */
 export function nextCheckpoint(schedule: CycleSchedule, now: number): number | undefined {
   const selfDeadlines = [schedule.selfDue, ...Object.values(schedule.extensions)];
-  const points = [
+  const reviewDeadlines = [schedule.managerDue, ...Object.values(schedule.reviewExtensions ?? {})];
+  const ladders = [
     ...selfDeadlines.flatMap((due) => ladderPoints(due, schedule.timings).map((point) => point.at)),
-    ...ladderPoints(schedule.managerDue, schedule.timings).map((point) => point.at),
+    ...reviewDeadlines.flatMap((due) => ladderPoints(due, schedule.timings).map((point) => point.at)),
     schedule.selfDue,
-    releaseAt(schedule),
-  ].filter((at) => at > now && at <= releaseAt(schedule));
+  ];
+  const points = isCalibrated(schedule)
+    ? [...ladders, schedule.managerDue, ...calibrationReminders(schedule).map((reminder) => reminder.at)].filter((at) => at > now)
+    : [...ladders, releaseAt(schedule)].filter((at) => at > now && at <= releaseAt(schedule));
   return points.length ? Math.min(...points) : undefined;
 }
 
@@ -169,10 +204,11 @@ export const MAX_CYCLE_MS = 364 * DAY_MS;
  * checked before anything is created. `timeZone` names the latest manager deadline that fits.
  */
 export function checkLaunchDeadlines(schedule: CycleSchedule, now: number, timeZone: string): void {
-  const { selfDue, managerDue } = schedule;
+  const { selfDue, managerDue, calibrationDue } = schedule;
   const problems: string[] = [];
   if (selfDue <= now) problems.push('selfDue must be in the future');
   if (managerDue <= selfDue) problems.push('managerDue must be after selfDue');
+  if (calibrationDue !== undefined && calibrationDue <= managerDue) problems.push('calibrationDue must be after managerDue');
   const lastStep = acknowledgementReminderAt(schedule);
   if (lastStep - now > MAX_CYCLE_MS) {
     const latest = lastDayEndingBy(managerDue - (lastStep - now - MAX_CYCLE_MS), timeZone);
@@ -195,4 +231,17 @@ export function checkExtension(schedule: CycleSchedule, employeeId: string, unti
   if (until <= current) problems.push('until must be after the current deadline');
   if (until > schedule.managerDue) problems.push('until must not be after the manager deadline, so the manager can still review');
   if (problems.length) throw new RuleViolation('invalid extension', problems);
+}
+
+/**
+ * Reopening one manager review gives it a deadline of its own. In a cycle that releases by itself the review
+ * must come before the release; a calibrated cycle waits for HR, who is told of the review still pending.
+ */
+export function checkReviewReopening(schedule: CycleSchedule, employeeId: string, until: number, now: number): void {
+  const problems: string[] = [];
+  if (until <= now) problems.push('until must be in the future');
+  if (until <= reviewDueOf(schedule, employeeId)) problems.push('until must be after the current deadline of the review');
+  if (!isCalibrated(schedule) && until >= releaseAt(schedule)) problems.push('until must be before the results are released (the manager deadline and the HR grace period)');
+  if (until - now > MAX_CYCLE_MS) problems.push(`until must be within ${MAX_CYCLE_MS / DAY_MS} days: a cycle's workflow waits at most that long`);
+  if (problems.length) throw new RuleViolation('invalid reopening', problems);
 }

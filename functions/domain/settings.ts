@@ -95,6 +95,8 @@ export const settingsSchema = z.strictObject({
     goalReminderLead: durationField('timings.goalReminderLead', DAY_MS, 60 * DAY_MS, '7d'),
     goalHrGrace: durationField('timings.goalHrGrace', DAY_MS, 60 * DAY_MS, '7d'),
     acknowledgementReminder: durationField('timings.acknowledgementReminder', DAY_MS, 60 * DAY_MS, '5d'),
+    /** When set, cycles are calibrated unless launched otherwise: HR's calibration is due this long after the manager deadline. */
+    calibration: durationField('timings.calibration', DAY_MS, 60 * DAY_MS, '7d').optional(),
     },
     { error: (issue) => (issue.input === undefined ? 'timings is required: reviewReminderLead, reviewHrGrace, goalReminderLead, goalHrGrace, acknowledgementReminder' : undefined) },
   ),

@@ -34,6 +34,8 @@ export const SETTLING_MS = 5 * 60_000;
 export type WorkflowHealth =
   /** Cancelled, or closed with the acknowledgement reminder sent: no execution is needed any more. */
   | { state: 'finished' }
+  /** A calibrated cycle whose execution did all it had to: it waits for HR's release, which starts the next. */
+  | { state: 'awaiting-release' }
   | { state: 'running' }
   /** Stopped or launched moments ago: a replacement or a launch is under way. */
   | { state: 'settling'; since: number }
@@ -66,6 +68,7 @@ export function workflowHealth(cycle: WorkflowFacts, execution: ExecutionFacts |
     case 'TIMED_OUT':
       return { state: 'stalled', problem: `workflow execution timed out at ${at}` };
     case 'SUCCEEDED':
+      if (cycle.phase === 'CALIBRATION') return { state: 'awaiting-release' };
       return { state: 'stalled', problem: `workflow execution ended at ${at} before the cycle was finished` };
     case 'MISSING':
       return { state: 'stalled', problem: 'its workflow execution no longer exists' };

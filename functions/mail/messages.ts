@@ -132,6 +132,31 @@ export function reviewOverdueToHr(ctx: CycleContext, due: number, people: Person
   });
 }
 
+/** HR's calibration reminder (a lead before the due date, and on it): nothing releases until HR does. */
+export function calibrationReminder(ctx: CycleContext, due: number, missing: PersonLine[], consoleUrl: string): EmailContent {
+  return composeEmail({
+    subject: `${ctx.cycleName}: calibration due ${when(ctx, due)}`,
+    greeting: 'Hello HR team,',
+    paragraphs: [
+      `The calibration of "${ctx.cycleName}" is due by ${when(ctx, due)}. Compare the ratings, adjust any with a reason, and release the results from the console when you are ready: nothing is released until you do.`,
+      missing.length ? `These manager reviews are still missing (reopen one with a new date, or release without it):` : 'Every manager review is in.',
+    ],
+    ...(missing.length ? { list: missing.map(withManager) } : {}),
+    action: inConsole(consoleUrl),
+  });
+}
+
+/** HR reopened one review: the manager gets a fresh link and the new date. */
+export function reviewReopened(ctx: CycleContext, to: { name: string }, report: PersonLine, due: number, url: string): EmailContent {
+  return composeEmail({
+    subject: `${ctx.cycleName}: please review ${report.name} by ${when(ctx, due)}`,
+    greeting: `Hello ${to.name},`,
+    paragraphs: [`HR reopened your review of ${named(report)} in "${ctx.cycleName}". Please submit it by ${when(ctx, due)}; reminders follow the new date.`],
+    action: { label: `Review ${report.name}`, url },
+    after: ['This link is personal: please do not forward it.'],
+  });
+}
+
 export interface ResultLine {
   rating: number;
   comments: string;

@@ -1,4 +1,4 @@
-import { phaseAt, releaseAt, selfDueOf, stepsDue, type LadderStep, type Phase, type ReviewKind } from '#domain/cycle.ts';
+import { calibrationReminders, isCalibrated, phaseAt, releaseAt, reviewDueOf, selfDueOf, stepsDue, type LadderStep, type Phase, type ReviewKind } from '#domain/cycle.ts';
 import * as messages from '#mail/messages.ts';
 import { flushOutbox, newMail } from '#mail/outbox.ts';
 import type { EmailContent } from '#mail/compose.ts';
@@ -8,7 +8,7 @@ import { consoleLink, formLink } from '#shared/links.ts';
 import { ladderProgress, listAssessments, listPending, recordStep, type AssessmentRecord } from '#store/assessments.ts';
 import { recordAudit, recordAudits, type AuditEvent } from '#store/audit.ts';
 import { forEachLimited } from '#shared/concurrency.ts';
-import { getCycle, isRunning, movePhase, scheduleOf, type CycleRecord } from '#store/cycles.ts';
+import { getCycle, isRunning, markCalibrationReminder, movePhase, scheduleOf, type CycleRecord } from '#store/cycles.ts';
 import { queueMailOnce, type MailKind } from '#store/mail.ts';
 import { NotFound } from './errors.ts';
 import { stepOutput, type StepOutput } from './step-output.ts';
@@ -45,7 +45,15 @@ export async function runCheckpoint(cycleId: string): Promise<StepOutput> {
     }
     phase = 'MANAGER_REVIEW';
   }
-  if (phase === 'MANAGER_REVIEW') await climbLadder(cycle, 'manager', now);
+  // Missing reviews keep their ladder through calibration: reviews are taken until HR releases.
+  if (phase === 'MANAGER_REVIEW' || phase === 'CALIBRATION') await climbLadder(cycle, 'manager', now);
+  if (phase === 'MANAGER_REVIEW' && target === 'CALIBRATION') {
+    if (await movePhase(cycleId, 'MANAGER_REVIEW', 'CALIBRATION', nowIso())) {
+      await recordAudit({ cycleId, at: nowIso(), actor: 'system', action: 'phase-changed', details: { from: 'MANAGER_REVIEW', to: 'CALIBRATION' } });
+    }
+    phase = 'CALIBRATION';
+  }
+  if (phase === 'CALIBRATION') await remindCalibration(cycle, now);
   if (phase === 'MANAGER_REVIEW' && target === 'RELEASING') {
     if (await movePhase(cycleId, 'MANAGER_REVIEW', 'RELEASING', nowIso())) {
       await recordAudit({ cycleId, at: nowIso(), actor: 'system', action: 'phase-changed', details: { from: 'MANAGER_REVIEW', to: 'RELEASING' } });
@@ -62,7 +70,7 @@ async function climbLadder(cycle: CycleRecord, kind: ReviewKind, now: number): P
   const schedule = scheduleOf(cycle);
   const byStep: Record<LadderStep, DueItem[]> = { REMINDER: [], OVERDUE: [], HR_ESCALATION: [] };
   for (const assessment of await listPending(cycle.cycleId, kind)) {
-    const due = kind === 'self' ? selfDueOf(schedule, assessment.employeeId) : schedule.managerDue;
+    const due = kind === 'self' ? selfDueOf(schedule, assessment.employeeId) : reviewDueOf(schedule, assessment.employeeId);
     for (const step of stepsDue(due, ladderProgress(assessment, kind), now, schedule.timings)) byStep[step].push({ assessment, due });
   }
   const ctx = { cycleName: cycle.name, timeZone: cycle.timeZone };
@@ -103,12 +111,13 @@ async function climbLadder(cycle: CycleRecord, kind: ReviewKind, now: number): P
     mailKind: MailKind,
     compose: (to: { name: string }, due: number, reports: AssessmentRecord[], url: string) => EmailContent,
   ) => {
-    for (const group of groupBy(byStep[step], (item) => item.assessment.managerKey)) {
+    for (const group of groupBy(byStep[step], (item) => `${item.assessment.managerKey}#${item.due}`)) {
       const [{ assessment: first, due }] = group;
       const reports = group.map((item) => item.assessment);
       const url = await formLink(cycle.cycleId, first.managerKey, { purpose: 'manager', schedule }, issuedAt);
       await takeStep(cycle, kind, step, reports, {
-        mailId: `${mailKind}#${first.managerKey}`,
+        // Ids name the deadline: a reopened review's ladder sends again what the cycle's ladder sent before.
+        mailId: `${mailKind}#${first.managerKey}#${due}`,
         kind: mailKind,
         to: first.managerEmail,
         content: compose({ name: first.managerName }, due, reports, url),
@@ -117,13 +126,39 @@ async function climbLadder(cycle: CycleRecord, kind: ReviewKind, now: number): P
   };
   await teamMail('REMINDER', 'review-reminder', (to, due, reports, url) => messages.reviewReminder(ctx, to, due, reports, url));
   await teamMail('OVERDUE', 'review-overdue', (to, due, reports, url) => messages.reviewOverdueToManager(ctx, to, due, reports, url, releaseAt(schedule)));
-  if (byStep.HR_ESCALATION.length) {
-    await takeStep(cycle, kind, 'HR_ESCALATION', byStep.HR_ESCALATION.map((item) => item.assessment), {
-      mailId: 'review-hr',
+  for (const group of groupBy(byStep.HR_ESCALATION, (item) => String(item.due))) {
+    await takeStep(cycle, kind, 'HR_ESCALATION', group.map((item) => item.assessment), {
+      mailId: `review-hr#${group[0].due}`,
       kind: 'review-hr',
       to: config().HR_EMAIL,
-      content: messages.reviewOverdueToHr(ctx, schedule.managerDue, byStep.HR_ESCALATION.map((item) => item.assessment), consoleLink.cycle(cycle.cycleId)),
+      content: messages.reviewOverdueToHr(ctx, group[0].due, group.map((item) => item.assessment), consoleLink.cycle(cycle.cycleId)),
     });
+  }
+}
+
+/**
+ * HR hears of the calibration due date a reminder lead before it and on it, each once, with the reviews
+ * still missing. Nothing is released by the due date: only HR releases a calibrated cycle.
+ */
+async function remindCalibration(cycle: CycleRecord, now: number): Promise<void> {
+  const schedule = scheduleOf(cycle);
+  if (!isCalibrated(schedule)) return;
+  const [reminder, due] = calibrationReminders(schedule);
+  const step = now >= due.at ? { ...due, attribute: 'calibrationDueNotifiedAt' as const } : now >= reminder.at ? { ...reminder, attribute: 'calibrationRemindedAt' as const } : undefined;
+  if (!step || cycle[step.attribute]) return;
+  const missing = await listPending(cycle.cycleId, 'manager');
+  await queueMailOnce(
+    newMail(
+      cycle.cycleId,
+      step.step.toLowerCase(),
+      'calibration-reminder',
+      config().HR_EMAIL,
+      missing.map((assessment) => assessment.employeeId),
+      messages.calibrationReminder({ cycleName: cycle.name, timeZone: cycle.timeZone }, schedule.calibrationDue, missing, consoleLink.cycle(cycle.cycleId)),
+    ),
+  );
+  if (await markCalibrationReminder(cycle.cycleId, step.attribute, nowIso())) {
+    await recordAudit({ cycleId: cycle.cycleId, at: nowIso(), actor: 'system', action: step.step.toLowerCase().replace('_', '-'), details: { missingReviews: missing.length } });
   }
 }
 

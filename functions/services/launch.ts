@@ -3,7 +3,7 @@ import { checkLaunchDeadlines, RuleViolation, type CycleSchedule } from '#domain
 import { launchWarnings, matchDepartment, overlappingCycle } from '#domain/launch-checks.ts';
 import { periodAt } from '#domain/goals.ts';
 import { isActive, reviewerOf, selectParticipants, type Reviewer } from '#domain/employee.ts';
-import { endOfDay } from '#domain/time.ts';
+import { DAY_MS, endOfDay, lastDayEndingBy } from '#domain/time.ts';
 import { invitation } from '#mail/messages.ts';
 import { flushOutbox, launchClaim, newMail } from '#mail/outbox.ts';
 import { nowIso, nowMs } from '#shared/clock.ts';
@@ -32,10 +32,25 @@ export interface LaunchRequest {
   hrGrace?: number;
   /** Launch even when a running cycle of the same period has some of the same participants. */
   allowOverlap?: boolean;
+  /**
+   * A calibrated cycle's calibration due date (YYYY-MM-DD): results then wait for HR's release. `false`
+   * launches without calibration where the settings make it the default.
+   */
+  calibrationDue?: string | false;
 }
 
 /** The launched cycle, and what HR should know about it (the launch went ahead regardless). */
 export type LaunchResult = CycleRecord & { warnings: string[] };
+
+/** The launch's calibration due date, else the settings' default (that long after the manager deadline), else none. */
+function calibrationDueOf(request: LaunchRequest, managerDue: number, defaultPeriod: number | undefined, timeZone: string): number | undefined {
+  if (request.calibrationDue === false) return undefined;
+  if (request.calibrationDue !== undefined) return endOfDay(request.calibrationDue, timeZone);
+  if (defaultPeriod === undefined) return undefined;
+  // Whole days after the manager deadline's day, so the due date is a day's end like every deadline.
+  const managerDay = lastDayEndingBy(managerDue + 1000, timeZone);
+  return endOfDay(new Date(Date.parse(`${managerDay}T00:00:00Z`) + Math.round(defaultPeriod / DAY_MS) * DAY_MS).toISOString().slice(0, 10), timeZone);
+}
 
 function hrReviewer(): Reviewer {
   return { key: HR_MANAGER_KEY, name: 'HR', email: config().HR_EMAIL };
@@ -55,7 +70,10 @@ export async function launchCycle(request: LaunchRequest, actor: Actor): Promise
     },
     acknowledgementReminderMs: settings.timings.acknowledgementReminder,
     extensions: {},
+    reviewExtensions: {},
   };
+  const calibrationDue = calibrationDueOf(request, schedule.managerDue, settings.timings.calibration, timeZone);
+  if (calibrationDue !== undefined) schedule.calibrationDue = calibrationDue;
   checkLaunchDeadlines(schedule, now, timeZone);
   const directory = await loadDirectory();
   const active = [...directory.values()].filter(isActive);

@@ -1,4 +1,4 @@
-import { checkExtension, type Phase } from '#domain/cycle.ts';
+import { allows, checkExtension, checkReviewReopening, phasesAllowing, reviewDueOf, type Phase } from '#domain/cycle.ts';
 import { endOfDay } from '#domain/time.ts';
 import { needsWorkflow, workflowHealth, type WorkflowHealth } from '#domain/workflow-health.ts';
 import * as messages from '#mail/messages.ts';
@@ -6,11 +6,12 @@ import { newMail, sendQueuedNow } from '#mail/outbox.ts';
 import { forEachLimited } from '#shared/concurrency.ts';
 import { PER_ITEM_CONCURRENCY } from './checkpoint.ts';
 import { nowIso, nowMs } from '#shared/clock.ts';
+import { formLink } from '#shared/links.ts';
 import { logger } from '#shared/observability.ts';
 import { describeCycleExecution, startCycleExecution, stopCycleExecution } from '#shared/workflow.ts';
-import { getAssessment, listAssessments, restartSelfLadder } from '#store/assessments.ts';
+import { getAssessment, listAssessments, restartLadder, type AssessmentRecord } from '#store/assessments.ts';
 import { recordAudit, type Actor } from '#store/audit.ts';
-import { getCycle, isRunning, listActiveCycles, movePhase, recordExecution, scheduleOf, setExtension, type CycleRecord } from '#store/cycles.ts';
+import { getCycle, isRunning, listActiveCycles, markReleaseRequested, movePhase, recordExecution, scheduleOf, setExtension, setReviewExtension, type CycleRecord } from '#store/cycles.ts';
 import { queueMailOnce } from '#store/mail.ts';
 import { Conflict, NotFound } from './errors.ts';
 
@@ -34,10 +35,71 @@ export async function extendDeadline(cycleId: string, employeeId: string, untilD
   const until = endOfDay(untilDate, cycle.timeZone);
   checkExtension(scheduleOf(cycle), employeeId, until, nowMs());
   await setExtension(cycleId, employeeId, until);
-  await restartSelfLadder(cycleId, employeeId);
+  await restartLadder(cycleId, employeeId, 'self');
   await recordAudit({ cycleId, at: nowIso(), actor, action: 'deadline-extended', employeeId, details: { until: new Date(until).toISOString() } });
   await replaceExecution(cycle, 'deadline extended');
   return { until };
+}
+
+/**
+ * Reopens one manager review with a deadline of its own, during the manager phase or calibration: the
+ * manager gets a fresh link, the review's ladder starts again against the new date, and the execution is
+ * replaced so that date's checkpoints are waited for (in calibration, after an execution that had ended).
+ */
+export async function reopenReview(cycleId: string, employeeId: string, untilDate: string, actor: Actor): Promise<{ until: number }> {
+  const cycle = await getCycle(cycleId);
+  if (!cycle) throw new NotFound(`cycle ${cycleId}`);
+  if (!allows(cycle.phase, 'reopen-review')) throw new Conflict(`cycle ${cycleId} is ${cycle.phase.toLowerCase()}: a manager review can be reopened during the manager phase and calibration`);
+  const assessment = await getAssessment(cycleId, employeeId);
+  if (!assessment) throw new NotFound(`participant ${employeeId} in cycle ${cycleId}`);
+  if (assessment.reviewStatus !== 'PENDING') throw new Conflict(`the manager review of ${employeeId} is already submitted`);
+  const until = endOfDay(untilDate, cycle.timeZone);
+  checkReviewReopening(scheduleOf(cycle), employeeId, until, nowMs());
+  if (!(await setReviewExtension(cycleId, employeeId, until, phasesAllowing('reopen-review')))) throw new Conflict(`cycle ${cycleId} moved on meanwhile: the review was not reopened`);
+  await restartLadder(cycleId, employeeId, 'manager');
+  await recordAudit({ cycleId, at: nowIso(), actor, action: 'review-reopened', employeeId, details: { until: new Date(until).toISOString() } });
+  const reopened = (await getCycle(cycleId))!;
+  const teamUrl = await formLink(cycleId, assessment.managerKey, { purpose: 'manager', schedule: scheduleOf(reopened) }, nowMs());
+  const mail = newMail(
+    cycleId,
+    `review-reopened#${employeeId}#${until}`,
+    'review-reopened',
+    assessment.managerEmail,
+    [employeeId],
+    messages.reviewReopened({ cycleName: cycle.name, timeZone: cycle.timeZone }, { name: assessment.managerName }, assessment, until, `${teamUrl}&report=${encodeURIComponent(employeeId)}`),
+  );
+  await queueMailOnce(mail);
+  await sendQueuedNow(cycleId, [mail]);
+  await replaceExecution(reopened, 'manager review reopened');
+  return { until };
+}
+
+/**
+ * HR releases a calibrated cycle's results: refused outside calibration, and while reviews HR reopened are
+ * still pending unless `force`. The cycle moves to RELEASING once, and a new execution releases from there.
+ */
+export async function releaseCycle(cycleId: string, actor: Actor, force = false): Promise<{ phase: Phase; pendingReopened: string[] }> {
+  const cycle = await getCycle(cycleId);
+  if (!cycle) throw new NotFound(`cycle ${cycleId}`);
+  if (!allows(cycle.phase, 'release')) {
+    throw new Conflict(
+      `cycle ${cycleId} is ${cycle.phase.toLowerCase()}: only a cycle in calibration is released by HR`,
+      cycle.calibrationDue === undefined && isRunning(cycle) ? ['this cycle is not calibrated: its results are released by themselves after the manager deadline and the grace period'] : [],
+    );
+  }
+  const reopened = Object.keys(cycle.reviewExtensions ?? {});
+  const pending = (await Promise.all(reopened.map((employeeId) => getAssessment(cycleId, employeeId)))).filter((assessment) => assessment?.reviewStatus === 'PENDING') as AssessmentRecord[];
+  if (pending.length && !force) {
+    throw new Conflict('reopened manager reviews are still pending', [
+      ...pending.map((assessment) => `${assessment.name} (${assessment.employeeId}), reviewed by ${assessment.managerName}, due ${new Date(reviewDueOf(scheduleOf(cycle), assessment.employeeId)).toISOString()}`),
+      'release with --force (API: "force": true) to release without them; their results will say that HR follows up',
+    ]);
+  }
+  if (!(await markReleaseRequested(cycleId, nowMs()))) throw new Conflict(`cycle ${cycleId} was released meanwhile`);
+  const pendingReopened = pending.map((assessment) => assessment.employeeId);
+  await recordAudit({ cycleId, at: nowIso(), actor, action: 'results-released', details: { force, pendingReopened: pendingReopened.join(' ') } });
+  await replaceExecution({ ...cycle, phase: 'RELEASING' }, 'results released by HR');
+  return { phase: 'RELEASING', pendingReopened };
 }
 
 async function replaceExecution(cycle: CycleRecord, cause: string): Promise<void> {
@@ -67,6 +129,8 @@ export async function resumeCycle(cycleId: string, actor: Actor): Promise<{ phas
   switch (health.state) {
     case 'finished':
       throw new Conflict(`cycle ${cycleId} is ${cycle.phase.toLowerCase()}: its workflow has nothing left to do`);
+    case 'awaiting-release':
+      throw new Conflict(`cycle ${cycleId} is in calibration and waits for HR: release it with \`perfcycle cycle release ${cycleId}\``);
     case 'running':
       throw new Conflict(`the workflow of cycle ${cycleId} is running: there is nothing to resume`);
     case 'settling':

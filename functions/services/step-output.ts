@@ -5,15 +5,16 @@ import { scheduleOf, type CycleRecord } from '#store/cycles.ts';
 export interface StepOutput {
   cycleId: string;
   phase: Phase;
-  nextCheckAt: string;
+  /** Absent in calibration once nothing is left to check: the execution ends, and HR's release starts the next. */
+  nextCheckAt?: string;
   /** Only on a closed cycle whose acknowledgement reminder is still to come: when to send it. */
   acknowledgementReminderAt?: string;
 }
 
 export function stepOutput(cycle: CycleRecord, phase: Phase, now: number, workLeft = false): StepOutput {
   const schedule = scheduleOf(cycle);
-  const next = workLeft ? now : (nextCheckpoint(schedule, now) ?? Math.max(now, releaseAt(schedule)));
-  const output: StepOutput = { cycleId: cycle.cycleId, phase, nextCheckAt: new Date(next).toISOString() };
+  const next = workLeft ? now : (nextCheckpoint(schedule, now) ?? (phase === 'CALIBRATION' ? undefined : Math.max(now, releaseAt(schedule))));
+  const output: StepOutput = { cycleId: cycle.cycleId, phase, ...(next !== undefined ? { nextCheckAt: new Date(next).toISOString() } : {}) };
   if (phase === 'CLOSED' && !cycle.acknowledgementsRemindedAt) {
     const closedAt = cycle.closedAt ? Date.parse(cycle.closedAt) : now;
     output.acknowledgementReminderAt = new Date(workLeft ? now : Math.max(now, closedAt + cycle.acknowledgementReminderMs)).toISOString();

@@ -218,12 +218,14 @@ export function recordStep(cycleId: string, employeeId: string, kind: ReviewKind
   });
 }
 
-/** After an extension the person's ladder starts again against the new deadline. */
-export function restartSelfLadder(cycleId: string, employeeId: string): Promise<boolean> {
+/** After an extension or a reopening the person's ladder starts again against the new deadline. */
+export function restartLadder(cycleId: string, employeeId: string, kind: ReviewKind): Promise<boolean> {
+  const steps = STEP_ATTRIBUTE[kind];
   return conditionalUpdate({
     Key: keys.assessment(cycleId, employeeId),
-    UpdateExpression: 'REMOVE selfRemindedAt, selfOverdueAt, selfHrEscalatedAt',
-    ConditionExpression: 'selfStatus = :pending',
+    UpdateExpression: `REMOVE ${steps.REMINDER}, ${steps.OVERDUE}, ${steps.HR_ESCALATION}`,
+    ConditionExpression: '#status = :pending',
+    ExpressionAttributeNames: { '#status': STATUS_ATTRIBUTE[kind] },
     ExpressionAttributeValues: { ':pending': 'PENDING' },
   });
 }

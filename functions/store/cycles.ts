@@ -15,6 +15,12 @@ export interface CycleRecord {
   extensions: Record<string, number>;
   /** A calibrated cycle's calibration due date: results then wait for HR's release. */
   calibrationDue?: number;
+  /** When HR released a calibrated cycle's results, and which calibration reminders HR got. */
+  releasedAt?: number;
+  calibrationRemindedAt?: string;
+  calibrationDueNotifiedAt?: string;
+  /** Manager-review deadlines of reviews HR reopened, by employeeId (an empty map from the launch on). */
+  reviewExtensions?: Record<string, number>;
   timeZone: string;
   /** The quarter under review (`2026-Q4`): its goals are rated on the forms and reported with the cycle. */
   period: string;
@@ -50,6 +56,8 @@ export function scheduleOf(cycle: CycleRecord): CycleSchedule {
     acknowledgementReminderMs: cycle.acknowledgementReminderMs,
     extensions: cycle.extensions,
     ...(cycle.calibrationDue !== undefined ? { calibrationDue: cycle.calibrationDue } : {}),
+    ...(cycle.releasedAt !== undefined ? { releasedAt: cycle.releasedAt } : {}),
+    ...(cycle.reviewExtensions ? { reviewExtensions: cycle.reviewExtensions } : {}),
   };
 }
 
@@ -116,6 +124,38 @@ export async function setExtension(cycleId: string, employeeId: string, until: n
       ExpressionAttributeValues: { ':until': until, ':self': 'SELF_REVIEW', ':manager': 'MANAGER_REVIEW' },
     }),
   );
+}
+
+/** A reopened manager review's deadline; refused once the cycle no longer takes reviews. */
+export function setReviewExtension(cycleId: string, employeeId: string, until: number, phases: Phase[]): Promise<boolean> {
+  return conditionalUpdate({
+    Key: keys.cycle(cycleId),
+    UpdateExpression: 'SET reviewExtensions.#emp = :until',
+    ConditionExpression: `phase IN (${phases.map((_, index) => `:phase${index}`).join(', ')})`,
+    ExpressionAttributeNames: { '#emp': employeeId },
+    ExpressionAttributeValues: { ':until': until, ...Object.fromEntries(phases.map((phase, index) => [`:phase${index}`, phase])) },
+  });
+}
+
+/** HR releases a calibrated cycle's results: once, and only from calibration. */
+export function markReleaseRequested(cycleId: string, at: number): Promise<boolean> {
+  return conditionalUpdate({
+    Key: keys.cycle(cycleId),
+    UpdateExpression: 'SET phase = :releasing, releasedAt = :at',
+    ConditionExpression: 'phase = :calibration',
+    ExpressionAttributeValues: { ':releasing': 'RELEASING', ':calibration': 'CALIBRATION', ':at': at },
+  });
+}
+
+/** One of HR's calibration reminders went out; false when it had before. */
+export function markCalibrationReminder(cycleId: string, attribute: 'calibrationRemindedAt' | 'calibrationDueNotifiedAt', at: string): Promise<boolean> {
+  return conditionalUpdate({
+    Key: keys.cycle(cycleId),
+    UpdateExpression: 'SET #step = :at',
+    ConditionExpression: 'attribute_not_exists(#step) AND phase = :calibration',
+    ExpressionAttributeNames: { '#step': attribute },
+    ExpressionAttributeValues: { ':at': at, ':calibration': 'CALIBRATION' },
+  });
 }
 
 export function isRunning(cycle: CycleRecord): boolean {

@@ -11,6 +11,8 @@ export const MAIL_KINDS = [
   'review-reminder',
   'review-overdue',
   'review-hr',
+  'review-reopened',
+  'calibration-reminder',
   'result',
   'acknowledgement',
   'acknowledgement-reminder',

@@ -38,6 +38,7 @@ describe('every email', () => {
   let schedule: { selfDue: number; managerDue: number; release: number; acknowledgeBy: number };
   const goalDue = new Map<string, number>();
   let feedbackAnswerBy: number;
+  let reopenedUntil: number;
   const checked: { kind: MailKind; mail: Mail; ask: Ask }[] = [];
   let seen = 0;
 
@@ -58,6 +59,8 @@ describe('every email', () => {
     // Overdue: still taken until the release.
     'review-overdue': (mail) => ({ form: '/forms/team', by: schedule.release, shows: firstListed(mail) }),
     'review-hr': () => ({ console: consolePage(sales) }),
+    'review-reopened': (mail) => ({ form: '/forms/team', by: reopenedUntil, shows: `Review of ${/please review (.+) by/.exec(mail.subject)![1]}` }),
+    'calibration-reminder': () => ({ console: consolePage(ops) }),
     // Without a review there is nothing to read or acknowledge yet.
     result: (mail) => (mail.text.includes('no rating yet') ? 'informs' : { form: '/forms/results', by: schedule.acknowledgeBy, shows: `${greeted(mail)}, Maria Manager reviewed` }),
     acknowledgement: (mail) => (mail.to === HR ? { console: consolePage(sales) } : 'informs'),

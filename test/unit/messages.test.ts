@@ -41,6 +41,11 @@ const KINDS: Record<keyof typeof messages, Variant[]> = {
   reviewOverdueToManager: [
     { name: 'overdue reviews to the manager', mail: messages.reviewOverdueToManager(ctx, { name: 'Maria' }, DUE, [ana], form('/forms/team'), LATER), asks: { form: form('/forms/team'), by: LATER } },
   ],
+  calibrationReminder: [
+    { name: 'calibration reminder', mail: messages.calibrationReminder(ctx, DUE, [ana, otherAna], CONSOLE), asks: { console: CONSOLE, people: ['Ana Lima (E042), manager: Maria Manager (m1)', 'Ana Lima (E107), manager: HR'] } },
+    { name: 'calibration reminder, every review in', mail: messages.calibrationReminder(ctx, DUE, [], CONSOLE), asks: { console: CONSOLE, people: [] } },
+  ],
+  reviewReopened: [{ name: 'review reopened', mail: messages.reviewReopened(ctx, { name: 'Maria' }, ana, DUE, form('/forms/team')), asks: { form: form('/forms/team'), by: DUE } }],
   reviewOverdueToHr: [{ name: 'overdue reviews to HR', mail: messages.reviewOverdueToHr(ctx, DUE, [ana, otherAna], CONSOLE), asks: { console: CONSOLE, people: ['Ana Lima (E042), manager: Maria Manager (m1)'] } }],
   result: [
     { name: 'result', mail: messages.result(ctx, ana, DEFAULT_SCALE, review, form('/forms/results'), LATER), asks: { form: form('/forms/results'), by: LATER } },
