@@ -276,11 +276,15 @@ export function buildProgram(io: CliIo): Command {
     .option('--reminder-lead <duration>', 'remind this long before each deadline (default 3d)')
     .option('--hr-grace <duration>', 'tell HR this long after each deadline (default 2d)')
     .option('--allow-overlap', 'launch even if a running cycle of the same quarter has some of the same people')
+    .option('--calibration-due <date>', 'calibrate before release: results wait for `cycle release`, planned for this day, YYYY-MM-DD (after --manager-due)')
+    .option('--no-calibration', 'release by itself even where the settings calibrate by default')
     .option('--json', 'print JSON')
-    .action(async (options: { name: string; selfDue: string; managerDue: string; department?: string; period?: string; reminderLead?: string; hrGrace?: string; allowOverlap?: boolean; json?: boolean }) => {
+    .action(async (options: { name: string; selfDue: string; managerDue: string; department?: string; period?: string; reminderLead?: string; hrGrace?: string; allowOverlap?: boolean; calibrationDue?: string; calibration?: boolean; json?: boolean }) => {
       const { name, selfDue, managerDue, department, period, reminderLead, hrGrace } = options;
       const allowOverlap = options.allowOverlap ? true : undefined;
-      const result = await call(io, 'POST', '/cycles', { json: { name, selfDue, managerDue, department, period, reminderLead, hrGrace, allowOverlap } }, idempotencyKey);
+      if (options.calibration === false && options.calibrationDue) throw new UsageFailure('--calibration-due and --no-calibration contradict each other: give one');
+      const calibrationDue = options.calibration === false ? false : options.calibrationDue;
+      const result = await call(io, 'POST', '/cycles', { json: { name, selfDue, managerDue, department, period, reminderLead, hrGrace, allowOverlap, calibrationDue } }, idempotencyKey);
       for (const warning of result.warnings ?? []) io.err(`warning: ${warning}\n`);
       printer(io, !!options.json)(result, () => result.cycleId);
     });
@@ -360,13 +364,29 @@ export function buildProgram(io: CliIo): Command {
   cycle
     .command('extend')
     .argument('<cycleId>')
-    .description('Move one person\u2019s self-assessment deadline')
+    .description('Move one person\u2019s self-assessment deadline, or reopen their manager review with a deadline of its own (--review manager)')
     .requiredOption('--employee <employeeId>', 'the participant')
     .requiredOption('--until <date>', 'new deadline, YYYY-MM-DD')
+    .option('--review <which>', 'self (default) or manager: the manager gets a fresh link, during the manager phase or calibration')
     .option('--json', 'print JSON')
-    .action(async (cycleId: string, options: { employee: string; until: string; json?: boolean }) => {
-      const result = await call(io, 'POST', `/cycles/${segment(cycleId)}/extensions`, { json: { employeeId: options.employee, until: options.until } }, idempotencyKey);
-      printer(io, !!options.json)(result, () => `${result.employeeId}'s deadline is now ${result.until}`);
+    .action(async (cycleId: string, options: { employee: string; until: string; review?: string; json?: boolean }) => {
+      if (options.review !== undefined && options.review !== 'self' && options.review !== 'manager') throw new UsageFailure(`--review: ${options.review} is not self or manager`);
+      const result = await call(io, 'POST', `/cycles/${segment(cycleId)}/extensions`, { json: { employeeId: options.employee, until: options.until, review: options.review } }, idempotencyKey);
+      printer(io, !!options.json)(result, () =>
+        result.review === 'manager' ? `the manager review of ${result.employeeId} is reopened until ${result.until}; the manager was emailed a fresh link` : `${result.employeeId}'s deadline is now ${result.until}`,
+      );
+    });
+  cycle
+    .command('release')
+    .argument('<cycleId>')
+    .description('Release the results of a cycle in calibration: each participant gets their final rating')
+    .option('--force', 'release even while manager reviews you reopened are still pending')
+    .option('--json', 'print JSON')
+    .action(async (cycleId: string, options: { force?: boolean; json?: boolean }) => {
+      const result = await call(io, 'POST', `/cycles/${segment(cycleId)}/release`, { json: options.force ? { force: true } : {} }, idempotencyKey);
+      printer(io, !!options.json)(result, () =>
+        `releasing the results of ${result.cycleId}${result.pendingReopened.length ? `, without the reviews of ${result.pendingReopened.join(', ')} (their results say HR follows up)` : ''}`,
+      );
     });
   cycle
     .command('cancel')

@@ -116,6 +116,14 @@ export const apiFunctions: FunctionSpec[] = [
     timeoutSeconds: 30,
   },
   {
+    id: 'ReleaseCycle',
+    entry: 'functions/api/release-cycle.ts',
+    description: "Releases a calibrated cycle's results when HR is done calibrating",
+    routes: [{ method: 'POST', path: '/cycles/{cycleId}/release', auth: 'hr' }],
+    controlsWorkflow: true,
+    timeoutSeconds: 30,
+  },
+  {
     id: 'Reports',
     entry: 'functions/api/reports.ts',
     description: 'HR reports: a cycle\u2019s report (JSON or CSV) and one person\u2019s history across cycles',

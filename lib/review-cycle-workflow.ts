@@ -24,7 +24,7 @@ export interface ReviewCycleWorkflowProps {
  *   any task, unrecoverable error -> Failed
  *
  * Task input/output: Launch gets the execution input `{ cycleId }`; every task returns
- * `{ cycleId, phase, nextCheckAt? }` (nextCheckAt an ISO-8601 timestamp), which is the next task's input.
+ * `{ cycleId, phase, nextCheckAt | awaitingRelease }` (nextCheckAt an ISO-8601 timestamp), which is the next task's input.
  */
 export class ReviewCycleWorkflow extends Construct {
   readonly stateMachine: StateMachine;
@@ -66,7 +66,7 @@ export class ReviewCycleWorkflow extends Construct {
     isFinished
       .when(Condition.and(Condition.stringEquals('$.phase', 'CLOSED'), Condition.isPresent('$.acknowledgementReminderAt')), waitForAcknowledgements)
       .when(Condition.or(Condition.stringEquals('$.phase', 'CLOSED'), Condition.stringEquals('$.phase', 'CANCELLED')), finished)
-      .when(Condition.and(Condition.stringEquals('$.phase', 'CALIBRATION'), Condition.isNotPresent('$.nextCheckAt')), awaitingRelease)
+      .when(Condition.isPresent('$.awaitingRelease'), awaitingRelease)
       .when(Condition.stringEquals('$.phase', 'RELEASING'), releaseResults)
       .otherwise(waitForCheckpoint);
     waitForCheckpoint.next(runCheckpoint);

@@ -127,6 +127,7 @@ function reportUrl(token: string, employeeId: string): string {
 
 function phaseLine(cycle: CycleRecord): string {
   if (cycle.phase === 'MANAGER_REVIEW') return `Please review each report by ${formatDeadline(cycle.managerDue, cycle.timeZone)}. You can change a submitted review until the review phase ends.`;
+  if (cycle.phase === 'CALIBRATION') return 'HR is calibrating the ratings before releasing the results. A review still missing is taken until then, late.';
   if (cycle.phase === 'SELF_REVIEW') return `Reviews open when the self-assessment phase ends (${formatDeadline(cycle.selfDue, cycle.timeZone)}). You can read your reports' goals and feedback now.`;
   return 'This cycle no longer accepts reviews.';
 }

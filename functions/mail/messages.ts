@@ -132,10 +132,10 @@ export function reviewOverdueToHr(ctx: CycleContext, due: number, people: Person
   });
 }
 
-/** HR's calibration reminder (a lead before the due date, and on it): nothing releases until HR does. */
-export function calibrationReminder(ctx: CycleContext, due: number, missing: PersonLine[], consoleUrl: string): EmailContent {
+/** HR's calibration reminder, a lead before the due date (`reached` false) and on it: nothing releases until HR does. */
+export function calibrationReminder(ctx: CycleContext, due: number, missing: PersonLine[], consoleUrl: string, reached = false): EmailContent {
   return composeEmail({
-    subject: `${ctx.cycleName}: calibration due ${when(ctx, due)}`,
+    subject: reached ? `${ctx.cycleName}: calibration due today, ${when(ctx, due)}` : `Reminder: ${ctx.cycleName} calibration due ${when(ctx, due)}`,
     greeting: 'Hello HR team,',
     paragraphs: [
       `The calibration of "${ctx.cycleName}" is due by ${when(ctx, due)}. Compare the ratings, adjust any with a reason, and release the results from the console when you are ready: nothing is released until you do.`,

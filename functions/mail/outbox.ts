@@ -323,6 +323,8 @@ const MAIL_PURPOSE: Record<MailKind, string> = {
   'review-reminder': 'a manager review reminder',
   'review-overdue': 'the overdue reviews notice',
   'review-hr': 'the overdue reviews summary',
+  'review-reopened': 'the reopened review request',
+  'calibration-reminder': 'the calibration reminder',
   result: 'the review result',
   acknowledgement: 'an acknowledgement notice',
   'acknowledgement-reminder': 'the acknowledgement reminder',

@@ -154,7 +154,7 @@ async function remindCalibration(cycle: CycleRecord, now: number): Promise<void>
       'calibration-reminder',
       config().HR_EMAIL,
       missing.map((assessment) => assessment.employeeId),
-      messages.calibrationReminder({ cycleName: cycle.name, timeZone: cycle.timeZone }, schedule.calibrationDue, missing, consoleLink.cycle(cycle.cycleId)),
+      messages.calibrationReminder({ cycleName: cycle.name, timeZone: cycle.timeZone }, schedule.calibrationDue, missing, consoleLink.cycle(cycle.cycleId), step.step === 'CALIBRATION_DUE'),
     ),
   );
   if (await markCalibrationReminder(cycle.cycleId, step.attribute, nowIso())) {

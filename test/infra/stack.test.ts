@@ -112,6 +112,7 @@ describe('perfcycle stack (dev)', () => {
       WaitForAcknowledgements: 'Wait',
       RemindAcknowledgements: 'Task',
       Finished: 'Succeed',
+      AwaitingRelease: 'Succeed',
       Failed: 'Fail',
     });
 
@@ -138,6 +139,7 @@ describe('perfcycle stack (dev)', () => {
         ],
         Next: 'Finished',
       },
+      { Variable: '$.awaitingRelease', IsPresent: true, Next: 'AwaitingRelease' },
       { Variable: '$.phase', StringEquals: 'RELEASING', Next: 'ReleaseResults' },
     ]);
 

@@ -38,7 +38,7 @@ describe('every email', () => {
   let schedule: { selfDue: number; managerDue: number; release: number; acknowledgeBy: number };
   const goalDue = new Map<string, number>();
   let feedbackAnswerBy: number;
-  let reopenedUntil: number;
+  let reopenedUntil = 0;
   const checked: { kind: MailKind; mail: Mail; ask: Ask }[] = [];
   let seen = 0;
 
