@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import {
   acknowledgementEndsAt,
   acknowledgementReminderAt,
+  allows,
+  calibrationReminders,
   checkExtension,
+  checkReviewReopening,
   checkLaunchDeadlines,
   DEFAULT_TIMINGS,
   MAX_CYCLE_MS,
@@ -10,9 +13,11 @@ import {
   nextCheckpoint,
   phaseAt,
   releaseAt,
+  reviewDueOf,
   RuleViolation,
   selfDueOf,
   stepsDue,
+  type CycleAction,
   type CycleSchedule,
   type CycleTimings,
   type LadderProgress,
@@ -423,5 +428,70 @@ describe('checkExtension', () => {
       'until must be in the future',
       'until must be after the current deadline',
     ]);
+  });
+});
+
+describe('a calibrated cycle', () => {
+  const CALIBRATION_DUE = at('2026-12-24T22:59:59Z');
+  const calibrated = (more: Partial<CycleSchedule> = {}): CycleSchedule => ({ ...schedule(), calibrationDue: CALIBRATION_DUE, ...more });
+
+  it('enters calibration at the manager deadline and stays there whatever the clock says: only HR releases', () => {
+    expect(phaseAt(calibrated(), MANAGER_DUE - 1, 'MANAGER_REVIEW')).toBe('MANAGER_REVIEW');
+    expect(phaseAt(calibrated(), MANAGER_DUE + 1, 'MANAGER_REVIEW')).toBe('CALIBRATION');
+    // Past the release a cycle without calibration would have reached, and long past the calibration due date.
+    expect(phaseAt(calibrated(), MANAGER_DUE + DEFAULT_TIMINGS.hrGraceMs + HOUR, 'MANAGER_REVIEW')).toBe('CALIBRATION');
+    expect(phaseAt(calibrated(), CALIBRATION_DUE + 90 * DAY, 'CALIBRATION')).toBe('CALIBRATION');
+    expect(phaseAt(schedule(), MANAGER_DUE + DEFAULT_TIMINGS.hrGraceMs + HOUR, 'MANAGER_REVIEW')).toBe('RELEASING');
+  });
+
+  it('plans the release for the calibration due date, and counts the acknowledgement period from HR\u2019s actual release', () => {
+    expect(releaseAt(calibrated())).toBe(CALIBRATION_DUE);
+    const released = CALIBRATION_DUE + 10 * DAY;
+    expect(releaseAt(calibrated({ releasedAt: released }))).toBe(released);
+    expect(acknowledgementEndsAt(calibrated({ releasedAt: released }))).toBe(released + 10 * DAY);
+  });
+
+  it('allows each action in its phases only', () => {
+    const phases: Phase[] = ['SELF_REVIEW', 'MANAGER_REVIEW', 'CALIBRATION', 'RELEASING', 'CLOSED', 'CANCELLED'];
+    const allowed = (action: CycleAction) => phases.filter((phase) => allows(phase, action));
+    expect(allowed('submit-review')).toEqual(['MANAGER_REVIEW', 'CALIBRATION']);
+    expect(allowed('reopen-review')).toEqual(['MANAGER_REVIEW', 'CALIBRATION']);
+    expect(allowed('adjust-rating')).toEqual(['CALIBRATION']);
+    expect(allowed('release')).toEqual(['CALIBRATION']);
+  });
+
+  it('checks the manager ladder, reopened reviews and HR\u2019s two calibration reminders, then has nothing left: the execution ends', () => {
+    const lead = DEFAULT_TIMINGS.reminderLeadMs;
+    expect(calibrationReminders(calibrated() as CycleSchedule & { calibrationDue: number })).toEqual([
+      { step: 'CALIBRATION_REMINDER', at: CALIBRATION_DUE - lead },
+      { step: 'CALIBRATION_DUE', at: CALIBRATION_DUE },
+    ]);
+    // After the manager ladder's HR step (deadline + grace), the next point is HR's reminder, then the due date.
+    expect(nextCheckpoint(calibrated(), MANAGER_DUE + DEFAULT_TIMINGS.hrGraceMs)).toBe(CALIBRATION_DUE - lead);
+    expect(nextCheckpoint(calibrated(), CALIBRATION_DUE - lead)).toBe(CALIBRATION_DUE);
+    expect(nextCheckpoint(calibrated(), CALIBRATION_DUE)).toBeUndefined();
+    // A review reopened until after the calibration due date keeps the workflow waiting for its ladder.
+    const reopenedUntil = CALIBRATION_DUE + 5 * DAY;
+    const reopened = calibrated({ reviewExtensions: { e2: reopenedUntil } });
+    expect(reviewDueOf(reopened, 'e2')).toBe(reopenedUntil);
+    expect(reviewDueOf(reopened, 'e1')).toBe(MANAGER_DUE);
+    expect(nextCheckpoint(reopened, CALIBRATION_DUE)).toBe(reopenedUntil - lead);
+    expect(nextCheckpoint(reopened, reopenedUntil + DEFAULT_TIMINGS.hrGraceMs)).toBeUndefined();
+  });
+
+  it('refuses a calibration due date that is not after the manager deadline', () => {
+    expect(violation(() => checkLaunchDeadlines(calibrated({ calibrationDue: MANAGER_DUE }), LAUNCH, 'Europe/Berlin')).details).toEqual(['calibrationDue must be after managerDue']);
+    expect(() => checkLaunchDeadlines(calibrated(), LAUNCH, 'Europe/Berlin')).not.toThrow();
+  });
+
+  it('reopens a review to a later date: before the release where the cycle releases by itself, any time within a year where HR releases', () => {
+    const now = MANAGER_DUE + HOUR;
+    expect(violation(() => checkReviewReopening(schedule(), 'e2', MANAGER_DUE, now)).details).toEqual(['until must be in the future', 'until must be after the current deadline of the review']);
+    expect(violation(() => checkReviewReopening(schedule(), 'e2', releaseAt(schedule()), now)).details).toEqual([
+      'until must be before the results are released (the manager deadline and the HR grace period)',
+    ]);
+    expect(() => checkReviewReopening(schedule(), 'e2', releaseAt(schedule()) - HOUR, now)).not.toThrow();
+    expect(() => checkReviewReopening(calibrated(), 'e2', CALIBRATION_DUE + 30 * DAY, now)).not.toThrow();
+    expect(violation(() => checkReviewReopening(calibrated(), 'e2', now + MAX_CYCLE_MS + DAY, now)).details).toEqual([`until must be within ${MAX_CYCLE_MS / DAY} days: a cycle's workflow waits at most that long`]);
   });
 });

@@ -24,6 +24,12 @@ describe('workflow health', () => {
     expect(health(failed, { phase: 'CLOSED', acknowledgementsRemindedAt: '2026-12-04T00:00:00.000Z' })).toEqual({ state: 'finished' });
   });
 
+  it('awaits HR’s release when a calibrating cycle’s execution ended, but is stalled when it failed', () => {
+    expect(health({ status: 'SUCCEEDED', stoppedAt: NOW - MINUTE }, { phase: 'CALIBRATION' })).toEqual({ state: 'awaiting-release' });
+    expect(health({ status: 'SUCCEEDED', stoppedAt: NOW - MINUTE }, { phase: 'MANAGER_REVIEW' })).toMatchObject({ state: 'stalled' });
+    expect(health({ status: 'FAILED', stoppedAt: NOW - 10 * MINUTE, error: 'Error' }, { phase: 'CALIBRATION' })).toMatchObject({ state: 'stalled' });
+  });
+
   it('is stalled while a closed cycle still owes the acknowledgement reminder', () => {
     expect(health({ status: 'FAILED', stoppedAt: NOW - MINUTE, error: 'Error', cause: 'boom' }, { phase: 'CLOSED' })).toMatchObject({ state: 'stalled' });
   });
