@@ -35,7 +35,17 @@ describe('every email', () => {
   let faults: SesFaults;
   let sales: string;
   let ops: string;
-  let schedule: { selfDue: number; managerDue: number; release: number; acknowledgeBy: number };
+  type Schedule = { selfDue: number; managerDue: number; release: number; acknowledgeBy: number };
+  let schedule: Schedule;
+  /** Each cycle's dates by its id: a mail is judged against the dates of the cycle it belongs to. */
+  const schedules = new Map<string, Schedule>();
+  const scheduleOfCycle = async (cycleId: string): Promise<Schedule> => {
+    const stored = scheduleOf((await getCycle(cycleId))!);
+    const dates = { selfDue: stored.selfDue, managerDue: stored.managerDue, release: releaseAt(stored), acknowledgeBy: acknowledgementEndsAt(stored) };
+    schedules.set(cycleId, dates);
+    return dates;
+  };
+  let calibrated: string;
   const goalDue = new Map<string, number>();
   let feedbackAnswerBy: number;
   let reopenedUntil = 0;
@@ -48,25 +58,26 @@ describe('every email', () => {
   const consolePage = (cycleId: string) => `${stack.apiUrl}/console#/cycles/${cycleId}`;
 
   /** Each kind's ask, for the mail at hand (some kinds ask only of some readers). */
-  const ASKS: Record<MailKind, (mail: Mail) => Ask> = {
-    invitation: (mail) => ({ form: '/forms/self', by: schedule.selfDue, shows: `${greeted(mail)}, please answer by` }),
-    'self-reminder': (mail) => ({ form: '/forms/self', by: schedule.selfDue, shows: `${greeted(mail)}, please answer by` }),
+  const ASKS: Record<MailKind, (mail: Mail, scope: string) => Ask> = {
+    invitation: (mail, scope) => ({ form: '/forms/self', by: schedules.get(scope)!.selfDue, shows: `${greeted(mail)}, please answer by` }),
+    'self-reminder': (mail, scope) => ({ form: '/forms/self', by: schedules.get(scope)!.selfDue, shows: `${greeted(mail)}, please answer by` }),
     // The manager is told; the person acts through their invitation.
     'self-overdue': () => 'informs',
-    'self-hr': () => ({ console: consolePage(sales) }),
-    'manager-request': (mail) => ({ form: '/forms/team', by: schedule.managerDue, shows: firstListed(mail) }),
-    'review-reminder': (mail) => ({ form: '/forms/team', by: schedule.managerDue, shows: firstListed(mail) }),
+    'self-hr': (_mail, scope) => ({ console: consolePage(scope) }),
+    'manager-request': (mail, scope) => ({ form: '/forms/team', by: schedules.get(scope)!.managerDue, shows: firstListed(mail) }),
+    // A reopened review's reminder names its own deadline.
+    'review-reminder': (mail, scope) => ({ form: '/forms/team', by: mail.subject.endsWith(formatDeadline(reopenedUntil, TZ)) ? reopenedUntil : schedules.get(scope)!.managerDue, shows: firstListed(mail) }),
     // Overdue: still taken until the release.
-    'review-overdue': (mail) => ({ form: '/forms/team', by: schedule.release, shows: firstListed(mail) }),
-    'review-hr': () => ({ console: consolePage(sales) }),
+    'review-overdue': (mail, scope) => ({ form: '/forms/team', by: schedules.get(scope)!.release, shows: firstListed(mail) }),
+    'review-hr': (_mail, scope) => ({ console: consolePage(scope) }),
     'review-reopened': (mail) => ({ form: '/forms/team', by: reopenedUntil, shows: `Review of ${/please review (.+) by/.exec(mail.subject)![1]}` }),
-    'calibration-reminder': () => ({ console: consolePage(ops) }),
+    'calibration-reminder': (_mail, scope) => ({ console: consolePage(scope) }),
     // Without a review there is nothing to read or acknowledge yet.
-    result: (mail) => (mail.text.includes('no rating yet') ? 'informs' : { form: '/forms/results', by: schedule.acknowledgeBy, shows: `${greeted(mail)}, Maria Manager reviewed` }),
-    acknowledgement: (mail) => (mail.to === HR ? { console: consolePage(sales) } : 'informs'),
-    'acknowledgement-reminder': (mail) => ({ form: '/forms/results', by: schedule.acknowledgeBy, shows: `${greeted(mail)}, Maria Manager reviewed` }),
+    result: (mail, scope) => (mail.text.includes('no rating yet') ? 'informs' : { form: '/forms/results', by: schedules.get(scope)!.acknowledgeBy, shows: `${greeted(mail)}, Maria Manager reviewed` }),
+    acknowledgement: (mail, scope) => (mail.to === HR ? { console: consolePage(scope) } : 'informs'),
+    'acknowledgement-reminder': (mail, scope) => ({ form: '/forms/results', by: schedules.get(scope)!.acknowledgeBy, shows: `${greeted(mail)}, Maria Manager reviewed` }),
     cancellation: () => 'informs',
-    'delivery-failure': () => ({ console: consolePage(ops) }),
+    'delivery-failure': (_mail, scope) => ({ console: consolePage(scope) }),
     'goal-set': (mail) => ({ form: '/forms/goals', by: goalOf(mail), shows: `${greeted(mail)}, here are your goals` }),
     'goal-reminder': (mail) => ({ form: '/forms/goals', by: goalOf(mail), shows: `${greeted(mail)}, here are your goals` }),
     // The owner can still post 100 % until HR is told; the manager is told.
@@ -83,12 +94,14 @@ describe('every email', () => {
     const all = await mailbox(stack);
     const fresh = all.slice(seen);
     seen = all.length;
-    const stored = (await Promise.all([sales, ops, 'goal-watch', 'feedback'].filter(Boolean).map((scope) => listMails(scope)))).flat();
+    const scopes = [sales, ops, calibrated, 'goal-watch', 'feedback'].filter(Boolean);
+    const stored = (await Promise.all(scopes.map(async (scope) => (await listMails(scope)).map((record) => ({ ...record, scope }))))).flat();
     for (const mail of fresh) {
-      const kinds = new Set(stored.filter((record) => record.to === mail.to && record.subject === mail.subject).map((record) => record.kind));
+      const records = stored.filter((record) => record.to === mail.to && record.subject === mail.subject);
+      const kinds = new Set(records.map((record) => record.kind));
       expect(kinds.size, `${mail.to}: ${mail.subject}`).toBe(1);
       const [kind] = kinds;
-      const ask = ASKS[kind](mail);
+      const ask = ASKS[kind](mail, records[0].scope);
       await expectAsks(mail, ask);
       checked.push({ kind, mail, ask });
     }
@@ -185,12 +198,12 @@ describe('every email', () => {
     const launched = await hr(stack, 'POST', '/cycles', { name: 'Sales 2026', selfDue: dateAfter(now, 14), managerDue: dateAfter(now, 24), department: 'Sales' });
     expect(launched.status, JSON.stringify(launched.body)).toBe(201);
     sales = launched.body.cycleId;
-    const stored = scheduleOf((await getCycle(sales))!);
-    schedule = { selfDue: stored.selfDue, managerDue: stored.managerDue, release: releaseAt(stored), acknowledgeBy: acknowledgementEndsAt(stored) };
+    schedule = await scheduleOfCycle(sales);
     expect(schedule.selfDue).toBe(endOfDay(dateAfter(now, 14), TZ));
     const opsLaunch = await hr(stack, 'POST', '/cycles', { name: 'Ops 2026', selfDue: dateAfter(now, 14), managerDue: dateAfter(now, 24), department: 'Ops' });
     expect(opsLaunch.status, JSON.stringify(opsLaunch.body)).toBe(201);
     ops = opsLaunch.body.cycleId;
+    await scheduleOfCycle(ops);
     await stack.settled();
     await receive();
     expect(of('invitation').map((mail) => mail.to).sort()).toEqual(['ann@example.com', 'bob@example.com', 'cid@example.com', 'maria@example.com', 'olga@example.com']);
@@ -252,6 +265,29 @@ describe('every email', () => {
     expect(of('acknowledgement-reminder').map((mail) => mail.to)).toEqual(['bob@example.com']);
   });
 
+  it('runs a calibrated cycle into calibration: a reopened review and HR\u2019s calibration reminders', async () => {
+    faults.heal();
+    const now = stack.clock.now();
+    const launched = await hr(stack, 'POST', '/cycles', { name: 'Ops review', selfDue: dateAfter(now, 3), managerDue: dateAfter(now, 6), calibrationDue: dateAfter(now, 12), department: 'Ops' });
+    expect(launched.status, JSON.stringify(launched.body)).toBe(201);
+    calibrated = launched.body.cycleId;
+    const dates = await scheduleOfCycle(calibrated);
+    await stack.settled();
+    await receive();
+    await advanceTo(dates.managerDue + HOUR);
+    expect((await hr(stack, 'GET', `/cycles/${calibrated}`)).body.phase).toBe('CALIBRATION');
+    const until = dateAfter(stack.clock.now(), 3);
+    reopenedUntil = endOfDay(until, TZ);
+    expect((await hr(stack, 'POST', `/cycles/${calibrated}/extensions`, { employeeId: 'o2', until, review: 'manager' })).status).toBe(200);
+    await stack.settled();
+    await receive();
+    expect(of('review-reopened').map((mail) => mail.to)).toEqual(['olga@example.com']);
+    await advanceTo(dates.release - 3 * DAY + HOUR);
+    const [reminder] = of('calibration-reminder');
+    expect(reminder.to).toBe(HR);
+    expect(reminder.text).toContain('Zed Bounce (o2), manager: Olga Ops (o1)');
+  });
+
   it('produced every kind of email for real, each checked against what it asks', () => {
     expect([...new Set(checked.map((entry) => entry.kind))].sort()).toEqual([...MAIL_KINDS].sort());
     expect(of('goal-missed').map((mail) => mail.to).sort()).toEqual(['ann@example.com', 'maria@example.com']);
@@ -260,7 +296,7 @@ describe('every email', () => {
     // Every kind that asks for an action was met at least once.
     const asking = new Set(checked.filter((entry) => entry.ask !== 'informs').map((entry) => entry.kind));
     expect([...asking].sort()).toEqual(
-      ['invitation', 'self-reminder', 'self-hr', 'manager-request', 'review-reminder', 'review-overdue', 'review-hr', 'result', 'acknowledgement', 'acknowledgement-reminder', 'delivery-failure', 'goal-set', 'goal-reminder', 'goal-missed', 'goal-hr', 'feedback-request'].sort(),
+      ['invitation', 'self-reminder', 'self-hr', 'manager-request', 'review-reminder', 'review-overdue', 'review-hr', 'review-reopened', 'calibration-reminder', 'result', 'acknowledgement', 'acknowledgement-reminder', 'delivery-failure', 'goal-set', 'goal-reminder', 'goal-missed', 'goal-hr', 'feedback-request'].sort(),
     );
   });
 });
