@@ -406,3 +406,28 @@ export function deliveryFailure(lines: string[], consoleUrl: string): EmailConte
     action: inConsole(consoleUrl),
   });
 }
+
+/** A final rating as an email names it: "4 of 5 - Exceeds expectations". */
+export interface RatingLine {
+  value: number;
+  label: string;
+}
+
+/**
+ * To the manager: HR set a report's final rating in calibration, with HR's reason. The review stays as the
+ * manager wrote it; the employee sees the final rating at the release, never HR's reason.
+ */
+export function ratingAdjusted(ctx: CycleContext, to: { name: string }, employee: { name: string; employeeId: string }, scale: ScalePoint[], change: { from: RatingLine; to: RatingLine; reason: string }): EmailContent {
+  const top = Math.max(...scale.map((point) => point.value));
+  const rating = (line: RatingLine) => `${line.value} of ${top} - ${line.label}`;
+  return composeEmail({
+    subject: `${ctx.cycleName}: HR adjusted ${employee.name}'s final rating`,
+    greeting: `Hello ${to.name},`,
+    paragraphs: [
+      `In the calibration of "${ctx.cycleName}", HR set the final rating of ${named(employee)}:`,
+      `Final rating: ${rating(change.to)} (before: ${rating(change.from)})`,
+      `HR's reason: ${change.reason}`,
+      `Your review stays as you wrote it. When results are released, ${employee.name} sees your review with this final rating, marked as set in calibration; HR's reason is for you and is not shown to them.`,
+    ],
+  });
+}

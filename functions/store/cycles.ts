@@ -40,6 +40,8 @@ export interface CycleRecord {
   reviewsSubmitted?: number;
   /** Set once the one reminder to unacknowledged results has gone out; the cycle then leaves the active index. */
   acknowledgementsRemindedAt?: string;
+  /** Held while a calibration file too big for one transaction is applied (see store/adjustments.ts); `until` is epoch ms, real time. */
+  adjustmentBatch?: { id: string; until: number };
 }
 
 export function scheduleOf(cycle: CycleRecord): CycleSchedule {
