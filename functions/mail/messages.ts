@@ -138,6 +138,8 @@ export interface ResultLine {
   managerName: string;
   goalRatings: GoalRating[];
   score: FinalScore;
+  /** The rating HR set in calibration, which replaces the score as the final rating. */
+  adjustedRating?: number;
 }
 
 /** The release: the headline of the appraisal, and the link to the whole of it, where the employee acknowledges it by `acknowledgeBy`. */
@@ -158,7 +160,9 @@ export function result(ctx: CycleContext, to: { name: string }, scale: ScalePoin
     greeting: `Hello ${to.name},`,
     paragraphs: [
       `The review cycle "${ctx.cycleName}" has closed. ${review.managerName} reviewed your performance:`,
-      `Final score: ${review.score.value} of ${top} - ${review.score.label}`,
+      review.adjustedRating === undefined
+        ? `Final score: ${review.score.value} of ${top} - ${review.score.label}`
+        : `Final rating: ${review.adjustedRating} of ${top} - ${labelOf(scale, review.adjustedRating)}, set in calibration, where HR compares ratings across teams`,
       `Overall rating: ${review.rating} of ${top} - ${labelOf(scale, review.rating)}`,
       ...(review.goalRatings.length
         ? ['Your goals:', ...review.goalRatings.map((rated) => `${rated.title} (weight ${rated.weight} %): ${rated.rating} of ${top} - ${labelOf(scale, rated.rating)}`)]
