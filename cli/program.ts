@@ -327,6 +327,7 @@ export function buildProgram(io: CliIo): Command {
           line('everyone', report.overall),
           ...report.departments.map((d: any) => line(d.department, d)),
           `final ratings: ${Object.entries(report.overall.ratings).map(([label, n]) => `${label} ${n}`).join(', ')}`,
+          ...calibrationLines(report),
           ...(options.csv ? [`wrote ${report.people.length} rows to ${options.csv}`] : []),
         ].join('\n');
       });
@@ -628,6 +629,20 @@ function howRead(result: any): string[] {
   return [
     `read as ${encoding}, columns separated by ${separatorName(result.separator)}`,
     ...(result.sample.length ? ['names as perfcycle reads them:', ...result.sample.map((p: any) => `  ${p.employeeId}  ${p.name}  (${p.department})`)] : []),
+  ];
+}
+
+/** A report's ratings before and after calibration, overall, per department and per manager: once HR adjusted any, or while it may. */
+function calibrationLines(report: any): string[] {
+  const { calibration } = report;
+  if (!calibration.adjusted && report.phase !== 'CALIBRATION') return [];
+  const counts = (ratings: Record<string, number>) => Object.entries(ratings).filter(([, n]) => n > 0).map(([label, n]) => `${label} ${n}`).join(', ') || 'none';
+  const line = (name: string, c: any) => `  ${name}: before ${counts(c.before)}; after ${counts(c.after)}${c.adjusted ? ` (${c.adjusted} adjusted)` : ''}`;
+  return [
+    `calibration: ${calibration.adjusted} rating${calibration.adjusted === 1 ? '' : 's'} adjusted by HR`,
+    line('everyone', calibration),
+    ...calibration.departments.map((d: any) => line(d.department, d)),
+    ...calibration.managers.map((m: any) => line(`manager ${m.manager} (${m.managerId})`, m)),
   ];
 }
 
