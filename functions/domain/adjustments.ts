@@ -109,6 +109,10 @@ export function planAdjustments<P extends CalibrationParticipant>(lines: Adjustm
   return lines.map((request) => {
     const { line, employeeId } = request;
     const refuse = (code: RefusalCode, problem: string): PlannedAdjustment<P> => ({ line, employeeId, outcome: 'refused', code, problem });
+    // A second line for a person is a mistake whatever else is wrong with the first.
+    const seen = employeeId.toLowerCase();
+    if (seen && firstLine.has(seen)) return refuse('duplicate', `${employeeId} is adjusted twice in this file (first on line ${firstLine.get(seen)})`);
+    if (seen) firstLine.set(seen, line);
     const problems: string[] = [];
     if (!employeeIdSchema.safeParse(employeeId).success) problems.push(employeeId ? 'employeeId: 1-64 letters, digits, dot, dash or underscore' : 'employeeId is missing');
     const rating = ratingOnScale(request.rating, scale);
@@ -116,9 +120,6 @@ export function planAdjustments<P extends CalibrationParticipant>(lines: Adjustm
     const reason = adjustmentReasonSchema.safeParse(request.reason);
     if (!reason.success) problems.push(...reason.error.issues.map((issue) => issue.message));
     if (problems.length) return refuse('invalid', problems.join('; '));
-    const seen = employeeId.toLowerCase();
-    if (firstLine.has(seen)) return refuse('duplicate', `${employeeId} is adjusted twice in this file (first on line ${firstLine.get(seen)})`);
-    firstLine.set(seen, line);
     const participant = participants.get(employeeId);
     if (!participant) return refuse('not-participant', `${employeeId} is not a participant of this cycle`);
     if (participant.reviewStatus !== 'SUBMITTED' || !participant.review) return refuse('no-review', `${employeeId} has no submitted manager review: there is no rating to adjust`);

@@ -74,11 +74,11 @@ describe('planAdjustments', () => {
   it('refuses, with the reason, a rating off the scale, an empty or overlong reason, a bad id, all at once', () => {
     const refused = plan([
       { line: 2, employeeId: 'e1', rating: '7', reason: 'x' },
-      { line: 3, employeeId: 'e1', rating: '3.5', reason: 'x' },
-      { line: 4, employeeId: 'e4', rating: 'four', reason: '  ' },
+      { line: 3, employeeId: 'e2', rating: '3.5', reason: 'x' },
+      { line: 4, employeeId: 'e3', rating: 'four', reason: '  ' },
       { line: 5, employeeId: 'e4', rating: 4, reason: 'r'.repeat(MAX_REASON_LENGTH + 1) },
       { line: 6, employeeId: 'bad id!', rating: '', reason: 'x' },
-      { line: 7, employeeId: 'e4', rating: 4, reason: 'two\nlines' },
+      { line: 7, employeeId: 'e9', rating: 4, reason: 'two\nlines' },
     ]);
     expect(refused.map((entry) => (entry.outcome === 'refused' ? [entry.line, entry.code, entry.problem] : entry))).toEqual([
       [2, 'invalid', 'rating "7" is not a point of the cycle\'s scale (1, 2, 3, 4, 5)'],
@@ -96,12 +96,16 @@ describe('planAdjustments', () => {
       { line: 3, employeeId: 'e3', rating: 3, reason: 'x' },
       { line: 4, employeeId: 'e1', rating: 4, reason: 'x' },
       { line: 5, employeeId: 'E1', rating: 2, reason: 'y' },
+      { line: 6, employeeId: 'e4', rating: 9, reason: 'y' },
+      { line: 7, employeeId: 'e4', rating: 5, reason: 'y' },
     ]);
     expect(refused.map((entry) => [entry.line, entry.outcome, entry.outcome === 'refused' ? `${entry.code}: ${entry.problem}` : ''])).toEqual([
       [2, 'refused', 'not-participant: e9 is not a participant of this cycle'],
       [3, 'refused', 'no-review: e3 has no submitted manager review: there is no rating to adjust'],
       [4, 'change', ''],
       [5, 'refused', 'duplicate: E1 is adjusted twice in this file (first on line 4)'],
+      [6, 'refused', 'invalid: rating "9" is not a point of the cycle\'s scale (1, 2, 3, 4, 5)'],
+      [7, 'refused', 'duplicate: e4 is adjusted twice in this file (first on line 6)'],
     ]);
   });
 
