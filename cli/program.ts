@@ -225,7 +225,10 @@ export function buildProgram(io: CliIo): Command {
       printer(io, !!options.json)(result, () =>
         result.cycles.length
           ? result.cycles
-              .map((c: any) => `${c.period}  ${c.name} (${c.cycleId}): ${c.finalScore ? `${c.finalScore.value} ${c.finalScore.label}` : 'no rating'}, ${c.acknowledgement}, reviewer ${c.manager}`)
+              .map(
+                (c: any) =>
+                  `${c.period}  ${c.name} (${c.cycleId}): ${c.finalRating ? `${c.finalRating.value} ${c.finalRating.label}${c.finalRating.calibrated ? ' (set in calibration)' : ''}` : 'no rating'}, ${c.acknowledgement}, reviewer ${c.manager}`,
+              )
               .join('\n')
           : `no released appraisals for ${employeeId}`,
       );

@@ -70,6 +70,7 @@ export async function personHistory(employeeId: string) {
         selfAssessment: selfState(assessment),
         review: reviewState(assessment),
         finalScore: assessment.review ? { value: assessment.review.score.value, label: assessment.review.score.label } : null,
+        finalRating: assessment.review ? finalResultOf(assessment.review, cycle.scale, assessment.adjustment) : null,
         overallRating: assessment.review?.rating ?? null,
         goalRatings: assessment.review?.goalRatings.map(({ title, weight, rating }) => ({ title, weight, rating })) ?? [],
         acknowledgement: acknowledgementOf(assessment),

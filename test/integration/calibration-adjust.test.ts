@@ -299,6 +299,8 @@ describe('HR adjusts ratings in calibration', () => {
     expect(page).toContain('Review of e1');
     expect(page).not.toContain('Led the migration');
     expect(resultOf('otto@example.com').text).toContain('Final rating: 3 of 5 - Meets expectations, set in calibration');
+    const history = await run('employees', 'history', 'e1');
+    expect(history.out).toMatch(new RegExp(`${CYCLE} \\(${cycleId}\\): 4 Exceeds expectations \\(set in calibration\\), unacknowledged, reviewer Maria Manager$`));
 
     await expectChangesNothing(stack, snapshot, async () => {
       expectCliError(await adjust('--employee', 'e2', '--rating', '5', '--reason', 'Too late'), 1, `cycle ${cycleId} is CLOSED: ratings can be adjusted only in CALIBRATION`, 'its results are released: the final ratings stand');
