@@ -225,7 +225,10 @@ export function buildProgram(io: CliIo): Command {
       printer(io, !!options.json)(result, () =>
         result.cycles.length
           ? result.cycles
-              .map((c: any) => `${c.period}  ${c.name} (${c.cycleId}): ${c.finalScore ? `${c.finalScore.value} ${c.finalScore.label}` : 'no rating'}, ${c.acknowledgement}, reviewer ${c.manager}`)
+              .map(
+                (c: any) =>
+                  `${c.period}  ${c.name} (${c.cycleId}): ${c.finalRating ? `${c.finalRating.value} ${c.finalRating.label}${c.finalRating.calibrated ? ' (set in calibration)' : ''}` : 'no rating'}, ${c.acknowledgement}, reviewer ${c.manager}`,
+              )
               .join('\n')
           : `no released appraisals for ${employeeId}`,
       );
@@ -331,6 +334,7 @@ export function buildProgram(io: CliIo): Command {
           line('everyone', report.overall),
           ...report.departments.map((d: any) => line(d.department, d)),
           `final ratings: ${Object.entries(report.overall.ratings).map(([label, n]) => `${label} ${n}`).join(', ')}`,
+          ...calibrationLines(report),
           ...(options.csv ? [`wrote ${report.people.length} rows to ${options.csv}`] : []),
         ].join('\n');
       });
@@ -422,6 +426,60 @@ export function buildProgram(io: CliIo): Command {
           )
           .join('\n'),
       );
+    });
+
+  cycle
+    .command('adjust')
+    .argument('<cycleId>')
+    .description(
+      'In calibration, set final ratings with a reason: one person (--employee, --rating, --reason) or a CSV file (--csv: employeeId,rating,reason), ' +
+        'applied whole or not at all; each manager is told, with the reason. The manager\u2019s review stays as written',
+    )
+    .option('--employee <employeeId>', 'the participant whose final rating HR sets')
+    .option('--rating <rating>', 'the final rating: a point of the cycle\u2019s scale')
+    .option('--reason <reason>', 'why (the manager reads it; the employee does not)')
+    .option('--csv <file>', 'a calibration file: a header employeeId,rating,reason, then one line per person (UTF-8; commas or semicolons)')
+    .option('--dry-run', 'with --csv: show what each line would do; change nothing')
+    .option('--json', 'print JSON')
+    .action(async (cycleId: string, options: { employee?: string; rating?: string; reason?: string; csv?: string; dryRun?: boolean; json?: boolean }) => {
+      const single = { '--employee': options.employee, '--rating': options.rating, '--reason': options.reason };
+      const given = Object.entries(single).filter(([, value]) => value !== undefined).map(([flag]) => flag);
+      if (options.csv !== undefined && given.length) throw new UsageFailure(`--csv applies a whole file: leave out ${given.join(', ')}`);
+      if (options.csv === undefined) {
+        const problems = [
+          ...Object.entries(single).filter(([, value]) => value === undefined).map(([flag]) => `${flag} is required (or give a file with --csv)`),
+          ...(options.rating !== undefined && !/^\d+(\.\d+)?$/.test(options.rating) ? [`--rating: ${options.rating} is not a number (a point of the cycle\u2019s scale)`] : []),
+          ...(options.dryRun ? ['--dry-run goes with --csv'] : []),
+        ];
+        if (problems.length) throw new UsageFailure(problems.length === 1 ? problems[0]! : `${problems.length} problems with the options of \`perfcycle cycle adjust\``, problems.length === 1 ? [] : problems);
+        const result = await call(io, 'POST', `/cycles/${segment(cycleId)}/adjustments`, { json: { employeeId: options.employee, rating: Number(options.rating), reason: options.reason } }, idempotencyKey);
+        printer(io, !!options.json)(result, () =>
+          result.outcome === 'changed'
+            ? `${result.name} (${result.employeeId}): final rating ${result.before} -> ${result.after} (manager\u2019s review: ${result.managerRating}); their manager is told, with the reason`
+            : `${result.name} (${result.employeeId}): the final rating is ${result.after} already${result.reason === null ? '' : ' with this reason'}; nothing changed`,
+        );
+        return;
+      }
+      let csv: string;
+      try {
+        csv = new TextDecoder('utf-8', { fatal: true }).decode(readInputFile(io, options.csv, 2 * 1024 * 1024));
+      } catch (error) {
+        if (error instanceof CliFailure) throw error;
+        throw new CliFailure(`${options.csv} is not UTF-8: save it as "CSV UTF-8" and try again`);
+      }
+      const result = await call(io, 'POST', `/cycles/${segment(cycleId)}/adjustments`, { json: { csv, dryRun: !!options.dryRun } }, idempotencyKey);
+      printer(io, !!options.json)(result, () => {
+        const { change, unchanged, refused } = result.counts;
+        const lines = result.lines.map((entry: any) => {
+          const what =
+            entry.outcome === 'change' ? `${entry.before} -> ${entry.after}` : entry.outcome === 'unchanged' ? `${entry.rating}, unchanged` : `refused: ${entry.problem}`;
+          return `  line ${entry.line}  ${entry.employeeId}  ${what}`;
+        });
+        const summary = result.dryRun
+          ? `dry run: ${change} would change, ${unchanged} unchanged, ${refused} refused; nothing saved${refused ? ' (a file with a refused line is not applied)' : ''}`
+          : `applied: ${change} ratings changed, ${unchanged} unchanged; each manager whose report changed is told, with the reason`;
+        return [summary, ...lines].join('\n');
+      });
     });
 
   const goals = program.command('goals').description('Goals of employees');
@@ -594,6 +652,20 @@ function howRead(result: any): string[] {
   return [
     `read as ${encoding}, columns separated by ${separatorName(result.separator)}`,
     ...(result.sample.length ? ['names as perfcycle reads them:', ...result.sample.map((p: any) => `  ${p.employeeId}  ${p.name}  (${p.department})`)] : []),
+  ];
+}
+
+/** A report's ratings before and after calibration, overall, per department and per manager: once HR adjusted any, or while it may. */
+function calibrationLines(report: any): string[] {
+  const { calibration } = report;
+  if (!calibration.adjusted && report.phase !== 'CALIBRATION') return [];
+  const counts = (ratings: Record<string, number>) => Object.entries(ratings).filter(([, n]) => n > 0).map(([label, n]) => `${label} ${n}`).join(', ') || 'none';
+  const line = (name: string, c: any) => `  ${name}: before ${counts(c.before)}; after ${counts(c.after)}${c.adjusted ? ` (${c.adjusted} adjusted)` : ''}`;
+  return [
+    `calibration: ${calibration.adjusted} rating${calibration.adjusted === 1 ? '' : 's'} adjusted by HR`,
+    line('everyone', calibration),
+    ...calibration.departments.map((d: any) => line(d.department, d)),
+    ...calibration.managers.map((m: any) => line(`manager ${m.manager} (${m.managerId})`, m)),
   ];
 }
 

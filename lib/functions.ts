@@ -124,6 +124,14 @@ export const apiFunctions: FunctionSpec[] = [
     timeoutSeconds: 30,
   },
   {
+    id: 'AdjustRatings',
+    entry: 'functions/api/adjust-ratings.ts',
+    description: 'Calibration: HR sets final ratings with a reason, one at a time or from a file (whole or not at all), and tells each manager',
+    routes: [{ method: 'POST', path: '/cycles/{cycleId}/adjustments', auth: 'hr' }],
+    timeoutSeconds: 60,
+    memoryMb: 512,
+  },
+  {
     id: 'Reports',
     entry: 'functions/api/reports.ts',
     description: 'HR reports: a cycle\u2019s report (JSON or CSV) and one person\u2019s history across cycles',

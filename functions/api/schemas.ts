@@ -5,6 +5,7 @@ import { employeeIdSchema } from '#domain/employee.ts';
 import { CHECK_IN_STATUSES, isPeriod } from '#domain/goals.ts';
 import { FEEDBACK_KINDS, MAX_FEEDBACK_TEXT } from '#domain/feedback.ts';
 import { textAnswer } from '#domain/review-form.ts';
+import { adjustmentReasonSchema } from '#domain/adjustments.ts';
 
 const HOUR_MS = 3_600_000;
 
@@ -103,4 +104,17 @@ export const feedbackRequestSchema = z.strictObject({
   from: employeeIdSchema,
   to: z.array(employeeIdSchema, { error: 'to must be a list of employee ids' }).min(1, 'name at least one colleague'),
   message: label('message', 500).optional(),
+});
+
+/** One adjustment: `{ employeeId, rating, reason }`. */
+export const adjustmentRequestSchema = z.strictObject({
+  employeeId: employeeIdSchema,
+  rating: z.number({ error: 'rating must be a number: a point of the cycle\u2019s scale' }),
+  reason: adjustmentReasonSchema,
+});
+
+/** A calibration file: `{ csv, dryRun? }`, the file's text (employeeId,rating,reason). */
+export const adjustmentFileSchema = z.strictObject({
+  csv: z.string({ error: 'csv must be the text of the calibration file' }).min(1, 'csv is empty'),
+  dryRun: z.boolean({ error: 'dryRun must be true or false' }).optional(),
 });

@@ -51,7 +51,7 @@ export const ROSTER_SEPARATORS = [',', ';', '\t'] as const;
 export type RosterSeparator = (typeof ROSTER_SEPARATORS)[number];
 
 /** How a header cell names a column: case, spaces, underscores, hyphens and dots do not matter ("Employee ID", "e-mail"). */
-const columnKey = (name: string) => name.toLowerCase().replace(/[\s_.-]/g, '');
+export const columnKey = (name: string) => name.toLowerCase().replace(/[\s_.-]/g, '');
 const COLUMN_BY_KEY = new Map<string, (typeof ROSTER_COLUMNS)[number]>(ROSTER_COLUMNS.map((column) => [columnKey(column), column]));
 
 /** The header's cells read with `separator`, or undefined when the line is not CSV with it. */
@@ -65,14 +65,15 @@ function headerCells(headerLine: string, separator: RosterSeparator): string[] |
 
 /**
  * The separator of a file, from its header: the one of comma, semicolon (Excel where the decimal mark is a
- * comma) and tab that makes the most known column names; comma when none does. One separator for the
- * whole file, so a semicolon inside a comma-separated name stays in the name.
+ * comma) and tab that makes the most known column names (the roster's, or `columns`); comma when none does.
+ * One separator for the whole file, so a semicolon inside a comma-separated name stays in the name.
  */
-export function detectSeparator(text: string): RosterSeparator {
+export function detectSeparator(text: string, columns: readonly string[] = ROSTER_COLUMNS): RosterSeparator {
   const headerLine = /^[^\S\n]*\S.*$/m.exec(text)?.[0] ?? '';
+  const wanted = new Set(columns.map(columnKey));
   let best: { separator: RosterSeparator; known: number } = { separator: ',', known: 0 };
   for (const separator of ROSTER_SEPARATORS) {
-    const known = new Set((headerCells(headerLine, separator) ?? []).map(columnKey).filter((key) => COLUMN_BY_KEY.has(key))).size;
+    const known = new Set((headerCells(headerLine, separator) ?? []).map(columnKey).filter((key) => wanted.has(key))).size;
     if (known > best.known) best = { separator, known };
   }
   return best.separator;

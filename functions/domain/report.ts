@@ -13,10 +13,14 @@ export interface PersonFacts {
   name: string;
   department: string;
   manager: string;
+  /** The reviewer's key (names repeat): their employeeId, or HR. */
+  managerId: string;
   self: PhaseState;
   review: PhaseState;
   /** Final score and its label; undefined without a manager's review. */
   score?: { value: number; label: string };
+  /** The rating HR set in calibration, which replaces the score as the final rating. */
+  adjustedRating?: { value: number; label: string };
   overallRating?: number;
   goals: GoalOutcome[];
   acknowledgement: AcknowledgementState;
@@ -45,15 +49,28 @@ function phaseSummary(states: PhaseState[]): PhaseSummary {
   return { participants: states.length, ...counts, completion };
 }
 
-/** Final ratings by label in scale order, plus those without one. */
-function ratingDistribution(people: PersonFacts[], labels: string[]): Record<string, number> {
+/** A person's final rating: HR's from calibration, else the score of the manager's review. */
+const finalOf = (person: PersonFacts) => person.adjustedRating ?? person.score;
+
+/** Ratings (by default the final ones) by label in scale order, plus those without one. */
+function ratingDistribution(people: PersonFacts[], labels: string[], ratingOf: (person: PersonFacts) => { label: string } | undefined = finalOf): Record<string, number> {
   const counts: Record<string, number> = Object.fromEntries(labels.map((label) => [label, 0]));
   let unrated = 0;
   for (const person of people) {
-    if (person.score) counts[person.score.label] = (counts[person.score.label] ?? 0) + 1;
+    const rating = ratingOf(person);
+    if (rating) counts[rating.label] = (counts[rating.label] ?? 0) + 1;
     else unrated++;
   }
   return { ...counts, 'no rating': unrated };
+}
+
+/** Ratings before calibration (the managers' reviews) and after (the final ones), and how many HR adjusted. */
+function calibrationOf(people: PersonFacts[], labels: string[]) {
+  return {
+    adjusted: people.filter((person) => person.adjustedRating).length,
+    before: ratingDistribution(people, labels, (person) => person.score),
+    after: ratingDistribution(people, labels),
+  };
 }
 
 function summaryOf(people: PersonFacts[], labels: string[]) {
@@ -71,9 +88,15 @@ function summaryOf(people: PersonFacts[], labels: string[]) {
 /** `labels` are the scale's labels, lowest first, so the distribution reads in scale order. */
 export function buildReport(people: PersonFacts[], labels: string[]) {
   const departments = [...new Set(people.map((person) => person.department))].sort((a, b) => a.localeCompare(b));
+  const managers = [...new Map(people.map((person) => [person.managerId, person.manager])).entries()].sort(([idA, a], [idB, b]) => a.localeCompare(b) || idA.localeCompare(idB));
   return {
     overall: summaryOf(people, labels),
     departments: departments.map((department) => ({ department, ...summaryOf(people.filter((person) => person.department === department), labels) })),
+    calibration: {
+      ...calibrationOf(people, labels),
+      departments: departments.map((department) => ({ department, ...calibrationOf(people.filter((person) => person.department === department), labels) })),
+      managers: managers.map(([managerId, manager]) => ({ managerId, manager, ...calibrationOf(people.filter((person) => person.managerId === managerId), labels) })),
+    },
     unacknowledged: people.filter((person) => person.acknowledgement === 'unacknowledged').map(({ employeeId, name, manager }) => ({ employeeId, name, manager })),
   };
 }
@@ -93,10 +116,16 @@ export const REPORT_COLUMNS = [
   'goals missed',
   'goals open',
   'acknowledgement',
+  // Calibration: the score of the manager's review, the final rating (HR's when adjusted), and whether HR adjusted it.
+  'managerRating',
+  'finalRating',
+  'adjusted',
 ] as const;
 
+/** One person's row: `final rating` is the label of the final rating, after calibration. */
 export function reportRow(person: PersonFacts): string[] {
   const goals = countOutcomes(person.goals);
+  const final = finalOf(person);
   return [
     person.employeeId,
     person.name,
@@ -105,13 +134,16 @@ export function reportRow(person: PersonFacts): string[] {
     person.self,
     person.review,
     person.score ? String(person.score.value) : '',
-    person.score?.label ?? '',
+    final?.label ?? '',
     person.overallRating === undefined ? '' : String(person.overallRating),
     String(goals.met),
     String(goals['done-late']),
     String(goals.missed),
     String(goals.open),
     person.acknowledgement,
+    person.score ? String(person.score.value) : '',
+    final ? String(final.value) : '',
+    person.score ? (person.adjustedRating ? 'yes' : 'no') : '',
   ];
 }
 

@@ -139,12 +139,13 @@ export function inputField(name: string, label: string, type: 'text' | 'date' | 
 }
 
 /** A submitted review as the manager and the employee read it: every rating, the final score, the texts and the proposals. */
-export function reviewEntries(scale: ScalePoint[], review: StoredReview): [string, string][] {
+/** `scoreTerm` names the computed score: on a result whose final rating HR set in calibration it is no longer the final one. */
+export function reviewEntries(scale: ScalePoint[], review: StoredReview, scoreTerm = 'Final score'): [string, string][] {
   return [
     ...goalRatingEntries(review.goalRatings, scale, 'Goal'),
     ...review.competencyRatings.map((rated): [string, string] => [rated.label, `${rated.rating} - ${labelOf(scale, rated.rating)}`]),
     ['Overall rating', `${review.rating} - ${labelOf(scale, review.rating)}`],
-    ['Final score', `${review.score.value} - ${review.score.label} (from ${review.score.basis})`],
+    [scoreTerm, `${review.score.value} - ${review.score.label} (from ${review.score.basis})`],
     ['Strengths', review.strengths],
     ['Areas to improve', review.areasToImprove],
     ['Summary', review.comments],

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ACCEPT_GOALS_LABEL, DISAGREE_LABEL, goalsChoice } from '#domain/acknowledgement.ts';
+import { finalResultOf } from '#domain/calibration.ts';
 import { acknowledgementEndsAt, RuleViolation } from '#domain/cycle.ts';
 import { OVERALL_SELF_LABEL, textAnswer } from '#domain/review-form.ts';
 import { formatDeadline } from '#domain/time.ts';
@@ -69,6 +70,11 @@ interface PageState {
 
 function resultsPage(status: number, cycle: CycleRecord, assessment: AssessmentRecord & { review: NonNullable<AssessmentRecord['review']> }, hidden: FormFields, state: PageState) {
   const review = assessment.review;
+  const final = finalResultOf(review, cycle.scale, assessment.adjustment);
+  // HR's reason goes to the manager only: the employee sees the final rating and that calibration set it.
+  const headline = final.calibrated
+    ? `Final rating: <strong>${final.value} - ${e(final.label)}</strong>, set in calibration, where HR compares ratings across teams.`
+    : `Final score: <strong>${final.value} - ${e(final.label)}</strong>.`;
   const self = assessment.selfAnswers
     ? answersList(selfAnswerEntries(cycle, assessment.selfAnswers, { goal: 'Your rating of goal', overall: OVERALL_SELF_LABEL }))
     : '<p class="muted">You did not submit a self-assessment in this cycle.</p>';
@@ -85,8 +91,8 @@ function resultsPage(status: number, cycle: CycleRecord, assessment: AssessmentR
   return page(
     status,
     `Your results: ${cycle.name}`,
-    `<h1>Your results: ${e(cycle.name)}</h1><p>${e(assessment.name)}, ${e(assessment.managerName)} reviewed your performance. Final score: <strong>${review.score.value} - ${e(review.score.label)}</strong>.</p>${noticeLine(state.notice)}${errorList(state.errors ?? [])}
-<h2>Your appraisal</h2>${answersList(reviewEntries(cycle.scale, review))}<h2>Your self-assessment</h2>${self}${acknowledgement}`,
+    `<h1>Your results: ${e(cycle.name)}</h1><p>${e(assessment.name)}, ${e(assessment.managerName)} reviewed your performance. ${headline}</p>${noticeLine(state.notice)}${errorList(state.errors ?? [])}
+<h2>Your appraisal</h2>${answersList(reviewEntries(cycle.scale, review, final.calibrated ? 'Score from your manager\u2019s review' : undefined))}<h2>Your self-assessment</h2>${self}${acknowledgement}`,
   );
 }
 

@@ -163,6 +163,8 @@ export interface ResultLine {
   managerName: string;
   goalRatings: GoalRating[];
   score: FinalScore;
+  /** The rating HR set in calibration, which replaces the score as the final rating. */
+  adjustedRating?: number;
 }
 
 /** The release: the headline of the appraisal, and the link to the whole of it, where the employee acknowledges it by `acknowledgeBy`. */
@@ -183,7 +185,9 @@ export function result(ctx: CycleContext, to: { name: string }, scale: ScalePoin
     greeting: `Hello ${to.name},`,
     paragraphs: [
       `The review cycle "${ctx.cycleName}" has closed. ${review.managerName} reviewed your performance:`,
-      `Final score: ${review.score.value} of ${top} - ${review.score.label}`,
+      review.adjustedRating === undefined
+        ? `Final score: ${review.score.value} of ${top} - ${review.score.label}`
+        : `Final rating: ${review.adjustedRating} of ${top} - ${labelOf(scale, review.adjustedRating)}, set in calibration, where HR compares ratings across teams`,
       `Overall rating: ${review.rating} of ${top} - ${labelOf(scale, review.rating)}`,
       ...(review.goalRatings.length
         ? ['Your goals:', ...review.goalRatings.map((rated) => `${rated.title} (weight ${rated.weight} %): ${rated.rating} of ${top} - ${labelOf(scale, rated.rating)}`)]
@@ -429,5 +433,30 @@ export function deliveryFailure(lines: string[], consoleUrl: string): EmailConte
     paragraphs: ['These emails could not be delivered. Each line says who missed what, and what to do:'],
     list: lines,
     action: inConsole(consoleUrl),
+  });
+}
+
+/** A final rating as an email names it: "4 of 5 - Exceeds expectations". */
+export interface RatingLine {
+  value: number;
+  label: string;
+}
+
+/**
+ * To the manager: HR set a report's final rating in calibration, with HR's reason. The review stays as the
+ * manager wrote it; the employee sees the final rating at the release, never HR's reason.
+ */
+export function ratingAdjusted(ctx: CycleContext, to: { name: string }, employee: { name: string; employeeId: string }, scale: ScalePoint[], change: { from: RatingLine; to: RatingLine; reason: string }): EmailContent {
+  const top = Math.max(...scale.map((point) => point.value));
+  const rating = (line: RatingLine) => `${line.value} of ${top} - ${line.label}`;
+  return composeEmail({
+    subject: `${ctx.cycleName}: HR adjusted ${employee.name}'s final rating`,
+    greeting: `Hello ${to.name},`,
+    paragraphs: [
+      `In the calibration of "${ctx.cycleName}", HR set the final rating of ${named(employee)}:`,
+      `Final rating: ${rating(change.to)} (before: ${rating(change.from)})`,
+      `HR's reason: ${change.reason}`,
+      `Your review stays as you wrote it. When results are released, ${employee.name} sees your review with this final rating, marked as set in calibration; HR's reason is for you and is not shown to them.`,
+    ],
   });
 }

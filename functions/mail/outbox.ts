@@ -338,4 +338,5 @@ const MAIL_PURPOSE: Record<MailKind, string> = {
   feedback: 'a feedback email',
   'praise-digest': 'the weekly recognition digest',
   'feedback-request': 'a feedback request',
+  'rating-adjusted': 'the notice of a rating HR adjusted in calibration',
 };

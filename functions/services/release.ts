@@ -16,8 +16,8 @@ import { forEachLimited } from '#shared/concurrency.ts';
 import { stepOutput, type StepOutput } from './step-output.ts';
 
 /**
- * Releases each participant's result (the manager's ratings and comments, or a note that HR follows up
- * where no review came), then closes the cycle and records the outcome of each goal of its period. Safe to rerun: each result mail is queued once.
+ * Releases each participant's result (the manager's ratings and comments with the final rating, HR's from
+ * calibration when there is one, or a note that HR follows up where no review came), then closes the cycle and records the outcome of each goal of its period. Safe to rerun: each result mail is queued once.
  */
 export async function releaseResults(cycleId: string): Promise<StepOutput> {
   const cycle = await getCycle(cycleId);
@@ -29,7 +29,7 @@ export async function releaseResults(cycleId: string): Promise<StepOutput> {
   await forEachLimited(assessments, PER_ITEM_CONCURRENCY, async (assessment) => {
     const review =
       assessment.reviewStatus === 'SUBMITTED' && assessment.review
-        ? { ...assessment.review, managerName: assessment.managerName }
+        ? { ...assessment.review, managerName: assessment.managerName, adjustedRating: assessment.adjustment?.rating }
         : undefined;
     const url = review && (await formLink(cycleId, assessment.employeeId, { purpose: 'results', schedule: scheduleOf(cycle) }, issuedAt));
     await queueMailOnce(

@@ -1,3 +1,4 @@
+import { finalResultOf } from '#domain/calibration.ts';
 import { buildReport, type AcknowledgementState, type PersonFacts } from '#domain/report.ts';
 import { nowMs } from '#shared/clock.ts';
 import { getAssessment, listAssessments, type AssessmentRecord } from '#store/assessments.ts';
@@ -27,9 +28,11 @@ export async function cycleReport(cycleId: string) {
       name: a.name,
       department: a.department,
       manager: a.managerName,
+      managerId: a.managerKey,
       self: selfState(a),
       review: reviewState(a),
       ...(a.review ? { score: { value: a.review.score.value, label: a.review.score.label }, overallRating: a.review.rating } : {}),
+      ...(a.review && a.adjustment ? { adjustedRating: { value: a.adjustment.rating, label: finalResultOf(a.review, cycle.scale, a.adjustment).label } } : {}),
       goals: (outcomes.get(a.employeeId) ?? []).map((goal) => goal.outcome),
       acknowledgement: acknowledgementOf(a),
     }))
@@ -67,6 +70,7 @@ export async function personHistory(employeeId: string) {
         selfAssessment: selfState(assessment),
         review: reviewState(assessment),
         finalScore: assessment.review ? { value: assessment.review.score.value, label: assessment.review.score.label } : null,
+        finalRating: assessment.review ? finalResultOf(assessment.review, cycle.scale, assessment.adjustment) : null,
         overallRating: assessment.review?.rating ?? null,
         goalRatings: assessment.review?.goalRatings.map(({ title, weight, rating }) => ({ title, weight, rating })) ?? [],
         acknowledgement: acknowledgementOf(assessment),

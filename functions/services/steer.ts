@@ -95,7 +95,9 @@ export async function releaseCycle(cycleId: string, actor: Actor, force = false)
       'release with --force (API: "force": true) to release without them; their results will say that HR follows up',
     ]);
   }
-  if (!(await markReleaseRequested(cycleId, nowMs()))) throw new Conflict(`cycle ${cycleId} was released meanwhile`);
+  if (!(await markReleaseRequested(cycleId, nowMs(), Date.now()))) {
+    throw new Conflict(`cycle ${cycleId} was released meanwhile, or a file of rating adjustments is being applied: look again in a few minutes`);
+  }
   const pendingReopened = pending.map((assessment) => assessment.employeeId);
   await recordAudit({ cycleId, at: nowIso(), actor, action: 'results-released', details: { force, pendingReopened: pendingReopened.join(' ') } });
   await replaceExecution({ ...cycle, phase: 'RELEASING' }, 'results released by HR');

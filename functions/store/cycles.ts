@@ -46,6 +46,8 @@ export interface CycleRecord {
   reviewsSubmitted?: number;
   /** Set once the one reminder to unacknowledged results has gone out; the cycle then leaves the active index. */
   acknowledgementsRemindedAt?: string;
+  /** Held while a calibration file too big for one transaction is applied (see store/adjustments.ts); `until` is epoch ms, real time. */
+  adjustmentBatch?: { id: string; until: number };
 }
 
 export function scheduleOf(cycle: CycleRecord): CycleSchedule {
@@ -137,13 +139,17 @@ export function setReviewExtension(cycleId: string, employeeId: string, until: n
   });
 }
 
-/** HR releases a calibrated cycle's results: once, and only from calibration. */
-export function markReleaseRequested(cycleId: string, at: number): Promise<boolean> {
+/**
+ * HR releases a calibrated cycle's results: once, only from calibration, and never while a file of
+ * adjustments holds the cycle (`now` in real time, as the hold's end is), which it would cut short.
+ */
+export function markReleaseRequested(cycleId: string, at: number, now: number): Promise<boolean> {
   return conditionalUpdate({
     Key: keys.cycle(cycleId),
     UpdateExpression: 'SET phase = :releasing, releasedAt = :at',
-    ConditionExpression: 'phase = :calibration',
-    ExpressionAttributeValues: { ':releasing': 'RELEASING', ':calibration': 'CALIBRATION', ':at': at },
+    ConditionExpression: 'phase = :calibration AND (attribute_not_exists(adjustmentBatch) OR adjustmentBatch.#until < :now)',
+    ExpressionAttributeNames: { '#until': 'until' },
+    ExpressionAttributeValues: { ':releasing': 'RELEASING', ':calibration': 'CALIBRATION', ':at': at, ':now': now },
   });
 }
 

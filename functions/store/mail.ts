@@ -1,5 +1,5 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { batchPut, conditionalUpdate, conditionalUpdateReturning, db, keys, putOnce, queryAll, tableName, withoutKeys } from './table.ts';
+import { batchPut, conditionalUpdate, conditionalUpdateReturning, db, keys, putOnce, queryAll, tableName, withoutKeys, type TransactItem } from './table.ts';
 
 /** Every kind of email perfcycle sends, as stored on each mail. */
 export const MAIL_KINDS = [
@@ -26,6 +26,7 @@ export const MAIL_KINDS = [
   'feedback',
   'praise-digest',
   'feedback-request',
+  'rating-adjusted',
 ] as const;
 export type MailKind = (typeof MAIL_KINDS)[number];
 
@@ -79,6 +80,11 @@ function mailItem(stored: MailRecord, dueAt = stored.createdAt): Record<string, 
 /** Queues a mail unless one with the same id exists; false when it was queued (or sent) before. */
 export function queueMailOnce(record: MailRecord): Promise<boolean> {
   return putOnce(mailItem(record));
+}
+
+/** Queues a mail in the transaction that causes it; the transaction is refused when the id was queued before. */
+export function queueMailWrite(record: MailRecord): TransactItem {
+  return { Put: { Item: mailItem(record), ConditionExpression: 'attribute_not_exists(pk)' } };
 }
 
 /** A sender's hold on mail: its own id, until when (epoch ms, real time), and when (ISO, project clock) the outbox offers the mail again. */

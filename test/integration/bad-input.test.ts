@@ -25,6 +25,7 @@ const SNEAKY_BODIES: Record<string, unknown> = {
   '/employees/import': { csv: 'employeeId,name,email,managerId,department\nx9,Mallory,mallory@example.com,,Sales\n' },
   '/cycles': { name: 'Sneaky', selfDue: '2099-01-10', managerDue: '2099-01-20' },
   '/cycles/{cycleId}/extensions': { employeeId: 'e1', until: '2099-01-20' },
+  '/cycles/{cycleId}/adjustments': { employeeId: 'e1', rating: 1, reason: 'Sneaky' },
   '/employees/{employeeId}/goals': { title: 'Sneaky goal', due: '2099-01-20' },
   '/feedback': { from: 'e2', to: 'e1', kind: 'praise', text: 'Sneaky' },
   '/feedback/requests': { from: 'e1', to: ['e2'] },
@@ -334,6 +335,7 @@ describe('bad input changes nothing', () => {
     const routes = (id: string): [string, string, unknown][] => [
       ['GET', `/cycles/${id}`, undefined],
       ['POST', `/cycles/${id}/extensions`, { employeeId: 'e1', until: dateAfter(stack.clock.now(), 20) }],
+      ['POST', `/cycles/${id}/adjustments`, { employeeId: 'e1', rating: 1, reason: 'Sneaky' }],
       ['POST', `/cycles/${id}/cancel`, {}],
       ['POST', `/cycles/${id}/resume`, {}],
       ['GET', `/cycles/${id}/audit`, undefined],

@@ -4,6 +4,8 @@ import { feedbackRequestClosesAt } from '../../functions/domain/feedback.ts';
 import { endOfDay, formatDeadline } from '../../functions/domain/time.ts';
 import { getCycle, scheduleOf } from '../../functions/store/cycles.ts';
 import { listMails, MAIL_KINDS, type MailKind } from '../../functions/store/mail.ts';
+import { db, keys, tableName } from '../../functions/store/table.ts';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { expectValidEmailHtml } from '../support/email-html.ts';
 import { startSesFaults, type SesFaults } from '../support/ses-faults.ts';
 import { DAY, dateAfter, HOUR, hr, linkIn, mailbox, openForm, postForm, reportLink, startLocalStack, type LocalStack, type Mail } from '../support/local.ts';
@@ -87,6 +89,8 @@ describe('every email', () => {
     feedback: () => 'informs',
     'praise-digest': () => 'informs',
     'feedback-request': (mail) => ({ form: '/forms/feedback', by: feedbackAnswerBy, shows: `Feedback for ${/^(.+) asks for your feedback$/.exec(mail.subject)![1]}` }),
+    // The manager is told HR's reason; the review stays theirs.
+    'rating-adjusted': () => 'informs',
   };
 
   /** The mail delivered since the last call, each checked now (before anyone acts on it) against its kind's ask. */
@@ -250,6 +254,14 @@ describe('every email', () => {
       });
       expect(reviewed.status, reviewed.html).toBe(303);
     }
+    // HR adjusts a rating in calibration; until the calibration workflow lands, the cycle is put in that phase by hand and back.
+    const setPhase = (phase: string) =>
+      db().send(new UpdateCommand({ TableName: tableName(), Key: keys.cycle(sales), UpdateExpression: 'SET phase = :phase', ExpressionAttributeValues: { ':phase': phase } }));
+    await setPhase('CALIBRATION');
+    expect((await hr(stack, 'POST', `/cycles/${sales}/adjustments`, { employeeId: 'e1', rating: 5, reason: 'Closed the biggest deal of the year' })).status).toBe(200);
+    await receive();
+    expect(of('rating-adjusted', 'maria@example.com')[0].text).toContain("HR's reason: Closed the biggest deal of the year");
+    await setPhase('MANAGER_REVIEW');
     await advanceTo(schedule.managerDue - 3 * DAY + HOUR);
     await advanceTo(schedule.managerDue + HOUR);
     await advanceTo(schedule.release + HOUR);

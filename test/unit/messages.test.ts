@@ -50,6 +50,7 @@ const KINDS: Record<keyof typeof messages, Variant[]> = {
   result: [
     { name: 'result', mail: messages.result(ctx, ana, DEFAULT_SCALE, review, form('/forms/results'), LATER), asks: { form: form('/forms/results'), by: LATER } },
     { name: 'result without a review', mail: messages.result(ctx, ana, DEFAULT_SCALE, undefined, undefined, LATER), asks: 'informs' },
+    { name: 'result with a rating set in calibration', mail: messages.result(ctx, ana, DEFAULT_SCALE, { ...review, adjustedRating: 5 }, form('/forms/results'), LATER), asks: { form: form('/forms/results'), by: LATER } },
   ],
   acknowledgement: [
     { name: 'acknowledgement to the manager', mail: messages.acknowledgement(ctx, { name: 'Maria' }, ana, { disagree: true, comment: 'I <disagree>', goals: 'none-offered', proposedGoals: 0 }), asks: 'informs' },
@@ -89,6 +90,13 @@ const KINDS: Record<keyof typeof messages, Variant[]> = {
   ),
   praiseDigest: [{ name: 'praise digest', mail: messages.praiseDigest(ana, '2026-11-30', [{ fromName: 'Bob', toName: 'Ana Lima', text: 'Great demo' }]), asks: 'informs' }],
   feedbackRequest: [{ name: 'feedback request', mail: messages.feedbackRequest(ctx, ana, { name: 'Bob Prompt' }, 'How was my demo?', LATER, form('/forms/feedback')), asks: { form: form('/forms/feedback'), by: LATER } }],
+  ratingAdjusted: [
+    {
+      name: 'rating adjusted, to the manager',
+      mail: messages.ratingAdjusted(ctx, { name: 'Maria' }, ana, DEFAULT_SCALE, { from: { value: 3.4, label: 'Meets expectations' }, to: { value: 4, label: 'Exceeds expectations' }, reason: 'Led the <migration> & more' }),
+      asks: 'informs',
+    },
+  ],
   deliveryFailure: [
     {
       name: 'delivery failure',
@@ -136,6 +144,18 @@ describe('every message', () => {
 
   it.each(variants.map((variant) => [variant.name, variant] as const))('%s: its HTML passes html-validate (standard, a11y) and has a mobile viewport', async (_name, { mail }) => {
     await expectValidEmailHtml(mail.html);
+  });
+
+  it('gives the final rating HR set in calibration, without HR\u2019s reason, and keeps the manager\u2019s own overall rating', () => {
+    const [, , calibrated] = KINDS.result;
+    expect(calibrated.mail.text).toContain('Final rating: 5 of 5 - Exceptional, set in calibration, where HR compares ratings across teams');
+    expect(calibrated.mail.text).not.toContain('Final score');
+    expect(calibrated.mail.text).toContain('Overall rating: 4 of 5 - Exceeds expectations');
+    const [adjusted] = KINDS.ratingAdjusted;
+    expect(adjusted.mail.subject).toBe('2026 Q4 <Sales & "Ops">: HR adjusted Ana Lima\'s final rating');
+    expect(adjusted.mail.text).toContain('Final rating: 4 of 5 - Exceeds expectations (before: 3.4 of 5 - Meets expectations)');
+    expect(adjusted.mail.text).toContain("HR's reason: Led the <migration> & more");
+    expect(adjusted.mail.html).toContain('HR&#39;s reason: Led the &lt;migration&gt; &amp; more');
   });
 
   it('says who marked a goal at risk: HR, not the owner, when HR posted both check-ins', () => {

@@ -9,6 +9,7 @@ function person(overrides: Partial<PersonFacts> = {}): PersonFacts {
     name: 'Someone',
     department: 'Engineering',
     manager: 'Boss',
+    managerId: 'B0',
     self: 'pending',
     review: 'pending',
     goals: [],
@@ -233,6 +234,38 @@ describe('buildReport', () => {
   });
 });
 
+describe('buildReport: calibration', () => {
+  const people = [
+    person({ employeeId: 'E1', department: 'Sales', manager: 'Mia', managerId: 'M1', score: { value: 2.4, label: 'Meets' }, adjustedRating: { value: 3, label: 'Exceeds' } }),
+    person({ employeeId: 'E2', department: 'Sales', manager: 'Mia', managerId: 'M1', score: { value: 2, label: 'Meets' } }),
+    // Another Mia: told apart by id.
+    person({ employeeId: 'E3', department: 'Ops', manager: 'Mia', managerId: 'M2', score: { value: 3, label: 'Exceeds' }, adjustedRating: { value: 1, label: 'Below' } }),
+    person({ employeeId: 'E4', department: 'Ops', manager: 'Max', managerId: 'M3' }),
+  ];
+  const report = buildReport(people, LABELS);
+
+  it('distributes the final ratings, HR\u2019s where adjusted', () => {
+    expect(report.overall.ratings).toEqual({ Below: 1, Meets: 1, Exceeds: 1, 'no rating': 1 });
+  });
+
+  it('shows ratings before and after calibration overall, per department and per manager', () => {
+    expect(report.calibration).toEqual({
+      adjusted: 2,
+      before: { Below: 0, Meets: 2, Exceeds: 1, 'no rating': 1 },
+      after: { Below: 1, Meets: 1, Exceeds: 1, 'no rating': 1 },
+      departments: [
+        { department: 'Ops', adjusted: 1, before: { Below: 0, Meets: 0, Exceeds: 1, 'no rating': 1 }, after: { Below: 1, Meets: 0, Exceeds: 0, 'no rating': 1 } },
+        { department: 'Sales', adjusted: 1, before: { Below: 0, Meets: 2, Exceeds: 0, 'no rating': 0 }, after: { Below: 0, Meets: 1, Exceeds: 1, 'no rating': 0 } },
+      ],
+      managers: [
+        { managerId: 'M3', manager: 'Max', adjusted: 0, before: { Below: 0, Meets: 0, Exceeds: 0, 'no rating': 1 }, after: { Below: 0, Meets: 0, Exceeds: 0, 'no rating': 1 } },
+        { managerId: 'M1', manager: 'Mia', adjusted: 1, before: { Below: 0, Meets: 2, Exceeds: 0, 'no rating': 0 }, after: { Below: 0, Meets: 1, Exceeds: 1, 'no rating': 0 } },
+        { managerId: 'M2', manager: 'Mia', adjusted: 1, before: { Below: 0, Meets: 0, Exceeds: 1, 'no rating': 0 }, after: { Below: 1, Meets: 0, Exceeds: 0, 'no rating': 0 } },
+      ],
+    });
+  });
+});
+
 describe('reportRow', () => {
   const full = person({
     employeeId: 'E1',
@@ -265,8 +298,17 @@ describe('reportRow', () => {
       'goals missed': '1',
       'goals open': '3',
       acknowledgement: 'disagreed',
+      managerRating: '3.25',
+      finalRating: '3.25',
+      adjusted: 'no',
     });
     expect(row.every((value) => typeof value === 'string')).toBe(true);
+  });
+
+  it('gives the final rating after calibration beside the manager\u2019s, marked adjusted', () => {
+    const row = reportRow({ ...full, adjustedRating: { value: 4, label: 'Exceeds' } });
+    const cell = (column: (typeof REPORT_COLUMNS)[number]) => row[REPORT_COLUMNS.indexOf(column)];
+    expect([cell('final score'), cell('final rating'), cell('managerRating'), cell('finalRating'), cell('adjusted')]).toEqual(['3.25', 'Exceeds', '3.25', '4', 'yes']);
   });
 
   it('leaves score, rating and overall rating empty when missing', () => {
@@ -276,6 +318,7 @@ describe('reportRow', () => {
     expect(row[REPORT_COLUMNS.indexOf('final rating')]).toBe('');
     expect(row[REPORT_COLUMNS.indexOf('overall rating')]).toBe('');
     expect(row.slice(REPORT_COLUMNS.indexOf('goals met'), REPORT_COLUMNS.indexOf('goals open') + 1)).toEqual(['0', '0', '0', '0']);
+    expect(row.slice(REPORT_COLUMNS.indexOf('managerRating'))).toEqual(['', '', '']);
   });
 
   it('keeps a zero overall rating and a zero score', () => {
