@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getAssessment } from '../../functions/store/assessments.ts';
 import { getCycle } from '../../functions/store/cycles.ts';
 import { db, keys, tableName } from '../../functions/store/table.ts';
-import { cli, clearMailbox, DAY, dateAfter, expectChangesNothing, hr, HOUR, linkIn, mailbox, reportLink, startLocalStack, submitForm, tempDir, type LocalStack, type Mail } from '../support/local.ts';
+import { cli, clearMailbox, dateAfter, expectChangesNothing, hr, HOUR, linkIn, mailbox, reportLink, startLocalStack, submitForm, tempDir, type LocalStack, type Mail } from '../support/local.ts';
 
 /**
  * Calibration adjustments (issue 11, parts 5 and 7): HR sets final ratings with a reason, one at a time or
@@ -47,8 +47,6 @@ describe('HR adjusts ratings in calibration', () => {
     await clearMailbox(stack);
     return mails;
   }
-  const setPhase = (phase: string) =>
-    db().send(new UpdateCommand({ TableName: tableName(), Key: keys.cycle(cycleId), UpdateExpression: 'SET phase = :phase', ExpressionAttributeValues: { ':phase': phase } }));
   const audit = async () => (await hr(stack, 'GET', `/cycles/${cycleId}/audit`)).body.events.filter((event: any) => event.action === 'rating-adjusted');
   const adjustments = async (...ids: string[]) => Object.fromEntries(await Promise.all(ids.map(async (id) => [id, (await getAssessment(cycleId, id))?.adjustment?.rating ?? null])));
   /** What a refusal must leave as it was: every adjustment, the audit and the mailbox. */
@@ -67,7 +65,7 @@ describe('HR adjusts ratings in calibration', () => {
     stack = await startLocalStack({ dataDir: join(dir.path, 'data') });
     expect((await run('employees', 'import', file('roster.csv', ROSTER))).code).toBe(0);
     const now = stack.clock.now();
-    const launched = await run('cycle', 'launch', '--name', CYCLE, '--self-due', dateAfter(now, 14), '--manager-due', dateAfter(now, 24), '--json');
+    const launched = await run('cycle', 'launch', '--name', CYCLE, '--self-due', dateAfter(now, 14), '--manager-due', dateAfter(now, 24), '--calibration-due', dateAfter(now, 34), '--json');
     expect(launched.code, launched.err).toBe(0);
     cycleId = JSON.parse(launched.out).cycleId;
     const cycle = (await getCycle(cycleId))!;
@@ -105,7 +103,10 @@ describe('HR adjusts ratings in calibration', () => {
       expect(viaApi.status).toBe(409);
       expect(viaApi.body.error).toBe(`cycle ${cycleId} is MANAGER_REVIEW: ratings can be adjusted only in CALIBRATION`);
     });
-    await setPhase('CALIBRATION');
+    // The manager deadline passes: the calibrated cycle enters calibration (its overdue notices are not what this file tests).
+    await stack.advance(managerDue + HOUR - stack.clock.now());
+    expect((await getCycle(cycleId))!.phase).toBe('CALIBRATION');
+    await newMail();
   });
 
   it('sets one final rating by command: stored beside the manager\u2019s review, audited, the manager emailed the reason', async () => {
@@ -248,7 +249,7 @@ describe('HR adjusts ratings in calibration', () => {
     expect((await newMail()).filter((mail) => mail.to === 'lena@example.com')).toHaveLength(40);
     expect((await getCycle(cycleId))!.adjustmentBatch).toBeUndefined();
 
-    // While another file holds the cycle, single adjustments and files are refused, and change nothing.
+    // While another file holds the cycle, single adjustments, files and the release are refused, and change nothing.
     await db().send(
       new UpdateCommand({ TableName: tableName(), Key: keys.cycle(cycleId), UpdateExpression: 'SET adjustmentBatch = :batch', ExpressionAttributeValues: { ':batch': { id: 'other', until: Date.now() + 60_000 } } }),
     );
@@ -256,6 +257,8 @@ describe('HR adjusts ratings in calibration', () => {
       expectCliError(await adjust('--employee', 'e2', '--rating', '5', '--reason', 'x'), 1, 'or a calibration file is being applied to it: nothing was changed');
       const again = file('lab-again.csv', ['employeeId,rating,reason', ...LAB.map((id) => `${id},5,Second thoughts`)].join('\n'));
       expectCliError(await adjust('--csv', again), 1, 'another calibration file is being applied');
+      // Nor is the cycle released under a file being applied.
+      expectCliError(await run('cycle', 'release', cycleId), 1, 'a file of rating adjustments is being applied');
     });
     await db().send(new UpdateCommand({ TableName: tableName(), Key: keys.cycle(cycleId), UpdateExpression: 'REMOVE adjustmentBatch' }));
   });
@@ -284,9 +287,9 @@ describe('HR adjusts ratings in calibration', () => {
   });
 
   it('releases each result with the final rating, set in calibration, without HR\u2019s reason; then refuses adjustments', async () => {
-    // Until the lead's calibration workflow lands, the cycle releases by itself after the manager phase.
-    await setPhase('MANAGER_REVIEW');
-    await stack.advance(managerDue + 3 * DAY - stack.clock.now());
+    const released = await run('cycle', 'release', cycleId);
+    expect(released.code, released.err).toBe(0);
+    await stack.settled();
     expect((await getCycle(cycleId))!.phase).toBe('CLOSED');
     const results = (await newMail()).filter((mail) => mail.subject === `${CYCLE}: your review result`);
     const resultOf = (to: string) => results.find((mail) => mail.to === to)!;
