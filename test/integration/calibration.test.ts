@@ -131,6 +131,21 @@ describe('a calibrated cycle', () => {
     expect((await status()).counts.manager).toEqual({ pending: 0, submitted: 1, late: 1, overdue: 1 });
   });
 
+  it('takes two adjustments: one by command, one from a file after its dry run; the manager is told each, with the reason', async () => {
+    const byCommand = await run('cycle', 'adjust', cycleId, '--employee', 'e1', '--rating', '5', '--reason', 'Carried the launch for two teams');
+    expect(byCommand.code, byCommand.err).toBe(0);
+    writeFileSync(join(dir.path, 'calibration.csv'), 'employeeId,rating,reason\ne2,3,In line with the team\n');
+    const dry = await run('cycle', 'adjust', cycleId, '--csv', 'calibration.csv', '--dry-run');
+    expect(dry.code, dry.err).toBe(0);
+    expect(dry.out).toContain('dry run: 1 would change, 0 unchanged, 0 refused; nothing saved');
+    expect((await newMail()).map((mail) => mail.subject)).toEqual(["Cal Q: HR adjusted Ann Early's final rating"]);
+    const applied = await run('cycle', 'adjust', cycleId, '--csv', 'calibration.csv');
+    expect(applied.code, applied.err).toBe(0);
+    const told = await newMail();
+    expect(told.map((mail) => `${mail.to}|${mail.subject}`)).toEqual(["maria@example.com|Cal Q: HR adjusted Bob Prompt's final rating"]);
+    expect(told[0].text).toContain('In line with the team');
+  });
+
   it('survives a restart during calibration: nothing lost, nothing sent twice', async () => {
     const before = await status();
     stack = await restartStack(stack, join(dir.path, 'data'));
@@ -154,11 +169,23 @@ describe('a calibrated cycle', () => {
     expect(JSON.parse(released.out)).toEqual({ cycleId, phase: 'RELEASING', pendingReopened: [] });
     const results = (await newMail()).filter((mail) => mail.subject === 'Cal Q: your review result');
     expect(results.map((mail) => mail.to).sort()).toEqual(['ann@example.com', 'bob@example.com', 'maria@example.com']);
+    const resultOf = (to: string) => results.find((mail) => mail.to === to)!.text;
+    expect(resultOf('ann@example.com')).toContain('Final rating: 5 of 5 - Exceptional, set in calibration');
+    expect(resultOf('bob@example.com')).toContain('Final rating: 3 of 5 - Meets expectations, set in calibration');
+    expect(resultOf('bob@example.com')).not.toContain('In line with the team');
+    expect(resultOf('maria@example.com')).toContain('HR will follow up');
     expect((await status()).phase).toBe('CLOSED');
+    // After the release nothing is adjusted or reopened any more.
+    expect((await run('cycle', 'adjust', cycleId, '--employee', 'e1', '--rating', '4', '--reason', 'Too late')).code).toBe(1);
+    const reopen = await run('cycle', 'extend', cycleId, '--employee', 'm1', '--review', 'manager', '--until', dateAfter(stack.clock.now(), 3));
+    expect(reopen.code).toBe(1);
+    expect(reopen.err).toContain('a manager review can be reopened during the manager phase and calibration');
     const again = await hr(stack, 'POST', `/cycles/${cycleId}/release`, {});
     expect(again.status).toBe(409);
     expect(again.body.error).toBe(`cycle ${cycleId} is closed: only a cycle in calibration is released by HR`);
-    expect(await actions()).toEqual(expect.arrayContaining(['phase-changed', 'review-reopened', 'calibration-reminder', 'calibration-due', 'results-released', 'cycle-closed']));
+    const audited = await actions();
+    expect(audited).toEqual(expect.arrayContaining(['phase-changed', 'review-reopened', 'calibration-reminder', 'calibration-due', 'results-released', 'cycle-closed']));
+    expect(audited.filter((action) => action === 'rating-adjusted')).toHaveLength(2);
   });
 
   it('sent no email twice', () => {
@@ -168,5 +195,20 @@ describe('a calibrated cycle', () => {
     expect(overdue[0].text).not.toBe(overdue[1].text);
     const keys = sent.map((mail) => `${mail.to}|${mail.subject}|${mail.text}`);
     expect(keys.length).toBe(new Set(keys).size);
+  });
+
+  it('calibrates by default when the settings say so, unless a launch opts out', async () => {
+    expect((await hr(stack, 'PATCH', '/settings', { timings: { calibration: '7d' } })).status).toBe(200);
+    const now = stack.clock.now();
+    const dates = { selfDue: dateAfter(now, 7), managerDue: dateAfter(now, 14), allowOverlap: true };
+    const byDefault = await hr(stack, 'POST', '/cycles', { name: 'Default calibrated', ...dates });
+    expect(byDefault.status, JSON.stringify(byDefault.body)).toBe(201);
+    expect(byDefault.body.calibrationDue).toBe(`${dateAfter(now, 21)}T23:59:59.000Z`);
+    const optedOut = await hr(stack, 'POST', '/cycles', { name: 'Released by itself', ...dates, calibrationDue: false });
+    expect(optedOut.body.calibrationDue).toBeNull();
+    const contradiction = await run('cycle', 'launch', '--name', 'X', '--self-due', dates.selfDue, '--manager-due', dates.managerDue, '--calibration-due', dateAfter(now, 20), '--no-calibration');
+    expect(contradiction.code).toBe(2);
+    expect(contradiction.err).toContain('--calibration-due and --no-calibration contradict each other');
+    for (const launched of [byDefault, optedOut]) expect((await hr(stack, 'POST', `/cycles/${launched.body.cycleId}/cancel`, {})).status).toBe(200);
   });
 });
