@@ -516,6 +516,8 @@ describe('the HR console in Chromium', () => {
 
   it('shows a cycle whose workflow was stopped behind its back as needing attention, and resumes it from the page', async () => {
     // Stopped by hand (as in the Step Functions console), long enough ago not to be a replacement under way.
+    // The extension's replacement execution first runs to its wait: on a loaded machine it may still be running.
+    await theStack().settled();
     const [execution] = theStack().runner.list().filter((e) => e.name.startsWith(cycleId) && e.status === 'WAITING');
     theStack().runner.stop(execution.executionArn, { cause: 'stopped by hand' });
     await theStack().advance(10 * 60_000);
