@@ -1097,6 +1097,34 @@ function extensionSection(cycleId, status, people, names, timeZone) {
 }
 
 /**
+ * An action that asks first, on the page itself: `ask` opens the question with `yes` and a way back, which
+ * returns to `ask`. Returns the question's group, hidden until asked.
+ * @param {HTMLButtonElement} ask
+ * @param {string} question
+ * @param {HTMLButtonElement} yes
+ * @param {string} back the label of the way back
+ * @param {() => void} onAsk
+ */
+function confirmStep(ask, question, yes, back, onAsk) {
+  const questionId = uid('confirm');
+  const questionNode = h('p', { id: questionId, tabindex: '-1', class: 'confirm-question' }, question);
+  const no = h('button', { type: 'button', class: 'secondary' }, back);
+  const group = h('div', { class: 'confirm', role: 'group', 'aria-labelledby': questionId, hidden: true }, questionNode, h('div', { class: 'actions' }, yes, no));
+  ask.addEventListener('click', () => {
+    onAsk();
+    group.hidden = false;
+    ask.hidden = true;
+    questionNode.focus();
+  });
+  no.addEventListener('click', () => {
+    group.hidden = true;
+    ask.hidden = false;
+    ask.focus();
+  });
+  return group;
+}
+
+/**
  * Cancelling asks first, on the page itself.
  * @param {string} cycleId
  * @param {any} status
@@ -1104,23 +1132,9 @@ function extensionSection(cycleId, status, people, names, timeZone) {
 function cancelSection(cycleId, status) {
   const errors = errorBox();
   const ask = h('button', { type: 'button', class: 'danger' }, 'Cancel cycle');
-  const questionId = uid('confirm');
-  const question = h('p', { id: questionId, tabindex: '-1', class: 'confirm-question' }, `Cancel "${status.name}"? Reminders stop, queued emails are dropped and each of the ${plural(status.participants ?? 0, 'participant')} gets a short note. This cannot be undone.`);
   const yes = h('button', { type: 'button', class: 'danger' }, 'Yes, cancel the cycle');
-  const no = h('button', { type: 'button', class: 'secondary' }, 'No, keep the cycle');
-  const confirm = h('div', { class: 'confirm', role: 'group', 'aria-labelledby': questionId, hidden: true }, question, h('div', { class: 'actions' }, yes, no));
+  const confirm = confirmStep(ask, `Cancel "${status.name}"? Reminders stop, queued emails are dropped and each of the ${plural(status.participants ?? 0, 'participant')} gets a short note. This cannot be undone.`, yes, 'No, keep the cycle', () => clearErrors(errors));
   let busy = false;
-  ask.addEventListener('click', () => {
-    clearErrors(errors);
-    confirm.hidden = false;
-    ask.hidden = true;
-    question.focus();
-  });
-  no.addEventListener('click', () => {
-    confirm.hidden = true;
-    ask.hidden = false;
-    ask.focus();
-  });
   yes.addEventListener('click', async () => {
     if (busy) return;
     busy = true;
@@ -1401,25 +1415,13 @@ function adjustForm(cycleId, person, scale) {
 function releaseSection(cycleId, view) {
   const errors = errorBox();
   const ask = h('button', { type: 'button', class: 'primary' }, 'Release results');
-  const questionId = uid('confirm');
-  const question = h('p', { id: questionId, tabindex: '-1', class: 'confirm-question' }, `Release the results of "${view.name}"? Each participant gets their final rating by email; ratings can no longer be adjusted.`);
   const yes = h('button', { type: 'button', class: 'primary' }, 'Yes, release the results');
-  const no = h('button', { type: 'button', class: 'secondary' }, 'No, keep calibrating');
   const anyway = h('button', { type: 'button', class: 'danger', hidden: true }, 'Release anyway');
-  const confirm = h('div', { class: 'confirm', role: 'group', 'aria-labelledby': questionId, hidden: true }, question, h('div', { class: 'actions' }, yes, no));
-  let busy = false;
-  ask.addEventListener('click', () => {
+  const confirm = confirmStep(ask, `Release the results of "${view.name}"? Each participant gets their final rating by email; ratings can no longer be adjusted.`, yes, 'No, keep calibrating', () => {
     clearErrors(errors);
     anyway.hidden = true;
-    confirm.hidden = false;
-    ask.hidden = true;
-    question.focus();
   });
-  no.addEventListener('click', () => {
-    confirm.hidden = true;
-    ask.hidden = false;
-    ask.focus();
-  });
+  let busy = false;
   /** @param {boolean} force */
   const release = async (force) => {
     if (busy) return;

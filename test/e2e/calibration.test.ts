@@ -5,7 +5,7 @@ import type { Browser, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { db, keys, tableName } from '../../functions/store/table.ts';
 import { cli, dateAfter, HOUR, linkIn, mailbox, reportLink, submitForm, tempDir, type LocalStack } from '../support/local.ts';
-import { closeAll, expectPageBasics, expectScreenshot, startStackAndBrowser } from '../support/browser.ts';
+import { closeAll, expectPageBasics, expectScreenshot, rowsOf, startStackAndBrowser } from '../support/browser.ts';
 
 /**
  * The console's calibration page (issue 11) in Chromium: the distributions as inline SVG charts named by
@@ -37,11 +37,6 @@ describe('the calibration page in Chromium', () => {
     await page.getByRole('heading', { level: 1, name: `Calibration: ${CYCLE}`, exact: true }).waitFor();
     await page.locator('main:not([aria-busy])').waitFor();
   };
-  const rowsOf = (name: string) =>
-    page
-      .getByRole('region', { name, exact: true })
-      .locator('tbody tr')
-      .evaluateAll((rows) => rows.map((row: any) => [...row.children].map((cell: any) => (cell.textContent ?? '').trim())));
 
   beforeAll(async () => {
     await startStackAndBrowser(join(dir.path, 'data'), (parts) => ({ stack, browser } = parts));
@@ -82,7 +77,7 @@ describe('the calibration page in Chromium', () => {
     );
     expect(await page.locator('svg[role="img"]').count()).toBe(4); // everyone, two departments, Nora flagged
     expect(await page.getByRole('img', { name: /^Manager Nora Lead \(flagged\):/ }).count()).toBe(1);
-    expect(await rowsOf('Everyone in numbers')).toEqual([
+    expect(await rowsOf(page, 'Everyone in numbers')).toEqual([
       ['1 - Below expectations', '0', '0'],
       ['2 - Partly meets expectations', '1', '1'],
       ['3 - Meets expectations', '0', '0'],
@@ -90,17 +85,17 @@ describe('the calibration page in Chromium', () => {
       ['5 - Exceptional', '2', '2'],
       ['Mean', '4.00', '4.00'],
     ]);
-    expect(await rowsOf('Ratings by manager')).toEqual([
+    expect(await rowsOf(page, 'Ratings by manager')).toEqual([
       ['HR', '0', '2', '0 0 0 0 0', 'None', 'None', '0 0 0 0 0', 'None', 'None', ''],
       ['Maria Manager', '2', '0', '0 0 0 0 2', '5.00', '+1.00', '0 0 0 0 2', '5.00', '+1.00', ''],
       ['Nora Lead', '1', '1', '0 1 0 0 0', '2.00', '-2.00', '0 1 0 0 0', '2.00', '-2.00', 'Manager\u2019s ratings: more than 1 point from the cycle\u2019s meanFinal ratings: more than 1 point from the cycle\u2019s mean'],
     ]);
-    expect(await rowsOf('Reviews still missing')).toEqual([
+    expect(await rowsOf(page, 'Reviews still missing')).toEqual([
       ['Maria Manager', 'm1', 'Sales', 'HR'],
       ['Nora Lead', 'm2', 'Support', 'HR'],
       ['Sue Slow', 's2', 'Support', 'Nora Lead'],
     ]);
-    expect((await rowsOf('Participants and their ratings')).map((row) => row.slice(0, 7))).toEqual([
+    expect((await rowsOf(page, 'Participants and their ratings')).map((row) => row.slice(0, 7))).toEqual([
       ['Ann Early', 'Sales', 'Maria Manager', '5', '5', '5 (Exceptional)', 'No'],
       ['Bob Prompt', 'Sales', 'Maria Manager', '5', '5', '5 (Exceptional)', 'No'],
       ['Maria Manager', 'Sales', 'HR', 'Missing', 'None', 'None', 'No'],
