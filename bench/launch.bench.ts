@@ -6,6 +6,7 @@ import { build } from 'esbuild';
 import { runCli } from '../cli/program.ts';
 import { allFunctions } from '../lib/functions.ts';
 import { startLocalStack, type LocalStack } from '../local/stack.ts';
+import { calibrationBench } from './calibration.ts';
 import { faultsBench } from './faults.ts';
 import { formsBench } from './forms.ts';
 
@@ -13,13 +14,14 @@ import { formsBench } from './forms.ts';
  * `npm run bench -- --faults [--json]` runs the fault and crash runs (bench/faults.ts), then only the launch
  * of 1,000 against its floor: the price of exactly-once sending.
  *
- * `npm run bench [-- --json] [-- --sizes 1000,10000] [-- --goals 100000] [-- --form-posts 200]`: launches cycles on the local
+ * `npm run bench [-- --json] [-- --sizes 1000,10000] [-- --goals 100000] [-- --form-posts 200] [-- --calibration 10000]`: launches cycles on the local
  * stack and compares the launch with its floor (the same DynamoDB items batch-written and the same SendEmail
  * calls made directly, in the same run), counts Step Functions transitions and DynamoDB requests for the
  * whole cycle, and sizes each Lambda bundle and its cold import; times the goal watch's daily read over many
  * goals; times `perfcycle employees import` of 5,000 rows as Excel saves them (Windows-1252, semicolons), with
  * its progress; and storms forms with the same post at once (exactly one counts) and times `--form-posts` form
- * POSTs one after another (bench/forms.ts; 0 skips both).
+ * POSTs one after another (bench/forms.ts; 0 skips both); reads a calibrated cycle of `--calibration` participants, through
+ * its summaries and through every assessment (bench/calibration.ts; 0 skips).
  */
 const args = process.argv.slice(2);
 const asJson = args.includes('--json');
@@ -30,6 +32,8 @@ const goalsArg = args[args.indexOf('--goals') + 1];
 const goalCount = args.includes('--goals') && goalsArg ? Number(goalsArg) : faults ? 0 : 100_000;
 const formPostsArg = args[args.indexOf('--form-posts') + 1];
 const formPosts = args.includes('--form-posts') && formPostsArg ? Number(formPostsArg) : faults ? 0 : 200;
+const calibrationArg = args[args.indexOf('--calibration') + 1];
+const calibrationSize = args.includes('--calibration') && calibrationArg ? Number(calibrationArg) : faults ? 0 : 10_000;
 const log = (text: string) => (asJson ? process.stderr.write(`${text}\n`) : console.log(text));
 const DAY = 86_400_000;
 
@@ -255,9 +259,11 @@ try {
   const goalWatch = goalCount > 0 ? await goalWatchCase(stack, counter) : undefined;
   if (formPosts > 0) log(`storming forms, then ${formPosts} form posts one after another...`);
   const forms = formPosts > 0 ? await formsBench(stack, api, formPosts) : undefined;
+  if (calibrationSize > 0) log(`seeding a calibrated cycle of ${calibrationSize} participants, then reading it...`);
+  const calibration = calibrationSize > 0 ? await calibrationBench(stack, counter, calibrationSize) : undefined;
   if (!faults) log('bundling each function...');
   const bundleFigures = faults ? [] : await bundles();
-  const report = { node: process.version, faults: faultFigures, cases, directoryImport, goalWatch, forms, bundles: bundleFigures };
+  const report = { node: process.version, faults: faultFigures, cases, directoryImport, goalWatch, forms, calibration, bundles: bundleFigures };
   if (asJson) {
     console.log(JSON.stringify(report, null, 2));
   } else {
@@ -276,6 +282,10 @@ try {
       console.table(forms.storm);
       console.log('A form POST (a goal check-in from a fresh page), one after another');
       console.table([forms.checkInPostLatency]);
+    }
+    if (calibration) {
+      console.log(`Calibration of a cycle (${calibration.managers} managers; seeded in ${calibration.seedMs} ms)`);
+      console.table(calibration.reads);
     }
     if (bundleFigures.length) {
       console.log('Lambda bundles (esbuild, minified, SDK bundled) and cold import time');

@@ -3,7 +3,10 @@ import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isAbsolute, join } from 'node:path';
 import { Command, CommanderError, type Option } from 'commander';
+import { ADJUSTMENT_COLUMNS } from '../functions/domain/adjustments.ts';
+import { adjustmentRows } from '../functions/domain/calibration.ts';
 import { importParts, separatorName } from '../functions/domain/employee.ts';
+import { toCsv } from '../functions/domain/report.ts';
 import { parseCalendarDate } from '../functions/domain/time.ts';
 
 /**
@@ -119,6 +122,15 @@ function readInputFile(io: CliIo, file: string, maxBytes: number): Buffer {
   const target = existsSync(file) ? file : path;
   if (statSync(target).size > maxBytes) throw new CliFailure(`${file} is larger than ${maxBytes / 1024 / 1024} MB`);
   return readFileSync(target);
+}
+
+/** Writes a file named on the command line, relative to the working directory. */
+function writeOutputFile(io: CliIo, file: string, content: string | Uint8Array): void {
+  try {
+    writeFileSync(isAbsolute(file) ? file : join(io.cwd, file), content);
+  } catch (error) {
+    throw new CliFailure(`cannot write ${file}: ${(error as Error).message}`);
+  }
 }
 
 function segment(value: string): string {
@@ -317,15 +329,7 @@ export function buildProgram(io: CliIo): Command {
     .option('--json', 'print JSON')
     .action(async (cycleId: string, options: { csv?: string; json?: boolean }) => {
       const report = await call(io, 'GET', `/cycles/${segment(cycleId)}/report`);
-      if (options.csv) {
-        const csv = await send(io, 'GET', `/cycles/${segment(cycleId)}/report?format=csv`);
-        const target = isAbsolute(options.csv) ? options.csv : join(io.cwd, options.csv);
-        try {
-          writeFileSync(target, csv);
-        } catch (error) {
-          throw new CliFailure(`cannot write ${options.csv}: ${(error as Error).message}`);
-        }
-      }
+      if (options.csv) writeOutputFile(io, options.csv, await send(io, 'GET', `/cycles/${segment(cycleId)}/report?format=csv`));
       printer(io, !!options.json)(report, () => {
         const line = (name: string, s: any) =>
           `${name}: ${s.participants} people; self ${s.self.completion}% (${s.self.late} late, ${s.self.overdue} overdue); manager ${s.manager.completion}% (${s.manager.late} late, ${s.manager.overdue} overdue); goals ${s.goals.met} met, ${s.goals['done-late']} done late, ${s.goals.missed} missed; ${s.unacknowledged} unacknowledged`;
@@ -338,6 +342,28 @@ export function buildProgram(io: CliIo): Command {
           ...(options.csv ? [`wrote ${report.people.length} rows to ${options.csv}`] : []),
         ].join('\n');
       });
+    });
+  cycle
+    .command('calibration')
+    .argument('<cycleId>')
+    .description(
+      'Ratings side by side: per manager and department, the count at each scale point before (the manager\u2019s rating) and after (the final rating), ' +
+        'the mean and its distance from the cycle\u2019s (flagged beyond one scale point), missing reviews, and every participant',
+    )
+    .option('--csv <file>', `also write ${ADJUSTMENT_COLUMNS.join(',')} for \`cycle adjust --csv\`: each reviewed person's final rating at its nearest scale point, reason empty`)
+    .option('--json', 'print JSON')
+    .action(async (cycleId: string, options: { csv?: string; json?: boolean }) => {
+      // Pages of 300: about what DynamoDB reads in its 1 MB a request anyway, so a larger limit saves no request.
+      const first = await call(io, 'GET', `/cycles/${segment(cycleId)}/calibration?limit=300`);
+      const participants: any[] = [...first.participants];
+      for (let cursor = first.nextCursor; cursor; ) {
+        const page = await call(io, 'GET', `/cycles/${segment(cycleId)}/calibration?${new URLSearchParams({ limit: '300', cursor })}`);
+        participants.push(...page.participants);
+        cursor = page.nextCursor;
+      }
+      const { nextCursor: _next, ...view } = { ...first, participants };
+      if (options.csv) writeOutputFile(io, options.csv, toCsv([[...ADJUSTMENT_COLUMNS], ...adjustmentRows(participants)]));
+      printer(io, !!options.json)(view, () => calibrationText(view, options.csv));
     });
   cycle
     .command('status')
@@ -667,6 +693,50 @@ function calibrationLines(report: any): string[] {
     ...calibration.departments.map((d: any) => line(d.department, d)),
     ...calibration.managers.map((m: any) => line(`manager ${m.manager} (${m.managerId})`, m)),
   ];
+}
+
+/** Lines padded into columns, for a terminal. */
+function columns(rows: string[][]): string[] {
+  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]?.length ?? 0)));
+  return rows.map((row) => row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column]!))).join('  ').trimEnd());
+}
+
+/** The calibration view for a terminal: the figures, who is missing a review, then everyone, by department and manager. */
+function calibrationText(view: any, csv: string | undefined): string {
+  const f = view.figures;
+  const signed = (n: number | null) => (n === null ? '' : n > 0 ? `+${n.toFixed(2)}` : n.toFixed(2));
+  const dist = (d: any) => [d.counts.join(' '), d.mean === null ? '-' : d.mean.toFixed(2), `${signed(d.deviation)}${d.outlier ? ' !' : ''}`];
+  const header = ['', 'reviewed', 'missing', 'before', 'mean', 'vs cycle', 'after', 'mean', 'vs cycle'];
+  const line = (g: any, indent = '') => [`${indent}${g.name}`, String(g.reviewed), String(g.missing), ...dist(g.before), ...dist(g.after)];
+  // The cycle against itself is always 0: left blank.
+  const overall = line(f.overall).map((cell, column) => (column === 5 || column === 8 ? '' : cell));
+  const people = [...view.participants].sort((a, b) => a.department.localeCompare(b.department) || a.managerName.localeCompare(b.managerName) || a.name.localeCompare(b.name));
+  return [
+    `${view.name} (${view.cycleId}): ${view.phase}`,
+    `scale: ${view.scale.map((p: any) => `${p.value} ${p.label}`).join(', ')}`,
+    `before: the score of the manager's review; after: the final rating (HR's adjustment, else that score); each at its nearest point, counts lowest point first`,
+    `! more than one scale point (${f.pointStep}) from the cycle's mean${view.source === 'assessments' ? ' (counted from the assessments: the summaries did not add up)' : ''}`,
+    '',
+    ...columns([header, overall, ['by manager'], ...f.managers.map((g: any) => line(g, '  ')), ['by department'], ...f.departments.map((g: any) => line(g, '  '))]),
+    '',
+    ...(view.missing.length ? [`missing reviews (${view.missing.length}):`, ...view.missing.map((m: any) => `  ${m.name} (${m.employeeId}), ${m.department}, manager ${m.managerName}`)] : ['no review is missing']),
+    '',
+    `participants (${people.length}):`,
+    ...columns([
+      ['  employeeId', 'name', 'department', 'manager', 'manager rating', 'score', 'final', ''],
+      ...people.map((p) => [
+        `  ${p.employeeId}`,
+        p.name,
+        p.department,
+        p.managerName,
+        p.reviewMissing ? 'missing' : String(p.managerRating),
+        p.computedScore === null ? '-' : String(p.computedScore),
+        p.finalPoint ? `${p.finalRating} (${p.finalPoint.label})` : '-',
+        p.adjusted ? `adjusted from ${p.adjustment.from}: ${p.adjustment.reason}` : '',
+      ]),
+    ]),
+    ...(csv ? ['', `wrote ${adjustmentRows(people).length} rows to ${csv} (${ADJUSTMENT_COLUMNS.join(',')}); change a rating and give a reason, then \`perfcycle cycle adjust ${view.cycleId} --csv ${csv}\``] : []),
+  ].join('\n');
 }
 
 function formatCounts(counts: Record<string, number>): string {

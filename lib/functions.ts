@@ -143,6 +143,14 @@ export const apiFunctions: FunctionSpec[] = [
     memoryMb: 1024,
   },
   {
+    id: 'Calibration',
+    entry: 'functions/api/calibration.ts',
+    description: 'Ratings side by side for calibration: distributions per manager and department, outliers, missing reviews, participants page by page',
+    routes: [{ method: 'GET', path: '/cycles/{cycleId}/calibration', auth: 'hr' }],
+    timeoutSeconds: 60,
+    memoryMb: 1024,
+  },
+  {
     id: 'ListAudit',
     entry: 'functions/api/list-audit.ts',
     description: 'Audit trail of a cycle',

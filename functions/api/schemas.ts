@@ -65,11 +65,15 @@ export const importQuerySchema = z
   .refine((query) => query.part === undefined || query.parts === undefined || query.part <= query.parts, 'part must be at most parts')
   .transform(({ dryRun, part, parts }) => ({ dryRun: dryRun === 'true', ...(part !== undefined && parts !== undefined ? { part: { part, parts } } : {}) }));
 
-export const directoryQuerySchema = z.object({
-  department: label('department', 100).optional(),
+/** `?limit&cursor`: a page of a long list, `cursor` being the previous page's `nextCursor`. */
+const pageQuery = {
   limit: wholeNumber('limit', 1, 1000).default(200),
   cursor: z.string().max(400, 'cursor is longer than 400 characters').optional(),
-});
+};
+
+export const directoryQuerySchema = z.object({ department: label('department', 100).optional(), ...pageQuery });
+
+export const calibrationQuerySchema = z.object(pageQuery);
 
 export const newGoalSchema = z.strictObject({
   title: label('title', 200),

@@ -4,7 +4,7 @@ import { finalRatingOf, type RatingAdjustment } from './calibration.ts';
 import { RuleViolation } from './cycle.ts';
 import { columnKey, detectSeparator, employeeIdSchema } from './employee.ts';
 import type { ScalePoint } from './review-form.ts';
-import type { FinalScore } from './score.ts';
+import { nearestPoint, type FinalScore } from './score.ts';
 
 /**
  * HR's adjustments of final ratings in calibration (issue 11): one at a time, or a file of
@@ -117,10 +117,14 @@ export function planAdjustments<P extends CalibrationParticipant>(lines: Adjustm
     if (!employeeIdSchema.safeParse(employeeId).success) problems.push(employeeId ? 'employeeId: 1-64 letters, digits, dot, dash or underscore' : 'employeeId is missing');
     const rating = ratingOnScale(request.rating, scale);
     if (rating === undefined) problems.push(`rating ${JSON.stringify(String(request.rating))} is not a point of the cycle's scale (${points.join(', ')})`);
+    const participant = participants.get(employeeId);
+    // A row of `cycle calibration --csv` left as exported (the final rating at its scale point, no reason) changes nothing.
+    if (rating !== undefined && !String(request.reason ?? '').trim() && participant?.review && rating === nearestPoint(scale, finalRatingOf(participant.review, participant.adjustment)).value) {
+      return { line, employeeId, outcome: 'unchanged', rating, reason: '' };
+    }
     const reason = adjustmentReasonSchema.safeParse(request.reason);
     if (!reason.success) problems.push(...reason.error.issues.map((issue) => issue.message));
     if (problems.length) return refuse('invalid', problems.join('; '));
-    const participant = participants.get(employeeId);
     if (!participant) return refuse('not-participant', `${employeeId} is not a participant of this cycle`);
     if (participant.reviewStatus !== 'SUBMITTED' || !participant.review) return refuse('no-review', `${employeeId} has no submitted manager review: there is no rating to adjust`);
     const from = finalRatingOf(participant.review, participant.adjustment);

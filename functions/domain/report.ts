@@ -116,7 +116,7 @@ export const REPORT_COLUMNS = [
   'goals missed',
   'goals open',
   'acknowledgement',
-  // Calibration: the score of the manager's review, the final rating (HR's when adjusted), and whether HR adjusted it.
+  // Calibration: the manager's overall rating, the final rating (HR's when adjusted, else the score), and whether HR adjusted it.
   'managerRating',
   'finalRating',
   'adjusted',
@@ -141,7 +141,7 @@ export function reportRow(person: PersonFacts): string[] {
     String(goals.missed),
     String(goals.open),
     person.acknowledgement,
-    person.score ? String(person.score.value) : '',
+    person.overallRating === undefined ? '' : String(person.overallRating),
     final ? String(final.value) : '',
     person.score ? (person.adjustedRating ? 'yes' : 'no') : '',
   ];

@@ -107,6 +107,7 @@ async function apply(cycle: CycleRecord, changes: Extract<Plan[number], { outcom
     });
     return {
       employeeId,
+      assessment: participant,
       adjustment,
       ...(participant.adjustment ? { replaces: participant.adjustment.at } : {}),
       managerRating: review.score.value,
@@ -118,7 +119,7 @@ async function apply(cycle: CycleRecord, changes: Extract<Plan[number], { outcom
   for (let i = 0; i < writes.length; i += ADJUSTMENTS_PER_TRANSACTION) chunks.push(writes.slice(i, i + ADJUSTMENTS_PER_TRANSACTION));
   const changed = `the ratings of cycle ${cycle.cycleId} changed while this was checked, or a calibration file is being applied to it`;
   if (chunks.length === 1) {
-    if ((await writeAdjustments(cycle.cycleId, chunks[0]!, { now: Date.now() })) === 'refused') throw new Conflict(`${changed}: nothing was changed`, ['run it again in a moment']);
+    if ((await writeAdjustments(cycle, chunks[0]!, { now: Date.now() })) === 'refused') throw new Conflict(`${changed}: nothing was changed`, ['run it again in a moment']);
   } else if (chunks.length > 1) {
     const batch = randomUUID();
     if (!(await claimAdjustmentBatch(cycle.cycleId, batch, Date.now(), Date.now() + BATCH_LEASE_MS))) {
@@ -126,7 +127,7 @@ async function apply(cycle: CycleRecord, changes: Extract<Plan[number], { outcom
     }
     try {
       for (const [index, chunk] of chunks.entries()) {
-        if ((await writeAdjustments(cycle.cycleId, chunk, { batch, now: Date.now() })) === 'refused') {
+        if ((await writeAdjustments(cycle, chunk, { batch, now: Date.now() })) === 'refused') {
           const applied = chunks.slice(0, index).flat();
           throw new Conflict(`${changed}: ${applied.length} of ${writes.length} changes were applied, the rest not`, [
             `applied: lines ${applied.map((write) => write.line).join(', ')}`,

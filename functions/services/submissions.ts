@@ -6,6 +6,7 @@ import { nowIso, nowMs } from '#shared/clock.ts';
 import { linkSecret } from '#shared/links.ts';
 import { getAssessment, submitAnswers, type AssessmentRecord } from '#store/assessments.ts';
 import type { Actor } from '#store/audit.ts';
+import { ratingMove } from '#store/calibration.ts';
 import { getCycle, scheduleOf, type CycleRecord } from '#store/cycles.ts';
 import { saveDraft, submissionRecorded, type DraftForm, type FormName, type Submission } from '#store/submissions.ts';
 
@@ -90,6 +91,7 @@ export async function submitManagerReview(cycle: CycleRecord, assessment: Assess
     { actor, action: previous ? 'manager-review-edited' : 'manager-review-submitted', details: { late } },
     REVIEW_PHASES,
     assessment.managerKey,
+    ratingMove(cycle, assessment, { review: scored }),
   );
   if (outcome === 'refused') return refusedBecause(cycle.cycleId, REVIEW_PHASES);
   return outcome === 'duplicate' ? 'duplicate' : previous ? 'edited' : 'submitted';

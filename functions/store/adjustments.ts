@@ -1,6 +1,9 @@
 import type { RatingAdjustment } from '#domain/calibration.ts';
 import { phasesAllowing } from '#domain/cycle.ts';
+import type { ScalePoint } from '#domain/review-form.ts';
+import type { AssessmentRecord } from './assessments.ts';
 import { auditItem, type Actor } from './audit.ts';
+import { ratingMoves } from './calibration.ts';
 import { queueMailWrite, type MailRecord } from './mail.ts';
 import { conditionalUpdate, keys, transactOnce, type OnceOutcome, type TransactItem } from './table.ts';
 
@@ -10,6 +13,8 @@ import { conditionalUpdate, keys, transactOnce, type OnceOutcome, type TransactI
  */
 export interface AdjustmentWrite {
   employeeId: string;
+  /** The person's assessment as planned against: calibration's tally moves from its ratings. */
+  assessment: Pick<AssessmentRecord, 'employeeId' | 'managerKey' | 'managerName' | 'department' | 'review' | 'reviewVersion' | 'adjustment'>;
   adjustment: RatingAdjustment;
   /** When the adjustment in force at planning was made (none: there was none): it must still be the one in force. */
   replaces?: string;
@@ -20,8 +25,11 @@ export interface AdjustmentWrite {
   mail: MailRecord;
 }
 
-/** Three writes per adjustment and the cycle's guard fit DynamoDB's 100 items per transaction. */
-export const ADJUSTMENTS_PER_TRANSACTION = 33;
+/**
+ * Three writes per adjustment, at most one tally item each (calibration's summaries) and the cycle's guard
+ * fit DynamoDB's 100 items per transaction.
+ */
+export const ADJUSTMENTS_PER_TRANSACTION = 24;
 
 const adjustable = () => {
   const phases = phasesAllowing('adjust-rating');
@@ -37,8 +45,10 @@ const adjustable = () => {
  * names the file holding the cycle (see claimAdjustmentBatch); without it, no file may hold it, so an
  * adjustment never lands between the transactions of a file.
  */
-export function writeAdjustments(cycleId: string, writes: AdjustmentWrite[], guard: { batch?: string; now: number }): Promise<OnceOutcome> {
+export function writeAdjustments(cycle: { cycleId: string; scale: ScalePoint[] }, writes: AdjustmentWrite[], guard: { batch?: string; now: number }): Promise<OnceOutcome> {
+  const { cycleId } = cycle;
   const phase = adjustable();
+  const tallies = ratingMoves(cycle, writes.map(({ assessment, adjustment }) => ({ assessment, next: { adjustment } })));
   const cycleCheck: TransactItem = guard.batch
     ? { ConditionCheck: { Key: keys.cycle(cycleId), ConditionExpression: `${phase.condition} AND adjustmentBatch.id = :batch`, ExpressionAttributeValues: { ...phase.values, ':batch': guard.batch } } }
     : {
@@ -49,14 +59,14 @@ export function writeAdjustments(cycleId: string, writes: AdjustmentWrite[], gua
           ExpressionAttributeValues: { ...phase.values, ':now': guard.now },
         },
       };
-  const items = writes.flatMap(({ employeeId, adjustment, replaces, managerRating, line, mail }): TransactItem[] => [
+  const items = writes.flatMap(({ employeeId, adjustment, replaces, managerRating, line, mail }, index): TransactItem[] => [
     {
       Update: {
         Key: keys.assessment(cycleId, employeeId),
         UpdateExpression: 'SET adjustment = :adjustment',
-        ConditionExpression: `reviewStatus = :submitted AND ${replaces ? 'adjustment.#at = :replaces' : 'attribute_not_exists(adjustment)'}`,
+        ConditionExpression: `reviewStatus = :submitted AND ${replaces ? 'adjustment.#at = :replaces' : 'attribute_not_exists(adjustment)'} AND ${tallies.conditions[index]!.condition}`,
         ...(replaces ? { ExpressionAttributeNames: { '#at': 'at' } } : {}),
-        ExpressionAttributeValues: { ':adjustment': adjustment, ':submitted': 'SUBMITTED', ...(replaces ? { ':replaces': replaces } : {}) },
+        ExpressionAttributeValues: { ':adjustment': adjustment, ':submitted': 'SUBMITTED', ...(replaces ? { ':replaces': replaces } : {}), ...tallies.conditions[index]!.values },
       },
     },
     {
@@ -73,7 +83,7 @@ export function writeAdjustments(cycleId: string, writes: AdjustmentWrite[], gua
     },
     queueMailWrite(mail),
   ]);
-  return transactOnce(undefined, [...items, cycleCheck]);
+  return transactOnce(undefined, [...items, ...tallies.writes, cycleCheck]);
 }
 
 /**

@@ -36,6 +36,7 @@ import { forEachLimited, sleep } from '#shared/concurrency.ts';
  * | form post   | SUBMISSION#id  | META             |                            |                                  |                               |
  * | draft       | CYCLE#id       | DRAFT#form#emp   |                            |                                  |                               |
  * | version     | CYCLE#id       | VERSION#form#emp#n |                          |                                  |                               |
+ * | tally       | CYCLE#id       | TALLY#manager#dept |                          |                                  |                               |
  * | api request | IDEM#scope     | REQUEST          |                            |                                  |                               |
  *
  * A leaver is an employee HR deactivated: their gsi2 moves from their manager's reports to LEAVERS until they are activated.
@@ -75,6 +76,9 @@ export const keys = {
   submission: (submissionId: string) => ({ pk: `SUBMISSION#${submissionId}`, sk: 'META' }),
   draft: (cycleId: string, form: string, employeeId: string) => ({ pk: `CYCLE#${cycleId}`, sk: `DRAFT#${form}#${employeeId}` }),
   version: (cycleId: string, form: string, employeeId: string, version: number) => ({ pk: `CYCLE#${cycleId}`, sk: `VERSION#${form}#${employeeId}#${String(version).padStart(4, '0')}` }),
+  /** The ratings of one manager's reports in one department, counted as reviews come in (URI-encoded: no `#` inside). */
+  tally: (cycleId: string, managerKey: string, department: string) => ({ pk: `CYCLE#${cycleId}`, sk: `TALLY#${encodeURIComponent(managerKey)}#${encodeURIComponent(department)}` }),
+  tallyPrefix: 'TALLY#',
   /** `scope`: a digest of who sent an Idempotency-Key, to which route, and the key. */
   apiRequest: (scope: string) => ({ pk: `IDEM#${scope}`, sk: 'REQUEST' }),
   settings: (version: number) => ({ pk: 'SETTINGS', sk: `V#${String(version).padStart(10, '0')}` }),

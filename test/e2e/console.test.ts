@@ -1,11 +1,11 @@
 import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { periodOf } from '../../functions/domain/goals.ts';
 import { REPORT_COLUMNS } from '../../functions/domain/report.ts';
 import { cli, dateAfter, HOUR, hr, linkIn, mailbox, submitForm, tempDir, type LocalStack } from '../support/local.ts';
-import { closeAll, expectEveryControlLabelled, expectPageBasics, expectScreenshot, SCREENSHOT_DIR, startStackAndBrowser } from '../support/browser.ts';
+import { closeAll, expectEveryControlLabelled, expectPageBasics, expectScreenshot, rowsOf, SCREENSHOT_DIR, startStackAndBrowser } from '../support/browser.ts';
 
 /**
  * The HR console (issue 5) in Chromium, as HR uses it: sign in with the printed token, import the
@@ -55,14 +55,6 @@ async function tabOutOfDate(page: Page, label: string): Promise<void> {
   await page.keyboard.press('Tab');
   expect(await focusedName(page)).toBe(label);
   await page.keyboard.press('Tab');
-}
-
-/** The body rows of the table in the region named `name`, as cell texts. */
-async function rowsOf(scope: Page | Locator, name: string): Promise<string[][]> {
-  return scope
-    .getByRole('region', { name, exact: true })
-    .locator('tbody tr')
-    .evaluateAll((rows) => rows.map((row: any) => [...row.children].map((cell: any) => (cell.textContent ?? '').trim())));
 }
 
 describe('the HR console in Chromium', () => {

@@ -119,6 +119,14 @@ export async function answersIn(scope: Page | Locator, index = 0): Promise<Recor
   });
 }
 
+/** The body rows of the table in the region named `name`, as cell texts. */
+export async function rowsOf(scope: Page | Locator, name: string): Promise<string[][]> {
+  return scope
+    .getByRole('region', { name, exact: true })
+    .locator('tbody tr')
+    .evaluateAll((rows) => rows.map((row: any) => [...row.children].map((cell: any) => (cell.textContent ?? '').trim())));
+}
+
 /** Checks that can fail on any page: the language is declared, there is exactly one h1, and axe-core finds nothing serious. */
 export async function expectPageBasics(page: Page): Promise<void> {
   expect(await page.locator('html').getAttribute('lang')).toBe('en');

@@ -67,6 +67,12 @@ describe('planAdjustments', () => {
     expect(plan([{ employeeId: 'e4', rating: '4', reason: 'Confirmed' }])).toMatchObject([{ outcome: 'unchanged', rating: 4 }]);
   });
 
+  it('leaves a row of the calibration export as it was (the final rating at its scale point, no reason) unchanged, and refuses a changed one without a reason', () => {
+    // e1's score 3.4 is exported as 3; e2's adjusted 3 as 3.
+    expect(plan([{ employeeId: 'e1', rating: '3', reason: '' }, { employeeId: 'e2', rating: '3', reason: ' ' }])).toMatchObject([{ outcome: 'unchanged', rating: 3 }, { outcome: 'unchanged', rating: 3 }]);
+    expect(plan([{ employeeId: 'e1', rating: '4', reason: '' }])).toMatchObject([{ outcome: 'refused', problem: 'reason is required: say why the rating changes' }]);
+  });
+
   it('plans a new reason for the same adjusted rating as a change: the manager is told it', () => {
     expect(plan([{ employeeId: 'e2', rating: 3, reason: 'Also mentored two juniors' }])).toMatchObject([{ outcome: 'change', from: 3, to: 3, reason: 'Also mentored two juniors' }]);
   });

@@ -298,7 +298,7 @@ describe('reportRow', () => {
       'goals missed': '1',
       'goals open': '3',
       acknowledgement: 'disagreed',
-      managerRating: '3.25',
+      managerRating: '4',
       finalRating: '3.25',
       adjusted: 'no',
     });
@@ -308,7 +308,7 @@ describe('reportRow', () => {
   it('gives the final rating after calibration beside the manager\u2019s, marked adjusted', () => {
     const row = reportRow({ ...full, adjustedRating: { value: 4, label: 'Exceeds' } });
     const cell = (column: (typeof REPORT_COLUMNS)[number]) => row[REPORT_COLUMNS.indexOf(column)];
-    expect([cell('final score'), cell('final rating'), cell('managerRating'), cell('finalRating'), cell('adjusted')]).toEqual(['3.25', 'Exceeds', '3.25', '4', 'yes']);
+    expect([cell('final score'), cell('final rating'), cell('managerRating'), cell('finalRating'), cell('adjusted')]).toEqual(['3.25', 'Exceeds', '4', '4', 'yes']);
   });
 
   it('leaves score, rating and overall rating empty when missing', () => {

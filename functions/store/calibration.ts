@@ -1,0 +1,108 @@
+import { addTallies, ratingFactsOf, tallyChange, type RatingAdjustment, type RatingGroup, type Tally } from '#domain/calibration.ts';
+import type { ScalePoint } from '#domain/review-form.ts';
+import type { AssessmentRecord, StoredReview } from './assessments.ts';
+import { keys, queryAll, type TransactItem } from './table.ts';
+
+/**
+ * Calibration's summaries: one tally item per (manager, department) of a cycle, counting the reviewed
+ * people at each scale point before and after calibration, with the sums for the means. Every write that
+ * changes a person's review or adjustment moves their tally in the same transaction (ratingMove), so HR's
+ * figures read a few hundred small items instead of every assessment. Counts are flat attributes
+ * (`b3`: manager's rating 3, `a3`: final rating nearest 3), so one ADD creates or moves them.
+ */
+type TallyItem = RatingGroup & { reviewed: number; beforeSum: number; afterSum: number } & Record<string, unknown>;
+
+const COUNT = /^([ab])(\d+)$/;
+
+function tallyOf(item: TallyItem): RatingGroup & Tally {
+  const tally: RatingGroup & Tally = { managerKey: item.managerKey, managerName: item.managerName, department: item.department, reviewed: item.reviewed ?? 0, before: {}, after: {}, beforeSum: item.beforeSum ?? 0, afterSum: item.afterSum ?? 0 };
+  for (const [name, count] of Object.entries(item)) {
+    const match = COUNT.exec(name);
+    if (match) tally[match[1] === 'b' ? 'before' : 'after'][Number(match[2])] = count as number;
+  }
+  return tally;
+}
+
+export async function listTallies(cycleId: string): Promise<(RatingGroup & Tally)[]> {
+  const items = await queryAll<TallyItem>({
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+    ExpressionAttributeValues: { ':pk': keys.cyclePartition(cycleId), ':prefix': keys.tallyPrefix },
+  });
+  return items.map(tallyOf);
+}
+
+type Rated = Pick<AssessmentRecord, 'employeeId' | 'managerKey' | 'managerName' | 'department' | 'review' | 'reviewVersion' | 'adjustment'>;
+
+interface Move {
+  condition: string;
+  values: Record<string, unknown>;
+  group: RatingGroup;
+  change: Tally;
+}
+
+function moveOf(scale: ScalePoint[], assessment: Rated, next: { review?: StoredReview; adjustment?: RatingAdjustment }): Move {
+  const review = next.review ?? assessment.review;
+  const adjustment = next.adjustment ?? assessment.adjustment;
+  const change = tallyChange(scale, assessment.review && ratingFactsOf(assessment.review, assessment.adjustment), review && ratingFactsOf(review, adjustment));
+  const conditions = [
+    assessment.reviewVersion === undefined ? 'attribute_not_exists(reviewVersion)' : 'reviewVersion = :tallyVersion',
+    assessment.adjustment === undefined ? 'attribute_not_exists(adjustment)' : 'adjustment.rating = :tallyAdjusted',
+  ];
+  const values = {
+    ...(assessment.reviewVersion === undefined ? {} : { ':tallyVersion': assessment.reviewVersion }),
+    ...(assessment.adjustment === undefined ? {} : { ':tallyAdjusted': assessment.adjustment.rating }),
+  };
+  return { condition: conditions.join(' AND '), values, group: { managerKey: assessment.managerKey, managerName: assessment.managerName, department: assessment.department }, change };
+}
+
+/** The update that adds `change` to one tally item; none when no count moves. */
+function tallyUpdate(cycleId: string, group: RatingGroup, change: Tally): TransactItem[] {
+  const adds = Object.entries({
+    reviewed: change.reviewed,
+    beforeSum: change.beforeSum,
+    afterSum: change.afterSum,
+    ...Object.fromEntries(Object.entries(change.before).map(([point, count]) => [`b${point}`, count])),
+    ...Object.fromEntries(Object.entries(change.after).map(([point, count]) => [`a${point}`, count])),
+  }).filter(([, delta]) => delta !== 0);
+  if (!adds.length) return [];
+  return [
+    {
+      Update: {
+        Key: keys.tally(cycleId, group.managerKey, group.department),
+        UpdateExpression: `SET managerKey = :managerKey, managerName = :managerName, department = :department ADD ${adds.map((_, i) => `#count${i} :count${i}`).join(', ')}`,
+        ExpressionAttributeNames: Object.fromEntries(adds.map(([name], i) => [`#count${i}`, name])),
+        ExpressionAttributeValues: {
+          ':managerKey': group.managerKey,
+          ':managerName': group.managerName,
+          ':department': group.department,
+          ...Object.fromEntries(adds.map(([, delta], i) => [`:count${i}`, delta])),
+        },
+      },
+    },
+  ];
+}
+
+/**
+ * What a change of a person's review or adjustment adds to its transaction: the move of their tally (none
+ * when no count moves), and the condition that the assessment still holds the review version and the
+ * adjustment the move was computed from, so two changes racing cannot both move the same count.
+ */
+export function ratingMove(cycle: { cycleId: string; scale: ScalePoint[] }, assessment: Rated, next: { review?: StoredReview; adjustment?: RatingAdjustment }) {
+  const move = moveOf(cycle.scale, assessment, next);
+  return { condition: move.condition, values: move.values, writes: tallyUpdate(cycle.cycleId, move.group, move.change) };
+}
+
+/**
+ * Several people's moves in one transaction (a calibration file's): each person's condition, and one write
+ * per tally item, since a transaction may touch an item only once.
+ */
+export function ratingMoves(cycle: { cycleId: string; scale: ScalePoint[] }, changes: { assessment: Rated; next: { adjustment: RatingAdjustment } }[]) {
+  const moves = changes.map(({ assessment, next }) => moveOf(cycle.scale, assessment, next));
+  const byGroup = new Map<string, { group: RatingGroup; change: Tally }>();
+  for (const { group, change } of moves) {
+    const key = `${group.managerKey}#${group.department}`;
+    const seen = byGroup.get(key);
+    byGroup.set(key, { group, change: seen ? addTallies([seen.change, change]) : change });
+  }
+  return { conditions: moves.map(({ condition, values }) => ({ condition, values })), writes: [...byGroup.values()].flatMap(({ group, change }) => tallyUpdate(cycle.cycleId, group, change)) };
+}
