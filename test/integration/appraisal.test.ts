@@ -317,8 +317,8 @@ describe('settings, the appraisal and its acknowledgement', () => {
     expect(csv.startsWith('\uFEFFemployeeId,name,department,manager,self-assessment,manager review,final score,final rating,overall rating,goals met,goals done late,goals missed,goals open,acknowledgement,managerRating,finalRating,adjusted\r\n')).toBe(true);
     const rows = csv.slice(1).trimEnd().split('\r\n');
     expect(rows).toHaveLength(5);
-    expect(rows).toContain('e1,Ann Early,Sales,Maria Manager,submitted,submitted,3.5,Outstanding,3,1,0,0,0,unacknowledged,3.5,3.5,no');
-    expect(rows).toContain('e2,Bob Prompt,Sales,Maria Manager,overdue,submitted,1.5,Solid,2,0,0,1,0,acknowledged,1.5,1.5,no');
+    expect(rows).toContain('e1,Ann Early,Sales,Maria Manager,submitted,submitted,3.5,Outstanding,3,1,0,0,0,unacknowledged,3,3.5,no');
+    expect(rows).toContain('e2,Bob Prompt,Sales,Maria Manager,overdue,submitted,1.5,Solid,2,0,0,1,0,acknowledged,2,1.5,no');
     expect(rows).toContain('m1,Maria Manager,Sales,HR,overdue,overdue,,,,0,0,0,0,no result,,,');
   });
 

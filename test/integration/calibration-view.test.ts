@@ -59,7 +59,7 @@ describe('calibration: ratings side by side', () => {
       ['maria', 'e1', 5, 5],
       ['maria', 'e2', 5, 4],
       ['maria', 'e3', 4, 4],
-      ['nora', 's1', 2, 3],
+      ['nora', 's1', 2, 2],
     ] as const) {
       expect((await review(manager, employeeId, rating, delivery)).status).toBe(303);
     }
@@ -74,16 +74,16 @@ describe('calibration: ratings side by side', () => {
     expect(body.source).toBe('summaries');
     expect(body.scale.map((p: any) => p.value)).toEqual([1, 2, 3, 4, 5]);
     expect(body.figures.pointStep).toBe(1);
-    // Before: 5 5 4 | 2 (mean 4); after (the Delivery rating): 5 4 4 | 3 (mean 4).
-    expect(row(body.figures.overall)).toEqual(['all', 4, 3, '01012', 4, 0, false, '00121', 4, 0, false]);
+    // Before calibration, the scores (the Delivery rating): 5 4 4 | 2 (mean 3.75); after: the same, nobody adjusted yet.
+    expect(row(body.figures.overall)).toEqual(['all', 4, 3, '01021', 3.75, 0, false, '01021', 3.75, 0, false]);
     expect(body.figures.managers.map(row)).toEqual([
       ['HR', 0, 2, '00000', null, null, false, '00000', null, null, false],
-      ['m1', 3, 0, '00012', 4.67, 0.67, false, '00021', 4.33, 0.33, false],
-      ['m2', 1, 1, '01000', 2, -2, true, '00100', 3, -1, false],
+      ['m1', 3, 0, '00021', 4.33, 0.58, false, '00021', 4.33, 0.58, false],
+      ['m2', 1, 1, '01000', 2, -1.75, true, '01000', 2, -1.75, true],
     ]);
     expect(body.figures.departments.map(row)).toEqual([
-      ['Sales', 2, 1, '00002', 5, 1, false, '00011', 4.5, 0.5, false],
-      ['Support', 2, 2, '01010', 3, -1, false, '00110', 3.5, -0.5, false],
+      ['Sales', 2, 1, '00011', 4.5, 0.75, false, '00011', 4.5, 0.75, false],
+      ['Support', 2, 2, '01010', 3, -0.75, false, '01010', 3, -0.75, false],
     ]);
     expect(body.missing).toEqual([
       { employeeId: 'm1', name: 'Maria Manager', department: 'Sales', managerName: 'HR' },
@@ -96,7 +96,7 @@ describe('calibration: ratings side by side', () => {
       ['e3', false, 4, 4, 4, 'Exceeds expectations', false],
       ['m1', true, null, null, null, null, false],
       ['m2', true, null, null, null, null, false],
-      ['s1', false, 2, 3, 3, 'Meets expectations', false],
+      ['s1', false, 2, 2, 2, 'Partly meets expectations', false],
       ['s2', true, null, null, null, null, false],
     ]);
     expect(body.nextCursor).toBeUndefined();
@@ -106,14 +106,14 @@ describe('calibration: ratings side by side', () => {
     expect((await review('maria', 'e2', 3, 2)).status).toBe(303);
     const body = await view();
     expect(body.source).toBe('summaries');
-    // Before: 5 3 4 | 2 (mean 3.5); after: 5 2 4 | 3 (mean 3.5).
-    expect(row(body.figures.overall)).toEqual(['all', 4, 3, '01111', 3.5, 0, false, '01111', 3.5, 0, false]);
+    // e2's score 4 becomes 2: 5 2 4 | 2 (mean 3.25), before and after alike.
+    expect(row(body.figures.overall)).toEqual(['all', 4, 3, '02011', 3.25, 0, false, '02011', 3.25, 0, false]);
     expect(body.figures.managers.map(row).slice(1)).toEqual([
-      ['m1', 3, 0, '00111', 4, 0.5, false, '01011', 3.67, 0.17, false],
-      ['m2', 1, 1, '01000', 2, -1.5, true, '00100', 3, -0.5, false],
+      ['m1', 3, 0, '01011', 3.67, 0.42, false, '01011', 3.67, 0.42, false],
+      ['m2', 1, 1, '01000', 2, -1.25, true, '01000', 2, -1.25, true],
     ]);
     const tallies = await listTallies(cycleId);
-    expect(tallies.find((t) => t.managerKey === 'm1' && t.department === 'Sales')).toMatchObject({ reviewed: 2, before: { 3: 1, 5: 1 }, after: { 2: 1, 4: 0, 5: 1 }, beforeSum: 8, afterSum: 7 });
+    expect(tallies.find((t) => t.managerKey === 'm1' && t.department === 'Sales')).toMatchObject({ reviewed: 2, before: { 2: 1, 4: 0, 5: 1 }, after: { 2: 1, 4: 0, 5: 1 }, beforeSum: 7, afterSum: 7 });
   });
 
   it('an adjustment written with ratingMove moves the final rating, in CALIBRATION', async () => {
@@ -121,7 +121,7 @@ describe('calibration: ratings side by side', () => {
     await db().send(new UpdateCommand({ TableName: tableName(), Key: keys.cycle(cycleId), UpdateExpression: 'SET phase = :p', ExpressionAttributeValues: { ':p': 'CALIBRATION' } }));
     const cycle = (await getCycle(cycleId))!;
     const sam = (await getAssessment(cycleId, 's1'))!;
-    const adjustment = { rating: 4, reason: 'Carried the on-call', by: 'hr:local', at: new Date(stack.clock.now()).toISOString(), from: 3 };
+    const adjustment = { rating: 4, reason: 'Carried the on-call', by: 'hr:local', at: new Date(stack.clock.now()).toISOString(), from: 2 };
     const move = ratingMove(cycle, sam, { adjustment });
     const update = { Key: keys.assessment(cycleId, 's1'), UpdateExpression: 'SET adjustment = :a', ConditionExpression: move.condition, ExpressionAttributeValues: { ':a': adjustment, ...move.values } };
     expect(await transactOnce(undefined, [{ Update: update }, ...move.writes])).toBe('done');
@@ -131,8 +131,9 @@ describe('calibration: ratings side by side', () => {
     const body = await view();
     expect(body.phase).toBe('CALIBRATION');
     expect(body.source).toBe('summaries');
-    expect(row(body.figures.managers[2])).toEqual(['m2', 1, 1, '01000', 2, -1.5, true, '00010', 4, 0.25, false]);
-    expect(body.participants.find((p: any) => p.employeeId === 's1')).toMatchObject({ managerRating: 2, computedScore: 3, finalRating: 4, finalPoint: { value: 4 }, adjusted: true, adjustment: { from: 3, reason: 'Carried the on-call' } });
+    // Only the final rating moves: before calibration m2 stays far below the cycle, after it is near it.
+    expect(row(body.figures.managers[2])).toEqual(['m2', 1, 1, '01000', 2, -1.25, true, '00010', 4, 0.25, false]);
+    expect(body.participants.find((p: any) => p.employeeId === 's1')).toMatchObject({ managerRating: 2, computedScore: 2, finalRating: 4, finalPoint: { value: 4 }, adjusted: true, adjustment: { from: 2, reason: 'Carried the on-call' } });
   });
 
   it('counts the same figures from the assessments when the tallies do not add up', async () => {
@@ -166,13 +167,13 @@ describe('calibration: ratings side by side', () => {
     expect(lines[0]).toBe(`${CYCLE} (${cycleId}): CALIBRATION`);
     expect(lines.slice(5, 9)).toEqual([
       '                 reviewed  missing  before     mean  vs cycle  after      mean  vs cycle',
-      'Everyone         4         3        0 1 1 1 1  3.50            0 1 0 2 1  3.75',
+      'Everyone         4         3        0 2 0 1 1  3.25            0 1 0 2 1  3.75',
       'by manager',
       '  HR             0         2        0 0 0 0 0  -               0 0 0 0 0  -',
     ]);
-    expect(lines).toContain('  Nora Lead      1         1        0 1 0 0 0  2.00  -1.50 !   0 0 0 1 0  4.00  +0.25');
+    expect(lines).toContain('  Nora Lead      1         1        0 1 0 0 0  2.00  -1.25 !   0 0 0 1 0  4.00  +0.25');
     expect(lines).toContain('  Sue Slow (s2), Support, manager Nora Lead');
-    expect(lines.find((line) => line.includes('Sam Support'))).toBe('  s1          Sam Support    Support     Nora Lead      2               3      4 (Exceeds expectations)       adjusted from 3: Carried the on-call');
+    expect(lines.find((line) => line.includes('Sam Support'))).toBe('  s1          Sam Support    Support     Nora Lead      2               2      4 (Exceeds expectations)       adjusted from 2: Carried the on-call');
     expect(lines.at(-1)).toBe(`wrote 4 rows to calibration.csv (employeeId,rating,reason); change a rating and give a reason, then \`perfcycle cycle adjust ${cycleId} --csv calibration.csv\``);
     // The final rating at its nearest point, reason empty; missing reviews have no row.
     expect(readFileSync(join(dir.path, 'calibration.csv'), 'utf8')).toBe('\uFEFFemployeeId,rating,reason\r\ne1,5,\r\ne2,2,\r\ne3,4,\r\ns1,4,\r\n');
