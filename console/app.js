@@ -1178,7 +1178,7 @@ async function downloadReport(cycleId, errors) {
 
 /** Before and after in the charts: dark blue and amber, each at least 3:1 against white; after is also striped, not told by colour alone. */
 const SIDES = /** @type {const} */ ([
-  { key: 'before', words: 'Manager\u2019s rating', colour: '#1f4e79' },
+  { key: 'before', words: 'Before calibration', colour: '#1f4e79' },
   { key: 'after', words: 'Final rating', colour: '#b45309' },
 ]);
 
@@ -1254,10 +1254,10 @@ function distributionFigure(group, scale, title) {
  */
 function groupTable(caption, first, groups, step) {
   const flag = (/** @type {any} */ g) =>
-    [g.before.outlier ? 'Manager\u2019s ratings' : '', g.after.outlier ? 'Final ratings' : ''].filter(Boolean).map((what) => h('strong', { class: 'flag' }, `${what}: more than ${plural(step, 'point')} from the cycle\u2019s mean`));
+    [g.before.outlier ? 'Before calibration' : '', g.after.outlier ? 'Final ratings' : ''].filter(Boolean).map((what) => h('strong', { class: 'flag' }, `${what}: more than ${plural(step, 'point')} from the cycle\u2019s mean`));
   return table(
     caption,
-    [first, 'Reviews', 'Missing', 'Manager\u2019s ratings by point', 'Mean', 'From the cycle', 'Final ratings by point', 'Mean', 'From the cycle', 'Flag'],
+    [first, 'Reviews', 'Missing', 'Before calibration, by point', 'Mean', 'From the cycle', 'Final ratings by point', 'Mean', 'From the cycle', 'Flag'],
     groups.map((g) => [g.name, g.reviewed, g.missing, g.before.counts.join(' '), decimal(g.before.mean), decimal(g.before.deviation, true), g.after.counts.join(' '), decimal(g.after.mean), decimal(g.after.deviation, true), flag(g)]),
     { numeric: [1, 2, 4, 5, 7, 8], rowHeaders: true, wide: true },
   );
@@ -1318,7 +1318,7 @@ async function calibrationPage(cycleId) {
       facts([
         ['Reviews', figures.overall.reviewed],
         ['Missing reviews', figures.overall.missing],
-        ['Mean of the managers\u2019 ratings', decimal(figures.overall.before.mean)],
+        ['Mean before calibration', decimal(figures.overall.before.mean)],
         ['Mean of the final ratings', decimal(figures.overall.after.mean)],
       ]),
       section(
@@ -1396,7 +1396,11 @@ function adjustForm(cycleId, person, scale) {
     busy = true;
     try {
       const result = await api('POST', `/cycles/${enc(cycleId)}/adjustments`, { json: { employeeId: person.employeeId, rating: Number(rating.value), reason: reason.value.trim() } });
-      await renderWithMessage(`${person.name}\u2019s final rating is now ${result.rating} (it was ${result.from}).`);
+      await renderWithMessage(
+        result.outcome === 'unchanged'
+          ? `${person.name}\u2019s final rating was already ${result.after} with that reason: nothing changed.`
+          : `${person.name}\u2019s final rating is now ${result.after} (it was ${result.before}); their manager was emailed the reason.`,
+      );
     } catch (error) {
       showErrors(errors, error, 'The rating was not adjusted');
       errors.focus();

@@ -1,18 +1,18 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { Browser, Page, Request } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { db, keys, tableName } from '../../functions/store/table.ts';
-import { cli, dateAfter, HOUR, linkIn, mailbox, reportLink, submitForm, tempDir, type LocalStack } from '../support/local.ts';
+import { cli, clearMailbox, dateAfter, HOUR, hr, linkIn, mailbox, reportLink, submitForm, tempDir, type LocalStack } from '../support/local.ts';
 import { closeAll, expectPageBasics, expectScreenshot, rowsOf, startStackAndBrowser } from '../support/browser.ts';
 
 /**
  * The console's calibration page (issue 11) in Chromium: the distributions as inline SVG charts named by
  * their numbers, with the numbers in tables; managers and departments with the flag; who is missing; every
- * participant. Read-only in the manager review; in CALIBRATION, an adjustment per person and the release with
- * its confirmation. The adjustment and release routes are other engineers' work: the page's requests are
- * checked and answered here through Playwright's route interception.
+ * participant. Read-only in the manager review; in calibration (a calibrated cycle past its manager
+ * deadline), an adjustment per person and the release with its confirmation, through the real API: the
+ * manager's email, the refusal while a reopened review is pending, and the results going out.
  */
 const ROSTER = `employeeId,name,email,managerId,department
 m1,Maria Manager,maria@example.com,,Sales
@@ -30,6 +30,7 @@ describe('the calibration page in Chromium', () => {
   let browser: Browser | undefined;
   let page: Page;
   let cycleId: string;
+  let managerDue: number;
   const pageErrors: string[] = [];
   const theStack = () => stack!;
   const calibrationUrl = () => `${theStack().apiUrl}/console#/cycles/${cycleId}/calibration`;
@@ -43,9 +44,10 @@ describe('the calibration page in Chromium', () => {
     writeFileSync(join(dir.path, 'roster.csv'), ROSTER);
     expect((await cli(theStack(), dir.path, 'employees', 'import', 'roster.csv')).code).toBe(0);
     const selfDate = dateAfter(theStack().clock.now(), 14);
-    const launched = await cli(theStack(), dir.path, 'cycle', 'launch', '--name', CYCLE, '--self-due', selfDate, '--manager-due', dateAfter(theStack().clock.now(), 24), '--json');
+    const launched = await cli(theStack(), dir.path, 'cycle', 'launch', '--name', CYCLE, '--self-due', selfDate, '--manager-due', dateAfter(theStack().clock.now(), 24), '--calibration-due', dateAfter(theStack().clock.now(), 34), '--json');
     expect(launched.code, launched.err).toBe(0);
     cycleId = JSON.parse(launched.out).cycleId;
+    managerDue = Date.parse(JSON.parse(launched.out).managerDue);
     await theStack().settled();
     await theStack().advance(Date.parse(`${selfDate}T23:59:59Z`) + HOUR - theStack().clock.now());
     await theStack().settled();
@@ -71,9 +73,9 @@ describe('the calibration page in Chromium', () => {
     await page.getByRole('link', { name: CYCLE, exact: true }).click();
     await page.getByRole('link', { name: 'Calibration: ratings side by side', exact: true }).click();
     await landed();
-    // Before: 5 5 | 2, mean 4; Nora's 2 is two points below.
+    // Before calibration (the reviews' scores): 5 5 | 2, mean 4; Nora's 2 is two points below.
     expect(await page.getByRole('img', { name: /^Everyone:/ }).getAttribute('aria-label')).toBe(
-      'Everyone: 3 reviews; manager\u2019s rating 1: 0, 2: 1, 3: 0, 4: 0, 5: 2; final rating 1: 0, 2: 1, 3: 0, 4: 0, 5: 2',
+      'Everyone: 3 reviews; before calibration 1: 0, 2: 1, 3: 0, 4: 0, 5: 2; final rating 1: 0, 2: 1, 3: 0, 4: 0, 5: 2',
     );
     expect(await page.locator('svg[role="img"]').count()).toBe(4); // everyone, two departments, Nora flagged
     expect(await page.getByRole('img', { name: /^Manager Nora Lead \(flagged\):/ }).count()).toBe(1);
@@ -88,7 +90,7 @@ describe('the calibration page in Chromium', () => {
     expect(await rowsOf(page, 'Ratings by manager')).toEqual([
       ['HR', '0', '2', '0 0 0 0 0', 'None', 'None', '0 0 0 0 0', 'None', 'None', ''],
       ['Maria Manager', '2', '0', '0 0 0 0 2', '5.00', '+1.00', '0 0 0 0 2', '5.00', '+1.00', ''],
-      ['Nora Lead', '1', '1', '0 1 0 0 0', '2.00', '-2.00', '0 1 0 0 0', '2.00', '-2.00', 'Manager\u2019s ratings: more than 1 point from the cycle\u2019s meanFinal ratings: more than 1 point from the cycle\u2019s mean'],
+      ['Nora Lead', '1', '1', '0 1 0 0 0', '2.00', '-2.00', '0 1 0 0 0', '2.00', '-2.00', 'Before calibration: more than 1 point from the cycle\u2019s meanFinal ratings: more than 1 point from the cycle\u2019s mean'],
     ]);
     expect(await rowsOf(page, 'Reviews still missing')).toEqual([
       ['Maria Manager', 'm1', 'Sales', 'HR'],
@@ -109,67 +111,70 @@ describe('the calibration page in Chromium', () => {
     await expectScreenshot(page, 'console-calibration-review');
   });
 
-  it('in calibration: an adjustment posts the rating and reason, and a refusal is shown in the API\u2019s words', async () => {
-    await db().send(new UpdateCommand({ TableName: tableName(), Key: keys.cycle(cycleId), UpdateExpression: 'SET phase = :p', ExpressionAttributeValues: { ':p': 'CALIBRATION' } }));
+  it('in calibration: an adjustment takes a rating and a reason, shows a refusal in the API\u2019s words, and tells the manager', async () => {
+    await theStack().advance(managerDue + HOUR - theStack().clock.now());
+    await theStack().settled();
+    expect((await hr(theStack(), 'GET', `/cycles/${cycleId}`)).body.phase).toBe('CALIBRATION');
+    await clearMailbox(theStack());
     await page.goto(calibrationUrl());
     await page.reload();
     await landed();
-    const sent: Request[] = [];
-    let answer = { status: 409, body: { error: 'the rating was changed meanwhile', details: ['reload the page and adjust again'] } };
-    await page.route(`**/cycles/${cycleId}/adjustments`, async (route) => {
-      sent.push(route.request());
-      await route.fulfill({ status: answer.status, contentType: 'application/json', body: JSON.stringify(answer.body) });
-    });
     const sam = page.locator('tr', { has: page.getByRole('rowheader', { name: 'Sam Support', exact: true }) });
     await sam.getByText('Adjust', { exact: true }).click();
     expect(await page.getByLabel('Final rating of Sam Support', { exact: true }).inputValue()).toBe('2');
     // A reason is required before anything is sent.
     await page.getByRole('button', { name: 'Adjust Sam Support', exact: true }).click();
     await sam.getByRole('alert').getByText('Give the reason for the adjustment.').waitFor();
-    expect(sent).toHaveLength(0);
 
+    // Another calibration file holds the cycle (as while `cycle adjust --csv` applies one): refused, in the API's words.
+    const hold = (expression: string, values?: Record<string, unknown>) =>
+      db().send(new UpdateCommand({ TableName: tableName(), Key: keys.cycle(cycleId), UpdateExpression: expression, ...(values ? { ExpressionAttributeValues: values } : {}) }));
+    await hold('SET adjustmentBatch = :batch', { ':batch': { id: 'another-file', until: Date.now() + 60_000 } });
     await page.getByLabel('Final rating of Sam Support', { exact: true }).selectOption('3');
     await page.getByLabel('Reason for Sam Support', { exact: true }).fill('Carried the on-call');
     await page.getByRole('button', { name: 'Adjust Sam Support', exact: true }).click();
-    await sam.getByRole('alert').getByText('The rating was not adjusted: the rating was changed meanwhile.').waitFor();
-    expect(await sam.getByRole('alert').getByRole('listitem').allTextContents()).toEqual(['reload the page and adjust again']);
-    expect(sent[0]!.method()).toBe('POST');
-    expect(sent[0]!.postDataJSON()).toEqual({ employeeId: 's1', rating: 3, reason: 'Carried the on-call' });
-    expect(sent[0]!.headers().authorization).toBe(`Bearer ${theStack().hrToken}`);
+    await sam.getByRole('alert').getByText(/^The rating was not adjusted: .*a calibration file is being applied to it: nothing was changed\.$/).waitFor();
+    expect(await sam.getByRole('alert').getByRole('listitem').allTextContents()).toEqual(['run it again in a moment']);
     await expectPageBasics(page);
+    expect(await mailbox(theStack())).toEqual([]);
 
-    answer = { status: 200, body: { employeeId: 's1', from: 2, rating: 3 } as any };
+    await hold('REMOVE adjustmentBatch');
     await page.getByRole('button', { name: 'Adjust Sam Support', exact: true }).click();
-    await page.locator('#page-status').getByText('Sam Support\u2019s final rating is now 3 (it was 2).', { exact: true }).waitFor();
-    expect(sent).toHaveLength(2);
+    await page.locator('#page-status').getByText('Sam Support\u2019s final rating is now 3 (it was 2); their manager was emailed the reason.', { exact: true }).waitFor();
+    await theStack().settled();
+    const told = await mailbox(theStack());
+    expect(told.map((mail) => `${mail.to}|${mail.subject}`)).toEqual([`nora@example.com|${CYCLE}: HR adjusted Sam Support's final rating`]);
+    expect(told[0]!.text).toContain('Carried the on-call');
+    expect((await rowsOf(page, 'Participants and their ratings')).find((row) => row[0] === 'Sam Support')!.slice(0, 7)).toEqual(['Sam Support', 'Support', 'Nora Lead', '2', '2', '3 (Meets expectations)', 'Yes, from 2: Carried the on-call']);
     expect(pageErrors).toEqual([]);
     await expectScreenshot(page, 'console-calibration');
   });
 
-  it('release asks first; a 409 names the pending reviews and offers to release anyway, which sends force', async () => {
+  it('release asks first; refused while a reopened review is pending, naming it; released anyway, the results go out', async () => {
+    const reopened = await cli(theStack(), dir.path, 'cycle', 'extend', cycleId, '--employee', 's2', '--review', 'manager', '--until', dateAfter(theStack().clock.now(), 5));
+    expect(reopened.code, reopened.err).toBe(0);
+    await theStack().settled();
+    await clearMailbox(theStack());
+    await page.reload();
     await landed();
-    const sent: unknown[] = [];
-    await page.route(`**/cycles/${cycleId}/release`, async (route) => {
-      const body = route.request().postDataJSON();
-      sent.push(body);
-      if (body.force) await route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ cycleId, phase: 'RELEASING' }) });
-      else await route.fulfill({ status: 409, contentType: 'application/json', body: JSON.stringify({ error: 'reopened reviews are still pending', details: ['Bob Prompt (e2), reviewer Maria Manager'] }) });
-    });
     await page.getByRole('button', { name: 'Release results', exact: true }).click();
-    expect(sent).toEqual([]);
     await page.getByRole('group', { name: /^Release the results of "Calibration Q"\?/ }).waitFor();
     await expectPageBasics(page);
     await page.getByRole('button', { name: 'Yes, release the results', exact: true }).click();
     const release = page.getByRole('region', { name: 'Release the results', exact: true });
-    await release.getByRole('alert').getByText('The results were not released: reopened reviews are still pending.').waitFor();
-    expect(await release.getByRole('alert').getByRole('listitem').allTextContents()).toEqual(['Bob Prompt (e2), reviewer Maria Manager']);
-    expect(sent).toEqual([{}]);
+    await release.getByRole('alert').getByText('The results were not released: reopened manager reviews are still pending.').waitFor();
+    expect((await release.getByRole('alert').getByRole('listitem').allTextContents())[0]).toMatch(/^Sue Slow \(s2\), reviewed by Nora Lead, due /);
+    expect((await hr(theStack(), 'GET', `/cycles/${cycleId}`)).body.phase).toBe('CALIBRATION');
     await expectPageBasics(page);
     await expectScreenshot(page, 'console-calibration-release-refused');
 
     await page.getByRole('button', { name: 'Release anyway', exact: true }).click();
     await page.locator('#page-status').getByText('The results are being released.', { exact: true }).waitFor();
-    expect(sent).toEqual([{}, { force: true }]);
+    await theStack().settled();
+    const results = (await mailbox(theStack())).filter((mail) => mail.subject === `${CYCLE}: your review result`);
+    expect(results.map((mail) => mail.to).sort()).toEqual(['ann@example.com', 'bob@example.com', 'maria@example.com', 'nora@example.com', 'sam@example.com', 'sue@example.com']);
+    expect(results.find((mail) => mail.to === 'sam@example.com')!.text).toContain('Final rating: 3 of 5 - Meets expectations, set in calibration');
+    expect((await hr(theStack(), 'GET', `/cycles/${cycleId}`)).body.phase).toBe('CLOSED');
     expect(pageErrors).toEqual([]);
   });
 
