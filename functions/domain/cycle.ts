@@ -136,10 +136,17 @@ export function selfAnswerWindow(phase: Phase, submitted: boolean, now: number, 
   return now <= selfDue ? 'editable' : 'closed';
 }
 
-/** A submitted review can be changed until the manager phase ends: the version in force then is released. */
+/**
+ * A submitted review can be changed until the manager phase ends: the version in force then is released, or
+ * calibrated. In calibration a missing review is still taken (late), but a submitted one no longer changes
+ * under HR's figures and adjustments.
+ */
+export const REVIEW_EDIT_PHASES: Phase[] = ['MANAGER_REVIEW'];
+
 export function reviewAnswerWindow(phase: Phase, submitted: boolean): AnswerWindow {
   if (!REVIEW_PHASES.includes(phase)) return 'closed';
-  return submitted ? 'editable' : 'open';
+  if (!submitted) return 'open';
+  return REVIEW_EDIT_PHASES.includes(phase) ? 'editable' : 'closed';
 }
 
 /** The phase a running cycle is in at `now`; closed and cancelled cycles stay where they are. */

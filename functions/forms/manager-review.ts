@@ -31,6 +31,7 @@ import { answersList, changeLater, draftButtons, errorList, goalSummary, hiddenF
 
 const NOTICES = {
   submitted: 'Your review is submitted. You can still change it until the review phase ends.',
+  'submitted-in-calibration': 'Your review is submitted, late: HR includes it in calibration. It can no longer be changed.',
   edited: 'Your changes are submitted: this version is the one released.',
   recorded: 'That review was already saved from this page; it was recorded once.',
   'draft-saved': 'Your draft is saved. It is not submitted yet.',
@@ -85,7 +86,8 @@ export const handler = formRoute(async (event: HttpEvent) => {
       errors: ['This review was changed from another window while this page was open, so nothing from this page was saved. Your answers from this page are below: submit them again to replace it.'],
     });
   }
-  return seeOther('/forms/team', token, { report: report.employeeId, notice: outcome === 'duplicate' ? 'recorded' : outcome });
+  const notice = outcome === 'duplicate' ? 'recorded' : outcome === 'submitted' && cycle.phase === 'CALIBRATION' ? 'submitted-in-calibration' : outcome;
+  return seeOther('/forms/team', token, { report: report.employeeId, notice });
 });
 
 interface Where {

@@ -1,4 +1,4 @@
-import { REVIEW_PHASES, reviewAnswerWindow, SELF_ANSWER_PHASES, selfAnswerWindow, selfDueOf, type AnswerWindow, type Phase } from '#domain/cycle.ts';
+import { REVIEW_EDIT_PHASES, REVIEW_PHASES, reviewAnswerWindow, SELF_ANSWER_PHASES, selfAnswerWindow, selfDueOf, type AnswerWindow, type Phase } from '#domain/cycle.ts';
 import type { ReviewAnswers, SelfAnswers } from '#domain/review-form.ts';
 import { finalScore } from '#domain/score.ts';
 import { verifyLink, type LinkClaims, type LinkPurpose } from '#domain/tokens.ts';
@@ -89,11 +89,11 @@ export async function submitManagerReview(cycle: CycleRecord, assessment: Assess
     'review',
     { version: (previous ?? 0) + 1, answers: scored, late, ...(previous ? { replaces: previous } : {}) },
     { actor, action: previous ? 'manager-review-edited' : 'manager-review-submitted', details: { late } },
-    REVIEW_PHASES,
+    previous ? REVIEW_EDIT_PHASES : REVIEW_PHASES,
     assessment.managerKey,
     ratingMove(cycle, assessment, { review: scored }),
   );
-  if (outcome === 'refused') return refusedBecause(cycle.cycleId, REVIEW_PHASES);
+  if (outcome === 'refused') return refusedBecause(cycle.cycleId, previous ? REVIEW_EDIT_PHASES : REVIEW_PHASES);
   return outcome === 'duplicate' ? 'duplicate' : previous ? 'edited' : 'submitted';
 }
 

@@ -127,6 +127,8 @@ describe('a calibrated cycle', () => {
     const late = await submitForm(link, { employeeId: 'e2', ...REVIEW, rating: '2' });
     expect(late.status).toBe(303);
     expect(late.html).toContain('HR is calibrating the ratings before releasing the results.');
+    expect(late.html).toContain('Your review is submitted, late: HR includes it in calibration. It can no longer be changed.');
+    expect(late.html).not.toContain('Submit changes');
     // Ann's on time, Bob's late; Maria's (HR reviews her) overdue.
     expect((await status()).counts.manager).toEqual({ pending: 0, submitted: 1, late: 1, overdue: 1 });
   });

@@ -13,6 +13,7 @@ import {
   nextCheckpoint,
   phaseAt,
   releaseAt,
+  reviewAnswerWindow,
   reviewDueOf,
   RuleViolation,
   selfDueOf,
@@ -477,6 +478,13 @@ describe('a calibrated cycle', () => {
     expect(reviewDueOf(reopened, 'e1')).toBe(MANAGER_DUE);
     expect(nextCheckpoint(reopened, CALIBRATION_DUE)).toBe(reopenedUntil - lead);
     expect(nextCheckpoint(reopened, reopenedUntil + DEFAULT_TIMINGS.hrGraceMs)).toBeUndefined();
+  });
+
+  it('takes a missing review in calibration, late, but no longer changes a submitted one', () => {
+    expect(reviewAnswerWindow('MANAGER_REVIEW', true)).toBe('editable');
+    expect(reviewAnswerWindow('CALIBRATION', false)).toBe('open');
+    expect(reviewAnswerWindow('CALIBRATION', true)).toBe('closed');
+    expect(reviewAnswerWindow('RELEASING', false)).toBe('closed');
   });
 
   it('refuses a calibration due date that is not after the manager deadline', () => {
