@@ -43,7 +43,3 @@ export function config(): Config {
   return cached;
 }
 
-/** For the local runtime and tests that change the environment between stacks. */
-export function resetConfig(): void {
-  cached = undefined;
-}

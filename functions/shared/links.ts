@@ -16,10 +16,6 @@ export function linkSecret(): Promise<string> {
   return secret;
 }
 
-export function resetLinkSecret(): void {
-  secret = undefined;
-}
-
 const FORM_PATH: Record<LinkPurpose, string> = { self: '/forms/self', manager: '/forms/team', goals: '/forms/goals', results: '/forms/results', feedback: '/forms/feedback' };
 
 const baseUrl = () => config().BASE_URL.replace(/\/$/, '');

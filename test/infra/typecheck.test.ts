@@ -13,7 +13,12 @@ describe('type check', () => {
     ['the code, tests and CDK app', '.'],
     ['the HR console script (checkJs, DOM)', 'console'],
   ])('%s type-check cleanly', async (_what, project) => {
-    const result = await run(process.execPath, [tsc, '--noEmit', '-p', project], { cwd: root }).catch((error: { stdout?: string; code?: number }) => error);
-    expect('stdout' in result ? result.stdout : '', 'tsc reported errors').toBe('');
+    // The exit code, not only the output: a tsc that cannot start prints nothing on stdout either.
+    const result = await run(process.execPath, [tsc, '--noEmit', '-p', project], { cwd: root }).then(
+      (done) => ({ code: 0, stdout: done.stdout, stderr: done.stderr }),
+      (error: { code?: number; stdout?: string; stderr?: string }) => ({ code: error.code ?? -1, stdout: error.stdout ?? '', stderr: error.stderr ?? '' }),
+    );
+    expect(result.stdout, 'tsc reported errors').toBe('');
+    expect(result.code, `tsc exited with ${result.code}: ${result.stderr}`).toBe(0);
   }, 180_000);
 });
