@@ -40,7 +40,9 @@ export function credentialsFile(env: Record<string, string | undefined>): string
   return join(base, 'perfcycle', 'credentials.json');
 }
 
+/** The stored sign-in, if any (none where there is no config directory to keep one in). */
 export function readCredentials(env: Record<string, string | undefined>): Credentials | undefined {
+  if (!env.XDG_CONFIG_HOME && !env.HOME && !env.USERPROFILE) return undefined;
   const file = credentialsFile(env);
   if (!existsSync(file)) return undefined;
   let stored: Partial<Credentials>;

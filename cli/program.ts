@@ -41,21 +41,22 @@ const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.
 
 /**
  * Where requests go and the token they carry: PERFCYCLE_TOKEN if set; else the sign-in kept by `perfcycle login`
- * (renewed when it is about to expire), sent only to the API it was made for; else the local stack's HR token.
+ * when PERFCYCLE_API_URL names its API; else the local stack's HR token file, when there is one (a checkout running
+ * the local stack); else the kept sign-in. A kept sign-in is renewed when about to expire and only goes to its own API.
  */
 async function connection(io: CliIo) {
   const envUrl = io.env.PERFCYCLE_API_URL?.replace(/\/$/, '');
+  const tokenFile = join(io.env.PERFCYCLE_DATA_DIR ?? join(io.cwd, '.data'), 'hr-token');
   if (!io.env.PERFCYCLE_TOKEN) {
     const stored = signIn(() => readCredentials(io.env));
-    if (stored && (envUrl === undefined || envUrl === stored.apiUrl)) {
+    if (stored && (envUrl === stored.apiUrl || (envUrl === undefined && !existsSync(tokenFile)))) {
       const fresh = await signIn(() => freshCredentials(io.env, stored));
       return { apiUrl: fresh.apiUrl, token: fresh.idToken };
     }
   }
   const apiUrl = envUrl ?? 'http://127.0.0.1:3000';
-  const tokenFile = join(io.env.PERFCYCLE_DATA_DIR ?? join(io.cwd, '.data'), 'hr-token');
   const token = io.env.PERFCYCLE_TOKEN ?? (existsSync(tokenFile) ? readFileSync(tokenFile, 'utf8').trim() : undefined);
-  if (!token) throw new CliFailure(`no HR token: run \`perfcycle login\` (AWS) or set PERFCYCLE_TOKEN (the local stack writes one to ${tokenFile})`);
+  if (!token) throw new CliFailure(`no HR token: set PERFCYCLE_TOKEN (the local stack writes one to ${tokenFile}), or run \`perfcycle login\` for perfcycle in AWS`);
   return { apiUrl, token };
 }
 

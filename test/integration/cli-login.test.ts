@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -194,6 +194,12 @@ describe('perfcycle login / logout', () => {
     const other = run(['cycle', 'list'], { env: { XDG_CONFIG_HOME: config.path, PERFCYCLE_API_URL: `${apiUrl}/`, PERFCYCLE_TOKEN: 'explicit' } });
     expect(await other.done).toBe(0);
     expect(api.authorizations.at(-1)).toBe('Bearer explicit');
+    // PERFCYCLE_API_URL naming the signed-in API takes the sign-in, even where a local stack's token file lies.
+    mkdirSync(join(config.path, '.data'));
+    writeFileSync(join(config.path, '.data', 'hr-token'), 'local-token');
+    const named = run(['cycle', 'list'], { env: { XDG_CONFIG_HOME: config.path, PERFCYCLE_API_URL: `${apiUrl}/` } });
+    expect(await named.done, named.err()).toBe(0);
+    expect(api.authorizations.at(-1)).toBe(`Bearer ${stored.idToken}`);
     const elsewhere = run(['cycle', 'list'], { env: { XDG_CONFIG_HOME: config.path, PERFCYCLE_API_URL: 'http://127.0.0.1:9', PERFCYCLE_DATA_DIR: config.path } });
     expect(await elsewhere.done).toBe(1);
     expect(elsewhere.err()).toContain('no HR token');
