@@ -286,7 +286,7 @@ export async function login(io: LoginIo, options: LoginOptions): Promise<void> {
       code_challenge: challenge,
       code_challenge_method: 'S256',
     }).toString();
-    io.err(`Open this address in a browser and sign in (waiting for ${Math.round(options.timeoutSeconds / 60)} min):\n\n  ${authorize}\n\n`);
+    io.err(`Open this address in a browser and sign in (waiting up to ${options.timeoutSeconds >= 120 ? `${Math.round(options.timeoutSeconds / 60)} min` : `${options.timeoutSeconds} s`}):\n\n  ${authorize}\n\n`);
 
     await awaitCallback(server, state, options.timeoutSeconds * 1000, async (code) => {
       const now = Date.now();
