@@ -8,16 +8,20 @@ import { adjustmentRows } from '../functions/domain/calibration.ts';
 import { importParts, separatorName } from '../functions/domain/employee.ts';
 import { toCsv } from '../functions/domain/report.ts';
 import { parseCalendarDate } from '../functions/domain/time.ts';
+import { DEFAULT_CALLBACK_PORT, freshCredentials, LoginFailure, login, logout, readCredentials } from './login.ts';
 
 /**
  * The `perfcycle` CLI for HR: a thin client of the HTTP API. It reads PERFCYCLE_API_URL and
- * PERFCYCLE_TOKEN; on the local stack both default to the running stack and its printed HR token.
+ * PERFCYCLE_TOKEN; without a token it uses the sign-in kept by `perfcycle login` (AWS), else, on the
+ * local stack, the running stack's printed HR token.
  */
 export interface CliIo {
   env: Record<string, string | undefined>;
   cwd: string;
   out: (text: string) => void;
   err: (text: string) => void;
+  /** Reads a CloudFormation stack's outputs for `login --stack` (tests stand in; by default the AWS CLI). */
+  stackOutputs?: (stack: string) => Promise<Record<string, string>>;
 }
 
 /** A refusal or failure: `message` says what, `details` list each reason (one per problem, all at once). */
@@ -35,17 +39,41 @@ class UsageFailure extends CliFailure {}
 
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
-function connection(io: CliIo) {
-  const apiUrl = (io.env.PERFCYCLE_API_URL ?? 'http://127.0.0.1:3000').replace(/\/$/, '');
+/**
+ * Where requests go and the token they carry: PERFCYCLE_TOKEN if set; else the sign-in kept by `perfcycle login`
+ * when PERFCYCLE_API_URL names its API; else the local stack's HR token file, when there is one (a checkout running
+ * the local stack); else the kept sign-in. A kept sign-in is renewed when about to expire and only goes to its own API.
+ */
+async function connection(io: CliIo) {
+  const envUrl = io.env.PERFCYCLE_API_URL?.replace(/\/$/, '');
   const tokenFile = join(io.env.PERFCYCLE_DATA_DIR ?? join(io.cwd, '.data'), 'hr-token');
+  if (!io.env.PERFCYCLE_TOKEN) {
+    const stored = signIn(() => readCredentials(io.env));
+    if (stored && (envUrl === stored.apiUrl || (envUrl === undefined && !existsSync(tokenFile)))) {
+      const fresh = await signIn(() => freshCredentials(io.env, stored));
+      return { apiUrl: fresh.apiUrl, token: fresh.idToken };
+    }
+  }
+  const apiUrl = envUrl ?? 'http://127.0.0.1:3000';
   const token = io.env.PERFCYCLE_TOKEN ?? (existsSync(tokenFile) ? readFileSync(tokenFile, 'utf8').trim() : undefined);
-  if (!token) throw new CliFailure(`no HR token: set PERFCYCLE_TOKEN (the local stack writes one to ${tokenFile})`);
+  if (!token) throw new CliFailure(`no HR token: set PERFCYCLE_TOKEN (the local stack writes one to ${tokenFile}), or run \`perfcycle login\` for perfcycle in AWS`);
   return { apiUrl, token };
+}
+
+/** Runs a sign-in step, its failures reported as the CLI's own (exit code 1). */
+function signIn<T>(step: () => T): T {
+  const wrap = (error: unknown) => (error instanceof LoginFailure ? new CliFailure(error.message) : error);
+  try {
+    const result = step();
+    return (result instanceof Promise ? result.catch((error) => Promise.reject(wrap(error))) : result) as T;
+  } catch (error) {
+    throw wrap(error);
+  }
 }
 
 /** The response body as bytes: `text()` would drop a CSV's byte-order mark, which spreadsheets need. */
 async function send(io: CliIo, method: 'GET' | 'POST' | 'PUT' | 'PATCH', path: string, body?: { json?: unknown; file?: Uint8Array }, idempotencyKey?: string): Promise<Buffer> {
-  const { apiUrl, token } = connection(io);
+  const { apiUrl, token } = await connection(io);
   let response: Response;
   let bytes: Buffer;
   try {
@@ -146,6 +174,32 @@ export function buildProgram(io: CliIo): Command {
     .exitOverride()
     // Commander's own usage errors (unknown option, missing argument) are printed by runCli, once, in the chosen format.
     .configureOutput({ writeOut: io.out, writeErr: io.err, outputError: () => {} });
+
+  program
+    .command('login')
+    .description(
+      'Sign in to perfcycle in AWS through the managed login (MFA included); the sign-in is kept in your config directory and renewed. ' +
+        'Give --stack, or --api-url, --auth-domain and --client-id (these override the stack\u2019s outputs)',
+    )
+    .option('--stack <name>', 'read the API URL, sign-in domain and client id from this CloudFormation stack\u2019s outputs (needs the AWS CLI)')
+    .option('--api-url <url>', 'the HTTP API\u2019s URL (stack output ApiUrl)')
+    .option('--auth-domain <domain>', 'the managed login\u2019s domain (stack output AuthDomain)')
+    .option('--client-id <id>', 'the app client id (stack output UserPoolClientId)')
+    .option('--port <port>', `the loopback port of the redirect, registered on the app client as http://localhost:<port>/callback (0: any free port)`, String(DEFAULT_CALLBACK_PORT))
+    .option('--timeout <seconds>', 'how long to wait for the sign-in', '300')
+    .action(async (options: { stack?: string; apiUrl?: string; authDomain?: string; clientId?: string; port: string; timeout: string }) => {
+      const port = Number(options.port);
+      const timeoutSeconds = Number(options.timeout);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageFailure(`--port must be a port number, not ${options.port}`);
+      if (!(timeoutSeconds > 0)) throw new UsageFailure(`--timeout must be a number of seconds, not ${options.timeout}`);
+      await signIn(() => login(io, { ...options, port, timeoutSeconds }));
+    });
+  program
+    .command('logout')
+    .description('Forget the sign-in kept by `perfcycle login` (and revoke its refresh token)')
+    .action(async () => {
+      await signIn(() => logout(io));
+    });
 
   const employees = program.command('employees').description('The employee directory');
   employees

@@ -57,5 +57,7 @@ export class PerfcycleStack extends Stack {
     new CfnOutput(this, 'ApiUrl', { value: this.api.url });
     new CfnOutput(this, 'UserPoolId', { value: this.api.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: this.api.userPoolClient.userPoolClientId });
+    // The managed login's base URL, read by `perfcycle login --stack <name>`.
+    new CfnOutput(this, 'AuthDomain', { value: this.api.userPoolDomain.baseUrl() });
   }
 }
