@@ -7,7 +7,10 @@ import { AccountRecovery, FeaturePlan, Mfa, OAuthScope, UserPool, UserPoolClient
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { DEFAULT_CALLBACK_PORT } from '../cli/login.ts';
 import { apiFunctions, type RouteSpec } from './functions.ts';
+
+const CLI_CALLBACK_URL = `http://localhost:${DEFAULT_CALLBACK_PORT}/callback`;
 import { PerfcycleFunction, type SharedResources } from './perfcycle-function.ts';
 
 export interface ApiProps {
@@ -81,7 +84,8 @@ export class Api extends Construct {
       oAuth: {
         flows: { authorizationCodeGrant: true },
         scopes: [OAuthScope.OPENID, OAuthScope.EMAIL],
-        callbackUrls: [consoleUrl],
+        // The console, and `perfcycle login`'s loopback (Cognito takes plain HTTP only for localhost, matched exactly).
+        callbackUrls: [consoleUrl, CLI_CALLBACK_URL],
         logoutUrls: [consoleUrl],
       },
       preventUserExistenceErrors: true,

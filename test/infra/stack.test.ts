@@ -286,7 +286,7 @@ describe('perfcycle stack (dev)', () => {
     expect(client.Properties.GenerateSecret).toBe(false);
     expect(client.Properties.AllowedOAuthFlows).toEqual(['code']);
     expect(client.Properties.AllowedOAuthScopes).toEqual(['openid', 'email']);
-    expect(client.Properties.CallbackURLs).toEqual([`${cdkJsonContext().baseUrl}/console`]);
+    expect(client.Properties.CallbackURLs).toEqual([`${cdkJsonContext().baseUrl}/console`, 'http://localhost:8976/callback']);
 
     const consoleSpec = apiFunctions.find((fn) => fn.assets)!;
     const [[, fn]] = ofType(resources, 'AWS::Lambda::Function').filter(([id]) => functionIdOf(resources, id) === consoleSpec.id) as [[string, Resource]];
