@@ -9,6 +9,8 @@ export interface PerfcycleConfig {
   senderAddress: string;
   /** HR's mailbox for escalations and reports; becomes HR_EMAIL. */
   hrAddress: string;
+  /** Who is told when an alarm goes off (an email subscription to the alarm topic). */
+  opsEmail: string;
   /** Public origin used in email links, without a trailing slash; becomes BASE_URL. */
   baseUrl: string;
   /** IANA time zone for dates in emails and deadlines; becomes ORG_TIME_ZONE. */
@@ -51,6 +53,7 @@ export function readConfig(node: Node): PerfcycleConfig {
   };
   const senderAddress = email('senderAddress');
   const hrAddress = email('hrAddress');
+  const opsEmail = email('opsEmail');
 
   let baseUrl = text('baseUrl');
   if (baseUrl) {
@@ -88,5 +91,5 @@ export function readConfig(node: Node): PerfcycleConfig {
   if (problems.length > 0) {
     throw new Error(`Invalid perfcycle configuration:\n  - ${problems.join('\n  - ')}`);
   }
-  return { stage: stage as Stage, senderAddress, hrAddress, baseUrl, orgTimeZone, orgName, sesMaxSendRate: sesMaxSendRate as number };
+  return { stage: stage as Stage, senderAddress, hrAddress, opsEmail, baseUrl, orgTimeZone, orgName, sesMaxSendRate: sesMaxSendRate as number };
 }

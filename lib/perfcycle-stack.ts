@@ -5,6 +5,7 @@ import type { PerfcycleConfig } from './config.ts';
 import { Data } from './data.ts';
 import { LinkSecret } from './link-secret.ts';
 import { Mail } from './mail.ts';
+import { Monitoring } from './monitoring.ts';
 import type { PerfcycleFunction, SharedResources } from './perfcycle-function.ts';
 import { GoalWatchWorkflow } from './goal-watch-workflow.ts';
 import { OutboxFlusher } from './outbox-flusher.ts';
@@ -23,6 +24,7 @@ export class PerfcycleStack extends Stack {
   readonly goalWatch: GoalWatchWorkflow;
   readonly outboxFlusher: OutboxFlusher;
   readonly api: Api;
+  readonly monitoring: Monitoring;
   /** Every function, keyed by its FunctionSpec id (lib/functions.ts). */
   readonly functions: Record<string, PerfcycleFunction>;
 
@@ -50,6 +52,17 @@ export class PerfcycleStack extends Stack {
 
     this.functions = { ...this.api.functions };
     for (const fn of [...Object.values(this.workflow.functions), ...Object.values(this.goalWatch.functions), this.outboxFlusher.function]) this.functions[fn.spec.id] = fn;
+
+    this.monitoring = new Monitoring(this, 'Monitoring', {
+      stage: config.stage,
+      opsEmail: config.opsEmail,
+      machines: [
+        { label: 'ReviewCycle', stateMachine: this.workflow.stateMachine, stoppedByDesign: true },
+        { label: 'DailyRun', stateMachine: this.goalWatch.stateMachine },
+      ],
+      functions: Object.values(this.functions),
+      httpApi: this.api.httpApi,
+    });
 
     new CfnOutput(this, 'TableName', { value: this.data.table.tableName });
     new CfnOutput(this, 'StateMachineArn', { value: this.workflow.stateMachine.stateMachineArn });

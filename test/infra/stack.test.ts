@@ -298,6 +298,28 @@ describe('perfcycle stack (dev)', () => {
     for (const file of ['index.html', 'app.js', 'app.css']) expect(existsSync(join(import.meta.dirname, '..', '..', 'console', file)), file).toBe(true);
   });
 
+  it('alarms on failed, timed-out and aborted executions and on every function\u2019s errors, to an SNS topic emailing opsEmail', () => {
+    const [[topicId]] = ofType(resources, 'AWS::SNS::Topic');
+    const subscriptions = ofType(resources, 'AWS::SNS::Subscription');
+    expect(subscriptions.map(([, sub]) => sub.Properties)).toEqual([expect.objectContaining({ Protocol: 'email', Endpoint: cdkJsonContext().opsEmail, TopicArn: { Ref: topicId } })]);
+
+    const alarms = ofType(resources, 'AWS::CloudWatch::Alarm').map(([, alarm]) => alarm.Properties);
+    for (const alarm of alarms) expect(alarm.AlarmActions, alarm.AlarmName).toEqual([{ Ref: topicId }]);
+    const metricsOf = (alarm: Record<string, any>): { MetricName: string; Dimensions?: { Name: string; Value: unknown }[] }[] =>
+      alarm.MetricName ? [alarm as { MetricName: string }] : alarm.Metrics.filter((m: any) => m.MetricStat).map((m: any) => m.MetricStat.Metric);
+
+    for (const [logicalId] of ofType(resources, 'AWS::StepFunctions::StateMachine')) {
+      const onMachine = alarms.filter((alarm) => metricsOf(alarm).some((m) => m.Dimensions?.some((d) => d.Name === 'StateMachineArn' && (d.Value as any)?.Ref === logicalId)));
+      const names = onMachine.flatMap((alarm) => metricsOf(alarm).map((m) => m.MetricName));
+      expect(names, logicalId).toEqual(expect.arrayContaining(['ExecutionsFailed', 'ExecutionsTimedOut', 'ExecutionsAborted']));
+    }
+    for (const [logicalId] of ofType(resources, 'AWS::Lambda::Function')) {
+      const errors = alarms.filter((alarm) => alarm.MetricName === 'Errors' && alarm.Dimensions.some((d: any) => d.Name === 'FunctionName' && d.Value.Ref === logicalId));
+      expect(errors, functionIdOf(resources, logicalId) as string).toHaveLength(1);
+    }
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+  });
+
   it('exports the outputs the CLI and the deploy scripts read', () => {
     expect(Object.keys(template.toJSON().Outputs)).toEqual(expect.arrayContaining(['TableName', 'StateMachineArn', 'ApiUrl', 'UserPoolId']));
   });
@@ -318,6 +340,7 @@ describe('configuration', () => {
   it.each([
     [{ senderAddress: 'not-an-address' }, /senderAddress.*email address/],
     [{ hrAddress: '' }, /hrAddress.*required/],
+    [{ opsEmail: 'ops' }, /opsEmail.*email address/],
     [{ baseUrl: 'http://perfcycle.example.com' }, /baseUrl.*https/],
     [{ stage: 'staging' }, /stage.*"dev" or "prod"/],
     [{ orgTimeZone: 'Mars/Olympus' }, /orgTimeZone.*IANA/],

@@ -1,0 +1,124 @@
+import { Duration, Validations } from 'aws-cdk-lib';
+import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
+import { Alarm, AlarmStatusWidget, ComparisonOperator, Dashboard, GraphWidget, MathExpression, TreatMissingData, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import type { PerfcycleFunction } from './perfcycle-function.ts';
+
+export interface MonitoredMachine {
+  /** Used in alarm names and on the dashboard. */
+  label: string;
+  stateMachine: StateMachine;
+  /**
+   * Executions that people stop on purpose. The review cycle's are: an extension, a reopened review and
+   * a release replace the execution (stop, then start the next one), a cancellation stops it.
+   */
+  stoppedByDesign?: boolean;
+}
+
+export interface MonitoringProps {
+  stage: string;
+  opsEmail: string;
+  machines: MonitoredMachine[];
+  functions: PerfcycleFunction[];
+  httpApi: HttpApi;
+}
+
+const FIVE_MINUTES = Duration.minutes(5);
+
+/**
+ * Alarms on what needs a person (failed, timed-out and aborted executions, function errors), sent to one
+ * SNS topic with an email subscription, and a small dashboard. Each alarm fires on the first occurrence:
+ * at perfcycle's volume, one failed execution is one cycle or one day's goal watch that did not run.
+ */
+export class Monitoring extends Construct {
+  readonly topic: Topic;
+  readonly alarms: Alarm[] = [];
+  readonly dashboard: Dashboard;
+  private readonly action: SnsAction;
+  private readonly prefix: string;
+
+  constructor(scope: Construct, id: string, props: MonitoringProps) {
+    super(scope, id);
+    this.prefix = `perfcycle-${props.stage}`;
+
+    this.topic = new Topic(this, 'AlarmTopic', { displayName: `${this.prefix} alarms`, enforceSSL: true });
+    this.topic.addSubscription(new EmailSubscription(props.opsEmail));
+    Validations.of(this.topic).acknowledge({
+      id: 'AwsSolutions-SNS2',
+      reason:
+        'CloudWatch alarms cannot publish to a topic encrypted with the AWS-managed SNS key, and the messages carry only alarm names, states and metric values (no personal data): a customer-managed key would add cost and no protection.',
+    });
+    this.action = new SnsAction(this.topic);
+
+    for (const machine of props.machines) {
+      const sm = machine.stateMachine;
+      this.alarm(`${machine.label}Failed`, sm.metricFailed({ period: FIVE_MINUTES, statistic: 'Sum' }), `A ${machine.label} execution failed: see its history in Step Functions.`);
+      this.alarm(`${machine.label}TimedOut`, sm.metricTimedOut({ period: FIVE_MINUTES, statistic: 'Sum' }), `A ${machine.label} execution timed out.`);
+      const aborted = machine.stoppedByDesign
+        ? // Every stop that people cause on purpose but a cancellation starts the next execution at once, so
+          // count the stops that no start follows within the hour: a cancellation, or a stop from outside perfcycle.
+          new MathExpression({
+            expression: 'FILL(aborted, 0) - FILL(started, 0)',
+            usingMetrics: { aborted: sm.metricAborted({ statistic: 'Sum' }), started: sm.metricStarted({ statistic: 'Sum' }) },
+            period: Duration.hours(1),
+            label: 'stopped and not replaced',
+          })
+        : sm.metricAborted({ period: FIVE_MINUTES, statistic: 'Sum' });
+      this.alarm(
+        `${machine.label}Aborted`,
+        aborted,
+        machine.stoppedByDesign
+          ? `A ${machine.label} execution was stopped and no new one started within the hour: a cycle HR cancelled, or a stop outside perfcycle (the daily run resumes an active cycle).`
+          : `A ${machine.label} execution was stopped.`,
+      );
+    }
+
+    for (const fn of props.functions) {
+      this.alarm(`${fn.spec.id}Errors`, fn.metricErrors({ period: FIVE_MINUTES, statistic: 'Sum' }), `The ${fn.spec.id} function failed (an unhandled error or a timeout): see its logs.`);
+    }
+
+    this.dashboard = new Dashboard(this, 'Dashboard', {
+      dashboardName: this.prefix,
+      widgets: [
+        [new AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 24 })],
+        props.machines.map(
+          (machine) =>
+            new GraphWidget({
+              title: `${machine.label} executions`,
+              width: 12,
+              left: [machine.stateMachine.metricStarted(), machine.stateMachine.metricSucceeded(), machine.stateMachine.metricFailed(), machine.stateMachine.metricAborted()],
+            }),
+        ),
+        [
+          new GraphWidget({ title: 'Function errors', width: 12, left: props.functions.map((fn) => fn.metricErrors({ label: fn.spec.id })) }),
+          new GraphWidget({
+            title: 'HTTP API',
+            width: 12,
+            left: [props.httpApi.metricClientError(), props.httpApi.metricServerError()],
+            right: [props.httpApi.metricLatency({ statistic: 'p95' })],
+          }),
+        ],
+      ],
+    });
+  }
+
+  private alarm(name: string, metric: IMetric, description: string): Alarm {
+    const alarm = new Alarm(this, name, {
+      alarmName: `${this.prefix}-${name}`,
+      alarmDescription: description,
+      metric,
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      // No data means nothing happened.
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    alarm.addAlarmAction(this.action);
+    this.alarms.push(alarm);
+    return alarm;
+  }
+}
