@@ -1,6 +1,6 @@
 import { Duration, Validations } from 'aws-cdk-lib';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
-import { Alarm, AlarmStatusWidget, ComparisonOperator, Dashboard, GraphWidget, MathExpression, TreatMissingData, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm, AlarmStatusWidget, type AlarmProps, ComparisonOperator, Dashboard, GraphWidget, MathExpression, Metric, TreatMissingData, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
@@ -25,12 +25,20 @@ export interface MonitoringProps {
   machines: MonitoredMachine[];
   functions: PerfcycleFunction[];
   httpApi: HttpApi;
+  /** How long mail may wait unsent in an outbox before someone is told. */
+  unsentMailThreshold: Duration;
 }
 
 const FIVE_MINUTES = Duration.minutes(5);
 
+/** Published by the outbox flusher after each run (functions/services/outbox.ts), with Powertools' service dimension. */
+function oldestUnsentMailAge(): Metric {
+  return new Metric({ namespace: 'perfcycle', metricName: 'OldestUnsentMailAge', dimensionsMap: { service: 'perfcycle' }, statistic: 'Maximum', period: FIVE_MINUTES });
+}
+
 /**
- * Alarms on what needs a person (failed, timed-out and aborted executions, function errors), sent to one
+ * Alarms on what needs a person (failed, timed-out and aborted executions, function errors, mail stuck in
+ * an outbox), sent to one
  * SNS topic with an email subscription, and a small dashboard. Each alarm fires on the first occurrence:
  * at perfcycle's volume, one failed execution is one cycle or one day's goal watch that did not run.
  */
@@ -81,6 +89,13 @@ export class Monitoring extends Construct {
       this.alarm(`${fn.spec.id}Errors`, fn.metricErrors({ period: FIVE_MINUTES, statistic: 'Sum' }), `The ${fn.spec.id} function failed (an unhandled error or a timeout): see its logs.`);
     }
 
+    this.alarm('MailUnsent', oldestUnsentMailAge(), `Mail has waited unsent in an outbox for more than ${props.unsentMailThreshold.toHumanString()}: look for SES throttling or refusals in the FlushOutboxes logs.`, {
+      threshold: props.unsentMailThreshold.toSeconds(),
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      // Two flushes in a row: a backlog one flush is still sending is not stuck.
+      evaluationPeriods: 2,
+    });
+
     this.dashboard = new Dashboard(this, 'Dashboard', {
       dashboardName: this.prefix,
       widgets: [
@@ -102,11 +117,21 @@ export class Monitoring extends Construct {
             right: [props.httpApi.metricLatency({ statistic: 'p95' })],
           }),
         ],
+        [
+          new GraphWidget({
+            title: 'Mail',
+            width: 24,
+            left: ['EmailsSent', 'EmailsFailed', 'EmailsDeferred'].map(
+              (metricName) => new Metric({ namespace: 'perfcycle', metricName, dimensionsMap: { service: 'perfcycle' }, statistic: 'Sum', period: FIVE_MINUTES }),
+            ),
+            right: [oldestUnsentMailAge()],
+          }),
+        ],
       ],
     });
   }
 
-  private alarm(name: string, metric: IMetric, description: string): Alarm {
+  private alarm(name: string, metric: IMetric, description: string, options: Partial<Pick<AlarmProps, 'threshold' | 'comparisonOperator' | 'evaluationPeriods'>> = {}): Alarm {
     const alarm = new Alarm(this, name, {
       alarmName: `${this.prefix}-${name}`,
       alarmDescription: description,
@@ -114,8 +139,9 @@ export class Monitoring extends Construct {
       threshold: 1,
       evaluationPeriods: 1,
       comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      // No data means nothing happened.
+      // No data means nothing happened (a flusher that stops running has its Errors alarm).
       treatMissingData: TreatMissingData.NOT_BREACHING,
+      ...options,
     });
     alarm.addAlarmAction(this.action);
     this.alarms.push(alarm);

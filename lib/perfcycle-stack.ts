@@ -1,4 +1,4 @@
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { Api } from './api.ts';
 import type { PerfcycleConfig } from './config.ts';
@@ -62,6 +62,7 @@ export class PerfcycleStack extends Stack {
       ],
       functions: Object.values(this.functions),
       httpApi: this.api.httpApi,
+      unsentMailThreshold: Duration.hours(1),
     });
 
     new CfnOutput(this, 'TableName', { value: this.data.table.tableName });

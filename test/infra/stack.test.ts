@@ -298,7 +298,7 @@ describe('perfcycle stack (dev)', () => {
     for (const file of ['index.html', 'app.js', 'app.css']) expect(existsSync(join(import.meta.dirname, '..', '..', 'console', file)), file).toBe(true);
   });
 
-  it('alarms on failed, timed-out and aborted executions and on every function\u2019s errors, to an SNS topic emailing opsEmail', () => {
+  it('alarms on failed, timed-out and aborted executions, every function\u2019s errors and mail stuck unsent, to an SNS topic emailing opsEmail', () => {
     const [[topicId]] = ofType(resources, 'AWS::SNS::Topic');
     const subscriptions = ofType(resources, 'AWS::SNS::Subscription');
     expect(subscriptions.map(([, sub]) => sub.Properties)).toEqual([expect.objectContaining({ Protocol: 'email', Endpoint: cdkJsonContext().opsEmail, TopicArn: { Ref: topicId } })]);
@@ -317,6 +317,10 @@ describe('perfcycle stack (dev)', () => {
       const errors = alarms.filter((alarm) => alarm.MetricName === 'Errors' && alarm.Dimensions.some((d: any) => d.Name === 'FunctionName' && d.Value.Ref === logicalId));
       expect(errors, functionIdOf(resources, logicalId) as string).toHaveLength(1);
     }
+    // Mail stuck in an outbox: the age the flusher publishes, above an hour for two flushes in a row.
+    expect(alarms.filter((alarm) => alarm.MetricName === 'OldestUnsentMailAge')).toEqual([
+      expect.objectContaining({ Namespace: 'perfcycle', Dimensions: [{ Name: 'service', Value: 'perfcycle' }], Threshold: 3600, EvaluationPeriods: 2, ComparisonOperator: 'GreaterThanThreshold' }),
+    ]);
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
   });
 
