@@ -1,4 +1,4 @@
-import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Lazy, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { Api } from './api.ts';
 import type { PerfcycleConfig } from './config.ts';
@@ -42,6 +42,8 @@ export class PerfcycleStack extends Stack {
       table: this.data.table,
       linkSecret: this.linkSecret.secret,
       sender: this.mail.sender,
+      // The workflow's functions are built before the API whose URL their links may use: resolved at synth.
+      baseUrl: Lazy.string({ produce: () => this.api.publicUrl }),
     };
 
     // The workflow comes first: API functions that control it need its ARN (not the other way round).
@@ -69,6 +71,13 @@ export class PerfcycleStack extends Stack {
     new CfnOutput(this, 'StateMachineArn', { value: this.workflow.stateMachine.stateMachineArn });
     new CfnOutput(this, 'GoalWatchStateMachineArn', { value: this.goalWatch.stateMachine.stateMachineArn });
     new CfnOutput(this, 'ApiUrl', { value: this.api.url });
+    new CfnOutput(this, 'PublicUrl', { value: this.api.publicUrl, description: 'The origin of the links in emails' });
+    if (this.api.domainName) {
+      new CfnOutput(this, 'CustomDomainTarget', {
+        value: this.api.domainName.regionalDomainName,
+        description: `Point ${this.api.domainName.name} here (a CNAME, or a Route 53 alias)`,
+      });
+    }
     new CfnOutput(this, 'UserPoolId', { value: this.api.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: this.api.userPoolClient.userPoolClientId });
   }
