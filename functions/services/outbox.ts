@@ -37,7 +37,7 @@ export async function flushEveryOutbox(budgetMs: number): Promise<{ scopes: numb
  * Seconds since the oldest of the scopes' first-due unsent mails was queued: one item read per scope. A mail
  * deferred to a later attempt moves back in the index only behind mail that is unsent as well.
  */
-async function oldestUnsentAge(scopes: string[]): Promise<number> {
+export async function oldestUnsentAge(scopes: string[]): Promise<number> {
   const first = await Promise.all(scopes.map((scope) => firstUnsentMail(scope)));
   const oldest = Math.min(...first.map((mail) => (mail ? Date.parse(mail.createdAt) : Number.POSITIVE_INFINITY)));
   return Number.isFinite(oldest) ? Math.max(0, Math.round((nowMs() - oldest) / 1000)) : 0;
