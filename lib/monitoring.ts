@@ -39,8 +39,8 @@ function oldestUnsentMailAge(): Metric {
 /**
  * Alarms on what needs a person (failed, timed-out and aborted executions, function errors, mail stuck in
  * an outbox), sent to one
- * SNS topic with an email subscription, and a small dashboard. Each alarm fires on the first occurrence:
- * at perfcycle's volume, one failed execution is one cycle or one day's goal watch that did not run.
+ * SNS topic with an email subscription, and a small dashboard. Execution and function alarms fire on the
+ * first occurrence: at perfcycle's volume, one failed execution is one cycle or one day's goal watch that did not run.
  */
 export class Monitoring extends Construct {
   readonly topic: Topic;
