@@ -1,6 +1,7 @@
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination, type HttpRoute } from 'aws-cdk-lib/aws-apigatewayv2';
+import { ApiMapping, DomainName, HttpApi, HttpMethod, HttpStage, LogGroupLogDestination, type HttpRoute } from 'aws-cdk-lib/aws-apigatewayv2';
+import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { AccountRecovery, FeaturePlan, Mfa, OAuthScope, UserPool, UserPoolClient, UserPoolDomain } from 'aws-cdk-lib/aws-cognito';
@@ -35,6 +36,10 @@ export class Api extends Construct {
   readonly userPool: UserPool;
   readonly userPoolClient: UserPoolClient;
   readonly userPoolDomain: UserPoolDomain;
+  /** With `domainName` and `certificateArn` in the context. */
+  readonly domainName?: DomainName;
+  /** Where people open links: the configured base URL (the custom domain's by default), else the API's own URL. */
+  readonly publicUrl: string;
   readonly functions: Record<string, PerfcycleFunction> = {};
   readonly routes: ApiRoute[] = [];
 
@@ -72,7 +77,7 @@ export class Api extends Construct {
     });
 
     // Cognito's managed login for the HR console (authorization code with PKCE, no client secret in a browser).
-    const consoleUrl = `${shared.config.baseUrl.replace(/\/$/, '')}/console`;
+    const consoleUrl = `${shared.baseUrl}/console`;
     this.userPoolDomain = this.userPool.addDomain('HrLogin', {
       cognitoDomain: { domainPrefix: `perfcycle-${shared.config.stage}-${Stack.of(this).account}` },
     });
@@ -108,6 +113,8 @@ export class Api extends Construct {
       createDefaultStage: false,
     });
 
+    this.publicUrl = shared.config.baseUrl ?? this.httpApi.apiEndpoint;
+
     const accessLogs = new LogGroup(this, 'AccessLogs', { retention: RetentionDays.ONE_MONTH, removalPolicy });
     this.stage = new HttpStage(this, 'DefaultStage', {
       httpApi: this.httpApi,
@@ -136,6 +143,16 @@ export class Api extends Construct {
         ),
       },
     });
+
+    const { customDomain } = shared.config;
+    if (customDomain) {
+      // Regional endpoint: the certificate is in the stack's region; DNS points the name at CustomDomainTarget.
+      this.domainName = new DomainName(this, 'CustomDomain', {
+        domainName: customDomain.domainName,
+        certificate: Certificate.fromCertificateArn(this, 'CustomDomainCertificate', customDomain.certificateArn),
+      });
+      new ApiMapping(this, 'CustomDomainMapping', { api: this.httpApi, domainName: this.domainName, stage: this.stage });
+    }
 
     const functionScope = new Construct(this, 'Functions');
     for (const spec of apiFunctions) {
@@ -170,8 +187,9 @@ export class Api extends Construct {
     }
   }
 
-  /** The API's base URL (the `$default` stage is served at the root). */
+  /** The API's own URL (the `$default` stage is served at the root); it works with or without a custom domain. */
   get url(): string {
     return this.httpApi.apiEndpoint;
   }
+
 }

@@ -9,8 +9,15 @@ export interface PerfcycleConfig {
   senderAddress: string;
   /** HR's mailbox for escalations and reports; becomes HR_EMAIL. */
   hrAddress: string;
-  /** Public origin used in email links, without a trailing slash; becomes BASE_URL. */
-  baseUrl: string;
+  /** Who is told when an alarm goes off (an email subscription to the alarm topic). */
+  opsEmail: string;
+  /**
+   * Public origin used in email links, without a trailing slash; becomes BASE_URL. Optional: it defaults to
+   * `https://<domainName>` with a custom domain, else to the HTTP API's own URL (resolved in the template).
+   */
+  baseUrl?: string;
+  /** A custom domain for the HTTP API, with `certificateArn` (an ACM certificate for it, in the stack's region). */
+  customDomain?: { domainName: string; certificateArn: string };
   /** IANA time zone for dates in emails and deadlines; becomes ORG_TIME_ZONE. */
   orgTimeZone: string;
   /** The organisation's name: emails come from it until HR sets another sender name; becomes ORG_NAME. */
@@ -51,8 +58,27 @@ export function readConfig(node: Node): PerfcycleConfig {
   };
   const senderAddress = email('senderAddress');
   const hrAddress = email('hrAddress');
+  const opsEmail = email('opsEmail');
 
-  let baseUrl = text('baseUrl');
+  const optionalText = (key: string): string | undefined => {
+    const value: unknown = node.tryGetContext(key);
+    if (value === undefined || value === null || value === '') return undefined;
+    return text(key);
+  };
+
+  const domainName = optionalText('domainName');
+  const certificateArn = optionalText('certificateArn');
+  if ((domainName === undefined) !== (certificateArn === undefined)) {
+    problems.push('context "domainName" and "certificateArn" go together: give both for a custom domain, or neither');
+  }
+  if (domainName && !/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i.test(domainName)) {
+    problems.push(`context "domainName" must be a host name such as "reviews.example.com", got "${domainName}"`);
+  }
+  if (certificateArn && !/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[\w-]+$/.test(certificateArn)) {
+    problems.push(`context "certificateArn" must be an ACM certificate ARN, got "${certificateArn}"`);
+  }
+
+  let baseUrl = optionalText('baseUrl') ?? (domainName ? `https://${domainName}` : undefined);
   if (baseUrl) {
     let url: URL | undefined;
     try {
@@ -88,5 +114,15 @@ export function readConfig(node: Node): PerfcycleConfig {
   if (problems.length > 0) {
     throw new Error(`Invalid perfcycle configuration:\n  - ${problems.join('\n  - ')}`);
   }
-  return { stage: stage as Stage, senderAddress, hrAddress, baseUrl, orgTimeZone, orgName, sesMaxSendRate: sesMaxSendRate as number };
+  return {
+    stage: stage as Stage,
+    senderAddress,
+    hrAddress,
+    opsEmail,
+    ...(baseUrl ? { baseUrl } : {}),
+    ...(domainName && certificateArn ? { customDomain: { domainName, certificateArn } } : {}),
+    orgTimeZone,
+    orgName,
+    sesMaxSendRate: sesMaxSendRate as number,
+  };
 }

@@ -27,6 +27,8 @@ export interface SharedResources {
   table: ITable;
   linkSecret: ISecret;
   sender: IEmailIdentity;
+  /** The origin of email links (BASE_URL): the configured one, or a token for the HTTP API's own URL. */
+  baseUrl: string;
 }
 
 export interface PerfcycleFunctionProps {
@@ -88,7 +90,7 @@ export class PerfcycleFunction extends NodejsFunction {
         TABLE_NAME: shared.table.tableName,
         MAIL_FROM: config.senderAddress,
         HR_EMAIL: config.hrAddress,
-        BASE_URL: config.baseUrl,
+        BASE_URL: shared.baseUrl,
         ORG_TIME_ZONE: config.orgTimeZone,
         ORG_NAME: config.orgName,
         SES_MAX_SEND_RATE: String(config.sesMaxSendRate),

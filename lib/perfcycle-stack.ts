@@ -1,10 +1,11 @@
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Lazy, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { Api } from './api.ts';
 import type { PerfcycleConfig } from './config.ts';
 import { Data } from './data.ts';
 import { LinkSecret } from './link-secret.ts';
 import { Mail } from './mail.ts';
+import { Monitoring } from './monitoring.ts';
 import type { PerfcycleFunction, SharedResources } from './perfcycle-function.ts';
 import { GoalWatchWorkflow } from './goal-watch-workflow.ts';
 import { OutboxFlusher } from './outbox-flusher.ts';
@@ -23,6 +24,7 @@ export class PerfcycleStack extends Stack {
   readonly goalWatch: GoalWatchWorkflow;
   readonly outboxFlusher: OutboxFlusher;
   readonly api: Api;
+  readonly monitoring: Monitoring;
   /** Every function, keyed by its FunctionSpec id (lib/functions.ts). */
   readonly functions: Record<string, PerfcycleFunction>;
 
@@ -40,6 +42,8 @@ export class PerfcycleStack extends Stack {
       table: this.data.table,
       linkSecret: this.linkSecret.secret,
       sender: this.mail.sender,
+      // The workflow's functions are built before the API whose URL their links may use: resolved at synth.
+      baseUrl: Lazy.string({ produce: () => this.api.publicUrl }),
     };
 
     // The workflow comes first: API functions that control it need its ARN (not the other way round).
@@ -51,10 +55,29 @@ export class PerfcycleStack extends Stack {
     this.functions = { ...this.api.functions };
     for (const fn of [...Object.values(this.workflow.functions), ...Object.values(this.goalWatch.functions), this.outboxFlusher.function]) this.functions[fn.spec.id] = fn;
 
+    this.monitoring = new Monitoring(this, 'Monitoring', {
+      stage: config.stage,
+      opsEmail: config.opsEmail,
+      machines: [
+        { label: 'ReviewCycle', stateMachine: this.workflow.stateMachine, stoppedByDesign: true },
+        { label: 'DailyRun', stateMachine: this.goalWatch.stateMachine },
+      ],
+      functions: Object.values(this.functions),
+      httpApi: this.api.httpApi,
+      unsentMailThreshold: Duration.hours(1),
+    });
+
     new CfnOutput(this, 'TableName', { value: this.data.table.tableName });
     new CfnOutput(this, 'StateMachineArn', { value: this.workflow.stateMachine.stateMachineArn });
     new CfnOutput(this, 'GoalWatchStateMachineArn', { value: this.goalWatch.stateMachine.stateMachineArn });
     new CfnOutput(this, 'ApiUrl', { value: this.api.url });
+    new CfnOutput(this, 'PublicUrl', { value: this.api.publicUrl, description: 'The origin of the links in emails' });
+    if (this.api.domainName) {
+      new CfnOutput(this, 'CustomDomainTarget', {
+        value: this.api.domainName.regionalDomainName,
+        description: `Point ${this.api.domainName.name} here (a CNAME, or a Route 53 alias)`,
+      });
+    }
     new CfnOutput(this, 'UserPoolId', { value: this.api.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: this.api.userPoolClient.userPoolClientId });
     // The managed login's base URL, read by `perfcycle login --stack <name>`.

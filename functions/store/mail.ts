@@ -130,6 +130,15 @@ export async function* dueOutboxPages(cycleId: string, now: string): AsyncGenera
   } while (ExclusiveStartKey);
 }
 
+/** The scope's unsent mail that is due first (one read of the outbox index), or undefined when nothing is unsent. */
+export async function firstUnsentMail(cycleId: string): Promise<MailRecord | undefined> {
+  const page = await db().send(
+    new QueryCommand({ TableName: tableName(), IndexName: 'gsi2', KeyConditionExpression: 'gsi2pk = :pk', ExpressionAttributeValues: { ':pk': keys.outbox(cycleId) }, Limit: 1 }),
+  );
+  const [item] = page.Items ?? [];
+  return item && withoutKeys<MailRecord>(item);
+}
+
 /**
  * Claims a mail for one sender: it was queued and is due, its last claim's lease has run out (that sender
  * died), or the sender already holds it and renews the lease. Answers the mail as stored, or undefined when someone else holds it, it is not due yet, or

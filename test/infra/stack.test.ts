@@ -175,6 +175,7 @@ describe('perfcycle stack (dev)', () => {
   it('builds every function of lib/functions.ts on nodejs24.x, arm64, X-Ray, with the common environment', () => {
     const functions = ofType(resources, 'AWS::Lambda::Function');
     expect(functions.map(([id]) => functionIdOf(resources, id)).sort()).toEqual(allFunctions.map((f) => f.id).sort());
+    const [[httpApiId]] = ofType(resources, 'AWS::ApiGatewayV2::Api');
     const workflowControllers = new Set(allFunctions.filter((f) => f.controlsWorkflow).map((f) => f.id));
 
     for (const [logicalId, fn] of functions) {
@@ -190,7 +191,8 @@ describe('perfcycle stack (dev)', () => {
       );
       expect(env.MAIL_FROM).toBe('perfcycle@example.com');
       expect(env.ORG_NAME).toBe('Example Org');
-      expect(env.BASE_URL).toBe('https://perfcycle.example.com');
+      // No baseUrl in cdk.json: links use the HTTP API's own URL, resolved in the template.
+      expect(env.BASE_URL, id).toEqual({ 'Fn::GetAtt': [httpApiId, 'ApiEndpoint'] });
       expect(env.POWERTOOLS_SERVICE_NAME).toBe('perfcycle');
       expect(env.NODE_OPTIONS).toBe('--enable-source-maps');
       expect('STATE_MACHINE_ARN' in env, id).toBe(workflowControllers.has(id));
@@ -286,7 +288,8 @@ describe('perfcycle stack (dev)', () => {
     expect(client.Properties.GenerateSecret).toBe(false);
     expect(client.Properties.AllowedOAuthFlows).toEqual(['code']);
     expect(client.Properties.AllowedOAuthScopes).toEqual(['openid', 'email']);
-    expect(client.Properties.CallbackURLs).toEqual([`${cdkJsonContext().baseUrl}/console`, 'http://localhost:8976/callback']);
+    const [[httpApiId]] = ofType(resources, 'AWS::ApiGatewayV2::Api');
+    expect(client.Properties.CallbackURLs).toEqual([{ 'Fn::Join': ['', [{ 'Fn::GetAtt': [httpApiId, 'ApiEndpoint'] }, '/console']] }, 'http://localhost:8976/callback']);
 
     const consoleSpec = apiFunctions.find((fn) => fn.assets)!;
     const [[, fn]] = ofType(resources, 'AWS::Lambda::Function').filter(([id]) => functionIdOf(resources, id) === consoleSpec.id) as [[string, Resource]];
@@ -296,6 +299,32 @@ describe('perfcycle stack (dev)', () => {
     expect(env.CONSOLE_AUTH_DOMAIN).toBeDefined();
     // The console files exist where the bundle copies them from.
     for (const file of ['index.html', 'app.js', 'app.css']) expect(existsSync(join(import.meta.dirname, '..', '..', 'console', file)), file).toBe(true);
+  });
+
+  it('alarms on failed, timed-out and aborted executions, every function\u2019s errors and mail stuck unsent, to an SNS topic emailing opsEmail', () => {
+    const [[topicId]] = ofType(resources, 'AWS::SNS::Topic');
+    const subscriptions = ofType(resources, 'AWS::SNS::Subscription');
+    expect(subscriptions.map(([, sub]) => sub.Properties)).toEqual([expect.objectContaining({ Protocol: 'email', Endpoint: cdkJsonContext().opsEmail, TopicArn: { Ref: topicId } })]);
+
+    const alarms = ofType(resources, 'AWS::CloudWatch::Alarm').map(([, alarm]) => alarm.Properties);
+    for (const alarm of alarms) expect(alarm.AlarmActions, alarm.AlarmName).toEqual([{ Ref: topicId }]);
+    const metricsOf = (alarm: Record<string, any>): { MetricName: string; Dimensions?: { Name: string; Value: unknown }[] }[] =>
+      alarm.MetricName ? [alarm as { MetricName: string }] : alarm.Metrics.filter((m: any) => m.MetricStat).map((m: any) => m.MetricStat.Metric);
+
+    for (const [logicalId] of ofType(resources, 'AWS::StepFunctions::StateMachine')) {
+      const onMachine = alarms.filter((alarm) => metricsOf(alarm).some((m) => m.Dimensions?.some((d) => d.Name === 'StateMachineArn' && (d.Value as any)?.Ref === logicalId)));
+      const names = onMachine.flatMap((alarm) => metricsOf(alarm).map((m) => m.MetricName));
+      expect(names, logicalId).toEqual(expect.arrayContaining(['ExecutionsFailed', 'ExecutionsTimedOut', 'ExecutionsAborted']));
+    }
+    for (const [logicalId] of ofType(resources, 'AWS::Lambda::Function')) {
+      const errors = alarms.filter((alarm) => alarm.MetricName === 'Errors' && alarm.Dimensions.some((d: any) => d.Name === 'FunctionName' && d.Value.Ref === logicalId));
+      expect(errors, functionIdOf(resources, logicalId) as string).toHaveLength(1);
+    }
+    // Mail stuck in an outbox: the age the flusher publishes, above an hour for two flushes in a row.
+    expect(alarms.filter((alarm) => alarm.MetricName === 'OldestUnsentMailAge')).toEqual([
+      expect.objectContaining({ Namespace: 'perfcycle', Dimensions: [{ Name: 'service', Value: 'perfcycle' }], Threshold: 3600, EvaluationPeriods: 2, ComparisonOperator: 'GreaterThanThreshold' }),
+    ]);
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
   });
 
   it('exports the outputs the CLI and the deploy scripts read', () => {
@@ -314,11 +343,39 @@ describe('perfcycle stack (prod)', () => {
   }, 60_000);
 });
 
+describe('perfcycle stack with a base URL or a custom domain', () => {
+  const baseUrls = (resources: Resources) => new Set(ofType(resources, 'AWS::Lambda::Function').map(([, fn]) => JSON.stringify(fn.Properties.Environment.Variables.BASE_URL)));
+
+  it('uses a configured baseUrl as it is, and creates no custom domain', () => {
+    const { resources } = synth({ baseUrl: 'https://reviews.example.com/' });
+    expect(baseUrls(resources)).toEqual(new Set(['"https://reviews.example.com"']));
+    const [[, client]] = ofType(resources, 'AWS::Cognito::UserPoolClient') as [[string, Resource]];
+    expect(client.Properties.CallbackURLs).toEqual(['https://reviews.example.com/console', 'http://localhost:8976/callback']);
+    expect(ofType(resources, 'AWS::ApiGatewayV2::DomainName')).toEqual([]);
+    expect(ofType(resources, 'AWS::ApiGatewayV2::ApiMapping')).toEqual([]);
+  }, 60_000);
+
+  it('creates the API\u2019s custom domain with domainName and certificateArn, and links use it', () => {
+    const certificateArn = 'arn:aws:acm:eu-west-1:111111111111:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789';
+    const { template, resources } = synth({ domainName: 'reviews.example.com', certificateArn });
+    const [[domainId, domain]] = ofType(resources, 'AWS::ApiGatewayV2::DomainName') as [[string, Resource]];
+    expect(domain.Properties).toMatchObject({ DomainName: 'reviews.example.com', DomainNameConfigurations: [expect.objectContaining({ CertificateArn: certificateArn, EndpointType: 'REGIONAL' })] });
+    const [[, mapping]] = ofType(resources, 'AWS::ApiGatewayV2::ApiMapping') as [[string, Resource]];
+    const [[httpApiId]] = ofType(resources, 'AWS::ApiGatewayV2::Api');
+    expect(mapping.Properties).toMatchObject({ ApiId: { Ref: httpApiId }, DomainName: { Ref: domainId } });
+    expect(baseUrls(resources)).toEqual(new Set(['"https://reviews.example.com"']));
+    expect(template.toJSON().Outputs.CustomDomainTarget.Value).toEqual({ 'Fn::GetAtt': [domainId, 'RegionalDomainName'] });
+  }, 60_000);
+});
+
 describe('configuration', () => {
   it.each([
     [{ senderAddress: 'not-an-address' }, /senderAddress.*email address/],
     [{ hrAddress: '' }, /hrAddress.*required/],
+    [{ opsEmail: 'ops' }, /opsEmail.*email address/],
     [{ baseUrl: 'http://perfcycle.example.com' }, /baseUrl.*https/],
+    [{ domainName: 'reviews.example.com' }, /domainName.*certificateArn.*together/],
+    [{ domainName: 'reviews', certificateArn: 'arn:aws:acm:eu-west-1:111111111111:certificate/abc' }, /domainName.*host name/],
     [{ stage: 'staging' }, /stage.*"dev" or "prod"/],
     [{ orgTimeZone: 'Mars/Olympus' }, /orgTimeZone.*IANA/],
     [{ orgName: ' ' }, /orgName.*required/],
