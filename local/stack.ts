@@ -13,7 +13,8 @@ import { handleStepFunctionsRequest } from './sfn-endpoint.ts';
 import { LocalStepFunctions } from './stepfunctions.ts';
 import { LocalDailySchedule, LocalRateSchedule } from './schedule.ts';
 import { GOAL_WATCH_HOUR_UTC } from '../lib/goal-watch-workflow.ts';
-import { synthesizeBlueprint } from './template.ts';
+import { synthesizeBlueprint, type CfnTemplate } from './template.ts';
+import { CallRecorder, callsFile, templateArns } from './iam-calls.ts';
 
 /**
  * The whole of perfcycle on one machine: DynamoDB Local, the aws-ses-v2-local mailbox, the HTTP API
@@ -38,6 +39,8 @@ export interface LocalStackOptions {
   sesMaxSendRate?: number;
   /** Handler settings a test shortens: MAIL_LEASE_SECONDS, MAIL_SEND_TIMEOUT_MS. */
   mailTimings?: { leaseSeconds?: number; sendTimeoutMs?: number };
+  /** Records every AWS SDK call per function (also on when PERFCYCLE_IAM_CALLS names a folder for the records). */
+  recordCalls?: boolean;
 }
 
 export interface LocalStack {
@@ -56,6 +59,10 @@ export interface LocalStack {
   /** Resolves when started executions have reached their next wait. */
   settled(): Promise<void>;
   stop(): Promise<void>;
+  /** The synthesized CloudFormation template the stack was built from. */
+  template: CfnTemplate;
+  /** The SDK calls each function made, when recording (options.recordCalls or PERFCYCLE_IAM_CALLS). */
+  recorder?: CallRecorder;
 }
 
 const TABLE_NAME = 'perfcycle';
@@ -152,10 +159,17 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
     await ensureTable(dynamo.endpoint, blueprint.table);
 
+    const file = callsFile();
+    const recorder =
+      options.recordCalls || file
+        ? new CallRecorder(templateArns(blueprint.template), { 'review-cycle': LocalStepFunctions.arnOf('ReviewCycle'), 'goal-watch': LocalStepFunctions.arnOf('GoalWatch') }, file)
+        : undefined;
+    if (recorder) stops.push(async () => recorder.stop());
     const handlers = new Map<string, (event: unknown, context: unknown) => Promise<any>>();
     for (const spec of allFunctions) {
       const module = await import(resolve(import.meta.dirname, '..', spec.entry));
-      handlers.set(spec.id, module.handler);
+      // Every invocation (API route, workflow task, schedule) goes through here: the recorder knows whose calls follow.
+      handlers.set(spec.id, recorder ? (event, context) => recorder.runAs(spec.id, () => module.handler(event, context)) : module.handler);
     }
     const lambdaContext = (id: string) => ({ functionName: id, awsRequestId: randomBytes(8).toString('hex'), getRemainingTimeInMillis: () => 900_000 });
     const clock = new LocalClock(dataDir && join(dataDir, 'clock.json'));
@@ -246,6 +260,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         await advancing;
         await stop();
       },
+      template: blueprint.template,
+      recorder,
     };
   } catch (error) {
     await stop();

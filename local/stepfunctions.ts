@@ -30,6 +30,11 @@ export interface LocalExecution {
 }
 
 export class LocalStepFunctions {
+  /** The local ARN of the machine called `machineName`. */
+  static arnOf(machineName: string): string {
+    return `arn:aws:states:local:000000000000:stateMachine:${machineName}`;
+  }
+
   readonly stateMachineArn: string;
   private readonly executions = new Map<string, LocalExecution>();
   private readonly running = new Map<string, { abort: () => void; done: Promise<void> }>();
@@ -43,7 +48,7 @@ export class LocalStepFunctions {
     private readonly now: () => number,
     private readonly onError: (execution: LocalExecution) => void = () => {},
   ) {
-    this.stateMachineArn = `arn:aws:states:local:000000000000:stateMachine:${machineName}`;
+    this.stateMachineArn = LocalStepFunctions.arnOf(machineName);
     for (const [name, state] of Object.entries(blueprint.definition.States)) {
       if (state.Type !== 'Wait') continue;
       if (typeof state.TimestampPath !== 'string' || typeof state.Next !== 'string') {

@@ -20,16 +20,22 @@ export interface LocalBlueprint {
   table: Omit<CreateTableCommandInput, 'TableName'>;
   /** By the machine id CDK records in each state machine's metadata (`review-cycle`, `goal-watch`). */
   machines: Record<string, MachineBlueprint>;
+  /** The synthesized CloudFormation template itself (the IAM proof reads the functions' policies from it). */
+  template: CfnTemplate;
 }
 
-type Resource = { Type: string; Properties: Record<string, any>; Metadata?: Record<string, any> };
+export interface CfnTemplate {
+  Resources: Record<string, Resource>;
+}
+
+export type Resource = { Type: string; Properties: Record<string, any>; Metadata?: Record<string, any> };
 
 const LOCAL_ARN_PREFIX = 'arn:aws:lambda:local:000000000000:function:';
 
 export function synthesizeBlueprint(): LocalBlueprint {
   // The same context `cdk synth` reads; bundling is skipped: locally the handlers run from source.
   const { app, stack } = createApp({ context: cdkJsonContext(), bundle: false, validation: false });
-  const template = app.synth().getStackByName(stack.stackName).template as { Resources: Record<string, Resource> };
+  const template = app.synth().getStackByName(stack.stackName).template as CfnTemplate;
   const resources = Object.entries(template.Resources);
 
   const tables = resources.filter(([, r]) => r.Type === 'AWS::DynamoDB::Table' || r.Type === 'AWS::DynamoDB::GlobalTable');
@@ -66,7 +72,7 @@ export function synthesizeBlueprint(): LocalBlueprint {
     }
     machines[machineId] = { definition, taskFunctions };
   }
-  return { table, machines };
+  return { table, machines, template };
 }
 
 /** Turns the DefinitionString's Fn::Join / Fn::GetAtt / Ref into a plain string with local ARNs. */

@@ -1,5 +1,6 @@
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { config } from '#shared/config.ts';
+import { observed } from '#shared/sdk-observer.ts';
 import type { EmailContent } from './compose.ts';
 
 /** Attempts per send, the SDK's standard retry mode backing off with jitter between them. */
@@ -12,12 +13,15 @@ function ses(): SESv2Client {
   // exponential backoff and full jitter. (Adaptive mode would also slow the client after throttling, down to
   // half a send per second for as long as throttling persists; the shared send-rate limit paces us instead.)
   // The request timeout turns an SES that hangs into such an error: by default it only warns.
-  client ??= new SESv2Client({
-    endpoint: config().SES_ENDPOINT,
-    maxAttempts: SEND_ATTEMPTS,
-    retryMode: 'standard',
-    requestHandler: { requestTimeout: config().MAIL_SEND_TIMEOUT_MS, connectionTimeout: config().MAIL_SEND_TIMEOUT_MS, throwOnRequestTimeout: true },
-  });
+  client ??= observed(
+    new SESv2Client({
+      endpoint: config().SES_ENDPOINT,
+      maxAttempts: SEND_ATTEMPTS,
+      retryMode: 'standard',
+      requestHandler: { requestTimeout: config().MAIL_SEND_TIMEOUT_MS, connectionTimeout: config().MAIL_SEND_TIMEOUT_MS, throwOnRequestTimeout: true },
+    }),
+    'ses',
+  );
   return client;
 }
 

@@ -1,15 +1,20 @@
 import { SecretsManagerClient, GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { linkExpiresAt, signLink, type LinkPurpose, type LinkUse } from '#domain/tokens.ts';
 import { config } from './config.ts';
+import { noteCall, observed } from './sdk-observer.ts';
 
 let secret: Promise<string> | undefined;
 
 /** The HMAC key for links: given directly locally, read once per cold start from Secrets Manager in AWS. */
 export function linkSecret(): Promise<string> {
+  const { LINK_SECRET, LINK_SECRET_ARN } = config();
+  if (LINK_SECRET) {
+    // What the function would read in AWS, told to the local call recorder each time (the cache is per process here, per function there).
+    noteCall({ service: 'secretsmanager', operation: 'GetSecretValue', input: { SecretId: LINK_SECRET_ARN } });
+    return Promise.resolve(LINK_SECRET);
+  }
   secret ??= (async () => {
-    const { LINK_SECRET, LINK_SECRET_ARN } = config();
-    if (LINK_SECRET) return LINK_SECRET;
-    const result = await new SecretsManagerClient({}).send(new GetSecretValueCommand({ SecretId: LINK_SECRET_ARN }));
+    const result = await observed(new SecretsManagerClient({}), 'secretsmanager').send(new GetSecretValueCommand({ SecretId: LINK_SECRET_ARN }));
     if (!result.SecretString) throw new Error('link secret is empty');
     return result.SecretString;
   })();

@@ -1,11 +1,12 @@
 import { DescribeExecutionCommand, SFNClient, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import type { ExecutionFacts } from '#domain/workflow-health.ts';
 import { config } from './config.ts';
+import { observed } from './sdk-observer.ts';
 
 let client: SFNClient | undefined;
 
 function sfn(): SFNClient {
-  client ??= new SFNClient({ endpoint: config().SFN_ENDPOINT });
+  client ??= observed(new SFNClient({ endpoint: config().SFN_ENDPOINT }), 'states');
   return client;
 }
 

@@ -14,6 +14,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { config } from '#shared/config.ts';
 import { forEachLimited, sleep } from '#shared/concurrency.ts';
+import { observed } from '#shared/sdk-observer.ts';
 
 /**
  * The one table. Every key shape lives here, so an access pattern can be read off in one place:
@@ -88,7 +89,7 @@ let client: DynamoDBDocumentClient | undefined;
 
 export function db(): DynamoDBDocumentClient {
   client ??= DynamoDBDocumentClient.from(
-    new DynamoDBClient({ endpoint: config().DYNAMODB_ENDPOINT, maxAttempts: 8 }),
+    observed(new DynamoDBClient({ endpoint: config().DYNAMODB_ENDPOINT, maxAttempts: 8 }), 'dynamodb'),
     { marshallOptions: { removeUndefinedValues: true } },
   );
   return client;
