@@ -26,6 +26,11 @@ export interface FunctionSpec {
   controlsWorkflow?: boolean;
   /** Functions that only read how review-cycle executions are doing (DescribeExecution). */
   readsWorkflow?: boolean;
+  /**
+   * `false` for a function that touches none of perfcycle's data: no table, mail or link secret is granted or
+   * named in its environment (the console's static files). Every other function has all three, for now.
+   */
+  dataAccess?: false;
   timeoutSeconds?: number;
   memoryMb?: number;
 }
@@ -69,6 +74,7 @@ export const apiFunctions: FunctionSpec[] = [
       { method: 'GET', path: '/console/{file}', auth: 'public' },
     ],
     assets: 'console',
+    dataAccess: false,
     timeoutSeconds: 10,
   },
   {

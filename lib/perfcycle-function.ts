@@ -47,6 +47,7 @@ export class PerfcycleFunction extends NodejsFunction {
   constructor(scope: Construct, id: string, props: PerfcycleFunctionProps) {
     const { spec, shared } = props;
     const { config } = shared;
+    const dataAccess = spec.dataAccess !== false;
     const removalPolicy = config.stage === 'prod' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
     // super() must run before `this` can own children, so the log group is a sibling: <id>Logs.
     const logGroup = new LogGroup(scope, `${id}Logs`, { retention: RetentionDays.ONE_MONTH, removalPolicy });
@@ -87,14 +88,18 @@ export class PerfcycleFunction extends NodejsFunction {
           : {}),
       },
       environment: {
-        TABLE_NAME: shared.table.tableName,
-        MAIL_FROM: config.senderAddress,
-        HR_EMAIL: config.hrAddress,
-        BASE_URL: shared.baseUrl,
-        ORG_TIME_ZONE: config.orgTimeZone,
-        ORG_NAME: config.orgName,
-        SES_MAX_SEND_RATE: String(config.sesMaxSendRate),
-        LINK_SECRET_ARN: shared.linkSecret.secretArn,
+        ...(dataAccess
+          ? {
+              TABLE_NAME: shared.table.tableName,
+              MAIL_FROM: config.senderAddress,
+              HR_EMAIL: config.hrAddress,
+              BASE_URL: shared.baseUrl,
+              ORG_TIME_ZONE: config.orgTimeZone,
+              ORG_NAME: config.orgName,
+              SES_MAX_SEND_RATE: String(config.sesMaxSendRate),
+              LINK_SECRET_ARN: shared.linkSecret.secretArn,
+            }
+          : {}),
         POWERTOOLS_SERVICE_NAME: 'perfcycle',
         POWERTOOLS_METRICS_NAMESPACE: 'perfcycle',
         NODE_OPTIONS: '--enable-source-maps',
@@ -108,9 +113,11 @@ export class PerfcycleFunction extends NodejsFunction {
     cfn.addMetadata(FUNCTION_ID_METADATA, spec.id);
     cfn.addMetadata(FUNCTION_ENTRY_METADATA, spec.entry);
 
-    shared.table.grantReadWriteData(this);
-    shared.sender.grantSendEmail(this);
-    shared.linkSecret.grantRead(this);
+    if (dataAccess) {
+      shared.table.grantReadWriteData(this);
+      shared.sender.grantSendEmail(this);
+      shared.linkSecret.grantRead(this);
+    }
 
     const role = this.role!;
     Validations.of(role).acknowledge({
@@ -123,10 +130,14 @@ export class PerfcycleFunction extends NodejsFunction {
         id: 'AwsSolutions-IAM5[Resource::*]',
         reason: 'X-Ray tracing: xray:PutTraceSegments/PutTelemetryRecords do not support resource-level permissions.',
       },
-      {
-        id: `AwsSolutions-IAM5[Resource::<${logicalId(shared.table)}.Arn>/index/*]`,
-        reason: 'grantReadWriteData on the one table: its GSIs (gsi1-3) are queried by name; the wildcard covers only this table\u2019s indexes.',
-      },
+      ...(dataAccess
+        ? [
+            {
+              id: `AwsSolutions-IAM5[Resource::<${logicalId(shared.table)}.Arn>/index/*]`,
+              reason: 'grantReadWriteData on the one table: its GSIs (gsi1-3) are queried by name; the wildcard covers only this table\u2019s indexes.',
+            },
+          ]
+        : []),
     );
   }
 

@@ -186,6 +186,13 @@ describe('perfcycle stack (dev)', () => {
       expect(p.TracingConfig, id).toEqual({ Mode: 'Active' });
       expect(p.LoggingConfig?.LogGroup?.Ref, id).toBeDefined();
       const env = p.Environment.Variables;
+      expect(env.POWERTOOLS_SERVICE_NAME).toBe('perfcycle');
+      expect(env.NODE_OPTIONS).toBe('--enable-source-maps');
+      if (allFunctions.find((f) => f.id === id)!.dataAccess === false) {
+        // The console's static files: nothing of perfcycle's data is even named.
+        expect(Object.keys(env).filter((name) => ['TABLE_NAME', 'MAIL_FROM', 'HR_EMAIL', 'BASE_URL', 'LINK_SECRET_ARN'].includes(name)), id).toEqual([]);
+        continue;
+      }
       expect(Object.keys(env), id).toEqual(
         expect.arrayContaining(['TABLE_NAME', 'MAIL_FROM', 'HR_EMAIL', 'BASE_URL', 'ORG_TIME_ZONE', 'ORG_NAME', 'LINK_SECRET_ARN', 'POWERTOOLS_SERVICE_NAME', 'NODE_OPTIONS']),
       );
@@ -193,8 +200,6 @@ describe('perfcycle stack (dev)', () => {
       expect(env.ORG_NAME).toBe('Example Org');
       // No baseUrl in cdk.json: links use the HTTP API's own URL, resolved in the template.
       expect(env.BASE_URL, id).toEqual({ 'Fn::GetAtt': [httpApiId, 'ApiEndpoint'] });
-      expect(env.POWERTOOLS_SERVICE_NAME).toBe('perfcycle');
-      expect(env.NODE_OPTIONS).toBe('--enable-source-maps');
       expect('STATE_MACHINE_ARN' in env, id).toBe(workflowControllers.has(id));
     }
 
@@ -213,6 +218,16 @@ describe('perfcycle stack (dev)', () => {
     expect(readers).toContain('GetCycle');
     for (const id of readers) expect(statesActions(id), id).toEqual(['states:DescribeExecution']);
     for (const f of allFunctions.filter((f) => !f.controlsWorkflow && !f.readsWorkflow)) expect(statesActions(f.id), f.id).toEqual([]);
+    // The console's role may touch no data: no table, mail or secret action at all.
+    const actionsOf = (id: string) => {
+      const [logicalId] = functions.find(([lid]) => functionIdOf(resources, lid) === id)!;
+      const roleRef = resources[logicalId]!.Properties.Role['Fn::GetAtt'][0];
+      return policies.filter(([, pol]) => pol.Properties.Roles.some((r: { Ref: string }) => r.Ref === roleRef)).flatMap(([, pol]) => pol.Properties.PolicyDocument.Statement.flatMap((st: { Action: string | string[] }) => st.Action));
+    };
+    for (const f of allFunctions.filter((f) => f.dataAccess === false)) {
+      expect(actionsOf(f.id).filter((action: string) => /^(dynamodb|ses|secretsmanager|states):/.test(action)), f.id).toEqual([]);
+    }
+    expect(actionsOf('GetCycle')).toEqual(expect.arrayContaining(['dynamodb:Query', 'ses:SendEmail', 'secretsmanager:GetSecretValue']));
   });
 
   it('routes every API path of lib/functions.ts to its function, JWT-authorized for HR, open for forms', () => {
@@ -278,7 +293,8 @@ describe('perfcycle stack (dev)', () => {
     expect(rules).toHaveLength(1);
     expect(rules[0][1].Properties.Targets).toEqual([expect.objectContaining({ Arn: { 'Fn::GetAtt': [flusherId, 'Arn'] }, RetryPolicy: { MaximumEventAgeInSeconds: 300, MaximumRetryAttempts: 0 } })]);
     const functions = ofType(resources, 'AWS::Lambda::Function') as [string, Resource][];
-    expect(new Set(functions.map(([, fn]) => fn.Properties.Environment.Variables.SES_MAX_SEND_RATE))).toEqual(new Set(['14']));
+    // Every function that touches data (the console's files touch none).
+    expect(new Set(functions.filter(([, fn]) => 'TABLE_NAME' in fn.Properties.Environment.Variables).map(([, fn]) => fn.Properties.Environment.Variables.SES_MAX_SEND_RATE))).toEqual(new Set(['14']));
   });
 
   it('signs HR in to the console through Cognito\u2019s managed login, with the code flow back to the console', () => {
@@ -344,7 +360,9 @@ describe('perfcycle stack (prod)', () => {
 });
 
 describe('perfcycle stack with a base URL or a custom domain', () => {
-  const baseUrls = (resources: Resources) => new Set(ofType(resources, 'AWS::Lambda::Function').map(([, fn]) => JSON.stringify(fn.Properties.Environment.Variables.BASE_URL)));
+  /** The links' base of every function that writes links (the console's files write none). */
+  const baseUrls = (resources: Resources) =>
+    new Set(ofType(resources, 'AWS::Lambda::Function').filter(([, fn]) => 'TABLE_NAME' in fn.Properties.Environment.Variables).map(([, fn]) => JSON.stringify(fn.Properties.Environment.Variables.BASE_URL)));
 
   it('uses a configured baseUrl as it is, and creates no custom domain', () => {
     const { resources } = synth({ baseUrl: 'https://reviews.example.com/' });
