@@ -4,6 +4,7 @@ import type { ScalePoint } from '#domain/review-form.ts';
 import type { AssessmentRecord } from './assessments.ts';
 import { auditItem, type Actor } from './audit.ts';
 import { ratingMoves } from './calibration.ts';
+import { phaseIn } from './cycles.ts';
 import { queueMailWrite, type MailRecord } from './mail.ts';
 import { conditionalUpdate, keys, transactOnce, type OnceOutcome, type TransactItem } from './table.ts';
 
@@ -31,13 +32,7 @@ export interface AdjustmentWrite {
  */
 export const ADJUSTMENTS_PER_TRANSACTION = 24;
 
-const adjustable = () => {
-  const phases = phasesAllowing('adjust-rating');
-  return {
-    condition: `phase IN (${phases.map((_, index) => `:phase${index}`).join(', ')})`,
-    values: Object.fromEntries(phases.map((phase, index) => [`:phase${index}`, phase])),
-  };
-};
+const adjustable = () => phaseIn(phasesAllowing('adjust-rating'));
 
 /**
  * Stores up to ADJUSTMENTS_PER_TRANSACTION adjustments together, or none ('refused'): each person must still

@@ -7,6 +7,7 @@ import type { ReviewAnswers, SelfAnswers } from '#domain/review-form.ts';
 import type { FinalScore } from '#domain/score.ts';
 import { auditItem, type AuditEvent } from './audit.ts';
 import { deleteDraftItem, writeOnce, type Submission } from './submissions.ts';
+import { phaseIn } from './cycles.ts';
 import { conditionalUpdate, db, keys, queryAll, tableName, type OnceOutcome, type TransactItem } from './table.ts';
 
 /** A manager's review with the final score computed from it when it was submitted. */
@@ -235,14 +236,19 @@ export function submitAnswers<T>(
     ...(also?.writes ?? []),
   ];
   // One operation per item in a transaction: the first submission's counter carries the phase condition.
-  const inPhase = {
-    ConditionExpression: `phase IN (${phases.map((_, index) => `:phase${index}`).join(', ')})`,
-    ExpressionAttributeValues: Object.fromEntries(phases.map((phase, index) => [`:phase${index}`, phase])),
-  };
+  const inPhase = phaseIn(phases);
   writes.push(
     first
-      ? { Update: { Key: keys.cycle(cycleId), UpdateExpression: 'ADD #counter :one', ...inPhase, ExpressionAttributeNames: { '#counter': attributes.counter }, ExpressionAttributeValues: { ...inPhase.ExpressionAttributeValues, ':one': 1 } } }
-      : { ConditionCheck: { Key: keys.cycle(cycleId), ...inPhase } },
+      ? {
+          Update: {
+            Key: keys.cycle(cycleId),
+            UpdateExpression: 'ADD #counter :one',
+            ConditionExpression: inPhase.condition,
+            ExpressionAttributeNames: { '#counter': attributes.counter },
+            ExpressionAttributeValues: { ...inPhase.values, ':one': 1 },
+          },
+        }
+      : { ConditionCheck: { Key: keys.cycle(cycleId), ConditionExpression: inPhase.condition, ExpressionAttributeValues: inPhase.values } },
   );
   return writeOnce(submission, writes);
 }

@@ -128,14 +128,23 @@ export async function setExtension(cycleId: string, employeeId: string, until: n
   );
 }
 
+/** A condition that the cycle item is in one of `phases`, for a write guarded by the cycle's phase. */
+export function phaseIn(phases: Phase[]): { condition: string; values: Record<string, Phase> } {
+  return {
+    condition: `phase IN (${phases.map((_, index) => `:phase${index}`).join(', ')})`,
+    values: Object.fromEntries(phases.map((phase, index) => [`:phase${index}`, phase])),
+  };
+}
+
 /** A reopened manager review's deadline; refused once the cycle no longer takes reviews. */
 export function setReviewExtension(cycleId: string, employeeId: string, until: number, phases: Phase[]): Promise<boolean> {
+  const inPhase = phaseIn(phases);
   return conditionalUpdate({
     Key: keys.cycle(cycleId),
     UpdateExpression: 'SET reviewExtensions.#emp = :until',
-    ConditionExpression: `phase IN (${phases.map((_, index) => `:phase${index}`).join(', ')})`,
+    ConditionExpression: inPhase.condition,
     ExpressionAttributeNames: { '#emp': employeeId },
-    ExpressionAttributeValues: { ':until': until, ...Object.fromEntries(phases.map((phase, index) => [`:phase${index}`, phase])) },
+    ExpressionAttributeValues: { ':until': until, ...inPhase.values },
   });
 }
 
