@@ -27,7 +27,7 @@ import type { CycleRecord } from '#store/cycles.ts';
 import type { GoalRecord } from '#store/goals.ts';
 import { getDraft, type Draft } from '#store/submissions.ts';
 import { formFields, formRoute, linkToken, noticeOf, postedVersion, readFormPost, seeOther, type FormFields } from './form-handler.ts';
-import { answersList, changeLater, draftButtons, errorList, goalSummary, hiddenFields, inputField, messagePage, noticeLine, page, ratingField, reviewEntries, scaleGuide, selfAnswerEntries, textField } from './pages.ts';
+import { answersList, changeLater, draftButtons, draftNote, errorList, goalSummary, hiddenFields, inputField, messagePage, noticeLine, page, ratingField, reviewEntries, scaleGuide, selfAnswerEntries, textField } from './pages.ts';
 
 const NOTICES = {
   submitted: 'Your review is submitted. You can still change it until the review phase ends.',
@@ -194,7 +194,7 @@ function reportPage(status: number, cycle: CycleRecord, { token, report }: Where
   let review: string;
   if (window !== 'closed') {
     const values = state.values ?? draft?.values ?? (report.review ? reviewAsFields(report.review) : {});
-    const draftLine = draft && !state.values ? `<p>Draft saved on ${e(formatDeadline(Date.parse(draft.savedAt), cycle.timeZone))}${window === 'editable' ? ': not submitted, the submitted version still counts' : ', not submitted yet'}.</p>` : '';
+    const draftLine = draft && !state.values ? draftNote(draft.savedAt, cycle.timeZone, window === 'editable') : '';
     const form = reviewForm(cycle, report, goals, hidden, values, now, window === 'editable');
     review =
       window === 'editable' && report.review && report.reviewSubmittedAt

@@ -54,6 +54,11 @@ export function draftButtons(submitLabel: string): string {
   return `<div class="actions"><button type="submit" name="action" value="submit">${e(submitLabel)}</button> <button type="submit" name="action" value="draft" formnovalidate class="secondary">Save draft</button></div>`;
 }
 
+/** When a draft was saved, and that it is not submitted: over a submitted version, which still counts. */
+export function draftNote(savedAt: string, timeZone: string, submitted: boolean): string {
+  return `<p>Draft saved on ${e(formatDeadline(Date.parse(savedAt), timeZone))}${submitted ? ': not submitted, the submitted version still counts' : ', not submitted yet'}.</p>`;
+}
+
 /** A submitted form's edit, folded away under its answers; open when there is a draft or a refused post to finish. */
 export function changeLater(summary: string, form: string, open: boolean, before = ''): string {
   return `<details class="change"${open ? ' open' : ''}><summary>${e(summary)}</summary>${before}${form}</details>`;

@@ -9,7 +9,7 @@ import { getAssessment, type AssessmentRecord } from '#store/assessments.ts';
 import { scheduleOf, type CycleRecord } from '#store/cycles.ts';
 import type { GoalRecord } from '#store/goals.ts';
 import { getDraft, type Draft } from '#store/submissions.ts';
-import { answersList, changeLater, draftButtons, errorList, goalSummary, hiddenFields, messagePage, noticeLine, page, ratingField, scaleGuide, selfAnswerEntries, textField } from './pages.ts';
+import { answersList, changeLater, draftButtons, draftNote, errorList, goalSummary, hiddenFields, messagePage, noticeLine, page, ratingField, scaleGuide, selfAnswerEntries, textField } from './pages.ts';
 import { formFields, formRoute, linkToken, noticeOf, postedVersion, readFormPost, seeOther, type FormFields } from './form-handler.ts';
 import { escapeHtml as e } from '#mail/compose.ts';
 
@@ -79,7 +79,7 @@ function formPage(status: number, cycle: CycleRecord, assessment: AssessmentReco
     : '';
   const fields = ratingField('overallRating', OVERALL_SELF_LABEL, cycle.scale, values.overallRating) + cycle.selfQuestions.map((question) => textField(question.id, question.label, values[question.id])).join('');
   const form = `<form method="post" action="/forms/self">${hiddenFields(hidden({ version: String(assessment.selfVersion ?? 0) }))}${goalFields}${fields}${draftButtons(submitted ? 'Submit changes' : 'Submit self-assessment')}</form>`;
-  const draftLine = state.draft && !state.values ? `<p>Draft saved on ${e(formatDeadline(Date.parse(state.draft.savedAt), cycle.timeZone))}${submitted ? ': not submitted, the submitted version still counts' : ', not submitted yet'}.</p>` : '';
+  const draftLine = state.draft && !state.values ? draftNote(state.draft.savedAt, cycle.timeZone, !!submitted) : '';
   const body = submitted
     ? `<p>You submitted it on ${e(formatDeadline(Date.parse(assessment.selfSubmittedAt!), cycle.timeZone))}. You can change it until ${e(due)}; your manager reads the version submitted last.</p>${answersList(selfAnswerEntries(cycle, assessment.selfAnswers as SelfAnswers, { goal: 'Goal', overall: OVERALL_SELF_LABEL }))}${changeLater('Change your self-assessment', form, !!state.draft || !!state.values, draftLine + scaleGuide(cycle.scale))}`
     : `<p>${e(assessment.name)}, please answer by ${e(due)}.</p>${draftLine}${scaleGuide(cycle.scale)}${form}`;
