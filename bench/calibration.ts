@@ -33,10 +33,25 @@ export async function calibrationBench(stack: LocalStack, counter: Counter, size
   const now = stack.clock.now();
   const weights = { goals: 70, competencies: 30 };
   const cycle = {
-    cycleId, name: `Calibration bench ${size}`, phase: 'CALIBRATION' as const, selfDue: now - 20 * 86_400_000, managerDue: now - 86_400_000,
-    timings: { reminderLeadMs: 3 * 86_400_000, hrGraceMs: 2 * 86_400_000 }, extensions: {}, timeZone: 'UTC', period: '2026-Q4', settingsVersion: 0,
-    scale: DEFAULT_SCALE, selfQuestions: [], competencies: [], scoreWeights: weights, acknowledgementReminderMs: 5 * 86_400_000, senderName: 'Bench',
-    createdAt: new Date(now).toISOString(), createdBy: 'hr:bench', participantCount: size,
+    cycleId,
+    name: `Calibration bench ${size}`,
+    phase: 'CALIBRATION' as const,
+    selfDue: now - 20 * 86_400_000,
+    managerDue: now - 86_400_000,
+    timings: { reminderLeadMs: 3 * 86_400_000, hrGraceMs: 2 * 86_400_000 },
+    extensions: {},
+    timeZone: 'UTC',
+    period: '2026-Q4',
+    settingsVersion: 0,
+    scale: DEFAULT_SCALE,
+    selfQuestions: [],
+    competencies: [],
+    scoreWeights: weights,
+    acknowledgementReminderMs: 5 * 86_400_000,
+    senderName: 'Bench',
+    createdAt: new Date(now).toISOString(),
+    createdBy: 'hr:bench',
+    participantCount: size,
   };
   const managers = Math.ceil(size / 10);
   const people = Array.from({ length: size }, (_, i) => {
@@ -44,14 +59,32 @@ export async function calibrationBench(stack: LocalStack, counter: Counter, size
     const reviewed = i % 10 !== 9;
     const rating = 1 + ((i * 7 + manager) % 5);
     const answers = {
-      goalRatings: [{ goalId: `goal_${i}a`, title: 'Grow the pipeline', weight: 60, rating }, { goalId: `goal_${i}b`, title: 'Mentor a new joiner', weight: 40, rating: 1 + (i % 5) }],
+      goalRatings: [
+        { goalId: `goal_${i}a`, title: 'Grow the pipeline', weight: 60, rating },
+        { goalId: `goal_${i}b`, title: 'Mentor a new joiner', weight: 40, rating: 1 + (i % 5) },
+      ],
       competencyRatings: [1, 2, 3].map((c) => ({ id: `c${c}`, rating: 1 + ((i + c) % 5) })),
-      rating, strengths: TEXT, areasToImprove: TEXT, comments: TEXT, proposedGoals: [],
+      rating,
+      strengths: TEXT,
+      areasToImprove: TEXT,
+      comments: TEXT,
+      proposedGoals: [],
     };
     const record = {
-      cycleId, employeeId: `cal-${i}`, name: `Person ${i}`, email: `cal${i}@example.com`, department: `Department ${i % 12}`,
-      managerKey: `cal-m${manager}`, managerName: `Manager ${manager}`, managerEmail: `calm${manager}@example.com`,
-      selfStatus: 'SUBMITTED' as const, selfAnswers: { goalRatings: {}, overallRating: rating, answers: { wentWell: TEXT, toImprove: TEXT, nextGoals: TEXT } },
+      cycleId,
+      employeeId: `cal-${i}`,
+      name: `Person ${i}`,
+      email: `cal${i}@example.com`,
+      department: `Department ${i % 12}`,
+      managerKey: `cal-m${manager}`,
+      managerName: `Manager ${manager}`,
+      managerEmail: `calm${manager}@example.com`,
+      selfStatus: 'SUBMITTED' as const,
+      selfAnswers: {
+        goalRatings: {},
+        overallRating: rating,
+        answers: { wentWell: TEXT, toImprove: TEXT, nextGoals: TEXT },
+      },
       reviewStatus: reviewed ? ('SUBMITTED' as const) : ('PENDING' as const),
     };
     const review = reviewed ? { ...answers, score: finalScore(answers as never, weights, DEFAULT_SCALE) } : undefined;
@@ -65,36 +98,73 @@ export async function calibrationBench(stack: LocalStack, counter: Counter, size
       return review ? { ...item, review, reviewVersion: 1 } : { ...item, gsi2pk, gsi2sk };
     }),
   );
-  await forEachLimited(people.filter((p) => p.review), 16, async ({ record, review }) => {
-    for (const write of ratingMove(cycle, record, { review: review as never }).writes) {
-      if ('Update' in write) await db().send(new UpdateCommand({ ...write.Update, TableName: tableName() }));
-    }
-  });
+  await forEachLimited(
+    people.filter((p) => p.review),
+    16,
+    async ({ record, review }) => {
+      for (const write of ratingMove(cycle, record, { review: review as never }).writes) {
+        if ('Update' in write) await db().send(new UpdateCommand({ ...write.Update, TableName: tableName() }));
+      }
+    },
+  );
   const seedMs = performance.now() - seeded;
 
   const measure = async <T>(work: () => Promise<T>) => {
     const before = { ...counter };
     const started = performance.now();
     const result = await work();
-    return { result, ms: Math.round(performance.now() - started), dynamoRequests: counter.requests - before.requests, itemsRead: counter.itemsRead - before.itemsRead };
+    return {
+      result,
+      ms: Math.round(performance.now() - started),
+      dynamoRequests: counter.requests - before.requests,
+      itemsRead: counter.itemsRead - before.itemsRead,
+    };
   };
-  const figures = () => fetch(`${stack.apiUrl}/cycles/${cycleId}/calibration?limit=1`, { headers: { authorization: `Bearer ${stack.hrToken}` } }).then((r) => r.json() as Promise<any>);
+  const figures = () =>
+    fetch(`${stack.apiUrl}/cycles/${cycleId}/calibration?limit=1`, {
+      headers: { authorization: `Bearer ${stack.hrToken}` },
+    }).then((r) => r.json() as Promise<any>);
   const dir = mkdtempSync(join(tmpdir(), 'perfcycle-bench-calibration-'));
   try {
     const cliRun = await measure(async () => {
       let out = '';
-      const code = await runCli(['cycle', 'calibration', cycleId, '--csv', 'calibration.csv'], { env: { PERFCYCLE_API_URL: stack.apiUrl, PERFCYCLE_TOKEN: stack.hrToken }, cwd: dir, out: (text) => (out += text), err: () => {} });
+      const code = await runCli(['cycle', 'calibration', cycleId, '--csv', 'calibration.csv'], {
+        env: { PERFCYCLE_API_URL: stack.apiUrl, PERFCYCLE_TOKEN: stack.hrToken },
+        cwd: dir,
+        out: (text) => (out += text),
+        err: () => {},
+      });
       if (code !== 0 || !out.includes(`participants (${size}):`)) throw new Error(`cycle calibration failed (${code})`);
     });
     const fromSummaries = await measure(figures);
     // One review more on the cycle's counter than in the tallies: the figures are counted from the assessments.
     const counterKey = { TableName: tableName(), Key: keys.cycle(cycleId) };
-    await db().send(new UpdateCommand({ ...counterKey, UpdateExpression: 'ADD reviewsSubmitted :one', ExpressionAttributeValues: { ':one': 1 } }));
+    await db().send(
+      new UpdateCommand({
+        ...counterKey,
+        UpdateExpression: 'ADD reviewsSubmitted :one',
+        ExpressionAttributeValues: { ':one': 1 },
+      }),
+    );
     const fromAssessments = await measure(figures);
-    await db().send(new UpdateCommand({ ...counterKey, UpdateExpression: 'ADD reviewsSubmitted :one', ExpressionAttributeValues: { ':one': -1 } }));
-    if (fromSummaries.result.source !== 'summaries' || fromAssessments.result.source !== 'assessments') throw new Error('the figures did not come from where they should');
-    if (JSON.stringify(fromSummaries.result.figures) !== JSON.stringify(fromAssessments.result.figures)) throw new Error('the summaries and the assessments disagree');
-    const row = (read: string, m: { ms: number; dynamoRequests: number; itemsRead: number }) => ({ participants: size, read, ms: m.ms, dynamoRequests: m.dynamoRequests, itemsRead: m.itemsRead });
+    await db().send(
+      new UpdateCommand({
+        ...counterKey,
+        UpdateExpression: 'ADD reviewsSubmitted :one',
+        ExpressionAttributeValues: { ':one': -1 },
+      }),
+    );
+    if (fromSummaries.result.source !== 'summaries' || fromAssessments.result.source !== 'assessments')
+      throw new Error('the figures did not come from where they should');
+    if (JSON.stringify(fromSummaries.result.figures) !== JSON.stringify(fromAssessments.result.figures))
+      throw new Error('the summaries and the assessments disagree');
+    const row = (read: string, m: { ms: number; dynamoRequests: number; itemsRead: number }) => ({
+      participants: size,
+      read,
+      ms: m.ms,
+      dynamoRequests: m.dynamoRequests,
+      itemsRead: m.itemsRead,
+    });
     return {
       seedMs: Math.round(seedMs),
       managers,

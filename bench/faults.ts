@@ -29,8 +29,15 @@ interface Fault {
 
 const FAULTS: Fault[] = [
   { name: 'SES refuses connections', inject: (faults) => faults.refuse() },
-  { name: 'SES answers 500 for 3 recipients, for good', inject: (faults, people) => faults.failFor(people.slice(0, 3), { status: 500, type: 'InternalFailure' }), forGood: true },
-  { name: 'SES rejects 3 recipients (MessageRejected)', inject: (faults, people) => faults.failFor(people.slice(3, 6), { status: 400, type: 'MessageRejected' }) },
+  {
+    name: 'SES answers 500 for 3 recipients, for good',
+    inject: (faults, people) => faults.failFor(people.slice(0, 3), { status: 500, type: 'InternalFailure' }),
+    forGood: true,
+  },
+  {
+    name: 'SES rejects 3 recipients (MessageRejected)',
+    inject: (faults, people) => faults.failFor(people.slice(3, 6), { status: 400, type: 'MessageRejected' }),
+  },
   { name: 'SES throttles 70 % of calls', inject: (faults) => faults.throttle(0.7) },
   { name: 'SES hangs', inject: (faults) => faults.hang() },
 ];
@@ -41,8 +48,14 @@ function roster(): string {
     lines.push(`f${f}-m,Lead ${f},f${f}-m@example.com,,F${f}`);
     for (let i = 1; i < SIZE; i++) lines.push(`f${f}-${i},Person ${f}-${i},f${f}-${i}@example.com,f${f}-m,F${f}`);
   });
-  lines.push('tm,Tara Lead,tm@example.com,,Team', ...[1, 2, 3, 4].map((i) => `t${i},Teammate ${i},t${i}@example.com,tm,Team`));
-  lines.push('cm,Cancel Lead,cm@example.com,,Cancelled', ...Array.from({ length: SIZE - 1 }, (_, i) => `c${i},Cancel ${i},c${i}@example.com,cm,Cancelled`));
+  lines.push(
+    'tm,Tara Lead,tm@example.com,,Team',
+    ...[1, 2, 3, 4].map((i) => `t${i},Teammate ${i},t${i}@example.com,tm,Team`),
+  );
+  lines.push(
+    'cm,Cancel Lead,cm@example.com,,Cancelled',
+    ...Array.from({ length: SIZE - 1 }, (_, i) => `c${i},Cancel ${i},c${i}@example.com,cm,Cancelled`),
+  );
   return lines.join('\n');
 }
 
@@ -58,9 +71,16 @@ async function hr(stack: LocalStack, method: string, path: string, body?: unknow
 }
 
 /** Per person: how many messages whose subject matches reached them since `since` (an index into the stand-in's log). */
-function outcome(faults: SesFaults, people: string[], subject: RegExp, since: number, permanentlyFailed: number): Outcome {
+function outcome(
+  faults: SesFaults,
+  people: string[],
+  subject: RegExp,
+  since: number,
+  permanentlyFailed: number,
+): Outcome {
   const counts = new Map<string, number>();
-  for (const mail of faults.accepted.slice(since)) if (subject.test(mail.subject)) counts.set(mail.to, (counts.get(mail.to) ?? 0) + 1);
+  for (const mail of faults.accepted.slice(since))
+    if (subject.test(mail.subject)) counts.set(mail.to, (counts.get(mail.to) ?? 0) + 1);
   const got = people.map((to) => counts.get(to) ?? 0);
   return {
     delivered: got.filter((n) => n > 0).length,
@@ -72,19 +92,28 @@ function outcome(faults: SesFaults, people: string[], subject: RegExp, since: nu
 
 async function failedMails(stack: LocalStack, cycleId: string): Promise<number> {
   const { events } = await hr(stack, 'GET', `/cycles/${cycleId}/audit`);
-  return (events as { action: string; details?: { kind?: string } }[]).filter((event) => event.action === 'mail-failed' && event.details?.kind === 'invitation').length;
+  return (events as { action: string; details?: { kind?: string } }[]).filter(
+    (event) => event.action === 'mail-failed' && event.details?.kind === 'invitation',
+  ).length;
 }
 
 async function faultCases(stack: LocalStack, faults: SesFaults) {
   const rows = [];
   for (const [f, fault] of FAULTS.entries()) {
-    const people = [`f${f}-m`, ...Array.from({ length: SIZE - 1 }, (_, i) => `f${f}-${i + 1}`)].map((id) => `${id}@example.com`);
+    const people = [`f${f}-m`, ...Array.from({ length: SIZE - 1 }, (_, i) => `f${f}-${i + 1}`)].map(
+      (id) => `${id}@example.com`,
+    );
     const since = faults.accepted.length;
     await fault.inject(faults, people);
     const now = stack.clock.now();
     const day = (offset: number) => new Date(now + offset * DAY).toISOString().slice(0, 10);
     const started = performance.now();
-    const { cycleId } = await hr(stack, 'POST', '/cycles', { name: `Fault ${f}`, selfDue: day(14), managerDue: day(24), department: `F${f}` });
+    const { cycleId } = await hr(stack, 'POST', '/cycles', {
+      name: `Fault ${f}`,
+      selfDue: day(14),
+      managerDue: day(24),
+      department: `F${f}`,
+    });
     await stack.settled();
     const atLaunch = outcome(faults, people, /self-assessment is open/, since, 0).delivered;
     const launchMs = performance.now() - started;
@@ -111,12 +140,20 @@ async function faultCases(stack: LocalStack, faults: SesFaults) {
 async function concurrencyCases(stack: LocalStack, faults: SesFaults) {
   const team = ['tm', 't1', 't2', 't3', 't4'].map((id) => `${id}@example.com`);
   const since = faults.accepted.length;
-  await Promise.all(Array.from({ length: 10 }, (_, i) => hr(stack, 'POST', '/feedback', { from: `t${(i % 3) + 2}`, to: 't1', kind: 'praise', text: `Thanks #${i}` })));
+  await Promise.all(
+    Array.from({ length: 10 }, (_, i) =>
+      hr(stack, 'POST', '/feedback', { from: `t${(i % 3) + 2}`, to: 't1', kind: 'praise', text: `Thanks #${i}` }),
+    ),
+  );
   await stack.settled();
   const praise = faults.accepted.slice(since).filter((mail) => team.includes(mail.to)).length;
   const beforeGoals = faults.accepted.length;
   const due = new Date(stack.clock.now() + 30 * DAY).toISOString().slice(0, 10);
-  await Promise.all(Array.from({ length: 10 }, (_, i) => hr(stack, 'POST', `/employees/t${(i % 4) + 1}/goals`, { title: `Goal ${i}`, due, weight: 5 })));
+  await Promise.all(
+    Array.from({ length: 10 }, (_, i) =>
+      hr(stack, 'POST', `/employees/t${(i % 4) + 1}/goals`, { title: `Goal ${i}`, due, weight: 5 }),
+    ),
+  );
   await stack.settled();
   const goals = faults.accepted.slice(beforeGoals).filter((mail) => team.includes(mail.to)).length;
 
@@ -125,7 +162,12 @@ async function concurrencyCases(stack: LocalStack, faults: SesFaults) {
   faults.slow(40);
   const now = stack.clock.now();
   const day = (offset: number) => new Date(now + offset * DAY).toISOString().slice(0, 10);
-  const { cycleId } = await hr(stack, 'POST', '/cycles', { name: 'Cancelled while launching', selfDue: day(14), managerDue: day(24), department: 'Cancelled' });
+  const { cycleId } = await hr(stack, 'POST', '/cycles', {
+    name: 'Cancelled while launching',
+    selfDue: day(14),
+    managerDue: day(24),
+    department: 'Cancelled',
+  });
   while (!faults.accepted.slice(beforeCancel).length) await new Promise((done) => setTimeout(done, 10));
   await hr(stack, 'POST', `/cycles/${cycleId}/cancel`, {});
   await stack.settled();
@@ -136,8 +178,18 @@ async function concurrencyCases(stack: LocalStack, faults: SesFaults) {
   return [
     { case: '10 concurrent praise posts (5 recipients each)', expected: 50, delivered: praise },
     { case: '10 concurrent goal adds', expected: 10, delivered: goals },
-    { case: 'cancel racing a 300-person launch: cancellation notes', expected: SIZE, delivered: notes.delivered, duplicated: notes.duplicated },
-    { case: 'cancel racing a 300-person launch: invitations sent before the cancel', expected: '0..300', delivered: invitations.delivered, duplicated: invitations.duplicated },
+    {
+      case: 'cancel racing a 300-person launch: cancellation notes',
+      expected: SIZE,
+      delivered: notes.delivered,
+      duplicated: notes.duplicated,
+    },
+    {
+      case: 'cancel racing a 300-person launch: invitations sent before the cancel',
+      expected: '0..300',
+      delivered: invitations.delivered,
+      duplicated: invitations.duplicated,
+    },
   ];
 }
 
@@ -159,7 +211,9 @@ export async function faultsBench(asJson: boolean, log: (text: string) => void) 
     await faults.close();
   }
   log('kill -9 in the middle of a 2,000-person launch...');
-  const crashes: (CrashCount & { run: string })[] = [{ run: 'kill -9 mid-launch (2,000 invitations)', ...(await crashDuringLaunch(2000)) }];
+  const crashes: (CrashCount & { run: string })[] = [
+    { run: 'kill -9 mid-launch (2,000 invitations)', ...(await crashDuringLaunch(2000)) },
+  ];
   log('kill -9 in the middle of a 2,000-person reminder checkpoint...');
   crashes.push({ run: 'kill -9 mid-checkpoint (2,000 reminders)', ...(await crashDuringReminders(2000)) });
   const figures = { sesFaults, concurrency, crashes };

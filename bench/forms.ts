@@ -8,13 +8,19 @@ import { linkIn, mailbox, openForm } from '../test/support/local.ts';
  */
 const STORM = 50;
 const DAY = 86_400_000;
-const ROSTER = 'employeeId,name,email,managerId,department\nform-m,Form Lead,form-m@example.com,,Forms\nform-1,Form Poster,form-1@example.com,form-m,Forms\n';
+const ROSTER =
+  'employeeId,name,email,managerId,department\nform-m,Form Lead,form-m@example.com,,Forms\nform-1,Form Poster,form-1@example.com,form-m,Forms\n';
 
 /** HR's API call of the bench (launch.bench.ts): throws on an error status, answers the JSON. */
 type HrApi = (stack: LocalStack, method: string, path: string, body: string, contentType?: string) => Promise<any>;
 
 /** The link in the latest mail to `to` with this subject, as the person clicks it. */
-async function linkFromMail(stack: LocalStack, to: string, subject: string, path: '/forms/goals' | '/forms/self'): Promise<string> {
+async function linkFromMail(
+  stack: LocalStack,
+  to: string,
+  subject: string,
+  path: '/forms/goals' | '/forms/self',
+): Promise<string> {
   const mail = (await mailbox(stack)).findLast((received) => received.to === to && received.subject === subject);
   if (!mail) throw new Error(`no mail "${subject}" to ${to}`);
   return linkIn(mail, path);
@@ -40,7 +46,12 @@ async function storm(link: string, answers: Record<string, string>) {
   const answered = await Promise.all(Array.from({ length: STORM }, () => post(link, { ...hidden, ...answers })));
   const statuses: Record<number, number> = {};
   for (const { status } of answered) statuses[status] = (statuses[status] ?? 0) + 1;
-  return { statuses: Object.entries(statuses).map(([status, count]) => `${count}x${status}`).join(' '), stormMs: Math.round(performance.now() - started) };
+  return {
+    statuses: Object.entries(statuses)
+      .map(([status, count]) => `${count}x${status}`)
+      .join(' '),
+    stormMs: Math.round(performance.now() - started),
+  };
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -56,28 +67,56 @@ export async function formsBench(stack: LocalStack, hr: HrApi, posts: number) {
   await hr(stack, 'POST', '/employees/import', ROSTER, 'text/csv');
 
   // A goal past the quarter under review, so the self-assessment does not ask for its rating.
-  const goal = await hr(stack, 'POST', '/employees/form-1/goals', JSON.stringify({ title: 'Storm goal', due: day(100) }));
+  const goal = await hr(
+    stack,
+    'POST',
+    '/employees/form-1/goals',
+    JSON.stringify({ title: 'Storm goal', due: day(100) }),
+  );
   const goalsLink = await linkFromMail(stack, 'form-1@example.com', 'New goal: Storm goal', '/forms/goals');
   const checkIns = async () => (await getGoal('form-1', goal.goalId))!.checkIns.length;
   const checkInsBefore = await checkIns();
   const checkInStorm = await storm(goalsLink, { goalId: goal.goalId, progress: '10', status: 'ON_TRACK' });
   const checkInsCounted = (await checkIns()) - checkInsBefore;
 
-  const { cycleId } = await hr(stack, 'POST', '/cycles', JSON.stringify({ name: 'Form storm', selfDue: day(14), managerDue: day(24), department: 'Forms' }));
+  const { cycleId } = await hr(
+    stack,
+    'POST',
+    '/cycles',
+    JSON.stringify({ name: 'Form storm', selfDue: day(14), managerDue: day(24), department: 'Forms' }),
+  );
   await stack.settled();
-  const selfLink = await linkFromMail(stack, 'form-1@example.com', 'Form storm: your self-assessment is open', '/forms/self');
-  const selfStorm = await storm(selfLink, { action: 'submit', overallRating: '3', wentWell: 'Storms', toImprove: 'Calm', nextGoals: 'Sun' });
+  const selfLink = await linkFromMail(
+    stack,
+    'form-1@example.com',
+    'Form storm: your self-assessment is open',
+    '/forms/self',
+  );
+  const selfStorm = await storm(selfLink, {
+    action: 'submit',
+    overallRating: '3',
+    wentWell: 'Storms',
+    toImprove: 'Calm',
+    nextGoals: 'Sun',
+  });
   const assessment = (await getAssessment(cycleId, 'form-1'))!;
   const selfCounted = {
     versions: (await listAnswerVersions(cycleId, 'self', 'form-1')).length,
-    auditEvents: (await listAuditEvents(cycleId)).filter((event) => event.action === 'self-assessment-submitted' && event.employeeId === 'form-1').length,
+    auditEvents: (await listAuditEvents(cycleId)).filter(
+      (event) => event.action === 'self-assessment-submitted' && event.employeeId === 'form-1',
+    ).length,
     cycleCounter: (await getCycle(cycleId))!.selfSubmitted ?? 0,
   };
 
   const latencies: number[] = [];
   for (let i = 0; i < posts; i++) {
     const hidden = await openForm(goalsLink);
-    const { status, ms } = await post(goalsLink, { ...hidden, goalId: goal.goalId, progress: String(11 + (i % 89)), status: 'ON_TRACK' });
+    const { status, ms } = await post(goalsLink, {
+      ...hidden,
+      goalId: goal.goalId,
+      progress: String(11 + (i % 89)),
+      status: 'ON_TRACK',
+    });
     if (status !== 303) throw new Error(`check-in ${i} answered ${status}`);
     latencies.push(ms);
   }
@@ -86,12 +125,42 @@ export async function formsBench(stack: LocalStack, hr: HrApi, posts: number) {
 
   const figures = {
     storm: [
-      { form: 'goal check-in', posts: STORM, answers: checkInStorm.statuses, recorded: checkInsCounted, stormMs: checkInStorm.stormMs },
-      { form: 'self-assessment submit', posts: STORM, answers: selfStorm.statuses, recorded: selfCounted.versions, auditEvents: selfCounted.auditEvents, counted: selfCounted.cycleCounter, version: assessment.selfVersion, stormMs: selfStorm.stormMs },
+      {
+        form: 'goal check-in',
+        posts: STORM,
+        answers: checkInStorm.statuses,
+        recorded: checkInsCounted,
+        stormMs: checkInStorm.stormMs,
+      },
+      {
+        form: 'self-assessment submit',
+        posts: STORM,
+        answers: selfStorm.statuses,
+        recorded: selfCounted.versions,
+        auditEvents: selfCounted.auditEvents,
+        counted: selfCounted.cycleCounter,
+        version: assessment.selfVersion,
+        stormMs: selfStorm.stormMs,
+      },
     ],
-    checkInPostLatency: posts ? { posts, recorded, p50Ms: percentile(latencies, 50), p95Ms: percentile(latencies, 95), p99Ms: percentile(latencies, 99), maxMs: Number(latencies.at(-1)!.toFixed(1)) } : undefined,
+    checkInPostLatency: posts
+      ? {
+          posts,
+          recorded,
+          p50Ms: percentile(latencies, 50),
+          p95Ms: percentile(latencies, 95),
+          p99Ms: percentile(latencies, 99),
+          maxMs: Number(latencies.at(-1)!.toFixed(1)),
+        }
+      : undefined,
   };
-  if (checkInsCounted !== 1 || selfCounted.versions !== 1 || selfCounted.auditEvents !== 1 || selfCounted.cycleCounter !== 1 || assessment.selfVersion !== 1) {
+  if (
+    checkInsCounted !== 1 ||
+    selfCounted.versions !== 1 ||
+    selfCounted.auditEvents !== 1 ||
+    selfCounted.cycleCounter !== 1 ||
+    assessment.selfVersion !== 1
+  ) {
     throw new Error(`a submit storm counted more or less than once: ${JSON.stringify(figures.storm)}`);
   }
   if (recorded !== posts) throw new Error(`${posts} distinct check-ins recorded ${recorded}`);

@@ -27,7 +27,15 @@ const args = process.argv.slice(2);
 const asJson = args.includes('--json');
 const sizesArg = args[args.indexOf('--sizes') + 1];
 const faults = args.includes('--faults');
-const sizes = args.includes('--sizes') && sizesArg ? sizesArg.split(',').map(Number).filter((n) => n > 0) : faults ? [1000] : [1000, 10_000];
+const sizes =
+  args.includes('--sizes') && sizesArg
+    ? sizesArg
+        .split(',')
+        .map(Number)
+        .filter((n) => n > 0)
+    : faults
+      ? [1000]
+      : [1000, 10_000];
 const goalsArg = args[args.indexOf('--goals') + 1];
 const goalCount = args.includes('--goals') && goalsArg ? Number(goalsArg) : faults ? 0 : 100_000;
 const formPostsArg = args[args.indexOf('--form-posts') + 1];
@@ -74,7 +82,11 @@ function roster(size: number, department: string): string {
 }
 
 async function api(stack: LocalStack, method: string, path: string, body: string, contentType = 'application/json') {
-  const response = await fetch(`${stack.apiUrl}${path}`, { method, headers: { authorization: `Bearer ${stack.hrToken}`, 'content-type': contentType }, body: method === 'GET' ? undefined : body });
+  const response = await fetch(`${stack.apiUrl}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${stack.hrToken}`, 'content-type': contentType },
+    body: method === 'GET' ? undefined : body,
+  });
   const payload = await response.json();
   if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(payload)}`);
   return payload;
@@ -91,9 +103,18 @@ async function floor(items: number, sends: number): Promise<number> {
   const { forEachLimited } = await import('../functions/shared/concurrency.ts');
   const { config } = await import('../functions/shared/config.ts');
   const started = performance.now();
-  await batchPut(Array.from({ length: items }, (_, i) => ({ pk: `FLOOR#${Date.now()}`, sk: String(i), payload: 'x'.repeat(600) })));
-  await forEachLimited(Array.from({ length: sends }, (_, i) => i), config().MAIL_CONCURRENCY, async (i) =>
-    void await sendEmail(`floor${i}@example.com`, { subject: 'floor', text: 'floor', html: '<p>floor</p>' }, 'perfcycle'),
+  await batchPut(
+    Array.from({ length: items }, (_, i) => ({ pk: `FLOOR#${Date.now()}`, sk: String(i), payload: 'x'.repeat(600) })),
+  );
+  await forEachLimited(
+    Array.from({ length: sends }, (_, i) => i),
+    config().MAIL_CONCURRENCY,
+    async (i) =>
+      void (await sendEmail(
+        `floor${i}@example.com`,
+        { subject: 'floor', text: 'floor', html: '<p>floor</p>' },
+        'perfcycle',
+      )),
   );
   return performance.now() - started;
 }
@@ -105,7 +126,12 @@ async function launchCase(stack: LocalStack, counter: DynamoCounter, size: numbe
   const day = (offset: number) => new Date(stack.clock.now() + offset * DAY).toISOString().slice(0, 10);
   const before = { ...counter };
   const started = performance.now();
-  const { cycleId } = (await api(stack, 'POST', '/cycles', JSON.stringify({ name: `Bench ${size}`, selfDue: day(14), managerDue: day(24), department }))) as { cycleId: string };
+  const { cycleId } = (await api(
+    stack,
+    'POST',
+    '/cycles',
+    JSON.stringify({ name: `Bench ${size}`, selfDue: day(14), managerDue: day(24), department }),
+  )) as { cycleId: string };
   await stack.settled();
   const launchMs = performance.now() - started;
   const sent = await mailCount(stack);
@@ -129,9 +155,14 @@ async function launchCase(stack: LocalStack, counter: DynamoCounter, size: numbe
   const report = (await api(stack, 'GET', `/cycles/${cycleId}/report`, '')) as { people: unknown[] };
   const reportMs = performance.now() - reportStarted;
   const csvStarted = performance.now();
-  const csv = await (await fetch(`${stack.apiUrl}/cycles/${cycleId}/report?format=csv`, { headers: { authorization: `Bearer ${stack.hrToken}` } })).text();
+  const csv = await (
+    await fetch(`${stack.apiUrl}/cycles/${cycleId}/report?format=csv`, {
+      headers: { authorization: `Bearer ${stack.hrToken}` },
+    })
+  ).text();
   const csvMs = performance.now() - csvStarted;
-  if (report.people.length !== size || csv.trimEnd().split('\r\n').length !== size + 1) throw new Error('the report does not have one entry per participant');
+  if (report.people.length !== size || csv.trimEnd().split('\r\n').length !== size + 1)
+    throw new Error('the report does not have one entry per participant');
   return {
     participants: size,
     launchToAllInvitationsSentMs: Math.round(launchMs),
@@ -156,7 +187,10 @@ async function importCase(stack: LocalStack) {
   const dir = mkdtempSync(join(tmpdir(), 'perfcycle-bench-import-'));
   try {
     const lines = ['Employee ID;Name;E-Mail;Manager ID;Department'];
-    for (let i = 0; i < rows; i++) lines.push(`imp${i};Jos\u00e9 M\u00fcller ${i};imp${i}@example.com;${i < 50 ? '' : `imp${i % 50}`};Vertrieb ${i % 12}`);
+    for (let i = 0; i < rows; i++)
+      lines.push(
+        `imp${i};Jos\u00e9 M\u00fcller ${i};imp${i}@example.com;${i < 50 ? '' : `imp${i % 50}`};Vertrieb ${i % 12}`,
+      );
     writeFileSync(join(dir, 'roster.csv'), Buffer.from(lines.join('\r\n'), 'latin1'));
     let out = '';
     let err = '';
@@ -168,9 +202,20 @@ async function importCase(stack: LocalStack) {
       err: (text) => (err += text),
     });
     const importMs = performance.now() - started;
-    if (code !== 0 || !out.endsWith(`imported ${rows} employees (${rows} new, 0 updated)`) || !out.includes('Jos\u00e9 M\u00fcller 0')) throw new Error(`import failed (${code}): ${out} ${err}`);
+    if (
+      code !== 0 ||
+      !out.endsWith(`imported ${rows} employees (${rows} new, 0 updated)`) ||
+      !out.includes('Jos\u00e9 M\u00fcller 0')
+    )
+      throw new Error(`import failed (${code}): ${out} ${err}`);
     const progress = err.trimEnd().split('\n');
-    return { rows, importMs: Math.round(importMs), progressLines: progress.length, firstProgress: progress[0], lastProgress: progress.at(-1) };
+    return {
+      rows,
+      importMs: Math.round(importMs),
+      progressLines: progress.length,
+      firstProgress: progress[0],
+      lastProgress: progress.at(-1),
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -190,8 +235,20 @@ async function goalWatchCase(stack: LocalStack, counter: DynamoCounter) {
     const dueAt = i < dueToday ? endOfToday : endOfToday + (8 + (i % 300)) * DAY;
     const due = new Date(dueAt).toISOString().slice(0, 10);
     return goalItem({
-      goalId: `goal_bench${i}`, employeeId: `bench-goal-owner-${i % 20_000}`, title: `Goal ${i}`, kind: 'performance', weight: 0, due, dueAt,
-      period: 'bench', state: 'OPEN', progress: 0, checkIns: [], escalations: {}, createdAt: new Date(now).toISOString(), createdBy: 'system',
+      goalId: `goal_bench${i}`,
+      employeeId: `bench-goal-owner-${i % 20_000}`,
+      title: `Goal ${i}`,
+      kind: 'performance',
+      weight: 0,
+      due,
+      dueAt,
+      period: 'bench',
+      state: 'OPEN',
+      progress: 0,
+      checkIns: [],
+      escalations: {},
+      createdAt: new Date(now).toISOString(),
+      createdBy: 'system',
     });
   });
   const seeded = performance.now();
@@ -231,9 +288,17 @@ async function bundles() {
         logLevel: 'silent',
       });
       const importMs = Number(
-        execFileSync(process.execPath, ['--input-type=module', '-e', `const t=performance.now();await import(${JSON.stringify(file)});console.log((performance.now()-t).toFixed(1))`], {
-          encoding: 'utf8',
-        }).trim(),
+        execFileSync(
+          process.execPath,
+          [
+            '--input-type=module',
+            '-e',
+            `const t=performance.now();await import(${JSON.stringify(file)});console.log((performance.now()-t).toFixed(1))`,
+          ],
+          {
+            encoding: 'utf8',
+          },
+        ).trim(),
       );
       results.push({ function: spec.id, bundleKiB: Math.round(statSync(file).size / 1024), coldImportMs: importMs });
     }
@@ -263,7 +328,16 @@ try {
   const calibration = calibrationSize > 0 ? await calibrationBench(stack, counter, calibrationSize) : undefined;
   if (!faults) log('bundling each function...');
   const bundleFigures = faults ? [] : await bundles();
-  const report = { node: process.version, faults: faultFigures, cases, directoryImport, goalWatch, forms, calibration, bundles: bundleFigures };
+  const report = {
+    node: process.version,
+    faults: faultFigures,
+    cases,
+    directoryImport,
+    goalWatch,
+    forms,
+    calibration,
+    bundles: bundleFigures,
+  };
   if (asJson) {
     console.log(JSON.stringify(report, null, 2));
   } else {

@@ -52,7 +52,8 @@ export function readCredentials(env: Record<string, string | undefined>): Creden
     throw new LoginFailure(`${file} is not readable JSON: run perfcycle login`);
   }
   for (const key of ['apiUrl', 'authDomain', 'clientId', 'idToken', 'refreshToken', 'expiresAt'] as const) {
-    if (typeof stored[key] !== 'string' || !stored[key]) throw new LoginFailure(`${file} has no ${key}: run perfcycle login`);
+    if (typeof stored[key] !== 'string' || !stored[key])
+      throw new LoginFailure(`${file} has no ${key}: run perfcycle login`);
   }
   return { ...(stored as Credentials), authDomain: authBase(stored.authDomain!) };
 }
@@ -88,7 +89,8 @@ export function authBase(domain: string): string {
 
 function apiBase(apiUrl: string): string {
   const url = new URL(apiUrl);
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url.hostname))) throw new LoginFailure(`the API URL must be HTTPS: ${apiUrl}`);
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url.hostname)))
+    throw new LoginFailure(`the API URL must be HTTPS: ${apiUrl}`);
   return apiUrl.replace(/\/$/, '');
 }
 
@@ -129,13 +131,17 @@ async function tokenRequest(authDomain: string, form: Record<string, string>): P
   }
   if (!response.ok) {
     // The error code and its description only: the service's answer to a failed request holds no token.
-    throw new LoginFailure(`the sign-in service refused (${answer.error ?? `HTTP ${response.status}`}${answer.error_description ? `: ${answer.error_description}` : ''})`);
+    throw new LoginFailure(
+      `the sign-in service refused (${answer.error ?? `HTTP ${response.status}`}${answer.error_description ? `: ${answer.error_description}` : ''})`,
+    );
   }
   return answer;
 }
 
 function expiry(now: number, answer: TokenAnswer): string {
-  return new Date(now + (typeof answer.expires_in === 'number' && answer.expires_in > 0 ? answer.expires_in : 3600) * 1000).toISOString();
+  return new Date(
+    now + (typeof answer.expires_in === 'number' && answer.expires_in > 0 ? answer.expires_in : 3600) * 1000,
+  ).toISOString();
 }
 
 export interface LoginOptions {
@@ -158,38 +164,64 @@ export interface LoginIo {
 /** A stack's outputs through `aws cloudformation describe-stacks` (the SDK's CloudFormation client is not a dependency). */
 export function describeStackOutputs(stack: string): Promise<Record<string, string>> {
   return new Promise((resolve, reject) => {
-    execFile('aws', ['cloudformation', 'describe-stacks', '--stack-name', stack, '--output', 'json'], { timeout: 60_000 }, (error, stdout, stderr) => {
-      if (error) {
-        const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
-        reject(
-          new LoginFailure(
-            missing
-              ? `reading the outputs of stack ${stack} needs the AWS CLI (aws), which is not installed: pass --api-url, --auth-domain and --client-id instead`
-              : `cannot read the outputs of stack ${stack}: ${String(stderr).trim().split('\n').at(-1) || error.message}; or pass --api-url, --auth-domain and --client-id`,
-          ),
-        );
-        return;
-      }
-      try {
-        const outputs: { OutputKey: string; OutputValue: string }[] = JSON.parse(stdout).Stacks?.[0]?.Outputs ?? [];
-        resolve(Object.fromEntries(outputs.map((o) => [o.OutputKey, o.OutputValue])));
-      } catch {
-        reject(new LoginFailure(`the AWS CLI answered something that is not JSON for stack ${stack}`));
-      }
-    });
+    execFile(
+      'aws',
+      ['cloudformation', 'describe-stacks', '--stack-name', stack, '--output', 'json'],
+      { timeout: 60_000 },
+      (error, stdout, stderr) => {
+        if (error) {
+          const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
+          reject(
+            new LoginFailure(
+              missing
+                ? `reading the outputs of stack ${stack} needs the AWS CLI (aws), which is not installed: pass --api-url, --auth-domain and --client-id instead`
+                : `cannot read the outputs of stack ${stack}: ${String(stderr).trim().split('\n').at(-1) || error.message}; or pass --api-url, --auth-domain and --client-id`,
+            ),
+          );
+          return;
+        }
+        try {
+          const outputs: { OutputKey: string; OutputValue: string }[] = JSON.parse(stdout).Stacks?.[0]?.Outputs ?? [];
+          resolve(Object.fromEntries(outputs.map((o) => [o.OutputKey, o.OutputValue])));
+        } catch {
+          reject(new LoginFailure(`the AWS CLI answered something that is not JSON for stack ${stack}`));
+        }
+      },
+    );
   });
 }
 
-async function target(io: LoginIo, options: LoginOptions): Promise<{ apiUrl: string; authDomain: string; clientId: string }> {
+async function target(
+  io: LoginIo,
+  options: LoginOptions,
+): Promise<{ apiUrl: string; authDomain: string; clientId: string }> {
   let outputs: Record<string, string> = {};
   if (options.stack) outputs = await (io.stackOutputs ?? describeStackOutputs)(options.stack);
   const apiUrl = options.apiUrl ?? outputs.ApiUrl ?? io.env.PERFCYCLE_API_URL;
   const authDomain = options.authDomain ?? outputs.AuthDomain;
   const clientId = options.clientId ?? outputs.UserPoolClientId;
   const missing = [
-    ...(apiUrl ? [] : [options.stack ? `stack ${options.stack} has no ApiUrl output: pass --api-url` : '--api-url (or --stack <name>, or PERFCYCLE_API_URL)']),
-    ...(authDomain ? [] : [options.stack ? `stack ${options.stack} has no AuthDomain output: pass --auth-domain` : '--auth-domain (or --stack <name>)']),
-    ...(clientId ? [] : [options.stack ? `stack ${options.stack} has no UserPoolClientId output: pass --client-id` : '--client-id (or --stack <name>)']),
+    ...(apiUrl
+      ? []
+      : [
+          options.stack
+            ? `stack ${options.stack} has no ApiUrl output: pass --api-url`
+            : '--api-url (or --stack <name>, or PERFCYCLE_API_URL)',
+        ]),
+    ...(authDomain
+      ? []
+      : [
+          options.stack
+            ? `stack ${options.stack} has no AuthDomain output: pass --auth-domain`
+            : '--auth-domain (or --stack <name>)',
+        ]),
+    ...(clientId
+      ? []
+      : [
+          options.stack
+            ? `stack ${options.stack} has no UserPoolClientId output: pass --client-id`
+            : '--client-id (or --stack <name>)',
+        ]),
   ];
   if (missing.length) throw new LoginFailure(`cannot sign in without: ${missing.join('; ')}`);
   return { apiUrl: apiBase(apiUrl!), authDomain: authBase(authDomain!), clientId: clientId! };
@@ -209,10 +241,21 @@ function sameText(a: string, b: string): boolean {
  * Waits on the loopback server for the managed login's redirect, checks its state, exchanges the code (with
  * the PKCE verifier) and answers the browser with the outcome. One redirect settles it: a wrong state ends the login.
  */
-function awaitCallback(server: Server, state: string, timeoutMs: number, exchange: (code: string) => Promise<void>): Promise<void> {
+function awaitCallback(
+  server: Server,
+  state: string,
+  timeoutMs: number,
+  exchange: (code: string) => Promise<void>,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     let settled = false;
-    const timer = setTimeout(() => finish(new LoginFailure(`no answer from the sign-in page within ${timeoutMs / 1000} s: run perfcycle login again`)), timeoutMs);
+    const timer = setTimeout(
+      () =>
+        finish(
+          new LoginFailure(`no answer from the sign-in page within ${timeoutMs / 1000} s: run perfcycle login again`),
+        ),
+      timeoutMs,
+    );
     const finish = (error?: Error) => {
       if (settled) return;
       settled = true;
@@ -223,7 +266,11 @@ function awaitCallback(server: Server, state: string, timeoutMs: number, exchang
     server.on('request', (request, response) => {
       const url = new URL(request.url ?? '/', 'http://localhost');
       const answer = (status: number, title: string, text: string) => {
-        response.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' });
+        response.writeHead(status, {
+          'content-type': 'text/html; charset=utf-8',
+          'cache-control': 'no-store',
+          'referrer-policy': 'no-referrer',
+        });
         response.end(page(title, text));
       };
       if (url.pathname !== '/callback' || settled) {
@@ -234,11 +281,17 @@ function awaitCallback(server: Server, state: string, timeoutMs: number, exchang
       const code = url.searchParams.get('code');
       if (!sameText(url.searchParams.get('state') ?? '', state)) {
         answer(400, 'Sign-in refused', 'The answer does not belong to this sign-in. Run perfcycle login again.');
-        finish(new LoginFailure('the sign-in answer carries the wrong state (not this login\u2019s): refused; run perfcycle login again'));
+        finish(
+          new LoginFailure(
+            'the sign-in answer carries the wrong state (not this login\u2019s): refused; run perfcycle login again',
+          ),
+        );
         return;
       }
       if (error || !code) {
-        const reason = error ? `${error}${url.searchParams.get('error_description') ? `: ${url.searchParams.get('error_description')}` : ''}` : 'no code';
+        const reason = error
+          ? `${error}${url.searchParams.get('error_description') ? `: ${url.searchParams.get('error_description')}` : ''}`
+          : 'no code';
         answer(400, 'Sign-in failed', 'The sign-in did not complete. Return to the terminal.');
         finish(new LoginFailure(`the sign-in did not complete (${reason})`));
         return;
@@ -267,7 +320,13 @@ export async function login(io: LoginIo, options: LoginOptions): Promise<void> {
   server.keepAliveTimeout = 1000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) =>
-      reject(new LoginFailure(error.code === 'EADDRINUSE' ? `port ${options.port} is in use: close what holds it (or another perfcycle login) and try again` : `cannot listen for the sign-in: ${error.message}`)),
+      reject(
+        new LoginFailure(
+          error.code === 'EADDRINUSE'
+            ? `port ${options.port} is in use: close what holds it (or another perfcycle login) and try again`
+            : `cannot listen for the sign-in: ${error.message}`,
+        ),
+      ),
     );
     // Loopback only: nothing outside this machine can deliver (or read) the code.
     server.listen(options.port, '127.0.0.1', () => resolve());
@@ -286,12 +345,21 @@ export async function login(io: LoginIo, options: LoginOptions): Promise<void> {
       code_challenge: challenge,
       code_challenge_method: 'S256',
     }).toString();
-    io.err(`Open this address in a browser and sign in (waiting up to ${options.timeoutSeconds >= 120 ? `${Math.round(options.timeoutSeconds / 60)} min` : `${options.timeoutSeconds} s`}):\n\n  ${authorize}\n\n`);
+    io.err(
+      `Open this address in a browser and sign in (waiting up to ${options.timeoutSeconds >= 120 ? `${Math.round(options.timeoutSeconds / 60)} min` : `${options.timeoutSeconds} s`}):\n\n  ${authorize}\n\n`,
+    );
 
     await awaitCallback(server, state, options.timeoutSeconds * 1000, async (code) => {
       const now = Date.now();
-      const tokens = await tokenRequest(authDomain, { grant_type: 'authorization_code', client_id: clientId, code, redirect_uri: redirectUri, code_verifier: verifier });
-      if (!tokens.id_token || !tokens.refresh_token) throw new LoginFailure('the sign-in service answered without an ID token or a refresh token');
+      const tokens = await tokenRequest(authDomain, {
+        grant_type: 'authorization_code',
+        client_id: clientId,
+        code,
+        redirect_uri: redirectUri,
+        code_verifier: verifier,
+      });
+      if (!tokens.id_token || !tokens.refresh_token)
+        throw new LoginFailure('the sign-in service answered without an ID token or a refresh token');
       writeCredentials(io.env, {
         apiUrl,
         authDomain,
@@ -302,7 +370,9 @@ export async function login(io: LoginIo, options: LoginOptions): Promise<void> {
         expiresAt: expiry(now, tokens),
       });
     });
-    io.out(`signed in to ${apiUrl}; the sign-in is kept in ${file} (readable by you only) and renewed as needed; \`perfcycle logout\` removes it`);
+    io.out(
+      `signed in to ${apiUrl}; the sign-in is kept in ${file} (readable by you only) and renewed as needed; \`perfcycle logout\` removes it`,
+    );
   } finally {
     server.closeAllConnections();
     server.close();
@@ -310,16 +380,26 @@ export async function login(io: LoginIo, options: LoginOptions): Promise<void> {
 }
 
 /** The stored ID token, renewed with the refresh token when it expires within a minute (and stored again). */
-export async function freshCredentials(env: Record<string, string | undefined>, credentials: Credentials): Promise<Credentials> {
+export async function freshCredentials(
+  env: Record<string, string | undefined>,
+  credentials: Credentials,
+): Promise<Credentials> {
   const now = Date.now();
   if (Date.parse(credentials.expiresAt) - now > REFRESH_MARGIN_MS) return credentials;
   let tokens: TokenAnswer;
   try {
-    tokens = await tokenRequest(credentials.authDomain, { grant_type: 'refresh_token', client_id: credentials.clientId, refresh_token: credentials.refreshToken });
+    tokens = await tokenRequest(credentials.authDomain, {
+      grant_type: 'refresh_token',
+      client_id: credentials.clientId,
+      refresh_token: credentials.refreshToken,
+    });
   } catch (error) {
-    throw new LoginFailure(`the sign-in has expired and could not be renewed (${(error as Error).message}): run perfcycle login`);
+    throw new LoginFailure(
+      `the sign-in has expired and could not be renewed (${(error as Error).message}): run perfcycle login`,
+    );
   }
-  if (!tokens.id_token) throw new LoginFailure('the sign-in has expired and the renewal sent no ID token: run perfcycle login');
+  if (!tokens.id_token)
+    throw new LoginFailure('the sign-in has expired and the renewal sent no ID token: run perfcycle login');
   const renewed: Credentials = {
     ...credentials,
     idToken: tokens.id_token,
@@ -355,5 +435,7 @@ export async function logout(io: LoginIo): Promise<void> {
     // An unreadable file or an unreachable service: the file goes anyway.
   }
   rmSync(file, { force: true });
-  io.out(`signed out: removed ${file}${revoked ? ' and revoked its refresh token' : ' (its refresh token could not be revoked; it lapses on its own)'}`);
+  io.out(
+    `signed out: removed ${file}${revoked ? ' and revoked its refresh token' : ' (its refresh token could not be revoked; it lapses on its own)'}`,
+  );
 }

@@ -37,7 +37,8 @@ class CliFailure extends Error {
 /** A command line that cannot be run as given (exit code 2, like commander's own usage errors). */
 class UsageFailure extends CliFailure {}
 
-const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
+  .version;
 
 /**
  * Where requests go and the token they carry: PERFCYCLE_TOKEN if set; else the sign-in kept by `perfcycle login`
@@ -56,7 +57,10 @@ async function connection(io: CliIo) {
   }
   const apiUrl = envUrl ?? 'http://127.0.0.1:3000';
   const token = io.env.PERFCYCLE_TOKEN ?? (existsSync(tokenFile) ? readFileSync(tokenFile, 'utf8').trim() : undefined);
-  if (!token) throw new CliFailure(`no HR token: set PERFCYCLE_TOKEN (the local stack writes one to ${tokenFile}), or run \`perfcycle login\` for perfcycle in AWS`);
+  if (!token)
+    throw new CliFailure(
+      `no HR token: set PERFCYCLE_TOKEN (the local stack writes one to ${tokenFile}), or run \`perfcycle login\` for perfcycle in AWS`,
+    );
   return { apiUrl, token };
 }
 
@@ -72,7 +76,13 @@ function signIn<T>(step: () => T): T {
 }
 
 /** The response body as bytes: `text()` would drop a CSV's byte-order mark, which spreadsheets need. */
-async function send(io: CliIo, method: 'GET' | 'POST' | 'PUT' | 'PATCH', path: string, body?: { json?: unknown; file?: Uint8Array }, idempotencyKey?: string): Promise<Buffer> {
+async function send(
+  io: CliIo,
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH',
+  path: string,
+  body?: { json?: unknown; file?: Uint8Array },
+  idempotencyKey?: string,
+): Promise<Buffer> {
   const { apiUrl, token } = await connection(io);
   let response: Response;
   let bytes: Buffer;
@@ -84,13 +94,19 @@ async function send(io: CliIo, method: 'GET' | 'POST' | 'PUT' | 'PATCH', path: s
           authorization: `Bearer ${token}`,
           ...(idempotencyKey ? { 'idempotency-key': idempotencyKey } : {}),
           // A file goes as its bytes: the API reads its encoding, which a text body would already have lost.
-          ...(body?.json !== undefined ? { 'content-type': 'application/json' } : body?.file !== undefined ? { 'content-type': 'application/octet-stream' } : {}),
+          ...(body?.json !== undefined
+            ? { 'content-type': 'application/json' }
+            : body?.file !== undefined
+              ? { 'content-type': 'application/octet-stream' }
+              : {}),
         },
         body: body?.json !== undefined ? JSON.stringify(body.json) : body?.file,
       }),
     ));
   } catch (error) {
-    throw new CliFailure(`cannot reach the perfcycle API at ${apiUrl} (${(error as Error).message}); is the stack running (npm start)?`);
+    throw new CliFailure(
+      `cannot reach the perfcycle API at ${apiUrl} (${(error as Error).message}); is the stack running (npm start)?`,
+    );
   }
   if (!response.ok) {
     const text = bytes.toString('utf8');
@@ -107,7 +123,18 @@ async function send(io: CliIo, method: 'GET' | 'POST' | 'PUT' | 'PATCH', path: s
 }
 
 /** Network failures worth another attempt: the API did not answer, or the connection broke or timed out. */
-const TRANSIENT_NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+const TRANSIENT_NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EAI_AGAIN',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+]);
 /** The waits before each retry: four attempts within about two seconds. */
 const RETRY_DELAYS_MS = [250, 500, 1000];
 
@@ -115,22 +142,36 @@ const RETRY_DELAYS_MS = [250, 500, 1000];
  * A request that is safe to repeat (`retryable`: a GET, or one carrying the invocation's Idempotency-Key) is
  * sent again after a network failure, and while the API answers that the first request with its key still runs.
  */
-async function fetchRetrying(retryable: boolean, request: () => Promise<Response>): Promise<{ response: Response; bytes: Buffer }> {
+async function fetchRetrying(
+  retryable: boolean,
+  request: () => Promise<Response>,
+): Promise<{ response: Response; bytes: Buffer }> {
   for (let attempt = 0; ; attempt++) {
     const retry = retryable ? RETRY_DELAYS_MS[attempt] : undefined;
     try {
       const response = await request();
       const bytes = Buffer.from(await response.arrayBuffer());
-      if (retry === undefined || !(response.status === 409 && response.headers.has('retry-after'))) return { response, bytes };
+      if (retry === undefined || !(response.status === 409 && response.headers.has('retry-after')))
+        return { response, bytes };
     } catch (error) {
       // fetch fails with a TypeError whose cause carries the socket's error code.
-      if (retry === undefined || !TRANSIENT_NETWORK_CODES.has((error as { cause?: { code?: string } }).cause?.code ?? '')) throw error;
+      if (
+        retry === undefined ||
+        !TRANSIENT_NETWORK_CODES.has((error as { cause?: { code?: string } }).cause?.code ?? '')
+      )
+        throw error;
     }
     await sleep(retry);
   }
 }
 
-async function call(io: CliIo, method: 'GET' | 'POST' | 'PUT' | 'PATCH', path: string, body?: { json?: unknown; file?: Uint8Array }, idempotencyKey?: string): Promise<any> {
+async function call(
+  io: CliIo,
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH',
+  path: string,
+  body?: { json?: unknown; file?: Uint8Array },
+  idempotencyKey?: string,
+): Promise<any> {
   const text = (await send(io, method, path, body, idempotencyKey)).toString('utf8');
   try {
     return text ? JSON.parse(text) : {};
@@ -181,19 +222,37 @@ export function buildProgram(io: CliIo): Command {
       'Sign in to perfcycle in AWS through the managed login (MFA included); the sign-in is kept in your config directory and renewed. ' +
         'Give --stack, or --api-url, --auth-domain and --client-id (these override the stack\u2019s outputs)',
     )
-    .option('--stack <name>', 'read the API URL, sign-in domain and client id from this CloudFormation stack\u2019s outputs (needs the AWS CLI)')
+    .option(
+      '--stack <name>',
+      'read the API URL, sign-in domain and client id from this CloudFormation stack\u2019s outputs (needs the AWS CLI)',
+    )
     .option('--api-url <url>', 'the HTTP API\u2019s URL (stack output ApiUrl)')
     .option('--auth-domain <domain>', 'the managed login\u2019s domain (stack output AuthDomain)')
     .option('--client-id <id>', 'the app client id (stack output UserPoolClientId)')
-    .option('--port <port>', `the loopback port of the redirect, registered on the app client as http://localhost:<port>/callback (0: any free port)`, String(DEFAULT_CALLBACK_PORT))
+    .option(
+      '--port <port>',
+      `the loopback port of the redirect, registered on the app client as http://localhost:<port>/callback (0: any free port)`,
+      String(DEFAULT_CALLBACK_PORT),
+    )
     .option('--timeout <seconds>', 'how long to wait for the sign-in', '300')
-    .action(async (options: { stack?: string; apiUrl?: string; authDomain?: string; clientId?: string; port: string; timeout: string }) => {
-      const port = Number(options.port);
-      const timeoutSeconds = Number(options.timeout);
-      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageFailure(`--port must be a port number, not ${options.port}`);
-      if (!(timeoutSeconds > 0)) throw new UsageFailure(`--timeout must be a number of seconds, not ${options.timeout}`);
-      await signIn(() => login(io, { ...options, port, timeoutSeconds }));
-    });
+    .action(
+      async (options: {
+        stack?: string;
+        apiUrl?: string;
+        authDomain?: string;
+        clientId?: string;
+        port: string;
+        timeout: string;
+      }) => {
+        const port = Number(options.port);
+        const timeoutSeconds = Number(options.timeout);
+        if (!Number.isInteger(port) || port < 0 || port > 65535)
+          throw new UsageFailure(`--port must be a port number, not ${options.port}`);
+        if (!(timeoutSeconds > 0))
+          throw new UsageFailure(`--timeout must be a number of seconds, not ${options.timeout}`);
+        await signIn(() => login(io, { ...options, port, timeoutSeconds }));
+      },
+    );
   program
     .command('logout')
     .description('Forget the sign-in kept by `perfcycle login` (and revoke its refresh token)')
@@ -215,7 +274,12 @@ export function buildProgram(io: CliIo): Command {
       const bytes = readInputFile(io, file, 5 * 1024 * 1024);
       if (options.dryRun) {
         const checked = await call(io, 'POST', '/employees/import?dryRun=true', { file: bytes }, idempotencyKey);
-        printer(io, !!options.json)(checked, () => [...howRead(checked), `valid: ${checked.valid} employees (${checked.created} new, ${checked.updated} updated); nothing saved`].join('\n'));
+        printer(io, !!options.json)(checked, () =>
+          [
+            ...howRead(checked),
+            `valid: ${checked.valid} employees (${checked.created} new, ${checked.updated} updated); nothing saved`,
+          ].join('\n'),
+        );
         return;
       }
       // Parts sized by the file's lines after the header (at least its rows): every part checks the whole file, so any split saves the same rows.
@@ -224,12 +288,30 @@ export function buildProgram(io: CliIo): Command {
       let result: any;
       for (let part = 1; part <= parts; part++) {
         // Each part is a request of its own, so each has a key of its own, derived from the invocation's.
-        const saved = await call(io, 'POST', parts > 1 ? `/employees/import?part=${part}&parts=${parts}` : '/employees/import', { file: bytes }, parts > 1 ? `${idempotencyKey}.${part}` : idempotencyKey);
-        result = result ? { ...saved, imported: result.imported + saved.imported, created: result.created + saved.created, updated: result.updated + saved.updated } : saved;
+        const saved = await call(
+          io,
+          'POST',
+          parts > 1 ? `/employees/import?part=${part}&parts=${parts}` : '/employees/import',
+          { file: bytes },
+          parts > 1 ? `${idempotencyKey}.${part}` : idempotencyKey,
+        );
+        result = result
+          ? {
+              ...saved,
+              imported: result.imported + saved.imported,
+              created: result.created + saved.created,
+              updated: result.updated + saved.updated,
+            }
+          : saved;
         if (parts > 1) io.err(`imported ${result.imported} of ${saved.valid} rows (part ${part} of ${parts})\n`);
       }
       const { part: _part, parts: _parts, valid: _valid, ...total } = result;
-      printer(io, !!options.json)(total, () => [...howRead(total), `imported ${total.imported} employees (${total.created} new, ${total.updated} updated)`].join('\n'));
+      printer(io, !!options.json)(total, () =>
+        [
+          ...howRead(total),
+          `imported ${total.imported} employees (${total.created} new, ${total.updated} updated)`,
+        ].join('\n'),
+      );
     });
 
   employees
@@ -241,7 +323,11 @@ export function buildProgram(io: CliIo): Command {
       const people: any[] = [];
       let cursor: string | undefined;
       do {
-        const query = new URLSearchParams({ limit: '1000', ...(options.department !== undefined ? { department: options.department } : {}), ...(cursor ? { cursor } : {}) });
+        const query = new URLSearchParams({
+          limit: '1000',
+          ...(options.department !== undefined ? { department: options.department } : {}),
+          ...(cursor ? { cursor } : {}),
+        });
         const page = await call(io, 'GET', `/employees?${query}`);
         people.push(...page.employees);
         cursor = page.nextCursor;
@@ -249,7 +335,10 @@ export function buildProgram(io: CliIo): Command {
       printer(io, !!options.json)({ employees: people }, () =>
         people.length
           ? people
-              .map((p) => `${p.employeeId}  ${p.name} <${p.email}>  ${p.department}${p.managerId ? `, manager ${p.managerId}` : ''}${p.active ? '' : `  (deactivated ${p.deactivatedAt.slice(0, 10)})`}`)
+              .map(
+                (p) =>
+                  `${p.employeeId}  ${p.name} <${p.email}>  ${p.department}${p.managerId ? `, manager ${p.managerId}` : ''}${p.active ? '' : `  (deactivated ${p.deactivatedAt.slice(0, 10)})`}`,
+              )
               .join('\n')
           : options.department !== undefined
             ? `nobody in department "${options.department}"`
@@ -300,14 +389,20 @@ export function buildProgram(io: CliIo): Command {
       );
     });
 
-  const settings = program.command('settings').description('The organisation settings: scale, template, timings, time zone (versioned)');
+  const settings = program
+    .command('settings')
+    .description('The organisation settings: scale, template, timings, time zone (versioned)');
   settings
     .command('show')
     .description('The settings in force and their version (version 0: the defaults)')
     .option('--json', 'print JSON')
     .action(async (options: { json?: boolean }) => {
       const result = await call(io, 'GET', '/settings');
-      printer(io, !!options.json)(result, () => `version ${result.version}${result.savedAt ? ` saved ${result.savedAt}` : ' (defaults)'}\n${JSON.stringify(result.settings, null, 2)}`);
+      printer(io, !!options.json)(
+        result,
+        () =>
+          `version ${result.version}${result.savedAt ? ` saved ${result.savedAt}` : ' (defaults)'}\n${JSON.stringify(result.settings, null, 2)}`,
+      );
     });
   settings
     .command('set')
@@ -328,7 +423,10 @@ export function buildProgram(io: CliIo): Command {
       const result = await call(io, 'PATCH', '/settings', { json: document });
       printer(io, !!options.json)(result, () =>
         result.saved
-          ? [`settings saved as version ${result.version}; the next cycle uses them`, ...result.changes.map((change: string) => `  ${change}`)].join('\n')
+          ? [
+              `settings saved as version ${result.version}; the next cycle uses them`,
+              ...result.changes.map((change: string) => `  ${change}`),
+            ].join('\n')
           : `no change: ${options.file} matches version ${result.version} in force; nothing saved`,
       );
     });
@@ -341,22 +439,61 @@ export function buildProgram(io: CliIo): Command {
     .requiredOption('--self-due <date>', 'self-assessment deadline, YYYY-MM-DD')
     .requiredOption('--manager-due <date>', 'manager review deadline, YYYY-MM-DD')
     .option('--department <department>', 'only this department')
-    .option('--period <quarter>', 'the quarter under review, e.g. 2026-Q4, whose goals are rated (default: the current quarter)')
+    .option(
+      '--period <quarter>',
+      'the quarter under review, e.g. 2026-Q4, whose goals are rated (default: the current quarter)',
+    )
     .option('--reminder-lead <duration>', 'remind this long before each deadline (default 3d)')
     .option('--hr-grace <duration>', 'tell HR this long after each deadline (default 2d)')
     .option('--allow-overlap', 'launch even if a running cycle of the same quarter has some of the same people')
-    .option('--calibration-due <date>', 'calibrate before release: results wait for `cycle release`, planned for this day, YYYY-MM-DD (after --manager-due)')
+    .option(
+      '--calibration-due <date>',
+      'calibrate before release: results wait for `cycle release`, planned for this day, YYYY-MM-DD (after --manager-due)',
+    )
     .option('--no-calibration', 'release by itself even where the settings calibrate by default')
     .option('--json', 'print JSON')
-    .action(async (options: { name: string; selfDue: string; managerDue: string; department?: string; period?: string; reminderLead?: string; hrGrace?: string; allowOverlap?: boolean; calibrationDue?: string; calibration?: boolean; json?: boolean }) => {
-      const { name, selfDue, managerDue, department, period, reminderLead, hrGrace } = options;
-      const allowOverlap = options.allowOverlap ? true : undefined;
-      if (options.calibration === false && options.calibrationDue) throw new UsageFailure('--calibration-due and --no-calibration contradict each other: give one');
-      const calibrationDue = options.calibration === false ? false : options.calibrationDue;
-      const result = await call(io, 'POST', '/cycles', { json: { name, selfDue, managerDue, department, period, reminderLead, hrGrace, allowOverlap, calibrationDue } }, idempotencyKey);
-      for (const warning of result.warnings ?? []) io.err(`warning: ${warning}\n`);
-      printer(io, !!options.json)(result, () => result.cycleId);
-    });
+    .action(
+      async (options: {
+        name: string;
+        selfDue: string;
+        managerDue: string;
+        department?: string;
+        period?: string;
+        reminderLead?: string;
+        hrGrace?: string;
+        allowOverlap?: boolean;
+        calibrationDue?: string;
+        calibration?: boolean;
+        json?: boolean;
+      }) => {
+        const { name, selfDue, managerDue, department, period, reminderLead, hrGrace } = options;
+        const allowOverlap = options.allowOverlap ? true : undefined;
+        if (options.calibration === false && options.calibrationDue)
+          throw new UsageFailure('--calibration-due and --no-calibration contradict each other: give one');
+        const calibrationDue = options.calibration === false ? false : options.calibrationDue;
+        const result = await call(
+          io,
+          'POST',
+          '/cycles',
+          {
+            json: {
+              name,
+              selfDue,
+              managerDue,
+              department,
+              period,
+              reminderLead,
+              hrGrace,
+              allowOverlap,
+              calibrationDue,
+            },
+          },
+          idempotencyKey,
+        );
+        for (const warning of result.warnings ?? []) io.err(`warning: ${warning}\n`);
+        printer(io, !!options.json)(result, () => result.cycleId);
+      },
+    );
   cycle
     .command('list')
     .description('Every cycle, newest first, with its phase, deadlines and completion')
@@ -378,12 +515,15 @@ export function buildProgram(io: CliIo): Command {
   cycle
     .command('report')
     .argument('<cycleId>')
-    .description('Completion and lateness per phase and department, final ratings, goals met and missed, unacknowledged results')
+    .description(
+      'Completion and lateness per phase and department, final ratings, goals met and missed, unacknowledged results',
+    )
     .option('--csv <file>', 'also write one row per person to this CSV file (UTF-8, opens in a spreadsheet)')
     .option('--json', 'print JSON')
     .action(async (cycleId: string, options: { csv?: string; json?: boolean }) => {
       const report = await call(io, 'GET', `/cycles/${segment(cycleId)}/report`);
-      if (options.csv) writeOutputFile(io, options.csv, await send(io, 'GET', `/cycles/${segment(cycleId)}/report?format=csv`));
+      if (options.csv)
+        writeOutputFile(io, options.csv, await send(io, 'GET', `/cycles/${segment(cycleId)}/report?format=csv`));
       printer(io, !!options.json)(report, () => {
         const line = (name: string, s: any) =>
           `${name}: ${s.participants} people; self ${s.self.completion}% (${s.self.late} late, ${s.self.overdue} overdue); manager ${s.manager.completion}% (${s.manager.late} late, ${s.manager.overdue} overdue); goals ${s.goals.met} met, ${s.goals['done-late']} done late, ${s.goals.missed} missed; ${s.unacknowledged} unacknowledged`;
@@ -391,7 +531,9 @@ export function buildProgram(io: CliIo): Command {
           `${report.name} (${report.cycleId}), ${report.period}: ${report.phase}`,
           line('everyone', report.overall),
           ...report.departments.map((d: any) => line(d.department, d)),
-          `final ratings: ${Object.entries(report.overall.ratings).map(([label, n]) => `${label} ${n}`).join(', ')}`,
+          `final ratings: ${Object.entries(report.overall.ratings)
+            .map(([label, n]) => `${label} ${n}`)
+            .join(', ')}`,
           ...calibrationLines(report),
           ...(options.csv ? [`wrote ${report.people.length} rows to ${options.csv}`] : []),
         ].join('\n');
@@ -404,19 +546,27 @@ export function buildProgram(io: CliIo): Command {
       'Ratings side by side: per manager and department, the count at each scale point before (the manager\u2019s rating) and after (the final rating), ' +
         'the mean and its distance from the cycle\u2019s (flagged beyond one scale point), missing reviews, and every participant',
     )
-    .option('--csv <file>', `also write ${ADJUSTMENT_COLUMNS.join(',')} for \`cycle adjust --csv\`: each reviewed person's final rating at its nearest scale point, reason empty`)
+    .option(
+      '--csv <file>',
+      `also write ${ADJUSTMENT_COLUMNS.join(',')} for \`cycle adjust --csv\`: each reviewed person's final rating at its nearest scale point, reason empty`,
+    )
     .option('--json', 'print JSON')
     .action(async (cycleId: string, options: { csv?: string; json?: boolean }) => {
       // Pages of 300: about what DynamoDB reads in its 1 MB a request anyway, so a larger limit saves no request.
       const first = await call(io, 'GET', `/cycles/${segment(cycleId)}/calibration?limit=300`);
       const participants: any[] = [...first.participants];
       for (let cursor = first.nextCursor; cursor; ) {
-        const page = await call(io, 'GET', `/cycles/${segment(cycleId)}/calibration?${new URLSearchParams({ limit: '300', cursor })}`);
+        const page = await call(
+          io,
+          'GET',
+          `/cycles/${segment(cycleId)}/calibration?${new URLSearchParams({ limit: '300', cursor })}`,
+        );
         participants.push(...page.participants);
         cursor = page.nextCursor;
       }
       const { nextCursor: _next, ...view } = { ...first, participants };
-      if (options.csv) writeOutputFile(io, options.csv, toCsv([[...ADJUSTMENT_COLUMNS], ...adjustmentRows(participants)]));
+      if (options.csv)
+        writeOutputFile(io, options.csv, toCsv([[...ADJUSTMENT_COLUMNS], ...adjustmentRows(participants)]));
       printer(io, !!options.json)(view, () => calibrationText(view, options.csv));
     });
   cycle
@@ -432,13 +582,25 @@ export function buildProgram(io: CliIo): Command {
           ...(s.needsAttention ? [`needs attention: ${s.needsAttention}`] : []),
           `self-assessments due ${s.selfDue}: ${formatCounts(s.counts.self)}`,
           `manager reviews due ${s.managerDue}: ${formatCounts(s.counts.manager)}`,
-          `goals of ${s.period}: ${Object.entries(s.goals.counts).map(([outcome, n]) => `${n} ${outcome}`).join(', ')}`,
-          ...(s.overdue.length ? ['overdue:', ...s.overdue.map((o: any) => `  ${o.name} (${o.employeeId}) ${o.phase}, reviewer ${o.reviewer}`)] : []),
+          `goals of ${s.period}: ${Object.entries(s.goals.counts)
+            .map(([outcome, n]) => `${n} ${outcome}`)
+            .join(', ')}`,
+          ...(s.overdue.length
+            ? [
+                'overdue:',
+                ...s.overdue.map((o: any) => `  ${o.name} (${o.employeeId}) ${o.phase}, reviewer ${o.reviewer}`),
+              ]
+            : []),
           ...(s.results?.released
             ? [
                 `results: ${s.results.released} released, ${s.results.acknowledged} acknowledged (${s.results.disagreed} disagreeing), ${s.results.unacknowledged.length} not acknowledged`,
                 ...(s.results.unacknowledged.length
-                  ? ['not acknowledged:', ...s.results.unacknowledged.map((u: any) => `  ${u.name} (${u.employeeId}), manager ${u.manager}`)]
+                  ? [
+                      'not acknowledged:',
+                      ...s.results.unacknowledged.map(
+                        (u: any) => `  ${u.name} (${u.employeeId}), manager ${u.manager}`,
+                      ),
+                    ]
                   : []),
               ]
             : []),
@@ -448,16 +610,30 @@ export function buildProgram(io: CliIo): Command {
   cycle
     .command('extend')
     .argument('<cycleId>')
-    .description('Move one person\u2019s self-assessment deadline, or reopen their manager review with a deadline of its own (--review manager)')
+    .description(
+      'Move one person\u2019s self-assessment deadline, or reopen their manager review with a deadline of its own (--review manager)',
+    )
     .requiredOption('--employee <employeeId>', 'the participant')
     .requiredOption('--until <date>', 'new deadline, YYYY-MM-DD')
-    .option('--review <which>', 'self (default) or manager: the manager gets a fresh link, during the manager phase or calibration')
+    .option(
+      '--review <which>',
+      'self (default) or manager: the manager gets a fresh link, during the manager phase or calibration',
+    )
     .option('--json', 'print JSON')
     .action(async (cycleId: string, options: { employee: string; until: string; review?: string; json?: boolean }) => {
-      if (options.review !== undefined && options.review !== 'self' && options.review !== 'manager') throw new UsageFailure(`--review: ${options.review} is not self or manager`);
-      const result = await call(io, 'POST', `/cycles/${segment(cycleId)}/extensions`, { json: { employeeId: options.employee, until: options.until, review: options.review } }, idempotencyKey);
+      if (options.review !== undefined && options.review !== 'self' && options.review !== 'manager')
+        throw new UsageFailure(`--review: ${options.review} is not self or manager`);
+      const result = await call(
+        io,
+        'POST',
+        `/cycles/${segment(cycleId)}/extensions`,
+        { json: { employeeId: options.employee, until: options.until, review: options.review } },
+        idempotencyKey,
+      );
       printer(io, !!options.json)(result, () =>
-        result.review === 'manager' ? `the manager review of ${result.employeeId} is reopened until ${result.until}; the manager was emailed a fresh link` : `${result.employeeId}'s deadline is now ${result.until}`,
+        result.review === 'manager'
+          ? `the manager review of ${result.employeeId} is reopened until ${result.until}; the manager was emailed a fresh link`
+          : `${result.employeeId}'s deadline is now ${result.until}`,
       );
     });
   cycle
@@ -467,9 +643,17 @@ export function buildProgram(io: CliIo): Command {
     .option('--force', 'release even while manager reviews you reopened are still pending')
     .option('--json', 'print JSON')
     .action(async (cycleId: string, options: { force?: boolean; json?: boolean }) => {
-      const result = await call(io, 'POST', `/cycles/${segment(cycleId)}/release`, { json: options.force ? { force: true } : {} }, idempotencyKey);
-      printer(io, !!options.json)(result, () =>
-        `releasing the results of ${result.cycleId}${result.pendingReopened.length ? `, without the reviews of ${result.pendingReopened.join(', ')} (their results say HR follows up)` : ''}`,
+      const result = await call(
+        io,
+        'POST',
+        `/cycles/${segment(cycleId)}/release`,
+        { json: options.force ? { force: true } : {} },
+        idempotencyKey,
+      );
+      printer(io, !!options.json)(
+        result,
+        () =>
+          `releasing the results of ${result.cycleId}${result.pendingReopened.length ? `, without the reviews of ${result.pendingReopened.join(', ')} (their results say HR follows up)` : ''}`,
       );
     });
   cycle
@@ -479,12 +663,17 @@ export function buildProgram(io: CliIo): Command {
     .option('--json', 'print JSON')
     .action(async (cycleId: string, options: { json?: boolean }) => {
       const result = await call(io, 'POST', `/cycles/${segment(cycleId)}/cancel`, { json: {} });
-      printer(io, !!options.json)(result, () => `cancelled ${result.cycleId}; ${result.notified} participants notified`);
+      printer(io, !!options.json)(
+        result,
+        () => `cancelled ${result.cycleId}; ${result.notified} participants notified`,
+      );
     });
   cycle
     .command('resume')
     .argument('<cycleId>')
-    .description('Give a cycle whose workflow failed or stopped (`cycle status` says so) a new execution, carrying on from its stored state')
+    .description(
+      'Give a cycle whose workflow failed or stopped (`cycle status` says so) a new execution, carrying on from its stored state',
+    )
     .option('--json', 'print JSON')
     .action(async (cycleId: string, options: { json?: boolean }) => {
       const result = await call(io, 'POST', `/cycles/${segment(cycleId)}/resume`, { json: {} });
@@ -518,49 +707,93 @@ export function buildProgram(io: CliIo): Command {
     .option('--employee <employeeId>', 'the participant whose final rating HR sets')
     .option('--rating <rating>', 'the final rating: a point of the cycle\u2019s scale')
     .option('--reason <reason>', 'why (the manager reads it; the employee does not)')
-    .option('--csv <file>', 'a calibration file: a header employeeId,rating,reason, then one line per person (UTF-8; commas or semicolons)')
+    .option(
+      '--csv <file>',
+      'a calibration file: a header employeeId,rating,reason, then one line per person (UTF-8; commas or semicolons)',
+    )
     .option('--dry-run', 'with --csv: show what each line would do; change nothing')
     .option('--json', 'print JSON')
-    .action(async (cycleId: string, options: { employee?: string; rating?: string; reason?: string; csv?: string; dryRun?: boolean; json?: boolean }) => {
-      const single = { '--employee': options.employee, '--rating': options.rating, '--reason': options.reason };
-      const given = Object.entries(single).filter(([, value]) => value !== undefined).map(([flag]) => flag);
-      if (options.csv !== undefined && given.length) throw new UsageFailure(`--csv applies a whole file: leave out ${given.join(', ')}`);
-      if (options.csv === undefined) {
-        const problems = [
-          ...Object.entries(single).filter(([, value]) => value === undefined).map(([flag]) => `${flag} is required (or give a file with --csv)`),
-          ...(options.rating !== undefined && !/^\d+(\.\d+)?$/.test(options.rating) ? [`--rating: ${options.rating} is not a number (a point of the cycle\u2019s scale)`] : []),
-          ...(options.dryRun ? ['--dry-run goes with --csv'] : []),
-        ];
-        if (problems.length) throw new UsageFailure(problems.length === 1 ? problems[0]! : `${problems.length} problems with the options of \`perfcycle cycle adjust\``, problems.length === 1 ? [] : problems);
-        const result = await call(io, 'POST', `/cycles/${segment(cycleId)}/adjustments`, { json: { employeeId: options.employee, rating: Number(options.rating), reason: options.reason } }, idempotencyKey);
-        printer(io, !!options.json)(result, () =>
-          result.outcome === 'changed'
-            ? `${result.name} (${result.employeeId}): final rating ${result.before} -> ${result.after} (manager\u2019s review: ${result.managerRating}); their manager is told, with the reason`
-            : `${result.name} (${result.employeeId}): the final rating is ${result.after} already${result.reason === null ? '' : ' with this reason'}; nothing changed`,
+    .action(
+      async (
+        cycleId: string,
+        options: {
+          employee?: string;
+          rating?: string;
+          reason?: string;
+          csv?: string;
+          dryRun?: boolean;
+          json?: boolean;
+        },
+      ) => {
+        const single = { '--employee': options.employee, '--rating': options.rating, '--reason': options.reason };
+        const given = Object.entries(single)
+          .filter(([, value]) => value !== undefined)
+          .map(([flag]) => flag);
+        if (options.csv !== undefined && given.length)
+          throw new UsageFailure(`--csv applies a whole file: leave out ${given.join(', ')}`);
+        if (options.csv === undefined) {
+          const problems = [
+            ...Object.entries(single)
+              .filter(([, value]) => value === undefined)
+              .map(([flag]) => `${flag} is required (or give a file with --csv)`),
+            ...(options.rating !== undefined && !/^\d+(\.\d+)?$/.test(options.rating)
+              ? [`--rating: ${options.rating} is not a number (a point of the cycle\u2019s scale)`]
+              : []),
+            ...(options.dryRun ? ['--dry-run goes with --csv'] : []),
+          ];
+          if (problems.length)
+            throw new UsageFailure(
+              problems.length === 1
+                ? problems[0]!
+                : `${problems.length} problems with the options of \`perfcycle cycle adjust\``,
+              problems.length === 1 ? [] : problems,
+            );
+          const result = await call(
+            io,
+            'POST',
+            `/cycles/${segment(cycleId)}/adjustments`,
+            { json: { employeeId: options.employee, rating: Number(options.rating), reason: options.reason } },
+            idempotencyKey,
+          );
+          printer(io, !!options.json)(result, () =>
+            result.outcome === 'changed'
+              ? `${result.name} (${result.employeeId}): final rating ${result.before} -> ${result.after} (manager\u2019s review: ${result.managerRating}); their manager is told, with the reason`
+              : `${result.name} (${result.employeeId}): the final rating is ${result.after} already${result.reason === null ? '' : ' with this reason'}; nothing changed`,
+          );
+          return;
+        }
+        let csv: string;
+        try {
+          csv = new TextDecoder('utf-8', { fatal: true }).decode(readInputFile(io, options.csv, 2 * 1024 * 1024));
+        } catch (error) {
+          if (error instanceof CliFailure) throw error;
+          throw new CliFailure(`${options.csv} is not UTF-8: save it as "CSV UTF-8" and try again`);
+        }
+        const result = await call(
+          io,
+          'POST',
+          `/cycles/${segment(cycleId)}/adjustments`,
+          { json: { csv, dryRun: !!options.dryRun } },
+          idempotencyKey,
         );
-        return;
-      }
-      let csv: string;
-      try {
-        csv = new TextDecoder('utf-8', { fatal: true }).decode(readInputFile(io, options.csv, 2 * 1024 * 1024));
-      } catch (error) {
-        if (error instanceof CliFailure) throw error;
-        throw new CliFailure(`${options.csv} is not UTF-8: save it as "CSV UTF-8" and try again`);
-      }
-      const result = await call(io, 'POST', `/cycles/${segment(cycleId)}/adjustments`, { json: { csv, dryRun: !!options.dryRun } }, idempotencyKey);
-      printer(io, !!options.json)(result, () => {
-        const { change, unchanged, refused } = result.counts;
-        const lines = result.lines.map((entry: any) => {
-          const what =
-            entry.outcome === 'change' ? `${entry.before} -> ${entry.after}` : entry.outcome === 'unchanged' ? `${entry.rating}, unchanged` : `refused: ${entry.problem}`;
-          return `  line ${entry.line}  ${entry.employeeId}  ${what}`;
+        printer(io, !!options.json)(result, () => {
+          const { change, unchanged, refused } = result.counts;
+          const lines = result.lines.map((entry: any) => {
+            const what =
+              entry.outcome === 'change'
+                ? `${entry.before} -> ${entry.after}`
+                : entry.outcome === 'unchanged'
+                  ? `${entry.rating}, unchanged`
+                  : `refused: ${entry.problem}`;
+            return `  line ${entry.line}  ${entry.employeeId}  ${what}`;
+          });
+          const summary = result.dryRun
+            ? `dry run: ${change} would change, ${unchanged} unchanged, ${refused} refused; nothing saved${refused ? ' (a file with a refused line is not applied)' : ''}`
+            : `applied: ${change} ratings changed, ${unchanged} unchanged; each manager whose report changed is told, with the reason`;
+          return [summary, ...lines].join('\n');
         });
-        const summary = result.dryRun
-          ? `dry run: ${change} would change, ${unchanged} unchanged, ${refused} refused; nothing saved${refused ? ' (a file with a refused line is not applied)' : ''}`
-          : `applied: ${change} ratings changed, ${unchanged} unchanged; each manager whose report changed is told, with the reason`;
-        return [summary, ...lines].join('\n');
-      });
-    });
+      },
+    );
 
   const goals = program.command('goals').description('Goals of employees');
   goals
@@ -573,13 +806,38 @@ export function buildProgram(io: CliIo): Command {
     .option('--kind <kind>', 'performance or development', 'performance')
     .option('--target <target>', 'how achievement is measured')
     .option('--json', 'print JSON')
-    .action(async (options: { employee: string; title: string; due: string; weight?: string; kind: string; target?: string; json?: boolean }) => {
-      const weight = options.weight === undefined ? undefined : /^\d+$/.test(options.weight) ? Number(options.weight) : options.weight;
-      const result = await call(io, 'POST', `/employees/${segment(options.employee)}/goals`, {
-        json: { title: options.title, due: options.due, weight, kind: options.kind, target: options.target },
-      }, idempotencyKey);
-      printer(io, !!options.json)(result, () => `${result.goalId}: "${result.title}" for ${result.employeeId}, due ${result.due} (${result.period}, weight ${result.weight})`);
-    });
+    .action(
+      async (options: {
+        employee: string;
+        title: string;
+        due: string;
+        weight?: string;
+        kind: string;
+        target?: string;
+        json?: boolean;
+      }) => {
+        const weight =
+          options.weight === undefined
+            ? undefined
+            : /^\d+$/.test(options.weight)
+              ? Number(options.weight)
+              : options.weight;
+        const result = await call(
+          io,
+          'POST',
+          `/employees/${segment(options.employee)}/goals`,
+          {
+            json: { title: options.title, due: options.due, weight, kind: options.kind, target: options.target },
+          },
+          idempotencyKey,
+        );
+        printer(io, !!options.json)(
+          result,
+          () =>
+            `${result.goalId}: "${result.title}" for ${result.employeeId}, due ${result.due} (${result.period}, weight ${result.weight})`,
+        );
+      },
+    );
   goals
     .command('list')
     .description('An employee\u2019s goals with status and progress')
@@ -589,7 +847,12 @@ export function buildProgram(io: CliIo): Command {
       const result = await call(io, 'GET', `/employees/${segment(options.employee)}/goals`);
       printer(io, !!options.json)(result, () =>
         result.goals.length
-          ? result.goals.map((g: any) => `${g.goalId}  due ${g.due}  ${String(g.progress).padStart(3)}%  ${g.outcome.padEnd(9)} w${g.weight}  ${g.title}`).join('\n')
+          ? result.goals
+              .map(
+                (g: any) =>
+                  `${g.goalId}  due ${g.due}  ${String(g.progress).padStart(3)}%  ${g.outcome.padEnd(9)} w${g.weight}  ${g.title}`,
+              )
+              .join('\n')
           : 'no goals',
       );
     });
@@ -603,13 +866,30 @@ export function buildProgram(io: CliIo): Command {
     .requiredOption('--status <status>', 'ON_TRACK, AT_RISK or OFF_TRACK')
     .option('--note <note>', 'what happened')
     .option('--json', 'print JSON')
-    .action(async (options: { employee: string; goal: string; progress: string; status: string; note?: string; json?: boolean }) => {
-      const progress = /^\d+$/.test(options.progress) ? Number(options.progress) : options.progress;
-      const result = await call(io, 'POST', `/employees/${segment(options.employee)}/goals/${segment(options.goal)}/check-ins`, {
-        json: { progress, status: options.status, note: options.note },
-      });
-      printer(io, !!options.json)(result, () => `${result.goalId}: ${result.progress}% (${result.state.toLowerCase()})`);
-    });
+    .action(
+      async (options: {
+        employee: string;
+        goal: string;
+        progress: string;
+        status: string;
+        note?: string;
+        json?: boolean;
+      }) => {
+        const progress = /^\d+$/.test(options.progress) ? Number(options.progress) : options.progress;
+        const result = await call(
+          io,
+          'POST',
+          `/employees/${segment(options.employee)}/goals/${segment(options.goal)}/check-ins`,
+          {
+            json: { progress, status: options.status, note: options.note },
+          },
+        );
+        printer(io, !!options.json)(
+          result,
+          () => `${result.goalId}: ${result.progress}% (${result.state.toLowerCase()})`,
+        );
+      },
+    );
   goals
     .command('history')
     .description('One goal with every check-in, oldest first, and the escalations sent about it')
@@ -624,7 +904,10 @@ export function buildProgram(io: CliIo): Command {
         [
           `${goal.title} (${goal.goalId}): ${goal.progress}%, ${goal.outcome}, due ${goal.due}`,
           ...(goal.checkIns.length
-            ? goal.checkIns.map((c: any) => `  ${c.at}  ${String(c.progress).padStart(3)}%  ${c.status.padEnd(9)} ${c.by ?? ''}${c.note ? `  ${c.note}` : ''}`)
+            ? goal.checkIns.map(
+                (c: any) =>
+                  `  ${c.at}  ${String(c.progress).padStart(3)}%  ${c.status.padEnd(9)} ${c.by ?? ''}${c.note ? `  ${c.note}` : ''}`,
+              )
             : ['  no check-ins yet']),
           ...Object.entries(goal.escalations).map(([step, at]) => `  ${at}  ${step.toLowerCase()} sent`),
         ].join('\n'),
@@ -637,22 +920,40 @@ export function buildProgram(io: CliIo): Command {
     .requiredOption('--goal <goalId>', 'the goal')
     .option('--json', 'print JSON')
     .action(async (options: { employee: string; goal: string; json?: boolean }) => {
-      const result = await call(io, 'POST', `/employees/${segment(options.employee)}/goals/${segment(options.goal)}/cancel`, { json: {} });
+      const result = await call(
+        io,
+        'POST',
+        `/employees/${segment(options.employee)}/goals/${segment(options.goal)}/cancel`,
+        { json: {} },
+      );
       printer(io, !!options.json)(result, () => `${result.goalId}: cancelled`);
     });
 
-  const feedback = program.command('feedback').description('Continuous feedback: praise is public, constructive feedback private');
+  const feedback = program
+    .command('feedback')
+    .description('Continuous feedback: praise is public, constructive feedback private');
   feedback
     .command('give')
-    .description('Give feedback: praise reaches the person, their manager and their team; constructive feedback only the person and their manager')
+    .description(
+      'Give feedback: praise reaches the person, their manager and their team; constructive feedback only the person and their manager',
+    )
     .requiredOption('--from <employeeId>', 'who gives it')
     .requiredOption('--to <employeeId>', 'who receives it')
     .requiredOption('--kind <kind>', 'praise or constructive')
     .requiredOption('--text <text>', 'the feedback')
     .option('--json', 'print JSON')
     .action(async (options: { from: string; to: string; kind: string; text: string; json?: boolean }) => {
-      const result = await call(io, 'POST', '/feedback', { json: { from: options.from, to: options.to, kind: options.kind, text: options.text } }, idempotencyKey);
-      printer(io, !!options.json)(result, () => `${result.feedbackId}: ${result.kind} from ${result.fromId} to ${result.toId} sent`);
+      const result = await call(
+        io,
+        'POST',
+        '/feedback',
+        { json: { from: options.from, to: options.to, kind: options.kind, text: options.text } },
+        idempotencyKey,
+      );
+      printer(io, !!options.json)(
+        result,
+        () => `${result.feedbackId}: ${result.kind} from ${result.fromId} to ${result.toId} sent`,
+      );
     });
   feedback
     .command('request')
@@ -662,8 +963,17 @@ export function buildProgram(io: CliIo): Command {
     .option('--message <message>', 'a note to the colleagues')
     .option('--json', 'print JSON')
     .action(async (options: { from: string; to: string; message?: string; json?: boolean }) => {
-      const to = options.to.split(',').map((id) => id.trim()).filter(Boolean);
-      const result = await call(io, 'POST', '/feedback/requests', { json: { from: options.from, to, message: options.message } }, idempotencyKey);
+      const to = options.to
+        .split(',')
+        .map((id) => id.trim())
+        .filter(Boolean);
+      const result = await call(
+        io,
+        'POST',
+        '/feedback/requests',
+        { json: { from: options.from, to, message: options.message } },
+        idempotencyKey,
+      );
       printer(io, !!options.json)(result, () => `${result.requestId}: asked ${result.to.join(', ')}`);
     });
 
@@ -706,7 +1016,8 @@ function checkOptionsUpFront(program: Command): void {
     const values = action.opts();
     const problems: string[] = [];
     for (const option of required.get(action) ?? []) {
-      if (values[option.attributeName()] === undefined) problems.push(`${option.long} is required${option.description ? ` (${option.description})` : ''}`);
+      if (values[option.attributeName()] === undefined)
+        problems.push(`${option.long} is required${option.description ? ` (${option.description})` : ''}`);
     }
     for (const option of action.options) {
       const value = values[option.attributeName()];
@@ -715,7 +1026,12 @@ function checkOptionsUpFront(program: Command): void {
       }
     }
     if (problems.length) {
-      throw new UsageFailure(problems.length === 1 ? problems[0]! : `${problems.length} problems with the options of \`${commandPath(action)}\``, problems.length === 1 ? [] : problems);
+      throw new UsageFailure(
+        problems.length === 1
+          ? problems[0]!
+          : `${problems.length} problems with the options of \`${commandPath(action)}\``,
+        problems.length === 1 ? [] : problems,
+      );
     }
   });
 }
@@ -731,7 +1047,12 @@ function howRead(result: any): string[] {
   const encoding = result.encoding === 'Windows-1252' ? 'Windows-1252 (the file is not UTF-8)' : result.encoding;
   return [
     `read as ${encoding}, columns separated by ${separatorName(result.separator)}`,
-    ...(result.sample.length ? ['names as perfcycle reads them:', ...result.sample.map((p: any) => `  ${p.employeeId}  ${p.name}  (${p.department})`)] : []),
+    ...(result.sample.length
+      ? [
+          'names as perfcycle reads them:',
+          ...result.sample.map((p: any) => `  ${p.employeeId}  ${p.name}  (${p.department})`),
+        ]
+      : []),
   ];
 }
 
@@ -739,8 +1060,13 @@ function howRead(result: any): string[] {
 function calibrationLines(report: any): string[] {
   const { calibration } = report;
   if (!calibration.adjusted && report.phase !== 'CALIBRATION') return [];
-  const counts = (ratings: Record<string, number>) => Object.entries(ratings).filter(([, n]) => n > 0).map(([label, n]) => `${label} ${n}`).join(', ') || 'none';
-  const line = (name: string, c: any) => `  ${name}: before ${counts(c.before)}; after ${counts(c.after)}${c.adjusted ? ` (${c.adjusted} adjusted)` : ''}`;
+  const counts = (ratings: Record<string, number>) =>
+    Object.entries(ratings)
+      .filter(([, n]) => n > 0)
+      .map(([label, n]) => `${label} ${n}`)
+      .join(', ') || 'none';
+  const line = (name: string, c: any) =>
+    `  ${name}: before ${counts(c.before)}; after ${counts(c.after)}${c.adjusted ? ` (${c.adjusted} adjusted)` : ''}`;
   return [
     `calibration: ${calibration.adjusted} rating${calibration.adjusted === 1 ? '' : 's'} adjusted by HR`,
     line('everyone', calibration),
@@ -752,28 +1078,60 @@ function calibrationLines(report: any): string[] {
 /** Lines padded into columns, for a terminal. */
 function columns(rows: string[][]): string[] {
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]?.length ?? 0)));
-  return rows.map((row) => row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column]!))).join('  ').trimEnd());
+  return rows.map((row) =>
+    row
+      .map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column]!)))
+      .join('  ')
+      .trimEnd(),
+  );
 }
 
 /** The calibration view for a terminal: the figures, who is missing a review, then everyone, by department and manager. */
 function calibrationText(view: any, csv: string | undefined): string {
   const f = view.figures;
   const signed = (n: number | null) => (n === null ? '' : n > 0 ? `+${n.toFixed(2)}` : n.toFixed(2));
-  const dist = (d: any) => [d.counts.join(' '), d.mean === null ? '-' : d.mean.toFixed(2), `${signed(d.deviation)}${d.outlier ? ' !' : ''}`];
+  const dist = (d: any) => [
+    d.counts.join(' '),
+    d.mean === null ? '-' : d.mean.toFixed(2),
+    `${signed(d.deviation)}${d.outlier ? ' !' : ''}`,
+  ];
   const header = ['', 'reviewed', 'missing', 'before', 'mean', 'vs cycle', 'after', 'mean', 'vs cycle'];
-  const line = (g: any, indent = '') => [`${indent}${g.name}`, String(g.reviewed), String(g.missing), ...dist(g.before), ...dist(g.after)];
+  const line = (g: any, indent = '') => [
+    `${indent}${g.name}`,
+    String(g.reviewed),
+    String(g.missing),
+    ...dist(g.before),
+    ...dist(g.after),
+  ];
   // The cycle against itself is always 0: left blank.
   const overall = line(f.overall).map((cell, column) => (column === 5 || column === 8 ? '' : cell));
-  const people = [...view.participants].sort((a, b) => a.department.localeCompare(b.department) || a.managerName.localeCompare(b.managerName) || a.name.localeCompare(b.name));
+  const people = [...view.participants].sort(
+    (a, b) =>
+      a.department.localeCompare(b.department) ||
+      a.managerName.localeCompare(b.managerName) ||
+      a.name.localeCompare(b.name),
+  );
   return [
     `${view.name} (${view.cycleId}): ${view.phase}`,
     `scale: ${view.scale.map((p: any) => `${p.value} ${p.label}`).join(', ')}`,
     `before: the score of the manager's review; after: the final rating (HR's adjustment, else that score); each at its nearest point, counts lowest point first`,
     `! more than one scale point (${f.pointStep}) from the cycle's mean${view.source === 'assessments' ? ' (counted from the assessments: the summaries did not add up)' : ''}`,
     '',
-    ...columns([header, overall, ['by manager'], ...f.managers.map((g: any) => line(g, '  ')), ['by department'], ...f.departments.map((g: any) => line(g, '  '))]),
+    ...columns([
+      header,
+      overall,
+      ['by manager'],
+      ...f.managers.map((g: any) => line(g, '  ')),
+      ['by department'],
+      ...f.departments.map((g: any) => line(g, '  ')),
+    ]),
     '',
-    ...(view.missing.length ? [`missing reviews (${view.missing.length}):`, ...view.missing.map((m: any) => `  ${m.name} (${m.employeeId}), ${m.department}, manager ${m.managerName}`)] : ['no review is missing']),
+    ...(view.missing.length
+      ? [
+          `missing reviews (${view.missing.length}):`,
+          ...view.missing.map((m: any) => `  ${m.name} (${m.employeeId}), ${m.department}, manager ${m.managerName}`),
+        ]
+      : ['no review is missing']),
     '',
     `participants (${people.length}):`,
     ...columns([
@@ -789,7 +1147,12 @@ function calibrationText(view: any, csv: string | undefined): string {
         p.adjusted ? `adjusted from ${p.adjustment.from}: ${p.adjustment.reason}` : '',
       ]),
     ]),
-    ...(csv ? ['', `wrote ${adjustmentRows(people).length} rows to ${csv} (${ADJUSTMENT_COLUMNS.join(',')}); change a rating and give a reason, then \`perfcycle cycle adjust ${view.cycleId} --csv ${csv}\``] : []),
+    ...(csv
+      ? [
+          '',
+          `wrote ${adjustmentRows(people).length} rows to ${csv} (${ADJUSTMENT_COLUMNS.join(',')}); change a rating and give a reason, then \`perfcycle cycle adjust ${view.cycleId} --csv ${csv}\``,
+        ]
+      : []),
   ].join('\n');
 }
 

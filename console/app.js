@@ -50,7 +50,8 @@ function setAttributes(node, attrs) {
   if (!attrs) return;
   for (const [name, value] of Object.entries(attrs)) {
     if (value === undefined || value === null || value === false) continue;
-    if (name.startsWith('on') && typeof value === 'function') node.addEventListener(name.slice(2), /** @type {EventListener} */ (value));
+    if (name.startsWith('on') && typeof value === 'function')
+      node.addEventListener(name.slice(2), /** @type {EventListener} */ (value));
     else node.setAttribute(name, value === true ? '' : String(value));
   }
 }
@@ -106,7 +107,11 @@ function svg(tag, attrs, ...children) {
 function field(label, control, hint) {
   if (!control.id) control.id = uid('field');
   const hintNode = hint ? h('p', { class: 'hint', id: uid('hint') }, hint) : null;
-  if (hintNode) control.setAttribute('aria-describedby', [control.getAttribute('aria-describedby'), hintNode.id].filter(Boolean).join(' '));
+  if (hintNode)
+    control.setAttribute(
+      'aria-describedby',
+      [control.getAttribute('aria-describedby'), hintNode.id].filter(Boolean).join(' '),
+    );
   return h('div', { class: 'field' }, h('label', { for: control.id }, label), hintNode, control);
 }
 
@@ -133,9 +138,12 @@ function table(caption, headers, rows, options = {}) {
   const captionId = uid('caption');
   const numeric = new Set(options.numeric ?? []);
   const nowrap = new Set(options.nowrap ?? []);
-  const classOf = (/** @type {number} */ column) => [numeric.has(column) ? 'num' : '', nowrap.has(column) ? 'nowrap' : ''].filter(Boolean).join(' ') || null;
+  const classOf = (/** @type {number} */ column) =>
+    [numeric.has(column) ? 'num' : '', nowrap.has(column) ? 'nowrap' : ''].filter(Boolean).join(' ') || null;
   const cell = (/** @type {Child} */ content, /** @type {number} */ column) =>
-    column === 0 && options.rowHeaders ? h('th', { scope: 'row', class: classOf(column) }, content) : h('td', { class: classOf(column) }, content);
+    column === 0 && options.rowHeaders
+      ? h('th', { scope: 'row', class: classOf(column) }, content)
+      : h('td', { class: classOf(column) }, content);
   return h(
     'div',
     { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-labelledby': captionId },
@@ -143,8 +151,20 @@ function table(caption, headers, rows, options = {}) {
       'table',
       { class: options.wide ? 'wide' : null },
       h('caption', { id: captionId, class: options.hideCaption ? 'visually-hidden' : null }, caption),
-      h('thead', null, h('tr', null, headers.map((text, column) => h('th', { scope: 'col', class: numeric.has(column) ? 'num' : null }, text)))),
-      h('tbody', null, rows.map((row) => h('tr', null, row.map(cell)))),
+      h(
+        'thead',
+        null,
+        h(
+          'tr',
+          null,
+          headers.map((text, column) => h('th', { scope: 'col', class: numeric.has(column) ? 'num' : null }, text)),
+        ),
+      ),
+      h(
+        'tbody',
+        null,
+        rows.map((row) => h('tr', null, row.map(cell))),
+      ),
     ),
   );
 }
@@ -154,7 +174,11 @@ function table(caption, headers, rows, options = {}) {
  * @param {[string, Child][]} pairs
  */
 function facts(pairs) {
-  return h('dl', { class: 'facts' }, pairs.map(([term, value]) => h('div', null, h('dt', null, term), h('dd', null, value))));
+  return h(
+    'dl',
+    { class: 'facts' },
+    pairs.map(([term, value]) => h('div', null, h('dt', null, term), h('dd', null, value))),
+  );
 }
 
 /** An empty alert region, shown when it has something to say; focusable so a long form can move to it. */
@@ -175,9 +199,22 @@ function showErrors(box, problem, lead) {
   else if (problem instanceof ApiError) {
     append(box, [
       h('p', null, lead ? `${lead}: ${withStop(problem.message)}` : withStop(capitalised(problem.message))),
-      problem.details.length ? h('ul', null, problem.details.map((detail) => h('li', null, detail))) : null,
+      problem.details.length
+        ? h(
+            'ul',
+            null,
+            problem.details.map((detail) => h('li', null, detail)),
+          )
+        : null,
     ]);
-  } else append(box, [h('p', null, `${lead ?? 'Something went wrong'}: ${withStop(problem instanceof Error ? problem.message : String(problem))}`)]);
+  } else
+    append(box, [
+      h(
+        'p',
+        null,
+        `${lead ?? 'Something went wrong'}: ${withStop(problem instanceof Error ? problem.message : String(problem))}`,
+      ),
+    ]);
   box.hidden = false;
 }
 
@@ -270,7 +307,15 @@ function dateFormat(timeZone, options) {
  * @param {string} timeZone
  */
 function partsOf(date, timeZone) {
-  const parts = dateFormat(timeZone, { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(date);
+  const parts = dateFormat(timeZone, {
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(date);
   return (/** @type {string} */ type) => parts.find((part) => part.type === type)?.value ?? '';
 }
 
@@ -310,7 +355,9 @@ const formatDay = (day) => (/^\d{4}-\d{2}-\d{2}$/.test(day) ? formatDate(`${day}
  * @param {string} timeZone
  */
 function calendarDate(iso, timeZone) {
-  const parts = dateFormat(timeZone, { year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(new Date(iso));
+  const parts = dateFormat(timeZone, { year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(
+    new Date(iso),
+  );
   const part = (/** @type {string} */ type) => parts.find((p) => p.type === type)?.value ?? '';
   return `${part('year')}-${part('month')}-${part('day')}`;
 }
@@ -392,7 +439,11 @@ async function api(method, path, options = {}) {
     /** @type {any} */
     const problem = await response.json().catch(() => undefined);
     const details = Array.isArray(problem?.details) ? problem.details.map(String) : [];
-    throw new ApiError(response.status, typeof problem?.error === 'string' ? problem.error : `the server answered ${response.status}`, details);
+    throw new ApiError(
+      response.status,
+      typeof problem?.error === 'string' ? problem.error : `the server answered ${response.status}`,
+      details,
+    );
   }
   return options.raw ? response : response.json();
 }
@@ -427,8 +478,18 @@ async function loadConfig() {
   if (!response.ok) throw new Error(`the console's configuration could not be loaded (${response.status})`);
   /** @type {any} */
   const config = await response.json();
-  if (config?.auth === 'cognito' && typeof config.domain === 'string' && typeof config.clientId === 'string' && typeof config.redirectUri === 'string') {
-    return /** @type {AuthConfig} */ ({ auth: 'cognito', domain: config.domain.replace(/\/$/, ''), clientId: config.clientId, redirectUri: config.redirectUri });
+  if (
+    config?.auth === 'cognito' &&
+    typeof config.domain === 'string' &&
+    typeof config.clientId === 'string' &&
+    typeof config.redirectUri === 'string'
+  ) {
+    return /** @type {AuthConfig} */ ({
+      auth: 'cognito',
+      domain: config.domain.replace(/\/$/, ''),
+      clientId: config.clientId,
+      redirectUri: config.redirectUri,
+    });
   }
   return /** @type {AuthConfig} */ ({ auth: 'local' });
 }
@@ -484,7 +545,9 @@ function base64url(bytes) {
 async function startCognitoSignIn(config) {
   const verifier = base64url(crypto.getRandomValues(new Uint8Array(32)));
   const state = base64url(crypto.getRandomValues(new Uint8Array(16)));
-  const challenge = base64url(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier))));
+  const challenge = base64url(
+    new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier))),
+  );
   const next = sessionStorage.getItem(NEXT_KEY) ?? DEFAULT_ROUTE;
   sessionStorage.setItem(PKCE_KEY, JSON.stringify({ verifier, state, next }));
   const url = new URL(`${config.domain}/oauth2/authorize`);
@@ -524,14 +587,23 @@ async function finishCognitoSignIn(config) {
     return;
   }
   if (!pending.verifier || !pending.state || pending.state !== params.get('state')) {
-    flash = { kind: 'alert', text: 'Sign-in failed: the answer from the sign-in page does not belong to this tab. Please sign in again.' };
+    flash = {
+      kind: 'alert',
+      text: 'Sign-in failed: the answer from the sign-in page does not belong to this tab. Please sign in again.',
+    };
     return;
   }
   try {
     const response = await fetch(`${config.domain}/oauth2/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'authorization_code', client_id: config.clientId, code: code ?? '', redirect_uri: config.redirectUri, code_verifier: pending.verifier }),
+      body: new URLSearchParams({
+        grant_type: 'authorization_code',
+        client_id: config.clientId,
+        code: code ?? '',
+        redirect_uri: config.redirectUri,
+        code_verifier: pending.verifier,
+      }),
       credentials: 'omit',
     });
     if (!response.ok) throw new Error(`the sign-in service answered ${response.status}`);
@@ -539,9 +611,16 @@ async function finishCognitoSignIn(config) {
     const tokens = await response.json();
     if (typeof tokens?.id_token !== 'string') throw new Error('the sign-in service sent no ID token');
     sessionStorage.setItem(TOKEN_KEY, tokens.id_token);
-    history.replaceState(null, '', `${location.pathname}${pending.next && pending.next.startsWith('#/') ? pending.next : DEFAULT_ROUTE}`);
+    history.replaceState(
+      null,
+      '',
+      `${location.pathname}${pending.next && pending.next.startsWith('#/') ? pending.next : DEFAULT_ROUTE}`,
+    );
   } catch (failure) {
-    flash = { kind: 'alert', text: `Sign-in failed: ${failure instanceof Error ? failure.message : String(failure)}. Please try again.` };
+    flash = {
+      kind: 'alert',
+      text: `Sign-in failed: ${failure instanceof Error ? failure.message : String(failure)}. Please try again.`,
+    };
   }
 }
 
@@ -552,7 +631,12 @@ const ROUTES = [
   { path: /^\/sign-in$/, public: true, page: () => signInPage() },
   { path: /^\/cycles$/, nav: '#/cycles', page: () => cyclesPage() },
   { path: /^\/cycles\/([^/]+)$/, nav: '#/cycles', current: 'true', page: (match) => cyclePage(safeDecode(match[1])) },
-  { path: /^\/cycles\/([^/]+)\/calibration$/, nav: '#/cycles', current: 'true', page: (match) => calibrationPage(safeDecode(match[1])) },
+  {
+    path: /^\/cycles\/([^/]+)\/calibration$/,
+    nav: '#/cycles',
+    current: 'true',
+    page: (match) => calibrationPage(safeDecode(match[1])),
+  },
   { path: /^\/import$/, nav: '#/import', page: () => importPage() },
   { path: /^\/launch$/, nav: '#/launch', page: () => launchPage() },
   { path: /^\/goals$/, nav: '#/goals', page: (_match, query) => goalsPage(query.get('period') ?? undefined) },
@@ -626,7 +710,8 @@ function updateNav(signedIn, route) {
   const clockItem = document.getElementById('nav-clock');
   if (clockItem) clockItem.hidden = authConfig.auth !== 'local';
   for (const link of nav.querySelectorAll('a')) {
-    if (route?.nav && link.getAttribute('href') === route.nav) link.setAttribute('aria-current', route.current ?? 'page');
+    if (route?.nav && link.getAttribute('href') === route.nav)
+      link.setAttribute('aria-current', route.current ?? 'page');
     else link.removeAttribute('aria-current');
   }
 }
@@ -643,7 +728,11 @@ function show(page, focus = 'h1') {
   const note = flash;
   flash = undefined;
   const alert = note?.kind === 'alert' ? h('div', { class: 'errors', role: 'alert' }, h('p', null, note.text)) : null;
-  const status = h('div', { id: 'page-status', class: 'page-status', role: 'status', tabindex: '-1' }, note?.kind === 'status' ? note.text : null);
+  const status = h(
+    'div',
+    { id: 'page-status', class: 'page-status', role: 'status', tabindex: '-1' },
+    note?.kind === 'status' ? note.text : null,
+  );
   const content = document.createDocumentFragment();
   append(content, [heading, alert, status, page.body]);
   main.replaceChildren(content);
@@ -662,7 +751,12 @@ function renderWithMessage(message) {
 
 /** @returns {Page} */
 function notFoundPage() {
-  return { title: 'Page not found', body: [h('p', null, 'There is no such page in the console. ', h('a', { href: DEFAULT_ROUTE }, 'Go to the cycles'), '.')] };
+  return {
+    title: 'Page not found',
+    body: [
+      h('p', null, 'There is no such page in the console. ', h('a', { href: DEFAULT_ROUTE }, 'Go to the cycles'), '.'),
+    ],
+  };
 }
 
 /**
@@ -675,7 +769,8 @@ function failurePage(error) {
   showErrors(box, error, 'This page could not be loaded');
   const back = h('p', null, h('a', { href: DEFAULT_ROUTE }, 'Back to the cycles'));
   if (error instanceof ApiError && error.status === 404) return { title: 'Not found', body: [box, back] };
-  if (error instanceof ApiError && error.status >= 400 && error.status < 500) return { title: 'This page cannot be shown', body: [box, back] };
+  if (error instanceof ApiError && error.status >= 400 && error.status < 500)
+    return { title: 'This page cannot be shown', body: [box, back] };
   // The server or the network failed: trying again may help.
   const retry = h('button', { type: 'button', class: 'secondary', onclick: () => void render() }, 'Try again');
   return { title: 'Something went wrong', body: [box, h('p', null, retry)] };
@@ -689,15 +784,28 @@ function signInPage() {
   if (config.auth === 'cognito') {
     const button = h('button', { type: 'button', class: 'primary' }, 'Sign in with your HR account');
     const errors = errorBox();
-    button.addEventListener('click', () => startCognitoSignIn(config).catch((error) => showErrors(errors, error, 'Sign-in could not start')));
+    button.addEventListener('click', () =>
+      startCognitoSignIn(config).catch((error) => showErrors(errors, error, 'Sign-in could not start')),
+    );
     return {
       title: 'Sign in',
-      body: [h('p', null, 'Sign in with your HR account; you will come back here afterwards.'), errors, h('p', null, button)],
+      body: [
+        h('p', null, 'Sign in with your HR account; you will come back here afterwards.'),
+        errors,
+        h('p', null, button),
+      ],
     };
   }
 
   const errors = errorBox();
-  const input = h('input', { type: 'password', id: 'hr-token', name: 'token', autocomplete: 'off', spellcheck: 'false', required: true });
+  const input = h('input', {
+    type: 'password',
+    id: 'hr-token',
+    name: 'token',
+    autocomplete: 'off',
+    spellcheck: 'false',
+    required: true,
+  });
   let busy = false;
   const form = h(
     'form',
@@ -724,13 +832,20 @@ function signInPage() {
       sessionStorage.removeItem(NEXT_KEY);
       goTo(next && next.startsWith('#/') && !next.startsWith('#/sign-in') ? next : DEFAULT_ROUTE);
     } catch (error) {
-      showErrors(errors, error instanceof ApiError && error.status === 401 ? 'That token was not accepted.' : error, 'Could not sign in');
+      showErrors(
+        errors,
+        error instanceof ApiError && error.status === 401 ? 'That token was not accepted.' : error,
+        'Could not sign in',
+      );
       input.select();
     } finally {
       busy = false;
     }
   });
-  return { title: 'Sign in', body: [h('p', null, 'This console is for HR. Sign in with the HR token of the local stack.'), errors, form] };
+  return {
+    title: 'Sign in',
+    body: [h('p', null, 'This console is for HR. Sign in with the HR token of the local stack.'), errors, form],
+  };
 }
 
 /* ------------------------------------------------------------------ cycles */
@@ -746,7 +861,17 @@ async function cyclesPage() {
   if (!list.length) {
     return {
       title: 'Cycles',
-      body: [h('p', null, 'No review cycle has been launched yet. ', h('a', { href: '#/import' }, 'Import the directory'), ', then ', h('a', { href: '#/launch' }, 'launch a cycle'), '.')],
+      body: [
+        h(
+          'p',
+          null,
+          'No review cycle has been launched yet. ',
+          h('a', { href: '#/import' }, 'Import the directory'),
+          ', then ',
+          h('a', { href: '#/launch' }, 'launch a cycle'),
+          '.',
+        ),
+      ],
     };
   }
   const rows = list.map((cycle) => [
@@ -764,10 +889,24 @@ async function cyclesPage() {
   return {
     title: 'Cycles',
     body: [
-      h('p', null, `${plural(list.length, 'review cycle')}, newest first. Deadlines end at 23:59 in the time zone each cycle was launched with.`),
+      h(
+        'p',
+        null,
+        `${plural(list.length, 'review cycle')}, newest first. Deadlines end at 23:59 in the time zone each cycle was launched with.`,
+      ),
       table(
         'Review cycles',
-        ['Cycle', 'Department', 'Period', 'Phase', 'Self-assessments due', 'Manager reviews due', 'Participants', 'Self-assessments done', 'Reviews done'],
+        [
+          'Cycle',
+          'Department',
+          'Period',
+          'Phase',
+          'Self-assessments due',
+          'Manager reviews due',
+          'Participants',
+          'Self-assessments done',
+          'Reviews done',
+        ],
         rows,
         { numeric: [6, 7, 8], nowrap: [4, 5], hideCaption: true, rowHeaders: true, wide: true },
       ),
@@ -790,7 +929,16 @@ function progressFigure(title, counts) {
   const hatchId = uid('hatch');
   const chart = svg(
     'svg',
-    { class: 'chart', role: 'img', 'aria-label': summary, viewBox: `0 0 ${width} ${height}`, width: '100%', height, preserveAspectRatio: 'none', focusable: 'false' },
+    {
+      class: 'chart',
+      role: 'img',
+      'aria-label': summary,
+      viewBox: `0 0 ${width} ${height}`,
+      width: '100%',
+      height,
+      preserveAspectRatio: 'none',
+      focusable: 'false',
+    },
     svg('defs', null, hatch(hatchId)),
     svg('rect', { x: 0, y: 0, width, height, fill: '#e5e7eb' }),
   );
@@ -802,20 +950,36 @@ function progressFigure(title, counts) {
     chart.append(
       svg(
         'rect',
-        { x, y: 0, width: segment, height, fill: state === 'overdue' ? `url(#${hatchId})` : STATE_COLOURS[state], stroke: '#ffffff', 'stroke-width': 2, 'vector-effect': 'non-scaling-stroke' },
+        {
+          x,
+          y: 0,
+          width: segment,
+          height,
+          fill: state === 'overdue' ? `url(#${hatchId})` : STATE_COLOURS[state],
+          stroke: '#ffffff',
+          'stroke-width': 2,
+          'vector-effect': 'non-scaling-stroke',
+        },
         svg('title', null, `${STATE_WORDS[state]}: ${count}`),
       ),
     );
     x += segment;
   }
-  const rows = STATES.map((state) => [h('span', { class: 'state' }, swatch(state), STATE_WORDS[state]), counts[state] ?? 0]);
+  const rows = STATES.map((state) => [
+    h('span', { class: 'state' }, swatch(state), STATE_WORDS[state]),
+    counts[state] ?? 0,
+  ]);
   return h(
     'figure',
     { class: 'progress' },
     h('figcaption', null, title),
     chart,
     // The chart's legend and its numbers in one table.
-    table(`${title} in numbers`, ['State', 'People'], [...rows, ['All participants', total]], { numeric: [1], hideCaption: true, rowHeaders: true }),
+    table(`${title} in numbers`, ['State', 'People'], [...rows, ['All participants', total]], {
+      numeric: [1],
+      hideCaption: true,
+      rowHeaders: true,
+    }),
   );
 }
 
@@ -829,7 +993,13 @@ function swatch(state) {
     'svg',
     { class: 'swatch', viewBox: '0 0 16 16', width: 16, height: 16, 'aria-hidden': 'true', focusable: 'false' },
     state === 'overdue' ? svg('defs', null, hatch(id)) : null,
-    svg('rect', { x: 0, y: 0, width: 16, height: 16, fill: state === 'overdue' ? `url(#${id})` : STATE_COLOURS[state] }),
+    svg('rect', {
+      x: 0,
+      y: 0,
+      width: 16,
+      height: 16,
+      fill: state === 'overdue' ? `url(#${id})` : STATE_COLOURS[state],
+    }),
   );
 }
 
@@ -865,7 +1035,15 @@ async function cyclePage(cycleId) {
   const names = new Map(people.map((person) => [person.employeeId, person.name]));
 
   const actionErrors = errorBox();
-  const refresh = h('button', { type: 'button', class: 'secondary', onclick: () => void renderWithMessage('The numbers were brought up to date.') }, 'Refresh');
+  const refresh = h(
+    'button',
+    {
+      type: 'button',
+      class: 'secondary',
+      onclick: () => void renderWithMessage('The numbers were brought up to date.'),
+    },
+    'Refresh',
+  );
   const download = h('button', { type: 'button', class: 'secondary' }, 'Download report (CSV)');
   download.addEventListener('click', () => void downloadReport(cycleId, actionErrors));
 
@@ -878,13 +1056,17 @@ async function cyclePage(cycleId) {
     ['Participants', status.participants],
     ['Settings version', status.settingsVersion],
     ['Launched', formatDateTime(status.createdAt, timeZone)],
-    ...(/** @type {[string, Child][]} */ (status.closedAt ? [['Closed', formatDateTime(status.closedAt, timeZone)]] : [])),
+    .../** @type {[string, Child][]} */ (
+      status.closedAt ? [['Closed', formatDateTime(status.closedAt, timeZone)]] : []
+    ),
   ]);
 
   /** @type {any[]} */
   const overdue = status.overdue ?? [];
   /** @type {any[]} */
-  const escalations = (audit.events ?? []).filter((/** @type {any} */ event) => event.action === 'mail-sent' && event.details && ESCALATIONS[event.details.kind]);
+  const escalations = (audit.events ?? []).filter(
+    (/** @type {any} */ event) => event.action === 'mail-sent' && event.details && ESCALATIONS[event.details.kind],
+  );
   /** @type {any[]} */
   const departments = report.departments ?? [];
   const goals = status.goals ?? { counts: {}, missed: [] };
@@ -898,11 +1080,18 @@ async function cyclePage(cycleId) {
       status.needsAttention ? attentionSection(cycleId, String(status.needsAttention)) : null,
       actionErrors,
       h('div', { class: 'actions' }, refresh, download),
-      status.phase === 'SELF_REVIEW' ? null : h('p', null, h('a', { href: `${cycleHref(cycleId)}/calibration` }, 'Calibration: ratings side by side')),
+      status.phase === 'SELF_REVIEW'
+        ? null
+        : h('p', null, h('a', { href: `${cycleHref(cycleId)}/calibration` }, 'Calibration: ratings side by side')),
 
       section(
         'Progress',
-        h('div', { class: 'charts' }, progressFigure('Self-assessments', status.counts.self), progressFigure('Manager reviews', status.counts.manager)),
+        h(
+          'div',
+          { class: 'charts' },
+          progressFigure('Self-assessments', status.counts.self),
+          progressFigure('Manager reviews', status.counts.manager),
+        ),
       ),
 
       section(
@@ -910,7 +1099,14 @@ async function cyclePage(cycleId) {
         departments.length
           ? table(
               'Self-assessments and reviews done by department',
-              ['Department', 'Participants', 'Self-assessments done', 'Self-assessments overdue', 'Reviews done', 'Reviews overdue'],
+              [
+                'Department',
+                'Participants',
+                'Self-assessments done',
+                'Self-assessments overdue',
+                'Reviews done',
+                'Reviews overdue',
+              ],
               departments.map((d) => [
                 d.department,
                 d.participants,
@@ -930,7 +1126,13 @@ async function cyclePage(cycleId) {
           ? table(
               'Overdue people',
               ['Name', 'Employee id', 'Overdue with', 'Was due', 'Manager or reviewer'],
-              overdue.map((person) => [person.name, person.employeeId, person.phase === 'self' ? 'Self-assessment' : 'Manager review', formatDate(person.due, timeZone), person.reviewer]),
+              overdue.map((person) => [
+                person.name,
+                person.employeeId,
+                person.phase === 'self' ? 'Self-assessment' : 'Manager review',
+                formatDate(person.due, timeZone),
+                person.reviewer,
+              ]),
               { nowrap: [3], hideCaption: true, rowHeaders: true, wide: true },
             )
           : h('p', null, 'Nobody is overdue.'),
@@ -942,7 +1144,12 @@ async function cyclePage(cycleId) {
           ? table(
               'Reminders and escalations sent',
               ['Sent', 'Kind', 'To', 'Subject'],
-              escalations.map((event) => [formatDateTime(event.at, timeZone), ESCALATIONS[event.details.kind], event.details.to ?? '', event.details.subject ?? '']),
+              escalations.map((event) => [
+                formatDateTime(event.at, timeZone),
+                ESCALATIONS[event.details.kind],
+                event.details.to ?? '',
+                event.details.subject ?? '',
+              ]),
               { nowrap: [0], hideCaption: true, wide: true },
             )
           : h('p', null, 'No reminder or escalation has been sent yet.'),
@@ -955,14 +1162,27 @@ async function cyclePage(cycleId) {
         table(
           `Goals of the period ${periodText(status.period)}`,
           ['Open', 'Met', 'Done late', 'Missed', 'Cancelled'],
-          [[goals.counts.open ?? 0, goals.counts.met ?? 0, goals.counts['done-late'] ?? 0, goals.counts.missed ?? 0, goals.counts.cancelled ?? 0]],
+          [
+            [
+              goals.counts.open ?? 0,
+              goals.counts.met ?? 0,
+              goals.counts['done-late'] ?? 0,
+              goals.counts.missed ?? 0,
+              goals.counts.cancelled ?? 0,
+            ],
+          ],
           { numeric: [0, 1, 2, 3, 4] },
         ),
         goals.missed?.length
           ? table(
               'Missed goals',
               ['Name', 'Goal', 'Was due', 'Manager'],
-              goals.missed.map((/** @type {any} */ goal) => [goal.name, goal.title, formatDay(goal.due), goal.manager ?? '']),
+              goals.missed.map((/** @type {any} */ goal) => [
+                goal.name,
+                goal.title,
+                formatDay(goal.due),
+                goal.manager ?? '',
+              ]),
               { nowrap: [2], rowHeaders: true, wide: true },
             )
           : null,
@@ -982,7 +1202,11 @@ async function cyclePage(cycleId) {
                 ? table(
                     'Results not yet acknowledged',
                     ['Name', 'Employee id', 'Manager'],
-                    results.unacknowledged.map((/** @type {any} */ person) => [person.name, person.employeeId, person.manager]),
+                    results.unacknowledged.map((/** @type {any} */ person) => [
+                      person.name,
+                      person.employeeId,
+                      person.manager,
+                    ]),
                     { rowHeaders: true },
                   )
                 : null,
@@ -1011,7 +1235,9 @@ function attentionSection(cycleId, reason) {
     clearErrors(errors);
     try {
       await api('POST', `/cycles/${enc(cycleId)}/resume`, { json: {} });
-      await renderWithMessage('The workflow was resumed: reminders, escalations and the release carry on from where they stopped.');
+      await renderWithMessage(
+        'The workflow was resumed: reminders, escalations and the release carry on from where they stopped.',
+      );
     } catch (error) {
       showErrors(errors, error, 'The workflow was not resumed');
       errors.focus();
@@ -1022,7 +1248,11 @@ function attentionSection(cycleId, reason) {
   const box = section(
     'Needs attention',
     h('p', { class: 'attention-reason' }, capitalised(reason)),
-    h('p', null, 'Reminders, escalations and the release wait until the workflow runs again. The daily run resumes it by itself; resume it now to carry on at once.'),
+    h(
+      'p',
+      null,
+      'Reminders, escalations and the release wait until the workflow runs again. The daily run resumes it by itself; resume it now to carry on at once.',
+    ),
     errors,
     h('div', { class: 'actions' }, resume),
   );
@@ -1044,12 +1274,22 @@ function extensionSection(cycleId, status, people, names, timeZone) {
     ? h(
         'ul',
         { class: 'plain' },
-        extensions.map(([employeeId, until]) => h('li', null, `${names.get(employeeId) ?? employeeId} (${employeeId}): until ${formatDate(String(until), timeZone)}`)),
+        extensions.map(([employeeId, until]) =>
+          h(
+            'li',
+            null,
+            `${names.get(employeeId) ?? employeeId} (${employeeId}): until ${formatDate(String(until), timeZone)}`,
+          ),
+        ),
       )
     : null;
   const eligible = people.filter((person) => person.self === 'pending' || person.self === 'overdue');
   if (!eligible.length) {
-    return section('Extend a deadline', h('p', null, 'Everyone has submitted the self-assessment: there is no deadline left to extend.'), extended && [h('h3', null, 'Extended deadlines'), extended]);
+    return section(
+      'Extend a deadline',
+      h('p', null, 'Everyone has submitted the self-assessment: there is no deadline left to extend.'),
+      extended && [h('h3', null, 'Extended deadlines'), extended],
+    );
   }
   // Overdue people first: they are the usual reason for an extension.
   eligible.sort((a, b) => Number(b.self === 'overdue') - Number(a.self === 'overdue') || a.name.localeCompare(b.name));
@@ -1057,15 +1297,35 @@ function extensionSection(cycleId, status, people, names, timeZone) {
   const employee = h(
     'select',
     { name: 'employeeId', required: true },
-    eligible.map((person) => h('option', { value: person.employeeId }, `${person.name} (${person.employeeId}), ${person.self === 'overdue' ? 'overdue' : 'not submitted yet'}`)),
+    eligible.map((person) =>
+      h(
+        'option',
+        { value: person.employeeId },
+        `${person.name} (${person.employeeId}), ${person.self === 'overdue' ? 'overdue' : 'not submitted yet'}`,
+      ),
+    ),
   );
-  const until = h('input', { type: 'date', name: 'until', required: true, max: calendarDate(status.managerDue, timeZone) });
+  const until = h('input', {
+    type: 'date',
+    name: 'until',
+    required: true,
+    max: calendarDate(status.managerDue, timeZone),
+  });
   let busy = false;
   const form = h(
     'form',
     { class: 'panel', novalidate: true },
     errors,
-    h('div', { class: 'field-row' }, field('Employee', employee, 'Everyone who has not submitted the self-assessment.'), field('New self-assessment deadline', until, `At the latest the manager review deadline, ${formatDate(status.managerDue, timeZone)}.`)),
+    h(
+      'div',
+      { class: 'field-row' },
+      field('Employee', employee, 'Everyone who has not submitted the self-assessment.'),
+      field(
+        'New self-assessment deadline',
+        until,
+        `At the latest the manager review deadline, ${formatDate(status.managerDue, timeZone)}.`,
+      ),
+    ),
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, 'Extend deadline')),
   );
   form.addEventListener('submit', async (event) => {
@@ -1079,8 +1339,12 @@ function extensionSection(cycleId, status, people, names, timeZone) {
     }
     busy = true;
     try {
-      const result = await api('POST', `/cycles/${enc(cycleId)}/extensions`, { json: { employeeId: employee.value, until: until.value } });
-      await renderWithMessage(`${names.get(employee.value) ?? employee.value} now has until ${formatDate(result.until, timeZone)} for the self-assessment.`);
+      const result = await api('POST', `/cycles/${enc(cycleId)}/extensions`, {
+        json: { employeeId: employee.value, until: until.value },
+      });
+      await renderWithMessage(
+        `${names.get(employee.value) ?? employee.value} now has until ${formatDate(result.until, timeZone)} for the self-assessment.`,
+      );
     } catch (error) {
       showErrors(errors, error, 'The deadline was not extended');
       errors.focus();
@@ -1109,7 +1373,12 @@ function confirmStep(ask, question, yes, back, onAsk) {
   const questionId = uid('confirm');
   const questionNode = h('p', { id: questionId, tabindex: '-1', class: 'confirm-question' }, question);
   const no = h('button', { type: 'button', class: 'secondary' }, back);
-  const group = h('div', { class: 'confirm', role: 'group', 'aria-labelledby': questionId, hidden: true }, questionNode, h('div', { class: 'actions' }, yes, no));
+  const group = h(
+    'div',
+    { class: 'confirm', role: 'group', 'aria-labelledby': questionId, hidden: true },
+    questionNode,
+    h('div', { class: 'actions' }, yes, no),
+  );
   ask.addEventListener('click', () => {
     onAsk();
     group.hidden = false;
@@ -1133,14 +1402,22 @@ function cancelSection(cycleId, status) {
   const errors = errorBox();
   const ask = h('button', { type: 'button', class: 'danger' }, 'Cancel cycle');
   const yes = h('button', { type: 'button', class: 'danger' }, 'Yes, cancel the cycle');
-  const confirm = confirmStep(ask, `Cancel "${status.name}"? Reminders stop, queued emails are dropped and each of the ${plural(status.participants ?? 0, 'participant')} gets a short note. This cannot be undone.`, yes, 'No, keep the cycle', () => clearErrors(errors));
+  const confirm = confirmStep(
+    ask,
+    `Cancel "${status.name}"? Reminders stop, queued emails are dropped and each of the ${plural(status.participants ?? 0, 'participant')} gets a short note. This cannot be undone.`,
+    yes,
+    'No, keep the cycle',
+    () => clearErrors(errors),
+  );
   let busy = false;
   yes.addEventListener('click', async () => {
     if (busy) return;
     busy = true;
     try {
       const result = await api('POST', `/cycles/${enc(cycleId)}/cancel`, { json: {} });
-      await renderWithMessage(`The cycle was cancelled; ${plural(result.notified ?? 0, 'participant was', 'participants were')} told.`);
+      await renderWithMessage(
+        `The cycle was cancelled; ${plural(result.notified ?? 0, 'participant was', 'participants were')} told.`,
+      );
     } catch (error) {
       showErrors(errors, error, 'The cycle was not cancelled');
       errors.focus();
@@ -1148,7 +1425,13 @@ function cancelSection(cycleId, status) {
       busy = false;
     }
   });
-  return section('Cancel the cycle', h('p', null, 'Cancelling stops the cycle for everyone: no more reminders, forms or results.'), errors, ask, confirm);
+  return section(
+    'Cancel the cycle',
+    h('p', null, 'Cancelling stops the cycle for everyone: no more reminders, forms or results.'),
+    errors,
+    ask,
+    confirm,
+  );
 }
 
 /**
@@ -1159,7 +1442,9 @@ function cancelSection(cycleId, status) {
 async function downloadReport(cycleId, errors) {
   clearErrors(errors);
   try {
-    const response = /** @type {Response} */ (await api('GET', `/cycles/${enc(cycleId)}/report?format=csv`, { raw: true, accept: 'text/csv' }));
+    const response = /** @type {Response} */ (
+      await api('GET', `/cycles/${enc(cycleId)}/report?format=csv`, { raw: true, accept: 'text/csv' })
+    );
     const blob = await response.blob();
     const url = URL.createObjectURL(blob);
     const name = `${cycleId}-report.csv`;
@@ -1186,7 +1471,8 @@ const SIDES = /** @type {const} */ ([
  * @param {number | null} value
  * @param {boolean} [signed]
  */
-const decimal = (value, signed = false) => (value === null ? 'None' : `${signed && value > 0 ? '+' : ''}${value.toFixed(2)}`);
+const decimal = (value, signed = false) =>
+  value === null ? 'None' : `${signed && value > 0 ? '+' : ''}${value.toFixed(2)}`;
 
 /**
  * One group's distribution as grouped bars, before beside after at each scale point (inline SVG named by its
@@ -1208,7 +1494,16 @@ function distributionFigure(group, scale, title) {
   const chart = svg(
     'svg',
     { class: 'chart', role: 'img', 'aria-label': summary, viewBox: `0 0 ${width} ${height}`, focusable: 'false' },
-    svg('defs', null, svg('pattern', { id: stripesId, width: 6, height: 6, patternUnits: 'userSpaceOnUse', patternTransform: 'rotate(45)' }, svg('rect', { width: 6, height: 6, fill: SIDES[1].colour }), svg('rect', { width: 2, height: 6, fill: '#fcd34d' }))),
+    svg(
+      'defs',
+      null,
+      svg(
+        'pattern',
+        { id: stripesId, width: 6, height: 6, patternUnits: 'userSpaceOnUse', patternTransform: 'rotate(45)' },
+        svg('rect', { width: 6, height: 6, fill: SIDES[1].colour }),
+        svg('rect', { width: 2, height: 6, fill: '#fcd34d' }),
+      ),
+    ),
     svg('line', { x1: 0, x2: width, y1: height - bottom, y2: height - bottom, stroke: '#6b7280' }),
     scale.map((point, i) =>
       svg(
@@ -1221,15 +1516,55 @@ function distributionFigure(group, scale, title) {
           return svg(
             'g',
             null,
-            svg('rect', { x, y: height - bottom - barHeight, width: bar - 2, height: barHeight, fill: s ? `url(#${stripesId})` : side.colour }, svg('title', null, `${side.words} ${point.value}: ${count}`)),
-            svg('text', { x: x + (bar - 2) / 2, y: height - bottom - barHeight - 4, 'text-anchor': 'middle', 'font-size': 14, fill: '#1f2937' }, String(count)),
+            svg(
+              'rect',
+              {
+                x,
+                y: height - bottom - barHeight,
+                width: bar - 2,
+                height: barHeight,
+                fill: s ? `url(#${stripesId})` : side.colour,
+              },
+              svg('title', null, `${side.words} ${point.value}: ${count}`),
+            ),
+            svg(
+              'text',
+              {
+                x: x + (bar - 2) / 2,
+                y: height - bottom - barHeight - 4,
+                'text-anchor': 'middle',
+                'font-size': 14,
+                fill: '#1f2937',
+              },
+              String(count),
+            ),
           );
         }),
-        svg('text', { x: i * band + band / 2, y: height - 8, 'text-anchor': 'middle', 'font-size': 15, fill: '#1f2937' }, String(point.value)),
+        svg(
+          'text',
+          { x: i * band + band / 2, y: height - 8, 'text-anchor': 'middle', 'font-size': 15, fill: '#1f2937' },
+          String(point.value),
+        ),
       ),
     ),
   );
-  const legend = h('p', { class: 'legend' }, SIDES.map((side, s) => h('span', { class: 'state' }, svg('svg', { class: 'swatch', viewBox: '0 0 16 16', width: 16, height: 16, 'aria-hidden': 'true', focusable: 'false' }, svg('rect', { width: 16, height: 16, fill: s ? '#fcd34d' : side.colour }), s ? svg('rect', { width: 16, height: 10, fill: side.colour }) : null), side.words)));
+  const legend = h(
+    'p',
+    { class: 'legend' },
+    SIDES.map((side, s) =>
+      h(
+        'span',
+        { class: 'state' },
+        svg(
+          'svg',
+          { class: 'swatch', viewBox: '0 0 16 16', width: 16, height: 16, 'aria-hidden': 'true', focusable: 'false' },
+          svg('rect', { width: 16, height: 16, fill: s ? '#fcd34d' : side.colour }),
+          s ? svg('rect', { width: 16, height: 10, fill: side.colour }) : null,
+        ),
+        side.words,
+      ),
+    ),
+  );
   return h(
     'figure',
     { class: 'progress' },
@@ -1239,7 +1574,10 @@ function distributionFigure(group, scale, title) {
     table(
       `${title} in numbers`,
       ['Scale point', ...SIDES.map((side) => side.words)],
-      [...scale.map((point, i) => [`${point.value} - ${point.label}`, group.before.counts[i], group.after.counts[i]]), ['Mean', decimal(group.before.mean), decimal(group.after.mean)]],
+      [
+        ...scale.map((point, i) => [`${point.value} - ${point.label}`, group.before.counts[i], group.after.counts[i]]),
+        ['Mean', decimal(group.before.mean), decimal(group.after.mean)],
+      ],
       { numeric: [1, 2], hideCaption: true, rowHeaders: true },
     ),
   );
@@ -1254,11 +1592,37 @@ function distributionFigure(group, scale, title) {
  */
 function groupTable(caption, first, groups, step) {
   const flag = (/** @type {any} */ g) =>
-    [g.before.outlier ? 'Before calibration' : '', g.after.outlier ? 'Final ratings' : ''].filter(Boolean).map((what) => h('strong', { class: 'flag' }, `${what}: more than ${plural(step, 'point')} from the cycle\u2019s mean`));
+    [g.before.outlier ? 'Before calibration' : '', g.after.outlier ? 'Final ratings' : '']
+      .filter(Boolean)
+      .map((what) =>
+        h('strong', { class: 'flag' }, `${what}: more than ${plural(step, 'point')} from the cycle\u2019s mean`),
+      );
   return table(
     caption,
-    [first, 'Reviews', 'Missing', 'Before calibration, by point', 'Mean', 'From the cycle', 'Final ratings by point', 'Mean', 'From the cycle', 'Flag'],
-    groups.map((g) => [g.name, g.reviewed, g.missing, g.before.counts.join(' '), decimal(g.before.mean), decimal(g.before.deviation, true), g.after.counts.join(' '), decimal(g.after.mean), decimal(g.after.deviation, true), flag(g)]),
+    [
+      first,
+      'Reviews',
+      'Missing',
+      'Before calibration, by point',
+      'Mean',
+      'From the cycle',
+      'Final ratings by point',
+      'Mean',
+      'From the cycle',
+      'Flag',
+    ],
+    groups.map((g) => [
+      g.name,
+      g.reviewed,
+      g.missing,
+      g.before.counts.join(' '),
+      decimal(g.before.mean),
+      decimal(g.before.deviation, true),
+      g.after.counts.join(' '),
+      decimal(g.after.mean),
+      decimal(g.after.deviation, true),
+      flag(g),
+    ]),
     { numeric: [1, 2, 4, 5, 7, 8], rowHeaders: true, wide: true },
   );
 }
@@ -1283,12 +1647,19 @@ async function calibrationPage(cycleId) {
   const moreErrors = errorBox();
   let cursor = view.nextCursor;
   /** @param {any[]} people */
-  const addParticipants = (people) => append(participantRows, people.map((person) => participantRow(cycleId, person, scale, calibrating)));
+  const addParticipants = (people) =>
+    append(
+      participantRows,
+      people.map((person) => participantRow(cycleId, person, scale, calibrating)),
+    );
   addParticipants(view.participants);
   more.addEventListener('click', async () => {
     clearErrors(moreErrors);
     try {
-      const next = await api('GET', `/cycles/${enc(cycleId)}/calibration?${new URLSearchParams({ limit: '200', cursor })}`);
+      const next = await api(
+        'GET',
+        `/cycles/${enc(cycleId)}/calibration?${new URLSearchParams({ limit: '200', cursor })}`,
+      );
       addParticipants(next.participants);
       cursor = next.nextCursor;
       more.hidden = !cursor;
@@ -1305,7 +1676,24 @@ async function calibrationPage(cycleId) {
       'table',
       { class: 'wide' },
       h('caption', { id: captionId, class: 'visually-hidden' }, 'Participants and their ratings'),
-      h('thead', null, h('tr', null, ['Name', 'Department', 'Manager', 'Manager\u2019s rating', 'Computed score', 'Final rating', 'Adjusted', ...(calibrating ? ['Adjust'] : [])].map((text, i) => h('th', { scope: 'col', class: [3, 4, 5].includes(i) ? 'num' : null }, text)))),
+      h(
+        'thead',
+        null,
+        h(
+          'tr',
+          null,
+          [
+            'Name',
+            'Department',
+            'Manager',
+            'Manager\u2019s rating',
+            'Computed score',
+            'Final rating',
+            'Adjusted',
+            ...(calibrating ? ['Adjust'] : []),
+          ].map((text, i) => h('th', { scope: 'col', class: [3, 4, 5].includes(i) ? 'num' : null }, text)),
+        ),
+      ),
       participantRows,
     ),
   );
@@ -1313,7 +1701,11 @@ async function calibrationPage(cycleId) {
   return {
     title: `Calibration: ${view.name}`,
     body: [
-      h('p', { class: 'lead' }, `${phaseText(view.phase)}. Before calibration is the score computed from the manager\u2019s review; the final rating is HR\u2019s adjustment, else that score; each is counted at its nearest scale point. A group is flagged when its mean is more than one scale point (${figures.pointStep}) from the cycle\u2019s.`),
+      h(
+        'p',
+        { class: 'lead' },
+        `${phaseText(view.phase)}. Before calibration is the score computed from the manager\u2019s review; the final rating is HR\u2019s adjustment, else that score; each is counted at its nearest scale point. A group is flagged when its mean is more than one scale point (${figures.pointStep}) from the cycle\u2019s.`,
+      ),
       h('p', null, h('a', { href: cycleHref(cycleId) }, 'Back to the cycle')),
       facts([
         ['Reviews', figures.overall.reviewed],
@@ -1330,14 +1722,30 @@ async function calibrationPage(cycleId) {
         ]),
       ),
       section('By manager', groupTable('Ratings by manager', 'Manager', figures.managers, figures.pointStep)),
-      section('By department', groupTable('Ratings by department', 'Department', figures.departments, figures.pointStep)),
+      section(
+        'By department',
+        groupTable('Ratings by department', 'Department', figures.departments, figures.pointStep),
+      ),
       section(
         'Missing reviews',
         view.missing.length
-          ? table('Reviews still missing', ['Name', 'Employee id', 'Department', 'Manager or reviewer'], view.missing.map((/** @type {any} */ m) => [m.name, m.employeeId, m.department, m.managerName]), { rowHeaders: true, hideCaption: true })
+          ? table(
+              'Reviews still missing',
+              ['Name', 'Employee id', 'Department', 'Manager or reviewer'],
+              view.missing.map((/** @type {any} */ m) => [m.name, m.employeeId, m.department, m.managerName]),
+              { rowHeaders: true, hideCaption: true },
+            )
           : h('p', null, 'Every review is in.'),
       ),
-      section('Participants', calibrating ? h('p', null, 'Adjust a final rating with a reason; the manager\u2019s review stays as written.') : null, participants, moreErrors, h('div', { class: 'actions' }, more)),
+      section(
+        'Participants',
+        calibrating
+          ? h('p', null, 'Adjust a final rating with a reason; the manager\u2019s review stays as written.')
+          : null,
+        participants,
+        moreErrors,
+        h('div', { class: 'actions' }, more),
+      ),
       calibrating ? releaseSection(cycleId, view) : null,
     ],
   };
@@ -1362,7 +1770,8 @@ function participantRow(cycleId, person, scale, calibrating) {
     h('td', { class: 'num' }, final),
     h('td', null, adjusted),
   ];
-  if (calibrating) cells.push(h('td', null, person.reviewMissing ? 'No review to adjust' : adjustForm(cycleId, person, scale)));
+  if (calibrating)
+    cells.push(h('td', null, person.reviewMissing ? 'No review to adjust' : adjustForm(cycleId, person, scale)));
   return h('tr', null, cells);
 }
 
@@ -1373,7 +1782,17 @@ function participantRow(cycleId, person, scale, calibrating) {
  */
 function adjustForm(cycleId, person, scale) {
   const errors = errorBox();
-  const rating = h('select', { name: 'rating', required: true }, scale.map((point) => h('option', { value: point.value, selected: point.value === person.finalPoint.value }, `${point.value} - ${point.label}`)));
+  const rating = h(
+    'select',
+    { name: 'rating', required: true },
+    scale.map((point) =>
+      h(
+        'option',
+        { value: point.value, selected: point.value === person.finalPoint.value },
+        `${point.value} - ${point.label}`,
+      ),
+    ),
+  );
   const reason = h('textarea', { name: 'reason', required: true, rows: 2, maxlength: 500 });
   let busy = false;
   const form = h(
@@ -1395,7 +1814,9 @@ function adjustForm(cycleId, person, scale) {
     }
     busy = true;
     try {
-      const result = await api('POST', `/cycles/${enc(cycleId)}/adjustments`, { json: { employeeId: person.employeeId, rating: Number(rating.value), reason: reason.value.trim() } });
+      const result = await api('POST', `/cycles/${enc(cycleId)}/adjustments`, {
+        json: { employeeId: person.employeeId, rating: Number(rating.value), reason: reason.value.trim() },
+      });
       await renderWithMessage(
         result.outcome === 'unchanged'
           ? `${person.name}\u2019s final rating was already ${result.after} with that reason: nothing changed.`
@@ -1421,10 +1842,16 @@ function releaseSection(cycleId, view) {
   const ask = h('button', { type: 'button', class: 'primary' }, 'Release results');
   const yes = h('button', { type: 'button', class: 'primary' }, 'Yes, release the results');
   const anyway = h('button', { type: 'button', class: 'danger', hidden: true }, 'Release anyway');
-  const confirm = confirmStep(ask, `Release the results of "${view.name}"? Each participant gets their final rating by email; ratings can no longer be adjusted.`, yes, 'No, keep calibrating', () => {
-    clearErrors(errors);
-    anyway.hidden = true;
-  });
+  const confirm = confirmStep(
+    ask,
+    `Release the results of "${view.name}"? Each participant gets their final rating by email; ratings can no longer be adjusted.`,
+    yes,
+    'No, keep calibrating',
+    () => {
+      clearErrors(errors);
+      anyway.hidden = true;
+    },
+  );
   let busy = false;
   /** @param {boolean} force */
   const release = async (force) => {
@@ -1446,7 +1873,14 @@ function releaseSection(cycleId, view) {
   };
   yes.addEventListener('click', () => void release(false));
   anyway.addEventListener('click', () => void release(true));
-  return section('Release the results', h('p', null, 'Releasing ends calibration: the results go out with the final ratings shown here.'), errors, ask, confirm, h('div', { class: 'actions' }, anyway));
+  return section(
+    'Release the results',
+    h('p', null, 'Releasing ends calibration: the results go out with the final ratings shown here.'),
+    errors,
+    ask,
+    confirm,
+    h('div', { class: 'actions' }, anyway),
+  );
 }
 
 /* ------------------------------------------------------------------ import */
@@ -1466,7 +1900,13 @@ function howRead(result) {
     ...(result.sample.length
       ? [
           h('p', null, 'Names as they will be stored:'),
-          h('ul', null, ...result.sample.map((person) => h('li', null, `${person.name} (${person.employeeId}, ${person.department})`))),
+          h(
+            'ul',
+            null,
+            ...result.sample.map((person) =>
+              h('li', null, `${person.name} (${person.employeeId}, ${person.department})`),
+            ),
+          ),
         ]
       : []),
   ];
@@ -1513,12 +1953,22 @@ function importPage() {
       const apply = h('button', { type: 'button', class: 'primary' }, 'Apply import');
       apply.addEventListener('click', () => void applyImport(apply));
       const line = `${plural(result.valid, 'person', 'people')}: ${result.created} new, ${result.updated} updated`;
-      preview.replaceChildren(h('h2', null, 'Ready to import'), h('p', null, `${line}.`), ...howRead(result), h('p', null, apply));
+      preview.replaceChildren(
+        h('h2', null, 'Ready to import'),
+        h('p', null, `${line}.`),
+        ...howRead(result),
+        h('p', null, apply),
+      );
       preview.hidden = false;
       announce(`The file is valid: ${line}. Nothing is saved until you apply it.`);
     } catch (error) {
-      showErrors(errors, error, error instanceof ApiError && error.status === 400 ? undefined : 'The file could not be checked');
-      if (error instanceof ApiError && error.details.length) append(errors, [h('p', null, 'Correct these lines in the file, then choose it again.')]);
+      showErrors(
+        errors,
+        error,
+        error instanceof ApiError && error.status === 400 ? undefined : 'The file could not be checked',
+      );
+      if (error instanceof ApiError && error.details.length)
+        append(errors, [h('p', null, 'Correct these lines in the file, then choose it again.')]);
     } finally {
       busy = false;
     }
@@ -1534,7 +1984,9 @@ function importPage() {
       preview.replaceChildren();
       form.reset();
       checked = undefined;
-      await renderWithMessage(`Imported ${plural(result.imported, 'person', 'people')}: ${result.created} new, ${result.updated} updated.`);
+      await renderWithMessage(
+        `Imported ${plural(result.imported, 'person', 'people')}: ${result.created} new, ${result.updated} updated.`,
+      );
     } catch (error) {
       showErrors(errors, error, 'The import was not applied');
       errors.focus();
@@ -1553,7 +2005,11 @@ function importPage() {
   return {
     title: 'Import directory',
     body: [
-      h('p', null, 'Everyone in the organisation, with their manager and department. Importing again updates people by their employee id.'),
+      h(
+        'p',
+        null,
+        'Everyone in the organisation, with their manager and department. Importing again updates people by their employee id.',
+      ),
       form,
       errors,
       preview,
@@ -1578,14 +2034,32 @@ function settingsInForce(current) {
     h(
       'p',
       null,
-      current.version ? `Version ${current.version}, saved ${formatDateTime(current.savedAt, settings.timeZone)}.` : 'Version 0: the defaults (no settings saved yet).',
+      current.version
+        ? `Version ${current.version}, saved ${formatDateTime(current.savedAt, settings.timeZone)}.`
+        : 'Version 0: the defaults (no settings saved yet).',
       ' A cycle keeps the settings it was launched with. ',
       h('a', { href: '#/settings' }, 'Change the settings'),
       '.',
     ),
     facts([
-      ['Rating scale', h('ul', { class: 'plain' }, scale.map((point) => h('li', null, `${point.value} - ${point.label}`)))],
-      ['Competencies', competencies.length ? h('ul', { class: 'plain' }, competencies.map((c) => h('li', null, c.label))) : 'None'],
+      [
+        'Rating scale',
+        h(
+          'ul',
+          { class: 'plain' },
+          scale.map((point) => h('li', null, `${point.value} - ${point.label}`)),
+        ),
+      ],
+      [
+        'Competencies',
+        competencies.length
+          ? h(
+              'ul',
+              { class: 'plain' },
+              competencies.map((c) => h('li', null, c.label)),
+            )
+          : 'None',
+      ],
       ['Reminder before a deadline', durationText(settings.timings.reviewReminderLead)],
       ['Escalation to HR after a deadline', durationText(settings.timings.reviewHrGrace)],
       ['Time zone', settings.timeZone],
@@ -1602,7 +2076,13 @@ async function launchPage() {
   const department = h('input', { type: 'text', name: 'department', maxlength: 100, autocomplete: 'off' });
   const selfDue = h('input', { type: 'date', name: 'selfDue', required: true });
   const managerDue = h('input', { type: 'date', name: 'managerDue', required: true });
-  const period = h('input', { type: 'text', name: 'period', autocomplete: 'off', maxlength: 7, placeholder: '2026-Q4' });
+  const period = h('input', {
+    type: 'text',
+    name: 'period',
+    autocomplete: 'off',
+    maxlength: 7,
+    placeholder: '2026-Q4',
+  });
   let busy = false;
   const form = h(
     'form',
@@ -1642,7 +2122,11 @@ async function launchPage() {
     title: 'Launch cycle',
     heading: 'Launch a review cycle',
     body: [
-      h('p', null, 'Everyone selected gets an invitation to the self-assessment at once; reminders and escalations follow the settings in force.'),
+      h(
+        'p',
+        null,
+        'Everyone selected gets an invitation to the self-assessment at once; reminders and escalations follow the settings in force.',
+      ),
       errors,
       form,
       settingsInForce(current),
@@ -1669,7 +2153,13 @@ async function goalsPage(period) {
     api('GET', '/recognition'),
     organisationTimeZone(),
   ]);
-  const quarter = h('input', { type: 'text', name: 'period', value: attention?.period ?? period ?? '', autocomplete: 'off', maxlength: 7 });
+  const quarter = h('input', {
+    type: 'text',
+    name: 'period',
+    value: attention?.period ?? period ?? '',
+    autocomplete: 'off',
+    maxlength: 7,
+  });
   const chooser = h(
     'form',
     { class: 'inline-form', novalidate: true },
@@ -1686,7 +2176,13 @@ async function goalsPage(period) {
     table(
       caption,
       ['Employee', 'Goal', 'Due', 'Progress', 'Latest check-in'],
-      goals.map((goal) => [`${goal.name} (${goal.employeeId})`, goal.title, formatDay(goal.due), percent(goal.progress), goal.latestStatus ? GOAL_STATUS[goal.latestStatus] ?? goal.latestStatus : 'No check-in']),
+      goals.map((goal) => [
+        `${goal.name} (${goal.employeeId})`,
+        goal.title,
+        formatDay(goal.due),
+        percent(goal.progress),
+        goal.latestStatus ? (GOAL_STATUS[goal.latestStatus] ?? goal.latestStatus) : 'No check-in',
+      ]),
       { numeric: [3], nowrap: [2], hideCaption: true, rowHeaders: true, wide: true },
     );
   /** @type {any[]} */
@@ -1701,9 +2197,16 @@ async function goalsPage(period) {
         ? [
             section(
               `Goals at risk in ${shownQuarter}`,
-              attention.atRisk.length ? goalTable(attention.atRisk, 'Open goals at risk or off track') : h('p', null, 'No open goal is at risk or off track.'),
+              attention.atRisk.length
+                ? goalTable(attention.atRisk, 'Open goals at risk or off track')
+                : h('p', null, 'No open goal is at risk or off track.'),
             ),
-            section(`Missed goals in ${shownQuarter}`, attention.missed.length ? goalTable(attention.missed, 'Goals past their due date and not done') : h('p', null, 'No goal was missed.')),
+            section(
+              `Missed goals in ${shownQuarter}`,
+              attention.missed.length
+                ? goalTable(attention.missed, 'Goals past their due date and not done')
+                : h('p', null, 'No goal was missed.'),
+            ),
           ]
         : null,
       section(
@@ -1713,7 +2216,16 @@ async function goalsPage(period) {
               'ul',
               { class: 'recognition' },
               recognition.map((entry) =>
-                h('li', null, h('blockquote', null, h('p', null, entry.text)), h('p', { class: 'meta' }, `${entry.fromName} to ${entry.toName}, ${formatDateTime(entry.at, timeZone)}`)),
+                h(
+                  'li',
+                  null,
+                  h('blockquote', null, h('p', null, entry.text)),
+                  h(
+                    'p',
+                    { class: 'meta' },
+                    `${entry.fromName} to ${entry.toName}, ${formatDateTime(entry.at, timeZone)}`,
+                  ),
+                ),
               ),
             )
           : h('p', null, 'No praise has been given yet.'),
@@ -1744,7 +2256,12 @@ function rowList(spec) {
   /** @returns {Record<string, string>[]} */
   const read = () =>
     [...list.children].map((row) =>
-      Object.fromEntries(spec.columns.map((column) => [column.key, /** @type {HTMLInputElement} */ (row.querySelector(`[data-key="${column.key}"]`)).value])),
+      Object.fromEntries(
+        spec.columns.map((column) => [
+          column.key,
+          /** @type {HTMLInputElement} */ (row.querySelector(`[data-key="${column.key}"]`)).value,
+        ]),
+      ),
     );
   /**
    * @param {Record<string, string>[]} rows
@@ -1754,7 +2271,11 @@ function rowList(spec) {
     list.replaceChildren(
       ...rows.map((row, index) => {
         const number = index + 1;
-        const remove = h('button', { type: 'button', class: 'secondary small' }, `Remove ${spec.name.toLowerCase()} ${number}`);
+        const remove = h(
+          'button',
+          { type: 'button', class: 'secondary small' },
+          `Remove ${spec.name.toLowerCase()} ${number}`,
+        );
         remove.addEventListener('click', () => {
           const current = read();
           current.splice(index, 1);
@@ -1766,7 +2287,14 @@ function rowList(spec) {
           spec.columns.map((column) => {
             const wrapper = field(
               `${spec.name} ${number} ${column.label}`,
-              h('input', { type: column.type ?? 'text', 'data-key': column.key, value: row[column.key] ?? '', maxlength: column.maxlength, autocomplete: 'off', inputmode: column.type === 'number' ? 'numeric' : null }),
+              h('input', {
+                type: column.type ?? 'text',
+                'data-key': column.key,
+                value: row[column.key] ?? '',
+                maxlength: column.maxlength,
+                autocomplete: 'off',
+                inputmode: column.type === 'number' ? 'numeric' : null,
+              }),
             );
             wrapper.classList.add(`size-${column.size ?? 'medium'}`);
             return wrapper;
@@ -1776,14 +2304,24 @@ function rowList(spec) {
       }),
     );
     if (focusRow === -1) add.focus();
-    else if (focusRow !== undefined) /** @type {HTMLElement | null} */ (list.children[focusRow]?.querySelector('input'))?.focus();
+    else if (focusRow !== undefined)
+      /** @type {HTMLElement | null} */ (list.children[focusRow]?.querySelector('input'))?.focus();
   };
   add.addEventListener('click', () => {
     const current = read();
     current.push(Object.fromEntries(spec.columns.map((column) => [column.key, ''])));
     draw(current, current.length - 1);
   });
-  draw(spec.rows.map((row) => Object.fromEntries(spec.columns.map((column) => [column.key, row[column.key] === undefined || row[column.key] === null ? '' : String(row[column.key])]))));
+  draw(
+    spec.rows.map((row) =>
+      Object.fromEntries(
+        spec.columns.map((column) => [
+          column.key,
+          row[column.key] === undefined || row[column.key] === null ? '' : String(row[column.key]),
+        ]),
+      ),
+    ),
+  );
   return { node: h('div', null, list, add), read };
 }
 
@@ -1799,8 +2337,16 @@ function numberOrText(text) {
 
 /** @type {[string, string, string][]} timing key, label, hint */
 const TIMINGS = [
-  ['reviewReminderLead', 'Reminder before a review deadline', 'Employees and managers are reminded this long before their deadline.'],
-  ['reviewHrGrace', 'Escalation to HR after a review deadline', 'HR hears of what is still missing this long after the deadline.'],
+  [
+    'reviewReminderLead',
+    'Reminder before a review deadline',
+    'Employees and managers are reminded this long before their deadline.',
+  ],
+  [
+    'reviewHrGrace',
+    'Escalation to HR after a review deadline',
+    'HR hears of what is still missing this long after the deadline.',
+  ],
   ['goalReminderLead', 'Reminder before a goal is due', 'Between 1 and 60 days.'],
   ['goalHrGrace', 'Escalation to HR after a missed goal', 'Between 1 and 60 days.'],
   ['acknowledgementReminder', 'Reminder to acknowledge results', 'This long after the results are released.'],
@@ -1817,16 +2363,31 @@ async function clockPage() {
   if (authConfig.auth !== 'local') return notFoundPage();
   const [{ now }, timeZone] = await Promise.all([api('GET', '/local/clock'), organisationTimeZone()]);
   const errors = errorBox();
-  const duration = h('input', { type: 'text', name: 'duration', value: '1d', required: true, autocomplete: 'off', maxlength: 16 });
+  const duration = h('input', {
+    type: 'text',
+    name: 'duration',
+    value: '1d',
+    required: true,
+    autocomplete: 'off',
+    maxlength: 16,
+  });
   const button = h('button', { type: 'submit' }, 'Move the clock forward');
-  const form = h('form', { class: 'inline-form', novalidate: true }, field('Move forward by', duration, 'A duration such as 12h, 1d or 7d.'), button);
+  const form = h(
+    'form',
+    { class: 'inline-form', novalidate: true },
+    field('Move forward by', duration, 'A duration such as 12h, 1d or 7d.'),
+    button,
+  );
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     clearErrors(errors);
     button.disabled = true;
     try {
       const moved = await api('POST', '/local/clock/advance', { json: { duration: duration.value.trim() } });
-      flash = { kind: 'status', text: `The clock is now ${formatDateTime(moved.now, timeZone)}. Everything that fell due on the way ran, in order.` };
+      flash = {
+        kind: 'status',
+        text: `The clock is now ${formatDateTime(moved.now, timeZone)}. Everything that fell due on the way ran, in order.`,
+      };
       void render({ focus: 'status' });
     } catch (error) {
       showErrors(errors, error, 'The clock did not move');
@@ -1836,7 +2397,11 @@ async function clockPage() {
   return {
     title: 'Local clock',
     body: [
-      h('p', null, `The local stack's clock says ${formatDateTime(now, timeZone)} (${timeZone}). It only moves forward.`),
+      h(
+        'p',
+        null,
+        `The local stack's clock says ${formatDateTime(now, timeZone)} (${timeZone}). It only moves forward.`,
+      ),
       errors,
       form,
     ],
@@ -1882,16 +2447,51 @@ async function settingsPage() {
   /** @type {Record<string, HTMLInputElement>} */
   const timings = {};
   const timingFields = TIMINGS.map(([key, label, hint]) => {
-    timings[key] = h('input', { type: 'text', name: key, value: settings.timings?.[key] ?? '', maxlength: 16, autocomplete: 'off', 'aria-describedby': 'duration-hint' });
+    timings[key] = h('input', {
+      type: 'text',
+      name: key,
+      value: settings.timings?.[key] ?? '',
+      maxlength: 16,
+      autocomplete: 'off',
+      'aria-describedby': 'duration-hint',
+    });
     return field(label, timings[key], hint);
   });
 
   const zones = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
   const zoneListId = uid('zones');
-  const timeZone = h('input', { type: 'text', name: 'timeZone', value: settings.timeZone ?? '', list: zoneListId, autocomplete: 'off' });
-  const senderName = h('input', { type: 'text', name: 'senderName', value: settings.senderName ?? '', maxlength: 80, autocomplete: 'off' });
-  const goalsWeight = h('input', { type: 'number', name: 'goals', value: settings.scoreWeights?.goals ?? '', min: 0, max: 100, step: 1, inputmode: 'numeric' });
-  const competenciesWeight = h('input', { type: 'number', name: 'competencies', value: settings.scoreWeights?.competencies ?? '', min: 0, max: 100, step: 1, inputmode: 'numeric' });
+  const timeZone = h('input', {
+    type: 'text',
+    name: 'timeZone',
+    value: settings.timeZone ?? '',
+    list: zoneListId,
+    autocomplete: 'off',
+  });
+  const senderName = h('input', {
+    type: 'text',
+    name: 'senderName',
+    value: settings.senderName ?? '',
+    maxlength: 80,
+    autocomplete: 'off',
+  });
+  const goalsWeight = h('input', {
+    type: 'number',
+    name: 'goals',
+    value: settings.scoreWeights?.goals ?? '',
+    min: 0,
+    max: 100,
+    step: 1,
+    inputmode: 'numeric',
+  });
+  const competenciesWeight = h('input', {
+    type: 'number',
+    name: 'competencies',
+    value: settings.scoreWeights?.competencies ?? '',
+    min: 0,
+    max: 100,
+    step: 1,
+    inputmode: 'numeric',
+  });
   const recognition = h(
     'select',
     { name: 'recognition' },
@@ -1906,20 +2506,53 @@ async function settingsPage() {
   const form = h(
     'form',
     { class: 'settings-form', novalidate: true },
-    group('Rating scale', h('p', { class: 'hint' }, '3 to 10 points, each with a whole-number value, a label and what it means.'), scale.node),
-    group('Competencies', h('p', { class: 'hint' }, 'Rated by managers for every participant; the id is lower-case letters, digits and dashes.'), competencies.node),
-    group('Self-assessment questions', h('p', { class: 'hint' }, 'At least one; the id is letters and digits.'), questions.node),
-    group('Timings', h('p', { class: 'hint', id: 'duration-hint' }, 'Durations such as 3d (days) or 12h (hours).'), timingFields),
+    group(
+      'Rating scale',
+      h('p', { class: 'hint' }, '3 to 10 points, each with a whole-number value, a label and what it means.'),
+      scale.node,
+    ),
+    group(
+      'Competencies',
+      h(
+        'p',
+        { class: 'hint' },
+        'Rated by managers for every participant; the id is lower-case letters, digits and dashes.',
+      ),
+      competencies.node,
+    ),
+    group(
+      'Self-assessment questions',
+      h('p', { class: 'hint' }, 'At least one; the id is letters and digits.'),
+      questions.node,
+    ),
+    group(
+      'Timings',
+      h('p', { class: 'hint', id: 'duration-hint' }, 'Durations such as 3d (days) or 12h (hours).'),
+      timingFields,
+    ),
     group(
       'Organisation',
       field('Time zone', timeZone, 'An IANA time zone such as Europe/Berlin: deadlines end at 23:59 in it.'),
-      h('datalist', { id: zoneListId }, zones.map((zone) => h('option', { value: zone }))),
+      h(
+        'datalist',
+        { id: zoneListId },
+        zones.map((zone) => h('option', { value: zone })),
+      ),
       field('Sender name', senderName, 'The name emails come from.'),
     ),
     group(
       'Final score',
-      h('p', { class: 'hint' }, 'How much of the final score comes from the goals and from the competencies; together 100.'),
-      h('div', { class: 'field-row' }, field('Goals weight (%)', goalsWeight), field('Competencies weight (%)', competenciesWeight)),
+      h(
+        'p',
+        { class: 'hint' },
+        'How much of the final score comes from the goals and from the competencies; together 100.',
+      ),
+      h(
+        'div',
+        { class: 'field-row' },
+        field('Goals weight (%)', goalsWeight),
+        field('Competencies weight (%)', competenciesWeight),
+      ),
     ),
     group('Recognition', field('Deliver praise', recognition)),
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, 'Save settings')),
@@ -1930,8 +2563,16 @@ async function settingsPage() {
     if (busy) return;
     clearErrors(errors);
     const draft = {
-      scale: scale.read().map((row) => ({ value: numberOrText(row.value), label: row.label, description: row.description })),
-      competencies: competencies.read().map((row) => ({ id: row.id, label: row.label, ...(row.description.trim() ? { description: row.description } : {}) })),
+      scale: scale
+        .read()
+        .map((row) => ({ value: numberOrText(row.value), label: row.label, description: row.description })),
+      competencies: competencies
+        .read()
+        .map((row) => ({
+          id: row.id,
+          label: row.label,
+          ...(row.description.trim() ? { description: row.description } : {}),
+        })),
       selfQuestions: questions.read().map((row) => ({ id: row.id, label: row.label })),
       timings: Object.fromEntries(TIMINGS.map(([key]) => [key, timings[key].value.trim()])),
       timeZone: timeZone.value.trim(),
@@ -1966,7 +2607,11 @@ async function settingsPage() {
           ? `Version ${current.version} is in force, saved ${formatDateTime(current.savedAt, settings.timeZone)} by ${current.savedBy ?? 'HR'}.`
           : 'The defaults are in force (version 0): no settings have been saved yet.',
       ),
-      h('p', null, 'Saving stores a new version for the next cycle; a running cycle keeps the version it was launched with.'),
+      h(
+        'p',
+        null,
+        'Saving stores a new version for the next cycle; a running cycle keeps the version it was launched with.',
+      ),
       errors,
       form,
     ],

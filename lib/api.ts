@@ -1,10 +1,26 @@
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { ApiMapping, DomainName, HttpApi, HttpMethod, HttpStage, LogGroupLogDestination, type HttpRoute } from 'aws-cdk-lib/aws-apigatewayv2';
+import {
+  ApiMapping,
+  DomainName,
+  HttpApi,
+  HttpMethod,
+  HttpStage,
+  LogGroupLogDestination,
+  type HttpRoute,
+} from 'aws-cdk-lib/aws-apigatewayv2';
 import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import { AccountRecovery, FeaturePlan, Mfa, OAuthScope, UserPool, UserPoolClient, UserPoolDomain } from 'aws-cdk-lib/aws-cognito';
+import {
+  AccountRecovery,
+  FeaturePlan,
+  Mfa,
+  OAuthScope,
+  UserPool,
+  UserPoolClient,
+  UserPoolDomain,
+} from 'aws-cdk-lib/aws-cognito';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
@@ -101,10 +117,14 @@ export class Api extends Construct {
     });
 
     const region = Stack.of(this).region;
-    const authorizer = new HttpJwtAuthorizer('HrJwtAuthorizer', `https://cognito-idp.${region}.amazonaws.com/${this.userPool.userPoolId}`, {
-      // Cognito ID tokens carry the client id in `aud`; access tokens in `client_id`, which API Gateway also accepts.
-      jwtAudience: [this.userPoolClient.userPoolClientId],
-    });
+    const authorizer = new HttpJwtAuthorizer(
+      'HrJwtAuthorizer',
+      `https://cognito-idp.${region}.amazonaws.com/${this.userPool.userPoolId}`,
+      {
+        // Cognito ID tokens carry the client id in `aud`; access tokens in `client_id`, which API Gateway also accepts.
+        jwtAudience: [this.userPoolClient.userPoolClientId],
+      },
+    );
 
     this.httpApi = new HttpApi(this, 'HttpApi', {
       apiName: `perfcycle-${shared.config.stage}`,
@@ -151,7 +171,11 @@ export class Api extends Construct {
         domainName: customDomain.domainName,
         certificate: Certificate.fromCertificateArn(this, 'CustomDomainCertificate', customDomain.certificateArn),
       });
-      new ApiMapping(this, 'CustomDomainMapping', { api: this.httpApi, domainName: this.domainName, stage: this.stage });
+      new ApiMapping(this, 'CustomDomainMapping', {
+        api: this.httpApi,
+        domainName: this.domainName,
+        stage: this.stage,
+      });
     }
 
     const functionScope = new Construct(this, 'Functions');
@@ -191,5 +215,4 @@ export class Api extends Construct {
   get url(): string {
     return this.httpApi.apiEndpoint;
   }
-
 }

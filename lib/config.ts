@@ -107,8 +107,15 @@ export function readConfig(node: Node): PerfcycleConfig {
 
   const rate: unknown = node.tryGetContext('sesMaxSendRate') ?? DEFAULT_SES_MAX_SEND_RATE;
   const sesMaxSendRate = typeof rate === 'string' && rate.trim() !== '' ? Number(rate) : rate;
-  if (typeof sesMaxSendRate !== 'number' || !Number.isInteger(sesMaxSendRate) || sesMaxSendRate < 1 || sesMaxSendRate > 10_000) {
-    problems.push(`context "sesMaxSendRate" must be a whole number of emails per second from 1 to 10000 (the account's SES quota), got ${JSON.stringify(rate)}`);
+  if (
+    typeof sesMaxSendRate !== 'number' ||
+    !Number.isInteger(sesMaxSendRate) ||
+    sesMaxSendRate < 1 ||
+    sesMaxSendRate > 10_000
+  ) {
+    problems.push(
+      `context "sesMaxSendRate" must be a whole number of emails per second from 1 to 10000 (the account's SES quota), got ${JSON.stringify(rate)}`,
+    );
   }
 
   if (problems.length > 0) {

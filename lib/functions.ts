@@ -132,7 +132,8 @@ export const apiFunctions: FunctionSpec[] = [
   {
     id: 'AdjustRatings',
     entry: 'functions/api/adjust-ratings.ts',
-    description: 'Calibration: HR sets final ratings with a reason, one at a time or from a file (whole or not at all), and tells each manager',
+    description:
+      'Calibration: HR sets final ratings with a reason, one at a time or from a file (whole or not at all), and tells each manager',
     routes: [{ method: 'POST', path: '/cycles/{cycleId}/adjustments', auth: 'hr' }],
     timeoutSeconds: 60,
     memoryMb: 512,
@@ -151,7 +152,8 @@ export const apiFunctions: FunctionSpec[] = [
   {
     id: 'Calibration',
     entry: 'functions/api/calibration.ts',
-    description: 'Ratings side by side for calibration: distributions per manager and department, outliers, missing reviews, participants page by page',
+    description:
+      'Ratings side by side for calibration: distributions per manager and department, outliers, missing reviews, participants page by page',
     routes: [{ method: 'GET', path: '/cycles/{cycleId}/calibration', auth: 'hr' }],
     timeoutSeconds: 60,
     memoryMb: 1024,
@@ -197,7 +199,8 @@ export const apiFunctions: FunctionSpec[] = [
   {
     id: 'ResultsPage',
     entry: 'functions/forms/results.ts',
-    description: 'The employee\u2019s results page behind the emailed link: the whole appraisal and its acknowledgement',
+    description:
+      'The employee\u2019s results page behind the emailed link: the whole appraisal and its acknowledgement',
     routes: [
       { method: 'GET', path: '/forms/results', auth: 'public' },
       { method: 'POST', path: '/forms/results', auth: 'public' },
@@ -297,7 +300,8 @@ export const dailyFunctions = {
   resumeStalledCycles: {
     id: 'ResumeStalledCycles',
     entry: 'functions/workflow/resume-stalled-cycles.ts',
-    description: 'Daily: gives each active cycle whose workflow failed or stopped a new execution from its stored state',
+    description:
+      'Daily: gives each active cycle whose workflow failed or stopped a new execution from its stored state',
     controlsWorkflow: true,
     timeoutSeconds: 300,
   },
@@ -322,11 +326,17 @@ export const scheduledFunctions = {
   flushOutboxes: {
     id: 'FlushOutboxes',
     entry: 'functions/workflow/flush-outboxes.ts',
-    description: 'Every few minutes: sends queued mail that is due (retries after SES faults, mail a crashed sender left), drops a cancelled cycle\u2019s',
+    description:
+      'Every few minutes: sends queued mail that is due (retries after SES faults, mail a crashed sender left), drops a cancelled cycle\u2019s',
     timeoutSeconds: 300,
     memoryMb: 1024,
     everyMinutes: 5,
   },
 } satisfies Record<string, FunctionSpec & { everyMinutes: number }>;
 
-export const allFunctions: FunctionSpec[] = [...apiFunctions, ...Object.values(workflowFunctions), ...Object.values(dailyFunctions), ...Object.values(scheduledFunctions)];
+export const allFunctions: FunctionSpec[] = [
+  ...apiFunctions,
+  ...Object.values(workflowFunctions),
+  ...Object.values(dailyFunctions),
+  ...Object.values(scheduledFunctions),
+];

@@ -27,7 +27,11 @@ export interface GoalWatchWorkflowProps {
  */
 export class GoalWatchWorkflow extends Construct {
   readonly stateMachine: StateMachine;
-  readonly functions: { goalWatch: PerfcycleFunction; praiseDigest: PerfcycleFunction; resumeStalledCycles: PerfcycleFunction };
+  readonly functions: {
+    goalWatch: PerfcycleFunction;
+    praiseDigest: PerfcycleFunction;
+    resumeStalledCycles: PerfcycleFunction;
+  };
 
   constructor(scope: Construct, id: string, props: GoalWatchWorkflowProps) {
     super(scope, id);

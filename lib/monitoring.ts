@@ -1,6 +1,17 @@
 import { Duration, Validations } from 'aws-cdk-lib';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
-import { Alarm, AlarmStatusWidget, type AlarmProps, ComparisonOperator, Dashboard, GraphWidget, MathExpression, Metric, TreatMissingData, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
+import {
+  Alarm,
+  AlarmStatusWidget,
+  type AlarmProps,
+  ComparisonOperator,
+  Dashboard,
+  GraphWidget,
+  MathExpression,
+  Metric,
+  TreatMissingData,
+  type IMetric,
+} from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
@@ -33,7 +44,13 @@ const FIVE_MINUTES = Duration.minutes(5);
 
 /** Published by the outbox flusher after each run (functions/services/outbox.ts), with Powertools' service dimension. */
 function oldestUnsentMailAge(): Metric {
-  return new Metric({ namespace: 'perfcycle', metricName: 'OldestUnsentMailAge', dimensionsMap: { service: 'perfcycle' }, statistic: 'Maximum', period: FIVE_MINUTES });
+  return new Metric({
+    namespace: 'perfcycle',
+    metricName: 'OldestUnsentMailAge',
+    dimensionsMap: { service: 'perfcycle' },
+    statistic: 'Maximum',
+    period: FIVE_MINUTES,
+  });
 }
 
 /**
@@ -64,14 +81,25 @@ export class Monitoring extends Construct {
 
     for (const machine of props.machines) {
       const sm = machine.stateMachine;
-      this.alarm(`${machine.label}Failed`, sm.metricFailed({ period: FIVE_MINUTES, statistic: 'Sum' }), `A ${machine.label} execution failed: see its history in Step Functions.`);
-      this.alarm(`${machine.label}TimedOut`, sm.metricTimedOut({ period: FIVE_MINUTES, statistic: 'Sum' }), `A ${machine.label} execution timed out.`);
+      this.alarm(
+        `${machine.label}Failed`,
+        sm.metricFailed({ period: FIVE_MINUTES, statistic: 'Sum' }),
+        `A ${machine.label} execution failed: see its history in Step Functions.`,
+      );
+      this.alarm(
+        `${machine.label}TimedOut`,
+        sm.metricTimedOut({ period: FIVE_MINUTES, statistic: 'Sum' }),
+        `A ${machine.label} execution timed out.`,
+      );
       const aborted = machine.stoppedByDesign
         ? // Every stop that people cause on purpose but a cancellation starts the next execution at once, so
           // count the stops that no start follows within the hour: a cancellation, or a stop from outside perfcycle.
           new MathExpression({
             expression: 'FILL(aborted, 0) - FILL(started, 0)',
-            usingMetrics: { aborted: sm.metricAborted({ statistic: 'Sum' }), started: sm.metricStarted({ statistic: 'Sum' }) },
+            usingMetrics: {
+              aborted: sm.metricAborted({ statistic: 'Sum' }),
+              started: sm.metricStarted({ statistic: 'Sum' }),
+            },
             period: Duration.hours(1),
             label: 'stopped and not replaced',
           })
@@ -86,15 +114,24 @@ export class Monitoring extends Construct {
     }
 
     for (const fn of props.functions) {
-      this.alarm(`${fn.spec.id}Errors`, fn.metricErrors({ period: FIVE_MINUTES, statistic: 'Sum' }), `The ${fn.spec.id} function failed (an unhandled error or a timeout): see its logs.`);
+      this.alarm(
+        `${fn.spec.id}Errors`,
+        fn.metricErrors({ period: FIVE_MINUTES, statistic: 'Sum' }),
+        `The ${fn.spec.id} function failed (an unhandled error or a timeout): see its logs.`,
+      );
     }
 
-    this.alarm('MailUnsent', oldestUnsentMailAge(), `Mail has waited unsent in an outbox for more than ${props.unsentMailThreshold.toHumanString()}: look for SES throttling or refusals in the FlushOutboxes logs.`, {
-      threshold: props.unsentMailThreshold.toSeconds(),
-      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-      // Two flushes in a row: a backlog one flush is still sending is not stuck.
-      evaluationPeriods: 2,
-    });
+    this.alarm(
+      'MailUnsent',
+      oldestUnsentMailAge(),
+      `Mail has waited unsent in an outbox for more than ${props.unsentMailThreshold.toHumanString()}: look for SES throttling or refusals in the FlushOutboxes logs.`,
+      {
+        threshold: props.unsentMailThreshold.toSeconds(),
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        // Two flushes in a row: a backlog one flush is still sending is not stuck.
+        evaluationPeriods: 2,
+      },
+    );
 
     this.dashboard = new Dashboard(this, 'Dashboard', {
       dashboardName: this.prefix,
@@ -105,11 +142,20 @@ export class Monitoring extends Construct {
             new GraphWidget({
               title: `${machine.label} executions`,
               width: 12,
-              left: [machine.stateMachine.metricStarted(), machine.stateMachine.metricSucceeded(), machine.stateMachine.metricFailed(), machine.stateMachine.metricAborted()],
+              left: [
+                machine.stateMachine.metricStarted(),
+                machine.stateMachine.metricSucceeded(),
+                machine.stateMachine.metricFailed(),
+                machine.stateMachine.metricAborted(),
+              ],
             }),
         ),
         [
-          new GraphWidget({ title: 'Function errors', width: 12, left: props.functions.map((fn) => fn.metricErrors({ label: fn.spec.id })) }),
+          new GraphWidget({
+            title: 'Function errors',
+            width: 12,
+            left: props.functions.map((fn) => fn.metricErrors({ label: fn.spec.id })),
+          }),
           new GraphWidget({
             title: 'HTTP API',
             width: 12,
@@ -122,7 +168,14 @@ export class Monitoring extends Construct {
             title: 'Mail',
             width: 24,
             left: ['EmailsSent', 'EmailsFailed', 'EmailsDeferred'].map(
-              (metricName) => new Metric({ namespace: 'perfcycle', metricName, dimensionsMap: { service: 'perfcycle' }, statistic: 'Sum', period: FIVE_MINUTES }),
+              (metricName) =>
+                new Metric({
+                  namespace: 'perfcycle',
+                  metricName,
+                  dimensionsMap: { service: 'perfcycle' },
+                  statistic: 'Sum',
+                  period: FIVE_MINUTES,
+                }),
             ),
             right: [oldestUnsentMailAge()],
           }),
@@ -131,7 +184,12 @@ export class Monitoring extends Construct {
     });
   }
 
-  private alarm(name: string, metric: IMetric, description: string, options: Partial<Pick<AlarmProps, 'threshold' | 'comparisonOperator' | 'evaluationPeriods'>> = {}): Alarm {
+  private alarm(
+    name: string,
+    metric: IMetric,
+    description: string,
+    options: Partial<Pick<AlarmProps, 'threshold' | 'comparisonOperator' | 'evaluationPeriods'>> = {},
+  ): Alarm {
     const alarm = new Alarm(this, name, {
       alarmName: `${this.prefix}-${name}`,
       alarmDescription: description,

@@ -21,7 +21,9 @@ export class OutboxFlusher extends Construct {
       description: 'Starts the perfcycle outbox flusher',
       schedule: Schedule.rate(Duration.minutes(spec.everyMinutes)),
       // A missed run is made good by the next one: no retries or old events worth keeping.
-      targets: [new LambdaFunction(this.function, { retryAttempts: 0, maxEventAge: Duration.minutes(spec.everyMinutes) })],
+      targets: [
+        new LambdaFunction(this.function, { retryAttempts: 0, maxEventAge: Duration.minutes(spec.everyMinutes) }),
+      ],
     });
   }
 }

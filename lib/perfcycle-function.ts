@@ -73,7 +73,8 @@ export class PerfcycleFunction extends NodejsFunction {
         // Prefer ESM builds of dependencies; fall back to CJS.
         mainFields: ['module', 'main'],
         // CJS dependencies bundled into an ESM file still call require(); give them one.
-        banner: "import { createRequire as __perfcycleCreateRequire } from 'node:module'; const require = __perfcycleCreateRequire(import.meta.url);",
+        banner:
+          "import { createRequire as __perfcycleCreateRequire } from 'node:module'; const require = __perfcycleCreateRequire(import.meta.url);",
         // Bundle everything, the AWS SDK included: versions pinned in package-lock.json, not the runtime's.
         externalModules: [],
         // Files a handler serves (the HR console) travel next to the bundle.
@@ -82,7 +83,9 @@ export class PerfcycleFunction extends NodejsFunction {
               commandHooks: {
                 beforeBundling: () => [],
                 beforeInstall: () => [],
-                afterBundling: (inputDir: string, outputDir: string) => [`cp -r "${join(inputDir, spec.assets!)}" "${join(outputDir, spec.assets!)}"`],
+                afterBundling: (inputDir: string, outputDir: string) => [
+                  `cp -r "${join(inputDir, spec.assets!)}" "${join(outputDir, spec.assets!)}"`,
+                ],
               },
             }
           : {}),
@@ -134,7 +137,8 @@ export class PerfcycleFunction extends NodejsFunction {
         ? [
             {
               id: `AwsSolutions-IAM5[Resource::<${logicalId(shared.table)}.Arn>/index/*]`,
-              reason: 'grantReadWriteData on the one table: its GSIs (gsi1-3) are queried by name; the wildcard covers only this table\u2019s indexes.',
+              reason:
+                'grantReadWriteData on the one table: its GSIs (gsi1-3) are queried by name; the wildcard covers only this table\u2019s indexes.',
             },
           ]
         : []),
@@ -173,7 +177,8 @@ export class PerfcycleFunction extends NodejsFunction {
     this.addToRolePolicy(new PolicyStatement({ effect: Effect.ALLOW, actions, resources: [executions] }));
     Validations.of(this.role!.node.findChild('DefaultPolicy')).acknowledge({
       id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:${stack.region}:${stack.account}:execution:${stateMachineName}:*]`,
-      reason: 'Executions are created at run time (one per cycle); the wildcard is limited to executions of the review-cycle state machine.',
+      reason:
+        'Executions are created at run time (one per cycle); the wildcard is limited to executions of the review-cycle state machine.',
     });
   }
 }

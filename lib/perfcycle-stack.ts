@@ -53,7 +53,12 @@ export class PerfcycleStack extends Stack {
     this.outboxFlusher = new OutboxFlusher(this, 'OutboxFlusher', { shared });
 
     this.functions = { ...this.api.functions };
-    for (const fn of [...Object.values(this.workflow.functions), ...Object.values(this.goalWatch.functions), this.outboxFlusher.function]) this.functions[fn.spec.id] = fn;
+    for (const fn of [
+      ...Object.values(this.workflow.functions),
+      ...Object.values(this.goalWatch.functions),
+      this.outboxFlusher.function,
+    ])
+      this.functions[fn.spec.id] = fn;
 
     this.monitoring = new Monitoring(this, 'Monitoring', {
       stage: config.stage,

@@ -30,7 +30,12 @@ export class ReviewCycleWorkflow extends Construct {
   readonly stateMachine: StateMachine;
   /** Fixed name, so IAM can scope execution ARNs (`execution:<name>:*`) without wildcards on the account. */
   readonly stateMachineName: string;
-  readonly functions: { launch: PerfcycleFunction; checkpoint: PerfcycleFunction; release: PerfcycleFunction; remindAcknowledgements: PerfcycleFunction };
+  readonly functions: {
+    launch: PerfcycleFunction;
+    checkpoint: PerfcycleFunction;
+    release: PerfcycleFunction;
+    remindAcknowledgements: PerfcycleFunction;
+  };
 
   constructor(scope: Construct, id: string, props: ReviewCycleWorkflowProps) {
     super(scope, id);
@@ -50,22 +55,33 @@ export class ReviewCycleWorkflow extends Construct {
     };
 
     const failed = failedState(this);
-    const task = (stateName: string, lambdaFunction: PerfcycleFunction) => lambdaTask(this, stateName, lambdaFunction, failed);
+    const task = (stateName: string, lambdaFunction: PerfcycleFunction) =>
+      lambdaTask(this, stateName, lambdaFunction, failed);
 
     const launch = task('Launch', this.functions.launch);
     const runCheckpoint = task('RunCheckpoint', this.functions.checkpoint);
     const releaseResults = task('ReleaseResults', this.functions.release);
     const remindAcknowledgements = task('RemindAcknowledgements', this.functions.remindAcknowledgements);
-    const waitForAcknowledgements = new Wait(this, 'WaitForAcknowledgements', { time: WaitTime.timestampPath('$.acknowledgementReminderAt') });
+    const waitForAcknowledgements = new Wait(this, 'WaitForAcknowledgements', {
+      time: WaitTime.timestampPath('$.acknowledgementReminderAt'),
+    });
     const waitForCheckpoint = new Wait(this, 'WaitForCheckpoint', { time: WaitTime.timestampPath('$.nextCheckAt') });
     const finished = new Succeed(this, 'Finished');
-    const awaitingRelease = new Succeed(this, 'AwaitingRelease', { comment: 'a calibrated cycle waits for HR to release its results' });
+    const awaitingRelease = new Succeed(this, 'AwaitingRelease', {
+      comment: 'a calibrated cycle waits for HR to release its results',
+    });
     const isFinished = new Choice(this, 'IsFinished');
 
     launch.next(isFinished);
     isFinished
-      .when(Condition.and(Condition.stringEquals('$.phase', 'CLOSED'), Condition.isPresent('$.acknowledgementReminderAt')), waitForAcknowledgements)
-      .when(Condition.or(Condition.stringEquals('$.phase', 'CLOSED'), Condition.stringEquals('$.phase', 'CANCELLED')), finished)
+      .when(
+        Condition.and(Condition.stringEquals('$.phase', 'CLOSED'), Condition.isPresent('$.acknowledgementReminderAt')),
+        waitForAcknowledgements,
+      )
+      .when(
+        Condition.or(Condition.stringEquals('$.phase', 'CLOSED'), Condition.stringEquals('$.phase', 'CANCELLED')),
+        finished,
+      )
       .when(Condition.isPresent('$.awaitingRelease'), awaitingRelease)
       .when(Condition.stringEquals('$.phase', 'RELEASING'), releaseResults)
       .otherwise(waitForCheckpoint);
@@ -80,7 +96,8 @@ export class ReviewCycleWorkflow extends Construct {
       machineId: 'review-cycle',
       stage,
       definition: launch,
-      comment: 'perfcycle review cycle: launch, checkpoints until the deadlines pass, release, close, remind unacknowledged results once',
+      comment:
+        'perfcycle review cycle: launch, checkpoints until the deadlines pass, release, close, remind unacknowledged results once',
       taskFunctions: Object.values(this.functions),
     });
   }

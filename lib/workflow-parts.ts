@@ -1,6 +1,16 @@
 import { Duration, RemovalPolicy, Stack, Validations, type CfnResource } from 'aws-cdk-lib';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { DefinitionBody, Errors, Fail, JitterType, LogLevel, StateMachine, StateMachineType, Timeout, type IChainable } from 'aws-cdk-lib/aws-stepfunctions';
+import {
+  DefinitionBody,
+  Errors,
+  Fail,
+  JitterType,
+  LogLevel,
+  StateMachine,
+  StateMachineType,
+  Timeout,
+  type IChainable,
+} from 'aws-cdk-lib/aws-stepfunctions';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
 import type { PerfcycleFunction } from './perfcycle-function.ts';
@@ -22,7 +32,12 @@ export function failedState(scope: Construct): Fail {
 }
 
 /** A Task invoking one of our functions: its payload in, its response out, retried where that is safe. */
-export function lambdaTask(scope: Construct, stateName: string, lambdaFunction: PerfcycleFunction, failed: Fail): LambdaInvoke {
+export function lambdaTask(
+  scope: Construct,
+  stateName: string,
+  lambdaFunction: PerfcycleFunction,
+  failed: Fail,
+): LambdaInvoke {
   const invoke = new LambdaInvoke(scope, stateName, {
     lambdaFunction,
     payloadResponseOnly: true,
@@ -46,7 +61,13 @@ export function lambdaTask(scope: Construct, stateName: string, lambdaFunction: 
   // crashed sandbox): three more tries, full jitter, over at most 3 + 6 + 12 = 21 s. Bounded, so a
   // deterministic bug still ends in Failed, where the cycle's status says so and the daily run or HR
   // resumes it. aws-local-stepfunctions sleeps these intervals too: a failing step costs up to 21 s locally.
-  invoke.addRetry({ errors: [Errors.TASKS_FAILED], interval: Duration.seconds(3), maxAttempts: 3, backoffRate: 2, jitterStrategy: JitterType.FULL });
+  invoke.addRetry({
+    errors: [Errors.TASKS_FAILED],
+    interval: Duration.seconds(3),
+    maxAttempts: 3,
+    backoffRate: 2,
+    jitterStrategy: JitterType.FULL,
+  });
   invoke.addCatch(failed, { errors: [Errors.ALL] });
   return invoke;
 }

@@ -25,7 +25,12 @@ interface ApiRequest {
   now: () => number;
 }
 
-function send(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8' }) {
+function send(
+  response: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8' },
+) {
   response.writeHead(status, headers);
   response.end(typeof body === 'string' ? body : JSON.stringify(body));
 }
@@ -49,7 +54,15 @@ const advanceSchema = z.strictObject({ duration: z.string().max(32) });
 /** Content types API Gateway passes to a handler as text; any other body arrives base64-encoded, byte for byte. */
 const TEXT_BODY = /^(text\/|application\/(json|x-www-form-urlencoded|xml|javascript)\b)/i;
 
-export async function handleApiRequest({ request, response, body: bytes, routes, hrToken, advance, now }: ApiRequest): Promise<void> {
+export async function handleApiRequest({
+  request,
+  response,
+  body: bytes,
+  routes,
+  hrToken,
+  advance,
+  now,
+}: ApiRequest): Promise<void> {
   const url = new URL(request.url ?? '/', 'http://local');
   const method = request.method ?? 'GET';
   try {
@@ -62,7 +75,8 @@ export async function handleApiRequest({ request, response, body: bytes, routes,
 
   if (url.pathname.startsWith('/local/clock')) {
     if (!isHr(request, hrToken)) return send(response, 401, { error: 'HR token required', details: [] });
-    if (method === 'GET' && url.pathname === '/local/clock') return send(response, 200, { now: new Date(now()).toISOString() });
+    if (method === 'GET' && url.pathname === '/local/clock')
+      return send(response, 200, { now: new Date(now()).toISOString() });
     if (method === 'POST' && url.pathname === '/local/clock/advance') {
       let duration: number;
       try {
@@ -73,13 +87,16 @@ export async function handleApiRequest({ request, response, body: bytes, routes,
       try {
         return send(response, 200, { now: new Date(await advance(duration)).toISOString() });
       } catch (error) {
-        if (error instanceof ClockRefusal) return send(response, 400, { error: 'invalid duration', details: [error.message] });
+        if (error instanceof ClockRefusal)
+          return send(response, 400, { error: 'invalid duration', details: [error.message] });
         throw error;
       }
     }
   }
 
-  const candidates = routes.map((route) => ({ route, params: matchPath(route.path, url.pathname) })).filter((c) => c.params);
+  const candidates = routes
+    .map((route) => ({ route, params: matchPath(route.path, url.pathname) }))
+    .filter((c) => c.params);
   const found = candidates.find((c) => c.route.method === method);
   if (!found) {
     return candidates.length
@@ -90,7 +107,12 @@ export async function handleApiRequest({ request, response, body: bytes, routes,
   if (route.auth === 'hr' && !isHr(request, hrToken)) {
     return send(response, 401, { error: 'HR sign-in required: send Authorization: Bearer <token>', details: [] });
   }
-  const headers = Object.fromEntries(Object.entries(request.headers).map(([name, value]) => [name.toLowerCase(), Array.isArray(value) ? value.join(',') : (value ?? '')]));
+  const headers = Object.fromEntries(
+    Object.entries(request.headers).map(([name, value]) => [
+      name.toLowerCase(),
+      Array.isArray(value) ? value.join(',') : (value ?? ''),
+    ]),
+  );
   const at = new Date();
   const binary = bytes.length > 0 && !!headers['content-type'] && !TEXT_BODY.test(headers['content-type']);
   const event = {
@@ -108,7 +130,13 @@ export async function handleApiRequest({ request, response, body: bytes, routes,
       apiId: 'local',
       domainName: url.host,
       domainPrefix: 'local',
-      http: { method, path: url.pathname, protocol: 'HTTP/1.1', sourceIp: request.socket.remoteAddress ?? '127.0.0.1', userAgent: headers['user-agent'] ?? '' },
+      http: {
+        method,
+        path: url.pathname,
+        protocol: 'HTTP/1.1',
+        sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
+        userAgent: headers['user-agent'] ?? '',
+      },
       requestId: randomBytes(8).toString('hex'),
       routeKey: `${route.method} ${route.path}`,
       stage: '$default',

@@ -41,7 +41,8 @@ export class LocalClock {
 
   async advance(byMs: number, parts: ClockDriven[]): Promise<number> {
     if (Number.isNaN(byMs) || byMs < 0) throw new ClockRefusal('the clock only moves forward');
-    if (byMs > MAX_ADVANCE_DAYS * DAY_MS) throw new ClockRefusal(`the clock moves at most ${MAX_ADVANCE_DAYS} days at a time`);
+    if (byMs > MAX_ADVANCE_DAYS * DAY_MS)
+      throw new ClockRefusal(`the clock moves at most ${MAX_ADVANCE_DAYS} days at a time`);
     const runDue = async () => {
       for (const part of parts) await part.runDue();
     };

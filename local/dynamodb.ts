@@ -22,7 +22,9 @@ function jarFolder(): string {
 
 export async function startDynamo(options: { port: number; dataDir?: string }): Promise<LocalDynamo> {
   const folder = jarFolder();
-  const storage = options.dataDir ? (mkdirSync(options.dataDir, { recursive: true }), ['-dbPath', options.dataDir]) : ['-inMemory'];
+  const storage = options.dataDir
+    ? (mkdirSync(options.dataDir, { recursive: true }), ['-dbPath', options.dataDir])
+    : ['-inMemory'];
   const child = spawn(
     'java',
     [
@@ -59,13 +61,20 @@ export async function startDynamo(options: { port: number; dataDir?: string }): 
   let timer: NodeJS.Timeout | undefined;
   try {
     await new Promise<void>((ready, fail) => {
-      timer = setTimeout(() => fail(new Error(`DynamoDB Local did not listen on ${endpoint} within 30 s: ${stderr.trim()}`)), 30_000);
+      timer = setTimeout(
+        () => fail(new Error(`DynamoDB Local did not listen on ${endpoint} within 30 s: ${stderr.trim()}`)),
+        30_000,
+      );
       child.stdout.on('data', (chunk) => {
         stdout = (stdout + chunk).slice(-4000);
         if (/^listening \d+$/m.test(stdout)) ready();
       });
-      child.once('error', (error) => fail(new Error(`cannot run java (DynamoDB Local needs Java 17): ${error.message}`)));
-      child.once('close', (code, signal) => fail(new Error(`DynamoDB Local exited (${code ?? signal}): ${stderr.trim()}`)));
+      child.once('error', (error) =>
+        fail(new Error(`cannot run java (DynamoDB Local needs Java 17): ${error.message}`)),
+      );
+      child.once('close', (code, signal) =>
+        fail(new Error(`DynamoDB Local exited (${code ?? signal}): ${stderr.trim()}`)),
+      );
     });
   } catch (error) {
     child.kill();

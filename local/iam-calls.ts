@@ -79,7 +79,12 @@ export function resolveIntrinsics(value: unknown, arns: TemplateArns): unknown {
   if (!value || typeof value !== 'object') return value;
   const node = value as Record<string, any>;
   if ('Ref' in node) {
-    const pseudo: Record<string, string> = { 'AWS::Partition': 'aws', 'AWS::Region': arns.region, 'AWS::AccountId': arns.account, 'AWS::URLSuffix': 'amazonaws.com' };
+    const pseudo: Record<string, string> = {
+      'AWS::Partition': 'aws',
+      'AWS::Region': arns.region,
+      'AWS::AccountId': arns.account,
+      'AWS::URLSuffix': 'amazonaws.com',
+    };
     const resolved = pseudo[node.Ref] ?? arns.ref[node.Ref];
     if (resolved === undefined) throw new Error(`cannot resolve Ref ${node.Ref}`);
     return resolved;
@@ -97,7 +102,13 @@ export function resolveIntrinsics(value: unknown, arns: TemplateArns): unknown {
   return Object.fromEntries(Object.entries(node).map(([key, item]) => [key, resolveIntrinsics(item, arns)]));
 }
 
-const TRANSACT_ACTIONS: Record<string, string> = { Put: 'PutItem', Update: 'UpdateItem', Delete: 'DeleteItem', ConditionCheck: 'ConditionCheckItem', Get: 'GetItem' };
+const TRANSACT_ACTIONS: Record<string, string> = {
+  Put: 'PutItem',
+  Update: 'UpdateItem',
+  Delete: 'DeleteItem',
+  ConditionCheck: 'ConditionCheckItem',
+  Get: 'GetItem',
+};
 
 export class CallRecorder {
   private readonly context = new AsyncLocalStorage<string>();
@@ -154,15 +165,25 @@ export class CallRecorder {
           });
         }
         if (operation === 'BatchWriteItem' || operation === 'BatchGetItem') {
-          return Object.keys(input.RequestItems ?? {}).map((name) => ({ action: `dynamodb:${operation}`, resource: table(name) }));
+          return Object.keys(input.RequestItems ?? {}).map((name) => ({
+            action: `dynamodb:${operation}`,
+            resource: table(name),
+          }));
         }
         return [{ action: `dynamodb:${operation}`, resource: table(input.TableName, input.IndexName) }];
       case 'ses': {
         const from = /<([^>]+)>\s*$/.exec(input.FromEmailAddress ?? '')?.[1] ?? input.FromEmailAddress;
-        return [{ action: `ses:${operation}`, resource: `arn:aws:ses:${this.arns.region}:${this.arns.account}:identity/${from}` }];
+        return [
+          {
+            action: `ses:${operation}`,
+            resource: `arn:aws:ses:${this.arns.region}:${this.arns.account}:identity/${from}`,
+          },
+        ];
       }
       case 'states':
-        return [{ action: `states:${operation}`, resource: this.machineArn(input.stateMachineArn ?? input.executionArn) }];
+        return [
+          { action: `states:${operation}`, resource: this.machineArn(input.stateMachineArn ?? input.executionArn) },
+        ];
       case 'secretsmanager':
         return [{ action: `secretsmanager:${operation}`, resource: this.arns.secret }];
       default:
@@ -177,7 +198,8 @@ export class CallRecorder {
       if (!remote) continue;
       if (local === localArn) return remote;
       const localExecutions = localArn.replace(':stateMachine:', ':execution:') + ':';
-      if (local.startsWith(localExecutions)) return remote.replace(':stateMachine:', ':execution:') + ':' + local.slice(localExecutions.length);
+      if (local.startsWith(localExecutions))
+        return remote.replace(':stateMachine:', ':execution:') + ':' + local.slice(localExecutions.length);
     }
     throw new Error(`not a state machine of this stack: ${local}`);
   }

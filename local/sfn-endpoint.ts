@@ -5,7 +5,12 @@ import type { LocalStepFunctions } from './stepfunctions.ts';
  * The few Step Functions actions the handlers call, in the service's own JSON protocol, so handlers keep
  * the real @aws-sdk/client-sfn calls and only the endpoint differs locally.
  */
-export async function handleStepFunctionsRequest(runners: LocalStepFunctions[], request: IncomingMessage, response: ServerResponse, body: string) {
+export async function handleStepFunctionsRequest(
+  runners: LocalStepFunctions[],
+  request: IncomingMessage,
+  response: ServerResponse,
+  body: string,
+) {
   const action = String(request.headers['x-amz-target'] ?? '').replace('AWSStepFunctions.', '');
   const reply = (status: number, payload: unknown) => {
     response.writeHead(status, { 'content-type': 'application/x-amz-json-1.0' });
@@ -14,7 +19,9 @@ export async function handleStepFunctionsRequest(runners: LocalStepFunctions[], 
   const fail = (type: string, message: string) => reply(400, { __type: type, message });
   // An execution ARN names its machine: `...:execution:<machine>:<name>`.
   const runnerOf = (executionArn: string) =>
-    runners.find((candidate) => String(executionArn).startsWith(candidate.stateMachineArn.replace(':stateMachine:', ':execution:') + ':')) ?? runners[0];
+    runners.find((candidate) =>
+      String(executionArn).startsWith(candidate.stateMachineArn.replace(':stateMachine:', ':execution:') + ':'),
+    ) ?? runners[0];
   let input: Record<string, any>;
   try {
     input = JSON.parse(body || '{}');
@@ -30,7 +37,10 @@ export async function handleStepFunctionsRequest(runners: LocalStepFunctions[], 
         return reply(200, { executionArn: execution.executionArn, startDate: execution.startDate.getTime() / 1000 });
       }
       case 'StopExecution': {
-        const execution = runnerOf(input.executionArn).stop(input.executionArn, { error: input.error, cause: input.cause });
+        const execution = runnerOf(input.executionArn).stop(input.executionArn, {
+          error: input.error,
+          cause: input.cause,
+        });
         return reply(200, { stopDate: (execution.stopDate ?? new Date()).getTime() / 1000 });
       }
       case 'DescribeExecution': {

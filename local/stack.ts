@@ -68,7 +68,8 @@ export interface LocalStack {
 const TABLE_NAME = 'perfcycle';
 
 // aws-ses-v2-local is CommonJS with an `exports.default`: under ESM that default sits one level down.
-const startMailbox: (config: { port: number; host: string }) => Promise<Server> = (sesLocal.default as any).default ?? sesLocal.default;
+const startMailbox: (config: { port: number; host: string }) => Promise<Server> =
+  (sesLocal.default as any).default ?? sesLocal.default;
 
 function persisted(dataDir: string | undefined, file: string, create: () => string): string {
   if (!dataDir) return create();
@@ -151,7 +152,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       SES_ENDPOINT: options.sesEndpoint ?? mailUrl,
       SES_MAX_SEND_RATE: String(options.sesMaxSendRate ?? 0),
       ...(options.mailTimings?.leaseSeconds ? { MAIL_LEASE_SECONDS: String(options.mailTimings.leaseSeconds) } : {}),
-      ...(options.mailTimings?.sendTimeoutMs ? { MAIL_SEND_TIMEOUT_MS: String(options.mailTimings.sendTimeoutMs) } : {}),
+      ...(options.mailTimings?.sendTimeoutMs
+        ? { MAIL_SEND_TIMEOUT_MS: String(options.mailTimings.sendTimeoutMs) }
+        : {}),
       SFN_ENDPOINT: `http://127.0.0.1:${sfnPort}`,
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
       // Locally there is no CloudWatch to read metrics: keep EMF lines out of the terminal.
@@ -162,16 +165,30 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const file = callsFile();
     const recorder =
       options.recordCalls || file
-        ? new CallRecorder(templateArns(blueprint.template), { 'review-cycle': LocalStepFunctions.arnOf('ReviewCycle'), 'goal-watch': LocalStepFunctions.arnOf('GoalWatch') }, file)
+        ? new CallRecorder(
+            templateArns(blueprint.template),
+            {
+              'review-cycle': LocalStepFunctions.arnOf('ReviewCycle'),
+              'goal-watch': LocalStepFunctions.arnOf('GoalWatch'),
+            },
+            file,
+          )
         : undefined;
     if (recorder) stops.push(async () => recorder.stop());
     const handlers = new Map<string, (event: unknown, context: unknown) => Promise<any>>();
     for (const spec of allFunctions) {
       const module = await import(resolve(import.meta.dirname, '..', spec.entry));
       // Every invocation (API route, workflow task, schedule) goes through here: the recorder knows whose calls follow.
-      handlers.set(spec.id, recorder ? (event, context) => recorder.runAs(spec.id, () => module.handler(event, context)) : module.handler);
+      handlers.set(
+        spec.id,
+        recorder ? (event, context) => recorder.runAs(spec.id, () => module.handler(event, context)) : module.handler,
+      );
     }
-    const lambdaContext = (id: string) => ({ functionName: id, awsRequestId: randomBytes(8).toString('hex'), getRemainingTimeInMillis: () => 900_000 });
+    const lambdaContext = (id: string) => ({
+      functionName: id,
+      awsRequestId: randomBytes(8).toString('hex'),
+      getRemainingTimeInMillis: () => 900_000,
+    });
     const clock = new LocalClock(dataDir && join(dataDir, 'clock.json'));
     const machine = (machineId: string, name: string) =>
       new LocalStepFunctions(
@@ -184,18 +201,23 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
           ]),
         ),
         () => clock.now(),
-        (execution) => console.error(`perfcycle: execution ${execution.name} failed: ${execution.error}: ${execution.cause}`),
+        (execution) =>
+          console.error(`perfcycle: execution ${execution.name} failed: ${execution.error}: ${execution.cause}`),
       );
     const runner = machine('review-cycle', 'ReviewCycle');
     const goalWatch = machine('goal-watch', 'GoalWatch');
     process.env.STATE_MACHINE_ARN = runner.stateMachineArn;
     // What EventBridge does in AWS: one goal-watch execution a day, at the same hour, on the project clock.
-    const dailyGoalWatch = new LocalDailySchedule(GOAL_WATCH_HOUR_UTC, () => clock.now(), async (at) => {
-      goalWatch.start(`goal-watch-${new Date(at).toISOString().slice(0, 10)}`, { time: new Date(at).toISOString() });
-      await goalWatch.settled();
-      // The cycles it resumed reach their first wait before the clock moves on, so their checkpoints keep their times.
-      await runner.settled();
-    });
+    const dailyGoalWatch = new LocalDailySchedule(
+      GOAL_WATCH_HOUR_UTC,
+      () => clock.now(),
+      async (at) => {
+        goalWatch.start(`goal-watch-${new Date(at).toISOString().slice(0, 10)}`, { time: new Date(at).toISOString() });
+        await goalWatch.settled();
+        // The cycles it resumed reach their first wait before the clock moves on, so their checkpoints keep their times.
+        await runner.settled();
+      },
+    );
     // What the EventBridge rate rule does in AWS: the outbox flusher every few minutes of the project clock.
     const flusher = scheduledFunctions.flushOutboxes;
     const flushOutboxes = async () => void (await handlers.get(flusher.id)!({}, lambdaContext(flusher.id)));
@@ -203,13 +225,18 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const clockDriven = [runner, dailyGoalWatch, goalWatch, outboxSchedule];
     stops.push(async () => {
       for (const machineRunner of [runner, goalWatch]) {
-        for (const execution of machineRunner.list()) if (execution.status === 'RUNNING' || execution.status === 'WAITING') machineRunner.stop(execution.executionArn);
+        for (const execution of machineRunner.list())
+          if (execution.status === 'RUNNING' || execution.status === 'WAITING')
+            machineRunner.stop(execution.executionArn);
         await machineRunner.settled();
       }
     });
 
     const routes: LocalRoute[] = apiFunctions.flatMap((spec) =>
-      (spec.routes ?? []).map((route) => ({ ...route, invoke: (event: unknown) => handlers.get(spec.id)!(event, lambdaContext(spec.id)) })),
+      (spec.routes ?? []).map((route) => ({
+        ...route,
+        invoke: (event: unknown) => handlers.get(spec.id)!(event, lambdaContext(spec.id)),
+      })),
     );
     let advancing: Promise<unknown> = Promise.resolve();
     const advance = (ms: number) => {
@@ -230,7 +257,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       return new Promise((done) => api.close(done));
     });
     const sfnServer = createServer((request, response) =>
-      answerOrFail(response, async () => handleStepFunctionsRequest([runner, goalWatch], request, response, (await readRequestBody(request, 1024 * 1024))?.toString('utf8') ?? '')),
+      answerOrFail(response, async () =>
+        handleStepFunctionsRequest(
+          [runner, goalWatch],
+          request,
+          response,
+          (await readRequestBody(request, 1024 * 1024))?.toString('utf8') ?? '',
+        ),
+      ),
     );
     await listen(sfnServer, sfnPort);
     stops.push(() => new Promise((done) => sfnServer.close(done)));

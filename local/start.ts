@@ -23,7 +23,8 @@ async function portProblems(): Promise<string[]> {
   const problems: string[] = [];
   for (const [index, { variable, text, port }] of ports.entries()) {
     const sharing = ports.find((other, otherIndex) => otherIndex < index && other.port === port);
-    if (!/^\d+$/.test(text) || port < 1 || port > 65535) problems.push(`${variable}=${text} is not a port number (1-65535)`);
+    if (!/^\d+$/.test(text) || port < 1 || port > 65535)
+      problems.push(`${variable}=${text} is not a port number (1-65535)`);
     else if (sharing) problems.push(`${sharing.variable} and ${variable} are both ${port}: give each its own port`);
     else {
       await tryPort(port).catch((error: NodeJS.ErrnoException) =>
@@ -39,12 +40,15 @@ async function portProblems(): Promise<string[]> {
 }
 
 const sendRate = process.env.PERFCYCLE_SES_MAX_SEND_RATE;
-const sendRateProblems = sendRate !== undefined && (!/^\d+$/.test(sendRate) || Number(sendRate) > 10_000)
+const sendRateProblems =
+  sendRate !== undefined && (!/^\d+$/.test(sendRate) || Number(sendRate) > 10_000)
     ? [`PERFCYCLE_SES_MAX_SEND_RATE=${sendRate} is not a whole number of emails per second from 0 (no limit) to 10000`]
     : [];
 const problems = [...sendRateProblems, ...(await portProblems())];
 if (problems.length) {
-  console.error(`perfcycle: cannot start, so nothing was started:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+  console.error(
+    `perfcycle: cannot start, so nothing was started:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`,
+  );
   process.exit(1);
 }
 

@@ -58,7 +58,9 @@ export class LocalStepFunctions {
     }
     Object.assign(this.handlers, taskHandlers);
     // Validate the synthesized definition as it is; the segments below cut it at its waits and skip validation.
-    new StateMachine(blueprint.definition as unknown as StateMachineDefinition, { validationOptions: { checkArn: false } });
+    new StateMachine(blueprint.definition as unknown as StateMachineDefinition, {
+      validationOptions: { checkArn: false },
+    });
   }
 
   /** Starts an execution; like StartExecution it returns at once and the execution runs on. */
@@ -67,7 +69,14 @@ export class LocalStepFunctions {
     if (this.executions.has(executionArn)) {
       throw Object.assign(new Error(`execution ${name} already exists`), { name: 'ExecutionAlreadyExists' });
     }
-    const execution: LocalExecution = { executionArn, name, input, status: 'RUNNING', startDate: new Date(this.now()), transitions: 0 };
+    const execution: LocalExecution = {
+      executionArn,
+      name,
+      input,
+      status: 'RUNNING',
+      startDate: new Date(this.now()),
+      transitions: 0,
+    };
     this.executions.set(executionArn, execution);
     this.runSegment(execution, this.blueprint.definition.StartAt, input);
     return execution;
@@ -96,7 +105,9 @@ export class LocalStepFunctions {
 
   /** The earliest instant a parked execution wants to wake at. */
   nextWake(): number | undefined {
-    const wakes = this.list().filter((e) => e.status === 'WAITING').map((e) => e.wakeAt!);
+    const wakes = this.list()
+      .filter((e) => e.status === 'WAITING')
+      .map((e) => e.wakeAt!);
     return wakes.length ? Math.min(...wakes) : undefined;
   }
 
@@ -135,12 +146,17 @@ export class LocalStepFunctions {
     );
     const States = Object.fromEntries(
       Object.entries(this.blueprint.definition.States).map(([name, state]) =>
-        this.waits.has(name) ? [name, { Type: 'Task', Resource: `${this.stateMachineArn}:wait:${name}`, End: true }] : [name, state],
+        this.waits.has(name)
+          ? [name, { Type: 'Task', Resource: `${this.stateMachineArn}:wait:${name}`, End: true }]
+          : [name, state],
       ),
     );
-    const machine = new StateMachine({ ...this.blueprint.definition, StartAt: startAt, States } as unknown as StateMachineDefinition, {
-      validationOptions: { noValidate: true },
-    });
+    const machine = new StateMachine(
+      { ...this.blueprint.definition, StartAt: startAt, States } as unknown as StateMachineDefinition,
+      {
+        validationOptions: { noValidate: true },
+      },
+    );
     const run = machine.run(input as never, {
       overrides: { taskResourceLocalHandlers: { ...this.handlers, ...waitTasks } as never },
       noThrowOnAbort: true,

@@ -38,7 +38,9 @@ export function synthesizeBlueprint(): LocalBlueprint {
   const template = app.synth().getStackByName(stack.stackName).template as CfnTemplate;
   const resources = Object.entries(template.Resources);
 
-  const tables = resources.filter(([, r]) => r.Type === 'AWS::DynamoDB::Table' || r.Type === 'AWS::DynamoDB::GlobalTable');
+  const tables = resources.filter(
+    ([, r]) => r.Type === 'AWS::DynamoDB::Table' || r.Type === 'AWS::DynamoDB::GlobalTable',
+  );
   if (tables.length !== 1) throw new Error(`expected one DynamoDB table in the template, found ${tables.length}`);
   const tableProps = tables[0][1].Properties;
   const table = {
@@ -61,13 +63,15 @@ export function synthesizeBlueprint(): LocalBlueprint {
   const machines: Record<string, MachineBlueprint> = {};
   for (const [logicalId, resource] of resources.filter(([, r]) => r.Type === 'AWS::StepFunctions::StateMachine')) {
     const machineId = resource.Metadata?.[MACHINE_ID_METADATA];
-    if (typeof machineId !== 'string') throw new Error(`state machine ${logicalId} has no ${MACHINE_ID_METADATA} metadata`);
+    if (typeof machineId !== 'string')
+      throw new Error(`state machine ${logicalId} has no ${MACHINE_ID_METADATA} metadata`);
     const definition = JSON.parse(resolveIntrinsics(resource.Properties.DefinitionString));
     const taskFunctions: Record<string, FunctionSpec> = {};
     for (const [name, state] of Object.entries(definition.States as Record<string, Record<string, any>>)) {
       if (state.Type !== 'Task') continue;
       const target: string = state.Parameters?.FunctionName ?? state.Resource;
-      if (!target?.startsWith(LOCAL_ARN_PREFIX)) throw new Error(`Task ${name} does not invoke a function of this stack`);
+      if (!target?.startsWith(LOCAL_ARN_PREFIX))
+        throw new Error(`Task ${name} does not invoke a function of this stack`);
       taskFunctions[name] = functionOf(target.slice(LOCAL_ARN_PREFIX.length).split(':')[0]);
     }
     machines[machineId] = { definition, taskFunctions };
@@ -84,6 +88,13 @@ function resolveIntrinsics(value: unknown): string {
     return parts.map(resolveIntrinsics).join(separator);
   }
   if (node['Fn::GetAtt']) return `${LOCAL_ARN_PREFIX}${node['Fn::GetAtt'][0]}`;
-  if (node.Ref) return node.Ref === 'AWS::Partition' ? 'aws' : node.Ref === 'AWS::Region' ? 'local' : node.Ref === 'AWS::AccountId' ? '000000000000' : `${LOCAL_ARN_PREFIX}${node.Ref}`;
+  if (node.Ref)
+    return node.Ref === 'AWS::Partition'
+      ? 'aws'
+      : node.Ref === 'AWS::Region'
+        ? 'local'
+        : node.Ref === 'AWS::AccountId'
+          ? '000000000000'
+          : `${LOCAL_ARN_PREFIX}${node.Ref}`;
   throw new Error(`unsupported intrinsic in the state machine definition: ${JSON.stringify(value)}`);
 }

@@ -5,9 +5,12 @@ import { idempotencyKey } from '#shared/idempotency.ts';
 import { newGoalSchema } from './schemas.ts';
 
 /** POST /employees/{employeeId}/goals: `{ title, due, weight?, kind?, target? }`. */
-export const handler = apiHandler(async (event) => {
-  const actor = hrActor(event);
-  const employeeId = pathParameter(event, 'employeeId', employeeIdSchema);
-  const goal = await addGoal(employeeId, parseJsonBody(event, newGoalSchema), actor);
-  return json(201, { ...goal, dueAt: new Date(goal.dueAt).toISOString() });
-}, { idempotency: idempotencyKey() });
+export const handler = apiHandler(
+  async (event) => {
+    const actor = hrActor(event);
+    const employeeId = pathParameter(event, 'employeeId', employeeIdSchema);
+    const goal = await addGoal(employeeId, parseJsonBody(event, newGoalSchema), actor);
+    return json(201, { ...goal, dueAt: new Date(goal.dueAt).toISOString() });
+  },
+  { idempotency: idempotencyKey() },
+);

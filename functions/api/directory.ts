@@ -9,7 +9,8 @@ import { directoryQuerySchema } from './schemas.ts';
  */
 export const handler = apiHandler(async (event) => {
   const actor = hrActor(event);
-  if (event.requestContext.http.method === 'GET') return json(200, await listEmployees(directoryQuerySchema.parse(event.queryStringParameters ?? {})));
+  if (event.requestContext.http.method === 'GET')
+    return json(200, await listEmployees(directoryQuerySchema.parse(event.queryStringParameters ?? {})));
   const employeeId = pathParameter(event, 'employeeId', employeeIdSchema);
   return json(200, await setEmployeeActive(employeeId, event.rawPath.endsWith('/activate'), actor));
 });

@@ -4,10 +4,21 @@ import { idempotencyKey } from '#shared/idempotency.ts';
 import { cycleIdSchema, extendRequestSchema } from './schemas.ts';
 
 /** POST /cycles/{cycleId}/extensions: `{ employeeId, until, review? }`: a self-assessment's deadline, or (`review: "manager"`) a manager review reopened. */
-export const handler = apiHandler(async (event) => {
-  const actor = hrActor(event);
-  const cycleId = pathParameter(event, 'cycleId', cycleIdSchema);
-  const { employeeId, until, review } = parseJsonBody(event, extendRequestSchema);
-  const result = review === 'manager' ? await reopenReview(cycleId, employeeId, until, actor) : await extendDeadline(cycleId, employeeId, until, actor);
-  return json(200, { cycleId, employeeId, until: new Date(result.until).toISOString(), ...(review ? { review } : {}) });
-}, { idempotency: idempotencyKey() });
+export const handler = apiHandler(
+  async (event) => {
+    const actor = hrActor(event);
+    const cycleId = pathParameter(event, 'cycleId', cycleIdSchema);
+    const { employeeId, until, review } = parseJsonBody(event, extendRequestSchema);
+    const result =
+      review === 'manager'
+        ? await reopenReview(cycleId, employeeId, until, actor)
+        : await extendDeadline(cycleId, employeeId, until, actor);
+    return json(200, {
+      cycleId,
+      employeeId,
+      until: new Date(result.until).toISOString(),
+      ...(review ? { review } : {}),
+    });
+  },
+  { idempotency: idempotencyKey() },
+);

@@ -14,7 +14,12 @@ export const handler = apiHandler(
     if (event.routeKey === 'POST /feedback/requests') {
       const { from, to, message } = parseJsonBody(event, feedbackRequestSchema);
       const request = await requestFeedback(from, to, message);
-      return json(201, { requestId: request.requestId, from: request.requesterId, to: request.colleagueIds, at: request.at });
+      return json(201, {
+        requestId: request.requestId,
+        from: request.requesterId,
+        to: request.colleagueIds,
+        at: request.at,
+      });
     }
     const { from, to, kind, text } = parseJsonBody(event, feedbackSchema);
     return json(201, await giveFeedback({ fromId: from, toId: to, kind, text }));

@@ -8,7 +8,8 @@ import { apiHandler, hrActor, json } from '#shared/http.ts';
  */
 export const handler = apiHandler(async (event) => {
   hrActor(event);
-  if (event.routeKey === 'GET /goals/attention') return json(200, await goalsNeedingAttention(event.queryStringParameters?.period));
+  if (event.routeKey === 'GET /goals/attention')
+    return json(200, await goalsNeedingAttention(event.queryStringParameters?.period));
   if (event.routeKey === 'GET /recognition') return json(200, { recognition: await recentRecognition() });
   return json(200, { cycles: await cycleList() });
 });

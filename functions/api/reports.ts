@@ -20,7 +20,12 @@ export const handler = apiHandler(async (event) => {
   }
   const cycleId = pathParameter(event, 'cycleId', cycleIdSchema);
   const format = formatSchema.safeParse(event.queryStringParameters?.format);
-  if (!format.success) throw new HttpError(400, 'invalid format', format.error.issues.map((issue) => issue.message));
+  if (!format.success)
+    throw new HttpError(
+      400,
+      'invalid format',
+      format.error.issues.map((issue) => issue.message),
+    );
   const report = await cycleReport(cycleId);
   if (format.data === 'json') return json(200, report);
   return {

@@ -12,7 +12,12 @@ const HOUR_MS = 3_600_000;
 export const cycleIdSchema = z.string().regex(/^cyc_[0-9a-f]{16}$/, 'not a cycle id (cyc_ followed by 16 hex digits)');
 
 export const calendarDate = (field: string) =>
-  z.string({ error: (issue) => (issue.input === undefined ? `${field} is required (YYYY-MM-DD)` : `${field} must be a date YYYY-MM-DD`) }).refine((text) => parseCalendarDate(text) !== undefined, `${field} must be a date YYYY-MM-DD`);
+  z
+    .string({
+      error: (issue) =>
+        issue.input === undefined ? `${field} is required (YYYY-MM-DD)` : `${field} must be a date YYYY-MM-DD`,
+    })
+    .refine((text) => parseCalendarDate(text) !== undefined, `${field} must be a date YYYY-MM-DD`);
 
 /** Plain text HR types: no control characters, bounded. */
 export const label = (field: string, max: number) =>
@@ -31,12 +36,19 @@ export const launchRequestSchema = z.strictObject({
   selfDue: calendarDate('selfDue'),
   managerDue: calendarDate('managerDue'),
   department: label('department', 100).optional(),
-  period: z.string({ error: 'period must be a quarter such as 2026-Q4' }).refine(isPeriod, 'period must be a quarter such as 2026-Q4').optional(),
+  period: z
+    .string({ error: 'period must be a quarter such as 2026-Q4' })
+    .refine(isPeriod, 'period must be a quarter such as 2026-Q4')
+    .optional(),
   reminderLead: timing('reminderLead').optional(),
   hrGrace: timing('hrGrace').optional(),
   allowOverlap: z.boolean({ error: 'allowOverlap must be true or false' }).optional(),
   /** A date makes the cycle calibrated; `false` opts out where the settings calibrate by default. */
-  calibrationDue: z.union([calendarDate('calibrationDue'), z.literal(false)], { error: 'calibrationDue must be a date (YYYY-MM-DD) or false' }).optional(),
+  calibrationDue: z
+    .union([calendarDate('calibrationDue'), z.literal(false)], {
+      error: 'calibrationDue must be a date (YYYY-MM-DD) or false',
+    })
+    .optional(),
 });
 
 export const extendRequestSchema = z.strictObject({
@@ -60,10 +72,20 @@ const wholeNumber = (field: string, min: number, max: number) => {
 
 /** `?dryRun=true` checks only; `?part=2&parts=5` saves the second fifth of the file's rows. */
 export const importQuerySchema = z
-  .object({ dryRun: z.enum(['true', 'false'], { error: 'dryRun must be true or false' }).optional(), part: wholeNumber('part', 1, 100).optional(), parts: wholeNumber('parts', 1, 100).optional() })
+  .object({
+    dryRun: z.enum(['true', 'false'], { error: 'dryRun must be true or false' }).optional(),
+    part: wholeNumber('part', 1, 100).optional(),
+    parts: wholeNumber('parts', 1, 100).optional(),
+  })
   .refine((query) => (query.part === undefined) === (query.parts === undefined), 'part and parts go together')
-  .refine((query) => query.part === undefined || query.parts === undefined || query.part <= query.parts, 'part must be at most parts')
-  .transform(({ dryRun, part, parts }) => ({ dryRun: dryRun === 'true', ...(part !== undefined && parts !== undefined ? { part: { part, parts } } : {}) }));
+  .refine(
+    (query) => query.part === undefined || query.parts === undefined || query.part <= query.parts,
+    'part must be at most parts',
+  )
+  .transform(({ dryRun, part, parts }) => ({
+    dryRun: dryRun === 'true',
+    ...(part !== undefined && parts !== undefined ? { part: { part, parts } } : {}),
+  }));
 
 /** `?limit&cursor`: a page of a long list, `cursor` being the previous page's `nextCursor`. */
 const pageQuery = {
@@ -84,14 +106,20 @@ export const newGoalSchema = z.strictObject({
     .min(0, 'weight must be a whole number from 0 to 100')
     .max(100, 'weight must be a whole number from 0 to 100')
     .default(0),
-  kind: z.enum(['performance', 'development'], { error: 'kind must be performance or development' }).default('performance'),
+  kind: z
+    .enum(['performance', 'development'], { error: 'kind must be performance or development' })
+    .default('performance'),
   target: label('target', 500).optional(),
 });
 
 export const goalIdSchema = z.string().regex(/^goal_[0-9a-z]{1,32}$/, 'not a goal id');
 
 export const checkInRequestSchema = z.strictObject({
-  progress: z.number({ error: 'progress must be a whole number from 0 to 100' }).int('progress must be a whole number from 0 to 100').min(0, 'progress must be a whole number from 0 to 100').max(100, 'progress must be a whole number from 0 to 100'),
+  progress: z
+    .number({ error: 'progress must be a whole number from 0 to 100' })
+    .int('progress must be a whole number from 0 to 100')
+    .min(0, 'progress must be a whole number from 0 to 100')
+    .max(100, 'progress must be a whole number from 0 to 100'),
   status: z.enum(CHECK_IN_STATUSES, { error: 'status must be ON_TRACK, AT_RISK or OFF_TRACK' }),
   note: label('note', 2000).optional(),
 });
@@ -101,7 +129,10 @@ export const feedbackSchema = z.strictObject({
   to: employeeIdSchema,
   kind: z.enum(FEEDBACK_KINDS, { error: 'kind must be praise or constructive' }),
   // Line breaks are welcome in feedback; other control characters are not.
-  text: textAnswer('text', { max: MAX_FEEDBACK_TEXT }).refine((text) => !/[\u0000-\u0009\u000b-\u001f\u007f]/.test(text), 'text must not contain control characters'),
+  text: textAnswer('text', { max: MAX_FEEDBACK_TEXT }).refine(
+    (text) => !/[\u0000-\u0009\u000b-\u001f\u007f]/.test(text),
+    'text must not contain control characters',
+  ),
 });
 
 export const feedbackRequestSchema = z.strictObject({

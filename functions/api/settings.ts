@@ -14,12 +14,21 @@ export const handler = apiHandler(async (event) => {
   const actor = hrActor(event);
   const method = event.requestContext.http.method;
   if (method === 'PUT' || method === 'PATCH') {
-    return json(200, view(await saveSettings(parseJsonBody(event, z.unknown()), actor, method === 'PUT' ? 'replace' : 'merge')));
+    return json(
+      200,
+      view(await saveSettings(parseJsonBody(event, z.unknown()), actor, method === 'PUT' ? 'replace' : 'merge')),
+    );
   }
   return json(200, view(await settingsInForce()));
 });
 
 function view(current: SettingsInForce | SettingsSaved) {
   const outcome = 'saved' in current ? { saved: current.saved, changes: current.changes } : {};
-  return { version: current.version, savedAt: current.savedAt, savedBy: current.savedBy, settings: current.document, ...outcome };
+  return {
+    version: current.version,
+    savedAt: current.savedAt,
+    savedBy: current.savedBy,
+    settings: current.document,
+    ...outcome,
+  };
 }

@@ -50,11 +50,25 @@ export const handler = middy<HttpEvent, HttpResult>()
   .handler(async (event) => {
     const path = event.rawPath;
     // The API's bare URL (what `npm start` and the deploy print) leads a browser to the console.
-    if (path === '/') return { statusCode: 302, headers: { ...HEADERS, location: '/console', 'cache-control': 'no-store' }, body: '' };
+    if (path === '/')
+      return { statusCode: 302, headers: { ...HEADERS, location: '/console', 'cache-control': 'no-store' }, body: '' };
     if (path === '/console/config.json') {
-      return { statusCode: 200, headers: { ...HEADERS, 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' }, body: JSON.stringify(config()) };
+      return {
+        statusCode: 200,
+        headers: { ...HEADERS, 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
+        body: JSON.stringify(config()),
+      };
     }
     const found = FILES[path];
-    if (!found) return { statusCode: 404, headers: { ...HEADERS, 'content-type': 'text/plain; charset=utf-8' }, body: 'not found' };
-    return { statusCode: 200, headers: { ...HEADERS, 'content-type': found.type, 'cache-control': 'no-cache' }, body: asset(found.file) };
+    if (!found)
+      return {
+        statusCode: 404,
+        headers: { ...HEADERS, 'content-type': 'text/plain; charset=utf-8' },
+        body: 'not found',
+      };
+    return {
+      statusCode: 200,
+      headers: { ...HEADERS, 'content-type': found.type, 'cache-control': 'no-cache' },
+      body: asset(found.file),
+    };
   });

@@ -19,7 +19,10 @@ export const MAX_ADJUSTMENT_LINES = 10_000;
 
 /** Why the rating changes: for the manager and the audit, so never empty, bounded, one paragraph. */
 export const adjustmentReasonSchema = z
-  .string({ error: (issue) => (issue.input === undefined ? 'reason is required: say why the rating changes' : 'reason must be text') })
+  .string({
+    error: (issue) =>
+      issue.input === undefined ? 'reason is required: say why the rating changes' : 'reason must be text',
+  })
   .trim()
   .min(1, 'reason is required: say why the rating changes')
   .max(MAX_REASON_LENGTH, `reason is longer than ${MAX_REASON_LENGTH} characters`)
@@ -34,7 +37,8 @@ export interface AdjustmentLine {
   reason: string;
 }
 
-const fileRefused = (problems: string[]) => new RuleViolation('calibration file refused: nothing was changed', problems);
+const fileRefused = (problems: string[]) =>
+  new RuleViolation('calibration file refused: nothing was changed', problems);
 
 /**
  * The lines of a calibration file: a header naming employeeId, rating and reason (any case and order, other
@@ -47,16 +51,26 @@ export function parseAdjustmentFile(text: string): AdjustmentLine[] {
   let records: { record: string[]; info: { lines: number } }[];
   try {
     // csv-parse's types do not model `info: true`, which wraps every record as { record, info }.
-    records = parse(csv, { delimiter: separator, skip_empty_lines: true, trim: true, relax_column_count: true, info: true }) as unknown as typeof records;
+    records = parse(csv, {
+      delimiter: separator,
+      skip_empty_lines: true,
+      trim: true,
+      relax_column_count: true,
+      info: true,
+    }) as unknown as typeof records;
   } catch (error) {
     throw fileRefused([`line ${(error as { lines?: number }).lines ?? 1}: not valid CSV: ${(error as Error).message}`]);
   }
   const [header, ...rows] = records;
   const keys = (header?.record ?? []).map(columnKey);
-  const position = Object.fromEntries(ADJUSTMENT_COLUMNS.map((column) => [column, keys.indexOf(columnKey(column))])) as Record<(typeof ADJUSTMENT_COLUMNS)[number], number>;
+  const position = Object.fromEntries(
+    ADJUSTMENT_COLUMNS.map((column) => [column, keys.indexOf(columnKey(column))]),
+  ) as Record<(typeof ADJUSTMENT_COLUMNS)[number], number>;
   const missing = ADJUSTMENT_COLUMNS.filter((column) => position[column] < 0);
   if (missing.length) {
-    throw fileRefused([`line 1: the header must name the columns ${ADJUSTMENT_COLUMNS.join(',')} (any case), separated by commas, semicolons or tabs; missing: ${missing.join(', ')}`]);
+    throw fileRefused([
+      `line 1: the header must name the columns ${ADJUSTMENT_COLUMNS.join(',')} (any case), separated by commas, semicolons or tabs; missing: ${missing.join(', ')}`,
+    ]);
   }
   if (!rows.length) throw fileRefused(['line 1: no adjustments after the header']);
   if (rows.length > MAX_ADJUSTMENT_LINES) throw fileRefused([`line 1: more than ${MAX_ADJUSTMENT_LINES} adjustments`]);
@@ -102,31 +116,52 @@ function ratingOnScale(rating: number | string, scale: ScalePoint[]): number | u
  * reason: replaying a request or a file changes nothing twice. Any other valid line is a change, a new reason
  * for the same rating included (the manager is told it).
  */
-export function planAdjustments<P extends CalibrationParticipant>(lines: AdjustmentLine[], scale: ScalePoint[], participants: ReadonlyMap<string, P>): PlannedAdjustment<P>[] {
+export function planAdjustments<P extends CalibrationParticipant>(
+  lines: AdjustmentLine[],
+  scale: ScalePoint[],
+  participants: ReadonlyMap<string, P>,
+): PlannedAdjustment<P>[] {
   const points = scale.map((point) => point.value).sort((a, b) => a - b);
   // By lower case, as the directory import does: ids that differ only in case are one person to HR.
   const firstLine = new Map<string, number | undefined>();
   return lines.map((request) => {
     const { line, employeeId } = request;
-    const refuse = (code: RefusalCode, problem: string): PlannedAdjustment<P> => ({ line, employeeId, outcome: 'refused', code, problem });
+    const refuse = (code: RefusalCode, problem: string): PlannedAdjustment<P> => ({
+      line,
+      employeeId,
+      outcome: 'refused',
+      code,
+      problem,
+    });
     // A second line for a person is a mistake whatever else is wrong with the first.
     const seen = employeeId.toLowerCase();
-    if (seen && firstLine.has(seen)) return refuse('duplicate', `${employeeId} is adjusted twice in this file (first on line ${firstLine.get(seen)})`);
+    if (seen && firstLine.has(seen))
+      return refuse('duplicate', `${employeeId} is adjusted twice in this file (first on line ${firstLine.get(seen)})`);
     if (seen) firstLine.set(seen, line);
     const problems: string[] = [];
-    if (!employeeIdSchema.safeParse(employeeId).success) problems.push(employeeId ? 'employeeId: 1-64 letters, digits, dot, dash or underscore' : 'employeeId is missing');
+    if (!employeeIdSchema.safeParse(employeeId).success)
+      problems.push(employeeId ? 'employeeId: 1-64 letters, digits, dot, dash or underscore' : 'employeeId is missing');
     const rating = ratingOnScale(request.rating, scale);
-    if (rating === undefined) problems.push(`rating ${JSON.stringify(String(request.rating))} is not a point of the cycle's scale (${points.join(', ')})`);
+    if (rating === undefined)
+      problems.push(
+        `rating ${JSON.stringify(String(request.rating))} is not a point of the cycle's scale (${points.join(', ')})`,
+      );
     const participant = participants.get(employeeId);
     // A row of `cycle calibration --csv` left as exported (the final rating at its scale point, no reason) changes nothing.
-    if (rating !== undefined && !String(request.reason ?? '').trim() && participant?.review && rating === nearestPoint(scale, finalRatingOf(participant.review, participant.adjustment)).value) {
+    if (
+      rating !== undefined &&
+      !String(request.reason ?? '').trim() &&
+      participant?.review &&
+      rating === nearestPoint(scale, finalRatingOf(participant.review, participant.adjustment)).value
+    ) {
       return { line, employeeId, outcome: 'unchanged', rating, reason: '' };
     }
     const reason = adjustmentReasonSchema.safeParse(request.reason);
     if (!reason.success) problems.push(...reason.error.issues.map((issue) => issue.message));
     if (problems.length) return refuse('invalid', problems.join('; '));
     if (!participant) return refuse('not-participant', `${employeeId} is not a participant of this cycle`);
-    if (participant.reviewStatus !== 'SUBMITTED' || !participant.review) return refuse('no-review', `${employeeId} has no submitted manager review: there is no rating to adjust`);
+    if (participant.reviewStatus !== 'SUBMITTED' || !participant.review)
+      return refuse('no-review', `${employeeId} has no submitted manager review: there is no rating to adjust`);
     const from = finalRatingOf(participant.review, participant.adjustment);
     if (from === rating && (!participant.adjustment || participant.adjustment.reason === reason.data)) {
       return { line, employeeId, outcome: 'unchanged', rating: rating!, reason: reason.data! };

@@ -24,9 +24,17 @@ export function finalRatingOf(review: { score: FinalScore }, adjustment?: Rating
  * The final rating as a person's results show it: HR's adjustment, named by its point of the scale, or the
  * score computed from the manager's review with its label; `calibrated` when HR set it.
  */
-export function finalResultOf(review: { score: FinalScore }, scale: ScalePoint[], adjustment?: RatingAdjustment): { value: number; label: string; calibrated: boolean } {
+export function finalResultOf(
+  review: { score: FinalScore },
+  scale: ScalePoint[],
+  adjustment?: RatingAdjustment,
+): { value: number; label: string; calibrated: boolean } {
   const value = finalRatingOf(review, adjustment);
-  return { value, label: adjustment ? labelOf(scale, value) : review.score.label, calibrated: adjustment !== undefined };
+  return {
+    value,
+    label: adjustment ? labelOf(scale, value) : review.score.label,
+    calibrated: adjustment !== undefined,
+  };
 }
 
 /**
@@ -98,7 +106,8 @@ export function addTallies(tallies: Tally[]): Tally {
     total.beforeSum = cents(total.beforeSum + tally.beforeSum);
     total.afterSum = cents(total.afterSum + tally.afterSum);
     for (const side of ['before', 'after'] as const) {
-      for (const [point, count] of Object.entries(tally[side])) total[side][Number(point)] = (total[side][Number(point)] ?? 0) + count;
+      for (const [point, count] of Object.entries(tally[side]))
+        total[side][Number(point)] = (total[side][Number(point)] ?? 0) + count;
     }
   }
   return total;
@@ -139,7 +148,11 @@ export interface CalibrationFigures {
  * The figures HR calibrates with, from the tallies of each (manager, department) pair and the people whose
  * review is missing: the cycle overall, each manager and each department, each against the cycle's means.
  */
-export function calibrationFigures(scale: ScalePoint[], tallies: (RatingGroup & Tally)[], missing: RatingGroup[]): CalibrationFigures {
+export function calibrationFigures(
+  scale: ScalePoint[],
+  tallies: (RatingGroup & Tally)[],
+  missing: RatingGroup[],
+): CalibrationFigures {
   const points = [...scale].sort((a, b) => a.value - b.value).map((point) => point.value);
   const step = pointStep(scale);
   const overall = addTallies(tallies);
@@ -153,7 +166,14 @@ export function calibrationFigures(scale: ScalePoint[], tallies: (RatingGroup & 
   };
   const figuresOf = (key: string, name: string, groupTallies: Tally[], missingCount: number): GroupFigures => {
     const tally = addTallies(groupTallies);
-    return { key, name, reviewed: tally.reviewed, missing: missingCount, before: distribution(tally, 'before'), after: distribution(tally, 'after') };
+    return {
+      key,
+      name,
+      reviewed: tally.reviewed,
+      missing: missingCount,
+      before: distribution(tally, 'before'),
+      after: distribution(tally, 'after'),
+    };
   };
   const byGroup = (keyOf: (group: RatingGroup) => string, nameOf: (group: RatingGroup) => string) => {
     const names = new Map([...tallies, ...missing].map((group) => [keyOf(group), nameOf(group)]));
@@ -166,8 +186,14 @@ export function calibrationFigures(scale: ScalePoint[], tallies: (RatingGroup & 
   return {
     pointStep: step,
     overall: figuresOf('all', 'Everyone', tallies, missing.length),
-    managers: byGroup((group) => group.managerKey, (group) => group.managerName),
-    departments: byGroup((group) => group.department, (group) => group.department),
+    managers: byGroup(
+      (group) => group.managerKey,
+      (group) => group.managerName,
+    ),
+    departments: byGroup(
+      (group) => group.department,
+      (group) => group.department,
+    ),
   };
 }
 
@@ -178,5 +204,7 @@ export function calibrationFigures(scale: ScalePoint[], tallies: (RatingGroup & 
  * to fill where they change it. A row left as written changes nothing.
  */
 export function adjustmentRows(people: { employeeId: string; finalPoint: { value: number } | null }[]): string[][] {
-  return people.filter((person) => person.finalPoint).map((person) => [person.employeeId, String(person.finalPoint!.value), '']);
+  return people
+    .filter((person) => person.finalPoint)
+    .map((person) => [person.employeeId, String(person.finalPoint!.value), '']);
 }

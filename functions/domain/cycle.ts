@@ -155,7 +155,8 @@ export function reviewAnswerWindow(phase: Phase, submitted: boolean): AnswerWind
  * cycle enters calibration at the manager deadline and stays there: only HR's release moves it on.
  */
 export function phaseAt(schedule: CycleSchedule, now: number, current: Phase): Phase {
-  if (current === 'CLOSED' || current === 'CANCELLED' || current === 'RELEASING' || current === 'CALIBRATION') return current;
+  if (current === 'CLOSED' || current === 'CANCELLED' || current === 'RELEASING' || current === 'CALIBRATION')
+    return current;
   if (now < schedule.selfDue) return 'SELF_REVIEW';
   if (isCalibrated(schedule)) return now < schedule.managerDue ? 'MANAGER_REVIEW' : 'CALIBRATION';
   if (now < releaseAt(schedule)) return 'MANAGER_REVIEW';
@@ -163,7 +164,9 @@ export function phaseAt(schedule: CycleSchedule, now: number, current: Phase): P
 }
 
 /** HR hears of a calibration's due date twice: a reminder lead before it, and on it. */
-export function calibrationReminders(schedule: CycleSchedule & { calibrationDue: number }): { step: 'CALIBRATION_REMINDER' | 'CALIBRATION_DUE'; at: number }[] {
+export function calibrationReminders(
+  schedule: CycleSchedule & { calibrationDue: number },
+): { step: 'CALIBRATION_REMINDER' | 'CALIBRATION_DUE'; at: number }[] {
   return [
     { step: 'CALIBRATION_REMINDER', at: schedule.calibrationDue - schedule.timings.reminderLeadMs },
     { step: 'CALIBRATION_DUE', at: schedule.calibrationDue },
@@ -185,7 +188,9 @@ export function nextCheckpoint(schedule: CycleSchedule, now: number): number | u
     schedule.selfDue,
   ];
   const points = isCalibrated(schedule)
-    ? [...ladders, schedule.managerDue, ...calibrationReminders(schedule).map((reminder) => reminder.at)].filter((at) => at > now)
+    ? [...ladders, schedule.managerDue, ...calibrationReminders(schedule).map((reminder) => reminder.at)].filter(
+        (at) => at > now,
+      )
     : [...ladders, releaseAt(schedule)].filter((at) => at > now && at <= releaseAt(schedule));
   return points.length ? Math.min(...points) : undefined;
 }
@@ -215,7 +220,8 @@ export function checkLaunchDeadlines(schedule: CycleSchedule, now: number, timeZ
   const problems: string[] = [];
   if (selfDue <= now) problems.push('selfDue must be in the future');
   if (managerDue <= selfDue) problems.push('managerDue must be after selfDue');
-  if (calibrationDue !== undefined && calibrationDue <= managerDue) problems.push('calibrationDue must be after managerDue');
+  if (calibrationDue !== undefined && calibrationDue <= managerDue)
+    problems.push('calibrationDue must be after managerDue');
   const lastStep = acknowledgementReminderAt(schedule);
   if (lastStep - now > MAX_CYCLE_MS) {
     const latest = lastDayEndingBy(managerDue - (lastStep - now - MAX_CYCLE_MS), timeZone);
@@ -236,7 +242,8 @@ export function checkExtension(schedule: CycleSchedule, employeeId: string, unti
   const problems: string[] = [];
   if (until <= now) problems.push('until must be in the future');
   if (until <= current) problems.push('until must be after the current deadline');
-  if (until > schedule.managerDue) problems.push('until must not be after the manager deadline, so the manager can still review');
+  if (until > schedule.managerDue)
+    problems.push('until must not be after the manager deadline, so the manager can still review');
   if (problems.length) throw new RuleViolation('invalid extension', problems);
 }
 
@@ -247,8 +254,11 @@ export function checkExtension(schedule: CycleSchedule, employeeId: string, unti
 export function checkReviewReopening(schedule: CycleSchedule, employeeId: string, until: number, now: number): void {
   const problems: string[] = [];
   if (until <= now) problems.push('until must be in the future');
-  if (until <= reviewDueOf(schedule, employeeId)) problems.push('until must be after the current deadline of the review');
-  if (!isCalibrated(schedule) && until >= releaseAt(schedule)) problems.push('until must be before the results are released (the manager deadline and the HR grace period)');
-  if (until - now > MAX_CYCLE_MS) problems.push(`until must be within ${MAX_CYCLE_MS / DAY_MS} days: a cycle's workflow waits at most that long`);
+  if (until <= reviewDueOf(schedule, employeeId))
+    problems.push('until must be after the current deadline of the review');
+  if (!isCalibrated(schedule) && until >= releaseAt(schedule))
+    problems.push('until must be before the results are released (the manager deadline and the HR grace period)');
+  if (until - now > MAX_CYCLE_MS)
+    problems.push(`until must be within ${MAX_CYCLE_MS / DAY_MS} days: a cycle's workflow waits at most that long`);
   if (problems.length) throw new RuleViolation('invalid reopening', problems);
 }

@@ -52,7 +52,9 @@ export type RosterSeparator = (typeof ROSTER_SEPARATORS)[number];
 
 /** How a header cell names a column: case, spaces, underscores, hyphens and dots do not matter ("Employee ID", "e-mail"). */
 export const columnKey = (name: string) => name.toLowerCase().replace(/[\s_.-]/g, '');
-const COLUMN_BY_KEY = new Map<string, (typeof ROSTER_COLUMNS)[number]>(ROSTER_COLUMNS.map((column) => [columnKey(column), column]));
+const COLUMN_BY_KEY = new Map<string, (typeof ROSTER_COLUMNS)[number]>(
+  ROSTER_COLUMNS.map((column) => [columnKey(column), column]),
+);
 
 /** The header's cells read with `separator`, or undefined when the line is not CSV with it. */
 function headerCells(headerLine: string, separator: RosterSeparator): string[] | undefined {
@@ -73,7 +75,8 @@ export function detectSeparator(text: string, columns: readonly string[] = ROSTE
   const wanted = new Set(columns.map(columnKey));
   let best: { separator: RosterSeparator; known: number } = { separator: ',', known: 0 };
   for (const separator of ROSTER_SEPARATORS) {
-    const known = new Set((headerCells(headerLine, separator) ?? []).map(columnKey).filter((key) => wanted.has(key))).size;
+    const known = new Set((headerCells(headerLine, separator) ?? []).map(columnKey).filter((key) => wanted.has(key)))
+      .size;
     if (known > best.known) best = { separator, known };
   }
   return best.separator;
@@ -94,13 +97,20 @@ function headerColumns(header: string[] | undefined, separator: RosterSeparator)
   const missing = ROSTER_COLUMNS.filter((column) => !columns.includes(column));
   const twice = ROSTER_COLUMNS.filter((column) => columns.indexOf(column) !== columns.lastIndexOf(column));
   if (!header || missing.length || twice.length) {
-    const found = header?.length ? `; the header read with ${separatorName(separator)} has ${header.map((cell) => JSON.stringify(cell)).join(', ')}` : '';
+    const found = header?.length
+      ? `; the header read with ${separatorName(separator)} has ${header.map((cell) => JSON.stringify(cell)).join(', ')}`
+      : '';
     throw new RosterRejected([
       {
         line: 1,
         reason:
           `header must name the columns ${ROSTER_COLUMNS.join(',')} (any case; spaces, "_" and "-" ignored), separated by commas, semicolons or tabs; ` +
-          [missing.length || !header ? `missing: ${missing.join(', ') || 'all'}` : '', twice.length ? `given twice: ${twice.join(', ')}` : ''].filter(Boolean).join('; ') +
+          [
+            missing.length || !header ? `missing: ${missing.join(', ') || 'all'}` : '',
+            twice.length ? `given twice: ${twice.join(', ')}` : '',
+          ]
+            .filter(Boolean)
+            .join('; ') +
           found,
       },
     ]);
@@ -112,11 +122,21 @@ function headerColumns(header: string[] | undefined, separator: RosterSeparator)
  * Parses and validates a roster's text against the people already in the directory (a manager may be someone
  * imported earlier). Throws RosterRejected with every problem by line number; returns the rows otherwise.
  */
-export function parseRoster(csvText: string, existing: ReadonlyMap<string, Employee>, separator: RosterSeparator = detectSeparator(csvText)): Employee[] {
+export function parseRoster(
+  csvText: string,
+  existing: ReadonlyMap<string, Employee>,
+  separator: RosterSeparator = detectSeparator(csvText),
+): Employee[] {
   let records: { record: string[]; info: { lines: number } }[];
   try {
     // csv-parse's types do not model `info: true`, which wraps every record as { record, info }.
-    records = parse(csvText.replace(/^\uFEFF/, ''), { delimiter: separator, skip_empty_lines: true, trim: true, relax_column_count: true, info: true }) as unknown as typeof records;
+    records = parse(csvText.replace(/^\uFEFF/, ''), {
+      delimiter: separator,
+      skip_empty_lines: true,
+      trim: true,
+      relax_column_count: true,
+      info: true,
+    }) as unknown as typeof records;
   } catch (error) {
     const line = (error as { lines?: number }).lines ?? 1;
     throw new RosterRejected([{ line, reason: `not valid CSV: ${(error as Error).message}` }]);
@@ -125,7 +145,8 @@ export function parseRoster(csvText: string, existing: ReadonlyMap<string, Emplo
   const header = first?.record;
   const columns = headerColumns(header, separator);
   if (rows.length === 0) throw new RosterRejected([{ line: 1, reason: 'no employees after the header' }]);
-  if (rows.length > MAX_ROSTER_ROWS) throw new RosterRejected([{ line: 1, reason: `more than ${MAX_ROSTER_ROWS} rows` }]);
+  if (rows.length > MAX_ROSTER_ROWS)
+    throw new RosterRejected([{ line: 1, reason: `more than ${MAX_ROSTER_ROWS} rows` }]);
 
   const problems: RosterProblem[] = [];
   const byId = new Map<string, { employee: Employee; line: number }>();
@@ -146,15 +167,26 @@ export function parseRoster(csvText: string, existing: ReadonlyMap<string, Emplo
     if (raw.employeeId) {
       const seen = idLines.get(raw.employeeId.toLowerCase());
       if (seen) {
-        const spelled = seen.id === raw.employeeId ? '' : ` as ${seen.id}: ids that differ only in case are one person to HR`;
-        problems.push({ line, employeeId: raw.employeeId, reason: `duplicate employeeId (first on line ${seen.line}${spelled})` });
+        const spelled =
+          seen.id === raw.employeeId ? '' : ` as ${seen.id}: ids that differ only in case are one person to HR`;
+        problems.push({
+          line,
+          employeeId: raw.employeeId,
+          reason: `duplicate employeeId (first on line ${seen.line}${spelled})`,
+        });
         return;
       }
       idLines.set(raw.employeeId.toLowerCase(), { id: raw.employeeId, line });
     }
     const parsed = rowSchema.safeParse(raw);
     if (!parsed.success) {
-      problems.push(...parsed.error.issues.map((issue) => ({ line, employeeId: raw.employeeId || undefined, reason: issue.message })));
+      problems.push(
+        ...parsed.error.issues.map((issue) => ({
+          line,
+          employeeId: raw.employeeId || undefined,
+          reason: issue.message,
+        })),
+      );
       return;
     }
     const { managerId, ...rest } = parsed.data;
@@ -167,7 +199,14 @@ export function parseRoster(csvText: string, existing: ReadonlyMap<string, Emplo
   for (const [id, { employee, line }] of byId) {
     const owner = emailOwners.get(employee.email.toLowerCase());
     if (!owner) emailOwners.set(employee.email.toLowerCase(), { id, line });
-    else problems.push({ line, employeeId: id, reason: owner.line ? `duplicate email (first on line ${owner.line})` : `email already belongs to employee ${owner.id}` });
+    else
+      problems.push({
+        line,
+        employeeId: id,
+        reason: owner.line
+          ? `duplicate email (first on line ${owner.line})`
+          : `email already belongs to employee ${owner.id}`,
+      });
   }
 
   const managerOf = (id: string): string | undefined => (byId.get(id)?.employee ?? existing.get(id))?.managerId;
@@ -178,7 +217,11 @@ export function parseRoster(csvText: string, existing: ReadonlyMap<string, Emplo
     } else if (!byId.has(employee.managerId) && !existing.has(employee.managerId)) {
       problems.push({ line, employeeId: id, reason: `unknown manager ${employee.managerId}` });
     } else if (reachesSelf(id, managerOf)) {
-      problems.push({ line, employeeId: id, reason: 'manager cycle: this employee is their own manager further up the chain' });
+      problems.push({
+        line,
+        employeeId: id,
+        reason: 'manager cycle: this employee is their own manager further up the chain',
+      });
     }
   }
   if (problems.length) throw new RosterRejected(problems.sort((a, b) => a.line - b.line));
@@ -205,7 +248,13 @@ export function isActive(employee: Pick<Employee, 'deactivatedAt'>): boolean {
  * HRIS export that still lists a leaver does not undo (`employees activate` does).
  */
 export function importedRow(row: Employee, previous: Employee | undefined): Employee {
-  return previous?.deactivatedAt ? { ...row, deactivatedAt: previous.deactivatedAt, ...(previous.deactivatedBy ? { deactivatedBy: previous.deactivatedBy } : {}) } : row;
+  return previous?.deactivatedAt
+    ? {
+        ...row,
+        deactivatedAt: previous.deactivatedAt,
+        ...(previous.deactivatedBy ? { deactivatedBy: previous.deactivatedBy } : {}),
+      }
+    : row;
 }
 
 /** The reviewer of a participant: their manager, or HR for someone at the top of the directory. */
@@ -233,7 +282,10 @@ export function selectParticipants(directory: ReadonlyMap<string, Employee>, dep
  * What HR checks before applying a file: up to `max` rows whose name or department has characters beyond
  * ASCII (accents, umlauts), as they will be stored. A wrongly read file shows there; an ASCII file has nothing to check.
  */
-export function rosterSample(employees: readonly Employee[], max = 5): Pick<Employee, 'employeeId' | 'name' | 'department'>[] {
+export function rosterSample(
+  employees: readonly Employee[],
+  max = 5,
+): Pick<Employee, 'employeeId' | 'name' | 'department'>[] {
   return employees
     .filter((employee) => /[^\x00-\x7f]/.test(employee.name + employee.department))
     .slice(0, max)

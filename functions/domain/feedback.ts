@@ -36,11 +36,18 @@ export function teamKeyOf(person: Employee): string {
  * Who hears about a piece of feedback. `manager` is the recipient's manager, `teammates` everyone else in
  * their team (the giver included: they see their praise go out like everyone else).
  */
-export function feedbackAudience(kind: FeedbackKind, recipient: Employee, manager: Employee | undefined, teammates: Employee[], delivery: RecognitionDelivery): Audience {
+export function feedbackAudience(
+  kind: FeedbackKind,
+  recipient: Employee,
+  manager: Employee | undefined,
+  teammates: Employee[],
+  delivery: RecognitionDelivery,
+): Audience {
   const now: Audience['now'] = [{ person: recipient, role: 'recipient' }];
   if (manager && manager.employeeId !== recipient.employeeId) now.push({ person: manager, role: 'manager' });
   if (kind === 'constructive') return { now };
-  if (delivery === 'weekly-digest') return { now: now.filter((entry) => entry.role === 'recipient'), digestTeam: teamKeyOf(recipient) };
+  if (delivery === 'weekly-digest')
+    return { now: now.filter((entry) => entry.role === 'recipient'), digestTeam: teamKeyOf(recipient) };
   const seen = new Set(now.map((entry) => entry.person.employeeId));
   for (const person of teammates) {
     if (seen.has(person.employeeId)) continue;
@@ -57,7 +64,13 @@ export function isPublic(kind: FeedbackKind): boolean {
 
 /** The Monday (YYYY-MM-DD) starting the week an instant falls in, in the organisation's zone. */
 export function weekStartOf(epochMs: number, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', weekday: 'short' }).formatToParts(new Date(epochMs));
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    weekday: 'short',
+  }).formatToParts(new Date(epochMs));
   const part = (type: string) => parts.find((p) => p.type === type)!.value;
   const weekday = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'].indexOf(part('weekday'));
   const day = new Date(Date.UTC(Number(part('year')), Number(part('month')) - 1, Number(part('day')) - weekday));

@@ -31,7 +31,11 @@ export interface CheckIn {
   by?: string;
 }
 
-export const CHECK_IN_STATUS_LABEL: Record<CheckInStatus, string> = { ON_TRACK: 'On track', AT_RISK: 'At risk', OFF_TRACK: 'Off track' };
+export const CHECK_IN_STATUS_LABEL: Record<CheckInStatus, string> = {
+  ON_TRACK: 'On track',
+  AT_RISK: 'At risk',
+  OFF_TRACK: 'Off track',
+};
 
 export interface GoalFacts {
   state: GoalState;
@@ -60,7 +64,9 @@ export function isPeriod(text: string): boolean {
 
 /** The calendar quarter an instant falls in, in the organisation's zone: a cycle's default review period. */
 export function periodAt(epochMs: number, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit' }).formatToParts(new Date(epochMs));
+  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit' }).formatToParts(
+    new Date(epochMs),
+  );
   const part = (type: string) => Number(parts.find((p) => p.type === type)?.value);
   return `${part('year')}-Q${Math.ceil(part('month') / 3)}`;
 }
@@ -74,7 +80,10 @@ export function periodBounds(period: string, timeZone: string): { start: number;
   const lastDay = new Date(Date.UTC(year, firstMonth + 2, 0)).getUTCDate();
   const pad = (n: number) => String(n).padStart(2, '0');
   const dayBefore = new Date(Date.UTC(year, firstMonth - 1, 0)).toISOString().slice(0, 10);
-  return { start: endOfDay(dayBefore, timeZone) + 1000, end: endOfDay(`${year}-${pad(firstMonth + 2)}-${pad(lastDay)}`, timeZone) };
+  return {
+    start: endOfDay(dayBefore, timeZone) + 1000,
+    end: endOfDay(`${year}-${pad(firstMonth + 2)}-${pad(lastDay)}`, timeZone),
+  };
 }
 
 /** Counts goals by outcome: what the cycle status and the released results report. */
@@ -85,13 +94,20 @@ export function countOutcomes(outcomes: GoalOutcome[]): Record<GoalOutcome, numb
 }
 
 /** Checks a new goal against the rules; `openWeights` are the weights of the owner's open goals in the same period. */
-export function checkNewGoal(goal: { due: string; weight: number }, openWeights: number[], timeZone: string, now: number): number {
+export function checkNewGoal(
+  goal: { due: string; weight: number },
+  openWeights: number[],
+  timeZone: string,
+  now: number,
+): number {
   const problems: string[] = [];
   const dueAt = endOfDay(goal.due, timeZone);
   if (dueAt <= now) problems.push('due must not be in the past');
   const total = openWeights.reduce((sum, weight) => sum + weight, 0) + goal.weight;
   if (total > MAX_WEIGHT_PER_PERIOD) {
-    problems.push(`weights of open goals in ${periodOf(goal.due)} would add up to ${total}; at most ${MAX_WEIGHT_PER_PERIOD} (${MAX_WEIGHT_PER_PERIOD - (total - goal.weight)} left)`);
+    problems.push(
+      `weights of open goals in ${periodOf(goal.due)} would add up to ${total}; at most ${MAX_WEIGHT_PER_PERIOD} (${MAX_WEIGHT_PER_PERIOD - (total - goal.weight)} left)`,
+    );
   }
   if (problems.length) throw new RuleViolation('invalid goal', problems);
   return dueAt;
@@ -101,13 +117,23 @@ export function checkNewGoal(goal: { due: string; weight: number }, openWeights:
  * Checks several new goals as one change (proposed goals accepted together): each against the owner's
  * open goals and the new ones before it, so either all of them fit or none is added.
  */
-export function checkNewGoals(goals: { title: string; due: string; weight: number }[], open: { period: string; weight: number }[], timeZone: string, now: number): void {
+export function checkNewGoals(
+  goals: { title: string; due: string; weight: number }[],
+  open: { period: string; weight: number }[],
+  timeZone: string,
+  now: number,
+): void {
   const weights = open.map((goal) => ({ ...goal }));
   const problems: string[] = [];
   for (const goal of goals) {
     const period = periodOf(goal.due);
     try {
-      checkNewGoal(goal, weights.filter((other) => other.period === period).map((other) => other.weight), timeZone, now);
+      checkNewGoal(
+        goal,
+        weights.filter((other) => other.period === period).map((other) => other.weight),
+        timeZone,
+        now,
+      );
       weights.push({ period, weight: goal.weight });
     } catch (error) {
       if (!(error instanceof RuleViolation)) throw error;
@@ -132,7 +158,8 @@ export function goalStepsDue(goal: GoalFacts, now: number, timings: GoalTimings)
   const taken = (step: GoalStep) => goal.escalations[step] !== undefined;
   if (!taken('REMINDER') && now >= goal.dueAt - timings.reminderLeadMs && now < goal.dueAt) steps.push('REMINDER');
   const [previous, latest] = goal.checkIns.slice(-2);
-  if (!taken('AT_RISK_FLAG') && now < goal.dueAt && goal.checkIns.length >= 2 && isAtRisk(previous) && isAtRisk(latest)) steps.push('AT_RISK_FLAG');
+  if (!taken('AT_RISK_FLAG') && now < goal.dueAt && goal.checkIns.length >= 2 && isAtRisk(previous) && isAtRisk(latest))
+    steps.push('AT_RISK_FLAG');
   if (!taken('MISSED') && now >= goal.dueAt) steps.push('MISSED');
   if (!taken('HR_ESCALATION') && now >= lastGoalStepAt(goal.dueAt, timings)) steps.push('HR_ESCALATION');
   return steps;

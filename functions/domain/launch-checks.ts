@@ -19,7 +19,9 @@ export function departmentKey(department: string): string {
  * spaces; a department nobody has is refused with the list of the existing ones.
  */
 export function matchDepartment(departments: Iterable<string>, requested: string): string {
-  const existing = [...new Set([...departments].map((department) => department.trim()).filter(Boolean))].sort((a, b) => a.localeCompare(b));
+  const existing = [...new Set([...departments].map((department) => department.trim()).filter(Boolean))].sort((a, b) =>
+    a.localeCompare(b),
+  );
   const found = existing.find((department) => departmentKey(department) === departmentKey(requested));
   if (found !== undefined) return found;
   throw new RuleViolation('unknown department', [
@@ -37,7 +39,11 @@ export interface RunningCycle {
 }
 
 /** The first running cycle of the same period that shares at least one participant with the launch, if any. */
-export function overlappingCycle(period: string, participantIds: Iterable<string>, running: readonly RunningCycle[]): { cycle: RunningCycle; shared: number } | undefined {
+export function overlappingCycle(
+  period: string,
+  participantIds: Iterable<string>,
+  running: readonly RunningCycle[],
+): { cycle: RunningCycle; shared: number } | undefined {
   const wanted = [...participantIds];
   for (const cycle of running) {
     if (cycle.period !== period) continue;

@@ -53,7 +53,11 @@ function phaseSummary(states: PhaseState[]): PhaseSummary {
 const finalOf = (person: PersonFacts) => person.adjustedRating ?? person.score;
 
 /** Ratings (by default the final ones) by label in scale order, plus those without one. */
-function ratingDistribution(people: PersonFacts[], labels: string[], ratingOf: (person: PersonFacts) => { label: string } | undefined = finalOf): Record<string, number> {
+function ratingDistribution(
+  people: PersonFacts[],
+  labels: string[],
+  ratingOf: (person: PersonFacts) => { label: string } | undefined = finalOf,
+): Record<string, number> {
   const counts: Record<string, number> = Object.fromEntries(labels.map((label) => [label, 0]));
   let unrated = 0;
   for (const person of people) {
@@ -88,16 +92,39 @@ function summaryOf(people: PersonFacts[], labels: string[]) {
 /** `labels` are the scale's labels, lowest first, so the distribution reads in scale order. */
 export function buildReport(people: PersonFacts[], labels: string[]) {
   const departments = [...new Set(people.map((person) => person.department))].sort((a, b) => a.localeCompare(b));
-  const managers = [...new Map(people.map((person) => [person.managerId, person.manager])).entries()].sort(([idA, a], [idB, b]) => a.localeCompare(b) || idA.localeCompare(idB));
+  const managers = [...new Map(people.map((person) => [person.managerId, person.manager])).entries()].sort(
+    ([idA, a], [idB, b]) => a.localeCompare(b) || idA.localeCompare(idB),
+  );
   return {
     overall: summaryOf(people, labels),
-    departments: departments.map((department) => ({ department, ...summaryOf(people.filter((person) => person.department === department), labels) })),
+    departments: departments.map((department) => ({
+      department,
+      ...summaryOf(
+        people.filter((person) => person.department === department),
+        labels,
+      ),
+    })),
     calibration: {
       ...calibrationOf(people, labels),
-      departments: departments.map((department) => ({ department, ...calibrationOf(people.filter((person) => person.department === department), labels) })),
-      managers: managers.map(([managerId, manager]) => ({ managerId, manager, ...calibrationOf(people.filter((person) => person.managerId === managerId), labels) })),
+      departments: departments.map((department) => ({
+        department,
+        ...calibrationOf(
+          people.filter((person) => person.department === department),
+          labels,
+        ),
+      })),
+      managers: managers.map(([managerId, manager]) => ({
+        managerId,
+        manager,
+        ...calibrationOf(
+          people.filter((person) => person.managerId === managerId),
+          labels,
+        ),
+      })),
     },
-    unacknowledged: people.filter((person) => person.acknowledgement === 'unacknowledged').map(({ employeeId, name, manager }) => ({ employeeId, name, manager })),
+    unacknowledged: people
+      .filter((person) => person.acknowledgement === 'unacknowledged')
+      .map(({ employeeId, name, manager }) => ({ employeeId, name, manager })),
   };
 }
 

@@ -32,8 +32,16 @@ export interface ReviewTemplate {
 }
 
 export const DEFAULT_SCALE: ScalePoint[] = [
-  { value: 1, label: 'Below expectations', description: 'Most goals and expectations were not met; clear improvement is needed.' },
-  { value: 2, label: 'Partly meets expectations', description: 'Some goals and expectations were met; others need work.' },
+  {
+    value: 1,
+    label: 'Below expectations',
+    description: 'Most goals and expectations were not met; clear improvement is needed.',
+  },
+  {
+    value: 2,
+    label: 'Partly meets expectations',
+    description: 'Some goals and expectations were met; others need work.',
+  },
   { value: 3, label: 'Meets expectations', description: 'Goals and expectations were met: solid, reliable work.' },
   { value: 4, label: 'Exceeds expectations', description: 'Goals were met and several were exceeded.' },
   { value: 5, label: 'Exceptional', description: 'Far beyond the goals, with an impact well outside the role.' },
@@ -62,7 +70,10 @@ export const MAX_PROPOSED_GOALS = 3;
  * Free text someone types: trimmed, at most `max` characters, required unless `optional`. Browsers count a
  * line break as one character against maxlength but post it as CRLF: it counts as one here too.
  */
-export const textAnswer = (label: string, { max = MAX_TEXT_ANSWER, optional = false }: { max?: number; optional?: boolean } = {}) =>
+export const textAnswer = (
+  label: string,
+  { max = MAX_TEXT_ANSWER, optional = false }: { max?: number; optional?: boolean } = {},
+) =>
   z
     .string({ error: `${label} is required` })
     .transform((text) => text.replace(/\r\n?/g, '\n'))
@@ -77,7 +88,8 @@ export const textAnswer = (label: string, { max = MAX_TEXT_ANSWER, optional = fa
 function ratingOn(scale: ScalePoint[], label: string) {
   const values = scale.map((point) => point.value);
   // Number('') and Number(null) are 0: an unchosen rating must stay unchosen, not become 0 on a scale that has it.
-  const unchosen = (value: unknown) => (value === null || (typeof value === 'string' && value.trim() === '') ? undefined : value);
+  const unchosen = (value: unknown) =>
+    value === null || (typeof value === 'string' && value.trim() === '') ? undefined : value;
   return z.preprocess(
     unchosen,
     z.coerce
@@ -126,7 +138,11 @@ export function proposedGoalField(index: number, part: 'Title' | 'Due' | 'Weight
 }
 
 /** Ratings keyed by id (a goal's or a competency's); every one is required, none at all when nothing was chosen. */
-function ratingsOn<T extends { id: string; label: string }>(scale: ScalePoint[], items: T[], label: (item: T) => string) {
+function ratingsOn<T extends { id: string; label: string }>(
+  scale: ScalePoint[],
+  items: T[],
+  label: (item: T) => string,
+) {
   return z.preprocess(
     (ratings) => ratings ?? {},
     z
@@ -140,7 +156,9 @@ function goalRatingsOn(scale: ScalePoint[], goals: GoalToRate[]) {
     scale,
     goals.map((goal) => ({ ...goal, id: goal.goalId, label: goal.title })),
     (goal) => `Goal "${goal.title}"`,
-  ).transform((rated): GoalRating[] => rated.map(({ item: { goalId, title, weight }, rating }) => ({ goalId, title, weight, rating })));
+  ).transform((rated): GoalRating[] =>
+    rated.map(({ item: { goalId, title, weight }, rating }) => ({ goalId, title, weight, rating })),
+  );
 }
 
 function competencyRatingsOn(scale: ScalePoint[], competencies: Competency[]) {
@@ -150,10 +168,10 @@ function competencyRatingsOn(scale: ScalePoint[], competencies: Competency[]) {
 }
 
 function textAnswersOn(questions: TextQuestion[]) {
-  return z.preprocess((answers) => answers ?? {}, z.object(Object.fromEntries(questions.map((question) => [question.id, textAnswer(question.label)])))) as z.ZodType<
-    Record<string, string>,
-    unknown
-  >;
+  return z.preprocess(
+    (answers) => answers ?? {},
+    z.object(Object.fromEntries(questions.map((question) => [question.id, textAnswer(question.label)]))),
+  ) as z.ZodType<Record<string, string>, unknown>;
 }
 
 export function selfAnswersSchema(template: Pick<ReviewTemplate, 'scale' | 'selfQuestions'>, goals: GoalToRate[] = []) {
@@ -190,12 +208,29 @@ function proposedGoalsOn(window: ProposalWindow) {
         const due = row.due.trim();
         const weightText = row.weight.trim();
         if (!title && !due && !weightText) continue;
-        if (!title) ctx.addIssue({ code: 'custom', message: `${name}: title is required`, path: [row.row - 1, 'title'] });
-        if (title.length > 200) ctx.addIssue({ code: 'custom', message: `${name}: title is longer than 200 characters`, path: [row.row - 1, 'title'] });
-        if (!parseCalendarDate(due)) ctx.addIssue({ code: 'custom', message: `${name}: due must be a date YYYY-MM-DD`, path: [row.row - 1, 'due'] });
-        else if (endOfDay(due, window.timeZone) <= window.now) ctx.addIssue({ code: 'custom', message: `${name}: due must be in the future`, path: [row.row - 1, 'due'] });
+        if (!title)
+          ctx.addIssue({ code: 'custom', message: `${name}: title is required`, path: [row.row - 1, 'title'] });
+        if (title.length > 200)
+          ctx.addIssue({
+            code: 'custom',
+            message: `${name}: title is longer than 200 characters`,
+            path: [row.row - 1, 'title'],
+          });
+        if (!parseCalendarDate(due))
+          ctx.addIssue({
+            code: 'custom',
+            message: `${name}: due must be a date YYYY-MM-DD`,
+            path: [row.row - 1, 'due'],
+          });
+        else if (endOfDay(due, window.timeZone) <= window.now)
+          ctx.addIssue({ code: 'custom', message: `${name}: due must be in the future`, path: [row.row - 1, 'due'] });
         const weight = weightText === '' ? 0 : /^\d{1,3}$/.test(weightText) ? Number(weightText) : Number.NaN;
-        if (!Number.isInteger(weight) || weight < 0 || weight > 100) ctx.addIssue({ code: 'custom', message: `${name}: weight must be a whole number from 0 to 100`, path: [row.row - 1, 'weight'] });
+        if (!Number.isInteger(weight) || weight < 0 || weight > 100)
+          ctx.addIssue({
+            code: 'custom',
+            message: `${name}: weight must be a whole number from 0 to 100`,
+            path: [row.row - 1, 'weight'],
+          });
         goals.push({ title, due, weight });
       }
       return goals;
@@ -224,9 +259,17 @@ function postedRatings(ids: string[], fieldOf: (id: string) => string, field: Po
 }
 
 /** The self-assessment's schema input from a posted form. */
-export function postedSelfAnswers(template: Pick<ReviewTemplate, 'selfQuestions'>, goals: GoalToRate[], field: PostedField) {
+export function postedSelfAnswers(
+  template: Pick<ReviewTemplate, 'selfQuestions'>,
+  goals: GoalToRate[],
+  field: PostedField,
+) {
   return {
-    goalRatings: postedRatings(goals.map((goal) => goal.goalId), goalRatingField, field),
+    goalRatings: postedRatings(
+      goals.map((goal) => goal.goalId),
+      goalRatingField,
+      field,
+    ),
     overallRating: field('overallRating') ?? '',
     answers: Object.fromEntries(template.selfQuestions.map((question) => [question.id, field(question.id) ?? ''])),
   };
@@ -235,8 +278,16 @@ export function postedSelfAnswers(template: Pick<ReviewTemplate, 'selfQuestions'
 /** The manager review's schema input from a posted form. */
 export function postedReview(template: ReviewTemplate, goals: GoalToRate[], field: PostedField) {
   return {
-    goalRatings: postedRatings(goals.map((goal) => goal.goalId), goalRatingField, field),
-    competencyRatings: postedRatings(template.competencies.map((competency) => competency.id), competencyField, field),
+    goalRatings: postedRatings(
+      goals.map((goal) => goal.goalId),
+      goalRatingField,
+      field,
+    ),
+    competencyRatings: postedRatings(
+      template.competencies.map((competency) => competency.id),
+      competencyField,
+      field,
+    ),
     rating: field('rating') ?? '',
     ...Object.fromEntries(REVIEW_TEXTS.map(({ id }) => [id, field(id) ?? ''])),
     proposedGoals: Array.from({ length: MAX_PROPOSED_GOALS }, (_, index) => ({
@@ -250,7 +301,11 @@ export function postedReview(template: ReviewTemplate, goals: GoalToRate[], fiel
 
 /** The names of the self-assessment's fields: what a draft of it may keep. */
 export function selfFieldNames(template: Pick<ReviewTemplate, 'selfQuestions'>, goals: GoalToRate[]): string[] {
-  return [...goals.map((goal) => goalRatingField(goal.goalId)), 'overallRating', ...template.selfQuestions.map((question) => question.id)];
+  return [
+    ...goals.map((goal) => goalRatingField(goal.goalId)),
+    'overallRating',
+    ...template.selfQuestions.map((question) => question.id),
+  ];
 }
 
 /** A submitted self-assessment as the form's fields, to edit it. */
@@ -269,7 +324,9 @@ export function reviewFieldNames(template: ReviewTemplate, goals: GoalToRate[]):
     ...template.competencies.map((competency) => competencyField(competency.id)),
     'rating',
     ...REVIEW_TEXTS.map(({ id }) => id),
-    ...Array.from({ length: MAX_PROPOSED_GOALS }, (_, index) => (['Title', 'Due', 'Weight'] as const).map((part) => proposedGoalField(index, part))).flat(),
+    ...Array.from({ length: MAX_PROPOSED_GOALS }, (_, index) =>
+      (['Title', 'Due', 'Weight'] as const).map((part) => proposedGoalField(index, part)),
+    ).flat(),
   ];
 }
 
@@ -277,7 +334,9 @@ export function reviewFieldNames(template: ReviewTemplate, goals: GoalToRate[]):
 export function reviewAsFields(review: ReviewAnswers): Record<string, string> {
   return {
     ...Object.fromEntries(review.goalRatings.map((goal) => [goalRatingField(goal.goalId), String(goal.rating)])),
-    ...Object.fromEntries(review.competencyRatings.map((competency) => [competencyField(competency.id), String(competency.rating)])),
+    ...Object.fromEntries(
+      review.competencyRatings.map((competency) => [competencyField(competency.id), String(competency.rating)]),
+    ),
     rating: String(review.rating),
     ...Object.fromEntries(REVIEW_TEXTS.map(({ id }) => [id, review[id]])),
     ...Object.fromEntries(
@@ -292,7 +351,9 @@ export function reviewAsFields(review: ReviewAnswers): Record<string, string> {
 
 /** What of a posted form a draft keeps: the form's own fields, each cut to the longest answer a field takes. */
 export function draftValues(fieldNames: string[], field: PostedField): Record<string, string> {
-  return Object.fromEntries(fieldNames.flatMap((name) => (field(name) ? [[name, field(name)!.slice(0, MAX_TEXT_ANSWER)]] : [])));
+  return Object.fromEntries(
+    fieldNames.flatMap((name) => (field(name) ? [[name, field(name)!.slice(0, MAX_TEXT_ANSWER)]] : [])),
+  );
 }
 
 export function labelOf(scale: ScalePoint[], value: number): string {

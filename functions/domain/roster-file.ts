@@ -34,7 +34,8 @@ const lineAt = (text: string, index: number) => text.slice(0, index).split('\n')
  * pasted from another file): reading it as Windows-1252 would garble its UTF-8 names.
  */
 export function decodeRoster(bytes: Uint8Array): { text: string; encoding: RosterEncoding } {
-  if (startsWith(bytes, [0xff, 0xfe]) || startsWith(bytes, [0xfe, 0xff])) return { text: iconv.decode(bytes, 'utf-16'), encoding: 'UTF-16' };
+  if (startsWith(bytes, [0xff, 0xfe]) || startsWith(bytes, [0xfe, 0xff]))
+    return { text: iconv.decode(bytes, 'utf-16'), encoding: 'UTF-16' };
   try {
     return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes), encoding: 'UTF-8' };
   } catch {
@@ -43,7 +44,11 @@ export function decodeRoster(bytes: Uint8Array): { text: string; encoding: Roste
   if (startsWith(bytes, [0xef, 0xbb, 0xbf])) {
     const lenient = new TextDecoder('utf-8').decode(bytes);
     throw new RosterRejected([
-      { line: lineAt(lenient, lenient.indexOf('\uFFFD')), reason: 'the file starts as UTF-8 (byte-order mark) but this line has bytes that are not UTF-8: save the whole file as "CSV UTF-8" and import it again' },
+      {
+        line: lineAt(lenient, lenient.indexOf('\uFFFD')),
+        reason:
+          'the file starts as UTF-8 (byte-order mark) but this line has bytes that are not UTF-8: save the whole file as "CSV UTF-8" and import it again',
+      },
     ]);
   }
   const text = iconv.decode(bytes, 'windows-1252');
@@ -52,7 +57,10 @@ export function decodeRoster(bytes: Uint8Array): { text: string; encoding: Roste
   if (undefinedAt >= 0) {
     const byte = `0x${bytes[undefinedAt]!.toString(16).toUpperCase().padStart(2, '0')}`;
     throw new RosterRejected([
-      { line: lineAt(text, undefinedAt), reason: `byte ${byte} is neither UTF-8 nor Windows-1252, so the file's encoding is unknown: save it as "CSV UTF-8" and import it again` },
+      {
+        line: lineAt(text, undefinedAt),
+        reason: `byte ${byte} is neither UTF-8 nor Windows-1252, so the file's encoding is unknown: save it as "CSV UTF-8" and import it again`,
+      },
     ]);
   }
   return { text, encoding: 'Windows-1252' };

@@ -40,7 +40,11 @@ export function nearestPoint(scale: ScalePoint[], value: number): ScalePoint {
 }
 
 export function finalScore(
-  review: { goalRatings: { weight: number; rating: number }[]; competencyRatings: { rating: number }[]; rating: number },
+  review: {
+    goalRatings: { weight: number; rating: number }[];
+    competencyRatings: { rating: number }[];
+    rating: number;
+  },
   weights: ScoreWeights,
   scale: ScalePoint[],
 ): FinalScore {

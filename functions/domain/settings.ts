@@ -41,31 +41,49 @@ function uniqueBy<T>(items: T[], key: (item: T) => string | number, what: string
   const seen = new Set<string | number>();
   for (const item of items) {
     const value = key(item);
-    if (seen.has(value)) ctx.addIssue({ code: 'custom', message: `${what} must be unique: ${value} appears more than once` });
+    if (seen.has(value))
+      ctx.addIssue({ code: 'custom', message: `${what} must be unique: ${value} appears more than once` });
     seen.add(value);
   }
 }
 
 const scalePoint = z.strictObject({
-  value: z.number({ error: 'each scale point needs a whole-number value' }).int('each scale point needs a whole-number value').min(0, 'scale values are 0 to 100').max(100, 'scale values are 0 to 100'),
+  value: z
+    .number({ error: 'each scale point needs a whole-number value' })
+    .int('each scale point needs a whole-number value')
+    .min(0, 'scale values are 0 to 100')
+    .max(100, 'scale values are 0 to 100'),
   label: text('label', 60),
   description: text('description', 300),
 });
 
 const competency = z.strictObject({
-  id: z.string({ error: 'competency id is required' }).regex(SLUG, 'competency id must be lower-case letters, digits and dashes, starting with a letter'),
+  id: z
+    .string({ error: 'competency id is required' })
+    .regex(SLUG, 'competency id must be lower-case letters, digits and dashes, starting with a letter'),
   label: text('label', 80),
   description: text('description', 300).optional(),
 });
 
 /** A question's id is also its form field's name, so it may not be one the forms already use. */
-const RESERVED_FIELD_NAMES = ['t', 'formToken', 'employeeId', 'overallRating', 'rating', 'strengths', 'areasToImprove', 'comments'];
+const RESERVED_FIELD_NAMES = [
+  't',
+  'formToken',
+  'employeeId',
+  'overallRating',
+  'rating',
+  'strengths',
+  'areasToImprove',
+  'comments',
+];
 
 const selfQuestion = z.strictObject({
   id: z
     .string({ error: 'question id is required' })
     .regex(/^[a-zA-Z][a-zA-Z0-9]{0,39}$/, 'question id must be letters and digits, starting with a letter')
-    .refine((id) => !RESERVED_FIELD_NAMES.includes(id), { error: (issue) => `question id ${String(issue.input)} is reserved` }),
+    .refine((id) => !RESERVED_FIELD_NAMES.includes(id), {
+      error: (issue) => `question id ${String(issue.input)} is reserved`,
+    }),
   label: text('label', 120),
 });
 
@@ -90,17 +108,24 @@ export const settingsSchema = z.strictObject({
     .superRefine((items, ctx) => uniqueBy(items, (item) => item.id, 'question ids', ctx)),
   timings: z.strictObject(
     {
-    reviewReminderLead: durationField('timings.reviewReminderLead', HOUR_MS, 30 * DAY_MS, '3d'),
-    reviewHrGrace: durationField('timings.reviewHrGrace', HOUR_MS, 30 * DAY_MS, '2d'),
-    goalReminderLead: durationField('timings.goalReminderLead', DAY_MS, 60 * DAY_MS, '7d'),
-    goalHrGrace: durationField('timings.goalHrGrace', DAY_MS, 60 * DAY_MS, '7d'),
-    acknowledgementReminder: durationField('timings.acknowledgementReminder', DAY_MS, 60 * DAY_MS, '5d'),
-    /** When set, cycles are calibrated unless launched otherwise: HR's calibration is due this long after the manager deadline. */
-    calibration: durationField('timings.calibration', DAY_MS, 60 * DAY_MS, '7d').optional(),
+      reviewReminderLead: durationField('timings.reviewReminderLead', HOUR_MS, 30 * DAY_MS, '3d'),
+      reviewHrGrace: durationField('timings.reviewHrGrace', HOUR_MS, 30 * DAY_MS, '2d'),
+      goalReminderLead: durationField('timings.goalReminderLead', DAY_MS, 60 * DAY_MS, '7d'),
+      goalHrGrace: durationField('timings.goalHrGrace', DAY_MS, 60 * DAY_MS, '7d'),
+      acknowledgementReminder: durationField('timings.acknowledgementReminder', DAY_MS, 60 * DAY_MS, '5d'),
+      /** When set, cycles are calibrated unless launched otherwise: HR's calibration is due this long after the manager deadline. */
+      calibration: durationField('timings.calibration', DAY_MS, 60 * DAY_MS, '7d').optional(),
     },
-    { error: (issue) => (issue.input === undefined ? 'timings is required: reviewReminderLead, reviewHrGrace, goalReminderLead, goalHrGrace, acknowledgementReminder' : undefined) },
+    {
+      error: (issue) =>
+        issue.input === undefined
+          ? 'timings is required: reviewReminderLead, reviewHrGrace, goalReminderLead, goalHrGrace, acknowledgementReminder'
+          : undefined,
+    },
   ),
-  timeZone: z.string({ error: 'timeZone is required' }).refine(isValidTimeZone, 'timeZone must be an IANA time zone such as Europe/Berlin'),
+  timeZone: z
+    .string({ error: 'timeZone is required' })
+    .refine(isValidTimeZone, 'timeZone must be an IANA time zone such as Europe/Berlin'),
   senderName: text('senderName', 80),
   /** How much of the final score comes from the goal ratings and how much from the competency ratings, in percent. */
   scoreWeights: z
@@ -109,9 +134,17 @@ export const settingsSchema = z.strictObject({
         goals: z.number({ error: 'scoreWeights.goals must be 0 to 100' }).int().min(0).max(100),
         competencies: z.number({ error: 'scoreWeights.competencies must be 0 to 100' }).int().min(0).max(100),
       },
-      { error: (issue) => (issue.input === undefined ? 'scoreWeights is required: { goals, competencies } in percent, adding up to 100' : undefined) },
+      {
+        error: (issue) =>
+          issue.input === undefined
+            ? 'scoreWeights is required: { goals, competencies } in percent, adding up to 100'
+            : undefined,
+      },
     )
-    .refine((weights) => weights.goals + weights.competencies === 100, 'scoreWeights.goals and scoreWeights.competencies must add up to 100'),
+    .refine(
+      (weights) => weights.goals + weights.competencies === 100,
+      'scoreWeights.goals and scoreWeights.competencies must add up to 100',
+    ),
   recognition: z.enum(['immediate', 'weekly-digest'], { error: 'recognition must be immediate or weekly-digest' }),
 });
 
@@ -160,18 +193,25 @@ const ENVELOPE_FIELDS = ['version', 'savedAt', 'savedBy', 'settings'] as const;
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
 
-const isObject = (value: unknown): value is JsonObject => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is JsonObject =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
  * The settings document inside a request body: the body itself, or its `settings` when the body is the
  * envelope that `GET /settings` answers. Problems name every unexpected field of an envelope.
  */
-export function unwrapSettings(body: unknown): { document: JsonObject; problems: [] } | { document?: undefined; problems: string[] } {
-  if (!isObject(body)) return { problems: ['the settings must be a JSON object such as { "senderName": "Acme People" }'] };
+export function unwrapSettings(
+  body: unknown,
+): { document: JsonObject; problems: [] } | { document?: undefined; problems: string[] } {
+  if (!isObject(body))
+    return { problems: ['the settings must be a JSON object such as { "senderName": "Acme People" }'] };
   if (!('settings' in body)) return { document: body, problems: [] };
   const problems = Object.keys(body)
     .filter((key) => !(ENVELOPE_FIELDS as readonly string[]).includes(key))
-    .map((key) => `${key}: not a field of the settings envelope (version, savedAt, savedBy, settings); put settings fields inside "settings"`);
+    .map(
+      (key) =>
+        `${key}: not a field of the settings envelope (version, savedAt, savedBy, settings); put settings fields inside "settings"`,
+    );
   if (!isObject(body.settings)) problems.push('settings: must be a JSON object');
   return problems.length ? { problems } : { document: body.settings as JsonObject, problems: [] };
 }
@@ -218,11 +258,15 @@ export function diffSettings(before: unknown, after: unknown, path = ''): Settin
   if (isObject(before) && isObject(after)) {
     const order = FIELD_ORDER[path.replace(/(^|\.)\d+(?=\.|$)/g, '')] ?? [];
     const rank = (key: string) => (order.includes(key) ? order.indexOf(key) : order.length);
-    const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+    const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort(
+      (a, b) => rank(a) - rank(b) || a.localeCompare(b),
+    );
     return keys.flatMap((key) => diffSettings(before[key], after[key], at(key)));
   }
   if (Array.isArray(before) && Array.isArray(after)) {
-    return Array.from({ length: Math.max(before.length, after.length) }, (_, index) => diffSettings(before[index], after[index], at(index))).flat();
+    return Array.from({ length: Math.max(before.length, after.length) }, (_, index) =>
+      diffSettings(before[index], after[index], at(index)),
+    ).flat();
   }
   return JSON.stringify(before) === JSON.stringify(after) ? [] : [{ path, from: before, to: after }];
 }
@@ -249,5 +293,10 @@ export function updateSettings(current: SettingsInput, body: unknown, mode: 'rep
   const document = mode === 'merge' ? mergeSettings(current, unwrapped.document) : unwrapped.document;
   const parsed = settingsSchema.safeParse(document);
   if (!parsed.success) return { ok: false, problems: settingsProblems(parsed.error) };
-  return { ok: true, document: document as SettingsInput, settings: parsed.data, changes: diffSettings(current, document).map(describeChange) };
+  return {
+    ok: true,
+    document: document as SettingsInput,
+    settings: parsed.data,
+    changes: diffSettings(current, document).map(describeChange),
+  };
 }

@@ -19,7 +19,8 @@ export function parseCalendarDate(text: string): { year: number; month: number; 
   if (!match) return undefined;
   const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
   const probe = new Date(Date.UTC(year, month - 1, day));
-  if (probe.getUTCFullYear() !== year || probe.getUTCMonth() !== month - 1 || probe.getUTCDate() !== day) return undefined;
+  if (probe.getUTCFullYear() !== year || probe.getUTCMonth() !== month - 1 || probe.getUTCDate() !== day)
+    return undefined;
   return { year, month, day };
 }
 
@@ -38,7 +39,9 @@ export function endOfDay(date: string, timeZone: string): number {
 /** The last calendar day (`YYYY-MM-DD`) that has ended in `timeZone` by `epochMs`, by `endOfDay`'s measure. */
 export function lastDayEndingBy(epochMs: number, timeZone: string): string {
   // en-CA writes dates as YYYY-MM-DD.
-  const day = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(epochMs));
+  const day = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(
+    new Date(epochMs),
+  );
   if (endOfDay(day, timeZone) <= epochMs) return day;
   return new Date(Date.parse(`${day}T00:00:00Z`) - DAY_MS).toISOString().slice(0, 10);
 }

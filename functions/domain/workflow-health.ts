@@ -48,11 +48,17 @@ export function needsWorkflow(cycle: Pick<WorkflowFacts, 'phase' | 'acknowledgem
 }
 
 /** `execution` is what Step Functions says of `cycle.executionArn` (undefined when the cycle has none recorded). */
-export function workflowHealth(cycle: WorkflowFacts, execution: ExecutionFacts | undefined, now: number): WorkflowHealth {
+export function workflowHealth(
+  cycle: WorkflowFacts,
+  execution: ExecutionFacts | undefined,
+  now: number,
+): WorkflowHealth {
   if (!needsWorkflow(cycle)) return { state: 'finished' };
   if (!execution) {
     const since = Date.parse(cycle.createdAt);
-    return now - since < SETTLING_MS ? { state: 'settling', since } : { state: 'stalled', problem: 'no workflow execution was started' };
+    return now - since < SETTLING_MS
+      ? { state: 'settling', since }
+      : { state: 'stalled', problem: 'no workflow execution was started' };
   }
   const at = new Date(execution.stoppedAt ?? now).toISOString();
   const cause = causeText(execution.cause);
@@ -61,10 +67,14 @@ export function workflowHealth(cycle: WorkflowFacts, execution: ExecutionFacts |
     case 'PENDING_REDRIVE':
       return { state: 'running' };
     case 'ABORTED':
-      if (now - (execution.stoppedAt ?? now) < SETTLING_MS) return { state: 'settling', since: execution.stoppedAt ?? now };
+      if (now - (execution.stoppedAt ?? now) < SETTLING_MS)
+        return { state: 'settling', since: execution.stoppedAt ?? now };
       return { state: 'stalled', problem: `workflow execution was stopped at ${at}${cause ? `: ${cause}` : ''}` };
     case 'FAILED':
-      return { state: 'stalled', problem: `workflow execution failed at ${at}: ${execution.error ?? 'unknown error'}${cause ? ` (${cause})` : ''}` };
+      return {
+        state: 'stalled',
+        problem: `workflow execution failed at ${at}: ${execution.error ?? 'unknown error'}${cause ? ` (${cause})` : ''}`,
+      };
     case 'TIMED_OUT':
       return { state: 'stalled', problem: `workflow execution timed out at ${at}` };
     case 'SUCCEEDED':

@@ -40,23 +40,42 @@ export const handler = formRoute(async (event: HttpEvent) => {
   const { request, requester } = opened;
   const hidden = await formFields(token);
   const previous = request.answered[claims.personId];
-  if (!posted) return previous ? answeredPage(200, 'Your feedback', requester, previous, noticeOf(event, NOTICES)) : formPage(200, request, requester, hidden, {}, []);
+  if (!posted)
+    return previous
+      ? answeredPage(200, 'Your feedback', requester, previous, noticeOf(event, NOTICES))
+      : formPage(200, request, requester, hidden, {}, []);
 
   const values = { kind: posted.fields.get('kind') ?? '', text: posted.fields.get('text') ?? '' };
   const parsed = answerSchema.safeParse(values);
   if (!parsed.success) {
     if (previous) return answeredPage(409, 'You already gave your feedback', requester, previous);
-    return formPage(400, request, requester, hidden, values, parsed.error.issues.map((issue) => issue.message));
+    return formPage(
+      400,
+      request,
+      requester,
+      hidden,
+      values,
+      parsed.error.issues.map((issue) => issue.message),
+    );
   }
   const outcome = await answerFeedbackRequest(request.requestId, claims.personId, parsed.data, posted.submissionId);
-  if (outcome !== 'already-answered') return seeOther('/forms/feedback', token, { notice: outcome === 'duplicate' ? 'recorded' : 'sent' });
+  if (outcome !== 'already-answered')
+    return seeOther('/forms/feedback', token, { notice: outcome === 'duplicate' ? 'recorded' : 'sent' });
   const stored = (await openFeedbackRequest(request.requestId, claims.personId))!.request.answered[claims.personId];
   return answeredPage(409, 'You already gave your feedback', requester, stored);
 });
 
-function formPage(status: number, request: OpenFeedbackRequest, requester: Employee, hidden: FormFields, values: Record<string, string>, errors: string[]) {
+function formPage(
+  status: number,
+  request: OpenFeedbackRequest,
+  requester: Employee,
+  hidden: FormFields,
+  values: Record<string, string>,
+  errors: string[],
+) {
   const choices = KIND_CHOICES.map(
-    (choice) => `<label><input type="radio" name="kind" value="${choice.kind}"${values.kind === choice.kind ? ' checked' : ''} required> ${e(choice.label)}</label>`,
+    (choice) =>
+      `<label><input type="radio" name="kind" value="${choice.kind}"${values.kind === choice.kind ? ' checked' : ''} required> ${e(choice.label)}</label>`,
   ).join('');
   return page(
     status,
@@ -66,6 +85,16 @@ function formPage(status: number, request: OpenFeedbackRequest, requester: Emplo
   );
 }
 
-function answeredPage(status: number, title: string, requester: Employee, answer: { kind: string; text: string }, notice?: string) {
-  return page(status, title, `<h1>${e(title)}</h1>${noticeLine(notice)}<p>Your ${answer.kind === 'praise' ? 'praise' : 'constructive feedback'} for ${e(requester.name)}:</p>${answersList([['Your feedback', answer.text]])}`);
+function answeredPage(
+  status: number,
+  title: string,
+  requester: Employee,
+  answer: { kind: string; text: string },
+  notice?: string,
+) {
+  return page(
+    status,
+    title,
+    `<h1>${e(title)}</h1>${noticeLine(notice)}<p>Your ${answer.kind === 'praise' ? 'praise' : 'constructive feedback'} for ${e(requester.name)}:</p>${answersList([['Your feedback', answer.text]])}`,
+  );
 }

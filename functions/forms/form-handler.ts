@@ -11,9 +11,21 @@ import { messagePage } from './pages.ts';
 
 const LINK_PROBLEMS: Record<TokenError['problem'], [number, string, string]> = {
   expired: [410, 'This link has expired', 'The link in your email is no longer valid. Please ask HR for a new one.'],
-  'bad-signature': [403, 'This link is not valid', 'The link may have been changed or copied incompletely. Please open it again from your email.'],
-  malformed: [403, 'This link is not valid', 'The link may have been changed or copied incompletely. Please open it again from your email.'],
-  'wrong-purpose': [403, 'This link is not valid', 'This link belongs to a different form. Please use the link from the right email.'],
+  'bad-signature': [
+    403,
+    'This link is not valid',
+    'The link may have been changed or copied incompletely. Please open it again from your email.',
+  ],
+  malformed: [
+    403,
+    'This link is not valid',
+    'The link may have been changed or copied incompletely. Please open it again from your email.',
+  ],
+  'wrong-purpose': [
+    403,
+    'This link is not valid',
+    'This link belongs to a different form. Please use the link from the right email.',
+  ],
 };
 
 /** A page answers every problem: a bad link, a body too large, or our own failure, never with a stack trace. */
@@ -27,12 +39,24 @@ export function formRoute(handler: (event: HttpEvent) => Promise<HttpResult>) {
           const [status, title, message] = LINK_PROBLEMS[error.problem];
           request.response = messagePage(status, title, message);
         } else if (error instanceof HttpError && error.status === 413) {
-          request.response = messagePage(413, 'Your answers are too long to send', 'Please go back, shorten your answers and send them again.');
+          request.response = messagePage(
+            413,
+            'Your answers are too long to send',
+            'Please go back, shorten your answers and send them again.',
+          );
         } else if (error instanceof HttpError) {
-          request.response = messagePage(error.status, 'Your answers could not be sent', `${error.message}. Please go back and try again.`);
+          request.response = messagePage(
+            error.status,
+            'Your answers could not be sent',
+            `${error.message}. Please go back and try again.`,
+          );
         } else {
           logger.error('form failed', { error });
-          request.response = messagePage(500, 'Something went wrong', 'Your answers were not saved. Please try again in a few minutes.');
+          request.response = messagePage(
+            500,
+            'Something went wrong',
+            'Your answers were not saved. Please try again in a few minutes.',
+          );
         }
       },
     })
@@ -62,7 +86,11 @@ export async function readFormPost(event: HttpEvent): Promise<FormPost> {
   if (!token) throw new TokenError('malformed');
   if (!checkFormToken(token, fields.get('formToken') ?? '', await linkSecret())) throw new TokenError('malformed');
   const submissionId = submissionIdSchema.safeParse(fields.get('submissionId'));
-  if (!submissionId.success) throw new HttpError(400, 'This page is out of date: open the link from your email again, and send the form from there');
+  if (!submissionId.success)
+    throw new HttpError(
+      400,
+      'This page is out of date: open the link from your email again, and send the form from there',
+    );
   return { token, submissionId: submissionId.data, fields };
 }
 
@@ -71,7 +99,11 @@ const versionSchema = z.coerce.number().int().min(0);
 /** The version of the answers a form of answers was rendered with: its hidden `version` field. */
 export function postedVersion(post: FormPost): number {
   const version = versionSchema.safeParse(post.fields.get('version') ?? '');
-  if (!version.success) throw new HttpError(400, 'This page is out of date: open the link from your email again, and send the form from there');
+  if (!version.success)
+    throw new HttpError(
+      400,
+      'This page is out of date: open the link from your email again, and send the form from there',
+    );
   return version.data;
 }
 
@@ -92,7 +124,11 @@ export async function formFields(token: string): Promise<FormFields> {
  * that page reads it again and a browser never offers to send the form twice.
  */
 export function seeOther(path: string, token: string, query: Record<string, string> = {}): HttpResult {
-  return { statusCode: 303, headers: { location: `${path}?${new URLSearchParams({ t: token, ...query })}`, 'cache-control': 'no-store' }, body: '' };
+  return {
+    statusCode: 303,
+    headers: { location: `${path}?${new URLSearchParams({ t: token, ...query })}`, 'cache-control': 'no-store' },
+    body: '',
+  };
 }
 
 /** The outcome notice a redirected page shows: only known codes, so a crafted URL cannot put words on the page. */

@@ -14,7 +14,16 @@ import type { HttpEvent } from '#shared/http.ts';
 import { linkSecret } from '#shared/links.ts';
 import { findByEmail, getEmployee } from '#store/employees.ts';
 import { listGoals, type GoalRecord } from '#store/goals.ts';
-import { formFields, type FormFields, type FormPost, formRoute, linkToken, noticeOf, readFormPost, seeOther } from './form-handler.ts';
+import {
+  formFields,
+  type FormFields,
+  type FormPost,
+  formRoute,
+  linkToken,
+  noticeOf,
+  readFormPost,
+  seeOther,
+} from './form-handler.ts';
 import { settingsInForce } from '#store/settings.ts';
 import { errorList, hiddenFields, messagePage, noticeLine, OUTCOME_LABEL, page, textField } from './pages.ts';
 
@@ -46,20 +55,37 @@ export const handler = formRoute(async (event: HttpEvent) => {
   if (!owner) return messagePage(404, 'Goals not found', 'This person is no longer in the directory. Please ask HR.');
   const hidden = await formFields(token);
   const { timeZone } = (await settingsInForce()).settings;
-  if (!posted) return goalsPage(timeZone, 200, owner.name, await listGoals(employeeId), hidden, { notice: noticeOf(event, NOTICES) });
+  if (!posted)
+    return goalsPage(timeZone, 200, owner.name, await listGoals(employeeId), hidden, {
+      notice: noticeOf(event, NOTICES),
+    });
   if (posted.fields.get('action') === 'request-feedback') return askForFeedback(timeZone, owner, posted, hidden);
 
-  const typed = { goalId: posted.fields.get('goalId') ?? '', progress: posted.fields.get('progress') ?? '', status: posted.fields.get('status') ?? '', note: posted.fields.get('note') ?? '' };
+  const typed = {
+    goalId: posted.fields.get('goalId') ?? '',
+    progress: posted.fields.get('progress') ?? '',
+    status: posted.fields.get('status') ?? '',
+    note: posted.fields.get('note') ?? '',
+  };
   const parsed = checkInSchema.safeParse({ ...typed, note: typed.note || undefined });
-  if (!parsed.success) return goalsPage(timeZone, 400, owner.name, await listGoals(employeeId), hidden, { errors: parsed.error.issues.map((issue) => issue.message), checkIn: typed });
+  if (!parsed.success)
+    return goalsPage(timeZone, 400, owner.name, await listGoals(employeeId), hidden, {
+      errors: parsed.error.issues.map((issue) => issue.message),
+      checkIn: typed,
+    });
   const { goalId, ...checkIn } = parsed.data;
   try {
     // The goal is read under the link's owner: someone else's goal id finds nothing.
     await recordCheckIn(employeeId, goalId, checkIn, `employee:${employeeId}`, posted.submissionId);
   } catch (error) {
-    if (error instanceof NotFound) return goalsPage(timeZone, 404, owner.name, await listGoals(employeeId), hidden, { errors: ['That goal is not one of yours, so nothing was saved.'] });
+    if (error instanceof NotFound)
+      return goalsPage(timeZone, 404, owner.name, await listGoals(employeeId), hidden, {
+        errors: ['That goal is not one of yours, so nothing was saved.'],
+      });
     if (!(error instanceof Conflict)) throw error;
-    return goalsPage(timeZone, 409, owner.name, await listGoals(employeeId), hidden, { errors: ['That goal takes no more check-ins.'] });
+    return goalsPage(timeZone, 409, owner.name, await listGoals(employeeId), hidden, {
+      errors: ['That goal takes no more check-ins.'],
+    });
   }
   return seeOther('/forms/goals', token, { notice: 'check-in-saved' });
 });
@@ -67,10 +93,23 @@ export const handler = formRoute(async (event: HttpEvent) => {
 const feedbackRequestFormSchema = z.object({
   colleagues: z
     .string()
-    .transform((text) => [...new Set(text.split(/[\s,;]+/).map((address) => address.trim().toLowerCase()).filter(Boolean))])
+    .transform((text) => [
+      ...new Set(
+        text
+          .split(/[\s,;]+/)
+          .map((address) => address.trim().toLowerCase())
+          .filter(Boolean),
+      ),
+    ])
     .pipe(
       z
-        .array(z.string().refine((address) => emailSchema.safeParse(address).success, { error: (issue) => `Not an email address: ${String(issue.input)}` }))
+        .array(
+          z
+            .string()
+            .refine((address) => emailSchema.safeParse(address).success, {
+              error: (issue) => `Not an email address: ${String(issue.input)}`,
+            }),
+        )
         .min(1, 'Enter at least one colleague\u2019s email address')
         .max(MAX_COLLEAGUES_PER_REQUEST, `Ask at most ${MAX_COLLEAGUES_PER_REQUEST} colleagues at a time`),
     ),
@@ -88,7 +127,12 @@ async function askForFeedback(timeZone: string, owner: Employee, posted: FormPos
   const unknown = parsed.data.colleagues.filter((_, index) => !found[index]);
   if (unknown.length) return refuse(unknown.map((address) => `Nobody in the directory has the address ${address}`));
   try {
-    await requestFeedback(owner.employeeId, found.map((colleague) => colleague!.employeeId), parsed.data.message || undefined, posted.submissionId);
+    await requestFeedback(
+      owner.employeeId,
+      found.map((colleague) => colleague!.employeeId),
+      parsed.data.message || undefined,
+      posted.submissionId,
+    );
   } catch (error) {
     if (!(error instanceof RuleViolation)) throw error;
     return refuse(error.details);
@@ -102,9 +146,18 @@ function goalsPage(
   name: string,
   goals: GoalRecord[],
   hidden: FormFields,
-  state: { errors?: string[]; notice?: string; draft?: { colleagues: string; message: string }; checkIn?: TypedCheckIn } = {},
+  state: {
+    errors?: string[];
+    notice?: string;
+    draft?: { colleagues: string; message: string };
+    checkIn?: TypedCheckIn;
+  } = {},
 ) {
-  const sections = goals.map((goal) => goalSection(goal, hidden, timeZone, state.checkIn?.goalId === goal.goalId ? state.checkIn : undefined)).join('');
+  const sections = goals
+    .map((goal) =>
+      goalSection(goal, hidden, timeZone, state.checkIn?.goalId === goal.goalId ? state.checkIn : undefined),
+    )
+    .join('');
   const ask = `<section aria-labelledby="ask-feedback"><h2 id="ask-feedback">Ask colleagues for feedback</h2><p>Each colleague gets an email with a link to a short form. Praise they give is shared with your team; constructive feedback reaches only you and your manager.</p><form method="post" action="/forms/goals">${hiddenFields(hidden({ action: 'request-feedback' }))}${textField('colleagues', `Colleagues' email addresses (up to ${MAX_COLLEAGUES_PER_REQUEST}, one per line)`, state.draft?.colleagues, { maxLength: 3000 })}${textField('message', 'A note to them (optional)', state.draft?.message, { required: false, maxLength: 500 })}<button type="submit">Ask for feedback</button></form></section>`;
   return page(
     status,
@@ -126,16 +179,20 @@ function goalSection(goal: GoalRecord, hidden: FormFields, timeZone: string, typ
   const history = goal.checkIns.length
     ? `<ol>${[...goal.checkIns]
         .reverse()
-        .map((c) => `<li>${e(formatDeadline(Date.parse(c.at), timeZone))}: ${c.progress}%, ${e(CHECK_IN_STATUS_LABEL[c.status])}${c.note ? ` - ${e(c.note)}` : ''}</li>`)
+        .map(
+          (c) =>
+            `<li>${e(formatDeadline(Date.parse(c.at), timeZone))}: ${c.progress}%, ${e(CHECK_IN_STATUS_LABEL[c.status])}${c.note ? ` - ${e(c.note)}` : ''}</li>`,
+        )
         .join('')}</ol>`
     : '<p class="muted">No check-ins yet.</p>';
   const form =
     goal.state === 'OPEN'
       ? `<form method="post" action="/forms/goals">${hiddenFields(hidden({ goalId: goal.goalId }))}
 <label for="progress-${id}">Progress (%) for ${e(goal.title)}</label><input id="progress-${id}" name="progress" type="number" min="0" max="100" step="1" required value="${e(typed?.progress ?? String(goal.progress))}">
-<fieldset class="scale"><legend>How is ${e(goal.title)} going?</legend>${CHECK_IN_STATUSES
-          .map((value) => `<label><input type="radio" name="status" value="${value}"${typed?.status === value ? ' checked' : ''} required> ${CHECK_IN_STATUS_LABEL[value]}</label>`)
-          .join('')}</fieldset>
+<fieldset class="scale"><legend>How is ${e(goal.title)} going?</legend>${CHECK_IN_STATUSES.map(
+          (value) =>
+            `<label><input type="radio" name="status" value="${value}"${typed?.status === value ? ' checked' : ''} required> ${CHECK_IN_STATUS_LABEL[value]}</label>`,
+        ).join('')}</fieldset>
 <label for="note-${id}">Note for ${e(goal.title)} (optional)</label><textarea id="note-${id}" name="note" maxlength="2000">${e(typed?.note ?? '')}</textarea>
 <button type="submit">Post check-in for ${e(goal.title)}</button></form>`
       : '';

@@ -1,6 +1,13 @@
 import { escapeHtml as e } from '#mail/compose.ts';
 import { CHECK_IN_STATUS_LABEL, outcomeOf, type GoalOutcome } from '#domain/goals.ts';
-import { labelOf, MAX_TEXT_ANSWER, type GoalRating, type ReviewTemplate, type ScalePoint, type SelfAnswers } from '#domain/review-form.ts';
+import {
+  labelOf,
+  MAX_TEXT_ANSWER,
+  type GoalRating,
+  type ReviewTemplate,
+  type ScalePoint,
+  type SelfAnswers,
+} from '#domain/review-form.ts';
 import { formatDeadline } from '#domain/time.ts';
 import type { StoredReview } from '#store/assessments.ts';
 import type { GoalRecord } from '#store/goals.ts';
@@ -13,7 +20,8 @@ import type { HttpResult } from '#shared/http.ts';
 const SECURITY_HEADERS = {
   'content-type': 'text/html; charset=utf-8',
   'cache-control': 'no-store',
-  'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  'content-security-policy':
+    "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
   'x-content-type-options': 'nosniff',
   'x-frame-options': 'DENY',
   'referrer-policy': 'no-referrer',
@@ -73,7 +81,14 @@ export function errorList(errors: string[]): string {
  * `hint` is a line under the legend, e.g. a goal's weight, due date and progress; `idSuffix` keeps its id
  * unique where a page repeats the field (one form per report).
  */
-export function ratingField(name: string, legend: string, scale: ScalePoint[], selected?: string, hint?: string, idSuffix = ''): string {
+export function ratingField(
+  name: string,
+  legend: string,
+  scale: ScalePoint[],
+  selected?: string,
+  hint?: string,
+  idSuffix = '',
+): string {
   const options = scale
     .map(
       (point) =>
@@ -114,19 +129,35 @@ export function goalSummary(goal: GoalRecord, timeZone: string, now: number): st
     `due ${formatDeadline(goal.dueAt, timeZone)}`,
     `progress ${goal.progress} %`,
     OUTCOME_LABEL[outcomeOf(goal, now)],
-    ...(latest && goal.state === 'OPEN' ? [`last check-in: ${CHECK_IN_STATUS_LABEL[latest.status].toLowerCase()}`] : []),
+    ...(latest && goal.state === 'OPEN'
+      ? [`last check-in: ${CHECK_IN_STATUS_LABEL[latest.status].toLowerCase()}`]
+      : []),
   ].join(' \u00b7 ');
 }
 
-export const OUTCOME_LABEL: Record<GoalOutcome, string> = { open: 'open', met: 'met', 'done-late': 'done late', missed: 'missed', cancelled: 'cancelled' };
+export const OUTCOME_LABEL: Record<GoalOutcome, string> = {
+  open: 'open',
+  met: 'met',
+  'done-late': 'done late',
+  missed: 'missed',
+  cancelled: 'cancelled',
+};
 
 /** The rated goals as the pages list them: one entry per goal, with the rating and its label. */
 export function goalRatingEntries(ratings: GoalRating[], scale: ScalePoint[], prefix: string): [string, string][] {
-  return ratings.map((rated) => [`${prefix} "${rated.title}" (weight ${rated.weight} %)`, `${rated.rating} - ${labelOf(scale, rated.rating)}`]);
+  return ratings.map((rated) => [
+    `${prefix} "${rated.title}" (weight ${rated.weight} %)`,
+    `${rated.rating} - ${labelOf(scale, rated.rating)}`,
+  ]);
 }
 
 /** `idSuffix` keeps ids unique where a page repeats a form (one per report); `maxLength` matches what the server accepts. */
-export function textField(name: string, label: string, value = '', options: { idSuffix?: string; required?: boolean; maxLength?: number } = {}): string {
+export function textField(
+  name: string,
+  label: string,
+  value = '',
+  options: { idSuffix?: string; required?: boolean; maxLength?: number } = {},
+): string {
   const { idSuffix = '', required = true, maxLength = MAX_TEXT_ANSWER } = options;
   const id = `field-${name}${idSuffix ? `-${idSuffix}` : ''}`;
   return `<label for="${e(id)}">${e(label)}</label><textarea id="${e(id)}" name="${e(name)}" maxlength="${maxLength}"${required ? ' required' : ''}>${e(value)}</textarea>`;
@@ -138,24 +169,43 @@ export function checkboxField(name: string, label: string, checked: boolean): st
 }
 
 /** A one-line input; `attributes` are trusted markup such as `min="0"`. */
-export function inputField(name: string, label: string, type: 'text' | 'date' | 'number', value = '', idSuffix = '', attributes = ''): string {
+export function inputField(
+  name: string,
+  label: string,
+  type: 'text' | 'date' | 'number',
+  value = '',
+  idSuffix = '',
+  attributes = '',
+): string {
   const id = `field-${name}${idSuffix ? `-${idSuffix}` : ''}`;
   return `<label for="${e(id)}">${e(label)}</label><input id="${e(id)}" name="${e(name)}" type="${type}" value="${e(value)}"${attributes ? ` ${attributes}` : ''}>`;
 }
 
 /** A submitted review as the manager and the employee read it: every rating, the final score, the texts and the proposals. */
 /** `scoreTerm` names the computed score: on a result whose final rating HR set in calibration it is no longer the final one. */
-export function reviewEntries(scale: ScalePoint[], review: StoredReview, scoreTerm = 'Final score'): [string, string][] {
+export function reviewEntries(
+  scale: ScalePoint[],
+  review: StoredReview,
+  scoreTerm = 'Final score',
+): [string, string][] {
   return [
     ...goalRatingEntries(review.goalRatings, scale, 'Goal'),
-    ...review.competencyRatings.map((rated): [string, string] => [rated.label, `${rated.rating} - ${labelOf(scale, rated.rating)}`]),
+    ...review.competencyRatings.map((rated): [string, string] => [
+      rated.label,
+      `${rated.rating} - ${labelOf(scale, rated.rating)}`,
+    ]),
     ['Overall rating', `${review.rating} - ${labelOf(scale, review.rating)}`],
     [scoreTerm, `${review.score.value} - ${review.score.label} (from ${review.score.basis})`],
     ['Strengths', review.strengths],
     ['Areas to improve', review.areasToImprove],
     ['Summary', review.comments],
     ...(review.proposedGoals.length
-      ? [['Proposed goals for next period', review.proposedGoals.map((goal) => `${goal.title} (due ${goal.due}, weight ${goal.weight} %)`).join('\n')] as [string, string]]
+      ? [
+          [
+            'Proposed goals for next period',
+            review.proposedGoals.map((goal) => `${goal.title} (due ${goal.due}, weight ${goal.weight} %)`).join('\n'),
+          ] as [string, string],
+        ]
       : []),
   ];
 }

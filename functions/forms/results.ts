@@ -11,7 +11,18 @@ import type { HttpEvent } from '#shared/http.ts';
 import { getAssessment, type AssessmentRecord } from '#store/assessments.ts';
 import { scheduleOf, type CycleRecord } from '#store/cycles.ts';
 import { formFields, type FormFields, formRoute, linkToken, noticeOf, readFormPost, seeOther } from './form-handler.ts';
-import { answersList, checkboxField, errorList, hiddenFields, messagePage, noticeLine, page, reviewEntries, selfAnswerEntries, textField } from './pages.ts';
+import {
+  answersList,
+  checkboxField,
+  errorList,
+  hiddenFields,
+  messagePage,
+  noticeLine,
+  page,
+  reviewEntries,
+  selfAnswerEntries,
+  textField,
+} from './pages.ts';
 
 const acknowledgementSchema = z.object({
   comment: textAnswer('Your comment', { optional: true }),
@@ -37,9 +48,17 @@ export const handler = formRoute(async (event: HttpEvent) => {
   const hidden = await formFields(token);
   if (!posted) return resultsPage(200, cycle, assessment, hidden, { notice: noticeOf(event, NOTICES) });
 
-  const values = { comment: posted.fields.get('comment') ?? '', disagree: posted.fields.get('disagree') === 'yes', acceptGoals: posted.fields.get('acceptGoals') === 'yes' };
+  const values = {
+    comment: posted.fields.get('comment') ?? '',
+    disagree: posted.fields.get('disagree') === 'yes',
+    acceptGoals: posted.fields.get('acceptGoals') === 'yes',
+  };
   const parsed = acknowledgementSchema.safeParse(values);
-  if (!parsed.success) return resultsPage(400, cycle, assessment, hidden, { errors: parsed.error.issues.map((issue) => issue.message), values });
+  if (!parsed.success)
+    return resultsPage(400, cycle, assessment, hidden, {
+      errors: parsed.error.issues.map((issue) => issue.message),
+      values,
+    });
   try {
     goalsChoice({ offered: goalsOffered(assessment), ...parsed.data });
   } catch (error) {
@@ -48,16 +67,31 @@ export const handler = formRoute(async (event: HttpEvent) => {
   }
   let outcome;
   try {
-    outcome = await acknowledgeResults(cycle, assessment.employeeId, { ...parsed.data, comment: parsed.data.comment || undefined }, posted.submissionId);
+    outcome = await acknowledgeResults(
+      cycle,
+      assessment.employeeId,
+      { ...parsed.data, comment: parsed.data.comment || undefined },
+      posted.submissionId,
+    );
   } catch (error) {
     if (!(error instanceof RuleViolation)) throw error;
-    return resultsPage(409, cycle, assessment, hidden, { errors: [`${error.message}:`, ...error.details, 'Untick "add the proposed goals" to acknowledge without them, and talk to your manager.'], values });
+    return resultsPage(409, cycle, assessment, hidden, {
+      errors: [
+        `${error.message}:`,
+        ...error.details,
+        'Untick "add the proposed goals" to acknowledge without them, and talk to your manager.',
+      ],
+      values,
+    });
   }
-  if (outcome === 'acknowledged' || outcome === 'duplicate') return seeOther('/forms/results', token, { notice: outcome === 'duplicate' ? 'recorded' : outcome });
+  if (outcome === 'acknowledged' || outcome === 'duplicate')
+    return seeOther('/forms/results', token, { notice: outcome === 'duplicate' ? 'recorded' : outcome });
   // Acknowledged from another page meanwhile: this one is refused and shows what was recorded.
   const stored = (await getAssessment(cycle.cycleId, assessment.employeeId))!;
   if (outcome === 'not-released' || !hasResults(stored)) return NOT_FOUND();
-  return resultsPage(409, cycle, stored, hidden, { notice: 'You had already acknowledged these results; nothing was changed.' });
+  return resultsPage(409, cycle, stored, hidden, {
+    notice: 'You had already acknowledged these results; nothing was changed.',
+  });
 });
 
 const NOT_FOUND = () => messagePage(404, 'Results not found', 'These results no longer exist. Please ask HR.');
@@ -68,7 +102,13 @@ interface PageState {
   values?: { comment: string; disagree: boolean; acceptGoals: boolean };
 }
 
-function resultsPage(status: number, cycle: CycleRecord, assessment: AssessmentRecord & { review: NonNullable<AssessmentRecord['review']> }, hidden: FormFields, state: PageState) {
+function resultsPage(
+  status: number,
+  cycle: CycleRecord,
+  assessment: AssessmentRecord & { review: NonNullable<AssessmentRecord['review']> },
+  hidden: FormFields,
+  state: PageState,
+) {
   const review = assessment.review;
   const final = finalResultOf(review, cycle.scale, assessment.adjustment);
   // HR's reason goes to the manager only: the employee sees the final rating and that calibration set it.
@@ -76,7 +116,9 @@ function resultsPage(status: number, cycle: CycleRecord, assessment: AssessmentR
     ? `Final rating: <strong>${final.value} - ${e(final.label)}</strong>, set in calibration, where HR compares ratings across teams.`
     : `Final score: <strong>${final.value} - ${e(final.label)}</strong>.`;
   const self = assessment.selfAnswers
-    ? answersList(selfAnswerEntries(cycle, assessment.selfAnswers, { goal: 'Your rating of goal', overall: OVERALL_SELF_LABEL }))
+    ? answersList(
+        selfAnswerEntries(cycle, assessment.selfAnswers, { goal: 'Your rating of goal', overall: OVERALL_SELF_LABEL }),
+      )
     : '<p class="muted">You did not submit a self-assessment in this cycle.</p>';
   let acknowledgement: string;
   if (assessment.acknowledgedAt) {

@@ -35,7 +35,10 @@ export const MAX_LISTED = 200;
 
 function shortened(list: string[] | undefined): string[] | undefined {
   if (!list || list.length <= MAX_LISTED) return list;
-  return [...list.slice(0, MAX_LISTED), `... and ${list.length - MAX_LISTED} more (HR sees them all in the cycle status)`];
+  return [
+    ...list.slice(0, MAX_LISTED),
+    `... and ${list.length - MAX_LISTED} more (HR sees them all in the cycle status)`,
+  ];
 }
 
 export function composeEmail(email: EmailBody): EmailContent {
@@ -46,10 +49,7 @@ export function composeEmail(email: EmailBody): EmailContent {
   if (body.after?.length) textParts.push(...body.after.flatMap((p) => [p, '']));
   textParts.push('-- perfcycle');
 
-  const htmlParts = [
-    `<p>${escapeHtml(body.greeting)}</p>`,
-    ...body.paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`),
-  ];
+  const htmlParts = [`<p>${escapeHtml(body.greeting)}</p>`, ...body.paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`)];
   if (body.list?.length) htmlParts.push(`<ul>${body.list.map((item) => `<li>${escapeHtml(item)}</li>`).join('')}</ul>`);
   if (body.action) {
     htmlParts.push(

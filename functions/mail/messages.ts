@@ -57,7 +57,13 @@ export function selfReminder(ctx: CycleContext, to: { name: string }, due: numbe
   });
 }
 
-export function selfOverdueToManager(ctx: CycleContext, to: { name: string }, due: number, reports: PersonLine[], lateUntil: number): EmailContent {
+export function selfOverdueToManager(
+  ctx: CycleContext,
+  to: { name: string },
+  due: number,
+  reports: PersonLine[],
+  lateUntil: number,
+): EmailContent {
   return composeEmail({
     subject: `${ctx.cycleName}: ${reports.length} overdue self-assessment${reports.length === 1 ? '' : 's'} in your team`,
     greeting: `Hello ${to.name},`,
@@ -71,7 +77,13 @@ export function selfOverdueToManager(ctx: CycleContext, to: { name: string }, du
   });
 }
 
-export function selfOverdueToHr(ctx: CycleContext, due: number, people: PersonLine[], lateUntil: number, consoleUrl: string): EmailContent {
+export function selfOverdueToHr(
+  ctx: CycleContext,
+  due: number,
+  people: PersonLine[],
+  lateUntil: number,
+  consoleUrl: string,
+): EmailContent {
   return composeEmail({
     subject: `${ctx.cycleName}: ${people.length} self-assessment${people.length === 1 ? '' : 's'} still outstanding`,
     greeting: 'Hello HR team,',
@@ -80,11 +92,19 @@ export function selfOverdueToHr(ctx: CycleContext, due: number, people: PersonLi
     ],
     list: people.map(withManager),
     action: inConsole(consoleUrl),
-    after: [`Recommended next step: a check-in with each person and their manager. They can still submit until ${when(ctx, lateUntil)}, recorded as late.`],
+    after: [
+      `Recommended next step: a check-in with each person and their manager. They can still submit until ${when(ctx, lateUntil)}, recorded as late.`,
+    ],
   });
 }
 
-export function managerRequest(ctx: CycleContext, to: { name: string }, due: number, reports: PersonLine[], url: string): EmailContent {
+export function managerRequest(
+  ctx: CycleContext,
+  to: { name: string },
+  due: number,
+  reports: PersonLine[],
+  url: string,
+): EmailContent {
   return composeEmail({
     subject: `${ctx.cycleName}: please review your team by ${when(ctx, due)}`,
     greeting: `Hello ${to.name},`,
@@ -97,7 +117,13 @@ export function managerRequest(ctx: CycleContext, to: { name: string }, due: num
   });
 }
 
-export function reviewReminder(ctx: CycleContext, to: { name: string }, due: number, reports: PersonLine[], url: string): EmailContent {
+export function reviewReminder(
+  ctx: CycleContext,
+  to: { name: string },
+  due: number,
+  reports: PersonLine[],
+  url: string,
+): EmailContent {
   return composeEmail({
     subject: `Reminder: ${ctx.cycleName} team reviews due ${when(ctx, due)}`,
     greeting: `Hello ${to.name},`,
@@ -107,7 +133,14 @@ export function reviewReminder(ctx: CycleContext, to: { name: string }, due: num
   });
 }
 
-export function reviewOverdueToManager(ctx: CycleContext, to: { name: string }, due: number, reports: PersonLine[], url: string, lateUntil: number): EmailContent {
+export function reviewOverdueToManager(
+  ctx: CycleContext,
+  to: { name: string },
+  due: number,
+  reports: PersonLine[],
+  url: string,
+  lateUntil: number,
+): EmailContent {
   return composeEmail({
     subject: `${ctx.cycleName}: ${reports.length} overdue review${reports.length === 1 ? '' : 's'} of your team`,
     greeting: `Hello ${to.name},`,
@@ -119,7 +152,12 @@ export function reviewOverdueToManager(ctx: CycleContext, to: { name: string }, 
   });
 }
 
-export function reviewOverdueToHr(ctx: CycleContext, due: number, people: PersonLine[], consoleUrl: string): EmailContent {
+export function reviewOverdueToHr(
+  ctx: CycleContext,
+  due: number,
+  people: PersonLine[],
+  consoleUrl: string,
+): EmailContent {
   return composeEmail({
     subject: `${ctx.cycleName}: ${people.length} manager review${people.length === 1 ? '' : 's'} never submitted`,
     greeting: 'Hello HR team,',
@@ -133,13 +171,23 @@ export function reviewOverdueToHr(ctx: CycleContext, due: number, people: Person
 }
 
 /** HR's calibration reminder, a lead before the due date (`reached` false) and on it: nothing releases until HR does. */
-export function calibrationReminder(ctx: CycleContext, due: number, missing: PersonLine[], consoleUrl: string, reached = false): EmailContent {
+export function calibrationReminder(
+  ctx: CycleContext,
+  due: number,
+  missing: PersonLine[],
+  consoleUrl: string,
+  reached = false,
+): EmailContent {
   return composeEmail({
-    subject: reached ? `${ctx.cycleName}: calibration due today, ${when(ctx, due)}` : `Reminder: ${ctx.cycleName} calibration due ${when(ctx, due)}`,
+    subject: reached
+      ? `${ctx.cycleName}: calibration due today, ${when(ctx, due)}`
+      : `Reminder: ${ctx.cycleName} calibration due ${when(ctx, due)}`,
     greeting: 'Hello HR team,',
     paragraphs: [
       `The calibration of "${ctx.cycleName}" is due by ${when(ctx, due)}. Compare the ratings, adjust any with a reason, and release the results from the console when you are ready: nothing is released until you do.`,
-      missing.length ? `These manager reviews are still missing (reopen one with a new date, or release without it):` : 'Every manager review is in.',
+      missing.length
+        ? `These manager reviews are still missing (reopen one with a new date, or release without it):`
+        : 'Every manager review is in.',
     ],
     ...(missing.length ? { list: missing.map(withManager) } : {}),
     action: inConsole(consoleUrl),
@@ -147,11 +195,19 @@ export function calibrationReminder(ctx: CycleContext, due: number, missing: Per
 }
 
 /** HR reopened one review: the manager gets a fresh link and the new date. */
-export function reviewReopened(ctx: CycleContext, to: { name: string }, report: PersonLine, due: number, url: string): EmailContent {
+export function reviewReopened(
+  ctx: CycleContext,
+  to: { name: string },
+  report: PersonLine,
+  due: number,
+  url: string,
+): EmailContent {
   return composeEmail({
     subject: `${ctx.cycleName}: please review ${report.name} by ${when(ctx, due)}`,
     greeting: `Hello ${to.name},`,
-    paragraphs: [`HR reopened your review of ${named(report)} in "${ctx.cycleName}". Please submit it by ${when(ctx, due)}; reminders follow the new date.`],
+    paragraphs: [
+      `HR reopened your review of ${named(report)} in "${ctx.cycleName}". Please submit it by ${when(ctx, due)}; reminders follow the new date.`,
+    ],
     action: { label: `Review ${report.name}`, url },
     after: ['This link is personal: please do not forward it.'],
   });
@@ -168,7 +224,14 @@ export interface ResultLine {
 }
 
 /** The release: the headline of the appraisal, and the link to the whole of it, where the employee acknowledges it by `acknowledgeBy`. */
-export function result(ctx: CycleContext, to: { name: string }, scale: ScalePoint[], review: ResultLine | undefined, url: string | undefined, acknowledgeBy: number): EmailContent {
+export function result(
+  ctx: CycleContext,
+  to: { name: string },
+  scale: ScalePoint[],
+  review: ResultLine | undefined,
+  url: string | undefined,
+  acknowledgeBy: number,
+): EmailContent {
   if (!review || !url) {
     return composeEmail({
       subject: `${ctx.cycleName}: your review result`,
@@ -190,7 +253,13 @@ export function result(ctx: CycleContext, to: { name: string }, scale: ScalePoin
         : `Final rating: ${review.adjustedRating} of ${top} - ${labelOf(scale, review.adjustedRating)}, set in calibration, where HR compares ratings across teams`,
       `Overall rating: ${review.rating} of ${top} - ${labelOf(scale, review.rating)}`,
       ...(review.goalRatings.length
-        ? ['Your goals:', ...review.goalRatings.map((rated) => `${rated.title} (weight ${rated.weight} %): ${rated.rating} of ${top} - ${labelOf(scale, rated.rating)}`)]
+        ? [
+            'Your goals:',
+            ...review.goalRatings.map(
+              (rated) =>
+                `${rated.title} (weight ${rated.weight} %): ${rated.rating} of ${top} - ${labelOf(scale, rated.rating)}`,
+            ),
+          ]
         : []),
       `Summary from ${review.managerName}:`,
       review.comments,
@@ -214,7 +283,9 @@ export function acknowledgement(
 ): EmailContent {
   const goals = goalsChoiceSentence(ack.goals, ack.proposedGoals);
   return composeEmail({
-    subject: ack.disagree ? `${ctx.cycleName}: ${employee.name} disagrees with their appraisal` : `${ctx.cycleName}: ${employee.name} acknowledged their appraisal`,
+    subject: ack.disagree
+      ? `${ctx.cycleName}: ${employee.name} disagrees with their appraisal`
+      : `${ctx.cycleName}: ${employee.name} acknowledged their appraisal`,
     greeting: `Hello ${to.name},`,
     paragraphs: [
       ack.disagree
@@ -227,11 +298,18 @@ export function acknowledgement(
   });
 }
 
-export function acknowledgementReminder(ctx: CycleContext, to: { name: string }, acknowledgeBy: number, url: string): EmailContent {
+export function acknowledgementReminder(
+  ctx: CycleContext,
+  to: { name: string },
+  acknowledgeBy: number,
+  url: string,
+): EmailContent {
   return composeEmail({
     subject: `Reminder: please acknowledge your ${ctx.cycleName} results`,
     greeting: `Hello ${to.name},`,
-    paragraphs: [`Your appraisal of "${ctx.cycleName}" is waiting for you to read and acknowledge it, by ${when(ctx, acknowledgeBy)}. You can add a comment or record that you disagree.`],
+    paragraphs: [
+      `Your appraisal of "${ctx.cycleName}" is waiting for you to read and acknowledge it, by ${when(ctx, acknowledgeBy)}. You can add a comment or record that you disagree.`,
+    ],
     action: { label: 'Open my results', url },
     after: ['This is the only reminder; after it, HR sees the appraisal as unacknowledged.'],
   });
@@ -241,7 +319,9 @@ export function cancellation(ctx: CycleContext, to: { name: string }): EmailCont
   return composeEmail({
     subject: `${ctx.cycleName} has been cancelled`,
     greeting: `Hello ${to.name},`,
-    paragraphs: [`HR has cancelled the review cycle "${ctx.cycleName}". Nothing more is needed from you for it, and earlier links no longer open a form.`],
+    paragraphs: [
+      `HR has cancelled the review cycle "${ctx.cycleName}". Nothing more is needed from you for it, and earlier links no longer open a form.`,
+    ],
   });
 }
 
@@ -261,7 +341,12 @@ function goalFacts(ctx: { timeZone: string }, goal: GoalLine): string[] {
   ];
 }
 
-export function goalReminder(ctx: { timeZone: string }, to: { name: string }, goal: GoalLine, url: string): EmailContent {
+export function goalReminder(
+  ctx: { timeZone: string },
+  to: { name: string },
+  goal: GoalLine,
+  url: string,
+): EmailContent {
   return composeEmail({
     subject: `Reminder: your goal "${goal.title}" is due ${formatDeadline(goal.due, ctx.timeZone)}`,
     greeting: `Hello ${to.name},`,
@@ -276,7 +361,14 @@ export function goalReminder(ctx: { timeZone: string }, to: { name: string }, go
 }
 
 /** Past the due date: the owner (with `url`, their goals page) can still post 100 % until HR is told at `hrAt`. */
-export function goalMissed(ctx: { timeZone: string }, to: { name: string }, owner: { name: string }, goal: GoalLine, hrAt: number, url?: string): EmailContent {
+export function goalMissed(
+  ctx: { timeZone: string },
+  to: { name: string },
+  owner: { name: string },
+  goal: GoalLine,
+  hrAt: number,
+  url?: string,
+): EmailContent {
   if (url) {
     return composeEmail({
       subject: `Your goal "${goal.title}" was not met by its due date`,
@@ -316,7 +408,13 @@ function markedBy(checkIns: CheckIn[], owner: { name: string; employeeId: string
   return first === second ? `${first} marked` : `${first}, then ${second}, marked`;
 }
 
-export function goalAtRisk(ctx: { timeZone: string }, to: { name: string }, owner: { name: string; employeeId: string }, goal: GoalLine, checkIns: CheckIn[]): EmailContent {
+export function goalAtRisk(
+  ctx: { timeZone: string },
+  to: { name: string },
+  owner: { name: string; employeeId: string },
+  goal: GoalLine,
+  checkIns: CheckIn[],
+): EmailContent {
   const who = markedBy(checkIns, owner);
   return composeEmail({
     subject: `${owner.name}'s goal "${goal.title}" has been at risk twice in a row`,
@@ -337,7 +435,9 @@ export function goalToHr(
   recommendation: 'one-to-one' | 'improvement-plan',
   consoleUrl: string,
 ): EmailContent {
-  const manager = owner.manager.employeeId ? named({ name: owner.manager.name, employeeId: owner.manager.employeeId }) : owner.manager.name;
+  const manager = owner.manager.employeeId
+    ? named({ name: owner.manager.name, employeeId: owner.manager.employeeId })
+    : owner.manager.name;
   return composeEmail({
     subject: `Missed goal still open: ${named(owner)}, "${goal.title}"`,
     greeting: 'Hello HR team,',
@@ -359,7 +459,12 @@ export function goalToHr(
   });
 }
 
-export function goalSet(ctx: { timeZone: string }, to: { name: string }, goal: GoalLine & { weight: number }, url: string): EmailContent {
+export function goalSet(
+  ctx: { timeZone: string },
+  to: { name: string },
+  goal: GoalLine & { weight: number },
+  url: string,
+): EmailContent {
   return composeEmail({
     subject: `New goal: ${goal.title}`,
     greeting: `Hello ${to.name},`,
@@ -402,16 +507,29 @@ export function feedbackReceived(
 }
 
 /** The weekly recognition digest of a team: praise only. */
-export function praiseDigest(to: { name: string }, weekStart: string, praise: { fromName: string; toName: string; text: string }[]): EmailContent {
+export function praiseDigest(
+  to: { name: string },
+  weekStart: string,
+  praise: { fromName: string; toName: string; text: string }[],
+): EmailContent {
   return composeEmail({
     subject: `Recognition in your team, week of ${weekStart}`,
     greeting: `Hello ${to.name},`,
-    paragraphs: [`${praise.length} recognition${praise.length === 1 ? '' : 's'} in your team in the week of ${weekStart}:`],
+    paragraphs: [
+      `${praise.length} recognition${praise.length === 1 ? '' : 's'} in your team in the week of ${weekStart}:`,
+    ],
     list: praise.map((entry) => `${entry.fromName} recognised ${entry.toName}: ${entry.text}`),
   });
 }
 
-export function feedbackRequest(ctx: { timeZone: string }, to: { name: string }, requester: { name: string }, message: string | undefined, answerBy: number, url: string): EmailContent {
+export function feedbackRequest(
+  ctx: { timeZone: string },
+  to: { name: string },
+  requester: { name: string },
+  message: string | undefined,
+  answerBy: number,
+  url: string,
+): EmailContent {
   return composeEmail({
     subject: `${requester.name} asks for your feedback`,
     greeting: `Hello ${to.name},`,
@@ -446,7 +564,13 @@ export interface RatingLine {
  * To the manager: HR set a report's final rating in calibration, with HR's reason. The review stays as the
  * manager wrote it; the employee sees the final rating at the release, never HR's reason.
  */
-export function ratingAdjusted(ctx: CycleContext, to: { name: string }, employee: { name: string; employeeId: string }, scale: ScalePoint[], change: { from: RatingLine; to: RatingLine; reason: string }): EmailContent {
+export function ratingAdjusted(
+  ctx: CycleContext,
+  to: { name: string },
+  employee: { name: string; employeeId: string },
+  scale: ScalePoint[],
+  change: { from: RatingLine; to: RatingLine; reason: string },
+): EmailContent {
   const top = Math.max(...scale.map((point) => point.value));
   const rating = (line: RatingLine) => `${line.value} of ${top} - ${line.label}`;
   return composeEmail({

@@ -10,7 +10,17 @@ import { getCycle } from '#store/cycles.ts';
 import { deactivatedAddresses, getEmployee } from '#store/employees.ts';
 import { reserveSends } from '#store/send-rate.ts';
 import { settingsInForce } from '#store/settings.ts';
-import { claimMail, deferMail, dueOutboxPages, queueMailOnce, releaseClaimed, saveOutcomes, type Claim, type MailKind, type MailRecord } from '#store/mail.ts';
+import {
+  claimMail,
+  deferMail,
+  dueOutboxPages,
+  queueMailOnce,
+  releaseClaimed,
+  saveOutcomes,
+  type Claim,
+  type MailKind,
+  type MailRecord,
+} from '#store/mail.ts';
 import { consoleLink } from '#shared/links.ts';
 import type { EmailContent } from './compose.ts';
 import { deliveryFailure } from './messages.ts';
@@ -20,8 +30,24 @@ import { PermanentSendFailure, SEND_ATTEMPTS, sendEmail, TransientSendFailure } 
 /** A mail item must stay far below DynamoDB's 400 KB: beyond this many people, the per-person audit events name them. */
 const MAX_ABOUT = 1000;
 
-export function newMail(cycleId: string, mailId: string, kind: MailKind, to: string, about: string[], content: EmailContent): MailRecord {
-  return { cycleId, mailId, kind, to, about: about.slice(0, MAX_ABOUT), ...content, status: 'PENDING', createdAt: nowIso() };
+export function newMail(
+  cycleId: string,
+  mailId: string,
+  kind: MailKind,
+  to: string,
+  about: string[],
+  content: EmailContent,
+): MailRecord {
+  return {
+    cycleId,
+    mailId,
+    kind,
+    to,
+    about: about.slice(0, MAX_ABOUT),
+    ...content,
+    status: 'PENDING',
+    createdAt: nowIso(),
+  };
 }
 
 /** The time budget is checked between chunks of this many. */
@@ -82,7 +108,12 @@ export async function flushOutbox(scope: string, options: FlushOptions = {}): Pr
   if (!options.onlyFirst) await flush.sendDue();
   await flush.reportFailures();
   const { result } = flush;
-  if (result.deferred) logger.warn('SES could not take some mail now: it stays queued', { scope, deferred: result.deferred, reason: flush.lastTransientReason });
+  if (result.deferred)
+    logger.warn('SES could not take some mail now: it stays queued', {
+      scope,
+      deferred: result.deferred,
+      reason: flush.lastTransientReason,
+    });
   metrics.addMetric('EmailsSent', MetricUnit.Count, result.sent);
   metrics.addMetric('EmailsFailed', MetricUnit.Count, result.failed);
   metrics.addMetric('EmailsDeferred', MetricUnit.Count, result.deferred);
@@ -219,7 +250,10 @@ class Flush {
   /** Whether the scope is a cycle HR has cancelled, read at most PHASE_FRESH_MS ago (one read shared by the senders). */
   private cancelled(): Promise<boolean> {
     if (!this.phase || Date.now() - this.phase.readAt > PHASE_FRESH_MS) {
-      this.phase = { readAt: Date.now(), cancelled: getCycle(this.scope).then((cycle) => cycle?.phase === 'CANCELLED') };
+      this.phase = {
+        readAt: Date.now(),
+        cancelled: getCycle(this.scope).then((cycle) => cycle?.phase === 'CANCELLED'),
+      };
     }
     return this.phase.cancelled;
   }
@@ -285,7 +319,8 @@ class Flush {
 
   // A cycle's mail keeps the sender name it was launched with; goal and feedback mail use the one in force.
   private sender(): Promise<string> {
-    this.senderName ??= (async () => (await getCycle(this.scope))?.senderName ?? (await settingsInForce()).settings.senderName)();
+    this.senderName ??= (async () =>
+      (await getCycle(this.scope))?.senderName ?? (await settingsInForce()).settings.senderName)();
     return this.senderName;
   }
 
@@ -302,8 +337,18 @@ class Flush {
         return `${await recipientOf(mail)} did not get ${MAIL_PURPOSE[mail.kind]} (${reason}). ${fix}`;
       }),
     );
-    const content = deliveryFailure(lines, (await getCycle(this.scope)) ? consoleLink.cycle(this.scope) : consoleLink.home());
-    const report = newMail(this.scope, `delivery-failure#${nowMs()}#${this.owner}`, 'delivery-failure', config().HR_EMAIL, [], content);
+    const content = deliveryFailure(
+      lines,
+      (await getCycle(this.scope)) ? consoleLink.cycle(this.scope) : consoleLink.home(),
+    );
+    const report = newMail(
+      this.scope,
+      `delivery-failure#${nowMs()}#${this.owner}`,
+      'delivery-failure',
+      config().HR_EMAIL,
+      [],
+      content,
+    );
     if (await queueMailOnce(report)) await this.send([report]);
   }
 }
@@ -311,7 +356,9 @@ class Flush {
 /** "Ann Early (e1) <ann@example>": who the failed email was for, by the directory when they are in it. */
 async function recipientOf(mail: MailRecord): Promise<string> {
   const person = mail.about.length === 1 ? await getEmployee(mail.about[0]) : undefined;
-  return person && person.email.toLowerCase() === mail.to.toLowerCase() ? `${person.name} (${person.employeeId}) <${mail.to}>` : `<${mail.to}>`;
+  return person && person.email.toLowerCase() === mail.to.toLowerCase()
+    ? `${person.name} (${person.employeeId}) <${mail.to}>`
+    : `<${mail.to}>`;
 }
 
 const MAIL_PURPOSE: Record<MailKind, string> = {

@@ -40,7 +40,8 @@ export class SendRateLimiter {
         this.tokens--;
         return;
       }
-      const granted = (await this.reserve(second, block, this.perSecond)) || (await this.reserve(second, 1, this.perSecond));
+      const granted =
+        (await this.reserve(second, block, this.perSecond)) || (await this.reserve(second, 1, this.perSecond));
       // A reservation that came back in the next second counted for the one before: it cannot be spent now.
       if (granted && Math.floor(this.now() / 1000) === second) {
         this.tokens = granted - 1;

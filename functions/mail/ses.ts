@@ -18,7 +18,11 @@ function ses(): SESv2Client {
       endpoint: config().SES_ENDPOINT,
       maxAttempts: SEND_ATTEMPTS,
       retryMode: 'standard',
-      requestHandler: { requestTimeout: config().MAIL_SEND_TIMEOUT_MS, connectionTimeout: config().MAIL_SEND_TIMEOUT_MS, throwOnRequestTimeout: true },
+      requestHandler: {
+        requestTimeout: config().MAIL_SEND_TIMEOUT_MS,
+        connectionTimeout: config().MAIL_SEND_TIMEOUT_MS,
+        throwOnRequestTimeout: true,
+      },
     }),
     'ses',
   );
@@ -62,7 +66,9 @@ export function redactAddresses(text: string): string {
  * name such as "Büro Müller" or one with quotes arrives intact.
  */
 export function fromAddress(name: string, address: string): string {
-  const display = /^[\x20-\x7e]*$/.test(name) ? `"${name.replace(/["\\]/g, '\\$&')}"` : `=?UTF-8?B?${Buffer.from(name, 'utf8').toString('base64')}?=`;
+  const display = /^[\x20-\x7e]*$/.test(name)
+    ? `"${name.replace(/["\\]/g, '\\$&')}"`
+    : `=?UTF-8?B?${Buffer.from(name, 'utf8').toString('base64')}?=`;
   return `${display} <${address}>`;
 }
 

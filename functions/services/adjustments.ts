@@ -1,11 +1,23 @@
 import { randomUUID } from 'node:crypto';
-import { countPlan, parseAdjustmentFile, planAdjustments, type AdjustmentLine, type PlannedAdjustment } from '#domain/adjustments.ts';
+import {
+  countPlan,
+  parseAdjustmentFile,
+  planAdjustments,
+  type AdjustmentLine,
+  type PlannedAdjustment,
+} from '#domain/adjustments.ts';
 import { finalResultOf } from '#domain/calibration.ts';
 import { allows, phasesAllowing, RuleViolation } from '#domain/cycle.ts';
 import * as messages from '#mail/messages.ts';
 import { newMail, sendQueuedNow } from '#mail/outbox.ts';
 import { nowIso } from '#shared/clock.ts';
-import { ADJUSTMENTS_PER_TRANSACTION, claimAdjustmentBatch, releaseAdjustmentBatch, writeAdjustments, type AdjustmentWrite } from '#store/adjustments.ts';
+import {
+  ADJUSTMENTS_PER_TRANSACTION,
+  claimAdjustmentBatch,
+  releaseAdjustmentBatch,
+  writeAdjustments,
+  type AdjustmentWrite,
+} from '#store/adjustments.ts';
 import { listAssessments, type AssessmentRecord } from '#store/assessments.ts';
 import type { Actor } from '#store/audit.ts';
 import { getCycle, type CycleRecord } from '#store/cycles.ts';
@@ -17,19 +29,26 @@ const BATCH_LEASE_MS = 5 * 60_000;
 type Plan = PlannedAdjustment<AssessmentRecord>[];
 
 /** The cycle, if it allows adjusting now, and its participants as one strongly consistent read. */
-async function calibrationOf(cycleId: string): Promise<{ cycle: CycleRecord; participants: Map<string, AssessmentRecord> }> {
+async function calibrationOf(
+  cycleId: string,
+): Promise<{ cycle: CycleRecord; participants: Map<string, AssessmentRecord> }> {
   const cycle = await getCycle(cycleId);
   if (!cycle) throw new NotFound(`cycle ${cycleId}`);
   if (!allows(cycle.phase, 'adjust-rating')) {
-    throw new Conflict(`cycle ${cycleId} is ${cycle.phase}: ratings can be adjusted only in ${phasesAllowing('adjust-rating').join(' or ')}`, [
-      ['RELEASING', 'CLOSED'].includes(cycle.phase)
-        ? 'its results are released: the final ratings stand'
-        : cycle.phase === 'CANCELLED'
-          ? 'the cycle was cancelled'
-          : 'calibration starts at the manager deadline of a calibrated cycle',
-    ]);
+    throw new Conflict(
+      `cycle ${cycleId} is ${cycle.phase}: ratings can be adjusted only in ${phasesAllowing('adjust-rating').join(' or ')}`,
+      [
+        ['RELEASING', 'CLOSED'].includes(cycle.phase)
+          ? 'its results are released: the final ratings stand'
+          : cycle.phase === 'CANCELLED'
+            ? 'the cycle was cancelled'
+            : 'calibration starts at the manager deadline of a calibrated cycle',
+      ],
+    );
   }
-  const participants = new Map((await listAssessments(cycleId)).map((assessment) => [assessment.employeeId, assessment]));
+  const participants = new Map(
+    (await listAssessments(cycleId)).map((assessment) => [assessment.employeeId, assessment]),
+  );
   return { cycle, participants };
 }
 
@@ -43,16 +62,36 @@ export async function adjustRating(cycleId: string, request: Omit<AdjustmentLine
   const [planned] = planAdjustments([request], cycle.scale, participants);
   if (planned.outcome === 'refused') {
     if (planned.code === 'not-participant') throw new NotFound(`participant ${request.employeeId} in cycle ${cycleId}`);
-    if (planned.code === 'no-review') throw new Conflict(`cannot adjust the rating of ${request.employeeId}`, [planned.problem]);
+    if (planned.code === 'no-review')
+      throw new Conflict(`cannot adjust the rating of ${request.employeeId}`, [planned.problem]);
     throw new RuleViolation('invalid adjustment', [planned.problem]);
   }
   const participant = participants.get(planned.employeeId)!;
-  const person = { cycleId, employeeId: participant.employeeId, name: participant.name, managerRating: participant.review!.score.value };
+  const person = {
+    cycleId,
+    employeeId: participant.employeeId,
+    name: participant.name,
+    managerRating: participant.review!.score.value,
+  };
   if (planned.outcome === 'unchanged') {
-    return { ...person, outcome: 'unchanged', before: planned.rating, after: planned.rating, reason: participant.adjustment?.reason ?? null, adjustedAt: participant.adjustment?.at ?? null };
+    return {
+      ...person,
+      outcome: 'unchanged',
+      before: planned.rating,
+      after: planned.rating,
+      reason: participant.adjustment?.reason ?? null,
+      adjustedAt: participant.adjustment?.at ?? null,
+    };
   }
   const [write] = await apply(cycle, [planned], actor);
-  return { ...person, outcome: 'changed', before: planned.from, after: planned.to, reason: planned.reason, adjustedAt: write!.adjustment.at };
+  return {
+    ...person,
+    outcome: 'changed',
+    before: planned.from,
+    after: planned.to,
+    reason: planned.reason,
+    adjustedAt: write!.adjustment.at,
+  };
 }
 
 /**
@@ -67,10 +106,19 @@ export async function adjustRatingsFromFile(cycleId: string, csv: string, actor:
   if (!dryRun && counts.refused) {
     throw new RuleViolation(
       `calibration file refused: ${counts.refused} of ${plan.length} lines cannot be applied; nothing was changed`,
-      plan.flatMap((entry) => (entry.outcome === 'refused' ? [`line ${entry.line} (${entry.employeeId || 'no employeeId'}): ${entry.problem}`] : [])),
+      plan.flatMap((entry) =>
+        entry.outcome === 'refused'
+          ? [`line ${entry.line} (${entry.employeeId || 'no employeeId'}): ${entry.problem}`]
+          : [],
+      ),
     );
   }
-  if (!dryRun) await apply(cycle, plan.filter((entry) => entry.outcome === 'change'), actor);
+  if (!dryRun)
+    await apply(
+      cycle,
+      plan.filter((entry) => entry.outcome === 'change'),
+      actor,
+    );
   return {
     cycleId,
     dryRun,
@@ -78,8 +126,10 @@ export async function adjustRatingsFromFile(cycleId: string, csv: string, actor:
     counts,
     lines: plan.map((entry) => {
       const { line, employeeId, outcome } = entry;
-      if (entry.outcome === 'change') return { line, employeeId, outcome, before: entry.from, after: entry.to, reason: entry.reason };
-      if (entry.outcome === 'unchanged') return { line, employeeId, outcome, rating: entry.rating, reason: entry.reason };
+      if (entry.outcome === 'change')
+        return { line, employeeId, outcome, before: entry.from, after: entry.to, reason: entry.reason };
+      if (entry.outcome === 'unchanged')
+        return { line, employeeId, outcome, rating: entry.rating, reason: entry.reason };
       return { line, employeeId, outcome, problem: entry.problem };
     }),
   };
@@ -94,7 +144,11 @@ export async function adjustRatingsFromFile(cycleId: string, csv: string, actor:
  * all the same (a review reopened meanwhile), the earlier ones stand and HR is told which lines were applied:
  * the same file again applies the rest, the applied lines being unchanged by then.
  */
-async function apply(cycle: CycleRecord, changes: Extract<Plan[number], { outcome: 'change' }>[], actor: Actor): Promise<AdjustmentWrite[]> {
+async function apply(
+  cycle: CycleRecord,
+  changes: Extract<Plan[number], { outcome: 'change' }>[],
+  actor: Actor,
+): Promise<AdjustmentWrite[]> {
   const at = nowIso();
   const ctx = { cycleName: cycle.name, timeZone: cycle.timeZone };
   const writes = changes.map(({ employeeId, from, to, reason, line, participant }): AdjustmentWrite => {
@@ -112,18 +166,30 @@ async function apply(cycle: CycleRecord, changes: Extract<Plan[number], { outcom
       ...(participant.adjustment ? { replaces: participant.adjustment.at } : {}),
       managerRating: review.score.value,
       ...(line !== undefined ? { line } : {}),
-      mail: newMail(cycle.cycleId, `rating-adjusted#${employeeId}#${at}`, 'rating-adjusted', participant.managerEmail, [employeeId], content),
+      mail: newMail(
+        cycle.cycleId,
+        `rating-adjusted#${employeeId}#${at}`,
+        'rating-adjusted',
+        participant.managerEmail,
+        [employeeId],
+        content,
+      ),
     };
   });
   const chunks: AdjustmentWrite[][] = [];
-  for (let i = 0; i < writes.length; i += ADJUSTMENTS_PER_TRANSACTION) chunks.push(writes.slice(i, i + ADJUSTMENTS_PER_TRANSACTION));
+  for (let i = 0; i < writes.length; i += ADJUSTMENTS_PER_TRANSACTION)
+    chunks.push(writes.slice(i, i + ADJUSTMENTS_PER_TRANSACTION));
   const changed = `the ratings of cycle ${cycle.cycleId} changed while this was checked, or a calibration file is being applied to it`;
   if (chunks.length === 1) {
-    if ((await writeAdjustments(cycle, chunks[0]!, { now: Date.now() })) === 'refused') throw new Conflict(`${changed}: nothing was changed`, ['run it again in a moment']);
+    if ((await writeAdjustments(cycle, chunks[0]!, { now: Date.now() })) === 'refused')
+      throw new Conflict(`${changed}: nothing was changed`, ['run it again in a moment']);
   } else if (chunks.length > 1) {
     const batch = randomUUID();
     if (!(await claimAdjustmentBatch(cycle.cycleId, batch, Date.now(), Date.now() + BATCH_LEASE_MS))) {
-      throw new Conflict(`another calibration file is being applied to cycle ${cycle.cycleId}, or the cycle left calibration: nothing was changed`, ['run it again in a moment']);
+      throw new Conflict(
+        `another calibration file is being applied to cycle ${cycle.cycleId}, or the cycle left calibration: nothing was changed`,
+        ['run it again in a moment'],
+      );
     }
     try {
       for (const [index, chunk] of chunks.entries()) {

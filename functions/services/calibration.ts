@@ -1,4 +1,11 @@
-import { addTallies, calibrationFigures, finalRatingOf, ratingFactsOf, tallyChange, type RatingGroup } from '#domain/calibration.ts';
+import {
+  addTallies,
+  calibrationFigures,
+  finalRatingOf,
+  ratingFactsOf,
+  tallyChange,
+  type RatingGroup,
+} from '#domain/calibration.ts';
 import { nearestPoint } from '#domain/score.ts';
 import { listPending, listRatings, listRatingsPage, type RatingRecord } from '#store/assessments.ts';
 import { listTallies } from '#store/calibration.ts';
@@ -16,7 +23,10 @@ import { NotFound } from './errors.ts';
 export async function calibrationView(cycleId: string, page: { limit: number; cursor?: string }) {
   const cycle = await getCycle(cycleId);
   if (!cycle) throw new NotFound(`cycle ${cycleId}`);
-  const [ratings, overview] = await Promise.all([listRatingsPage(cycleId, page.limit, page.cursor), page.cursor === undefined ? figuresOf(cycle) : undefined]);
+  const [ratings, overview] = await Promise.all([
+    listRatingsPage(cycleId, page.limit, page.cursor),
+    page.cursor === undefined ? figuresOf(cycle) : undefined,
+  ]);
   return {
     cycleId,
     name: cycle.name,
@@ -31,11 +41,18 @@ export async function calibrationView(cycleId: string, page: { limit: number; cu
 const MISSING_ATTRIBUTES = ['employeeId', 'name', 'department', 'managerKey', 'managerName'] as const;
 
 async function figuresOf(cycle: CycleRecord) {
-  const [tallies, missing] = await Promise.all([listTallies(cycle.cycleId), listPending<RatingGroup & { employeeId: string; name: string }>(cycle.cycleId, 'manager', MISSING_ATTRIBUTES)]);
+  const [tallies, missing] = await Promise.all([
+    listTallies(cycle.cycleId),
+    listPending<RatingGroup & { employeeId: string; name: string }>(cycle.cycleId, 'manager', MISSING_ATTRIBUTES),
+  ]);
   const summarised = addTallies(tallies).reviewed === (cycle.reviewsSubmitted ?? 0);
   return {
     source: summarised ? ('summaries' as const) : ('assessments' as const),
-    figures: calibrationFigures(cycle.scale, summarised ? tallies : talliesFrom(cycle, await listRatings(cycle.cycleId)), missing),
+    figures: calibrationFigures(
+      cycle.scale,
+      summarised ? tallies : talliesFrom(cycle, await listRatings(cycle.cycleId)),
+      missing,
+    ),
     missing: missing
       .map(({ employeeId, name, department, managerName }) => ({ employeeId, name, department, managerName }))
       .sort((a, b) => a.managerName.localeCompare(b.managerName) || a.name.localeCompare(b.name)),
@@ -50,7 +67,9 @@ function talliesFrom(cycle: CycleRecord, ratings: RatingRecord[]) {
     managerKey: people[0]!.managerKey,
     managerName: people[0]!.managerName,
     department: people[0]!.department,
-    ...addTallies(people.map((person) => tallyChange(cycle.scale, undefined, ratingFactsOf(person.review!, person.adjustment)))),
+    ...addTallies(
+      people.map((person) => tallyChange(cycle.scale, undefined, ratingFactsOf(person.review!, person.adjustment))),
+    ),
   }));
 }
 

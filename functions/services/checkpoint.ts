@@ -1,4 +1,15 @@
-import { calibrationReminders, isCalibrated, phaseAt, releaseAt, reviewDueOf, selfDueOf, stepsDue, type LadderStep, type Phase, type ReviewKind } from '#domain/cycle.ts';
+import {
+  calibrationReminders,
+  isCalibrated,
+  phaseAt,
+  releaseAt,
+  reviewDueOf,
+  selfDueOf,
+  stepsDue,
+  type LadderStep,
+  type Phase,
+  type ReviewKind,
+} from '#domain/cycle.ts';
 import * as messages from '#mail/messages.ts';
 import { flushOutbox, newMail } from '#mail/outbox.ts';
 import type { EmailContent } from '#mail/compose.ts';
@@ -8,7 +19,14 @@ import { consoleLink, formLink } from '#shared/links.ts';
 import { ladderProgress, listAssessments, listPending, recordStep, type AssessmentRecord } from '#store/assessments.ts';
 import { recordAudit, recordAudits, type AuditEvent } from '#store/audit.ts';
 import { forEachLimited } from '#shared/concurrency.ts';
-import { getCycle, isRunning, markCalibrationReminder, movePhase, scheduleOf, type CycleRecord } from '#store/cycles.ts';
+import {
+  getCycle,
+  isRunning,
+  markCalibrationReminder,
+  movePhase,
+  scheduleOf,
+  type CycleRecord,
+} from '#store/cycles.ts';
 import { queueMailOnce, type MailKind } from '#store/mail.ts';
 import { NotFound } from './errors.ts';
 import { stepOutput, type StepOutput } from './step-output.ts';
@@ -41,7 +59,13 @@ export async function runCheckpoint(cycleId: string): Promise<StepOutput> {
   if (phase === 'SELF_REVIEW' && target !== 'SELF_REVIEW') {
     await openManagerPhase(cycle, now);
     if (await movePhase(cycleId, 'SELF_REVIEW', 'MANAGER_REVIEW', nowIso())) {
-      await recordAudit({ cycleId, at: nowIso(), actor: 'system', action: 'phase-changed', details: { from: 'SELF_REVIEW', to: 'MANAGER_REVIEW' } });
+      await recordAudit({
+        cycleId,
+        at: nowIso(),
+        actor: 'system',
+        action: 'phase-changed',
+        details: { from: 'SELF_REVIEW', to: 'MANAGER_REVIEW' },
+      });
     }
     phase = 'MANAGER_REVIEW';
   }
@@ -49,14 +73,26 @@ export async function runCheckpoint(cycleId: string): Promise<StepOutput> {
   if (phase === 'MANAGER_REVIEW' || phase === 'CALIBRATION') await climbLadder(cycle, 'manager', now);
   if (phase === 'MANAGER_REVIEW' && target === 'CALIBRATION') {
     if (await movePhase(cycleId, 'MANAGER_REVIEW', 'CALIBRATION', nowIso())) {
-      await recordAudit({ cycleId, at: nowIso(), actor: 'system', action: 'phase-changed', details: { from: 'MANAGER_REVIEW', to: 'CALIBRATION' } });
+      await recordAudit({
+        cycleId,
+        at: nowIso(),
+        actor: 'system',
+        action: 'phase-changed',
+        details: { from: 'MANAGER_REVIEW', to: 'CALIBRATION' },
+      });
     }
     phase = 'CALIBRATION';
   }
   if (phase === 'CALIBRATION') await remindCalibration(cycle, now);
   if (phase === 'MANAGER_REVIEW' && target === 'RELEASING') {
     if (await movePhase(cycleId, 'MANAGER_REVIEW', 'RELEASING', nowIso())) {
-      await recordAudit({ cycleId, at: nowIso(), actor: 'system', action: 'phase-changed', details: { from: 'MANAGER_REVIEW', to: 'RELEASING' } });
+      await recordAudit({
+        cycleId,
+        at: nowIso(),
+        actor: 'system',
+        action: 'phase-changed',
+        details: { from: 'MANAGER_REVIEW', to: 'RELEASING' },
+      });
     }
     phase = 'RELEASING';
   }
@@ -70,8 +106,10 @@ async function climbLadder(cycle: CycleRecord, kind: ReviewKind, now: number): P
   const schedule = scheduleOf(cycle);
   const byStep: Record<LadderStep, DueItem[]> = { REMINDER: [], OVERDUE: [], HR_ESCALATION: [] };
   for (const assessment of await listPending(cycle.cycleId, kind)) {
-    const due = kind === 'self' ? selfDueOf(schedule, assessment.employeeId) : reviewDueOf(schedule, assessment.employeeId);
-    for (const step of stepsDue(due, ladderProgress(assessment, kind), now, schedule.timings)) byStep[step].push({ assessment, due });
+    const due =
+      kind === 'self' ? selfDueOf(schedule, assessment.employeeId) : reviewDueOf(schedule, assessment.employeeId);
+    for (const step of stepsDue(due, ladderProgress(assessment, kind), now, schedule.timings))
+      byStep[step].push({ assessment, due });
   }
   const ctx = { cycleName: cycle.name, timeZone: cycle.timeZone };
   const issuedAt = nowMs();
@@ -88,20 +126,44 @@ async function climbLadder(cycle: CycleRecord, kind: ReviewKind, now: number): P
     });
     for (const group of groupBy(byStep.OVERDUE, (item) => `${item.assessment.managerKey}#${item.due}`)) {
       const [{ assessment: first, due }] = group;
-      await takeStep(cycle, kind, 'OVERDUE', group.map((item) => item.assessment), {
-        mailId: `self-overdue#${first.managerKey}#${due}`,
-        kind: 'self-overdue',
-        to: first.managerEmail,
-        content: messages.selfOverdueToManager(ctx, { name: first.managerName }, due, group.map((item) => item.assessment), releaseAt(schedule)),
-      });
+      await takeStep(
+        cycle,
+        kind,
+        'OVERDUE',
+        group.map((item) => item.assessment),
+        {
+          mailId: `self-overdue#${first.managerKey}#${due}`,
+          kind: 'self-overdue',
+          to: first.managerEmail,
+          content: messages.selfOverdueToManager(
+            ctx,
+            { name: first.managerName },
+            due,
+            group.map((item) => item.assessment),
+            releaseAt(schedule),
+          ),
+        },
+      );
     }
     for (const group of groupBy(byStep.HR_ESCALATION, (item) => String(item.due))) {
-      await takeStep(cycle, kind, 'HR_ESCALATION', group.map((item) => item.assessment), {
-        mailId: `self-hr#${group[0].due}`,
-        kind: 'self-hr',
-        to: config().HR_EMAIL,
-        content: messages.selfOverdueToHr(ctx, group[0].due, group.map((item) => item.assessment), releaseAt(schedule), consoleLink.cycle(cycle.cycleId)),
-      });
+      await takeStep(
+        cycle,
+        kind,
+        'HR_ESCALATION',
+        group.map((item) => item.assessment),
+        {
+          mailId: `self-hr#${group[0].due}`,
+          kind: 'self-hr',
+          to: config().HR_EMAIL,
+          content: messages.selfOverdueToHr(
+            ctx,
+            group[0].due,
+            group.map((item) => item.assessment),
+            releaseAt(schedule),
+            consoleLink.cycle(cycle.cycleId),
+          ),
+        },
+      );
     }
     return;
   }
@@ -124,15 +186,30 @@ async function climbLadder(cycle: CycleRecord, kind: ReviewKind, now: number): P
       });
     }
   };
-  await teamMail('REMINDER', 'review-reminder', (to, due, reports, url) => messages.reviewReminder(ctx, to, due, reports, url));
-  await teamMail('OVERDUE', 'review-overdue', (to, due, reports, url) => messages.reviewOverdueToManager(ctx, to, due, reports, url, releaseAt(schedule)));
+  await teamMail('REMINDER', 'review-reminder', (to, due, reports, url) =>
+    messages.reviewReminder(ctx, to, due, reports, url),
+  );
+  await teamMail('OVERDUE', 'review-overdue', (to, due, reports, url) =>
+    messages.reviewOverdueToManager(ctx, to, due, reports, url, releaseAt(schedule)),
+  );
   for (const group of groupBy(byStep.HR_ESCALATION, (item) => String(item.due))) {
-    await takeStep(cycle, kind, 'HR_ESCALATION', group.map((item) => item.assessment), {
-      mailId: `review-hr#${group[0].due}`,
-      kind: 'review-hr',
-      to: config().HR_EMAIL,
-      content: messages.reviewOverdueToHr(ctx, group[0].due, group.map((item) => item.assessment), consoleLink.cycle(cycle.cycleId)),
-    });
+    await takeStep(
+      cycle,
+      kind,
+      'HR_ESCALATION',
+      group.map((item) => item.assessment),
+      {
+        mailId: `review-hr#${group[0].due}`,
+        kind: 'review-hr',
+        to: config().HR_EMAIL,
+        content: messages.reviewOverdueToHr(
+          ctx,
+          group[0].due,
+          group.map((item) => item.assessment),
+          consoleLink.cycle(cycle.cycleId),
+        ),
+      },
+    );
   }
 }
 
@@ -144,7 +221,12 @@ async function remindCalibration(cycle: CycleRecord, now: number): Promise<void>
   const schedule = scheduleOf(cycle);
   if (!isCalibrated(schedule)) return;
   const [reminder, due] = calibrationReminders(schedule);
-  const step = now >= due.at ? { ...due, attribute: 'calibrationDueNotifiedAt' as const } : now >= reminder.at ? { ...reminder, attribute: 'calibrationRemindedAt' as const } : undefined;
+  const step =
+    now >= due.at
+      ? { ...due, attribute: 'calibrationDueNotifiedAt' as const }
+      : now >= reminder.at
+        ? { ...reminder, attribute: 'calibrationRemindedAt' as const }
+        : undefined;
   if (!step || cycle[step.attribute]) return;
   const missing = await listPending(cycle.cycleId, 'manager');
   await queueMailOnce(
@@ -154,11 +236,23 @@ async function remindCalibration(cycle: CycleRecord, now: number): Promise<void>
       'calibration-reminder',
       config().HR_EMAIL,
       missing.map((assessment) => assessment.employeeId),
-      messages.calibrationReminder({ cycleName: cycle.name, timeZone: cycle.timeZone }, schedule.calibrationDue, missing, consoleLink.cycle(cycle.cycleId), step.step === 'CALIBRATION_DUE'),
+      messages.calibrationReminder(
+        { cycleName: cycle.name, timeZone: cycle.timeZone },
+        schedule.calibrationDue,
+        missing,
+        consoleLink.cycle(cycle.cycleId),
+        step.step === 'CALIBRATION_DUE',
+      ),
     ),
   );
   if (await markCalibrationReminder(cycle.cycleId, step.attribute, nowIso())) {
-    await recordAudit({ cycleId: cycle.cycleId, at: nowIso(), actor: 'system', action: step.step.toLowerCase().replace('_', '-'), details: { missingReviews: missing.length } });
+    await recordAudit({
+      cycleId: cycle.cycleId,
+      at: nowIso(),
+      actor: 'system',
+      action: step.step.toLowerCase().replace('_', '-'),
+      details: { missingReviews: missing.length },
+    });
   }
 }
 
@@ -176,7 +270,13 @@ async function takeStep(
   const taken: AuditEvent[] = [];
   await forEachLimited(ids, PER_ITEM_CONCURRENCY, async (employeeId) => {
     if (await recordStep(cycle.cycleId, employeeId, kind, step, at)) {
-      taken.push({ cycleId: cycle.cycleId, at, actor: 'system', action: `${kind}-${step.toLowerCase().replace('_', '-')}`, employeeId });
+      taken.push({
+        cycleId: cycle.cycleId,
+        at,
+        actor: 'system',
+        action: `${kind}-${step.toLowerCase().replace('_', '-')}`,
+        employeeId,
+      });
     }
   });
   await recordAudits(taken);
@@ -187,7 +287,12 @@ async function openManagerPhase(cycle: CycleRecord, now: number): Promise<void> 
   const ctx = { cycleName: cycle.name, timeZone: cycle.timeZone };
   for (const team of groupBy(await listAssessments(cycle.cycleId), (assessment) => assessment.managerKey)) {
     const [first] = team;
-    const url = await formLink(cycle.cycleId, first.managerKey, { purpose: 'manager', schedule: scheduleOf(cycle) }, now);
+    const url = await formLink(
+      cycle.cycleId,
+      first.managerKey,
+      { purpose: 'manager', schedule: scheduleOf(cycle) },
+      now,
+    );
     await queueMailOnce(
       newMail(
         cycle.cycleId,

@@ -22,7 +22,10 @@ export async function employeeNames(employeeIds: string[]): Promise<Map<string, 
 /** A page of the directory, each person with whether they are active. */
 export async function listEmployees(query: { department?: string; limit: number; cursor?: string }) {
   const page = await listDirectoryPage(query);
-  return { employees: page.employees.map((employee) => ({ ...employee, active: isActive(employee) })), ...(page.cursor ? { nextCursor: page.cursor } : {}) };
+  return {
+    employees: page.employees.map((employee) => ({ ...employee, active: isActive(employee) })),
+    ...(page.cursor ? { nextCursor: page.cursor } : {}),
+  };
 }
 
 /**

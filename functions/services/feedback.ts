@@ -1,7 +1,14 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { RuleViolation } from '#domain/cycle.ts';
 import type { Employee } from '#domain/employee.ts';
-import { feedbackAudience, feedbackRequestClosesAt, previousWeekStart, teamKeyOf, weekStartOf, type FeedbackKind } from '#domain/feedback.ts';
+import {
+  feedbackAudience,
+  feedbackRequestClosesAt,
+  previousWeekStart,
+  teamKeyOf,
+  weekStartOf,
+  type FeedbackKind,
+} from '#domain/feedback.ts';
 import * as messages from '#mail/messages.ts';
 import { flushOutbox, newMail, sendQueuedNow } from '#mail/outbox.ts';
 import { formatDeadline } from '#domain/time.ts';
@@ -39,9 +46,18 @@ export interface NewFeedback {
 
 /** Feedback from one employee to another: praise goes public (now or in the weekly digest), constructive stays private. */
 export async function giveFeedback(input: NewFeedback): Promise<FeedbackRecord> {
-  if (input.fromId === input.toId) throw new RuleViolation('invalid feedback', ['feedback goes to someone else: from and to are the same person']);
+  if (input.fromId === input.toId)
+    throw new RuleViolation('invalid feedback', ['feedback goes to someone else: from and to are the same person']);
   const [from] = await Promise.all([requireEmployee(input.fromId), requireEmployee(input.toId)]);
-  const feedback: FeedbackRecord = { feedbackId: `fb_${randomBytes(6).toString('hex')}`, fromId: from.employeeId, fromName: from.name, toId: input.toId, kind: input.kind, text: input.text, at: nowIso() };
+  const feedback: FeedbackRecord = {
+    feedbackId: `fb_${randomBytes(6).toString('hex')}`,
+    fromId: from.employeeId,
+    fromName: from.name,
+    toId: input.toId,
+    kind: input.kind,
+    text: input.text,
+    at: nowIso(),
+  };
   await deliverFeedback(feedback);
   return feedback;
 }
@@ -54,11 +70,24 @@ async function deliverFeedback(feedback: FeedbackRecord): Promise<void> {
   const recipient = await requireEmployee(feedback.toId);
   const { settings } = await settingsInForce();
   const manager = recipient.managerId ? await getEmployee(recipient.managerId) : undefined;
-  const teammates = feedback.kind === 'praise' && settings.recognition === 'immediate' ? await listReports(teamKeyOf(recipient)) : [];
+  const teammates =
+    feedback.kind === 'praise' && settings.recognition === 'immediate' ? await listReports(teamKeyOf(recipient)) : [];
   const audience = feedbackAudience(feedback.kind, recipient, manager, teammates, settings.recognition);
-  await saveFeedback(feedback, audience.digestTeam ? { weekStart: weekStartOf(Date.parse(feedback.at), settings.timeZone), team: audience.digestTeam } : undefined);
+  await saveFeedback(
+    feedback,
+    audience.digestTeam
+      ? { weekStart: weekStartOf(Date.parse(feedback.at), settings.timeZone), team: audience.digestTeam }
+      : undefined,
+  );
   const mails = audience.now.map(({ person, role }) =>
-    newMail(FEEDBACK_MAIL_SCOPE, `feedback#${feedback.feedbackId}#${person.employeeId}`, 'feedback', person.email, [recipient.employeeId], messages.feedbackReceived(person, role, feedback, recipient)),
+    newMail(
+      FEEDBACK_MAIL_SCOPE,
+      `feedback#${feedback.feedbackId}#${person.employeeId}`,
+      'feedback',
+      person.email,
+      [recipient.employeeId],
+      messages.feedbackReceived(person, role, feedback, recipient),
+    ),
   );
   for (const mail of mails) await queueMailOnce(mail);
   await sendQueuedNow(FEEDBACK_MAIL_SCOPE, mails);
@@ -70,28 +99,57 @@ async function deliverFeedback(feedback: FeedbackRecord): Promise<void> {
  * same post again stores nothing and finds the request it stored; its mails, under ids derived from the
  * request, are queued again as no-ops (or completed, after a first try cut short).
  */
-export async function requestFeedback(requesterId: string, colleagueIds: string[], message?: string, submissionId?: string): Promise<FeedbackRequestRecord> {
+export async function requestFeedback(
+  requesterId: string,
+  colleagueIds: string[],
+  message?: string,
+  submissionId?: string,
+): Promise<FeedbackRequestRecord> {
   const requester = await requireEmployee(requesterId);
   const unique = [...new Set(colleagueIds)];
   const problems: string[] = [];
   if (!unique.length) problems.push('name at least one colleague');
-  if (unique.length > MAX_COLLEAGUES_PER_REQUEST) problems.push(`at most ${MAX_COLLEAGUES_PER_REQUEST} colleagues per request`);
+  if (unique.length > MAX_COLLEAGUES_PER_REQUEST)
+    problems.push(`at most ${MAX_COLLEAGUES_PER_REQUEST} colleagues per request`);
   if (unique.includes(requesterId)) problems.push('ask colleagues, not yourself');
   const colleagues = await Promise.all(unique.map((id) => getEmployee(id)));
   unique.forEach((id, index) => colleagues[index] || problems.push(`no employee ${id} in the directory`));
   if (problems.length) throw new RuleViolation('invalid feedback request', problems);
   const requestId = `fbr_${submissionId ? createHash('sha256').update(submissionId).digest('hex').slice(0, 16) : randomBytes(8).toString('hex')}`;
-  const asked: FeedbackRequestRecord = { requestId, requesterId, colleagueIds: unique, ...(message ? { message } : {}), at: nowIso(), answered: {} };
-  const submission = submissionId === undefined ? undefined : submissionOf(submissionId, 'feedback-request', `employee:${requesterId}`);
-  const request = (await saveFeedbackRequest(asked, submission)) === 'duplicate' ? (await getFeedbackRequest(requestId))! : asked;
+  const asked: FeedbackRequestRecord = {
+    requestId,
+    requesterId,
+    colleagueIds: unique,
+    ...(message ? { message } : {}),
+    at: nowIso(),
+    answered: {},
+  };
+  const submission =
+    submissionId === undefined ? undefined : submissionOf(submissionId, 'feedback-request', `employee:${requesterId}`);
+  const request =
+    (await saveFeedbackRequest(asked, submission)) === 'duplicate' ? (await getFeedbackRequest(requestId))! : asked;
   const issuedAt = nowMs();
   const requestedAt = Date.parse(request.at);
   const { timeZone } = (await settingsInForce()).settings;
   const mails: MailRecord[] = [];
   for (const colleague of colleagues as Employee[]) {
     const url = await formLink(request.requestId, colleague.employeeId, { purpose: 'feedback', requestedAt }, issuedAt);
-    const content = messages.feedbackRequest({ timeZone }, colleague, requester, request.message, feedbackRequestClosesAt(requestedAt), url);
-    const mail = newMail(FEEDBACK_MAIL_SCOPE, `feedback-request#${request.requestId}#${colleague.employeeId}`, 'feedback-request', colleague.email, [requesterId], content);
+    const content = messages.feedbackRequest(
+      { timeZone },
+      colleague,
+      requester,
+      request.message,
+      feedbackRequestClosesAt(requestedAt),
+      url,
+    );
+    const mail = newMail(
+      FEEDBACK_MAIL_SCOPE,
+      `feedback-request#${request.requestId}#${colleague.employeeId}`,
+      'feedback-request',
+      colleague.email,
+      [requesterId],
+      content,
+    );
     await queueMailOnce(mail);
     mails.push(mail);
   }
@@ -102,12 +160,20 @@ export async function requestFeedback(requesterId: string, colleagueIds: string[
 /** A request as its form shows it: with the date by which to answer, as the request's email wrote it. */
 export type OpenFeedbackRequest = FeedbackRequestRecord & { answerBy: string };
 
-export async function openFeedbackRequest(requestId: string, colleagueId: string): Promise<{ request: OpenFeedbackRequest; requester: Employee } | undefined> {
+export async function openFeedbackRequest(
+  requestId: string,
+  colleagueId: string,
+): Promise<{ request: OpenFeedbackRequest; requester: Employee } | undefined> {
   const request = await getFeedbackRequest(requestId);
   if (!request || !request.colleagueIds.includes(colleagueId)) return undefined;
   const requester = await getEmployee(request.requesterId);
   const { timeZone } = (await settingsInForce()).settings;
-  return requester && { request: { ...request, answerBy: formatDeadline(feedbackRequestClosesAt(Date.parse(request.at)), timeZone) }, requester };
+  return (
+    requester && {
+      request: { ...request, answerBy: formatDeadline(feedbackRequestClosesAt(Date.parse(request.at)), timeZone) },
+      requester,
+    }
+  );
 }
 
 /**
@@ -127,9 +193,20 @@ export async function answerFeedbackRequest(
   const colleague = await requireEmployee(colleagueId);
   const feedbackId = `fb_${createHash('sha256').update(`${requestId}#${colleagueId}`).digest('hex').slice(0, 12)}`;
   const recorded = { feedbackId, at: nowIso(), kind: answer.kind, text: answer.text };
-  const outcome = await markRequestAnswered(submissionOf(submissionId, 'feedback-answer', `employee:${colleagueId}`), requestId, colleagueId, recorded);
+  const outcome = await markRequestAnswered(
+    submissionOf(submissionId, 'feedback-answer', `employee:${colleagueId}`),
+    requestId,
+    colleagueId,
+    recorded,
+  );
   const stored = outcome === 'done' ? recorded : (await getFeedbackRequest(requestId))!.answered[colleagueId];
-  await deliverFeedback({ ...stored, fromId: colleagueId, fromName: colleague.name, toId: opened.request.requesterId, requestId });
+  await deliverFeedback({
+    ...stored,
+    fromId: colleagueId,
+    fromName: colleague.name,
+    toId: opened.request.requesterId,
+    requestId,
+  });
   return outcome === 'done' ? 'answered' : outcome === 'duplicate' ? 'duplicate' : 'already-answered';
 }
 
@@ -156,9 +233,22 @@ export async function sendPraiseDigests(): Promise<{ teams: number; sent: number
     const lead = await getEmployee(team);
     const members = [...(lead ? [lead] : []), ...(await listReports(team))];
     const names = await employeeNames(entries.map((entry) => entry.toId));
-    const lines = entries.map((entry) => ({ fromName: entry.fromName, toName: names.get(entry.toId)!, text: entry.text }));
+    const lines = entries.map((entry) => ({
+      fromName: entry.fromName,
+      toName: names.get(entry.toId)!,
+      text: entry.text,
+    }));
     for (const member of members) {
-      await queueMailOnce(newMail(FEEDBACK_MAIL_SCOPE, `praise-digest#${weekStart}#${team}#${member.employeeId}`, 'praise-digest', member.email, [], messages.praiseDigest(member, weekStart, lines)));
+      await queueMailOnce(
+        newMail(
+          FEEDBACK_MAIL_SCOPE,
+          `praise-digest#${weekStart}#${team}#${member.employeeId}`,
+          'praise-digest',
+          member.email,
+          [],
+          messages.praiseDigest(member, weekStart, lines),
+        ),
+      );
     }
   }
   const flushed = await flushOutbox(FEEDBACK_MAIL_SCOPE);

@@ -1,5 +1,17 @@
 import { randomBytes } from 'node:crypto';
-import { checkNewGoal, goalStepsDue, lastGoalStepAt, outcomeOf, periodOf, recommendedStep, type CheckIn, type CheckInStatus, type GoalKind, type GoalStep, type GoalTimings } from '#domain/goals.ts';
+import {
+  checkNewGoal,
+  goalStepsDue,
+  lastGoalStepAt,
+  outcomeOf,
+  periodOf,
+  recommendedStep,
+  type CheckIn,
+  type CheckInStatus,
+  type GoalKind,
+  type GoalStep,
+  type GoalTimings,
+} from '#domain/goals.ts';
 import type { EmailContent } from '#mail/compose.ts';
 import * as messages from '#mail/messages.ts';
 import { flushOutbox, newMail, sendQueuedNow } from '#mail/outbox.ts';
@@ -11,7 +23,16 @@ import { getEmployee } from '#store/employees.ts';
 import { settingsInForce } from '#store/settings.ts';
 import type { Settings } from '#domain/settings.ts';
 import { consoleLink, formLink } from '#shared/links.ts';
-import { addCheckIn, cancelGoal, createGoal, getGoal, listGoals, listOpenGoalsDueBy, recordGoalStep, type GoalRecord } from '#store/goals.ts';
+import {
+  addCheckIn,
+  cancelGoal,
+  createGoal,
+  getGoal,
+  listGoals,
+  listOpenGoalsDueBy,
+  recordGoalStep,
+  type GoalRecord,
+} from '#store/goals.ts';
 import { Conflict, NotFound } from './errors.ts';
 import { requireEmployee } from './employees.ts';
 import { submissionOf } from './submissions.ts';
@@ -29,13 +50,20 @@ export interface NewGoal {
  * A caller that may retry (a proposed goal becoming real) passes a `derivedId` from its source, so a
  * retry finds the goal stored instead of adding a second one.
  */
-export async function addGoal(employeeId: string, request: NewGoal, actor: Actor, derivedId?: string): Promise<GoalRecord> {
+export async function addGoal(
+  employeeId: string,
+  request: NewGoal,
+  actor: Actor,
+  derivedId?: string,
+): Promise<GoalRecord> {
   const existing = derivedId && (await getGoal(employeeId, derivedId));
   if (existing) return existing;
   const goalId = derivedId ?? `goal_${randomBytes(6).toString('hex')}`;
   const owner = await requireEmployee(employeeId);
   const period = periodOf(request.due);
-  const openWeights = (await listGoals(employeeId)).filter((goal) => goal.state === 'OPEN' && goal.period === period).map((goal) => goal.weight);
+  const openWeights = (await listGoals(employeeId))
+    .filter((goal) => goal.state === 'OPEN' && goal.period === period)
+    .map((goal) => goal.weight);
   const { settings } = await settingsInForce();
   const dueAt = checkNewGoal(request, openWeights, settings.timeZone, nowMs());
   const goal: GoalRecord = {
@@ -58,7 +86,12 @@ export async function addGoal(employeeId: string, request: NewGoal, actor: Actor
   // Lost a race with the same proposal becoming a goal: that one is the goal, and its email is that one's to send.
   if (!(await createGoal(goal))) return (await getGoal(employeeId, goalId))!;
   const url = await goalsLink(employeeId, dueAt, settings);
-  const content = messages.goalSet({ timeZone: settings.timeZone }, owner, { title: goal.title, due: dueAt, progress: 0, target: goal.target, weight: goal.weight }, url);
+  const content = messages.goalSet(
+    { timeZone: settings.timeZone },
+    owner,
+    { title: goal.title, due: dueAt, progress: 0, target: goal.target, weight: goal.weight },
+    url,
+  );
   const mail = newMail(GOAL_MAIL_SCOPE, `goal-set#${goal.goalId}`, 'goal-set', owner.email, [employeeId], content);
   await queueMailOnce(mail);
   await sendQueuedNow(GOAL_MAIL_SCOPE, [mail]);
@@ -75,13 +108,26 @@ export interface NewCheckIn {
  * A check-in on an open goal; 100 % marks it done, which stops its reminders and escalations. One posted
  * from the goals page carries its form's `submissionId`: the same post again records nothing.
  */
-export async function recordCheckIn(employeeId: string, goalId: string, input: NewCheckIn, by: Actor, submissionId?: string): Promise<GoalRecord> {
+export async function recordCheckIn(
+  employeeId: string,
+  goalId: string,
+  input: NewCheckIn,
+  by: Actor,
+  submissionId?: string,
+): Promise<GoalRecord> {
   const goal = await getGoal(employeeId, goalId);
   if (!goal) throw new NotFound(`goal ${goalId} of ${employeeId}`);
-  const checkIn: CheckIn = { at: nowIso(), progress: input.progress, status: input.status, ...(input.note ? { note: input.note } : {}), by };
+  const checkIn: CheckIn = {
+    at: nowIso(),
+    progress: input.progress,
+    status: input.status,
+    ...(input.note ? { note: input.note } : {}),
+    by,
+  };
   const doneAt = input.progress === 100 ? nowMs() : undefined;
   const submission = submissionId === undefined ? undefined : submissionOf(submissionId, 'check-in', by);
-  if ((await addCheckIn(employeeId, goalId, checkIn, doneAt, submission)) === 'refused') throw new Conflict(`goal ${goalId} is ${goal.state.toLowerCase()}: it takes no more check-ins`);
+  if ((await addCheckIn(employeeId, goalId, checkIn, doneAt, submission)) === 'refused')
+    throw new Conflict(`goal ${goalId} is ${goal.state.toLowerCase()}: it takes no more check-ins`);
   const updated = (await getGoal(employeeId, goalId))!;
   // A second at-risk check-in in a row reaches the manager now, not at the next daily run: the daily run
   // only reads goals near or past their due date. The flag is read off the stored goal and taken once, so
@@ -96,7 +142,11 @@ export async function recordCheckIn(employeeId: string, goalId: string, input: N
 export async function goalsOf(employeeId: string) {
   await requireEmployee(employeeId);
   const now = nowMs();
-  return (await listGoals(employeeId)).map((goal) => ({ ...goal, dueAt: new Date(goal.dueAt).toISOString(), outcome: outcomeOf(goal, now) }));
+  return (await listGoals(employeeId)).map((goal) => ({
+    ...goal,
+    dueAt: new Date(goal.dueAt).toISOString(),
+    outcome: outcomeOf(goal, now),
+  }));
 }
 
 /** The goals a review cycle asks about: the employee's goals of the period under review, except cancelled ones. */
@@ -109,9 +159,14 @@ export async function goalsUnderReview(employeeId: string, period: string): Prom
  * only goals due within the reminder lead or already past due, so its cost follows what is due, not how
  * many goals exist.
  */
-export async function goalsOwingSteps(now: number, timings: GoalTimings): Promise<{ goal: GoalRecord; steps: GoalStep[] }[]> {
+export async function goalsOwingSteps(
+  now: number,
+  timings: GoalTimings,
+): Promise<{ goal: GoalRecord; steps: GoalStep[] }[]> {
   const candidates = await listOpenGoalsDueBy(now + timings.reminderLeadMs);
-  return candidates.map((goal) => ({ goal, steps: goalStepsDue(goal, now, timings) })).filter((entry) => entry.steps.length > 0);
+  return candidates
+    .map((goal) => ({ goal, steps: goalStepsDue(goal, now, timings) }))
+    .filter((entry) => entry.steps.length > 0);
 }
 
 /** The owner's goals page, announced with a goal: it serves the goal until the goal watch is done with it. */
@@ -135,19 +190,26 @@ export const GOAL_MAIL_SCOPE = 'goal-watch';
 export async function runGoalWatch(): Promise<{ steps: number; sent: number }> {
   const { settings } = await settingsInForce();
   let steps = 0;
-  for (const { goal, steps: owed } of await goalsOwingSteps(nowMs(), goalTimingsOf(settings))) steps += (await takeGoalSteps(goal, owed, settings)).taken;
+  for (const { goal, steps: owed } of await goalsOwingSteps(nowMs(), goalTimingsOf(settings)))
+    steps += (await takeGoalSteps(goal, owed, settings)).taken;
   const flushed = await flushOutbox(GOAL_MAIL_SCOPE);
   return { steps, sent: flushed.sent };
 }
 
 /** Queues the emails of each step (once, by id) and records the step on the goal; answers the steps newly recorded and the mail queued. */
-async function takeGoalSteps(goal: GoalRecord, owed: GoalStep[], settings: Settings): Promise<{ taken: number; queued: MailRecord[] }> {
+async function takeGoalSteps(
+  goal: GoalRecord,
+  owed: GoalStep[],
+  settings: Settings,
+): Promise<{ taken: number; queued: MailRecord[] }> {
   const { timeZone } = settings;
   const queued: MailRecord[] = [];
   const owner = await getEmployee(goal.employeeId);
   if (!owner) return { taken: 0, queued }; // left the directory: nobody to tell
   const manager = owner.managerId ? await getEmployee(owner.managerId) : undefined;
-  const managerContact = manager ? { name: manager.name, employeeId: manager.employeeId, email: manager.email } : { name: 'HR', email: config().HR_EMAIL };
+  const managerContact = manager
+    ? { name: manager.name, employeeId: manager.employeeId, email: manager.email }
+    : { name: 'HR', email: config().HR_EMAIL };
   const line = { title: goal.title, due: goal.dueAt, progress: goal.progress, target: goal.target };
   const hrAt = lastGoalStepAt(goal.dueAt, goalTimingsOf(settings));
   const ownerLink = () => goalsLink(owner.employeeId, goal.dueAt, settings);
@@ -155,13 +217,37 @@ async function takeGoalSteps(goal: GoalRecord, owed: GoalStep[], settings: Setti
   for (const step of owed) {
     const mails: { to: string; kind: MailKind; suffix: string; content: EmailContent }[] =
       step === 'REMINDER'
-        ? [{ to: owner.email, kind: 'goal-reminder', suffix: 'owner', content: messages.goalReminder({ timeZone }, owner, line, await ownerLink()) }]
+        ? [
+            {
+              to: owner.email,
+              kind: 'goal-reminder',
+              suffix: 'owner',
+              content: messages.goalReminder({ timeZone }, owner, line, await ownerLink()),
+            },
+          ]
         : step === 'AT_RISK_FLAG'
-          ? [{ to: managerContact.email, kind: 'goal-at-risk', suffix: 'manager', content: messages.goalAtRisk({ timeZone }, managerContact, owner, line, goal.checkIns) }]
+          ? [
+              {
+                to: managerContact.email,
+                kind: 'goal-at-risk',
+                suffix: 'manager',
+                content: messages.goalAtRisk({ timeZone }, managerContact, owner, line, goal.checkIns),
+              },
+            ]
           : step === 'MISSED'
             ? [
-                { to: owner.email, kind: 'goal-missed', suffix: 'owner', content: messages.goalMissed({ timeZone }, owner, owner, line, hrAt, await ownerLink()) },
-                { to: managerContact.email, kind: 'goal-missed', suffix: 'manager', content: messages.goalMissed({ timeZone }, managerContact, owner, line, hrAt) },
+                {
+                  to: owner.email,
+                  kind: 'goal-missed',
+                  suffix: 'owner',
+                  content: messages.goalMissed({ timeZone }, owner, owner, line, hrAt, await ownerLink()),
+                },
+                {
+                  to: managerContact.email,
+                  kind: 'goal-missed',
+                  suffix: 'manager',
+                  content: messages.goalMissed({ timeZone }, managerContact, owner, line, hrAt),
+                },
               ]
             : [
                 {
@@ -179,7 +265,14 @@ async function takeGoalSteps(goal: GoalRecord, owed: GoalStep[], settings: Setti
                 },
               ];
     for (const mail of mails) {
-      const record = newMail(GOAL_MAIL_SCOPE, `${step}#${goal.goalId}#${mail.suffix}`, mail.kind, mail.to, [goal.employeeId], mail.content);
+      const record = newMail(
+        GOAL_MAIL_SCOPE,
+        `${step}#${goal.goalId}#${mail.suffix}`,
+        mail.kind,
+        mail.to,
+        [goal.employeeId],
+        mail.content,
+      );
       await queueMailOnce(record);
       queued.push(record);
     }
@@ -189,12 +282,15 @@ async function takeGoalSteps(goal: GoalRecord, owed: GoalStep[], settings: Setti
 }
 
 async function earlierMisses(goal: GoalRecord): Promise<number> {
-  return (await listGoals(goal.employeeId)).filter((other) => other.goalId !== goal.goalId && other.escalations.MISSED !== undefined && other.dueAt < goal.dueAt).length;
+  return (await listGoals(goal.employeeId)).filter(
+    (other) => other.goalId !== goal.goalId && other.escalations.MISSED !== undefined && other.dueAt < goal.dueAt,
+  ).length;
 }
 
 export async function cancelOpenGoal(employeeId: string, goalId: string): Promise<GoalRecord> {
   const goal = await getGoal(employeeId, goalId);
   if (!goal) throw new NotFound(`goal ${goalId} of ${employeeId}`);
-  if (!(await cancelGoal(employeeId, goalId, nowIso()))) throw new Conflict(`goal ${goalId} is ${goal.state.toLowerCase()}: only open goals can be cancelled`);
+  if (!(await cancelGoal(employeeId, goalId, nowIso())))
+    throw new Conflict(`goal ${goalId} is ${goal.state.toLowerCase()}: only open goals can be cancelled`);
   return (await getGoal(employeeId, goalId))!;
 }

@@ -24,7 +24,15 @@ export async function importRoster(file: Uint8Array, request: ImportRequest, act
   const created = rows.filter((employee) => !existing.has(employee.employeeId)).length;
   const counts = { created, updated: rows.length - created };
   if (request.dryRun) return { dryRun: true, imported: 0, valid: employees.length, ...counts, ...read };
-  await saveEmployees(rows.map((row) => importedRow(row, existing.get(row.employeeId))), nowIso());
+  await saveEmployees(
+    rows.map((row) => importedRow(row, existing.get(row.employeeId))),
+    nowIso(),
+  );
   logger.info('roster imported', { actor, ...counts, ...request.part });
-  return { imported: rows.length, ...counts, ...(request.part ? { ...request.part, valid: employees.length } : {}), ...read };
+  return {
+    imported: rows.length,
+    ...counts,
+    ...(request.part ? { ...request.part, valid: employees.length } : {}),
+    ...read,
+  };
 }

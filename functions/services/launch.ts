@@ -12,7 +12,16 @@ import { formLink } from '#shared/links.ts';
 import { startCycleExecution } from '#shared/workflow.ts';
 import { assessmentItem, HR_MANAGER_KEY, type AssessmentRecord } from '#store/assessments.ts';
 import { recordAudit, type Actor } from '#store/audit.ts';
-import { createCycle, getCycle, isRunning, listActiveCycles, markParticipantsWritten, recordExecution, scheduleOf, type CycleRecord } from '#store/cycles.ts';
+import {
+  createCycle,
+  getCycle,
+  isRunning,
+  listActiveCycles,
+  markParticipantsWritten,
+  recordExecution,
+  scheduleOf,
+  type CycleRecord,
+} from '#store/cycles.ts';
 import { loadDirectory } from '#store/employees.ts';
 import { queueMailsClaimed, type Claim, type MailRecord } from '#store/mail.ts';
 import { settingsInForce } from '#store/settings.ts';
@@ -43,13 +52,23 @@ export interface LaunchRequest {
 export type LaunchResult = CycleRecord & { warnings: string[] };
 
 /** The launch's calibration due date, else the settings' default (that long after the manager deadline), else none. */
-function calibrationDueOf(request: LaunchRequest, managerDue: number, defaultPeriod: number | undefined, timeZone: string): number | undefined {
+function calibrationDueOf(
+  request: LaunchRequest,
+  managerDue: number,
+  defaultPeriod: number | undefined,
+  timeZone: string,
+): number | undefined {
   if (request.calibrationDue === false) return undefined;
   if (request.calibrationDue !== undefined) return endOfDay(request.calibrationDue, timeZone);
   if (defaultPeriod === undefined) return undefined;
   // Whole days after the manager deadline's day, so the due date is a day's end like every deadline.
   const managerDay = lastDayEndingBy(managerDue + 1000, timeZone);
-  return endOfDay(new Date(Date.parse(`${managerDay}T00:00:00Z`) + Math.round(defaultPeriod / DAY_MS) * DAY_MS).toISOString().slice(0, 10), timeZone);
+  return endOfDay(
+    new Date(Date.parse(`${managerDay}T00:00:00Z`) + Math.round(defaultPeriod / DAY_MS) * DAY_MS)
+      .toISOString()
+      .slice(0, 10),
+    timeZone,
+  );
 }
 
 function hrReviewer(): Reviewer {
@@ -77,11 +96,23 @@ export async function launchCycle(request: LaunchRequest, actor: Actor): Promise
   checkLaunchDeadlines(schedule, now, timeZone);
   const directory = await loadDirectory();
   const active = [...directory.values()].filter(isActive);
-  if (!active.length) throw new RuleViolation('no participants', [directory.size ? 'everyone in the directory is deactivated: activate people first' : 'the directory is empty: import it first']);
+  if (!active.length)
+    throw new RuleViolation('no participants', [
+      directory.size
+        ? 'everyone in the directory is deactivated: activate people first'
+        : 'the directory is empty: import it first',
+    ]);
   // The directory's spelling, so the cycle and its snapshot name the department as HR's roster does.
-  const department = request.department === undefined ? undefined : matchDepartment(active.map((employee) => employee.department), request.department);
+  const department =
+    request.department === undefined
+      ? undefined
+      : matchDepartment(
+          active.map((employee) => employee.department),
+          request.department,
+        );
   const participants = selectParticipants(directory, department);
-  if (!participants.length) throw new RuleViolation('no participants', [`nobody in the directory has department "${department}"`]);
+  if (!participants.length)
+    throw new RuleViolation('no participants', [`nobody in the directory has department "${department}"`]);
   const period = request.period ?? periodAt(now, timeZone);
   if (!request.allowOverlap) {
     const running = (await listActiveCycles()).filter(isRunning).map((cycle) => ({
@@ -90,7 +121,11 @@ export async function launchCycle(request: LaunchRequest, actor: Actor): Promise
       period: cycle.period,
       participantIds: new Set(selectParticipants(directory, cycle.department).map((employee) => employee.employeeId)),
     }));
-    const overlap = overlappingCycle(period, participants.map((employee) => employee.employeeId), running);
+    const overlap = overlappingCycle(
+      period,
+      participants.map((employee) => employee.employeeId),
+      running,
+    );
     if (overlap) {
       throw new Conflict(`a running cycle already reviews these people for ${period}`, [
         `"${overlap.cycle.name}" (${overlap.cycle.cycleId}) is running for ${period} and includes ${overlap.shared} of the ${participants.length} people this launch would invite`,
@@ -117,7 +152,13 @@ export async function launchCycle(request: LaunchRequest, actor: Actor): Promise
     createdBy: actor,
   };
   await createCycle(cycle);
-  await recordAudit({ cycleId: cycle.cycleId, at: cycle.createdAt, actor, action: 'cycle-launched', details: { participants: participants.length, ...(warnings.length ? { warnings: warnings.join(' ') } : {}) } });
+  await recordAudit({
+    cycleId: cycle.cycleId,
+    at: cycle.createdAt,
+    actor,
+    action: 'cycle-launched',
+    details: { participants: participants.length, ...(warnings.length ? { warnings: warnings.join(' ') } : {}) },
+  });
   const executionArn = await startCycleExecution(cycle.cycleId, 0);
   await recordExecution(cycle.cycleId, executionArn, 0);
   return { ...cycle, executionArn, executionGeneration: 0, warnings };
@@ -165,7 +206,12 @@ export async function launchParticipants(cycleId: string): Promise<StepOutput> {
           'invitation',
           assessment.email,
           [assessment.employeeId],
-          invitation(context, assessment, cycle.selfDue, await formLink(cycleId, assessment.employeeId, { purpose: 'self', schedule: scheduleOf(cycle) }, issuedAt)),
+          invitation(
+            context,
+            assessment,
+            cycle.selfDue,
+            await formLink(cycleId, assessment.employeeId, { purpose: 'self', schedule: scheduleOf(cycle) }, issuedAt),
+          ),
         ),
       ),
     );
@@ -174,7 +220,13 @@ export async function launchParticipants(cycleId: string): Promise<StepOutput> {
     claim = launchClaim(queued.length);
     await queueMailsClaimed(queued, claim);
     await markParticipantsWritten(cycleId, assessments.length);
-    await recordAudit({ cycleId, at: createdAt, actor: 'system', action: 'participants-snapshotted', details: { participants: assessments.length } });
+    await recordAudit({
+      cycleId,
+      at: createdAt,
+      actor: 'system',
+      action: 'participants-snapshotted',
+      details: { participants: assessments.length },
+    });
   }
   // The invitations just queued go out from memory; the outbox is read only for what else is due.
   const flushed = await flushOutbox(cycleId, { first: queued, claim });

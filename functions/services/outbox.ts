@@ -16,7 +16,9 @@ import { GOAL_MAIL_SCOPE } from './goals.ts';
  * Afterwards it publishes how long the oldest mail still unsent has been waiting (0 when none is), so an
  * alarm tells someone when mail stays stuck: SES refusing to take it, or more than a flush can send.
  */
-export async function flushEveryOutbox(budgetMs: number): Promise<{ scopes: number; oldestUnsentSeconds: number } & Omit<FlushResult, 'remaining'>> {
+export async function flushEveryOutbox(
+  budgetMs: number,
+): Promise<{ scopes: number; oldestUnsentSeconds: number } & Omit<FlushResult, 'remaining'>> {
   const stopAt = Date.now() + budgetMs;
   const scopes = [GOAL_MAIL_SCOPE, FEEDBACK_MAIL_SCOPE, ...(await listCycles()).map((cycle) => cycle.cycleId)];
   const total = { scopes: scopes.length, sent: 0, failed: 0, deferred: 0 };

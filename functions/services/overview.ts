@@ -9,7 +9,8 @@ import { employeeNames } from './employees.ts';
 
 /** HR's list of cycles, newest first, with completion from the counters kept on each cycle. */
 export async function cycleList() {
-  const percent = (part: number | undefined, whole: number | undefined) => (whole ? Math.round(((part ?? 0) / whole) * 1000) / 10 : 0);
+  const percent = (part: number | undefined, whole: number | undefined) =>
+    whole ? Math.round(((part ?? 0) / whole) * 1000) / 10 : 0;
   return (await listCycles()).map((cycle) => ({
     cycleId: cycle.cycleId,
     name: cycle.name,
@@ -55,5 +56,11 @@ export async function goalsNeedingAttention(period?: string) {
 export async function recentRecognition(limit = 20) {
   const praise = await listRecentPraise(limit);
   const names = await employeeNames(praise.map((entry) => entry.toId));
-  return praise.map((entry) => ({ at: entry.at, fromName: entry.fromName, toId: entry.toId, toName: names.get(entry.toId)!, text: entry.text }));
+  return praise.map((entry) => ({
+    at: entry.at,
+    fromName: entry.fromName,
+    toId: entry.toId,
+    toName: names.get(entry.toId)!,
+    text: entry.text,
+  }));
 }

@@ -31,9 +31,18 @@ export async function releaseResults(cycleId: string): Promise<StepOutput> {
       assessment.reviewStatus === 'SUBMITTED' && assessment.review
         ? { ...assessment.review, managerName: assessment.managerName, adjustedRating: assessment.adjustment?.rating }
         : undefined;
-    const url = review && (await formLink(cycleId, assessment.employeeId, { purpose: 'results', schedule: scheduleOf(cycle) }, issuedAt));
+    const url =
+      review &&
+      (await formLink(cycleId, assessment.employeeId, { purpose: 'results', schedule: scheduleOf(cycle) }, issuedAt));
     await queueMailOnce(
-      newMail(cycleId, `result#${assessment.employeeId}`, 'result', assessment.email, [assessment.employeeId], messages.result(ctx, assessment, cycle.scale, review, url, acknowledgementEndsAt(scheduleOf(cycle)))),
+      newMail(
+        cycleId,
+        `result#${assessment.employeeId}`,
+        'result',
+        assessment.email,
+        [assessment.employeeId],
+        messages.result(ctx, assessment, cycle.scale, review, url, acknowledgementEndsAt(scheduleOf(cycle))),
+      ),
     );
     const releasedAt = assessment.resultReleasedAt ?? nowIso();
     await recordParticipation(assessment.employeeId, cycleId, releasedAt);
@@ -47,7 +56,14 @@ export async function releaseResults(cycleId: string): Promise<StepOutput> {
     // Recorded once, when the cycle closes: how each goal of the period stood then.
     const outcomes = goalOutcomesOf(await listGoalsOfPeriod(cycle.period), assessments, nowMs());
     await recordAudits(
-      outcomes.map((goal) => ({ cycleId, at, actor: 'system', action: `goal-${goal.outcome}`, employeeId: goal.employeeId, details: { goalId: goal.goalId, title: goal.title, due: goal.due } })),
+      outcomes.map((goal) => ({
+        cycleId,
+        at,
+        actor: 'system',
+        action: `goal-${goal.outcome}`,
+        employeeId: goal.employeeId,
+        details: { goalId: goal.goalId, title: goal.title, due: goal.due },
+      })),
     );
   }
   return stepOutput(cycle, 'CLOSED', nowMs());

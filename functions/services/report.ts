@@ -31,8 +31,17 @@ export async function cycleReport(cycleId: string) {
       managerId: a.managerKey,
       self: selfState(a),
       review: reviewState(a),
-      ...(a.review ? { score: { value: a.review.score.value, label: a.review.score.label }, overallRating: a.review.rating } : {}),
-      ...(a.review && a.adjustment ? { adjustedRating: { value: a.adjustment.rating, label: finalResultOf(a.review, cycle.scale, a.adjustment).label } } : {}),
+      ...(a.review
+        ? { score: { value: a.review.score.value, label: a.review.score.label }, overallRating: a.review.rating }
+        : {}),
+      ...(a.review && a.adjustment
+        ? {
+            adjustedRating: {
+              value: a.adjustment.rating,
+              label: finalResultOf(a.review, cycle.scale, a.adjustment).label,
+            },
+          }
+        : {}),
       goals: (outcomes.get(a.employeeId) ?? []).map((goal) => goal.outcome),
       acknowledgement: acknowledgementOf(a),
     }))
@@ -69,10 +78,13 @@ export async function personHistory(employeeId: string) {
         manager: assessment.managerName,
         selfAssessment: selfState(assessment),
         review: reviewState(assessment),
-        finalScore: assessment.review ? { value: assessment.review.score.value, label: assessment.review.score.label } : null,
+        finalScore: assessment.review
+          ? { value: assessment.review.score.value, label: assessment.review.score.label }
+          : null,
         finalRating: assessment.review ? finalResultOf(assessment.review, cycle.scale, assessment.adjustment) : null,
         overallRating: assessment.review?.rating ?? null,
-        goalRatings: assessment.review?.goalRatings.map(({ title, weight, rating }) => ({ title, weight, rating })) ?? [],
+        goalRatings:
+          assessment.review?.goalRatings.map(({ title, weight, rating }) => ({ title, weight, rating })) ?? [],
         acknowledgement: acknowledgementOf(assessment),
       };
     }),

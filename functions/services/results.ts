@@ -9,7 +9,13 @@ import { config } from '#shared/config.ts';
 import { consoleLink, formLink } from '#shared/links.ts';
 import { forEachLimited } from '#shared/concurrency.ts';
 import { submissionRecorded } from '#store/submissions.ts';
-import { getAssessment, listAssessments, markProposedGoalsCreated, recordAcknowledgement, type AssessmentRecord } from '#store/assessments.ts';
+import {
+  getAssessment,
+  listAssessments,
+  markProposedGoalsCreated,
+  recordAcknowledgement,
+  type AssessmentRecord,
+} from '#store/assessments.ts';
 import { recordAudit, type Actor } from '#store/audit.ts';
 import { getCycle, markAcknowledgementsReminded, scheduleOf, type CycleRecord } from '#store/cycles.ts';
 import { listGoals } from '#store/goals.ts';
@@ -29,7 +35,9 @@ export interface AcknowledgeInput {
 }
 
 /** A released appraisal the employee can acknowledge: one with a manager's review. */
-export function hasResults(assessment: AssessmentRecord): assessment is AssessmentRecord & { review: NonNullable<AssessmentRecord['review']> } {
+export function hasResults(
+  assessment: AssessmentRecord,
+): assessment is AssessmentRecord & { review: NonNullable<AssessmentRecord['review']> } {
   return assessment.resultReleasedAt !== undefined && assessment.review !== undefined;
 }
 
@@ -40,7 +48,12 @@ export function hasResults(assessment: AssessmentRecord): assessment is Assessme
  * 100) refuses the whole acknowledgement with the reason. The acknowledgement, its audit event and the
  * form's `submissionId` are recorded together: the same post again ('duplicate') changes and sends nothing.
  */
-export async function acknowledgeResults(cycle: CycleRecord, employeeId: string, input: AcknowledgeInput, submissionId: string): Promise<AcknowledgeOutcome> {
+export async function acknowledgeResults(
+  cycle: CycleRecord,
+  employeeId: string,
+  input: AcknowledgeInput,
+  submissionId: string,
+): Promise<AcknowledgeOutcome> {
   const assessment = await getAssessment(cycle.cycleId, employeeId);
   if (!assessment || !hasResults(assessment)) return 'not-released';
   if (assessment.acknowledgedAt) return (await submissionRecorded(submissionId)) ? 'duplicate' : 'already-acknowledged';
@@ -51,11 +64,17 @@ export async function acknowledgeResults(cycle: CycleRecord, employeeId: string,
   // Goals get ids derived from the proposals: a repeat of this post racing this one adds none twice.
   const accepted = goals === 'accepted' ? await createProposedGoals(cycle, assessment, actor) : 0;
   const acknowledgement = { disagree: input.disagree, ...(input.comment ? { comment: input.comment } : {}), goals };
-  const outcome = await recordAcknowledgement(submissionOf(submissionId, 'acknowledgement', actor), cycle.cycleId, employeeId, acknowledgement, {
-    actor,
-    action: 'results-acknowledged',
-    details: { disagree: input.disagree, commented: !!input.comment, goals, goalsAccepted: accepted },
-  });
+  const outcome = await recordAcknowledgement(
+    submissionOf(submissionId, 'acknowledgement', actor),
+    cycle.cycleId,
+    employeeId,
+    acknowledgement,
+    {
+      actor,
+      action: 'results-acknowledged',
+      details: { disagree: input.disagree, commented: !!input.comment, goals, goalsAccepted: accepted },
+    },
+  );
   if (outcome !== 'done') return outcome === 'duplicate' ? 'duplicate' : 'already-acknowledged';
   const ctx = { cycleName: cycle.name, timeZone: cycle.timeZone };
   const ack = { ...acknowledgement, proposedGoals: assessment.review.proposedGoals.length };
@@ -64,17 +83,37 @@ export async function acknowledgeResults(cycle: CycleRecord, employeeId: string,
   // A person reviewed by HR has HR as their "manager": one email is enough.
   const mails = recipients
     .filter((to, index) => index === 0 || to.email !== recipients[0].email)
-    .map((to) => newMail(cycle.cycleId, `acknowledgement#${employeeId}#${to.suffix}`, 'acknowledgement', to.email, [employeeId], messages.acknowledgement(ctx, to, assessment, ack, to.email === hrCopy.email ? consoleLink.cycle(cycle.cycleId) : undefined)));
+    .map((to) =>
+      newMail(
+        cycle.cycleId,
+        `acknowledgement#${employeeId}#${to.suffix}`,
+        'acknowledgement',
+        to.email,
+        [employeeId],
+        messages.acknowledgement(
+          ctx,
+          to,
+          assessment,
+          ack,
+          to.email === hrCopy.email ? consoleLink.cycle(cycle.cycleId) : undefined,
+        ),
+      ),
+    );
   for (const mail of mails) await queueMailOnce(mail);
   await sendQueuedNow(cycle.cycleId, mails);
   return 'acknowledged';
 }
 
 /** The manager confirms the goals they proposed, without waiting for the employee. */
-export async function confirmProposedGoals(cycle: CycleRecord, managerKey: string, employeeId: string): Promise<'confirmed' | 'nothing-to-confirm' | 'not-your-report'> {
+export async function confirmProposedGoals(
+  cycle: CycleRecord,
+  managerKey: string,
+  employeeId: string,
+): Promise<'confirmed' | 'nothing-to-confirm' | 'not-your-report'> {
   const assessment = await getAssessment(cycle.cycleId, employeeId);
   if (!assessment || assessment.managerKey !== managerKey) return 'not-your-report';
-  if (!hasResults(assessment) || !assessment.review.proposedGoals.length || assessment.proposedGoalsCreatedAt) return 'nothing-to-confirm';
+  if (!hasResults(assessment) || !assessment.review.proposedGoals.length || assessment.proposedGoalsCreatedAt)
+    return 'nothing-to-confirm';
   await createProposedGoals(cycle, assessment, `manager:${managerKey}`);
   return 'confirmed';
 }
@@ -83,15 +122,32 @@ export async function confirmProposedGoals(cycle: CycleRecord, managerKey: strin
  * Turns the review's proposed goals into goals, all or none, under ids derived from the cycle, the person
  * and the proposal: a retry after a crash finds them stored. Returns how many the review proposed.
  */
-async function createProposedGoals(cycle: CycleRecord, assessment: AssessmentRecord & { review: NonNullable<AssessmentRecord['review']> }, actor: Actor): Promise<number> {
+async function createProposedGoals(
+  cycle: CycleRecord,
+  assessment: AssessmentRecord & { review: NonNullable<AssessmentRecord['review']> },
+  actor: Actor,
+): Promise<number> {
   const proposals = assessment.review.proposedGoals;
   if (!proposals.length || assessment.proposedGoalsCreatedAt) return 0;
-  const ids = proposals.map((_, index) => `goal_${createHash('sha256').update(`${cycle.cycleId}#${assessment.employeeId}#${index}`).digest('hex').slice(0, 12)}`);
-  const open = (await listGoals(assessment.employeeId)).filter((goal) => goal.state === 'OPEN' && !ids.includes(goal.goalId));
+  const ids = proposals.map(
+    (_, index) =>
+      `goal_${createHash('sha256').update(`${cycle.cycleId}#${assessment.employeeId}#${index}`).digest('hex').slice(0, 12)}`,
+  );
+  const open = (await listGoals(assessment.employeeId)).filter(
+    (goal) => goal.state === 'OPEN' && !ids.includes(goal.goalId),
+  );
   checkNewGoals(proposals, open, cycle.timeZone, nowMs());
-  for (const [index, proposal] of proposals.entries()) await addGoal(assessment.employeeId, { ...proposal, kind: 'performance' }, actor, ids[index]);
+  for (const [index, proposal] of proposals.entries())
+    await addGoal(assessment.employeeId, { ...proposal, kind: 'performance' }, actor, ids[index]);
   if (await markProposedGoalsCreated(cycle.cycleId, assessment.employeeId, actor, nowIso())) {
-    await recordAudit({ cycleId: cycle.cycleId, at: nowIso(), actor, action: 'proposed-goals-created', employeeId: assessment.employeeId, details: { goals: proposals.length } });
+    await recordAudit({
+      cycleId: cycle.cycleId,
+      at: nowIso(),
+      actor,
+      action: 'proposed-goals-created',
+      employeeId: assessment.employeeId,
+      details: { goals: proposals.length },
+    });
   }
   return proposals.length;
 }
@@ -107,17 +163,37 @@ export async function remindUnacknowledged(cycleId: string): Promise<StepOutput>
   if (cycle.phase !== 'CLOSED' || cycle.acknowledgementsRemindedAt) return stepOutput(cycle, cycle.phase, nowMs());
   const ctx = { cycleName: cycle.name, timeZone: cycle.timeZone };
   const issuedAt = nowMs();
-  const waiting = (await listAssessments(cycleId)).filter((assessment) => hasResults(assessment) && !assessment.acknowledgedAt);
+  const waiting = (await listAssessments(cycleId)).filter(
+    (assessment) => hasResults(assessment) && !assessment.acknowledgedAt,
+  );
   await forEachLimited(waiting, PER_ITEM_CONCURRENCY, async (assessment) => {
-    const url = await formLink(cycleId, assessment.employeeId, { purpose: 'results', schedule: scheduleOf(cycle) }, issuedAt);
+    const url = await formLink(
+      cycleId,
+      assessment.employeeId,
+      { purpose: 'results', schedule: scheduleOf(cycle) },
+      issuedAt,
+    );
     await queueMailOnce(
-      newMail(cycleId, `acknowledgement-reminder#${assessment.employeeId}`, 'acknowledgement-reminder', assessment.email, [assessment.employeeId], messages.acknowledgementReminder(ctx, assessment, acknowledgementEndsAt(scheduleOf(cycle)), url)),
+      newMail(
+        cycleId,
+        `acknowledgement-reminder#${assessment.employeeId}`,
+        'acknowledgement-reminder',
+        assessment.email,
+        [assessment.employeeId],
+        messages.acknowledgementReminder(ctx, assessment, acknowledgementEndsAt(scheduleOf(cycle)), url),
+      ),
     );
   });
   const flushed = await flushOutbox(cycleId);
   if (flushed.remaining) return stepOutput(cycle, 'CLOSED', nowMs(), true);
   if (await markAcknowledgementsReminded(cycleId, nowIso())) {
-    await recordAudit({ cycleId, at: nowIso(), actor: 'system', action: 'acknowledgements-reminded', details: { reminded: waiting.length } });
+    await recordAudit({
+      cycleId,
+      at: nowIso(),
+      actor: 'system',
+      action: 'acknowledgements-reminded',
+      details: { reminded: waiting.length },
+    });
   }
   return stepOutput({ ...cycle, acknowledgementsRemindedAt: nowIso() }, 'CLOSED', nowMs());
 }

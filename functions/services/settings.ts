@@ -18,12 +18,17 @@ export interface SettingsSaved extends SettingsInForce {
  * An invalid result is refused with every reason and changes nothing; an unchanged one stores nothing.
  * Running cycles keep the version they were launched with.
  */
-export async function saveSettings(body: unknown, actor: Actor, mode: 'replace' | 'merge' = 'replace'): Promise<SettingsSaved> {
+export async function saveSettings(
+  body: unknown,
+  actor: Actor,
+  mode: 'replace' | 'merge' = 'replace',
+): Promise<SettingsSaved> {
   const current = await settingsInForce();
   const update = updateSettings(current.document, body, mode);
   if (!update.ok) throw new RuleViolation('invalid request', update.problems);
   if (!update.changes.length) return { ...current, saved: false, changes: [] };
   const stored = { version: current.version + 1, document: update.document, savedAt: nowIso(), savedBy: actor };
-  if (!(await putSettingsVersion(stored))) throw new Conflict('the settings were saved by someone else at the same time: load them again and retry');
+  if (!(await putSettingsVersion(stored)))
+    throw new Conflict('the settings were saved by someone else at the same time: load them again and retry');
   return { ...stored, settings: update.settings, saved: true, changes: update.changes };
 }

@@ -17,7 +17,13 @@ export function selfState(a: AssessmentRecord): PhaseState {
 }
 
 export function reviewState(a: AssessmentRecord): PhaseState {
-  return a.reviewStatus === 'SUBMITTED' ? (a.reviewLate ? 'late' : 'submitted') : a.reviewOverdueAt ? 'overdue' : 'pending';
+  return a.reviewStatus === 'SUBMITTED'
+    ? a.reviewLate
+      ? 'late'
+      : 'submitted'
+    : a.reviewOverdueAt
+      ? 'overdue'
+      : 'pending';
 }
 
 /**
@@ -27,7 +33,11 @@ export function reviewState(a: AssessmentRecord): PhaseState {
 export async function cycleStatus(cycleId: string) {
   const cycle = await getCycle(cycleId);
   if (!cycle) throw new NotFound(`cycle ${cycleId}`);
-  const [assessments, periodGoals, workflow] = await Promise.all([listAssessments(cycleId), listGoalsOfPeriod(cycle.period), workflowHealthOf(cycle)]);
+  const [assessments, periodGoals, workflow] = await Promise.all([
+    listAssessments(cycleId),
+    listGoalsOfPeriod(cycle.period),
+    workflowHealthOf(cycle),
+  ]);
   const goals = goalOutcomesOf(periodGoals, assessments, nowMs());
   const schedule = scheduleOf(cycle);
   const iso = (ms: number) => new Date(ms).toISOString();
@@ -50,10 +60,26 @@ export async function cycleStatus(cycleId: string) {
     },
     overdue: assessments.flatMap((a) => [
       ...(selfState(a) === 'overdue'
-        ? [{ employeeId: a.employeeId, name: a.name, phase: 'self', reviewer: a.managerName, due: iso(selfDueOf(schedule, a.employeeId)) }]
+        ? [
+            {
+              employeeId: a.employeeId,
+              name: a.name,
+              phase: 'self',
+              reviewer: a.managerName,
+              due: iso(selfDueOf(schedule, a.employeeId)),
+            },
+          ]
         : []),
       ...(reviewState(a) === 'overdue'
-        ? [{ employeeId: a.employeeId, name: a.name, phase: 'manager', reviewer: a.managerName, due: iso(cycle.managerDue) }]
+        ? [
+            {
+              employeeId: a.employeeId,
+              name: a.name,
+              phase: 'manager',
+              reviewer: a.managerName,
+              due: iso(cycle.managerDue),
+            },
+          ]
         : []),
     ]),
     results: resultsOf(assessments),
@@ -70,7 +96,9 @@ function resultsOf(assessments: AssessmentRecord[]) {
     released: released.length,
     acknowledged: released.filter((a) => a.acknowledgedAt).length,
     disagreed: released.filter((a) => a.acknowledgement?.disagree).length,
-    unacknowledged: released.filter((a) => !a.acknowledgedAt).map((a) => ({ employeeId: a.employeeId, name: a.name, manager: a.managerName })),
+    unacknowledged: released
+      .filter((a) => !a.acknowledgedAt)
+      .map((a) => ({ employeeId: a.employeeId, name: a.name, manager: a.managerName })),
   };
 }
 
@@ -80,7 +108,17 @@ export function goalOutcomesOf(periodGoals: GoalRecord[], assessments: Assessmen
   return periodGoals.flatMap((goal) => {
     const owner = participants.get(goal.employeeId);
     if (!owner) return [];
-    return [{ employeeId: goal.employeeId, name: owner.name, manager: owner.managerName, goalId: goal.goalId, title: goal.title, due: goal.due, outcome: outcomeOf(goal, now) }];
+    return [
+      {
+        employeeId: goal.employeeId,
+        name: owner.name,
+        manager: owner.managerName,
+        goalId: goal.goalId,
+        title: goal.title,
+        due: goal.due,
+        outcome: outcomeOf(goal, now),
+      },
+    ];
   });
 }
 
@@ -95,7 +133,13 @@ export async function cycleAudit(cycleId: string) {
       at: mail.sentAt ?? mail.createdAt,
       actor: 'system',
       action: `mail-${mail.status.toLowerCase()}`,
-      details: { kind: mail.kind, mailId: mail.mailId, to: mail.to, subject: mail.subject, ...(mail.error ? { error: mail.error } : {}) },
+      details: {
+        kind: mail.kind,
+        mailId: mail.mailId,
+        to: mail.to,
+        subject: mail.subject,
+        ...(mail.error ? { error: mail.error } : {}),
+      },
       about: mail.about,
     }));
   return [...events, ...mailEvents].sort((a, b) => a.at.localeCompare(b.at));

@@ -18,11 +18,19 @@ export interface StepOutput {
 
 export function stepOutput(cycle: CycleRecord, phase: Phase, now: number, workLeft = false): StepOutput {
   const schedule = scheduleOf(cycle);
-  const next = workLeft ? now : (nextCheckpoint(schedule, now) ?? (phase === 'CALIBRATION' ? undefined : Math.max(now, releaseAt(schedule))));
-  const output: StepOutput = { cycleId: cycle.cycleId, phase, ...(next !== undefined ? { nextCheckAt: new Date(next).toISOString() } : { awaitingRelease: true }) };
+  const next = workLeft
+    ? now
+    : (nextCheckpoint(schedule, now) ?? (phase === 'CALIBRATION' ? undefined : Math.max(now, releaseAt(schedule))));
+  const output: StepOutput = {
+    cycleId: cycle.cycleId,
+    phase,
+    ...(next !== undefined ? { nextCheckAt: new Date(next).toISOString() } : { awaitingRelease: true }),
+  };
   if (phase === 'CLOSED' && !cycle.acknowledgementsRemindedAt) {
     const closedAt = cycle.closedAt ? Date.parse(cycle.closedAt) : now;
-    output.acknowledgementReminderAt = new Date(workLeft ? now : Math.max(now, closedAt + cycle.acknowledgementReminderMs)).toISOString();
+    output.acknowledgementReminderAt = new Date(
+      workLeft ? now : Math.max(now, closedAt + cycle.acknowledgementReminderMs),
+    ).toISOString();
   }
   return output;
 }

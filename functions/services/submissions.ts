@@ -1,4 +1,13 @@
-import { REVIEW_EDIT_PHASES, REVIEW_PHASES, reviewAnswerWindow, SELF_ANSWER_PHASES, selfAnswerWindow, selfDueOf, type AnswerWindow, type Phase } from '#domain/cycle.ts';
+import {
+  REVIEW_EDIT_PHASES,
+  REVIEW_PHASES,
+  reviewAnswerWindow,
+  SELF_ANSWER_PHASES,
+  selfAnswerWindow,
+  selfDueOf,
+  type AnswerWindow,
+  type Phase,
+} from '#domain/cycle.ts';
 import type { ReviewAnswers, SelfAnswers } from '#domain/review-form.ts';
 import { finalScore } from '#domain/score.ts';
 import { verifyLink, type LinkClaims, type LinkPurpose } from '#domain/tokens.ts';
@@ -18,7 +27,10 @@ export type SubmitOutcome = 'submitted' | 'edited' | 'duplicate' | 'changed-mean
 export type DraftOutcome = 'saved' | 'duplicate' | 'closed';
 
 /** Verifies an emailed link and loads its cycle; throws TokenError for a bad link, undefined cycle for a foreign one. */
-export async function openLink(token: string, purpose: LinkPurpose): Promise<{ claims: LinkClaims; cycle: CycleRecord | undefined }> {
+export async function openLink(
+  token: string,
+  purpose: LinkPurpose,
+): Promise<{ claims: LinkClaims; cycle: CycleRecord | undefined }> {
   const claims = verifyLink(token, await linkSecret(), purpose, nowMs());
   return { claims, cycle: await getCycle(claims.cycleId) };
 }
@@ -28,7 +40,12 @@ export function submissionOf(id: string, form: FormName, by: Actor): Submission 
 }
 
 export function selfWindow(cycle: CycleRecord, assessment: AssessmentRecord): AnswerWindow {
-  return selfAnswerWindow(cycle.phase, assessment.selfStatus === 'SUBMITTED', nowMs(), selfDueOf(scheduleOf(cycle), assessment.employeeId));
+  return selfAnswerWindow(
+    cycle.phase,
+    assessment.selfStatus === 'SUBMITTED',
+    nowMs(),
+    selfDueOf(scheduleOf(cycle), assessment.employeeId),
+  );
 }
 
 export function reviewWindow(cycle: CycleRecord, assessment: AssessmentRecord): AnswerWindow {
@@ -56,7 +73,12 @@ export interface AnswersPost {
 }
 
 /** The first self-assessment, or an edit of the version the person had open, until their deadline. */
-export async function submitSelfAssessment(cycle: CycleRecord, assessment: AssessmentRecord, answers: SelfAnswers, { submissionId, basedOn }: AnswersPost): Promise<SubmitOutcome> {
+export async function submitSelfAssessment(
+  cycle: CycleRecord,
+  assessment: AssessmentRecord,
+  answers: SelfAnswers,
+  { submissionId, basedOn }: AnswersPost,
+): Promise<SubmitOutcome> {
   if (selfWindow(cycle, assessment) === 'closed') return closedOrDuplicate(submissionId);
   const employeeId = assessment.employeeId;
   const actor: Actor = `employee:${employeeId}`;
@@ -76,7 +98,12 @@ export async function submitSelfAssessment(cycle: CycleRecord, assessment: Asses
 }
 
 /** The first review of a report, or an edit of the version the manager had open, until the manager phase ends; the latest version is scored and released. */
-export async function submitManagerReview(cycle: CycleRecord, assessment: AssessmentRecord, review: ReviewAnswers, { submissionId, basedOn }: AnswersPost): Promise<SubmitOutcome> {
+export async function submitManagerReview(
+  cycle: CycleRecord,
+  assessment: AssessmentRecord,
+  review: ReviewAnswers,
+  { submissionId, basedOn }: AnswersPost,
+): Promise<SubmitOutcome> {
   if (reviewWindow(cycle, assessment) === 'closed') return closedOrDuplicate(submissionId);
   const actor: Actor = `manager:${assessment.managerKey}`;
   const late = nowMs() > cycle.managerDue;
@@ -98,11 +125,23 @@ export async function submitManagerReview(cycle: CycleRecord, assessment: Assess
 }
 
 /** Keeps what the person typed, server-side, while their form still takes answers. */
-export async function saveAnswersDraft(cycle: CycleRecord, assessment: AssessmentRecord, form: DraftForm, values: Record<string, string>, submissionId: string): Promise<DraftOutcome> {
+export async function saveAnswersDraft(
+  cycle: CycleRecord,
+  assessment: AssessmentRecord,
+  form: DraftForm,
+  values: Record<string, string>,
+  submissionId: string,
+): Promise<DraftOutcome> {
   const window = form === 'self' ? selfWindow(cycle, assessment) : reviewWindow(cycle, assessment);
   if (window === 'closed') return closedOrDuplicate(submissionId);
   const by: Actor = form === 'self' ? `employee:${assessment.employeeId}` : `manager:${assessment.managerKey}`;
-  const outcome = await saveDraft(submissionOf(submissionId, form === 'self' ? 'self-draft' : 'review-draft', by), cycle.cycleId, form, assessment.employeeId, values);
+  const outcome = await saveDraft(
+    submissionOf(submissionId, form === 'self' ? 'self-draft' : 'review-draft', by),
+    cycle.cycleId,
+    form,
+    assessment.employeeId,
+    values,
+  );
   return outcome === 'done' ? 'saved' : 'duplicate';
 }
 
@@ -110,7 +149,11 @@ export async function saveAnswersDraft(cycle: CycleRecord, assessment: Assessmen
  * The report a manager's link may act on: only someone in their team for this cycle. Checked before
  * anything else about the person is read or shown.
  */
-export async function reportOf(cycle: CycleRecord, managerKey: string, employeeId: string): Promise<AssessmentRecord | undefined> {
+export async function reportOf(
+  cycle: CycleRecord,
+  managerKey: string,
+  employeeId: string,
+): Promise<AssessmentRecord | undefined> {
   const assessment = await getAssessment(cycle.cycleId, employeeId);
   return assessment?.managerKey === managerKey ? assessment : undefined;
 }

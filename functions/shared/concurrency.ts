@@ -3,7 +3,11 @@ export function sleep(ms: number): Promise<void> {
 }
 
 /** Runs `work` over `items` with at most `limit` in flight; the first failure rejects. */
-export async function forEachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+export async function forEachLimited<T>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
   let next = 0;
   const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
     while (next < items.length) await work(items[next++]);
@@ -12,7 +16,11 @@ export async function forEachLimited<T>(items: readonly T[], limit: number, work
 }
 
 /** Like forEachLimited, collecting each item's result in the order of `items`. */
-export async function mapLimited<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+export async function mapLimited<T, R>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<R>,
+): Promise<R[]> {
   const results = new Array<R>(items.length);
   await forEachLimited(
     items.map((item, index) => ({ item, index })),

@@ -42,4 +42,3 @@ export function config(): Config {
   cached ??= configSchema.parse(process.env);
   return cached;
 }
-

@@ -9,7 +9,9 @@ import { logger, observability } from './observability.ts';
 
 /** The HTTP API event; HR routes carry the JWT authorizer's claims (locally: the HR token's). */
 export type HttpEvent = APIGatewayProxyEventV2 & {
-  requestContext: APIGatewayProxyEventV2['requestContext'] & { authorizer?: { jwt?: { claims?: Record<string, unknown> } } };
+  requestContext: APIGatewayProxyEventV2['requestContext'] & {
+    authorizer?: { jwt?: { claims?: Record<string, unknown> } };
+  };
 };
 export type HttpResult = Exclude<APIGatewayProxyResultV2, string>;
 
@@ -40,7 +42,9 @@ export function errorResponse(error: unknown): HttpResult {
   if (error instanceof ZodError) {
     return json(400, {
       error: 'invalid request',
-      details: error.issues.map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message)),
+      details: error.issues.map((issue) =>
+        issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message,
+      ),
     });
   }
   if (error instanceof RosterRejected) {
@@ -72,7 +76,11 @@ export function apiHandler(
   options: { sendsMail?: boolean; idempotency?: MiddlewareObj<HttpEvent, HttpResult, Error, Context> } = {},
 ) {
   return middy<HttpEvent, HttpResult, Error, Context>()
-    .use([...observability({ metrics: options.sendsMail }), ...(options.idempotency ? [options.idempotency] : []), jsonErrors()])
+    .use([
+      ...observability({ metrics: options.sendsMail }),
+      ...(options.idempotency ? [options.idempotency] : []),
+      jsonErrors(),
+    ])
     .handler(handler);
 }
 
@@ -105,7 +113,12 @@ export function parseJsonBody<T>(event: HttpEvent, schema: ZodType<T>, maxBytes 
 
 export function pathParameter<T>(event: HttpEvent, name: string, schema: ZodType<T>): T {
   const result = schema.safeParse(event.pathParameters?.[name]);
-  if (!result.success) throw new HttpError(400, `invalid ${name}`, result.error.issues.map((issue) => issue.message));
+  if (!result.success)
+    throw new HttpError(
+      400,
+      `invalid ${name}`,
+      result.error.issues.map((issue) => issue.message),
+    );
   return result.data;
 }
 

@@ -34,7 +34,9 @@ export function idempotencyKey(): MiddlewareObj<HttpEvent, HttpResult, Error, Co
       const key = event.headers?.['idempotency-key'];
       if (key === undefined) return;
       if (!KEY_PATTERN.test(key)) {
-        throw new HttpError(400, 'invalid Idempotency-Key', ['an Idempotency-Key is 1 to 255 printable ASCII characters without spaces, e.g. a UUID']);
+        throw new HttpError(400, 'invalid Idempotency-Key', [
+          'an Idempotency-Key is 1 to 255 printable ASCII characters without spaces, e.g. a UUID',
+        ]);
       }
       const scope = digest([hrActor(event), event.routeKey, key]);
       const fingerprint = digest([event.rawPath, event.rawQueryString, event.body ?? '']);
@@ -43,7 +45,12 @@ export function idempotencyKey(): MiddlewareObj<HttpEvent, HttpResult, Error, Co
       for (let attempt = 0; attempt < 3; attempt++) {
         const now = Date.now();
         // The claim lasts as long as this invocation can: past that, its runner is surely gone.
-        const claim = { owner, fingerprint, leaseUntil: now + context.getRemainingTimeInMillis(), expiresAt: Math.ceil(now / 1000) + KEEP_SECONDS };
+        const claim = {
+          owner,
+          fingerprint,
+          leaseUntil: now + context.getRemainingTimeInMillis(),
+          expiresAt: Math.ceil(now / 1000) + KEEP_SECONDS,
+        };
         if (await claimApiRequest(scope, claim, now)) {
           (request.internal as Internal).idempotency = { scope, owner };
           return;
@@ -59,7 +66,10 @@ export function idempotencyKey(): MiddlewareObj<HttpEvent, HttpResult, Error, Co
         if (first.answer) {
           return { ...first.answer, headers: { ...first.answer.headers, 'idempotent-replayed': 'true' } };
         }
-        const busy = json(409, { error: 'a request with this Idempotency-Key is in progress', details: ['retry in a moment to get its answer'] });
+        const busy = json(409, {
+          error: 'a request with this Idempotency-Key is in progress',
+          details: ['retry in a moment to get its answer'],
+        });
         return { ...busy, headers: { ...busy.headers, 'retry-after': '1' } };
       }
       throw new Error('the Idempotency-Key record kept changing');
@@ -76,7 +86,8 @@ async function settle(request: ApiRequest): Promise<void> {
   const answer = request.response;
   try {
     if (answer && (answer.statusCode ?? 200) < 500) {
-      if (!(await completeApiRequest(held.scope, held.owner, answer))) logger.warn('idempotency claim lost before its answer was stored', { route: request.event.routeKey });
+      if (!(await completeApiRequest(held.scope, held.owner, answer)))
+        logger.warn('idempotency claim lost before its answer was stored', { route: request.event.routeKey });
     } else {
       await releaseApiRequest(held.scope, held.owner);
     }

@@ -14,20 +14,31 @@ export function linkSecret(): Promise<string> {
     return Promise.resolve(LINK_SECRET);
   }
   secret ??= (async () => {
-    const result = await observed(new SecretsManagerClient({}), 'secretsmanager').send(new GetSecretValueCommand({ SecretId: LINK_SECRET_ARN }));
+    const result = await observed(new SecretsManagerClient({}), 'secretsmanager').send(
+      new GetSecretValueCommand({ SecretId: LINK_SECRET_ARN }),
+    );
     if (!result.SecretString) throw new Error('link secret is empty');
     return result.SecretString;
   })();
   return secret;
 }
 
-const FORM_PATH: Record<LinkPurpose, string> = { self: '/forms/self', manager: '/forms/team', goals: '/forms/goals', results: '/forms/results', feedback: '/forms/feedback' };
+const FORM_PATH: Record<LinkPurpose, string> = {
+  self: '/forms/self',
+  manager: '/forms/team',
+  goals: '/forms/goals',
+  results: '/forms/results',
+  feedback: '/forms/feedback',
+};
 
 const baseUrl = () => config().BASE_URL.replace(/\/$/, '');
 
 /** An absolute, signed link to a form, valid as long as its use needs (`linkExpiresAt`). */
 export async function formLink(cycleId: string, personId: string, use: LinkUse, issuedAt: number): Promise<string> {
-  const token = signLink({ cycleId, personId, purpose: use.purpose, expiresAt: linkExpiresAt(use, issuedAt) }, await linkSecret());
+  const token = signLink(
+    { cycleId, personId, purpose: use.purpose, expiresAt: linkExpiresAt(use, issuedAt) },
+    await linkSecret(),
+  );
   return `${baseUrl()}${FORM_PATH[use.purpose]}?t=${encodeURIComponent(token)}`;
 }
 

@@ -34,10 +34,16 @@ interface MiddlewareClient {
 /** Adds the observing middleware to a client; answers the client. */
 export function observed<C extends MiddlewareClient>(client: C, service: string): C {
   client.middlewareStack.add(
-    (next: (args: any) => Promise<any>, context: { commandName?: string }) => async (args: { input: Record<string, any> }) => {
-      if (observers.size) noteCall({ service, operation: (context.commandName ?? 'Unknown').replace(/Command$/, ''), input: args.input });
-      return next(args);
-    },
+    (next: (args: any) => Promise<any>, context: { commandName?: string }) =>
+      async (args: { input: Record<string, any> }) => {
+        if (observers.size)
+          noteCall({
+            service,
+            operation: (context.commandName ?? 'Unknown').replace(/Command$/, ''),
+            input: args.input,
+          });
+        return next(args);
+      },
     { step: 'initialize', name: 'perfcycleSdkObserver' },
   );
   return client;

@@ -44,7 +44,12 @@ export async function stopCycleExecution(executionArn: string, cause: string): P
 export async function describeCycleExecution(executionArn: string): Promise<ExecutionFacts> {
   try {
     const execution = await sfn().send(new DescribeExecutionCommand({ executionArn }));
-    return { status: execution.status!, stoppedAt: execution.stopDate?.getTime(), error: execution.error, cause: execution.cause };
+    return {
+      status: execution.status!,
+      stoppedAt: execution.stopDate?.getTime(),
+      error: execution.error,
+      cause: execution.cause,
+    };
   } catch (error) {
     if ((error as Error).name === 'ExecutionDoesNotExist') return { status: 'MISSING' };
     throw error;

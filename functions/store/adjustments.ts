@@ -15,7 +15,10 @@ import { conditionalUpdate, keys, transactOnce, type OnceOutcome, type TransactI
 export interface AdjustmentWrite {
   employeeId: string;
   /** The person's assessment as planned against: calibration's tally moves from its ratings. */
-  assessment: Pick<AssessmentRecord, 'employeeId' | 'managerKey' | 'managerName' | 'department' | 'review' | 'reviewVersion' | 'adjustment'>;
+  assessment: Pick<
+    AssessmentRecord,
+    'employeeId' | 'managerKey' | 'managerName' | 'department' | 'review' | 'reviewVersion' | 'adjustment'
+  >;
   adjustment: RatingAdjustment;
   /** When the adjustment in force at planning was made (none: there was none): it must still be the one in force. */
   replaces?: string;
@@ -40,12 +43,25 @@ const adjustable = () => phaseIn(phasesAllowing('adjust-rating'));
  * names the file holding the cycle (see claimAdjustmentBatch); without it, no file may hold it, so an
  * adjustment never lands between the transactions of a file.
  */
-export function writeAdjustments(cycle: { cycleId: string; scale: ScalePoint[] }, writes: AdjustmentWrite[], guard: { batch?: string; now: number }): Promise<OnceOutcome> {
+export function writeAdjustments(
+  cycle: { cycleId: string; scale: ScalePoint[] },
+  writes: AdjustmentWrite[],
+  guard: { batch?: string; now: number },
+): Promise<OnceOutcome> {
   const { cycleId } = cycle;
   const phase = adjustable();
-  const tallies = ratingMoves(cycle, writes.map(({ assessment, adjustment }) => ({ assessment, next: { adjustment } })));
+  const tallies = ratingMoves(
+    cycle,
+    writes.map(({ assessment, adjustment }) => ({ assessment, next: { adjustment } })),
+  );
   const cycleCheck: TransactItem = guard.batch
-    ? { ConditionCheck: { Key: keys.cycle(cycleId), ConditionExpression: `${phase.condition} AND adjustmentBatch.id = :batch`, ExpressionAttributeValues: { ...phase.values, ':batch': guard.batch } } }
+    ? {
+        ConditionCheck: {
+          Key: keys.cycle(cycleId),
+          ConditionExpression: `${phase.condition} AND adjustmentBatch.id = :batch`,
+          ExpressionAttributeValues: { ...phase.values, ':batch': guard.batch },
+        },
+      }
     : {
         ConditionCheck: {
           Key: keys.cycle(cycleId),
@@ -54,30 +70,43 @@ export function writeAdjustments(cycle: { cycleId: string; scale: ScalePoint[] }
           ExpressionAttributeValues: { ...phase.values, ':now': guard.now },
         },
       };
-  const items = writes.flatMap(({ employeeId, adjustment, replaces, managerRating, line, mail }, index): TransactItem[] => [
-    {
-      Update: {
-        Key: keys.assessment(cycleId, employeeId),
-        UpdateExpression: 'SET adjustment = :adjustment',
-        ConditionExpression: `reviewStatus = :submitted AND ${replaces ? 'adjustment.#at = :replaces' : 'attribute_not_exists(adjustment)'} AND ${tallies.conditions[index]!.condition}`,
-        ...(replaces ? { ExpressionAttributeNames: { '#at': 'at' } } : {}),
-        ExpressionAttributeValues: { ':adjustment': adjustment, ':submitted': 'SUBMITTED', ...(replaces ? { ':replaces': replaces } : {}), ...tallies.conditions[index]!.values },
+  const items = writes.flatMap(
+    ({ employeeId, adjustment, replaces, managerRating, line, mail }, index): TransactItem[] => [
+      {
+        Update: {
+          Key: keys.assessment(cycleId, employeeId),
+          UpdateExpression: 'SET adjustment = :adjustment',
+          ConditionExpression: `reviewStatus = :submitted AND ${replaces ? 'adjustment.#at = :replaces' : 'attribute_not_exists(adjustment)'} AND ${tallies.conditions[index]!.condition}`,
+          ...(replaces ? { ExpressionAttributeNames: { '#at': 'at' } } : {}),
+          ExpressionAttributeValues: {
+            ':adjustment': adjustment,
+            ':submitted': 'SUBMITTED',
+            ...(replaces ? { ':replaces': replaces } : {}),
+            ...tallies.conditions[index]!.values,
+          },
+        },
       },
-    },
-    {
-      Put: {
-        Item: auditItem({
-          cycleId,
-          at: adjustment.at,
-          actor: adjustment.by as Actor,
-          action: 'rating-adjusted',
-          employeeId,
-          details: { from: adjustment.from, to: adjustment.rating, reason: adjustment.reason, managerRating, ...(line !== undefined ? { line } : {}) },
-        }),
+      {
+        Put: {
+          Item: auditItem({
+            cycleId,
+            at: adjustment.at,
+            actor: adjustment.by as Actor,
+            action: 'rating-adjusted',
+            employeeId,
+            details: {
+              from: adjustment.from,
+              to: adjustment.rating,
+              reason: adjustment.reason,
+              managerRating,
+              ...(line !== undefined ? { line } : {}),
+            },
+          }),
+        },
       },
-    },
-    queueMailWrite(mail),
-  ]);
+      queueMailWrite(mail),
+    ],
+  );
   return transactOnce(undefined, [...items, ...tallies.writes, cycleCheck]);
 }
 

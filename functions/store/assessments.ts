@@ -65,7 +65,10 @@ const STEP_ATTRIBUTE: Record<ReviewKind, Record<LadderStep, keyof AssessmentReco
   manager: { REMINDER: 'reviewRemindedAt', OVERDUE: 'reviewOverdueAt', HR_ESCALATION: 'reviewHrEscalatedAt' },
 };
 
-const STATUS_ATTRIBUTE: Record<ReviewKind, 'selfStatus' | 'reviewStatus'> = { self: 'selfStatus', manager: 'reviewStatus' };
+const STATUS_ATTRIBUTE: Record<ReviewKind, 'selfStatus' | 'reviewStatus'> = {
+  self: 'selfStatus',
+  manager: 'reviewStatus',
+};
 
 export function ladderProgress(assessment: AssessmentRecord, kind: ReviewKind): LadderProgress {
   const attributes = STEP_ATTRIBUTE[kind];
@@ -99,8 +102,13 @@ export function listAssessments(cycleId: string): Promise<AssessmentRecord[]> {
   });
 }
 
-export function listPending<T = AssessmentRecord>(cycleId: string, kind: ReviewKind, attributes?: readonly string[]): Promise<T[]> {
-  const [index, partition] = kind === 'self' ? ['gsi1', keys.pendingSelf(cycleId)] : ['gsi2', keys.pendingReview(cycleId)];
+export function listPending<T = AssessmentRecord>(
+  cycleId: string,
+  kind: ReviewKind,
+  attributes?: readonly string[],
+): Promise<T[]> {
+  const [index, partition] =
+    kind === 'self' ? ['gsi1', keys.pendingSelf(cycleId)] : ['gsi2', keys.pendingReview(cycleId)];
   return queryAll({
     IndexName: index,
     KeyConditionExpression: `${index}pk = :pk`,
@@ -113,16 +121,36 @@ export function listPending<T = AssessmentRecord>(cycleId: string, kind: ReviewK
 function projectionOf(paths: readonly string[]) {
   const parts = [...new Set(paths.flatMap((path) => path.split('.')))];
   return {
-    ProjectionExpression: paths.map((path) => path.split('.').map((part) => `#${part}`).join('.')).join(', '),
+    ProjectionExpression: paths
+      .map((path) =>
+        path
+          .split('.')
+          .map((part) => `#${part}`)
+          .join('.'),
+      )
+      .join(', '),
     ExpressionAttributeNames: Object.fromEntries(parts.map((part) => [`#${part}`, part])),
   };
 }
 
 /** What calibration reads of an assessment: the person, their reviewer, and the ratings; never the answers. */
-export type RatingRecord = Pick<AssessmentRecord, 'employeeId' | 'name' | 'department' | 'managerKey' | 'managerName' | 'reviewStatus' | 'adjustment'> & {
+export type RatingRecord = Pick<
+  AssessmentRecord,
+  'employeeId' | 'name' | 'department' | 'managerKey' | 'managerName' | 'reviewStatus' | 'adjustment'
+> & {
   review?: Pick<StoredReview, 'rating' | 'score'>;
 };
-const RATING_ATTRIBUTES = ['employeeId', 'name', 'department', 'managerKey', 'managerName', 'reviewStatus', 'review.rating', 'review.score', 'adjustment'];
+const RATING_ATTRIBUTES = [
+  'employeeId',
+  'name',
+  'department',
+  'managerKey',
+  'managerName',
+  'reviewStatus',
+  'review.rating',
+  'review.score',
+  'adjustment',
+];
 const ratingsQuery = (cycleId: string) => ({
   KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
   ExpressionAttributeValues: { ':pk': keys.cyclePartition(cycleId), ':prefix': 'ASMT#' },
@@ -140,16 +168,25 @@ export function listRatings(cycleId: string): Promise<RatingRecord[]> {
 }
 
 /** One page of participants' ratings in employeeId order; `cursor` is the page before's (the employeeId it ended at, URL-safe). */
-export async function listRatingsPage(cycleId: string, limit: number, cursor?: string): Promise<{ ratings: RatingRecord[]; cursor?: string }> {
+export async function listRatingsPage(
+  cycleId: string,
+  limit: number,
+  cursor?: string,
+): Promise<{ ratings: RatingRecord[]; cursor?: string }> {
   let ExclusiveStartKey: Record<string, string> | undefined;
   if (cursor !== undefined) {
     const employeeId = employeeIdSchema.safeParse(Buffer.from(cursor, 'base64url').toString('utf8'));
     if (!employeeId.success) throw new RuleViolation('invalid cursor', ['pass the nextCursor of the page before']);
     ExclusiveStartKey = keys.assessment(cycleId, employeeId.data);
   }
-  const page = await db().send(new QueryCommand({ ...ratingsQuery(cycleId), TableName: tableName(), Limit: limit, ExclusiveStartKey }));
+  const page = await db().send(
+    new QueryCommand({ ...ratingsQuery(cycleId), TableName: tableName(), Limit: limit, ExclusiveStartKey }),
+  );
   const last = page.LastEvaluatedKey?.sk as string | undefined;
-  return { ratings: (page.Items ?? []) as RatingRecord[], ...(last ? { cursor: Buffer.from(last.slice('ASMT#'.length), 'utf8').toString('base64url') } : {}) };
+  return {
+    ratings: (page.Items ?? []) as RatingRecord[],
+    ...(last ? { cursor: Buffer.from(last.slice('ASMT#'.length), 'utf8').toString('base64url') } : {}),
+  };
 }
 
 export function listTeam(cycleId: string, managerKey: string): Promise<AssessmentRecord[]> {
@@ -169,8 +206,24 @@ export async function getAssessment(cycleId: string, employeeId: string): Promis
 
 /** The two forms a cycle asks for, and where each keeps its answers on the assessment. */
 const ANSWER_ATTRIBUTES = {
-  self: { status: 'selfStatus', at: 'selfSubmittedAt', late: 'selfLate', answers: 'selfAnswers', version: 'selfVersion', pendingIndex: 'gsi1', counter: 'selfSubmitted' },
-  review: { status: 'reviewStatus', at: 'reviewSubmittedAt', late: 'reviewLate', answers: 'review', version: 'reviewVersion', pendingIndex: 'gsi2', counter: 'reviewsSubmitted' },
+  self: {
+    status: 'selfStatus',
+    at: 'selfSubmittedAt',
+    late: 'selfLate',
+    answers: 'selfAnswers',
+    version: 'selfVersion',
+    pendingIndex: 'gsi1',
+    counter: 'selfSubmitted',
+  },
+  review: {
+    status: 'reviewStatus',
+    at: 'reviewSubmittedAt',
+    late: 'reviewLate',
+    answers: 'review',
+    version: 'reviewVersion',
+    pendingIndex: 'gsi2',
+    counter: 'reviewsSubmitted',
+  },
 } as const;
 
 export type AnswerForm = keyof typeof ANSWER_ATTRIBUTES;
@@ -206,8 +259,18 @@ export function submitAnswers<T>(
 ): Promise<OnceOutcome> {
   const attributes = ANSWER_ATTRIBUTES[form];
   const first = entry.replaces === undefined;
-  const names: Record<string, string> = { '#status': attributes.status, '#at': attributes.at, '#answers': attributes.answers, '#version': attributes.version };
-  const values: Record<string, unknown> = { ':submitted': 'SUBMITTED', ':at': submission.at, ':answers': entry.answers, ':version': entry.version };
+  const names: Record<string, string> = {
+    '#status': attributes.status,
+    '#at': attributes.at,
+    '#answers': attributes.answers,
+    '#version': attributes.version,
+  };
+  const values: Record<string, unknown> = {
+    ':submitted': 'SUBMITTED',
+    ':at': submission.at,
+    ':answers': entry.answers,
+    ':version': entry.version,
+  };
   let update = 'SET #status = :submitted, #at = :at, #answers = :answers, #version = :version';
   let condition: string;
   if (first) {
@@ -229,9 +292,36 @@ export function submitAnswers<T>(
     Object.assign(values, also.values);
   }
   const writes: TransactItem[] = [
-    { Update: { Key: keys.assessment(cycleId, employeeId), UpdateExpression: update, ConditionExpression: condition, ExpressionAttributeNames: names, ExpressionAttributeValues: values } },
-    { Put: { Item: { ...keys.version(cycleId, form, employeeId, entry.version), ...entry, at: submission.at, by: submission.by } } },
-    { Put: { Item: auditItem({ ...audit, cycleId, at: submission.at, employeeId, details: { ...audit.details, version: entry.version } }) } },
+    {
+      Update: {
+        Key: keys.assessment(cycleId, employeeId),
+        UpdateExpression: update,
+        ConditionExpression: condition,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      },
+    },
+    {
+      Put: {
+        Item: {
+          ...keys.version(cycleId, form, employeeId, entry.version),
+          ...entry,
+          at: submission.at,
+          by: submission.by,
+        },
+      },
+    },
+    {
+      Put: {
+        Item: auditItem({
+          ...audit,
+          cycleId,
+          at: submission.at,
+          employeeId,
+          details: { ...audit.details, version: entry.version },
+        }),
+      },
+    },
     deleteDraftItem(cycleId, form, employeeId),
     ...(also?.writes ?? []),
   ];
@@ -248,13 +338,23 @@ export function submitAnswers<T>(
             ExpressionAttributeValues: { ...inPhase.values, ':one': 1 },
           },
         }
-      : { ConditionCheck: { Key: keys.cycle(cycleId), ConditionExpression: inPhase.condition, ExpressionAttributeValues: inPhase.values } },
+      : {
+          ConditionCheck: {
+            Key: keys.cycle(cycleId),
+            ConditionExpression: inPhase.condition,
+            ExpressionAttributeValues: inPhase.values,
+          },
+        },
   );
   return writeOnce(submission, writes);
 }
 
 /** Every version of a person's answers to a form, oldest first. */
-export function listAnswerVersions<T>(cycleId: string, form: AnswerForm, employeeId: string): Promise<(AnswerVersion<T> & { at: string; by: string })[]> {
+export function listAnswerVersions<T>(
+  cycleId: string,
+  form: AnswerForm,
+  employeeId: string,
+): Promise<(AnswerVersion<T> & { at: string; by: string })[]> {
   const { pk, sk } = keys.version(cycleId, form, employeeId, 0);
   return queryAll({
     KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
@@ -266,7 +366,13 @@ export function listAnswerVersions<T>(cycleId: string, form: AnswerForm, employe
  * Records that a ladder step was taken for a still-pending item. The condition makes every step happen at
  * most once, whatever reruns, retries or restarts do; false means it was taken before or the item is done.
  */
-export function recordStep(cycleId: string, employeeId: string, kind: ReviewKind, step: LadderStep, at: string): Promise<boolean> {
+export function recordStep(
+  cycleId: string,
+  employeeId: string,
+  kind: ReviewKind,
+  step: LadderStep,
+  at: string,
+): Promise<boolean> {
   return conditionalUpdate({
     Key: keys.assessment(cycleId, employeeId),
     UpdateExpression: 'SET #step = :at',
@@ -321,7 +427,12 @@ export function recordAcknowledgement(
   ]);
 }
 
-export function markProposedGoalsCreated(cycleId: string, employeeId: string, by: string, at: string): Promise<boolean> {
+export function markProposedGoalsCreated(
+  cycleId: string,
+  employeeId: string,
+  by: string,
+  at: string,
+): Promise<boolean> {
   return conditionalUpdate({
     Key: keys.assessment(cycleId, employeeId),
     UpdateExpression: 'SET proposedGoalsCreatedAt = :at, proposedGoalsCreatedBy = :by',

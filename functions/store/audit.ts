@@ -32,5 +32,12 @@ export async function listAuditEvents(cycleId: string): Promise<AuditEvent[]> {
     KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
     ExpressionAttributeValues: { ':pk': keys.cyclePartition(cycleId), ':prefix': 'AUDIT#' },
   });
-  return items.map(({ cycleId: id, at, actor, action, employeeId, details }) => ({ cycleId: id, at, actor, action, employeeId, details }));
+  return items.map(({ cycleId: id, at, actor, action, employeeId, details }) => ({
+    cycleId: id,
+    at,
+    actor,
+    action,
+    employeeId,
+    details,
+  }));
 }

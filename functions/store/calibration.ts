@@ -1,4 +1,11 @@
-import { addTallies, ratingFactsOf, tallyChange, type RatingAdjustment, type RatingGroup, type Tally } from '#domain/calibration.ts';
+import {
+  addTallies,
+  ratingFactsOf,
+  tallyChange,
+  type RatingAdjustment,
+  type RatingGroup,
+  type Tally,
+} from '#domain/calibration.ts';
 import type { ScalePoint } from '#domain/review-form.ts';
 import type { AssessmentRecord, StoredReview } from './assessments.ts';
 import { keys, queryAll, type TransactItem } from './table.ts';
@@ -15,7 +22,16 @@ type TallyItem = RatingGroup & { reviewed: number; beforeSum: number; afterSum: 
 const COUNT = /^([ab])(\d+)$/;
 
 function tallyOf(item: TallyItem): RatingGroup & Tally {
-  const tally: RatingGroup & Tally = { managerKey: item.managerKey, managerName: item.managerName, department: item.department, reviewed: item.reviewed ?? 0, before: {}, after: {}, beforeSum: item.beforeSum ?? 0, afterSum: item.afterSum ?? 0 };
+  const tally: RatingGroup & Tally = {
+    managerKey: item.managerKey,
+    managerName: item.managerName,
+    department: item.department,
+    reviewed: item.reviewed ?? 0,
+    before: {},
+    after: {},
+    beforeSum: item.beforeSum ?? 0,
+    afterSum: item.afterSum ?? 0,
+  };
   for (const [name, count] of Object.entries(item)) {
     const match = COUNT.exec(name);
     if (match) tally[match[1] === 'b' ? 'before' : 'after'][Number(match[2])] = count as number;
@@ -31,7 +47,10 @@ export async function listTallies(cycleId: string): Promise<(RatingGroup & Tally
   return items.map(tallyOf);
 }
 
-type Rated = Pick<AssessmentRecord, 'employeeId' | 'managerKey' | 'managerName' | 'department' | 'review' | 'reviewVersion' | 'adjustment'>;
+type Rated = Pick<
+  AssessmentRecord,
+  'employeeId' | 'managerKey' | 'managerName' | 'department' | 'review' | 'reviewVersion' | 'adjustment'
+>;
 
 interface Move {
   condition: string;
@@ -40,10 +59,18 @@ interface Move {
   change: Tally;
 }
 
-function moveOf(scale: ScalePoint[], assessment: Rated, next: { review?: StoredReview; adjustment?: RatingAdjustment }): Move {
+function moveOf(
+  scale: ScalePoint[],
+  assessment: Rated,
+  next: { review?: StoredReview; adjustment?: RatingAdjustment },
+): Move {
   const review = next.review ?? assessment.review;
   const adjustment = next.adjustment ?? assessment.adjustment;
-  const change = tallyChange(scale, assessment.review && ratingFactsOf(assessment.review, assessment.adjustment), review && ratingFactsOf(review, adjustment));
+  const change = tallyChange(
+    scale,
+    assessment.review && ratingFactsOf(assessment.review, assessment.adjustment),
+    review && ratingFactsOf(review, adjustment),
+  );
   const conditions = [
     assessment.reviewVersion === undefined ? 'attribute_not_exists(reviewVersion)' : 'reviewVersion = :tallyVersion',
     assessment.adjustment === undefined ? 'attribute_not_exists(adjustment)' : 'adjustment.rating = :tallyAdjusted',
@@ -52,7 +79,16 @@ function moveOf(scale: ScalePoint[], assessment: Rated, next: { review?: StoredR
     ...(assessment.reviewVersion === undefined ? {} : { ':tallyVersion': assessment.reviewVersion }),
     ...(assessment.adjustment === undefined ? {} : { ':tallyAdjusted': assessment.adjustment.rating }),
   };
-  return { condition: conditions.join(' AND '), values, group: { managerKey: assessment.managerKey, managerName: assessment.managerName, department: assessment.department }, change };
+  return {
+    condition: conditions.join(' AND '),
+    values,
+    group: {
+      managerKey: assessment.managerKey,
+      managerName: assessment.managerName,
+      department: assessment.department,
+    },
+    change,
+  };
 }
 
 /** The update that adds `change` to one tally item; none when no count moves. */
@@ -87,16 +123,27 @@ function tallyUpdate(cycleId: string, group: RatingGroup, change: Tally): Transa
  * when no count moves), and the condition that the assessment still holds the review version and the
  * adjustment the move was computed from, so two changes racing cannot both move the same count.
  */
-export function ratingMove(cycle: { cycleId: string; scale: ScalePoint[] }, assessment: Rated, next: { review?: StoredReview; adjustment?: RatingAdjustment }) {
+export function ratingMove(
+  cycle: { cycleId: string; scale: ScalePoint[] },
+  assessment: Rated,
+  next: { review?: StoredReview; adjustment?: RatingAdjustment },
+) {
   const move = moveOf(cycle.scale, assessment, next);
-  return { condition: move.condition, values: move.values, writes: tallyUpdate(cycle.cycleId, move.group, move.change) };
+  return {
+    condition: move.condition,
+    values: move.values,
+    writes: tallyUpdate(cycle.cycleId, move.group, move.change),
+  };
 }
 
 /**
  * Several people's moves in one transaction (a calibration file's): each person's condition, and one write
  * per tally item, since a transaction may touch an item only once.
  */
-export function ratingMoves(cycle: { cycleId: string; scale: ScalePoint[] }, changes: { assessment: Rated; next: { adjustment: RatingAdjustment } }[]) {
+export function ratingMoves(
+  cycle: { cycleId: string; scale: ScalePoint[] },
+  changes: { assessment: Rated; next: { adjustment: RatingAdjustment } }[],
+) {
   const moves = changes.map(({ assessment, next }) => moveOf(cycle.scale, assessment, next));
   const byGroup = new Map<string, { group: RatingGroup; change: Tally }>();
   for (const { group, change } of moves) {
@@ -104,5 +151,8 @@ export function ratingMoves(cycle: { cycleId: string; scale: ScalePoint[] }, cha
     const seen = byGroup.get(key);
     byGroup.set(key, { group, change: seen ? addTallies([seen.change, change]) : change });
   }
-  return { conditions: moves.map(({ condition, values }) => ({ condition, values })), writes: [...byGroup.values()].flatMap(({ group, change }) => tallyUpdate(cycle.cycleId, group, change)) };
+  return {
+    conditions: moves.map(({ condition, values }) => ({ condition, values })),
+    writes: [...byGroup.values()].flatMap(({ group, change }) => tallyUpdate(cycle.cycleId, group, change)),
+  };
 }

@@ -69,14 +69,23 @@ export async function createCycle(cycle: CycleRecord): Promise<void> {
   await db().send(
     new PutCommand({
       TableName: tableName(),
-      Item: { ...keys.cycle(cycle.cycleId), ...keys.activeCycles, gsi3sk: cycle.createdAt, ...keys.allCycles, gsi2sk: cycle.createdAt, ...cycle },
+      Item: {
+        ...keys.cycle(cycle.cycleId),
+        ...keys.activeCycles,
+        gsi3sk: cycle.createdAt,
+        ...keys.allCycles,
+        gsi2sk: cycle.createdAt,
+        ...cycle,
+      },
       ConditionExpression: 'attribute_not_exists(pk)',
     }),
   );
 }
 
 export async function getCycle(cycleId: string): Promise<CycleRecord | undefined> {
-  const result = await db().send(new GetCommand({ TableName: tableName(), Key: keys.cycle(cycleId), ConsistentRead: true }));
+  const result = await db().send(
+    new GetCommand({ TableName: tableName(), Key: keys.cycle(cycleId), ConsistentRead: true }),
+  );
   return result.Item as CycleRecord | undefined;
 }
 
@@ -137,7 +146,12 @@ export function phaseIn(phases: Phase[]): { condition: string; values: Record<st
 }
 
 /** A reopened manager review's deadline; refused once the cycle no longer takes reviews. */
-export function setReviewExtension(cycleId: string, employeeId: string, until: number, phases: Phase[]): Promise<boolean> {
+export function setReviewExtension(
+  cycleId: string,
+  employeeId: string,
+  until: number,
+  phases: Phase[],
+): Promise<boolean> {
   const inPhase = phaseIn(phases);
   return conditionalUpdate({
     Key: keys.cycle(cycleId),
@@ -156,14 +170,19 @@ export function markReleaseRequested(cycleId: string, at: number, now: number): 
   return conditionalUpdate({
     Key: keys.cycle(cycleId),
     UpdateExpression: 'SET phase = :releasing, releasedAt = :at',
-    ConditionExpression: 'phase = :calibration AND (attribute_not_exists(adjustmentBatch) OR adjustmentBatch.#until < :now)',
+    ConditionExpression:
+      'phase = :calibration AND (attribute_not_exists(adjustmentBatch) OR adjustmentBatch.#until < :now)',
     ExpressionAttributeNames: { '#until': 'until' },
     ExpressionAttributeValues: { ':releasing': 'RELEASING', ':calibration': 'CALIBRATION', ':at': at, ':now': now },
   });
 }
 
 /** One of HR's calibration reminders went out; false when it had before. */
-export function markCalibrationReminder(cycleId: string, attribute: 'calibrationRemindedAt' | 'calibrationDueNotifiedAt', at: string): Promise<boolean> {
+export function markCalibrationReminder(
+  cycleId: string,
+  attribute: 'calibrationRemindedAt' | 'calibrationDueNotifiedAt',
+  at: string,
+): Promise<boolean> {
   return conditionalUpdate({
     Key: keys.cycle(cycleId),
     UpdateExpression: 'SET #step = :at',

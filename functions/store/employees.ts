@@ -15,7 +15,15 @@ export async function loadDirectory(): Promise<Map<string, Employee>> {
 }
 
 /** The employee fields of a stored item, without keys, index attributes or an empty manager. */
-function toEmployee({ employeeId, name, email, managerId, department, deactivatedAt, deactivatedBy }: Employee): Employee {
+function toEmployee({
+  employeeId,
+  name,
+  email,
+  managerId,
+  department,
+  deactivatedAt,
+  deactivatedBy,
+}: Employee): Employee {
   return {
     employeeId,
     name,
@@ -82,28 +90,43 @@ const CURSOR_SORT_KEY = /^(?:[^#]*#)?[A-Za-z0-9._-]{1,64}$/;
  * One page of the directory through its index, ordered by department then employeeId: a department's page
  * reads only that department (case-insensitive, as HR types it). `cursor` is the previous page's.
  */
-export async function listDirectoryPage(options: { department?: string; limit: number; cursor?: string }): Promise<{ employees: Employee[]; cursor?: string }> {
-  const prefix = options.department === undefined ? undefined : keys.directoryEntry(departmentKey(options.department), '');
+export async function listDirectoryPage(options: {
+  department?: string;
+  limit: number;
+  cursor?: string;
+}): Promise<{ employees: Employee[]; cursor?: string }> {
+  const prefix =
+    options.department === undefined ? undefined : keys.directoryEntry(departmentKey(options.department), '');
   let ExclusiveStartKey: Record<string, string> | undefined;
   if (options.cursor !== undefined) {
     const sortKey = Buffer.from(options.cursor, 'base64url').toString('utf8');
     if (!CURSOR_SORT_KEY.test(sortKey) || (prefix !== undefined && !sortKey.startsWith(prefix))) {
       throw new RuleViolation('invalid cursor', ['pass the cursor of the page before, with the same department']);
     }
-    ExclusiveStartKey = { ...keys.employee(sortKey.slice(sortKey.lastIndexOf('#') + 1)), ...keys.directory, gsi3sk: sortKey };
+    ExclusiveStartKey = {
+      ...keys.employee(sortKey.slice(sortKey.lastIndexOf('#') + 1)),
+      ...keys.directory,
+      gsi3sk: sortKey,
+    };
   }
   const page = await db().send(
     new QueryCommand({
       TableName: tableName(),
       IndexName: 'gsi3',
       KeyConditionExpression: prefix === undefined ? 'gsi3pk = :pk' : 'gsi3pk = :pk AND begins_with(gsi3sk, :prefix)',
-      ExpressionAttributeValues: { ':pk': keys.directory.gsi3pk, ...(prefix === undefined ? {} : { ':prefix': prefix }) },
+      ExpressionAttributeValues: {
+        ':pk': keys.directory.gsi3pk,
+        ...(prefix === undefined ? {} : { ':prefix': prefix }),
+      },
       Limit: options.limit,
       ExclusiveStartKey,
     }),
   );
   const last = page.LastEvaluatedKey?.gsi3sk as string | undefined;
-  return { employees: (page.Items ?? []).map((item) => toEmployee(item as Employee)), ...(last ? { cursor: encodeCursor(last) } : {}) };
+  return {
+    employees: (page.Items ?? []).map((item) => toEmployee(item as Employee)),
+    ...(last ? { cursor: encodeCursor(last) } : {}),
+  };
 }
 
 /**
@@ -113,7 +136,8 @@ export async function listDirectoryPage(options: { department?: string; limit: n
 export function deactivateEmployee(employeeId: string, at: string, by: string): Promise<Employee | undefined> {
   return conditionalUpdateReturning<Employee>({
     Key: keys.employee(employeeId),
-    UpdateExpression: 'SET deactivatedAt = if_not_exists(deactivatedAt, :at), deactivatedBy = if_not_exists(deactivatedBy, :by), gsi2pk = :leavers, gsi2sk = :id',
+    UpdateExpression:
+      'SET deactivatedAt = if_not_exists(deactivatedAt, :at), deactivatedBy = if_not_exists(deactivatedBy, :by), gsi2pk = :leavers, gsi2sk = :id',
     ConditionExpression: 'attribute_exists(pk)',
     ExpressionAttributeValues: { ':at': at, ':by': by, ':leavers': keys.leavers.gsi2pk, ':id': employeeId },
   }).then((item) => item && toEmployee(item));
@@ -131,7 +155,9 @@ export async function activateEmployee(employeeId: string): Promise<Employee | u
     const updated = await conditionalUpdateReturning<Employee>({
       Key: keys.employee(employeeId),
       UpdateExpression: `REMOVE deactivatedAt, deactivatedBy${'gsi2pk' in team ? ' SET gsi2pk = :team, gsi2sk = :id' : ', gsi2pk, gsi2sk'}`,
-      ConditionExpression: current.managerId ? 'managerId = :manager' : 'attribute_exists(pk) AND attribute_not_exists(managerId)',
+      ConditionExpression: current.managerId
+        ? 'managerId = :manager'
+        : 'attribute_exists(pk) AND attribute_not_exists(managerId)',
       ExpressionAttributeValues: {
         ...('gsi2pk' in team ? { ':team': team.gsi2pk, ':id': employeeId } : {}),
         ...(current.managerId ? { ':manager': current.managerId } : {}),

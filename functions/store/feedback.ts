@@ -20,20 +20,34 @@ export interface FeedbackRecord {
   requestId?: string;
 }
 
-export async function saveFeedback(feedback: FeedbackRecord, digest?: { weekStart: string; team: string }): Promise<void> {
+export async function saveFeedback(
+  feedback: FeedbackRecord,
+  digest?: { weekStart: string; team: string },
+): Promise<void> {
   const index = {
-    ...(digest ? { gsi2pk: keys.praiseWeek(digest.weekStart), gsi2sk: `${digest.team}#${feedback.at}#${feedback.feedbackId}` } : {}),
+    ...(digest
+      ? { gsi2pk: keys.praiseWeek(digest.weekStart), gsi2sk: `${digest.team}#${feedback.at}#${feedback.feedbackId}` }
+      : {}),
     // Praise is public: HR's console lists the latest across the organisation. Constructive feedback never is.
     ...(feedback.kind === 'praise' ? { ...keys.recognition, gsi3sk: `${feedback.at}#${feedback.feedbackId}` } : {}),
   };
-  await db().send(new PutCommand({ TableName: tableName(), Item: { ...keys.feedback(feedback.toId, feedback.at, feedback.feedbackId), ...index, ...feedback } }));
+  await db().send(
+    new PutCommand({
+      TableName: tableName(),
+      Item: { ...keys.feedback(feedback.toId, feedback.at, feedback.feedbackId), ...index, ...feedback },
+    }),
+  );
 }
 
 /** A person's feedback given between two instants (ISO-8601), oldest first. */
 export async function listFeedbackFor(employeeId: string, fromIso: string, toIso: string): Promise<FeedbackRecord[]> {
   const items = await queryAll<Record<string, unknown>>({
     KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-    ExpressionAttributeValues: { ':pk': keys.employee(employeeId).pk, ':from': `FEEDBACK#${fromIso}`, ':to': `FEEDBACK#${toIso}~` },
+    ExpressionAttributeValues: {
+      ':pk': keys.employee(employeeId).pk,
+      ':from': `FEEDBACK#${fromIso}`,
+      ':to': `FEEDBACK#${toIso}~`,
+    },
   });
   return items.map(feedbackOf);
 }
@@ -88,11 +102,20 @@ export interface RecordedAnswer {
 
 /** Stores a new request; one asked from the goals page is stored once for its `submission` ('duplicate' for the same post again). */
 export function saveFeedbackRequest(request: FeedbackRequestRecord, submission?: Submission): Promise<OnceOutcome> {
-  return writeOnce(submission, [{ Put: { Item: { ...keys.feedbackRequest(request.requestId), ...request }, ConditionExpression: 'attribute_not_exists(pk)' } }]);
+  return writeOnce(submission, [
+    {
+      Put: {
+        Item: { ...keys.feedbackRequest(request.requestId), ...request },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    },
+  ]);
 }
 
 export async function getFeedbackRequest(requestId: string): Promise<FeedbackRequestRecord | undefined> {
-  const result = await db().send(new GetCommand({ TableName: tableName(), Key: keys.feedbackRequest(requestId), ConsistentRead: true }));
+  const result = await db().send(
+    new GetCommand({ TableName: tableName(), Key: keys.feedbackRequest(requestId), ConsistentRead: true }),
+  );
   return result.Item as FeedbackRequestRecord | undefined;
 }
 
@@ -100,7 +123,12 @@ export async function getFeedbackRequest(requestId: string): Promise<FeedbackReq
  * Records a colleague's answer once, with the submission of the form it came from: 'duplicate' for the same
  * post again, 'refused' when they had answered already (from another page).
  */
-export function markRequestAnswered(submission: Submission, requestId: string, colleagueId: string, answer: RecordedAnswer): Promise<OnceOutcome> {
+export function markRequestAnswered(
+  submission: Submission,
+  requestId: string,
+  colleagueId: string,
+  answer: RecordedAnswer,
+): Promise<OnceOutcome> {
   return writeOnce(submission, [
     {
       Update: {
@@ -115,7 +143,9 @@ export function markRequestAnswered(submission: Submission, requestId: string, c
 }
 
 export async function digestWeekSent(weekStart: string): Promise<boolean> {
-  const result = await db().send(new GetCommand({ TableName: tableName(), Key: keys.digestWeek(weekStart), ConsistentRead: true }));
+  const result = await db().send(
+    new GetCommand({ TableName: tableName(), Key: keys.digestWeek(weekStart), ConsistentRead: true }),
+  );
   return result.Item !== undefined;
 }
 

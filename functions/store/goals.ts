@@ -56,7 +56,9 @@ export function createGoal(goal: GoalRecord): Promise<boolean> {
 }
 
 export async function getGoal(employeeId: string, goalId: string): Promise<GoalRecord | undefined> {
-  const result = await db().send(new GetCommand({ TableName: tableName(), Key: goalKey(employeeId, goalId), ConsistentRead: true }));
+  const result = await db().send(
+    new GetCommand({ TableName: tableName(), Key: goalKey(employeeId, goalId), ConsistentRead: true }),
+  );
   return result.Item as GoalRecord | undefined;
 }
 
@@ -110,7 +112,13 @@ export function recordGoalStep(employeeId: string, goalId: string, step: GoalSte
  * is recorded once for its `submission` ('duplicate' for the same post again). 'refused' when the goal is
  * not open.
  */
-export function addCheckIn(employeeId: string, goalId: string, checkIn: CheckIn, doneAt: number | undefined, submission?: Submission): Promise<OnceOutcome> {
+export function addCheckIn(
+  employeeId: string,
+  goalId: string,
+  checkIn: CheckIn,
+  doneAt: number | undefined,
+  submission?: Submission,
+): Promise<OnceOutcome> {
   return writeOnce(submission, [
     {
       Update: {

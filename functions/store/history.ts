@@ -6,7 +6,12 @@ import { db, keys, queryAll, tableName } from './table.ts';
  * released, so their history reads one partition instead of every cycle.
  */
 export async function recordParticipation(employeeId: string, cycleId: string, releasedAt: string): Promise<void> {
-  await db().send(new PutCommand({ TableName: tableName(), Item: { ...keys.participation(employeeId, releasedAt, cycleId), cycleId, releasedAt } }));
+  await db().send(
+    new PutCommand({
+      TableName: tableName(),
+      Item: { ...keys.participation(employeeId, releasedAt, cycleId), cycleId, releasedAt },
+    }),
+  );
 }
 
 /** Newest first. */

@@ -28,11 +28,17 @@ const NAMES = { '#status': 'status', '#owner': 'owner' };
  * Takes the key for `owner`, unless another request holds it (lease not over) or completed it (not expired):
  * true when taken.
  */
-export function claimApiRequest(scope: string, claim: { owner: string; fingerprint: string; leaseUntil: number; expiresAt: number }, now: number): Promise<boolean> {
+export function claimApiRequest(
+  scope: string,
+  claim: { owner: string; fingerprint: string; leaseUntil: number; expiresAt: number },
+  now: number,
+): Promise<boolean> {
   return conditionalUpdate({
     Key: keys.apiRequest(scope),
-    UpdateExpression: 'SET #status = :inProgress, fingerprint = :fingerprint, #owner = :owner, leaseUntil = :leaseUntil, expiresAt = :expiresAt REMOVE answer',
-    ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :nowSeconds OR (#status = :inProgress AND leaseUntil < :now)',
+    UpdateExpression:
+      'SET #status = :inProgress, fingerprint = :fingerprint, #owner = :owner, leaseUntil = :leaseUntil, expiresAt = :expiresAt REMOVE answer',
+    ConditionExpression:
+      'attribute_not_exists(pk) OR expiresAt < :nowSeconds OR (#status = :inProgress AND leaseUntil < :now)',
     ExpressionAttributeNames: NAMES,
     ExpressionAttributeValues: {
       ':inProgress': 'IN_PROGRESS',
@@ -47,7 +53,9 @@ export function claimApiRequest(scope: string, claim: { owner: string; fingerpri
 }
 
 export async function readApiRequest(scope: string): Promise<ApiRequestRecord | undefined> {
-  const result = await db().send(new GetCommand({ TableName: tableName(), Key: keys.apiRequest(scope), ConsistentRead: true }));
+  const result = await db().send(
+    new GetCommand({ TableName: tableName(), Key: keys.apiRequest(scope), ConsistentRead: true }),
+  );
   return result.Item ? withoutKeys<ApiRequestRecord>(result.Item) : undefined;
 }
 
@@ -58,7 +66,12 @@ export function completeApiRequest(scope: string, owner: string, answer: StoredA
     UpdateExpression: 'SET #status = :completed, answer = :answer REMOVE leaseUntil',
     ConditionExpression: '#owner = :owner AND #status = :inProgress',
     ExpressionAttributeNames: NAMES,
-    ExpressionAttributeValues: { ':completed': 'COMPLETED', ':inProgress': 'IN_PROGRESS', ':answer': answer, ':owner': owner },
+    ExpressionAttributeValues: {
+      ':completed': 'COMPLETED',
+      ':inProgress': 'IN_PROGRESS',
+      ':answer': answer,
+      ':owner': owner,
+    },
   });
 }
 

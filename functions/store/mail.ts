@@ -1,5 +1,16 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { batchPut, conditionalUpdate, conditionalUpdateReturning, db, keys, putOnce, queryAll, tableName, withoutKeys, type TransactItem } from './table.ts';
+import {
+  batchPut,
+  conditionalUpdate,
+  conditionalUpdateReturning,
+  db,
+  keys,
+  putOnce,
+  queryAll,
+  tableName,
+  withoutKeys,
+  type TransactItem,
+} from './table.ts';
 
 /** Every kind of email perfcycle sends, as stored on each mail. */
 export const MAIL_KINDS = [
@@ -99,7 +110,14 @@ export interface Claim {
  * is stored already claimed by the launch's sender: nobody else can have it yet, so it needs no claim of its own.
  */
 export function queueMailsClaimed(records: MailRecord[], claim: Claim): Promise<void> {
-  return batchPut(records.map((record) => mailItem({ ...record, status: 'SENDING', claimedBy: claim.owner, leaseUntil: claim.leaseUntil }, claim.dueAgainAt)));
+  return batchPut(
+    records.map((record) =>
+      mailItem(
+        { ...record, status: 'SENDING', claimedBy: claim.owner, leaseUntil: claim.leaseUntil },
+        claim.dueAgainAt,
+      ),
+    ),
+  );
 }
 
 /** Gives up a claim held since queuing on mail this sender never tried: back in the queue, due now. */
@@ -133,7 +151,13 @@ export async function* dueOutboxPages(cycleId: string, now: string): AsyncGenera
 /** The scope's unsent mail that is due first (one read of the outbox index), or undefined when nothing is unsent. */
 export async function firstUnsentMail(cycleId: string): Promise<MailRecord | undefined> {
   const page = await db().send(
-    new QueryCommand({ TableName: tableName(), IndexName: 'gsi2', KeyConditionExpression: 'gsi2pk = :pk', ExpressionAttributeValues: { ':pk': keys.outbox(cycleId) }, Limit: 1 }),
+    new QueryCommand({
+      TableName: tableName(),
+      IndexName: 'gsi2',
+      KeyConditionExpression: 'gsi2pk = :pk',
+      ExpressionAttributeValues: { ':pk': keys.outbox(cycleId) },
+      Limit: 1,
+    }),
   );
   const [item] = page.Items ?? [];
   return item && withoutKeys<MailRecord>(item);
@@ -144,7 +168,10 @@ export async function firstUnsentMail(cycleId: string): Promise<MailRecord | und
  * died), or the sender already holds it and renews the lease. Answers the mail as stored, or undefined when someone else holds it, it is not due yet, or
  * it is already sent. The claimed mail moves in the outbox index to when its lease ends.
  */
-export function claimMail(mail: Pick<MailRecord, 'cycleId' | 'mailId'>, claim: Claim & { realNow: number; now: string }): Promise<MailRecord | undefined> {
+export function claimMail(
+  mail: Pick<MailRecord, 'cycleId' | 'mailId'>,
+  claim: Claim & { realNow: number; now: string },
+): Promise<MailRecord | undefined> {
   return conditionalUpdateReturning<MailRecord>({
     Key: keys.mail(mail.cycleId, mail.mailId),
     UpdateExpression: 'SET #status = :sending, claimedBy = :owner, leaseUntil = :lease, gsi2sk = :dueAgain',
@@ -170,14 +197,23 @@ export function claimMail(mail: Pick<MailRecord, 'cycleId' | 'mailId'>, claim: C
 export function saveOutcomes(records: MailRecord[]): Promise<void> {
   return batchPut(
     records.map((stored) => {
-      const { claimedBy: _owner, leaseUntil: _lease, nextAttemptAt: _next, ...record } = withoutKeys<MailRecord>(stored as unknown as Record<string, unknown>);
+      const {
+        claimedBy: _owner,
+        leaseUntil: _lease,
+        nextAttemptAt: _next,
+        ...record
+      } = withoutKeys<MailRecord>(stored as unknown as Record<string, unknown>);
       return { ...keys.mail(record.cycleId, record.mailId), ...record };
     }),
   );
 }
 
 /** A transient failure: the mail goes back to the queue, due again at `nextAttemptAt`. */
-export function deferMail(mail: MailRecord, owner: string, retry: { nextAttemptAt: string; error: string; now: string }): Promise<boolean> {
+export function deferMail(
+  mail: MailRecord,
+  owner: string,
+  retry: { nextAttemptAt: string; error: string; now: string },
+): Promise<boolean> {
   return conditionalUpdate({
     Key: keys.mail(mail.cycleId, mail.mailId),
     UpdateExpression:

@@ -48,5 +48,11 @@ export interface SettingsInForce {
 export async function settingsInForce(): Promise<SettingsInForce> {
   const stored = await latestSettings();
   const document = stored?.document ?? defaultSettingsInput(config().ORG_TIME_ZONE, config().ORG_NAME);
-  return { version: stored?.version ?? 0, settings: settingsSchema.parse(document), document, savedAt: stored?.savedAt ?? null, savedBy: stored?.savedBy ?? null };
+  return {
+    version: stored?.version ?? 0,
+    settings: settingsSchema.parse(document),
+    document,
+    savedAt: stored?.savedAt ?? null,
+    savedBy: stored?.savedBy ?? null,
+  };
 }

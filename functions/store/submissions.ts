@@ -3,7 +3,16 @@ import type { Actor } from './audit.ts';
 import { db, keys, tableName, transactOnce, type OnceOutcome, type TransactItem } from './table.ts';
 
 /** The forms behind emailed links whose posts are recorded once. */
-export type FormName = 'self' | 'review' | 'self-draft' | 'review-draft' | 'check-in' | 'feedback-request' | 'feedback-answer' | 'acknowledgement' | 'confirm-goals';
+export type FormName =
+  | 'self'
+  | 'review'
+  | 'self-draft'
+  | 'review-draft'
+  | 'check-in'
+  | 'feedback-request'
+  | 'feedback-answer'
+  | 'acknowledgement'
+  | 'confirm-goals';
 
 /** One post of one rendered form: its id was generated when the page was rendered. */
 export interface Submission {
@@ -18,7 +27,12 @@ export interface Submission {
  * second post of the same page (a double click, a refresh, a retry) finds it and changes nothing.
  */
 export function submissionMarker(submission: Submission): TransactItem {
-  return { Put: { Item: { ...keys.submission(submission.id), form: submission.form, by: submission.by, at: submission.at }, ConditionExpression: 'attribute_not_exists(pk)' } };
+  return {
+    Put: {
+      Item: { ...keys.submission(submission.id), form: submission.form, by: submission.by, at: submission.at },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    },
+  };
 }
 
 /**
@@ -38,12 +52,24 @@ export interface Draft {
 export type DraftForm = 'self' | 'review';
 
 export async function getDraft(cycleId: string, form: DraftForm, employeeId: string): Promise<Draft | undefined> {
-  const result = await db().send(new GetCommand({ TableName: tableName(), Key: keys.draft(cycleId, form, employeeId), ConsistentRead: true }));
-  return result.Item ? { values: result.Item.values as Record<string, string>, savedAt: result.Item.savedAt as string } : undefined;
+  const result = await db().send(
+    new GetCommand({ TableName: tableName(), Key: keys.draft(cycleId, form, employeeId), ConsistentRead: true }),
+  );
+  return result.Item
+    ? { values: result.Item.values as Record<string, string>, savedAt: result.Item.savedAt as string }
+    : undefined;
 }
 
-export function saveDraft(submission: Submission, cycleId: string, form: DraftForm, employeeId: string, values: Record<string, string>): Promise<OnceOutcome> {
-  return writeOnce(submission, [{ Put: { Item: { ...keys.draft(cycleId, form, employeeId), values, savedAt: submission.at, by: submission.by } } }]);
+export function saveDraft(
+  submission: Submission,
+  cycleId: string,
+  form: DraftForm,
+  employeeId: string,
+  values: Record<string, string>,
+): Promise<OnceOutcome> {
+  return writeOnce(submission, [
+    { Put: { Item: { ...keys.draft(cycleId, form, employeeId), values, savedAt: submission.at, by: submission.by } } },
+  ]);
 }
 
 export function deleteDraftItem(cycleId: string, form: DraftForm, employeeId: string): TransactItem {
@@ -52,6 +78,8 @@ export function deleteDraftItem(cycleId: string, form: DraftForm, employeeId: st
 
 /** Whether a post with this id was recorded. */
 export async function submissionRecorded(submissionId: string): Promise<boolean> {
-  const result = await db().send(new GetCommand({ TableName: tableName(), Key: keys.submission(submissionId), ConsistentRead: true }));
+  const result = await db().send(
+    new GetCommand({ TableName: tableName(), Key: keys.submission(submissionId), ConsistentRead: true }),
+  );
   return result.Item !== undefined;
 }

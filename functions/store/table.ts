@@ -68,17 +68,32 @@ export const keys = {
   settingsPartition: 'SETTINGS',
   reports: (managerId: string) => `REPORTS#${managerId}`,
   employeeEmail: (email: string) => `EMAIL#${email.toLowerCase()}`,
-  feedback: (employeeId: string, at: string, feedbackId: string) => ({ pk: `EMP#${employeeId}`, sk: `FEEDBACK#${at}#${feedbackId}` }),
+  feedback: (employeeId: string, at: string, feedbackId: string) => ({
+    pk: `EMP#${employeeId}`,
+    sk: `FEEDBACK#${at}#${feedbackId}`,
+  }),
   praiseWeek: (weekStart: string) => `PRAISE#${weekStart}`,
   feedbackRequest: (requestId: string) => ({ pk: `FBREQ#${requestId}`, sk: 'META' }),
-  participation: (employeeId: string, releasedAt: string, cycleId: string) => ({ pk: `EMP#${employeeId}`, sk: `CYCLE#${releasedAt}#${cycleId}` }),
+  participation: (employeeId: string, releasedAt: string, cycleId: string) => ({
+    pk: `EMP#${employeeId}`,
+    sk: `CYCLE#${releasedAt}#${cycleId}`,
+  }),
   digestWeek: (weekStart: string) => ({ pk: `DIGEST#${weekStart}`, sk: 'META' }),
   sendRate: { pk: 'SENDRATE', sk: 'WINDOW' },
   submission: (submissionId: string) => ({ pk: `SUBMISSION#${submissionId}`, sk: 'META' }),
-  draft: (cycleId: string, form: string, employeeId: string) => ({ pk: `CYCLE#${cycleId}`, sk: `DRAFT#${form}#${employeeId}` }),
-  version: (cycleId: string, form: string, employeeId: string, version: number) => ({ pk: `CYCLE#${cycleId}`, sk: `VERSION#${form}#${employeeId}#${String(version).padStart(4, '0')}` }),
+  draft: (cycleId: string, form: string, employeeId: string) => ({
+    pk: `CYCLE#${cycleId}`,
+    sk: `DRAFT#${form}#${employeeId}`,
+  }),
+  version: (cycleId: string, form: string, employeeId: string, version: number) => ({
+    pk: `CYCLE#${cycleId}`,
+    sk: `VERSION#${form}#${employeeId}#${String(version).padStart(4, '0')}`,
+  }),
   /** The ratings of one manager's reports in one department, counted as reviews come in (URI-encoded: no `#` inside). */
-  tally: (cycleId: string, managerKey: string, department: string) => ({ pk: `CYCLE#${cycleId}`, sk: `TALLY#${encodeURIComponent(managerKey)}#${encodeURIComponent(department)}` }),
+  tally: (cycleId: string, managerKey: string, department: string) => ({
+    pk: `CYCLE#${cycleId}`,
+    sk: `TALLY#${encodeURIComponent(managerKey)}#${encodeURIComponent(department)}`,
+  }),
   tallyPrefix: 'TALLY#',
   /** `scope`: a digest of who sent an Idempotency-Key, to which route, and the key. */
   apiRequest: (scope: string) => ({ pk: `IDEM#${scope}`, sk: 'REQUEST' }),
@@ -136,7 +151,10 @@ function isConditionFailure(error: unknown): boolean {
   const failure = error as { name?: string; CancellationReasons?: { Code?: string }[] };
   if (failure?.name === 'ConditionalCheckFailedException') return true;
   // A transaction cancelled because one of its conditions did not hold.
-  return failure?.name === 'TransactionCanceledException' && !!failure.CancellationReasons?.some((reason) => reason.Code === 'ConditionalCheckFailed');
+  return (
+    failure?.name === 'TransactionCanceledException' &&
+    !!failure.CancellationReasons?.some((reason) => reason.Code === 'ConditionalCheckFailed')
+  );
 }
 
 /** One write of a transaction, without the table name (there is one table). */
@@ -144,7 +162,14 @@ export type TransactItem =
   | { Put: Omit<PutCommandInput, 'TableName'> }
   | { Update: Omit<UpdateCommandInput, 'TableName'> }
   | { Delete: Omit<DeleteCommandInput, 'TableName'> }
-  | { ConditionCheck: { Key: Record<string, unknown>; ConditionExpression: string; ExpressionAttributeNames?: Record<string, string>; ExpressionAttributeValues?: Record<string, unknown> } };
+  | {
+      ConditionCheck: {
+        Key: Record<string, unknown>;
+        ConditionExpression: string;
+        ExpressionAttributeNames?: Record<string, string>;
+        ExpressionAttributeValues?: Record<string, unknown>;
+      };
+    };
 
 export type OnceOutcome = 'done' | 'duplicate' | 'refused';
 
@@ -170,7 +195,8 @@ export async function transactOnce(marker: TransactItem | undefined, writes: Tra
       if ((error as { name?: string }).name !== 'TransactionCanceledException' || !reasons) throw error;
       if (marker && reasons[0]?.Code === 'ConditionalCheckFailed') return 'duplicate';
       if (reasons.some((reason) => reason.Code === 'ConditionalCheckFailed')) return 'refused';
-      if (!reasons.some((reason) => reason.Code === 'TransactionConflict') || attempt >= CONTENTION_RETRIES) throw error;
+      if (!reasons.some((reason) => reason.Code === 'TransactionConflict') || attempt >= CONTENTION_RETRIES)
+        throw error;
       await sleep(20 * 2 ** attempt + Math.random() * 20);
     }
   }
@@ -185,10 +211,13 @@ export function conditionalUpdate(input: Omit<UpdateCommandInput, 'TableName'>):
 }
 
 /** Like conditionalUpdate, answering the item as it is after the change (without its keys), or undefined when the condition did not hold. */
-export async function conditionalUpdateReturning<T>(input: Omit<UpdateCommandInput, 'TableName' | 'ReturnValues'>): Promise<T | undefined> {
+export async function conditionalUpdateReturning<T>(
+  input: Omit<UpdateCommandInput, 'TableName' | 'ReturnValues'>,
+): Promise<T | undefined> {
   let attributes: Record<string, unknown> | undefined;
   const updated = await guarded(async () => {
-    attributes = (await db().send(new UpdateCommand({ ...input, TableName: tableName(), ReturnValues: 'ALL_NEW' }))).Attributes;
+    attributes = (await db().send(new UpdateCommand({ ...input, TableName: tableName(), ReturnValues: 'ALL_NEW' })))
+      .Attributes;
   });
   return updated && attributes ? withoutKeys<T>(attributes) : undefined;
 }
@@ -200,7 +229,9 @@ export function conditionalDelete(input: Omit<DeleteCommandInput, 'TableName'>):
 
 /** Stores an item unless one with its key exists; false when it did (a rerun, or someone else first). */
 export function putOnce(item: Record<string, unknown>): Promise<boolean> {
-  return guarded(() => db().send(new PutCommand({ TableName: tableName(), Item: item, ConditionExpression: 'attribute_not_exists(pk)' })));
+  return guarded(() =>
+    db().send(new PutCommand({ TableName: tableName(), Item: item, ConditionExpression: 'attribute_not_exists(pk)' })),
+  );
 }
 
 /** True when the write happened, false when its condition did not hold; any other failure is thrown. */
@@ -216,6 +247,16 @@ async function guarded(write: () => Promise<unknown>): Promise<boolean> {
 
 /** A stored item without its table and index keys: the record the code works with. */
 export function withoutKeys<T>(item: Record<string, unknown>): T {
-  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g1s, gsi2pk: _g2, gsi2sk: _g2s, gsi3pk: _g3, gsi3sk: _g3s, ...record } = item;
+  const {
+    pk: _pk,
+    sk: _sk,
+    gsi1pk: _g1,
+    gsi1sk: _g1s,
+    gsi2pk: _g2,
+    gsi2sk: _g2s,
+    gsi3pk: _g3,
+    gsi3sk: _g3s,
+    ...record
+  } = item;
   return record as T;
 }

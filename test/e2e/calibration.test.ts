@@ -4,7 +4,19 @@ import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { db, keys, tableName } from '../../functions/store/table.ts';
-import { cli, clearMailbox, dateAfter, HOUR, hr, linkIn, mailbox, reportLink, submitForm, tempDir, type LocalStack } from '../support/local.ts';
+import {
+  cli,
+  clearMailbox,
+  dateAfter,
+  HOUR,
+  hr,
+  linkIn,
+  mailbox,
+  reportLink,
+  submitForm,
+  tempDir,
+  type LocalStack,
+} from '../support/local.ts';
 import { closeAll, expectPageBasics, expectScreenshot, rowsOf, startStackAndBrowser } from '../support/browser.ts';
 
 /**
@@ -44,21 +56,47 @@ describe('the calibration page in Chromium', () => {
     writeFileSync(join(dir.path, 'roster.csv'), ROSTER);
     expect((await cli(theStack(), dir.path, 'employees', 'import', 'roster.csv')).code).toBe(0);
     const selfDate = dateAfter(theStack().clock.now(), 14);
-    const launched = await cli(theStack(), dir.path, 'cycle', 'launch', '--name', CYCLE, '--self-due', selfDate, '--manager-due', dateAfter(theStack().clock.now(), 24), '--calibration-due', dateAfter(theStack().clock.now(), 34), '--json');
+    const launched = await cli(
+      theStack(),
+      dir.path,
+      'cycle',
+      'launch',
+      '--name',
+      CYCLE,
+      '--self-due',
+      selfDate,
+      '--manager-due',
+      dateAfter(theStack().clock.now(), 24),
+      '--calibration-due',
+      dateAfter(theStack().clock.now(), 34),
+      '--json',
+    );
     expect(launched.code, launched.err).toBe(0);
     cycleId = JSON.parse(launched.out).cycleId;
     managerDue = Date.parse(JSON.parse(launched.out).managerDue);
     await theStack().settled();
     await theStack().advance(Date.parse(`${selfDate}T23:59:59Z`) + HOUR - theStack().clock.now());
     await theStack().settled();
-    const requests = (await mailbox(theStack())).filter((mail) => mail.subject.startsWith(`${CYCLE}: please review your team`));
+    const requests = (await mailbox(theStack())).filter((mail) =>
+      mail.subject.startsWith(`${CYCLE}: please review your team`),
+    );
     const team = (to: string) => linkIn(requests.find((mail) => mail.to === to)!, '/forms/team');
     for (const [to, employeeId, rating] of [
       ['maria@example.com', 'e1', '5'],
       ['maria@example.com', 'e2', '5'],
       ['nora@example.com', 's1', '2'],
     ] as const) {
-      expect((await submitForm(reportLink(team(to), employeeId), { employeeId, rating, strengths: 'Ships', areasToImprove: 'Docs', comments: 'Thanks' })).status).toBe(303);
+      expect(
+        (
+          await submitForm(reportLink(team(to), employeeId), {
+            employeeId,
+            rating,
+            strengths: 'Ships',
+            areasToImprove: 'Docs',
+            comments: 'Thanks',
+          })
+        ).status,
+      ).toBe(303);
     }
     const context = await browser!.newContext({ viewport: { width: 1280, height: 900 } });
     page = await context.newPage();
@@ -90,7 +128,18 @@ describe('the calibration page in Chromium', () => {
     expect(await rowsOf(page, 'Ratings by manager')).toEqual([
       ['HR', '0', '2', '0 0 0 0 0', 'None', 'None', '0 0 0 0 0', 'None', 'None', ''],
       ['Maria Manager', '2', '0', '0 0 0 0 2', '5.00', '+1.00', '0 0 0 0 2', '5.00', '+1.00', ''],
-      ['Nora Lead', '1', '1', '0 1 0 0 0', '2.00', '-2.00', '0 1 0 0 0', '2.00', '-2.00', 'Before calibration: more than 1 point from the cycle\u2019s meanFinal ratings: more than 1 point from the cycle\u2019s mean'],
+      [
+        'Nora Lead',
+        '1',
+        '1',
+        '0 1 0 0 0',
+        '2.00',
+        '-2.00',
+        '0 1 0 0 0',
+        '2.00',
+        '-2.00',
+        'Before calibration: more than 1 point from the cycle\u2019s meanFinal ratings: more than 1 point from the cycle\u2019s mean',
+      ],
     ]);
     expect(await rowsOf(page, 'Reviews still missing')).toEqual([
       ['Maria Manager', 'm1', 'Sales', 'HR'],
@@ -128,30 +177,69 @@ describe('the calibration page in Chromium', () => {
 
     // Another calibration file holds the cycle (as while `cycle adjust --csv` applies one): refused, in the API's words.
     const hold = (expression: string, values?: Record<string, unknown>) =>
-      db().send(new UpdateCommand({ TableName: tableName(), Key: keys.cycle(cycleId), UpdateExpression: expression, ...(values ? { ExpressionAttributeValues: values } : {}) }));
+      db().send(
+        new UpdateCommand({
+          TableName: tableName(),
+          Key: keys.cycle(cycleId),
+          UpdateExpression: expression,
+          ...(values ? { ExpressionAttributeValues: values } : {}),
+        }),
+      );
     await hold('SET adjustmentBatch = :batch', { ':batch': { id: 'another-file', until: Date.now() + 60_000 } });
     await page.getByLabel('Final rating of Sam Support', { exact: true }).selectOption('3');
     await page.getByLabel('Reason for Sam Support', { exact: true }).fill('Carried the on-call');
     await page.getByRole('button', { name: 'Adjust Sam Support', exact: true }).click();
-    await sam.getByRole('alert').getByText(/^The rating was not adjusted: .*a calibration file is being applied to it: nothing was changed\.$/).waitFor();
+    await sam
+      .getByRole('alert')
+      .getByText(/^The rating was not adjusted: .*a calibration file is being applied to it: nothing was changed\.$/)
+      .waitFor();
     expect(await sam.getByRole('alert').getByRole('listitem').allTextContents()).toEqual(['run it again in a moment']);
     await expectPageBasics(page);
     expect(await mailbox(theStack())).toEqual([]);
 
     await hold('REMOVE adjustmentBatch');
     await page.getByRole('button', { name: 'Adjust Sam Support', exact: true }).click();
-    await page.locator('#page-status').getByText('Sam Support\u2019s final rating is now 3 (it was 2); their manager was emailed the reason.', { exact: true }).waitFor();
+    await page
+      .locator('#page-status')
+      .getByText('Sam Support\u2019s final rating is now 3 (it was 2); their manager was emailed the reason.', {
+        exact: true,
+      })
+      .waitFor();
     await theStack().settled();
     const told = await mailbox(theStack());
-    expect(told.map((mail) => `${mail.to}|${mail.subject}`)).toEqual([`nora@example.com|${CYCLE}: HR adjusted Sam Support's final rating`]);
+    expect(told.map((mail) => `${mail.to}|${mail.subject}`)).toEqual([
+      `nora@example.com|${CYCLE}: HR adjusted Sam Support's final rating`,
+    ]);
     expect(told[0]!.text).toContain('Carried the on-call');
-    expect((await rowsOf(page, 'Participants and their ratings')).find((row) => row[0] === 'Sam Support')!.slice(0, 7)).toEqual(['Sam Support', 'Support', 'Nora Lead', '2', '2', '3 (Meets expectations)', 'Yes, from 2: Carried the on-call']);
+    expect(
+      (await rowsOf(page, 'Participants and their ratings')).find((row) => row[0] === 'Sam Support')!.slice(0, 7),
+    ).toEqual([
+      'Sam Support',
+      'Support',
+      'Nora Lead',
+      '2',
+      '2',
+      '3 (Meets expectations)',
+      'Yes, from 2: Carried the on-call',
+    ]);
     expect(pageErrors).toEqual([]);
     await expectScreenshot(page, 'console-calibration');
   });
 
   it('release asks first; refused while a reopened review is pending, naming it; released anyway, the results go out', async () => {
-    const reopened = await cli(theStack(), dir.path, 'cycle', 'extend', cycleId, '--employee', 's2', '--review', 'manager', '--until', dateAfter(theStack().clock.now(), 5));
+    const reopened = await cli(
+      theStack(),
+      dir.path,
+      'cycle',
+      'extend',
+      cycleId,
+      '--employee',
+      's2',
+      '--review',
+      'manager',
+      '--until',
+      dateAfter(theStack().clock.now(), 5),
+    );
     expect(reopened.code, reopened.err).toBe(0);
     await theStack().settled();
     await clearMailbox(theStack());
@@ -162,8 +250,13 @@ describe('the calibration page in Chromium', () => {
     await expectPageBasics(page);
     await page.getByRole('button', { name: 'Yes, release the results', exact: true }).click();
     const release = page.getByRole('region', { name: 'Release the results', exact: true });
-    await release.getByRole('alert').getByText('The results were not released: reopened manager reviews are still pending.').waitFor();
-    expect((await release.getByRole('alert').getByRole('listitem').allTextContents())[0]).toMatch(/^Sue Slow \(s2\), reviewed by Nora Lead, due /);
+    await release
+      .getByRole('alert')
+      .getByText('The results were not released: reopened manager reviews are still pending.')
+      .waitFor();
+    expect((await release.getByRole('alert').getByRole('listitem').allTextContents())[0]).toMatch(
+      /^Sue Slow \(s2\), reviewed by Nora Lead, due /,
+    );
     expect((await hr(theStack(), 'GET', `/cycles/${cycleId}`)).body.phase).toBe('CALIBRATION');
     await expectPageBasics(page);
     await expectScreenshot(page, 'console-calibration-release-refused');
@@ -172,8 +265,17 @@ describe('the calibration page in Chromium', () => {
     await page.locator('#page-status').getByText('The results are being released.', { exact: true }).waitFor();
     await theStack().settled();
     const results = (await mailbox(theStack())).filter((mail) => mail.subject === `${CYCLE}: your review result`);
-    expect(results.map((mail) => mail.to).sort()).toEqual(['ann@example.com', 'bob@example.com', 'maria@example.com', 'nora@example.com', 'sam@example.com', 'sue@example.com']);
-    expect(results.find((mail) => mail.to === 'sam@example.com')!.text).toContain('Final rating: 3 of 5 - Meets expectations, set in calibration');
+    expect(results.map((mail) => mail.to).sort()).toEqual([
+      'ann@example.com',
+      'bob@example.com',
+      'maria@example.com',
+      'nora@example.com',
+      'sam@example.com',
+      'sue@example.com',
+    ]);
+    expect(results.find((mail) => mail.to === 'sam@example.com')!.text).toContain(
+      'Final rating: 3 of 5 - Meets expectations, set in calibration',
+    );
     expect((await hr(theStack(), 'GET', `/cycles/${cycleId}`)).body.phase).toBe('CLOSED');
     expect(pageErrors).toEqual([]);
   });
@@ -184,7 +286,9 @@ describe('the calibration page in Chromium', () => {
     await landed();
     expect(await page.getByRole('img', { name: /^Everyone:/ }).isVisible()).toBe(true);
     // Nothing but the tables' own regions scrolls sideways.
-    expect(await page.evaluate(() => (globalThis as any).document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    expect(await page.evaluate(() => (globalThis as any).document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+      390,
+    );
     await expectPageBasics(page);
     await expectScreenshot(page, 'console-calibration-phone');
   });

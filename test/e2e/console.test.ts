@@ -5,7 +5,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { periodOf } from '../../functions/domain/goals.ts';
 import { REPORT_COLUMNS } from '../../functions/domain/report.ts';
 import { cli, dateAfter, HOUR, hr, linkIn, mailbox, submitForm, tempDir, type LocalStack } from '../support/local.ts';
-import { closeAll, expectEveryControlLabelled, expectPageBasics, expectScreenshot, rowsOf, SCREENSHOT_DIR, startStackAndBrowser } from '../support/browser.ts';
+import {
+  closeAll,
+  expectEveryControlLabelled,
+  expectPageBasics,
+  expectScreenshot,
+  rowsOf,
+  SCREENSHOT_DIR,
+  startStackAndBrowser,
+} from '../support/browser.ts';
 
 /**
  * The HR console (issue 5) in Chromium, as HR uses it: sign in with the printed token, import the
@@ -26,7 +34,17 @@ const CYCLE = 'Appraisal Q4 & goals';
 const PRAISE = 'Great demo <img src=x onerror=alert(1)> for the customer';
 const MISSED_GOAL = 'Ship billing';
 const AT_RISK_GOAL = 'Grow the pipeline';
-const SCREENSHOTS = ['console-sign-in', 'console-cycles', 'console-cycle', 'console-cycle-phone', 'console-cycle-attention', 'console-import-error', 'console-launch', 'console-goals', 'console-settings'];
+const SCREENSHOTS = [
+  'console-sign-in',
+  'console-cycles',
+  'console-cycle',
+  'console-cycle-phone',
+  'console-cycle-attention',
+  'console-import-error',
+  'console-launch',
+  'console-goals',
+  'console-settings',
+];
 const csvFile = (text: string) => ({ name: 'directory.csv', mimeType: 'text/csv', buffer: Buffer.from(text, 'utf8') });
 
 /** What the element with the keyboard focus is called: its label, or its text. */
@@ -80,10 +98,12 @@ describe('the HR console in Chromium', () => {
     target.setDefaultTimeout(10_000);
     target.on('pageerror', (error) => pageErrors.push(`${target.url()}: ${error.message}`));
     target.on('console', (message) => {
-      if (message.type() === 'error' && /content security policy/i.test(message.text())) cspViolations.push(message.text());
+      if (message.type() === 'error' && /content security policy/i.test(message.text()))
+        cspViolations.push(message.text());
     });
     target.on('requestfailed', (request) => {
-      if (/csp/i.test(request.failure()?.errorText ?? '')) cspViolations.push(`${request.url()}: ${request.failure()?.errorText}`);
+      if (/csp/i.test(request.failure()?.errorText ?? ''))
+        cspViolations.push(`${request.url()}: ${request.failure()?.errorText}`);
     });
     target.on('dialog', (dialog) => {
       dialogs.push(dialog.message());
@@ -103,7 +123,9 @@ describe('the HR console in Chromium', () => {
   const go = async (link: string, heading: string, title = heading) => {
     await consoleNav(page).getByRole('link', { name: link, exact: true }).click();
     await landedOn(page, heading, title);
-    expect(await consoleNav(page).getByRole('link', { name: link, exact: true }).getAttribute('aria-current')).toBe('page');
+    expect(await consoleNav(page).getByRole('link', { name: link, exact: true }).getAttribute('aria-current')).toBe(
+      'page',
+    );
   };
   const status = (target: Page) => target.locator('#page-status');
   const alertItems = (target: Page) => target.getByRole('alert').getByRole('listitem').allTextContents();
@@ -123,7 +145,11 @@ describe('the HR console in Chromium', () => {
     for (const name of SCREENSHOTS) rmSync(join(SCREENSHOT_DIR, `${name}.png`), { force: true });
     await startStackAndBrowser(join(dir.path, 'data'), (parts) => ({ stack, browser } = parts));
     // en-US: the date inputs take month, day and year in that order from the keyboard.
-    context = await browser!.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US', acceptDownloads: true });
+    context = await browser!.newContext({
+      viewport: { width: 1280, height: 900 },
+      locale: 'en-US',
+      acceptDownloads: true,
+    });
     page = await newPage();
     consoleUrl = `${theStack().apiUrl}/console`;
     start = theStack().clock.now();
@@ -143,7 +169,8 @@ describe('the HR console in Chromium', () => {
     // No inline script or style anywhere: the policy would refuse them.
     expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
     expect(html).not.toMatch(/<style|\sstyle=/);
-    for (const asset of ['/console/app.js', '/console/app.css']) expect((await fetch(`${theStack().apiUrl}${asset}`)).status).toBe(200);
+    for (const asset of ['/console/app.js', '/console/app.css'])
+      expect((await fetch(`${theStack().apiUrl}${asset}`)).status).toBe(200);
   });
 
   it('signs HR in with the keyboard; a wrong token is refused', async () => {
@@ -171,11 +198,15 @@ describe('the HR console in Chromium', () => {
     await page.keyboard.press('Enter');
     await landedOn(page, 'Cycles');
     expect(await page.evaluate(() => (globalThis as any).location.hash)).toBe('#/cycles');
-    expect(await consoleNav(page).getByRole('link', { name: 'Cycles', exact: true }).getAttribute('aria-current')).toBe('page');
+    expect(await consoleNav(page).getByRole('link', { name: 'Cycles', exact: true }).getAttribute('aria-current')).toBe(
+      'page',
+    );
     expect(await page.getByText('No review cycle has been launched yet.').isVisible()).toBe(true);
     // The token lives in this tab's sessionStorage only: not in localStorage, not in the page.
     const storage = await page.evaluate(() => ({
-      session: Object.keys((globalThis as any).sessionStorage).map((key) => (globalThis as any).sessionStorage.getItem(key)),
+      session: Object.keys((globalThis as any).sessionStorage).map((key) =>
+        (globalThis as any).sessionStorage.getItem(key),
+      ),
       local: (globalThis as any).localStorage.length,
     }));
     expect(storage).toEqual({ session: [theStack().hrToken], local: 0 });
@@ -192,10 +223,15 @@ describe('the HR console in Chromium', () => {
 
     // The API stops accepting the session's token: the console asks for a new sign-in.
     await other.evaluate(() => (globalThis as any).sessionStorage.setItem('perfcycle.console.token', 'expired'));
-    await other.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Goals and recognition', exact: true }).click();
+    await other
+      .getByRole('navigation', { name: 'Console' })
+      .getByRole('link', { name: 'Goals and recognition', exact: true })
+      .click();
     await landedOn(other, 'Sign in');
     expect(await status(other).textContent()).toBe('Your session ended; please sign in again.');
-    expect(await other.evaluate(() => (globalThis as any).sessionStorage.getItem('perfcycle.console.token'))).toBeNull();
+    expect(
+      await other.evaluate(() => (globalThis as any).sessionStorage.getItem('perfcycle.console.token')),
+    ).toBeNull();
     // Signing in again returns to the page that was asked for.
     await other.getByLabel('HR token', { exact: true }).fill(theStack().hrToken);
     await other.getByRole('button', { name: 'Sign in', exact: true }).click();
@@ -215,7 +251,10 @@ describe('the HR console in Chromium', () => {
     await page.getByLabel('Directory CSV', { exact: true }).setInputFiles(csvFile(ROSTER_WITH_ERROR));
     await page.getByRole('alert').getByRole('listitem').first().waitFor();
     expect(await alertItems(page)).toEqual(['line 4 (e2): unknown manager m9']);
-    expect(await page.getByRole('alert').locator('p').allTextContents()).toEqual(['Roster rejected: nothing was imported.', 'Correct these lines in the file, then choose it again.']);
+    expect(await page.getByRole('alert').locator('p').allTextContents()).toEqual([
+      'Roster rejected: nothing was imported.',
+      'Correct these lines in the file, then choose it again.',
+    ]);
     expect(await page.getByRole('button', { name: 'Apply import' }).count()).toBe(0);
     await expectPageBasics(page);
     await expectScreenshot(page, 'console-import-error');
@@ -226,8 +265,16 @@ describe('the HR console in Chromium', () => {
     await page.getByRole('heading', { level: 1, name: 'Import directory', exact: true }).waitFor();
     const latin = (text: string) => [...Buffer.from(text, 'latin1')];
     // As Excel saves "CSV" on a Windows in Western Europe: é is 0xE9, ü is 0xFC.
-    const buffer = Buffer.from([...latin('Employee ID;Name;E-Mail;Manager ID;Department\r\nw1;Jos'), 0xe9, ...latin(' M'), 0xfc, ...latin('ller;jose@example.com;;Sales\r\n')]);
-    await page.getByLabel('Directory CSV', { exact: true }).setInputFiles({ name: 'directory.csv', mimeType: 'text/csv', buffer });
+    const buffer = Buffer.from([
+      ...latin('Employee ID;Name;E-Mail;Manager ID;Department\r\nw1;Jos'),
+      0xe9,
+      ...latin(' M'),
+      0xfc,
+      ...latin('ller;jose@example.com;;Sales\r\n'),
+    ]);
+    await page
+      .getByLabel('Directory CSV', { exact: true })
+      .setInputFiles({ name: 'directory.csv', mimeType: 'text/csv', buffer });
     await page.getByRole('button', { name: 'Apply import', exact: true }).waitFor();
     expect(await page.locator('.preview p').allTextContents()).toEqual([
       '1 person: 1 new, 0 updated.',
@@ -236,7 +283,9 @@ describe('the HR console in Chromium', () => {
       'Apply import',
     ]);
     expect(await page.locator('.preview li').allTextContents()).toEqual(['José Müller (w1, Sales)']);
-    expect(await status(page).textContent()).toBe('The file is valid: 1 person: 1 new, 0 updated. Nothing is saved until you apply it.');
+    expect(await status(page).textContent()).toBe(
+      'The file is valid: 1 person: 1 new, 0 updated. Nothing is saved until you apply it.',
+    );
     await expectPageBasics(page);
   });
 
@@ -256,7 +305,9 @@ describe('the HR console in Chromium', () => {
     await page.getByLabel('Directory CSV', { exact: true }).setInputFiles(csvFile(ROSTER));
     await page.getByRole('button', { name: 'Apply import', exact: true }).waitFor();
     expect(await page.getByText('4 people: 4 new, 0 updated.', { exact: true }).isVisible()).toBe(true);
-    expect(await status(page).textContent()).toBe('The file is valid: 4 people: 4 new, 0 updated. Nothing is saved until you apply it.');
+    expect(await status(page).textContent()).toBe(
+      'The file is valid: 4 people: 4 new, 0 updated. Nothing is saved until you apply it.',
+    );
     expect(await page.getByRole('alert').count()).toBe(0);
 
     // A bad file chosen after the good one: its errors, and no green "valid" banner or Apply button left from before.
@@ -272,21 +323,77 @@ describe('the HR console in Chromium', () => {
     // The good file again, then applied.
     await page.getByLabel('Directory CSV', { exact: true }).setInputFiles(csvFile(ROSTER));
     await page.getByRole('button', { name: 'Apply import', exact: true }).waitFor();
-    expect(await status(page).textContent()).toBe('The file is valid: 4 people: 4 new, 0 updated. Nothing is saved until you apply it.');
+    expect(await status(page).textContent()).toBe(
+      'The file is valid: 4 people: 4 new, 0 updated. Nothing is saved until you apply it.',
+    );
     expect(await page.getByRole('alert').count()).toBe(0);
     await page.getByRole('button', { name: 'Apply import', exact: true }).click();
     await status(page).getByText('Imported 4 people: 4 new, 0 updated.', { exact: true }).waitFor();
     expect(await page.getByRole('button', { name: 'Apply import' }).count()).toBe(0);
 
     // The directory is there now: goals can be set for its people, and praise given.
-    const missed = await cli(theStack(), dir.path, 'goals', 'add', '--employee', 'e1', '--title', MISSED_GOAL, '--due', missedDue, '--weight', '60', '--json');
+    const missed = await cli(
+      theStack(),
+      dir.path,
+      'goals',
+      'add',
+      '--employee',
+      'e1',
+      '--title',
+      MISSED_GOAL,
+      '--due',
+      missedDue,
+      '--weight',
+      '60',
+      '--json',
+    );
     expect(missed.code, missed.err).toBe(0);
     missedGoalId = JSON.parse(missed.out).goalId;
-    const atRisk = await cli(theStack(), dir.path, 'goals', 'add', '--employee', 'e2', '--title', AT_RISK_GOAL, '--due', atRiskDue, '--weight', '50', '--json');
+    const atRisk = await cli(
+      theStack(),
+      dir.path,
+      'goals',
+      'add',
+      '--employee',
+      'e2',
+      '--title',
+      AT_RISK_GOAL,
+      '--due',
+      atRiskDue,
+      '--weight',
+      '50',
+      '--json',
+    );
     expect(atRisk.code, atRisk.err).toBe(0);
-    const checkIn = await cli(theStack(), dir.path, 'goals', 'check-in', '--employee', 'e2', '--goal', JSON.parse(atRisk.out).goalId, '--progress', '20', '--status', 'AT_RISK');
+    const checkIn = await cli(
+      theStack(),
+      dir.path,
+      'goals',
+      'check-in',
+      '--employee',
+      'e2',
+      '--goal',
+      JSON.parse(atRisk.out).goalId,
+      '--progress',
+      '20',
+      '--status',
+      'AT_RISK',
+    );
     expect(checkIn.code, checkIn.err).toBe(0);
-    const praise = await cli(theStack(), dir.path, 'feedback', 'give', '--from', 'e1', '--to', 'e2', '--kind', 'praise', '--text', PRAISE);
+    const praise = await cli(
+      theStack(),
+      dir.path,
+      'feedback',
+      'give',
+      '--from',
+      'e1',
+      '--to',
+      'e2',
+      '--kind',
+      'praise',
+      '--text',
+      PRAISE,
+    );
     expect(praise.code, praise.err).toBe(0);
   });
 
@@ -295,7 +402,13 @@ describe('the HR console in Chromium', () => {
     await page.keyboard.press('Enter');
     await landedOn(page, 'Launch a review cycle', 'Launch cycle');
     const form = page.locator('main form');
-    expect(await expectEveryControlLabelled(form, 'input')).toEqual(['Name', 'Department (optional)', 'Self-assessment deadline', 'Manager review deadline', 'Period (optional)']);
+    expect(await expectEveryControlLabelled(form, 'input')).toEqual([
+      'Name',
+      'Department (optional)',
+      'Self-assessment deadline',
+      'Manager review deadline',
+      'Period (optional)',
+    ]);
     // The settings the cycle will copy.
     const inForce = page.getByRole('region', { name: 'Settings in force', exact: true });
     expect(await inForce.textContent()).toContain('Version 0');
@@ -330,7 +443,9 @@ describe('the HR console in Chromium', () => {
     await page.keyboard.press('Enter');
     await page.getByRole('alert').getByRole('listitem').first().waitFor();
     expect(await alertItems(page)).toEqual(['managerDue must be after selfDue']);
-    expect(await page.getByRole('alert').locator('p').textContent()).toBe('The cycle was not launched: invalid deadlines.');
+    expect(await page.getByRole('alert').locator('p').textContent()).toBe(
+      'The cycle was not launched: invalid deadlines.',
+    );
     // The focus moved to the reasons; what was typed is kept.
     expect(await page.evaluate(() => (globalThis as any).document.activeElement?.getAttribute('role'))).toBe('alert');
     expect(await page.getByLabel('Name', { exact: true }).inputValue()).toBe(CYCLE);
@@ -340,7 +455,12 @@ describe('the HR console in Chromium', () => {
     await expectScreenshot(page, 'console-launch');
 
     // From the reasons back into the form: Tab past the name, the department and the four stops of the first date.
-    for (const expected of ['Name', 'Department (optional)', ...Array(4).fill('Self-assessment deadline'), 'Manager review deadline']) {
+    for (const expected of [
+      'Name',
+      'Department (optional)',
+      ...Array(4).fill('Self-assessment deadline'),
+      'Manager review deadline',
+    ]) {
       await page.keyboard.press('Tab');
       expect(await focusedName(page)).toBe(expected);
     }
@@ -353,9 +473,17 @@ describe('the HR console in Chromium', () => {
     cycleId = /#\/cycles\/(cyc_[0-9a-f]{16})$/.exec(page.url())?.[1] ?? '';
     expect(cycleId).not.toBe('');
     expect(await status(page).textContent()).toBe(`"${CYCLE}" was launched: the invitations are on their way.`);
-    expect(await consoleNav(page).getByRole('link', { name: 'Cycles', exact: true }).getAttribute('aria-current')).toBe('true');
+    expect(await consoleNav(page).getByRole('link', { name: 'Cycles', exact: true }).getAttribute('aria-current')).toBe(
+      'true',
+    );
     const launched = (await hr(theStack(), 'GET', `/cycles/${cycleId}`)).body;
-    expect(launched).toMatchObject({ name: CYCLE, department: null, period, selfDue: `${selfDate}T23:59:59.000Z`, managerDue: `${managerDate}T23:59:59.000Z` });
+    expect(launched).toMatchObject({
+      name: CYCLE,
+      department: null,
+      period,
+      selfDue: `${selfDate}T23:59:59.000Z`,
+      managerDue: `${managerDate}T23:59:59.000Z`,
+    });
   });
 
   it('the cycle page shows everyone pending, in the chart and in numbers', async () => {
@@ -364,8 +492,12 @@ describe('the HR console in Chromium', () => {
     await status(page).getByText('The numbers were brought up to date.', { exact: true }).waitFor();
     const empty = { pending: 4, submitted: 0, late: 0, overdue: 0 };
     expect(await apiCounts()).toEqual({ self: empty, manager: empty });
-    expect(await chartLabel('Self-assessments')).toBe('Self-assessments: 4 participants; 4 pending, 0 submitted on time, 0 submitted late, 0 overdue');
-    expect(await chartLabel('Manager reviews')).toBe('Manager reviews: 4 participants; 4 pending, 0 submitted on time, 0 submitted late, 0 overdue');
+    expect(await chartLabel('Self-assessments')).toBe(
+      'Self-assessments: 4 participants; 4 pending, 0 submitted on time, 0 submitted late, 0 overdue',
+    );
+    expect(await chartLabel('Manager reviews')).toBe(
+      'Manager reviews: 4 participants; 4 pending, 0 submitted on time, 0 submitted late, 0 overdue',
+    );
     expect(await rowsOf(page, 'Self-assessments in numbers')).toEqual([
       ['Pending', '4'],
       ['Submitted on time', '0'],
@@ -377,19 +509,43 @@ describe('the HR console in Chromium', () => {
       ['Sales', '3', '0 (0%)', '0', '0 (0%)', '0'],
       ['Support', '1', '0 (0%)', '0', '0 (0%)', '0'],
     ]);
-    const facts = await page.locator('main dl.facts').first().evaluate((dl: any) =>
-      Object.fromEntries([...dl.querySelectorAll('dt')].map((dt: any) => [dt.textContent, dt.nextElementSibling?.textContent])),
+    const facts = await page
+      .locator('main dl.facts')
+      .first()
+      .evaluate((dl: any) =>
+        Object.fromEntries(
+          [...dl.querySelectorAll('dt')].map((dt: any) => [dt.textContent, dt.nextElementSibling?.textContent]),
+        ),
+      );
+    expect(facts).toMatchObject({
+      Phase: 'Self-assessment',
+      Department: 'Everyone',
+      Participants: '4',
+      'Settings version': '0',
+    });
+    expect(facts['Self-assessments due']).toMatch(
+      new RegExp(`${Number(selfDate.slice(8))} \\w{3} ${selfDate.slice(0, 4)}$`),
     );
-    expect(facts).toMatchObject({ Phase: 'Self-assessment', Department: 'Everyone', Participants: '4', 'Settings version': '0' });
-    expect(facts['Self-assessments due']).toMatch(new RegExp(`${Number(selfDate.slice(8))} \\w{3} ${selfDate.slice(0, 4)}$`));
     expect(await page.getByText('Nobody is overdue.', { exact: true }).isVisible()).toBe(true);
-    expect(await page.getByText('No reminder or escalation has been sent yet.', { exact: true }).isVisible()).toBe(true);
+    expect(await page.getByText('No reminder or escalation has been sent yet.', { exact: true }).isVisible()).toBe(
+      true,
+    );
     await expectPageBasics(page);
 
     await go('Cycles', 'Cycles');
     const rows = await rowsOf(page, 'Review cycles');
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toEqual([CYCLE, 'Everyone', periodOf(missedDue).replace('-', ' '), 'Self-assessment', expect.stringContaining(selfDate.slice(0, 4)), expect.any(String), '4', '0%', '0%']);
+    expect(rows[0]).toEqual([
+      CYCLE,
+      'Everyone',
+      periodOf(missedDue).replace('-', ' '),
+      'Self-assessment',
+      expect.stringContaining(selfDate.slice(0, 4)),
+      expect.any(String),
+      '4',
+      '0%',
+      '0%',
+    ]);
     await expectPageBasics(page);
     await expectScreenshot(page, 'console-cycles');
     // The skip link moves the focus to the page's h1 and leaves the route alone.
@@ -403,7 +559,9 @@ describe('the HR console in Chromium', () => {
 
   it('past the self-assessment deadline the chart, the overdue people and the escalations change', async () => {
     // Ann submits in time, through her emailed link; the other three do not.
-    const invitation = (await mailbox(theStack())).find((mail) => mail.to === 'ann@example.com' && mail.subject === `${CYCLE}: your self-assessment is open`)!;
+    const invitation = (await mailbox(theStack())).find(
+      (mail) => mail.to === 'ann@example.com' && mail.subject === `${CYCLE}: your self-assessment is open`,
+    )!;
     const submitted = await submitForm(linkIn(invitation, '/forms/self'), {
       [`goal-${missedGoalId}`]: '3',
       overallRating: '3',
@@ -418,7 +576,9 @@ describe('the HR console in Chromium', () => {
     await reloadCycle();
     const counts = await apiCounts();
     expect(counts.self).toEqual({ pending: 0, submitted: 1, late: 0, overdue: 3 });
-    expect(await chartLabel('Self-assessments')).toBe('Self-assessments: 4 participants; 0 pending, 1 submitted on time, 0 submitted late, 3 overdue');
+    expect(await chartLabel('Self-assessments')).toBe(
+      'Self-assessments: 4 participants; 0 pending, 1 submitted on time, 0 submitted late, 3 overdue',
+    );
     expect(await chartLabel('Manager reviews')).toBe(labelFor('Manager reviews', counts.manager));
     expect(await rowsOf(page, 'Self-assessments in numbers')).toEqual([
       ['Pending', '0'],
@@ -457,7 +617,11 @@ describe('the HR console in Chromium', () => {
       ]),
     );
     const mails = await mailbox(theStack());
-    for (const [, , to, subject] of escalations) expect(mails.some((mail) => mail.to === to && mail.subject === subject), `${to}: ${subject}`).toBe(true);
+    for (const [, , to, subject] of escalations)
+      expect(
+        mails.some((mail) => mail.to === to && mail.subject === subject),
+        `${to}: ${subject}`,
+      ).toBe(true);
     expect(escalations.some(([, , to]) => to === 'ann@example.com')).toBe(false);
     await expectPageBasics(page);
     await expectScreenshot(page, 'console-cycle');
@@ -467,17 +631,25 @@ describe('the HR console in Chromium', () => {
     const wide = await page.evaluate(() =>
       [...(globalThis as any).document.querySelectorAll('body *')]
         .filter((el: any) => el.getBoundingClientRect().right > 390 && !el.closest('.table-wrap table'))
-        .map((el: any) => `${el.tagName}.${el.getAttribute('class') ?? ''} ${Math.round(el.getBoundingClientRect().right)}`),
+        .map(
+          (el: any) =>
+            `${el.tagName}.${el.getAttribute('class') ?? ''} ${Math.round(el.getBoundingClientRect().right)}`,
+        ),
     );
     expect(wide).toEqual([]);
-    expect(await page.evaluate(() => (globalThis as any).document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    expect(await page.evaluate(() => (globalThis as any).document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+      390,
+    );
     await expectScreenshot(page, 'console-cycle-phone');
     await page.setViewportSize({ width: 1280, height: 900 });
   });
 
   it('extends one person\u2019s deadline from the page', async () => {
     const form = page.getByRole('region', { name: 'Extend a deadline', exact: true }).locator('form');
-    expect(await expectEveryControlLabelled(form, 'input, select')).toEqual(['Employee', 'New self-assessment deadline']);
+    expect(await expectEveryControlLabelled(form, 'input, select')).toEqual([
+      'Employee',
+      'New self-assessment deadline',
+    ]);
     const people = await form.getByLabel('Employee', { exact: true }).locator('option').allTextContents();
     // Only those who have not submitted, the overdue first; Ann submitted.
     expect(people).toEqual(['Bob Prompt (e2), overdue', 'Maria Manager (m1), overdue', 'Sam Support (s1), overdue']);
@@ -487,21 +659,30 @@ describe('the HR console in Chromium', () => {
     await form.getByLabel('New self-assessment deadline', { exact: true }).fill(dateAfter(start, 25));
     await form.getByRole('button', { name: 'Extend deadline', exact: true }).click();
     await form.getByRole('alert').getByRole('listitem').first().waitFor();
-    expect(await form.getByRole('alert').getByRole('listitem').allTextContents()).toEqual(['until must not be after the manager deadline, so the manager can still review']);
+    expect(await form.getByRole('alert').getByRole('listitem').allTextContents()).toEqual([
+      'until must not be after the manager deadline, so the manager can still review',
+    ]);
 
     const until = dateAfter(start, 19);
     await form.getByLabel('New self-assessment deadline', { exact: true }).fill(until);
     await form.getByRole('button', { name: 'Extend deadline', exact: true }).click();
-    await status(page).getByText(/^Bob Prompt now has until /).waitFor();
+    await status(page)
+      .getByText(/^Bob Prompt now has until /)
+      .waitFor();
     expect(await focusedTag(page)).toBe('DIV');
     const after = (await hr(theStack(), 'GET', `/cycles/${cycleId}`)).body;
     expect(after.extensions).toEqual({ e2: `${until}T23:59:59.000Z` });
-    expect(await page.getByRole('region', { name: 'Extend a deadline', exact: true }).getByRole('listitem').allTextContents()).toEqual([
-      expect.stringMatching(/^Bob Prompt \(e2\): until \w{3} \d{1,2} \w{3} \d{4}$/),
-    ]);
+    expect(
+      await page
+        .getByRole('region', { name: 'Extend a deadline', exact: true })
+        .getByRole('listitem')
+        .allTextContents(),
+    ).toEqual([expect.stringMatching(/^Bob Prompt \(e2\): until \w{3} \d{1,2} \w{3} \d{4}$/)]);
     // The chart follows what the API now counts, and Bob left the overdue list.
     expect(await chartLabel('Self-assessments')).toBe(labelFor('Self-assessments', after.counts.self));
-    expect((await rowsOf(page, 'Overdue people')).map(([name]) => name)).toEqual(after.overdue.map((person: any) => person.name));
+    expect((await rowsOf(page, 'Overdue people')).map(([name]) => name)).toEqual(
+      after.overdue.map((person: any) => person.name),
+    );
     expect(after.overdue.some((person: any) => person.employeeId === 'e2')).toBe(false);
     await expectPageBasics(page);
   });
@@ -510,34 +691,51 @@ describe('the HR console in Chromium', () => {
     // Stopped by hand (as in the Step Functions console), long enough ago not to be a replacement under way.
     // The extension's replacement execution first runs to its wait: on a loaded machine it may still be running.
     await theStack().settled();
-    const [execution] = theStack().runner.list().filter((e) => e.name.startsWith(cycleId) && e.status === 'WAITING');
+    const [execution] = theStack()
+      .runner.list()
+      .filter((e) => e.name.startsWith(cycleId) && e.status === 'WAITING');
     theStack().runner.stop(execution.executionArn, { cause: 'stopped by hand' });
     await theStack().advance(10 * 60_000);
     await reloadCycle();
     const region = page.getByRole('region', { name: 'Needs attention', exact: true });
     const reason = (await hr(theStack(), 'GET', `/cycles/${cycleId}`)).body.needsAttention;
-    expect(reason).toMatch(new RegExp(`^workflow execution was stopped at \\S+: stopped by hand; run \`perfcycle cycle resume ${cycleId}\`$`));
+    expect(reason).toMatch(
+      new RegExp(
+        `^workflow execution was stopped at \\S+: stopped by hand; run \`perfcycle cycle resume ${cycleId}\`$`,
+      ),
+    );
     expect(await region.locator('p').first().textContent()).toBe(`W${reason.slice(1)}`);
     expect(await page.locator('main dl.facts').first().textContent()).toContain('PhaseManager review');
     await expectPageBasics(page);
     await expectScreenshot(page, 'console-cycle-attention');
     // The reason, one long line from the API, wraps on a phone.
     await page.setViewportSize({ width: 390, height: 844 });
-    expect(await page.evaluate(() => (globalThis as any).document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    expect(await page.evaluate(() => (globalThis as any).document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+      390,
+    );
     await page.setViewportSize({ width: 1280, height: 900 });
 
     // A double click resumes once.
     await region.getByRole('button', { name: 'Resume the workflow', exact: true }).dblclick();
-    await status(page).getByText('The workflow was resumed: reminders, escalations and the release carry on from where they stopped.', { exact: true }).waitFor();
+    await status(page)
+      .getByText('The workflow was resumed: reminders, escalations and the release carry on from where they stopped.', {
+        exact: true,
+      })
+      .waitFor();
     expect(await page.getByRole('region', { name: 'Needs attention' }).count()).toBe(0);
     expect((await hr(theStack(), 'GET', `/cycles/${cycleId}`)).body.needsAttention).toBeNull();
-    const resumed = (await hr(theStack(), 'GET', `/cycles/${cycleId}/audit`)).body.events.filter((event: any) => event.action === 'cycle-resumed');
+    const resumed = (await hr(theStack(), 'GET', `/cycles/${cycleId}/audit`)).body.events.filter(
+      (event: any) => event.action === 'cycle-resumed',
+    );
     expect(resumed.map((event: any) => event.actor)).toEqual(['hr:local-hr']);
     await expectPageBasics(page);
   });
 
   it('downloads the report as CSV, byte for byte', async () => {
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download report (CSV)', exact: true }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download report (CSV)', exact: true }).click(),
+    ]);
     expect(download.suggestedFilename()).toBe(`${cycleId}-report.csv`);
     const bytes = readFileSync(await download.path());
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
@@ -555,13 +753,18 @@ describe('the HR console in Chromium', () => {
     const duration = page.getByLabel('Move forward by', { exact: true });
     await duration.fill('soon');
     await page.getByRole('button', { name: 'Move the clock forward', exact: true }).click();
-    await page.getByRole('alert').getByText(/^The clock did not move: invalid duration/).waitFor();
+    await page
+      .getByRole('alert')
+      .getByText(/^The clock did not move: invalid duration/)
+      .waitFor();
     // The local clock runs with real time; only an advance would move it by hours.
     expect(theStack().clock.now() - before).toBeLessThan(60_000);
 
     await duration.fill('12h');
     await page.getByRole('button', { name: 'Move the clock forward', exact: true }).click();
-    await status(page).getByText(/^The clock is now .*Everything that fell due on the way ran, in order\.$/).waitFor();
+    await status(page)
+      .getByText(/^The clock is now .*Everything that fell due on the way ran, in order\.$/)
+      .waitFor();
     expect(theStack().clock.now() - before).toBeGreaterThanOrEqual(12 * HOUR);
     expect(theStack().clock.now() - before).toBeLessThan(13 * HOUR);
     await page.goto(`${consoleUrl}#/cycles/${cycleId}`);
@@ -591,20 +794,31 @@ describe('the HR console in Chromium', () => {
 
   it('goals and recognition: goals at risk and missed by quarter, and the latest praise', async () => {
     await go('Goals and recognition', 'Goals and recognition');
-    expect(await page.getByRole('region', { name: 'Recent recognition', exact: true }).getByRole('listitem').allTextContents()).toEqual([
+    expect(
+      await page
+        .getByRole('region', { name: 'Recent recognition', exact: true })
+        .getByRole('listitem')
+        .allTextContents(),
+    ).toEqual([
       expect.stringMatching(new RegExp(`^${PRAISE.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}Ann Early to Bob Prompt, `)),
     ]);
     expect(await page.getByRole('img').count()).toBe(0);
     const quarterOf = async (period: string) => {
       await page.getByLabel('Quarter', { exact: true }).fill(period);
       await page.getByRole('button', { name: 'Show quarter', exact: true }).click();
-      await page.getByRole('heading', { level: 2, name: `Missed goals in ${period.replace('-', ' ')}`, exact: true }).waitFor();
+      await page
+        .getByRole('heading', { level: 2, name: `Missed goals in ${period.replace('-', ' ')}`, exact: true })
+        .waitFor();
       await landedOn(page, 'Goals and recognition');
     };
     await quarterOf(periodOf(missedDue));
-    expect(await rowsOf(page, 'Goals past their due date and not done')).toEqual([['Ann Early (e1)', MISSED_GOAL, expect.any(String), '0%', 'No check-in']]);
+    expect(await rowsOf(page, 'Goals past their due date and not done')).toEqual([
+      ['Ann Early (e1)', MISSED_GOAL, expect.any(String), '0%', 'No check-in'],
+    ]);
     if (periodOf(atRiskDue) !== periodOf(missedDue)) await quarterOf(periodOf(atRiskDue));
-    expect(await rowsOf(page, 'Open goals at risk or off track')).toEqual([['Bob Prompt (e2)', AT_RISK_GOAL, expect.any(String), '20%', 'At risk']]);
+    expect(await rowsOf(page, 'Open goals at risk or off track')).toEqual([
+      ['Bob Prompt (e2)', AT_RISK_GOAL, expect.any(String), '20%', 'At risk'],
+    ]);
     expect(await expectEveryControlLabelled(page.locator('main'), 'input')).toEqual(['Quarter']);
     await expectPageBasics(page);
     await expectScreenshot(page, 'console-goals');
@@ -647,7 +861,9 @@ describe('the HR console in Chromium', () => {
     await form.getByRole('button', { name: 'Save settings', exact: true }).click();
     await page.getByRole('alert').getByRole('listitem').first().waitFor();
     expect(await alertItems(page)).toEqual(['scale: scale must have 3 to 10 points']);
-    expect(await page.getByRole('alert').locator('p').textContent()).toBe('The settings were not saved: invalid request.');
+    expect(await page.getByRole('alert').locator('p').textContent()).toBe(
+      'The settings were not saved: invalid request.',
+    );
     expect((await hr(theStack(), 'GET', '/settings')).body.version).toBe(0);
     await expectPageBasics(page);
 
@@ -663,14 +879,26 @@ describe('the HR console in Chromium', () => {
     await form.getByLabel('Reminder before a review deadline', { exact: true }).fill('2d');
     await form.getByLabel('Deliver praise', { exact: true }).selectOption({ label: 'In a weekly digest' });
     await form.getByRole('button', { name: 'Save settings', exact: true }).click();
-    await status(page).getByText(/^Saved as version 1\./).waitFor();
-    expect(await page.locator('main p.version').textContent()).toMatch(/^Version 1 is in force, saved .+ by hr:local-hr\.$/);
+    await status(page)
+      .getByText(/^Saved as version 1\./)
+      .waitFor();
+    expect(await page.locator('main p.version').textContent()).toMatch(
+      /^Version 1 is in force, saved .+ by hr:local-hr\.$/,
+    );
     expect(await page.getByRole('alert').count()).toBe(0);
     const saved = (await hr(theStack(), 'GET', '/settings')).body;
     expect(saved.version).toBe(1);
     expect(saved.settings.scale).toEqual([
-      { value: 1, label: 'Below expectations', description: 'Most goals and expectations were not met; clear improvement is needed.' },
-      { value: 2, label: 'Partly meets expectations', description: 'Some goals and expectations were met; others need work.' },
+      {
+        value: 1,
+        label: 'Below expectations',
+        description: 'Most goals and expectations were not met; clear improvement is needed.',
+      },
+      {
+        value: 2,
+        label: 'Partly meets expectations',
+        description: 'Some goals and expectations were met; others need work.',
+      },
       { value: 3, label: 'Strong', description: 'Goals met with solid, dependable work.' },
     ]);
     expect(saved.settings.competencies).toEqual([{ id: 'delivery', label: 'Delivery' }]);
@@ -691,13 +919,20 @@ describe('the HR console in Chromium', () => {
     const inForce = page.getByRole('region', { name: 'Settings in force', exact: true });
     expect(await inForce.textContent()).toContain('Version 1');
     expect(await inForce.textContent()).toContain('Reminder before a deadline2 days');
-    expect(await inForce.getByRole('listitem').allTextContents()).toEqual(['1 - Below expectations', '2 - Partly meets expectations', '3 - Strong', 'Delivery']);
+    expect(await inForce.getByRole('listitem').allTextContents()).toEqual([
+      '1 - Below expectations',
+      '2 - Partly meets expectations',
+      '3 - Strong',
+      'Delivery',
+    ]);
   });
 
   it('an unknown cycle or page says so, with a way back', async () => {
     await page.goto(`${consoleUrl}#/cycles/cyc_0000000000000000`);
     await landedOn(page, 'Not found');
-    expect(await page.getByRole('alert').textContent()).toBe('This page could not be loaded: cycle cyc_0000000000000000 not found.');
+    expect(await page.getByRole('alert').textContent()).toBe(
+      'This page could not be loaded: cycle cyc_0000000000000000 not found.',
+    );
     expect(await page.getByRole('link', { name: 'Back to the cycles', exact: true }).isVisible()).toBe(true);
     // A nav link under the mouse stays readable.
     await consoleNav(page).getByRole('link', { name: 'Import directory', exact: true }).hover();

@@ -31,7 +31,19 @@ describe('answer length limits in Chromium', () => {
     writeFileSync(join(dir.path, 'roster.csv'), ROSTER);
     expect((await cli(stack!, dir.path, 'employees', 'import', 'roster.csv')).code).toBe(0);
     const now = stack!.clock.now();
-    const launchedCycle = await cli(stack!, dir.path, 'cycle', 'launch', '--name', CYCLE, '--self-due', dateAfter(now, 14), '--manager-due', dateAfter(now, 24), '--json');
+    const launchedCycle = await cli(
+      stack!,
+      dir.path,
+      'cycle',
+      'launch',
+      '--name',
+      CYCLE,
+      '--self-due',
+      dateAfter(now, 14),
+      '--manager-due',
+      dateAfter(now, 24),
+      '--json',
+    );
     expect(launchedCycle.code, launchedCycle.err).toBe(0);
     await stack!.settled();
     invitations = await mailbox(stack!);
@@ -49,12 +61,16 @@ describe('answer length limits in Chromium', () => {
     await page.goto(formOf('olga@example.com'));
     await page.getByLabel('3 - Meets expectations', { exact: true }).check();
     // Set from script, as a client ignoring maxlength would (fill() and typing are cut at maxlength).
-    await page.getByLabel('What went well', { exact: true }).evaluate((field, value) => (field.value = value), 'a'.repeat(LIMIT + 1));
+    await page
+      .getByLabel('What went well', { exact: true })
+      .evaluate((field, value) => (field.value = value), 'a'.repeat(LIMIT + 1));
     await page.getByLabel('What to improve', { exact: true }).fill('Estimates');
     await page.getByLabel('Goals for next quarter', { exact: true }).fill('Ship it');
     const response = await submitting(page, () => page.getByRole('button', { name: 'Submit self-assessment' }).click());
     expect(response.status()).toBe(400);
-    expect(await page.getByRole('alert').getByRole('listitem').allTextContents()).toEqual([`What went well is longer than ${LIMIT} characters`]);
+    expect(await page.getByRole('alert').getByRole('listitem').allTextContents()).toEqual([
+      `What went well is longer than ${LIMIT} characters`,
+    ]);
     expect(await page.getByLabel('What to improve', { exact: true }).inputValue()).toBe('Estimates');
     expect(await page.getByLabel('3 - Meets expectations', { exact: true }).isChecked()).toBe(true);
   });

@@ -2,8 +2,30 @@ import { existsSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { cli, dateAfter, HOUR, hr, linkIn, mailbox, reportLink, tempDir, type LocalStack, type Mail } from '../support/local.ts';
-import { accessibleName, answersIn, closeAll, startStackAndBrowser, expectEveryControlLabelled, expectPageBasics, expectScreenshot, SCREENSHOT_DIR, seriousAxeViolations, submitting } from '../support/browser.ts';
+import {
+  cli,
+  dateAfter,
+  HOUR,
+  hr,
+  linkIn,
+  mailbox,
+  reportLink,
+  tempDir,
+  type LocalStack,
+  type Mail,
+} from '../support/local.ts';
+import {
+  accessibleName,
+  answersIn,
+  closeAll,
+  startStackAndBrowser,
+  expectEveryControlLabelled,
+  expectPageBasics,
+  expectScreenshot,
+  SCREENSHOT_DIR,
+  seriousAxeViolations,
+  submitting,
+} from '../support/browser.ts';
 import { periodOf } from '../../functions/domain/goals.ts';
 
 /**
@@ -16,11 +38,29 @@ e1,Ann Early,ann@example.com,m1,Sales
 e2,Bob Prompt,bob@example.com,m1,Sales
 `;
 const CYCLE = 'Browser Q4';
-const SCREENSHOTS = ['self-assessment-form', 'self-assessment-confirmation', 'team-overview-1280', 'team-overview-390', 'team-page', 'team-review-saved'];
+const SCREENSHOTS = [
+  'self-assessment-form',
+  'self-assessment-confirmation',
+  'team-overview-1280',
+  'team-overview-390',
+  'team-page',
+  'team-review-saved',
+];
 const HOSTILE = '<script>alert(1)</script>';
-const ANN = { rating: '4 - Exceeds expectations', wentWell: 'Closed the big deal', toImprove: HOSTILE, nextGoals: 'Grow the pipeline\nand mentor Bob' };
+const ANN = {
+  rating: '4 - Exceeds expectations',
+  wentWell: 'Closed the big deal',
+  toImprove: HOSTILE,
+  nextGoals: 'Grow the pipeline\nand mentor Bob',
+};
 const TEXT_QUESTIONS = ['What went well', 'What to improve', 'Goals for next quarter'] as const;
-const SCALE = ['1 - Below expectations', '2 - Partly meets expectations', '3 - Meets expectations', '4 - Exceeds expectations', '5 - Exceptional'] as const;
+const SCALE = [
+  '1 - Below expectations',
+  '2 - Partly meets expectations',
+  '3 - Meets expectations',
+  '4 - Exceeds expectations',
+  '5 - Exceptional',
+] as const;
 /** What each point of the default scale means, as the "What the ratings mean" guide shows it. */
 const SCALE_DESCRIPTIONS = [
   'Most goals and expectations were not met; clear improvement is needed.',
@@ -30,11 +70,23 @@ const SCALE_DESCRIPTIONS = [
   'Far beyond the goals, with an impact well outside the role.',
 ] as const;
 /** The manager's three required texts about one report, in form order. */
-const reviewTexts = (name: string) => [`Strengths of ${name}`, `What ${name} should improve`, `Your feedback to ${name}`];
+const reviewTexts = (name: string) => [
+  `Strengths of ${name}`,
+  `What ${name} should improve`,
+  `Your feedback to ${name}`,
+];
 /** The optional proposals for next period: three rows of title, due date and weight. */
 const ONE_LINE_INPUTS = 'input[type="text"], input[type="date"], input[type="number"]';
-const PROPOSAL_LABELS = [1, 2, 3].flatMap((row) => [`Proposed goal ${row}: title`, `Proposed goal ${row}: due date`, `Proposed goal ${row}: weight (%)`]);
-const KEYBOARD_REVIEW = { strengths: 'Ships what she promises', areas: 'Delegate more', summary: 'Great quarter & <b>well done</b>' };
+const PROPOSAL_LABELS = [1, 2, 3].flatMap((row) => [
+  `Proposed goal ${row}: title`,
+  `Proposed goal ${row}: due date`,
+  `Proposed goal ${row}: weight (%)`,
+]);
+const KEYBOARD_REVIEW = {
+  strengths: 'Ships what she promises',
+  areas: 'Delegate more',
+  summary: 'Great quarter & <b>well done</b>',
+};
 /** Ann's goal of the period under review, and one of a later quarter that no form of this cycle may show. */
 const GOAL = 'Ship billing';
 const LATER_GOAL = 'Later goal';
@@ -54,7 +106,13 @@ async function focusedLabel(page: Page): Promise<string> {
 
 /** Ann's answers as her confirmation and her reopened link show them. */
 function annAnswersShown(): Record<string, string> {
-  return { [`Goal "${GOAL}" (weight 60 %)`]: GOAL_RATING, 'Overall performance': ANN.rating, 'What went well': ANN.wentWell, 'What to improve': HOSTILE, 'Goals for next quarter': ANN.nextGoals };
+  return {
+    [`Goal "${GOAL}" (weight 60 %)`]: GOAL_RATING,
+    'Overall performance': ANN.rating,
+    'What went well': ANN.wentWell,
+    'What to improve': HOSTILE,
+    'Goals for next quarter': ANN.nextGoals,
+  };
 }
 
 async function expectNoScriptWith(page: Page, content: string): Promise<void> {
@@ -90,11 +148,39 @@ describe('the emailed forms in Chromium', () => {
     const now = theStack().clock.now();
     const goalDue = dateAfter(now, 20);
     period = periodOf(goalDue);
-    const goal = await cli(theStack(), dir.path, 'goals', 'add', '--employee', 'e1', '--title', GOAL, '--due', goalDue, '--weight', '60', '--json');
+    const goal = await cli(
+      theStack(),
+      dir.path,
+      'goals',
+      'add',
+      '--employee',
+      'e1',
+      '--title',
+      GOAL,
+      '--due',
+      goalDue,
+      '--weight',
+      '60',
+      '--json',
+    );
     expect(goal.code, goal.err).toBe(0);
     const laterDue = dateAfter(now, 200);
     expect(periodOf(laterDue)).not.toBe(period);
-    const later = await cli(theStack(), dir.path, 'goals', 'add', '--employee', 'e1', '--title', LATER_GOAL, '--due', laterDue, '--weight', '40', '--json');
+    const later = await cli(
+      theStack(),
+      dir.path,
+      'goals',
+      'add',
+      '--employee',
+      'e1',
+      '--title',
+      LATER_GOAL,
+      '--due',
+      laterDue,
+      '--weight',
+      '40',
+      '--json',
+    );
     expect(later.code, later.err).toBe(0);
     const selfDate = dateAfter(now, 14);
     selfDue = Date.parse(`${selfDate}T23:59:59Z`);
@@ -116,8 +202,14 @@ describe('the emailed forms in Chromium', () => {
     expect(launchedCycle.code, launchedCycle.err).toBe(0);
     cycleId = JSON.parse(launchedCycle.out).cycleId;
     await theStack().settled();
-    invitations = (await mailbox(theStack())).filter((mail) => mail.subject === `${CYCLE}: your self-assessment is open`);
-    expect(invitations.map((mail) => mail.to).sort()).toEqual(['ann@example.com', 'bob@example.com', 'maria@example.com']);
+    invitations = (await mailbox(theStack())).filter(
+      (mail) => mail.subject === `${CYCLE}: your self-assessment is open`,
+    );
+    expect(invitations.map((mail) => mail.to).sort()).toEqual([
+      'ann@example.com',
+      'bob@example.com',
+      'maria@example.com',
+    ]);
   });
 
   afterAll(() => closeAll(browser, stack, dir));
@@ -140,7 +232,12 @@ describe('the emailed forms in Chromium', () => {
   it('the axe check itself reports a page with serious violations', async () => {
     const probe = await page.context().newPage();
     await probe.setContent('<html><body><img src="x.png"><input type="text"></body></html>');
-    expect((await seriousAxeViolations(probe)).map((violation) => violation.split(':')[0]).sort()).toEqual(['document-title', 'html-has-lang', 'image-alt', 'label']);
+    expect((await seriousAxeViolations(probe)).map((violation) => violation.split(':')[0]).sort()).toEqual([
+      'document-title',
+      'html-has-lang',
+      'image-alt',
+      'label',
+    ]);
     await probe.close();
   });
 
@@ -223,9 +320,14 @@ describe('the emailed forms in Chromium', () => {
       await page.getByLabel('What went well', { exact: true }).fill('Half an answer');
       await page.getByLabel('Goals for next quarter', { exact: true }).fill('   ');
       await page.locator('form').evaluate((form) => (form.noValidate = true));
-      const partial = await submitting(page, () => page.getByRole('button', { name: 'Submit self-assessment' }).click());
+      const partial = await submitting(page, () =>
+        page.getByRole('button', { name: 'Submit self-assessment' }).click(),
+      );
       expect(partial.status()).toBe(400);
-      expect(await page.getByRole('alert').getByRole('listitem').allTextContents()).toEqual(['What to improve is required', 'Goals for next quarter is required']);
+      expect(await page.getByRole('alert').getByRole('listitem').allTextContents()).toEqual([
+        'What to improve is required',
+        'Goals for next quarter is required',
+      ]);
       expect(await goal().getByLabel('2 - Partly meets expectations', { exact: true }).isChecked()).toBe(true);
       expect(await goal().getByRole('radio', { checked: true }).count()).toBe(1);
       expect(await overall().getByLabel('3 - Meets expectations', { exact: true }).isChecked()).toBe(true);
@@ -239,12 +341,17 @@ describe('the emailed forms in Chromium', () => {
 
     it('submits the answers and confirms them, showing markup as text', async () => {
       await page.goto(linkIn(invitationTo('ann@example.com'), '/forms/self'));
-      await page.getByRole('group', { name: `Goal: ${GOAL}` }).getByLabel(GOAL_RATING, { exact: true }).check();
+      await page
+        .getByRole('group', { name: `Goal: ${GOAL}` })
+        .getByLabel(GOAL_RATING, { exact: true })
+        .check();
       await page.getByRole('group', { name: 'Overall performance' }).getByLabel(ANN.rating, { exact: true }).check();
       await page.getByLabel('What went well', { exact: true }).fill(ANN.wentWell);
       await page.getByLabel('What to improve', { exact: true }).fill(ANN.toImprove);
       await page.getByLabel('Goals for next quarter', { exact: true }).fill(ANN.nextGoals);
-      const response = await submitting(page, () => page.getByRole('button', { name: 'Submit self-assessment' }).click());
+      const response = await submitting(page, () =>
+        page.getByRole('button', { name: 'Submit self-assessment' }).click(),
+      );
 
       // Post/Redirect/Get: the post answers 303, and the page it leads to can be reloaded without sending anything.
       expect(response.status()).toBe(303);
@@ -281,7 +388,8 @@ describe('the emailed forms in Chromium', () => {
       const link = new URL(linkIn(invitationTo('bob@example.com'), '/forms/self'));
       const [payload, signature] = link.searchParams.get('t')!.split('.');
       const middle = Math.floor(signature.length / 2);
-      const tampered = signature.slice(0, middle) + (signature[middle] === 'A' ? 'B' : 'A') + signature.slice(middle + 1);
+      const tampered =
+        signature.slice(0, middle) + (signature[middle] === 'A' ? 'B' : 'A') + signature.slice(middle + 1);
       expect(tampered).not.toBe(signature);
       link.searchParams.set('t', `${payload}.${tampered}`);
 
@@ -302,7 +410,9 @@ describe('the emailed forms in Chromium', () => {
       // Nothing rated, two answers empty: a draft takes it anyway.
       const saved = await submitting(page, () => page.getByRole('button', { name: 'Save draft' }).click());
       expect(saved.status()).toBe(303);
-      expect(await page.getByRole('status').textContent()).toBe('Your draft is saved. It is not submitted yet: come back to it with the link in your email.');
+      expect(await page.getByRole('status').textContent()).toBe(
+        'Your draft is saved. It is not submitted yet: come back to it with the link in your email.',
+      );
       await page.close();
       page = await context.newPage();
       await page.goto(link);
@@ -319,7 +429,9 @@ describe('the emailed forms in Chromium', () => {
     it('emails the manager when the self-assessment phase ends', async () => {
       await theStack().advance(selfDue + HOUR - theStack().clock.now());
       const mails = await mailbox(theStack());
-      const requests = mails.filter((mail) => mail.to === 'maria@example.com' && mail.subject.startsWith(`${CYCLE}: please review your team`));
+      const requests = mails.filter(
+        (mail) => mail.to === 'maria@example.com' && mail.subject.startsWith(`${CYCLE}: please review your team`),
+      );
       expect(requests).toHaveLength(1);
       request = requests[0];
     });
@@ -330,7 +442,13 @@ describe('the emailed forms in Chromium', () => {
         const response = await page.goto(linkIn(request, '/forms/team'));
         expect(response?.status()).toBe(200);
         expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(`Team reviews: ${CYCLE}`);
-        expect(await page.getByText(/^Please review each report by .+\. You can change a submitted review until the review phase ends\.$/).isVisible()).toBe(true);
+        expect(
+          await page
+            .getByText(
+              /^Please review each report by .+\. You can change a submitted review until the review phase ends\.$/,
+            )
+            .isVisible(),
+        ).toBe(true);
         const table = page.getByRole('table', { name: 'Your reports: 0 of 2 reviews submitted' });
         expect(await table.getByRole('row').allInnerTexts()).toEqual([
           expect.stringMatching(/^Report\s+Self-assessment\s+Your review\s+Results$/),
@@ -358,7 +476,9 @@ describe('the emailed forms in Chromium', () => {
       expect(await guide.locator('summary').textContent()).toBe('What the ratings mean');
       expect(await guide.evaluate((details) => (details as any).open)).toBe(false);
       await guide.locator('summary').click();
-      expect(await guide.getByRole('listitem').allTextContents()).toEqual(SCALE.map((point, i) => `${point}: ${SCALE_DESCRIPTIONS[i]}`));
+      expect(await guide.getByRole('listitem').allTextContents()).toEqual(
+        SCALE.map((point, i) => `${point}: ${SCALE_DESCRIPTIONS[i]}`),
+      );
 
       const goals = await page.locator('h2:has-text("Goals of") + ul > li').allTextContents();
       expect(goals).toHaveLength(1);
@@ -366,7 +486,11 @@ describe('the emailed forms in Chromium', () => {
       expect(goals[0]).toContain('Weight 60 %');
       expect(await page.locator('body').innerText()).not.toContain(LATER_GOAL);
       // Goals come before the self-assessment, and the review after both.
-      expect(await page.getByRole('heading', { level: 2 }).allTextContents()).toEqual([`Goals of ${period}`, 'Self-assessment', 'Your review']);
+      expect(await page.getByRole('heading', { level: 2 }).allTextContents()).toEqual([
+        `Goals of ${period}`,
+        'Self-assessment',
+        'Your review',
+      ]);
       expect(await answersIn(page)).toEqual({
         [`Their rating of goal "${GOAL}" (weight 60 %)`]: GOAL_RATING,
         'Their overall performance': ANN.rating,
@@ -382,7 +506,11 @@ describe('the emailed forms in Chromium', () => {
       expect(await annGoal.locator('p').textContent()).toContain('Weight 60 %');
       const annOverall = page.getByRole('group', { name: 'Your overall rating of Ann Early' });
       // In the form the goal comes first, then the overall rating, then the texts, then the optional proposals.
-      expect(await page.locator('form legend').allTextContents()).toEqual([`Goal of Ann Early: ${GOAL}`, 'Your overall rating of Ann Early', 'Goals you propose for Ann Early next period (optional)']);
+      expect(await page.locator('form legend').allTextContents()).toEqual([
+        `Goal of Ann Early: ${GOAL}`,
+        'Your overall rating of Ann Early',
+        'Goals you propose for Ann Early next period (optional)',
+      ]);
       for (const label of reviewTexts('Ann Early')) {
         const field = page.getByLabel(label, { exact: true });
         expect(await field.evaluate((el) => el.tagName)).toBe('TEXTAREA');
@@ -392,8 +520,12 @@ describe('the emailed forms in Chromium', () => {
       const annProposals = page.getByRole('group', { name: 'Goals you propose for Ann Early next period (optional)' });
       expect(await expectEveryControlLabelled(annProposals, ONE_LINE_INPUTS)).toEqual(PROPOSAL_LABELS);
       for (let row = 1; row <= 3; row++) {
-        expect(await annProposals.getByLabel(`Proposed goal ${row}: due date`, { exact: true }).getAttribute('type')).toBe('date');
-        expect(await annProposals.getByLabel(`Proposed goal ${row}: weight (%)`, { exact: true }).getAttribute('type')).toBe('number');
+        expect(
+          await annProposals.getByLabel(`Proposed goal ${row}: due date`, { exact: true }).getAttribute('type'),
+        ).toBe('date');
+        expect(
+          await annProposals.getByLabel(`Proposed goal ${row}: weight (%)`, { exact: true }).getAttribute('type'),
+        ).toBe('number');
       }
       // Nothing about a proposal is required: a review without proposals is complete.
       expect(await annProposals.locator('input[required]').count()).toBe(0);
@@ -411,7 +543,10 @@ describe('the emailed forms in Chromium', () => {
       await page.goto(reportLink(linkIn(request, '/forms/team'), 'e2'));
       expect(await page.getByText(`No goals for ${period}.`, { exact: true }).isVisible()).toBe(true);
       expect(await page.getByText('Self-assessment not submitted (overdue).').isVisible()).toBe(true);
-      expect(await page.locator('form legend').allTextContents()).toEqual(['Your overall rating of Bob Prompt', 'Goals you propose for Bob Prompt next period (optional)']);
+      expect(await page.locator('form legend').allTextContents()).toEqual([
+        'Your overall rating of Bob Prompt',
+        'Goals you propose for Bob Prompt next period (optional)',
+      ]);
       expect(await expectEveryControlLabelled(page.locator('form'))).toEqual([...SCALE, ...reviewTexts('Bob Prompt')]);
       expect(await page.locator('body').innerText()).not.toContain(ANN.wentWell);
     });
@@ -424,7 +559,9 @@ describe('the emailed forms in Chromium', () => {
       const goalMiddle = goal.getByLabel('3 - Meets expectations', { exact: true });
       const first = rating.getByLabel('1 - Below expectations', { exact: true });
       const last = rating.getByLabel('5 - Exceptional', { exact: true });
-      const [strengths, areas, feedback] = reviewTexts('Ann Early').map((label) => page.getByLabel(label, { exact: true }));
+      const [strengths, areas, feedback] = reviewTexts('Ann Early').map((label) =>
+        page.getByLabel(label, { exact: true }),
+      );
       const button = page.getByRole('button', { name: 'Submit review of Ann Early' });
 
       // The goal's scale is the first control of the form.
@@ -471,7 +608,9 @@ describe('the emailed forms in Chromium', () => {
       const response = await submitting(page, () => page.keyboard.press('Enter'));
 
       expect(response.status()).toBe(303);
-      expect(await page.getByRole('status').textContent()).toBe('Your review is submitted. You can still change it until the review phase ends.');
+      expect(await page.getByRole('status').textContent()).toBe(
+        'Your review is submitted. You can still change it until the review phase ends.',
+      );
       // One goal of weight 60 rated 3 and no competencies (the default settings): the score is the goals' alone.
       expect(await answersIn(page, 1)).toEqual({
         [`Goal "${GOAL}" (weight 60 %)`]: '3 - Meets expectations',
@@ -515,29 +654,46 @@ describe('the emailed forms in Chromium', () => {
       const annStrengths = second.getByLabel('Strengths of Ann Early', { exact: true });
       expect(await annStrengths.inputValue()).toBe(KEYBOARD_REVIEW.strengths);
       await annStrengths.fill('Ships what she promises, early');
-      const edited = await submitting(second, () => second.getByRole('button', { name: 'Submit changes to the review of Ann Early' }).click());
+      const edited = await submitting(second, () =>
+        second.getByRole('button', { name: 'Submit changes to the review of Ann Early' }).click(),
+      );
       expect(edited.status()).toBe(303);
-      expect(await second.getByRole('status').textContent()).toBe('Your changes are submitted: this version is the one released.');
+      expect(await second.getByRole('status').textContent()).toBe(
+        'Your changes are submitted: this version is the one released.',
+      );
       expect((await answersIn(second, 1)).Strengths).toBe('Ships what she promises, early');
       await second.close();
 
       // Bob's page kept everything typed, and submits it whole.
       expect(await strengthsOfBob().inputValue()).toBe('Calm under pressure');
-      expect(await page.getByLabel('What Bob Prompt should improve', { exact: true }).inputValue()).toBe('Speak up in planning');
-      await page.getByRole('group', { name: 'Your overall rating of Bob Prompt' }).getByLabel('3 - Meets expectations', { exact: true }).check();
+      expect(await page.getByLabel('What Bob Prompt should improve', { exact: true }).inputValue()).toBe(
+        'Speak up in planning',
+      );
+      await page
+        .getByRole('group', { name: 'Your overall rating of Bob Prompt' })
+        .getByLabel('3 - Meets expectations', { exact: true })
+        .check();
       await page.getByLabel('Your feedback to Bob Prompt', { exact: true }).fill('A steady quarter');
-      const submitted = await submitting(page, () => page.getByRole('button', { name: 'Submit review of Bob Prompt' }).click());
+      const submitted = await submitting(page, () =>
+        page.getByRole('button', { name: 'Submit review of Bob Prompt' }).click(),
+      );
       expect(submitted.status()).toBe(303);
-      expect(await answersIn(page)).toMatchObject({ Strengths: 'Calm under pressure', 'Areas to improve': 'Speak up in planning', Summary: 'A steady quarter' });
+      expect(await answersIn(page)).toMatchObject({
+        Strengths: 'Calm under pressure',
+        'Areas to improve': 'Speak up in planning',
+        Summary: 'A steady quarter',
+      });
 
       await page.getByRole('link', { name: 'Back to your team' }).click();
       expect(await page.getByRole('table', { name: 'Your reports: 2 of 2 reviews submitted' }).isVisible()).toBe(true);
-      const audit = (await hr(theStack(), 'GET', `/cycles/${cycleId}/audit`)).body as { events: { action: string; employeeId?: string }[] };
-      expect(audit.events.filter((event) => event.action.startsWith('manager-review')).map((event) => `${event.action} ${event.employeeId}`)).toEqual([
-        'manager-review-submitted e1',
-        'manager-review-edited e1',
-        'manager-review-submitted e2',
-      ]);
+      const audit = (await hr(theStack(), 'GET', `/cycles/${cycleId}/audit`)).body as {
+        events: { action: string; employeeId?: string }[];
+      };
+      expect(
+        audit.events
+          .filter((event) => event.action.startsWith('manager-review'))
+          .map((event) => `${event.action} ${event.employeeId}`),
+      ).toEqual(['manager-review-submitted e1', 'manager-review-edited e1', 'manager-review-submitted e2']);
       await expectPageBasics(page);
     });
   });

@@ -13,9 +13,25 @@ describe('the goals page in Chromium', () => {
 
   beforeAll(async () => {
     stack = await startLocalStack({ dataDir: join(dir.path, 'data') });
-    writeFileSync(join(dir.path, 'roster.csv'), 'employeeId,name,email,managerId,department\nm1,Maria Manager,maria@example.com,,Sales\ne1,Ann Early,ann@example.com,m1,Sales\n');
+    writeFileSync(
+      join(dir.path, 'roster.csv'),
+      'employeeId,name,email,managerId,department\nm1,Maria Manager,maria@example.com,,Sales\ne1,Ann Early,ann@example.com,m1,Sales\n',
+    );
     expect((await cli(stack, dir.path, 'employees', 'import', 'roster.csv')).code).toBe(0);
-    const added = await cli(stack, dir.path, 'goals', 'add', '--employee', 'e1', '--title', 'Close 10 deals', '--due', dateAfter(stack.clock.now(), 30), '--weight', '50');
+    const added = await cli(
+      stack,
+      dir.path,
+      'goals',
+      'add',
+      '--employee',
+      'e1',
+      '--title',
+      'Close 10 deals',
+      '--due',
+      dateAfter(stack.clock.now(), 30),
+      '--weight',
+      '50',
+    );
     expect(added.code, added.err).toBe(0);
     browser = await launchBrowser();
   });
@@ -32,7 +48,9 @@ describe('the goals page in Chromium', () => {
     await page.getByLabel('Progress (%) for Close 10 deals').fill('30');
     await page.getByLabel('At risk').check();
     await page.getByLabel('Note for Close 10 deals (optional)').fill('Two deals slipped to next month');
-    const response = await submitting(page, () => page.getByRole('button', { name: 'Post check-in for Close 10 deals' }).click());
+    const response = await submitting(page, () =>
+      page.getByRole('button', { name: 'Post check-in for Close 10 deals' }).click(),
+    );
     // Post/Redirect/Get: the browser lands on the goals page showing the outcome, and a reload posts nothing again.
     expect(response.status()).toBe(303);
     expect(await page.getByRole('status').textContent()).toBe('Your check-in was saved.');

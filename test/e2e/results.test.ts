@@ -3,8 +3,31 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultSettingsInput } from '../../functions/domain/settings.ts';
-import { cli, dateAfter, DAY, HOUR, hr, linkIn, mailbox, openForm, postForm, reportLink, tempDir, type LocalStack, type Mail } from '../support/local.ts';
-import { answersIn, closeAll, startStackAndBrowser, expectEveryControlLabelled, expectPageBasics, expectScreenshot, SCREENSHOT_DIR, submitting } from '../support/browser.ts';
+import {
+  cli,
+  dateAfter,
+  DAY,
+  HOUR,
+  hr,
+  linkIn,
+  mailbox,
+  openForm,
+  postForm,
+  reportLink,
+  tempDir,
+  type LocalStack,
+  type Mail,
+} from '../support/local.ts';
+import {
+  answersIn,
+  closeAll,
+  startStackAndBrowser,
+  expectEveryControlLabelled,
+  expectPageBasics,
+  expectScreenshot,
+  SCREENSHOT_DIR,
+  submitting,
+} from '../support/browser.ts';
 import { periodOf } from '../../functions/domain/goals.ts';
 
 /**
@@ -41,7 +64,13 @@ const SETTINGS = {
     { id: 'toImprove', label: 'What to improve' },
     { id: 'nextGoals', label: 'Goals for next quarter' },
   ],
-  timings: { reviewReminderLead: '3d', reviewHrGrace: '2d', goalReminderLead: '7d', goalHrGrace: '7d', acknowledgementReminder: '5d' },
+  timings: {
+    reviewReminderLead: '3d',
+    reviewHrGrace: '2d',
+    goalReminderLead: '7d',
+    goalHrGrace: '7d',
+    acknowledgementReminder: '5d',
+  },
   timeZone: 'UTC',
   senderName: 'Example Org',
   scoreWeights: { goals: 70, competencies: 30 },
@@ -52,7 +81,13 @@ const point = (value: number) => SCALE[value - 1];
 
 /** Ann's goal of the period under review. Weight 50 leaves room for the proposed goal should both fall in one quarter. */
 const GOAL = { title: 'Ship billing', weight: 50 };
-const SELF = { goal: 3, overall: 3, wentWell: 'Billing shipped on time', toImprove: 'Write more docs', nextGoals: 'Onboard new hires' };
+const SELF = {
+  goal: 3,
+  overall: 3,
+  wentWell: 'Billing shipped on time',
+  toImprove: 'Write more docs',
+  nextGoals: 'Onboard new hires',
+};
 const REVIEW = {
   goal: 4,
   delivery: 3,
@@ -73,7 +108,9 @@ const COMMENT = 'My collaboration rating ignores the launch weekend I covered fo
 const GOALS_PART = (GOAL.weight * REVIEW.goal) / GOAL.weight;
 const COMPETENCIES_PART = (REVIEW.delivery + REVIEW.collaboration) / 2;
 const FINAL_VALUE = Math.round(((70 * GOALS_PART + 30 * COMPETENCIES_PART) / (70 + 30)) * 100) / 100;
-const FINAL_LABEL = [...SCALE_POINTS].reduce((best, p) => (Math.abs(p.value - FINAL_VALUE) <= Math.abs(best.value - FINAL_VALUE) ? p : best)).label;
+const FINAL_LABEL = [...SCALE_POINTS].reduce((best, p) =>
+  Math.abs(p.value - FINAL_VALUE) <= Math.abs(best.value - FINAL_VALUE) ? p : best,
+).label;
 
 /** The aria-describedby text of an element (a rating group's hint). */
 async function descriptionOf(element: Locator): Promise<string> {
@@ -154,14 +191,42 @@ describe('the appraisal, its release and its acknowledgement in Chromium', () =>
     const now = theStack().clock.now();
     const goalDue = dateAfter(now, 20);
     period = periodOf(goalDue);
-    const goal = await cli(theStack(), dir.path, 'goals', 'add', '--employee', 'e1', '--title', GOAL.title, '--due', goalDue, '--weight', String(GOAL.weight), '--json');
+    const goal = await cli(
+      theStack(),
+      dir.path,
+      'goals',
+      'add',
+      '--employee',
+      'e1',
+      '--title',
+      GOAL.title,
+      '--due',
+      goalDue,
+      '--weight',
+      String(GOAL.weight),
+      '--json',
+    );
     expect(goal.code, goal.err).toBe(0);
     goalId = JSON.parse(goal.out).goalId;
     const selfDate = dateAfter(now, 14);
     const managerDate = dateAfter(now, 24);
     selfDue = Date.parse(`${selfDate}T23:59:59Z`);
     managerDue = Date.parse(`${managerDate}T23:59:59Z`);
-    const launchedCycle = await cli(theStack(), dir.path, 'cycle', 'launch', '--name', CYCLE, '--self-due', selfDate, '--manager-due', managerDate, '--period', period, '--json');
+    const launchedCycle = await cli(
+      theStack(),
+      dir.path,
+      'cycle',
+      'launch',
+      '--name',
+      CYCLE,
+      '--self-due',
+      selfDate,
+      '--manager-due',
+      managerDate,
+      '--period',
+      period,
+      '--json',
+    );
     expect(launchedCycle.code, launchedCycle.err).toBe(0);
     cycleId = JSON.parse(launchedCycle.out).cycleId;
     await theStack().settled();
@@ -170,14 +235,20 @@ describe('the appraisal, its release and its acknowledgement in Chromium', () =>
   afterAll(() => closeAll(browser, stack, dir));
 
   it('sanity: the settings document has the default shape, and the expected final score follows the documented formula', () => {
-    expect(SETTINGS).toEqual({ ...defaultSettingsInput('UTC', 'Example Org'), scale: SCALE_POINTS, competencies: COMPETENCIES });
+    expect(SETTINGS).toEqual({
+      ...defaultSettingsInput('UTC', 'Example Org'),
+      scale: SCALE_POINTS,
+      competencies: COMPETENCIES,
+    });
     // 70 % of 4 (the goal) plus 30 % of 2.5 (the competencies): 3.55, nearest to 4 on the 4-point scale.
     expect(FINAL_VALUE).toBe(3.55);
     expect(FINAL_LABEL).toBe('Outstanding');
   });
 
   it('Ann submits her self-assessment on the 4-point scale', async () => {
-    const [invitation] = await mails((mail) => mail.to === 'ann@example.com' && mail.subject === `${CYCLE}: your self-assessment is open`);
+    const [invitation] = await mails(
+      (mail) => mail.to === 'ann@example.com' && mail.subject === `${CYCLE}: your self-assessment is open`,
+    );
     const link = linkIn(invitation, '/forms/self');
     const form = await (await fetch(link)).text();
     for (const label of SCALE) expect(form).toContain(label);
@@ -196,7 +267,9 @@ describe('the appraisal, its release and its acknowledgement in Chromium', () =>
   it('the manager fills Ann\u2019s whole appraisal; a missing text is refused and nothing entered is lost', async () => {
     await theStack().advance(selfDue + HOUR - theStack().clock.now());
     await theStack().settled();
-    const requests = await mails((mail) => mail.to === 'maria@example.com' && mail.subject.startsWith(`${CYCLE}: please review your team`));
+    const requests = await mails(
+      (mail) => mail.to === 'maria@example.com' && mail.subject.startsWith(`${CYCLE}: please review your team`),
+    );
     expect(requests).toHaveLength(1);
     teamLink = linkIn(requests[0], '/forms/team');
     proposalDue = dateAfter(theStack().clock.now(), 40);
@@ -205,7 +278,9 @@ describe('the appraisal, its release and its acknowledgement in Chromium', () =>
     expect((await page.goto(reportLink(teamLink, 'e1')))?.status()).toBe(200);
     // The guide explains the organisation's scale, not the default one.
     await page.locator('details.guide summary').click();
-    expect(await page.locator('details.guide').getByRole('listitem').allTextContents()).toEqual(SCALE_POINTS.map((p) => `${p.value} - ${p.label}: ${p.description}`));
+    expect(await page.locator('details.guide').getByRole('listitem').allTextContents()).toEqual(
+      SCALE_POINTS.map((p) => `${p.value} - ${p.label}: ${p.description}`),
+    );
 
     const region = ann(page);
     const legends = await region.locator('form legend').allTextContents();
@@ -232,7 +307,11 @@ describe('the appraisal, its release and its acknowledgement in Chromium', () =>
       'Strengths of Ann Early',
       'What Ann Early should improve',
       'Your feedback to Ann Early',
-      ...[1, 2, 3].flatMap((row) => [`Proposed goal ${row}: title`, `Proposed goal ${row}: due date`, `Proposed goal ${row}: weight (%)`]),
+      ...[1, 2, 3].flatMap((row) => [
+        `Proposed goal ${row}: title`,
+        `Proposed goal ${row}: due date`,
+        `Proposed goal ${row}: weight (%)`,
+      ]),
     ]);
     // Labels point at ids: no id may repeat.
     const ids = await page.locator('[id]').evaluateAll((nodes) => nodes.map((node) => node.id));
@@ -259,9 +338,13 @@ describe('the appraisal, its release and its acknowledgement in Chromium', () =>
 
     // The browser would stop the form (the texts are required); the server must too, for any client that does not.
     await region.locator('form').evaluate((form) => ((form as any).noValidate = true));
-    const refused = await submitting(page, () => region.getByRole('button', { name: 'Submit review of Ann Early' }).click());
+    const refused = await submitting(page, () =>
+      region.getByRole('button', { name: 'Submit review of Ann Early' }).click(),
+    );
     expect(refused.status()).toBe(400);
-    expect(await page.getByRole('alert').getByRole('listitem').allTextContents()).toEqual(['Areas to improve is required']);
+    expect(await page.getByRole('alert').getByRole('listitem').allTextContents()).toEqual([
+      'Areas to improve is required',
+    ]);
     for (const [group, value] of [
       [goal, REVIEW.goal],
       [delivery, REVIEW.delivery],
@@ -276,15 +359,21 @@ describe('the appraisal, its release and its acknowledgement in Chromium', () =>
     expect(await region.getByLabel('Your feedback to Ann Early', { exact: true }).inputValue()).toBe(REVIEW.summary);
     expect(await proposals.getByLabel('Proposed goal 1: title', { exact: true }).inputValue()).toBe(PROPOSAL.title);
     expect(await proposals.getByLabel('Proposed goal 1: due date', { exact: true }).inputValue()).toBe(proposalDue);
-    expect(await proposals.getByLabel('Proposed goal 1: weight (%)', { exact: true }).inputValue()).toBe(String(PROPOSAL.weight));
+    expect(await proposals.getByLabel('Proposed goal 1: weight (%)', { exact: true }).inputValue()).toBe(
+      String(PROPOSAL.weight),
+    );
     expect(await proposals.getByLabel('Proposed goal 2: title', { exact: true }).inputValue()).toBe('');
     await expectPageBasics(page);
 
     await region.getByLabel('What Ann Early should improve', { exact: true }).click();
     await page.keyboard.type(REVIEW.areas);
-    const saved = await submitting(page, () => region.getByRole('button', { name: 'Submit review of Ann Early' }).click());
+    const saved = await submitting(page, () =>
+      region.getByRole('button', { name: 'Submit review of Ann Early' }).click(),
+    );
     expect(saved.status()).toBe(303);
-    expect(await page.getByRole('status').textContent()).toBe('Your review is submitted. You can still change it until the review phase ends.');
+    expect(await page.getByRole('status').textContent()).toBe(
+      'Your review is submitted. You can still change it until the review phase ends.',
+    );
     expect(await page.getByRole('alert').count()).toBe(0);
     expect(await region.getByRole('heading', { level: 2, name: 'Your review' }).isVisible()).toBe(true);
     expect(await answersIn(region, 1)).toEqual(appraisal());
@@ -292,7 +381,12 @@ describe('the appraisal, its release and its acknowledgement in Chromium', () =>
     await expectPageBasics(page);
     // Bob is left without a review: his page has the competencies and nothing of Ann's.
     await page.goto(reportLink(teamLink, 'e2'));
-    expect(await bob(page).locator('form legend').allTextContents()).toEqual(['Delivery', 'Collaboration', 'Your overall rating of Bob Prompt', 'Goals you propose for Bob Prompt next period (optional)']);
+    expect(await bob(page).locator('form legend').allTextContents()).toEqual([
+      'Delivery',
+      'Collaboration',
+      'Your overall rating of Bob Prompt',
+      'Goals you propose for Bob Prompt next period (optional)',
+    ]);
     expect(await bob(page).getByRole('radio', { checked: true }).count()).toBe(0);
     expect(await bob(page).getByRole('button', { name: 'Submit review of Bob Prompt' }).isVisible()).toBe(true);
     await expectPageBasics(page);
@@ -307,8 +401,12 @@ describe('the appraisal, its release and its acknowledgement in Chromium', () =>
     expect(results.map((mail) => mail.to).sort()).toEqual(['ann@example.com', 'bob@example.com', 'maria@example.com']);
     const annResult = results.find((mail) => mail.to === 'ann@example.com')!;
     expect(annResult.text).toContain(`Final score: ${FINAL_VALUE} of 4 - ${FINAL_LABEL}`);
-    expect(annResult.text).toContain(`Overall rating: ${REVIEW.overall} of 4 - ${SCALE_POINTS[REVIEW.overall - 1].label}`);
-    expect(annResult.text).toContain(`${GOAL.title} (weight ${GOAL.weight} %): ${REVIEW.goal} of 4 - ${SCALE_POINTS[REVIEW.goal - 1].label}`);
+    expect(annResult.text).toContain(
+      `Overall rating: ${REVIEW.overall} of 4 - ${SCALE_POINTS[REVIEW.overall - 1].label}`,
+    );
+    expect(annResult.text).toContain(
+      `${GOAL.title} (weight ${GOAL.weight} %): ${REVIEW.goal} of 4 - ${SCALE_POINTS[REVIEW.goal - 1].label}`,
+    );
     resultsLink = linkIn(annResult, '/forms/results');
     const bobResult = results.find((mail) => mail.to === 'bob@example.com')!;
     expect(bobResult.text).toContain('HR will follow up with you and your manager');
@@ -322,8 +420,12 @@ describe('the appraisal, its release and its acknowledgement in Chromium', () =>
     expect(await page.getByRole('row', { name: /Ann Early/ }).innerText()).toMatch(/Not acknowledged yet$/);
     expect(await page.getByRole('row', { name: /Bob Prompt/ }).innerText()).toMatch(/Not started\s+None: no review$/);
     await page.goto(reportLink(teamLink, 'e1'));
-    expect(await ann(page).getByText('Ann Early has not acknowledged the results yet.', { exact: true }).isVisible()).toBe(true);
-    expect(await ann(page).getByRole('button', { name: 'Make the proposed goals for Ann Early goals now' }).isVisible()).toBe(true);
+    expect(
+      await ann(page).getByText('Ann Early has not acknowledged the results yet.', { exact: true }).isVisible(),
+    ).toBe(true);
+    expect(
+      await ann(page).getByRole('button', { name: 'Make the proposed goals for Ann Early goals now' }).isVisible(),
+    ).toBe(true);
     await page.goto(reportLink(teamLink, 'e2'));
     expect(await bob(page).getByText('No review submitted.', { exact: true }).isVisible()).toBe(true);
     await page.close();
@@ -334,8 +436,14 @@ describe('the appraisal, its release and its acknowledgement in Chromium', () =>
     const response = await page.goto(resultsLink);
     expect(response?.status()).toBe(200);
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(`Your results: ${CYCLE}`);
-    expect(await page.locator('main > p').first().innerText()).toBe(`Ann Early, Maria Manager reviewed your performance. Final score: ${FINAL_VALUE} - ${FINAL_LABEL}.`);
-    expect(await page.getByRole('heading', { level: 2 }).allTextContents()).toEqual(['Your appraisal', 'Your self-assessment', 'Acknowledge your results']);
+    expect(await page.locator('main > p').first().innerText()).toBe(
+      `Ann Early, Maria Manager reviewed your performance. Final score: ${FINAL_VALUE} - ${FINAL_LABEL}.`,
+    );
+    expect(await page.getByRole('heading', { level: 2 }).allTextContents()).toEqual([
+      'Your appraisal',
+      'Your self-assessment',
+      'Acknowledge your results',
+    ]);
     expect(await answersIn(page, 0)).toEqual(appraisal());
     expect(await answersIn(page, 1)).toEqual({
       [`Your rating of goal "${GOAL.title}" (weight ${GOAL.weight} %)`]: point(SELF.goal),
@@ -348,7 +456,11 @@ describe('the appraisal, its release and its acknowledgement in Chromium', () =>
     const form = page.locator('form');
     expect(await form.count()).toBe(1);
     expect(await expectEveryControlLabelled(form)).toEqual(['Your comment (optional)']);
-    expect(await expectEveryControlLabelled(form, FORM_CONTROLS)).toEqual(['Your comment (optional)', 'I disagree with this appraisal', 'Add the proposed goals to my goals']);
+    expect(await expectEveryControlLabelled(form, FORM_CONTROLS)).toEqual([
+      'Your comment (optional)',
+      'I disagree with this appraisal',
+      'Add the proposed goals to my goals',
+    ]);
     const comment = form.getByLabel('Your comment (optional)', { exact: true });
     expect(await comment.getAttribute('required')).toBeNull();
     expect(await comment.inputValue()).toBe('');
@@ -376,7 +488,9 @@ describe('the appraisal, its release and its acknowledgement in Chromium', () =>
     await page.getByRole('checkbox', { name: 'Add the proposed goals to my goals' }).click();
     const refused = await submitting(page, () => page.getByRole('button', { name: 'Acknowledge my results' }).click());
     expect(refused.status()).toBe(400);
-    expect(await page.getByRole('alert').textContent()).toContain('You ticked both "I disagree" and "add the proposed goals"; nothing was sent');
+    expect(await page.getByRole('alert').textContent()).toContain(
+      'You ticked both "I disagree" and "add the proposed goals"; nothing was sent',
+    );
     expect(await page.getByLabel('Your comment (optional)', { exact: true }).inputValue()).toBe(COMMENT);
     expect(await page.getByRole('checkbox', { name: 'I disagree with this appraisal' }).isChecked()).toBe(true);
     await expectPageBasics(page);
@@ -384,12 +498,20 @@ describe('the appraisal, its release and its acknowledgement in Chromium', () =>
     const response = await submitting(page, () => page.getByRole('button', { name: 'Acknowledge my results' }).click());
     // Post/Redirect/Get: the browser lands on the results page showing the outcome.
     expect(response.status()).toBe(303);
-    expect(await page.getByRole('status').textContent()).toBe('Thank you: your acknowledgement was sent to your manager and HR.');
+    expect(await page.getByRole('status').textContent()).toBe(
+      'Thank you: your acknowledgement was sent to your manager and HR.',
+    );
     const expectAcknowledged = async () => {
       expect(await page.getByRole('heading', { level: 2, name: 'Your acknowledgement' }).isVisible()).toBe(true);
-      expect(await page.getByText(/^You acknowledged these results on .+ and recorded that you disagree\.$/).isVisible()).toBe(true);
+      expect(
+        await page.getByText(/^You acknowledged these results on .+ and recorded that you disagree\.$/).isVisible(),
+      ).toBe(true);
       expect(await answersIn(page, 2)).toEqual({ 'Your comment': COMMENT });
-      expect(await page.getByText('As you disagree, the proposed goals were not added to your goals.', { exact: true }).isVisible()).toBe(true);
+      expect(
+        await page
+          .getByText('As you disagree, the proposed goals were not added to your goals.', { exact: true })
+          .isVisible(),
+      ).toBe(true);
       expect(await page.locator('form').count()).toBe(0);
       expect(await page.getByRole('button').count()).toBe(0);
       expect(await answersIn(page, 0)).toEqual(appraisal());
@@ -412,14 +534,18 @@ describe('the appraisal, its release and its acknowledgement in Chromium', () =>
       const told = await toldOf(to);
       expect(told.map((mail) => mail.subject)).toEqual([`${CYCLE}: Ann Early disagrees with their appraisal`]);
       expect(told[0].text).toContain(COMMENT);
-      expect(told[0].text).toContain('Because they disagree with the appraisal, the proposed goal was not added to their goals.');
+      expect(told[0].text).toContain(
+        'Because they disagree with the appraisal, the proposed goal was not added to their goals.',
+      );
       expect(told[0].text).not.toContain('They accepted');
     }
 
     // The stale tab's form is refused, and changes nothing.
     const again = await submitting(stale, () => stale.getByRole('button', { name: 'Acknowledge my results' }).click());
     expect(again.status()).toBe(409);
-    expect(await stale.getByRole('status').textContent()).toBe('You had already acknowledged these results; nothing was changed.');
+    expect(await stale.getByRole('status').textContent()).toBe(
+      'You had already acknowledged these results; nothing was changed.',
+    );
     expect(await stale.getByText(/and recorded that you disagree\.$/).isVisible()).toBe(true);
     for (const to of ['maria@example.com', HR_EMAIL]) expect(await toldOf(to)).toHaveLength(1);
 
@@ -427,7 +553,9 @@ describe('the appraisal, its release and its acknowledgement in Chromium', () =>
     const listed = await cli(theStack(), dir.path, 'goals', 'list', '--employee', 'e1', '--json');
     expect(listed.code, listed.err).toBe(0);
     expect((JSON.parse(listed.out).goals as { title: string }[]).map((goal) => goal.title)).toEqual([GOAL.title]);
-    expect(await mails((mail) => mail.to === 'ann@example.com' && mail.subject === `New goal: ${PROPOSAL.title}`)).toHaveLength(0);
+    expect(
+      await mails((mail) => mail.to === 'ann@example.com' && mail.subject === `New goal: ${PROPOSAL.title}`),
+    ).toHaveLength(0);
     await stale.close();
     await page.close();
   });
@@ -438,25 +566,43 @@ describe('the appraisal, its release and its acknowledgement in Chromium', () =>
     expect(await bob(page).getByText('No review submitted.', { exact: true }).isVisible()).toBe(true);
     expect((await page.goto(reportLink(teamLink, 'e1')))?.status()).toBe(200);
     const region = ann(page);
-    expect(await region.getByText('Ann Early acknowledged the results and disagrees.', { exact: true }).isVisible()).toBe(true);
+    expect(
+      await region.getByText('Ann Early acknowledged the results and disagrees.', { exact: true }).isVisible(),
+    ).toBe(true);
     expect(await region.getByText('has not acknowledged', { exact: false }).count()).toBe(0);
     expect(await answersIn(region, 2)).toEqual({ 'Their comment': COMMENT });
     // Ann's disagreement left the proposed goal unconfirmed: the manager can make it a goal after talking with her.
     expect(await region.getByRole('button').count()).toBe(1);
     await expectPageBasics(page);
-    const confirmed = await submitting(page, () => ann(page).getByRole('button', { name: 'Make the proposed goals for Ann Early goals now' }).click());
+    const confirmed = await submitting(page, () =>
+      ann(page).getByRole('button', { name: 'Make the proposed goals for Ann Early goals now' }).click(),
+    );
     expect(confirmed.status()).toBe(303);
     expect(await ann(page).getByText('The proposed goals are now goals.', { exact: true }).isVisible()).toBe(true);
     expect(await ann(page).getByRole('button').count()).toBe(0);
     // Confirmed by the manager, the proposal is one of Ann's goals now, and she was told of it like of any new goal.
     const listed = await cli(theStack(), dir.path, 'goals', 'list', '--employee', 'e1', '--json');
     expect(listed.code, listed.err).toBe(0);
-    const goals = JSON.parse(listed.out).goals as { title: string; due: string; weight: number; state: string; kind: string }[];
+    const goals = JSON.parse(listed.out).goals as {
+      title: string;
+      due: string;
+      weight: number;
+      state: string;
+      kind: string;
+    }[];
     expect(goals.map((goal) => goal.title).sort()).toEqual([PROPOSAL.title, GOAL.title].sort());
     expect(goals.filter((goal) => goal.title === PROPOSAL.title)).toEqual([
-      expect.objectContaining({ title: PROPOSAL.title, due: proposalDue, weight: PROPOSAL.weight, state: 'OPEN', kind: 'performance' }),
+      expect.objectContaining({
+        title: PROPOSAL.title,
+        due: proposalDue,
+        weight: PROPOSAL.weight,
+        state: 'OPEN',
+        kind: 'performance',
+      }),
     ]);
-    expect(await mails((mail) => mail.to === 'ann@example.com' && mail.subject === `New goal: ${PROPOSAL.title}`)).toHaveLength(1);
+    expect(
+      await mails((mail) => mail.to === 'ann@example.com' && mail.subject === `New goal: ${PROPOSAL.title}`),
+    ).toHaveLength(1);
     await page.close();
   });
 
@@ -465,8 +611,13 @@ describe('the appraisal, its release and its acknowledgement in Chromium', () =>
     await theStack().settled();
     expect(await mails((mail) => mail.subject === `Reminder: please acknowledge your ${CYCLE} results`)).toEqual([]);
     // The reminder step did run, for nobody.
-    const audit = (await hr(theStack(), 'GET', `/cycles/${cycleId}/audit`)).body.events as { action: string; details?: any }[];
-    expect(audit.filter((event) => event.action === 'acknowledgements-reminded').map((event) => event.details)).toEqual([{ reminded: 0 }]);
+    const audit = (await hr(theStack(), 'GET', `/cycles/${cycleId}/audit`)).body.events as {
+      action: string;
+      details?: any;
+    }[];
+    expect(audit.filter((event) => event.action === 'acknowledgements-reminded').map((event) => event.details)).toEqual(
+      [{ reminded: 0 }],
+    );
 
     const status = await cli(theStack(), dir.path, 'cycle', 'status', cycleId, '--json');
     expect(status.code, status.err).toBe(0);

@@ -7,7 +7,12 @@ import { cdkJsonContext, createApp } from '../../lib/app.ts';
 import { FUNCTION_ID_METADATA } from '../../lib/perfcycle-function.ts';
 import { allFunctions, apiFunctions, dailyFunctions, workflowFunctions } from '../../lib/functions.ts';
 
-type Resource = { Type: string; Properties: Record<string, any>; Metadata?: Record<string, unknown>; DeletionPolicy?: string };
+type Resource = {
+  Type: string;
+  Properties: Record<string, any>;
+  Metadata?: Record<string, unknown>;
+  DeletionPolicy?: string;
+};
 type Resources = Record<string, Resource>;
 
 /** Fast synth: no esbuild, no CloudFormation schema validation (cdk-nag still runs: it is an app plugin). */
@@ -49,7 +54,13 @@ function functionIdOf(resources: Resources, logicalId: string): unknown {
  * Every task's last retrier: any other error of the step, retried with backoff and full jitter, a bounded
  * number of times (3 + 6 + 12 s at most), after the specific retriers so theirs apply first.
  */
-const ANY_TASK_ERROR_RETRIER = { ErrorEquals: ['States.TaskFailed'], IntervalSeconds: 3, MaxAttempts: 3, BackoffRate: 2, JitterStrategy: 'FULL' };
+const ANY_TASK_ERROR_RETRIER = {
+  ErrorEquals: ['States.TaskFailed'],
+  IntervalSeconds: 3,
+  MaxAttempts: 3,
+  BackoffRate: 2,
+  JitterStrategy: 'FULL',
+};
 
 describe('perfcycle stack (dev)', () => {
   let template: Template;
@@ -93,8 +104,13 @@ describe('perfcycle stack (dev)', () => {
 
   it('defines the review-cycle state machine with the exact state names, types and transitions', () => {
     const machines = ofType(resources, 'AWS::StepFunctions::StateMachine');
-    expect(machines.map(([, m]) => (m as Resource).Metadata?.['perfcycle:machineId']).sort()).toEqual(['goal-watch', 'review-cycle']);
-    const [, machine] = machines.find(([, m]) => (m as Resource).Metadata?.['perfcycle:machineId'] === 'review-cycle') as [string, Resource];
+    expect(machines.map(([, m]) => (m as Resource).Metadata?.['perfcycle:machineId']).sort()).toEqual([
+      'goal-watch',
+      'review-cycle',
+    ]);
+    const [, machine] = machines.find(
+      ([, m]) => (m as Resource).Metadata?.['perfcycle:machineId'] === 'review-cycle',
+    ) as [string, Resource];
     expect(machine.Properties.StateMachineType).toBe('STANDARD');
     expect(machine.Properties.TracingConfiguration).toEqual({ Enabled: true });
     expect(machine.Properties.LoggingConfiguration).toMatchObject({ Level: 'ERROR', IncludeExecutionData: false });
@@ -121,7 +137,10 @@ describe('perfcycle stack (dev)', () => {
     expect(s.RunCheckpoint.Next).toBe('IsFinished');
     expect(s.ReleaseResults.Next).toBe('IsFinished');
     expect(s.RemindAcknowledgements.Next).toBe('IsFinished');
-    expect(s.WaitForAcknowledgements).toMatchObject({ TimestampPath: '$.acknowledgementReminderAt', Next: 'RemindAcknowledgements' });
+    expect(s.WaitForAcknowledgements).toMatchObject({
+      TimestampPath: '$.acknowledgementReminderAt',
+      Next: 'RemindAcknowledgements',
+    });
     expect(s.WaitForCheckpoint).toMatchObject({ TimestampPath: '$.nextCheckAt', Next: 'RunCheckpoint' });
     expect(s.IsFinished.Default).toBe('WaitForCheckpoint');
     expect(s.IsFinished.Choices).toEqual([
@@ -190,11 +209,26 @@ describe('perfcycle stack (dev)', () => {
       expect(env.NODE_OPTIONS).toBe('--enable-source-maps');
       if (allFunctions.find((f) => f.id === id)!.dataAccess === false) {
         // The console's static files: nothing of perfcycle's data is even named.
-        expect(Object.keys(env).filter((name) => ['TABLE_NAME', 'MAIL_FROM', 'HR_EMAIL', 'BASE_URL', 'LINK_SECRET_ARN'].includes(name)), id).toEqual([]);
+        expect(
+          Object.keys(env).filter((name) =>
+            ['TABLE_NAME', 'MAIL_FROM', 'HR_EMAIL', 'BASE_URL', 'LINK_SECRET_ARN'].includes(name),
+          ),
+          id,
+        ).toEqual([]);
         continue;
       }
       expect(Object.keys(env), id).toEqual(
-        expect.arrayContaining(['TABLE_NAME', 'MAIL_FROM', 'HR_EMAIL', 'BASE_URL', 'ORG_TIME_ZONE', 'ORG_NAME', 'LINK_SECRET_ARN', 'POWERTOOLS_SERVICE_NAME', 'NODE_OPTIONS']),
+        expect.arrayContaining([
+          'TABLE_NAME',
+          'MAIL_FROM',
+          'HR_EMAIL',
+          'BASE_URL',
+          'ORG_TIME_ZONE',
+          'ORG_NAME',
+          'LINK_SECRET_ARN',
+          'POWERTOOLS_SERVICE_NAME',
+          'NODE_OPTIONS',
+        ]),
       );
       expect(env.MAIL_FROM).toBe('perfcycle@example.com');
       expect(env.ORG_NAME).toBe('Example Org');
@@ -209,25 +243,39 @@ describe('perfcycle stack (dev)', () => {
       const [logicalId] = functions.find(([lid]) => functionIdOf(resources, lid) === id)!;
       const roleRef = resources[logicalId]!.Properties.Role['Fn::GetAtt'][0];
       const policy = policies.find(([, pol]) => pol.Properties.Roles.some((r: { Ref: string }) => r.Ref === roleRef));
-      return policy![1].Properties.PolicyDocument.Statement.flatMap((st: { Action: string | string[] }) => st.Action).filter((action: string) => action.startsWith('states:'));
+      return policy![1].Properties.PolicyDocument.Statement.flatMap(
+        (st: { Action: string | string[] }) => st.Action,
+      ).filter((action: string) => action.startsWith('states:'));
     };
     for (const id of workflowControllers) {
-      expect(statesActions(id), id).toEqual(expect.arrayContaining(['states:StartExecution', 'states:StopExecution', 'states:DescribeExecution']));
+      expect(statesActions(id), id).toEqual(
+        expect.arrayContaining(['states:StartExecution', 'states:StopExecution', 'states:DescribeExecution']),
+      );
     }
     const readers = allFunctions.filter((f) => f.readsWorkflow).map((f) => f.id);
     expect(readers).toContain('GetCycle');
     for (const id of readers) expect(statesActions(id), id).toEqual(['states:DescribeExecution']);
-    for (const f of allFunctions.filter((f) => !f.controlsWorkflow && !f.readsWorkflow)) expect(statesActions(f.id), f.id).toEqual([]);
+    for (const f of allFunctions.filter((f) => !f.controlsWorkflow && !f.readsWorkflow))
+      expect(statesActions(f.id), f.id).toEqual([]);
     // The console's role may touch no data: no table, mail or secret action at all.
     const actionsOf = (id: string) => {
       const [logicalId] = functions.find(([lid]) => functionIdOf(resources, lid) === id)!;
       const roleRef = resources[logicalId]!.Properties.Role['Fn::GetAtt'][0];
-      return policies.filter(([, pol]) => pol.Properties.Roles.some((r: { Ref: string }) => r.Ref === roleRef)).flatMap(([, pol]) => pol.Properties.PolicyDocument.Statement.flatMap((st: { Action: string | string[] }) => st.Action));
+      return policies
+        .filter(([, pol]) => pol.Properties.Roles.some((r: { Ref: string }) => r.Ref === roleRef))
+        .flatMap(([, pol]) =>
+          pol.Properties.PolicyDocument.Statement.flatMap((st: { Action: string | string[] }) => st.Action),
+        );
     };
     for (const f of allFunctions.filter((f) => f.dataAccess === false)) {
-      expect(actionsOf(f.id).filter((action: string) => /^(dynamodb|ses|secretsmanager|states):/.test(action)), f.id).toEqual([]);
+      expect(
+        actionsOf(f.id).filter((action: string) => /^(dynamodb|ses|secretsmanager|states):/.test(action)),
+        f.id,
+      ).toEqual([]);
     }
-    expect(actionsOf('GetCycle')).toEqual(expect.arrayContaining(['dynamodb:Query', 'ses:SendEmail', 'secretsmanager:GetSecretValue']));
+    expect(actionsOf('GetCycle')).toEqual(
+      expect.arrayContaining(['dynamodb:Query', 'ses:SendEmail', 'secretsmanager:GetSecretValue']),
+    );
   });
 
   it('routes every API path of lib/functions.ts to its function, JWT-authorized for HR, open for forms', () => {
@@ -279,22 +327,42 @@ describe('perfcycle stack (dev)', () => {
     expect(definition.States.RunGoalWatch.Next).toBe('SendPraiseDigests');
     expect(definition.States.SendPraiseDigests.Next).toBe('ResumeStalledCycles');
     expect(definition.States.ResumeStalledCycles.Next).toBe('Done');
-    for (const state of ['RunGoalWatch', 'SendPraiseDigests', 'ResumeStalledCycles']) expect(definition.States[state].Retry.at(-1), state).toEqual(ANY_TASK_ERROR_RETRIER);
-    expect(functionIdOf(resources, /^\$\{(.+)\.Arn\}$/.exec(definition.States.ResumeStalledCycles.Resource)![1]!)).toBe(dailyFunctions.resumeStalledCycles.id);
-    const rules = (ofType(resources, 'AWS::Events::Rule') as [string, Resource][]).filter(([, rule]) => rule.Properties.ScheduleExpression.startsWith('cron'));
+    for (const state of ['RunGoalWatch', 'SendPraiseDigests', 'ResumeStalledCycles'])
+      expect(definition.States[state].Retry.at(-1), state).toEqual(ANY_TASK_ERROR_RETRIER);
+    expect(functionIdOf(resources, /^\$\{(.+)\.Arn\}$/.exec(definition.States.ResumeStalledCycles.Resource)![1]!)).toBe(
+      dailyFunctions.resumeStalledCycles.id,
+    );
+    const rules = (ofType(resources, 'AWS::Events::Rule') as [string, Resource][]).filter(([, rule]) =>
+      rule.Properties.ScheduleExpression.startsWith('cron'),
+    );
     expect(rules).toHaveLength(1);
     expect(rules[0][1].Properties.ScheduleExpression).toBe('cron(0 6 * * ? *)');
     expect(rules[0][1].Properties.Targets[0].Arn).toEqual({ Ref: logicalId });
   });
 
   it('invokes the outbox flusher every five minutes, with the send rate of the account\u2019s SES quota', () => {
-    const [[flusherId]] = ofType(resources, 'AWS::Lambda::Function').filter(([id]) => functionIdOf(resources, id) === 'FlushOutboxes');
-    const rules = (ofType(resources, 'AWS::Events::Rule') as [string, Resource][]).filter(([, rule]) => rule.Properties.ScheduleExpression === 'rate(5 minutes)');
+    const [[flusherId]] = ofType(resources, 'AWS::Lambda::Function').filter(
+      ([id]) => functionIdOf(resources, id) === 'FlushOutboxes',
+    );
+    const rules = (ofType(resources, 'AWS::Events::Rule') as [string, Resource][]).filter(
+      ([, rule]) => rule.Properties.ScheduleExpression === 'rate(5 minutes)',
+    );
     expect(rules).toHaveLength(1);
-    expect(rules[0][1].Properties.Targets).toEqual([expect.objectContaining({ Arn: { 'Fn::GetAtt': [flusherId, 'Arn'] }, RetryPolicy: { MaximumEventAgeInSeconds: 300, MaximumRetryAttempts: 0 } })]);
+    expect(rules[0][1].Properties.Targets).toEqual([
+      expect.objectContaining({
+        Arn: { 'Fn::GetAtt': [flusherId, 'Arn'] },
+        RetryPolicy: { MaximumEventAgeInSeconds: 300, MaximumRetryAttempts: 0 },
+      }),
+    ]);
     const functions = ofType(resources, 'AWS::Lambda::Function') as [string, Resource][];
     // Every function that touches data (the console's files touch none).
-    expect(new Set(functions.filter(([, fn]) => 'TABLE_NAME' in fn.Properties.Environment.Variables).map(([, fn]) => fn.Properties.Environment.Variables.SES_MAX_SEND_RATE))).toEqual(new Set(['14']));
+    expect(
+      new Set(
+        functions
+          .filter(([, fn]) => 'TABLE_NAME' in fn.Properties.Environment.Variables)
+          .map(([, fn]) => fn.Properties.Environment.Variables.SES_MAX_SEND_RATE),
+      ),
+    ).toEqual(new Set(['14']));
   });
 
   it('signs HR in to the console through Cognito\u2019s managed login, with the code flow back to the console', () => {
@@ -305,46 +373,76 @@ describe('perfcycle stack (dev)', () => {
     expect(client.Properties.AllowedOAuthFlows).toEqual(['code']);
     expect(client.Properties.AllowedOAuthScopes).toEqual(['openid', 'email']);
     const [[httpApiId]] = ofType(resources, 'AWS::ApiGatewayV2::Api');
-    expect(client.Properties.CallbackURLs).toEqual([{ 'Fn::Join': ['', [{ 'Fn::GetAtt': [httpApiId, 'ApiEndpoint'] }, '/console']] }, 'http://localhost:8976/callback']);
+    expect(client.Properties.CallbackURLs).toEqual([
+      { 'Fn::Join': ['', [{ 'Fn::GetAtt': [httpApiId, 'ApiEndpoint'] }, '/console']] },
+      'http://localhost:8976/callback',
+    ]);
 
     const consoleSpec = apiFunctions.find((fn) => fn.assets)!;
-    const [[, fn]] = ofType(resources, 'AWS::Lambda::Function').filter(([id]) => functionIdOf(resources, id) === consoleSpec.id) as [[string, Resource]];
+    const [[, fn]] = ofType(resources, 'AWS::Lambda::Function').filter(
+      ([id]) => functionIdOf(resources, id) === consoleSpec.id,
+    ) as [[string, Resource]];
     const env = fn.Properties.Environment.Variables;
     expect(env.CONSOLE_ASSETS_DIR).toBe('/var/task/console/');
     expect(env.CONSOLE_CLIENT_ID).toEqual({ Ref: expect.any(String) });
     expect(env.CONSOLE_AUTH_DOMAIN).toBeDefined();
     // The console files exist where the bundle copies them from.
-    for (const file of ['index.html', 'app.js', 'app.css']) expect(existsSync(join(import.meta.dirname, '..', '..', 'console', file)), file).toBe(true);
+    for (const file of ['index.html', 'app.js', 'app.css'])
+      expect(existsSync(join(import.meta.dirname, '..', '..', 'console', file)), file).toBe(true);
   });
 
   it('alarms on failed, timed-out and aborted executions, every function\u2019s errors and mail stuck unsent, to an SNS topic emailing opsEmail', () => {
     const [[topicId]] = ofType(resources, 'AWS::SNS::Topic');
     const subscriptions = ofType(resources, 'AWS::SNS::Subscription');
-    expect(subscriptions.map(([, sub]) => sub.Properties)).toEqual([expect.objectContaining({ Protocol: 'email', Endpoint: cdkJsonContext().opsEmail, TopicArn: { Ref: topicId } })]);
+    expect(subscriptions.map(([, sub]) => sub.Properties)).toEqual([
+      expect.objectContaining({ Protocol: 'email', Endpoint: cdkJsonContext().opsEmail, TopicArn: { Ref: topicId } }),
+    ]);
 
     const alarms = ofType(resources, 'AWS::CloudWatch::Alarm').map(([, alarm]) => alarm.Properties);
     for (const alarm of alarms) expect(alarm.AlarmActions, alarm.AlarmName).toEqual([{ Ref: topicId }]);
-    const metricsOf = (alarm: Record<string, any>): { MetricName: string; Dimensions?: { Name: string; Value: unknown }[] }[] =>
-      alarm.MetricName ? [alarm as { MetricName: string }] : alarm.Metrics.filter((m: any) => m.MetricStat).map((m: any) => m.MetricStat.Metric);
+    const metricsOf = (
+      alarm: Record<string, any>,
+    ): { MetricName: string; Dimensions?: { Name: string; Value: unknown }[] }[] =>
+      alarm.MetricName
+        ? [alarm as { MetricName: string }]
+        : alarm.Metrics.filter((m: any) => m.MetricStat).map((m: any) => m.MetricStat.Metric);
 
     for (const [logicalId] of ofType(resources, 'AWS::StepFunctions::StateMachine')) {
-      const onMachine = alarms.filter((alarm) => metricsOf(alarm).some((m) => m.Dimensions?.some((d) => d.Name === 'StateMachineArn' && (d.Value as any)?.Ref === logicalId)));
+      const onMachine = alarms.filter((alarm) =>
+        metricsOf(alarm).some((m) =>
+          m.Dimensions?.some((d) => d.Name === 'StateMachineArn' && (d.Value as any)?.Ref === logicalId),
+        ),
+      );
       const names = onMachine.flatMap((alarm) => metricsOf(alarm).map((m) => m.MetricName));
-      expect(names, logicalId).toEqual(expect.arrayContaining(['ExecutionsFailed', 'ExecutionsTimedOut', 'ExecutionsAborted']));
+      expect(names, logicalId).toEqual(
+        expect.arrayContaining(['ExecutionsFailed', 'ExecutionsTimedOut', 'ExecutionsAborted']),
+      );
     }
     for (const [logicalId] of ofType(resources, 'AWS::Lambda::Function')) {
-      const errors = alarms.filter((alarm) => alarm.MetricName === 'Errors' && alarm.Dimensions.some((d: any) => d.Name === 'FunctionName' && d.Value.Ref === logicalId));
+      const errors = alarms.filter(
+        (alarm) =>
+          alarm.MetricName === 'Errors' &&
+          alarm.Dimensions.some((d: any) => d.Name === 'FunctionName' && d.Value.Ref === logicalId),
+      );
       expect(errors, functionIdOf(resources, logicalId) as string).toHaveLength(1);
     }
     // Mail stuck in an outbox: the age the flusher publishes, above an hour for two flushes in a row.
     expect(alarms.filter((alarm) => alarm.MetricName === 'OldestUnsentMailAge')).toEqual([
-      expect.objectContaining({ Namespace: 'perfcycle', Dimensions: [{ Name: 'service', Value: 'perfcycle' }], Threshold: 3600, EvaluationPeriods: 2, ComparisonOperator: 'GreaterThanThreshold' }),
+      expect.objectContaining({
+        Namespace: 'perfcycle',
+        Dimensions: [{ Name: 'service', Value: 'perfcycle' }],
+        Threshold: 3600,
+        EvaluationPeriods: 2,
+        ComparisonOperator: 'GreaterThanThreshold',
+      }),
     ]);
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
   });
 
   it('exports the outputs the CLI and the deploy scripts read', () => {
-    expect(Object.keys(template.toJSON().Outputs)).toEqual(expect.arrayContaining(['TableName', 'StateMachineArn', 'ApiUrl', 'UserPoolId']));
+    expect(Object.keys(template.toJSON().Outputs)).toEqual(
+      expect.arrayContaining(['TableName', 'StateMachineArn', 'ApiUrl', 'UserPoolId']),
+    );
   });
 });
 
@@ -362,13 +460,20 @@ describe('perfcycle stack (prod)', () => {
 describe('perfcycle stack with a base URL or a custom domain', () => {
   /** The links' base of every function that writes links (the console's files write none). */
   const baseUrls = (resources: Resources) =>
-    new Set(ofType(resources, 'AWS::Lambda::Function').filter(([, fn]) => 'TABLE_NAME' in fn.Properties.Environment.Variables).map(([, fn]) => JSON.stringify(fn.Properties.Environment.Variables.BASE_URL)));
+    new Set(
+      ofType(resources, 'AWS::Lambda::Function')
+        .filter(([, fn]) => 'TABLE_NAME' in fn.Properties.Environment.Variables)
+        .map(([, fn]) => JSON.stringify(fn.Properties.Environment.Variables.BASE_URL)),
+    );
 
   it('uses a configured baseUrl as it is, and creates no custom domain', () => {
     const { resources } = synth({ baseUrl: 'https://reviews.example.com/' });
     expect(baseUrls(resources)).toEqual(new Set(['"https://reviews.example.com"']));
     const [[, client]] = ofType(resources, 'AWS::Cognito::UserPoolClient') as [[string, Resource]];
-    expect(client.Properties.CallbackURLs).toEqual(['https://reviews.example.com/console', 'http://localhost:8976/callback']);
+    expect(client.Properties.CallbackURLs).toEqual([
+      'https://reviews.example.com/console',
+      'http://localhost:8976/callback',
+    ]);
     expect(ofType(resources, 'AWS::ApiGatewayV2::DomainName')).toEqual([]);
     expect(ofType(resources, 'AWS::ApiGatewayV2::ApiMapping')).toEqual([]);
   }, 60_000);
@@ -377,12 +482,17 @@ describe('perfcycle stack with a base URL or a custom domain', () => {
     const certificateArn = 'arn:aws:acm:eu-west-1:111111111111:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789';
     const { template, resources } = synth({ domainName: 'reviews.example.com', certificateArn });
     const [[domainId, domain]] = ofType(resources, 'AWS::ApiGatewayV2::DomainName') as [[string, Resource]];
-    expect(domain.Properties).toMatchObject({ DomainName: 'reviews.example.com', DomainNameConfigurations: [expect.objectContaining({ CertificateArn: certificateArn, EndpointType: 'REGIONAL' })] });
+    expect(domain.Properties).toMatchObject({
+      DomainName: 'reviews.example.com',
+      DomainNameConfigurations: [expect.objectContaining({ CertificateArn: certificateArn, EndpointType: 'REGIONAL' })],
+    });
     const [[, mapping]] = ofType(resources, 'AWS::ApiGatewayV2::ApiMapping') as [[string, Resource]];
     const [[httpApiId]] = ofType(resources, 'AWS::ApiGatewayV2::Api');
     expect(mapping.Properties).toMatchObject({ ApiId: { Ref: httpApiId }, DomainName: { Ref: domainId } });
     expect(baseUrls(resources)).toEqual(new Set(['"https://reviews.example.com"']));
-    expect(template.toJSON().Outputs.CustomDomainTarget.Value).toEqual({ 'Fn::GetAtt': [domainId, 'RegionalDomainName'] });
+    expect(template.toJSON().Outputs.CustomDomainTarget.Value).toEqual({
+      'Fn::GetAtt': [domainId, 'RegionalDomainName'],
+    });
   }, 60_000);
 });
 
@@ -393,12 +503,17 @@ describe('configuration', () => {
     [{ opsEmail: 'ops' }, /opsEmail.*email address/],
     [{ baseUrl: 'http://perfcycle.example.com' }, /baseUrl.*https/],
     [{ domainName: 'reviews.example.com' }, /domainName.*certificateArn.*together/],
-    [{ domainName: 'reviews', certificateArn: 'arn:aws:acm:eu-west-1:111111111111:certificate/abc' }, /domainName.*host name/],
+    [
+      { domainName: 'reviews', certificateArn: 'arn:aws:acm:eu-west-1:111111111111:certificate/abc' },
+      /domainName.*host name/,
+    ],
     [{ stage: 'staging' }, /stage.*"dev" or "prod"/],
     [{ orgTimeZone: 'Mars/Olympus' }, /orgTimeZone.*IANA/],
     [{ orgName: ' ' }, /orgName.*required/],
   ])('rejects %j with a clear error', (bad, message) => {
-    expect(() => createApp({ context: { ...cdkJsonContext(), ...bad }, bundle: false, validation: false })).toThrow(message);
+    expect(() => createApp({ context: { ...cdkJsonContext(), ...bad }, bundle: false, validation: false })).toThrow(
+      message,
+    );
   });
 });
 
@@ -410,12 +525,16 @@ describe('cdk-nag (AwsSolutions) with CloudFormation validation on', () => {
 
     const reportFile = join(assembly.directory, 'validation-report.json');
     expect(existsSync(reportFile)).toBe(true);
-    const report = JSON.parse(readFileSync(reportFile, 'utf8')) as { pluginReports: { pluginName: string; conclusion?: string; violations?: unknown[] }[] };
+    const report = JSON.parse(readFileSync(reportFile, 'utf8')) as {
+      pluginReports: { pluginName: string; conclusion?: string; violations?: unknown[] }[];
+    };
     const nag = report.pluginReports.filter((r) => r.pluginName === 'AwsSolutions');
     expect(nag.flatMap((r) => r.violations ?? [])).toEqual([]);
 
     // The same check, direct: lists what is unacknowledged if this ever fails.
     const result = new AwsSolutionsChecks().validateScope(app);
-    expect(result.violations.map((v) => `${v.ruleName}: ${v.violatingResources.map((r) => r.constructPath).join(', ')}`)).toEqual([]);
+    expect(
+      result.violations.map((v) => `${v.ruleName}: ${v.violatingResources.map((r) => r.constructPath).join(', ')}`),
+    ).toEqual([]);
   }, 60_000);
 });

@@ -22,7 +22,9 @@ describe('retries of a failing workflow step', () => {
       if (calls <= failures) throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
       return { cycleId: input.cycleId, phase: 'CANCELLED', nextCheckAt: new Date().toISOString() };
     };
-    const machine = new StateMachine(reviewCycle.definition as unknown as StateMachineDefinition, { validationOptions: { checkArn: false } });
+    const machine = new StateMachine(reviewCycle.definition as unknown as StateMachineDefinition, {
+      validationOptions: { checkArn: false },
+    });
     const run = machine.run({ cycleId: 'cyc_0000000000000001' } as never, {
       overrides: { taskResourceLocalHandlers: { Launch: launch } as never, retryIntervalOverrides: { Launch: 0 } },
     });

@@ -4,7 +4,24 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { periodOf } from '../../functions/domain/goals.ts';
 import { defaultSettingsInput } from '../../functions/domain/settings.ts';
-import { cli, dateAfter, DAY, HOUR, hr, linkIn, mailbox, openForm, postForm, reportLink, restartStack, startLocalStack, submitForm, tempDir, type LocalStack, type Mail } from '../support/local.ts';
+import {
+  cli,
+  dateAfter,
+  DAY,
+  HOUR,
+  hr,
+  linkIn,
+  mailbox,
+  openForm,
+  postForm,
+  reportLink,
+  restartStack,
+  startLocalStack,
+  submitForm,
+  tempDir,
+  type LocalStack,
+  type Mail,
+} from '../support/local.ts';
 
 /**
  * Issue 4 on the local stack: versioned settings (a running cycle keeps its version), the manager's full
@@ -32,7 +49,13 @@ const FOUR_POINT = {
     { id: 'proudOf', label: 'What are you proud of?' },
     { id: 'needHelp', label: 'Where do you need help?' },
   ],
-  timings: { reviewReminderLead: '2d', reviewHrGrace: '1d', goalReminderLead: '7d', goalHrGrace: '7d', acknowledgementReminder: '3d' },
+  timings: {
+    reviewReminderLead: '2d',
+    reviewHrGrace: '1d',
+    goalReminderLead: '7d',
+    goalHrGrace: '7d',
+    acknowledgementReminder: '3d',
+  },
   senderName: 'Acme People',
   scoreWeights: { goals: 50, competencies: 50 },
 };
@@ -56,7 +79,10 @@ describe('settings, the appraisal and its acknowledgement', () => {
     await stack.advance(at - stack.clock.now());
     await stack.settled();
   };
-  const annGoalId = async () => JSON.parse((await cli(stack, dataDir.path, 'goals', 'list', '--employee', 'e1', '--json')).out).goals.find((goal: any) => goal.title === 'Ship pricing').goalId as string;
+  const annGoalId = async () =>
+    JSON.parse((await cli(stack, dataDir.path, 'goals', 'list', '--employee', 'e1', '--json')).out).goals.find(
+      (goal: any) => goal.title === 'Ship pricing',
+    ).goalId as string;
   const writeJson = (name: string, value: unknown) => writeFileSync(join(dataDir.path, name), JSON.stringify(value));
 
   beforeAll(async () => {
@@ -78,7 +104,11 @@ describe('settings, the appraisal and its acknowledgement', () => {
   });
 
   it('refuses invalid settings with every reason and keeps the version in force', async () => {
-    const invalid = { ...FOUR_POINT, scale: [FOUR_POINT.scale[0], { ...FOUR_POINT.scale[1], value: 4 }], scoreWeights: { goals: 50, competencies: 40 } };
+    const invalid = {
+      ...FOUR_POINT,
+      scale: [FOUR_POINT.scale[0], { ...FOUR_POINT.scale[1], value: 4 }],
+      scoreWeights: { goals: 50, competencies: 40 },
+    };
     const refused = await hr(stack, 'PUT', '/settings', invalid);
     expect(refused.status).toBe(400);
     expect(refused.body.details).toEqual([
@@ -94,7 +124,9 @@ describe('settings, the appraisal and its acknowledgement', () => {
     const broken = await cli(stack, dataDir.path, 'settings', 'set', '--file', 'broken.json');
     expect(broken.code).toBe(1);
     expect(broken.err).toContain('broken.json is not JSON');
-    expect((await cli(stack, dataDir.path, 'settings', 'set', '--file', 'missing.json')).err).toContain('no such file: missing.json');
+    expect((await cli(stack, dataDir.path, 'settings', 'set', '--file', 'missing.json')).err).toContain(
+      'no such file: missing.json',
+    );
     expect((await hr(stack, 'GET', '/settings')).body.version).toBe(0);
   });
 
@@ -110,12 +142,78 @@ describe('settings, the appraisal and its acknowledgement', () => {
     const now = stack.clock.now();
     // Goals of the quarter under review: Ann meets hers, Bob's falls due unmet before the manager phase.
     const annDue = dateAfter(now, 10);
-    expect((await cli(stack, dataDir.path, 'goals', 'add', '--employee', 'e1', '--title', 'Ship pricing', '--due', annDue, '--weight', '60')).code).toBe(0);
-    expect((await cli(stack, dataDir.path, 'goals', 'add', '--employee', 'e2', '--title', 'Close 5 deals', '--due', dateAfter(now, 3), '--weight', '100')).code).toBe(0);
-    const annGoal = JSON.parse((await cli(stack, dataDir.path, 'goals', 'list', '--employee', 'e1', '--json')).out).goals[0];
-    expect((await cli(stack, dataDir.path, 'goals', 'check-in', '--employee', 'e1', '--goal', annGoal.goalId, '--progress', '100', '--status', 'ON_TRACK')).code).toBe(0);
+    expect(
+      (
+        await cli(
+          stack,
+          dataDir.path,
+          'goals',
+          'add',
+          '--employee',
+          'e1',
+          '--title',
+          'Ship pricing',
+          '--due',
+          annDue,
+          '--weight',
+          '60',
+        )
+      ).code,
+    ).toBe(0);
+    expect(
+      (
+        await cli(
+          stack,
+          dataDir.path,
+          'goals',
+          'add',
+          '--employee',
+          'e2',
+          '--title',
+          'Close 5 deals',
+          '--due',
+          dateAfter(now, 3),
+          '--weight',
+          '100',
+        )
+      ).code,
+    ).toBe(0);
+    const annGoal = JSON.parse((await cli(stack, dataDir.path, 'goals', 'list', '--employee', 'e1', '--json')).out)
+      .goals[0];
+    expect(
+      (
+        await cli(
+          stack,
+          dataDir.path,
+          'goals',
+          'check-in',
+          '--employee',
+          'e1',
+          '--goal',
+          annGoal.goalId,
+          '--progress',
+          '100',
+          '--status',
+          'ON_TRACK',
+        )
+      ).code,
+    ).toBe(0);
     period = periodOf(annDue);
-    const launched = await cli(stack, dataDir.path, 'cycle', 'launch', '--name', CYCLE, '--self-due', dateAfter(now, 7), '--manager-due', dateAfter(now, 14), '--period', period, '--json');
+    const launched = await cli(
+      stack,
+      dataDir.path,
+      'cycle',
+      'launch',
+      '--name',
+      CYCLE,
+      '--self-due',
+      dateAfter(now, 7),
+      '--manager-due',
+      dateAfter(now, 14),
+      '--period',
+      period,
+      '--json',
+    );
     expect(launched.code, launched.err).toBe(0);
     cycleId = JSON.parse(launched.out).cycleId;
     selfDue = Date.parse(`${dateAfter(now, 7)}T23:59:59Z`);
@@ -123,7 +221,9 @@ describe('settings, the appraisal and its acknowledgement', () => {
     await stack.settled();
 
     writeJson('next.json', { ...defaultSettingsInput('UTC', 'Example Org'), senderName: 'Next Version' });
-    expect(JSON.parse((await cli(stack, dataDir.path, 'settings', 'set', '--file', 'next.json', '--json')).out).version).toBe(2);
+    expect(
+      JSON.parse((await cli(stack, dataDir.path, 'settings', 'set', '--file', 'next.json', '--json')).out).version,
+    ).toBe(2);
 
     const status = (await hr(stack, 'GET', `/cycles/${cycleId}`)).body;
     expect(status.settingsVersion).toBe(1);
@@ -131,7 +231,9 @@ describe('settings, the appraisal and its acknowledgement', () => {
     expect(invitations).toHaveLength(4);
     expect(new Set(invitations.map((mail) => mail.from))).toEqual(new Set(['"Acme People" <perfcycle@example.com>']));
 
-    const form = await (await fetch(linkIn(invitations.find((mail) => mail.to === 'ann@example.com')!, '/forms/self'))).text();
+    const form = await (
+      await fetch(linkIn(invitations.find((mail) => mail.to === 'ann@example.com')!, '/forms/self'))
+    ).text();
     expect(form.match(/name="overallRating"/g)).toHaveLength(4);
     expect(form).toContain('4 - Outstanding');
     expect(form).toContain('What are you proud of?');
@@ -140,24 +242,70 @@ describe('settings, the appraisal and its acknowledgement', () => {
   });
 
   it('takes the self-assessment with the cycle\u2019s own questions', async () => {
-    const invitation = (await mailbox(stack)).find((mail) => mail.to === 'ann@example.com' && mail.subject === `${CYCLE}: your self-assessment is open`)!;
+    const invitation = (await mailbox(stack)).find(
+      (mail) => mail.to === 'ann@example.com' && mail.subject === `${CYCLE}: your self-assessment is open`,
+    )!;
     const link = linkIn(invitation, '/forms/self');
-    const goalField = `goal-${(await annGoalId())}`;
+    const goalField = `goal-${await annGoalId()}`;
     const missing = await submitForm(link, { overallRating: '3', proudOf: 'The launch' });
     expect(missing.status).toBe(400);
     expect(missing.html).toContain('<li>Goal &quot;Ship pricing&quot;: choose a rating</li>');
     expect(missing.html).toContain('<li>Where do you need help? is required</li>');
-    const offScale = await submitForm(link, { [goalField]: '4', overallRating: '5', proudOf: 'The launch', needHelp: 'Planning' });
+    const offScale = await submitForm(link, {
+      [goalField]: '4',
+      overallRating: '5',
+      proudOf: 'The launch',
+      needHelp: 'Planning',
+    });
     expect(offScale.html).toContain('<li>Overall performance: choose one of 1, 2, 3, 4</li>');
-    const done = await submitForm(link, { [goalField]: '4', overallRating: '3', proudOf: 'The launch', needHelp: 'Planning' });
+    const done = await submitForm(link, {
+      [goalField]: '4',
+      overallRating: '3',
+      proudOf: 'The launch',
+      needHelp: 'Planning',
+    });
     expect(done.status).toBe(303);
     expect(done.html).toContain('<dt>What are you proud of?</dt><dd>The launch</dd>');
     expect(done.html).toContain('<dd>3 - Strong</dd>');
   });
 
   it('collects feedback during the cycle', async () => {
-    expect((await cli(stack, dataDir.path, 'feedback', 'give', '--from', 'e2', '--to', 'e1', '--kind', 'praise', '--text', 'Pricing page is great')).code).toBe(0);
-    expect((await cli(stack, dataDir.path, 'feedback', 'give', '--from', 'e3', '--to', 'e1', '--kind', 'constructive', '--text', 'Loop me in earlier')).code).toBe(0);
+    expect(
+      (
+        await cli(
+          stack,
+          dataDir.path,
+          'feedback',
+          'give',
+          '--from',
+          'e2',
+          '--to',
+          'e1',
+          '--kind',
+          'praise',
+          '--text',
+          'Pricing page is great',
+        )
+      ).code,
+    ).toBe(0);
+    expect(
+      (
+        await cli(
+          stack,
+          dataDir.path,
+          'feedback',
+          'give',
+          '--from',
+          'e3',
+          '--to',
+          'e1',
+          '--kind',
+          'constructive',
+          '--text',
+          'Loop me in earlier',
+        )
+      ).code,
+    ).toBe(0);
     const mails = (await newMail()).map((mail) => `${mail.to}|${mail.subject}`).sort();
     expect(mails).toEqual([
       'ann@example.com|Bob Prompt recognised your work',
@@ -171,7 +319,9 @@ describe('settings, the appraisal and its acknowledgement', () => {
 
   it('takes the manager\u2019s full appraisal and computes the final score', async () => {
     await moveTo(selfDue + HOUR);
-    const request = (await newMail()).find((mail) => mail.to === 'maria@example.com' && mail.subject.startsWith(`${CYCLE}: please review your team`))!;
+    const request = (await newMail()).find(
+      (mail) => mail.to === 'maria@example.com' && mail.subject.startsWith(`${CYCLE}: please review your team`),
+    )!;
     const link = reportLink(linkIn(request, '/forms/team'), 'e1');
     const hidden = await openForm(link);
     const page = await (await fetch(link)).text();
@@ -180,9 +330,28 @@ describe('settings, the appraisal and its acknowledgement', () => {
     expect(page).toContain('Praise from Bob Prompt: Pricing page is great');
     expect(page).toContain('Constructive (private) from Cid Never: Loop me in earlier');
 
-    const base = { employeeId: 'e1', [`goal-${await annGoalId()}`]: '3', 'competency-delivery': '4', rating: '3', strengths: 'Ships', areasToImprove: 'Estimates', comments: 'A strong quarter' };
-    const proposals = { proposedGoal1Title: 'Lead pricing', proposedGoal1Due: dateAfter(stack.clock.now(), 60), proposedGoal1Weight: '40', proposedGoal2Title: 'Mentor Bob', proposedGoal2Due: dateAfter(stack.clock.now(), 70) };
-    const badProposal = await postForm(link, hidden, { ...base, proposedGoal1Title: 'Lead pricing', proposedGoal1Due: dateAfter(stack.clock.now(), -2), proposedGoal1Weight: '140' });
+    const base = {
+      employeeId: 'e1',
+      [`goal-${await annGoalId()}`]: '3',
+      'competency-delivery': '4',
+      rating: '3',
+      strengths: 'Ships',
+      areasToImprove: 'Estimates',
+      comments: 'A strong quarter',
+    };
+    const proposals = {
+      proposedGoal1Title: 'Lead pricing',
+      proposedGoal1Due: dateAfter(stack.clock.now(), 60),
+      proposedGoal1Weight: '40',
+      proposedGoal2Title: 'Mentor Bob',
+      proposedGoal2Due: dateAfter(stack.clock.now(), 70),
+    };
+    const badProposal = await postForm(link, hidden, {
+      ...base,
+      proposedGoal1Title: 'Lead pricing',
+      proposedGoal1Due: dateAfter(stack.clock.now(), -2),
+      proposedGoal1Weight: '140',
+    });
     expect(badProposal.status).toBe(400);
     expect(badProposal.html).toContain('<li>Proposed goal 1: due must be in the future</li>');
     expect(badProposal.html).toContain('<li>Proposed goal 1: weight must be a whole number from 0 to 100</li>');
@@ -193,17 +362,33 @@ describe('settings, the appraisal and its acknowledgement', () => {
     // 50 % of the goal rating (3) and 50 % of the competency mean (4): 3.5, halfway, named by the point above.
     expect(saved.html).toContain('<dt>Final score</dt><dd>3.5 - Outstanding (from goals and competencies)</dd>');
     expect(saved.html).toContain('<dt>Delivery</dt><dd>4 - Outstanding</dd>');
-    expect(saved.html).toContain(`Lead pricing (due ${proposals.proposedGoal1Due}, weight 40 %)\nMentor Bob (due ${proposals.proposedGoal2Due}, weight 0 %)`);
-    const bobGoal = JSON.parse((await cli(stack, dataDir.path, 'goals', 'list', '--employee', 'e2', '--json')).out).goals[0].goalId;
+    expect(saved.html).toContain(
+      `Lead pricing (due ${proposals.proposedGoal1Due}, weight 40 %)\nMentor Bob (due ${proposals.proposedGoal2Due}, weight 0 %)`,
+    );
+    const bobGoal = JSON.parse((await cli(stack, dataDir.path, 'goals', 'list', '--employee', 'e2', '--json')).out)
+      .goals[0].goalId;
     const bobLink = reportLink(linkIn(request, '/forms/team'), 'e2');
-    const bob = await postForm(bobLink, await openForm(bobLink), { employeeId: 'e2', [`goal-${bobGoal}`]: '1', 'competency-delivery': '2', rating: '2', strengths: 'Calm', areasToImprove: 'Pace', comments: 'Steady' });
+    const bob = await postForm(bobLink, await openForm(bobLink), {
+      employeeId: 'e2',
+      [`goal-${bobGoal}`]: '1',
+      'competency-delivery': '2',
+      rating: '2',
+      strengths: 'Calm',
+      areasToImprove: 'Pace',
+      comments: 'Steady',
+    });
     expect(bob.status).toBe(303);
   });
 
   it('releases each appraisal with a link to the results page', async () => {
     await moveTo(managerDue + DAY + HOUR);
     const results = (await newMail()).filter((mail) => mail.subject === `${CYCLE}: your review result`);
-    expect(results.map((mail) => mail.to).sort()).toEqual(['ann@example.com', 'bob@example.com', 'cid@example.com', 'maria@example.com']);
+    expect(results.map((mail) => mail.to).sort()).toEqual([
+      'ann@example.com',
+      'bob@example.com',
+      'cid@example.com',
+      'maria@example.com',
+    ]);
     const ann = results.find((mail) => mail.to === 'ann@example.com')!;
     expect(ann.from).toBe('"Acme People" <perfcycle@example.com>');
     expect(ann.text).toContain('Final score: 3.5 of 4 - Outstanding');
@@ -228,7 +413,9 @@ describe('settings, the appraisal and its acknowledgement', () => {
   });
 
   it('takes Bob\u2019s acknowledgement once and tells his manager and HR', async () => {
-    const result = (await mailbox(stack)).find((mail) => mail.to === 'bob@example.com' && mail.subject === `${CYCLE}: your review result`)!;
+    const result = (await mailbox(stack)).find(
+      (mail) => mail.to === 'bob@example.com' && mail.subject === `${CYCLE}: your review result`,
+    )!;
     const link = linkIn(result, '/forms/results');
     const hidden = await openForm(link);
     const tooLong = await postForm(link, hidden, { comment: 'x'.repeat(5001) });
@@ -239,16 +426,24 @@ describe('settings, the appraisal and its acknowledgement', () => {
     expect(acknowledged.html).toContain('Thank you: your acknowledgement was sent to your manager and HR.');
     // The same form again is recorded once; another page opened before the acknowledgement changes nothing.
     expect((await postForm(link, hidden, { comment: '' })).html).toContain('it was recorded once');
-    expect((await postForm(link, { ...hidden, submissionId: randomUUID() }, { comment: 'again', disagree: 'yes' })).status).toBe(409);
-    const told = (await newMail()).filter((mail) => mail.subject === `${CYCLE}: Bob Prompt acknowledged their appraisal`);
+    expect(
+      (await postForm(link, { ...hidden, submissionId: randomUUID() }, { comment: 'again', disagree: 'yes' })).status,
+    ).toBe(409);
+    const told = (await newMail()).filter(
+      (mail) => mail.subject === `${CYCLE}: Bob Prompt acknowledged their appraisal`,
+    );
     expect(told.map((mail) => mail.to).sort()).toEqual(['hr@example.com', 'maria@example.com']);
     expect(told[0].text).toContain('They left no comment.');
   });
 
   it('lets the manager confirm Ann\u2019s proposed goals, once', async () => {
-    const request = (await mailbox(stack)).find((mail) => mail.to === 'maria@example.com' && mail.subject.startsWith(`${CYCLE}: please review your team`))!;
+    const request = (await mailbox(stack)).find(
+      (mail) => mail.to === 'maria@example.com' && mail.subject.startsWith(`${CYCLE}: please review your team`),
+    )!;
     const team = linkIn(request, '/forms/team');
-    expect(await (await fetch(team)).text()).toMatch(/Bob Prompt<\/a><\/th><td>[^<]+<\/td><td>Submitted on [^<]+<\/td><td>Acknowledged<\/td>/);
+    expect(await (await fetch(team)).text()).toMatch(
+      /Bob Prompt<\/a><\/th><td>[^<]+<\/td><td>Submitted on [^<]+<\/td><td>Acknowledged<\/td>/,
+    );
     expect(await (await fetch(reportLink(team, 'e2'))).text()).toContain('Bob Prompt acknowledged the results.');
     const link = reportLink(team, 'e1');
     expect(await (await fetch(link)).text()).toContain('Ann Early has not acknowledged the results yet.');
@@ -264,11 +459,17 @@ describe('settings, the appraisal and its acknowledgement', () => {
     const cid = await postForm(link, hidden, { employeeId: 'e3', action: 'confirm-goals' });
     expect(cid.html).toContain('There were no proposed goals left to confirm');
     const goals = JSON.parse((await cli(stack, dataDir.path, 'goals', 'list', '--employee', 'e1', '--json')).out).goals;
-    expect(goals.filter((goal: any) => goal.createdBy.startsWith('manager:')).map((goal: any) => [goal.title, goal.weight, goal.createdBy])).toEqual([
+    expect(
+      goals
+        .filter((goal: any) => goal.createdBy.startsWith('manager:'))
+        .map((goal: any) => [goal.title, goal.weight, goal.createdBy]),
+    ).toEqual([
       ['Lead pricing', 40, 'manager:m1'],
       ['Mentor Bob', 0, 'manager:m1'],
     ]);
-    const goalMails = (await newMail()).filter((mail) => mail.to === 'ann@example.com' && mail.subject.startsWith('New goal:'));
+    const goalMails = (await newMail()).filter(
+      (mail) => mail.to === 'ann@example.com' && mail.subject.startsWith('New goal:'),
+    );
     expect(goalMails.map((mail) => mail.subject).sort()).toEqual(['New goal: Lead pricing', 'New goal: Mentor Bob']);
   });
 
@@ -277,18 +478,24 @@ describe('settings, the appraisal and its acknowledgement', () => {
     const releasedAt = managerDue + DAY;
     await moveTo(releasedAt + 3 * DAY + 2 * HOUR);
     await moveTo(releasedAt + 10 * DAY);
-    const reminders = (await newMail()).filter((mail) => mail.subject === `Reminder: please acknowledge your ${CYCLE} results`);
+    const reminders = (await newMail()).filter(
+      (mail) => mail.subject === `Reminder: please acknowledge your ${CYCLE} results`,
+    );
     expect(reminders.map((mail) => mail.to)).toEqual(['ann@example.com']);
     expect(linkIn(reminders[0], '/forms/results')).toContain('/forms/results?t=');
     const audit = (await hr(stack, 'GET', `/cycles/${cycleId}/audit`)).body.events.map((event: any) => event.action);
     expect(audit.filter((action: string) => action === 'acknowledgements-reminded')).toHaveLength(1);
     expect(audit).toEqual(expect.arrayContaining(['results-acknowledged', 'proposed-goals-created']));
-    expect((await hr(stack, 'GET', `/cycles/${cycleId}`)).body.results.unacknowledged).toEqual([{ employeeId: 'e1', name: 'Ann Early', manager: 'Maria Manager' }]);
+    expect((await hr(stack, 'GET', `/cycles/${cycleId}`)).body.results.unacknowledged).toEqual([
+      { employeeId: 'e1', name: 'Ann Early', manager: 'Maria Manager' },
+    ]);
 
     // In the terminal: who has not acknowledged, and to whom each mail went.
     const status = await cli(stack, dataDir.path, 'cycle', 'status', cycleId);
     expect(status.code, status.err).toBe(0);
-    expect(status.out).toMatch(/results: 2 released, 1 acknowledged \(\d+ disagreeing\), 1 not acknowledged\nnot acknowledged:\n  Ann Early \(e1\), manager Maria Manager$/);
+    expect(status.out).toMatch(
+      /results: 2 released, 1 acknowledged \(\d+ disagreeing\), 1 not acknowledged\nnot acknowledged:\n  Ann Early \(e1\), manager Maria Manager$/,
+    );
     const auditText = await cli(stack, dataDir.path, 'cycle', 'audit', cycleId);
     expect(auditText.code, auditText.err).toBe(0);
     const mailLines = auditText.out.split('\n').filter((line) => / mail-\w+ /.test(line));
@@ -299,9 +506,30 @@ describe('settings, the appraisal and its acknowledgement', () => {
 
   it('reports the cycle to HR, as JSON, in the terminal and as a CSV that opens in a spreadsheet', async () => {
     const report = (await hr(stack, 'GET', `/cycles/${cycleId}/report`)).body;
-    expect(report).toMatchObject({ cycleId, name: CYCLE, period, phase: 'CLOSED', settingsVersion: 1, scale: ['Not yet', 'Solid', 'Strong', 'Outstanding'] });
-    expect(report.overall.self).toEqual({ participants: 4, pending: 0, submitted: 1, late: 0, overdue: 3, completion: 25 });
-    expect(report.overall.manager).toEqual({ participants: 4, pending: 0, submitted: 2, late: 0, overdue: 2, completion: 50 });
+    expect(report).toMatchObject({
+      cycleId,
+      name: CYCLE,
+      period,
+      phase: 'CLOSED',
+      settingsVersion: 1,
+      scale: ['Not yet', 'Solid', 'Strong', 'Outstanding'],
+    });
+    expect(report.overall.self).toEqual({
+      participants: 4,
+      pending: 0,
+      submitted: 1,
+      late: 0,
+      overdue: 3,
+      completion: 25,
+    });
+    expect(report.overall.manager).toEqual({
+      participants: 4,
+      pending: 0,
+      submitted: 2,
+      late: 0,
+      overdue: 2,
+      completion: 50,
+    });
     // Ann 3.5 -> Outstanding, Bob (goal 1, competency 2) 1.5 -> Solid; Maria and Cid have no review.
     expect(report.overall.ratings).toEqual({ 'Not yet': 0, Solid: 1, Strong: 0, Outstanding: 1, 'no rating': 2 });
     expect(report.overall.goals).toMatchObject({ met: 1, missed: 1, 'done-late': 0 });
@@ -311,14 +539,24 @@ describe('settings, the appraisal and its acknowledgement', () => {
 
     const viaCli = await cli(stack, dataDir.path, 'cycle', 'report', cycleId, '--csv', 'report.csv');
     expect(viaCli.code, viaCli.err).toBe(0);
-    expect(viaCli.out).toContain('everyone: 4 people; self 25% (0 late, 3 overdue); manager 50% (0 late, 2 overdue); goals 1 met, 0 done late, 1 missed; 1 unacknowledged');
+    expect(viaCli.out).toContain(
+      'everyone: 4 people; self 25% (0 late, 3 overdue); manager 50% (0 late, 2 overdue); goals 1 met, 0 done late, 1 missed; 1 unacknowledged',
+    );
     expect(viaCli.out).toContain('wrote 4 rows to report.csv');
     const csv = readFileSync(join(dataDir.path, 'report.csv'), 'utf8');
-    expect(csv.startsWith('\uFEFFemployeeId,name,department,manager,self-assessment,manager review,final score,final rating,overall rating,goals met,goals done late,goals missed,goals open,acknowledgement,managerRating,finalRating,adjusted\r\n')).toBe(true);
+    expect(
+      csv.startsWith(
+        '\uFEFFemployeeId,name,department,manager,self-assessment,manager review,final score,final rating,overall rating,goals met,goals done late,goals missed,goals open,acknowledgement,managerRating,finalRating,adjusted\r\n',
+      ),
+    ).toBe(true);
     const rows = csv.slice(1).trimEnd().split('\r\n');
     expect(rows).toHaveLength(5);
-    expect(rows).toContain('e1,Ann Early,Sales,Maria Manager,submitted,submitted,3.5,Outstanding,3,1,0,0,0,unacknowledged,3,3.5,no');
-    expect(rows).toContain('e2,Bob Prompt,Sales,Maria Manager,overdue,submitted,1.5,Solid,2,0,0,1,0,acknowledged,2,1.5,no');
+    expect(rows).toContain(
+      'e1,Ann Early,Sales,Maria Manager,submitted,submitted,3.5,Outstanding,3,1,0,0,0,unacknowledged,3,3.5,no',
+    );
+    expect(rows).toContain(
+      'e2,Bob Prompt,Sales,Maria Manager,overdue,submitted,1.5,Solid,2,0,0,1,0,acknowledged,2,1.5,no',
+    );
     expect(rows).toContain('m1,Maria Manager,Sales,HR,overdue,overdue,,,,0,0,0,0,no result,,,');
   });
 
@@ -326,9 +564,19 @@ describe('settings, the appraisal and its acknowledgement', () => {
     const history = await cli(stack, dataDir.path, 'employees', 'history', 'e1', '--json');
     expect(history.code, history.err).toBe(0);
     expect(JSON.parse(history.out).cycles).toEqual([
-      expect.objectContaining({ cycleId, name: CYCLE, period, finalScore: { value: 3.5, label: 'Outstanding' }, overallRating: 3, acknowledgement: 'unacknowledged', goalRatings: [{ title: 'Ship pricing', weight: 60, rating: 3 }] }),
+      expect.objectContaining({
+        cycleId,
+        name: CYCLE,
+        period,
+        finalScore: { value: 3.5, label: 'Outstanding' },
+        overallRating: 3,
+        acknowledgement: 'unacknowledged',
+        goalRatings: [{ title: 'Ship pricing', weight: 60, rating: 3 }],
+      }),
     ]);
-    expect((await cli(stack, dataDir.path, 'employees', 'history', 'e1')).out).toContain(`${period}  ${CYCLE} (${cycleId}): 3.5 Outstanding, unacknowledged, reviewer Maria Manager`);
+    expect((await cli(stack, dataDir.path, 'employees', 'history', 'e1')).out).toContain(
+      `${period}  ${CYCLE} (${cycleId}): 3.5 Outstanding, unacknowledged, reviewer Maria Manager`,
+    );
   });
 
   it('answers bad report requests with a clear error', async () => {
@@ -352,9 +600,20 @@ describe('settings, the appraisal and its acknowledgement', () => {
     expect(count(`${CYCLE}: your review result`)).toBe(4);
     expect(count(`Reminder: please acknowledge your ${CYCLE} results`)).toBe(1);
     expect(count(`${CYCLE}: Bob Prompt acknowledged their appraisal`)).toBe(2);
-    expect(all.filter((mail) => mail.subject.startsWith(`${CYCLE}: please review your team`)).map((mail) => mail.to).sort()).toEqual(['hr@example.com', 'maria@example.com']);
-    expect(all.filter((mail) => mail.subject === 'Your goal "Close 5 deals" was not met by its due date').map((mail) => mail.to)).toEqual(['bob@example.com']);
+    expect(
+      all
+        .filter((mail) => mail.subject.startsWith(`${CYCLE}: please review your team`))
+        .map((mail) => mail.to)
+        .sort(),
+    ).toEqual(['hr@example.com', 'maria@example.com']);
+    expect(
+      all
+        .filter((mail) => mail.subject === 'Your goal "Close 5 deals" was not met by its due date')
+        .map((mail) => mail.to),
+    ).toEqual(['bob@example.com']);
     // Everything went out under the sender name of the settings in force when it was sent or launched.
-    expect(new Set(all.map((mail) => mail.from))).toEqual(new Set(['"Acme People" <perfcycle@example.com>', '"Next Version" <perfcycle@example.com>']));
+    expect(new Set(all.map((mail) => mail.from))).toEqual(
+      new Set(['"Acme People" <perfcycle@example.com>', '"Next Version" <perfcycle@example.com>']),
+    );
   });
 });

@@ -3,7 +3,21 @@ import { join } from 'node:path';
 import { apiFunctions } from '../../lib/functions.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDirectory } from '../../functions/store/employees.ts';
-import { cli, clearMailbox, expectChangesNothing, dateAfter, hr, HOUR, linkIn, mailbox, openForm, startLocalStack, tempDir, type LocalStack, type Mail } from '../support/local.ts';
+import {
+  cli,
+  clearMailbox,
+  expectChangesNothing,
+  dateAfter,
+  hr,
+  HOUR,
+  linkIn,
+  mailbox,
+  openForm,
+  startLocalStack,
+  tempDir,
+  type LocalStack,
+  type Mail,
+} from '../support/local.ts';
 
 /**
  * Malformed, missing and hostile input on every HR route, the CLI and the form links: each gets a clear
@@ -18,7 +32,16 @@ o1,Otto Ops,otto@example.com,,Ops
 `;
 
 const NOT_A_CYCLE = 'cyc_00000000000000ff';
-const MALFORMED_CYCLE_IDS = ['nope', 'cyc_123', 'CYC_00000000000000FF', 'cyc_00000000000000fg', `cyc_${'a'.repeat(17)}`, '%3Cscript%3E', 'cyc_%2F..%2Femployees', `${'x'.repeat(2000)}`];
+const MALFORMED_CYCLE_IDS = [
+  'nope',
+  'cyc_123',
+  'CYC_00000000000000FF',
+  'cyc_00000000000000fg',
+  `cyc_${'a'.repeat(17)}`,
+  '%3Cscript%3E',
+  'cyc_%2F..%2Femployees',
+  `${'x'.repeat(2000)}`,
+];
 
 /** Bodies that would be applied if authorization let them through. */
 const SNEAKY_BODIES: Record<string, unknown> = {
@@ -71,7 +94,10 @@ describe('bad input changes nothing', () => {
     const directory = [...(await loadDirectory()).values()].sort((a, b) => a.employeeId.localeCompare(b.employeeId));
     const status = (await hr(stack, 'GET', `/cycles/${cycleId}`)).body;
     const audit = (await hr(stack, 'GET', `/cycles/${cycleId}/audit`)).body.events.length;
-    const executions = stack.runner.list().map((execution) => `${execution.executionArn}:${execution.status}`).sort();
+    const executions = stack.runner
+      .list()
+      .map((execution) => `${execution.executionArn}:${execution.status}`)
+      .sort();
     const mail = (await mailbox(stack)).map((m) => `${m.to}|${m.subject}`);
     return { directory, status, audit, executions, mail };
   }
@@ -87,7 +113,12 @@ describe('bad input changes nothing', () => {
     const now = stack.clock.now();
     selfDate = dateAfter(now, 14);
     managerDate = dateAfter(now, 24);
-    const launched = await hr(stack, 'POST', '/cycles', { name: '2026 Q4', selfDue: selfDate, managerDue: managerDate, department: 'Sales' });
+    const launched = await hr(stack, 'POST', '/cycles', {
+      name: '2026 Q4',
+      selfDue: selfDate,
+      managerDue: managerDate,
+      department: 'Sales',
+    });
     expect(launched.status).toBe(201);
     cycleId = launched.body.cycleId;
     await stack.settled();
@@ -109,7 +140,10 @@ describe('bad input changes nothing', () => {
         .filter((route) => route.auth === 'hr')
         .map((route): [string, string, string | undefined] => [
           route.method,
-          route.path.replace('{cycleId}', cycleId).replace('{employeeId}', 'e1').replace('{goalId}', 'goal_000000000000'),
+          route.path
+            .replace('{cycleId}', cycleId)
+            .replace('{employeeId}', 'e1')
+            .replace('{goalId}', 'goal_000000000000'),
           route.method === 'GET' ? undefined : JSON.stringify(SNEAKY_BODIES[route.path] ?? {}),
         ]),
       ['POST', '/local/clock/advance', JSON.stringify({ duration: '30d' })],
@@ -120,7 +154,10 @@ describe('bad input changes nothing', () => {
       ['a wrong token', { authorization: 'Bearer not-the-hr-token' }],
       ['the token with one character more', { authorization: `Bearer ${stack.hrToken}x` }],
       ['the token cut short', { authorization: `Bearer ${stack.hrToken.slice(0, -1)}` }],
-      ['the token as Basic credentials', { authorization: `Basic ${Buffer.from(`hr:${stack.hrToken}`).toString('base64')}` }],
+      [
+        'the token as Basic credentials',
+        { authorization: `Basic ${Buffer.from(`hr:${stack.hrToken}`).toString('base64')}` },
+      ],
       ['a JWT-looking token', { authorization: 'Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJhZG1pbiJ9.' }],
     ];
 
@@ -129,7 +166,10 @@ describe('bad input changes nothing', () => {
       await changesNothing(async () => {
         for (const [method, path, body] of routes()) {
           for (const [what, headers] of badAuthorizations()) {
-            const response = await raw(method, path, { headers: { ...headers, 'content-type': 'application/json' }, body });
+            const response = await raw(method, path, {
+              headers: { ...headers, 'content-type': 'application/json' },
+              body,
+            });
             expect(response.status, `${method} ${path} with ${what}`).toBe(401);
             expectError(parsedJson(response), 401, 'HR');
           }
@@ -143,7 +183,10 @@ describe('bad input changes nothing', () => {
   describe('PUT /settings', () => {
     it('refuses a body that is not JSON, or not a whole valid document, and keeps the defaults', async () => {
       await changesNothing(async () => {
-        const notJson = await raw('PUT', '/settings', { headers: { authorization: `Bearer ${stack.hrToken}`, 'content-type': 'application/json' }, body: '{"scale": [' });
+        const notJson = await raw('PUT', '/settings', {
+          headers: { authorization: `Bearer ${stack.hrToken}`, 'content-type': 'application/json' },
+          body: '{"scale": [',
+        });
         expectError(parsedJson(notJson), 400, 'request body must be JSON');
         expectError(await hr(stack, 'PUT', '/settings', []), 400, 'invalid request');
         const partial = await hr(stack, 'PUT', '/settings', { senderName: 'Only this' });
@@ -160,11 +203,19 @@ describe('bad input changes nothing', () => {
     it('refuses a body that is not JSON, not an object, or makes invalid settings, naming every problem, and keeps the defaults', async () => {
       const before = (await hr(stack, 'GET', '/settings')).body;
       await changesNothing(async () => {
-        const notJson = await raw('PATCH', '/settings', { headers: { authorization: `Bearer ${stack.hrToken}`, 'content-type': 'application/json' }, body: '{"senderName": ' });
+        const notJson = await raw('PATCH', '/settings', {
+          headers: { authorization: `Bearer ${stack.hrToken}`, 'content-type': 'application/json' },
+          body: '{"senderName": ',
+        });
         expectError(parsedJson(notJson), 400, 'request body must be JSON');
         expectError(await hr(stack, 'PATCH', '/settings', []), 400, 'invalid request', 'must be a JSON object');
         expectError(await hr(stack, 'PATCH', '/settings', 'null'), 400, 'invalid request', 'must be a JSON object');
-        const invalid = await hr(stack, 'PATCH', '/settings', { senderName: 'x'.repeat(81), timeZone: 'Mars/Olympus', scale: [], timings: { reviewHrGrace: '0h' } });
+        const invalid = await hr(stack, 'PATCH', '/settings', {
+          senderName: 'x'.repeat(81),
+          timeZone: 'Mars/Olympus',
+          scale: [],
+          timings: { reviewHrGrace: '0h' },
+        });
         expectError(invalid, 400, 'invalid request');
         expect(invalid.body.details).toEqual([
           'scale: scale must have 3 to 10 points',
@@ -172,7 +223,12 @@ describe('bad input changes nothing', () => {
           'timeZone: timeZone must be an IANA time zone such as Europe/Berlin',
           'senderName: senderName is longer than 80 characters',
         ]);
-        const envelope = await hr(stack, 'PATCH', '/settings', { version: 7, settings: { senderName: 'Fine' }, savedAt: null, extra: true });
+        const envelope = await hr(stack, 'PATCH', '/settings', {
+          version: 7,
+          settings: { senderName: 'Fine' },
+          savedAt: null,
+          extra: true,
+        });
         expectError(envelope, 400, 'invalid request', 'extra: not a field of the settings envelope');
         expectError(await hr(stack, 'PATCH', '/settings', { senderName: 'x'.repeat(70 * 1024) }), 413, 'larger than');
       });
@@ -181,11 +237,20 @@ describe('bad input changes nothing', () => {
   });
 
   describe('POST /cycles', () => {
-    const valid = () => ({ name: 'Bad input Q', selfDue: dateAfter(stack.clock.now(), 10), managerDue: dateAfter(stack.clock.now(), 20) });
+    const valid = () => ({
+      name: 'Bad input Q',
+      selfDue: dateAfter(stack.clock.now(), 10),
+      managerDue: dateAfter(stack.clock.now(), 20),
+    });
 
     it('refuses wrong types, naming each field', async () => {
       await changesNothing(async () => {
-        const wrong = await hr(stack, 'POST', '/cycles', { name: 42, selfDue: 20261210, managerDue: true, department: ['Sales'] });
+        const wrong = await hr(stack, 'POST', '/cycles', {
+          name: 42,
+          selfDue: 20261210,
+          managerDue: true,
+          department: ['Sales'],
+        });
         expectError(wrong, 400, 'invalid request');
         expect(wrong.body.details).toEqual([
           'name: name must be text',
@@ -194,7 +259,11 @@ describe('bad input changes nothing', () => {
           'department: department must be text',
         ]);
         expectError(await hr(stack, 'POST', '/cycles', { ...valid(), name: null }), 400, 'name must be text');
-        expectError(await hr(stack, 'POST', '/cycles', { ...valid(), selfDue: { $gt: '' } }), 400, 'selfDue must be a date YYYY-MM-DD');
+        expectError(
+          await hr(stack, 'POST', '/cycles', { ...valid(), selfDue: { $gt: '' } }),
+          400,
+          'selfDue must be a date YYYY-MM-DD',
+        );
       });
     });
 
@@ -202,7 +271,11 @@ describe('bad input changes nothing', () => {
       await changesNothing(async () => {
         const empty = await hr(stack, 'POST', '/cycles', {});
         expectError(empty, 400, 'invalid request');
-        expect(empty.body.details).toEqual(['name: name is required', 'selfDue: selfDue is required (YYYY-MM-DD)', 'managerDue: managerDue is required (YYYY-MM-DD)']);
+        expect(empty.body.details).toEqual([
+          'name: name is required',
+          'selfDue: selfDue is required (YYYY-MM-DD)',
+          'managerDue: managerDue is required (YYYY-MM-DD)',
+        ]);
         const { managerDue: _, ...noManagerDue } = valid();
         expectError(await hr(stack, 'POST', '/cycles', noManagerDue), 400, 'managerDue');
         expectError(await hr(stack, 'POST', '/cycles', { ...valid(), name: '   ' }), 400, 'name is required');
@@ -213,7 +286,12 @@ describe('bad input changes nothing', () => {
     it('refuses unknown extra fields, including __proto__', async () => {
       await changesNothing(async () => {
         expectError(await hr(stack, 'POST', '/cycles', { ...valid(), priority: 'high' }), 400, 'priority');
-        expectError(await hr(stack, 'POST', '/cycles', { ...valid(), phase: 'CLOSED', cycleId: 'cyc_0000000000000001' }), 400, 'phase', 'cycleId');
+        expectError(
+          await hr(stack, 'POST', '/cycles', { ...valid(), phase: 'CLOSED', cycleId: 'cyc_0000000000000001' }),
+          400,
+          'phase',
+          'cycleId',
+        );
         const polluted = `{"name":"Polluted","selfDue":"${valid().selfDue}","managerDue":"${valid().managerDue}","__proto__":{"admin":true}}`;
         expectError(await hr(stack, 'POST', '/cycles', polluted), 400, '__proto__');
         expect(({} as any).admin).toBeUndefined();
@@ -222,19 +300,52 @@ describe('bad input changes nothing', () => {
 
     it('refuses a name of 10,000 characters and names with control characters', async () => {
       await changesNothing(async () => {
-        expectError(await hr(stack, 'POST', '/cycles', { ...valid(), name: 'x'.repeat(10_000) }), 400, 'name is longer than 120 characters');
-        expectError(await hr(stack, 'POST', '/cycles', { ...valid(), name: 'Q4\r\nBcc: everyone@example.com' }), 400, 'control characters');
+        expectError(
+          await hr(stack, 'POST', '/cycles', { ...valid(), name: 'x'.repeat(10_000) }),
+          400,
+          'name is longer than 120 characters',
+        );
+        expectError(
+          await hr(stack, 'POST', '/cycles', { ...valid(), name: 'Q4\r\nBcc: everyone@example.com' }),
+          400,
+          'control characters',
+        );
         expectError(await hr(stack, 'POST', '/cycles', { ...valid(), name: 'Q4\u0000' }), 400, 'control characters');
-        expectError(await hr(stack, 'POST', '/cycles', { ...valid(), department: 'S'.repeat(101) }), 400, 'department is longer than 100 characters');
+        expectError(
+          await hr(stack, 'POST', '/cycles', { ...valid(), department: 'S'.repeat(101) }),
+          400,
+          'department is longer than 100 characters',
+        );
       });
     });
 
     it('refuses impossible and malformed dates', async () => {
       await changesNothing(async () => {
-        expectError(await hr(stack, 'POST', '/cycles', { ...valid(), selfDue: '2026-02-30' }), 400, 'selfDue must be a date YYYY-MM-DD');
-        expectError(await hr(stack, 'POST', '/cycles', { ...valid(), managerDue: '2031-02-29' }), 400, 'managerDue must be a date YYYY-MM-DD');
-        for (const date of ['2026-13-01', '2026-00-10', '10/12/2026', '2026-12-10T00:00:00Z', '2026-1-5', '', ' 2026-12-10', '+02026-12-10']) {
-          expectError(await hr(stack, 'POST', '/cycles', { ...valid(), selfDue: date }), 400, 'selfDue must be a date YYYY-MM-DD');
+        expectError(
+          await hr(stack, 'POST', '/cycles', { ...valid(), selfDue: '2026-02-30' }),
+          400,
+          'selfDue must be a date YYYY-MM-DD',
+        );
+        expectError(
+          await hr(stack, 'POST', '/cycles', { ...valid(), managerDue: '2031-02-29' }),
+          400,
+          'managerDue must be a date YYYY-MM-DD',
+        );
+        for (const date of [
+          '2026-13-01',
+          '2026-00-10',
+          '10/12/2026',
+          '2026-12-10T00:00:00Z',
+          '2026-1-5',
+          '',
+          ' 2026-12-10',
+          '+02026-12-10',
+        ]) {
+          expectError(
+            await hr(stack, 'POST', '/cycles', { ...valid(), selfDue: date }),
+            400,
+            'selfDue must be a date YYYY-MM-DD',
+          );
         }
       });
     });
@@ -242,20 +353,61 @@ describe('bad input changes nothing', () => {
     it('refuses reminder and escalation timings that are not durations in range', async () => {
       await changesNothing(async () => {
         for (const reminderLead of ['3x', '', 'd3', 3, '1d'.repeat(20)]) {
-          expectError(await hr(stack, 'POST', '/cycles', { ...valid(), reminderLead }), 400, 'reminderLead must be a duration such as 3d or 12h');
+          expectError(
+            await hr(stack, 'POST', '/cycles', { ...valid(), reminderLead }),
+            400,
+            'reminderLead must be a duration such as 3d or 12h',
+          );
         }
-        expectError(await hr(stack, 'POST', '/cycles', { ...valid(), reminderLead: '31d' }), 400, 'reminderLead must be between 1h and 30d');
-        expectError(await hr(stack, 'POST', '/cycles', { ...valid(), hrGrace: '30m' }), 400, 'hrGrace must be between 1h and 30d');
+        expectError(
+          await hr(stack, 'POST', '/cycles', { ...valid(), reminderLead: '31d' }),
+          400,
+          'reminderLead must be between 1h and 30d',
+        );
+        expectError(
+          await hr(stack, 'POST', '/cycles', { ...valid(), hrGrace: '30m' }),
+          400,
+          'hrGrace must be between 1h and 30d',
+        );
       });
     });
 
     it('refuses deadlines in the past or out of order', async () => {
       const now = stack.clock.now();
       await changesNothing(async () => {
-        expectError(await hr(stack, 'POST', '/cycles', { name: 'Past', selfDue: dateAfter(now, -1), managerDue: dateAfter(now, 10) }), 400, 'invalid deadlines', 'selfDue must be in the future');
-        expectError(await hr(stack, 'POST', '/cycles', { name: 'Past', selfDue: '2020-01-01', managerDue: '2020-02-01' }), 400, 'selfDue must be in the future');
-        expectError(await hr(stack, 'POST', '/cycles', { name: 'Unordered', selfDue: dateAfter(now, 20), managerDue: dateAfter(now, 10) }), 400, 'managerDue must be after selfDue');
-        expectError(await hr(stack, 'POST', '/cycles', { name: 'Same day', selfDue: dateAfter(now, 10), managerDue: dateAfter(now, 10) }), 400, 'managerDue must be after selfDue');
+        expectError(
+          await hr(stack, 'POST', '/cycles', {
+            name: 'Past',
+            selfDue: dateAfter(now, -1),
+            managerDue: dateAfter(now, 10),
+          }),
+          400,
+          'invalid deadlines',
+          'selfDue must be in the future',
+        );
+        expectError(
+          await hr(stack, 'POST', '/cycles', { name: 'Past', selfDue: '2020-01-01', managerDue: '2020-02-01' }),
+          400,
+          'selfDue must be in the future',
+        );
+        expectError(
+          await hr(stack, 'POST', '/cycles', {
+            name: 'Unordered',
+            selfDue: dateAfter(now, 20),
+            managerDue: dateAfter(now, 10),
+          }),
+          400,
+          'managerDue must be after selfDue',
+        );
+        expectError(
+          await hr(stack, 'POST', '/cycles', {
+            name: 'Same day',
+            selfDue: dateAfter(now, 10),
+            managerDue: dateAfter(now, 10),
+          }),
+          400,
+          'managerDue must be after selfDue',
+        );
       });
     });
 
@@ -263,17 +415,45 @@ describe('bad input changes nothing', () => {
       const now = stack.clock.now();
       let latest = '';
       await changesNothing(async () => {
-        const forever = await hr(stack, 'POST', '/cycles', { name: 'Forever', selfDue: '9999-12-30', managerDue: '9999-12-31' });
-        expectError(forever, 400, 'invalid deadlines', 'a cycle may last at most 364 days', 'one AWS Step Functions Standard execution, limited to one year');
+        const forever = await hr(stack, 'POST', '/cycles', {
+          name: 'Forever',
+          selfDue: '9999-12-30',
+          managerDue: '9999-12-31',
+        });
+        expectError(
+          forever,
+          400,
+          'invalid deadlines',
+          'a cycle may last at most 364 days',
+          'one AWS Step Functions Standard execution, limited to one year',
+        );
         latest = /managerDue must be (\d{4}-\d{2}-\d{2}) or earlier/.exec(forever.body.details.join('\n'))![1];
         // From launch to the last step: the manager deadline, 2 days of HR grace, the release, the reminder 5 days later.
         expect([dateAfter(now, 356), dateAfter(now, 357)]).toContain(latest);
         const dayLate = dateAfter(Date.parse(`${latest}T12:00:00Z`), 1);
-        expectError(await hr(stack, 'POST', '/cycles', { name: 'Day late', selfDue: dateAfter(now, 150), managerDue: dayLate }), 400, `managerDue must be ${latest} or earlier`);
-        expectError(await hr(stack, 'POST', '/cycles', { name: 'Slow', selfDue: dateAfter(now, 150), managerDue: latest, hrGrace: '3d' }), 400, 'a cycle may last at most 364 days');
+        expectError(
+          await hr(stack, 'POST', '/cycles', { name: 'Day late', selfDue: dateAfter(now, 150), managerDue: dayLate }),
+          400,
+          `managerDue must be ${latest} or earlier`,
+        );
+        expectError(
+          await hr(stack, 'POST', '/cycles', {
+            name: 'Slow',
+            selfDue: dateAfter(now, 150),
+            managerDue: latest,
+            hrGrace: '3d',
+          }),
+          400,
+          'a cycle may last at most 364 days',
+        );
       });
       // The date it names is one that fits.
-      const fits = await hr(stack, 'POST', '/cycles', { name: 'Longest', selfDue: dateAfter(now, 150), managerDue: latest, department: 'Ops' });
+      const fits = await hr(stack, 'POST', '/cycles', {
+        name: 'Longest',
+        selfDue: dateAfter(now, 150),
+        managerDue: latest,
+        department: 'Ops',
+      });
       expect(fits.status).toBe(201);
       expect((await hr(stack, 'POST', `/cycles/${fits.body.cycleId}/cancel`)).status).toBe(200);
       await stack.settled();
@@ -282,7 +462,13 @@ describe('bad input changes nothing', () => {
 
     it('refuses a department with nobody in it, listing the existing ones', async () => {
       await changesNothing(async () => {
-        expectError(await hr(stack, 'POST', '/cycles', { ...valid(), department: 'Nobody Here' }), 400, 'unknown department', 'Nobody Here', 'the departments are: "Ops", "Sales"');
+        expectError(
+          await hr(stack, 'POST', '/cycles', { ...valid(), department: 'Nobody Here' }),
+          400,
+          'unknown department',
+          'Nobody Here',
+          'the departments are: "Ops", "Sales"',
+        );
       });
     });
 
@@ -294,15 +480,26 @@ describe('bad input changes nothing', () => {
         for (const body of ['null', '[]', '"2026 Q4"', '42', JSON.stringify([valid()])]) {
           expectError(await hr(stack, 'POST', '/cycles', body), 400, 'invalid request');
         }
-        const form = await raw('POST', '/cycles', { headers: { authorization: `Bearer ${stack.hrToken}`, 'content-type': 'application/x-www-form-urlencoded' }, body: 'name=x' });
+        const form = await raw('POST', '/cycles', {
+          headers: { authorization: `Bearer ${stack.hrToken}`, 'content-type': 'application/x-www-form-urlencoded' },
+          body: 'name=x',
+        });
         expectError(parsedJson(form), 400, 'request body must be JSON');
       });
     });
 
     it('refuses a body over the size limit with 413', async () => {
       await changesNothing(async () => {
-        expectError(await hr(stack, 'POST', '/cycles', { ...valid(), name: 'x'.repeat(70 * 1024) }), 413, 'larger than');
-        expectError(await hr(stack, 'POST', '/cycles', { ...valid(), padding: ' '.repeat(11 * 1024 * 1024) }), 413, 'larger than');
+        expectError(
+          await hr(stack, 'POST', '/cycles', { ...valid(), name: 'x'.repeat(70 * 1024) }),
+          413,
+          'larger than',
+        );
+        expectError(
+          await hr(stack, 'POST', '/cycles', { ...valid(), padding: ' '.repeat(11 * 1024 * 1024) }),
+          413,
+          'larger than',
+        );
       });
     });
 
@@ -352,7 +549,12 @@ describe('bad input changes nothing', () => {
     it('answers 400 for a cycle id with broken percent-encoding', async () => {
       await changesNothing(async () => {
         for (const id of ['%E0%A4%A', '%']) {
-          for (const [method, path, body] of routes(id)) expectError(await hr(stack, method as 'GET' | 'POST', path, body), 400, 'invalid percent-encoding in the path');
+          for (const [method, path, body] of routes(id))
+            expectError(
+              await hr(stack, method as 'GET' | 'POST', path, body),
+              400,
+              'invalid percent-encoding in the path',
+            );
         }
       });
     });
@@ -374,23 +576,50 @@ describe('bad input changes nothing', () => {
     it('refuses an unknown or malformed employee', async () => {
       await changesNothing(async () => {
         const until = dateAfter(stack.clock.now(), 20);
-        expectError(await hr(stack, 'POST', `/cycles/${cycleId}/extensions`, { employeeId: 'zz9', until }), 404, 'participant zz9', 'not found');
+        expectError(
+          await hr(stack, 'POST', `/cycles/${cycleId}/extensions`, { employeeId: 'zz9', until }),
+          404,
+          'participant zz9',
+          'not found',
+        );
         // In the directory, but not in this (Sales) cycle.
-        expectError(await hr(stack, 'POST', `/cycles/${cycleId}/extensions`, { employeeId: 'o1', until }), 404, 'participant o1');
+        expectError(
+          await hr(stack, 'POST', `/cycles/${cycleId}/extensions`, { employeeId: 'o1', until }),
+          404,
+          'participant o1',
+        );
         for (const employeeId of ['../e1', '<b>e1</b>', '', 'e'.repeat(65), 'e1 OR 1=1']) {
-          expectError(await hr(stack, 'POST', `/cycles/${cycleId}/extensions`, { employeeId, until }), 400, 'employeeId');
+          expectError(
+            await hr(stack, 'POST', `/cycles/${cycleId}/extensions`, { employeeId, until }),
+            400,
+            'employeeId',
+          );
         }
-        expectError(await hr(stack, 'POST', `/cycles/${cycleId}/extensions`, { employeeId: 7, until }), 400, 'employeeId');
+        expectError(
+          await hr(stack, 'POST', `/cycles/${cycleId}/extensions`, { employeeId: 7, until }),
+          400,
+          'employeeId',
+        );
       });
     });
 
     it('refuses dates before the current deadline, after the manager deadline, in the past or impossible', async () => {
       const now = stack.clock.now();
-      const extend = (until: unknown) => hr(stack, 'POST', `/cycles/${cycleId}/extensions`, { employeeId: 'e1', until });
+      const extend = (until: unknown) =>
+        hr(stack, 'POST', `/cycles/${cycleId}/extensions`, { employeeId: 'e1', until });
       await changesNothing(async () => {
-        expectError(await extend(dateAfter(now, 5)), 400, 'invalid extension', 'until must be after the current deadline');
+        expectError(
+          await extend(dateAfter(now, 5)),
+          400,
+          'invalid extension',
+          'until must be after the current deadline',
+        );
         expectError(await extend(selfDate), 400, 'until must be after the current deadline');
-        expectError(await extend(dateAfter(Date.parse(`${managerDate}T12:00:00Z`), 1)), 400, 'until must not be after the manager deadline');
+        expectError(
+          await extend(dateAfter(Date.parse(`${managerDate}T12:00:00Z`), 1)),
+          400,
+          'until must not be after the manager deadline',
+        );
         expectError(await extend('2030-01-01'), 400, 'until must not be after the manager deadline');
         expectError(await extend(dateAfter(now, -2)), 400, 'until must be in the future');
         expectError(await extend('2026-02-30'), 400, 'until must be a date YYYY-MM-DD');
@@ -407,7 +636,11 @@ describe('bad input changes nothing', () => {
         expectError(await hr(stack, 'POST', path, { employeeId: 'e1', until, days: 5 }), 400, 'days');
         expectError(await hr(stack, 'POST', path, 'employeeId=e1'), 400, 'request body must be JSON');
         expectError(await hr(stack, 'POST', path), 400, 'request body must be JSON');
-        expectError(await hr(stack, 'POST', path, { employeeId: 'e1', until: 'x'.repeat(70 * 1024) }), 413, 'larger than');
+        expectError(
+          await hr(stack, 'POST', path, { employeeId: 'e1', until: 'x'.repeat(70 * 1024) }),
+          413,
+          'larger than',
+        );
       });
       const status = (await hr(stack, 'GET', `/cycles/${cycleId}`)).body;
       expect(status.extensions).toEqual({});
@@ -418,17 +651,32 @@ describe('bad input changes nothing', () => {
 
   describe('POST /cycles/{id}/resume', () => {
     it('refuses to resume a cycle whose workflow runs, or a finished one, with 409', async () => {
-      const launched = await hr(stack, 'POST', '/cycles', { name: 'Finished early', selfDue: dateAfter(stack.clock.now(), 10), managerDue: dateAfter(stack.clock.now(), 20), department: 'Ops' });
+      const launched = await hr(stack, 'POST', '/cycles', {
+        name: 'Finished early',
+        selfDue: dateAfter(stack.clock.now(), 10),
+        managerDue: dateAfter(stack.clock.now(), 20),
+        department: 'Ops',
+      });
       expect(launched.status).toBe(201);
       await stack.settled();
       expect((await hr(stack, 'POST', `/cycles/${launched.body.cycleId}/cancel`)).status).toBe(200);
       await stack.settled();
       await changesNothing(async () => {
-        expectError(await hr(stack, 'POST', `/cycles/${cycleId}/resume`, {}), 409, `the workflow of cycle ${cycleId} is running: there is nothing to resume`);
-        expectError(await hr(stack, 'POST', `/cycles/${launched.body.cycleId}/resume`), 409, `cycle ${launched.body.cycleId} is cancelled: its workflow has nothing left to do`);
+        expectError(
+          await hr(stack, 'POST', `/cycles/${cycleId}/resume`, {}),
+          409,
+          `the workflow of cycle ${cycleId} is running: there is nothing to resume`,
+        );
+        expectError(
+          await hr(stack, 'POST', `/cycles/${launched.body.cycleId}/resume`),
+          409,
+          `cycle ${launched.body.cycleId} is cancelled: its workflow has nothing left to do`,
+        );
       });
       expect((await hr(stack, 'GET', `/cycles/${cycleId}`)).body.needsAttention).toBeNull();
-      const audit = (await hr(stack, 'GET', `/cycles/${launched.body.cycleId}/audit`)).body.events.map((event: any) => event.action);
+      const audit = (await hr(stack, 'GET', `/cycles/${launched.body.cycleId}/audit`)).body.events.map(
+        (event: any) => event.action,
+      );
       expect(audit).not.toContain('cycle-resumed');
     });
   });
@@ -460,13 +708,25 @@ e1,Ann Twice,ann.twice@example.com,m1,Sales
         const asJson = await hr(stack, 'POST', '/employees/import', { csv: BAD_ROSTER });
         expectError(asJson, 400, 'roster rejected: nothing was imported');
         expectRosterProblems(asJson.body.details);
-        const asCsv = parsedJson(await raw('POST', '/employees/import', { headers: { authorization: `Bearer ${stack.hrToken}`, 'content-type': 'text/csv' }, body: BAD_ROSTER }));
+        const asCsv = parsedJson(
+          await raw('POST', '/employees/import', {
+            headers: { authorization: `Bearer ${stack.hrToken}`, 'content-type': 'text/csv' },
+            body: BAD_ROSTER,
+          }),
+        );
         expectError(asCsv, 400, 'roster rejected');
         expectRosterProblems(asCsv.body.details);
       });
       // Nothing applied: the directory is as it was, and the first good row of the file was not created.
       const again = await hr(stack, 'POST', '/employees/import', { csv: ROSTER });
-      expect(again.body).toEqual({ imported: 4, created: 0, updated: 4, encoding: 'UTF-8', separator: ',', sample: [] });
+      expect(again.body).toEqual({
+        imported: 4,
+        created: 0,
+        updated: 4,
+        encoding: 'UTF-8',
+        separator: ',',
+        sample: [],
+      });
       expect((await loadDirectory()).has('n1')).toBe(false);
       expect((await loadDirectory()).get('e1')?.email).toBe('ann@example.com');
     });
@@ -508,10 +768,20 @@ e1,Ann Twice,ann.twice@example.com,m1,Sales
     it('launches a cycle with exactly the directory as it was', async () => {
       // A launch snapshots the directory: a rejected file left no participant behind. (The Sales cycle is
       // running for the same quarter: this second cycle for everyone is intended.)
-      const launched = await hr(stack, 'POST', '/cycles', { name: 'Directory check', selfDue: dateAfter(stack.clock.now(), 10), managerDue: dateAfter(stack.clock.now(), 20), allowOverlap: true });
+      const launched = await hr(stack, 'POST', '/cycles', {
+        name: 'Directory check',
+        selfDue: dateAfter(stack.clock.now(), 10),
+        managerDue: dateAfter(stack.clock.now(), 20),
+        allowOverlap: true,
+      });
       expect(launched.status).toBe(201);
       await stack.settled();
-      expect((await mailbox(stack)).map((mail) => mail.to).sort()).toEqual(['ann@example.com', 'bob@example.com', 'maria@example.com', 'otto@example.com']);
+      expect((await mailbox(stack)).map((mail) => mail.to).sort()).toEqual([
+        'ann@example.com',
+        'bob@example.com',
+        'maria@example.com',
+        'otto@example.com',
+      ]);
       expect((await hr(stack, 'POST', `/cycles/${launched.body.cycleId}/cancel`)).status).toBe(200);
       await stack.settled();
       await clearMailbox(stack);
@@ -530,7 +800,12 @@ e1,Ann Twice,ann.twice@example.com,m1,Sales
         }
         // Each of these used to be accepted: the clock stopped at every day on the way and the call never ended.
         for (const duration of ['401d', '400d1s', '9601h', '9999999999999999999999999999d']) {
-          expectError(await hr(stack, 'POST', '/local/clock/advance', { duration }), 400, 'invalid duration', 'the clock moves at most 400 days at a time');
+          expectError(
+            await hr(stack, 'POST', '/local/clock/advance', { duration }),
+            400,
+            'invalid duration',
+            'the clock moves at most 400 days at a time',
+          );
         }
       });
       expect(Math.abs(offset() - before)).toBeLessThan(1000);
@@ -547,51 +822,220 @@ e1,Ann Twice,ann.twice@example.com,m1,Sales
     }
 
     it('refuses a missing file, a bad roster and missing arguments', async () => {
-      writeFileSync(join(dir.path, 'bad.csv'), 'employeeId,name,email,managerId,department\nq1,Quinn,quinn-at-example,m1,Sales\nq2,Quentin,quentin@example.com,nobody,Sales\n');
+      writeFileSync(
+        join(dir.path, 'bad.csv'),
+        'employeeId,name,email,managerId,department\nq1,Quinn,quinn-at-example,m1,Sales\nq2,Quentin,quentin@example.com,nobody,Sales\n',
+      );
       await changesNothing(async () => {
-        expectCliError(await cli(stack, dir.path, 'employees', 'import', 'no-such-roster.csv'), 1, 'no such file: no-such-roster.csv');
-        expectCliError(await cli(stack, dir.path, 'employees', 'import', 'bad.csv'), 1, 'roster rejected', 'line 2 (q1): not a valid email address', 'line 3 (q2): unknown manager nobody');
+        expectCliError(
+          await cli(stack, dir.path, 'employees', 'import', 'no-such-roster.csv'),
+          1,
+          'no such file: no-such-roster.csv',
+        );
+        expectCliError(
+          await cli(stack, dir.path, 'employees', 'import', 'bad.csv'),
+          1,
+          'roster rejected',
+          'line 2 (q1): not a valid email address',
+          'line 3 (q2): unknown manager nobody',
+        );
         expectCliError(await cli(stack, dir.path, 'employees', 'import'), 2, "missing required argument 'file'");
         // Every missing required flag at once, not one per attempt.
-        expectCliError(await cli(stack, dir.path, 'cycle', 'launch', '--name', 'No dates'), 2, '2 problems with the options of `perfcycle cycle launch`', '  - --self-due is required', '  - --manager-due is required');
-        expectCliError(await cli(stack, dir.path, 'cycle', 'launch'), 2, '3 problems', '--name is required', '--self-due is required', '--manager-due is required');
-        expectCliError(await cli(stack, dir.path, 'cycle', 'launch', '--self-due', selfDate, '--manager-due', managerDate), 2, 'error: --name is required');
-        expectCliError(await cli(stack, dir.path, 'cycle', 'extend', cycleId, '--until', dateAfter(stack.clock.now(), 20)), 2, 'error: --employee is required');
-        expectCliError(await cli(stack, dir.path, 'goals', 'check-in'), 2, '4 problems', '--employee is required', '--goal is required', '--progress is required', '--status is required');
+        expectCliError(
+          await cli(stack, dir.path, 'cycle', 'launch', '--name', 'No dates'),
+          2,
+          '2 problems with the options of `perfcycle cycle launch`',
+          '  - --self-due is required',
+          '  - --manager-due is required',
+        );
+        expectCliError(
+          await cli(stack, dir.path, 'cycle', 'launch'),
+          2,
+          '3 problems',
+          '--name is required',
+          '--self-due is required',
+          '--manager-due is required',
+        );
+        expectCliError(
+          await cli(stack, dir.path, 'cycle', 'launch', '--self-due', selfDate, '--manager-due', managerDate),
+          2,
+          'error: --name is required',
+        );
+        expectCliError(
+          await cli(stack, dir.path, 'cycle', 'extend', cycleId, '--until', dateAfter(stack.clock.now(), 20)),
+          2,
+          'error: --employee is required',
+        );
+        expectCliError(
+          await cli(stack, dir.path, 'goals', 'check-in'),
+          2,
+          '4 problems',
+          '--employee is required',
+          '--goal is required',
+          '--progress is required',
+          '--status is required',
+        );
         expectCliError(await cli(stack, dir.path, 'cycle', 'status'), 2, "missing required argument 'cycleId'");
         expectCliError(await cli(stack, dir.path, 'cycle', 'cancel'), 2, "missing required argument 'cycleId'");
         expectCliError(await cli(stack, dir.path, 'cycle', 'resume'), 2, "missing required argument 'cycleId'");
         expectCliError(await cli(stack, dir.path, 'cycle', 'frobnicate'), 2, "unknown command 'frobnicate'");
-        expectCliError(await cli(stack, dir.path, 'cycle', 'status', cycleId, '--verbose'), 2, "unknown option '--verbose'");
+        expectCliError(
+          await cli(stack, dir.path, 'cycle', 'status', cycleId, '--verbose'),
+          2,
+          "unknown option '--verbose'",
+        );
       });
     });
 
     it('passes the API\u2019s refusals on to stderr with exit code 1', async () => {
       await changesNothing(async () => {
-        expectCliError(await cli(stack, dir.path, 'cycle', 'launch', '--name', 'Q', '--self-due', managerDate, '--manager-due', selfDate), 1, 'invalid deadlines', 'managerDue must be after selfDue');
-        expectCliError(await cli(stack, dir.path, 'cycle', 'launch', '--name', 'Q', '--self-due', selfDate, '--manager-due', managerDate, '--department', 'Nobody Here'), 1, 'unknown department', 'the departments are: "Ops", "Sales"');
-        expectCliError(await cli(stack, dir.path, 'cycle', 'launch', '--name', 'Q', '--self-due', '9999-12-30', '--manager-due', '9999-12-31'), 1, 'invalid deadlines', 'a cycle may last at most 364 days', 'or earlier');
+        expectCliError(
+          await cli(
+            stack,
+            dir.path,
+            'cycle',
+            'launch',
+            '--name',
+            'Q',
+            '--self-due',
+            managerDate,
+            '--manager-due',
+            selfDate,
+          ),
+          1,
+          'invalid deadlines',
+          'managerDue must be after selfDue',
+        );
+        expectCliError(
+          await cli(
+            stack,
+            dir.path,
+            'cycle',
+            'launch',
+            '--name',
+            'Q',
+            '--self-due',
+            selfDate,
+            '--manager-due',
+            managerDate,
+            '--department',
+            'Nobody Here',
+          ),
+          1,
+          'unknown department',
+          'the departments are: "Ops", "Sales"',
+        );
+        expectCliError(
+          await cli(
+            stack,
+            dir.path,
+            'cycle',
+            'launch',
+            '--name',
+            'Q',
+            '--self-due',
+            '9999-12-30',
+            '--manager-due',
+            '9999-12-31',
+          ),
+          1,
+          'invalid deadlines',
+          'a cycle may last at most 364 days',
+          'or earlier',
+        );
         expectCliError(await cli(stack, dir.path, 'cycle', 'status', 'nope'), 1, 'invalid cycleId');
         expectCliError(await cli(stack, dir.path, 'cycle', 'status', '../employees/import'), 1, 'invalid cycleId');
         expectCliError(await cli(stack, dir.path, 'cycle', 'cancel', NOT_A_CYCLE), 1, `cycle ${NOT_A_CYCLE} not found`);
         expectCliError(await cli(stack, dir.path, 'cycle', 'resume', NOT_A_CYCLE), 1, `cycle ${NOT_A_CYCLE} not found`);
         expectCliError(await cli(stack, dir.path, 'cycle', 'resume', 'nope'), 1, 'invalid cycleId');
-        expectCliError(await cli(stack, dir.path, 'cycle', 'resume', cycleId), 1, `the workflow of cycle ${cycleId} is running: there is nothing to resume`);
+        expectCliError(
+          await cli(stack, dir.path, 'cycle', 'resume', cycleId),
+          1,
+          `the workflow of cycle ${cycleId} is running: there is nothing to resume`,
+        );
         expectCliError(await cli(stack, dir.path, 'cycle', 'audit', NOT_A_CYCLE), 1, 'not found');
-        expectCliError(await cli(stack, dir.path, 'cycle', 'extend', cycleId, '--employee', 'zz9', '--until', dateAfter(stack.clock.now(), 20)), 1, 'participant zz9');
-        expectCliError(await cli(stack, dir.path, 'cycle', 'extend', cycleId, '--employee', 'e1', '--until', '2030-01-01'), 1, 'until must not be after the manager deadline');
+        expectCliError(
+          await cli(
+            stack,
+            dir.path,
+            'cycle',
+            'extend',
+            cycleId,
+            '--employee',
+            'zz9',
+            '--until',
+            dateAfter(stack.clock.now(), 20),
+          ),
+          1,
+          'participant zz9',
+        );
+        expectCliError(
+          await cli(stack, dir.path, 'cycle', 'extend', cycleId, '--employee', 'e1', '--until', '2030-01-01'),
+          1,
+          'until must not be after the manager deadline',
+        );
         expectCliError(await cli(stack, dir.path, 'clock', 'advance', 'forever'), 1, 'invalid duration');
-        expectCliError(await cli(stack, dir.path, 'clock', 'advance', '9999999999999999999999999999d'), 1, 'invalid duration', 'the clock moves at most 400 days at a time');
+        expectCliError(
+          await cli(stack, dir.path, 'clock', 'advance', '9999999999999999999999999999d'),
+          1,
+          'invalid duration',
+          'the clock moves at most 400 days at a time',
+        );
       });
     });
 
     it('refuses an impossible date before sending anything, naming the flag', async () => {
       await changesNothing(async () => {
-        expectCliError(await cli(stack, dir.path, 'cycle', 'launch', '--name', 'Q', '--self-due', '2026-02-30', '--manager-due', managerDate), 2, 'error: --self-due: 2026-02-30 is not a date (YYYY-MM-DD)');
-        expectCliError(await cli(stack, dir.path, 'cycle', 'launch', '--name', 'Q', '--self-due', '2026-13-01', '--manager-due', 'tomorrow'), 2, '--self-due: 2026-13-01 is not a date', '--manager-due: tomorrow is not a date');
-        expectCliError(await cli(stack, dir.path, 'cycle', 'launch', '--self-due', '2031-02-29'), 2, '--name is required', '--manager-due is required', '--self-due: 2031-02-29 is not a date');
-        expectCliError(await cli(stack, dir.path, 'cycle', 'extend', cycleId, '--employee', 'e1', '--until', '2026-02-30'), 2, '--until: 2026-02-30 is not a date');
-        expectCliError(await cli(stack, dir.path, 'goals', 'add', '--employee', 'e1', '--title', 'x', '--due', '2027-02-30'), 2, '--due: 2027-02-30 is not a date');
+        expectCliError(
+          await cli(
+            stack,
+            dir.path,
+            'cycle',
+            'launch',
+            '--name',
+            'Q',
+            '--self-due',
+            '2026-02-30',
+            '--manager-due',
+            managerDate,
+          ),
+          2,
+          'error: --self-due: 2026-02-30 is not a date (YYYY-MM-DD)',
+        );
+        expectCliError(
+          await cli(
+            stack,
+            dir.path,
+            'cycle',
+            'launch',
+            '--name',
+            'Q',
+            '--self-due',
+            '2026-13-01',
+            '--manager-due',
+            'tomorrow',
+          ),
+          2,
+          '--self-due: 2026-13-01 is not a date',
+          '--manager-due: tomorrow is not a date',
+        );
+        expectCliError(
+          await cli(stack, dir.path, 'cycle', 'launch', '--self-due', '2031-02-29'),
+          2,
+          '--name is required',
+          '--manager-due is required',
+          '--self-due: 2031-02-29 is not a date',
+        );
+        expectCliError(
+          await cli(stack, dir.path, 'cycle', 'extend', cycleId, '--employee', 'e1', '--until', '2026-02-30'),
+          2,
+          '--until: 2026-02-30 is not a date',
+        );
+        expectCliError(
+          await cli(stack, dir.path, 'goals', 'add', '--employee', 'e1', '--title', 'x', '--due', '2027-02-30'),
+          2,
+          '--due: 2027-02-30 is not a date',
+        );
       });
     });
 
@@ -604,19 +1048,50 @@ e1,Ann Twice,ann.twice@example.com,m1,Sales
         return { code: result.code, ...parsed };
       };
       await changesNothing(async () => {
-        expect(jsonError(await cli(stack, dir.path, 'cycle', 'launch', '--name', 'Q', '--self-due', '2026-02-30', '--json'))).toEqual({
+        expect(
+          jsonError(await cli(stack, dir.path, 'cycle', 'launch', '--name', 'Q', '--self-due', '2026-02-30', '--json')),
+        ).toEqual({
           code: 2,
           error: '2 problems with the options of `perfcycle cycle launch`',
-          details: ['--manager-due is required (manager review deadline, YYYY-MM-DD)', '--self-due: 2026-02-30 is not a date (YYYY-MM-DD)'],
+          details: [
+            '--manager-due is required (manager review deadline, YYYY-MM-DD)',
+            '--self-due: 2026-02-30 is not a date (YYYY-MM-DD)',
+          ],
         });
-        expect(jsonError(await cli(stack, dir.path, 'cycle', 'launch', '--name', 'Q', '--self-due', managerDate, '--manager-due', selfDate, '--json'))).toMatchObject({
+        expect(
+          jsonError(
+            await cli(
+              stack,
+              dir.path,
+              'cycle',
+              'launch',
+              '--name',
+              'Q',
+              '--self-due',
+              managerDate,
+              '--manager-due',
+              selfDate,
+              '--json',
+            ),
+          ),
+        ).toMatchObject({
           code: 1,
           error: 'invalid deadlines',
           details: expect.arrayContaining([expect.stringContaining('managerDue must be after selfDue')]),
         });
-        expect(jsonError(await cli(stack, dir.path, 'cycle', 'cancel', NOT_A_CYCLE, '--json'))).toEqual({ code: 1, error: `cycle ${NOT_A_CYCLE} not found`, details: [] });
-        expect(jsonError(await cli(stack, dir.path, 'cycle', 'status', cycleId, '--verbose', '--json'))).toEqual({ code: 2, error: "unknown option '--verbose'", details: [] });
-        expect(jsonError(await cli({ ...stack, apiUrl: 'http://127.0.0.1:1' }, dir.path, 'cycle', 'list', '--json'))).toMatchObject({ code: 1, error: expect.stringContaining('cannot reach the perfcycle API') });
+        expect(jsonError(await cli(stack, dir.path, 'cycle', 'cancel', NOT_A_CYCLE, '--json'))).toEqual({
+          code: 1,
+          error: `cycle ${NOT_A_CYCLE} not found`,
+          details: [],
+        });
+        expect(jsonError(await cli(stack, dir.path, 'cycle', 'status', cycleId, '--verbose', '--json'))).toEqual({
+          code: 2,
+          error: "unknown option '--verbose'",
+          details: [],
+        });
+        expect(
+          jsonError(await cli({ ...stack, apiUrl: 'http://127.0.0.1:1' }, dir.path, 'cycle', 'list', '--json')),
+        ).toMatchObject({ code: 1, error: expect.stringContaining('cannot reach the perfcycle API') });
       });
       // Without --json the same refusal is text.
       const text = await cli(stack, dir.path, 'cycle', 'cancel', NOT_A_CYCLE);
@@ -630,12 +1105,18 @@ e1,Ann Twice,ann.twice@example.com,m1,Sales
       expect(list.code, list.err).toBe(0);
       const { cycles } = JSON.parse(list.out);
       const ours = cycles.find((c: any) => c.cycleId === cycleId);
-      expect(ours).toMatchObject({ phase: 'SELF_REVIEW', selfCompletion: expect.any(Number), managerCompletion: expect.any(Number) });
+      expect(ours).toMatchObject({
+        phase: 'SELF_REVIEW',
+        selfCompletion: expect.any(Number),
+        managerCompletion: expect.any(Number),
+      });
       const text = await cli(stack, dir.path, 'cycle', 'list');
       expect(text.code, text.err).toBe(0);
       expect(text.out.split('\n')).toHaveLength(cycles.length);
       expect(text.out).toContain(`${cycleId}  ${ours.name}`);
-      expect(text.out).toContain(`SELF_REVIEW, ${ours.participants} participants; self due ${ours.selfDue} ${ours.selfCompletion}% done; manager due ${ours.managerDue} ${ours.managerCompletion}% done`);
+      expect(text.out).toContain(
+        `SELF_REVIEW, ${ours.participants} participants; self due ${ours.selfDue} ${ours.selfCompletion}% done; manager due ${ours.managerDue} ${ours.managerCompletion}% done`,
+      );
     });
 
     it('says so when the API is unreachable or the token is wrong or missing', async () => {
@@ -646,7 +1127,13 @@ e1,Ann Twice,ann.twice@example.com,m1,Sales
         expectCliError(wrongToken, 1, 'HR sign-in required');
         const noToken = await cli({ ...stack, hrToken: '' }, dir.path, 'cycle', 'status', cycleId);
         expectCliError(noToken, 1, 'no HR token: set PERFCYCLE_TOKEN');
-        const wrongImport = await cli({ ...stack, hrToken: 'not-the-hr-token' }, dir.path, 'employees', 'import', 'roster.csv');
+        const wrongImport = await cli(
+          { ...stack, hrToken: 'not-the-hr-token' },
+          dir.path,
+          'employees',
+          'import',
+          'roster.csv',
+        );
         expectCliError(wrongImport, 1, 'HR sign-in required');
       });
       expect((await hr(stack, 'GET', `/cycles/${cycleId}`)).body.phase).toBe('SELF_REVIEW');
@@ -655,7 +1142,11 @@ e1,Ann Twice,ann.twice@example.com,m1,Sales
 
   describe('form links', () => {
     /** An HTML page with the status and title, and nothing internal. */
-    function expectPage(response: { status: number; contentType: string; text: string }, status: number, title: string) {
+    function expectPage(
+      response: { status: number; contentType: string; text: string },
+      status: number,
+      title: string,
+    ) {
       expect(response.status).toBe(status);
       expect(response.contentType).toMatch(/^text\/html/);
       expect(response.text).toContain(`<h1>${title}</h1>`);
@@ -667,7 +1158,9 @@ e1,Ann Twice,ann.twice@example.com,m1,Sales
 
     it('answers a missing, garbage or tampered link with a 403 page', async () => {
       const [payload, signature] = annToken().split('.');
-      const otherPerson = Buffer.from(Buffer.from(payload, 'base64url').toString().replace('"p":"e1"', '"p":"e2"')).toString('base64url');
+      const otherPerson = Buffer.from(
+        Buffer.from(payload, 'base64url').toString().replace('"p":"e1"', '"p":"e2"'),
+      ).toString('base64url');
       await changesNothing(async () => {
         for (const query of [
           '',
@@ -691,10 +1184,38 @@ e1,Ann Twice,ann.twice@example.com,m1,Sales
       const hidden = await openForm(ann());
       expect(hidden.formToken).toBeTruthy();
       await changesNothing(async () => {
-        expectPage(await raw('POST', '/forms/self', { headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ t: hidden.t, ...answers }).toString() }), 403, 'This link is not valid');
-        expectPage(await raw('POST', '/forms/self', { headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ t: hidden.t, formToken: `${hidden.formToken.slice(0, -1)}x`, ...answers }).toString() }), 403, 'This link is not valid');
-        expectPage(await raw('POST', '/forms/self', { headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ formToken: hidden.formToken, ...answers }).toString() }), 403, 'This link is not valid');
-        const huge = await raw('POST', '/forms/self', { headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ ...hidden, ...answers, wentWell: 'x'.repeat(600 * 1024) }).toString() });
+        expectPage(
+          await raw('POST', '/forms/self', {
+            headers: { 'content-type': 'application/x-www-form-urlencoded' },
+            body: new URLSearchParams({ t: hidden.t, ...answers }).toString(),
+          }),
+          403,
+          'This link is not valid',
+        );
+        expectPage(
+          await raw('POST', '/forms/self', {
+            headers: { 'content-type': 'application/x-www-form-urlencoded' },
+            body: new URLSearchParams({
+              t: hidden.t,
+              formToken: `${hidden.formToken.slice(0, -1)}x`,
+              ...answers,
+            }).toString(),
+          }),
+          403,
+          'This link is not valid',
+        );
+        expectPage(
+          await raw('POST', '/forms/self', {
+            headers: { 'content-type': 'application/x-www-form-urlencoded' },
+            body: new URLSearchParams({ formToken: hidden.formToken, ...answers }).toString(),
+          }),
+          403,
+          'This link is not valid',
+        );
+        const huge = await raw('POST', '/forms/self', {
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({ ...hidden, ...answers, wentWell: 'x'.repeat(600 * 1024) }).toString(),
+        });
         expectPage(huge, 413, 'Your answers are too long to send');
       });
       expect(await selfCounts()).toEqual(before);
@@ -705,7 +1226,9 @@ e1,Ann Twice,ann.twice@example.com,m1,Sales
       await stack.advance(Date.parse(`${selfDate}T23:59:59Z`) + HOUR - stack.clock.now());
       const mails = await mailbox(stack);
       await clearMailbox(stack);
-      const request = mails.find((mail) => mail.to === 'maria@example.com' && mail.subject.startsWith('2026 Q4: please review your team'));
+      const request = mails.find(
+        (mail) => mail.to === 'maria@example.com' && mail.subject.startsWith('2026 Q4: please review your team'),
+      );
       expect(request).toBeDefined();
       const teamLink = linkIn(request!, '/forms/team');
       expect((await fetch(teamLink)).status).toBe(200);
@@ -718,7 +1241,13 @@ e1,Ann Twice,ann.twice@example.com,m1,Sales
         const hidden = await openForm(teamLink);
         const posted = await raw('POST', '/forms/self', {
           headers: { 'content-type': 'application/x-www-form-urlencoded' },
-          body: new URLSearchParams({ ...hidden, overallRating: '5', wentWell: 'x', toImprove: 'y', nextGoals: 'z' }).toString(),
+          body: new URLSearchParams({
+            ...hidden,
+            overallRating: '5',
+            wentWell: 'x',
+            toImprove: 'y',
+            nextGoals: 'z',
+          }).toString(),
         });
         expectPage(posted, 403, 'This link is not valid');
         // And the other way round: a self-assessment link does not open the team page.

@@ -6,7 +6,19 @@ import { getAssessment } from '../../functions/store/assessments.ts';
 import { listTallies, ratingMove } from '../../functions/store/calibration.ts';
 import { getCycle } from '../../functions/store/cycles.ts';
 import { db, keys, tableName, transactOnce } from '../../functions/store/table.ts';
-import { cli, dateAfter, HOUR, hr, linkIn, mailbox, reportLink, startLocalStack, submitForm, tempDir, type LocalStack } from '../support/local.ts';
+import {
+  cli,
+  dateAfter,
+  HOUR,
+  hr,
+  linkIn,
+  mailbox,
+  reportLink,
+  startLocalStack,
+  submitForm,
+  tempDir,
+  type LocalStack,
+} from '../support/local.ts';
 
 /**
  * Issue 11, calibration's view on the local stack: two managers in two departments (one of them reviewing
@@ -24,7 +36,10 @@ s1,Sam Support,sam@example.com,m2,Support
 s2,Sue Slow,sue@example.com,m2,Support
 `;
 /** One competency weighted 50 with goals 50: without goals, the computed score is the competency's rating. */
-const SETTINGS = { competencies: [{ id: 'delivery', label: 'Delivery', description: 'Ships what was agreed.' }], scoreWeights: { goals: 50, competencies: 50 } };
+const SETTINGS = {
+  competencies: [{ id: 'delivery', label: 'Delivery', description: 'Ships what was agreed.' }],
+  scoreWeights: { goals: 50, competencies: 50 },
+};
 const CYCLE = 'Calibration Q';
 
 describe('calibration: ratings side by side', () => {
@@ -34,9 +49,28 @@ describe('calibration: ratings side by side', () => {
   let teams: Record<string, string>;
   const view = async (query = '') => (await hr(stack, 'GET', `/cycles/${cycleId}/calibration${query}`)).body;
   const review = (manager: string, employeeId: string, rating: number, delivery: number) =>
-    submitForm(reportLink(teams[manager]!, employeeId), { employeeId, 'competency-delivery': String(delivery), rating: String(rating), strengths: 'Ships', areasToImprove: 'Docs', comments: 'Thanks' });
+    submitForm(reportLink(teams[manager]!, employeeId), {
+      employeeId,
+      'competency-delivery': String(delivery),
+      rating: String(rating),
+      strengths: 'Ships',
+      areasToImprove: 'Docs',
+      comments: 'Thanks',
+    });
   /** [key, reviewed, missing, before counts, before mean, deviation, flagged, after counts, after mean, deviation, flagged] */
-  const row = (g: any) => [g.key, g.reviewed, g.missing, g.before.counts.join(''), g.before.mean, g.before.deviation, g.before.outlier, g.after.counts.join(''), g.after.mean, g.after.deviation, g.after.outlier];
+  const row = (g: any) => [
+    g.key,
+    g.reviewed,
+    g.missing,
+    g.before.counts.join(''),
+    g.before.mean,
+    g.before.deviation,
+    g.before.outlier,
+    g.after.counts.join(''),
+    g.after.mean,
+    g.after.deviation,
+    g.after.outlier,
+  ];
 
   beforeAll(async () => {
     stack = await startLocalStack({ dataDir: join(dir.path, 'data') });
@@ -45,13 +79,27 @@ describe('calibration: ratings side by side', () => {
     expect((await cli(stack, dir.path, 'employees', 'import', 'roster.csv')).code).toBe(0);
     expect((await cli(stack, dir.path, 'settings', 'set', '--file', 'settings.json')).code).toBe(0);
     const selfDate = dateAfter(stack.clock.now(), 14);
-    const launched = await cli(stack, dir.path, 'cycle', 'launch', '--name', CYCLE, '--self-due', selfDate, '--manager-due', dateAfter(stack.clock.now(), 24), '--json');
+    const launched = await cli(
+      stack,
+      dir.path,
+      'cycle',
+      'launch',
+      '--name',
+      CYCLE,
+      '--self-due',
+      selfDate,
+      '--manager-due',
+      dateAfter(stack.clock.now(), 24),
+      '--json',
+    );
     expect(launched.code, launched.err).toBe(0);
     cycleId = JSON.parse(launched.out).cycleId;
     await stack.settled();
     await stack.advance(Date.parse(`${selfDate}T23:59:59Z`) + HOUR - stack.clock.now());
     await stack.settled();
-    const requests = (await mailbox(stack)).filter((mail) => mail.subject.startsWith(`${CYCLE}: please review your team`));
+    const requests = (await mailbox(stack)).filter((mail) =>
+      mail.subject.startsWith(`${CYCLE}: please review your team`),
+    );
     teams = Object.fromEntries(requests.map((mail) => [mail.to.split('@')[0], linkIn(mail, '/forms/team')]));
     // HR reviews the people at the top (m1, m2) and leaves them missing here.
     expect(Object.keys(teams).sort()).toEqual(['hr', 'maria', 'nora']);
@@ -90,7 +138,17 @@ describe('calibration: ratings side by side', () => {
       { employeeId: 'm2', name: 'Nora Lead', department: 'Support', managerName: 'HR' },
       { employeeId: 's2', name: 'Sue Slow', department: 'Support', managerName: 'Nora Lead' },
     ]);
-    expect(body.participants.map((p: any) => [p.employeeId, p.reviewMissing, p.managerRating, p.computedScore, p.finalRating, p.finalPoint?.label ?? null, p.adjusted])).toEqual([
+    expect(
+      body.participants.map((p: any) => [
+        p.employeeId,
+        p.reviewMissing,
+        p.managerRating,
+        p.computedScore,
+        p.finalRating,
+        p.finalPoint?.label ?? null,
+        p.adjusted,
+      ]),
+    ).toEqual([
       ['e1', false, 5, 5, 5, 'Exceptional', false],
       ['e2', false, 5, 4, 4, 'Exceeds expectations', false],
       ['e3', false, 4, 4, 4, 'Exceeds expectations', false],
@@ -113,17 +171,41 @@ describe('calibration: ratings side by side', () => {
       ['m2', 1, 1, '01000', 2, -1.25, true, '01000', 2, -1.25, true],
     ]);
     const tallies = await listTallies(cycleId);
-    expect(tallies.find((t) => t.managerKey === 'm1' && t.department === 'Sales')).toMatchObject({ reviewed: 2, before: { 2: 1, 4: 0, 5: 1 }, after: { 2: 1, 4: 0, 5: 1 }, beforeSum: 7, afterSum: 7 });
+    expect(tallies.find((t) => t.managerKey === 'm1' && t.department === 'Sales')).toMatchObject({
+      reviewed: 2,
+      before: { 2: 1, 4: 0, 5: 1 },
+      after: { 2: 1, 4: 0, 5: 1 },
+      beforeSum: 7,
+      afterSum: 7,
+    });
   });
 
   it('an adjustment written with ratingMove moves the final rating, in CALIBRATION', async () => {
     // The lead's checkpoint moves the phase at the manager deadline; here it is set directly.
-    await db().send(new UpdateCommand({ TableName: tableName(), Key: keys.cycle(cycleId), UpdateExpression: 'SET phase = :p', ExpressionAttributeValues: { ':p': 'CALIBRATION' } }));
+    await db().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: keys.cycle(cycleId),
+        UpdateExpression: 'SET phase = :p',
+        ExpressionAttributeValues: { ':p': 'CALIBRATION' },
+      }),
+    );
     const cycle = (await getCycle(cycleId))!;
     const sam = (await getAssessment(cycleId, 's1'))!;
-    const adjustment = { rating: 4, reason: 'Carried the on-call', by: 'hr:local', at: new Date(stack.clock.now()).toISOString(), from: 2 };
+    const adjustment = {
+      rating: 4,
+      reason: 'Carried the on-call',
+      by: 'hr:local',
+      at: new Date(stack.clock.now()).toISOString(),
+      from: 2,
+    };
     const move = ratingMove(cycle, sam, { adjustment });
-    const update = { Key: keys.assessment(cycleId, 's1'), UpdateExpression: 'SET adjustment = :a', ConditionExpression: move.condition, ExpressionAttributeValues: { ':a': adjustment, ...move.values } };
+    const update = {
+      Key: keys.assessment(cycleId, 's1'),
+      UpdateExpression: 'SET adjustment = :a',
+      ConditionExpression: move.condition,
+      ExpressionAttributeValues: { ':a': adjustment, ...move.values },
+    };
     expect(await transactOnce(undefined, [{ Update: update }, ...move.writes])).toBe('done');
     // The same move again is refused: the adjustment it was computed from is no longer there.
     expect(await transactOnce(undefined, [{ Update: update }, ...move.writes])).toBe('refused');
@@ -133,13 +215,23 @@ describe('calibration: ratings side by side', () => {
     expect(body.source).toBe('summaries');
     // Only the final rating moves: before calibration m2 stays far below the cycle, after it is near it.
     expect(row(body.figures.managers[2])).toEqual(['m2', 1, 1, '01000', 2, -1.25, true, '00010', 4, 0.25, false]);
-    expect(body.participants.find((p: any) => p.employeeId === 's1')).toMatchObject({ managerRating: 2, computedScore: 2, finalRating: 4, finalPoint: { value: 4 }, adjusted: true, adjustment: { from: 2, reason: 'Carried the on-call' } });
+    expect(body.participants.find((p: any) => p.employeeId === 's1')).toMatchObject({
+      managerRating: 2,
+      computedScore: 2,
+      finalRating: 4,
+      finalPoint: { value: 4 },
+      adjusted: true,
+      adjustment: { from: 2, reason: 'Carried the on-call' },
+    });
   });
 
   it('counts the same figures from the assessments when the tallies do not add up', async () => {
     const fromSummaries = await view();
     const tallies = await listTallies(cycleId);
-    for (const tally of tallies) await db().send(new DeleteCommand({ TableName: tableName(), Key: keys.tally(cycleId, tally.managerKey, tally.department) }));
+    for (const tally of tallies)
+      await db().send(
+        new DeleteCommand({ TableName: tableName(), Key: keys.tally(cycleId, tally.managerKey, tally.department) }),
+      );
     const counted = await view();
     expect(counted.source).toBe('assessments');
     expect(counted.figures).toEqual(fromSummaries.figures);
@@ -155,8 +247,14 @@ describe('calibration: ratings side by side', () => {
     const third = await view(`?limit=3&cursor=${second.nextCursor}`);
     expect(third.participants.map((p: any) => p.employeeId)).toEqual(['s2']);
     expect(third.nextCursor).toBeUndefined();
-    expect(await hr(stack, 'GET', `/cycles/${cycleId}/calibration?cursor=%25%25`)).toEqual({ status: 400, body: { error: 'invalid cursor', details: ['pass the nextCursor of the page before'] } });
-    expect((await hr(stack, 'GET', `/cycles/${cycleId}/calibration?limit=0`)).body).toEqual({ error: 'invalid request', details: ['limit: limit must be a whole number from 1 to 1000'] });
+    expect(await hr(stack, 'GET', `/cycles/${cycleId}/calibration?cursor=%25%25`)).toEqual({
+      status: 400,
+      body: { error: 'invalid cursor', details: ['pass the nextCursor of the page before'] },
+    });
+    expect((await hr(stack, 'GET', `/cycles/${cycleId}/calibration?limit=0`)).body).toEqual({
+      error: 'invalid request',
+      details: ['limit: limit must be a whole number from 1 to 1000'],
+    });
     expect((await hr(stack, 'GET', '/cycles/cyc_0000000000000000/calibration')).status).toBe(404);
   });
 
@@ -173,10 +271,16 @@ describe('calibration: ratings side by side', () => {
     ]);
     expect(lines).toContain('  Nora Lead      1         1        0 1 0 0 0  2.00  -1.25 !   0 0 0 1 0  4.00  +0.25');
     expect(lines).toContain('  Sue Slow (s2), Support, manager Nora Lead');
-    expect(lines.find((line) => line.includes('Sam Support'))).toBe('  s1          Sam Support    Support     Nora Lead      2               2      4 (Exceeds expectations)       adjusted from 2: Carried the on-call');
-    expect(lines.at(-1)).toBe(`wrote 4 rows to calibration.csv (employeeId,rating,reason); change a rating and give a reason, then \`perfcycle cycle adjust ${cycleId} --csv calibration.csv\``);
+    expect(lines.find((line) => line.includes('Sam Support'))).toBe(
+      '  s1          Sam Support    Support     Nora Lead      2               2      4 (Exceeds expectations)       adjusted from 2: Carried the on-call',
+    );
+    expect(lines.at(-1)).toBe(
+      `wrote 4 rows to calibration.csv (employeeId,rating,reason); change a rating and give a reason, then \`perfcycle cycle adjust ${cycleId} --csv calibration.csv\``,
+    );
     // The final rating at its nearest point, reason empty; missing reviews have no row.
-    expect(readFileSync(join(dir.path, 'calibration.csv'), 'utf8')).toBe('\uFEFFemployeeId,rating,reason\r\ne1,5,\r\ne2,2,\r\ne3,4,\r\ns1,4,\r\n');
+    expect(readFileSync(join(dir.path, 'calibration.csv'), 'utf8')).toBe(
+      '\uFEFFemployeeId,rating,reason\r\ne1,5,\r\ne2,2,\r\ne3,4,\r\ns1,4,\r\n',
+    );
 
     const json = await cli(stack, dir.path, 'cycle', 'calibration', cycleId, '--json');
     expect(json.code, json.err).toBe(0);

@@ -1,7 +1,22 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cli, clearMailbox, DAY, dateAfter, hr, HOUR, linkIn, mailbox, restartStack, startLocalStack, submitForm, tempDir, type LocalStack, type Mail } from '../support/local.ts';
+import {
+  cli,
+  clearMailbox,
+  DAY,
+  dateAfter,
+  hr,
+  HOUR,
+  linkIn,
+  mailbox,
+  restartStack,
+  startLocalStack,
+  submitForm,
+  tempDir,
+  type LocalStack,
+  type Mail,
+} from '../support/local.ts';
 
 /**
  * A calibrated quarter on the local stack: at the manager deadline the cycle enters calibration and
@@ -37,7 +52,8 @@ describe('a calibrated cycle', () => {
     await stack.settled();
   };
   const status = async () => (await hr(stack, 'GET', `/cycles/${cycleId}`)).body;
-  const actions = async () => (await hr(stack, 'GET', `/cycles/${cycleId}/audit`)).body.events.map((event: any) => event.action) as string[];
+  const actions = async () =>
+    (await hr(stack, 'GET', `/cycles/${cycleId}/audit`)).body.events.map((event: any) => event.action) as string[];
   const run = (...argv: string[]) => cli(stack, dir.path, ...argv);
 
   beforeAll(async () => {
@@ -52,12 +68,36 @@ describe('a calibrated cycle', () => {
 
   it('refuses a calibration due date before the manager deadline, and launches a calibrated cycle', async () => {
     const now = stack.clock.now();
-    const refused = await run('cycle', 'launch', '--name', 'Cal Q', '--self-due', dateAfter(now, 7), '--manager-due', dateAfter(now, 14), '--calibration-due', dateAfter(now, 14), '--json');
+    const refused = await run(
+      'cycle',
+      'launch',
+      '--name',
+      'Cal Q',
+      '--self-due',
+      dateAfter(now, 7),
+      '--manager-due',
+      dateAfter(now, 14),
+      '--calibration-due',
+      dateAfter(now, 14),
+      '--json',
+    );
     expect(refused.code).toBe(1);
     expect(JSON.parse(refused.err).details).toContain('calibrationDue must be after managerDue');
     expect((await hr(stack, 'GET', '/cycles')).body.cycles).toEqual([]);
 
-    const launched = await run('cycle', 'launch', '--name', 'Cal Q', '--self-due', dateAfter(now, 7), '--manager-due', dateAfter(now, 14), '--calibration-due', dateAfter(now, 24), '--json');
+    const launched = await run(
+      'cycle',
+      'launch',
+      '--name',
+      'Cal Q',
+      '--self-due',
+      dateAfter(now, 7),
+      '--manager-due',
+      dateAfter(now, 14),
+      '--calibration-due',
+      dateAfter(now, 24),
+      '--json',
+    );
     expect(launched.code, launched.err).toBe(0);
     const cycle = JSON.parse(launched.out);
     cycleId = cycle.cycleId;
@@ -73,14 +113,18 @@ describe('a calibrated cycle', () => {
 
   it('enters calibration at the manager deadline and releases nothing; the missing review keeps its ladder', async () => {
     await advanceTo(Date.parse(`${dateAfter(stack.clock.now(), 8)}T12:00:00Z`));
-    const request = (await newMail()).find((mail) => mail.to === 'maria@example.com' && mail.subject.startsWith('Cal Q: please review your team'))!;
+    const request = (await newMail()).find(
+      (mail) => mail.to === 'maria@example.com' && mail.subject.startsWith('Cal Q: please review your team'),
+    )!;
     const team = linkIn(request, '/forms/team');
     expect((await submitForm(`${team}&report=e1`, { employeeId: 'e1', ...REVIEW })).status).toBe(303);
 
     await advanceTo(managerDue + HOUR);
     const atDeadline = await newMail();
     expect(atDeadline.filter((mail) => mail.subject.includes('your review result'))).toEqual([]);
-    expect(atDeadline.map((mail) => `${mail.to}|${mail.subject}`)).toContain('maria@example.com|Cal Q: 1 overdue review of your team');
+    expect(atDeadline.map((mail) => `${mail.to}|${mail.subject}`)).toContain(
+      'maria@example.com|Cal Q: 1 overdue review of your team',
+    );
     expect((await status()).phase).toBe('CALIBRATION');
 
     await advanceTo(managerDue + 2 * DAY + HOUR);
@@ -92,7 +136,17 @@ describe('a calibrated cycle', () => {
 
   it('reopens a missing manager review with a fresh link, and refuses one already submitted', async () => {
     const until = dateAfter(stack.clock.now(), 4);
-    const submitted = await run('cycle', 'extend', cycleId, '--employee', 'e1', '--review', 'manager', '--until', until);
+    const submitted = await run(
+      'cycle',
+      'extend',
+      cycleId,
+      '--employee',
+      'e1',
+      '--review',
+      'manager',
+      '--until',
+      until,
+    );
     expect(submitted.code).toBe(1);
     expect(submitted.err).toContain('the manager review of e1 is already submitted');
     const reopened = await run('cycle', 'extend', cycleId, '--employee', 'e2', '--review', 'manager', '--until', until);
@@ -127,14 +181,26 @@ describe('a calibrated cycle', () => {
     const late = await submitForm(link, { employeeId: 'e2', ...REVIEW, rating: '2' });
     expect(late.status).toBe(303);
     expect(late.html).toContain('HR is calibrating the ratings before releasing the results.');
-    expect(late.html).toContain('Your review is submitted, late: HR includes it in calibration. It can no longer be changed.');
+    expect(late.html).toContain(
+      'Your review is submitted, late: HR includes it in calibration. It can no longer be changed.',
+    );
     expect(late.html).not.toContain('Submit changes');
     // Ann's on time, Bob's late; Maria's (HR reviews her) overdue.
     expect((await status()).counts.manager).toEqual({ pending: 0, submitted: 1, late: 1, overdue: 1 });
   });
 
   it('takes two adjustments: one by command, one from a file after its dry run; the manager is told each, with the reason', async () => {
-    const byCommand = await run('cycle', 'adjust', cycleId, '--employee', 'e1', '--rating', '5', '--reason', 'Carried the launch for two teams');
+    const byCommand = await run(
+      'cycle',
+      'adjust',
+      cycleId,
+      '--employee',
+      'e1',
+      '--rating',
+      '5',
+      '--reason',
+      'Carried the launch for two teams',
+    );
     expect(byCommand.code, byCommand.err).toBe(0);
     writeFileSync(join(dir.path, 'calibration.csv'), 'employeeId,rating,reason\ne2,3,In line with the team\n');
     const dry = await run('cycle', 'adjust', cycleId, '--csv', 'calibration.csv', '--dry-run');
@@ -144,7 +210,9 @@ describe('a calibrated cycle', () => {
     const applied = await run('cycle', 'adjust', cycleId, '--csv', 'calibration.csv');
     expect(applied.code, applied.err).toBe(0);
     const told = await newMail();
-    expect(told.map((mail) => `${mail.to}|${mail.subject}`)).toEqual(["maria@example.com|Cal Q: HR adjusted Bob Prompt's final rating"]);
+    expect(told.map((mail) => `${mail.to}|${mail.subject}`)).toEqual([
+      "maria@example.com|Cal Q: HR adjusted Bob Prompt's final rating",
+    ]);
     expect(told[0].text).toContain('In line with the team');
   });
 
@@ -178,21 +246,44 @@ describe('a calibrated cycle', () => {
     expect(resultOf('maria@example.com')).toContain('HR will follow up');
     expect((await status()).phase).toBe('CLOSED');
     // After the release nothing is adjusted or reopened any more.
-    expect((await run('cycle', 'adjust', cycleId, '--employee', 'e1', '--rating', '4', '--reason', 'Too late')).code).toBe(1);
-    const reopen = await run('cycle', 'extend', cycleId, '--employee', 'm1', '--review', 'manager', '--until', dateAfter(stack.clock.now(), 3));
+    expect(
+      (await run('cycle', 'adjust', cycleId, '--employee', 'e1', '--rating', '4', '--reason', 'Too late')).code,
+    ).toBe(1);
+    const reopen = await run(
+      'cycle',
+      'extend',
+      cycleId,
+      '--employee',
+      'm1',
+      '--review',
+      'manager',
+      '--until',
+      dateAfter(stack.clock.now(), 3),
+    );
     expect(reopen.code).toBe(1);
     expect(reopen.err).toContain('a manager review can be reopened during the manager phase and calibration');
     const again = await hr(stack, 'POST', `/cycles/${cycleId}/release`, {});
     expect(again.status).toBe(409);
     expect(again.body.error).toBe(`cycle ${cycleId} is closed: only a cycle in calibration is released by HR`);
     const audited = await actions();
-    expect(audited).toEqual(expect.arrayContaining(['phase-changed', 'review-reopened', 'calibration-reminder', 'calibration-due', 'results-released', 'cycle-closed']));
+    expect(audited).toEqual(
+      expect.arrayContaining([
+        'phase-changed',
+        'review-reopened',
+        'calibration-reminder',
+        'calibration-due',
+        'results-released',
+        'cycle-closed',
+      ]),
+    );
     expect(audited.filter((action) => action === 'rating-adjusted')).toHaveLength(2);
   });
 
   it('sent no email twice', () => {
     // The reopened review's ladder tells Maria of its own deadline: same subject, another date.
-    const overdue = sent.filter((mail) => mail.to === 'maria@example.com' && mail.subject === 'Cal Q: 1 overdue review of your team');
+    const overdue = sent.filter(
+      (mail) => mail.to === 'maria@example.com' && mail.subject === 'Cal Q: 1 overdue review of your team',
+    );
     expect(overdue).toHaveLength(2);
     expect(overdue[0].text).not.toBe(overdue[1].text);
     const keys = sent.map((mail) => `${mail.to}|${mail.subject}|${mail.text}`);
@@ -206,11 +297,28 @@ describe('a calibrated cycle', () => {
     const byDefault = await hr(stack, 'POST', '/cycles', { name: 'Default calibrated', ...dates });
     expect(byDefault.status, JSON.stringify(byDefault.body)).toBe(201);
     expect(byDefault.body.calibrationDue).toBe(`${dateAfter(now, 21)}T23:59:59.000Z`);
-    const optedOut = await hr(stack, 'POST', '/cycles', { name: 'Released by itself', ...dates, calibrationDue: false });
+    const optedOut = await hr(stack, 'POST', '/cycles', {
+      name: 'Released by itself',
+      ...dates,
+      calibrationDue: false,
+    });
     expect(optedOut.body.calibrationDue).toBeNull();
-    const contradiction = await run('cycle', 'launch', '--name', 'X', '--self-due', dates.selfDue, '--manager-due', dates.managerDue, '--calibration-due', dateAfter(now, 20), '--no-calibration');
+    const contradiction = await run(
+      'cycle',
+      'launch',
+      '--name',
+      'X',
+      '--self-due',
+      dates.selfDue,
+      '--manager-due',
+      dates.managerDue,
+      '--calibration-due',
+      dateAfter(now, 20),
+      '--no-calibration',
+    );
     expect(contradiction.code).toBe(2);
     expect(contradiction.err).toContain('--calibration-due and --no-calibration contradict each other');
-    for (const launched of [byDefault, optedOut]) expect((await hr(stack, 'POST', `/cycles/${launched.body.cycleId}/cancel`, {})).status).toBe(200);
+    for (const launched of [byDefault, optedOut])
+      expect((await hr(stack, 'POST', `/cycles/${launched.body.cycleId}/cancel`, {})).status).toBe(200);
   });
 });

@@ -2,7 +2,23 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatDeadline } from '../../functions/domain/time.ts';
-import { cli, clearMailbox, DAY, dateAfter, hr, HOUR, linkIn, mailbox, openForm, postForm, startLocalStack, submitForm, tempDir, type LocalStack, type Mail } from '../support/local.ts';
+import {
+  cli,
+  clearMailbox,
+  DAY,
+  dateAfter,
+  hr,
+  HOUR,
+  linkIn,
+  mailbox,
+  openForm,
+  postForm,
+  startLocalStack,
+  submitForm,
+  tempDir,
+  type LocalStack,
+  type Mail,
+} from '../support/local.ts';
 
 /**
  * Steering a running cycle: cancelling stops it for good (one note each, then silence, old links say so),
@@ -15,7 +31,12 @@ e2,Bob Prompt,bob@example.com,m1,Sales
 e3,Cid Never,cid@example.com,m1,Sales
 `;
 const PARTICIPANTS = ['ann@example.com', 'bob@example.com', 'cid@example.com', 'maria@example.com'];
-const SELF_ANSWERS = { overallRating: '4', wentWell: 'Closed the big deal', toImprove: 'Documentation', nextGoals: 'Grow the pipeline' };
+const SELF_ANSWERS = {
+  overallRating: '4',
+  wentWell: 'Closed the big deal',
+  toImprove: 'Documentation',
+  nextGoals: 'Grow the pipeline',
+};
 
 describe('cancelling and extending a running cycle', () => {
   const dir = tempDir('perfcycle-cancel-extend-');
@@ -35,7 +56,19 @@ describe('cancelling and extending a running cycle', () => {
     const now = stack.clock.now();
     const selfDate = dateAfter(now, 14);
     const managerDate = dateAfter(now, 24);
-    const launched = await cli(stack, dir.path, 'cycle', 'launch', '--name', name, '--self-due', selfDate, '--manager-due', managerDate, '--json');
+    const launched = await cli(
+      stack,
+      dir.path,
+      'cycle',
+      'launch',
+      '--name',
+      name,
+      '--self-due',
+      selfDate,
+      '--manager-due',
+      managerDate,
+      '--json',
+    );
     expect(launched.code, launched.err).toBe(0);
     const invitations = await newMail();
     expect(invitations.map((mail) => mail.to).sort()).toEqual(PARTICIPANTS);
@@ -93,11 +126,15 @@ describe('cancelling and extending a running cycle', () => {
       expect(body.phase).toBe('CANCELLED');
       expect(body.closedAt).toEqual(expect.any(String));
       expect(body.counts.self).toEqual({ pending: 3, submitted: 1, late: 0, overdue: 0 });
-      expect((await cli(stack, dir.path, 'cycle', 'status', cycle.cycleId)).out).toContain(`2026 Q4 (${cycle.cycleId}): CANCELLED`);
+      expect((await cli(stack, dir.path, 'cycle', 'status', cycle.cycleId)).out).toContain(
+        `2026 Q4 (${cycle.cycleId}): CANCELLED`,
+      );
       const executions = stack.runner.list().filter((execution) => execution.name.startsWith(cycle.cycleId));
       expect(executions.length).toBeGreaterThan(0);
       for (const execution of executions) expect(['ABORTED', 'SUCCEEDED']).toContain(execution.status);
-      const actions = (await hr(stack, 'GET', `/cycles/${cycle.cycleId}/audit`)).body.events.map((event: any) => event.action);
+      const actions = (await hr(stack, 'GET', `/cycles/${cycle.cycleId}/audit`)).body.events.map(
+        (event: any) => event.action,
+      );
       expect(actions).toContain('cycle-cancelled');
       expect(actions.filter((action: string) => action === 'mail-sent')).toHaveLength(8);
     });
@@ -125,7 +162,12 @@ describe('cancelling and extending a running cycle', () => {
       const late = await postForm(selfLink('bob@example.com'), openTab, SELF_ANSWERS);
       expect(late.status).toBe(410);
       expect(late.html).toContain('This review cycle was cancelled');
-      expect((await hr(stack, 'GET', `/cycles/${cycle.cycleId}`)).body.counts.self).toEqual({ pending: 3, submitted: 1, late: 0, overdue: 0 });
+      expect((await hr(stack, 'GET', `/cycles/${cycle.cycleId}`)).body.counts.self).toEqual({
+        pending: 3,
+        submitted: 1,
+        late: 0,
+        overdue: 0,
+      });
       expect(await newMail()).toEqual([]);
     });
 
@@ -136,10 +178,15 @@ describe('cancelling and extending a running cycle', () => {
       const viaCli = await cli(stack, dir.path, 'cycle', 'cancel', cycle.cycleId);
       expect(viaCli.code).toBe(1);
       expect(viaCli.err).toContain(`cycle ${cycle.cycleId} is cancelled`);
-      const extend = await hr(stack, 'POST', `/cycles/${cycle.cycleId}/extensions`, { employeeId: 'e2', until: dateAfter(stack.clock.now(), 5) });
+      const extend = await hr(stack, 'POST', `/cycles/${cycle.cycleId}/extensions`, {
+        employeeId: 'e2',
+        until: dateAfter(stack.clock.now(), 5),
+      });
       expect(extend.status).toBe(409);
       expect(await newMail()).toEqual([]);
-      const actions = (await hr(stack, 'GET', `/cycles/${cycle.cycleId}/audit`)).body.events.map((event: any) => event.action);
+      const actions = (await hr(stack, 'GET', `/cycles/${cycle.cycleId}/audit`)).body.events.map(
+        (event: any) => event.action,
+      );
       expect(actions.filter((action: string) => action === 'cycle-cancelled')).toHaveLength(1);
     });
   });
@@ -148,7 +195,8 @@ describe('cancelling and extending a running cycle', () => {
     let cycle: Awaited<ReturnType<typeof launch>>;
     let until: string;
     let extendedDue: number;
-    const reminders = (mails: Mail[]) => mails.filter((mail) => mail.subject.startsWith('Reminder: 2026 Q1 self-assessment due '));
+    const reminders = (mails: Mail[]) =>
+      mails.filter((mail) => mail.subject.startsWith('Reminder: 2026 Q1 self-assessment due '));
 
     beforeAll(async () => {
       cycle = await launch('2026 Q1');
@@ -157,7 +205,10 @@ describe('cancelling and extending a running cycle', () => {
     });
 
     it('refuses to extend someone who already submitted (409)', async () => {
-      const response = await hr(stack, 'POST', `/cycles/${cycle.cycleId}/extensions`, { employeeId: 'e2', until: dateAfter(cycle.selfDue, 3) });
+      const response = await hr(stack, 'POST', `/cycles/${cycle.cycleId}/extensions`, {
+        employeeId: 'e2',
+        until: dateAfter(cycle.selfDue, 3),
+      });
       expect(response.status).toBe(409);
       expect(response.body).toEqual({ error: 'e2 has already submitted the self-assessment', details: [] });
       expect((await hr(stack, 'GET', `/cycles/${cycle.cycleId}`)).body.extensions).toEqual({});
@@ -177,8 +228,13 @@ describe('cancelling and extending a running cycle', () => {
     it('at the original reminder time reminds the others but not e1', async () => {
       await advanceTo(cycle.selfDue - 3 * DAY + HOUR);
       const mails = await newMail();
-      expect(reminders(mails).map((mail) => mail.to).sort()).toEqual(['cid@example.com', 'maria@example.com']);
-      for (const mail of reminders(mails)) expect(mail.subject).toBe(`Reminder: 2026 Q1 self-assessment due ${formatDeadline(cycle.selfDue, 'UTC')}`);
+      expect(
+        reminders(mails)
+          .map((mail) => mail.to)
+          .sort(),
+      ).toEqual(['cid@example.com', 'maria@example.com']);
+      for (const mail of reminders(mails))
+        expect(mail.subject).toBe(`Reminder: 2026 Q1 self-assessment due ${formatDeadline(cycle.selfDue, 'UTC')}`);
       expect(to(mails, 'ann@example.com')).toEqual([]);
     });
 
@@ -201,7 +257,9 @@ describe('cancelling and extending a running cycle', () => {
       const mails = await newMail();
       const annReminders = reminders(to(mails, 'ann@example.com'));
       expect(annReminders).toHaveLength(1);
-      expect(annReminders[0].subject).toBe(`Reminder: 2026 Q1 self-assessment due ${formatDeadline(extendedDue, 'UTC')}`);
+      expect(annReminders[0].subject).toBe(
+        `Reminder: 2026 Q1 self-assessment due ${formatDeadline(extendedDue, 'UTC')}`,
+      );
       expect(reminders(mails).map((mail) => mail.to)).toEqual(['ann@example.com']);
       await stack.advance(HOUR);
       expect(reminders(await newMail())).toEqual([]);
@@ -212,7 +270,19 @@ describe('cancelling and extending a running cycle', () => {
       const now = stack.clock.now();
       const selfDate = dateAfter(now, 14);
       const selfDue = Date.parse(`${selfDate}T23:59:59Z`);
-      const args = ['--name', 'Timings Q4', '--self-due', selfDate, '--manager-due', dateAfter(now, 24), '--reminder-lead', '5d', '--hr-grace', '1d', '--json'];
+      const args = [
+        '--name',
+        'Timings Q4',
+        '--self-due',
+        selfDate,
+        '--manager-due',
+        dateAfter(now, 24),
+        '--reminder-lead',
+        '5d',
+        '--hr-grace',
+        '1d',
+        '--json',
+      ];
       const launched = await cli(stack, dir.path, 'cycle', 'launch', ...args);
       expect(launched.code, launched.err).toBe(0);
       expect(JSON.parse(launched.out)).toMatchObject({ reminderLeadMs: 5 * DAY, hrGraceMs: DAY });
@@ -222,11 +292,21 @@ describe('cancelling and extending a running cycle', () => {
       await advanceTo(selfDue - 5 * DAY - HOUR);
       expect(ours(await newMail())).toEqual([]);
       await advanceTo(selfDue - 5 * DAY + HOUR);
-      expect(ours(await newMail()).map((mail) => mail.to).sort()).toEqual(PARTICIPANTS);
+      expect(
+        ours(await newMail())
+          .map((mail) => mail.to)
+          .sort(),
+      ).toEqual(PARTICIPANTS);
       await advanceTo(selfDue + DAY - HOUR);
-      expect(ours(await newMail()).filter((mail) => mail.to === 'hr@example.com' && mail.subject.includes('still outstanding'))).toEqual([]);
+      expect(
+        ours(await newMail()).filter(
+          (mail) => mail.to === 'hr@example.com' && mail.subject.includes('still outstanding'),
+        ),
+      ).toEqual([]);
       await advanceTo(selfDue + DAY + HOUR);
-      const hrSummary = ours(await newMail()).filter((mail) => mail.to === 'hr@example.com' && mail.subject.includes('still outstanding'));
+      const hrSummary = ours(await newMail()).filter(
+        (mail) => mail.to === 'hr@example.com' && mail.subject.includes('still outstanding'),
+      );
       expect(hrSummary.map((mail) => mail.subject)).toEqual(['Timings Q4: 4 self-assessments still outstanding']);
     });
   });

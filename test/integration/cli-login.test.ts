@@ -35,7 +35,14 @@ async function listen(server: Server): Promise<string> {
 function authStandIn() {
   const codes = new Map<string, Issued>();
   const refreshTokens = new Set<string>();
-  const state = { issued: 0, refreshed: 0, revoked: [] as string[], refuseRefresh: false, expiresIn: 3600, tokenRequests: [] as Record<string, string>[] };
+  const state = {
+    issued: 0,
+    refreshed: 0,
+    revoked: [] as string[],
+    refuseRefresh: false,
+    expiresIn: 3600,
+    tokenRequests: [] as Record<string, string>[],
+  };
   const server = createServer(async (request, response) => {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
     const json = (status: number, payload: unknown) => {
@@ -45,7 +52,13 @@ function authStandIn() {
     if (request.method === 'GET' && url.pathname === '/oauth2/authorize') {
       const q = url.searchParams;
       // The sign-in (password, MFA) is the managed login's business: the stand-in signs in at once.
-      if (q.get('client_id') !== CLIENT_ID || q.get('response_type') !== 'code' || q.get('code_challenge_method') !== 'S256' || !q.get('code_challenge') || !q.get('state')) {
+      if (
+        q.get('client_id') !== CLIENT_ID ||
+        q.get('response_type') !== 'code' ||
+        q.get('code_challenge_method') !== 'S256' ||
+        !q.get('code_challenge') ||
+        !q.get('state')
+      ) {
         json(400, { error: 'invalid_request' });
         return;
       }
@@ -67,16 +80,29 @@ function authStandIn() {
         codes.delete(form.get('code') ?? '');
         const verifier = form.get('code_verifier') ?? '';
         if (!issued || issued.redirectUri !== form.get('redirect_uri')) return json(400, { error: 'invalid_grant' });
-        if (createHash('sha256').update(verifier).digest('base64url') !== issued.challenge) return json(400, { error: 'invalid_grant', error_description: 'PKCE verification failed' });
+        if (createHash('sha256').update(verifier).digest('base64url') !== issued.challenge)
+          return json(400, { error: 'invalid_grant', error_description: 'PKCE verification failed' });
         state.issued++;
         const refresh = `refresh-${randomUUID()}`;
         refreshTokens.add(refresh);
-        return json(200, { id_token: `id-${state.issued}-${randomUUID()}`, access_token: `access-${randomUUID()}`, refresh_token: refresh, expires_in: state.expiresIn, token_type: 'Bearer' });
+        return json(200, {
+          id_token: `id-${state.issued}-${randomUUID()}`,
+          access_token: `access-${randomUUID()}`,
+          refresh_token: refresh,
+          expires_in: state.expiresIn,
+          token_type: 'Bearer',
+        });
       }
       if (form.get('grant_type') === 'refresh_token') {
-        if (state.refuseRefresh || !refreshTokens.has(form.get('refresh_token') ?? '')) return json(400, { error: 'invalid_grant', error_description: 'Refresh Token has expired' });
+        if (state.refuseRefresh || !refreshTokens.has(form.get('refresh_token') ?? ''))
+          return json(400, { error: 'invalid_grant', error_description: 'Refresh Token has expired' });
         state.refreshed++;
-        return json(200, { id_token: `id-refreshed-${state.refreshed}-${randomUUID()}`, access_token: `access-${randomUUID()}`, expires_in: 3600, token_type: 'Bearer' });
+        return json(200, {
+          id_token: `id-refreshed-${state.refreshed}-${randomUUID()}`,
+          access_token: `access-${randomUUID()}`,
+          expires_in: 3600,
+          token_type: 'Bearer',
+        });
       }
       return json(400, { error: 'unsupported_grant_type' });
     }
@@ -137,7 +163,10 @@ describe('perfcycle login / logout', () => {
   }
 
   /** Waits for the printed sign-in address, then does what the browser does: opens it and follows the redirect. */
-  async function browse(run: { err: () => string }, tamper?: (callback: URL) => void): Promise<{ callback: URL; status: number; page: string }> {
+  async function browse(
+    run: { err: () => string },
+    tamper?: (callback: URL) => void,
+  ): Promise<{ callback: URL; status: number; page: string }> {
     let printed: RegExpExecArray | null = null;
     for (let i = 0; i < 200 && !printed; i++) {
       printed = /(https?:\/\/\S+\/oauth2\/authorize\?\S+)/.exec(run.err());
@@ -153,7 +182,17 @@ describe('perfcycle login / logout', () => {
   }
 
   async function signIn() {
-    const login = run(['login', '--port', '0', '--api-url', apiUrl, '--auth-domain', authUrl, '--client-id', CLIENT_ID]);
+    const login = run([
+      'login',
+      '--port',
+      '0',
+      '--api-url',
+      apiUrl,
+      '--auth-domain',
+      authUrl,
+      '--client-id',
+      CLIENT_ID,
+    ]);
     const browsed = await browse(login);
     return { code: await login.done, out: login.out(), err: login.err(), browsed };
   }
@@ -169,19 +208,36 @@ describe('perfcycle login / logout', () => {
     expect(browsed.callback.pathname).toBe('/callback');
 
     const authorizeUrl = new URL(/(http\S+oauth2\/authorize\S+)/.exec(err)![1]!);
-    expect(Object.fromEntries(authorizeUrl.searchParams)).toMatchObject({ response_type: 'code', client_id: CLIENT_ID, code_challenge_method: 'S256', scope: 'openid' });
+    expect(Object.fromEntries(authorizeUrl.searchParams)).toMatchObject({
+      response_type: 'code',
+      client_id: CLIENT_ID,
+      code_challenge_method: 'S256',
+      scope: 'openid',
+    });
     const exchange = auth.state.tokenRequests.at(-1)!;
-    expect(exchange).toMatchObject({ grant_type: 'authorization_code', client_id: CLIENT_ID, redirect_uri: authorizeUrl.searchParams.get('redirect_uri') });
+    expect(exchange).toMatchObject({
+      grant_type: 'authorization_code',
+      client_id: CLIENT_ID,
+      redirect_uri: authorizeUrl.searchParams.get('redirect_uri'),
+    });
     expect(exchange.code_verifier).toMatch(/^[A-Za-z0-9_-]{43,128}$/);
 
     const file = credentialsPath();
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(statSync(join(config.path, 'perfcycle')).mode & 0o777).toBe(0o700);
     const stored = JSON.parse(readFileSync(file, 'utf8'));
-    expect(stored).toMatchObject({ apiUrl, authDomain: authUrl, clientId: CLIENT_ID, idToken: expect.stringMatching(/^id-/), accessToken: expect.stringMatching(/^access-/), refreshToken: expect.stringMatching(/^refresh-/) });
+    expect(stored).toMatchObject({
+      apiUrl,
+      authDomain: authUrl,
+      clientId: CLIENT_ID,
+      idToken: expect.stringMatching(/^id-/),
+      accessToken: expect.stringMatching(/^access-/),
+      refreshToken: expect.stringMatching(/^refresh-/),
+    });
     expect(Date.parse(stored.expiresAt)).toBeGreaterThan(Date.now() + 3500_000);
     // No token is ever printed.
-    for (const token of [stored.idToken, stored.accessToken, stored.refreshToken]) expect(out + err).not.toContain(token);
+    for (const token of [stored.idToken, stored.accessToken, stored.refreshToken])
+      expect(out + err).not.toContain(token);
     expect(out).toContain(file);
 
     // A later command, without PERFCYCLE_TOKEN or PERFCYCLE_API_URL, goes to the stored API with the ID token.
@@ -191,7 +247,9 @@ describe('perfcycle login / logout', () => {
     expect(api.authorizations.at(-1)).toBe(`Bearer ${stored.idToken}`);
 
     // An explicit PERFCYCLE_TOKEN wins; a stored sign-in is never sent to another API.
-    const other = run(['cycle', 'list'], { env: { XDG_CONFIG_HOME: config.path, PERFCYCLE_API_URL: `${apiUrl}/`, PERFCYCLE_TOKEN: 'explicit' } });
+    const other = run(['cycle', 'list'], {
+      env: { XDG_CONFIG_HOME: config.path, PERFCYCLE_API_URL: `${apiUrl}/`, PERFCYCLE_TOKEN: 'explicit' },
+    });
     expect(await other.done).toBe(0);
     expect(api.authorizations.at(-1)).toBe('Bearer explicit');
     // PERFCYCLE_API_URL naming the signed-in API takes the sign-in, even where a local stack's token file lies.
@@ -200,7 +258,9 @@ describe('perfcycle login / logout', () => {
     const named = run(['cycle', 'list'], { env: { XDG_CONFIG_HOME: config.path, PERFCYCLE_API_URL: `${apiUrl}/` } });
     expect(await named.done, named.err()).toBe(0);
     expect(api.authorizations.at(-1)).toBe(`Bearer ${stored.idToken}`);
-    const elsewhere = run(['cycle', 'list'], { env: { XDG_CONFIG_HOME: config.path, PERFCYCLE_API_URL: 'http://127.0.0.1:9', PERFCYCLE_DATA_DIR: config.path } });
+    const elsewhere = run(['cycle', 'list'], {
+      env: { XDG_CONFIG_HOME: config.path, PERFCYCLE_API_URL: 'http://127.0.0.1:9', PERFCYCLE_DATA_DIR: config.path },
+    });
     expect(await elsewhere.done).toBe(1);
     expect(elsewhere.err()).toContain('no HR token');
   });
@@ -210,13 +270,19 @@ describe('perfcycle login / logout', () => {
     expect((await signIn()).code).toBe(0);
     const file = credentialsPath();
     const first = JSON.parse(readFileSync(file, 'utf8'));
-    writeFileSync(file, JSON.stringify({ ...first, expiresAt: new Date(Date.now() - 1000).toISOString() }), { mode: 0o600 });
+    writeFileSync(file, JSON.stringify({ ...first, expiresAt: new Date(Date.now() - 1000).toISOString() }), {
+      mode: 0o600,
+    });
 
     const refreshedBefore = auth.state.refreshed;
     const list = run(['cycle', 'list']);
     expect(await list.done, list.err()).toBe(0);
     expect(auth.state.refreshed).toBe(refreshedBefore + 1);
-    expect(auth.state.tokenRequests.at(-1)).toEqual({ grant_type: 'refresh_token', client_id: CLIENT_ID, refresh_token: first.refreshToken });
+    expect(auth.state.tokenRequests.at(-1)).toEqual({
+      grant_type: 'refresh_token',
+      client_id: CLIENT_ID,
+      refresh_token: first.refreshToken,
+    });
     const renewed = JSON.parse(readFileSync(file, 'utf8'));
     expect(renewed.idToken).toMatch(/^id-refreshed-/);
     expect(renewed.refreshToken).toBe(first.refreshToken);
@@ -230,7 +296,9 @@ describe('perfcycle login / logout', () => {
     expect(auth.state.refreshed).toBe(refreshedBefore + 1);
 
     // The refresh token has lapsed: exit 1, told to log in, nothing sent to the API.
-    writeFileSync(file, JSON.stringify({ ...renewed, expiresAt: new Date(Date.now() + 30_000).toISOString() }), { mode: 0o600 });
+    writeFileSync(file, JSON.stringify({ ...renewed, expiresAt: new Date(Date.now() + 30_000).toISOString() }), {
+      mode: 0o600,
+    });
     auth.state.refuseRefresh = true;
     const calls = api.authorizations.length;
     try {
@@ -247,7 +315,17 @@ describe('perfcycle login / logout', () => {
   it('refuses an answer with the wrong state, and exchanges no code', async () => {
     config = tempDir('perfcycle-login-');
     const requests = auth.state.tokenRequests.length;
-    const login = run(['login', '--port', '0', '--api-url', apiUrl, '--auth-domain', authUrl, '--client-id', CLIENT_ID]);
+    const login = run([
+      'login',
+      '--port',
+      '0',
+      '--api-url',
+      apiUrl,
+      '--auth-domain',
+      authUrl,
+      '--client-id',
+      CLIENT_ID,
+    ]);
     const browsed = await browse(login, (callback) => callback.searchParams.set('state', 'forged'));
     expect(browsed.status).toBe(400);
     expect(await login.done).toBe(1);
@@ -267,14 +345,28 @@ describe('perfcycle login / logout', () => {
     expect((await browse(login)).status).toBe(200);
     expect(await login.done, login.err()).toBe(0);
     expect(asked).toEqual(['perfcycle-prod']);
-    expect(JSON.parse(readFileSync(credentialsPath(), 'utf8'))).toMatchObject({ apiUrl, authDomain: authUrl, clientId: CLIENT_ID });
+    expect(JSON.parse(readFileSync(credentialsPath(), 'utf8'))).toMatchObject({
+      apiUrl,
+      authDomain: authUrl,
+      clientId: CLIENT_ID,
+    });
 
     // Without a stack or the three settings: said what is missing, nothing waits.
     const bare = run(['login', '--port', '0']);
     expect(await bare.done).toBe(1);
     expect(bare.err()).toMatch(/--auth-domain/);
     // A remote sign-in domain must be HTTPS.
-    const insecure = run(['login', '--port', '0', '--api-url', apiUrl, '--auth-domain', 'http://login.example.com', '--client-id', CLIENT_ID]);
+    const insecure = run([
+      'login',
+      '--port',
+      '0',
+      '--api-url',
+      apiUrl,
+      '--auth-domain',
+      'http://login.example.com',
+      '--client-id',
+      CLIENT_ID,
+    ]);
     expect(await insecure.done).toBe(1);
     expect(insecure.err()).toMatch(/must be HTTPS/);
   });

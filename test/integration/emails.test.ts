@@ -8,7 +8,20 @@ import { db, keys, tableName } from '../../functions/store/table.ts';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { expectValidEmailHtml } from '../support/email-html.ts';
 import { startSesFaults, type SesFaults } from '../support/ses-faults.ts';
-import { DAY, dateAfter, HOUR, hr, linkIn, mailbox, openForm, postForm, reportLink, startLocalStack, type LocalStack, type Mail } from '../support/local.ts';
+import {
+  DAY,
+  dateAfter,
+  HOUR,
+  hr,
+  linkIn,
+  mailbox,
+  openForm,
+  postForm,
+  reportLink,
+  startLocalStack,
+  type LocalStack,
+  type Mail,
+} from '../support/local.ts';
 
 /**
  * Every kind of email, produced for real on the local stack (a cycle run to its end, a cancelled cycle, an
@@ -26,7 +39,12 @@ o1,Olga Ops,olga@example.com,,Ops
 o2,Zed Bounce,zed@example.com,o1,Ops
 `;
 const HR = 'hr@example.com';
-const SELF_ANSWERS = { overallRating: '4', wentWell: 'Closed the big deal', toImprove: 'Documentation', nextGoals: 'Grow the pipeline' };
+const SELF_ANSWERS = {
+  overallRating: '4',
+  wentWell: 'Closed the big deal',
+  toImprove: 'Documentation',
+  nextGoals: 'Grow the pipeline',
+};
 
 type FormPath = Parameters<typeof linkIn>[1];
 /** What an email asks of its reader: a form to fill by a date (the page shows `shows`), a console page for HR, or nothing. */
@@ -43,7 +61,12 @@ describe('every email', () => {
   const schedules = new Map<string, Schedule>();
   const scheduleOfCycle = async (cycleId: string): Promise<Schedule> => {
     const stored = scheduleOf((await getCycle(cycleId))!);
-    const dates = { selfDue: stored.selfDue, managerDue: stored.managerDue, release: releaseAt(stored), acknowledgeBy: acknowledgementEndsAt(stored) };
+    const dates = {
+      selfDue: stored.selfDue,
+      managerDue: stored.managerDue,
+      release: releaseAt(stored),
+      acknowledgeBy: acknowledgementEndsAt(stored),
+    };
     schedules.set(cycleId, dates);
     return dates;
   };
@@ -61,34 +84,82 @@ describe('every email', () => {
 
   /** Each kind's ask, for the mail at hand (some kinds ask only of some readers). */
   const ASKS: Record<MailKind, (mail: Mail, scope: string) => Ask> = {
-    invitation: (mail, scope) => ({ form: '/forms/self', by: schedules.get(scope)!.selfDue, shows: `${greeted(mail)}, please answer by` }),
-    'self-reminder': (mail, scope) => ({ form: '/forms/self', by: schedules.get(scope)!.selfDue, shows: `${greeted(mail)}, please answer by` }),
+    invitation: (mail, scope) => ({
+      form: '/forms/self',
+      by: schedules.get(scope)!.selfDue,
+      shows: `${greeted(mail)}, please answer by`,
+    }),
+    'self-reminder': (mail, scope) => ({
+      form: '/forms/self',
+      by: schedules.get(scope)!.selfDue,
+      shows: `${greeted(mail)}, please answer by`,
+    }),
     // The manager is told; the person acts through their invitation.
     'self-overdue': () => 'informs',
     'self-hr': (_mail, scope) => ({ console: consolePage(scope) }),
-    'manager-request': (mail, scope) => ({ form: '/forms/team', by: schedules.get(scope)!.managerDue, shows: firstListed(mail) }),
+    'manager-request': (mail, scope) => ({
+      form: '/forms/team',
+      by: schedules.get(scope)!.managerDue,
+      shows: firstListed(mail),
+    }),
     // A reopened review's reminder names its own deadline.
-    'review-reminder': (mail, scope) => ({ form: '/forms/team', by: mail.subject.endsWith(formatDeadline(reopenedUntil, TZ)) ? reopenedUntil : schedules.get(scope)!.managerDue, shows: firstListed(mail) }),
+    'review-reminder': (mail, scope) => ({
+      form: '/forms/team',
+      by: mail.subject.endsWith(formatDeadline(reopenedUntil, TZ)) ? reopenedUntil : schedules.get(scope)!.managerDue,
+      shows: firstListed(mail),
+    }),
     // Overdue: still taken until the release.
-    'review-overdue': (mail, scope) => ({ form: '/forms/team', by: schedules.get(scope)!.release, shows: firstListed(mail) }),
+    'review-overdue': (mail, scope) => ({
+      form: '/forms/team',
+      by: schedules.get(scope)!.release,
+      shows: firstListed(mail),
+    }),
     'review-hr': (_mail, scope) => ({ console: consolePage(scope) }),
-    'review-reopened': (mail) => ({ form: '/forms/team', by: reopenedUntil, shows: `Review of ${/please review (.+) by/.exec(mail.subject)![1]}` }),
+    'review-reopened': (mail) => ({
+      form: '/forms/team',
+      by: reopenedUntil,
+      shows: `Review of ${/please review (.+) by/.exec(mail.subject)![1]}`,
+    }),
     'calibration-reminder': (_mail, scope) => ({ console: consolePage(scope) }),
     // Without a review there is nothing to read or acknowledge yet.
-    result: (mail, scope) => (mail.text.includes('no rating yet') ? 'informs' : { form: '/forms/results', by: schedules.get(scope)!.acknowledgeBy, shows: `${greeted(mail)}, Maria Manager reviewed` }),
+    result: (mail, scope) =>
+      mail.text.includes('no rating yet')
+        ? 'informs'
+        : {
+            form: '/forms/results',
+            by: schedules.get(scope)!.acknowledgeBy,
+            shows: `${greeted(mail)}, Maria Manager reviewed`,
+          },
     acknowledgement: (mail, scope) => (mail.to === HR ? { console: consolePage(scope) } : 'informs'),
-    'acknowledgement-reminder': (mail, scope) => ({ form: '/forms/results', by: schedules.get(scope)!.acknowledgeBy, shows: `${greeted(mail)}, Maria Manager reviewed` }),
+    'acknowledgement-reminder': (mail, scope) => ({
+      form: '/forms/results',
+      by: schedules.get(scope)!.acknowledgeBy,
+      shows: `${greeted(mail)}, Maria Manager reviewed`,
+    }),
     cancellation: () => 'informs',
     'delivery-failure': (_mail, scope) => ({ console: consolePage(scope) }),
     'goal-set': (mail) => ({ form: '/forms/goals', by: goalOf(mail), shows: `${greeted(mail)}, here are your goals` }),
-    'goal-reminder': (mail) => ({ form: '/forms/goals', by: goalOf(mail), shows: `${greeted(mail)}, here are your goals` }),
+    'goal-reminder': (mail) => ({
+      form: '/forms/goals',
+      by: goalOf(mail),
+      shows: `${greeted(mail)}, here are your goals`,
+    }),
     // The owner can still post 100 % until HR is told; the manager is told.
-    'goal-missed': (mail) => (mail.subject.startsWith('Your goal') ? { form: '/forms/goals', by: goalOf(mail) + 7 * DAY, shows: `${greeted(mail)}, here are your goals` } : 'informs'),
+    'goal-missed': (mail) =>
+      mail.subject.startsWith('Your goal')
+        ? { form: '/forms/goals', by: goalOf(mail) + 7 * DAY, shows: `${greeted(mail)}, here are your goals` }
+        : 'informs',
     'goal-at-risk': () => 'informs',
-    'goal-hr': (mail) => ({ console: `${stack.apiUrl}/console#/goals?period=${/period=([^\s"]+)/.exec(mail.text)![1]}` }),
+    'goal-hr': (mail) => ({
+      console: `${stack.apiUrl}/console#/goals?period=${/period=([^\s"]+)/.exec(mail.text)![1]}`,
+    }),
     feedback: () => 'informs',
     'praise-digest': () => 'informs',
-    'feedback-request': (mail) => ({ form: '/forms/feedback', by: feedbackAnswerBy, shows: `Feedback for ${/^(.+) asks for your feedback$/.exec(mail.subject)![1]}` }),
+    'feedback-request': (mail) => ({
+      form: '/forms/feedback',
+      by: feedbackAnswerBy,
+      shows: `Feedback for ${/^(.+) asks for your feedback$/.exec(mail.subject)![1]}`,
+    }),
     // The manager is told HR's reason; the review stays theirs.
     'rating-adjusted': () => 'informs',
   };
@@ -99,7 +170,9 @@ describe('every email', () => {
     const fresh = all.slice(seen);
     seen = all.length;
     const scopes = [sales, ops, calibrated, 'goal-watch', 'feedback'].filter(Boolean);
-    const stored = (await Promise.all(scopes.map(async (scope) => (await listMails(scope)).map((record) => ({ ...record, scope }))))).flat();
+    const stored = (
+      await Promise.all(scopes.map(async (scope) => (await listMails(scope)).map((record) => ({ ...record, scope }))))
+    ).flat();
     for (const mail of fresh) {
       const records = stored.filter((record) => record.to === mail.to && record.subject === mail.subject);
       const kinds = new Set(records.map((record) => record.kind));
@@ -141,15 +214,18 @@ describe('every email', () => {
     if (ask.form === '/forms/feedback' || ask.form === '/forms/self') expect(html, what).toContain(date);
   }
 
-  const of = (kind: MailKind, to?: string) => checked.filter((entry) => entry.kind === kind && (!to || entry.mail.to === to)).map((entry) => entry.mail);
+  const of = (kind: MailKind, to?: string) =>
+    checked.filter((entry) => entry.kind === kind && (!to || entry.mail.to === to)).map((entry) => entry.mail);
   const advanceTo = async (instant: number) => {
     await stack.advance(instant - stack.clock.now());
     await stack.settled();
     return receive();
   };
-  const goalsOf = async (employeeId: string) => (await hr(stack, 'GET', `/employees/${employeeId}/goals`)).body.goals as { goalId: string; title: string }[];
+  const goalsOf = async (employeeId: string) =>
+    (await hr(stack, 'GET', `/employees/${employeeId}/goals`)).body.goals as { goalId: string; title: string }[];
   /** The goal ratings a form asks for: every goal of the person (fields the form does not ask for are ignored). */
-  const goalRatings = async (employeeId: string) => Object.fromEntries((await goalsOf(employeeId)).map((goal) => [`goal-${goal.goalId}`, '3']));
+  const goalRatings = async (employeeId: string) =>
+    Object.fromEntries((await goalsOf(employeeId)).map((goal) => [`goal-${goal.goalId}`, '3']));
 
   beforeAll(async () => {
     faults = await startSesFaults();
@@ -178,39 +254,68 @@ describe('every email', () => {
       goalDue.set(title, endOfDay(due, TZ));
     }
     const [rust] = await goalsOf('e2');
-    for (const status of ['AT_RISK', 'OFF_TRACK']) expect((await hr(stack, 'POST', `/employees/e2/goals/${rust.goalId}/check-ins`, { progress: 10, status })).status).toBe(200);
+    for (const status of ['AT_RISK', 'OFF_TRACK'])
+      expect(
+        (await hr(stack, 'POST', `/employees/e2/goals/${rust.goalId}/check-ins`, { progress: 10, status })).status,
+      ).toBe(200);
     await receive();
-    expect(of('goal-set').map((mail) => mail.to).sort()).toEqual(['ann@example.com', 'bob@example.com']);
+    expect(
+      of('goal-set')
+        .map((mail) => mail.to)
+        .sort(),
+    ).toEqual(['ann@example.com', 'bob@example.com']);
     const [atRisk] = of('goal-at-risk', 'maria@example.com');
     expect(atRisk.text).toContain("HR marked Bob Prompt's goal at risk or off track in two check-ins in a row:");
   });
 
   it('feedback: a request with its link and answer date, praise', async () => {
-    const requested = await hr(stack, 'POST', '/feedback/requests', { from: 'e1', to: ['e2'], message: 'How was my demo?' });
+    const requested = await hr(stack, 'POST', '/feedback/requests', {
+      from: 'e1',
+      to: ['e2'],
+      message: 'How was my demo?',
+    });
     expect(requested.status).toBe(201);
     feedbackAnswerBy = feedbackRequestClosesAt(Date.parse(requested.body.at));
-    expect((await hr(stack, 'POST', '/feedback', { from: 'e2', to: 'e1', kind: 'praise', text: 'Great demo' })).status).toBe(201);
+    expect(
+      (await hr(stack, 'POST', '/feedback', { from: 'e2', to: 'e1', kind: 'praise', text: 'Great demo' })).status,
+    ).toBe(201);
     await receive();
     const [request] = of('feedback-request', 'bob@example.com');
-    expect(request.text).toContain(`Ann Early would like your feedback on their work, by ${formatDeadline(feedbackAnswerBy, TZ)}.`);
+    expect(request.text).toContain(
+      `Ann Early would like your feedback on their work, by ${formatDeadline(feedbackAnswerBy, TZ)}.`,
+    );
     expect(of('feedback', 'ann@example.com')).toHaveLength(1);
   });
 
   it('launches two cycles: invitations, a refused address reported to HR, a cancellation', async () => {
     const now = stack.clock.now();
     faults.failFor(['zed@example.com'], { status: 400, type: 'MessageRejected' });
-    const launched = await hr(stack, 'POST', '/cycles', { name: 'Sales 2026', selfDue: dateAfter(now, 14), managerDue: dateAfter(now, 24), department: 'Sales' });
+    const launched = await hr(stack, 'POST', '/cycles', {
+      name: 'Sales 2026',
+      selfDue: dateAfter(now, 14),
+      managerDue: dateAfter(now, 24),
+      department: 'Sales',
+    });
     expect(launched.status, JSON.stringify(launched.body)).toBe(201);
     sales = launched.body.cycleId;
     schedule = await scheduleOfCycle(sales);
     expect(schedule.selfDue).toBe(endOfDay(dateAfter(now, 14), TZ));
-    const opsLaunch = await hr(stack, 'POST', '/cycles', { name: 'Ops 2026', selfDue: dateAfter(now, 14), managerDue: dateAfter(now, 24), department: 'Ops' });
+    const opsLaunch = await hr(stack, 'POST', '/cycles', {
+      name: 'Ops 2026',
+      selfDue: dateAfter(now, 14),
+      managerDue: dateAfter(now, 24),
+      department: 'Ops',
+    });
     expect(opsLaunch.status, JSON.stringify(opsLaunch.body)).toBe(201);
     ops = opsLaunch.body.cycleId;
     await scheduleOfCycle(ops);
     await stack.settled();
     await receive();
-    expect(of('invitation').map((mail) => mail.to).sort()).toEqual(['ann@example.com', 'bob@example.com', 'cid@example.com', 'maria@example.com', 'olga@example.com']);
+    expect(
+      of('invitation')
+        .map((mail) => mail.to)
+        .sort(),
+    ).toEqual(['ann@example.com', 'bob@example.com', 'cid@example.com', 'maria@example.com', 'olga@example.com']);
     const [failure] = of('delivery-failure');
     expect(failure.text).toContain('Zed Bounce (o2) <zed@example.com> did not get the self-assessment invitation');
 
@@ -226,13 +331,23 @@ describe('every email', () => {
       ['e2', 'bob@example.com'],
     ]) {
       const [invitation] = of('invitation', to);
-      const submitted = await postForm(linkIn(invitation, '/forms/self'), await openForm(linkIn(invitation, '/forms/self')), { ...SELF_ANSWERS, ...(await goalRatings(employeeId)) });
+      const submitted = await postForm(
+        linkIn(invitation, '/forms/self'),
+        await openForm(linkIn(invitation, '/forms/self')),
+        { ...SELF_ANSWERS, ...(await goalRatings(employeeId)) },
+      );
       expect(submitted.status, submitted.html).toBe(303);
     }
     await advanceTo(schedule.selfDue - 3 * DAY + HOUR);
     const [goalReminder] = of('goal-reminder', 'ann@example.com');
-    expect(goalReminder.text).toContain('If it is done, post a check-in at 100 % on your goals page: that marks it done and stops the reminders.');
-    expect(of('self-reminder').map((mail) => mail.to).sort()).toEqual(['cid@example.com', 'maria@example.com']);
+    expect(goalReminder.text).toContain(
+      'If it is done, post a check-in at 100 % on your goals page: that marks it done and stops the reminders.',
+    );
+    expect(
+      of('self-reminder')
+        .map((mail) => mail.to)
+        .sort(),
+    ).toEqual(['cid@example.com', 'maria@example.com']);
 
     await advanceTo(schedule.selfDue + HOUR);
     expect(of('self-overdue', 'maria@example.com')[0].text).toContain('Cid Never (e3)');
@@ -256,11 +371,28 @@ describe('every email', () => {
     }
     // HR adjusts a rating in calibration; until the calibration workflow lands, the cycle is put in that phase by hand and back.
     const setPhase = (phase: string) =>
-      db().send(new UpdateCommand({ TableName: tableName(), Key: keys.cycle(sales), UpdateExpression: 'SET phase = :phase', ExpressionAttributeValues: { ':phase': phase } }));
+      db().send(
+        new UpdateCommand({
+          TableName: tableName(),
+          Key: keys.cycle(sales),
+          UpdateExpression: 'SET phase = :phase',
+          ExpressionAttributeValues: { ':phase': phase },
+        }),
+      );
     await setPhase('CALIBRATION');
-    expect((await hr(stack, 'POST', `/cycles/${sales}/adjustments`, { employeeId: 'e1', rating: 5, reason: 'Closed the biggest deal of the year' })).status).toBe(200);
+    expect(
+      (
+        await hr(stack, 'POST', `/cycles/${sales}/adjustments`, {
+          employeeId: 'e1',
+          rating: 5,
+          reason: 'Closed the biggest deal of the year',
+        })
+      ).status,
+    ).toBe(200);
     await receive();
-    expect(of('rating-adjusted', 'maria@example.com')[0].text).toContain("HR's reason: Closed the biggest deal of the year");
+    expect(of('rating-adjusted', 'maria@example.com')[0].text).toContain(
+      "HR's reason: Closed the biggest deal of the year",
+    );
     await setPhase('MANAGER_REVIEW');
     await advanceTo(schedule.managerDue - 3 * DAY + HOUR);
     await advanceTo(schedule.managerDue + HOUR);
@@ -269,10 +401,18 @@ describe('every email', () => {
     expect(of('result').length).toBe(4);
 
     const [annResult] = of('result', 'ann@example.com');
-    const acknowledged = await postForm(linkIn(annResult, '/forms/results'), await openForm(linkIn(annResult, '/forms/results')), { comment: '' });
+    const acknowledged = await postForm(
+      linkIn(annResult, '/forms/results'),
+      await openForm(linkIn(annResult, '/forms/results')),
+      { comment: '' },
+    );
     expect(acknowledged.status, acknowledged.html).toBe(303);
     await receive();
-    expect(of('acknowledgement').map((mail) => mail.to).sort()).toEqual([HR, 'maria@example.com']);
+    expect(
+      of('acknowledgement')
+        .map((mail) => mail.to)
+        .sort(),
+    ).toEqual([HR, 'maria@example.com']);
     await advanceTo(schedule.release + 5 * DAY + HOUR);
     expect(of('acknowledgement-reminder').map((mail) => mail.to)).toEqual(['bob@example.com']);
   });
@@ -280,7 +420,13 @@ describe('every email', () => {
   it('runs a calibrated cycle into calibration: a reopened review and HR\u2019s calibration reminders', async () => {
     faults.heal();
     const now = stack.clock.now();
-    const launched = await hr(stack, 'POST', '/cycles', { name: 'Ops review', selfDue: dateAfter(now, 3), managerDue: dateAfter(now, 6), calibrationDue: dateAfter(now, 12), department: 'Ops' });
+    const launched = await hr(stack, 'POST', '/cycles', {
+      name: 'Ops review',
+      selfDue: dateAfter(now, 3),
+      managerDue: dateAfter(now, 6),
+      calibrationDue: dateAfter(now, 12),
+      department: 'Ops',
+    });
     expect(launched.status, JSON.stringify(launched.body)).toBe(201);
     calibrated = launched.body.cycleId;
     const dates = await scheduleOfCycle(calibrated);
@@ -290,7 +436,10 @@ describe('every email', () => {
     expect((await hr(stack, 'GET', `/cycles/${calibrated}`)).body.phase).toBe('CALIBRATION');
     const until = dateAfter(stack.clock.now(), 3);
     reopenedUntil = endOfDay(until, TZ);
-    expect((await hr(stack, 'POST', `/cycles/${calibrated}/extensions`, { employeeId: 'o2', until, review: 'manager' })).status).toBe(200);
+    expect(
+      (await hr(stack, 'POST', `/cycles/${calibrated}/extensions`, { employeeId: 'o2', until, review: 'manager' }))
+        .status,
+    ).toBe(200);
     await stack.settled();
     await receive();
     expect(of('review-reopened').map((mail) => mail.to)).toEqual(['olga@example.com']);
@@ -302,13 +451,38 @@ describe('every email', () => {
 
   it('produced every kind of email for real, each checked against what it asks', () => {
     expect([...new Set(checked.map((entry) => entry.kind))].sort()).toEqual([...MAIL_KINDS].sort());
-    expect(of('goal-missed').map((mail) => mail.to).sort()).toEqual(['ann@example.com', 'maria@example.com']);
-    expect(of('goal-hr')[0].text).toContain('The goal of Ann Early (e1) is past its due date and still open after the grace period (manager: Maria Manager (m1)).');
+    expect(
+      of('goal-missed')
+        .map((mail) => mail.to)
+        .sort(),
+    ).toEqual(['ann@example.com', 'maria@example.com']);
+    expect(of('goal-hr')[0].text).toContain(
+      'The goal of Ann Early (e1) is past its due date and still open after the grace period (manager: Maria Manager (m1)).',
+    );
     expect(of('praise-digest').length).toBeGreaterThan(0);
     // Every kind that asks for an action was met at least once.
     const asking = new Set(checked.filter((entry) => entry.ask !== 'informs').map((entry) => entry.kind));
     expect([...asking].sort()).toEqual(
-      ['invitation', 'self-reminder', 'self-hr', 'manager-request', 'review-reminder', 'review-overdue', 'review-hr', 'review-reopened', 'calibration-reminder', 'result', 'acknowledgement', 'acknowledgement-reminder', 'delivery-failure', 'goal-set', 'goal-reminder', 'goal-missed', 'goal-hr', 'feedback-request'].sort(),
+      [
+        'invitation',
+        'self-reminder',
+        'self-hr',
+        'manager-request',
+        'review-reminder',
+        'review-overdue',
+        'review-hr',
+        'review-reopened',
+        'calibration-reminder',
+        'result',
+        'acknowledgement',
+        'acknowledgement-reminder',
+        'delivery-failure',
+        'goal-set',
+        'goal-reminder',
+        'goal-missed',
+        'goal-hr',
+        'feedback-request',
+      ].sort(),
     );
   });
 });

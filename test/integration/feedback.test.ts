@@ -4,7 +4,22 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { weekStartOf } from '../../functions/domain/feedback.ts';
 import { periodAt } from '../../functions/domain/goals.ts';
 import { defaultSettingsInput } from '../../functions/domain/settings.ts';
-import { cli, dateAfter, DAY, HOUR, hr, linkIn, mailbox, openForm, postForm, reportLink, startLocalStack, tempDir, type LocalStack, type Mail } from '../support/local.ts';
+import {
+  cli,
+  dateAfter,
+  DAY,
+  HOUR,
+  hr,
+  linkIn,
+  mailbox,
+  openForm,
+  postForm,
+  reportLink,
+  startLocalStack,
+  tempDir,
+  type LocalStack,
+  type Mail,
+} from '../support/local.ts';
 
 /**
  * Continuous feedback on the local stack: praise is public (the person, their manager and their team, at
@@ -32,7 +47,8 @@ describe('continuous feedback', () => {
     seen = all.length;
     return fresh;
   };
-  const give = (from: string, to: string, kind: string, text: string) => cli(stack, dir.path, 'feedback', 'give', '--from', from, '--to', to, '--kind', kind, '--text', text, '--json');
+  const give = (from: string, to: string, kind: string, text: string) =>
+    cli(stack, dir.path, 'feedback', 'give', '--from', from, '--to', to, '--kind', kind, '--text', text, '--json');
   const recipients = (mails: Mail[]) => mails.map((mail) => mail.to).sort();
 
   beforeAll(async () => {
@@ -50,7 +66,12 @@ describe('continuous feedback', () => {
   it('sends praise to the person, their manager and their team, once each', async () => {
     const given = await give('e2', 'e1', 'praise', 'Great demo to the customer');
     expect(given.code, given.err).toBe(0);
-    expect(JSON.parse(given.out)).toMatchObject({ fromId: 'e2', toId: 'e1', kind: 'praise', text: 'Great demo to the customer' });
+    expect(JSON.parse(given.out)).toMatchObject({
+      fromId: 'e2',
+      toId: 'e1',
+      kind: 'praise',
+      text: 'Great demo to the customer',
+    });
     const mails = await newMail();
     expect(recipients(mails)).toEqual(['ann@example.com', 'bob@example.com', 'cid@example.com', 'maria@example.com']);
     expect(mails.find((mail) => mail.to === 'ann@example.com')!.subject).toBe('Bob Prompt recognised your work');
@@ -65,7 +86,9 @@ describe('continuous feedback', () => {
     const mails = await newMail();
     expect(recipients(mails)).toEqual(['ann@example.com', 'maria@example.com']);
     expect(mails.find((mail) => mail.to === 'ann@example.com')!.subject).toBe('Feedback from Xena Far');
-    expect(mails.find((mail) => mail.to === 'maria@example.com')!.subject).toBe('Private feedback for Ann Early from Xena Far');
+    expect(mails.find((mail) => mail.to === 'maria@example.com')!.subject).toBe(
+      'Private feedback for Ann Early from Xena Far',
+    );
     expect(mails.every((mail) => mail.text.includes('Send the agenda before meetings'))).toBe(true);
   });
 
@@ -103,11 +126,27 @@ describe('continuous feedback', () => {
   });
 
   it('collects feedback from colleagues through an emailed link, once each', async () => {
-    const asked = await cli(stack, dir.path, 'feedback', 'request', '--from', 'e1', '--to', 'e2,x1', '--message', 'How did the launch go?', '--json');
+    const asked = await cli(
+      stack,
+      dir.path,
+      'feedback',
+      'request',
+      '--from',
+      'e1',
+      '--to',
+      'e2,x1',
+      '--message',
+      'How did the launch go?',
+      '--json',
+    );
     expect(asked.code, asked.err).toBe(0);
     const requests = await newMail();
     expect(recipients(requests)).toEqual(['bob@example.com', 'xena@example.com']);
-    expect(requests.every((mail) => mail.subject === 'Ann Early asks for your feedback' && mail.text.includes('How did the launch go?'))).toBe(true);
+    expect(
+      requests.every(
+        (mail) => mail.subject === 'Ann Early asks for your feedback' && mail.text.includes('How did the launch go?'),
+      ),
+    ).toBe(true);
 
     const xenaLink = linkIn(requests.find((mail) => mail.to === 'xena@example.com')!, '/forms/feedback');
     const page = await (await fetch(xenaLink)).text();
@@ -129,7 +168,9 @@ describe('continuous feedback', () => {
     expect(again.html).toContain('Plan the rollout earlier');
     const told = await newMail();
     expect(recipients(told)).toEqual(['ann@example.com', 'maria@example.com']);
-    expect(told.every((mail) => mail.text.includes('Plan the rollout earlier') && !mail.text.includes('Changed my mind'))).toBe(true);
+    expect(
+      told.every((mail) => mail.text.includes('Plan the rollout earlier') && !mail.text.includes('Changed my mind')),
+    ).toBe(true);
 
     // Bob's link does not answer for Xena, and Ann's own link is not a feedback link.
     const bobLink = linkIn(requests.find((mail) => mail.to === 'bob@example.com')!, '/forms/feedback');
@@ -140,27 +181,61 @@ describe('continuous feedback', () => {
   });
 
   it('lets an employee ask colleagues from their goals page, by email address', async () => {
-    expect((await cli(stack, dir.path, 'goals', 'add', '--employee', 'e3', '--title', 'Run the Q-end review', '--due', dateAfter(stack.clock.now(), 30))).code).toBe(0);
+    expect(
+      (
+        await cli(
+          stack,
+          dir.path,
+          'goals',
+          'add',
+          '--employee',
+          'e3',
+          '--title',
+          'Run the Q-end review',
+          '--due',
+          dateAfter(stack.clock.now(), 30),
+        )
+      ).code,
+    ).toBe(0);
     const goalMail = (await newMail()).find((mail) => mail.to === 'cid@example.com')!;
     const link = linkIn(goalMail, '/forms/goals');
     const hidden = await openForm(link);
-    const unknown = await postForm(link, hidden, { action: 'request-feedback', colleagues: 'ann@example.com\nnobody@example.com', message: '' });
+    const unknown = await postForm(link, hidden, {
+      action: 'request-feedback',
+      colleagues: 'ann@example.com\nnobody@example.com',
+      message: '',
+    });
     expect(unknown.status).toBe(400);
     expect(unknown.html).toContain('Nobody in the directory has the address nobody@example.com');
     expect(unknown.html).toContain('ann@example.com\nnobody@example.com</textarea>');
-    const malformed = await postForm(link, hidden, { action: 'request-feedback', colleagues: 'ann@example.com, not-an-email', message: '' });
+    const malformed = await postForm(link, hidden, {
+      action: 'request-feedback',
+      colleagues: 'ann@example.com, not-an-email',
+      message: '',
+    });
     expect(malformed.html).toContain('Not an email address: not-an-email');
-    const self = await postForm(link, hidden, { action: 'request-feedback', colleagues: 'CID@example.com', message: '' });
+    const self = await postForm(link, hidden, {
+      action: 'request-feedback',
+      colleagues: 'CID@example.com',
+      message: '',
+    });
     expect(self.html).toContain('ask colleagues, not yourself');
     expect(await newMail()).toEqual([]);
-    const sent = await postForm(link, hidden, { action: 'request-feedback', colleagues: 'Ann@Example.com; bob@example.com', message: 'Quick one' });
+    const sent = await postForm(link, hidden, {
+      action: 'request-feedback',
+      colleagues: 'Ann@Example.com; bob@example.com',
+      message: 'Quick one',
+    });
     expect(sent.status).toBe(303);
     expect(sent.html).toContain('Your request was sent: each colleague gets an email with a link to answer it.');
     expect(recipients(await newMail())).toEqual(['ann@example.com', 'bob@example.com']);
   });
 
   it('in weekly-digest mode, sends each team one digest of the week\u2019s praise and never constructive feedback', async () => {
-    writeFileSync(join(dir.path, 'digest.json'), JSON.stringify({ ...defaultSettingsInput('UTC', 'Example Org'), recognition: 'weekly-digest' }));
+    writeFileSync(
+      join(dir.path, 'digest.json'),
+      JSON.stringify({ ...defaultSettingsInput('UTC', 'Example Org'), recognition: 'weekly-digest' }),
+    );
     expect((await cli(stack, dir.path, 'settings', 'set', '--file', 'digest.json')).code).toBe(0);
     const weekOfPraise = weekStartOf(stack.clock.now(), 'UTC');
     expect((await give('e3', 'e2', 'praise', 'Saved the quarter-end close')).code).toBe(0);
@@ -179,13 +254,24 @@ describe('continuous feedback', () => {
     const nextMonday = Date.parse(`${weekOfPraise}T06:00:00Z`) + 7 * DAY;
     await stack.advance(nextMonday + HOUR - stack.clock.now());
     await stack.settled();
-    const digests = (await newMail()).filter((mail) => mail.subject === `Recognition in your team, week of ${weekOfPraise}`);
-    expect(recipients(digests)).toEqual(['ann@example.com', 'bob@example.com', 'cid@example.com', 'maria@example.com', 'max@example.com', 'xena@example.com']);
+    const digests = (await newMail()).filter(
+      (mail) => mail.subject === `Recognition in your team, week of ${weekOfPraise}`,
+    );
+    expect(recipients(digests)).toEqual([
+      'ann@example.com',
+      'bob@example.com',
+      'cid@example.com',
+      'maria@example.com',
+      'max@example.com',
+      'xena@example.com',
+    ]);
     const sales = digests.find((mail) => mail.to === 'maria@example.com')!;
     expect(sales.text).toContain('Cid Quiet recognised Bob Prompt: Saved the quarter-end close');
     expect(sales.text).not.toContain('Answer emails faster');
     expect(sales.text).not.toContain('Great on-call week');
-    expect(digests.find((mail) => mail.to === 'xena@example.com')!.text).toContain('Max Other recognised Xena Far: Great on-call week');
+    expect(digests.find((mail) => mail.to === 'xena@example.com')!.text).toContain(
+      'Max Other recognised Xena Far: Great on-call week',
+    );
 
     await stack.advance(2 * DAY);
     await stack.settled();
@@ -194,11 +280,27 @@ describe('continuous feedback', () => {
 
   it('shows the quarter\u2019s feedback on the manager\u2019s review page', async () => {
     const now = stack.clock.now();
-    const launched = await cli(stack, dir.path, 'cycle', 'launch', '--name', 'Feedback Q', '--self-due', dateAfter(now, 1), '--manager-due', dateAfter(now, 5), '--period', periodAt(startedAt, 'UTC'), '--json');
+    const launched = await cli(
+      stack,
+      dir.path,
+      'cycle',
+      'launch',
+      '--name',
+      'Feedback Q',
+      '--self-due',
+      dateAfter(now, 1),
+      '--manager-due',
+      dateAfter(now, 5),
+      '--period',
+      periodAt(startedAt, 'UTC'),
+      '--json',
+    );
     expect(launched.code, launched.err).toBe(0);
     await stack.advance(2 * DAY);
     await stack.settled();
-    const request = (await newMail()).find((mail) => mail.to === 'maria@example.com' && mail.subject.startsWith('Feedback Q: please review your team'))!;
+    const request = (await newMail()).find(
+      (mail) => mail.to === 'maria@example.com' && mail.subject.startsWith('Feedback Q: please review your team'),
+    )!;
     const ann = await (await fetch(reportLink(linkIn(request, '/forms/team'), 'e1'))).text();
     expect(ann).toContain('Praise from Bob Prompt: Great demo to the customer');
     expect(ann).toContain('Constructive (private) from Xena Far: Send the agenda before meetings');

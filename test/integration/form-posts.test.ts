@@ -9,7 +9,22 @@ import type { FeedbackRequestRecord } from '../../functions/store/feedback.ts';
 import { getGoal, listGoals } from '../../functions/store/goals.ts';
 import { getDraft } from '../../functions/store/submissions.ts';
 import { db, tableName } from '../../functions/store/table.ts';
-import { cli, dateAfter, DAY, HOUR, hr, linkIn, mailbox, openForm, postForm, reportLink, startLocalStack, tempDir, type LocalStack, type Mail } from '../support/local.ts';
+import {
+  cli,
+  dateAfter,
+  DAY,
+  HOUR,
+  hr,
+  linkIn,
+  mailbox,
+  openForm,
+  postForm,
+  reportLink,
+  startLocalStack,
+  tempDir,
+  type LocalStack,
+  type Mail,
+} from '../support/local.ts';
 
 /**
  * Every form post is counted once (issue 10): the identical POST sent twice, or several at once, records
@@ -64,14 +79,22 @@ describe('every form post counts once, and acts only on the link owner', () => {
     await stack.settled();
   };
   const mails = async (filter: (mail: Mail) => boolean) => (await mailbox(stack)).filter(filter);
-  const subject = (text: string, to?: string) => (mail: Mail) => mail.subject === text && (to === undefined || mail.to === to);
-  const audits = async (action: string, employeeId: string) => (await listAuditEvents(cycleId)).filter((event) => event.action === action && event.employeeId === employeeId).length;
+  const subject = (text: string, to?: string) => (mail: Mail) =>
+    mail.subject === text && (to === undefined || mail.to === to);
+  const audits = async (action: string, employeeId: string) =>
+    (await listAuditEvents(cycleId)).filter((event) => event.action === action && event.employeeId === employeeId)
+      .length;
   const requestsOf = async (requesterId: string): Promise<FeedbackRequestRecord[]> => {
     const items: FeedbackRequestRecord[] = [];
     let ExclusiveStartKey: Record<string, unknown> | undefined;
     do {
       const page = await db().send(
-        new ScanCommand({ TableName: tableName(), FilterExpression: 'begins_with(pk, :fbreq) AND requesterId = :requester', ExpressionAttributeValues: { ':fbreq': 'FBREQ#', ':requester': requesterId }, ExclusiveStartKey }),
+        new ScanCommand({
+          TableName: tableName(),
+          FilterExpression: 'begins_with(pk, :fbreq) AND requesterId = :requester',
+          ExpressionAttributeValues: { ':fbreq': 'FBREQ#', ':requester': requesterId },
+          ExclusiveStartKey,
+        }),
       );
       items.push(...((page.Items ?? []) as FeedbackRequestRecord[]));
       ExclusiveStartKey = page.LastEvaluatedKey;
@@ -82,7 +105,19 @@ describe('every form post counts once, and acts only on the link owner', () => {
     for (const word of words) expect(html, word).not.toContain(word);
   };
   const addGoal = async (employeeId: string, title: string, days: number) => {
-    const added = await cli(stack, dir.path, 'goals', 'add', '--employee', employeeId, '--title', title, '--due', dateAfter(stack.clock.now(), days), '--json');
+    const added = await cli(
+      stack,
+      dir.path,
+      'goals',
+      'add',
+      '--employee',
+      employeeId,
+      '--title',
+      title,
+      '--due',
+      dateAfter(stack.clock.now(), days),
+      '--json',
+    );
     expect(added.code, added.err).toBe(0);
     goalIds[title] = JSON.parse(added.out).goalId;
   };
@@ -134,7 +169,9 @@ describe('every form post counts once, and acts only on the link owner', () => {
     await addGoal('e1', 'Ship pricing', 100);
     await addGoal('x1', 'Secret plan of Xena', 100);
     for (const employeeId of ['e1', 'x1']) {
-      const set = (await mails((mail) => mail.subject.startsWith('New goal: '))).find((mail) => mail.to === (employeeId === 'e1' ? 'ann@example.com' : 'xena@example.com'))!;
+      const set = (await mails((mail) => mail.subject.startsWith('New goal: '))).find(
+        (mail) => mail.to === (employeeId === 'e1' ? 'ann@example.com' : 'xena@example.com'),
+      )!;
       goalLinks[employeeId] = linkIn(set, '/forms/goals');
     }
   }, 120_000);
@@ -144,24 +181,43 @@ describe('every form post counts once, and acts only on the link owner', () => {
   });
 
   describe('the goals page', () => {
-    const checkIns = async (title: string) => (await getGoal(title === 'Secret plan of Xena' ? 'x1' : 'e1', goalIds[title]))!.checkIns.length;
+    const checkIns = async (title: string) =>
+      (await getGoal(title === 'Secret plan of Xena' ? 'x1' : 'e1', goalIds[title]))!.checkIns.length;
     const atRisk = subject('Ann Early\'s goal "Close deals" has been at risk twice in a row', 'maria@example.com');
 
     it('records the same at-risk check-in posted twice once, so the manager hears of no "at risk twice in a row"', async () => {
-      const atRiskCheckIn = { goalId: goalIds['Close deals'], progress: '10', status: 'AT_RISK', note: 'A big deal slipped' };
-      const { after } = await postedTwice({ link: goalLinks.e1, answers: atRiskCheckIn, stored: () => checkIns('Close deals'), notice: 'Your check-in was saved.' });
+      const atRiskCheckIn = {
+        goalId: goalIds['Close deals'],
+        progress: '10',
+        status: 'AT_RISK',
+        note: 'A big deal slipped',
+      };
+      const { after } = await postedTwice({
+        link: goalLinks.e1,
+        answers: atRiskCheckIn,
+        stored: () => checkIns('Close deals'),
+        notice: 'Your check-in was saved.',
+      });
       expect(after).toBe(1);
       expect(await mails(atRisk)).toEqual([]);
     });
 
     it('records a second, deliberate at-risk check-in from a freshly opened page, and tells the manager once', async () => {
-      const again = await postForm(goalLinks.e1, await openForm(goalLinks.e1), { goalId: goalIds['Close deals'], progress: '12', status: 'AT_RISK' });
+      const again = await postForm(goalLinks.e1, await openForm(goalLinks.e1), {
+        goalId: goalIds['Close deals'],
+        progress: '12',
+        status: 'AT_RISK',
+      });
       expectOutcomePage(again, 'Your check-in was saved.');
       expect(again.html).toMatch(/12%, At risk<\/li><li>.*10%, At risk - A big deal slipped/);
       expect(await checkIns('Close deals')).toBe(2);
       expect(await mails(atRisk)).toHaveLength(1);
       // A third one from yet another page is a check-in too; the manager was told already.
-      await postForm(goalLinks.e1, await openForm(goalLinks.e1), { goalId: goalIds['Close deals'], progress: '12', status: 'AT_RISK' });
+      await postForm(goalLinks.e1, await openForm(goalLinks.e1), {
+        goalId: goalIds['Close deals'],
+        progress: '12',
+        status: 'AT_RISK',
+      });
       expect(await checkIns('Close deals')).toBe(3);
       expect(await mails(atRisk)).toHaveLength(1);
     });
@@ -172,7 +228,12 @@ describe('every form post counts once, and acts only on the link owner', () => {
     });
 
     it('keeps what was typed when a check-in is refused, and records nothing', async () => {
-      const refused = await postForm(goalLinks.e1, await openForm(goalLinks.e1), { goalId: goalIds['Ship pricing'], progress: '140', status: 'OFF_TRACK', note: 'Typed & kept' });
+      const refused = await postForm(goalLinks.e1, await openForm(goalLinks.e1), {
+        goalId: goalIds['Ship pricing'],
+        progress: '140',
+        status: 'OFF_TRACK',
+        note: 'Typed & kept',
+      });
       expect(refused.status).toBe(400);
       expect(refused.html).toContain('Progress must be a whole number from 0 to 100');
       expect(refused.html).toMatch(new RegExp(`id="progress-${goalIds['Ship pricing']}"[^>]* value="140"`));
@@ -182,7 +243,12 @@ describe('every form post counts once, and acts only on the link owner', () => {
     });
 
     it('answers a check-in on someone else\u2019s goal with a page that names none of it, and changes nothing', async () => {
-      const foreign = await postForm(goalLinks.e1, await openForm(goalLinks.e1), { goalId: goalIds['Secret plan of Xena'], progress: '90', status: 'ON_TRACK', employeeId: 'x1' });
+      const foreign = await postForm(goalLinks.e1, await openForm(goalLinks.e1), {
+        goalId: goalIds['Secret plan of Xena'],
+        progress: '90',
+        status: 'ON_TRACK',
+        employeeId: 'x1',
+      });
       expect(foreign.status).toBe(404);
       expect(foreign.html).toContain('That goal is not one of yours, so nothing was saved.');
       expectNoneOf(foreign.html, [...XENA, goalIds['Secret plan of Xena']]);
@@ -194,22 +260,46 @@ describe('every form post counts once, and acts only on the link owner', () => {
       const before = (await mails(asks)).length;
       const { after } = await postedTwice({
         link: goalLinks.e1,
-        answers: { action: 'request-feedback', colleagues: 'bob@example.com\nxena@example.com', message: 'How was the launch?', employeeId: 'e3' },
+        answers: {
+          action: 'request-feedback',
+          colleagues: 'bob@example.com\nxena@example.com',
+          message: 'How was the launch?',
+          employeeId: 'e3',
+        },
         stored: async () => (await requestsOf('e1')).map((request) => request.colleagueIds),
         notice: 'Your request was sent: each colleague gets an email with a link to answer it.',
       });
       expect(after).toEqual([['e2', 'x1']]);
-      expect((await mails(asks)).slice(before).map((mail) => mail.to).sort()).toEqual(['bob@example.com', 'xena@example.com']);
+      expect(
+        (await mails(asks))
+          .slice(before)
+          .map((mail) => mail.to)
+          .sort(),
+      ).toEqual(['bob@example.com', 'xena@example.com']);
       // Sent several times at once, a request to Cid is stored and mailed once too.
       await postedAtOnce(goalLinks.e1, { action: 'request-feedback', colleagues: 'cid@example.com', message: '' });
       expect((await requestsOf('e1')).map((request) => request.colleagueIds).sort()).toEqual([['e2', 'x1'], ['e3']]);
-      expect((await mails(asks)).slice(before).map((mail) => mail.to).sort()).toEqual(['bob@example.com', 'cid@example.com', 'xena@example.com']);
+      expect(
+        (await mails(asks))
+          .slice(before)
+          .map((mail) => mail.to)
+          .sort(),
+      ).toEqual(['bob@example.com', 'cid@example.com', 'xena@example.com']);
     });
   });
 
   describe('the feedback form', () => {
-    const answerLink = async (to: string) => linkIn((await mails((mail) => mail.subject === 'Ann Early asks for your feedback' && mail.to === to))[0], '/forms/feedback');
-    const answers = async () => Object.fromEntries((await requestsOf('e1')).flatMap((request) => Object.entries(request.answered).map(([colleague, answer]) => [colleague, answer.text])));
+    const answerLink = async (to: string) =>
+      linkIn(
+        (await mails((mail) => mail.subject === 'Ann Early asks for your feedback' && mail.to === to))[0],
+        '/forms/feedback',
+      );
+    const answers = async () =>
+      Object.fromEntries(
+        (await requestsOf('e1')).flatMap((request) =>
+          Object.entries(request.answered).map(([colleague, answer]) => [colleague, answer.text]),
+        ),
+      );
 
     it('records an answer posted twice once, and delivers it once; the person is the link\u2019s, whatever the post names', async () => {
       const { after } = await postedTwice({
@@ -235,18 +325,33 @@ describe('every form post counts once, and acts only on the link owner', () => {
   describe('the self-assessment', () => {
     const SELF = { action: 'submit', overallRating: '4', wentWell: 'Shipped', toImprove: 'Docs', nextGoals: 'Pricing' };
     const stored = async (employeeId: string) => {
-      const [assessment, versions, cycle] = await Promise.all([getAssessment(cycleId, employeeId), listAnswerVersions(cycleId, 'self', employeeId), getCycle(cycleId)]);
-      return { version: assessment!.selfVersion, versions: versions.length, audit: await audits('self-assessment-submitted', employeeId), edits: await audits('self-assessment-edited', employeeId), submitted: cycle!.selfSubmitted };
+      const [assessment, versions, cycle] = await Promise.all([
+        getAssessment(cycleId, employeeId),
+        listAnswerVersions(cycleId, 'self', employeeId),
+        getCycle(cycleId),
+      ]);
+      return {
+        version: assessment!.selfVersion,
+        versions: versions.length,
+        audit: await audits('self-assessment-submitted', employeeId),
+        edits: await audits('self-assessment-edited', employeeId),
+        submitted: cycle!.selfSubmitted,
+      };
     };
 
     beforeAll(async () => {
-      const launched = await hr(stack, 'POST', '/cycles', { name: CYCLE, selfDue: dateAfter(stack.clock.now(), 7), managerDue: dateAfter(stack.clock.now(), 14) });
+      const launched = await hr(stack, 'POST', '/cycles', {
+        name: CYCLE,
+        selfDue: dateAfter(stack.clock.now(), 7),
+        managerDue: dateAfter(stack.clock.now(), 14),
+      });
       expect(launched.status, JSON.stringify(launched.body)).toBe(201);
       cycleId = launched.body.cycleId;
       selfDue = Date.parse(launched.body.selfDue);
       managerDue = Date.parse(launched.body.managerDue);
       await stack.settled();
-      for (const mail of await mails((m) => m.subject === `${CYCLE}: your self-assessment is open`)) selfLinks[mail.to.split('@')[0]] = linkIn(mail, '/forms/self');
+      for (const mail of await mails((m) => m.subject === `${CYCLE}: your self-assessment is open`))
+        selfLinks[mail.to.split('@')[0]] = linkIn(mail, '/forms/self');
       expect(Object.keys(selfLinks).sort()).toEqual(['ann', 'bob', 'cid', 'maria', 'max', 'xena']);
     }, 120_000);
 
@@ -273,7 +378,10 @@ describe('every form post counts once, and acts only on the link owner', () => {
     });
 
     it('takes a change from a freshly opened page as a new submission', async () => {
-      const edited = await postForm(selfLinks.ann, await openForm(selfLinks.ann), { ...SELF, wentWell: 'Shipped, and more' });
+      const edited = await postForm(selfLinks.ann, await openForm(selfLinks.ann), {
+        ...SELF,
+        wentWell: 'Shipped, and more',
+      });
       expectOutcomePage(edited, 'Your changes are submitted: this version is the one your manager reads.');
       expect(await stored('e1')).toEqual({ version: 2, versions: 2, audit: 1, edits: 1, submitted: 1 });
     });
@@ -284,26 +392,52 @@ describe('every form post counts once, and acts only on the link owner', () => {
     });
 
     it('records for the link\u2019s owner only, whatever employee id the post names', async () => {
-      const posted = await postForm(selfLinks.cid, await openForm(selfLinks.cid), { ...SELF, wentWell: 'CID-SELF-ANSWER', employeeId: 'e2' });
+      const posted = await postForm(selfLinks.cid, await openForm(selfLinks.cid), {
+        ...SELF,
+        wentWell: 'CID-SELF-ANSWER',
+        employeeId: 'e2',
+      });
       expectOutcomePage(posted, 'Thank you: your self-assessment is submitted.');
       expect(JSON.stringify((await getAssessment(cycleId, 'e2'))!.selfAnswers)).toContain('BOB-SELF-ANSWER');
       expect(JSON.stringify((await getAssessment(cycleId, 'e3'))!.selfAnswers)).toContain('CID-SELF-ANSWER');
       expectNoneOf(posted.html, ['Bob Prompt', 'BOB-SELF-ANSWER']);
-      const xena = await postForm(selfLinks.xena, await openForm(selfLinks.xena), { ...SELF, wentWell: 'XENA-SELF-ANSWER' });
+      const xena = await postForm(selfLinks.xena, await openForm(selfLinks.xena), {
+        ...SELF,
+        wentWell: 'XENA-SELF-ANSWER',
+      });
       expect(xena.status).toBe(303);
     });
   });
 
   describe('the manager\u2019s review', () => {
-    const REVIEW = { action: 'submit', rating: '3', strengths: 'Ships', areasToImprove: 'Estimates', comments: 'Good quarter' };
+    const REVIEW = {
+      action: 'submit',
+      rating: '3',
+      strengths: 'Ships',
+      areasToImprove: 'Estimates',
+      comments: 'Good quarter',
+    };
     const stored = async (employeeId: string) => {
-      const [assessment, versions, cycle] = await Promise.all([getAssessment(cycleId, employeeId), listAnswerVersions(cycleId, 'review', employeeId), getCycle(cycleId)]);
-      return { version: assessment!.reviewVersion, versions: versions.length, audit: await audits('manager-review-submitted', employeeId), submitted: cycle!.reviewsSubmitted };
+      const [assessment, versions, cycle] = await Promise.all([
+        getAssessment(cycleId, employeeId),
+        listAnswerVersions(cycleId, 'review', employeeId),
+        getCycle(cycleId),
+      ]);
+      return {
+        version: assessment!.reviewVersion,
+        versions: versions.length,
+        audit: await audits('manager-review-submitted', employeeId),
+        submitted: cycle!.reviewsSubmitted,
+      };
     };
 
     beforeAll(async () => {
       await moveTo(selfDue + HOUR);
-      const request = (await mails((mail) => mail.to === 'maria@example.com' && mail.subject.startsWith(`${CYCLE}: please review your team`)))[0];
+      const request = (
+        await mails(
+          (mail) => mail.to === 'maria@example.com' && mail.subject.startsWith(`${CYCLE}: please review your team`),
+        )
+      )[0];
       teamLink = linkIn(request, '/forms/team');
     }, 120_000);
 
@@ -319,7 +453,12 @@ describe('every form post counts once, and acts only on the link owner', () => {
     it('submits once for the same post twice: one version, one audit event, counted once', async () => {
       const { after } = await postedTwice({
         link: reportLink(teamLink, 'e1'),
-        answers: { ...REVIEW, proposedGoal1Title: 'Lead pricing for Ann', proposedGoal1Due: dateAfter(stack.clock.now(), 60), employeeId: 'e1' },
+        answers: {
+          ...REVIEW,
+          proposedGoal1Title: 'Lead pricing for Ann',
+          proposedGoal1Due: dateAfter(stack.clock.now(), 60),
+          employeeId: 'e1',
+        },
         stored: () => stored('e1'),
         notice: 'Your review is submitted. You can still change it until the review phase ends.',
         repeatNotice: 'That review was already saved from this page; it was recorded once.',
@@ -328,7 +467,10 @@ describe('every form post counts once, and acts only on the link owner', () => {
     });
 
     it('submits once for the same post sent several times at once', async () => {
-      const proposal = { proposedGoal1Title: 'Lead pricing for Bob', proposedGoal1Due: dateAfter(stack.clock.now(), 60) };
+      const proposal = {
+        proposedGoal1Title: 'Lead pricing for Bob',
+        proposedGoal1Due: dateAfter(stack.clock.now(), 60),
+      };
       await postedAtOnce(reportLink(teamLink, 'e2'), { ...REVIEW, ...proposal, employeeId: 'e2' });
       expect(await stored('e2')).toEqual({ version: 1, versions: 1, audit: 1, submitted: 2 });
       const cid = await postForm(reportLink(teamLink, 'e3'), await openForm(reportLink(teamLink, 'e3')), {
@@ -347,10 +489,17 @@ describe('every form post counts once, and acts only on the link owner', () => {
       expect(shown.status).toBe(403);
       expect(shownHtml).toContain('That person is not in your team for this review cycle');
       expectNoneOf(shownHtml, XENA);
-      const posted = await postForm(reportLink(teamLink, 'e1'), await openForm(reportLink(teamLink, 'e1')), { ...REVIEW, employeeId: 'x1' });
+      const posted = await postForm(reportLink(teamLink, 'e1'), await openForm(reportLink(teamLink, 'e1')), {
+        ...REVIEW,
+        employeeId: 'x1',
+      });
       expect(posted.status).toBe(403);
       expectNoneOf(posted.html, XENA);
-      const drafted = await postForm(reportLink(teamLink, 'e1'), await openForm(reportLink(teamLink, 'e1')), { ...REVIEW, action: 'draft', employeeId: 'x1' });
+      const drafted = await postForm(reportLink(teamLink, 'e1'), await openForm(reportLink(teamLink, 'e1')), {
+        ...REVIEW,
+        action: 'draft',
+        employeeId: 'x1',
+      });
       expect(drafted.status).toBe(403);
       expectNoneOf(drafted.html, XENA);
       expect(await getAssessment(cycleId, 'x1')).toEqual(before);
@@ -361,7 +510,11 @@ describe('every form post counts once, and acts only on the link owner', () => {
   describe('after the release', () => {
     const acknowledged = async (employeeId: string) => {
       const assessment = (await getAssessment(cycleId, employeeId))!;
-      return { at: assessment.acknowledgedAt ?? null, audit: await audits('results-acknowledged', employeeId), goals: (await listGoals(employeeId)).map((goal) => goal.title) };
+      return {
+        at: assessment.acknowledgedAt ?? null,
+        audit: await audits('results-acknowledged', employeeId),
+        goals: (await listGoals(employeeId)).map((goal) => goal.title),
+      };
     };
 
     beforeAll(async () => {
@@ -382,7 +535,9 @@ describe('every form post counts once, and acts only on the link owner', () => {
         mail: subject(`${CYCLE}: Ann Early acknowledged their appraisal`, 'maria@example.com'),
       });
       expect(after).toMatchObject({ at: expect.any(String), audit: 1 });
-      expect(await mails(subject(`${CYCLE}: Ann Early acknowledged their appraisal`, 'hr@example.com'))).toHaveLength(1);
+      expect(await mails(subject(`${CYCLE}: Ann Early acknowledged their appraisal`, 'hr@example.com'))).toHaveLength(
+        1,
+      );
     });
 
     it('records one acknowledgement, and adds the accepted goals once, for the same post sent several times at once', async () => {
@@ -390,11 +545,16 @@ describe('every form post counts once, and acts only on the link owner', () => {
       expect(await acknowledged('e2')).toEqual({ at: expect.any(String), audit: 1, goals: ['Lead pricing for Bob'] });
       expect(await audits('proposed-goals-created', 'e2')).toBe(1);
       expect(await mails(subject('New goal: Lead pricing for Bob', 'bob@example.com'))).toHaveLength(1);
-      expect(await mails(subject(`${CYCLE}: Bob Prompt acknowledged their appraisal`, 'maria@example.com'))).toHaveLength(1);
+      expect(
+        await mails(subject(`${CYCLE}: Bob Prompt acknowledged their appraisal`, 'maria@example.com')),
+      ).toHaveLength(1);
     });
 
     it('makes the proposed goals goals once when the manager confirms the same post twice', async () => {
-      const goals = async (employeeId: string) => ({ goals: (await listGoals(employeeId)).map((goal) => goal.title).sort(), audit: await audits('proposed-goals-created', employeeId) });
+      const goals = async (employeeId: string) => ({
+        goals: (await listGoals(employeeId)).map((goal) => goal.title).sort(),
+        audit: await audits('proposed-goals-created', employeeId),
+      });
       const { after } = await postedTwice({
         link: reportLink(teamLink, 'e3'),
         answers: { action: 'confirm-goals', employeeId: 'e3' },
@@ -412,7 +572,10 @@ describe('every form post counts once, and acts only on the link owner', () => {
 
     it('acknowledges for the link\u2019s owner only, whatever employee id the post names', async () => {
       const before = await getAssessment(cycleId, 'e2');
-      const posted = await postForm(resultLinks.cid, await openForm(resultLinks.cid), { comment: 'Noted', employeeId: 'e2' });
+      const posted = await postForm(resultLinks.cid, await openForm(resultLinks.cid), {
+        comment: 'Noted',
+        employeeId: 'e2',
+      });
       expectOutcomePage(posted, 'Thank you: your acknowledgement was sent to your manager and HR.');
       expect((await getAssessment(cycleId, 'e3'))!.acknowledgement).toMatchObject({ comment: 'Noted' });
       expect(await getAssessment(cycleId, 'e2')).toEqual(before);

@@ -3,7 +3,21 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { goalsOwingSteps, runGoalWatch } from '../../functions/services/goals.ts';
 import { DEFAULT_GOAL_TIMINGS } from '../../functions/domain/goals.ts';
-import { clearMailbox, cli, restartStack, DAY, dateAfter, hr, linkIn, mailbox, openForm, postForm, startLocalStack, tempDir, type LocalStack } from '../support/local.ts';
+import {
+  clearMailbox,
+  cli,
+  restartStack,
+  DAY,
+  dateAfter,
+  hr,
+  linkIn,
+  mailbox,
+  openForm,
+  postForm,
+  startLocalStack,
+  tempDir,
+  type LocalStack,
+} from '../support/local.ts';
 
 /** Setting goals (issue 3, first part): through the CLI and the API, with the weight and date rules. */
 const ROSTER = `employeeId,name,email,managerId,department
@@ -28,12 +42,51 @@ describe('goals', () => {
   });
 
   it('sets goals through the CLI and lists them with status and progress', async () => {
-    const added = await cli(stack, dir.path, 'goals', 'add', '--employee', 'e1', '--title', 'Close 10 deals', '--due', due, '--weight', '60', '--target', '10 signed contracts', '--json');
+    const added = await cli(
+      stack,
+      dir.path,
+      'goals',
+      'add',
+      '--employee',
+      'e1',
+      '--title',
+      'Close 10 deals',
+      '--due',
+      due,
+      '--weight',
+      '60',
+      '--target',
+      '10 signed contracts',
+      '--json',
+    );
     expect(added.code, added.err).toBe(0);
     const goal = JSON.parse(added.out);
-    expect(goal).toMatchObject({ employeeId: 'e1', title: 'Close 10 deals', due, weight: 60, kind: 'performance', target: '10 signed contracts', state: 'OPEN', progress: 0 });
+    expect(goal).toMatchObject({
+      employeeId: 'e1',
+      title: 'Close 10 deals',
+      due,
+      weight: 60,
+      kind: 'performance',
+      target: '10 signed contracts',
+      state: 'OPEN',
+      progress: 0,
+    });
     expect(goal.dueAt).toBe(`${due}T23:59:59.000Z`);
-    const development = await cli(stack, dir.path, 'goals', 'add', '--employee', 'e1', '--title', 'AWS certification', '--due', dateAfter(stack.clock.now(), 10), '--kind', 'development', '--json');
+    const development = await cli(
+      stack,
+      dir.path,
+      'goals',
+      'add',
+      '--employee',
+      'e1',
+      '--title',
+      'AWS certification',
+      '--due',
+      dateAfter(stack.clock.now(), 10),
+      '--kind',
+      'development',
+      '--json',
+    );
     expect(development.code, development.err).toBe(0);
 
     const listed = await cli(stack, dir.path, 'goals', 'list', '--employee', 'e1', '--json');
@@ -46,7 +99,20 @@ describe('goals', () => {
   });
 
   it('refuses weights over 100 in one quarter and stores nothing', async () => {
-    const over = await cli(stack, dir.path, 'goals', 'add', '--employee', 'e1', '--title', 'Too much', '--due', due, '--weight', '41');
+    const over = await cli(
+      stack,
+      dir.path,
+      'goals',
+      'add',
+      '--employee',
+      'e1',
+      '--title',
+      'Too much',
+      '--due',
+      due,
+      '--weight',
+      '41',
+    );
     expect(over.code).toBe(1);
     expect(over.err).toContain('invalid goal');
     expect(over.err).toMatch(/would add up to 101; at most 100 \(40 left\)/);
@@ -56,7 +122,12 @@ describe('goals', () => {
   it('answers bad goals with a clear 4xx and stores nothing', async () => {
     const cases: [string, unknown, number, string][] = [
       ['/employees/e1/goals', { title: '', due }, 400, 'title is required'],
-      ['/employees/e1/goals', { title: 'x', due: dateAfter(stack.clock.now(), -1) }, 400, 'due must not be in the past'],
+      [
+        '/employees/e1/goals',
+        { title: 'x', due: dateAfter(stack.clock.now(), -1) },
+        400,
+        'due must not be in the past',
+      ],
       ['/employees/e1/goals', { title: 'x', due: '2027-02-30' }, 400, 'due must be a date YYYY-MM-DD'],
       ['/employees/e1/goals', { title: 'x', due, weight: 101 }, 400, 'weight must be a whole number from 0 to 100'],
       ['/employees/e1/goals', { title: 'x', due, weight: '30' }, 400, 'weight must be a whole number from 0 to 100'],
@@ -78,7 +149,9 @@ describe('goals', () => {
   });
 
   it('emails the owner a link to their goals page, where check-ins are kept as history and 100 % marks a goal done', async () => {
-    const set = (await mailbox(stack)).filter((mail) => mail.to === 'ann@example.com' && mail.subject === 'New goal: Close 10 deals');
+    const set = (await mailbox(stack)).filter(
+      (mail) => mail.to === 'ann@example.com' && mail.subject === 'New goal: Close 10 deals',
+    );
     expect(set).toHaveLength(1);
     expect(set[0].text).toContain('Target: 10 signed contracts');
     const link = linkIn(set[0], '/forms/goals');
@@ -89,21 +162,51 @@ describe('goals', () => {
     // Each check-in is posted from a freshly opened page, as a person posting one after another would.
     const goals = (await hr(stack, 'GET', '/employees/e1/goals')).body.goals;
     const closeDeals = goals.find((g: any) => g.title === 'Close 10 deals').goalId;
-    const first = await postForm(link, await openForm(link), { goalId: closeDeals, progress: '20', status: 'AT_RISK', note: 'Two <b>big</b> deals slipped' });
+    const first = await postForm(link, await openForm(link), {
+      goalId: closeDeals,
+      progress: '20',
+      status: 'AT_RISK',
+      note: 'Two <b>big</b> deals slipped',
+    });
     expect(first.status).toBe(303);
     expect(first.html).toContain('Your check-in was saved.');
     expect(first.html).toContain('20%, At risk - Two &lt;b&gt;big&lt;/b&gt; deals slipped');
-    const second = await postForm(link, await openForm(link), { goalId: closeDeals, progress: '40', status: 'ON_TRACK' });
+    const second = await postForm(link, await openForm(link), {
+      goalId: closeDeals,
+      progress: '40',
+      status: 'ON_TRACK',
+    });
     expect(second.html).toMatch(/40%, On track<\/li><li>.*20%, At risk/);
     const bad = await postForm(link, await openForm(link), { goalId: closeDeals, progress: '140', status: 'ON_TRACK' });
     expect(bad.status).toBe(400);
     expect(bad.html).toContain('Progress must be a whole number from 0 to 100');
 
-    const playbook = await cli(stack, dir.path, 'goals', 'add', '--employee', 'e1', '--title', 'Write the playbook', '--due', dateAfter(stack.clock.now(), 8), '--json');
+    const playbook = await cli(
+      stack,
+      dir.path,
+      'goals',
+      'add',
+      '--employee',
+      'e1',
+      '--title',
+      'Write the playbook',
+      '--due',
+      dateAfter(stack.clock.now(), 8),
+      '--json',
+    );
     const playbookId = JSON.parse(playbook.out).goalId;
-    const done = await postForm(link, await openForm(link), { goalId: playbookId, progress: '100', status: 'ON_TRACK', note: 'Published' });
+    const done = await postForm(link, await openForm(link), {
+      goalId: playbookId,
+      progress: '100',
+      status: 'ON_TRACK',
+      note: 'Published',
+    });
     expect(done.status).toBe(303);
-    const again = await postForm(link, await openForm(link), { goalId: playbookId, progress: '100', status: 'ON_TRACK' });
+    const again = await postForm(link, await openForm(link), {
+      goalId: playbookId,
+      progress: '100',
+      status: 'ON_TRACK',
+    });
     expect(again.status).toBe(409);
     const listed = (await hr(stack, 'GET', '/employees/e1/goals')).body.goals;
     expect(listed.map((g: any) => [g.title, g.state, g.progress, g.outcome, g.checkIns.length])).toEqual([
@@ -118,19 +221,71 @@ describe('goals', () => {
 
   it('takes check-ins and cancellations from HR or the manager through the CLI', async () => {
     const add = async (title: string, days: number) =>
-      JSON.parse((await cli(stack, dir.path, 'goals', 'add', '--employee', 'e1', '--title', title, '--due', dateAfter(stack.clock.now(), days), '--json')).out).goalId as string;
+      JSON.parse(
+        (
+          await cli(
+            stack,
+            dir.path,
+            'goals',
+            'add',
+            '--employee',
+            'e1',
+            '--title',
+            title,
+            '--due',
+            dateAfter(stack.clock.now(), days),
+            '--json',
+          )
+        ).out,
+      ).goalId as string;
     const rust = await add('Learn Rust', 40);
     await clearMailbox(stack);
     for (const status of ['AT_RISK', 'OFF_TRACK']) {
-      const checkIn = await cli(stack, dir.path, 'goals', 'check-in', '--employee', 'e1', '--goal', rust, '--progress', '10', '--status', status, '--note', 'No time', '--json');
+      const checkIn = await cli(
+        stack,
+        dir.path,
+        'goals',
+        'check-in',
+        '--employee',
+        'e1',
+        '--goal',
+        rust,
+        '--progress',
+        '10',
+        '--status',
+        status,
+        '--note',
+        'No time',
+        '--json',
+      );
       expect(checkIn.code, checkIn.err).toBe(0);
-      expect(JSON.parse(checkIn.out).checkIns.at(-1)).toMatchObject({ progress: 10, status, note: 'No time', by: 'hr:local-hr' });
+      expect(JSON.parse(checkIn.out).checkIns.at(-1)).toMatchObject({
+        progress: 10,
+        status,
+        note: 'No time',
+        by: 'hr:local-hr',
+      });
     }
     // The second at-risk check-in in a row reaches the manager at once, a single time, saying who posted them.
     const told = await mailbox(stack);
-    expect(told.map((mail) => [mail.to, mail.subject])).toEqual([['maria@example.com', 'Ann Early\'s goal "Learn Rust" has been at risk twice in a row']]);
+    expect(told.map((mail) => [mail.to, mail.subject])).toEqual([
+      ['maria@example.com', 'Ann Early\'s goal "Learn Rust" has been at risk twice in a row'],
+    ]);
     expect(told[0].text).toContain("HR marked Ann Early's goal at risk or off track in two check-ins in a row:");
-    const third = await cli(stack, dir.path, 'goals', 'check-in', '--employee', 'e1', '--goal', rust, '--progress', '12', '--status', 'AT_RISK');
+    const third = await cli(
+      stack,
+      dir.path,
+      'goals',
+      'check-in',
+      '--employee',
+      'e1',
+      '--goal',
+      rust,
+      '--progress',
+      '12',
+      '--status',
+      'AT_RISK',
+    );
     expect(third.code, third.err).toBe(0);
     expect(await mailbox(stack)).toHaveLength(1);
     const old = await add('Old goal', 9);
@@ -139,11 +294,27 @@ describe('goals', () => {
     const again = await cli(stack, dir.path, 'goals', 'cancel', '--employee', 'e1', '--goal', old);
     expect(again.code).toBe(1);
     expect(again.err).toContain('only open goals can be cancelled');
-    const bad = await cli(stack, dir.path, 'goals', 'check-in', '--employee', 'e1', '--goal', rust, '--progress', 'lots', '--status', 'FINE');
+    const bad = await cli(
+      stack,
+      dir.path,
+      'goals',
+      'check-in',
+      '--employee',
+      'e1',
+      '--goal',
+      rust,
+      '--progress',
+      'lots',
+      '--status',
+      'FINE',
+    );
     expect(bad.code).toBe(1);
     expect(bad.err).toContain('progress must be a whole number from 0 to 100');
     expect(bad.err).toContain('status must be ON_TRACK, AT_RISK or OFF_TRACK');
-    expect((await hr(stack, 'POST', `/employees/e1/goals/goal_unknown/check-ins`, { progress: 5, status: 'ON_TRACK' })).status).toBe(404);
+    expect(
+      (await hr(stack, 'POST', `/employees/e1/goals/goal_unknown/check-ins`, { progress: 5, status: 'ON_TRACK' }))
+        .status,
+    ).toBe(404);
     expect((await hr(stack, 'POST', `/employees/e1/goals/not-a-goal/cancel`, {})).status).toBe(400);
   });
 
@@ -164,7 +335,9 @@ describe('goals', () => {
     // Five days later: five daily runs, one reminder for the goal due in 10 days.
     expect(stack.goalWatch.list().length - runsBefore).toBe(5);
     expect(stack.goalWatch.list().every((execution) => execution.status === 'SUCCEEDED')).toBe(true);
-    expect(await subjects()).toEqual([['ann@example.com', expect.stringMatching(/^Reminder: your goal "AWS certification" is due /)]]);
+    expect(await subjects()).toEqual([
+      ['ann@example.com', expect.stringMatching(/^Reminder: your goal "AWS certification" is due /)],
+    ]);
 
     await stack.advance(7 * DAY);
     expect(await subjects()).toEqual([

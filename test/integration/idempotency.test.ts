@@ -51,7 +51,11 @@ describe('Idempotency-Key on the creating routes', () => {
   let selfDate: string;
   let managerDate: string;
 
-  async function post(path: string, key: string | undefined, request: { body: string; contentType?: string }): Promise<Answer> {
+  async function post(
+    path: string,
+    key: string | undefined,
+    request: { body: string; contentType?: string },
+  ): Promise<Answer> {
     const response = await fetch(`${stack.apiUrl}${path}`, {
       method: 'POST',
       headers: {
@@ -79,7 +83,13 @@ describe('Idempotency-Key on the creating routes', () => {
       request: (n) => ({ body: `${ROSTER}x${n},Xavier ${n},xavier${n}@example.com,,Lab\n`, contentType: 'text/csv' }),
       status: 200,
       state: async () =>
-        (await queryAll<{ employeeId: string; updatedAt: string }>({ IndexName: 'gsi3', KeyConditionExpression: 'gsi3pk = :pk', ExpressionAttributeValues: { ':pk': 'DIRECTORY' } }))
+        (
+          await queryAll<{ employeeId: string; updatedAt: string }>({
+            IndexName: 'gsi3',
+            KeyConditionExpression: 'gsi3pk = :pk',
+            ExpressionAttributeValues: { ':pk': 'DIRECTORY' },
+          })
+        )
           .map((item) => `${item.employeeId}|${item.updatedAt}`)
           .sort(),
       mails: 0,
@@ -87,7 +97,14 @@ describe('Idempotency-Key on the creating routes', () => {
     {
       name: 'POST /cycles',
       path: () => '/cycles',
-      request: (n) => jsonRequest({ name: `Ops ${n}`, selfDue: selfDate, managerDue: managerDate, department: 'Ops', allowOverlap: true }),
+      request: (n) =>
+        jsonRequest({
+          name: `Ops ${n}`,
+          selfDue: selfDate,
+          managerDue: managerDate,
+          department: 'Ops',
+          allowOverlap: true,
+        }),
       status: 201,
       state: async () => ({
         cycles: (await hr(stack, 'GET', '/cycles')).body.cycles.map((c: any) => `${c.cycleId}|${c.name}|${c.phase}`),
@@ -101,7 +118,8 @@ describe('Idempotency-Key on the creating routes', () => {
       path: () => '/employees/e1/goals',
       request: (n) => jsonRequest({ title: `Goal ${n}`, due: managerDate, weight: 1 }),
       status: 201,
-      state: async () => (await hr(stack, 'GET', '/employees/e1/goals')).body.goals.map((g: any) => `${g.goalId}|${g.title}`),
+      state: async () =>
+        (await hr(stack, 'GET', '/employees/e1/goals')).body.goals.map((g: any) => `${g.goalId}|${g.title}`),
       mails: 1,
     },
     {
@@ -109,7 +127,8 @@ describe('Idempotency-Key on the creating routes', () => {
       path: () => '/feedback',
       request: (n) => jsonRequest({ from: 'e2', to: 'e1', kind: 'constructive', text: `Note ${n}` }),
       status: 201,
-      state: async () => (await listFeedbackFor('e1', '2000-01-01', '3000-01-01')).map((f) => `${f.feedbackId}|${f.text}`),
+      state: async () =>
+        (await listFeedbackFor('e1', '2000-01-01', '3000-01-01')).map((f) => `${f.feedbackId}|${f.text}`),
       // The person and their manager.
       mails: 2,
     },
@@ -129,7 +148,9 @@ describe('Idempotency-Key on the creating routes', () => {
       request: (n) => jsonRequest({ employeeId: 'e1', until: dateAfter(Date.parse(`${selfDate}T12:00:00Z`), n) }),
       status: 200,
       state: async () => ({
-        extensions: (await hr(stack, 'GET', `/cycles/${cycleId}/audit`)).body.events.filter((e: any) => e.action === 'deadline-extended').map((e: any) => e.details.until),
+        extensions: (await hr(stack, 'GET', `/cycles/${cycleId}/audit`)).body.events
+          .filter((e: any) => e.action === 'deadline-extended')
+          .map((e: any) => e.details.until),
         executions: stack.runner.list().length,
       }),
       mails: 0,
@@ -146,7 +167,12 @@ describe('Idempotency-Key on the creating routes', () => {
     const now = stack.clock.now();
     selfDate = dateAfter(now, 14);
     managerDate = dateAfter(now, 40);
-    const launched = await hr(stack, 'POST', '/cycles', { name: 'Sales Q', selfDue: selfDate, managerDue: managerDate, department: 'Sales' });
+    const launched = await hr(stack, 'POST', '/cycles', {
+      name: 'Sales Q',
+      selfDue: selfDate,
+      managerDue: managerDate,
+      department: 'Sales',
+    });
     expect(launched.status).toBe(201);
     cycleId = launched.body.cycleId;
     await stack.settled();
@@ -212,7 +238,11 @@ describe('Idempotency-Key on the creating routes', () => {
   it('keeps keys apart per route, and runs requests without a key as before', async () => {
     const key = randomUUID();
     const goal = await post('/employees/e2/goals', key, jsonRequest({ title: 'Shared key goal', due: managerDate }));
-    const feedback = await post('/feedback', key, jsonRequest({ from: 'e1', to: 'e2', kind: 'constructive', text: 'Shared key note' }));
+    const feedback = await post(
+      '/feedback',
+      key,
+      jsonRequest({ from: 'e1', to: 'e2', kind: 'constructive', text: 'Shared key note' }),
+    );
     expect([goal.status, feedback.status]).toEqual([201, 201]);
     const plain = jsonRequest({ title: 'No key', due: managerDate });
     expect((await post('/employees/e2/goals', undefined, plain)).status).toBe(201);
@@ -228,7 +258,11 @@ describe('Idempotency-Key on the creating routes', () => {
     const first = await post(`/cycles/${cycleId}/extensions`, key, request);
     expect(first.status).toBe(404);
     const again = await post(`/cycles/${cycleId}/extensions`, key, request);
-    expect({ status: again.status, text: again.text, replayed: again.headers.get('idempotent-replayed') }).toEqual({ status: 404, text: first.text, replayed: 'true' });
+    expect({ status: again.status, text: again.text, replayed: again.headers.get('idempotent-replayed') }).toEqual({
+      status: 404,
+      text: first.text,
+      replayed: 'true',
+    });
   });
 
   it('refuses a malformed key (400) and applies nothing', async () => {
@@ -236,10 +270,21 @@ describe('Idempotency-Key on the creating routes', () => {
     for (const key of ['', 'has space', 'k'.repeat(256), 'caf\u00e9']) {
       const answer = await post('/employees/e1/goals', key, jsonRequest({ title: 'Bad key', due: managerDate }));
       expect(answer.status, JSON.stringify(key)).toBe(400);
-      expect(JSON.parse(answer.text)).toEqual({ error: 'invalid Idempotency-Key', details: ['an Idempotency-Key is 1 to 255 printable ASCII characters without spaces, e.g. a UUID'] });
+      expect(JSON.parse(answer.text)).toEqual({
+        error: 'invalid Idempotency-Key',
+        details: ['an Idempotency-Key is 1 to 255 printable ASCII characters without spaces, e.g. a UUID'],
+      });
     }
     expect(await seen(routes[2]!)).toEqual(before);
-    expect((await post('/employees/e1/goals', 'k'.repeat(255), jsonRequest({ title: 'Longest key', due: managerDate, weight: 1 }))).status).toBe(201);
+    expect(
+      (
+        await post(
+          '/employees/e1/goals',
+          'k'.repeat(255),
+          jsonRequest({ title: 'Longest key', due: managerDate, weight: 1 }),
+        )
+      ).status,
+    ).toBe(201);
   });
 
   describe('a failure', () => {
@@ -302,7 +347,11 @@ describe('Idempotency-Key on the creating routes', () => {
         keys.push(String(request.headers['idempotency-key'] ?? ''));
         const upstream = await fetch(`${stack.apiUrl}${request.url}`, {
           method: request.method,
-          headers: Object.fromEntries(['authorization', 'content-type', 'idempotency-key'].filter((h) => request.headers[h]).map((h) => [h, String(request.headers[h])])),
+          headers: Object.fromEntries(
+            ['authorization', 'content-type', 'idempotency-key']
+              .filter((h) => request.headers[h])
+              .map((h) => [h, String(request.headers[h])]),
+          ),
           body: chunks.length ? Buffer.concat(chunks) : undefined,
         });
         const text = await upstream.text();
@@ -311,7 +360,9 @@ describe('Idempotency-Key on the creating routes', () => {
           request.socket.destroy();
           return;
         }
-        response.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/json' });
+        response.writeHead(upstream.status, {
+          'content-type': upstream.headers.get('content-type') ?? 'application/json',
+        });
         response.end(text);
       });
       return {
@@ -321,14 +372,27 @@ describe('Idempotency-Key on the creating routes', () => {
         close: () => new Promise<void>((done) => (server.closeAllConnections(), server.close(() => done()))),
       };
     }
-    const goalTitles = async (employeeId: string) => (await hr(stack, 'GET', `/employees/${employeeId}/goals`)).body.goals.map((g: any) => g.title);
+    const goalTitles = async (employeeId: string) =>
+      (await hr(stack, 'GET', `/employees/${employeeId}/goals`)).body.goals.map((g: any) => g.title);
 
     it('retries a lost answer with the same key: the goal is set once, the output is the first answer', async () => {
       const proxy = await startProxy();
       try {
         proxy.drop(2);
         const mailBefore = (await mail()).length;
-        const added = await cli({ ...stack, apiUrl: proxy.url }, dir.path, 'goals', 'add', '--employee', 'e3', '--title', 'Ship the beta', '--due', managerDate, '--json');
+        const added = await cli(
+          { ...stack, apiUrl: proxy.url },
+          dir.path,
+          'goals',
+          'add',
+          '--employee',
+          'e3',
+          '--title',
+          'Ship the beta',
+          '--due',
+          managerDate,
+          '--json',
+        );
         expect(added.code, added.err).toBe(0);
         expect(added.err).toBe('');
         expect(JSON.parse(added.out)).toMatchObject({ employeeId: 'e3', title: 'Ship the beta' });
@@ -339,7 +403,18 @@ describe('Idempotency-Key on the creating routes', () => {
         expect((await mail()).length - mailBefore).toBe(1);
 
         // Running the command again is a new request: a new key, a second goal.
-        const second = await cli({ ...stack, apiUrl: proxy.url }, dir.path, 'goals', 'add', '--employee', 'e3', '--title', 'Ship the beta', '--due', managerDate);
+        const second = await cli(
+          { ...stack, apiUrl: proxy.url },
+          dir.path,
+          'goals',
+          'add',
+          '--employee',
+          'e3',
+          '--title',
+          'Ship the beta',
+          '--due',
+          managerDate,
+        );
         expect(second.code, second.err).toBe(0);
         expect(proxy.keys).toHaveLength(4);
         expect(proxy.keys[3]).not.toBe(proxy.keys[0]);
@@ -355,7 +430,20 @@ describe('Idempotency-Key on the creating routes', () => {
       // Nothing listens at first; the API comes up a moment later.
       const opening = new Promise((done) => setTimeout(done, 300)).then(() => startProxy(port));
       try {
-        const given = await cli({ ...stack, apiUrl }, dir.path, 'feedback', 'give', '--from', 'o2', '--to', 'o1', '--kind', 'praise', '--text', 'Steady hands');
+        const given = await cli(
+          { ...stack, apiUrl },
+          dir.path,
+          'feedback',
+          'give',
+          '--from',
+          'o2',
+          '--to',
+          'o1',
+          '--kind',
+          'praise',
+          '--text',
+          'Steady hands',
+        );
         expect(given.code, given.err).toBe(0);
         expect(given.err).toBe('');
         expect(given.out).toMatch(/: praise from o2 to o1 sent$/);
@@ -364,7 +452,20 @@ describe('Idempotency-Key on the creating routes', () => {
         await (await opening).close();
       }
       const started = Date.now();
-      const down = await cli({ ...stack, apiUrl }, dir.path, 'feedback', 'give', '--from', 'o2', '--to', 'o1', '--kind', 'praise', '--text', 'Again');
+      const down = await cli(
+        { ...stack, apiUrl },
+        dir.path,
+        'feedback',
+        'give',
+        '--from',
+        'o2',
+        '--to',
+        'o1',
+        '--kind',
+        'praise',
+        '--text',
+        'Again',
+      );
       expect(down.code).toBe(1);
       expect(down.err).toContain(`cannot reach the perfcycle API at ${apiUrl}`);
       expect(Date.now() - started).toBeGreaterThanOrEqual(1_700);

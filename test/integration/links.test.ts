@@ -2,7 +2,22 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatDeadline } from '../../functions/domain/time.ts';
-import { cli, clearMailbox, DAY, dateAfter, HOUR, hr, linkIn, mailbox, reportLink, startLocalStack, submitForm, tempDir, type LocalStack, type Mail } from '../support/local.ts';
+import {
+  cli,
+  clearMailbox,
+  DAY,
+  dateAfter,
+  HOUR,
+  hr,
+  linkIn,
+  mailbox,
+  reportLink,
+  startLocalStack,
+  submitForm,
+  tempDir,
+  type LocalStack,
+  type Mail,
+} from '../support/local.ts';
 
 /**
  * Emailed links live as long as what they are for, not a fixed number of days (issue 9): a cycle due in 150
@@ -54,7 +69,19 @@ describe('links live as long as their purpose', () => {
     const now = stack.clock.now();
     const selfDate = dateAfter(now, 150);
     managerDate = dateAfter(now, 160);
-    const launched = await cli(stack, dir.path, 'cycle', 'launch', '--name', 'Long', '--self-due', selfDate, '--manager-due', managerDate, '--json');
+    const launched = await cli(
+      stack,
+      dir.path,
+      'cycle',
+      'launch',
+      '--name',
+      'Long',
+      '--self-due',
+      selfDate,
+      '--manager-due',
+      managerDate,
+      '--json',
+    );
     expect(launched.code, launched.err).toBe(0);
     cycleId = JSON.parse(launched.out).cycleId;
     managerDue = Date.parse(`${managerDate}T23:59:59Z`);
@@ -63,7 +90,11 @@ describe('links live as long as their purpose', () => {
     // The acknowledgement reminder 5 days after the release, and as long again to act on it.
     acknowledgementEnds = release + 10 * DAY;
     invitations = await newMail();
-    expect(invitations.map((mail) => mail.to).sort()).toEqual(['ann@example.com', 'bob@example.com', 'maria@example.com']);
+    expect(invitations.map((mail) => mail.to).sort()).toEqual([
+      'ann@example.com',
+      'bob@example.com',
+      'maria@example.com',
+    ]);
   });
   afterAll(async () => {
     await stack?.stop();
@@ -84,25 +115,44 @@ describe('links live as long as their purpose', () => {
     expect(extended.status).toBe(200);
     await advanceTo(managerDue - 3 * DAY + HOUR);
     const mails = await newMail();
-    const reminder = mails.find((mail) => mail.to === 'bob@example.com' && mail.subject.startsWith('Reminder: Long self-assessment'))!;
+    const reminder = mails.find(
+      (mail) => mail.to === 'bob@example.com' && mail.subject.startsWith('Reminder: Long self-assessment'),
+    )!;
     const reminderLink = linkIn(reminder, '/forms/self');
     expect(expiryOf(reminderLink)).toBe(release + WEEK);
     expect((await open(reminderLink)).status).toBe(200);
 
-    teamLink = linkIn(mails.find((mail) => mail.to === 'maria@example.com' && mail.subject.startsWith('Long: please review your team'))!, '/forms/team');
+    teamLink = linkIn(
+      mails.find(
+        (mail) => mail.to === 'maria@example.com' && mail.subject.startsWith('Long: please review your team'),
+      )!,
+      '/forms/team',
+    );
     expect(expiryOf(teamLink)).toBe(acknowledgementEnds + WEEK);
-    const reviewed = await submitForm(reportLink(teamLink, 'e1'), { employeeId: 'e1', rating: '3', strengths: 'Ships', areasToImprove: 'Estimates', comments: 'A steady half year' });
+    const reviewed = await submitForm(reportLink(teamLink, 'e1'), {
+      employeeId: 'e1',
+      rating: '3',
+      strengths: 'Ships',
+      areasToImprove: 'Estimates',
+      comments: 'A steady half year',
+    });
     expect(reviewed.status).toBe(303);
   });
 
   it('releases the results with a link that lives until a week after the acknowledgement period', async () => {
     await advanceTo(release + HOUR);
-    const result = (await newMail()).find((mail) => mail.to === 'ann@example.com' && mail.subject === 'Long: your review result')!;
-    expect(result.text).toContain(`Please read it and acknowledge it there by ${formatDeadline(acknowledgementEnds, 'UTC')};`);
+    const result = (await newMail()).find(
+      (mail) => mail.to === 'ann@example.com' && mail.subject === 'Long: your review result',
+    )!;
+    expect(result.text).toContain(
+      `Please read it and acknowledge it there by ${formatDeadline(acknowledgementEnds, 'UTC')};`,
+    );
     resultsLink = linkIn(result, '/forms/results');
     expect(expiryOf(resultsLink)).toBe(acknowledgementEnds + WEEK);
     expect(await open(resultsLink)).toEqual({ status: 200, title: 'Your results: Long' });
-    expect(await (await fetch(resultsLink)).text()).toContain(`Please acknowledge them by ${formatDeadline(acknowledgementEnds, 'UTC')}.`);
+    expect(await (await fetch(resultsLink)).text()).toContain(
+      `Please acknowledge them by ${formatDeadline(acknowledgementEnds, 'UTC')}.`,
+    );
     // After the release the team page still opens: it confirms the goals a review proposed.
     expect((await open(teamLink)).status).toBe(200);
   });
@@ -110,8 +160,12 @@ describe('links live as long as their purpose', () => {
   it('answers the invitation with the closed page until a week after the release, then 410', async () => {
     await advanceTo(release + WEEK - HOUR);
     expect(await open(invitationOf('bob@example.com'))).toEqual({ status: 409, title: 'This review cycle is closed' });
-    const reminder = (await newMail()).find((mail) => mail.to === 'ann@example.com' && mail.subject === 'Reminder: please acknowledge your Long results')!;
-    expect(reminder.text).toContain(`is waiting for you to read and acknowledge it, by ${formatDeadline(acknowledgementEnds, 'UTC')}.`);
+    const reminder = (await newMail()).find(
+      (mail) => mail.to === 'ann@example.com' && mail.subject === 'Reminder: please acknowledge your Long results',
+    )!;
+    expect(reminder.text).toContain(
+      `is waiting for you to read and acknowledge it, by ${formatDeadline(acknowledgementEnds, 'UTC')}.`,
+    );
     expect(expiryOf(linkIn(reminder, '/forms/results'))).toBe(acknowledgementEnds + WEEK);
     await advanceTo(release + WEEK + HOUR);
     expect(await open(invitationOf('bob@example.com'))).toEqual({ status: 410, title: 'This link has expired' });
@@ -129,7 +183,10 @@ describe('links live as long as their purpose', () => {
 
   it('keeps a goals link until a week after the goal watch is done with the goal (HR, 7 days after the due date)', async () => {
     const dueDate = dateAfter(stack.clock.now(), 10);
-    expect((await cli(stack, dir.path, 'goals', 'add', '--employee', 'e1', '--title', 'Ship pricing', '--due', dueDate)).code).toBe(0);
+    expect(
+      (await cli(stack, dir.path, 'goals', 'add', '--employee', 'e1', '--title', 'Ship pricing', '--due', dueDate))
+        .code,
+    ).toBe(0);
     const link = linkIn((await newMail()).find((mail) => mail.subject === 'New goal: Ship pricing')!, '/forms/goals');
     const expires = Date.parse(`${dueDate}T23:59:59Z`) + WEEK + WEEK;
     expect(expiryOf(link)).toBe(expires);

@@ -1,5 +1,19 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { dateAfter, DAY, HOUR, hr, linkIn, mailbox, openForm, postForm, reportLink, startLocalStack, submitForm, tempDir, type LocalStack } from '../support/local.ts';
+import {
+  dateAfter,
+  DAY,
+  HOUR,
+  hr,
+  linkIn,
+  mailbox,
+  openForm,
+  postForm,
+  reportLink,
+  startLocalStack,
+  submitForm,
+  tempDir,
+  type LocalStack,
+} from '../support/local.ts';
 import { startSesFaults, type SesFaults } from '../support/ses-faults.ts';
 
 /**
@@ -10,7 +24,10 @@ import { startSesFaults, type SesFaults } from '../support/ses-faults.ts';
 const SIZE = 300;
 const DEPARTMENTS = ['Refused', 'Failing', 'Throttled', 'Hanging', 'Cancelled'];
 const address = (id: string) => `${id}@example.com`;
-const membersOf = (department: string) => [`${department}-m`, ...Array.from({ length: SIZE - 1 }, (_, i) => `${department}-${i}`)];
+const membersOf = (department: string) => [
+  `${department}-m`,
+  ...Array.from({ length: SIZE - 1 }, (_, i) => `${department}-${i}`),
+];
 const TEAM = ['tm', 't1', 't2', 't3', 't4'];
 const ACKS = ['a1', 'a2', 'a3'];
 /** Emails per second for every sender together, as SES's quota would be. */
@@ -28,7 +45,10 @@ function roster(): string {
     lines.push(`${manager},${department} Manager,${address(manager)},,${department}`);
     for (const id of reports) lines.push(`${id},Person ${id},${address(id)},${manager},${department}`);
   }
-  lines.push(`tm,Tara Lead,${address('tm')},,Team`, ...TEAM.slice(1).map((id) => `${id},Teammate ${id},${address(id)},tm,Team`));
+  lines.push(
+    `tm,Tara Lead,${address('tm')},,Team`,
+    ...TEAM.slice(1).map((id) => `${id},Teammate ${id},${address(id)},tm,Team`),
+  );
   lines.push(`am,Abe Lead,${address('am')},,Acks`, ...ACKS.map((id) => `${id},Acker ${id},${address(id)},am,Acks`));
   return `${lines.join('\n')}\n`;
 }
@@ -40,7 +60,11 @@ describe('email under SES faults', () => {
 
   beforeAll(async () => {
     faults = await startSesFaults();
-    stack = await startLocalStack({ sesEndpoint: faults.url, sesMaxSendRate: RATE, mailTimings: { sendTimeoutMs: 3000, leaseSeconds: 30 } });
+    stack = await startLocalStack({
+      sesEndpoint: faults.url,
+      sesMaxSendRate: RATE,
+      mailTimings: { sendTimeoutMs: 3000, leaseSeconds: 30 },
+    });
     faults.forwardTo(stack.mailUrl);
     const imported = await hr(stack, 'POST', '/employees/import', { csv: roster() });
     expect(imported.status, JSON.stringify(imported.body)).toBe(200);
@@ -58,7 +82,12 @@ describe('email under SES faults', () => {
 
   async function launch(department: string): Promise<string> {
     const now = stack.clock.now();
-    const launched = await hr(stack, 'POST', '/cycles', { name: `${department} Q1`, selfDue: dateAfter(now, 14), managerDue: dateAfter(now, 24), department });
+    const launched = await hr(stack, 'POST', '/cycles', {
+      name: `${department} Q1`,
+      selfDue: dateAfter(now, 14),
+      managerDue: dateAfter(now, 24),
+      department,
+    });
     expect(launched.status, JSON.stringify(launched.body)).toBe(201);
     return launched.body.cycleId;
   }
@@ -91,24 +120,44 @@ describe('email under SES faults', () => {
     const cycleId = await launch('Acks');
     await stack.advance(Date.parse(`${dateAfter(now, 14)}T23:59:59Z`) + HOUR - stack.clock.now());
     await stack.settled();
-    const request = (await mailbox(stack)).find((mail) => mail.to === address('am') && mail.subject.startsWith('Acks Q1: please review your team'))!;
+    const request = (await mailbox(stack)).find(
+      (mail) => mail.to === address('am') && mail.subject.startsWith('Acks Q1: please review your team'),
+    )!;
     const team = linkIn(request, '/forms/team');
     for (const id of ACKS) {
-      const reviewed = await submitForm(reportLink(team, id), { employeeId: id, rating: '3', strengths: 'Calm', areasToImprove: 'Pace', comments: 'Steady' });
+      const reviewed = await submitForm(reportLink(team, id), {
+        employeeId: id,
+        rating: '3',
+        strengths: 'Calm',
+        areasToImprove: 'Pace',
+        comments: 'Steady',
+      });
       expect(reviewed.status, reviewed.html).toBe(303);
     }
     await stack.advance(Date.parse(`${dateAfter(now, 24)}T23:59:59Z`) + 3 * DAY - stack.clock.now());
     await stack.settled();
     expect((await hr(stack, 'GET', `/cycles/${cycleId}`)).body.phase).toBe('CLOSED');
-    const results = (await mailbox(stack)).filter((mail) => ACKS.map(address).includes(mail.to) && mail.subject === 'Acks Q1: your review result');
+    const results = (await mailbox(stack)).filter(
+      (mail) => ACKS.map(address).includes(mail.to) && mail.subject === 'Acks Q1: your review result',
+    );
     expect(results).toHaveLength(3);
-    const forms = await Promise.all(results.map(async (mail) => ({ link: linkIn(mail, '/forms/results'), hidden: await openForm(linkIn(mail, '/forms/results')) })));
+    const forms = await Promise.all(
+      results.map(async (mail) => ({
+        link: linkIn(mail, '/forms/results'),
+        hidden: await openForm(linkIn(mail, '/forms/results')),
+      })),
+    );
     const answers = await Promise.all(forms.map(({ link, hidden: fields }) => postForm(link, fields, { comment: '' })));
     expect(answers.map((answer) => answer.status)).toEqual([303, 303, 303]);
     await stack.settled();
-    const told = (await mailbox(stack)).filter((mail) => mail.subject.startsWith('Acks Q1: Acker') && mail.subject.endsWith('acknowledged their appraisal'));
+    const told = (await mailbox(stack)).filter(
+      (mail) => mail.subject.startsWith('Acks Q1: Acker') && mail.subject.endsWith('acknowledged their appraisal'),
+    );
     expect(told.map((mail) => `${mail.to}|${mail.subject}`).sort()).toEqual(
-      ACKS.flatMap((id) => [`${address('am')}|Acks Q1: Acker ${id} acknowledged their appraisal`, `hr@example.com|Acks Q1: Acker ${id} acknowledged their appraisal`]).sort(),
+      ACKS.flatMap((id) => [
+        `${address('am')}|Acks Q1: Acker ${id} acknowledged their appraisal`,
+        `hr@example.com|Acks Q1: Acker ${id} acknowledged their appraisal`,
+      ]).sort(),
     );
   });
 
@@ -134,7 +183,11 @@ describe('email under SES faults', () => {
     const { reserveSends } = await import('../../functions/store/send-rate.ts');
     const senders = [1, 2, 3].map(() => new SendRateLimiter(25, reserveSends));
     const starts: number[] = [];
-    await Promise.all(senders.map((sender) => Promise.all(Array.from({ length: 30 }, async () => (await sender.take(), starts.push(Date.now()))))));
+    await Promise.all(
+      senders.map((sender) =>
+        Promise.all(Array.from({ length: 30 }, async () => (await sender.take(), starts.push(Date.now())))),
+      ),
+    );
     expect(starts).toHaveLength(90);
     expect(busiestSecond(starts)).toBeLessThanOrEqual(25);
   });
@@ -148,11 +201,19 @@ describe('email under SES faults', () => {
     const cycleId = await launch('Failing');
     await expectRunning(cycleId);
     expect(deliveredTo(others.map(address), before).counts).toEqual(new Set([1]));
-    expect([faults.delivered.get(address(rejected)), faults.delivered.get(address(failing))]).toEqual([undefined, undefined]);
-    const reports = async () => (await mailbox(stack)).filter((mail) => mail.to === 'hr@example.com' && mail.subject.includes('could not be delivered'));
+    expect([faults.delivered.get(address(rejected)), faults.delivered.get(address(failing))]).toEqual([
+      undefined,
+      undefined,
+    ]);
+    const reports = async () =>
+      (await mailbox(stack)).filter(
+        (mail) => mail.to === 'hr@example.com' && mail.subject.includes('could not be delivered'),
+      );
     const [rejection] = await reports();
     expect(rejection.subject).toBe('perfcycle: 1 email could not be delivered');
-    expect(rejection.text).toContain(`Person ${rejected} (${rejected}) <${address(rejected)}> did not get the self-assessment invitation (MessageRejected:`);
+    expect(rejection.text).toContain(
+      `Person ${rejected} (${rejected}) <${address(rejected)}> did not get the self-assessment invitation (MessageRejected:`,
+    );
     expect(rejection.text).toContain('Correct the address in the HR system, re-import the directory');
 
     // The server error is retried as SES keeps failing for that one address, then given up after a day.
@@ -162,11 +223,20 @@ describe('email under SES faults', () => {
     await stack.advance(DAY);
     await stack.settled();
     const [, givenUp] = await reports();
-    expect(givenUp.text).toContain(`Person ${failing} (${failing}) <${address(failing)}> did not get the self-assessment invitation (SES kept failing for a day: InternalFailure`);
-    const audit = (await hr(stack, 'GET', `/cycles/${cycleId}/audit`)).body.events as { action: string; about?: string[]; details: { error?: string } }[];
+    expect(givenUp.text).toContain(
+      `Person ${failing} (${failing}) <${address(failing)}> did not get the self-assessment invitation (SES kept failing for a day: InternalFailure`,
+    );
+    const audit = (await hr(stack, 'GET', `/cycles/${cycleId}/audit`)).body.events as {
+      action: string;
+      about?: string[];
+      details: { error?: string };
+    }[];
     const failed = audit.filter((event) => event.action === 'mail-failed');
     expect(failed.map((event) => event.about)).toEqual([[rejected], [failing]]);
-    expect(failed.map((event) => event.details.error)).toEqual([expect.stringMatching(/^MessageRejected: /), expect.stringMatching(/^SES kept failing for a day: InternalFailure/)]);
+    expect(failed.map((event) => event.details.error)).toEqual([
+      expect.stringMatching(/^MessageRejected: /),
+      expect.stringMatching(/^SES kept failing for a day: InternalFailure/),
+    ]);
     expect(deliveredTo(others.map(address), before).counts).toEqual(new Set([1]));
     await expectRunning(cycleId);
     faults.heal();
@@ -209,27 +279,51 @@ describe('email under SES faults', () => {
   it('answers feedback and goals while SES is down, stores them once, and delivers their mail when SES is back', async () => {
     const before = new Map(faults.delivered);
     await faults.refuse();
-    const praise = await hr(stack, 'POST', '/feedback', { from: 't2', to: 't3', kind: 'constructive', text: 'Written while SES was down' });
-    const goal = await hr(stack, 'POST', '/employees/t4/goals', { title: 'Set while SES was down', due: dateAfter(stack.clock.now(), 30), weight: 5 });
+    const praise = await hr(stack, 'POST', '/feedback', {
+      from: 't2',
+      to: 't3',
+      kind: 'constructive',
+      text: 'Written while SES was down',
+    });
+    const goal = await hr(stack, 'POST', '/employees/t4/goals', {
+      title: 'Set while SES was down',
+      due: dateAfter(stack.clock.now(), 30),
+      weight: 5,
+    });
     expect([praise.status, goal.status]).toEqual([201, 201]);
     expect(deliveredTo(TEAM.map(address), before).total).toBe(0);
     await faults.accept();
     await flushUntil(() => deliveredTo(TEAM.map(address), before).total === 3, 3);
     // The constructive feedback reaches the recipient and the lead; the goal its owner; each once.
-    expect([address('t3'), address('tm'), address('t4')].map((to) => (faults.delivered.get(to) ?? 0) - (before.get(to) ?? 0))).toEqual([1, 1, 1]);
+    expect(
+      [address('t3'), address('tm'), address('t4')].map(
+        (to) => (faults.delivered.get(to) ?? 0) - (before.get(to) ?? 0),
+      ),
+    ).toEqual([1, 1, 1]);
     expect(deliveredTo(TEAM.map(address), before).total).toBe(3);
   });
 
   it('sends each email of concurrent feedback posts and goal adds exactly once', async () => {
     const before = new Map(faults.delivered);
     const givers = ['t2', 't3', 't4', 'tm', 't2', 't3', 't4', 'tm', 't3', 't4'];
-    const posts = await Promise.all(givers.map((from, i) => hr(stack, 'POST', '/feedback', { from, to: 't1', kind: 'praise', text: `Thanks #${i}` })));
+    const posts = await Promise.all(
+      givers.map((from, i) => hr(stack, 'POST', '/feedback', { from, to: 't1', kind: 'praise', text: `Thanks #${i}` })),
+    );
     expect(posts.map((post) => post.status)).toEqual(givers.map(() => 201));
     const due = dateAfter(stack.clock.now(), 30);
-    const adds = await Promise.all(TEAM.flatMap((id) => [1, 2].map((n) => hr(stack, 'POST', `/employees/${id}/goals`, { title: `Goal ${n} of ${id}`, due, weight: 10 }))));
+    const adds = await Promise.all(
+      TEAM.flatMap((id) =>
+        [1, 2].map((n) =>
+          hr(stack, 'POST', `/employees/${id}/goals`, { title: `Goal ${n} of ${id}`, due, weight: 10 }),
+        ),
+      ),
+    );
     expect(adds.map((add) => add.status)).toEqual(adds.map(() => 201));
     await stack.settled();
-    const mails = (await mailbox(stack)).filter((mail) => TEAM.map(address).includes(mail.to) && (mail.text.includes('Thanks #') || mail.subject.includes('Goal ')));
+    const mails = (await mailbox(stack)).filter(
+      (mail) =>
+        TEAM.map(address).includes(mail.to) && (mail.text.includes('Thanks #') || mail.subject.includes('Goal ')),
+    );
     const keys = mails.map((mail) => `${mail.to}|${mail.subject}|${/Thanks #\d/.exec(mail.text)?.[0] ?? ''}`);
     expect(new Set(keys).size).toBe(keys.length);
     // Each praise reaches the recipient, the lead and the three teammates; each goal its owner.
@@ -251,9 +345,14 @@ describe('email under SES faults', () => {
     const mails = (await mailbox(stack)).filter((mail) => people.includes(mail.to));
     const notes = mails.filter((mail) => mail.subject.includes('cancelled'));
     // On failure, say what became of the notes that did not arrive.
-    const audited = (await hr(stack, 'GET', `/cycles/${cycleId}/audit`)).body.events as { action: string; details?: { kind?: string; to?: string } }[];
+    const audited = (await hr(stack, 'GET', `/cycles/${cycleId}/audit`)).body.events as {
+      action: string;
+      details?: { kind?: string; to?: string };
+    }[];
     const missing = people.filter((to) => !notes.some((note) => note.to === to));
-    const fate = audited.filter((event) => event.details?.kind === 'cancellation' && missing.includes(event.details.to!));
+    const fate = audited.filter(
+      (event) => event.details?.kind === 'cancellation' && missing.includes(event.details.to!),
+    );
     expect(notes.map((mail) => mail.to).sort(), JSON.stringify({ missing, fate })).toEqual([...people].sort());
     const keys = mails.map((mail) => `${mail.to}|${mail.subject}`);
     expect(new Set(keys).size).toBe(keys.length);

@@ -12,7 +12,12 @@ import { tempDir } from '../support/local.ts';
  * one of its ports is taken.
  */
 const ROOT = resolve(import.meta.dirname, '../..');
-const PORT_VARIABLES = ['PERFCYCLE_API_PORT', 'PERFCYCLE_MAIL_PORT', 'PERFCYCLE_DYNAMODB_PORT', 'PERFCYCLE_SFN_PORT'] as const;
+const PORT_VARIABLES = [
+  'PERFCYCLE_API_PORT',
+  'PERFCYCLE_MAIL_PORT',
+  'PERFCYCLE_DYNAMODB_PORT',
+  'PERFCYCLE_SFN_PORT',
+] as const;
 
 const freePorts = () => Promise.all(PORT_VARIABLES.map(() => tryPort(0)));
 
@@ -33,7 +38,8 @@ function descendants(pid: number): { pid: number; command: string }[] {
   const all = readdirSync('/proc')
     .filter((name) => /^\d+$/.test(name))
     .flatMap((name) => processInfo(Number(name)) ?? []);
-  const below = (parent: number): { pid: number; command: string }[] => all.filter((p) => p.ppid === parent).flatMap((p) => [p, ...below(p.pid)]);
+  const below = (parent: number): { pid: number; command: string }[] =>
+    all.filter((p) => p.ppid === parent).flatMap((p) => [p, ...below(p.pid)]);
   return below(pid);
 }
 
@@ -56,7 +62,12 @@ const LOOPBACK = '0100007F'; // 127.0.0.1, as /proc prints it
  * end kills whatever of it is left.
  */
 function launch(args: string[], env: Record<string, string> = {}) {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: ROOT, env: { ...process.env, ...env }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const pid = child.pid!;
   onTestFinished(() => {
     // A failed test must not leave a stack behind either.
@@ -72,7 +83,9 @@ function launch(args: string[], env: Record<string, string> = {}) {
   let stderr = '';
   child.stdout.on('data', (chunk) => (stdout += chunk));
   child.stderr.on('data', (chunk) => (stderr += chunk));
-  const exit = new Promise<{ code: number | null; stderr: string }>((done) => child.once('exit', (code) => done({ code, stderr })));
+  const exit = new Promise<{ code: number | null; stderr: string }>((done) =>
+    child.once('exit', (code) => done({ code, stderr })),
+  );
   const printed = async (text: string) => {
     const deadline = Date.now() + 90_000;
     while (!stdout.includes(text)) {
@@ -96,7 +109,8 @@ function npmStart(portValues: (number | string)[]) {
 /** Waits until none of these processes is alive any more, and says which still are. */
 async function survivors(processes: { pid: number; command: string }[]) {
   const deadline = Date.now() + 15_000;
-  while (processes.some((p) => processInfo(p.pid)) && Date.now() < deadline) await new Promise((done) => setTimeout(done, 100));
+  while (processes.some((p) => processInfo(p.pid)) && Date.now() < deadline)
+    await new Promise((done) => setTimeout(done, 100));
   return processes.filter((p) => processInfo(p.pid));
 }
 
@@ -105,19 +119,22 @@ describe('npm start', () => {
     ['Ctrl+C in its terminal (SIGINT to the process group)', (pid) => process.kill(-pid, 'SIGINT')],
     ['SIGTERM to the node process', (pid) => process.kill(pid, 'SIGTERM')],
   ];
-  it.for(stops)('listens on 127.0.0.1 only and, stopped by %s, leaves no process behind and frees every port', async ([, stop]) => {
-    const ports = await freePorts();
-    const started = npmStart(ports);
-    await started.printed('Press Ctrl+C to stop.');
-    const children = descendants(started.pid);
-    expect(children.map((child) => child.command)).toContain('java');
-    for (const port of ports) expect(listeners(port), `port ${port}`).toEqual([LOOPBACK]);
+  it.for(stops)(
+    'listens on 127.0.0.1 only and, stopped by %s, leaves no process behind and frees every port',
+    async ([, stop]) => {
+      const ports = await freePorts();
+      const started = npmStart(ports);
+      await started.printed('Press Ctrl+C to stop.');
+      const children = descendants(started.pid);
+      expect(children.map((child) => child.command)).toContain('java');
+      for (const port of ports) expect(listeners(port), `port ${port}`).toEqual([LOOPBACK]);
 
-    stop(started.pid);
-    expect((await started.exit).code).toBe(0);
-    expect(await survivors(children)).toEqual([]);
-    for (const port of ports) await expect(tryPort(port)).resolves.toBe(port);
-  });
+      stop(started.pid);
+      expect((await started.exit).code).toBe(0);
+      expect(await survivors(children)).toEqual([]);
+      for (const port of ports) await expect(tryPort(port)).resolves.toBe(port);
+    },
+  );
 
   it('ends DynamoDB Local with the process that started it, even one killed outright (SIGKILL) with no chance to clean up', async () => {
     const port = await tryPort(0);
@@ -144,7 +161,9 @@ describe('npm start', () => {
       expect(code).toBe(1);
       expect(stderr).toContain('perfcycle: cannot start, so nothing was started');
       PORT_VARIABLES.forEach((variable, i) =>
-        expect(stderr).toContain(`port ${ports[i]} is already in use (another perfcycle \`npm start\`?): stop what uses it, or set ${variable} to a free port`),
+        expect(stderr).toContain(
+          `port ${ports[i]} is already in use (another perfcycle \`npm start\`?): stop what uses it, or set ${variable} to a free port`,
+        ),
       );
       expect(stderr).not.toMatch(/\n\s+at /);
       expect(started.stdout()).toBe('');
@@ -159,7 +178,9 @@ describe('npm start', () => {
     const started = npmStart([api, mail, mail, `${sfn}x`]);
     const { code, stderr } = await started.exit;
     expect(code).toBe(1);
-    expect(stderr).toContain(`PERFCYCLE_MAIL_PORT and PERFCYCLE_DYNAMODB_PORT are both ${mail}: give each its own port`);
+    expect(stderr).toContain(
+      `PERFCYCLE_MAIL_PORT and PERFCYCLE_DYNAMODB_PORT are both ${mail}: give each its own port`,
+    );
     expect(stderr).toContain(`PERFCYCLE_SFN_PORT=${sfn}x is not a port number (1-65535)`);
     expect(existsSync(started.dataDir)).toBe(false);
   });

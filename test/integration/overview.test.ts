@@ -1,7 +1,19 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { periodAt } from '../../functions/domain/goals.ts';
-import { cli, dateAfter, DAY, hr, linkIn, mailbox, openForm, postForm, startLocalStack, tempDir, type LocalStack } from '../support/local.ts';
+import {
+  cli,
+  dateAfter,
+  DAY,
+  hr,
+  linkIn,
+  mailbox,
+  openForm,
+  postForm,
+  startLocalStack,
+  tempDir,
+  type LocalStack,
+} from '../support/local.ts';
 
 /** The APIs behind HR's console: the import preview, the list of cycles, goals needing attention, recent recognition. */
 const ROSTER = `employeeId,name,email,managerId,department
@@ -51,22 +63,53 @@ describe('HR overview APIs', () => {
     expect(bad.body.error).toBe('roster rejected: nothing was imported');
     expect(bad.body.details).toEqual(['line 5 (e3): not a valid email address']);
     const preview = await importCsv(ROSTER, true);
-    expect(preview).toEqual({ status: 200, body: { dryRun: true, imported: 0, valid: 3, created: 3, updated: 0, encoding: 'UTF-8', separator: ',', sample: [] } });
+    expect(preview).toEqual({
+      status: 200,
+      body: {
+        dryRun: true,
+        imported: 0,
+        valid: 3,
+        created: 3,
+        updated: 0,
+        encoding: 'UTF-8',
+        separator: ',',
+        sample: [],
+      },
+    });
     // Nothing was applied: the directory is still empty.
-    const launch = await hr(stack, 'POST', '/cycles', { name: 'Too early', selfDue: dateAfter(stack.clock.now(), 7), managerDue: dateAfter(stack.clock.now(), 14) });
+    const launch = await hr(stack, 'POST', '/cycles', {
+      name: 'Too early',
+      selfDue: dateAfter(stack.clock.now(), 7),
+      managerDue: dateAfter(stack.clock.now(), 14),
+    });
     expect(launch.status).toBe(400);
     expect(launch.body.details).toEqual(['the directory is empty: import it first']);
-    expect(await importCsv(ROSTER, false)).toEqual({ status: 200, body: { imported: 3, created: 3, updated: 0, encoding: 'UTF-8', separator: ',', sample: [] } });
+    expect(await importCsv(ROSTER, false)).toEqual({
+      status: 200,
+      body: { imported: 3, created: 3, updated: 0, encoding: 'UTF-8', separator: ',', sample: [] },
+    });
   });
 
   it('lists every cycle with its completion, kept up to date as people submit', async () => {
     expect((await hr(stack, 'GET', '/cycles')).body).toEqual({ cycles: [] });
     const now = stack.clock.now();
-    const launched = await hr(stack, 'POST', '/cycles', { name: 'Overview Q', selfDue: dateAfter(now, 7), managerDue: dateAfter(now, 14) });
+    const launched = await hr(stack, 'POST', '/cycles', {
+      name: 'Overview Q',
+      selfDue: dateAfter(now, 7),
+      managerDue: dateAfter(now, 14),
+    });
     expect(launched.status).toBe(201);
     await stack.settled();
     const [cycle] = (await hr(stack, 'GET', '/cycles')).body.cycles;
-    expect(cycle).toMatchObject({ cycleId: launched.body.cycleId, name: 'Overview Q', department: null, phase: 'SELF_REVIEW', participants: 3, selfCompletion: 0, managerCompletion: 0 });
+    expect(cycle).toMatchObject({
+      cycleId: launched.body.cycleId,
+      name: 'Overview Q',
+      department: null,
+      phase: 'SELF_REVIEW',
+      participants: 3,
+      selfCompletion: 0,
+      managerCompletion: 0,
+    });
 
     const invitation = (await mailbox(stack)).find((mail) => mail.to === 'ann@example.com')!;
     const answers = { overallRating: '4', wentWell: 'Shipped', toImprove: 'Docs', nextGoals: 'More' };
@@ -77,9 +120,18 @@ describe('HR overview APIs', () => {
     const again = await postForm(link, hidden, answers);
     expect(again.status).toBe(303);
     expect(again.html).toContain('already saved from this page; it was recorded once');
-    expect((await hr(stack, 'GET', '/cycles')).body.cycles[0]).toMatchObject({ selfCompletion: 33.3, managerCompletion: 0 });
+    expect((await hr(stack, 'GET', '/cycles')).body.cycles[0]).toMatchObject({
+      selfCompletion: 33.3,
+      managerCompletion: 0,
+    });
 
-    const second = await hr(stack, 'POST', '/cycles', { name: 'Second', selfDue: dateAfter(now, 8), managerDue: dateAfter(now, 15), department: 'Sales', allowOverlap: true });
+    const second = await hr(stack, 'POST', '/cycles', {
+      name: 'Second',
+      selfDue: dateAfter(now, 8),
+      managerDue: dateAfter(now, 15),
+      department: 'Sales',
+      allowOverlap: true,
+    });
     await stack.settled();
     expect((await hr(stack, 'GET', '/cycles')).body.cycles.map((c: any) => [c.name, c.department])).toEqual([
       ['Second', 'Sales'],
@@ -92,7 +144,19 @@ describe('HR overview APIs', () => {
   it('lists goals at risk and missed goals of a quarter across the organisation', async () => {
     const now = stack.clock.now();
     const add = async (employee: string, title: string, due: string) => {
-      const added = await cli(stack, dir.path, 'goals', 'add', '--employee', employee, '--title', title, '--due', due, '--json');
+      const added = await cli(
+        stack,
+        dir.path,
+        'goals',
+        'add',
+        '--employee',
+        employee,
+        '--title',
+        title,
+        '--due',
+        due,
+        '--json',
+      );
       expect(added.code, added.err).toBe(0);
       return JSON.parse(added.out).goalId as string;
     };
@@ -100,16 +164,22 @@ describe('HR overview APIs', () => {
     const slipping = await add('e2', 'Slipping deal', dateAfter(now, 2));
     await add('e2', 'Fine goal', dateAfter(now, 30));
     for (const status of ['AT_RISK', 'OFF_TRACK']) {
-      expect((await hr(stack, 'POST', `/employees/e1/goals/${risky}/check-ins`, { progress: 20, status })).status).toBe(200);
+      expect((await hr(stack, 'POST', `/employees/e1/goals/${risky}/check-ins`, { progress: 20, status })).status).toBe(
+        200,
+      );
     }
     await stack.advance(3 * DAY);
     await stack.settled();
     const quarterOf = (days: number) => periodAt(Date.parse(`${dateAfter(now, days)}T12:00:00Z`), 'UTC');
     const missedQuarter = (await hr(stack, 'GET', `/goals/attention?period=${quarterOf(2)}`)).body;
     expect(missedQuarter.period).toBe(quarterOf(2));
-    expect(missedQuarter.missed.map((goal: any) => [goal.name, goal.title, goal.goalId])).toEqual([['Bob Prompt', 'Slipping deal', slipping]]);
+    expect(missedQuarter.missed.map((goal: any) => [goal.name, goal.title, goal.goalId])).toEqual([
+      ['Bob Prompt', 'Slipping deal', slipping],
+    ]);
     const riskyQuarter = (await hr(stack, 'GET', `/goals/attention?period=${quarterOf(30)}`)).body;
-    expect(riskyQuarter.atRisk.map((goal: any) => [goal.name, goal.title, goal.latestStatus, goal.progress])).toEqual([['Ann Early', 'Risky launch', 'OFF_TRACK', 20]]);
+    expect(riskyQuarter.atRisk.map((goal: any) => [goal.name, goal.title, goal.latestStatus, goal.progress])).toEqual([
+      ['Ann Early', 'Risky launch', 'OFF_TRACK', 20],
+    ]);
     expect(riskyQuarter.missed.map((goal: any) => goal.title)).not.toContain('Fine goal');
     const refused = await hr(stack, 'GET', '/goals/attention?period=Q9');
     expect(refused.status).toBe(400);
@@ -118,10 +188,17 @@ describe('HR overview APIs', () => {
 
   it('lists recent praise across the organisation, never constructive feedback', async () => {
     expect((await hr(stack, 'GET', '/recognition')).body).toEqual({ recognition: [] });
-    expect((await hr(stack, 'POST', '/feedback', { from: 'e2', to: 'e1', kind: 'praise', text: 'First praise' })).status).toBe(201);
-    expect((await hr(stack, 'POST', '/feedback', { from: 'e1', to: 'e2', kind: 'constructive', text: 'Private note' })).status).toBe(201);
+    expect(
+      (await hr(stack, 'POST', '/feedback', { from: 'e2', to: 'e1', kind: 'praise', text: 'First praise' })).status,
+    ).toBe(201);
+    expect(
+      (await hr(stack, 'POST', '/feedback', { from: 'e1', to: 'e2', kind: 'constructive', text: 'Private note' }))
+        .status,
+    ).toBe(201);
     await stack.advance(60_000);
-    expect((await hr(stack, 'POST', '/feedback', { from: 'm1', to: 'e2', kind: 'praise', text: 'Second praise' })).status).toBe(201);
+    expect(
+      (await hr(stack, 'POST', '/feedback', { from: 'm1', to: 'e2', kind: 'praise', text: 'Second praise' })).status,
+    ).toBe(201);
     const { recognition } = (await hr(stack, 'GET', '/recognition')).body;
     expect(recognition.map((r: any) => [r.fromName, r.toName, r.text])).toEqual([
       ['Maria Manager', 'Bob Prompt', 'Second praise'],

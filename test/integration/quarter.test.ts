@@ -1,7 +1,25 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cli, clearMailbox, openForm, postForm, reportLink, restartStack, DAY, dateAfter, hr, HOUR, linkIn, mailbox, startLocalStack, submitForm, tempDir, type LocalStack, type Mail } from '../support/local.ts';
+import {
+  cli,
+  clearMailbox,
+  openForm,
+  postForm,
+  reportLink,
+  restartStack,
+  DAY,
+  dateAfter,
+  hr,
+  HOUR,
+  linkIn,
+  mailbox,
+  startLocalStack,
+  submitForm,
+  tempDir,
+  type LocalStack,
+  type Mail,
+} from '../support/local.ts';
 
 /**
  * A whole quarter on the local stack: import, launch, invitations, on-time, late and missing
@@ -18,7 +36,12 @@ e5,Eve Late,eve@example.com,m2,Sales
 e6,Fay Extended,fay@example.com,m2,Sales
 `;
 
-const SELF_ANSWERS = { overallRating: '4', wentWell: 'Closed the big deal', toImprove: 'Documentation', nextGoals: 'Grow the pipeline' };
+const SELF_ANSWERS = {
+  overallRating: '4',
+  wentWell: 'Closed the big deal',
+  toImprove: 'Documentation',
+  nextGoals: 'Grow the pipeline',
+};
 
 describe('a quarter on the local stack', () => {
   const dir = tempDir('perfcycle-quarter-');
@@ -50,16 +73,42 @@ describe('a quarter on the local stack', () => {
     writeFileSync(join(dir.path, 'roster.csv'), ROSTER);
     const imported = await cli(stack, dir.path, 'employees', 'import', 'roster.csv', '--json');
     expect(imported.code).toBe(0);
-    expect(JSON.parse(imported.out)).toEqual({ imported: 8, created: 8, updated: 0, encoding: 'UTF-8', separator: ',', sample: [] });
+    expect(JSON.parse(imported.out)).toEqual({
+      imported: 8,
+      created: 8,
+      updated: 0,
+      encoding: 'UTF-8',
+      separator: ',',
+      sample: [],
+    });
     const again = await cli(stack, dir.path, 'employees', 'import', 'roster.csv', '--json');
-    expect(JSON.parse(again.out)).toEqual({ imported: 8, created: 0, updated: 8, encoding: 'UTF-8', separator: ',', sample: [] });
+    expect(JSON.parse(again.out)).toEqual({
+      imported: 8,
+      created: 0,
+      updated: 8,
+      encoding: 'UTF-8',
+      separator: ',',
+      sample: [],
+    });
 
     const now = stack.clock.now();
     const selfDate = dateAfter(now, 14);
     const managerDate = dateAfter(now, 24);
     selfDue = Date.parse(`${selfDate}T23:59:59Z`);
     managerDue = Date.parse(`${managerDate}T23:59:59Z`);
-    const launched = await cli(stack, dir.path, 'cycle', 'launch', '--name', '2026 Q4', '--self-due', selfDate, '--manager-due', managerDate, '--json');
+    const launched = await cli(
+      stack,
+      dir.path,
+      'cycle',
+      'launch',
+      '--name',
+      '2026 Q4',
+      '--self-due',
+      selfDate,
+      '--manager-due',
+      managerDate,
+      '--json',
+    );
     expect(launched.code).toBe(0);
     cycleId = JSON.parse(launched.out).cycleId;
     expect(cycleId).toMatch(/^cyc_[0-9a-f]{16}$/);
@@ -80,7 +129,13 @@ describe('a quarter on the local stack', () => {
     // Ann opens her form in a second tab before submitting in the first.
     const annLink = linkIn(to(invitations, 'ann@example.com')[0], '/forms/self');
     const secondTab = await openForm(annLink);
-    for (const address of ['ann@example.com', 'bob@example.com', 'dee@example.com', 'maria@example.com', 'mark@example.com']) {
+    for (const address of [
+      'ann@example.com',
+      'bob@example.com',
+      'dee@example.com',
+      'maria@example.com',
+      'mark@example.com',
+    ]) {
       const result = await submitForm(linkIn(to(invitations, address)[0], '/forms/self'), SELF_ANSWERS);
       expect(result.status).toBe(303);
       expect(result.html).toContain('Thank you: your self-assessment is submitted');
@@ -108,7 +163,18 @@ describe('a quarter on the local stack', () => {
 
   it('moves an extended person\u2019s ladder to the new date', async () => {
     const until = dateAfter(selfDue, 3);
-    const extended = await cli(stack, dir.path, 'cycle', 'extend', cycleId, '--employee', 'e6', '--until', until, '--json');
+    const extended = await cli(
+      stack,
+      dir.path,
+      'cycle',
+      'extend',
+      cycleId,
+      '--employee',
+      'e6',
+      '--until',
+      until,
+      '--json',
+    );
     expect(extended.code).toBe(0);
     expect(JSON.parse(extended.out).until).toBe(`${until}T23:59:59.000Z`);
     await stack.settled();
@@ -119,14 +185,20 @@ describe('a quarter on the local stack', () => {
   it('at the deadline tells each manager about their overdue reports and opens the manager phase', async () => {
     await advanceTo(selfDue + HOUR);
     const mails = await newMail();
-    const overdueToMaria = to(mails, 'maria@example.com').find((mail) => mail.subject.includes('overdue self-assessment'));
+    const overdueToMaria = to(mails, 'maria@example.com').find((mail) =>
+      mail.subject.includes('overdue self-assessment'),
+    );
     expect(overdueToMaria?.subject).toBe('2026 Q4: 1 overdue self-assessment in your team');
     expect(overdueToMaria?.text).toContain('Cid Never');
-    const overdueToMark = to(mails, 'mark@example.com').find((mail) => mail.subject.includes('overdue self-assessment'));
+    const overdueToMark = to(mails, 'mark@example.com').find((mail) =>
+      mail.subject.includes('overdue self-assessment'),
+    );
     expect(overdueToMark?.text).toContain('Eve Late');
     expect(overdueToMark?.text).not.toContain('Fay Extended');
     // Fay's reminder against her extended deadline went out at the old deadline.
-    expect(to(mails, 'fay@example.com').map((mail) => mail.subject)).toEqual([expect.stringMatching(/^Reminder: 2026 Q4 self-assessment due /)]);
+    expect(to(mails, 'fay@example.com').map((mail) => mail.subject)).toEqual([
+      expect.stringMatching(/^Reminder: 2026 Q4 self-assessment due /),
+    ]);
     const requests = mails.filter((mail) => mail.subject.startsWith('2026 Q4: please review your team'));
     expect(requests.map((mail) => mail.to).sort()).toEqual(['hr@example.com', 'maria@example.com', 'mark@example.com']);
     expect(to(requests, 'maria@example.com')[0].text).toMatch(/Ann Early[\s\S]*Bob Prompt[\s\S]*Cid Never/);
@@ -162,7 +234,9 @@ describe('a quarter on the local stack', () => {
   });
 
   it('lets managers review their reports', async () => {
-    const request = sent.find((mail) => mail.to === 'maria@example.com' && mail.subject.startsWith('2026 Q4: please review your team'))!;
+    const request = sent.find(
+      (mail) => mail.to === 'maria@example.com' && mail.subject.startsWith('2026 Q4: please review your team'),
+    )!;
     const team = linkIn(request, '/forms/team');
     const overview = await (await fetch(team)).text();
     expect(overview).toMatch(/Ann Early<\/a><\/th><td>Submitted<\/td><td>Not started<\/td>/);
@@ -170,30 +244,64 @@ describe('a quarter on the local stack', () => {
     expect(await (await fetch(reportLink(team, 'e1'))).text()).toContain('Closed the big deal');
     expect(await (await fetch(reportLink(team, 'e3'))).text()).toContain('Self-assessment not submitted (overdue)');
     for (const employeeId of ['e1', 'e2']) {
-      const result = await submitForm(reportLink(team, employeeId), { employeeId, rating: '5', strengths: 'Closing', areasToImprove: 'Delegating', comments: `Great quarter, ${employeeId}` });
+      const result = await submitForm(reportLink(team, employeeId), {
+        employeeId,
+        rating: '5',
+        strengths: 'Closing',
+        areasToImprove: 'Delegating',
+        comments: `Great quarter, ${employeeId}`,
+      });
       expect(result.status).toBe(303);
       expect(result.html).toContain('Your review is submitted.');
     }
     // Another team's report: refused before anything about them is read.
-    const foreign = await postForm(team, await openForm(reportLink(team, 'e1')), { employeeId: 'e4', rating: '1', strengths: 'x', areasToImprove: 'y', comments: 'not mine' });
+    const foreign = await postForm(team, await openForm(reportLink(team, 'e1')), {
+      employeeId: 'e4',
+      rating: '1',
+      strengths: 'x',
+      areasToImprove: 'y',
+      comments: 'not mine',
+    });
     expect(foreign.status).toBe(403);
     expect(foreign.html).not.toContain('Dee Ontime');
-    const markRequest = sent.find((mail) => mail.to === 'mark@example.com' && mail.subject.startsWith('2026 Q4: please review your team'))!;
-    expect((await submitForm(reportLink(linkIn(markRequest, '/forms/team'), 'e4'), { employeeId: 'e4', rating: '3', strengths: 'Steady', areasToImprove: 'Speed', comments: 'Solid' })).status).toBe(303);
+    const markRequest = sent.find(
+      (mail) => mail.to === 'mark@example.com' && mail.subject.startsWith('2026 Q4: please review your team'),
+    )!;
+    expect(
+      (
+        await submitForm(reportLink(linkIn(markRequest, '/forms/team'), 'e4'), {
+          employeeId: 'e4',
+          rating: '3',
+          strengths: 'Steady',
+          areasToImprove: 'Speed',
+          comments: 'Solid',
+        })
+      ).status,
+    ).toBe(303);
   });
 
   it('runs the manager ladder and releases results at the end', async () => {
     await advanceTo(managerDue - 3 * DAY + HOUR);
     const midPhase = await newMail();
     // Fay's extended deadline passed on the way: her manager, then HR, heard about her.
-    const fayOverdue = to(midPhase, 'mark@example.com').find((m) => m.subject === '2026 Q4: 1 overdue self-assessment in your team');
+    const fayOverdue = to(midPhase, 'mark@example.com').find(
+      (m) => m.subject === '2026 Q4: 1 overdue self-assessment in your team',
+    );
     expect(fayOverdue?.text).toContain('Fay Extended');
-    expect(to(midPhase, 'hr@example.com').find((m) => m.subject === '2026 Q4: 1 self-assessment still outstanding')?.text).toContain('Fay Extended (e6), manager: Mark Lead (m2)');
+    expect(
+      to(midPhase, 'hr@example.com').find((m) => m.subject === '2026 Q4: 1 self-assessment still outstanding')?.text,
+    ).toContain('Fay Extended (e6), manager: Mark Lead (m2)');
     const reviewReminders = midPhase.filter((m) => m.subject.startsWith('Reminder: 2026 Q4 team reviews due'));
-    expect(reviewReminders.map((m) => m.to).sort()).toEqual(['hr@example.com', 'maria@example.com', 'mark@example.com']);
+    expect(reviewReminders.map((m) => m.to).sort()).toEqual([
+      'hr@example.com',
+      'maria@example.com',
+      'mark@example.com',
+    ]);
     expect(to(reviewReminders, 'maria@example.com')[0].text).toContain('Cid Never');
     expect(to(reviewReminders, 'maria@example.com')[0].text).not.toContain('Ann Early');
-    expect(to(reviewReminders, 'mark@example.com')[0].text).toMatch(/Eve Late[\s\S]*Fay Extended|Fay Extended[\s\S]*Eve Late/);
+    expect(to(reviewReminders, 'mark@example.com')[0].text).toMatch(
+      /Eve Late[\s\S]*Fay Extended|Fay Extended[\s\S]*Eve Late/,
+    );
 
     await advanceTo(managerDue + HOUR);
     const overdue = await newMail();
@@ -226,7 +334,14 @@ describe('a quarter on the local stack', () => {
     const mailEvents = audit.body.events.filter((event: any) => event.action === 'mail-sent');
     expect(mailEvents).toHaveLength(sent.length);
     expect(audit.body.events.map((event: any) => event.action)).toEqual(
-      expect.arrayContaining(['cycle-launched', 'self-assessment-submitted', 'deadline-extended', 'phase-changed', 'manager-review-submitted', 'cycle-closed']),
+      expect.arrayContaining([
+        'cycle-launched',
+        'self-assessment-submitted',
+        'deadline-extended',
+        'phase-changed',
+        'manager-review-submitted',
+        'cycle-closed',
+      ]),
     );
   });
 });

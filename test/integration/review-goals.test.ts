@@ -1,7 +1,21 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cli, DAY, HOUR, hr, linkIn, mailbox, openForm, postForm, reportLink, startLocalStack, tempDir, type LocalStack, type Mail } from '../support/local.ts';
+import {
+  cli,
+  DAY,
+  HOUR,
+  hr,
+  linkIn,
+  mailbox,
+  openForm,
+  postForm,
+  reportLink,
+  startLocalStack,
+  tempDir,
+  type LocalStack,
+  type Mail,
+} from '../support/local.ts';
 
 /**
  * Goals meet the review (issue 3, part 4): the forms of a cycle ask for a rating of each goal of the
@@ -35,15 +49,43 @@ describe('goals in the review cycle', () => {
     await stack.settled();
   };
   const addGoal = async (employee: string, title: string, due: string, weight: number) => {
-    const added = await cli(stack, dir.path, 'goals', 'add', '--employee', employee, '--title', title, '--due', due, '--weight', String(weight), '--json');
+    const added = await cli(
+      stack,
+      dir.path,
+      'goals',
+      'add',
+      '--employee',
+      employee,
+      '--title',
+      title,
+      '--due',
+      due,
+      '--weight',
+      String(weight),
+      '--json',
+    );
     expect(added.code, added.err).toBe(0);
     goalIds[title] = JSON.parse(added.out).goalId;
   };
   const checkIn = async (employee: string, title: string, progress: number) => {
-    const result = await cli(stack, dir.path, 'goals', 'check-in', '--employee', employee, '--goal', goalIds[title], '--progress', String(progress), '--status', 'ON_TRACK');
+    const result = await cli(
+      stack,
+      dir.path,
+      'goals',
+      'check-in',
+      '--employee',
+      employee,
+      '--goal',
+      goalIds[title],
+      '--progress',
+      String(progress),
+      '--status',
+      'ON_TRACK',
+    );
     expect(result.code, result.err).toBe(0);
   };
-  const mailsWith = async (subject: string, to: string): Promise<Mail[]> => (await mailbox(stack)).filter((mail) => mail.subject.startsWith(subject) && mail.to === to);
+  const mailsWith = async (subject: string, to: string): Promise<Mail[]> =>
+    (await mailbox(stack)).filter((mail) => mail.subject.startsWith(subject) && mail.to === to);
 
   beforeAll(async () => {
     stack = await startLocalStack({ dataDir: join(dir.path, 'data') });
@@ -55,7 +97,9 @@ describe('goals in the review cycle', () => {
     await addGoal('e1', 'Later goal', day(100), 50);
     await addGoal('e2', 'Close deals', day(5), 100);
     await addGoal('e2', 'Old plan', day(6), 0);
-    expect((await cli(stack, dir.path, 'goals', 'cancel', '--employee', 'e2', '--goal', goalIds['Old plan'])).code).toBe(0);
+    expect(
+      (await cli(stack, dir.path, 'goals', 'cancel', '--employee', 'e2', '--goal', goalIds['Old plan'])).code,
+    ).toBe(0);
 
     await moveTo(3);
     await checkIn('e1', 'Ship billing', 100); // met, three days early
@@ -82,14 +126,33 @@ describe('goals in the review cycle', () => {
   });
 
   it('refuses a period that is not a quarter and launches nothing', async () => {
-    const refused = await hr(stack, 'POST', '/cycles', { name: CYCLE, selfDue: day(12), managerDue: day(16), period: 'Q1-2027' });
+    const refused = await hr(stack, 'POST', '/cycles', {
+      name: CYCLE,
+      selfDue: day(12),
+      managerDue: day(16),
+      period: 'Q1-2027',
+    });
     expect(refused.status).toBe(400);
     expect(refused.body.details).toContain('period: period must be a quarter such as 2026-Q4');
     expect(await mailbox(stack).then((mails) => mails.filter((mail) => mail.subject.startsWith(CYCLE)))).toEqual([]);
   });
 
   it('launches a cycle for the quarter and reports how its goals ended', async () => {
-    const launched = await cli(stack, dir.path, 'cycle', 'launch', '--name', CYCLE, '--self-due', day(12), '--manager-due', day(16), '--period', quarter.period, '--json');
+    const launched = await cli(
+      stack,
+      dir.path,
+      'cycle',
+      'launch',
+      '--name',
+      CYCLE,
+      '--self-due',
+      day(12),
+      '--manager-due',
+      day(16),
+      '--period',
+      quarter.period,
+      '--json',
+    );
     expect(launched.code, launched.err).toBe(0);
     cycleId = JSON.parse(launched.out).cycleId;
     await stack.settled();
@@ -98,7 +161,14 @@ describe('goals in the review cycle', () => {
     expect(status.period).toBe(quarter.period);
     expect(status.goals.counts).toEqual({ open: 0, met: 1, 'done-late': 1, missed: 1, cancelled: 1 });
     expect(status.goals.missed).toEqual([
-      { employeeId: 'e2', name: 'Bob Prompt', manager: 'Maria Manager', goalId: goalIds['Close deals'], title: 'Close deals', due: day(5) },
+      {
+        employeeId: 'e2',
+        name: 'Bob Prompt',
+        manager: 'Maria Manager',
+        goalId: goalIds['Close deals'],
+        title: 'Close deals',
+        due: day(5),
+      },
     ]);
     const human = await cli(stack, dir.path, 'cycle', 'status', cycleId);
     expect(human.out).toContain(`goals of ${quarter.period}: 0 open, 1 met, 1 done-late, 1 missed, 1 cancelled`);
@@ -115,20 +185,35 @@ describe('goals in the review cycle', () => {
     expect(form).toMatch(/Weight 40 % · due [^<]+ · progress 100 % · done late/);
     expect(form).not.toContain('Later goal');
 
-    const answers = { overallRating: '4', wentWell: 'Billing shipped', toImprove: 'Plan mentoring', nextGoals: 'Pricing' };
+    const answers = {
+      overallRating: '4',
+      wentWell: 'Billing shipped',
+      toImprove: 'Plan mentoring',
+      nextGoals: 'Pricing',
+    };
     const unrated = await postForm(link, hidden, { ...answers, [`goal-${goalIds['Ship billing']}`]: '5' });
     expect(unrated.status).toBe(400);
     expect(unrated.html).toContain('<li>Goal &quot;Mentor Bob&quot;: choose a rating</li>');
     expect(unrated.html).not.toContain('Goal &quot;Ship billing&quot;: choose');
 
-    const offScale = await postForm(link, hidden, { ...answers, [`goal-${goalIds['Ship billing']}`]: '5', [`goal-${goalIds['Mentor Bob']}`]: '6' });
+    const offScale = await postForm(link, hidden, {
+      ...answers,
+      [`goal-${goalIds['Ship billing']}`]: '5',
+      [`goal-${goalIds['Mentor Bob']}`]: '6',
+    });
     expect(offScale.status).toBe(400);
     expect(offScale.html).toContain('<li>Goal &quot;Mentor Bob&quot;: choose one of 1, 2, 3, 4, 5</li>');
 
-    const submitted = await postForm(link, hidden, { ...answers, [`goal-${goalIds['Ship billing']}`]: '5', [`goal-${goalIds['Mentor Bob']}`]: '3' });
+    const submitted = await postForm(link, hidden, {
+      ...answers,
+      [`goal-${goalIds['Ship billing']}`]: '5',
+      [`goal-${goalIds['Mentor Bob']}`]: '3',
+    });
     expect(submitted.status).toBe(303);
     expect(submitted.html).toContain('<dt>Goal &quot;Ship billing&quot; (weight 60 %)</dt><dd>5 - Exceptional</dd>');
-    expect(submitted.html).toContain('<dt>Goal &quot;Mentor Bob&quot; (weight 40 %)</dt><dd>3 - Meets expectations</dd>');
+    expect(submitted.html).toContain(
+      '<dt>Goal &quot;Mentor Bob&quot; (weight 40 %)</dt><dd>3 - Meets expectations</dd>',
+    );
 
     const [bobInvitation] = await mailsWith(`${CYCLE}: your self-assessment is open`, 'bob@example.com');
     const bobForm = await (await fetch(linkIn(bobInvitation, '/forms/self'))).text();
@@ -144,28 +229,60 @@ describe('goals in the review cycle', () => {
     const hidden = await openForm(link);
     const page = await (await fetch(link)).text();
     expect(page).toContain(`<h2>Goals of ${quarter.period}</h2>`);
-    expect(page).toContain('<dt>Their rating of goal &quot;Ship billing&quot; (weight 60 %)</dt><dd>5 - Exceptional</dd>');
+    expect(page).toContain(
+      '<dt>Their rating of goal &quot;Ship billing&quot; (weight 60 %)</dt><dd>5 - Exceptional</dd>',
+    );
     expect(page).toContain('<legend>Goal of Ann Early: Mentor Bob</legend>');
     expect(page).not.toContain('Close deals');
     const bobLink = reportLink(team, 'e2');
     expect(await (await fetch(bobLink)).text()).toContain('<legend>Goal of Bob Prompt: Close deals</legend>');
 
-    const review = { employeeId: 'e1', rating: '4', strengths: 'Delivery', areasToImprove: 'Mentoring', comments: 'Strong quarter' };
+    const review = {
+      employeeId: 'e1',
+      rating: '4',
+      strengths: 'Delivery',
+      areasToImprove: 'Mentoring',
+      comments: 'Strong quarter',
+    };
     const unrated = await postForm(link, hidden, { ...review, [`goal-${goalIds['Ship billing']}`]: '4' });
     expect(unrated.status).toBe(400);
     expect(unrated.html).toContain('<li>Goal &quot;Mentor Bob&quot;: choose a rating</li>');
     // The refused review comes back with what was chosen.
     expect(unrated.html).toContain(`name="goal-${goalIds['Ship billing']}" value="4" checked`);
 
-    const saved = await postForm(link, hidden, { ...review, [`goal-${goalIds['Ship billing']}`]: '4', [`goal-${goalIds['Mentor Bob']}`]: '2' });
+    const saved = await postForm(link, hidden, {
+      ...review,
+      [`goal-${goalIds['Ship billing']}`]: '4',
+      [`goal-${goalIds['Mentor Bob']}`]: '2',
+    });
     expect(saved.status).toBe(303);
-    expect(saved.html).toContain('<dt>Goal &quot;Mentor Bob&quot; (weight 40 %)</dt><dd>2 - Partly meets expectations</dd>');
+    expect(saved.html).toContain(
+      '<dt>Goal &quot;Mentor Bob&quot; (weight 40 %)</dt><dd>2 - Partly meets expectations</dd>',
+    );
     // A rating of another report's goal is not a rating of this one.
     const bobHidden = await openForm(bobLink);
-    const crossed = await postForm(bobLink, bobHidden, { employeeId: 'e2', rating: '3', strengths: 'Effort', areasToImprove: 'Closing', comments: 'Missed the deals', [`goal-${goalIds['Ship billing']}`]: '3' });
+    const crossed = await postForm(bobLink, bobHidden, {
+      employeeId: 'e2',
+      rating: '3',
+      strengths: 'Effort',
+      areasToImprove: 'Closing',
+      comments: 'Missed the deals',
+      [`goal-${goalIds['Ship billing']}`]: '3',
+    });
     expect(crossed.status).toBe(400);
     expect(crossed.html).toContain('<li>Goal &quot;Close deals&quot;: choose a rating</li>');
-    expect((await postForm(bobLink, bobHidden, { employeeId: 'e2', rating: '2', strengths: 'Effort', areasToImprove: 'Closing', comments: 'Missed the deals', [`goal-${goalIds['Close deals']}`]: '1' })).status).toBe(303);
+    expect(
+      (
+        await postForm(bobLink, bobHidden, {
+          employeeId: 'e2',
+          rating: '2',
+          strengths: 'Effort',
+          areasToImprove: 'Closing',
+          comments: 'Missed the deals',
+          [`goal-${goalIds['Close deals']}`]: '1',
+        })
+      ).status,
+    ).toBe(303);
   });
 
   it('releases results with the goal ratings and records each goal\u2019s outcome in the audit once', async () => {
@@ -178,8 +295,14 @@ describe('goals in the review cycle', () => {
     const [bobResult] = await mailsWith(`${CYCLE}: your review result`, 'bob@example.com');
     expect(bobResult.text).toContain('Close deals (weight 100 %): 1 of 5 - Below expectations');
 
-    const audit = (await hr(stack, 'GET', `/cycles/${cycleId}/audit`)).body.events as { action: string; employeeId?: string; details?: any }[];
-    const outcomes = audit.filter((event) => event.action.startsWith('goal-')).map((event) => [event.action, event.employeeId, event.details.title]);
+    const audit = (await hr(stack, 'GET', `/cycles/${cycleId}/audit`)).body.events as {
+      action: string;
+      employeeId?: string;
+      details?: any;
+    }[];
+    const outcomes = audit
+      .filter((event) => event.action.startsWith('goal-'))
+      .map((event) => [event.action, event.employeeId, event.details.title]);
     expect(outcomes.sort()).toEqual([
       ['goal-cancelled', 'e2', 'Old plan'],
       ['goal-done-late', 'e1', 'Mentor Bob'],

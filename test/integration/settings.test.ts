@@ -12,7 +12,8 @@ import { cli, hr, startLocalStack, tempDir, type LocalStack } from '../support/l
 describe('settings round trip', () => {
   const dir = tempDir('perfcycle-settings-');
   let stack: LocalStack;
-  const write = (name: string, value: unknown) => writeFileSync(join(dir.path, name), typeof value === 'string' ? value : JSON.stringify(value, null, 2));
+  const write = (name: string, value: unknown) =>
+    writeFileSync(join(dir.path, name), typeof value === 'string' ? value : JSON.stringify(value, null, 2));
   const current = async () => (await hr(stack, 'GET', '/settings')).body;
 
   beforeAll(async () => {
@@ -31,7 +32,11 @@ describe('settings round trip', () => {
     expect(set.err).toBe('');
     expect(set.code).toBe(0);
     expect(set.out).toContain('no change: s.json matches version 0 in force; nothing saved');
-    expect(await current()).toMatchObject({ version: 0, savedAt: null, settings: defaultSettingsInput('UTC', 'Example Org') });
+    expect(await current()).toMatchObject({
+      version: 0,
+      savedAt: null,
+      settings: defaultSettingsInput('UTC', 'Example Org'),
+    });
     // The same over HTTP, with PUT and PATCH.
     const put = await hr(stack, 'PUT', '/settings', JSON.parse(shown.out));
     expect(put.status, JSON.stringify(put.body)).toBe(200);
@@ -44,8 +49,13 @@ describe('settings round trip', () => {
     write('sender.json', { senderName: 'Acme People' });
     const set = await cli(stack, dir.path, 'settings', 'set', '--file', 'sender.json');
     expect(set.code, set.err).toBe(0);
-    expect(set.out).toBe('settings saved as version 1; the next cycle uses them\n  senderName: "Example Org" -> "Acme People"');
-    expect((await current()).settings).toEqual({ ...defaultSettingsInput('UTC', 'Example Org'), senderName: 'Acme People' });
+    expect(set.out).toBe(
+      'settings saved as version 1; the next cycle uses them\n  senderName: "Example Org" -> "Acme People"',
+    );
+    expect((await current()).settings).toEqual({
+      ...defaultSettingsInput('UTC', 'Example Org'),
+      senderName: 'Acme People',
+    });
     // Once more: nothing changes, nothing is saved.
     const again = await cli(stack, dir.path, 'settings', 'set', '--file', 'sender.json', '--json');
     expect(JSON.parse(again.out)).toMatchObject({ version: 1, saved: false, changes: [] });
@@ -54,12 +64,18 @@ describe('settings round trip', () => {
     shown.settings.timings.reviewReminderLead = '4d';
     write('edited.json', shown);
     const edited = await cli(stack, dir.path, 'settings', 'set', '--file', 'edited.json');
-    expect(edited.out).toBe('settings saved as version 2; the next cycle uses them\n  timings.reviewReminderLead: "3d" -> "4d"');
+    expect(edited.out).toBe(
+      'settings saved as version 2; the next cycle uses them\n  timings.reviewReminderLead: "3d" -> "4d"',
+    );
   });
 
   it('PATCH /settings merges objects, replaces lists whole and answers what changed', async () => {
     const competencies = [{ id: 'delivery', label: 'Delivery' }];
-    const patched = await hr(stack, 'PATCH', '/settings', { timings: { goalHrGrace: '10d' }, competencies, scoreWeights: { goals: 60, competencies: 40 } });
+    const patched = await hr(stack, 'PATCH', '/settings', {
+      timings: { goalHrGrace: '10d' },
+      competencies,
+      scoreWeights: { goals: 60, competencies: 40 },
+    });
     expect(patched.status, JSON.stringify(patched.body)).toBe(200);
     expect(patched.body).toMatchObject({ version: 3, saved: true, savedBy: expect.any(String) });
     expect(patched.body.changes).toEqual([
@@ -69,7 +85,11 @@ describe('settings round trip', () => {
       'scoreWeights.competencies: 30 -> 40',
     ]);
     const settings = (await current()).settings;
-    expect(settings.timings).toEqual({ ...defaultSettingsInput('UTC', 'Example Org').timings, reviewReminderLead: '4d', goalHrGrace: '10d' });
+    expect(settings.timings).toEqual({
+      ...defaultSettingsInput('UTC', 'Example Org').timings,
+      reviewReminderLead: '4d',
+      goalHrGrace: '10d',
+    });
     expect(settings.senderName).toBe('Acme People');
     expect(settings.competencies).toEqual(competencies);
     // A shorter scale replaces the whole scale.
@@ -80,14 +100,28 @@ describe('settings round trip', () => {
     ];
     const shorter = await hr(stack, 'PATCH', '/settings', { scale });
     expect(shorter.body.version).toBe(4);
-    expect(shorter.body.changes.filter((change: string) => change.endsWith('-> (none)')).map((change: string) => change.split(':')[0])).toEqual(['scale.3', 'scale.4']);
-    expect(shorter.body.changes).toContain('scale.0.label: "Needs improvement" -> "Low"'.replace('Needs improvement', defaultSettingsInput('UTC', 'Example Org').scale[0].label));
+    expect(
+      shorter.body.changes
+        .filter((change: string) => change.endsWith('-> (none)'))
+        .map((change: string) => change.split(':')[0]),
+    ).toEqual(['scale.3', 'scale.4']);
+    expect(shorter.body.changes).toContain(
+      'scale.0.label: "Needs improvement" -> "Low"'.replace(
+        'Needs improvement',
+        defaultSettingsInput('UTC', 'Example Org').scale[0].label,
+      ),
+    );
     expect((await current()).settings.scale).toEqual(scale);
   });
 
   it('refuses bad partial documents with every reason, over HTTP and from the CLI, and changes nothing', async () => {
     const before = await current();
-    const refused = await hr(stack, 'PATCH', '/settings', { senderName: '', scoreWeights: { goals: 90 }, timings: { goalHrGrace: 'soon' }, colour: 'blue' });
+    const refused = await hr(stack, 'PATCH', '/settings', {
+      senderName: '',
+      scoreWeights: { goals: 90 },
+      timings: { goalHrGrace: 'soon' },
+      colour: 'blue',
+    });
     expect(refused.status).toBe(400);
     expect(refused.body.error).toBe('invalid request');
     expect(refused.body.details).toEqual(
@@ -101,7 +135,9 @@ describe('settings round trip', () => {
     expect(refused.body.details).toHaveLength(4);
     const notObject = await hr(stack, 'PATCH', '/settings', ['senderName']);
     expect(notObject.status).toBe(400);
-    expect(notObject.body.details).toEqual(['the settings must be a JSON object such as { "senderName": "Acme People" }']);
+    expect(notObject.body.details).toEqual([
+      'the settings must be a JSON object such as { "senderName": "Acme People" }',
+    ]);
     const badEnvelope = await hr(stack, 'PATCH', '/settings', { version: 4, settings: 'x', note: 'hi' });
     expect(badEnvelope.status).toBe(400);
     expect(badEnvelope.body.details).toEqual([

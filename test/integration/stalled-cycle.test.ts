@@ -5,7 +5,21 @@ import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getCycle } from '../../functions/store/cycles.ts';
 import { db, keys, tableName } from '../../functions/store/table.ts';
-import { cli, clearMailbox, DAY, dateAfter, hr, HOUR, linkIn, mailbox, startLocalStack, submitForm, tempDir, type LocalStack, type Mail } from '../support/local.ts';
+import {
+  cli,
+  clearMailbox,
+  DAY,
+  dateAfter,
+  hr,
+  HOUR,
+  linkIn,
+  mailbox,
+  startLocalStack,
+  submitForm,
+  tempDir,
+  type LocalStack,
+  type Mail,
+} from '../support/local.ts';
 
 /**
  * No execution dies silently: a cycle whose execution failed, or was stopped behind its back, says so in
@@ -50,8 +64,12 @@ describe('a cycle whose workflow stalled', () => {
   const status = async () => (await hr(stack, 'GET', `/cycles/${cycleId}`)).body;
   const executions = () => stack.runner.list().filter((execution) => execution.name.startsWith(cycleId));
   const recorded = async () => (await getCycle(cycleId))!.executionArn!;
-  const resumes = async () => (await hr(stack, 'GET', `/cycles/${cycleId}/audit`)).body.events.filter((event: any) => event.action === 'cycle-resumed');
-  const reminders = (mails: Mail[]) => mails.filter((mail) => mail.subject.startsWith('Reminder: Stalled Q4 self-assessment due'));
+  const resumes = async () =>
+    (await hr(stack, 'GET', `/cycles/${cycleId}/audit`)).body.events.filter(
+      (event: any) => event.action === 'cycle-resumed',
+    );
+  const reminders = (mails: Mail[]) =>
+    mails.filter((mail) => mail.subject.startsWith('Reminder: Stalled Q4 self-assessment due'));
 
   beforeAll(async () => {
     stack = await startLocalStack({ dataDir: join(dir.path, 'data') });
@@ -60,13 +78,34 @@ describe('a cycle whose workflow stalled', () => {
     expect((await cli(stack, dir.path, 'employees', 'import', 'roster.csv')).code).toBe(0);
     const selfDate = dateAfter(stack.clock.now(), 14);
     selfDue = Date.parse(`${selfDate}T23:59:59Z`);
-    const launched = await cli(stack, dir.path, 'cycle', 'launch', '--name', 'Stalled Q4', '--self-due', selfDate, '--manager-due', dateAfter(stack.clock.now(), 24), '--json');
+    const launched = await cli(
+      stack,
+      dir.path,
+      'cycle',
+      'launch',
+      '--name',
+      'Stalled Q4',
+      '--self-due',
+      selfDate,
+      '--manager-due',
+      dateAfter(stack.clock.now(), 24),
+      '--json',
+    );
     expect(launched.code, launched.err).toBe(0);
     cycleId = JSON.parse(launched.out).cycleId;
     const invitations = await newMail();
     expect(invitations).toHaveLength(4);
     const ann = invitations.find((mail) => mail.to === 'ann@example.com')!;
-    expect((await submitForm(linkIn(ann, '/forms/self'), { overallRating: '4', wentWell: 'Shipped', toImprove: 'Docs', nextGoals: 'More' })).status).toBe(303);
+    expect(
+      (
+        await submitForm(linkIn(ann, '/forms/self'), {
+          overallRating: '4',
+          wentWell: 'Shipped',
+          toImprove: 'Docs',
+          nextGoals: 'More',
+        })
+      ).status,
+    ).toBe(303);
   });
   afterAll(async () => {
     sfn?.destroy();
@@ -80,14 +119,20 @@ describe('a cycle whose workflow stalled', () => {
     it('fails at the reminder checkpoint after its retries, and sends nothing', async () => {
       // A fault no retry can ride out: the checkpoint cannot read the cycle's timings.
       timings = (await getCycle(cycleId))!.timings;
-      await db().send(new UpdateCommand({ TableName: tableName(), Key: keys.cycle(cycleId), UpdateExpression: 'REMOVE timings' }));
+      await db().send(
+        new UpdateCommand({ TableName: tableName(), Key: keys.cycle(cycleId), UpdateExpression: 'REMOVE timings' }),
+      );
       await advanceTo(selfDue - 3 * DAY + HOUR);
       expect(reminders(await newMail())).toEqual([]);
       expect(executions().map((execution) => execution.status)).toEqual(['FAILED']);
 
       // The local endpoint describes it as Step Functions does: the Fail state's error and cause, and when.
       const described = await sfn.send(new DescribeExecutionCommand({ executionArn: await recorded() }));
-      expect(described).toMatchObject({ status: 'FAILED', error: 'TypeError', cause: expect.stringMatching(/^Cannot read properties of undefined/) });
+      expect(described).toMatchObject({
+        status: 'FAILED',
+        error: 'TypeError',
+        cause: expect.stringMatching(/^Cannot read properties of undefined/),
+      });
       expect(described.stopDate!.getTime()).toBeGreaterThanOrEqual(selfDue - 3 * DAY);
       expect(described.stopDate!.getTime()).toBeLessThan(selfDue - 3 * DAY + HOUR);
     });
@@ -96,24 +141,48 @@ describe('a cycle whose workflow stalled', () => {
       const body = await status();
       expect(body.phase).toBe('SELF_REVIEW');
       expect(body.needsAttention).toMatch(
-        new RegExp(`^workflow execution failed at \\S+Z: TypeError \\(Cannot read properties of undefined [^)]*\\)\\); run \`perfcycle cycle resume ${cycleId}\`$`),
+        new RegExp(
+          `^workflow execution failed at \\S+Z: TypeError \\(Cannot read properties of undefined [^)]*\\)\\); run \`perfcycle cycle resume ${cycleId}\`$`,
+        ),
       );
       const text = await cli(stack, dir.path, 'cycle', 'status', cycleId);
       expect(text.code, text.err).toBe(0);
-      expect(text.out.split('\n').slice(0, 2)).toEqual([`Stalled Q4 (${cycleId}): SELF_REVIEW, 4 participants`, `needs attention: ${body.needsAttention}`]);
+      expect(text.out.split('\n').slice(0, 2)).toEqual([
+        `Stalled Q4 (${cycleId}): SELF_REVIEW, 4 participants`,
+        `needs attention: ${body.needsAttention}`,
+      ]);
       const json = await cli(stack, dir.path, 'cycle', 'status', cycleId, '--json');
       expect(JSON.parse(json.out)).toMatchObject({ phase: 'SELF_REVIEW', needsAttention: body.needsAttention });
     });
 
     it('is resumed by HR once the fault is mended: the held-up reminders go out, once', async () => {
       const problem = (await status()).needsAttention.replace(/; run `.*`$/, '');
-      await db().send(new UpdateCommand({ TableName: tableName(), Key: keys.cycle(cycleId), UpdateExpression: 'SET timings = :timings', ExpressionAttributeValues: { ':timings': timings } }));
+      await db().send(
+        new UpdateCommand({
+          TableName: tableName(),
+          Key: keys.cycle(cycleId),
+          UpdateExpression: 'SET timings = :timings',
+          ExpressionAttributeValues: { ':timings': timings },
+        }),
+      );
       const resumed = await cli(stack, dir.path, 'cycle', 'resume', cycleId);
       expect(resumed.code, resumed.err).toBe(0);
       expect(resumed.out).toBe(`resumed ${cycleId} (SELF_REVIEW) after: ${problem}`);
-      expect(reminders(await newMail()).map((mail) => mail.to).sort()).toEqual(['bob@example.com', 'cid@example.com', 'maria@example.com']);
+      expect(
+        reminders(await newMail())
+          .map((mail) => mail.to)
+          .sort(),
+      ).toEqual(['bob@example.com', 'cid@example.com', 'maria@example.com']);
       expect((await status()).needsAttention).toBeNull();
-      expect(await resumes()).toEqual([{ cycleId, at: expect.any(String), actor: 'hr:local-hr', action: 'cycle-resumed', details: { problem, executionArn: await recorded() } }]);
+      expect(await resumes()).toEqual([
+        {
+          cycleId,
+          at: expect.any(String),
+          actor: 'hr:local-hr',
+          action: 'cycle-resumed',
+          details: { problem, executionArn: await recorded() },
+        },
+      ]);
 
       // A second resume finds the workflow running: refused, nothing started.
       const again = await hr(stack, 'POST', `/cycles/${cycleId}/resume`);
@@ -132,14 +201,20 @@ describe('a cycle whose workflow stalled', () => {
       // Two minutes before the daily run.
       await advanceTo(nextUtc(5, 58));
       const executionArn = await recorded();
-      await sfn.send(new StopExecutionCommand({ executionArn, cause: 'stopped by hand in the Step Functions console' }));
+      await sfn.send(
+        new StopExecutionCommand({ executionArn, cause: 'stopped by hand in the Step Functions console' }),
+      );
       const described = await sfn.send(new DescribeExecutionCommand({ executionArn }));
       expect(described).toMatchObject({ status: 'ABORTED', cause: 'stopped by hand in the Step Functions console' });
       stoppedAt = described.stopDate!.toISOString();
       expect((await status()).needsAttention).toBeNull();
       const early = await hr(stack, 'POST', `/cycles/${cycleId}/resume`);
       expect(early.status).toBe(409);
-      expect(early.body.error).toMatch(new RegExp(`^the workflow of cycle ${cycleId} changed moments ago \\(.+\\), as a launch, an extension or a resume does: look again in a few minutes$`));
+      expect(early.body.error).toMatch(
+        new RegExp(
+          `^the workflow of cycle ${cycleId} changed moments ago \\(.+\\), as a launch, an extension or a resume does: look again in a few minutes$`,
+        ),
+      );
 
       await advanceTo(Date.parse(stoppedAt) + 12 * MINUTE);
       expect(executions().map((execution) => execution.status)).toEqual(['FAILED', 'ABORTED']);
@@ -158,7 +233,12 @@ describe('a cycle whose workflow stalled', () => {
       expect(executions().map((execution) => execution.status)).toEqual(['FAILED', 'ABORTED', 'WAITING']);
       expect((await status()).needsAttention).toBeNull();
       const [, byTheSystem] = await resumes();
-      expect(byTheSystem).toMatchObject({ actor: 'system', details: { problem: `workflow execution was stopped at ${stoppedAt}: stopped by hand in the Step Functions console` } });
+      expect(byTheSystem).toMatchObject({
+        actor: 'system',
+        details: {
+          problem: `workflow execution was stopped at ${stoppedAt}: stopped by hand in the Step Functions console`,
+        },
+      });
       expect(await newMail()).toEqual([]);
     });
 

@@ -14,7 +14,15 @@ export const CHROMIUM_PATH = '/usr/bin/chromium';
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
 }
 
@@ -41,7 +49,10 @@ export async function accessibleName(element: Locator): Promise<string> {
  * Every textarea and radio button (or whatever `selector` picks) in `scope` has a non-empty accessible name, and looking that name up
  * with getByLabel (as a screen-reader user or a test would) finds exactly that control. Returns the names.
  */
-export async function expectEveryControlLabelled(scope: Page | Locator, selector = 'textarea, input[type="radio"]'): Promise<string[]> {
+export async function expectEveryControlLabelled(
+  scope: Page | Locator,
+  selector = 'textarea, input[type="radio"]',
+): Promise<string[]> {
   const page = 'page' in scope ? scope.page() : scope;
   const controls = scope.locator(selector);
   const count = await controls.count();
@@ -52,8 +63,14 @@ export async function expectEveryControlLabelled(scope: Page | Locator, selector
     const described = await control.evaluate((el) => el.outerHTML.slice(0, 200));
     if (!name) throw new Error(`control without an accessible name: ${described}`);
     const byLabel = scope.getByLabel(name, { exact: true });
-    if ((await byLabel.count()) !== 1) throw new Error(`getByLabel(${JSON.stringify(name)}) finds ${await byLabel.count()} controls, expected 1 (${described})`);
-    const same = await page.evaluate(([a, b]) => a === b, [await control.elementHandle(), await byLabel.elementHandle()] as const);
+    if ((await byLabel.count()) !== 1)
+      throw new Error(
+        `getByLabel(${JSON.stringify(name)}) finds ${await byLabel.count()} controls, expected 1 (${described})`,
+      );
+    const same = await page.evaluate(([a, b]) => a === b, [
+      await control.elementHandle(),
+      await byLabel.elementHandle(),
+    ] as const);
     if (!same) throw new Error(`getByLabel(${JSON.stringify(name)}) finds a different control than ${described}`);
     names.push(name);
   }
@@ -79,7 +96,11 @@ export async function seriousAxeViolations(page: Page): Promise<string[]> {
   await page.evaluate(AXE_SOURCE);
   const violations = await page.evaluate(async () => {
     const result = await (globalThis as any).axe.run((globalThis as any).document, { resultTypes: ['violations'] });
-    return result.violations.map((v: any) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n: any) => n.target.join(' ')) }));
+    return result.violations.map((v: any) => ({
+      id: v.id,
+      impact: v.impact,
+      nodes: v.nodes.map((n: any) => n.target.join(' ')),
+    }));
   });
   return violations
     .filter((v: { impact: string }) => v.impact === 'serious' || v.impact === 'critical')
@@ -91,15 +112,25 @@ export async function seriousAxeViolations(page: Page): Promise<string[]> {
  * Starts the local stack and Chromium side by side. `started` receives whichever came up, before a failure
  * of the other is thrown, so the test's afterAll (closeAll) still stops it.
  */
-export async function startStackAndBrowser(dataDir: string, started: (parts: { stack?: LocalStack; browser?: Browser }) => void): Promise<{ stack: LocalStack; browser: Browser }> {
+export async function startStackAndBrowser(
+  dataDir: string,
+  started: (parts: { stack?: LocalStack; browser?: Browser }) => void,
+): Promise<{ stack: LocalStack; browser: Browser }> {
   const [stack, browser] = await Promise.allSettled([startLocalStack({ dataDir }), launchBrowser()]);
-  started({ stack: stack.status === 'fulfilled' ? stack.value : undefined, browser: browser.status === 'fulfilled' ? browser.value : undefined });
+  started({
+    stack: stack.status === 'fulfilled' ? stack.value : undefined,
+    browser: browser.status === 'fulfilled' ? browser.value : undefined,
+  });
   if (stack.status === 'rejected') throw stack.reason;
   if (browser.status === 'rejected') throw browser.reason;
   return { stack: stack.value, browser: browser.value };
 }
 
-export async function closeAll(browser: Browser | undefined, stack: { stop(): Promise<void> } | undefined, dir: { remove(): void }): Promise<void> {
+export async function closeAll(
+  browser: Browser | undefined,
+  stack: { stop(): Promise<void> } | undefined,
+  dir: { remove(): void },
+): Promise<void> {
   try {
     await browser?.close();
   } finally {
@@ -113,10 +144,13 @@ export async function closeAll(browser: Browser | undefined, stack: { stop(): Pr
 
 /** The `index`th <dl> of answers in `scope`, as term -> value. */
 export async function answersIn(scope: Page | Locator, index = 0): Promise<Record<string, string>> {
-  return scope.locator('dl').nth(index).evaluate((dl) => {
-    const terms = [...dl.querySelectorAll('dt')];
-    return Object.fromEntries(terms.map((dt) => [dt.textContent ?? '', dt.nextElementSibling?.textContent ?? '']));
-  });
+  return scope
+    .locator('dl')
+    .nth(index)
+    .evaluate((dl) => {
+      const terms = [...dl.querySelectorAll('dt')];
+      return Object.fromEntries(terms.map((dt) => [dt.textContent ?? '', dt.nextElementSibling?.textContent ?? '']));
+    });
 }
 
 /** The body rows of the table in the region named `name`, as cell texts. */
@@ -124,7 +158,9 @@ export async function rowsOf(scope: Page | Locator, name: string): Promise<strin
   return scope
     .getByRole('region', { name, exact: true })
     .locator('tbody tr')
-    .evaluateAll((rows) => rows.map((row: any) => [...row.children].map((cell: any) => (cell.textContent ?? '').trim())));
+    .evaluateAll((rows) =>
+      rows.map((row: any) => [...row.children].map((cell: any) => (cell.textContent ?? '').trim())),
+    );
 }
 
 /** Checks that can fail on any page: the language is declared, there is exactly one h1, and axe-core finds nothing serious. */

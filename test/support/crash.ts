@@ -24,8 +24,12 @@ const DAY = 86_400_000;
 const LEASE_SECONDS = 3;
 
 function roster(size: number, department: string): string {
-  const lines = ['employeeId,name,email,managerId,department', `${department}-m,${department} Lead,${department}-m@example.com,,${department}`];
-  for (let i = 1; i < size; i++) lines.push(`${department}-${i},Person ${i},${department}-${i}@example.com,${department}-m,${department}`);
+  const lines = [
+    'employeeId,name,email,managerId,department',
+    `${department}-m,${department} Lead,${department}-m@example.com,,${department}`,
+  ];
+  for (let i = 1; i < size; i++)
+    lines.push(`${department}-${i},Person ${i},${department}-${i}@example.com,${department}-m,${department}`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -38,13 +42,23 @@ class CrashRun {
 
   static async start(): Promise<CrashRun> {
     const run = new CrashRun(await startSesFaults());
-    run.ports = { apiPort: await tryPort(0), mailPort: await tryPort(0), dynamoPort: await tryPort(0), sfnPort: await tryPort(0) };
+    run.ports = {
+      apiPort: await tryPort(0),
+      mailPort: await tryPort(0),
+      dynamoPort: await tryPort(0),
+      sfnPort: await tryPort(0),
+    };
     await run.boot();
     return run;
   }
 
   private async boot(): Promise<void> {
-    this.stack = await spawnStack({ dataDir: join(this.dir.path, 'data'), ...this.ports, sesEndpoint: this.ses.url, mailTimings: { leaseSeconds: LEASE_SECONDS } });
+    this.stack = await spawnStack({
+      dataDir: join(this.dir.path, 'data'),
+      ...this.ports,
+      sesEndpoint: this.ses.url,
+      mailTimings: { leaseSeconds: LEASE_SECONDS },
+    });
   }
 
   async api(method: string, path: string, body?: unknown): Promise<any> {
@@ -64,13 +78,16 @@ class CrashRun {
     const now = Date.parse((await this.api('GET', '/local/clock')).now);
     const day = (offset: number) => new Date(now + offset * DAY).toISOString().slice(0, 10);
     await this.api('POST', '/cycles', { name, selfDue: day(14), managerDue: day(24), department });
-    return [`${department}-m`, ...Array.from({ length: size - 1 }, (_, i) => `${department}-${i + 1}`)].map((id) => `${id}@example.com`);
+    return [`${department}-m`, ...Array.from({ length: size - 1 }, (_, i) => `${department}-${i + 1}`)].map(
+      (id) => `${id}@example.com`,
+    );
   }
 
   /** Messages whose subject matches, per recipient. */
   counts(subject: RegExp): Map<string, number> {
     const counts = new Map<string, number>();
-    for (const mail of this.ses.accepted) if (subject.test(mail.subject)) counts.set(mail.to, (counts.get(mail.to) ?? 0) + 1);
+    for (const mail of this.ses.accepted)
+      if (subject.test(mail.subject)) counts.set(mail.to, (counts.get(mail.to) ?? 0) + 1);
     return counts;
   }
 
@@ -104,7 +121,12 @@ class CrashRun {
   }
 }
 
-function tally(participants: string[], counts: Map<string, number>, sentBeforeKill: number, started: number): CrashCount {
+function tally(
+  participants: string[],
+  counts: Map<string, number>,
+  sentBeforeKill: number,
+  started: number,
+): CrashCount {
   const got = participants.map((to) => counts.get(to) ?? 0);
   return {
     participants: participants.length,
@@ -123,7 +145,11 @@ export async function crashDuringLaunch(size: number): Promise<CrashCount> {
     const started = performance.now();
     const people = await run.launch(size, 'Launch', 'Crash at launch');
     const invitations = () => run.counts(/self-assessment is open/);
-    const sentBeforeKill = await run.crashAndRecover(() => invitations().size, size * 0.4, () => people.every((to) => invitations().has(to)));
+    const sentBeforeKill = await run.crashAndRecover(
+      () => invitations().size,
+      size * 0.4,
+      () => people.every((to) => invitations().has(to)),
+    );
     return tally(people, invitations(), sentBeforeKill, started);
   } finally {
     await run.close();
@@ -141,7 +167,11 @@ export async function crashDuringReminders(size: number): Promise<CrashCount> {
     // The reminder falls due three days before the deadline: this advance is cut short by the kill.
     void run.api('POST', '/local/clock/advance', { duration: '2d' }).catch(() => undefined);
     const reminders = () => run.counts(/^Reminder: /);
-    const sentBeforeKill = await run.crashAndRecover(() => reminders().size, size * 0.4, () => people.every((to) => reminders().has(to)));
+    const sentBeforeKill = await run.crashAndRecover(
+      () => reminders().size,
+      size * 0.4,
+      () => people.every((to) => reminders().has(to)),
+    );
     return tally(people, reminders(), sentBeforeKill, started);
   } finally {
     await run.close();

@@ -34,7 +34,11 @@ export async function clearMailbox(stack: LocalStack): Promise<void> {
  * Runs requests that must be refused and checks that nothing moved: what `snapshot` reads (its `mail`, the
  * mailbox as `to|subject`) is the same before and after, and nobody got mail.
  */
-export async function expectChangesNothing(stack: LocalStack, snapshot: () => Promise<{ mail: string[] }>, bad: () => Promise<void>): Promise<void> {
+export async function expectChangesNothing(
+  stack: LocalStack,
+  snapshot: () => Promise<{ mail: string[] }>,
+  bad: () => Promise<void>,
+): Promise<void> {
   await clearMailbox(stack);
   const before = await snapshot();
   await bad();
@@ -44,7 +48,10 @@ export async function expectChangesNothing(stack: LocalStack, snapshot: () => Pr
 }
 
 /** The first link of a kind in an email's HTML part (what a participant clicks). */
-export function linkIn(mail: Mail, path: '/forms/self' | '/forms/team' | '/forms/goals' | '/forms/results' | '/forms/feedback'): string {
+export function linkIn(
+  mail: Mail,
+  path: '/forms/self' | '/forms/team' | '/forms/goals' | '/forms/results' | '/forms/feedback',
+): string {
   const match = new RegExp(`href="([^"]*${path}\\?t=[^"]+)"`).exec(mail.html);
   if (!match) throw new Error(`no ${path} link in "${mail.subject}"`);
   return match[1].replaceAll('&amp;', '&');
@@ -80,7 +87,8 @@ export async function openForm(link: string): Promise<Record<string, string>> {
   const page = await (await fetch(link)).text();
   const form = page.slice(page.indexOf('<form'));
   const fields: Record<string, string> = {};
-  for (const m of form.matchAll(/<input type="hidden" name="(t|formToken|submissionId|version)" value="([^"]*)">/g)) fields[m[1]] ??= m[2].replaceAll('&amp;', '&');
+  for (const m of form.matchAll(/<input type="hidden" name="(t|formToken|submissionId|version)" value="([^"]*)">/g))
+    fields[m[1]] ??= m[2].replaceAll('&amp;', '&');
   return fields;
 }
 

@@ -99,11 +99,15 @@ export async function startSesFaults(): Promise<SesFaults> {
       response.writeHead(200, { 'content-type': 'application/json' });
       return void response.end(JSON.stringify({ MessageId: `stand-in-${faults.calls}` }));
     }
-    const headers = Object.fromEntries(Object.entries(request.headers).filter(([name]) => !['host', 'content-length', 'connection'].includes(name))) as Record<string, string>;
+    const headers = Object.fromEntries(
+      Object.entries(request.headers).filter(([name]) => !['host', 'content-length', 'connection'].includes(name)),
+    ) as Record<string, string>;
     const forwarded = await fetch(`${upstream}${request.url}`, { method: request.method, headers, body });
     const answer = await forwarded.text();
     if (forwarded.ok) accept();
-    response.writeHead(forwarded.status, { 'content-type': forwarded.headers.get('content-type') ?? 'application/json' });
+    response.writeHead(forwarded.status, {
+      'content-type': forwarded.headers.get('content-type') ?? 'application/json',
+    });
     response.end(answer);
   });
   server.on('connection', (socket) => {

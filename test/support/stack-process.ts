@@ -11,14 +11,21 @@ export interface StackProcess {
 }
 
 /** Starts the local stack in its own process group (see stack-child.ts) and waits until it answers. */
-export async function spawnStack(options: LocalStackOptions & Required<Pick<LocalStackOptions, 'dataDir' | 'apiPort' | 'mailPort' | 'dynamoPort' | 'sfnPort'>>): Promise<StackProcess> {
+export async function spawnStack(
+  options: LocalStackOptions &
+    Required<Pick<LocalStackOptions, 'dataDir' | 'apiPort' | 'mailPort' | 'dynamoPort' | 'sfnPort'>>,
+): Promise<StackProcess> {
   // A crashed stack's ports are free again only once its DynamoDB Local is gone.
   await Promise.all([options.apiPort, options.mailPort, options.dynamoPort, options.sfnPort].map(waitUntilFree));
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', resolve(import.meta.dirname, 'stack-child.ts')], {
-    detached: true,
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, PERFCYCLE_STACK_OPTIONS: JSON.stringify(options), POWERTOOLS_LOG_LEVEL: 'ERROR' },
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['--import', 'tsx', resolve(import.meta.dirname, 'stack-child.ts')],
+    {
+      detached: true,
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, PERFCYCLE_STACK_OPTIONS: JSON.stringify(options), POWERTOOLS_LOG_LEVEL: 'ERROR' },
+    },
+  );
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
   const ready = await new Promise<{ apiUrl: string; hrToken: string }>((done, fail) => {
     let out = '';
@@ -44,7 +51,14 @@ export async function spawnStack(options: LocalStackOptions & Required<Pick<Loca
 }
 
 async function waitUntilFree(port: number): Promise<void> {
-  for (let tries = 0; !(await tryPort(port).then(() => true, () => false)); tries++) {
+  for (
+    let tries = 0;
+    !(await tryPort(port).then(
+      () => true,
+      () => false,
+    ));
+    tries++
+  ) {
     if (tries > 300) throw new Error(`port ${port} is still taken`);
     await new Promise((done) => setTimeout(done, 100));
   }

@@ -26,9 +26,15 @@ describe('goalsChoice', () => {
 describe('goalsChoiceSentence', () => {
   it('says exactly what the employee chose', () => {
     expect(goalsChoiceSentence('accepted', 1)).toBe('They accepted the proposed goal; it is now among their goals.');
-    expect(goalsChoiceSentence('accepted', 2)).toBe('They accepted the 2 proposed goals; they are now among their goals.');
-    expect(goalsChoiceSentence('not-accepted', 2)).toMatch(/^They did not accept the 2 proposed goals; nothing was added to their goals\./);
-    expect(goalsChoiceSentence('disagreed', 1)).toMatch(/^Because they disagree with the appraisal, the proposed goal was not added to their goals\./);
+    expect(goalsChoiceSentence('accepted', 2)).toBe(
+      'They accepted the 2 proposed goals; they are now among their goals.',
+    );
+    expect(goalsChoiceSentence('not-accepted', 2)).toMatch(
+      /^They did not accept the 2 proposed goals; nothing was added to their goals\./,
+    );
+    expect(goalsChoiceSentence('disagreed', 1)).toMatch(
+      /^Because they disagree with the appraisal, the proposed goal was not added to their goals\./,
+    );
     expect(goalsChoiceSentence('none-offered', 0)).toBeUndefined();
   });
 });

@@ -15,17 +15,33 @@ import {
 } from '#domain/calibration.ts';
 import type { ScalePoint } from '#domain/review-form.ts';
 
-const scaleOf = (...values: number[]): ScalePoint[] => values.map((value) => ({ value, label: `p${value}`, description: `point ${value}` }));
+const scaleOf = (...values: number[]): ScalePoint[] =>
+  values.map((value) => ({ value, label: `p${value}`, description: `point ${value}` }));
 const THREE = scaleOf(1, 2, 3);
 const FIVE = scaleOf(1, 2, 3, 4, 5);
 const TEN = scaleOf(1, 2, 3, 4, 5, 6, 7, 8, 9, 10);
 
-const review = (rating: number, score: number) => ({ rating, score: { value: score, label: '', basis: 'goals' as const } });
-const adjustment = (rating: number, from: number): RatingAdjustment => ({ rating, reason: 'calibrated', by: 'hr:1', at: '2026-12-01T00:00:00.000Z', from });
+const review = (rating: number, score: number) => ({
+  rating,
+  score: { value: score, label: '', basis: 'goals' as const },
+});
+const adjustment = (rating: number, from: number): RatingAdjustment => ({
+  rating,
+  reason: 'calibrated',
+  by: 'hr:1',
+  at: '2026-12-01T00:00:00.000Z',
+  from,
+});
 
 /** The tally of one group from its people's facts, as the summaries add them up one review at a time. */
-const tallyOf = (scale: ScalePoint[], facts: RatingFacts[]) => addTallies(facts.map((f) => tallyChange(scale, undefined, f)));
-const group = (managerKey: string, department: string, scale: ScalePoint[], facts: RatingFacts[]): RatingGroup & Tally => ({
+const tallyOf = (scale: ScalePoint[], facts: RatingFacts[]) =>
+  addTallies(facts.map((f) => tallyChange(scale, undefined, f)));
+const group = (
+  managerKey: string,
+  department: string,
+  scale: ScalePoint[],
+  facts: RatingFacts[],
+): RatingGroup & Tally => ({
   managerKey,
   managerName: `Manager ${managerKey}`,
   department,
@@ -41,15 +57,45 @@ describe('the ratings calibration counts', () => {
   });
 
   it('counts the final rating at its nearest point (halfway up) and keeps the exact sums', () => {
-    expect(tallyChange(FIVE, undefined, { before: 3, after: 3.5 })).toEqual({ reviewed: 1, before: { 3: 1 }, after: { 4: 1 }, beforeSum: 3, afterSum: 3.5 });
-    expect(tallyChange(FIVE, undefined, { before: 3, after: 3.49 })).toEqual({ reviewed: 1, before: { 3: 1 }, after: { 3: 1 }, beforeSum: 3, afterSum: 3.49 });
+    expect(tallyChange(FIVE, undefined, { before: 3, after: 3.5 })).toEqual({
+      reviewed: 1,
+      before: { 3: 1 },
+      after: { 4: 1 },
+      beforeSum: 3,
+      afterSum: 3.5,
+    });
+    expect(tallyChange(FIVE, undefined, { before: 3, after: 3.49 })).toEqual({
+      reviewed: 1,
+      before: { 3: 1 },
+      after: { 3: 1 },
+      beforeSum: 3,
+      afterSum: 3.49,
+    });
   });
 
   it('an edit moves the person from the old points to the new ones and leaves what did not move out', () => {
-    expect(tallyChange(FIVE, { before: 3, after: 3.2 }, { before: 4, after: 3.4 })).toEqual({ reviewed: 0, before: { 3: -1, 4: 1 }, after: {}, beforeSum: 1, afterSum: 0.2 });
-    expect(tallyChange(FIVE, { before: 2, after: 2.1 }, undefined)).toEqual({ reviewed: -1, before: { 2: -1 }, after: { 2: -1 }, beforeSum: -2, afterSum: -2.1 });
+    expect(tallyChange(FIVE, { before: 3, after: 3.2 }, { before: 4, after: 3.4 })).toEqual({
+      reviewed: 0,
+      before: { 3: -1, 4: 1 },
+      after: {},
+      beforeSum: 1,
+      afterSum: 0.2,
+    });
+    expect(tallyChange(FIVE, { before: 2, after: 2.1 }, undefined)).toEqual({
+      reviewed: -1,
+      before: { 2: -1 },
+      after: { 2: -1 },
+      beforeSum: -2,
+      afterSum: -2.1,
+    });
     // Submitted, edited twice, adjusted: the tally is the one of the final state.
-    const steps = [undefined, { before: 2, after: 2.3 }, { before: 4, after: 3.7 }, { before: 4, after: 4.1 }, { before: 4, after: 2 }];
+    const steps = [
+      undefined,
+      { before: 2, after: 2.3 },
+      { before: 4, after: 3.7 },
+      { before: 4, after: 4.1 },
+      { before: 4, after: 2 },
+    ];
     const moved = addTallies(steps.slice(1).map((to, i) => tallyChange(FIVE, steps[i], to)));
     expect(moved).toEqual({ reviewed: 1, before: { 2: 0, 4: 1 }, after: { 2: 1, 4: 0 }, beforeSum: 4, afterSum: 2 });
   });
@@ -84,8 +130,17 @@ describe('calibrationFigures', () => {
     expect(managers.m1.before).toEqual({ counts: [0, 0, 0, 0, 3], mean: 5, deviation: 1.63, outlier: true });
     expect(managers.m1.after).toEqual({ counts: [0, 0, 0, 0, 3], mean: 4.87, deviation: 1.42, outlier: true });
     // m2 spans two departments: counted once per manager, once in each department.
-    expect(managers.m2).toMatchObject({ reviewed: 3, missing: 0, before: { counts: [0, 1, 2, 0, 0], mean: 2.67, deviation: -0.71, outlier: false } });
-    expect(managers.m3).toMatchObject({ reviewed: 2, missing: 1, before: { mean: 2, deviation: -1.38, outlier: true }, after: { mean: 2.5, deviation: -0.95, outlier: false } });
+    expect(managers.m2).toMatchObject({
+      reviewed: 3,
+      missing: 0,
+      before: { counts: [0, 1, 2, 0, 0], mean: 2.67, deviation: -0.71, outlier: false },
+    });
+    expect(managers.m3).toMatchObject({
+      reviewed: 2,
+      missing: 1,
+      before: { mean: 2, deviation: -1.38, outlier: true },
+      after: { mean: 2.5, deviation: -0.95, outlier: false },
+    });
     expect(figures.departments.map((d) => [d.key, d.reviewed, d.missing, d.before.mean, d.before.outlier])).toEqual([
       ['Sales', 5, 0, 4, false],
       ['Support', 3, 1, 2.33, true],
@@ -93,7 +148,11 @@ describe('calibrationFigures', () => {
   });
 
   it('on a 3-point scale, one point is 1: a deviation of exactly one point is not flagged', () => {
-    const figures = calibrationFigures(THREE, [group('a', 'D', THREE, [same(3), same(3)]), group('b', 'D', THREE, [same(1), same(1)])], []);
+    const figures = calibrationFigures(
+      THREE,
+      [group('a', 'D', THREE, [same(3), same(3)]), group('b', 'D', THREE, [same(1), same(1)])],
+      [],
+    );
     expect(figures.overall.before).toEqual({ counts: [2, 0, 2], mean: 2, deviation: 0, outlier: false });
     expect(figures.managers.map((m) => [m.key, m.before.deviation, m.before.outlier])).toEqual([
       ['a', 1, false],
@@ -102,7 +161,11 @@ describe('calibrationFigures', () => {
   });
 
   it('on a 10-point scale, counts line up with the ten points; a manager with only missing reviews is listed without a mean', () => {
-    const figures = calibrationFigures(TEN, [group('a', 'D', TEN, [same(9), same(10)]), group('b', 'D', TEN, [same(6), same(5), same(5)])], [{ managerKey: 'c', managerName: 'Manager c', department: 'E' }]);
+    const figures = calibrationFigures(
+      TEN,
+      [group('a', 'D', TEN, [same(9), same(10)]), group('b', 'D', TEN, [same(6), same(5), same(5)])],
+      [{ managerKey: 'c', managerName: 'Manager c', department: 'E' }],
+    );
     expect(figures.overall.before.counts).toEqual([0, 0, 0, 0, 2, 1, 0, 0, 1, 1]);
     expect(figures.overall.before.mean).toBe(7);
     const [a, b, c] = figures.managers;
@@ -131,6 +194,11 @@ describe('calibrationFigures', () => {
 
 describe('the adjustment CSV', () => {
   it('pre-fills each reviewed person\u2019s final rating at its nearest point, with an empty reason; missing reviews have no row', () => {
-    expect(adjustmentRows([{ employeeId: 'e1', finalPoint: { value: 4 } }, { employeeId: 'e2', finalPoint: null }])).toEqual([['e1', '4', '']]);
+    expect(
+      adjustmentRows([
+        { employeeId: 'e1', finalPoint: { value: 4 } },
+        { employeeId: 'e2', finalPoint: null },
+      ]),
+    ).toEqual([['e1', '4', '']]);
   });
 });

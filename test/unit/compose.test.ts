@@ -29,7 +29,9 @@ const FULL: EmailBody = {
 
 describe('escapeHtml', () => {
   it('escapes the five HTML-significant characters', () => {
-    expect(escapeHtml(`<script>alert("x")</script> & 'y'`)).toBe('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;y&#39;');
+    expect(escapeHtml(`<script>alert("x")</script> & 'y'`)).toBe(
+      '&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;y&#39;',
+    );
   });
 
   it('escapes an ampersand only once and leaves everything else alone', () => {
@@ -93,7 +95,13 @@ describe('composeEmail', () => {
   });
 
   it('leaves out the parts an email does not have', () => {
-    const { text, html } = composeEmail({ subject: 'Done', greeting: 'Hi Ada,', paragraphs: ['All reviews are in.'], list: [], after: [] });
+    const { text, html } = composeEmail({
+      subject: 'Done',
+      greeting: 'Hi Ada,',
+      paragraphs: ['All reviews are in.'],
+      list: [],
+      after: [],
+    });
     expect(text).toBe('Hi Ada,\n\nAll reviews are in.\n\n-- perfcycle');
     expect(visibleBlocks(html)).toStrictEqual(['Hi Ada,', 'All reviews are in.', 'perfcycle']);
     expect(tagsOf(html)).toStrictEqual(['html', 'head', 'meta', 'meta', 'title', 'body', 'p', 'p', 'p']);
@@ -110,7 +118,22 @@ describe('composeEmail', () => {
       after: [`Thanks, ${name}`],
     });
 
-    expect(tagsOf(html)).toStrictEqual(['html', 'head', 'meta', 'meta', 'title', 'body', 'p', 'p', 'ul', 'li', 'p', 'a', 'p', 'p']);
+    expect(tagsOf(html)).toStrictEqual([
+      'html',
+      'head',
+      'meta',
+      'meta',
+      'title',
+      'body',
+      'p',
+      'p',
+      'ul',
+      'li',
+      'p',
+      'a',
+      'p',
+      'p',
+    ]);
     expect(html).not.toContain('<script');
     expect(html).not.toContain('<img');
     expect(html).not.toContain('"alert(1)');
@@ -148,7 +171,9 @@ describe('composeEmail', () => {
     const email = composeEmail({ subject: 's'.repeat(250), greeting: 'Hi', paragraphs: [] });
     expect(email.subject).toBe('s'.repeat(200));
     expect(composeEmail({ subject: 's'.repeat(200), greeting: 'Hi', paragraphs: [] }).subject).toHaveLength(200);
-    expect(composeEmail({ subject: `${'s'.repeat(199)}\n\nX`, greeting: 'Hi', paragraphs: [] }).subject).toBe(`${'s'.repeat(199)} `);
+    expect(composeEmail({ subject: `${'s'.repeat(199)}\n\nX`, greeting: 'Hi', paragraphs: [] }).subject).toBe(
+      `${'s'.repeat(199)} `,
+    );
   });
 
   it('keeps line breaks inside paragraphs out of the subject but in the body', () => {

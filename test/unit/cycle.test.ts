@@ -130,7 +130,9 @@ describe('stepsDue', () => {
 
   it('does not send a late reminder to an item that became due without one', () => {
     expect(stepsDue(due, none, due, DEFAULT_TIMINGS)).not.toContain('REMINDER');
-    expect(stepsDue(due, { hrEscalatedAt: '2026-12-12T23:00:00.000Z' }, hrAt + DAY, DEFAULT_TIMINGS)).toStrictEqual(['OVERDUE']);
+    expect(stepsDue(due, { hrEscalatedAt: '2026-12-12T23:00:00.000Z' }, hrAt + DAY, DEFAULT_TIMINGS)).toStrictEqual([
+      'OVERDUE',
+    ]);
   });
 
   it('uses the timings it is given', () => {
@@ -208,11 +210,14 @@ describe('phaseAt', () => {
     expect(phaseAt(schedule({ E7: at('2026-12-14T22:59:59Z') }), SELF_DUE, 'SELF_REVIEW')).toBe('MANAGER_REVIEW');
   });
 
-  it.each(['CLOSED', 'CANCELLED', 'RELEASING'] as const satisfies readonly Phase[])('leaves a %s cycle where it is', (current) => {
-    expect(phaseAt(schedule(), LAUNCH, current)).toBe(current);
-    expect(phaseAt(schedule(), SELF_DUE, current)).toBe(current);
-    expect(phaseAt(schedule(), release + DAY, current)).toBe(current);
-  });
+  it.each(['CLOSED', 'CANCELLED', 'RELEASING'] as const satisfies readonly Phase[])(
+    'leaves a %s cycle where it is',
+    (current) => {
+      expect(phaseAt(schedule(), LAUNCH, current)).toBe(current);
+      expect(phaseAt(schedule(), SELF_DUE, current)).toBe(current);
+      expect(phaseAt(schedule(), release + DAY, current)).toBe(current);
+    },
+  );
 });
 
 describe('nextCheckpoint', () => {
@@ -321,9 +326,9 @@ describe('checkLaunchDeadlines', () => {
 
   it('refuses a manager deadline that is not after the self deadline', () => {
     for (const managerDue of [SELF_DUE, SELF_DUE - 1]) {
-      expect(violation(() => checkLaunchDeadlines(plan(SELF_DUE, managerDue), LAUNCH, 'Europe/Berlin')).details).toStrictEqual([
-        'managerDue must be after selfDue',
-      ]);
+      expect(
+        violation(() => checkLaunchDeadlines(plan(SELF_DUE, managerDue), LAUNCH, 'Europe/Berlin')).details,
+      ).toStrictEqual(['managerDue must be after selfDue']);
     }
   });
 
@@ -348,30 +353,47 @@ describe('checkLaunchDeadlines', () => {
     });
 
     it('refuses one a millisecond longer, naming the limit and the latest manager deadline that fits', () => {
-      const error = violation(() => checkLaunchDeadlines(plan(SELF_DUE, latestManagerDue + 1), LAUNCH, 'Europe/Berlin'));
+      const error = violation(() =>
+        checkLaunchDeadlines(plan(SELF_DUE, latestManagerDue + 1), LAUNCH, 'Europe/Berlin'),
+      );
       expect(error.message).toBe('invalid deadlines');
       // 2027-11-23 09:00 UTC is the latest instant; 22 Nov is the last Berlin day that has ended by then.
       expect(error.details).toStrictEqual([
         'the cycle would last 365 days from launch to its last step (the acknowledgement reminder after the manager deadline, the HR grace period and the release); ' +
           "a cycle's workflow is one AWS Step Functions Standard execution, limited to one year, so a cycle may last at most 364 days: managerDue must be 2027-11-22 or earlier",
       ]);
-      expect(() => checkLaunchDeadlines(plan(SELF_DUE, at('2027-11-22T22:59:59Z')), LAUNCH, 'Europe/Berlin')).not.toThrow();
-      expect(violation(() => checkLaunchDeadlines(plan(SELF_DUE, at('2027-11-23T22:59:59Z')), LAUNCH, 'Europe/Berlin')).details[0]).toContain('managerDue must be 2027-11-22 or earlier');
+      expect(() =>
+        checkLaunchDeadlines(plan(SELF_DUE, at('2027-11-22T22:59:59Z')), LAUNCH, 'Europe/Berlin'),
+      ).not.toThrow();
+      expect(
+        violation(() => checkLaunchDeadlines(plan(SELF_DUE, at('2027-11-23T22:59:59Z')), LAUNCH, 'Europe/Berlin'))
+          .details[0],
+      ).toContain('managerDue must be 2027-11-22 or earlier');
     });
 
     it('counts the cycle\u2019s own HR grace and acknowledgement reminder', () => {
       const managerDue = latestManagerDue - 5 * DAY;
       expect(() => checkLaunchDeadlines(plan(SELF_DUE, managerDue), LAUNCH, 'UTC')).not.toThrow();
-      const slow = { ...plan(SELF_DUE, managerDue), timings: { reminderLeadMs: 3 * DAY, hrGraceMs: 7 * DAY }, acknowledgementReminderMs: 5 * DAY + 1 };
+      const slow = {
+        ...plan(SELF_DUE, managerDue),
+        timings: { reminderLeadMs: 3 * DAY, hrGraceMs: 7 * DAY },
+        acknowledgementReminderMs: 5 * DAY + 1,
+      };
       expect(acknowledgementReminderAt(slow) - LAUNCH).toBe(MAX_CYCLE_MS + 1);
-      expect(violation(() => checkLaunchDeadlines(slow, LAUNCH, 'UTC')).details[0]).toContain('a cycle may last at most 364 days');
+      expect(violation(() => checkLaunchDeadlines(slow, LAUNCH, 'UTC')).details[0]).toContain(
+        'a cycle may last at most 364 days',
+      );
     });
 
     it('refuses a self deadline in year 9999 with every problem at once', () => {
       const selfDue = at('9999-12-31T22:59:59Z');
-      expect(violation(() => checkLaunchDeadlines(plan(selfDue, selfDue), LAUNCH, 'Europe/Berlin')).details).toStrictEqual([
+      expect(
+        violation(() => checkLaunchDeadlines(plan(selfDue, selfDue), LAUNCH, 'Europe/Berlin')).details,
+      ).toStrictEqual([
         'managerDue must be after selfDue',
-        expect.stringMatching(/^the cycle would last 2912116 days from launch .* managerDue must be 2027-11-22 or earlier$/),
+        expect.stringMatching(
+          /^the cycle would last 2912116 days from launch .* managerDue must be 2027-11-22 or earlier$/,
+        ),
       ]);
     });
   });
@@ -388,7 +410,9 @@ describe('checkExtension', () => {
   it('never moves the cycle\u2019s last step, so a cycle that fits one execution still does', () => {
     const longest: CycleSchedule = { ...schedule(), managerDue: LAUNCH + MAX_CYCLE_MS - 7 * DAY };
     expect(() => checkExtension(longest, 'E7', longest.managerDue, now)).not.toThrow();
-    expect(acknowledgementReminderAt({ ...longest, extensions: { E7: longest.managerDue } })).toBe(LAUNCH + MAX_CYCLE_MS);
+    expect(acknowledgementReminderAt({ ...longest, extensions: { E7: longest.managerDue } })).toBe(
+      LAUNCH + MAX_CYCLE_MS,
+    );
     expect(violation(() => checkExtension(longest, 'E7', longest.managerDue + 1, now)).details).toStrictEqual([
       'until must not be after the manager deadline, so the manager can still review',
     ]);
@@ -420,7 +444,9 @@ describe('checkExtension', () => {
 
   it('refuses a deadline that is not in the future', () => {
     const late = SELF_DUE + DAY;
-    expect(violation(() => checkExtension(schedule(), 'E7', late, late)).details).toStrictEqual(['until must be in the future']);
+    expect(violation(() => checkExtension(schedule(), 'E7', late, late)).details).toStrictEqual([
+      'until must be in the future',
+    ]);
     expect(() => checkExtension(schedule(), 'E7', late + 1, late)).not.toThrow();
   });
 
@@ -434,7 +460,11 @@ describe('checkExtension', () => {
 
 describe('a calibrated cycle', () => {
   const CALIBRATION_DUE = at('2026-12-24T22:59:59Z');
-  const calibrated = (more: Partial<CycleSchedule> = {}): CycleSchedule => ({ ...schedule(), calibrationDue: CALIBRATION_DUE, ...more });
+  const calibrated = (more: Partial<CycleSchedule> = {}): CycleSchedule => ({
+    ...schedule(),
+    calibrationDue: CALIBRATION_DUE,
+    ...more,
+  });
 
   it('enters calibration at the manager deadline and stays there whatever the clock says: only HR releases', () => {
     expect(phaseAt(calibrated(), MANAGER_DUE - 1, 'MANAGER_REVIEW')).toBe('MANAGER_REVIEW');
@@ -488,18 +518,26 @@ describe('a calibrated cycle', () => {
   });
 
   it('refuses a calibration due date that is not after the manager deadline', () => {
-    expect(violation(() => checkLaunchDeadlines(calibrated({ calibrationDue: MANAGER_DUE }), LAUNCH, 'Europe/Berlin')).details).toEqual(['calibrationDue must be after managerDue']);
+    expect(
+      violation(() => checkLaunchDeadlines(calibrated({ calibrationDue: MANAGER_DUE }), LAUNCH, 'Europe/Berlin'))
+        .details,
+    ).toEqual(['calibrationDue must be after managerDue']);
     expect(() => checkLaunchDeadlines(calibrated(), LAUNCH, 'Europe/Berlin')).not.toThrow();
   });
 
   it('reopens a review to a later date: before the release where the cycle releases by itself, any time within a year where HR releases', () => {
     const now = MANAGER_DUE + HOUR;
-    expect(violation(() => checkReviewReopening(schedule(), 'e2', MANAGER_DUE, now)).details).toEqual(['until must be in the future', 'until must be after the current deadline of the review']);
+    expect(violation(() => checkReviewReopening(schedule(), 'e2', MANAGER_DUE, now)).details).toEqual([
+      'until must be in the future',
+      'until must be after the current deadline of the review',
+    ]);
     expect(violation(() => checkReviewReopening(schedule(), 'e2', releaseAt(schedule()), now)).details).toEqual([
       'until must be before the results are released (the manager deadline and the HR grace period)',
     ]);
     expect(() => checkReviewReopening(schedule(), 'e2', releaseAt(schedule()) - HOUR, now)).not.toThrow();
     expect(() => checkReviewReopening(calibrated(), 'e2', CALIBRATION_DUE + 30 * DAY, now)).not.toThrow();
-    expect(violation(() => checkReviewReopening(calibrated(), 'e2', now + MAX_CYCLE_MS + DAY, now)).details).toEqual([`until must be within ${MAX_CYCLE_MS / DAY} days: a cycle's workflow waits at most that long`]);
+    expect(violation(() => checkReviewReopening(calibrated(), 'e2', now + MAX_CYCLE_MS + DAY, now)).details).toEqual([
+      `until must be within ${MAX_CYCLE_MS / DAY} days: a cycle's workflow waits at most that long`,
+    ]);
   });
 });

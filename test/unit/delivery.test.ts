@@ -24,8 +24,8 @@ function sharedWindow(): ReserveSends {
   const window = { second: -1, sent: 0 };
   return async (second, wanted, max) => {
     await new Promise((done) => setTimeout(done, 1));
-    if (window.second === second && window.sent <= max - wanted) return (window.sent += wanted), wanted;
-    if (window.second < second) return Object.assign(window, { second, sent: wanted }), wanted;
+    if (window.second === second && window.sent <= max - wanted) return ((window.sent += wanted), wanted);
+    if (window.second < second) return (Object.assign(window, { second, sent: wanted }), wanted);
     return 0;
   };
 }
@@ -36,7 +36,11 @@ describe('the send rate shared by every sender', () => {
     const senders = [new SendRateLimiter(20, reserve), new SendRateLimiter(20, reserve)];
     const starts: number[] = [];
     const started = Date.now();
-    await Promise.all(senders.map((sender) => Promise.all(Array.from({ length: 30 }, async () => (await sender.take(), starts.push(Date.now()))))));
+    await Promise.all(
+      senders.map((sender) =>
+        Promise.all(Array.from({ length: 30 }, async () => (await sender.take(), starts.push(Date.now())))),
+      ),
+    );
     expect(starts).toHaveLength(60);
     const perSecond = Map.groupBy(starts, (at) => Math.floor(at / 1000));
     expect(Math.max(...[...perSecond.values()].map((group) => group.length))).toBeLessThanOrEqual(20);

@@ -2,13 +2,20 @@ import { describe, expect, it } from 'vitest';
 import type { Employee } from '#domain/employee.ts';
 import { feedbackAudience, isPublic, previousWeekStart, teamKeyOf, weekStartOf } from '#domain/feedback.ts';
 
-const person = (employeeId: string, managerId?: string): Employee => ({ employeeId, name: employeeId.toUpperCase(), email: `${employeeId}@example.com`, department: 'Sales', ...(managerId ? { managerId } : {}) });
+const person = (employeeId: string, managerId?: string): Employee => ({
+  employeeId,
+  name: employeeId.toUpperCase(),
+  email: `${employeeId}@example.com`,
+  department: 'Sales',
+  ...(managerId ? { managerId } : {}),
+});
 const maria = person('m1');
 const ann = person('e1', 'm1');
 const bob = person('e2', 'm1');
 const cid = person('e3', 'm1');
 const team = [ann, bob, cid];
-const who = (audience: ReturnType<typeof feedbackAudience>) => audience.now.map(({ person: p, role }) => `${p.employeeId}:${role}`);
+const who = (audience: ReturnType<typeof feedbackAudience>) =>
+  audience.now.map(({ person: p, role }) => `${p.employeeId}:${role}`);
 
 describe('feedbackAudience', () => {
   it('sends immediate praise to the person, their manager and every teammate once', () => {
@@ -32,7 +39,12 @@ describe('feedbackAudience', () => {
   });
 
   it('handles a person at the top: no manager, their own reports are their team', () => {
-    expect(who(feedbackAudience('praise', maria, undefined, team, 'immediate'))).toEqual(['m1:recipient', 'e1:team', 'e2:team', 'e3:team']);
+    expect(who(feedbackAudience('praise', maria, undefined, team, 'immediate'))).toEqual([
+      'm1:recipient',
+      'e1:team',
+      'e2:team',
+      'e3:team',
+    ]);
     expect(who(feedbackAudience('constructive', maria, undefined, team, 'immediate'))).toEqual(['m1:recipient']);
     expect(teamKeyOf(maria)).toBe('m1');
     expect(teamKeyOf(ann)).toBe('m1');
@@ -53,7 +65,9 @@ describe('weeks', () => {
     ['2026-11-30T03:00:00Z', 'America/New_York', '2026-11-23'],
     ['2026-11-29T12:00:00Z', 'Pacific/Auckland', '2026-11-30'],
     ['2027-01-01T12:00:00Z', 'UTC', '2026-12-28'],
-  ])('%s in %s is in the week starting %s', (instant, zone, monday) => expect(weekStartOf(Date.parse(instant), zone)).toBe(monday));
+  ])('%s in %s is in the week starting %s', (instant, zone, monday) =>
+    expect(weekStartOf(Date.parse(instant), zone)).toBe(monday),
+  );
 
   it('reports on the week before the one it runs in', () => {
     expect(previousWeekStart(Date.parse('2026-11-30T06:00:00Z'), 'UTC')).toBe('2026-11-23');

@@ -23,7 +23,11 @@ const t = DEFAULT_GOAL_TIMINGS;
 function goal(overrides: Partial<GoalFacts> = {}): GoalFacts {
   return { state: 'OPEN', dueAt: due, checkIns: [], escalations: {}, ...overrides };
 }
-const checkIn = (status: CheckIn['status'], progress = 50): CheckIn => ({ at: '2027-01-10T10:00:00Z', progress, status });
+const checkIn = (status: CheckIn['status'], progress = 50): CheckIn => ({
+  at: '2027-01-10T10:00:00Z',
+  progress,
+  status,
+});
 
 describe('periodOf', () => {
   it.each([
@@ -42,7 +46,9 @@ describe('periodAt', () => {
     ['2026-12-31T23:30:00Z', 'Europe/Berlin', '2027-Q1'],
     ['2027-04-01T03:00:00Z', 'America/New_York', '2027-Q1'],
     ['2027-07-01T00:00:00Z', 'Pacific/Auckland', '2027-Q3'],
-  ])('%s in %s is in %s (the quarter in that zone)', (instant, zone, period) => expect(periodAt(Date.parse(instant), zone)).toBe(period));
+  ])('%s in %s is in %s (the quarter in that zone)', (instant, zone, period) =>
+    expect(periodAt(Date.parse(instant), zone)).toBe(period),
+  );
 });
 
 describe('periodBounds', () => {
@@ -61,12 +67,20 @@ describe('periodBounds', () => {
 
 describe('isPeriod', () => {
   it.each(['2026-Q1', '2027-Q4'])('accepts %s', (text) => expect(isPeriod(text)).toBe(true));
-  it.each(['2026-Q0', '2026-Q5', '2026Q1', '26-Q1', '2026-q1', ''])('refuses %j', (text) => expect(isPeriod(text)).toBe(false));
+  it.each(['2026-Q0', '2026-Q5', '2026Q1', '26-Q1', '2026-q1', ''])('refuses %j', (text) =>
+    expect(isPeriod(text)).toBe(false),
+  );
 });
 
 describe('countOutcomes', () => {
   it('counts every outcome, with zeros for the ones that did not happen', () => {
-    expect(countOutcomes(['met', 'missed', 'met', 'done-late'])).toStrictEqual({ open: 0, met: 2, 'done-late': 1, missed: 1, cancelled: 0 });
+    expect(countOutcomes(['met', 'missed', 'met', 'done-late'])).toStrictEqual({
+      open: 0,
+      met: 2,
+      'done-late': 1,
+      missed: 1,
+      cancelled: 0,
+    });
   });
 });
 
@@ -74,7 +88,9 @@ describe('checkNewGoal', () => {
   const now = Date.parse('2026-12-01T12:00:00Z');
 
   it('returns the end of the due day in the organisation zone', () => {
-    expect(checkNewGoal({ due: '2027-01-31', weight: 30 }, [], 'Europe/Berlin', now)).toBe(Date.parse('2027-01-31T22:59:59Z'));
+    expect(checkNewGoal({ due: '2027-01-31', weight: 30 }, [], 'Europe/Berlin', now)).toBe(
+      Date.parse('2027-01-31T22:59:59Z'),
+    );
   });
 
   it('accepts weights that add up to exactly 100', () => {
@@ -134,9 +150,19 @@ describe('goalStepsDue', () => {
     const early = due - 20 * DAY;
     expect(goalStepsDue(goal({ checkIns: [checkIn('AT_RISK')] }), early, t)).toEqual([]);
     expect(goalStepsDue(goal({ checkIns: [checkIn('AT_RISK'), checkIn('ON_TRACK')] }), early, t)).toEqual([]);
-    expect(goalStepsDue(goal({ checkIns: [checkIn('AT_RISK'), checkIn('ON_TRACK'), checkIn('OFF_TRACK')] }), early, t)).toEqual([]);
-    expect(goalStepsDue(goal({ checkIns: [checkIn('ON_TRACK'), checkIn('AT_RISK'), checkIn('OFF_TRACK')] }), early, t)).toEqual(['AT_RISK_FLAG']);
-    expect(goalStepsDue(goal({ checkIns: [checkIn('AT_RISK'), checkIn('AT_RISK')], escalations: { AT_RISK_FLAG: 'x' } }), early, t)).toEqual([]);
+    expect(
+      goalStepsDue(goal({ checkIns: [checkIn('AT_RISK'), checkIn('ON_TRACK'), checkIn('OFF_TRACK')] }), early, t),
+    ).toEqual([]);
+    expect(
+      goalStepsDue(goal({ checkIns: [checkIn('ON_TRACK'), checkIn('AT_RISK'), checkIn('OFF_TRACK')] }), early, t),
+    ).toEqual(['AT_RISK_FLAG']);
+    expect(
+      goalStepsDue(
+        goal({ checkIns: [checkIn('AT_RISK'), checkIn('AT_RISK')], escalations: { AT_RISK_FLAG: 'x' } }),
+        early,
+        t,
+      ),
+    ).toEqual([]);
   });
 
   it('does not flag a streak once the goal is missed: the missed notice says more', () => {

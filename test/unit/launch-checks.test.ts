@@ -26,7 +26,9 @@ describe('matchDepartment', () => {
   it('refuses a department nobody has, listing the existing ones once each, sorted', () => {
     const error = refusal(() => matchDepartment(departments, 'Marketing'));
     expect(error.message).toBe('unknown department');
-    expect(error.details).toEqual(['nobody in the directory has department "Marketing"; the departments are: "Customer Success", "Ops", "Sales"']);
+    expect(error.details).toEqual([
+      'nobody in the directory has department "Marketing"; the departments are: "Customer Success", "Ops", "Sales"',
+    ]);
   });
   it('does not match on a part of a name', () => {
     expect(() => matchDepartment(departments, 'Sale')).toThrow(RuleViolation);
@@ -59,10 +61,18 @@ describe('launchWarnings', () => {
   it('warns when the manager deadline is within the reminder lead of the self deadline', () => {
     const warnings = launchWarnings({ selfDue, managerDue: selfDue + 2 * DAY, timings });
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toContain('the manager deadline is 2 days after the self deadline, within the reminder lead of 3 days');
+    expect(warnings[0]).toContain(
+      'the manager deadline is 2 days after the self deadline, within the reminder lead of 3 days',
+    );
     expect(warnings[0]).toContain('the request to review and the reminder at the same time');
     expect(launchWarnings({ selfDue, managerDue: selfDue + 3 * DAY, timings })).toHaveLength(1);
-    expect(launchWarnings({ selfDue, managerDue: selfDue + 24 * HOUR, timings: { ...timings, reminderLeadMs: 36 * HOUR } })[0]).toContain('24 hours after the self deadline, within the reminder lead of 36 hours');
+    expect(
+      launchWarnings({
+        selfDue,
+        managerDue: selfDue + 24 * HOUR,
+        timings: { ...timings, reminderLeadMs: 36 * HOUR },
+      })[0],
+    ).toContain('24 hours after the self deadline, within the reminder lead of 36 hours');
   });
   it('is silent when managers get their reminder after their review opens', () => {
     expect(launchWarnings({ selfDue, managerDue: selfDue + 3 * DAY + HOUR, timings })).toEqual([]);

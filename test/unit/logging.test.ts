@@ -9,24 +9,44 @@ import type { HttpEvent, HttpResult } from '#shared/http.ts';
  */
 const CAUSE = 'Requested resource not found: Table: perfcycle not found';
 const event = { rawPath: '/x', headers: {}, requestContext: { http: { method: 'GET' } } } as unknown as HttpEvent;
-const context = { functionName: 'perfcycle-test', awsRequestId: 'r-1', getRemainingTimeInMillis: () => 1000 } as unknown as Context;
+const context = {
+  functionName: 'perfcycle-test',
+  awsRequestId: 'r-1',
+  getRemainingTimeInMillis: () => 1000,
+} as unknown as Context;
 
 beforeAll(() => {
-  Object.assign(process.env, { TABLE_NAME: 't', LINK_SECRET: 'x'.repeat(40), AWS_REGION: 'eu-west-1', POWERTOOLS_LOG_LEVEL: 'INFO' });
+  Object.assign(process.env, {
+    TABLE_NAME: 't',
+    LINK_SECRET: 'x'.repeat(40),
+    AWS_REGION: 'eu-west-1',
+    POWERTOOLS_LOG_LEVEL: 'INFO',
+  });
 });
 afterEach(() => vi.restoreAllMocks());
 
 /** Runs a handler that fails with CAUSE and returns its answer and the JSON lines it logged. */
-async function failWithCause(wrap: (handler: (event: HttpEvent) => Promise<HttpResult>) => (event: HttpEvent, context: Context) => Promise<HttpResult>) {
+async function failWithCause(
+  wrap: (
+    handler: (event: HttpEvent) => Promise<HttpResult>,
+  ) => (event: HttpEvent, context: Context) => Promise<HttpResult>,
+) {
   const lines: string[] = [];
   // Powertools writes ERROR lines to stderr, as Lambda's console.error does; both go to CloudWatch.
-  for (const stream of [process.stdout, process.stderr]) vi.spyOn(stream, 'write').mockImplementation((chunk) => (lines.push(String(chunk)), true));
+  for (const stream of [process.stdout, process.stderr])
+    vi.spyOn(stream, 'write').mockImplementation((chunk) => (lines.push(String(chunk)), true));
   const failing = Object.assign(new Error(CAUSE), { name: 'ResourceNotFoundException' });
   const result = await wrap(async () => {
     throw failing;
   })(event, context);
   vi.restoreAllMocks();
-  return { result, logged: lines.flatMap((text) => text.split('\n')).filter(Boolean).map((line) => JSON.parse(line)) };
+  return {
+    result,
+    logged: lines
+      .flatMap((text) => text.split('\n'))
+      .filter(Boolean)
+      .map((line) => JSON.parse(line)),
+  };
 }
 
 describe('an unexpected failure', () => {
@@ -37,6 +57,13 @@ describe('an unexpected failure', () => {
     const { result, logged } = await failWithCause(await wrapper());
     expect(result.statusCode).toBe(500);
     expect(result.body).not.toContain(CAUSE);
-    expect(logged).toEqual([expect.objectContaining({ level: 'ERROR', message, function_name: 'perfcycle-test', error: expect.objectContaining({ name: 'ResourceNotFoundException', message: CAUSE }) })]);
+    expect(logged).toEqual([
+      expect.objectContaining({
+        level: 'ERROR',
+        message,
+        function_name: 'perfcycle-test',
+        error: expect.objectContaining({ name: 'ResourceNotFoundException', message: CAUSE }),
+      }),
+    ]);
   });
 });

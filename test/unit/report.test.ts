@@ -130,14 +130,32 @@ describe('buildReport', () => {
   it('summarises each phase over everyone', () => {
     expect(report.overall.participants).toBe(5);
     // self: submitted E1,E5; late E2; overdue E3; pending E4 → (2+1)/5 = 60
-    expect(report.overall.self).toEqual({ participants: 5, pending: 1, submitted: 2, late: 1, overdue: 1, completion: 60 });
+    expect(report.overall.self).toEqual({
+      participants: 5,
+      pending: 1,
+      submitted: 2,
+      late: 1,
+      overdue: 1,
+      completion: 60,
+    });
     // review: submitted E1,E5; late E3; overdue E2; pending E4 → 60
-    expect(report.overall.manager).toEqual({ participants: 5, pending: 1, submitted: 2, late: 1, overdue: 1, completion: 60 });
+    expect(report.overall.manager).toEqual({
+      participants: 5,
+      pending: 1,
+      submitted: 2,
+      late: 1,
+      overdue: 1,
+      completion: 60,
+    });
   });
 
   it('rounds completion to one decimal', () => {
     const twoOfThree = buildReport(
-      [person({ self: 'submitted', review: 'late' }), person({ self: 'late', review: 'overdue' }), person({ self: 'overdue', review: 'pending' })],
+      [
+        person({ self: 'submitted', review: 'late' }),
+        person({ self: 'late', review: 'overdue' }),
+        person({ self: 'overdue', review: 'pending' }),
+      ],
       LABELS,
     );
     expect(twoOfThree.overall.self.completion).toBe(66.7);
@@ -214,7 +232,8 @@ describe('buildReport', () => {
   });
 
   it('department summaries add up to the overall one', () => {
-    const sum = (pick: (summary: (typeof report.departments)[number]) => number) => report.departments.reduce((total, department) => total + pick(department), 0);
+    const sum = (pick: (summary: (typeof report.departments)[number]) => number) =>
+      report.departments.reduce((total, department) => total + pick(department), 0);
     expect(sum((d) => d.participants)).toBe(report.overall.participants);
     expect(sum((d) => d.self.submitted)).toBe(report.overall.self.submitted);
     expect(sum((d) => d.manager.overdue)).toBe(report.overall.manager.overdue);
@@ -228,7 +247,14 @@ describe('buildReport', () => {
       { employeeId: 'E3', name: 'Cai', manager: 'Mia' },
       { employeeId: 'E5', name: 'Eve', manager: 'Max' },
     ]);
-    const noResultOnly = buildReport([person({ acknowledgement: 'no result' }), person({ acknowledgement: 'acknowledged' }), person({ acknowledgement: 'disagreed' })], LABELS);
+    const noResultOnly = buildReport(
+      [
+        person({ acknowledgement: 'no result' }),
+        person({ acknowledgement: 'acknowledged' }),
+        person({ acknowledgement: 'disagreed' }),
+      ],
+      LABELS,
+    );
     expect(noResultOnly.unacknowledged).toEqual([]);
     expect(noResultOnly.overall.unacknowledged).toBe(0);
   });
@@ -236,10 +262,30 @@ describe('buildReport', () => {
 
 describe('buildReport: calibration', () => {
   const people = [
-    person({ employeeId: 'E1', department: 'Sales', manager: 'Mia', managerId: 'M1', score: { value: 2.4, label: 'Meets' }, adjustedRating: { value: 3, label: 'Exceeds' } }),
-    person({ employeeId: 'E2', department: 'Sales', manager: 'Mia', managerId: 'M1', score: { value: 2, label: 'Meets' } }),
+    person({
+      employeeId: 'E1',
+      department: 'Sales',
+      manager: 'Mia',
+      managerId: 'M1',
+      score: { value: 2.4, label: 'Meets' },
+      adjustedRating: { value: 3, label: 'Exceeds' },
+    }),
+    person({
+      employeeId: 'E2',
+      department: 'Sales',
+      manager: 'Mia',
+      managerId: 'M1',
+      score: { value: 2, label: 'Meets' },
+    }),
     // Another Mia: told apart by id.
-    person({ employeeId: 'E3', department: 'Ops', manager: 'Mia', managerId: 'M2', score: { value: 3, label: 'Exceeds' }, adjustedRating: { value: 1, label: 'Below' } }),
+    person({
+      employeeId: 'E3',
+      department: 'Ops',
+      manager: 'Mia',
+      managerId: 'M2',
+      score: { value: 3, label: 'Exceeds' },
+      adjustedRating: { value: 1, label: 'Below' },
+    }),
     person({ employeeId: 'E4', department: 'Ops', manager: 'Max', managerId: 'M3' }),
   ];
   const report = buildReport(people, LABELS);
@@ -254,13 +300,41 @@ describe('buildReport: calibration', () => {
       before: { Below: 0, Meets: 2, Exceeds: 1, 'no rating': 1 },
       after: { Below: 1, Meets: 1, Exceeds: 1, 'no rating': 1 },
       departments: [
-        { department: 'Ops', adjusted: 1, before: { Below: 0, Meets: 0, Exceeds: 1, 'no rating': 1 }, after: { Below: 1, Meets: 0, Exceeds: 0, 'no rating': 1 } },
-        { department: 'Sales', adjusted: 1, before: { Below: 0, Meets: 2, Exceeds: 0, 'no rating': 0 }, after: { Below: 0, Meets: 1, Exceeds: 1, 'no rating': 0 } },
+        {
+          department: 'Ops',
+          adjusted: 1,
+          before: { Below: 0, Meets: 0, Exceeds: 1, 'no rating': 1 },
+          after: { Below: 1, Meets: 0, Exceeds: 0, 'no rating': 1 },
+        },
+        {
+          department: 'Sales',
+          adjusted: 1,
+          before: { Below: 0, Meets: 2, Exceeds: 0, 'no rating': 0 },
+          after: { Below: 0, Meets: 1, Exceeds: 1, 'no rating': 0 },
+        },
       ],
       managers: [
-        { managerId: 'M3', manager: 'Max', adjusted: 0, before: { Below: 0, Meets: 0, Exceeds: 0, 'no rating': 1 }, after: { Below: 0, Meets: 0, Exceeds: 0, 'no rating': 1 } },
-        { managerId: 'M1', manager: 'Mia', adjusted: 1, before: { Below: 0, Meets: 2, Exceeds: 0, 'no rating': 0 }, after: { Below: 0, Meets: 1, Exceeds: 1, 'no rating': 0 } },
-        { managerId: 'M2', manager: 'Mia', adjusted: 1, before: { Below: 0, Meets: 0, Exceeds: 1, 'no rating': 0 }, after: { Below: 1, Meets: 0, Exceeds: 0, 'no rating': 0 } },
+        {
+          managerId: 'M3',
+          manager: 'Max',
+          adjusted: 0,
+          before: { Below: 0, Meets: 0, Exceeds: 0, 'no rating': 1 },
+          after: { Below: 0, Meets: 0, Exceeds: 0, 'no rating': 1 },
+        },
+        {
+          managerId: 'M1',
+          manager: 'Mia',
+          adjusted: 1,
+          before: { Below: 0, Meets: 2, Exceeds: 0, 'no rating': 0 },
+          after: { Below: 0, Meets: 1, Exceeds: 1, 'no rating': 0 },
+        },
+        {
+          managerId: 'M2',
+          manager: 'Mia',
+          adjusted: 1,
+          before: { Below: 0, Meets: 0, Exceeds: 1, 'no rating': 0 },
+          after: { Below: 1, Meets: 0, Exceeds: 0, 'no rating': 0 },
+        },
       ],
     });
   });
@@ -308,16 +382,29 @@ describe('reportRow', () => {
   it('gives the final rating after calibration beside the manager\u2019s, marked adjusted', () => {
     const row = reportRow({ ...full, adjustedRating: { value: 4, label: 'Exceeds' } });
     const cell = (column: (typeof REPORT_COLUMNS)[number]) => row[REPORT_COLUMNS.indexOf(column)];
-    expect([cell('final score'), cell('final rating'), cell('managerRating'), cell('finalRating'), cell('adjusted')]).toEqual(['3.25', 'Exceeds', '4', '4', 'yes']);
+    expect([
+      cell('final score'),
+      cell('final rating'),
+      cell('managerRating'),
+      cell('finalRating'),
+      cell('adjusted'),
+    ]).toEqual(['3.25', 'Exceeds', '4', '4', 'yes']);
   });
 
   it('leaves score, rating and overall rating empty when missing', () => {
-    const row = reportRow(person({ employeeId: 'E9', self: 'overdue', review: 'pending', acknowledgement: 'no result' }));
+    const row = reportRow(
+      person({ employeeId: 'E9', self: 'overdue', review: 'pending', acknowledgement: 'no result' }),
+    );
     expect(row).toHaveLength(REPORT_COLUMNS.length);
     expect(row[REPORT_COLUMNS.indexOf('final score')]).toBe('');
     expect(row[REPORT_COLUMNS.indexOf('final rating')]).toBe('');
     expect(row[REPORT_COLUMNS.indexOf('overall rating')]).toBe('');
-    expect(row.slice(REPORT_COLUMNS.indexOf('goals met'), REPORT_COLUMNS.indexOf('goals open') + 1)).toEqual(['0', '0', '0', '0']);
+    expect(row.slice(REPORT_COLUMNS.indexOf('goals met'), REPORT_COLUMNS.indexOf('goals open') + 1)).toEqual([
+      '0',
+      '0',
+      '0',
+      '0',
+    ]);
     expect(row.slice(REPORT_COLUMNS.indexOf('managerRating'))).toEqual(['', '', '']);
   });
 
@@ -341,7 +428,9 @@ describe('toCsv', () => {
   });
 
   it('leaves plain fields unquoted', () => {
-    expect(toCsv([['E1', 'Ann Smith', 'Sales', '3.25', 'no result']])).toBe('\uFEFFE1,Ann Smith,Sales,3.25,no result\r\n');
+    expect(toCsv([['E1', 'Ann Smith', 'Sales', '3.25', 'no result']])).toBe(
+      '\uFEFFE1,Ann Smith,Sales,3.25,no result\r\n',
+    );
   });
 
   it('quotes fields with a comma, quote, CR or LF and doubles quotes', () => {
@@ -354,7 +443,9 @@ describe('toCsv', () => {
   });
 
   it('keeps accents and non-Latin scripts unchanged', () => {
-    expect(toCsv([['Zoë Ångström', '山田 太郎', 'Ελένη', 'Müller-Lüdenscheidt']])).toBe('\uFEFFZoë Ångström,山田 太郎,Ελένη,Müller-Lüdenscheidt\r\n');
+    expect(toCsv([['Zoë Ångström', '山田 太郎', 'Ελένη', 'Müller-Lüdenscheidt']])).toBe(
+      '\uFEFFZoë Ångström,山田 太郎,Ελένη,Müller-Lüdenscheidt\r\n',
+    );
   });
 
   it('prefixes fields a spreadsheet would run as a formula with an apostrophe', () => {
@@ -363,13 +454,13 @@ describe('toCsv', () => {
     expect(toCsv([['-1']])).toBe("\uFEFF'-1\r\n");
     expect(toCsv([['@cmd']])).toBe("\uFEFF'@cmd\r\n");
     expect(toCsv([['\tx']])).toBe("\uFEFF'\tx\r\n");
-    expect(toCsv([['\rx']])).toBe("\uFEFF\"'\rx\"\r\n");
+    expect(toCsv([['\rx']])).toBe('\uFEFF"\'\rx"\r\n');
   });
 
   it('quotes a formula field after prefixing it when it also needs quoting', () => {
     expect(toCsv([['=HYPERLINK("http://x","y")']])).toBe('\uFEFF"\'=HYPERLINK(""http://x"",""y"")"\r\n');
-    expect(toCsv([['-1,2']])).toBe("\uFEFF\"'-1,2\"\r\n");
-    expect(toCsv([['@a\nb']])).toBe("\uFEFF\"'@a\nb\"\r\n");
+    expect(toCsv([['-1,2']])).toBe('\uFEFF"\'-1,2"\r\n');
+    expect(toCsv([['@a\nb']])).toBe('\uFEFF"\'@a\nb"\r\n');
   });
 
   it('does not prefix formula characters that are not at the start', () => {
@@ -384,9 +475,22 @@ describe('toCsv', () => {
   it('round-trips tricky report rows through an RFC 4180 parser', () => {
     const people: PersonFacts[] = [
       person({ employeeId: 'E1', name: 'Smith, Ann', manager: 'Zoë Ångström', department: 'R&D "Labs"' }),
-      person({ employeeId: 'E2', name: '山田 太郎', manager: 'line1\nline2', department: 'Ops\r\nEast', score: { value: 3.5, label: 'Meets' }, overallRating: 3 }),
+      person({
+        employeeId: 'E2',
+        name: '山田 太郎',
+        manager: 'line1\nline2',
+        department: 'Ops\r\nEast',
+        score: { value: 3.5, label: 'Meets' },
+        overallRating: 3,
+      }),
       person({ employeeId: 'E3', name: 'Ελένη "Lena"', manager: '', department: 'a,b,c', goals: ['met', 'missed'] }),
-      person({ employeeId: 'E4', name: 'Plain Name', manager: 'Boss', department: 'Sales', acknowledgement: 'unacknowledged' }),
+      person({
+        employeeId: 'E4',
+        name: 'Plain Name',
+        manager: 'Boss',
+        department: 'Sales',
+        acknowledgement: 'unacknowledged',
+      }),
     ];
     const rows = [[...REPORT_COLUMNS], ...people.map(reportRow)];
     const csv = toCsv(rows);

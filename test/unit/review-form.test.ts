@@ -27,7 +27,12 @@ const VALID_SELF = {
   overallRating: '4',
   answers: { wentWell: 'Shipped the billing rewrite', toImprove: 'Write more docs', nextGoals: 'Lead the Q1 launch' },
 };
-const VALID_REVIEW = { rating: '3', strengths: 'Clear writing', areasToImprove: 'Delegation', comments: 'Solid quarter.' };
+const VALID_REVIEW = {
+  rating: '3',
+  strengths: 'Clear writing',
+  areasToImprove: 'Delegation',
+  comments: 'Solid quarter.',
+};
 
 /** A posted form as the handlers see it: a lookup by field name, null for a field that was not posted. */
 const formOf = (values: Record<string, string>) => (name: string) => values[name] ?? null;
@@ -59,7 +64,9 @@ describe('DEFAULT_SCALE and DEFAULT_SELF_QUESTIONS', () => {
   });
 
   it('answers exactly the questions of the template, keyed by their ids', () => {
-    expect(Object.keys(selfAnswersSchema(TEMPLATE).parse(VALID_SELF).answers)).toStrictEqual(DEFAULT_SELF_QUESTIONS.map((question) => question.id));
+    expect(Object.keys(selfAnswersSchema(TEMPLATE).parse(VALID_SELF).answers)).toStrictEqual(
+      DEFAULT_SELF_QUESTIONS.map((question) => question.id),
+    );
   });
 
   it('gives the manager review three fixed texts', () => {
@@ -75,10 +82,16 @@ describe('selfAnswersSchema', () => {
   const schema = selfAnswersSchema(TEMPLATE);
 
   it('accepts complete answers, reading the rating as a number and trimming the texts', () => {
-    expect(schema.parse({ ...VALID_SELF, answers: { ...VALID_SELF.answers, wentWell: '  Shipped the billing rewrite \n' } })).toStrictEqual({
+    expect(
+      schema.parse({ ...VALID_SELF, answers: { ...VALID_SELF.answers, wentWell: '  Shipped the billing rewrite \n' } }),
+    ).toStrictEqual({
       goalRatings: [],
       overallRating: 4,
-      answers: { wentWell: 'Shipped the billing rewrite', toImprove: 'Write more docs', nextGoals: 'Lead the Q1 launch' },
+      answers: {
+        wentWell: 'Shipped the billing rewrite',
+        toImprove: 'Write more docs',
+        nextGoals: 'Lead the Q1 launch',
+      },
     });
   });
 
@@ -108,7 +121,9 @@ describe('selfAnswersSchema', () => {
   });
 
   it.each(['', '   ', '\n\t ', '\r\n'])('treats the blank text %j as missing', (blank) => {
-    expect(messagesOf(schema.safeParse({ ...VALID_SELF, answers: { ...VALID_SELF.answers, toImprove: blank } }))).toStrictEqual({
+    expect(
+      messagesOf(schema.safeParse({ ...VALID_SELF, answers: { ...VALID_SELF.answers, toImprove: blank } })),
+    ).toStrictEqual({
       'answers.toImprove': ['What to improve is required'],
     });
   });
@@ -124,7 +139,9 @@ describe('selfAnswersSchema', () => {
 
   it('measures the length after trimming', () => {
     const wentWell = `  ${'w'.repeat(MAX_TEXT_ANSWER)}  `;
-    expect(schema.parse({ ...VALID_SELF, answers: { ...VALID_SELF.answers, wentWell } }).answers.wentWell).toHaveLength(MAX_TEXT_ANSWER);
+    expect(schema.parse({ ...VALID_SELF, answers: { ...VALID_SELF.answers, wentWell } }).answers.wentWell).toHaveLength(
+      MAX_TEXT_ANSWER,
+    );
   });
 
   it('counts a posted line break (CRLF) as one character, as the browser did, and stores it as LF', () => {
@@ -133,18 +150,24 @@ describe('selfAnswersSchema', () => {
     const parsed = schema.parse({ ...VALID_SELF, answers: { ...VALID_SELF.answers, wentWell: posted } });
     expect(parsed.answers.wentWell).toHaveLength(4999);
     expect(parsed.answers.wentWell).toBe(Array.from({ length: 2500 }, () => 'x').join('\n'));
-    expect(schema.parse({ ...VALID_SELF, answers: { ...VALID_SELF.answers, wentWell: 'a\rb\r\nc' } }).answers.wentWell).toBe('a\nb\nc');
+    expect(
+      schema.parse({ ...VALID_SELF, answers: { ...VALID_SELF.answers, wentWell: 'a\rb\r\nc' } }).answers.wentWell,
+    ).toBe('a\nb\nc');
   });
 
   it('refuses a text over the limit once its line breaks are counted as one', () => {
     const posted = Array.from({ length: 2501 }, () => 'x').join('\r\n'); // 5001 characters in the browser
-    expect(messagesOf(schema.safeParse({ ...VALID_SELF, answers: { ...VALID_SELF.answers, wentWell: posted } }))).toStrictEqual({
+    expect(
+      messagesOf(schema.safeParse({ ...VALID_SELF, answers: { ...VALID_SELF.answers, wentWell: posted } })),
+    ).toStrictEqual({
       'answers.wentWell': ['What went well is longer than 5000 characters'],
     });
   });
 
   it('refuses a text answer that is not text', () => {
-    expect(messagesOf(schema.safeParse({ ...VALID_SELF, answers: { ...VALID_SELF.answers, wentWell: 42 } }))).toStrictEqual({
+    expect(
+      messagesOf(schema.safeParse({ ...VALID_SELF, answers: { ...VALID_SELF.answers, wentWell: 42 } })),
+    ).toStrictEqual({
       'answers.wentWell': ['What went well is required'],
     });
   });
@@ -167,7 +190,9 @@ describe('custom self questions', () => {
   const schema = selfAnswersSchema(template);
 
   it('keys the answers by the ids of the template', () => {
-    expect(schema.parse({ overallRating: '3', answers: { support: ' A mentor ', proudOf: 'The launch' } })).toStrictEqual({
+    expect(
+      schema.parse({ overallRating: '3', answers: { support: ' A mentor ', proudOf: 'The launch' } }),
+    ).toStrictEqual({
       goalRatings: [],
       overallRating: 3,
       answers: { proudOf: 'The launch', support: 'A mentor' },
@@ -186,7 +211,11 @@ describe('custom self questions', () => {
   });
 
   it('names an over-long answer by its label', () => {
-    expect(messagesOf(schema.safeParse({ overallRating: '3', answers: { proudOf: 'p'.repeat(MAX_TEXT_ANSWER + 1), support: 'b' } }))).toStrictEqual({
+    expect(
+      messagesOf(
+        schema.safeParse({ overallRating: '3', answers: { proudOf: 'p'.repeat(MAX_TEXT_ANSWER + 1), support: 'b' } }),
+      ),
+    ).toStrictEqual({
       'answers.proudOf': ['What are you proud of? is longer than 5000 characters'],
     });
   });
@@ -223,7 +252,9 @@ describe('reviewAnswersSchema', () => {
   });
 
   it('refuses an off-scale rating and blank texts together', () => {
-    expect(messagesOf(schema.safeParse({ rating: '7', strengths: ' ', areasToImprove: '\n', comments: ' ' }))).toStrictEqual({
+    expect(
+      messagesOf(schema.safeParse({ rating: '7', strengths: ' ', areasToImprove: '\n', comments: ' ' })),
+    ).toStrictEqual({
       rating: ['Overall rating: choose one of 1, 2, 3, 4, 5'],
       strengths: ['Strengths is required'],
       areasToImprove: ['Areas to improve is required'],
@@ -232,12 +263,16 @@ describe('reviewAnswersSchema', () => {
   });
 
   it.each(['', '   '])('refuses the unchosen rating %j', (rating) => {
-    expect(messagesOf(schema.safeParse({ ...VALID_REVIEW, rating }))).toStrictEqual({ rating: ['Overall rating: choose a rating'] });
+    expect(messagesOf(schema.safeParse({ ...VALID_REVIEW, rating }))).toStrictEqual({
+      rating: ['Overall rating: choose a rating'],
+    });
   });
 
   it('refuses texts over the limit, naming each', () => {
     const long = 'c'.repeat(MAX_TEXT_ANSWER + 1);
-    expect(messagesOf(schema.safeParse({ rating: '3', strengths: long, areasToImprove: long, comments: long }))).toStrictEqual({
+    expect(
+      messagesOf(schema.safeParse({ rating: '3', strengths: long, areasToImprove: long, comments: long })),
+    ).toStrictEqual({
       strengths: ['Strengths is longer than 5000 characters'],
       areasToImprove: ['Areas to improve is longer than 5000 characters'],
       comments: ['Summary is longer than 5000 characters'],
@@ -245,7 +280,9 @@ describe('reviewAnswersSchema', () => {
   });
 
   it(`accepts ${MAX_TEXT_ANSWER} characters, counting CRLF as one`, () => {
-    expect(schema.parse({ ...VALID_REVIEW, comments: 'c'.repeat(MAX_TEXT_ANSWER) }).comments).toHaveLength(MAX_TEXT_ANSWER);
+    expect(schema.parse({ ...VALID_REVIEW, comments: 'c'.repeat(MAX_TEXT_ANSWER) }).comments).toHaveLength(
+      MAX_TEXT_ANSWER,
+    );
     const withBreak = `${'c'.repeat(MAX_TEXT_ANSWER - 2)}\r\nc`; // 5000 in the browser, 5001 as posted
     expect(schema.parse({ ...VALID_REVIEW, comments: withBreak }).comments).toHaveLength(MAX_TEXT_ANSWER);
   });
@@ -268,7 +305,10 @@ describe('competency ratings', () => {
   const schema = reviewAnswersSchema(template, [], WINDOW);
 
   it('keeps each rating with its label, in the order of the template, and drops the description', () => {
-    const parsed = schema.parse({ ...VALID_REVIEW, competencyRatings: { 'craft-quality': '5', collaboration: '2', ownership: '4' } });
+    const parsed = schema.parse({
+      ...VALID_REVIEW,
+      competencyRatings: { 'craft-quality': '5', collaboration: '2', ownership: '4' },
+    });
     expect(parsed.competencyRatings).toStrictEqual([
       { id: 'collaboration', label: 'Collaboration', rating: 2 },
       { id: 'ownership', label: 'Ownership', rating: 4 },
@@ -277,7 +317,9 @@ describe('competency ratings', () => {
   });
 
   it('asks for a rating of every competency, naming it by its label', () => {
-    expect(messagesOf(schema.safeParse({ ...VALID_REVIEW, competencyRatings: { collaboration: '9', ownership: '' } }))).toStrictEqual({
+    expect(
+      messagesOf(schema.safeParse({ ...VALID_REVIEW, competencyRatings: { collaboration: '9', ownership: '' } })),
+    ).toStrictEqual({
       'competencyRatings.collaboration': ['Collaboration: choose one of 1, 2, 3, 4, 5'],
       'competencyRatings.ownership': ['Ownership: choose a rating'],
       'competencyRatings.craft-quality': ['Craft & quality: choose a rating'],
@@ -293,7 +335,10 @@ describe('competency ratings', () => {
   });
 
   it('ignores a rating of a competency that is not in the template', () => {
-    expect(reviewAnswersSchema(TEMPLATE, [], WINDOW).parse({ ...VALID_REVIEW, competencyRatings: { charisma: '5' } }).competencyRatings).toStrictEqual([]);
+    expect(
+      reviewAnswersSchema(TEMPLATE, [], WINDOW).parse({ ...VALID_REVIEW, competencyRatings: { charisma: '5' } })
+        .competencyRatings,
+    ).toStrictEqual([]);
   });
 
   it('does not ask the employee to rate competencies', () => {
@@ -306,12 +351,18 @@ describe('goal ratings', () => {
     { goalId: 'goal_a1', title: 'Ship billing', weight: 60 },
     { goalId: 'goal_b2', title: 'Mentor Lee', weight: 40 },
   ];
-  const postedGoalRatings = (values: Record<string, string>) => postedReview(TEMPLATE, goals, formOf(values)).goalRatings;
+  const postedGoalRatings = (values: Record<string, string>) =>
+    postedReview(TEMPLATE, goals, formOf(values)).goalRatings;
 
   it('reads each goal from its own form field', () => {
     expect(goalRatingField('goal_a1')).toBe('goal-goal_a1');
-    expect(postedGoalRatings({ 'goal-goal_a1': '4', 'goal-goal_b2': '2', 'goal-goal_zz': '5' })).toStrictEqual({ goal_a1: '4', goal_b2: '2' });
-    expect(postedSelfAnswers(TEMPLATE, goals, formOf({ 'goal-goal_a1': '4', 'goal-goal_zz': '5' })).goalRatings).toStrictEqual({ goal_a1: '4', goal_b2: '' });
+    expect(postedGoalRatings({ 'goal-goal_a1': '4', 'goal-goal_b2': '2', 'goal-goal_zz': '5' })).toStrictEqual({
+      goal_a1: '4',
+      goal_b2: '2',
+    });
+    expect(
+      postedSelfAnswers(TEMPLATE, goals, formOf({ 'goal-goal_a1': '4', 'goal-goal_zz': '5' })).goalRatings,
+    ).toStrictEqual({ goal_a1: '4', goal_b2: '' });
   });
 
   it('keeps each rating with the goal title and weight it was given for, in the order of the goals', () => {
@@ -326,14 +377,20 @@ describe('goal ratings', () => {
   });
 
   it('keeps the goals as they were when rated in the self-assessment too', () => {
-    expect(selfAnswersSchema(TEMPLATE, goals).parse({ ...VALID_SELF, goalRatings: { goal_b2: '3', goal_a1: '1' } }).goalRatings).toStrictEqual([
+    expect(
+      selfAnswersSchema(TEMPLATE, goals).parse({ ...VALID_SELF, goalRatings: { goal_b2: '3', goal_a1: '1' } })
+        .goalRatings,
+    ).toStrictEqual([
       { goalId: 'goal_a1', title: 'Ship billing', weight: 60, rating: 1 },
       { goalId: 'goal_b2', title: 'Mentor Lee', weight: 40, rating: 3 },
     ]);
   });
 
   it('asks for a rating of every goal, naming it', () => {
-    const result = selfAnswersSchema(TEMPLATE, goals).safeParse({ ...VALID_SELF, goalRatings: postedGoalRatings({ 'goal-goal_a1': '9' }) });
+    const result = selfAnswersSchema(TEMPLATE, goals).safeParse({
+      ...VALID_SELF,
+      goalRatings: postedGoalRatings({ 'goal-goal_a1': '9' }),
+    });
     expect(messagesOf(result)).toStrictEqual({
       'goalRatings.goal_a1': ['Goal "Ship billing": choose one of 1, 2, 3, 4, 5'],
       'goalRatings.goal_b2': ['Goal "Mentor Lee": choose a rating'],
@@ -341,14 +398,15 @@ describe('goal ratings', () => {
   });
 
   it('asks for every goal when no goal rating was posted at all', () => {
-    expect(Object.keys(messagesOf(reviewAnswersSchema(TEMPLATE, goals, WINDOW).safeParse(VALID_REVIEW)))).toStrictEqual([
-      'goalRatings.goal_a1',
-      'goalRatings.goal_b2',
-    ]);
+    expect(Object.keys(messagesOf(reviewAnswersSchema(TEMPLATE, goals, WINDOW).safeParse(VALID_REVIEW)))).toStrictEqual(
+      ['goalRatings.goal_a1', 'goalRatings.goal_b2'],
+    );
   });
 
   it('ignores a rating of a goal that is no longer under review', () => {
-    expect(reviewAnswersSchema(TEMPLATE, [], WINDOW).parse({ ...VALID_REVIEW, goalRatings: { goal_gone: '4' } }).goalRatings).toStrictEqual([]);
+    expect(
+      reviewAnswersSchema(TEMPLATE, [], WINDOW).parse({ ...VALID_REVIEW, goalRatings: { goal_gone: '4' } }).goalRatings,
+    ).toStrictEqual([]);
   });
 });
 
@@ -357,7 +415,13 @@ describe('proposed goals', () => {
   type Row = { title?: string; due?: string; weight?: string };
   /** Three rows as postedReview builds them; rows not given are left empty. */
   const rows = (...given: Row[]) =>
-    Array.from({ length: MAX_PROPOSED_GOALS }, (_, index) => ({ row: index + 1, title: '', due: '', weight: '', ...given[index] }));
+    Array.from({ length: MAX_PROPOSED_GOALS }, (_, index) => ({
+      row: index + 1,
+      title: '',
+      due: '',
+      weight: '',
+      ...given[index],
+    }));
   const propose = (...given: Row[]) => schema.safeParse({ ...VALID_REVIEW, proposedGoals: rows(...given) });
 
   it('allows up to three proposals', () => {
@@ -366,12 +430,18 @@ describe('proposed goals', () => {
 
   it('skips empty rows, including ones of only spaces, and proposes nothing when none was posted', () => {
     expect(schema.parse({ ...VALID_REVIEW, proposedGoals: rows() }).proposedGoals).toStrictEqual([]);
-    expect(schema.parse({ ...VALID_REVIEW, proposedGoals: rows({ title: '  ', due: ' ', weight: '\t' }) }).proposedGoals).toStrictEqual([]);
+    expect(
+      schema.parse({ ...VALID_REVIEW, proposedGoals: rows({ title: '  ', due: ' ', weight: '\t' }) }).proposedGoals,
+    ).toStrictEqual([]);
     expect(schema.parse(VALID_REVIEW).proposedGoals).toStrictEqual([]);
   });
 
   it('keeps complete rows in order, trimmed, with the weight as a number, skipping an empty middle row', () => {
-    const result = propose({ title: ' Own the on-call rota ', due: ' 2026-09-30 ', weight: ' 40 ' }, {}, { title: 'Speak at a meetup', due: '2026-12-31', weight: '0' });
+    const result = propose(
+      { title: ' Own the on-call rota ', due: ' 2026-09-30 ', weight: ' 40 ' },
+      {},
+      { title: 'Speak at a meetup', due: '2026-12-31', weight: '0' },
+    );
     expect(result.data?.proposedGoals).toStrictEqual([
       { title: 'Own the on-call rota', due: '2026-09-30', weight: 40 },
       { title: 'Speak at a meetup', due: '2026-12-31', weight: 0 },
@@ -379,11 +449,15 @@ describe('proposed goals', () => {
   });
 
   it('reads a blank weight as 0', () => {
-    expect(propose({ title: 'Learn Rust', due: '2026-09-30' }).data?.proposedGoals).toStrictEqual([{ title: 'Learn Rust', due: '2026-09-30', weight: 0 }]);
+    expect(propose({ title: 'Learn Rust', due: '2026-09-30' }).data?.proposedGoals).toStrictEqual([
+      { title: 'Learn Rust', due: '2026-09-30', weight: 0 },
+    ]);
   });
 
   it.each(['0', '1', '100'])('accepts the weight %s', (weight) => {
-    expect(propose({ title: 'Learn Rust', due: '2026-09-30', weight }).data?.proposedGoals[0].weight).toBe(Number(weight));
+    expect(propose({ title: 'Learn Rust', due: '2026-09-30', weight }).data?.proposedGoals[0].weight).toBe(
+      Number(weight),
+    );
   });
 
   it('asks for the title of a row that has only a due date, numbering the row', () => {
@@ -400,11 +474,14 @@ describe('proposed goals', () => {
     });
   });
 
-  it.each(['30/09/2026', '2026-9-30', '2026-02-30', '2026-13-01', 'next week', '2026-09-30T12:00'])('refuses the due date %j', (due) => {
-    expect(messagesOf(propose({ title: 'Learn Rust', due }))).toStrictEqual({
-      'proposedGoals.0.due': ['Proposed goal 1: due must be a date YYYY-MM-DD'],
-    });
-  });
+  it.each(['30/09/2026', '2026-9-30', '2026-02-30', '2026-13-01', 'next week', '2026-09-30T12:00'])(
+    'refuses the due date %j',
+    (due) => {
+      expect(messagesOf(propose({ title: 'Learn Rust', due }))).toStrictEqual({
+        'proposedGoals.0.due': ['Proposed goal 1: due must be a date YYYY-MM-DD'],
+      });
+    },
+  );
 
   it('refuses a due date that is over, and accepts today, whose end is still to come', () => {
     expect(messagesOf(propose({ title: 'Learn Rust', due: '2026-06-09' }))).toStrictEqual({
@@ -427,7 +504,15 @@ describe('proposed goals', () => {
   });
 
   it('reports every problem of every row at once', () => {
-    expect(messagesOf(propose({ due: '2026-06-01', weight: '200' }, { title: 'Fine', due: '2026-09-30', weight: '10' }, { title: 'x', due: 'soon', weight: 'y' }))).toStrictEqual({
+    expect(
+      messagesOf(
+        propose(
+          { due: '2026-06-01', weight: '200' },
+          { title: 'Fine', due: '2026-09-30', weight: '10' },
+          { title: 'x', due: 'soon', weight: 'y' },
+        ),
+      ),
+    ).toStrictEqual({
       'proposedGoals.0.title': ['Proposed goal 1: title is required'],
       'proposedGoals.0.due': ['Proposed goal 1: due must be in the future'],
       'proposedGoals.0.weight': ['Proposed goal 1: weight must be a whole number from 0 to 100'],
@@ -438,7 +523,10 @@ describe('proposed goals', () => {
 
   describe('the due date ends at the end of that day in the organisation time zone', () => {
     const dueOn = (due: string, now: string, timeZone: string) =>
-      reviewAnswersSchema(TEMPLATE, [], { now: Date.parse(now), timeZone }).safeParse({ ...VALID_REVIEW, proposedGoals: rows({ title: 'Learn Rust', due }) });
+      reviewAnswersSchema(TEMPLATE, [], { now: Date.parse(now), timeZone }).safeParse({
+        ...VALID_REVIEW,
+        proposedGoals: rows({ title: 'Learn Rust', due }),
+      });
 
     it('refuses a day that is still today in UTC but already over in Auckland', () => {
       // 20:00 UTC on 10 June is 08:00 on 11 June in Auckland (UTC+12): 10 June ended there at 11:59:59 UTC.
@@ -467,16 +555,27 @@ describe('proposed goals', () => {
 
 describe('postedSelfAnswers', () => {
   const goals = [{ goalId: 'g1', title: 'Ship billing', weight: 100 }];
-  const template = { selfQuestions: [{ id: 'proudOf', label: 'Proud of' }, { id: 'support', label: 'Support' }] };
+  const template = {
+    selfQuestions: [
+      { id: 'proudOf', label: 'Proud of' },
+      { id: 'support', label: 'Support' },
+    ],
+  };
 
   it('reads the goal fields, overallRating and each question by its id, and nothing else', () => {
     const asked: string[] = [];
     const input = postedSelfAnswers(template, goals, (name) => {
       asked.push(name);
-      return { 'goal-g1': '4', overallRating: '5', proudOf: 'The launch', support: 'Time', rating: '1', wentWell: 'x' }[name];
+      return { 'goal-g1': '4', overallRating: '5', proudOf: 'The launch', support: 'Time', rating: '1', wentWell: 'x' }[
+        name
+      ];
     });
     expect(asked.sort()).toStrictEqual(['goal-g1', 'overallRating', 'proudOf', 'support']);
-    expect(input).toStrictEqual({ goalRatings: { g1: '4' }, overallRating: '5', answers: { proudOf: 'The launch', support: 'Time' } });
+    expect(input).toStrictEqual({
+      goalRatings: { g1: '4' },
+      overallRating: '5',
+      answers: { proudOf: 'The launch', support: 'Time' },
+    });
   });
 
   it('gives an empty string for a field that was not posted, so it is reported as missing', () => {
@@ -492,7 +591,9 @@ describe('postedSelfAnswers', () => {
 
   it('feeds the schema: a posted form becomes the stored answers', () => {
     const form = formOf({ 'goal-g1': '3', overallRating: '4', proudOf: ' The launch\r\n', support: 'Time' });
-    expect(selfAnswersSchema({ scale: DEFAULT_SCALE, ...template }, goals).parse(postedSelfAnswers(template, goals, form))).toStrictEqual({
+    expect(
+      selfAnswersSchema({ scale: DEFAULT_SCALE, ...template }, goals).parse(postedSelfAnswers(template, goals, form)),
+    ).toStrictEqual({
       goalRatings: [{ goalId: 'g1', title: 'Ship billing', weight: 100, rating: 3 }],
       overallRating: 4,
       answers: { proudOf: 'The launch', support: 'Time' },
@@ -535,7 +636,15 @@ describe('postedReview', () => {
       postedReview(
         template,
         goals,
-        formOf({ 'goal-g1': '4', 'competency-teamwork': '5', rating: '4', strengths: 'S', comments: 'C', proposedGoal2Title: 'Learn Rust', proposedGoal2Due: '2026-09-30' }),
+        formOf({
+          'goal-g1': '4',
+          'competency-teamwork': '5',
+          rating: '4',
+          strengths: 'S',
+          comments: 'C',
+          proposedGoal2Title: 'Learn Rust',
+          proposedGoal2Due: '2026-09-30',
+        }),
       ),
     ).toStrictEqual({
       goalRatings: { g1: '4' },
@@ -580,7 +689,9 @@ describe('postedReview', () => {
 
   it('reports a partly filled proposal from the form by its row number', () => {
     const form = formOf({ 'goal-g1': '4', 'competency-teamwork': '2', ...VALID_REVIEW, proposedGoal2Weight: '10' });
-    expect(messagesOf(reviewAnswersSchema(template, goals, WINDOW).safeParse(postedReview(template, goals, form)))).toStrictEqual({
+    expect(
+      messagesOf(reviewAnswersSchema(template, goals, WINDOW).safeParse(postedReview(template, goals, form))),
+    ).toStrictEqual({
       'proposedGoals.1.title': ['Proposed goal 2: title is required'],
       'proposedGoals.1.due': ['Proposed goal 2: due must be a date YYYY-MM-DD'],
     });
@@ -593,15 +704,23 @@ describe('ratings on another scale', () => {
     { value: 1, label: 'Meets', description: 'x' },
     { value: 2, label: 'Exceeds', description: 'x' },
   ];
-  const template: ReviewTemplate = { scale: fromZero, selfQuestions: DEFAULT_SELF_QUESTIONS, competencies: [{ id: 'teamwork', label: 'Teamwork' }] };
+  const template: ReviewTemplate = {
+    scale: fromZero,
+    selfQuestions: DEFAULT_SELF_QUESTIONS,
+    competencies: [{ id: 'teamwork', label: 'Teamwork' }],
+  };
   const schema = reviewAnswersSchema(template, [], WINDOW);
   const review = (rating: unknown, teamwork: unknown) => ({ ...VALID_REVIEW, rating, competencyRatings: { teamwork } });
 
   it('accepts exactly the values of that scale', () => {
     expect(schema.parse(review('0', '1')).rating).toBe(0);
     expect(schema.parse(review('2', '1')).rating).toBe(2);
-    expect(schema.parse(review('2', '0')).competencyRatings).toStrictEqual([{ id: 'teamwork', label: 'Teamwork', rating: 0 }]);
-    expect(messagesOf(schema.safeParse(review('3', '1')))).toStrictEqual({ rating: ['Overall rating: choose one of 0, 1, 2'] });
+    expect(schema.parse(review('2', '0')).competencyRatings).toStrictEqual([
+      { id: 'teamwork', label: 'Teamwork', rating: 0 },
+    ]);
+    expect(messagesOf(schema.safeParse(review('3', '1')))).toStrictEqual({
+      rating: ['Overall rating: choose one of 0, 1, 2'],
+    });
     expect(messagesOf(selfAnswersSchema(template).safeParse({ ...VALID_SELF, overallRating: '5' }))).toStrictEqual({
       overallRating: ['Overall performance: choose one of 0, 1, 2'],
     });

@@ -3,7 +3,8 @@ import { DEFAULT_SCALE, type ScalePoint } from '#domain/review-form.ts';
 import { finalScore, goalScore, nearestPoint, type ScoreWeights } from '#domain/score.ts';
 
 /** A scale whose labels say their values, e.g. [1, 2, 3] → labels 'p1', 'p2', 'p3'. */
-const scaleOf = (...values: number[]): ScalePoint[] => values.map((value) => ({ value, label: `p${value}`, description: `point ${value}` }));
+const scaleOf = (...values: number[]): ScalePoint[] =>
+  values.map((value) => ({ value, label: `p${value}`, description: `point ${value}` }));
 /** Goal ratings from [weight, rating] pairs. */
 const goals = (...pairs: [number, number][]) => pairs.map(([weight, rating]) => ({ weight, rating }));
 const competencies = (...ratings: number[]) => ratings.map((rating) => ({ rating }));
@@ -73,7 +74,13 @@ describe('finalScore', () => {
   describe('basis', () => {
     it('blends goals and competencies 70/30 when both exist', () => {
       // goals (60×5 + 40×2) / 100 = 3.8; competencies (3 + 4 + 5) / 3 = 4; 0.7 × 3.8 + 0.3 × 4 = 3.86
-      expect(finalScore({ goalRatings: goals([60, 5], [40, 2]), competencyRatings: competencies(3, 4, 5), rating: 1 }, DEFAULT_WEIGHTS, DEFAULT_SCALE)).toStrictEqual({
+      expect(
+        finalScore(
+          { goalRatings: goals([60, 5], [40, 2]), competencyRatings: competencies(3, 4, 5), rating: 1 },
+          DEFAULT_WEIGHTS,
+          DEFAULT_SCALE,
+        ),
+      ).toStrictEqual({
         value: 3.86,
         label: 'Exceeds expectations',
         basis: 'goals and competencies',
@@ -88,7 +95,13 @@ describe('finalScore', () => {
     });
 
     it('uses only the goals when competencies weigh 0, though both were rated', () => {
-      expect(finalScore({ goalRatings: goals([60, 5], [40, 2]), competencyRatings: competencies(1, 1), rating: 1 }, { goals: 100, competencies: 0 }, DEFAULT_SCALE)).toStrictEqual({
+      expect(
+        finalScore(
+          { goalRatings: goals([60, 5], [40, 2]), competencyRatings: competencies(1, 1), rating: 1 },
+          { goals: 100, competencies: 0 },
+          DEFAULT_SCALE,
+        ),
+      ).toStrictEqual({
         value: 3.8,
         label: 'Exceeds expectations',
         basis: 'goals',
@@ -96,7 +109,13 @@ describe('finalScore', () => {
     });
 
     it('uses only the competencies when goals weigh 0, though both were rated', () => {
-      expect(finalScore({ goalRatings: goals([60, 5], [40, 5]), competencyRatings: competencies(2, 3), rating: 5 }, { goals: 0, competencies: 100 }, DEFAULT_SCALE)).toStrictEqual({
+      expect(
+        finalScore(
+          { goalRatings: goals([60, 5], [40, 5]), competencyRatings: competencies(2, 3), rating: 5 },
+          { goals: 0, competencies: 100 },
+          DEFAULT_SCALE,
+        ),
+      ).toStrictEqual({
         value: 2.5,
         label: 'Meets expectations',
         basis: 'competencies',
@@ -105,7 +124,13 @@ describe('finalScore', () => {
 
     it('uses only the goals when there are no competencies, whatever their share', () => {
       for (const weights of [DEFAULT_WEIGHTS, { goals: 0, competencies: 100 }]) {
-        expect(finalScore({ goalRatings: goals([60, 5], [40, 2]), competencyRatings: [], rating: 1 }, weights, DEFAULT_SCALE)).toStrictEqual({
+        expect(
+          finalScore(
+            { goalRatings: goals([60, 5], [40, 2]), competencyRatings: [], rating: 1 },
+            weights,
+            DEFAULT_SCALE,
+          ),
+        ).toStrictEqual({
           value: 3.8,
           label: 'Exceeds expectations',
           basis: 'goals',
@@ -115,7 +140,13 @@ describe('finalScore', () => {
 
     it('uses only the competencies, as a plain mean, when there are no goals, whatever their share', () => {
       for (const weights of [DEFAULT_WEIGHTS, { goals: 100, competencies: 0 }]) {
-        expect(finalScore({ goalRatings: [], competencyRatings: competencies(2, 2, 3, 5), rating: 5 }, weights, DEFAULT_SCALE)).toStrictEqual({
+        expect(
+          finalScore(
+            { goalRatings: [], competencyRatings: competencies(2, 2, 3, 5), rating: 5 },
+            weights,
+            DEFAULT_SCALE,
+          ),
+        ).toStrictEqual({
           value: 3,
           label: 'Meets expectations',
           basis: 'competencies',
@@ -125,17 +156,25 @@ describe('finalScore', () => {
 
     it('falls back to the overall rating when there are neither goals nor competencies', () => {
       for (const weights of [DEFAULT_WEIGHTS, { goals: 100, competencies: 0 }, { goals: 0, competencies: 100 }]) {
-        expect(finalScore({ goalRatings: [], competencyRatings: [], rating: 4 }, weights, DEFAULT_SCALE)).toStrictEqual({
-          value: 4,
-          label: 'Exceeds expectations',
-          basis: 'overall rating',
-        });
+        expect(finalScore({ goalRatings: [], competencyRatings: [], rating: 4 }, weights, DEFAULT_SCALE)).toStrictEqual(
+          {
+            value: 4,
+            label: 'Exceeds expectations',
+            basis: 'overall rating',
+          },
+        );
       }
     });
 
     it('takes the plain mean of goals that all weigh 0 into the blend', () => {
       // goals (5 + 2) / 2 = 3.5; 0.7 × 3.5 + 0.3 × 1 = 2.75
-      expect(finalScore({ goalRatings: goals([0, 5], [0, 2]), competencyRatings: competencies(1), rating: 5 }, DEFAULT_WEIGHTS, DEFAULT_SCALE)).toStrictEqual({
+      expect(
+        finalScore(
+          { goalRatings: goals([0, 5], [0, 2]), competencyRatings: competencies(1), rating: 5 },
+          DEFAULT_WEIGHTS,
+          DEFAULT_SCALE,
+        ),
+      ).toStrictEqual({
         value: 2.75,
         label: 'Meets expectations',
         basis: 'goals and competencies',
@@ -146,15 +185,39 @@ describe('finalScore', () => {
   describe('rounding and label', () => {
     it('rounds the value to two decimals', () => {
       // competencies (3 + 4 + 4) / 3 = 3.666…
-      expect(finalScore({ goalRatings: [], competencyRatings: competencies(3, 4, 4), rating: 1 }, DEFAULT_WEIGHTS, DEFAULT_SCALE).value).toBe(3.67);
+      expect(
+        finalScore(
+          { goalRatings: [], competencyRatings: competencies(3, 4, 4), rating: 1 },
+          DEFAULT_WEIGHTS,
+          DEFAULT_SCALE,
+        ).value,
+      ).toBe(3.67);
       // goals (1×5 + 2×4) / 3 = 4.333…
-      expect(finalScore({ goalRatings: goals([1, 5], [2, 4]), competencyRatings: [], rating: 1 }, DEFAULT_WEIGHTS, DEFAULT_SCALE).value).toBe(4.33);
+      expect(
+        finalScore(
+          { goalRatings: goals([1, 5], [2, 4]), competencyRatings: [], rating: 1 },
+          DEFAULT_WEIGHTS,
+          DEFAULT_SCALE,
+        ).value,
+      ).toBe(4.33);
       // 0.7 × 3.8 + 0.3 × 3.666… = 3.76, rounded once at the end
-      expect(finalScore({ goalRatings: goals([60, 5], [40, 2]), competencyRatings: competencies(3, 4, 4), rating: 1 }, DEFAULT_WEIGHTS, DEFAULT_SCALE).value).toBe(3.76);
+      expect(
+        finalScore(
+          { goalRatings: goals([60, 5], [40, 2]), competencyRatings: competencies(3, 4, 4), rating: 1 },
+          DEFAULT_WEIGHTS,
+          DEFAULT_SCALE,
+        ).value,
+      ).toBe(3.76);
     });
 
     it('names a value halfway between two points by the upper one', () => {
-      expect(finalScore({ goalRatings: goals([50, 3], [50, 4]), competencyRatings: [], rating: 1 }, DEFAULT_WEIGHTS, DEFAULT_SCALE)).toStrictEqual({
+      expect(
+        finalScore(
+          { goalRatings: goals([50, 3], [50, 4]), competencyRatings: [], rating: 1 },
+          DEFAULT_WEIGHTS,
+          DEFAULT_SCALE,
+        ),
+      ).toStrictEqual({
         value: 3.5,
         label: 'Exceeds expectations',
         basis: 'goals',
@@ -163,7 +226,13 @@ describe('finalScore', () => {
 
     it('names a value just below halfway by the lower point', () => {
       // goals (51×3 + 49×4) / 100 = 3.49
-      expect(finalScore({ goalRatings: goals([51, 3], [49, 4]), competencyRatings: [], rating: 5 }, DEFAULT_WEIGHTS, DEFAULT_SCALE)).toStrictEqual({
+      expect(
+        finalScore(
+          { goalRatings: goals([51, 3], [49, 4]), competencyRatings: [], rating: 5 },
+          DEFAULT_WEIGHTS,
+          DEFAULT_SCALE,
+        ),
+      ).toStrictEqual({
         value: 3.49,
         label: 'Meets expectations',
         basis: 'goals',
@@ -173,11 +242,36 @@ describe('finalScore', () => {
     // Rounded exactly, these are .xx5 values; in binary floating point they are a hair below, and
     // Math.round(raw * 100) / 100 rounds them down. The last one changes the label.
     it.each([
-      ['goals 1/39 rated 2/1, goals only: 41/40 = 1.025', goals([1, 2], [39, 1]), [], DEFAULT_WEIGHTS, 1.03, 'Below expectations'],
-      ['goals 60/40 rated 1/2 (1.4), competencies 5, 5, 5, 4 (4.75), 70/30: 2.405', goals([60, 1], [40, 2]), [5, 5, 5, 4], DEFAULT_WEIGHTS, 2.41, 'Partly meets expectations'],
-      ['goals 70/30 rated 2/3 (2.3), competencies 5, 4, 4, 4 (4.25), 90/10: 2.495', goals([70, 2], [30, 3]), [5, 4, 4, 4], { goals: 90, competencies: 10 }, 2.5, 'Meets expectations'],
+      [
+        'goals 1/39 rated 2/1, goals only: 41/40 = 1.025',
+        goals([1, 2], [39, 1]),
+        [],
+        DEFAULT_WEIGHTS,
+        1.03,
+        'Below expectations',
+      ],
+      [
+        'goals 60/40 rated 1/2 (1.4), competencies 5, 5, 5, 4 (4.75), 70/30: 2.405',
+        goals([60, 1], [40, 2]),
+        [5, 5, 5, 4],
+        DEFAULT_WEIGHTS,
+        2.41,
+        'Partly meets expectations',
+      ],
+      [
+        'goals 70/30 rated 2/3 (2.3), competencies 5, 4, 4, 4 (4.25), 90/10: 2.495',
+        goals([70, 2], [30, 3]),
+        [5, 4, 4, 4],
+        { goals: 90, competencies: 10 },
+        2.5,
+        'Meets expectations',
+      ],
     ])('rounds an exact halfway value up: %s', (_, goalRatings, competencyRatings, weights, value, label) => {
-      const score = finalScore({ goalRatings, competencyRatings: competencies(...competencyRatings), rating: 1 }, weights, DEFAULT_SCALE);
+      const score = finalScore(
+        { goalRatings, competencyRatings: competencies(...competencyRatings), rating: 1 },
+        weights,
+        DEFAULT_SCALE,
+      );
       expect({ value: score.value, label: score.label }).toStrictEqual({ value, label });
     });
   });
@@ -190,18 +284,41 @@ describe('finalScore', () => {
         { value: 3, label: 'Outstanding', description: 'x' },
       ];
       // 0.7 × 2.6 + 0.3 × 2 = 2.42
-      expect(finalScore({ goalRatings: goals([60, 3], [40, 2]), competencyRatings: competencies(2, 2), rating: 1 }, DEFAULT_WEIGHTS, three)).toStrictEqual({
+      expect(
+        finalScore(
+          { goalRatings: goals([60, 3], [40, 2]), competencyRatings: competencies(2, 2), rating: 1 },
+          DEFAULT_WEIGHTS,
+          three,
+        ),
+      ).toStrictEqual({
         value: 2.42,
         label: 'Solid',
         basis: 'goals and competencies',
       });
-      expect(finalScore({ goalRatings: goals([50, 2], [50, 3]), competencyRatings: [], rating: 1 }, DEFAULT_WEIGHTS, three).label).toBe('Outstanding');
-      expect(finalScore({ goalRatings: [], competencyRatings: [], rating: 1 }, DEFAULT_WEIGHTS, three).label).toBe('Developing');
+      expect(
+        finalScore({ goalRatings: goals([50, 2], [50, 3]), competencyRatings: [], rating: 1 }, DEFAULT_WEIGHTS, three)
+          .label,
+      ).toBe('Outstanding');
+      expect(finalScore({ goalRatings: [], competencyRatings: [], rating: 1 }, DEFAULT_WEIGHTS, three).label).toBe(
+        'Developing',
+      );
     });
 
     it('names the score on the default 5-point scale', () => {
-      expect(finalScore({ goalRatings: [], competencyRatings: competencies(1, 2), rating: 5 }, DEFAULT_WEIGHTS, DEFAULT_SCALE).label).toBe('Partly meets expectations');
-      expect(finalScore({ goalRatings: goals([10, 5]), competencyRatings: competencies(4), rating: 1 }, DEFAULT_WEIGHTS, DEFAULT_SCALE)).toStrictEqual({
+      expect(
+        finalScore(
+          { goalRatings: [], competencyRatings: competencies(1, 2), rating: 5 },
+          DEFAULT_WEIGHTS,
+          DEFAULT_SCALE,
+        ).label,
+      ).toBe('Partly meets expectations');
+      expect(
+        finalScore(
+          { goalRatings: goals([10, 5]), competencyRatings: competencies(4), rating: 1 },
+          DEFAULT_WEIGHTS,
+          DEFAULT_SCALE,
+        ),
+      ).toStrictEqual({
         value: 4.7,
         label: 'Exceptional',
         basis: 'goals and competencies',
@@ -211,31 +328,58 @@ describe('finalScore', () => {
     it('names the score on a 10-point scale', () => {
       const ten = scaleOf(1, 2, 3, 4, 5, 6, 7, 8, 9, 10);
       // 0.7 × 7 + 0.3 × 9 = 7.6
-      expect(finalScore({ goalRatings: goals([20, 7]), competencyRatings: competencies(8, 10), rating: 1 }, DEFAULT_WEIGHTS, ten)).toStrictEqual({
+      expect(
+        finalScore(
+          { goalRatings: goals([20, 7]), competencyRatings: competencies(8, 10), rating: 1 },
+          DEFAULT_WEIGHTS,
+          ten,
+        ),
+      ).toStrictEqual({
         value: 7.6,
         label: 'p8',
         basis: 'goals and competencies',
       });
-      expect(finalScore({ goalRatings: goals([50, 5], [50, 6]), competencyRatings: [], rating: 1 }, DEFAULT_WEIGHTS, ten).label).toBe('p6');
+      expect(
+        finalScore({ goalRatings: goals([50, 5], [50, 6]), competencyRatings: [], rating: 1 }, DEFAULT_WEIGHTS, ten)
+          .label,
+      ).toBe('p6');
     });
 
     it('names the score on a scale whose values are not contiguous (0, 50, 100)', () => {
       const wide = scaleOf(0, 50, 100);
       // 0.7 × 50 + 0.3 × 0 = 35
-      expect(finalScore({ goalRatings: goals([40, 50]), competencyRatings: competencies(0), rating: 100 }, DEFAULT_WEIGHTS, wide)).toStrictEqual({
+      expect(
+        finalScore(
+          { goalRatings: goals([40, 50]), competencyRatings: competencies(0), rating: 100 },
+          DEFAULT_WEIGHTS,
+          wide,
+        ),
+      ).toStrictEqual({
         value: 35,
         label: 'p50',
         basis: 'goals and competencies',
       });
       // competencies (0 + 50) / 2 = 25: halfway between 0 and 50
-      expect(finalScore({ goalRatings: [], competencyRatings: competencies(0, 50), rating: 100 }, DEFAULT_WEIGHTS, wide)).toStrictEqual({
+      expect(
+        finalScore({ goalRatings: [], competencyRatings: competencies(0, 50), rating: 100 }, DEFAULT_WEIGHTS, wide),
+      ).toStrictEqual({
         value: 25,
         label: 'p50',
         basis: 'competencies',
       });
       // 0.7 × 0 + 0.3 × 50 = 15
-      expect(finalScore({ goalRatings: goals([1, 0]), competencyRatings: competencies(50), rating: 100 }, DEFAULT_WEIGHTS, wide).label).toBe('p0');
-      expect(finalScore({ goalRatings: [], competencyRatings: [], rating: 100 }, DEFAULT_WEIGHTS, wide)).toStrictEqual({ value: 100, label: 'p100', basis: 'overall rating' });
+      expect(
+        finalScore(
+          { goalRatings: goals([1, 0]), competencyRatings: competencies(50), rating: 100 },
+          DEFAULT_WEIGHTS,
+          wide,
+        ).label,
+      ).toBe('p0');
+      expect(finalScore({ goalRatings: [], competencyRatings: [], rating: 100 }, DEFAULT_WEIGHTS, wide)).toStrictEqual({
+        value: 100,
+        label: 'p100',
+        basis: 'overall rating',
+      });
     });
   });
 });

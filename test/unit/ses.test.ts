@@ -7,7 +7,15 @@ const ses = mockClient(SESv2Client);
 const content = { subject: 'Hello', text: 'Hi', html: '<p>Hi</p>' };
 
 beforeAll(() => {
-  Object.assign(process.env, { TABLE_NAME: 't', MAIL_FROM: 'perfcycle@example.com', ORG_NAME: 'Example Org', HR_EMAIL: 'hr@example.com', BASE_URL: 'https://x.example.com', LINK_SECRET: 'x'.repeat(40), AWS_REGION: 'eu-west-1' });
+  Object.assign(process.env, {
+    TABLE_NAME: 't',
+    MAIL_FROM: 'perfcycle@example.com',
+    ORG_NAME: 'Example Org',
+    HR_EMAIL: 'hr@example.com',
+    BASE_URL: 'https://x.example.com',
+    LINK_SECRET: 'x'.repeat(40),
+    AWS_REGION: 'eu-west-1',
+  });
 });
 afterEach(() => ses.reset());
 
@@ -27,24 +35,31 @@ describe('sendEmail', () => {
     expect(input.Content?.Simple?.Body?.Text?.Data).toBe('Hi');
   });
 
-  it.each(['MessageRejected', 'BadRequestException', 'NotFoundException'])('turns %s into a failure of that one message', async (name) => {
-    const { sendEmail, PermanentSendFailure } = await import('#mail/ses.ts');
-    ses.on(SendEmailCommand).rejects(failure(name));
-    const error = await sendEmail('bad@example.com', content, 'HR').catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(PermanentSendFailure);
-    expect((error as Error).message).toContain(name);
-  });
-
-  it.each(['AccountSuspendedException', 'SendingPausedException', 'TooManyRequestsException', 'InternalFailure', 'ECONNREFUSED', 'TimeoutError'])(
-    'turns %s into a transient failure: the message stays queued',
+  it.each(['MessageRejected', 'BadRequestException', 'NotFoundException'])(
+    'turns %s into a failure of that one message',
     async (name) => {
-      const { sendEmail, TransientSendFailure } = await import('#mail/ses.ts');
+      const { sendEmail, PermanentSendFailure } = await import('#mail/ses.ts');
       ses.on(SendEmailCommand).rejects(failure(name));
-      const error = await sendEmail('ann@example.com', content, 'HR').catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(TransientSendFailure);
+      const error = await sendEmail('bad@example.com', content, 'HR').catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(PermanentSendFailure);
       expect((error as Error).message).toContain(name);
     },
   );
+
+  it.each([
+    'AccountSuspendedException',
+    'SendingPausedException',
+    'TooManyRequestsException',
+    'InternalFailure',
+    'ECONNREFUSED',
+    'TimeoutError',
+  ])('turns %s into a transient failure: the message stays queued', async (name) => {
+    const { sendEmail, TransientSendFailure } = await import('#mail/ses.ts');
+    ses.on(SendEmailCommand).rejects(failure(name));
+    const error = await sendEmail('ann@example.com', content, 'HR').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TransientSendFailure);
+    expect((error as Error).message).toContain(name);
+  });
 
   it.each([
     ['TooManyRequestsException', true],
@@ -54,7 +69,9 @@ describe('sendEmail', () => {
   ])('tells throttling (%s: %s) from SES failing or unreachable', async (name, throttled) => {
     const { sendEmail } = await import('#mail/ses.ts');
     ses.on(SendEmailCommand).rejects(failure(name));
-    expect(await sendEmail('ann@example.com', content, 'HR').catch((e: unknown) => (e as { throttled: boolean }).throttled)).toBe(throttled);
+    expect(
+      await sendEmail('ann@example.com', content, 'HR').catch((e: unknown) => (e as { throttled: boolean }).throttled),
+    ).toBe(throttled);
   });
 
   it('answers SES\u2019s message id', async () => {
@@ -65,7 +82,14 @@ describe('sendEmail', () => {
 
   it('keeps addresses out of the reason it gives, which reaches logs and the audit', async () => {
     const { sendEmail } = await import('#mail/ses.ts');
-    ses.on(SendEmailCommand).rejects(Object.assign(new Error('Email address is not verified: ann.early+q4@example.com, <bob@example.org>'), { name: 'MessageRejected', $metadata: {} }));
+    ses
+      .on(SendEmailCommand)
+      .rejects(
+        Object.assign(new Error('Email address is not verified: ann.early+q4@example.com, <bob@example.org>'), {
+          name: 'MessageRejected',
+          $metadata: {},
+        }),
+      );
     const error = (await sendEmail('ann.early+q4@example.com', content, 'HR').catch((e: unknown) => e)) as Error;
     expect(error.message).toBe('MessageRejected: Email address is not verified: <address>, <<address>>');
     expect(error.message).not.toMatch(/@/);

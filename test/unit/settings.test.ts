@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SCALE, DEFAULT_SELF_QUESTIONS } from '#domain/review-form.ts';
-import { defaultSettingsInput, diffSettings, MAX_SELF_QUESTIONS, mergeSettings, settingsProblems, settingsSchema, unwrapSettings, updateSettings, type SettingsInput } from '#domain/settings.ts';
+import {
+  defaultSettingsInput,
+  diffSettings,
+  MAX_SELF_QUESTIONS,
+  mergeSettings,
+  settingsProblems,
+  settingsSchema,
+  unwrapSettings,
+  updateSettings,
+  type SettingsInput,
+} from '#domain/settings.ts';
 import { DAY_MS } from '#domain/time.ts';
 
 const HOUR_MS = 3_600_000;
@@ -22,7 +32,11 @@ function problemsWith(change: (settings: ReturnType<typeof defaults>) => void): 
   return problemsOf(settings);
 }
 
-const point = (value: unknown, label: unknown = `Point ${String(value)}`, description: unknown = 'What it means') => ({ value, label, description });
+const point = (value: unknown, label: unknown = `Point ${String(value)}`, description: unknown = 'What it means') => ({
+  value,
+  label,
+  description,
+});
 
 describe('defaultSettingsInput', () => {
   it('parses into the 5-point scale, the three questions, no competencies, the default timings in ms and the organisation as sender', () => {
@@ -80,7 +94,13 @@ describe('settingsSchema accepts', () => {
         { id: 'proudOf', label: 'What are you proud of?' },
         { id: 'support2', label: 'What support do you need?' },
       ],
-      timings: { reviewReminderLead: '1d12h', reviewHrGrace: '12h', goalReminderLead: '14d', goalHrGrace: '1d', acknowledgementReminder: '60d' },
+      timings: {
+        reviewReminderLead: '1d12h',
+        reviewHrGrace: '12h',
+        goalReminderLead: '14d',
+        goalHrGrace: '1d',
+        acknowledgementReminder: '60d',
+      },
       timeZone: 'America/New_York',
       senderName: 'People Team',
       scoreWeights: { goals: 60, competencies: 40 },
@@ -91,14 +111,27 @@ describe('settingsSchema accepts', () => {
       scale: [input.scale[1], input.scale[3], input.scale[2], input.scale[0]],
       competencies: input.competencies,
       selfQuestions: input.selfQuestions,
-      timings: { reviewReminderLead: 36 * HOUR_MS, reviewHrGrace: 12 * HOUR_MS, goalReminderLead: 14 * DAY_MS, goalHrGrace: DAY_MS, acknowledgementReminder: 60 * DAY_MS },
+      timings: {
+        reviewReminderLead: 36 * HOUR_MS,
+        reviewHrGrace: 12 * HOUR_MS,
+        goalReminderLead: 14 * DAY_MS,
+        goalHrGrace: DAY_MS,
+        acknowledgementReminder: 60 * DAY_MS,
+      },
       timeZone: 'America/New_York',
       senderName: 'People Team',
       scoreWeights: { goals: 60, competencies: 40 },
       recognition: 'weekly-digest',
     });
     // The stored template parses again to itself.
-    expect(settingsSchema.parse({ ...input, scale: settings.scale, competencies: settings.competencies, selfQuestions: settings.selfQuestions })).toStrictEqual(settings);
+    expect(
+      settingsSchema.parse({
+        ...input,
+        scale: settings.scale,
+        competencies: settings.competencies,
+        selfQuestions: settings.selfQuestions,
+      }),
+    ).toStrictEqual(settings);
   });
 
   it('the scale sorted by value, whatever order it was written in', () => {
@@ -127,11 +160,26 @@ describe('settingsSchema accepts', () => {
 
   it(`up to ${MAX_SELF_QUESTIONS} self questions and durations at their limits`, () => {
     const settings = defaults();
-    settings.selfQuestions = Array.from({ length: MAX_SELF_QUESTIONS }, (_, index) => ({ id: `q${index}`, label: `Question ${index}` }));
-    settings.timings = { reviewReminderLead: '1h', reviewHrGrace: '30d', goalReminderLead: '1d', goalHrGrace: '60d', acknowledgementReminder: '24h' };
+    settings.selfQuestions = Array.from({ length: MAX_SELF_QUESTIONS }, (_, index) => ({
+      id: `q${index}`,
+      label: `Question ${index}`,
+    }));
+    settings.timings = {
+      reviewReminderLead: '1h',
+      reviewHrGrace: '30d',
+      goalReminderLead: '1d',
+      goalHrGrace: '60d',
+      acknowledgementReminder: '24h',
+    };
     const parsed = settingsSchema.parse(settings);
     expect(parsed.selfQuestions).toHaveLength(10);
-    expect(parsed.timings).toStrictEqual({ reviewReminderLead: HOUR_MS, reviewHrGrace: 30 * DAY_MS, goalReminderLead: DAY_MS, goalHrGrace: 60 * DAY_MS, acknowledgementReminder: DAY_MS });
+    expect(parsed.timings).toStrictEqual({
+      reviewReminderLead: HOUR_MS,
+      reviewHrGrace: 30 * DAY_MS,
+      goalReminderLead: DAY_MS,
+      goalHrGrace: 60 * DAY_MS,
+      acknowledgementReminder: DAY_MS,
+    });
   });
 
   it.each([
@@ -151,11 +199,15 @@ describe('settingsSchema refuses, giving the reason', () => {
       ['11 points', Array.from({ length: 11 }, (_, index) => point(index))],
       ['no points', []],
     ])('of %s', (_, scale) => {
-      expect(problemsWith((settings) => (settings.scale = scale))).toStrictEqual(['scale: scale must have 3 to 10 points']);
+      expect(problemsWith((settings) => (settings.scale = scale))).toStrictEqual([
+        'scale: scale must have 3 to 10 points',
+      ]);
     });
 
     it('with a value twice', () => {
-      expect(problemsWith((settings) => (settings.scale[1].value = 3))).toStrictEqual(['scale: scale values must be unique: 3 appears more than once']);
+      expect(problemsWith((settings) => (settings.scale[1].value = 3))).toStrictEqual([
+        'scale: scale values must be unique: 3 appears more than once',
+      ]);
     });
 
     it('with a label twice', () => {
@@ -174,14 +226,18 @@ describe('settingsSchema refuses, giving the reason', () => {
       ['missing', undefined],
       ['blank', '   '],
     ])('with a label %s', (_, label) => {
-      expect(problemsWith((settings) => (settings.scale[1].label = label))).toStrictEqual(['scale.1.label: label is required']);
+      expect(problemsWith((settings) => (settings.scale[1].label = label))).toStrictEqual([
+        'scale.1.label: label is required',
+      ]);
     });
 
     it.each([
       ['missing', undefined],
       ['blank', ''],
     ])('with a description %s', (_, description) => {
-      expect(problemsWith((settings) => (settings.scale[2].description = description))).toStrictEqual(['scale.2.description: description is required']);
+      expect(problemsWith((settings) => (settings.scale[2].description = description))).toStrictEqual([
+        'scale.2.description: description is required',
+      ]);
     });
 
     it('with a label over 60 characters or a description over 300', () => {
@@ -190,7 +246,10 @@ describe('settingsSchema refuses, giving the reason', () => {
           settings.scale[0].label = 'l'.repeat(61);
           settings.scale[0].description = 'd'.repeat(301);
         }),
-      ).toStrictEqual(['scale.0.label: label is longer than 60 characters', 'scale.0.description: description is longer than 300 characters']);
+      ).toStrictEqual([
+        'scale.0.label: label is longer than 60 characters',
+        'scale.0.description: description is longer than 300 characters',
+      ]);
     });
 
     it.each([
@@ -198,15 +257,21 @@ describe('settingsSchema refuses, giving the reason', () => {
       ['text', '3'],
       ['nothing', undefined],
     ])('with a value that is %s', (_, value) => {
-      expect(problemsWith((settings) => (settings.scale[2].value = value))).toStrictEqual(['scale.2.value: each scale point needs a whole-number value']);
+      expect(problemsWith((settings) => (settings.scale[2].value = value))).toStrictEqual([
+        'scale.2.value: each scale point needs a whole-number value',
+      ]);
     });
 
     it.each([-1, 101])('with the value %i', (value) => {
-      expect(problemsWith((settings) => (settings.scale[4].value = value))).toStrictEqual(['scale.4.value: scale values are 0 to 100']);
+      expect(problemsWith((settings) => (settings.scale[4].value = value))).toStrictEqual([
+        'scale.4.value: scale values are 0 to 100',
+      ]);
     });
 
     it('with a field a scale point does not have', () => {
-      expect(problemsWith((settings) => (settings.scale[0].colour = 'red'))).toStrictEqual(['scale.0: Unrecognized key: "colour"']);
+      expect(problemsWith((settings) => (settings.scale[0].colour = 'red'))).toStrictEqual([
+        'scale.0: Unrecognized key: "colour"',
+      ]);
     });
   });
 
@@ -223,27 +288,43 @@ describe('settingsSchema refuses, giving the reason', () => {
       ).toStrictEqual(['competencies: competency ids must be unique: teamwork appears more than once']);
     });
 
-    it.each(['Teamwork', 'team work', '1st-line', '-teamwork', 'team_work', '', 'a'.repeat(41)])('with the id %j', (id) => {
-      expect(problemsWith((settings) => (settings.competencies = [{ id, label: 'Teamwork' }]))).toStrictEqual([
-        'competencies.0.id: competency id must be lower-case letters, digits and dashes, starting with a letter',
-      ]);
-    });
+    it.each(['Teamwork', 'team work', '1st-line', '-teamwork', 'team_work', '', 'a'.repeat(41)])(
+      'with the id %j',
+      (id) => {
+        expect(problemsWith((settings) => (settings.competencies = [{ id, label: 'Teamwork' }]))).toStrictEqual([
+          'competencies.0.id: competency id must be lower-case letters, digits and dashes, starting with a letter',
+        ]);
+      },
+    );
 
     it('without a label', () => {
-      expect(problemsWith((settings) => (settings.competencies = [{ id: 'teamwork' }]))).toStrictEqual(['competencies.0.label: label is required']);
+      expect(problemsWith((settings) => (settings.competencies = [{ id: 'teamwork' }]))).toStrictEqual([
+        'competencies.0.label: label is required',
+      ]);
     });
 
     it('of more than 15', () => {
       expect(
-        problemsWith((settings) => (settings.competencies = Array.from({ length: 16 }, (_, index) => ({ id: `c${index}`, label: `C${index}` })))),
+        problemsWith(
+          (settings) =>
+            (settings.competencies = Array.from({ length: 16 }, (_, index) => ({
+              id: `c${index}`,
+              label: `C${index}`,
+            }))),
+        ),
       ).toStrictEqual(['competencies: at most 15 competencies']);
     });
   });
 
   describe('the self questions', () => {
-    it.each(['rating', 'comments', 'overallRating', 'strengths', 'areasToImprove', 't', 'formToken', 'employeeId'])('with the reserved id %s', (id) => {
-      expect(problemsWith((settings) => (settings.selfQuestions[0].id = id))).toStrictEqual([`selfQuestions.0.id: question id ${id} is reserved`]);
-    });
+    it.each(['rating', 'comments', 'overallRating', 'strengths', 'areasToImprove', 't', 'formToken', 'employeeId'])(
+      'with the reserved id %s',
+      (id) => {
+        expect(problemsWith((settings) => (settings.selfQuestions[0].id = id))).toStrictEqual([
+          `selfQuestions.0.id: question id ${id} is reserved`,
+        ]);
+      },
+    );
 
     it.each(['went-well', 'went well', '1stQuestion', 'went_well', ''])('with the id %j', (id) => {
       expect(problemsWith((settings) => (settings.selfQuestions[0].id = id))).toStrictEqual([
@@ -252,57 +333,106 @@ describe('settingsSchema refuses, giving the reason', () => {
     });
 
     it('with an id twice', () => {
-      expect(problemsWith((settings) => (settings.selfQuestions[1].id = 'wentWell'))).toStrictEqual(['selfQuestions: question ids must be unique: wentWell appears more than once']);
+      expect(problemsWith((settings) => (settings.selfQuestions[1].id = 'wentWell'))).toStrictEqual([
+        'selfQuestions: question ids must be unique: wentWell appears more than once',
+      ]);
     });
 
     it('of none', () => {
-      expect(problemsWith((settings) => (settings.selfQuestions = []))).toStrictEqual(['selfQuestions: selfQuestions needs at least one question']);
+      expect(problemsWith((settings) => (settings.selfQuestions = []))).toStrictEqual([
+        'selfQuestions: selfQuestions needs at least one question',
+      ]);
     });
 
     it(`of more than ${MAX_SELF_QUESTIONS}`, () => {
       expect(
-        problemsWith((settings) => (settings.selfQuestions = Array.from({ length: MAX_SELF_QUESTIONS + 1 }, (_, index) => ({ id: `q${index}`, label: `Q${index}` })))),
+        problemsWith(
+          (settings) =>
+            (settings.selfQuestions = Array.from({ length: MAX_SELF_QUESTIONS + 1 }, (_, index) => ({
+              id: `q${index}`,
+              label: `Q${index}`,
+            }))),
+        ),
       ).toStrictEqual(['selfQuestions: at most 10 selfQuestions']);
     });
 
     it('with a label over 120 characters', () => {
-      expect(problemsWith((settings) => (settings.selfQuestions[2].label = 'q'.repeat(121)))).toStrictEqual(['selfQuestions.2.label: label is longer than 120 characters']);
+      expect(problemsWith((settings) => (settings.selfQuestions[2].label = 'q'.repeat(121)))).toStrictEqual([
+        'selfQuestions.2.label: label is longer than 120 characters',
+      ]);
     });
   });
 
   describe('the timings', () => {
     it.each([
-      ['reviewReminderLead', '3 days', 'timings.reviewReminderLead: timings.reviewReminderLead must be a duration such as 3d'],
+      [
+        'reviewReminderLead',
+        '3 days',
+        'timings.reviewReminderLead: timings.reviewReminderLead must be a duration such as 3d',
+      ],
       ['reviewHrGrace', 'soon', 'timings.reviewHrGrace: timings.reviewHrGrace must be a duration such as 2d'],
-      ['acknowledgementReminder', '', 'timings.acknowledgementReminder: timings.acknowledgementReminder must be a duration such as 5d'],
-      ['acknowledgementReminder', 5, 'timings.acknowledgementReminder: timings.acknowledgementReminder must be a duration such as 5d'],
+      [
+        'acknowledgementReminder',
+        '',
+        'timings.acknowledgementReminder: timings.acknowledgementReminder must be a duration such as 5d',
+      ],
+      [
+        'acknowledgementReminder',
+        5,
+        'timings.acknowledgementReminder: timings.acknowledgementReminder must be a duration such as 5d',
+      ],
       ['reviewHrGrace', '0d', 'timings.reviewHrGrace: timings.reviewHrGrace must be between 1h and 30d'],
-      ['reviewReminderLead', '59m', 'timings.reviewReminderLead: timings.reviewReminderLead must be between 1h and 30d'],
-      ['reviewReminderLead', '31d', 'timings.reviewReminderLead: timings.reviewReminderLead must be between 1h and 30d'],
+      [
+        'reviewReminderLead',
+        '59m',
+        'timings.reviewReminderLead: timings.reviewReminderLead must be between 1h and 30d',
+      ],
+      [
+        'reviewReminderLead',
+        '31d',
+        'timings.reviewReminderLead: timings.reviewReminderLead must be between 1h and 30d',
+      ],
       ['goalReminderLead', '90d', 'timings.goalReminderLead: timings.goalReminderLead must be between 24h and 60d'],
       ['goalHrGrace', '23h', 'timings.goalHrGrace: timings.goalHrGrace must be between 24h and 60d'],
-      ['acknowledgementReminder', '60d1s', 'timings.acknowledgementReminder: timings.acknowledgementReminder must be between 24h and 60d'],
+      [
+        'acknowledgementReminder',
+        '60d1s',
+        'timings.acknowledgementReminder: timings.acknowledgementReminder must be between 24h and 60d',
+      ],
     ])('%s of %j', (key, value, problem) => {
       expect(problemsWith((settings) => (settings.timings[key] = value))).toStrictEqual([problem]);
     });
 
     it('with a timing it does not know', () => {
-      expect(problemsWith((settings) => (settings.timings.selfReminder = '1d'))).toStrictEqual(['timings: Unrecognized key: "selfReminder"']);
+      expect(problemsWith((settings) => (settings.timings.selfReminder = '1d'))).toStrictEqual([
+        'timings: Unrecognized key: "selfReminder"',
+      ]);
     });
   });
 
   describe('the other fields', () => {
     it.each(['Mars/Olympus', 'Berlin', ''])('an unknown time zone %j', (timeZone) => {
-      expect(problemsWith((settings) => (settings.timeZone = timeZone))).toStrictEqual(['timeZone: timeZone must be an IANA time zone such as Europe/Berlin']);
+      expect(problemsWith((settings) => (settings.timeZone = timeZone))).toStrictEqual([
+        'timeZone: timeZone must be an IANA time zone such as Europe/Berlin',
+      ]);
     });
 
-    it.each(['People\nTeam', 'People\r\nTeam', 'People\tTeam'])('a sender name %j that is not one line', (senderName) => {
-      expect(problemsWith((settings) => (settings.senderName = senderName))).toStrictEqual(['senderName: senderName must be one line of text']);
-    });
+    it.each(['People\nTeam', 'People\r\nTeam', 'People\tTeam'])(
+      'a sender name %j that is not one line',
+      (senderName) => {
+        expect(problemsWith((settings) => (settings.senderName = senderName))).toStrictEqual([
+          'senderName: senderName must be one line of text',
+        ]);
+      },
+    );
 
     it('a blank or over-long sender name', () => {
-      expect(problemsWith((settings) => (settings.senderName = ' '))).toStrictEqual(['senderName: senderName is required']);
-      expect(problemsWith((settings) => (settings.senderName = 's'.repeat(81)))).toStrictEqual(['senderName: senderName is longer than 80 characters']);
+      expect(problemsWith((settings) => (settings.senderName = ' '))).toStrictEqual([
+        'senderName: senderName is required',
+      ]);
+      expect(problemsWith((settings) => (settings.senderName = 's'.repeat(81)))).toStrictEqual([
+        'senderName: senderName is longer than 80 characters',
+      ]);
     });
 
     it.each([
@@ -323,7 +453,9 @@ describe('settingsSchema refuses, giving the reason', () => {
     });
 
     it.each(['monthly', 'Immediate', ''])('the recognition %j', (recognition) => {
-      expect(problemsWith((settings) => (settings.recognition = recognition))).toStrictEqual(['recognition: recognition must be immediate or weekly-digest']);
+      expect(problemsWith((settings) => (settings.recognition = recognition))).toStrictEqual([
+        'recognition: recognition must be immediate or weekly-digest',
+      ]);
     });
   });
 
@@ -336,7 +468,10 @@ describe('settingsSchema refuses, giving the reason', () => {
       ['scale', 'scale: scale must be a list of points'],
       ['competencies', 'competencies: competencies must be a list'],
       ['selfQuestions', 'selfQuestions: selfQuestions must be a list'],
-      ['timings', 'timings: timings is required: reviewReminderLead, reviewHrGrace, goalReminderLead, goalHrGrace, acknowledgementReminder'],
+      [
+        'timings',
+        'timings: timings is required: reviewReminderLead, reviewHrGrace, goalReminderLead, goalHrGrace, acknowledgementReminder',
+      ],
       ['timeZone', 'timeZone: timeZone is required'],
       ['senderName', 'senderName: senderName is required'],
       ['scoreWeights', 'scoreWeights: scoreWeights is required: { goals, competencies } in percent, adding up to 100'],
@@ -371,7 +506,10 @@ describe('settingsProblems', () => {
   it('names the field of each problem by its path, and leaves a problem of the whole document unprefixed', () => {
     const result = settingsSchema.safeParse({ ...defaults(), extra: 1, senderName: '' });
     expect(result.success).toBe(false);
-    expect(settingsProblems(result.error!)).toStrictEqual(['senderName: senderName is required', 'Unrecognized key: "extra"']);
+    expect(settingsProblems(result.error!)).toStrictEqual([
+      'senderName: senderName is required',
+      'Unrecognized key: "extra"',
+    ]);
   });
 });
 
@@ -379,7 +517,12 @@ describe('mergeSettings (JSON Merge Patch)', () => {
   it('merges objects at every depth, replaces lists whole and removes what is null, changing neither input', () => {
     const base = defaults();
     const snapshot = structuredClone(base);
-    const patch = { senderName: 'Acme People', timings: { goalHrGrace: '10d' }, scale: [point(1), point(2), point(3)], competencies: null };
+    const patch = {
+      senderName: 'Acme People',
+      timings: { goalHrGrace: '10d' },
+      scale: [point(1), point(2), point(3)],
+      competencies: null,
+    };
     const merged: any = mergeSettings(base, patch);
     expect(merged.senderName).toBe('Acme People');
     expect(merged.timings).toStrictEqual({ ...base.timings, goalHrGrace: '10d' });
@@ -393,7 +536,9 @@ describe('mergeSettings (JSON Merge Patch)', () => {
 
   it('keeps the base for an empty patch and takes the patch over a base that is not an object', () => {
     expect(mergeSettings(defaults(), {})).toStrictEqual(defaults());
-    expect(mergeSettings({ scoreWeights: 'x' }, { scoreWeights: { goals: 50 } })).toStrictEqual({ scoreWeights: { goals: 50 } });
+    expect(mergeSettings({ scoreWeights: 'x' }, { scoreWeights: { goals: 50 } })).toStrictEqual({
+      scoreWeights: { goals: 50 },
+    });
     expect(mergeSettings(defaults(), ['a'])).toStrictEqual(['a']);
   });
 });
@@ -426,8 +571,12 @@ describe('diffSettings', () => {
 
 describe('unwrapSettings', () => {
   it('takes the document out of the envelope that GET /settings answers, ignoring version, savedAt and savedBy', () => {
-    expect(unwrapSettings({ version: 3, savedAt: '2026-12-01T10:00:00.000Z', savedBy: 'hr', settings: { senderName: 'A' } })).toStrictEqual({ document: { senderName: 'A' }, problems: [] });
-    expect(unwrapSettings({ version: 0, savedAt: null, savedBy: null, settings: { senderName: 'A' } }).document).toStrictEqual({ senderName: 'A' });
+    expect(
+      unwrapSettings({ version: 3, savedAt: '2026-12-01T10:00:00.000Z', savedBy: 'hr', settings: { senderName: 'A' } }),
+    ).toStrictEqual({ document: { senderName: 'A' }, problems: [] });
+    expect(
+      unwrapSettings({ version: 0, savedAt: null, savedBy: null, settings: { senderName: 'A' } }).document,
+    ).toStrictEqual({ senderName: 'A' });
     expect(unwrapSettings({ senderName: 'A' })).toStrictEqual({ document: { senderName: 'A' }, problems: [] });
   });
 
@@ -458,13 +607,22 @@ describe('updateSettings', () => {
 
   it('shows additions and removals as (none)', () => {
     const update = updateSettings(current(), { competencies: [{ id: 'delivery', label: 'Delivery' }] }, 'merge');
-    expect(update).toMatchObject({ ok: true, changes: ['competencies.0: (none) -> {"id":"delivery","label":"Delivery"}'] });
+    expect(update).toMatchObject({
+      ok: true,
+      changes: ['competencies.0: (none) -> {"id":"delivery","label":"Delivery"}'],
+    });
   });
 
   it('refuses a merged document that is invalid as a whole, naming every problem', () => {
-    expect(updateSettings(current(), { senderName: '', scoreWeights: { goals: 90 }, colour: 'blue' }, 'merge')).toStrictEqual({
+    expect(
+      updateSettings(current(), { senderName: '', scoreWeights: { goals: 90 }, colour: 'blue' }, 'merge'),
+    ).toStrictEqual({
       ok: false,
-      problems: ['senderName: senderName is required', 'scoreWeights: scoreWeights.goals and scoreWeights.competencies must add up to 100', expect.stringContaining('colour')],
+      problems: [
+        'senderName: senderName is required',
+        'scoreWeights: scoreWeights.goals and scoreWeights.competencies must add up to 100',
+        expect.stringContaining('colour'),
+      ],
     });
   });
 

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { DAY_MS, endOfDay, formatDeadline, isValidTimeZone, lastDayEndingBy, parseCalendarDate, parseDuration } from '#domain/time.ts';
+import {
+  DAY_MS,
+  endOfDay,
+  formatDeadline,
+  isValidTimeZone,
+  lastDayEndingBy,
+  parseCalendarDate,
+  parseDuration,
+} from '#domain/time.ts';
 
 /** Local wall-clock reading of an instant in a zone, e.g. "2026-12-10 23:59:59". */
 const formatters = new Map<string, Intl.DateTimeFormat>();
@@ -42,12 +50,19 @@ describe('parseCalendarDate', () => {
     },
   );
 
-  it.each(['', '2026-1-05', '2026-12-1', '26-12-10', '2026/12/10', ' 2026-12-10', '2026-12-10 ', '2026-12-10T00:00', '10.12.2026'])(
-    'rejects the malformed text %j',
-    (text) => {
-      expect(parseCalendarDate(text)).toBeUndefined();
-    },
-  );
+  it.each([
+    '',
+    '2026-1-05',
+    '2026-12-1',
+    '26-12-10',
+    '2026/12/10',
+    ' 2026-12-10',
+    '2026-12-10 ',
+    '2026-12-10T00:00',
+    '10.12.2026',
+  ])('rejects the malformed text %j', (text) => {
+    expect(parseCalendarDate(text)).toBeUndefined();
+  });
 });
 
 describe('endOfDay', () => {
@@ -127,7 +142,8 @@ describe('endOfDay', () => {
       const end = endOfDay(date, timeZone);
       const atEnd = wallClock(end, timeZone);
       const after = wallClock(end + 1000, timeZone);
-      if (atEnd !== `${date} 23:59:59` || !after.startsWith(`${next} `)) mismatches.push(`${date}: ${atEnd} then ${after}`);
+      if (atEnd !== `${date} 23:59:59` || !after.startsWith(`${next} `))
+        mismatches.push(`${date}: ${atEnd} then ${after}`);
     }
     expect(mismatches).toStrictEqual([]);
   });
@@ -151,7 +167,9 @@ describe('lastDayEndingBy', () => {
     const day = lastDayEndingBy(Date.parse(instant), timeZone);
     expect(day).toBe(expected);
     expect(endOfDay(day, timeZone)).toBeLessThanOrEqual(Date.parse(instant));
-    expect(endOfDay(new Date(Date.parse(`${day}T00:00:00Z`) + DAY_MS).toISOString().slice(0, 10), timeZone)).toBeGreaterThan(Date.parse(instant));
+    expect(
+      endOfDay(new Date(Date.parse(`${day}T00:00:00Z`) + DAY_MS).toISOString().slice(0, 10), timeZone),
+    ).toBeGreaterThan(Date.parse(instant));
   });
 });
 
@@ -182,9 +200,15 @@ describe('parseDuration', () => {
 
 describe('formatDeadline', () => {
   it('shows the end of a day as the participant reads it in the organisation zone', () => {
-    expect(formatDeadline(Date.parse('2026-12-10T22:59:59Z'), 'Europe/Berlin')).toBe('Thu, 10 Dec 2026, 23:59 (Europe/Berlin)');
-    expect(formatDeadline(Date.parse('2026-12-10T18:29:59Z'), 'Asia/Kolkata')).toBe('Thu, 10 Dec 2026, 23:59 (Asia/Kolkata)');
-    expect(formatDeadline(Date.parse('2026-12-10T10:14:59Z'), 'Pacific/Chatham')).toBe('Thu, 10 Dec 2026, 23:59 (Pacific/Chatham)');
+    expect(formatDeadline(Date.parse('2026-12-10T22:59:59Z'), 'Europe/Berlin')).toBe(
+      'Thu, 10 Dec 2026, 23:59 (Europe/Berlin)',
+    );
+    expect(formatDeadline(Date.parse('2026-12-10T18:29:59Z'), 'Asia/Kolkata')).toBe(
+      'Thu, 10 Dec 2026, 23:59 (Asia/Kolkata)',
+    );
+    expect(formatDeadline(Date.parse('2026-12-10T10:14:59Z'), 'Pacific/Chatham')).toBe(
+      'Thu, 10 Dec 2026, 23:59 (Pacific/Chatham)',
+    );
   });
 
   it('reads the same instant in the zone it is given', () => {
@@ -194,8 +218,12 @@ describe('formatDeadline', () => {
   });
 
   it('uses a 24-hour clock with midnight as 00:00 of the next day', () => {
-    expect(formatDeadline(Date.parse('2026-12-10T23:00:00Z'), 'Europe/Berlin')).toBe('Fri, 11 Dec 2026, 00:00 (Europe/Berlin)');
-    expect(formatDeadline(Date.parse('2026-12-10T12:05:00Z'), 'Europe/Berlin')).toBe('Thu, 10 Dec 2026, 13:05 (Europe/Berlin)');
+    expect(formatDeadline(Date.parse('2026-12-10T23:00:00Z'), 'Europe/Berlin')).toBe(
+      'Fri, 11 Dec 2026, 00:00 (Europe/Berlin)',
+    );
+    expect(formatDeadline(Date.parse('2026-12-10T12:05:00Z'), 'Europe/Berlin')).toBe(
+      'Thu, 10 Dec 2026, 13:05 (Europe/Berlin)',
+    );
   });
 
   it('agrees with endOfDay on the day, across a DST change', () => {

@@ -2,7 +2,18 @@ import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_TIMINGS, releaseAt, type CycleSchedule } from '#domain/cycle.ts';
 import { DEFAULT_GOAL_TIMINGS } from '#domain/goals.ts';
-import { checkFormToken, formToken, LINK_MARGIN_MS, linkExpiresAt, signLink, TokenError, verifyLink, type LinkClaims, type LinkUse, type TokenProblem } from '#domain/tokens.ts';
+import {
+  checkFormToken,
+  formToken,
+  LINK_MARGIN_MS,
+  linkExpiresAt,
+  signLink,
+  TokenError,
+  verifyLink,
+  type LinkClaims,
+  type LinkUse,
+  type TokenProblem,
+} from '#domain/tokens.ts';
 
 const SECRET = 'test-secret-0123456789';
 const NOW = Date.parse('2026-12-01T09:00:00Z');
@@ -30,7 +41,9 @@ describe('signLink', () => {
   it('encodes the claims as base64url JSON followed by its HMAC-SHA256', () => {
     const token = signLink({ cycleId: 'c1', personId: 'p1', purpose: 'self', expiresAt: 1000 }, 's');
     expect(token).toBe(signRaw('{"c":"c1","p":"p1","u":"self","e":1000}', 's'));
-    expect(token).toBe('eyJjIjoiYzEiLCJwIjoicDEiLCJ1Ijoic2VsZiIsImUiOjEwMDB9.TTKd5Cr-I7c9AvnEF6JKfmS1jBcF16v37QEfCv-acGc');
+    expect(token).toBe(
+      'eyJjIjoiYzEiLCJwIjoicDEiLCJ1Ijoic2VsZiIsImUiOjEwMDB9.TTKd5Cr-I7c9AvnEF6JKfmS1jBcF16v37QEfCv-acGc',
+    );
   });
 
   it('gives different tokens for different people, purposes, expiries and secrets', () => {
@@ -259,7 +272,9 @@ describe('linkExpiresAt', () => {
     const extended = { ...SCHEDULE, extensions: { E7: SCHEDULE.managerDue } };
     // The reminder after an extension to the manager deadline, sent 3 days before it.
     expectOpensUntil({ purpose: 'self', schedule: extended }, SCHEDULE.managerDue - 3 * DAY, RELEASE + 7 * DAY);
-    expect(linkExpiresAt({ purpose: 'self', schedule: extended }, NOW)).toBe(linkExpiresAt({ purpose: 'self', schedule: SCHEDULE }, NOW));
+    expect(linkExpiresAt({ purpose: 'self', schedule: extended }, NOW)).toBe(
+      linkExpiresAt({ purpose: 'self', schedule: SCHEDULE }, NOW),
+    );
   });
 
   it('keeps a self-assessment link of a long cycle for as long as the cycle takes, not a fixed number of days', () => {
@@ -279,7 +294,11 @@ describe('linkExpiresAt', () => {
   it('keeps a goals link until a week after the goal watch\u2019s last step (HR, the grace period after the due date)', () => {
     const dueAt = Date.parse('2027-03-31T21:59:59Z');
     expectOpensUntil({ purpose: 'goals', dueAt, timings: DEFAULT_GOAL_TIMINGS }, NOW, dueAt + 7 * DAY + 7 * DAY);
-    expectOpensUntil({ purpose: 'goals', dueAt, timings: { reminderLeadMs: DAY, hrGraceMs: 2 * DAY } }, NOW, dueAt + 2 * DAY + 7 * DAY);
+    expectOpensUntil(
+      { purpose: 'goals', dueAt, timings: { reminderLeadMs: DAY, hrGraceMs: 2 * DAY } },
+      NOW,
+      dueAt + 2 * DAY + 7 * DAY,
+    );
   });
 
   it('keeps a feedback request link for the 30 days the request is open and a week more', () => {
@@ -289,6 +308,10 @@ describe('linkExpiresAt', () => {
   it('gives a link sent after its purpose\u2019s last use (a step run late) the margin from when it is sent', () => {
     const late = RELEASE + 3 * DAY;
     expectOpensUntil({ purpose: 'self', schedule: SCHEDULE }, late, late + 7 * DAY);
-    expectOpensUntil({ purpose: 'results', schedule: SCHEDULE }, ACKNOWLEDGEMENT_ENDS + DAY, ACKNOWLEDGEMENT_ENDS + 8 * DAY);
+    expectOpensUntil(
+      { purpose: 'results', schedule: SCHEDULE },
+      ACKNOWLEDGEMENT_ENDS + DAY,
+      ACKNOWLEDGEMENT_ENDS + 8 * DAY,
+    );
   });
 });

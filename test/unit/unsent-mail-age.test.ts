@@ -7,7 +7,15 @@ const dynamo = mockClient(DynamoDBDocumentClient);
 const NOW = Date.parse('2026-12-01T12:00:00.000Z');
 
 beforeAll(() => {
-  Object.assign(process.env, { TABLE_NAME: 't', MAIL_FROM: 'perfcycle@example.com', ORG_NAME: 'Example Org', HR_EMAIL: 'hr@example.com', BASE_URL: 'https://x.example.com', LINK_SECRET: 'x'.repeat(40), AWS_REGION: 'eu-west-1' });
+  Object.assign(process.env, {
+    TABLE_NAME: 't',
+    MAIL_FROM: 'perfcycle@example.com',
+    ORG_NAME: 'Example Org',
+    HR_EMAIL: 'hr@example.com',
+    BASE_URL: 'https://x.example.com',
+    LINK_SECRET: 'x'.repeat(40),
+    AWS_REGION: 'eu-west-1',
+  });
 });
 afterEach(() => {
   dynamo.reset();
@@ -15,7 +23,9 @@ afterEach(() => {
 });
 
 const firstUnsent = (scope: string, createdAt?: string) =>
-  dynamo.on(QueryCommand, { IndexName: 'gsi2', ExpressionAttributeValues: { ':pk': `OUTBOX#${scope}` } }).resolves({ Items: createdAt ? [{ pk: 'x', sk: 'y', cycleId: scope, mailId: 'm', createdAt }] : [] });
+  dynamo
+    .on(QueryCommand, { IndexName: 'gsi2', ExpressionAttributeValues: { ':pk': `OUTBOX#${scope}` } })
+    .resolves({ Items: createdAt ? [{ pk: 'x', sk: 'y', cycleId: scope, mailId: 'm', createdAt }] : [] });
 
 describe('oldestUnsentAge', () => {
   it('is the seconds since the oldest of the scopes\u2019 first-due unsent mails was queued, reading one item per scope', async () => {
