@@ -22,18 +22,17 @@ import {
   UserPoolDomain,
 } from 'aws-cdk-lib/aws-cognito';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { DEFAULT_CALLBACK_PORT } from '../cli/login.ts';
 import { apiFunctions, type RouteSpec } from './functions.ts';
 
 const CLI_CALLBACK_URL = `http://localhost:${DEFAULT_CALLBACK_PORT}/callback`;
-import { PerfcycleFunction, type SharedResources } from './perfcycle-function.ts';
+import { PerfcycleFunction, type ReviewCycleMachine, type SharedResources } from './perfcycle-function.ts';
 
 export interface ApiProps {
   shared: SharedResources;
-  /** For functions with `controlsWorkflow` or `readsWorkflow`. */
-  workflow: { stateMachine: StateMachine; stateMachineName: string };
+  /** For functions whose access names review-cycle actions. */
+  workflow: ReviewCycleMachine;
 }
 
 export interface ApiRoute {
@@ -180,9 +179,7 @@ export class Api extends Construct {
 
     const functionScope = new Construct(this, 'Functions');
     for (const spec of apiFunctions) {
-      const fn = new PerfcycleFunction(functionScope, spec.id, { spec, shared });
-      if (spec.controlsWorkflow) fn.allowWorkflowControl(workflow.stateMachine, workflow.stateMachineName);
-      else if (spec.readsWorkflow) fn.allowWorkflowRead(workflow.stateMachineName);
+      const fn = new PerfcycleFunction(functionScope, spec.id, { spec, shared, reviewCycle: workflow });
       if (spec.assets) {
         fn.addEnvironment('CONSOLE_AUTH_DOMAIN', this.userPoolDomain.baseUrl());
         fn.addEnvironment('CONSOLE_CLIENT_ID', this.userPoolClient.userPoolClientId);

@@ -3,6 +3,8 @@
  * gets a route per `routes` item, and the local runtime binds the same handlers by the same ids,
  * so a route or a workflow task can never exist in one place and not the other.
  */
+import type { GSI_NAMES } from './data.ts';
+
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH';
 
 export interface RouteSpec {
@@ -11,6 +13,26 @@ export interface RouteSpec {
   path: string;
   /** `hr` routes need an HR identity (Cognito JWT in AWS, the printed token locally); `public` routes check a signed link instead. */
   auth: 'hr' | 'public';
+}
+
+export type TableIndex = (typeof GSI_NAMES)[number];
+export type ReviewCycleAction = 'start' | 'stop' | 'describe';
+
+/**
+ * A function's access, declared once: lib/perfcycle-function.ts grants it, test/infra/access.test.ts checks it
+ * against what the function's bundle can call, and the IAM proof evaluates every call the tests make against it.
+ */
+export interface Access {
+  /** The one table: `read` (GetItem, Query) or `readWrite` (also PutItem, UpdateItem, DeleteItem, BatchWriteItem, ConditionCheckItem). */
+  table?: 'read' | 'readWrite';
+  /** The global secondary indexes it queries. */
+  indexes?: TableIndex[];
+  /** Sends mail (ses:SendEmail) from the organisation's sender identity. */
+  mail?: true;
+  /** Reads the secret that signs and verifies emailed links. */
+  linkSecret?: true;
+  /** What it does to review-cycle executions: start one, stop one, describe one. */
+  reviewCycle?: ReviewCycleAction[];
 }
 
 export interface FunctionSpec {
@@ -22,15 +44,8 @@ export interface FunctionSpec {
   routes?: RouteSpec[];
   /** A folder (relative to the repository root) copied next to the bundle, for files the handler serves. */
   assets?: string;
-  /** Functions that start, stop or restart review-cycle executions. */
-  controlsWorkflow?: boolean;
-  /** Functions that only read how review-cycle executions are doing (DescribeExecution). */
-  readsWorkflow?: boolean;
-  /**
-   * `false` for a function that touches none of perfcycle's data: no table, mail or link secret is granted or
-   * named in its environment (the console's static files). Every other function has all three, for now.
-   */
-  dataAccess?: false;
+  /** What the function touches in AWS: its role is granted exactly this, and nothing else (issue 12). */
+  access: Access;
   timeoutSeconds?: number;
   memoryMb?: number;
 }
@@ -39,6 +54,7 @@ export const apiFunctions: FunctionSpec[] = [
   {
     id: 'ImportEmployees',
     entry: 'functions/api/import-employees.ts',
+    access: { table: 'readWrite', indexes: ['gsi3'] },
     description: 'Validates and applies an employee directory CSV',
     routes: [{ method: 'POST', path: '/employees/import', auth: 'hr' }],
     timeoutSeconds: 60,
@@ -47,6 +63,7 @@ export const apiFunctions: FunctionSpec[] = [
   {
     id: 'Directory',
     entry: 'functions/api/directory.ts',
+    access: { table: 'readWrite', indexes: ['gsi3'] },
     description: 'Lists the employee directory page by page; deactivates a leaver and activates them again',
     routes: [
       { method: 'GET', path: '/employees', auth: 'hr' },
@@ -58,14 +75,15 @@ export const apiFunctions: FunctionSpec[] = [
   {
     id: 'LaunchCycle',
     entry: 'functions/api/launch-cycle.ts',
+    access: { table: 'readWrite', indexes: ['gsi3'], reviewCycle: ['start'] },
     description: 'Creates a review cycle and starts its workflow',
     routes: [{ method: 'POST', path: '/cycles', auth: 'hr' }],
-    controlsWorkflow: true,
     timeoutSeconds: 30,
   },
   {
     id: 'Console',
     entry: 'functions/console/handler.ts',
+    access: {},
     description: 'Serves the HR console\u2019s page, script and style (no data: the script calls the HR API)',
     routes: [
       // The API's root sends a browser to the console.
@@ -74,12 +92,12 @@ export const apiFunctions: FunctionSpec[] = [
       { method: 'GET', path: '/console/{file}', auth: 'public' },
     ],
     assets: 'console',
-    dataAccess: false,
     timeoutSeconds: 10,
   },
   {
     id: 'Overview',
     entry: 'functions/api/overview.ts',
+    access: { table: 'read', indexes: ['gsi2', 'gsi3'] },
     description: 'HR overview: every cycle with its completion, goals at risk and missed, recent recognition',
     routes: [
       { method: 'GET', path: '/cycles', auth: 'hr' },
@@ -91,47 +109,48 @@ export const apiFunctions: FunctionSpec[] = [
   {
     id: 'GetCycle',
     entry: 'functions/api/get-cycle.ts',
+    access: { table: 'read', indexes: ['gsi3'], reviewCycle: ['describe'] },
     description: 'Phase, workflow health, counts and overdue people of a cycle',
     routes: [{ method: 'GET', path: '/cycles/{cycleId}', auth: 'hr' }],
-    readsWorkflow: true,
     timeoutSeconds: 30,
   },
   {
     id: 'ExtendDeadline',
     entry: 'functions/api/extend-deadline.ts',
+    access: { table: 'readWrite', indexes: ['gsi2'], mail: true, linkSecret: true, reviewCycle: ['start', 'stop'] },
     description: 'Moves one participant\u2019s deadline',
     routes: [{ method: 'POST', path: '/cycles/{cycleId}/extensions', auth: 'hr' }],
-    controlsWorkflow: true,
     timeoutSeconds: 30,
   },
   {
     id: 'CancelCycle',
     entry: 'functions/api/cancel-cycle.ts',
+    access: { table: 'readWrite', indexes: ['gsi2'], mail: true, reviewCycle: ['stop'] },
     description: 'Cancels a running cycle and notifies its participants',
     routes: [{ method: 'POST', path: '/cycles/{cycleId}/cancel', auth: 'hr' }],
-    controlsWorkflow: true,
     timeoutSeconds: 300,
     memoryMb: 512,
   },
   {
     id: 'ResumeCycle',
     entry: 'functions/api/resume-cycle.ts',
+    access: { table: 'readWrite', reviewCycle: ['start', 'describe'] },
     description: 'Gives a cycle whose workflow failed or stopped a new execution, resuming from its stored state',
     routes: [{ method: 'POST', path: '/cycles/{cycleId}/resume', auth: 'hr' }],
-    controlsWorkflow: true,
     timeoutSeconds: 30,
   },
   {
     id: 'ReleaseCycle',
     entry: 'functions/api/release-cycle.ts',
+    access: { table: 'readWrite', reviewCycle: ['start', 'stop'] },
     description: "Releases a calibrated cycle's results when HR is done calibrating",
     routes: [{ method: 'POST', path: '/cycles/{cycleId}/release', auth: 'hr' }],
-    controlsWorkflow: true,
     timeoutSeconds: 30,
   },
   {
     id: 'AdjustRatings',
     entry: 'functions/api/adjust-ratings.ts',
+    access: { table: 'readWrite', indexes: ['gsi2'], mail: true },
     description:
       'Calibration: HR sets final ratings with a reason, one at a time or from a file (whole or not at all), and tells each manager',
     routes: [{ method: 'POST', path: '/cycles/{cycleId}/adjustments', auth: 'hr' }],
@@ -141,6 +160,7 @@ export const apiFunctions: FunctionSpec[] = [
   {
     id: 'Reports',
     entry: 'functions/api/reports.ts',
+    access: { table: 'read', indexes: ['gsi3'] },
     description: 'HR reports: a cycle\u2019s report (JSON or CSV) and one person\u2019s history across cycles',
     routes: [
       { method: 'GET', path: '/cycles/{cycleId}/report', auth: 'hr' },
@@ -152,6 +172,7 @@ export const apiFunctions: FunctionSpec[] = [
   {
     id: 'Calibration',
     entry: 'functions/api/calibration.ts',
+    access: { table: 'read', indexes: ['gsi1', 'gsi2'] },
     description:
       'Ratings side by side for calibration: distributions per manager and department, outliers, missing reviews, participants page by page',
     routes: [{ method: 'GET', path: '/cycles/{cycleId}/calibration', auth: 'hr' }],
@@ -161,6 +182,7 @@ export const apiFunctions: FunctionSpec[] = [
   {
     id: 'ListAudit',
     entry: 'functions/api/list-audit.ts',
+    access: { table: 'read' },
     description: 'Audit trail of a cycle',
     routes: [{ method: 'GET', path: '/cycles/{cycleId}/audit', auth: 'hr' }],
     timeoutSeconds: 30,
@@ -168,6 +190,7 @@ export const apiFunctions: FunctionSpec[] = [
   {
     id: 'Settings',
     entry: 'functions/api/settings.ts',
+    access: { table: 'readWrite' },
     description: 'Reads, saves and patches the organisation settings (scale, template, timings), versioned',
     routes: [
       { method: 'GET', path: '/settings', auth: 'hr' },
@@ -179,6 +202,7 @@ export const apiFunctions: FunctionSpec[] = [
   {
     id: 'Feedback',
     entry: 'functions/api/feedback.ts',
+    access: { table: 'readWrite', indexes: ['gsi2'], mail: true, linkSecret: true },
     description: 'Records feedback (praise public, constructive private) and feedback requests, and emails them',
     routes: [
       { method: 'POST', path: '/feedback', auth: 'hr' },
@@ -189,6 +213,7 @@ export const apiFunctions: FunctionSpec[] = [
   {
     id: 'FeedbackForm',
     entry: 'functions/forms/feedback.ts',
+    access: { table: 'readWrite', indexes: ['gsi2'], mail: true, linkSecret: true },
     description: 'The page behind a feedback request link, where a colleague gives feedback once',
     routes: [
       { method: 'GET', path: '/forms/feedback', auth: 'public' },
@@ -199,6 +224,7 @@ export const apiFunctions: FunctionSpec[] = [
   {
     id: 'ResultsPage',
     entry: 'functions/forms/results.ts',
+    access: { table: 'readWrite', indexes: ['gsi2'], mail: true, linkSecret: true },
     description:
       'The employee\u2019s results page behind the emailed link: the whole appraisal and its acknowledgement',
     routes: [
@@ -210,6 +236,7 @@ export const apiFunctions: FunctionSpec[] = [
   {
     id: 'AddGoal',
     entry: 'functions/api/add-goal.ts',
+    access: { table: 'readWrite', indexes: ['gsi2'], mail: true, linkSecret: true },
     description: 'Sets a goal for an employee',
     routes: [{ method: 'POST', path: '/employees/{employeeId}/goals', auth: 'hr' }],
     timeoutSeconds: 15,
@@ -217,6 +244,7 @@ export const apiFunctions: FunctionSpec[] = [
   {
     id: 'ListGoals',
     entry: 'functions/api/list-goals.ts',
+    access: { table: 'read' },
     description: 'Goals of an employee with state, progress and outcome',
     routes: [{ method: 'GET', path: '/employees/{employeeId}/goals', auth: 'hr' }],
     timeoutSeconds: 15,
@@ -224,6 +252,7 @@ export const apiFunctions: FunctionSpec[] = [
   {
     id: 'UpdateGoal',
     entry: 'functions/api/update-goal.ts',
+    access: { table: 'readWrite', indexes: ['gsi2'], mail: true, linkSecret: true },
     description: 'A check-in by HR or the manager, or the cancellation of a goal',
     routes: [
       { method: 'POST', path: '/employees/{employeeId}/goals/{goalId}/check-ins', auth: 'hr' },
@@ -234,6 +263,7 @@ export const apiFunctions: FunctionSpec[] = [
   {
     id: 'SelfAssessmentForm',
     entry: 'functions/forms/self-assessment.ts',
+    access: { table: 'readWrite', indexes: ['gsi1', 'gsi2'], linkSecret: true },
     description: 'Self-assessment form behind the signed invitation link',
     routes: [
       { method: 'GET', path: '/forms/self', auth: 'public' },
@@ -244,6 +274,7 @@ export const apiFunctions: FunctionSpec[] = [
   {
     id: 'ManagerReviewForm',
     entry: 'functions/forms/manager-review.ts',
+    access: { table: 'readWrite', indexes: ['gsi1', 'gsi2', 'gsi3'], mail: true, linkSecret: true },
     description: 'Team review page behind the signed manager link',
     routes: [
       { method: 'GET', path: '/forms/team', auth: 'public' },
@@ -254,6 +285,7 @@ export const apiFunctions: FunctionSpec[] = [
   {
     id: 'GoalsPage',
     entry: 'functions/forms/goals.ts',
+    access: { table: 'readWrite', indexes: ['gsi1', 'gsi2'], mail: true, linkSecret: true },
     description: 'An employee\u2019s goals page behind the signed link: progress, history and check-ins',
     routes: [
       { method: 'GET', path: '/forms/goals', auth: 'public' },
@@ -268,6 +300,7 @@ export const workflowFunctions = {
   launch: {
     id: 'LaunchParticipants',
     entry: 'functions/workflow/launch.ts',
+    access: { table: 'readWrite', indexes: ['gsi2', 'gsi3'], mail: true, linkSecret: true },
     description: 'Snapshots participants, creates assessments and sends invitations',
     timeoutSeconds: 900,
     memoryMb: 1024,
@@ -275,6 +308,7 @@ export const workflowFunctions = {
   checkpoint: {
     id: 'RunCheckpoint',
     entry: 'functions/workflow/checkpoint.ts',
+    access: { table: 'readWrite', indexes: ['gsi1', 'gsi2'], mail: true, linkSecret: true },
     description: 'Sends what falls due (reminders, escalations, phase changes) and schedules the next checkpoint',
     timeoutSeconds: 900,
     memoryMb: 1024,
@@ -282,6 +316,7 @@ export const workflowFunctions = {
   release: {
     id: 'ReleaseResults',
     entry: 'functions/workflow/release-results.ts',
+    access: { table: 'readWrite', indexes: ['gsi2', 'gsi3'], mail: true, linkSecret: true },
     description: 'Emails each participant the result of their review and closes the cycle',
     timeoutSeconds: 900,
     memoryMb: 1024,
@@ -289,6 +324,7 @@ export const workflowFunctions = {
   remindAcknowledgements: {
     id: 'RemindAcknowledgements',
     entry: 'functions/workflow/remind-acknowledgements.ts',
+    access: { table: 'readWrite', indexes: ['gsi2'], mail: true, linkSecret: true },
     description: 'Reminds once everyone whose released appraisal is still unacknowledged',
     timeoutSeconds: 900,
     memoryMb: 1024,
@@ -300,14 +336,15 @@ export const dailyFunctions = {
   resumeStalledCycles: {
     id: 'ResumeStalledCycles',
     entry: 'functions/workflow/resume-stalled-cycles.ts',
+    access: { table: 'readWrite', indexes: ['gsi3'], reviewCycle: ['start', 'describe'] },
     description:
       'Daily: gives each active cycle whose workflow failed or stopped a new execution from its stored state',
-    controlsWorkflow: true,
     timeoutSeconds: 300,
   },
   goalWatch: {
     id: 'RunGoalWatch',
     entry: 'functions/workflow/goal-watch.ts',
+    access: { table: 'readWrite', indexes: ['gsi1', 'gsi2'], mail: true, linkSecret: true },
     description: 'Daily goal watch: reminders, missed goals, at-risk flags and HR escalations that fall due',
     timeoutSeconds: 900,
     memoryMb: 1024,
@@ -315,6 +352,7 @@ export const dailyFunctions = {
   praiseDigest: {
     id: 'SendPraiseDigests',
     entry: 'functions/workflow/praise-digest.ts',
+    access: { table: 'readWrite', indexes: ['gsi2'], mail: true },
     description: 'Once a week: each team\u2019s recognition digest of the week before (praise only)',
     timeoutSeconds: 900,
     memoryMb: 1024,
@@ -326,6 +364,7 @@ export const scheduledFunctions = {
   flushOutboxes: {
     id: 'FlushOutboxes',
     entry: 'functions/workflow/flush-outboxes.ts',
+    access: { table: 'readWrite', indexes: ['gsi2'], mail: true },
     description:
       'Every few minutes: sends queued mail that is due (retries after SES faults, mail a crashed sender left), drops a cancelled cycle\u2019s',
     timeoutSeconds: 300,

@@ -37,11 +37,7 @@ export class GoalWatchWorkflow extends Construct {
     super(scope, id);
     const { shared, reviewCycle } = props;
     const functionScope = new Construct(this, 'Functions');
-    const fn = (spec: FunctionSpec) => {
-      const created = new PerfcycleFunction(functionScope, spec.id, { spec, shared });
-      if (spec.controlsWorkflow) created.allowWorkflowControl(reviewCycle.stateMachine, reviewCycle.stateMachineName);
-      return created;
-    };
+    const fn = (spec: FunctionSpec) => new PerfcycleFunction(functionScope, spec.id, { spec, shared, reviewCycle });
     this.functions = {
       goalWatch: fn(dailyFunctions.goalWatch),
       praiseDigest: fn(dailyFunctions.praiseDigest),

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ArnFormat, Duration, RemovalPolicy, Stack, Validations, type CfnElement } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing, type CfnFunction } from 'aws-cdk-lib/aws-lambda';
@@ -11,7 +11,7 @@ import type { IEmailIdentity } from 'aws-cdk-lib/aws-ses';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import type { PerfcycleConfig } from './config.ts';
-import type { FunctionSpec } from './functions.ts';
+import type { Access, FunctionSpec, ReviewCycleAction } from './functions.ts';
 
 /** Repository root (with trailing separator): entries in lib/functions.ts are relative to it. */
 export const repoRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -31,15 +31,37 @@ export interface SharedResources {
   baseUrl: string;
 }
 
+/** The review-cycle state machine, for functions whose access names `reviewCycle` actions. */
+export interface ReviewCycleMachine {
+  stateMachine: StateMachine;
+  stateMachineName: string;
+}
+
 export interface PerfcycleFunctionProps {
   spec: FunctionSpec;
   shared: SharedResources;
+  reviewCycle?: ReviewCycleMachine;
 }
+
+const TABLE_READ = ['dynamodb:GetItem', 'dynamodb:Query'];
+const TABLE_WRITE = [
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+  // A transaction's condition on another item.
+  'dynamodb:ConditionCheckItem',
+];
+const REVIEW_CYCLE_ACTIONS: Record<ReviewCycleAction, string> = {
+  start: 'states:StartExecution',
+  stop: 'states:StopExecution',
+  describe: 'states:DescribeExecution',
+};
 
 /**
  * The one way perfcycle builds a Lambda function: Node.js 24 on arm64, ESM bundle with the AWS SDK
  * inside (pinned versions, no dependency on the runtime's SDK), X-Ray, its own log group with a
- * retention, the common environment and the grants every handler needs.
+ * retention, the common environment, and the grants its spec's `access` declares: nothing more.
  */
 export class PerfcycleFunction extends NodejsFunction {
   readonly spec: FunctionSpec;
@@ -47,7 +69,8 @@ export class PerfcycleFunction extends NodejsFunction {
   constructor(scope: Construct, id: string, props: PerfcycleFunctionProps) {
     const { spec, shared } = props;
     const { config } = shared;
-    const dataAccess = spec.dataAccess !== false;
+    // The console's static files touch none of perfcycle's data: no table, mail or secret named in the environment.
+    const dataAccess = Object.keys(spec.access).length > 0;
     const removalPolicy = config.stage === 'prod' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
     // super() must run before `this` can own children, so the log group is a sibling: <id>Logs.
     const logGroup = new LogGroup(scope, `${id}Logs`, { retention: RetentionDays.ONE_MONTH, removalPolicy });
@@ -116,11 +139,7 @@ export class PerfcycleFunction extends NodejsFunction {
     cfn.addMetadata(FUNCTION_ID_METADATA, spec.id);
     cfn.addMetadata(FUNCTION_ENTRY_METADATA, spec.entry);
 
-    if (dataAccess) {
-      shared.table.grantReadWriteData(this);
-      shared.sender.grantSendEmail(this);
-      shared.linkSecret.grantRead(this);
-    }
+    this.grantAccess(spec.access, shared, props.reviewCycle);
 
     const role = this.role!;
     Validations.of(role).acknowledge({
@@ -128,42 +147,35 @@ export class PerfcycleFunction extends NodejsFunction {
       reason: 'AWS-maintained baseline for Lambda logging: only logs:CreateLogGroup/CreateLogStream/PutLogEvents.',
     });
     const policy = role.node.findChild('DefaultPolicy');
-    Validations.of(policy).acknowledge(
-      {
-        id: 'AwsSolutions-IAM5[Resource::*]',
-        reason: 'X-Ray tracing: xray:PutTraceSegments/PutTelemetryRecords do not support resource-level permissions.',
-      },
-      ...(dataAccess
-        ? [
-            {
-              id: `AwsSolutions-IAM5[Resource::<${logicalId(shared.table)}.Arn>/index/*]`,
-              reason:
-                'grantReadWriteData on the one table: its GSIs (gsi1-3) are queried by name; the wildcard covers only this table\u2019s indexes.',
-            },
-          ]
-        : []),
-    );
+    Validations.of(policy).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'X-Ray tracing: xray:PutTraceSegments/PutTelemetryRecords do not support resource-level permissions.',
+    });
   }
 
-  /**
-   * For functions that start, stop or inspect review-cycle executions: STATE_MACHINE_ARN and the
-   * three Step Functions actions, on this state machine and its executions only.
-   */
-  allowWorkflowControl(stateMachine: StateMachine, stateMachineName: string): void {
-    this.addEnvironment('STATE_MACHINE_ARN', stateMachine.stateMachineArn);
-    this.addToRolePolicy(
-      new PolicyStatement({
-        effect: Effect.ALLOW,
-        actions: ['states:StartExecution'],
-        resources: [stateMachine.stateMachineArn],
-      }),
-    );
-    this.allowOnExecutions(stateMachineName, ['states:DescribeExecution', 'states:StopExecution']);
-  }
-
-  /** For functions that only look at how review-cycle executions are doing: DescribeExecution on them. */
-  allowWorkflowRead(stateMachineName: string): void {
-    this.allowOnExecutions(stateMachineName, ['states:DescribeExecution']);
+  private grantAccess(access: Access, shared: SharedResources, reviewCycle?: ReviewCycleMachine): void {
+    const allow = (actions: string[], resources: string[]) =>
+      this.addToRolePolicy(new PolicyStatement({ effect: Effect.ALLOW, actions, resources }));
+    const tableArn = shared.table.tableArn;
+    if (access.table) allow(access.table === 'read' ? TABLE_READ : [...TABLE_READ, ...TABLE_WRITE], [tableArn]);
+    if (access.indexes?.length)
+      allow(
+        ['dynamodb:Query'],
+        access.indexes.map((index) => `${tableArn}/index/${index}`),
+      );
+    if (access.mail) allow(['ses:SendEmail'], [shared.sender.emailIdentityArn]);
+    if (access.linkSecret) allow(['secretsmanager:GetSecretValue'], [shared.linkSecret.secretArn]);
+    if (access.reviewCycle?.length) {
+      if (!reviewCycle)
+        throw new Error(`${this.spec.id} acts on review-cycle executions but was given no state machine`);
+      this.addEnvironment('STATE_MACHINE_ARN', reviewCycle.stateMachine.stateMachineArn);
+      const actions = access.reviewCycle.map((action) => REVIEW_CYCLE_ACTIONS[action]);
+      // Starting names the state machine; stopping and describing name one of its executions.
+      if (actions.includes('states:StartExecution'))
+        allow(['states:StartExecution'], [reviewCycle.stateMachine.stateMachineArn]);
+      const onExecutions = actions.filter((action) => action !== 'states:StartExecution');
+      if (onExecutions.length) this.allowOnExecutions(reviewCycle.stateMachineName, onExecutions);
+    }
   }
 
   private allowOnExecutions(stateMachineName: string, actions: string[]): void {
@@ -181,8 +193,4 @@ export class PerfcycleFunction extends NodejsFunction {
         'Executions are created at run time (one per cycle); the wildcard is limited to executions of the review-cycle state machine.',
     });
   }
-}
-
-function logicalId(construct: Construct): string {
-  return Stack.of(construct).getLogicalId(construct.node.defaultChild as CfnElement);
 }

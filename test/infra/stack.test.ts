@@ -195,7 +195,6 @@ describe('perfcycle stack (dev)', () => {
     const functions = ofType(resources, 'AWS::Lambda::Function');
     expect(functions.map(([id]) => functionIdOf(resources, id)).sort()).toEqual(allFunctions.map((f) => f.id).sort());
     const [[httpApiId]] = ofType(resources, 'AWS::ApiGatewayV2::Api');
-    const workflowControllers = new Set(allFunctions.filter((f) => f.controlsWorkflow).map((f) => f.id));
 
     for (const [logicalId, fn] of functions) {
       const id = functionIdOf(resources, logicalId) as string;
@@ -207,7 +206,7 @@ describe('perfcycle stack (dev)', () => {
       const env = p.Environment.Variables;
       expect(env.POWERTOOLS_SERVICE_NAME).toBe('perfcycle');
       expect(env.NODE_OPTIONS).toBe('--enable-source-maps');
-      if (allFunctions.find((f) => f.id === id)!.dataAccess === false) {
+      if (Object.keys(allFunctions.find((f) => f.id === id)!.access).length === 0) {
         // The console's static files: nothing of perfcycle's data is even named.
         expect(
           Object.keys(env).filter((name) =>
@@ -234,48 +233,59 @@ describe('perfcycle stack (dev)', () => {
       expect(env.ORG_NAME).toBe('Example Org');
       // No baseUrl in cdk.json: links use the HTTP API's own URL, resolved in the template.
       expect(env.BASE_URL, id).toEqual({ 'Fn::GetAtt': [httpApiId, 'ApiEndpoint'] });
-      expect('STATE_MACHINE_ARN' in env, id).toBe(workflowControllers.has(id));
+      expect('STATE_MACHINE_ARN' in env, id).toBe(!!allFunctions.find((f) => f.id === id)!.access.reviewCycle);
     }
 
-    // Functions that control the workflow may start, stop and describe its executions; those that read it only describe them.
+    // Each role holds exactly what its function's access declares (the IAM proof shows that is enough).
     const policies = ofType(resources, 'AWS::IAM::Policy');
-    const statesActions = (id: string) => {
-      const [logicalId] = functions.find(([lid]) => functionIdOf(resources, lid) === id)!;
-      const roleRef = resources[logicalId]!.Properties.Role['Fn::GetAtt'][0];
-      const policy = policies.find(([, pol]) => pol.Properties.Roles.some((r: { Ref: string }) => r.Ref === roleRef));
-      return policy![1].Properties.PolicyDocument.Statement.flatMap(
-        (st: { Action: string | string[] }) => st.Action,
-      ).filter((action: string) => action.startsWith('states:'));
-    };
-    for (const id of workflowControllers) {
-      expect(statesActions(id), id).toEqual(
-        expect.arrayContaining(['states:StartExecution', 'states:StopExecution', 'states:DescribeExecution']),
-      );
-    }
-    const readers = allFunctions.filter((f) => f.readsWorkflow).map((f) => f.id);
-    expect(readers).toContain('GetCycle');
-    for (const id of readers) expect(statesActions(id), id).toEqual(['states:DescribeExecution']);
-    for (const f of allFunctions.filter((f) => !f.controlsWorkflow && !f.readsWorkflow))
-      expect(statesActions(f.id), f.id).toEqual([]);
-    // The console's role may touch no data: no table, mail or secret action at all.
-    const actionsOf = (id: string) => {
+    const statementsOf = (id: string) => {
       const [logicalId] = functions.find(([lid]) => functionIdOf(resources, lid) === id)!;
       const roleRef = resources[logicalId]!.Properties.Role['Fn::GetAtt'][0];
       return policies
         .filter(([, pol]) => pol.Properties.Roles.some((r: { Ref: string }) => r.Ref === roleRef))
-        .flatMap(([, pol]) =>
-          pol.Properties.PolicyDocument.Statement.flatMap((st: { Action: string | string[] }) => st.Action),
-        );
+        .flatMap(
+          ([, pol]) => pol.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[],
+        )
+        .map((st) => ({ actions: [st.Action].flat(), resource: JSON.stringify(st.Resource) }));
     };
-    for (const f of allFunctions.filter((f) => f.dataAccess === false)) {
-      expect(
-        actionsOf(f.id).filter((action: string) => /^(dynamodb|ses|secretsmanager|states):/.test(action)),
-        f.id,
-      ).toEqual([]);
+    const actionsOf = (id: string, service: string) =>
+      [
+        ...new Set(
+          statementsOf(id)
+            .flatMap((st) => st.actions)
+            .filter((action) => action.startsWith(`${service}:`)),
+        ),
+      ].sort();
+    const writes = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
+    for (const { id, access } of allFunctions) {
+      const dynamo = actionsOf(id, 'dynamodb');
+      if (!access.table) expect(dynamo, id).toEqual([]);
+      else
+        expect(
+          writes.some((action) => dynamo.includes(action)),
+          id,
+        ).toBe(access.table === 'readWrite');
+      expect(dynamo, id).not.toContain('dynamodb:Scan');
+      const indexes = statementsOf(id)
+        .filter((st) => st.resource.includes('/index/'))
+        .flatMap((st) => [...st.resource.matchAll(/\/index\/(gsi\d)/g)].map((match) => match[1]));
+      expect(indexes.sort(), id).toEqual([...(access.indexes ?? [])].sort());
+      expect(actionsOf(id, 'ses'), id).toEqual(access.mail ? ['ses:SendEmail'] : []);
+      expect(actionsOf(id, 'secretsmanager'), id).toEqual(access.linkSecret ? ['secretsmanager:GetSecretValue'] : []);
+      const states = {
+        start: 'states:StartExecution',
+        stop: 'states:StopExecution',
+        describe: 'states:DescribeExecution',
+      };
+      expect(actionsOf(id, 'states'), id).toEqual((access.reviewCycle ?? []).map((action) => states[action]).sort());
     }
-    expect(actionsOf('GetCycle')).toEqual(
-      expect.arrayContaining(['dynamodb:Query', 'ses:SendEmail', 'secretsmanager:GetSecretValue']),
-    );
+    // Read-only routes read; the console touches nothing.
+    expect(actionsOf('GetCycle', 'dynamodb')).toEqual(['dynamodb:GetItem', 'dynamodb:Query']);
+    expect(actionsOf('GetCycle', 'states')).toEqual(['states:DescribeExecution']);
+    expect(actionsOf('GetCycle', 'ses')).toEqual([]);
+    expect(
+      statementsOf('Console').filter((st) => st.actions.some((a) => /^(dynamodb|ses|secretsmanager|states):/.test(a))),
+    ).toEqual([]);
   });
 
   it('routes every API path of lib/functions.ts to its function, JWT-authorized for HR, open for forms', () => {
