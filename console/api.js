@@ -42,7 +42,7 @@ export async function api(method, path, options = {}) {
     throw new SessionEnded('session ended');
   }
   if (!response.ok) {
-    /** @type {any} */
+    /** @type {{ error?: unknown, details?: unknown } | undefined} the API's problem body, if it sent one */
     const problem = await response.json().catch(() => undefined);
     const details = Array.isArray(problem?.details) ? problem.details.map(String) : [];
     throw new ApiError(

@@ -121,7 +121,7 @@ export async function finishCognitoSignIn(config) {
       credentials: 'omit',
     });
     if (!response.ok) throw new Error(`the sign-in service answered ${response.status}`);
-    /** @type {any} */
+    /** @type {{ id_token?: unknown } | null} */
     const tokens = await response.json();
     if (typeof tokens?.id_token !== 'string') throw new Error('the sign-in service sent no ID token');
     sessionStorage.setItem(TOKEN_KEY, tokens.id_token);

@@ -29,7 +29,7 @@ export async function loadConfig() {
 async function readConfig() {
   const response = await fetch('/console/config.json', { cache: 'no-store', credentials: 'omit' });
   if (!response.ok) throw new Error(`the console's configuration could not be loaded (${response.status})`);
-  /** @type {any} */
+  /** @type {{ auth?: unknown, domain?: unknown, clientId?: unknown, redirectUri?: unknown } | null} */
   const config = await response.json();
   if (
     config?.auth === 'cognito' &&
