@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import middy from '@middy/core';
@@ -6,23 +6,51 @@ import type { HttpEvent, HttpResult } from '#shared/http.ts';
 import { observability } from '#shared/observability.ts';
 
 /**
- * The HR console's static files (issue 5): one page and its script and style, served by the same HTTP
+ * The HR console's static files (issue 5): one page, its ES modules and its style, served by the same HTTP
  * API. They hold no data: the script signs HR in and calls the authenticated JSON API with the session's
  * token, which it keeps in sessionStorage only. `config.json` tells the script how HR signs in: Cognito's
  * managed login in AWS, the token `npm start` prints locally.
  */
 const ASSETS_DIR = process.env.CONSOLE_ASSETS_DIR ?? fileURLToPath(new URL('../../console/', import.meta.url));
 
-const FILES: Record<string, { file: string; type: string }> = {
-  '/console': { file: 'index.html', type: 'text/html; charset=utf-8' },
-  '/console/': { file: 'index.html', type: 'text/html; charset=utf-8' },
-  '/console/app.js': { file: 'app.js', type: 'text/javascript; charset=utf-8' },
-  '/console/app.css': { file: 'app.css', type: 'text/css; charset=utf-8' },
+/** The kinds of file the console serves, by extension; nothing else in the folder (its tsconfig, its type declarations) is served. */
+const TYPES: Record<string, string> = {
+  js: 'text/javascript; charset=utf-8',
+  css: 'text/css; charset=utf-8',
 };
+/** A module or style sheet named in lower case, digits and dashes: no dot, slash or percent sign can reach the file system. */
+const SERVED_NAME = /^[a-z][a-z0-9-]*\.(js|css)$/;
+const PAGE = { file: 'index.html', type: 'text/html; charset=utf-8' };
+
+type Asset = { file: string; type: string };
+
+/**
+ * The allow-list of paths: the page at /console, and each module and style sheet in the folder at
+ * /console/<name>, read from the folder's listing so a new page module needs no edit here. A request is
+ * looked up by its exact path, so only a listed name is ever read.
+ */
+function listAssets(): Map<string, Asset> {
+  const assets = new Map<string, Asset>([
+    ['/console', PAGE],
+    ['/console/', PAGE],
+  ]);
+  for (const name of readdirSync(ASSETS_DIR)) {
+    const kind = SERVED_NAME.exec(name)?.[1];
+    const type = kind && TYPES[kind];
+    if (type) assets.set(`/console/${name}`, { file: name, type });
+  }
+  return assets;
+}
 
 const cache = new Map<string, string>();
-// In Lambda the files never change under a running instance; locally an edit shows on the next reload.
+// In Lambda the files never change under a running instance (listed once per cold start); locally an edit, or a new module, shows on the next reload.
 const cacheFiles = process.env.CONSOLE_ASSETS_DIR !== undefined;
+let listed: Map<string, Asset> | undefined;
+
+function assets(): Map<string, Asset> {
+  if (!cacheFiles || !listed) listed = listAssets();
+  return listed;
+}
 
 function asset(file: string): string {
   if (!cacheFiles) return readFileSync(join(ASSETS_DIR, file), 'utf8');
@@ -59,7 +87,7 @@ export const handler = middy<HttpEvent, HttpResult>()
         body: JSON.stringify(config()),
       };
     }
-    const found = FILES[path];
+    const found = assets().get(path);
     if (!found)
       return {
         statusCode: 404,

@@ -42,7 +42,7 @@ export async function formLink(cycleId: string, personId: string, use: LinkUse, 
   return `${baseUrl()}${FORM_PATH[use.purpose]}?t=${encodeURIComponent(token)}`;
 }
 
-/** The HR console's pages HR emails link to (its hash routes in console/app.js); HR signs in first, then lands there. */
+/** The HR console's pages HR emails link to (its hash routes in console/main.js); HR signs in first, then lands there. */
 export const consoleLink = {
   home: () => `${baseUrl()}/console#/cycles`,
   cycle: (cycleId: string) => `${baseUrl()}/console#/cycles/${encodeURIComponent(cycleId)}`,

@@ -396,9 +396,13 @@ describe('perfcycle stack (dev)', () => {
     expect(env.CONSOLE_ASSETS_DIR).toBe('/var/task/console/');
     expect(env.CONSOLE_CLIENT_ID).toEqual({ Ref: expect.any(String) });
     expect(env.CONSOLE_AUTH_DOMAIN).toBeDefined();
-    // The console files exist where the bundle copies them from.
-    for (const file of ['index.html', 'app.js', 'app.css'])
-      expect(existsSync(join(import.meta.dirname, '..', '..', 'console', file)), file).toBe(true);
+    // The console files exist where the bundle copies them from: the page, and its style and every module it names.
+    const consoleDir = join(import.meta.dirname, '..', '..', 'console');
+    const named = [
+      ...readFileSync(join(consoleDir, 'index.html'), 'utf8').matchAll(/(?:src|href)="\/console\/([\w.-]+)"/g),
+    ].map((match) => match[1]!);
+    expect(named).toEqual(expect.arrayContaining(['main.js', 'router.js', 'api.js', 'app.css']));
+    for (const file of ['index.html', ...named]) expect(existsSync(join(consoleDir, file)), file).toBe(true);
   });
 
   it('alarms on failed, timed-out and aborted executions, every function\u2019s errors and mail stuck unsent, to an SNS topic emailing opsEmail', () => {
