@@ -198,8 +198,8 @@ export async function faultsBench(asJson: boolean, log: (text: string) => void) 
   const faults = await startSesFaults();
   const stack = await startLocalStack({ sesEndpoint: faults.url, mailTimings: { sendTimeoutMs: 3000 } });
   faults.forwardTo(stack.mailUrl);
-  let sesFaults;
-  let concurrency;
+  let sesFaults: Awaited<ReturnType<typeof faultCases>>;
+  let concurrency: Awaited<ReturnType<typeof concurrencyCases>>;
   try {
     await hr(stack, 'POST', '/employees/import', { csv: roster() });
     log('300-person launches under SES faults...');

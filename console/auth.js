@@ -128,7 +128,7 @@ export async function finishCognitoSignIn(config) {
     history.replaceState(
       null,
       '',
-      `${location.pathname}${pending.next && pending.next.startsWith('#/') ? pending.next : DEFAULT_ROUTE}`,
+      `${location.pathname}${pending.next?.startsWith('#/') ? pending.next : DEFAULT_ROUTE}`,
     );
   } catch (failure) {
     setFlash({

@@ -62,7 +62,7 @@ export function signInPage() {
       input.value = '';
       const next = sessionStorage.getItem(NEXT_KEY);
       sessionStorage.removeItem(NEXT_KEY);
-      goTo(next && next.startsWith('#/') && !next.startsWith('#/sign-in') ? next : DEFAULT_ROUTE);
+      goTo(next?.startsWith('#/') && !next.startsWith('#/sign-in') ? next : DEFAULT_ROUTE);
     } catch (error) {
       showErrors(
         errors,

@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { SfnStateMachine } from 'aws-cdk-lib/aws-events-targets';
-import { StateMachine, Succeed } from 'aws-cdk-lib/aws-stepfunctions';
+import { type StateMachine, Succeed } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { dailyFunctions, type FunctionSpec } from './functions.ts';
 import { PerfcycleFunction, type SharedResources } from './perfcycle-function.ts';

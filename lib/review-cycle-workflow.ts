@@ -1,4 +1,4 @@
-import { Choice, Condition, StateMachine, Succeed, Wait, WaitTime } from 'aws-cdk-lib/aws-stepfunctions';
+import { Choice, Condition, type StateMachine, Succeed, Wait, WaitTime } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { workflowFunctions } from './functions.ts';
 import { PerfcycleFunction, type SharedResources } from './perfcycle-function.ts';

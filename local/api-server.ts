@@ -37,7 +37,12 @@ function send(
 
 function matchPath(pattern: string, path: string): Record<string, string> | undefined {
   const names: string[] = [];
-  const regex = new RegExp(`^${pattern.replace(/\{(\w+)\}/g, (_, name) => (names.push(name), '([^/]+)'))}$`);
+  const regex = new RegExp(
+    `^${pattern.replace(/\{(\w+)\}/g, (_, name) => {
+      names.push(name);
+      return '([^/]+)';
+    })}$`,
+  );
   const match = regex.exec(path);
   if (!match) return undefined;
   return Object.fromEntries(names.map((name, i) => [name, decodeURIComponent(match[i + 1])]));

@@ -22,9 +22,8 @@ function jarFolder(): string {
 
 export async function startDynamo(options: { port: number; dataDir?: string }): Promise<LocalDynamo> {
   const folder = jarFolder();
-  const storage = options.dataDir
-    ? (mkdirSync(options.dataDir, { recursive: true }), ['-dbPath', options.dataDir])
-    : ['-inMemory'];
+  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+  const storage = options.dataDir ? ['-dbPath', options.dataDir] : ['-inMemory'];
   const child = spawn(
     'java',
     [

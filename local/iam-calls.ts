@@ -197,9 +197,9 @@ export class CallRecorder {
       const remote = this.arns.machines[machineId];
       if (!remote) continue;
       if (local === localArn) return remote;
-      const localExecutions = localArn.replace(':stateMachine:', ':execution:') + ':';
+      const localExecutions = `${localArn.replace(':stateMachine:', ':execution:')}:`;
       if (local.startsWith(localExecutions))
-        return remote.replace(':stateMachine:', ':execution:') + ':' + local.slice(localExecutions.length);
+        return `${remote.replace(':stateMachine:', ':execution:')}:${local.slice(localExecutions.length)}`;
     }
     throw new Error(`not a state machine of this stack: ${local}`);
   }

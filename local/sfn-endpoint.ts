@@ -20,7 +20,7 @@ export async function handleStepFunctionsRequest(
   // An execution ARN names its machine: `...:execution:<machine>:<name>`.
   const runnerOf = (executionArn: string) =>
     runners.find((candidate) =>
-      String(executionArn).startsWith(candidate.stateMachineArn.replace(':stateMachine:', ':execution:') + ':'),
+      String(executionArn).startsWith(`${candidate.stateMachineArn.replace(':stateMachine:', ':execution:')}:`),
     ) ?? runners[0];
   let input: Record<string, any>;
   try {

@@ -82,7 +82,7 @@ describe('answer length limits in Chromium', () => {
     const wentWell = page.getByLabel('What went well', { exact: true });
     await wentWell.focus();
     // Typed text (unlike fill) is cut at maxlength by the browser: "too much" never gets in.
-    await page.keyboard.insertText(`${'a'.repeat(99)}\n`.repeat(LIMIT / 100) + 'too much');
+    await page.keyboard.insertText(`${`${'a'.repeat(99)}\n`.repeat(LIMIT / 100)}too much`);
     expect(await wentWell.evaluate((field) => [field.value.length, field.validity.valid])).toEqual([LIMIT, true]);
     await page.getByLabel('What to improve', { exact: true }).fill('Estimates');
     await page.getByLabel('Goals for next quarter', { exact: true }).fill('Ship it');

@@ -494,7 +494,7 @@ describe('settings, the appraisal and its acknowledgement', () => {
     const status = await cli(stack, dataDir.path, 'cycle', 'status', cycleId);
     expect(status.code, status.err).toBe(0);
     expect(status.out).toMatch(
-      /results: 2 released, 1 acknowledged \(\d+ disagreeing\), 1 not acknowledged\nnot acknowledged:\n  Ann Early \(e1\), manager Maria Manager$/,
+      /results: 2 released, 1 acknowledged \(\d+ disagreeing\), 1 not acknowledged\nnot acknowledged:\n {2}Ann Early \(e1\), manager Maria Manager$/,
     );
     const auditText = await cli(stack, dataDir.path, 'cycle', 'audit', cycleId);
     expect(auditText.code, auditText.err).toBe(0);

@@ -369,7 +369,11 @@ describe('Idempotency-Key on the creating routes', () => {
         url: `http://127.0.0.1:${await listen(server, port)}`,
         keys,
         drop: (count: number) => (dropping = count),
-        close: () => new Promise<void>((done) => (server.closeAllConnections(), server.close(() => done()))),
+        close: () =>
+          new Promise<void>((done) => {
+            server.closeAllConnections();
+            server.close(() => done());
+          }),
       };
     }
     const goalTitles = async (employeeId: string) =>

@@ -185,7 +185,12 @@ describe('email under SES faults', () => {
     const starts: number[] = [];
     await Promise.all(
       senders.map((sender) =>
-        Promise.all(Array.from({ length: 30 }, async () => (await sender.take(), starts.push(Date.now())))),
+        Promise.all(
+          Array.from({ length: 30 }, async () => {
+            await sender.take();
+            starts.push(Date.now());
+          }),
+        ),
       ),
     );
     expect(starts).toHaveLength(90);

@@ -160,11 +160,10 @@ describe('npm start', () => {
       const { code, stderr } = await started.exit;
       expect(code).toBe(1);
       expect(stderr).toContain('perfcycle: cannot start, so nothing was started');
-      PORT_VARIABLES.forEach((variable, i) =>
+      for (const [i, variable] of PORT_VARIABLES.entries())
         expect(stderr).toContain(
           `port ${ports[i]} is already in use (another perfcycle \`npm start\`?): stop what uses it, or set ${variable} to a free port`,
-        ),
-      );
+        );
       expect(stderr).not.toMatch(/\n\s+at /);
       expect(started.stdout()).toBe('');
       expect(existsSync(started.dataDir)).toBe(false);

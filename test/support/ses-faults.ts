@@ -51,16 +51,26 @@ export async function startSesFaults(): Promise<SesFaults> {
     delivered: new Map(),
     accepted: [],
     calls: 0,
-    forwardTo: (url) => void (upstream = url),
+    forwardTo: (url) => {
+      upstream = url;
+    },
     refuse: async () => {
       server.closeAllConnections();
       await new Promise((done) => server.close(done));
     },
     accept: async () => void (await listen(server, port)),
-    failFor: (recipients, error) => recipients.forEach((to) => failing.set(to, error)),
-    throttle: (share) => void (throttleShare = share),
-    hang: () => void (hanging = true),
-    slow: (ms) => void (delayMs = ms),
+    failFor: (recipients, error) => {
+      for (const to of recipients) failing.set(to, error);
+    },
+    throttle: (share) => {
+      throttleShare = share;
+    },
+    hang: () => {
+      hanging = true;
+    },
+    slow: (ms) => {
+      delayMs = ms;
+    },
     heal: () => {
       failing.clear();
       throttleShare = 0;

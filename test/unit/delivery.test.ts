@@ -24,8 +24,14 @@ function sharedWindow(): ReserveSends {
   const window = { second: -1, sent: 0 };
   return async (second, wanted, max) => {
     await new Promise((done) => setTimeout(done, 1));
-    if (window.second === second && window.sent <= max - wanted) return ((window.sent += wanted), wanted);
-    if (window.second < second) return (Object.assign(window, { second, sent: wanted }), wanted);
+    if (window.second === second && window.sent <= max - wanted) {
+      window.sent += wanted;
+      return wanted;
+    }
+    if (window.second < second) {
+      Object.assign(window, { second, sent: wanted });
+      return wanted;
+    }
     return 0;
   };
 }
@@ -38,7 +44,12 @@ describe('the send rate shared by every sender', () => {
     const started = Date.now();
     await Promise.all(
       senders.map((sender) =>
-        Promise.all(Array.from({ length: 30 }, async () => (await sender.take(), starts.push(Date.now())))),
+        Promise.all(
+          Array.from({ length: 30 }, async () => {
+            await sender.take();
+            starts.push(Date.now());
+          }),
+        ),
       ),
     );
     expect(starts).toHaveLength(60);

@@ -22,7 +22,7 @@ const HEADER = 'employeeId,name,email,managerId,department';
 const NOBODY: ReadonlyMap<string, Employee> = new Map();
 
 function csv(...rows: string[]): string {
-  return [HEADER, ...rows].join('\n') + '\n';
+  return `${[HEADER, ...rows].join('\n')}\n`;
 }
 
 function directoryOf(...employees: Employee[]): Map<string, Employee> {

@@ -34,7 +34,10 @@ async function failWithCause(
   const lines: string[] = [];
   // Powertools writes ERROR lines to stderr, as Lambda's console.error does; both go to CloudWatch.
   for (const stream of [process.stdout, process.stderr])
-    vi.spyOn(stream, 'write').mockImplementation((chunk) => (lines.push(String(chunk)), true));
+    vi.spyOn(stream, 'write').mockImplementation((chunk) => {
+      lines.push(String(chunk));
+      return true;
+    });
   const failing = Object.assign(new Error(CAUSE), { name: 'ResourceNotFoundException' });
   const result = await wrap(async () => {
     throw failing;

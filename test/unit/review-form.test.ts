@@ -41,7 +41,10 @@ const formOf = (values: Record<string, string>) => (name: string) => values[name
 function messagesOf(result: { success: boolean; error?: { issues: { path: PropertyKey[]; message: string }[] } }) {
   if (result.success) throw new Error('expected the answers to be refused, they were accepted');
   const byField: Record<string, string[]> = {};
-  for (const issue of result.error!.issues) (byField[issue.path.join('.')] ??= []).push(issue.message);
+  for (const issue of result.error!.issues) {
+    const field = issue.path.join('.');
+    byField[field] = [...(byField[field] ?? []), issue.message];
+  }
   return byField;
 }
 

@@ -82,14 +82,12 @@ describe('sendEmail', () => {
 
   it('keeps addresses out of the reason it gives, which reaches logs and the audit', async () => {
     const { sendEmail } = await import('#mail/ses.ts');
-    ses
-      .on(SendEmailCommand)
-      .rejects(
-        Object.assign(new Error('Email address is not verified: ann.early+q4@example.com, <bob@example.org>'), {
-          name: 'MessageRejected',
-          $metadata: {},
-        }),
-      );
+    ses.on(SendEmailCommand).rejects(
+      Object.assign(new Error('Email address is not verified: ann.early+q4@example.com, <bob@example.org>'), {
+        name: 'MessageRejected',
+        $metadata: {},
+      }),
+    );
     const error = (await sendEmail('ann.early+q4@example.com', content, 'HR').catch((e: unknown) => e)) as Error;
     expect(error.message).toBe('MessageRejected: Email address is not verified: <address>, <<address>>');
     expect(error.message).not.toMatch(/@/);
