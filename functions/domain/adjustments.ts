@@ -5,6 +5,7 @@ import { RuleViolation } from './cycle.ts';
 import { columnKey, detectSeparator, employeeIdSchema } from './employee.ts';
 import type { ScalePoint } from './review-form.ts';
 import { nearestPoint, type FinalScore } from './score.ts';
+import { hasControlCharacters } from './text.ts';
 
 /**
  * HR's adjustments of final ratings in calibration (issue 11): one at a time, or a file of
@@ -26,7 +27,7 @@ export const adjustmentReasonSchema = z
   .trim()
   .min(1, 'reason is required: say why the rating changes')
   .max(MAX_REASON_LENGTH, `reason is longer than ${MAX_REASON_LENGTH} characters`)
-  .refine((text) => !/[\u0000-\u001f\u007f]/.test(text), 'reason must not contain line breaks or control characters');
+  .refine((text) => !hasControlCharacters(text), 'reason must not contain line breaks or control characters');
 
 /** One requested adjustment: a line of a file (its number in the file), or a single request (no line). */
 export interface AdjustmentLine {

@@ -287,7 +287,7 @@ export function rosterSample(
   max = 5,
 ): Pick<Employee, 'employeeId' | 'name' | 'department'>[] {
   return employees
-    .filter((employee) => /[^\x00-\x7f]/.test(employee.name + employee.department))
+    .filter((employee) => /[^\p{ASCII}]/u.test(employee.name + employee.department))
     .slice(0, max)
     .map(({ employeeId, name, department }) => ({ employeeId, name, department }));
 }

@@ -3,6 +3,7 @@ import { DEFAULT_TIMINGS } from './cycle.ts';
 import { DEFAULT_GOAL_TIMINGS } from './goals.ts';
 import { DEFAULT_SCALE, DEFAULT_SELF_QUESTIONS } from './review-form.ts';
 import { DAY_MS, isValidTimeZone, parseDuration } from './time.ts';
+import { hasControlCharacters } from './text.ts';
 
 /**
  * The organisation's settings (issue 4): rating scale, competencies, self-assessment questions, timings,
@@ -20,7 +21,7 @@ const text = (field: string, max: number) =>
     .trim()
     .min(1, `${field} is required`)
     .max(max, `${field} is longer than ${max} characters`)
-    .refine((value) => !/[\u0000-\u001f\u007f]/.test(value), `${field} must be one line of text`);
+    .refine((value) => !hasControlCharacters(value), `${field} must be one line of text`);
 
 /** A duration as HR types it (`3d`, `12h`, `1d12h`) between `min` and `max` milliseconds. */
 export const durationField = (field: string, min: number, max: number, hint: string) =>
