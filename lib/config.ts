@@ -27,7 +27,7 @@ export interface PerfcycleConfig {
 }
 
 /** A new SES account's production quota; raise the context value when AWS raises the account's. */
-export const DEFAULT_SES_MAX_SEND_RATE = 14;
+const DEFAULT_SES_MAX_SEND_RATE = 14;
 
 const EMAIL = /^[^\s@<>()",;]+@[^\s@<>()",;]+\.[^\s@<>()",;]+$/;
 

@@ -5,7 +5,7 @@
  */
 import type { GSI_NAMES } from './data.ts';
 
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH';
+type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH';
 
 export interface RouteSpec {
   method: HttpMethod;

@@ -19,7 +19,7 @@ import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { PerfcycleFunction } from './perfcycle-function.ts';
 
-export interface MonitoredMachine {
+interface MonitoredMachine {
   /** Used in alarm names and on the dashboard. */
   label: string;
   stateMachine: StateMachine;

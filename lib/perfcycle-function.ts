@@ -19,7 +19,7 @@ export const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 /** CloudFormation metadata key on every AWS::Lambda::Function: the FunctionSpec id (lib/functions.ts). */
 export const FUNCTION_ID_METADATA = 'perfcycle:functionId';
 /** CloudFormation metadata key on every AWS::Lambda::Function: the handler entry, relative to the repository root. */
-export const FUNCTION_ENTRY_METADATA = 'perfcycle:entry';
+const FUNCTION_ENTRY_METADATA = 'perfcycle:entry';
 
 /** What every function reads or sends through; created once by the stack. */
 export interface SharedResources {

@@ -16,7 +16,7 @@ import type { Construct } from 'constructs';
 import type { PerfcycleFunction } from './perfcycle-function.ts';
 
 /** Errors of the Lambda service itself (not of the handler): always worth retrying. */
-export const LAMBDA_SERVICE_ERRORS = [
+const LAMBDA_SERVICE_ERRORS = [
   'Lambda.ServiceException',
   'Lambda.AWSLambdaException',
   'Lambda.SdkClientException',

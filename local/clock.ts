@@ -14,7 +14,7 @@ export interface ClockDriven {
  * The most the clock moves in one go: more than any cycle needs, and a move still ends (the clock stops at
  * every daily schedule on the way, so a move of a million years would run for ever).
  */
-export const MAX_ADVANCE_DAYS = 400;
+const MAX_ADVANCE_DAYS = 400;
 
 /** A move the clock refuses; it has changed nothing. */
 export class ClockRefusal extends RangeError {}

@@ -32,8 +32,8 @@ export interface TemplateArns {
   machines: Record<string, string>;
 }
 
-export const LOCAL_ACCOUNT = '111111111111';
-export const LOCAL_REGION = 'eu-west-1';
+const LOCAL_ACCOUNT = '111111111111';
+const LOCAL_REGION = 'eu-west-1';
 
 /** The ARNs of the template's resources, with fixed names where CloudFormation would make them up. */
 export function templateArns(template: CfnTemplate, account = LOCAL_ACCOUNT, region = LOCAL_REGION): TemplateArns {

@@ -28,7 +28,7 @@ export interface CfnTemplate {
   Resources: Record<string, Resource>;
 }
 
-export type Resource = { Type: string; Properties: Record<string, any>; Metadata?: Record<string, any> };
+type Resource = { Type: string; Properties: Record<string, any>; Metadata?: Record<string, any> };
 
 const LOCAL_ARN_PREFIX = 'arn:aws:lambda:local:000000000000:function:';
 

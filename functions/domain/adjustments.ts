@@ -16,7 +16,7 @@ import { hasControlCharacters } from './text.ts';
 export const ADJUSTMENT_COLUMNS = ['employeeId', 'rating', 'reason'] as const;
 export const MAX_REASON_LENGTH = 500;
 /** More lines than any cycle has participants; a bigger file is a mistake. */
-export const MAX_ADJUSTMENT_LINES = 10_000;
+const MAX_ADJUSTMENT_LINES = 10_000;
 
 /** Why the rating changes: for the manager and the audit, so never empty, bounded, one paragraph. */
 export const adjustmentReasonSchema = z
@@ -93,7 +93,7 @@ export interface CalibrationParticipant {
 }
 
 /** Why a line is refused: its own content, a second line for one person, someone not in the cycle, or no review to adjust. */
-export type RefusalCode = 'invalid' | 'duplicate' | 'not-participant' | 'no-review';
+type RefusalCode = 'invalid' | 'duplicate' | 'not-participant' | 'no-review';
 
 interface Planned {
   line?: number;

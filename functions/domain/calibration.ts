@@ -120,14 +120,14 @@ export function pointStep(scale: ScalePoint[]): number {
 }
 
 /** A distribution: `counts` aligned with the scale, lowest point first; `mean` and `deviation` to two decimals, null without reviews. */
-export interface Distribution {
+interface Distribution {
   counts: number[];
   mean: number | null;
   deviation: number | null;
   outlier: boolean;
 }
 
-export interface GroupFigures {
+interface GroupFigures {
   /** The managerKey or the department. */
   key: string;
   name: string;

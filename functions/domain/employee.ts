@@ -22,7 +22,7 @@ export interface RosterProblem {
   reason: string;
 }
 
-export const ROSTER_COLUMNS = ['employeeId', 'name', 'email', 'managerId', 'department'] as const;
+const ROSTER_COLUMNS = ['employeeId', 'name', 'email', 'managerId', 'department'] as const;
 export const MAX_ROSTER_ROWS = 50_000;
 
 // Practical address check: one @, a dot in the domain, nothing that breaks a header or HTML.
@@ -47,7 +47,7 @@ export class RosterRejected extends Error {
   }
 }
 
-export const ROSTER_SEPARATORS = [',', ';', '\t'] as const;
+const ROSTER_SEPARATORS = [',', ';', '\t'] as const;
 export type RosterSeparator = (typeof ROSTER_SEPARATORS)[number];
 
 /** How a header cell names a column: case, spaces, underscores, hyphens and dots do not matter ("Employee ID", "e-mail"). */

@@ -47,7 +47,7 @@ export interface GoalFacts {
   escalations: Partial<Record<GoalStep, string>>;
 }
 
-export const MAX_WEIGHT_PER_PERIOD = 100;
+const MAX_WEIGHT_PER_PERIOD = 100;
 
 /** The calendar quarter a due date falls in, e.g. `2027-Q1`: the period whose weights must add up to at most 100. */
 export function periodOf(due: string): string {

@@ -26,7 +26,7 @@ export interface PersonFacts {
   acknowledgement: AcknowledgementState;
 }
 
-export interface PhaseSummary {
+interface PhaseSummary {
   participants: number;
   pending: number;
   submitted: number;

@@ -111,14 +111,14 @@ export interface GoalRating extends GoalToRate {
   rating: number;
 }
 
-export interface CompetencyRating {
+interface CompetencyRating {
   id: string;
   label: string;
   rating: number;
 }
 
 /** A goal the manager proposes for the next period; it becomes a goal once the employee accepts it or the manager confirms it. */
-export interface ProposedGoal {
+interface ProposedGoal {
   title: string;
   due: string;
   weight: number;

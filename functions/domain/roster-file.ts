@@ -6,7 +6,7 @@ import { detectSeparator, parseRoster, RosterRejected, type Employee, type Roste
  * the import bundles them.
  */
 
-export type RosterEncoding = 'UTF-8' | 'UTF-16' | 'Windows-1252';
+type RosterEncoding = 'UTF-8' | 'UTF-16' | 'Windows-1252';
 
 /** A roster file read and checked: its rows, and how it was read, for HR to see what will be stored. */
 export interface Roster {
@@ -33,7 +33,7 @@ const lineAt = (text: string, index: number) => text.slice(0, index).split('\n')
  * wrong name. So is a file whose byte-order mark says UTF-8 but that has bytes UTF-8 does not allow (rows
  * pasted from another file): reading it as Windows-1252 would garble its UTF-8 names.
  */
-export function decodeRoster(bytes: Uint8Array): { text: string; encoding: RosterEncoding } {
+function decodeRoster(bytes: Uint8Array): { text: string; encoding: RosterEncoding } {
   if (startsWith(bytes, [0xff, 0xfe]) || startsWith(bytes, [0xfe, 0xff]))
     return { text: iconv.decode(bytes, 'utf-16'), encoding: 'UTF-16' };
   try {

@@ -273,7 +273,7 @@ export function diffSettings(before: unknown, after: unknown, path = ''): Settin
 }
 
 /** A change as one line, e.g. `senderName: "Example Org" -> "Acme People"`. */
-export function describeChange(change: SettingsChange): string {
+function describeChange(change: SettingsChange): string {
   const show = (value: unknown) => (value === undefined ? '(none)' : JSON.stringify(value));
   return `${change.path}: ${show(change.from)} -> ${show(change.to)}`;
 }

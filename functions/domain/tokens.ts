@@ -10,7 +10,7 @@ import { DAY_MS } from './time.ts';
  * cycle, the person and what the link is for, so a link for one form cannot open another.
  */
 /** `goals` links name the scope `goals` in place of a cycle: the owner's goals page. */
-export const LINK_PURPOSES = ['self', 'manager', 'goals', 'results', 'feedback'] as const;
+const LINK_PURPOSES = ['self', 'manager', 'goals', 'results', 'feedback'] as const;
 export type LinkPurpose = (typeof LINK_PURPOSES)[number];
 
 /** What a link is for, with the facts its lifetime follows from. */

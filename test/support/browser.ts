@@ -9,7 +9,7 @@ import { startLocalStack, type LocalStack } from '../../local/stack.ts';
  * Small helpers for the browser tests: Debian's Chromium driven by playwright-core (no downloaded
  * browser), screenshots under test-results/ (git-ignored), and checks that need the rendered page.
  */
-export const CHROMIUM_PATH = '/usr/bin/chromium';
+const CHROMIUM_PATH = '/usr/bin/chromium';
 
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({

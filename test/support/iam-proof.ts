@@ -5,7 +5,7 @@ import { resolveIntrinsics, templateArns, type RecordedCall } from '../../local/
 import type { CfnTemplate } from '../../local/template.ts';
 
 type Statement = { Effect: string; Action: string | string[]; Resource: string | string[] };
-export type PolicyDocument = { Version: string; Statement: Statement[] };
+type PolicyDocument = { Version: string; Statement: Statement[] };
 export interface FunctionPolicies {
   roleArn: string;
   policies: { name: string; policy: PolicyDocument }[];

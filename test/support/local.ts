@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import { runCli } from '../../cli/program.ts';
-import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../local/stack.ts';
+import { startLocalStack, type LocalStack } from '../../local/stack.ts';
 
 export interface Mail {
   from: string;
@@ -124,7 +124,7 @@ export function tempDir(prefix: string): { path: string; remove: () => void } {
   return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
 }
 
-export { startLocalStack, type LocalStack, type LocalStackOptions };
+export { startLocalStack, type LocalStack };
 
 /**
  * Stops the stack and starts it again on the same data and the same ports (the handlers' SDK clients are
