@@ -163,7 +163,24 @@ export class PerfcycleFunction extends NodejsFunction {
         ['dynamodb:Query'],
         access.indexes.map((index) => `${tableArn}/index/${index}`),
       );
-    if (access.mail) allow(['ses:SendEmail'], [shared.sender.emailIdentityArn]);
+    if (access.mail) {
+      // Any identity of this account, From the organisation's sender only: while the account is in the SES sandbox,
+      // SES also authorises each recipient's (verified) identity, so naming the sender's identity alone would fail.
+      this.addToRolePolicy(
+        new PolicyStatement({
+          effect: Effect.ALLOW,
+          actions: ['ses:SendEmail'],
+          resources: [Stack.of(this).formatArn({ service: 'ses', resource: 'identity', resourceName: '*' })],
+          conditions: { StringEquals: { 'ses:FromAddress': shared.config.senderAddress } },
+        }),
+      );
+      const stack = Stack.of(this);
+      Validations.of(this.role!.node.findChild('DefaultPolicy')).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ses:${stack.region}:${stack.account}:identity/*]`,
+        reason:
+          'SendEmail only, with ses:FromAddress fixed to the sender: in the SES sandbox each recipient identity is authorised too.',
+      });
+    }
     if (access.linkSecret) allow(['secretsmanager:GetSecretValue'], [shared.linkSecret.secretArn]);
     if (access.reviewCycle?.length) {
       if (!reviewCycle)

@@ -16,6 +16,8 @@ export interface RecordedCall {
   action: string;
   /** The resource ARN as AWS sees it. */
   resource: string;
+  /** Condition keys the request carries that our policies test (ses:FromAddress). */
+  context?: Record<string, string>;
 }
 
 /** Where the synthesized stack lives (lib/app.ts's explicit env): every ARN the proof uses is in it. */
@@ -127,7 +129,7 @@ export class CallRecorder {
     this.stopObserving = addSdkObserver((call) => {
       const functionId = this.context.getStore();
       if (!functionId) return; // the local runtime's own calls (start-up), not a function's
-      for (const { action, resource } of this.authorisations(call)) this.add({ functionId, action, resource });
+      for (const authorisation of this.authorisations(call)) this.add({ functionId, ...authorisation });
     });
   }
 
@@ -150,7 +152,7 @@ export class CallRecorder {
   }
 
   /** The (action, resource) pairs IAM authorises for one SDK call. */
-  private authorisations({ service, operation, input }: ObservedCall): { action: string; resource: string }[] {
+  private authorisations({ service, operation, input }: ObservedCall): Omit<RecordedCall, 'functionId'>[] {
     const table = (name: string | undefined, index?: string) => {
       if (!name) throw new Error(`dynamodb:${operation} without a table name`);
       // Locally the table is called TABLE_NAME; in the template it is the one table.
@@ -172,13 +174,20 @@ export class CallRecorder {
         }
         return [{ action: `dynamodb:${operation}`, resource: table(input.TableName, input.IndexName) }];
       case 'ses': {
-        const from = /<([^>]+)>\s*$/.exec(input.FromEmailAddress ?? '')?.[1] ?? input.FromEmailAddress;
-        return [
-          {
-            action: `ses:${operation}`,
-            resource: `arn:aws:ses:${this.arns.region}:${this.arns.account}:identity/${from}`,
-          },
-        ];
+        const address = (value: string) => /<([^>]+)>\s*$/.exec(value)?.[1] ?? value;
+        const from = address(input.FromEmailAddress ?? '');
+        const identity = (name: string) => `arn:aws:ses:${this.arns.region}:${this.arns.account}:identity/${name}`;
+        // SES authorises the sender's identity and, while the account is in the sandbox, each recipient's too.
+        const recipients: string[] = [
+          ...(input.Destination?.ToAddresses ?? []),
+          ...(input.Destination?.CcAddresses ?? []),
+          ...(input.Destination?.BccAddresses ?? []),
+        ].map(address);
+        return [from, ...recipients].map((name) => ({
+          action: `ses:${operation}`,
+          resource: identity(name),
+          context: { 'ses:FromAddress': from },
+        }));
       }
       case 'states':
         return [

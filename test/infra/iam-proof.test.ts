@@ -246,6 +246,13 @@ describe('least privilege, proven', () => {
     expect(
       await evaluate({ functionId: 'ListAudit', action: 'dynamodb:PutItem', resource: table }, audit, account),
     ).toBe('ImplicitlyDenied');
+    // Mail From any other address is denied, though the function may send.
+    const checkpoint = policies.get('RunCheckpoint')!;
+    const [sent] = calls.filter((call) => call.functionId === 'RunCheckpoint' && call.action === 'ses:SendEmail');
+    expect(await evaluate(sent, checkpoint, account)).toBe('Allowed');
+    expect(await evaluate({ ...sent, context: { 'ses:FromAddress': 'ceo@example.com' } }, checkpoint, account)).toBe(
+      'ImplicitlyDenied',
+    );
     const machine = templateArns(stack.template).machines['review-cycle'];
     expect(
       await evaluate({ functionId: 'ListAudit', action: 'states:StartExecution', resource: machine }, audit, account),

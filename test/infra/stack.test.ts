@@ -279,6 +279,12 @@ describe('perfcycle stack (dev)', () => {
       };
       expect(actionsOf(id, 'states'), id).toEqual((access.reviewCycle ?? []).map((action) => states[action]).sort());
     }
+    // Mail: From the organisation's sender only (any identity, for the sandbox's recipient checks).
+    const [sendMail] = policies
+      .flatMap(([, pol]) => pol.Properties.PolicyDocument.Statement)
+      .filter((st: { Action: unknown }) => st.Action === 'ses:SendEmail');
+    expect(sendMail.Condition).toEqual({ StringEquals: { 'ses:FromAddress': 'perfcycle@example.com' } });
+    expect(JSON.stringify(sendMail.Resource)).toContain(':identity/*');
     // Read-only routes read; the console touches nothing.
     expect(actionsOf('GetCycle', 'dynamodb')).toEqual(['dynamodb:GetItem', 'dynamodb:Query']);
     expect(actionsOf('GetCycle', 'states')).toEqual(['states:DescribeExecution']);

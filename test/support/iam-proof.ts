@@ -47,7 +47,7 @@ export async function evaluate(call: RecordedCall, fn: FunctionPolicies, account
         principal: fn.roleArn,
         action: call.action,
         resource: { resource: call.resource, accountId: account },
-        contextVariables: {},
+        contextVariables: call.context ?? {},
       },
       identityPolicies: fn.policies,
       serviceControlPolicies: [],
@@ -62,7 +62,8 @@ export async function evaluate(call: RecordedCall, fn: FunctionPolicies, account
 /** The distinct (function, action, resource) triples: each is evaluated once, however often it was called. */
 export function distinct(calls: RecordedCall[]): RecordedCall[] {
   const seen = new Map<string, RecordedCall>();
-  for (const call of calls) seen.set(`${call.functionId} ${call.action} ${call.resource}`, call);
+  for (const call of calls)
+    seen.set(`${call.functionId} ${call.action} ${call.resource} ${JSON.stringify(call.context)}`, call);
   return [...seen.values()];
 }
 
