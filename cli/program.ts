@@ -8,6 +8,18 @@ import { adjustmentRows } from '../functions/domain/calibration.ts';
 import { importParts, separatorName } from '../functions/domain/employee.ts';
 import { toCsv } from '../functions/domain/report.ts';
 import { parseCalendarDate } from '../functions/domain/time.ts';
+import type {
+  Adjustment,
+  AdjustmentFile,
+  ApiError,
+  ApiResponses,
+  CalibrationFirstPage,
+  CycleReport,
+  DirectoryPage,
+  ImportResult,
+  ImportSaved,
+  LocalClockResponses,
+} from '../functions/api/responses.ts';
 import { DEFAULT_CALLBACK_PORT, freshCredentials, LoginFailure, login, logout, readCredentials } from './login.ts';
 
 /**
@@ -75,15 +87,30 @@ function signIn<T>(step: () => T): T {
   }
 }
 
+/** The routes the CLI calls and what each answers: the HR API's, typed by its handlers, and the local stack's clock. */
+type Responses = ApiResponses & LocalClockResponses;
+type Route = keyof Responses;
+
+/** The `{name}` parameters in a route's path. */
+type ParamNames<P extends string> = P extends `${string}{${infer Name}}${infer Rest}` ? Name | ParamNames<Rest> : never;
+
+/** A request to `route`: a value for each of its path parameters, a query, and a JSON body or a file's bytes. */
+type Request<R extends Route> = {
+  query?: Record<string, string | undefined>;
+  json?: unknown;
+  file?: Uint8Array;
+} & ([ParamNames<R>] extends [never] ? { params?: undefined } : { params: Record<ParamNames<R>, string> });
+
 /** The response body as bytes: `text()` would drop a CSV's byte-order mark, which spreadsheets need. */
-async function send(
+async function send<R extends Route>(
   io: CliIo,
-  method: 'GET' | 'POST' | 'PUT' | 'PATCH',
-  path: string,
-  body?: { json?: unknown; file?: Uint8Array },
+  route: R,
+  request: Request<R>,
   idempotencyKey?: string,
 ): Promise<Buffer> {
   const { apiUrl, token } = await connection(io);
+  const [method, template] = route.split(' ') as [string, string];
+  const path = pathOf(template, request);
   let response: Response;
   let bytes: Buffer;
   try {
@@ -94,13 +121,13 @@ async function send(
           authorization: `Bearer ${token}`,
           ...(idempotencyKey ? { 'idempotency-key': idempotencyKey } : {}),
           // A file goes as its bytes: the API reads its encoding, which a text body would already have lost.
-          ...(body?.json !== undefined
+          ...(request.json !== undefined
             ? { 'content-type': 'application/json' }
-            : body?.file !== undefined
+            : request.file !== undefined
               ? { 'content-type': 'application/octet-stream' }
               : {}),
         },
-        body: body?.json !== undefined ? JSON.stringify(body.json) : body?.file,
+        body: request.json !== undefined ? JSON.stringify(request.json) : request.file,
       }),
     ));
   } catch (error) {
@@ -108,18 +135,33 @@ async function send(
       `cannot reach the perfcycle API at ${apiUrl} (${(error as Error).message}); is the stack running (npm start)?`,
     );
   }
-  if (!response.ok) {
-    const text = bytes.toString('utf8');
-    let payload: any;
-    try {
-      payload = text ? JSON.parse(text) : {};
-    } catch {
-      payload = { error: text.slice(0, 500) };
-    }
-    const details: string[] = Array.isArray(payload.details) ? payload.details.map(String) : [];
-    throw new CliFailure(String(payload.error ?? `HTTP ${response.status}`), details);
-  }
+  if (!response.ok) throw refusal(response.status, bytes.toString('utf8'));
   return bytes;
+}
+
+/** An error answer as a failure: the API's `{ error, details }` (ApiError), or the start of whatever else came. */
+function refusal(status: number, text: string): CliFailure {
+  let payload: unknown;
+  try {
+    payload = text ? JSON.parse(text) : {};
+  } catch {
+    payload = { error: text.slice(0, 500) };
+  }
+  const { error, details }: { [K in keyof ApiError]?: unknown } =
+    typeof payload === 'object' && payload !== null ? payload : {};
+  return new CliFailure(String(error ?? `HTTP ${status}`), Array.isArray(details) ? details.map(String) : []);
+}
+
+/** The route's path with each parameter filled in (URI-encoded), then the query without its unset values. */
+function pathOf(
+  template: string,
+  request: { params?: Partial<Record<string, string>>; query?: Record<string, string | undefined> },
+): string {
+  const path = template.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(request.params?.[name] ?? ''));
+  const query = new URLSearchParams(
+    Object.entries(request.query ?? {}).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
+  return query.size ? `${path}?${query}` : path;
 }
 
 /** Network failures worth another attempt: the API did not answer, or the connection broke or timed out. */
@@ -165,16 +207,16 @@ async function fetchRetrying(
   }
 }
 
-async function call(
+/** A JSON route's answer, typed as its handler answers it (functions/api/responses.ts). */
+async function call<R extends Route>(
   io: CliIo,
-  method: 'GET' | 'POST' | 'PUT' | 'PATCH',
-  path: string,
-  body?: { json?: unknown; file?: Uint8Array },
+  route: R,
+  request: Request<R>,
   idempotencyKey?: string,
-): Promise<any> {
-  const text = (await send(io, method, path, body, idempotencyKey)).toString('utf8');
+): Promise<Responses[R]> {
+  const text = (await send(io, route, request, idempotencyKey)).toString('utf8');
   try {
-    return text ? JSON.parse(text) : {};
+    return JSON.parse(text || '{}');
   } catch {
     throw new CliFailure(`the API answered something that is not JSON: ${text.slice(0, 200)}`);
   }
@@ -200,10 +242,6 @@ function writeOutputFile(io: CliIo, file: string, content: string | Uint8Array):
   } catch (error) {
     throw new CliFailure(`cannot write ${file}: ${(error as Error).message}`);
   }
-}
-
-function segment(value: string): string {
-  return encodeURIComponent(value);
 }
 
 export function buildProgram(io: CliIo): Command {
@@ -273,7 +311,12 @@ export function buildProgram(io: CliIo): Command {
     .action(async (file: string, options: { dryRun?: boolean; json?: boolean }) => {
       const bytes = readInputFile(io, file, 5 * 1024 * 1024);
       if (options.dryRun) {
-        const checked = await call(io, 'POST', '/employees/import?dryRun=true', { file: bytes }, idempotencyKey);
+        const checked = await call(
+          io,
+          'POST /employees/import',
+          { query: { dryRun: 'true' }, file: bytes },
+          idempotencyKey,
+        );
         printer(io, !!options.json)(checked, () =>
           [
             ...howRead(checked),
@@ -285,26 +328,29 @@ export function buildProgram(io: CliIo): Command {
       // Parts sized by the file's lines after the header (at least its rows): every part checks the whole file, so any split saves the same rows.
       const lines = bytes.filter((byte) => byte === 0x0a).length + (bytes.at(-1) === 0x0a ? 0 : 1);
       const parts = importParts(lines - 1);
-      let result: any;
-      for (let part = 1; part <= parts; part++) {
+      /** Saves one part and adds its counts to those of the parts before. */
+      const savePart = async (part: number, before?: ImportSaved): Promise<ImportSaved> => {
         // Each part is a request of its own, so each has a key of its own, derived from the invocation's.
-        const saved = await call(
+        // Not a dry run: the API saves and answers what it saved.
+        const saved = (await call(
           io,
-          'POST',
-          parts > 1 ? `/employees/import?part=${part}&parts=${parts}` : '/employees/import',
-          { file: bytes },
+          'POST /employees/import',
+          { query: parts > 1 ? { part: String(part), parts: String(parts) } : {}, file: bytes },
           parts > 1 ? `${idempotencyKey}.${part}` : idempotencyKey,
-        );
-        result = result
+        )) as ImportSaved;
+        const result = before
           ? {
               ...saved,
-              imported: result.imported + saved.imported,
-              created: result.created + saved.created,
-              updated: result.updated + saved.updated,
+              imported: before.imported + saved.imported,
+              created: before.created + saved.created,
+              updated: before.updated + saved.updated,
             }
           : saved;
         if (parts > 1) io.err(`imported ${result.imported} of ${saved.valid} rows (part ${part} of ${parts})\n`);
-      }
+        return result;
+      };
+      let result = await savePart(1);
+      for (let part = 2; part <= parts; part++) result = await savePart(part, result);
       const { part: _part, parts: _parts, valid: _valid, ...total } = result;
       printer(io, !!options.json)(total, () =>
         [
@@ -320,15 +366,11 @@ export function buildProgram(io: CliIo): Command {
     .option('--department <department>', 'only this department (any case)')
     .option('--json', 'print JSON')
     .action(async (options: { department?: string; json?: boolean }) => {
-      const people: any[] = [];
+      const people: DirectoryPage['employees'] = [];
       let cursor: string | undefined;
       do {
-        const query = new URLSearchParams({
-          limit: '1000',
-          ...(options.department !== undefined ? { department: options.department } : {}),
-          ...(cursor ? { cursor } : {}),
-        });
-        const page = await call(io, 'GET', `/employees?${query}`);
+        const query = { limit: '1000', department: options.department, cursor };
+        const page = await call(io, 'GET /employees', { query });
         people.push(...page.employees);
         cursor = page.nextCursor;
       } while (cursor);
@@ -337,7 +379,7 @@ export function buildProgram(io: CliIo): Command {
           ? people
               .map(
                 (p) =>
-                  `${p.employeeId}  ${p.name} <${p.email}>  ${p.department}${p.managerId ? `, manager ${p.managerId}` : ''}${p.active ? '' : `  (deactivated ${p.deactivatedAt.slice(0, 10)})`}`,
+                  `${p.employeeId}  ${p.name} <${p.email}>  ${p.department}${p.managerId ? `, manager ${p.managerId}` : ''}${p.active ? '' : `  (deactivated ${p.deactivatedAt?.slice(0, 10)})`}`,
               )
               .join('\n')
           : options.department !== undefined
@@ -360,12 +402,12 @@ export function buildProgram(io: CliIo): Command {
       )
       .option('--json', 'print JSON')
       .action(async (employeeId: string, options: { json?: boolean }) => {
-        const result = await call(io, 'POST', `/employees/${segment(employeeId)}/${name}`, { json: {} });
+        const result = await call(io, `POST /employees/{employeeId}/${name}`, { params: { employeeId }, json: {} });
         const who = `${result.name} (${result.employeeId})`;
         printer(io, !!options.json)(result, () =>
           result.changed
             ? `${who} ${active ? 'is active again' : 'is deactivated: in no new cycle and sent no more mail; their history stays'}`
-            : `${who} was already ${active ? 'active' : `deactivated (since ${result.deactivatedAt.slice(0, 10)})`}: nothing changed`,
+            : `${who} was already ${active ? 'active' : `deactivated (since ${result.deactivatedAt?.slice(0, 10)})`}: nothing changed`,
         );
       });
   }
@@ -376,12 +418,12 @@ export function buildProgram(io: CliIo): Command {
     .description('One person\u2019s appraisals across cycles, newest first')
     .option('--json', 'print JSON')
     .action(async (employeeId: string, options: { json?: boolean }) => {
-      const result = await call(io, 'GET', `/employees/${segment(employeeId)}/history`);
+      const result = await call(io, 'GET /employees/{employeeId}/history', { params: { employeeId } });
       printer(io, !!options.json)(result, () =>
         result.cycles.length
           ? result.cycles
               .map(
-                (c: any) =>
+                (c) =>
                   `${c.period}  ${c.name} (${c.cycleId}): ${c.finalRating ? `${c.finalRating.value} ${c.finalRating.label}${c.finalRating.calibrated ? ' (set in calibration)' : ''}` : 'no rating'}, ${c.acknowledgement}, reviewer ${c.manager}`,
               )
               .join('\n')
@@ -397,7 +439,7 @@ export function buildProgram(io: CliIo): Command {
     .description('The settings in force and their version (version 0: the defaults)')
     .option('--json', 'print JSON')
     .action(async (options: { json?: boolean }) => {
-      const result = await call(io, 'GET', '/settings');
+      const result = await call(io, 'GET /settings', {});
       printer(io, !!options.json)(
         result,
         () =>
@@ -420,7 +462,7 @@ export function buildProgram(io: CliIo): Command {
       } catch (error) {
         throw new CliFailure(`${options.file} is not JSON: ${(error as Error).message}`);
       }
-      const result = await call(io, 'PATCH', '/settings', { json: document });
+      const result = await call(io, 'PATCH /settings', { json: document });
       printer(io, !!options.json)(result, () =>
         result.saved
           ? [
@@ -473,8 +515,7 @@ export function buildProgram(io: CliIo): Command {
         const calibrationDue = options.calibration === false ? false : options.calibrationDue;
         const result = await call(
           io,
-          'POST',
-          '/cycles',
+          'POST /cycles',
           {
             json: {
               name,
@@ -499,12 +540,12 @@ export function buildProgram(io: CliIo): Command {
     .description('Every cycle, newest first, with its phase, deadlines and completion')
     .option('--json', 'print JSON')
     .action(async (options: { json?: boolean }) => {
-      const result = await call(io, 'GET', '/cycles');
+      const result = await call(io, 'GET /cycles', {});
       printer(io, !!options.json)(result, () =>
         result.cycles.length
           ? result.cycles
               .map(
-                (c: any) =>
+                (c) =>
                   `${c.cycleId}  ${c.name}${c.department ? ` (${c.department})` : ''}, ${c.period}: ${c.phase}, ${c.participants ?? 0} participants; ` +
                   `self due ${c.selfDue} ${c.selfCompletion}% done; manager due ${c.managerDue} ${c.managerCompletion}% done`,
               )
@@ -521,16 +562,20 @@ export function buildProgram(io: CliIo): Command {
     .option('--csv <file>', 'also write one row per person to this CSV file (UTF-8, opens in a spreadsheet)')
     .option('--json', 'print JSON')
     .action(async (cycleId: string, options: { csv?: string; json?: boolean }) => {
-      const report = await call(io, 'GET', `/cycles/${segment(cycleId)}/report`);
+      const report = await call(io, 'GET /cycles/{cycleId}/report', { params: { cycleId } });
       if (options.csv)
-        writeOutputFile(io, options.csv, await send(io, 'GET', `/cycles/${segment(cycleId)}/report?format=csv`));
+        writeOutputFile(
+          io,
+          options.csv,
+          await send(io, 'GET /cycles/{cycleId}/report', { params: { cycleId }, query: { format: 'csv' } }),
+        );
       printer(io, !!options.json)(report, () => {
-        const line = (name: string, s: any) =>
+        const line = (name: string, s: CycleReport['overall']) =>
           `${name}: ${s.participants} people; self ${s.self.completion}% (${s.self.late} late, ${s.self.overdue} overdue); manager ${s.manager.completion}% (${s.manager.late} late, ${s.manager.overdue} overdue); goals ${s.goals.met} met, ${s.goals['done-late']} done late, ${s.goals.missed} missed; ${s.unacknowledged} unacknowledged`;
         return [
           `${report.name} (${report.cycleId}), ${report.period}: ${report.phase}`,
           line('everyone', report.overall),
-          ...report.departments.map((d: any) => line(d.department, d)),
+          ...report.departments.map((d) => line(d.department, d)),
           `final ratings: ${Object.entries(report.overall.ratings)
             .map(([label, n]) => `${label} ${n}`)
             .join(', ')}`,
@@ -553,14 +598,17 @@ export function buildProgram(io: CliIo): Command {
     .option('--json', 'print JSON')
     .action(async (cycleId: string, options: { csv?: string; json?: boolean }) => {
       // Pages of 300: about what DynamoDB reads in its 1 MB a request anyway, so a larger limit saves no request.
-      const first = await call(io, 'GET', `/cycles/${segment(cycleId)}/calibration?limit=300`);
-      const participants: any[] = [...first.participants];
+      // The first page carries the figures.
+      const first = (await call(io, 'GET /cycles/{cycleId}/calibration', {
+        params: { cycleId },
+        query: { limit: '300' },
+      })) as CalibrationFirstPage;
+      const participants = [...first.participants];
       for (let cursor = first.nextCursor; cursor; ) {
-        const page = await call(
-          io,
-          'GET',
-          `/cycles/${segment(cycleId)}/calibration?${new URLSearchParams({ limit: '300', cursor })}`,
-        );
+        const page = await call(io, 'GET /cycles/{cycleId}/calibration', {
+          params: { cycleId },
+          query: { limit: '300', cursor },
+        });
         participants.push(...page.participants);
         cursor = page.nextCursor;
       }
@@ -575,7 +623,7 @@ export function buildProgram(io: CliIo): Command {
     .description('Phase, whether its workflow needs attention, counts by state for each phase, and overdue people')
     .option('--json', 'print JSON')
     .action(async (cycleId: string, options: { json?: boolean }) => {
-      const s = await call(io, 'GET', `/cycles/${segment(cycleId)}`);
+      const s = await call(io, 'GET /cycles/{cycleId}', { params: { cycleId } });
       printer(io, !!options.json)(s, () =>
         [
           `${s.name} (${s.cycleId}): ${s.phase}, ${s.participants} participants`,
@@ -586,10 +634,7 @@ export function buildProgram(io: CliIo): Command {
             .map(([outcome, n]) => `${n} ${outcome}`)
             .join(', ')}`,
           ...(s.overdue.length
-            ? [
-                'overdue:',
-                ...s.overdue.map((o: any) => `  ${o.name} (${o.employeeId}) ${o.phase}, reviewer ${o.reviewer}`),
-              ]
+            ? ['overdue:', ...s.overdue.map((o) => `  ${o.name} (${o.employeeId}) ${o.phase}, reviewer ${o.reviewer}`)]
             : []),
           ...(s.results?.released
             ? [
@@ -597,9 +642,7 @@ export function buildProgram(io: CliIo): Command {
                 ...(s.results.unacknowledged.length
                   ? [
                       'not acknowledged:',
-                      ...s.results.unacknowledged.map(
-                        (u: any) => `  ${u.name} (${u.employeeId}), manager ${u.manager}`,
-                      ),
+                      ...s.results.unacknowledged.map((u) => `  ${u.name} (${u.employeeId}), manager ${u.manager}`),
                     ]
                   : []),
               ]
@@ -625,9 +668,8 @@ export function buildProgram(io: CliIo): Command {
         throw new UsageFailure(`--review: ${options.review} is not self or manager`);
       const result = await call(
         io,
-        'POST',
-        `/cycles/${segment(cycleId)}/extensions`,
-        { json: { employeeId: options.employee, until: options.until, review: options.review } },
+        'POST /cycles/{cycleId}/extensions',
+        { params: { cycleId }, json: { employeeId: options.employee, until: options.until, review: options.review } },
         idempotencyKey,
       );
       printer(io, !!options.json)(result, () =>
@@ -645,9 +687,8 @@ export function buildProgram(io: CliIo): Command {
     .action(async (cycleId: string, options: { force?: boolean; json?: boolean }) => {
       const result = await call(
         io,
-        'POST',
-        `/cycles/${segment(cycleId)}/release`,
-        { json: options.force ? { force: true } : {} },
+        'POST /cycles/{cycleId}/release',
+        { params: { cycleId }, json: options.force ? { force: true } : {} },
         idempotencyKey,
       );
       printer(io, !!options.json)(
@@ -662,7 +703,7 @@ export function buildProgram(io: CliIo): Command {
     .description('Cancel a running cycle; participants get a short note')
     .option('--json', 'print JSON')
     .action(async (cycleId: string, options: { json?: boolean }) => {
-      const result = await call(io, 'POST', `/cycles/${segment(cycleId)}/cancel`, { json: {} });
+      const result = await call(io, 'POST /cycles/{cycleId}/cancel', { params: { cycleId }, json: {} });
       printer(io, !!options.json)(
         result,
         () => `cancelled ${result.cycleId}; ${result.notified} participants notified`,
@@ -676,7 +717,7 @@ export function buildProgram(io: CliIo): Command {
     )
     .option('--json', 'print JSON')
     .action(async (cycleId: string, options: { json?: boolean }) => {
-      const result = await call(io, 'POST', `/cycles/${segment(cycleId)}/resume`, { json: {} });
+      const result = await call(io, 'POST /cycles/{cycleId}/resume', { params: { cycleId }, json: {} });
       printer(io, !!options.json)(result, () => `resumed ${result.cycleId} (${result.phase}) after: ${result.problem}`);
     });
   cycle
@@ -685,12 +726,12 @@ export function buildProgram(io: CliIo): Command {
     .description('Every email, submission and state change of a cycle')
     .option('--json', 'print JSON')
     .action(async (cycleId: string, options: { json?: boolean }) => {
-      const result = await call(io, 'GET', `/cycles/${segment(cycleId)}/audit`);
+      const result = await call(io, 'GET /cycles/{cycleId}/audit', { params: { cycleId } });
       printer(io, !!options.json)(result, () =>
         result.events
           .map(
-            (event: any) =>
-              `${event.at}  ${event.actor.padEnd(20)} ${event.action}${event.employeeId ? ` ${event.employeeId}` : ''}${event.details?.kind ? ` ${event.details.kind}` : ''}` +
+            (event) =>
+              `${event.at}  ${event.actor.padEnd(20)} ${event.action}${'employeeId' in event && event.employeeId ? ` ${event.employeeId}` : ''}${event.details?.kind ? ` ${event.details.kind}` : ''}` +
               `${event.details?.to ? ` to ${event.details.to}` : ''}${event.details?.error ? ` (${event.details.error})` : ''}`,
           )
           .join('\n'),
@@ -748,13 +789,16 @@ export function buildProgram(io: CliIo): Command {
                 : `${problems.length} problems with the options of \`perfcycle cycle adjust\``,
               problems.length === 1 ? [] : problems,
             );
-          const result = await call(
+          // One person's rating answers one adjustment.
+          const result = (await call(
             io,
-            'POST',
-            `/cycles/${segment(cycleId)}/adjustments`,
-            { json: { employeeId: options.employee, rating: Number(options.rating), reason: options.reason } },
+            'POST /cycles/{cycleId}/adjustments',
+            {
+              params: { cycleId },
+              json: { employeeId: options.employee, rating: Number(options.rating), reason: options.reason },
+            },
             idempotencyKey,
-          );
+          )) as Adjustment;
           printer(io, !!options.json)(result, () =>
             result.outcome === 'changed'
               ? `${result.name} (${result.employeeId}): final rating ${result.before} -> ${result.after} (manager\u2019s review: ${result.managerRating}); their manager is told, with the reason`
@@ -769,16 +813,16 @@ export function buildProgram(io: CliIo): Command {
           if (error instanceof CliFailure) throw error;
           throw new CliFailure(`${options.csv} is not UTF-8: save it as "CSV UTF-8" and try again`);
         }
-        const result = await call(
+        // A file answers a line by line plan.
+        const result = (await call(
           io,
-          'POST',
-          `/cycles/${segment(cycleId)}/adjustments`,
-          { json: { csv, dryRun: !!options.dryRun } },
+          'POST /cycles/{cycleId}/adjustments',
+          { params: { cycleId }, json: { csv, dryRun: !!options.dryRun } },
           idempotencyKey,
-        );
+        )) as AdjustmentFile;
         printer(io, !!options.json)(result, () => {
           const { change, unchanged, refused } = result.counts;
-          const lines = result.lines.map((entry: any) => {
+          const lines = result.lines.map((entry) => {
             const what =
               entry.outcome === 'change'
                 ? `${entry.before} -> ${entry.after}`
@@ -824,9 +868,9 @@ export function buildProgram(io: CliIo): Command {
               : options.weight;
         const result = await call(
           io,
-          'POST',
-          `/employees/${segment(options.employee)}/goals`,
+          'POST /employees/{employeeId}/goals',
           {
+            params: { employeeId: options.employee },
             json: { title: options.title, due: options.due, weight, kind: options.kind, target: options.target },
           },
           idempotencyKey,
@@ -844,12 +888,12 @@ export function buildProgram(io: CliIo): Command {
     .requiredOption('--employee <employeeId>', 'the goal owner')
     .option('--json', 'print JSON')
     .action(async (options: { employee: string; json?: boolean }) => {
-      const result = await call(io, 'GET', `/employees/${segment(options.employee)}/goals`);
+      const result = await call(io, 'GET /employees/{employeeId}/goals', { params: { employeeId: options.employee } });
       printer(io, !!options.json)(result, () =>
         result.goals.length
           ? result.goals
               .map(
-                (g: any) =>
+                (g) =>
                   `${g.goalId}  due ${g.due}  ${String(g.progress).padStart(3)}%  ${g.outcome.padEnd(9)} w${g.weight}  ${g.title}`,
               )
               .join('\n')
@@ -876,14 +920,10 @@ export function buildProgram(io: CliIo): Command {
         json?: boolean;
       }) => {
         const progress = /^\d+$/.test(options.progress) ? Number(options.progress) : options.progress;
-        const result = await call(
-          io,
-          'POST',
-          `/employees/${segment(options.employee)}/goals/${segment(options.goal)}/check-ins`,
-          {
-            json: { progress, status: options.status, note: options.note },
-          },
-        );
+        const result = await call(io, 'POST /employees/{employeeId}/goals/{goalId}/check-ins', {
+          params: { employeeId: options.employee, goalId: options.goal },
+          json: { progress, status: options.status, note: options.note },
+        });
         printer(io, !!options.json)(
           result,
           () => `${result.goalId}: ${result.progress}% (${result.state.toLowerCase()})`,
@@ -897,15 +937,15 @@ export function buildProgram(io: CliIo): Command {
     .requiredOption('--goal <goalId>', 'the goal')
     .option('--json', 'print JSON')
     .action(async (options: { employee: string; goal: string; json?: boolean }) => {
-      const result = await call(io, 'GET', `/employees/${segment(options.employee)}/goals`);
-      const goal = result.goals.find((g: any) => g.goalId === options.goal);
+      const result = await call(io, 'GET /employees/{employeeId}/goals', { params: { employeeId: options.employee } });
+      const goal = result.goals.find((g) => g.goalId === options.goal);
       if (!goal) throw new CliFailure(`goal ${options.goal} of ${options.employee} not found`);
       printer(io, !!options.json)(goal, () =>
         [
           `${goal.title} (${goal.goalId}): ${goal.progress}%, ${goal.outcome}, due ${goal.due}`,
           ...(goal.checkIns.length
             ? goal.checkIns.map(
-                (c: any) =>
+                (c) =>
                   `  ${c.at}  ${String(c.progress).padStart(3)}%  ${c.status.padEnd(9)} ${c.by ?? ''}${c.note ? `  ${c.note}` : ''}`,
               )
             : ['  no check-ins yet']),
@@ -920,12 +960,10 @@ export function buildProgram(io: CliIo): Command {
     .requiredOption('--goal <goalId>', 'the goal')
     .option('--json', 'print JSON')
     .action(async (options: { employee: string; goal: string; json?: boolean }) => {
-      const result = await call(
-        io,
-        'POST',
-        `/employees/${segment(options.employee)}/goals/${segment(options.goal)}/cancel`,
-        { json: {} },
-      );
+      const result = await call(io, 'POST /employees/{employeeId}/goals/{goalId}/cancel', {
+        params: { employeeId: options.employee, goalId: options.goal },
+        json: {},
+      });
       printer(io, !!options.json)(result, () => `${result.goalId}: cancelled`);
     });
 
@@ -945,8 +983,7 @@ export function buildProgram(io: CliIo): Command {
     .action(async (options: { from: string; to: string; kind: string; text: string; json?: boolean }) => {
       const result = await call(
         io,
-        'POST',
-        '/feedback',
+        'POST /feedback',
         { json: { from: options.from, to: options.to, kind: options.kind, text: options.text } },
         idempotencyKey,
       );
@@ -969,8 +1006,7 @@ export function buildProgram(io: CliIo): Command {
         .filter(Boolean);
       const result = await call(
         io,
-        'POST',
-        '/feedback/requests',
+        'POST /feedback/requests',
         { json: { from: options.from, to, message: options.message } },
         idempotencyKey,
       );
@@ -984,14 +1020,14 @@ export function buildProgram(io: CliIo): Command {
     .description('Move the clock forward; what falls due on the way happens now, in order')
     .option('--json', 'print JSON')
     .action(async (duration: string, options: { json?: boolean }) => {
-      const result = await call(io, 'POST', '/local/clock/advance', { json: { duration } });
+      const result = await call(io, 'POST /local/clock/advance', { json: { duration } });
       printer(io, !!options.json)(result, () => `now ${result.now}`);
     });
   clock
     .command('show')
     .option('--json', 'print JSON')
     .action(async (options: { json?: boolean }) => {
-      const result = await call(io, 'GET', '/local/clock');
+      const result = await call(io, 'GET /local/clock', {});
       printer(io, !!options.json)(result, () => `now ${result.now}`);
     });
   checkOptionsUpFront(program);
@@ -1043,21 +1079,21 @@ function commandPath(command: Command): string {
 }
 
 /** How the API read an import's file, and its names beyond ASCII as stored, for HR to check. */
-function howRead(result: any): string[] {
+function howRead(result: Pick<ImportResult, 'encoding' | 'separator' | 'sample'>): string[] {
   const encoding = result.encoding === 'Windows-1252' ? 'Windows-1252 (the file is not UTF-8)' : result.encoding;
   return [
     `read as ${encoding}, columns separated by ${separatorName(result.separator)}`,
     ...(result.sample.length
       ? [
           'names as perfcycle reads them:',
-          ...result.sample.map((p: any) => `  ${p.employeeId}  ${p.name}  (${p.department})`),
+          ...result.sample.map((p) => `  ${p.employeeId}  ${p.name}  (${p.department})`),
         ]
       : []),
   ];
 }
 
 /** A report's ratings before and after calibration, overall, per department and per manager: once HR adjusted any, or while it may. */
-function calibrationLines(report: any): string[] {
+function calibrationLines(report: CycleReport): string[] {
   const { calibration } = report;
   if (!calibration.adjusted && report.phase !== 'CALIBRATION') return [];
   const counts = (ratings: Record<string, number>) =>
@@ -1065,13 +1101,13 @@ function calibrationLines(report: any): string[] {
       .filter(([, n]) => n > 0)
       .map(([label, n]) => `${label} ${n}`)
       .join(', ') || 'none';
-  const line = (name: string, c: any) =>
+  const line = (name: string, c: Pick<CycleReport['calibration'], 'before' | 'after' | 'adjusted'>) =>
     `  ${name}: before ${counts(c.before)}; after ${counts(c.after)}${c.adjusted ? ` (${c.adjusted} adjusted)` : ''}`;
   return [
     `calibration: ${calibration.adjusted} rating${calibration.adjusted === 1 ? '' : 's'} adjusted by HR`,
     line('everyone', calibration),
-    ...calibration.departments.map((d: any) => line(d.department, d)),
-    ...calibration.managers.map((m: any) => line(`manager ${m.manager} (${m.managerId})`, m)),
+    ...calibration.departments.map((d) => line(d.department, d)),
+    ...calibration.managers.map((m) => line(`manager ${m.manager} (${m.managerId})`, m)),
   ];
 }
 
@@ -1086,17 +1122,19 @@ function columns(rows: string[][]): string[] {
   );
 }
 
+type CalibrationGroup = CalibrationFirstPage['figures']['overall'];
+
 /** The calibration view for a terminal: the figures, who is missing a review, then everyone, by department and manager. */
-function calibrationText(view: any, csv: string | undefined): string {
+function calibrationText(view: Omit<CalibrationFirstPage, 'nextCursor'>, csv: string | undefined): string {
   const f = view.figures;
   const signed = (n: number | null) => (n === null ? '' : n > 0 ? `+${n.toFixed(2)}` : n.toFixed(2));
-  const dist = (d: any) => [
+  const dist = (d: CalibrationGroup['before']) => [
     d.counts.join(' '),
     d.mean === null ? '-' : d.mean.toFixed(2),
     `${signed(d.deviation)}${d.outlier ? ' !' : ''}`,
   ];
   const header = ['', 'reviewed', 'missing', 'before', 'mean', 'vs cycle', 'after', 'mean', 'vs cycle'];
-  const line = (g: any, indent = '') => [
+  const line = (g: CalibrationGroup, indent = '') => [
     `${indent}${g.name}`,
     String(g.reviewed),
     String(g.missing),
@@ -1113,7 +1151,7 @@ function calibrationText(view: any, csv: string | undefined): string {
   );
   return [
     `${view.name} (${view.cycleId}): ${view.phase}`,
-    `scale: ${view.scale.map((p: any) => `${p.value} ${p.label}`).join(', ')}`,
+    `scale: ${view.scale.map((p) => `${p.value} ${p.label}`).join(', ')}`,
     `before: the score of the manager's review; after: the final rating (HR's adjustment, else that score); each at its nearest point, counts lowest point first`,
     `! more than one scale point (${f.pointStep}) from the cycle's mean${view.source === 'assessments' ? ' (counted from the assessments: the summaries did not add up)' : ''}`,
     '',
@@ -1121,15 +1159,15 @@ function calibrationText(view: any, csv: string | undefined): string {
       header,
       overall,
       ['by manager'],
-      ...f.managers.map((g: any) => line(g, '  ')),
+      ...f.managers.map((g) => line(g, '  ')),
       ['by department'],
-      ...f.departments.map((g: any) => line(g, '  ')),
+      ...f.departments.map((g) => line(g, '  ')),
     ]),
     '',
     ...(view.missing.length
       ? [
           `missing reviews (${view.missing.length}):`,
-          ...view.missing.map((m: any) => `  ${m.name} (${m.employeeId}), ${m.department}, manager ${m.managerName}`),
+          ...view.missing.map((m) => `  ${m.name} (${m.employeeId}), ${m.department}, manager ${m.managerName}`),
         ]
       : ['no review is missing']),
     '',
@@ -1144,7 +1182,7 @@ function calibrationText(view: any, csv: string | undefined): string {
         p.reviewMissing ? 'missing' : String(p.managerRating),
         p.computedScore === null ? '-' : String(p.computedScore),
         p.finalPoint ? `${p.finalRating} (${p.finalPoint.label})` : '-',
-        p.adjusted ? `adjusted from ${p.adjustment.from}: ${p.adjustment.reason}` : '',
+        p.adjustment ? `adjusted from ${p.adjustment.from}: ${p.adjustment.reason}` : '',
       ]),
     ]),
     ...(csv

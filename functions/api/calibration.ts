@@ -1,5 +1,6 @@
 import { calibrationView } from '#services/calibration.ts';
-import { apiHandler, hrActor, json, pathParameter } from '#shared/http.ts';
+import { hrActor, json, pathParameter } from '#shared/http.ts';
+import { apiRoutes } from './routes.ts';
 import { calibrationQuerySchema, cycleIdSchema } from './schemas.ts';
 
 /**
@@ -7,8 +8,10 @@ import { calibrationQuerySchema, cycleIdSchema } from './schemas.ts';
  * scale point before and after calibration, means, deviation from the cycle's, outliers) and who is missing
  * a review, on the first page; every page a slice of the participants with their ratings.
  */
-export const handler = apiHandler(async (event) => {
-  hrActor(event);
-  const cycleId = pathParameter(event, 'cycleId', cycleIdSchema);
-  return json(200, await calibrationView(cycleId, calibrationQuerySchema.parse(event.queryStringParameters ?? {})));
+export const handler = apiRoutes({
+  'GET /cycles/{cycleId}/calibration': async (event) => {
+    hrActor(event);
+    const cycleId = pathParameter(event, 'cycleId', cycleIdSchema);
+    return json(200, await calibrationView(cycleId, calibrationQuerySchema.parse(event.queryStringParameters ?? {})));
+  },
 });

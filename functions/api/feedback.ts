@@ -1,6 +1,7 @@
 import { giveFeedback, requestFeedback } from '#services/feedback.ts';
-import { apiHandler, hrActor, json, parseJsonBody } from '#shared/http.ts';
+import { hrActor, json, parseJsonBody } from '#shared/http.ts';
 import { idempotencyKey } from '#shared/idempotency.ts';
+import { apiRoutes } from './routes.ts';
 import { feedbackRequestSchema, feedbackSchema } from './schemas.ts';
 
 /**
@@ -8,10 +9,15 @@ import { feedbackRequestSchema, feedbackSchema } from './schemas.ts';
  * or integration). POST /feedback/requests `{ from, to: [ids], message? }`: asks colleagues for feedback
  * on `from`; each gets an emailed link.
  */
-export const handler = apiHandler(
-  async (event) => {
-    hrActor(event);
-    if (event.routeKey === 'POST /feedback/requests') {
+export const handler = apiRoutes(
+  {
+    'POST /feedback': async (event) => {
+      hrActor(event);
+      const { from, to, kind, text } = parseJsonBody(event, feedbackSchema);
+      return json(201, await giveFeedback({ fromId: from, toId: to, kind, text }));
+    },
+    'POST /feedback/requests': async (event) => {
+      hrActor(event);
       const { from, to, message } = parseJsonBody(event, feedbackRequestSchema);
       const request = await requestFeedback(from, to, message);
       return json(201, {
@@ -20,9 +26,7 @@ export const handler = apiHandler(
         to: request.colleagueIds,
         at: request.at,
       });
-    }
-    const { from, to, kind, text } = parseJsonBody(event, feedbackSchema);
-    return json(201, await giveFeedback({ fromId: from, toId: to, kind, text }));
+    },
   },
   { sendsMail: true, idempotency: idempotencyKey() },
 );

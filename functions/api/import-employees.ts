@@ -1,6 +1,7 @@
 import { importRoster } from '#services/import-roster.ts';
-import { apiHandler, hrActor, json, parseJsonBody, readBodyBytes } from '#shared/http.ts';
+import { hrActor, json, parseJsonBody, readBodyBytes } from '#shared/http.ts';
 import { idempotencyKey } from '#shared/idempotency.ts';
+import { apiRoutes } from './routes.ts';
 import { importQuerySchema, importRequestSchema } from './schemas.ts';
 
 const MAX_ROSTER_BYTES = 5 * 1024 * 1024;
@@ -11,14 +12,16 @@ const MAX_ROSTER_BYTES = 5 * 1024 * 1024;
  * `{ "csv": "..." }`; all rows or none. A dry run checks everything and answers the same way, but stores
  * nothing (the console's preview).
  */
-export const handler = apiHandler(
-  async (event) => {
-    const actor = hrActor(event);
-    const contentType = String(event.headers?.['content-type'] ?? '').toLowerCase();
-    const file = contentType.startsWith('application/json')
-      ? Buffer.from(parseJsonBody(event, importRequestSchema, MAX_ROSTER_BYTES).csv, 'utf8')
-      : readBodyBytes(event, MAX_ROSTER_BYTES);
-    return json(200, await importRoster(file, importQuerySchema.parse(event.queryStringParameters ?? {}), actor));
+export const handler = apiRoutes(
+  {
+    'POST /employees/import': async (event) => {
+      const actor = hrActor(event);
+      const contentType = String(event.headers?.['content-type'] ?? '').toLowerCase();
+      const file = contentType.startsWith('application/json')
+        ? Buffer.from(parseJsonBody(event, importRequestSchema, MAX_ROSTER_BYTES).csv, 'utf8')
+        : readBodyBytes(event, MAX_ROSTER_BYTES);
+      return json(200, await importRoster(file, importQuerySchema.parse(event.queryStringParameters ?? {}), actor));
+    },
   },
   { idempotency: idempotencyKey() },
 );

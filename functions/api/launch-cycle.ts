@@ -1,6 +1,7 @@
 import { launchCycle } from '#services/launch.ts';
-import { apiHandler, hrActor, json, parseJsonBody } from '#shared/http.ts';
+import { hrActor, json, parseJsonBody } from '#shared/http.ts';
 import { idempotencyKey } from '#shared/idempotency.ts';
+import { apiRoutes } from './routes.ts';
 import { launchRequestSchema } from './schemas.ts';
 
 /**
@@ -8,23 +9,25 @@ import { launchRequestSchema } from './schemas.ts';
  * organisation's zone, timings as durations (`3d`, `12h`).
  * Answers the cycle with `warnings` (possible mistakes that did not stop the launch).
  */
-export const handler = apiHandler(
-  async (event) => {
-    const actor = hrActor(event);
-    const request = parseJsonBody(event, launchRequestSchema);
-    const cycle = await launchCycle(request, actor);
-    return json(201, {
-      cycleId: cycle.cycleId,
-      name: cycle.name,
-      phase: cycle.phase,
-      selfDue: new Date(cycle.selfDue).toISOString(),
-      managerDue: new Date(cycle.managerDue).toISOString(),
-      calibrationDue: cycle.calibrationDue === undefined ? null : new Date(cycle.calibrationDue).toISOString(),
-      timeZone: cycle.timeZone,
-      reminderLeadMs: cycle.timings.reminderLeadMs,
-      hrGraceMs: cycle.timings.hrGraceMs,
-      warnings: cycle.warnings,
-    });
+export const handler = apiRoutes(
+  {
+    'POST /cycles': async (event) => {
+      const actor = hrActor(event);
+      const request = parseJsonBody(event, launchRequestSchema);
+      const cycle = await launchCycle(request, actor);
+      return json(201, {
+        cycleId: cycle.cycleId,
+        name: cycle.name,
+        phase: cycle.phase,
+        selfDue: new Date(cycle.selfDue).toISOString(),
+        managerDue: new Date(cycle.managerDue).toISOString(),
+        calibrationDue: cycle.calibrationDue === undefined ? null : new Date(cycle.calibrationDue).toISOString(),
+        timeZone: cycle.timeZone,
+        reminderLeadMs: cycle.timings.reminderLeadMs,
+        hrGraceMs: cycle.timings.hrGraceMs,
+        warnings: cycle.warnings,
+      });
+    },
   },
   { idempotency: idempotencyKey() },
 );

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { cycleReport, personHistory } from '#services/report.ts';
 import { employeeIdSchema } from '#domain/employee.ts';
 import { REPORT_COLUMNS, reportRow, toCsv } from '#domain/report.ts';
-import { apiHandler, HttpError, hrActor, json, pathParameter } from '#shared/http.ts';
+import { HttpError, hrActor, json, pathParameter } from '#shared/http.ts';
+import { apiRoutes } from './routes.ts';
 import { cycleIdSchema } from './schemas.ts';
 
 const formatSchema = z.enum(['json', 'csv'], { error: 'format must be json or csv' }).default('json');
@@ -12,30 +13,33 @@ const formatSchema = z.enum(['json', 'csv'], { error: 'format must be json or cs
  * ratings, goal outcomes, unacknowledged results, one entry (CSV: one row) per person.
  * GET /employees/{employeeId}/history: one person's appraisals across cycles.
  */
-export const handler = apiHandler(async (event) => {
-  hrActor(event);
-  if (event.routeKey === 'GET /employees/{employeeId}/history') {
+export const handler = apiRoutes({
+  'GET /cycles/{cycleId}/report': async (event) => {
+    hrActor(event);
+    const cycleId = pathParameter(event, 'cycleId', cycleIdSchema);
+    const format = formatSchema.safeParse(event.queryStringParameters?.format);
+    if (!format.success)
+      throw new HttpError(
+        400,
+        'invalid format',
+        format.error.issues.map((issue) => issue.message),
+      );
+    const report = await cycleReport(cycleId);
+    if (format.data === 'json') return json(200, report);
+    return {
+      statusCode: 200,
+      headers: {
+        'content-type': 'text/csv; charset=utf-8',
+        'content-disposition': `attachment; filename="${cycleId}-report.csv"`,
+        'cache-control': 'no-store',
+        'x-content-type-options': 'nosniff',
+      },
+      body: toCsv([[...REPORT_COLUMNS], ...report.people.map(reportRow)]),
+    };
+  },
+  'GET /employees/{employeeId}/history': async (event) => {
+    hrActor(event);
     const employeeId = pathParameter(event, 'employeeId', employeeIdSchema);
     return json(200, { employeeId, cycles: await personHistory(employeeId) });
-  }
-  const cycleId = pathParameter(event, 'cycleId', cycleIdSchema);
-  const format = formatSchema.safeParse(event.queryStringParameters?.format);
-  if (!format.success)
-    throw new HttpError(
-      400,
-      'invalid format',
-      format.error.issues.map((issue) => issue.message),
-    );
-  const report = await cycleReport(cycleId);
-  if (format.data === 'json') return json(200, report);
-  return {
-    statusCode: 200,
-    headers: {
-      'content-type': 'text/csv; charset=utf-8',
-      'content-disposition': `attachment; filename="${cycleId}-report.csv"`,
-      'cache-control': 'no-store',
-      'x-content-type-options': 'nosniff',
-    },
-    body: toCsv([[...REPORT_COLUMNS], ...report.people.map(reportRow)]),
-  };
+  },
 });

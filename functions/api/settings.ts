@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { saveSettings, type SettingsSaved } from '#services/settings.ts';
-import { settingsInForce, type SettingsInForce } from '#store/settings.ts';
-import { apiHandler, hrActor, json, parseJsonBody } from '#shared/http.ts';
+import { currentSettings, type SettingsInForce, saveSettings } from '#services/settings.ts';
+import { type HttpEvent, hrActor, json, parseJsonBody } from '#shared/http.ts';
+import { apiRoutes } from './routes.ts';
 
 /**
  * GET /settings: the settings in force and their version. PUT /settings: a whole settings document
@@ -10,25 +10,20 @@ import { apiHandler, hrActor, json, parseJsonBody } from '#shared/http.ts';
  * replace whole, null removes). Both accept the envelope GET answers, store the result as the next
  * version and answer what changed; invalid documents are refused with every reason, unchanged ones store nothing.
  */
-export const handler = apiHandler(async (event) => {
-  const actor = hrActor(event);
-  const method = event.requestContext.http.method;
-  if (method === 'PUT' || method === 'PATCH') {
-    return json(
-      200,
-      view(await saveSettings(parseJsonBody(event, z.unknown()), actor, method === 'PUT' ? 'replace' : 'merge')),
-    );
-  }
-  return json(200, view(await settingsInForce()));
+export const handler = apiRoutes({
+  'GET /settings': async (event) => {
+    hrActor(event);
+    return json(200, version(await currentSettings()));
+  },
+  'PUT /settings': (event) => save(event, 'replace'),
+  'PATCH /settings': (event) => save(event, 'merge'),
 });
 
-function view(current: SettingsInForce | SettingsSaved) {
-  const outcome = 'saved' in current ? { saved: current.saved, changes: current.changes } : {};
-  return {
-    version: current.version,
-    savedAt: current.savedAt,
-    savedBy: current.savedBy,
-    settings: current.document,
-    ...outcome,
-  };
+async function save(event: HttpEvent, mode: 'replace' | 'merge') {
+  const saved = await saveSettings(parseJsonBody(event, z.unknown()), hrActor(event), mode);
+  return json(200, { ...version(saved), saved: saved.saved, changes: saved.changes });
+}
+
+function version(current: SettingsInForce) {
+  return { version: current.version, savedAt: current.savedAt, savedBy: current.savedBy, settings: current.document };
 }

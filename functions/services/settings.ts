@@ -5,6 +5,13 @@ import type { Actor } from '#store/audit.ts';
 import { putSettingsVersion, settingsInForce, type SettingsInForce } from '#store/settings.ts';
 import { Conflict } from './errors.ts';
 
+export type { SettingsInForce };
+
+/** The settings in force and their version (version 0: the defaults, never saved). */
+export function currentSettings(): Promise<SettingsInForce> {
+  return settingsInForce();
+}
+
 export interface SettingsSaved extends SettingsInForce {
   /** False when the document equals the version in force: nothing was stored. */
   saved: boolean;

@@ -32,7 +32,11 @@ const JSON_HEADERS = {
   'x-content-type-options': 'nosniff',
 };
 
-export function json(status: number, body: unknown): HttpResult {
+declare const jsonBody: unique symbol;
+/** A JSON answer that keeps its body's type, so a route table can check it against the route's response type. */
+export type JsonResult<B> = HttpResult & { readonly [jsonBody]?: B };
+
+export function json<B>(status: number, body: B): JsonResult<B> {
   return { statusCode: status, headers: JSON_HEADERS, body: JSON.stringify(body) };
 }
 
