@@ -37,7 +37,19 @@ export function goalsView(page: GoalsPage, hidden: FormFields, state: GoalsPageS
   const sections = page.goals
     .map((goal) => goalSection(goal, hidden, page, state.checkIn?.goalId === goal.goalId ? state.checkIn : undefined))
     .join('');
-  const ask = `<section aria-labelledby="ask-feedback"><h2 id="ask-feedback">Ask colleagues for feedback</h2><p>Each colleague gets an email with a link to a short form. Praise they give is shared with your team; constructive feedback reaches only you and your manager.</p><form method="post" action="/forms/goals">${hiddenFields(hidden({ action: 'request-feedback' }))}${textField('colleagues', `Colleagues' email addresses (up to ${page.maxColleagues}, one per line)`, state.draft?.colleagues, { maxLength: 3000 })}${textField('message', 'A note to them (optional)', state.draft?.message, { required: false, maxLength: 500 })}<button type="submit">Ask for feedback</button></form></section>`;
+  const askFields =
+    hiddenFields(hidden({ action: 'request-feedback' })) +
+    textField(
+      'colleagues',
+      `Colleagues' email addresses (up to ${page.maxColleagues}, one per line)`,
+      state.draft?.colleagues,
+      { maxLength: 3000 },
+    ) +
+    textField('message', 'A note to them (optional)', state.draft?.message, { required: false, maxLength: 500 });
+  const ask =
+    '<section aria-labelledby="ask-feedback"><h2 id="ask-feedback">Ask colleagues for feedback</h2>' +
+    '<p>Each colleague gets an email with a link to a short form. Praise they give is shared with your team; constructive feedback reaches only you and your manager.</p>' +
+    `<form method="post" action="/forms/goals">${askFields}<button type="submit">Ask for feedback</button></form></section>`;
   return htmlDocument(
     'Your goals',
     `<h1>Your goals</h1><p>${e(page.name)}, here are your goals. Post a check-in whenever things move.</p>${noticeLine(state.notice)}${errorList(state.errors ?? [])}${sections || '<p>No goals yet.</p>'}${ask}`,

@@ -37,7 +37,15 @@ export function resultsView(page: ResultsPage, hidden: FormFields, state: Result
     // Never ticked for the employee: adding goals is their choice.
     const values = state.values ?? { comment: '', disagree: false, acceptGoals: false };
     const accept = page.goalsOffered ? checkboxField('acceptGoals', ACCEPT_GOALS_LABEL, values.acceptGoals) : '';
-    acknowledgement = `<h2>Acknowledge your results</h2><p>Please acknowledge them by ${e(formatDeadline(page.acknowledgeBy, cycle.timeZone))}. Acknowledging says you have read the appraisal; it does not mean you agree. Your manager and HR receive your comment.</p>${proposalStatus(assessment)}<form method="post" action="/forms/results">${hiddenFields(hidden())}${textField('comment', 'Your comment (optional)', values.comment, { required: false })}${checkboxField('disagree', DISAGREE_LABEL, values.disagree)}${accept}<button type="submit">Acknowledge my results</button></form>`;
+    const fields =
+      hiddenFields(hidden()) +
+      textField('comment', 'Your comment (optional)', values.comment, { required: false }) +
+      checkboxField('disagree', DISAGREE_LABEL, values.disagree) +
+      accept;
+    acknowledgement =
+      `<h2>Acknowledge your results</h2><p>Please acknowledge them by ${e(formatDeadline(page.acknowledgeBy, cycle.timeZone))}. ` +
+      'Acknowledging says you have read the appraisal; it does not mean you agree. Your manager and HR receive your comment.</p>' +
+      `${proposalStatus(assessment)}<form method="post" action="/forms/results">${fields}<button type="submit">Acknowledge my results</button></form>`;
   }
   return htmlDocument(
     `Your results: ${cycle.name}`,

@@ -57,9 +57,22 @@ export function selfAssessmentForm(
     cycle.selfQuestions.map((question) => textField(question.id, question.label, values[question.id])).join('');
   const form = `<form method="post" action="/forms/self">${hiddenFields(hidden({ version: String(assessment.selfVersion ?? 0) }))}${goalFields}${fields}${draftButtons(submitted ? 'Submit changes' : 'Submit self-assessment')}</form>`;
   const draftLine = state.draft && !state.values ? draftNote(state.draft.savedAt, cycle.timeZone, !!submitted) : '';
-  const body = submitted
-    ? `<p>You submitted it on ${e(formatDeadline(Date.parse(submitted), cycle.timeZone))}. You can change it until ${e(dueText)}; your manager reads the version submitted last.</p>${answersList(selfAnswerEntries(cycle, assessment.selfAnswers as SelfAnswers, { goal: 'Goal', overall: OVERALL_SELF_LABEL }))}${changeLater('Change your self-assessment', form, !!state.draft || !!state.values, draftLine + scaleGuide(cycle.scale))}`
-    : `<p>${e(assessment.name)}, please answer by ${e(dueText)}.</p>${draftLine}${scaleGuide(cycle.scale)}${form}`;
+  let body: string;
+  if (submitted) {
+    const answers = selfAnswerEntries(cycle, assessment.selfAnswers as SelfAnswers, {
+      goal: 'Goal',
+      overall: OVERALL_SELF_LABEL,
+    });
+    const change = changeLater(
+      'Change your self-assessment',
+      form,
+      !!state.draft || !!state.values,
+      draftLine + scaleGuide(cycle.scale),
+    );
+    body = `<p>You submitted it on ${e(formatDeadline(Date.parse(submitted), cycle.timeZone))}. You can change it until ${e(dueText)}; your manager reads the version submitted last.</p>${answersList(answers)}${change}`;
+  } else {
+    body = `<p>${e(assessment.name)}, please answer by ${e(dueText)}.</p>${draftLine}${scaleGuide(cycle.scale)}${form}`;
+  }
   return htmlDocument(
     `Self-assessment: ${cycle.name}`,
     `<h1>Self-assessment: ${e(cycle.name)}</h1>${noticeLine(state.notice)}${errorList(state.errors ?? [])}${body}`,

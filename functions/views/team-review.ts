@@ -119,10 +119,12 @@ export function reportView(page: ReportPage, token: string, hidden: FormFields, 
     const values = state.values ?? draft?.values ?? (report.review ? reviewAsFields(report.review) : {});
     const draftLine = draft && !state.values ? draftNote(draft.savedAt, cycle.timeZone, window === 'editable') : '';
     const form = reviewForm(cycle, report, goals, hidden, values, now, window === 'editable');
-    review =
-      window === 'editable' && report.review && report.reviewSubmittedAt
-        ? `<h2>Your review</h2><p>You submitted it on ${e(formatDeadline(Date.parse(report.reviewSubmittedAt), cycle.timeZone))}. You can change it until the review phase ends: the version submitted last is released.</p>${answersList(reviewEntries(cycle.scale, report.review))}${changeLater(`Change your review of ${report.name}`, form, !!draft || !!state.values, draftLine)}`
-        : `<h2>Your review</h2>${draftLine}${form}`;
+    if (window === 'editable' && report.review && report.reviewSubmittedAt) {
+      const change = changeLater(`Change your review of ${report.name}`, form, !!draft || !!state.values, draftLine);
+      review = `<h2>Your review</h2><p>You submitted it on ${e(formatDeadline(Date.parse(report.reviewSubmittedAt), cycle.timeZone))}. You can change it until the review phase ends: the version submitted last is released.</p>${answersList(reviewEntries(cycle.scale, report.review))}${change}`;
+    } else {
+      review = `<h2>Your review</h2>${draftLine}${form}`;
+    }
   } else if (report.review) {
     review = `<h2>Your review</h2>${answersList(reviewEntries(cycle.scale, report.review))}${afterRelease(report, hidden)}`;
   } else {
@@ -130,7 +132,10 @@ export function reportView(page: ReportPage, token: string, hidden: FormFields, 
   }
   return htmlDocument(
     `Review of ${report.name}: ${cycle.name}`,
-    `<p><a href="${e(`/forms/team?${new URLSearchParams({ t: token })}`)}">Back to your team</a></p><h1>Review of ${e(report.name)}</h1><p>${e(cycle.name)}. ${e(phaseLine(cycle))}</p>${noticeLine(state.notice)}${errorList(state.errors ?? [])}${scaleGuide(cycle.scale)}${goalList}${feedbackList}<h2>Self-assessment</h2>${self}${review}`,
+    `<p><a href="${e(`/forms/team?${new URLSearchParams({ t: token })}`)}">Back to your team</a></p>` +
+      `<h1>Review of ${e(report.name)}</h1><p>${e(cycle.name)}. ${e(phaseLine(cycle))}</p>` +
+      `${noticeLine(state.notice)}${errorList(state.errors ?? [])}${scaleGuide(cycle.scale)}` +
+      `${goalList}${feedbackList}<h2>Self-assessment</h2>${self}${review}`,
   );
 }
 
@@ -168,7 +173,18 @@ function reviewForm(
     .join('');
   const proposals = Array.from({ length: MAX_PROPOSED_GOALS }, (_, index) => {
     const field = (part: 'Title' | 'Due' | 'Weight') => proposedGoalField(index, part);
-    return `<div class="proposal">${inputField(field('Title'), `Proposed goal ${index + 1}: title`, 'text', values[field('Title')], '', 'maxlength="200"')}${inputField(field('Due'), `Proposed goal ${index + 1}: due date`, 'date', values[field('Due')])}${inputField(field('Weight'), `Proposed goal ${index + 1}: weight (%)`, 'number', values[field('Weight')], '', 'min="0" max="100" step="1"')}</div>`;
+    const label = `Proposed goal ${index + 1}`;
+    const title = inputField(field('Title'), `${label}: title`, 'text', values[field('Title')], '', 'maxlength="200"');
+    const due = inputField(field('Due'), `${label}: due date`, 'date', values[field('Due')]);
+    const weight = inputField(
+      field('Weight'),
+      `${label}: weight (%)`,
+      'number',
+      values[field('Weight')],
+      '',
+      'min="0" max="100" step="1"',
+    );
+    return `<div class="proposal">${title}${due}${weight}</div>`;
   }).join('');
   const overall = ratingField('rating', `Your overall rating of ${name}`, cycle.scale, values.rating);
   const texts =
