@@ -10,6 +10,7 @@ import { feedbackAnsweredView, feedbackRequestView } from '../views/feedback.ts'
 import {
   formFields,
   formRoutes,
+  type FormRouteTable,
   htmlPage,
   linkToken,
   messagePage,
@@ -71,4 +72,7 @@ async function answer(event: HttpEvent) {
   return stored ? htmlPage(409, feedbackAnsweredView(ALREADY_ANSWERED, requester, stored)) : NOT_FOUND();
 }
 
-export const handler = formRoutes({ 'GET /forms/feedback': show, 'POST /forms/feedback': answer });
+/** One handler per route of this function's `RouteSpec` entries in lib/functions.ts. */
+export const routes = { 'GET /forms/feedback': show, 'POST /forms/feedback': answer } satisfies FormRouteTable;
+
+export const handler = formRoutes(routes);

@@ -89,13 +89,14 @@ export function formRoute(handler: (event: HttpEvent) => Promise<HttpResult>) {
 
 export type FormRouteKey = `${'GET' | 'POST'} /forms/${string}`;
 type RouteHandler = (event: HttpEvent) => Promise<HttpResult>;
+export type FormRouteTable = Partial<Record<FormRouteKey, RouteHandler>>;
 
 /**
  * One handler per route of the function's `RouteSpec` entries, keyed as API Gateway names the route
  * (`routeKey`, "METHOD /path"). Any other route is answered 405 on a known path and 404 otherwise, never
  * by the handler of a neighbouring route.
  */
-export function routeTable(routes: Partial<Record<FormRouteKey, RouteHandler>>): RouteHandler {
+export function routeTable(routes: FormRouteTable): RouteHandler {
   const table = new Map(Object.entries(routes));
   return async (event) => {
     const route = table.get(event.routeKey);
@@ -111,7 +112,7 @@ export function routeTable(routes: Partial<Record<FormRouteKey, RouteHandler>>):
 }
 
 /** A form function: its route table inside the error pages of `formRoute`. */
-export function formRoutes(routes: Partial<Record<FormRouteKey, RouteHandler>>) {
+export function formRoutes(routes: FormRouteTable) {
   return formRoute(routeTable(routes));
 }
 

@@ -13,6 +13,7 @@ import {
   type FormPost,
   formFields,
   formRoutes,
+  type FormRouteTable,
   htmlPage,
   linkToken,
   messagePage,
@@ -138,4 +139,7 @@ async function answer(status: number, { owner, timeZone }: GoalsLink, token: str
   return htmlPage(status, goalsView(page, await formFields(token), state));
 }
 
-export const handler = formRoutes({ 'GET /forms/goals': show, 'POST /forms/goals': submit });
+/** One handler per route of this function's `RouteSpec` entries in lib/functions.ts. */
+export const routes = { 'GET /forms/goals': show, 'POST /forms/goals': submit } satisfies FormRouteTable;
+
+export const handler = formRoutes(routes);

@@ -11,6 +11,7 @@ import { reportView, teamOverviewView, type ReportPageState } from '../views/tea
 import {
   formFields,
   formRoutes,
+  type FormRouteTable,
   htmlPage,
   linkToken,
   messagePage,
@@ -133,4 +134,7 @@ async function reportAnswer(status: number, page: ReportPage, token: string, sta
   return htmlPage(status, reportView(page, token, await formFields(token), state));
 }
 
-export const handler = formRoutes({ 'GET /forms/team': show, 'POST /forms/team': submit });
+/** One handler per route of this function's `RouteSpec` entries in lib/functions.ts. */
+export const routes = { 'GET /forms/team': show, 'POST /forms/team': submit } satisfies FormRouteTable;
+
+export const handler = formRoutes(routes);

@@ -9,6 +9,7 @@ import { resultsView, type ResultsPageState } from '../views/results.ts';
 import {
   formFields,
   formRoutes,
+  type FormRouteTable,
   htmlPage,
   linkToken,
   messagePage,
@@ -93,4 +94,7 @@ async function answer(status: number, page: ResultsPage, token: string, state: R
   return htmlPage(status, resultsView(page, await formFields(token), state));
 }
 
-export const handler = formRoutes({ 'GET /forms/results': show, 'POST /forms/results': acknowledge });
+/** One handler per route of this function's `RouteSpec` entries in lib/functions.ts. */
+export const routes = { 'GET /forms/results': show, 'POST /forms/results': acknowledge } satisfies FormRouteTable;
+
+export const handler = formRoutes(routes);

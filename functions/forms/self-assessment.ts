@@ -12,6 +12,7 @@ import { selfAssessmentForm, selfAssessmentSubmitted } from '../views/self-asses
 import {
   formFields,
   formRoutes,
+  type FormRouteTable,
   htmlPage,
   linkToken,
   messagePage,
@@ -93,4 +94,7 @@ async function submit(event: HttpEvent) {
   return seeOther('/forms/self', posted.token, { notice: outcome === 'duplicate' ? 'recorded' : outcome });
 }
 
-export const handler = formRoutes({ 'GET /forms/self': show, 'POST /forms/self': submit });
+/** One handler per route of this function's `RouteSpec` entries in lib/functions.ts. */
+export const routes = { 'GET /forms/self': show, 'POST /forms/self': submit } satisfies FormRouteTable;
+
+export const handler = formRoutes(routes);
