@@ -7,7 +7,31 @@ import { checkFormToken, formToken, TokenError } from '#domain/tokens.ts';
 import { HttpError, readBody, type HttpEvent, type HttpResult } from '#shared/http.ts';
 import { linkSecret } from '#shared/links.ts';
 import { logger, observability } from '#shared/observability.ts';
-import { messagePage } from './pages.ts';
+import type { FormFields } from '../views/fields.ts';
+import { messageView } from '../views/layout.ts';
+
+/**
+ * Headers for the pages behind the emailed links: no script, no external resources, and nothing that lets
+ * the pages into frames, caches or referrers.
+ */
+const SECURITY_HEADERS = {
+  'content-type': 'text/html; charset=utf-8',
+  'cache-control': 'no-store',
+  'content-security-policy':
+    "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+};
+
+/** A page a view built, as the answer to a request. */
+export function htmlPage(status: number, html: string, headers: Record<string, string> = {}): HttpResult {
+  return { statusCode: status, headers: { ...SECURITY_HEADERS, ...headers }, body: html };
+}
+
+export function messagePage(status: number, title: string, message: string): HttpResult {
+  return htmlPage(status, messageView(title, message));
+}
 
 const LINK_PROBLEMS: Record<TokenError['problem'], [number, string, string]> = {
   expired: [410, 'This link has expired', 'The link in your email is no longer valid. Please ask HR for a new one.'],
@@ -63,6 +87,35 @@ export function formRoute(handler: (event: HttpEvent) => Promise<HttpResult>) {
     .handler(handler);
 }
 
+export type FormRouteKey = `${'GET' | 'POST'} /forms/${string}`;
+type RouteHandler = (event: HttpEvent) => Promise<HttpResult>;
+export type FormRouteTable = Partial<Record<FormRouteKey, RouteHandler>>;
+
+/**
+ * One handler per route of the function's `RouteSpec` entries, keyed as API Gateway names the route
+ * (`routeKey`, "METHOD /path"). Any other route is answered 405 on a known path and 404 otherwise, never
+ * by the handler of a neighbouring route.
+ */
+export function routeTable(routes: FormRouteTable): RouteHandler {
+  const table = new Map(Object.entries(routes));
+  return async (event) => {
+    const route = table.get(event.routeKey);
+    if (route) return route(event);
+    const path = event.routeKey.slice(event.routeKey.indexOf(' ') + 1);
+    const allowed = [...table.keys()].filter((key) => key.endsWith(` ${path}`)).map((key) => key.split(' ')[0]);
+    return allowed.length
+      ? htmlPage(405, messageView('This page cannot do that', 'Please open the link from your email again.'), {
+          allow: allowed.join(', '),
+        })
+      : messagePage(404, 'Page not found', 'There is no page at this address. Please open the link from your email.');
+  };
+}
+
+/** A form function: its route table inside the error pages of `formRoute`. */
+export function formRoutes(routes: FormRouteTable) {
+  return formRoute(routeTable(routes));
+}
+
 /**
  * Room for every text answer at full length in any script: a character can take 9 bytes once
  * percent-encoded (3 UTF-8 bytes, each as %XX), plus the tokens, the ratings and the proposed goals.
@@ -106,9 +159,6 @@ export function postedVersion(post: FormPost): number {
     );
   return version.data;
 }
-
-/** The hidden fields of one form on a page: the link, its form token and a submission id of its own. */
-export type FormFields = (extra?: Record<string, string>) => Record<string, string>;
 
 /**
  * Each call gives a new submission id, so every form rendered (one per goal, per report) is counted once

@@ -1,0 +1,168 @@
+import { acknowledgementEndsAt, selfDueOf, type AnswerWindow } from '#domain/cycle.ts';
+import type { Employee } from '#domain/employee.ts';
+import { periodBounds } from '#domain/goals.ts';
+import { verifyLink } from '#domain/tokens.ts';
+import { nowMs } from '#shared/clock.ts';
+import { mapLimited } from '#shared/concurrency.ts';
+import { linkSecret } from '#shared/links.ts';
+import { getAssessment, listTeam, type AssessmentRecord } from '#store/assessments.ts';
+import { scheduleOf, type CycleRecord } from '#store/cycles.ts';
+import { findByEmail, getEmployee } from '#store/employees.ts';
+import type { FeedbackRecord } from '#store/feedback.ts';
+import { listGoals, type GoalRecord } from '#store/goals.ts';
+import { settingsInForce } from '#store/settings.ts';
+import { getDraft, type Draft, type DraftForm } from '#store/submissions.ts';
+import { feedbackReceivedBetween } from './feedback.ts';
+import { goalsUnderReview } from './goals.ts';
+import { hasResults } from './results.ts';
+import { openLink, reviewWindow, selfWindow } from './submissions.ts';
+
+/**
+ * The reads behind the pages of the emailed links, so the form handlers only parse, call and answer. Each
+ * page's data carries `now`, the instant it was read at, for the views to judge goals by.
+ */
+
+/** A link whose cycle or person is gone, or whose cycle HR cancelled: the page says so and shows nothing else. */
+export type Unavailable = { state: 'gone' } | { state: 'cancelled'; cycle: CycleRecord };
+
+export interface SelfAssessmentOpen {
+  state: 'open';
+  cycle: CycleRecord;
+  assessment: AssessmentRecord;
+  goals: GoalRecord[];
+  /** The person's deadline, with any extension HR granted. */
+  due: number;
+  now: number;
+  window: AnswerWindow;
+}
+
+/** The self-assessment behind a link, with the goals of the period it rates. */
+export async function openSelfAssessment(token: string): Promise<SelfAssessmentOpen | Unavailable> {
+  const { claims, cycle } = await openLink(token, 'self');
+  const assessment = cycle && (await getAssessment(cycle.cycleId, claims.personId));
+  if (!cycle || !assessment) return { state: 'gone' };
+  if (cycle.phase === 'CANCELLED') return { state: 'cancelled', cycle };
+  return {
+    state: 'open',
+    cycle,
+    assessment,
+    goals: await goalsUnderReview(assessment.employeeId, cycle.period),
+    due: selfDueOf(scheduleOf(cycle), assessment.employeeId),
+    now: nowMs(),
+    window: selfWindow(cycle, assessment),
+  };
+}
+
+/** The answers as they are stored now: after a post was refused because another one changed them. */
+export function storedAssessment(cycle: CycleRecord, employeeId: string): Promise<AssessmentRecord | undefined> {
+  return getAssessment(cycle.cycleId, employeeId);
+}
+
+/** The draft kept for a form of answers, if any. */
+export function answersDraft(cycle: CycleRecord, form: DraftForm, employeeId: string): Promise<Draft | undefined> {
+  return getDraft(cycle.cycleId, form, employeeId);
+}
+
+/** The cycle behind a manager's link, and whose team it is. */
+export async function openTeamLink(
+  token: string,
+): Promise<{ state: 'open'; cycle: CycleRecord; managerKey: string } | Unavailable> {
+  const { claims, cycle } = await openLink(token, 'manager');
+  if (!cycle) return { state: 'gone' };
+  if (cycle.phase === 'CANCELLED') return { state: 'cancelled', cycle };
+  return { state: 'open', cycle, managerKey: claims.personId };
+}
+
+export type ReviewState = 'not started' | 'draft' | 'submitted';
+
+export interface TeamMember {
+  report: AssessmentRecord;
+  state: ReviewState;
+}
+
+const PAGE_READ_CONCURRENCY = 8;
+
+/** Each report, by name, with where their review stands: a draft is only the manager's, so it is read from the drafts. */
+export async function teamOverview(cycle: CycleRecord, managerKey: string): Promise<TeamMember[]> {
+  const team = (await listTeam(cycle.cycleId, managerKey)).sort((a, b) => a.name.localeCompare(b.name));
+  return mapLimited(team, PAGE_READ_CONCURRENCY, async (report) => ({
+    report,
+    state:
+      report.reviewStatus === 'SUBMITTED'
+        ? 'submitted'
+        : (await getDraft(cycle.cycleId, 'review', report.employeeId))
+          ? 'draft'
+          : 'not started',
+  }));
+}
+
+export interface ReportPage {
+  cycle: CycleRecord;
+  report: AssessmentRecord;
+  goals: GoalRecord[];
+  feedback: FeedbackRecord[];
+  draft: Draft | undefined;
+  window: AnswerWindow;
+  now: number;
+}
+
+/** What the manager reads before reviewing: the report's goals and feedback of the period, and the draft of the review. */
+export async function reportPage(cycle: CycleRecord, report: AssessmentRecord): Promise<ReportPage> {
+  const { start, end } = periodBounds(cycle.period, cycle.timeZone);
+  const [goals, feedback, draft] = await Promise.all([
+    goalsUnderReview(report.employeeId, cycle.period),
+    feedbackReceivedBetween(report.employeeId, start, end),
+    getDraft(cycle.cycleId, 'review', report.employeeId),
+  ]);
+  return { cycle, report, goals, feedback, draft, window: reviewWindow(cycle, report), now: nowMs() };
+}
+
+/** The owner of a goals link, and the time zone their goals page speaks in. */
+export async function openGoalsLink(token: string): Promise<{ owner: Employee; timeZone: string } | undefined> {
+  const employeeId = verifyLink(token, await linkSecret(), 'goals', nowMs()).personId;
+  const owner = await getEmployee(employeeId);
+  return owner && { owner, timeZone: (await settingsInForce()).settings.timeZone };
+}
+
+/** A person's goals as their goals page lists them. */
+export async function goalsPage(employeeId: string): Promise<{ goals: GoalRecord[]; now: number }> {
+  return { goals: await listGoals(employeeId), now: nowMs() };
+}
+
+/** The directory entries of the addresses someone typed, and the addresses nobody has. */
+export async function colleaguesByEmail(addresses: string[]): Promise<{ found: Employee[]; unknown: string[] }> {
+  const found = await Promise.all(addresses.map((address) => findByEmail(address)));
+  return {
+    found: found.filter((colleague) => colleague !== undefined),
+    unknown: addresses.filter((_, index) => !found[index]),
+  };
+}
+
+export type Released = AssessmentRecord & { review: NonNullable<AssessmentRecord['review']> };
+
+export interface ResultsPage {
+  cycle: CycleRecord;
+  assessment: Released;
+  /** The end of the acknowledgement window. */
+  acknowledgeBy: number;
+  /** Whether the page offers the proposed goals: proposals not made goals yet (the manager may have confirmed them). */
+  goalsOffered: boolean;
+}
+
+/** The released appraisal behind a results link; undefined when there is none (not released, or no review). */
+export async function openResults(token: string): Promise<ResultsPage | undefined> {
+  const { claims, cycle } = await openLink(token, 'results');
+  return cycle && resultsOf(cycle, claims.personId);
+}
+
+/** The results as they are stored now, e.g. after an acknowledgement from another page. */
+export async function resultsOf(cycle: CycleRecord, employeeId: string): Promise<ResultsPage | undefined> {
+  const assessment = await getAssessment(cycle.cycleId, employeeId);
+  if (!assessment || !hasResults(assessment)) return undefined;
+  return {
+    cycle,
+    assessment,
+    acknowledgeBy: acknowledgementEndsAt(scheduleOf(cycle)),
+    goalsOffered: !!assessment.review.proposedGoals.length && !assessment.proposedGoalsCreatedAt,
+  };
+}
