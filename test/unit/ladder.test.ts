@@ -12,6 +12,15 @@ import { HR_EMAIL, launched, review, ROSTER, serviceTestEnv } from '../support/s
 const clock = serviceTestEnv();
 const SECOND = 1000;
 
+/** A table that fails every ladder-step write, as after the mail of the step was queued. */
+class CrashingStore extends MemoryStore {
+  crashes = true;
+  override async recordStep(...args: Parameters<MemoryStore['recordStep']>): Promise<boolean> {
+    if (this.crashes) throw new Error('table unavailable');
+    return super.recordStep(...args);
+  }
+}
+
 describe('the reminder ladder', () => {
   let store: MemoryStore;
   let cycleId: string;
@@ -133,6 +142,24 @@ describe('the reminder ladder', () => {
     expect(keys.filter((key) => key.startsWith('self-overdue#'))).toHaveLength(4);
     expect(keys.filter((key) => key.startsWith('self-hr-escalation#'))).toHaveLength(4);
     expect(keys.filter((key) => key.startsWith('manager-reminder#'))).toHaveLength(4);
+  });
+
+  it('retried after a crash that left its mail queued, and sent meanwhile by the outbox flusher, sends it once', async () => {
+    const crashing = new CrashingStore().addEmployees(...ROSTER);
+    ({ cycleId, selfDue } = await launched(crashing, {
+      name: 'Q1 review',
+      selfDue: '2027-01-18',
+      managerDue: '2027-01-28',
+    }));
+    crashing.takeDelivered();
+    clock.set(selfDue - 3 * DAY_MS);
+    await expect(runCheckpoint(cycleId, crashing)).rejects.toThrow('table unavailable');
+    await crashing.flushOutbox(cycleId); // the scheduled flusher
+    expect(crashing.takeDelivered()).toHaveLength(4);
+    crashing.crashes = false;
+    await runCheckpoint(cycleId, crashing);
+    expect(crashing.takeDelivered()).toEqual([]);
+    expect(crashing.audit.filter((event) => event.action === 'self-reminder')).toHaveLength(4);
   });
 
   it('leaves a cycle that is no longer running alone', async () => {
