@@ -3,7 +3,7 @@ import type { Employee } from '#domain/employee.ts';
 import type { StoredReview } from '#store/assessments.ts';
 import { CLOCK_OFFSET_ENV, nowMs } from '#shared/clock.ts';
 import { launchCycle, launchParticipants, type LaunchRequest } from '#services/launch.ts';
-import { MemoryStore } from './memory-store.ts';
+import type { MemoryStore } from './memory-store.ts';
 
 export const HR_EMAIL = 'hr@example.com';
 
