@@ -168,6 +168,48 @@ describe('the reminder ladder', () => {
   });
 });
 
+describe('a cycle with its own timings and an extension', () => {
+  it('reminds and escalates on the timings HR launched it with, and moves an extended person’s ladder to their date', async () => {
+    clock.set('2027-01-04T09:00:00.000Z');
+    const store = new MemoryStore().addEmployees(...ROSTER);
+    const { cycleId, selfDue } = await launched(store, {
+      name: 'Timings Q1',
+      selfDue: '2027-01-18',
+      managerDue: '2027-01-28',
+      reminderLead: 5 * DAY_MS,
+      hrGrace: DAY_MS,
+    });
+    const extendedTo = selfDue + 8 * DAY_MS;
+    const cycle = store.cycles.get(cycleId);
+    if (cycle) cycle.extensions = { e1: extendedTo };
+    store.takeDelivered();
+    const run = async (at: number) => {
+      clock.set(at);
+      await runCheckpoint(cycleId, store);
+      return store.takeDelivered().filter(([, subject]) => subject.includes('self-assessment'));
+    };
+    expect(await run(selfDue - 5 * DAY_MS - SECOND)).toEqual([]);
+    expect((await run(selfDue - 5 * DAY_MS)).map(([to]) => to)).toEqual([
+      'bob@example.com',
+      'maria@example.com',
+      'otto@example.com',
+    ]);
+    const overdue = await run(selfDue + SECOND);
+    expect(overdue.map(([to, subject]) => `${to}: ${subject}`)).toEqual([
+      `${HR_EMAIL}: Timings Q1: 2 overdue self-assessments in your team`,
+      'maria@example.com: Timings Q1: 1 overdue self-assessment in your team',
+    ]);
+    expect(await run(selfDue + DAY_MS)).toEqual([[HR_EMAIL, 'Timings Q1: 3 self-assessments still outstanding']]);
+    // Ann's own ladder, against her extended date.
+    expect(await run(extendedTo - 5 * DAY_MS)).toEqual([
+      ['ann@example.com', expect.stringMatching(/^Reminder: Timings Q1 self-assessment due Tue, 26 Jan 2027/)],
+    ]);
+    expect(await run(extendedTo + SECOND)).toEqual([
+      ['maria@example.com', 'Timings Q1: 1 overdue self-assessment in your team'],
+    ]);
+  });
+});
+
 describe('a calibrated cycle', () => {
   it('enters calibration at the manager deadline, reminds HR of the due date a lead before it and on it, each once, and waits for HR', async () => {
     clock.set('2027-01-04T09:00:00.000Z');
