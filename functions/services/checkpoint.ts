@@ -38,6 +38,7 @@ export type CheckpointPorts = Pick<CyclesPort, 'getCycle' | 'movePhase' | 'markC
   AuditPort &
   Pick<MailPort, 'queueMailOnce' | 'flushOutbox'>;
 
+/** The store modules on DynamoDB, the outbox on SES: what the handlers run on (unit tests pass test/support/memory-store.ts). */
 const storePorts: CheckpointPorts = {
   getCycle,
   movePhase,

@@ -44,6 +44,7 @@ export type GoalWatchPorts = Pick<GoalsPort, 'listGoals' | 'listOpenGoalsDueBy' 
   SettingsPort &
   Pick<MailPort, 'queueMailOnce' | 'flushOutbox'>;
 
+/** The store modules on DynamoDB, the outbox on SES: what the handlers run on (unit tests pass test/support/memory-store.ts). */
 const storePorts: GoalWatchPorts = {
   listGoals,
   listOpenGoalsDueBy,

@@ -24,6 +24,7 @@ export type ReleasePorts = Pick<CyclesPort, 'getCycle' | 'movePhase'> &
   AuditPort &
   Pick<MailPort, 'queueMailOnce' | 'flushOutbox'>;
 
+/** The store modules on DynamoDB, the outbox on SES: what the handlers run on (unit tests pass test/support/memory-store.ts). */
 const storePorts: ReleasePorts = {
   getCycle,
   movePhase,
