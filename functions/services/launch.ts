@@ -50,7 +50,7 @@ export type LaunchPorts = Pick<
   SettingsPort &
   WorkflowPort;
 
-/** The store modules on DynamoDB, the outbox on SES: what the handlers run on (unit tests pass test/support/memory-store.ts). */
+/** The store modules on DynamoDB, the outbox on SES, Step Functions: what the handlers run on (unit tests pass test/support/memory-store.ts). */
 const storePorts: LaunchPorts = {
   createCycle,
   getCycle,
