@@ -38,20 +38,28 @@ import { requireEmployee } from './employees.ts';
 import type { EmployeesPort, GoalsPort, MailPort, SettingsPort } from './ports.ts';
 import { submissionOf } from './submissions.ts';
 
-/** What the daily goal watch reads and writes. */
-export type GoalWatchPorts = Pick<GoalsPort, 'listGoals' | 'listOpenGoalsDueBy' | 'recordGoalStep'> &
+/** What taking a goal's steps reads and writes (the goal watch, and a check-in flagging a goal at risk). */
+type GoalStepPorts = Pick<GoalsPort, 'listGoals' | 'recordGoalStep'> &
   Pick<EmployeesPort, 'getEmployee'> &
-  SettingsPort &
-  Pick<MailPort, 'queueMailOnce' | 'flushOutbox'>;
+  Pick<MailPort, 'queueMailOnce'>;
 
-/** The store modules on DynamoDB, the outbox on SES: what the handlers run on (unit tests pass test/support/memory-store.ts). */
+/** What the daily goal watch reads and writes. */
+export type GoalWatchPorts = GoalStepPorts &
+  Pick<GoalsPort, 'listOpenGoalsDueBy'> &
+  SettingsPort &
+  Pick<MailPort, 'flushOutbox'>;
+
+/** The store modules on DynamoDB: what a check-in runs on. */
+const goalStepPorts: GoalStepPorts = { listGoals, recordGoalStep, getEmployee, queueMailOnce };
+
+/** The store modules on DynamoDB, the outbox on SES: what the goal watch runs on (unit tests pass test/support/memory-store.ts). */
 const storePorts: GoalWatchPorts = {
   listGoals,
-  listOpenGoalsDueBy,
   recordGoalStep,
   getEmployee,
-  settingsInForce,
   queueMailOnce,
+  listOpenGoalsDueBy,
+  settingsInForce,
   flushOutbox,
 };
 
@@ -153,7 +161,7 @@ export async function recordCheckIn(
   const { settings } = await settingsInForce();
   const flag = goalStepsDue(updated, nowMs(), goalTimingsOf(settings)).filter((step) => step === 'AT_RISK_FLAG');
   if (flag.length)
-    await sendQueuedNow(GOAL_MAIL_SCOPE, (await takeGoalSteps(storePorts, updated, flag, settings)).queued);
+    await sendQueuedNow(GOAL_MAIL_SCOPE, (await takeGoalSteps(goalStepPorts, updated, flag, settings)).queued);
   return (await getGoal(employeeId, goalId))!;
 }
 
@@ -181,7 +189,7 @@ export async function goalsUnderReview(employeeId: string, period: string): Prom
 export async function goalsOwingSteps(
   now: number,
   timings: GoalTimings,
-  ports: Pick<GoalWatchPorts, 'listOpenGoalsDueBy'> = storePorts,
+  ports: Pick<GoalWatchPorts, 'listOpenGoalsDueBy'> = { listOpenGoalsDueBy },
 ): Promise<{ goal: GoalRecord; steps: GoalStep[] }[]> {
   const candidates = await ports.listOpenGoalsDueBy(now + timings.reminderLeadMs);
   return candidates
@@ -218,7 +226,7 @@ export async function runGoalWatch(ports: GoalWatchPorts = storePorts): Promise<
 
 /** Queues the emails of each step (once, by id) and records the step on the goal; answers the steps newly recorded and the mail queued. */
 async function takeGoalSteps(
-  ports: GoalWatchPorts,
+  ports: GoalStepPorts,
   goal: GoalRecord,
   owed: GoalStep[],
   settings: Settings,
@@ -302,7 +310,7 @@ async function takeGoalSteps(
   return { taken, queued };
 }
 
-async function earlierMisses(ports: GoalWatchPorts, goal: GoalRecord): Promise<number> {
+async function earlierMisses(ports: GoalStepPorts, goal: GoalRecord): Promise<number> {
   return (await ports.listGoals(goal.employeeId)).filter(
     (other) => other.goalId !== goal.goalId && other.escalations.MISSED !== undefined && other.dueAt < goal.dueAt,
   ).length;

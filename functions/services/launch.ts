@@ -38,32 +38,41 @@ import type {
 } from './ports.ts';
 import { stepOutput, type StepOutput } from './step-output.ts';
 
-/** What a launch reads and writes, HR's and the workflow's part together. */
-export type LaunchPorts = Pick<
-  CyclesPort,
-  'createCycle' | 'getCycle' | 'listActiveCycles' | 'markParticipantsWritten' | 'recordExecution'
-> &
-  Pick<AssessmentsPort, 'putAssessments'> &
+/**
+ * What HR's launch reads and writes, and what the workflow's first task does: two wirings, so the API
+ * function's bundle holds neither the outbox nor the batch writes it never makes.
+ */
+export type LaunchCyclePorts = Pick<CyclesPort, 'createCycle' | 'listActiveCycles' | 'recordExecution'> &
   Pick<AuditPort, 'recordAudit'> &
-  Pick<MailPort, 'queueMailsClaimed' | 'flushOutbox'> &
   Pick<EmployeesPort, 'loadDirectory'> &
   SettingsPort &
   WorkflowPort;
+export type LaunchParticipantsPorts = Pick<CyclesPort, 'getCycle' | 'markParticipantsWritten'> &
+  Pick<AssessmentsPort, 'putAssessments'> &
+  Pick<AuditPort, 'recordAudit'> &
+  Pick<MailPort, 'queueMailsClaimed' | 'flushOutbox'> &
+  Pick<EmployeesPort, 'loadDirectory'>;
 
-/** The store modules on DynamoDB, the outbox on SES, Step Functions: what the handlers run on (unit tests pass test/support/memory-store.ts). */
-const storePorts: LaunchPorts = {
+/** The store modules on DynamoDB and Step Functions: what the API runs on (unit tests pass test/support/memory-store.ts). */
+const launchCyclePorts: LaunchCyclePorts = {
   createCycle,
-  getCycle,
   listActiveCycles,
-  markParticipantsWritten,
   recordExecution,
+  recordAudit,
+  loadDirectory,
+  settingsInForce,
+  startCycleExecution,
+};
+
+/** The store modules on DynamoDB, the outbox on SES: what the workflow runs on. */
+const launchParticipantsPorts: LaunchParticipantsPorts = {
+  getCycle,
+  markParticipantsWritten,
   putAssessments: (assessments) => batchPut(assessments.map(assessmentItem)),
   recordAudit,
   queueMailsClaimed,
   flushOutbox,
   loadDirectory,
-  settingsInForce,
-  startCycleExecution,
 };
 
 export interface LaunchRequest {
@@ -116,7 +125,7 @@ function hrReviewer(): Reviewer {
 export async function launchCycle(
   request: LaunchRequest,
   actor: Actor,
-  ports: LaunchPorts = storePorts,
+  ports: LaunchCyclePorts = launchCyclePorts,
 ): Promise<LaunchResult> {
   const { version: settingsVersion, settings } = await ports.settingsInForce();
   const timeZone = settings.timeZone;
@@ -210,7 +219,10 @@ export async function launchCycle(
  * their assessments and invitations in batches, and sends the invitations. Safe to rerun: once the
  * snapshot is stored it is never written again, and queued mail is sent once.
  */
-export async function launchParticipants(cycleId: string, ports: LaunchPorts = storePorts): Promise<StepOutput> {
+export async function launchParticipants(
+  cycleId: string,
+  ports: LaunchParticipantsPorts = launchParticipantsPorts,
+): Promise<StepOutput> {
   const cycle = await ports.getCycle(cycleId);
   if (!cycle) throw new NotFound(`cycle ${cycleId}`);
   if (!isRunning(cycle)) return stepOutput(cycle, cycle.phase, nowMs());
