@@ -29,7 +29,28 @@ import {
 } from '#store/cycles.ts';
 import { queueMailOnce, type MailKind } from '#store/mail.ts';
 import { NotFound } from './errors.ts';
+import type { AssessmentsPort, AuditPort, CyclesPort, MailPort } from './ports.ts';
 import { stepOutput, type StepOutput } from './step-output.ts';
+
+/** What the ladder reads and writes. */
+export type CheckpointPorts = Pick<CyclesPort, 'getCycle' | 'movePhase' | 'markCalibrationReminder'> &
+  Pick<AssessmentsPort, 'listAssessments' | 'listPending' | 'recordStep'> &
+  AuditPort &
+  Pick<MailPort, 'queueMailOnce' | 'flushOutbox'>;
+
+/** The store modules on DynamoDB, the outbox on SES: what the handlers run on (unit tests pass test/support/memory-store.ts). */
+const storePorts: CheckpointPorts = {
+  getCycle,
+  movePhase,
+  markCalibrationReminder,
+  listAssessments,
+  listPending,
+  recordStep,
+  recordAudit,
+  recordAudits,
+  queueMailOnce,
+  flushOutbox,
+};
 
 /** Conditional writes per person run a few at a time: one checkpoint may touch every participant. */
 export const PER_ITEM_CONCURRENCY = 16;
@@ -45,21 +66,21 @@ interface DueItem {
  * ladder has run out. Every mail is queued under an id derived from what it is about and every step is
  * recorded with a conditional write, so running a checkpoint twice sends nothing twice.
  */
-export async function runCheckpoint(cycleId: string): Promise<StepOutput> {
-  const cycle = await getCycle(cycleId);
+export async function runCheckpoint(cycleId: string, ports: CheckpointPorts = storePorts): Promise<StepOutput> {
+  const cycle = await ports.getCycle(cycleId);
   if (!cycle) throw new NotFound(`cycle ${cycleId}`);
   const now = nowMs();
   if (!isRunning(cycle) || cycle.phase === 'RELEASING') return stepOutput(cycle, cycle.phase, now);
 
   const schedule = scheduleOf(cycle);
   const target = phaseAt(schedule, now, cycle.phase);
-  await climbLadder(cycle, 'self', now);
+  await climbLadder(ports, cycle, 'self', now);
 
   let phase: Phase = cycle.phase;
   if (phase === 'SELF_REVIEW' && target !== 'SELF_REVIEW') {
-    await openManagerPhase(cycle, now);
-    if (await movePhase(cycleId, 'SELF_REVIEW', 'MANAGER_REVIEW', nowIso())) {
-      await recordAudit({
+    await openManagerPhase(ports, cycle, now);
+    if (await ports.movePhase(cycleId, 'SELF_REVIEW', 'MANAGER_REVIEW', nowIso())) {
+      await ports.recordAudit({
         cycleId,
         at: nowIso(),
         actor: 'system',
@@ -70,10 +91,10 @@ export async function runCheckpoint(cycleId: string): Promise<StepOutput> {
     phase = 'MANAGER_REVIEW';
   }
   // Missing reviews keep their ladder through calibration: reviews are taken until HR releases.
-  if (phase === 'MANAGER_REVIEW' || phase === 'CALIBRATION') await climbLadder(cycle, 'manager', now);
+  if (phase === 'MANAGER_REVIEW' || phase === 'CALIBRATION') await climbLadder(ports, cycle, 'manager', now);
   if (phase === 'MANAGER_REVIEW' && target === 'CALIBRATION') {
-    if (await movePhase(cycleId, 'MANAGER_REVIEW', 'CALIBRATION', nowIso())) {
-      await recordAudit({
+    if (await ports.movePhase(cycleId, 'MANAGER_REVIEW', 'CALIBRATION', nowIso())) {
+      await ports.recordAudit({
         cycleId,
         at: nowIso(),
         actor: 'system',
@@ -83,10 +104,10 @@ export async function runCheckpoint(cycleId: string): Promise<StepOutput> {
     }
     phase = 'CALIBRATION';
   }
-  if (phase === 'CALIBRATION') await remindCalibration(cycle, now);
+  if (phase === 'CALIBRATION') await remindCalibration(ports, cycle, now);
   if (phase === 'MANAGER_REVIEW' && target === 'RELEASING') {
-    if (await movePhase(cycleId, 'MANAGER_REVIEW', 'RELEASING', nowIso())) {
-      await recordAudit({
+    if (await ports.movePhase(cycleId, 'MANAGER_REVIEW', 'RELEASING', nowIso())) {
+      await ports.recordAudit({
         cycleId,
         at: nowIso(),
         actor: 'system',
@@ -96,16 +117,16 @@ export async function runCheckpoint(cycleId: string): Promise<StepOutput> {
     }
     phase = 'RELEASING';
   }
-  const flushed = await flushOutbox(cycleId);
+  const flushed = await ports.flushOutbox(cycleId);
   // A cancel may have landed meanwhile: report the stored phase so the machine stops.
-  const stored = (await getCycle(cycleId))?.phase ?? phase;
+  const stored = (await ports.getCycle(cycleId))?.phase ?? phase;
   return stepOutput(cycle, stored === 'CANCELLED' ? stored : phase, nowMs(), flushed.remaining);
 }
 
-async function climbLadder(cycle: CycleRecord, kind: ReviewKind, now: number): Promise<void> {
+async function climbLadder(ports: CheckpointPorts, cycle: CycleRecord, kind: ReviewKind, now: number): Promise<void> {
   const schedule = scheduleOf(cycle);
   const byStep: Record<LadderStep, DueItem[]> = { REMINDER: [], OVERDUE: [], HR_ESCALATION: [] };
-  for (const assessment of await listPending(cycle.cycleId, kind)) {
+  for (const assessment of await ports.listPending(cycle.cycleId, kind)) {
     const due =
       kind === 'self' ? selfDueOf(schedule, assessment.employeeId) : reviewDueOf(schedule, assessment.employeeId);
     for (const step of stepsDue(due, ladderProgress(assessment, kind), now, schedule.timings))
@@ -117,7 +138,7 @@ async function climbLadder(cycle: CycleRecord, kind: ReviewKind, now: number): P
   if (kind === 'self') {
     await forEachLimited(byStep.REMINDER, PER_ITEM_CONCURRENCY, async ({ assessment, due }) => {
       const url = await formLink(cycle.cycleId, assessment.employeeId, { purpose: 'self', schedule }, issuedAt);
-      await takeStep(cycle, kind, 'REMINDER', [assessment], {
+      await takeStep(ports, cycle, kind, 'REMINDER', [assessment], {
         mailId: `self-reminder#${assessment.employeeId}#${due}`,
         kind: 'self-reminder',
         to: assessment.email,
@@ -127,6 +148,7 @@ async function climbLadder(cycle: CycleRecord, kind: ReviewKind, now: number): P
     for (const group of groupBy(byStep.OVERDUE, (item) => `${item.assessment.managerKey}#${item.due}`)) {
       const [{ assessment: first, due }] = group;
       await takeStep(
+        ports,
         cycle,
         kind,
         'OVERDUE',
@@ -147,6 +169,7 @@ async function climbLadder(cycle: CycleRecord, kind: ReviewKind, now: number): P
     }
     for (const group of groupBy(byStep.HR_ESCALATION, (item) => String(item.due))) {
       await takeStep(
+        ports,
         cycle,
         kind,
         'HR_ESCALATION',
@@ -177,7 +200,7 @@ async function climbLadder(cycle: CycleRecord, kind: ReviewKind, now: number): P
       const [{ assessment: first, due }] = group;
       const reports = group.map((item) => item.assessment);
       const url = await formLink(cycle.cycleId, first.managerKey, { purpose: 'manager', schedule }, issuedAt);
-      await takeStep(cycle, kind, step, reports, {
+      await takeStep(ports, cycle, kind, step, reports, {
         // Ids name the deadline: a reopened review's ladder sends again what the cycle's ladder sent before.
         mailId: `${mailKind}#${first.managerKey}#${due}`,
         kind: mailKind,
@@ -194,6 +217,7 @@ async function climbLadder(cycle: CycleRecord, kind: ReviewKind, now: number): P
   );
   for (const group of groupBy(byStep.HR_ESCALATION, (item) => String(item.due))) {
     await takeStep(
+      ports,
       cycle,
       kind,
       'HR_ESCALATION',
@@ -217,7 +241,7 @@ async function climbLadder(cycle: CycleRecord, kind: ReviewKind, now: number): P
  * HR hears of the calibration due date a reminder lead before it and on it, each once, with the reviews
  * still missing. Nothing is released by the due date: only HR releases a calibrated cycle.
  */
-async function remindCalibration(cycle: CycleRecord, now: number): Promise<void> {
+async function remindCalibration(ports: CheckpointPorts, cycle: CycleRecord, now: number): Promise<void> {
   const schedule = scheduleOf(cycle);
   if (!isCalibrated(schedule)) return;
   const [reminder, due] = calibrationReminders(schedule);
@@ -228,8 +252,8 @@ async function remindCalibration(cycle: CycleRecord, now: number): Promise<void>
         ? { ...reminder, attribute: 'calibrationRemindedAt' as const }
         : undefined;
   if (!step || cycle[step.attribute]) return;
-  const missing = await listPending(cycle.cycleId, 'manager');
-  await queueMailOnce(
+  const missing = await ports.listPending(cycle.cycleId, 'manager');
+  await ports.queueMailOnce(
     newMail(
       cycle.cycleId,
       step.step.toLowerCase(),
@@ -245,8 +269,8 @@ async function remindCalibration(cycle: CycleRecord, now: number): Promise<void>
       ),
     ),
   );
-  if (await markCalibrationReminder(cycle.cycleId, step.attribute, nowIso())) {
-    await recordAudit({
+  if (await ports.markCalibrationReminder(cycle.cycleId, step.attribute, nowIso())) {
+    await ports.recordAudit({
       cycleId: cycle.cycleId,
       at: nowIso(),
       actor: 'system',
@@ -258,6 +282,7 @@ async function remindCalibration(cycle: CycleRecord, now: number): Promise<void>
 
 /** Queues the step's mail (once, by id), then records the step on each item it concerns. */
 async function takeStep(
+  ports: CheckpointPorts,
   cycle: CycleRecord,
   kind: ReviewKind,
   step: LadderStep,
@@ -265,11 +290,11 @@ async function takeStep(
   mail: { mailId: string; kind: MailKind; to: string; content: EmailContent },
 ): Promise<void> {
   const ids = assessments.map((assessment) => assessment.employeeId);
-  await queueMailOnce(newMail(cycle.cycleId, mail.mailId, mail.kind, mail.to, ids, mail.content));
+  await ports.queueMailOnce(newMail(cycle.cycleId, mail.mailId, mail.kind, mail.to, ids, mail.content));
   const at = nowIso();
   const taken: AuditEvent[] = [];
   await forEachLimited(ids, PER_ITEM_CONCURRENCY, async (employeeId) => {
-    if (await recordStep(cycle.cycleId, employeeId, kind, step, at)) {
+    if (await ports.recordStep(cycle.cycleId, employeeId, kind, step, at)) {
       taken.push({
         cycleId: cycle.cycleId,
         at,
@@ -279,13 +304,13 @@ async function takeStep(
       });
     }
   });
-  await recordAudits(taken);
+  await ports.recordAudits(taken);
 }
 
 /** The manager phase opens with one email per reviewer, linking to their team page. */
-async function openManagerPhase(cycle: CycleRecord, now: number): Promise<void> {
+async function openManagerPhase(ports: CheckpointPorts, cycle: CycleRecord, now: number): Promise<void> {
   const ctx = { cycleName: cycle.name, timeZone: cycle.timeZone };
-  for (const team of groupBy(await listAssessments(cycle.cycleId), (assessment) => assessment.managerKey)) {
+  for (const team of groupBy(await ports.listAssessments(cycle.cycleId), (assessment) => assessment.managerKey)) {
     const [first] = team;
     const url = await formLink(
       cycle.cycleId,
@@ -293,7 +318,7 @@ async function openManagerPhase(cycle: CycleRecord, now: number): Promise<void> 
       { purpose: 'manager', schedule: scheduleOf(cycle) },
       now,
     );
-    await queueMailOnce(
+    await ports.queueMailOnce(
       newMail(
         cycle.cycleId,
         `manager-request#${first.managerKey}`,

@@ -35,7 +35,33 @@ import {
 } from '#store/goals.ts';
 import { Conflict, NotFound } from './errors.ts';
 import { requireEmployee } from './employees.ts';
+import type { EmployeesPort, GoalsPort, MailPort, SettingsPort } from './ports.ts';
 import { submissionOf } from './submissions.ts';
+
+/** What taking a goal's steps reads and writes (the goal watch, and a check-in flagging a goal at risk). */
+type GoalStepPorts = Pick<GoalsPort, 'listGoals' | 'recordGoalStep'> &
+  Pick<EmployeesPort, 'getEmployee'> &
+  Pick<MailPort, 'queueMailOnce'>;
+
+/** What the daily goal watch reads and writes. */
+export type GoalWatchPorts = GoalStepPorts &
+  Pick<GoalsPort, 'listOpenGoalsDueBy'> &
+  SettingsPort &
+  Pick<MailPort, 'flushOutbox'>;
+
+/** The store modules on DynamoDB: what a check-in runs on. */
+const goalStepPorts: GoalStepPorts = { listGoals, recordGoalStep, getEmployee, queueMailOnce };
+
+/** The store modules on DynamoDB, the outbox on SES: what the goal watch runs on (unit tests pass test/support/memory-store.ts). */
+const storePorts: GoalWatchPorts = {
+  listGoals,
+  recordGoalStep,
+  getEmployee,
+  queueMailOnce,
+  listOpenGoalsDueBy,
+  settingsInForce,
+  flushOutbox,
+};
 
 export interface NewGoal {
   title: string;
@@ -134,7 +160,8 @@ export async function recordCheckIn(
   // a repeated post sends nothing more (and completes what a first try cut short).
   const { settings } = await settingsInForce();
   const flag = goalStepsDue(updated, nowMs(), goalTimingsOf(settings)).filter((step) => step === 'AT_RISK_FLAG');
-  if (flag.length) await sendQueuedNow(GOAL_MAIL_SCOPE, (await takeGoalSteps(updated, flag, settings)).queued);
+  if (flag.length)
+    await sendQueuedNow(GOAL_MAIL_SCOPE, (await takeGoalSteps(goalStepPorts, updated, flag, settings)).queued);
   return (await getGoal(employeeId, goalId))!;
 }
 
@@ -162,8 +189,9 @@ export async function goalsUnderReview(employeeId: string, period: string): Prom
 export async function goalsOwingSteps(
   now: number,
   timings: GoalTimings,
+  ports: Pick<GoalWatchPorts, 'listOpenGoalsDueBy'> = { listOpenGoalsDueBy },
 ): Promise<{ goal: GoalRecord; steps: GoalStep[] }[]> {
-  const candidates = await listOpenGoalsDueBy(now + timings.reminderLeadMs);
+  const candidates = await ports.listOpenGoalsDueBy(now + timings.reminderLeadMs);
   return candidates
     .map((goal) => ({ goal, steps: goalStepsDue(goal, now, timings) }))
     .filter((entry) => entry.steps.length > 0);
@@ -187,26 +215,27 @@ export const GOAL_MAIL_SCOPE = 'goal-watch';
  * under an id derived from the goal and the step) and record the step on the goal. Running it twice on
  * the same day, or after a crash, sends nothing twice.
  */
-export async function runGoalWatch(): Promise<{ steps: number; sent: number }> {
-  const { settings } = await settingsInForce();
+export async function runGoalWatch(ports: GoalWatchPorts = storePorts): Promise<{ steps: number; sent: number }> {
+  const { settings } = await ports.settingsInForce();
   let steps = 0;
-  for (const { goal, steps: owed } of await goalsOwingSteps(nowMs(), goalTimingsOf(settings)))
-    steps += (await takeGoalSteps(goal, owed, settings)).taken;
-  const flushed = await flushOutbox(GOAL_MAIL_SCOPE);
+  for (const { goal, steps: owed } of await goalsOwingSteps(nowMs(), goalTimingsOf(settings), ports))
+    steps += (await takeGoalSteps(ports, goal, owed, settings)).taken;
+  const flushed = await ports.flushOutbox(GOAL_MAIL_SCOPE);
   return { steps, sent: flushed.sent };
 }
 
 /** Queues the emails of each step (once, by id) and records the step on the goal; answers the steps newly recorded and the mail queued. */
 async function takeGoalSteps(
+  ports: GoalStepPorts,
   goal: GoalRecord,
   owed: GoalStep[],
   settings: Settings,
 ): Promise<{ taken: number; queued: MailRecord[] }> {
   const { timeZone } = settings;
   const queued: MailRecord[] = [];
-  const owner = await getEmployee(goal.employeeId);
+  const owner = await ports.getEmployee(goal.employeeId);
   if (!owner) return { taken: 0, queued }; // left the directory: nobody to tell
-  const manager = owner.managerId ? await getEmployee(owner.managerId) : undefined;
+  const manager = owner.managerId ? await ports.getEmployee(owner.managerId) : undefined;
   const managerContact = manager
     ? { name: manager.name, employeeId: manager.employeeId, email: manager.email }
     : { name: 'HR', email: config().HR_EMAIL };
@@ -259,7 +288,7 @@ async function takeGoalSteps(
                     { ...owner, manager: managerContact },
                     line,
                     goal.checkIns,
-                    recommendedStep(await earlierMisses(goal)),
+                    recommendedStep(await earlierMisses(ports, goal)),
                     consoleLink.goals(goal.period),
                   ),
                 },
@@ -273,16 +302,16 @@ async function takeGoalSteps(
         [goal.employeeId],
         mail.content,
       );
-      await queueMailOnce(record);
+      await ports.queueMailOnce(record);
       queued.push(record);
     }
-    if (await recordGoalStep(goal.employeeId, goal.goalId, step, nowIso())) taken++;
+    if (await ports.recordGoalStep(goal.employeeId, goal.goalId, step, nowIso())) taken++;
   }
   return { taken, queued };
 }
 
-async function earlierMisses(goal: GoalRecord): Promise<number> {
-  return (await listGoals(goal.employeeId)).filter(
+async function earlierMisses(ports: GoalStepPorts, goal: GoalRecord): Promise<number> {
+  return (await ports.listGoals(goal.employeeId)).filter(
     (other) => other.goalId !== goal.goalId && other.escalations.MISSED !== undefined && other.dueAt < goal.dueAt,
   ).length;
 }

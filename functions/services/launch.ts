@@ -27,7 +27,53 @@ import { queueMailsClaimed, type Claim, type MailRecord } from '#store/mail.ts';
 import { settingsInForce } from '#store/settings.ts';
 import { batchPut } from '#store/table.ts';
 import { Conflict, NotFound } from './errors.ts';
+import type {
+  AssessmentsPort,
+  AuditPort,
+  CyclesPort,
+  EmployeesPort,
+  MailPort,
+  SettingsPort,
+  WorkflowPort,
+} from './ports.ts';
 import { stepOutput, type StepOutput } from './step-output.ts';
+
+/**
+ * What HR's launch reads and writes, and what the workflow's first task does: two wirings, so the API
+ * function's bundle holds neither the outbox nor the batch writes it never makes.
+ */
+export type LaunchCyclePorts = Pick<CyclesPort, 'createCycle' | 'listActiveCycles' | 'recordExecution'> &
+  Pick<AuditPort, 'recordAudit'> &
+  Pick<EmployeesPort, 'loadDirectory'> &
+  SettingsPort &
+  WorkflowPort;
+export type LaunchParticipantsPorts = Pick<CyclesPort, 'getCycle' | 'markParticipantsWritten'> &
+  Pick<AssessmentsPort, 'putAssessments'> &
+  Pick<AuditPort, 'recordAudit'> &
+  Pick<MailPort, 'queueMailsClaimed' | 'flushOutbox'> &
+  Pick<EmployeesPort, 'loadDirectory'>;
+
+/** The store modules on DynamoDB and Step Functions: what the API runs on (unit tests pass test/support/memory-store.ts). */
+const launchCyclePorts: LaunchCyclePorts = {
+  createCycle,
+  listActiveCycles,
+  recordExecution,
+  recordAudit,
+  loadDirectory,
+  settingsInForce,
+  startCycleExecution,
+};
+
+/** The store modules on DynamoDB, the outbox on SES: what the workflow runs on. */
+const launchParticipantsPorts: LaunchParticipantsPorts = {
+  getCycle,
+  markParticipantsWritten,
+  putAssessments: (assessments) => batchPut(assessments.map(assessmentItem)),
+  recordAudit,
+  queueMailsClaimed,
+  flushOutbox,
+  loadDirectory,
+};
 
 export interface LaunchRequest {
   name: string;
@@ -76,8 +122,12 @@ function hrReviewer(): Reviewer {
 }
 
 /** HR's launch: checks everything first, so a refused launch creates nothing; then starts the cycle's workflow. */
-export async function launchCycle(request: LaunchRequest, actor: Actor): Promise<LaunchResult> {
-  const { version: settingsVersion, settings } = await settingsInForce();
+export async function launchCycle(
+  request: LaunchRequest,
+  actor: Actor,
+  ports: LaunchCyclePorts = launchCyclePorts,
+): Promise<LaunchResult> {
+  const { version: settingsVersion, settings } = await ports.settingsInForce();
   const timeZone = settings.timeZone;
   const now = nowMs();
   const schedule: CycleSchedule = {
@@ -94,7 +144,7 @@ export async function launchCycle(request: LaunchRequest, actor: Actor): Promise
   const calibrationDue = calibrationDueOf(request, schedule.managerDue, settings.timings.calibration, timeZone);
   if (calibrationDue !== undefined) schedule.calibrationDue = calibrationDue;
   checkLaunchDeadlines(schedule, now, timeZone);
-  const directory = await loadDirectory();
+  const directory = await ports.loadDirectory();
   const active = [...directory.values()].filter(isActive);
   if (!active.length)
     throw new RuleViolation('no participants', [
@@ -115,7 +165,7 @@ export async function launchCycle(request: LaunchRequest, actor: Actor): Promise
     throw new RuleViolation('no participants', [`nobody in the directory has department "${department}"`]);
   const period = request.period ?? periodAt(now, timeZone);
   if (!request.allowOverlap) {
-    const running = (await listActiveCycles()).filter(isRunning).map((cycle) => ({
+    const running = (await ports.listActiveCycles()).filter(isRunning).map((cycle) => ({
       cycleId: cycle.cycleId,
       name: cycle.name,
       period: cycle.period,
@@ -151,16 +201,16 @@ export async function launchCycle(request: LaunchRequest, actor: Actor): Promise
     createdAt: nowIso(),
     createdBy: actor,
   };
-  await createCycle(cycle);
-  await recordAudit({
+  await ports.createCycle(cycle);
+  await ports.recordAudit({
     cycleId: cycle.cycleId,
     at: cycle.createdAt,
     actor,
     action: 'cycle-launched',
     details: { participants: participants.length, ...(warnings.length ? { warnings: warnings.join(' ') } : {}) },
   });
-  const executionArn = await startCycleExecution(cycle.cycleId, 0);
-  await recordExecution(cycle.cycleId, executionArn, 0);
+  const executionArn = await ports.startCycleExecution(cycle.cycleId, 0);
+  await ports.recordExecution(cycle.cycleId, executionArn, 0);
   return { ...cycle, executionArn, executionGeneration: 0, warnings };
 }
 
@@ -169,8 +219,11 @@ export async function launchCycle(request: LaunchRequest, actor: Actor): Promise
  * their assessments and invitations in batches, and sends the invitations. Safe to rerun: once the
  * snapshot is stored it is never written again, and queued mail is sent once.
  */
-export async function launchParticipants(cycleId: string): Promise<StepOutput> {
-  const cycle = await getCycle(cycleId);
+export async function launchParticipants(
+  cycleId: string,
+  ports: LaunchParticipantsPorts = launchParticipantsPorts,
+): Promise<StepOutput> {
+  const cycle = await ports.getCycle(cycleId);
   if (!cycle) throw new NotFound(`cycle ${cycleId}`);
   if (!isRunning(cycle)) return stepOutput(cycle, cycle.phase, nowMs());
   // A launch that finds its snapshot stored is an execution resuming the cycle: check at once what fell due meanwhile.
@@ -178,7 +231,7 @@ export async function launchParticipants(cycleId: string): Promise<StepOutput> {
   let queued: MailRecord[] = [];
   let claim: Claim | undefined;
   if (!resumed) {
-    const directory = await loadDirectory();
+    const directory = await ports.loadDirectory();
     const participants = selectParticipants(directory, cycle.department);
     const issuedAt = nowMs();
     const createdAt = nowIso();
@@ -215,12 +268,12 @@ export async function launchParticipants(cycleId: string): Promise<StepOutput> {
         ),
       ),
     );
-    await batchPut(assessments.map(assessmentItem));
+    await ports.putAssessments(assessments);
     queued = invitations.map((mail) => ({ ...mail, createdAt }));
     claim = launchClaim(queued.length);
-    await queueMailsClaimed(queued, claim);
-    await markParticipantsWritten(cycleId, assessments.length);
-    await recordAudit({
+    await ports.queueMailsClaimed(queued, claim);
+    await ports.markParticipantsWritten(cycleId, assessments.length);
+    await ports.recordAudit({
       cycleId,
       at: createdAt,
       actor: 'system',
@@ -229,6 +282,6 @@ export async function launchParticipants(cycleId: string): Promise<StepOutput> {
     });
   }
   // The invitations just queued go out from memory; the outbox is read only for what else is due.
-  const flushed = await flushOutbox(cycleId, { first: queued, claim });
+  const flushed = await ports.flushOutbox(cycleId, { first: queued, claim });
   return stepOutput(cycle, cycle.phase, nowMs(), flushed.remaining || resumed);
 }

@@ -13,18 +13,41 @@ import { queueMailOnce } from '#store/mail.ts';
 import { NotFound } from './errors.ts';
 import { PER_ITEM_CONCURRENCY } from './checkpoint.ts';
 import { forEachLimited } from '#shared/concurrency.ts';
+import type { AssessmentsPort, AuditPort, CyclesPort, GoalsPort, HistoryPort, MailPort } from './ports.ts';
 import { stepOutput, type StepOutput } from './step-output.ts';
+
+/** What the release reads and writes. */
+export type ReleasePorts = Pick<CyclesPort, 'getCycle' | 'movePhase'> &
+  Pick<AssessmentsPort, 'listAssessments' | 'markResultReleased'> &
+  Pick<GoalsPort, 'listGoalsOfPeriod'> &
+  HistoryPort &
+  AuditPort &
+  Pick<MailPort, 'queueMailOnce' | 'flushOutbox'>;
+
+/** The store modules on DynamoDB, the outbox on SES: what the handlers run on (unit tests pass test/support/memory-store.ts). */
+const storePorts: ReleasePorts = {
+  getCycle,
+  movePhase,
+  listAssessments,
+  markResultReleased,
+  listGoalsOfPeriod,
+  recordParticipation,
+  recordAudit,
+  recordAudits,
+  queueMailOnce,
+  flushOutbox,
+};
 
 /**
  * Releases each participant's result (the manager's ratings and comments with the final rating, HR's from
  * calibration when there is one, or a note that HR follows up where no review came), then closes the cycle and records the outcome of each goal of its period. Safe to rerun: each result mail is queued once.
  */
-export async function releaseResults(cycleId: string): Promise<StepOutput> {
-  const cycle = await getCycle(cycleId);
+export async function releaseResults(cycleId: string, ports: ReleasePorts = storePorts): Promise<StepOutput> {
+  const cycle = await ports.getCycle(cycleId);
   if (!cycle) throw new NotFound(`cycle ${cycleId}`);
   if (cycle.phase !== 'RELEASING') return stepOutput(cycle, cycle.phase, nowMs());
   const ctx = { cycleName: cycle.name, timeZone: cycle.timeZone };
-  const assessments = await listAssessments(cycleId);
+  const assessments = await ports.listAssessments(cycleId);
   const issuedAt = nowMs();
   await forEachLimited(assessments, PER_ITEM_CONCURRENCY, async (assessment) => {
     const review =
@@ -34,7 +57,7 @@ export async function releaseResults(cycleId: string): Promise<StepOutput> {
     const url =
       review &&
       (await formLink(cycleId, assessment.employeeId, { purpose: 'results', schedule: scheduleOf(cycle) }, issuedAt));
-    await queueMailOnce(
+    await ports.queueMailOnce(
       newMail(
         cycleId,
         `result#${assessment.employeeId}`,
@@ -45,17 +68,17 @@ export async function releaseResults(cycleId: string): Promise<StepOutput> {
       ),
     );
     const releasedAt = assessment.resultReleasedAt ?? nowIso();
-    await recordParticipation(assessment.employeeId, cycleId, releasedAt);
-    await markResultReleased(cycleId, assessment.employeeId, releasedAt);
+    await ports.recordParticipation(assessment.employeeId, cycleId, releasedAt);
+    await ports.markResultReleased(cycleId, assessment.employeeId, releasedAt);
   });
-  const flushed = await flushOutbox(cycleId);
+  const flushed = await ports.flushOutbox(cycleId);
   if (flushed.remaining) return stepOutput(cycle, 'RELEASING', nowMs(), true);
-  if (await movePhase(cycleId, 'RELEASING', 'CLOSED', nowIso())) {
+  if (await ports.movePhase(cycleId, 'RELEASING', 'CLOSED', nowIso())) {
     const at = nowIso();
-    await recordAudit({ cycleId, at, actor: 'system', action: 'cycle-closed' });
+    await ports.recordAudit({ cycleId, at, actor: 'system', action: 'cycle-closed' });
     // Recorded once, when the cycle closes: how each goal of the period stood then.
-    const outcomes = goalOutcomesOf(await listGoalsOfPeriod(cycle.period), assessments, nowMs());
-    await recordAudits(
+    const outcomes = goalOutcomesOf(await ports.listGoalsOfPeriod(cycle.period), assessments, nowMs());
+    await ports.recordAudits(
       outcomes.map((goal) => ({
         cycleId,
         at,

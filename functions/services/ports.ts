@@ -1,0 +1,96 @@
+import type { LadderStep, Phase, ReviewKind } from '#domain/cycle.ts';
+import type { Employee } from '#domain/employee.ts';
+import type { GoalStep } from '#domain/goals.ts';
+import type { FlushOptions, FlushResult } from '#mail/outbox.ts';
+import type { AssessmentRecord } from '#store/assessments.ts';
+import type { AuditEvent } from '#store/audit.ts';
+import type { CycleRecord } from '#store/cycles.ts';
+import type { GoalRecord } from '#store/goals.ts';
+import type { Claim, MailRecord } from '#store/mail.ts';
+import type { SettingsInForce } from '#store/settings.ts';
+
+/**
+ * The store operations the workflow services (ladder, launch, release, goal watch) take as ports, named and
+ * typed as the store modules export them: each service wires those modules in by default, and its unit
+ * tests pass the in-memory store (test/support/memory-store.ts) instead. Types only, so nothing here loads
+ * an SDK client.
+ */
+export interface CyclesPort {
+  getCycle(cycleId: string): Promise<CycleRecord | undefined>;
+  /** Refused (throws) when a cycle with the id exists. */
+  createCycle(cycle: CycleRecord): Promise<void>;
+  listActiveCycles(): Promise<CycleRecord[]>;
+  /** Only from `from`: false when the cycle had moved already. */
+  movePhase(cycleId: string, from: Phase, to: Phase, at: string): Promise<boolean>;
+  /** Once, and only in calibration: false otherwise. */
+  markCalibrationReminder(
+    cycleId: string,
+    attribute: 'calibrationRemindedAt' | 'calibrationDueNotifiedAt',
+    at: string,
+  ): Promise<boolean>;
+  markParticipantsWritten(cycleId: string, participantCount: number): Promise<void>;
+  recordExecution(cycleId: string, executionArn: string, generation: number): Promise<void>;
+}
+
+export interface AssessmentsPort {
+  /** A launch's new assessments, stored pending in both phases. */
+  putAssessments(assessments: AssessmentRecord[]): Promise<void>;
+  listAssessments(cycleId: string): Promise<AssessmentRecord[]>;
+  /** Those whose self-assessment (or manager review) is still pending. */
+  listPending(cycleId: string, kind: ReviewKind): Promise<AssessmentRecord[]>;
+  /** Once per step, and only while the item is pending: false otherwise. */
+  recordStep(cycleId: string, employeeId: string, kind: ReviewKind, step: LadderStep, at: string): Promise<boolean>;
+  /** Once: false when it was released before. */
+  markResultReleased(cycleId: string, employeeId: string, at: string): Promise<boolean>;
+}
+
+export interface AuditPort {
+  recordAudit(event: AuditEvent): Promise<void>;
+  recordAudits(events: AuditEvent[]): Promise<void>;
+}
+
+export interface MailPort {
+  /** False when a mail with the same scope and id was queued (or sent) before. */
+  queueMailOnce(record: MailRecord): Promise<boolean>;
+  queueMailsClaimed(records: MailRecord[], claim: Claim): Promise<void>;
+  /** Sends the scope's queued mail; `remaining` when some is still due. */
+  flushOutbox(scope: string, options?: FlushOptions): Promise<FlushResult>;
+}
+
+export interface GoalsPort {
+  listGoals(employeeId: string): Promise<GoalRecord[]>;
+  listGoalsOfPeriod(period: string): Promise<GoalRecord[]>;
+  /** Open goals not yet escalated to HR, due by `untilMs`. */
+  listOpenGoalsDueBy(untilMs: number): Promise<GoalRecord[]>;
+  /** Once per step, and only on an open goal: false otherwise. */
+  recordGoalStep(employeeId: string, goalId: string, step: GoalStep, at: string): Promise<boolean>;
+}
+
+export interface EmployeesPort {
+  loadDirectory(): Promise<Map<string, Employee>>;
+  getEmployee(employeeId: string): Promise<Employee | undefined>;
+}
+
+export interface SettingsPort {
+  settingsInForce(): Promise<SettingsInForce>;
+}
+
+export interface HistoryPort {
+  recordParticipation(employeeId: string, cycleId: string, releasedAt: string): Promise<void>;
+}
+
+export interface WorkflowPort {
+  /** Starts the cycle's state machine execution; answers its ARN. */
+  startCycleExecution(cycleId: string, generation: number): Promise<string>;
+}
+
+/** Every port at once: what the in-memory store implements. */
+export type StorePorts = CyclesPort &
+  AssessmentsPort &
+  AuditPort &
+  MailPort &
+  GoalsPort &
+  EmployeesPort &
+  SettingsPort &
+  HistoryPort &
+  WorkflowPort;

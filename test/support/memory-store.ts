@@ -1,0 +1,309 @@
+import type { LadderStep, Phase, ReviewKind } from '#domain/cycle.ts';
+import type { Employee } from '#domain/employee.ts';
+import type { GoalStep } from '#domain/goals.ts';
+import { defaultSettingsInput, settingsSchema } from '#domain/settings.ts';
+import { nowIso } from '#shared/clock.ts';
+import type { FlushOptions, FlushResult } from '#mail/outbox.ts';
+import type { AssessmentRecord, StoredReview } from '#store/assessments.ts';
+import type { AuditEvent } from '#store/audit.ts';
+import type { CycleRecord } from '#store/cycles.ts';
+import type { GoalRecord } from '#store/goals.ts';
+import type { Claim, MailRecord } from '#store/mail.ts';
+import type { SettingsInForce } from '#store/settings.ts';
+import type { StorePorts } from '#services/ports.ts';
+
+/** The DynamoDB condition failure the store modules let through (a duplicate create). */
+export class ConditionalCheckFailed extends Error {
+  override name = 'ConditionalCheckFailedException';
+}
+
+const STEP_ATTRIBUTE = {
+  self: { REMINDER: 'selfRemindedAt', OVERDUE: 'selfOverdueAt', HR_ESCALATION: 'selfHrEscalatedAt' },
+  manager: { REMINDER: 'reviewRemindedAt', OVERDUE: 'reviewOverdueAt', HR_ESCALATION: 'reviewHrEscalatedAt' },
+} as const satisfies Record<ReviewKind, Record<LadderStep, keyof AssessmentRecord>>;
+
+const STATUS_ATTRIBUTE = { self: 'selfStatus', manager: 'reviewStatus' } as const;
+
+/** Ascending by a string key, as the table sorts its keys (code-unit order, not the locale's). */
+const byKey =
+  <T>(keyOf: (item: T) => string) =>
+  (a: T, b: T) =>
+    keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0;
+
+/**
+ * The services' ports on plain maps, with the semantics the services rely on from the table: every read is
+ * a copy, and the conditional writes refuse as DynamoDB's conditions do (a second create, a step taken
+ * twice or on a submitted item, a phase moved from where the cycle no longer is, mail queued twice). The
+ * outbox delivers every due mail of a scope into `delivered` (at most `sendLimit` per flush, the rest
+ * `remaining`); retries, claims racing and SES faults are the outbox's own tests on DynamoDB Local.
+ */
+export class MemoryStore implements StorePorts {
+  readonly cycles = new Map<string, CycleRecord>();
+  readonly assessments = new Map<string, AssessmentRecord>();
+  readonly goals = new Map<string, GoalRecord>();
+  readonly employees = new Map<string, Employee>();
+  readonly mails = new Map<string, MailRecord>();
+  readonly audit: AuditEvent[] = [];
+  readonly participations = new Map<string, { employeeId: string; cycleId: string; releasedAt: string }>();
+  readonly executions: { cycleId: string; generation: number; executionArn: string }[] = [];
+  /** Every mail the outbox sent, in order: what the recipients' mailboxes hold. */
+  readonly delivered: MailRecord[] = [];
+  /** At most this many mails go out per flush, as a flush's time budget would cut it short. */
+  sendLimit = Infinity;
+  settings: SettingsInForce;
+
+  constructor(timeZone = 'UTC') {
+    const document = defaultSettingsInput(timeZone, 'Example Org');
+    this.settings = { version: 0, settings: settingsSchema.parse(document), document, savedAt: null, savedBy: null };
+  }
+
+  /** Test setup: people in the directory. */
+  addEmployees(...employees: Employee[]): this {
+    for (const employee of employees) this.employees.set(employee.employeeId, structuredClone(employee));
+    return this;
+  }
+
+  /** Test setup: a stored goal. */
+  putGoal(goal: GoalRecord): this {
+    this.goals.set(`${goal.employeeId}#${goal.goalId}`, structuredClone(goal));
+    return this;
+  }
+
+  /** Test setup: a self-assessment or review submitted, as the forms' transaction stores it (it leaves the pending index). */
+  submit(cycleId: string, employeeId: string, form: 'self' | 'review', review?: StoredReview): this {
+    const assessment = this.assessments.get(`${cycleId}#${employeeId}`);
+    if (!assessment) throw new Error(`no assessment of ${employeeId} in ${cycleId}`);
+    if (form === 'self')
+      Object.assign(assessment, { selfStatus: 'SUBMITTED', selfSubmittedAt: nowIso(), selfVersion: 1 });
+    else
+      Object.assign(assessment, { reviewStatus: 'SUBMITTED', reviewSubmittedAt: nowIso(), reviewVersion: 1, review });
+    return this;
+  }
+
+  /** The mail sent so far as `[to, subject]`, sorted, and forgotten: what arrived since the last look. */
+  takeDelivered(): [string, string][] {
+    const mails = this.delivered.splice(0).map((mail): [string, string] => [mail.to, mail.subject]);
+    return mails.sort(byKey((pair) => pair.join('\n')));
+  }
+
+  // Cycles
+
+  async getCycle(cycleId: string): Promise<CycleRecord | undefined> {
+    return copy(this.cycles.get(cycleId));
+  }
+
+  async createCycle(cycle: CycleRecord): Promise<void> {
+    if (this.cycles.has(cycle.cycleId)) throw new ConditionalCheckFailed(`cycle ${cycle.cycleId} exists`);
+    this.cycles.set(cycle.cycleId, structuredClone(cycle));
+  }
+
+  /** The active index: every cycle but a cancelled one or one whose acknowledgement reminder went out, oldest first. */
+  async listActiveCycles(): Promise<CycleRecord[]> {
+    return [...this.cycles.values()]
+      .filter((cycle) => cycle.phase !== 'CANCELLED' && !cycle.acknowledgementsRemindedAt)
+      .sort(byKey((cycle) => cycle.createdAt))
+      .map((cycle) => structuredClone(cycle));
+  }
+
+  async movePhase(cycleId: string, from: Phase, to: Phase, at: string): Promise<boolean> {
+    const cycle = this.cycles.get(cycleId);
+    if (cycle?.phase !== from) return false;
+    cycle.phase = to;
+    if (to === 'MANAGER_REVIEW') cycle.managerPhaseOpenedAt = at;
+    if (to === 'CLOSED' || to === 'CANCELLED') cycle.closedAt = at;
+    return true;
+  }
+
+  async markCalibrationReminder(
+    cycleId: string,
+    attribute: 'calibrationRemindedAt' | 'calibrationDueNotifiedAt',
+    at: string,
+  ): Promise<boolean> {
+    const cycle = this.cycles.get(cycleId);
+    if (!cycle || cycle[attribute] !== undefined || cycle.phase !== 'CALIBRATION') return false;
+    cycle[attribute] = at;
+    return true;
+  }
+
+  async markParticipantsWritten(cycleId: string, participantCount: number): Promise<void> {
+    this.updateCycle(cycleId, { participantCount });
+  }
+
+  async recordExecution(cycleId: string, executionArn: string, generation: number): Promise<void> {
+    this.updateCycle(cycleId, { executionArn, executionGeneration: generation });
+  }
+
+  private updateCycle(cycleId: string, changes: Partial<CycleRecord>): void {
+    const cycle = this.cycles.get(cycleId);
+    if (!cycle) throw new Error(`no cycle ${cycleId} to update`);
+    Object.assign(cycle, changes);
+  }
+
+  // Assessments
+
+  async putAssessments(assessments: AssessmentRecord[]): Promise<void> {
+    for (const assessment of assessments)
+      this.assessments.set(`${assessment.cycleId}#${assessment.employeeId}`, structuredClone(assessment));
+  }
+
+  /** A cycle's assessments in employeeId order, as the table's sort key has them. */
+  async listAssessments(cycleId: string): Promise<AssessmentRecord[]> {
+    return this.assessmentsOf(cycleId).map((assessment) => structuredClone(assessment));
+  }
+
+  /** The pending index of each kind: by employeeId for self-assessments, by reviewer then employeeId for reviews. */
+  async listPending(cycleId: string, kind: ReviewKind): Promise<AssessmentRecord[]> {
+    return this.assessmentsOf(cycleId)
+      .filter((assessment) => assessment[STATUS_ATTRIBUTE[kind]] === 'PENDING')
+      .sort(
+        byKey((assessment) =>
+          kind === 'self' ? assessment.employeeId : `${assessment.managerKey}#${assessment.employeeId}`,
+        ),
+      )
+      .map((assessment) => structuredClone(assessment));
+  }
+
+  async recordStep(
+    cycleId: string,
+    employeeId: string,
+    kind: ReviewKind,
+    step: LadderStep,
+    at: string,
+  ): Promise<boolean> {
+    const assessment = this.assessments.get(`${cycleId}#${employeeId}`);
+    const attribute = STEP_ATTRIBUTE[kind][step];
+    if (!assessment || assessment[attribute] !== undefined || assessment[STATUS_ATTRIBUTE[kind]] !== 'PENDING')
+      return false;
+    assessment[attribute] = at;
+    return true;
+  }
+
+  async markResultReleased(cycleId: string, employeeId: string, at: string): Promise<boolean> {
+    const assessment = this.assessments.get(`${cycleId}#${employeeId}`);
+    if (!assessment || assessment.resultReleasedAt !== undefined) return false;
+    assessment.resultReleasedAt = at;
+    return true;
+  }
+
+  private assessmentsOf(cycleId: string): AssessmentRecord[] {
+    return [...this.assessments.values()]
+      .filter((assessment) => assessment.cycleId === cycleId)
+      .sort(byKey((assessment) => assessment.employeeId));
+  }
+
+  // Audit
+
+  async recordAudit(event: AuditEvent): Promise<void> {
+    this.audit.push(structuredClone(event));
+  }
+
+  async recordAudits(events: AuditEvent[]): Promise<void> {
+    for (const event of events) await this.recordAudit(event);
+  }
+
+  // Mail
+
+  async queueMailOnce(record: MailRecord): Promise<boolean> {
+    const key = `${record.cycleId}#${record.mailId}`;
+    if (this.mails.has(key)) return false;
+    this.mails.set(key, structuredClone(record));
+    return true;
+  }
+
+  async queueMailsClaimed(records: MailRecord[], claim: Claim): Promise<void> {
+    for (const record of records)
+      this.mails.set(`${record.cycleId}#${record.mailId}`, {
+        ...structuredClone(record),
+        status: 'SENDING',
+        claimedBy: claim.owner,
+        leaseUntil: claim.leaseUntil,
+      });
+  }
+
+  /** Sends `first`, then (unless `onlyFirst`) the scope's queued mail, oldest first; the claim's own mail counts as queued. */
+  async flushOutbox(scope: string, options: FlushOptions = {}): Promise<FlushResult> {
+    const stored = (mail: MailRecord) => this.mails.get(`${mail.cycleId}#${mail.mailId}`);
+    const due = (mail: MailRecord | undefined): mail is MailRecord =>
+      mail !== undefined &&
+      (mail.status === 'PENDING' || (mail.status === 'SENDING' && mail.claimedBy === options.claim?.owner));
+    const first = (options.first ?? []).map(stored).filter(due);
+    const rest = options.onlyFirst
+      ? []
+      : [...this.mails.values()]
+          .filter((mail) => mail.cycleId === scope && due(mail) && !first.includes(mail))
+          .sort(byKey((mail) => `${mail.createdAt}#${mail.mailId}`));
+    const toSend = [...first, ...rest];
+    const sending = toSend.slice(0, this.sendLimit);
+    for (const mail of sending) {
+      const { claimedBy: _owner, leaseUntil: _lease, ...sent } = mail;
+      const record: MailRecord = {
+        ...sent,
+        status: 'SENT',
+        sentAt: nowIso(),
+        messageId: `memory-${this.delivered.length}`,
+      };
+      this.mails.set(`${mail.cycleId}#${mail.mailId}`, record);
+      this.delivered.push(structuredClone(record));
+    }
+    return { sent: sending.length, failed: 0, deferred: 0, remaining: toSend.length > sending.length };
+  }
+
+  // Goals
+
+  async listGoals(employeeId: string): Promise<GoalRecord[]> {
+    return [...this.goals.values()]
+      .filter((goal) => goal.employeeId === employeeId)
+      .sort((a, b) => a.dueAt - b.dueAt)
+      .map((goal) => structuredClone(goal));
+  }
+
+  async listGoalsOfPeriod(period: string): Promise<GoalRecord[]> {
+    return [...this.goals.values()]
+      .filter((goal) => goal.period === period)
+      .sort(byKey((goal) => `${goal.employeeId}#${goal.goalId}`))
+      .map((goal) => structuredClone(goal));
+  }
+
+  /** The sparse open-goals index: open goals not yet escalated to HR, by due instant. */
+  async listOpenGoalsDueBy(untilMs: number): Promise<GoalRecord[]> {
+    return [...this.goals.values()]
+      .filter((goal) => goal.state === 'OPEN' && goal.escalations.HR_ESCALATION === undefined && goal.dueAt <= untilMs)
+      .sort(byKey((goal) => `${new Date(goal.dueAt).toISOString()}#${goal.goalId}`))
+      .map((goal) => structuredClone(goal));
+  }
+
+  async recordGoalStep(employeeId: string, goalId: string, step: GoalStep, at: string): Promise<boolean> {
+    const goal = this.goals.get(`${employeeId}#${goalId}`);
+    if (!goal || goal.escalations[step] !== undefined || goal.state !== 'OPEN') return false;
+    goal.escalations[step] = at;
+    return true;
+  }
+
+  // Directory, settings, history, workflow
+
+  async loadDirectory(): Promise<Map<string, Employee>> {
+    return structuredClone(this.employees);
+  }
+
+  async getEmployee(employeeId: string): Promise<Employee | undefined> {
+    return copy(this.employees.get(employeeId));
+  }
+
+  async settingsInForce(): Promise<SettingsInForce> {
+    return structuredClone(this.settings);
+  }
+
+  async recordParticipation(employeeId: string, cycleId: string, releasedAt: string): Promise<void> {
+    this.participations.set(`${employeeId}#${releasedAt}#${cycleId}`, { employeeId, cycleId, releasedAt });
+  }
+
+  async startCycleExecution(cycleId: string, generation: number): Promise<string> {
+    const executionArn = `arn:aws:states:eu-west-1:000000000000:execution:ReviewCycle:${cycleId}-${generation}`;
+    this.executions.push({ cycleId, generation, executionArn });
+    return executionArn;
+  }
+}
+
+function copy<T>(value: T | undefined): T | undefined {
+  return value === undefined ? undefined : structuredClone(value);
+}
