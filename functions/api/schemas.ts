@@ -6,6 +6,7 @@ import { CHECK_IN_STATUSES, isPeriod } from '#domain/goals.ts';
 import { FEEDBACK_KINDS, MAX_FEEDBACK_TEXT } from '#domain/feedback.ts';
 import { textAnswer } from '#domain/review-form.ts';
 import { adjustmentReasonSchema } from '#domain/adjustments.ts';
+import { hasControlCharacters } from '#domain/text.ts';
 
 const HOUR_MS = 3_600_000;
 
@@ -26,7 +27,7 @@ export const label = (field: string, max: number) =>
     .trim()
     .min(1, `${field} is required`)
     .max(max, `${field} is longer than ${max} characters`)
-    .refine((text) => !/[\u0000-\u001f\u007f]/.test(text), `${field} must not contain control characters`);
+    .refine((text) => !hasControlCharacters(text), `${field} must not contain control characters`);
 
 /** A duration as HR types it (`3d`, `12h`, `1d12h`), between an hour and 30 days. */
 const timing = (field: string) => durationField(field, HOUR_MS, 30 * DAY_MS, '3d or 12h');
@@ -130,7 +131,7 @@ export const feedbackSchema = z.strictObject({
   kind: z.enum(FEEDBACK_KINDS, { error: 'kind must be praise or constructive' }),
   // Line breaks are welcome in feedback; other control characters are not.
   text: textAnswer('text', { max: MAX_FEEDBACK_TEXT }).refine(
-    (text) => !/[\u0000-\u0009\u000b-\u001f\u007f]/.test(text),
+    (text) => !hasControlCharacters(text, { lineBreaks: true }),
     'text must not contain control characters',
   ),
 });

@@ -113,7 +113,8 @@ export async function requestFeedback(
     problems.push(`at most ${MAX_COLLEAGUES_PER_REQUEST} colleagues per request`);
   if (unique.includes(requesterId)) problems.push('ask colleagues, not yourself');
   const colleagues = await Promise.all(unique.map((id) => getEmployee(id)));
-  unique.forEach((id, index) => colleagues[index] || problems.push(`no employee ${id} in the directory`));
+  for (const [index, id] of unique.entries())
+    if (!colleagues[index]) problems.push(`no employee ${id} in the directory`);
   if (problems.length) throw new RuleViolation('invalid feedback request', problems);
   const requestId = `fbr_${submissionId ? createHash('sha256').update(submissionId).digest('hex').slice(0, 16) : randomBytes(8).toString('hex')}`;
   const asked: FeedbackRequestRecord = {
@@ -165,7 +166,7 @@ export async function openFeedbackRequest(
   colleagueId: string,
 ): Promise<{ request: OpenFeedbackRequest; requester: Employee } | undefined> {
   const request = await getFeedbackRequest(requestId);
-  if (!request || !request.colleagueIds.includes(colleagueId)) return undefined;
+  if (!request?.colleagueIds.includes(colleagueId)) return undefined;
   const requester = await getEmployee(request.requesterId);
   const { timeZone } = (await settingsInForce()).settings;
   return (

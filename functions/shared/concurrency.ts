@@ -25,7 +25,9 @@ export async function mapLimited<T, R>(
   await forEachLimited(
     items.map((item, index) => ({ item, index })),
     limit,
-    async ({ item, index }) => void (results[index] = await work(item)),
+    async ({ item, index }) => {
+      results[index] = await work(item);
+    },
   );
   return results;
 }
