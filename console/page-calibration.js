@@ -3,7 +3,7 @@
  * The calibration page of a cycle: distributions before and after, managers and departments with the flag,
  * missing reviews, participants page by page; in calibration, adjustments and the release.
  */
-import { api, enc } from './api.js';
+import { api } from './api.js';
 import {
   announce,
   append,
@@ -22,7 +22,10 @@ import {
 import { ApiError } from './errors.js';
 import { phaseText, plural } from './format.js';
 import { cycleHref, renderWithMessage } from './router.js';
+/** @import { Adjustment, CalibrationFirstPage, CalibrationView } from '../functions/api/responses.ts' */
 /** @import { Page } from './router.js' */
+/** @typedef {CalibrationFirstPage['figures']['overall']} GroupFigures the figures of the cycle, a manager or a department */
+/** @typedef {CalibrationView['participants'][number]} Participant */
 
 /** Before and after in the charts: dark blue and amber, each at least 3:1 against white; after is also striped, not told by colour alone. */
 const SIDES = /** @type {const} */ ([
@@ -40,7 +43,7 @@ const decimal = (value, signed = false) =>
 /**
  * One group's distribution as grouped bars, before beside after at each scale point (inline SVG named by its
  * numbers), with the same numbers in a table.
- * @param {any} group figures of a group: `before` and `after` with `counts` aligned with `scale`
+ * @param {GroupFigures} group `before` and `after` with `counts` aligned with `scale`
  * @param {{ value: number, label: string }[]} scale
  * @param {string} title
  */
@@ -150,11 +153,11 @@ function distributionFigure(group, scale, title) {
  * The table of managers or departments: reviews, missing, each mean against the cycle's, and the flag.
  * @param {string} caption
  * @param {string} first the column naming the group
- * @param {any[]} groups
+ * @param {GroupFigures[]} groups
  * @param {number} step one scale point
  */
 function groupTable(caption, first, groups, step) {
-  const flag = (/** @type {any} */ g) =>
+  const flag = (/** @type {GroupFigures} */ g) =>
     [g.before.outlier ? 'Before calibration' : '', g.after.outlier ? 'Final ratings' : '']
       .filter(Boolean)
       .map((what) =>
@@ -198,18 +201,20 @@ function groupTable(caption, first, groups, step) {
  * @returns {Promise<Page>}
  */
 export async function calibrationPage(cycleId) {
-  const view = await api('GET', `/cycles/${enc(cycleId)}/calibration?limit=200`);
+  // The first page (no cursor) carries the figures and the missing reviews as well.
+  const view = /** @type {CalibrationFirstPage} */ (
+    await api('GET /cycles/{cycleId}/calibration', { params: { cycleId }, query: { limit: '200' } })
+  );
   const figures = view.figures;
   /** @type {{ value: number, label: string }[]} */
   const scale = view.scale;
   const calibrating = view.phase === 'CALIBRATION';
-  /** @type {any[]} */
-  const flaggedManagers = figures.managers.filter((/** @type {any} */ m) => m.before.outlier || m.after.outlier);
+  const flaggedManagers = figures.managers.filter((m) => m.before.outlier || m.after.outlier);
   const participantRows = h('tbody');
   const more = h('button', { type: 'button', class: 'secondary', hidden: !view.nextCursor }, 'Show more participants');
   const moreErrors = errorBox();
   let cursor = view.nextCursor;
-  /** @param {any[]} people */
+  /** @param {Participant[]} people */
   const addParticipants = (people) =>
     append(
       participantRows,
@@ -219,10 +224,10 @@ export async function calibrationPage(cycleId) {
   more.addEventListener('click', async () => {
     clearErrors(moreErrors);
     try {
-      const next = await api(
-        'GET',
-        `/cycles/${enc(cycleId)}/calibration?${new URLSearchParams({ limit: '200', cursor })}`,
-      );
+      const next = await api('GET /cycles/{cycleId}/calibration', {
+        params: { cycleId },
+        query: { limit: '200', cursor },
+      });
       addParticipants(next.participants);
       cursor = next.nextCursor;
       more.hidden = !cursor;
@@ -280,7 +285,7 @@ export async function calibrationPage(cycleId) {
         'Distributions',
         h('div', { class: 'charts' }, [
           distributionFigure(figures.overall, scale, 'Everyone'),
-          ...figures.departments.map((/** @type {any} */ d) => distributionFigure(d, scale, `Department ${d.name}`)),
+          ...figures.departments.map((d) => distributionFigure(d, scale, `Department ${d.name}`)),
           ...flaggedManagers.map((m) => distributionFigure(m, scale, `Manager ${m.name} (flagged)`)),
         ]),
       ),
@@ -295,7 +300,7 @@ export async function calibrationPage(cycleId) {
           ? table(
               'Reviews still missing',
               ['Name', 'Employee id', 'Department', 'Manager or reviewer'],
-              view.missing.map((/** @type {any} */ m) => [m.name, m.employeeId, m.department, m.managerName]),
+              view.missing.map((m) => [m.name, m.employeeId, m.department, m.managerName]),
               { rowHeaders: true, hideCaption: true },
             )
           : h('p', null, 'Every review is in.'),
@@ -317,13 +322,13 @@ export async function calibrationPage(cycleId) {
 /**
  * A participant's row; in calibration, with the form that adjusts their final rating.
  * @param {string} cycleId
- * @param {any} person
+ * @param {Participant} person
  * @param {{ value: number, label: string }[]} scale
  * @param {boolean} calibrating
  */
 function participantRow(cycleId, person, scale, calibrating) {
   const final = person.finalPoint ? `${person.finalRating} (${person.finalPoint.label})` : 'None';
-  const adjusted = person.adjusted ? `Yes, from ${person.adjustment.from}: ${person.adjustment.reason}` : 'No';
+  const adjusted = person.adjustment ? `Yes, from ${person.adjustment.from}: ${person.adjustment.reason}` : 'No';
   const cells = [
     h('th', { scope: 'row' }, person.name),
     h('td', null, person.department),
@@ -340,7 +345,7 @@ function participantRow(cycleId, person, scale, calibrating) {
 
 /**
  * @param {string} cycleId
- * @param {any} person
+ * @param {Participant} person
  * @param {{ value: number, label: string }[]} scale
  */
 function adjustForm(cycleId, person, scale) {
@@ -351,7 +356,7 @@ function adjustForm(cycleId, person, scale) {
     scale.map((point) =>
       h(
         'option',
-        { value: point.value, selected: point.value === person.finalPoint.value },
+        { value: point.value, selected: point.value === person.finalPoint?.value },
         `${point.value} - ${point.label}`,
       ),
     ),
@@ -377,9 +382,13 @@ function adjustForm(cycleId, person, scale) {
     }
     busy = true;
     try {
-      const result = await api('POST', `/cycles/${enc(cycleId)}/adjustments`, {
-        json: { employeeId: person.employeeId, rating: Number(rating.value), reason: reason.value.trim() },
-      });
+      // One person's adjustment (not a file of them) answers that person's.
+      const result = /** @type {Adjustment} */ (
+        await api('POST /cycles/{cycleId}/adjustments', {
+          params: { cycleId },
+          json: { employeeId: person.employeeId, rating: Number(rating.value), reason: reason.value.trim() },
+        })
+      );
       await renderWithMessage(
         result.outcome === 'unchanged'
           ? `${person.name}\u2019s final rating was already ${result.after} with that reason: nothing changed.`
@@ -398,7 +407,7 @@ function adjustForm(cycleId, person, scale) {
 /**
  * Releasing asks first; when reopened reviews are still pending the API names them, and HR may release anyway.
  * @param {string} cycleId
- * @param {any} view
+ * @param {CalibrationView} view
  */
 function releaseSection(cycleId, view) {
   const errors = errorBox();
@@ -421,7 +430,7 @@ function releaseSection(cycleId, view) {
     if (busy) return;
     busy = true;
     try {
-      await api('POST', `/cycles/${enc(cycleId)}/release`, { json: force ? { force: true } : {} });
+      await api('POST /cycles/{cycleId}/release', { params: { cycleId }, json: force ? { force: true } : {} });
       await renderWithMessage('The results are being released.');
     } catch (error) {
       showErrors(errors, error, 'The results were not released');

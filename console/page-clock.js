@@ -16,7 +16,7 @@ import { authConfig } from './session.js';
  */
 export async function clockPage() {
   if (authConfig().auth !== 'local') return notFoundPage();
-  const [{ now }, timeZone] = await Promise.all([api('GET', '/local/clock'), organisationTimeZone()]);
+  const [{ now }, timeZone] = await Promise.all([api('GET /local/clock', {}), organisationTimeZone()]);
   const errors = errorBox();
   const duration = h('input', {
     type: 'text',
@@ -38,7 +38,7 @@ export async function clockPage() {
     clearErrors(errors);
     button.disabled = true;
     try {
-      const moved = await api('POST', '/local/clock/advance', { json: { duration: duration.value.trim() } });
+      const moved = await api('POST /local/clock/advance', { json: { duration: duration.value.trim() } });
       setFlash({
         kind: 'status',
         text: `The clock is now ${formatDateTime(moved.now, timeZone)}. Everything that fell due on the way ran, in order.`,

@@ -3,7 +3,7 @@
  * A cycle's page: its progress charts and tables, who is overdue, escalations, goals and results, and HR's
  * actions on it (resume, extend a deadline, cancel, download the report).
  */
-import { api, enc } from './api.js';
+import { api, send } from './api.js';
 import {
   announce,
   clearErrors,
@@ -31,6 +31,7 @@ import {
 } from './format.js';
 import { cycleHref, renderWithMessage } from './router.js';
 /** @import { Child } from './types.js' */
+/** @import { CycleReport, CycleStatus } from '../functions/api/responses.ts' */
 /** @import { Page } from './router.js' */
 
 /** @typedef {'pending' | 'submitted' | 'late' | 'overdue'} PhaseState */
@@ -163,14 +164,13 @@ function hatch(id) {
  */
 export async function cyclePage(cycleId) {
   const [status, report, audit] = await Promise.all([
-    api('GET', `/cycles/${enc(cycleId)}`),
-    api('GET', `/cycles/${enc(cycleId)}/report`),
-    api('GET', `/cycles/${enc(cycleId)}/audit`),
+    api('GET /cycles/{cycleId}', { params: { cycleId } }),
+    api('GET /cycles/{cycleId}/report', { params: { cycleId } }),
+    api('GET /cycles/{cycleId}/audit', { params: { cycleId } }),
   ]);
   const timeZone = String(status.timeZone ?? 'UTC');
   const running = status.phase === 'SELF_REVIEW' || status.phase === 'MANAGER_REVIEW';
-  /** @type {any[]} */
-  const people = report.people ?? [];
+  const people = report.people;
   const names = new Map(people.map((person) => [person.employeeId, person.name]));
 
   const actionErrors = errorBox();
@@ -200,14 +200,13 @@ export async function cyclePage(cycleId) {
     ),
   ]);
 
-  /** @type {any[]} */
-  const overdue = status.overdue ?? [];
-  /** @type {any[]} */
-  const escalations = (audit.events ?? []).filter(
-    (/** @type {any} */ event) => event.action === 'mail-sent' && event.details && ESCALATIONS[event.details.kind],
-  );
-  /** @type {any[]} */
-  const departments = report.departments ?? [];
+  const overdue = status.overdue;
+  // The reminder ladder's emails among the events, each named as HR calls it.
+  const escalations = audit.events.flatMap(({ at, action, details }) => {
+    const kind = action === 'mail-sent' && details ? ESCALATIONS[String(details.kind)] : undefined;
+    return kind ? [{ at, kind, to: String(details?.to ?? ''), subject: String(details?.subject ?? '') }] : [];
+  });
+  const departments = report.departments;
   const goals = status.goals ?? { counts: {}, missed: [] };
   const results = status.results ?? { released: 0, acknowledged: 0, disagreed: 0, unacknowledged: [] };
 
@@ -283,12 +282,7 @@ export async function cyclePage(cycleId) {
           ? table(
               'Reminders and escalations sent',
               ['Sent', 'Kind', 'To', 'Subject'],
-              escalations.map((event) => [
-                formatDateTime(event.at, timeZone),
-                ESCALATIONS[event.details.kind],
-                event.details.to ?? '',
-                event.details.subject ?? '',
-              ]),
+              escalations.map((mail) => [formatDateTime(mail.at, timeZone), mail.kind, mail.to, mail.subject]),
               { nowrap: [0], hideCaption: true, wide: true },
             )
           : h('p', null, 'No reminder or escalation has been sent yet.'),
@@ -316,12 +310,7 @@ export async function cyclePage(cycleId) {
           ? table(
               'Missed goals',
               ['Name', 'Goal', 'Was due', 'Manager'],
-              goals.missed.map((/** @type {any} */ goal) => [
-                goal.name,
-                goal.title,
-                formatDay(goal.due),
-                goal.manager ?? '',
-              ]),
+              goals.missed.map((goal) => [goal.name, goal.title, formatDay(goal.due), goal.manager ?? '']),
               { nowrap: [2], rowHeaders: true, wide: true },
             )
           : null,
@@ -341,11 +330,7 @@ export async function cyclePage(cycleId) {
                 ? table(
                     'Results not yet acknowledged',
                     ['Name', 'Employee id', 'Manager'],
-                    results.unacknowledged.map((/** @type {any} */ person) => [
-                      person.name,
-                      person.employeeId,
-                      person.manager,
-                    ]),
+                    results.unacknowledged.map((person) => [person.name, person.employeeId, person.manager]),
                     { rowHeaders: true },
                   )
                 : null,
@@ -373,7 +358,7 @@ function attentionSection(cycleId, reason) {
     busy = true;
     clearErrors(errors);
     try {
-      await api('POST', `/cycles/${enc(cycleId)}/resume`, { json: {} });
+      await api('POST /cycles/{cycleId}/resume', { params: { cycleId }, json: {} });
       await renderWithMessage(
         'The workflow was resumed: reminders, escalations and the release carry on from where they stopped.',
       );
@@ -402,8 +387,8 @@ function attentionSection(cycleId, reason) {
 /**
  * Moves one person's self-assessment deadline (people who have not submitted it yet).
  * @param {string} cycleId
- * @param {any} status
- * @param {any[]} people
+ * @param {CycleStatus} status
+ * @param {CycleReport['people']} people
  * @param {Map<string, string>} names
  * @param {string} timeZone
  */
@@ -478,7 +463,8 @@ function extensionSection(cycleId, status, people, names, timeZone) {
     }
     busy = true;
     try {
-      const result = await api('POST', `/cycles/${enc(cycleId)}/extensions`, {
+      const result = await api('POST /cycles/{cycleId}/extensions', {
+        params: { cycleId },
         json: { employeeId: employee.value, until: until.value },
       });
       await renderWithMessage(
@@ -502,7 +488,7 @@ function extensionSection(cycleId, status, people, names, timeZone) {
 /**
  * Cancelling asks first, on the page itself.
  * @param {string} cycleId
- * @param {any} status
+ * @param {CycleStatus} status
  */
 function cancelSection(cycleId, status) {
   const errors = errorBox();
@@ -520,7 +506,7 @@ function cancelSection(cycleId, status) {
     if (busy) return;
     busy = true;
     try {
-      const result = await api('POST', `/cycles/${enc(cycleId)}/cancel`, { json: {} });
+      const result = await api('POST /cycles/{cycleId}/cancel', { params: { cycleId }, json: {} });
       await renderWithMessage(
         `The cycle was cancelled; ${plural(result.notified ?? 0, 'participant was', 'participants were')} told.`,
       );
@@ -548,9 +534,11 @@ function cancelSection(cycleId, status) {
 async function downloadReport(cycleId, errors) {
   clearErrors(errors);
   try {
-    const response = /** @type {Response} */ (
-      await api('GET', `/cycles/${enc(cycleId)}/report?format=csv`, { raw: true, accept: 'text/csv' })
-    );
+    const response = await send('GET /cycles/{cycleId}/report', {
+      params: { cycleId },
+      query: { format: 'csv' },
+      accept: 'text/csv',
+    });
     const blob = await response.blob();
     const url = URL.createObjectURL(blob);
     const name = `${cycleId}-report.csv`;

@@ -10,9 +10,7 @@ import { cycleHref } from './router.js';
 
 /** @returns {Promise<Page>} */
 export async function cyclesPage() {
-  const { cycles } = await api('GET', '/cycles');
-  /** @type {any[]} */
-  const list = cycles ?? [];
+  const { cycles: list } = await api('GET /cycles', {});
   if (!list.length) {
     return {
       title: 'Cycles',

@@ -7,6 +7,7 @@ import { errorBox, field, h, section, showErrors, table } from './dom.js';
 import { ApiError } from './errors.js';
 import { formatDateTime, formatDay, percent, periodText } from './format.js';
 import { goTo } from './router.js';
+/** @import { GoalsNeedingAttention } from '../functions/api/responses.ts' */
 /** @import { Page } from './router.js' */
 
 /** @type {Record<string, string>} */
@@ -18,14 +19,14 @@ const GOAL_STATUS = { ON_TRACK: 'On track', AT_RISK: 'At risk', OFF_TRACK: 'Off 
 export async function goalsPage(period) {
   const errors = errorBox();
   const [attention, praise, timeZone] = await Promise.all([
-    api('GET', `/goals/attention${period ? `?period=${enc(period)}` : ''}`).catch((error) => {
+    api('GET /goals/attention', { query: { period: period || undefined } }).catch((error) => {
       if (error instanceof ApiError && error.status === 400) {
         showErrors(errors, error, 'Those goals could not be shown');
         return undefined;
       }
       throw error;
     }),
-    api('GET', '/recognition'),
+    api('GET /recognition', {}),
     organisationTimeZone(),
   ]);
   const quarter = h('input', {
@@ -46,7 +47,7 @@ export async function goalsPage(period) {
     goTo(quarter.value.trim() ? `#/goals?period=${enc(quarter.value.trim())}` : '#/goals');
   });
 
-  /** @param {any[]} goals @param {string} caption */
+  /** @param {GoalsNeedingAttention['atRisk']} goals @param {string} caption */
   const goalTable = (goals, caption) =>
     table(
       caption,
@@ -60,8 +61,7 @@ export async function goalsPage(period) {
       ]),
       { numeric: [3], nowrap: [2], hideCaption: true, rowHeaders: true, wide: true },
     );
-  /** @type {any[]} */
-  const recognition = praise.recognition ?? [];
+  const recognition = praise.recognition;
   const shownQuarter = periodText(attention?.period ?? period);
   return {
     title: 'Goals and recognition',

@@ -7,6 +7,7 @@ import { announce, append, clearErrors, clearStatus, errorBox, field, h, showErr
 import { ApiError } from './errors.js';
 import { plural } from './format.js';
 import { renderWithMessage } from './router.js';
+/** @import { ImportResult } from '../functions/api/responses.ts' */
 /** @import { Page } from './router.js' */
 
 /** @type {Record<string, string>} */
@@ -73,7 +74,9 @@ export function importPage() {
     busy = true;
     try {
       checked = await chosen.arrayBuffer();
-      const result = await api('POST', '/employees/import?dryRun=true', { file: checked });
+      const result = /** @type {Extract<ImportResult, { dryRun: boolean }>} */ (
+        await api('POST /employees/import', { query: { dryRun: 'true' }, file: checked })
+      );
       const apply = h('button', { type: 'button', class: 'primary' }, 'Apply import');
       apply.addEventListener('click', () => void applyImport(apply));
       const line = `${plural(result.valid, 'person', 'people')}: ${result.created} new, ${result.updated} updated`;
@@ -103,7 +106,7 @@ export function importPage() {
     if (busy) return;
     busy = true;
     try {
-      const result = await api('POST', '/employees/import', { file: checked });
+      const result = await api('POST /employees/import', { file: checked });
       preview.hidden = true;
       preview.replaceChildren();
       form.reset();

@@ -6,24 +6,23 @@ import { api } from './api.js';
 import { clearErrors, errorBox, facts, field, h, section, showErrors } from './dom.js';
 import { durationText, formatDateTime } from './format.js';
 import { cycleHref, goTo, setFlash } from './router.js';
+/** @import { SettingsVersion } from '../functions/api/responses.ts' */
 /** @import { Page } from './router.js' */
 
 /**
  * The settings a launch copies, in words.
- * @param {any} current GET /settings
+ * @param {SettingsVersion} current
  */
 function settingsInForce(current) {
   const settings = current.settings;
-  /** @type {any[]} */
   const scale = settings.scale ?? [];
-  /** @type {any[]} */
   const competencies = settings.competencies ?? [];
   return section(
     'Settings in force',
     h(
       'p',
       null,
-      current.version
+      current.savedAt
         ? `Version ${current.version}, saved ${formatDateTime(current.savedAt, settings.timeZone)}.`
         : 'Version 0: the defaults (no settings saved yet).',
       ' A cycle keeps the settings it was launched with. ',
@@ -58,7 +57,7 @@ function settingsInForce(current) {
 
 /** @returns {Promise<Page>} */
 export async function launchPage() {
-  const current = await api('GET', '/settings');
+  const current = await api('GET /settings', {});
   const timeZone = String(current.settings?.timeZone ?? 'UTC');
   const errors = errorBox();
   const name = h('input', { type: 'text', name: 'name', required: true, maxlength: 120, autocomplete: 'off' });
@@ -97,7 +96,7 @@ export async function launchPage() {
     if (period.value.trim()) request.period = period.value.trim();
     busy = true;
     try {
-      const cycle = await api('POST', '/cycles', { json: request });
+      const cycle = await api('POST /cycles', { json: request });
       setFlash({ kind: 'status', text: `"${cycle.name}" was launched: the invitations are on their way.` });
       goTo(cycleHref(cycle.cycleId));
     } catch (error) {

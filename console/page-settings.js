@@ -6,6 +6,7 @@ import { api, forgetOrganisationTimeZone } from './api.js';
 import { clearErrors, errorBox, field, h, showErrors, uid } from './dom.js';
 import { formatDateTime } from './format.js';
 import { renderWithMessage } from './router.js';
+/** @import { SettingsVersion } from '../functions/api/responses.ts' */
 /** @import { Child } from './types.js' */
 /** @import { Page } from './router.js' */
 
@@ -108,7 +109,7 @@ function numberOrText(text) {
   return Number.isFinite(value) ? value : text;
 }
 
-/** @type {[string, string, string][]} timing key, label, hint */
+/** @type {[keyof SettingsVersion['settings']['timings'], string, string][]} timing key, label, hint */
 const TIMINGS = [
   [
     'reviewReminderLead',
@@ -128,7 +129,7 @@ const TIMINGS = [
 /* ------------------------------------------------------------------ local clock */
 /** @returns {Promise<Page>} */
 export async function settingsPage() {
-  const current = await api('GET', '/settings');
+  const current = await api('GET /settings', {});
   const settings = current.settings;
   const errors = errorBox();
 
@@ -298,7 +299,7 @@ export async function settingsPage() {
     };
     busy = true;
     try {
-      const saved = await api('PUT', '/settings', { json: draft });
+      const saved = await api('PUT /settings', { json: draft });
       forgetOrganisationTimeZone();
       await renderWithMessage(
         saved.saved === false
@@ -319,7 +320,7 @@ export async function settingsPage() {
       h(
         'p',
         { class: 'version' },
-        current.version
+        current.savedAt
           ? `Version ${current.version} is in force, saved ${formatDateTime(current.savedAt, settings.timeZone)} by ${current.savedBy ?? 'HR'}.`
           : 'The defaults are in force (version 0): no settings have been saved yet.',
       ),

@@ -57,7 +57,7 @@ export function signInPage() {
     busy = true;
     try {
       // The token is good when the API accepts it.
-      await api('GET', '/cycles', { token });
+      await api('GET /cycles', { token });
       sessionStorage.setItem(TOKEN_KEY, token);
       input.value = '';
       const next = sessionStorage.getItem(NEXT_KEY);
