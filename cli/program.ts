@@ -12,13 +12,14 @@ import type {
   Adjustment,
   AdjustmentFile,
   ApiError,
-  ApiResponses,
   CalibrationFirstPage,
+  ClientResponses,
+  ClientRoute,
   CycleReport,
   DirectoryPage,
   ImportResult,
   ImportSaved,
-  LocalClockResponses,
+  RouteParams,
 } from '../functions/api/responses.ts';
 import { DEFAULT_CALLBACK_PORT, freshCredentials, LoginFailure, login, logout, readCredentials } from './login.ts';
 
@@ -88,18 +89,15 @@ function signIn<T>(step: () => T): T {
 }
 
 /** The routes the CLI calls and what each answers: the HR API's, typed by its handlers, and the local stack's clock. */
-type Responses = ApiResponses & LocalClockResponses;
-type Route = keyof Responses;
-
-/** The `{name}` parameters in a route's path. */
-type ParamNames<P extends string> = P extends `${string}{${infer Name}}${infer Rest}` ? Name | ParamNames<Rest> : never;
+type Responses = ClientResponses;
+type Route = ClientRoute;
 
 /** A request to `route`: a value for each of its path parameters, a query, and a JSON body or a file's bytes. */
 type Request<R extends Route> = {
   query?: Record<string, string | undefined>;
   json?: unknown;
   file?: Uint8Array;
-} & ([ParamNames<R>] extends [never] ? { params?: undefined } : { params: Record<ParamNames<R>, string> });
+} & RouteParams<R>;
 
 /** The response body as bytes: `text()` would drop a CSV's byte-order mark, which spreadsheets need. */
 async function send<R extends Route>(

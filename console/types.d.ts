@@ -3,17 +3,14 @@
  * TypeScript's syntax. Only the type-check reads this file (and ../functions/api/responses.ts, types only, through
  * it); the browser never loads either and the console's route does not serve them.
  */
-import type { ApiResponses, LocalClockResponses } from '../functions/api/responses.ts';
+import type { ClientResponses, ClientRoute, RouteParams } from '../functions/api/responses.ts';
 
 /** What a page is built from: a node, text, nothing, or a list of these (nested as deep as a page needs). */
 export type Child = Node | string | number | null | undefined | false | readonly Child[];
 
 /** The routes the console calls and what each answers: the HR API's, typed by its handlers, and the local stack's clock. */
-export type Responses = ApiResponses & LocalClockResponses;
-export type Route = keyof Responses;
-
-/** The `{name}` parameters in a route's path. */
-type ParamNames<P extends string> = P extends `${string}{${infer Name}}${infer Rest}` ? Name | ParamNames<Rest> : never;
+export type Responses = ClientResponses;
+export type Route = ClientRoute;
 
 /**
  * A request to `route`: a value for each of its path parameters, a query (unset values left out), a JSON body or a
@@ -25,4 +22,4 @@ export type ApiRequest<R extends Route> = {
   file?: ArrayBuffer;
   token?: string;
   accept?: string;
-} & ([ParamNames<R>] extends [never] ? { params?: undefined } : { params: Record<ParamNames<R>, string> });
+} & RouteParams<R>;

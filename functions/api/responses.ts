@@ -152,3 +152,15 @@ export interface LocalClockResponses {
   'GET /local/clock': { now: string };
   'POST /local/clock/advance': { now: string };
 }
+
+/** Every route a client (the CLI, the console) calls, with what it answers. */
+export type ClientResponses = ApiResponses & LocalClockResponses;
+export type ClientRoute = keyof ClientResponses;
+
+/** The `{name}` parameters in a route's path. */
+type ParamNames<P extends string> = P extends `${string}{${infer Name}}${infer Rest}` ? Name | ParamNames<Rest> : never;
+
+/** The `params` a request to `route` carries: a value for each of its path parameters, none for a route without. */
+export type RouteParams<R extends string> = [ParamNames<R>] extends [never]
+  ? { params?: undefined }
+  : { params: Record<ParamNames<R>, string> };
