@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { saveSettings, type SettingsSaved } from '#services/settings.ts';
 import { settingsInForce, type SettingsInForce } from '#store/settings.ts';
 import { apiHandler, hrActor, json, parseJsonBody } from '#shared/http.ts';

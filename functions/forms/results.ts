@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ACCEPT_GOALS_LABEL, DISAGREE_LABEL, goalsChoice } from '#domain/acknowledgement.ts';
 import { finalResultOf } from '#domain/calibration.ts';
 import { acknowledgementEndsAt, RuleViolation } from '#domain/cycle.ts';
