@@ -47,10 +47,22 @@ function median(values: number[]): number {
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
-/** Milliseconds to import `file` in a fresh Node process (its own module cache, nothing compiled yet). */
-function coldImportMs(file: string): number {
-  const script = `const t=performance.now();await import(${JSON.stringify(file)});console.log((performance.now()-t).toFixed(2))`;
-  return Number(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' }).trim());
+interface ImportTime {
+  wallMs: number;
+  cpuMs: number;
+}
+
+/**
+ * Milliseconds to import `file` in a fresh Node process (its own module cache, nothing compiled yet): wall clock, and
+ * the process's CPU time over the import, which a busy machine disturbs far less.
+ */
+function coldImport(file: string): ImportTime {
+  const script = `const c=process.cpuUsage(),t=performance.now();await import(${JSON.stringify(file)});const w=performance.now()-t,u=process.cpuUsage(c);console.log(w,(u.user+u.system)/1000)`;
+  const [wallMs, cpuMs] = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' })
+    .trim()
+    .split(' ')
+    .map(Number);
+  return { wallMs, cpuMs };
 }
 
 export interface BundleFigures {
@@ -58,11 +70,15 @@ export interface BundleFigures {
   bundleKiB: number;
   /** The SDK client packages the bundle holds. */
   sdkClients: string;
-  /** Median cold import of the handler's bundle. */
+  /** Median cold import of the handler's bundle, wall clock. */
   coldImportMs: number;
-  /** Median cold import of a bundle of only those clients' classes, built the same way. */
+  /** Median cold import of a bundle of only those clients' classes, built the same way, wall clock. */
   sdkOnlyMs: number | null;
   ratio: number | null;
+  /** The same in CPU time of the importing process. */
+  coldImportCpuMs: number;
+  sdkOnlyCpuMs: number | null;
+  cpuRatio: number | null;
 }
 
 /**
@@ -102,21 +118,28 @@ export async function bundleFigures(specs: FunctionSpec[], runs = 5): Promise<Bu
           nodePaths: [join(repoRoot, 'node_modules')],
         });
       }
-      const handlerMs: number[] = [];
-      const baselineMs: number[] = [];
+      const handler: ImportTime[] = [];
+      const sdkOnly: ImportTime[] = [];
       for (let run = 0; run < runs; run++) {
-        handlerMs.push(coldImportMs(file));
-        if (baseline) baselineMs.push(coldImportMs(baseline));
+        handler.push(coldImport(file));
+        if (baseline) sdkOnly.push(coldImport(baseline));
       }
-      const coldImport = median(handlerMs);
-      const sdkOnly = baseline ? median(baselineMs) : null;
+      const at = (times: ImportTime[], of: keyof ImportTime) => median(times.map((time) => time[of]));
+      const round = (value: number, digits: number) => Number(value.toFixed(digits));
+      const baselineFigures = (of: keyof ImportTime) =>
+        sdkOnly.length ? [round(at(sdkOnly, of), 1), round(at(handler, of) / at(sdkOnly, of), 2)] : [null, null];
+      const [sdkOnlyMs, ratio] = baselineFigures('wallMs');
+      const [sdkOnlyCpuMs, cpuRatio] = baselineFigures('cpuMs');
       results.push({
         function: spec.id,
         bundleKiB: Math.round(output.bytes / 1024),
         sdkClients: clients.map((pkg) => pkg.replace(/^@aws-sdk\/(client-)?/, '')).join(' '),
-        coldImportMs: Number(coldImport.toFixed(1)),
-        sdkOnlyMs: sdkOnly === null ? null : Number(sdkOnly.toFixed(1)),
-        ratio: sdkOnly ? Number((coldImport / sdkOnly).toFixed(2)) : null,
+        coldImportMs: round(at(handler, 'wallMs'), 1),
+        sdkOnlyMs,
+        ratio,
+        coldImportCpuMs: round(at(handler, 'cpuMs'), 1),
+        sdkOnlyCpuMs,
+        cpuRatio,
       });
     }
   } finally {

@@ -22,7 +22,7 @@ import { formsBench } from './forms.ts';
  * POSTs one after another (bench/forms.ts; 0 skips both); reads a calibrated cycle of `--calibration` participants, through
  * its summaries and through every assessment (bench/calibration.ts; 0 skips).
  *
- * `npm run bench -- --bundles [--import-runs 5] [--json]` only bundles each function as CDK would and times its cold
+ * `npm run bench -- --bundles [--import-runs 5] [--functions Id,Id] [--json]` only bundles each function as CDK would and times its cold
  * import against importing just the SDK clients it holds, each the median of `--import-runs` fresh processes
  * (bench/bundles.ts); no local stack.
  */
@@ -48,6 +48,11 @@ const calibrationSize = args.includes('--calibration') && calibrationArg ? Numbe
 const bundlesOnly = args.includes('--bundles');
 const importRunsArg = args[args.indexOf('--import-runs') + 1];
 const importRuns = args.includes('--import-runs') && importRunsArg ? Number(importRunsArg) : 5;
+const functionsArg = args[args.indexOf('--functions') + 1];
+const benchedFunctions =
+  args.includes('--functions') && functionsArg
+    ? allFunctions.filter((spec) => functionsArg.split(',').includes(spec.id))
+    : allFunctions;
 const log = (text: string) => (asJson ? process.stderr.write(`${text}\n`) : console.log(text));
 const DAY = 86_400_000;
 
@@ -301,7 +306,7 @@ async function fullBench(): Promise<void> {
     if (calibrationSize > 0) log(`seeding a calibrated cycle of ${calibrationSize} participants, then reading it...`);
     const calibration = calibrationSize > 0 ? await calibrationBench(stack, counter, calibrationSize) : undefined;
     if (!faults) log('bundling each function...');
-    const bundles = faults ? [] : await bundleFigures(allFunctions, importRuns);
+    const bundles = faults ? [] : await bundleFigures(benchedFunctions, importRuns);
     const report = {
       node: process.version,
       faults: faultFigures,
@@ -343,7 +348,7 @@ async function fullBench(): Promise<void> {
 }
 
 if (bundlesOnly) {
-  const bundles = await bundleFigures(allFunctions, importRuns);
+  const bundles = await bundleFigures(benchedFunctions, importRuns);
   if (asJson) console.log(JSON.stringify({ node: process.version, bundles }, null, 2));
   else printBundles(bundles);
 } else {
