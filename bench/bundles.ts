@@ -31,14 +31,20 @@ const CLIENT_CLASSES: Record<string, string> = {
   '@aws-sdk/client-secrets-manager': 'SecretsManagerClient',
 };
 
-/** The `@aws-sdk/client-*` and `@aws-sdk/lib-*` packages with code in one output of a metafile, sorted. */
-export function sdkClientsIn(output: Metafile['outputs'][string]): string[] {
-  const clients = new Set<string>();
+/**
+ * The `@aws-sdk/client-*` and `@aws-sdk/lib-*` packages with code in one output of a metafile, each with the commands
+ * of it the output holds (esbuild keeps only the commands the code sends; a client without any is one nothing calls).
+ */
+export function sdkClientCommands(output: Metafile['outputs'][string]): Record<string, string[]> {
+  const clients: Record<string, string[]> = {};
   for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
-    const match = /node_modules\/(@aws-sdk\/(?:client|lib)-[^/]+)\//.exec(input);
-    if (match && bytesInOutput > 0) clients.add(match[1]);
+    const match = /node_modules\/(@aws-sdk\/(?:client|lib)-[^/]+)\/(.*)$/.exec(input);
+    if (!match || bytesInOutput === 0) continue;
+    const commands = (clients[match[1]] ??= []);
+    const command = /\/commands\/(\w+)Command\.js$/.exec(match[2]);
+    if (command && !commands.includes(command[1])) commands.push(command[1]);
   }
-  return [...clients].sort();
+  return Object.fromEntries(Object.entries(clients).sort(([a], [b]) => a.localeCompare(b)));
 }
 
 function median(values: number[]): number {
@@ -99,7 +105,7 @@ export async function bundleFigures(specs: FunctionSpec[], runs = 5): Promise<Bu
         metafile: true,
       });
       const output = Object.values(metafile.outputs)[0];
-      const clients = sdkClientsIn(output);
+      const clients = Object.keys(sdkClientCommands(output));
       let baseline: string | undefined;
       if (clients.length) {
         const source = join(out, `${spec.id}.sdk-only.mjs`);
