@@ -40,7 +40,8 @@ export function sdkClientCommands(output: Metafile['outputs'][string]): Record<s
   for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
     const match = /node_modules\/(@aws-sdk\/(?:client|lib)-[^/]+)\/(.*)$/.exec(input);
     if (!match || bytesInOutput === 0) continue;
-    const commands = (clients[match[1]] ??= []);
+    clients[match[1]] ??= [];
+    const commands = clients[match[1]];
     const command = /\/commands\/(\w+)Command\.js$/.exec(match[2]);
     if (command && !commands.includes(command[1])) commands.push(command[1]);
   }
