@@ -23,10 +23,12 @@ async function bundleOutputs(entries: Record<string, string>): Promise<Record<st
     metafile: true,
     absWorkingDir: repoRoot,
   });
+  const idOf = new Map(Object.entries(entries).map(([id, entry]) => [entry, id]));
   return Object.fromEntries(
-    Object.values(metafile.outputs)
-      .filter((output) => output.entryPoint)
-      .map((output) => [Object.entries(entries).find(([, entry]) => entry === output.entryPoint)![0], output]),
+    Object.values(metafile.outputs).flatMap((output) => {
+      const id = output.entryPoint && idOf.get(output.entryPoint);
+      return id ? [[id, output]] : [];
+    }),
   );
 }
 
