@@ -1,11 +1,10 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { build } from 'esbuild';
+import { join } from 'node:path';
 import { runCli } from '../cli/program.ts';
 import { allFunctions } from '../lib/functions.ts';
 import { startLocalStack, type LocalStack } from '../local/stack.ts';
+import { bundleFigures, type BundleFigures } from './bundles.ts';
 import { calibrationBench } from './calibration.ts';
 import { faultsBench } from './faults.ts';
 import { formsBench } from './forms.ts';
@@ -22,6 +21,10 @@ import { formsBench } from './forms.ts';
  * its progress; and storms forms with the same post at once (exactly one counts) and times `--form-posts` form
  * POSTs one after another (bench/forms.ts; 0 skips both); reads a calibrated cycle of `--calibration` participants, through
  * its summaries and through every assessment (bench/calibration.ts; 0 skips).
+ *
+ * `npm run bench -- --bundles [--import-runs 5] [--functions Id,Id] [--json]` only bundles each function as CDK would and times its cold
+ * import against importing just the SDK clients it holds, each the median of `--import-runs` fresh processes
+ * (bench/bundles.ts); no local stack.
  */
 const args = process.argv.slice(2);
 const asJson = args.includes('--json');
@@ -42,6 +45,14 @@ const formPostsArg = args[args.indexOf('--form-posts') + 1];
 const formPosts = args.includes('--form-posts') && formPostsArg ? Number(formPostsArg) : faults ? 0 : 200;
 const calibrationArg = args[args.indexOf('--calibration') + 1];
 const calibrationSize = args.includes('--calibration') && calibrationArg ? Number(calibrationArg) : faults ? 0 : 10_000;
+const bundlesOnly = args.includes('--bundles');
+const importRunsArg = args[args.indexOf('--import-runs') + 1];
+const importRuns = args.includes('--import-runs') && importRunsArg ? Number(importRunsArg) : 5;
+const functionsArg = args[args.indexOf('--functions') + 1];
+const benchedFunctions =
+  args.includes('--functions') && functionsArg
+    ? allFunctions.filter((spec) => functionsArg.split(',').includes(spec.id))
+    : allFunctions;
 const log = (text: string) => (asJson ? process.stderr.write(`${text}\n`) : console.log(text));
 const DAY = 86_400_000;
 
@@ -268,104 +279,78 @@ async function goalWatchCase(stack: LocalStack, counter: DynamoCounter) {
   };
 }
 
-async function bundles() {
-  const out = mkdtempSync(join(tmpdir(), 'perfcycle-bundles-'));
-  const results = [];
-  try {
-    for (const spec of allFunctions) {
-      const file = join(out, `${spec.id}.mjs`);
-      // The same esbuild settings as lib/perfcycle-function.ts (ESM, node24, minified, SDK bundled).
-      await build({
-        entryPoints: [resolve(import.meta.dirname, '..', spec.entry)],
-        outfile: file,
-        bundle: true,
-        platform: 'node',
-        format: 'esm',
-        target: 'node24',
-        minify: true,
-        mainFields: ['module', 'main'],
-        banner: { js: "import { createRequire as __r } from 'node:module'; const require = __r(import.meta.url);" },
-        logLevel: 'silent',
-      });
-      const importMs = Number(
-        execFileSync(
-          process.execPath,
-          [
-            '--input-type=module',
-            '-e',
-            `const t=performance.now();await import(${JSON.stringify(file)});console.log((performance.now()-t).toFixed(1))`,
-          ],
-          {
-            encoding: 'utf8',
-          },
-        ).trim(),
-      );
-      results.push({ function: spec.id, bundleKiB: Math.round(statSync(file).size / 1024), coldImportMs: importMs });
-    }
-  } finally {
-    rmSync(out, { recursive: true, force: true });
-  }
-  return results;
+function printBundles(bundles: BundleFigures[]): void {
+  console.log(
+    'Lambda bundles (esbuild, minified, SDK bundled): cold import, median of fresh processes, against importing only their SDK clients',
+  );
+  console.table(bundles);
 }
 
-const faultFigures = faults ? await faultsBench(asJson, log) : undefined;
+async function fullBench(): Promise<void> {
+  const faultFigures = faults ? await faultsBench(asJson, log) : undefined;
 
-const stack = await startLocalStack({});
-try {
-  const counter = await instrument();
-  const cases = [];
-  for (const size of sizes) {
-    log(`launching a cycle of ${size} participants...`);
-    cases.push(await launchCase(stack, counter, size));
+  const stack = await startLocalStack({});
+  try {
+    const counter = await instrument();
+    const cases = [];
+    for (const size of sizes) {
+      log(`launching a cycle of ${size} participants...`);
+      cases.push(await launchCase(stack, counter, size));
+    }
+    if (!faults) log('importing a 5,000-row Windows-1252 directory through the CLI...');
+    const directoryImport = faults ? undefined : await importCase(stack);
+    log(`seeding ${goalCount} goals for the goal-watch read...`);
+    const goalWatch = goalCount > 0 ? await goalWatchCase(stack, counter) : undefined;
+    if (formPosts > 0) log(`storming forms, then ${formPosts} form posts one after another...`);
+    const forms = formPosts > 0 ? await formsBench(stack, api, formPosts) : undefined;
+    if (calibrationSize > 0) log(`seeding a calibrated cycle of ${calibrationSize} participants, then reading it...`);
+    const calibration = calibrationSize > 0 ? await calibrationBench(stack, counter, calibrationSize) : undefined;
+    if (!faults) log('bundling each function...');
+    const bundles = faults ? [] : await bundleFigures(benchedFunctions, importRuns);
+    const report = {
+      node: process.version,
+      faults: faultFigures,
+      cases,
+      directoryImport,
+      goalWatch,
+      forms,
+      calibration,
+      bundles,
+    };
+    if (asJson) {
+      console.log(JSON.stringify(report, null, 2));
+    } else {
+      console.log('\nReview-cycle launch on the local stack');
+      console.table(cases);
+      if (directoryImport) {
+        console.log('Directory import through the CLI (Windows-1252, semicolons), with progress on stderr');
+        console.table([directoryImport]);
+      }
+      if (goalWatch) {
+        console.log('Daily goal watch: open goals read through the sparse index');
+        console.table([goalWatch]);
+      }
+      if (forms) {
+        console.log(`Submit storm: the same form posted ${forms.storm[0].posts} times at once, exactly one counted`);
+        console.table(forms.storm);
+        console.log('A form POST (a goal check-in from a fresh page), one after another');
+        console.table([forms.checkInPostLatency]);
+      }
+      if (calibration) {
+        console.log(`Calibration of a cycle (${calibration.managers} managers; seeded in ${calibration.seedMs} ms)`);
+        console.table(calibration.reads);
+      }
+      if (bundles.length) printBundles(bundles);
+    }
+  } finally {
+    await stack.stop();
   }
-  if (!faults) log('importing a 5,000-row Windows-1252 directory through the CLI...');
-  const directoryImport = faults ? undefined : await importCase(stack);
-  log(`seeding ${goalCount} goals for the goal-watch read...`);
-  const goalWatch = goalCount > 0 ? await goalWatchCase(stack, counter) : undefined;
-  if (formPosts > 0) log(`storming forms, then ${formPosts} form posts one after another...`);
-  const forms = formPosts > 0 ? await formsBench(stack, api, formPosts) : undefined;
-  if (calibrationSize > 0) log(`seeding a calibrated cycle of ${calibrationSize} participants, then reading it...`);
-  const calibration = calibrationSize > 0 ? await calibrationBench(stack, counter, calibrationSize) : undefined;
-  if (!faults) log('bundling each function...');
-  const bundleFigures = faults ? [] : await bundles();
-  const report = {
-    node: process.version,
-    faults: faultFigures,
-    cases,
-    directoryImport,
-    goalWatch,
-    forms,
-    calibration,
-    bundles: bundleFigures,
-  };
-  if (asJson) {
-    console.log(JSON.stringify(report, null, 2));
-  } else {
-    console.log('\nReview-cycle launch on the local stack');
-    console.table(cases);
-    if (directoryImport) {
-      console.log('Directory import through the CLI (Windows-1252, semicolons), with progress on stderr');
-      console.table([directoryImport]);
-    }
-    if (goalWatch) {
-      console.log('Daily goal watch: open goals read through the sparse index');
-      console.table([goalWatch]);
-    }
-    if (forms) {
-      console.log(`Submit storm: the same form posted ${forms.storm[0].posts} times at once, exactly one counted`);
-      console.table(forms.storm);
-      console.log('A form POST (a goal check-in from a fresh page), one after another');
-      console.table([forms.checkInPostLatency]);
-    }
-    if (calibration) {
-      console.log(`Calibration of a cycle (${calibration.managers} managers; seeded in ${calibration.seedMs} ms)`);
-      console.table(calibration.reads);
-    }
-    if (bundleFigures.length) {
-      console.log('Lambda bundles (esbuild, minified, SDK bundled) and cold import time');
-      console.table(bundleFigures);
-    }
-  }
-} finally {
-  await stack.stop();
+}
+
+if (bundlesOnly) {
+  const bundles = await bundleFigures(benchedFunctions, importRuns);
+  if (asJson) console.log(JSON.stringify({ node: process.version, bundles }, null, 2));
+  else printBundles(bundles);
+} else {
+  await fullBench();
 }

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { adjustRating, adjustRatingsFromFile } from '#services/adjustments.ts';
 import { hrActor, json, parseJsonBody, pathParameter } from '#shared/http.ts';
 import { idempotencyKey } from '#shared/idempotency.ts';

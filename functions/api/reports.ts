@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { cycleReport, personHistory } from '#services/report.ts';
 import { employeeIdSchema } from '#domain/employee.ts';
 import { REPORT_COLUMNS, reportRow, toCsv } from '#domain/report.ts';

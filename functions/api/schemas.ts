@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { DAY_MS, parseCalendarDate } from '#domain/time.ts';
 import { durationField } from '#domain/settings.ts';
 import { employeeIdSchema } from '#domain/employee.ts';

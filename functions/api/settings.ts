@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { currentSettings, type SettingsInForce, saveSettings } from '#services/settings.ts';
 import { type HttpEvent, hrActor, json, parseJsonBody } from '#shared/http.ts';
 import { apiRoutes } from './routes.ts';

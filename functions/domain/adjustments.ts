@@ -1,5 +1,5 @@
 import { parse } from 'csv-parse/sync';
-import { z } from 'zod';
+import * as z from 'zod';
 import { finalRatingOf, type RatingAdjustment } from './calibration.ts';
 import { RuleViolation } from './cycle.ts';
 import { columnKey, detectSeparator, employeeIdSchema } from './employee.ts';

@@ -1,5 +1,5 @@
 import { parse } from 'csv-parse/sync';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The employee directory as HR's HRIS exports it: `employeeId,name,email,managerId,department`.

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { DEFAULT_TIMINGS } from './cycle.ts';
 import { DEFAULT_GOAL_TIMINGS } from './goals.ts';
 import { DEFAULT_SCALE, DEFAULT_SELF_QUESTIONS } from './review-form.ts';

@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { acknowledgementEndsAt, releaseAt, type CycleSchedule } from './cycle.ts';
 import { feedbackRequestClosesAt } from './feedback.ts';
 import { lastGoalStepAt, type GoalTimings } from './goals.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { answerFeedbackRequest, openFeedbackRequest } from '#services/feedback.ts';
 import { FEEDBACK_KINDS, MAX_FEEDBACK_TEXT } from '#domain/feedback.ts';
 import { verifyLink } from '#domain/tokens.ts';

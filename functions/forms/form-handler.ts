@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import middy from '@middy/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import { MAX_TEXT_ANSWER } from '#domain/review-form.ts';
 import { MAX_SELF_QUESTIONS } from '#domain/settings.ts';
 import { checkFormToken, formToken, TokenError } from '#domain/tokens.ts';

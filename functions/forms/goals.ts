@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { goalIdSchema } from '../api/schemas.ts';
 import { recordCheckIn } from '#services/goals.ts';
 import { MAX_COLLEAGUES_PER_REQUEST, requestFeedback } from '#services/feedback.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { goalsChoice } from '#domain/acknowledgement.ts';
 import { RuleViolation } from '#domain/cycle.ts';
 import { textAnswer } from '#domain/review-form.ts';

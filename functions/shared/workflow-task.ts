@@ -1,5 +1,5 @@
 import middy from '@middy/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import { observability } from './observability.ts';
 
 const taskInput = z.object({ cycleId: z.string().min(1) });
