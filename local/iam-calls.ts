@@ -152,7 +152,9 @@ export class CallRecorder {
   }
 
   /** The (action, resource) pairs IAM authorises for one SDK call. */
-  private authorisations({ service, operation, input }: ObservedCall): Omit<RecordedCall, 'functionId'>[] {
+  private authorisations({ service, operation, input: observed }: ObservedCall): Omit<RecordedCall, 'functionId'>[] {
+    // The command inputs of four services, read field by field below.
+    const input = observed as Record<string, any>;
     const table = (name: string | undefined, index?: string) => {
       if (!name) throw new Error(`dynamodb:${operation} without a table name`);
       // Locally the table is called TABLE_NAME; in the template it is the one table.

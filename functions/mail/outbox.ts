@@ -188,8 +188,12 @@ class OutcomeWriter {
     while (this.pending.length) {
       const batch = this.pending.splice(0, 25);
       await saveOutcomes(batch.map((entry) => entry.record)).then(
-        () => batch.forEach((entry) => entry.done()),
-        (error: unknown) => batch.forEach((entry) => entry.fail(error)),
+        () => {
+          for (const entry of batch) entry.done();
+        },
+        (error: unknown) => {
+          for (const entry of batch) entry.fail(error);
+        },
       );
     }
     this.writing = false;

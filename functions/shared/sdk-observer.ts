@@ -8,14 +8,17 @@ export interface ObservedCall {
   service: string;
   /** The SDK command without its `Command` suffix: Query, TransactWriteItems, SendEmail. */
   operation: string;
-  input: Record<string, any>;
+  /** The command's input as the SDK received it (DynamoDB items unmarshalled by lib-dynamodb later, not yet). */
+  input: Record<string, unknown>;
 }
 
 type Observer = (call: ObservedCall) => void;
 
 // On globalThis: one set per process even if a module graph is loaded twice.
 const key = Symbol.for('perfcycle.sdkObservers');
-const observers: Set<Observer> = ((globalThis as any)[key] ??= new Set<Observer>());
+const registry = globalThis as typeof globalThis & Record<symbol, Set<Observer> | undefined>;
+registry[key] ??= new Set<Observer>();
+const observers = registry[key];
 
 export function addSdkObserver(observer: Observer): () => void {
   observers.add(observer);
@@ -27,23 +30,29 @@ export function noteCall(call: ObservedCall): void {
   for (const observer of observers) observer(call);
 }
 
+type Next = (args: { input: Record<string, unknown> }) => Promise<unknown>;
+
 interface MiddlewareClient {
-  middlewareStack: { add(middleware: any, options: { step: 'initialize'; name: string }): void };
+  middlewareStack: {
+    add(
+      middleware: (next: Next, context: { commandName?: string }) => Next,
+      options: { step: 'initialize'; name: string },
+    ): void;
+  };
 }
 
 /** Adds the observing middleware to a client; answers the client. */
 export function observed<C extends MiddlewareClient>(client: C, service: string): C {
   client.middlewareStack.add(
-    (next: (args: any) => Promise<any>, context: { commandName?: string }) =>
-      async (args: { input: Record<string, any> }) => {
-        if (observers.size)
-          noteCall({
-            service,
-            operation: (context.commandName ?? 'Unknown').replace(/Command$/, ''),
-            input: args.input,
-          });
-        return next(args);
-      },
+    (next: Next, context: { commandName?: string }) => async (args: { input: Record<string, unknown> }) => {
+      if (observers.size)
+        noteCall({
+          service,
+          operation: (context.commandName ?? 'Unknown').replace(/Command$/, ''),
+          input: args.input,
+        });
+      return next(args);
+    },
     { step: 'initialize', name: 'perfcycleSdkObserver' },
   );
   return client;
