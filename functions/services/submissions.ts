@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   REVIEW_EDIT_PHASES,
   REVIEW_PHASES,
@@ -37,6 +38,16 @@ export async function openLink(
 
 export function submissionOf(id: string, form: FormName, by: Actor): Submission {
   return { id, form, by, at: nowIso() };
+}
+
+/**
+ * The one-time id of a post of answers: the rendered form's id, what the post does and what it carries. The same
+ * post twice is one id (recorded once). A draft and then a submit from one page, or a changed post from a page
+ * already posted (the Back button), are other posts: never mistaken for a repeat and silently dropped.
+ */
+function answersPostId(formSubmissionId: string, form: FormName, content: unknown): string {
+  const digest = createHash('sha256').update(JSON.stringify(content)).digest('base64url').slice(0, 22);
+  return `${formSubmissionId}.${form}.${digest}`;
 }
 
 export function selfWindow(cycle: CycleRecord, assessment: AssessmentRecord): AnswerWindow {
@@ -79,13 +90,14 @@ export async function submitSelfAssessment(
   answers: SelfAnswers,
   { submissionId, basedOn }: AnswersPost,
 ): Promise<SubmitOutcome> {
-  if (selfWindow(cycle, assessment) === 'closed') return closedOrDuplicate(submissionId);
+  const postId = answersPostId(submissionId, 'self', answers);
+  if (selfWindow(cycle, assessment) === 'closed') return closedOrDuplicate(postId);
   const employeeId = assessment.employeeId;
   const actor: Actor = `employee:${employeeId}`;
   const late = nowMs() > selfDueOf(scheduleOf(cycle), employeeId);
   const previous = basedOn || undefined;
   const outcome = await submitAnswers(
-    submissionOf(submissionId, 'self', actor),
+    submissionOf(postId, 'self', actor),
     cycle.cycleId,
     employeeId,
     'self',
@@ -104,13 +116,14 @@ export async function submitManagerReview(
   review: ReviewAnswers,
   { submissionId, basedOn }: AnswersPost,
 ): Promise<SubmitOutcome> {
-  if (reviewWindow(cycle, assessment) === 'closed') return closedOrDuplicate(submissionId);
+  const postId = answersPostId(submissionId, 'review', review);
+  if (reviewWindow(cycle, assessment) === 'closed') return closedOrDuplicate(postId);
   const actor: Actor = `manager:${assessment.managerKey}`;
   const late = nowMs() > cycle.managerDue;
   const previous = basedOn || undefined;
   const scored = { ...review, score: finalScore(review, cycle.scoreWeights, cycle.scale) };
   const outcome = await submitAnswers(
-    submissionOf(submissionId, 'review', actor),
+    submissionOf(postId, 'review', actor),
     cycle.cycleId,
     assessment.employeeId,
     'review',
@@ -132,11 +145,13 @@ export async function saveAnswersDraft(
   values: Record<string, string>,
   submissionId: string,
 ): Promise<DraftOutcome> {
+  const draftForm = form === 'self' ? 'self-draft' : 'review-draft';
+  const postId = answersPostId(submissionId, draftForm, values);
   const window = form === 'self' ? selfWindow(cycle, assessment) : reviewWindow(cycle, assessment);
-  if (window === 'closed') return closedOrDuplicate(submissionId);
+  if (window === 'closed') return closedOrDuplicate(postId);
   const by: Actor = form === 'self' ? `employee:${assessment.employeeId}` : `manager:${assessment.managerKey}`;
   const outcome = await saveDraft(
-    submissionOf(submissionId, form === 'self' ? 'self-draft' : 'review-draft', by),
+    submissionOf(postId, draftForm, by),
     cycle.cycleId,
     form,
     assessment.employeeId,

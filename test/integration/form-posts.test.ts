@@ -407,6 +407,26 @@ describe('every form post counts once, and acts only on the link owner', () => {
       });
       expect(xena.status).toBe(303);
     });
+
+    it('takes a submit from the page a draft was saved from (Save draft, then Back, then Submit)', async () => {
+      const page = await openForm(selfLinks.max);
+      const drafted = await postForm(selfLinks.max, page, { ...SELF, action: 'draft', wentWell: 'Half' });
+      expectOutcomePage(
+        drafted,
+        'Your draft is saved. It is not submitted yet: come back to it with the link in your email.',
+      );
+      const submitted = await postForm(selfLinks.max, page, { ...SELF, wentWell: 'All of it' });
+      expectOutcomePage(submitted, 'Thank you: your self-assessment is submitted.');
+      const stored = (await getAssessment(cycleId, 'm2'))!;
+      expect(stored.selfStatus).toBe('SUBMITTED');
+      expect(JSON.stringify(stored.selfAnswers)).toContain('All of it');
+      // A changed answer from that same, already submitted page is not taken for a repeat and dropped:
+      // it comes back with what was typed, to be sent from the current version.
+      const changed = await postForm(selfLinks.max, page, { ...SELF, wentWell: 'Changed from the old page' });
+      expect(changed.status).toBe(409);
+      expect(changed.html).toContain('Changed from the old page');
+      expect(JSON.stringify((await getAssessment(cycleId, 'm2'))!.selfAnswers)).toContain('All of it');
+    });
   });
 
   describe('the manager\u2019s review', () => {
