@@ -122,7 +122,7 @@ async function submit(event: HttpEvent) {
     return reportAnswer(409, await reportPage(cycle, stored), token, {
       values,
       errors: [
-        'This review was changed from another window while this page was open, so nothing from this page was saved. Your answers from this page are below: submit them again to replace it.',
+        'This review changed after this page was opened (from another window, or an earlier post from this page), so nothing from this page was saved. Your answers from this page are below: submit them again to replace it.',
       ],
     });
   }

@@ -88,7 +88,7 @@ async function submit(event: HttpEvent) {
     const stored = await storedAssessment(cycle, assessment.employeeId);
     if (!stored) return UNAVAILABLE({ state: 'gone' });
     return refused(409, { ...self, assessment: stored }, [
-      'Your self-assessment was changed from another window while this page was open, so nothing from this page was saved. Your answers from this page are below: submit them again to replace it.',
+      'Your self-assessment changed after this page was opened (from another window, or an earlier post from this page), so nothing from this page was saved. Your answers from this page are below: submit them again to replace it.',
     ]);
   }
   return seeOther('/forms/self', posted.token, { notice: outcome === 'duplicate' ? 'recorded' : outcome });

@@ -425,6 +425,9 @@ describe('every form post counts once, and acts only on the link owner', () => {
       const changed = await postForm(selfLinks.max, page, { ...SELF, wentWell: 'Changed from the old page' });
       expect(changed.status).toBe(409);
       expect(changed.html).toContain('Changed from the old page');
+      expect(changed.html).toContain(
+        'Your self-assessment changed after this page was opened (from another window, or an earlier post from this page)',
+      );
       expect(JSON.stringify((await getAssessment(cycleId, 'm2'))!.selfAnswers)).toContain('All of it');
     });
   });
