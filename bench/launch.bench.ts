@@ -6,6 +6,7 @@ import { allFunctions } from '../lib/functions.ts';
 import { startLocalStack, type LocalStack } from '../local/stack.ts';
 import { bundleFigures, type BundleFigures } from './bundles.ts';
 import { calibrationBench } from './calibration.ts';
+import { type QuarterMeasure, quarterCosts, UsageMeter, usedBetween } from './cost.ts';
 import { faultsBench } from './faults.ts';
 import { formsBench } from './forms.ts';
 
@@ -279,6 +280,17 @@ async function goalWatchCase(stack: LocalStack, counter: DynamoCounter) {
   };
 }
 
+function printCost(cost: ReturnType<typeof quarterCosts>): void {
+  console.log(
+    `What a quarter costs in AWS (us-east-1, list prices, bench/cost-model.ts), measured for ${cost.employees} employees; counts and USD per 1,000 employees`,
+  );
+  console.table(cost.parts);
+  console.table([cost.per1000EmployeesUsd]);
+  console.log(
+    `$${cost.costPer1000EmployeesPerQuarterUsd} per 1,000 employees per quarter without SES (aim <= $${cost.aimUsd}); SES adds $${cost.per1000EmployeesUsd.sesUsd}`,
+  );
+}
+
 function printBundles(bundles: BundleFigures[]): void {
   console.log(
     'Lambda bundles (esbuild, minified, SDK bundled): cold import, median of fresh processes, against importing only their SDK clients',
@@ -289,20 +301,38 @@ function printBundles(bundles: BundleFigures[]): void {
 async function fullBench(): Promise<void> {
   const faultFigures = faults ? await faultsBench(asJson, log) : undefined;
 
-  const stack = await startLocalStack({});
+  const meter = new UsageMeter();
+  const stack = await startLocalStack({ aroundInvocation: meter.around });
   try {
     const counter = await instrument();
+    await meter.meterDynamo();
     const cases = [];
+    let quarter: Omit<QuarterMeasure, 'forms'> | undefined;
     for (const size of sizes) {
       log(`launching a cycle of ${size} participants...`);
+      const before = meter.snapshot();
+      const dailyBefore = stack.goalWatch.list().length;
       cases.push(await launchCase(stack, counter, size));
+      // The first size's quarter is the one priced: its cycle with every schedule that ran meanwhile.
+      if (quarter) continue;
+      await stack.flushOutboxes();
+      const daily = stack.goalWatch.list().slice(dailyBefore);
+      quarter = {
+        employees: size,
+        cycle: usedBetween(before, meter.snapshot()),
+        cycleTransitions: cases[0].stateTransitionsWholeCycle,
+        dailyExecutions: daily.length,
+        dailyTransitions: daily.reduce((sum, execution) => sum + execution.transitions, 0),
+      };
     }
     if (!faults) log('importing a 5,000-row Windows-1252 directory through the CLI...');
     const directoryImport = faults ? undefined : await importCase(stack);
     log(`seeding ${goalCount} goals for the goal-watch read...`);
     const goalWatch = goalCount > 0 ? await goalWatchCase(stack, counter) : undefined;
     if (formPosts > 0) log(`storming forms, then ${formPosts} form posts one after another...`);
+    const beforeForms = meter.snapshot();
     const forms = formPosts > 0 ? await formsBench(stack, api, formPosts) : undefined;
+    const cost = quarter && quarterCosts({ ...quarter, forms: forms && usedBetween(beforeForms, meter.snapshot()) });
     if (calibrationSize > 0) log(`seeding a calibrated cycle of ${calibrationSize} participants, then reading it...`);
     const calibration = calibrationSize > 0 ? await calibrationBench(stack, counter, calibrationSize) : undefined;
     if (!faults) log('bundling each function...');
@@ -315,6 +345,8 @@ async function fullBench(): Promise<void> {
       goalWatch,
       forms,
       calibration,
+      cost,
+      costPer1000EmployeesPerQuarterUsd: cost?.costPer1000EmployeesPerQuarterUsd,
       bundles,
     };
     if (asJson) {
@@ -340,6 +372,7 @@ async function fullBench(): Promise<void> {
         console.log(`Calibration of a cycle (${calibration.managers} managers; seeded in ${calibration.seedMs} ms)`);
         console.table(calibration.reads);
       }
+      if (cost) printCost(cost);
       if (bundles.length) printBundles(bundles);
     }
   } finally {

@@ -41,6 +41,8 @@ export interface LocalStackOptions {
   mailTimings?: { leaseSeconds?: number; sendTimeoutMs?: number };
   /** Records every AWS SDK call per function (also on when PERFCYCLE_IAM_CALLS names a folder for the records). */
   recordCalls?: boolean;
+  /** Runs around every handler invocation: the bench times and counts them per function. */
+  aroundInvocation?: <T>(functionId: string, invoke: () => Promise<T>) => Promise<T>;
 }
 
 export interface LocalStack {
@@ -179,10 +181,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     for (const spec of allFunctions) {
       const module = await import(resolve(import.meta.dirname, '..', spec.entry));
       // Every invocation (API route, workflow task, schedule) goes through here: the recorder knows whose calls follow.
-      handlers.set(
-        spec.id,
-        recorder ? (event, context) => recorder.runAs(spec.id, () => module.handler(event, context)) : module.handler,
-      );
+      const handler: (event: unknown, context: unknown) => Promise<any> = recorder
+        ? (event, context) => recorder.runAs(spec.id, () => module.handler(event, context))
+        : module.handler;
+      const around = options.aroundInvocation;
+      handlers.set(spec.id, around ? (event, context) => around(spec.id, () => handler(event, context)) : handler);
     }
     const lambdaContext = (id: string) => ({
       functionName: id,

@@ -1,0 +1,198 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { allFunctions, dailyFunctions, scheduledFunctions } from '../lib/functions.ts';
+import { addSdkObserver } from '../functions/shared/sdk-observer.ts';
+import {
+  AIM_USD_PER_1000_EMPLOYEES_PER_QUARTER,
+  costPer1000Employees,
+  gbSeconds,
+  type QuarterCounts,
+} from './cost-model.ts';
+
+/** What one function used on the local stack: its invocations, their billed time, and what they asked of AWS. */
+export interface FunctionUsage {
+  invocations: number;
+  /** Each invocation's wall time, rounded up to the millisecond as Lambda bills it. */
+  billedMs: number;
+  readUnits: number;
+  writeUnits: number;
+  sesMessages: number;
+}
+
+type UsageByFunction = Record<string, FunctionUsage>;
+
+const READS = new Set(['GetCommand', 'QueryCommand', 'ScanCommand', 'BatchGetCommand', 'TransactGetCommand']);
+const empty = (): FunctionUsage => ({ invocations: 0, billedMs: 0, readUnits: 0, writeUnits: 0, sesMessages: 0 });
+
+/**
+ * Meters every handler invocation of the local stack per function (pass `around` as the stack's
+ * aroundInvocation), with the DynamoDB request units DynamoDB Local reports as consumed (ReturnConsumedCapacity
+ * on every request) and the SES messages sent. Calls the bench makes itself (seeding, floors) are not counted.
+ */
+export class UsageMeter {
+  private readonly current = new AsyncLocalStorage<FunctionUsage>();
+  private readonly byFunction: UsageByFunction = Object.fromEntries(allFunctions.map((spec) => [spec.id, empty()]));
+
+  constructor() {
+    addSdkObserver((call) => {
+      const usage = this.current.getStore();
+      if (usage && call.service === 'ses' && call.operation === 'SendEmail') usage.sesMessages++;
+    });
+  }
+
+  around = async <T>(functionId: string, invoke: () => Promise<T>): Promise<T> => {
+    const usage = this.byFunction[functionId];
+    usage.invocations++;
+    const started = performance.now();
+    try {
+      return await this.current.run(usage, invoke);
+    } finally {
+      usage.billedMs += Math.ceil(performance.now() - started);
+    }
+  };
+
+  /** Asks DynamoDB (the shared document client) for the capacity each request consumes, and books it. */
+  async meterDynamo(): Promise<void> {
+    const { db } = await import('../functions/store/table.ts');
+    db().middlewareStack.add(
+      (next, context) => async (args) => {
+        (args.input as { ReturnConsumedCapacity?: string }).ReturnConsumedCapacity = 'TOTAL';
+        const result = await next(args);
+        const usage = this.current.getStore();
+        if (!usage) return result;
+        const consumed = (
+          result.output as { ConsumedCapacity?: { CapacityUnits?: number } | { CapacityUnits?: number }[] }
+        ).ConsumedCapacity;
+        const units = [consumed ?? []].flat().reduce((sum, entry) => sum + (entry.CapacityUnits ?? 0), 0);
+        if (READS.has(context.commandName ?? '')) usage.readUnits += units;
+        else usage.writeUnits += units;
+        return result;
+      },
+      { step: 'initialize', name: 'benchCapacity' },
+    );
+  }
+
+  snapshot(): UsageByFunction {
+    return Object.fromEntries(Object.entries(this.byFunction).map(([id, usage]) => [id, { ...usage }]));
+  }
+}
+
+/** What was used between two snapshots. */
+export function usedBetween(before: UsageByFunction, after: UsageByFunction): UsageByFunction {
+  return Object.fromEntries(
+    Object.entries(after).map(([id, usage]) => [
+      id,
+      {
+        invocations: usage.invocations - before[id].invocations,
+        billedMs: usage.billedMs - before[id].billedMs,
+        readUnits: usage.readUnits - before[id].readUnits,
+        writeUnits: usage.writeUnits - before[id].writeUnits,
+        sesMessages: usage.sesMessages - before[id].sesMessages,
+      },
+    ]),
+  );
+}
+
+const memoryOf = (id: string) => allFunctions.find((spec) => spec.id === id)?.memoryMb ?? 256;
+
+/** One part of the quarter, as counts (employees aside). */
+type Part = Omit<QuarterCounts, 'employees'>;
+
+function partOf(usage: UsageByFunction, ids: string[], times: number, stateTransitions: number): Part {
+  const part: Part = {
+    lambdaInvocations: 0,
+    lambdaGbSeconds: 0,
+    stateTransitions: stateTransitions * times,
+    readRequestUnits: 0,
+    writeRequestUnits: 0,
+    sesMessages: 0,
+  };
+  for (const id of ids) {
+    const used = usage[id];
+    part.lambdaInvocations += used.invocations * times;
+    part.lambdaGbSeconds += gbSeconds(used.billedMs, memoryOf(id)) * times;
+    part.readRequestUnits += used.readUnits * times;
+    part.writeRequestUnits += used.writeUnits * times;
+    part.sesMessages += used.sesMessages * times;
+  }
+  return part;
+}
+
+const QUARTER_DAYS = 91;
+/** Form pages a person opens and posts in a cycle: their self-assessment, their manager's review of them, their acknowledgement. */
+const FORMS_PER_EMPLOYEE = 3;
+
+export interface QuarterMeasure {
+  employees: number;
+  /** Import, launch and the whole cycle (the cycle's executions, its mail, the schedules that ran meanwhile). */
+  cycle: UsageByFunction;
+  cycleTransitions: number;
+  /** Daily machine executions during the cycle, and their transitions in all. */
+  dailyExecutions: number;
+  dailyTransitions: number;
+  /** The forms bench (bench/forms.ts): goal check-in pages opened and posted, each invocation costed at their average. */
+  forms?: UsageByFunction;
+}
+
+/**
+ * The quarter for `employees` people: the cycle as measured (daily machine and flusher taken out), plus 91 runs
+ * of the daily machine and an outbox flush every 5 minutes at their measured average, plus three forms a person
+ * (each opened and posted) at the measured average of a goal check-in page's invocations, since the bench's cycle nobody answers.
+ */
+export function quarterCosts(measure: QuarterMeasure) {
+  const daily = Object.values(dailyFunctions).map((spec) => spec.id);
+  const flusher = scheduledFunctions.flushOutboxes;
+  const scheduled = [...daily, flusher.id];
+  const cycleIds = Object.keys(measure.cycle).filter((id) => !scheduled.includes(id));
+  const flushes = (QUARTER_DAYS * 24 * 60) / flusher.everyMinutes;
+  const flushesMeasured = measure.cycle[flusher.id].invocations;
+  const parts: Record<string, Part> = {
+    cycle: partOf(measure.cycle, cycleIds, 1, measure.cycleTransitions),
+    dailyMachine: partOf(
+      measure.cycle,
+      daily,
+      QUARTER_DAYS / measure.dailyExecutions,
+      measure.dailyTransitions / measure.dailyExecutions,
+    ),
+    outboxFlusher: partOf(measure.cycle, [flusher.id], flushes / flushesMeasured, 0),
+  };
+  if (measure.forms) {
+    const invocations = measure.employees * FORMS_PER_EMPLOYEE * 2;
+    parts.forms = partOf(measure.forms, ['GoalsPage'], invocations / measure.forms.GoalsPage.invocations, 0);
+  }
+  // Each part's counts per 1,000 employees, beside its dollars.
+  const per1000 = 1000 / measure.employees;
+  const rows = Object.entries(parts).map(([part, counts]) => {
+    const cost = costPer1000Employees({ employees: measure.employees, ...counts });
+    return {
+      part,
+      lambdaInvocations: Math.round(counts.lambdaInvocations * per1000),
+      lambdaGbSeconds: Number((counts.lambdaGbSeconds * per1000).toFixed(1)),
+      stateTransitions: Math.round(counts.stateTransitions * per1000),
+      readRequestUnits: Math.round(counts.readRequestUnits * per1000),
+      writeRequestUnits: Math.round(counts.writeRequestUnits * per1000),
+      sesMessages: Math.round(counts.sesMessages * per1000),
+      usdPer1000: Number(cost.totalUsd.toFixed(5)),
+      sesUsdPer1000: Number(cost.sesUsd.toFixed(5)),
+    };
+  });
+  const sum = (key: keyof Part) => Object.values(parts).reduce((total, counts) => total + counts[key], 0);
+  const total = costPer1000Employees({
+    employees: measure.employees,
+    lambdaInvocations: sum('lambdaInvocations'),
+    lambdaGbSeconds: sum('lambdaGbSeconds'),
+    stateTransitions: sum('stateTransitions'),
+    readRequestUnits: sum('readRequestUnits'),
+    writeRequestUnits: sum('writeRequestUnits'),
+    sesMessages: sum('sesMessages'),
+  });
+  const round = (usd: number) => Number(usd.toFixed(5));
+  return {
+    employees: measure.employees,
+    flushesPerQuarter: flushes,
+    dailyRunsPerQuarter: QUARTER_DAYS,
+    parts: rows,
+    per1000EmployeesUsd: Object.fromEntries(Object.entries(total).map(([key, usd]) => [key, round(usd)])),
+    costPer1000EmployeesPerQuarterUsd: round(total.totalUsd),
+    aimUsd: AIM_USD_PER_1000_EMPLOYEES_PER_QUARTER,
+  };
+}
