@@ -62,8 +62,14 @@ export class UsageMeter {
         const consumed = (
           result.output as { ConsumedCapacity?: { CapacityUnits?: number } | { CapacityUnits?: number }[] }
         ).ConsumedCapacity;
-        const units = [consumed ?? []].flat().reduce((sum, entry) => sum + (entry.CapacityUnits ?? 0), 0);
-        if (READS.has(context.commandName ?? '')) usage.readUnits += units;
+        const command = context.commandName ?? '';
+        // DynamoDB Local counts item sizes and index writes as AWS does, but neither a transaction's double price
+        // nor the minimum a read is charged when it finds nothing.
+        const units =
+          [consumed ?? []].flat().reduce((sum, entry) => sum + (entry.CapacityUnits ?? 0), 0) *
+          (command.startsWith('Transact') ? 2 : 1);
+        const consistent = (args.input as { ConsistentRead?: boolean }).ConsistentRead;
+        if (READS.has(command)) usage.readUnits += units || (consistent ? 1 : 0.5);
         else usage.writeUnits += units;
         return result;
       },
