@@ -23,6 +23,9 @@ import { formsBench } from './forms.ts';
  * POSTs one after another (bench/forms.ts; 0 skips both); reads a calibrated cycle of `--calibration` participants, through
  * its summaries and through every assessment (bench/calibration.ts; 0 skips).
  *
+ * `npm run bench -- --launch [--sizes 1000,10000] [--json]` only launches the cycles and compares each launch with
+ * its floor (no rest of the cycle, import, goal watch, forms, calibration or bundles).
+ *
  * `npm run bench -- --bundles [--import-runs 5] [--functions Id,Id] [--json]` only bundles each function as CDK would and times its cold
  * import against importing just the SDK clients it holds, each the median of `--import-runs` fresh processes
  * (bench/bundles.ts); no local stack.
@@ -31,6 +34,7 @@ const args = process.argv.slice(2);
 const asJson = args.includes('--json');
 const sizesArg = args[args.indexOf('--sizes') + 1];
 const faults = args.includes('--faults');
+const launchOnly = args.includes('--launch');
 const sizes =
   args.includes('--sizes') && sizesArg
     ? sizesArg
@@ -41,11 +45,12 @@ const sizes =
       ? [1000]
       : [1000, 10_000];
 const goalsArg = args[args.indexOf('--goals') + 1];
-const goalCount = args.includes('--goals') && goalsArg ? Number(goalsArg) : faults ? 0 : 100_000;
+const goalCount = args.includes('--goals') && goalsArg ? Number(goalsArg) : faults || launchOnly ? 0 : 100_000;
 const formPostsArg = args[args.indexOf('--form-posts') + 1];
-const formPosts = args.includes('--form-posts') && formPostsArg ? Number(formPostsArg) : faults ? 0 : 200;
+const formPosts = args.includes('--form-posts') && formPostsArg ? Number(formPostsArg) : faults || launchOnly ? 0 : 200;
 const calibrationArg = args[args.indexOf('--calibration') + 1];
-const calibrationSize = args.includes('--calibration') && calibrationArg ? Number(calibrationArg) : faults ? 0 : 10_000;
+const calibrationSize =
+  args.includes('--calibration') && calibrationArg ? Number(calibrationArg) : faults || launchOnly ? 0 : 10_000;
 const bundlesOnly = args.includes('--bundles');
 const importRunsArg = args[args.indexOf('--import-runs') + 1];
 const importRuns = args.includes('--import-runs') && importRunsArg ? Number(importRunsArg) : 5;
@@ -61,14 +66,18 @@ interface DynamoCounter {
   requests: number;
   itemsRead: number;
   itemsBatchWritten: number;
+  /** Requests by command, e.g. `Query`. */
+  byCommand: Record<string, number>;
 }
 
 async function instrument(): Promise<DynamoCounter> {
-  const counter: DynamoCounter = { requests: 0, itemsRead: 0, itemsBatchWritten: 0 };
+  const counter: DynamoCounter = { requests: 0, itemsRead: 0, itemsBatchWritten: 0, byCommand: {} };
   const { db, tableName } = await import('../functions/store/table.ts');
   db().middlewareStack.add(
     (next, context) => async (input) => {
       counter.requests++;
+      const command = (context.commandName ?? 'Unknown').replace(/(Item)?Command$/, '');
+      counter.byCommand[command] = (counter.byCommand[command] ?? 0) + 1;
       if (context.commandName === 'BatchWriteCommand' || context.commandName === 'BatchWriteItemCommand') {
         const requestItems = (input.input as { RequestItems: Record<string, unknown[]> }).RequestItems;
         counter.itemsBatchWritten += requestItems[tableName()]?.length ?? 0;
@@ -136,7 +145,7 @@ async function launchCase(stack: LocalStack, counter: DynamoCounter, size: numbe
   await api(stack, 'POST', '/employees/import', roster(size, department), 'text/csv');
   await fetch(`${stack.mailUrl}/clear-store`, { method: 'POST' });
   const day = (offset: number) => new Date(stack.clock.now() + offset * DAY).toISOString().slice(0, 10);
-  const before = { ...counter };
+  const before = { ...counter, byCommand: { ...counter.byCommand } };
   const started = performance.now();
   const { cycleId } = (await api(
     stack,
@@ -150,9 +159,24 @@ async function launchCase(stack: LocalStack, counter: DynamoCounter, size: numbe
   if (sent !== size) throw new Error(`expected ${size} invitations, the mailbox has ${sent}`);
   const launchItems = counter.itemsBatchWritten - before.itemsBatchWritten;
   const launchRequests = counter.requests - before.requests;
+  const launchRequestsByCommand = Object.entries(counter.byCommand)
+    .map(([command, count]) => [command, count - (before.byCommand[command] ?? 0)] as const)
+    .filter(([, count]) => count > 0)
+    .map(([command, count]) => `${command} ${count}`)
+    .join(', ');
   await fetch(`${stack.mailUrl}/clear-store`, { method: 'POST' });
   const floorMs = await floor(launchItems, size);
   await fetch(`${stack.mailUrl}/clear-store`, { method: 'POST' });
+  const launch = {
+    participants: size,
+    launchToAllInvitationsSentMs: Math.round(launchMs),
+    floorMs: Math.round(floorMs),
+    ratioToFloor: Number((launchMs / floorMs).toFixed(2)),
+    launchItemsBatchWritten: launchItems,
+    launchDynamoRequests: launchRequests,
+    launchRequestsByCommand,
+  };
+  if (launchOnly) return launch;
 
   // The rest of the quarter, nobody answering: every reminder, escalation, result and the acknowledgement reminder.
   const cycleStarted = performance.now();
@@ -176,12 +200,7 @@ async function launchCase(stack: LocalStack, counter: DynamoCounter, size: numbe
   if (report.people.length !== size || csv.trimEnd().split('\r\n').length !== size + 1)
     throw new Error('the report does not have one entry per participant');
   return {
-    participants: size,
-    launchToAllInvitationsSentMs: Math.round(launchMs),
-    floorMs: Math.round(floorMs),
-    ratioToFloor: Number((launchMs / floorMs).toFixed(2)),
-    launchItemsBatchWritten: launchItems,
-    launchDynamoRequests: launchRequests,
+    ...launch,
     restOfCycleMs: Math.round(restMs),
     stateTransitionsWholeCycle: execution.transitions,
     dynamoRequestsWholeCycle: counter.requests - before.requests,
@@ -325,9 +344,10 @@ async function fullBench(): Promise<void> {
         dailyTransitions: daily.reduce((sum, execution) => sum + execution.transitions, 0),
       };
     }
-    if (!faults) log('importing a 5,000-row Windows-1252 directory through the CLI...');
-    const directoryImport = faults ? undefined : await importCase(stack);
-    log(`seeding ${goalCount} goals for the goal-watch read...`);
+    const others = !faults && !launchOnly;
+    if (others) log('importing a 5,000-row Windows-1252 directory through the CLI...');
+    const directoryImport = others ? await importCase(stack) : undefined;
+    if (goalCount > 0) log(`seeding ${goalCount} goals for the goal-watch read...`);
     const goalWatch = goalCount > 0 ? await goalWatchCase(stack, counter) : undefined;
     if (formPosts > 0) log(`storming forms, then ${formPosts} form posts one after another...`);
     const beforeForms = meter.snapshot();
@@ -335,8 +355,8 @@ async function fullBench(): Promise<void> {
     const cost = quarter && quarterCosts({ ...quarter, forms: forms && usedBetween(beforeForms, meter.snapshot()) });
     if (calibrationSize > 0) log(`seeding a calibrated cycle of ${calibrationSize} participants, then reading it...`);
     const calibration = calibrationSize > 0 ? await calibrationBench(stack, counter, calibrationSize) : undefined;
-    if (!faults) log('bundling each function...');
-    const bundles = faults ? [] : await bundleFigures(benchedFunctions, importRuns);
+    if (others) log('bundling each function...');
+    const bundles = others ? await bundleFigures(benchedFunctions, importRuns) : [];
     const report = {
       node: process.version,
       faults: faultFigures,

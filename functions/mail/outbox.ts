@@ -6,7 +6,7 @@ import { forEachLimited } from '#shared/concurrency.ts';
 import { config } from '#shared/config.ts';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logger, metrics } from '#shared/observability.ts';
-import { getCycle } from '#store/cycles.ts';
+import { getCycle, type CycleRecord } from '#store/cycles.ts';
 import { deactivatedAddresses, getEmployee } from '#store/employees.ts';
 import { reserveSends } from '#store/send-rate.ts';
 import { settingsInForce } from '#store/settings.ts';
@@ -85,8 +85,10 @@ export interface FlushOptions {
   first?: MailRecord[];
   /** The claim `first` was queued under (see launchClaim): it needs no claim write of its own. */
   claim?: Claim;
-  /** Send only `first`: an API call sends what it queued, not the whole scope's backlog. */
+  /** Send only `first`: an API call sends what it queued, and a fresh launch's outbox holds nothing else. */
   onlyFirst?: boolean;
+  /** The scope's cycle as the caller read it, and when (Date.now()): its sender name and first phase check come from it. */
+  cycle?: { record: CycleRecord; readAt: number };
   budgetMs?: number;
 }
 
@@ -103,7 +105,7 @@ export interface FlushOptions {
  * table failing is thrown (the caller's retry, or the next flush, takes over).
  */
 export async function flushOutbox(scope: string, options: FlushOptions = {}): Promise<FlushResult> {
-  const flush = new Flush(scope, options.budgetMs ?? 10 * 60_000, options.claim);
+  const flush = new Flush(scope, options.budgetMs ?? 10 * 60_000, options.claim, options.cycle);
   if (options.first?.length) await flush.send(options.first, options.claim);
   if (!options.onlyFirst) await flush.sendDue();
   await flush.reportFailures();
@@ -218,9 +220,14 @@ class Flush {
     private readonly scope: string,
     budgetMs: number,
     claim?: Claim,
+    cycle?: { record: CycleRecord; readAt: number },
   ) {
     this.stopAt = Date.now() + budgetMs;
     this.owner = claim?.owner ?? newOwner();
+    if (cycle) {
+      this.phase = { readAt: cycle.readAt, cancelled: Promise.resolve(cycle.record.phase === 'CANCELLED') };
+      this.senderName = Promise.resolve(cycle.record.senderName);
+    }
   }
 
   /** Sends these (those not tried yet in this flush), a chunk at a time with bounded concurrency; `held`: they are queued under this claim. */

@@ -223,6 +223,8 @@ export async function launchParticipants(
   cycleId: string,
   ports: LaunchParticipantsPorts = launchParticipantsPorts,
 ): Promise<StepOutput> {
+  // Taken before the read, so the outbox's phase check never takes the cycle for fresher than it is.
+  const readAt = Date.now();
   const cycle = await ports.getCycle(cycleId);
   if (!cycle) throw new NotFound(`cycle ${cycleId}`);
   if (!isRunning(cycle)) return stepOutput(cycle, cycle.phase, nowMs());
@@ -281,7 +283,13 @@ export async function launchParticipants(
       details: { participants: assessments.length },
     });
   }
-  // The invitations just queued go out from memory; the outbox is read only for what else is due.
-  const flushed = await ports.flushOutbox(cycleId, { first: queued, claim });
+  // The invitations just queued go out from memory, with the cycle as read above. The outbox is read only for
+  // leftovers, by a resumed launch: a fresh cycle's outbox holds nothing but these invitations.
+  const flushed = await ports.flushOutbox(cycleId, {
+    first: queued,
+    claim,
+    onlyFirst: !resumed,
+    cycle: { record: cycle, readAt },
+  });
   return stepOutput(cycle, cycle.phase, nowMs(), flushed.remaining || resumed);
 }

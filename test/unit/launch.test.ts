@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { RuleViolation } from '#domain/cycle.ts';
 import { DAY_MS, endOfDay } from '#domain/time.ts';
 import { Conflict } from '#services/errors.ts';
@@ -168,6 +168,25 @@ describe('launchParticipants', () => {
       ]),
     );
     expect(store.delivered[0].text).toMatch(/https:\/\/perfcycle\.example\.com\/forms\/self\?t=\S+/);
+  });
+
+  it('reads the cycle once, and sends the invitations it queued from memory without reading the outbox for more', async () => {
+    const getCycle = vi.spyOn(store, 'getCycle');
+    const flushOutbox = vi.spyOn(store, 'flushOutbox');
+    await launchParticipants(cycleId, store);
+    expect(getCycle).toHaveBeenCalledTimes(1);
+    expect(flushOutbox).toHaveBeenCalledTimes(1);
+    const [, options] = flushOutbox.mock.calls[0];
+    expect(options?.onlyFirst).toBe(true);
+    expect(options?.cycle?.record).toEqual(await getCycle.mock.results[0].value);
+    expect(options?.first?.map((mail) => mail.to)).toEqual(store.delivered.map((mail) => mail.to));
+  });
+
+  it('run again reads the outbox for what an earlier run left queued', async () => {
+    await launchParticipants(cycleId, store);
+    const flushOutbox = vi.spyOn(store, 'flushOutbox');
+    await launchParticipants(cycleId, store);
+    expect(flushOutbox.mock.calls[0][1]).toMatchObject({ first: [], onlyFirst: false });
   });
 
   it('run again (an execution resuming the cycle) writes nothing again, sends nothing and checks at once', async () => {
