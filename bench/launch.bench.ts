@@ -331,15 +331,17 @@ async function fullBench(): Promise<void> {
       log(`launching a cycle of ${size} participants...`);
       const before = meter.snapshot();
       const dailyBefore = stack.goalWatch.list().length;
-      cases.push(await launchCase(stack, counter, size));
-      // The first size's quarter is the one priced: its cycle with every schedule that ran meanwhile.
-      if (quarter) continue;
+      const measured = await launchCase(stack, counter, size);
+      cases.push(measured);
+      // The first size's quarter is the one priced: its cycle with every schedule that ran meanwhile
+      // (a launch-only run has no quarter to price).
+      if (quarter || !('stateTransitionsWholeCycle' in measured)) continue;
       await stack.flushOutboxes();
       const daily = stack.goalWatch.list().slice(dailyBefore);
       quarter = {
         employees: size,
         cycle: usedBetween(before, meter.snapshot()),
-        cycleTransitions: cases[0].stateTransitionsWholeCycle,
+        cycleTransitions: measured.stateTransitionsWholeCycle,
         dailyExecutions: daily.length,
         dailyTransitions: daily.reduce((sum, execution) => sum + execution.transitions, 0),
       };
