@@ -19,7 +19,7 @@ export type TableIndex = (typeof GSI_NAMES)[number];
 export type ReviewCycleAction = 'start' | 'stop' | 'describe';
 
 /**
- * A function's access, declared once: lib/perfcycle-function.ts grants it, test/infra/access.test.ts checks it
+ * A function's access, declared once: lib/perfcycle-function.ts grants it, test/infra/bundles.test.ts checks it
  * against what the function's bundle can call, and the IAM proof evaluates every call the tests make against it.
  */
 export interface Access {

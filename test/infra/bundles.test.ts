@@ -1,47 +1,34 @@
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { build, type Metafile } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { lambdaBuildOptions, sdkClientCommands } from '../../bench/bundles.ts';
 import { allFunctions } from '../../lib/functions.ts';
+import { repoRoot } from '../../lib/perfcycle-function.ts';
+import { bundleEntries, reachableAccess, type HandlerBundle } from '../support/bundle-access.ts';
 
 /**
  * Each function bundles only the AWS SDK clients it calls (issue 12): every client package in a handler's bundle,
  * built as CDK builds it, brings at least one command the handler sends. A client created or imported where
  * nothing sends through it (a shared module's eager `new XClient()`) would fail here.
- * Which clients a function may call at all is its declared access (lib/functions.ts), checked elsewhere.
+ * And each function's declared access (lib/functions.ts) is exactly what its code can reach: nothing it could call
+ * is left out (an untested path would meet AccessDenied in AWS), and nothing it never calls is granted. The IAM
+ * proof (iam-proof.test.ts) then evaluates every call the tests make against the synthesized policies.
  */
-const repoRoot = resolve(import.meta.dirname, '../..');
-
-/** One esbuild run for every entry (not minified: the same modules, sooner), its metafile output per entry. */
-async function bundleOutputs(entries: Record<string, string>): Promise<Record<string, Metafile['outputs'][string]>> {
-  const { metafile } = await build({
-    ...lambdaBuildOptions,
-    minify: false,
-    entryPoints: Object.entries(entries).map(([id, entry]) => ({ in: entry, out: id })),
-    outdir: join(repoRoot, 'cdk.out', 'bundles-test'),
-    write: false,
-    metafile: true,
-    absWorkingDir: repoRoot,
-  });
-  const idOf = new Map(Object.entries(entries).map(([id, entry]) => [entry, id]));
-  return Object.fromEntries(
-    Object.values(metafile.outputs).flatMap((output) => {
-      const id = output.entryPoint && idOf.get(output.entryPoint);
-      return id ? [[id, output]] : [];
-    }),
-  );
-}
-
 /** The SDK client packages of an output with no command in it. */
 const uncalledClients = (output: Metafile['outputs'][string]) =>
   Object.entries(sdkClientCommands(output))
     .filter(([, commands]) => commands.length === 0)
     .map(([pkg]) => pkg);
 
+let bundles: Record<string, HandlerBundle>;
+beforeAll(async () => {
+  bundles = await bundleEntries(Object.fromEntries(allFunctions.map((spec) => [spec.id, spec.entry])));
+});
+
 describe('each bundle holds only the SDK clients its handler calls', () => {
   let outputs: Record<string, Metafile['outputs'][string]>;
-  beforeAll(async () => {
-    outputs = await bundleOutputs(Object.fromEntries(allFunctions.map((spec) => [spec.id, spec.entry])));
+  beforeAll(() => {
+    outputs = Object.fromEntries(Object.entries(bundles).map(([id, bundle]) => [id, bundle.output]));
   });
 
   it('every function', () => {
@@ -81,5 +68,23 @@ export const sfn = new SFNClient({});`,
       outfile: join(repoRoot, 'cdk.out', 'bundles-test', 'eager-client.mjs'),
     });
     expect(uncalledClients(Object.values(metafile.outputs)[0])).toEqual(['@aws-sdk/client-sfn']);
+  });
+});
+
+describe('declared access matches what each function can call', () => {
+  const sorted = (access: (typeof allFunctions)[number]['access']) => ({
+    ...access,
+    ...(access.reviewCycle ? { reviewCycle: [...access.reviewCycle].sort() } : {}),
+  });
+
+  it.each(allFunctions.map((spec) => [spec.id, spec] as const))('%s', (id, spec) => {
+    expect(sorted(spec.access)).toEqual(sorted(reachableAccess(bundles[id])));
+  });
+
+  it('sees a write, an index, mail and the workflow where a handler reaches them', () => {
+    expect(reachableAccess(bundles.LaunchCycle)).toMatchObject({ table: 'readWrite', reviewCycle: ['start'] });
+    expect(reachableAccess(bundles.RunCheckpoint)).toMatchObject({ mail: true, linkSecret: true });
+    expect(reachableAccess(bundles.ListAudit)).toEqual({ table: 'read' });
+    expect(reachableAccess(bundles.Console)).toEqual({});
   });
 });

@@ -1,40 +1,61 @@
-import { build } from 'esbuild';
-import type { Access, ReviewCycleAction, TableIndex } from '../../lib/functions.ts';
+import { join } from 'node:path';
+import { build, type Metafile } from 'esbuild';
+import { lambdaBuildOptions, sdkClientCommands } from '../../bench/bundles.ts';
+import { GSI_NAMES } from '../../lib/data.ts';
+import type { Access, ReviewCycleAction } from '../../lib/functions.ts';
 import { repoRoot } from '../../lib/perfcycle-function.ts';
 
-/**
- * What a handler's code can reach, read off its bundle as esbuild tree-shakes it (our code only: packages stay
- * external, so every SDK command named in the output is one our code uses). Expressed as the `Access` it needs.
- */
-export async function reachableAccess(entry: string): Promise<Access> {
-  const output = await build({
-    entryPoints: [repoRoot + entry],
-    bundle: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node24',
-    packages: 'external',
+/** One handler's bundle as CDK builds it (not minified): the metafile's account of it and its code. */
+export interface HandlerBundle {
+  output: Metafile['outputs'][string];
+  code: string;
+}
+
+/** Every entry (id -> path from the repository root) bundled in one esbuild run. */
+export async function bundleEntries(entries: Record<string, string>): Promise<Record<string, HandlerBundle>> {
+  const { metafile, outputFiles } = await build({
+    ...lambdaBuildOptions,
+    minify: false,
+    entryPoints: Object.entries(entries).map(([id, entry]) => ({ in: entry, out: id })),
+    outdir: join(repoRoot, 'cdk.out', 'bundles-test'),
     write: false,
-    logLevel: 'silent',
+    metafile: true,
+    absWorkingDir: repoRoot,
   });
-  // esbuild keeps an external package's import statement even when nothing of it is used: read the code only.
-  const code = output.outputFiles[0].text.replace(/^import [^;]* from "[^"]*";$/gm, '');
-  // esbuild renames an import that collides with another name by adding digits: PutCommand2.
-  const uses = (command: string) => new RegExp(`\\b${command}Command\\d*\\b`).test(code);
+  const idOf = new Map(Object.entries(entries).map(([id, entry]) => [entry, id]));
+  const codeOf = new Map(outputFiles.map((file) => [file.path, file.text]));
+  return Object.fromEntries(
+    Object.entries(metafile.outputs).flatMap(([path, output]) => {
+      const id = output.entryPoint && idOf.get(output.entryPoint);
+      return id ? [[id, { output, code: codeOf.get(join(repoRoot, path)) ?? '' }]] : [];
+    }),
+  );
+}
+
+const TABLE_WRITES = ['Put', 'Update', 'Delete', 'BatchWrite', 'TransactWrite'];
+const TABLE_READS = ['Get', 'Query', 'BatchGet', 'TransactGet', 'Scan'];
+const REVIEW_CYCLE_COMMANDS: [ReviewCycleAction, string][] = [
+  ['start', 'StartExecution'],
+  ['stop', 'StopExecution'],
+  ['describe', 'DescribeExecution'],
+];
+
+/**
+ * What a handler's code can reach, as the `Access` it needs: the SDK commands esbuild kept in its bundle (it keeps
+ * only those the code sends) and the index names its code queries.
+ */
+export function reachableAccess({ output, code }: HandlerBundle): Access {
+  const commands = sdkClientCommands(output);
+  const table = commands['@aws-sdk/lib-dynamodb'] ?? [];
+  const sends = (pkg: string, command: string) => (commands[pkg] ?? []).includes(command);
   const access: Access = {};
-  if (['Put', 'Update', 'Delete', 'BatchWrite', 'TransactWrite'].some(uses)) access.table = 'readWrite';
-  else if (['Get', 'Query', 'BatchGet', 'TransactGet', 'Scan'].some(uses)) access.table = 'read';
-  const indexes = (['gsi1', 'gsi2', 'gsi3'] as TableIndex[]).filter((index) => code.includes(`"${index}"`));
-  if (indexes.length) access.indexes = indexes;
-  if (uses('SendEmail')) access.mail = true;
-  if (uses('GetSecretValue')) access.linkSecret = true;
-  const workflow = (
-    [
-      ['start', 'StartExecution'],
-      ['stop', 'StopExecution'],
-      ['describe', 'DescribeExecution'],
-    ] as [ReviewCycleAction, string][]
-  ).filter(([, command]) => uses(command));
+  if (TABLE_WRITES.some((command) => table.includes(command))) access.table = 'readWrite';
+  else if (TABLE_READS.some((command) => table.includes(command))) access.table = 'read';
+  const indexes = GSI_NAMES.filter((index) => code.includes(`"${index}"`));
+  if (indexes.length) access.indexes = [...indexes];
+  if (sends('@aws-sdk/client-sesv2', 'SendEmail')) access.mail = true;
+  if (sends('@aws-sdk/client-secrets-manager', 'GetSecretValue')) access.linkSecret = true;
+  const workflow = REVIEW_CYCLE_COMMANDS.filter(([, command]) => sends('@aws-sdk/client-sfn', command));
   if (workflow.length) access.reviewCycle = workflow.map(([action]) => action);
   return access;
 }
