@@ -6,6 +6,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { cdkJsonContext, createApp } from '../../lib/app.ts';
 import { FUNCTION_ID_METADATA } from '../../lib/perfcycle-function.ts';
 import { allFunctions, apiFunctions, dailyFunctions, workflowFunctions } from '../../lib/functions.ts';
+import type { CfnTemplate } from '../../local/template.ts';
+import { functionPolicies } from '../support/iam-proof.ts';
 
 type Resource = {
   Type: string;
@@ -238,16 +240,12 @@ describe('perfcycle stack (dev)', () => {
 
     // Each role holds exactly what its function's access declares (the IAM proof shows that is enough).
     const policies = ofType(resources, 'AWS::IAM::Policy');
-    const statementsOf = (id: string) => {
-      const [logicalId] = functions.find(([lid]) => functionIdOf(resources, lid) === id)!;
-      const roleRef = resources[logicalId]!.Properties.Role['Fn::GetAtt'][0];
-      return policies
-        .filter(([, pol]) => pol.Properties.Roles.some((r: { Ref: string }) => r.Ref === roleRef))
-        .flatMap(
-          ([, pol]) => pol.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[],
-        )
+    const rolePolicies = functionPolicies(template.toJSON() as CfnTemplate);
+    const statementsOf = (id: string) =>
+      rolePolicies
+        .get(id)!
+        .policies.flatMap(({ policy }) => policy.Statement)
         .map((st) => ({ actions: [st.Action].flat(), resource: JSON.stringify(st.Resource) }));
-    };
     const actionsOf = (id: string, service: string) =>
       [
         ...new Set(
