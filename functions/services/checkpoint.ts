@@ -134,6 +134,21 @@ async function climbLadder(ports: CheckpointPorts, cycle: CycleRecord, kind: Rev
   }
   const ctx = { cycleName: cycle.name, timeZone: cycle.timeZone };
   const issuedAt = nowMs();
+  // HR hears of everyone still outstanding at a deadline, one mail per deadline.
+  const hrEscalation = async (
+    mailKind: MailKind,
+    compose: (due: number, outstanding: AssessmentRecord[], consoleUrl: string) => EmailContent,
+  ) => {
+    for (const group of groupBy(byStep.HR_ESCALATION, (item) => String(item.due))) {
+      const outstanding = group.map((item) => item.assessment);
+      await takeStep(ports, cycle, kind, 'HR_ESCALATION', outstanding, {
+        mailId: `${mailKind}#${group[0].due}`,
+        kind: mailKind,
+        to: config().HR_EMAIL,
+        content: compose(group[0].due, outstanding, consoleLink.cycle(cycle.cycleId)),
+      });
+    }
+  };
 
   if (kind === 'self') {
     await forEachLimited(byStep.REMINDER, PER_ITEM_CONCURRENCY, async ({ assessment, due }) => {
@@ -167,27 +182,9 @@ async function climbLadder(ports: CheckpointPorts, cycle: CycleRecord, kind: Rev
         },
       );
     }
-    for (const group of groupBy(byStep.HR_ESCALATION, (item) => String(item.due))) {
-      await takeStep(
-        ports,
-        cycle,
-        kind,
-        'HR_ESCALATION',
-        group.map((item) => item.assessment),
-        {
-          mailId: `self-hr#${group[0].due}`,
-          kind: 'self-hr',
-          to: config().HR_EMAIL,
-          content: messages.selfOverdueToHr(
-            ctx,
-            group[0].due,
-            group.map((item) => item.assessment),
-            releaseAt(schedule),
-            consoleLink.cycle(cycle.cycleId),
-          ),
-        },
-      );
-    }
+    await hrEscalation('self-hr', (due, outstanding, consoleUrl) =>
+      messages.selfOverdueToHr(ctx, due, outstanding, releaseAt(schedule), consoleUrl),
+    );
     return;
   }
 
@@ -215,26 +212,9 @@ async function climbLadder(ports: CheckpointPorts, cycle: CycleRecord, kind: Rev
   await teamMail('OVERDUE', 'review-overdue', (to, due, reports, url) =>
     messages.reviewOverdueToManager(ctx, to, due, reports, url, releaseAt(schedule)),
   );
-  for (const group of groupBy(byStep.HR_ESCALATION, (item) => String(item.due))) {
-    await takeStep(
-      ports,
-      cycle,
-      kind,
-      'HR_ESCALATION',
-      group.map((item) => item.assessment),
-      {
-        mailId: `review-hr#${group[0].due}`,
-        kind: 'review-hr',
-        to: config().HR_EMAIL,
-        content: messages.reviewOverdueToHr(
-          ctx,
-          group[0].due,
-          group.map((item) => item.assessment),
-          consoleLink.cycle(cycle.cycleId),
-        ),
-      },
-    );
-  }
+  await hrEscalation('review-hr', (due, outstanding, consoleUrl) =>
+    messages.reviewOverdueToHr(ctx, due, outstanding, consoleUrl),
+  );
 }
 
 /**
