@@ -628,21 +628,17 @@ export function buildProgram(io: CliIo): Command {
           ...(s.needsAttention ? [`needs attention: ${s.needsAttention}`] : []),
           `self-assessments due ${s.selfDue}: ${formatCounts(s.counts.self)}`,
           `manager reviews due ${s.managerDue}: ${formatCounts(s.counts.manager)}`,
-          `goals of ${s.period}: ${Object.entries(s.goals.counts)
-            .map(([outcome, n]) => `${n} ${outcome}`)
-            .join(', ')}`,
-          ...(s.overdue.length
-            ? ['overdue:', ...s.overdue.map((o) => `  ${o.name} (${o.employeeId}) ${o.phase}, reviewer ${o.reviewer}`)]
+          ...s.departments.map(
+            (d) =>
+              `  ${d.department}: ${d.participants} people; self ${formatCounts(d.self)}; manager ${formatCounts(d.manager)}`,
+          ),
+          ...(s.counts.self.overdue || s.counts.manager.overdue
+            ? [`who is overdue: perfcycle cycle overdue ${s.cycleId} [--phase manager]`]
             : []),
-          ...(s.results?.released
+          ...(s.results.released
             ? [
-                `results: ${s.results.released} released, ${s.results.acknowledged} acknowledged (${s.results.disagreed} disagreeing), ${s.results.unacknowledged.length} not acknowledged`,
-                ...(s.results.unacknowledged.length
-                  ? [
-                      'not acknowledged:',
-                      ...s.results.unacknowledged.map((u) => `  ${u.name} (${u.employeeId}), manager ${u.manager}`),
-                    ]
-                  : []),
+                `results: ${s.results.released} released, ${s.results.acknowledged} acknowledged (${s.results.disagreed} disagreeing), ${s.results.unacknowledged} not acknowledged`,
+                ...(s.results.unacknowledged ? [`who has not: perfcycle cycle unacknowledged ${s.cycleId}`] : []),
               ]
             : []),
         ].join('\n'),
@@ -719,23 +715,74 @@ export function buildProgram(io: CliIo): Command {
       printer(io, !!options.json)(result, () => `resumed ${result.cycleId} (${result.phase}) after: ${result.problem}`);
     });
   cycle
-    .command('audit')
+    .command('goals')
     .argument('<cycleId>')
-    .description('Every email, submission and state change of a cycle')
+    .description(
+      'The goals of the cycle\u2019s period held by its participants: counts by outcome, and the missed ones',
+    )
     .option('--json', 'print JSON')
     .action(async (cycleId: string, options: { json?: boolean }) => {
-      const result = await call(io, 'GET /cycles/{cycleId}/audit', { params: { cycleId } });
-      printer(io, !!options.json)(result, () =>
-        result.events
-          .map(
-            (event) =>
-              `${event.at}  ${event.actor.padEnd(20)} ${event.action}${'employeeId' in event && event.employeeId ? ` ${event.employeeId}` : ''}${event.details?.kind ? ` ${event.details.kind}` : ''}` +
-              `${event.details?.to ? ` to ${event.details.to}` : ''}${event.details?.error ? ` (${event.details.error})` : ''}`,
-          )
-          .join('\n'),
+      const goals = await call(io, 'GET /cycles/{cycleId}/goals', { params: { cycleId } });
+      printer(io, !!options.json)(goals, () =>
+        [
+          `goals of ${goals.period}: ${Object.entries(goals.counts)
+            .map(([outcome, n]) => `${n} ${outcome}`)
+            .join(', ')}`,
+          ...(goals.missed.length
+            ? ['missed:', ...goals.missed.map((g) => `  ${g.name} (${g.employeeId}): ${g.title}, due ${g.due}`)]
+            : []),
+        ].join('\n'),
       );
     });
-
+  pagedList(cycle, io, {
+    name: 'audit',
+    description: 'Every email, submission and state change of a cycle, oldest first',
+    route: 'GET /cycles/{cycleId}/audit',
+    items: (page) => page.events,
+    line: (event) =>
+      `${event.at}  ${event.actor.padEnd(20)} ${event.action}${event.employeeId ? ` ${event.employeeId}` : ''}${event.details?.kind ? ` ${event.details.kind}` : ''}` +
+      `${event.details?.to ? ` to ${event.details.to}` : ''}${event.details?.error ? ` (${event.details.error})` : ''}`,
+    empty: 'nothing happened yet',
+  });
+  pagedList(cycle, io, {
+    name: 'overdue',
+    description: 'Who is past their deadline and has not submitted, in one phase',
+    route: 'GET /cycles/{cycleId}/overdue',
+    filters: [
+      ['--phase <phase>', 'self (self-assessments, the default) or manager (reviews)', 'self'],
+      ...PEOPLE_FILTERS,
+    ],
+    items: (page) => page.overdue,
+    line: (o) => `${o.employeeId}  ${o.name} (${o.department}), reviewer ${o.reviewer}, due ${o.due.slice(0, 10)}`,
+    empty: 'nobody is overdue',
+  });
+  pagedList(cycle, io, {
+    name: 'unacknowledged',
+    description: 'Whose released appraisal is not acknowledged yet',
+    route: 'GET /cycles/{cycleId}/unacknowledged',
+    filters: PEOPLE_FILTERS,
+    items: (page) => page.unacknowledged,
+    line: (u) => `${u.employeeId}  ${u.name} (${u.department}), manager ${u.manager}`,
+    empty: 'every released appraisal is acknowledged',
+  });
+  pagedList(cycle, io, {
+    name: 'teams',
+    description: 'Each reviewer\u2019s progress, per department they review people in',
+    route: 'GET /cycles/{cycleId}/teams',
+    filters: [['--department <department>', 'only this department (as spelled in the cycle)']],
+    items: (page) => page.teams,
+    line: (t) =>
+      `${t.reviewer} (${t.reviewerId}), ${t.department}: ${t.participants} people; self ${formatCounts(t.self)}; manager ${formatCounts(t.manager)}`,
+    empty: 'the cycle has no participants yet',
+  });
+  pagedList(cycle, io, {
+    name: 'escalations',
+    description: 'The reminders, overdue notices and escalations to HR sent, oldest first',
+    route: 'GET /cycles/{cycleId}/escalations',
+    items: (page) => page.escalations,
+    line: (e) => `${e.at}  ${e.kind} to ${e.to} (${e.status}): ${e.subject}`,
+    empty: 'no reminder or escalation sent yet',
+  });
   cycle
     .command('adjust')
     .argument('<cycleId>')
@@ -1190,6 +1237,84 @@ function calibrationText(view: Omit<CalibrationFirstPage, 'nextCursor'>, csv: st
         ]
       : []),
   ].join('\n');
+}
+
+/** The filters of HR's lists of people, as options: [flags, description]. */
+const PEOPLE_FILTERS: [string, string][] = [
+  ['--department <department>', 'only this department (as spelled in the cycle)'],
+  ['--manager <employeeId>', 'only this reviewer\u2019s people (HR for those HR reviews)'],
+  ['--search <text>', 'only people whose name or employeeId contains this (any case)'],
+];
+
+type ListRoute =
+  | 'GET /cycles/{cycleId}/audit'
+  | 'GET /cycles/{cycleId}/overdue'
+  | 'GET /cycles/{cycleId}/unacknowledged'
+  | 'GET /cycles/{cycleId}/teams'
+  | 'GET /cycles/{cycleId}/escalations';
+
+/**
+ * A `cycle <name> <cycleId>` command over one of the API's paged lists: the first `--limit` items, with the
+ * command for the next page; `--all` streams every page as it comes (with `--json`, one JSON object a line),
+ * so a list of any length never has to fit in memory.
+ */
+function pagedList<R extends ListRoute, T>(
+  cycle: Command,
+  io: CliIo,
+  list: {
+    name: string;
+    description: string;
+    route: R;
+    filters?: [string, string, string?][];
+    items: (page: Responses[R]) => T[];
+    line: (item: T) => string;
+    empty: string;
+  },
+): void {
+  const command = cycle.command(list.name).argument('<cycleId>').description(list.description);
+  for (const [flags, description, defaultValue] of list.filters ?? []) command.option(flags, description, defaultValue);
+  command
+    .option('--limit <n>', 'how many to show (1-1000)', '50')
+    .option('--cursor <cursor>', 'start where an earlier page ended')
+    .option('--all', 'every page, one after another')
+    .option('--json', 'print JSON')
+    .action(async (cycleId: string, options: Record<string, string | boolean | undefined>) => {
+      const filters = Object.fromEntries(
+        (list.filters ?? []).map(([flags]) => {
+          const name = flags.slice(2, flags.indexOf(' '));
+          return [name, options[name] as string | undefined];
+        }),
+      );
+      let cursor = options.cursor as string | undefined;
+      let shown = 0;
+      do {
+        const page = await call(io, list.route, {
+          params: { cycleId },
+          query: { ...filters, limit: options.all ? '1000' : String(options.limit), cursor },
+        } as unknown as Request<R>);
+        const items = list.items(page);
+        cursor = (page as { nextCursor?: string }).nextCursor;
+        shown += items.length;
+        if (options.all) {
+          if (items.length)
+            io.out(items.map((item) => (options.json ? JSON.stringify(item) : list.line(item))).join('\n'));
+        } else
+          printer(io, !!options.json)(page, () =>
+            [
+              ...(items.length ? items.map(list.line) : [list.empty]),
+              ...(cursor
+                ? [
+                    `more: perfcycle cycle ${list.name} ${cycleId}${Object.entries(filters)
+                      .filter(([, value]) => value !== undefined)
+                      .map(([name, value]) => ` --${name} ${JSON.stringify(value)}`)
+                      .join('')} --cursor ${cursor}`,
+                  ]
+                : []),
+            ].join('\n'),
+          );
+      } while (options.all && cursor);
+      if (options.all && !shown && !options.json) io.out(list.empty);
+    });
 }
 
 function formatCounts(counts: Record<string, number>): string {

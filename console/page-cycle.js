@@ -163,10 +163,15 @@ function hatch(id) {
  * @returns {Promise<Page>}
  */
 export async function cyclePage(cycleId) {
-  const [status, report, audit] = await Promise.all([
-    api('GET /cycles/{cycleId}', { params: { cycleId } }),
-    api('GET /cycles/{cycleId}/report', { params: { cycleId } }),
-    api('GET /cycles/{cycleId}/audit', { params: { cycleId } }),
+  const params = { cycleId };
+  const [status, report, goals, selfOverdue, reviewOverdue, sent, unacknowledged] = await Promise.all([
+    api('GET /cycles/{cycleId}', { params }),
+    api('GET /cycles/{cycleId}/report', { params }),
+    api('GET /cycles/{cycleId}/goals', { params }),
+    api('GET /cycles/{cycleId}/overdue', { params, query: { phase: 'self', limit: '50' } }),
+    api('GET /cycles/{cycleId}/overdue', { params, query: { phase: 'manager', limit: '50' } }),
+    api('GET /cycles/{cycleId}/escalations', { params, query: { limit: '50' } }),
+    api('GET /cycles/{cycleId}/unacknowledged', { params, query: { limit: '50' } }),
   ]);
   const timeZone = String(status.timeZone ?? 'UTC');
   const running = status.phase === 'SELF_REVIEW' || status.phase === 'MANAGER_REVIEW';
@@ -200,15 +205,12 @@ export async function cyclePage(cycleId) {
     ),
   ]);
 
-  const overdue = status.overdue;
-  // The reminder ladder's emails among the events, each named as HR calls it.
-  const escalations = audit.events.flatMap(({ at, action, details }) => {
-    const kind = action === 'mail-sent' && details ? ESCALATIONS[String(details.kind)] : undefined;
-    return kind ? [{ at, kind, to: String(details?.to ?? ''), subject: String(details?.subject ?? '') }] : [];
-  });
-  const departments = report.departments;
-  const goals = status.goals ?? { counts: {}, missed: [] };
-  const results = status.results ?? { released: 0, acknowledged: 0, disagreed: 0, unacknowledged: [] };
+  const overdue = [...selfOverdue.overdue, ...reviewOverdue.overdue];
+  const escalations = sent.escalations.flatMap((mail) =>
+    ESCALATIONS[mail.kind] ? [{ at: mail.at, kind: ESCALATIONS[mail.kind], to: mail.to, subject: mail.subject }] : [],
+  );
+  const departments = status.departments;
+  const results = status.results;
 
   return {
     title: status.name,
@@ -248,9 +250,9 @@ export async function cyclePage(cycleId) {
               departments.map((d) => [
                 d.department,
                 d.participants,
-                `${d.self.submitted + d.self.late} (${percent(d.self.completion)})`,
+                `${d.self.submitted + d.self.late} (${percent(d.completion.self)})`,
                 d.self.overdue,
-                `${d.manager.submitted + d.manager.late} (${percent(d.manager.completion)})`,
+                `${d.manager.submitted + d.manager.late} (${percent(d.completion.manager)})`,
                 d.manager.overdue,
               ]),
               { numeric: [1, 2, 3, 4, 5], hideCaption: true, rowHeaders: true, wide: true },
@@ -323,14 +325,14 @@ export async function cyclePage(cycleId) {
               table(
                 'Results and acknowledgements',
                 ['Released', 'Acknowledged', 'Disagreed', 'Not yet acknowledged'],
-                [[results.released, results.acknowledged, results.disagreed, results.unacknowledged.length]],
+                [[results.released, results.acknowledged, results.disagreed, results.unacknowledged]],
                 { numeric: [0, 1, 2, 3], hideCaption: true },
               ),
-              results.unacknowledged.length
+              unacknowledged.unacknowledged.length
                 ? table(
                     'Results not yet acknowledged',
                     ['Name', 'Employee id', 'Manager'],
-                    results.unacknowledged.map((person) => [person.name, person.employeeId, person.manager]),
+                    unacknowledged.unacknowledged.map((person) => [person.name, person.employeeId, person.manager]),
                     { rowHeaders: true },
                   )
                 : null,

@@ -109,8 +109,8 @@ export const apiFunctions: FunctionSpec[] = [
   {
     id: 'GetCycle',
     entry: 'functions/api/get-cycle.ts',
-    access: { table: 'read', indexes: ['gsi3'], reviewCycle: ['describe'] },
-    description: 'Phase, workflow health, counts and overdue people of a cycle',
+    access: { table: 'read', reviewCycle: ['describe'] },
+    description: 'Phase, workflow health and counts by state, overall and per department, of a cycle',
     routes: [{ method: 'GET', path: '/cycles/{cycleId}', auth: 'hr' }],
     timeoutSeconds: 30,
   },
@@ -180,11 +180,20 @@ export const apiFunctions: FunctionSpec[] = [
     memoryMb: 1024,
   },
   {
-    id: 'ListAudit',
-    entry: 'functions/api/list-audit.ts',
-    access: { table: 'read' },
-    description: 'Audit trail of a cycle',
-    routes: [{ method: 'GET', path: '/cycles/{cycleId}/audit', auth: 'hr' }],
+    id: 'CycleLists',
+    entry: 'functions/api/cycle-lists.ts',
+    // The link secret signs the lists' page cursors.
+    access: { table: 'read', indexes: ['gsi1', 'gsi2', 'gsi3'], linkSecret: true },
+    description:
+      'A cycle\u2019s lists page by page: audit, overdue people, unacknowledged results, reviewers\u2019 progress, escalations sent; its goals',
+    routes: [
+      { method: 'GET', path: '/cycles/{cycleId}/audit', auth: 'hr' },
+      { method: 'GET', path: '/cycles/{cycleId}/overdue', auth: 'hr' },
+      { method: 'GET', path: '/cycles/{cycleId}/unacknowledged', auth: 'hr' },
+      { method: 'GET', path: '/cycles/{cycleId}/teams', auth: 'hr' },
+      { method: 'GET', path: '/cycles/{cycleId}/escalations', auth: 'hr' },
+      { method: 'GET', path: '/cycles/{cycleId}/goals', auth: 'hr' },
+    ],
     timeoutSeconds: 30,
   },
   {

@@ -13,7 +13,14 @@ import type { importRoster } from '#services/import-roster.ts';
 import type { cycleList, goalsNeedingAttention, recentRecognition } from '#services/overview.ts';
 import type { cycleReport, personHistory } from '#services/report.ts';
 import type { SettingsInForce, SettingsSaved } from '#services/settings.ts';
-import type { cycleAudit, cycleStatus } from '#services/status.ts';
+import type {
+  auditEventsPage,
+  escalationsSentPage,
+  overduePage,
+  teamsPage,
+  unacknowledgedPage,
+} from '#services/lists.ts';
+import type { cycleGoals, cycleStatus } from '#services/status.ts';
 import type { releaseCycle, resumeCycle } from '#services/steer.ts';
 
 type Result<F extends (...args: never[]) => unknown> = Awaited<ReturnType<F>>;
@@ -86,9 +93,12 @@ export interface PersonHistory {
 export type CalibrationView = Result<typeof calibrationView>;
 /** The first page (no `cursor`) also carries the figures, who is missing a review, and where they were counted from. */
 export type CalibrationFirstPage = CalibrationView & Required<Pick<CalibrationView, 'source' | 'figures' | 'missing'>>;
-export interface AuditTrail {
-  events: Result<typeof cycleAudit>;
-}
+export type AuditPage = Result<typeof auditEventsPage>;
+export type OverduePage = Result<typeof overduePage>;
+export type UnacknowledgedPage = Result<typeof unacknowledgedPage>;
+export type TeamsPage = Result<typeof teamsPage>;
+export type EscalationsPage = Result<typeof escalationsSentPage>;
+export type CycleGoals = Result<typeof cycleGoals>;
 
 /** The settings in force: version 0 (never saved) is the defaults. `settings` is the document as saved. */
 export interface SettingsVersion {
@@ -133,7 +143,12 @@ export interface ApiResponses {
   'GET /cycles/{cycleId}/report': CycleReport;
   'GET /employees/{employeeId}/history': PersonHistory;
   'GET /cycles/{cycleId}/calibration': CalibrationView;
-  'GET /cycles/{cycleId}/audit': AuditTrail;
+  'GET /cycles/{cycleId}/audit': AuditPage;
+  'GET /cycles/{cycleId}/overdue': OverduePage;
+  'GET /cycles/{cycleId}/unacknowledged': UnacknowledgedPage;
+  'GET /cycles/{cycleId}/teams': TeamsPage;
+  'GET /cycles/{cycleId}/escalations': EscalationsPage;
+  'GET /cycles/{cycleId}/goals': CycleGoals;
   'GET /settings': SettingsVersion;
   'PUT /settings': SettingsSave;
   'PATCH /settings': SettingsSave;

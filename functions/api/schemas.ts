@@ -91,12 +91,28 @@ export const importQuerySchema = z
 /** `?limit&cursor`: a page of a long list, `cursor` being the previous page's `nextCursor`. */
 const pageQuery = {
   limit: wholeNumber('limit', 1, 1000).default(200),
-  cursor: z.string().max(400, 'cursor is longer than 400 characters').optional(),
+  cursor: z.string().max(1000, 'cursor is longer than 1000 characters').optional(),
 };
 
 export const directoryQuerySchema = z.object({ department: label('department', 100).optional(), ...pageQuery });
 
 export const calibrationQuerySchema = z.object(pageQuery);
+
+/** A page of one of HR's lists of people: by department, by reviewer (employeeId, or HR), or matching a search of names and ids. */
+export const peopleQuerySchema = z.object({
+  department: label('department', 100).optional(),
+  manager: label('manager', 100).optional(),
+  search: label('search', 100).optional(),
+  ...pageQuery,
+});
+
+export const overdueQuerySchema = peopleQuerySchema.extend({
+  phase: z.enum(['self', 'manager'], { error: 'phase must be self or manager' }),
+});
+
+export const teamsQuerySchema = z.object({ department: label('department', 100).optional(), ...pageQuery });
+
+export const pageQuerySchema = z.object(pageQuery);
 
 export const newGoalSchema = z.strictObject({
   title: label('title', 200),

@@ -1,11 +1,11 @@
 import { countOutcomes, type GoalOutcome } from './goals.ts';
+import { completionPercent, type PhaseState } from './progress.ts';
 
 /**
  * HR's report of a cycle (issue 4), from plain facts: completion and lateness per phase and department,
  * the distribution of final ratings, goal outcomes and unacknowledged results, and one row per person
  * for the CSV.
  */
-export type PhaseState = 'pending' | 'submitted' | 'late' | 'overdue';
 export type AcknowledgementState = 'acknowledged' | 'disagreed' | 'unacknowledged' | 'no result';
 
 export interface PersonFacts {
@@ -45,8 +45,7 @@ export function countStates(states: PhaseState[]): Record<PhaseState, number> {
 
 function phaseSummary(states: PhaseState[]): PhaseSummary {
   const counts = countStates(states);
-  const completion = states.length ? Math.round(((counts.submitted + counts.late) / states.length) * 1000) / 10 : 0;
-  return { participants: states.length, ...counts, completion };
+  return { participants: states.length, ...counts, completion: completionPercent(counts, states.length) };
 }
 
 /** A person's final rating: HR's from calibration, else the score of the manager's review. */

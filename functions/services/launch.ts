@@ -25,6 +25,7 @@ import {
 import { loadDirectory } from '#store/employees.ts';
 import { queueMailsClaimed, type Claim, type MailRecord } from '#store/mail.ts';
 import { settingsInForce } from '#store/settings.ts';
+import { progressItems } from '#store/progress.ts';
 import { batchPut } from '#store/table.ts';
 import { Conflict, NotFound } from './errors.ts';
 import type {
@@ -68,7 +69,12 @@ const launchCyclePorts: LaunchCyclePorts = {
 const launchParticipantsPorts: LaunchParticipantsPorts = {
   getCycle,
   markParticipantsWritten,
-  putAssessments: (assessments) => batchPut(assessments.map(assessmentItem)),
+  // A cycle's progress counters start with its participants, stored with them (a rerun stores the same again).
+  putAssessments: (assessments) =>
+    batchPut([
+      ...assessments.map(assessmentItem),
+      ...(assessments.length ? progressItems(assessments[0].cycleId, assessments) : []),
+    ]),
   recordAudit,
   queueMailsClaimed,
   flushOutbox,

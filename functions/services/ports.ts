@@ -41,7 +41,7 @@ export interface AssessmentsPort {
   /** Once per step, and only while the item is pending: false otherwise. */
   recordStep(cycleId: string, employeeId: string, kind: ReviewKind, step: LadderStep, at: string): Promise<boolean>;
   /** Once: false when it was released before. */
-  markResultReleased(cycleId: string, employeeId: string, at: string): Promise<boolean>;
+  markResultReleased(cycleId: string, employeeId: string, at: string, awaitsAcknowledgement: boolean): Promise<boolean>;
 }
 
 export interface AuditPort {

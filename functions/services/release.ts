@@ -69,7 +69,7 @@ export async function releaseResults(cycleId: string, ports: ReleasePorts = stor
     );
     const releasedAt = assessment.resultReleasedAt ?? nowIso();
     await ports.recordParticipation(assessment.employeeId, cycleId, releasedAt);
-    await ports.markResultReleased(cycleId, assessment.employeeId, releasedAt);
+    await ports.markResultReleased(cycleId, assessment.employeeId, releasedAt, review !== undefined);
   });
   const flushed = await ports.flushOutbox(cycleId);
   if (flushed.remaining) return stepOutput(cycle, 'RELEASING', nowMs(), true);

@@ -1,8 +1,9 @@
 import { finalResultOf } from '#domain/calibration.ts';
+import { statesAt } from '#domain/progress.ts';
 import { buildReport, type AcknowledgementState, type PersonFacts } from '#domain/report.ts';
 import { nowMs } from '#shared/clock.ts';
 import { getAssessment, listAssessments, type AssessmentRecord } from '#store/assessments.ts';
-import { getCycle } from '#store/cycles.ts';
+import { getCycle, scheduleOf } from '#store/cycles.ts';
 import { getEmployee } from '#store/employees.ts';
 import { listGoalsOfPeriod } from '#store/goals.ts';
 import { listParticipations } from '#store/history.ts';
@@ -21,7 +22,9 @@ export async function cycleReport(cycleId: string) {
   const cycle = await getCycle(cycleId);
   if (!cycle) throw new NotFound(`cycle ${cycleId}`);
   const [assessments, periodGoals] = await Promise.all([listAssessments(cycleId), listGoalsOfPeriod(cycle.period)]);
-  const outcomes = Map.groupBy(goalOutcomesOf(periodGoals, assessments, nowMs()), (goal) => goal.employeeId);
+  const now = nowMs();
+  const schedule = scheduleOf(cycle);
+  const outcomes = Map.groupBy(goalOutcomesOf(periodGoals, assessments, now), (goal) => goal.employeeId);
   const people: PersonFacts[] = assessments
     .map((a) => ({
       employeeId: a.employeeId,
@@ -29,8 +32,8 @@ export async function cycleReport(cycleId: string) {
       department: a.department,
       manager: a.managerName,
       managerId: a.managerKey,
-      self: selfState(a),
-      review: reviewState(a),
+      self: selfState(a, schedule, statesAt(cycle.closedAt, now)),
+      review: reviewState(a, schedule, statesAt(cycle.closedAt, now)),
       ...(a.review
         ? { score: { value: a.review.score.value, label: a.review.score.label }, overallRating: a.review.rating }
         : {}),
@@ -76,8 +79,8 @@ export async function personHistory(employeeId: string) {
         period: cycle.period,
         closedAt: cycle.closedAt ?? null,
         manager: assessment.managerName,
-        selfAssessment: selfState(assessment),
-        review: reviewState(assessment),
+        selfAssessment: selfState(assessment, scheduleOf(cycle), statesAt(cycle.closedAt, nowMs())),
+        review: reviewState(assessment, scheduleOf(cycle), statesAt(cycle.closedAt, nowMs())),
         finalScore: assessment.review
           ? { value: assessment.review.score.value, label: assessment.review.score.label }
           : null,

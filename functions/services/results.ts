@@ -66,8 +66,7 @@ export async function acknowledgeResults(
   const acknowledgement = { disagree: input.disagree, ...(input.comment ? { comment: input.comment } : {}), goals };
   const outcome = await recordAcknowledgement(
     submissionOf(submissionId, 'acknowledgement', actor),
-    cycle.cycleId,
-    employeeId,
+    assessment,
     acknowledgement,
     {
       actor,

@@ -1,45 +1,62 @@
-import { selfDueOf } from '#domain/cycle.ts';
+import { reviewDueOf, selfDueOf, type CycleSchedule } from '#domain/cycle.ts';
 import { countOutcomes, outcomeOf } from '#domain/goals.ts';
-import { countStates, type PhaseState } from '#domain/report.ts';
+import {
+  addProgress,
+  completionPercent,
+  phaseStateOf,
+  phaseStates,
+  progressOfPerson,
+  resultStates,
+  statesAt,
+  type PhaseState,
+  type ProgressCounts,
+} from '#domain/progress.ts';
 import { attentionText } from '#domain/workflow-health.ts';
 import { nowMs } from '#shared/clock.ts';
 import { listGoalsOfPeriod, type GoalRecord } from '#store/goals.ts';
-import { listAssessments, type AssessmentRecord } from '#store/assessments.ts';
-import { listAuditEvents } from '#store/audit.ts';
-import { getCycle, scheduleOf } from '#store/cycles.ts';
-import { listMails } from '#store/mail.ts';
+import { getAssessment, listAssessments, type AssessmentRecord } from '#store/assessments.ts';
+import { getCycle, scheduleOf, type CycleRecord } from '#store/cycles.ts';
+import { listDepartmentProgress } from '#store/progress.ts';
 import { NotFound } from './errors.ts';
-import { hasResults } from './results.ts';
 import { workflowHealthOf } from './steer.ts';
 
-export function selfState(a: AssessmentRecord): PhaseState {
-  return a.selfStatus === 'SUBMITTED' ? (a.selfLate ? 'late' : 'submitted') : a.selfOverdueAt ? 'overdue' : 'pending';
+/** A person's self-assessment state at `now`: overdue is pending past their own deadline. */
+export function selfState(a: AssessmentRecord, schedule: CycleSchedule, now: number): PhaseState {
+  return phaseStateOf(a.selfStatus === 'SUBMITTED', a.selfLate, selfDueOf(schedule, a.employeeId), now);
 }
 
-export function reviewState(a: AssessmentRecord): PhaseState {
-  return a.reviewStatus === 'SUBMITTED'
-    ? a.reviewLate
-      ? 'late'
-      : 'submitted'
-    : a.reviewOverdueAt
-      ? 'overdue'
-      : 'pending';
+export function reviewState(a: AssessmentRecord, schedule: CycleSchedule, now: number): PhaseState {
+  return phaseStateOf(a.reviewStatus === 'SUBMITTED', a.reviewLate, reviewDueOf(schedule, a.employeeId), now);
 }
 
 /**
- * HR's view of a cycle: phase, whether its workflow needs HR's attention (and how to fix it), deadlines,
- * counts by state for each phase, and who is overdue.
+ * HR's view of a cycle: phase, whether its workflow needs HR's attention (and how to fix it), deadlines, and
+ * counts by state for each phase and results, overall and per department. It reads the cycle, one item per
+ * department (store/progress.ts) and the few people whose deadline HR moved: the same few requests at any size.
+ * Who is overdue or unacknowledged comes page by page from the lists (services/lists.ts).
  */
 export async function cycleStatus(cycleId: string) {
   const cycle = await getCycle(cycleId);
   if (!cycle) throw new NotFound(`cycle ${cycleId}`);
-  const [assessments, periodGoals, workflow] = await Promise.all([
-    listAssessments(cycleId),
-    listGoalsOfPeriod(cycle.period),
+  const [counted, moved, workflow] = await Promise.all([
+    listDepartmentProgress(cycleId),
+    movedDeadlines(cycle),
     workflowHealthOf(cycle),
   ]);
-  const goals = goalOutcomesOf(periodGoals, assessments, nowMs());
-  const schedule = scheduleOf(cycle);
+  // A cycle launched before the counters were kept is counted from its assessments.
+  const summarised =
+    cycle.participantCount === undefined || addProgress(counted).participants === cycle.participantCount;
+  const departments = summarised ? counted : progressFromAssessments(await listAssessments(cycleId));
+  const now = statesAt(cycle.closedAt, nowMs());
+  const statesOf = (counts: ProgressCounts, department?: string) =>
+    progressStatesOf(
+      cycle,
+      counts,
+      department === undefined ? moved : moved.filter((person) => person.department === department),
+      now,
+    );
+  const total = addProgress(departments);
+  const overall = statesOf(total);
   const iso = (ms: number) => new Date(ms).toISOString();
   return {
     cycleId,
@@ -52,53 +69,105 @@ export async function cycleStatus(cycleId: string) {
     managerDue: iso(cycle.managerDue),
     period: cycle.period,
     settingsVersion: cycle.settingsVersion,
-    participants: assessments.length,
-    counts: { self: countStates(assessments.map(selfState)), manager: countStates(assessments.map(reviewState)) },
-    goals: {
-      counts: countOutcomes(goals.map((goal) => goal.outcome)),
-      missed: goals.filter((goal) => goal.outcome === 'missed').map(({ outcome: _outcome, ...goal }) => goal),
-    },
-    overdue: assessments.flatMap((a) => [
-      ...(selfState(a) === 'overdue'
-        ? [
-            {
-              employeeId: a.employeeId,
-              name: a.name,
-              phase: 'self',
-              reviewer: a.managerName,
-              due: iso(selfDueOf(schedule, a.employeeId)),
-            },
-          ]
-        : []),
-      ...(reviewState(a) === 'overdue'
-        ? [
-            {
-              employeeId: a.employeeId,
-              name: a.name,
-              phase: 'manager',
-              reviewer: a.managerName,
-              due: iso(cycle.managerDue),
-            },
-          ]
-        : []),
-    ]),
-    results: resultsOf(assessments),
+    participants: total.participants,
+    counts: { self: overall.self, manager: overall.manager },
+    results: overall.results,
+    departments: departments
+      .map((counts) => {
+        const states = statesOf(counts, counts.department);
+        return {
+          department: counts.department,
+          participants: counts.participants,
+          ...states,
+          completion: {
+            self: completionPercent(states.self, counts.participants),
+            manager: completionPercent(states.manager, counts.participants),
+          },
+        };
+      })
+      .sort((a, b) => a.department.localeCompare(b.department)),
     extensions: Object.fromEntries(Object.entries(cycle.extensions).map(([id, until]) => [id, iso(until)])),
+    source: summarised ? ('counters' as const) : ('assessments' as const),
     createdAt: cycle.createdAt,
     closedAt: cycle.closedAt ?? null,
   };
 }
 
-/** After the release: how many appraisals were acknowledged (and disputed), and who has not acknowledged theirs. */
-function resultsOf(assessments: AssessmentRecord[]) {
-  const released = assessments.filter(hasResults);
+/** A group's states in each phase and its results, from its counters and its people with a deadline of their own. */
+export function progressStatesOf(cycle: CycleRecord, counts: ProgressCounts, moved: MovedDeadline[], now: number) {
   return {
-    released: released.length,
-    acknowledged: released.filter((a) => a.acknowledgedAt).length,
-    disagreed: released.filter((a) => a.acknowledgement?.disagree).length,
-    unacknowledged: released
-      .filter((a) => !a.acknowledgedAt)
-      .map((a) => ({ employeeId: a.employeeId, name: a.name, manager: a.managerName })),
+    self: phaseStates(
+      counts.participants,
+      counts.selfSubmitted,
+      counts.selfLate,
+      cycle.selfDue,
+      moved.flatMap((person) => person.selfDue ?? []),
+      now,
+    ),
+    manager: phaseStates(
+      counts.participants,
+      counts.reviewSubmitted,
+      counts.reviewLate,
+      cycle.managerDue,
+      moved.flatMap((person) => person.reviewDue ?? []),
+      now,
+    ),
+    results: resultStates(counts, cycle.phase),
+  };
+}
+
+/** Each department's counters recounted from its assessments. */
+export function progressFromAssessments(assessments: AssessmentRecord[]) {
+  return [...Map.groupBy(assessments, (a) => a.department)].map(([department, people]) => ({
+    department,
+    ...addProgress(people.map(progressOfPerson)),
+  }));
+}
+
+interface MovedDeadline {
+  department: string;
+  managerKey: string;
+  selfDue?: number;
+  reviewDue?: number;
+}
+
+/** The people whose own deadline HR moved and who have still to submit: their group and their deadline in each phase. */
+export async function movedDeadlines(cycle: CycleRecord): Promise<MovedDeadline[]> {
+  const schedule = scheduleOf(cycle);
+  const ids = new Set([...Object.keys(cycle.extensions), ...Object.keys(cycle.reviewExtensions ?? {})]);
+  const people = await Promise.all([...ids].map((employeeId) => getAssessment(cycle.cycleId, employeeId)));
+  return people.flatMap((a) =>
+    a
+      ? [
+          {
+            department: a.department,
+            managerKey: a.managerKey,
+            ...(a.selfStatus === 'PENDING' && a.employeeId in cycle.extensions
+              ? { selfDue: selfDueOf(schedule, a.employeeId) }
+              : {}),
+            ...(a.reviewStatus === 'PENDING' && a.employeeId in (cycle.reviewExtensions ?? {})
+              ? { reviewDue: reviewDueOf(schedule, a.employeeId) }
+              : {}),
+          },
+        ]
+      : [],
+  );
+}
+
+/**
+ * The goals of the cycle's period held by its participants: counts by outcome, and the missed ones. This still
+ * reads every goal of the period and every participant: goal outcomes are not counted yet.
+ */
+export async function cycleGoals(cycleId: string) {
+  const cycle = await getCycle(cycleId);
+  if (!cycle) throw new NotFound(`cycle ${cycleId}`);
+  const [assessments, periodGoals] = await Promise.all([listAssessments(cycleId), listGoalsOfPeriod(cycle.period)]);
+  const goals = goalOutcomesOf(periodGoals, assessments, nowMs());
+  return {
+    cycleId,
+    period: cycle.period,
+    counts: countOutcomes(goals.map((goal) => goal.outcome)),
+    missed: goals.filter((goal) => goal.outcome === 'missed').map(({ outcome: _outcome, ...goal }) => goal),
   };
 }
 
@@ -120,27 +189,4 @@ export function goalOutcomesOf(periodGoals: GoalRecord[], assessments: Assessmen
       },
     ];
   });
-}
-
-/** Every state change, submission and email of a cycle, in time order, each with its actor. */
-export async function cycleAudit(cycleId: string) {
-  if (!(await getCycle(cycleId))) throw new NotFound(`cycle ${cycleId}`);
-  const [events, mails] = await Promise.all([listAuditEvents(cycleId), listMails(cycleId)]);
-  const mailEvents = mails
-    // Mail still queued or being sent has no outcome to audit yet.
-    .filter((mail) => mail.status !== 'PENDING' && mail.status !== 'SENDING')
-    .map((mail) => ({
-      at: mail.sentAt ?? mail.createdAt,
-      actor: 'system',
-      action: `mail-${mail.status.toLowerCase()}`,
-      details: {
-        kind: mail.kind,
-        mailId: mail.mailId,
-        to: mail.to,
-        subject: mail.subject,
-        ...(mail.error ? { error: mail.error } : {}),
-      },
-      about: mail.about,
-    }));
-  return [...events, ...mailEvents].sort((a, b) => a.at.localeCompare(b.at));
 }

@@ -9,6 +9,7 @@ import {
   type AnswerWindow,
   type Phase,
 } from '#domain/cycle.ts';
+import { submissionCount } from '#domain/progress.ts';
 import type { ReviewAnswers, SelfAnswers } from '#domain/review-form.ts';
 import { finalScore } from '#domain/score.ts';
 import { verifyLink, type LinkClaims, type LinkPurpose } from '#domain/tokens.ts';
@@ -17,6 +18,7 @@ import { linkSecret } from '#shared/links.ts';
 import { getAssessment, submitAnswers, type AssessmentRecord } from '#store/assessments.ts';
 import type { Actor } from '#store/audit.ts';
 import { ratingMove } from '#store/calibration.ts';
+import { progressMove } from '#store/progress.ts';
 import { getCycle, scheduleOf, type CycleRecord } from '#store/cycles.ts';
 import { saveDraft, submissionRecorded, type DraftForm, type FormName, type Submission } from '#store/submissions.ts';
 
@@ -104,6 +106,8 @@ export async function submitSelfAssessment(
     { version: (previous ?? 0) + 1, answers, late, ...(previous ? { replaces: previous } : {}) },
     { actor, action: previous ? 'self-assessment-edited' : 'self-assessment-submitted', details: { late } },
     SELF_ANSWER_PHASES,
+    undefined,
+    previous ? undefined : { writes: progressMove(cycle.cycleId, assessment, submissionCount('self', late)) },
   );
   if (outcome === 'refused') return refusedBecause(cycle.cycleId, SELF_ANSWER_PHASES);
   return outcome === 'duplicate' ? 'duplicate' : previous ? 'edited' : 'submitted';
@@ -131,7 +135,7 @@ export async function submitManagerReview(
     { actor, action: previous ? 'manager-review-edited' : 'manager-review-submitted', details: { late } },
     previous ? REVIEW_EDIT_PHASES : REVIEW_PHASES,
     assessment.managerKey,
-    ratingMove(cycle, assessment, { review: scored }),
+    ratingMove(cycle, assessment, { review: scored }, previous ? undefined : submissionCount('review', late)),
   );
   if (outcome === 'refused') return refusedBecause(cycle.cycleId, previous ? REVIEW_EDIT_PHASES : REVIEW_PHASES);
   return outcome === 'duplicate' ? 'duplicate' : previous ? 'edited' : 'submitted';

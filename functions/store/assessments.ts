@@ -8,7 +8,17 @@ import type { FinalScore } from '#domain/score.ts';
 import { auditItem, type AuditEvent } from './audit.ts';
 import { deleteDraftItem, writeOnce, type Submission } from './submissions.ts';
 import { phaseIn } from './cycles.ts';
-import { conditionalUpdate, db, keys, queryAll, tableName, type OnceOutcome, type TransactItem } from './table.ts';
+import { progressMove } from './progress.ts';
+import {
+  conditionalUpdate,
+  db,
+  keys,
+  queryAll,
+  queryPage,
+  tableName,
+  type OnceOutcome,
+  type TransactItem,
+} from './table.ts';
 
 /** A manager's review with the final score computed from it when it was submitted. */
 export type StoredReview = ReviewAnswers & { score: FinalScore };
@@ -89,6 +99,8 @@ export function assessmentItem(record: AssessmentRecord): Record<string, unknown
     gsi2sk: `${record.managerKey}#${record.employeeId}`,
     gsi3pk: keys.team(record.cycleId, record.managerKey),
     gsi3sk: record.employeeId,
+    // What HR's search of a list matches: the name and the employeeId, in lower case.
+    searchText: `${record.name} ${record.employeeId}`.toLowerCase(),
     ...record,
   };
 }
@@ -100,6 +112,60 @@ export function listAssessments(cycleId: string): Promise<AssessmentRecord[]> {
     KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
     ExpressionAttributeValues: { ':pk': keys.cyclePartition(cycleId), ':prefix': 'ASMT#' },
   });
+}
+
+/** HR's lists of people in a cycle, each a sparse index: pending in each phase, and released but not acknowledged. */
+export type PeopleList = 'self-pending' | 'review-pending' | 'unacknowledged';
+
+export interface PeopleFilter {
+  department?: string;
+  managerKey?: string;
+  /** Part of a name or an employeeId, any case. */
+  search?: string;
+}
+
+/** One page of a list of people, in its index's order, filtered; `keep` drops people after the read. */
+export function peoplePage(
+  cycleId: string,
+  list: PeopleList,
+  filter: PeopleFilter,
+  page: { limit: number; start?: Record<string, unknown> },
+  keep?: (assessment: AssessmentRecord) => boolean,
+) {
+  // Inside the function, so a bundle that never lists people holds none of these index names (test/infra/bundles.test.ts).
+  const [index, partition] =
+    list === 'self-pending'
+      ? ['gsi1', keys.pendingSelf(cycleId)]
+      : ['gsi2', list === 'review-pending' ? keys.pendingReview(cycleId) : keys.unacknowledged(cycleId)];
+  const values: Record<string, unknown> = { ':pk': partition };
+  let keyCondition = `${index}pk = :pk`;
+  const filters: string[] = [];
+  // Pending reviews are sorted by reviewer: one reviewer's are a range of the index, not a filter.
+  if (filter.managerKey !== undefined && list === 'review-pending') {
+    keyCondition += ` AND begins_with(${index}sk, :manager)`;
+    values[':manager'] = `${filter.managerKey}#`;
+  } else if (filter.managerKey !== undefined) {
+    filters.push('managerKey = :manager');
+    values[':manager'] = filter.managerKey;
+  }
+  if (filter.department !== undefined) {
+    filters.push('department = :department');
+    values[':department'] = filter.department;
+  }
+  if (filter.search) {
+    filters.push('contains(searchText, :search)');
+    values[':search'] = filter.search.toLowerCase();
+  }
+  return queryPage<AssessmentRecord & Record<string, unknown>>(
+    {
+      IndexName: index,
+      KeyConditionExpression: keyCondition,
+      ExpressionAttributeValues: values,
+      ...(filters.length ? { FilterExpression: filters.join(' AND ') } : {}),
+    },
+    { ...page, keyNames: ['pk', 'sk', `${index}pk`, `${index}sk`] },
+    keep,
+  );
 }
 
 export function listPending<T = AssessmentRecord>(
@@ -243,8 +309,8 @@ export interface AnswerVersion<T> {
  * cannot both win. The version is kept beside the assessment, the audit records it, and the draft goes,
  * all in the same transaction, and only while the cycle is in one of `phases` (a release racing an edit
  * releases the version before it or refuses it, never misses it). `managerKey` restricts a review to that
- * report's reviewer. `also` adds a condition on the assessment and writes that go with it (a review moves its
- * manager's calibration tally, see store/calibration.ts).
+ * report's reviewer. `also` adds a condition on the assessment and writes that go with it (a first submission
+ * moves the progress counters, store/progress.ts; a review moves its manager's calibration tally, store/calibration.ts).
  */
 export function submitAnswers<T>(
   submission: Submission,
@@ -255,7 +321,7 @@ export function submitAnswers<T>(
   audit: Omit<AuditEvent, 'cycleId' | 'at' | 'employeeId'>,
   phases: Phase[],
   managerKey?: string,
-  also?: { condition: string; values: Record<string, unknown>; writes: TransactItem[] },
+  also?: { condition?: string; values?: Record<string, unknown>; writes: TransactItem[] },
 ): Promise<OnceOutcome> {
   const attributes = ANSWER_ATTRIBUTES[form];
   const first = entry.replaces === undefined;
@@ -287,7 +353,7 @@ export function submitAnswers<T>(
     condition += ' AND managerKey = :manager';
     values[':manager'] = managerKey;
   }
-  if (also) {
+  if (also?.condition) {
     condition += ` AND ${also.condition}`;
     Object.assign(values, also.values);
   }
@@ -394,36 +460,47 @@ export function restartLadder(cycleId: string, employeeId: string, kind: ReviewK
   });
 }
 
-export function markResultReleased(cycleId: string, employeeId: string, at: string): Promise<boolean> {
+/** Releases a person's result; one with an appraisal to acknowledge joins the index of unacknowledged results. */
+export function markResultReleased(
+  cycleId: string,
+  employeeId: string,
+  at: string,
+  awaitsAcknowledgement: boolean,
+): Promise<boolean> {
   return conditionalUpdate({
     Key: keys.assessment(cycleId, employeeId),
-    UpdateExpression: 'SET resultReleasedAt = :at',
+    UpdateExpression: `SET resultReleasedAt = :at${awaitsAcknowledgement ? ', gsi2pk = :unacknowledged, gsi2sk = :employeeId' : ''}`,
     ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(resultReleasedAt)',
-    ExpressionAttributeValues: { ':at': at },
+    ExpressionAttributeValues: {
+      ':at': at,
+      ...(awaitsAcknowledgement ? { ':unacknowledged': keys.unacknowledged(cycleId), ':employeeId': employeeId } : {}),
+    },
   });
 }
 
 /**
- * The employee acknowledges a released result, once, with its audit event, in the transaction that records
- * the submission of the form: 'duplicate' for the same post again, 'refused' when it was acknowledged already.
+ * The employee acknowledges a released result, once, with its audit event and the move of the progress
+ * counters, in the transaction that records the submission of the form: 'duplicate' for the same post again,
+ * 'refused' when it was acknowledged already. The result leaves the index of unacknowledged results.
  */
 export function recordAcknowledgement(
   submission: Submission,
-  cycleId: string,
-  employeeId: string,
+  assessment: Pick<AssessmentRecord, 'cycleId' | 'employeeId' | 'department' | 'managerKey' | 'managerName'>,
   acknowledgement: Acknowledgement,
   audit: Omit<AuditEvent, 'cycleId' | 'at' | 'employeeId'>,
 ): Promise<OnceOutcome> {
+  const { cycleId, employeeId } = assessment;
   return writeOnce(submission, [
     {
       Update: {
         Key: keys.assessment(cycleId, employeeId),
-        UpdateExpression: 'SET acknowledgedAt = :at, acknowledgement = :ack',
+        UpdateExpression: 'SET acknowledgedAt = :at, acknowledgement = :ack REMOVE gsi2pk, gsi2sk',
         ConditionExpression: 'attribute_exists(resultReleasedAt) AND attribute_not_exists(acknowledgedAt)',
         ExpressionAttributeValues: { ':at': submission.at, ':ack': acknowledgement },
       },
     },
     { Put: { Item: auditItem({ ...audit, cycleId, at: submission.at, employeeId }) } },
+    ...progressMove(cycleId, assessment, { acknowledged: 1, disagreed: acknowledgement.disagree ? 1 : 0 }),
   ]);
 }
 

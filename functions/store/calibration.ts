@@ -6,9 +6,11 @@ import {
   type RatingGroup,
   type Tally,
 } from '#domain/calibration.ts';
+import type { ProgressCounts } from '#domain/progress.ts';
 import type { ScalePoint } from '#domain/review-form.ts';
 import type { AssessmentRecord, StoredReview } from './assessments.ts';
-import { keys, queryAll, type TransactItem } from './table.ts';
+import { departmentProgressUpdate, tallyUpdate } from './progress.ts';
+import { keys, queryAll } from './table.ts';
 
 /**
  * Calibration's summaries: one tally item per (manager, department) of a cycle, counting the reviewed
@@ -44,7 +46,8 @@ export async function listTallies(cycleId: string): Promise<(RatingGroup & Tally
     KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
     ExpressionAttributeValues: { ':pk': keys.cyclePartition(cycleId), ':prefix': keys.tallyPrefix },
   });
-  return items.map(tallyOf);
+  // Every group has its item from the launch on (it carries the group's progress too): calibration is about the reviewed.
+  return items.map(tallyOf).filter((tally) => tally.reviewed > 0);
 }
 
 type Rated = Pick<
@@ -91,31 +94,16 @@ function moveOf(
   };
 }
 
-/** The update that adds `change` to one tally item; none when no count moves. */
-function tallyUpdate(cycleId: string, group: RatingGroup, change: Tally): TransactItem[] {
-  const adds = Object.entries({
+/** A tally change as counts of the tally item (`b3`, `a3`, sums), with `progress` counts moved in the same write. */
+function tallyAdds(change: Tally, progress: Partial<ProgressCounts> = {}): Record<string, number> {
+  return {
     reviewed: change.reviewed,
     beforeSum: change.beforeSum,
     afterSum: change.afterSum,
     ...Object.fromEntries(Object.entries(change.before).map(([point, count]) => [`b${point}`, count])),
     ...Object.fromEntries(Object.entries(change.after).map(([point, count]) => [`a${point}`, count])),
-  }).filter(([, delta]) => delta !== 0);
-  if (!adds.length) return [];
-  return [
-    {
-      Update: {
-        Key: keys.tally(cycleId, group.managerKey, group.department),
-        UpdateExpression: `SET managerKey = :managerKey, managerName = :managerName, department = :department ADD ${adds.map((_, i) => `#count${i} :count${i}`).join(', ')}`,
-        ExpressionAttributeNames: Object.fromEntries(adds.map(([name], i) => [`#count${i}`, name])),
-        ExpressionAttributeValues: {
-          ':managerKey': group.managerKey,
-          ':managerName': group.managerName,
-          ':department': group.department,
-          ...Object.fromEntries(adds.map(([, delta], i) => [`:count${i}`, delta])),
-        },
-      },
-    },
-  ];
+    ...progress,
+  };
 }
 
 /**
@@ -127,12 +115,16 @@ export function ratingMove(
   cycle: { cycleId: string; scale: ScalePoint[] },
   assessment: Rated,
   next: { review?: StoredReview; adjustment?: RatingAdjustment },
+  progress?: Partial<ProgressCounts>,
 ) {
   const move = moveOf(cycle.scale, assessment, next);
   return {
     condition: move.condition,
     values: move.values,
-    writes: tallyUpdate(cycle.cycleId, move.group, move.change),
+    writes: [
+      ...tallyUpdate(cycle.cycleId, move.group, tallyAdds(move.change, progress)),
+      ...(progress ? departmentProgressUpdate(cycle.cycleId, move.group.department, progress) : []),
+    ],
   };
 }
 
@@ -153,6 +145,6 @@ export function ratingMoves(
   }
   return {
     conditions: moves.map(({ condition, values }) => ({ condition, values })),
-    writes: [...byGroup.values()].flatMap(({ group, change }) => tallyUpdate(cycle.cycleId, group, change)),
+    writes: [...byGroup.values()].flatMap(({ group, change }) => tallyUpdate(cycle.cycleId, group, tallyAdds(change))),
   };
 }

@@ -196,16 +196,52 @@ export function claimMail(
  */
 export function saveOutcomes(records: MailRecord[]): Promise<void> {
   return batchPut(
-    records.map((stored) => {
+    records.flatMap((stored) => {
       const {
         claimedBy: _owner,
         leaseUntil: _lease,
         nextAttemptAt: _next,
         ...record
       } = withoutKeys<MailRecord>(stored as unknown as Record<string, unknown>);
-      return { ...keys.mail(record.cycleId, record.mailId), ...record };
+      return [{ ...keys.mail(record.cycleId, record.mailId), ...record }, mailAuditItem(record)];
     }),
   );
+}
+
+/** The reminder ladder's emails: HR pages through them as the escalations sent. */
+const LADDER_KINDS = new Set<MailKind>([
+  'self-reminder',
+  'self-overdue',
+  'self-hr',
+  'review-reminder',
+  'review-overdue',
+  'review-hr',
+]);
+
+/**
+ * A mail's outcome as an event of its scope's audit, so the audit is one list in time order that HR pages
+ * through. Keyed by the mail, so saving the outcome again stores the same event; a ladder email is also listed
+ * in the index of escalations sent.
+ */
+function mailAuditItem(mail: MailRecord): Record<string, unknown> {
+  const at = mail.sentAt ?? mail.createdAt;
+  const key = keys.audit(mail.cycleId, at, `mail#${mail.mailId}`);
+  return {
+    ...key,
+    ...(LADDER_KINDS.has(mail.kind) ? { gsi3pk: keys.escalations(mail.cycleId), gsi3sk: key.sk } : {}),
+    cycleId: mail.cycleId,
+    at,
+    actor: 'system',
+    action: `mail-${mail.status.toLowerCase()}`,
+    details: {
+      kind: mail.kind,
+      mailId: mail.mailId,
+      to: mail.to,
+      subject: mail.subject,
+      ...(mail.error ? { error: mail.error } : {}),
+    },
+    about: mail.about,
+  };
 }
 
 /** A transient failure: the mail goes back to the queue, due again at `nextAttemptAt`. */

@@ -25,8 +25,9 @@ import { observed } from '#shared/sdk-observer.ts';
  * | (leaver)    |                |                  |                            | LEAVERS / employeeId             |                               |
  * | cycle       | CYCLE#id       | META             |                            | CYCLES / createdAt               | CYCLES#ACTIVE / createdAt     |
  * | assessment  | CYCLE#id       | ASMT#employeeId  | SELF#cycle / employeeId    | REVIEW#cycle / managerKey#emp    | TEAM#cycle#managerKey / emp   |
+ * | (released)  |                |                  |                            | UNACK#cycle / employeeId         |                               |
  * | mail        | CYCLE#id       | MAIL#mailId      |                            | OUTBOX#cycle / dueAt#mailId      |                               |
- * | audit event | CYCLE#id       | AUDIT#at#id      |                            |                                  |                               |
+ * | audit event | CYCLE#id       | AUDIT#at#id      |                            |                                  | ESCALATIONS#cycle / sk (ladder mail) |
  * | goal        | EMP#id         | GOAL#goalId      | OPENGOALS / dueAt#goalId   |                                  | GOALS#period / emp#goalId     |
  * | settings    | SETTINGS       | V#version        |                            |                                  |                               |
  * | feedback    | EMP#to         | FEEDBACK#at#id   |                            | PRAISE#week / team#at#id (digest)| RECOGNITION / at#id (praise)  |
@@ -38,10 +39,11 @@ import { observed } from '#shared/sdk-observer.ts';
  * | draft       | CYCLE#id       | DRAFT#form#emp   |                            |                                  |                               |
  * | version     | CYCLE#id       | VERSION#form#emp#n |                          |                                  |                               |
  * | tally       | CYCLE#id       | TALLY#manager#dept |                          |                                  |                               |
+ * | progress    | CYCLE#id       | PROGRESS#dept    |                            |                                  |                               |
  * | api request | IDEM#scope     | REQUEST          |                            |                                  |                               |
  *
  * A leaver is an employee HR deactivated: their gsi2 moves from their manager's reports to LEAVERS until they are activated.
- * gsi1 holds self-assessments while pending and goals while the goal watch still owes them a step, gsi2 manager reviews while pending and mail not yet sent,
+ * gsi1 holds self-assessments while pending and goals while the goal watch still owes them a step, gsi2 manager reviews while pending, results until acknowledged, and mail not yet sent,
  * so deadline checks read what is pending, never the whole cycle.
  *
  * `expiresAt` (epoch seconds) is the table's TTL attribute: DynamoDB deletes an item some time after it, so
@@ -61,10 +63,12 @@ export const keys = {
   assessment: (cycleId: string, employeeId: string) => ({ pk: `CYCLE#${cycleId}`, sk: `ASMT#${employeeId}` }),
   pendingSelf: (cycleId: string) => `SELF#${cycleId}`,
   pendingReview: (cycleId: string) => `REVIEW#${cycleId}`,
+  unacknowledged: (cycleId: string) => `UNACK#${cycleId}`,
   team: (cycleId: string, managerKey: string) => `TEAM#${cycleId}#${managerKey}`,
   mail: (cycleId: string, mailId: string) => ({ pk: `CYCLE#${cycleId}`, sk: `MAIL#${mailId}` }),
   outbox: (cycleId: string) => `OUTBOX#${cycleId}`,
   audit: (cycleId: string, at: string, id: string) => ({ pk: `CYCLE#${cycleId}`, sk: `AUDIT#${at}#${id}` }),
+  escalations: (cycleId: string) => `ESCALATIONS#${cycleId}`,
   settingsPartition: 'SETTINGS',
   reports: (managerId: string) => `REPORTS#${managerId}`,
   employeeEmail: (email: string) => `EMAIL#${email.toLowerCase()}`,
@@ -95,6 +99,12 @@ export const keys = {
     sk: `TALLY#${encodeURIComponent(managerKey)}#${encodeURIComponent(department)}`,
   }),
   tallyPrefix: 'TALLY#',
+  /** A department's progress counters in a cycle (URI-encoded: no `#` inside). */
+  progress: (cycleId: string, department: string) => ({
+    pk: `CYCLE#${cycleId}`,
+    sk: `PROGRESS#${encodeURIComponent(department)}`,
+  }),
+  progressPrefix: 'PROGRESS#',
   /** `scope`: a digest of who sent an Idempotency-Key, to which route, and the key. */
   apiRequest: (scope: string) => ({ pk: `IDEM#${scope}`, sk: 'REQUEST' }),
   settings: (version: number) => ({ pk: 'SETTINGS', sk: `V#${String(version).padStart(10, '0')}` }),
@@ -124,6 +134,41 @@ export async function queryAll<T>(input: Omit<QueryCommandInput, 'TableName'>): 
     ExclusiveStartKey = page.LastEvaluatedKey;
   } while (ExclusiveStartKey);
   return items;
+}
+
+/** How many requests one page of a filtered list may take before it answers short, with a cursor to read on. */
+const PAGE_READS = 4;
+
+/**
+ * One page of up to `limit` items a query matches (`keep` may drop some after the read), from `start`, and
+ * the key to start the next page at (none at the end). The next page starts after the last item kept, so a
+ * filter that keeps few items costs at most PAGE_READS requests per page however long the list is.
+ */
+export async function queryPage<T extends Record<string, unknown>>(
+  input: Omit<QueryCommandInput, 'TableName' | 'Limit' | 'ExclusiveStartKey'>,
+  page: { limit: number; start?: Record<string, unknown>; keyNames: readonly string[] },
+  keep: (item: T) => boolean = () => true,
+): Promise<{ items: T[]; next?: Record<string, unknown> }> {
+  const items: T[] = [];
+  const keyOf = (item: T) => Object.fromEntries(page.keyNames.map((name) => [name, item[name]]));
+  let start = page.start;
+  for (let reads = 0; reads < PAGE_READS; reads++) {
+    const result = await db().send(
+      new QueryCommand({ ...input, TableName: tableName(), Limit: page.limit, ExclusiveStartKey: start }),
+    );
+    const read = (result.Items ?? []) as T[];
+    for (const [index, item] of read.entries()) {
+      if (!keep(item)) continue;
+      items.push(item);
+      if (items.length === page.limit) {
+        const more = index < read.length - 1 || result.LastEvaluatedKey !== undefined;
+        return { items, ...(more ? { next: keyOf(item) } : {}) };
+      }
+    }
+    if (!result.LastEvaluatedKey) return { items };
+    start = result.LastEvaluatedKey;
+  }
+  return { items, next: start };
 }
 
 const BATCH_SIZE = 25;

@@ -4,7 +4,18 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { periodOf } from '../../functions/domain/goals.ts';
 import { REPORT_COLUMNS } from '../../functions/domain/report.ts';
-import { cli, dateAfter, HOUR, hr, linkIn, mailbox, submitForm, tempDir, type LocalStack } from '../support/local.ts';
+import {
+  auditOf,
+  cli,
+  dateAfter,
+  HOUR,
+  hr,
+  linkIn,
+  mailbox,
+  submitForm,
+  tempDir,
+  type LocalStack,
+} from '../support/local.ts';
 import {
   closeAll,
   expectEveryControlLabelled,
@@ -678,7 +689,7 @@ describe('the HR console in Chromium', () => {
 
     // Every reminder and escalation the cycle sent, as the mailbox received them.
     const escalations = await rowsOf(page, 'Reminders and escalations sent');
-    const sent = (await hr(theStack(), 'GET', `/cycles/${cycleId}/audit`)).body.events.filter(
+    const sent = (await auditOf(theStack(), cycleId)).filter(
       (event: any) => event.action === 'mail-sent' && /^(self|review)-(reminder|overdue|hr)$/.test(event.details.kind),
     );
     expect(escalations).toHaveLength(sent.length);
@@ -798,9 +809,7 @@ describe('the HR console in Chromium', () => {
       .waitFor();
     expect(await page.getByRole('region', { name: 'Needs attention' }).count()).toBe(0);
     expect((await hr(theStack(), 'GET', `/cycles/${cycleId}`)).body.needsAttention).toBeNull();
-    const resumed = (await hr(theStack(), 'GET', `/cycles/${cycleId}/audit`)).body.events.filter(
-      (event: any) => event.action === 'cycle-resumed',
-    );
+    const resumed = (await auditOf(theStack(), cycleId)).filter((event: any) => event.action === 'cycle-resumed');
     expect(resumed.map((event: any) => event.actor)).toEqual(['hr:local-hr']);
     await expectPageBasics(page);
   });

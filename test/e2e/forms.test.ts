@@ -3,10 +3,10 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
+  auditOf,
   cli,
   dateAfter,
   HOUR,
-  hr,
   linkIn,
   mailbox,
   reportLink,
@@ -686,11 +686,9 @@ describe('the emailed forms in Chromium', () => {
 
       await page.getByRole('link', { name: 'Back to your team' }).click();
       expect(await page.getByRole('table', { name: 'Your reports: 2 of 2 reviews submitted' }).isVisible()).toBe(true);
-      const audit = (await hr(theStack(), 'GET', `/cycles/${cycleId}/audit`)).body as {
-        events: { action: string; employeeId?: string }[];
-      };
+      const audit = (await auditOf(theStack(), cycleId)) as { action: string; employeeId?: string }[];
       expect(
-        audit.events
+        audit
           .filter((event) => event.action.startsWith('manager-review'))
           .map((event) => `${event.action} ${event.employeeId}`),
       ).toEqual(['manager-review-submitted e1', 'manager-review-edited e1', 'manager-review-submitted e2']);

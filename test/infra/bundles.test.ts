@@ -46,8 +46,9 @@ describe('each bundle holds only the SDK clients its handler calls', () => {
       '@aws-sdk/client-sfn': ['DescribeExecution'],
     });
     expect(sdkClientCommands(outputs.Console)).toEqual({});
-    expect(Object.keys(sdkClientCommands(outputs.ListAudit))).toEqual([
+    expect(Object.keys(sdkClientCommands(outputs.CycleLists)).sort()).toEqual([
       '@aws-sdk/client-dynamodb',
+      '@aws-sdk/client-secrets-manager',
       '@aws-sdk/lib-dynamodb',
     ]);
   });
@@ -57,7 +58,7 @@ describe('each bundle holds only the SDK clients its handler calls', () => {
       ...lambdaBuildOptions,
       stdin: {
         contents: `import { SFNClient } from '@aws-sdk/client-sfn';
-export { handler } from './functions/api/list-audit.ts';
+export { handler } from './functions/api/cycle-lists.ts';
 export const sfn = new SFNClient({});`,
         resolveDir: repoRoot,
         sourcefile: 'eager-client.ts',
@@ -84,7 +85,11 @@ describe('declared access matches what each function can call', () => {
   it('sees a write, an index, mail and the workflow where a handler reaches them', () => {
     expect(reachableAccess(bundles.LaunchCycle)).toMatchObject({ table: 'readWrite', reviewCycle: ['start'] });
     expect(reachableAccess(bundles.RunCheckpoint)).toMatchObject({ mail: true, linkSecret: true });
-    expect(reachableAccess(bundles.ListAudit)).toEqual({ table: 'read' });
+    expect(reachableAccess(bundles.CycleLists)).toEqual({
+      table: 'read',
+      indexes: ['gsi1', 'gsi2', 'gsi3'],
+      linkSecret: true,
+    });
     expect(reachableAccess(bundles.Console)).toEqual({});
   });
 });

@@ -241,10 +241,10 @@ describe('least privilege, proven', () => {
       'ImplicitlyDenied',
     );
     // A read-only function is denied a write, and a function without the workflow grant a start.
-    const audit = policies.get('ListAudit')!;
+    const audit = policies.get('CycleLists')!;
     const table = templateArns(stack.template).table;
     expect(
-      await evaluate({ functionId: 'ListAudit', action: 'dynamodb:PutItem', resource: table }, audit, account),
+      await evaluate({ functionId: 'CycleLists', action: 'dynamodb:PutItem', resource: table }, audit, account),
     ).toBe('ImplicitlyDenied');
     // Mail From any other address is denied, though the function may send.
     const checkpoint = policies.get('RunCheckpoint')!;
@@ -255,7 +255,7 @@ describe('least privilege, proven', () => {
     );
     const machine = templateArns(stack.template).machines['review-cycle'];
     expect(
-      await evaluate({ functionId: 'ListAudit', action: 'states:StartExecution', resource: machine }, audit, account),
+      await evaluate({ functionId: 'CycleLists', action: 'states:StartExecution', resource: machine }, audit, account),
     ).toBe('ImplicitlyDenied');
   });
 });

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { periodOf } from '../../functions/domain/goals.ts';
 import { defaultSettingsInput } from '../../functions/domain/settings.ts';
 import {
+  auditOf,
   cli,
   dateAfter,
   DAY,
@@ -22,6 +23,7 @@ import {
   type LocalStack,
   type Mail,
 } from '../support/local.ts';
+import { expectCountersExact } from '../support/counters.ts';
 
 /**
  * Issue 4 on the local stack: versioned settings (a running cycle keeps its version), the manager's full
@@ -405,11 +407,19 @@ describe('settings, the appraisal and its acknowledgement', () => {
       released: 2,
       acknowledged: 0,
       disagreed: 0,
-      unacknowledged: [
-        { employeeId: 'e1', name: 'Ann Early', manager: 'Maria Manager' },
-        { employeeId: 'e2', name: 'Bob Prompt', manager: 'Maria Manager' },
-      ],
+      unacknowledged: 2,
     });
+    expect(
+      (await hr(stack, 'GET', `/cycles/${cycleId}/unacknowledged`)).body.unacknowledged.map((u: any) => [
+        u.employeeId,
+        u.name,
+        u.manager,
+      ]),
+    ).toEqual([
+      ['e1', 'Ann Early', 'Maria Manager'],
+      ['e2', 'Bob Prompt', 'Maria Manager'],
+    ]);
+    await expectCountersExact(stack, cycleId);
   });
 
   it('takes Bob\u2019s acknowledgement once and tells his manager and HR', async () => {
@@ -483,20 +493,26 @@ describe('settings, the appraisal and its acknowledgement', () => {
     );
     expect(reminders.map((mail) => mail.to)).toEqual(['ann@example.com']);
     expect(linkIn(reminders[0], '/forms/results')).toContain('/forms/results?t=');
-    const audit = (await hr(stack, 'GET', `/cycles/${cycleId}/audit`)).body.events.map((event: any) => event.action);
+    const audit = (await auditOf(stack, cycleId)).map((event: any) => event.action);
     expect(audit.filter((action: string) => action === 'acknowledgements-reminded')).toHaveLength(1);
     expect(audit).toEqual(expect.arrayContaining(['results-acknowledged', 'proposed-goals-created']));
-    expect((await hr(stack, 'GET', `/cycles/${cycleId}`)).body.results.unacknowledged).toEqual([
-      { employeeId: 'e1', name: 'Ann Early', manager: 'Maria Manager' },
-    ]);
+    expect((await hr(stack, 'GET', `/cycles/${cycleId}`)).body.results.unacknowledged).toBe(1);
+    expect(
+      (await hr(stack, 'GET', `/cycles/${cycleId}/unacknowledged`)).body.unacknowledged.map((u: any) => u.employeeId),
+    ).toEqual(['e1']);
+    await expectCountersExact(stack, cycleId);
 
     // In the terminal: who has not acknowledged, and to whom each mail went.
     const status = await cli(stack, dataDir.path, 'cycle', 'status', cycleId);
     expect(status.code, status.err).toBe(0);
     expect(status.out).toMatch(
-      /results: 2 released, 1 acknowledged \(\d+ disagreeing\), 1 not acknowledged\nnot acknowledged:\n {2}Ann Early \(e1\), manager Maria Manager$/,
+      new RegExp(
+        `results: 2 released, 1 acknowledged \\(\\d+ disagreeing\\), 1 not acknowledged\nwho has not: perfcycle cycle unacknowledged ${cycleId}$`,
+      ),
     );
-    const auditText = await cli(stack, dataDir.path, 'cycle', 'audit', cycleId);
+    const unacknowledged = await cli(stack, dataDir.path, 'cycle', 'unacknowledged', cycleId);
+    expect(unacknowledged.out.trim()).toBe('e1  Ann Early (Sales), manager Maria Manager');
+    const auditText = await cli(stack, dataDir.path, 'cycle', 'audit', cycleId, '--all');
     expect(auditText.code, auditText.err).toBe(0);
     const mailLines = auditText.out.split('\n').filter((line) => / mail-\w+ /.test(line));
     expect(mailLines.length).toBeGreaterThan(0);

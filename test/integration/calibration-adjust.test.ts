@@ -6,6 +6,7 @@ import { getAssessment } from '../../functions/store/assessments.ts';
 import { getCycle } from '../../functions/store/cycles.ts';
 import { db, keys, tableName } from '../../functions/store/table.ts';
 import {
+  auditOf,
   cli,
   clearMailbox,
   dateAfter,
@@ -62,10 +63,7 @@ describe('HR adjusts ratings in calibration', () => {
     await clearMailbox(stack);
     return mails;
   }
-  const audit = async () =>
-    (await hr(stack, 'GET', `/cycles/${cycleId}/audit`)).body.events.filter(
-      (event: any) => event.action === 'rating-adjusted',
-    );
+  const audit = async () => (await auditOf(stack, cycleId)).filter((event: any) => event.action === 'rating-adjusted');
   const adjustments = async (...ids: string[]) =>
     Object.fromEntries(
       await Promise.all(ids.map(async (id) => [id, (await getAssessment(cycleId, id))?.adjustment?.rating ?? null])),

@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  auditOf,
   cli,
   clearMailbox,
   DAY,
@@ -52,8 +53,7 @@ describe('a calibrated cycle', () => {
     await stack.settled();
   };
   const status = async () => (await hr(stack, 'GET', `/cycles/${cycleId}`)).body;
-  const actions = async () =>
-    (await hr(stack, 'GET', `/cycles/${cycleId}/audit`)).body.events.map((event: any) => event.action) as string[];
+  const actions = async () => (await auditOf(stack, cycleId)).map((event: any) => event.action) as string[];
   const run = (...argv: string[]) => cli(stack, dir.path, ...argv);
 
   beforeAll(async () => {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getEmployee, loadDirectory } from '../../functions/store/employees.ts';
 import {
+  auditOf,
   clearMailbox,
   cli,
   DAY,
@@ -354,7 +355,7 @@ describe('the employee directory', () => {
         .sort();
       expect(reminded).toEqual(['jose@example.com', 'maria@example.com', 'zoe@example.com']);
       expect((await mailbox(stack)).map((m) => m.to)).not.toContain('bob@example.com');
-      const audit = (await hr(stack, 'GET', `/cycles/${firstCycle}/audit`)).body.events;
+      const audit = await auditOf(stack, firstCycle);
       expect(
         audit
           .filter((e: any) => e.action === 'mail-dropped')

@@ -9,7 +9,7 @@ import { idempotencyKey } from '../../functions/shared/idempotency.ts';
 import { listFeedbackFor } from '../../functions/store/feedback.ts';
 import { queryAll } from '../../functions/store/table.ts';
 import { listen, tryPort } from '../../local/stack.ts';
-import { cli, dateAfter, hr, mailbox, startLocalStack, tempDir, type LocalStack } from '../support/local.ts';
+import { auditOf, cli, dateAfter, hr, mailbox, startLocalStack, tempDir, type LocalStack } from '../support/local.ts';
 
 /**
  * The creating routes take an Idempotency-Key (issue 10, part 1): the same key and request twice, one after
@@ -148,7 +148,7 @@ describe('Idempotency-Key on the creating routes', () => {
       request: (n) => jsonRequest({ employeeId: 'e1', until: dateAfter(Date.parse(`${selfDate}T12:00:00Z`), n) }),
       status: 200,
       state: async () => ({
-        extensions: (await hr(stack, 'GET', `/cycles/${cycleId}/audit`)).body.events
+        extensions: (await auditOf(stack, cycleId))
           .filter((e: any) => e.action === 'deadline-extended')
           .map((e: any) => e.details.until),
         executions: stack.runner.list().length,

@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
+  auditOf,
   dateAfter,
   DAY,
   HOUR,
@@ -231,7 +232,7 @@ describe('email under SES faults', () => {
     expect(givenUp.text).toContain(
       `Person ${failing} (${failing}) <${address(failing)}> did not get the self-assessment invitation (SES kept failing for a day: InternalFailure`,
     );
-    const audit = (await hr(stack, 'GET', `/cycles/${cycleId}/audit`)).body.events as {
+    const audit = (await auditOf(stack, cycleId)) as {
       action: string;
       about?: string[];
       details: { error?: string };
@@ -350,7 +351,7 @@ describe('email under SES faults', () => {
     const mails = (await mailbox(stack)).filter((mail) => people.includes(mail.to));
     const notes = mails.filter((mail) => mail.subject.includes('cancelled'));
     // On failure, say what became of the notes that did not arrive.
-    const audited = (await hr(stack, 'GET', `/cycles/${cycleId}/audit`)).body.events as {
+    const audited = (await auditOf(stack, cycleId)) as {
       action: string;
       details?: { kind?: string; to?: string };
     }[];

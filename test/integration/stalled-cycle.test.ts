@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getCycle } from '../../functions/store/cycles.ts';
 import { db, keys, tableName } from '../../functions/store/table.ts';
 import {
+  auditOf,
   cli,
   clearMailbox,
   DAY,
@@ -64,10 +65,7 @@ describe('a cycle whose workflow stalled', () => {
   const status = async () => (await hr(stack, 'GET', `/cycles/${cycleId}`)).body;
   const executions = () => stack.runner.list().filter((execution) => execution.name.startsWith(cycleId));
   const recorded = async () => (await getCycle(cycleId))!.executionArn!;
-  const resumes = async () =>
-    (await hr(stack, 'GET', `/cycles/${cycleId}/audit`)).body.events.filter(
-      (event: any) => event.action === 'cycle-resumed',
-    );
+  const resumes = async () => (await auditOf(stack, cycleId)).filter((event: any) => event.action === 'cycle-resumed');
   const reminders = (mails: Mail[]) =>
     mails.filter((mail) => mail.subject.startsWith('Reminder: Stalled Q4 self-assessment due'));
 

@@ -66,6 +66,20 @@ export async function hr(stack: LocalStack, method: 'GET' | 'POST' | 'PUT' | 'PA
   return { status: response.status, body: (await response.json()) as any };
 }
 
+/** A cycle's whole audit through the API, page after page, in time order. */
+export async function auditOf(stack: LocalStack, cycleId: string): Promise<any[]> {
+  const events: any[] = [];
+  let cursor: string | undefined;
+  do {
+    const query = new URLSearchParams({ limit: '1000', ...(cursor ? { cursor } : {}) });
+    const page = await hr(stack, 'GET', `/cycles/${cycleId}/audit?${query}`);
+    if (page.status !== 200) throw new Error(`audit answered ${page.status}: ${JSON.stringify(page.body)}`);
+    events.push(...page.body.events);
+    cursor = page.body.nextCursor;
+  } while (cursor);
+  return events;
+}
+
 /** Runs the real CLI in-process against the stack; returns its exit code and output. */
 export async function cli(stack: LocalStack, cwd: string, ...argv: string[]) {
   let out = '';

@@ -1,0 +1,133 @@
+import { expect } from 'vitest';
+import { reviewDueOf, selfDueOf } from '../../functions/domain/cycle.ts';
+import { statesAt } from '../../functions/domain/progress.ts';
+import { listAssessments, type AssessmentRecord } from '../../functions/store/assessments.ts';
+import { getCycle, scheduleOf, type CycleRecord } from '../../functions/store/cycles.ts';
+import { hr, type LocalStack } from './local.ts';
+
+type State = 'pending' | 'submitted' | 'late' | 'overdue';
+
+/** One person's state in a phase, from their stored assessment alone: the definition the counters must agree with. */
+function stateOf(submitted: boolean, late: boolean | undefined, due: number, now: number): State {
+  if (submitted) return late ? 'late' : 'submitted';
+  return now >= due ? 'overdue' : 'pending';
+}
+
+function tally(people: AssessmentRecord[], cycle: CycleRecord, now: number) {
+  const schedule = scheduleOf(cycle);
+  const count = (states: State[]) => ({
+    pending: states.filter((s) => s === 'pending').length,
+    submitted: states.filter((s) => s === 'submitted').length,
+    late: states.filter((s) => s === 'late').length,
+    overdue: states.filter((s) => s === 'overdue').length,
+  });
+  const released = people.filter((a) => a.resultReleasedAt !== undefined && a.review !== undefined);
+  return {
+    participants: people.length,
+    self: count(
+      people.map((a) => stateOf(a.selfStatus === 'SUBMITTED', a.selfLate, selfDueOf(schedule, a.employeeId), now)),
+    ),
+    manager: count(
+      people.map((a) =>
+        stateOf(a.reviewStatus === 'SUBMITTED', a.reviewLate, reviewDueOf(schedule, a.employeeId), now),
+      ),
+    ),
+    results: {
+      released: released.length,
+      acknowledged: released.filter((a) => a.acknowledgedAt).length,
+      disagreed: released.filter((a) => a.acknowledgement?.disagree).length,
+      unacknowledged: released.filter((a) => !a.acknowledgedAt).length,
+    },
+  };
+}
+
+/** Every page of one of HR's lists, `limit` at a time. */
+async function allPages<T>(stack: LocalStack, path: string, key: string, limit: number): Promise<T[]> {
+  const items: T[] = [];
+  let cursor: string | undefined;
+  do {
+    const query = new URLSearchParams({ limit: String(limit), ...(cursor ? { cursor } : {}) });
+    const page = await hr(stack, 'GET', `${path}${path.includes('?') ? '&' : '?'}${query}`);
+    expect(page.status).toBe(200);
+    items.push(...page.body[key]);
+    cursor = page.body.nextCursor;
+  } while (cursor);
+  return items;
+}
+
+/**
+ * Checks what HR's views answer from counters against a full count of the cycle's assessments: the status
+ * (overall and per department), every reviewer's progress, and the lists of overdue and unacknowledged people,
+ * read in pages of two.
+ */
+export async function expectCountersExact(stack: LocalStack, cycleId: string): Promise<void> {
+  const cycle = (await getCycle(cycleId))!;
+  const assessments = await listAssessments(cycleId);
+  const now = statesAt(cycle.closedAt, stack.clock.now());
+  expect(assessments.length).toBeGreaterThan(0);
+
+  const status = await hr(stack, 'GET', `/cycles/${cycleId}`);
+  expect(status.status).toBe(200);
+  expect(status.body.source).toBe('counters');
+  const overall = tally(assessments, cycle, now);
+  expect({
+    participants: status.body.participants,
+    self: status.body.counts.self,
+    manager: status.body.counts.manager,
+    results: status.body.results,
+  }).toEqual(overall);
+  const byDepartment = Map.groupBy(assessments, (a) => a.department);
+  expect(
+    status.body.departments.map((d: any) => ({
+      department: d.department,
+      participants: d.participants,
+      self: d.self,
+      manager: d.manager,
+      results: d.results,
+    })),
+  ).toEqual(
+    [...byDepartment]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([department, people]) => ({ department, ...tally(people, cycle, now) })),
+  );
+
+  const teams = await allPages<any>(stack, `/cycles/${cycleId}/teams`, 'teams', 2);
+  const byTeam = Map.groupBy(assessments, (a) => JSON.stringify([a.managerKey, a.department]));
+  expect(
+    teams
+      .map((t) => ({
+        key: JSON.stringify([t.reviewerId, t.department]),
+        participants: t.participants,
+        self: t.self,
+        manager: t.manager,
+        results: t.results,
+      }))
+      .sort((a, b) => a.key.localeCompare(b.key)),
+  ).toEqual(
+    [...byTeam]
+      .map(([key, people]) => ({ key, ...tally(people, cycle, now) }))
+      .sort((a, b) => a.key.localeCompare(b.key)),
+  );
+
+  for (const phase of ['self', 'manager'] as const) {
+    const overdue = await allPages<any>(stack, `/cycles/${cycleId}/overdue?phase=${phase}`, 'overdue', 2);
+    expect(overdue.map((o) => o.employeeId).sort()).toEqual(
+      assessments
+        .filter((a) => {
+          const schedule = scheduleOf(cycle);
+          return phase === 'self'
+            ? a.selfStatus === 'PENDING' && now >= selfDueOf(schedule, a.employeeId)
+            : a.reviewStatus === 'PENDING' && now >= reviewDueOf(schedule, a.employeeId);
+        })
+        .map((a) => a.employeeId)
+        .sort(),
+    );
+  }
+  const unacknowledged = await allPages<any>(stack, `/cycles/${cycleId}/unacknowledged`, 'unacknowledged', 2);
+  expect(unacknowledged.map((u) => u.employeeId).sort()).toEqual(
+    assessments
+      .filter((a) => a.resultReleasedAt !== undefined && a.review !== undefined && !a.acknowledgedAt)
+      .map((a) => a.employeeId)
+      .sort(),
+  );
+}
