@@ -276,10 +276,11 @@ export async function launchParticipants(
         ),
       ),
     );
-    await ports.putAssessments(assessments);
     queued = invitations.map((mail) => ({ ...mail, createdAt }));
     claim = launchClaim(queued.length);
-    await ports.queueMailsClaimed(queued, claim);
+    // Independent writes, so together: the invitations are queued claimed by this launch (nobody else sends
+    // them), and none goes out before both are stored; a rerun stores both again.
+    await Promise.all([ports.putAssessments(assessments), ports.queueMailsClaimed(queued, claim)]);
     await ports.markParticipantsWritten(cycleId, assessments.length);
     await ports.recordAudit({
       cycleId,
