@@ -185,6 +185,8 @@ async function launchCase(stack: LocalStack, counter: DynamoCounter, size: numbe
   const execution = stack.runner.list().find((e) => e.name === cycleId)!;
   if (execution.status !== 'SUCCEEDED') throw new Error(`cycle execution ended ${execution.status}`);
   await fetch(`${stack.mailUrl}/clear-store`, { method: 'POST' });
+  // HR's views of the closed cycle, where everyone is overdue in both phases: the longest lists there are.
+  const views = await hrViews(stack, counter, cycleId, size);
 
   // HR's report of the closed cycle, as JSON and as the CSV.
   const reportStarted = performance.now();
@@ -204,8 +206,50 @@ async function launchCase(stack: LocalStack, counter: DynamoCounter, size: numbe
     restOfCycleMs: Math.round(restMs),
     stateTransitionsWholeCycle: execution.transitions,
     dynamoRequestsWholeCycle: counter.requests - before.requests,
+    ...views,
     reportJsonMs: Math.round(reportMs),
     reportCsvMs: Math.round(csvMs),
+  };
+}
+
+/** The median of `runs` timed calls of `call`, with the DynamoDB requests one call makes. */
+async function timed(counter: DynamoCounter, runs: number, call: () => Promise<unknown>) {
+  const times: number[] = [];
+  let requests = 0;
+  for (let run = 0; run < runs; run++) {
+    const before = counter.requests;
+    const started = performance.now();
+    await call();
+    times.push(performance.now() - started);
+    requests = counter.requests - before;
+  }
+  times.sort((a, b) => a - b);
+  return { ms: Number(times[Math.floor(runs / 2)].toFixed(1)), requests };
+}
+
+/**
+ * HR's status and the first page of a list, each the median of five calls through the API, beside what the status
+ * read before the counters: every assessment of the cycle (timed directly on the store, its requests counted).
+ */
+async function hrViews(stack: LocalStack, counter: DynamoCounter, cycleId: string, size: number) {
+  const { listAssessments } = await import('../functions/store/assessments.ts');
+  const status = await timed(counter, 5, () => api(stack, 'GET', `/cycles/${cycleId}`, ''));
+  const page = await timed(counter, 5, async () => {
+    const first = (await api(stack, 'GET', `/cycles/${cycleId}/overdue?phase=self&limit=50`, '')) as {
+      overdue: unknown[];
+      nextCursor?: string;
+    };
+    if (first.overdue.length !== Math.min(50, size) || (size > 50 && !first.nextCursor))
+      throw new Error(`the first page of the overdue list has ${first.overdue.length} people`);
+  });
+  const fullRead = await timed(counter, 3, () => listAssessments(cycleId));
+  return {
+    statusMs: status.ms,
+    statusDynamoRequests: status.requests,
+    firstPageMs: page.ms,
+    firstPageDynamoRequests: page.requests,
+    wholeCycleReadMs: fullRead.ms,
+    wholeCycleReadDynamoRequests: fullRead.requests,
   };
 }
 
