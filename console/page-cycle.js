@@ -494,7 +494,7 @@ function escalationsList(cycleId, first, timeZone) {
 function unacknowledgedList(cycleId, status, first, timeZone) {
   return pagedList({
     title: 'Results not yet acknowledged',
-    caption: 'Results not yet acknowledged',
+    caption: 'Unacknowledged results',
     headers: ['Name', 'Employee id', 'Department', 'Manager', 'Released'],
     row: (person) => [
       person.name,

@@ -2,8 +2,27 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cli, dateAfter, HOUR, hr, tempDir, type LocalStack } from '../support/local.ts';
-import { closeAll, expectPageBasics, expectScreenshot, rowsOf, startStackAndBrowser } from '../support/browser.ts';
+import {
+  cli,
+  DAY,
+  dateAfter,
+  HOUR,
+  hr,
+  linkIn,
+  mailbox,
+  reportLink,
+  submitForm,
+  tempDir,
+  type LocalStack,
+} from '../support/local.ts';
+import {
+  closeAll,
+  expectNoAxeViolations,
+  expectPageBasics,
+  expectScreenshot,
+  rowsOf,
+  startStackAndBrowser,
+} from '../support/browser.ts';
 
 /**
  * The cycle page's long lists (issue 13) in Chromium: a cycle of 33 people, all past the self-assessment
@@ -31,6 +50,7 @@ describe('the cycle page\u2019s paged lists in Chromium', () => {
   let browser: Browser | undefined;
   let page: Page;
   let cycleId: string;
+  let managerDue: number;
   const pageErrors: string[] = [];
   const requests: string[] = [];
   const theStack = () => stack!;
@@ -64,6 +84,7 @@ describe('the cycle page\u2019s paged lists in Chromium', () => {
     );
     expect(launched.code, launched.err).toBe(0);
     cycleId = JSON.parse(launched.out).cycleId;
+    managerDue = Date.parse(JSON.parse(launched.out).managerDue);
     await theStack().settled();
     await theStack().advance(Date.parse(`${selfDate}T23:59:59Z`) + HOUR - theStack().clock.now());
     await theStack().settled();
@@ -110,6 +131,7 @@ describe('the cycle page\u2019s paged lists in Chromium', () => {
     expect(await previous.getAttribute('aria-disabled')).toBe('true');
     expect(await next.getAttribute('aria-disabled')).toBeNull();
     await expectPageBasics(page);
+    await expectNoAxeViolations(page);
     await expectScreenshot(page, 'console-lists');
 
     await next.click();
@@ -160,6 +182,7 @@ describe('the cycle page\u2019s paged lists in Chromium', () => {
     await show('Showing 20 people overdue with the self-assessment matching the filters.');
     expect(await ids()).toEqual(SALES);
     await expectPageBasics(page);
+    await expectNoAxeViolations(page);
 
     // The reviews are not due yet: nobody is overdue with one.
     await region.getByLabel('Reviewer (id or HR)', { exact: true }).fill('');
@@ -208,7 +231,73 @@ describe('the cycle page\u2019s paged lists in Chromium', () => {
       390,
     );
     await expectPageBasics(page);
+    await expectNoAxeViolations(page);
     await expectScreenshot(page, 'console-lists-phone');
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('after the release, pages through the results not yet acknowledged, by department and name', async () => {
+    // Maria reviews her 20 sellers and Nora her 11 helpers; the results go out after the manager deadline and
+    // HR's grace (2 days by default).
+    const requests = (await mailbox(theStack())).filter((mail) =>
+      mail.subject.startsWith(`${CYCLE}: please review your team`),
+    );
+    const team = (to: string) => linkIn(requests.find((mail) => mail.to === to)!, '/forms/team');
+    for (const [to, ids] of [
+      ['maria@example.com', SALES],
+      ['nora@example.com', [...SUPPORT, 't11']],
+    ] as const)
+      for (const employeeId of ids) {
+        const answers = { employeeId, rating: '3', strengths: 'Ships', areasToImprove: 'Docs', comments: 'Thanks' };
+        expect((await submitForm(reportLink(team(to), employeeId), answers)).status).toBe(303);
+      }
+    await theStack().advance(managerDue + 2 * DAY + HOUR - theStack().clock.now());
+    await theStack().settled();
+    const released = (await hr(theStack(), 'GET', `/cycles/${cycleId}`)).body;
+    expect(released.results).toEqual({ released: 31, acknowledged: 0, disagreed: 0, unacknowledged: 31 });
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.reload();
+    await page.getByRole('heading', { level: 1, name: CYCLE, exact: true }).waitFor();
+    await page.locator('main:not([aria-busy])').waitFor();
+
+    const region = page.getByRole('region', { name: 'Results not yet acknowledged', exact: true });
+    const names = async () => (await rowsOf(region, 'Unacknowledged results')).map(([, id]) => id);
+    expect(await statusOf(region).textContent()).toBe('Showing 25 results not yet acknowledged, page 1.');
+    expect(await names()).toEqual([...SALES, ...SUPPORT].slice(0, 25));
+    expect((await rowsOf(region, 'Unacknowledged results'))[0]).toEqual([
+      'Seller s01',
+      's01',
+      'Sales',
+      'Maria Manager (m1)',
+      expect.stringMatching(/^\w{3} \d{1,2} \w{3} \d{4}$/),
+    ]);
+    await region.getByRole('button', { name: 'Next page', exact: true }).click();
+    await statusOf(region)
+      .getByText('Showing 6 results not yet acknowledged, page 2, the last.', { exact: true })
+      .waitFor();
+    expect(await names()).toEqual([...SUPPORT.slice(5), 't11']);
+
+    await region.getByLabel('Department', { exact: true }).selectOption('Support');
+    await region.getByRole('button', { name: 'Show', exact: true }).click();
+    await statusOf(region)
+      .getByText('Showing 11 results not yet acknowledged matching the filters.', { exact: true })
+      .waitFor();
+    await region.getByLabel('Name or employee id', { exact: true }).fill('zed');
+    await region.getByRole('button', { name: 'Show', exact: true }).click();
+    await statusOf(region)
+      .getByText('Showing 1 result not yet acknowledged matching the filters.', { exact: true })
+      .waitFor();
+    expect(await names()).toEqual(['t11']);
+    // The reviewers' progress now counts the results too.
+    expect((await rowsOf(page, 'Progress by reviewer')).map((row) => [row[0], row.at(-1)]).sort()).toEqual([
+      ['HR', '0 of 0'],
+      ['HR', '0 of 0'],
+      ['Maria Manager (m1)', '0 of 20'],
+      ['Nora Lead (m2)', '0 of 11'],
+    ]);
+    await expectPageBasics(page);
+    await expectNoAxeViolations(page);
+    await expectScreenshot(page, 'console-lists-released');
     expect(pageErrors).toEqual([]);
   });
 });
