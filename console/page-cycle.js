@@ -1,7 +1,8 @@
 // @ts-check
 /**
- * A cycle's page: its progress charts and tables, who is overdue, escalations, goals and results, and HR's
- * actions on it (resume, extend a deadline, cancel, download the report).
+ * A cycle's page: its progress charts and tables from the cycle's counters; who is overdue, each reviewer's
+ * progress, the escalations sent and the unacknowledged results as lists paged with filters (paged-list.js);
+ * goals and results; and HR's actions on it (resume, extend a deadline, cancel, download the report).
  */
 import { api, send } from './api.js';
 import {

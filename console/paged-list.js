@@ -43,21 +43,8 @@ export const PAGE_SIZE = 25;
  * @param {Filter[]} [list.filters]
  * @param {(query: Query) => Promise<ListPage<T>>} list.load reads one page
  * @param {ListPage<T>} list.first the first page, read with the page, with the filters as their controls start
- * @param {Child} [list.intro]
  */
-export function pagedList({
-  title,
-  caption,
-  headers,
-  row,
-  options = {},
-  noun,
-  empty,
-  filters = [],
-  load,
-  first,
-  intro,
-}) {
+export function pagedList({ title, caption, headers, row, options = {}, noun, empty, filters = [], load, first }) {
   const errors = errorBox();
   const status = h('p', { class: 'list-status', role: 'status', tabindex: '-1' });
   const holder = h('div', { class: 'list-rows' });
@@ -107,14 +94,24 @@ export function pagedList({
     if (pager.hidden && pager.contains(document.activeElement)) status.focus();
   };
 
-  /** Reads the page at `index` with the filters in force; a newer read started meanwhile wins. */
-  const read = async () => {
+  /**
+   * Reads page `target` of the list with `query`, `trail` holding its pages' cursors; shows it only if no newer
+   * read started meanwhile, and keeps what was shown (filters, page, cursors) when the read fails.
+   * @param {Query} query
+   * @param {(string | undefined)[]} trail
+   * @param {number} target
+   */
+  const read = async (query, trail, target) => {
     const mine = ++ticket;
     clearErrors(errors);
     holder.setAttribute('aria-busy', 'true');
     try {
-      const page = await load({ ...applied, limit: String(PAGE_SIZE), cursor: cursors[index] });
-      if (mine === ticket) showPage(page);
+      const page = await load({ ...query, limit: String(PAGE_SIZE), cursor: trail[target] });
+      if (mine !== ticket) return;
+      applied = query;
+      cursors = trail;
+      index = target;
+      showPage(page);
     } catch (error) {
       if (mine === ticket) showErrors(errors, error, 'This page of the list could not be shown');
     } finally {
@@ -125,9 +122,7 @@ export function pagedList({
   /** @param {HTMLButtonElement} button @param {number} step */
   const turn = (button, step) =>
     button.addEventListener('click', () => {
-      if (button.hasAttribute('aria-disabled')) return;
-      index += step;
-      void read();
+      if (!button.hasAttribute('aria-disabled')) void read(applied, cursors, index + step);
     });
   turn(previous, -1);
   turn(next, 1);
@@ -142,12 +137,10 @@ export function pagedList({
     : null;
   form?.addEventListener('submit', (event) => {
     event.preventDefault();
-    applied = valuesOf();
-    cursors = [undefined];
-    index = 0;
-    void read();
+    // A cursor belongs to the filters it was read with: new filters start again from page 1.
+    void read(valuesOf(), [undefined], 0);
   });
   showPage(first);
 
-  return section(title, intro, form, errors, status, holder, pager);
+  return section(title, form, errors, status, holder, pager);
 }
