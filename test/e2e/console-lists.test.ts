@@ -151,6 +151,25 @@ describe('the cycle page\u2019s paged lists in Chromium', () => {
       .waitFor();
     expect(await ids()).toEqual(EVERYONE.slice(0, 25));
     expect(await focused()).toBe('Previous page');
+
+    // A page that fails to load says so and leaves the list as it was: the next try reads page 2, not page 3.
+    await page.route(/\/overdue\?/, (route) =>
+      route.fulfill({ status: 500, contentType: 'application/json', body: '{"error":"internal error"}' }),
+    );
+    await next.click();
+    await region.getByRole('alert').getByText('This page of the list could not be shown: internal error.').waitFor();
+    expect(await statusOf(region).textContent()).toBe('Showing 25 people overdue with the self-assessment, page 1.');
+    expect(await ids()).toEqual(EVERYONE.slice(0, 25));
+    await page.unroute(/\/overdue\?/);
+    await next.click();
+    await statusOf(region)
+      .getByText('Showing 8 people overdue with the self-assessment, page 2, the last.', { exact: true })
+      .waitFor();
+    expect(await region.getByRole('alert').isVisible()).toBe(false);
+    await previous.click();
+    await statusOf(region)
+      .getByText(/, page 1\.$/)
+      .waitFor();
     expect(pageErrors).toEqual([]);
   });
 
