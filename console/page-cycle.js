@@ -1,7 +1,8 @@
 // @ts-check
 /**
- * A cycle's page: its progress charts and tables, who is overdue, escalations, goals and results, and HR's
- * actions on it (resume, extend a deadline, cancel, download the report).
+ * A cycle's page: its progress charts and tables from the cycle's counters; who is overdue, each reviewer's
+ * progress, the escalations sent and the unacknowledged results as lists paged with filters (paged-list.js);
+ * goals and results; and HR's actions on it (resume, extend a deadline, cancel, download the report).
  */
 import { api, send } from './api.js';
 import {
@@ -29,9 +30,13 @@ import {
   phaseText,
   plural,
 } from './format.js';
+import { PAGE_SIZE, pagedList } from './paged-list.js';
 import { cycleHref, renderWithMessage } from './router.js';
 /** @import { Child } from './types.js' */
-/** @import { CycleReport, CycleStatus } from '../functions/api/responses.ts' */
+/** @import { Query } from './paged-list.js' */
+/**
+ * @import { CycleStatus, EscalationsPage, OverduePage, TeamsPage, UnacknowledgedPage } from '../functions/api/responses.ts'
+ */
 /** @import { Page } from './router.js' */
 
 /** @typedef {'pending' | 'submitted' | 'late' | 'overdue'} PhaseState */
@@ -158,25 +163,30 @@ function hatch(id) {
 
 /**
  * The cycle's page: phase, deadlines, progress of both phases, completion by department, who is overdue,
- * the escalations sent, goal outcomes and results; and HR's actions: extend a deadline, cancel, download.
+ * each reviewer's progress, the escalations sent, goal outcomes and results; and HR's actions: extend a
+ * deadline, cancel, download. Everything it reads is the cycle's counters or one page of a list, so it costs
+ * the same at 10 people as at 10,000.
  * @param {string} cycleId
  * @returns {Promise<Page>}
  */
 export async function cyclePage(cycleId) {
   const params = { cycleId };
-  const [status, report, goals, selfOverdue, reviewOverdue, sent, unacknowledged] = await Promise.all([
+  const limit = String(PAGE_SIZE);
+  const [status, goals, teams, sent] = await Promise.all([
     api('GET /cycles/{cycleId}', { params }),
-    api('GET /cycles/{cycleId}/report', { params }),
     api('GET /cycles/{cycleId}/goals', { params }),
-    api('GET /cycles/{cycleId}/overdue', { params, query: { phase: 'self', limit: '50' } }),
-    api('GET /cycles/{cycleId}/overdue', { params, query: { phase: 'manager', limit: '50' } }),
-    api('GET /cycles/{cycleId}/escalations', { params, query: { limit: '50' } }),
-    api('GET /cycles/{cycleId}/unacknowledged', { params, query: { limit: '50' } }),
+    api('GET /cycles/{cycleId}/teams', { params, query: { limit } }),
+    api('GET /cycles/{cycleId}/escalations', { params, query: { limit } }),
+  ]);
+  const results = status.results;
+  // Overdue reviews once there are any (the self-assessments are behind by then), else the self-assessments.
+  const phase = status.phase !== 'SELF_REVIEW' && status.counts.manager.overdue > 0 ? 'manager' : 'self';
+  const [overdue, unacknowledged] = await Promise.all([
+    api('GET /cycles/{cycleId}/overdue', { params, query: { phase, limit } }),
+    results.released ? api('GET /cycles/{cycleId}/unacknowledged', { params, query: { limit } }) : undefined,
   ]);
   const timeZone = String(status.timeZone ?? 'UTC');
   const running = status.phase === 'SELF_REVIEW' || status.phase === 'MANAGER_REVIEW';
-  const people = report.people;
-  const names = new Map(people.map((person) => [person.employeeId, person.name]));
 
   const actionErrors = errorBox();
   const refresh = h(
@@ -204,13 +214,7 @@ export async function cyclePage(cycleId) {
       status.closedAt ? [['Closed', formatDateTime(status.closedAt, timeZone)]] : []
     ),
   ]);
-
-  const overdue = [...selfOverdue.overdue, ...reviewOverdue.overdue];
-  const escalations = sent.escalations.flatMap((mail) =>
-    ESCALATIONS[mail.kind] ? [{ at: mail.at, kind: ESCALATIONS[mail.kind], to: mail.to, subject: mail.subject }] : [],
-  );
   const departments = status.departments;
-  const results = status.results;
 
   return {
     title: status.name,
@@ -260,37 +264,11 @@ export async function cyclePage(cycleId) {
           : h('p', null, 'No participants yet.'),
       ),
 
-      section(
-        'Overdue',
-        overdue.length
-          ? table(
-              'Overdue people',
-              ['Name', 'Employee id', 'Overdue with', 'Was due', 'Manager or reviewer'],
-              overdue.map((person) => [
-                person.name,
-                person.employeeId,
-                person.phase === 'self' ? 'Self-assessment' : 'Manager review',
-                formatDate(person.due, timeZone),
-                person.reviewer,
-              ]),
-              { nowrap: [3], hideCaption: true, rowHeaders: true, wide: true },
-            )
-          : h('p', null, 'Nobody is overdue.'),
-      ),
+      overdueList(cycleId, status, phase, overdue, timeZone),
+      teamsList(cycleId, status, teams),
+      escalationsList(cycleId, sent, timeZone),
 
-      section(
-        'Escalations sent',
-        escalations.length
-          ? table(
-              'Reminders and escalations sent',
-              ['Sent', 'Kind', 'To', 'Subject'],
-              escalations.map((mail) => [formatDateTime(mail.at, timeZone), mail.kind, mail.to, mail.subject]),
-              { nowrap: [0], hideCaption: true, wide: true },
-            )
-          : h('p', null, 'No reminder or escalation has been sent yet.'),
-      ),
-
-      running ? extensionSection(cycleId, status, people, names, timeZone) : null,
+      running ? extensionSection(cycleId, status, timeZone) : null,
 
       section(
         'Goal outcomes',
@@ -321,28 +299,221 @@ export async function cyclePage(cycleId) {
       section(
         'Results',
         results.released
-          ? [
-              table(
-                'Results and acknowledgements',
-                ['Released', 'Acknowledged', 'Disagreed', 'Not yet acknowledged'],
-                [[results.released, results.acknowledged, results.disagreed, results.unacknowledged]],
-                { numeric: [0, 1, 2, 3], hideCaption: true },
-              ),
-              unacknowledged.unacknowledged.length
-                ? table(
-                    'Results not yet acknowledged',
-                    ['Name', 'Employee id', 'Manager'],
-                    unacknowledged.unacknowledged.map((person) => [person.name, person.employeeId, person.manager]),
-                    { rowHeaders: true },
-                  )
-                : null,
-            ]
+          ? table(
+              'Results and acknowledgements',
+              ['Released', 'Acknowledged', 'Disagreed', 'Not yet acknowledged'],
+              [[results.released, results.acknowledged, results.disagreed, results.unacknowledged]],
+              { numeric: [0, 1, 2, 3], hideCaption: true },
+            )
           : h('p', null, 'No results have been released yet.'),
       ),
+      unacknowledged ? unacknowledgedList(cycleId, status, unacknowledged, timeZone) : null,
 
       running ? cancelSection(cycleId, status) : null,
     ],
   };
+}
+
+/* ------------------------------------------------------------------ the paged lists */
+
+/**
+ * The department filter: the cycle's departments, from its counters.
+ * @param {CycleStatus} status
+ */
+const departmentFilter = (status) => ({
+  name: 'department',
+  label: 'Department',
+  control: h(
+    'select',
+    { name: 'department' },
+    h('option', { value: '' }, 'All departments'),
+    status.departments.map((d) => h('option', { value: d.department }, d.department)),
+  ),
+});
+
+/** @param {string} who "Reviewer" or "Manager" */
+const reviewerFilter = (who) => ({
+  name: 'manager',
+  label: `${who} (id or HR)`,
+  control: h('input', { type: 'text', name: 'manager', autocomplete: 'off', spellcheck: 'false', maxlength: 100 }),
+});
+
+/** Any part of a name or an id, in any case. */
+const searchFilter = () => ({
+  name: 'search',
+  label: 'Name or employee id',
+  control: h('input', { type: 'search', name: 'search', autocomplete: 'off', spellcheck: 'false', maxlength: 100 }),
+});
+
+/**
+ * A reviewer as the lists name them: with the employee id the reviewer filter takes (HR reviews those without a manager).
+ * @param {string} name
+ * @param {string} id
+ */
+const reviewerText = (name, id) => (id === 'HR' ? 'HR' : `${name} (${id})`);
+
+/** @param {{ self: PhaseCounts, manager: PhaseCounts }} group */
+const done = (group) => ({
+  self: group.self.submitted + group.self.late,
+  manager: group.manager.submitted + group.manager.late,
+});
+
+/**
+ * Who is overdue, in one phase at a time, by department, reviewer and name.
+ * @param {string} cycleId
+ * @param {CycleStatus} status
+ * @param {'self' | 'manager'} phase the phase shown first
+ * @param {OverduePage} first
+ * @param {string} timeZone
+ */
+function overdueList(cycleId, status, phase, first, timeZone) {
+  const phases = h(
+    'select',
+    { name: 'phase' },
+    h('option', { value: 'self', selected: phase === 'self' }, `Self-assessment (${status.counts.self.overdue})`),
+    h(
+      'option',
+      { value: 'manager', selected: phase === 'manager' },
+      `Manager review (${status.counts.manager.overdue})`,
+    ),
+  );
+  /** @param {Query} query */
+  const self = (query) => query.phase !== 'manager';
+  return pagedList({
+    title: 'Overdue',
+    caption: 'Overdue people',
+    headers: ['Name', 'Employee id', 'Department', 'Was due', 'Manager or reviewer'],
+    row: (person) => [
+      person.name,
+      person.employeeId,
+      person.department,
+      formatDate(person.due, timeZone),
+      reviewerText(person.reviewer, person.reviewerId),
+    ],
+    options: { nowrap: [3], rowHeaders: true, wide: true },
+    noun: (query) =>
+      self(query)
+        ? ['person overdue with the self-assessment', 'people overdue with the self-assessment']
+        : ['manager review overdue', 'manager reviews overdue'],
+    empty: (query) => (self(query) ? 'No self-assessment is overdue.' : 'No manager review is overdue.'),
+    filters: [
+      { name: 'phase', label: 'Overdue with', control: phases, chooses: true },
+      departmentFilter(status),
+      reviewerFilter('Reviewer'),
+      searchFilter(),
+    ],
+    load: async (query) => {
+      const page = await api('GET /cycles/{cycleId}/overdue', {
+        params: { cycleId },
+        query: { ...query, phase: self(query) ? 'self' : 'manager' },
+      });
+      return { rows: page.overdue, nextCursor: page.nextCursor };
+    },
+    first: { rows: first.overdue, nextCursor: first.nextCursor },
+  });
+}
+
+/**
+ * Each reviewer's progress, per department they review people in.
+ * @param {string} cycleId
+ * @param {CycleStatus} status
+ * @param {TeamsPage} first
+ */
+function teamsList(cycleId, status, first) {
+  const released = status.results.released > 0;
+  return pagedList({
+    title: 'Reviewers\u2019 progress',
+    caption: 'Progress by reviewer',
+    headers: [
+      'Reviewer',
+      'Department',
+      'People',
+      'Self-assessments done',
+      'Self-assessments overdue',
+      'Reviews done',
+      'Reviews overdue',
+      ...(released ? ['Results acknowledged'] : []),
+    ],
+    row: (team) => [
+      reviewerText(team.reviewer, team.reviewerId),
+      team.department,
+      team.participants,
+      done(team).self,
+      team.self.overdue,
+      done(team).manager,
+      team.manager.overdue,
+      ...(released ? [`${team.results.acknowledged} of ${team.results.released}`] : []),
+    ],
+    options: { numeric: [2, 3, 4, 5, 6, 7], rowHeaders: true, wide: true },
+    noun: ['reviewer\u2019s team', 'reviewers\u2019 teams'],
+    empty: 'Nobody has anyone to review.',
+    filters: [departmentFilter(status)],
+    load: async (query) => {
+      const page = await api('GET /cycles/{cycleId}/teams', { params: { cycleId }, query });
+      return { rows: page.teams, nextCursor: page.nextCursor };
+    },
+    first: { rows: first.teams, nextCursor: first.nextCursor },
+  });
+}
+
+/**
+ * The reminder ladder's emails, in the order they went out (the API keeps no filter on them).
+ * @param {string} cycleId
+ * @param {EscalationsPage} first
+ * @param {string} timeZone
+ */
+function escalationsList(cycleId, first, timeZone) {
+  return pagedList({
+    title: 'Escalations sent',
+    caption: 'Reminders and escalations sent',
+    headers: ['Sent', 'Kind', 'To', 'Subject', 'Outcome'],
+    row: (mail) => [
+      formatDateTime(mail.at, timeZone),
+      ESCALATIONS[mail.kind] ?? mail.kind,
+      mail.to,
+      mail.subject,
+      capitalised(mail.status),
+    ],
+    options: { nowrap: [0], wide: true },
+    noun: ['email', 'emails'],
+    empty: 'No reminder or escalation has been sent yet.',
+    load: async (query) => {
+      const page = await api('GET /cycles/{cycleId}/escalations', { params: { cycleId }, query });
+      return { rows: page.escalations, nextCursor: page.nextCursor };
+    },
+    first: { rows: first.escalations, nextCursor: first.nextCursor },
+  });
+}
+
+/**
+ * Released results nobody has acknowledged yet.
+ * @param {string} cycleId
+ * @param {CycleStatus} status
+ * @param {UnacknowledgedPage} first
+ * @param {string} timeZone
+ */
+function unacknowledgedList(cycleId, status, first, timeZone) {
+  return pagedList({
+    title: 'Results not yet acknowledged',
+    caption: 'Unacknowledged results',
+    headers: ['Name', 'Employee id', 'Department', 'Manager', 'Released'],
+    row: (person) => [
+      person.name,
+      person.employeeId,
+      person.department,
+      reviewerText(person.manager, person.managerId),
+      person.releasedAt ? formatDate(person.releasedAt, timeZone) : '',
+    ],
+    options: { nowrap: [4], rowHeaders: true, wide: true },
+    noun: ['result not yet acknowledged', 'results not yet acknowledged'],
+    empty: 'Everyone has acknowledged their result.',
+    filters: [departmentFilter(status), reviewerFilter('Manager'), searchFilter()],
+    load: async (query) => {
+      const page = await api('GET /cycles/{cycleId}/unacknowledged', { params: { cycleId }, query });
+      return { rows: page.unacknowledged, nextCursor: page.nextCursor };
+    },
+    first: { rows: first.unacknowledged, nextCursor: first.nextCursor },
+  });
 }
 
 /**
@@ -387,50 +558,67 @@ function attentionSection(cycleId, reason) {
 }
 
 /**
- * Moves one person's self-assessment deadline (people who have not submitted it yet).
+ * Moves one person's self-assessment deadline (people who have not submitted it yet). HR gives the person's
+ * employee id, which the API checks; typing suggests the overdue people whose name or id matches.
  * @param {string} cycleId
  * @param {CycleStatus} status
- * @param {CycleReport['people']} people
- * @param {Map<string, string>} names
  * @param {string} timeZone
  */
-function extensionSection(cycleId, status, people, names, timeZone) {
+function extensionSection(cycleId, status, timeZone) {
   const extensions = Object.entries(status.extensions ?? {});
   const extended = extensions.length
     ? h(
         'ul',
         { class: 'plain' },
         extensions.map(([employeeId, until]) =>
-          h(
-            'li',
-            null,
-            `${names.get(employeeId) ?? employeeId} (${employeeId}): until ${formatDate(String(until), timeZone)}`,
-          ),
+          h('li', null, `${employeeId}: until ${formatDate(String(until), timeZone)}`),
         ),
       )
     : null;
-  const eligible = people.filter((person) => person.self === 'pending' || person.self === 'overdue');
-  if (!eligible.length) {
+  if (!status.counts.self.pending && !status.counts.self.overdue) {
     return section(
       'Extend a deadline',
       h('p', null, 'Everyone has submitted the self-assessment: there is no deadline left to extend.'),
       extended && [h('h3', null, 'Extended deadlines'), extended],
     );
   }
-  // Overdue people first: they are the usual reason for an extension.
-  eligible.sort((a, b) => Number(b.self === 'overdue') - Number(a.self === 'overdue') || a.name.localeCompare(b.name));
   const errors = errorBox();
-  const employee = h(
-    'select',
-    { name: 'employeeId', required: true },
-    eligible.map((person) =>
-      h(
-        'option',
-        { value: person.employeeId },
-        `${person.name} (${person.employeeId}), ${person.self === 'overdue' ? 'overdue' : 'not submitted yet'}`,
-      ),
-    ),
-  );
+  const suggestions = h('datalist', { id: uid('suggestions') });
+  const employee = h('input', {
+    type: 'text',
+    name: 'employeeId',
+    required: true,
+    autocomplete: 'off',
+    spellcheck: 'false',
+    maxlength: 100,
+    list: suggestions.id,
+  });
+  /** @type {Map<string, string>} the names of the people suggested, by employee id */
+  const names = new Map();
+  let lookup = 0;
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
+  let typing;
+  employee.addEventListener('input', () => {
+    clearTimeout(typing);
+    const text = employee.value.trim();
+    if (!text) return;
+    typing = setTimeout(async () => {
+      const mine = ++lookup;
+      try {
+        const found = await api('GET /cycles/{cycleId}/overdue', {
+          params: { cycleId },
+          query: { phase: 'self', search: text, limit: '10' },
+        });
+        if (mine !== lookup) return;
+        for (const person of found.overdue) names.set(person.employeeId, person.name);
+        suggestions.replaceChildren(
+          ...found.overdue.map((person) => h('option', { value: person.employeeId }, `${person.name}, overdue`)),
+        );
+      } catch {
+        // Suggestions only help: the id typed is checked by the API when the form is sent.
+      }
+    }, 250);
+  });
   const until = h('input', {
     type: 'date',
     name: 'until',
@@ -445,7 +633,12 @@ function extensionSection(cycleId, status, people, names, timeZone) {
     h(
       'div',
       { class: 'field-row' },
-      field('Employee', employee, 'Everyone who has not submitted the self-assessment.'),
+      field(
+        'Employee id',
+        employee,
+        'Of someone who has not submitted the self-assessment. Typing a name suggests the overdue people who match.',
+      ),
+      suggestions,
       field(
         'New self-assessment deadline',
         until,
@@ -458,6 +651,12 @@ function extensionSection(cycleId, status, people, names, timeZone) {
     event.preventDefault();
     if (busy) return;
     clearErrors(errors);
+    const employeeId = employee.value.trim();
+    if (!employeeId) {
+      showErrors(errors, 'Give the employee id of the person.');
+      employee.focus();
+      return;
+    }
     if (!until.value) {
       showErrors(errors, 'Choose the new deadline.');
       until.focus();
@@ -467,10 +666,10 @@ function extensionSection(cycleId, status, people, names, timeZone) {
     try {
       const result = await api('POST /cycles/{cycleId}/extensions', {
         params: { cycleId },
-        json: { employeeId: employee.value, until: until.value },
+        json: { employeeId, until: until.value },
       });
       await renderWithMessage(
-        `${names.get(employee.value) ?? employee.value} now has until ${formatDate(result.until, timeZone)} for the self-assessment.`,
+        `${names.get(employeeId) ?? employeeId} now has until ${formatDate(result.until, timeZone)} for the self-assessment.`,
       );
     } catch (error) {
       showErrors(errors, error, 'The deadline was not extended');

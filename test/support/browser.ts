@@ -88,13 +88,10 @@ export async function submitting(page: Page, action: () => Promise<void>): Promi
 
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
-/**
- * Runs axe-core on the page and returns its serious and critical violations (id and the offending nodes).
- * Evaluated through the DevTools protocol, so the pages' strict CSP (no scripts) stays on.
- */
-export async function seriousAxeViolations(page: Page): Promise<string[]> {
+/** Runs axe-core on the page and returns its violations (id, impact and the offending nodes). */
+async function axeViolations(page: Page): Promise<{ id: string; impact: string; nodes: string[] }[]> {
   await page.evaluate(AXE_SOURCE);
-  const violations = await page.evaluate(async () => {
+  return page.evaluate(async () => {
     const result = await (globalThis as any).axe.run((globalThis as any).document, { resultTypes: ['violations'] });
     return result.violations.map((v: any) => ({
       id: v.id,
@@ -102,9 +99,21 @@ export async function seriousAxeViolations(page: Page): Promise<string[]> {
       nodes: v.nodes.map((n: any) => n.target.join(' ')),
     }));
   });
-  return violations
-    .filter((v: { impact: string }) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v: { id: string; nodes: string[] }) => `${v.id}: ${v.nodes.join(', ')}`);
+}
+
+/**
+ * Runs axe-core on the page and returns its serious and critical violations (id and the offending nodes).
+ * Evaluated through the DevTools protocol, so the pages' strict CSP (no scripts) stays on.
+ */
+export async function seriousAxeViolations(page: Page): Promise<string[]> {
+  return (await axeViolations(page))
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.nodes.join(', ')}`);
+}
+
+/** axe-core finds nothing at all on the page, whatever the impact (a full score). */
+export async function expectNoAxeViolations(page: Page): Promise<void> {
+  expect((await axeViolations(page)).map((v) => `${v.impact} ${v.id}: ${v.nodes.join(', ')}`)).toEqual([]);
 }
 
 /** Tears a browser test file down: the browser, then the stack, then its folder, each even if the one before failed. */
