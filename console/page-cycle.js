@@ -31,7 +31,7 @@ import {
 } from './format.js';
 import { cycleHref, renderWithMessage } from './router.js';
 /** @import { Child } from './types.js' */
-/** @import { CycleReport, CycleStatus } from '../functions/api/responses.ts' */
+/** @import { CycleStatus, ReportPeoplePage } from '../functions/api/responses.ts' */
 /** @import { Page } from './router.js' */
 
 /** @typedef {'pending' | 'submitted' | 'late' | 'overdue'} PhaseState */
@@ -166,7 +166,8 @@ export async function cyclePage(cycleId) {
   const params = { cycleId };
   const [status, report, goals, selfOverdue, reviewOverdue, sent, unacknowledged] = await Promise.all([
     api('GET /cycles/{cycleId}', { params }),
-    api('GET /cycles/{cycleId}/report', { params }),
+    // The extension's choice of people: the report's first page of entries (the report itself has no per-person list any more).
+    api('GET /cycles/{cycleId}/report/people', { params, query: { limit: '1000' } }),
     api('GET /cycles/{cycleId}/goals', { params }),
     api('GET /cycles/{cycleId}/overdue', { params, query: { phase: 'self', limit: '50' } }),
     api('GET /cycles/{cycleId}/overdue', { params, query: { phase: 'manager', limit: '50' } }),
@@ -390,7 +391,7 @@ function attentionSection(cycleId, reason) {
  * Moves one person's self-assessment deadline (people who have not submitted it yet).
  * @param {string} cycleId
  * @param {CycleStatus} status
- * @param {CycleReport['people']} people
+ * @param {ReportPeoplePage['people']} people
  * @param {Map<string, string>} names
  * @param {string} timeZone
  */
