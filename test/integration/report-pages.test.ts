@@ -1,8 +1,11 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { periodOf } from '../../functions/domain/goals.ts';
+import { listGroupCounters } from '../../functions/store/calibration.ts';
 import { getCycle } from '../../functions/store/cycles.ts';
+import { db, keys, tableName } from '../../functions/store/table.ts';
 import { expectCountersExact } from '../support/counters.ts';
 import {
   cli,
@@ -249,5 +252,16 @@ describe('HR report from counters, people page by page', () => {
     expect(rows).toContain(
       's1,Sales Person 1,Sales,Maria Manager,submitted,submitted,3,Exceptional,3,0,0,0,0,acknowledged,3,5,yes',
     );
+  });
+
+  it('counts a cycle whose counters do not add up (one from before them) from its assessments, to the same figures', async () => {
+    const fromCounters = (await hr(stack, 'GET', `/cycles/${cycleId}/report`)).body;
+    for (const group of await listGroupCounters(cycleId))
+      await db().send(
+        new DeleteCommand({ TableName: tableName(), Key: keys.tally(cycleId, group.managerKey, group.department) }),
+      );
+    const counted = (await hr(stack, 'GET', `/cycles/${cycleId}/report`)).body;
+    expect(counted.source).toBe('assessments');
+    expect({ ...counted, source: 'counters' }).toEqual(fromCounters);
   });
 });
