@@ -160,10 +160,13 @@ export const apiFunctions: FunctionSpec[] = [
   {
     id: 'Reports',
     entry: 'functions/api/reports.ts',
-    access: { table: 'read', indexes: ['gsi3'] },
-    description: 'HR reports: a cycle\u2019s report (JSON or CSV) and one person\u2019s history across cycles',
+    // The link secret signs the people pages' cursors.
+    access: { table: 'read', indexes: ['gsi3'], linkSecret: true },
+    description:
+      'HR reports: a cycle\u2019s report (JSON, or the CSV), its per-person entries page by page, and one person\u2019s history across cycles',
     routes: [
       { method: 'GET', path: '/cycles/{cycleId}/report', auth: 'hr' },
+      { method: 'GET', path: '/cycles/{cycleId}/report/people', auth: 'hr' },
       { method: 'GET', path: '/employees/{employeeId}/history', auth: 'hr' },
     ],
     timeoutSeconds: 60,

@@ -1,16 +1,17 @@
 import * as z from 'zod';
-import { cycleReport, personHistory } from '#services/report.ts';
+import { cycleReport, personHistory, reportPeople, reportPeoplePage } from '#services/report.ts';
 import { employeeIdSchema } from '#domain/employee.ts';
 import { REPORT_COLUMNS, reportRow, toCsv } from '#domain/report.ts';
 import { HttpError, hrActor, json, pathParameter } from '#shared/http.ts';
 import { apiRoutes } from './routes.ts';
-import { cycleIdSchema } from './schemas.ts';
+import { cycleIdSchema, pageQuerySchema } from './schemas.ts';
 
 const formatSchema = z.enum(['json', 'csv'], { error: 'format must be json or csv' }).default('json');
 
 /**
  * GET /cycles/{cycleId}/report[?format=csv]: completion and lateness per phase and department, final
- * ratings, goal outcomes, unacknowledged results, one entry (CSV: one row) per person.
+ * ratings, goal outcomes and results, calibration (JSON); or one row per person (CSV, every page assembled).
+ * GET /cycles/{cycleId}/report/people?limit&cursor: the per-person entries a page at a time.
  * GET /employees/{employeeId}/history: one person's appraisals across cycles.
  */
 export const handler = apiRoutes({
@@ -24,8 +25,8 @@ export const handler = apiRoutes({
         'invalid format',
         format.error.issues.map((issue) => issue.message),
       );
-    const report = await cycleReport(cycleId);
-    if (format.data === 'json') return json(200, report);
+    if (format.data === 'json') return json(200, await cycleReport(cycleId));
+    const people = await reportPeople(cycleId);
     return {
       statusCode: 200,
       headers: {
@@ -34,8 +35,13 @@ export const handler = apiRoutes({
         'cache-control': 'no-store',
         'x-content-type-options': 'nosniff',
       },
-      body: toCsv([[...REPORT_COLUMNS], ...report.people.map(reportRow)]),
+      body: toCsv([[...REPORT_COLUMNS], ...people.map(reportRow)]),
     };
+  },
+  'GET /cycles/{cycleId}/report/people': async (event) => {
+    hrActor(event);
+    const cycleId = pathParameter(event, 'cycleId', cycleIdSchema);
+    return json(200, await reportPeoplePage(cycleId, pageQuerySchema.parse(event.queryStringParameters ?? {})));
   },
   'GET /employees/{employeeId}/history': async (event) => {
     hrActor(event);

@@ -11,7 +11,7 @@ import type { giveFeedback } from '#services/feedback.ts';
 import type { addGoal, goalsOf } from '#services/goals.ts';
 import type { importRoster } from '#services/import-roster.ts';
 import type { cycleList, goalsNeedingAttention, recentRecognition } from '#services/overview.ts';
-import type { cycleReport, personHistory } from '#services/report.ts';
+import type { cycleReport, personHistory, reportPeoplePage } from '#services/report.ts';
 import type { SettingsInForce, SettingsSaved } from '#services/settings.ts';
 import type {
   auditEventsPage,
@@ -86,6 +86,7 @@ export type Adjustment = Result<typeof adjustRating>;
 export type AdjustmentFile = Result<typeof adjustRatingsFromFile>;
 
 export type CycleReport = Result<typeof cycleReport>;
+export type ReportPeoplePage = Result<typeof reportPeoplePage>;
 export interface PersonHistory {
   employeeId: string;
   cycles: Result<typeof personHistory>;
@@ -141,6 +142,7 @@ export interface ApiResponses {
   'POST /cycles/{cycleId}/adjustments': Adjustment | AdjustmentFile;
   /** JSON; with `?format=csv` the same report as a CSV file instead. */
   'GET /cycles/{cycleId}/report': CycleReport;
+  'GET /cycles/{cycleId}/report/people': ReportPeoplePage;
   'GET /employees/{employeeId}/history': PersonHistory;
   'GET /cycles/{cycleId}/calibration': CalibrationView;
   'GET /cycles/{cycleId}/audit': AuditPage;

@@ -1,5 +1,6 @@
 import { countOutcomes, type GoalOutcome } from './goals.ts';
 import { completionPercent, type PhaseState } from './progress.ts';
+import { labelOf, type ScalePoint } from './review-form.ts';
 
 /**
  * HR's report of a cycle (issue 4), from plain facts: completion and lateness per phase and department,
@@ -43,88 +44,162 @@ export function countStates(states: PhaseState[]): Record<PhaseState, number> {
   return counts;
 }
 
-function phaseSummary(states: PhaseState[]): PhaseSummary {
-  const counts = countStates(states);
-  return { participants: states.length, ...counts, completion: completionPercent(counts, states.length) };
+/**
+ * What one reviewer's people in one department count for in the report: the cycle's counters keep these per
+ * (reviewer, department), and the same can be counted from the people themselves (groupsOfPeople).
+ */
+export interface GroupCounts {
+  department: string;
+  /** The reviewer's key (names repeat): their employeeId, or HR. */
+  managerId: string;
+  manager: string;
+  participants: number;
+  self: Record<PhaseState, number>;
+  review: Record<PhaseState, number>;
+  /** The reviewed by the label of their score (before calibration) and of their final rating (after). */
+  before: Record<string, number>;
+  after: Record<string, number>;
+  /** The reviewed whose final rating HR set in calibration. */
+  adjusted: number;
+  unacknowledged: number;
+  disagreed: number;
+}
+
+/** A goal of the period held by a participant, by the department they take part in. */
+export interface DepartmentGoal {
+  department: string;
+  outcome: GoalOutcome;
 }
 
 /** A person's final rating: HR's from calibration, else the score of the manager's review. */
 const finalOf = (person: PersonFacts) => person.adjustedRating ?? person.score;
 
+function tallyLabels(counts: Record<string, number>, label: string | undefined) {
+  if (label !== undefined) counts[label] = (counts[label] ?? 0) + 1;
+}
+
+/** The people counted into their (reviewer, department) groups: the report's figures from every person's facts. */
+function groupsOfPeople(people: PersonFacts[]): GroupCounts[] {
+  const groups = Map.groupBy(people, (person) => JSON.stringify([person.managerId, person.department]));
+  return [...groups.values()].map((members) => {
+    const before: Record<string, number> = {};
+    const after: Record<string, number> = {};
+    for (const person of members) {
+      tallyLabels(before, person.score?.label);
+      tallyLabels(after, finalOf(person)?.label);
+    }
+    const acknowledgements = (state: AcknowledgementState) =>
+      members.filter((person) => person.acknowledgement === state).length;
+    return {
+      department: members[0]!.department,
+      managerId: members[0]!.managerId,
+      manager: members.at(-1)!.manager,
+      participants: members.length,
+      self: countStates(members.map((person) => person.self)),
+      review: countStates(members.map((person) => person.review)),
+      before,
+      after,
+      adjusted: members.filter((person) => person.adjustedRating).length,
+      unacknowledged: acknowledgements('unacknowledged'),
+      disagreed: acknowledgements('disagreed'),
+    };
+  });
+}
+
+/** Counts of ratings by scale point (a tally's `b3`, `a3`), as counts by the point's label. */
+export function countsByLabel(scale: ScalePoint[], byPoint: Record<number, number>): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const [point, count] of Object.entries(byPoint)) {
+    const label = labelOf(scale, Number(point));
+    if (count) counts[label] = (counts[label] ?? 0) + count;
+  }
+  return counts;
+}
+
+const sumOf = (groups: GroupCounts[], count: (group: GroupCounts) => number) =>
+  groups.reduce((total, group) => total + count(group), 0);
+
+function addCounts(all: Record<string, number>[]): Record<string, number> {
+  const sum: Record<string, number> = {};
+  for (const counts of all) for (const [name, count] of Object.entries(counts)) sum[name] = (sum[name] ?? 0) + count;
+  return sum;
+}
+
+function phaseSummary(groups: GroupCounts[], phase: 'self' | 'review'): PhaseSummary {
+  const participants = sumOf(groups, (group) => group.participants);
+  const counts = { pending: 0, submitted: 0, late: 0, overdue: 0, ...addCounts(groups.map((group) => group[phase])) };
+  return { participants, ...counts, completion: completionPercent(counts, participants) };
+}
+
 /** Ratings (by default the final ones) by label in scale order, plus those without one. */
 function ratingDistribution(
-  people: PersonFacts[],
+  groups: GroupCounts[],
   labels: string[],
-  ratingOf: (person: PersonFacts) => { label: string } | undefined = finalOf,
+  side: 'before' | 'after' = 'after',
 ): Record<string, number> {
-  const counts: Record<string, number> = Object.fromEntries(labels.map((label) => [label, 0]));
-  let unrated = 0;
-  for (const person of people) {
-    const rating = ratingOf(person);
-    if (rating) counts[rating.label] = (counts[rating.label] ?? 0) + 1;
-    else unrated++;
-  }
-  return { ...counts, 'no rating': unrated };
-}
-
-/** Ratings before calibration (the managers' reviews) and after (the final ones), and how many HR adjusted. */
-function calibrationOf(people: PersonFacts[], labels: string[]) {
+  const counts = addCounts(groups.map((group) => group[side]));
+  const rated = Object.values(counts).reduce((total, count) => total + count, 0);
   return {
-    adjusted: people.filter((person) => person.adjustedRating).length,
-    before: ratingDistribution(people, labels, (person) => person.score),
-    after: ratingDistribution(people, labels),
+    ...Object.fromEntries(labels.map((label) => [label, 0])),
+    ...counts,
+    'no rating': sumOf(groups, (group) => group.participants) - rated,
   };
 }
 
-function summaryOf(people: PersonFacts[], labels: string[]) {
+/** Ratings before calibration (the scores of the managers' reviews) and after (the final ones), and how many HR adjusted. */
+function calibrationOf(groups: GroupCounts[], labels: string[]) {
   return {
-    participants: people.length,
-    self: phaseSummary(people.map((person) => person.self)),
-    manager: phaseSummary(people.map((person) => person.review)),
-    ratings: ratingDistribution(people, labels),
-    goals: countOutcomes(people.flatMap((person) => person.goals)),
-    unacknowledged: people.filter((person) => person.acknowledgement === 'unacknowledged').length,
-    disagreed: people.filter((person) => person.acknowledgement === 'disagreed').length,
+    adjusted: sumOf(groups, (group) => group.adjusted),
+    before: ratingDistribution(groups, labels, 'before'),
+    after: ratingDistribution(groups, labels),
   };
 }
 
-/** `labels` are the scale's labels, lowest first, so the distribution reads in scale order. */
-export function buildReport(people: PersonFacts[], labels: string[]) {
-  const departments = [...new Set(people.map((person) => person.department))].sort((a, b) => a.localeCompare(b));
-  const managers = [...new Map(people.map((person) => [person.managerId, person.manager])).entries()].sort(
-    ([idA, a], [idB, b]) => a.localeCompare(b) || idA.localeCompare(idB),
-  );
+function summaryOf(groups: GroupCounts[], goals: GoalOutcome[], labels: string[]) {
   return {
-    overall: summaryOf(people, labels),
-    departments: departments.map((department) => ({
+    participants: sumOf(groups, (group) => group.participants),
+    self: phaseSummary(groups, 'self'),
+    manager: phaseSummary(groups, 'review'),
+    ratings: ratingDistribution(groups, labels),
+    goals: countOutcomes(goals),
+    unacknowledged: sumOf(groups, (group) => group.unacknowledged),
+    disagreed: sumOf(groups, (group) => group.disagreed),
+  };
+}
+
+/**
+ * The report's figures, overall, per department and per reviewer, from the counts of each (reviewer,
+ * department) group and the goals of the period. `labels` are the scale's labels, lowest first, so the
+ * distributions read in scale order.
+ */
+export function reportSummaries(groups: GroupCounts[], goals: DepartmentGoal[], labels: string[]) {
+  const departments = [...Map.groupBy(groups, (group) => group.department)].sort(([a], [b]) => a.localeCompare(b));
+  const goalsOf = Map.groupBy(goals, (goal) => goal.department);
+  const outcomes = (of: DepartmentGoal[]) => of.map((goal) => goal.outcome);
+  const managers = [...Map.groupBy(groups, (group) => group.managerId)]
+    .map(([managerId, of]) => ({ managerId, manager: of.at(-1)!.manager, of }))
+    .sort((a, b) => a.manager.localeCompare(b.manager) || a.managerId.localeCompare(b.managerId));
+  return {
+    overall: summaryOf(groups, outcomes(goals), labels),
+    departments: departments.map(([department, of]) => ({
       department,
-      ...summaryOf(
-        people.filter((person) => person.department === department),
-        labels,
-      ),
+      ...summaryOf(of, outcomes(goalsOf.get(department) ?? []), labels),
     })),
     calibration: {
-      ...calibrationOf(people, labels),
-      departments: departments.map((department) => ({
-        department,
-        ...calibrationOf(
-          people.filter((person) => person.department === department),
-          labels,
-        ),
-      })),
-      managers: managers.map(([managerId, manager]) => ({
-        managerId,
-        manager,
-        ...calibrationOf(
-          people.filter((person) => person.managerId === managerId),
-          labels,
-        ),
-      })),
+      ...calibrationOf(groups, labels),
+      departments: departments.map(([department, of]) => ({ department, ...calibrationOf(of, labels) })),
+      managers: managers.map(({ managerId, manager, of }) => ({ managerId, manager, ...calibrationOf(of, labels) })),
     },
-    unacknowledged: people
-      .filter((person) => person.acknowledgement === 'unacknowledged')
-      .map(({ employeeId, name, manager }) => ({ employeeId, name, manager })),
   };
+}
+
+/** The report's figures counted from every person's facts: what the counters must add up to. */
+export function buildReport(people: PersonFacts[], labels: string[]) {
+  return reportSummaries(
+    groupsOfPeople(people),
+    people.flatMap((person) => person.goals.map((outcome) => ({ department: person.department, outcome }))),
+    labels,
+  );
 }
 
 export const REPORT_COLUMNS = [
@@ -179,7 +254,12 @@ export function reportRow(person: PersonFacts): string[] {
  * spreadsheet would run as a formula (starting with = + - @ or a tab) prefixed with an apostrophe.
  */
 export function toCsv(rows: readonly (readonly string[])[]): string {
-  return `\uFEFF${rows.map((row) => row.map(csvField).join(',')).join('\r\n')}\r\n`;
+  return `\uFEFF${csvLines(rows)}`;
+}
+
+/** Rows of the CSV without the byte-order mark, each ending CRLF: what a file written page by page appends. */
+export function csvLines(rows: readonly (readonly string[])[]): string {
+  return rows.map((row) => `${row.map(csvField).join(',')}\r\n`).join('');
 }
 
 function csvField(value: string): string {

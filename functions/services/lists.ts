@@ -30,7 +30,7 @@ export interface PageRequest {
 type Key = Record<string, unknown>;
 
 /** Reads one page of `list` from where the request's cursor says, and answers it with the next page's cursor. */
-async function paged<T>(
+export async function paged<T>(
   place: CursorPlace,
   request: PageRequest,
   read: (page: { limit: number; start?: Key }) => Promise<{ items: T[]; next?: Key }>,

@@ -1,15 +1,30 @@
 import { finalResultOf } from '#domain/calibration.ts';
 import { statesAt } from '#domain/progress.ts';
-import { buildReport, type AcknowledgementState, type PersonFacts } from '#domain/report.ts';
+import {
+  buildReport,
+  countsByLabel,
+  reportSummaries,
+  type AcknowledgementState,
+  type GroupCounts,
+  type PersonFacts,
+} from '#domain/report.ts';
 import { nowMs } from '#shared/clock.ts';
-import { getAssessment, listAssessments, type AssessmentRecord } from '#store/assessments.ts';
-import { getCycle, scheduleOf } from '#store/cycles.ts';
+import {
+  assessmentsPage,
+  getAssessment,
+  listAssessments,
+  listRatings,
+  type AssessmentRecord,
+} from '#store/assessments.ts';
+import { listGroupCounters, type GroupCounters } from '#store/calibration.ts';
+import { getCycle, scheduleOf, type CycleRecord } from '#store/cycles.ts';
 import { getEmployee } from '#store/employees.ts';
-import { listGoalsOfPeriod } from '#store/goals.ts';
+import { listGoalsOfPeriod, listGoalsOfPeriodBetween, type GoalRecord } from '#store/goals.ts';
 import { listParticipations } from '#store/history.ts';
 import { NotFound } from './errors.ts';
+import { paged, type PageRequest } from './lists.ts';
 import { hasResults } from './results.ts';
-import { goalOutcomesOf, reviewState, selfState } from './status.ts';
+import { goalOutcomesOf, movedDeadlines, progressStatesOf, reviewState, selfState } from './status.ts';
 
 function acknowledgementOf(assessment: AssessmentRecord): AcknowledgementState {
   if (!hasResults(assessment)) return 'no result';
@@ -17,53 +32,154 @@ function acknowledgementOf(assessment: AssessmentRecord): AcknowledgementState {
   return assessment.acknowledgement?.disagree ? 'disagreed' : 'acknowledged';
 }
 
-/** HR's report of a cycle: the summary overall and per department, and one entry per person. */
-export async function cycleReport(cycleId: string) {
+async function cycleOf(cycleId: string): Promise<CycleRecord> {
   const cycle = await getCycle(cycleId);
   if (!cycle) throw new NotFound(`cycle ${cycleId}`);
-  const [assessments, periodGoals] = await Promise.all([listAssessments(cycleId), listGoalsOfPeriod(cycle.period)]);
+  return cycle;
+}
+
+/** Each participant's entry of the report, with the outcomes of their goals among `periodGoals`. */
+function peopleFacts(cycle: CycleRecord, assessments: AssessmentRecord[], periodGoals: GoalRecord[]): PersonFacts[] {
   const now = nowMs();
+  const at = statesAt(cycle.closedAt, now);
   const schedule = scheduleOf(cycle);
   const outcomes = Map.groupBy(goalOutcomesOf(periodGoals, assessments, now), (goal) => goal.employeeId);
-  const people: PersonFacts[] = assessments
-    .map((a) => ({
-      employeeId: a.employeeId,
-      name: a.name,
-      department: a.department,
-      manager: a.managerName,
-      managerId: a.managerKey,
-      self: selfState(a, schedule, statesAt(cycle.closedAt, now)),
-      review: reviewState(a, schedule, statesAt(cycle.closedAt, now)),
-      ...(a.review
-        ? { score: { value: a.review.score.value, label: a.review.score.label }, overallRating: a.review.rating }
-        : {}),
-      ...(a.review && a.adjustment
-        ? {
-            adjustedRating: {
-              value: a.adjustment.rating,
-              label: finalResultOf(a.review, cycle.scale, a.adjustment).label,
-            },
-          }
-        : {}),
-      goals: (outcomes.get(a.employeeId) ?? []).map((goal) => goal.outcome),
-      acknowledgement: acknowledgementOf(a),
-    }))
-    .sort((a, b) => a.department.localeCompare(b.department) || a.name.localeCompare(b.name));
+  return assessments.map((a) => ({
+    employeeId: a.employeeId,
+    name: a.name,
+    department: a.department,
+    manager: a.managerName,
+    managerId: a.managerKey,
+    self: selfState(a, schedule, at),
+    review: reviewState(a, schedule, at),
+    ...(a.review
+      ? { score: { value: a.review.score.value, label: a.review.score.label }, overallRating: a.review.rating }
+      : {}),
+    ...(a.review && a.adjustment
+      ? {
+          adjustedRating: {
+            value: a.adjustment.rating,
+            label: finalResultOf(a.review, cycle.scale, a.adjustment).label,
+          },
+        }
+      : {}),
+    goals: (outcomes.get(a.employeeId) ?? []).map((goal) => goal.outcome),
+    acknowledgement: acknowledgementOf(a),
+  }));
+}
+
+/**
+ * HR's report of a cycle: completion and lateness per phase, final ratings, goal outcomes and results, overall
+ * and per department, and calibration's before and after per department and reviewer. The figures come from
+ * the counters of each (reviewer, department) group (store/calibration.ts), kept in the transactions that move
+ * them, and the few people whose deadline HR moved; the goal outcomes, which are not counted, from the goals of
+ * the period and the participants' departments. A cycle from before the counters, or one in mid-release (the
+ * counters count every reviewed result as released once the release has begun, the report only those already
+ * released), is counted from its assessments: `source` says which. Each person's entry comes a page at a time
+ * (reportPeoplePage).
+ */
+export async function cycleReport(cycleId: string) {
+  const cycle = await cycleOf(cycleId);
+  const labels = cycle.scale.map((point) => point.label);
+  const [groups, moved, periodGoals] = await Promise.all([
+    listGroupCounters(cycleId),
+    movedDeadlines(cycle),
+    listGoalsOfPeriod(cycle.period),
+  ]);
+  const counted =
+    cycle.phase !== 'RELEASING' &&
+    (cycle.participantCount === undefined ||
+      groups.reduce((sum, group) => sum + group.participants, 0) === cycle.participantCount);
+  const summaries = counted
+    ? reportSummaries(
+        groups.map((group) => groupCountsOf(cycle, group, moved)),
+        await departmentGoals(cycle, periodGoals),
+        labels,
+      )
+    : buildReport(peopleFacts(cycle, await listAssessments(cycleId), periodGoals), labels);
   return {
     cycleId,
     name: cycle.name,
     period: cycle.period,
     phase: cycle.phase,
     settingsVersion: cycle.settingsVersion,
-    scale: cycle.scale.map((point) => point.label),
-    ...buildReport(
-      people,
-      cycle.scale.map((point) => point.label),
-    ),
-    people,
+    scale: labels,
+    ...summaries,
+    source: counted ? ('counters' as const) : ('assessments' as const),
   };
 }
 
+type MovedDeadlines = Awaited<ReturnType<typeof movedDeadlines>>;
+
+/** A group's counters as the report counts them: states now, results, ratings by label. */
+function groupCountsOf(cycle: CycleRecord, group: GroupCounters, moved: MovedDeadlines): GroupCounts {
+  const states = progressStatesOf(
+    cycle,
+    group,
+    moved.filter((person) => person.managerKey === group.managerKey && person.department === group.department),
+    statesAt(cycle.closedAt, nowMs()),
+  );
+  return {
+    department: group.department,
+    managerId: group.managerKey,
+    manager: group.managerName,
+    participants: group.participants,
+    self: states.self,
+    review: states.manager,
+    before: countsByLabel(cycle.scale, group.before),
+    after: countsByLabel(cycle.scale, group.after),
+    adjusted: group.adjusted,
+    unacknowledged: states.results.unacknowledged,
+    disagreed: states.results.disagreed,
+  };
+}
+
+/**
+ * The outcome of each goal of the period held by a participant, by their department in the cycle. Goal outcomes
+ * have no counters: this reads the period's goals and, when there are any, every participant's id and department
+ * (a projection, 300 a request): the one part of the report that still grows with the cycle.
+ */
+async function departmentGoals(cycle: CycleRecord, periodGoals: GoalRecord[]) {
+  if (!periodGoals.length) return [];
+  const participants = await listRatings(cycle.cycleId);
+  const departments = new Map(participants.map((person) => [person.employeeId, person.department]));
+  return goalOutcomesOf(periodGoals, participants, nowMs()).map((goal) => ({
+    department: departments.get(goal.employeeId)!,
+    outcome: goal.outcome,
+  }));
+}
+
+/** A page of the report's entries, one per participant, in employeeId order: its assessments and those people's goals. */
+async function peoplePageAt(cycle: CycleRecord, page: { limit: number; start?: Record<string, unknown> }) {
+  const { items, next } = await assessmentsPage(cycle.cycleId, page);
+  const goals = items.length
+    ? await listGoalsOfPeriodBetween(cycle.period, items[0]!.employeeId, items.at(-1)!.employeeId)
+    : [];
+  return { items: peopleFacts(cycle, items, goals), ...(next ? { next } : {}) };
+}
+
+/** The report's per-person entries a page at a time (`?limit&cursor`), each page reading only its own people. */
+export async function reportPeoplePage(cycleId: string, request: PageRequest) {
+  const cycle = await cycleOf(cycleId);
+  const page = await paged({ cycleId, list: 'report-people' }, request, (at) => peoplePageAt(cycle, at));
+  return { people: page.items, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
+}
+
+/** Pages of 300: about what DynamoDB reads in its 1 MB a request anyway. */
+const ALL_PEOPLE_PAGE = 300;
+
+/** Every entry of the report, page after page, in employeeId order: the CSV served in one answer. */
+export async function reportPeople(cycleId: string): Promise<PersonFacts[]> {
+  const cycle = await cycleOf(cycleId);
+  const people: PersonFacts[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await peoplePageAt(cycle, { limit: ALL_PEOPLE_PAGE, ...(start ? { start } : {}) });
+    people.push(...page.items);
+    start = page.next;
+  } while (start);
+  return people;
+}
 /** One person's appraisals across cycles, newest first. */
 export async function personHistory(employeeId: string) {
   const participations = await listParticipations(employeeId);

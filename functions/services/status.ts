@@ -172,7 +172,11 @@ export async function cycleGoals(cycleId: string) {
 }
 
 /** The outcome of each goal of the cycle's period held by one of its participants. */
-export function goalOutcomesOf(periodGoals: GoalRecord[], assessments: AssessmentRecord[], now: number) {
+export function goalOutcomesOf(
+  periodGoals: GoalRecord[],
+  assessments: Pick<AssessmentRecord, 'employeeId' | 'name' | 'managerName'>[],
+  now: number,
+) {
   const participants = new Map(assessments.map((a) => [a.employeeId, a]));
   return periodGoals.flatMap((goal) => {
     const owner = participants.get(goal.employeeId);

@@ -114,6 +114,17 @@ export function listAssessments(cycleId: string): Promise<AssessmentRecord[]> {
   });
 }
 
+/** One page of the cycle's participants in employeeId order, from `start` (the key the page before ended at). */
+export function assessmentsPage(cycleId: string, page: { limit: number; start?: Record<string, unknown> }) {
+  return queryPage<AssessmentRecord & Record<string, unknown>>(
+    {
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': keys.cyclePartition(cycleId), ':prefix': 'ASMT#' },
+    },
+    { ...page, keyNames: ['pk', 'sk'] },
+  );
+}
+
 /** HR's lists of people in a cycle, each a sparse index: pending in each phase, and released but not acknowledged. */
 export type PeopleList = 'self-pending' | 'review-pending' | 'unacknowledged';
 

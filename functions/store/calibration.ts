@@ -9,7 +9,7 @@ import {
 import type { ProgressCounts } from '#domain/progress.ts';
 import type { ScalePoint } from '#domain/review-form.ts';
 import type { AssessmentRecord, StoredReview } from './assessments.ts';
-import { departmentProgressUpdate, tallyUpdate } from './progress.ts';
+import { departmentProgressUpdate, progressCountsOf, tallyUpdate } from './progress.ts';
 import { keys, queryAll } from './table.ts';
 
 /**
@@ -41,13 +41,27 @@ function tallyOf(item: TallyItem): RatingGroup & Tally {
   return tally;
 }
 
-export async function listTallies(cycleId: string): Promise<(RatingGroup & Tally)[]> {
-  const items = await queryAll<TallyItem>({
+const tallyItems = (cycleId: string) =>
+  queryAll<TallyItem>({
     KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
     ExpressionAttributeValues: { ':pk': keys.cyclePartition(cycleId), ':prefix': keys.tallyPrefix },
   });
+
+export async function listTallies(cycleId: string): Promise<(RatingGroup & Tally)[]> {
   // Every group has its item from the launch on (it carries the group's progress too): calibration is about the reviewed.
-  return items.map(tallyOf).filter((tally) => tally.reviewed > 0);
+  return (await tallyItems(cycleId)).map(tallyOf).filter((tally) => tally.reviewed > 0);
+}
+
+/** A (manager, department) group's every count: its ratings, its progress, and how many of its ratings HR adjusted. */
+export type GroupCounters = RatingGroup & Tally & ProgressCounts & { adjusted: number };
+
+/** Every group's counters, the reviewed or not: HR's report reads the cycle from these few items. */
+export async function listGroupCounters(cycleId: string): Promise<GroupCounters[]> {
+  return (await tallyItems(cycleId)).map((item) => ({
+    ...tallyOf(item),
+    ...progressCountsOf(item),
+    adjusted: Number(item.adjusted ?? 0),
+  }));
 }
 
 type Rated = Pick<
@@ -60,7 +74,11 @@ interface Move {
   values: Record<string, unknown>;
   group: RatingGroup;
   change: Tally;
+  /** The change of the group's count of reviewed people whose final rating is HR's (the report's `adjusted`). */
+  adjusted: number;
 }
+
+const adjustedOf = (review: unknown, adjustment: unknown) => (review && adjustment ? 1 : 0);
 
 function moveOf(
   scale: ScalePoint[],
@@ -91,13 +109,15 @@ function moveOf(
       department: assessment.department,
     },
     change,
+    adjusted: adjustedOf(review, adjustment) - adjustedOf(assessment.review, assessment.adjustment),
   };
 }
 
-/** A tally change as counts of the tally item (`b3`, `a3`, sums), with `progress` counts moved in the same write. */
-function tallyAdds(change: Tally, progress: Partial<ProgressCounts> = {}): Record<string, number> {
+/** A tally change as counts of the tally item (`b3`, `a3`, sums, adjusted), with `progress` counts moved in the same write. */
+function tallyAdds(change: Tally, adjusted: number, progress: Partial<ProgressCounts> = {}): Record<string, number> {
   return {
     reviewed: change.reviewed,
+    adjusted,
     beforeSum: change.beforeSum,
     afterSum: change.afterSum,
     ...Object.fromEntries(Object.entries(change.before).map(([point, count]) => [`b${point}`, count])),
@@ -122,7 +142,7 @@ export function ratingMove(
     condition: move.condition,
     values: move.values,
     writes: [
-      ...tallyUpdate(cycle.cycleId, move.group, tallyAdds(move.change, progress)),
+      ...tallyUpdate(cycle.cycleId, move.group, tallyAdds(move.change, move.adjusted, progress)),
       ...(progress ? departmentProgressUpdate(cycle.cycleId, move.group.department, progress) : []),
     ],
   };
@@ -137,14 +157,21 @@ export function ratingMoves(
   changes: { assessment: Rated; next: { adjustment: RatingAdjustment } }[],
 ) {
   const moves = changes.map(({ assessment, next }) => moveOf(cycle.scale, assessment, next));
-  const byGroup = new Map<string, { group: RatingGroup; change: Tally }>();
-  for (const { group, change } of moves) {
+  const byGroup = new Map<string, { group: RatingGroup; change: Tally; adjusted: number }>();
+  for (const { group, change, adjusted } of moves) {
     const key = `${group.managerKey}#${group.department}`;
     const seen = byGroup.get(key);
-    byGroup.set(key, { group, change: seen ? addTallies([seen.change, change]) : change });
+    byGroup.set(
+      key,
+      seen
+        ? { group, change: addTallies([seen.change, change]), adjusted: seen.adjusted + adjusted }
+        : { group, change, adjusted },
+    );
   }
   return {
     conditions: moves.map(({ condition, values }) => ({ condition, values })),
-    writes: [...byGroup.values()].flatMap(({ group, change }) => tallyUpdate(cycle.cycleId, group, tallyAdds(change))),
+    writes: [...byGroup.values()].flatMap(({ group, change, adjusted }) =>
+      tallyUpdate(cycle.cycleId, group, tallyAdds(change, adjusted)),
+    ),
   };
 }

@@ -81,6 +81,20 @@ export async function listGoalsOfPeriod(period: string): Promise<GoalRecord[]> {
 }
 
 /**
+ * The goals of a period held by employees whose ids sort from `first` to `last`: a page of people's (it may hold
+ * others' whose ids fall between). `#` ends an id in the index and sorts before every character an id may hold,
+ * `$` right after it, so the range holds exactly the ids between.
+ */
+export async function listGoalsOfPeriodBetween(period: string, first: string, last: string): Promise<GoalRecord[]> {
+  const items = await queryAll<Record<string, unknown>>({
+    IndexName: 'gsi3',
+    KeyConditionExpression: 'gsi3pk = :pk AND gsi3sk BETWEEN :first AND :last',
+    ExpressionAttributeValues: { ':pk': periodPartition(period), ':first': `${first}#`, ':last': `${last}$` },
+  });
+  return items.map((item) => withoutKeys<GoalRecord>(item));
+}
+
+/**
  * Open goals whose due instant is at most `untilMs`: what the daily goal watch looks at (due within the
  * reminder lead, or past due and not yet fully escalated). Reads the sparse index only, never the table.
  */

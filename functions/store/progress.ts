@@ -80,7 +80,8 @@ export function progressMove(cycleId: string, group: RatingGroup, adds: Partial<
   return [...departmentProgressUpdate(cycleId, group.department, adds), ...tallyUpdate(cycleId, group, adds)];
 }
 
-const countsOf = (item: Record<string, unknown>): ProgressCounts =>
+/** The progress counts an item (a department's, or a group's tally) carries; those never moved are 0. */
+export const progressCountsOf = (item: Record<string, unknown>): ProgressCounts =>
   Object.fromEntries(PROGRESS_COUNTS.map((name) => [name, Number(item[name] ?? 0)])) as ProgressCounts;
 
 /** Every department's counters: one small item per department, so one request for any cycle size. */
@@ -89,7 +90,7 @@ export async function listDepartmentProgress(cycleId: string): Promise<(Progress
     KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
     ExpressionAttributeValues: { ':pk': keys.cyclePartition(cycleId), ':prefix': keys.progressPrefix },
   });
-  return items.map((item) => ({ department: item.department as string, ...countsOf(item) }));
+  return items.map((item) => ({ department: item.department as string, ...progressCountsOf(item) }));
 }
 
 /** One page of the (manager, department) groups' counters, in the tally items' key order (by reviewer), from `start`. */
@@ -115,7 +116,7 @@ export async function teamProgressPage(
       managerKey: item.managerKey as string,
       managerName: item.managerName as string,
       department: item.department as string,
-      ...countsOf(item),
+      ...progressCountsOf(item),
     })),
     ...(next ? { next } : {}),
   };

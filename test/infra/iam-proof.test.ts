@@ -169,6 +169,7 @@ describe('least privilege, proven', () => {
       '/settings',
       '/employees/e1/goals',
       `/cycles/${cycleId}/report`,
+      `/cycles/${cycleId}/report/people?limit=1`,
       `/cycles/${cycleId}/audit`,
       '/employees/e1/history',
     ]) {

@@ -537,6 +537,7 @@ describe('bad input changes nothing', () => {
       ['POST', `/cycles/${id}/cancel`, {}],
       ['POST', `/cycles/${id}/resume`, {}],
       ['GET', `/cycles/${id}/audit`, undefined],
+      ['GET', `/cycles/${id}/report/people`, undefined],
     ];
 
     it('answers 404 for a well-formed id that is no cycle', async () => {

@@ -22,6 +22,7 @@ import {
   type LocalStack,
   type Mail,
 } from '../support/local.ts';
+import { expectReportExact } from '../support/report.ts';
 
 /**
  * Calibration adjustments (issue 11, parts 5 and 7): HR sets final ratings with a reason, one at a time or
@@ -457,6 +458,7 @@ describe('HR adjusts ratings in calibration', () => {
   });
 
   it('reports ratings before and after calibration per department and manager, and the CSV has managerRating, finalRating, adjusted', async () => {
+    await expectReportExact(stack, cycleId);
     const report = await run('cycle', 'report', cycleId, '--csv', 'report.csv');
     expect(report.code, report.err).toBe(0);
     const lines = report.out.split('\n');
