@@ -50,26 +50,40 @@ const COMMANDS = {
 interface DynamoRequest {
   command: keyof typeof COMMANDS;
   input: Record<string, unknown>;
+  /** When it was sent and answered (performance.now()): requests a handler had in flight together overlap. */
+  sentAt: number;
+  answeredAt: number;
 }
 
-/** One POST's DynamoDB requests, in the order they completed. */
-type PostRequests = DynamoRequest[];
+/** One POST as the handler ran it: how long it took, and the DynamoDB requests it made that succeeded, in the order sent. */
+interface RecordedPost {
+  handlerMs: number;
+  requests: DynamoRequest[];
+}
 
 /**
  * Records the DynamoDB requests of the form functions' invocations while armed: pass `around` to the
  * stack's aroundInvocation, and `attach` once the table module is loaded.
  */
 export class FormRequestRecorder {
-  private readonly current = new AsyncLocalStorage<PostRequests>();
-  private sink: PostRequests[] | undefined;
+  private readonly current = new AsyncLocalStorage<Partial<DynamoRequest>[]>();
+  private sink: RecordedPost[] | undefined;
   /** Transactions the handlers had refused for a conflict (and retried) while armed. */
   conflicts = 0;
 
-  around = <T>(functionId: string, invoke: () => Promise<T>): Promise<T> => {
-    if (!this.sink || !FORM_FUNCTIONS.has(functionId)) return invoke();
-    const requests: PostRequests = [];
-    this.sink.push(requests);
-    return this.current.run(requests, invoke);
+  around = async <T>(functionId: string, invoke: () => Promise<T>): Promise<T> => {
+    const sink = this.sink;
+    if (!sink || !FORM_FUNCTIONS.has(functionId)) return invoke();
+    const requests: Partial<DynamoRequest>[] = [];
+    const started = performance.now();
+    try {
+      return await this.current.run(requests, invoke);
+    } finally {
+      sink.push({
+        handlerMs: performance.now() - started,
+        requests: requests.filter((request): request is DynamoRequest => request.answeredAt !== undefined),
+      });
+    }
   };
 
   async attach(): Promise<void> {
@@ -78,12 +92,17 @@ export class FormRequestRecorder {
       (next, context) => async (args) => {
         const requests = this.current.getStore();
         if (!requests) return next(args);
-        const input = JSON.parse(JSON.stringify(args.input)) as Record<string, unknown>;
+        const command = context.commandName as DynamoRequest['command'];
+        if (!(command in COMMANDS)) throw new Error(`the floor cannot replay a ${command}`);
+        const request: Partial<DynamoRequest> = {
+          command,
+          input: JSON.parse(JSON.stringify(args.input)),
+          sentAt: performance.now(),
+        };
+        requests.push(request);
         try {
           const result = await next(args);
-          const command = context.commandName as DynamoRequest['command'];
-          if (!(command in COMMANDS)) throw new Error(`the floor cannot replay a ${command}`);
-          requests.push({ command, input });
+          request.answeredAt = performance.now();
           return result;
         } catch (error) {
           if (isConflict(error)) this.conflicts++;
@@ -95,8 +114,8 @@ export class FormRequestRecorder {
   }
 
   /** Runs `work` armed: answers its result and each form invocation's requests. */
-  async recording<T>(work: () => Promise<T>): Promise<{ result: T; posts: PostRequests[] }> {
-    const sink: PostRequests[] = [];
+  async recording<T>(work: () => Promise<T>): Promise<{ result: T; posts: RecordedPost[] }> {
+    const sink: RecordedPost[] = [];
     this.sink = sink;
     try {
       return { result: await work(), posts: sink };
@@ -104,6 +123,18 @@ export class FormRequestRecorder {
       this.sink = undefined;
     }
   }
+}
+
+/** A POST's requests in waves: those the handler had in flight together, then the next. */
+function waves(requests: DynamoRequest[]): DynamoRequest[][] {
+  const result: DynamoRequest[][] = [];
+  let answeredBy = -Infinity;
+  for (const request of requests) {
+    if (request.sentAt < answeredBy) result.at(-1)!.push(request);
+    else result.push([request]);
+    answeredBy = Math.max(answeredBy, request.answeredAt);
+  }
+  return result;
 }
 
 function isConflict(error: unknown): boolean {
@@ -254,44 +285,69 @@ function rewriter(from: Cohort, to: Cohort): (request: DynamoRequest) => DynamoR
     if (!uuids.has(match)) uuids.set(match, randomUUID());
     return uuids.get(match)!;
   };
-  return ({ command, input }) => ({ command, input: JSON.parse(JSON.stringify(input).replace(pattern, swap)) });
+  return (request) => ({ ...request, input: JSON.parse(JSON.stringify(request.input).replace(pattern, swap)) });
 }
 
-/** The floor: each recorded POST's requests in order, `clients` POSTs in flight, on the third cohort. */
-async function replay(posts: PostRequests[], rewrite: (request: DynamoRequest) => DynamoRequest, clients: number) {
+/**
+ * The floor: each recorded POST's requests on the third cohort, those the handler had in flight together at
+ * once and the rest one after another, with `clients` POSTs in flight.
+ */
+async function replay(posts: RecordedPost[], rewrite: (request: DynamoRequest) => DynamoRequest, clients: number) {
   const { db } = await import('../functions/store/table.ts');
   const { forEachLimited } = await import('../functions/shared/concurrency.ts');
-  const prepared = posts.map((requests) => requests.map(rewrite));
+  const prepared = posts.map((post) => waves(post.requests.map(rewrite)));
   const times: number[] = [];
   let conflicts = 0;
-  const started = performance.now();
-  await forEachLimited(prepared, clients, async (requests) => {
-    const postStarted = performance.now();
-    for (const { command, input } of requests) {
-      for (;;) {
-        try {
-          await db().send(new COMMANDS[command](input as never) as never);
-          break;
-        } catch (error) {
-          if (!isConflict(error)) throw error;
-          conflicts++;
-        }
+  const send = async ({ command, input }: DynamoRequest) => {
+    for (;;) {
+      try {
+        return await db().send(new COMMANDS[command](input as never) as never);
+      } catch (error) {
+        if (!isConflict(error)) throw error;
+        conflicts++;
       }
     }
+  };
+  const started = performance.now();
+  await forEachLimited(prepared, clients, async (post) => {
+    const postStarted = performance.now();
+    for (const wave of post) await Promise.all(wave.map(send));
     times.push(performance.now() - postStarted);
   });
   return { ...latencies(times, performance.now() - started), conflicts };
 }
 
-/** DynamoDB requests of one POST, by command: the mean over the posts recorded. */
-function requestsPerPost(posts: PostRequests[]): string {
-  const byCommand: Record<string, number> = {};
-  for (const requests of posts)
-    for (const { command } of requests) byCommand[command] = (byCommand[command] ?? 0) + 1 / posts.length;
-  const total = Object.values(byCommand).reduce((sum, count) => sum + count, 0);
-  return `${Number(total.toFixed(2))}: ${Object.entries(byCommand)
-    .map(([command, count]) => `${command.replace(/(Item|Items)?Command$/, '')} ${Number(count.toFixed(2))}`)
-    .join(', ')}`;
+/**
+ * Where one POST's time goes, as means over a run: the DynamoDB requests it made by command and how long
+ * each took, the time its handler ran, and of that the time some DynamoDB request was in flight.
+ */
+function perPost(posts: RecordedPost[]) {
+  const count: Record<string, number> = {};
+  const ms: Record<string, number> = {};
+  let handlerMs = 0;
+  let dynamoMs = 0;
+  for (const { requests, handlerMs: handled } of posts) {
+    handlerMs += handled;
+    for (const wave of waves(requests))
+      dynamoMs += Math.max(...wave.map((request) => request.answeredAt)) - wave[0].sentAt;
+    for (const { command, sentAt, answeredAt } of requests) {
+      const name = command.replace(/(Item|Items)?Command$/, '');
+      count[name] = (count[name] ?? 0) + 1;
+      ms[name] = (ms[name] ?? 0) + answeredAt - sentAt;
+    }
+  }
+  const round = (value: number) => Number(value.toFixed(1));
+  const requests = Object.values(count).reduce((sum, n) => sum + n, 0);
+  return {
+    dynamoRequests: `${round(requests / posts.length)}: ${Object.entries(count)
+      .map(([name, n]) => `${name} ${round(n / posts.length)}`)
+      .join(', ')}`,
+    msPerRequest: Object.entries(ms)
+      .map(([name, total]) => `${name} ${round(total / count[name])}`)
+      .join(', '),
+    handlerMs: round(handlerMs / posts.length),
+    dynamoMs: round(dynamoMs / posts.length),
+  };
 }
 
 /** Throws unless each person of the cohort has exactly one submitted self-assessment and one check-in. */
@@ -338,7 +394,8 @@ export async function formLoadBench(stack: LocalStack, hr: HrApi, recorder: Form
     const concurrent = await timed(concurrentPosters, CLIENTS);
     const floor = await replay(concurrent.posts, rewrite, CLIENTS);
     return {
-      dynamoRequestsPerPost: requestsPerPost(serial.posts),
+      /** Means of one POST in the serial run. */
+      perPost: perPost(serial.posts),
       serial: serial.figures,
       concurrent: concurrent.figures,
       floor,
