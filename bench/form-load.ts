@@ -235,9 +235,21 @@ interface Latencies {
   /** From the first POST sent to the last answered. */
   totalMs: number;
   perSecond: number;
+  /** CPU time of this process meanwhile: the stack, its handlers and SDK client, the bench's clients (DynamoDB Local is another process). */
+  nodeCpuMs: number;
 }
 
-function latencies(times: number[], totalMs: number): Latencies {
+/** Starts timing: the wall time and this process's CPU time since. */
+function stopwatch(): () => { totalMs: number; nodeCpuMs: number } {
+  const wall = performance.now();
+  const cpu = process.cpuUsage();
+  return () => {
+    const used = process.cpuUsage(cpu);
+    return { totalMs: performance.now() - wall, nodeCpuMs: Math.round((used.user + used.system) / 1000) };
+  };
+}
+
+function latencies(times: number[], { totalMs, nodeCpuMs }: { totalMs: number; nodeCpuMs: number }): Latencies {
   const sorted = [...times].sort((a, b) => a - b);
   return {
     submissions: times.length,
@@ -247,6 +259,7 @@ function latencies(times: number[], totalMs: number): Latencies {
     maxMs: Number(sorted.at(-1)!.toFixed(1)),
     totalMs: Math.round(totalMs),
     perSecond: Math.round((times.length / totalMs) * 1000),
+    nodeCpuMs,
   };
 }
 
@@ -254,13 +267,13 @@ function latencies(times: number[], totalMs: number): Latencies {
 async function postAll(posters: Poster[], clients: number): Promise<Latencies> {
   const { forEachLimited } = await import('../functions/shared/concurrency.ts');
   const times: number[] = [];
-  const started = performance.now();
+  const elapsed = stopwatch();
   await forEachLimited(posters, clients, async ({ employeeId, link, fields }) => {
     const { status, ms } = await post(link, fields);
     if (status !== 303) throw new Error(`the form post of ${employeeId} answered ${status}`);
     times.push(ms);
   });
-  return latencies(times, performance.now() - started);
+  return latencies(times, elapsed());
 }
 
 /** The recorded requests with the second cohort's ids turned into the third's, and fresh one-time ids. */
@@ -308,13 +321,13 @@ async function replay(posts: RecordedPost[], rewrite: (request: DynamoRequest) =
       }
     }
   };
-  const started = performance.now();
+  const elapsed = stopwatch();
   await forEachLimited(prepared, clients, async (post) => {
     const postStarted = performance.now();
     for (const wave of post) await Promise.all(wave.map(send));
     times.push(performance.now() - postStarted);
   });
-  return { ...latencies(times, performance.now() - started), conflicts };
+  return { ...latencies(times, elapsed()), conflicts };
 }
 
 /**
