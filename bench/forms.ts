@@ -12,7 +12,13 @@ const ROSTER =
   'employeeId,name,email,managerId,department\nform-m,Form Lead,form-m@example.com,,Forms\nform-1,Form Poster,form-1@example.com,form-m,Forms\n';
 
 /** HR's API call of the bench (launch.bench.ts): throws on an error status, answers the JSON. */
-type HrApi = (stack: LocalStack, method: string, path: string, body: string, contentType?: string) => Promise<any>;
+export type HrApi = (
+  stack: LocalStack,
+  method: string,
+  path: string,
+  body: string,
+  contentType?: string,
+) => Promise<any>;
 
 /** The link in the latest mail to `to` with this subject, as the person clicks it. */
 async function linkFromMail(
@@ -27,7 +33,7 @@ async function linkFromMail(
 }
 
 /** Posts as a browser does, without following the redirect (unlike postForm): the POST's status and how long it alone took. */
-async function post(link: string, fields: Record<string, string>): Promise<{ status: number; ms: number }> {
+export async function post(link: string, fields: Record<string, string>): Promise<{ status: number; ms: number }> {
   const started = performance.now();
   const response = await fetch(new URL(link).origin + new URL(link).pathname, {
     method: 'POST',
@@ -54,7 +60,7 @@ async function storm(link: string, answers: Record<string, string>) {
   };
 }
 
-function percentile(sorted: number[], p: number): number {
+export function percentile(sorted: number[], p: number): number {
   return Number(sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)].toFixed(1));
 }
 

@@ -8,20 +8,24 @@ import { bundleFigures, type BundleFigures } from './bundles.ts';
 import { calibrationBench } from './calibration.ts';
 import { type QuarterMeasure, quarterCosts, UsageMeter, usedBetween } from './cost.ts';
 import { faultsBench } from './faults.ts';
+import { FormRequestRecorder, formLoadBench, formLoadRows } from './form-load.ts';
 import { formsBench } from './forms.ts';
+import { roster } from './roster.ts';
 
 /**
  * `npm run bench -- --faults [--json]` runs the fault and crash runs (bench/faults.ts), then only the launch
  * of 1,000 against its floor: the price of exactly-once sending.
  *
- * `npm run bench [-- --json] [-- --sizes 1000,10000] [-- --goals 100000] [-- --form-posts 200] [-- --calibration 10000]`: launches cycles on the local
+ * `npm run bench [-- --json] [-- --sizes 1000,10000] [-- --goals 100000] [-- --form-posts 200] [-- --form-load 1000] [-- --calibration 10000]`: launches cycles on the local
  * stack and compares the launch with its floor (the same DynamoDB items batch-written and the same SendEmail
  * calls made directly, in the same run), counts Step Functions transitions and DynamoDB requests for the
  * whole cycle, and sizes each Lambda bundle and its cold import; times the goal watch's daily read over many
  * goals; times `perfcycle employees import` of 5,000 rows as Excel saves them (Windows-1252, semicolons), with
  * its progress; and storms forms with the same post at once (exactly one counts) and times `--form-posts` form
- * POSTs one after another (bench/forms.ts; 0 skips both); reads a calibrated cycle of `--calibration` participants, through
- * its summaries and through every assessment (bench/calibration.ts; 0 skips).
+ * POSTs one after another (bench/forms.ts; 0 skips both); posts `--form-load` distinct self-assessments and goal
+ * check-ins with one client, then with 50, against the floor of their DynamoDB requests (bench/form-load.ts; 0 skips);
+ * reads a calibrated cycle of `--calibration` participants, through its summaries and through every assessment
+ * (bench/calibration.ts; 0 skips).
  *
  * `npm run bench -- --launch [--sizes 1000,10000] [--json]` only launches the cycles and compares each launch with
  * its floor (no rest of the cycle, import, goal watch, forms, calibration or bundles).
@@ -48,6 +52,9 @@ const goalsArg = args[args.indexOf('--goals') + 1];
 const goalCount = args.includes('--goals') && goalsArg ? Number(goalsArg) : faults || launchOnly ? 0 : 100_000;
 const formPostsArg = args[args.indexOf('--form-posts') + 1];
 const formPosts = args.includes('--form-posts') && formPostsArg ? Number(formPostsArg) : faults || launchOnly ? 0 : 200;
+const formLoadArg = args[args.indexOf('--form-load') + 1];
+const formLoadSize =
+  args.includes('--form-load') && formLoadArg ? Number(formLoadArg) : faults || launchOnly ? 0 : 1000;
 const calibrationArg = args[args.indexOf('--calibration') + 1];
 const calibrationSize =
   args.includes('--calibration') && calibrationArg ? Number(calibrationArg) : faults || launchOnly ? 0 : 10_000;
@@ -89,17 +96,6 @@ async function instrument(): Promise<DynamoCounter> {
     { step: 'initialize', name: 'benchCounter' },
   );
   return counter;
-}
-
-function roster(size: number, department: string): string {
-  const managers = Math.max(1, Math.ceil(size / 10));
-  const rows = ['employeeId,name,email,managerId,department'];
-  for (let i = 0; i < size; i++) {
-    const id = `${department}-${i}`;
-    const manager = i < managers ? '' : `${department}-${i % managers}`;
-    rows.push(`${id},Person ${i},p${i}.${department.toLowerCase()}@example.com,${manager},${department}`);
-  }
-  return rows.join('\n');
 }
 
 async function api(stack: LocalStack, method: string, path: string, body: string, contentType = 'application/json') {
@@ -365,10 +361,14 @@ async function fullBench(): Promise<void> {
   const faultFigures = faults ? await faultsBench(asJson, log) : undefined;
 
   const meter = new UsageMeter();
-  const stack = await startLocalStack({ aroundInvocation: meter.around });
+  const formRequests = new FormRequestRecorder();
+  const stack = await startLocalStack({
+    aroundInvocation: (functionId, invoke) => meter.around(functionId, () => formRequests.around(functionId, invoke)),
+  });
   try {
     const counter = await instrument();
     await meter.meterDynamo();
+    await formRequests.attach();
     const cases = [];
     let quarter: Omit<QuarterMeasure, 'forms'> | undefined;
     for (const size of sizes) {
@@ -399,6 +399,11 @@ async function fullBench(): Promise<void> {
     const beforeForms = meter.snapshot();
     const forms = formPosts > 0 ? await formsBench(stack, api, formPosts) : undefined;
     const cost = quarter && quarterCosts({ ...quarter, forms: forms && usedBetween(beforeForms, meter.snapshot()) });
+    if (formLoadSize > 0)
+      log(
+        `posting ${formLoadSize} self-assessments and ${formLoadSize} check-ins, with 1 client, then 50, then their floor...`,
+      );
+    const formLoad = formLoadSize > 0 ? await formLoadBench(stack, api, formRequests, formLoadSize) : undefined;
     if (calibrationSize > 0) log(`seeding a calibrated cycle of ${calibrationSize} participants, then reading it...`);
     const calibration = calibrationSize > 0 ? await calibrationBench(stack, counter, calibrationSize) : undefined;
     if (others) log('bundling each function...');
@@ -410,6 +415,9 @@ async function fullBench(): Promise<void> {
       directoryImport,
       goalWatch,
       forms,
+      formPostP95MsSerial: formLoad?.selfAssessment.serial.p95Ms,
+      formPostRatioToFloor: formLoad?.ratioToFloor,
+      formLoad,
       calibration,
       cost,
       costPer1000EmployeesPerQuarterUsd: cost?.costPer1000EmployeesPerQuarterUsd,
@@ -433,6 +441,22 @@ async function fullBench(): Promise<void> {
         console.table(forms.storm);
         console.log('A form POST (a goal check-in from a fresh page), one after another');
         console.table([forms.checkInPostLatency]);
+      }
+      if (formLoad) {
+        console.log(
+          `Forms under load: ${formLoad.participants} distinct self-assessments and ${formLoad.participants} check-ins per run, each POST timed to its 303; the floor is the same DynamoDB requests sent directly`,
+        );
+        console.table(formLoadRows(formLoad));
+        console.log(
+          'One POST with one client, means: DynamoDB requests and ms each, time in the handler, of which DynamoDB in flight',
+        );
+        console.table([
+          { form: 'self-assessment', ...formLoad.selfAssessment.perPost },
+          { form: 'goal check-in', ...formLoad.checkIn.perPost },
+        ]);
+        console.log(
+          `Self-assessment POST p95 with 1 client: ${formLoad.selfAssessment.serial.p95Ms} ms (aim <= 50); all submissions with ${formLoad.clients} clients: ${formLoad.ratioToFloor}x the floor (aim <= 1.3)`,
+        );
       }
       if (calibration) {
         console.log(`Calibration of a cycle (${calibration.managers} managers; seeded in ${calibration.seedMs} ms)`);

@@ -6,14 +6,14 @@ import { nowMs } from '#shared/clock.ts';
 import { mapLimited } from '#shared/concurrency.ts';
 import { linkSecret } from '#shared/links.ts';
 import { getAssessment, listTeam, type AssessmentRecord } from '#store/assessments.ts';
-import { scheduleOf, type CycleRecord } from '#store/cycles.ts';
+import { getCycle, scheduleOf, type CycleRecord } from '#store/cycles.ts';
 import { findByEmail, getEmployee } from '#store/employees.ts';
 import type { FeedbackRecord } from '#store/feedback.ts';
 import { listGoals, type GoalRecord } from '#store/goals.ts';
 import { settingsInForce } from '#store/settings.ts';
 import { getDraft, type Draft, type DraftForm } from '#store/submissions.ts';
 import { feedbackReceivedBetween } from './feedback.ts';
-import { goalsUnderReview } from './goals.ts';
+import { goalsOfPeriod, goalsUnderReview } from './goals.ts';
 import { hasResults } from './results.ts';
 import { openLink, reviewWindow, selfWindow } from './submissions.ts';
 
@@ -38,15 +38,20 @@ export interface SelfAssessmentOpen {
 
 /** The self-assessment behind a link, with the goals of the period it rates. */
 export async function openSelfAssessment(token: string): Promise<SelfAssessmentOpen | Unavailable> {
-  const { claims, cycle } = await openLink(token, 'self');
-  const assessment = cycle && (await getAssessment(cycle.cycleId, claims.personId));
+  const { cycleId, personId } = verifyLink(token, await linkSecret(), 'self', nowMs());
+  // All three at once: each needs only the signed link, and every post of the form waits on them.
+  const [cycle, assessment, goals] = await Promise.all([
+    getCycle(cycleId),
+    getAssessment(cycleId, personId),
+    listGoals(personId),
+  ]);
   if (!cycle || !assessment) return { state: 'gone' };
   if (cycle.phase === 'CANCELLED') return { state: 'cancelled', cycle };
   return {
     state: 'open',
     cycle,
     assessment,
-    goals: await goalsUnderReview(assessment.employeeId, cycle.period),
+    goals: goalsOfPeriod(goals, cycle.period),
     due: selfDueOf(scheduleOf(cycle), assessment.employeeId),
     now: nowMs(),
     window: selfWindow(cycle, assessment),
@@ -120,8 +125,8 @@ export async function reportPage(cycle: CycleRecord, report: AssessmentRecord): 
 /** The owner of a goals link, and the time zone their goals page speaks in. */
 export async function openGoalsLink(token: string): Promise<{ owner: Employee; timeZone: string } | undefined> {
   const employeeId = verifyLink(token, await linkSecret(), 'goals', nowMs()).personId;
-  const owner = await getEmployee(employeeId);
-  return owner && { owner, timeZone: (await settingsInForce()).settings.timeZone };
+  const [owner, { settings }] = await Promise.all([getEmployee(employeeId), settingsInForce()]);
+  return owner && { owner, timeZone: settings.timeZone };
 }
 
 /** A person's goals as their goals page lists them. */

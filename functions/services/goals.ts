@@ -141,8 +141,6 @@ export async function recordCheckIn(
   by: Actor,
   submissionId?: string,
 ): Promise<GoalRecord> {
-  const goal = await getGoal(employeeId, goalId);
-  if (!goal) throw new NotFound(`goal ${goalId} of ${employeeId}`);
   const checkIn: CheckIn = {
     at: nowIso(),
     progress: input.progress,
@@ -152,16 +150,21 @@ export async function recordCheckIn(
   };
   const doneAt = input.progress === 100 ? nowMs() : undefined;
   const submission = submissionId === undefined ? undefined : submissionOf(submissionId, 'check-in', by);
-  if ((await addCheckIn(employeeId, goalId, checkIn, doneAt, submission)) === 'refused')
+  // The write's condition requires the goal, and open: it is read first only when refused, to say why.
+  if ((await addCheckIn(employeeId, goalId, checkIn, doneAt, submission)) === 'refused') {
+    const goal = await getGoal(employeeId, goalId);
+    if (!goal) throw new NotFound(`goal ${goalId} of ${employeeId}`);
     throw new Conflict(`goal ${goalId} is ${goal.state.toLowerCase()}: it takes no more check-ins`);
-  const updated = (await getGoal(employeeId, goalId))!;
+  }
+  const [updated, { settings }] = await Promise.all([getGoal(employeeId, goalId), settingsInForce()]);
+  // The same post again, of a goal gone since: nothing to show.
+  if (!updated) throw new NotFound(`goal ${goalId} of ${employeeId}`);
   // A second at-risk check-in in a row reaches the manager now, not at the next daily run: the daily run
   // only reads goals near or past their due date. The flag is read off the stored goal and taken once, so
   // a repeated post sends nothing more (and completes what a first try cut short).
-  const { settings } = await settingsInForce();
   const flag = goalStepsDue(updated, nowMs(), goalTimingsOf(settings)).filter((step) => step === 'AT_RISK_FLAG');
-  if (flag.length)
-    await sendQueuedNow(GOAL_MAIL_SCOPE, (await takeGoalSteps(goalStepPorts, updated, flag, settings)).queued);
+  if (!flag.length) return updated;
+  await sendQueuedNow(GOAL_MAIL_SCOPE, (await takeGoalSteps(goalStepPorts, updated, flag, settings)).queued);
   return (await getGoal(employeeId, goalId))!;
 }
 
@@ -178,7 +181,12 @@ export async function goalsOf(employeeId: string) {
 
 /** The goals a review cycle asks about: the employee's goals of the period under review, except cancelled ones. */
 export async function goalsUnderReview(employeeId: string, period: string): Promise<GoalRecord[]> {
-  return (await listGoals(employeeId)).filter((goal) => goal.period === period && goal.state !== 'CANCELLED');
+  return goalsOfPeriod(await listGoals(employeeId), period);
+}
+
+/** Of an employee's goals, those a review of `period` asks about (see goalsUnderReview). */
+export function goalsOfPeriod(goals: GoalRecord[], period: string): GoalRecord[] {
+  return goals.filter((goal) => goal.period === period && goal.state !== 'CANCELLED');
 }
 
 /**
