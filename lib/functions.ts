@@ -175,7 +175,8 @@ export const apiFunctions: FunctionSpec[] = [
   {
     id: 'Calibration',
     entry: 'functions/api/calibration.ts',
-    access: { table: 'read', indexes: ['gsi1', 'gsi2'] },
+    // The link secret signs the participants' page cursors.
+    access: { table: 'read', indexes: ['gsi1', 'gsi2'], linkSecret: true },
     description:
       'Ratings side by side for calibration: distributions per manager and department, outliers, missing reviews, participants page by page',
     routes: [{ method: 'GET', path: '/cycles/{cycleId}/calibration', auth: 'hr' }],

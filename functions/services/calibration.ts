@@ -7,10 +7,11 @@ import {
   type RatingGroup,
 } from '#domain/calibration.ts';
 import { nearestPoint } from '#domain/score.ts';
-import { listPending, listRatings, listRatingsPage, type RatingRecord } from '#store/assessments.ts';
+import { listPending, listRatings, ratingsPage, type RatingRecord } from '#store/assessments.ts';
 import { listTallies } from '#store/calibration.ts';
 import { getCycle, type CycleRecord } from '#store/cycles.ts';
 import { NotFound } from './errors.ts';
+import { paged } from './lists.ts';
 
 /**
  * HR's calibration view of a cycle. The first page (no cursor) carries the figures per manager and
@@ -24,7 +25,7 @@ export async function calibrationView(cycleId: string, page: { limit: number; cu
   const cycle = await getCycle(cycleId);
   if (!cycle) throw new NotFound(`cycle ${cycleId}`);
   const [ratings, overview] = await Promise.all([
-    listRatingsPage(cycleId, page.limit, page.cursor),
+    paged({ cycleId, list: 'calibration' }, page, (at) => ratingsPage(cycleId, at)),
     page.cursor === undefined ? figuresOf(cycle) : undefined,
   ]);
   return {
@@ -33,8 +34,8 @@ export async function calibrationView(cycleId: string, page: { limit: number; cu
     phase: cycle.phase,
     scale: cycle.scale.map(({ value, label }) => ({ value, label })),
     ...overview,
-    participants: ratings.ratings.map((person) => participantOf(cycle, person)),
-    ...(ratings.cursor ? { nextCursor: ratings.cursor } : {}),
+    participants: ratings.items.map((person) => participantOf(cycle, person)),
+    ...(ratings.nextCursor ? { nextCursor: ratings.nextCursor } : {}),
   };
 }
 

@@ -1,8 +1,7 @@
 import type { GoalsChoice } from '#domain/acknowledgement.ts';
 import type { RatingAdjustment } from '#domain/calibration.ts';
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { RuleViolation, type LadderProgress, type LadderStep, type Phase, type ReviewKind } from '#domain/cycle.ts';
-import { employeeIdSchema } from '#domain/employee.ts';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { LadderProgress, LadderStep, Phase, ReviewKind } from '#domain/cycle.ts';
 import type { ReviewAnswers, SelfAnswers } from '#domain/review-form.ts';
 import type { FinalScore } from '#domain/score.ts';
 import { auditItem, type AuditEvent } from './audit.ts';
@@ -244,26 +243,19 @@ export function listRatings(cycleId: string): Promise<RatingRecord[]> {
   return queryAll({ ...ratingsQuery(cycleId), Limit: 300 });
 }
 
-/** One page of participants' ratings in employeeId order; `cursor` is the page before's (the employeeId it ended at, URL-safe). */
-export async function listRatingsPage(
+/** One page of participants' ratings in employeeId order, from `start` (the key the page before ended at). */
+export async function ratingsPage(
   cycleId: string,
-  limit: number,
-  cursor?: string,
-): Promise<{ ratings: RatingRecord[]; cursor?: string }> {
-  let ExclusiveStartKey: Record<string, string> | undefined;
-  if (cursor !== undefined) {
-    const employeeId = employeeIdSchema.safeParse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (!employeeId.success) throw new RuleViolation('invalid cursor', ['pass the nextCursor of the page before']);
-    ExclusiveStartKey = keys.assessment(cycleId, employeeId.data);
-  }
-  const page = await db().send(
-    new QueryCommand({ ...ratingsQuery(cycleId), TableName: tableName(), Limit: limit, ExclusiveStartKey }),
+  page: { limit: number; start?: Record<string, unknown> },
+): Promise<{ items: RatingRecord[]; next?: Record<string, unknown> }> {
+  const query = ratingsQuery(cycleId);
+  // The page's keys come back too: the next page starts after the last one.
+  const { ProjectionExpression, ExpressionAttributeNames } = projectionOf([...RATING_ATTRIBUTES, 'pk', 'sk']);
+  const { items, next } = await queryPage<RatingRecord & Record<string, unknown>>(
+    { ...query, ProjectionExpression, ExpressionAttributeNames },
+    { ...page, keyNames: ['pk', 'sk'] },
   );
-  const last = page.LastEvaluatedKey?.sk as string | undefined;
-  return {
-    ratings: (page.Items ?? []) as RatingRecord[],
-    ...(last ? { cursor: Buffer.from(last.slice('ASMT#'.length), 'utf8').toString('base64url') } : {}),
-  };
+  return { items: items.map(({ pk: _pk, sk: _sk, ...rating }) => rating as RatingRecord), ...(next ? { next } : {}) };
 }
 
 export function listTeam(cycleId: string, managerKey: string): Promise<AssessmentRecord[]> {

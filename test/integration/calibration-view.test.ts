@@ -249,7 +249,13 @@ describe('calibration: ratings side by side', () => {
     expect(third.nextCursor).toBeUndefined();
     expect(await hr(stack, 'GET', `/cycles/${cycleId}/calibration?cursor=%25%25`)).toEqual({
       status: 400,
-      body: { error: 'invalid cursor', details: ['pass the nextCursor of the page before'] },
+      body: {
+        error: 'invalid cursor',
+        details: [
+          'the cursor was changed or was not issued by perfcycle',
+          'pass the nextCursor of the page before, unchanged',
+        ],
+      },
     });
     expect((await hr(stack, 'GET', `/cycles/${cycleId}/calibration?limit=0`)).body).toEqual({
       error: 'invalid request',
