@@ -38,9 +38,13 @@ async function cycleOf(cycleId: string): Promise<CycleRecord> {
   return cycle;
 }
 
-/** Each participant's entry of the report, with the outcomes of their goals among `periodGoals`. */
-function peopleFacts(cycle: CycleRecord, assessments: AssessmentRecord[], periodGoals: GoalRecord[]): PersonFacts[] {
-  const now = nowMs();
+/** Each participant's entry of the report at `now`, with the outcomes of their goals among `periodGoals`. */
+export function peopleFacts(
+  cycle: CycleRecord,
+  assessments: AssessmentRecord[],
+  periodGoals: GoalRecord[],
+  now = nowMs(),
+): PersonFacts[] {
   const at = statesAt(cycle.closedAt, now);
   const schedule = scheduleOf(cycle);
   const outcomes = Map.groupBy(goalOutcomesOf(periodGoals, assessments, now), (goal) => goal.employeeId);

@@ -1,53 +1,20 @@
 import { expect } from 'vitest';
-import { finalResultOf } from '../../functions/domain/calibration.ts';
-import { statesAt } from '../../functions/domain/progress.ts';
 import { buildReport, type PersonFacts } from '../../functions/domain/report.ts';
-import { hasResults } from '../../functions/services/results.ts';
-import { goalOutcomesOf, reviewState, selfState } from '../../functions/services/status.ts';
+import { peopleFacts } from '../../functions/services/report.ts';
 import { listAssessments } from '../../functions/store/assessments.ts';
-import { getCycle, scheduleOf } from '../../functions/store/cycles.ts';
+import { getCycle } from '../../functions/store/cycles.ts';
 import { listGoalsOfPeriod } from '../../functions/store/goals.ts';
 import { hr, type LocalStack } from './local.ts';
 
 /**
- * The report as it was computed before the counters (issue 13): every person's facts from every assessment and
- * every goal of the period, summed by the domain's buildReport. What the report answered from counters must equal.
+ * The report as it was computed before the counters (issue 13), and still is for a cycle without them: every
+ * person's facts from every assessment and every goal of the period (the service's own peopleFacts, the report's
+ * fallback), summed by the domain's buildReport. What the report answered from counters must equal.
  */
 export async function reportRecount(stack: LocalStack, cycleId: string) {
   const cycle = (await getCycle(cycleId))!;
   const [assessments, periodGoals] = await Promise.all([listAssessments(cycleId), listGoalsOfPeriod(cycle.period)]);
-  const now = stack.clock.now();
-  const at = statesAt(cycle.closedAt, now);
-  const schedule = scheduleOf(cycle);
-  const outcomes = Map.groupBy(goalOutcomesOf(periodGoals, assessments, now), (goal) => goal.employeeId);
-  const people: PersonFacts[] = assessments.map((a) => ({
-    employeeId: a.employeeId,
-    name: a.name,
-    department: a.department,
-    manager: a.managerName,
-    managerId: a.managerKey,
-    self: selfState(a, schedule, at),
-    review: reviewState(a, schedule, at),
-    ...(a.review
-      ? { score: { value: a.review.score.value, label: a.review.score.label }, overallRating: a.review.rating }
-      : {}),
-    ...(a.review && a.adjustment
-      ? {
-          adjustedRating: {
-            value: a.adjustment.rating,
-            label: finalResultOf(a.review, cycle.scale, a.adjustment).label,
-          },
-        }
-      : {}),
-    goals: (outcomes.get(a.employeeId) ?? []).map((goal) => goal.outcome),
-    acknowledgement: !hasResults(a)
-      ? 'no result'
-      : !a.acknowledgedAt
-        ? 'unacknowledged'
-        : a.acknowledgement?.disagree
-          ? 'disagreed'
-          : 'acknowledged',
-  }));
+  const people = peopleFacts(cycle, assessments, periodGoals, stack.clock.now());
   return {
     people: people.sort((a, b) => (a.employeeId < b.employeeId ? -1 : 1)),
     summaries: buildReport(
