@@ -30,14 +30,14 @@ function headerSafe(value: string): string {
   return value.replace(/[\r\n]+/g, ' ').slice(0, 200);
 }
 
-/** Beyond this many lines an email points to the cycle status instead: a list of thousands helps nobody. */
+/** Beyond this many lines an email points to the cycle's page instead: a list of thousands helps nobody. */
 export const MAX_LISTED = 200;
 
 function shortened(list: string[] | undefined): string[] | undefined {
   if (!list || list.length <= MAX_LISTED) return list;
   return [
     ...list.slice(0, MAX_LISTED),
-    `... and ${list.length - MAX_LISTED} more (HR sees them all in the cycle status)`,
+    `... and ${list.length - MAX_LISTED} more (HR sees them all, page by page, on the cycle page of the HR console)`,
   ];
 }
 

@@ -154,7 +154,7 @@ async function createProposedGoals(
 /**
  * The workflow's last task: one reminder to everyone whose released appraisal is still unacknowledged a
  * configurable time after the release. Then the cycle leaves the active-cycles index; HR sees who never
- * acknowledged in the cycle status.
+ * acknowledged in the list of unacknowledged results (services/lists.ts).
  */
 export async function remindUnacknowledged(cycleId: string): Promise<StepOutput> {
   const cycle = await getCycle(cycleId);

@@ -191,7 +191,9 @@ describe('long lists', () => {
     const email = composeEmail({ subject: 's', greeting: 'Hello,', paragraphs: [], list });
     expect(email.text).toContain(`Person ${MAX_LISTED - 1}`);
     expect(email.text).not.toContain(`Person ${MAX_LISTED}\n`);
-    expect(email.text).toContain('... and 7 more (HR sees them all in the cycle status)');
+    expect(email.text).toContain(
+      '... and 7 more (HR sees them all, page by page, on the cycle page of the HR console)',
+    );
     expect(email.html.match(/<li>/g)).toHaveLength(MAX_LISTED + 1);
   });
 
