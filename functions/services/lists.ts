@@ -9,12 +9,12 @@ import {
   type AssessmentRecord,
   type PeopleFilter,
   type PeopleList,
+  searchTextOf,
 } from '#store/assessments.ts';
 import { auditPage, escalationsPage } from '#store/audit.ts';
-import { getCycle, scheduleOf, type CycleRecord } from '#store/cycles.ts';
+import { scheduleOf } from '#store/cycles.ts';
 import { teamProgressPage } from '#store/progress.ts';
-import { NotFound } from './errors.ts';
-import { movedDeadlines, progressStatesOf } from './status.ts';
+import { cycleOf, movedDeadlines, progressStatesOf } from './status.ts';
 
 /**
  * HR's long lists of a cycle, a page at a time: who is overdue, whose results are unacknowledged, each
@@ -47,12 +47,6 @@ function listName(list: string, filters: Record<string, string | undefined>): st
     Object.entries(filters).filter((entry): entry is [string, string] => entry[1] !== undefined),
   );
   return query.size ? `${list}?${query}` : list;
-}
-
-async function cycleOf(cycleId: string): Promise<CycleRecord> {
-  const cycle = await getCycle(cycleId);
-  if (!cycle) throw new NotFound(`cycle ${cycleId}`);
-  return cycle;
 }
 
 export type OverdueFilter = PeopleFilter & { phase: ReviewKind };
@@ -115,7 +109,7 @@ function matches(a: AssessmentRecord, filter: PeopleFilter): boolean {
   return (
     (filter.department === undefined || a.department === filter.department) &&
     (filter.managerKey === undefined || a.managerKey === filter.managerKey) &&
-    (!filter.search || `${a.name} ${a.employeeId}`.toLowerCase().includes(filter.search.toLowerCase()))
+    (!filter.search || searchTextOf(a).includes(filter.search.toLowerCase()))
   );
 }
 

@@ -24,18 +24,12 @@ import { listParticipations } from '#store/history.ts';
 import { NotFound } from './errors.ts';
 import { paged, type PageRequest } from './lists.ts';
 import { hasResults } from './results.ts';
-import { goalOutcomesOf, movedDeadlines, progressStatesOf, reviewState, selfState } from './status.ts';
+import { cycleOf, goalOutcomesOf, movedDeadlines, progressStatesOf, reviewState, selfState } from './status.ts';
 
 function acknowledgementOf(assessment: AssessmentRecord): AcknowledgementState {
   if (!hasResults(assessment)) return 'no result';
   if (!assessment.acknowledgedAt) return 'unacknowledged';
   return assessment.acknowledgement?.disagree ? 'disagreed' : 'acknowledged';
-}
-
-async function cycleOf(cycleId: string): Promise<CycleRecord> {
-  const cycle = await getCycle(cycleId);
-  if (!cycle) throw new NotFound(`cycle ${cycleId}`);
-  return cycle;
 }
 
 /** Each participant's entry of the report at `now`, with the outcomes of their goals among `periodGoals`. */

@@ -29,6 +29,13 @@ export function reviewState(a: AssessmentRecord, schedule: CycleSchedule, now: n
   return phaseStateOf(a.reviewStatus === 'SUBMITTED', a.reviewLate, reviewDueOf(schedule, a.employeeId), now);
 }
 
+/** The cycle, or NotFound (a 404) when there is none. */
+export async function cycleOf(cycleId: string): Promise<CycleRecord> {
+  const cycle = await getCycle(cycleId);
+  if (!cycle) throw new NotFound(`cycle ${cycleId}`);
+  return cycle;
+}
+
 /**
  * HR's view of a cycle: phase, whether its workflow needs HR's attention (and how to fix it), deadlines, and
  * counts by state for each phase and results, overall and per department. It reads the cycle, one item per
@@ -36,8 +43,7 @@ export function reviewState(a: AssessmentRecord, schedule: CycleSchedule, now: n
  * Who is overdue or unacknowledged comes page by page from the lists (services/lists.ts).
  */
 export async function cycleStatus(cycleId: string) {
-  const cycle = await getCycle(cycleId);
-  if (!cycle) throw new NotFound(`cycle ${cycleId}`);
+  const cycle = await cycleOf(cycleId);
   const [counted, moved, workflow] = await Promise.all([
     listDepartmentProgress(cycleId),
     movedDeadlines(cycle),
@@ -159,8 +165,7 @@ export async function movedDeadlines(cycle: CycleRecord): Promise<MovedDeadline[
  * reads every goal of the period and every participant: goal outcomes are not counted yet.
  */
 export async function cycleGoals(cycleId: string) {
-  const cycle = await getCycle(cycleId);
-  if (!cycle) throw new NotFound(`cycle ${cycleId}`);
+  const cycle = await cycleOf(cycleId);
   const [assessments, periodGoals] = await Promise.all([listAssessments(cycleId), listGoalsOfPeriod(cycle.period)]);
   const goals = goalOutcomesOf(periodGoals, assessments, nowMs());
   return {

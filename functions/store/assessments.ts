@@ -88,6 +88,11 @@ export function ladderProgress(assessment: AssessmentRecord, kind: ReviewKind): 
   };
 }
 
+/** What HR's search of a list matches: the name and the employeeId, in lower case. */
+export function searchTextOf(person: Pick<AssessmentRecord, 'name' | 'employeeId'>): string {
+  return `${person.name} ${person.employeeId}`.toLowerCase();
+}
+
 /** The stored item of a new assessment: pending in both phases' indexes and listed under its reviewer's team. */
 export function assessmentItem(record: AssessmentRecord): Record<string, unknown> {
   return {
@@ -98,8 +103,7 @@ export function assessmentItem(record: AssessmentRecord): Record<string, unknown
     gsi2sk: `${record.managerKey}#${record.employeeId}`,
     gsi3pk: keys.team(record.cycleId, record.managerKey),
     gsi3sk: record.employeeId,
-    // What HR's search of a list matches: the name and the employeeId, in lower case.
-    searchText: `${record.name} ${record.employeeId}`.toLowerCase(),
+    searchText: searchTextOf(record),
     ...record,
   };
 }
