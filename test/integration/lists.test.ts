@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listAuditEvents } from '../../functions/store/audit.ts';
 import { expectCountersExact } from '../support/counters.ts';
 import {
+  allPages,
   cli,
   DAY,
   dateAfter,
@@ -181,15 +182,8 @@ describe('HR lists, page by page', () => {
   });
 
   it('pages through the audit in time order, the emails sent among the events, and lists the escalations', async () => {
-    const events: any[] = [];
-    for (let cursor: string | undefined, first = true; first || cursor; first = false) {
-      const next = await page(
-        `/cycles/${cycleId}/audit?limit=7${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
-      );
-      expect(next.events.length).toBeLessThanOrEqual(7);
-      events.push(...next.events);
-      cursor = next.nextCursor;
-    }
+    // Pages of 7 (allPages refuses a page of more).
+    const events = await allPages(stack, `/cycles/${cycleId}/audit`, 'events', 7);
     expect(events.map((e) => e.at)).toEqual(events.map((e) => e.at).sort());
     expect(events).toHaveLength((await listAuditEvents(cycleId)).length);
     expect(events.filter((e) => e.action === 'mail-sent' && e.details.kind === 'invitation')).toHaveLength(

@@ -3,7 +3,7 @@ import { reviewDueOf, selfDueOf } from '../../functions/domain/cycle.ts';
 import { statesAt } from '../../functions/domain/progress.ts';
 import { listAssessments, type AssessmentRecord } from '../../functions/store/assessments.ts';
 import { getCycle, scheduleOf, type CycleRecord } from '../../functions/store/cycles.ts';
-import { hr, type LocalStack } from './local.ts';
+import { allPages, hr, type LocalStack } from './local.ts';
 
 type State = 'pending' | 'submitted' | 'late' | 'overdue';
 
@@ -39,20 +39,6 @@ function tally(people: AssessmentRecord[], cycle: CycleRecord, now: number) {
       unacknowledged: released.filter((a) => !a.acknowledgedAt).length,
     },
   };
-}
-
-/** Every page of one of HR's lists, `limit` at a time. */
-async function allPages<T>(stack: LocalStack, path: string, key: string, limit: number): Promise<T[]> {
-  const items: T[] = [];
-  let cursor: string | undefined;
-  do {
-    const query = new URLSearchParams({ limit: String(limit), ...(cursor ? { cursor } : {}) });
-    const page = await hr(stack, 'GET', `${path}${path.includes('?') ? '&' : '?'}${query}`);
-    expect(page.status).toBe(200);
-    items.push(...page.body[key]);
-    cursor = page.body.nextCursor;
-  } while (cursor);
-  return items;
 }
 
 /**
@@ -91,7 +77,7 @@ export async function expectCountersExact(stack: LocalStack, cycleId: string): P
       .map(([department, people]) => ({ department, ...tally(people, cycle, now) })),
   );
 
-  const teams = await allPages<any>(stack, `/cycles/${cycleId}/teams`, 'teams', 2);
+  const teams = await allPages(stack, `/cycles/${cycleId}/teams`, 'teams', 2);
   const byTeam = Map.groupBy(assessments, (a) => JSON.stringify([a.managerKey, a.department]));
   expect(
     teams
@@ -110,7 +96,7 @@ export async function expectCountersExact(stack: LocalStack, cycleId: string): P
   );
 
   for (const phase of ['self', 'manager'] as const) {
-    const overdue = await allPages<any>(stack, `/cycles/${cycleId}/overdue?phase=${phase}`, 'overdue', 2);
+    const overdue = await allPages(stack, `/cycles/${cycleId}/overdue?phase=${phase}`, 'overdue', 2);
     expect(overdue.map((o) => o.employeeId).sort()).toEqual(
       assessments
         .filter((a) => {
@@ -123,7 +109,7 @@ export async function expectCountersExact(stack: LocalStack, cycleId: string): P
         .sort(),
     );
   }
-  const unacknowledged = await allPages<any>(stack, `/cycles/${cycleId}/unacknowledged`, 'unacknowledged', 2);
+  const unacknowledged = await allPages(stack, `/cycles/${cycleId}/unacknowledged`, 'unacknowledged', 2);
   expect(unacknowledged.map((u) => u.employeeId).sort()).toEqual(
     assessments
       .filter((a) => a.resultReleasedAt !== undefined && a.review !== undefined && !a.acknowledgedAt)

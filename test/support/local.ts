@@ -66,18 +66,27 @@ export async function hr(stack: LocalStack, method: 'GET' | 'POST' | 'PUT' | 'PA
   return { status: response.status, body: (await response.json()) as any };
 }
 
-/** A cycle's whole audit through the API, page after page, in time order. */
-export async function auditOf(stack: LocalStack, cycleId: string): Promise<any[]> {
-  const events: any[] = [];
+/**
+ * Every item of one of HR's paged lists (`path`, with or without a query), `limit` at a time: `key` names the
+ * page's items. Each page must answer 200 with at most `limit` of them.
+ */
+export async function allPages(stack: LocalStack, path: string, key: string, limit: number): Promise<any[]> {
+  const items: any[] = [];
   let cursor: string | undefined;
   do {
-    const query = new URLSearchParams({ limit: '1000', ...(cursor ? { cursor } : {}) });
-    const page = await hr(stack, 'GET', `/cycles/${cycleId}/audit?${query}`);
-    if (page.status !== 200) throw new Error(`audit answered ${page.status}: ${JSON.stringify(page.body)}`);
-    events.push(...page.body.events);
+    const query = new URLSearchParams({ limit: String(limit), ...(cursor ? { cursor } : {}) });
+    const page = await hr(stack, 'GET', `${path}${path.includes('?') ? '&' : '?'}${query}`);
+    if (page.status !== 200) throw new Error(`${path} answered ${page.status}: ${JSON.stringify(page.body)}`);
+    if (page.body[key].length > limit) throw new Error(`${path} answered ${page.body[key].length} > ${limit} items`);
+    items.push(...page.body[key]);
     cursor = page.body.nextCursor;
   } while (cursor);
-  return events;
+  return items;
+}
+
+/** A cycle's whole audit through the API, page after page, in time order. */
+export function auditOf(stack: LocalStack, cycleId: string): Promise<any[]> {
+  return allPages(stack, `/cycles/${cycleId}/audit`, 'events', 1000);
 }
 
 /** Runs the real CLI in-process against the stack; returns its exit code and output. */

@@ -4,7 +4,7 @@ import { peopleFacts } from '../../functions/services/report.ts';
 import { listAssessments } from '../../functions/store/assessments.ts';
 import { getCycle } from '../../functions/store/cycles.ts';
 import { listGoalsOfPeriod } from '../../functions/store/goals.ts';
-import { hr, type LocalStack } from './local.ts';
+import { allPages, hr, type LocalStack } from './local.ts';
 
 /**
  * The report as it was computed before the counters (issue 13), and still is for a cycle without them: every
@@ -25,18 +25,8 @@ export async function reportRecount(stack: LocalStack, cycleId: string) {
 }
 
 /** Every page of the report's people, `limit` at a time. */
-export async function reportPeopleInPages(stack: LocalStack, cycleId: string, limit: number) {
-  const people: PersonFacts[] = [];
-  let cursor: string | undefined;
-  do {
-    const query = new URLSearchParams({ limit: String(limit), ...(cursor ? { cursor } : {}) });
-    const page = await hr(stack, 'GET', `/cycles/${cycleId}/report/people?${query}`);
-    expect(page.status, JSON.stringify(page.body)).toBe(200);
-    expect(page.body.people.length).toBeLessThanOrEqual(limit);
-    people.push(...page.body.people);
-    cursor = page.body.nextCursor;
-  } while (cursor);
-  return people;
+export function reportPeopleInPages(stack: LocalStack, cycleId: string, limit: number): Promise<PersonFacts[]> {
+  return allPages(stack, `/cycles/${cycleId}/report/people`, 'people', limit);
 }
 
 /**
