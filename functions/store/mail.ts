@@ -1,3 +1,4 @@
+import { brotliCompressSync, brotliDecompressSync, constants } from 'node:zlib';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import {
   batchPut,
@@ -83,9 +84,31 @@ function outboxKey(cycleId: string, mailId: string, at: string) {
   return { gsi2pk: keys.outbox(cycleId), gsi2sk: `${at}#${mailId}` };
 }
 
-function mailItem(stored: MailRecord, dueAt = stored.createdAt): Record<string, unknown> {
-  const record = withoutKeys<MailRecord>(stored as unknown as Record<string, unknown>);
-  return { ...keys.mail(record.cycleId, record.mailId), ...outboxKey(record.cycleId, record.mailId, dueAt), ...record };
+/**
+ * A mail as stored: its text and HTML as one compressed `body`. They are most of a mail's bytes, and DynamoDB
+ * charges every write of the mail (queued, claimed, its outcome) and of its outbox index entry per KB: compressed,
+ * a mail fits in one.
+ */
+function storedMail(mail: MailRecord): Record<string, unknown> {
+  const { text, html, ...record } = withoutKeys<MailRecord>(mail as unknown as Record<string, unknown>);
+  const body = brotliCompressSync(JSON.stringify({ text, html }), {
+    params: { [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT, [constants.BROTLI_PARAM_QUALITY]: 9 },
+  });
+  return { ...keys.mail(record.cycleId, record.mailId), ...record, body };
+}
+
+/** A stored mail as a record, its body uncompressed. */
+function mailOf(item: Record<string, unknown>): MailRecord {
+  const { body, ...record } = withoutKeys<Record<string, unknown>>(item);
+  const { text, html } = JSON.parse(brotliDecompressSync(body as Uint8Array).toString('utf8')) as Pick<
+    MailRecord,
+    'text' | 'html'
+  >;
+  return { ...(record as Omit<MailRecord, 'text' | 'html'>), text, html };
+}
+
+function mailItem(mail: MailRecord, dueAt = mail.createdAt): Record<string, unknown> {
+  return { ...storedMail(mail), ...outboxKey(mail.cycleId, mail.mailId, dueAt) };
 }
 
 /** Queues a mail unless one with the same id exists; false when it was queued (or sent) before. */
@@ -143,7 +166,7 @@ export async function* dueOutboxPages(cycleId: string, now: string): AsyncGenera
         ExclusiveStartKey,
       }),
     );
-    yield (page.Items ?? []).map((item) => withoutKeys<MailRecord>(item));
+    yield (page.Items ?? []).map(mailOf);
     ExclusiveStartKey = page.LastEvaluatedKey;
   } while (ExclusiveStartKey);
 }
@@ -160,7 +183,7 @@ export async function firstUnsentMail(cycleId: string): Promise<MailRecord | und
     }),
   );
   const [item] = page.Items ?? [];
-  return item && withoutKeys<MailRecord>(item);
+  return item && mailOf(item);
 }
 
 /**
@@ -168,11 +191,11 @@ export async function firstUnsentMail(cycleId: string): Promise<MailRecord | und
  * died), or the sender already holds it and renews the lease. Answers the mail as stored, or undefined when someone else holds it, it is not due yet, or
  * it is already sent. The claimed mail moves in the outbox index to when its lease ends.
  */
-export function claimMail(
+export async function claimMail(
   mail: Pick<MailRecord, 'cycleId' | 'mailId'>,
   claim: Claim & { realNow: number; now: string },
 ): Promise<MailRecord | undefined> {
-  return conditionalUpdateReturning<MailRecord>({
+  const claimed = await conditionalUpdateReturning<Record<string, unknown>>({
     Key: keys.mail(mail.cycleId, mail.mailId),
     UpdateExpression: 'SET #status = :sending, claimedBy = :owner, leaseUntil = :lease, gsi2sk = :dueAgain',
     ConditionExpression:
@@ -188,6 +211,7 @@ export function claimMail(
       ':dueAgain': `${claim.dueAgainAt}#${mail.mailId}`,
     },
   });
+  return claimed && mailOf(claimed);
 }
 
 /**
@@ -197,13 +221,8 @@ export function claimMail(
 export function saveOutcomes(records: MailRecord[]): Promise<void> {
   return batchPut(
     records.flatMap((stored) => {
-      const {
-        claimedBy: _owner,
-        leaseUntil: _lease,
-        nextAttemptAt: _next,
-        ...record
-      } = withoutKeys<MailRecord>(stored as unknown as Record<string, unknown>);
-      return [{ ...keys.mail(record.cycleId, record.mailId), ...record }, mailAuditItem(record)];
+      const { claimedBy: _owner, leaseUntil: _lease, nextAttemptAt: _next, ...record } = stored;
+      return [storedMail(record), mailAuditItem(record)];
     }),
   );
 }
@@ -268,9 +287,10 @@ export function deferMail(
     },
   });
 }
-export function listMails(cycleId: string): Promise<MailRecord[]> {
-  return queryAll({
+export async function listMails(cycleId: string): Promise<MailRecord[]> {
+  const items = await queryAll<Record<string, unknown>>({
     KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
     ExpressionAttributeValues: { ':pk': keys.cyclePartition(cycleId), ':prefix': 'MAIL#' },
   });
+  return items.map(mailOf);
 }
