@@ -85,26 +85,41 @@ function outboxKey(cycleId: string, mailId: string, at: string) {
 }
 
 /**
- * A mail as stored: its text and HTML as one compressed `body`. They are most of a mail's bytes, and DynamoDB
- * charges every write of the mail (queued, claimed, its outcome) and of its outbox index entry per KB: compressed,
- * a mail fits in one.
+ * A mail as stored: the keys, the state the outbox's conditions read, and everything else as one compressed
+ * `body`. The text and HTML are most of a mail's bytes, and DynamoDB charges every write of the mail (queued,
+ * claimed, its outcome) and of its outbox index entry per started KB: this way a mail fits in one.
  */
 function storedMail(mail: MailRecord): Record<string, unknown> {
-  const { text, html, ...record } = withoutKeys<MailRecord>(mail as unknown as Record<string, unknown>);
-  const body = brotliCompressSync(JSON.stringify({ text, html }), {
-    params: { [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT, [constants.BROTLI_PARAM_QUALITY]: 9 },
-  });
-  return { ...keys.mail(record.cycleId, record.mailId), ...record, body };
+  const { cycleId, mailId, to, about, subject, text, html, ...state } = withoutKeys<MailRecord>(
+    mail as unknown as Record<string, unknown>,
+  );
+  const body = brotliCompressSync(JSON.stringify({ to, about, subject, text, html } satisfies MailBody), BROTLI);
+  return { ...keys.mail(cycleId, mailId), ...state, body };
 }
 
-/** A stored mail as a record, its body uncompressed. */
+/**
+ * Quality 5 and a 16 KB window: about 0.5 ms a mail. Node's defaults (quality 11, a 4 MB window) take 30 ms for
+ * 10% fewer bytes, which a launch of 10,000 invitations would wait for.
+ */
+const BROTLI = {
+  params: {
+    [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT,
+    [constants.BROTLI_PARAM_QUALITY]: 5,
+    [constants.BROTLI_PARAM_LGWIN]: 14,
+  },
+};
+
+type MailBody = Pick<MailRecord, 'to' | 'about' | 'subject' | 'text' | 'html'>;
+
+/** A stored mail as a record: its ids from its keys, its body uncompressed. */
 function mailOf(item: Record<string, unknown>): MailRecord {
-  const { body, ...record } = withoutKeys<Record<string, unknown>>(item);
-  const { text, html } = JSON.parse(brotliDecompressSync(body as Uint8Array).toString('utf8')) as Pick<
-    MailRecord,
-    'text' | 'html'
-  >;
-  return { ...(record as Omit<MailRecord, 'text' | 'html'>), text, html };
+  const { pk, sk, body, ...state } = item;
+  return {
+    ...withoutKeys<Omit<MailRecord, 'cycleId' | 'mailId' | keyof MailBody>>(state),
+    cycleId: String(pk).slice(keys.cyclePartition('').length),
+    mailId: String(sk).slice(keys.mail('', '').sk.length),
+    ...(JSON.parse(brotliDecompressSync(body as Uint8Array).toString('utf8')) as MailBody),
+  };
 }
 
 function mailItem(mail: MailRecord, dueAt = mail.createdAt): Record<string, unknown> {
@@ -171,8 +186,17 @@ export async function* dueOutboxPages(cycleId: string, now: string): AsyncGenera
   } while (ExclusiveStartKey);
 }
 
-/** The scope's unsent mail that is due first (one read of the outbox index), or undefined when nothing is unsent. */
-export async function firstUnsentMail(cycleId: string): Promise<MailRecord | undefined> {
+/** The first entry of a scope's outbox: when it is due, and when its mail was queued. */
+export interface FirstUnsent {
+  dueAt: string;
+  createdAt: string;
+}
+
+/**
+ * The scope's unsent mail that is due first (one read of the outbox index, the body left compressed), or
+ * undefined when nothing is unsent.
+ */
+export async function firstUnsentMail(cycleId: string): Promise<FirstUnsent | undefined> {
   const page = await db().send(
     new QueryCommand({
       TableName: tableName(),
@@ -183,7 +207,7 @@ export async function firstUnsentMail(cycleId: string): Promise<MailRecord | und
     }),
   );
   const [item] = page.Items ?? [];
-  return item && mailOf(item);
+  return item && { dueAt: String(item.gsi2sk).split('#')[0]!, createdAt: String(item.createdAt) };
 }
 
 /**
@@ -211,7 +235,8 @@ export async function claimMail(
       ':dueAgain': `${claim.dueAgainAt}#${mail.mailId}`,
     },
   });
-  return claimed && mailOf(claimed);
+  // The answer comes without its keys, which hold the ids.
+  return claimed && mailOf({ ...claimed, ...keys.mail(mail.cycleId, mail.mailId) });
 }
 
 /**
