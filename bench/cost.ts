@@ -20,7 +20,14 @@ export interface FunctionUsage {
 
 type UsageByFunction = Record<string, FunctionUsage>;
 
-const READS = new Set(['GetCommand', 'QueryCommand', 'ScanCommand', 'BatchGetCommand', 'TransactGetCommand']);
+/** The reads, by the name the document client's middleware sees: the low-level command's (GetItem, not Get). */
+const READS = new Set([
+  'GetItemCommand',
+  'QueryCommand',
+  'ScanCommand',
+  'BatchGetItemCommand',
+  'TransactGetItemsCommand',
+]);
 const empty = (): FunctionUsage => ({ invocations: 0, billedMs: 0, readUnits: 0, writeUnits: 0, sesMessages: 0 });
 
 /**
