@@ -18,9 +18,16 @@ export interface FunctionUsage {
   sesMessages: number;
 }
 
-type UsageByFunction = Record<string, FunctionUsage>;
+export type UsageByFunction = Record<string, FunctionUsage>;
 
-const READS = new Set(['GetCommand', 'QueryCommand', 'ScanCommand', 'BatchGetCommand', 'TransactGetCommand']);
+/** The reads, by the name the document client's middleware sees: the low-level command's (GetItem, not Get). */
+const READS = new Set([
+  'GetItemCommand',
+  'QueryCommand',
+  'ScanCommand',
+  'BatchGetItemCommand',
+  'TransactGetItemsCommand',
+]);
 const empty = (): FunctionUsage => ({ invocations: 0, billedMs: 0, readUnits: 0, writeUnits: 0, sesMessages: 0 });
 
 /**
@@ -124,8 +131,6 @@ function partOf(usage: UsageByFunction, ids: string[], times: number, stateTrans
 }
 
 const QUARTER_DAYS = 91;
-/** Form pages a person opens and posts in a cycle: their self-assessment, their manager's review of them, their acknowledgement. */
-const FORMS_PER_EMPLOYEE = 3;
 
 export interface QuarterMeasure {
   employees: number;
@@ -135,14 +140,14 @@ export interface QuarterMeasure {
   /** Daily machine executions during the cycle, and their transitions in all. */
   dailyExecutions: number;
   dailyTransitions: number;
-  /** The forms bench (bench/forms.ts): goal check-in pages opened and posted, each invocation costed at their average. */
-  forms?: UsageByFunction;
+  /** The answers of a cycle where everyone answers (bench/answers.ts): what the people's form pages used, for `people`. */
+  answers: { people: number; usage: UsageByFunction };
 }
 
 /**
  * The quarter for `employees` people: the cycle as measured (daily machine and flusher taken out), plus 91 runs
- * of the daily machine and an outbox flush every 5 minutes at their measured average, plus three forms a person
- * (each opened and posted) at the measured average of a goal check-in page's invocations, since the bench's cycle nobody answers.
+ * of the daily machine and an outbox flush every 5 minutes at their measured average, plus the answers (each
+ * person's self-assessment, review and acknowledgement) measured for fewer people and scaled to `employees`.
  */
 export function quarterCosts(measure: QuarterMeasure) {
   const daily = Object.values(dailyFunctions).map((spec) => spec.id);
@@ -151,6 +156,7 @@ export function quarterCosts(measure: QuarterMeasure) {
   const cycleIds = Object.keys(measure.cycle).filter((id) => !scheduled.includes(id));
   const flushes = (QUARTER_DAYS * 24 * 60) / flusher.everyMinutes;
   const flushesMeasured = measure.cycle[flusher.id].invocations;
+  const { answers } = measure;
   const parts: Record<string, Part> = {
     cycle: partOf(measure.cycle, cycleIds, 1, measure.cycleTransitions),
     dailyMachine: partOf(
@@ -160,11 +166,8 @@ export function quarterCosts(measure: QuarterMeasure) {
       measure.dailyTransitions / measure.dailyExecutions,
     ),
     outboxFlusher: partOf(measure.cycle, [flusher.id], flushes / flushesMeasured, 0),
+    answers: partOf(answers.usage, Object.keys(answers.usage), measure.employees / answers.people, 0),
   };
-  if (measure.forms) {
-    const invocations = measure.employees * FORMS_PER_EMPLOYEE * 2;
-    parts.forms = partOf(measure.forms, ['GoalsPage'], invocations / measure.forms.GoalsPage.invocations, 0);
-  }
   // Each part's counts per 1,000 employees, beside its dollars.
   const per1000 = 1000 / measure.employees;
   const rows = Object.entries(parts).map(([part, counts]) => {

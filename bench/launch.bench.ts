@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { runCli } from '../cli/program.ts';
 import { allFunctions } from '../lib/functions.ts';
 import { startLocalStack, type LocalStack } from '../local/stack.ts';
+import { answersBench } from './answers.ts';
 import { bundleFigures, type BundleFigures } from './bundles.ts';
 import { calibrationBench } from './calibration.ts';
 import { type QuarterMeasure, quarterCosts, UsageMeter, usedBetween } from './cost.ts';
@@ -16,12 +17,13 @@ import { roster } from './roster.ts';
  * `npm run bench -- --faults [--json]` runs the fault and crash runs (bench/faults.ts), then only the launch
  * of 1,000 against its floor: the price of exactly-once sending.
  *
- * `npm run bench [-- --json] [-- --sizes 1000,10000] [-- --goals 100000] [-- --form-posts 200] [-- --form-load 1000] [-- --calibration 10000]`: launches cycles on the local
+ * `npm run bench [-- --json] [-- --sizes 1000,10000] [-- --answers 100] [-- --goals 100000] [-- --form-posts 200] [-- --form-load 1000] [-- --calibration 10000]`: launches cycles on the local
  * stack and compares the launch with its floor (the same DynamoDB items batch-written and the same SendEmail
  * calls made directly, in the same run), counts Step Functions transitions and DynamoDB requests for the
- * whole cycle, and sizes each Lambda bundle and its cold import; times the goal watch's daily read over many
- * goals; times `perfcycle employees import` of 5,000 rows as Excel saves them (Windows-1252, semicolons), with
- * its progress; and storms forms with the same post at once (exactly one counts) and times `--form-posts` form
+ * whole cycle, and sizes each Lambda bundle and its cold import; runs a cycle of `--answers` people where
+ * everyone answers (bench/answers.ts) and prices the quarter of the first size with it (bench/cost.ts; 0 skips
+ * both); times the goal watch's daily read over many goals; times `perfcycle employees import` of 5,000 rows as
+ * Excel saves them (Windows-1252, semicolons), with its progress; and storms forms with the same post at once (exactly one counts) and times `--form-posts` form
  * POSTs one after another (bench/forms.ts; 0 skips both); posts `--form-load` distinct self-assessments and goal
  * check-ins with one client, then with 50, against the floor of their DynamoDB requests (bench/form-load.ts; 0 skips);
  * reads a calibrated cycle of `--calibration` participants, through its summaries and through every assessment
@@ -48,6 +50,8 @@ const sizes =
     : faults
       ? [1000]
       : [1000, 10_000];
+const answersArg = args[args.indexOf('--answers') + 1];
+const answersSize = args.includes('--answers') && answersArg ? Number(answersArg) : faults || launchOnly ? 0 : 100;
 const goalsArg = args[args.indexOf('--goals') + 1];
 const goalCount = args.includes('--goals') && goalsArg ? Number(goalsArg) : faults || launchOnly ? 0 : 100_000;
 const formPostsArg = args[args.indexOf('--form-posts') + 1];
@@ -370,7 +374,7 @@ async function fullBench(): Promise<void> {
     await meter.meterDynamo();
     await formRequests.attach();
     const cases = [];
-    let quarter: Omit<QuarterMeasure, 'forms'> | undefined;
+    let quarter: Omit<QuarterMeasure, 'answers'> | undefined;
     for (const size of sizes) {
       log(`launching a cycle of ${size} participants...`);
       const before = meter.snapshot();
@@ -390,15 +394,17 @@ async function fullBench(): Promise<void> {
         dailyTransitions: daily.reduce((sum, execution) => sum + execution.transitions, 0),
       };
     }
+    if (quarter && answersSize > 0)
+      log(`a cycle of ${answersSize} people where everyone answers, to price the answers...`);
+    const answers = quarter && answersSize > 0 ? await answersBench(stack, api, meter, answersSize) : undefined;
+    const cost = quarter && answers && quarterCosts({ ...quarter, answers });
     const others = !faults && !launchOnly;
     if (others) log('importing a 5,000-row Windows-1252 directory through the CLI...');
     const directoryImport = others ? await importCase(stack) : undefined;
     if (goalCount > 0) log(`seeding ${goalCount} goals for the goal-watch read...`);
     const goalWatch = goalCount > 0 ? await goalWatchCase(stack, counter) : undefined;
     if (formPosts > 0) log(`storming forms, then ${formPosts} form posts one after another...`);
-    const beforeForms = meter.snapshot();
     const forms = formPosts > 0 ? await formsBench(stack, api, formPosts) : undefined;
-    const cost = quarter && quarterCosts({ ...quarter, forms: forms && usedBetween(beforeForms, meter.snapshot()) });
     if (formLoadSize > 0)
       log(
         `posting ${formLoadSize} self-assessments and ${formLoadSize} check-ins, with 1 client, then 50, then their floor...`,
@@ -412,6 +418,7 @@ async function fullBench(): Promise<void> {
       node: process.version,
       faults: faultFigures,
       cases,
+      answers: answers?.figures,
       directoryImport,
       goalWatch,
       forms,
@@ -461,6 +468,12 @@ async function fullBench(): Promise<void> {
       if (calibration) {
         console.log(`Calibration of a cycle (${calibration.managers} managers; seeded in ${calibration.seedMs} ms)`);
         console.table(calibration.reads);
+      }
+      if (answers) {
+        console.log(
+          `Answers of a cycle of ${answers.people} (${answers.figures.reviewers} reviewers), each form submitted: what the form pages used per person`,
+        );
+        console.table(answers.figures.perPerson);
       }
       if (cost) printCost(cost);
       if (bundles.length) printBundles(bundles);
