@@ -26,6 +26,7 @@ export async function calibrationBench(stack: LocalStack, counter: Counter, size
   const { batchPut, db, keys, tableName } = await import('../functions/store/table.ts');
   const { assessmentItem } = await import('../functions/store/assessments.ts');
   const { ratingMove } = await import('../functions/store/calibration.ts');
+  const { progressItems } = await import('../functions/store/progress.ts');
   const { DEFAULT_SCALE } = await import('../functions/domain/review-form.ts');
   const { finalScore } = await import('../functions/domain/score.ts');
   const { forEachLimited } = await import('../functions/shared/concurrency.ts');
@@ -91,7 +92,14 @@ export async function calibrationBench(stack: LocalStack, counter: Counter, size
     return { record, review };
   });
   const seeded = performance.now();
-  await batchPut([{ ...keys.cycle(cycleId), ...cycle, reviewsSubmitted: people.filter((p) => p.review).length }]);
+  // The cycle and its groups' counters as a launch stores them; each review then moves its group's tally.
+  await batchPut([
+    { ...keys.cycle(cycleId), ...cycle },
+    ...progressItems(
+      cycleId,
+      people.map(({ record }) => record),
+    ),
+  ]);
   await batchPut(
     people.map(({ record, review }) => {
       const { gsi1pk: _g1, gsi1sk: _g1s, gsi2pk, gsi2sk, ...item } = assessmentItem(record as never);
@@ -137,23 +145,20 @@ export async function calibrationBench(stack: LocalStack, counter: Counter, size
       if (code !== 0 || !out.includes(`participants (${size}):`)) throw new Error(`cycle calibration failed (${code})`);
     });
     const fromSummaries = await measure(figures);
-    // One review more on the cycle's counter than in the tallies: the figures are counted from the assessments.
-    const counterKey = { TableName: tableName(), Key: keys.cycle(cycleId) };
-    await db().send(
-      new UpdateCommand({
-        ...counterKey,
-        UpdateExpression: 'ADD reviewsSubmitted :one',
-        ExpressionAttributeValues: { ':one': 1 },
-      }),
-    );
+    // One participant more on the cycle than its groups count (as for a cycle launched before the counters): the
+    // figures are counted from the assessments.
+    const participantsKey = { TableName: tableName(), Key: keys.cycle(cycleId) };
+    const addParticipants = (delta: number) =>
+      db().send(
+        new UpdateCommand({
+          ...participantsKey,
+          UpdateExpression: 'ADD participantCount :delta',
+          ExpressionAttributeValues: { ':delta': delta },
+        }),
+      );
+    await addParticipants(1);
     const fromAssessments = await measure(figures);
-    await db().send(
-      new UpdateCommand({
-        ...counterKey,
-        UpdateExpression: 'ADD reviewsSubmitted :one',
-        ExpressionAttributeValues: { ':one': -1 },
-      }),
-    );
+    await addParticipants(-1);
     if (fromSummaries.result.source !== 'summaries' || fromAssessments.result.source !== 'assessments')
       throw new Error('the figures did not come from where they should');
     if (JSON.stringify(fromSummaries.result.figures) !== JSON.stringify(fromAssessments.result.figures))

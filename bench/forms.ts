@@ -68,7 +68,8 @@ export async function formsBench(stack: LocalStack, hr: HrApi, posts: number) {
   const { getGoal } = await import('../functions/store/goals.ts');
   const { getAssessment, listAnswerVersions } = await import('../functions/store/assessments.ts');
   const { listAuditEvents } = await import('../functions/store/audit.ts');
-  const { getCycle } = await import('../functions/store/cycles.ts');
+  const { listDepartmentProgress } = await import('../functions/store/progress.ts');
+  const { addProgress } = await import('../functions/domain/progress.ts');
   const day = (offset: number) => new Date(stack.clock.now() + offset * DAY).toISOString().slice(0, 10);
   await hr(stack, 'POST', '/employees/import', ROSTER, 'text/csv');
 
@@ -111,7 +112,7 @@ export async function formsBench(stack: LocalStack, hr: HrApi, posts: number) {
     auditEvents: (await listAuditEvents(cycleId)).filter(
       (event) => event.action === 'self-assessment-submitted' && event.employeeId === 'form-1',
     ).length,
-    cycleCounter: (await getCycle(cycleId))!.selfSubmitted ?? 0,
+    cycleCounter: addProgress(await listDepartmentProgress(cycleId)).selfSubmitted,
   };
 
   const latencies: number[] = [];

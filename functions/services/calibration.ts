@@ -8,7 +8,7 @@ import {
 } from '#domain/calibration.ts';
 import { nearestPoint } from '#domain/score.ts';
 import { listPending, listRatings, ratingsPage, type RatingRecord } from '#store/assessments.ts';
-import { listTallies } from '#store/calibration.ts';
+import { listGroupCounters } from '#store/calibration.ts';
 import { getCycle, type CycleRecord } from '#store/cycles.ts';
 import { NotFound } from './errors.ts';
 import { paged } from './lists.ts';
@@ -42,11 +42,13 @@ export async function calibrationView(cycleId: string, page: { limit: number; cu
 const MISSING_ATTRIBUTES = ['employeeId', 'name', 'department', 'managerKey', 'managerName'] as const;
 
 async function figuresOf(cycle: CycleRecord) {
-  const [tallies, missing] = await Promise.all([
-    listTallies(cycle.cycleId),
+  const [groups, missing] = await Promise.all([
+    listGroupCounters(cycle.cycleId),
     listPending<RatingGroup & { employeeId: string; name: string }>(cycle.cycleId, 'manager', MISSING_ATTRIBUTES),
   ]);
-  const summarised = addTallies(tallies).reviewed === (cycle.reviewsSubmitted ?? 0);
+  // Counted while every participant has their group's counters (from the launch on); a cycle from before them is not.
+  const summarised = groups.reduce((sum, group) => sum + group.participants, 0) === cycle.participantCount;
+  const tallies = groups.filter((group) => group.reviewed > 0);
   return {
     source: summarised ? ('summaries' as const) : ('assessments' as const),
     figures: calibrationFigures(

@@ -21,7 +21,9 @@ export async function flushEveryOutbox(
 ): Promise<{ scopes: number; oldestUnsentSeconds: number } & Omit<FlushResult, 'remaining'>> {
   const stopAt = Date.now() + budgetMs;
   const scopes = [GOAL_MAIL_SCOPE, FEEDBACK_MAIL_SCOPE, ...(await listCycles()).map((cycle) => cycle.cycleId)];
-  const firsts = new Map(await Promise.all(scopes.map(async (scope) => [scope, await firstUnsentMail(scope)] as const)));
+  const firsts = new Map(
+    await Promise.all(scopes.map(async (scope) => [scope, await firstUnsentMail(scope)] as const)),
+  );
   const total = { scopes: scopes.length, sent: 0, failed: 0, deferred: 0 };
   for (const scope of scopes) {
     const first = firsts.get(scope);

@@ -1,17 +1,22 @@
 import { isAtRisk, isPeriod, outcomeOf, periodAt } from '#domain/goals.ts';
+import { addProgress } from '#domain/progress.ts';
 import { nowMs } from '#shared/clock.ts';
 import { listCycles } from '#store/cycles.ts';
 import { listRecentPraise } from '#store/feedback.ts';
+import { listDepartmentProgress } from '#store/progress.ts';
 import { listGoalsOfPeriod, type GoalRecord } from '#store/goals.ts';
 import { settingsInForce } from '#store/settings.ts';
 import { RuleViolation } from '#domain/cycle.ts';
 import { employeeNames } from './employees.ts';
 
-/** HR's list of cycles, newest first, with completion from the counters kept on each cycle. */
+/** HR's list of cycles, newest first, with completion from each cycle's department counters (one query a cycle). */
 export async function cycleList() {
-  const percent = (part: number | undefined, whole: number | undefined) =>
-    whole ? Math.round(((part ?? 0) / whole) * 1000) / 10 : 0;
-  return (await listCycles()).map((cycle) => ({
+  const percent = (part: number, whole: number | undefined) => (whole ? Math.round((part / whole) * 1000) / 10 : 0);
+  const cycles = await listCycles();
+  const progress = await Promise.all(
+    cycles.map(async (cycle) => addProgress(await listDepartmentProgress(cycle.cycleId))),
+  );
+  return cycles.map((cycle, i) => ({
     cycleId: cycle.cycleId,
     name: cycle.name,
     department: cycle.department ?? null,
@@ -21,8 +26,8 @@ export async function cycleList() {
     selfDue: new Date(cycle.selfDue).toISOString(),
     managerDue: new Date(cycle.managerDue).toISOString(),
     participants: cycle.participantCount ?? null,
-    selfCompletion: percent(cycle.selfSubmitted, cycle.participantCount),
-    managerCompletion: percent(cycle.reviewsSubmitted, cycle.participantCount),
+    selfCompletion: percent(progress[i]!.selfSubmitted, cycle.participantCount),
+    managerCompletion: percent(progress[i]!.reviewSubmitted, cycle.participantCount),
     createdAt: cycle.createdAt,
   }));
 }

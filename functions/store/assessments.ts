@@ -286,7 +286,6 @@ const ANSWER_ATTRIBUTES = {
     answers: 'selfAnswers',
     version: 'selfVersion',
     pendingIndex: 'gsi1',
-    counter: 'selfSubmitted',
   },
   review: {
     status: 'reviewStatus',
@@ -295,7 +294,6 @@ const ANSWER_ATTRIBUTES = {
     answers: 'review',
     version: 'reviewVersion',
     pendingIndex: 'gsi2',
-    counter: 'reviewsSubmitted',
   },
 } as const;
 
@@ -311,8 +309,8 @@ export interface AnswerVersion<T> {
 }
 
 /**
- * Stores a submitted version of a form's answers, once for `submission`: the first (PENDING to SUBMITTED,
- * counted on the cycle) or an edit of exactly the version the editor had read, so two edits racing
+ * Stores a submitted version of a form's answers, once for `submission`: the first (PENDING to SUBMITTED)
+ * or an edit of exactly the version the editor had read, so two edits racing
  * cannot both win. The version is kept beside the assessment, the audit records it, and the draft goes,
  * all in the same transaction, and only while the cycle is in one of `phases` (a release racing an edit
  * releases the version before it or refuses it, never misses it). `managerKey` restricts a review to that
@@ -398,27 +396,16 @@ export function submitAnswers<T>(
     deleteDraftItem(cycleId, form, employeeId),
     ...(also?.writes ?? []),
   ];
-  // One operation per item in a transaction: the first submission's counter carries the phase condition.
+  // The cycle's phase is checked, not written: a write to the cycle item (and its two index copies) per
+  // submission would cost three times its size and make it the hot item of a deadline's rush.
   const inPhase = phaseIn(phases);
-  writes.push(
-    first
-      ? {
-          Update: {
-            Key: keys.cycle(cycleId),
-            UpdateExpression: 'ADD #counter :one',
-            ConditionExpression: inPhase.condition,
-            ExpressionAttributeNames: { '#counter': attributes.counter },
-            ExpressionAttributeValues: { ...inPhase.values, ':one': 1 },
-          },
-        }
-      : {
-          ConditionCheck: {
-            Key: keys.cycle(cycleId),
-            ConditionExpression: inPhase.condition,
-            ExpressionAttributeValues: inPhase.values,
-          },
-        },
-  );
+  writes.push({
+    ConditionCheck: {
+      Key: keys.cycle(cycleId),
+      ConditionExpression: inPhase.condition,
+      ExpressionAttributeValues: inPhase.values,
+    },
+  });
   return writeOnce(submission, writes);
 }
 

@@ -47,11 +47,6 @@ const tallyItems = (cycleId: string) =>
     ExpressionAttributeValues: { ':pk': keys.cyclePartition(cycleId), ':prefix': keys.tallyPrefix },
   });
 
-export async function listTallies(cycleId: string): Promise<(RatingGroup & Tally)[]> {
-  // Every group has its item from the launch on (it carries the group's progress too): calibration is about the reviewed.
-  return (await tallyItems(cycleId)).map(tallyOf).filter((tally) => tally.reviewed > 0);
-}
-
 /** A (manager, department) group's every count: its ratings, its progress, and how many of its ratings HR adjusted. */
 export type GroupCounters = RatingGroup & Tally & ProgressCounts & { adjusted: number };
 

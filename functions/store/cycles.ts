@@ -41,9 +41,6 @@ export interface CycleRecord {
   executionArn?: string;
   executionGeneration?: number;
   closedAt?: string;
-  /** Counted as submissions come in (in the same transaction), so a list of cycles needs no assessment reads. */
-  selfSubmitted?: number;
-  reviewsSubmitted?: number;
   /** Set once the one reminder to unacknowledged results has gone out; the cycle then leaves the active index. */
   acknowledgementsRemindedAt?: string;
   /** Held while a calibration file too big for one transaction is applied (see store/adjustments.ts); `until` is epoch ms, real time. */

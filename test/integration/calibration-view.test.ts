@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { DeleteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getAssessment } from '../../functions/store/assessments.ts';
-import { listTallies, ratingMove } from '../../functions/store/calibration.ts';
+import { listGroupCounters, ratingMove } from '../../functions/store/calibration.ts';
 import { getCycle } from '../../functions/store/cycles.ts';
 import { db, keys, tableName, transactOnce } from '../../functions/store/table.ts';
 import {
@@ -170,7 +170,7 @@ describe('calibration: ratings side by side', () => {
       ['m1', 3, 0, '01011', 3.67, 0.42, false, '01011', 3.67, 0.42, false],
       ['m2', 1, 1, '01000', 2, -1.25, true, '01000', 2, -1.25, true],
     ]);
-    const tallies = await listTallies(cycleId);
+    const tallies = await listGroupCounters(cycleId);
     expect(tallies.find((t) => t.managerKey === 'm1' && t.department === 'Sales')).toMatchObject({
       reviewed: 2,
       before: { 2: 1, 4: 0, 5: 1 },
@@ -227,7 +227,7 @@ describe('calibration: ratings side by side', () => {
 
   it('counts the same figures from the assessments when the tallies do not add up', async () => {
     const fromSummaries = await view();
-    const tallies = await listTallies(cycleId);
+    const tallies = await listGroupCounters(cycleId);
     for (const tally of tallies)
       await db().send(
         new DeleteCommand({ TableName: tableName(), Key: keys.tally(cycleId, tally.managerKey, tally.department) }),

@@ -4,9 +4,10 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getAssessment, listAnswerVersions } from '../../functions/store/assessments.ts';
 import { listAuditEvents } from '../../functions/store/audit.ts';
-import { getCycle } from '../../functions/store/cycles.ts';
+import { addProgress } from '../../functions/domain/progress.ts';
 import type { FeedbackRequestRecord } from '../../functions/store/feedback.ts';
 import { getGoal, listGoals } from '../../functions/store/goals.ts';
+import { listDepartmentProgress } from '../../functions/store/progress.ts';
 import { getDraft } from '../../functions/store/submissions.ts';
 import { db, tableName } from '../../functions/store/table.ts';
 import {
@@ -325,17 +326,17 @@ describe('every form post counts once, and acts only on the link owner', () => {
   describe('the self-assessment', () => {
     const SELF = { action: 'submit', overallRating: '4', wentWell: 'Shipped', toImprove: 'Docs', nextGoals: 'Pricing' };
     const stored = async (employeeId: string) => {
-      const [assessment, versions, cycle] = await Promise.all([
+      const [assessment, versions, progress] = await Promise.all([
         getAssessment(cycleId, employeeId),
         listAnswerVersions(cycleId, 'self', employeeId),
-        getCycle(cycleId),
+        listDepartmentProgress(cycleId),
       ]);
       return {
         version: assessment!.selfVersion,
         versions: versions.length,
         audit: await audits('self-assessment-submitted', employeeId),
         edits: await audits('self-assessment-edited', employeeId),
-        submitted: cycle!.selfSubmitted,
+        submitted: addProgress(progress).selfSubmitted,
       };
     };
 
@@ -441,16 +442,16 @@ describe('every form post counts once, and acts only on the link owner', () => {
       comments: 'Good quarter',
     };
     const stored = async (employeeId: string) => {
-      const [assessment, versions, cycle] = await Promise.all([
+      const [assessment, versions, progress] = await Promise.all([
         getAssessment(cycleId, employeeId),
         listAnswerVersions(cycleId, 'review', employeeId),
-        getCycle(cycleId),
+        listDepartmentProgress(cycleId),
       ]);
       return {
         version: assessment!.reviewVersion,
         versions: versions.length,
         audit: await audits('manager-review-submitted', employeeId),
-        submitted: cycle!.reviewsSubmitted,
+        submitted: addProgress(progress).reviewSubmitted,
       };
     };
 
