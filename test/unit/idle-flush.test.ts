@@ -1,37 +1,25 @@
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { serviceTestEnv } from '../support/services.ts';
 
 /** The age the outbox flusher publishes for the unsent-mail alarm: one outbox-index read per scope. */
 const dynamo = mockClient(DynamoDBDocumentClient);
 const NOW = Date.parse('2026-12-01T12:00:00.000Z');
 
-beforeAll(() => {
-  Object.assign(process.env, {
-    TABLE_NAME: 't',
-    MAIL_FROM: 'perfcycle@example.com',
-    ORG_NAME: 'Example Org',
-    HR_EMAIL: 'hr@example.com',
-    BASE_URL: 'https://x.example.com',
-    LINK_SECRET: 'x'.repeat(40),
-    AWS_REGION: 'eu-west-1',
-  });
-});
-afterEach(() => {
-  dynamo.reset();
-  vi.useRealTimers();
-});
+const clock = serviceTestEnv();
+afterEach(() => dynamo.reset());
 
 const firstUnsent = (scope: string, first?: { dueAt: string; createdAt: string }) =>
-  dynamo
-    .on(QueryCommand, { IndexName: 'gsi2', ExpressionAttributeValues: { ':pk': `OUTBOX#${scope}` } })
-    .resolves({
-      Items: first ? [{ pk: 'x', sk: 'y', gsi2sk: `${first.dueAt}#m`, createdAt: first.createdAt, body: 'not read' }] : [],
-    });
+  dynamo.on(QueryCommand, { IndexName: 'gsi2', ExpressionAttributeValues: { ':pk': `OUTBOX#${scope}` } }).resolves({
+    Items: first
+      ? [{ pk: 'x', sk: 'y', gsi2sk: `${first.dueAt}#m`, createdAt: first.createdAt, body: 'not read' }]
+      : [],
+  });
 
 describe('the scheduled flusher when nothing is due', () => {
   it('reads one outbox entry per scope, sends nothing, and publishes the age of the oldest unsent mail', async () => {
-    vi.useFakeTimers({ now: NOW, toFake: ['Date'] });
+    clock.set(NOW);
     const { flushEveryOutbox } = await import('#services/outbox.ts');
     const { FEEDBACK_MAIL_SCOPE } = await import('#services/feedback.ts');
     const { GOAL_MAIL_SCOPE } = await import('#services/goals.ts');
