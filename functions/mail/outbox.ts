@@ -83,7 +83,7 @@ export interface FlushResult {
 export interface FlushOptions {
   /** Mail just queued, sent from memory before the outbox is read for anything else that is due. */
   first?: MailRecord[];
-  /** The claim `first` was queued under (see launchClaim): it needs no claim write of its own. */
+  /** The claim `first` was queued under (see queueClaim): it needs no claim write of its own. */
   claim?: Claim;
   /** Send only `first`: an API call sends what it queued, and a fresh launch's outbox holds nothing else. */
   onlyFirst?: boolean;
@@ -124,12 +124,13 @@ export async function flushOutbox(scope: string, options: FlushOptions = {}): Pr
 
 /**
  * What an API call does once the data and the mail it queued are stored: send that mail while the person
- * waits, and never fail the call for it. Whatever is not sent now stays queued for the scheduled flusher.
+ * waits, and never fail the call for it. Whatever is not sent now stays queued for the scheduled flusher
+ * (mail queued under `claim` once its lease runs out).
  */
-export async function sendQueuedNow(scope: string, queued: MailRecord[]): Promise<void> {
+export async function sendQueuedNow(scope: string, queued: MailRecord[], claim?: Claim): Promise<void> {
   if (!queued.length) return;
   try {
-    await flushOutbox(scope, { first: queued, onlyFirst: true, budgetMs: API_BUDGET_MS });
+    await flushOutbox(scope, { first: queued, claim, onlyFirst: true, budgetMs: API_BUDGET_MS });
   } catch (error) {
     logger.warn('queued mail left to the scheduled flusher', { scope, mails: queued.length, error: error as Error });
   }
@@ -160,11 +161,11 @@ function sendMarginMs(): number {
 }
 
 /**
- * The claim a launch queues its invitations under, so they are claimed as they are stored (a launch's mail
- * is new: nobody else can hold it) and sending them takes no claim write each. Its lease also covers the
- * time the send rate needs for all of them; a crash leaves them to the next flusher once it runs out.
+ * The claim a sender queues new mail under, so it is claimed as it is stored (new mail: nobody else can hold
+ * it) and sending it takes no claim write each. Its lease also covers the time the send rate needs for
+ * `count` messages; a crash leaves them to the next flusher once it runs out.
  */
-export function launchClaim(count: number): Claim {
+export function queueClaim(count = 0): Claim {
   const rate = config().SES_MAX_SEND_RATE;
   return claimFor(newOwner(), leaseMs() + (rate ? Math.ceil((count / rate) * 1000) : 0));
 }

@@ -29,6 +29,7 @@ import {
 } from '#store/cycles.ts';
 import { queueMailOnce, type MailKind } from '#store/mail.ts';
 import { NotFound } from './errors.ts';
+import { OwnMail } from './own-mail.ts';
 import type { AssessmentsPort, AuditPort, CyclesPort, MailPort } from './ports.ts';
 import { stepOutput, type StepOutput } from './step-output.ts';
 
@@ -74,11 +75,12 @@ export async function runCheckpoint(cycleId: string, ports: CheckpointPorts = st
 
   const schedule = scheduleOf(cycle);
   const target = phaseAt(schedule, now, cycle.phase);
-  await climbLadder(ports, cycle, 'self', now);
+  const outbox = new OwnMail(ports, cycleId);
+  await climbLadder(ports, outbox, cycle, 'self', now);
 
   let phase: Phase = cycle.phase;
   if (phase === 'SELF_REVIEW' && target !== 'SELF_REVIEW') {
-    await openManagerPhase(ports, cycle, now);
+    await openManagerPhase(ports, outbox, cycle, now);
     if (await ports.movePhase(cycleId, 'SELF_REVIEW', 'MANAGER_REVIEW', nowIso())) {
       await ports.recordAudit({
         cycleId,
@@ -91,7 +93,7 @@ export async function runCheckpoint(cycleId: string, ports: CheckpointPorts = st
     phase = 'MANAGER_REVIEW';
   }
   // Missing reviews keep their ladder through calibration: reviews are taken until HR releases.
-  if (phase === 'MANAGER_REVIEW' || phase === 'CALIBRATION') await climbLadder(ports, cycle, 'manager', now);
+  if (phase === 'MANAGER_REVIEW' || phase === 'CALIBRATION') await climbLadder(ports, outbox, cycle, 'manager', now);
   if (phase === 'MANAGER_REVIEW' && target === 'CALIBRATION') {
     if (await ports.movePhase(cycleId, 'MANAGER_REVIEW', 'CALIBRATION', nowIso())) {
       await ports.recordAudit({
@@ -104,7 +106,7 @@ export async function runCheckpoint(cycleId: string, ports: CheckpointPorts = st
     }
     phase = 'CALIBRATION';
   }
-  if (phase === 'CALIBRATION') await remindCalibration(ports, cycle, now);
+  if (phase === 'CALIBRATION') await remindCalibration(ports, outbox, cycle, now);
   if (phase === 'MANAGER_REVIEW' && target === 'RELEASING') {
     if (await ports.movePhase(cycleId, 'MANAGER_REVIEW', 'RELEASING', nowIso())) {
       await ports.recordAudit({
@@ -117,13 +119,19 @@ export async function runCheckpoint(cycleId: string, ports: CheckpointPorts = st
     }
     phase = 'RELEASING';
   }
-  const flushed = await ports.flushOutbox(cycleId);
+  const flushed = await outbox.flush();
   // A cancel may have landed meanwhile: report the stored phase so the machine stops.
   const stored = (await ports.getCycle(cycleId))?.phase ?? phase;
   return stepOutput(cycle, stored === 'CANCELLED' ? stored : phase, nowMs(), flushed.remaining);
 }
 
-async function climbLadder(ports: CheckpointPorts, cycle: CycleRecord, kind: ReviewKind, now: number): Promise<void> {
+async function climbLadder(
+  ports: CheckpointPorts,
+  outbox: OwnMail,
+  cycle: CycleRecord,
+  kind: ReviewKind,
+  now: number,
+): Promise<void> {
   const schedule = scheduleOf(cycle);
   const byStep: Record<LadderStep, DueItem[]> = { REMINDER: [], OVERDUE: [], HR_ESCALATION: [] };
   for (const assessment of await ports.listPending(cycle.cycleId, kind)) {
@@ -141,7 +149,7 @@ async function climbLadder(ports: CheckpointPorts, cycle: CycleRecord, kind: Rev
   ) => {
     for (const group of groupBy(byStep.HR_ESCALATION, (item) => String(item.due))) {
       const outstanding = group.map((item) => item.assessment);
-      await takeStep(ports, cycle, kind, 'HR_ESCALATION', outstanding, {
+      await takeStep(ports, outbox, cycle, kind, 'HR_ESCALATION', outstanding, {
         mailId: `${mailKind}#${group[0].due}`,
         kind: mailKind,
         to: config().HR_EMAIL,
@@ -153,7 +161,7 @@ async function climbLadder(ports: CheckpointPorts, cycle: CycleRecord, kind: Rev
   if (kind === 'self') {
     await forEachLimited(byStep.REMINDER, PER_ITEM_CONCURRENCY, async ({ assessment, due }) => {
       const url = await formLink(cycle.cycleId, assessment.employeeId, { purpose: 'self', schedule }, issuedAt);
-      await takeStep(ports, cycle, kind, 'REMINDER', [assessment], {
+      await takeStep(ports, outbox, cycle, kind, 'REMINDER', [assessment], {
         mailId: `self-reminder#${assessment.employeeId}#${due}`,
         kind: 'self-reminder',
         to: assessment.email,
@@ -164,6 +172,7 @@ async function climbLadder(ports: CheckpointPorts, cycle: CycleRecord, kind: Rev
       const [{ assessment: first, due }] = group;
       await takeStep(
         ports,
+        outbox,
         cycle,
         kind,
         'OVERDUE',
@@ -197,7 +206,7 @@ async function climbLadder(ports: CheckpointPorts, cycle: CycleRecord, kind: Rev
       const [{ assessment: first, due }] = group;
       const reports = group.map((item) => item.assessment);
       const url = await formLink(cycle.cycleId, first.managerKey, { purpose: 'manager', schedule }, issuedAt);
-      await takeStep(ports, cycle, kind, step, reports, {
+      await takeStep(ports, outbox, cycle, kind, step, reports, {
         // Ids name the deadline: a reopened review's ladder sends again what the cycle's ladder sent before.
         mailId: `${mailKind}#${first.managerKey}#${due}`,
         kind: mailKind,
@@ -221,7 +230,12 @@ async function climbLadder(ports: CheckpointPorts, cycle: CycleRecord, kind: Rev
  * HR hears of the calibration due date a reminder lead before it and on it, each once, with the reviews
  * still missing. Nothing is released by the due date: only HR releases a calibrated cycle.
  */
-async function remindCalibration(ports: CheckpointPorts, cycle: CycleRecord, now: number): Promise<void> {
+async function remindCalibration(
+  ports: CheckpointPorts,
+  outbox: OwnMail,
+  cycle: CycleRecord,
+  now: number,
+): Promise<void> {
   const schedule = scheduleOf(cycle);
   if (!isCalibrated(schedule)) return;
   const [reminder, due] = calibrationReminders(schedule);
@@ -233,7 +247,7 @@ async function remindCalibration(ports: CheckpointPorts, cycle: CycleRecord, now
         : undefined;
   if (!step || cycle[step.attribute]) return;
   const missing = await ports.listPending(cycle.cycleId, 'manager');
-  await ports.queueMailOnce(
+  await outbox.queue(
     newMail(
       cycle.cycleId,
       step.step.toLowerCase(),
@@ -263,6 +277,7 @@ async function remindCalibration(ports: CheckpointPorts, cycle: CycleRecord, now
 /** Queues the step's mail (once, by id), then records the step on each item it concerns. */
 async function takeStep(
   ports: CheckpointPorts,
+  outbox: OwnMail,
   cycle: CycleRecord,
   kind: ReviewKind,
   step: LadderStep,
@@ -270,7 +285,7 @@ async function takeStep(
   mail: { mailId: string; kind: MailKind; to: string; content: EmailContent },
 ): Promise<void> {
   const ids = assessments.map((assessment) => assessment.employeeId);
-  await ports.queueMailOnce(newMail(cycle.cycleId, mail.mailId, mail.kind, mail.to, ids, mail.content));
+  await outbox.queue(newMail(cycle.cycleId, mail.mailId, mail.kind, mail.to, ids, mail.content));
   const at = nowIso();
   const taken: AuditEvent[] = [];
   await forEachLimited(ids, PER_ITEM_CONCURRENCY, async (employeeId) => {
@@ -288,7 +303,12 @@ async function takeStep(
 }
 
 /** The manager phase opens with one email per reviewer, linking to their team page. */
-async function openManagerPhase(ports: CheckpointPorts, cycle: CycleRecord, now: number): Promise<void> {
+async function openManagerPhase(
+  ports: CheckpointPorts,
+  outbox: OwnMail,
+  cycle: CycleRecord,
+  now: number,
+): Promise<void> {
   const ctx = { cycleName: cycle.name, timeZone: cycle.timeZone };
   for (const team of groupBy(await ports.listAssessments(cycle.cycleId), (assessment) => assessment.managerKey)) {
     const [first] = team;
@@ -298,7 +318,7 @@ async function openManagerPhase(ports: CheckpointPorts, cycle: CycleRecord, now:
       { purpose: 'manager', schedule: scheduleOf(cycle) },
       now,
     );
-    await ports.queueMailOnce(
+    await outbox.queue(
       newMail(
         cycle.cycleId,
         `manager-request#${first.managerKey}`,

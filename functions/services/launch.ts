@@ -5,7 +5,7 @@ import { periodAt } from '#domain/goals.ts';
 import { isActive, reviewerOf, selectParticipants, type Reviewer } from '#domain/employee.ts';
 import { DAY_MS, endOfDay, lastDayEndingBy } from '#domain/time.ts';
 import { invitation } from '#mail/messages.ts';
-import { flushOutbox, launchClaim, newMail } from '#mail/outbox.ts';
+import { flushOutbox, queueClaim, newMail } from '#mail/outbox.ts';
 import { nowIso, nowMs } from '#shared/clock.ts';
 import { config } from '#shared/config.ts';
 import { formLink } from '#shared/links.ts';
@@ -277,7 +277,7 @@ export async function launchParticipants(
       ),
     );
     queued = invitations.map((mail) => ({ ...mail, createdAt }));
-    claim = launchClaim(queued.length);
+    claim = queueClaim(queued.length);
     // Independent writes, so together: the invitations are queued claimed by this launch (nobody else sends
     // them), and none goes out before both are stored; a rerun stores both again.
     await Promise.all([ports.putAssessments(assessments), ports.queueMailsClaimed(queued, claim)]);

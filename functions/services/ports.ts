@@ -50,8 +50,8 @@ export interface AuditPort {
 }
 
 export interface MailPort {
-  /** False when a mail with the same scope and id was queued (or sent) before. */
-  queueMailOnce(record: MailRecord): Promise<boolean>;
+  /** False when a mail with the same scope and id was queued (or sent) before; with `claim`, stored claimed by it. */
+  queueMailOnce(record: MailRecord, claim?: Claim): Promise<boolean>;
   queueMailsClaimed(records: MailRecord[], claim: Claim): Promise<void>;
   /** Sends the scope's queued mail; `remaining` when some is still due. */
   flushOutbox(scope: string, options?: FlushOptions): Promise<FlushResult>;

@@ -7,6 +7,7 @@ import { listAssessments, markResultReleased } from '#store/assessments.ts';
 import { recordAudit, recordAudits } from '#store/audit.ts';
 import { listGoalsOfPeriod } from '#store/goals.ts';
 import { recordParticipation } from '#store/history.ts';
+import { OwnMail } from './own-mail.ts';
 import { goalOutcomesOf } from './status.ts';
 import { getCycle, movePhase, scheduleOf } from '#store/cycles.ts';
 import { queueMailOnce } from '#store/mail.ts';
@@ -49,6 +50,7 @@ export async function releaseResults(cycleId: string, ports: ReleasePorts = stor
   const ctx = { cycleName: cycle.name, timeZone: cycle.timeZone };
   const assessments = await ports.listAssessments(cycleId);
   const issuedAt = nowMs();
+  const outbox = new OwnMail(ports, cycleId);
   await forEachLimited(assessments, PER_ITEM_CONCURRENCY, async (assessment) => {
     const review =
       assessment.reviewStatus === 'SUBMITTED' && assessment.review
@@ -57,7 +59,7 @@ export async function releaseResults(cycleId: string, ports: ReleasePorts = stor
     const url =
       review &&
       (await formLink(cycleId, assessment.employeeId, { purpose: 'results', schedule: scheduleOf(cycle) }, issuedAt));
-    await ports.queueMailOnce(
+    await outbox.queue(
       newMail(
         cycleId,
         `result#${assessment.employeeId}`,
@@ -71,7 +73,7 @@ export async function releaseResults(cycleId: string, ports: ReleasePorts = stor
     await ports.recordParticipation(assessment.employeeId, cycleId, releasedAt);
     await ports.markResultReleased(cycleId, assessment.employeeId, releasedAt, review !== undefined);
   });
-  const flushed = await ports.flushOutbox(cycleId);
+  const flushed = await outbox.flush();
   if (flushed.remaining) return stepOutput(cycle, 'RELEASING', nowMs(), true);
   if (await ports.movePhase(cycleId, 'RELEASING', 'CLOSED', nowIso())) {
     const at = nowIso();

@@ -3,7 +3,7 @@ import { goalsChoice } from '#domain/acknowledgement.ts';
 import { acknowledgementEndsAt } from '#domain/cycle.ts';
 import { checkNewGoals } from '#domain/goals.ts';
 import * as messages from '#mail/messages.ts';
-import { flushOutbox, newMail, sendQueuedNow } from '#mail/outbox.ts';
+import { flushOutbox, newMail } from '#mail/outbox.ts';
 import { nowIso, nowMs } from '#shared/clock.ts';
 import { config } from '#shared/config.ts';
 import { consoleLink, formLink } from '#shared/links.ts';
@@ -22,6 +22,7 @@ import { listGoals } from '#store/goals.ts';
 import { queueMailOnce } from '#store/mail.ts';
 import { addGoal } from './goals.ts';
 import { NotFound } from './errors.ts';
+import { OwnMail } from './own-mail.ts';
 import { PER_ITEM_CONCURRENCY } from './checkpoint.ts';
 import { stepOutput, type StepOutput } from './step-output.ts';
 import { submissionOf } from './submissions.ts';
@@ -98,8 +99,9 @@ export async function acknowledgeResults(
         ),
       ),
     );
-  for (const mail of mails) await queueMailOnce(mail);
-  await sendQueuedNow(cycle.cycleId, mails);
+  const outbox = new OwnMail({ queueMailOnce, flushOutbox }, cycle.cycleId);
+  for (const mail of mails) await outbox.queue(mail);
+  await outbox.sendNow();
   return 'acknowledged';
 }
 
@@ -165,6 +167,7 @@ export async function remindUnacknowledged(cycleId: string): Promise<StepOutput>
   const waiting = (await listAssessments(cycleId)).filter(
     (assessment) => hasResults(assessment) && !assessment.acknowledgedAt,
   );
+  const outbox = new OwnMail({ queueMailOnce, flushOutbox }, cycleId);
   await forEachLimited(waiting, PER_ITEM_CONCURRENCY, async (assessment) => {
     const url = await formLink(
       cycleId,
@@ -172,7 +175,7 @@ export async function remindUnacknowledged(cycleId: string): Promise<StepOutput>
       { purpose: 'results', schedule: scheduleOf(cycle) },
       issuedAt,
     );
-    await queueMailOnce(
+    await outbox.queue(
       newMail(
         cycleId,
         `acknowledgement-reminder#${assessment.employeeId}`,
@@ -183,7 +186,7 @@ export async function remindUnacknowledged(cycleId: string): Promise<StepOutput>
       ),
     );
   });
-  const flushed = await flushOutbox(cycleId);
+  const flushed = await outbox.flush();
   if (flushed.remaining) return stepOutput(cycle, 'CLOSED', nowMs(), true);
   if (await markAcknowledgementsReminded(cycleId, nowIso())) {
     await recordAudit({

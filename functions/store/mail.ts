@@ -126,16 +126,6 @@ function mailItem(mail: MailRecord, dueAt = mail.createdAt): Record<string, unkn
   return { ...storedMail(mail), ...outboxKey(mail.cycleId, mail.mailId, dueAt) };
 }
 
-/** Queues a mail unless one with the same id exists; false when it was queued (or sent) before. */
-export function queueMailOnce(record: MailRecord): Promise<boolean> {
-  return putOnce(mailItem(record));
-}
-
-/** Queues a mail in the transaction that causes it; the transaction is refused when the id was queued before. */
-export function queueMailWrite(record: MailRecord): TransactItem {
-  return { Put: { Item: mailItem(record), ConditionExpression: 'attribute_not_exists(pk)' } };
-}
-
 /** A sender's hold on mail: its own id, until when (epoch ms, real time), and when (ISO, project clock) the outbox offers the mail again. */
 export interface Claim {
   owner: string;
@@ -143,19 +133,31 @@ export interface Claim {
   dueAgainAt: string;
 }
 
-/**
- * Bulk queue for a launch, which guards against reruns itself (see CycleRecord.participantCount). The mail
- * is stored already claimed by the launch's sender: nobody else can have it yet, so it needs no claim of its own.
- */
-export function queueMailsClaimed(records: MailRecord[], claim: Claim): Promise<void> {
-  return batchPut(
-    records.map((record) =>
-      mailItem(
-        { ...record, status: 'SENDING', claimedBy: claim.owner, leaseUntil: claim.leaseUntil },
-        claim.dueAgainAt,
-      ),
-    ),
+/** A new mail stored already claimed by the sender that queues it: nobody else can have it yet. */
+function claimedItem(record: MailRecord, claim: Claim): Record<string, unknown> {
+  return mailItem(
+    { ...record, status: 'SENDING', claimedBy: claim.owner, leaseUntil: claim.leaseUntil },
+    claim.dueAgainAt,
   );
+}
+
+/**
+ * Queues a mail unless one with the same id exists; false when it was queued (or sent) before. Queued under
+ * `claim`, it is stored claimed by the sender about to send it, which then needs no claim write of its own;
+ * a mail queued before is not the caller's, and goes through a claim of its own.
+ */
+export function queueMailOnce(record: MailRecord, claim?: Claim): Promise<boolean> {
+  return putOnce(claim ? claimedItem(record, claim) : mailItem(record));
+}
+
+/** Queues a mail in the transaction that causes it; the transaction is refused when the id was queued before. */
+export function queueMailWrite(record: MailRecord): TransactItem {
+  return { Put: { Item: mailItem(record), ConditionExpression: 'attribute_not_exists(pk)' } };
+}
+
+/** Bulk queue for a launch, which guards against reruns itself (see CycleRecord.participantCount), claimed as queueMailOnce does. */
+export function queueMailsClaimed(records: MailRecord[], claim: Claim): Promise<void> {
+  return batchPut(records.map((record) => claimedItem(record, claim)));
 }
 
 /** Gives up a claim held since queuing on mail this sender never tried: back in the queue, due now. */

@@ -37,12 +37,16 @@ const byKey =
  * outbox delivers every due mail of a scope into `delivered` (at most `sendLimit` per flush, the rest
  * `remaining`); retries, claims racing and SES faults are the outbox's own tests on DynamoDB Local.
  */
+const keyOf = (mail: Pick<MailRecord, 'cycleId' | 'mailId'>) => `${mail.cycleId}#${mail.mailId}`;
+
 export class MemoryStore implements StorePorts {
   readonly cycles = new Map<string, CycleRecord>();
   readonly assessments = new Map<string, AssessmentRecord>();
   readonly goals = new Map<string, GoalRecord>();
   readonly employees = new Map<string, Employee>();
   readonly mails = new Map<string, MailRecord>();
+  /** When each claimed mail's lease ends, on the project clock (the outbox index's due time). */
+  private readonly leaseEnds = new Map<string, string>();
   readonly audit: AuditEvent[] = [];
   readonly participations = new Map<string, { employeeId: string; cycleId: string; releasedAt: string }>();
   readonly executions: { cycleId: string; generation: number; executionArn: string }[] = [];
@@ -203,29 +207,37 @@ export class MemoryStore implements StorePorts {
 
   // Mail
 
-  async queueMailOnce(record: MailRecord): Promise<boolean> {
-    const key = `${record.cycleId}#${record.mailId}`;
-    if (this.mails.has(key)) return false;
-    this.mails.set(key, structuredClone(record));
+  async queueMailOnce(record: MailRecord, claim?: Claim): Promise<boolean> {
+    if (this.mails.has(keyOf(record))) return false;
+    if (claim) this.storeClaimed(record, claim);
+    else this.mails.set(keyOf(record), structuredClone(record));
     return true;
   }
 
   async queueMailsClaimed(records: MailRecord[], claim: Claim): Promise<void> {
-    for (const record of records)
-      this.mails.set(`${record.cycleId}#${record.mailId}`, {
-        ...structuredClone(record),
-        status: 'SENDING',
-        claimedBy: claim.owner,
-        leaseUntil: claim.leaseUntil,
-      });
+    for (const record of records) this.storeClaimed(record, claim);
+  }
+
+  /** Mail stored claimed: its lease ends, on the project clock, when the outbox offers it again. */
+  private storeClaimed(record: MailRecord, claim: Claim): void {
+    this.mails.set(keyOf(record), {
+      ...structuredClone(record),
+      status: 'SENDING',
+      claimedBy: claim.owner,
+      leaseUntil: claim.leaseUntil,
+    });
+    this.leaseEnds.set(keyOf(record), claim.dueAgainAt);
   }
 
   /** Sends `first`, then (unless `onlyFirst`) the scope's queued mail, oldest first; the claim's own mail counts as queued. */
   async flushOutbox(scope: string, options: FlushOptions = {}): Promise<FlushResult> {
-    const stored = (mail: MailRecord) => this.mails.get(`${mail.cycleId}#${mail.mailId}`);
+    const stored = (mail: MailRecord) => this.mails.get(keyOf(mail));
+    // A claim is this flush's own, or one whose lease ran out (its sender died), as claimMail's condition says.
     const due = (mail: MailRecord | undefined): mail is MailRecord =>
       mail !== undefined &&
-      (mail.status === 'PENDING' || (mail.status === 'SENDING' && mail.claimedBy === options.claim?.owner));
+      (mail.status === 'PENDING' ||
+        (mail.status === 'SENDING' &&
+          (mail.claimedBy === options.claim?.owner || nowIso() >= (this.leaseEnds.get(keyOf(mail)) ?? '~'))));
     const first = (options.first ?? []).map(stored).filter(due);
     const rest = options.onlyFirst
       ? []
@@ -234,6 +246,11 @@ export class MemoryStore implements StorePorts {
           .sort(byKey((mail) => `${mail.createdAt}#${mail.mailId}`));
     const toSend = [...first, ...rest];
     const sending = toSend.slice(0, this.sendLimit);
+    // What this flush held since queuing and never tried goes back to the queue, as releaseClaimed does.
+    for (const mail of first.filter((held) => !sending.includes(held))) {
+      const { claimedBy: _owner, leaseUntil: _lease, ...untried } = mail;
+      this.mails.set(keyOf(mail), { ...untried, status: 'PENDING' });
+    }
     for (const mail of sending) {
       const { claimedBy: _owner, leaseUntil: _lease, ...sent } = mail;
       const record: MailRecord = {
@@ -242,7 +259,7 @@ export class MemoryStore implements StorePorts {
         sentAt: nowIso(),
         messageId: `memory-${this.delivered.length}`,
       };
-      this.mails.set(`${mail.cycleId}#${mail.mailId}`, record);
+      this.mails.set(keyOf(mail), record);
       this.delivered.push(structuredClone(record));
     }
     return { sent: sending.length, failed: 0, deferred: 0, remaining: toSend.length > sending.length };

@@ -144,7 +144,7 @@ describe('the reminder ladder', () => {
     expect(keys.filter((key) => key.startsWith('manager-reminder#'))).toHaveLength(4);
   });
 
-  it('retried after a crash that left its mail queued, and sent meanwhile by the outbox flusher, sends it once', async () => {
+  it('retried after a crash that left its mail queued, and sent by the outbox flusher once the dead sender’s lease ran out, sends it once', async () => {
     const crashing = new CrashingStore().addEmployees(...ROSTER);
     ({ cycleId, selfDue } = await launched(crashing, {
       name: 'Q1 review',
@@ -154,7 +154,12 @@ describe('the reminder ladder', () => {
     crashing.takeDelivered();
     clock.set(selfDue - 3 * DAY_MS);
     await expect(runCheckpoint(cycleId, crashing)).rejects.toThrow('table unavailable');
-    await crashing.flushOutbox(cycleId); // the scheduled flusher
+    // The mail was queued claimed by the checkpoint's sender: the scheduled flusher leaves it to that sender
+    // until its lease (MAIL_LEASE_SECONDS, 300 s) runs out, then sends it.
+    await crashing.flushOutbox(cycleId);
+    expect(crashing.takeDelivered()).toEqual([]);
+    clock.advance(300_000);
+    await crashing.flushOutbox(cycleId);
     expect(crashing.takeDelivered()).toHaveLength(4);
     crashing.crashes = false;
     await runCheckpoint(cycleId, crashing);

@@ -1,0 +1,38 @@
+import { queueClaim, sendQueuedNow, type FlushResult } from '#mail/outbox.ts';
+import type { MailRecord } from '#store/mail.ts';
+import type { MailPort } from './ports.ts';
+
+/**
+ * The mail one workflow step or API call queues and then sends itself (a checkpoint's reminders, a release's
+ * results, an acknowledgement's notes): each new mail is stored claimed by the sender, so sending it from memory
+ * takes no claim write, as a launch's invitations do. A mail queued before (a rerun, a replayed post) is not this
+ * sender's: a flush claims it like any other due mail.
+ */
+export class OwnMail {
+  private readonly claim = queueClaim();
+  private readonly queued: MailRecord[] = [];
+  private readonly ports: Pick<MailPort, 'queueMailOnce' | 'flushOutbox'>;
+  private readonly scope: string;
+
+  constructor(ports: Pick<MailPort, 'queueMailOnce' | 'flushOutbox'>, scope: string) {
+    this.ports = ports;
+    this.scope = scope;
+  }
+
+  /** Queues a mail once; false when it was queued before. */
+  async queue(record: MailRecord): Promise<boolean> {
+    const fresh = await this.ports.queueMailOnce(record, this.claim);
+    if (fresh) this.queued.push(record);
+    return fresh;
+  }
+
+  /** Sends what this step queued, then whatever else of the scope is due. */
+  flush(): Promise<FlushResult> {
+    return this.ports.flushOutbox(this.scope, { first: this.queued, claim: this.claim });
+  }
+
+  /** What an API call does: sends only what it queued, while the person waits, never failing the call. */
+  sendNow(): Promise<void> {
+    return sendQueuedNow(this.scope, this.queued, this.claim);
+  }
+}
