@@ -143,7 +143,7 @@ export const settingsSchema = z.strictObject({
     .number({ error: THRESHOLD_PROBLEM })
     .int(THRESHOLD_PROBLEM)
     .min(MIN_ANONYMITY_THRESHOLD, THRESHOLD_PROBLEM)
-    .default(MIN_ANONYMITY_THRESHOLD),
+    .default(() => addedFieldDefaults().anonymityThreshold),
   /** Whether the employee's results show who wrote each peer answer; the manager always sees the names. */
   peerFeedback: z
     .enum(['anonymous', 'named'], { error: 'peerFeedback must be anonymous or named' })
