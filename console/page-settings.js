@@ -1,6 +1,7 @@
 // @ts-check
 /**
- * The organisation's settings: scale, competencies, questions, timings, time zone, weights, recognition.
+ * The organisation's settings: scale, competencies, questions, peer and upward reviews, timings, time zone,
+ * weights, recognition.
  */
 import { api, forgetOrganisationTimeZone } from './api.js';
 import { clearErrors, errorBox, field, h, showErrors, uid } from './dom.js';
@@ -162,6 +163,33 @@ export async function settingsPage() {
     rows: settings.selfQuestions ?? [],
     addLabel: 'Add a question',
   });
+  /** @param {string} name @param {Record<string, unknown>[]} rows @param {string} addLabel */
+  const questionList = (name, rows, addLabel) =>
+    rowList({
+      name,
+      columns: [
+        { key: 'id', label: 'id', maxlength: 40, size: 'small' },
+        { key: 'label', label: 'text', maxlength: 120, size: 'large' },
+      ],
+      rows,
+      addLabel,
+    });
+  const peerQuestions = questionList('Peer question', settings.peerQuestions ?? [], 'Add a peer question');
+  const upwardQuestions = questionList('Upward question', settings.upwardQuestions ?? [], 'Add an upward question');
+  const anonymityThreshold = h('input', {
+    type: 'number',
+    name: 'anonymityThreshold',
+    value: settings.anonymityThreshold ?? '',
+    min: 3,
+    step: 1,
+    inputmode: 'numeric',
+  });
+  const peerFeedback = h(
+    'select',
+    { name: 'peerFeedback' },
+    h('option', { value: 'anonymous', selected: settings.peerFeedback !== 'named' }, 'Without names'),
+    h('option', { value: 'named', selected: settings.peerFeedback === 'named' }, 'With the reviewers\u2019 names'),
+  );
 
   /** @type {Record<string, HTMLInputElement>} */
   const timings = {};
@@ -245,6 +273,26 @@ export async function settingsPage() {
       questions.node,
     ),
     group(
+      'Peer reviews',
+      h('p', { class: 'hint' }, 'What colleagues are asked about a person; at least one question.'),
+      peerQuestions.node,
+      field(
+        'Peer answers in the employee\u2019s results',
+        peerFeedback,
+        'The manager always sees who wrote each peer answer.',
+      ),
+    ),
+    group(
+      'Upward reviews',
+      h('p', { class: 'hint' }, 'What reports are asked about their manager; at least one question.'),
+      upwardQuestions.node,
+      field(
+        'Anonymity threshold',
+        anonymityThreshold,
+        'A manager receives upward answers only when at least this many reports answered; 3 or more.',
+      ),
+    ),
+    group(
       'Timings',
       h('p', { class: 'hint', id: 'duration-hint' }, 'Durations such as 3d (days) or 12h (hours).'),
       timingFields,
@@ -291,6 +339,10 @@ export async function settingsPage() {
         ...(row.description.trim() ? { description: row.description } : {}),
       })),
       selfQuestions: questions.read().map((row) => ({ id: row.id, label: row.label })),
+      peerQuestions: peerQuestions.read().map((row) => ({ id: row.id, label: row.label })),
+      upwardQuestions: upwardQuestions.read().map((row) => ({ id: row.id, label: row.label })),
+      anonymityThreshold: numberOrText(anonymityThreshold.value),
+      peerFeedback: peerFeedback.value,
       timings: Object.fromEntries(TIMINGS.map(([key]) => [key, timings[key].value.trim()])),
       timeZone: timeZone.value.trim(),
       senderName: senderName.value,

@@ -6,8 +6,8 @@ import { apiRoutes } from './routes.ts';
 /**
  * GET /settings: the settings in force and their version. PUT /settings: a whole settings document
  * (scale, competencies, self-assessment questions, timings, time zone, sender name, score weights,
- * recognition); PATCH /settings: part of one, merged onto the version in force (objects merge, lists
- * replace whole, null removes). Both accept the envelope GET answers, store the result as the next
+ * recognition; optionally peer and upward questions, anonymity threshold, peer feedback); PATCH /settings:
+ * part of one, merged onto the version in force (objects merge, lists replace whole, null removes). Both accept the envelope GET answers, store the result as the next
  * version and answer what changed; invalid documents are refused with every reason, unchanged ones store nothing.
  */
 export const handler = apiRoutes({

@@ -53,6 +53,19 @@ export const DEFAULT_SELF_QUESTIONS: TextQuestion[] = [
   { id: 'nextGoals', label: 'Goals for next quarter' },
 ];
 
+/** What colleagues are asked about a person in a peer review (issue 14): short, since a peer review is a favour. */
+export const DEFAULT_PEER_QUESTIONS: TextQuestion[] = [
+  { id: 'doesWell', label: 'What does this person do well when working with you?' },
+  { id: 'doDifferently', label: 'What could they do differently to make working together better?' },
+];
+
+/** What reports are asked about their manager in an upward review (issue 14). */
+export const DEFAULT_UPWARD_QUESTIONS: TextQuestion[] = [
+  { id: 'support', label: 'How does your manager support your work and your growth?' },
+  { id: 'clarity', label: 'How clear are the goals and expectations your manager sets?' },
+  { id: 'change', label: 'What one thing should your manager start, stop or change?' },
+];
+
 /** The self-assessment always asks for an overall rating; its field is `overallRating`. */
 export const OVERALL_SELF_LABEL = 'Overall performance';
 

@@ -67,7 +67,12 @@ export function finalScore(
     raw = review.rating;
     basis = 'overall rating';
   }
-  // toPrecision first: 2.495 is stored as 2.49499…, which would otherwise round down.
-  const value = Math.round(Number((raw * 100).toPrecision(12))) / 100;
+  const value = twoDecimals(raw);
   return { value, label: nearestPoint(scale, value).label, basis };
+}
+
+/** A score or a mean as people read it: two decimals, halfway rounding up. */
+export function twoDecimals(raw: number): number {
+  // toPrecision first: 2.495 is stored as 2.49499…, which would otherwise round down.
+  return Math.round(Number((raw * 100).toPrecision(12))) / 100;
 }

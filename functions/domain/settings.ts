@@ -1,18 +1,27 @@
 import * as z from 'zod';
 import { DEFAULT_TIMINGS } from './cycle.ts';
 import { DEFAULT_GOAL_TIMINGS } from './goals.ts';
-import { DEFAULT_SCALE, DEFAULT_SELF_QUESTIONS } from './review-form.ts';
+import { MIN_ANONYMITY_THRESHOLD } from './anonymity.ts';
+import {
+  DEFAULT_PEER_QUESTIONS,
+  DEFAULT_SCALE,
+  DEFAULT_SELF_QUESTIONS,
+  DEFAULT_UPWARD_QUESTIONS,
+  type TextQuestion,
+} from './review-form.ts';
 import { DAY_MS, isValidTimeZone, parseDuration } from './time.ts';
 import { hasControlCharacters } from './text.ts';
 
 /**
  * The organisation's settings (issue 4): rating scale, competencies, self-assessment questions, timings,
- * time zone, sender name, score weights and how praise is delivered. They are data, validated here and
+ * time zone, sender name, score weights and how praise is delivered; since issue 14 also the peer and upward
+ * review questions, the anonymity threshold and how peer answers appear. They are data, validated here and
  * stored as numbered versions; a cycle copies the version in force at its launch, so a change applies to
  * the next cycle and never rewrites a running one.
  */
 const HOUR_MS = 3_600_000;
 const SLUG = /^[a-z][a-z0-9-]{0,39}$/;
+/** The most questions of any list (self, peer, upward): it bounds the body a form posts. */
 export const MAX_SELF_QUESTIONS = 10;
 
 const text = (field: string, max: number) =>
@@ -78,7 +87,7 @@ const RESERVED_FIELD_NAMES = [
   'comments',
 ];
 
-const selfQuestion = z.strictObject({
+const question = z.strictObject({
   id: z
     .string({ error: 'question id is required' })
     .regex(/^[a-zA-Z][a-zA-Z0-9]{0,39}$/, 'question id must be letters and digits, starting with a letter')
@@ -87,6 +96,28 @@ const selfQuestion = z.strictObject({
     }),
   label: text('label', 120),
 });
+
+const questions = (field: string) =>
+  z
+    .array(question, { error: `${field} must be a list` })
+    .min(1, `${field} needs at least one question`)
+    .max(MAX_SELF_QUESTIONS, `at most ${MAX_SELF_QUESTIONS} ${field}`)
+    .superRefine((items, ctx) => uniqueBy(items, (item) => item.id, 'question ids', ctx));
+
+const copies = (list: TextQuestion[]) => list.map((item) => ({ ...item }));
+
+/**
+ * The fields added after settings were first stored (issue 14): a document saved before has none of them and
+ * means these, both when it is parsed and when it is shown (`withAddedDefaults`). Fresh copies each time.
+ */
+const addedFieldDefaults = () => ({
+  peerQuestions: copies(DEFAULT_PEER_QUESTIONS),
+  upwardQuestions: copies(DEFAULT_UPWARD_QUESTIONS),
+  anonymityThreshold: MIN_ANONYMITY_THRESHOLD,
+  peerFeedback: 'anonymous' as const,
+});
+
+const THRESHOLD_PROBLEM = `anonymityThreshold must be a whole number of at least ${MIN_ANONYMITY_THRESHOLD} (fewer answers could be traced to their authors)`;
 
 export const settingsSchema = z.strictObject({
   scale: z
@@ -102,11 +133,21 @@ export const settingsSchema = z.strictObject({
     .array(competency, { error: 'competencies must be a list' })
     .max(15, 'at most 15 competencies')
     .superRefine((items, ctx) => uniqueBy(items, (item) => item.id, 'competency ids', ctx)),
-  selfQuestions: z
-    .array(selfQuestion, { error: 'selfQuestions must be a list' })
-    .min(1, 'selfQuestions needs at least one question')
-    .max(MAX_SELF_QUESTIONS, `at most ${MAX_SELF_QUESTIONS} selfQuestions`)
-    .superRefine((items, ctx) => uniqueBy(items, (item) => item.id, 'question ids', ctx)),
+  selfQuestions: questions('selfQuestions'),
+  /** What colleagues answer in a peer review. */
+  peerQuestions: questions('peerQuestions').default(() => addedFieldDefaults().peerQuestions),
+  /** What reports answer about their manager in an upward review. */
+  upwardQuestions: questions('upwardQuestions').default(() => addedFieldDefaults().upwardQuestions),
+  /** How many reports must answer before upward answers (and their mean) reach the manager. */
+  anonymityThreshold: z
+    .number({ error: THRESHOLD_PROBLEM })
+    .int(THRESHOLD_PROBLEM)
+    .min(MIN_ANONYMITY_THRESHOLD, THRESHOLD_PROBLEM)
+    .default(() => addedFieldDefaults().anonymityThreshold),
+  /** Whether the employee's results show who wrote each peer answer; the manager always sees the names. */
+  peerFeedback: z
+    .enum(['anonymous', 'named'], { error: 'peerFeedback must be anonymous or named' })
+    .default(() => addedFieldDefaults().peerFeedback),
   timings: z.strictObject(
     {
       reviewReminderLead: durationField('timings.reviewReminderLead', HOUR_MS, 30 * DAY_MS, '3d'),
@@ -158,13 +199,15 @@ const days = (ms: number) => `${ms / DAY_MS}d`;
 
 /**
  * What an organisation gets before it writes its own: the 5-point scale, the three questions, the default
- * timings, and its own name as the sender of its emails (people know their employer, not this product).
+ * timings, and its own name as the sender of its emails (people know their employer, not this product);
+ * peer and upward questions, an anonymity threshold of 3 and peer answers without names in the results.
  */
 export function defaultSettingsInput(timeZone: string, organisationName: string): SettingsInput {
   return {
     scale: DEFAULT_SCALE.map((point) => ({ ...point })),
     competencies: [],
-    selfQuestions: DEFAULT_SELF_QUESTIONS.map((question) => ({ ...question })),
+    selfQuestions: copies(DEFAULT_SELF_QUESTIONS),
+    ...addedFieldDefaults(),
     timings: {
       reviewReminderLead: days(DEFAULT_TIMINGS.reminderLeadMs),
       reviewHrGrace: days(DEFAULT_TIMINGS.hrGraceMs),
@@ -177,6 +220,17 @@ export function defaultSettingsInput(timeZone: string, organisationName: string)
     scoreWeights: { goals: 70, competencies: 30 },
     recognition: 'immediate',
   };
+}
+
+/**
+ * A document with each field added since it may have been stored filled in with its default where absent (or
+ * removed with `null`), so that HR sees and edits what is in force, and saving a document written before
+ * issue 14 changes nothing.
+ */
+export function withAddedDefaults<T extends object>(document: T): T {
+  const filled = { ...document } as Record<string, unknown>;
+  for (const [key, value] of Object.entries(addedFieldDefaults())) filled[key] ??= value;
+  return filled as T;
 }
 
 /** Reasons a settings document is refused, each naming the field, e.g. `scale.1.label: label is required`. */
@@ -245,6 +299,8 @@ const FIELD_ORDER: Record<string, string[]> = {
   scale: ['value', 'label', 'description'],
   competencies: ['id', 'label', 'description'],
   selfQuestions: ['id', 'label'],
+  peerQuestions: ['id', 'label'],
+  upwardQuestions: ['id', 'label'],
   timings: Object.keys(settingsSchema.shape.timings.shape),
   scoreWeights: ['goals', 'competencies'],
 };
@@ -291,7 +347,9 @@ export type SettingsUpdate =
 export function updateSettings(current: SettingsInput, body: unknown, mode: 'replace' | 'merge'): SettingsUpdate {
   const unwrapped = unwrapSettings(body);
   if (!unwrapped.document) return { ok: false, problems: unwrapped.problems };
-  const document = mode === 'merge' ? mergeSettings(current, unwrapped.document) : unwrapped.document;
+  const document = withAddedDefaults(
+    mode === 'merge' ? (mergeSettings(current, unwrapped.document) as JsonObject) : unwrapped.document,
+  );
   const parsed = settingsSchema.safeParse(document);
   if (!parsed.success) return { ok: false, problems: settingsProblems(parsed.error) };
   return {

@@ -1,5 +1,11 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { defaultSettingsInput, settingsSchema, type Settings, type SettingsInput } from '#domain/settings.ts';
+import {
+  defaultSettingsInput,
+  settingsSchema,
+  withAddedDefaults,
+  type Settings,
+  type SettingsInput,
+} from '#domain/settings.ts';
 import { config } from '#shared/config.ts';
 import { db, keys, putOnce, tableName } from './table.ts';
 
@@ -47,7 +53,10 @@ export interface SettingsInForce {
 /** The newest saved version, or the defaults (the deployment's time zone and organisation name) before any is saved. */
 export async function settingsInForce(): Promise<SettingsInForce> {
   const stored = await latestSettings();
-  const document = stored?.document ?? defaultSettingsInput(config().ORG_TIME_ZONE, config().ORG_NAME);
+  // A version saved before a field was added shows that field's default, as it parses.
+  const document = withAddedDefaults(
+    stored?.document ?? defaultSettingsInput(config().ORG_TIME_ZONE, config().ORG_NAME),
+  );
   return {
     version: stored?.version ?? 0,
     settings: settingsSchema.parse(document),

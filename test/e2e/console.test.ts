@@ -953,6 +953,10 @@ describe('the HR console in Chromium', () => {
     expect(names).toEqual([
       ...[1, 2, 3, 4, 5].flatMap((n) => [`Point ${n} value`, `Point ${n} label`, `Point ${n} description`]),
       ...[1, 2, 3].flatMap((n) => [`Question ${n} id`, `Question ${n} text`]),
+      ...[1, 2].flatMap((n) => [`Peer question ${n} id`, `Peer question ${n} text`]),
+      'Peer answers in the employee\u2019s results',
+      ...[1, 2, 3].flatMap((n) => [`Upward question ${n} id`, `Upward question ${n} text`]),
+      'Anonymity threshold',
       'Reminder before a review deadline',
       'Escalation to HR after a review deadline',
       'Reminder before a goal is due',
@@ -972,9 +976,14 @@ describe('the HR console in Chromium', () => {
     // Down to two points: the button of the last point each time; the focus stays in the list.
     for (const n of [5, 4, 3]) await form.getByRole('button', { name: `Remove point ${n}`, exact: true }).click();
     expect(await form.getByLabel(/^Point \d value$/).count()).toBe(2);
+    expect(await form.getByLabel('Anonymity threshold', { exact: true }).inputValue()).toBe('3');
+    await form.getByLabel('Anonymity threshold', { exact: true }).fill('2');
     await form.getByRole('button', { name: 'Save settings', exact: true }).click();
     await page.getByRole('alert').getByRole('listitem').first().waitFor();
-    expect(await alertItems(page)).toEqual(['scale: scale must have 3 to 10 points']);
+    expect(await alertItems(page)).toEqual([
+      'scale: scale must have 3 to 10 points',
+      'anonymityThreshold: anonymityThreshold must be a whole number of at least 3 (fewer answers could be traced to their authors)',
+    ]);
     expect(await page.getByRole('alert').locator('p').textContent()).toBe(
       'The settings were not saved: invalid request.',
     );
@@ -992,6 +1001,10 @@ describe('the HR console in Chromium', () => {
     await form.getByLabel('Competency 1 name', { exact: true }).fill('Delivery');
     await form.getByLabel('Reminder before a review deadline', { exact: true }).fill('2d');
     await form.getByLabel('Deliver praise', { exact: true }).selectOption({ label: 'In a weekly digest' });
+    await form.getByLabel('Anonymity threshold', { exact: true }).fill('4');
+    await form
+      .getByLabel('Peer answers in the employee\u2019s results', { exact: true })
+      .selectOption({ label: 'With the reviewers\u2019 names' });
     await form.getByRole('button', { name: 'Save settings', exact: true }).click();
     await status(page)
       .getByText(/^Saved as version 1\./)
@@ -1019,6 +1032,9 @@ describe('the HR console in Chromium', () => {
     expect(saved.settings.timings.reviewReminderLead).toBe('2d');
     expect(saved.settings.scoreWeights).toEqual({ goals: 70, competencies: 30 });
     expect(saved.settings.recognition).toBe('weekly-digest');
+    expect(saved.settings).toMatchObject({ anonymityThreshold: 4, peerFeedback: 'named' });
+    expect(saved.settings.peerQuestions[0].id).toBe('doesWell');
+    expect(saved.settings.upwardQuestions).toHaveLength(3);
     // The form shows what was saved.
     expect(await form.getByLabel(/^Point \d value$/).count()).toBe(3);
     expect(await form.getByLabel('Competency 1 name', { exact: true }).inputValue()).toBe('Delivery');

@@ -224,6 +224,14 @@ describe('bad input changes nothing', () => {
           'timeZone: timeZone must be an IANA time zone such as Europe/Berlin',
           'senderName: senderName is longer than 80 characters',
         ]);
+        // Fewer answers than 3 could be traced to their authors: no organisation may ask for that.
+        for (const anonymityThreshold of [2, 2.5, '3']) {
+          const lowThreshold = await hr(stack, 'PATCH', '/settings', { anonymityThreshold });
+          expectError(lowThreshold, 400, 'invalid request');
+          expect(lowThreshold.body.details).toEqual([
+            'anonymityThreshold: anonymityThreshold must be a whole number of at least 3 (fewer answers could be traced to their authors)',
+          ]);
+        }
         const envelope = await hr(stack, 'PATCH', '/settings', {
           version: 7,
           settings: { senderName: 'Fine' },

@@ -2,12 +2,14 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultSettingsInput } from '../../functions/domain/settings.ts';
+import { putSettingsVersion } from '../../functions/store/settings.ts';
 import { cli, hr, startLocalStack, tempDir, type LocalStack } from '../support/local.ts';
 
 /**
  * Issue 10, settings round trip on the local stack: what `settings show --json` prints goes back through
  * `settings set --file` unchanged, a partial document (CLI or PATCH /settings) changes only what it names
  * and says what changed, and a bad partial document is refused with every reason and changes nothing.
+ * A version saved before issue 14 reads back with the defaults of the fields it added.
  */
 describe('settings round trip', () => {
   const dir = tempDir('perfcycle-settings-');
@@ -150,11 +152,51 @@ describe('settings round trip', () => {
     const partialPut = await hr(stack, 'PUT', '/settings', { senderName: 'Only this' });
     expect(partialPut.status).toBe(400);
     expect(partialPut.body.details).toContain('scale: scale must be a list of points');
-    write('bad.json', { selfQuestions: [], recognition: 'monthly' });
+    write('bad.json', { selfQuestions: [], recognition: 'monthly', anonymityThreshold: 2 });
     const viaCli = await cli(stack, dir.path, 'settings', 'set', '--file', 'bad.json');
     expect(viaCli.code).toBe(1);
     expect(viaCli.err).toContain('selfQuestions: selfQuestions needs at least one question');
     expect(viaCli.err).toContain('recognition: recognition must be immediate or weekly-digest');
+    expect(viaCli.err).toContain(
+      'anonymityThreshold: anonymityThreshold must be a whole number of at least 3 (fewer answers could be traced to their authors)',
+    );
     expect(await current()).toEqual(before);
+  });
+
+  it('reads a version saved before peer and upward reviews with their defaults, and takes it back unchanged', async () => {
+    const { settings: inForce, version } = await current();
+    const { peerQuestions, upwardQuestions, anonymityThreshold, peerFeedback, ...old } = inForce;
+    expect(
+      await putSettingsVersion({
+        version: version + 1,
+        document: old,
+        savedAt: new Date().toISOString(),
+        savedBy: 'hr',
+      }),
+    ).toBe(true);
+    const defaults = defaultSettingsInput('UTC', 'Example Org');
+    const shown = await cli(stack, dir.path, 'settings', 'show', '--json');
+    expect(JSON.parse(shown.out)).toMatchObject({
+      version: version + 1,
+      settings: {
+        ...old,
+        peerQuestions: defaults.peerQuestions,
+        upwardQuestions: defaults.upwardQuestions,
+        anonymityThreshold: 3,
+        peerFeedback: 'anonymous',
+      },
+    });
+    // The old document itself, or what `show` printed: nothing to save.
+    write('old.json', old);
+    const again = await cli(stack, dir.path, 'settings', 'set', '--file', 'old.json');
+    expect(again.out).toBe(`no change: old.json matches version ${version + 1} in force; nothing saved`);
+    expect((await hr(stack, 'PUT', '/settings', JSON.parse(shown.out))).body).toMatchObject({ saved: false });
+    // Changing one of them stores it beside the defaults of the others.
+    write('named.json', { peerFeedback: 'named' });
+    const named = await cli(stack, dir.path, 'settings', 'set', '--file', 'named.json');
+    expect(named.out).toBe(
+      `settings saved as version ${version + 2}; the next cycle uses them\n  peerFeedback: "anonymous" -> "named"`,
+    );
+    expect((await current()).settings).toMatchObject({ peerFeedback: 'named', anonymityThreshold: 3, peerQuestions });
   });
 });

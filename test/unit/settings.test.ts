@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SCALE, DEFAULT_SELF_QUESTIONS } from '#domain/review-form.ts';
+import {
+  DEFAULT_PEER_QUESTIONS,
+  DEFAULT_SCALE,
+  DEFAULT_SELF_QUESTIONS,
+  DEFAULT_UPWARD_QUESTIONS,
+} from '#domain/review-form.ts';
 import {
   defaultSettingsInput,
   diffSettings,
@@ -9,6 +14,7 @@ import {
   settingsSchema,
   unwrapSettings,
   updateSettings,
+  withAddedDefaults,
   type SettingsInput,
 } from '#domain/settings.ts';
 import { DAY_MS } from '#domain/time.ts';
@@ -17,6 +23,16 @@ const HOUR_MS = 3_600_000;
 
 /** Fresh defaults to change one thing in; typed loosely so that a test can break them. */
 const defaults = (): any => defaultSettingsInput('Europe/Berlin', 'Example Org');
+
+/** The fields issue 14 added: documents stored before it have none of them. */
+const ADDED_FIELDS = ['peerQuestions', 'upwardQuestions', 'anonymityThreshold', 'peerFeedback'];
+
+/** The defaults as a document stored before issue 14 holds them. */
+const documentBeforeIssue14 = (): any =>
+  Object.fromEntries(Object.entries(defaults()).filter(([key]) => !ADDED_FIELDS.includes(key)));
+
+const THRESHOLD_PROBLEM =
+  'anonymityThreshold: anonymityThreshold must be a whole number of at least 3 (fewer answers could be traced to their authors)';
 
 /** The reasons a settings document is refused, e.g. ['scale.1.label: label is required']. */
 function problemsOf(input: unknown): string[] {
@@ -44,6 +60,10 @@ describe('defaultSettingsInput', () => {
       scale: DEFAULT_SCALE,
       competencies: [],
       selfQuestions: DEFAULT_SELF_QUESTIONS,
+      peerQuestions: DEFAULT_PEER_QUESTIONS,
+      upwardQuestions: DEFAULT_UPWARD_QUESTIONS,
+      anonymityThreshold: 3,
+      peerFeedback: 'anonymous',
       timings: {
         reviewReminderLead: 3 * DAY_MS,
         reviewHrGrace: 2 * DAY_MS,
@@ -72,13 +92,85 @@ describe('defaultSettingsInput', () => {
     const settings = defaults();
     settings.scale[0].label = 'Changed';
     settings.selfQuestions[0].label = 'Changed';
+    settings.peerQuestions[0].label = 'Changed';
+    settings.upwardQuestions[0].label = 'Changed';
     expect(DEFAULT_SCALE[0].label).toBe('Below expectations');
     expect(DEFAULT_SELF_QUESTIONS[0].label).toBe('What went well');
+    expect(DEFAULT_PEER_QUESTIONS[0].label).toBe('What does this person do well when working with you?');
+    expect(DEFAULT_UPWARD_QUESTIONS[0].label).toBe('How does your manager support your work and your growth?');
+  });
+
+  it('asks colleagues two questions and reports three about their manager, none of them a reserved field name', () => {
+    expect(DEFAULT_PEER_QUESTIONS.map((question) => question.id)).toStrictEqual(['doesWell', 'doDifferently']);
+    expect(DEFAULT_UPWARD_QUESTIONS.map((question) => question.id)).toStrictEqual(['support', 'clarity', 'change']);
+    // Parsed alone, so a reserved or malformed id among the defaults would be refused here.
+    expect(settingsSchema.shape.peerQuestions.parse(DEFAULT_PEER_QUESTIONS)).toStrictEqual(DEFAULT_PEER_QUESTIONS);
+    expect(settingsSchema.shape.upwardQuestions.parse(DEFAULT_UPWARD_QUESTIONS)).toStrictEqual(
+      DEFAULT_UPWARD_QUESTIONS,
+    );
+  });
+});
+
+describe('a document stored before issue 14 (no peer or upward fields)', () => {
+  it('stays valid and parses with the defaults of the four fields', () => {
+    const parsed = settingsSchema.parse(documentBeforeIssue14());
+    expect(parsed).toStrictEqual(settingsSchema.parse(defaults()));
+    expect(parsed).toMatchObject({
+      peerQuestions: DEFAULT_PEER_QUESTIONS,
+      upwardQuestions: DEFAULT_UPWARD_QUESTIONS,
+      anonymityThreshold: 3,
+      peerFeedback: 'anonymous',
+    });
+  });
+
+  it('parses into copies: changing one parse changes neither the defaults nor the next parse', () => {
+    const first = settingsSchema.parse(documentBeforeIssue14());
+    first.peerQuestions[0].label = 'Changed';
+    first.upwardQuestions.pop();
+    const second = settingsSchema.parse(documentBeforeIssue14());
+    expect(second.peerQuestions).toStrictEqual(DEFAULT_PEER_QUESTIONS);
+    expect(second.upwardQuestions).toHaveLength(3);
+    expect(DEFAULT_PEER_QUESTIONS[0].label).toBe('What does this person do well when working with you?');
+  });
+
+  it('is shown with the defaults filled in (withAddedDefaults), without changing it, and keeps what was set', () => {
+    const old = documentBeforeIssue14();
+    const snapshot = structuredClone(old);
+    expect(withAddedDefaults(old)).toStrictEqual(defaults());
+    expect(old).toStrictEqual(snapshot);
+    const named = { ...old, peerFeedback: 'named', anonymityThreshold: 5 };
+    expect(withAddedDefaults(named)).toStrictEqual({ ...defaults(), peerFeedback: 'named', anonymityThreshold: 5 });
+  });
+
+  it('saved again, whole or merged, changes nothing; a change to one of the four fields is listed', () => {
+    const old = documentBeforeIssue14();
+    expect(updateSettings(withAddedDefaults(old), old, 'replace')).toMatchObject({ ok: true, changes: [] });
+    expect(updateSettings(withAddedDefaults(old), {}, 'merge')).toMatchObject({ ok: true, changes: [] });
+    const update = updateSettings(withAddedDefaults(old), { anonymityThreshold: 5, peerFeedback: 'named' }, 'merge');
+    expect(update).toMatchObject({
+      ok: true,
+      changes: ['anonymityThreshold: 3 -> 5', 'peerFeedback: "anonymous" -> "named"'],
+    });
+    if (update.ok) expect(update.settings).toMatchObject({ anonymityThreshold: 5, peerFeedback: 'named' });
+  });
+
+  it('takes null in a merge as back to the default, and lists the change', () => {
+    const current = { ...defaults(), peerQuestions: [{ id: 'mine', label: 'Mine?' }] };
+    const update = updateSettings(current, { peerQuestions: null }, 'merge');
+    expect(update).toMatchObject({
+      ok: true,
+      changes: [
+        'peerQuestions.0.id: "mine" -> "doesWell"',
+        `peerQuestions.0.label: "Mine?" -> ${JSON.stringify(DEFAULT_PEER_QUESTIONS[0].label)}`,
+        `peerQuestions.1: (none) -> ${JSON.stringify(DEFAULT_PEER_QUESTIONS[1])}`,
+      ],
+    });
+    if (update.ok) expect(update.document.peerQuestions).toStrictEqual(DEFAULT_PEER_QUESTIONS);
   });
 });
 
 describe('settingsSchema accepts', () => {
-  it('a custom 4-point scale with 2 competencies and 2 questions, and it round-trips', () => {
+  it('a custom 4-point scale with 2 competencies, 2 questions, its own peer and upward questions, a threshold of 5 and named peer answers, and it round-trips', () => {
     const input: SettingsInput = {
       scale: [
         { value: 4, label: 'Role model', description: 'Others learn from how this person works.' },
@@ -94,6 +186,13 @@ describe('settingsSchema accepts', () => {
         { id: 'proudOf', label: 'What are you proud of?' },
         { id: 'support2', label: 'What support do you need?' },
       ],
+      peerQuestions: [{ id: 'bestMoment', label: 'When did working with them help you most?' }],
+      upwardQuestions: [
+        { id: 'listens', label: 'Does your manager listen?' },
+        { id: 'unblocks', label: 'Does your manager unblock you?' },
+      ],
+      anonymityThreshold: 5,
+      peerFeedback: 'named',
       timings: {
         reviewReminderLead: '1d12h',
         reviewHrGrace: '12h',
@@ -111,6 +210,10 @@ describe('settingsSchema accepts', () => {
       scale: [input.scale[1], input.scale[3], input.scale[2], input.scale[0]],
       competencies: input.competencies,
       selfQuestions: input.selfQuestions,
+      peerQuestions: input.peerQuestions,
+      upwardQuestions: input.upwardQuestions,
+      anonymityThreshold: 5,
+      peerFeedback: 'named',
       timings: {
         reviewReminderLead: 36 * HOUR_MS,
         reviewHrGrace: 12 * HOUR_MS,
@@ -130,6 +233,8 @@ describe('settingsSchema accepts', () => {
         scale: settings.scale,
         competencies: settings.competencies,
         selfQuestions: settings.selfQuestions,
+        peerQuestions: settings.peerQuestions,
+        upwardQuestions: settings.upwardQuestions,
       }),
     ).toStrictEqual(settings);
   });
@@ -361,6 +466,64 @@ describe('settingsSchema refuses, giving the reason', () => {
         'selfQuestions.2.label: label is longer than 120 characters',
       ]);
     });
+  });
+
+  describe.each(['peerQuestions', 'upwardQuestions'])('the %s, like the self questions', (field) => {
+    it('with a reserved id', () => {
+      expect(problemsWith((settings) => (settings[field][0].id = 'rating'))).toStrictEqual([
+        `${field}.0.id: question id rating is reserved`,
+      ]);
+    });
+
+    it('with an id that is not letters and digits', () => {
+      expect(problemsWith((settings) => (settings[field][1].id = 'does-well'))).toStrictEqual([
+        `${field}.1.id: question id must be letters and digits, starting with a letter`,
+      ]);
+    });
+
+    it('with an id twice', () => {
+      expect(problemsWith((settings) => (settings[field][1].id = settings[field][0].id))).toStrictEqual([
+        `${field}: question ids must be unique: ${defaults()[field][0].id} appears more than once`,
+      ]);
+    });
+
+    it('of none, of more than 10, or not a list', () => {
+      expect(problemsWith((settings) => (settings[field] = []))).toStrictEqual([
+        `${field}: ${field} needs at least one question`,
+      ]);
+      const eleven = Array.from({ length: MAX_SELF_QUESTIONS + 1 }, (_, index) => ({ id: `q${index}`, label: 'Q' }));
+      expect(problemsWith((settings) => (settings[field] = eleven))).toStrictEqual([`${field}: at most 10 ${field}`]);
+      expect(problemsWith((settings) => (settings[field] = { id: 'q', label: 'Q' }))).toStrictEqual([
+        `${field}: ${field} must be a list`,
+      ]);
+    });
+
+    it('with a blank label or one over 120 characters', () => {
+      expect(
+        problemsWith((settings) => {
+          settings[field][0].label = ' ';
+          settings[field][1].label = 'q'.repeat(121);
+        }),
+      ).toStrictEqual([`${field}.0.label: label is required`, `${field}.1.label: label is longer than 120 characters`]);
+    });
+  });
+
+  describe('the anonymity threshold', () => {
+    it.each([2, 0, -3, 2.9, 3.5, '3', null, true])('of %j, saying why', (threshold) => {
+      expect(problemsWith((settings) => (settings.anonymityThreshold = threshold))).toStrictEqual([THRESHOLD_PROBLEM]);
+    });
+
+    it.each([3, 4, 50])('accepts %i', (threshold) => {
+      const settings = defaults();
+      settings.anonymityThreshold = threshold;
+      expect(settingsSchema.parse(settings).anonymityThreshold).toBe(threshold);
+    });
+  });
+
+  it.each(['public', 'Named', '', null])('peerFeedback of %j', (peerFeedback) => {
+    expect(problemsWith((settings) => (settings.peerFeedback = peerFeedback))).toStrictEqual([
+      'peerFeedback: peerFeedback must be anonymous or named',
+    ]);
   });
 
   describe('the timings', () => {

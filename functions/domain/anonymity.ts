@@ -1,0 +1,103 @@
+import { createHmac, hkdfSync, randomInt } from 'node:crypto';
+import { twoDecimals } from './score.ts';
+
+/**
+ * Anonymity of upward reviews (issue 14), built into what is stored and handed out rather than into a display
+ * rule: an upward answer is stored with a keyed hash of its author in place of their id, reaches the manager
+ * only once enough reports answered, and then shuffled and stripped of everything but the answers.
+ */
+
+/** With fewer answers, a manager could tell who wrote which (two reports, two answers): no setting goes below it. */
+export const MIN_ANONYMITY_THRESHOLD = 3;
+
+/** Whether `count` answers may reach the manager: at least the organisation's threshold, and never fewer than 3. */
+export function releasableTo(count: number, threshold: number): boolean {
+  // A threshold that is not a number makes Math.max NaN, and nothing is released.
+  return count >= Math.max(MIN_ANONYMITY_THRESHOLD, threshold);
+}
+
+/** Answers held back: too few to keep their authors anonymous. `needed` is the threshold in force. */
+export interface TooFewAnswers {
+  tooFewAnswers: true;
+  count: number;
+  needed: number;
+}
+
+const tooFew = (count: number, threshold: number): TooFewAnswers => ({
+  tooFewAnswers: true,
+  count,
+  needed: Math.max(MIN_ANONYMITY_THRESHOLD, threshold),
+});
+
+/** A whole number from 0 up to (not including) `max`: `crypto.randomInt`, or a stand-in that a test controls. */
+export type RandomInt = (max: number) => number;
+
+/** Fisher–Yates on a copy: every order is equally likely when `random` is uniform. */
+function shuffle<T>(items: readonly T[], random: RandomInt): T[] {
+  const shuffled = [...items];
+  for (let last = shuffled.length - 1; last > 0; last--) {
+    const pick = random(last + 1);
+    [shuffled[last], shuffled[pick]] = [shuffled[pick], shuffled[last]];
+  }
+  return shuffled;
+}
+
+/** An upward answer as the manager reads it: the answers to the questions and the rating, nothing else. */
+export interface UpwardAnswer {
+  answers: Record<string, string>;
+  rating?: number;
+}
+
+/**
+ * What a manager receives of their reports' upward answers (`stored` may be the stored items, with whatever
+ * else they hold): when at least the threshold answered, the answers in an order that says nothing of who wrote
+ * them or when (a shuffle with `crypto.randomInt`, not the order they were stored or submitted in), each copied
+ * down to its answers and rating, so no author key, date or sort key leaves with them. Otherwise only that there
+ * were too few.
+ */
+export function answersForManager(
+  stored: readonly UpwardAnswer[],
+  threshold: number,
+  random: RandomInt = randomInt,
+): { tooFewAnswers: false; answers: UpwardAnswer[] } | TooFewAnswers {
+  if (!releasableTo(stored.length, threshold)) return tooFew(stored.length, threshold);
+  const answers = stored.map(
+    ({ answers, rating }): UpwardAnswer => ({ answers: { ...answers }, ...(rating === undefined ? {} : { rating }) }),
+  );
+  return { tooFewAnswers: false, answers: shuffle(answers, random) };
+}
+
+/** The running totals of the ratings a manager received in upward reviews. */
+export interface RatingCounters {
+  count: number;
+  sum: number;
+}
+
+/**
+ * A manager's upward mean for reports (two decimals), only when at least the threshold rated them: the mean of
+ * two ratings would tell a manager of two reports both ratings. `count` counts ratings, not answers, so a mean
+ * never rests on fewer ratings than the threshold even where some answers carry none.
+ */
+export function upwardMean(
+  counters: RatingCounters,
+  threshold: number,
+): { tooFewAnswers: false; count: number; mean: number } | TooFewAnswers {
+  if (!releasableTo(counters.count, threshold)) return tooFew(counters.count, threshold);
+  return { tooFewAnswers: false, count: counters.count, mean: twoDecimals(counters.sum / counters.count) };
+}
+
+/** HKDF's label for the key that hashes authors: a key of its own, so no author key is ever a link's signature. */
+const AUTHOR_KEY_INFO = 'perfcycle upward-author-key v1';
+
+/**
+ * Who wrote an upward answer, as it is stored: HMAC-SHA256 (base64url) over the cycle and the author, under a
+ * key derived from the link secret. It counts each author once per cycle, yet without the secret no one can
+ * tell whose it is, not even by hashing every id of the directory; and each cycle gives an author a different
+ * key, so answers cannot be linked across cycles.
+ */
+export function authorKey(secret: string, cycleId: string, authorId: string): string {
+  // The separator keeps ("c1", "2e") and ("c12", "e") apart; ids never hold it, and one that did is a bug.
+  if (cycleId.includes('\0') || authorId.includes('\0')) throw new Error('an id holds a NUL character');
+  const key = Buffer.from(hkdfSync('sha256', secret, '', AUTHOR_KEY_INFO, 32));
+  return createHmac('sha256', key).update(`upward-author\0${cycleId}\0${authorId}`).digest('base64url');
+}
