@@ -10,7 +10,7 @@ import {
   type FeedbackKind,
 } from '#domain/feedback.ts';
 import * as messages from '#mail/messages.ts';
-import { flushOutbox, newMail, sendQueuedNow } from '#mail/outbox.ts';
+import { flushOutbox, newMail } from '#mail/outbox.ts';
 import { formatDeadline } from '#domain/time.ts';
 import { nowIso, nowMs } from '#shared/clock.ts';
 import { formLink } from '#shared/links.ts';
@@ -27,9 +27,10 @@ import {
   type FeedbackRecord,
   type FeedbackRequestRecord,
 } from '#store/feedback.ts';
-import { queueMailOnce, type MailRecord } from '#store/mail.ts';
+import { queueMailOnce } from '#store/mail.ts';
 import { settingsInForce } from '#store/settings.ts';
 import { NotFound } from './errors.ts';
+import { ownMail } from './own-mail.ts';
 import { employeeNames, requireEmployee } from './employees.ts';
 import { submissionOf } from './submissions.ts';
 
@@ -89,8 +90,9 @@ async function deliverFeedback(feedback: FeedbackRecord): Promise<void> {
       messages.feedbackReceived(person, role, feedback, recipient),
     ),
   );
-  for (const mail of mails) await queueMailOnce(mail);
-  await sendQueuedNow(FEEDBACK_MAIL_SCOPE, mails);
+  const outbox = ownMail(FEEDBACK_MAIL_SCOPE);
+  for (const mail of mails) await outbox.queue(mail);
+  await outbox.sendNow();
 }
 
 /**
@@ -132,7 +134,7 @@ export async function requestFeedback(
   const issuedAt = nowMs();
   const requestedAt = Date.parse(request.at);
   const { timeZone } = (await settingsInForce()).settings;
-  const mails: MailRecord[] = [];
+  const outbox = ownMail(FEEDBACK_MAIL_SCOPE);
   for (const colleague of colleagues as Employee[]) {
     const url = await formLink(request.requestId, colleague.employeeId, { purpose: 'feedback', requestedAt }, issuedAt);
     const content = messages.feedbackRequest(
@@ -151,10 +153,9 @@ export async function requestFeedback(
       [requesterId],
       content,
     );
-    await queueMailOnce(mail);
-    mails.push(mail);
+    await outbox.queue(mail);
   }
-  await sendQueuedNow(FEEDBACK_MAIL_SCOPE, mails);
+  await outbox.sendNow();
   return request;
 }
 

@@ -34,6 +34,7 @@ import {
   type GoalRecord,
 } from '#store/goals.ts';
 import { Conflict, NotFound } from './errors.ts';
+import { ownMail } from './own-mail.ts';
 import { requireEmployee } from './employees.ts';
 import type { EmployeesPort, GoalsPort, MailPort, SettingsPort } from './ports.ts';
 import { submissionOf } from './submissions.ts';
@@ -119,8 +120,9 @@ export async function addGoal(
     url,
   );
   const mail = newMail(GOAL_MAIL_SCOPE, `goal-set#${goal.goalId}`, 'goal-set', owner.email, [employeeId], content);
-  await queueMailOnce(mail);
-  await sendQueuedNow(GOAL_MAIL_SCOPE, [mail]);
+  const outbox = ownMail(GOAL_MAIL_SCOPE);
+  await outbox.queue(mail);
+  await outbox.sendNow();
   return goal;
 }
 

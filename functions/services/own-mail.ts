@@ -1,5 +1,5 @@
-import { queueClaim, sendQueuedNow, type FlushResult } from '#mail/outbox.ts';
-import type { MailRecord } from '#store/mail.ts';
+import { flushOutbox, queueClaim, sendQueuedNow, type FlushResult } from '#mail/outbox.ts';
+import { queueMailOnce, type MailRecord } from '#store/mail.ts';
 import type { MailPort } from './ports.ts';
 
 /**
@@ -11,6 +11,8 @@ import type { MailPort } from './ports.ts';
 export class OwnMail {
   private readonly claim = queueClaim();
   private readonly queued: MailRecord[] = [];
+  /** Mail this sender asked to queue that was queued before: not its own, so claimed like any other. */
+  private readonly queuedBefore: MailRecord[] = [];
   private readonly ports: Pick<MailPort, 'queueMailOnce' | 'flushOutbox'>;
   private readonly scope: string;
 
@@ -22,7 +24,7 @@ export class OwnMail {
   /** Queues a mail once; false when it was queued before. */
   async queue(record: MailRecord): Promise<boolean> {
     const fresh = await this.ports.queueMailOnce(record, this.claim);
-    if (fresh) this.queued.push(record);
+    (fresh ? this.queued : this.queuedBefore).push(record);
     return fresh;
   }
 
@@ -31,8 +33,17 @@ export class OwnMail {
     return this.ports.flushOutbox(this.scope, { first: this.queued, claim: this.claim });
   }
 
-  /** What an API call does: sends only what it queued, while the person waits, never failing the call. */
-  sendNow(): Promise<void> {
-    return sendQueuedNow(this.scope, this.queued, this.claim);
+  /**
+   * What an API call does: sends only what it asked to queue, while the person waits, never failing the call.
+   * A replayed post so completes what its first try cut short; the claims keep anything from going twice.
+   */
+  async sendNow(): Promise<void> {
+    await sendQueuedNow(this.scope, this.queued, this.claim);
+    await sendQueuedNow(this.scope, this.queuedBefore);
   }
+}
+
+/** OwnMail on the table and SES, for a service that is not given ports (an API call's). */
+export function ownMail(scope: string): OwnMail {
+  return new OwnMail({ queueMailOnce, flushOutbox }, scope);
 }

@@ -3,7 +3,7 @@ import { goalsChoice } from '#domain/acknowledgement.ts';
 import { acknowledgementEndsAt } from '#domain/cycle.ts';
 import { checkNewGoals } from '#domain/goals.ts';
 import * as messages from '#mail/messages.ts';
-import { flushOutbox, newMail } from '#mail/outbox.ts';
+import { newMail } from '#mail/outbox.ts';
 import { nowIso, nowMs } from '#shared/clock.ts';
 import { config } from '#shared/config.ts';
 import { consoleLink, formLink } from '#shared/links.ts';
@@ -19,10 +19,9 @@ import {
 import { recordAudit, type Actor } from '#store/audit.ts';
 import { getCycle, markAcknowledgementsReminded, scheduleOf, type CycleRecord } from '#store/cycles.ts';
 import { listGoals } from '#store/goals.ts';
-import { queueMailOnce } from '#store/mail.ts';
 import { addGoal } from './goals.ts';
 import { NotFound } from './errors.ts';
-import { OwnMail } from './own-mail.ts';
+import { ownMail } from './own-mail.ts';
 import { PER_ITEM_CONCURRENCY } from './checkpoint.ts';
 import { stepOutput, type StepOutput } from './step-output.ts';
 import { submissionOf } from './submissions.ts';
@@ -99,7 +98,7 @@ export async function acknowledgeResults(
         ),
       ),
     );
-  const outbox = new OwnMail({ queueMailOnce, flushOutbox }, cycle.cycleId);
+  const outbox = ownMail(cycle.cycleId);
   for (const mail of mails) await outbox.queue(mail);
   await outbox.sendNow();
   return 'acknowledged';
@@ -167,7 +166,7 @@ export async function remindUnacknowledged(cycleId: string): Promise<StepOutput>
   const waiting = (await listAssessments(cycleId)).filter(
     (assessment) => hasResults(assessment) && !assessment.acknowledgedAt,
   );
-  const outbox = new OwnMail({ queueMailOnce, flushOutbox }, cycleId);
+  const outbox = ownMail(cycleId);
   await forEachLimited(waiting, PER_ITEM_CONCURRENCY, async (assessment) => {
     const url = await formLink(
       cycleId,

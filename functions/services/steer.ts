@@ -9,7 +9,7 @@ import {
 import { endOfDay } from '#domain/time.ts';
 import { needsWorkflow, workflowHealth, type WorkflowHealth } from '#domain/workflow-health.ts';
 import * as messages from '#mail/messages.ts';
-import { newMail, sendQueuedNow } from '#mail/outbox.ts';
+import { newMail } from '#mail/outbox.ts';
 import { forEachLimited } from '#shared/concurrency.ts';
 import { PER_ITEM_CONCURRENCY } from './checkpoint.ts';
 import { nowIso, nowMs } from '#shared/clock.ts';
@@ -30,8 +30,8 @@ import {
   setReviewExtension,
   type CycleRecord,
 } from '#store/cycles.ts';
-import { queueMailOnce } from '#store/mail.ts';
 import { Conflict, NotFound } from './errors.ts';
+import { ownMail } from './own-mail.ts';
 
 async function runningCycle(cycleId: string): Promise<CycleRecord> {
   const cycle = await getCycle(cycleId);
@@ -128,8 +128,9 @@ export async function reopenReview(
       `${teamUrl}&report=${encodeURIComponent(employeeId)}`,
     ),
   );
-  await queueMailOnce(mail);
-  await sendQueuedNow(cycleId, [mail]);
+  const outbox = ownMail(cycleId);
+  await outbox.queue(mail);
+  await outbox.sendNow();
   await replaceExecution(reopened, 'manager review reopened');
   return { until };
 }
@@ -302,8 +303,9 @@ export async function cancelCycle(cycleId: string, actor: Actor): Promise<{ noti
       messages.cancellation(ctx, participant),
     ),
   );
-  await forEachLimited(notes, PER_ITEM_CONCURRENCY, async (note) => void (await queueMailOnce(note)));
+  const outbox = ownMail(cycleId);
+  await forEachLimited(notes, PER_ITEM_CONCURRENCY, async (note) => void (await outbox.queue(note)));
   // Whatever else the cycle had queued is dropped by the next flush that finds it cancelled.
-  await sendQueuedNow(cycleId, notes);
+  await outbox.sendNow();
   return { notified: participants.length };
 }
