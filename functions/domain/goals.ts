@@ -93,6 +93,13 @@ export function countOutcomes(outcomes: GoalOutcome[]): Record<GoalOutcome, numb
   return counts;
 }
 
+/** Counts by outcome added up (several departments'). */
+export function addOutcomeCounts(all: Record<GoalOutcome, number>[]): Record<GoalOutcome, number> {
+  const sum = countOutcomes([]);
+  for (const counts of all) for (const outcome of Object.keys(sum) as GoalOutcome[]) sum[outcome] += counts[outcome];
+  return sum;
+}
+
 /**
  * The goal counters of one (period, department) (issue 13): goals done on time (`met`), done late (`doneLate`) and
  * cancelled are counted; open goals are counted by their due instant (`open<dueAt ms>`), so whether one is missed

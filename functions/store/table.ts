@@ -29,6 +29,7 @@ import { observed } from '#shared/sdk-observer.ts';
  * | mail        | CYCLE#id       | MAIL#mailId      |                            | OUTBOX#cycle / dueAt#mailId      |                               |
  * | audit event | CYCLE#id       | AUDIT#at#id      |                            |                                  | ESCALATIONS#cycle / sk (ladder mail) |
  * | goal        | EMP#id         | GOAL#goalId      | OPENGOALS / dueAt#goalId   |                                  | GOALS#period / emp#goalId     |
+ * | goal counts | GOALCOUNT#period | DEPT#department |                            |                                  |                               |
  * | settings    | SETTINGS       | V#version        |                            |                                  |                               |
  * | feedback    | EMP#to         | FEEDBACK#at#id   |                            | PRAISE#week / team#at#id (digest)| RECOGNITION / at#id (praise)  |
  * | cycle of    | EMP#id         | CYCLE#at#cycleId |                            |                                  |                               |
@@ -105,6 +106,12 @@ export const keys = {
     sk: `PROGRESS#${encodeURIComponent(department)}`,
   }),
   progressPrefix: 'PROGRESS#',
+  /** The goal outcomes of one department in one period (store/goals.ts; URI-encoded: no `#` inside). */
+  goalCount: (period: string, department: string) => ({
+    pk: `GOALCOUNT#${period}`,
+    sk: `DEPT#${encodeURIComponent(department)}`,
+  }),
+  goalCountPartition: (period: string) => `GOALCOUNT#${period}`,
   /** `scope`: a digest of who sent an Idempotency-Key, to which route, and the key. */
   apiRequest: (scope: string) => ({ pk: `IDEM#${scope}`, sk: 'REQUEST' }),
   settings: (version: number) => ({ pk: 'SETTINGS', sk: `V#${String(version).padStart(10, '0')}` }),

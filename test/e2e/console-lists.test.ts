@@ -111,7 +111,7 @@ describe('the cycle page\u2019s paged lists in Chromium', () => {
       '/cycles/ID/overdue',
       '/cycles/ID/teams',
     ]);
-    for (const url of api.filter((u) => /overdue|teams|escalations/.test(u.pathname)))
+    for (const url of api.filter((u) => /overdue|teams|escalations|goals/.test(u.pathname)))
       expect(url.searchParams.get('limit'), url.pathname).toBe('25');
   });
 

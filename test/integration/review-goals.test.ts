@@ -161,11 +161,13 @@ describe('goals in the review cycle', () => {
     const goals = (await hr(stack, 'GET', `/cycles/${cycleId}/goals`)).body;
     expect(goals.period).toBe(quarter.period);
     expect(goals.counts).toEqual({ open: 0, met: 1, 'done-late': 1, missed: 1, cancelled: 1 });
+    expect(goals.departments).toEqual([{ department: 'Sales', counts: goals.counts }]);
     expect(goals.missed).toEqual([
       {
         employeeId: 'e2',
         name: 'Bob Prompt',
         manager: 'Maria Manager',
+        department: 'Sales',
         goalId: goalIds['Close deals'],
         title: 'Close deals',
         due: day(5),
@@ -173,6 +175,7 @@ describe('goals in the review cycle', () => {
     ]);
     const human = await cli(stack, dir.path, 'cycle', 'goals', cycleId);
     expect(human.out).toContain(`goals of ${quarter.period}: 0 open, 1 met, 1 done-late, 1 missed, 1 cancelled`);
+    expect(human.out).toContain(`missed: Bob Prompt (e2, Sales): Close deals, due ${day(5)}`);
   });
 
   it('asks the employee to rate each goal of the quarter, and only those', async () => {
