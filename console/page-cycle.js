@@ -415,7 +415,7 @@ function overdueList(cycleId, status, phase, first, timeZone) {
 function missedGoalsList(cycleId, status, first) {
   return pagedList({
     title: 'Missed goals',
-    caption: 'Missed goals',
+    caption: 'Goals past their due date',
     headers: ['Name', 'Department', 'Goal', 'Was due', 'Manager'],
     row: (goal) => [goal.name, goal.department, goal.title, formatDay(goal.due), goal.manager ?? ''],
     options: { nowrap: [3], rowHeaders: true, wide: true },
