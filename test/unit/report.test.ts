@@ -303,6 +303,19 @@ describe('buildReport', () => {
     expect(noResultOnly.overall.disagreed).toBe(1);
   });
 
+  it('counts each goal in the department it counts in, not in its owner\u2019s department now', () => {
+    const moved = [
+      person({ employeeId: 'E1', department: 'Ops', goals: ['missed'] }),
+      person({ employeeId: 'E2', department: 'Sales' }),
+    ];
+    const figures = buildReport(moved, [{ department: 'Sales', outcome: 'missed' }], LABELS);
+    expect(figures.departments.map((d) => [d.department, d.goals.missed])).toEqual([
+      ['Ops', 0],
+      ['Sales', 1],
+    ]);
+    expect(figures.overall.goals).toEqual({ open: 0, met: 0, 'done-late': 0, missed: 1, cancelled: 0 });
+  });
+
   it('gives the same figures from the counts of each (reviewer, department) group as from the people', () => {
     expect(reportSummaries(groupCounts(people), goalCountsOf(ownGoals(people)), LABELS)).toEqual(report);
   });
