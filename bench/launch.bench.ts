@@ -21,7 +21,7 @@ import { roster } from './roster.ts';
  * stack and compares the launch with its floor (the same DynamoDB items batch-written and the same SendEmail
  * calls made directly, in the same run), counts Step Functions transitions and DynamoDB requests for the
  * whole cycle, and sizes each Lambda bundle and its cold import; times the goal watch's daily read over many
- * goals; times `perfcycle employees import` of 5,000 rows as Excel saves them (Windows-1252, semicolons), with
+ * goals, and HR's goal views of the first cycle over them; times `perfcycle employees import` of 5,000 rows as Excel saves them (Windows-1252, semicolons), with
  * its progress; and storms forms with the same post at once (exactly one counts) and times `--form-posts` form
  * POSTs one after another (bench/forms.ts; 0 skips both); posts `--form-load` distinct self-assessments and goal
  * check-ins with one client, then with 50, against the floor of their DynamoDB requests (bench/form-load.ts; 0 skips);
