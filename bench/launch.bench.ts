@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../cli/program.ts';
+import type { GoalRecord } from '../functions/store/goals.ts';
 import { allFunctions } from '../lib/functions.ts';
 import { startLocalStack, type LocalStack } from '../local/stack.ts';
 import { answersBench } from './answers.ts';
@@ -22,8 +23,9 @@ import { roster } from './roster.ts';
  * calls made directly, in the same run), counts Step Functions transitions and DynamoDB requests for the
  * whole cycle, and sizes each Lambda bundle and its cold import; runs a cycle of `--answers` people where
  * everyone answers (bench/answers.ts) and prices the quarter of the first size with it (bench/cost.ts; 0 skips
- * both); times the goal watch's daily read over many goals; times `perfcycle employees import` of 5,000 rows as
- * Excel saves them (Windows-1252, semicolons), with its progress; and storms forms with the same post at once (exactly one counts) and times `--form-posts` form
+ * both); times the goal watch's daily read over many goals, and HR's goal views of the first cycle over them; times
+ * `perfcycle employees import` of 5,000 rows as Excel saves them (Windows-1252, semicolons), with its progress; and
+ * storms forms with the same post at once (exactly one counts) and times `--form-posts` form
  * POSTs one after another (bench/forms.ts; 0 skips both); posts `--form-load` distinct self-assessments and goal
  * check-ins with one client, then with 50, against the floor of their DynamoDB requests (bench/form-load.ts; 0 skips);
  * reads a calibrated cycle of `--calibration` participants, through its summaries and through every assessment
@@ -296,20 +298,32 @@ async function importCase(stack: LocalStack) {
   }
 }
 
-/** The daily goal watch's read: `goalCount` open goals of which 100 fall due today. */
+/**
+ * The daily goal watch's read: `goalCount` open goals of which 100 fall due today. They are goals of the quarter of
+ * the first size's (closed) cycle, counted in its department with their counter item as the goals' own writes keep
+ * it, so HR's goal views of that cycle are timed over them too: `GET /cycles/{id}/goals` (counts and the first page
+ * of missed goals) and the report, beside what both read before the goal counters (every goal of the period and every
+ * participant, timed directly on the store).
+ */
 async function goalWatchCase(stack: LocalStack, counter: DynamoCounter) {
-  const { batchPut } = await import('../functions/store/table.ts');
-  const { goalItem } = await import('../functions/store/goals.ts');
+  const { batchPut, keys } = await import('../functions/store/table.ts');
+  const { goalItem, listGoalsOfPeriod } = await import('../functions/store/goals.ts');
+  const { listAssessments } = await import('../functions/store/assessments.ts');
   const { goalsOwingSteps } = await import('../functions/services/goals.ts');
-  const { DEFAULT_GOAL_TIMINGS } = await import('../functions/domain/goals.ts');
+  const { DEFAULT_GOAL_TIMINGS, goalTallyOf } = await import('../functions/domain/goals.ts');
+  const department = `Bench${sizes[0]}`;
+  const { cycles } = (await api(stack, 'GET', '/cycles', '')) as {
+    cycles: { cycleId: string; name: string; period: string }[];
+  };
+  const { cycleId, period } = cycles.find((cycle) => cycle.name === `Bench ${sizes[0]}`)!;
   const now = stack.clock.now();
   const endOfToday = Date.parse(`${new Date(now).toISOString().slice(0, 10)}T23:59:59Z`);
   const dueToday = 100;
-  const goals = Array.from({ length: goalCount }, (_, i) => {
+  const goals = Array.from({ length: goalCount }, (_, i): GoalRecord => {
     // 100 due today; the rest spread over the months after the reminder window.
     const dueAt = i < dueToday ? endOfToday : endOfToday + (8 + (i % 300)) * DAY;
     const due = new Date(dueAt).toISOString().slice(0, 10);
-    return goalItem({
+    return {
       goalId: `goal_bench${i}`,
       employeeId: `bench-goal-owner-${i % 20_000}`,
       title: `Goal ${i}`,
@@ -317,29 +331,45 @@ async function goalWatchCase(stack: LocalStack, counter: DynamoCounter) {
       weight: 0,
       due,
       dueAt,
-      period: 'bench',
+      period,
+      department,
       state: 'OPEN',
       progress: 0,
       checkIns: [],
       escalations: {},
       createdAt: new Date(now).toISOString(),
       createdBy: 'system',
-    });
+    };
   });
+  // The department's counts as the goals' own writes would have moved them.
+  const tally: Record<string, number> = {};
+  for (const goal of goals)
+    for (const [name, count = 0] of Object.entries(goalTallyOf(goal))) tally[name] = (tally[name] ?? 0) + count;
   const seeded = performance.now();
-  await batchPut(goals);
+  await batchPut([...goals.map(goalItem), { ...keys.goalCount(period, department), period, department, ...tally }]);
   const seedMs = performance.now() - seeded;
   const before = { ...counter };
   const started = performance.now();
   const owing = await goalsOwingSteps(now, DEFAULT_GOAL_TIMINGS);
+  const dailyCheckMs = Math.round(performance.now() - started);
+  const dailyCheck = { itemsRead: counter.itemsRead - before.itemsRead, requests: counter.requests - before.requests };
+  const goalsView = await timed(counter, 5, () => api(stack, 'GET', `/cycles/${cycleId}/goals?limit=50`, ''));
+  const report = await timed(counter, 3, () => api(stack, 'GET', `/cycles/${cycleId}/report`, ''));
+  const wholeRead = await timed(counter, 3, () => Promise.all([listGoalsOfPeriod(period), listAssessments(cycleId)]));
   return {
     goals: goalCount,
     dueToday,
     seedMs: Math.round(seedMs),
-    dailyCheckMs: Math.round(performance.now() - started),
+    dailyCheckMs,
     goalsOwingAStep: owing.length,
-    itemsRead: counter.itemsRead - before.itemsRead,
-    dynamoRequests: counter.requests - before.requests,
+    itemsRead: dailyCheck.itemsRead,
+    dynamoRequests: dailyCheck.requests,
+    cycleGoalsMs: goalsView.ms,
+    cycleGoalsDynamoRequests: goalsView.requests,
+    reportMs: report.ms,
+    reportDynamoRequests: report.requests,
+    goalsAndParticipantsReadMs: wholeRead.ms,
+    goalsAndParticipantsReadDynamoRequests: wholeRead.requests,
   };
 }
 
@@ -440,7 +470,9 @@ async function fullBench(): Promise<void> {
         console.table([directoryImport]);
       }
       if (goalWatch) {
-        console.log('Daily goal watch: open goals read through the sparse index');
+        console.log(
+          'Daily goal watch: open goals read through the sparse index; HR\u2019s goal views of the first cycle over the same goals, and what they read before the goal counters',
+        );
         console.table([goalWatch]);
       }
       if (forms) {

@@ -714,26 +714,20 @@ export function buildProgram(io: CliIo): Command {
       const result = await call(io, 'POST /cycles/{cycleId}/resume', { params: { cycleId }, json: {} });
       printer(io, !!options.json)(result, () => `resumed ${result.cycleId} (${result.phase}) after: ${result.problem}`);
     });
-  cycle
-    .command('goals')
-    .argument('<cycleId>')
-    .description(
-      'The goals of the cycle\u2019s period held by its participants: counts by outcome, and the missed ones',
-    )
-    .option('--json', 'print JSON')
-    .action(async (cycleId: string, options: { json?: boolean }) => {
-      const goals = await call(io, 'GET /cycles/{cycleId}/goals', { params: { cycleId } });
-      printer(io, !!options.json)(goals, () =>
-        [
-          `goals of ${goals.period}: ${Object.entries(goals.counts)
-            .map(([outcome, n]) => `${n} ${outcome}`)
-            .join(', ')}`,
-          ...(goals.missed.length
-            ? ['missed:', ...goals.missed.map((g) => `  ${g.name} (${g.employeeId}): ${g.title}, due ${g.due}`)]
-            : []),
-        ].join('\n'),
-      );
-    });
+  pagedList(cycle, io, {
+    name: 'goals',
+    description:
+      'The goals of the cycle\u2019s period counted in its departments: counts by outcome, and the missed ones',
+    route: 'GET /cycles/{cycleId}/goals',
+    filters: [['--department <department>', 'only missed goals counted in this department']],
+    head: (page) =>
+      `goals of ${page.period}: ${Object.entries(page.counts)
+        .map(([outcome, n]) => `${n} ${outcome}`)
+        .join(', ')}`,
+    items: (page) => page.missed,
+    line: (g) => `missed: ${g.name} (${g.employeeId}, ${g.department}): ${g.title}, due ${g.due}`,
+    empty: 'no goal missed',
+  });
   pagedList(cycle, io, {
     name: 'audit',
     description: 'Every email, submission and state change of a cycle, oldest first',
@@ -1273,7 +1267,8 @@ type ListRoute =
   | 'GET /cycles/{cycleId}/overdue'
   | 'GET /cycles/{cycleId}/unacknowledged'
   | 'GET /cycles/{cycleId}/teams'
-  | 'GET /cycles/{cycleId}/escalations';
+  | 'GET /cycles/{cycleId}/escalations'
+  | 'GET /cycles/{cycleId}/goals';
 
 /**
  * A `cycle <name> <cycleId>` command over one of the API's paged lists: the first `--limit` items, with the
@@ -1288,6 +1283,8 @@ function pagedList<R extends ListRoute, T>(
     description: string;
     route: R;
     filters?: [string, string, string?][];
+    /** A line the first page starts with (the list's totals). */
+    head?: (page: Responses[R]) => string;
     items: (page: Responses[R]) => T[];
     line: (item: T) => string;
     empty: string;
@@ -1309,20 +1306,26 @@ function pagedList<R extends ListRoute, T>(
       );
       let cursor = options.cursor as string | undefined;
       let shown = 0;
+      let pages = 0;
       do {
         const page = await call(io, list.route, {
           params: { cycleId },
           query: { ...filters, limit: options.all ? '1000' : String(options.limit), cursor },
         } as unknown as Request<R>);
         const items = list.items(page);
+        const head = list.head && !options.json && (!options.all || !pages) ? [list.head(page)] : [];
+        pages++;
         cursor = (page as { nextCursor?: string }).nextCursor;
         shown += items.length;
         if (options.all) {
-          if (items.length)
-            io.out(items.map((item) => (options.json ? JSON.stringify(item) : list.line(item))).join('\n'));
+          if (items.length || head.length)
+            io.out(
+              [...head, ...items.map((item) => (options.json ? JSON.stringify(item) : list.line(item)))].join('\n'),
+            );
         } else
           printer(io, !!options.json)(page, () =>
             [
+              ...head,
               ...(items.length ? items.map(list.line) : [list.empty]),
               ...(cursor
                 ? [

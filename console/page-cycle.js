@@ -35,7 +35,7 @@ import { cycleHref, renderWithMessage } from './router.js';
 /** @import { Child } from './types.js' */
 /** @import { Query } from './paged-list.js' */
 /**
- * @import { CycleStatus, EscalationsPage, OverduePage, TeamsPage, UnacknowledgedPage } from '../functions/api/responses.ts'
+ * @import { CycleGoals, CycleStatus, EscalationsPage, OverduePage, TeamsPage, UnacknowledgedPage } from '../functions/api/responses.ts'
  */
 /** @import { Page } from './router.js' */
 
@@ -174,7 +174,7 @@ export async function cyclePage(cycleId) {
   const limit = String(PAGE_SIZE);
   const [status, goals, teams, sent] = await Promise.all([
     api('GET /cycles/{cycleId}', { params }),
-    api('GET /cycles/{cycleId}/goals', { params }),
+    api('GET /cycles/{cycleId}/goals', { params, query: { limit } }),
     api('GET /cycles/{cycleId}/teams', { params, query: { limit } }),
     api('GET /cycles/{cycleId}/escalations', { params, query: { limit } }),
   ]);
@@ -286,15 +286,8 @@ export async function cyclePage(cycleId) {
           ],
           { numeric: [0, 1, 2, 3, 4] },
         ),
-        goals.missed?.length
-          ? table(
-              'Missed goals',
-              ['Name', 'Goal', 'Was due', 'Manager'],
-              goals.missed.map((goal) => [goal.name, goal.title, formatDay(goal.due), goal.manager ?? '']),
-              { nowrap: [2], rowHeaders: true, wide: true },
-            )
-          : null,
       ),
+      goals.counts.missed ? missedGoalsList(cycleId, status, goals) : null,
 
       section(
         'Results',
@@ -410,6 +403,30 @@ function overdueList(cycleId, status, phase, first, timeZone) {
       return { rows: page.overdue, nextCursor: page.nextCursor };
     },
     first: { rows: first.overdue, nextCursor: first.nextCursor },
+  });
+}
+
+/**
+ * The goals of the period missed (open past their due date), by owner, in one department or all of the cycle's.
+ * @param {string} cycleId
+ * @param {CycleStatus} status
+ * @param {CycleGoals} first
+ */
+function missedGoalsList(cycleId, status, first) {
+  return pagedList({
+    title: 'Missed goals',
+    caption: 'Goals past their due date',
+    headers: ['Name', 'Department', 'Goal', 'Was due', 'Manager'],
+    row: (goal) => [goal.name, goal.department, goal.title, formatDay(goal.due), goal.manager ?? ''],
+    options: { nowrap: [3], rowHeaders: true, wide: true },
+    noun: ['missed goal', 'missed goals'],
+    empty: 'No goal was missed.',
+    filters: [departmentFilter(status)],
+    load: async (query) => {
+      const page = await api('GET /cycles/{cycleId}/goals', { params: { cycleId }, query });
+      return { rows: page.missed, nextCursor: page.nextCursor };
+    },
+    first: { rows: first.missed, nextCursor: first.nextCursor },
   });
 }
 

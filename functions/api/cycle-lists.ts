@@ -1,13 +1,25 @@
-import { auditEventsPage, escalationsSentPage, overduePage, teamsPage, unacknowledgedPage } from '#services/lists.ts';
-import { cycleGoals } from '#services/status.ts';
+import {
+  auditEventsPage,
+  cycleGoals,
+  escalationsSentPage,
+  overduePage,
+  teamsPage,
+  unacknowledgedPage,
+} from '#services/lists.ts';
 import { hrActor, json, pathParameter } from '#shared/http.ts';
 import { apiRoutes } from './routes.ts';
-import { cycleIdSchema, overdueQuerySchema, pageQuerySchema, peopleQuerySchema, teamsQuerySchema } from './schemas.ts';
+import {
+  cycleIdSchema,
+  overdueQuerySchema,
+  pageQuerySchema,
+  peopleQuerySchema,
+  departmentPageQuerySchema,
+} from './schemas.ts';
 
 /**
  * HR's lists of a cycle, each a page at a time (`?limit=&cursor=`, the cursor being the page before's
  * `nextCursor`): the audit, who is overdue, unacknowledged results, each reviewer's progress, the escalations
- * sent; and the goals of its period.
+ * sent, and the missed goals of its period (with the goals' counts by outcome).
  */
 export const handler = apiRoutes({
   'GET /cycles/{cycleId}/audit': async (event) => {
@@ -32,7 +44,7 @@ export const handler = apiRoutes({
   'GET /cycles/{cycleId}/teams': async (event) => {
     hrActor(event);
     const cycleId = pathParameter(event, 'cycleId', cycleIdSchema);
-    const { department, limit, cursor } = teamsQuerySchema.parse(event.queryStringParameters ?? {});
+    const { department, limit, cursor } = departmentPageQuerySchema.parse(event.queryStringParameters ?? {});
     return json(200, await teamsPage(cycleId, department, { limit, cursor }));
   },
   'GET /cycles/{cycleId}/escalations': async (event) => {
@@ -42,6 +54,8 @@ export const handler = apiRoutes({
   },
   'GET /cycles/{cycleId}/goals': async (event) => {
     hrActor(event);
-    return json(200, await cycleGoals(pathParameter(event, 'cycleId', cycleIdSchema)));
+    const cycleId = pathParameter(event, 'cycleId', cycleIdSchema);
+    const { department, limit, cursor } = departmentPageQuerySchema.parse(event.queryStringParameters ?? {});
+    return json(200, await cycleGoals(cycleId, department, { limit, cursor }));
   },
 });

@@ -15,12 +15,13 @@ import type { cycleReport, personHistory, reportPeoplePage } from '#services/rep
 import type { SettingsInForce, SettingsSaved } from '#services/settings.ts';
 import type {
   auditEventsPage,
+  cycleGoals,
   escalationsSentPage,
   overduePage,
   teamsPage,
   unacknowledgedPage,
 } from '#services/lists.ts';
-import type { cycleGoals, cycleStatus } from '#services/status.ts';
+import type { cycleStatus } from '#services/status.ts';
 import type { releaseCycle, resumeCycle } from '#services/steer.ts';
 
 type Result<F extends (...args: never[]) => unknown> = Awaited<ReturnType<F>>;

@@ -110,7 +110,8 @@ export const overdueQuerySchema = peopleQuerySchema.extend({
   phase: z.enum(['self', 'manager'], { error: 'phase must be self or manager' }),
 });
 
-export const teamsQuerySchema = z.object({ department: label('department', 100).optional(), ...pageQuery });
+/** A page of a cycle's list narrowed to one department: the reviewers' progress, the missed goals. */
+export const departmentPageQuerySchema = z.object({ department: label('department', 100).optional(), ...pageQuery });
 
 export const pageQuerySchema = z.object(pageQuery);
 

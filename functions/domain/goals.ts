@@ -93,6 +93,65 @@ export function countOutcomes(outcomes: GoalOutcome[]): Record<GoalOutcome, numb
   return counts;
 }
 
+/** Counts by outcome added up (several departments'). */
+export function addOutcomeCounts(all: Record<GoalOutcome, number>[]): Record<GoalOutcome, number> {
+  const sum = countOutcomes([]);
+  for (const counts of all) for (const outcome of Object.keys(sum) as GoalOutcome[]) sum[outcome] += counts[outcome];
+  return sum;
+}
+
+/**
+ * The goal counters of one (period, department) (issue 13): goals done on time (`met`), done late (`doneLate`) and
+ * cancelled are counted; open goals are counted by their due instant (`open<dueAt ms>`), so whether one is missed
+ * (open past its due instant) is derived when read, and time passing needs no write. A goal counts as it stands:
+ * each change of its outcome moves it from one count to another (goalTallyMove).
+ */
+export type GoalTally = Partial<Record<string, number>>;
+
+const OPEN_PREFIX = 'open';
+
+/** What one goal counts for in its department's tally. */
+export function goalTallyOf(goal: Pick<GoalFacts, 'state' | 'dueAt' | 'doneAt'>): GoalTally {
+  if (goal.state === 'CANCELLED') return { cancelled: 1 };
+  if (goal.state === 'OPEN') return { [`${OPEN_PREFIX}${goal.dueAt}`]: 1 };
+  return { [outcomeOf(goal, goal.dueAt) === 'done-late' ? 'doneLate' : 'met']: 1 };
+}
+
+/** The adds that move a goal's count from how it stood (`before`; none for a new goal) to how it stands (`after`). */
+export function goalTallyMove(
+  before: Pick<GoalFacts, 'state' | 'dueAt' | 'doneAt'> | undefined,
+  after: Pick<GoalFacts, 'state' | 'dueAt' | 'doneAt'>,
+): GoalTally {
+  const adds: GoalTally = { ...goalTallyOf(after) };
+  for (const [name, count] of Object.entries(before ? goalTallyOf(before) : {}))
+    adds[name] = (adds[name] ?? 0) - (count ?? 0);
+  return Object.fromEntries(Object.entries(adds).filter(([, count]) => count));
+}
+
+/** Counts by outcome at `now` from tallies (one department's, or several): as countOutcomes of each goal's outcomeOf. */
+export function outcomesOfTally(tallies: GoalTally[], now: number): Record<GoalOutcome, number> {
+  const counts = countOutcomes([]);
+  for (const tally of tallies)
+    for (const [name, count = 0] of Object.entries(tally)) {
+      if (name === 'met') counts.met += count;
+      else if (name === 'doneLate') counts['done-late'] += count;
+      else if (name === 'cancelled') counts.cancelled += count;
+      else if (name.startsWith(OPEN_PREFIX))
+        counts[now >= Number(name.slice(OPEN_PREFIX.length)) ? 'missed' : 'open'] += count;
+    }
+  return counts;
+}
+
+/**
+ * Which goals a review cycle reports in its summaries (the report's goal outcomes, the cycle's goal counts and
+ * missed goals): the goals of its period whose owner was in one of the cycle's departments when the goal was set.
+ * A goal counts under that department for its whole life, so its counters never move when its owner does; a goal
+ * stored before goals carried their department counts nowhere.
+ */
+export function reportedInCycle(goal: { department?: string }, departments: ReadonlySet<string>): boolean {
+  return goal.department !== undefined && departments.has(goal.department);
+}
+
 /** Checks a new goal against the rules; `openWeights` are the weights of the owner's open goals in the same period. */
 export function checkNewGoal(
   goal: { due: string; weight: number },
@@ -175,7 +234,7 @@ export function fullyEscalated(goal: GoalFacts): boolean {
   return goal.state !== 'OPEN' || goal.escalations.HR_ESCALATION !== undefined;
 }
 
-export function outcomeOf(goal: GoalFacts, now: number): GoalOutcome {
+export function outcomeOf(goal: Pick<GoalFacts, 'state' | 'dueAt' | 'doneAt'>, now: number): GoalOutcome {
   if (goal.state === 'CANCELLED') return 'cancelled';
   if (goal.state === 'DONE') return goal.doneAt !== undefined && goal.doneAt > goal.dueAt ? 'done-late' : 'met';
   return now >= goal.dueAt ? 'missed' : 'open';

@@ -1,4 +1,4 @@
-import { countOutcomes, type GoalOutcome } from './goals.ts';
+import { addOutcomeCounts, countOutcomes, type GoalOutcome } from './goals.ts';
 import { completionPercent, type PhaseState } from './progress.ts';
 import { labelOf, type ScalePoint } from './review-form.ts';
 
@@ -65,10 +65,24 @@ export interface GroupCounts {
   disagreed: number;
 }
 
-/** A goal of the period held by a participant, by the department they take part in. */
+/** A goal the cycle reports (domain/goals.ts reportedInCycle), by the department it counts in. */
 export interface DepartmentGoal {
   department: string;
   outcome: GoalOutcome;
+}
+
+/** A department's goals by outcome: from its goal counters, or counted goal by goal (goalCountsOf). */
+export interface DepartmentGoalCounts {
+  department: string;
+  counts: Record<GoalOutcome, number>;
+}
+
+/** Goals counted by outcome in each department. */
+export function goalCountsOf(goals: DepartmentGoal[]): DepartmentGoalCounts[] {
+  return [...Map.groupBy(goals, (goal) => goal.department)].map(([department, of]) => ({
+    department,
+    counts: countOutcomes(of.map((goal) => goal.outcome)),
+  }));
 }
 
 /** A person's final rating: HR's from calibration, else the score of the manager's review. */
@@ -155,13 +169,13 @@ function calibrationOf(groups: GroupCounts[], labels: string[]) {
   };
 }
 
-function summaryOf(groups: GroupCounts[], goals: GoalOutcome[], labels: string[]) {
+function summaryOf(groups: GroupCounts[], goals: DepartmentGoalCounts[], labels: string[]) {
   return {
     participants: sumOf(groups, (group) => group.participants),
     self: phaseSummary(groups, 'self'),
     manager: phaseSummary(groups, 'review'),
     ratings: ratingDistribution(groups, labels),
-    goals: countOutcomes(goals),
+    goals: addOutcomeCounts(goals.map((of) => of.counts)),
     unacknowledged: sumOf(groups, (group) => group.unacknowledged),
     disagreed: sumOf(groups, (group) => group.disagreed),
   };
@@ -169,21 +183,20 @@ function summaryOf(groups: GroupCounts[], goals: GoalOutcome[], labels: string[]
 
 /**
  * The report's figures, overall, per department and per reviewer, from the counts of each (reviewer,
- * department) group and the goals of the period. `labels` are the scale's labels, lowest first, so the
- * distributions read in scale order.
+ * department) group and the goal outcomes of each department. `labels` are the scale's labels, lowest first, so
+ * the distributions read in scale order.
  */
-export function reportSummaries(groups: GroupCounts[], goals: DepartmentGoal[], labels: string[]) {
+export function reportSummaries(groups: GroupCounts[], goals: DepartmentGoalCounts[], labels: string[]) {
   const departments = [...Map.groupBy(groups, (group) => group.department)].sort(([a], [b]) => a.localeCompare(b));
   const goalsOf = Map.groupBy(goals, (goal) => goal.department);
-  const outcomes = (of: DepartmentGoal[]) => of.map((goal) => goal.outcome);
   const managers = [...Map.groupBy(groups, (group) => group.managerId)]
     .map(([managerId, of]) => ({ managerId, manager: of.at(-1)!.manager, of }))
     .sort((a, b) => a.manager.localeCompare(b.manager) || a.managerId.localeCompare(b.managerId));
   return {
-    overall: summaryOf(groups, outcomes(goals), labels),
+    overall: summaryOf(groups, goals, labels),
     departments: departments.map(([department, of]) => ({
       department,
-      ...summaryOf(of, outcomes(goalsOf.get(department) ?? []), labels),
+      ...summaryOf(of, goalsOf.get(department) ?? [], labels),
     })),
     calibration: {
       ...calibrationOf(groups, labels),
@@ -193,13 +206,12 @@ export function reportSummaries(groups: GroupCounts[], goals: DepartmentGoal[], 
   };
 }
 
-/** The report's figures counted from every person's facts: what the counters must add up to. */
-export function buildReport(people: PersonFacts[], labels: string[]) {
-  return reportSummaries(
-    groupsOfPeople(people),
-    people.flatMap((person) => person.goals.map((outcome) => ({ department: person.department, outcome }))),
-    labels,
-  );
+/**
+ * The report's figures counted from every person's facts and every goal the cycle reports: what the counters must
+ * add up to.
+ */
+export function buildReport(people: PersonFacts[], goals: DepartmentGoal[], labels: string[]) {
+  return reportSummaries(groupsOfPeople(people), goalCountsOf(goals), labels);
 }
 
 export const REPORT_COLUMNS = [

@@ -109,6 +109,7 @@ export async function addGoal(
     escalations: {},
     createdAt: nowIso(),
     createdBy: actor,
+    department: owner.department,
   };
   // Lost a race with the same proposal becoming a goal: that one is the goal, and its email is that one's to send.
   if (!(await createGoal(goal))) return (await getGoal(employeeId, goalId))!;
@@ -150,11 +151,14 @@ export async function recordCheckIn(
     ...(input.note ? { note: input.note } : {}),
     by,
   };
-  const doneAt = input.progress === 100 ? nowMs() : undefined;
   const submission = submissionId === undefined ? undefined : submissionOf(submissionId, 'check-in', by);
-  // The write's condition requires the goal, and open: it is read first only when refused, to say why.
-  if ((await addCheckIn(employeeId, goalId, checkIn, doneAt, submission)) === 'refused') {
-    const goal = await getGoal(employeeId, goalId);
+  // The write's condition requires the goal, and open: it is read first only when the check-in completes it
+  // (its count moves from its due instant's to met or done late), or when refused, to say why.
+  const completed = input.progress === 100 ? await getGoal(employeeId, goalId) : undefined;
+  if (input.progress === 100 && !completed) throw new NotFound(`goal ${goalId} of ${employeeId}`);
+  const done = completed && { at: nowMs(), goal: completed };
+  if ((await addCheckIn(employeeId, goalId, checkIn, done, submission)) === 'refused') {
+    const goal = completed ?? (await getGoal(employeeId, goalId));
     if (!goal) throw new NotFound(`goal ${goalId} of ${employeeId}`);
     throw new Conflict(`goal ${goalId} is ${goal.state.toLowerCase()}: it takes no more check-ins`);
   }
@@ -329,7 +333,7 @@ async function earlierMisses(ports: GoalStepPorts, goal: GoalRecord): Promise<nu
 export async function cancelOpenGoal(employeeId: string, goalId: string): Promise<GoalRecord> {
   const goal = await getGoal(employeeId, goalId);
   if (!goal) throw new NotFound(`goal ${goalId} of ${employeeId}`);
-  if (!(await cancelGoal(employeeId, goalId, nowIso())))
+  if (!(await cancelGoal(goal, nowIso())))
     throw new Conflict(`goal ${goalId} is ${goal.state.toLowerCase()}: only open goals can be cancelled`);
   return (await getGoal(employeeId, goalId))!;
 }

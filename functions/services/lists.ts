@@ -1,5 +1,6 @@
 import { reviewDueOf, selfDueOf, type ReviewKind } from '#domain/cycle.ts';
 import { signCursor, verifyCursor, type CursorPlace } from '#domain/cursor.ts';
+import { addOutcomeCounts } from '#domain/goals.ts';
 import { statesAt } from '#domain/progress.ts';
 import { nowMs } from '#shared/clock.ts';
 import { linkSecret } from '#shared/links.ts';
@@ -13,8 +14,10 @@ import {
 } from '#store/assessments.ts';
 import { auditPage, escalationsPage } from '#store/audit.ts';
 import { scheduleOf } from '#store/cycles.ts';
+import { missedGoalsPage } from '#store/goals.ts';
 import { teamProgressPage } from '#store/progress.ts';
-import { cycleOf, movedDeadlines, progressStatesOf } from './status.ts';
+import { employeeNames } from './employees.ts';
+import { cycleDepartments, cycleOf, goalCountsIn, movedDeadlines, progressStatesOf } from './status.ts';
 
 /**
  * HR's long lists of a cycle, a page at a time: who is overdue, whose results are unacknowledged, each
@@ -190,6 +193,47 @@ export async function escalationsSentPage(cycleId: string, request: PageRequest)
       subject: String(event.details?.subject ?? ''),
       status: event.action.replace(/^mail-/, ''),
       about: event.about ?? [],
+    })),
+    ...cursorOf(page),
+  };
+}
+
+/**
+ * The goals of a cycle's period that it reports (domain/goals.ts reportedInCycle): counts by outcome, overall and per
+ * department, from the goal counters; and a page of the missed ones (open past their due date), by owner, `department`
+ * narrowing the list. Each owner is named as in the cycle, or as in the directory when not taking part.
+ */
+export async function cycleGoals(cycleId: string, department: string | undefined, request: PageRequest) {
+  const cycle = await cycleOf(cycleId);
+  const now = nowMs();
+  const departments = await cycleDepartments(cycle);
+  const [counts, page] = await Promise.all([
+    goalCountsIn(cycle.period, departments, now),
+    paged({ cycleId, list: listName('goals-missed', { department }) }, request, async (at) => {
+      const { goals, next } = await missedGoalsPage(cycle.period, now, departments, department, at);
+      return { items: goals, ...(next ? { next } : {}) };
+    }),
+  ]);
+  const owners = [...new Set(page.items.map((goal) => goal.employeeId))];
+  const participants = new Map(
+    (await Promise.all(owners.map((employeeId) => getAssessment(cycleId, employeeId)))).flatMap((a) =>
+      a ? [[a.employeeId, a] as const] : [],
+    ),
+  );
+  const names = await employeeNames(owners.filter((employeeId) => !participants.has(employeeId)));
+  return {
+    cycleId,
+    period: cycle.period,
+    counts: addOutcomeCounts(counts.map((of) => of.counts)),
+    departments: counts,
+    missed: page.items.map((goal) => ({
+      employeeId: goal.employeeId,
+      name: participants.get(goal.employeeId)?.name ?? names.get(goal.employeeId)!,
+      manager: participants.get(goal.employeeId)?.managerName ?? null,
+      department: goal.department!,
+      goalId: goal.goalId,
+      title: goal.title,
+      due: goal.due,
     })),
     ...cursorOf(page),
   };

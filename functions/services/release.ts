@@ -8,7 +8,7 @@ import { recordAudit, recordAudits } from '#store/audit.ts';
 import { listGoalsOfPeriod } from '#store/goals.ts';
 import { recordParticipation } from '#store/history.ts';
 import { OwnMail } from './own-mail.ts';
-import { goalOutcomesOf } from './status.ts';
+import { reportedGoalsOf } from './status.ts';
 import { getCycle, movePhase, scheduleOf } from '#store/cycles.ts';
 import { queueMailOnce } from '#store/mail.ts';
 import { NotFound } from './errors.ts';
@@ -78,8 +78,9 @@ export async function releaseResults(cycleId: string, ports: ReleasePorts = stor
   if (await ports.movePhase(cycleId, 'RELEASING', 'CLOSED', nowIso())) {
     const at = nowIso();
     await ports.recordAudit({ cycleId, at, actor: 'system', action: 'cycle-closed' });
-    // Recorded once, when the cycle closes: how each goal of the period stood then.
-    const outcomes = goalOutcomesOf(await ports.listGoalsOfPeriod(cycle.period), assessments, nowMs());
+    // Recorded once, when the cycle closes: how each goal the cycle reports stood then.
+    const departments = new Set(assessments.map((a) => a.department));
+    const outcomes = reportedGoalsOf(await ports.listGoalsOfPeriod(cycle.period), departments, nowMs());
     await ports.recordAudits(
       outcomes.map((goal) => ({
         cycleId,

@@ -9,13 +9,7 @@ import {
   type PersonFacts,
 } from '#domain/report.ts';
 import { nowMs } from '#shared/clock.ts';
-import {
-  assessmentsPage,
-  getAssessment,
-  listAssessments,
-  listRatings,
-  type AssessmentRecord,
-} from '#store/assessments.ts';
+import { assessmentsPage, getAssessment, listAssessments, type AssessmentRecord } from '#store/assessments.ts';
 import { listGroupCounters, type GroupCounters } from '#store/calibration.ts';
 import { getCycle, scheduleOf, type CycleRecord } from '#store/cycles.ts';
 import { getEmployee } from '#store/employees.ts';
@@ -24,7 +18,16 @@ import { listParticipations } from '#store/history.ts';
 import { NotFound } from './errors.ts';
 import { paged, type PageRequest } from './lists.ts';
 import { hasResults } from './results.ts';
-import { cycleOf, goalOutcomesOf, movedDeadlines, progressStatesOf, reviewState, selfState } from './status.ts';
+import {
+  cycleOf,
+  goalCountsIn,
+  goalOutcomesOf,
+  movedDeadlines,
+  progressStatesOf,
+  reportedGoalsOf,
+  reviewState,
+  selfState,
+} from './status.ts';
 
 function acknowledgementOf(assessment: AssessmentRecord): AcknowledgementState {
   if (!hasResults(assessment)) return 'no result';
@@ -69,21 +72,18 @@ export function peopleFacts(
 /**
  * HR's report of a cycle: completion and lateness per phase, final ratings, goal outcomes and results, overall
  * and per department, and calibration's before and after per department and reviewer. The figures come from
- * the counters of each (reviewer, department) group (store/calibration.ts), kept in the transactions that move
- * them, and the few people whose deadline HR moved; the goal outcomes, which are not counted, from the goals of
- * the period and the participants' departments. A cycle from before the counters, or one in mid-release (the
- * counters count every reviewed result as released once the release has begun, the report only those already
- * released), is counted from its assessments: `source` says which. Each person's entry comes a page at a time
- * (reportPeoplePage).
+ * the counters of each (reviewer, department) group (store/calibration.ts) and the goal counters of each
+ * department in the period (store/goals.ts), kept in the transactions that move them, and the few people whose
+ * deadline HR moved. A cycle from before the counters, or one in mid-release (the counters count every reviewed
+ * result as released once the release has begun, the report only those already released), is counted from its
+ * assessments and the period's goals: `source` says which. Either way the goal outcomes are those of the goals the
+ * cycle reports (domain/goals.ts reportedInCycle), by the department each counts in. Each person's entry, with
+ * their own goals of the period, comes a page at a time (reportPeoplePage).
  */
 export async function cycleReport(cycleId: string) {
   const cycle = await cycleOf(cycleId);
   const labels = cycle.scale.map((point) => point.label);
-  const [groups, moved, periodGoals] = await Promise.all([
-    listGroupCounters(cycleId),
-    movedDeadlines(cycle),
-    listGoalsOfPeriod(cycle.period),
-  ]);
+  const [groups, moved] = await Promise.all([listGroupCounters(cycleId), movedDeadlines(cycle)]);
   const counted =
     cycle.phase !== 'RELEASING' &&
     (cycle.participantCount === undefined ||
@@ -91,10 +91,10 @@ export async function cycleReport(cycleId: string) {
   const summaries = counted
     ? reportSummaries(
         groups.map((group) => groupCountsOf(cycle, group, moved)),
-        await departmentGoals(cycle, periodGoals),
+        await goalCountsIn(cycle.period, new Set(groups.map((group) => group.department)), nowMs()),
         labels,
       )
-    : buildReport(peopleFacts(cycle, await listAssessments(cycleId), periodGoals), labels);
+    : await reportRecounted(cycle, labels);
   return {
     cycleId,
     name: cycle.name,
@@ -105,6 +105,20 @@ export async function cycleReport(cycleId: string) {
     ...summaries,
     source: counted ? ('counters' as const) : ('assessments' as const),
   };
+}
+
+/** The report's figures counted from every assessment and every goal of the period: a cycle without counters. */
+export async function reportRecounted(cycle: CycleRecord, labels: string[], now = nowMs()) {
+  const [assessments, periodGoals] = await Promise.all([
+    listAssessments(cycle.cycleId),
+    listGoalsOfPeriod(cycle.period),
+  ]);
+  const departments = new Set(assessments.map((a) => a.department));
+  return buildReport(
+    peopleFacts(cycle, assessments, periodGoals, now),
+    reportedGoalsOf(periodGoals, departments, now),
+    labels,
+  );
 }
 
 type MovedDeadlines = Awaited<ReturnType<typeof movedDeadlines>>;
@@ -130,21 +144,6 @@ function groupCountsOf(cycle: CycleRecord, group: GroupCounters, moved: MovedDea
     unacknowledged: states.results.unacknowledged,
     disagreed: states.results.disagreed,
   };
-}
-
-/**
- * The outcome of each goal of the period held by a participant, by their department in the cycle. Goal outcomes
- * have no counters: this reads the period's goals and, when there are any, every participant's id and department
- * (a projection, 300 a request): the one part of the report that still grows with the cycle.
- */
-async function departmentGoals(cycle: CycleRecord, periodGoals: GoalRecord[]) {
-  if (!periodGoals.length) return [];
-  const participants = await listRatings(cycle.cycleId);
-  const departments = new Map(participants.map((person) => [person.employeeId, person.department]));
-  return goalOutcomesOf(periodGoals, participants, nowMs()).map((goal) => ({
-    department: departments.get(goal.employeeId)!,
-    outcome: goal.outcome,
-  }));
 }
 
 /** A page of the report's entries, one per participant, in employeeId order: its assessments and those people's goals. */

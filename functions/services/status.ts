@@ -1,5 +1,5 @@
 import { reviewDueOf, selfDueOf, type CycleSchedule } from '#domain/cycle.ts';
-import { countOutcomes, outcomeOf } from '#domain/goals.ts';
+import { outcomeOf, outcomesOfTally, reportedInCycle } from '#domain/goals.ts';
 import {
   addProgress,
   completionPercent,
@@ -13,7 +13,7 @@ import {
 } from '#domain/progress.ts';
 import { attentionText } from '#domain/workflow-health.ts';
 import { nowMs } from '#shared/clock.ts';
-import { listGoalsOfPeriod, type GoalRecord } from '#store/goals.ts';
+import { listGoalCounts, type GoalRecord } from '#store/goals.ts';
 import { getAssessment, listAssessments, type AssessmentRecord } from '#store/assessments.ts';
 import { getCycle, scheduleOf, type CycleRecord } from '#store/cycles.ts';
 import { listDepartmentProgress } from '#store/progress.ts';
@@ -161,22 +161,38 @@ export async function movedDeadlines(cycle: CycleRecord): Promise<MovedDeadline[
 }
 
 /**
- * The goals of the cycle's period held by its participants: counts by outcome, and the missed ones. This still
- * reads every goal of the period and every participant: goal outcomes are not counted yet.
+ * The departments whose goals a cycle reports (domain/goals.ts reportedInCycle): those of its progress counters,
+ * one small item each; a cycle launched before the counters has its assessments read instead.
  */
-export async function cycleGoals(cycleId: string) {
-  const cycle = await cycleOf(cycleId);
-  const [assessments, periodGoals] = await Promise.all([listAssessments(cycleId), listGoalsOfPeriod(cycle.period)]);
-  const goals = goalOutcomesOf(periodGoals, assessments, nowMs());
-  return {
-    cycleId,
-    period: cycle.period,
-    counts: countOutcomes(goals.map((goal) => goal.outcome)),
-    missed: goals.filter((goal) => goal.outcome === 'missed').map(({ outcome: _outcome, ...goal }) => goal),
-  };
+export async function cycleDepartments(cycle: CycleRecord): Promise<Set<string>> {
+  const counted =
+    cycle.participantCount === undefined
+      ? await listAssessments(cycle.cycleId)
+      : await listDepartmentProgress(cycle.cycleId);
+  return new Set(counted.map((of) => of.department));
 }
 
-/** The outcome of each goal of the cycle's period held by one of its participants. */
+/**
+ * Goal outcomes at `now` in each of `departments` that has any, from the goal counters of the period (store/goals.ts):
+ * one request for any number of goals.
+ */
+export async function goalCountsIn(period: string, departments: ReadonlySet<string>, now: number) {
+  return (await listGoalCounts(period))
+    .filter((of) => departments.has(of.department))
+    .map((of) => ({ department: of.department, counts: outcomesOfTally([of.tally], now) }))
+    .sort((a, b) => a.department.localeCompare(b.department));
+}
+
+/** The goals a cycle reports among its period's, each with the department it counts in and its outcome at `now`: the full count. */
+export function reportedGoalsOf(periodGoals: GoalRecord[], departments: ReadonlySet<string>, now: number) {
+  return periodGoals.flatMap((goal) =>
+    reportedInCycle(goal, departments)
+      ? [{ ...goal, department: goal.department!, outcome: outcomeOf(goal, now) }]
+      : [],
+  );
+}
+
+/** The outcome of each goal of the cycle's period held by one of its participants: their entries in the report. */
 export function goalOutcomesOf(
   periodGoals: GoalRecord[],
   assessments: Pick<AssessmentRecord, 'employeeId' | 'name' | 'managerName'>[],

@@ -1,13 +1,39 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import type { CheckIn, GoalKind, GoalState, GoalStep } from '#domain/goals.ts';
+import {
+  goalTallyMove,
+  reportedInCycle,
+  type CheckIn,
+  type GoalFacts,
+  type GoalKind,
+  type GoalState,
+  type GoalStep,
+  type GoalTally,
+} from '#domain/goals.ts';
+import { countsUpdate } from './progress.ts';
 import { writeOnce, type Submission } from './submissions.ts';
-import { conditionalUpdate, db, keys, putOnce, queryAll, tableName, withoutKeys, type OnceOutcome } from './table.ts';
+import {
+  conditionalUpdate,
+  db,
+  keys,
+  queryAll,
+  queryPage,
+  tableName,
+  transactOnce,
+  withoutKeys,
+  type OnceOutcome,
+  type TransactItem,
+} from './table.ts';
 
 /**
  * Goals live under their owner (`EMP#id` / `GOAL#goalId`). While a goal is open and not fully escalated
  * it also sits in the sparse open-goals index (gsi1, `OPENGOALS`, sorted by the end of its due day), so the
  * daily goal watch reads what is due, never the whole table. Every goal is listed under its period (gsi3,
  * `GOALS#2027-Q1`), so a review cycle reads the goals of its quarter in one query.
+ *
+ * The outcomes are counted per (period, department) (`GOALCOUNT#period` / `DEPT#department`, domain/goals.ts
+ * GoalTally), so HR's summaries read one small item per department, not every goal: each write that changes a
+ * goal's outcome (its creation, the check-in that completes it, its cancellation) moves its count in the same
+ * transaction as its own conditional write, so a retry or a replayed post that changes nothing counts nothing.
  */
 export interface GoalRecord {
   goalId: string;
@@ -26,6 +52,25 @@ export interface GoalRecord {
   createdAt: string;
   createdBy: string;
   doneAt?: number;
+  /** The owner's department when the goal was set: the one its outcome counts in for its whole life (none on goals set before it was kept). */
+  department?: string;
+}
+
+/** What a goal's count depends on: none of it changes once the goal is set, but its state. */
+type Counted = Pick<GoalRecord, 'period' | 'department' | 'dueAt'>;
+
+/** The update moving a goal's count in its department's tally from how it stood to how it stands. */
+function goalCountMove(
+  goal: Counted,
+  before: Pick<GoalFacts, 'state' | 'dueAt' | 'doneAt'> | undefined,
+  after: Pick<GoalFacts, 'state' | 'dueAt' | 'doneAt'>,
+): TransactItem[] {
+  if (goal.department === undefined) return [];
+  return countsUpdate(
+    keys.goalCount(goal.period, goal.department),
+    { period: goal.period, department: goal.department },
+    goalTallyMove(before, after),
+  );
 }
 
 export const OPEN_GOALS = 'OPENGOALS';
@@ -50,9 +95,10 @@ function periodPartition(period: string): string {
   return `GOALS#${period}`;
 }
 
-/** Stores a new goal; false when a goal with its id exists (one made from the same proposal meanwhile). */
-export function createGoal(goal: GoalRecord): Promise<boolean> {
-  return putOnce(goalItem(goal));
+/** Stores a new goal and counts it; false when a goal with its id exists (one made from the same proposal meanwhile). */
+export async function createGoal(goal: GoalRecord): Promise<boolean> {
+  const put = { Put: { Item: goalItem(goal), ConditionExpression: 'attribute_not_exists(pk)' } };
+  return (await transactOnce(put, goalCountMove(goal, undefined, goal))) === 'done';
 }
 
 export async function getGoal(employeeId: string, goalId: string): Promise<GoalRecord | undefined> {
@@ -121,16 +167,16 @@ export function recordGoalStep(employeeId: string, goalId: string, step: GoalSte
 }
 
 /**
- * Appends a check-in to an open goal; the latest drives its progress, and 100 % marks it done (it then
- * leaves the open-goals index, which stops every reminder and escalation). A check-in posted from a form
- * is recorded once for its `submission` ('duplicate' for the same post again). 'refused' when the goal is
- * not open.
+ * Appends a check-in to an open goal; the latest drives its progress, and 100 % marks it done (`done`: when, and
+ * the goal as read before, whose count moves with it), so it leaves the open-goals index, which stops every
+ * reminder and escalation. A check-in posted from a form is recorded once for its `submission` ('duplicate' for
+ * the same post again). 'refused' when the goal is not open.
  */
 export function addCheckIn(
   employeeId: string,
   goalId: string,
   checkIn: CheckIn,
-  doneAt: number | undefined,
+  done: { at: number; goal: Counted } | undefined,
   submission?: Submission,
 ): Promise<OnceOutcome> {
   return writeOnce(submission, [
@@ -138,7 +184,7 @@ export function addCheckIn(
       Update: {
         Key: goalKey(employeeId, goalId),
         UpdateExpression:
-          doneAt === undefined
+          done === undefined
             ? 'SET checkIns = list_append(checkIns, :checkIn), progress = :progress'
             : 'SET checkIns = list_append(checkIns, :checkIn), progress = :progress, #state = :done, doneAt = :doneAt REMOVE gsi1pk, gsi1sk',
         ConditionExpression: 'attribute_exists(pk) AND #state = :open',
@@ -147,20 +193,78 @@ export function addCheckIn(
           ':checkIn': [checkIn],
           ':progress': checkIn.progress,
           ':open': 'OPEN',
-          ...(doneAt === undefined ? {} : { ':done': 'DONE', ':doneAt': doneAt }),
+          ...(done === undefined ? {} : { ':done': 'DONE', ':doneAt': done.at }),
         },
       },
     },
+    ...(done === undefined
+      ? []
+      : goalCountMove(
+          done.goal,
+          { state: 'OPEN', dueAt: done.goal.dueAt },
+          { state: 'DONE', dueAt: done.goal.dueAt, doneAt: done.at },
+        )),
   ]);
 }
 
 /** HR or the manager cancels an open goal: it leaves the open-goals index, so nothing more is sent about it. */
-export function cancelGoal(employeeId: string, goalId: string, at: string): Promise<boolean> {
-  return conditionalUpdate({
-    Key: goalKey(employeeId, goalId),
-    UpdateExpression: 'SET #state = :cancelled, cancelledAt = :at REMOVE gsi1pk, gsi1sk',
-    ConditionExpression: 'attribute_exists(pk) AND #state = :open',
-    ExpressionAttributeNames: { '#state': 'state' },
-    ExpressionAttributeValues: { ':cancelled': 'CANCELLED', ':open': 'OPEN', ':at': at },
+export async function cancelGoal(goal: GoalRecord, at: string): Promise<boolean> {
+  const cancel: TransactItem = {
+    Update: {
+      Key: goalKey(goal.employeeId, goal.goalId),
+      UpdateExpression: 'SET #state = :cancelled, cancelledAt = :at REMOVE gsi1pk, gsi1sk',
+      ConditionExpression: 'attribute_exists(pk) AND #state = :open',
+      ExpressionAttributeNames: { '#state': 'state' },
+      ExpressionAttributeValues: { ':cancelled': 'CANCELLED', ':open': 'OPEN', ':at': at },
+    },
+  };
+  const move = goalCountMove(goal, { state: 'OPEN', dueAt: goal.dueAt }, { state: 'CANCELLED', dueAt: goal.dueAt });
+  return (await transactOnce(undefined, [cancel, ...move])) === 'done';
+}
+
+/** The goal tallies of a period, one small item per department: one request however many goals there are. */
+export async function listGoalCounts(period: string): Promise<{ department: string; tally: GoalTally }[]> {
+  const items = await queryAll<Record<string, unknown>>({
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': keys.goalCountPartition(period) },
   });
+  return items.map((item) => ({
+    department: item.department as string,
+    tally: Object.fromEntries(
+      Object.entries(item).filter((entry): entry is [string, number] => typeof entry[1] === 'number'),
+    ),
+  }));
+}
+
+/** Goals evaluated per request of the missed list: most goals of a period are not missed. */
+const MISSED_READS = 100;
+
+/**
+ * One page of the period's goals missed at `now` (open, due by then) counted in one of `departments` (and in
+ * `department` when given), in the period index's order (by owner), from `start`.
+ */
+export async function missedGoalsPage(
+  period: string,
+  now: number,
+  departments: ReadonlySet<string>,
+  department: string | undefined,
+  page: { limit: number; start?: Record<string, unknown> },
+): Promise<{ goals: GoalRecord[]; next?: Record<string, unknown> }> {
+  const { items, next } = await queryPage<Record<string, unknown>>(
+    {
+      IndexName: 'gsi3',
+      KeyConditionExpression: 'gsi3pk = :pk',
+      FilterExpression: `#state = :open AND dueAt <= :now${department === undefined ? '' : ' AND department = :department'}`,
+      ExpressionAttributeNames: { '#state': 'state' },
+      ExpressionAttributeValues: {
+        ':pk': periodPartition(period),
+        ':open': 'OPEN',
+        ':now': now,
+        ...(department === undefined ? {} : { ':department': department }),
+      },
+    },
+    { ...page, keyNames: ['pk', 'sk', 'gsi3pk', 'gsi3sk'], reads: MISSED_READS },
+    (item) => reportedInCycle(item as { department?: string }, departments),
+  );
+  return { goals: items.map((item) => withoutKeys<GoalRecord>(item)), ...(next ? { next } : {}) };
 }

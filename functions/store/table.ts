@@ -29,6 +29,7 @@ import { observed } from '#shared/sdk-observer.ts';
  * | mail        | CYCLE#id       | MAIL#mailId      |                            | OUTBOX#cycle / dueAt#mailId      |                               |
  * | audit event | CYCLE#id       | AUDIT#at#id      |                            |                                  | ESCALATIONS#cycle / sk (ladder mail) |
  * | goal        | EMP#id         | GOAL#goalId      | OPENGOALS / dueAt#goalId   |                                  | GOALS#period / emp#goalId     |
+ * | goal counts | GOALCOUNT#period | DEPT#department |                            |                                  |                               |
  * | settings    | SETTINGS       | V#version        |                            |                                  |                               |
  * | feedback    | EMP#to         | FEEDBACK#at#id   |                            | PRAISE#week / team#at#id (digest)| RECOGNITION / at#id (praise)  |
  * | cycle of    | EMP#id         | CYCLE#at#cycleId |                            |                                  |                               |
@@ -105,6 +106,12 @@ export const keys = {
     sk: `PROGRESS#${encodeURIComponent(department)}`,
   }),
   progressPrefix: 'PROGRESS#',
+  /** The goal outcomes of one department in one period (store/goals.ts; URI-encoded: no `#` inside). */
+  goalCount: (period: string, department: string) => ({
+    pk: `GOALCOUNT#${period}`,
+    sk: `DEPT#${encodeURIComponent(department)}`,
+  }),
+  goalCountPartition: (period: string) => `GOALCOUNT#${period}`,
   /** `scope`: a digest of who sent an Idempotency-Key, to which route, and the key. */
   apiRequest: (scope: string) => ({ pk: `IDEM#${scope}`, sk: 'REQUEST' }),
   settings: (version: number) => ({ pk: 'SETTINGS', sk: `V#${String(version).padStart(10, '0')}` }),
@@ -142,11 +149,12 @@ const PAGE_READS = 4;
 /**
  * One page of up to `limit` items a query matches (`keep` may drop some after the read), from `start`, and
  * the key to start the next page at (none at the end). The next page starts after the last item kept, so a
- * filter that keeps few items costs at most PAGE_READS requests per page however long the list is.
+ * filter that keeps few items costs at most PAGE_READS requests per page however long the list is. Each request
+ * evaluates `limit` items, or `reads` for a filter known to keep few (so fewer pages come back short or empty).
  */
 export async function queryPage<T extends Record<string, unknown>>(
   input: Omit<QueryCommandInput, 'TableName' | 'Limit' | 'ExclusiveStartKey'>,
-  page: { limit: number; start?: Record<string, unknown>; keyNames: readonly string[] },
+  page: { limit: number; start?: Record<string, unknown>; keyNames: readonly string[]; reads?: number },
   keep: (item: T) => boolean = () => true,
 ): Promise<{ items: T[]; next?: Record<string, unknown> }> {
   const items: T[] = [];
@@ -154,7 +162,12 @@ export async function queryPage<T extends Record<string, unknown>>(
   let start = page.start;
   for (let reads = 0; reads < PAGE_READS; reads++) {
     const result = await db().send(
-      new QueryCommand({ ...input, TableName: tableName(), Limit: page.limit, ExclusiveStartKey: start }),
+      new QueryCommand({
+        ...input,
+        TableName: tableName(),
+        Limit: Math.max(page.limit, page.reads ?? 0),
+        ExclusiveStartKey: start,
+      }),
     );
     const read = (result.Items ?? []) as T[];
     for (const [index, item] of read.entries()) {

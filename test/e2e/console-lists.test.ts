@@ -41,6 +41,8 @@ const ROSTER = [
   't11,Zed Quill,zed@example.com,m2,Support',
 ].join('\n');
 const CYCLE = 'Paged Q';
+/** Not taking part: they join after the launch. */
+const NEWCOMERS = ['n1', 'n2', 'n3'];
 /** Everyone, in the order the lists go (employee id). */
 const EVERYONE = ['m1', 'm2', ...SALES, ...SUPPORT, 't11'];
 
@@ -86,6 +88,20 @@ describe('the cycle page\u2019s paged lists in Chromium', () => {
     cycleId = JSON.parse(launched.out).cycleId;
     managerDue = Date.parse(JSON.parse(launched.out).managerDue);
     await theStack().settled();
+    // Three sellers who joined after the launch set nine goals each, due today: 27 missed goals once the day ends.
+    writeFileSync(
+      join(dir.path, 'roster.csv'),
+      [ROSTER, ...NEWCOMERS.map((id) => `${id},Newcomer ${id},${id}@example.com,m1,Sales`)].join('\n'),
+    );
+    expect((await cli(theStack(), dir.path, 'employees', 'import', 'roster.csv')).code).toBe(0);
+    for (const id of NEWCOMERS)
+      for (let n = 1; n <= 9; n++) {
+        const added = await hr(theStack(), 'POST', `/employees/${id}/goals`, {
+          title: `Goal ${n} of ${id}`,
+          due: dateAfter(theStack().clock.now(), 0),
+        });
+        expect(added.status).toBe(201);
+      }
     await theStack().advance(Date.parse(`${selfDate}T23:59:59Z`) + HOUR - theStack().clock.now());
     await theStack().settled();
     const context = await browser!.newContext({ viewport: { width: 1280, height: 900 } });
@@ -111,7 +127,7 @@ describe('the cycle page\u2019s paged lists in Chromium', () => {
       '/cycles/ID/overdue',
       '/cycles/ID/teams',
     ]);
-    for (const url of api.filter((u) => /overdue|teams|escalations/.test(u.pathname)))
+    for (const url of api.filter((u) => /overdue|teams|escalations|goals/.test(u.pathname)))
       expect(url.searchParams.get('limit'), url.pathname).toBe('25');
   });
 
@@ -240,6 +256,27 @@ describe('the cycle page\u2019s paged lists in Chromium', () => {
     expect(seen.map(([, , to, subject]) => `${to} ${subject}`)).toEqual(
       all.map((mail: any) => `${mail.to} ${mail.subject}`),
     );
+  });
+
+  it('counts the goals of the quarter and pages through the missed ones', async () => {
+    const { period } = (await hr(theStack(), 'GET', `/cycles/${cycleId}`)).body;
+    expect(await rowsOf(page, `Goals of the period ${period.replace('-', ' ')}`)).toEqual([['0', '0', '0', '27', '0']]);
+    const region = page.getByRole('region', { name: 'Missed goals', exact: true });
+    expect(await statusOf(region).textContent()).toBe('Showing 25 missed goals, page 1.');
+    expect((await rowsOf(region, 'Goals past their due date'))[0]).toEqual([
+      'Newcomer n1',
+      'Sales',
+      expect.stringMatching(/^Goal \d of n1$/),
+      expect.stringMatching(/^\w{3} \d{1,2} \w{3} \d{4}$/),
+      '',
+    ]);
+    await region.getByRole('button', { name: 'Next page', exact: true }).click();
+    await statusOf(region).getByText('Showing 2 missed goals, page 2, the last.', { exact: true }).waitFor();
+    await region.getByLabel('Department', { exact: true }).selectOption('Support');
+    await region.getByRole('button', { name: 'Show', exact: true }).click();
+    await statusOf(region).getByText('No missed goals match the filters.', { exact: true }).waitFor();
+    await expectNoAxeViolations(page);
+    expect(pageErrors).toEqual([]);
   });
 
   it('fits a phone, with the same basics', async () => {

@@ -18,8 +18,8 @@ import {
 } from '../support/local.ts';
 
 /**
- * HR's lists of a cycle, page by page (issue 13): who is overdue, reviewers' progress, the audit and the
- * escalations sent, with filters and a search; cursors that were changed, or belong to another cycle or list,
+ * HR's lists of a cycle, page by page (issue 13): who is overdue, reviewers' progress, the audit, the
+ * escalations sent and the missed goals (with the goals' counts), with filters and a search; cursors that were changed, or belong to another cycle or list,
  * are refused; pages neither repeat nor skip anyone while submissions arrive between them; and the status
  * and lists answered from counters match a full count.
  */
@@ -29,9 +29,16 @@ const PEOPLE = [
   ...Array.from({ length: 8 }, (_, i) => [`s${i + 1}`, `Sales Person ${i + 1}`, 'm1', 'Sales']),
   ...Array.from({ length: 6 }, (_, i) => [`g${i + 1}`, `Eng Person ${i + 1}`, 'm2', 'Eng']),
 ];
-const ROSTER = `employeeId,name,email,managerId,department\n${PEOPLE.map(
-  ([id, name, manager, department]) => `${id},${name},${id}@example.com,${manager},${department}`,
-).join('\n')}\n`;
+const rosterOf = (people: string[][]) =>
+  `employeeId,name,email,managerId,department\n${people
+    .map(([id, name, manager, department]) => `${id},${name},${id}@example.com,${manager},${department}`)
+    .join('\n')}\n`;
+const ROSTER = rosterOf(PEOPLE);
+/** Joined after the launch, so not taking part: their goals count in their departments all the same. */
+const NEWCOMERS = [
+  ...['ga', 'gb', 'gc', 'gd'].map((id) => [id, `Eng Newcomer ${id}`, 'm2', 'Eng']),
+  ...['sa', 'sb', 'sc', 'sd', 'se'].map((id) => [id, `Sales Newcomer ${id}`, 'm1', 'Sales']),
+];
 const SELF_ANSWERS = { overallRating: '4', wentWell: 'Shipped', toImprove: 'Docs', nextGoals: 'More' };
 
 describe('HR lists, page by page', () => {
@@ -47,6 +54,17 @@ describe('HR lists, page by page', () => {
     expect(answer.status, JSON.stringify(answer.body)).toBe(200);
     return answer.body;
   };
+  const goalIds = new Map<string, string>();
+  let goalDue: string;
+  const checkIn = async (employeeId: string, progress: number) =>
+    expect(
+      (
+        await hr(stack, 'POST', `/employees/${employeeId}/goals/${goalIds.get(employeeId)}/check-ins`, {
+          progress,
+          status: 'ON_TRACK',
+        })
+      ).status,
+    ).toBe(200);
   const submitSelf = async (employeeId: string) =>
     expect((await submitForm(links.get(employeeId)!, SELF_ANSWERS)).status).toBe(303);
 
@@ -78,6 +96,24 @@ describe('HR lists, page by page', () => {
     });
     expect(other.status).toBe(201);
     otherCycleId = other.body.cycleId;
+    // Goals of the quarter under review, due at the end of today: missed once the clock moves past it.
+    goalDue = dateAfter(now, 0);
+    writeFileSync(join(dir.path, 'roster.csv'), rosterOf([...PEOPLE, ...NEWCOMERS]));
+    expect((await cli(stack, dir.path, 'employees', 'import', 'roster.csv')).code).toBe(0);
+    // All at once: each goal's transaction moves its department's one counter item, and every one counts.
+    await Promise.all(
+      NEWCOMERS.map(async ([employeeId]) => {
+        const added = await hr(stack, 'POST', `/employees/${employeeId}/goals`, {
+          title: `Goal of ${employeeId}`,
+          due: goalDue,
+          weight: 50,
+        });
+        expect(added.status, JSON.stringify(added.body)).toBe(201);
+        goalIds.set(employeeId, added.body.goalId);
+      }),
+    );
+    await checkIn('sa', 100); // met
+    expect((await hr(stack, 'POST', `/employees/ga/goals/${goalIds.get('ga')}/cancel`)).status).toBe(200);
     await stack.settled();
   });
   afterAll(async () => {
@@ -179,6 +215,83 @@ describe('HR lists, page by page', () => {
       expect(refused.body.error).toBe('invalid cursor');
       expect(refused.body.details.join(' ')).toContain(reason);
     }
+  });
+
+  it('counts the goals of the quarter by outcome and pages through the missed ones, without repeats or gaps while goals are done late', async () => {
+    await checkIn('sb', 100); // done late: the clock is past its due day
+    const first = await page(`/cycles/${cycleId}/goals?limit=2`);
+    expect(first.counts).toEqual({ open: 0, met: 1, 'done-late': 1, missed: 6, cancelled: 1 });
+    expect(first.departments.map((d: any) => [d.department, d.counts.missed])).toEqual([
+      ['Eng', 3],
+      ['Sales', 3],
+    ]);
+    expect(first.missed).toEqual([
+      {
+        employeeId: 'gb',
+        name: 'Eng Newcomer gb',
+        manager: null,
+        department: 'Eng',
+        goalId: goalIds.get('gb'),
+        title: 'Goal of gb',
+        due: goalDue,
+      },
+      expect.objectContaining({ employeeId: 'gc' }),
+    ]);
+    // Between pages: a goal already listed is done late, and so is one the next pages would list.
+    await checkIn('gb', 100);
+    await checkIn('se', 100);
+    const rest: any[] = [];
+    for (let cursor = first.nextCursor; cursor; ) {
+      const next = await page(`/cycles/${cycleId}/goals?limit=2&cursor=${encodeURIComponent(cursor)}`);
+      expect(next.missed.length).toBeLessThanOrEqual(2);
+      rest.push(...next.missed);
+      cursor = next.nextCursor;
+    }
+    expect([...first.missed, ...rest].map((goal) => goal.employeeId)).toEqual(['gb', 'gc', 'gd', 'sc', 'sd']);
+    expect((await page(`/cycles/${cycleId}/goals?department=Eng`)).missed.map((goal: any) => goal.employeeId)).toEqual([
+      'gc',
+      'gd',
+    ]);
+    // The Eng cycle reports Eng's goals only.
+    expect((await page(`/cycles/${otherCycleId}/goals`)).counts).toEqual({
+      open: 0,
+      met: 0,
+      'done-late': 1,
+      missed: 2,
+      cancelled: 1,
+    });
+    await expectCountersExact(stack, cycleId);
+    await expectCountersExact(stack, otherCycleId);
+
+    const cursor: string = (await page(`/cycles/${cycleId}/goals?limit=1`)).nextCursor;
+    const [body, mac] = cursor.split('.');
+    const payload = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));
+    payload.k.gsi3sk = 'zzz';
+    const edited = `${Buffer.from(JSON.stringify(payload)).toString('base64url')}.${mac}`;
+    for (const [path, reason] of [
+      [`/cycles/${cycleId}/goals?limit=1&cursor=${encodeURIComponent(edited)}`, 'changed'],
+      [`/cycles/${otherCycleId}/goals?limit=1&cursor=${encodeURIComponent(cursor)}`, 'another cycle'],
+      [`/cycles/${cycleId}/goals?department=Eng&limit=1&cursor=${encodeURIComponent(cursor)}`, 'another list'],
+      [`/cycles/${cycleId}/overdue?phase=self&limit=1&cursor=${encodeURIComponent(cursor)}`, 'another list'],
+    ]) {
+      const refused = await hr(stack, 'GET', path);
+      expect(refused.status, path).toBe(400);
+      expect(refused.body.details.join(' ')).toContain(reason);
+    }
+
+    const human = await cli(stack, dir.path, 'cycle', 'goals', cycleId, '--limit', '2');
+    expect(human.code, human.err).toBe(0);
+    const lines = human.out.trim().split('\n');
+    expect(lines[0]).toBe(`goals of ${first.period}: 0 open, 1 met, 3 done-late, 4 missed, 1 cancelled`);
+    expect(lines[1]).toMatch(/^missed: Eng Newcomer gc \(gc, Eng\): Goal of gc, due \d{4}-\d\d-\d\d$/);
+    expect(lines[3]).toMatch(new RegExp(`^more: perfcycle cycle goals ${cycleId} --cursor \\S+$`));
+    const all = await cli(stack, dir.path, 'cycle', 'goals', cycleId, '--all', '--json');
+    expect(
+      all.out
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line).employeeId),
+    ).toEqual(['gc', 'gd', 'sc', 'sd']);
   });
 
   it('pages through the audit in time order, the emails sent among the events, and lists the escalations', async () => {

@@ -1,6 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectCountersExact } from '../support/counters.ts';
+import { expectReportExact } from '../support/report.ts';
 import {
   auditOf,
   cli,
@@ -102,8 +104,17 @@ describe('goals in the review cycle', () => {
       (await cli(stack, dir.path, 'goals', 'cancel', '--employee', 'e2', '--goal', goalIds['Old plan'])).code,
     ).toBe(0);
 
+    // Bob moves to Ops: his goals stay counted in Sales, where he was when they were set.
+    writeFileSync(join(dir.path, 'roster.csv'), ROSTER.replace(/(e2,.*),Sales/, '$1,Ops'));
+    expect((await cli(stack, dir.path, 'employees', 'import', 'roster.csv')).code).toBe(0);
+
     await moveTo(3);
-    await checkIn('e1', 'Ship billing', 100); // met, three days early
+    // Met, three days early, from Ann's goals page; the same post again (a double click) changes nothing.
+    const [goalSet] = await mailsWith('New goal: ', 'ann@example.com');
+    const goalsPage = linkIn(goalSet, '/forms/goals');
+    const hidden = await openForm(goalsPage);
+    const done = { goalId: goalIds['Ship billing'], progress: '100', status: 'ON_TRACK' };
+    for (const _post of [1, 2]) expect((await postForm(goalsPage, hidden, done)).status).toBe(303);
     await moveTo(9);
     await checkIn('e1', 'Mentor Bob', 100); // done a day after its due date; "Close deals" stays open and is missed
   }, 120_000);
@@ -161,18 +172,32 @@ describe('goals in the review cycle', () => {
     const goals = (await hr(stack, 'GET', `/cycles/${cycleId}/goals`)).body;
     expect(goals.period).toBe(quarter.period);
     expect(goals.counts).toEqual({ open: 0, met: 1, 'done-late': 1, missed: 1, cancelled: 1 });
+    expect(goals.departments).toEqual([{ department: 'Sales', counts: goals.counts }]);
     expect(goals.missed).toEqual([
       {
         employeeId: 'e2',
         name: 'Bob Prompt',
         manager: 'Maria Manager',
+        department: 'Sales',
         goalId: goalIds['Close deals'],
         title: 'Close deals',
         due: day(5),
       },
     ]);
+    await expectCountersExact(stack, cycleId);
+    await expectReportExact(stack, cycleId);
+    const report = (await hr(stack, 'GET', `/cycles/${cycleId}/report`)).body;
+    expect(report.departments.map((d: any) => [d.department, d.goals])).toEqual([
+      ['Ops', { open: 0, met: 0, 'done-late': 0, missed: 0, cancelled: 0 }],
+      ['Sales', goals.counts],
+    ]);
+    const bob = (await hr(stack, 'GET', `/cycles/${cycleId}/report/people`)).body.people.find(
+      (person: any) => person.employeeId === 'e2',
+    );
+    expect([bob.department, bob.goals.sort()]).toEqual(['Ops', ['cancelled', 'missed']]);
     const human = await cli(stack, dir.path, 'cycle', 'goals', cycleId);
     expect(human.out).toContain(`goals of ${quarter.period}: 0 open, 1 met, 1 done-late, 1 missed, 1 cancelled`);
+    expect(human.out).toContain(`missed: Bob Prompt (e2, Sales): Close deals, due ${day(5)}`);
   });
 
   it('asks the employee to rate each goal of the quarter, and only those', async () => {

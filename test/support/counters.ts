@@ -1,8 +1,10 @@
 import { expect } from 'vitest';
 import { reviewDueOf, selfDueOf } from '../../functions/domain/cycle.ts';
+import { countOutcomes, outcomeOf } from '../../functions/domain/goals.ts';
 import { statesAt } from '../../functions/domain/progress.ts';
 import { listAssessments, type AssessmentRecord } from '../../functions/store/assessments.ts';
 import { getCycle, scheduleOf, type CycleRecord } from '../../functions/store/cycles.ts';
+import { listGoalsOfPeriod } from '../../functions/store/goals.ts';
 import { allPages, hr, type LocalStack } from './local.ts';
 
 type State = 'pending' | 'submitted' | 'late' | 'overdue';
@@ -44,7 +46,8 @@ function tally(people: AssessmentRecord[], cycle: CycleRecord, now: number) {
 /**
  * Checks what HR's views answer from counters against a full count of the cycle's assessments: the status
  * (overall and per department), every reviewer's progress, and the lists of overdue and unacknowledged people,
- * read in pages of two.
+ * read in pages of two; and the goal counts (overall and per department) and missed goals against every stored goal
+ * of the period counted in one of the cycle's departments.
  */
 export async function expectCountersExact(stack: LocalStack, cycleId: string): Promise<void> {
   const cycle = (await getCycle(cycleId))!;
@@ -109,11 +112,33 @@ export async function expectCountersExact(stack: LocalStack, cycleId: string): P
         .sort(),
     );
   }
+  await expectGoalCountsExact(stack, cycle, new Set(assessments.map((a) => a.department)));
+
   const unacknowledged = await allPages(stack, `/cycles/${cycleId}/unacknowledged`, 'unacknowledged', 2);
   expect(unacknowledged.map((u) => u.employeeId).sort()).toEqual(
     assessments
       .filter((a) => a.resultReleasedAt !== undefined && a.review !== undefined && !a.acknowledgedAt)
       .map((a) => a.employeeId)
       .sort(),
+  );
+}
+
+/** `/goals` against every stored goal of the period counted in one of the cycle's departments (issue 13's definition). */
+async function expectGoalCountsExact(stack: LocalStack, cycle: CycleRecord, departments: Set<string>) {
+  const now = stack.clock.now();
+  const goals = (await listGoalsOfPeriod(cycle.period)).filter(
+    (goal) => goal.department !== undefined && departments.has(goal.department),
+  );
+  const answered = await hr(stack, 'GET', `/cycles/${cycle.cycleId}/goals`);
+  expect(answered.status).toBe(200);
+  expect(answered.body.counts).toEqual(countOutcomes(goals.map((goal) => outcomeOf(goal, now))));
+  expect(answered.body.departments).toEqual(
+    [...Map.groupBy(goals, (goal) => goal.department!)]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([department, of]) => ({ department, counts: countOutcomes(of.map((goal) => outcomeOf(goal, now))) })),
+  );
+  const missed = await allPages(stack, `/cycles/${cycle.cycleId}/goals`, 'missed', 2);
+  expect(missed.map((goal) => goal.goalId)).toEqual(
+    goals.filter((goal) => outcomeOf(goal, now) === 'missed').map((goal) => goal.goalId),
   );
 }

@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
-import { buildReport, type PersonFacts } from '../../functions/domain/report.ts';
-import { peopleFacts } from '../../functions/services/report.ts';
+import type { PersonFacts } from '../../functions/domain/report.ts';
+import { peopleFacts, reportRecounted } from '../../functions/services/report.ts';
 import { listAssessments } from '../../functions/store/assessments.ts';
 import { getCycle } from '../../functions/store/cycles.ts';
 import { listGoalsOfPeriod } from '../../functions/store/goals.ts';
@@ -8,18 +8,21 @@ import { allPages, hr, type LocalStack } from './local.ts';
 
 /**
  * The report as it was computed before the counters (issue 13), and still is for a cycle without them: every
- * person's facts from every assessment and every goal of the period (the service's own peopleFacts, the report's
- * fallback), summed by the domain's buildReport. What the report answered from counters must equal.
+ * person's facts from every assessment and every goal of the period (the service's own peopleFacts and
+ * reportRecounted, the report's fallback), summed by the domain's buildReport. What the report answered from counters
+ * must equal.
  */
 export async function reportRecount(stack: LocalStack, cycleId: string) {
   const cycle = (await getCycle(cycleId))!;
+  const now = stack.clock.now();
   const [assessments, periodGoals] = await Promise.all([listAssessments(cycleId), listGoalsOfPeriod(cycle.period)]);
-  const people = peopleFacts(cycle, assessments, periodGoals, stack.clock.now());
+  const people = peopleFacts(cycle, assessments, periodGoals, now);
   return {
     people: people.sort((a, b) => (a.employeeId < b.employeeId ? -1 : 1)),
-    summaries: buildReport(
-      people,
+    summaries: await reportRecounted(
+      cycle,
       cycle.scale.map((point) => point.label),
+      now,
     ),
   };
 }

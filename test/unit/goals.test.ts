@@ -7,7 +7,11 @@ import {
   goalStepsDue,
   outcomeOf,
   countOutcomes,
+  goalTallyMove,
+  goalTallyOf,
   isPeriod,
+  outcomesOfTally,
+  reportedInCycle,
   periodAt,
   periodBounds,
   periodOf,
@@ -81,6 +85,69 @@ describe('countOutcomes', () => {
       missed: 1,
       cancelled: 0,
     });
+  });
+});
+
+describe('goal tallies', () => {
+  const states: Pick<GoalFacts, 'state' | 'dueAt' | 'doneAt'>[] = [
+    { state: 'OPEN', dueAt: due },
+    { state: 'OPEN', dueAt: due + DAY },
+    { state: 'DONE', dueAt: due, doneAt: due - DAY },
+    { state: 'DONE', dueAt: due, doneAt: due },
+    { state: 'DONE', dueAt: due, doneAt: due + 1 },
+    { state: 'CANCELLED', dueAt: due },
+  ];
+
+  it.each([due - 1, due, due + 1, due + DAY])('agrees with outcomeOf for every goal at %i', (now) => {
+    for (const one of states)
+      expect(outcomesOfTally([goalTallyOf(one)], now)).toStrictEqual(countOutcomes([outcomeOf(one, now)]));
+    expect(outcomesOfTally(states.map(goalTallyOf), now)).toStrictEqual(
+      countOutcomes(states.map((one) => outcomeOf(one, now))),
+    );
+  });
+
+  it('counts an open goal as open until its due instant and missed from it on, with no write in between', () => {
+    const tally = goalTallyOf({ state: 'OPEN', dueAt: due });
+    expect(tally).toStrictEqual({ [`open${due}`]: 1 });
+    expect(outcomesOfTally([tally], due - 1)).toMatchObject({ open: 1, missed: 0 });
+    expect(outcomesOfTally([tally], due)).toMatchObject({ open: 0, missed: 1 });
+  });
+
+  it('counts a goal done at its due instant as met, and one done after it as done late', () => {
+    expect(goalTallyOf({ state: 'DONE', dueAt: due, doneAt: due })).toStrictEqual({ met: 1 });
+    expect(goalTallyOf({ state: 'DONE', dueAt: due, doneAt: due + 1 })).toStrictEqual({ doneLate: 1 });
+  });
+
+  it('moves a goal from its open bucket to its outcome, and a new goal into its bucket', () => {
+    const open = { state: 'OPEN' as const, dueAt: due };
+    expect(goalTallyMove(undefined, open)).toStrictEqual({ [`open${due}`]: 1 });
+    expect(goalTallyMove(open, { ...open, state: 'DONE', doneAt: due + 5 })).toStrictEqual({
+      doneLate: 1,
+      [`open${due}`]: -1,
+    });
+    expect(goalTallyMove(open, { ...open, state: 'CANCELLED' })).toStrictEqual({ cancelled: 1, [`open${due}`]: -1 });
+    expect(goalTallyMove(open, open)).toStrictEqual({});
+  });
+
+  it('adds the tallies of several departments, ignoring counts it does not know', () => {
+    expect(
+      outcomesOfTally(
+        [
+          { met: 2, [`open${due}`]: 1 },
+          { doneLate: 1, cancelled: 3, [`open${due + DAY}`]: 2, other: 9 },
+        ],
+        due,
+      ),
+    ).toStrictEqual({ open: 2, met: 2, 'done-late': 1, missed: 1, cancelled: 3 });
+  });
+});
+
+describe('reportedInCycle', () => {
+  const departments = new Set(['Sales', 'Ops']);
+  it('reports a goal counted in one of the cycle\u2019s departments, not another\u2019s nor one without a department', () => {
+    expect(reportedInCycle({ department: 'Sales' }, departments)).toBe(true);
+    expect(reportedInCycle({ department: 'Legal' }, departments)).toBe(false);
+    expect(reportedInCycle({}, departments)).toBe(false);
   });
 });
 

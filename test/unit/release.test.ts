@@ -29,6 +29,7 @@ function goal(employeeId: string, goalId: string, changes: Partial<GoalRecord>):
     escalations: {},
     createdAt: '2026-12-01T00:00:00.000Z',
     createdBy: 'hr:alice',
+    department: 'Sales',
     ...changes,
   };
 }
@@ -109,13 +110,15 @@ describe('releasing the results', () => {
     expect([...store.mails.values()].filter((mail) => mail.kind === 'result')).toHaveLength(4);
   });
 
-  it('records on closing how each participant’s goal of the quarter stood', async () => {
+  it('records on closing how each goal of the quarter counted in one of the cycle’s departments stood', async () => {
     store
       .putGoal(goal('e1', 'met', { state: 'DONE', progress: 100, doneAt: Date.parse('2027-01-10T00:00:00Z') }))
       .putGoal(goal('e1', 'missed', {}))
       .putGoal(goal('e2', 'later', { due: '2027-03-20', dueAt: Date.parse('2027-03-20T23:59:59Z') }))
       .putGoal(goal('e2', 'last-quarter', { period: '2026-Q4' }))
-      .putGoal(goal('x1', 'leaver', {}));
+      .putGoal(goal('e2', 'unknown-department', { department: undefined }))
+      .putGoal(goal('o1', 'set-in-ops', { department: 'Ops' }))
+      .putGoal(goal('x1', 'legal', { department: 'Legal' }));
     await releaseResults(cycleId, store);
     expect(
       store.audit
@@ -125,6 +128,7 @@ describe('releasing the results', () => {
       ['e1', 'met', 'goal-met'],
       ['e1', 'missed', 'goal-missed'],
       ['e2', 'later', 'goal-open'],
+      ['o1', 'set-in-ops', 'goal-missed'],
     ]);
   });
 

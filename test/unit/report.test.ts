@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   buildReport,
+  goalCountsOf,
   countsByLabel,
   csvLines,
   REPORT_COLUMNS,
@@ -11,6 +12,12 @@ import {
 } from '#domain/report.ts';
 
 const LABELS = ['Below', 'Meets', 'Exceeds'];
+
+/** The goals of the people's facts, each counted in its owner's department: test data where nobody moved. */
+const ownGoals = (people: PersonFacts[]) =>
+  people.flatMap((p) => p.goals.map((outcome) => ({ department: p.department, outcome })));
+
+const reportOf = (people: PersonFacts[], labels = LABELS) => buildReport(people, ownGoals(people), labels);
 
 function person(overrides: Partial<PersonFacts> = {}): PersonFacts {
   return {
@@ -167,7 +174,7 @@ describe('buildReport', () => {
       acknowledgement: 'unacknowledged',
     }),
   ];
-  const report = buildReport(people, LABELS);
+  const report = reportOf(people, LABELS);
 
   it('summarises each phase over everyone', () => {
     expect(report.overall.participants).toBe(5);
@@ -192,7 +199,7 @@ describe('buildReport', () => {
   });
 
   it('rounds completion to one decimal', () => {
-    const twoOfThree = buildReport(
+    const twoOfThree = reportOf(
       [
         person({ self: 'submitted', review: 'late' }),
         person({ self: 'late', review: 'overdue' }),
@@ -202,14 +209,14 @@ describe('buildReport', () => {
     );
     expect(twoOfThree.overall.self.completion).toBe(66.7);
     expect(twoOfThree.overall.manager.completion).toBe(33.3);
-    const oneOfSix = buildReport([person({ self: 'late' }), ...Array.from({ length: 5 }, () => person())], LABELS);
+    const oneOfSix = reportOf([person({ self: 'late' }), ...Array.from({ length: 5 }, () => person())], LABELS);
     expect(oneOfSix.overall.self.completion).toBe(16.7);
-    const all = buildReport([person({ self: 'submitted' }), person({ self: 'late' })], LABELS);
+    const all = reportOf([person({ self: 'submitted' }), person({ self: 'late' })], LABELS);
     expect(all.overall.self.completion).toBe(100);
   });
 
   it('reports 0 completion and zero counts with no participants', () => {
-    const empty = buildReport([], LABELS);
+    const empty = reportOf([], LABELS);
     const zero = { participants: 0, pending: 0, submitted: 0, late: 0, overdue: 0, completion: 0 };
     expect(empty.overall.participants).toBe(0);
     expect(empty.overall.self).toEqual(zero);
@@ -224,7 +231,7 @@ describe('buildReport', () => {
   it('distributes ratings in label order with zeros for unused labels and a no-rating count', () => {
     expect(report.overall.ratings).toEqual({ Below: 0, Meets: 2, Exceeds: 2, 'no rating': 1 });
     expect(Object.keys(report.overall.ratings)).toEqual(['Below', 'Meets', 'Exceeds', 'no rating']);
-    const reversed = buildReport(people, ['Exceeds', 'Meets', 'Below']);
+    const reversed = reportOf(people, ['Exceeds', 'Meets', 'Below']);
     expect(Object.keys(reversed.overall.ratings)).toEqual(['Exceeds', 'Meets', 'Below', 'no rating']);
   });
 
@@ -284,7 +291,7 @@ describe('buildReport', () => {
   });
 
   it('counts only released results without an acknowledgement as unacknowledged', () => {
-    const noResultOnly = buildReport(
+    const noResultOnly = reportOf(
       [
         person({ acknowledgement: 'no result' }),
         person({ acknowledgement: 'acknowledged' }),
@@ -296,9 +303,21 @@ describe('buildReport', () => {
     expect(noResultOnly.overall.disagreed).toBe(1);
   });
 
+  it('counts each goal in the department it counts in, not in its owner\u2019s department now', () => {
+    const moved = [
+      person({ employeeId: 'E1', department: 'Ops', goals: ['missed'] }),
+      person({ employeeId: 'E2', department: 'Sales' }),
+    ];
+    const figures = buildReport(moved, [{ department: 'Sales', outcome: 'missed' }], LABELS);
+    expect(figures.departments.map((d) => [d.department, d.goals.missed])).toEqual([
+      ['Ops', 0],
+      ['Sales', 1],
+    ]);
+    expect(figures.overall.goals).toEqual({ open: 0, met: 0, 'done-late': 0, missed: 1, cancelled: 0 });
+  });
+
   it('gives the same figures from the counts of each (reviewer, department) group as from the people', () => {
-    const goals = people.flatMap((p) => p.goals.map((outcome) => ({ department: p.department, outcome })));
-    expect(reportSummaries(groupCounts(people), goals, LABELS)).toEqual(report);
+    expect(reportSummaries(groupCounts(people), goalCountsOf(ownGoals(people)), LABELS)).toEqual(report);
   });
 });
 
@@ -330,7 +349,7 @@ describe('buildReport: calibration', () => {
     }),
     person({ employeeId: 'E4', department: 'Ops', manager: 'Max', managerId: 'M3' }),
   ];
-  const report = buildReport(people, LABELS);
+  const report = reportOf(people, LABELS);
 
   it('distributes the final ratings, HR\u2019s where adjusted', () => {
     expect(report.overall.ratings).toEqual({ Below: 1, Meets: 1, Exceeds: 1, 'no rating': 1 });
@@ -406,9 +425,9 @@ describe('reportSummaries', () => {
       }),
       person({ employeeId: 'E3', managerId: 'M2', manager: 'Al', self: 'overdue', goals: ['missed'] }),
     ];
-    expect(reportSummaries(groupCounts(people), [{ department: 'Engineering', outcome: 'missed' }], LABELS)).toEqual(
-      buildReport(people, LABELS),
-    );
+    expect(
+      reportSummaries(groupCounts(people), goalCountsOf([{ department: 'Engineering', outcome: 'missed' }]), LABELS),
+    ).toEqual(reportOf(people, LABELS));
   });
 });
 
