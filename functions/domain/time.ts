@@ -56,17 +56,27 @@ export function parseDuration(text: string): number {
 
 /** A deadline as a participant reads it, in the organisation's zone: "Thu 10 Dec 2026, 23:59 (Europe/Berlin)". */
 export function formatDeadline(epochMs: number, timeZone: string): string {
-  const text = new Intl.DateTimeFormat('en-GB', {
-    timeZone,
-    weekday: 'short',
-    day: 'numeric',
-    month: 'short',
-    year: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).format(new Date(epochMs));
-  return `${text} (${timeZone})`;
+  return `${deadlineFormat(timeZone).format(new Date(epochMs))} (${timeZone})`;
+}
+
+/** One formatter per zone: building one takes longer than formatting, and a launch formats a deadline a person. */
+const deadlineFormats = new Map<string, Intl.DateTimeFormat>();
+function deadlineFormat(timeZone: string): Intl.DateTimeFormat {
+  let format = deadlineFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-GB', {
+      timeZone,
+      weekday: 'short',
+      day: 'numeric',
+      month: 'short',
+      year: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    });
+    deadlineFormats.set(timeZone, format);
+  }
+  return format;
 }
 
 export { DAY_MS };
