@@ -235,10 +235,13 @@ describe('the appraisal, its release and its acknowledgement in Chromium', () =>
   afterAll(() => closeAll(browser, stack, dir));
 
   it('sanity: the settings document has the default shape, and the expected final score follows the documented formula', () => {
-    expect(SETTINGS).toEqual({
-      ...defaultSettingsInput('UTC', 'Example Org'),
-      scale: SCALE_POINTS,
-      competencies: COMPETENCIES,
+    // The document HR writes here leaves out the optional fields (peer and upward reviews): they take their defaults.
+    expect({ ...defaultSettingsInput('UTC', 'Example Org'), scale: SCALE_POINTS, competencies: COMPETENCIES }).toEqual({
+      ...SETTINGS,
+      anonymityThreshold: 3,
+      peerFeedback: 'anonymous',
+      peerQuestions: expect.any(Array),
+      upwardQuestions: expect.any(Array),
     });
     // 70 % of 4 (the goal) plus 30 % of 2.5 (the competencies): 3.55, nearest to 4 on the 4-point scale.
     expect(FINAL_VALUE).toBe(3.55);
