@@ -417,7 +417,7 @@ function missedGoalsList(cycleId, status, first) {
     title: 'Missed goals',
     caption: 'Goals past their due date',
     headers: ['Name', 'Department', 'Goal', 'Was due', 'Manager'],
-    row: (goal) => [goal.name, goal.department, goal.title, formatDay(goal.due), goal.manager ?? ''],
+    row: (goal) => [goal.name, goal.department, goal.title, formatDay(goal.due), goal.manager ?? 'Not in this cycle'],
     options: { nowrap: [3], rowHeaders: true, wide: true },
     noun: ['missed goal', 'missed goals'],
     empty: 'No goal was missed.',
