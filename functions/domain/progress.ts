@@ -30,6 +30,17 @@ export function addProgress(counts: ProgressCounts[]): ProgressCounts {
   return sum;
 }
 
+/**
+ * Whether a cycle's counters count everyone in it, so its views can be read from them: false for a cycle
+ * launched before the counters were kept, whose views are counted from its assessments. While a launch is still
+ * storing its participants (`participantCount` not yet set) there is nothing else to count.
+ */
+export function countsEveryone(participantCount: number | undefined, groups: Pick<ProgressCounts, 'participants'>[]) {
+  return (
+    participantCount === undefined || groups.reduce((sum, group) => sum + group.participants, 0) === participantCount
+  );
+}
+
 /** The counts a first submission adds: on time or late. */
 export function submissionCount(form: 'self' | 'review', late: boolean): Partial<ProgressCounts> {
   return { [form === 'self' ? (late ? 'selfLate' : 'selfSubmitted') : late ? 'reviewLate' : 'reviewSubmitted']: 1 };

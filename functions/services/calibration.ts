@@ -6,6 +6,7 @@ import {
   tallyChange,
   type RatingGroup,
 } from '#domain/calibration.ts';
+import { countsEveryone } from '#domain/progress.ts';
 import { nearestPoint } from '#domain/score.ts';
 import { listPending, listRatings, ratingsPage, type RatingRecord } from '#store/assessments.ts';
 import { listGroupCounters } from '#store/calibration.ts';
@@ -46,8 +47,7 @@ async function figuresOf(cycle: CycleRecord) {
     listGroupCounters(cycle.cycleId),
     listPending<RatingGroup & { employeeId: string; name: string }>(cycle.cycleId, 'manager', MISSING_ATTRIBUTES),
   ]);
-  // Counted while every participant has their group's counters (from the launch on); a cycle from before them is not.
-  const summarised = groups.reduce((sum, group) => sum + group.participants, 0) === cycle.participantCount;
+  const summarised = countsEveryone(cycle.participantCount, groups);
   const tallies = groups.filter((group) => group.reviewed > 0);
   return {
     source: summarised ? ('summaries' as const) : ('assessments' as const),

@@ -1,5 +1,5 @@
 import { finalResultOf } from '#domain/calibration.ts';
-import { statesAt } from '#domain/progress.ts';
+import { countsEveryone, statesAt } from '#domain/progress.ts';
 import {
   buildReport,
   countsByLabel,
@@ -84,10 +84,7 @@ export async function cycleReport(cycleId: string) {
   const cycle = await cycleOf(cycleId);
   const labels = cycle.scale.map((point) => point.label);
   const [groups, moved] = await Promise.all([listGroupCounters(cycleId), movedDeadlines(cycle)]);
-  const counted =
-    cycle.phase !== 'RELEASING' &&
-    (cycle.participantCount === undefined ||
-      groups.reduce((sum, group) => sum + group.participants, 0) === cycle.participantCount);
+  const counted = cycle.phase !== 'RELEASING' && countsEveryone(cycle.participantCount, groups);
   const summaries = counted
     ? reportSummaries(
         groups.map((group) => groupCountsOf(cycle, group, moved)),

@@ -2,6 +2,7 @@ import { reviewDueOf, selfDueOf, type CycleSchedule } from '#domain/cycle.ts';
 import { outcomeOf, outcomesOfTally, reportedInCycle } from '#domain/goals.ts';
 import {
   addProgress,
+  countsEveryone,
   completionPercent,
   phaseStateOf,
   phaseStates,
@@ -49,9 +50,7 @@ export async function cycleStatus(cycleId: string) {
     movedDeadlines(cycle),
     workflowHealthOf(cycle),
   ]);
-  // A cycle launched before the counters were kept is counted from its assessments.
-  const summarised =
-    cycle.participantCount === undefined || addProgress(counted).participants === cycle.participantCount;
+  const summarised = countsEveryone(cycle.participantCount, counted);
   const departments = summarised ? counted : progressFromAssessments(await listAssessments(cycleId));
   const now = statesAt(cycle.closedAt, nowMs());
   const statesOf = (counts: ProgressCounts, department?: string) =>

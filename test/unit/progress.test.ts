@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { signCursor, verifyCursor } from '../../functions/domain/cursor.ts';
 import {
+  countsEveryone,
   addProgress,
   noProgress,
   phaseStates,
@@ -81,6 +82,18 @@ describe('results from the counters', () => {
     });
     expect(submissionCount('self', true)).toEqual({ selfLate: 1 });
     expect(submissionCount('review', false)).toEqual({ reviewSubmitted: 1 });
+  });
+});
+
+describe('whether the counters count everyone', () => {
+  it('holds when the groups add up to the participants, or while the launch has not said how many there are', () => {
+    expect(countsEveryone(5, [{ participants: 3 }, { participants: 2 }])).toBe(true);
+    expect(countsEveryone(undefined, [])).toBe(true);
+  });
+
+  it('fails for a cycle from before the counters, whose groups count fewer people or none', () => {
+    expect(countsEveryone(5, [{ participants: 3 }])).toBe(false);
+    expect(countsEveryone(5, [])).toBe(false);
   });
 });
 
