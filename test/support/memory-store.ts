@@ -30,6 +30,9 @@ const byKey =
   (a: T, b: T) =>
     keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0;
 
+/** A mail's key in `mails`: its scope and id. */
+const mailKey = (mail: Pick<MailRecord, 'cycleId' | 'mailId'>) => `${mail.cycleId}#${mail.mailId}`;
+
 /**
  * The services' ports on plain maps, with the semantics the services rely on from the table: every read is
  * a copy, and the conditional writes refuse as DynamoDB's conditions do (a second create, a step taken
@@ -37,8 +40,6 @@ const byKey =
  * outbox delivers every due mail of a scope into `delivered` (at most `sendLimit` per flush, the rest
  * `remaining`); retries, claims racing and SES faults are the outbox's own tests on DynamoDB Local.
  */
-const keyOf = (mail: Pick<MailRecord, 'cycleId' | 'mailId'>) => `${mail.cycleId}#${mail.mailId}`;
-
 export class MemoryStore implements StorePorts {
   readonly cycles = new Map<string, CycleRecord>();
   readonly assessments = new Map<string, AssessmentRecord>();
@@ -208,9 +209,9 @@ export class MemoryStore implements StorePorts {
   // Mail
 
   async queueMailOnce(record: MailRecord, claim?: Claim): Promise<boolean> {
-    if (this.mails.has(keyOf(record))) return false;
+    if (this.mails.has(mailKey(record))) return false;
     if (claim) this.storeClaimed(record, claim);
-    else this.mails.set(keyOf(record), structuredClone(record));
+    else this.mails.set(mailKey(record), structuredClone(record));
     return true;
   }
 
@@ -220,24 +221,24 @@ export class MemoryStore implements StorePorts {
 
   /** Mail stored claimed: its lease ends, on the project clock, when the outbox offers it again. */
   private storeClaimed(record: MailRecord, claim: Claim): void {
-    this.mails.set(keyOf(record), {
+    this.mails.set(mailKey(record), {
       ...structuredClone(record),
       status: 'SENDING',
       claimedBy: claim.owner,
       leaseUntil: claim.leaseUntil,
     });
-    this.leaseEnds.set(keyOf(record), claim.dueAgainAt);
+    this.leaseEnds.set(mailKey(record), claim.dueAgainAt);
   }
 
   /** Sends `first`, then (unless `onlyFirst`) the scope's queued mail, oldest first; the claim's own mail counts as queued. */
   async flushOutbox(scope: string, options: FlushOptions = {}): Promise<FlushResult> {
-    const stored = (mail: MailRecord) => this.mails.get(keyOf(mail));
+    const stored = (mail: MailRecord) => this.mails.get(mailKey(mail));
     // A claim is this flush's own, or one whose lease ran out (its sender died), as claimMail's condition says.
     const due = (mail: MailRecord | undefined): mail is MailRecord =>
       mail !== undefined &&
       (mail.status === 'PENDING' ||
         (mail.status === 'SENDING' &&
-          (mail.claimedBy === options.claim?.owner || nowIso() >= (this.leaseEnds.get(keyOf(mail)) ?? '~'))));
+          (mail.claimedBy === options.claim?.owner || nowIso() >= (this.leaseEnds.get(mailKey(mail)) ?? '~'))));
     const first = (options.first ?? []).map(stored).filter(due);
     const rest = options.onlyFirst
       ? []
@@ -249,7 +250,7 @@ export class MemoryStore implements StorePorts {
     // What this flush held since queuing and never tried goes back to the queue, as releaseClaimed does.
     for (const mail of first.filter((held) => !sending.includes(held))) {
       const { claimedBy: _owner, leaseUntil: _lease, ...untried } = mail;
-      this.mails.set(keyOf(mail), { ...untried, status: 'PENDING' });
+      this.mails.set(mailKey(mail), { ...untried, status: 'PENDING' });
     }
     for (const mail of sending) {
       const { claimedBy: _owner, leaseUntil: _lease, ...sent } = mail;
@@ -259,7 +260,7 @@ export class MemoryStore implements StorePorts {
         sentAt: nowIso(),
         messageId: `memory-${this.delivered.length}`,
       };
-      this.mails.set(keyOf(mail), record);
+      this.mails.set(mailKey(mail), record);
       this.delivered.push(structuredClone(record));
     }
     return { sent: sending.length, failed: 0, deferred: 0, remaining: toSend.length > sending.length };
