@@ -80,14 +80,14 @@ interface DynamoCounter {
   requests: number;
   itemsRead: number;
   itemsBatchWritten: number;
-  /** The items batch-written since the last launch's floor, as written: that floor writes them again. */
-  batchItems: Record<string, unknown>[];
+  /** While a launch is timed, the items it batch-writes, as written: its floor writes them again. */
+  batchItems?: Record<string, unknown>[];
   /** Requests by command, e.g. `Query`. */
   byCommand: Record<string, number>;
 }
 
 async function instrument(): Promise<DynamoCounter> {
-  const counter: DynamoCounter = { requests: 0, itemsRead: 0, itemsBatchWritten: 0, batchItems: [], byCommand: {} };
+  const counter: DynamoCounter = { requests: 0, itemsRead: 0, itemsBatchWritten: 0, byCommand: {} };
   const { db, tableName } = await import('../functions/store/table.ts');
   db().middlewareStack.add(
     (next, context) => async (input) => {
@@ -99,7 +99,7 @@ async function instrument(): Promise<DynamoCounter> {
           (input.input as { RequestItems: Record<string, { PutRequest?: { Item: Record<string, unknown> } }[]> })
             .RequestItems[tableName()] ?? [];
         counter.itemsBatchWritten += requests.length;
-        for (const request of requests) if (request.PutRequest) counter.batchItems.push(request.PutRequest.Item);
+        for (const request of requests) if (request.PutRequest) counter.batchItems?.push(request.PutRequest.Item);
       }
       const result = await next(input);
       counter.itemsRead += (result.output as { Items?: unknown[] }).Items?.length ?? 0;
@@ -166,8 +166,8 @@ async function launchCase(stack: LocalStack, counter: DynamoCounter, size: numbe
   await api(stack, 'POST', '/employees/import', roster(size, department), 'text/csv');
   await fetch(`${stack.mailUrl}/clear-store`, { method: 'POST' });
   const day = (offset: number) => new Date(stack.clock.now() + offset * DAY).toISOString().slice(0, 10);
-  counter.batchItems.length = 0;
-  const before = { ...counter, batchItems: [], byCommand: { ...counter.byCommand } };
+  counter.batchItems = [];
+  const before = { ...counter, byCommand: { ...counter.byCommand } };
   const started = performance.now();
   const { cycleId } = (await api(
     stack,
@@ -187,8 +187,9 @@ async function launchCase(stack: LocalStack, counter: DynamoCounter, size: numbe
     .map(([command, count]) => `${command} ${count}`)
     .join(', ');
   await fetch(`${stack.mailUrl}/clear-store`, { method: 'POST' });
-  const floorMs = await floor(counter.batchItems.slice(before.batchItems.length), cycleId, size);
-  counter.batchItems.length = 0;
+  const launchWrote = counter.batchItems;
+  counter.batchItems = undefined;
+  const floorMs = await floor(launchWrote, cycleId, size);
   await fetch(`${stack.mailUrl}/clear-store`, { method: 'POST' });
   const launch = {
     participants: size,
