@@ -100,7 +100,10 @@ async function submit(event: HttpEvent) {
   const field = (name: string) => posted.fields.get(name);
   const values = draftValues(reviewFieldNames(cycle, goals), field);
   if (action === 'draft') {
-    const outcome = await saveAnswersDraft(cycle, report, 'review', values, posted.submissionId);
+    const outcome = await saveAnswersDraft(cycle, report, 'review', values, {
+      submissionId: posted.submissionId,
+      basedOn: postedVersion(posted),
+    });
     return outcome === 'closed' ? CLOSED(cycle) : backTo('draft-saved');
   }
   const parsed = reviewAnswersSchema(cycle, goals, { now: nowMs(), timeZone: cycle.timeZone }).safeParse(

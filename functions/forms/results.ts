@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { goalsChoice } from '#domain/acknowledgement.ts';
 import { RuleViolation } from '#domain/cycle.ts';
 import { textAnswer } from '#domain/review-form.ts';
-import { openResults, resultsOf, type ResultsPage } from '#services/form-pages.ts';
+import { openResults, resultsOf, resultsShown, type ResultsPage } from '#services/form-pages.ts';
 import { acknowledgeResults, type AcknowledgeOutcome } from '#services/results.ts';
 import type { HttpEvent } from '#shared/http.ts';
 import { resultsView, type ResultsPageState } from '../views/results.ts';
@@ -91,7 +91,8 @@ async function acknowledge(event: HttpEvent) {
 }
 
 async function answer(status: number, page: ResultsPage, token: string, state: ResultsPageState) {
-  return htmlPage(status, resultsView(page, await formFields(token), state));
+  const [shown, hidden] = await Promise.all([resultsShown(page), formFields(token)]);
+  return htmlPage(status, resultsView(shown, hidden, state));
 }
 
 /** One handler per route of this function's `RouteSpec` entries in lib/functions.ts. */

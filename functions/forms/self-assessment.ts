@@ -3,6 +3,7 @@ import {
   answersDraft,
   openSelfAssessment,
   storedAssessment,
+  withAnswers,
   type SelfAssessmentOpen,
   type Unavailable,
 } from '#services/form-pages.ts';
@@ -50,12 +51,13 @@ async function show(event: HttpEvent) {
   const self = await openSelfAssessment(token);
   if (self.state !== 'open') return UNAVAILABLE(self);
   const notice = noticeOf(event, NOTICES);
-  if (self.window === 'closed')
-    return self.assessment.selfAnswers
-      ? htmlPage(200, selfAssessmentSubmitted(self.cycle, self.assessment, notice))
-      : CLOSED(self.cycle);
-  const draft = await answersDraft(self.cycle, 'self', self.assessment.employeeId);
-  return htmlPage(200, selfAssessmentForm(self, await formFields(token), { draft, notice }));
+  if (self.window === 'closed' && self.assessment.selfStatus !== 'SUBMITTED') return CLOSED(self.cycle);
+  const [assessment, draft] = await Promise.all([
+    withAnswers(self.assessment, { self: true }),
+    self.window === 'closed' ? undefined : answersDraft(self.cycle, 'self', self.assessment),
+  ]);
+  if (self.window === 'closed') return htmlPage(200, selfAssessmentSubmitted(self.cycle, assessment, notice));
+  return htmlPage(200, selfAssessmentForm({ ...self, assessment }, await formFields(token), { draft, notice }));
 }
 
 /** Saves a draft or submits, each rendered form once, and answers with a redirect to the form (Post/Redirect/Get). */
@@ -67,11 +69,24 @@ async function submit(event: HttpEvent) {
   const field = (name: string) => posted.fields.get(name);
   const values = draftValues(selfFieldNames(cycle, goals), field);
   if (field('action') === 'draft') {
-    const outcome = await saveAnswersDraft(cycle, assessment, 'self', values, posted.submissionId);
+    const outcome = await saveAnswersDraft(cycle, assessment, 'self', values, {
+      submissionId: posted.submissionId,
+      basedOn: postedVersion(posted),
+    });
     return outcome === 'closed' ? CLOSED(cycle) : seeOther('/forms/self', posted.token, { notice: 'draft-saved' });
   }
   const refused = async (status: number, page: SelfAssessmentOpen, errors: string[]) =>
-    htmlPage(status, selfAssessmentForm(page, await formFields(posted.token), { values, errors }));
+    htmlPage(
+      status,
+      selfAssessmentForm(
+        { ...page, assessment: await withAnswers(page.assessment, { self: true }) },
+        await formFields(posted.token),
+        {
+          values,
+          errors,
+        },
+      ),
+    );
   const parsed = selfAnswersSchema(cycle, goals).safeParse(postedSelfAnswers(cycle, goals, field));
   if (!parsed.success)
     return refused(

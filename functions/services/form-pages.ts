@@ -5,7 +5,15 @@ import { verifyLink } from '#domain/tokens.ts';
 import { nowMs } from '#shared/clock.ts';
 import { mapLimited } from '#shared/concurrency.ts';
 import { linkSecret } from '#shared/links.ts';
-import { getAssessment, listTeam, type AssessmentRecord } from '#store/assessments.ts';
+import type { SelfAnswers } from '#domain/review-form.ts';
+import {
+  getAnswerVersion,
+  getAssessment,
+  listTeam,
+  type AnsweredAssessment,
+  type AssessmentRecord,
+  type StoredReview,
+} from '#store/assessments.ts';
 import { getCycle, scheduleOf, type CycleRecord } from '#store/cycles.ts';
 import { findByEmail, getEmployee } from '#store/employees.ts';
 import type { FeedbackRecord } from '#store/feedback.ts';
@@ -58,14 +66,41 @@ export async function openSelfAssessment(token: string): Promise<SelfAssessmentO
   };
 }
 
+/**
+ * The assessment with the answers in force, read from their versions (the assessment keeps no texts): for the
+ * pages that show answers. Only the versions a page shows are read, both at once.
+ */
+export async function withAnswers<T extends AssessmentRecord>(
+  assessment: T,
+  forms: { self?: boolean; review?: boolean },
+): Promise<T & AnsweredAssessment> {
+  const { cycleId, employeeId, selfVersion, reviewVersion } = assessment;
+  const [self, review] = await Promise.all([
+    forms.self && selfVersion ? getAnswerVersion<SelfAnswers>(cycleId, 'self', employeeId, selfVersion) : undefined,
+    forms.review && reviewVersion
+      ? getAnswerVersion<StoredReview>(cycleId, 'review', employeeId, reviewVersion)
+      : undefined,
+  ]);
+  return {
+    ...assessment,
+    ...(self && { selfAnswers: self.answers }),
+    ...(review && { review: review.answers }),
+  } as T & AnsweredAssessment;
+}
+
 /** The answers as they are stored now: after a post was refused because another one changed them. */
 export function storedAssessment(cycle: CycleRecord, employeeId: string): Promise<AssessmentRecord | undefined> {
   return getAssessment(cycle.cycleId, employeeId);
 }
 
-/** The draft kept for a form of answers, if any. */
-export function answersDraft(cycle: CycleRecord, form: DraftForm, employeeId: string): Promise<Draft | undefined> {
-  return getDraft(cycle.cycleId, form, employeeId);
+/** The draft kept for a form of answers, if any was typed on the version in force. */
+export function answersDraft(
+  cycle: CycleRecord,
+  form: DraftForm,
+  assessment: AssessmentRecord,
+): Promise<Draft | undefined> {
+  const inForce = (form === 'self' ? assessment.selfVersion : assessment.reviewVersion) ?? 0;
+  return getDraft(cycle.cycleId, form, assessment.employeeId, inForce);
 }
 
 /** The cycle behind a manager's link, and whose team it is. */
@@ -95,7 +130,7 @@ export async function teamOverview(cycle: CycleRecord, managerKey: string): Prom
     state:
       report.reviewStatus === 'SUBMITTED'
         ? 'submitted'
-        : (await getDraft(cycle.cycleId, 'review', report.employeeId))
+        : (await answersDraft(cycle, 'review', report))
           ? 'draft'
           : 'not started',
   }));
@@ -103,7 +138,7 @@ export async function teamOverview(cycle: CycleRecord, managerKey: string): Prom
 
 export interface ReportPage {
   cycle: CycleRecord;
-  report: AssessmentRecord;
+  report: AnsweredAssessment;
   goals: GoalRecord[];
   feedback: FeedbackRecord[];
   draft: Draft | undefined;
@@ -111,15 +146,19 @@ export interface ReportPage {
   now: number;
 }
 
-/** What the manager reads before reviewing: the report's goals and feedback of the period, and the draft of the review. */
+/**
+ * What the manager reads before reviewing: the report's goals and feedback of the period, their self-assessment,
+ * and the review (its draft, or as submitted).
+ */
 export async function reportPage(cycle: CycleRecord, report: AssessmentRecord): Promise<ReportPage> {
   const { start, end } = periodBounds(cycle.period, cycle.timeZone);
-  const [goals, feedback, draft] = await Promise.all([
+  const [goals, feedback, draft, answered] = await Promise.all([
     goalsUnderReview(report.employeeId, cycle.period),
     feedbackReceivedBetween(report.employeeId, start, end),
-    getDraft(cycle.cycleId, 'review', report.employeeId),
+    answersDraft(cycle, 'review', report),
+    withAnswers(report, { self: true, review: true }),
   ]);
-  return { cycle, report, goals, feedback, draft, window: reviewWindow(cycle, report), now: nowMs() };
+  return { cycle, report: answered, goals, feedback, draft, window: reviewWindow(cycle, report), now: nowMs() };
 }
 
 /** The owner of a goals link, and the time zone their goals page speaks in. */
@@ -152,6 +191,13 @@ export interface ResultsPage {
   acknowledgeBy: number;
   /** Whether the page offers the proposed goals: proposals not made goals yet (the manager may have confirmed them). */
   goalsOffered: boolean;
+}
+
+/** A results page as the employee reads it: with the answers of the appraisal and of their self-assessment. */
+export type ResultsShown = Omit<ResultsPage, 'assessment'> & { assessment: Released & AnsweredAssessment };
+
+export async function resultsShown(page: ResultsPage): Promise<ResultsShown> {
+  return { ...page, assessment: await withAnswers(page.assessment, { self: true, review: true }) };
 }
 
 /** The released appraisal behind a results link; undefined when there is none (not released, or no review). */

@@ -2,7 +2,7 @@ import type { LadderStep, Phase, ReviewKind } from '#domain/cycle.ts';
 import type { Employee } from '#domain/employee.ts';
 import type { GoalStep } from '#domain/goals.ts';
 import type { FlushOptions, FlushResult } from '#mail/outbox.ts';
-import type { AssessmentRecord } from '#store/assessments.ts';
+import type { AnswerForm, AnswerVersion, AssessmentRecord } from '#store/assessments.ts';
 import type { AuditEvent } from '#store/audit.ts';
 import type { CycleRecord } from '#store/cycles.ts';
 import type { GoalRecord } from '#store/goals.ts';
@@ -40,6 +40,13 @@ export interface AssessmentsPort {
   listPending(cycleId: string, kind: ReviewKind): Promise<AssessmentRecord[]>;
   /** Once per step, and only while the item is pending: false otherwise. */
   recordStep(cycleId: string, employeeId: string, kind: ReviewKind, step: LadderStep, at: string): Promise<boolean>;
+  /** One version of a person's answers to a form, as submitted. */
+  getAnswerVersion<T>(
+    cycleId: string,
+    form: AnswerForm,
+    employeeId: string,
+    version: number,
+  ): Promise<AnswerVersion<T> | undefined>;
   /** Once: false when it was released before. */
   markResultReleased(cycleId: string, employeeId: string, at: string, awaitsAcknowledgement: boolean): Promise<boolean>;
 }

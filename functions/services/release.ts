@@ -3,7 +3,7 @@ import * as messages from '#mail/messages.ts';
 import { flushOutbox, newMail } from '#mail/outbox.ts';
 import { nowIso, nowMs } from '#shared/clock.ts';
 import { formLink } from '#shared/links.ts';
-import { listAssessments, markResultReleased } from '#store/assessments.ts';
+import { getAnswerVersion, listAssessments, markResultReleased, type StoredReview } from '#store/assessments.ts';
 import { recordAudit, recordAudits } from '#store/audit.ts';
 import { listGoalsOfPeriod } from '#store/goals.ts';
 import { recordParticipation } from '#store/history.ts';
@@ -19,7 +19,7 @@ import { stepOutput, type StepOutput } from './step-output.ts';
 
 /** What the release reads and writes. */
 export type ReleasePorts = Pick<CyclesPort, 'getCycle' | 'movePhase'> &
-  Pick<AssessmentsPort, 'listAssessments' | 'markResultReleased'> &
+  Pick<AssessmentsPort, 'listAssessments' | 'getAnswerVersion' | 'markResultReleased'> &
   Pick<GoalsPort, 'listGoalsOfPeriod'> &
   HistoryPort &
   AuditPort &
@@ -30,6 +30,7 @@ const storePorts: ReleasePorts = {
   getCycle,
   movePhase,
   listAssessments,
+  getAnswerVersion,
   markResultReleased,
   listGoalsOfPeriod,
   recordParticipation,
@@ -52,10 +53,16 @@ export async function releaseResults(cycleId: string, ports: ReleasePorts = stor
   const issuedAt = nowMs();
   const outbox = new OwnMail(ports, cycleId);
   await forEachLimited(assessments, PER_ITEM_CONCURRENCY, async (assessment) => {
-    const review =
-      assessment.reviewStatus === 'SUBMITTED' && assessment.review
-        ? { ...assessment.review, managerName: assessment.managerName, adjustedRating: assessment.adjustment?.rating }
+    // The mail quotes the review's summary, which only its version keeps.
+    const submitted =
+      assessment.reviewStatus === 'SUBMITTED' && assessment.reviewVersion
+        ? await ports.getAnswerVersion<StoredReview>(cycleId, 'review', assessment.employeeId, assessment.reviewVersion)
         : undefined;
+    const review = submitted && {
+      ...submitted.answers,
+      managerName: assessment.managerName,
+      adjustedRating: assessment.adjustment?.rating,
+    };
     const url =
       review &&
       (await formLink(cycleId, assessment.employeeId, { purpose: 'results', schedule: scheduleOf(cycle) }, issuedAt));

@@ -147,7 +147,7 @@ export async function saveAnswersDraft(
   assessment: AssessmentRecord,
   form: DraftForm,
   values: Record<string, string>,
-  submissionId: string,
+  { submissionId, basedOn }: AnswersPost,
 ): Promise<DraftOutcome> {
   const draftForm = form === 'self' ? 'self-draft' : 'review-draft';
   const postId = answersPostId(submissionId, draftForm, values);
@@ -159,6 +159,7 @@ export async function saveAnswersDraft(
     cycle.cycleId,
     form,
     assessment.employeeId,
+    basedOn,
     values,
   );
   return outcome === 'done' ? 'saved' : 'duplicate';

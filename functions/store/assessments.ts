@@ -2,10 +2,10 @@ import type { GoalsChoice } from '#domain/acknowledgement.ts';
 import type { RatingAdjustment } from '#domain/calibration.ts';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { LadderProgress, LadderStep, Phase, ReviewKind } from '#domain/cycle.ts';
-import type { ReviewAnswers, SelfAnswers } from '#domain/review-form.ts';
+import { REVIEW_TEXTS, type ReviewAnswers, type SelfAnswers } from '#domain/review-form.ts';
 import type { FinalScore } from '#domain/score.ts';
 import { auditItem, type AuditEvent } from './audit.ts';
-import { deleteDraftItem, writeOnce, type Submission } from './submissions.ts';
+import { writeOnce, type Submission } from './submissions.ts';
 import { phaseIn } from './cycles.ts';
 import { progressMove } from './progress.ts';
 import {
@@ -22,6 +22,20 @@ import {
 /** A manager's review with the final score computed from it when it was submitted. */
 export type StoredReview = ReviewAnswers & { score: FinalScore };
 
+/**
+ * The review as the assessment keeps it: ratings, score and proposed goals, what lists, counts, calibration and
+ * reports read. The texts would triple the item, and every later write of it (the acknowledgement, each ladder step,
+ * the release) and each of its index copies is priced by its size.
+ */
+export type ReviewRatings = Omit<StoredReview, (typeof REVIEW_TEXTS)[number]['id']>;
+
+/** What the assessment keeps of a review: the review without its texts, which only its version keeps. */
+export function ratingsOf(review: StoredReview): ReviewRatings {
+  const ratings: Partial<StoredReview> = { ...review };
+  for (const { id } of REVIEW_TEXTS) delete ratings[id];
+  return ratings as ReviewRatings;
+}
+
 /** Who reviews a participant: their manager's employeeId, or HR for people at the top. */
 export const HR_MANAGER_KEY = 'HR';
 
@@ -37,7 +51,6 @@ export interface AssessmentRecord {
   selfStatus: 'PENDING' | 'SUBMITTED';
   selfSubmittedAt?: string;
   selfLate?: boolean;
-  selfAnswers?: SelfAnswers;
   selfRemindedAt?: string;
   selfOverdueAt?: string;
   selfHrEscalatedAt?: string;
@@ -47,7 +60,7 @@ export interface AssessmentRecord {
   reviewVersion?: number;
   reviewSubmittedAt?: string;
   reviewLate?: boolean;
-  review?: StoredReview;
+  review?: ReviewRatings;
   reviewRemindedAt?: string;
   reviewOverdueAt?: string;
   reviewHrEscalatedAt?: string;
@@ -60,6 +73,12 @@ export interface AssessmentRecord {
   proposedGoalsCreatedAt?: string;
   proposedGoalsCreatedBy?: string;
 }
+
+/**
+ * An assessment with the answers in force, as submitted (read from their versions): what the pages that show
+ * answers render. The assessment item itself keeps no self answers and only the review's ratings.
+ */
+export type AnsweredAssessment = AssessmentRecord & { selfAnswers?: SelfAnswers; review?: StoredReview };
 
 /** The employee's answer to their released appraisal. */
 export interface Acknowledgement {
@@ -277,13 +296,15 @@ export async function getAssessment(cycleId: string, employeeId: string): Promis
   return result.Item as AssessmentRecord | undefined;
 }
 
-/** The two forms a cycle asks for, and where each keeps its answers on the assessment. */
+/**
+ * The two forms a cycle asks for, and where each keeps its state on the assessment. The answers are in the
+ * versions; the assessment keeps only the review's ratings (`ratingsOf`), which lists and counts read.
+ */
 const ANSWER_ATTRIBUTES = {
   self: {
     status: 'selfStatus',
     at: 'selfSubmittedAt',
     late: 'selfLate',
-    answers: 'selfAnswers',
     version: 'selfVersion',
     pendingIndex: 'gsi1',
   },
@@ -291,7 +312,6 @@ const ANSWER_ATTRIBUTES = {
     status: 'reviewStatus',
     at: 'reviewSubmittedAt',
     late: 'reviewLate',
-    answers: 'review',
     version: 'reviewVersion',
     pendingIndex: 'gsi2',
   },
@@ -311,8 +331,8 @@ export interface AnswerVersion<T> {
 /**
  * Stores a submitted version of a form's answers, once for `submission`: the first (PENDING to SUBMITTED)
  * or an edit of exactly the version the editor had read, so two edits racing
- * cannot both win. The version is kept beside the assessment, the audit records it, and the draft goes,
- * all in the same transaction, and only while the cycle is in one of `phases` (a release racing an edit
+ * cannot both win. The version is kept beside the assessment and the audit records it, in the same
+ * transaction (the draft it came from goes stale by itself: store/submissions.ts getDraft), and only while the cycle is in one of `phases` (a release racing an edit
  * releases the version before it or refuses it, never misses it). `managerKey` restricts a review to that
  * report's reviewer. `also` adds a condition on the assessment and writes that go with it (a first submission
  * moves the progress counters, store/progress.ts; a review moves its manager's calibration tally, store/calibration.ts).
@@ -333,16 +353,18 @@ export function submitAnswers<T>(
   const names: Record<string, string> = {
     '#status': attributes.status,
     '#at': attributes.at,
-    '#answers': attributes.answers,
     '#version': attributes.version,
   };
   const values: Record<string, unknown> = {
     ':submitted': 'SUBMITTED',
     ':at': submission.at,
-    ':answers': entry.answers,
     ':version': entry.version,
   };
-  let update = 'SET #status = :submitted, #at = :at, #answers = :answers, #version = :version';
+  let update = 'SET #status = :submitted, #at = :at, #version = :version';
+  if (form === 'review') {
+    update += ', review = :ratings';
+    values[':ratings'] = ratingsOf(entry.answers as StoredReview);
+  }
   let condition: string;
   if (first) {
     // The first submission records whether it was late and leaves the pending index; an edit keeps both as they were.
@@ -393,7 +415,6 @@ export function submitAnswers<T>(
         }),
       },
     },
-    deleteDraftItem(cycleId, form, employeeId),
     ...(also?.writes ?? []),
   ];
   // The cycle's phase is checked, not written: a write to the cycle item (and its two index copies) per
@@ -407,6 +428,20 @@ export function submitAnswers<T>(
     },
   });
   return writeOnce(submission, writes);
+}
+
+/** One version of a person's answers to a form, as submitted. */
+export async function getAnswerVersion<T>(
+  cycleId: string,
+  form: AnswerForm,
+  employeeId: string,
+  version: number,
+): Promise<AnswerVersion<T> | undefined> {
+  // Eventually consistent: a version is written once and never changed, and the page asking names one it has seen.
+  const result = await db().send(
+    new GetCommand({ TableName: tableName(), Key: keys.version(cycleId, form, employeeId, version) }),
+  );
+  return result.Item as AnswerVersion<T> | undefined;
 }
 
 /** Every version of a person's answers to a form, oldest first. */

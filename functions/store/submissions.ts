@@ -51,29 +51,42 @@ export interface Draft {
 
 export type DraftForm = 'self' | 'review';
 
-export async function getDraft(cycleId: string, form: DraftForm, employeeId: string): Promise<Draft | undefined> {
+/**
+ * The draft typed on `inForce`, the version of the answers in force (0 before the first submission). A
+ * submission leaves the draft in place, stale, instead of deleting it in its transaction (a write saved on every
+ * submission); a draft saved afterwards from a page of an older version is stale too.
+ */
+export async function getDraft(
+  cycleId: string,
+  form: DraftForm,
+  employeeId: string,
+  inForce: number,
+): Promise<Draft | undefined> {
   const result = await db().send(
     new GetCommand({ TableName: tableName(), Key: keys.draft(cycleId, form, employeeId), ConsistentRead: true }),
   );
-  return result.Item
-    ? { values: result.Item.values as Record<string, string>, savedAt: result.Item.savedAt as string }
-    : undefined;
+  const item = result.Item;
+  // A draft stored without `basedOn` is from before drafts carried it, when a submission deleted the draft.
+  if (!item || (item.basedOn ?? inForce) !== inForce) return undefined;
+  return { values: item.values as Record<string, string>, savedAt: item.savedAt as string };
 }
 
+/** Keeps the draft typed on version `basedOn` of the answers (0: none submitted yet), in place of any before it. */
 export function saveDraft(
   submission: Submission,
   cycleId: string,
   form: DraftForm,
   employeeId: string,
+  basedOn: number,
   values: Record<string, string>,
 ): Promise<OnceOutcome> {
   return writeOnce(submission, [
-    { Put: { Item: { ...keys.draft(cycleId, form, employeeId), values, savedAt: submission.at, by: submission.by } } },
+    {
+      Put: {
+        Item: { ...keys.draft(cycleId, form, employeeId), basedOn, values, savedAt: submission.at, by: submission.by },
+      },
+    },
   ]);
-}
-
-export function deleteDraftItem(cycleId: string, form: DraftForm, employeeId: string): TransactItem {
-  return { Delete: { Key: keys.draft(cycleId, form, employeeId) } };
 }
 
 /** Whether a post with this id was recorded. */

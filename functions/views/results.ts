@@ -3,7 +3,7 @@ import { ACCEPT_GOALS_LABEL, DISAGREE_LABEL } from '#domain/acknowledgement.ts';
 import { finalResultOf } from '#domain/calibration.ts';
 import { OVERALL_SELF_LABEL } from '#domain/review-form.ts';
 import { formatDeadline } from '#domain/time.ts';
-import type { ResultsPage } from '#services/form-pages.ts';
+import type { ResultsShown } from '#services/form-pages.ts';
 import type { AssessmentRecord } from '#store/assessments.ts';
 import { answersList, reviewEntries, selfAnswerEntries } from './entries.ts';
 import { checkboxField, hiddenFields, textField, type FormFields } from './fields.ts';
@@ -16,7 +16,7 @@ export interface ResultsPageState {
 }
 
 /** The employee's whole appraisal, then their acknowledgement, or its form while they have not acknowledged. */
-export function resultsView(page: ResultsPage, hidden: FormFields, state: ResultsPageState): string {
+export function resultsView(page: ResultsShown, hidden: FormFields, state: ResultsPageState): string {
   const { cycle, assessment } = page;
   const review = assessment.review;
   const final = finalResultOf(review, cycle.scale, assessment.adjustment);

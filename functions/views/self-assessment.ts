@@ -1,7 +1,7 @@
 import { escapeHtml as e } from '#mail/compose.ts';
 import { goalRatingField, OVERALL_SELF_LABEL, selfAnswersAsFields, type SelfAnswers } from '#domain/review-form.ts';
 import { formatDeadline } from '#domain/time.ts';
-import type { AssessmentRecord } from '#store/assessments.ts';
+import type { AnsweredAssessment } from '#store/assessments.ts';
 import type { CycleRecord } from '#store/cycles.ts';
 import type { SelfAssessmentOpen } from '#services/form-pages.ts';
 import type { Draft } from '#store/submissions.ts';
@@ -19,7 +19,9 @@ import {
 import { errorList, htmlDocument, noticeLine } from './layout.ts';
 
 /** What the self-assessment page shows: the person's assessment in its cycle, the goals it rates, and when. */
-export type SelfAssessmentPage = Pick<SelfAssessmentOpen, 'cycle' | 'assessment' | 'goals' | 'due' | 'now'>;
+export type SelfAssessmentPage = Pick<SelfAssessmentOpen, 'cycle' | 'goals' | 'due' | 'now'> & {
+  assessment: AnsweredAssessment;
+};
 
 export interface SelfFormState {
   /** The fields to show: posted ones when a post is refused, else the draft, else the submitted answers. */
@@ -82,7 +84,7 @@ export function selfAssessmentForm(
 /** The submitted answers once they can no longer change. */
 export function selfAssessmentSubmitted(
   cycle: CycleRecord,
-  assessment: AssessmentRecord,
+  assessment: AnsweredAssessment,
   notice: string | undefined,
 ): string {
   const answers = assessment.selfAnswers as SelfAnswers;

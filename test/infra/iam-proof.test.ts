@@ -206,7 +206,6 @@ describe('least privilege, proven', () => {
       'dynamodb:Query',
       'dynamodb:PutItem',
       'dynamodb:UpdateItem',
-      'dynamodb:DeleteItem',
       'dynamodb:BatchWriteItem',
       'dynamodb:ConditionCheckItem',
       'ses:SendEmail',

@@ -2,7 +2,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getAssessment, listAnswerVersions } from '../../functions/store/assessments.ts';
+import { withAnswers } from '../../functions/services/form-pages.ts';
+import { getAssessment, listAnswerVersions, type StoredReview } from '../../functions/store/assessments.ts';
 import { listAuditEvents } from '../../functions/store/audit.ts';
 import { addProgress } from '../../functions/domain/progress.ts';
 import type { FeedbackRequestRecord } from '../../functions/store/feedback.ts';
@@ -82,6 +83,9 @@ describe('every form post counts once, and acts only on the link owner', () => {
   const mails = async (filter: (mail: Mail) => boolean) => (await mailbox(stack)).filter(filter);
   const subject = (text: string, to?: string) => (mail: Mail) =>
     mail.subject === text && (to === undefined || mail.to === to);
+  /** The self-assessment in force, read as the pages read it: from its version. */
+  const selfAnswersOf = async (employeeId: string) =>
+    (await withAnswers((await getAssessment(cycleId, employeeId))!, { self: true })).selfAnswers;
   const audits = async (action: string, employeeId: string) =>
     (await listAuditEvents(cycleId)).filter((event) => event.action === action && event.employeeId === employeeId)
       .length;
@@ -360,7 +364,7 @@ describe('every form post counts once, and acts only on the link owner', () => {
       const { after } = await postedTwice({
         link: selfLinks.ann,
         answers: { ...SELF, action: 'draft', wentWell: 'Half written' },
-        stored: async () => (await getDraft(cycleId, 'self', 'e1'))?.savedAt ?? null,
+        stored: async () => (await getDraft(cycleId, 'self', 'e1', 0))?.savedAt ?? null,
         notice: 'Your draft is saved. It is not submitted yet: come back to it with the link in your email.',
       });
       expect(after).toEqual(expect.any(String));
@@ -375,7 +379,11 @@ describe('every form post counts once, and acts only on the link owner', () => {
         repeatNotice: 'Your self-assessment was already saved from this page; it was recorded once.',
       });
       expect(after).toEqual({ version: 1, versions: 1, audit: 1, edits: 0, submitted: 1 });
-      expect(await getDraft(cycleId, 'self', 'e1')).toBeUndefined();
+      // The draft typed before is stale once the version it was typed on is replaced: the page no longer offers it.
+      expect(await getDraft(cycleId, 'self', 'e1', 1)).toBeUndefined();
+      const page = await (await fetch(selfLinks.ann)).text();
+      expect(page).not.toContain('Half written');
+      expect(page).not.toContain('Draft saved on');
     });
 
     it('takes a change from a freshly opened page as a new submission', async () => {
@@ -399,8 +407,8 @@ describe('every form post counts once, and acts only on the link owner', () => {
         employeeId: 'e2',
       });
       expectOutcomePage(posted, 'Thank you: your self-assessment is submitted.');
-      expect(JSON.stringify((await getAssessment(cycleId, 'e2'))!.selfAnswers)).toContain('BOB-SELF-ANSWER');
-      expect(JSON.stringify((await getAssessment(cycleId, 'e3'))!.selfAnswers)).toContain('CID-SELF-ANSWER');
+      expect(JSON.stringify(await selfAnswersOf('e2'))).toContain('BOB-SELF-ANSWER');
+      expect(JSON.stringify(await selfAnswersOf('e3'))).toContain('CID-SELF-ANSWER');
       expectNoneOf(posted.html, ['Bob Prompt', 'BOB-SELF-ANSWER']);
       const xena = await postForm(selfLinks.xena, await openForm(selfLinks.xena), {
         ...SELF,
@@ -420,7 +428,7 @@ describe('every form post counts once, and acts only on the link owner', () => {
       expectOutcomePage(submitted, 'Thank you: your self-assessment is submitted.');
       const stored = (await getAssessment(cycleId, 'm2'))!;
       expect(stored.selfStatus).toBe('SUBMITTED');
-      expect(JSON.stringify(stored.selfAnswers)).toContain('All of it');
+      expect(JSON.stringify(await selfAnswersOf('m2'))).toContain('All of it');
       // A changed answer from that same, already submitted page is not taken for a repeat and dropped:
       // it comes back with what was typed, to be sent from the current version.
       const changed = await postForm(selfLinks.max, page, { ...SELF, wentWell: 'Changed from the old page' });
@@ -429,7 +437,7 @@ describe('every form post counts once, and acts only on the link owner', () => {
       expect(changed.html).toContain(
         'Your self-assessment changed after this page was opened (from another window, or an earlier post from this page)',
       );
-      expect(JSON.stringify((await getAssessment(cycleId, 'm2'))!.selfAnswers)).toContain('All of it');
+      expect(JSON.stringify(await selfAnswersOf('m2'))).toContain('All of it');
     });
   });
 
@@ -469,7 +477,7 @@ describe('every form post counts once, and acts only on the link owner', () => {
       await postedTwice({
         link: reportLink(teamLink, 'e1'),
         answers: { ...REVIEW, action: 'draft', employeeId: 'e1' },
-        stored: async () => (await getDraft(cycleId, 'review', 'e1'))?.savedAt ?? null,
+        stored: async () => (await getDraft(cycleId, 'review', 'e1', 0))?.savedAt ?? null,
         notice: 'Your draft is saved. It is not submitted yet.',
       });
     });
@@ -488,6 +496,24 @@ describe('every form post counts once, and acts only on the link owner', () => {
         repeatNotice: 'That review was already saved from this page; it was recorded once.',
       });
       expect(after).toEqual({ version: 1, versions: 1, audit: 1, submitted: 1 });
+    });
+
+    it('keeps the texts in the versions only: the assessment holds the ratings, and the pages still show the texts', async () => {
+      // Every later write of the assessment (the release, the acknowledgement) and of its index copies is priced by its size.
+      const assessment = (await getAssessment(cycleId, 'e1'))!;
+      expect(assessment).not.toHaveProperty('selfAnswers');
+      expect(assessment.review).toMatchObject({ rating: 3, proposedGoals: [{ title: 'Lead pricing for Ann' }] });
+      expect(Object.keys(assessment.review!)).not.toEqual(expect.arrayContaining(['strengths']));
+      expect(JSON.stringify(assessment)).not.toContain('Good quarter');
+      const [review] = await listAnswerVersions<StoredReview>(cycleId, 'review', 'e1');
+      expect(review.answers).toMatchObject({
+        strengths: 'Ships',
+        areasToImprove: 'Estimates',
+        comments: 'Good quarter',
+      });
+      const page = await (await fetch(reportLink(teamLink, 'e1'))).text();
+      expect(page).toContain('Good quarter');
+      expect(page).toContain((await selfAnswersOf('e1'))!.answers.wentWell);
     });
 
     it('submits once for the same post sent several times at once', async () => {
@@ -527,7 +553,7 @@ describe('every form post counts once, and acts only on the link owner', () => {
       expect(drafted.status).toBe(403);
       expectNoneOf(drafted.html, XENA);
       expect(await getAssessment(cycleId, 'x1')).toEqual(before);
-      expect(await getDraft(cycleId, 'review', 'x1')).toBeUndefined();
+      expect(await getDraft(cycleId, 'review', 'x1', 0)).toBeUndefined();
     });
   });
 

@@ -4,7 +4,13 @@ import type { GoalStep } from '#domain/goals.ts';
 import { defaultSettingsInput, settingsSchema } from '#domain/settings.ts';
 import { nowIso } from '#shared/clock.ts';
 import type { FlushOptions, FlushResult } from '#mail/outbox.ts';
-import type { AssessmentRecord, StoredReview } from '#store/assessments.ts';
+import {
+  ratingsOf,
+  type AnswerForm,
+  type AnswerVersion,
+  type AssessmentRecord,
+  type StoredReview,
+} from '#store/assessments.ts';
 import type { AuditEvent } from '#store/audit.ts';
 import type { CycleRecord } from '#store/cycles.ts';
 import type { GoalRecord } from '#store/goals.ts';
@@ -43,6 +49,8 @@ const mailKey = (mail: Pick<MailRecord, 'cycleId' | 'mailId'>) => `${mail.cycleI
 export class MemoryStore implements StorePorts {
   readonly cycles = new Map<string, CycleRecord>();
   readonly assessments = new Map<string, AssessmentRecord>();
+  /** Each version of answers by `cycleId#form#employeeId#version`. */
+  private readonly versions = new Map<string, AnswerVersion<unknown>>();
   readonly goals = new Map<string, GoalRecord>();
   readonly employees = new Map<string, Employee>();
   readonly mails = new Map<string, MailRecord>();
@@ -80,8 +88,15 @@ export class MemoryStore implements StorePorts {
     if (!assessment) throw new Error(`no assessment of ${employeeId} in ${cycleId}`);
     if (form === 'self')
       Object.assign(assessment, { selfStatus: 'SUBMITTED', selfSubmittedAt: nowIso(), selfVersion: 1 });
-    else
-      Object.assign(assessment, { reviewStatus: 'SUBMITTED', reviewSubmittedAt: nowIso(), reviewVersion: 1, review });
+    else {
+      Object.assign(assessment, {
+        reviewStatus: 'SUBMITTED',
+        reviewSubmittedAt: nowIso(),
+        reviewVersion: 1,
+        ...(review && { review: ratingsOf(review) }),
+      });
+      if (review) this.versions.set(`${cycleId}#review#${employeeId}#1`, { version: 1, answers: review, late: false });
+    }
     return this;
   }
 
@@ -181,6 +196,15 @@ export class MemoryStore implements StorePorts {
       return false;
     assessment[attribute] = at;
     return true;
+  }
+
+  async getAnswerVersion<T>(
+    cycleId: string,
+    form: AnswerForm,
+    employeeId: string,
+    version: number,
+  ): Promise<AnswerVersion<T> | undefined> {
+    return copy(this.versions.get(`${cycleId}#${form}#${employeeId}#${version}`) as AnswerVersion<T> | undefined);
   }
 
   async markResultReleased(cycleId: string, employeeId: string, at: string): Promise<boolean> {

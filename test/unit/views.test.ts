@@ -1,7 +1,7 @@
 import { HtmlValidate } from 'html-validate';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SCALE, DEFAULT_SELF_QUESTIONS, MAX_TEXT_ANSWER } from '#domain/review-form.ts';
-import type { AssessmentRecord, StoredReview } from '#store/assessments.ts';
+import type { AnsweredAssessment, AssessmentRecord, StoredReview } from '#store/assessments.ts';
 import type { CycleRecord } from '#store/cycles.ts';
 import type { GoalRecord } from '#store/goals.ts';
 import { routeTable } from '../../functions/forms/form-handler.ts';
@@ -51,7 +51,7 @@ const ann = {
   managerName: 'Max Manager',
   selfStatus: 'PENDING',
   reviewStatus: 'PENDING',
-} as AssessmentRecord;
+} as AnsweredAssessment;
 
 const goal: GoalRecord = {
   goalId: 'g1',
@@ -157,7 +157,7 @@ describe('the self-assessment page', () => {
       selfSubmittedAt: '2026-07-01T08:00:00Z',
       selfLate: true,
       selfAnswers: { goalRatings: [], overallRating: 3, answers: { wentWell: MARKUP } },
-    } as AssessmentRecord;
+    } as AnsweredAssessment;
     const html = selfAssessmentSubmitted(cycle, submitted, 'Thank you: your self-assessment is submitted.');
     expect(html).toContain('<p role="status"><strong>Thank you: your self-assessment is submitted.</strong></p>');
     expect(textOf(html)).toContain('(after the deadline). Your manager reviews it; it can no longer be changed.');
@@ -233,7 +233,7 @@ describe('the manager pages', () => {
   });
 
   it('once the results are out, offer to confirm the proposed goals instead of a form', () => {
-    const released = { ...ann, review, resultReleasedAt: '2026-07-20T08:00:00Z' } as AssessmentRecord;
+    const released = { ...ann, review, resultReleasedAt: '2026-07-20T08:00:00Z' } as AnsweredAssessment;
     const page = {
       cycle: { ...cycle, phase: 'CLOSED' },
       report: released,
