@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getAssessment } from '../../functions/store/assessments.ts';
+import { getAssessment, listAnswerVersions } from '../../functions/store/assessments.ts';
 import { getCycle } from '../../functions/store/cycles.ts';
 import { db, keys, tableName } from '../../functions/store/table.ts';
 import {
@@ -162,11 +162,14 @@ describe('HR adjusts ratings in calibration', () => {
     );
 
     const stored = (await getAssessment(cycleId, 'e1'))!;
-    expect(stored.review).toMatchObject({
-      rating: 3,
-      comments: 'Review of e1',
-      score: { value: 3, label: 'Meets expectations' },
-    });
+    expect(stored.review).toMatchObject({ rating: 3, score: { value: 3, label: 'Meets expectations' } });
+    // The manager's review itself, as written, is its version: the adjustment leaves it alone.
+    expect(await listAnswerVersions(cycleId, 'review', 'e1')).toEqual([
+      expect.objectContaining({
+        version: 1,
+        answers: expect.objectContaining({ rating: 3, comments: 'Review of e1' }),
+      }),
+    ]);
     expect(stored.adjustment).toEqual({
       rating: 4,
       reason: 'Led the migration across teams',
