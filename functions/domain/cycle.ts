@@ -93,6 +93,24 @@ export function reviewDueOf(schedule: CycleSchedule, employeeId: string): number
   return schedule.reviewExtensions?.[employeeId] ?? schedule.managerDue;
 }
 
+/** The ladder of everyone on the cycle's own deadline: `*` is no employeeId (employeeIdSchema), so no person's ladder. */
+export const SHARED_LADDER = '*';
+
+/**
+ * The ladder a pending person climbs: the cycle's deadline and the shared ladder, or their own date (an extension,
+ * a reopened review) and a ladder of their own. Own ladders keep a person extended to a date others were extended to
+ * from being taken as reminded when those others were.
+ */
+export function ladderOf(
+  schedule: CycleSchedule,
+  kind: ReviewKind,
+  employeeId: string,
+): { due: number; scope: string } {
+  const own = kind === 'self' ? schedule.extensions[employeeId] : schedule.reviewExtensions?.[employeeId];
+  if (own !== undefined) return { due: own, scope: employeeId };
+  return { due: kind === 'self' ? schedule.selfDue : schedule.managerDue, scope: SHARED_LADDER };
+}
+
 export function isCalibrated(schedule: CycleSchedule): schedule is CycleSchedule & { calibrationDue: number } {
   return schedule.calibrationDue !== undefined;
 }

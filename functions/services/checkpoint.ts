@@ -1,10 +1,10 @@
 import {
   calibrationReminders,
   isCalibrated,
+  ladderOf,
+  SHARED_LADDER,
   phaseAt,
   releaseAt,
-  reviewDueOf,
-  selfDueOf,
   stepsDue,
   type LadderStep,
   type Phase,
@@ -16,8 +16,9 @@ import type { EmailContent } from '#mail/compose.ts';
 import { nowIso, nowMs } from '#shared/clock.ts';
 import { config } from '#shared/config.ts';
 import { consoleLink, formLink } from '#shared/links.ts';
-import { ladderProgress, listAssessments, listPending, recordStep, type AssessmentRecord } from '#store/assessments.ts';
+import { listAssessments, listPending, type AssessmentRecord } from '#store/assessments.ts';
 import { recordAudit, recordAudits, type AuditEvent } from '#store/audit.ts';
+import { ladderKey, ladderProgress, recordLadderStep } from '#store/ladder.ts';
 import { forEachLimited } from '#shared/concurrency.ts';
 import {
   getCycle,
@@ -30,12 +31,13 @@ import {
 import { queueMailOnce, type MailKind } from '#store/mail.ts';
 import { NotFound } from './errors.ts';
 import { OwnMail } from './own-mail.ts';
-import type { AssessmentsPort, AuditPort, CyclesPort, MailPort } from './ports.ts';
+import type { AssessmentsPort, AuditPort, CyclesPort, LadderPort, MailPort } from './ports.ts';
 import { stepOutput, type StepOutput } from './step-output.ts';
 
 /** What the ladder reads and writes. */
 export type CheckpointPorts = Pick<CyclesPort, 'getCycle' | 'movePhase' | 'markCalibrationReminder'> &
-  Pick<AssessmentsPort, 'listAssessments' | 'listPending' | 'recordStep'> &
+  Pick<AssessmentsPort, 'listAssessments' | 'listPending'> &
+  LadderPort &
   AuditPort &
   Pick<MailPort, 'queueMailOnce' | 'flushOutbox'>;
 
@@ -46,7 +48,8 @@ const storePorts: CheckpointPorts = {
   markCalibrationReminder,
   listAssessments,
   listPending,
-  recordStep,
+  ladderProgress,
+  recordLadderStep,
   recordAudit,
   recordAudits,
   queueMailOnce,
@@ -59,6 +62,8 @@ export const PER_ITEM_CONCURRENCY = 16;
 interface DueItem {
   assessment: AssessmentRecord;
   due: number;
+  /** Whose ladder: the shared one, or the person's own (domain/cycle.ts ladderOf). */
+  scope: string;
 }
 
 /**
@@ -134,12 +139,43 @@ async function climbLadder(
 ): Promise<void> {
   const schedule = scheduleOf(cycle);
   const byStep: Record<LadderStep, DueItem[]> = { REMINDER: [], OVERDUE: [], HR_ESCALATION: [] };
-  for (const assessment of await ports.listPending(cycle.cycleId, kind)) {
-    const due =
-      kind === 'self' ? selfDueOf(schedule, assessment.employeeId) : reviewDueOf(schedule, assessment.employeeId);
-    for (const step of stepsDue(due, ladderProgress(assessment, kind), now, schedule.timings))
-      byStep[step].push({ assessment, due });
+  const [pending, ladders] = await Promise.all([
+    ports.listPending(cycle.cycleId, kind),
+    ports.ladderProgress(cycle.cycleId, kind),
+  ]);
+  for (const assessment of pending) {
+    const { due, scope } = ladderOf(schedule, kind, assessment.employeeId);
+    for (const step of stepsDue(due, ladders.get(ladderKey(due, scope)) ?? {}, now, schedule.timings))
+      byStep[step].push({ assessment, due, scope });
   }
+  await queueLadderMail(outbox, cycle, kind, byStep);
+  // Recorded once the mail is queued: a rerun after a crash queues again what was missed, and the ids send it once.
+  const at = nowIso();
+  const taken: AuditEvent[] = [];
+  for (const [step, items] of Object.entries(byStep) as [LadderStep, DueItem[]][])
+    for (const ladder of groupBy(items, (item) => ladderKey(item.due, item.scope))) {
+      const [{ due, scope }] = ladder;
+      if (await ports.recordLadderStep(cycle.cycleId, kind, due, scope, step, at))
+        taken.push({
+          cycleId: cycle.cycleId,
+          at,
+          actor: 'system',
+          action: `${kind}-${step.toLowerCase().replace('_', '-')}`,
+          ...(scope === SHARED_LADDER ? {} : { employeeId: scope }),
+          details: { due: new Date(due).toISOString(), people: ladder.length },
+        });
+    }
+  await ports.recordAudits(taken);
+}
+
+/** The mail of the ladder steps due: each queued once, by an id naming its deadline. */
+async function queueLadderMail(
+  outbox: OwnMail,
+  cycle: CycleRecord,
+  kind: ReviewKind,
+  byStep: Record<LadderStep, DueItem[]>,
+): Promise<void> {
+  const schedule = scheduleOf(cycle);
   const ctx = { cycleName: cycle.name, timeZone: cycle.timeZone };
   const issuedAt = nowMs();
   // HR hears of everyone still outstanding at a deadline, one mail per deadline.
@@ -149,7 +185,7 @@ async function climbLadder(
   ) => {
     for (const group of groupBy(byStep.HR_ESCALATION, (item) => String(item.due))) {
       const outstanding = group.map((item) => item.assessment);
-      await takeStep(ports, outbox, cycle, kind, 'HR_ESCALATION', outstanding, {
+      await queueStepMail(outbox, cycle, outstanding, {
         mailId: `${mailKind}#${group[0].due}`,
         kind: mailKind,
         to: config().HR_EMAIL,
@@ -161,7 +197,7 @@ async function climbLadder(
   if (kind === 'self') {
     await forEachLimited(byStep.REMINDER, PER_ITEM_CONCURRENCY, async ({ assessment, due }) => {
       const url = await formLink(cycle.cycleId, assessment.employeeId, { purpose: 'self', schedule }, issuedAt);
-      await takeStep(ports, outbox, cycle, kind, 'REMINDER', [assessment], {
+      await queueStepMail(outbox, cycle, [assessment], {
         mailId: `self-reminder#${assessment.employeeId}#${due}`,
         kind: 'self-reminder',
         to: assessment.email,
@@ -170,12 +206,9 @@ async function climbLadder(
     });
     for (const group of groupBy(byStep.OVERDUE, (item) => `${item.assessment.managerKey}#${item.due}`)) {
       const [{ assessment: first, due }] = group;
-      await takeStep(
-        ports,
+      await queueStepMail(
         outbox,
         cycle,
-        kind,
-        'OVERDUE',
         group.map((item) => item.assessment),
         {
           mailId: `self-overdue#${first.managerKey}#${due}`,
@@ -206,7 +239,7 @@ async function climbLadder(
       const [{ assessment: first, due }] = group;
       const reports = group.map((item) => item.assessment);
       const url = await formLink(cycle.cycleId, first.managerKey, { purpose: 'manager', schedule }, issuedAt);
-      await takeStep(ports, outbox, cycle, kind, step, reports, {
+      await queueStepMail(outbox, cycle, reports, {
         // Ids name the deadline: a reopened review's ladder sends again what the cycle's ladder sent before.
         mailId: `${mailKind}#${first.managerKey}#${due}`,
         kind: mailKind,
@@ -274,32 +307,15 @@ async function remindCalibration(
   }
 }
 
-/** Queues the step's mail (once, by id), then records the step on each item it concerns. */
-async function takeStep(
-  ports: CheckpointPorts,
+/** Queues a ladder step's mail, once by its id, naming the people it concerns. */
+function queueStepMail(
   outbox: OwnMail,
   cycle: CycleRecord,
-  kind: ReviewKind,
-  step: LadderStep,
   assessments: AssessmentRecord[],
   mail: { mailId: string; kind: MailKind; to: string; content: EmailContent },
-): Promise<void> {
+): Promise<boolean> {
   const ids = assessments.map((assessment) => assessment.employeeId);
-  await outbox.queue(newMail(cycle.cycleId, mail.mailId, mail.kind, mail.to, ids, mail.content));
-  const at = nowIso();
-  const taken: AuditEvent[] = [];
-  await forEachLimited(ids, PER_ITEM_CONCURRENCY, async (employeeId) => {
-    if (await ports.recordStep(cycle.cycleId, employeeId, kind, step, at)) {
-      taken.push({
-        cycleId: cycle.cycleId,
-        at,
-        actor: 'system',
-        action: `${kind}-${step.toLowerCase().replace('_', '-')}`,
-        employeeId,
-      });
-    }
-  });
-  await ports.recordAudits(taken);
+  return outbox.queue(newMail(cycle.cycleId, mail.mailId, mail.kind, mail.to, ids, mail.content));
 }
 
 /** The manager phase opens with one email per reviewer, linking to their team page. */

@@ -118,6 +118,12 @@ export type ReviewState = 'not started' | 'draft' | 'submitted';
 export interface TeamMember {
   report: AssessmentRecord;
   state: ReviewState;
+  /** Whether the self-assessment is still missing past its deadline. */
+  selfOverdue: boolean;
+}
+
+function selfOverdue(cycle: CycleRecord, report: AssessmentRecord, now: number): boolean {
+  return report.selfStatus === 'PENDING' && now >= selfDueOf(scheduleOf(cycle), report.employeeId);
 }
 
 const PAGE_READ_CONCURRENCY = 8;
@@ -125,8 +131,10 @@ const PAGE_READ_CONCURRENCY = 8;
 /** Each report, by name, with where their review stands: a draft is only the manager's, so it is read from the drafts. */
 export async function teamOverview(cycle: CycleRecord, managerKey: string): Promise<TeamMember[]> {
   const team = (await listTeam(cycle.cycleId, managerKey)).sort((a, b) => a.name.localeCompare(b.name));
+  const now = nowMs();
   return mapLimited(team, PAGE_READ_CONCURRENCY, async (report) => ({
     report,
+    selfOverdue: selfOverdue(cycle, report, now),
     state:
       report.reviewStatus === 'SUBMITTED'
         ? 'submitted'
@@ -144,6 +152,7 @@ export interface ReportPage {
   draft: Draft | undefined;
   window: AnswerWindow;
   now: number;
+  selfOverdue: boolean;
 }
 
 /**
@@ -158,7 +167,17 @@ export async function reportPage(cycle: CycleRecord, report: AssessmentRecord): 
     answersDraft(cycle, 'review', report),
     withAnswers(report, { self: true, review: true }),
   ]);
-  return { cycle, report: answered, goals, feedback, draft, window: reviewWindow(cycle, report), now: nowMs() };
+  const now = nowMs();
+  return {
+    cycle,
+    report: answered,
+    goals,
+    feedback,
+    draft,
+    window: reviewWindow(cycle, report),
+    now,
+    selfOverdue: selfOverdue(cycle, report, now),
+  };
 }
 
 /** The owner of a goals link, and the time zone their goals page speaks in. */

@@ -1,4 +1,4 @@
-import type { LadderStep, Phase, ReviewKind } from '#domain/cycle.ts';
+import type { LadderProgress, LadderStep, Phase, ReviewKind } from '#domain/cycle.ts';
 import type { Employee } from '#domain/employee.ts';
 import type { GoalStep } from '#domain/goals.ts';
 import type { FlushOptions, FlushResult } from '#mail/outbox.ts';
@@ -38,8 +38,6 @@ export interface AssessmentsPort {
   listAssessments(cycleId: string): Promise<AssessmentRecord[]>;
   /** Those whose self-assessment (or manager review) is still pending. */
   listPending(cycleId: string, kind: ReviewKind): Promise<AssessmentRecord[]>;
-  /** Once per step, and only while the item is pending: false otherwise. */
-  recordStep(cycleId: string, employeeId: string, kind: ReviewKind, step: LadderStep, at: string): Promise<boolean>;
   /** One version of a person's answers to a form, as submitted. */
   getAnswerVersion<T>(
     cycleId: string,
@@ -49,6 +47,21 @@ export interface AssessmentsPort {
   ): Promise<AnswerVersion<T> | undefined>;
   /** Once: false when it was released before. */
   markResultReleased(cycleId: string, employeeId: string, at: string, awaitsAcknowledgement: boolean): Promise<boolean>;
+}
+
+/** How far each deadline's reminder ladder climbed (store/ladder.ts). */
+export interface LadderPort {
+  /** Every ladder of the form in the cycle, by ladderKey(due, scope). */
+  ladderProgress(cycleId: string, kind: ReviewKind): Promise<Map<string, LadderProgress>>;
+  /** Once per step of a ladder: false when it was recorded before. */
+  recordLadderStep(
+    cycleId: string,
+    kind: ReviewKind,
+    due: number,
+    scope: string,
+    step: LadderStep,
+    at: string,
+  ): Promise<boolean>;
 }
 
 export interface AuditPort {
@@ -94,6 +107,7 @@ export interface WorkflowPort {
 /** Every port at once: what the in-memory store implements. */
 export type StorePorts = CyclesPort &
   AssessmentsPort &
+  LadderPort &
   AuditPort &
   MailPort &
   GoalsPort &

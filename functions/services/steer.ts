@@ -16,7 +16,7 @@ import { nowIso, nowMs } from '#shared/clock.ts';
 import { formLink } from '#shared/links.ts';
 import { logger } from '#shared/observability.ts';
 import { describeCycleExecution, startCycleExecution, stopCycleExecution } from '#shared/workflow.ts';
-import { getAssessment, listAssessments, restartLadder, type AssessmentRecord } from '#store/assessments.ts';
+import { getAssessment, listAssessments, type AssessmentRecord } from '#store/assessments.ts';
 import { recordAudit, type Actor } from '#store/audit.ts';
 import {
   getCycle,
@@ -60,7 +60,6 @@ export async function extendDeadline(
   const until = endOfDay(untilDate, cycle.timeZone);
   checkExtension(scheduleOf(cycle), employeeId, until, nowMs());
   await setExtension(cycleId, employeeId, until);
-  await restartLadder(cycleId, employeeId, 'self');
   await recordAudit({
     cycleId,
     at: nowIso(),
@@ -98,7 +97,6 @@ export async function reopenReview(
   checkReviewReopening(scheduleOf(cycle), employeeId, until, nowMs());
   if (!(await setReviewExtension(cycleId, employeeId, until, phasesAllowing('reopen-review'))))
     throw new Conflict(`cycle ${cycleId} moved on meanwhile: the review was not reopened`);
-  await restartLadder(cycleId, employeeId, 'manager');
   await recordAudit({
     cycleId,
     at: nowIso(),

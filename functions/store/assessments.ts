@@ -1,7 +1,7 @@
 import type { GoalsChoice } from '#domain/acknowledgement.ts';
 import type { RatingAdjustment } from '#domain/calibration.ts';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import type { LadderProgress, LadderStep, Phase, ReviewKind } from '#domain/cycle.ts';
+import type { Phase, ReviewKind } from '#domain/cycle.ts';
 import { REVIEW_TEXTS, type ReviewAnswers, type SelfAnswers } from '#domain/review-form.ts';
 import type { FinalScore } from '#domain/score.ts';
 import { auditItem, type AuditEvent } from './audit.ts';
@@ -51,9 +51,6 @@ export interface AssessmentRecord {
   selfStatus: 'PENDING' | 'SUBMITTED';
   selfSubmittedAt?: string;
   selfLate?: boolean;
-  selfRemindedAt?: string;
-  selfOverdueAt?: string;
-  selfHrEscalatedAt?: string;
   /** The version of the self-assessment in force: 1 for the first submission, one more for each edit. */
   selfVersion?: number;
   reviewStatus: 'PENDING' | 'SUBMITTED';
@@ -61,9 +58,6 @@ export interface AssessmentRecord {
   reviewSubmittedAt?: string;
   reviewLate?: boolean;
   review?: ReviewRatings;
-  reviewRemindedAt?: string;
-  reviewOverdueAt?: string;
-  reviewHrEscalatedAt?: string;
   resultReleasedAt?: string;
   acknowledgedAt?: string;
   acknowledgement?: Acknowledgement;
@@ -86,25 +80,6 @@ export interface Acknowledgement {
   comment?: string;
   /** What the employee chose about the proposed goals (absent on acknowledgements stored before it was recorded). */
   goals?: GoalsChoice;
-}
-
-const STEP_ATTRIBUTE: Record<ReviewKind, Record<LadderStep, keyof AssessmentRecord>> = {
-  self: { REMINDER: 'selfRemindedAt', OVERDUE: 'selfOverdueAt', HR_ESCALATION: 'selfHrEscalatedAt' },
-  manager: { REMINDER: 'reviewRemindedAt', OVERDUE: 'reviewOverdueAt', HR_ESCALATION: 'reviewHrEscalatedAt' },
-};
-
-const STATUS_ATTRIBUTE: Record<ReviewKind, 'selfStatus' | 'reviewStatus'> = {
-  self: 'selfStatus',
-  manager: 'reviewStatus',
-};
-
-export function ladderProgress(assessment: AssessmentRecord, kind: ReviewKind): LadderProgress {
-  const attributes = STEP_ATTRIBUTE[kind];
-  return {
-    remindedAt: assessment[attributes.REMINDER] as string | undefined,
-    overdueAt: assessment[attributes.OVERDUE] as string | undefined,
-    hrEscalatedAt: assessment[attributes.HR_ESCALATION] as string | undefined,
-  };
 }
 
 /** What HR's search of a list matches: the name and the employeeId, in lower case. */
@@ -454,38 +429,6 @@ export function listAnswerVersions<T>(
   return queryAll({
     KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
     ExpressionAttributeValues: { ':pk': pk, ':prefix': sk.slice(0, sk.lastIndexOf('#') + 1) },
-  });
-}
-
-/**
- * Records that a ladder step was taken for a still-pending item. The condition makes every step happen at
- * most once, whatever reruns, retries or restarts do; false means it was taken before or the item is done.
- */
-export function recordStep(
-  cycleId: string,
-  employeeId: string,
-  kind: ReviewKind,
-  step: LadderStep,
-  at: string,
-): Promise<boolean> {
-  return conditionalUpdate({
-    Key: keys.assessment(cycleId, employeeId),
-    UpdateExpression: 'SET #step = :at',
-    ConditionExpression: 'attribute_not_exists(#step) AND #status = :pending',
-    ExpressionAttributeNames: { '#step': STEP_ATTRIBUTE[kind][step], '#status': STATUS_ATTRIBUTE[kind] },
-    ExpressionAttributeValues: { ':at': at, ':pending': 'PENDING' },
-  });
-}
-
-/** After an extension or a reopening the person's ladder starts again against the new deadline. */
-export function restartLadder(cycleId: string, employeeId: string, kind: ReviewKind): Promise<boolean> {
-  const steps = STEP_ATTRIBUTE[kind];
-  return conditionalUpdate({
-    Key: keys.assessment(cycleId, employeeId),
-    UpdateExpression: `REMOVE ${steps.REMINDER}, ${steps.OVERDUE}, ${steps.HR_ESCALATION}`,
-    ConditionExpression: '#status = :pending',
-    ExpressionAttributeNames: { '#status': STATUS_ATTRIBUTE[kind] },
-    ExpressionAttributeValues: { ':pending': 'PENDING' },
   });
 }
 

@@ -41,6 +41,7 @@ import { observed } from '#shared/sdk-observer.ts';
  * | version     | CYCLE#id       | VERSION#form#emp#n |                          |                                  |                               |
  * | tally       | CYCLE#id       | TALLY#manager#dept |                          |                                  |                               |
  * | progress    | CYCLE#id       | PROGRESS#dept    |                            |                                  |                               |
+ * | ladder      | CYCLE#id       | LADDER#form#due#scope |                       |                                  |                               |
  * | api request | IDEM#scope     | REQUEST          |                            |                                  |                               |
  *
  * A leaver is an employee HR deactivated: their gsi2 moves from their manager's reports to LEAVERS until they are activated.
@@ -106,6 +107,12 @@ export const keys = {
     sk: `PROGRESS#${encodeURIComponent(department)}`,
   }),
   progressPrefix: 'PROGRESS#',
+  /** How far one deadline's reminder ladder climbed (store/ladder.ts): `scope` is the shared ladder or a person's own. */
+  ladder: (cycleId: string, kind: string, due: number, scope: string) => ({
+    pk: `CYCLE#${cycleId}`,
+    sk: `${keys.ladderPrefix(kind)}${String(due).padStart(15, '0')}#${scope}`,
+  }),
+  ladderPrefix: (kind: string) => `LADDER#${kind}#`,
   /** The goal outcomes of one department in one period (store/goals.ts; URI-encoded: no `#` inside). */
   goalCount: (period: string, department: string) => ({
     pk: `GOALCOUNT#${period}`,

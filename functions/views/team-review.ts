@@ -55,13 +55,9 @@ export function teamOverviewView(
 ): string {
   const submitted = team.filter((member) => member.state === 'submitted').length;
   const rows = team
-    .map(({ report, state }) => {
+    .map(({ report, state, selfOverdue }) => {
       const self =
-        report.selfStatus === 'SUBMITTED'
-          ? 'Submitted'
-          : report.selfOverdueAt
-            ? 'Not submitted (overdue)'
-            : 'Not submitted yet';
+        report.selfStatus === 'SUBMITTED' ? 'Submitted' : selfOverdue ? 'Not submitted (overdue)' : 'Not submitted yet';
       const review =
         state === 'submitted' && report.reviewSubmittedAt
           ? `Submitted on ${formatDeadline(Date.parse(report.reviewSubmittedAt), cycle.timeZone)}`
@@ -94,7 +90,7 @@ export interface ReportPageState {
 
 /** One report's page: what the manager reads before reviewing, then the review's form, or the review once it is closed. */
 export function reportView(page: ReportPage, token: string, hidden: FormFields, state: ReportPageState): string {
-  const { cycle, report, goals, feedback, draft, window, now } = page;
+  const { cycle, report, goals, feedback, draft, window, now, selfOverdue } = page;
   const goalList = goals.length
     ? `<h2>Goals of ${e(cycle.period)}</h2><ul>${goals.map((goal) => `<li><strong>${e(goal.title)}</strong>: ${e(goalSummary(goal, cycle.timeZone, now))}</li>`).join('')}</ul>`
     : `<p class="muted">No goals for ${e(cycle.period)}.</p>`;
@@ -113,7 +109,7 @@ export function reportView(page: ReportPage, token: string, hidden: FormFields, 
           overall: `Their ${OVERALL_SELF_LABEL.toLowerCase()}`,
         }),
       )
-    : `<p class="muted">Self-assessment not submitted${report.selfOverdueAt ? ' (overdue)' : ' yet'}.</p>`;
+    : `<p class="muted">Self-assessment not submitted${selfOverdue ? ' (overdue)' : ' yet'}.</p>`;
   let review: string;
   if (window !== 'closed') {
     const values = state.values ?? draft?.values ?? (report.review ? reviewAsFields(report.review) : {});

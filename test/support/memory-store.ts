@@ -1,4 +1,5 @@
-import type { LadderStep, Phase, ReviewKind } from '#domain/cycle.ts';
+import type { LadderProgress, LadderStep, Phase, ReviewKind } from '#domain/cycle.ts';
+import { ladderKey } from '#store/ladder.ts';
 import type { Employee } from '#domain/employee.ts';
 import type { GoalStep } from '#domain/goals.ts';
 import { defaultSettingsInput, settingsSchema } from '#domain/settings.ts';
@@ -24,11 +25,10 @@ export class ConditionalCheckFailed extends Error {
 }
 
 const STEP_ATTRIBUTE = {
-  self: { REMINDER: 'selfRemindedAt', OVERDUE: 'selfOverdueAt', HR_ESCALATION: 'selfHrEscalatedAt' },
-  manager: { REMINDER: 'reviewRemindedAt', OVERDUE: 'reviewOverdueAt', HR_ESCALATION: 'reviewHrEscalatedAt' },
-} as const satisfies Record<ReviewKind, Record<LadderStep, keyof AssessmentRecord>>;
-
-const STATUS_ATTRIBUTE = { self: 'selfStatus', manager: 'reviewStatus' } as const;
+  REMINDER: 'remindedAt',
+  OVERDUE: 'overdueAt',
+  HR_ESCALATION: 'hrEscalatedAt',
+} as const satisfies Record<LadderStep, keyof LadderProgress>;
 
 /** Ascending by a string key, as the table sorts its keys (code-unit order, not the locale's). */
 const byKey =
@@ -49,6 +49,8 @@ const mailKey = (mail: Pick<MailRecord, 'cycleId' | 'mailId'>) => `${mail.cycleI
 export class MemoryStore implements StorePorts {
   readonly cycles = new Map<string, CycleRecord>();
   readonly assessments = new Map<string, AssessmentRecord>();
+  /** Each ladder's progress by `cycleId#kind#` and its ladderKey. */
+  private readonly ladders = new Map<string, LadderProgress>();
   /** Each version of answers by `cycleId#form#employeeId#version`. */
   private readonly versions = new Map<string, AnswerVersion<unknown>>();
   readonly goals = new Map<string, GoalRecord>();
@@ -174,7 +176,7 @@ export class MemoryStore implements StorePorts {
   /** The pending index of each kind: by employeeId for self-assessments, by reviewer then employeeId for reviews. */
   async listPending(cycleId: string, kind: ReviewKind): Promise<AssessmentRecord[]> {
     return this.assessmentsOf(cycleId)
-      .filter((assessment) => assessment[STATUS_ATTRIBUTE[kind]] === 'PENDING')
+      .filter((assessment) => (kind === 'self' ? assessment.selfStatus : assessment.reviewStatus) === 'PENDING')
       .sort(
         byKey((assessment) =>
           kind === 'self' ? assessment.employeeId : `${assessment.managerKey}#${assessment.employeeId}`,
@@ -183,18 +185,27 @@ export class MemoryStore implements StorePorts {
       .map((assessment) => structuredClone(assessment));
   }
 
-  async recordStep(
+  async ladderProgress(cycleId: string, kind: ReviewKind): Promise<Map<string, LadderProgress>> {
+    const prefix = `${cycleId}#${kind}#`;
+    return new Map(
+      [...this.ladders]
+        .filter(([key]) => key.startsWith(prefix))
+        .map(([key, progress]) => [key.slice(prefix.length), { ...progress }]),
+    );
+  }
+
+  async recordLadderStep(
     cycleId: string,
-    employeeId: string,
     kind: ReviewKind,
+    due: number,
+    scope: string,
     step: LadderStep,
     at: string,
   ): Promise<boolean> {
-    const assessment = this.assessments.get(`${cycleId}#${employeeId}`);
-    const attribute = STEP_ATTRIBUTE[kind][step];
-    if (!assessment || assessment[attribute] !== undefined || assessment[STATUS_ATTRIBUTE[kind]] !== 'PENDING')
-      return false;
-    assessment[attribute] = at;
+    const key = `${cycleId}#${kind}#${ladderKey(due, scope)}`;
+    const progress = this.ladders.get(key) ?? {};
+    if (progress[STEP_ATTRIBUTE[step]] !== undefined) return false;
+    this.ladders.set(key, { ...progress, [STEP_ATTRIBUTE[step]]: at });
     return true;
   }
 

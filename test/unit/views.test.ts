@@ -179,13 +179,13 @@ describe('the manager pages', () => {
       { ...cycle, phase: 'MANAGER_REVIEW' },
       'tok&en',
       [
-        { report: ann, state: 'draft' },
-        { report: bob as AssessmentRecord, state: 'submitted' },
+        { report: ann, state: 'draft', selfOverdue: true },
+        { report: bob as AssessmentRecord, state: 'submitted', selfOverdue: false },
       ],
       undefined,
     );
     expect(textOf(html)).toContain('Your reports: 1 of 2 reviews submitted');
-    expect(textOf(html)).toContain('Ann <Early> Not submitted yet Draft saved, not submitted Not released');
+    expect(textOf(html)).toContain('Ann <Early> Not submitted (overdue) Draft saved, not submitted Not released');
     expect(html).toContain('href="/forms/team?t=tok%26en&amp;report=e1"');
     await expectValid(html);
   });
@@ -210,6 +210,7 @@ describe('the manager pages', () => {
         draft: undefined,
         window: 'open',
         now: JUNE_1,
+        selfOverdue: false,
       },
       'tok',
       hidden,
@@ -241,6 +242,7 @@ describe('the manager pages', () => {
       feedback: [],
       draft: undefined,
       now: JULY_15,
+      selfOverdue: false,
     };
     const html = reportView({ ...page, window: 'closed' } as Parameters<typeof reportView>[0], 'tok', hidden, {});
     expect(textOf(html)).toContain('Ann <Early> has not acknowledged the results yet.');
