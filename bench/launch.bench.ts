@@ -324,7 +324,7 @@ async function importCase(stack: LocalStack) {
  * The daily goal watch's read: `goalCount` open goals of which 100 fall due today. They are goals of the quarter of
  * the first size's (closed) cycle, counted in its department with their counter item as the goals' own writes keep
  * it, so HR's goal views of that cycle are timed over them too: `GET /cycles/{id}/goals` (counts and the first page
- * of missed goals) and the report, beside what both read before the goal counters (every goal of the period and every
+ * of missed goals), `GET /goals/attention` of the quarter (counts and the first page of each list) and the report, beside what both read before the goal counters (every goal of the period and every
  * participant, timed directly on the store).
  */
 async function goalWatchCase(stack: LocalStack, counter: DynamoCounter) {
@@ -376,6 +376,7 @@ async function goalWatchCase(stack: LocalStack, counter: DynamoCounter) {
   const dailyCheckMs = Math.round(performance.now() - started);
   const dailyCheck = { itemsRead: counter.itemsRead - before.itemsRead, requests: counter.requests - before.requests };
   const goalsView = await timed(counter, 5, () => api(stack, 'GET', `/cycles/${cycleId}/goals?limit=50`, ''));
+  const attention = await timed(counter, 5, () => api(stack, 'GET', `/goals/attention?period=${period}&limit=50`, ''));
   const report = await timed(counter, 3, () => api(stack, 'GET', `/cycles/${cycleId}/report`, ''));
   const wholeRead = await timed(counter, 3, () => Promise.all([listGoalsOfPeriod(period), listAssessments(cycleId)]));
   return {
@@ -388,6 +389,8 @@ async function goalWatchCase(stack: LocalStack, counter: DynamoCounter) {
     dynamoRequests: dailyCheck.requests,
     cycleGoalsMs: goalsView.ms,
     cycleGoalsDynamoRequests: goalsView.requests,
+    goalsAttentionMs: attention.ms,
+    goalsAttentionDynamoRequests: attention.requests,
     reportMs: report.ms,
     reportDynamoRequests: report.requests,
     goalsAndParticipantsReadMs: wholeRead.ms,

@@ -115,6 +115,17 @@ export const departmentPageQuerySchema = z.object({ department: label('departmen
 
 export const pageQuerySchema = z.object(pageQuery);
 
+/** HR's goals needing attention: a quarter (the current one by default), and the next page of one of its two lists. */
+export const attentionQuerySchema = z
+  .object({
+    period: z.string().optional(),
+    list: z.enum(['at-risk', 'missed'], { error: 'list must be at-risk or missed' }).optional(),
+    ...pageQuery,
+  })
+  .refine((query) => query.cursor === undefined || query.list !== undefined, {
+    message: 'cursor: name the list it continues (list=at-risk or list=missed)',
+  });
+
 export const newGoalSchema = z.strictObject({
   title: label('title', 200),
   due: calendarDate('due'),

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import {
   checkNewGoal,
   goalStepsDue,
+  isAtRisk,
   lastGoalStepAt,
   outcomeOf,
   periodOf,
@@ -153,12 +154,14 @@ export async function recordCheckIn(
   };
   const submission = submissionId === undefined ? undefined : submissionOf(submissionId, 'check-in', by);
   // The write's condition requires the goal, and open: it is read first only when the check-in completes it
-  // (its count moves from its due instant's to met or done late), or when refused, to say why.
-  const completed = input.progress === 100 ? await getGoal(employeeId, goalId) : undefined;
-  if (input.progress === 100 && !completed) throw new NotFound(`goal ${goalId} of ${employeeId}`);
-  const done = completed && { at: nowMs(), goal: completed };
-  if ((await addCheckIn(employeeId, goalId, checkIn, done, submission)) === 'refused') {
-    const goal = completed ?? (await getGoal(employeeId, goalId));
+  // (its count moves from its due instant's to met or done late), when it says at risk (the at-risk list is
+  // sorted by the goal's due instant), or when refused, to say why.
+  const readFirst = input.progress === 100 || isAtRisk(checkIn);
+  const read = readFirst ? await getGoal(employeeId, goalId) : undefined;
+  if (readFirst && !read) throw new NotFound(`goal ${goalId} of ${employeeId}`);
+  const outcome = read && (input.progress === 100 ? { done: { at: nowMs(), goal: read } } : { atRisk: read });
+  if ((await addCheckIn(employeeId, goalId, checkIn, outcome, submission)) === 'refused') {
+    const goal = read ?? (await getGoal(employeeId, goalId));
     if (!goal) throw new NotFound(`goal ${goalId} of ${employeeId}`);
     throw new Conflict(`goal ${goalId} is ${goal.state.toLowerCase()}: it takes no more check-ins`);
   }

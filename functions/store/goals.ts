@@ -1,4 +1,4 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import {
   goalTallyMove,
   reportedInCycle,
@@ -28,7 +28,9 @@ import {
  * Goals live under their owner (`EMP#id` / `GOAL#goalId`). While a goal is open and not fully escalated
  * it also sits in the sparse open-goals index (gsi1, `OPENGOALS`, sorted by the end of its due day), so the
  * daily goal watch reads what is due, never the whole table. Every goal is listed under its period (gsi3,
- * `GOALS#2027-Q1`), so a review cycle reads the goals of its quarter in one query.
+ * `GOALS#2027-Q1`), so a review cycle reads the goals of its quarter in one query. An open goal whose latest
+ * check-in says at risk or off track sits in the sparse at-risk index of its period (gsi2, `ATRISK#2027-Q1`, sorted
+ * by its due instant): HR's list of goals at risk reads a page of those still before their due, not the quarter.
  *
  * The outcomes are counted per (period, department) (`GOALCOUNT#period` / `DEPT#department`, domain/goals.ts
  * GoalTally), so HR's summaries read one small item per department, not every goal: each write that changes a
@@ -93,6 +95,18 @@ export function goalItem(goal: GoalRecord): Record<string, unknown> {
 
 function periodPartition(period: string): string {
   return `GOALS#${period}`;
+}
+
+function atRiskPartition(period: string): string {
+  return `ATRISK#${period}`;
+}
+
+/** A goal's place in its period's at-risk index: by due instant, so a page of those not yet missed is a key range. */
+function atRiskEntry(goal: Pick<GoalRecord, 'period' | 'dueAt' | 'employeeId' | 'goalId'>) {
+  return {
+    gsi2pk: atRiskPartition(goal.period),
+    gsi2sk: `${new Date(goal.dueAt).toISOString()}#${goal.employeeId}#${goal.goalId}`,
+  };
 }
 
 /** Stores a new goal and counts it; false when a goal with its id exists (one made from the same proposal meanwhile). */
@@ -176,17 +190,22 @@ export function addCheckIn(
   employeeId: string,
   goalId: string,
   checkIn: CheckIn,
-  done: { at: number; goal: Counted } | undefined,
+  outcome: { done: { at: number; goal: Counted } } | { atRisk: Pick<GoalRecord, 'period' | 'dueAt'> } | undefined,
   submission?: Submission,
 ): Promise<OnceOutcome> {
+  const done = outcome && 'done' in outcome ? outcome.done : undefined;
+  const atRisk = outcome && 'atRisk' in outcome ? atRiskEntry({ ...outcome.atRisk, employeeId, goalId }) : undefined;
+  // The latest check-in decides whether the goal is listed as at risk; a done goal leaves both indexes.
+  const update = done
+    ? 'SET checkIns = list_append(checkIns, :checkIn), progress = :progress, #state = :done, doneAt = :doneAt REMOVE gsi1pk, gsi1sk, gsi2pk, gsi2sk'
+    : atRisk
+      ? 'SET checkIns = list_append(checkIns, :checkIn), progress = :progress, gsi2pk = :atRiskPk, gsi2sk = :atRiskSk'
+      : 'SET checkIns = list_append(checkIns, :checkIn), progress = :progress REMOVE gsi2pk, gsi2sk';
   return writeOnce(submission, [
     {
       Update: {
         Key: goalKey(employeeId, goalId),
-        UpdateExpression:
-          done === undefined
-            ? 'SET checkIns = list_append(checkIns, :checkIn), progress = :progress'
-            : 'SET checkIns = list_append(checkIns, :checkIn), progress = :progress, #state = :done, doneAt = :doneAt REMOVE gsi1pk, gsi1sk',
+        UpdateExpression: update,
         ConditionExpression: 'attribute_exists(pk) AND #state = :open',
         ExpressionAttributeNames: { '#state': 'state' },
         ExpressionAttributeValues: {
@@ -194,6 +213,7 @@ export function addCheckIn(
           ':progress': checkIn.progress,
           ':open': 'OPEN',
           ...(done === undefined ? {} : { ':done': 'DONE', ':doneAt': done.at }),
+          ...(atRisk === undefined ? {} : { ':atRiskPk': atRisk.gsi2pk, ':atRiskSk': atRisk.gsi2sk }),
         },
       },
     },
@@ -212,7 +232,7 @@ export async function cancelGoal(goal: GoalRecord, at: string): Promise<boolean>
   const cancel: TransactItem = {
     Update: {
       Key: goalKey(goal.employeeId, goal.goalId),
-      UpdateExpression: 'SET #state = :cancelled, cancelledAt = :at REMOVE gsi1pk, gsi1sk',
+      UpdateExpression: 'SET #state = :cancelled, cancelledAt = :at REMOVE gsi1pk, gsi1sk, gsi2pk, gsi2sk',
       ConditionExpression: 'attribute_exists(pk) AND #state = :open',
       ExpressionAttributeNames: { '#state': 'state' },
       ExpressionAttributeValues: { ':cancelled': 'CANCELLED', ':open': 'OPEN', ':at': at },
@@ -236,17 +256,55 @@ export async function listGoalCounts(period: string): Promise<{ department: stri
   }));
 }
 
+/** One page of the period's goals at risk (latest check-in at risk or off track) and not yet due at `now`, by due instant. */
+export async function atRiskGoalsPage(
+  period: string,
+  now: number,
+  page: { limit: number; start?: Record<string, unknown> },
+): Promise<{ goals: GoalRecord[]; next?: Record<string, unknown> }> {
+  const { items, next } = await queryPage<Record<string, unknown>>(
+    {
+      IndexName: 'gsi2',
+      KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk > :now',
+      ExpressionAttributeValues: { ':pk': atRiskPartition(period), ':now': new Date(now).toISOString() },
+    },
+    { ...page, keyNames: ['pk', 'sk', 'gsi2pk', 'gsi2sk'] },
+  );
+  return { goals: items.map((item) => withoutKeys<GoalRecord>(item)), ...(next ? { next } : {}) };
+}
+
+/** How many goals of the period are at risk and not yet due: counted by the index, page by page of 1 MB of keys. */
+export async function countAtRiskGoals(period: string, now: number): Promise<number> {
+  let count = 0;
+  let start: Record<string, unknown> | undefined;
+  do {
+    const result = await db().send(
+      new QueryCommand({
+        TableName: tableName(),
+        IndexName: 'gsi2',
+        KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk > :now',
+        ExpressionAttributeValues: { ':pk': atRiskPartition(period), ':now': new Date(now).toISOString() },
+        Select: 'COUNT',
+        ...(start ? { ExclusiveStartKey: start } : {}),
+      }),
+    );
+    count += result.Count ?? 0;
+    start = result.LastEvaluatedKey;
+  } while (start);
+  return count;
+}
+
 /** Goals evaluated per request of the missed list: most goals of a period are not missed. */
 const MISSED_READS = 100;
 
 /**
- * One page of the period's goals missed at `now` (open, due by then) counted in one of `departments` (and in
- * `department` when given), in the period index's order (by owner), from `start`.
+ * One page of the period's goals missed at `now` (open, due by then) counted in one of `departments` (every
+ * department when undefined; and in `department` when given), in the period index's order (by owner), from `start`.
  */
 export async function missedGoalsPage(
   period: string,
   now: number,
-  departments: ReadonlySet<string>,
+  departments: ReadonlySet<string> | undefined,
   department: string | undefined,
   page: { limit: number; start?: Record<string, unknown> },
 ): Promise<{ goals: GoalRecord[]; next?: Record<string, unknown> }> {
@@ -264,7 +322,7 @@ export async function missedGoalsPage(
       },
     },
     { ...page, keyNames: ['pk', 'sk', 'gsi3pk', 'gsi3sk'], reads: MISSED_READS },
-    (item) => reportedInCycle(item as { department?: string }, departments),
+    departments && ((item) => reportedInCycle(item as { department?: string }, departments)),
   );
   return { goals: items.map((item) => withoutKeys<GoalRecord>(item)), ...(next ? { next } : {}) };
 }

@@ -160,30 +160,70 @@ describe('HR overview APIs', () => {
       expect(added.code, added.err).toBe(0);
       return JSON.parse(added.out).goalId as string;
     };
+    const checkIn = async (employee: string, goalId: string, status: string) =>
+      expect(
+        (await hr(stack, 'POST', `/employees/${employee}/goals/${goalId}/check-ins`, { progress: 20, status })).status,
+      ).toBe(200);
     const risky = await add('e1', 'Risky launch', dateAfter(now, 30));
     const slipping = await add('e2', 'Slipping deal', dateAfter(now, 2));
+    const recovering = await add('e2', 'Recovering goal', dateAfter(now, 30));
     await add('e2', 'Fine goal', dateAfter(now, 30));
-    for (const status of ['AT_RISK', 'OFF_TRACK']) {
-      expect((await hr(stack, 'POST', `/employees/e1/goals/${risky}/check-ins`, { progress: 20, status })).status).toBe(
-        200,
-      );
-    }
+    for (const status of ['AT_RISK', 'OFF_TRACK']) await checkIn('e1', risky, status);
+    await checkIn('e2', slipping, 'AT_RISK');
+    await checkIn('e2', recovering, 'AT_RISK');
     await stack.advance(3 * DAY);
     await stack.settled();
     const quarterOf = (days: number) => periodAt(Date.parse(`${dateAfter(now, days)}T12:00:00Z`), 'UTC');
-    const missedQuarter = (await hr(stack, 'GET', `/goals/attention?period=${quarterOf(2)}`)).body;
+    const attention = async (query: string) => (await hr(stack, 'GET', `/goals/attention?${query}`)).body;
+    // At risk, then past its due: missed, and no longer listed as at risk.
+    const missedQuarter = await attention(`period=${quarterOf(2)}`);
     expect(missedQuarter.period).toBe(quarterOf(2));
-    expect(missedQuarter.missed.map((goal: any) => [goal.name, goal.title, goal.goalId])).toEqual([
+    expect(missedQuarter.missed.goals.map((goal: any) => [goal.name, goal.title, goal.goalId])).toEqual([
       ['Bob Prompt', 'Slipping deal', slipping],
     ]);
-    const riskyQuarter = (await hr(stack, 'GET', `/goals/attention?period=${quarterOf(30)}`)).body;
-    expect(riskyQuarter.atRisk.map((goal: any) => [goal.name, goal.title, goal.latestStatus, goal.progress])).toEqual([
+    if (quarterOf(2) !== quarterOf(30)) {
+      expect(missedQuarter.counts).toEqual({ atRisk: 0, missed: 1 });
+      expect(missedQuarter.atRisk.goals).toEqual([]);
+    }
+
+    const quarter = quarterOf(30);
+    const riskyQuarter = await attention(`period=${quarter}`);
+    expect(
+      riskyQuarter.atRisk.goals.map((goal: any) => [goal.name, goal.title, goal.latestStatus, goal.progress]),
+    ).toEqual([
       ['Ann Early', 'Risky launch', 'OFF_TRACK', 20],
+      ['Bob Prompt', 'Recovering goal', 'AT_RISK', 20],
     ]);
-    expect(riskyQuarter.missed.map((goal: any) => goal.title)).not.toContain('Fine goal');
-    const refused = await hr(stack, 'GET', '/goals/attention?period=Q9');
-    expect(refused.status).toBe(400);
-    expect(refused.body.details).toEqual(['period must be a quarter such as 2026-Q4']);
+    expect(riskyQuarter.counts.atRisk).toBe(2);
+    expect(riskyQuarter.missed.goals.map((goal: any) => goal.title)).not.toContain('Fine goal');
+
+    // The at-risk list a page at a time: neither overlapping nor dropping, each cursor bound to its list.
+    const first = await attention(`period=${quarter}&list=at-risk&limit=1`);
+    expect(first.missed).toBeUndefined();
+    expect(first.atRisk.goals).toHaveLength(1);
+    const second = await attention(
+      `period=${quarter}&list=at-risk&limit=1&cursor=${encodeURIComponent(first.atRisk.nextCursor)}`,
+    );
+    expect([...first.atRisk.goals, ...second.atRisk.goals].map((goal: any) => goal.title).sort()).toEqual([
+      'Recovering goal',
+      'Risky launch',
+    ]);
+    for (const [query, problem] of [
+      [`period=${quarter}&list=missed&cursor=${encodeURIComponent(first.atRisk.nextCursor)}`, 'another list'],
+      [`period=${quarter}&list=at-risk&cursor=${encodeURIComponent(`${first.atRisk.nextCursor}x`)}`, 'was changed'],
+      [`period=${quarter}&cursor=${encodeURIComponent(first.atRisk.nextCursor)}`, 'name the list it continues'],
+      ['period=Q9', 'period must be a quarter such as 2026-Q4'],
+    ]) {
+      const refused = await hr(stack, 'GET', `/goals/attention?${query}`);
+      expect(refused.status, query).toBe(400);
+      expect(JSON.stringify(refused.body), query).toContain(problem);
+    }
+
+    // Back on track: the goal leaves the list.
+    await checkIn('e2', recovering, 'ON_TRACK');
+    const after = await attention(`period=${quarter}`);
+    expect(after.atRisk.goals.map((goal: any) => goal.title)).toEqual(['Risky launch']);
+    expect(after.counts.atRisk).toBe(1);
   });
 
   it('lists recent praise across the organisation, never constructive feedback', async () => {
