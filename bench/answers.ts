@@ -138,6 +138,7 @@ export async function answersBench(stack: LocalStack, hr: HrApi, meter: UsageMet
     billedMs: Math.round(use.billedMs / people),
     readUnits: Number((use.readUnits / people).toFixed(1)),
     writeUnits: Number((use.writeUnits / people).toFixed(1)),
+    indexWriteUnits: Number((use.indexWriteUnits / people).toFixed(1)),
     sesMessages: use.sesMessages / people,
   }));
   return {

@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { type FunctionUsage, quarterCosts } from '../../bench/cost.ts';
 import { allFunctions } from '../../lib/functions.ts';
 
-const none: FunctionUsage = { invocations: 0, billedMs: 0, readUnits: 0, writeUnits: 0, sesMessages: 0 };
+const none: FunctionUsage = {
+  invocations: 0,
+  billedMs: 0,
+  readUnits: 0,
+  writeUnits: 0,
+  indexWriteUnits: 0,
+  sesMessages: 0,
+};
 const usage = (used: Record<string, Partial<FunctionUsage>>) =>
   Object.fromEntries(allFunctions.map((spec) => [spec.id, { ...none, ...used[spec.id] }]));
 
@@ -21,8 +28,22 @@ describe('the quarter priced by the bench', () => {
     answers: {
       people: 100,
       usage: {
-        SelfAssessmentForm: { invocations: 300, billedMs: 8000, readUnits: 950, writeUnits: 6600, sesMessages: 0 },
-        ResultsPage: { invocations: 300, billedMs: 8000, readUnits: 950, writeUnits: 6720, sesMessages: 190 },
+        SelfAssessmentForm: {
+          invocations: 300,
+          billedMs: 8000,
+          readUnits: 950,
+          writeUnits: 6600,
+          indexWriteUnits: 2000,
+          sesMessages: 0,
+        },
+        ResultsPage: {
+          invocations: 300,
+          billedMs: 8000,
+          readUnits: 950,
+          writeUnits: 6720,
+          indexWriteUnits: 1500,
+          sesMessages: 190,
+        },
       },
     },
   });
@@ -35,6 +56,8 @@ describe('the quarter priced by the bench', () => {
       lambdaGbSeconds: 40,
       readRequestUnits: 19_000,
       writeRequestUnits: 133_200,
+      // Of them, index copies: shown beside, priced within the write units.
+      indexWriteRequestUnits: 35_000,
       sesMessages: 1900,
       usdPer1000: Number((6000 * 0.2e-6 + 40 * 0.0000133334 + 19_000 * 0.125e-6 + 133_200 * 0.625e-6).toFixed(5)),
     });
