@@ -673,6 +673,36 @@ export function buildProgram(io: CliIo): Command {
       );
     });
   cycle
+    .command('peers')
+    .argument('<cycleId>')
+    .description(
+      'Assign peer reviewers to a participant while the self-assessment phase is open (at most 5 in all); each new one is emailed a link',
+    )
+    .requiredOption('--employee <employeeId>', 'the participant to review')
+    .requiredOption('--reviewers <ids>', 'employee ids of the reviewers, comma-separated')
+    .option('--json', 'print JSON')
+    .action(async (cycleId: string, options: { employee: string; reviewers: string; json?: boolean }) => {
+      const reviewers = options.reviewers
+        .split(',')
+        .map((id) => id.trim())
+        .filter(Boolean);
+      const result = await call(
+        io,
+        'POST /cycles/{cycleId}/peers',
+        { params: { cycleId }, json: { employeeId: options.employee, reviewers } },
+        idempotencyKey,
+      );
+      printer(io, !!options.json)(result, () =>
+        [
+          result.assigned.length
+            ? `assigned ${result.assigned.join(', ')} to review ${result.employeeId}; each was emailed a link`
+            : `no new reviewers for ${result.employeeId}`,
+          ...(result.alreadyAssigned.length ? [`already assigned: ${result.alreadyAssigned.join(', ')}`] : []),
+          `${result.employeeId}'s peer reviewers: ${result.reviewers.join(', ')}`,
+        ].join('\n'),
+      );
+    });
+  cycle
     .command('release')
     .argument('<cycleId>')
     .description('Release the results of a cycle in calibration: each participant gets their final rating')

@@ -235,6 +235,26 @@ export const apiFunctions: FunctionSpec[] = [
     timeoutSeconds: 30,
   },
   {
+    id: 'Peers',
+    entry: 'functions/api/peers.ts',
+    // gsi2: the outbox index its invitations are queued on.
+    access: { table: 'readWrite', indexes: ['gsi2'], mail: true, linkSecret: true },
+    description: 'Assigns peer reviewers to a participant while the self-assessment phase is open, and emails each',
+    routes: [{ method: 'POST', path: '/cycles/{cycleId}/peers', auth: 'hr' }],
+    timeoutSeconds: 30,
+  },
+  {
+    id: 'PeerReviewForm',
+    entry: 'functions/forms/peer-review.ts',
+    access: { table: 'readWrite', linkSecret: true },
+    description: 'The page behind a peer review link, where a colleague reviews one participant',
+    routes: [
+      { method: 'GET', path: '/forms/peer', auth: 'public' },
+      { method: 'POST', path: '/forms/peer', auth: 'public' },
+    ],
+    timeoutSeconds: 15,
+  },
+  {
     id: 'ResultsPage',
     entry: 'functions/forms/results.ts',
     access: { table: 'readWrite', indexes: ['gsi2'], mail: true, linkSecret: true },

@@ -584,3 +584,32 @@ export function ratingAdjusted(
     ],
   });
 }
+
+/** Who reads a peer answer, as the reviewer is told before writing it. */
+function peerReaders(about: { name: string }, peerFeedback: 'anonymous' | 'named'): string {
+  return peerFeedback === 'named'
+    ? `${about.name}'s manager reads your answers with your name, and ${about.name} reads them with your name once results are released.`
+    : `${about.name}'s manager reads your answers with your name; ${about.name} reads them without your name once results are released.`;
+}
+
+/** To a colleague HR asked to review a participant: a favour, by the person's self-assessment deadline. */
+export function peerInvitation(
+  ctx: CycleContext,
+  to: { name: string },
+  about: { name: string },
+  due: number,
+  url: string,
+  peerFeedback: 'anonymous' | 'named',
+): EmailContent {
+  return composeEmail({
+    subject: `${ctx.cycleName}: please give peer feedback on ${about.name}`,
+    greeting: `Hello ${to.name},`,
+    paragraphs: [
+      `As part of the review cycle "${ctx.cycleName}", HR asks you for a short peer review of ${about.name}, by ${when(ctx, due)}.`,
+      'A few questions about working with them, and a rating if you wish to give one. It takes about 5 minutes.',
+      peerReaders(about, peerFeedback),
+    ],
+    action: { label: `Review ${about.name}`, url },
+    after: ['This link is personal: please do not forward it.'],
+  });
+}

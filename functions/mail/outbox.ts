@@ -396,6 +396,7 @@ const MAIL_PURPOSE: Record<MailKind, string> = {
   'goal-hr': 'a goal escalation',
   feedback: 'a feedback email',
   'praise-digest': 'the weekly recognition digest',
+  'peer-invitation': 'a peer review request',
   'feedback-request': 'a feedback request',
   'rating-adjusted': 'the notice of a rating HR adjusted in calibration',
 };

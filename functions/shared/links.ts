@@ -29,6 +29,7 @@ const FORM_PATH: Record<LinkPurpose, string> = {
   goals: '/forms/goals',
   results: '/forms/results',
   feedback: '/forms/feedback',
+  peer: '/forms/peer',
 };
 
 const baseUrl = () => config().BASE_URL.replace(/\/$/, '');
@@ -36,7 +37,13 @@ const baseUrl = () => config().BASE_URL.replace(/\/$/, '');
 /** An absolute, signed link to a form, valid as long as its use needs (`linkExpiresAt`). */
 export async function formLink(cycleId: string, personId: string, use: LinkUse, issuedAt: number): Promise<string> {
   const token = signLink(
-    { cycleId, personId, purpose: use.purpose, expiresAt: linkExpiresAt(use, issuedAt) },
+    {
+      cycleId,
+      personId,
+      purpose: use.purpose,
+      expiresAt: linkExpiresAt(use, issuedAt),
+      ...(use.purpose === 'peer' ? { aboutId: use.aboutId } : {}),
+    },
     await linkSecret(),
   );
   return `${baseUrl()}${FORM_PATH[use.purpose]}?t=${encodeURIComponent(token)}`;

@@ -39,6 +39,7 @@ export const MAIL_KINDS = [
   'praise-digest',
   'feedback-request',
   'rating-adjusted',
+  'peer-invitation',
 ] as const;
 export type MailKind = (typeof MAIL_KINDS)[number];
 

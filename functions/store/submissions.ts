@@ -12,7 +12,8 @@ export type FormName =
   | 'feedback-request'
   | 'feedback-answer'
   | 'acknowledgement'
-  | 'confirm-goals';
+  | 'confirm-goals'
+  | 'peer-review';
 
 /** One post of one rendered form: its id was generated when the page was rendered. */
 export interface Submission {

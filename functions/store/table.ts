@@ -41,6 +41,8 @@ import { observed } from '#shared/sdk-observer.ts';
  * | version     | CYCLE#id       | VERSION#form#emp#n |                          |                                  |                               |
  * | tally       | CYCLE#id       | TALLY#manager#dept |                          |                                  |                               |
  * | progress    | CYCLE#id       | PROGRESS#dept    |                            |                                  |                               |
+ * | peer review | CYCLE#id       | PEER#emp#reviewer | PEERS#cycle / emp#reviewer (pending) |                        |                               |
+ * | peer counts | CYCLE#id       | PEERCOUNT#dept   |                            |                                  |                               |
  * | api request | IDEM#scope     | REQUEST          |                            |                                  |                               |
  *
  * A leaver is an employee HR deactivated: their gsi2 moves from their manager's reports to LEAVERS until they are activated.
@@ -106,6 +108,19 @@ export const keys = {
     sk: `PROGRESS#${encodeURIComponent(department)}`,
   }),
   progressPrefix: 'PROGRESS#',
+  /** One reviewer's peer review of one participant (store/peers.ts); pending ones are also listed on gsi1. */
+  peer: (cycleId: string, employeeId: string, reviewerId: string) => ({
+    pk: `CYCLE#${cycleId}`,
+    sk: `PEER#${employeeId}#${reviewerId}`,
+  }),
+  peersOf: (employeeId: string) => `PEER#${employeeId}#`,
+  pendingPeers: (cycleId: string) => `PEERS#${cycleId}`,
+  /** A department's peer reviews asked and answered in a cycle (URI-encoded: no `#` inside). */
+  peerCount: (cycleId: string, department: string) => ({
+    pk: `CYCLE#${cycleId}`,
+    sk: `PEERCOUNT#${encodeURIComponent(department)}`,
+  }),
+  peerCountPrefix: 'PEERCOUNT#',
   /** The goal outcomes of one department in one period (store/goals.ts; URI-encoded: no `#` inside). */
   goalCount: (period: string, department: string) => ({
     pk: `GOALCOUNT#${period}`,

@@ -107,6 +107,21 @@ describe('least privilege, proven', () => {
       (await postForm(feedbackLink, await openForm(feedbackLink), { kind: 'praise', text: 'Clear plans' })).status,
     ).toBe(303);
 
+    // A peer review assigned, and answered through its link.
+    expect((await hr(stack, 'POST', `/cycles/${cycleId}/peers`, { employeeId: 'e1', reviewers: ['e2'] })).status).toBe(
+      200,
+    );
+    const peerLink = linkIn(
+      (await mailbox(stack)).find(
+        (mail) => mail.to === 'bob@example.com' && mail.subject === 'Proof Q: please give peer feedback on Ann Early',
+      )!,
+      '/forms/peer',
+    );
+    expect(
+      (await postForm(peerLink, await openForm(peerLink), { doesWell: 'Plans', doDifferently: 'Docs', rating: '4' }))
+        .status,
+    ).toBe(303);
+
     await moveTo(Date.parse(launched.body.selfDue) + HOUR);
     const request = (await mailbox(stack)).find(
       (mail) => mail.to === 'maria@example.com' && mail.subject.startsWith('Proof Q: please review your team'),

@@ -162,6 +162,12 @@ describe('every email', () => {
     }),
     // The manager is told HR's reason; the review stays theirs.
     'rating-adjusted': () => 'informs',
+    // A peer review closes with the reviewed person's self-assessment.
+    'peer-invitation': (mail, scope) => ({
+      form: '/forms/peer',
+      by: schedules.get(scope)!.selfDue,
+      shows: `Peer review of ${/peer feedback on (.+)$/.exec(mail.subject)![1]}`,
+    }),
   };
 
   /** The mail delivered since the last call, each checked now (before anyone acts on it) against its kind's ask. */
@@ -211,7 +217,8 @@ describe('every email', () => {
     expect(page.status, what).toBe(200);
     const html = await page.text();
     expect(html, what).toContain(ask.shows.replaceAll("'", '&#39;'));
-    if (ask.form === '/forms/feedback' || ask.form === '/forms/self') expect(html, what).toContain(date);
+    if (ask.form === '/forms/feedback' || ask.form === '/forms/self' || ask.form === '/forms/peer')
+      expect(html, what).toContain(date);
   }
 
   const of = (kind: MailKind, to?: string) =>
@@ -316,6 +323,12 @@ describe('every email', () => {
         .map((mail) => mail.to)
         .sort(),
     ).toEqual(['ann@example.com', 'bob@example.com', 'cid@example.com', 'maria@example.com', 'olga@example.com']);
+    // HR asks Bob for a peer review of Ann.
+    expect((await hr(stack, 'POST', `/cycles/${sales}/peers`, { employeeId: 'e1', reviewers: ['e2'] })).status).toBe(
+      200,
+    );
+    await receive();
+    expect(of('peer-invitation')[0].text).toContain('HR asks you for a short peer review of Ann Early');
     const [failure] = of('delivery-failure');
     expect(failure.text).toContain('Zed Bounce (o2) <zed@example.com> did not get the self-assessment invitation');
 
@@ -482,6 +495,7 @@ describe('every email', () => {
         'goal-missed',
         'goal-hr',
         'feedback-request',
+        'peer-invitation',
       ].sort(),
     );
   });

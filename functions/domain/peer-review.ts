@@ -1,0 +1,49 @@
+import * as z from 'zod';
+import { SELF_ANSWER_PHASES, type Phase } from './cycle.ts';
+import { textAnswer, type ScalePoint, type TextQuestion } from './review-form.ts';
+
+/**
+ * A peer review (issue 14): a colleague HR assigned answers the cycle's peer questions about a participant, with
+ * an optional rating on the cycle's scale. Who may be assigned is multi-rater.ts's checkPeerAssignment.
+ */
+
+/** Only while the person's self-assessment is asked for: their peers answer by the same deadline. */
+export function peerAssignmentOpen(phase: Phase, now: number, selfDue: number): boolean {
+  return phase === 'SELF_REVIEW' && now < selfDue;
+}
+
+/**
+ * Whether a reviewer can answer, or change their answer, now: until the reviewed person's self deadline, in a
+ * cycle that still takes self-assessments. After it the manager reads the answers, which must not change under them.
+ */
+export function peerReviewOpen(phase: Phase, now: number, selfDue: number): boolean {
+  return SELF_ANSWER_PHASES.includes(phase) && now <= selfDue;
+}
+
+/** The rating is optional: an empty choice stays unrated, anything else must be a point of the scale. */
+function optionalRatingOn(scale: ScalePoint[]) {
+  const values = scale.map((point) => point.value);
+  const message = `Rating: choose one of ${values.join(', ')}, or no rating`;
+  return z.preprocess(
+    (value) =>
+      value === undefined || value === null || (typeof value === 'string' && !value.trim()) ? undefined : value,
+    z.coerce
+      .number({ error: message })
+      .int(message)
+      .refine((value) => values.includes(value), message)
+      .optional(),
+  );
+}
+
+/** What a peer review form takes: an answer to each peer question, and maybe a rating. */
+export function peerAnswersSchema(scale: ScalePoint[], questions: TextQuestion[]) {
+  return z.object({
+    answers: z.object(Object.fromEntries(questions.map((question) => [question.id, textAnswer(question.label)]))),
+    rating: optionalRatingOn(scale),
+  }) as z.ZodType<PeerAnswers, unknown>;
+}
+
+export interface PeerAnswers {
+  answers: Record<string, string>;
+  rating?: number;
+}

@@ -1,0 +1,219 @@
+import { RuleViolation, selfDueOf, type Phase } from '#domain/cycle.ts';
+import { isActive } from '#domain/employee.ts';
+import { checkPeerAssignment } from '#domain/multi-rater.ts';
+import { peerAssignmentOpen, peerReviewOpen, type PeerAnswers } from '#domain/peer-review.ts';
+import type { TextQuestion } from '#domain/review-form.ts';
+import { verifyLink } from '#domain/tokens.ts';
+import * as messages from '#mail/messages.ts';
+import { newMail } from '#mail/outbox.ts';
+import { nowIso, nowMs } from '#shared/clock.ts';
+import { formLink, linkSecret } from '#shared/links.ts';
+import { getAssessment } from '#store/assessments.ts';
+import type { Actor } from '#store/audit.ts';
+import { getCycle, scheduleOf, type CycleRecord } from '#store/cycles.ts';
+import { getEmployee } from '#store/employees.ts';
+import {
+  answerPeerReview,
+  getPeerReview,
+  listPeerReviews,
+  putPeerReviews,
+  type PeerReviewRecord,
+} from '#store/peers.ts';
+import { settingsInForce } from '#store/settings.ts';
+import { Conflict, NotFound } from './errors.ts';
+import { ownMail, type OwnMail } from './own-mail.ts';
+import { submissionOf } from './submissions.ts';
+
+/** Peer reviews (issue 14): HR assigns colleagues to review a participant; each answers through an emailed link. */
+
+/** A cycle's peer questions and how its participants read peer answers: as launched, or (launched before) as the settings say now. */
+export async function peerTemplateOf(
+  cycle: CycleRecord,
+): Promise<{ peerQuestions: TextQuestion[]; peerFeedback: 'anonymous' | 'named' }> {
+  if (cycle.peerQuestions && cycle.peerFeedback)
+    return { peerQuestions: cycle.peerQuestions, peerFeedback: cycle.peerFeedback };
+  const { settings } = await settingsInForce();
+  return {
+    peerQuestions: cycle.peerQuestions ?? settings.peerQuestions,
+    peerFeedback: cycle.peerFeedback ?? settings.peerFeedback,
+  };
+}
+
+const ASSIGNING_PHASES: Phase[] = ['SELF_REVIEW'];
+
+export interface PeerAssignmentResult {
+  cycleId: string;
+  employeeId: string;
+  /** Reviewers this request assigned (each emailed). */
+  assigned: string[];
+  /** Reviewers asked for again who were assigned before: nothing changed for them. */
+  alreadyAssigned: string[];
+  /** Everyone who reviews the person now. */
+  reviewers: string[];
+}
+
+/**
+ * HR assigns peer reviewers to a participant while the self-assessment phase is open. Everything is checked
+ * before anything is stored; the new reviews, the department's count and the audit entry are one transaction.
+ * Each reviewer asked for gets the invitation under an id of its own, so a repeated request changes nothing and
+ * sends nothing again, yet completes the mail of a first try that was cut short.
+ */
+export async function assignPeers(
+  cycleId: string,
+  employeeId: string,
+  reviewerIds: string[],
+  actor: Actor,
+): Promise<PeerAssignmentResult> {
+  const cycle = await getCycle(cycleId);
+  if (!cycle) throw new NotFound(`cycle ${cycleId}`);
+  if (!peerAssignmentOpen(cycle.phase, nowMs(), cycle.selfDue))
+    throw new Conflict(
+      `cycle ${cycleId} is ${cycle.phase.toLowerCase().replace('_', ' ')}: peer reviewers can be assigned only while the self-assessment phase is open`,
+    );
+  const person = await getAssessment(cycleId, employeeId);
+  if (!person)
+    throw new RuleViolation('invalid peer assignment', [`${employeeId} does not take part in cycle ${cycleId}`]);
+  const unique = [...new Set(reviewerIds)];
+  const [directory, existing] = await Promise.all([
+    Promise.all(unique.map((id) => getEmployee(id))),
+    listPeerReviews(cycleId, employeeId),
+  ]);
+  const found = new Map(directory.flatMap((employee) => (employee ? [[employee.employeeId, employee]] : [])));
+  const lookup = (id: string) => {
+    const employee = found.get(id);
+    return employee && { active: isActive(employee), name: employee.name };
+  };
+  const { added, alreadyAssigned, reviewers } = checkPeerAssignment(
+    employeeId,
+    reviewerIds,
+    lookup,
+    existing.map((review) => review.reviewerId),
+  );
+  const at = nowIso();
+  const reviews = added.map(
+    (reviewerId): PeerReviewRecord => ({
+      cycleId,
+      employeeId,
+      name: person.name,
+      department: person.department,
+      reviewerId,
+      reviewerName: found.get(reviewerId)!.name,
+      reviewerEmail: found.get(reviewerId)!.email,
+      assignedAt: at,
+      status: 'PENDING',
+    }),
+  );
+  if (reviews.length) {
+    const audit = {
+      cycleId,
+      at,
+      actor,
+      action: 'peers-assigned',
+      employeeId,
+      details: { reviewers: added.join(',') },
+    };
+    if ((await putPeerReviews(cycleId, reviews, ASSIGNING_PHASES, audit)) !== 'done') {
+      const now = await getCycle(cycleId);
+      throw new Conflict(
+        now?.phase === 'SELF_REVIEW'
+          ? `the peer reviewers of ${employeeId} changed meanwhile: nothing was assigned, please send the request again`
+          : `cycle ${cycleId} left the self-assessment phase meanwhile: nothing was assigned`,
+      );
+    }
+  }
+  const invited = [...existing.filter((review) => alreadyAssigned.includes(review.reviewerId)), ...reviews];
+  const outbox = ownMail(cycleId);
+  for (const review of invited) await queuePeerMail(outbox, cycle, review);
+  await outbox.sendNow();
+  return { cycleId, employeeId, assigned: added, alreadyAssigned, reviewers };
+}
+
+/** The reviewer's invitation, with their link to this one review, under an id of its own. */
+async function queuePeerMail(outbox: OwnMail, cycle: CycleRecord, review: PeerReviewRecord): Promise<boolean> {
+  const schedule = scheduleOf(cycle);
+  const due = selfDueOf(schedule, review.employeeId);
+  const url = await formLink(
+    cycle.cycleId,
+    review.reviewerId,
+    { purpose: 'peer', schedule, aboutId: review.employeeId },
+    nowMs(),
+  );
+  const { peerFeedback } = await peerTemplateOf(cycle);
+  const ctx = { cycleName: cycle.name, timeZone: cycle.timeZone };
+  const to = { name: review.reviewerName };
+  const about = { name: review.name };
+  return outbox.queue(
+    newMail(
+      cycle.cycleId,
+      `peer-invitation#${review.employeeId}#${review.reviewerId}`,
+      'peer-invitation',
+      review.reviewerEmail,
+      [review.employeeId],
+      messages.peerInvitation(ctx, to, about, due, url, peerFeedback),
+    ),
+  );
+}
+
+/** A peer review as its form shows it. */
+export type PeerReviewOpen =
+  | { state: 'gone' }
+  | { state: 'cancelled'; cycle: CycleRecord }
+  | {
+      state: 'open';
+      cycle: CycleRecord;
+      review: PeerReviewRecord;
+      questions: TextQuestion[];
+      peerFeedback: 'anonymous' | 'named';
+      /** The reviewed person's self deadline: the review's too. */
+      due: number;
+      /** Whether answers can be given or changed now. */
+      open: boolean;
+    };
+
+/** The review a peer link opens: the reviewer and the person come from the signed link only. */
+export async function openPeerReview(token: string): Promise<PeerReviewOpen> {
+  const claims = verifyLink(token, await linkSecret(), 'peer', nowMs());
+  const [cycle, review] = await Promise.all([
+    getCycle(claims.cycleId),
+    getPeerReview(claims.cycleId, claims.aboutId!, claims.personId),
+  ]);
+  if (!cycle || !review) return { state: 'gone' };
+  if (cycle.phase === 'CANCELLED') return { state: 'cancelled', cycle };
+  const due = selfDueOf(scheduleOf(cycle), review.employeeId);
+  const { peerQuestions, peerFeedback } = await peerTemplateOf(cycle);
+  return {
+    state: 'open',
+    cycle,
+    review,
+    questions: peerQuestions,
+    peerFeedback,
+    due,
+    open: peerReviewOpen(cycle.phase, nowMs(), due),
+  };
+}
+
+export type PeerSubmitOutcome = 'submitted' | 'edited' | 'duplicate' | 'closed';
+
+/**
+ * Records a reviewer's answers once for the rendered form the post came from (`submissionId`): the first answer
+ * counts the review answered; a later one, until the deadline, replaces it. A post racing another from a second
+ * tab is applied after it, as an edit: the answers posted last are the ones kept.
+ */
+export async function submitPeerReview(
+  opened: Extract<PeerReviewOpen, { state: 'open' }>,
+  answers: PeerAnswers,
+  submissionId: string,
+): Promise<PeerSubmitOutcome> {
+  let review = opened.review;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    if (!opened.open) return 'closed';
+    const submission = submissionOf(submissionId, 'peer-review', `employee:${review.reviewerId}`);
+    const outcome = await answerPeerReview(submission, review, answers);
+    if (outcome === 'done') return review.status === 'PENDING' ? 'submitted' : 'edited';
+    if (outcome === 'duplicate') return 'duplicate';
+    const fresh = await getPeerReview(review.cycleId, review.employeeId, review.reviewerId);
+    if (!fresh) throw new NotFound(`peer review of ${review.employeeId}`);
+    review = fresh;
+  }
+  throw new Conflict('the peer review kept changing meanwhile: please send it again');
+}

@@ -1,0 +1,81 @@
+import { escapeHtml as e } from '#mail/compose.ts';
+import { labelOf, type ScalePoint, type TextQuestion } from '#domain/review-form.ts';
+import { formatDeadline } from '#domain/time.ts';
+import type { PeerReviewOpen } from '#services/peers.ts';
+import { answersList } from './entries.ts';
+import { changeLater, hiddenFields, scaleGuide, textField, type FormFields } from './fields.ts';
+import { errorList, htmlDocument, noticeLine } from './layout.ts';
+
+export type PeerReviewPage = Extract<PeerReviewOpen, { state: 'open' }>;
+
+export interface PeerFormState {
+  /** The fields of a refused post, shown again as they were typed. */
+  values?: Record<string, string>;
+  errors?: string[];
+  notice?: string;
+}
+
+/** Who reads the answers, said on the form before anything is written. */
+function readersLine({ review, peerFeedback }: PeerReviewPage): string {
+  const name = e(review.name);
+  return peerFeedback === 'named'
+    ? `<p>${name}'s manager reads your answers with your name. ${name} reads them with your name once results are released.</p>`
+    : `<p>${name}'s manager reads your answers with your name. ${name} reads them <strong>without</strong> your name once results are released.</p>`;
+}
+
+/** The rating is optional: "No rating" is a choice of its own, chosen until another is. */
+function optionalRating(scale: ScalePoint[], selected: string): string {
+  const option = (value: string, label: string) =>
+    `<label><input type="radio" name="rating" value="${e(value)}"${value === selected ? ' checked' : ''}> ${e(label)}</label>`;
+  return `<fieldset class="scale"><legend>Overall, how would you rate working with them? (optional)</legend>${option('', 'No rating')}${scale.map((point) => option(String(point.value), `${point.value} - ${point.label}`)).join('')}</fieldset>`;
+}
+
+const answersAsFields = (review: PeerReviewPage['review']): Record<string, string> => ({
+  ...review.answers,
+  rating: review.rating === undefined ? '' : String(review.rating),
+});
+
+function answerEntries(
+  questions: TextQuestion[],
+  scale: ScalePoint[],
+  answer: { answers?: Record<string, string>; rating?: number },
+): [string, string][] {
+  const labels = new Map(questions.map((question) => [question.id, question.label]));
+  return [
+    ...Object.entries(answer.answers ?? {}).map(([id, text]): [string, string] => [labels.get(id) ?? id, text]),
+    ['Rating', answer.rating === undefined ? 'No rating' : `${answer.rating} - ${labelOf(scale, answer.rating)}`],
+  ];
+}
+
+/** The peer review form, with the submitted answers above it while they can still change. */
+export function peerReviewForm(page: PeerReviewPage, hidden: FormFields, state: PeerFormState): string {
+  const { cycle, review, questions, due } = page;
+  const dueText = formatDeadline(due, cycle.timeZone);
+  const submitted = review.status === 'SUBMITTED';
+  const values = state.values ?? (submitted ? answersAsFields(review) : {});
+  const form =
+    `<form method="post" action="/forms/peer">${hiddenFields(hidden())}` +
+    questions.map((question) => textField(question.id, question.label, values[question.id])).join('') +
+    `${optionalRating(cycle.scale, values.rating ?? '')}<button type="submit">${submitted ? 'Submit changes' : 'Submit peer review'}</button></form>`;
+  const body = submitted
+    ? `<p>You submitted it on ${e(formatDeadline(Date.parse(review.submittedAt!), cycle.timeZone))}. You can change it until ${e(dueText)}.</p>${answersList(answerEntries(questions, cycle.scale, review))}${changeLater('Change your peer review', form, !!state.values, scaleGuide(cycle.scale))}`
+    : `<p>${e(review.reviewerName)}, HR asks for your view of working with ${e(review.name)}, by ${e(dueText)}.</p>${readersLine(page)}${scaleGuide(cycle.scale)}${form}`;
+  return htmlDocument(
+    `Peer review of ${review.name}: ${cycle.name}`,
+    `<h1>Peer review of ${e(review.name)}</h1><p>${e(cycle.name)}</p>${noticeLine(state.notice)}${errorList(state.errors ?? [])}${body}`,
+  );
+}
+
+/** A closed peer review: the answers given, or that the deadline has passed without them. */
+export function peerReviewClosed(page: PeerReviewPage, notice: string | undefined): string {
+  const { cycle, review, questions, due } = page;
+  const dueText = formatDeadline(due, cycle.timeZone);
+  const body =
+    review.status === 'SUBMITTED'
+      ? `<p>You submitted it on ${e(formatDeadline(Date.parse(review.submittedAt!), cycle.timeZone))}. It was due by ${e(dueText)} and can no longer be changed.</p>${answersList(answerEntries(questions, cycle.scale, review))}`
+      : `<p>This peer review was due by ${e(dueText)} and is now closed: it no longer takes answers. Nothing more is needed from you.</p>`;
+  return htmlDocument(
+    `Peer review of ${review.name}: closed`,
+    `<h1>Peer review of ${e(review.name)}</h1><p>${e(cycle.name)}</p>${noticeLine(notice)}${body}`,
+  );
+}

@@ -1,0 +1,239 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatDeadline } from '../../functions/domain/time.ts';
+import { listPeerCounts, listPeerReviews } from '../../functions/store/peers.ts';
+import {
+  auditOf,
+  cli,
+  dateAfter,
+  expectChangesNothing,
+  HOUR,
+  hr,
+  linkIn,
+  mailbox,
+  openForm,
+  postForm,
+  startLocalStack,
+  tempDir,
+  type LocalStack,
+  type Mail,
+} from '../support/local.ts';
+
+/**
+ * Peer reviews on the local stack (issue 14): HR assigns colleagues to review a participant while the
+ * self-assessment phase is open; each gets an email naming the person with a link to that one review, answers
+ * once per page (a replay applies once) and can change the answers until the person's self deadline.
+ */
+const ROSTER = `employeeId,name,email,managerId,department
+m1,Maria Manager,maria@example.com,,Sales
+e1,Ann Early,ann@example.com,m1,Sales
+e2,Bob Prompt,bob@example.com,m1,Sales
+e3,Cid Quiet,cid@example.com,m1,Sales
+e4,Dee Ready,dee@example.com,m1,Sales
+e5,Eve Spare,eve@example.com,m1,Sales
+e6,Fay Extra,fay@example.com,m1,Sales
+x1,Xena Far,xena@example.com,,Ops
+x2,Yuri Gone,yuri@example.com,,Ops
+`;
+const PARTICIPANTS = ['m1', 'e1', 'e2', 'e3', 'e4', 'e5', 'e6'];
+
+describe('peer reviews', () => {
+  const dir = tempDir('perfcycle-peers-');
+  let stack: LocalStack;
+  let cycleId: string;
+  let selfDue: number;
+  let annSelfLink: string;
+  let seen = 0;
+  const links = new Map<string, string>();
+  const newMail = async (): Promise<Mail[]> => {
+    const all = await mailbox(stack);
+    // expectChangesNothing empties the mailbox first.
+    if (all.length < seen) seen = 0;
+    const fresh = all.slice(seen);
+    seen = all.length;
+    return fresh;
+  };
+  const assign = (employee: string, reviewers: string) =>
+    cli(stack, dir.path, 'cycle', 'peers', cycleId, '--employee', employee, '--reviewers', reviewers, '--json');
+
+  /** Everything an assignment could have changed: the peer items, the counters, the audit and the mailbox. */
+  async function snapshot() {
+    await stack.settled();
+    const peers = (await Promise.all(PARTICIPANTS.map((id) => listPeerReviews(cycleId, id)))).flat();
+    const counts = await listPeerCounts(cycleId);
+    const audit = (await auditOf(stack, cycleId)).length;
+    const mail = (await mailbox(stack)).map((m) => `${m.to}|${m.subject}`);
+    return { peers, counts, audit, mail };
+  }
+
+  beforeAll(async () => {
+    stack = await startLocalStack({ dataDir: join(dir.path, 'data') });
+    writeFileSync(join(dir.path, 'roster.csv'), ROSTER);
+    expect((await cli(stack, dir.path, 'employees', 'import', 'roster.csv')).code).toBe(0);
+    expect((await hr(stack, 'POST', '/employees/x2/deactivate')).status).toBe(200);
+    const now = stack.clock.now();
+    const launched = await hr(stack, 'POST', '/cycles', {
+      name: 'Sales Q4',
+      selfDue: dateAfter(now, 14),
+      managerDue: dateAfter(now, 24),
+      department: 'Sales',
+    });
+    expect(launched.status, JSON.stringify(launched.body)).toBe(201);
+    cycleId = launched.body.cycleId;
+    selfDue = Date.parse(launched.body.selfDue);
+    await stack.settled();
+    annSelfLink = linkIn((await newMail()).find((mail) => mail.to === 'ann@example.com')!, '/forms/self');
+  }, 60_000);
+  afterAll(async () => {
+    await stack?.stop();
+    dir.remove();
+  });
+
+  it('HR assigns three peers; each gets one email naming the person, with the deadline and a link to that review', async () => {
+    const assigned = await assign('e1', 'e2,e3,x1');
+    expect(assigned.code, assigned.err).toBe(0);
+    expect(JSON.parse(assigned.out)).toEqual({
+      cycleId,
+      employeeId: 'e1',
+      assigned: ['e2', 'e3', 'x1'],
+      alreadyAssigned: [],
+      reviewers: ['e2', 'e3', 'x1'],
+    });
+    const mails = await newMail();
+    expect(mails.map((mail) => mail.to).sort()).toEqual(['bob@example.com', 'cid@example.com', 'xena@example.com']);
+    const due = formatDeadline(selfDue, 'UTC');
+    for (const mail of mails) {
+      expect(mail.subject).toBe('Sales Q4: please give peer feedback on Ann Early');
+      expect(mail.text).toContain(`HR asks you for a short peer review of Ann Early, by ${due}.`);
+      expect(mail.text).toContain('reads them without your name');
+      const link = linkIn(mail, '/forms/peer');
+      links.set(mail.to, link);
+      const page = await (await fetch(link)).text();
+      expect(page).toContain('<h1>Peer review of Ann Early</h1>');
+      expect(page).toContain(due);
+      expect(page).toContain('What does this person do well when working with you?');
+    }
+    const [event] = (await auditOf(stack, cycleId)).filter((entry) => entry.action === 'peers-assigned');
+    expect(event).toMatchObject({ actor: 'hr:local-hr', employeeId: 'e1', details: { reviewers: 'e2,e3,x1' } });
+  });
+
+  it('a repeated assignment changes nothing and says who was already assigned', async () => {
+    await expectChangesNothing(stack, snapshot, async () => {
+      const again = await assign('e1', 'e3,e2');
+      expect(again.code, again.err).toBe(0);
+      expect(JSON.parse(again.out)).toMatchObject({ assigned: [], alreadyAssigned: ['e3', 'e2'] });
+    });
+  });
+
+  it('refuses bad assignments with the problem named, and stores and sends nothing', async () => {
+    await expectChangesNothing(stack, snapshot, async () => {
+      const cases: [unknown, number, string][] = [
+        [{ employeeId: 'e2', reviewers: ['e2'] }, 400, 'e2 cannot review themself'],
+        [{ employeeId: 'e2', reviewers: ['e1', 'e3', 'e4', 'e5', 'e6', 'm1'] }, 400, 'at most 5 reviewers per person'],
+        // Three already review e1: three more make six.
+        [{ employeeId: 'e1', reviewers: ['e4', 'e5', 'e6'] }, 400, 'e1 would have 6 (3 already assigned)'],
+        [{ employeeId: 'e2', reviewers: ['ghost'] }, 400, 'no employee ghost in the directory'],
+        [{ employeeId: 'e2', reviewers: ['x2'] }, 400, 'x2 (Yuri Gone) is deactivated'],
+        [{ employeeId: 'x1', reviewers: ['e2'] }, 400, `x1 does not take part in cycle ${cycleId}`],
+        [{ employeeId: 'e2', reviewers: [] }, 400, 'name at least one reviewer'],
+        [{ employeeId: 'e2', reviewers: 'e3' }, 400, 'reviewers must be a list of employee ids'],
+        [{ employeeId: 'e2', reviewers: ['e3'], extra: 1 }, 400, 'Unrecognized key'],
+        ['{not json', 400, 'JSON'],
+      ];
+      for (const [body, status, message] of cases) {
+        const response = await hr(stack, 'POST', `/cycles/${cycleId}/peers`, body);
+        expect(response.status, JSON.stringify(body)).toBe(status);
+        expect([response.body.error, ...response.body.details].join(' '), JSON.stringify(body)).toContain(message);
+      }
+      const unknownCycle = await hr(stack, 'POST', '/cycles/cyc_00000000000000ff/peers', {
+        employeeId: 'e2',
+        reviewers: ['e3'],
+      });
+      expect(unknownCycle.status).toBe(404);
+      const viaCli = await assign('e2', 'e2');
+      expect(viaCli.code).toBe(1);
+      expect(viaCli.err).toContain('e2 cannot review themself');
+    });
+  });
+
+  it('a reviewer answers once per page: a double post applies once, a refresh re-sends nothing', async () => {
+    const link = links.get('bob@example.com')!;
+    const hidden = await openForm(link);
+    const missing = await postForm(link, hidden, { doesWell: 'Clear plans', doDifferently: ' ', rating: '' });
+    expect(missing.status).toBe(400);
+    expect(missing.html).toContain('What could they do differently to make working together better? is required');
+    expect(missing.html).toContain('Clear plans</textarea>');
+    const offScale = await postForm(link, hidden, { doesWell: 'a', doDifferently: 'b', rating: '9' });
+    expect(offScale.html).toContain('Rating: choose one of 1, 2, 3, 4, 5, or no rating');
+    const answers = { doesWell: 'Explains the plan clearly', doDifferently: 'Share drafts earlier', rating: '4' };
+    const first = await postForm(link, hidden, answers);
+    expect(first.status).toBe(303);
+    expect(first.html).toContain('Thank you: your peer review is submitted.');
+    expect(first.html).toContain('Explains the plan clearly');
+    const replay = await postForm(link, hidden, answers);
+    expect(replay.status).toBe(303);
+    expect(replay.html).toContain('it was recorded once');
+    // The page after the redirect is a GET: loading it again changes nothing.
+    expect((await fetch(first.location!)).status).toBe(200);
+    const [bob] = (await listPeerReviews(cycleId, 'e1')).filter((review) => review.reviewerId === 'e2');
+    expect(bob).toMatchObject({ status: 'SUBMITTED', rating: 4, answers: { doesWell: 'Explains the plan clearly' } });
+    expect(await listPeerCounts(cycleId)).toEqual([{ department: 'Sales', asked: 3, answered: 1 }]);
+  });
+
+  it('a reviewer can change their answers until the deadline, without counting twice', async () => {
+    const link = links.get('cid@example.com')!;
+    const answers = { doesWell: 'Calm under pressure', doDifferently: 'Speak up in meetings', rating: '' };
+    expect((await postForm(link, await openForm(link), answers)).status).toBe(303);
+    const edited = await postForm(link, await openForm(link), { ...answers, doDifferently: 'Ask for help sooner' });
+    expect(edited.status).toBe(303);
+    expect(edited.html).toContain('Your changes are submitted');
+    expect(edited.html).toContain('Ask for help sooner');
+    expect(edited.html).toContain('No rating');
+    const [cid] = (await listPeerReviews(cycleId, 'e1')).filter((review) => review.reviewerId === 'e3');
+    expect(cid.answers).toEqual({ doesWell: 'Calm under pressure', doDifferently: 'Ask for help sooner' });
+    expect(cid.rating).toBeUndefined();
+    expect(await listPeerCounts(cycleId)).toEqual([{ department: 'Sales', asked: 3, answered: 2 }]);
+  });
+
+  it('a peer link opens only its own review: not another form, not when changed', async () => {
+    const link = links.get('xena@example.com')!;
+    const token = new URL(link).searchParams.get('t')!;
+    const asSelf = new URL(link);
+    asSelf.pathname = '/forms/self';
+    expect((await fetch(asSelf)).status).toBe(403);
+    const tampered = new URL(link);
+    tampered.searchParams.set('t', `${token.slice(0, -2)}xx`);
+    expect((await fetch(tampered)).status).toBe(403);
+    // Ann's own self-assessment link does not open a peer review.
+    const selfLink = new URL(link);
+    selfLink.pathname = '/forms/peer';
+    selfLink.searchParams.set('t', new URL(annSelfLink).searchParams.get('t')!);
+    expect((await fetch(selfLink)).status).toBe(403);
+  });
+
+  it('closes at the self deadline: no more answers, no more assignments, a page saying so', async () => {
+    const xena = links.get('xena@example.com')!;
+    const openedBefore = await openForm(xena);
+    await stack.advance(selfDue + HOUR - stack.clock.now());
+    await stack.settled();
+    await newMail();
+    const page = await fetch(xena);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('is now closed: it no longer takes answers');
+    const late = await postForm(xena, openedBefore, { doesWell: 'Late', doDifferently: 'Late', rating: '' });
+    expect(late.status).toBe(409);
+    expect(late.html).toContain('is now closed');
+    expect((await listPeerReviews(cycleId, 'e1')).find((review) => review.reviewerId === 'x1')!.status).toBe('PENDING');
+    const bob = await (await fetch(links.get('bob@example.com')!)).text();
+    expect(bob).toContain('can no longer be changed');
+    expect(bob).toContain('Explains the plan clearly');
+    await expectChangesNothing(stack, snapshot, async () => {
+      const closed = await hr(stack, 'POST', `/cycles/${cycleId}/peers`, { employeeId: 'e2', reviewers: ['e3'] });
+      expect(closed.status).toBe(409);
+      expect(closed.body.error).toContain(
+        'peer reviewers can be assigned only while the self-assessment phase is open',
+      );
+    });
+  });
+});
