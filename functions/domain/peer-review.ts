@@ -47,3 +47,27 @@ export interface PeerAnswers {
   answers: Record<string, string>;
   rating?: number;
 }
+/** A peer answer as a reader gets it: with the reviewer's name only where they may know it. */
+export interface PeerAnswerShown extends PeerAnswers {
+  reviewerName?: string;
+}
+
+/**
+ * The peer answers a participant reads in their results: without names unless the cycle's settings said
+ * `named`, and then in an order that tells nothing of who was assigned or answered first (by their content).
+ */
+export function peerAnswersForEmployee(
+  answered: readonly (PeerAnswers & { reviewerName: string })[],
+  peerFeedback: 'anonymous' | 'named',
+): PeerAnswerShown[] {
+  const shown = answered.map(
+    ({ answers, rating, reviewerName }): PeerAnswerShown => ({
+      answers: { ...answers },
+      ...(rating === undefined ? {} : { rating }),
+      ...(peerFeedback === 'named' ? { reviewerName } : {}),
+    }),
+  );
+  if (peerFeedback === 'named') return shown;
+  const order = (answer: PeerAnswerShown) => JSON.stringify([answer.answers, answer.rating ?? null]);
+  return shown.sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0));
+}

@@ -13,6 +13,7 @@ import { listGoals, type GoalRecord } from '#store/goals.ts';
 import { settingsInForce } from '#store/settings.ts';
 import { getDraft, type Draft, type DraftForm } from '#store/submissions.ts';
 import { feedbackReceivedBetween } from './feedback.ts';
+import { peerAnswersForManager, peerAnswersForResults, type PeerSection } from './peers.ts';
 import { goalsOfPeriod, goalsUnderReview } from './goals.ts';
 import { hasResults } from './results.ts';
 import { openLink, reviewWindow, selfWindow } from './submissions.ts';
@@ -106,6 +107,8 @@ export interface ReportPage {
   report: AssessmentRecord;
   goals: GoalRecord[];
   feedback: FeedbackRecord[];
+  /** The answered peer reviews of the report, with the reviewers' names. */
+  peers?: PeerSection;
   draft: Draft | undefined;
   window: AnswerWindow;
   now: number;
@@ -114,12 +117,13 @@ export interface ReportPage {
 /** What the manager reads before reviewing: the report's goals and feedback of the period, and the draft of the review. */
 export async function reportPage(cycle: CycleRecord, report: AssessmentRecord): Promise<ReportPage> {
   const { start, end } = periodBounds(cycle.period, cycle.timeZone);
-  const [goals, feedback, draft] = await Promise.all([
+  const [goals, feedback, draft, peers] = await Promise.all([
     goalsUnderReview(report.employeeId, cycle.period),
     feedbackReceivedBetween(report.employeeId, start, end),
     getDraft(cycle.cycleId, 'review', report.employeeId),
+    peerAnswersForManager(cycle, report.employeeId),
   ]);
-  return { cycle, report, goals, feedback, draft, window: reviewWindow(cycle, report), now: nowMs() };
+  return { cycle, report, goals, feedback, peers, draft, window: reviewWindow(cycle, report), now: nowMs() };
 }
 
 /** The owner of a goals link, and the time zone their goals page speaks in. */
@@ -152,6 +156,8 @@ export interface ResultsPage {
   acknowledgeBy: number;
   /** Whether the page offers the proposed goals: proposals not made goals yet (the manager may have confirmed them). */
   goalsOffered: boolean;
+  /** The answered peer reviews, named only where the cycle's settings say so. */
+  peers?: PeerSection;
 }
 
 /** The released appraisal behind a results link; undefined when there is none (not released, or no review). */
@@ -169,5 +175,6 @@ export async function resultsOf(cycle: CycleRecord, employeeId: string): Promise
     assessment,
     acknowledgeBy: acknowledgementEndsAt(scheduleOf(cycle)),
     goalsOffered: !!assessment.review.proposedGoals.length && !assessment.proposedGoalsCreatedAt,
+    peers: await peerAnswersForResults(cycle, employeeId),
   };
 }

@@ -1,7 +1,13 @@
 import { RuleViolation, selfDueOf, type Phase } from '#domain/cycle.ts';
 import { isActive } from '#domain/employee.ts';
 import { checkPeerAssignment } from '#domain/multi-rater.ts';
-import { peerAssignmentOpen, peerReviewOpen, type PeerAnswers } from '#domain/peer-review.ts';
+import {
+  peerAnswersForEmployee,
+  peerAssignmentOpen,
+  peerReviewOpen,
+  type PeerAnswers,
+  type PeerAnswerShown,
+} from '#domain/peer-review.ts';
 import type { TextQuestion } from '#domain/review-form.ts';
 import { verifyLink } from '#domain/tokens.ts';
 import * as messages from '#mail/messages.ts';
@@ -217,3 +223,42 @@ export async function submitPeerReview(
   }
   throw new Conflict('the peer review kept changing meanwhile: please send it again');
 }
+/** Peer answers as a page shows them, with the questions they answer. */
+export interface PeerSection {
+  questions: TextQuestion[];
+  /** Whether the participant reads the answers with the reviewers' names. */
+  peerFeedback: 'anonymous' | 'named';
+  answers: PeerAnswerShown[];
+}
+
+/** A participant's answered peer reviews, oldest first, as their manager reads them: with the reviewers' names. */
+export async function peerAnswersForManager(cycle: CycleRecord, employeeId: string): Promise<PeerSection> {
+  const [{ peerQuestions, peerFeedback }, reviews] = await Promise.all([
+    peerTemplateOf(cycle),
+    listPeerReviews(cycle.cycleId, employeeId),
+  ]);
+  const answered = reviews
+    .filter((review) => review.status === 'SUBMITTED')
+    .sort((a, b) => (a.submittedAt! < b.submittedAt! ? -1 : 1));
+  return { questions: peerQuestions, peerFeedback, answers: answered.map(shownWithName) };
+}
+
+/** What the participant reads in their released results: without names unless the cycle's settings say named. */
+export async function peerAnswersForResults(cycle: CycleRecord, employeeId: string): Promise<PeerSection> {
+  const [{ peerQuestions, peerFeedback }, reviews] = await Promise.all([
+    peerTemplateOf(cycle),
+    listPeerReviews(cycle.cycleId, employeeId),
+  ]);
+  const answered = reviews.filter((review) => review.status === 'SUBMITTED').map(shownWithName);
+  return {
+    questions: peerQuestions,
+    peerFeedback,
+    answers: peerAnswersForEmployee(answered, peerFeedback),
+  };
+}
+
+const shownWithName = (review: PeerReviewRecord): PeerAnswerShown & { reviewerName: string } => ({
+  reviewerName: review.reviewerName,
+  answers: review.answers ?? {},
+  ...(review.rating === undefined ? {} : { rating: review.rating }),
+});

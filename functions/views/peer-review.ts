@@ -1,7 +1,7 @@
 import { escapeHtml as e } from '#mail/compose.ts';
 import { labelOf, type ScalePoint, type TextQuestion } from '#domain/review-form.ts';
 import { formatDeadline } from '#domain/time.ts';
-import type { PeerReviewOpen } from '#services/peers.ts';
+import type { PeerReviewOpen, PeerSection } from '#services/peers.ts';
 import { answersList } from './entries.ts';
 import { changeLater, hiddenFields, scaleGuide, textField, type FormFields } from './fields.ts';
 import { errorList, htmlDocument, noticeLine } from './layout.ts';
@@ -78,4 +78,18 @@ export function peerReviewClosed(page: PeerReviewPage, notice: string | undefine
     `Peer review of ${review.name}: closed`,
     `<h1>Peer review of ${e(review.name)}</h1><p>${e(cycle.name)}</p>${noticeLine(notice)}${body}`,
   );
+}
+/**
+ * Peer answers on another page: the manager's (with names) or the employee's results (names only where the
+ * settings say so). Nothing at all when nobody answered.
+ */
+export function peerAnswersSection(section: PeerSection, scale: ScalePoint[], heading: string, intro: string): string {
+  if (!section.answers.length) return '';
+  const answers = section.answers
+    .map(
+      (answer, index) =>
+        `<h3>${answer.reviewerName ? `From ${e(answer.reviewerName)}` : `Colleague ${index + 1}`}</h3>${answersList(answerEntries(section.questions, scale, answer))}`,
+    )
+    .join('');
+  return `<section aria-labelledby="peer-answers"><h2 id="peer-answers">${e(heading)}</h2><p>${e(intro)}</p>${answers}</section>`;
 }

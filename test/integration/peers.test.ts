@@ -6,6 +6,7 @@ import { listPeerCounts, listPeerReviews } from '../../functions/store/peers.ts'
 import {
   auditOf,
   cli,
+  DAY,
   dateAfter,
   expectChangesNothing,
   HOUR,
@@ -14,6 +15,7 @@ import {
   mailbox,
   openForm,
   postForm,
+  reportLink,
   startLocalStack,
   tempDir,
   type LocalStack,
@@ -44,12 +46,13 @@ describe('peer reviews', () => {
   let cycleId: string;
   let selfDue: number;
   let annSelfLink: string;
+  /** A second cycle of the same people, launched once the settings name peer reviewers to the employee. */
+  let namedCycleId: string;
+  let teamLinks: Mail[] = [];
   let seen = 0;
   const links = new Map<string, string>();
   const newMail = async (): Promise<Mail[]> => {
     const all = await mailbox(stack);
-    // expectChangesNothing empties the mailbox first.
-    if (all.length < seen) seen = 0;
     const fresh = all.slice(seen);
     seen = all.length;
     return fresh;
@@ -66,6 +69,12 @@ describe('peer reviews', () => {
     const mail = (await mailbox(stack)).map((m) => `${m.to}|${m.subject}`);
     return { peers, counts, audit, mail };
   }
+
+  /** Runs refused requests and checks nothing moved; the mailbox is emptied first (expectChangesNothing). */
+  const changesNothing = async (bad: () => Promise<void>) => {
+    await expectChangesNothing(stack, snapshot, bad);
+    seen = 0;
+  };
 
   beforeAll(async () => {
     stack = await startLocalStack({ dataDir: join(dir.path, 'data') });
@@ -84,6 +93,18 @@ describe('peer reviews', () => {
     selfDue = Date.parse(launched.body.selfDue);
     await stack.settled();
     annSelfLink = linkIn((await newMail()).find((mail) => mail.to === 'ann@example.com')!, '/forms/self');
+    expect((await hr(stack, 'PATCH', '/settings', { peerFeedback: 'named' })).status).toBe(200);
+    const named = await hr(stack, 'POST', '/cycles', {
+      name: 'Sales named',
+      selfDue: dateAfter(now, 14),
+      managerDue: dateAfter(now, 24),
+      department: 'Sales',
+      allowOverlap: true,
+    });
+    expect(named.status, JSON.stringify(named.body)).toBe(201);
+    namedCycleId = named.body.cycleId;
+    await stack.settled();
+    await newMail();
   }, 60_000);
   afterAll(async () => {
     await stack?.stop();
@@ -119,7 +140,7 @@ describe('peer reviews', () => {
   });
 
   it('a repeated assignment changes nothing and says who was already assigned', async () => {
-    await expectChangesNothing(stack, snapshot, async () => {
+    await changesNothing(async () => {
       const again = await assign('e1', 'e3,e2');
       expect(again.code, again.err).toBe(0);
       expect(JSON.parse(again.out)).toMatchObject({ assigned: [], alreadyAssigned: ['e3', 'e2'] });
@@ -127,7 +148,7 @@ describe('peer reviews', () => {
   });
 
   it('refuses bad assignments with the problem named, and stores and sends nothing', async () => {
-    await expectChangesNothing(stack, snapshot, async () => {
+    await changesNothing(async () => {
       const cases: [unknown, number, string][] = [
         [{ employeeId: 'e2', reviewers: ['e2'] }, 400, 'e2 cannot review themself'],
         [{ employeeId: 'e2', reviewers: ['e1', 'e3', 'e4', 'e5', 'e6', 'm1'] }, 400, 'at most 5 reviewers per person'],
@@ -212,12 +233,26 @@ describe('peer reviews', () => {
     expect((await fetch(selfLink)).status).toBe(403);
   });
 
+  it('in a cycle launched with named peer feedback, reviewers are told the person reads their name', async () => {
+    const assigned = await hr(stack, 'POST', `/cycles/${namedCycleId}/peers`, {
+      employeeId: 'e1',
+      reviewers: ['e2', 'e3'],
+    });
+    expect(assigned.status, JSON.stringify(assigned.body)).toBe(200);
+    for (const mail of await newMail()) {
+      expect(mail.text).toContain('Ann Early reads them with your name once results are released.');
+      const link = linkIn(mail, '/forms/peer');
+      const answers = { doesWell: `Named from ${mail.to}`, doDifferently: 'More demos', rating: '3' };
+      expect((await postForm(link, await openForm(link), answers)).status).toBe(303);
+    }
+  });
+
   it('closes at the self deadline: no more answers, no more assignments, a page saying so', async () => {
     const xena = links.get('xena@example.com')!;
     const openedBefore = await openForm(xena);
     await stack.advance(selfDue + HOUR - stack.clock.now());
     await stack.settled();
-    await newMail();
+    teamLinks = (await newMail()).filter((mail) => mail.to === 'maria@example.com');
     const page = await fetch(xena);
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('is now closed: it no longer takes answers');
@@ -228,12 +263,67 @@ describe('peer reviews', () => {
     const bob = await (await fetch(links.get('bob@example.com')!)).text();
     expect(bob).toContain('can no longer be changed');
     expect(bob).toContain('Explains the plan clearly');
-    await expectChangesNothing(stack, snapshot, async () => {
+    await changesNothing(async () => {
       const closed = await hr(stack, 'POST', `/cycles/${cycleId}/peers`, { employeeId: 'e2', reviewers: ['e3'] });
       expect(closed.status).toBe(409);
       expect(closed.body.error).toContain(
         'peer reviewers can be assigned only while the self-assessment phase is open',
       );
     });
+  });
+
+  /** The manager's team link of a cycle, from the request that opened the manager phase. */
+  const teamLinkOf = (cycleName: string) =>
+    linkIn(teamLinks.find((mail) => mail.subject.startsWith(`${cycleName}: please review your team`))!, '/forms/team');
+
+  it('the manager reads both answers on the report\u2019s page, with the reviewers\u2019 names; nobody else does', async () => {
+    const ann = await (await fetch(reportLink(teamLinkOf('Sales Q4'), 'e1'))).text();
+    expect(ann).toContain('<h2 id="peer-answers">Peer reviews</h2>');
+    expect(ann).toContain('<h3>From Bob Prompt</h3>');
+    expect(ann).toContain('Explains the plan clearly');
+    expect(ann).toContain('<h3>From Cid Quiet</h3>');
+    expect(ann).toContain('Ask for help sooner');
+    expect(ann).toContain('Ann Early reads them once results are released, without the reviewers\u2019 names.');
+    // Xena never answered; Bob's own page holds nothing of Ann's reviews.
+    expect(ann).not.toContain('Xena');
+    const bob = await (await fetch(reportLink(teamLinkOf('Sales Q4'), 'e2'))).text();
+    expect(bob).not.toContain('Explains the plan clearly');
+    expect(bob).not.toContain('peer-answers');
+  });
+
+  it('after the release the employee reads the answers without names, or with them where the settings said named', async () => {
+    for (const cycleName of ['Sales Q4', 'Sales named']) {
+      const link = reportLink(teamLinkOf(cycleName), 'e1');
+      const page = await (await fetch(link)).text();
+      const answers: Record<string, string> = {
+        employeeId: 'e1',
+        strengths: 'Ships',
+        areasToImprove: 'Docs',
+        comments: 'Good quarter',
+      };
+      for (const input of page.matchAll(/<input[^>]*type="radio"[^>]*name="([^"]+)"/g)) answers[input[1]] = '3';
+      const reviewed = await postForm(link, await openForm(link), answers);
+      expect(reviewed.status, reviewed.html).toBe(303);
+    }
+    await stack.advance(selfDue + 14 * DAY - stack.clock.now());
+    await stack.settled();
+    const results = (await newMail()).filter((mail) => mail.to === 'ann@example.com');
+    const resultsPage = async (cycleName: string) =>
+      (
+        await fetch(
+          linkIn(results.find((mail) => mail.subject === `${cycleName}: your review result`)!, '/forms/results'),
+        )
+      ).text();
+    const anonymous = await resultsPage('Sales Q4');
+    expect(anonymous).toContain('<h2 id="peer-answers">Feedback from colleagues</h2>');
+    expect(anonymous).toContain('Their names are not shown.');
+    expect(anonymous).toContain('Explains the plan clearly');
+    expect(anonymous).toContain('Ask for help sooner');
+    expect(anonymous).toContain('<h3>Colleague 1</h3>');
+    for (const name of ['Bob', 'Cid', 'Xena']) expect(anonymous).not.toContain(name);
+    const named = await resultsPage('Sales named');
+    expect(named).toContain('<h3>From Bob Prompt</h3>');
+    expect(named).toContain('Named from bob@example.com');
+    expect(named).toContain('<h3>From Cid Quiet</h3>');
   });
 });
