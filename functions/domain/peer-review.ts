@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { SELF_ANSWER_PHASES, type Phase } from './cycle.ts';
+import { SELF_ANSWER_PHASES, type CycleTimings, type Phase } from './cycle.ts';
 import { textAnswer, type ScalePoint, type TextQuestion } from './review-form.ts';
 
 /**
@@ -18,6 +18,19 @@ export function peerAssignmentOpen(phase: Phase, now: number, selfDue: number): 
  */
 export function peerReviewOpen(phase: Phase, now: number, selfDue: number): boolean {
   return SELF_ANSWER_PHASES.includes(phase) && now <= selfDue;
+}
+
+/**
+ * The one reminder of a pending peer review: in the reminder lead before the reviewed person's self deadline, as
+ * their own reminder goes. No escalation follows: a peer review is a favour, not a duty.
+ */
+export function peerReminderDue(
+  due: number,
+  remindedAt: string | undefined,
+  now: number,
+  timings: CycleTimings,
+): boolean {
+  return !remindedAt && now >= due - timings.reminderLeadMs && now < due;
 }
 
 /** The rating is optional: an empty choice stays unrated, anything else must be a point of the scale. */

@@ -613,3 +613,21 @@ export function peerInvitation(
     after: ['This link is personal: please do not forward it.'],
   });
 }
+
+/** The one reminder to a peer reviewer who has not answered yet. */
+export function peerReminder(
+  ctx: CycleContext,
+  to: { name: string },
+  about: { name: string },
+  due: number,
+  url: string,
+): EmailContent {
+  return composeEmail({
+    subject: `Reminder: your peer review of ${about.name} is due ${when(ctx, due)}`,
+    greeting: `Hello ${to.name},`,
+    paragraphs: [
+      `Your peer review of ${about.name} for "${ctx.cycleName}" is not submitted yet. It is due by ${when(ctx, due)}.`,
+    ],
+    action: { label: `Review ${about.name}`, url },
+  });
+}

@@ -397,6 +397,7 @@ const MAIL_PURPOSE: Record<MailKind, string> = {
   feedback: 'a feedback email',
   'praise-digest': 'the weekly recognition digest',
   'peer-invitation': 'a peer review request',
+  'peer-reminder': 'a peer review reminder',
   'feedback-request': 'a feedback request',
   'rating-adjusted': 'the notice of a rating HR adjusted in calibration',
 };

@@ -6,6 +6,7 @@ import type { AssessmentRecord } from '#store/assessments.ts';
 import type { AuditEvent } from '#store/audit.ts';
 import type { CycleRecord } from '#store/cycles.ts';
 import type { GoalRecord } from '#store/goals.ts';
+import type { PeerReviewRecord } from '#store/peers.ts';
 import type { Claim, MailRecord } from '#store/mail.ts';
 import type { SettingsInForce } from '#store/settings.ts';
 
@@ -42,6 +43,13 @@ export interface AssessmentsPort {
   recordStep(cycleId: string, employeeId: string, kind: ReviewKind, step: LadderStep, at: string): Promise<boolean>;
   /** Once: false when it was released before. */
   markResultReleased(cycleId: string, employeeId: string, at: string, awaitsAcknowledgement: boolean): Promise<boolean>;
+}
+
+export interface PeersPort {
+  /** The cycle's peer reviews not answered yet. */
+  listPendingPeerReviews(cycleId: string): Promise<PeerReviewRecord[]>;
+  /** Once, and only while the review is pending: false otherwise. */
+  markPeerReminded(review: PeerReviewRecord, at: string): Promise<boolean>;
 }
 
 export interface AuditPort {
@@ -87,6 +95,7 @@ export interface WorkflowPort {
 /** Every port at once: what the in-memory store implements. */
 export type StorePorts = CyclesPort &
   AssessmentsPort &
+  PeersPort &
   AuditPort &
   MailPort &
   GoalsPort &

@@ -40,6 +40,7 @@ export const MAIL_KINDS = [
   'feedback-request',
   'rating-adjusted',
   'peer-invitation',
+  'peer-reminder',
 ] as const;
 export type MailKind = (typeof MAIL_KINDS)[number];
 

@@ -5,6 +5,7 @@ import { auditItem, type AuditEvent } from './audit.ts';
 import { phaseIn } from './cycles.ts';
 import { writeOnce, type Submission } from './submissions.ts';
 import {
+  conditionalUpdate,
   db,
   keys,
   queryAll,
@@ -150,6 +151,27 @@ export function answerPeerReview(
     },
     ...(first ? [peerCountUpdate(review.cycleId, review.department, 'answered', 1)] : []),
   ]);
+}
+
+/** The cycle's peer reviews still unanswered, from the sparse index: the checkpoint's reminder reads only these. */
+export async function listPendingPeerReviews(cycleId: string): Promise<PeerReviewRecord[]> {
+  const items = await queryAll<Record<string, unknown>>({
+    IndexName: 'gsi1',
+    KeyConditionExpression: 'gsi1pk = :pk',
+    ExpressionAttributeValues: { ':pk': keys.pendingPeers(cycleId) },
+  });
+  return items.map((item) => withoutKeys<PeerReviewRecord>(item));
+}
+
+/** The one reminder of a pending peer review went out; false when it had, or the review was answered meanwhile. */
+export function markPeerReminded(review: PeerReviewRecord, at: string): Promise<boolean> {
+  return conditionalUpdate({
+    Key: keys.peer(review.cycleId, review.employeeId, review.reviewerId),
+    UpdateExpression: 'SET remindedAt = :at',
+    ConditionExpression: 'attribute_not_exists(remindedAt) AND #status = :pending',
+    ExpressionAttributeNames: { '#status': 'status' },
+    ExpressionAttributeValues: { ':at': at, ':pending': 'PENDING' },
+  });
 }
 
 /** Every department's peer counts: one small item per department. */

@@ -168,6 +168,11 @@ describe('every email', () => {
       by: schedules.get(scope)!.selfDue,
       shows: `Peer review of ${/peer feedback on (.+)$/.exec(mail.subject)![1]}`,
     }),
+    'peer-reminder': (mail, scope) => ({
+      form: '/forms/peer',
+      by: schedules.get(scope)!.selfDue,
+      shows: `Peer review of ${/peer review of (.+) is due/.exec(mail.subject)![1]}`,
+    }),
   };
 
   /** The mail delivered since the last call, each checked now (before anyone acts on it) against its kind's ask. */
@@ -361,6 +366,8 @@ describe('every email', () => {
         .map((mail) => mail.to)
         .sort(),
     ).toEqual(['cid@example.com', 'maria@example.com']);
+    // Bob never answered his peer review of Ann: one reminder, and nothing at the deadline.
+    expect(of('peer-reminder').map((mail) => mail.to)).toEqual(['bob@example.com']);
 
     await advanceTo(schedule.selfDue + HOUR);
     expect(of('self-overdue', 'maria@example.com')[0].text).toContain('Cid Never (e3)');
@@ -496,6 +503,7 @@ describe('every email', () => {
         'goal-hr',
         'feedback-request',
         'peer-invitation',
+        'peer-reminder',
       ].sort(),
     );
   });

@@ -252,7 +252,12 @@ describe('peer reviews', () => {
     const openedBefore = await openForm(xena);
     await stack.advance(selfDue + HOUR - stack.clock.now());
     await stack.settled();
-    teamLinks = (await newMail()).filter((mail) => mail.to === 'maria@example.com');
+    const meanwhile = await newMail();
+    teamLinks = meanwhile.filter((mail) => mail.to === 'maria@example.com');
+    // Xena alone had not answered when the reminders went, three days before the deadline; nobody escalates.
+    expect(meanwhile.filter((mail) => /peer review/.test(mail.subject)).map((mail) => [mail.to, mail.subject])).toEqual(
+      [['xena@example.com', `Reminder: your peer review of Ann Early is due ${formatDeadline(selfDue, 'UTC')}`]],
+    );
     const page = await fetch(xena);
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('is now closed: it no longer takes answers');

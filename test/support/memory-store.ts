@@ -8,6 +8,7 @@ import type { AssessmentRecord, StoredReview } from '#store/assessments.ts';
 import type { AuditEvent } from '#store/audit.ts';
 import type { CycleRecord } from '#store/cycles.ts';
 import type { GoalRecord } from '#store/goals.ts';
+import type { PeerReviewRecord } from '#store/peers.ts';
 import type { Claim, MailRecord } from '#store/mail.ts';
 import type { SettingsInForce } from '#store/settings.ts';
 import type { StorePorts } from '#services/ports.ts';
@@ -46,6 +47,8 @@ export class MemoryStore implements StorePorts {
   readonly goals = new Map<string, GoalRecord>();
   readonly employees = new Map<string, Employee>();
   readonly mails = new Map<string, MailRecord>();
+  /** Peer reviews by cycle, person and reviewer. */
+  readonly peerReviews = new Map<string, PeerReviewRecord>();
   /** When each claimed mail's lease ends, on the project clock (the outbox index's due time). */
   private readonly leaseEnds = new Map<string, string>();
   readonly audit: AuditEvent[] = [];
@@ -180,6 +183,25 @@ export class MemoryStore implements StorePorts {
     if (!assessment || assessment[attribute] !== undefined || assessment[STATUS_ATTRIBUTE[kind]] !== 'PENDING')
       return false;
     assessment[attribute] = at;
+    return true;
+  }
+
+  /** Test setup: a peer review HR assigned. */
+  putPeerReview(review: PeerReviewRecord): this {
+    this.peerReviews.set(`${review.cycleId}#${review.employeeId}#${review.reviewerId}`, structuredClone(review));
+    return this;
+  }
+
+  async listPendingPeerReviews(cycleId: string): Promise<PeerReviewRecord[]> {
+    return [...this.peerReviews.values()]
+      .filter((review) => review.cycleId === cycleId && review.status === 'PENDING')
+      .map((review) => structuredClone(review));
+  }
+
+  async markPeerReminded(review: PeerReviewRecord, at: string): Promise<boolean> {
+    const stored = this.peerReviews.get(`${review.cycleId}#${review.employeeId}#${review.reviewerId}`);
+    if (!stored || stored.remindedAt !== undefined || stored.status !== 'PENDING') return false;
+    stored.remindedAt = at;
     return true;
   }
 

@@ -260,6 +260,13 @@ const KINDS: Record<keyof typeof messages, Variant[]> = {
       asks: { form: form('/forms/peer'), by: DUE },
     },
   ],
+  peerReminder: [
+    {
+      name: 'peer review reminder',
+      mail: messages.peerReminder(ctx, { name: 'Bob Prompt' }, ana, DUE, form('/forms/peer')),
+      asks: { form: form('/forms/peer'), by: DUE },
+    },
+  ],
   ratingAdjusted: [
     {
       name: 'rating adjusted, to the manager',
