@@ -578,6 +578,11 @@ export function buildProgram(io: CliIo): Command {
             .map(([label, n]) => `${label} ${n}`)
             .join(', ')}`,
           ...calibrationLines(report),
+          ...(report.peerReviews.asked
+            ? [
+                `peer reviews: ${report.peerReviews.answered} of ${report.peerReviews.asked} answered (${report.peerReviews.completion}%); ${report.peerReviews.departments.map((d) => `${d.department} ${d.completion}%`).join(', ')}`,
+              ]
+            : []),
           ...(options.csv ? [`wrote ${rows} rows to ${options.csv}`] : []),
         ].join('\n');
       });
@@ -634,6 +639,14 @@ export function buildProgram(io: CliIo): Command {
           ),
           ...(s.counts.self.overdue || s.counts.manager.overdue
             ? [`who is overdue: perfcycle cycle overdue ${s.cycleId} [--phase manager]`]
+            : []),
+          ...(s.peerReviews.asked
+            ? [
+                `peer reviews: ${s.peerReviews.answered} of ${s.peerReviews.asked} answered (${s.peerReviews.completion}%)`,
+                ...s.peerReviews.departments.map(
+                  (d) => `  ${d.department}: ${d.answered} of ${d.asked} peer reviews answered (${d.completion}%)`,
+                ),
+              ]
             : []),
           ...(s.results.released
             ? [

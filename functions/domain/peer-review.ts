@@ -84,3 +84,26 @@ export function peerAnswersForEmployee(
   const order = (answer: PeerAnswerShown) => JSON.stringify([answer.answers, answer.rating ?? null]);
   return shown.sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0));
 }
+
+/** One department's peer reviews in a cycle: how many were asked for, and how many answered. */
+export interface PeerCount {
+  department: string;
+  asked: number;
+  answered: number;
+}
+
+const percentOf = (part: number, whole: number) => (whole ? Math.round((part / whole) * 1000) / 10 : 0);
+
+/** Peer review completion overall and per department (by name), from each department's counts. */
+export function peerCompletion(counts: readonly PeerCount[]) {
+  const asked = counts.reduce((sum, count) => sum + count.asked, 0);
+  const answered = counts.reduce((sum, count) => sum + count.answered, 0);
+  return {
+    asked,
+    answered,
+    completion: percentOf(answered, asked),
+    departments: [...counts]
+      .sort((a, b) => a.department.localeCompare(b.department))
+      .map((count) => ({ ...count, completion: percentOf(count.answered, count.asked) })),
+  };
+}

@@ -1,6 +1,6 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Phase } from '#domain/cycle.ts';
-import type { PeerAnswers } from '#domain/peer-review.ts';
+import type { PeerAnswers, PeerCount } from '#domain/peer-review.ts';
 import { auditItem, type AuditEvent } from './audit.ts';
 import { phaseIn } from './cycles.ts';
 import { writeOnce, type Submission } from './submissions.ts';
@@ -38,12 +38,6 @@ export interface PeerReviewRecord {
   answers?: Record<string, string>;
   rating?: number;
   remindedAt?: string;
-}
-
-export interface PeerCounts {
-  department: string;
-  asked: number;
-  answered: number;
 }
 
 function peerCountUpdate(cycleId: string, department: string, add: 'asked' | 'answered', by: number): TransactItem {
@@ -175,7 +169,7 @@ export function markPeerReminded(review: PeerReviewRecord, at: string): Promise<
 }
 
 /** Every department's peer counts: one small item per department. */
-export async function listPeerCounts(cycleId: string): Promise<PeerCounts[]> {
+export async function listPeerCounts(cycleId: string): Promise<PeerCount[]> {
   const items = await queryAll<Record<string, unknown>>({
     KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
     ExpressionAttributeValues: { ':pk': keys.cyclePartition(cycleId), ':prefix': keys.peerCountPrefix },

@@ -281,6 +281,24 @@ describe('peer reviews', () => {
   const teamLinkOf = (cycleName: string) =>
     linkIn(teamLinks.find((mail) => mail.subject.startsWith(`${cycleName}: please review your team`))!, '/forms/team');
 
+  it('HR\u2019s status and report show 3 asked and 2 answered, overall and per department, from the counters', async () => {
+    const completion = {
+      asked: 3,
+      answered: 2,
+      completion: 66.7,
+      departments: [{ department: 'Sales', asked: 3, answered: 2, completion: 66.7 }],
+    };
+    expect((await hr(stack, 'GET', `/cycles/${cycleId}`)).body.peerReviews).toEqual(completion);
+    expect((await hr(stack, 'GET', `/cycles/${cycleId}/report`)).body.peerReviews).toEqual(completion);
+    const status = await cli(stack, dir.path, 'cycle', 'status', cycleId);
+    expect(status.out).toContain('peer reviews: 2 of 3 answered (66.7%)');
+    expect(status.out).toContain('  Sales: 2 of 3 peer reviews answered (66.7%)');
+    const report = await cli(stack, dir.path, 'cycle', 'report', cycleId);
+    expect(report.out).toContain('peer reviews: 2 of 3 answered (66.7%); Sales 66.7%');
+    // Each cycle counts its own.
+    expect((await hr(stack, 'GET', `/cycles/${namedCycleId}`)).body.peerReviews.asked).toBe(2);
+  });
+
   it('the manager reads both answers on the report\u2019s page, with the reviewers\u2019 names; nobody else does', async () => {
     const ann = await (await fetch(reportLink(teamLinkOf('Sales Q4'), 'e1'))).text();
     expect(ann).toContain('<h2 id="peer-answers">Peer reviews</h2>');

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { peerAnswersSchema, peerAssignmentOpen, peerReviewOpen } from '#domain/peer-review.ts';
+import {
+  peerAnswersForEmployee,
+  peerAnswersSchema,
+  peerAssignmentOpen,
+  peerCompletion,
+  peerReviewOpen,
+} from '#domain/peer-review.ts';
 import { DEFAULT_PEER_QUESTIONS, DEFAULT_SCALE } from '#domain/review-form.ts';
 
 const DUE = Date.parse('2026-12-10T23:59:59Z');
@@ -43,5 +49,42 @@ describe('peerAnswersSchema', () => {
       'Rating: choose one of 1, 2, 3, 4, 5, or no rating',
     ]);
     expect(schema.safeParse({ answers, rating: '3.5' }).success).toBe(false);
+  });
+});
+
+describe('peerCompletion', () => {
+  it('sums the departments and gives each its share answered, none asked as 0 %', () => {
+    expect(
+      peerCompletion([
+        { department: 'Sales', asked: 3, answered: 2 },
+        { department: 'Ops', asked: 0, answered: 0 },
+        { department: 'Eng', asked: 4, answered: 4 },
+      ]),
+    ).toEqual({
+      asked: 7,
+      answered: 6,
+      completion: 85.7,
+      departments: [
+        { department: 'Eng', asked: 4, answered: 4, completion: 100 },
+        { department: 'Ops', asked: 0, answered: 0, completion: 0 },
+        { department: 'Sales', asked: 3, answered: 2, completion: 66.7 },
+      ],
+    });
+    expect(peerCompletion([])).toEqual({ asked: 0, answered: 0, completion: 0, departments: [] });
+  });
+});
+
+describe('peerAnswersForEmployee', () => {
+  const answered = [
+    { reviewerName: 'Zed', answers: { doesWell: 'b' }, rating: 4 },
+    { reviewerName: 'Amy', answers: { doesWell: 'a' } },
+  ];
+
+  it('leaves the names out unless named, in an order set by the answers, not by who answered first', () => {
+    const anonymous = peerAnswersForEmployee(answered, 'anonymous');
+    expect(anonymous).toEqual([{ answers: { doesWell: 'a' } }, { answers: { doesWell: 'b' }, rating: 4 }]);
+    expect(JSON.stringify(anonymous)).not.toMatch(/Zed|Amy/);
+    expect(peerAnswersForEmployee([...answered].reverse(), 'anonymous')).toEqual(anonymous);
+    expect(peerAnswersForEmployee(answered, 'named').map((answer) => answer.reviewerName)).toEqual(['Zed', 'Amy']);
   });
 });
