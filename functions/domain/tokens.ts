@@ -11,9 +11,12 @@ import { DAY_MS } from './time.ts';
  */
 /**
  * `goals` links name the scope `goals` in place of a cycle: the owner's goals page. A `peer` link names the
- * reviewer as its person and the participant they review as `aboutId`: it opens that one peer review only.
+ * reviewer as its person and the participant they review as `aboutId`: it opens that one peer review only. A
+ * `peer-approval` link names the manager and, as `aboutId`, the one nomination of peers they approve.
  */
-const LINK_PURPOSES = ['self', 'manager', 'goals', 'results', 'feedback', 'peer'] as const;
+const LINK_PURPOSES = ['self', 'manager', 'goals', 'results', 'feedback', 'peer', 'peer-approval'] as const;
+/** The purposes whose links name what they are about, and only those. */
+const ABOUT_PURPOSES: readonly LinkPurpose[] = ['peer', 'peer-approval'];
 export type LinkPurpose = (typeof LINK_PURPOSES)[number];
 
 /** What a link is for, with the facts its lifetime follows from. */
@@ -21,7 +24,7 @@ export type LinkUse =
   | { purpose: 'self' | 'manager' | 'results'; schedule: CycleSchedule }
   | { purpose: 'goals'; dueAt: number; timings: GoalTimings }
   | { purpose: 'feedback'; requestedAt: number }
-  | { purpose: 'peer'; schedule: CycleSchedule; aboutId: string };
+  | { purpose: 'peer' | 'peer-approval'; schedule: CycleSchedule; aboutId: string };
 
 /**
  * How long a link outlives its purpose: the step that ends a purpose may run late (a retried checkpoint, an
@@ -45,8 +48,9 @@ function lastUseOf(use: LinkUse): number {
       return lastGoalStepAt(use.dueAt, use.timings);
     case 'feedback':
       return feedbackRequestClosesAt(use.requestedAt);
-    // A peer review closes at the reviewed person's self deadline, which an extension moves at most to this.
+    // A peer review closes at the reviewed person's self deadline, which an extension moves at most to this; an approval of peers before it.
     case 'peer':
+    case 'peer-approval':
       return use.schedule.managerDue;
   }
 }
@@ -126,7 +130,7 @@ export function verifyLink(token: string, secret: string, purpose: LinkPurpose, 
   };
   if (claims.purpose !== purpose) throw new TokenError('wrong-purpose');
   // A peer link without whom it is about, or another link with one, was never signed by formLink.
-  if ((purpose === 'peer') !== (claims.aboutId !== undefined)) throw new TokenError('malformed');
+  if (ABOUT_PURPOSES.includes(purpose) !== (claims.aboutId !== undefined)) throw new TokenError('malformed');
   if (now >= claims.expiresAt) throw new TokenError('expired');
   return claims;
 }

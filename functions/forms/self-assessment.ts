@@ -8,6 +8,7 @@ import {
 } from '#services/form-pages.ts';
 import { saveAnswersDraft, submitSelfAssessment } from '#services/submissions.ts';
 import type { HttpEvent } from '#shared/http.ts';
+import { peerNominationSection } from '../views/peer-review.ts';
 import { selfAssessmentForm, selfAssessmentSubmitted } from '../views/self-assessment.ts';
 import {
   formFields,
@@ -55,7 +56,8 @@ async function show(event: HttpEvent) {
       ? htmlPage(200, selfAssessmentSubmitted(self.cycle, self.assessment, notice))
       : CLOSED(self.cycle);
   const draft = await answersDraft(self.cycle, 'self', self.assessment.employeeId);
-  return htmlPage(200, selfAssessmentForm(self, await formFields(token), { draft, notice }));
+  const peers = peerNominationSection(self.cycle, token, self.now);
+  return htmlPage(200, selfAssessmentForm(self, await formFields(token), { draft, notice, peers }));
 }
 
 /** Saves a draft or submits, each rendered form once, and answers with a redirect to the form (Post/Redirect/Get). */

@@ -631,3 +631,24 @@ export function peerReminder(
     action: { label: `Review ${about.name}`, url },
   });
 }
+
+/** To the manager (or HR): a participant nominated colleagues as peer reviewers; one click approves them. */
+export function peerNomination(
+  ctx: CycleContext,
+  to: { name: string },
+  person: { name: string; employeeId: string },
+  reviewers: { name: string; employeeId: string }[],
+  due: number,
+  url: string,
+): EmailContent {
+  return composeEmail({
+    subject: `${ctx.cycleName}: ${person.name} asks you to approve peer reviewers`,
+    greeting: `Hello ${to.name},`,
+    paragraphs: [`${named(person)} would like these colleagues to give peer reviews for "${ctx.cycleName}":`],
+    list: reviewers.map(named),
+    after: [
+      `Approving asks each of them for a peer review, due by ${when(ctx, due)}. You read their answers with their names when you review ${person.name}.`,
+    ],
+    action: { label: 'Review and approve', url },
+  });
+}

@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import { RuleViolation, selfDueOf, type Phase } from '#domain/cycle.ts';
-import { isActive } from '#domain/employee.ts';
+import { isActive, type Employee } from '#domain/employee.ts';
 import { checkPeerAssignment } from '#domain/multi-rater.ts';
 import {
   peerAnswersForEmployee,
@@ -14,21 +15,25 @@ import * as messages from '#mail/messages.ts';
 import { newMail } from '#mail/outbox.ts';
 import { nowIso, nowMs } from '#shared/clock.ts';
 import { formLink, linkSecret } from '#shared/links.ts';
-import { getAssessment } from '#store/assessments.ts';
+import { getAssessment, type AssessmentRecord } from '#store/assessments.ts';
 import type { Actor } from '#store/audit.ts';
 import { getCycle, scheduleOf, type CycleRecord } from '#store/cycles.ts';
 import { getEmployee } from '#store/employees.ts';
 import {
   answerPeerReview,
+  getPeerNomination,
   getPeerReview,
   listPeerReviews,
+  markNominationApproved,
+  putPeerNomination,
   putPeerReviews,
+  type PeerNominationRecord,
   type PeerReviewRecord,
 } from '#store/peers.ts';
 import { settingsInForce } from '#store/settings.ts';
 import { Conflict, NotFound } from './errors.ts';
 import { ownMail, type OwnMail } from './own-mail.ts';
-import { submissionOf } from './submissions.ts';
+import { openLink, submissionOf } from './submissions.ts';
 
 /** Peer reviews (issue 14): HR assigns colleagues to review a participant; each answers through an emailed link. */
 
@@ -262,3 +267,140 @@ const shownWithName = (review: PeerReviewRecord): PeerAnswerShown & { reviewerNa
   answers: review.answers ?? {},
   ...(review.rating === undefined ? {} : { rating: review.rating }),
 });
+
+/** The page where a participant nominates peers, behind their self-assessment link. */
+export type NominationPage =
+  | { state: 'gone' }
+  | { state: 'cancelled'; cycle: CycleRecord }
+  | {
+      state: 'open';
+      cycle: CycleRecord;
+      assessment: AssessmentRecord;
+      /** Who reviews them already, assigned by HR or approved. */
+      reviewers: PeerReviewRecord[];
+      /** Whether peers can still be asked for: while the self-assessment phase is open. */
+      open: boolean;
+    };
+
+export async function openNominationPage(token: string): Promise<NominationPage> {
+  const { claims, cycle } = await openLink(token, 'self');
+  const [assessment, reviewers] = await Promise.all([
+    getAssessment(claims.cycleId, claims.personId),
+    listPeerReviews(claims.cycleId, claims.personId),
+  ]);
+  if (!cycle || !assessment) return { state: 'gone' };
+  if (cycle.phase === 'CANCELLED') return { state: 'cancelled', cycle };
+  return { state: 'open', cycle, assessment, reviewers, open: peerAssignmentOpen(cycle.phase, nowMs(), cycle.selfDue) };
+}
+
+/**
+ * A participant nominates colleagues (found by address) as peer reviewers: checked as HR's assignment is, so they
+ * hear at once what could not be approved, then stored once for the post and sent to their manager (HR for
+ * people HR reviews) with a link to approve. The same post again stores nothing and sends nothing twice.
+ */
+export async function nominatePeers(
+  page: Extract<NominationPage, { state: 'open' }>,
+  colleagues: Employee[],
+  submissionId: string,
+): Promise<{ nomination: PeerNominationRecord; duplicate: boolean }> {
+  const { cycle, assessment } = page;
+  if (!page.open) throw new Conflict('peers can be nominated only while the self-assessment phase is open');
+  const byId = new Map(colleagues.map((colleague) => [colleague.employeeId, colleague]));
+  const { added } = checkPeerAssignment(
+    assessment.employeeId,
+    colleagues.map((colleague) => colleague.employeeId),
+    (id) => {
+      const colleague = byId.get(id);
+      return colleague && { active: isActive(colleague), name: colleague.name };
+    },
+    page.reviewers.map((review) => review.reviewerId),
+  );
+  if (!added.length)
+    throw new RuleViolation('nothing to approve', ['every colleague named already reviews you: nobody was asked']);
+  const at = nowIso();
+  const nomination: PeerNominationRecord = {
+    cycleId: cycle.cycleId,
+    nominationId: `nom_${createHash('sha256').update(submissionId).digest('hex').slice(0, 16)}`,
+    employeeId: assessment.employeeId,
+    name: assessment.name,
+    managerKey: assessment.managerKey,
+    managerName: assessment.managerName,
+    reviewers: added.map((id) => ({ employeeId: id, name: byId.get(id)!.name })),
+    at,
+    status: 'PENDING',
+  };
+  const actor: Actor = `employee:${assessment.employeeId}`;
+  const outcome = await putPeerNomination(submissionOf(submissionId, 'peer-nomination', actor), nomination, {
+    cycleId: cycle.cycleId,
+    at,
+    actor,
+    action: 'peers-nominated',
+    employeeId: assessment.employeeId,
+    details: { reviewers: added.join(','), nominationId: nomination.nominationId },
+  });
+  const stored =
+    outcome === 'done' ? nomination : ((await getPeerNomination(cycle.cycleId, nomination.nominationId)) ?? nomination);
+  const schedule = scheduleOf(cycle);
+  const url = await formLink(
+    cycle.cycleId,
+    stored.managerKey,
+    { purpose: 'peer-approval', schedule, aboutId: stored.nominationId },
+    nowMs(),
+  );
+  const outbox = ownMail(cycle.cycleId);
+  await outbox.queue(
+    newMail(
+      cycle.cycleId,
+      `peer-nomination#${stored.nominationId}`,
+      'peer-nomination',
+      assessment.managerEmail,
+      [assessment.employeeId],
+      messages.peerNomination(
+        { cycleName: cycle.name, timeZone: cycle.timeZone },
+        { name: assessment.managerName },
+        { name: assessment.name, employeeId: assessment.employeeId },
+        stored.reviewers,
+        selfDueOf(schedule, assessment.employeeId),
+        url,
+      ),
+    ),
+  );
+  await outbox.sendNow();
+  return { nomination: stored, duplicate: outcome !== 'done' };
+}
+
+/** The approval page behind a manager's link: the one nomination the link names, and only for its manager. */
+export type ApprovalPage =
+  | { state: 'gone' }
+  | { state: 'cancelled'; cycle: CycleRecord }
+  | { state: 'open'; cycle: CycleRecord; nomination: PeerNominationRecord };
+
+export async function openApproval(token: string): Promise<ApprovalPage> {
+  const claims = verifyLink(token, await linkSecret(), 'peer-approval', nowMs());
+  const [cycle, nomination] = await Promise.all([
+    getCycle(claims.cycleId),
+    getPeerNomination(claims.cycleId, claims.aboutId!),
+  ]);
+  if (!cycle || !nomination || nomination.managerKey !== claims.personId) return { state: 'gone' };
+  if (cycle.phase === 'CANCELLED') return { state: 'cancelled', cycle };
+  return { state: 'open', cycle, nomination };
+}
+
+/**
+ * The manager approves: the nominated reviewers are assigned as HR's assignment would be (the same checks, the
+ * same mail, the audit naming the manager), then the nomination is marked approved. A second click finds it
+ * approved; an assignment refused (the phase closed, too many reviewers by now) leaves it pending and says why.
+ */
+export async function approveNomination(
+  page: Extract<ApprovalPage, { state: 'open' }>,
+): Promise<'approved' | 'already-approved'> {
+  const { nomination } = page;
+  if (nomination.status === 'APPROVED') return 'already-approved';
+  await assignPeers(
+    nomination.cycleId,
+    nomination.employeeId,
+    nomination.reviewers.map((reviewer) => reviewer.employeeId),
+    `manager:${nomination.managerKey}`,
+  );
+  return (await markNominationApproved(nomination, nowIso())) ? 'approved' : 'already-approved';
+}

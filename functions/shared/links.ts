@@ -30,6 +30,7 @@ const FORM_PATH: Record<LinkPurpose, string> = {
   results: '/forms/results',
   feedback: '/forms/feedback',
   peer: '/forms/peer',
+  'peer-approval': '/forms/peer-approval',
 };
 
 const baseUrl = () => config().BASE_URL.replace(/\/$/, '');
@@ -42,7 +43,7 @@ export async function formLink(cycleId: string, personId: string, use: LinkUse, 
       personId,
       purpose: use.purpose,
       expiresAt: linkExpiresAt(use, issuedAt),
-      ...(use.purpose === 'peer' ? { aboutId: use.aboutId } : {}),
+      ...('aboutId' in use ? { aboutId: use.aboutId } : {}),
     },
     await linkSecret(),
   );

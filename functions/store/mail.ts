@@ -41,6 +41,7 @@ export const MAIL_KINDS = [
   'rating-adjusted',
   'peer-invitation',
   'peer-reminder',
+  'peer-nomination',
 ] as const;
 export type MailKind = (typeof MAIL_KINDS)[number];
 

@@ -180,3 +180,55 @@ export async function listPeerCounts(cycleId: string): Promise<PeerCount[]> {
     answered: Number(item.answered ?? 0),
   }));
 }
+
+/** A participant's nomination of colleagues as peer reviewers, for their manager (or HR) to approve. */
+export interface PeerNominationRecord {
+  cycleId: string;
+  nominationId: string;
+  employeeId: string;
+  name: string;
+  managerKey: string;
+  managerName: string;
+  reviewers: { employeeId: string; name: string }[];
+  at: string;
+  status: 'PENDING' | 'APPROVED';
+  approvedAt?: string;
+}
+
+/** Stores a nomination once for the post that made it ('duplicate' for the same post again), with its audit entry. */
+export function putPeerNomination(
+  submission: Submission,
+  nomination: PeerNominationRecord,
+  audit: AuditEvent,
+): Promise<OnceOutcome> {
+  return writeOnce(submission, [
+    {
+      Put: {
+        Item: { ...keys.peerNomination(nomination.cycleId, nomination.nominationId), ...nomination },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    },
+    { Put: { Item: auditItem(audit) } },
+  ]);
+}
+
+export async function getPeerNomination(
+  cycleId: string,
+  nominationId: string,
+): Promise<PeerNominationRecord | undefined> {
+  const result = await db().send(
+    new GetCommand({ TableName: tableName(), Key: keys.peerNomination(cycleId, nominationId), ConsistentRead: true }),
+  );
+  return result.Item ? withoutKeys<PeerNominationRecord>(result.Item) : undefined;
+}
+
+/** The manager approved the nomination; false when it was approved before. */
+export function markNominationApproved(nomination: PeerNominationRecord, at: string): Promise<boolean> {
+  return conditionalUpdate({
+    Key: keys.peerNomination(nomination.cycleId, nomination.nominationId),
+    UpdateExpression: 'SET #status = :approved, approvedAt = :at',
+    ConditionExpression: '#status = :pending',
+    ExpressionAttributeNames: { '#status': 'status' },
+    ExpressionAttributeValues: { ':approved': 'APPROVED', ':pending': 'PENDING', ':at': at },
+  });
+}

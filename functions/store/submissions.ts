@@ -13,7 +13,8 @@ export type FormName =
   | 'feedback-answer'
   | 'acknowledgement'
   | 'confirm-goals'
-  | 'peer-review';
+  | 'peer-review'
+  | 'peer-nomination';
 
 /** One post of one rendered form: its id was generated when the page was rendered. */
 export interface Submission {

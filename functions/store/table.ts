@@ -43,6 +43,7 @@ import { observed } from '#shared/sdk-observer.ts';
  * | progress    | CYCLE#id       | PROGRESS#dept    |                            |                                  |                               |
  * | peer review | CYCLE#id       | PEER#emp#reviewer | PEERS#cycle / emp#reviewer (pending) |                        |                               |
  * | peer counts | CYCLE#id       | PEERCOUNT#dept   |                            |                                  |                               |
+ * | nomination  | CYCLE#id       | PEERNOM#id       |                            |                                  |                               |
  * | api request | IDEM#scope     | REQUEST          |                            |                                  |                               |
  *
  * A leaver is an employee HR deactivated: their gsi2 moves from their manager's reports to LEAVERS until they are activated.
@@ -114,6 +115,11 @@ export const keys = {
     sk: `PEER#${employeeId}#${reviewerId}`,
   }),
   peersOf: (employeeId: string) => `PEER#${employeeId}#`,
+  /** A participant's nomination of peers, waiting for their manager's approval. */
+  peerNomination: (cycleId: string, nominationId: string) => ({
+    pk: `CYCLE#${cycleId}`,
+    sk: `PEERNOM#${nominationId}`,
+  }),
   pendingPeers: (cycleId: string) => `PEERS#${cycleId}`,
   /** A department's peer reviews asked and answered in a cycle (URI-encoded: no `#` inside). */
   peerCount: (cycleId: string, department: string) => ({

@@ -1,7 +1,10 @@
 import { escapeHtml as e } from '#mail/compose.ts';
 import { labelOf, type ScalePoint, type TextQuestion } from '#domain/review-form.ts';
 import { formatDeadline } from '#domain/time.ts';
-import type { PeerReviewOpen, PeerSection } from '#services/peers.ts';
+import { MAX_PEER_REVIEWERS } from '#domain/multi-rater.ts';
+import { peerAssignmentOpen } from '#domain/peer-review.ts';
+import type { ApprovalPage, NominationPage, PeerReviewOpen, PeerSection } from '#services/peers.ts';
+import type { CycleRecord } from '#store/cycles.ts';
 import { answersList } from './entries.ts';
 import { changeLater, hiddenFields, scaleGuide, textField, type FormFields } from './fields.ts';
 import { errorList, htmlDocument, noticeLine } from './layout.ts';
@@ -92,4 +95,66 @@ export function peerAnswersSection(section: PeerSection, scale: ScalePoint[], he
     )
     .join('');
   return `<section aria-labelledby="peer-answers"><h2 id="peer-answers">${e(heading)}</h2><p>${e(intro)}</p>${answers}</section>`;
+}
+
+/** On the self-assessment page while peers can be asked for: where to nominate them (a page of its own, so nothing typed here is lost). */
+export function peerNominationSection(cycle: CycleRecord, token: string, now: number): string {
+  if (!peerAssignmentOpen(cycle.phase, now, cycle.selfDue)) return '';
+  const href = `/forms/peer-nominations?${new URLSearchParams({ t: token })}`;
+  return `<p>Would feedback from colleagues help your review? <a href="${e(href)}">Ask colleagues for a peer review</a>: your manager approves the request.</p>`;
+}
+
+export interface NominationState {
+  values?: { colleagues: string };
+  errors?: string[];
+  notice?: string;
+}
+
+/** The participant's page to nominate peers: who reviews them already, and the addresses of more, for their manager to approve. */
+export function nominationView(
+  page: Extract<NominationPage, { state: 'open' }>,
+  token: string,
+  hidden: FormFields,
+  state: NominationState,
+): string {
+  const { cycle, assessment, reviewers, open } = page;
+  const current = reviewers.length
+    ? `<p>Colleagues asked for a peer review of you so far:</p><ul>${reviewers.map((review) => `<li>${e(review.reviewerName)}</li>`).join('')}</ul>`
+    : '<p>No colleague has been asked for a peer review of you yet.</p>';
+  const room = MAX_PEER_REVIEWERS - reviewers.length;
+  const back = `<p><a href="${e(`/forms/self?${new URLSearchParams({ t: token })}`)}">Back to your self-assessment</a></p>`;
+  let body: string;
+  if (!open) body = '<p>Peer reviews can be asked for only while the self-assessment phase is open; it has ended.</p>';
+  else if (room <= 0) body = `<p>You have ${MAX_PEER_REVIEWERS} peer reviewers, the most a person can have.</p>`;
+  else
+    body =
+      `<p>Name up to ${room} more colleague${room === 1 ? '' : 's'} by email address. ${e(assessment.managerName)} approves the request; each colleague then gets an email asking for a short peer review, due by ${e(formatDeadline(cycle.selfDue, cycle.timeZone))}.</p>` +
+      `<form method="post" action="/forms/peer-nominations">${hiddenFields(hidden())}${textField('colleagues', 'Colleagues\u2019 email addresses (one per line)', state.values?.colleagues, { maxLength: 2000 })}<button type="submit">Send to ${e(assessment.managerName)} for approval</button></form>`;
+  return htmlDocument(
+    `Ask for peer reviews: ${cycle.name}`,
+    `${back}<h1>Ask colleagues for a peer review</h1><p>${e(cycle.name)}</p>${noticeLine(state.notice)}${errorList(state.errors ?? [])}${current}${body}`,
+  );
+}
+
+export interface ApprovalState {
+  errors?: string[];
+  notice?: string;
+}
+
+/** The manager's page behind the nomination email: who was nominated, and one button to approve. */
+export function approvalView(
+  page: Extract<ApprovalPage, { state: 'open' }>,
+  hidden: FormFields,
+  state: ApprovalState,
+): string {
+  const { cycle, nomination } = page;
+  const list = `<ul>${nomination.reviewers.map((reviewer) => `<li>${e(reviewer.name)} (${e(reviewer.employeeId)})</li>`).join('')}</ul>`;
+  const body =
+    nomination.status === 'APPROVED'
+      ? `<p>You approved these peer reviewers of ${e(nomination.name)}; each was asked for a peer review.</p>${list}`
+      : `<p>${e(nomination.name)} would like these colleagues to give a peer review:</p>${list}<p>Approving asks each of them by email, with a link to a short form. You read their answers, with their names, when you review ${e(nomination.name)}.</p><form method="post" action="/forms/peer-approval">${hiddenFields(hidden())}<button type="submit">Approve these peer reviewers</button></form>`;
+  return htmlDocument(
+    `Approve peer reviewers of ${nomination.name}: ${cycle.name}`,
+    `<h1>Peer reviewers of ${e(nomination.name)}</h1><p>${e(cycle.name)}</p>${noticeLine(state.notice)}${errorList(state.errors ?? [])}${body}`,
+  );
 }

@@ -25,7 +25,13 @@ e1,Ann Early,ann@example.com,m1,Sales
 e2,Bob Prompt,bob@example.com,m1,Sales
 `;
 const CYCLE = 'Peers Q4';
-const SCREENSHOTS = ['peer-review-form-1280', 'peer-review-form-390', 'peer-review-submitted'];
+const SCREENSHOTS = [
+  'peer-review-form-1280',
+  'peer-review-form-390',
+  'peer-review-submitted',
+  'peer-nominations-390',
+  'peer-approval-390',
+];
 const QUESTIONS = [
   'What does this person do well when working with you?',
   'What could they do differently to make working together better?',
@@ -38,6 +44,7 @@ describe('the peer review form in Chromium', () => {
   let context: BrowserContext;
   let page: Page;
   let link: string;
+  let selfLink: string;
 
   beforeAll(async () => {
     for (const name of SCREENSHOTS) rmSync(join(SCREENSHOT_DIR, `${name}.png`), { force: true });
@@ -66,6 +73,12 @@ describe('the peer review form in Chromium', () => {
     expect(assigned.code, assigned.err).toBe(0);
     const mail = (await mailbox(stack!)).find((m) => m.subject === `${CYCLE}: please give peer feedback on Ann Early`)!;
     link = linkIn(mail, '/forms/peer');
+    selfLink = linkIn(
+      (await mailbox(stack!)).find(
+        (m) => m.to === 'bob@example.com' && m.subject === `${CYCLE}: your self-assessment is open`,
+      )!,
+      '/forms/self',
+    );
     page = await context.newPage();
     page.setDefaultTimeout(10_000);
   });
@@ -115,5 +128,37 @@ describe('the peer review form in Chromium', () => {
     await expectPageBasics(page);
     await expectNoAxeViolations(page);
     await expectScreenshot(page, 'peer-review-submitted');
+  });
+
+  it('nominating peers from the self-assessment page and the manager\u2019s approval pass axe on a phone', async () => {
+    await page.setViewportSize({ width: 390, height: 900 });
+    await page.goto(selfLink);
+    await page.getByRole('link', { name: 'Ask colleagues for a peer review' }).click();
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Ask colleagues for a peer review');
+    await expectPageBasics(page);
+    await expectNoAxeViolations(page);
+    await expectEveryControlLabelled(page, 'textarea');
+    await page.getByLabel('Colleagues\u2019 email addresses (one per line)', { exact: true }).fill('ann@example.com');
+    const sent = await submitting(page, () =>
+      page.getByRole('button', { name: 'Send to Maria Manager for approval' }).click(),
+    );
+    expect(sent.status()).toBe(303);
+    expect(await page.getByRole('status').textContent()).toContain('Sent: your manager was emailed');
+    await expectScreenshot(page, 'peer-nominations-390');
+    const asked = (await mailbox(stack!)).find(
+      (m) => m.subject === `${CYCLE}: Bob Prompt asks you to approve peer reviewers`,
+    )!;
+    await page.goto(linkIn(asked, '/forms/peer-approval'));
+    await expectPageBasics(page);
+    await expectNoAxeViolations(page);
+    const approved = await submitting(page, () =>
+      page.getByRole('button', { name: 'Approve these peer reviewers' }).click(),
+    );
+    expect(approved.status()).toBe(303);
+    expect(await page.getByRole('status').textContent()).toBe(
+      'Approved: each colleague was emailed a link to the peer review.',
+    );
+    await expectNoAxeViolations(page);
+    await expectScreenshot(page, 'peer-approval-390');
   });
 });

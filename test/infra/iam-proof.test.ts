@@ -122,6 +122,26 @@ describe('least privilege, proven', () => {
         .status,
     ).toBe(303);
 
+    // Bob nominates Ann as his peer reviewer from his self-assessment link; Maria approves.
+    const bobSelf = new URL(
+      linkIn(
+        (await mailbox(stack)).find(
+          (mail) => mail.to === 'bob@example.com' && mail.subject === 'Proof Q: your self-assessment is open',
+        )!,
+        '/forms/self',
+      ),
+    );
+    bobSelf.pathname = '/forms/peer-nominations';
+    const nominations = bobSelf.toString();
+    expect((await postForm(nominations, await openForm(nominations), { colleagues: 'ann@example.com' })).status).toBe(
+      303,
+    );
+    const approval = linkIn(
+      (await mailbox(stack)).find((mail) => mail.subject === 'Proof Q: Bob Prompt asks you to approve peer reviewers')!,
+      '/forms/peer-approval',
+    );
+    expect((await postForm(approval, await openForm(approval), {})).status).toBe(303);
+
     await moveTo(Date.parse(launched.body.selfDue) + HOUR);
     const request = (await mailbox(stack)).find(
       (mail) => mail.to === 'maria@example.com' && mail.subject.startsWith('Proof Q: please review your team'),

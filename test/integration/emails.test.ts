@@ -168,6 +168,12 @@ describe('every email', () => {
       by: schedules.get(scope)!.selfDue,
       shows: `Peer review of ${/peer feedback on (.+)$/.exec(mail.subject)![1]}`,
     }),
+    // The manager approves a report's nomination of peers by the self deadline.
+    'peer-nomination': (mail, scope) => ({
+      form: '/forms/peer-approval',
+      by: schedules.get(scope)!.selfDue,
+      shows: `Peer reviewers of ${/: (.+) asks you to approve peer reviewers$/.exec(mail.subject)![1]}`,
+    }),
     'peer-reminder': (mail, scope) => ({
       form: '/forms/peer',
       by: schedules.get(scope)!.selfDue,
@@ -334,6 +340,19 @@ describe('every email', () => {
     );
     await receive();
     expect(of('peer-invitation')[0].text).toContain('HR asks you for a short peer review of Ann Early');
+    // Ann asks for a second peer reviewer from her self-assessment page; Maria is asked to approve.
+    const annSelf = linkIn(of('invitation', 'ann@example.com')[0], '/forms/self');
+    const nominations = new URL(
+      /href="([^"]*\/forms\/peer-nominations\?t=[^"]+)"/
+        .exec(await (await fetch(annSelf)).text())![1]
+        .replaceAll('&amp;', '&'),
+      annSelf,
+    ).toString();
+    expect((await postForm(nominations, await openForm(nominations), { colleagues: 'cid@example.com' })).status).toBe(
+      303,
+    );
+    await receive();
+    expect(of('peer-nomination', 'maria@example.com')[0].text).toContain('Cid Never (e3)');
     const [failure] = of('delivery-failure');
     expect(failure.text).toContain('Zed Bounce (o2) <zed@example.com> did not get the self-assessment invitation');
 
@@ -504,6 +523,7 @@ describe('every email', () => {
         'feedback-request',
         'peer-invitation',
         'peer-reminder',
+        'peer-nomination',
       ].sort(),
     );
   });

@@ -49,6 +49,8 @@ describe('peer reviews', () => {
   /** A second cycle of the same people, launched once the settings name peer reviewers to the employee. */
   let namedCycleId: string;
   let teamLinks: Mail[] = [];
+  /** Dee's self-assessment link in the named cycle, where she nominates peers. */
+  let deeSelfLink: string;
   let seen = 0;
   const links = new Map<string, string>();
   const newMail = async (): Promise<Mail[]> => {
@@ -104,7 +106,10 @@ describe('peer reviews', () => {
     expect(named.status, JSON.stringify(named.body)).toBe(201);
     namedCycleId = named.body.cycleId;
     await stack.settled();
-    await newMail();
+    deeSelfLink = linkIn(
+      (await newMail()).find((mail) => mail.to === 'dee@example.com' && mail.subject.startsWith('Sales named'))!,
+      '/forms/self',
+    );
   }, 60_000);
   afterAll(async () => {
     await stack?.stop();
@@ -247,6 +252,69 @@ describe('peer reviews', () => {
     }
   });
 
+  it('a participant nominates peers from their self-assessment page; the manager approves with one click', async () => {
+    const selfPage = await (await fetch(deeSelfLink)).text();
+    const href = /<a href="([^"]*\/forms\/peer-nominations\?t=[^"]+)">Ask colleagues for a peer review<\/a>/.exec(
+      selfPage,
+    )![1];
+    const nominations = new URL(href.replaceAll('&amp;', '&'), deeSelfLink).toString();
+    const page = await (await fetch(nominations)).text();
+    expect(page).toContain('<h1>Ask colleagues for a peer review</h1>');
+    expect(page).toContain('No colleague has been asked for a peer review of you yet.');
+    const hidden = await openForm(nominations);
+    await changesNothing(async () => {
+      for (const [colleagues, message] of [
+        ['ghost@example.com', 'Nobody in the directory has the address ghost@example.com'],
+        ['dee@example.com', 'e4 cannot review themself'],
+        ['yuri@example.com', 'x2 (Yuri Gone) is deactivated'],
+        ['not-an-email', 'Not an email address: not-an-email'],
+        ['', 'Enter at least one colleague\u2019s email address'],
+      ]) {
+        const refused = await postForm(nominations, hidden, { colleagues });
+        expect(refused.status, colleagues).toBe(400);
+        expect(refused.html, colleagues).toContain(message);
+      }
+    });
+    const sent = await postForm(nominations, hidden, { colleagues: 'ann@example.com, Bob@Example.com' });
+    expect(sent.status).toBe(303);
+    expect(sent.html).toContain('Sent: your manager was emailed to approve these colleagues.');
+    const replay = await postForm(nominations, hidden, { colleagues: 'ann@example.com, Bob@Example.com' });
+    expect(replay.html).toContain('it was sent once');
+    const [asked, ...more] = await newMail();
+    expect(more).toEqual([]);
+    expect(asked.to).toBe('maria@example.com');
+    expect(asked.subject).toBe('Sales named: Dee Ready asks you to approve peer reviewers');
+    expect(asked.text).toContain('Ann Early (e1)');
+    expect(asked.text).toContain('Bob Prompt (e2)');
+    const approval = linkIn(asked, '/forms/peer-approval');
+    // Opening the page (as a mail scanner would) assigns nobody.
+    const approvalPage = await (await fetch(approval)).text();
+    expect(approvalPage).toContain('<h1>Peer reviewers of Dee Ready</h1>');
+    expect(await listPeerReviews(namedCycleId, 'e4')).toEqual([]);
+    // The approval link opens no other form.
+    const asPeer = new URL(approval);
+    asPeer.pathname = '/forms/peer';
+    expect((await fetch(asPeer)).status).toBe(403);
+    const hiddenApproval = await openForm(approval);
+    const approved = await postForm(approval, hiddenApproval, {});
+    expect(approved.status).toBe(303);
+    expect(approved.html).toContain('Approved: each colleague was emailed a link to the peer review.');
+    const invited = await newMail();
+    expect(invited.map((mail) => [mail.to, mail.subject]).sort()).toEqual([
+      ['ann@example.com', 'Sales named: please give peer feedback on Dee Ready'],
+      ['bob@example.com', 'Sales named: please give peer feedback on Dee Ready'],
+    ]);
+    const again = await postForm(approval, hiddenApproval, {});
+    expect(again.html).toContain('You approved these peer reviewers of Dee Ready');
+    expect(await newMail()).toEqual([]);
+    const [event] = (await auditOf(stack, namedCycleId)).filter(
+      (entry) => entry.action === 'peers-assigned' && entry.employeeId === 'e4',
+    );
+    expect(event).toMatchObject({ actor: 'manager:m1', details: { reviewers: 'e1,e2' } });
+    expect((await fetch(nominations)).status).toBe(200);
+    expect(await (await fetch(nominations)).text()).toContain('<li>Bob Prompt</li>');
+  });
+
   it('closes at the self deadline: no more answers, no more assignments, a page saying so', async () => {
     const xena = links.get('xena@example.com')!;
     const openedBefore = await openForm(xena);
@@ -254,10 +322,19 @@ describe('peer reviews', () => {
     await stack.settled();
     const meanwhile = await newMail();
     teamLinks = meanwhile.filter((mail) => mail.to === 'maria@example.com');
-    // Xena alone had not answered when the reminders went, three days before the deadline; nobody escalates.
-    expect(meanwhile.filter((mail) => /peer review/.test(mail.subject)).map((mail) => [mail.to, mail.subject])).toEqual(
-      [['xena@example.com', `Reminder: your peer review of Ann Early is due ${formatDeadline(selfDue, 'UTC')}`]],
-    );
+    // Of Ann's reviewers Xena alone had not answered when the reminders went, three days before the deadline, and
+    // Dee's had not started; nobody escalates.
+    const due = formatDeadline(selfDue, 'UTC');
+    expect(
+      meanwhile
+        .filter((mail) => /peer review/.test(mail.subject))
+        .map((mail) => `${mail.to}|${mail.subject}`)
+        .sort(),
+    ).toEqual([
+      `ann@example.com|Reminder: your peer review of Dee Ready is due ${due}`,
+      `bob@example.com|Reminder: your peer review of Dee Ready is due ${due}`,
+      `xena@example.com|Reminder: your peer review of Ann Early is due ${due}`,
+    ]);
     const page = await fetch(xena);
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('is now closed: it no longer takes answers');
@@ -296,7 +373,10 @@ describe('peer reviews', () => {
     const report = await cli(stack, dir.path, 'cycle', 'report', cycleId);
     expect(report.out).toContain('peer reviews: 2 of 3 answered (66.7%); Sales 66.7%');
     // Each cycle counts its own.
-    expect((await hr(stack, 'GET', `/cycles/${namedCycleId}`)).body.peerReviews.asked).toBe(2);
+    expect((await hr(stack, 'GET', `/cycles/${namedCycleId}`)).body.peerReviews).toMatchObject({
+      asked: 4,
+      answered: 2,
+    });
   });
 
   it('the manager reads both answers on the report\u2019s page, with the reviewers\u2019 names; nobody else does', async () => {

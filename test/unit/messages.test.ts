@@ -267,6 +267,20 @@ const KINDS: Record<keyof typeof messages, Variant[]> = {
       asks: { form: form('/forms/peer'), by: DUE },
     },
   ],
+  peerNomination: [
+    {
+      name: 'peer nomination, to the manager',
+      mail: messages.peerNomination(
+        ctx,
+        { name: 'Maria' },
+        ana,
+        [{ employeeId: 'E107', name: 'Ana Lima' }],
+        DUE,
+        form('/forms/peer-approval'),
+      ),
+      asks: { form: form('/forms/peer-approval'), by: DUE },
+    },
+  ],
   ratingAdjusted: [
     {
       name: 'rating adjusted, to the manager',

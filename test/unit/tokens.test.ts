@@ -350,6 +350,14 @@ describe('peer links', () => {
     expect(problemOf(() => verifyLink(`${other}.${signature}`, SECRET, 'peer', NOW))).toBe('bad-signature');
   });
 
+  it('an approval link names the nomination it approves, and opens nothing else', () => {
+    const approval = signLink({ ...peer, personId: 'm1', purpose: 'peer-approval', aboutId: 'nom_1' }, SECRET);
+    expect(verifyLink(approval, SECRET, 'peer-approval', NOW).aboutId).toBe('nom_1');
+    expect(problemOf(() => verifyLink(approval, SECRET, 'peer', NOW))).toBe('wrong-purpose');
+    const bare = signRaw(JSON.stringify({ c: 'c1', p: 'm1', u: 'peer-approval', e: EXPIRES }));
+    expect(problemOf(() => verifyLink(bare, SECRET, 'peer-approval', NOW))).toBe('malformed');
+  });
+
   it('keep a self link unchanged: no about claim is signed into it', () => {
     const [payload] = signLink(CLAIMS, SECRET).split('.');
     expect(JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'))).toEqual({
