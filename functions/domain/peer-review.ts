@@ -7,9 +7,11 @@ import { textAnswer, type ScalePoint, type TextQuestion } from './review-form.ts
  * an optional rating on the cycle's scale. Who may be assigned is multi-rater.ts's checkPeerAssignment.
  */
 
-/** Only while the person's self-assessment is asked for: their peers answer by the same deadline. */
+/** Peers are asked for only while self-assessments are: they answer by the same deadline. */
+export const PEER_ASSIGNMENT_PHASES: Phase[] = ['SELF_REVIEW'];
+
 export function peerAssignmentOpen(phase: Phase, now: number, selfDue: number): boolean {
-  return phase === 'SELF_REVIEW' && now < selfDue;
+  return PEER_ASSIGNMENT_PHASES.includes(phase) && now < selfDue;
 }
 
 /**

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { RuleViolation, selfDueOf, type Phase } from '#domain/cycle.ts';
+import { RuleViolation, selfDueOf } from '#domain/cycle.ts';
 import { isActive, type Employee } from '#domain/employee.ts';
 import { checkPeerAssignment } from '#domain/multi-rater.ts';
 import {
+  PEER_ASSIGNMENT_PHASES,
   peerAnswersForEmployee,
   peerAssignmentOpen,
   peerReviewOpen,
@@ -49,8 +50,6 @@ export async function peerTemplateOf(
     peerFeedback: cycle.peerFeedback ?? settings.peerFeedback,
   };
 }
-
-const ASSIGNING_PHASES: Phase[] = ['SELF_REVIEW'];
 
 export interface PeerAssignmentResult {
   cycleId: string;
@@ -123,10 +122,10 @@ export async function assignPeers(
       employeeId,
       details: { reviewers: added.join(',') },
     };
-    if ((await putPeerReviews(cycleId, reviews, ASSIGNING_PHASES, audit)) !== 'done') {
+    if ((await putPeerReviews(cycleId, reviews, PEER_ASSIGNMENT_PHASES, audit)) !== 'done') {
       const now = await getCycle(cycleId);
       throw new Conflict(
-        now?.phase === 'SELF_REVIEW'
+        now && PEER_ASSIGNMENT_PHASES.includes(now.phase)
           ? `the peer reviewers of ${employeeId} changed meanwhile: nothing was assigned, please send the request again`
           : `cycle ${cycleId} left the self-assessment phase meanwhile: nothing was assigned`,
       );
