@@ -592,7 +592,10 @@ function peerReaders(about: { name: string }, peerFeedback: 'anonymous' | 'named
     : `${about.name}'s manager reads your answers with your name; ${about.name} reads them without your name once results are released.`;
 }
 
-/** To a colleague HR asked to review a participant: a favour, by the person's self-assessment deadline. */
+/**
+ * To a colleague asked to review a participant: a favour, by the person's self-assessment deadline. Asked by HR,
+ * or by the person with their manager's approval (`approvedBy`).
+ */
 export function peerInvitation(
   ctx: CycleContext,
   to: { name: string },
@@ -600,12 +603,15 @@ export function peerInvitation(
   due: number,
   url: string,
   peerFeedback: 'anonymous' | 'named',
+  approvedBy?: { name: string },
 ): EmailContent {
   return composeEmail({
     subject: `${ctx.cycleName}: please give peer feedback on ${about.name}`,
     greeting: `Hello ${to.name},`,
     paragraphs: [
-      `As part of the review cycle "${ctx.cycleName}", HR asks you for a short peer review of ${about.name}, by ${when(ctx, due)}.`,
+      approvedBy
+        ? `As part of the review cycle "${ctx.cycleName}", ${about.name} asks you for a short peer review, and ${approvedBy.name} approved the request. Please give it by ${when(ctx, due)}.`
+        : `As part of the review cycle "${ctx.cycleName}", HR asks you for a short peer review of ${about.name}, by ${when(ctx, due)}.`,
       'A few questions about working with them, and a rating if you wish to give one. It takes about 5 minutes.',
       peerReaders(about, peerFeedback),
     ],

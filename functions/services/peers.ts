@@ -73,6 +73,7 @@ export async function assignPeers(
   employeeId: string,
   reviewerIds: string[],
   actor: Actor,
+  approvedBy?: { name: string },
 ): Promise<PeerAssignmentResult> {
   const cycle = await getCycle(cycleId);
   if (!cycle) throw new NotFound(`cycle ${cycleId}`);
@@ -133,13 +134,18 @@ export async function assignPeers(
   }
   const invited = [...existing.filter((review) => alreadyAssigned.includes(review.reviewerId)), ...reviews];
   const outbox = ownMail(cycleId);
-  for (const review of invited) await queuePeerMail(outbox, cycle, review);
+  for (const review of invited) await queuePeerMail(outbox, cycle, review, approvedBy);
   await outbox.sendNow();
   return { cycleId, employeeId, assigned: added, alreadyAssigned, reviewers };
 }
 
 /** The reviewer's invitation, with their link to this one review, under an id of its own. */
-async function queuePeerMail(outbox: OwnMail, cycle: CycleRecord, review: PeerReviewRecord): Promise<boolean> {
+async function queuePeerMail(
+  outbox: OwnMail,
+  cycle: CycleRecord,
+  review: PeerReviewRecord,
+  approvedBy: { name: string } | undefined,
+): Promise<boolean> {
   const schedule = scheduleOf(cycle);
   const due = selfDueOf(schedule, review.employeeId);
   const url = await formLink(
@@ -159,7 +165,7 @@ async function queuePeerMail(outbox: OwnMail, cycle: CycleRecord, review: PeerRe
       'peer-invitation',
       review.reviewerEmail,
       [review.employeeId],
-      messages.peerInvitation(ctx, to, about, due, url, peerFeedback),
+      messages.peerInvitation(ctx, to, about, due, url, peerFeedback, approvedBy),
     ),
   );
 }
@@ -400,6 +406,7 @@ export async function approveNomination(
     nomination.employeeId,
     nomination.reviewers.map((reviewer) => reviewer.employeeId),
     `manager:${nomination.managerKey}`,
+    { name: nomination.managerName },
   );
   return (await markNominationApproved(nomination, nowIso())) ? 'approved' : 'already-approved';
 }

@@ -118,8 +118,9 @@ export function nominationView(
   state: NominationState,
 ): string {
   const { cycle, assessment, reviewers, open } = page;
+  // A count, not names: whom HR asked is not the person's to know when their answers reach them without names.
   const current = reviewers.length
-    ? `<p>Colleagues asked for a peer review of you so far:</p><ul>${reviewers.map((review) => `<li>${e(review.reviewerName)}</li>`).join('')}</ul>`
+    ? `<p>${reviewers.length} colleague${reviewers.length === 1 ? ' has' : 's have'} been asked for a peer review of you so far.</p>`
     : '<p>No colleague has been asked for a peer review of you yet.</p>';
   const room = MAX_PEER_REVIEWERS - reviewers.length;
   const back = `<p><a href="${e(`/forms/self?${new URLSearchParams({ t: token })}`)}">Back to your self-assessment</a></p>`;

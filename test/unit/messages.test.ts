@@ -423,5 +423,11 @@ describe('the peer review request', () => {
     );
     expect(anonymous.mail.text).toContain('Ana Lima reads them without your name once results are released.');
     expect(named.mail.text).toContain('Ana Lima reads them with your name once results are released.');
+    const approved = messages.peerInvitation(ctx, { name: 'Bob' }, ana, DUE, form('/forms/peer'), 'anonymous', {
+      name: 'Maria Manager',
+    });
+    expect(approved.text).toContain(
+      'Ana Lima asks you for a short peer review, and Maria Manager approved the request.',
+    );
   });
 });
