@@ -16,6 +16,7 @@ import {
   openForm,
   postForm,
   reportLink,
+  restartStack,
   startLocalStack,
   tempDir,
   type LocalStack,
@@ -384,6 +385,17 @@ describe('peer reviews', () => {
       asked: 4,
       answered: 2,
     });
+  });
+
+  it('a restart loses nothing: the reviews, their answers and the counts are all read back', async () => {
+    const before = await snapshot();
+    stack = await restartStack(stack, join(dir.path, 'data'));
+    // The restarted stack has a mailbox of its own.
+    seen = 0;
+    const after = await snapshot();
+    // (The restart itself is audited: the workflow resumes.)
+    expect({ peers: after.peers, counts: after.counts }).toEqual({ peers: before.peers, counts: before.counts });
+    expect((await hr(stack, 'GET', `/cycles/${cycleId}`)).body.peerReviews).toMatchObject({ asked: 3, answered: 2 });
   });
 
   it('the manager reads both answers on the report\u2019s page, with the reviewers\u2019 names; nobody else does', async () => {
