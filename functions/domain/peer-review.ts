@@ -83,7 +83,9 @@ export function peerAnswersForEmployee(
     }),
   );
   if (peerFeedback === 'named') return shown;
-  const order = (answer: PeerAnswerShown) => JSON.stringify([answer.answers, answer.rating ?? null]);
+  // Keys sorted: a stored map comes back in no particular order.
+  const order = (answer: PeerAnswerShown) =>
+    JSON.stringify([Object.entries(answer.answers).sort(([a], [b]) => (a < b ? -1 : 1)), answer.rating ?? null]);
   return shown.sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0));
 }
 

@@ -38,14 +38,19 @@ const answersAsFields = (review: PeerReviewPage['review']): Record<string, strin
   rating: review.rating === undefined ? '' : String(review.rating),
 });
 
+/** The answers in the order of the questions (a stored map keeps none), then any to a question no longer asked. */
 function answerEntries(
   questions: TextQuestion[],
   scale: ScalePoint[],
   answer: { answers?: Record<string, string>; rating?: number },
 ): [string, string][] {
-  const labels = new Map(questions.map((question) => [question.id, question.label]));
+  const answers = answer.answers ?? {};
+  const asked = new Set(questions.map((question) => question.id));
   return [
-    ...Object.entries(answer.answers ?? {}).map(([id, text]): [string, string] => [labels.get(id) ?? id, text]),
+    ...questions.flatMap((question): [string, string][] =>
+      question.id in answers ? [[question.label, answers[question.id]]] : [],
+    ),
+    ...Object.entries(answers).filter(([id]) => !asked.has(id)),
     ['Rating', answer.rating === undefined ? 'No rating' : `${answer.rating} - ${labelOf(scale, answer.rating)}`],
   ];
 }

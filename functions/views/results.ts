@@ -72,7 +72,7 @@ function peersInResults({ cycle, peers }: ResultsPage): string {
     cycle.scale,
     'Feedback from colleagues',
     peers.peerFeedback === 'named'
-      ? 'Colleagues HR asked for a peer review wrote these, and your manager read them.'
-      : 'Colleagues HR asked for a peer review wrote these, and your manager read them. Their names are not shown.',
+      ? 'Colleagues asked for a peer review of you wrote these, and your manager read them.'
+      : 'Colleagues asked for a peer review of you wrote these, and your manager read them. Their names are not shown.',
   );
 }

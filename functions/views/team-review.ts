@@ -221,6 +221,6 @@ function peersOnReport({ cycle, report, peers }: ReportPage): string {
     peers,
     cycle.scale,
     'Peer reviews',
-    `Colleagues HR asked to review ${report.name} wrote these. ${report.name} reads them once results are released, ${peers.peerFeedback === 'named' ? 'with' : 'without'} the reviewers\u2019 names.`,
+    `Colleagues asked for a peer review of ${report.name} wrote these. ${report.name} reads them once results are released, ${peers.peerFeedback === 'named' ? 'with' : 'without'} the reviewers\u2019 names.`,
   );
 }

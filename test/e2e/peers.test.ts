@@ -2,7 +2,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cli, dateAfter, linkIn, mailbox, tempDir, type LocalStack } from '../support/local.ts';
+import { cli, DAY, dateAfter, HOUR, linkIn, mailbox, reportLink, tempDir, type LocalStack } from '../support/local.ts';
 import {
   answersIn,
   closeAll,
@@ -31,6 +31,8 @@ const SCREENSHOTS = [
   'peer-review-submitted',
   'peer-nominations-390',
   'peer-approval-390',
+  'peer-answers-manager-390',
+  'peer-answers-results-390',
 ];
 const QUESTIONS = [
   'What does this person do well when working with you?',
@@ -45,6 +47,8 @@ describe('the peer review form in Chromium', () => {
   let page: Page;
   let link: string;
   let selfLink: string;
+  let selfDue: number;
+  let managerDue: number;
 
   beforeAll(async () => {
     for (const name of SCREENSHOTS) rmSync(join(SCREENSHOT_DIR, `${name}.png`), { force: true });
@@ -68,6 +72,8 @@ describe('the peer review form in Chromium', () => {
     );
     expect(launched.code, launched.err).toBe(0);
     const cycleId = JSON.parse(launched.out).cycleId;
+    selfDue = Date.parse(JSON.parse(launched.out).selfDue);
+    managerDue = Date.parse(JSON.parse(launched.out).managerDue);
     await stack!.settled();
     const assigned = await cli(stack!, dir.path, 'cycle', 'peers', cycleId, '--employee', 'e1', '--reviewers', 'e2');
     expect(assigned.code, assigned.err).toBe(0);
@@ -160,5 +166,48 @@ describe('the peer review form in Chromium', () => {
     );
     await expectNoAxeViolations(page);
     await expectScreenshot(page, 'peer-approval-390');
+  });
+
+  it('the answer on the manager\u2019s page (named) and in Ann\u2019s results (not named) passes axe', async () => {
+    await stack!.advance(selfDue + HOUR - stack!.clock.now());
+    await stack!.settled();
+    const request = (await mailbox(stack!)).find(
+      (m) => m.to === 'maria@example.com' && m.subject.startsWith(`${CYCLE}: please review your team`),
+    )!;
+    const report = reportLink(linkIn(request, '/forms/team'), 'e1');
+    await page.setViewportSize({ width: 390, height: 900 });
+    await page.goto(report);
+    const section = page.getByRole('region', { name: 'Peer reviews' });
+    expect(await section.getByRole('heading', { level: 3 }).allTextContents()).toEqual(['From Bob Prompt']);
+    await expectPageBasics(page);
+    await expectNoAxeViolations(page);
+    await expectScreenshot(page, 'peer-answers-manager-390');
+    // Maria reviews Ann; the results are released after the manager deadline and the grace period.
+    const answers: Record<string, string> = { strengths: 'Ships', areasToImprove: 'Docs', comments: 'Good quarter' };
+    for (const [name, value] of Object.entries(answers)) await page.locator(`textarea[name="${name}"]`).fill(value);
+    for (const group of await page.locator('fieldset.scale').all())
+      if (await group.locator('input[type="radio"][required]').count()) await group.locator('input[value="3"]').check();
+    const reviewed = await submitting(page, () =>
+      page
+        .getByRole('button', { name: /^Submit/ })
+        .first()
+        .click(),
+    );
+    expect(reviewed.status()).toBe(303);
+    await stack!.advance(managerDue + 3 * DAY - stack!.clock.now());
+    await stack!.settled();
+    const result = (await mailbox(stack!)).find(
+      (m) => m.to === 'ann@example.com' && m.subject === `${CYCLE}: your review result`,
+    )!;
+    await page.goto(linkIn(result, '/forms/results'));
+    const colleagues = page.getByRole('region', { name: 'Feedback from colleagues' });
+    expect(await colleagues.getByRole('heading', { level: 3 }).allTextContents()).toEqual(['Colleague 1']);
+    expect(await colleagues.textContent()).toContain('Explains <plans> clearly');
+    // In the order of the questions, as the form asked them.
+    expect(await colleagues.locator('dt').allTextContents()).toEqual([...QUESTIONS, 'Rating']);
+    expect(await page.content()).not.toContain('Bob Prompt');
+    await expectPageBasics(page);
+    await expectNoAxeViolations(page);
+    await expectScreenshot(page, 'peer-answers-results-390');
   });
 });
