@@ -578,6 +578,11 @@ export function buildProgram(io: CliIo): Command {
             .map(([label, n]) => `${label} ${n}`)
             .join(', ')}`,
           ...calibrationLines(report),
+          ...(report.peerReviews.asked
+            ? [
+                `peer reviews: ${report.peerReviews.answered} of ${report.peerReviews.asked} answered (${report.peerReviews.completion}%); ${report.peerReviews.departments.map((d) => `${d.department} ${d.completion}%`).join(', ')}`,
+              ]
+            : []),
           ...(options.csv ? [`wrote ${rows} rows to ${options.csv}`] : []),
         ].join('\n');
       });
@@ -635,6 +640,14 @@ export function buildProgram(io: CliIo): Command {
           ...(s.counts.self.overdue || s.counts.manager.overdue
             ? [`who is overdue: perfcycle cycle overdue ${s.cycleId} [--phase manager]`]
             : []),
+          ...(s.peerReviews.asked
+            ? [
+                `peer reviews: ${s.peerReviews.answered} of ${s.peerReviews.asked} answered (${s.peerReviews.completion}%)`,
+                ...s.peerReviews.departments.map(
+                  (d) => `  ${d.department}: ${d.answered} of ${d.asked} peer reviews answered (${d.completion}%)`,
+                ),
+              ]
+            : []),
           ...(s.results.released
             ? [
                 `results: ${s.results.released} released, ${s.results.acknowledged} acknowledged (${s.results.disagreed} disagreeing), ${s.results.unacknowledged} not acknowledged`,
@@ -670,6 +683,36 @@ export function buildProgram(io: CliIo): Command {
         result.review === 'manager'
           ? `the manager review of ${result.employeeId} is reopened until ${result.until}; the manager was emailed a fresh link`
           : `${result.employeeId}'s deadline is now ${result.until}`,
+      );
+    });
+  cycle
+    .command('peers')
+    .argument('<cycleId>')
+    .description(
+      'Assign peer reviewers to a participant while the self-assessment phase is open (at most 5 in all); each new one is emailed a link',
+    )
+    .requiredOption('--employee <employeeId>', 'the participant to review')
+    .requiredOption('--reviewers <ids>', 'employee ids of the reviewers, comma-separated')
+    .option('--json', 'print JSON')
+    .action(async (cycleId: string, options: { employee: string; reviewers: string; json?: boolean }) => {
+      const reviewers = options.reviewers
+        .split(',')
+        .map((id) => id.trim())
+        .filter(Boolean);
+      const result = await call(
+        io,
+        'POST /cycles/{cycleId}/peers',
+        { params: { cycleId }, json: { employeeId: options.employee, reviewers } },
+        idempotencyKey,
+      );
+      printer(io, !!options.json)(result, () =>
+        [
+          result.assigned.length
+            ? `assigned ${result.assigned.join(', ')} to review ${result.employeeId}; each was emailed a link`
+            : `no new reviewers for ${result.employeeId}`,
+          ...(result.alreadyAssigned.length ? [`already assigned: ${result.alreadyAssigned.join(', ')}`] : []),
+          `${result.employeeId}'s peer reviewers: ${result.reviewers.join(', ')}`,
+        ].join('\n'),
       );
     });
   cycle

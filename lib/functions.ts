@@ -235,6 +235,41 @@ export const apiFunctions: FunctionSpec[] = [
     timeoutSeconds: 30,
   },
   {
+    id: 'Peers',
+    entry: 'functions/api/peers.ts',
+    // gsi2: the outbox index its invitations are queued on.
+    access: { table: 'readWrite', indexes: ['gsi2'], mail: true, linkSecret: true },
+    description: 'Assigns peer reviewers to a participant while the self-assessment phase is open, and emails each',
+    routes: [{ method: 'POST', path: '/cycles/{cycleId}/peers', auth: 'hr' }],
+    timeoutSeconds: 30,
+  },
+  {
+    id: 'PeerReviewForm',
+    entry: 'functions/forms/peer-review.ts',
+    access: { table: 'readWrite', linkSecret: true },
+    description: 'The page behind a peer review link, where a colleague reviews one participant',
+    routes: [
+      { method: 'GET', path: '/forms/peer', auth: 'public' },
+      { method: 'POST', path: '/forms/peer', auth: 'public' },
+    ],
+    timeoutSeconds: 15,
+  },
+  {
+    id: 'PeerNominationForm',
+    entry: 'functions/forms/peer-nominations.ts',
+    // gsi1: colleagues found by address; gsi2: the outbox index of the manager's email and the invitations.
+    access: { table: 'readWrite', indexes: ['gsi1', 'gsi2'], mail: true, linkSecret: true },
+    description:
+      'Where a participant nominates peer reviewers (behind their self-assessment link) and their manager approves them with one click',
+    routes: [
+      { method: 'GET', path: '/forms/peer-nominations', auth: 'public' },
+      { method: 'POST', path: '/forms/peer-nominations', auth: 'public' },
+      { method: 'GET', path: '/forms/peer-approval', auth: 'public' },
+      { method: 'POST', path: '/forms/peer-approval', auth: 'public' },
+    ],
+    timeoutSeconds: 30,
+  },
+  {
     id: 'ResultsPage',
     entry: 'functions/forms/results.ts',
     access: { table: 'readWrite', indexes: ['gsi2'], mail: true, linkSecret: true },

@@ -8,6 +8,7 @@ import type { adjustRating, adjustRatingsFromFile } from '#services/adjustments.
 import type { calibrationView } from '#services/calibration.ts';
 import type { listEmployees, setEmployeeActive } from '#services/employees.ts';
 import type { giveFeedback } from '#services/feedback.ts';
+import type { PeerAssignmentResult } from '#services/peers.ts';
 import type { addGoal, goalsOf } from '#services/goals.ts';
 import type { importRoster } from '#services/import-roster.ts';
 import type { cycleList, goalsNeedingAttention, recentRecognition } from '#services/overview.ts';
@@ -137,6 +138,7 @@ export interface ApiResponses {
   'GET /recognition': Recognition;
   'GET /cycles/{cycleId}': CycleStatus;
   'POST /cycles/{cycleId}/extensions': Extension;
+  'POST /cycles/{cycleId}/peers': PeerAssignmentResult;
   'POST /cycles/{cycleId}/cancel': Cancellation;
   'POST /cycles/{cycleId}/resume': Resumption;
   'POST /cycles/{cycleId}/release': Release;

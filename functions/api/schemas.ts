@@ -182,3 +182,12 @@ export const adjustmentFileSchema = z.strictObject({
   csv: z.string({ error: 'csv must be the text of the calibration file' }).min(1, 'csv is empty'),
   dryRun: z.boolean({ error: 'dryRun must be true or false' }).optional(),
 });
+
+/** HR's peer assignment: `{ employeeId, reviewers: [ids] }`; the rules (at most 5 in all, not the person...) are the domain's. */
+export const peerAssignmentSchema = z.strictObject({
+  employeeId: employeeIdSchema,
+  reviewers: z
+    .array(employeeIdSchema, { error: 'reviewers must be a list of employee ids' })
+    .min(1, 'name at least one reviewer')
+    .max(50, 'name at most 50 reviewers in one request'),
+});

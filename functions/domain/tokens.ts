@@ -9,15 +9,22 @@ import { DAY_MS } from './time.ts';
  * Signed, expiring link tokens: `base64url(claims).base64url(HMAC-SHA256(claims))`. A token names the
  * cycle, the person and what the link is for, so a link for one form cannot open another.
  */
-/** `goals` links name the scope `goals` in place of a cycle: the owner's goals page. */
-const LINK_PURPOSES = ['self', 'manager', 'goals', 'results', 'feedback'] as const;
+/**
+ * `goals` links name the scope `goals` in place of a cycle: the owner's goals page. A `peer` link names the
+ * reviewer as its person and the participant they review as `aboutId`: it opens that one peer review only. A
+ * `peer-approval` link names the manager and, as `aboutId`, the one nomination of peers they approve.
+ */
+const LINK_PURPOSES = ['self', 'manager', 'goals', 'results', 'feedback', 'peer', 'peer-approval'] as const;
+/** The purposes whose links name what they are about, and only those. */
+const ABOUT_PURPOSES: readonly LinkPurpose[] = ['peer', 'peer-approval'];
 export type LinkPurpose = (typeof LINK_PURPOSES)[number];
 
 /** What a link is for, with the facts its lifetime follows from. */
 export type LinkUse =
   | { purpose: 'self' | 'manager' | 'results'; schedule: CycleSchedule }
   | { purpose: 'goals'; dueAt: number; timings: GoalTimings }
-  | { purpose: 'feedback'; requestedAt: number };
+  | { purpose: 'feedback'; requestedAt: number }
+  | { purpose: 'peer' | 'peer-approval'; schedule: CycleSchedule; aboutId: string };
 
 /**
  * How long a link outlives its purpose: the step that ends a purpose may run late (a retried checkpoint, an
@@ -41,6 +48,10 @@ function lastUseOf(use: LinkUse): number {
       return lastGoalStepAt(use.dueAt, use.timings);
     case 'feedback':
       return feedbackRequestClosesAt(use.requestedAt);
+    // A peer review closes at the reviewed person's self deadline, which an extension moves at most to this; an approval of peers before it.
+    case 'peer':
+    case 'peer-approval':
+      return use.schedule.managerDue;
   }
 }
 
@@ -54,6 +65,7 @@ const claimsSchema = z.strictObject({
   p: z.string().min(1).max(64),
   u: z.enum(LINK_PURPOSES),
   e: z.number().int(),
+  a: z.string().min(1).max(64).optional(),
 });
 
 export interface LinkClaims {
@@ -61,6 +73,8 @@ export interface LinkClaims {
   personId: string;
   purpose: LinkPurpose;
   expiresAt: number;
+  /** Whom the link's person answers about: set on `peer` links only. */
+  aboutId?: string;
 }
 
 export type TokenProblem = 'malformed' | 'bad-signature' | 'expired' | 'wrong-purpose';
@@ -78,7 +92,13 @@ function mac(secret: string, payload: string): Buffer {
 
 export function signLink(claims: LinkClaims, secret: string): string {
   const payload = Buffer.from(
-    JSON.stringify({ c: claims.cycleId, p: claims.personId, u: claims.purpose, e: claims.expiresAt }),
+    JSON.stringify({
+      c: claims.cycleId,
+      p: claims.personId,
+      u: claims.purpose,
+      e: claims.expiresAt,
+      ...(claims.aboutId === undefined ? {} : { a: claims.aboutId }),
+    }),
   ).toString('base64url');
   return `${payload}.${mac(secret, payload).toString('base64url')}`;
 }
@@ -101,8 +121,16 @@ export function verifyLink(token: string, secret: string, purpose: LinkPurpose, 
   }
   const parsed = claimsSchema.safeParse(decoded);
   if (!parsed.success) throw new TokenError('malformed');
-  const claims = { cycleId: parsed.data.c, personId: parsed.data.p, purpose: parsed.data.u, expiresAt: parsed.data.e };
+  const claims: LinkClaims = {
+    cycleId: parsed.data.c,
+    personId: parsed.data.p,
+    purpose: parsed.data.u,
+    expiresAt: parsed.data.e,
+    ...(parsed.data.a === undefined ? {} : { aboutId: parsed.data.a }),
+  };
   if (claims.purpose !== purpose) throw new TokenError('wrong-purpose');
+  // A peer link without whom it is about, or another link with one, was never signed by formLink.
+  if (ABOUT_PURPOSES.includes(purpose) !== (claims.aboutId !== undefined)) throw new TokenError('malformed');
   if (now >= claims.expiresAt) throw new TokenError('expired');
   return claims;
 }

@@ -9,6 +9,7 @@ import {
 } from '#services/form-pages.ts';
 import { saveAnswersDraft, submitSelfAssessment } from '#services/submissions.ts';
 import type { HttpEvent } from '#shared/http.ts';
+import { peerNominationSection } from '../views/peer-review.ts';
 import { selfAssessmentForm, selfAssessmentSubmitted } from '../views/self-assessment.ts';
 import {
   formFields,
@@ -57,7 +58,8 @@ async function show(event: HttpEvent) {
     self.window === 'closed' ? undefined : answersDraft(self.cycle, 'self', self.assessment),
   ]);
   if (self.window === 'closed') return htmlPage(200, selfAssessmentSubmitted(self.cycle, assessment, notice));
-  return htmlPage(200, selfAssessmentForm({ ...self, assessment }, await formFields(token), { draft, notice }));
+  const peers = peerNominationSection(self.cycle, token, self.now);
+  return htmlPage(200, selfAssessmentForm({ ...self, assessment }, await formFields(token), { draft, notice, peers }));
 }
 
 /** Saves a draft or submits, each rendered form once, and answers with a redirect to the form (Post/Redirect/Get). */

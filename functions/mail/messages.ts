@@ -584,3 +584,77 @@ export function ratingAdjusted(
     ],
   });
 }
+
+/** Who reads a peer answer, as the reviewer is told before writing it. */
+function peerReaders(about: { name: string }, peerFeedback: 'anonymous' | 'named'): string {
+  return peerFeedback === 'named'
+    ? `${about.name}'s manager reads your answers with your name, and ${about.name} reads them with your name once results are released.`
+    : `${about.name}'s manager reads your answers with your name; ${about.name} reads them without your name once results are released.`;
+}
+
+/**
+ * To a colleague asked to review a participant: a favour, by the person's self-assessment deadline. Asked by HR,
+ * or by the person with their manager's approval (`approvedBy`).
+ */
+export function peerInvitation(
+  ctx: CycleContext,
+  to: { name: string },
+  about: { name: string },
+  due: number,
+  url: string,
+  peerFeedback: 'anonymous' | 'named',
+  approvedBy?: { name: string },
+): EmailContent {
+  return composeEmail({
+    subject: `${ctx.cycleName}: please give peer feedback on ${about.name}`,
+    greeting: `Hello ${to.name},`,
+    paragraphs: [
+      approvedBy
+        ? `As part of the review cycle "${ctx.cycleName}", ${about.name} asks you for a short peer review, and ${approvedBy.name} approved the request. Please give it by ${when(ctx, due)}.`
+        : `As part of the review cycle "${ctx.cycleName}", HR asks you for a short peer review of ${about.name}, by ${when(ctx, due)}.`,
+      'A few questions about working with them, and a rating if you wish to give one. It takes about 5 minutes.',
+      peerReaders(about, peerFeedback),
+    ],
+    action: { label: `Review ${about.name}`, url },
+    after: ['This link is personal: please do not forward it.'],
+  });
+}
+
+/** The one reminder to a peer reviewer who has not answered yet. */
+export function peerReminder(
+  ctx: CycleContext,
+  to: { name: string },
+  about: { name: string },
+  due: number,
+  url: string,
+): EmailContent {
+  return composeEmail({
+    subject: `Reminder: your peer review of ${about.name} is due ${when(ctx, due)}`,
+    greeting: `Hello ${to.name},`,
+    paragraphs: [
+      `Your peer review of ${about.name} for "${ctx.cycleName}" is not submitted yet. It is due by ${when(ctx, due)}.`,
+    ],
+    action: { label: `Review ${about.name}`, url },
+  });
+}
+
+/** To the manager (or HR): a participant nominated colleagues as peer reviewers; one click approves them. */
+export function peerNomination(
+  ctx: CycleContext,
+  to: { name: string },
+  person: { name: string; employeeId: string },
+  reviewers: { name: string; employeeId: string }[],
+  due: number,
+  url: string,
+): EmailContent {
+  return composeEmail({
+    subject: `${ctx.cycleName}: ${person.name} asks you to approve peer reviewers`,
+    greeting: `Hello ${to.name},`,
+    paragraphs: [`${named(person)} would like these colleagues to give peer reviews for "${ctx.cycleName}":`],
+    list: reviewers.map(named),
+    after: [
+      `Approving asks each of them for a peer review, due by ${when(ctx, due)}. You read their answers with their names when you review ${person.name}.`,
+    ],
+    action: { label: 'Review and approve', url },
+  });
+}

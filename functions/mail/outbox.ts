@@ -396,6 +396,9 @@ const MAIL_PURPOSE: Record<MailKind, string> = {
   'goal-hr': 'a goal escalation',
   feedback: 'a feedback email',
   'praise-digest': 'the weekly recognition digest',
+  'peer-invitation': 'a peer review request',
+  'peer-reminder': 'a peer review reminder',
+  'peer-nomination': 'a request to approve peer reviewers',
   'feedback-request': 'a feedback request',
   'rating-adjusted': 'the notice of a rating HR adjusted in calibration',
 };

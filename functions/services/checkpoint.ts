@@ -5,11 +5,13 @@ import {
   SHARED_LADDER,
   phaseAt,
   releaseAt,
+  selfDueOf,
   stepsDue,
   type LadderStep,
   type Phase,
   type ReviewKind,
 } from '#domain/cycle.ts';
+import { peerReminderDue } from '#domain/peer-review.ts';
 import * as messages from '#mail/messages.ts';
 import { flushOutbox, newMail } from '#mail/outbox.ts';
 import type { EmailContent } from '#mail/compose.ts';
@@ -29,9 +31,10 @@ import {
   type CycleRecord,
 } from '#store/cycles.ts';
 import { queueMailOnce, type MailKind } from '#store/mail.ts';
+import { listPendingPeerReviews, markPeerReminded } from '#store/peers.ts';
 import { NotFound } from './errors.ts';
 import { OwnMail } from './own-mail.ts';
-import type { AssessmentsPort, AuditPort, CyclesPort, LadderPort, MailPort } from './ports.ts';
+import type { AssessmentsPort, AuditPort, CyclesPort, LadderPort, MailPort, PeersPort } from './ports.ts';
 import { stepOutput, type StepOutput } from './step-output.ts';
 
 /** What the ladder reads and writes. */
@@ -39,6 +42,7 @@ export type CheckpointPorts = Pick<CyclesPort, 'getCycle' | 'movePhase' | 'markC
   Pick<AssessmentsPort, 'listAssessments' | 'listPending'> &
   LadderPort &
   AuditPort &
+  PeersPort &
   Pick<MailPort, 'queueMailOnce' | 'flushOutbox'>;
 
 /** The store modules on DynamoDB, the outbox on SES: what the handlers run on (unit tests pass test/support/memory-store.ts). */
@@ -52,6 +56,8 @@ const storePorts: CheckpointPorts = {
   recordLadderStep,
   recordAudit,
   recordAudits,
+  listPendingPeerReviews,
+  markPeerReminded,
   queueMailOnce,
   flushOutbox,
 };
@@ -82,6 +88,9 @@ export async function runCheckpoint(cycleId: string, ports: CheckpointPorts = st
   const target = phaseAt(schedule, now, cycle.phase);
   const outbox = new OwnMail(ports, cycleId);
   await climbLadder(ports, outbox, cycle, 'self', now);
+  // Peer reviews close with the self-assessments: while those are asked for, their reviewers get one reminder.
+  if (cycle.phase === 'SELF_REVIEW' || Object.keys(cycle.extensions).length)
+    await remindPeers(ports, outbox, cycle, now);
 
   let phase: Phase = cycle.phase;
   if (phase === 'SELF_REVIEW' && target !== 'SELF_REVIEW') {
@@ -305,6 +314,38 @@ async function remindCalibration(
       details: { missingReviews: missing.length },
     });
   }
+}
+
+/**
+ * Each pending peer reviewer gets one reminder in the reminder lead before the reviewed person's self deadline,
+ * from the pending index (never a read of every review), under a mail id of its own and a conditional mark.
+ */
+async function remindPeers(ports: CheckpointPorts, outbox: OwnMail, cycle: CycleRecord, now: number): Promise<void> {
+  const schedule = scheduleOf(cycle);
+  const ctx = { cycleName: cycle.name, timeZone: cycle.timeZone };
+  const due = (await ports.listPendingPeerReviews(cycle.cycleId)).flatMap((review) => {
+    const deadline = selfDueOf(schedule, review.employeeId);
+    return peerReminderDue(deadline, review.remindedAt, now, schedule.timings) ? [{ review, deadline }] : [];
+  });
+  await forEachLimited(due, PER_ITEM_CONCURRENCY, async ({ review, deadline }) => {
+    const url = await formLink(
+      cycle.cycleId,
+      review.reviewerId,
+      { purpose: 'peer', schedule, aboutId: review.employeeId },
+      now,
+    );
+    await outbox.queue(
+      newMail(
+        cycle.cycleId,
+        `peer-reminder#${review.employeeId}#${review.reviewerId}`,
+        'peer-reminder',
+        review.reviewerEmail,
+        [review.employeeId],
+        messages.peerReminder(ctx, { name: review.reviewerName }, { name: review.name }, deadline, url),
+      ),
+    );
+    await ports.markPeerReminded(review, nowIso());
+  });
 }
 
 /** Queues a ladder step's mail, once by its id, naming the people it concerns. */

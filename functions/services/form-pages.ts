@@ -21,6 +21,7 @@ import { listGoals, type GoalRecord } from '#store/goals.ts';
 import { settingsInForce } from '#store/settings.ts';
 import { getDraft, type Draft, type DraftForm } from '#store/submissions.ts';
 import { feedbackReceivedBetween } from './feedback.ts';
+import { peerAnswersForManager, peerAnswersForResults, type PeerSection } from './peers.ts';
 import { goalsOfPeriod, goalsUnderReview } from './goals.ts';
 import { hasResults } from './results.ts';
 import { openLink, reviewWindow, selfWindow } from './submissions.ts';
@@ -149,6 +150,8 @@ export interface ReportPage {
   report: AnsweredAssessment;
   goals: GoalRecord[];
   feedback: FeedbackRecord[];
+  /** The answered peer reviews of the report, with the reviewers' names. */
+  peers?: PeerSection;
   draft: Draft | undefined;
   window: AnswerWindow;
   now: number;
@@ -161,11 +164,12 @@ export interface ReportPage {
  */
 export async function reportPage(cycle: CycleRecord, report: AssessmentRecord): Promise<ReportPage> {
   const { start, end } = periodBounds(cycle.period, cycle.timeZone);
-  const [goals, feedback, draft, answered] = await Promise.all([
+  const [goals, feedback, draft, answered, peers] = await Promise.all([
     goalsUnderReview(report.employeeId, cycle.period),
     feedbackReceivedBetween(report.employeeId, start, end),
     answersDraft(cycle, 'review', report),
     withAnswers(report, { self: true, review: true }),
+    peerAnswersForManager(cycle, report.employeeId),
   ]);
   const now = nowMs();
   return {
@@ -173,6 +177,7 @@ export async function reportPage(cycle: CycleRecord, report: AssessmentRecord): 
     report: answered,
     goals,
     feedback,
+    peers,
     draft,
     window: reviewWindow(cycle, report),
     now,
@@ -210,6 +215,8 @@ export interface ResultsPage {
   acknowledgeBy: number;
   /** Whether the page offers the proposed goals: proposals not made goals yet (the manager may have confirmed them). */
   goalsOffered: boolean;
+  /** The answered peer reviews, named only where the cycle's settings say so. */
+  peers?: PeerSection;
 }
 
 /** A results page as the employee reads it: with the answers of the appraisal and of their self-assessment. */
@@ -234,5 +241,6 @@ export async function resultsOf(cycle: CycleRecord, employeeId: string): Promise
     assessment,
     acknowledgeBy: acknowledgementEndsAt(scheduleOf(cycle)),
     goalsOffered: !!assessment.review.proposedGoals.length && !assessment.proposedGoalsCreatedAt,
+    peers: await peerAnswersForResults(cycle, employeeId),
   };
 }

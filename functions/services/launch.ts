@@ -201,6 +201,8 @@ export async function launchCycle(
     settingsVersion,
     scale: settings.scale,
     selfQuestions: settings.selfQuestions,
+    peerQuestions: settings.peerQuestions,
+    peerFeedback: settings.peerFeedback,
     competencies: settings.competencies,
     scoreWeights: settings.scoreWeights,
     senderName: settings.senderName,

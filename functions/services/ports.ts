@@ -6,6 +6,7 @@ import type { AnswerForm, AnswerVersion, AssessmentRecord } from '#store/assessm
 import type { AuditEvent } from '#store/audit.ts';
 import type { CycleRecord } from '#store/cycles.ts';
 import type { GoalRecord } from '#store/goals.ts';
+import type { PeerReviewRecord } from '#store/peers.ts';
 import type { Claim, MailRecord } from '#store/mail.ts';
 import type { SettingsInForce } from '#store/settings.ts';
 
@@ -64,6 +65,13 @@ export interface LadderPort {
   ): Promise<boolean>;
 }
 
+export interface PeersPort {
+  /** The cycle's peer reviews not answered yet. */
+  listPendingPeerReviews(cycleId: string): Promise<PeerReviewRecord[]>;
+  /** Once, and only while the review is pending: false otherwise. */
+  markPeerReminded(review: PeerReviewRecord, at: string): Promise<boolean>;
+}
+
 export interface AuditPort {
   recordAudit(event: AuditEvent): Promise<void>;
   recordAudits(events: AuditEvent[]): Promise<void>;
@@ -108,6 +116,7 @@ export interface WorkflowPort {
 export type StorePorts = CyclesPort &
   AssessmentsPort &
   LadderPort &
+  PeersPort &
   AuditPort &
   MailPort &
   GoalsPort &

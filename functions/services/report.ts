@@ -1,4 +1,5 @@
 import { finalResultOf } from '#domain/calibration.ts';
+import { peerCompletion } from '#domain/peer-review.ts';
 import { countsEveryone, statesAt } from '#domain/progress.ts';
 import {
   buildReport,
@@ -15,6 +16,7 @@ import { getCycle, scheduleOf, type CycleRecord } from '#store/cycles.ts';
 import { getEmployee } from '#store/employees.ts';
 import { listGoalsOfPeriod, listGoalsOfPeriodBetween, type GoalRecord } from '#store/goals.ts';
 import { listParticipations } from '#store/history.ts';
+import { listPeerCounts } from '#store/peers.ts';
 import { NotFound } from './errors.ts';
 import { paged, type PageRequest } from './lists.ts';
 import { hasResults } from './results.ts';
@@ -83,7 +85,11 @@ export function peopleFacts(
 export async function cycleReport(cycleId: string) {
   const cycle = await cycleOf(cycleId);
   const labels = cycle.scale.map((point) => point.label);
-  const [groups, moved] = await Promise.all([listGroupCounters(cycleId), movedDeadlines(cycle)]);
+  const [groups, moved, peers] = await Promise.all([
+    listGroupCounters(cycleId),
+    movedDeadlines(cycle),
+    listPeerCounts(cycleId),
+  ]);
   const counted = cycle.phase !== 'RELEASING' && countsEveryone(cycle.participantCount, groups);
   const summaries = counted
     ? reportSummaries(
@@ -100,6 +106,8 @@ export async function cycleReport(cycleId: string) {
     settingsVersion: cycle.settingsVersion,
     scale: labels,
     ...summaries,
+    /** Peer review completion overall and per department, from the peer counters (kept with each assignment and answer). */
+    peerReviews: peerCompletion(peers),
     source: counted ? ('counters' as const) : ('assessments' as const),
   };
 }

@@ -12,11 +12,13 @@ import {
   type PhaseState,
   type ProgressCounts,
 } from '#domain/progress.ts';
+import { peerCompletion } from '#domain/peer-review.ts';
 import { attentionText } from '#domain/workflow-health.ts';
 import { nowMs } from '#shared/clock.ts';
 import { listGoalCounts, type GoalRecord } from '#store/goals.ts';
 import { getAssessment, listAssessments, type AssessmentRecord } from '#store/assessments.ts';
 import { getCycle, scheduleOf, type CycleRecord } from '#store/cycles.ts';
+import { listPeerCounts } from '#store/peers.ts';
 import { listDepartmentProgress } from '#store/progress.ts';
 import { NotFound } from './errors.ts';
 import { workflowHealthOf } from './steer.ts';
@@ -45,10 +47,11 @@ export async function cycleOf(cycleId: string): Promise<CycleRecord> {
  */
 export async function cycleStatus(cycleId: string) {
   const cycle = await cycleOf(cycleId);
-  const [counted, moved, workflow] = await Promise.all([
+  const [counted, moved, workflow, peers] = await Promise.all([
     listDepartmentProgress(cycleId),
     movedDeadlines(cycle),
     workflowHealthOf(cycle),
+    listPeerCounts(cycleId),
   ]);
   const summarised = countsEveryone(cycle.participantCount, counted);
   const departments = summarised ? counted : progressFromAssessments(await listAssessments(cycleId));
@@ -77,6 +80,8 @@ export async function cycleStatus(cycleId: string) {
     participants: total.participants,
     counts: { self: overall.self, manager: overall.manager },
     results: overall.results,
+    /** Peer reviews asked for and answered, from each department's counters (one small item each). */
+    peerReviews: peerCompletion(peers),
     departments: departments
       .map((counts) => {
         const states = statesOf(counts, counts.department);

@@ -29,6 +29,8 @@ const FORM_PATH: Record<LinkPurpose, string> = {
   goals: '/forms/goals',
   results: '/forms/results',
   feedback: '/forms/feedback',
+  peer: '/forms/peer',
+  'peer-approval': '/forms/peer-approval',
 };
 
 const baseUrl = () => config().BASE_URL.replace(/\/$/, '');
@@ -36,7 +38,13 @@ const baseUrl = () => config().BASE_URL.replace(/\/$/, '');
 /** An absolute, signed link to a form, valid as long as its use needs (`linkExpiresAt`). */
 export async function formLink(cycleId: string, personId: string, use: LinkUse, issuedAt: number): Promise<string> {
   const token = signLink(
-    { cycleId, personId, purpose: use.purpose, expiresAt: linkExpiresAt(use, issuedAt) },
+    {
+      cycleId,
+      personId,
+      purpose: use.purpose,
+      expiresAt: linkExpiresAt(use, issuedAt),
+      ...('aboutId' in use ? { aboutId: use.aboutId } : {}),
+    },
     await linkSecret(),
   );
   return `${baseUrl()}${FORM_PATH[use.purpose]}?t=${encodeURIComponent(token)}`;

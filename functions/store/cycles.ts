@@ -28,6 +28,9 @@ export interface CycleRecord {
   settingsVersion: number;
   scale: ScalePoint[];
   selfQuestions: TextQuestion[];
+  /** Peer reviews' questions and whether participants read peer answers with names (absent on cycles launched before issue 14). */
+  peerQuestions?: TextQuestion[];
+  peerFeedback?: 'anonymous' | 'named';
   competencies: Competency[];
   scoreWeights: ScoreWeights;
   acknowledgementReminderMs: number;

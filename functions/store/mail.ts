@@ -39,6 +39,9 @@ export const MAIL_KINDS = [
   'praise-digest',
   'feedback-request',
   'rating-adjusted',
+  'peer-invitation',
+  'peer-reminder',
+  'peer-nomination',
 ] as const;
 export type MailKind = (typeof MAIL_KINDS)[number];
 

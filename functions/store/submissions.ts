@@ -12,7 +12,9 @@ export type FormName =
   | 'feedback-request'
   | 'feedback-answer'
   | 'acknowledgement'
-  | 'confirm-goals';
+  | 'confirm-goals'
+  | 'peer-review'
+  | 'peer-nomination';
 
 /** One post of one rendered form: its id was generated when the page was rendered. */
 export interface Submission {

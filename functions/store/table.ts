@@ -42,6 +42,9 @@ import { observed } from '#shared/sdk-observer.ts';
  * | tally       | CYCLE#id       | TALLY#manager#dept |                          |                                  |                               |
  * | progress    | CYCLE#id       | PROGRESS#dept    |                            |                                  |                               |
  * | ladder      | CYCLE#id       | LADDER#form#due#scope |                       |                                  |                               |
+ * | peer review | CYCLE#id       | PEER#emp#reviewer | PEERS#cycle / emp#reviewer (pending) |                        |                               |
+ * | peer counts | CYCLE#id       | PEERCOUNT#dept   |                            |                                  |                               |
+ * | nomination  | CYCLE#id       | PEERNOM#id       |                            |                                  |                               |
  * | api request | IDEM#scope     | REQUEST          |                            |                                  |                               |
  *
  * A leaver is an employee HR deactivated: their gsi2 moves from their manager's reports to LEAVERS until they are activated.
@@ -113,6 +116,24 @@ export const keys = {
     sk: `${keys.ladderPrefix(kind)}${String(due).padStart(15, '0')}#${scope}`,
   }),
   ladderPrefix: (kind: string) => `LADDER#${kind}#`,
+  /** One reviewer's peer review of one participant (store/peers.ts); pending ones are also listed on gsi1. */
+  peer: (cycleId: string, employeeId: string, reviewerId: string) => ({
+    pk: `CYCLE#${cycleId}`,
+    sk: `PEER#${employeeId}#${reviewerId}`,
+  }),
+  peersOf: (employeeId: string) => `PEER#${employeeId}#`,
+  /** A participant's nomination of peers, waiting for their manager's approval. */
+  peerNomination: (cycleId: string, nominationId: string) => ({
+    pk: `CYCLE#${cycleId}`,
+    sk: `PEERNOM#${nominationId}`,
+  }),
+  pendingPeers: (cycleId: string) => `PEERS#${cycleId}`,
+  /** A department's peer reviews asked and answered in a cycle (URI-encoded: no `#` inside). */
+  peerCount: (cycleId: string, department: string) => ({
+    pk: `CYCLE#${cycleId}`,
+    sk: `PEERCOUNT#${encodeURIComponent(department)}`,
+  }),
+  peerCountPrefix: 'PEERCOUNT#',
   /** The goal outcomes of one department in one period (store/goals.ts; URI-encoded: no `#` inside). */
   goalCount: (period: string, department: string) => ({
     pk: `GOALCOUNT#${period}`,

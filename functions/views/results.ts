@@ -6,6 +6,7 @@ import { formatDeadline } from '#domain/time.ts';
 import type { ResultsShown } from '#services/form-pages.ts';
 import type { AssessmentRecord } from '#store/assessments.ts';
 import { answersList, reviewEntries, selfAnswerEntries } from './entries.ts';
+import { peerAnswersSection } from './peer-review.ts';
 import { checkboxField, hiddenFields, textField, type FormFields } from './fields.ts';
 import { errorList, htmlDocument, noticeLine } from './layout.ts';
 
@@ -50,7 +51,7 @@ export function resultsView(page: ResultsShown, hidden: FormFields, state: Resul
   return htmlDocument(
     `Your results: ${cycle.name}`,
     `<h1>Your results: ${e(cycle.name)}</h1><p>${e(assessment.name)}, ${e(assessment.managerName)} reviewed your performance. ${headline}</p>${noticeLine(state.notice)}${errorList(state.errors ?? [])}
-<h2>Your appraisal</h2>${answersList(reviewEntries(cycle.scale, review, final.calibrated ? 'Score from your manager\u2019s review' : undefined))}<h2>Your self-assessment</h2>${self}${acknowledgement}`,
+<h2>Your appraisal</h2>${answersList(reviewEntries(cycle.scale, review, final.calibrated ? 'Score from your manager\u2019s review' : undefined))}${peersInResults(page)}<h2>Your self-assessment</h2>${self}${acknowledgement}`,
   );
 }
 
@@ -61,4 +62,17 @@ function proposalStatus(assessment: AssessmentRecord): string {
   if (choice === 'not-accepted') return '<p>You did not accept the proposed goals; none were added to your goals.</p>';
   if (choice === 'disagreed') return '<p>As you disagree, the proposed goals were not added to your goals.</p>';
   return '';
+}
+
+/** Peer answers in the employee's results: the page says whether the names are shown, as the reviewers were told. */
+function peersInResults({ cycle, peers }: ResultsShown): string {
+  if (!peers) return '';
+  return peerAnswersSection(
+    peers,
+    cycle.scale,
+    'Feedback from colleagues',
+    peers.peerFeedback === 'named'
+      ? 'Colleagues asked for a peer review of you wrote these, and your manager read them.'
+      : 'Colleagues asked for a peer review of you wrote these, and your manager read them. Their names are not shown.',
+  );
 }

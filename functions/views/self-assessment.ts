@@ -29,6 +29,8 @@ export interface SelfFormState {
   draft?: Draft;
   errors?: string[];
   notice?: string;
+  /** Where to ask colleagues for peer reviews (views/peer-review.ts peerNominationSection), while that is open. */
+  peers?: string;
 }
 
 /** The form, with the submitted answers above it while they can still change. */
@@ -77,7 +79,7 @@ export function selfAssessmentForm(
   }
   return htmlDocument(
     `Self-assessment: ${cycle.name}`,
-    `<h1>Self-assessment: ${e(cycle.name)}</h1>${noticeLine(state.notice)}${errorList(state.errors ?? [])}${body}`,
+    `<h1>Self-assessment: ${e(cycle.name)}</h1>${noticeLine(state.notice)}${errorList(state.errors ?? [])}${body}${state.peers ?? ''}`,
   );
 }
 

@@ -13,6 +13,7 @@ import type { CycleRecord } from '#store/cycles.ts';
 import type { GoalRecord } from '#store/goals.ts';
 import type { ReportPage, ReviewState, TeamMember } from '#services/form-pages.ts';
 import { answersList, goalSummary, reviewEntries, selfAnswerEntries } from './entries.ts';
+import { peerAnswersSection } from './peer-review.ts';
 import {
   changeLater,
   draftButtons,
@@ -131,7 +132,7 @@ export function reportView(page: ReportPage, token: string, hidden: FormFields, 
     `<p><a href="${e(`/forms/team?${new URLSearchParams({ t: token })}`)}">Back to your team</a></p>` +
       `<h1>Review of ${e(report.name)}</h1><p>${e(cycle.name)}. ${e(phaseLine(cycle))}</p>` +
       `${noticeLine(state.notice)}${errorList(state.errors ?? [])}${scaleGuide(cycle.scale)}` +
-      `${goalList}${feedbackList}<h2>Self-assessment</h2>${self}${review}`,
+      `${goalList}${feedbackList}${peersOnReport(page)}<h2>Self-assessment</h2>${self}${review}`,
   );
 }
 
@@ -207,4 +208,15 @@ function afterRelease(report: AssessmentRecord, hidden: FormFields): string {
       : `<form method="post" action="/forms/team">${hiddenFields(hidden({ employeeId: report.employeeId, action: 'confirm-goals' }))}<button type="submit">Make the proposed goals for ${e(report.name)} goals now</button></form>`
     : '';
   return ack + proposals;
+}
+
+/** The report's peer reviews, with who wrote each: the manager owns the review. */
+function peersOnReport({ cycle, report, peers }: ReportPage): string {
+  if (!peers) return '';
+  return peerAnswersSection(
+    peers,
+    cycle.scale,
+    'Peer reviews',
+    `Colleagues asked for a peer review of ${report.name} wrote these. ${report.name} reads them once results are released, ${peers.peerFeedback === 'named' ? 'with' : 'without'} the reviewers\u2019 names.`,
+  );
 }

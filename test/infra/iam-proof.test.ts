@@ -107,6 +107,41 @@ describe('least privilege, proven', () => {
       (await postForm(feedbackLink, await openForm(feedbackLink), { kind: 'praise', text: 'Clear plans' })).status,
     ).toBe(303);
 
+    // A peer review assigned, and answered through its link.
+    expect((await hr(stack, 'POST', `/cycles/${cycleId}/peers`, { employeeId: 'e1', reviewers: ['e2'] })).status).toBe(
+      200,
+    );
+    const peerLink = linkIn(
+      (await mailbox(stack)).find(
+        (mail) => mail.to === 'bob@example.com' && mail.subject === 'Proof Q: please give peer feedback on Ann Early',
+      )!,
+      '/forms/peer',
+    );
+    expect(
+      (await postForm(peerLink, await openForm(peerLink), { doesWell: 'Plans', doDifferently: 'Docs', rating: '4' }))
+        .status,
+    ).toBe(303);
+
+    // Bob nominates Ann as his peer reviewer from his self-assessment link; Maria approves.
+    const bobSelf = new URL(
+      linkIn(
+        (await mailbox(stack)).find(
+          (mail) => mail.to === 'bob@example.com' && mail.subject === 'Proof Q: your self-assessment is open',
+        )!,
+        '/forms/self',
+      ),
+    );
+    bobSelf.pathname = '/forms/peer-nominations';
+    const nominations = bobSelf.toString();
+    expect((await postForm(nominations, await openForm(nominations), { colleagues: 'ann@example.com' })).status).toBe(
+      303,
+    );
+    const approval = linkIn(
+      (await mailbox(stack)).find((mail) => mail.subject === 'Proof Q: Bob Prompt asks you to approve peer reviewers')!,
+      '/forms/peer-approval',
+    );
+    expect((await postForm(approval, await openForm(approval), {})).status).toBe(303);
+
     await moveTo(Date.parse(launched.body.selfDue) + HOUR);
     const request = (await mailbox(stack)).find(
       (mail) => mail.to === 'maria@example.com' && mail.subject.startsWith('Proof Q: please review your team'),

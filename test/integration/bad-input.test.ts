@@ -49,6 +49,7 @@ const SNEAKY_BODIES: Record<string, unknown> = {
   '/employees/import': { csv: 'employeeId,name,email,managerId,department\nx9,Mallory,mallory@example.com,,Sales\n' },
   '/cycles': { name: 'Sneaky', selfDue: '2099-01-10', managerDue: '2099-01-20' },
   '/cycles/{cycleId}/extensions': { employeeId: 'e1', until: '2099-01-20' },
+  '/cycles/{cycleId}/peers': { employeeId: 'e1', reviewers: ['e2'] },
   '/cycles/{cycleId}/adjustments': { employeeId: 'e1', rating: 1, reason: 'Sneaky' },
   '/employees/{employeeId}/goals': { title: 'Sneaky goal', due: '2099-01-20' },
   '/feedback': { from: 'e2', to: 'e1', kind: 'praise', text: 'Sneaky' },

@@ -162,6 +162,23 @@ describe('every email', () => {
     }),
     // The manager is told HR's reason; the review stays theirs.
     'rating-adjusted': () => 'informs',
+    // A peer review closes with the reviewed person's self-assessment.
+    'peer-invitation': (mail, scope) => ({
+      form: '/forms/peer',
+      by: schedules.get(scope)!.selfDue,
+      shows: `Peer review of ${/peer feedback on (.+)$/.exec(mail.subject)![1]}`,
+    }),
+    // The manager approves a report's nomination of peers by the self deadline.
+    'peer-nomination': (mail, scope) => ({
+      form: '/forms/peer-approval',
+      by: schedules.get(scope)!.selfDue,
+      shows: `Peer reviewers of ${/: (.+) asks you to approve peer reviewers$/.exec(mail.subject)![1]}`,
+    }),
+    'peer-reminder': (mail, scope) => ({
+      form: '/forms/peer',
+      by: schedules.get(scope)!.selfDue,
+      shows: `Peer review of ${/peer review of (.+) is due/.exec(mail.subject)![1]}`,
+    }),
   };
 
   /** The mail delivered since the last call, each checked now (before anyone acts on it) against its kind's ask. */
@@ -211,7 +228,8 @@ describe('every email', () => {
     expect(page.status, what).toBe(200);
     const html = await page.text();
     expect(html, what).toContain(ask.shows.replaceAll("'", '&#39;'));
-    if (ask.form === '/forms/feedback' || ask.form === '/forms/self') expect(html, what).toContain(date);
+    if (ask.form === '/forms/feedback' || ask.form === '/forms/self' || ask.form === '/forms/peer')
+      expect(html, what).toContain(date);
   }
 
   const of = (kind: MailKind, to?: string) =>
@@ -316,6 +334,25 @@ describe('every email', () => {
         .map((mail) => mail.to)
         .sort(),
     ).toEqual(['ann@example.com', 'bob@example.com', 'cid@example.com', 'maria@example.com', 'olga@example.com']);
+    // HR asks Bob for a peer review of Ann.
+    expect((await hr(stack, 'POST', `/cycles/${sales}/peers`, { employeeId: 'e1', reviewers: ['e2'] })).status).toBe(
+      200,
+    );
+    await receive();
+    expect(of('peer-invitation')[0].text).toContain('HR asks you for a short peer review of Ann Early');
+    // Ann asks for a second peer reviewer from her self-assessment page; Maria is asked to approve.
+    const annSelf = linkIn(of('invitation', 'ann@example.com')[0], '/forms/self');
+    const nominations = new URL(
+      /href="([^"]*\/forms\/peer-nominations\?t=[^"]+)"/
+        .exec(await (await fetch(annSelf)).text())![1]
+        .replaceAll('&amp;', '&'),
+      annSelf,
+    ).toString();
+    expect((await postForm(nominations, await openForm(nominations), { colleagues: 'cid@example.com' })).status).toBe(
+      303,
+    );
+    await receive();
+    expect(of('peer-nomination', 'maria@example.com')[0].text).toContain('Cid Never (e3)');
     const [failure] = of('delivery-failure');
     expect(failure.text).toContain('Zed Bounce (o2) <zed@example.com> did not get the self-assessment invitation');
 
@@ -348,6 +385,8 @@ describe('every email', () => {
         .map((mail) => mail.to)
         .sort(),
     ).toEqual(['cid@example.com', 'maria@example.com']);
+    // Bob never answered his peer review of Ann: one reminder, and nothing at the deadline.
+    expect(of('peer-reminder').map((mail) => mail.to)).toEqual(['bob@example.com']);
 
     await advanceTo(schedule.selfDue + HOUR);
     expect(of('self-overdue', 'maria@example.com')[0].text).toContain('Cid Never (e3)');
@@ -482,6 +521,9 @@ describe('every email', () => {
         'goal-missed',
         'goal-hr',
         'feedback-request',
+        'peer-invitation',
+        'peer-reminder',
+        'peer-nomination',
       ].sort(),
     );
   });

@@ -15,6 +15,7 @@ import {
 import type { AuditEvent } from '#store/audit.ts';
 import type { CycleRecord } from '#store/cycles.ts';
 import type { GoalRecord } from '#store/goals.ts';
+import type { PeerReviewRecord } from '#store/peers.ts';
 import type { Claim, MailRecord } from '#store/mail.ts';
 import type { SettingsInForce } from '#store/settings.ts';
 import type { StorePorts } from '#services/ports.ts';
@@ -56,6 +57,8 @@ export class MemoryStore implements StorePorts {
   readonly goals = new Map<string, GoalRecord>();
   readonly employees = new Map<string, Employee>();
   readonly mails = new Map<string, MailRecord>();
+  /** Peer reviews by cycle, person and reviewer. */
+  readonly peerReviews = new Map<string, PeerReviewRecord>();
   /** When each claimed mail's lease ends, on the project clock (the outbox index's due time). */
   private readonly leaseEnds = new Map<string, string>();
   readonly audit: AuditEvent[] = [];
@@ -216,6 +219,25 @@ export class MemoryStore implements StorePorts {
     version: number,
   ): Promise<AnswerVersion<T> | undefined> {
     return copy(this.versions.get(`${cycleId}#${form}#${employeeId}#${version}`) as AnswerVersion<T> | undefined);
+  }
+
+  /** Test setup: a peer review HR assigned. */
+  putPeerReview(review: PeerReviewRecord): this {
+    this.peerReviews.set(`${review.cycleId}#${review.employeeId}#${review.reviewerId}`, structuredClone(review));
+    return this;
+  }
+
+  async listPendingPeerReviews(cycleId: string): Promise<PeerReviewRecord[]> {
+    return [...this.peerReviews.values()]
+      .filter((review) => review.cycleId === cycleId && review.status === 'PENDING')
+      .map((review) => structuredClone(review));
+  }
+
+  async markPeerReminded(review: PeerReviewRecord, at: string): Promise<boolean> {
+    const stored = this.peerReviews.get(`${review.cycleId}#${review.employeeId}#${review.reviewerId}`);
+    if (!stored || stored.remindedAt !== undefined || stored.status !== 'PENDING') return false;
+    stored.remindedAt = at;
+    return true;
   }
 
   async markResultReleased(cycleId: string, employeeId: string, at: string): Promise<boolean> {

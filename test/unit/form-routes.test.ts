@@ -13,11 +13,13 @@ describe('each form function', () => {
     },
   );
 
-  it('is found: the five pages behind the emailed links', () => {
+  it('is found: the seven pages behind the emailed links', () => {
     expect(formFunctions.map((spec) => spec.id).sort()).toEqual([
       'FeedbackForm',
       'GoalsPage',
       'ManagerReviewForm',
+      'PeerNominationForm',
+      'PeerReviewForm',
       'ResultsPage',
       'SelfAssessmentForm',
     ]);

@@ -249,3 +249,41 @@ describe('a calibrated cycle', () => {
     expect((await store.getCycle(cycleId))?.phase).toBe('CALIBRATION');
   });
 });
+
+describe('peer reviewers', () => {
+  it('get one reminder in the lead before the person\u2019s self deadline, none once answered, and no escalation', async () => {
+    clock.set('2027-01-04T09:00:00.000Z');
+    const store = new MemoryStore().addEmployees(...ROSTER);
+    const { cycleId, selfDue, managerDue } = await launched(store, {
+      name: 'Q1 peers',
+      selfDue: '2027-01-18',
+      managerDue: '2027-01-28',
+    });
+    const peer = (reviewerId: string, reviewerName: string, status: 'PENDING' | 'SUBMITTED') => ({
+      cycleId,
+      employeeId: 'e1',
+      name: 'Ann Early',
+      department: 'Sales',
+      reviewerId,
+      reviewerName,
+      reviewerEmail: `${reviewerId}@example.com`,
+      assignedAt: '2027-01-04T09:00:00.000Z',
+      status,
+    });
+    store.putPeerReview(peer('e2', 'Bob Late', 'PENDING')).putPeerReview(peer('o1', 'Otto Ops', 'SUBMITTED'));
+    store.takeDelivered();
+    const peerMail = async (at: number) => {
+      clock.set(at);
+      await runCheckpoint(cycleId, store);
+      return store.takeDelivered().filter(([, subject]) => subject.includes('peer review'));
+    };
+    expect(await peerMail(selfDue - 3 * DAY_MS - SECOND)).toEqual([]);
+    expect(await peerMail(selfDue - 3 * DAY_MS)).toEqual([
+      ['e2@example.com', expect.stringMatching(/^Reminder: your peer review of Ann Early is due Mon, 18 Jan 2027/)],
+    ]);
+    expect(await peerMail(selfDue - DAY_MS)).toEqual([]);
+    expect(await peerMail(selfDue + SECOND)).toEqual([]);
+    expect(await peerMail(selfDue + 3 * DAY_MS)).toEqual([]);
+    expect(await peerMail(managerDue + SECOND)).toEqual([]);
+  });
+});

@@ -248,6 +248,39 @@ const KINDS: Record<keyof typeof messages, Variant[]> = {
       asks: { form: form('/forms/feedback'), by: LATER },
     },
   ],
+  peerInvitation: [
+    {
+      name: 'peer review request, answers anonymous to the person',
+      mail: messages.peerInvitation(ctx, { name: 'Bob Prompt' }, ana, DUE, form('/forms/peer'), 'anonymous'),
+      asks: { form: form('/forms/peer'), by: DUE },
+    },
+    {
+      name: 'peer review request, answers named',
+      mail: messages.peerInvitation(ctx, { name: 'Bob Prompt' }, ana, DUE, form('/forms/peer'), 'named'),
+      asks: { form: form('/forms/peer'), by: DUE },
+    },
+  ],
+  peerReminder: [
+    {
+      name: 'peer review reminder',
+      mail: messages.peerReminder(ctx, { name: 'Bob Prompt' }, ana, DUE, form('/forms/peer')),
+      asks: { form: form('/forms/peer'), by: DUE },
+    },
+  ],
+  peerNomination: [
+    {
+      name: 'peer nomination, to the manager',
+      mail: messages.peerNomination(
+        ctx,
+        { name: 'Maria' },
+        ana,
+        [{ employeeId: 'E107', name: 'Ana Lima' }],
+        DUE,
+        form('/forms/peer-approval'),
+      ),
+      asks: { form: form('/forms/peer-approval'), by: DUE },
+    },
+  ],
   ratingAdjusted: [
     {
       name: 'rating adjusted, to the manager',
@@ -378,5 +411,23 @@ describe('the html-validate check itself', () => {
         page('<meta name="viewport" content="width=device-width, initial-scale=1">', '<a href="x"></a>'),
       ),
     ).rejects.toThrow();
+  });
+});
+
+describe('the peer review request', () => {
+  it('names the person and the deadline, and tells the reviewer who reads their answers, with or without their name', () => {
+    const [anonymous, named] = KINDS.peerInvitation;
+    expect(anonymous.mail.subject).toBe('2026 Q4 <Sales & "Ops">: please give peer feedback on Ana Lima');
+    expect(anonymous.mail.text).toContain(
+      `HR asks you for a short peer review of Ana Lima, by ${formatDeadline(DUE, TZ)}.`,
+    );
+    expect(anonymous.mail.text).toContain('Ana Lima reads them without your name once results are released.');
+    expect(named.mail.text).toContain('Ana Lima reads them with your name once results are released.');
+    const approved = messages.peerInvitation(ctx, { name: 'Bob' }, ana, DUE, form('/forms/peer'), 'anonymous', {
+      name: 'Maria Manager',
+    });
+    expect(approved.text).toContain(
+      'Ana Lima asks you for a short peer review, and Maria Manager approved the request.',
+    );
   });
 });

@@ -315,3 +315,56 @@ describe('linkExpiresAt', () => {
     );
   });
 });
+
+describe('peer links', () => {
+  const peer: LinkClaims = {
+    cycleId: 'cyc-2026-q4',
+    personId: 'E2',
+    purpose: 'peer',
+    expiresAt: EXPIRES,
+    aboutId: 'E7',
+  };
+
+  it('name the reviewer as the person and whom they review, and open only as a peer link', () => {
+    const token = signLink(peer, SECRET);
+    expect(verifyLink(token, SECRET, 'peer', NOW)).toStrictEqual(peer);
+    expect(problemOf(() => verifyLink(token, SECRET, 'self', NOW))).toBe('wrong-purpose');
+    expect(problemOf(() => verifyLink(token, SECRET, 'feedback', NOW))).toBe('wrong-purpose');
+  });
+
+  it('are refused without whom they are about, and no other link carries one', () => {
+    expect(
+      problemOf(() =>
+        verifyLink(signRaw(JSON.stringify({ c: 'c1', p: 'E2', u: 'peer', e: EXPIRES })), SECRET, 'peer', NOW),
+      ),
+    ).toBe('malformed');
+    const selfWithAbout = signRaw(JSON.stringify({ c: 'c1', p: 'E2', u: 'self', e: EXPIRES, a: 'E7' }));
+    expect(problemOf(() => verifyLink(selfWithAbout, SECRET, 'self', NOW))).toBe('malformed');
+  });
+
+  it('cannot be turned to another person: the claim is signed', () => {
+    const [payload, signature] = signLink(peer, SECRET).split('.');
+    const other = Buffer.from(
+      Buffer.from(payload, 'base64url').toString('utf8').replace('"a":"E7"', '"a":"E8"'),
+    ).toString('base64url');
+    expect(problemOf(() => verifyLink(`${other}.${signature}`, SECRET, 'peer', NOW))).toBe('bad-signature');
+  });
+
+  it('an approval link names the nomination it approves, and opens nothing else', () => {
+    const approval = signLink({ ...peer, personId: 'm1', purpose: 'peer-approval', aboutId: 'nom_1' }, SECRET);
+    expect(verifyLink(approval, SECRET, 'peer-approval', NOW).aboutId).toBe('nom_1');
+    expect(problemOf(() => verifyLink(approval, SECRET, 'peer', NOW))).toBe('wrong-purpose');
+    const bare = signRaw(JSON.stringify({ c: 'c1', p: 'm1', u: 'peer-approval', e: EXPIRES }));
+    expect(problemOf(() => verifyLink(bare, SECRET, 'peer-approval', NOW))).toBe('malformed');
+  });
+
+  it('keep a self link unchanged: no about claim is signed into it', () => {
+    const [payload] = signLink(CLAIMS, SECRET).split('.');
+    expect(JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'))).toEqual({
+      c: CLAIMS.cycleId,
+      p: CLAIMS.personId,
+      u: 'self',
+      e: EXPIRES,
+    });
+  });
+});
