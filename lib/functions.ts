@@ -97,7 +97,7 @@ export const apiFunctions: FunctionSpec[] = [
   {
     id: 'Overview',
     entry: 'functions/api/overview.ts',
-    access: { table: 'read', indexes: ['gsi2', 'gsi3'] },
+    access: { table: 'read', indexes: ['gsi2', 'gsi3'], linkSecret: true },
     description: 'HR overview: every cycle with its completion, goals at risk and missed, recent recognition',
     routes: [
       { method: 'GET', path: '/cycles', auth: 'hr' },
