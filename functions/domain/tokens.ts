@@ -10,12 +10,13 @@ import { DAY_MS } from './time.ts';
  * cycle, the person and what the link is for, so a link for one form cannot open another.
  */
 /** `goals` links name the scope `goals` in place of a cycle: the owner's goals page. */
-const LINK_PURPOSES = ['self', 'manager', 'goals', 'results', 'feedback'] as const;
+/** `upward` links name the author: the manager they review is read from their assessment, never from the link. */
+const LINK_PURPOSES = ['self', 'manager', 'goals', 'results', 'feedback', 'upward'] as const;
 export type LinkPurpose = (typeof LINK_PURPOSES)[number];
 
 /** What a link is for, with the facts its lifetime follows from. */
 export type LinkUse =
-  | { purpose: 'self' | 'manager' | 'results'; schedule: CycleSchedule }
+  | { purpose: 'self' | 'manager' | 'results' | 'upward'; schedule: CycleSchedule }
   | { purpose: 'goals'; dueAt: number; timings: GoalTimings }
   | { purpose: 'feedback'; requestedAt: number };
 
@@ -30,7 +31,9 @@ export const LINK_MARGIN_MS = 7 * DAY_MS;
 function lastUseOf(use: LinkUse): number {
   switch (use.purpose) {
     // Late self-assessments are taken until the release; an extension ends at the manager deadline at the latest.
+    // An upward review closes at its author's self deadline, which an extension may move as far.
     case 'self':
+    case 'upward':
       return releaseAt(use.schedule);
     // Reviews are taken until the release; after it the team page confirms proposed goals, like the results page accepts them.
     case 'manager':

@@ -31,7 +31,9 @@ import {
 import { queueMailOnce, type MailKind } from '#store/mail.ts';
 import { NotFound } from './errors.ts';
 import { OwnMail } from './own-mail.ts';
-import type { AssessmentsPort, AuditPort, CyclesPort, LadderPort, MailPort } from './ports.ts';
+import type { AssessmentsPort, AuditPort, CyclesPort, LadderPort, MailPort, UpwardPort } from './ports.ts';
+import { remindUpward } from './upward.ts';
+import { answeredUpward } from '#store/upward.ts';
 import { stepOutput, type StepOutput } from './step-output.ts';
 
 /** What the ladder reads and writes. */
@@ -39,7 +41,8 @@ export type CheckpointPorts = Pick<CyclesPort, 'getCycle' | 'movePhase' | 'markC
   Pick<AssessmentsPort, 'listAssessments' | 'listPending'> &
   LadderPort &
   AuditPort &
-  Pick<MailPort, 'queueMailOnce' | 'flushOutbox'>;
+  Pick<MailPort, 'queueMailOnce' | 'flushOutbox'> &
+  Pick<UpwardPort, 'answeredUpward'>;
 
 /** The store modules on DynamoDB, the outbox on SES: what the handlers run on (unit tests pass test/support/memory-store.ts). */
 const storePorts: CheckpointPorts = {
@@ -54,6 +57,7 @@ const storePorts: CheckpointPorts = {
   recordAudits,
   queueMailOnce,
   flushOutbox,
+  answeredUpward,
 };
 
 /** Conditional writes per person run a few at a time: one checkpoint may touch every participant. */
@@ -82,6 +86,8 @@ export async function runCheckpoint(cycleId: string, ports: CheckpointPorts = st
   const target = phaseAt(schedule, now, cycle.phase);
   const outbox = new OwnMail(ports, cycleId);
   await climbLadder(ports, outbox, cycle, 'self', now);
+  // Upward reviews close with the self-assessment, and their one reminder goes with its reminder step.
+  await remindUpward(ports, outbox, cycle, now);
 
   let phase: Phase = cycle.phase;
   if (phase === 'SELF_REVIEW' && target !== 'SELF_REVIEW') {

@@ -29,6 +29,7 @@ const FORM_PATH: Record<LinkPurpose, string> = {
   goals: '/forms/goals',
   results: '/forms/results',
   feedback: '/forms/feedback',
+  upward: '/forms/upward',
 };
 
 const baseUrl = () => config().BASE_URL.replace(/\/$/, '');

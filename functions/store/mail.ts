@@ -39,6 +39,9 @@ export const MAIL_KINDS = [
   'praise-digest',
   'feedback-request',
   'rating-adjusted',
+  'upward-invitation',
+  'upward-reminder',
+  'upward-result',
 ] as const;
 export type MailKind = (typeof MAIL_KINDS)[number];
 

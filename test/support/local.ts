@@ -50,7 +50,7 @@ export async function expectChangesNothing(
 /** The first link of a kind in an email's HTML part (what a participant clicks). */
 export function linkIn(
   mail: Mail,
-  path: '/forms/self' | '/forms/team' | '/forms/goals' | '/forms/results' | '/forms/feedback',
+  path: '/forms/self' | '/forms/team' | '/forms/goals' | '/forms/results' | '/forms/feedback' | '/forms/upward',
 ): string {
   const match = new RegExp(`href="([^"]*${path}\\?t=[^"]+)"`).exec(mail.html);
   if (!match) throw new Error(`no ${path} link in "${mail.subject}"`);

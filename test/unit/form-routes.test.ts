@@ -13,13 +13,14 @@ describe('each form function', () => {
     },
   );
 
-  it('is found: the five pages behind the emailed links', () => {
+  it('is found: the six pages behind the emailed links', () => {
     expect(formFunctions.map((spec) => spec.id).sort()).toEqual([
       'FeedbackForm',
       'GoalsPage',
       'ManagerReviewForm',
       'ResultsPage',
       'SelfAssessmentForm',
+      'UpwardReviewForm',
     ]);
   });
 });
