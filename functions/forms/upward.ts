@@ -51,6 +51,7 @@ const pageOf = (opened: Extract<UpwardOpen, { state: 'open' }>) => ({
   questions: opened.upward.questions,
   managerName: opened.managerName,
   due: opened.due,
+  threshold: opened.upward.threshold,
 });
 
 /** Shows the form, or that the author answered (never what): a GET changes nothing, as mail scanners prefetch links. */

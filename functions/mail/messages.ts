@@ -55,13 +55,14 @@ export function upwardInvitation(
   manager: { name: string },
   due: number,
   url: string,
+  threshold: number,
 ): EmailContent {
   return composeEmail({
     subject: `${ctx.cycleName}: review your manager, anonymously`,
     greeting: `Hello ${to.name},`,
     paragraphs: [
       `As part of "${ctx.cycleName}", you can review your manager, ${manager.name}, by ${when(ctx, due)}: a few questions and a rating.`,
-      'Your answers are stored without your name. Your manager receives them only together with those of at least two colleagues, shuffled and without names or dates; if too few answer, nobody ever reads them, HR included.',
+      `Your answers are stored without your name. Your manager receives them only together with those of at least ${threshold - 1} colleagues, shuffled and without names or dates; if fewer than ${threshold} answer, nobody ever reads them, HR included.`,
     ],
     action: { label: 'Review my manager', url },
     after: ['This link is personal: please do not forward it.'],

@@ -27,6 +27,7 @@ import {
   reportedGoalsOf,
   reviewState,
   selfState,
+  upwardStatus,
 } from './status.ts';
 
 function acknowledgementOf(assessment: AssessmentRecord): AcknowledgementState {
@@ -83,7 +84,11 @@ export function peopleFacts(
 export async function cycleReport(cycleId: string) {
   const cycle = await cycleOf(cycleId);
   const labels = cycle.scale.map((point) => point.label);
-  const [groups, moved] = await Promise.all([listGroupCounters(cycleId), movedDeadlines(cycle)]);
+  const [groups, moved, upward] = await Promise.all([
+    listGroupCounters(cycleId),
+    movedDeadlines(cycle),
+    upwardStatus(cycle),
+  ]);
   const counted = cycle.phase !== 'RELEASING' && countsEveryone(cycle.participantCount, groups);
   const summaries = counted
     ? reportSummaries(
@@ -100,6 +105,8 @@ export async function cycleReport(cycleId: string) {
     settingsVersion: cycle.settingsVersion,
     scale: labels,
     ...summaries,
+    /** Upward completion per manager and department; a manager's mean only where the threshold is met, once released. */
+    upward,
     source: counted ? ('counters' as const) : ('assessments' as const),
   };
 }

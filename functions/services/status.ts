@@ -104,7 +104,7 @@ export async function cycleStatus(cycleId: string) {
 }
 
 /** HR's upward counts of a cycle (none when it asks for no upward reviews): completion, and means once released. */
-async function upwardStatus(cycle: CycleRecord) {
+export async function upwardStatus(cycle: CycleRecord) {
   if (!cycle.upward) return null;
   return upwardCompletion(await listUpwardCounters(cycle.cycleId), cycle.upward.threshold);
 }

@@ -32,7 +32,8 @@ export async function upwardInvitations(
   assessments: AssessmentRecord[],
   issuedAt: number,
 ): Promise<{ counters: NewUpwardCounter[]; invitations: Omit<MailRecord, 'createdAt'>[] }> {
-  if (!cycle.upward) return { counters: [], invitations: [] };
+  const upward = cycle.upward;
+  if (!upward) return { counters: [], invitations: [] };
   const reviews = upwardReviews(assessments, HR_MANAGER_KEY);
   const byId = new Map(assessments.map((assessment) => [assessment.employeeId, assessment]));
   const counters = [...Map.groupBy(reviews, (review) => review.managerKey)].map(([managerKey, of]) => {
@@ -63,6 +64,7 @@ export async function upwardInvitations(
           { name: author.managerName },
           selfDueOf(schedule, authorId),
           await formLink(cycle.cycleId, authorId, { purpose: 'upward', schedule }, issuedAt),
+          upward.threshold,
         ),
       );
     }),

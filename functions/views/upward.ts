@@ -10,10 +10,12 @@ export interface UpwardPage {
   questions: TextQuestion[];
   managerName: string;
   due: number;
+  /** The anonymity threshold in force: the manager reads the answers only when at least this many answered. */
+  threshold: number;
 }
 
-const ANONYMITY = (managerName: string) =>
-  `<p>Your answers are stored without your name or the date. ${e(managerName)} receives them only after the cycle, shuffled among those of at least two colleagues; if too few answer, they are deleted unread and nobody, HR included, ever reads them.</p>`;
+const ANONYMITY = (managerName: string, threshold: number) =>
+  `<p>Your answers are stored without your name or the date. ${e(managerName)} receives them only after the cycle, shuffled among those of at least ${threshold - 1} colleagues; if fewer than ${threshold} answer, they are deleted unread and nobody, HR included, ever reads them.</p>`;
 
 /** The rating is optional: a report may answer the questions yet not want to rate. */
 function ratingChoice(scale: ScalePoint[], selected = ''): string {
@@ -34,7 +36,7 @@ export function upwardForm(
   const title = `Review of ${page.managerName}`;
   return htmlDocument(
     title,
-    `<h1>${e(title)}</h1><p>${e(page.cycle.name)}: please answer by ${e(formatDeadline(page.due, page.cycle.timeZone))}.</p>${ANONYMITY(page.managerName)}${errorList(state.errors ?? [])}
+    `<h1>${e(title)}</h1><p>${e(page.cycle.name)}: please answer by ${e(formatDeadline(page.due, page.cycle.timeZone))}.</p>${ANONYMITY(page.managerName, page.threshold)}${errorList(state.errors ?? [])}
 <form method="post" action="/forms/upward">${hiddenFields(hidden())}${page.questions
       .map((question) => textField(question.id, question.label, values[question.id]))
       .join(

@@ -513,6 +513,8 @@ describe('every email', () => {
         'goal-missed',
         'goal-hr',
         'feedback-request',
+        'upward-invitation',
+        'upward-reminder',
       ].sort(),
     );
   });

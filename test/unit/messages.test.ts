@@ -160,7 +160,7 @@ const KINDS: Record<keyof typeof messages, Variant[]> = {
   upwardInvitation: [
     {
       name: 'upward invitation',
-      mail: messages.upwardInvitation(ctx, ana, { name: 'Maria Manager' }, DUE, form('/forms/upward')),
+      mail: messages.upwardInvitation(ctx, ana, { name: 'Maria Manager' }, DUE, form('/forms/upward'), 3),
       asks: { form: form('/forms/upward'), by: DUE },
     },
   ],
