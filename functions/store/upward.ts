@@ -188,3 +188,15 @@ export function markUpwardReleased(cycleId: string, managerKey: string): Promise
     ExpressionAttributeValues: { ':yes': true },
   });
 }
+
+/** A cancelled cycle's upward answers, deleted: the cycle releases nothing, so they may reach nobody. */
+export async function discardUpwardAnswers(cycleId: string): Promise<void> {
+  for (const counter of await listUpwardCounters(cycleId)) {
+    const answers = await listUpwardAnswers(cycleId, counter.managerKey);
+    await deleteUpwardAnswers(
+      cycleId,
+      counter.managerKey,
+      answers.map((answer) => answer.answerId),
+    );
+  }
+}

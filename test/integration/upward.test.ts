@@ -68,6 +68,7 @@ describe('upward reviews, anonymous by construction', () => {
   const received: Mail[] = [];
   const logLines: string[] = [];
   const restoreLogs: (() => void)[] = [];
+  let logLevel: string | undefined;
   const links = new Map<string, string>();
   const posts = new Map<string, { hidden: Record<string, string>; answers: Record<string, string> }>();
 
@@ -102,6 +103,9 @@ describe('upward reviews, anonymous by construction', () => {
     JSON.stringify(item) + (item.body instanceof Uint8Array ? brotliDecompressSync(item.body).toString('utf8') : '');
 
   beforeAll(async () => {
+    // Every log line the handlers would write in AWS at the most verbose level, searched below.
+    logLevel = process.env.POWERTOOLS_LOG_LEVEL;
+    process.env.POWERTOOLS_LOG_LEVEL = 'DEBUG';
     for (const stream of [process.stdout, process.stderr]) {
       const write = stream.write.bind(stream);
       stream.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
@@ -117,6 +121,8 @@ describe('upward reviews, anonymous by construction', () => {
   }, 120_000);
   afterAll(async () => {
     for (const restore of restoreLogs) restore();
+    if (logLevel === undefined) delete process.env.POWERTOOLS_LOG_LEVEL;
+    else process.env.POWERTOOLS_LOG_LEVEL = logLevel;
     await stack?.stop();
     dir.remove();
   });
@@ -369,5 +375,31 @@ describe('upward reviews, anonymous by construction', () => {
       for (const text of ALL_TEXTS) expect(line).not.toContain(text);
       for (const key of keysOf.values()) expect(line).not.toContain(key);
     }
+  });
+
+  it('deletes the upward answers of a cancelled cycle: nothing is released, so they reach nobody', async () => {
+    const now = stack.clock.now();
+    const launched = await hr(stack, 'POST', '/cycles', {
+      name: 'Cancelled with upward',
+      selfDue: dateAfter(now, 7),
+      managerDue: dateAfter(now, 14),
+      department: 'Sales',
+      upward: true,
+      allowOverlap: true,
+    });
+    expect(launched.status, JSON.stringify(launched.body)).toBe(201);
+    const cancelled = launched.body.cycleId;
+    await stack.settled();
+    const [invitation] = (await mailbox(stack)).filter(
+      (mail) =>
+        mail.to === 'ann@example.com' && mail.subject === 'Cancelled with upward: review your manager, anonymously',
+    );
+    const link = linkIn(invitation, '/forms/upward');
+    expect((await postForm(link, await openForm(link), answersOf('a1'))).status).toBe(303);
+    const answersIn = async () =>
+      (await scanTable()).filter((item) => item.pk === `CYCLE#${cancelled}` && String(item.sk).startsWith('UPWARD#'));
+    expect(await answersIn()).toHaveLength(1);
+    expect((await hr(stack, 'POST', `/cycles/${cancelled}/cancel`, {})).status).toBe(200);
+    expect(await answersIn()).toEqual([]);
   });
 });
