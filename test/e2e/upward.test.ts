@@ -26,7 +26,7 @@ a1,Ann One,ann@example.com,m1,Sales
 a2,Abe Two,abe@example.com,m1,Sales
 a3,Ada Three,ada@example.com,m1,Sales
 `;
-const SCREENSHOTS = ['upward-form-1280', 'upward-form-390', 'upward-refused', 'upward-answered'];
+const SCREENSHOTS = ['upward-form-1280', 'upward-form-390', 'upward-refused', 'upward-answered', 'upward-console'];
 
 describe('the upward review form in a browser', () => {
   const dir = tempDir('perfcycle-upward-e2e-');
@@ -34,6 +34,7 @@ describe('the upward review form in a browser', () => {
   let browser: Browser | undefined;
   let page: Page;
   let link: string;
+  let cycleId: string;
 
   beforeAll(async () => {
     for (const name of SCREENSHOTS) rmSync(join(SCREENSHOT_DIR, `${name}.png`), { force: true });
@@ -53,8 +54,10 @@ describe('the upward review form in a browser', () => {
       '--manager-due',
       dateAfter(now, 14),
       '--upward',
+      '--json',
     );
     expect(launched.code, launched.err).toBe(0);
+    cycleId = JSON.parse(launched.out).cycleId;
     await stack!.settled();
     const invitation = (await mailbox(stack!)).find(
       (mail) => mail.to === 'ann@example.com' && mail.subject.includes('review your manager'),
@@ -109,5 +112,24 @@ describe('the upward review form in a browser', () => {
     await expectPageBasics(page);
     await expectNoAxeViolations(page);
     await expectScreenshot(page, 'upward-answered');
+  });
+
+  it('shows HR in the console answered of asked per manager and department, and no mean before the release', async () => {
+    const consolePage = await page.context().newPage();
+    await consolePage.setViewportSize({ width: 1280, height: 900 });
+    await consolePage.goto(`${stack!.apiUrl}/console#token=${encodeURIComponent(stack!.hrToken)}`);
+    await consolePage.getByRole('heading', { level: 1, name: 'Cycles', exact: true }).waitFor();
+    await consolePage.goto(`${stack!.apiUrl}/console#/cycles/${cycleId}`);
+    const byManager = consolePage.getByRole('region', { name: 'Upward reviews by manager', exact: true });
+    await byManager.waitFor();
+    expect(await byManager.locator('tbody tr').allInnerTexts()).toEqual([
+      expect.stringMatching(/^Maria Manager \(m1\)\s+Sales\s+1\s+3\s+Not shown$/),
+    ]);
+    const byDepartment = consolePage.getByRole('region', { name: 'Upward reviews by department', exact: true });
+    expect(await byDepartment.locator('tbody tr').allInnerTexts()).toEqual([expect.stringMatching(/^Sales\s+1\s+3$/)]);
+    expect(await consolePage.content()).not.toContain('About clarity');
+    await expectPageBasics(consolePage);
+    await byManager.scrollIntoViewIfNeeded();
+    await expectScreenshot(consolePage, 'upward-console');
   });
 });
