@@ -15,9 +15,9 @@ import type { OwnMail } from './own-mail.ts';
 import type { AssessmentsPort, UpwardPort } from './ports.ts';
 
 /**
- * Upward reviews (issue 14): who is invited at launch, the form behind the link, the reminder, the release to
- * each manager and HR's counts. The author is known from the signed link while they answer, and only as a
- * keyed hash (authorKey) in what is stored; nothing here logs or stores their id beside their answer.
+ * Upward reviews (issue 14): who is invited at launch, the form behind the link, the reminder and the release
+ * to each manager (HR's counts are in status.ts). The author is known from the signed link while they answer,
+ * and only as a keyed hash (authorKey) in what is stored; nothing here logs or stores their id beside an answer.
  */
 
 /** Answers queued and sent a few managers at a time: one release may tell every manager of the organisation. */
