@@ -486,6 +486,7 @@ export function buildProgram(io: CliIo): Command {
     .option('--reminder-lead <duration>', 'remind this long before each deadline (default 3d)')
     .option('--hr-grace <duration>', 'tell HR this long after each deadline (default 2d)')
     .option('--allow-overlap', 'launch even if a running cycle of the same quarter has some of the same people')
+    .option('--upward', 'each participant with a manager also reviews that manager, anonymously')
     .option(
       '--calibration-due <date>',
       'calibrate before release: results wait for `cycle release`, planned for this day, YYYY-MM-DD (after --manager-due)',
@@ -502,6 +503,7 @@ export function buildProgram(io: CliIo): Command {
         reminderLead?: string;
         hrGrace?: string;
         allowOverlap?: boolean;
+        upward?: boolean;
         calibrationDue?: string;
         calibration?: boolean;
         json?: boolean;
@@ -524,6 +526,7 @@ export function buildProgram(io: CliIo): Command {
               reminderLead,
               hrGrace,
               allowOverlap,
+              ...(options.upward ? { upward: true } : {}),
               calibrationDue,
             },
           },
@@ -652,6 +655,21 @@ export function buildProgram(io: CliIo): Command {
             ? [
                 `results: ${s.results.released} released, ${s.results.acknowledged} acknowledged (${s.results.disagreed} disagreeing), ${s.results.unacknowledged} not acknowledged`,
                 ...(s.results.unacknowledged ? [`who has not: perfcycle cycle unacknowledged ${s.cycleId}`] : []),
+              ]
+            : []),
+          ...(s.upward
+            ? [
+                `upward reviews (shown to a manager from ${s.upward.threshold} answers): ${s.upward.managers.reduce((n: number, m: { answered: number }) => n + m.answered, 0)} of ${s.upward.managers.reduce((n: number, m: { asked: number }) => n + m.asked, 0)} answered`,
+                ...s.upward.managers.map(
+                  (m: {
+                    managerName: string;
+                    managerKey: string;
+                    answered: number;
+                    asked: number;
+                    mean: number | null;
+                  }) =>
+                    `  ${m.managerName} (${m.managerKey}): ${m.answered} of ${m.asked}${m.mean === null ? '' : `, mean ${m.mean}`}`,
+                ),
               ]
             : []),
         ].join('\n'),

@@ -264,6 +264,8 @@ export async function cyclePage(cycleId) {
           : h('p', null, 'No participants yet.'),
       ),
 
+      status.upward ? upwardSection(status.upward) : null,
+
       overdueList(cycleId, status, phase, overdue, timeZone),
       teamsList(cycleId, status, teams),
       escalationsList(cycleId, sent, timeZone),
@@ -305,6 +307,40 @@ export async function cyclePage(cycleId) {
       running ? cancelSection(cycleId, status) : null,
     ],
   };
+}
+
+/**
+ * Upward reviews: answered of asked per manager and per department, and a manager's mean once released to them
+ * where enough rated them. The API holds no answer and nothing of who wrote one, so neither does the page.
+ * @param {NonNullable<CycleStatus['upward']>} upward
+ */
+function upwardSection(upward) {
+  return section(
+    'Upward reviews',
+    h(
+      'p',
+      null,
+      `A manager receives their reports' answers, without names, only when at least ${upward.threshold} answered; the mean shows here once they have.`,
+    ),
+    table(
+      'Upward reviews by manager',
+      ['Manager', 'Department', 'Answered', 'Asked', 'Mean rating'],
+      upward.managers.map((m) => [
+        `${m.managerName} (${m.managerKey})`,
+        m.department,
+        m.answered,
+        m.asked,
+        m.mean ?? 'Not shown',
+      ]),
+      { numeric: [2, 3, 4], rowHeaders: true, wide: true },
+    ),
+    table(
+      'Upward reviews by department',
+      ['Department', 'Answered', 'Asked'],
+      upward.departments.map((d) => [d.department, d.answered, d.asked]),
+      { numeric: [1, 2], rowHeaders: true },
+    ),
+  );
 }
 
 /* ------------------------------------------------------------------ the paged lists */

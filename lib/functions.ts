@@ -23,7 +23,7 @@ export type ReviewCycleAction = 'start' | 'stop' | 'describe';
  * against what the function's bundle can call, and the IAM proof evaluates every call the tests make against it.
  */
 export interface Access {
-  /** The one table: `read` (GetItem, Query) or `readWrite` (also PutItem, UpdateItem, DeleteItem, BatchWriteItem, ConditionCheckItem). */
+  /** The one table: `read` (GetItem, BatchGetItem, Query) or `readWrite` (also PutItem, UpdateItem, DeleteItem, BatchWriteItem, ConditionCheckItem). */
   table?: 'read' | 'readWrite';
   /** The global secondary indexes it queries. */
   indexes?: TableIndex[];
@@ -316,6 +316,17 @@ export const apiFunctions: FunctionSpec[] = [
     routes: [
       { method: 'GET', path: '/forms/self', auth: 'public' },
       { method: 'POST', path: '/forms/self', auth: 'public' },
+    ],
+    timeoutSeconds: 15,
+  },
+  {
+    id: 'UpwardReviewForm',
+    entry: 'functions/forms/upward.ts',
+    access: { table: 'readWrite', linkSecret: true },
+    description: 'A report\u2019s anonymous review of their manager, behind the signed upward link',
+    routes: [
+      { method: 'GET', path: '/forms/upward', auth: 'public' },
+      { method: 'POST', path: '/forms/upward', auth: 'public' },
     ],
     timeoutSeconds: 15,
   },

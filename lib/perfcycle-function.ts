@@ -43,7 +43,7 @@ export interface PerfcycleFunctionProps {
   reviewCycle?: ReviewCycleMachine;
 }
 
-const TABLE_READ = ['dynamodb:GetItem', 'dynamodb:Query'];
+const TABLE_READ = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
 const TABLE_WRITE = [
   'dynamodb:PutItem',
   'dynamodb:UpdateItem',

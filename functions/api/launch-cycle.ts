@@ -5,7 +5,7 @@ import { apiRoutes } from './routes.ts';
 import { launchRequestSchema } from './schemas.ts';
 
 /**
- * POST /cycles: `{ name, selfDue, managerDue, department?, reminderLead?, hrGrace?, allowOverlap?, calibrationDue? }`; dates YYYY-MM-DD in the
+ * POST /cycles: `{ name, selfDue, managerDue, department?, reminderLead?, hrGrace?, allowOverlap?, calibrationDue?, upward? }`; dates YYYY-MM-DD in the
  * organisation's zone, timings as durations (`3d`, `12h`).
  * Answers the cycle with `warnings` (possible mistakes that did not stop the launch).
  */
@@ -25,6 +25,7 @@ export const handler = apiRoutes(
         timeZone: cycle.timeZone,
         reminderLeadMs: cycle.timings.reminderLeadMs,
         hrGraceMs: cycle.timings.hrGraceMs,
+        upward: cycle.upward ? { questions: cycle.upward.questions.length, threshold: cycle.upward.threshold } : null,
         warnings: cycle.warnings,
       });
     },

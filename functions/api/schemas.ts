@@ -44,6 +44,8 @@ export const launchRequestSchema = z.strictObject({
   reminderLead: timing('reminderLead').optional(),
   hrGrace: timing('hrGrace').optional(),
   allowOverlap: z.boolean({ error: 'allowOverlap must be true or false' }).optional(),
+  /** Each participant with a manager also reviews that manager, anonymously. */
+  upward: z.boolean({ error: 'upward must be true or false' }).optional(),
   /** A date makes the cycle calibrated; `false` opts out where the settings calibrate by default. */
   calibrationDue: z
     .union([calendarDate('calibrationDue'), z.literal(false)], {

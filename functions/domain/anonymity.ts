@@ -101,3 +101,47 @@ export function authorKey(secret: string, cycleId: string, authorId: string): st
   const key = Buffer.from(hkdfSync('sha256', secret, '', AUTHOR_KEY_INFO, 32));
   return createHmac('sha256', key).update(`upward-author\0${cycleId}\0${authorId}`).digest('base64url');
 }
+
+/** A manager's upward counts as HR's view needs them (store/upward.ts keeps one per manager). */
+export interface UpwardCounts {
+  managerKey: string;
+  managerName: string;
+  department: string;
+  /** Reports invited at launch, answers received, rated answers and the sum of their ratings. */
+  asked: number;
+  answers: number;
+  ratings: number;
+  ratingSum: number;
+  released?: boolean;
+}
+
+/**
+ * What HR sees of a cycle's upward reviews: completion per manager and per department (answered of asked), and a
+ * manager's mean only once released to them and only where enough rated them, as the manager saw it. Never an
+ * answer, and nothing about any author.
+ */
+export function upwardCompletion(counters: readonly UpwardCounts[], threshold: number) {
+  const managers = counters
+    .map((counter) => {
+      const mean = counter.released
+        ? upwardMean({ count: counter.ratings, sum: counter.ratingSum }, threshold)
+        : undefined;
+      return {
+        managerKey: counter.managerKey,
+        managerName: counter.managerName,
+        department: counter.department,
+        asked: counter.asked,
+        answered: counter.answers,
+        mean: mean && !mean.tooFewAnswers ? mean.mean : null,
+      };
+    })
+    .sort((a, b) => a.managerName.localeCompare(b.managerName) || a.managerKey.localeCompare(b.managerKey));
+  const departments = [...Map.groupBy(managers, (manager) => manager.department)]
+    .map(([department, of]) => ({
+      department,
+      asked: of.reduce((sum, manager) => sum + manager.asked, 0),
+      answered: of.reduce((sum, manager) => sum + manager.answered, 0),
+    }))
+    .sort((a, b) => a.department.localeCompare(b.department));
+  return { threshold: Math.max(MIN_ANONYMITY_THRESHOLD, threshold), managers, departments };
+}

@@ -197,6 +197,29 @@ export function selfAnswersSchema(template: Pick<ReviewTemplate, 'scale' | 'self
 
 export type SelfAnswers = z.infer<ReturnType<typeof selfAnswersSchema>>;
 
+/** The rating of an upward review: optional, as a report may answer the questions yet not want to rate. */
+export const UPWARD_RATING_FIELD = 'upwardRating';
+const UPWARD_RATING_LABEL = 'Your rating of your manager';
+
+/** An upward review: the cycle's upward questions, each required, and an optional rating on the cycle's scale. */
+export function upwardAnswersSchema(scale: ScalePoint[], questions: TextQuestion[]) {
+  return z.object({
+    answers: textAnswersOn(questions),
+    rating: z.preprocess(
+      (value) => (value === null || (typeof value === 'string' && value.trim() === '') ? undefined : value),
+      ratingOn(scale, UPWARD_RATING_LABEL).optional(),
+    ),
+  });
+}
+
+/** The upward review's schema input from a posted form. */
+export function postedUpwardAnswers(questions: TextQuestion[], field: (name: string) => string | null | undefined) {
+  return {
+    answers: Object.fromEntries(questions.map((question) => [question.id, field(question.id) ?? ''])),
+    rating: field(UPWARD_RATING_FIELD) ?? '',
+  };
+}
+
 /** When proposed goals may fall due: after the review, in the organisation's zone. */
 export interface ProposalWindow {
   now: number;

@@ -12,16 +12,17 @@ import { DAY_MS } from './time.ts';
 /**
  * `goals` links name the scope `goals` in place of a cycle: the owner's goals page. A `peer` link names the
  * reviewer as its person and the participant they review as `aboutId`: it opens that one peer review only. A
- * `peer-approval` link names the manager and, as `aboutId`, the one nomination of peers they approve.
+ * `peer-approval` link names the manager and, as `aboutId`, the one nomination of peers they approve. An `upward`
+ * link names the author: the manager they review is read from their assessment, never from the link.
  */
-const LINK_PURPOSES = ['self', 'manager', 'goals', 'results', 'feedback', 'peer', 'peer-approval'] as const;
+const LINK_PURPOSES = ['self', 'manager', 'goals', 'results', 'feedback', 'peer', 'peer-approval', 'upward'] as const;
 /** The purposes whose links name what they are about, and only those. */
 const ABOUT_PURPOSES: readonly LinkPurpose[] = ['peer', 'peer-approval'];
 export type LinkPurpose = (typeof LINK_PURPOSES)[number];
 
 /** What a link is for, with the facts its lifetime follows from. */
 export type LinkUse =
-  | { purpose: 'self' | 'manager' | 'results'; schedule: CycleSchedule }
+  | { purpose: 'self' | 'manager' | 'results' | 'upward'; schedule: CycleSchedule }
   | { purpose: 'goals'; dueAt: number; timings: GoalTimings }
   | { purpose: 'feedback'; requestedAt: number }
   | { purpose: 'peer' | 'peer-approval'; schedule: CycleSchedule; aboutId: string };
@@ -37,7 +38,9 @@ export const LINK_MARGIN_MS = 7 * DAY_MS;
 function lastUseOf(use: LinkUse): number {
   switch (use.purpose) {
     // Late self-assessments are taken until the release; an extension ends at the manager deadline at the latest.
+    // An upward review closes at its author's self deadline, which an extension may move as far.
     case 'self':
+    case 'upward':
       return releaseAt(use.schedule);
     // Reviews are taken until the release; after it the team page confirms proposed goals, like the results page accepts them.
     case 'manager':

@@ -48,6 +48,83 @@ export function invitation(ctx: CycleContext, to: { name: string }, due: number,
   });
 }
 
+/** An upward review's invitation: its own email, so it is never mistaken for (or forwarded with) the self-assessment. */
+export function upwardInvitation(
+  ctx: CycleContext,
+  to: { name: string },
+  manager: { name: string },
+  due: number,
+  url: string,
+  threshold: number,
+): EmailContent {
+  return composeEmail({
+    subject: `${ctx.cycleName}: review your manager, anonymously`,
+    greeting: `Hello ${to.name},`,
+    paragraphs: [
+      `As part of "${ctx.cycleName}", you can review your manager, ${manager.name}, by ${when(ctx, due)}: a few questions and a rating.`,
+      `Your answers are stored without your name. Your manager receives them only together with those of at least ${threshold - 1} colleagues, shuffled and without names or dates; if fewer than ${threshold} answer, nobody ever reads them, HR included.`,
+    ],
+    action: { label: 'Review my manager', url },
+    after: ['This link is personal: please do not forward it.'],
+  });
+}
+
+export function upwardReminder(
+  ctx: CycleContext,
+  to: { name: string },
+  manager: { name: string },
+  due: number,
+  url: string,
+): EmailContent {
+  return composeEmail({
+    subject: `Reminder: review your manager by ${when(ctx, due)}`,
+    greeting: `Hello ${to.name},`,
+    paragraphs: [
+      `You have not reviewed your manager, ${manager.name}, for "${ctx.cycleName}" yet. The review closes on ${when(ctx, due)}.`,
+      'Your answers are stored without your name, and reach your manager only among enough others to stay anonymous.',
+    ],
+    action: { label: 'Review my manager', url },
+  });
+}
+
+/**
+ * To a manager at the release: their reports' upward answers, shuffled and without names or dates, with the
+ * mean rating; or, below the threshold, only that too few answered (the answers are deleted, unread).
+ */
+export function upwardResult(
+  ctx: CycleContext,
+  to: { name: string },
+  questions: { id: string; label: string }[],
+  scale: ScalePoint[],
+  outcome:
+    | { tooFewAnswers: false; answers: { answers: Record<string, string>; rating?: number }[]; mean?: number }
+    | { tooFewAnswers: true; count: number; needed: number },
+): EmailContent {
+  const subject = `${ctx.cycleName}: your upward review`;
+  if (outcome.tooFewAnswers)
+    return composeEmail({
+      subject,
+      greeting: `Hello ${to.name},`,
+      paragraphs: [
+        `Too few of your reports answered the upward review of "${ctx.cycleName}" to keep their answers anonymous: ${outcome.count} answered, and at least ${outcome.needed} are needed.`,
+        'So that nobody can tell who wrote what, those answers were deleted unread: nobody receives them, HR included.',
+      ],
+    });
+  const top = Math.max(...scale.map((point) => point.value));
+  return composeEmail({
+    subject,
+    greeting: `Hello ${to.name},`,
+    paragraphs: [
+      `${outcome.answers.length} of your reports reviewed you in "${ctx.cycleName}". Their answers follow in a random order, without names or dates.`,
+      ...(outcome.mean === undefined ? [] : [`Mean rating: ${outcome.mean} of ${top}`]),
+      ...outcome.answers.flatMap((answer, index) => [
+        `Answer ${index + 1}${answer.rating === undefined ? '' : `, rating ${answer.rating} of ${top} - ${labelOf(scale, answer.rating)}`}:`,
+        ...questions.map((question) => `${question.label} ${answer.answers[question.id] ?? ''}`),
+      ]),
+    ],
+  });
+}
+
 export function selfReminder(ctx: CycleContext, to: { name: string }, due: number, url: string): EmailContent {
   return composeEmail({
     subject: `Reminder: ${ctx.cycleName} self-assessment due ${when(ctx, due)}`,

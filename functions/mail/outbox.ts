@@ -401,4 +401,7 @@ const MAIL_PURPOSE: Record<MailKind, string> = {
   'peer-nomination': 'a request to approve peer reviewers',
   'feedback-request': 'a feedback request',
   'rating-adjusted': 'the notice of a rating HR adjusted in calibration',
+  'upward-invitation': 'the invitation to review their manager',
+  'upward-reminder': 'a reminder to review their manager',
+  'upward-result': 'the upward review of a manager',
 };

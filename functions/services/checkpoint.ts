@@ -34,7 +34,9 @@ import { queueMailOnce, type MailKind } from '#store/mail.ts';
 import { listPendingPeerReviews, markPeerReminded } from '#store/peers.ts';
 import { NotFound } from './errors.ts';
 import { OwnMail } from './own-mail.ts';
-import type { AssessmentsPort, AuditPort, CyclesPort, LadderPort, MailPort, PeersPort } from './ports.ts';
+import type { AssessmentsPort, AuditPort, CyclesPort, LadderPort, MailPort, PeersPort, UpwardPort } from './ports.ts';
+import { remindUpward } from './upward.ts';
+import { answeredUpward } from '#store/upward.ts';
 import { stepOutput, type StepOutput } from './step-output.ts';
 
 /** What the ladder reads and writes. */
@@ -43,7 +45,8 @@ export type CheckpointPorts = Pick<CyclesPort, 'getCycle' | 'movePhase' | 'markC
   LadderPort &
   AuditPort &
   PeersPort &
-  Pick<MailPort, 'queueMailOnce' | 'flushOutbox'>;
+  Pick<MailPort, 'queueMailOnce' | 'flushOutbox'> &
+  Pick<UpwardPort, 'answeredUpward'>;
 
 /** The store modules on DynamoDB, the outbox on SES: what the handlers run on (unit tests pass test/support/memory-store.ts). */
 const storePorts: CheckpointPorts = {
@@ -60,6 +63,7 @@ const storePorts: CheckpointPorts = {
   markPeerReminded,
   queueMailOnce,
   flushOutbox,
+  answeredUpward,
 };
 
 /** Conditional writes per person run a few at a time: one checkpoint may touch every participant. */
@@ -91,6 +95,8 @@ export async function runCheckpoint(cycleId: string, ports: CheckpointPorts = st
   // Peer reviews close with the self-assessments: while those are asked for, their reviewers get one reminder.
   if (cycle.phase === 'SELF_REVIEW' || Object.keys(cycle.extensions).length)
     await remindPeers(ports, outbox, cycle, now);
+  // Upward reviews close with the self-assessment, and their one reminder goes with its reminder step.
+  await remindUpward(ports, outbox, cycle, now);
 
   let phase: Phase = cycle.phase;
   if (phase === 'SELF_REVIEW' && target !== 'SELF_REVIEW') {

@@ -3,6 +3,7 @@ import { checkLaunchDeadlines, RuleViolation, type CycleSchedule } from '#domain
 import { launchWarnings, matchDepartment, overlappingCycle } from '#domain/launch-checks.ts';
 import { periodAt } from '#domain/goals.ts';
 import { isActive, reviewerOf, selectParticipants, type Reviewer } from '#domain/employee.ts';
+import { upwardReviews } from '#domain/multi-rater.ts';
 import { DAY_MS, endOfDay, lastDayEndingBy } from '#domain/time.ts';
 import { invitation } from '#mail/messages.ts';
 import { flushOutbox, queueClaim, newMail } from '#mail/outbox.ts';
@@ -27,6 +28,7 @@ import { queueMailsClaimed, type Claim, type MailRecord } from '#store/mail.ts';
 import { settingsInForce } from '#store/settings.ts';
 import { progressItems } from '#store/progress.ts';
 import { batchPut } from '#store/table.ts';
+import { putUpwardCounters } from '#store/upward.ts';
 import { Conflict, NotFound } from './errors.ts';
 import type {
   AssessmentsPort,
@@ -35,8 +37,10 @@ import type {
   EmployeesPort,
   MailPort,
   SettingsPort,
+  UpwardPort,
   WorkflowPort,
 } from './ports.ts';
+import { upwardInvitations } from './upward.ts';
 import { stepOutput, type StepOutput } from './step-output.ts';
 
 /**
@@ -50,6 +54,7 @@ export type LaunchCyclePorts = Pick<CyclesPort, 'createCycle' | 'listActiveCycle
   WorkflowPort;
 export type LaunchParticipantsPorts = Pick<CyclesPort, 'getCycle' | 'markParticipantsWritten'> &
   Pick<AssessmentsPort, 'putAssessments'> &
+  Pick<UpwardPort, 'putUpwardCounters'> &
   Pick<AuditPort, 'recordAudit'> &
   Pick<MailPort, 'queueMailsClaimed' | 'flushOutbox'> &
   Pick<EmployeesPort, 'loadDirectory'>;
@@ -75,6 +80,7 @@ const launchParticipantsPorts: LaunchParticipantsPorts = {
       ...assessments.map(assessmentItem),
       ...(assessments.length ? progressItems(assessments[0].cycleId, assessments) : []),
     ]),
+  putUpwardCounters,
   recordAudit,
   queueMailsClaimed,
   flushOutbox,
@@ -91,6 +97,8 @@ export interface LaunchRequest {
   /** Milliseconds; by default the settings' review timings. */
   reminderLead?: number;
   hrGrace?: number;
+  /** Each participant with a manager also reviews that manager, anonymously (issue 14). */
+  upward?: boolean;
   /** Launch even when a running cycle of the same period has some of the same participants. */
   allowOverlap?: boolean;
   /**
@@ -169,6 +177,17 @@ export async function launchCycle(
   const participants = selectParticipants(directory, department);
   if (!participants.length)
     throw new RuleViolation('no participants', [`nobody in the directory has department "${department}"`]);
+  if (request.upward) {
+    const candidates = participants.map((employee) => ({
+      employeeId: employee.employeeId,
+      name: employee.name,
+      managerKey: reviewerOf(employee, directory, hrReviewer()).key,
+    }));
+    if (!upwardReviews(candidates, HR_MANAGER_KEY).length)
+      throw new RuleViolation('no upward reviews', [
+        `nobody in this cycle has a manager to review: HR reviews all ${participants.length} participants; launch without upward`,
+      ]);
+  }
   const period = request.period ?? periodAt(now, timeZone);
   if (!request.allowOverlap) {
     const running = (await ports.listActiveCycles()).filter(isRunning).map((cycle) => ({
@@ -205,6 +224,9 @@ export async function launchCycle(
     peerFeedback: settings.peerFeedback,
     competencies: settings.competencies,
     scoreWeights: settings.scoreWeights,
+    ...(request.upward
+      ? { upward: { questions: settings.upwardQuestions, threshold: settings.anonymityThreshold } }
+      : {}),
     senderName: settings.senderName,
     createdAt: nowIso(),
     createdBy: actor,
@@ -215,7 +237,11 @@ export async function launchCycle(
     at: cycle.createdAt,
     actor,
     action: 'cycle-launched',
-    details: { participants: participants.length, ...(warnings.length ? { warnings: warnings.join(' ') } : {}) },
+    details: {
+      participants: participants.length,
+      ...(request.upward ? { upward: true } : {}),
+      ...(warnings.length ? { warnings: warnings.join(' ') } : {}),
+    },
   });
   const executionArn = await ports.startCycleExecution(cycle.cycleId, 0);
   await ports.recordExecution(cycle.cycleId, executionArn, 0);
@@ -278,11 +304,16 @@ export async function launchParticipants(
         ),
       ),
     );
-    queued = invitations.map((mail) => ({ ...mail, createdAt }));
+    const upward = await upwardInvitations(cycle, assessments, issuedAt);
+    queued = [...invitations, ...upward.invitations].map((mail) => ({ ...mail, createdAt }));
     claim = queueClaim(queued.length);
     // Independent writes, so together: the invitations are queued claimed by this launch (nobody else sends
-    // them), and none goes out before both are stored; a rerun stores both again.
-    await Promise.all([ports.putAssessments(assessments), ports.queueMailsClaimed(queued, claim)]);
+    // them), and none goes out before all are stored; a rerun stores them all again.
+    await Promise.all([
+      ports.putAssessments(assessments),
+      ...(upward.counters.length ? [ports.putUpwardCounters(cycleId, upward.counters)] : []),
+      ports.queueMailsClaimed(queued, claim),
+    ]);
     await ports.markParticipantsWritten(cycleId, assessments.length);
     await ports.recordAudit({
       cycleId,

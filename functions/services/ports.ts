@@ -9,6 +9,7 @@ import type { GoalRecord } from '#store/goals.ts';
 import type { PeerReviewRecord } from '#store/peers.ts';
 import type { Claim, MailRecord } from '#store/mail.ts';
 import type { SettingsInForce } from '#store/settings.ts';
+import type { NewUpwardCounter, StoredUpward, UpwardCounter } from '#store/upward.ts';
 
 /**
  * The store operations the workflow services (ladder, launch, release, goal watch) take as ports, named and
@@ -94,6 +95,18 @@ export interface GoalsPort {
   recordGoalStep(employeeId: string, goalId: string, step: GoalStep, at: string): Promise<boolean>;
 }
 
+/** Upward reviews (store/upward.ts): counters per manager, anonymous answers, and the authors' markers. */
+export interface UpwardPort {
+  putUpwardCounters(cycleId: string, counters: NewUpwardCounter[]): Promise<void>;
+  listUpwardCounters(cycleId: string): Promise<UpwardCounter[]>;
+  listUpwardAnswers(cycleId: string, managerKey: string): Promise<StoredUpward[]>;
+  deleteUpwardAnswers(cycleId: string, managerKey: string, answerIds: string[]): Promise<void>;
+  /** Once per manager: false when marked before. */
+  markUpwardReleased(cycleId: string, managerKey: string): Promise<boolean>;
+  /** Which of the authors' markers exist. */
+  answeredUpward(cycleId: string, markers: readonly string[]): Promise<Set<string>>;
+}
+
 export interface EmployeesPort {
   loadDirectory(): Promise<Map<string, Employee>>;
   getEmployee(employeeId: string): Promise<Employee | undefined>;
@@ -119,6 +132,7 @@ export type StorePorts = CyclesPort &
   PeersPort &
   AuditPort &
   MailPort &
+  UpwardPort &
   GoalsPort &
   EmployeesPort &
   SettingsPort &

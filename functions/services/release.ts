@@ -14,7 +14,9 @@ import { queueMailOnce } from '#store/mail.ts';
 import { NotFound } from './errors.ts';
 import { PER_ITEM_CONCURRENCY } from './checkpoint.ts';
 import { forEachLimited } from '#shared/concurrency.ts';
-import type { AssessmentsPort, AuditPort, CyclesPort, GoalsPort, HistoryPort, MailPort } from './ports.ts';
+import type { AssessmentsPort, AuditPort, CyclesPort, GoalsPort, HistoryPort, MailPort, UpwardPort } from './ports.ts';
+import { releaseUpward } from './upward.ts';
+import { deleteUpwardAnswers, listUpwardAnswers, listUpwardCounters, markUpwardReleased } from '#store/upward.ts';
 import { stepOutput, type StepOutput } from './step-output.ts';
 
 /** What the release reads and writes. */
@@ -23,7 +25,8 @@ export type ReleasePorts = Pick<CyclesPort, 'getCycle' | 'movePhase'> &
   Pick<GoalsPort, 'listGoalsOfPeriod'> &
   HistoryPort &
   AuditPort &
-  Pick<MailPort, 'queueMailOnce' | 'flushOutbox'>;
+  Pick<MailPort, 'queueMailOnce' | 'flushOutbox'> &
+  Pick<UpwardPort, 'listUpwardCounters' | 'listUpwardAnswers' | 'deleteUpwardAnswers' | 'markUpwardReleased'>;
 
 /** The store modules on DynamoDB, the outbox on SES: what the handlers run on (unit tests pass test/support/memory-store.ts). */
 const storePorts: ReleasePorts = {
@@ -38,11 +41,16 @@ const storePorts: ReleasePorts = {
   recordAudits,
   queueMailOnce,
   flushOutbox,
+  listUpwardCounters,
+  listUpwardAnswers,
+  deleteUpwardAnswers,
+  markUpwardReleased,
 };
 
 /**
  * Releases each participant's result (the manager's ratings and comments with the final rating, HR's from
- * calibration when there is one, or a note that HR follows up where no review came), then closes the cycle and records the outcome of each goal of its period. Safe to rerun: each result mail is queued once.
+ * calibration when there is one, or a note that HR follows up where no review came) and each manager's upward
+ * review (services/upward.ts), then closes the cycle and records the outcome of each goal of its period. Safe to rerun: each result mail is queued once.
  */
 export async function releaseResults(cycleId: string, ports: ReleasePorts = storePorts): Promise<StepOutput> {
   const cycle = await ports.getCycle(cycleId);
@@ -80,6 +88,7 @@ export async function releaseResults(cycleId: string, ports: ReleasePorts = stor
     await ports.recordParticipation(assessment.employeeId, cycleId, releasedAt);
     await ports.markResultReleased(cycleId, assessment.employeeId, releasedAt, review !== undefined);
   });
+  await releaseUpward(ports, outbox, cycle);
   const flushed = await outbox.flush();
   if (flushed.remaining) return stepOutput(cycle, 'RELEASING', nowMs(), true);
   if (await ports.movePhase(cycleId, 'RELEASING', 'CLOSED', nowIso())) {

@@ -29,6 +29,7 @@ import {
   reportedGoalsOf,
   reviewState,
   selfState,
+  upwardStatus,
 } from './status.ts';
 
 function acknowledgementOf(assessment: AssessmentRecord): AcknowledgementState {
@@ -85,10 +86,11 @@ export function peopleFacts(
 export async function cycleReport(cycleId: string) {
   const cycle = await cycleOf(cycleId);
   const labels = cycle.scale.map((point) => point.label);
-  const [groups, moved, peers] = await Promise.all([
+  const [groups, moved, peers, upward] = await Promise.all([
     listGroupCounters(cycleId),
     movedDeadlines(cycle),
     listPeerCounts(cycleId),
+    upwardStatus(cycle),
   ]);
   const counted = cycle.phase !== 'RELEASING' && countsEveryone(cycle.participantCount, groups);
   const summaries = counted
@@ -108,6 +110,8 @@ export async function cycleReport(cycleId: string) {
     ...summaries,
     /** Peer review completion overall and per department, from the peer counters (kept with each assignment and answer). */
     peerReviews: peerCompletion(peers),
+    /** Upward completion per manager and department; a manager's mean only where the threshold is met, once released. */
+    upward,
     source: counted ? ('counters' as const) : ('assessments' as const),
   };
 }

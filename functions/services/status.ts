@@ -22,6 +22,8 @@ import { listPeerCounts } from '#store/peers.ts';
 import { listDepartmentProgress } from '#store/progress.ts';
 import { NotFound } from './errors.ts';
 import { workflowHealthOf } from './steer.ts';
+import { upwardCompletion } from '#domain/anonymity.ts';
+import { listUpwardCounters } from '#store/upward.ts';
 
 /** A person's self-assessment state at `now`: overdue is pending past their own deadline. */
 export function selfState(a: AssessmentRecord, schedule: CycleSchedule, now: number): PhaseState {
@@ -47,11 +49,12 @@ export async function cycleOf(cycleId: string): Promise<CycleRecord> {
  */
 export async function cycleStatus(cycleId: string) {
   const cycle = await cycleOf(cycleId);
-  const [counted, moved, workflow, peers] = await Promise.all([
+  const [counted, moved, workflow, peers, upward] = await Promise.all([
     listDepartmentProgress(cycleId),
     movedDeadlines(cycle),
     workflowHealthOf(cycle),
     listPeerCounts(cycleId),
+    upwardStatus(cycle),
   ]);
   const summarised = countsEveryone(cycle.participantCount, counted);
   const departments = summarised ? counted : progressFromAssessments(await listAssessments(cycleId));
@@ -97,10 +100,18 @@ export async function cycleStatus(cycleId: string) {
       })
       .sort((a, b) => a.department.localeCompare(b.department)),
     extensions: Object.fromEntries(Object.entries(cycle.extensions).map(([id, until]) => [id, iso(until)])),
+    /** Upward reviews: answered of asked per manager and department, a manager's mean only once released to them. */
+    upward,
     source: summarised ? ('counters' as const) : ('assessments' as const),
     createdAt: cycle.createdAt,
     closedAt: cycle.closedAt ?? null,
   };
+}
+
+/** HR's upward counts of a cycle (none when it asks for no upward reviews): completion, and means once released. */
+export async function upwardStatus(cycle: CycleRecord) {
+  if (!cycle.upward) return null;
+  return upwardCompletion(await listUpwardCounters(cycle.cycleId), cycle.upward.threshold);
 }
 
 /** A group's states in each phase and its results, from its counters and its people with a deadline of their own. */

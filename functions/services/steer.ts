@@ -18,6 +18,7 @@ import { logger } from '#shared/observability.ts';
 import { describeCycleExecution, startCycleExecution, stopCycleExecution } from '#shared/workflow.ts';
 import { getAssessment, listAssessments, type AssessmentRecord } from '#store/assessments.ts';
 import { recordAudit, type Actor } from '#store/audit.ts';
+import { discardUpwardAnswers } from '#store/upward.ts';
 import {
   getCycle,
   isRunning,
@@ -276,7 +277,10 @@ export async function resumeStalledCycles(): Promise<{ resumed: string[] }> {
   return { resumed };
 }
 
-/** Cancels a running cycle: its workflow stops, queued mail is dropped, and each participant gets one short note. */
+/**
+ * Cancels a running cycle: its workflow stops, queued mail is dropped, each participant gets one short note,
+ * and its upward answers are deleted (nothing is released, so they reach nobody).
+ */
 export async function cancelCycle(cycleId: string, actor: Actor): Promise<{ notified: number }> {
   let cycle = await runningCycle(cycleId);
   // A checkpoint may move the phase between our read and write: retry from the fresh phase.
@@ -289,6 +293,7 @@ export async function cancelCycle(cycleId: string, actor: Actor): Promise<{ noti
     details: { from: cycle.phase as Phase },
   });
   if (cycle.executionArn) await stopCycleExecution(cycle.executionArn, 'cycle cancelled');
+  if (cycle.upward) await discardUpwardAnswers(cycleId);
   const ctx = { cycleName: cycle.name, timeZone: cycle.timeZone };
   const participants = await listAssessments(cycleId);
   const notes = participants.map((participant) =>

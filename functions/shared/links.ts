@@ -31,6 +31,7 @@ const FORM_PATH: Record<LinkPurpose, string> = {
   feedback: '/forms/feedback',
   peer: '/forms/peer',
   'peer-approval': '/forms/peer-approval',
+  upward: '/forms/upward',
 };
 
 const baseUrl = () => config().BASE_URL.replace(/\/$/, '');

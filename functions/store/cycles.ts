@@ -4,6 +4,11 @@ import type { Competency, ScalePoint, TextQuestion } from '#domain/review-form.t
 import type { ScoreWeights } from '#domain/score.ts';
 import { conditionalUpdate, db, keys, queryAll, tableName, withoutKeys } from './table.ts';
 
+export interface UpwardSnapshot {
+  questions: TextQuestion[];
+  threshold: number;
+}
+
 export interface CycleRecord {
   cycleId: string;
   name: string;
@@ -33,6 +38,8 @@ export interface CycleRecord {
   peerFeedback?: 'anonymous' | 'named';
   competencies: Competency[];
   scoreWeights: ScoreWeights;
+  /** A cycle with upward reviews (issue 14): the questions and the anonymity threshold in force at launch. */
+  upward?: UpwardSnapshot;
   acknowledgementReminderMs: number;
   senderName: string;
   createdAt: string;

@@ -42,6 +42,9 @@ export const MAIL_KINDS = [
   'peer-invitation',
   'peer-reminder',
   'peer-nomination',
+  'upward-invitation',
+  'upward-reminder',
+  'upward-result',
 ] as const;
 export type MailKind = (typeof MAIL_KINDS)[number];
 

@@ -45,8 +45,12 @@ import { observed } from '#shared/sdk-observer.ts';
  * | peer review | CYCLE#id       | PEER#emp#reviewer | PEERS#cycle / emp#reviewer (pending) |                        |                               |
  * | peer counts | CYCLE#id       | PEERCOUNT#dept   |                            |                                  |                               |
  * | nomination  | CYCLE#id       | PEERNOM#id       |                            |                                  |                               |
+ * | upward      | CYCLE#id       | UPWARD#manager#random |                       |                                  |                               |
+ * | upward by   | CYCLE#id       | UPWARDBY#authorKey |                          |                                  |                               |
+ * | upward count| CYCLE#id       | UPWARDCOUNT#manager |                         |                                  |                               |
  * | api request | IDEM#scope     | REQUEST          |                            |                                  |                               |
  *
+ * An upward answer holds only its answers and rating, its marker only its key (store/upward.ts): neither names its author.
  * A leaver is an employee HR deactivated: their gsi2 moves from their manager's reports to LEAVERS until they are activated.
  * gsi1 holds self-assessments while pending and goals while the goal watch still owes them a step, gsi2 manager reviews while pending, results until acknowledged, and mail not yet sent,
  * so deadline checks read what is pending, never the whole cycle.
@@ -134,6 +138,14 @@ export const keys = {
     sk: `PEERCOUNT#${encodeURIComponent(department)}`,
   }),
   peerCountPrefix: 'PEERCOUNT#',
+  /** That an author answered their upward review: `marker` is their authorKey (domain/anonymity.ts), never their id. */
+  upwardMarker: (cycleId: string, marker: string) => ({ pk: `CYCLE#${cycleId}`, sk: `UPWARDBY#${marker}` }),
+  /** A manager's upward counts in a cycle (URI-encoded: no `#` inside). */
+  upwardCounter: (cycleId: string, managerKey: string) => ({
+    pk: `CYCLE#${cycleId}`,
+    sk: `UPWARDCOUNT#${encodeURIComponent(managerKey)}`,
+  }),
+  upwardCounterPrefix: 'UPWARDCOUNT#',
   /** The goal outcomes of one department in one period (store/goals.ts; URI-encoded: no `#` inside). */
   goalCount: (period: string, department: string) => ({
     pk: `GOALCOUNT#${period}`,

@@ -49,12 +49,13 @@ describe('least privilege, proven', () => {
     expect((await cli(stack, dir.path, 'employees', 'import', 'roster.csv')).code).toBe(0);
     expect((await fetch(`${stack.apiUrl}/console`)).status).toBe(200);
     const now = stack.clock.now();
-    // A calibrated cycle: launch, self-assessment, manager reviews, an adjustment, release, acknowledgement.
+    // A calibrated cycle: launch, self-assessment, an upward review, manager reviews, an adjustment, release, acknowledgement.
     const launched = await hr(stack, 'POST', '/cycles', {
       name: 'Proof Q',
       selfDue: dateAfter(now, 7),
       managerDue: dateAfter(now, 14),
       calibrationDue: dateAfter(now, 21),
+      upward: true,
     });
     expect(launched.status, JSON.stringify(launched.body)).toBe(201);
     const cycleId: string = launched.body.cycleId;
@@ -67,6 +68,14 @@ describe('least privilege, proven', () => {
     const self = { overallRating: '4', wentWell: 'Shipped', toImprove: 'Docs', nextGoals: 'Pricing' };
     expect((await postForm(selfLink, await openForm(selfLink), { ...self, action: 'draft' })).status).toBe(303);
     expect((await postForm(selfLink, await openForm(selfLink), { ...self, action: 'submit' })).status).toBe(303);
+    const upwardLink = linkIn(
+      (await mailbox(stack)).find(
+        (mail) => mail.to === 'ann@example.com' && mail.subject.includes('review your manager'),
+      )!,
+      '/forms/upward',
+    );
+    const upward = { support: 'Listens', clarity: 'Clear', change: 'Fewer meetings', upwardRating: '4' };
+    expect((await postForm(upwardLink, await openForm(upwardLink), upward)).status).toBe(303);
     expect(
       (await hr(stack, 'POST', `/cycles/${cycleId}/extensions`, { employeeId: 'e2', until: dateAfter(now, 9) })).status,
     ).toBe(200);
@@ -238,6 +247,7 @@ describe('least privilege, proven', () => {
     const actions = new Set(calls.map((call) => call.action));
     for (const action of [
       'dynamodb:GetItem',
+      'dynamodb:BatchGetItem',
       'dynamodb:Query',
       'dynamodb:PutItem',
       'dynamodb:UpdateItem',

@@ -284,7 +284,7 @@ describe('perfcycle stack (dev)', () => {
     expect(sendMail.Condition).toEqual({ StringEquals: { 'ses:FromAddress': 'perfcycle@example.com' } });
     expect(JSON.stringify(sendMail.Resource)).toContain(':identity/*');
     // Read-only routes read; the console touches nothing.
-    expect(actionsOf('GetCycle', 'dynamodb')).toEqual(['dynamodb:GetItem', 'dynamodb:Query']);
+    expect(actionsOf('GetCycle', 'dynamodb')).toEqual(['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query']);
     expect(actionsOf('GetCycle', 'states')).toEqual(['states:DescribeExecution']);
     expect(actionsOf('GetCycle', 'ses')).toEqual([]);
     expect(

@@ -179,6 +179,18 @@ describe('every email', () => {
       by: schedules.get(scope)!.selfDue,
       shows: `Peer review of ${/peer review of (.+) is due/.exec(mail.subject)![1]}`,
     }),
+    'upward-invitation': (_mail, scope) => ({
+      form: '/forms/upward',
+      by: schedules.get(scope)!.selfDue,
+      shows: 'Review of Maria Manager',
+    }),
+    'upward-reminder': (_mail, scope) => ({
+      form: '/forms/upward',
+      by: schedules.get(scope)!.selfDue,
+      shows: 'Review of Maria Manager',
+    }),
+    // The manager reads the answers (or that too few answered) in the mail itself.
+    'upward-result': () => 'informs',
   };
 
   /** The mail delivered since the last call, each checked now (before anyone acts on it) against its kind's ask. */
@@ -313,6 +325,7 @@ describe('every email', () => {
       selfDue: dateAfter(now, 14),
       managerDue: dateAfter(now, 24),
       department: 'Sales',
+      upward: true,
     });
     expect(launched.status, JSON.stringify(launched.body)).toBe(201);
     sales = launched.body.cycleId;
@@ -374,8 +387,22 @@ describe('every email', () => {
         { ...SELF_ANSWERS, ...(await goalRatings(employeeId)) },
       );
       expect(submitted.status, submitted.html).toBe(303);
+      const [upward] = of('upward-invitation', to);
+      const reviewed = await postForm(
+        linkIn(upward, '/forms/upward'),
+        await openForm(linkIn(upward, '/forms/upward')),
+        {
+          support: 'Makes time for me',
+          clarity: 'Clear goals',
+          change: 'Fewer meetings',
+          upwardRating: '4',
+        },
+      );
+      expect(reviewed.status, reviewed.html).toBe(303);
     }
     await advanceTo(schedule.selfDue - 3 * DAY + HOUR);
+    // Only the report who has not reviewed their manager is reminded to.
+    expect(of('upward-reminder').map((mail) => mail.to)).toEqual(['cid@example.com']);
     const [goalReminder] = of('goal-reminder', 'ann@example.com');
     expect(goalReminder.text).toContain(
       'If it is done, post a check-in at 100 % on your goals page: that marks it done and stops the reminders.',
@@ -438,6 +465,10 @@ describe('every email', () => {
     await advanceTo(schedule.release + HOUR);
     expect(of('review-hr')[0].text).toContain('Cid Never (e3), manager: Maria Manager (m1)');
     expect(of('result').length).toBe(4);
+    // Two of three reports answered, below the threshold of 3: the manager is told so, and reads none of it.
+    const [upwardResult] = of('upward-result', 'maria@example.com');
+    expect(upwardResult.text).toContain('2 answered, and at least 3 are needed');
+    expect(upwardResult.text).not.toContain('Fewer meetings');
 
     const [annResult] = of('result', 'ann@example.com');
     const acknowledged = await postForm(
@@ -524,6 +555,8 @@ describe('every email', () => {
         'peer-invitation',
         'peer-reminder',
         'peer-nomination',
+        'upward-invitation',
+        'upward-reminder',
       ].sort(),
     );
   });

@@ -57,7 +57,8 @@ export function linkIn(
     | '/forms/results'
     | '/forms/feedback'
     | '/forms/peer'
-    | '/forms/peer-approval',
+    | '/forms/peer-approval'
+    | '/forms/upward',
 ): string {
   const match = new RegExp(`href="([^"]*${path}\\?t=[^"]+)"`).exec(mail.html);
   if (!match) throw new Error(`no ${path} link in "${mail.subject}"`);

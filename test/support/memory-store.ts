@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import type { UpwardAnswer } from '#domain/anonymity.ts';
 import type { LadderProgress, LadderStep, Phase, ReviewKind } from '#domain/cycle.ts';
 import { ladderKey } from '#store/ladder.ts';
 import type { Employee } from '#domain/employee.ts';
@@ -19,6 +21,7 @@ import type { PeerReviewRecord } from '#store/peers.ts';
 import type { Claim, MailRecord } from '#store/mail.ts';
 import type { SettingsInForce } from '#store/settings.ts';
 import type { StorePorts } from '#services/ports.ts';
+import type { NewUpwardCounter, StoredUpward, UpwardCounter } from '#store/upward.ts';
 
 /** The DynamoDB condition failure the store modules let through (a duplicate create). */
 export class ConditionalCheckFailed extends Error {
@@ -245,6 +248,60 @@ export class MemoryStore implements StorePorts {
     if (!assessment || assessment.resultReleasedAt !== undefined) return false;
     assessment.resultReleasedAt = at;
     return true;
+  }
+
+  // Upward reviews: counters by `cycleId#managerKey`, answers by `cycleId#managerKey#answerId`, markers by `cycleId#marker`
+
+  readonly upwardCounters = new Map<string, UpwardCounter>();
+  readonly upwardAnswers = new Map<string, StoredUpward>();
+  readonly upwardMarkers = new Set<string>();
+
+  async putUpwardCounters(cycleId: string, counters: NewUpwardCounter[]): Promise<void> {
+    for (const counter of counters)
+      this.upwardCounters.set(`${cycleId}#${counter.managerKey}`, { ...counter, answers: 0, ratings: 0, ratingSum: 0 });
+  }
+
+  /** Test setup: an author's upward answer, as the form's transaction stores it. */
+  answerUpward(cycleId: string, managerKey: string, marker: string, answer: UpwardAnswer): this {
+    const counter = this.upwardCounters.get(`${cycleId}#${managerKey}`);
+    if (!counter || this.upwardMarkers.has(`${cycleId}#${marker}`)) throw new ConditionalCheckFailed();
+    this.upwardMarkers.add(`${cycleId}#${marker}`);
+    const answerId = randomUUID();
+    this.upwardAnswers.set(`${cycleId}#${managerKey}#${answerId}`, { ...answer, answerId });
+    counter.answers += 1;
+    if (answer.rating !== undefined) {
+      counter.ratings += 1;
+      counter.ratingSum += answer.rating;
+    }
+    return this;
+  }
+
+  async listUpwardCounters(cycleId: string): Promise<UpwardCounter[]> {
+    return [...this.upwardCounters.entries()]
+      .filter(([key]) => key.startsWith(`${cycleId}#`))
+      .map(([, counter]) => structuredClone(counter));
+  }
+
+  async listUpwardAnswers(cycleId: string, managerKey: string): Promise<StoredUpward[]> {
+    return [...this.upwardAnswers.entries()]
+      .filter(([key]) => key.startsWith(`${cycleId}#${managerKey}#`))
+      .map(([, answer]) => structuredClone(answer))
+      .sort(byKey((answer) => answer.answerId));
+  }
+
+  async deleteUpwardAnswers(cycleId: string, managerKey: string, answerIds: string[]): Promise<void> {
+    for (const answerId of answerIds) this.upwardAnswers.delete(`${cycleId}#${managerKey}#${answerId}`);
+  }
+
+  async markUpwardReleased(cycleId: string, managerKey: string): Promise<boolean> {
+    const counter = this.upwardCounters.get(`${cycleId}#${managerKey}`);
+    if (!counter || counter.released) return false;
+    counter.released = true;
+    return true;
+  }
+
+  async answeredUpward(cycleId: string, markers: readonly string[]): Promise<Set<string>> {
+    return new Set(markers.filter((marker) => this.upwardMarkers.has(`${cycleId}#${marker}`)));
   }
 
   private assessmentsOf(cycleId: string): AssessmentRecord[] {

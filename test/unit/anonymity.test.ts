@@ -5,6 +5,7 @@ import {
   authorKey,
   MIN_ANONYMITY_THRESHOLD,
   releasableTo,
+  upwardCompletion,
   upwardMean,
   type RandomInt,
 } from '#domain/anonymity.ts';
@@ -180,5 +181,60 @@ describe('authorKey: the keyed hash that stands for an upward answer’s author'
 
   it('refuses an id holding the separator', () => {
     expect(() => authorKey(SECRET, 'cyc_1\0e', '1')).toThrow('NUL');
+  });
+});
+
+describe('upwardCompletion: what HR sees of upward reviews', () => {
+  const counter = (managerKey: string, department: string, asked: number, answers: number, ratings: number[]) => ({
+    managerKey,
+    managerName: `Manager ${managerKey}`,
+    department,
+    asked,
+    answers,
+    ratings: ratings.length,
+    ratingSum: ratings.reduce((sum, rating) => sum + rating, 0),
+  });
+
+  it('counts answered of asked per manager and per department', () => {
+    const view = upwardCompletion(
+      [counter('m2', 'Ops', 4, 1, [2]), counter('m1', 'Sales', 5, 3, [4, 5, 3]), counter('m3', 'Sales', 2, 2, [1, 1])],
+      3,
+    );
+    expect(view.managers.map((m) => [m.managerKey, m.answered, m.asked])).toEqual([
+      ['m1', 3, 5],
+      ['m2', 1, 4],
+      ['m3', 2, 2],
+    ]);
+    expect(view.departments).toEqual([
+      { department: 'Ops', asked: 4, answered: 1 },
+      { department: 'Sales', asked: 7, answered: 5 },
+    ]);
+  });
+
+  it('shows a mean only once released, and only where at least the threshold rated', () => {
+    const before = upwardCompletion([counter('m1', 'Sales', 5, 3, [4, 5, 3])], 3);
+    expect(before.managers[0].mean).toBeNull();
+    const after = upwardCompletion(
+      [
+        { ...counter('m1', 'Sales', 5, 3, [4, 5, 3]), released: true },
+        { ...counter('m2', 'Sales', 5, 3, [4, 5]), released: true },
+        { ...counter('m3', 'Sales', 2, 2, [1, 1]), released: true },
+      ],
+      3,
+    );
+    expect(after.managers.map((m) => m.mean)).toEqual([4, null, null]);
+  });
+
+  it('holds no answer and nothing of any author: only the counts per manager', () => {
+    const view = upwardCompletion([{ ...counter('m1', 'Sales', 3, 3, [4, 4, 4]), released: true }], 2);
+    expect(view.threshold).toBe(3);
+    expect(Object.keys(view.managers[0]).sort()).toEqual([
+      'answered',
+      'asked',
+      'department',
+      'managerKey',
+      'managerName',
+      'mean',
+    ]);
   });
 });

@@ -13,7 +13,7 @@ describe('each form function', () => {
     },
   );
 
-  it('is found: the seven pages behind the emailed links', () => {
+  it('is found: the eight pages behind the emailed links', () => {
     expect(formFunctions.map((spec) => spec.id).sort()).toEqual([
       'FeedbackForm',
       'GoalsPage',
@@ -22,6 +22,7 @@ describe('each form function', () => {
       'PeerReviewForm',
       'ResultsPage',
       'SelfAssessmentForm',
+      'UpwardReviewForm',
     ]);
   });
 });

@@ -81,6 +81,24 @@ describe('launchCycle', () => {
     expect((await refusal(Q1)).details).toEqual(['everyone in the directory is deactivated: activate people first']);
   });
 
+  it('refuses upward reviews where nobody has a manager to review, creating nothing', async () => {
+    const refused = await refusal({ ...Q1, department: 'Ops', upward: true });
+    expect(refused.message).toBe('no upward reviews');
+    expect(refused.details).toEqual([
+      'nobody in this cycle has a manager to review: HR reviews all 1 participants; launch without upward',
+    ]);
+  });
+
+  it('snapshots the upward questions and the threshold in force at launch', async () => {
+    const cycle = await launchCycle({ ...Q1, upward: true }, 'hr:alice', store);
+    expect((await store.getCycle(cycle.cycleId))!.upward).toEqual({
+      questions: store.settings.settings.upwardQuestions,
+      threshold: 3,
+    });
+    const plain = await launchCycle({ ...Q1, allowOverlap: true }, 'hr:alice', store);
+    expect((await store.getCycle(plain.cycleId))!.upward).toBeUndefined();
+  });
+
   it('refuses an unknown department with the list of existing ones', async () => {
     const refused = await refusal({ ...Q1, department: 'Marketing' });
     expect(refused.message).toBe('unknown department');

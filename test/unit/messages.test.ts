@@ -157,6 +157,40 @@ const KINDS: Record<keyof typeof messages, Variant[]> = {
       asks: { console: CONSOLE, people: ['Ana Lima (E042)'] },
     },
   ],
+  upwardInvitation: [
+    {
+      name: 'upward invitation',
+      mail: messages.upwardInvitation(ctx, ana, { name: 'Maria Manager' }, DUE, form('/forms/upward'), 3),
+      asks: { form: form('/forms/upward'), by: DUE },
+    },
+  ],
+  upwardReminder: [
+    {
+      name: 'upward reminder',
+      mail: messages.upwardReminder(ctx, ana, { name: 'Maria Manager' }, DUE, form('/forms/upward')),
+      asks: { form: form('/forms/upward'), by: DUE },
+    },
+  ],
+  upwardResult: [
+    {
+      name: 'upward result',
+      mail: messages.upwardResult(ctx, { name: 'Maria' }, [{ id: 'support', label: 'Support?' }], DEFAULT_SCALE, {
+        tooFewAnswers: false,
+        answers: [{ answers: { support: 'Clear <goals>' }, rating: 4 }, { answers: { support: 'Listens' } }],
+        mean: 4,
+      }),
+      asks: 'informs',
+    },
+    {
+      name: 'upward result, too few answers',
+      mail: messages.upwardResult(ctx, { name: 'Maria' }, [], DEFAULT_SCALE, {
+        tooFewAnswers: true,
+        count: 2,
+        needed: 3,
+      }),
+      asks: 'informs',
+    },
+  ],
   acknowledgementReminder: [
     {
       name: 'acknowledgement reminder',

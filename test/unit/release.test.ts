@@ -139,3 +139,67 @@ describe('releasing the results', () => {
     expect(store.delivered).toEqual([]);
   });
 });
+
+describe('releasing upward reviews', () => {
+  let store: MemoryStore;
+  let cycleId: string;
+  const answer = (text: string, rating?: number) => ({
+    answers: { support: text, clarity: `${text} clarity`, change: `${text} change` },
+    ...(rating === undefined ? {} : { rating }),
+  });
+
+  beforeEach(async () => {
+    clock.set('2027-01-04T09:00:00.000Z');
+    store = new MemoryStore().addEmployees(
+      ...ROSTER,
+      { employeeId: 'e3', name: 'Eve Third', email: 'eve@example.com', managerId: 'm1', department: 'Sales' },
+      { employeeId: 'o2', name: 'Oli Two', email: 'oli@example.com', managerId: 'o1', department: 'Ops' },
+      { employeeId: 'o3', name: 'Ola Three', email: 'ola@example.com', managerId: 'o1', department: 'Ops' },
+    );
+    ({ cycleId } = await launched(store, {
+      name: 'Q1 review',
+      selfDue: '2027-01-18',
+      managerDue: '2027-01-28',
+      upward: true,
+    }));
+    store
+      .answerUpward(cycleId, 'm1', 'k1', answer('Maria one', 4))
+      .answerUpward(cycleId, 'm1', 'k2', answer('Maria two', 5))
+      .answerUpward(cycleId, 'm1', 'k3', answer('Maria three', 3))
+      .answerUpward(cycleId, 'o1', 'k4', answer('Otto one', 2))
+      .answerUpward(cycleId, 'o1', 'k5', answer('Otto two', 1));
+    store.takeDelivered();
+    await store.movePhase(cycleId, 'SELF_REVIEW', 'MANAGER_REVIEW', RELEASED_AT);
+    await store.movePhase(cycleId, 'MANAGER_REVIEW', 'RELEASING', RELEASED_AT);
+    clock.set(RELEASED_AT);
+  });
+
+  const upwardTo = (to: string) => store.delivered.filter((mail) => mail.to === to && mail.kind === 'upward-result');
+
+  it('invites each report with a manager, counting them per manager', async () => {
+    expect([...store.upwardCounters.values()].map((c) => [c.managerKey, c.asked, c.answers])).toEqual([
+      ['m1', 3, 3],
+      ['o1', 2, 2],
+    ]);
+  });
+
+  it('gives a manager with enough answers all of them and the mean; one with too few only that, and deletes them', async () => {
+    await releaseResults(cycleId, store);
+    const [maria] = upwardTo('maria@example.com');
+    for (const text of ['Maria one', 'Maria two', 'Maria three']) expect(maria.text).toContain(text);
+    expect(maria.text).toContain('Mean rating: 4 of 5');
+    const [otto] = upwardTo('otto@example.com');
+    expect(otto.text).toContain('2 answered, and at least 3 are needed');
+    expect(store.delivered.filter((mail) => mail.text.includes('Otto one'))).toEqual([]);
+    expect(await store.listUpwardAnswers(cycleId, 'o1')).toEqual([]);
+    expect(await store.listUpwardAnswers(cycleId, 'm1')).toHaveLength(3);
+  });
+
+  it('tells each manager once, however often the release runs', async () => {
+    await releaseResults(cycleId, store);
+    await store.movePhase(cycleId, 'CLOSED', 'RELEASING', RELEASED_AT);
+    await releaseResults(cycleId, store);
+    expect(upwardTo('maria@example.com')).toHaveLength(1);
+    expect(upwardTo('otto@example.com')).toHaveLength(1);
+  });
+});

@@ -14,6 +14,10 @@ import {
   REVIEW_TEXTS,
   reviewAnswersSchema,
   selfAnswersSchema,
+  DEFAULT_UPWARD_QUESTIONS,
+  postedUpwardAnswers,
+  UPWARD_RATING_FIELD,
+  upwardAnswersSchema,
   type ProposalWindow,
   type ReviewTemplate,
   type ScalePoint,
@@ -754,5 +758,35 @@ describe('labelOf', () => {
   it('falls back to the number for a value off the scale', () => {
     expect(labelOf(DEFAULT_SCALE, 9)).toBe('9');
     expect(labelOf([], 1)).toBe('1');
+  });
+});
+
+describe('upwardAnswersSchema', () => {
+  const parse = (fields: Record<string, string>) =>
+    upwardAnswersSchema(DEFAULT_SCALE, DEFAULT_UPWARD_QUESTIONS).safeParse(
+      postedUpwardAnswers(DEFAULT_UPWARD_QUESTIONS, (name) => fields[name]),
+    );
+  const answered = { support: ' Makes time ', clarity: 'Clear', change: 'Fewer meetings' };
+
+  it('takes every question answered, trimmed, with a rating on the scale', () => {
+    const parsed = parse({ ...answered, [UPWARD_RATING_FIELD]: '4' });
+    expect(parsed.success && parsed.data).toEqual({
+      answers: { support: 'Makes time', clarity: 'Clear', change: 'Fewer meetings' },
+      rating: 4,
+    });
+  });
+
+  it('takes no rating: the rating is optional', () => {
+    const parsed = parse({ ...answered, [UPWARD_RATING_FIELD]: '' });
+    expect(parsed.success && parsed.data.rating).toBeUndefined();
+  });
+
+  it('refuses an unanswered question and a rating off the scale, naming each', () => {
+    const parsed = parse({ ...answered, clarity: '  ', [UPWARD_RATING_FIELD]: '9' });
+    expect(parsed.success).toBe(false);
+    expect(parsed.error!.issues.map((issue) => issue.message)).toEqual([
+      `${DEFAULT_UPWARD_QUESTIONS[1].label} is required`,
+      'Your rating of your manager: choose one of 1, 2, 3, 4, 5',
+    ]);
   });
 });
