@@ -57,6 +57,8 @@ const answersOf = (id: string) => ({
 const RATINGS: Record<string, string> = { a1: '4', a2: '5', a3: '3', b1: '2', b2: '1' };
 const textsOf = (id: string) => Object.values(answersOf(id));
 const ALL_TEXTS = AUTHORS.flatMap(textsOf);
+/** Abe's peer review of Ann, in the same cycle: named to her manager, and never part of an upward answer. */
+const PEER_TEXT = 'quartz peer zq';
 
 describe('upward reviews, anonymous by construction', () => {
   const dir = tempDir('perfcycle-upward-');
@@ -206,6 +208,30 @@ describe('upward reviews, anonymous by construction', () => {
     ]);
   });
 
+  it('runs peer reviews in the same cycle: the peer invitations, a peer answer and both completions, apart from the upward ones', async () => {
+    const assigned = await hr(stack, 'POST', `/cycles/${cycleId}/peers`, { employeeId: 'a1', reviewers: ['a2', 'b1'] });
+    expect(assigned.status, JSON.stringify(assigned.body)).toBe(200);
+    await stack.settled();
+    await collectMail();
+    const [peerMail] = mailTo('abe@example.com', /please give peer feedback on Ann One/);
+    const peerLink = linkIn(peerMail, '/forms/peer');
+    const sent = await postForm(peerLink, await openForm(peerLink), {
+      doesWell: PEER_TEXT,
+      doDifferently: 'Shares drafts earlier',
+      rating: '4',
+    });
+    expect(sent.status, sent.html).toBe(303);
+    const status = await statusOf();
+    expect(status.peerReviews).toMatchObject({ asked: 2, answered: 1 });
+    // A peer answer is no upward answer: it neither counts nor is stored with them.
+    expect(status.upward.managers.map((m: any) => m.answered)).toEqual([0, 0]);
+    const items = await scanTable();
+    expect(items.filter((item) => String(item.sk).startsWith('UPWARD#'))).toEqual([]);
+    expect(items.filter((item) => textOfItem(item).includes(PEER_TEXT)).map((item) => String(item.sk))).toEqual([
+      'PEER#a1#a2',
+    ]);
+  });
+
   it('refuses malformed answers and a post by someone without a manager, storing nothing', async () => {
     const link = links.get('a3')!;
     const refused = await postForm(link, await openForm(link), { support: 'only one', upwardRating: '9' });
@@ -295,6 +321,7 @@ describe('upward reviews, anonymous by construction', () => {
     const [maria] = mailTo('maria@example.com', /your upward review/);
     for (const id of ['a1', 'a2', 'a3']) for (const text of textsOf(id)) expect(maria.text).toContain(text);
     expect(maria.text).toContain('Mean rating: 4 of 5');
+    expect(maria.text).not.toContain(PEER_TEXT);
     const [max] = mailTo('max@example.com', /your upward review/);
     expect(max.text).toContain('2 answered, and at least 3 are needed');
     const items = await scanTable();
