@@ -264,6 +264,7 @@ export async function cyclePage(cycleId) {
           : h('p', null, 'No participants yet.'),
       ),
 
+      status.peerReviews.asked ? peerSection(status.peerReviews) : null,
       status.upward ? upwardSection(status.upward) : null,
 
       overdueList(cycleId, status, phase, overdue, timeZone),
@@ -307,6 +308,24 @@ export async function cyclePage(cycleId) {
       running ? cancelSection(cycleId, status) : null,
     ],
   };
+}
+
+/**
+ * Peer reviews: answered of asked, overall and per department, from the peer counters. A peer review is a favour
+ * asked of colleagues, so nothing here is overdue.
+ * @param {CycleStatus['peerReviews']} peers
+ */
+function peerSection(peers) {
+  return section(
+    'Peer reviews',
+    h('p', null, `${peers.answered} of ${peers.asked} peer reviews answered (${percent(peers.completion)}).`),
+    table(
+      'Peer reviews by department',
+      ['Department', 'Answered', 'Asked', 'Completion'],
+      peers.departments.map((d) => [d.department, d.answered, d.asked, percent(d.completion)]),
+      { numeric: [1, 2, 3], rowHeaders: true },
+    ),
+  );
 }
 
 /**

@@ -13,7 +13,7 @@ import {
   startStackAndBrowser,
   submitting,
 } from '../support/browser.ts';
-import { cli, dateAfter, linkIn, mailbox, tempDir, type LocalStack } from '../support/local.ts';
+import { cli, dateAfter, hr, linkIn, mailbox, tempDir, type LocalStack } from '../support/local.ts';
 
 /**
  * A report reviews their manager in Chromium, at a desktop and a phone width: every control labelled, no axe
@@ -115,6 +115,10 @@ describe('the upward review form in a browser', () => {
   });
 
   it('shows HR in the console answered of asked per manager and department, and no mean before the release', async () => {
+    // A peer review asked in the same cycle: its completion has a section of its own.
+    expect((await hr(stack!, 'POST', `/cycles/${cycleId}/peers`, { employeeId: 'a1', reviewers: ['a2'] })).status).toBe(
+      200,
+    );
     const consolePage = await page.context().newPage();
     await consolePage.setViewportSize({ width: 1280, height: 900 });
     await consolePage.goto(`${stack!.apiUrl}/console#token=${encodeURIComponent(stack!.hrToken)}`);
@@ -127,6 +131,9 @@ describe('the upward review form in a browser', () => {
     ]);
     const byDepartment = consolePage.getByRole('region', { name: 'Upward reviews by department', exact: true });
     expect(await byDepartment.locator('tbody tr').allInnerTexts()).toEqual([expect.stringMatching(/^Sales\s+1\s+3$/)]);
+    const peers = consolePage.getByRole('region', { name: 'Peer reviews by department', exact: true });
+    expect(await peers.locator('tbody tr').allInnerTexts()).toEqual([expect.stringMatching(/^Sales\s+0\s+1\s+0%$/)]);
+    expect(await consolePage.getByText('0 of 1 peer reviews answered (0%).').isVisible()).toBe(true);
     expect(await consolePage.content()).not.toContain('About clarity');
     await expectPageBasics(consolePage);
     await byManager.scrollIntoViewIfNeeded();
