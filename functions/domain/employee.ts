@@ -28,6 +28,33 @@ export const MAX_ROSTER_ROWS = 50_000;
 // Practical address check: one @, a dot in the domain, nothing that breaks a header or HTML.
 const EMAIL_RE = /^[^\s@<>()[\]",;:\\]+@[^\s@<>()[\]",;:\\]+\.[^\s@<>()[\]",;:\\]+$/;
 export const emailSchema = z.string().max(254).regex(EMAIL_RE, 'not a valid email address');
+
+/**
+ * Colleagues' addresses typed into one field, separated by spaces, commas or semicolons: each once, in lower
+ * case, every one an address, at least one and at most `max` (`tooMany` says so).
+ */
+export function colleagueAddressesSchema(max: number, tooMany: string) {
+  return z
+    .string()
+    .transform((text) => [
+      ...new Set(
+        text
+          .split(/[\s,;]+/)
+          .map((address) => address.trim().toLowerCase())
+          .filter(Boolean),
+      ),
+    ])
+    .pipe(
+      z
+        .array(
+          z.string().refine((address) => emailSchema.safeParse(address).success, {
+            error: (issue) => `Not an email address: ${String(issue.input)}`,
+          }),
+        )
+        .min(1, 'Enter at least one colleague\u2019s email address')
+        .max(max, tooMany),
+    );
+}
 export const employeeIdSchema = z
   .string()
   .regex(/^[A-Za-z0-9._-]{1,64}$/, 'employeeId: 1-64 letters, digits, dot, dash or underscore');

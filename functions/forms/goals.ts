@@ -4,7 +4,7 @@ import { recordCheckIn } from '#services/goals.ts';
 import { MAX_COLLEAGUES_PER_REQUEST, requestFeedback } from '#services/feedback.ts';
 import { colleaguesByEmail, goalsPage, openGoalsLink } from '#services/form-pages.ts';
 import { RuleViolation } from '#domain/cycle.ts';
-import { emailSchema, type Employee } from '#domain/employee.ts';
+import { colleagueAddressesSchema, type Employee } from '#domain/employee.ts';
 import { Conflict, NotFound } from '#services/errors.ts';
 import { CHECK_IN_STATUSES } from '#domain/goals.ts';
 import type { HttpEvent } from '#shared/http.ts';
@@ -83,26 +83,10 @@ async function submit(event: HttpEvent) {
 }
 
 const feedbackRequestFormSchema = z.object({
-  colleagues: z
-    .string()
-    .transform((text) => [
-      ...new Set(
-        text
-          .split(/[\s,;]+/)
-          .map((address) => address.trim().toLowerCase())
-          .filter(Boolean),
-      ),
-    ])
-    .pipe(
-      z
-        .array(
-          z.string().refine((address) => emailSchema.safeParse(address).success, {
-            error: (issue) => `Not an email address: ${String(issue.input)}`,
-          }),
-        )
-        .min(1, 'Enter at least one colleague\u2019s email address')
-        .max(MAX_COLLEAGUES_PER_REQUEST, `Ask at most ${MAX_COLLEAGUES_PER_REQUEST} colleagues at a time`),
-    ),
+  colleagues: colleagueAddressesSchema(
+    MAX_COLLEAGUES_PER_REQUEST,
+    `Ask at most ${MAX_COLLEAGUES_PER_REQUEST} colleagues at a time`,
+  ),
   message: z.string().trim().max(500, 'The note is longer than 500 characters'),
 });
 

@@ -1,6 +1,5 @@
-import * as z from 'zod';
 import { RuleViolation } from '#domain/cycle.ts';
-import { emailSchema } from '#domain/employee.ts';
+import { colleagueAddressesSchema } from '#domain/employee.ts';
 import { MAX_PEER_REVIEWERS } from '#domain/multi-rater.ts';
 import { Conflict } from '#services/errors.ts';
 import { colleaguesByEmail } from '#services/form-pages.ts';
@@ -44,26 +43,7 @@ const UNAVAILABLE = (opened: Exclude<NominationPage | ApprovalPage, { state: 'op
     ? messagePage(404, 'Not found', 'This page no longer exists. Please ask HR.')
     : messagePage(410, 'This review cycle was cancelled', `HR cancelled "${opened.cycle.name}".`);
 
-const colleaguesSchema = z
-  .string()
-  .transform((text) => [
-    ...new Set(
-      text
-        .split(/[\s,;]+/)
-        .map((address) => address.trim().toLowerCase())
-        .filter(Boolean),
-    ),
-  ])
-  .pipe(
-    z
-      .array(
-        z.string().refine((address) => emailSchema.safeParse(address).success, {
-          error: (issue) => `Not an email address: ${String(issue.input)}`,
-        }),
-      )
-      .min(1, 'Enter at least one colleague\u2019s email address')
-      .max(MAX_PEER_REVIEWERS, `Name at most ${MAX_PEER_REVIEWERS} colleagues`),
-  );
+const colleaguesSchema = colleagueAddressesSchema(MAX_PEER_REVIEWERS, `Name at most ${MAX_PEER_REVIEWERS} colleagues`);
 
 /** A refusal as the page lists it: what was refused, then each reason. */
 const problemLines = (error: RuleViolation) =>
