@@ -256,20 +256,25 @@ export async function listGoalCounts(period: string): Promise<{ department: stri
   }));
 }
 
+/** The period's at-risk index from `now` on: the goals at risk not yet due (past it, a goal is missed). */
+function atRiskBeforeDue(period: string, now: number) {
+  return {
+    IndexName: 'gsi2',
+    KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk > :now',
+    ExpressionAttributeValues: { ':pk': atRiskPartition(period), ':now': new Date(now).toISOString() },
+  };
+}
+
 /** One page of the period's goals at risk (latest check-in at risk or off track) and not yet due at `now`, by due instant. */
 export async function atRiskGoalsPage(
   period: string,
   now: number,
   page: { limit: number; start?: Record<string, unknown> },
 ): Promise<{ goals: GoalRecord[]; next?: Record<string, unknown> }> {
-  const { items, next } = await queryPage<Record<string, unknown>>(
-    {
-      IndexName: 'gsi2',
-      KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk > :now',
-      ExpressionAttributeValues: { ':pk': atRiskPartition(period), ':now': new Date(now).toISOString() },
-    },
-    { ...page, keyNames: ['pk', 'sk', 'gsi2pk', 'gsi2sk'] },
-  );
+  const { items, next } = await queryPage<Record<string, unknown>>(atRiskBeforeDue(period, now), {
+    ...page,
+    keyNames: ['pk', 'sk', 'gsi2pk', 'gsi2sk'],
+  });
   return { goals: items.map((item) => withoutKeys<GoalRecord>(item)), ...(next ? { next } : {}) };
 }
 
@@ -280,10 +285,8 @@ export async function countAtRiskGoals(period: string, now: number): Promise<num
   do {
     const result = await db().send(
       new QueryCommand({
+        ...atRiskBeforeDue(period, now),
         TableName: tableName(),
-        IndexName: 'gsi2',
-        KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk > :now',
-        ExpressionAttributeValues: { ':pk': atRiskPartition(period), ':now': new Date(now).toISOString() },
         Select: 'COUNT',
         ...(start ? { ExclusiveStartKey: start } : {}),
       }),
