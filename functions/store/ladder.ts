@@ -8,7 +8,8 @@ import { conditionalUpdate, keys, queryAll } from './table.ts';
  * person's assessment cost a write of the assessment and of its three index copies per person.
  */
 
-const STEP_ATTRIBUTE: Record<LadderStep, keyof LadderProgress> = {
+/** Where a ladder's progress records each step. */
+export const STEP_ATTRIBUTE: Record<LadderStep, keyof LadderProgress> = {
   REMINDER: 'remindedAt',
   OVERDUE: 'overdueAt',
   HR_ESCALATION: 'hrEscalatedAt',

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { UpwardAnswer } from '#domain/anonymity.ts';
 import type { LadderProgress, LadderStep, Phase, ReviewKind } from '#domain/cycle.ts';
-import { ladderKey } from '#store/ladder.ts';
+import { ladderKey, STEP_ATTRIBUTE } from '#store/ladder.ts';
 import type { Employee } from '#domain/employee.ts';
 import type { GoalStep } from '#domain/goals.ts';
 import { defaultSettingsInput, settingsSchema } from '#domain/settings.ts';
@@ -27,12 +27,6 @@ import type { NewUpwardCounter, StoredUpward, UpwardCounter } from '#store/upwar
 export class ConditionalCheckFailed extends Error {
   override name = 'ConditionalCheckFailedException';
 }
-
-const STEP_ATTRIBUTE = {
-  REMINDER: 'remindedAt',
-  OVERDUE: 'overdueAt',
-  HR_ESCALATION: 'hrEscalatedAt',
-} as const satisfies Record<LadderStep, keyof LadderProgress>;
 
 /** Ascending by a string key, as the table sorts its keys (code-unit order, not the locale's). */
 const byKey =
