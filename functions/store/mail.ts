@@ -85,9 +85,17 @@ export interface MailRecord {
   leaseUntil?: number;
 }
 
-/** The outbox index key of unsent mail: due at `at` (an ISO instant), so a flusher reads what is due now. */
+/**
+ * Where unsent mail waits in the outbox index: one partition for every scope, sorted by scope and then by when
+ * it is due (an ISO instant), so a sender reads its scope's mail that is due now, and the scheduled flusher
+ * finds the scopes holding any in as many reads as there are such scopes, however many cycles ever ran.
+ */
+function outboxSortKey(cycleId: string, mailId: string, at: string): string {
+  return `${cycleId}#${at}#${mailId}`;
+}
+
 function outboxKey(cycleId: string, mailId: string, at: string) {
-  return { gsi2pk: keys.outbox(cycleId), gsi2sk: `${at}#${mailId}` };
+  return { ...keys.outbox, gsi2sk: outboxSortKey(cycleId, mailId, at) };
 }
 
 /**
@@ -182,9 +190,9 @@ export async function* dueOutboxPages(cycleId: string, now: string): AsyncGenera
       new QueryCommand({
         TableName: tableName(),
         IndexName: 'gsi2',
-        // '$' sorts right after '#': every key `<instant>#<mailId>` with instant <= now.
-        KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk < :upTo',
-        ExpressionAttributeValues: { ':pk': keys.outbox(cycleId), ':upTo': `${now}$` },
+        // '$' sorts right after '#': every key `<scope>#<instant>#<mailId>` with instant <= now.
+        KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk BETWEEN :from AND :upTo',
+        ExpressionAttributeValues: { ':pk': keys.outbox.gsi2pk, ':from': `${cycleId}#`, ':upTo': `${cycleId}#${now}$` },
         Limit: 250,
         ExclusiveStartKey,
       }),
@@ -205,17 +213,44 @@ export interface FirstUnsent {
  * undefined when nothing is unsent.
  */
 export async function firstUnsentMail(cycleId: string): Promise<FirstUnsent | undefined> {
+  return (await firstOutboxEntry({ after: `${cycleId}#`, before: `${cycleId}$` }))?.first;
+}
+
+/**
+ * The first unsent mail of each scope that holds any, read by skipping from one scope to the next: one read
+ * per such scope and one to find there is no other.
+ */
+export async function firstUnsentOfEachScope(): Promise<Map<string, FirstUnsent>> {
+  const firsts = new Map<string, FirstUnsent>();
+  for (let entry = await firstOutboxEntry(); entry; entry = await firstOutboxEntry({ after: `${entry.scope}$` }))
+    // '$' sorts right after '#': past every entry of this scope.
+    firsts.set(entry.scope, entry.first);
+  return firsts;
+}
+
+/** The outbox's first entry after `after` (when given), and before `before` (when given). */
+async function firstOutboxEntry(
+  range: { after?: string; before?: string } = {},
+): Promise<{ scope: string; first: FirstUnsent } | undefined> {
+  const { after, before } = range;
+  const sortKey = after && before ? ' AND gsi2sk BETWEEN :after AND :before' : after ? ' AND gsi2sk > :after' : '';
   const page = await db().send(
     new QueryCommand({
       TableName: tableName(),
       IndexName: 'gsi2',
-      KeyConditionExpression: 'gsi2pk = :pk',
-      ExpressionAttributeValues: { ':pk': keys.outbox(cycleId) },
+      KeyConditionExpression: `gsi2pk = :pk${sortKey}`,
+      ExpressionAttributeValues: {
+        ':pk': keys.outbox.gsi2pk,
+        ...(after ? { ':after': after } : {}),
+        ...(before ? { ':before': before } : {}),
+      },
       Limit: 1,
     }),
   );
   const [item] = page.Items ?? [];
-  return item && { dueAt: String(item.gsi2sk).split('#')[0]!, createdAt: String(item.createdAt) };
+  if (!item) return undefined;
+  const [scope, dueAt] = String(item.gsi2sk).split('#');
+  return { scope: scope!, first: { dueAt: dueAt!, createdAt: String(item.createdAt) } };
 }
 
 /**
@@ -240,7 +275,7 @@ export async function claimMail(
       ':lease': claim.leaseUntil,
       ':realNow': claim.realNow,
       ':now': claim.now,
-      ':dueAgain': `${claim.dueAgainAt}#${mail.mailId}`,
+      ':dueAgain': outboxSortKey(mail.cycleId, mail.mailId, claim.dueAgainAt),
     },
   });
   // The answer comes without its keys, which hold the ids.
@@ -311,7 +346,7 @@ export function deferMail(
     ExpressionAttributeValues: {
       ':pending': 'PENDING',
       ':next': retry.nextAttemptAt,
-      ':dueAgain': `${retry.nextAttemptAt}#${mail.mailId}`,
+      ':dueAgain': outboxSortKey(mail.cycleId, mail.mailId, retry.nextAttemptAt),
       ':error': retry.error,
       ':now': retry.now,
       ':zero': 0,

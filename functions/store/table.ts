@@ -26,7 +26,7 @@ import { observed } from '#shared/sdk-observer.ts';
  * | cycle       | CYCLE#id       | META             |                            | CYCLES / createdAt               | CYCLES#ACTIVE / createdAt     |
  * | assessment  | CYCLE#id       | ASMT#employeeId  | SELF#cycle / employeeId    | REVIEW#cycle / managerKey#emp    | TEAM#cycle#managerKey / emp   |
  * | (released)  |                |                  |                            | UNACK#cycle / employeeId         |                               |
- * | mail        | CYCLE#id       | MAIL#mailId      |                            | OUTBOX#cycle / dueAt#mailId      |                               |
+ * | mail        | CYCLE#id       | MAIL#mailId      |                            | OUTBOX / cycle#dueAt#mailId      |                               |
  * | audit event | CYCLE#id       | AUDIT#at#id      |                            |                                  | ESCALATIONS#cycle / sk (ladder mail) |
  * | goal        | EMP#id         | GOAL#goalId      | OPENGOALS / dueAt#goalId   |                                  | GOALS#period / emp#goalId     |
  * | goal counts | GOALCOUNT#period | DEPT#department |                            |                                  |                               |
@@ -75,7 +75,8 @@ export const keys = {
   unacknowledged: (cycleId: string) => `UNACK#${cycleId}`,
   team: (cycleId: string, managerKey: string) => `TEAM#${cycleId}#${managerKey}`,
   mail: (cycleId: string, mailId: string) => ({ pk: `CYCLE#${cycleId}`, sk: `MAIL#${mailId}` }),
-  outbox: (cycleId: string) => `OUTBOX#${cycleId}`,
+  /** Every scope's unsent mail, in one index partition sorted by scope, then due instant: see store/mail.ts. */
+  outbox: { gsi2pk: 'OUTBOX' },
   audit: (cycleId: string, at: string, id: string) => ({ pk: `CYCLE#${cycleId}`, sk: `AUDIT#${at}#${id}` }),
   escalations: (cycleId: string) => `ESCALATIONS#${cycleId}`,
   settingsPartition: 'SETTINGS',
