@@ -8,7 +8,19 @@ export interface DataProps {
 }
 
 /** Names of the table's global secondary indexes; each has `<name>pk` / `<name>sk` string keys. */
-export const GSI_NAMES = ['gsi1', 'gsi2', 'gsi3'] as const;
+export const GSI_NAMES = ['gsi1', 'gsi2', 'gsi3', 'gsi4'] as const;
+
+/**
+ * What each index copies of an item. With `ALL`, every write of an item is paid again, by its size, in each index
+ * it sits in. `gsi4` keeps only the keys, so it is written only when an item enters or leaves it: for lists of
+ * items that change often, read by their keys and then the items (functions/store/table.ts `batchGet`).
+ */
+const PROJECTIONS: Record<(typeof GSI_NAMES)[number], ProjectionType> = {
+  gsi1: ProjectionType.ALL,
+  gsi2: ProjectionType.ALL,
+  gsi3: ProjectionType.ALL,
+  gsi4: ProjectionType.KEYS_ONLY,
+};
 
 /**
  * The single table. Keys are generic (`pk`/`sk`, `gsiNpk`/`gsiNsk`): functions/store owns what goes in
@@ -38,7 +50,7 @@ export class Data extends Construct {
         indexName: name,
         partitionKey: { name: `${name}pk`, type: AttributeType.STRING },
         sortKey: { name: `${name}sk`, type: AttributeType.STRING },
-        projectionType: ProjectionType.ALL,
+        projectionType: PROJECTIONS[name],
       });
     }
   }

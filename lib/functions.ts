@@ -333,7 +333,7 @@ export const apiFunctions: FunctionSpec[] = [
   {
     id: 'ManagerReviewForm',
     entry: 'functions/forms/manager-review.ts',
-    access: { table: 'readWrite', indexes: ['gsi1', 'gsi2', 'gsi3'], mail: true, linkSecret: true },
+    access: { table: 'readWrite', indexes: ['gsi1', 'gsi2', 'gsi4'], mail: true, linkSecret: true },
     description: 'Team review page behind the signed manager link',
     routes: [
       { method: 'GET', path: '/forms/team', auth: 'public' },

@@ -9,6 +9,7 @@ import { writeOnce, type Submission } from './submissions.ts';
 import { phaseIn } from './cycles.ts';
 import { progressMove } from './progress.ts';
 import {
+  batchGet,
   conditionalUpdate,
   db,
   keys,
@@ -95,8 +96,8 @@ export function assessmentItem(record: AssessmentRecord): Record<string, unknown
     gsi1sk: record.employeeId,
     gsi2pk: keys.pendingReview(record.cycleId),
     gsi2sk: `${record.managerKey}#${record.employeeId}`,
-    gsi3pk: keys.team(record.cycleId, record.managerKey),
-    gsi3sk: record.employeeId,
+    gsi4pk: keys.team(record.cycleId, record.managerKey),
+    gsi4sk: record.employeeId,
     searchText: searchTextOf(record),
     ...record,
   };
@@ -256,12 +257,17 @@ export async function ratingsPage(
   return { items: items.map(({ pk: _pk, sk: _sk, ...rating }) => rating as RatingRecord), ...(next ? { next } : {}) };
 }
 
-export function listTeam(cycleId: string, managerKey: string): Promise<AssessmentRecord[]> {
-  return queryAll({
-    IndexName: 'gsi3',
-    KeyConditionExpression: 'gsi3pk = :pk',
+/**
+ * A reviewer's team: its keys from the keys-only index (an assessment's many updates never write there), then
+ * the assessments themselves.
+ */
+export async function listTeam(cycleId: string, managerKey: string): Promise<AssessmentRecord[]> {
+  const team = await queryAll<{ pk: string; sk: string }>({
+    IndexName: 'gsi4',
+    KeyConditionExpression: 'gsi4pk = :pk',
     ExpressionAttributeValues: { ':pk': keys.team(cycleId, managerKey) },
   });
+  return batchGet<AssessmentRecord & Record<string, unknown>>(team);
 }
 
 export async function getAssessment(cycleId: string, employeeId: string): Promise<AssessmentRecord | undefined> {

@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
+  BatchGetCommand,
   BatchWriteCommand,
   DeleteCommand,
   DynamoDBDocumentClient,
@@ -24,7 +25,7 @@ import { observed } from '#shared/sdk-observer.ts';
  * | employee    | EMP#id         | PROFILE          | EMAIL#address / employeeId | REPORTS#managerId / employeeId   | DIRECTORY / department#emp    |
  * | (leaver)    |                |                  |                            | LEAVERS / employeeId             |                               |
  * | cycle       | CYCLE#id       | META             |                            | CYCLES / createdAt               | CYCLES#ACTIVE / createdAt     |
- * | assessment  | CYCLE#id       | ASMT#employeeId  | SELF#cycle / employeeId    | REVIEW#cycle / managerKey#emp    | TEAM#cycle#managerKey / emp   |
+ * | assessment  | CYCLE#id       | ASMT#employeeId  | SELF#cycle / employeeId    | REVIEW#cycle / managerKey#emp    | (gsi4) TEAM#cycle#managerKey / emp |
  * | (released)  |                |                  |                            | UNACK#cycle / employeeId         |                               |
  * | mail        | CYCLE#id       | MAIL#mailId      |                            | OUTBOX / cycle#dueAt#mailId      |                               |
  * | audit event | CYCLE#id       | AUDIT#at#id      |                            |                                  | ESCALATIONS#cycle / sk (ladder mail) |
@@ -50,6 +51,8 @@ import { observed } from '#shared/sdk-observer.ts';
  * | upward count| CYCLE#id       | UPWARDCOUNT#manager |                         |                                  |                               |
  * | api request | IDEM#scope     | REQUEST          |                            |                                  |                               |
  *
+ * gsi4 projects only the keys (lib/data.ts): a reviewer's team is read there, then the assessments by BatchGetItem,
+ * so the three or four updates of each assessment after launch write no copy of it there.
  * An upward answer holds only its answers and rating, its marker only its key (store/upward.ts): neither names its author.
  * A leaver is an employee HR deactivated: their gsi2 moves from their manager's reports to LEAVERS until they are activated.
  * gsi1 holds self-assessments while pending and goals while the goal watch still owes them a step, gsi2 manager reviews while pending, results until acknowledged, and mail not yet sent,
@@ -243,6 +246,40 @@ export async function batchPut(items: Record<string, unknown>[]): Promise<void> 
       requests = (result.UnprocessedItems?.[tableName()] ?? []) as typeof requests;
       if (attempt > 10 && requests.length) throw new Error(`BatchWriteItem left ${requests.length} items unprocessed`);
     }
+  });
+}
+
+const BATCH_GET_SIZE = 100;
+
+/**
+ * The items at `itemKeys` that exist (a missing one is left out), in the order of their keys: BatchGetItem, 100
+ * keys a request, retrying what DynamoDB hands back as unprocessed with backoff.
+ */
+export async function batchGet<T extends Record<string, unknown>>(
+  itemKeys: readonly { pk: string; sk: string }[],
+): Promise<T[]> {
+  const found = new Map<string, T>();
+  const id = (key: Record<string, unknown>) => `${key.pk}\u0000${key.sk}`;
+  for (let start = 0; start < itemKeys.length; start += BATCH_GET_SIZE) {
+    let requested: Record<string, unknown>[] = itemKeys
+      .slice(start, start + BATCH_GET_SIZE)
+      .map(({ pk, sk }) => ({ pk, sk }));
+    for (let attempt = 0; requested.length; attempt++) {
+      if (attempt > 0) await sleep(Math.min(2000, 50 * 2 ** attempt));
+      if (attempt > 10) throw new Error(`BatchGetItem left ${requested.length} keys unprocessed`);
+      const result = await db().send(
+        // Each key once: BatchGetItem refuses a request that repeats one.
+        new BatchGetCommand({
+          RequestItems: { [tableName()]: { Keys: [...new Map(requested.map((key) => [id(key), key])).values()] } },
+        }),
+      );
+      for (const item of (result.Responses?.[tableName()] ?? []) as T[]) found.set(id(item), item);
+      requested = result.UnprocessedKeys?.[tableName()]?.Keys ?? [];
+    }
+  }
+  return itemKeys.flatMap((key): T[] => {
+    const item = found.get(id(key));
+    return item ? [item] : [];
   });
 }
 

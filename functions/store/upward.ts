@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { BatchGetCommand, BatchWriteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { UpwardAnswer } from '#domain/anonymity.ts';
 import type { Phase } from '#domain/cycle.ts';
 import { phaseIn } from './cycles.ts';
 import {
+  batchGet,
   batchPut,
   conditionalUpdate,
   db,
@@ -120,26 +121,12 @@ export async function hasAnsweredUpward(cycleId: string, marker: string): Promis
   return result.Item !== undefined;
 }
 
-const BATCH_GET_SIZE = 100;
-
 /** Which of `markers` exist: who answered among those asked, and nothing of what they wrote. */
 export async function answeredUpward(cycleId: string, markers: readonly string[]): Promise<Set<string>> {
-  const found = new Set<string>();
   const prefix = keys.upwardMarker(cycleId, '').sk;
-  for (let start = 0; start < markers.length; start += BATCH_GET_SIZE) {
-    let requested: Record<string, unknown>[] = [...new Set(markers.slice(start, start + BATCH_GET_SIZE))].map(
-      (marker) => keys.upwardMarker(cycleId, marker),
-    );
-    for (let attempt = 0; requested.length; attempt++) {
-      if (attempt > 10) throw new Error(`BatchGetItem left ${requested.length} keys unprocessed`);
-      const result = await db().send(
-        new BatchGetCommand({ RequestItems: { [tableName()]: { Keys: requested, ProjectionExpression: 'sk' } } }),
-      );
-      for (const item of result.Responses?.[tableName()] ?? []) found.add(String(item.sk).slice(prefix.length));
-      requested = result.UnprocessedKeys?.[tableName()]?.Keys ?? [];
-    }
-  }
-  return found;
+  // A marker holds nothing but its key.
+  const found = await batchGet(markers.map((marker) => keys.upwardMarker(cycleId, marker)));
+  return new Set(found.map((item) => String(item.sk).slice(prefix.length)));
 }
 
 export async function listUpwardCounters(cycleId: string): Promise<UpwardCounter[]> {
