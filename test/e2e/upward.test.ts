@@ -133,6 +133,10 @@ describe('the upward review form in a browser', () => {
     expect(await byDepartment.locator('tbody tr').allInnerTexts()).toEqual([expect.stringMatching(/^Sales\s+1\s+3$/)]);
     const peers = consolePage.getByRole('region', { name: 'Peer reviews by department', exact: true });
     expect(await peers.locator('tbody tr').allInnerTexts()).toEqual([expect.stringMatching(/^Sales\s+0\s+1\s+0%$/)]);
+    const peersByManager = consolePage.getByRole('region', { name: 'Peer reviews by manager', exact: true });
+    expect(await peersByManager.locator('tbody tr').allInnerTexts()).toEqual([
+      expect.stringMatching(/^Maria Manager \(m1\)\s+0\s+1\s+0%$/),
+    ]);
     expect(await consolePage.getByText('0 of 1 peer reviews answered (0%).').isVisible()).toBe(true);
     expect(await consolePage.content()).not.toContain('About clarity');
     await expectPageBasics(consolePage);

@@ -221,8 +221,37 @@ describe('upward reviews, anonymous by construction', () => {
       rating: '4',
     });
     expect(sent.status, sent.html).toBe(303);
+    // Peers of people with other managers: Bea (Max's), and Maria, whom HR reviews; Max answers on Maria.
+    for (const [employeeId, reviewer] of [
+      ['b2', 'b3'],
+      ['m1', 'm2'],
+    ]) {
+      const more = await hr(stack, 'POST', `/cycles/${cycleId}/peers`, { employeeId, reviewers: [reviewer] });
+      expect(more.status, JSON.stringify(more.body)).toBe(200);
+    }
+    await stack.settled();
+    await collectMail();
+    const maxLink = linkIn(mailTo('max@example.com', /please give peer feedback on Maria Manager/)[0], '/forms/peer');
+    const onMaria = { doesWell: 'Runs calm planning', doDifferently: 'Delegates more', rating: '' };
+    expect((await postForm(maxLink, await openForm(maxLink), onMaria)).status).toBe(303);
     const status = await statusOf();
-    expect(status.peerReviews).toMatchObject({ asked: 2, answered: 1 });
+    expect(status.peerReviews).toEqual({
+      asked: 4,
+      answered: 2,
+      completion: 50,
+      byDepartment: [
+        { department: 'Ops', asked: 1, answered: 0, completion: 0 },
+        { department: 'Sales', asked: 3, answered: 2, completion: 66.7 },
+      ],
+      byManager: [
+        { managerKey: 'm1', managerName: 'Maria Manager', asked: 2, answered: 1, completion: 50 },
+        { managerKey: 'm2', managerName: 'Max Other', asked: 1, answered: 0, completion: 0 },
+        { managerKey: null, managerName: null, asked: 1, answered: 1, completion: 100 },
+      ],
+    });
+    const shown = (await cli(stack, dir.path, 'cycle', 'status', cycleId)).out;
+    expect(shown).toContain('  manager Max Other (m2): 0 of 1 peer reviews answered (0%)');
+    expect(shown).toContain('  no manager (HR reviews): 1 of 1 peer reviews answered (100%)');
     // A peer answer is no upward answer: it neither counts nor is stored with them.
     expect(status.upward.managers.map((m: any) => m.answered)).toEqual([0, 0]);
     const items = await scanTable();
