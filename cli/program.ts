@@ -583,7 +583,7 @@ export function buildProgram(io: CliIo): Command {
           ...calibrationLines(report),
           ...(report.peerReviews.asked
             ? [
-                `peer reviews: ${report.peerReviews.answered} of ${report.peerReviews.asked} answered (${report.peerReviews.completion}%); ${report.peerReviews.departments.map((d) => `${d.department} ${d.completion}%`).join(', ')}`,
+                `peer reviews: ${report.peerReviews.answered} of ${report.peerReviews.asked} answered (${report.peerReviews.completion}%); ${report.peerReviews.byDepartment.map((d) => `${d.department} ${d.completion}%`).join(', ')}; by manager: ${report.peerReviews.byManager.map((m) => `${peerManager(m)} ${m.completion}%`).join(', ')}`,
               ]
             : []),
           ...(options.csv ? [`wrote ${rows} rows to ${options.csv}`] : []),
@@ -646,8 +646,11 @@ export function buildProgram(io: CliIo): Command {
           ...(s.peerReviews.asked
             ? [
                 `peer reviews: ${s.peerReviews.answered} of ${s.peerReviews.asked} answered (${s.peerReviews.completion}%)`,
-                ...s.peerReviews.departments.map(
+                ...s.peerReviews.byDepartment.map(
                   (d) => `  ${d.department}: ${d.answered} of ${d.asked} peer reviews answered (${d.completion}%)`,
+                ),
+                ...s.peerReviews.byManager.map(
+                  (m) => `  ${peerManager(m)}: ${m.answered} of ${m.asked} peer reviews answered (${m.completion}%)`,
                 ),
               ]
             : []),
@@ -1232,6 +1235,10 @@ function calibrationLines(report: CycleReport): string[] {
     ...calibration.managers.map((m) => line(`manager ${m.manager} (${m.managerId})`, m)),
   ];
 }
+
+/** A row of peer completion by manager: the manager of the people reviewed, or none for those HR reviews. */
+const peerManager = (m: CycleReport['peerReviews']['byManager'][number]) =>
+  m.managerKey === null ? 'no manager (HR reviews)' : `manager ${m.managerName} (${m.managerKey})`;
 
 /** Lines padded into columns, for a terminal. */
 function columns(rows: string[][]): string[] {

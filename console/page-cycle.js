@@ -311,8 +311,8 @@ export async function cyclePage(cycleId) {
 }
 
 /**
- * Peer reviews: answered of asked, overall and per department, from the peer counters. A peer review is a favour
- * asked of colleagues, so nothing here is overdue.
+ * Peer reviews: answered of asked, overall, per department and per manager of the people reviewed, from the peer
+ * counters. A peer review is a favour asked of colleagues, so nothing here is overdue.
  * @param {CycleStatus['peerReviews']} peers
  */
 function peerSection(peers) {
@@ -322,7 +322,18 @@ function peerSection(peers) {
     table(
       'Peer reviews by department',
       ['Department', 'Answered', 'Asked', 'Completion'],
-      peers.departments.map((d) => [d.department, d.answered, d.asked, percent(d.completion)]),
+      peers.byDepartment.map((d) => [d.department, d.answered, d.asked, percent(d.completion)]),
+      { numeric: [1, 2, 3], rowHeaders: true },
+    ),
+    table(
+      'Peer reviews by manager',
+      ['Manager', 'Answered', 'Asked', 'Completion'],
+      peers.byManager.map((m) => [
+        m.managerKey === null ? 'No manager (HR reviews)' : `${m.managerName} (${m.managerKey})`,
+        m.answered,
+        m.asked,
+        percent(m.completion),
+      ]),
       { numeric: [1, 2, 3], rowHeaders: true },
     ),
   );

@@ -51,20 +51,21 @@ export interface UpwardAnswer {
 /**
  * What a manager receives of their reports' upward answers (`stored` may be the stored items, with whatever
  * else they hold): when at least the threshold answered, the answers in an order that says nothing of who wrote
- * them or when (a shuffle with `crypto.randomInt`, not the order they were stored or submitted in), each copied
- * down to its answers and rating, so no author key, date or sort key leaves with them. Otherwise only that there
- * were too few.
+ * them or when (a shuffle with `crypto.randomInt`, not the order they were submitted in), each copied down to its
+ * answers and rating, so no author key, date or sort key leaves with them. Otherwise only that there were too few.
+ * 'as-stored' keeps the order of the stored answers' random ids instead (store/upward.ts), which is as random and
+ * stays the same from one reading of a page to the next.
  */
 export function answersForManager(
   stored: readonly UpwardAnswer[],
   threshold: number,
-  random: RandomInt = randomInt,
+  random: RandomInt | 'as-stored' = randomInt,
 ): { tooFewAnswers: false; answers: UpwardAnswer[] } | TooFewAnswers {
   if (!releasableTo(stored.length, threshold)) return tooFew(stored.length, threshold);
   const answers = stored.map(
     ({ answers, rating }): UpwardAnswer => ({ answers: { ...answers }, ...(rating === undefined ? {} : { rating }) }),
   );
-  return { tooFewAnswers: false, answers: shuffle(answers, random) };
+  return { tooFewAnswers: false, answers: random === 'as-stored' ? answers : shuffle(answers, random) };
 }
 
 /** The running totals of the ratings a manager received in upward reviews. */
@@ -84,6 +85,29 @@ export function upwardMean(
 ): { tooFewAnswers: false; count: number; mean: number } | TooFewAnswers {
   if (!releasableTo(counters.count, threshold)) return tooFew(counters.count, threshold);
   return { tooFewAnswers: false, count: counters.count, mean: twoDecimals(counters.sum / counters.count) };
+}
+
+/** What a manager is given at the release: the answers with the mean where enough rated, or only that too few answered. */
+export type UpwardOutcome = { tooFewAnswers: false; answers: UpwardAnswer[]; mean?: number } | TooFewAnswers;
+
+/**
+ * A manager's upward outcome, as their mail and their team page give it: the answers (answersForManager, in the
+ * order `random` says) and the mean of the ratings (upwardMean) when enough rated too.
+ */
+export function upwardOutcome(
+  stored: readonly UpwardAnswer[],
+  counters: RatingCounters,
+  threshold: number,
+  random: RandomInt | 'as-stored' = randomInt,
+): UpwardOutcome {
+  const given = answersForManager(stored, threshold, random);
+  const mean = upwardMean(counters, threshold);
+  return given.tooFewAnswers || mean.tooFewAnswers ? given : { ...given, mean: mean.mean };
+}
+
+/** The mean of a manager's upward ratings on the cycle's scale, as their mail and their team page say it. */
+export function upwardMeanLine(scale: readonly { value: number }[], mean: number): string {
+  return `Mean rating: ${mean} of ${Math.max(...scale.map((point) => point.value))}`;
 }
 
 /** HKDF's label for the key that hashes authors: a key of its own, so no author key is ever a link's signature. */

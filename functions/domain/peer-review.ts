@@ -89,8 +89,13 @@ export function peerAnswersForEmployee(
   return shown.sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0));
 }
 
-/** One department's peer reviews in a cycle: how many were asked for, and how many answered. */
+/**
+ * The peer reviews of one manager's reports in one department in a cycle: how many were asked for, and how many
+ * answered. `managerKey` is who reviews the people reviewed: their manager, or HR's key for people without one.
+ */
 export interface PeerCount {
+  managerKey: string;
+  managerName: string;
   department: string;
   asked: number;
   answered: number;
@@ -98,16 +103,31 @@ export interface PeerCount {
 
 const percentOf = (part: number, whole: number) => (whole ? Math.round((part / whole) * 1000) / 10 : 0);
 
-/** Peer review completion overall and per department (by name), from each department's counts. */
-export function peerCompletion(counts: readonly PeerCount[]) {
-  const asked = counts.reduce((sum, count) => sum + count.asked, 0);
-  const answered = counts.reduce((sum, count) => sum + count.answered, 0);
-  return {
-    asked,
-    answered,
-    completion: percentOf(answered, asked),
-    departments: [...counts]
-      .sort((a, b) => a.department.localeCompare(b.department))
-      .map((count) => ({ ...count, completion: percentOf(count.answered, count.asked) })),
-  };
+const sum = (counts: readonly { asked: number; answered: number }[]) => {
+  const asked = counts.reduce((total, count) => total + count.asked, 0);
+  const answered = counts.reduce((total, count) => total + count.answered, 0);
+  return { asked, answered, completion: percentOf(answered, asked) };
+};
+
+/**
+ * Peer review completion overall, per department and per manager of the people reviewed, from each (manager,
+ * department)'s counts. Managers come by name as upward completion lists them (domain/anonymity.ts), and the
+ * people HR reviews (`noManagerKey`) in a last row with no manager.
+ */
+export function peerCompletion(counts: readonly PeerCount[], noManagerKey: string) {
+  const byDepartment = [...Map.groupBy(counts, (count) => count.department)]
+    .map(([department, of]) => ({ department, ...sum(of) }))
+    .sort((a, b) => a.department.localeCompare(b.department));
+  const managers = [...Map.groupBy(counts, (count) => count.managerKey)].map(([managerKey, of]) =>
+    managerKey === noManagerKey
+      ? { managerKey: null, managerName: null, ...sum(of) }
+      : { managerKey, managerName: of[0].managerName, ...sum(of) },
+  );
+  const byManager = managers.sort(
+    (a, b) =>
+      Number(a.managerKey === null) - Number(b.managerKey === null) ||
+      (a.managerName ?? '').localeCompare(b.managerName ?? '') ||
+      (a.managerKey ?? '').localeCompare(b.managerKey ?? ''),
+  );
+  return { ...sum(counts), byDepartment, byManager };
 }

@@ -1,3 +1,4 @@
+import { upwardMeanLine, type UpwardOutcome } from '#domain/anonymity.ts';
 import { formatDeadline } from '#domain/time.ts';
 import { goalsChoiceSentence, type GoalsChoice } from '#domain/acknowledgement.ts';
 import type { CheckIn } from '#domain/goals.ts';
@@ -96,9 +97,7 @@ export function upwardResult(
   to: { name: string },
   questions: { id: string; label: string }[],
   scale: ScalePoint[],
-  outcome:
-    | { tooFewAnswers: false; answers: { answers: Record<string, string>; rating?: number }[]; mean?: number }
-    | { tooFewAnswers: true; count: number; needed: number },
+  outcome: UpwardOutcome,
 ): EmailContent {
   const subject = `${ctx.cycleName}: your upward review`;
   if (outcome.tooFewAnswers)
@@ -116,7 +115,7 @@ export function upwardResult(
     greeting: `Hello ${to.name},`,
     paragraphs: [
       `${outcome.answers.length} of your reports reviewed you in "${ctx.cycleName}". Their answers follow in a random order, without names or dates.`,
-      ...(outcome.mean === undefined ? [] : [`Mean rating: ${outcome.mean} of ${top}`]),
+      ...(outcome.mean === undefined ? [] : [upwardMeanLine(scale, outcome.mean)]),
       ...outcome.answers.flatMap((answer, index) => [
         `Answer ${index + 1}${answer.rating === undefined ? '' : `, rating ${answer.rating} of ${top} - ${labelOf(scale, answer.rating)}`}:`,
         ...questions.map((question) => `${question.label} ${answer.answers[question.id] ?? ''}`),

@@ -22,6 +22,7 @@ import { settingsInForce } from '#store/settings.ts';
 import { getDraft, type Draft, type DraftForm } from '#store/submissions.ts';
 import { feedbackReceivedBetween } from './feedback.ts';
 import { peerAnswersForManager, peerAnswersForResults, type PeerSection } from './peers.ts';
+import { upwardOnTeamPage, type UpwardOnTeamPage } from './upward.ts';
 import { goalsOfPeriod, goalsUnderReview } from './goals.ts';
 import { hasResults } from './results.ts';
 import { openLink, reviewWindow, selfWindow } from './submissions.ts';
@@ -129,8 +130,22 @@ function selfOverdue(cycle: CycleRecord, report: AssessmentRecord, now: number):
 
 const PAGE_READ_CONCURRENCY = 8;
 
-/** Each report, by name, with where their review stands: a draft is only the manager's, so it is read from the drafts. */
-export async function teamOverview(cycle: CycleRecord, managerKey: string): Promise<TeamMember[]> {
+export interface TeamOverview {
+  members: TeamMember[];
+  /** What the manager's reports said of them in upward reviews, once released. */
+  upward: UpwardOnTeamPage;
+}
+
+/**
+ * Each report, by name, with where their review stands (a draft is only the manager's, so it is read from the
+ * drafts), and the upward reviews of the manager.
+ */
+export async function teamOverview(cycle: CycleRecord, managerKey: string): Promise<TeamOverview> {
+  const [members, upward] = await Promise.all([teamMembers(cycle, managerKey), upwardOnTeamPage(cycle, managerKey)]);
+  return { members, upward };
+}
+
+async function teamMembers(cycle: CycleRecord, managerKey: string): Promise<TeamMember[]> {
   const team = (await listTeam(cycle.cycleId, managerKey)).sort((a, b) => a.name.localeCompare(b.name));
   const now = nowMs();
   return mapLimited(team, PAGE_READ_CONCURRENCY, async (report) => ({

@@ -64,7 +64,7 @@ export interface PeerAssignmentResult {
 
 /**
  * HR assigns peer reviewers to a participant while the self-assessment phase is open. Everything is checked
- * before anything is stored; the new reviews, the department's count and the audit entry are one transaction.
+ * before anything is stored; the new reviews, their (manager, department)'s count and the audit entry are one transaction.
  * Each reviewer asked for gets the invitation under an id of its own, so a repeated request changes nothing and
  * sends nothing again, yet completes the mail of a first try that was cut short.
  */
@@ -107,6 +107,8 @@ export async function assignPeers(
       employeeId,
       name: person.name,
       department: person.department,
+      managerKey: person.managerKey,
+      managerName: person.managerName,
       reviewerId,
       reviewerName: found.get(reviewerId)!.name,
       reviewerEmail: found.get(reviewerId)!.email,

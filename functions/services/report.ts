@@ -10,7 +10,13 @@ import {
   type PersonFacts,
 } from '#domain/report.ts';
 import { nowMs } from '#shared/clock.ts';
-import { assessmentsPage, getAssessment, listAssessments, type AssessmentRecord } from '#store/assessments.ts';
+import {
+  assessmentsPage,
+  getAssessment,
+  HR_MANAGER_KEY,
+  listAssessments,
+  type AssessmentRecord,
+} from '#store/assessments.ts';
 import { listGroupCounters, type GroupCounters } from '#store/calibration.ts';
 import { getCycle, scheduleOf, type CycleRecord } from '#store/cycles.ts';
 import { getEmployee } from '#store/employees.ts';
@@ -108,8 +114,8 @@ export async function cycleReport(cycleId: string) {
     settingsVersion: cycle.settingsVersion,
     scale: labels,
     ...summaries,
-    /** Peer review completion overall and per department, from the peer counters (kept with each assignment and answer). */
-    peerReviews: peerCompletion(peers),
+    /** Peer review completion overall, per department and per manager, from the peer counters (kept with each assignment and answer). */
+    peerReviews: peerCompletion(peers, HR_MANAGER_KEY),
     /** Upward completion per manager and department; a manager's mean only where the threshold is met, once released. */
     upward,
     source: counted ? ('counters' as const) : ('assessments' as const),

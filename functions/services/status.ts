@@ -16,7 +16,7 @@ import { peerCompletion } from '#domain/peer-review.ts';
 import { attentionText } from '#domain/workflow-health.ts';
 import { nowMs } from '#shared/clock.ts';
 import { listGoalCounts, type GoalRecord } from '#store/goals.ts';
-import { getAssessment, listAssessments, type AssessmentRecord } from '#store/assessments.ts';
+import { getAssessment, HR_MANAGER_KEY, listAssessments, type AssessmentRecord } from '#store/assessments.ts';
 import { getCycle, scheduleOf, type CycleRecord } from '#store/cycles.ts';
 import { listPeerCounts } from '#store/peers.ts';
 import { listDepartmentProgress } from '#store/progress.ts';
@@ -83,8 +83,8 @@ export async function cycleStatus(cycleId: string) {
     participants: total.participants,
     counts: { self: overall.self, manager: overall.manager },
     results: overall.results,
-    /** Peer reviews asked for and answered, from each department's counters (one small item each). */
-    peerReviews: peerCompletion(peers),
+    /** Peer reviews asked for and answered, per department and manager, from each (manager, department)'s counter. */
+    peerReviews: peerCompletion(peers, HR_MANAGER_KEY),
     departments: departments
       .map((counts) => {
         const states = statesOf(counts, counts.department);

@@ -1,4 +1,4 @@
-import { answersForManager, authorKey, upwardMean, type UpwardAnswer } from '#domain/anonymity.ts';
+import { authorKey, releasableTo, upwardOutcome, type UpwardAnswer, type UpwardOutcome } from '#domain/anonymity.ts';
 import { ladderPoints, selfDueOf, SELF_ANSWER_PHASES } from '#domain/cycle.ts';
 import { upwardReviews } from '#domain/multi-rater.ts';
 import * as messages from '#mail/messages.ts';
@@ -10,7 +10,13 @@ import { verifyLink } from '#domain/tokens.ts';
 import { getAssessment, HR_MANAGER_KEY, type AssessmentRecord } from '#store/assessments.ts';
 import { getCycle, scheduleOf, type CycleRecord, type UpwardSnapshot } from '#store/cycles.ts';
 import type { MailRecord } from '#store/mail.ts';
-import { hasAnsweredUpward, submitUpwardAnswer, type NewUpwardCounter } from '#store/upward.ts';
+import {
+  getUpwardCounter,
+  hasAnsweredUpward,
+  listUpwardAnswers,
+  submitUpwardAnswer,
+  type NewUpwardCounter,
+} from '#store/upward.ts';
 import type { OwnMail } from './own-mail.ts';
 import type { AssessmentsPort, UpwardPort } from './ports.ts';
 
@@ -204,9 +210,7 @@ export async function releaseUpward(
   const counters = (await ports.listUpwardCounters(cycle.cycleId)).filter((counter) => !counter.released);
   await forEachLimited(counters, PER_MANAGER_CONCURRENCY, async (counter) => {
     const stored = await ports.listUpwardAnswers(cycle.cycleId, counter.managerKey);
-    const given = answersForManager(stored, upward.threshold);
-    const mean = upwardMean({ count: counter.ratings, sum: counter.ratingSum }, upward.threshold);
-    const outcome = given.tooFewAnswers || mean.tooFewAnswers ? given : { ...given, mean: mean.mean };
+    const outcome = upwardOutcome(stored, { count: counter.ratings, sum: counter.ratingSum }, upward.threshold);
     await outbox.queue(
       newMail(
         cycle.cycleId,
@@ -225,4 +229,39 @@ export async function releaseUpward(
       );
     await ports.markUpwardReleased(cycle.cycleId, counter.managerKey);
   });
+}
+
+/** What a manager's team page shows of the upward reviews of them. */
+export type UpwardOnTeamPage =
+  /** Nobody was asked to review them in this cycle. */
+  | { state: 'none' }
+  /** The answers reach them, if enough answered, once the results are released. */
+  | { state: 'not-released' }
+  /** Too few answered: the answers were deleted unread at the release. */
+  | { state: 'too-few' }
+  | {
+      state: 'released';
+      questions: UpwardSnapshot['questions'];
+      outcome: Extract<UpwardOutcome, { tooFewAnswers: false }>;
+    };
+
+/**
+ * The upward answers on the manager's own team page, as their mail gave them (upwardOutcome), but in the order of
+ * the answers' random ids, so a reload shows the same order: only once their counter says released, and only when
+ * at least the threshold answered. Before, or below it, the answers are not even read.
+ */
+export async function upwardOnTeamPage(cycle: CycleRecord, managerKey: string): Promise<UpwardOnTeamPage> {
+  const upward = cycle.upward;
+  const counter = upward && (await getUpwardCounter(cycle.cycleId, managerKey));
+  if (!upward || !counter) return { state: 'none' };
+  if (!counter.released) return { state: 'not-released' };
+  if (!releasableTo(counter.answers, upward.threshold)) return { state: 'too-few' };
+  const stored = await listUpwardAnswers(cycle.cycleId, managerKey);
+  const outcome = upwardOutcome(
+    stored,
+    { count: counter.ratings, sum: counter.ratingSum },
+    upward.threshold,
+    'as-stored',
+  );
+  return outcome.tooFewAnswers ? { state: 'too-few' } : { state: 'released', questions: upward.questions, outcome };
 }

@@ -18,8 +18,9 @@ import {
 
 /**
  * Peer reviews (issue 14): one item per (participant, reviewer) in the cycle's partition, so a participant's
- * reviews are one query; pending ones are also listed on gsi1 for the checkpoint's reminder. Each department's
- * asked and answered counts are one small item, moved in the transaction that assigns or answers.
+ * reviews are one query; pending ones are also listed on gsi1 for the checkpoint's reminder. The asked and answered
+ * counts of each (manager, department) of the people reviewed are one small item, moved in the transaction that
+ * assigns or answers.
  */
 export interface PeerReviewRecord {
   cycleId: string;
@@ -27,6 +28,9 @@ export interface PeerReviewRecord {
   employeeId: string;
   name: string;
   department: string;
+  /** Who reviews the participant (their manager, or HR), as at the assignment: the count the answer moves too. */
+  managerKey: string;
+  managerName: string;
   reviewerId: string;
   reviewerName: string;
   reviewerEmail: string;
@@ -40,19 +44,28 @@ export interface PeerReviewRecord {
   remindedAt?: string;
 }
 
-function peerCountUpdate(cycleId: string, department: string, add: 'asked' | 'answered', by: number): TransactItem {
+/** The (manager, department) of a participant reviewed: whose peer count an assignment or an answer moves. */
+type PeerGroup = Pick<PeerReviewRecord, 'managerKey' | 'managerName' | 'department'>;
+
+function peerCountUpdate(cycleId: string, group: PeerGroup, add: 'asked' | 'answered', by: number): TransactItem {
   return {
     Update: {
-      Key: keys.peerCount(cycleId, department),
-      UpdateExpression: 'SET department = :department ADD #count :by',
+      Key: keys.peerCount(cycleId, group.managerKey, group.department),
+      UpdateExpression:
+        'SET managerKey = :managerKey, managerName = :managerName, department = :department ADD #count :by',
       ExpressionAttributeNames: { '#count': add },
-      ExpressionAttributeValues: { ':department': department, ':by': by },
+      ExpressionAttributeValues: {
+        ':managerKey': group.managerKey,
+        ':managerName': group.managerName,
+        ':department': group.department,
+        ':by': by,
+      },
     },
   };
 }
 
 /**
- * Stores new peer reviews of one participant, each once, with the department's asked count and the audit entry,
+ * Stores new peer reviews of one participant, each once, with their group's asked count and the audit entry,
  * all or nothing, and only while the cycle is in one of `phases`: 'refused' when the phase moved on or a
  * reviewer was assigned meanwhile (the caller reads again).
  */
@@ -84,7 +97,7 @@ export function putPeerReviews(
         },
       }),
     ),
-    peerCountUpdate(cycleId, reviews[0].department, 'asked', reviews.length),
+    peerCountUpdate(cycleId, reviews[0], 'asked', reviews.length),
     { Put: { Item: auditItem(audit) } },
   ]);
 }
@@ -143,7 +156,7 @@ export function answerPeerReview(
         ExpressionAttributeValues: first ? { ...values, ':submitted': 'SUBMITTED' } : values,
       },
     },
-    ...(first ? [peerCountUpdate(review.cycleId, review.department, 'answered', 1)] : []),
+    ...(first ? [peerCountUpdate(review.cycleId, review, 'answered', 1)] : []),
   ]);
 }
 
@@ -168,13 +181,15 @@ export function markPeerReminded(review: PeerReviewRecord, at: string): Promise<
   });
 }
 
-/** Every department's peer counts: one small item per department. */
+/** Every (manager, department)'s peer counts: one small item each. */
 export async function listPeerCounts(cycleId: string): Promise<PeerCount[]> {
   const items = await queryAll<Record<string, unknown>>({
     KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
     ExpressionAttributeValues: { ':pk': keys.cyclePartition(cycleId), ':prefix': keys.peerCountPrefix },
   });
   return items.map((item) => ({
+    managerKey: item.managerKey as string,
+    managerName: item.managerName as string,
     department: item.department as string,
     asked: Number(item.asked ?? 0),
     answered: Number(item.answered ?? 0),

@@ -44,7 +44,7 @@ import { observed } from '#shared/sdk-observer.ts';
  * | progress    | CYCLE#id       | PROGRESS#dept    |                            |                                  |                               |
  * | ladder      | CYCLE#id       | LADDER#form#due#scope |                       |                                  |                               |
  * | peer review | CYCLE#id       | PEER#emp#reviewer | PEERS#cycle / emp#reviewer (pending) |                        |                               |
- * | peer counts | CYCLE#id       | PEERCOUNT#dept   |                            |                                  |                               |
+ * | peer counts | CYCLE#id       | PEERCOUNT#manager#dept |                      |                                  |                               |
  * | nomination  | CYCLE#id       | PEERNOM#id       |                            |                                  |                               |
  * | upward      | CYCLE#id       | UPWARD#manager#random |                       |                                  |                               |
  * | upward by   | CYCLE#id       | UPWARDBY#authorKey |                          |                                  |                               |
@@ -136,10 +136,10 @@ export const keys = {
     sk: `PEERNOM#${nominationId}`,
   }),
   pendingPeers: (cycleId: string) => `PEERS#${cycleId}`,
-  /** A department's peer reviews asked and answered in a cycle (URI-encoded: no `#` inside). */
-  peerCount: (cycleId: string, department: string) => ({
+  /** The peer reviews asked and answered of one manager's reports in one department (URI-encoded: no `#` inside). */
+  peerCount: (cycleId: string, managerKey: string, department: string) => ({
     pk: `CYCLE#${cycleId}`,
-    sk: `PEERCOUNT#${encodeURIComponent(department)}`,
+    sk: `PEERCOUNT#${encodeURIComponent(managerKey)}#${encodeURIComponent(department)}`,
   }),
   peerCountPrefix: 'PEERCOUNT#',
   /** That an author answered their upward review: `marker` is their authorKey (domain/anonymity.ts), never their id. */

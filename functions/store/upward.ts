@@ -138,6 +138,14 @@ export async function listUpwardCounters(cycleId: string): Promise<UpwardCounter
   return items.map((item) => withoutKeys<UpwardCounter>(item));
 }
 
+/** One manager's counter: none when nobody was asked to review them in the cycle. */
+export async function getUpwardCounter(cycleId: string, managerKey: string): Promise<UpwardCounter | undefined> {
+  const result = await db().send(
+    new GetCommand({ TableName: tableName(), Key: keys.upwardCounter(cycleId, managerKey), ConsistentRead: true }),
+  );
+  return result.Item ? withoutKeys<UpwardCounter>(result.Item) : undefined;
+}
+
 /** A manager's upward answers, in the order of their random ids: the order says nothing of who or when. */
 export async function listUpwardAnswers(cycleId: string, managerKey: string): Promise<StoredUpward[]> {
   const items = await queryAll<Record<string, unknown> & UpwardAnswer>({

@@ -6,6 +6,7 @@ import {
   type ReviewTemplate,
   type ScalePoint,
   type SelfAnswers,
+  type TextQuestion,
 } from '#domain/review-form.ts';
 import { formatDeadline } from '#domain/time.ts';
 import type { StoredReview } from '#store/assessments.ts';
@@ -14,6 +15,26 @@ import type { GoalRecord } from '#store/goals.ts';
 /** Submitted answers as a definition list: a question or rating, then what was answered. */
 export function answersList(entries: [string, string][]): string {
   return `<dl>${entries.map(([term, value]) => `<dt>${e(term)}</dt><dd>${e(value)}</dd>`).join('')}</dl>`;
+}
+
+/**
+ * A peer or upward answer: the answers in the order of the questions (a stored map keeps none), then any to a
+ * question no longer asked, then the rating.
+ */
+export function answerEntries(
+  questions: TextQuestion[],
+  scale: ScalePoint[],
+  answer: { answers?: Record<string, string>; rating?: number },
+): [string, string][] {
+  const answers = answer.answers ?? {};
+  const asked = new Set(questions.map((question) => question.id));
+  return [
+    ...questions.flatMap((question): [string, string][] =>
+      question.id in answers ? [[question.label, answers[question.id]]] : [],
+    ),
+    ...Object.entries(answers).filter(([id]) => !asked.has(id)),
+    ['Rating', answer.rating === undefined ? 'No rating' : `${answer.rating} - ${labelOf(scale, answer.rating)}`],
+  ];
 }
 
 /**

@@ -1,11 +1,11 @@
 import { escapeHtml as e } from '#mail/compose.ts';
-import { labelOf, type ScalePoint, type TextQuestion } from '#domain/review-form.ts';
+import type { ScalePoint } from '#domain/review-form.ts';
 import { formatDeadline } from '#domain/time.ts';
 import { MAX_PEER_REVIEWERS } from '#domain/multi-rater.ts';
 import { peerAssignmentOpen } from '#domain/peer-review.ts';
 import type { ApprovalPage, NominationPage, PeerReviewOpen, PeerSection } from '#services/peers.ts';
 import type { CycleRecord } from '#store/cycles.ts';
-import { answersList } from './entries.ts';
+import { answerEntries, answersList } from './entries.ts';
 import { changeLater, hiddenFields, scaleGuide, textField, type FormFields } from './fields.ts';
 import { errorList, htmlDocument, noticeLine } from './layout.ts';
 
@@ -37,23 +37,6 @@ const answersAsFields = (review: PeerReviewPage['review']): Record<string, strin
   ...review.answers,
   rating: review.rating === undefined ? '' : String(review.rating),
 });
-
-/** The answers in the order of the questions (a stored map keeps none), then any to a question no longer asked. */
-function answerEntries(
-  questions: TextQuestion[],
-  scale: ScalePoint[],
-  answer: { answers?: Record<string, string>; rating?: number },
-): [string, string][] {
-  const answers = answer.answers ?? {};
-  const asked = new Set(questions.map((question) => question.id));
-  return [
-    ...questions.flatMap((question): [string, string][] =>
-      question.id in answers ? [[question.label, answers[question.id]]] : [],
-    ),
-    ...Object.entries(answers).filter(([id]) => !asked.has(id)),
-    ['Rating', answer.rating === undefined ? 'No rating' : `${answer.rating} - ${labelOf(scale, answer.rating)}`],
-  ];
-}
 
 /** The peer review form, with the submitted answers above it while they can still change. */
 export function peerReviewForm(page: PeerReviewPage, hidden: FormFields, state: PeerFormState): string {

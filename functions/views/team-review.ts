@@ -1,3 +1,4 @@
+import { upwardMeanLine } from '#domain/anonymity.ts';
 import { escapeHtml as e } from '#mail/compose.ts';
 import {
   competencyField,
@@ -11,8 +12,9 @@ import { formatDeadline } from '#domain/time.ts';
 import type { AssessmentRecord } from '#store/assessments.ts';
 import type { CycleRecord } from '#store/cycles.ts';
 import type { GoalRecord } from '#store/goals.ts';
-import type { ReportPage, ReviewState, TeamMember } from '#services/form-pages.ts';
-import { answersList, goalSummary, reviewEntries, selfAnswerEntries } from './entries.ts';
+import type { ReportPage, ReviewState, TeamOverview } from '#services/form-pages.ts';
+import type { UpwardOnTeamPage } from '#services/upward.ts';
+import { answerEntries, answersList, goalSummary, reviewEntries, selfAnswerEntries } from './entries.ts';
 import { peerAnswersSection } from './peer-review.ts';
 import {
   changeLater,
@@ -51,7 +53,7 @@ function phaseLine(cycle: CycleRecord): string {
 export function teamOverviewView(
   cycle: CycleRecord,
   token: string,
-  team: TeamMember[],
+  { members: team, upward }: TeamOverview,
   notice: string | undefined,
 ): string {
   const submitted = team.filter((member) => member.state === 'submitted').length;
@@ -78,8 +80,32 @@ export function teamOverviewView(
     : '<p>No reports in this cycle.</p>';
   return htmlDocument(
     `Team reviews: ${cycle.name}`,
-    `<h1>Team reviews: ${e(cycle.name)}</h1>${noticeLine(notice)}<p>${e(phaseLine(cycle))}</p>${table}`,
+    `<h1>Team reviews: ${e(cycle.name)}</h1>${noticeLine(notice)}<p>${e(phaseLine(cycle))}</p>${table}${upwardSection(cycle, upward)}`,
   );
+}
+
+/**
+ * What the manager's reports said of them in upward reviews, as their mail at the release gave it: the mean and
+ * the answers, with no name, date or count of who. Before the release, or when too few answered, only why not.
+ */
+function upwardSection(cycle: CycleRecord, upward: UpwardOnTeamPage): string {
+  if (upward.state === 'none') return '';
+  let body: string;
+  if (upward.state === 'not-released')
+    body = `<p>Your reports' upward reviews of you reach you here once the results are released, if enough of them answered to keep the answers anonymous.</p>`;
+  else if (upward.state === 'too-few')
+    body = `<p>Too few of your reports answered the upward review to keep their answers anonymous, so they were deleted unread: nobody reads them, HR included.</p>`;
+  else {
+    const { outcome, questions } = upward;
+    const mean = outcome.mean === undefined ? '' : `<p>${e(upwardMeanLine(cycle.scale, outcome.mean))}</p>`;
+    const answers = outcome.answers
+      .map(
+        (answer, index) => `<h3>Answer ${index + 1}</h3>${answersList(answerEntries(questions, cycle.scale, answer))}`,
+      )
+      .join('');
+    body = `<p>Their answers, in a random order, without names or dates.</p>${mean}${answers}`;
+  }
+  return `<section aria-labelledby="upward-answers"><h2 id="upward-answers">What your reports said about working with you</h2>${body}</section>`;
 }
 
 export interface ReportPageState {

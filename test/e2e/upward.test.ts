@@ -13,7 +13,18 @@ import {
   startStackAndBrowser,
   submitting,
 } from '../support/browser.ts';
-import { cli, dateAfter, hr, linkIn, mailbox, tempDir, type LocalStack } from '../support/local.ts';
+import {
+  cli,
+  DAY,
+  dateAfter,
+  hr,
+  linkIn,
+  mailbox,
+  openForm,
+  postForm,
+  tempDir,
+  type LocalStack,
+} from '../support/local.ts';
 
 /**
  * A report reviews their manager in Chromium, at a desktop and a phone width: every control labelled, no axe
@@ -26,7 +37,14 @@ a1,Ann One,ann@example.com,m1,Sales
 a2,Abe Two,abe@example.com,m1,Sales
 a3,Ada Three,ada@example.com,m1,Sales
 `;
-const SCREENSHOTS = ['upward-form-1280', 'upward-form-390', 'upward-refused', 'upward-answered', 'upward-console'];
+const SCREENSHOTS = [
+  'upward-form-1280',
+  'upward-form-390',
+  'upward-refused',
+  'upward-answered',
+  'upward-console',
+  'upward-team-page-390',
+];
 
 describe('the upward review form in a browser', () => {
   const dir = tempDir('perfcycle-upward-e2e-');
@@ -35,6 +53,7 @@ describe('the upward review form in a browser', () => {
   let page: Page;
   let link: string;
   let cycleId: string;
+  let managerDue: number;
 
   beforeAll(async () => {
     for (const name of SCREENSHOTS) rmSync(join(SCREENSHOT_DIR, `${name}.png`), { force: true });
@@ -58,6 +77,7 @@ describe('the upward review form in a browser', () => {
     );
     expect(launched.code, launched.err).toBe(0);
     cycleId = JSON.parse(launched.out).cycleId;
+    managerDue = Date.parse(JSON.parse(launched.out).managerDue);
     await stack!.settled();
     const invitation = (await mailbox(stack!)).find(
       (mail) => mail.to === 'ann@example.com' && mail.subject.includes('review your manager'),
@@ -133,10 +153,54 @@ describe('the upward review form in a browser', () => {
     expect(await byDepartment.locator('tbody tr').allInnerTexts()).toEqual([expect.stringMatching(/^Sales\s+1\s+3$/)]);
     const peers = consolePage.getByRole('region', { name: 'Peer reviews by department', exact: true });
     expect(await peers.locator('tbody tr').allInnerTexts()).toEqual([expect.stringMatching(/^Sales\s+0\s+1\s+0%$/)]);
+    const peersByManager = consolePage.getByRole('region', { name: 'Peer reviews by manager', exact: true });
+    expect(await peersByManager.locator('tbody tr').allInnerTexts()).toEqual([
+      expect.stringMatching(/^Maria Manager \(m1\)\s+0\s+1\s+0%$/),
+    ]);
     expect(await consolePage.getByText('0 of 1 peer reviews answered (0%).').isVisible()).toBe(true);
     expect(await consolePage.content()).not.toContain('About clarity');
     await expectPageBasics(consolePage);
     await byManager.scrollIntoViewIfNeeded();
     await expectScreenshot(consolePage, 'upward-console');
+  });
+
+  it('after the release shows Maria her reports\u2019 answers on her team page, with the mean and no names, accessibly', async () => {
+    // Abe and Ada answer too: three answers, the threshold.
+    for (const [to, rating] of [
+      ['abe', '3'],
+      ['ada', '5'],
+    ]) {
+      const invitation = (await mailbox(stack!)).find(
+        (mail) => mail.to === `${to}@example.com` && mail.subject.includes('review your manager'),
+      )!;
+      const upward = linkIn(invitation, '/forms/upward');
+      const answers = Object.fromEntries(DEFAULT_UPWARD_QUESTIONS.map((q) => [q.id, `${to} on ${q.id}`]));
+      expect((await postForm(upward, await openForm(upward), { ...answers, upwardRating: rating })).status).toBe(303);
+    }
+    await stack!.advance(managerDue + 3 * DAY - stack!.clock.now());
+    await stack!.settled();
+    const request = (await mailbox(stack!)).find(
+      (mail) => mail.to === 'maria@example.com' && mail.subject.includes('please review your team'),
+    )!;
+    await page.setViewportSize({ width: 390, height: 900 });
+    expect((await page.goto(linkIn(request, '/forms/team')))?.status()).toBe(200);
+    const section = page.getByRole('region', { name: 'What your reports said about working with you' });
+    expect(await section.getByText('Mean rating: 4 of 5').isVisible()).toBe(true);
+    expect(await section.getByRole('heading', { level: 3 }).allTextContents()).toEqual([
+      'Answer 1',
+      'Answer 2',
+      'Answer 3',
+    ]);
+    expect(await section.locator('dt').allTextContents()).toEqual(
+      Array(3)
+        .fill([...DEFAULT_UPWARD_QUESTIONS.map((question) => question.label), 'Rating'])
+        .flat(),
+    );
+    const text = (await section.textContent())!;
+    for (const words of ['Makes time for me', 'abe on ', 'ada on ']) expect(text).toContain(words);
+    for (const name of ['Ann', 'Abe', 'Ada']) expect(text).not.toContain(name);
+    await expectPageBasics(page);
+    await expectNoAxeViolations(page);
+    await expectScreenshot(page, 'upward-team-page-390');
   });
 });

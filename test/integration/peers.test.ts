@@ -205,7 +205,9 @@ describe('peer reviews', () => {
     expect((await fetch(first.location!)).status).toBe(200);
     const [bob] = (await listPeerReviews(cycleId, 'e1')).filter((review) => review.reviewerId === 'e2');
     expect(bob).toMatchObject({ status: 'SUBMITTED', rating: 4, answers: { doesWell: 'Explains the plan clearly' } });
-    expect(await listPeerCounts(cycleId)).toEqual([{ department: 'Sales', asked: 3, answered: 1 }]);
+    expect(await listPeerCounts(cycleId)).toEqual([
+      { managerKey: 'm1', managerName: 'Maria Manager', department: 'Sales', asked: 3, answered: 1 },
+    ]);
   });
 
   it('a reviewer can change their answers until the deadline, without counting twice', async () => {
@@ -220,7 +222,9 @@ describe('peer reviews', () => {
     const [cid] = (await listPeerReviews(cycleId, 'e1')).filter((review) => review.reviewerId === 'e3');
     expect(cid.answers).toEqual({ doesWell: 'Calm under pressure', doDifferently: 'Ask for help sooner' });
     expect(cid.rating).toBeUndefined();
-    expect(await listPeerCounts(cycleId)).toEqual([{ department: 'Sales', asked: 3, answered: 2 }]);
+    expect(await listPeerCounts(cycleId)).toEqual([
+      { managerKey: 'm1', managerName: 'Maria Manager', department: 'Sales', asked: 3, answered: 2 },
+    ]);
   });
 
   it('a peer link opens only its own review: not another form, not when changed', async () => {
@@ -366,12 +370,13 @@ describe('peer reviews', () => {
   const teamLinkOf = (cycleName: string) =>
     linkIn(teamLinks.find((mail) => mail.subject.startsWith(`${cycleName}: please review your team`))!, '/forms/team');
 
-  it('HR\u2019s status and report show 3 asked and 2 answered, overall and per department, from the counters', async () => {
+  it('HR\u2019s status and report show 3 asked and 2 answered, overall, per department and per manager, from the counters', async () => {
     const completion = {
       asked: 3,
       answered: 2,
       completion: 66.7,
-      departments: [{ department: 'Sales', asked: 3, answered: 2, completion: 66.7 }],
+      byDepartment: [{ department: 'Sales', asked: 3, answered: 2, completion: 66.7 }],
+      byManager: [{ managerKey: 'm1', managerName: 'Maria Manager', asked: 3, answered: 2, completion: 66.7 }],
     };
     expect((await hr(stack, 'GET', `/cycles/${cycleId}`)).body.peerReviews).toEqual(completion);
     expect((await hr(stack, 'GET', `/cycles/${cycleId}/report`)).body.peerReviews).toEqual(completion);
@@ -379,7 +384,10 @@ describe('peer reviews', () => {
     expect(status.out).toContain('peer reviews: 2 of 3 answered (66.7%)');
     expect(status.out).toContain('  Sales: 2 of 3 peer reviews answered (66.7%)');
     const report = await cli(stack, dir.path, 'cycle', 'report', cycleId);
-    expect(report.out).toContain('peer reviews: 2 of 3 answered (66.7%); Sales 66.7%');
+    expect(status.out).toContain('  manager Maria Manager (m1): 2 of 3 peer reviews answered (66.7%)');
+    expect(report.out).toContain(
+      'peer reviews: 2 of 3 answered (66.7%); Sales 66.7%; by manager: manager Maria Manager (m1) 66.7%',
+    );
     // Each cycle counts its own.
     expect((await hr(stack, 'GET', `/cycles/${namedCycleId}`)).body.peerReviews).toMatchObject({
       asked: 4,

@@ -83,6 +83,13 @@ describe('upward reviews, anonymous by construction', () => {
   const mailTo = (to: string, subject: RegExp) =>
     received.filter((mail) => mail.to === to && subject.test(mail.subject));
   const statusOf = async () => (await hr(stack, 'GET', `/cycles/${cycleId}`)).body;
+  /** A manager's team page, behind the link of the mail that opened the manager phase; and its upward section. */
+  const teamPage = async (to: string) => {
+    const [request] = mailTo(to, /please review your team/);
+    const html = await (await fetch(linkIn(request, '/forms/team'))).text();
+    const at = html.indexOf('<section aria-labelledby="upward-answers">');
+    return { html, upward: at < 0 ? '' : html.slice(at, html.indexOf('</section>', at)) };
+  };
   const answer = async (id: string) => {
     const link = links.get(id)!;
     const hidden = await openForm(link);
@@ -221,8 +228,37 @@ describe('upward reviews, anonymous by construction', () => {
       rating: '4',
     });
     expect(sent.status, sent.html).toBe(303);
+    // Peers of people with other managers: Bea (Max's), and Maria, whom HR reviews; Max answers on Maria.
+    for (const [employeeId, reviewer] of [
+      ['b2', 'b3'],
+      ['m1', 'm2'],
+    ]) {
+      const more = await hr(stack, 'POST', `/cycles/${cycleId}/peers`, { employeeId, reviewers: [reviewer] });
+      expect(more.status, JSON.stringify(more.body)).toBe(200);
+    }
+    await stack.settled();
+    await collectMail();
+    const maxLink = linkIn(mailTo('max@example.com', /please give peer feedback on Maria Manager/)[0], '/forms/peer');
+    const onMaria = { doesWell: 'Runs calm planning', doDifferently: 'Delegates more', rating: '' };
+    expect((await postForm(maxLink, await openForm(maxLink), onMaria)).status).toBe(303);
     const status = await statusOf();
-    expect(status.peerReviews).toMatchObject({ asked: 2, answered: 1 });
+    expect(status.peerReviews).toEqual({
+      asked: 4,
+      answered: 2,
+      completion: 50,
+      byDepartment: [
+        { department: 'Ops', asked: 1, answered: 0, completion: 0 },
+        { department: 'Sales', asked: 3, answered: 2, completion: 66.7 },
+      ],
+      byManager: [
+        { managerKey: 'm1', managerName: 'Maria Manager', asked: 2, answered: 1, completion: 50 },
+        { managerKey: 'm2', managerName: 'Max Other', asked: 1, answered: 0, completion: 0 },
+        { managerKey: null, managerName: null, asked: 1, answered: 1, completion: 100 },
+      ],
+    });
+    const shown = (await cli(stack, dir.path, 'cycle', 'status', cycleId)).out;
+    expect(shown).toContain('  manager Max Other (m2): 0 of 1 peer reviews answered (0%)');
+    expect(shown).toContain('  no manager (HR reviews): 1 of 1 peer reviews answered (100%)');
     // A peer answer is no upward answer: it neither counts nor is stored with them.
     expect(status.upward.managers.map((m: any) => m.answered)).toEqual([0, 0]);
     const items = await scanTable();
@@ -311,6 +347,15 @@ describe('upward reviews, anonymous by construction', () => {
     const closedPage = await fetch(links.get('b3')!);
     expect(closedPage.status).toBe(409);
     expect((await statusOf()).upward.managers.map((m: any) => m.answered)).toEqual([3, 2]);
+    // Before the release neither manager reads any answer on their team page: only when they will, and why.
+    await collectMail();
+    for (const to of ['maria@example.com', 'max@example.com']) {
+      const { html, upward } = await teamPage(to);
+      expect(upward).toContain('What your reports said about working with you');
+      expect(upward).toContain('reach you here once the results are released, if enough of them answered');
+      for (const text of ALL_TEXTS) expect(html).not.toContain(text);
+      expect(html).not.toContain('Mean rating');
+    }
   });
 
   it('at release: Maria gets the three answers and the mean; Max only that too few answered, and his are deleted', async () => {
@@ -341,6 +386,33 @@ describe('upward reviews, anonymous by construction', () => {
       ['m1', 4],
       ['m2', null],
     ]);
+  });
+
+  it('after the release Maria reads the answers on her team page too, as stored and without names; Max reads none', async () => {
+    const stored = (await scanTable())
+      .filter((item) => item.pk === `CYCLE#${cycleId}` && String(item.sk).startsWith('UPWARD#m1#'))
+      .sort((a, b) => (String(a.sk) < String(b.sk) ? -1 : 1));
+    // The authors in the order of their answers' random ids: the order the page must show.
+    const order = stored.map((item) => AUTHORS.find((id) => (item.answers as any).support === answersOf(id).support)!);
+    expect([...order].sort()).toEqual(['a1', 'a2', 'a3']);
+    const maria = await teamPage('maria@example.com');
+    expect(maria.upward).toContain('<h2 id="upward-answers">What your reports said about working with you</h2>');
+    expect(maria.upward).toContain('Mean rating: 4 of 5');
+    const at = (text: string) => maria.upward.indexOf(text);
+    for (const id of order) for (const text of textsOf(id)) expect(at(text), text).toBeGreaterThan(0);
+    for (let i = 1; i < order.length; i++)
+      expect(at(answersOf(order[i - 1]).change)).toBeLessThan(at(answersOf(order[i]).support));
+    for (let i = 0; i < order.length; i++) expect(maria.upward).toContain(`<h3>Answer ${i + 1}</h3>`);
+    // No name, id or date beside the answers; the same order at every reading.
+    for (const word of ['Ann', 'Abe', 'Ada', 'a1', 'a2', 'a3', 'Ben', 'Bea']) expect(maria.upward).not.toContain(word);
+    expect(maria.upward).not.toMatch(/\d{4}-\d\d-\d\d|20\d\d/);
+    expect((await teamPage('maria@example.com')).upward).toBe(maria.upward);
+    for (const id of ['b1', 'b2']) for (const text of textsOf(id)) expect(maria.html).not.toContain(text);
+    // Max, below the threshold: only that too few answered, not how many, and none of their answers.
+    const max = await teamPage('max@example.com');
+    expect(max.upward).toContain('Too few of your reports answered the upward review to keep their answers anonymous');
+    expect(max.upward.replace(/<[^>]*>/g, '')).not.toMatch(/\d/);
+    for (const text of ALL_TEXTS) expect(max.html).not.toContain(text);
   });
 
   it('leaves nothing anywhere that ties an upward answer to its author', async () => {

@@ -7,6 +7,7 @@ import {
   releasableTo,
   upwardCompletion,
   upwardMean,
+  upwardOutcome,
   type RandomInt,
 } from '#domain/anonymity.ts';
 import { signLink } from '#domain/tokens.ts';
@@ -119,6 +120,34 @@ describe('answersForManager: shuffled, stripped, and only at the threshold', () 
     expect(answersForManager(stored(4), 5)).toStrictEqual({ tooFewAnswers: true, count: 4, needed: 5 });
     expect(answersForManager(stored(2), 1)).toStrictEqual({ tooFewAnswers: true, count: 2, needed: 3 });
     expect(answersForManager([], 3)).toStrictEqual({ tooFewAnswers: true, count: 0, needed: 3 });
+  });
+});
+
+describe('upwardOutcome: what the manager\u2019s mail and team page give', () => {
+  it('gives the answers with the mean where enough rated, and the answers alone where too few rated', () => {
+    const shuffled = upwardOutcome(stored(3), { count: 3, sum: 6 }, 3, scripted([0, 0]));
+    expect(shuffled).toMatchObject({ tooFewAnswers: false, mean: 2 });
+    const unrated = upwardOutcome(stored(3), { count: 2, sum: 3 }, 3, scripted([0, 0]));
+    expect(unrated.tooFewAnswers).toBe(false);
+    expect(unrated).not.toHaveProperty('mean');
+    expect(upwardOutcome(stored(2), { count: 2, sum: 3 }, 3)).toStrictEqual({
+      tooFewAnswers: true,
+      count: 2,
+      needed: 3,
+    });
+  });
+
+  it('as stored keeps the order of the stored random ids, still stripped to the answers and the rating', () => {
+    const given = upwardOutcome(stored(4), { count: 4, sum: 10 }, 3, 'as-stored');
+    if (given.tooFewAnswers) throw new Error('expected the answers');
+    expect(given.answers.map((answer) => answer.answers.support)).toStrictEqual([
+      'answer 0',
+      'answer 1',
+      'answer 2',
+      'answer 3',
+    ]);
+    for (const answer of given.answers) expect(Object.keys(answer).toSorted()).toStrictEqual(['answers', 'rating']);
+    expect(given.mean).toBe(2.5);
   });
 });
 

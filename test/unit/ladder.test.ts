@@ -264,6 +264,8 @@ describe('peer reviewers', () => {
       employeeId: 'e1',
       name: 'Ann Early',
       department: 'Sales',
+      managerKey: 'm1',
+      managerName: 'Maria Manager',
       reviewerId,
       reviewerName,
       reviewerEmail: `${reviewerId}@example.com`,

@@ -53,24 +53,50 @@ describe('peerAnswersSchema', () => {
 });
 
 describe('peerCompletion', () => {
-  it('sums the departments and gives each its share answered, none asked as 0 %', () => {
+  const count = (managerKey: string, managerName: string, department: string, asked: number, answered: number) => ({
+    managerKey,
+    managerName,
+    department,
+    asked,
+    answered,
+  });
+
+  it('sums each department and each manager across the other, with their share answered, none asked as 0 %', () => {
     expect(
-      peerCompletion([
-        { department: 'Sales', asked: 3, answered: 2 },
-        { department: 'Ops', asked: 0, answered: 0 },
-        { department: 'Eng', asked: 4, answered: 4 },
-      ]),
+      peerCompletion(
+        [
+          count('m2', 'Zoe Lead', 'Sales', 3, 2),
+          count('HR', 'HR', 'Sales', 1, 1),
+          count('m1', 'Amir Boss', 'Ops', 0, 0),
+          count('m2', 'Zoe Lead', 'Eng', 4, 4),
+          count('m3', 'Amir Boss', 'Eng', 2, 0),
+        ],
+        'HR',
+      ),
     ).toEqual({
-      asked: 7,
-      answered: 6,
-      completion: 85.7,
-      departments: [
-        { department: 'Eng', asked: 4, answered: 4, completion: 100 },
+      asked: 10,
+      answered: 7,
+      completion: 70,
+      byDepartment: [
+        { department: 'Eng', asked: 6, answered: 4, completion: 66.7 },
         { department: 'Ops', asked: 0, answered: 0, completion: 0 },
-        { department: 'Sales', asked: 3, answered: 2, completion: 66.7 },
+        { department: 'Sales', asked: 4, answered: 3, completion: 75 },
+      ],
+      // By name, two of the same name by key, and those HR reviews last, with no manager.
+      byManager: [
+        { managerKey: 'm1', managerName: 'Amir Boss', asked: 0, answered: 0, completion: 0 },
+        { managerKey: 'm3', managerName: 'Amir Boss', asked: 2, answered: 0, completion: 0 },
+        { managerKey: 'm2', managerName: 'Zoe Lead', asked: 7, answered: 6, completion: 85.7 },
+        { managerKey: null, managerName: null, asked: 1, answered: 1, completion: 100 },
       ],
     });
-    expect(peerCompletion([])).toEqual({ asked: 0, answered: 0, completion: 0, departments: [] });
+    expect(peerCompletion([], 'HR')).toEqual({
+      asked: 0,
+      answered: 0,
+      completion: 0,
+      byDepartment: [],
+      byManager: [],
+    });
   });
 });
 

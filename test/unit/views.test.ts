@@ -178,16 +178,72 @@ describe('the manager pages', () => {
     const html = teamOverviewView(
       { ...cycle, phase: 'MANAGER_REVIEW' },
       'tok&en',
-      [
-        { report: ann, state: 'draft', selfOverdue: true },
-        { report: bob as AssessmentRecord, state: 'submitted', selfOverdue: false },
-      ],
+      {
+        members: [
+          { report: ann, state: 'draft', selfOverdue: true },
+          { report: bob as AssessmentRecord, state: 'submitted', selfOverdue: false },
+        ],
+        upward: { state: 'none' },
+      },
       undefined,
     );
     expect(textOf(html)).toContain('Your reports: 1 of 2 reviews submitted');
     expect(textOf(html)).toContain('Ann <Early> Not submitted (overdue) Draft saved, not submitted Not released');
     expect(html).toContain('href="/forms/team?t=tok%26en&amp;report=e1"');
+    // Nobody was asked to review this manager upward: no word of it.
+    expect(html).not.toContain('upward');
     await expectValid(html);
+  });
+
+  it('show the released upward answers on the team page in the order given, with the mean, and nothing of who wrote them', async () => {
+    const questions = [
+      { id: 'support', label: 'How does your manager support you?' },
+      { id: 'change', label: 'What should they change?' },
+    ];
+    const released: CycleRecord = { ...cycle, phase: 'CLOSED' };
+    const team = (upward: Parameters<typeof teamOverviewView>[2]['upward']) =>
+      teamOverviewView(
+        released,
+        'tok',
+        { members: [{ report: ann, state: 'submitted', selfOverdue: false }], upward },
+        undefined,
+      );
+    const html = team({
+      state: 'released',
+      questions,
+      outcome: {
+        tooFewAnswers: false,
+        mean: 3.67,
+        answers: [
+          { answers: { support: `zeta ${MARKUP}`, change: 'fewer meetings' }, rating: 4 },
+          { answers: { support: 'alpha', change: 'more one-to-ones' } },
+          { answers: { support: 'mid', change: 'clearer goals' }, rating: 3 },
+        ],
+      },
+    });
+    const text = textOf(html);
+    expect(html).toContain('<h2 id="upward-answers">What your reports said about working with you</h2>');
+    expect(text).toContain('Mean rating: 3.67 of 5');
+    expect(text).toContain(
+      `Answer 1 How does your manager support you? zeta ${MARKUP} What should they change? fewer meetings Rating 4 - `,
+    );
+    expect(text).toContain(
+      'Answer 2 How does your manager support you? alpha What should they change? more one-to-ones Rating No rating',
+    );
+    // The order given (the stored order of random ids), not sorted by any content.
+    expect(text.indexOf('zeta')).toBeLessThan(text.indexOf('alpha'));
+    expect(text.indexOf('alpha')).toBeLessThan(text.indexOf('clearer goals'));
+    await expectValid(html);
+
+    const before = textOf(team({ state: 'not-released' }));
+    expect(before).toContain('reach you here once the results are released, if enough of them answered');
+    const tooFew = team({ state: 'too-few' });
+    expect(textOf(tooFew)).toContain(
+      'Too few of your reports answered the upward review to keep their answers anonymous',
+    );
+    // Below the threshold not even how many answered.
+    expect(textOf(tooFew.slice(tooFew.indexOf('upward-answers')))).not.toMatch(/\d/);
+    await expectValid(tooFew);
   });
 
   it('show a report with goals and feedback above a review form with a field for each text', async () => {
