@@ -107,8 +107,29 @@ function storedMail(mail: MailRecord): Record<string, unknown> {
   const { cycleId, mailId, to, about, subject, text, html, ...state } = withoutKeys<MailRecord>(
     mail as unknown as Record<string, unknown>,
   );
-  const body = brotliCompressSync(JSON.stringify({ to, about, subject, text, html } satisfies MailBody), BROTLI);
+  const id = `${cycleId}#${mailId}`;
+  const body =
+    compressedBodies.get(id) ??
+    brotliCompressSync(JSON.stringify({ to, about, subject, text, html } satisfies MailBody), BROTLI);
+  rememberBody(id, body);
   return { ...keys.mail(cycleId, mailId), ...state, body };
+}
+
+/**
+ * Each mail's compressed body, by its ids, from when this process queued or claimed the mail until it stores the
+ * outcome. The outcome rewrites the mail with the same body (a mail's id always names the same message), so a sender
+ * compresses each mail once, not twice: a launch of 10,000 invitations would wait 1 to 5 s more. Bounded for the
+ * mail a process leaves deferred.
+ */
+const compressedBodies = new Map<string, Uint8Array>();
+const MAX_REMEMBERED_BODIES = 20_000;
+
+function rememberBody(id: string, body: Uint8Array): void {
+  compressedBodies.set(id, body);
+  if (compressedBodies.size > MAX_REMEMBERED_BODIES) {
+    const [oldest] = compressedBodies.keys();
+    compressedBodies.delete(oldest!);
+  }
 }
 
 /**
@@ -278,8 +299,11 @@ export async function claimMail(
       ':dueAgain': outboxSortKey(mail.cycleId, mail.mailId, claim.dueAgainAt),
     },
   });
+  if (!claimed) return undefined;
+  // Its outcome is stored next, with the same body.
+  rememberBody(`${mail.cycleId}#${mail.mailId}`, claimed.body as Uint8Array);
   // The answer comes without its keys, which hold the ids.
-  return claimed && mailOf({ ...claimed, ...keys.mail(mail.cycleId, mail.mailId) });
+  return mailOf({ ...claimed, ...keys.mail(mail.cycleId, mail.mailId) });
 }
 
 /**
@@ -290,7 +314,9 @@ export function saveOutcomes(records: MailRecord[]): Promise<void> {
   return batchPut(
     records.flatMap((stored) => {
       const { claimedBy: _owner, leaseUntil: _lease, nextAttemptAt: _next, ...record } = stored;
-      return [storedMail(record), mailAuditItem(record)];
+      const item = storedMail(record);
+      compressedBodies.delete(`${record.cycleId}#${record.mailId}`);
+      return [item, mailAuditItem(record)];
     }),
   );
 }
