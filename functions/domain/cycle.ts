@@ -93,6 +93,11 @@ export function reviewDueOf(schedule: CycleSchedule, employeeId: string): number
   return schedule.reviewExtensions?.[employeeId] ?? schedule.managerDue;
 }
 
+/** A person's deadline in one phase: their own (an extension, a reopened review) or the cycle's. */
+export function dueOf(schedule: CycleSchedule, kind: ReviewKind, employeeId: string): number {
+  return kind === 'self' ? selfDueOf(schedule, employeeId) : reviewDueOf(schedule, employeeId);
+}
+
 /** The ladder of everyone on the cycle's own deadline: `*` is no employeeId (employeeIdSchema), so no person's ladder. */
 export const SHARED_LADDER = '*';
 

@@ -1,4 +1,4 @@
-import type { Phase } from './cycle.ts';
+import { type CycleSchedule, dueOf, type Phase, type ReviewKind } from './cycle.ts';
 
 /**
  * A cycle's progress as counters (issue 13): per group of people (a department, or one manager's reports in
@@ -58,6 +58,27 @@ export function statesAt(closedAt: string | undefined, now: number): number {
 export function phaseStateOf(submitted: boolean, late: boolean | undefined, due: number, now: number): PhaseState {
   if (submitted) return late ? 'late' : 'submitted';
   return now >= due ? 'overdue' : 'pending';
+}
+
+/** What a person's state in a phase is read from. */
+export interface PhasePerson {
+  employeeId: string;
+  selfStatus: 'PENDING' | 'SUBMITTED';
+  selfLate?: boolean;
+  reviewStatus: 'PENDING' | 'SUBMITTED';
+  reviewLate?: boolean;
+}
+
+/** A person's state in one phase at `now`: overdue is still to submit at or past their own deadline in it. */
+export function personPhaseState(
+  schedule: CycleSchedule,
+  kind: ReviewKind,
+  person: PhasePerson,
+  now: number,
+): PhaseState {
+  const [status, late] =
+    kind === 'self' ? [person.selfStatus, person.selfLate] : [person.reviewStatus, person.reviewLate];
+  return phaseStateOf(status === 'SUBMITTED', late, dueOf(schedule, kind, person.employeeId), now);
 }
 
 /**

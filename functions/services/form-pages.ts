@@ -1,4 +1,5 @@
 import { acknowledgementEndsAt, selfDueOf, type AnswerWindow } from '#domain/cycle.ts';
+import { personPhaseState } from '#domain/progress.ts';
 import type { Employee } from '#domain/employee.ts';
 import { periodBounds } from '#domain/goals.ts';
 import { verifyLink } from '#domain/tokens.ts';
@@ -125,7 +126,7 @@ export interface TeamMember {
 }
 
 function selfOverdue(cycle: CycleRecord, report: AssessmentRecord, now: number): boolean {
-  return report.selfStatus === 'PENDING' && now >= selfDueOf(scheduleOf(cycle), report.employeeId);
+  return personPhaseState(scheduleOf(cycle), 'self', report, now) === 'overdue';
 }
 
 const PAGE_READ_CONCURRENCY = 8;

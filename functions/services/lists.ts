@@ -1,4 +1,5 @@
-import { reviewDueOf, selfDueOf, type ReviewKind } from '#domain/cycle.ts';
+import { dueOf, type ReviewKind } from '#domain/cycle.ts';
+import { personPhaseState } from '#domain/progress.ts';
 import { signCursor, verifyCursor, type CursorPlace } from '#domain/cursor.ts';
 import { addOutcomeCounts } from '#domain/goals.ts';
 import { statesAt } from '#domain/progress.ts';
@@ -64,7 +65,6 @@ export async function overduePage(cycleId: string, filter: OverdueFilter, reques
   const schedule = scheduleOf(cycle);
   const now = statesAt(cycle.closedAt, nowMs());
   const self = filter.phase === 'self';
-  const dueOf = (employeeId: string) => (self ? selfDueOf(schedule, employeeId) : reviewDueOf(schedule, employeeId));
   const phaseDue = self ? cycle.selfDue : cycle.managerDue;
   const rowOf = (a: AssessmentRecord) => ({
     employeeId: a.employeeId,
@@ -73,7 +73,7 @@ export async function overduePage(cycleId: string, filter: OverdueFilter, reques
     phase: filter.phase,
     reviewer: a.managerName,
     reviewerId: a.managerKey,
-    due: new Date(dueOf(a.employeeId)).toISOString(),
+    due: new Date(dueOf(schedule, filter.phase, a.employeeId)).toISOString(),
   });
   const place = {
     cycleId,
@@ -91,16 +91,16 @@ export async function overduePage(cycleId: string, filter: OverdueFilter, reques
         self ? 'self-pending' : 'review-pending',
         filter,
         at,
-        (a) => dueOf(a.employeeId) <= now,
+        (a) => personPhaseState(schedule, filter.phase, a, now) === 'overdue',
       );
     const moved = Object.keys((self ? cycle.extensions : cycle.reviewExtensions) ?? {}).filter(
-      (employeeId) => dueOf(employeeId) <= now,
+      (employeeId) => dueOf(schedule, filter.phase, employeeId) <= now,
     );
     const people = await Promise.all(moved.map((employeeId) => getAssessment(cycleId, employeeId)));
     return {
       items: people.filter(
         (a): a is AssessmentRecord =>
-          a !== undefined && (self ? a.selfStatus : a.reviewStatus) === 'PENDING' && matches(a, filter),
+          a !== undefined && personPhaseState(schedule, filter.phase, a, now) === 'overdue' && matches(a, filter),
       ),
     };
   });

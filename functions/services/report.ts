@@ -1,6 +1,6 @@
 import { finalResultOf } from '#domain/calibration.ts';
 import { peerCompletion } from '#domain/peer-review.ts';
-import { countsEveryone, statesAt } from '#domain/progress.ts';
+import { countsEveryone, personPhaseState, statesAt } from '#domain/progress.ts';
 import {
   buildReport,
   countsByLabel,
@@ -33,8 +33,6 @@ import {
   movedDeadlines,
   progressStatesOf,
   reportedGoalsOf,
-  reviewState,
-  selfState,
   upwardStatus,
 } from './status.ts';
 
@@ -60,8 +58,8 @@ export function peopleFacts(
     department: a.department,
     manager: a.managerName,
     managerId: a.managerKey,
-    self: selfState(a, schedule, at),
-    review: reviewState(a, schedule, at),
+    self: personPhaseState(schedule, 'self', a, at),
+    review: personPhaseState(schedule, 'manager', a, at),
     ...(a.review
       ? { score: { value: a.review.score.value, label: a.review.score.label }, overallRating: a.review.rating }
       : {}),
@@ -207,8 +205,8 @@ export async function personHistory(employeeId: string) {
         period: cycle.period,
         closedAt: cycle.closedAt ?? null,
         manager: assessment.managerName,
-        selfAssessment: selfState(assessment, scheduleOf(cycle), statesAt(cycle.closedAt, nowMs())),
-        review: reviewState(assessment, scheduleOf(cycle), statesAt(cycle.closedAt, nowMs())),
+        selfAssessment: personPhaseState(scheduleOf(cycle), 'self', assessment, statesAt(cycle.closedAt, nowMs())),
+        review: personPhaseState(scheduleOf(cycle), 'manager', assessment, statesAt(cycle.closedAt, nowMs())),
         finalScore: assessment.review
           ? { value: assessment.review.score.value, label: assessment.review.score.label }
           : null,

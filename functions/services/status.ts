@@ -1,15 +1,13 @@
-import { reviewDueOf, selfDueOf, type CycleSchedule } from '#domain/cycle.ts';
+import { reviewDueOf, selfDueOf } from '#domain/cycle.ts';
 import { outcomeOf, outcomesOfTally, reportedInCycle } from '#domain/goals.ts';
 import {
   addProgress,
   countsEveryone,
   completionPercent,
-  phaseStateOf,
   phaseStates,
   progressOfPerson,
   resultStates,
   statesAt,
-  type PhaseState,
   type ProgressCounts,
 } from '#domain/progress.ts';
 import { peerCompletion } from '#domain/peer-review.ts';
@@ -24,15 +22,6 @@ import { NotFound } from './errors.ts';
 import { workflowHealthOf } from './steer.ts';
 import { upwardCompletion } from '#domain/anonymity.ts';
 import { listUpwardCounters } from '#store/upward.ts';
-
-/** A person's self-assessment state at `now`: overdue is pending past their own deadline. */
-export function selfState(a: AssessmentRecord, schedule: CycleSchedule, now: number): PhaseState {
-  return phaseStateOf(a.selfStatus === 'SUBMITTED', a.selfLate, selfDueOf(schedule, a.employeeId), now);
-}
-
-export function reviewState(a: AssessmentRecord, schedule: CycleSchedule, now: number): PhaseState {
-  return phaseStateOf(a.reviewStatus === 'SUBMITTED', a.reviewLate, reviewDueOf(schedule, a.employeeId), now);
-}
 
 /** The cycle, or NotFound (a 404) when there is none. */
 export async function cycleOf(cycleId: string): Promise<CycleRecord> {

@@ -11,8 +11,8 @@ afterEach(() => dynamo.reset());
 
 const mail: MailRecord = {
   cycleId: 'c1',
-  mailId: 'self-invitation#e1',
-  kind: 'self-invitation',
+  mailId: 'invitation#e1',
+  kind: 'invitation',
   to: 'ann@example.com',
   subject: 'Q4: your self-assessment is open',
   text: 'Please answer by Wed 9 Dec 2026.',

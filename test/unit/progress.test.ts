@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { signCursor, verifyCursor } from '../../functions/domain/cursor.ts';
+import { type CycleSchedule, DEFAULT_TIMINGS } from '../../functions/domain/cycle.ts';
 import {
   countsEveryone,
   addProgress,
   noProgress,
+  type PhasePerson,
+  personPhaseState,
   phaseStates,
   progressOfPerson,
   resultStates,
@@ -124,5 +127,41 @@ describe('list cursors', () => {
     expect(() => verifyCursor(cursor, { ...place, list: 'overdue?phase=manager' }, secret)).toThrow(
       expect.objectContaining({ details: expect.arrayContaining([expect.stringContaining('another list')]) }),
     );
+  });
+});
+
+describe('a person\u2019s state in a phase', () => {
+  const schedule: CycleSchedule = {
+    selfDue: due,
+    managerDue: due + 10 * DAY,
+    timings: DEFAULT_TIMINGS,
+    acknowledgementReminderMs: 7 * DAY,
+    extensions: { ext: due + 3 * DAY },
+    reviewExtensions: { reopened: due + 20 * DAY },
+  };
+  const person = (employeeId: string, submitted: Partial<PhasePerson> = {}): PhasePerson => ({
+    employeeId,
+    selfStatus: 'PENDING',
+    reviewStatus: 'PENDING',
+    ...submitted,
+  });
+
+  it('is overdue from the deadline itself, pending just before it', () => {
+    expect(personPhaseState(schedule, 'self', person('ann'), due - 1)).toBe('pending');
+    expect(personPhaseState(schedule, 'self', person('ann'), due)).toBe('overdue');
+  });
+
+  it('reads each person\u2019s own deadline in each phase: an extension, a reopened review', () => {
+    expect(personPhaseState(schedule, 'self', person('ext'), due + DAY)).toBe('pending');
+    expect(personPhaseState(schedule, 'self', person('ext'), due + 3 * DAY)).toBe('overdue');
+    expect(personPhaseState(schedule, 'manager', person('ann'), due + 10 * DAY)).toBe('overdue');
+    expect(personPhaseState(schedule, 'manager', person('reopened'), due + 10 * DAY)).toBe('pending');
+  });
+
+  it('is submitted, or late, once submitted, whatever the time', () => {
+    expect(personPhaseState(schedule, 'self', person('ann', { selfStatus: 'SUBMITTED' }), due + DAY)).toBe('submitted');
+    const late = person('ann', { reviewStatus: 'SUBMITTED', reviewLate: true });
+    expect(personPhaseState(schedule, 'manager', late, due)).toBe('late');
+    expect(personPhaseState(schedule, 'self', late, due)).toBe('overdue');
   });
 });
