@@ -267,7 +267,8 @@ export async function listTeam(cycleId: string, managerKey: string): Promise<Ass
     KeyConditionExpression: 'gsi4pk = :pk',
     ExpressionAttributeValues: { ':pk': keys.team(cycleId, managerKey) },
   });
-  return batchGet<AssessmentRecord & Record<string, unknown>>(team);
+  // As last written: a reviewer going back to the team page after submitting a review sees it counted.
+  return batchGet<AssessmentRecord & Record<string, unknown>>(team, { consistent: true });
 }
 
 export async function getAssessment(cycleId: string, employeeId: string): Promise<AssessmentRecord | undefined> {
