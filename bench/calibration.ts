@@ -102,8 +102,8 @@ export async function calibrationBench(stack: LocalStack, counter: Counter, size
   ]);
   await batchPut(
     people.map(({ record, review }) => {
-      const { gsi1pk: _g1, gsi1sk: _g1s, gsi2pk, gsi2sk, ...item } = assessmentItem(record as never);
-      return review ? { ...item, review, reviewVersion: 1 } : { ...item, gsi2pk, gsi2sk };
+      const { gsi5pk: _g5, gsi5sk: _g5s, gsi6pk, gsi6sk, ...item } = assessmentItem(record as never);
+      return review ? { ...item, review, reviewVersion: 1 } : { ...item, gsi6pk, gsi6sk };
     }),
   );
   await forEachLimited(

@@ -8,18 +8,22 @@ export interface DataProps {
 }
 
 /** Names of the table's global secondary indexes; each has `<name>pk` / `<name>sk` string keys. */
-export const GSI_NAMES = ['gsi1', 'gsi2', 'gsi3', 'gsi4'] as const;
+export const GSI_NAMES = ['gsi1', 'gsi2', 'gsi3', 'gsi4', 'gsi5', 'gsi6'] as const;
 
 /**
  * What each index copies of an item. With `ALL`, every write of an item is paid again, by its size, in each index
- * it sits in. `gsi4` keeps only the keys, so it is written only when an item enters or leaves it: for lists of
- * items that change often, read by their keys and then the items (functions/store/table.ts `batchGet`).
+ * it sits in: right for lists of items that rarely change. `gsi4` to `gsi6` keep only the keys, so they are written
+ * only when an item enters or leaves them: the lists of an assessment (its team, its pending self-assessment, its
+ * pending review or unacknowledged result), which changes at every step of a cycle, read by their keys and then
+ * the items (functions/store/table.ts `batchGet`).
  */
 const PROJECTIONS: Record<(typeof GSI_NAMES)[number], ProjectionType> = {
   gsi1: ProjectionType.ALL,
   gsi2: ProjectionType.ALL,
   gsi3: ProjectionType.ALL,
   gsi4: ProjectionType.KEYS_ONLY,
+  gsi5: ProjectionType.KEYS_ONLY,
+  gsi6: ProjectionType.KEYS_ONLY,
 };
 
 /**

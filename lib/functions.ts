@@ -176,7 +176,7 @@ export const apiFunctions: FunctionSpec[] = [
     id: 'Calibration',
     entry: 'functions/api/calibration.ts',
     // The link secret signs the participants' page cursors.
-    access: { table: 'read', indexes: ['gsi1', 'gsi2'], linkSecret: true },
+    access: { table: 'read', indexes: ['gsi5', 'gsi6'], linkSecret: true },
     description:
       'Ratings side by side for calibration: distributions per manager and department, outliers, missing reviews, participants page by page',
     routes: [{ method: 'GET', path: '/cycles/{cycleId}/calibration', auth: 'hr' }],
@@ -187,7 +187,7 @@ export const apiFunctions: FunctionSpec[] = [
     id: 'CycleLists',
     entry: 'functions/api/cycle-lists.ts',
     // The link secret signs the lists' page cursors.
-    access: { table: 'read', indexes: ['gsi1', 'gsi2', 'gsi3'], linkSecret: true },
+    access: { table: 'read', indexes: ['gsi3', 'gsi5', 'gsi6'], linkSecret: true },
     description:
       'A cycle\u2019s lists page by page: audit, overdue people, unacknowledged results, reviewers\u2019 progress, escalations sent; its goals',
     routes: [
@@ -311,7 +311,7 @@ export const apiFunctions: FunctionSpec[] = [
   {
     id: 'SelfAssessmentForm',
     entry: 'functions/forms/self-assessment.ts',
-    access: { table: 'readWrite', indexes: ['gsi1', 'gsi2'], linkSecret: true },
+    access: { table: 'readWrite', indexes: ['gsi5', 'gsi6'], linkSecret: true },
     description: 'Self-assessment form behind the signed invitation link',
     routes: [
       { method: 'GET', path: '/forms/self', auth: 'public' },
@@ -333,7 +333,7 @@ export const apiFunctions: FunctionSpec[] = [
   {
     id: 'ManagerReviewForm',
     entry: 'functions/forms/manager-review.ts',
-    access: { table: 'readWrite', indexes: ['gsi1', 'gsi2', 'gsi4'], mail: true, linkSecret: true },
+    access: { table: 'readWrite', indexes: ['gsi2', 'gsi4', 'gsi5', 'gsi6'], mail: true, linkSecret: true },
     description: 'Team review page behind the signed manager link',
     routes: [
       { method: 'GET', path: '/forms/team', auth: 'public' },
@@ -367,7 +367,7 @@ export const workflowFunctions = {
   checkpoint: {
     id: 'RunCheckpoint',
     entry: 'functions/workflow/checkpoint.ts',
-    access: { table: 'readWrite', indexes: ['gsi1', 'gsi2'], mail: true, linkSecret: true },
+    access: { table: 'readWrite', indexes: ['gsi1', 'gsi2', 'gsi5', 'gsi6'], mail: true, linkSecret: true },
     description: 'Sends what falls due (reminders, escalations, phase changes) and schedules the next checkpoint',
     timeoutSeconds: 900,
     memoryMb: 1024,

@@ -1,11 +1,4 @@
-import {
-  addTallies,
-  calibrationFigures,
-  finalRatingOf,
-  ratingFactsOf,
-  tallyChange,
-  type RatingGroup,
-} from '#domain/calibration.ts';
+import { addTallies, calibrationFigures, finalRatingOf, ratingFactsOf, tallyChange } from '#domain/calibration.ts';
 import { countsEveryone } from '#domain/progress.ts';
 import { nearestPoint } from '#domain/score.ts';
 import { listPending, listRatings, ratingsPage, type RatingRecord } from '#store/assessments.ts';
@@ -40,12 +33,10 @@ export async function calibrationView(cycleId: string, page: { limit: number; cu
   };
 }
 
-const MISSING_ATTRIBUTES = ['employeeId', 'name', 'department', 'managerKey', 'managerName'] as const;
-
 async function figuresOf(cycle: CycleRecord) {
   const [groups, missing] = await Promise.all([
     listGroupCounters(cycle.cycleId),
-    listPending<RatingGroup & { employeeId: string; name: string }>(cycle.cycleId, 'manager', MISSING_ATTRIBUTES),
+    listPending(cycle.cycleId, 'manager'),
   ]);
   const summarised = countsEveryone(cycle.participantCount, groups);
   const tallies = groups.filter((group) => group.reviewed > 0);

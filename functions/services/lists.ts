@@ -11,7 +11,7 @@ import {
   type AssessmentRecord,
   type PeopleFilter,
   type PeopleList,
-  searchTextOf,
+  matchesFilter,
 } from '#store/assessments.ts';
 import { auditPage, escalationsPage } from '#store/audit.ts';
 import { scheduleOf } from '#store/cycles.ts';
@@ -100,20 +100,11 @@ export async function overduePage(cycleId: string, filter: OverdueFilter, reques
     return {
       items: people.filter(
         (a): a is AssessmentRecord =>
-          a !== undefined && personPhaseState(schedule, filter.phase, a, now) === 'overdue' && matches(a, filter),
+          a !== undefined && personPhaseState(schedule, filter.phase, a, now) === 'overdue' && matchesFilter(a, filter),
       ),
     };
   });
   return { overdue: page.items.map(rowOf), ...cursorOf(page) };
-}
-
-/** The filter as the index applies it, for the few people read one by one. */
-function matches(a: AssessmentRecord, filter: PeopleFilter): boolean {
-  return (
-    (filter.department === undefined || a.department === filter.department) &&
-    (filter.managerKey === undefined || a.managerKey === filter.managerKey) &&
-    (!filter.search || searchTextOf(a).includes(filter.search.toLowerCase()))
-  );
 }
 
 const cursorOf = (page: { nextCursor?: string }) => (page.nextCursor ? { nextCursor: page.nextCursor } : {});

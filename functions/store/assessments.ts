@@ -92,10 +92,10 @@ export function searchTextOf(person: Pick<AssessmentRecord, 'name' | 'employeeId
 export function assessmentItem(record: AssessmentRecord): Record<string, unknown> {
   return {
     ...keys.assessment(record.cycleId, record.employeeId),
-    gsi1pk: keys.pendingSelf(record.cycleId),
-    gsi1sk: record.employeeId,
-    gsi2pk: keys.pendingReview(record.cycleId),
-    gsi2sk: `${record.managerKey}#${record.employeeId}`,
+    gsi5pk: keys.pendingSelf(record.cycleId),
+    gsi5sk: record.employeeId,
+    gsi6pk: keys.pendingReview(record.cycleId),
+    gsi6sk: `${record.managerKey}#${record.employeeId}`,
     gsi4pk: keys.team(record.cycleId, record.managerKey),
     gsi4sk: record.employeeId,
     searchText: searchTextOf(record),
@@ -133,63 +133,65 @@ export interface PeopleFilter {
   search?: string;
 }
 
-/** One page of a list of people, in its index's order, filtered; `keep` drops people after the read. */
+/** Whether a person is in what a filter of HR's lists asks for. */
+export function matchesFilter(person: AssessmentRecord, filter: PeopleFilter): boolean {
+  return (
+    (filter.department === undefined || person.department === filter.department) &&
+    (filter.managerKey === undefined || person.managerKey === filter.managerKey) &&
+    (!filter.search || searchTextOf(person).includes(filter.search.toLowerCase()))
+  );
+}
+
+/** Where a list of people is: its keys-only index, and its partition there. */
+function peopleIndexOf(cycleId: string, list: PeopleList) {
+  // Inside the function, so a bundle that never lists people holds none of these index names (test/infra/bundles.test.ts).
+  return list === 'self-pending'
+    ? { index: 'gsi5', partition: keys.pendingSelf(cycleId) }
+    : {
+        index: 'gsi6',
+        partition: list === 'review-pending' ? keys.pendingReview(cycleId) : keys.unacknowledged(cycleId),
+      };
+}
+
+/**
+ * One page of a list of people, in its index's order, filtered; `keep` drops people after the read. The index
+ * keeps only keys: the people are read as last written, and the filter applies to them, so someone who left the
+ * list since the index was read (a submission) is left out.
+ */
 export function peoplePage(
   cycleId: string,
   list: PeopleList,
   filter: PeopleFilter,
   page: { limit: number; start?: Record<string, unknown> },
-  keep?: (assessment: AssessmentRecord) => boolean,
+  keep: (assessment: AssessmentRecord) => boolean = () => true,
 ) {
-  // Inside the function, so a bundle that never lists people holds none of these index names (test/infra/bundles.test.ts).
-  const [index, partition] =
-    list === 'self-pending'
-      ? ['gsi1', keys.pendingSelf(cycleId)]
-      : ['gsi2', list === 'review-pending' ? keys.pendingReview(cycleId) : keys.unacknowledged(cycleId)];
+  const { index, partition } = peopleIndexOf(cycleId, list);
   const values: Record<string, unknown> = { ':pk': partition };
   let keyCondition = `${index}pk = :pk`;
-  const filters: string[] = [];
   // Pending reviews are sorted by reviewer: one reviewer's are a range of the index, not a filter.
   if (filter.managerKey !== undefined && list === 'review-pending') {
     keyCondition += ` AND begins_with(${index}sk, :manager)`;
     values[':manager'] = `${filter.managerKey}#`;
-  } else if (filter.managerKey !== undefined) {
-    filters.push('managerKey = :manager');
-    values[':manager'] = filter.managerKey;
-  }
-  if (filter.department !== undefined) {
-    filters.push('department = :department');
-    values[':department'] = filter.department;
-  }
-  if (filter.search) {
-    filters.push('contains(searchText, :search)');
-    values[':search'] = filter.search.toLowerCase();
   }
   return queryPage<AssessmentRecord & Record<string, unknown>>(
-    {
-      IndexName: index,
-      KeyConditionExpression: keyCondition,
-      ExpressionAttributeValues: values,
-      ...(filters.length ? { FilterExpression: filters.join(' AND ') } : {}),
-    },
-    { ...page, keyNames: ['pk', 'sk', `${index}pk`, `${index}sk`] },
-    keep,
+    { IndexName: index, KeyConditionExpression: keyCondition, ExpressionAttributeValues: values },
+    { ...page, keyNames: ['pk', 'sk', `${index}pk`, `${index}sk`], fromTable: true },
+    (person) => person[`${index}pk`] === partition && matchesFilter(person, filter) && keep(person),
   );
 }
 
-export function listPending<T = AssessmentRecord>(
-  cycleId: string,
-  kind: ReviewKind,
-  attributes?: readonly string[],
-): Promise<T[]> {
-  const [index, partition] =
-    kind === 'self' ? ['gsi1', keys.pendingSelf(cycleId)] : ['gsi2', keys.pendingReview(cycleId)];
-  return queryAll({
+/** Everyone still to submit in a phase: the keys from the phase's pending index, then the assessments. */
+export async function listPending(cycleId: string, kind: ReviewKind): Promise<AssessmentRecord[]> {
+  const { index, partition } = peopleIndexOf(cycleId, kind === 'self' ? 'self-pending' : 'review-pending');
+  const pending = await queryAll<{ pk: string; sk: string }>({
     IndexName: index,
     KeyConditionExpression: `${index}pk = :pk`,
     ExpressionAttributeValues: { ':pk': partition },
-    ...(attributes ? projectionOf(attributes) : {}),
   });
+  const status = kind === 'self' ? 'selfStatus' : 'reviewStatus';
+  // Read as last written: someone who submitted since the index was read is not pending.
+  const people = await batchGet<AssessmentRecord & Record<string, unknown>>(pending, { consistent: true });
+  return people.filter((person) => person[status] === 'PENDING');
 }
 
 /** A ProjectionExpression of attribute paths (`review.rating`), each name through a placeholder (`name` is a reserved word). */
@@ -288,14 +290,14 @@ const ANSWER_ATTRIBUTES = {
     at: 'selfSubmittedAt',
     late: 'selfLate',
     version: 'selfVersion',
-    pendingIndex: 'gsi1',
+    pendingIndex: 'gsi5',
   },
   review: {
     status: 'reviewStatus',
     at: 'reviewSubmittedAt',
     late: 'reviewLate',
     version: 'reviewVersion',
-    pendingIndex: 'gsi2',
+    pendingIndex: 'gsi6',
   },
 } as const;
 
@@ -448,7 +450,7 @@ export function markResultReleased(
 ): Promise<boolean> {
   return conditionalUpdate({
     Key: keys.assessment(cycleId, employeeId),
-    UpdateExpression: `SET resultReleasedAt = :at${awaitsAcknowledgement ? ', gsi2pk = :unacknowledged, gsi2sk = :employeeId' : ''}`,
+    UpdateExpression: `SET resultReleasedAt = :at${awaitsAcknowledgement ? ', gsi6pk = :unacknowledged, gsi6sk = :employeeId' : ''}`,
     ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(resultReleasedAt)',
     ExpressionAttributeValues: {
       ':at': at,
@@ -473,7 +475,7 @@ export function recordAcknowledgement(
     {
       Update: {
         Key: keys.assessment(cycleId, employeeId),
-        UpdateExpression: 'SET acknowledgedAt = :at, acknowledgement = :ack REMOVE gsi2pk, gsi2sk',
+        UpdateExpression: 'SET acknowledgedAt = :at, acknowledgement = :ack REMOVE gsi6pk, gsi6sk',
         ConditionExpression: 'attribute_exists(resultReleasedAt) AND attribute_not_exists(acknowledgedAt)',
         ExpressionAttributeValues: { ':at': submission.at, ':ack': acknowledgement },
       },

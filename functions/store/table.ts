@@ -25,8 +25,8 @@ import { observed } from '#shared/sdk-observer.ts';
  * | employee    | EMP#id         | PROFILE          | EMAIL#address / employeeId | REPORTS#managerId / employeeId   | DIRECTORY / department#emp    |
  * | (leaver)    |                |                  |                            | LEAVERS / employeeId             |                               |
  * | cycle       | CYCLE#id       | META             |                            | CYCLES / createdAt               | CYCLES#ACTIVE / createdAt     |
- * | assessment  | CYCLE#id       | ASMT#employeeId  | SELF#cycle / employeeId    | REVIEW#cycle / managerKey#emp    | (gsi4) TEAM#cycle#managerKey / emp |
- * | (released)  |                |                  |                            | UNACK#cycle / employeeId         |                               |
+ * | assessment  | CYCLE#id       | ASMT#employeeId  | (gsi5) SELF#cycle / employeeId | (gsi6) REVIEW#cycle / managerKey#emp | (gsi4) TEAM#cycle#managerKey / emp |
+ * | (released)  |                |                  |                            | (gsi6) UNACK#cycle / employeeId  |                               |
  * | mail        | CYCLE#id       | MAIL#mailId      |                            | OUTBOX / cycle#dueAt#mailId      |                               |
  * | audit event | CYCLE#id       | AUDIT#at#id      |                            |                                  | ESCALATIONS#cycle / sk (ladder mail) |
  * | goal        | EMP#id         | GOAL#goalId      | OPENGOALS / dueAt#goalId   |                                  | GOALS#period / emp#goalId     |
@@ -51,11 +51,11 @@ import { observed } from '#shared/sdk-observer.ts';
  * | upward count| CYCLE#id       | UPWARDCOUNT#manager |                         |                                  |                               |
  * | api request | IDEM#scope     | REQUEST          |                            |                                  |                               |
  *
- * gsi4 projects only the keys (lib/data.ts): a reviewer's team is read there, then the assessments by BatchGetItem,
- * so the three or four updates of each assessment after launch write no copy of it there.
+ * gsi4 to gsi6 project only the keys (lib/data.ts): an assessment's lists are read there, then the assessments by
+ * BatchGetItem, so each of its updates after launch writes to an index only when it enters or leaves a list.
  * An upward answer holds only its answers and rating, its marker only its key (store/upward.ts): neither names its author.
  * A leaver is an employee HR deactivated: their gsi2 moves from their manager's reports to LEAVERS until they are activated.
- * gsi1 holds self-assessments while pending and goals while the goal watch still owes them a step, gsi2 manager reviews while pending, results until acknowledged, and mail not yet sent,
+ * gsi5 holds self-assessments while pending, gsi6 manager reviews while pending and results until acknowledged, gsi1 goals while the goal watch still owes them a step, gsi2 mail not yet sent,
  * so deadline checks read what is pending, never the whole cycle.
  *
  * `expiresAt` (epoch seconds) is the table's TTL attribute: DynamoDB deletes an item some time after it, so
@@ -195,14 +195,23 @@ const PAGE_READS = 4;
  * the key to start the next page at (none at the end). The next page starts after the last item kept, so a
  * filter that keeps few items costs at most PAGE_READS requests per page however long the list is. Each request
  * evaluates `limit` items, or `reads` for a filter known to keep few (so fewer pages come back short or empty).
+ * On an index that keeps only keys, `fromTable` reads the items each request found (one BatchGetItem), as last
+ * written: `keep` then sees each as it is, and drops one gone since.
  */
 export async function queryPage<T extends Record<string, unknown>>(
   input: Omit<QueryCommandInput, 'TableName' | 'Limit' | 'ExclusiveStartKey'>,
-  page: { limit: number; start?: Record<string, unknown>; keyNames: readonly string[]; reads?: number },
+  page: {
+    limit: number;
+    start?: Record<string, unknown>;
+    keyNames: readonly string[];
+    reads?: number;
+    fromTable?: boolean;
+  },
   keep: (item: T) => boolean = () => true,
 ): Promise<{ items: T[]; next?: Record<string, unknown> }> {
   const items: T[] = [];
-  const keyOf = (item: T) => Object.fromEntries(page.keyNames.map((name) => [name, item[name]]));
+  const keyOf = (entry: Record<string, unknown>) =>
+    Object.fromEntries(page.keyNames.map((name) => [name, entry[name]]));
   let start = page.start;
   for (let reads = 0; reads < PAGE_READS; reads++) {
     const result = await db().send(
@@ -213,13 +222,15 @@ export async function queryPage<T extends Record<string, unknown>>(
         ExclusiveStartKey: start,
       }),
     );
-    const read = (result.Items ?? []) as T[];
+    const entries = (result.Items ?? []) as (Record<string, unknown> & { pk: string; sk: string })[];
+    const read = page.fromTable ? await itemsAt<T>(entries, { consistent: true }) : (entries as unknown as T[]);
     for (const [index, item] of read.entries()) {
-      if (!keep(item)) continue;
+      if (!item || !keep(item)) continue;
       items.push(item);
       if (items.length === page.limit) {
         const more = index < read.length - 1 || result.LastEvaluatedKey !== undefined;
-        return { items, ...(more ? { next: keyOf(item) } : {}) };
+        // The index entry's keys: the item itself may have left the index since.
+        return { items, ...(more ? { next: keyOf(entries[index]!) } : {}) };
       }
     }
     if (!result.LastEvaluatedKey) return { items };
@@ -253,19 +264,28 @@ const BATCH_GET_SIZE = 100;
 
 /**
  * The items at `itemKeys` that exist (a missing one is left out), in the order of their keys: BatchGetItem, 100
- * keys a request, retrying what DynamoDB hands back as unprocessed with backoff. `consistent` reads each item as
+ * keys a request and a few requests in flight, retrying what DynamoDB hands back as unprocessed with backoff. `consistent` reads each item as
  * last written (twice the price), for a page shown right after a change.
  */
 export async function batchGet<T extends Record<string, unknown>>(
   itemKeys: readonly { pk: string; sk: string }[],
   options: { consistent?: boolean } = {},
 ): Promise<T[]> {
+  return (await itemsAt<T>(itemKeys, options)).filter((item): item is T => item !== undefined);
+}
+
+/** The item at each key, as batchGet reads them, undefined where there is none. */
+async function itemsAt<T extends Record<string, unknown>>(
+  itemKeys: readonly { pk: string; sk: string }[],
+  options: { consistent?: boolean },
+): Promise<(T | undefined)[]> {
   const found = new Map<string, T>();
   const id = (key: Record<string, unknown>) => `${key.pk}\u0000${key.sk}`;
-  for (let start = 0; start < itemKeys.length; start += BATCH_GET_SIZE) {
-    let requested: Record<string, unknown>[] = itemKeys
-      .slice(start, start + BATCH_GET_SIZE)
-      .map(({ pk, sk }) => ({ pk, sk }));
+  const batches: { pk: string; sk: string }[][] = [];
+  for (let start = 0; start < itemKeys.length; start += BATCH_GET_SIZE)
+    batches.push(itemKeys.slice(start, start + BATCH_GET_SIZE));
+  await forEachLimited(batches, BATCH_CONCURRENCY, async (batch) => {
+    let requested: Record<string, unknown>[] = batch.map(({ pk, sk }) => ({ pk, sk }));
     for (let attempt = 0; requested.length; attempt++) {
       if (attempt > 0) await sleep(Math.min(2000, 50 * 2 ** attempt));
       if (attempt > 10) throw new Error(`BatchGetItem left ${requested.length} keys unprocessed`);
@@ -283,11 +303,8 @@ export async function batchGet<T extends Record<string, unknown>>(
       for (const item of (result.Responses?.[tableName()] ?? []) as T[]) found.set(id(item), item);
       requested = result.UnprocessedKeys?.[tableName()]?.Keys ?? [];
     }
-  }
-  return itemKeys.flatMap((key): T[] => {
-    const item = found.get(id(key));
-    return item ? [item] : [];
   });
+  return itemKeys.map((key) => found.get(id(key)));
 }
 
 function isConditionFailure(error: unknown): boolean {

@@ -87,7 +87,7 @@ describe('declared access matches what each function can call', () => {
     expect(reachableAccess(bundles.RunCheckpoint)).toMatchObject({ mail: true, linkSecret: true });
     expect(reachableAccess(bundles.CycleLists)).toEqual({
       table: 'read',
-      indexes: ['gsi1', 'gsi2', 'gsi3'],
+      indexes: ['gsi3', 'gsi5', 'gsi6'],
       linkSecret: true,
     });
     expect(reachableAccess(bundles.Console)).toEqual({});
