@@ -9,10 +9,10 @@ import {
   auditOf,
   cli,
   clearMailbox,
-  dateAfter,
   expectChangesNothing,
   hr,
   HOUR,
+  launchFromRoster,
   linkIn,
   mailbox,
   reportLink,
@@ -83,24 +83,14 @@ describe('HR adjusts ratings in calibration', () => {
 
   beforeAll(async () => {
     stack = await startLocalStack({ dataDir: join(dir.path, 'data') });
-    expect((await run('employees', 'import', file('roster.csv', ROSTER))).code).toBe(0);
-    const now = stack.clock.now();
-    const launched = await run(
-      'cycle',
-      'launch',
-      '--name',
-      CYCLE,
-      '--self-due',
-      dateAfter(now, 14),
-      '--manager-due',
-      dateAfter(now, 24),
-      '--calibration-due',
-      dateAfter(now, 34),
-      '--json',
-    );
-    expect(launched.code, launched.err).toBe(0);
-    cycleId = JSON.parse(launched.out).cycleId;
-    const cycle = (await getCycle(cycleId))!;
+    const cycle = await launchFromRoster(stack, dir.path, {
+      roster: ROSTER,
+      name: CYCLE,
+      selfDue: 14,
+      managerDue: 24,
+      calibrationDue: 34,
+    });
+    cycleId = cycle.cycleId;
     managerDue = cycle.managerDue;
     // The manager phase opens at the self-assessment deadline: the managers get their team links.
     await stack.advance(cycle.selfDue + HOUR - stack.clock.now());

@@ -8,9 +8,9 @@ import { getCycle } from '../../functions/store/cycles.ts';
 import { db, keys, tableName, transactOnce } from '../../functions/store/table.ts';
 import {
   cli,
-  dateAfter,
   HOUR,
   hr,
+  launchFromRoster,
   linkIn,
   mailbox,
   reportLink,
@@ -74,28 +74,17 @@ describe('calibration: ratings side by side', () => {
 
   beforeAll(async () => {
     stack = await startLocalStack({ dataDir: join(dir.path, 'data') });
-    writeFileSync(join(dir.path, 'roster.csv'), ROSTER);
     writeFileSync(join(dir.path, 'settings.json'), JSON.stringify(SETTINGS));
-    expect((await cli(stack, dir.path, 'employees', 'import', 'roster.csv')).code).toBe(0);
-    expect((await cli(stack, dir.path, 'settings', 'set', '--file', 'settings.json')).code).toBe(0);
-    const selfDate = dateAfter(stack.clock.now(), 14);
-    const launched = await cli(
-      stack,
-      dir.path,
-      'cycle',
-      'launch',
-      '--name',
-      CYCLE,
-      '--self-due',
-      selfDate,
-      '--manager-due',
-      dateAfter(stack.clock.now(), 24),
-      '--json',
-    );
-    expect(launched.code, launched.err).toBe(0);
-    cycleId = JSON.parse(launched.out).cycleId;
-    await stack.settled();
-    await stack.advance(Date.parse(`${selfDate}T23:59:59Z`) + HOUR - stack.clock.now());
+    const cycle = await launchFromRoster(stack, dir.path, {
+      roster: ROSTER,
+      name: CYCLE,
+      selfDue: 14,
+      managerDue: 24,
+      beforeLaunch: async () =>
+        expect((await cli(stack, dir.path, 'settings', 'set', '--file', 'settings.json')).code).toBe(0),
+    });
+    cycleId = cycle.cycleId;
+    await stack.advance(cycle.selfDue + HOUR - stack.clock.now());
     await stack.settled();
     const requests = (await mailbox(stack)).filter((mail) =>
       mail.subject.startsWith(`${CYCLE}: please review your team`),
