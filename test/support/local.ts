@@ -150,6 +150,25 @@ export async function submitForm(link: string, answers: Record<string, string>) 
   return postForm(link, await openForm(link), answers);
 }
 
+/**
+ * A manager's review of one report, posted from the report's page behind the manager's team link; it must be
+ * saved. `answers` holds the ratings and adds to or replaces the written parts.
+ */
+export async function postReview(
+  teamLink: string,
+  employeeId: string,
+  answers: { rating: string } & Record<string, string>,
+) {
+  const posted = await submitForm(reportLink(teamLink, employeeId), {
+    employeeId,
+    strengths: 'Steady delivery',
+    areasToImprove: 'Delegating',
+    comments: `Review of ${employeeId}`,
+    ...answers,
+  });
+  expect(posted.status, posted.html).toBe(303);
+}
+
 export function tempDir(prefix: string): { path: string; remove: () => void } {
   const path = mkdtempSync(join(tmpdir(), prefix));
   return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
