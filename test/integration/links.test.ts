@@ -11,9 +11,8 @@ import {
   launchFromRoster,
   linkIn,
   mailbox,
-  reportLink,
+  postReview,
   startLocalStack,
-  submitForm,
   tempDir,
   type LocalStack,
   type Mail,
@@ -116,14 +115,12 @@ describe('links live as long as their purpose', () => {
       '/forms/team',
     );
     expect(expiryOf(teamLink)).toBe(acknowledgementEnds + WEEK);
-    const reviewed = await submitForm(reportLink(teamLink, 'e1'), {
-      employeeId: 'e1',
+    await postReview(teamLink, 'e1', {
       rating: '3',
       strengths: 'Ships',
       areasToImprove: 'Estimates',
       comments: 'A steady half year',
     });
-    expect(reviewed.status).toBe(303);
   });
 
   it('releases the results with a link that lives until a week after the acknowledgement period', async () => {
