@@ -1,4 +1,3 @@
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Browser, Page } from 'playwright-core';
@@ -10,10 +9,10 @@ import {
   dateAfter,
   HOUR,
   hr,
+  launchFromRoster,
   linkIn,
   mailbox,
-  reportLink,
-  submitForm,
+  postReview,
   tempDir,
   type LocalStack,
 } from '../support/local.ts';
@@ -53,29 +52,16 @@ describe('the calibration page in Chromium', () => {
 
   beforeAll(async () => {
     await startStackAndBrowser(join(dir.path, 'data'), (parts) => ({ stack, browser } = parts));
-    writeFileSync(join(dir.path, 'roster.csv'), ROSTER);
-    expect((await cli(theStack(), dir.path, 'employees', 'import', 'roster.csv')).code).toBe(0);
-    const selfDate = dateAfter(theStack().clock.now(), 14);
-    const launched = await cli(
-      theStack(),
-      dir.path,
-      'cycle',
-      'launch',
-      '--name',
-      CYCLE,
-      '--self-due',
-      selfDate,
-      '--manager-due',
-      dateAfter(theStack().clock.now(), 24),
-      '--calibration-due',
-      dateAfter(theStack().clock.now(), 34),
-      '--json',
-    );
-    expect(launched.code, launched.err).toBe(0);
-    cycleId = JSON.parse(launched.out).cycleId;
-    managerDue = Date.parse(JSON.parse(launched.out).managerDue);
-    await theStack().settled();
-    await theStack().advance(Date.parse(`${selfDate}T23:59:59Z`) + HOUR - theStack().clock.now());
+    const cycle = await launchFromRoster(theStack(), dir.path, {
+      roster: ROSTER,
+      name: CYCLE,
+      selfDue: 14,
+      managerDue: 24,
+      calibrationDue: 34,
+    });
+    cycleId = cycle.cycleId;
+    managerDue = cycle.managerDue;
+    await theStack().advance(cycle.selfDue + HOUR - theStack().clock.now());
     await theStack().settled();
     const requests = (await mailbox(theStack())).filter((mail) =>
       mail.subject.startsWith(`${CYCLE}: please review your team`),
@@ -86,17 +72,12 @@ describe('the calibration page in Chromium', () => {
       ['maria@example.com', 'e2', '5'],
       ['nora@example.com', 's1', '2'],
     ] as const) {
-      expect(
-        (
-          await submitForm(reportLink(team(to), employeeId), {
-            employeeId,
-            rating,
-            strengths: 'Ships',
-            areasToImprove: 'Docs',
-            comments: 'Thanks',
-          })
-        ).status,
-      ).toBe(303);
+      await postReview(team(to), employeeId, {
+        rating,
+        strengths: 'Ships',
+        areasToImprove: 'Docs',
+        comments: 'Thanks',
+      });
     }
     const context = await browser!.newContext({ viewport: { width: 1280, height: 900 } });
     page = await context.newPage();

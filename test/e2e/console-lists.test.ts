@@ -8,10 +8,10 @@ import {
   dateAfter,
   HOUR,
   hr,
+  launchFromRoster,
   linkIn,
   mailbox,
-  reportLink,
-  submitForm,
+  postReview,
   tempDir,
   type LocalStack,
 } from '../support/local.ts';
@@ -68,26 +68,14 @@ describe('the cycle page\u2019s paged lists in Chromium', () => {
 
   beforeAll(async () => {
     await startStackAndBrowser(join(dir.path, 'data'), (parts) => ({ stack, browser } = parts));
-    writeFileSync(join(dir.path, 'roster.csv'), ROSTER);
-    expect((await cli(theStack(), dir.path, 'employees', 'import', 'roster.csv')).code).toBe(0);
-    const selfDate = dateAfter(theStack().clock.now(), 14);
-    const launched = await cli(
-      theStack(),
-      dir.path,
-      'cycle',
-      'launch',
-      '--name',
-      CYCLE,
-      '--self-due',
-      selfDate,
-      '--manager-due',
-      dateAfter(theStack().clock.now(), 24),
-      '--json',
-    );
-    expect(launched.code, launched.err).toBe(0);
-    cycleId = JSON.parse(launched.out).cycleId;
-    managerDue = Date.parse(JSON.parse(launched.out).managerDue);
-    await theStack().settled();
+    const cycle = await launchFromRoster(theStack(), dir.path, {
+      roster: ROSTER,
+      name: CYCLE,
+      selfDue: 14,
+      managerDue: 24,
+    });
+    cycleId = cycle.cycleId;
+    managerDue = cycle.managerDue;
     // Three sellers who joined after the launch set nine goals each, due today: 27 missed goals once the day ends.
     writeFileSync(
       join(dir.path, 'roster.csv'),
@@ -102,7 +90,7 @@ describe('the cycle page\u2019s paged lists in Chromium', () => {
         });
         expect(added.status).toBe(201);
       }
-    await theStack().advance(Date.parse(`${selfDate}T23:59:59Z`) + HOUR - theStack().clock.now());
+    await theStack().advance(cycle.selfDue + HOUR - theStack().clock.now());
     await theStack().settled();
     const context = await browser!.newContext({ viewport: { width: 1280, height: 900 } });
     page = await context.newPage();
@@ -305,8 +293,8 @@ describe('the cycle page\u2019s paged lists in Chromium', () => {
       ['nora@example.com', [...SUPPORT, 't11']],
     ] as const)
       for (const employeeId of ids) {
-        const answers = { employeeId, rating: '3', strengths: 'Ships', areasToImprove: 'Docs', comments: 'Thanks' };
-        expect((await submitForm(reportLink(team(to), employeeId), answers)).status).toBe(303);
+        const answers = { rating: '3', strengths: 'Ships', areasToImprove: 'Docs', comments: 'Thanks' };
+        await postReview(team(to), employeeId, answers);
       }
     await theStack().advance(managerDue + 2 * DAY + HOUR - theStack().clock.now());
     await theStack().settled();

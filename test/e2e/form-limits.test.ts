@@ -1,8 +1,7 @@
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { cli, dateAfter, linkIn, mailbox, tempDir, type LocalStack, type Mail } from '../support/local.ts';
+import { launchFromRoster, linkIn, mailbox, tempDir, type LocalStack, type Mail } from '../support/local.ts';
 import { closeAll, startStackAndBrowser, submitting } from '../support/browser.ts';
 
 /**
@@ -28,24 +27,7 @@ describe('answer length limits in Chromium', () => {
 
   beforeAll(async () => {
     await startStackAndBrowser(join(dir.path, 'data'), (parts) => ({ stack, browser } = parts));
-    writeFileSync(join(dir.path, 'roster.csv'), ROSTER);
-    expect((await cli(stack!, dir.path, 'employees', 'import', 'roster.csv')).code).toBe(0);
-    const now = stack!.clock.now();
-    const launchedCycle = await cli(
-      stack!,
-      dir.path,
-      'cycle',
-      'launch',
-      '--name',
-      CYCLE,
-      '--self-due',
-      dateAfter(now, 14),
-      '--manager-due',
-      dateAfter(now, 24),
-      '--json',
-    );
-    expect(launchedCycle.code, launchedCycle.err).toBe(0);
-    await stack!.settled();
+    await launchFromRoster(stack!, dir.path, { roster: ROSTER, name: CYCLE, selfDue: 14, managerDue: 24 });
     invitations = await mailbox(stack!);
   });
   afterAll(() => closeAll(browser, stack, dir));

@@ -1,4 +1,4 @@
-import { existsSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -7,6 +7,7 @@ import {
   cli,
   dateAfter,
   HOUR,
+  launchFromRoster,
   linkIn,
   mailbox,
   reportLink,
@@ -142,66 +143,54 @@ describe('the emailed forms in Chromium', () => {
     await startStackAndBrowser(join(dir.path, 'data'), (parts) => ({ stack, browser } = parts));
     context = await browser!.newContext({ viewport: { width: 1000, height: 800 } });
 
-    writeFileSync(join(dir.path, 'roster.csv'), ROSTER);
-    const imported = await cli(theStack(), dir.path, 'employees', 'import', 'roster.csv', '--json');
-    expect(imported.code, imported.err).toBe(0);
     const now = theStack().clock.now();
     const goalDue = dateAfter(now, 20);
     period = periodOf(goalDue);
-    const goal = await cli(
-      theStack(),
-      dir.path,
-      'goals',
-      'add',
-      '--employee',
-      'e1',
-      '--title',
-      GOAL,
-      '--due',
-      goalDue,
-      '--weight',
-      '60',
-      '--json',
-    );
-    expect(goal.code, goal.err).toBe(0);
-    const laterDue = dateAfter(now, 200);
-    expect(periodOf(laterDue)).not.toBe(period);
-    const later = await cli(
-      theStack(),
-      dir.path,
-      'goals',
-      'add',
-      '--employee',
-      'e1',
-      '--title',
-      LATER_GOAL,
-      '--due',
-      laterDue,
-      '--weight',
-      '40',
-      '--json',
-    );
-    expect(later.code, later.err).toBe(0);
-    const selfDate = dateAfter(now, 14);
-    selfDue = Date.parse(`${selfDate}T23:59:59Z`);
-    const launchedCycle = await cli(
-      theStack(),
-      dir.path,
-      'cycle',
-      'launch',
-      '--name',
-      CYCLE,
-      '--self-due',
-      selfDate,
-      '--manager-due',
-      dateAfter(now, 24),
-      '--period',
-      period,
-      '--json',
-    );
-    expect(launchedCycle.code, launchedCycle.err).toBe(0);
-    cycleId = JSON.parse(launchedCycle.out).cycleId;
-    await theStack().settled();
+    const cycle = await launchFromRoster(theStack(), dir.path, {
+      roster: ROSTER,
+      name: CYCLE,
+      selfDue: 14,
+      managerDue: 24,
+      options: ['--period', period],
+      beforeLaunch: async () => {
+        const goal = await cli(
+          theStack(),
+          dir.path,
+          'goals',
+          'add',
+          '--employee',
+          'e1',
+          '--title',
+          GOAL,
+          '--due',
+          goalDue,
+          '--weight',
+          '60',
+          '--json',
+        );
+        expect(goal.code, goal.err).toBe(0);
+        const laterDue = dateAfter(now, 200);
+        expect(periodOf(laterDue)).not.toBe(period);
+        const later = await cli(
+          theStack(),
+          dir.path,
+          'goals',
+          'add',
+          '--employee',
+          'e1',
+          '--title',
+          LATER_GOAL,
+          '--due',
+          laterDue,
+          '--weight',
+          '40',
+          '--json',
+        );
+        expect(later.code, later.err).toBe(0);
+      },
+    });
+    cycleId = cycle.cycleId;
+    selfDue = cycle.selfDue;
     invitations = (await mailbox(theStack())).filter(
       (mail) => mail.subject === `${CYCLE}: your self-assessment is open`,
     );

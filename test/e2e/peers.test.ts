@@ -1,8 +1,18 @@
-import { rmSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cli, DAY, dateAfter, HOUR, linkIn, mailbox, reportLink, tempDir, type LocalStack } from '../support/local.ts';
+import {
+  cli,
+  DAY,
+  HOUR,
+  launchFromRoster,
+  linkIn,
+  mailbox,
+  reportLink,
+  tempDir,
+  type LocalStack,
+} from '../support/local.ts';
 import {
   answersIn,
   closeAll,
@@ -54,27 +64,14 @@ describe('the peer review form in Chromium', () => {
     for (const name of SCREENSHOTS) rmSync(join(SCREENSHOT_DIR, `${name}.png`), { force: true });
     await startStackAndBrowser(join(dir.path, 'data'), (parts) => ({ stack, browser } = parts));
     context = await browser!.newContext({ viewport: { width: 1280, height: 900 } });
-    writeFileSync(join(dir.path, 'roster.csv'), ROSTER);
-    expect((await cli(stack!, dir.path, 'employees', 'import', 'roster.csv')).code).toBe(0);
-    const now = stack!.clock.now();
-    const launched = await cli(
-      stack!,
-      dir.path,
-      'cycle',
-      'launch',
-      '--name',
-      CYCLE,
-      '--self-due',
-      dateAfter(now, 14),
-      '--manager-due',
-      dateAfter(now, 24),
-      '--json',
-    );
-    expect(launched.code, launched.err).toBe(0);
-    const cycleId = JSON.parse(launched.out).cycleId;
-    selfDue = Date.parse(JSON.parse(launched.out).selfDue);
-    managerDue = Date.parse(JSON.parse(launched.out).managerDue);
-    await stack!.settled();
+    const { cycleId, ...cycle } = await launchFromRoster(stack!, dir.path, {
+      roster: ROSTER,
+      name: CYCLE,
+      selfDue: 14,
+      managerDue: 24,
+    });
+    selfDue = cycle.selfDue;
+    managerDue = cycle.managerDue;
     const assigned = await cli(stack!, dir.path, 'cycle', 'peers', cycleId, '--employee', 'e1', '--reviewers', 'e2');
     expect(assigned.code, assigned.err).toBe(0);
     const mail = (await mailbox(stack!)).find((m) => m.subject === `${CYCLE}: please give peer feedback on Ann Early`)!;

@@ -9,6 +9,7 @@ import {
   dateAfter,
   DAY,
   HOUR,
+  launchFromRoster,
   linkIn,
   mailbox,
   openForm,
@@ -185,51 +186,38 @@ describe('the appraisal, its release and its acknowledgement in Chromium', () =>
     expect(shown.settings.scale).toEqual(SCALE_POINTS);
     expect(shown.settings.competencies).toEqual(COMPETENCIES);
 
-    writeFileSync(join(dir.path, 'roster.csv'), ROSTER);
-    const imported = await cli(theStack(), dir.path, 'employees', 'import', 'roster.csv', '--json');
-    expect(imported.code, imported.err).toBe(0);
     const now = theStack().clock.now();
     const goalDue = dateAfter(now, 20);
     period = periodOf(goalDue);
-    const goal = await cli(
-      theStack(),
-      dir.path,
-      'goals',
-      'add',
-      '--employee',
-      'e1',
-      '--title',
-      GOAL.title,
-      '--due',
-      goalDue,
-      '--weight',
-      String(GOAL.weight),
-      '--json',
-    );
-    expect(goal.code, goal.err).toBe(0);
-    goalId = JSON.parse(goal.out).goalId;
-    const selfDate = dateAfter(now, 14);
-    const managerDate = dateAfter(now, 24);
-    selfDue = Date.parse(`${selfDate}T23:59:59Z`);
-    managerDue = Date.parse(`${managerDate}T23:59:59Z`);
-    const launchedCycle = await cli(
-      theStack(),
-      dir.path,
-      'cycle',
-      'launch',
-      '--name',
-      CYCLE,
-      '--self-due',
-      selfDate,
-      '--manager-due',
-      managerDate,
-      '--period',
-      period,
-      '--json',
-    );
-    expect(launchedCycle.code, launchedCycle.err).toBe(0);
-    cycleId = JSON.parse(launchedCycle.out).cycleId;
-    await theStack().settled();
+    const cycle = await launchFromRoster(theStack(), dir.path, {
+      roster: ROSTER,
+      name: CYCLE,
+      selfDue: 14,
+      managerDue: 24,
+      options: ['--period', period],
+      beforeLaunch: async () => {
+        const goal = await cli(
+          theStack(),
+          dir.path,
+          'goals',
+          'add',
+          '--employee',
+          'e1',
+          '--title',
+          GOAL.title,
+          '--due',
+          goalDue,
+          '--weight',
+          String(GOAL.weight),
+          '--json',
+        );
+        expect(goal.code, goal.err).toBe(0);
+        goalId = JSON.parse(goal.out).goalId;
+      },
+    });
+    cycleId = cycle.cycleId;
+    selfDue = cycle.selfDue;
+    managerDue = cycle.managerDue;
   });
 
   afterAll(() => closeAll(browser, stack, dir));

@@ -1,4 +1,4 @@
-import { rmSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,10 +14,9 @@ import {
   submitting,
 } from '../support/browser.ts';
 import {
-  cli,
   DAY,
-  dateAfter,
   hr,
+  launchFromRoster,
   linkIn,
   mailbox,
   openForm,
@@ -58,27 +57,15 @@ describe('the upward review form in a browser', () => {
   beforeAll(async () => {
     for (const name of SCREENSHOTS) rmSync(join(SCREENSHOT_DIR, `${name}.png`), { force: true });
     await startStackAndBrowser(join(dir.path, 'data'), (parts) => ({ stack, browser } = parts));
-    writeFileSync(join(dir.path, 'roster.csv'), ROSTER);
-    expect((await cli(stack!, dir.path, 'employees', 'import', 'roster.csv')).code).toBe(0);
-    const now = stack!.clock.now();
-    const launched = await cli(
-      stack!,
-      dir.path,
-      'cycle',
-      'launch',
-      '--name',
-      'Q4',
-      '--self-due',
-      dateAfter(now, 7),
-      '--manager-due',
-      dateAfter(now, 14),
-      '--upward',
-      '--json',
-    );
-    expect(launched.code, launched.err).toBe(0);
-    cycleId = JSON.parse(launched.out).cycleId;
-    managerDue = Date.parse(JSON.parse(launched.out).managerDue);
-    await stack!.settled();
+    const cycle = await launchFromRoster(stack!, dir.path, {
+      roster: ROSTER,
+      name: 'Q4',
+      selfDue: 7,
+      managerDue: 14,
+      options: ['--upward'],
+    });
+    cycleId = cycle.cycleId;
+    managerDue = cycle.managerDue;
     const invitation = (await mailbox(stack!)).find(
       (mail) => mail.to === 'ann@example.com' && mail.subject.includes('review your manager'),
     )!;

@@ -15,6 +15,7 @@ import {
   mailbox,
   openForm,
   postForm,
+  postReview,
   reportLink,
   restartStack,
   startLocalStack,
@@ -370,9 +371,7 @@ describe('settings, the appraisal and its acknowledgement', () => {
     );
     const bobGoal = JSON.parse((await cli(stack, dataDir.path, 'goals', 'list', '--employee', 'e2', '--json')).out)
       .goals[0].goalId;
-    const bobLink = reportLink(linkIn(request, '/forms/team'), 'e2');
-    const bob = await postForm(bobLink, await openForm(bobLink), {
-      employeeId: 'e2',
+    await postReview(linkIn(request, '/forms/team'), 'e2', {
       [`goal-${bobGoal}`]: '1',
       'competency-delivery': '2',
       rating: '2',
@@ -380,7 +379,6 @@ describe('settings, the appraisal and its acknowledgement', () => {
       areasToImprove: 'Pace',
       comments: 'Steady',
     });
-    expect(bob.status).toBe(303);
   });
 
   it('releases each appraisal with a link to the results page', async () => {

@@ -9,15 +9,14 @@ import {
   auditOf,
   cli,
   clearMailbox,
-  dateAfter,
   expectChangesNothing,
   hr,
   HOUR,
+  launchFromRoster,
   linkIn,
   mailbox,
-  reportLink,
+  postReview,
   startLocalStack,
-  submitForm,
   tempDir,
   type LocalStack,
   type Mail,
@@ -83,24 +82,14 @@ describe('HR adjusts ratings in calibration', () => {
 
   beforeAll(async () => {
     stack = await startLocalStack({ dataDir: join(dir.path, 'data') });
-    expect((await run('employees', 'import', file('roster.csv', ROSTER))).code).toBe(0);
-    const now = stack.clock.now();
-    const launched = await run(
-      'cycle',
-      'launch',
-      '--name',
-      CYCLE,
-      '--self-due',
-      dateAfter(now, 14),
-      '--manager-due',
-      dateAfter(now, 24),
-      '--calibration-due',
-      dateAfter(now, 34),
-      '--json',
-    );
-    expect(launched.code, launched.err).toBe(0);
-    cycleId = JSON.parse(launched.out).cycleId;
-    const cycle = (await getCycle(cycleId))!;
+    const cycle = await launchFromRoster(stack, dir.path, {
+      roster: ROSTER,
+      name: CYCLE,
+      selfDue: 14,
+      managerDue: 24,
+      calibrationDue: 34,
+    });
+    cycleId = cycle.cycleId;
     managerDue = cycle.managerDue;
     // The manager phase opens at the self-assessment deadline: the managers get their team links.
     await stack.advance(cycle.selfDue + HOUR - stack.clock.now());
@@ -114,16 +103,9 @@ describe('HR adjusts ratings in calibration', () => {
     ];
     for (let i = 0; i < reviews.length; i += 8) {
       await Promise.all(
-        reviews.slice(i, i + 8).map(async ([manager, employeeId, rating]) => {
-          const posted = await submitForm(reportLink(teamLink(manager), employeeId), {
-            employeeId,
-            rating,
-            strengths: 'Steady delivery',
-            areasToImprove: 'Delegating',
-            comments: `Review of ${employeeId}`,
-          });
-          expect(posted.status, posted.html).toBe(303);
-        }),
+        reviews
+          .slice(i, i + 8)
+          .map(([manager, employeeId, rating]) => postReview(teamLink(manager), employeeId, { rating })),
       );
     }
     await newMail();

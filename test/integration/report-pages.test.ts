@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,11 +12,12 @@ import {
   dateAfter,
   hr,
   HOUR,
+  launchFromRoster,
   linkIn,
   mailbox,
   openForm,
   postForm,
-  reportLink,
+  postReview,
   startLocalStack,
   submitForm,
   tempDir,
@@ -53,66 +54,47 @@ describe('HR report from counters, people page by page', () => {
   const run = (...argv: string[]) => cli(stack, dir.path, ...argv);
   const submitSelf = async (employeeId: string) =>
     expect((await submitForm(selfLinks.get(employeeId)!, SELF_ANSWERS)).status).toBe(303);
-  const review = async (manager: string, employeeId: string, rating: string) => {
-    const posted = await submitForm(reportLink(teamLinks.get(manager)!, employeeId), {
-      employeeId,
-      rating,
-      strengths: 'Steady delivery',
-      areasToImprove: 'Delegating',
-      comments: `Review of ${employeeId}`,
-    });
-    expect(posted.status, posted.html).toBe(303);
-  };
+  const review = (manager: string, employeeId: string, rating: string) =>
+    postReview(teamLinks.get(manager)!, employeeId, { rating });
 
   beforeAll(async () => {
     stack = await startLocalStack({ dataDir: join(dir.path, 'data') });
-    writeFileSync(join(dir.path, 'roster.csv'), ROSTER);
-    expect((await run('employees', 'import', 'roster.csv')).code).toBe(0);
-    const now = stack.clock.now();
     // Goals of the quarter, held by people nobody reviews (a review rates the goals): s5's is met, s6's missed.
-    const goalDue = dateAfter(now, 3);
-    for (const employeeId of ['s5', 's6'])
-      expect(
-        (await run('goals', 'add', '--employee', employeeId, '--title', 'Close deals', '--due', goalDue)).code,
-      ).toBe(0);
-    const goal = JSON.parse((await run('goals', 'list', '--employee', 's5', '--json')).out).goals[0];
-    expect(
-      (
-        await run(
-          'goals',
-          'check-in',
-          '--employee',
-          's5',
-          '--goal',
-          goal.goalId,
-          '--progress',
-          '100',
-          '--status',
-          'ON_TRACK',
-        )
-      ).code,
-    ).toBe(0);
-    const launched = await run(
-      'cycle',
-      'launch',
-      '--name',
-      'Report Q',
-      '--self-due',
-      dateAfter(now, 7),
-      '--manager-due',
-      dateAfter(now, 14),
-      '--calibration-due',
-      dateAfter(now, 21),
-      '--period',
-      periodOf(goalDue),
-      '--json',
-    );
-    expect(launched.code, launched.err).toBe(0);
-    cycleId = JSON.parse(launched.out).cycleId;
-    const cycle = (await getCycle(cycleId))!;
+    const goalDue = dateAfter(stack.clock.now(), 3);
+    const cycle = await launchFromRoster(stack, dir.path, {
+      roster: ROSTER,
+      name: 'Report Q',
+      selfDue: 7,
+      managerDue: 14,
+      calibrationDue: 21,
+      options: ['--period', periodOf(goalDue)],
+      beforeLaunch: async () => {
+        for (const employeeId of ['s5', 's6'])
+          expect(
+            (await run('goals', 'add', '--employee', employeeId, '--title', 'Close deals', '--due', goalDue)).code,
+          ).toBe(0);
+        const goal = JSON.parse((await run('goals', 'list', '--employee', 's5', '--json')).out).goals[0];
+        expect(
+          (
+            await run(
+              'goals',
+              'check-in',
+              '--employee',
+              's5',
+              '--goal',
+              goal.goalId,
+              '--progress',
+              '100',
+              '--status',
+              'ON_TRACK',
+            )
+          ).code,
+        ).toBe(0);
+      },
+    });
+    cycleId = cycle.cycleId;
     selfDue = cycle.selfDue;
     managerDue = cycle.managerDue;
-    await stack.settled();
     for (const mail of await mailbox(stack))
       if (mail.subject.includes('self-assessment is open'))
         selfLinks.set(mail.to.replace('@example.com', ''), linkIn(mail, '/forms/self'));

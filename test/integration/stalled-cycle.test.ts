@@ -1,4 +1,3 @@
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DescribeExecutionCommand, SFNClient, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -10,9 +9,9 @@ import {
   cli,
   clearMailbox,
   DAY,
-  dateAfter,
   hr,
   HOUR,
+  launchFromRoster,
   linkIn,
   mailbox,
   startLocalStack,
@@ -72,25 +71,14 @@ describe('a cycle whose workflow stalled', () => {
   beforeAll(async () => {
     stack = await startLocalStack({ dataDir: join(dir.path, 'data') });
     sfn = new SFNClient({ endpoint: process.env.SFN_ENDPOINT });
-    writeFileSync(join(dir.path, 'roster.csv'), ROSTER);
-    expect((await cli(stack, dir.path, 'employees', 'import', 'roster.csv')).code).toBe(0);
-    const selfDate = dateAfter(stack.clock.now(), 14);
-    selfDue = Date.parse(`${selfDate}T23:59:59Z`);
-    const launched = await cli(
-      stack,
-      dir.path,
-      'cycle',
-      'launch',
-      '--name',
-      'Stalled Q4',
-      '--self-due',
-      selfDate,
-      '--manager-due',
-      dateAfter(stack.clock.now(), 24),
-      '--json',
-    );
-    expect(launched.code, launched.err).toBe(0);
-    cycleId = JSON.parse(launched.out).cycleId;
+    const cycle = await launchFromRoster(stack, dir.path, {
+      roster: ROSTER,
+      name: 'Stalled Q4',
+      selfDue: 14,
+      managerDue: 24,
+    });
+    cycleId = cycle.cycleId;
+    selfDue = cycle.selfDue;
     const invitations = await newMail();
     expect(invitations).toHaveLength(4);
     const ann = invitations.find((mail) => mail.to === 'ann@example.com')!;

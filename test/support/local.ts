@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
@@ -150,6 +150,25 @@ export async function submitForm(link: string, answers: Record<string, string>) 
   return postForm(link, await openForm(link), answers);
 }
 
+/**
+ * A manager's review of one report, posted from the report's page behind the manager's team link; it must be
+ * saved. `answers` holds the ratings and adds to or replaces the written parts.
+ */
+export async function postReview(
+  teamLink: string,
+  employeeId: string,
+  answers: { rating: string } & Record<string, string>,
+) {
+  const posted = await submitForm(reportLink(teamLink, employeeId), {
+    employeeId,
+    strengths: 'Steady delivery',
+    areasToImprove: 'Delegating',
+    comments: `Review of ${employeeId}`,
+    ...answers,
+  });
+  expect(posted.status, posted.html).toBe(303);
+}
+
 export function tempDir(prefix: string): { path: string; remove: () => void } {
   const path = mkdtempSync(join(tmpdir(), prefix));
   return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
@@ -181,4 +200,58 @@ export const HOUR = 60 * 60 * 1000;
 /** A calendar date `days` after the clock's today, in UTC. */
 export function dateAfter(now: number, days: number): string {
   return new Date(now + days * DAY).toISOString().slice(0, 10);
+}
+
+interface RosterLaunch {
+  /** The directory, written to roster.csv in the CLI's folder and imported with `perfcycle employees import`. */
+  roster: string;
+  name: string;
+  /** The deadlines, in days after the clock's today when the cycle is launched. */
+  selfDue: number;
+  managerDue: number;
+  calibrationDue?: number;
+  /** More `perfcycle cycle launch` options, such as `--upward`. */
+  options?: string[];
+  /** What HR does between the import and the launch (settings the cycle takes up, for one). */
+  beforeLaunch?: () => Promise<void>;
+}
+
+/**
+ * Where most suites start, as HR does it with the CLI run in `cwd`: imports a roster, launches a cycle and waits
+ * until its invitations are sent. Answers the cycle's id, its manager due date as given to the CLI and its deadlines.
+ */
+export async function launchFromRoster(stack: LocalStack, cwd: string, launch: RosterLaunch) {
+  writeFileSync(join(cwd, 'roster.csv'), launch.roster);
+  const imported = await cli(stack, cwd, 'employees', 'import', 'roster.csv');
+  expect(imported.code, imported.err).toBe(0);
+  await launch.beforeLaunch?.();
+  const now = stack.clock.now();
+  const selfDate = dateAfter(now, launch.selfDue);
+  const managerDate = dateAfter(now, launch.managerDue);
+  const calibration =
+    launch.calibrationDue === undefined ? [] : ['--calibration-due', dateAfter(now, launch.calibrationDue)];
+  const launched = await cli(
+    stack,
+    cwd,
+    'cycle',
+    'launch',
+    '--name',
+    launch.name,
+    '--self-due',
+    selfDate,
+    '--manager-due',
+    managerDate,
+    ...calibration,
+    ...(launch.options ?? []),
+    '--json',
+  );
+  expect(launched.code, launched.err).toBe(0);
+  await stack.settled();
+  const cycle = JSON.parse(launched.out);
+  return {
+    cycleId: cycle.cycleId as string,
+    managerDate,
+    selfDue: Date.parse(cycle.selfDue),
+    managerDue: Date.parse(cycle.managerDue),
+  };
 }
