@@ -189,8 +189,8 @@ export async function listPending(cycleId: string, kind: ReviewKind): Promise<As
     ExpressionAttributeValues: { ':pk': partition },
   });
   const status = kind === 'self' ? 'selfStatus' : 'reviewStatus';
-  // Read as last written: someone who submitted since the index was read is not pending.
-  const people = await batchGet<AssessmentRecord & Record<string, unknown>>(pending, { consistent: true });
+  // Someone who submitted since the index was read is not pending (read eventually consistent, as the index is).
+  const people = await batchGet<AssessmentRecord & Record<string, unknown>>(pending);
   return people.filter((person) => person[status] === 'PENDING');
 }
 
