@@ -7,6 +7,7 @@ import { checkFormToken, formToken, TokenError } from '#domain/tokens.ts';
 import { HttpError, readBody, type HttpEvent, type HttpResult } from '#shared/http.ts';
 import { linkSecret } from '#shared/links.ts';
 import { logger, observability } from '#shared/observability.ts';
+import type { Unavailable } from '#services/unavailable.ts';
 import type { FormFields } from '../views/fields.ts';
 import { messageView } from '../views/layout.ts';
 
@@ -31,6 +32,20 @@ export function htmlPage(status: number, html: string, headers: Record<string, s
 
 export function messagePage(status: number, title: string, message: string): HttpResult {
   return htmlPage(status, messageView(title, message));
+}
+
+/**
+ * The page of a link that cannot open: what it points at no longer exists (404, in the form's own words), or HR
+ * cancelled the cycle (410; `cancelledNote` follows the sentence that says so).
+ */
+export function unavailablePage(
+  opened: Unavailable,
+  notFound: { title: string; message: string },
+  cancelledNote = '',
+): HttpResult {
+  return opened.state === 'gone'
+    ? messagePage(404, notFound.title, notFound.message)
+    : messagePage(410, 'This review cycle was cancelled', `HR cancelled "${opened.cycle.name}".${cancelledNote}`);
 }
 
 const LINK_PROBLEMS: Record<TokenError['problem'], [number, string, string]> = {

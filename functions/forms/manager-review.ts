@@ -1,7 +1,8 @@
 import { RuleViolation } from '#domain/cycle.ts';
 import { employeeIdSchema } from '#domain/employee.ts';
 import { draftValues, postedReview, reviewAnswersSchema, reviewFieldNames } from '#domain/review-form.ts';
-import { openTeamLink, reportPage, teamOverview, type ReportPage, type Unavailable } from '#services/form-pages.ts';
+import { openTeamLink, reportPage, teamOverview, type ReportPage } from '#services/form-pages.ts';
+import type { Unavailable } from '#services/unavailable.ts';
 import { goalsUnderReview } from '#services/goals.ts';
 import { confirmProposedGoals } from '#services/results.ts';
 import { reportOf, saveAnswersDraft, submitManagerReview } from '#services/submissions.ts';
@@ -19,6 +20,7 @@ import {
   postedVersion,
   readFormPost,
   seeOther,
+  unavailablePage,
 } from './form-handler.ts';
 
 const NOTICES = {
@@ -33,9 +35,7 @@ const NOTICES = {
 };
 
 const UNAVAILABLE = (opened: Unavailable) =>
-  opened.state === 'gone'
-    ? messagePage(404, 'Review not found', 'This review cycle no longer exists. Please ask HR.')
-    : messagePage(410, 'This review cycle was cancelled', `HR cancelled "${opened.cycle.name}".`);
+  unavailablePage(opened, { title: 'Review not found', message: 'This review cycle no longer exists. Please ask HR.' });
 const NOT_YOURS = () =>
   messagePage(
     403,

@@ -19,10 +19,10 @@ import {
   type FormRouteTable,
   htmlPage,
   linkToken,
-  messagePage,
   noticeOf,
   readFormPost,
   seeOther,
+  unavailablePage,
 } from './form-handler.ts';
 
 /**
@@ -39,9 +39,7 @@ const APPROVAL_NOTICES = {
 };
 
 const UNAVAILABLE = (opened: Exclude<NominationPage | ApprovalPage, { state: 'open' }>) =>
-  opened.state === 'gone'
-    ? messagePage(404, 'Not found', 'This page no longer exists. Please ask HR.')
-    : messagePage(410, 'This review cycle was cancelled', `HR cancelled "${opened.cycle.name}".`);
+  unavailablePage(opened, { title: 'Not found', message: 'This page no longer exists. Please ask HR.' });
 
 const colleaguesSchema = colleagueAddressesSchema(MAX_PEER_REVIEWERS, `Name at most ${MAX_PEER_REVIEWERS} colleagues`);
 

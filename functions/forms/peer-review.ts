@@ -8,10 +8,10 @@ import {
   type FormRouteTable,
   htmlPage,
   linkToken,
-  messagePage,
   noticeOf,
   readFormPost,
   seeOther,
+  unavailablePage,
 } from './form-handler.ts';
 
 const NOTICES = {
@@ -21,13 +21,11 @@ const NOTICES = {
 };
 
 const UNAVAILABLE = (opened: Exclude<PeerReviewOpen, { state: 'open' }>) =>
-  opened.state === 'gone'
-    ? messagePage(404, 'Peer review not found', 'This peer review no longer exists. Please ask HR.')
-    : messagePage(
-        410,
-        'This review cycle was cancelled',
-        `HR cancelled "${opened.cycle.name}". Nothing more is needed from you.`,
-      );
+  unavailablePage(
+    opened,
+    { title: 'Peer review not found', message: 'This peer review no longer exists. Please ask HR.' },
+    ' Nothing more is needed from you.',
+  );
 
 /** The form while it takes answers (with the answers given, to change), else the answers or that it is closed. */
 async function show(event: HttpEvent) {

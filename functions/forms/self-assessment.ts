@@ -5,8 +5,8 @@ import {
   storedAssessment,
   withAnswers,
   type SelfAssessmentOpen,
-  type Unavailable,
 } from '#services/form-pages.ts';
+import type { Unavailable } from '#services/unavailable.ts';
 import { saveAnswersDraft, submitSelfAssessment } from '#services/submissions.ts';
 import type { HttpEvent } from '#shared/http.ts';
 import { peerNominationSection } from '../views/peer-review.ts';
@@ -22,6 +22,7 @@ import {
   postedVersion,
   readFormPost,
   seeOther,
+  unavailablePage,
 } from './form-handler.ts';
 
 const NOTICES = {
@@ -35,13 +36,11 @@ const CLOSED = (cycle: { name: string }) =>
   messagePage(409, 'This review cycle is closed', `"${cycle.name}" no longer accepts self-assessments.`);
 
 const UNAVAILABLE = (opened: Unavailable) =>
-  opened.state === 'gone'
-    ? messagePage(404, 'Review not found', 'This review no longer exists. Please ask HR.')
-    : messagePage(
-        410,
-        'This review cycle was cancelled',
-        `HR cancelled "${opened.cycle.name}". Nothing more is needed from you.`,
-      );
+  unavailablePage(
+    opened,
+    { title: 'Review not found', message: 'This review no longer exists. Please ask HR.' },
+    ' Nothing more is needed from you.',
+  );
 
 /**
  * Shows the form (never changes anything: mail scanners prefetch links), with the draft or the submitted

@@ -12,6 +12,7 @@ import {
   noticeOf,
   readFormPost,
   seeOther,
+  unavailablePage,
 } from './form-handler.ts';
 
 /**
@@ -25,22 +26,17 @@ const NOTICES = {
 };
 
 function unavailable(opened: Exclude<UpwardOpen, { state: 'open' }>) {
-  switch (opened.state) {
-    case 'gone':
-      return messagePage(404, 'Review not found', 'This review no longer exists. Please ask HR.');
-    case 'cancelled':
-      return messagePage(
-        410,
-        'This review cycle was cancelled',
-        `HR cancelled "${opened.cycle.name}". Nothing more is needed from you.`,
-      );
-    case 'not-asked':
-      return messagePage(
-        404,
-        'No manager to review',
-        `"${opened.cycle.name}" asks you for no upward review: HR reviews you directly, so there is no manager to review.`,
-      );
-  }
+  if (opened.state === 'not-asked')
+    return messagePage(
+      404,
+      'No manager to review',
+      `"${opened.cycle.name}" asks you for no upward review: HR reviews you directly, so there is no manager to review.`,
+    );
+  return unavailablePage(
+    opened,
+    { title: 'Review not found', message: 'This review no longer exists. Please ask HR.' },
+    ' Nothing more is needed from you.',
+  );
 }
 
 const CLOSED = (opened: Extract<UpwardOpen, { state: 'open' }>) =>

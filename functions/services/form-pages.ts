@@ -27,14 +27,12 @@ import { upwardOnTeamPage, type UpwardOnTeamPage } from './upward.ts';
 import { goalsOfPeriod, goalsUnderReview } from './goals.ts';
 import { hasResults } from './results.ts';
 import { openLink, reviewWindow, selfWindow } from './submissions.ts';
+import type { Unavailable } from './unavailable.ts';
 
 /**
  * The reads behind the pages of the emailed links, so the form handlers only parse, call and answer. Each
  * page's data carries `now`, the instant it was read at, for the views to judge goals by.
  */
-
-/** A link whose cycle or person is gone, or whose cycle HR cancelled: the page says so and shows nothing else. */
-export type Unavailable = { state: 'gone' } | { state: 'cancelled'; cycle: CycleRecord };
 
 export interface SelfAssessmentOpen {
   state: 'open';

@@ -35,6 +35,7 @@ import { settingsInForce } from '#store/settings.ts';
 import { Conflict, NotFound } from './errors.ts';
 import { ownMail, type OwnMail } from './own-mail.ts';
 import { openLink, submissionOf } from './submissions.ts';
+import type { Unavailable } from './unavailable.ts';
 
 /** Peer reviews (issue 14): HR assigns colleagues to review a participant; each answers through an emailed link. */
 
@@ -174,8 +175,7 @@ async function queuePeerMail(
 
 /** A peer review as its form shows it. */
 export type PeerReviewOpen =
-  | { state: 'gone' }
-  | { state: 'cancelled'; cycle: CycleRecord }
+  | Unavailable
   | {
       state: 'open';
       cycle: CycleRecord;
@@ -277,8 +277,7 @@ const shownWithName = (review: PeerReviewRecord): PeerAnswerShown & { reviewerNa
 
 /** The page where a participant nominates peers, behind their self-assessment link. */
 export type NominationPage =
-  | { state: 'gone' }
-  | { state: 'cancelled'; cycle: CycleRecord }
+  | Unavailable
   | {
       state: 'open';
       cycle: CycleRecord;
@@ -377,10 +376,7 @@ export async function nominatePeers(
 }
 
 /** The approval page behind a manager's link: the one nomination the link names, and only for its manager. */
-export type ApprovalPage =
-  | { state: 'gone' }
-  | { state: 'cancelled'; cycle: CycleRecord }
-  | { state: 'open'; cycle: CycleRecord; nomination: PeerNominationRecord };
+export type ApprovalPage = Unavailable | { state: 'open'; cycle: CycleRecord; nomination: PeerNominationRecord };
 
 export async function openApproval(token: string): Promise<ApprovalPage> {
   const claims = verifyLink(token, await linkSecret(), 'peer-approval', nowMs());

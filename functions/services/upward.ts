@@ -19,6 +19,7 @@ import {
 } from '#store/upward.ts';
 import type { OwnMail } from './own-mail.ts';
 import type { AssessmentsPort, UpwardPort } from './ports.ts';
+import type { Unavailable } from './unavailable.ts';
 
 /**
  * Upward reviews (issue 14): who is invited at launch, the form behind the link, the reminder and the release
@@ -96,8 +97,7 @@ export type UpwardOpen =
       answered: boolean;
       window: 'open' | 'closed';
     }
-  | { state: 'gone' }
-  | { state: 'cancelled'; cycle: CycleRecord }
+  | Unavailable
   /** The author has no manager to review (HR reviews them), or the cycle asks for no upward reviews. */
   | { state: 'not-asked'; cycle: CycleRecord };
 
