@@ -131,11 +131,12 @@ export interface UpwardCounts {
   managerKey: string;
   managerName: string;
   department: string;
-  /** Reports invited at launch, answers received, rated answers and the sum of their ratings. */
+  /** Reports invited at launch, answers received, rated answers and the sum of their ratings (the mean rests on rated answers only). */
   asked: number;
   answers: number;
   ratings: number;
   ratingSum: number;
+  /** Set by the release once the manager was told: the mean is shown to HR only then, and only above the threshold. */
   released?: boolean;
 }
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { BatchWriteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
-import type { UpwardAnswer } from '#domain/anonymity.ts';
+import type { UpwardAnswer, UpwardCounts } from '#domain/anonymity.ts';
 import type { Phase } from '#domain/cycle.ts';
 import { phaseIn } from './cycles.ts';
 import {
@@ -25,19 +25,12 @@ import {
  * The three are written in one transaction, so an answer is counted exactly once and never without its marker.
  */
 
-/** A manager's upward counts: `asked` is fixed at launch, the rest grows with each answer. */
-export interface UpwardCounter {
-  managerKey: string;
-  managerName: string;
+/**
+ * A manager's upward counts as stored, with the address the release mails: `asked` is fixed at launch, the rest
+ * grows with each answer; `released` is set once the manager was told.
+ */
+export interface UpwardCounter extends UpwardCounts {
   managerEmail: string;
-  department: string;
-  asked: number;
-  answers: number;
-  /** Answers that carry a rating, and the sum of those ratings: the mean rests on rated answers only. */
-  ratings: number;
-  ratingSum: number;
-  /** Set by the release once the manager was told: the mean is shown to HR only then, and only above the threshold. */
-  released?: boolean;
 }
 
 /** A stored upward answer, with the random id the release deletes it by. */
