@@ -9,7 +9,6 @@ import { writeOnce, type Submission } from './submissions.ts';
 import { phaseIn } from './cycles.ts';
 import { progressMove } from './progress.ts';
 import {
-  batchGet,
   conditionalUpdate,
   db,
   keys,
@@ -175,7 +174,8 @@ export function peoplePage(
   }
   return queryPage<AssessmentRecord & Record<string, unknown>>(
     { IndexName: index, KeyConditionExpression: keyCondition, ExpressionAttributeValues: values },
-    { ...page, keyNames: ['pk', 'sk', `${index}pk`, `${index}sk`], fromTable: true },
+    // As last written: someone who submitted a moment ago is not listed as still to do it.
+    { ...page, keyNames: ['pk', 'sk', `${index}pk`, `${index}sk`], fromTable: { consistent: true } },
     (person) => person[`${index}pk`] === partition && matchesFilter(person, filter) && keep(person),
   );
 }
@@ -183,14 +183,12 @@ export function peoplePage(
 /** Everyone still to submit in a phase: the keys from the phase's pending index, then the assessments. */
 export async function listPending(cycleId: string, kind: ReviewKind): Promise<AssessmentRecord[]> {
   const { index, partition } = peopleIndexOf(cycleId, kind === 'self' ? 'self-pending' : 'review-pending');
-  const pending = await queryAll<{ pk: string; sk: string }>({
-    IndexName: index,
-    KeyConditionExpression: `${index}pk = :pk`,
-    ExpressionAttributeValues: { ':pk': partition },
-  });
+  // Read eventually consistent, as the index is; someone who submitted since the index was read is not pending.
+  const people = await queryAll<AssessmentRecord & Record<string, unknown>>(
+    { IndexName: index, KeyConditionExpression: `${index}pk = :pk`, ExpressionAttributeValues: { ':pk': partition } },
+    { consistent: false },
+  );
   const status = kind === 'self' ? 'selfStatus' : 'reviewStatus';
-  // Someone who submitted since the index was read is not pending (read eventually consistent, as the index is).
-  const people = await batchGet<AssessmentRecord & Record<string, unknown>>(pending);
   return people.filter((person) => person[status] === 'PENDING');
 }
 
@@ -264,13 +262,15 @@ export async function ratingsPage(
  * the assessments themselves.
  */
 export async function listTeam(cycleId: string, managerKey: string): Promise<AssessmentRecord[]> {
-  const team = await queryAll<{ pk: string; sk: string }>({
-    IndexName: 'gsi4',
-    KeyConditionExpression: 'gsi4pk = :pk',
-    ExpressionAttributeValues: { ':pk': keys.team(cycleId, managerKey) },
-  });
-  // As last written: a reviewer going back to the team page after submitting a review sees it counted.
-  return batchGet<AssessmentRecord & Record<string, unknown>>(team, { consistent: true });
+  return queryAll<AssessmentRecord & Record<string, unknown>>(
+    {
+      IndexName: 'gsi4',
+      KeyConditionExpression: 'gsi4pk = :pk',
+      ExpressionAttributeValues: { ':pk': keys.team(cycleId, managerKey) },
+    },
+    // As last written: a reviewer going back to the team page after submitting a review sees it counted.
+    { consistent: true },
+  );
 }
 
 export async function getAssessment(cycleId: string, employeeId: string): Promise<AssessmentRecord | undefined> {

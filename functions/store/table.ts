@@ -175,13 +175,20 @@ export function tableName(): string {
   return config().TABLE_NAME;
 }
 
-/** Every item a query matches, page by page. */
-export async function queryAll<T>(input: Omit<QueryCommandInput, 'TableName'>): Promise<T[]> {
+/** Where the items of a query on an index that keeps only keys come from: the table, by BatchGetItem. */
+export interface FromTable {
+  /** Each item as last written (twice the price), for a page shown right after a change. */
+  consistent?: boolean;
+}
+
+/** Every item a query matches, page by page; on an index that keeps only keys, read `fromTable` (batchGet). */
+export async function queryAll<T>(input: Omit<QueryCommandInput, 'TableName'>, fromTable?: FromTable): Promise<T[]> {
   const items: T[] = [];
   let ExclusiveStartKey: Record<string, unknown> | undefined;
   do {
     const page = await db().send(new QueryCommand({ ...input, TableName: tableName(), ExclusiveStartKey }));
-    items.push(...((page.Items ?? []) as T[]));
+    const entries = (page.Items ?? []) as (Record<string, unknown> & { pk: string; sk: string })[];
+    items.push(...((fromTable ? await batchGet(entries, fromTable) : entries) as T[]));
     ExclusiveStartKey = page.LastEvaluatedKey;
   } while (ExclusiveStartKey);
   return items;
@@ -195,8 +202,8 @@ const PAGE_READS = 4;
  * the key to start the next page at (none at the end). The next page starts after the last item kept, so a
  * filter that keeps few items costs at most PAGE_READS requests per page however long the list is. Each request
  * evaluates `limit` items, or `reads` for a filter known to keep few (so fewer pages come back short or empty).
- * On an index that keeps only keys, `fromTable` reads the items each request found (one BatchGetItem), as last
- * written: `keep` then sees each as it is, and drops one gone since.
+ * On an index that keeps only keys, `fromTable` reads the items each request found (one BatchGetItem): `keep`
+ * then sees each as it is, and drops one gone since.
  */
 export async function queryPage<T extends Record<string, unknown>>(
   input: Omit<QueryCommandInput, 'TableName' | 'Limit' | 'ExclusiveStartKey'>,
@@ -205,7 +212,7 @@ export async function queryPage<T extends Record<string, unknown>>(
     start?: Record<string, unknown>;
     keyNames: readonly string[];
     reads?: number;
-    fromTable?: boolean;
+    fromTable?: FromTable;
   },
   keep: (item: T) => boolean = () => true,
 ): Promise<{ items: T[]; next?: Record<string, unknown> }> {
@@ -223,7 +230,7 @@ export async function queryPage<T extends Record<string, unknown>>(
       }),
     );
     const entries = (result.Items ?? []) as (Record<string, unknown> & { pk: string; sk: string })[];
-    const read = page.fromTable ? await itemsAt<T>(entries, { consistent: true }) : (entries as unknown as T[]);
+    const read = page.fromTable ? await itemsAt<T>(entries, page.fromTable) : (entries as unknown as T[]);
     for (const [index, item] of read.entries()) {
       if (!item || !keep(item)) continue;
       items.push(item);
@@ -264,12 +271,11 @@ const BATCH_GET_SIZE = 100;
 
 /**
  * The items at `itemKeys` that exist (a missing one is left out), in the order of their keys: BatchGetItem, 100
- * keys a request and a few requests in flight, retrying what DynamoDB hands back as unprocessed with backoff. `consistent` reads each item as
- * last written (twice the price), for a page shown right after a change.
+ * keys a request and a few requests in flight, retrying what DynamoDB hands back as unprocessed with backoff.
  */
 export async function batchGet<T extends Record<string, unknown>>(
   itemKeys: readonly { pk: string; sk: string }[],
-  options: { consistent?: boolean } = {},
+  options: FromTable = {},
 ): Promise<T[]> {
   return (await itemsAt<T>(itemKeys, options)).filter((item): item is T => item !== undefined);
 }
@@ -277,7 +283,7 @@ export async function batchGet<T extends Record<string, unknown>>(
 /** The item at each key, as batchGet reads them, undefined where there is none. */
 async function itemsAt<T extends Record<string, unknown>>(
   itemKeys: readonly { pk: string; sk: string }[],
-  options: { consistent?: boolean },
+  options: FromTable,
 ): Promise<(T | undefined)[]> {
   const found = new Map<string, T>();
   const id = (key: Record<string, unknown>) => `${key.pk}\u0000${key.sk}`;
