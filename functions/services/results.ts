@@ -8,7 +8,6 @@ import { nowIso, nowMs } from '#shared/clock.ts';
 import { config } from '#shared/config.ts';
 import { consoleLink, formLink } from '#shared/links.ts';
 import { forEachLimited } from '#shared/concurrency.ts';
-import { submissionRecorded } from '#store/submissions.ts';
 import {
   getAssessment,
   listAssessments,
@@ -56,7 +55,8 @@ export async function acknowledgeResults(
 ): Promise<AcknowledgeOutcome> {
   const assessment = await getAssessment(cycle.cycleId, employeeId);
   if (!assessment || !hasResults(assessment)) return 'not-released';
-  if (assessment.acknowledgedAt) return (await submissionRecorded(submissionId)) ? 'duplicate' : 'already-acknowledged';
+  if (assessment.acknowledgedAt)
+    return assessment.acknowledgedBy === submissionId ? 'duplicate' : 'already-acknowledged';
   const actor: Actor = `employee:${employeeId}`;
   // Proposed goals become goals only on the employee's own tick, never with a disagreement (refused before anything changes).
   const offered = assessment.review.proposedGoals.length > 0 && !assessment.proposedGoalsCreatedAt;

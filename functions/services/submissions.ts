@@ -15,7 +15,7 @@ import { finalScore } from '#domain/score.ts';
 import { verifyLink, type LinkClaims, type LinkPurpose } from '#domain/tokens.ts';
 import { nowIso, nowMs } from '#shared/clock.ts';
 import { linkSecret } from '#shared/links.ts';
-import { getAssessment, submitAnswers, type AssessmentRecord } from '#store/assessments.ts';
+import { answersPostRecorded, getAssessment, submitAnswers, type AssessmentRecord } from '#store/assessments.ts';
 import type { Actor } from '#store/audit.ts';
 import { ratingMove } from '#store/calibration.ts';
 import { progressMove } from '#store/progress.ts';
@@ -65,9 +65,9 @@ export function reviewWindow(cycle: CycleRecord, assessment: AssessmentRecord): 
   return reviewAnswerWindow(cycle.phase, assessment.reviewStatus === 'SUBMITTED');
 }
 
-/** A post the form no longer takes may still be the repeat of one it took: that one answers as recorded. */
-async function closedOrDuplicate(submissionId: string): Promise<'duplicate' | 'closed'> {
-  return (await submissionRecorded(submissionId)) ? 'duplicate' : 'closed';
+/** A post the form no longer takes may still be the repeat of one it took (`recorded`): that one answers as recorded. */
+async function closedOrDuplicate(recorded: Promise<boolean>): Promise<'duplicate' | 'closed'> {
+  return (await recorded) ? 'duplicate' : 'closed';
 }
 
 /** A write refused by its conditions: the cycle left the phase meanwhile, or another post changed the answers. */
@@ -93,8 +93,9 @@ export async function submitSelfAssessment(
   { submissionId, basedOn }: AnswersPost,
 ): Promise<SubmitOutcome> {
   const postId = answersPostId(submissionId, 'self', answers);
-  if (selfWindow(cycle, assessment) === 'closed') return closedOrDuplicate(postId);
   const employeeId = assessment.employeeId;
+  if (selfWindow(cycle, assessment) === 'closed')
+    return closedOrDuplicate(answersPostRecorded(cycle.cycleId, 'self', employeeId, basedOn + 1, postId));
   const actor: Actor = `employee:${employeeId}`;
   const late = nowMs() > selfDueOf(scheduleOf(cycle), employeeId);
   const previous = basedOn || undefined;
@@ -121,7 +122,8 @@ export async function submitManagerReview(
   { submissionId, basedOn }: AnswersPost,
 ): Promise<SubmitOutcome> {
   const postId = answersPostId(submissionId, 'review', review);
-  if (reviewWindow(cycle, assessment) === 'closed') return closedOrDuplicate(postId);
+  if (reviewWindow(cycle, assessment) === 'closed')
+    return closedOrDuplicate(answersPostRecorded(cycle.cycleId, 'review', assessment.employeeId, basedOn + 1, postId));
   const actor: Actor = `manager:${assessment.managerKey}`;
   const late = nowMs() > cycle.managerDue;
   const previous = basedOn || undefined;
@@ -152,7 +154,7 @@ export async function saveAnswersDraft(
   const draftForm = form === 'self' ? 'self-draft' : 'review-draft';
   const postId = answersPostId(submissionId, draftForm, values);
   const window = form === 'self' ? selfWindow(cycle, assessment) : reviewWindow(cycle, assessment);
-  if (window === 'closed') return closedOrDuplicate(postId);
+  if (window === 'closed') return closedOrDuplicate(submissionRecorded(postId));
   const by: Actor = form === 'self' ? `employee:${assessment.employeeId}` : `manager:${assessment.managerKey}`;
   const outcome = await saveDraft(
     submissionOf(postId, draftForm, by),

@@ -5,7 +5,7 @@ import type { Phase, ReviewKind } from '#domain/cycle.ts';
 import { REVIEW_TEXTS, type ReviewAnswers, type SelfAnswers } from '#domain/review-form.ts';
 import type { FinalScore } from '#domain/score.ts';
 import { auditItem, type AuditEvent } from './audit.ts';
-import { writeOnce, type Submission } from './submissions.ts';
+import type { Submission } from './submissions.ts';
 import { phaseIn } from './cycles.ts';
 import { progressMove } from './progress.ts';
 import {
@@ -15,6 +15,7 @@ import {
   queryAll,
   queryPage,
   tableName,
+  transactOnce,
   type OnceOutcome,
   type TransactItem,
 } from './table.ts';
@@ -61,6 +62,8 @@ export interface AssessmentRecord {
   resultReleasedAt?: string;
   acknowledgedAt?: string;
   acknowledgement?: Acknowledgement;
+  /** The id of the post that acknowledged: the same post again is a duplicate, answered as recorded. */
+  acknowledgedBy?: string;
   /** HR's adjustment of the final rating in calibration; the review keeps the manager's own ratings. */
   adjustment?: RatingAdjustment;
   /** When the manager's proposed goals became goals, and who made them so (the employee accepting, or the manager confirming). */
@@ -315,13 +318,15 @@ export interface AnswerVersion<T> {
 /**
  * Stores a submitted version of a form's answers, once for `submission`: the first (PENDING to SUBMITTED)
  * or an edit of exactly the version the editor had read, so two edits racing
- * cannot both win. The version is kept beside the assessment and the audit records it, in the same
+ * cannot both win. The same post again is refused by that condition too, and then told apart ('duplicate') by
+ * the version it stored, which carries the post's id (answersPostRecorded): no one-time marker item is written,
+ * which would cost two write units more per submission. The version is kept beside the assessment and the audit records it, in the same
  * transaction (the draft it came from goes stale by itself: store/submissions.ts getDraft), and only while the cycle is in one of `phases` (a release racing an edit
  * releases the version before it or refuses it, never misses it). `managerKey` restricts a review to that
  * report's reviewer. `also` adds a condition on the assessment and writes that go with it (a first submission
  * moves the progress counters, store/progress.ts; a review moves its manager's calibration tally, store/calibration.ts).
  */
-export function submitAnswers<T>(
+export async function submitAnswers<T>(
   submission: Submission,
   cycleId: string,
   employeeId: string,
@@ -385,6 +390,7 @@ export function submitAnswers<T>(
           ...entry,
           at: submission.at,
           by: submission.by,
+          submission: submission.id,
         },
       },
     },
@@ -411,7 +417,30 @@ export function submitAnswers<T>(
       ExpressionAttributeValues: inPhase.values,
     },
   });
-  return writeOnce(submission, writes);
+  const outcome = await transactOnce(undefined, writes);
+  if (outcome === 'refused' && (await answersPostRecorded(cycleId, form, employeeId, entry.version, submission.id)))
+    return 'duplicate';
+  return outcome;
+}
+
+/** Whether the post `submissionId` stored version `version` of these answers (a repeat of it is then a duplicate). */
+export async function answersPostRecorded(
+  cycleId: string,
+  form: AnswerForm,
+  employeeId: string,
+  version: number,
+  submissionId: string,
+): Promise<boolean> {
+  const result = await db().send(
+    new GetCommand({
+      TableName: tableName(),
+      Key: keys.version(cycleId, form, employeeId, version),
+      ConsistentRead: true,
+      ProjectionExpression: 'pk, #submission',
+      ExpressionAttributeNames: { '#submission': 'submission' },
+    }),
+  );
+  return result.Item?.submission === submissionId;
 }
 
 /** One version of a person's answers to a form, as submitted. */
@@ -461,28 +490,33 @@ export function markResultReleased(
 
 /**
  * The employee acknowledges a released result, once, with its audit event and the move of the progress
- * counters, in the transaction that records the submission of the form: 'duplicate' for the same post again,
- * 'refused' when it was acknowledged already. The result leaves the index of unacknowledged results.
+ * counters, in one transaction: 'duplicate' for the same post again (the assessment keeps the id of the post that
+ * acknowledged, so no one-time marker item is written), 'refused' when another post acknowledged it already. The
+ * result leaves the index of unacknowledged results.
  */
-export function recordAcknowledgement(
+export async function recordAcknowledgement(
   submission: Submission,
   assessment: Pick<AssessmentRecord, 'cycleId' | 'employeeId' | 'department' | 'managerKey' | 'managerName'>,
   acknowledgement: Acknowledgement,
   audit: Omit<AuditEvent, 'cycleId' | 'at' | 'employeeId'>,
 ): Promise<OnceOutcome> {
   const { cycleId, employeeId } = assessment;
-  return writeOnce(submission, [
+  const outcome = await transactOnce(undefined, [
     {
       Update: {
         Key: keys.assessment(cycleId, employeeId),
-        UpdateExpression: 'SET acknowledgedAt = :at, acknowledgement = :ack REMOVE gsi6pk, gsi6sk',
+        UpdateExpression:
+          'SET acknowledgedAt = :at, acknowledgement = :ack, acknowledgedBy = :by REMOVE gsi6pk, gsi6sk',
         ConditionExpression: 'attribute_exists(resultReleasedAt) AND attribute_not_exists(acknowledgedAt)',
-        ExpressionAttributeValues: { ':at': submission.at, ':ack': acknowledgement },
+        ExpressionAttributeValues: { ':at': submission.at, ':ack': acknowledgement, ':by': submission.id },
       },
     },
     { Put: { Item: auditItem({ ...audit, cycleId, at: submission.at, employeeId }) } },
     ...progressMove(cycleId, assessment, { acknowledged: 1, disagreed: acknowledgement.disagree ? 1 : 0 }),
   ]);
+  if (outcome !== 'refused') return outcome;
+  const stored = await getAssessment(cycleId, employeeId);
+  return stored?.acknowledgedBy === submission.id ? 'duplicate' : 'refused';
 }
 
 export function markProposedGoalsCreated(

@@ -439,6 +439,22 @@ describe('every form post counts once, and acts only on the link owner', () => {
       );
       expect(JSON.stringify(await selfAnswersOf('m2'))).toContain('All of it');
     });
+
+    it('answers the same post again after the deadline as recorded, and another post from that page as closed', async () => {
+      const hidden = await openForm(selfLinks.maria);
+      const answers = { ...SELF, wentWell: 'MARIA-SELF-ANSWER' };
+      expectOutcomePage(
+        await postForm(selfLinks.maria, hidden, answers),
+        'Thank you: your self-assessment is submitted.',
+      );
+      await moveTo(selfDue + HOUR / 2);
+      const repeated = await postForm(selfLinks.maria, hidden, answers);
+      expectOutcomePage(repeated, 'Your self-assessment was already saved from this page; it was recorded once.');
+      const changed = await postForm(selfLinks.maria, hidden, { ...answers, wentWell: 'Changed after the deadline' });
+      expect(changed.status).toBe(409);
+      expect(changed.html).toContain('no longer accepts self-assessments');
+      expect(await stored('m1')).toEqual({ version: 1, versions: 1, audit: 1, edits: 0, submitted: 6 });
+    });
   });
 
   describe('the manager\u2019s review', () => {
