@@ -39,3 +39,12 @@ export function goalsChoiceSentence(choice: GoalsChoice, proposed: number): stri
       return undefined;
   }
 }
+
+/**
+ * Whether HR is emailed about an acknowledgement: only when it asks for someone's attention, a comment or a
+ * disagreement. The manager always is; HR sees every acknowledgement in the console and the report, and one email
+ * per person of a 1,000-person cycle would bury the few that need them.
+ */
+export function hrEmailedOfAcknowledgement(ack: { disagree: boolean; comment?: string }): boolean {
+  return ack.disagree || Boolean(ack.comment);
+}

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { goalsChoice } from '#domain/acknowledgement.ts';
+import { goalsChoice, hrEmailedOfAcknowledgement } from '#domain/acknowledgement.ts';
 import { RuleViolation } from '#domain/cycle.ts';
 import { textAnswer } from '#domain/review-form.ts';
 import { openResults, resultsOf, resultsShown, type ResultsPage } from '#services/form-pages.ts';
@@ -25,7 +25,8 @@ const acknowledgementSchema = z.object({
 });
 
 const NOTICES = {
-  acknowledged: 'Thank you: your acknowledgement was sent to your manager and HR.',
+  acknowledged: 'Thank you: your acknowledgement was sent to your manager.',
+  'acknowledged-with-hr': 'Thank you: your acknowledgement was sent to your manager and HR.',
   recorded: 'Your acknowledgement was already saved from this page; it was recorded once.',
 };
 
@@ -82,8 +83,11 @@ async function acknowledge(event: HttpEvent) {
       values,
     });
   }
-  if (outcome === 'acknowledged' || outcome === 'duplicate')
-    return seeOther('/forms/results', token, { notice: outcome === 'duplicate' ? 'recorded' : outcome });
+  if (outcome === 'duplicate') return seeOther('/forms/results', token, { notice: 'recorded' });
+  if (outcome === 'acknowledged')
+    return seeOther('/forms/results', token, {
+      notice: hrEmailedOfAcknowledgement(parsed.data) ? 'acknowledged-with-hr' : 'acknowledged',
+    });
   // Acknowledged from another page meanwhile: this one is refused and shows what was recorded.
   const stored = await resultsOf(cycle, assessment.employeeId);
   if (outcome === 'not-released' || !stored) return NOT_FOUND();

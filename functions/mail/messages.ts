@@ -347,7 +347,8 @@ export function result(
 }
 
 /**
- * To the manager and HR: the employee has read their appraisal, with their comment and whether they disagree.
+ * To the manager (and HR, when the employee commented or disagrees): the employee has read their appraisal, with
+ * their comment and whether they disagree.
  * HR's copy (`consoleUrl`) links to the cycle in the console.
  */
 export function acknowledgement(

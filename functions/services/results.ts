@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { goalsChoice } from '#domain/acknowledgement.ts';
+import { goalsChoice, hrEmailedOfAcknowledgement } from '#domain/acknowledgement.ts';
 import { acknowledgementEndsAt } from '#domain/cycle.ts';
 import { checkNewGoals } from '#domain/goals.ts';
 import * as messages from '#mail/messages.ts';
@@ -41,8 +41,9 @@ export function hasResults(
 }
 
 /**
- * The employee acknowledges their appraisal, once, optionally with a comment or a disagreement, which
- * goes to their manager and HR, with what they chose about the proposed goals. Accepting them (never together
+ * The employee acknowledges their appraisal, once, optionally with a comment or a disagreement. Their manager is
+ * emailed, and HR as well when there is a comment or a disagreement (hrEmailedOfAcknowledgement), with what they
+ * chose about the proposed goals. Accepting them (never together
  * with a disagreement) makes them goals first; a proposal that no longer fits (a past due date, weights over
  * 100) refuses the whole acknowledgement with the reason. The acknowledgement, its audit event and the
  * form's `submissionId` are recorded together: the same post again ('duplicate') changes and sends nothing.
@@ -78,7 +79,10 @@ export async function acknowledgeResults(
   const ctx = { cycleName: cycle.name, timeZone: cycle.timeZone };
   const ack = { ...acknowledgement, proposedGoals: assessment.review.proposedGoals.length };
   const hrCopy = { suffix: 'hr', name: 'HR team', email: config().HR_EMAIL };
-  const recipients = [{ suffix: 'manager', name: assessment.managerName, email: assessment.managerEmail }, hrCopy];
+  const recipients = [
+    { suffix: 'manager', name: assessment.managerName, email: assessment.managerEmail },
+    ...(hrEmailedOfAcknowledgement(acknowledgement) ? [hrCopy] : []),
+  ];
   // A person reviewed by HR has HR as their "manager": one email is enough.
   const mails = recipients
     .filter((to, index) => index === 0 || to.email !== recipients[0].email)

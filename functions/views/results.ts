@@ -45,7 +45,7 @@ export function resultsView(page: ResultsShown, hidden: FormFields, state: Resul
       accept;
     acknowledgement =
       `<h2>Acknowledge your results</h2><p>Please acknowledge them by ${e(formatDeadline(page.acknowledgeBy, cycle.timeZone))}. ` +
-      'Acknowledging says you have read the appraisal; it does not mean you agree. Your manager and HR receive your comment.</p>' +
+      'Acknowledging says you have read the appraisal; it does not mean you agree. Your manager is told, and HR too when you comment or disagree.</p>' +
       `${proposalStatus(assessment)}<form method="post" action="/forms/results">${fields}<button type="submit">Acknowledge my results</button></form>`;
   }
   return htmlDocument(

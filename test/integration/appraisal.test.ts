@@ -421,7 +421,7 @@ describe('settings, the appraisal and its acknowledgement', () => {
     await expectCountersExact(stack, cycleId);
   });
 
-  it('takes Bob\u2019s acknowledgement once and tells his manager and HR', async () => {
+  it('takes Bob\u2019s acknowledgement once and tells his manager, not HR (no comment, no disagreement)', async () => {
     const result = (await mailbox(stack)).find(
       (mail) => mail.to === 'bob@example.com' && mail.subject === `${CYCLE}: your review result`,
     )!;
@@ -432,7 +432,7 @@ describe('settings, the appraisal and its acknowledgement', () => {
     expect(tooLong.html).toContain('Your comment is longer than 5000 characters');
     const acknowledged = await postForm(link, hidden, { comment: '' });
     expect(acknowledged.status).toBe(303);
-    expect(acknowledged.html).toContain('Thank you: your acknowledgement was sent to your manager and HR.');
+    expect(acknowledged.html).toContain('Thank you: your acknowledgement was sent to your manager.');
     // The same form again is recorded once; another page opened before the acknowledgement changes nothing.
     expect((await postForm(link, hidden, { comment: '' })).html).toContain('it was recorded once');
     expect(
@@ -441,7 +441,8 @@ describe('settings, the appraisal and its acknowledgement', () => {
     const told = (await newMail()).filter(
       (mail) => mail.subject === `${CYCLE}: Bob Prompt acknowledged their appraisal`,
     );
-    expect(told.map((mail) => mail.to).sort()).toEqual(['hr@example.com', 'maria@example.com']);
+    // Neither a comment nor a disagreement: the manager is told, HR sees it in the console and the report.
+    expect(told.map((mail) => mail.to)).toEqual(['maria@example.com']);
     expect(told[0].text).toContain('They left no comment.');
   });
 
@@ -616,7 +617,7 @@ describe('settings, the appraisal and its acknowledgement', () => {
     expect(count(`${CYCLE}: your self-assessment is open`)).toBe(4);
     expect(count(`${CYCLE}: your review result`)).toBe(4);
     expect(count(`Reminder: please acknowledge your ${CYCLE} results`)).toBe(1);
-    expect(count(`${CYCLE}: Bob Prompt acknowledged their appraisal`)).toBe(2);
+    expect(count(`${CYCLE}: Bob Prompt acknowledged their appraisal`)).toBe(1);
     expect(
       all
         .filter((mail) => mail.subject.startsWith(`${CYCLE}: please review your team`))

@@ -614,6 +614,8 @@ describe('every form post counts once, and acts only on the link owner', () => {
       expect(
         await mails(subject(`${CYCLE}: Bob Prompt acknowledged their appraisal`, 'maria@example.com')),
       ).toHaveLength(1);
+      // Without a comment or a disagreement, HR is not emailed: the console and the report show it.
+      expect(await mails(subject(`${CYCLE}: Bob Prompt acknowledged their appraisal`, 'hr@example.com'))).toEqual([]);
     });
 
     it('makes the proposed goals goals once when the manager confirms the same post twice', async () => {
