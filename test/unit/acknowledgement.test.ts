@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { goalsChoice, goalsChoiceSentence } from '../../functions/domain/acknowledgement.ts';
+import {
+  goalsChoice,
+  goalsChoiceSentence,
+  hrEmailedOfAcknowledgement,
+} from '../../functions/domain/acknowledgement.ts';
 import { RuleViolation } from '../../functions/domain/cycle.ts';
 
 describe('goalsChoice', () => {
@@ -36,5 +40,14 @@ describe('goalsChoiceSentence', () => {
       /^Because they disagree with the appraisal, the proposed goal was not added to their goals\./,
     );
     expect(goalsChoiceSentence('none-offered', 0)).toBeUndefined();
+  });
+});
+
+describe('hrEmailedOfAcknowledgement', () => {
+  it('emails HR about a comment or a disagreement, and not about a plain acknowledgement', () => {
+    expect(hrEmailedOfAcknowledgement({ disagree: false })).toBe(false);
+    expect(hrEmailedOfAcknowledgement({ disagree: false, comment: '' })).toBe(false);
+    expect(hrEmailedOfAcknowledgement({ disagree: false, comment: 'Thanks' })).toBe(true);
+    expect(hrEmailedOfAcknowledgement({ disagree: true })).toBe(true);
   });
 });
