@@ -11,12 +11,14 @@ import { roster } from './roster.ts';
  * Each person (a tenth of them managers, bench/roster.ts) has one goal of the quarter under review, opens the
  * self-assessment from the invitation and submits it; each reviewer (a manager, or HR for the managers, who are
  * at the top) opens the team page, then each report's page, and submits the review; once the results are
- * released, each person opens them and acknowledges. What the pages' functions used meanwhile (every function
+ * released, each person opens them and acknowledges (one in five with a comment). What the pages' functions used meanwhile (every function
  * with a /forms/ route: a form request invokes nothing else) is the answers' usage. The workflow's own work in
  * this cycle is left out: the unanswered cycle already prices more of it (every reminder and escalation).
  */
 const DEPARTMENT = 'Answers';
 const CYCLE = 'Answered cycle';
+/** One acknowledgement in this many carries a comment: an assumption, as nothing here measures how many do. */
+const COMMENTING = 5;
 /** The length of each written answer: a paragraph, as people write in a review. */
 const ANSWER_CHARS = 400;
 
@@ -115,8 +117,16 @@ export async function answersBench(stack: LocalStack, hr: HrApi, meter: UsageMet
     results = linksOf(await mailbox(stack), 'your review result', '/forms/results');
   }
   if (results.length !== people) throw new Error(`${results.length} results released for ${people} people`);
+  // One person in COMMENTING comments (which emails HR as well as the manager); the others only acknowledge.
   for (const [person, link] of results.entries())
-    await answer(link, person, {}, 'Thank you: your acknowledgement was sent to your manager and HR.');
+    await (person % COMMENTING === 0
+      ? answer(
+          link,
+          person,
+          { comment: answerText(person, 'comment') },
+          'Thank you: your acknowledgement was sent to your manager and HR.',
+        )
+      : answer(link, person, {}, 'Thank you: your acknowledgement was sent to your manager.'));
   const used = usedBetween(before, meter.snapshot());
 
   // Every answer counted: the cost is of real answers.

@@ -1,4 +1,8 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ProjectionType } from 'aws-cdk-lib/aws-dynamodb';
+import { GSI_NAMES, PROJECTIONS } from '../lib/data.ts';
 import { allFunctions, dailyFunctions, scheduledFunctions } from '../lib/functions.ts';
 import { addSdkObserver } from '../functions/shared/sdk-observer.ts';
 import {
@@ -7,6 +11,7 @@ import {
   gbSeconds,
   type QuarterCounts,
 } from './cost-model.ts';
+import { type IndexShape, type TransactionAction, transactionUnits } from './transaction-units.ts';
 
 /** What one function used on the local stack: its invocations, their billed time, and what they asked of AWS. */
 export interface FunctionUsage {
@@ -38,6 +43,41 @@ const empty = (): FunctionUsage => ({
   indexWriteUnits: 0,
   sesMessages: 0,
 });
+
+const INDEXES: IndexShape[] = GSI_NAMES.map((name) => ({
+  partitionKey: `${name}pk`,
+  sortKey: `${name}sk`,
+  projection: PROJECTIONS[name] === ProjectionType.ALL ? 'ALL' : 'KEYS_ONLY',
+}));
+
+type Key = { pk: string; sk: string };
+
+/** The kind and the key of each action of a TransactWriteItems, in order. */
+function transactionKeys(input: unknown): { kind: TransactionAction['kind']; key: Key }[] {
+  return ((input as { TransactItems?: Record<string, { Key?: Key; Item?: Key }>[] }).TransactItems ?? []).map(
+    (action) => {
+      const [[kind, body]] = Object.entries(action);
+      const { pk, sk } = body.Key ?? body.Item!;
+      return { kind: kind as TransactionAction['kind'], key: { pk, sk } };
+    },
+  );
+}
+
+/** Reads items by key as last written, outside the meter: what a transaction's actions found and left. */
+async function itemReader() {
+  const { config } = await import('../functions/shared/config.ts');
+  const client = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: config().DYNAMODB_ENDPOINT }));
+  return async (actions: { key: Key }[]): Promise<(Record<string, unknown> | undefined)[]> => {
+    const found = new Map<string, Record<string, unknown>>();
+    const { Responses } = await client.send(
+      new BatchGetCommand({
+        RequestItems: { [config().TABLE_NAME]: { Keys: actions.map(({ key }) => key), ConsistentRead: true } },
+      }),
+    );
+    for (const item of Responses?.[config().TABLE_NAME] ?? []) found.set(`${item.pk}\u0000${item.sk}`, item);
+    return actions.map(({ key }) => found.get(`${key.pk}\u0000${key.sk}`));
+  };
+}
 
 /** What DynamoDB reports consumed with ReturnConsumedCapacity INDEXES: the total, and the indexes' share. */
 interface Consumed {
@@ -72,31 +112,54 @@ export class UsageMeter {
     }
   };
 
-  /** Asks DynamoDB (the shared document client) for the capacity each request consumes, and books it. */
+  /**
+   * Asks DynamoDB (the shared document client) for the capacity each request consumes, and books it. A transaction
+   * is priced from the items it touched instead (bench/transaction-units.ts), read before and after it by a client
+   * of its own, which books nothing.
+   */
   async meterDynamo(): Promise<void> {
     const { db } = await import('../functions/store/table.ts');
+    const images = await itemReader();
     db().middlewareStack.add(
       (next, context) => async (args) => {
         (args.input as { ReturnConsumedCapacity?: string }).ReturnConsumedCapacity = 'INDEXES';
-        const result = await next(args);
         const usage = this.current.getStore();
+        const command = context.commandName ?? '';
+        const transaction = usage && command === 'TransactWriteItemsCommand' ? transactionKeys(args.input) : undefined;
+        // The bench's own reads are not the function's time.
+        const unbilled = async <T>(read: () => Promise<T>) => {
+          const since = performance.now();
+          const found = await read();
+          usage!.billedMs -= performance.now() - since;
+          return found;
+        };
+        const before = transaction && (await unbilled(() => images(transaction)));
+        const result = await next(args);
         if (!usage) return result;
+        if (transaction && before) {
+          const after = await unbilled(() => images(transaction));
+          const priced = transactionUnits(
+            transaction.map(({ kind }, i) => ({ kind, before: before[i], after: after[i] })),
+            INDEXES,
+            ['pk', 'sk'],
+          );
+          usage.writeUnits += priced.units;
+          usage.indexWriteUnits += priced.indexUnits;
+          return result;
+        }
         const consumed = [
           (result.output as { ConsumedCapacity?: Consumed | Consumed[] }).ConsumedCapacity ?? [],
         ].flat();
-        const command = context.commandName ?? '';
-        // DynamoDB Local counts item sizes and index writes as AWS does, but neither a transaction's double price
-        // nor the minimum a read is charged when it finds nothing.
-        const price = command.startsWith('Transact') ? 2 : 1;
-        const units = consumed.reduce((sum, entry) => sum + (entry.CapacityUnits ?? 0), 0) * price;
+        // DynamoDB Local counts a single item's size and index writes as AWS does, but not the minimum a read is
+        // charged when it finds nothing.
+        const units = consumed.reduce((sum, entry) => sum + (entry.CapacityUnits ?? 0), 0);
         const consistent = (args.input as { ConsistentRead?: boolean }).ConsistentRead;
         if (READS.has(command)) usage.readUnits += units || (consistent ? 1 : 0.5);
         else {
           usage.writeUnits += units;
-          usage.indexWriteUnits +=
-            consumed
-              .flatMap((entry) => Object.values(entry.GlobalSecondaryIndexes ?? {}))
-              .reduce((sum, index) => sum + (index.CapacityUnits ?? 0), 0) * price;
+          usage.indexWriteUnits += consumed
+            .flatMap((entry) => Object.values(entry.GlobalSecondaryIndexes ?? {}))
+            .reduce((sum, index) => sum + (index.CapacityUnits ?? 0), 0);
         }
         return result;
       },

@@ -17,7 +17,7 @@ export const GSI_NAMES = ['gsi1', 'gsi2', 'gsi3', 'gsi4', 'gsi5', 'gsi6'] as con
  * pending review or unacknowledged result), which changes at every step of a cycle, read by their keys and then
  * the items (functions/store/table.ts `batchGet`).
  */
-const PROJECTIONS: Record<(typeof GSI_NAMES)[number], ProjectionType> = {
+export const PROJECTIONS: Record<(typeof GSI_NAMES)[number], ProjectionType> = {
   gsi1: ProjectionType.ALL,
   gsi2: ProjectionType.ALL,
   gsi3: ProjectionType.ALL,
