@@ -474,7 +474,8 @@ describe('every email', () => {
     const acknowledged = await postForm(
       linkIn(annResult, '/forms/results'),
       await openForm(linkIn(annResult, '/forms/results')),
-      { comment: '' },
+      // With a comment, so HR is emailed too (with the console's link) besides her manager.
+      { comment: 'Thank you, agreed' },
     );
     expect(acknowledged.status, acknowledged.html).toBe(303);
     await receive();
