@@ -126,7 +126,7 @@ export async function assignPeers(
       employeeId,
       details: { reviewers: added.join(',') },
     };
-    if ((await putPeerReviews(cycleId, reviews, PEER_ASSIGNMENT_PHASES, audit)) !== 'done') {
+    if ((await putPeerReviews(cycle, reviews, PEER_ASSIGNMENT_PHASES, audit)) !== 'done') {
       const now = await getCycle(cycleId);
       throw new Conflict(
         now && PEER_ASSIGNMENT_PHASES.includes(now.phase)

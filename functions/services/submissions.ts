@@ -101,7 +101,7 @@ export async function submitSelfAssessment(
   const previous = basedOn || undefined;
   const outcome = await submitAnswers(
     submissionOf(postId, 'self', actor),
-    cycle.cycleId,
+    cycle,
     employeeId,
     'self',
     { version: (previous ?? 0) + 1, answers, late, ...(previous ? { replaces: previous } : {}) },
@@ -130,7 +130,7 @@ export async function submitManagerReview(
   const scored = { ...review, score: finalScore(review, cycle.scoreWeights, cycle.scale) };
   const outcome = await submitAnswers(
     submissionOf(postId, 'review', actor),
-    cycle.cycleId,
+    cycle,
     assessment.employeeId,
     'review',
     { version: (previous ?? 0) + 1, answers: scored, late, ...(previous ? { replaces: previous } : {}) },

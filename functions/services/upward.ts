@@ -134,13 +134,7 @@ export async function answerUpward(
   answer: UpwardAnswer,
 ): Promise<'submitted' | 'duplicate' | 'closed'> {
   if (upwardWindow(opened.cycle, opened.due, nowMs()) === 'closed') return 'closed';
-  const outcome = await submitUpwardAnswer(
-    opened.cycle.cycleId,
-    opened.managerKey,
-    opened.marker,
-    answer,
-    SELF_ANSWER_PHASES,
-  );
+  const outcome = await submitUpwardAnswer(opened.cycle, opened.managerKey, opened.marker, answer, SELF_ANSWER_PHASES);
   return outcome === 'done' ? 'submitted' : outcome === 'duplicate' ? 'duplicate' : 'closed';
 }
 

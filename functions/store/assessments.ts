@@ -6,7 +6,7 @@ import { REVIEW_TEXTS, type ReviewAnswers, type SelfAnswers } from '#domain/revi
 import type { FinalScore } from '#domain/score.ts';
 import { auditItem, type AuditEvent } from './audit.ts';
 import type { Submission } from './submissions.ts';
-import { phaseIn } from './cycles.ts';
+import { phaseCheck, type CycleRecord } from './cycles.ts';
 import { progressMove } from './progress.ts';
 import {
   conditionalUpdate,
@@ -328,7 +328,7 @@ export interface AnswerVersion<T> {
  */
 export async function submitAnswers<T>(
   submission: Submission,
-  cycleId: string,
+  cycle: Pick<CycleRecord, 'cycleId' | 'phaseKept'>,
   employeeId: string,
   form: AnswerForm,
   entry: AnswerVersion<T>,
@@ -337,6 +337,7 @@ export async function submitAnswers<T>(
   managerKey?: string,
   also?: { condition?: string; values?: Record<string, unknown>; writes: TransactItem[] },
 ): Promise<OnceOutcome> {
+  const { cycleId } = cycle;
   const attributes = ANSWER_ATTRIBUTES[form];
   const first = entry.replaces === undefined;
   const names: Record<string, string> = {
@@ -409,14 +410,7 @@ export async function submitAnswers<T>(
   ];
   // The cycle's phase is checked, not written: a write to the cycle item (and its two index copies) per
   // submission would cost three times its size and make it the hot item of a deadline's rush.
-  const inPhase = phaseIn(phases);
-  writes.push({
-    ConditionCheck: {
-      Key: keys.cycle(cycleId),
-      ConditionExpression: inPhase.condition,
-      ExpressionAttributeValues: inPhase.values,
-    },
-  });
+  writes.push(phaseCheck(cycle, phases));
   const outcome = await transactOnce(undefined, writes);
   if (outcome === 'refused' && (await answersPostRecorded(cycleId, form, employeeId, entry.version, submission.id)))
     return 'duplicate';

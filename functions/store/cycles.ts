@@ -1,8 +1,17 @@
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { CycleSchedule, CycleTimings, Phase } from '#domain/cycle.ts';
 import type { Competency, ScalePoint, TextQuestion } from '#domain/review-form.ts';
 import type { ScoreWeights } from '#domain/score.ts';
-import { conditionalUpdate, db, keys, queryAll, tableName, withoutKeys } from './table.ts';
+import {
+  conditionalUpdate,
+  db,
+  keys,
+  queryAll,
+  tableName,
+  transactOnce,
+  type TransactItem,
+  withoutKeys,
+} from './table.ts';
 
 export interface UpwardSnapshot {
   questions: TextQuestion[];
@@ -55,6 +64,8 @@ export interface CycleRecord {
   acknowledgementsRemindedAt?: string;
   /** Held while a calibration file too big for one transaction is applied (see store/adjustments.ts); `until` is epoch ms, real time. */
   adjustmentBatch?: { id: string; until: number };
+  /** Whether the phase is also kept in its own item (phaseCheck); absent on cycles launched before, until their next move. */
+  phaseKept?: boolean;
 }
 
 export function scheduleOf(cycle: CycleRecord): CycleSchedule {
@@ -72,21 +83,34 @@ export function scheduleOf(cycle: CycleRecord): CycleSchedule {
 
 const RUNNING: Phase[] = ['SELF_REVIEW', 'MANAGER_REVIEW', 'CALIBRATION', 'RELEASING'];
 
+/**
+ * A cycle's phase is also kept alone in a small item beside it (`phaseKept`), moved in the same transaction as the
+ * cycle's own: what the transactions of answers check (phaseCheck). A check is charged by the size of the item it
+ * reads, twice, and the cycle item is 1.5 KB with its scale and questions and grows with every extension.
+ */
+const phaseItem = (cycleId: string, phase: Phase): TransactItem => ({
+  Put: { Item: { ...keys.cyclePhase(cycleId), phase } },
+});
+
 export async function createCycle(cycle: CycleRecord): Promise<void> {
-  await db().send(
-    new PutCommand({
-      TableName: tableName(),
-      Item: {
-        ...keys.cycle(cycle.cycleId),
-        ...keys.activeCycles,
-        gsi3sk: cycle.createdAt,
-        ...keys.allCycles,
-        gsi2sk: cycle.createdAt,
-        ...cycle,
+  const created = await transactOnce(undefined, [
+    {
+      Put: {
+        Item: {
+          ...keys.cycle(cycle.cycleId),
+          ...keys.activeCycles,
+          gsi3sk: cycle.createdAt,
+          ...keys.allCycles,
+          gsi2sk: cycle.createdAt,
+          ...cycle,
+          phaseKept: true,
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
       },
-      ConditionExpression: 'attribute_not_exists(pk)',
-    }),
-  );
+    },
+    phaseItem(cycle.cycleId, cycle.phase),
+  ]);
+  if (created !== 'done') throw new Error(`cycle ${cycle.cycleId} exists already`);
 }
 
 export async function getCycle(cycleId: string): Promise<CycleRecord | undefined> {
@@ -121,13 +145,47 @@ export function movePhase(cycleId: string, from: Phase, to: Phase, at: string): 
   if (to === 'MANAGER_REVIEW') sets.push('managerPhaseOpenedAt = :at');
   if (finished) sets.push('closedAt = :at');
   if (sets.length > 1) values[':at'] = at;
-  return conditionalUpdate({
+  return movePhaseWith(cycleId, to, {
     Key: keys.cycle(cycleId),
     // A cancelled cycle leaves the active-cycles index, so a restarted local stack does not resume it.
     UpdateExpression: `SET ${sets.join(', ')}${leavesActive ? ' REMOVE gsi3pk, gsi3sk' : ''}`,
     ConditionExpression: 'phase = :from',
     ExpressionAttributeValues: values,
   });
+}
+
+/**
+ * Moves the phase by `update` of the cycle item (which sets `phase`, under its condition) and its phase item with
+ * it; a cycle launched before the phase item was kept gets one here. False when the condition did not hold.
+ */
+async function movePhaseWith(
+  cycleId: string,
+  to: Phase,
+  update: { Key: Record<string, string> } & Omit<UpdateCommandInput, 'TableName' | 'Key'>,
+): Promise<boolean> {
+  const outcome = await transactOnce(undefined, [
+    {
+      Update: {
+        ...update,
+        UpdateExpression: update.UpdateExpression!.replace(/^SET /, 'SET phaseKept = :phaseKept, '),
+        ExpressionAttributeValues: { ...update.ExpressionAttributeValues, ':phaseKept': true },
+      },
+    },
+    phaseItem(cycleId, to),
+  ]);
+  return outcome === 'done';
+}
+
+/** The check, in a transaction, that a cycle is in one of `phases`: on its phase item, where it keeps one. */
+export function phaseCheck(cycle: Pick<CycleRecord, 'cycleId' | 'phaseKept'>, phases: Phase[]): TransactItem {
+  const inPhase = phaseIn(phases);
+  return {
+    ConditionCheck: {
+      Key: cycle.phaseKept ? keys.cyclePhase(cycle.cycleId) : keys.cycle(cycle.cycleId),
+      ConditionExpression: inPhase.condition,
+      ExpressionAttributeValues: inPhase.values,
+    },
+  };
 }
 
 /** Records a per-person deadline; refused once the cycle has left the self-assessment and manager phases. */
@@ -174,7 +232,7 @@ export function setReviewExtension(
  * adjustments holds the cycle (`now` in real time, as the hold's end is), which it would cut short.
  */
 export function markReleaseRequested(cycleId: string, at: number, now: number): Promise<boolean> {
-  return conditionalUpdate({
+  return movePhaseWith(cycleId, 'RELEASING', {
     Key: keys.cycle(cycleId),
     UpdateExpression: 'SET phase = :releasing, releasedAt = :at',
     ConditionExpression:

@@ -2,7 +2,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Phase } from '#domain/cycle.ts';
 import type { PeerAnswers, PeerCount } from '#domain/peer-review.ts';
 import { auditItem, type AuditEvent } from './audit.ts';
-import { phaseIn } from './cycles.ts';
+import { phaseCheck, type CycleRecord } from './cycles.ts';
 import { writeOnce, type Submission } from './submissions.ts';
 import {
   conditionalUpdate,
@@ -70,20 +70,14 @@ function peerCountUpdate(cycleId: string, group: PeerGroup, add: 'asked' | 'answ
  * reviewer was assigned meanwhile (the caller reads again).
  */
 export function putPeerReviews(
-  cycleId: string,
+  cycle: Pick<CycleRecord, 'cycleId' | 'phaseKept'>,
   reviews: PeerReviewRecord[],
   phases: Phase[],
   audit: AuditEvent,
 ): Promise<OnceOutcome> {
-  const inPhase = phaseIn(phases);
+  const { cycleId } = cycle;
   return transactOnce(undefined, [
-    {
-      ConditionCheck: {
-        Key: keys.cycle(cycleId),
-        ConditionExpression: inPhase.condition,
-        ExpressionAttributeValues: inPhase.values,
-      },
-    },
+    phaseCheck(cycle, phases),
     ...reviews.map(
       (review): TransactItem => ({
         Put: {

@@ -25,6 +25,7 @@ import { observed } from '#shared/sdk-observer.ts';
  * | employee    | EMP#id         | PROFILE          | EMAIL#address / employeeId | REPORTS#managerId / employeeId   | DIRECTORY / department#emp    |
  * | (leaver)    |                |                  |                            | LEAVERS / employeeId             |                               |
  * | cycle       | CYCLE#id       | META             |                            | CYCLES / createdAt               | CYCLES#ACTIVE / createdAt     |
+ * | its phase   | CYCLE#id       | PHASE            |                            |                                  |                               |
  * | assessment  | CYCLE#id       | ASMT#employeeId  | (gsi5) SELF#cycle / employeeId | (gsi6) REVIEW#cycle / managerKey#emp | (gsi4) TEAM#cycle#managerKey / emp |
  * | (released)  |                |                  |                            | (gsi6) UNACK#cycle / employeeId  |                               |
  * | mail        | CYCLE#id       | MAIL#mailId      |                            | OUTBOX / cycle#dueAt#mailId      |                               |
@@ -68,6 +69,7 @@ export const keys = {
   directoryEntry: (departmentKey: string, employeeId: string) => `${encodeURIComponent(departmentKey)}#${employeeId}`,
   leavers: { gsi2pk: 'LEAVERS' },
   cycle: (cycleId: string) => ({ pk: `CYCLE#${cycleId}`, sk: 'META' }),
+  cyclePhase: (cycleId: string) => ({ pk: `CYCLE#${cycleId}`, sk: 'PHASE' }),
   activeCycles: { gsi3pk: 'CYCLES#ACTIVE' },
   cyclePartition: (cycleId: string) => `CYCLE#${cycleId}`,
   allCycles: { gsi2pk: 'CYCLES' },

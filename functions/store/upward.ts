@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { BatchWriteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { UpwardAnswer, UpwardCounts } from '#domain/anonymity.ts';
 import type { Phase } from '#domain/cycle.ts';
-import { phaseIn } from './cycles.ts';
+import { phaseCheck, type CycleRecord } from './cycles.ts';
 import {
   batchGet,
   batchPut,
@@ -66,13 +66,13 @@ export function putUpwardCounters(cycleId: string, counters: NewUpwardCounter[])
  * 'refused' when the cycle no longer takes answers or the manager has no counter (nobody asked for this review).
  */
 export function submitUpwardAnswer(
-  cycleId: string,
+  cycle: Pick<CycleRecord, 'cycleId' | 'phaseKept'>,
   managerKey: string,
   marker: string,
   answer: UpwardAnswer,
   phases: Phase[],
 ): Promise<OnceOutcome> {
-  const inPhase = phaseIn(phases);
+  const { cycleId } = cycle;
   const rated = answer.rating !== undefined;
   return transactOnce(
     { Put: { Item: keys.upwardMarker(cycleId, marker), ConditionExpression: 'attribute_not_exists(pk)' } },
@@ -95,13 +95,7 @@ export function submitUpwardAnswer(
           ExpressionAttributeValues: { ':one': 1, ':rated': rated ? 1 : 0, ':rating': answer.rating ?? 0 },
         },
       },
-      {
-        ConditionCheck: {
-          Key: keys.cycle(cycleId),
-          ConditionExpression: inPhase.condition,
-          ExpressionAttributeValues: inPhase.values,
-        },
-      },
+      phaseCheck(cycle, phases),
     ],
   );
 }

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withAnswers } from '../../functions/services/form-pages.ts';
 import { getAssessment, listAnswerVersions, type StoredReview } from '../../functions/store/assessments.ts';
@@ -9,8 +9,9 @@ import { addProgress } from '../../functions/domain/progress.ts';
 import type { FeedbackRequestRecord } from '../../functions/store/feedback.ts';
 import { getGoal, listGoals } from '../../functions/store/goals.ts';
 import { listDepartmentProgress } from '../../functions/store/progress.ts';
+import { getCycle } from '../../functions/store/cycles.ts';
 import { getDraft } from '../../functions/store/submissions.ts';
-import { db, tableName } from '../../functions/store/table.ts';
+import { db, keys, tableName } from '../../functions/store/table.ts';
 import {
   cli,
   dateAfter,
@@ -81,6 +82,14 @@ describe('every form post counts once, and acts only on the link owner', () => {
     await stack.settled();
   };
   const mails = async (filter: (mail: Mail) => boolean) => (await mailbox(stack)).filter(filter);
+  /** The cycle's phase as its own item and the cycle item keep it, and whether the cycle says it keeps the first. */
+  const phases = async () => {
+    const [own, cycle] = await Promise.all([
+      db().send(new GetCommand({ TableName: tableName(), Key: keys.cyclePhase(cycleId), ConsistentRead: true })),
+      getCycle(cycleId),
+    ]);
+    return { item: own.Item?.phase ?? null, cycle: cycle!.phase, kept: cycle!.phaseKept ?? false };
+  };
   const subject = (text: string, to?: string) => (mail: Mail) =>
     mail.subject === text && (to === undefined || mail.to === to);
   /** The self-assessment in force, read as the pages read it: from its version. */
@@ -360,6 +369,10 @@ describe('every form post counts once, and acts only on the link owner', () => {
       expect(Object.keys(selfLinks).sort()).toEqual(['ann', 'bob', 'cid', 'maria', 'max', 'xena']);
     }, 120_000);
 
+    it('keeps the phase in a small item of its own, which the answers check, from the launch on', async () => {
+      expect(await phases()).toEqual({ item: 'SELF_REVIEW', cycle: 'SELF_REVIEW', kept: true });
+    });
+
     it('saves a draft posted twice once', async () => {
       const { after } = await postedTwice({
         link: selfLinks.ann,
@@ -489,6 +502,16 @@ describe('every form post counts once, and acts only on the link owner', () => {
       teamLink = linkIn(request, '/forms/team');
     }, 120_000);
 
+    it('moved the phase item with the cycle, and checks the cycle item for a cycle launched before it was kept', async () => {
+      expect(await phases()).toEqual({ item: 'MANAGER_REVIEW', cycle: 'MANAGER_REVIEW', kept: true });
+      // The reviews below are taken as in such a cycle, until its next move of phase keeps the item again.
+      await db().send(new DeleteCommand({ TableName: tableName(), Key: keys.cyclePhase(cycleId) }));
+      await db().send(
+        new UpdateCommand({ TableName: tableName(), Key: keys.cycle(cycleId), UpdateExpression: 'REMOVE phaseKept' }),
+      );
+      expect(await phases()).toEqual({ item: null, cycle: 'MANAGER_REVIEW', kept: false });
+    });
+
     it('saves a draft posted twice once', async () => {
       await postedTwice({
         link: reportLink(teamLink, 'e1'),
@@ -590,6 +613,10 @@ describe('every form post counts once, and acts only on the link owner', () => {
       }
       expect(Object.keys(resultLinks).sort()).toEqual(['ann', 'bob', 'cid']);
     }, 120_000);
+
+    it('kept the phase item again from the next move of phase on', async () => {
+      expect(await phases()).toEqual({ item: 'CLOSED', cycle: 'CLOSED', kept: true });
+    });
 
     it('records an acknowledgement posted twice once, and tells the manager and HR once', async () => {
       const { after } = await postedTwice({
