@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { periodOf } from '../../functions/domain/goals.ts';
 import { REPORT_COLUMNS } from '../../functions/domain/report.ts';
 import {
+  addGoalByCli,
   auditOf,
   cli,
   dateAfter,
@@ -418,39 +419,18 @@ describe('the HR console in Chromium', () => {
     expect(await page.getByRole('button', { name: 'Apply import' }).count()).toBe(0);
 
     // The directory is there now: goals can be set for its people, and praise given.
-    const missed = await cli(
-      theStack(),
-      dir.path,
-      'goals',
-      'add',
-      '--employee',
-      'e1',
-      '--title',
-      MISSED_GOAL,
-      '--due',
-      missedDue,
-      '--weight',
-      '60',
-      '--json',
-    );
-    expect(missed.code, missed.err).toBe(0);
-    missedGoalId = JSON.parse(missed.out).goalId;
-    const atRisk = await cli(
-      theStack(),
-      dir.path,
-      'goals',
-      'add',
-      '--employee',
-      'e2',
-      '--title',
-      AT_RISK_GOAL,
-      '--due',
-      atRiskDue,
-      '--weight',
-      '50',
-      '--json',
-    );
-    expect(atRisk.code, atRisk.err).toBe(0);
+    missedGoalId = await addGoalByCli(theStack(), dir.path, {
+      employee: 'e1',
+      title: MISSED_GOAL,
+      due: missedDue,
+      weight: 60,
+    });
+    const atRisk = await addGoalByCli(theStack(), dir.path, {
+      employee: 'e2',
+      title: AT_RISK_GOAL,
+      due: atRiskDue,
+      weight: 50,
+    });
     const checkIn = await cli(
       theStack(),
       dir.path,
@@ -459,7 +439,7 @@ describe('the HR console in Chromium', () => {
       '--employee',
       'e2',
       '--goal',
-      JSON.parse(atRisk.out).goalId,
+      atRisk,
       '--progress',
       '20',
       '--status',

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
+  addGoalByCli,
   auditOf,
-  cli,
   dateAfter,
   HOUR,
   launchFromRoster,
@@ -153,40 +153,10 @@ describe('the emailed forms in Chromium', () => {
       managerDue: 24,
       options: ['--period', period],
       beforeLaunch: async () => {
-        const goal = await cli(
-          theStack(),
-          dir.path,
-          'goals',
-          'add',
-          '--employee',
-          'e1',
-          '--title',
-          GOAL,
-          '--due',
-          goalDue,
-          '--weight',
-          '60',
-          '--json',
-        );
-        expect(goal.code, goal.err).toBe(0);
+        await addGoalByCli(theStack(), dir.path, { employee: 'e1', title: GOAL, due: goalDue, weight: 60 });
         const laterDue = dateAfter(now, 200);
         expect(periodOf(laterDue)).not.toBe(period);
-        const later = await cli(
-          theStack(),
-          dir.path,
-          'goals',
-          'add',
-          '--employee',
-          'e1',
-          '--title',
-          LATER_GOAL,
-          '--due',
-          laterDue,
-          '--weight',
-          '40',
-          '--json',
-        );
-        expect(later.code, later.err).toBe(0);
+        await addGoalByCli(theStack(), dir.path, { employee: 'e1', title: LATER_GOAL, due: laterDue, weight: 40 });
       },
     });
     cycleId = cycle.cycleId;

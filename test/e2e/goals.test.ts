@@ -3,7 +3,16 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeAll, launchBrowser, screenshot, seriousAxeViolations, submitting } from '../support/browser.ts';
-import { cli, dateAfter, linkIn, mailbox, startLocalStack, tempDir, type LocalStack } from '../support/local.ts';
+import {
+  addGoalByCli,
+  cli,
+  dateAfter,
+  linkIn,
+  mailbox,
+  startLocalStack,
+  tempDir,
+  type LocalStack,
+} from '../support/local.ts';
 
 /** The goals page in Chromium: opened from the real "New goal" email, a check-in posted and shown in the history. */
 describe('the goals page in Chromium', () => {
@@ -18,21 +27,12 @@ describe('the goals page in Chromium', () => {
       'employeeId,name,email,managerId,department\nm1,Maria Manager,maria@example.com,,Sales\ne1,Ann Early,ann@example.com,m1,Sales\n',
     );
     expect((await cli(stack, dir.path, 'employees', 'import', 'roster.csv')).code).toBe(0);
-    const added = await cli(
-      stack,
-      dir.path,
-      'goals',
-      'add',
-      '--employee',
-      'e1',
-      '--title',
-      'Close 10 deals',
-      '--due',
-      dateAfter(stack.clock.now(), 30),
-      '--weight',
-      '50',
-    );
-    expect(added.code, added.err).toBe(0);
+    await addGoalByCli(stack, dir.path, {
+      employee: 'e1',
+      title: 'Close 10 deals',
+      due: dateAfter(stack.clock.now(), 30),
+      weight: 50,
+    });
     browser = await launchBrowser();
   });
   afterAll(() => closeAll(browser, stack, dir));

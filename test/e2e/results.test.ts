@@ -4,6 +4,7 @@ import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultSettingsInput } from '../../functions/domain/settings.ts';
 import {
+  addGoalByCli,
   auditOf,
   cli,
   dateAfter,
@@ -196,23 +197,12 @@ describe('the appraisal, its release and its acknowledgement in Chromium', () =>
       managerDue: 24,
       options: ['--period', period],
       beforeLaunch: async () => {
-        const goal = await cli(
-          theStack(),
-          dir.path,
-          'goals',
-          'add',
-          '--employee',
-          'e1',
-          '--title',
-          GOAL.title,
-          '--due',
-          goalDue,
-          '--weight',
-          String(GOAL.weight),
-          '--json',
-        );
-        expect(goal.code, goal.err).toBe(0);
-        goalId = JSON.parse(goal.out).goalId;
+        goalId = await addGoalByCli(theStack(), dir.path, {
+          employee: 'e1',
+          title: GOAL.title,
+          due: goalDue,
+          weight: GOAL.weight,
+        });
       },
     });
     cycleId = cycle.cycleId;

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { periodOf } from '../../functions/domain/goals.ts';
 import { defaultSettingsInput } from '../../functions/domain/settings.ts';
 import {
+  addGoalByCli,
   auditOf,
   cli,
   dateAfter,
@@ -146,44 +147,18 @@ describe('settings, the appraisal and its acknowledgement', () => {
     const now = stack.clock.now();
     // Goals of the quarter under review: Ann meets hers, Bob's falls due unmet before the manager phase.
     const annDue = dateAfter(now, 10);
-    expect(
-      (
-        await cli(
-          stack,
-          dataDir.path,
-          'goals',
-          'add',
-          '--employee',
-          'e1',
-          '--title',
-          'Ship pricing',
-          '--due',
-          annDue,
-          '--weight',
-          '60',
-        )
-      ).code,
-    ).toBe(0);
-    expect(
-      (
-        await cli(
-          stack,
-          dataDir.path,
-          'goals',
-          'add',
-          '--employee',
-          'e2',
-          '--title',
-          'Close 5 deals',
-          '--due',
-          dateAfter(now, 3),
-          '--weight',
-          '100',
-        )
-      ).code,
-    ).toBe(0);
-    const annGoal = JSON.parse((await cli(stack, dataDir.path, 'goals', 'list', '--employee', 'e1', '--json')).out)
-      .goals[0];
+    const annGoal = await addGoalByCli(stack, dataDir.path, {
+      employee: 'e1',
+      title: 'Ship pricing',
+      due: annDue,
+      weight: 60,
+    });
+    await addGoalByCli(stack, dataDir.path, {
+      employee: 'e2',
+      title: 'Close 5 deals',
+      due: dateAfter(now, 3),
+      weight: 100,
+    });
     expect(
       (
         await cli(
@@ -194,7 +169,7 @@ describe('settings, the appraisal and its acknowledgement', () => {
           '--employee',
           'e1',
           '--goal',
-          annGoal.goalId,
+          annGoal,
           '--progress',
           '100',
           '--status',

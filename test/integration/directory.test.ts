@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getEmployee, loadDirectory } from '../../functions/store/employees.ts';
 import {
+  addGoalByCli,
   auditOf,
   clearMailbox,
   cli,
@@ -302,19 +303,11 @@ describe('the employee directory', () => {
     beforeAll(async () => {
       await clearMailbox(stack);
       firstCycle = await launch('Before leaving');
-      const goal = await cli(
-        stack,
-        dir.path,
-        'goals',
-        'add',
-        '--employee',
-        'e2',
-        '--title',
-        'Hand over the accounts',
-        '--due',
-        dateAfter(stack.clock.now(), 60),
-      );
-      expect(goal.code, goal.err).toBe(0);
+      await addGoalByCli(stack, dir.path, {
+        employee: 'e2',
+        title: 'Hand over the accounts',
+        due: dateAfter(stack.clock.now(), 60),
+      });
       expect((await mailbox(stack)).map((m) => m.to)).toContain('bob@example.com');
       await clearMailbox(stack);
     }, 60_000);

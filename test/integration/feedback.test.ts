@@ -5,6 +5,7 @@ import { weekStartOf } from '../../functions/domain/feedback.ts';
 import { periodAt } from '../../functions/domain/goals.ts';
 import { defaultSettingsInput } from '../../functions/domain/settings.ts';
 import {
+  addGoalByCli,
   cli,
   dateAfter,
   DAY,
@@ -181,22 +182,11 @@ describe('continuous feedback', () => {
   });
 
   it('lets an employee ask colleagues from their goals page, by email address', async () => {
-    expect(
-      (
-        await cli(
-          stack,
-          dir.path,
-          'goals',
-          'add',
-          '--employee',
-          'e3',
-          '--title',
-          'Run the Q-end review',
-          '--due',
-          dateAfter(stack.clock.now(), 30),
-        )
-      ).code,
-    ).toBe(0);
+    await addGoalByCli(stack, dir.path, {
+      employee: 'e3',
+      title: 'Run the Q-end review',
+      due: dateAfter(stack.clock.now(), 30),
+    });
     const goalMail = (await newMail()).find((mail) => mail.to === 'cid@example.com')!;
     const link = linkIn(goalMail, '/forms/goals');
     const hidden = await openForm(link);

@@ -13,6 +13,7 @@ import { getCycle } from '../../functions/store/cycles.ts';
 import { getDraft } from '../../functions/store/submissions.ts';
 import { db, keys, tableName } from '../../functions/store/table.ts';
 import {
+  addGoalByCli,
   cli,
   dateAfter,
   DAY,
@@ -118,22 +119,8 @@ describe('every form post counts once, and acts only on the link owner', () => {
   const expectNoneOf = (html: string, words: string[]) => {
     for (const word of words) expect(html, word).not.toContain(word);
   };
-  const addGoal = async (employeeId: string, title: string, days: number) => {
-    const added = await cli(
-      stack,
-      dir.path,
-      'goals',
-      'add',
-      '--employee',
-      employeeId,
-      '--title',
-      title,
-      '--due',
-      dateAfter(stack.clock.now(), days),
-      '--json',
-    );
-    expect(added.code, added.err).toBe(0);
-    goalIds[title] = JSON.parse(added.out).goalId;
+  const addGoal = async (employee: string, title: string, days: number) => {
+    goalIds[title] = await addGoalByCli(stack, dir.path, { employee, title, due: dateAfter(stack.clock.now(), days) });
   };
 
   /**

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { goalsOwingSteps, runGoalWatch } from '../../functions/services/goals.ts';
 import { DEFAULT_GOAL_TIMINGS } from '../../functions/domain/goals.ts';
 import {
+  addGoalByCli,
   clearMailbox,
   cli,
   restartStack,
@@ -181,20 +182,11 @@ describe('goals', () => {
     expect(bad.status).toBe(400);
     expect(bad.html).toContain('Progress must be a whole number from 0 to 100');
 
-    const playbook = await cli(
-      stack,
-      dir.path,
-      'goals',
-      'add',
-      '--employee',
-      'e1',
-      '--title',
-      'Write the playbook',
-      '--due',
-      dateAfter(stack.clock.now(), 8),
-      '--json',
-    );
-    const playbookId = JSON.parse(playbook.out).goalId;
+    const playbookId = await addGoalByCli(stack, dir.path, {
+      employee: 'e1',
+      title: 'Write the playbook',
+      due: dateAfter(stack.clock.now(), 8),
+    });
     const done = await postForm(link, await openForm(link), {
       goalId: playbookId,
       progress: '100',
@@ -220,24 +212,8 @@ describe('goals', () => {
   });
 
   it('takes check-ins and cancellations from HR or the manager through the CLI', async () => {
-    const add = async (title: string, days: number) =>
-      JSON.parse(
-        (
-          await cli(
-            stack,
-            dir.path,
-            'goals',
-            'add',
-            '--employee',
-            'e1',
-            '--title',
-            title,
-            '--due',
-            dateAfter(stack.clock.now(), days),
-            '--json',
-          )
-        ).out,
-      ).goalId as string;
+    const add = (title: string, days: number) =>
+      addGoalByCli(stack, dir.path, { employee: 'e1', title, due: dateAfter(stack.clock.now(), days) });
     const rust = await add('Learn Rust', 40);
     await clearMailbox(stack);
     for (const status of ['AT_RISK', 'OFF_TRACK']) {

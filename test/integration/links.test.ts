@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatDeadline } from '../../functions/domain/time.ts';
 import {
+  addGoalByCli,
   cli,
   clearMailbox,
   DAY,
@@ -167,10 +168,7 @@ describe('links live as long as their purpose', () => {
 
   it('keeps a goals link until a week after the goal watch is done with the goal (HR, 7 days after the due date)', async () => {
     const dueDate = dateAfter(stack.clock.now(), 10);
-    expect(
-      (await cli(stack, dir.path, 'goals', 'add', '--employee', 'e1', '--title', 'Ship pricing', '--due', dueDate))
-        .code,
-    ).toBe(0);
+    await addGoalByCli(stack, dir.path, { employee: 'e1', title: 'Ship pricing', due: dueDate });
     const link = linkIn((await newMail()).find((mail) => mail.subject === 'New goal: Ship pricing')!, '/forms/goals');
     const expires = Date.parse(`${dueDate}T23:59:59Z`) + WEEK + WEEK;
     expect(expiryOf(link)).toBe(expires);

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { periodAt } from '../../functions/domain/goals.ts';
 import {
-  cli,
+  addGoalByCli,
   dateAfter,
   DAY,
   hr,
@@ -143,23 +143,8 @@ describe('HR overview APIs', () => {
 
   it('lists goals at risk and missed goals of a quarter across the organisation', async () => {
     const now = stack.clock.now();
-    const add = async (employee: string, title: string, due: string) => {
-      const added = await cli(
-        stack,
-        dir.path,
-        'goals',
-        'add',
-        '--employee',
-        employee,
-        '--title',
-        title,
-        '--due',
-        due,
-        '--json',
-      );
-      expect(added.code, added.err).toBe(0);
-      return JSON.parse(added.out).goalId as string;
-    };
+    const add = (employee: string, title: string, due: string) =>
+      addGoalByCli(stack, dir.path, { employee, title, due });
     const checkIn = async (employee: string, goalId: string, status: string) =>
       expect(
         (await hr(stack, 'POST', `/employees/${employee}/goals/${goalId}/check-ins`, { progress: 20, status })).status,

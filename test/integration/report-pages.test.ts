@@ -8,6 +8,7 @@ import { getCycle } from '../../functions/store/cycles.ts';
 import { db, keys, tableName } from '../../functions/store/table.ts';
 import { expectCountersExact } from '../support/counters.ts';
 import {
+  addGoalByCli,
   cli,
   dateAfter,
   hr,
@@ -69,11 +70,8 @@ describe('HR report from counters, people page by page', () => {
       calibrationDue: 21,
       options: ['--period', periodOf(goalDue)],
       beforeLaunch: async () => {
-        for (const employeeId of ['s5', 's6'])
-          expect(
-            (await run('goals', 'add', '--employee', employeeId, '--title', 'Close deals', '--due', goalDue)).code,
-          ).toBe(0);
-        const goal = JSON.parse((await run('goals', 'list', '--employee', 's5', '--json')).out).goals[0];
+        const met = await addGoalByCli(stack, dir.path, { employee: 's5', title: 'Close deals', due: goalDue });
+        await addGoalByCli(stack, dir.path, { employee: 's6', title: 'Close deals', due: goalDue });
         expect(
           (
             await run(
@@ -82,7 +80,7 @@ describe('HR report from counters, people page by page', () => {
               '--employee',
               's5',
               '--goal',
-              goal.goalId,
+              met,
               '--progress',
               '100',
               '--status',

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectCountersExact } from '../support/counters.ts';
 import { expectReportExact } from '../support/report.ts';
 import {
+  addGoalByCli,
   auditOf,
   cli,
   DAY,
@@ -52,23 +53,7 @@ describe('goals in the review cycle', () => {
     await stack.settled();
   };
   const addGoal = async (employee: string, title: string, due: string, weight: number) => {
-    const added = await cli(
-      stack,
-      dir.path,
-      'goals',
-      'add',
-      '--employee',
-      employee,
-      '--title',
-      title,
-      '--due',
-      due,
-      '--weight',
-      String(weight),
-      '--json',
-    );
-    expect(added.code, added.err).toBe(0);
-    goalIds[title] = JSON.parse(added.out).goalId;
+    goalIds[title] = await addGoalByCli(stack, dir.path, { employee, title, due, weight });
   };
   const checkIn = async (employee: string, title: string, progress: number) => {
     const result = await cli(

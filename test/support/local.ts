@@ -255,3 +255,31 @@ export async function launchFromRoster(stack: LocalStack, cwd: string, launch: R
     managerDue: Date.parse(cycle.managerDue),
   };
 }
+
+/**
+ * Sets a goal as HR does with the CLI run in `cwd`, for a test that needs one; it must be stored. Answers its id.
+ * A test of `goals add` itself (its output, refusals and flags) runs the CLI on its own.
+ */
+export async function addGoalByCli(
+  stack: LocalStack,
+  cwd: string,
+  goal: { employee: string; title: string; due: string; weight?: number },
+): Promise<string> {
+  const weight = goal.weight === undefined ? [] : ['--weight', String(goal.weight)];
+  const added = await cli(
+    stack,
+    cwd,
+    'goals',
+    'add',
+    '--employee',
+    goal.employee,
+    '--title',
+    goal.title,
+    '--due',
+    goal.due,
+    ...weight,
+    '--json',
+  );
+  expect(added.code, added.err).toBe(0);
+  return JSON.parse(added.out).goalId;
+}
