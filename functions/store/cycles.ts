@@ -1,4 +1,4 @@
-import { GetCommand, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { CycleSchedule, CycleTimings, Phase } from '#domain/cycle.ts';
 import type { Competency, ScalePoint, TextQuestion } from '#domain/review-form.ts';
 import type { ScoreWeights } from '#domain/score.ts';
@@ -86,7 +86,7 @@ const RUNNING: Phase[] = ['SELF_REVIEW', 'MANAGER_REVIEW', 'CALIBRATION', 'RELEA
 /**
  * A cycle's phase is also kept alone in a small item beside it (`phaseKept`), moved in the same transaction as the
  * cycle's own: what the transactions of answers check (phaseCheck). A check is charged by the size of the item it
- * reads, twice, and the cycle item is 1.5 KB with its scale and questions and grows with every extension.
+ * reads, twice, and the cycle item holds the scale and the questions (over 1 KB) and grows with every extension.
  */
 const phaseItem = (cycleId: string, phase: Phase): TransactItem => ({
   Put: { Item: { ...keys.cyclePhase(cycleId), phase } },
@@ -140,35 +140,43 @@ export function movePhase(cycleId: string, from: Phase, to: Phase, at: string): 
   const finished = to === 'CLOSED' || to === 'CANCELLED';
   // A closed cycle stays active until the acknowledgement reminder, so a restarted local stack still sends it.
   const leavesActive = to === 'CANCELLED';
-  const sets = ['phase = :to'];
-  const values: Record<string, unknown> = { ':to': to, ':from': from };
+  const sets: string[] = [];
   if (to === 'MANAGER_REVIEW') sets.push('managerPhaseOpenedAt = :at');
   if (finished) sets.push('closedAt = :at');
-  if (sets.length > 1) values[':at'] = at;
   return movePhaseWith(cycleId, to, {
-    Key: keys.cycle(cycleId),
+    sets,
     // A cancelled cycle leaves the active-cycles index, so a restarted local stack does not resume it.
-    UpdateExpression: `SET ${sets.join(', ')}${leavesActive ? ' REMOVE gsi3pk, gsi3sk' : ''}`,
-    ConditionExpression: 'phase = :from',
-    ExpressionAttributeValues: values,
+    ...(leavesActive ? { remove: 'gsi3pk, gsi3sk' } : {}),
+    condition: 'phase = :from',
+    values: { ':from': from, ...(sets.length ? { ':at': at } : {}) },
   });
 }
 
 /**
- * Moves the phase by `update` of the cycle item (which sets `phase`, under its condition) and its phase item with
- * it; a cycle launched before the phase item was kept gets one here. False when the condition did not hold.
+ * Moves the cycle item to phase `to` under `change.condition`, with `change`'s other sets and removals, and the
+ * phase item with it in one transaction; a cycle launched before the phase item was kept gets one here. False
+ * when the condition did not hold.
  */
 async function movePhaseWith(
   cycleId: string,
   to: Phase,
-  update: { Key: Record<string, string> } & Omit<UpdateCommandInput, 'TableName' | 'Key'>,
+  change: {
+    sets: string[];
+    remove?: string;
+    condition: string;
+    names?: Record<string, string>;
+    values: Record<string, unknown>;
+  },
 ): Promise<boolean> {
+  const sets = ['phase = :to', 'phaseKept = :kept', ...change.sets].join(', ');
   const outcome = await transactOnce(undefined, [
     {
       Update: {
-        ...update,
-        UpdateExpression: update.UpdateExpression!.replace(/^SET /, 'SET phaseKept = :phaseKept, '),
-        ExpressionAttributeValues: { ...update.ExpressionAttributeValues, ':phaseKept': true },
+        Key: keys.cycle(cycleId),
+        UpdateExpression: `SET ${sets}${change.remove ? ` REMOVE ${change.remove}` : ''}`,
+        ConditionExpression: change.condition,
+        ...(change.names ? { ExpressionAttributeNames: change.names } : {}),
+        ExpressionAttributeValues: { ...change.values, ':to': to, ':kept': true },
       },
     },
     phaseItem(cycleId, to),
@@ -233,12 +241,10 @@ export function setReviewExtension(
  */
 export function markReleaseRequested(cycleId: string, at: number, now: number): Promise<boolean> {
   return movePhaseWith(cycleId, 'RELEASING', {
-    Key: keys.cycle(cycleId),
-    UpdateExpression: 'SET phase = :releasing, releasedAt = :at',
-    ConditionExpression:
-      'phase = :calibration AND (attribute_not_exists(adjustmentBatch) OR adjustmentBatch.#until < :now)',
-    ExpressionAttributeNames: { '#until': 'until' },
-    ExpressionAttributeValues: { ':releasing': 'RELEASING', ':calibration': 'CALIBRATION', ':at': at, ':now': now },
+    sets: ['releasedAt = :at'],
+    condition: 'phase = :calibration AND (attribute_not_exists(adjustmentBatch) OR adjustmentBatch.#until < :now)',
+    names: { '#until': 'until' },
+    values: { ':calibration': 'CALIBRATION', ':at': at, ':now': now },
   });
 }
 
