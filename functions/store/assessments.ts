@@ -317,10 +317,10 @@ export interface AnswerVersion<T> {
 
 /**
  * Stores a submitted version of a form's answers, once for `submission`: the first (PENDING to SUBMITTED)
- * or an edit of exactly the version the editor had read, so two edits racing
- * cannot both win. The same post again is refused by that condition too, and then told apart ('duplicate') by
- * the version it stored, which carries the post's id (answersPostRecorded): no one-time marker item is written,
- * which would cost two write units more per submission. The version is kept beside the assessment and the audit records it, in the same
+ * or an edit of exactly the version the editor had read, so two edits racing cannot both win. The same post
+ * again is refused by that condition too, and told apart ('duplicate') by the version it stored, which carries
+ * the post's id (answersPostRecorded): a one-time marker item would cost two write units more per submission.
+ * The version is kept beside the assessment and the audit records it, in the same
  * transaction (the draft it came from goes stale by itself: store/submissions.ts getDraft), and only while the cycle is in one of `phases` (a release racing an edit
  * releases the version before it or refuses it, never misses it). `managerKey` restricts a review to that
  * report's reviewer. `also` adds a condition on the assessment and writes that go with it (a first submission
@@ -430,7 +430,7 @@ export async function answersPostRecorded(
       TableName: tableName(),
       Key: keys.version(cycleId, form, employeeId, version),
       ConsistentRead: true,
-      ProjectionExpression: 'pk, #submission',
+      ProjectionExpression: '#submission',
       ExpressionAttributeNames: { '#submission': 'submission' },
     }),
   );
