@@ -434,7 +434,10 @@ async function fullBench(): Promise<void> {
       log(`launching a cycle of ${size} participants...`);
       const before = meter.snapshot();
       const dailyBefore = stack.goalWatch.list().length;
-      const measured = await launchCase(stack, counter, size);
+      // The first size's cycle is the quarter's: its transactions are priced from their items.
+      const measured = await (quarter
+        ? launchCase(stack, counter, size)
+        : meter.pricing(() => launchCase(stack, counter, size)));
       cases.push(measured);
       // The first size's quarter is the one priced: its cycle with every schedule that ran meanwhile
       // (a launch-only run has no quarter to price).
@@ -451,7 +454,8 @@ async function fullBench(): Promise<void> {
     }
     if (quarter && answersSize > 0)
       log(`a cycle of ${answersSize} people where everyone answers, to price the answers...`);
-    const answers = quarter && answersSize > 0 ? await answersBench(stack, api, meter, answersSize) : undefined;
+    const answers =
+      quarter && answersSize > 0 ? await meter.pricing(() => answersBench(stack, api, meter, answersSize)) : undefined;
     const cost = quarter && answers && quarterCosts({ ...quarter, answers });
     const others = !faults && !launchOnly;
     if (others) log('importing a 5,000-row Windows-1252 directory through the CLI...');
