@@ -1,6 +1,4 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ProjectionType } from 'aws-cdk-lib/aws-dynamodb';
 import { GSI_NAMES, PROJECTIONS } from '../lib/data.ts';
 import { allFunctions, dailyFunctions, scheduledFunctions } from '../lib/functions.ts';
@@ -63,22 +61,6 @@ function transactionKeys(input: unknown): { kind: TransactionAction['kind']; key
   );
 }
 
-/** Reads items by key as last written, outside the meter: what a transaction's actions found and left. */
-async function itemReader() {
-  const { config } = await import('../functions/shared/config.ts');
-  const client = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: config().DYNAMODB_ENDPOINT }));
-  return async (actions: { key: Key }[]): Promise<(Record<string, unknown> | undefined)[]> => {
-    const found = new Map<string, Record<string, unknown>>();
-    const { Responses } = await client.send(
-      new BatchGetCommand({
-        RequestItems: { [config().TABLE_NAME]: { Keys: actions.map(({ key }) => key), ConsistentRead: true } },
-      }),
-    );
-    for (const item of Responses?.[config().TABLE_NAME] ?? []) found.set(`${item.pk}\u0000${item.sk}`, item);
-    return actions.map(({ key }) => found.get(`${key.pk}\u0000${key.sk}`));
-  };
-}
-
 /** What DynamoDB reports consumed with ReturnConsumedCapacity INDEXES: the total, and the indexes' share. */
 interface Consumed {
   CapacityUnits?: number;
@@ -116,11 +98,21 @@ export class UsageMeter {
   /**
    * Asks DynamoDB (the shared document client) for the capacity each request consumes, and books it. Within
    * `pricing`, a transaction is priced from the items it touched instead (bench/transaction-units.ts), read before
-   * and after it by a client of its own, which books nothing.
+   * and after it by the store's batchGet outside the invocation, which books nothing.
    */
   async meterDynamo(): Promise<void> {
-    const { db } = await import('../functions/store/table.ts');
-    const images = await itemReader();
+    const { batchGet, db } = await import('../functions/store/table.ts');
+    const id = (key: Key) => `${key.pk}\u0000${key.sk}`;
+    // What a transaction's actions found and left, as last written: read outside the invocation, so nothing is booked.
+    const images = (actions: { key: Key }[]) =>
+      this.current.exit(async () => {
+        const items = await batchGet<Key & Record<string, unknown>>(
+          actions.map(({ key }) => key),
+          { consistent: true },
+        );
+        const found = new Map(items.map((item) => [id(item), item]));
+        return actions.map(({ key }) => found.get(id(key)));
+      });
     db().middlewareStack.add(
       (next, context) => async (args) => {
         (args.input as { ReturnConsumedCapacity?: string }).ReturnConsumedCapacity = 'INDEXES';
