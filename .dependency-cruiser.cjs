@@ -23,13 +23,13 @@ module.exports = {
       comment: 'Services never import the handlers that call them (forms, api, workflow, console).',
       severity: 'error',
       from: { path: '^functions/services/' },
-      to: { path: '^functions/(forms|api|workflow|console)/' },
+      to: { path: '^functions/(forms|api|workflow|console|deploy)/' },
     },
     {
       name: 'handlers-through-services',
       comment: 'Handlers parse, call a service and answer: they never reach the store directly.',
       severity: 'error',
-      from: { path: '^functions/(forms|api|workflow|console)/' },
+      from: { path: '^functions/(forms|api|workflow|console|deploy)/' },
       to: { path: '^functions/store/' },
     },
     {

@@ -1,5 +1,5 @@
 import type { KnipConfig } from 'knip';
-import { allFunctions } from './lib/functions.ts';
+import { allFunctions, upgradeFunctions } from './lib/functions.ts';
 
 /**
  * Unused files, exports and dependencies. The Lambda handlers are entry points because lib/functions.ts names
@@ -7,7 +7,7 @@ import { allFunctions } from './lib/functions.ts';
  */
 const config: KnipConfig = {
   entry: [
-    ...allFunctions.map((spec) => spec.entry),
+    ...[...allFunctions, ...Object.values(upgradeFunctions)].map((spec) => spec.entry),
     'bin/perfcycle.ts',
     'local/start.ts',
     'console/main.js',

@@ -24,7 +24,16 @@ export interface PerfcycleConfig {
   orgName: string;
   /** Emails per second the account's SES quota allows (a new account: 14); becomes SES_MAX_SEND_RATE. */
   sesMaxSendRate: number;
+  /**
+   * How many of the table's indexes its template declares: 6, or 3 for a stack first deployed with three (before
+   * the keys-only lists), whose other indexes a custom resource adds, one at a time (lib/table-upgrade.ts). A
+   * stack keeps its value for good: CloudFormation adds or removes one index per deploy.
+   */
+  tableTemplateIndexes: TableTemplateIndexes;
 }
+
+export const TABLE_TEMPLATE_INDEXES = [3, 6] as const;
+export type TableTemplateIndexes = (typeof TABLE_TEMPLATE_INDEXES)[number];
 
 /** A new SES account's production quota; raise the context value when AWS raises the account's. */
 const DEFAULT_SES_MAX_SEND_RATE = 14;
@@ -118,6 +127,14 @@ export function readConfig(node: Node): PerfcycleConfig {
     );
   }
 
+  const declared: unknown = node.tryGetContext('tableTemplateIndexes') ?? 6;
+  const tableTemplateIndexes = Number(declared);
+  if (!TABLE_TEMPLATE_INDEXES.some((allowed) => allowed === tableTemplateIndexes) || declared === '') {
+    problems.push(
+      `context "tableTemplateIndexes" must be 6, or 3 for a stack first deployed with three indexes, got ${JSON.stringify(declared)}`,
+    );
+  }
+
   if (problems.length > 0) {
     throw new Error(`Invalid perfcycle configuration:\n  - ${problems.join('\n  - ')}`);
   }
@@ -131,5 +148,6 @@ export function readConfig(node: Node): PerfcycleConfig {
     orgTimeZone,
     orgName,
     sesMaxSendRate: sesMaxSendRate as number,
+    tableTemplateIndexes: tableTemplateIndexes as TableTemplateIndexes,
   };
 }

@@ -1,10 +1,13 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
+import type { IndexShape } from '../functions/domain/upgrade.ts';
 import type { Stage } from './config.ts';
 
 export interface DataProps {
   stage: Stage;
+  /** How many of GSI_NAMES the table's template declares, from the first (lib/config.ts `tableTemplateIndexes`). */
+  templateIndexes: number;
 }
 
 /** Names of the table's global secondary indexes; each has `<name>pk` / `<name>sk` string keys. */
@@ -25,6 +28,18 @@ export const PROJECTIONS: Record<(typeof GSI_NAMES)[number], ProjectionType> = {
   gsi5: ProjectionType.KEYS_ONLY,
   gsi6: ProjectionType.KEYS_ONLY,
 };
+
+/** An index as DynamoDB describes it (the table upgrade's custom resource creates those the template leaves out). */
+export function indexShape(name: (typeof GSI_NAMES)[number]): IndexShape {
+  return {
+    IndexName: name,
+    KeySchema: [
+      { AttributeName: `${name}pk`, KeyType: 'HASH' },
+      { AttributeName: `${name}sk`, KeyType: 'RANGE' },
+    ],
+    Projection: { ProjectionType: PROJECTIONS[name] },
+  };
+}
 
 /**
  * The single table. Keys are generic (`pk`/`sk`, `gsiNpk`/`gsiNsk`): functions/store owns what goes in
@@ -49,7 +64,7 @@ export class Data extends Construct {
       removalPolicy: prod ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
 
-    for (const name of GSI_NAMES) {
+    for (const name of GSI_NAMES.slice(0, props.templateIndexes)) {
       this.table.addGlobalSecondaryIndex({
         indexName: name,
         partitionKey: { name: `${name}pk`, type: AttributeType.STRING },

@@ -33,6 +33,8 @@ export interface Access {
   linkSecret?: true;
   /** What it does to review-cycle executions: start one, stop one, describe one. */
   reviewCycle?: ReviewCycleAction[];
+  /** Upgrades the table in place: describes it, adds an index (UpdateTable), scans it. */
+  tableUpgrade?: true;
 }
 
 export interface FunctionSpec {
@@ -431,6 +433,29 @@ export const scheduledFunctions = {
     everyMinutes: 5,
   },
 } satisfies Record<string, FunctionSpec & { everyMinutes: number }>;
+
+/**
+ * The table upgrade's custom resource (lib/table-upgrade.ts), in a stack whose template declares fewer indexes
+ * than the code reads: its start, then its steps until done.
+ */
+export const upgradeFunctions = {
+  start: {
+    id: 'UpgradeTableStart',
+    entry: 'functions/deploy/upgrade-table.ts',
+    access: {},
+    description: 'Deploy: starts the table upgrade (the custom resource created, updated or deleted)',
+    timeoutSeconds: 10,
+  },
+  step: {
+    id: 'UpgradeTableStep',
+    entry: 'functions/deploy/upgrade-table-step.ts',
+    access: { table: 'readWrite', tableUpgrade: true },
+    description:
+      'Deploy: the table upgrade\u2019s next step (an index added, or items stored before rewritten into the lists)',
+    timeoutSeconds: 900,
+    memoryMb: 1024,
+  },
+} satisfies Record<string, FunctionSpec>;
 
 export const allFunctions: FunctionSpec[] = [
   ...apiFunctions,

@@ -181,6 +181,7 @@ export class PerfcycleFunction extends NodejsFunction {
           'SendEmail only, with ses:FromAddress fixed to the sender: in the SES sandbox each recipient identity is authorised too.',
       });
     }
+    if (access.tableUpgrade) allow(['dynamodb:DescribeTable', 'dynamodb:UpdateTable', 'dynamodb:Scan'], [tableArn]);
     if (access.linkSecret) allow(['secretsmanager:GetSecretValue'], [shared.linkSecret.secretArn]);
     if (access.reviewCycle?.length) {
       if (!reviewCycle)

@@ -2,7 +2,7 @@ import { CfnOutput, Duration, Lazy, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { Api } from './api.ts';
 import type { PerfcycleConfig } from './config.ts';
-import { Data } from './data.ts';
+import { Data, GSI_NAMES, indexShape } from './data.ts';
 import { LinkSecret } from './link-secret.ts';
 import { Mail } from './mail.ts';
 import { Monitoring } from './monitoring.ts';
@@ -10,6 +10,7 @@ import type { PerfcycleFunction, SharedResources } from './perfcycle-function.ts
 import { GoalWatchWorkflow } from './goal-watch-workflow.ts';
 import { OutboxFlusher } from './outbox-flusher.ts';
 import { ReviewCycleWorkflow } from './review-cycle-workflow.ts';
+import { TableUpgrade } from './table-upgrade.ts';
 
 export interface PerfcycleStackProps extends StackProps {
   config: PerfcycleConfig;
@@ -25,6 +26,8 @@ export class PerfcycleStack extends Stack {
   readonly outboxFlusher: OutboxFlusher;
   readonly api: Api;
   readonly monitoring: Monitoring;
+  /** Only in a stack whose table's template declares fewer indexes than the code reads (lib/config.ts). */
+  readonly tableUpgrade?: TableUpgrade;
   /** Every function, keyed by its FunctionSpec id (lib/functions.ts). */
   readonly functions: Record<string, PerfcycleFunction>;
 
@@ -33,7 +36,7 @@ export class PerfcycleStack extends Stack {
     const { config } = props;
     this.config = config;
 
-    this.data = new Data(this, 'Data', { stage: config.stage });
+    this.data = new Data(this, 'Data', { stage: config.stage, templateIndexes: config.tableTemplateIndexes });
     this.linkSecret = new LinkSecret(this, 'LinkSecret', { stage: config.stage });
     this.mail = new Mail(this, 'Mail', { senderAddress: config.senderAddress });
 
@@ -59,6 +62,14 @@ export class PerfcycleStack extends Stack {
       this.outboxFlusher.function,
     ])
       this.functions[fn.spec.id] = fn;
+
+    const undeclared = GSI_NAMES.slice(config.tableTemplateIndexes);
+    if (undeclared.length) {
+      this.tableUpgrade = new TableUpgrade(this, 'TableUpgrade', { shared, indexes: undeclared.map(indexShape) });
+      // No function runs the new code before the indexes it reads exist and hold the items stored before.
+      for (const fn of Object.values(this.functions)) fn.node.addDependency(this.tableUpgrade.beforeCode);
+      this.tableUpgrade.afterCode.node.addDependency(...Object.values(this.functions));
+    }
 
     this.monitoring = new Monitoring(this, 'Monitoring', {
       stage: config.stage,

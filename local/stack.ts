@@ -1,11 +1,11 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import * as sesLocal from 'aws-ses-v2-local';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { apiFunctions, allFunctions, scheduledFunctions } from '../lib/functions.ts';
+import { apiFunctions, allFunctions, scheduledFunctions, upgradeFunctions } from '../lib/functions.ts';
 import { LocalClock } from './clock.ts';
 import { startDynamo, type LocalDynamo } from './dynamodb.ts';
 import { handleApiRequest, type LocalRoute } from './api-server.ts';
@@ -43,6 +43,8 @@ export interface LocalStackOptions {
   recordCalls?: boolean;
   /** Runs around every handler invocation: the bench times and counts them per function. */
   aroundInvocation?: <T>(functionId: string, invoke: () => Promise<T>) => Promise<T>;
+  /** CDK context values over cdk.json's, as `-c key=value` gives them to a deploy (`tableTemplateIndexes`). */
+  context?: Record<string, unknown>;
 }
 
 export interface LocalStack {
@@ -117,7 +119,7 @@ function readRequestBody(request: IncomingMessage, limit: number): Promise<Buffe
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const dataDir = options.dataDir ? resolve(options.dataDir) : undefined;
   if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const blueprint = synthesizeBlueprint();
+  const blueprint = synthesizeBlueprint(options.context);
   const hrToken = persisted(dataDir, 'hr-token', () => randomBytes(24).toString('base64url'));
   const linkSecret = persisted(dataDir, 'link-secret', () => randomBytes(48).toString('base64url'));
   const [apiPort, sfnPort, dynamoPort, mailPort] = await Promise.all([
@@ -178,7 +180,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         : undefined;
     if (recorder) stops.push(async () => recorder.stop());
     const handlers = new Map<string, (event: unknown, context: unknown) => Promise<any>>();
-    for (const spec of allFunctions) {
+    const upgrading = blueprint.tableUpgrades.length ? Object.values(upgradeFunctions) : [];
+    for (const spec of [...allFunctions, ...upgrading]) {
       const module = await import(resolve(import.meta.dirname, '..', spec.entry));
       // Every invocation (API route, workflow task, schedule) goes through here: the recorder knows whose calls follow.
       const handler: (event: unknown, context: unknown) => Promise<any> = recorder
@@ -210,6 +213,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const runner = machine('review-cycle', 'ReviewCycle');
     const goalWatch = machine('goal-watch', 'GoalWatch');
     process.env.STATE_MACHINE_ARN = runner.stateMachineArn;
+    // Once the environment is whole (the handlers read it once), before anything reads the lists.
+    for (const properties of blueprint.tableUpgrades)
+      await runTableUpgrade(properties, (id, event) => handlers.get(id)!(event, lambdaContext(id)));
     // What EventBridge does in AWS: one goal-watch execution a day, at the same hour, on the project clock.
     const dailyGoalWatch = new LocalDailySchedule(
       GOAL_WATCH_HOUR_UTC,
@@ -326,6 +332,32 @@ async function ensureTable(endpoint: string, table: ReturnType<typeof synthesize
     await client.send(new CreateTableCommand({ ...table, TableName: TABLE_NAME }));
   } finally {
     client.destroy();
+  }
+}
+
+/**
+ * What CloudFormation and CDK's provider framework do with a pass of the table's upgrade (lib/table-upgrade.ts):
+ * create the custom resource, then ask its step until it answers complete. Locally at every start, on whatever the
+ * table holds: a pass finds nothing left to do once done.
+ */
+async function runTableUpgrade(
+  properties: Record<string, unknown>,
+  invoke: (functionId: string, event: unknown) => Promise<any>,
+): Promise<void> {
+  const event = {
+    RequestType: 'Create',
+    RequestId: randomUUID(),
+    ResourceType: 'Custom::PerfcycleTableUpgrade',
+    LogicalResourceId: 'TableUpgrade',
+    StackId: 'local',
+    ResponseURL: 'local',
+    ServiceToken: 'local',
+    ResourceProperties: properties,
+  };
+  const { PhysicalResourceId } = await invoke(upgradeFunctions.start.id, event);
+  for (let steps = 0; !(await invoke(upgradeFunctions.step.id, { ...event, PhysicalResourceId })).IsComplete; steps++) {
+    if (steps > 600) throw new Error('the table upgrade did not complete');
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
 

@@ -2,6 +2,7 @@ import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import { cdkJsonContext, createApp } from '../lib/app.ts';
 import { FUNCTION_ID_METADATA } from '../lib/perfcycle-function.ts';
 import { MACHINE_ID_METADATA } from '../lib/workflow-parts.ts';
+import { WAITER_METADATA } from '../lib/table-upgrade.ts';
 import { allFunctions, type FunctionSpec } from '../lib/functions.ts';
 
 /**
@@ -22,6 +23,11 @@ export interface LocalBlueprint {
   machines: Record<string, MachineBlueprint>;
   /** The synthesized CloudFormation template itself (the IAM proof reads the functions' policies from it). */
   template: CfnTemplate;
+  /**
+   * The properties of each pass of the table's upgrade in place (lib/table-upgrade.ts), in the order CloudFormation
+   * runs them: none unless the context says the table's template declares fewer indexes than the code reads.
+   */
+  tableUpgrades: Record<string, unknown>[];
 }
 
 export interface CfnTemplate {
@@ -32,9 +38,10 @@ type Resource = { Type: string; Properties: Record<string, any>; Metadata?: Reco
 
 const LOCAL_ARN_PREFIX = 'arn:aws:lambda:local:000000000000:function:';
 
-export function synthesizeBlueprint(): LocalBlueprint {
+/** `context` overrides cdk.json's values, as `-c key=value` does. */
+export function synthesizeBlueprint(context: Record<string, unknown> = {}): LocalBlueprint {
   // The same context `cdk synth` reads; bundling is skipped: locally the handlers run from source.
-  const { app, stack } = createApp({ context: cdkJsonContext(), bundle: false, validation: false });
+  const { app, stack } = createApp({ context: { ...cdkJsonContext(), ...context }, bundle: false, validation: false });
   const template = app.synth().getStackByName(stack.stackName).template as CfnTemplate;
   const resources = Object.entries(template.Resources);
 
@@ -61,7 +68,10 @@ export function synthesizeBlueprint(): LocalBlueprint {
     return spec;
   };
   const machines: Record<string, MachineBlueprint> = {};
-  for (const [logicalId, resource] of resources.filter(([, r]) => r.Type === 'AWS::StepFunctions::StateMachine')) {
+  const machineResources = resources.filter(
+    ([, r]) => r.Type === 'AWS::StepFunctions::StateMachine' && !r.Metadata?.[WAITER_METADATA],
+  );
+  for (const [logicalId, resource] of machineResources) {
     const machineId = resource.Metadata?.[MACHINE_ID_METADATA];
     if (typeof machineId !== 'string')
       throw new Error(`state machine ${logicalId} has no ${MACHINE_ID_METADATA} metadata`);
@@ -76,7 +86,12 @@ export function synthesizeBlueprint(): LocalBlueprint {
     }
     machines[machineId] = { definition, taskFunctions };
   }
-  return { table, machines, template };
+  const tableUpgrades = resources
+    .filter(([, r]) => r.Type === 'Custom::PerfcycleTableUpgrade')
+    .map(([, r]) => r.Properties)
+    // The pass before the functions' code update, then the one after (which depends on every function).
+    .sort((a, b) => String(b.pass).localeCompare(String(a.pass)));
+  return { table, machines, template, tableUpgrades };
 }
 
 /** Turns the DefinitionString's Fn::Join / Fn::GetAtt / Ref into a plain string with local ARNs. */

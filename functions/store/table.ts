@@ -51,6 +51,7 @@ import { observed } from '#shared/sdk-observer.ts';
  * | upward by   | CYCLE#id       | UPWARDBY#authorKey |                          |                                  |                               |
  * | upward count| CYCLE#id       | UPWARDCOUNT#manager |                         |                                  |                               |
  * | api request | IDEM#scope     | REQUEST          |                            |                                  |                               |
+ * | upgrade run | UPGRADE#runId  | SCAN             |                            |                                  |                               |
  *
  * gsi4 to gsi6 project only the keys (lib/data.ts): an assessment's lists are read there, then the assessments by
  * BatchGetItem, so each of its updates after launch writes to an index only when it enters or leaves a list.
@@ -161,15 +162,21 @@ export const keys = {
   /** `scope`: a digest of who sent an Idempotency-Key, to which route, and the key. */
   apiRequest: (scope: string) => ({ pk: `IDEM#${scope}`, sk: 'REQUEST' }),
   settings: (version: number) => ({ pk: 'SETTINGS', sk: `V#${String(version).padStart(10, '0')}` }),
+  /** How far one run of the table's upgrade has scanned (store/upgrade.ts): `runId` is CloudFormation's request. */
+  upgradeRun: (runId: string) => ({ pk: `UPGRADE#${runId}`, sk: 'SCAN' }),
 } as const;
 
+let lowLevelClient: DynamoDBClient | undefined;
 let client: DynamoDBDocumentClient | undefined;
 
+/** The client beneath db(), for what the document client does not wrap: the table's own description and indexes. */
+export function tableClient(): DynamoDBClient {
+  lowLevelClient ??= observed(new DynamoDBClient({ endpoint: config().DYNAMODB_ENDPOINT, maxAttempts: 8 }), 'dynamodb');
+  return lowLevelClient;
+}
+
 export function db(): DynamoDBDocumentClient {
-  client ??= DynamoDBDocumentClient.from(
-    observed(new DynamoDBClient({ endpoint: config().DYNAMODB_ENDPOINT, maxAttempts: 8 }), 'dynamodb'),
-    { marshallOptions: { removeUndefinedValues: true } },
-  );
+  client ??= DynamoDBDocumentClient.from(tableClient(), { marshallOptions: { removeUndefinedValues: true } });
   return client;
 }
 

@@ -486,6 +486,71 @@ describe('perfcycle stack (prod)', () => {
   }, 60_000);
 });
 
+describe('perfcycle stack for a table first deployed with three indexes', () => {
+  it('keeps the table as first deployed, and upgrades it in place before and after the functions\u2019 code', () => {
+    const { resources } = synth({ tableTemplateIndexes: 3 });
+    const [[tableId, table]] = ofType(resources, 'AWS::DynamoDB::Table') as [[string, Resource]];
+    // As `cb1c1d0` deployed it, byte for byte: CloudFormation then changes nothing on the table.
+    const { resources: current } = synth();
+    const [[currentId, six]] = ofType(current, 'AWS::DynamoDB::Table') as [[string, Resource]];
+    expect(tableId).toBe(currentId);
+    expect(table.Properties.GlobalSecondaryIndexes.map((index: { IndexName: string }) => index.IndexName)).toEqual([
+      'gsi1',
+      'gsi2',
+      'gsi3',
+    ]);
+    expect(table.Properties.GlobalSecondaryIndexes).toEqual(six.Properties.GlobalSecondaryIndexes.slice(0, 3));
+    expect(table.Properties.AttributeDefinitions).toEqual(six.Properties.AttributeDefinitions.slice(0, 8));
+
+    const upgrades = ofType(resources, 'Custom::PerfcycleTableUpgrade');
+    expect(upgrades.map(([, upgrade]) => upgrade.Properties.pass).sort()).toEqual(['after-code', 'before-code']);
+    for (const [, upgrade] of upgrades)
+      expect(upgrade.Properties.indexes).toEqual(
+        [4, 5, 6].map((n) => ({
+          IndexName: `gsi${n}`,
+          KeySchema: [
+            { AttributeName: `gsi${n}pk`, KeyType: 'HASH' },
+            { AttributeName: `gsi${n}sk`, KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'KEYS_ONLY' },
+        })),
+      );
+    const [[beforeId], [afterId]] = ['before-code', 'after-code'].map((pass) =>
+      upgrades.find(([, upgrade]) => upgrade.Properties.pass === pass),
+    ) as [string, Resource][];
+    const functions = ofType(resources, 'AWS::Lambda::Function').filter(([id]) =>
+      allFunctions.some((spec) => spec.id === functionIdOf(resources, id)),
+    );
+    expect(functions).toHaveLength(allFunctions.length);
+    // Every function runs the new code only once the indexes hold the items stored before; the second pass waits for them all.
+    for (const [id, fn] of functions)
+      expect((fn as Resource & { DependsOn?: string[] }).DependsOn, id).toContain(beforeId);
+    const after = resources[afterId] as Resource & { DependsOn?: string[] };
+    for (const [id] of functions) expect(after.DependsOn).toContain(id);
+    // The step may also describe the table, add an index and scan it; the start touches nothing.
+    const policies = functionPolicies({ Resources: resources } as unknown as CfnTemplate);
+    const actionsOf = (id: string) =>
+      policies
+        .get(id)!
+        .policies.flatMap(({ policy }) => policy.Statement.flatMap((statement) => [statement.Action].flat()));
+    expect(actionsOf('UpgradeTableStep')).toEqual(
+      expect.arrayContaining([
+        'dynamodb:DescribeTable',
+        'dynamodb:UpdateTable',
+        'dynamodb:Scan',
+        'dynamodb:UpdateItem',
+      ]),
+    );
+    expect(actionsOf('UpgradeTableStep')).not.toContain('dynamodb:DeleteTable');
+    expect(actionsOf('UpgradeTableStart').filter((action) => action.startsWith('dynamodb:'))).toEqual([]);
+  }, 120_000);
+
+  it('has none of it in a stack whose template declares every index', () => {
+    const { resources } = synth();
+    expect(ofType(resources, 'Custom::PerfcycleTableUpgrade')).toEqual([]);
+  }, 60_000);
+});
+
 describe('perfcycle stack with a base URL or a custom domain', () => {
   /** The links' base of every function that writes links (the console's files write none). */
   const baseUrls = (resources: Resources) =>
@@ -539,6 +604,7 @@ describe('configuration', () => {
     [{ stage: 'staging' }, /stage.*"dev" or "prod"/],
     [{ orgTimeZone: 'Mars/Olympus' }, /orgTimeZone.*IANA/],
     [{ orgName: ' ' }, /orgName.*required/],
+    [{ tableTemplateIndexes: 4 }, /tableTemplateIndexes.*6, or 3 for a stack first deployed with three indexes, got 4/],
   ])('rejects %j with a clear error', (bad, message) => {
     expect(() => createApp({ context: { ...cdkJsonContext(), ...bad }, bundle: false, validation: false })).toThrow(
       message,

@@ -55,6 +55,8 @@ export function reachableAccess({ output, code }: HandlerBundle): Access {
   if (indexes.length) access.indexes = [...indexes];
   if (sends('@aws-sdk/client-sesv2', 'SendEmail')) access.mail = true;
   if (sends('@aws-sdk/client-secrets-manager', 'GetSecretValue')) access.linkSecret = true;
+  const schema = commands['@aws-sdk/client-dynamodb'] ?? [];
+  if (['DescribeTable', 'UpdateTable'].some((command) => schema.includes(command))) access.tableUpgrade = true;
   const workflow = REVIEW_CYCLE_COMMANDS.filter(([, command]) => sends('@aws-sdk/client-sfn', command));
   if (workflow.length) access.reviewCycle = workflow.map(([action]) => action);
   return access;

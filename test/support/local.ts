@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import { runCli } from '../../cli/program.ts';
-import { startLocalStack, type LocalStack } from '../../local/stack.ts';
+import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../local/stack.ts';
 
 export interface Mail {
   from: string;
@@ -180,7 +180,11 @@ export { startLocalStack, type LocalStack };
  * Stops the stack and starts it again on the same data and the same ports (the handlers' SDK clients are
  * created once per process, with their endpoints), as a restart of `npm start` would.
  */
-export async function restartStack(stack: LocalStack, dataDir: string): Promise<LocalStack> {
+export async function restartStack(
+  stack: LocalStack,
+  dataDir: string,
+  options: Pick<LocalStackOptions, 'context' | 'recordCalls'> = {},
+): Promise<LocalStack> {
   const port = (url: string) => Number(new URL(url).port);
   const ports = {
     apiPort: port(stack.apiUrl),
@@ -189,7 +193,7 @@ export async function restartStack(stack: LocalStack, dataDir: string): Promise<
     sfnPort: port(process.env.SFN_ENDPOINT!),
   };
   await stack.stop();
-  const restarted = await startLocalStack({ dataDir, ...ports });
+  const restarted = await startLocalStack({ dataDir, ...ports, ...options });
   await restarted.settled();
   return restarted;
 }

@@ -1,0 +1,15 @@
+import middy from '@middy/core';
+import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
+import { observability } from '#shared/observability.ts';
+import { upgradeProperties } from './upgrade-properties.ts';
+
+/**
+ * The table upgrade's custom resource, as CloudFormation creates, updates or deletes it: the work happens in its
+ * steps (upgrade-table-step.ts), which the provider framework runs until done. A delete leaves the table as it is.
+ */
+export const handler = middy<CloudFormationCustomResourceEvent>()
+  .use(observability())
+  .handler(async (event: CloudFormationCustomResourceEvent) => {
+    const { pass } = upgradeProperties(event.ResourceProperties);
+    return { PhysicalResourceId: `table-upgrade-${pass}` };
+  });

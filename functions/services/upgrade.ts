@@ -1,0 +1,46 @@
+import { type IndexShape, nextIndexStep } from '#domain/upgrade.ts';
+import { logger } from '#shared/observability.ts';
+import {
+  createIndex,
+  describeTableState,
+  rewritePage,
+  saveUpgradeCursor,
+  upgradeCursor,
+  type UpgradeCursor,
+} from '#store/upgrade.ts';
+
+/** How long a run's scan position is kept after its last step. */
+const CURSOR_DAYS = 30;
+
+export type UpgradeStep = { complete: false; waiting: string } | ({ complete: true } & UpgradeCursor);
+
+/**
+ * One step of a table's upgrade in place, run again until it answers complete (a CloudFormation custom resource
+ * does, every half minute: lib/table-upgrade.ts). First every `indexes` is added, one at a time, each once the
+ * one before is built; then the items stored before the lists moved are rewritten into them, scanning the table
+ * page by page until `budgetMs` is spent, from where run `runId` stopped. Each rewrite holds only while the item
+ * is as read, so a function writing the same item meanwhile loses nothing; a rerun finds nothing left to do.
+ */
+export async function upgradeStep(runId: string, indexes: IndexShape[], budgetMs: number): Promise<UpgradeStep> {
+  const stopAt = Date.now() + budgetMs;
+  const step = nextIndexStep(indexes, await describeTableState());
+  if (step.kind === 'wait') return { complete: false, waiting: step.reason };
+  if (step.kind === 'create') {
+    await createIndex(step.index);
+    logger.info('table upgrade: index created', { runId, index: step.index.IndexName });
+    return { complete: false, waiting: `index ${step.index.IndexName} is being created` };
+  }
+  let cursor = await upgradeCursor(runId);
+  while (!cursor.done && Date.now() < stopAt) {
+    const page = await rewritePage(cursor.next);
+    cursor = {
+      ...(page.next ? { next: page.next } : {}),
+      done: !page.next,
+      scanned: cursor.scanned + page.scanned,
+      rewritten: cursor.rewritten + page.rewritten,
+    };
+    await saveUpgradeCursor(runId, cursor, Math.floor(Date.now() / 1000) + CURSOR_DAYS * 86_400);
+  }
+  logger.info('table upgrade: items rewritten', { runId, scanned: cursor.scanned, rewritten: cursor.rewritten });
+  return cursor.done ? { complete: true, ...cursor } : { complete: false, waiting: 'items still to scan' };
+}

@@ -1,0 +1,223 @@
+import { DescribeTableCommand, UpdateTableCommand } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import type { IndexShape, TableState } from '#domain/upgrade.ts';
+import { mapLimited } from '#shared/concurrency.ts';
+import { conditionalUpdate, db, keys, tableClient, tableName } from './table.ts';
+
+/**
+ * The table's upgrade in place, for a stack deployed before the lists moved (services/upgrade.ts runs it): its
+ * indexes as DynamoDB describes them, one index added, and the items stored before rewritten where they are listed.
+ */
+
+export async function describeTableState(): Promise<TableState> {
+  const { Table } = await tableClient().send(new DescribeTableCommand({ TableName: tableName() }));
+  return {
+    status: Table?.TableStatus ?? 'UNKNOWN',
+    indexes: (Table?.GlobalSecondaryIndexes ?? []).map((index) => ({
+      IndexName: index.IndexName ?? '',
+      KeySchema: (index.KeySchema ?? []).map((key) => ({
+        AttributeName: key.AttributeName ?? '',
+        KeyType: key.KeyType ?? '',
+      })),
+      Projection: { ...index.Projection },
+      IndexStatus: index.IndexStatus,
+    })),
+  };
+}
+
+/** Starts building an index (string keys, as every index of the table has); DynamoDB fills it from the items. */
+export async function createIndex(index: IndexShape): Promise<void> {
+  await tableClient().send(
+    new UpdateTableCommand({
+      TableName: tableName(),
+      AttributeDefinitions: index.KeySchema.map((key) => ({ AttributeName: key.AttributeName, AttributeType: 'S' })),
+      GlobalSecondaryIndexUpdates: [
+        {
+          Create: {
+            IndexName: index.IndexName,
+            KeySchema: index.KeySchema.map((key) => ({
+              AttributeName: key.AttributeName,
+              KeyType: key.KeyType as 'HASH' | 'RANGE',
+            })),
+            Projection: {
+              ProjectionType: index.Projection.ProjectionType as 'ALL' | 'KEYS_ONLY' | 'INCLUDE',
+              ...(index.Projection.NonKeyAttributes ? { NonKeyAttributes: index.Projection.NonKeyAttributes } : {}),
+            },
+          },
+        },
+      ],
+    }),
+  );
+}
+
+/** A rewrite of one item: what to set and remove, applied only while the attributes it was computed from are as read. */
+export interface ItemRewrite {
+  set: Record<string, unknown>;
+  remove: string[];
+  /** Each attribute the rewrite was computed from, as read (undefined: absent). */
+  read: Record<string, unknown>;
+}
+
+/**
+ * Where an assessment's lists moved, key values unchanged: its pending self-assessment from gsi1 to gsi5, its
+ * pending review or unacknowledged result from gsi2 to gsi6, its reviewer's team from gsi3 to gsi4 (lib/data.ts).
+ */
+const MOVED_LISTS = [
+  [1, 5],
+  [2, 6],
+  [3, 4],
+].map(([from, to]) => [`gsi${from}`, `gsi${to}`] as const);
+const LIST_ATTRIBUTES = MOVED_LISTS.flat().flatMap((index) => [`${index}pk`, `${index}sk`]);
+
+/** What an item stored before the lists moved needs, or undefined when it is as the code writes it now. */
+export function rewriteOf(item: Record<string, unknown>): ItemRewrite | undefined {
+  const sk = String(item.sk);
+  if (sk.startsWith('ASMT#')) return assessmentRewrite(item);
+  // Unsent mail waited in an outbox partition per scope (`OUTBOX#scope`, sorted `dueAt#mailId`); now all waits in
+  // one, sorted `scope#dueAt#mailId`. A claim or a retry by one version of a mail the other queued moved only the
+  // sort key: each key is mended on its own.
+  if (sk.startsWith('MAIL#') && item.gsi2pk !== undefined) {
+    const scope = String(item.pk).slice(keys.cyclePartition('').length);
+    const sortKey = String(item.gsi2sk);
+    const set = {
+      ...(item.gsi2pk === keys.outbox.gsi2pk ? {} : keys.outbox),
+      ...(sortKey.startsWith(`${scope}#`) ? {} : { gsi2sk: `${scope}#${sortKey}` }),
+    };
+    return Object.keys(set).length
+      ? { set, remove: [], read: { gsi2pk: item.gsi2pk, gsi2sk: item.gsi2sk } }
+      : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * An assessment's lists where the code now reads them. An old function still running during the deploy may have
+ * written an old list after the first pass moved the item; the pass after the code update moves it too, and drops
+ * an entry the person has since left by the old function's hand (a submission, an acknowledgement).
+ */
+function assessmentRewrite(item: Record<string, unknown>): ItemRewrite | undefined {
+  const cycleId = String(item.pk).slice(keys.cyclePartition('').length);
+  const read: Record<string, unknown> = {};
+  for (const name of [...LIST_ATTRIBUTES, 'selfStatus', 'reviewStatus', 'acknowledgedAt']) read[name] = item[name];
+  const lists: Record<string, unknown> = {};
+  for (const [, to] of MOVED_LISTS)
+    Object.assign(lists, { [`${to}pk`]: item[`${to}pk`], [`${to}sk`]: item[`${to}sk`] });
+  for (const [from, to] of MOVED_LISTS)
+    if (item[`${from}pk`] !== undefined)
+      Object.assign(lists, { [`${to}pk`]: item[`${from}pk`], [`${to}sk`]: item[`${from}sk`] });
+  const [pendingSelf, pendingReviewOrUnacknowledged] = [MOVED_LISTS[0][1], MOVED_LISTS[1][1]];
+  const leave = (index: string) => Object.assign(lists, { [`${index}pk`]: undefined, [`${index}sk`]: undefined });
+  const listed = (index: string) => lists[`${index}pk`];
+  if (listed(pendingSelf) !== undefined && item.selfStatus !== 'PENDING') leave(pendingSelf);
+  const second = listed(pendingReviewOrUnacknowledged);
+  if (
+    (second === keys.pendingReview(cycleId) && item.reviewStatus !== 'PENDING') ||
+    (second === keys.unacknowledged(cycleId) && item.acknowledgedAt !== undefined)
+  )
+    leave(pendingReviewOrUnacknowledged);
+
+  const set: Record<string, unknown> = {};
+  const remove = MOVED_LISTS.flatMap(([from]) => [`${from}pk`, `${from}sk`]).filter((name) => item[name] !== undefined);
+  for (const [name, value] of Object.entries(lists)) {
+    if (value !== undefined && value !== item[name]) set[name] = value;
+    if (value === undefined && item[name] !== undefined) remove.push(name);
+  }
+  return Object.keys(set).length || remove.length ? { set, remove, read } : undefined;
+}
+
+/**
+ * Applies a rewrite while the item is as it was read; when it changed meanwhile (a function wrote it), reads it
+ * again and rewrites what it is now. False when the item is gone or needs nothing any more.
+ */
+export async function applyRewrite(key: { pk: unknown; sk: unknown }, rewrite: ItemRewrite): Promise<boolean> {
+  let current: ItemRewrite | undefined = rewrite;
+  for (let attempt = 0; current && attempt < 10; attempt++) {
+    if (await conditionalUpdate(updateOf(key, current))) return true;
+    const { Item } = await db().send(
+      new GetCommand({ TableName: tableName(), Key: { pk: key.pk, sk: key.sk }, ConsistentRead: true }),
+    );
+    current = Item && rewriteOf(Item);
+  }
+  if (current) throw new Error(`item ${String(key.pk)} ${String(key.sk)} kept changing while it was rewritten`);
+  return false;
+}
+
+function updateOf(key: { pk: unknown; sk: unknown }, rewrite: ItemRewrite) {
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const name = (attribute: string) => {
+    names[`#${attribute}`] = attribute;
+    return `#${attribute}`;
+  };
+  const sets = Object.entries(rewrite.set).map(([attribute, value]) => {
+    values[`:set_${attribute}`] = value;
+    return `${name(attribute)} = :set_${attribute}`;
+  });
+  const conditions = Object.entries(rewrite.read).map(([attribute, value]) => {
+    if (value === undefined) return `attribute_not_exists(${name(attribute)})`;
+    values[`:read_${attribute}`] = value;
+    return `${name(attribute)} = :read_${attribute}`;
+  });
+  const update = [
+    sets.length ? `SET ${sets.join(', ')}` : '',
+    rewrite.remove.length ? `REMOVE ${rewrite.remove.map(name).join(', ')}` : '',
+  ];
+  return {
+    Key: { pk: key.pk, sk: key.sk },
+    UpdateExpression: update.filter(Boolean).join(' '),
+    ConditionExpression: ['attribute_exists(pk)', ...conditions].join(' AND '),
+    ExpressionAttributeNames: names,
+    ...(Object.keys(values).length ? { ExpressionAttributeValues: values } : {}),
+  };
+}
+
+/** How far a run has come: where its scan goes on from, whether it is done, and what it rewrote. */
+export interface UpgradeCursor {
+  next?: Record<string, unknown>;
+  done: boolean;
+  scanned: number;
+  rewritten: number;
+}
+
+/**
+ * One page of the table's scan from `start`, each item that needs it rewritten (a few at once). Only assessments
+ * and unsent mail (the only mail in the outbox index) come back.
+ */
+export async function rewritePage(
+  start: Record<string, unknown> | undefined,
+): Promise<{ next?: Record<string, unknown>; scanned: number; rewritten: number }> {
+  const page = await db().send(
+    new ScanCommand({
+      TableName: tableName(),
+      ExclusiveStartKey: start,
+      FilterExpression: 'begins_with(sk, :assessment) OR (begins_with(sk, :mail) AND attribute_exists(gsi2pk))',
+      ExpressionAttributeValues: { ':assessment': 'ASMT#', ':mail': 'MAIL#' },
+      ConsistentRead: true,
+    }),
+  );
+  const rewrites = (page.Items ?? []).flatMap((item) => {
+    const rewrite = rewriteOf(item);
+    return rewrite ? [{ item, rewrite }] : [];
+  });
+  const applied = await mapLimited(rewrites, 16, ({ item, rewrite }) =>
+    applyRewrite({ pk: item.pk, sk: item.sk }, rewrite),
+  );
+  return {
+    ...(page.LastEvaluatedKey ? { next: page.LastEvaluatedKey } : {}),
+    scanned: page.ScannedCount ?? 0,
+    rewritten: applied.filter(Boolean).length,
+  };
+}
+
+/** How far run `runId` has come (nowhere yet: not done, from the start). */
+export async function upgradeCursor(runId: string): Promise<UpgradeCursor> {
+  const { Item } = await db().send(
+    new GetCommand({ TableName: tableName(), Key: keys.upgradeRun(runId), ConsistentRead: true }),
+  );
+  return (Item?.cursor as UpgradeCursor | undefined) ?? { done: false, scanned: 0, rewritten: 0 };
+}
+
+/** Keeps how far run `runId` has come, for its next step; gone a month after (the table's TTL). */
+export async function saveUpgradeCursor(runId: string, cursor: UpgradeCursor, expiresAt: number): Promise<void> {
+  await db().send(new PutCommand({ TableName: tableName(), Item: { ...keys.upgradeRun(runId), cursor, expiresAt } }));
+}

@@ -1,0 +1,87 @@
+import { CustomResource, Duration, Stack, Validations } from 'aws-cdk-lib';
+import type { CfnResource } from 'aws-cdk-lib';
+import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import { Provider } from 'aws-cdk-lib/custom-resources';
+import { Construct } from 'constructs';
+import type { IndexShape } from '../functions/domain/upgrade.ts';
+import { upgradeFunctions } from './functions.ts';
+import { PerfcycleFunction, type SharedResources } from './perfcycle-function.ts';
+
+/** Marks the provider framework's waiter, which the local runtime does not run: local/stack.ts runTableUpgrade does its work. */
+export const WAITER_METADATA = 'perfcycle:tableUpgradeWaiter';
+
+export interface TableUpgradeProps {
+  shared: SharedResources;
+  /** The indexes the code reads that the table's template does not declare. */
+  indexes: IndexShape[];
+}
+
+/**
+ * Upgrades a table first deployed with fewer indexes, in place, during a deploy (README, "Upgrading while cycles
+ * run"). CloudFormation adds one index per deploy and rolls back one that adds more; DynamoDB builds an index for
+ * minutes. So a custom resource adds each missing index in turn, waiting for each, then rewrites the items stored
+ * before into the lists the code now reads. It runs twice: before the functions' code is updated (`beforeCode`,
+ * which every function waits for), and after (`afterCode`), for what an old function wrote meanwhile. The provider
+ * framework polls its step every 30 seconds for up to two hours.
+ */
+export class TableUpgrade extends Construct {
+  readonly beforeCode: CustomResource;
+  readonly afterCode: CustomResource;
+
+  constructor(scope: Construct, id: string, props: TableUpgradeProps) {
+    super(scope, id);
+    const start = new PerfcycleFunction(this, upgradeFunctions.start.id, {
+      spec: upgradeFunctions.start,
+      shared: props.shared,
+    });
+    const step = new PerfcycleFunction(this, upgradeFunctions.step.id, {
+      spec: upgradeFunctions.step,
+      shared: props.shared,
+    });
+    const provider = new Provider(this, 'Provider', {
+      onEventHandler: start,
+      isCompleteHandler: step,
+      queryInterval: Duration.seconds(30),
+      totalTimeout: Duration.hours(2),
+    });
+    acknowledgeFramework(provider, [start, step]);
+    (provider.node.findChild('waiter-state-machine').node.defaultChild as CfnResource).addMetadata(
+      WAITER_METADATA,
+      true,
+    );
+    const pass = (pass: 'before-code' | 'after-code', id: string) =>
+      new CustomResource(this, id, {
+        serviceToken: provider.serviceToken,
+        resourceType: 'Custom::PerfcycleTableUpgrade',
+        properties: { pass, indexes: props.indexes },
+      });
+    this.beforeCode = pass('before-code', 'BeforeCode');
+    this.afterCode = pass('after-code', 'AfterCode');
+  }
+}
+
+/** cdk-nag's findings on CDK's own provider framework, which takes no settings for them. */
+function acknowledgeFramework(provider: Provider, handlers: PerfcycleFunction[]): void {
+  const stack = Stack.of(provider);
+  const arnOf = (fn: Construct) => `<${stack.getLogicalId(fn.node.defaultChild as CfnFunction)}.Arn>:*`;
+  const invokes = [
+    ...handlers,
+    ...['framework-isComplete', 'framework-onTimeout'].map((id) => provider.node.findChild(id)),
+  ];
+  const acknowledgements = [
+    ...invokes.map((fn) => ({
+      id: `AwsSolutions-IAM5[Resource::${arnOf(fn)}]`,
+      reason: 'The framework invokes these functions (any version of each): lambda:InvokeFunction on them only.',
+    })),
+    {
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      reason: 'AWS-maintained baseline for Lambda logging: only logs:CreateLogGroup/CreateLogStream/PutLogEvents.',
+    },
+    {
+      id: 'AwsSolutions-SF1',
+      reason: 'CDK\u2019s waiter only polls the upgrade step; the step function logs each step itself.',
+    },
+    { id: 'AwsSolutions-SF2', reason: 'CDK\u2019s waiter takes no tracing setting; the step function is traced.' },
+  ];
+  for (const acknowledgement of acknowledgements) Validations.of(provider).acknowledge(acknowledgement);
+}
