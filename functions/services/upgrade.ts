@@ -3,6 +3,7 @@ import { logger } from '#shared/observability.ts';
 import {
   createIndex,
   describeTableState,
+  recountPeerCounts,
   rewritePage,
   saveUpgradeCursor,
   upgradeCursor,
@@ -18,7 +19,8 @@ export type UpgradeStep = { complete: false; waiting: string } | ({ complete: tr
  * One step of a table's upgrade in place, run again until it answers complete (a CloudFormation custom resource
  * does, every half minute: lib/table-upgrade.ts). First every `indexes` is added, one at a time, each once the
  * one before is built; then the items stored before the lists moved are rewritten into them, scanning the table
- * page by page until `budgetMs` is spent, from where run `runId` stopped. Each rewrite holds only while the item
+ * page by page until `budgetMs` is spent, from where run `runId` stopped; old peer reviews take their manager on
+ * the way, and once through, the cycles whose peer counts were kept per department alone are counted again. Each rewrite holds only while the item
  * is as read, so a function writing the same item meanwhile loses nothing; a rerun finds nothing left to do.
  */
 export async function upgradeStep(runId: string, indexes: IndexShape[], budgetMs: number): Promise<UpgradeStep> {
@@ -32,13 +34,21 @@ export async function upgradeStep(runId: string, indexes: IndexShape[], budgetMs
   }
   let cursor = await upgradeCursor(runId);
   while (!cursor.done && Date.now() < stopAt) {
-    const page = await rewritePage(cursor.next);
-    cursor = {
-      ...(page.next ? { next: page.next } : {}),
-      done: !page.next,
-      scanned: cursor.scanned + page.scanned,
-      rewritten: cursor.rewritten + page.rewritten,
-    };
+    if (cursor.through) {
+      // Through the table, every old peer review named its manager: the cycles counted per department count again.
+      const [cycleId, ...rest] = cursor.recount ?? [];
+      if (cycleId !== undefined) await recountPeerCounts(cycleId);
+      cursor = { ...cursor, recount: rest, done: rest.length === 0 };
+    } else {
+      const page = await rewritePage(cursor.next);
+      cursor = {
+        ...(page.next ? { next: page.next } : { through: true }),
+        done: false,
+        scanned: cursor.scanned + page.scanned,
+        rewritten: cursor.rewritten + page.rewritten,
+        recount: [...new Set([...(cursor.recount ?? []), ...page.recount])],
+      };
+    }
     await saveUpgradeCursor(runId, cursor, Math.floor(Date.now() / 1000) + CURSOR_DAYS * 86_400);
   }
   logger.info('table upgrade: items rewritten', { runId, scanned: cursor.scanned, rewritten: cursor.rewritten });

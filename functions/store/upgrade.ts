@@ -1,8 +1,9 @@
 import { DescribeTableCommand, UpdateTableCommand } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, type PutCommandInput, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { IndexShape, TableState } from '#domain/upgrade.ts';
+import type { PeerReviewRecord } from './peers.ts';
 import { mapLimited } from '#shared/concurrency.ts';
-import { conditionalUpdate, db, keys, tableClient, tableName } from './table.ts';
+import { conditionalDelete, conditionalUpdate, db, keys, queryAll, tableClient, tableName } from './table.ts';
 
 /**
  * The table's upgrade in place, for a stack deployed before the lists moved (services/upgrade.ts runs it): its
@@ -174,9 +175,105 @@ function updateOf(key: { pk: unknown; sk: unknown }, rewrite: ItemRewrite) {
 /** How far a run has come: where its scan goes on from, whether it is done, and what it rewrote. */
 export interface UpgradeCursor {
   next?: Record<string, unknown>;
+  /** The scan has been through the table. */
+  through?: boolean;
   done: boolean;
   scanned: number;
   rewritten: number;
+  /** Cycles whose peer counts are still kept per department alone: counted again once the scan has been through. */
+  recount?: string[];
+}
+
+const isPeerReview = (sk: string) => sk.startsWith('PEER#');
+const isPeerCount = (sk: string) => sk.startsWith(keys.peerCountPrefix);
+
+/**
+ * An old peer review names no manager (its counts were kept per department): it takes its participant's reviewer
+ * from the assessment, as an assignment does now. False when it had one meanwhile.
+ */
+async function givePeerReviewItsManager(review: Record<string, unknown>): Promise<boolean> {
+  const { Item: assessment } = await db().send(
+    new GetCommand({
+      TableName: tableName(),
+      Key: { pk: review.pk, sk: `ASMT#${review.employeeId}` },
+      ConsistentRead: true,
+    }),
+  );
+  if (!assessment) throw new Error(`peer review ${String(review.sk)} of ${String(review.pk)} has no assessment`);
+  return conditionalUpdate({
+    Key: { pk: review.pk, sk: review.sk },
+    UpdateExpression: 'SET managerKey = :managerKey, managerName = :managerName',
+    ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(managerKey)',
+    ExpressionAttributeValues: { ':managerKey': assessment.managerKey, ':managerName': assessment.managerName },
+  });
+}
+
+/** A condition that a count is as it was read (or still absent). */
+function countAsRead(count: Record<string, unknown> | undefined) {
+  if (!count) return { ConditionExpression: 'attribute_not_exists(pk)' };
+  const present = COUNT_NAMES.filter((name) => count[name] !== undefined);
+  return {
+    ConditionExpression: COUNT_NAMES.map((name) =>
+      count[name] === undefined ? `attribute_not_exists(${name})` : `${name} = :read_${name}`,
+    ).join(' AND '),
+    ...(present.length
+      ? { ExpressionAttributeValues: Object.fromEntries(present.map((name) => [`:read_${name}`, count[name]])) }
+      : {}),
+  };
+}
+const COUNT_NAMES = ['asked', 'answered'] as const;
+
+/**
+ * A cycle's peer counts from its peer reviews, per (manager, department) as they are kept now, in place of those
+ * kept per department alone. Exact: a review is never deleted, and counts once asked and once answered. Each count
+ * is written only while it is as read before the reviews were, and each old one deleted only while as read, so an
+ * assignment or an answer landing meanwhile makes the cycle count again.
+ */
+export async function recountPeerCounts(cycleId: string): Promise<void> {
+  const inCycle = <T>(prefix: string) =>
+    queryAll<T & { pk: string; sk: string }>({
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': keys.cyclePartition(cycleId), ':prefix': prefix },
+      ConsistentRead: true,
+    });
+  for (let attempt = 0; attempt < 10; attempt++) {
+    const counts = await inCycle<Record<string, unknown>>(keys.peerCountPrefix);
+    const reviews =
+      await inCycle<Pick<PeerReviewRecord, 'managerKey' | 'managerName' | 'department' | 'status'>>('PEER#');
+    const groups = new Map<string, Record<string, unknown> & { sk: string; asked: number; answered: number }>();
+    for (const review of reviews) {
+      const key = keys.peerCount(cycleId, review.managerKey, review.department);
+      const group = groups.get(key.sk) ?? {
+        ...key,
+        managerKey: review.managerKey,
+        managerName: review.managerName,
+        department: review.department,
+        asked: 0,
+        answered: 0,
+      };
+      group.asked += 1;
+      if (review.status === 'SUBMITTED') group.answered += 1;
+      groups.set(key.sk, group);
+    }
+    const asRead = (sk: unknown) => counts.find((count) => count.sk === sk);
+    let held = true;
+    for (const group of groups.values()) {
+      const put: PutCommandInput = { TableName: tableName(), Item: group, ...countAsRead(asRead(group.sk)) };
+      held &&= await db()
+        .send(new PutCommand(put))
+        .then(
+          () => true,
+          (error: Error) => {
+            if (error.name === 'ConditionalCheckFailedException') return false;
+            throw error;
+          },
+        );
+    }
+    for (const old of counts.filter((count) => !groups.has(count.sk)))
+      held &&= await conditionalDelete({ Key: { pk: old.pk, sk: old.sk }, ...countAsRead(old) });
+    if (held) return;
+  }
+  throw new Error(`the peer counts of cycle ${cycleId} kept changing while they were counted again`);
 }
 
 /**
@@ -185,27 +282,41 @@ export interface UpgradeCursor {
  */
 export async function rewritePage(
   start: Record<string, unknown> | undefined,
-): Promise<{ next?: Record<string, unknown>; scanned: number; rewritten: number }> {
+): Promise<{ next?: Record<string, unknown>; scanned: number; rewritten: number; recount: string[] }> {
   const page = await db().send(
     new ScanCommand({
       TableName: tableName(),
       ExclusiveStartKey: start,
-      FilterExpression: 'begins_with(sk, :assessment) OR (begins_with(sk, :mail) AND attribute_exists(gsi2pk))',
-      ExpressionAttributeValues: { ':assessment': 'ASMT#', ':mail': 'MAIL#' },
+      FilterExpression:
+        'begins_with(sk, :assessment) OR (begins_with(sk, :mail) AND attribute_exists(gsi2pk)) OR ' +
+        '((begins_with(sk, :peer) OR begins_with(sk, :peerCount)) AND attribute_not_exists(managerKey))',
+      ExpressionAttributeValues: {
+        ':assessment': 'ASMT#',
+        ':mail': 'MAIL#',
+        ':peer': 'PEER#',
+        ':peerCount': keys.peerCountPrefix,
+      },
       ConsistentRead: true,
     }),
   );
-  const rewrites = (page.Items ?? []).flatMap((item) => {
+  const items = page.Items ?? [];
+  const rewrites = items.flatMap((item) => {
     const rewrite = rewriteOf(item);
     return rewrite ? [{ item, rewrite }] : [];
   });
   const applied = await mapLimited(rewrites, 16, ({ item, rewrite }) =>
     applyRewrite({ pk: item.pk, sk: item.sk }, rewrite),
   );
+  const reviews = items.filter((item) => isPeerReview(String(item.sk)) && item.managerKey === undefined);
+  const managed = await mapLimited(reviews, 16, givePeerReviewItsManager);
+  const recount = items
+    .filter((item) => isPeerCount(String(item.sk)) && item.managerKey === undefined)
+    .map((item) => String(item.pk).slice(keys.cyclePartition('').length));
   return {
     ...(page.LastEvaluatedKey ? { next: page.LastEvaluatedKey } : {}),
     scanned: page.ScannedCount ?? 0,
-    rewritten: applied.filter(Boolean).length,
+    rewritten: applied.filter(Boolean).length + managed.filter(Boolean).length,
+    recount: [...new Set(recount)],
   };
 }
 

@@ -85,6 +85,26 @@ describe('a table first deployed with three indexes, upgraded in place while a c
     expect((await submitForm(linkIn((await invitation('ann@example.com'))[0], '/forms/self'), SELF)).status).toBe(303);
     await stack.settled();
 
+    // Ann and Bob review each other as peers; Ann answers before the upgrade.
+    for (const [employeeId, reviewer] of [
+      ['e1', 'e2'],
+      ['e2', 'e1'],
+    ])
+      expect((await hr(stack, 'POST', `/cycles/${cycleId}/peers`, { employeeId, reviewers: [reviewer] })).status).toBe(
+        200,
+      );
+    await stack.settled();
+    const peerLink = async (to: string, about: string) =>
+      linkIn(
+        (await mailbox(stack)).find(
+          (mail) => mail.to === to && mail.subject === `Q4: please give peer feedback on ${about}`,
+        )!,
+        '/forms/peer',
+      );
+    const PEER = { doesWell: 'Explains the plan', doDifferently: 'Share drafts earlier', rating: '4' };
+    const bobsPeerLink = await peerLink('bob@example.com', 'Ann Early');
+    expect((await submitForm(await peerLink('ann@example.com', 'Bob Late'), PEER)).status).toBe(303);
+
     // What the old version stored instead: the lists in gsi1-gsi3, no phase item, Bob's invitation still queued
     // (SES refused it) in the cycle's own outbox partition; and the table without the three new indexes.
     for (const index of ['gsi6', 'gsi5', 'gsi4']) {
@@ -110,7 +130,16 @@ describe('a table first deployed with three indexes, upgraded in place while a c
           delete old[`${now}sk`];
         }
       else if (sk === 'META' && item.pk === `CYCLE#${cycleId}`) delete old.phaseKept;
-      else if (sk === 'PHASE') {
+      else if (sk.startsWith('PEER#')) {
+        // Peer reviews named no manager, and their counts were kept per department.
+        delete old.managerKey;
+        delete old.managerName;
+      } else if (sk.startsWith('PEERCOUNT#')) {
+        await client.send(new DeleteCommand({ TableName: 'perfcycle', Key: { pk: item.pk, sk: item.sk } }));
+        Object.assign(old, { sk: 'PEERCOUNT#Sales', department: 'Sales', asked: 2, answered: 1 });
+        delete old.managerKey;
+        delete old.managerName;
+      } else if (sk === 'PHASE') {
         await client.send(new DeleteCommand({ TableName: 'perfcycle', Key: { pk: item.pk, sk: item.sk } }));
         continue;
       } else if (sk.startsWith('MAIL#') && item.kind === 'invitation' && bodyOf(item).to === 'bob@example.com') {
@@ -144,19 +173,16 @@ describe('a table first deployed with three indexes, upgraded in place while a c
         Object.keys(assessment).filter((name) => /^gsi[123]/.test(name)),
         String(assessment.sk),
       ).toEqual([]);
-    // The upgrade's calls, each allowed by its own function's policy in the template that deploys it.
-    const upgradeCalls = stack.recorder!.calls().filter((call) => call.functionId.startsWith('UpgradeTable'));
-    expect(new Set(upgradeCalls.map((call) => call.action))).toEqual(
-      new Set([
-        'dynamodb:DescribeTable',
-        'dynamodb:UpdateTable',
-        'dynamodb:Scan',
-        'dynamodb:UpdateItem',
-        'dynamodb:GetItem',
-        'dynamodb:PutItem',
-      ]),
-    );
-    expect(await deniedCalls(upgradeCalls, stack.template)).toEqual([]);
+
+    // A peer review asked before is answered now, and counted with its participant's manager.
+    expect((await submitForm(bobsPeerLink, PEER)).status).toBe(303);
+    expect((await hr(stack, 'GET', `/cycles/${cycleId}`)).body.peerReviews).toEqual({
+      asked: 2,
+      answered: 2,
+      completion: 100,
+      byDepartment: [{ department: 'Sales', asked: 2, answered: 2, completion: 100 }],
+      byManager: [{ managerKey: 'm1', managerName: 'Maria Manager', asked: 2, answered: 2, completion: 100 }],
+    });
 
     // The mail queued before goes out with the flusher's next run.
     await stack.advance(6 * 60_000);
@@ -184,5 +210,20 @@ describe('a table first deployed with three indexes, upgraded in place while a c
     const page = await (await fetch(linkIn(team!, '/forms/team'))).text();
     expect(page).toContain('Ann Early');
     expect(page).toContain('Bob Late');
+    // The upgrade's calls, each allowed by its own function's policy in the template that deploys it.
+    const upgradeCalls = stack.recorder!.calls().filter((call) => call.functionId.startsWith('UpgradeTable'));
+    expect(new Set(upgradeCalls.map((call) => call.action))).toEqual(
+      new Set([
+        'dynamodb:DescribeTable',
+        'dynamodb:UpdateTable',
+        'dynamodb:Scan',
+        'dynamodb:Query',
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        'dynamodb:DeleteItem',
+      ]),
+    );
+    expect(await deniedCalls(upgradeCalls, stack.template)).toEqual([]);
   }, 300_000);
 });
