@@ -23,8 +23,9 @@ export function signCursor(place: CursorPlace, key: Record<string, unknown>, sec
   return `${body}.${macOf(body, secret).toString('base64url')}`;
 }
 
-const invalid = (problem: string) =>
-  new RuleViolation('invalid cursor', [problem, 'pass the nextCursor of the page before, unchanged']);
+/** A cursor refused (a 400), saying why and what to pass instead. */
+export const invalidCursor = (problem: string, remedy = 'pass the nextCursor of the page before, unchanged') =>
+  new RuleViolation('invalid cursor', [problem, remedy]);
 
 /** The key a cursor resumes from; refused (a 400) unless it was signed here for this cycle and list. */
 export function verifyCursor(cursor: string, place: CursorPlace, secret: string): Record<string, unknown> {
@@ -32,10 +33,10 @@ export function verifyCursor(cursor: string, place: CursorPlace, secret: string)
   const given = Buffer.from(mac ?? '', 'base64url');
   const expected = body ? macOf(body, secret) : undefined;
   if (extra !== undefined || !expected || given.length !== MAC_BYTES || !timingSafeEqual(given, expected))
-    throw invalid('the cursor was changed or was not issued by perfcycle');
+    throw invalidCursor('the cursor was changed or was not issued by perfcycle');
   const payload = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as { c: string; l: string; k: unknown };
-  if (payload.c !== place.cycleId) throw invalid(`the cursor belongs to another cycle, not ${place.cycleId}`);
-  if (payload.l !== place.list) throw invalid('the cursor belongs to another list or other filters');
-  if (typeof payload.k !== 'object' || payload.k === null) throw invalid('the cursor holds no position');
+  if (payload.c !== place.cycleId) throw invalidCursor(`the cursor belongs to another cycle, not ${place.cycleId}`);
+  if (payload.l !== place.list) throw invalidCursor('the cursor belongs to another list or other filters');
+  if (typeof payload.k !== 'object' || payload.k === null) throw invalidCursor('the cursor holds no position');
   return payload.k as Record<string, unknown>;
 }

@@ -13,6 +13,7 @@ import {
   type QueryCommandInput,
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
+import { invalidCursor } from '#domain/cursor.ts';
 import { config } from '#shared/config.ts';
 import { forEachLimited, sleep } from '#shared/concurrency.ts';
 import { observed } from '#shared/sdk-observer.ts';
@@ -228,7 +229,14 @@ export async function queryPage<T extends Record<string, unknown>>(
   const items: T[] = [];
   const keyOf = (entry: Record<string, unknown>) =>
     Object.fromEntries(page.keyNames.map((name) => [name, entry[name]]));
-  let start = page.start;
+  const { start: given } = page;
+  // A cursor signed before the list moved to another index (table-upgrade) names that index's keys.
+  if (given && Object.keys(given).sort().join() !== [...page.keyNames].sort().join())
+    throw invalidCursor(
+      'the cursor is from an earlier version of this list',
+      'read the list again from its first page, without a cursor',
+    );
+  let start = given;
   for (let reads = 0; reads < PAGE_READS; reads++) {
     const result = await db().send(
       new QueryCommand({

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type IndexShape, nextIndexStep } from '#domain/upgrade.ts';
+import { queryPage } from '#store/table.ts';
 import { rewriteOf } from '#store/upgrade.ts';
 
 const shape = (name: string, projection = 'KEYS_ONLY'): IndexShape => ({
@@ -134,5 +135,20 @@ describe('items stored before the lists moved', () => {
     expect(rewriteOf({ ...mail, gsi2pk: 'OUTBOX', gsi2sk: `${at}#m-1` })?.set).toEqual({ gsi2sk: `c1#${at}#m-1` });
     expect(rewriteOf({ ...mail, gsi2pk: 'OUTBOX', gsi2sk: `c1#${at}#m-1` })).toBeUndefined();
     expect(rewriteOf({ ...mail, status: 'SENT' })).toBeUndefined();
+  });
+});
+
+describe('a page cursor signed before the lists moved', () => {
+  it('is refused as invalid, asking to start the list again, before anything is read', async () => {
+    const before = { pk: 'CYCLE#c1', sk: 'ASMT#e1', gsi1pk: 'SELF#c1', gsi1sk: 'e1' };
+    await expect(
+      queryPage({ IndexName: 'gsi5' }, { limit: 5, start: before, keyNames: ['pk', 'sk', 'gsi5pk', 'gsi5sk'] }),
+    ).rejects.toMatchObject({
+      message: 'invalid cursor',
+      details: [
+        'the cursor is from an earlier version of this list',
+        'read the list again from its first page, without a cursor',
+      ],
+    });
   });
 });
