@@ -9,6 +9,7 @@ import { config } from '#shared/config.ts';
 import { consoleLink, formLink } from '#shared/links.ts';
 import { forEachLimited } from '#shared/concurrency.ts';
 import {
+  acknowledgedByPost,
   getAssessment,
   listAssessments,
   markProposedGoalsCreated,
@@ -57,7 +58,7 @@ export async function acknowledgeResults(
   const assessment = await getAssessment(cycle.cycleId, employeeId);
   if (!assessment || !hasResults(assessment)) return 'not-released';
   if (assessment.acknowledgedAt)
-    return assessment.acknowledgedBy === submissionId ? 'duplicate' : 'already-acknowledged';
+    return (await acknowledgedByPost(assessment, submissionId)) ? 'duplicate' : 'already-acknowledged';
   const actor: Actor = `employee:${employeeId}`;
   // Proposed goals become goals only on the employee's own tick, never with a disagreement (refused before anything changes).
   const offered = assessment.review.proposedGoals.length > 0 && !assessment.proposedGoalsCreatedAt;

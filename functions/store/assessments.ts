@@ -5,7 +5,7 @@ import type { Phase, ReviewKind } from '#domain/cycle.ts';
 import { REVIEW_TEXTS, type ReviewAnswers, type SelfAnswers } from '#domain/review-form.ts';
 import type { FinalScore } from '#domain/score.ts';
 import { auditItem, type AuditEvent } from './audit.ts';
-import type { Submission } from './submissions.ts';
+import { submissionRecorded, type Submission } from './submissions.ts';
 import { phaseCheck, type CycleRecord } from './cycles.ts';
 import { progressMove } from './progress.ts';
 import {
@@ -434,7 +434,22 @@ export async function answersPostRecorded(
       ExpressionAttributeNames: { '#submission': 'submission' },
     }),
   );
+  // A version stored before it carried its post's id: the post left a one-time marker instead.
+  if (result.Item && result.Item.submission === undefined) return submissionRecorded(submissionId);
   return result.Item?.submission === submissionId;
+}
+
+/**
+ * Whether the post `submissionId` is the one that acknowledged: an acknowledgement stored before `acknowledgedBy`
+ * was kept is told by the one-time marker its post left.
+ */
+export function acknowledgedByPost(
+  assessment: Pick<AssessmentRecord, 'acknowledgedBy'>,
+  submissionId: string,
+): Promise<boolean> {
+  return assessment.acknowledgedBy === undefined
+    ? submissionRecorded(submissionId)
+    : Promise.resolve(assessment.acknowledgedBy === submissionId);
 }
 
 /** One version of a person's answers to a form, as submitted. */
@@ -510,7 +525,7 @@ export async function recordAcknowledgement(
   ]);
   if (outcome !== 'refused') return outcome;
   const stored = await getAssessment(cycleId, employeeId);
-  return stored?.acknowledgedBy === submission.id ? 'duplicate' : 'refused';
+  return stored?.acknowledgedAt && (await acknowledgedByPost(stored, submission.id)) ? 'duplicate' : 'refused';
 }
 
 export function markProposedGoalsCreated(
