@@ -6,7 +6,7 @@ import { REVIEW_TEXTS, type ReviewAnswers, type SelfAnswers } from '#domain/revi
 import type { FinalScore } from '#domain/score.ts';
 import { auditItem, type AuditEvent } from './audit.ts';
 import { submissionRecorded, type Submission } from './submissions.ts';
-import { phaseCheck, type CycleRecord } from './cycles.ts';
+import { phaseCheck, type PhaseChecked } from './cycles.ts';
 import { progressMove } from './progress.ts';
 import {
   conditionalUpdate,
@@ -328,7 +328,7 @@ export interface AnswerVersion<T> {
  */
 export async function submitAnswers<T>(
   submission: Submission,
-  cycle: Pick<CycleRecord, 'cycleId' | 'phaseKept'>,
+  cycle: PhaseChecked,
   employeeId: string,
   form: AnswerForm,
   entry: AnswerVersion<T>,

@@ -64,8 +64,13 @@ export interface CycleRecord {
   acknowledgementsRemindedAt?: string;
   /** Held while a calibration file too big for one transaction is applied (see store/adjustments.ts); `until` is epoch ms, real time. */
   adjustmentBatch?: { id: string; until: number };
-  /** Whether the phase is also kept in its own item (phaseCheck); absent on cycles launched before, until their next move. */
-  phaseKept?: boolean;
+  /**
+   * The phase its phase item was last moved to, in the same transaction as the cycle item (phaseCheck): while it is
+   * `phase`, the phase item is current. Absent on cycles launched before the item was kept, until their next move;
+   * `true` from the version of 2 December 2026; different from `phase` after an older version's function moved the
+   * cycle item alone during a deploy. Checks then read the cycle item.
+   */
+  phaseKept?: Phase | boolean;
 }
 
 export function scheduleOf(cycle: CycleRecord): CycleSchedule {
@@ -80,6 +85,9 @@ export function scheduleOf(cycle: CycleRecord): CycleSchedule {
     ...(cycle.reviewExtensions ? { reviewExtensions: cycle.reviewExtensions } : {}),
   };
 }
+
+/** What phaseCheck reads of a cycle record. */
+export type PhaseChecked = Pick<CycleRecord, 'cycleId' | 'phase' | 'phaseKept'>;
 
 const RUNNING: Phase[] = ['SELF_REVIEW', 'MANAGER_REVIEW', 'CALIBRATION', 'RELEASING'];
 
@@ -103,7 +111,7 @@ export async function createCycle(cycle: CycleRecord): Promise<void> {
           ...keys.allCycles,
           gsi2sk: cycle.createdAt,
           ...cycle,
-          phaseKept: true,
+          phaseKept: cycle.phase,
         },
         ConditionExpression: 'attribute_not_exists(pk)',
       },
@@ -176,7 +184,7 @@ async function movePhaseWith(
         UpdateExpression: `SET ${sets}${change.remove ? ` REMOVE ${change.remove}` : ''}`,
         ConditionExpression: change.condition,
         ...(change.names ? { ExpressionAttributeNames: change.names } : {}),
-        ExpressionAttributeValues: { ...change.values, ':to': to, ':kept': true },
+        ExpressionAttributeValues: { ...change.values, ':to': to, ':kept': to },
       },
     },
     phaseItem(cycleId, to),
@@ -184,12 +192,12 @@ async function movePhaseWith(
   return outcome === 'done';
 }
 
-/** The check, in a transaction, that a cycle is in one of `phases`: on its phase item, where it keeps one. */
-export function phaseCheck(cycle: Pick<CycleRecord, 'cycleId' | 'phaseKept'>, phases: Phase[]): TransactItem {
+/** The check, in a transaction, that a cycle is in one of `phases`: on its phase item, while that is current. */
+export function phaseCheck(cycle: PhaseChecked, phases: Phase[]): TransactItem {
   const inPhase = phaseIn(phases);
   return {
     ConditionCheck: {
-      Key: cycle.phaseKept ? keys.cyclePhase(cycle.cycleId) : keys.cycle(cycle.cycleId),
+      Key: cycle.phaseKept === cycle.phase ? keys.cyclePhase(cycle.cycleId) : keys.cycle(cycle.cycleId),
       ConditionExpression: inPhase.condition,
       ExpressionAttributeValues: inPhase.values,
     },

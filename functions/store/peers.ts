@@ -2,7 +2,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Phase } from '#domain/cycle.ts';
 import type { PeerAnswers, PeerCount } from '#domain/peer-review.ts';
 import { auditItem, type AuditEvent } from './audit.ts';
-import { phaseCheck, type CycleRecord } from './cycles.ts';
+import { phaseCheck, type PhaseChecked } from './cycles.ts';
 import { writeOnce, type Submission } from './submissions.ts';
 import {
   conditionalUpdate,
@@ -70,7 +70,7 @@ function peerCountUpdate(cycleId: string, group: PeerGroup, add: 'asked' | 'answ
  * reviewer was assigned meanwhile (the caller reads again).
  */
 export function putPeerReviews(
-  cycle: Pick<CycleRecord, 'cycleId' | 'phaseKept'>,
+  cycle: PhaseChecked,
   reviews: PeerReviewRecord[],
   phases: Phase[],
   audit: AuditEvent,

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { BatchWriteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { UpwardAnswer, UpwardCounts } from '#domain/anonymity.ts';
 import type { Phase } from '#domain/cycle.ts';
-import { phaseCheck, type CycleRecord } from './cycles.ts';
+import { phaseCheck, type PhaseChecked } from './cycles.ts';
 import {
   batchGet,
   batchPut,
@@ -66,7 +66,7 @@ export function putUpwardCounters(cycleId: string, counters: NewUpwardCounter[])
  * 'refused' when the cycle no longer takes answers or the manager has no counter (nobody asked for this review).
  */
 export function submitUpwardAnswer(
-  cycle: Pick<CycleRecord, 'cycleId' | 'phaseKept'>,
+  cycle: PhaseChecked,
   managerKey: string,
   marker: string,
   answer: UpwardAnswer,

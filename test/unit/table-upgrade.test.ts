@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type IndexShape, nextIndexStep } from '#domain/upgrade.ts';
+import { phaseCheck, type PhaseChecked } from '#store/cycles.ts';
 import { queryPage } from '#store/table.ts';
 import { rewriteOf } from '#store/upgrade.ts';
 
@@ -150,5 +151,23 @@ describe('a page cursor signed before the lists moved', () => {
         'read the list again from its first page, without a cursor',
       ],
     });
+  });
+});
+
+describe('the phase check of a cycle whose phase an older version moved', () => {
+  const check = (phase: string, phaseKept?: unknown) =>
+    (
+      phaseCheck({ cycleId: 'c1', phase, phaseKept } as PhaseChecked, ['MANAGER_REVIEW']) as {
+        ConditionCheck: { Key: unknown };
+      }
+    ).ConditionCheck.Key;
+
+  it('reads the phase item while it was moved with the cycle item, else the cycle item', () => {
+    expect(check('MANAGER_REVIEW', 'MANAGER_REVIEW')).toEqual({ pk: 'CYCLE#c1', sk: 'PHASE' });
+    // An older version's function moved the cycle item alone during a deploy: the phase item still says SELF_REVIEW.
+    expect(check('MANAGER_REVIEW', 'SELF_REVIEW')).toEqual({ pk: 'CYCLE#c1', sk: 'META' });
+    // Launched before the phase item, or kept by the version of 2 December, which recorded no phase.
+    expect(check('MANAGER_REVIEW')).toEqual({ pk: 'CYCLE#c1', sk: 'META' });
+    expect(check('MANAGER_REVIEW', true)).toEqual({ pk: 'CYCLE#c1', sk: 'META' });
   });
 });
