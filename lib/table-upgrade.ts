@@ -20,9 +20,11 @@ export interface TableUpgradeProps {
  * Upgrades a table first deployed with fewer indexes, in place, during a deploy (README, "Upgrading while cycles
  * run"). CloudFormation adds one index per deploy and rolls back one that adds more; DynamoDB builds an index for
  * minutes. So a custom resource adds each missing index in turn, waiting for each, then rewrites the items stored
- * before into the lists the code now reads. It runs twice: before the functions' code is updated (`beforeCode`,
- * which every function waits for), and after (`afterCode`), for what an old function wrote meanwhile. The provider
- * framework polls its step every 30 seconds for up to two hours.
+ * before for the code that reads them now. It runs twice: before the functions' code is updated (`beforeCode`,
+ * which every function waits for), adding only, so that a deploy rolled back after it leaves the old version
+ * working; and after (`afterCode`), which removes what only the old version read, moves what only one version can
+ * read at a time (unsent mail) and mends what an old function wrote meanwhile. The provider framework asks its step
+ * every 30 seconds for up to two hours.
  */
 export class TableUpgrade extends Construct {
   readonly beforeCode: CustomResource;

@@ -8,6 +8,7 @@ import {
   saveUpgradeCursor,
   upgradeCursor,
   type UpgradeCursor,
+  type UpgradePass,
 } from '#store/upgrade.ts';
 
 /** How long a run's scan position is kept after its last step. */
@@ -17,13 +18,19 @@ export type UpgradeStep = { complete: false; waiting: string } | ({ complete: tr
 
 /**
  * One step of a table's upgrade in place, run again until it answers complete (a CloudFormation custom resource
- * does, every half minute: lib/table-upgrade.ts). First every `indexes` is added, one at a time, each once the
- * one before is built; then the items stored before the lists moved are rewritten into them, scanning the table
- * page by page until `budgetMs` is spent, from where run `runId` stopped; old peer reviews take their manager on
- * the way, and once through, the cycles whose peer counts were kept per department alone are counted again. Each rewrite holds only while the item
- * is as read, so a function writing the same item meanwhile loses nothing; a rerun finds nothing left to do.
+ * does, every half minute: lib/table-upgrade.ts). First every `indexes` is added, one at a time, each once the one
+ * before is built; then the table is scanned page by page, from where run `runId` stopped, until `budgetMs` is
+ * spent, and each item the old version stored is rewritten as `pass` allows (store/upgrade.ts rewriteOf): old peer
+ * reviews take their manager on the way, and after the code update, once through, the cycles whose peer counts
+ * were kept per department alone are counted again. Each rewrite holds only while the item is as read, so a
+ * function writing the same item meanwhile loses nothing; a rerun finds nothing left to do.
  */
-export async function upgradeStep(runId: string, indexes: IndexShape[], budgetMs: number): Promise<UpgradeStep> {
+export async function upgradeStep(
+  runId: string,
+  pass: UpgradePass,
+  indexes: IndexShape[],
+  budgetMs: number,
+): Promise<UpgradeStep> {
   const stopAt = Date.now() + budgetMs;
   const step = nextIndexStep(indexes, await describeTableState());
   if (step.kind === 'wait') return { complete: false, waiting: step.reason };
@@ -40,7 +47,7 @@ export async function upgradeStep(runId: string, indexes: IndexShape[], budgetMs
       if (cycleId !== undefined) await recountPeerCounts(cycleId);
       cursor = { ...cursor, recount: rest, done: rest.length === 0 };
     } else {
-      const page = await rewritePage(cursor.next);
+      const page = await rewritePage(cursor.next, pass);
       cursor = {
         ...(page.next ? { next: page.next } : { through: true }),
         done: false,

@@ -60,24 +60,61 @@ export interface ItemRewrite {
 }
 
 /**
- * Where an assessment's lists moved, key values unchanged: its pending self-assessment from gsi1 to gsi5, its
- * pending review or unacknowledged result from gsi2 to gsi6, its reviewer's team from gsi3 to gsi4 (lib/data.ts).
+ * The two passes of an upgrade: before the functions' code is updated, while the old functions run, and after. The
+ * first only adds (a deploy rolled back after it leaves the old version working on what it stored); the second
+ * removes what the old version read and moves what only one version can read at a time.
  */
-const MOVED_LISTS = [
-  [1, 5],
-  [2, 6],
-  [3, 4],
-].map(([from, to]) => [`gsi${from}`, `gsi${to}`] as const);
-const LIST_ATTRIBUTES = MOVED_LISTS.flat().flatMap((index) => [`${index}pk`, `${index}sk`]);
+export type UpgradePass = 'before-code' | 'after-code';
 
-/** What an item stored before the lists moved needs, or undefined when it is as the code writes it now. */
-export function rewriteOf(item: Record<string, unknown>): ItemRewrite | undefined {
+/**
+ * An assessment's lists: the old version kept its pending self-assessment in gsi1, its pending review or
+ * unacknowledged result in gsi2 and its reviewer's team in gsi3; the code keeps them in gsi5, gsi6 and gsi4.
+ */
+const [OLD_LISTS, LISTS] = [
+  [1, 2, 3],
+  [4, 5, 6],
+].map((numbers) => numbers.flatMap((n) => [`gsi${n}pk`, `gsi${n}sk`]));
+
+/**
+ * The lists an assessment is in, from its state, as the code keeps them (assessmentItem, submitAnswers,
+ * markResultReleased and recordAcknowledgement in store/assessments.ts): from its state rather than from its
+ * old keys, which an old function may have left behind the state during the deploy.
+ */
+function listsOf(assessment: Record<string, unknown>): Record<string, string> {
+  const cycleId = String(assessment.pk).slice(keys.cyclePartition('').length);
+  const employeeId = String(assessment.employeeId);
+  const managerKey = String(assessment.managerKey);
+  const released = assessment.resultReleasedAt !== undefined && assessment.acknowledgedAt === undefined;
+  return {
+    gsi4pk: keys.team(cycleId, managerKey),
+    gsi4sk: employeeId,
+    ...(assessment.selfStatus === 'PENDING' ? { gsi5pk: keys.pendingSelf(cycleId), gsi5sk: employeeId } : {}),
+    ...(assessment.reviewStatus === 'PENDING'
+      ? { gsi6pk: keys.pendingReview(cycleId), gsi6sk: `${managerKey}#${employeeId}` }
+      : released
+        ? { gsi6pk: keys.unacknowledged(cycleId), gsi6sk: employeeId }
+        : {}),
+  };
+}
+const LIST_STATE = ['managerKey', 'selfStatus', 'reviewStatus', 'resultReleasedAt', 'acknowledgedAt'];
+
+/** What an item stored by the old version needs in `pass`, or undefined when it is as the code keeps it. */
+export function rewriteOf(item: Record<string, unknown>, pass: UpgradePass): ItemRewrite | undefined {
   const sk = String(item.sk);
-  if (sk.startsWith('ASMT#')) return assessmentRewrite(item);
+  if (sk.startsWith('ASMT#')) {
+    const lists = listsOf(item);
+    const set = Object.fromEntries(Object.entries(lists).filter(([name, value]) => item[name] !== value));
+    const remove =
+      pass === 'after-code'
+        ? [...OLD_LISTS, ...LISTS.filter((name) => !(name in lists))].filter((name) => item[name] !== undefined)
+        : [];
+    const read = Object.fromEntries([...OLD_LISTS, ...LISTS, ...LIST_STATE].map((name) => [name, item[name]]));
+    return Object.keys(set).length || remove.length ? { set, remove, read } : undefined;
+  }
   // Unsent mail waited in an outbox partition per scope (`OUTBOX#scope`, sorted `dueAt#mailId`); now all waits in
-  // one, sorted `scope#dueAt#mailId`. A claim or a retry by one version of a mail the other queued moved only the
-  // sort key: each key is mended on its own.
-  if (sk.startsWith('MAIL#') && item.gsi2pk !== undefined) {
+  // one, sorted `scope#dueAt#mailId`, which the old version cannot read: moved once it is gone. A claim or a retry
+  // by one version of a mail the other queued moved only the sort key: each key is mended on its own.
+  if (pass === 'after-code' && sk.startsWith('MAIL#') && item.gsi2pk !== undefined) {
     const scope = String(item.pk).slice(keys.cyclePartition('').length);
     const sortKey = String(item.gsi2sk);
     const set = {
@@ -92,52 +129,21 @@ export function rewriteOf(item: Record<string, unknown>): ItemRewrite | undefine
 }
 
 /**
- * An assessment's lists where the code now reads them. An old function still running during the deploy may have
- * written an old list after the first pass moved the item; the pass after the code update moves it too, and drops
- * an entry the person has since left by the old function's hand (a submission, an acknowledgement).
- */
-function assessmentRewrite(item: Record<string, unknown>): ItemRewrite | undefined {
-  const cycleId = String(item.pk).slice(keys.cyclePartition('').length);
-  const read: Record<string, unknown> = {};
-  for (const name of [...LIST_ATTRIBUTES, 'selfStatus', 'reviewStatus', 'acknowledgedAt']) read[name] = item[name];
-  const lists: Record<string, unknown> = {};
-  for (const [, to] of MOVED_LISTS)
-    Object.assign(lists, { [`${to}pk`]: item[`${to}pk`], [`${to}sk`]: item[`${to}sk`] });
-  for (const [from, to] of MOVED_LISTS)
-    if (item[`${from}pk`] !== undefined)
-      Object.assign(lists, { [`${to}pk`]: item[`${from}pk`], [`${to}sk`]: item[`${from}sk`] });
-  const [pendingSelf, pendingReviewOrUnacknowledged] = [MOVED_LISTS[0][1], MOVED_LISTS[1][1]];
-  const leave = (index: string) => Object.assign(lists, { [`${index}pk`]: undefined, [`${index}sk`]: undefined });
-  const listed = (index: string) => lists[`${index}pk`];
-  if (listed(pendingSelf) !== undefined && item.selfStatus !== 'PENDING') leave(pendingSelf);
-  const second = listed(pendingReviewOrUnacknowledged);
-  if (
-    (second === keys.pendingReview(cycleId) && item.reviewStatus !== 'PENDING') ||
-    (second === keys.unacknowledged(cycleId) && item.acknowledgedAt !== undefined)
-  )
-    leave(pendingReviewOrUnacknowledged);
-
-  const set: Record<string, unknown> = {};
-  const remove = MOVED_LISTS.flatMap(([from]) => [`${from}pk`, `${from}sk`]).filter((name) => item[name] !== undefined);
-  for (const [name, value] of Object.entries(lists)) {
-    if (value !== undefined && value !== item[name]) set[name] = value;
-    if (value === undefined && item[name] !== undefined) remove.push(name);
-  }
-  return Object.keys(set).length || remove.length ? { set, remove, read } : undefined;
-}
-
-/**
  * Applies a rewrite while the item is as it was read; when it changed meanwhile (a function wrote it), reads it
  * again and rewrites what it is now. False when the item is gone or needs nothing any more.
  */
-export async function applyRewrite(key: { pk: unknown; sk: unknown }, rewrite: ItemRewrite): Promise<boolean> {
+export async function applyRewrite(
+  key: { pk: unknown; sk: unknown },
+  rewrite: ItemRewrite,
+  pass: UpgradePass,
+): Promise<boolean> {
   let current: ItemRewrite | undefined = rewrite;
   for (let attempt = 0; current && attempt < 10; attempt++) {
     if (await conditionalUpdate(updateOf(key, current))) return true;
     const { Item } = await db().send(
       new GetCommand({ TableName: tableName(), Key: { pk: key.pk, sk: key.sk }, ConsistentRead: true }),
     );
-    current = Item && rewriteOf(Item);
+    current = Item && rewriteOf(Item, pass);
   }
   if (current) throw new Error(`item ${String(key.pk)} ${String(key.sk)} kept changing while it was rewritten`);
   return false;
@@ -282,6 +288,7 @@ export async function recountPeerCounts(cycleId: string): Promise<void> {
  */
 export async function rewritePage(
   start: Record<string, unknown> | undefined,
+  pass: UpgradePass,
 ): Promise<{ next?: Record<string, unknown>; scanned: number; rewritten: number; recount: string[] }> {
   const page = await db().send(
     new ScanCommand({
@@ -301,16 +308,17 @@ export async function rewritePage(
   );
   const items = page.Items ?? [];
   const rewrites = items.flatMap((item) => {
-    const rewrite = rewriteOf(item);
+    const rewrite = rewriteOf(item, pass);
     return rewrite ? [{ item, rewrite }] : [];
   });
   const applied = await mapLimited(rewrites, 16, ({ item, rewrite }) =>
-    applyRewrite({ pk: item.pk, sk: item.sk }, rewrite),
+    applyRewrite({ pk: item.pk, sk: item.sk }, rewrite, pass),
   );
   const reviews = items.filter((item) => isPeerReview(String(item.sk)) && item.managerKey === undefined);
   const managed = await mapLimited(reviews, 16, givePeerReviewItsManager);
+  // Counted again only once the old version, which adds to them, is gone.
   const recount = items
-    .filter((item) => isPeerCount(String(item.sk)) && item.managerKey === undefined)
+    .filter((item) => pass === 'after-code' && isPeerCount(String(item.sk)) && item.managerKey === undefined)
     .map((item) => String(item.pk).slice(keys.cyclePartition('').length));
   return {
     ...(page.LastEvaluatedKey ? { next: page.LastEvaluatedKey } : {}),

@@ -44,98 +44,119 @@ describe('the table upgrade adds indexes one at a time', () => {
 });
 
 describe('items stored before the lists moved', () => {
-  const assessment = { pk: 'CYCLE#c1', sk: 'ASMT#e1', employeeId: 'e1' };
+  const assessment = { pk: 'CYCLE#c1', sk: 'ASMT#e1', employeeId: 'e1', managerKey: 'm1' };
+  /** As the old version stored a person still to answer both forms. */
+  const pending = {
+    ...assessment,
+    selfStatus: 'PENDING',
+    reviewStatus: 'PENDING',
+    gsi1pk: 'SELF#c1',
+    gsi1sk: 'e1',
+    gsi2pk: 'REVIEW#c1',
+    gsi2sk: 'm1#e1',
+    gsi3pk: 'TEAM#c1#m1',
+    gsi3sk: 'e1',
+  };
+  const lists = {
+    gsi5pk: 'SELF#c1',
+    gsi5sk: 'e1',
+    gsi6pk: 'REVIEW#c1',
+    gsi6sk: 'm1#e1',
+    gsi4pk: 'TEAM#c1#m1',
+    gsi4sk: 'e1',
+  };
+  const oldLists = ['gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk'];
 
-  it('moves a pending assessment’s lists from gsi1-gsi3 to gsi5, gsi6 and gsi4, with the same keys', () => {
-    const item = {
+  it('adds an assessment\u2019s lists where the code reads them, and keeps the old ones until the old code is gone', () => {
+    const before = rewriteOf(pending, 'before-code')!;
+    expect(before.set).toEqual(lists);
+    // A deploy rolled back after this pass leaves the old version its lists.
+    expect(before.remove).toEqual([]);
+    // Only while the item is as read.
+    expect(before.read).toMatchObject({ gsi1pk: 'SELF#c1', selfStatus: 'PENDING', gsi5pk: undefined });
+    const after = rewriteOf({ ...pending, ...lists }, 'after-code')!;
+    expect(after.set).toEqual({});
+    expect(after.remove.sort()).toEqual(oldLists);
+    expect(rewriteOf({ ...pending, ...lists }, 'before-code')).toBeUndefined();
+  });
+
+  it('lists a released result awaiting acknowledgement in gsi6, an acknowledged one nowhere but the team', () => {
+    const released = {
       ...assessment,
-      selfStatus: 'PENDING',
-      reviewStatus: 'PENDING',
-      gsi1pk: 'SELF#c1',
-      gsi1sk: 'e1',
-      gsi2pk: 'REVIEW#c1',
-      gsi2sk: 'm1#e1',
+      selfStatus: 'SUBMITTED',
+      reviewStatus: 'SUBMITTED',
+      resultReleasedAt: '2026-12-01',
+      gsi2pk: 'UNACK#c1',
+      gsi2sk: 'e1',
       gsi3pk: 'TEAM#c1#m1',
       gsi3sk: 'e1',
     };
-    const rewrite = rewriteOf(item)!;
-    expect(rewrite.set).toEqual({
-      gsi5pk: 'SELF#c1',
-      gsi5sk: 'e1',
-      gsi6pk: 'REVIEW#c1',
-      gsi6sk: 'm1#e1',
+    expect(rewriteOf(released, 'after-code')?.set).toEqual({
+      gsi6pk: 'UNACK#c1',
+      gsi6sk: 'e1',
       gsi4pk: 'TEAM#c1#m1',
       gsi4sk: 'e1',
     });
-    expect(rewrite.remove.sort()).toEqual(['gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk']);
-    // Only while the item is as read.
-    expect(rewrite.read).toMatchObject({ gsi1pk: 'SELF#c1', selfStatus: 'PENDING', gsi5pk: undefined });
-  });
-
-  it('moves a released result awaiting acknowledgement into gsi6', () => {
-    const item = {
-      ...assessment,
-      selfStatus: 'SUBMITTED',
-      reviewStatus: 'SUBMITTED',
-      gsi2pk: 'UNACK#c1',
-      gsi2sk: 'e1',
-      gsi3pk: 'TEAM#c1#m1',
-      gsi3sk: 'e1',
-    };
-    expect(rewriteOf(item)?.set).toEqual({ gsi6pk: 'UNACK#c1', gsi6sk: 'e1', gsi4pk: 'TEAM#c1#m1', gsi4sk: 'e1' });
-  });
-
-  it('drops an entry the person left by an old function’s hand after the first pass moved it', () => {
-    // Moved by the first pass, then submitted by an old function (which removed only gsi1) and released by another.
-    const item = {
-      ...assessment,
-      selfStatus: 'SUBMITTED',
-      reviewStatus: 'SUBMITTED',
-      gsi5pk: 'SELF#c1',
-      gsi5sk: 'e1',
-      gsi6pk: 'REVIEW#c1',
-      gsi6sk: 'm1#e1',
-      gsi2pk: 'UNACK#c1',
-      gsi2sk: 'e1',
+    expect(rewriteOf({ ...released, acknowledgedAt: '2026-12-02' }, 'after-code')?.set).toEqual({
       gsi4pk: 'TEAM#c1#m1',
       gsi4sk: 'e1',
+    });
+  });
+
+  it('follows the state, not keys either version left behind while both ran', () => {
+    // Copied by the first pass; then the new code took the review (leaving gsi6) and released it (gsi6 unacknowledged),
+    // while the old keys still say the review is pending.
+    const both = {
+      ...pending,
+      ...lists,
+      reviewStatus: 'SUBMITTED',
+      resultReleasedAt: '2026-12-01',
+      gsi6pk: 'UNACK#c1',
+      gsi6sk: 'e1',
     };
-    const rewrite = rewriteOf(item)!;
-    expect(rewrite.set).toEqual({ gsi6pk: 'UNACK#c1', gsi6sk: 'e1' });
-    expect(rewrite.remove.sort()).toEqual(['gsi2pk', 'gsi2sk', 'gsi5pk', 'gsi5sk']);
-    const acknowledged = { ...item, gsi2pk: undefined, gsi2sk: undefined, gsi6pk: 'UNACK#c1', acknowledgedAt: 'x' };
-    expect(rewriteOf(acknowledged)?.remove.sort()).toEqual(['gsi5pk', 'gsi5sk', 'gsi6pk', 'gsi6sk']);
+    const after = rewriteOf(both, 'after-code')!;
+    expect(after.set).toEqual({});
+    expect(after.remove.sort()).toEqual(oldLists);
+    // An old function took the self-assessment after the first pass (removing gsi1 only).
+    const { gsi1pk: _pk, gsi1sk: _sk, ...selfTaken } = { ...pending, ...lists, selfStatus: 'SUBMITTED' };
+    expect(rewriteOf(selfTaken, 'after-code')?.remove.sort()).toEqual([
+      'gsi2pk',
+      'gsi2sk',
+      'gsi3pk',
+      'gsi3sk',
+      'gsi5pk',
+      'gsi5sk',
+    ]);
   });
 
   it('leaves an assessment the code wrote as it is', () => {
-    const item = {
-      ...assessment,
-      selfStatus: 'PENDING',
-      reviewStatus: 'PENDING',
-      gsi5pk: 'SELF#c1',
-      gsi5sk: 'e1',
-      gsi6pk: 'REVIEW#c1',
-      gsi6sk: 'm1#e1',
-      gsi4pk: 'TEAM#c1#m1',
-      gsi4sk: 'e1',
-    };
-    expect(rewriteOf(item)).toBeUndefined();
-    expect(rewriteOf({ pk: 'CYCLE#c1', sk: 'META', gsi2pk: 'CYCLES', gsi2sk: 'x' })).toBeUndefined();
+    for (const pass of ['before-code', 'after-code'] as const) {
+      expect(
+        rewriteOf({ ...assessment, selfStatus: 'PENDING', reviewStatus: 'PENDING', ...lists }, pass),
+      ).toBeUndefined();
+      expect(rewriteOf({ pk: 'CYCLE#c1', sk: 'META', gsi2pk: 'CYCLES', gsi2sk: 'x' }, pass)).toBeUndefined();
+    }
   });
 
-  it('moves unsent mail into the one outbox partition, mending each key on its own', () => {
+  it('moves unsent mail into the one outbox partition once the old code is gone, mending each key on its own', () => {
     const mail = { pk: 'CYCLE#c1', sk: 'MAIL#m-1' };
     const at = '2026-12-01T10:00:00.000Z';
+    // The old version's flusher reads only its own partitions.
+    expect(rewriteOf({ ...mail, gsi2pk: 'OUTBOX#c1', gsi2sk: `${at}#m-1` }, 'before-code')).toBeUndefined();
     // As the old code queued it.
-    expect(rewriteOf({ ...mail, gsi2pk: 'OUTBOX#c1', gsi2sk: `${at}#m-1` })?.set).toEqual({
+    expect(rewriteOf({ ...mail, gsi2pk: 'OUTBOX#c1', gsi2sk: `${at}#m-1` }, 'after-code')?.set).toEqual({
       gsi2pk: 'OUTBOX',
       gsi2sk: `c1#${at}#m-1`,
     });
     // Claimed again by the new code (sort key only), or by an old function after the new code queued it.
-    expect(rewriteOf({ ...mail, gsi2pk: 'OUTBOX#c1', gsi2sk: `c1#${at}#m-1` })?.set).toEqual({ gsi2pk: 'OUTBOX' });
-    expect(rewriteOf({ ...mail, gsi2pk: 'OUTBOX', gsi2sk: `${at}#m-1` })?.set).toEqual({ gsi2sk: `c1#${at}#m-1` });
-    expect(rewriteOf({ ...mail, gsi2pk: 'OUTBOX', gsi2sk: `c1#${at}#m-1` })).toBeUndefined();
-    expect(rewriteOf({ ...mail, status: 'SENT' })).toBeUndefined();
+    expect(rewriteOf({ ...mail, gsi2pk: 'OUTBOX#c1', gsi2sk: `c1#${at}#m-1` }, 'after-code')?.set).toEqual({
+      gsi2pk: 'OUTBOX',
+    });
+    expect(rewriteOf({ ...mail, gsi2pk: 'OUTBOX', gsi2sk: `${at}#m-1` }, 'after-code')?.set).toEqual({
+      gsi2sk: `c1#${at}#m-1`,
+    });
+    expect(rewriteOf({ ...mail, gsi2pk: 'OUTBOX', gsi2sk: `c1#${at}#m-1` }, 'after-code')).toBeUndefined();
+    expect(rewriteOf({ ...mail, status: 'SENT' }, 'after-code')).toBeUndefined();
   });
 });
 
