@@ -18,6 +18,9 @@ export const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 
 /** CloudFormation metadata key on every AWS::Lambda::Function: the FunctionSpec id (lib/functions.ts). */
 export const FUNCTION_ID_METADATA = 'perfcycle:functionId';
+
+/** A function's timeout when its spec names none. */
+export const DEFAULT_TIMEOUT_SECONDS = 30;
 /** CloudFormation metadata key on every AWS::Lambda::Function: the handler entry, relative to the repository root. */
 const FUNCTION_ENTRY_METADATA = 'perfcycle:entry';
 
@@ -82,7 +85,7 @@ export class PerfcycleFunction extends NodejsFunction {
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
       tracing: Tracing.ACTIVE,
-      timeout: Duration.seconds(spec.timeoutSeconds ?? 30),
+      timeout: Duration.seconds(spec.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS),
       memorySize: spec.memoryMb ?? 256,
       logGroup,
       projectRoot: repoRoot,

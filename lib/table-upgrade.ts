@@ -4,8 +4,8 @@ import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { Provider } from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import type { IndexShape } from '../functions/domain/upgrade.ts';
-import { upgradeFunctions } from './functions.ts';
-import { PerfcycleFunction, type SharedResources } from './perfcycle-function.ts';
+import { allFunctions, upgradeFunctions } from './functions.ts';
+import { DEFAULT_TIMEOUT_SECONDS, PerfcycleFunction, type SharedResources } from './perfcycle-function.ts';
 
 /** Marks the provider framework's waiter, which the local runtime does not run: local/stack.ts runTableUpgrade does its work. */
 export const WAITER_METADATA = 'perfcycle:tableUpgradeWaiter';
@@ -23,8 +23,8 @@ export interface TableUpgradeProps {
  * before for the code that reads them now. It runs twice: before the functions' code is updated (`beforeCode`,
  * which every function waits for), adding only, so that a deploy rolled back after it leaves the old version
  * working; and after (`afterCode`), which removes what only the old version read, moves what only one version can
- * read at a time (unsent mail) and mends what an old function wrote meanwhile. The provider framework asks its step
- * every 30 seconds for up to two hours.
+ * read at a time (unsent mail) and mends what an old function wrote meanwhile, once the old code's last calls can
+ * have ended. The provider framework asks its step every 30 seconds, for up to 55 minutes a pass.
  */
 export class TableUpgrade extends Construct {
   readonly beforeCode: CustomResource;
@@ -44,21 +44,25 @@ export class TableUpgrade extends Construct {
       onEventHandler: start,
       isCompleteHandler: step,
       queryInterval: Duration.seconds(30),
-      totalTimeout: Duration.hours(2),
+      // Within CloudFormation's hour for a custom resource: the framework gives up first, and its steps stop.
+      totalTimeout: Duration.minutes(55),
     });
     acknowledgeFramework(provider, [start, step]);
     (provider.node.findChild('waiter-state-machine').node.defaultChild as CfnResource).addMetadata(
       WAITER_METADATA,
       true,
     );
-    const pass = (pass: 'before-code' | 'after-code', id: string) =>
+    const pass = (pass: 'before-code' | 'after-code', id: string, drainSeconds: number) =>
       new CustomResource(this, id, {
         serviceToken: provider.serviceToken,
         resourceType: 'Custom::PerfcycleTableUpgrade',
-        properties: { pass, indexes: props.indexes },
+        serviceTimeout: Duration.hours(1),
+        properties: { pass, indexes: props.indexes, drainSeconds },
       });
-    this.beforeCode = pass('before-code', 'BeforeCode');
-    this.afterCode = pass('after-code', 'AfterCode');
+    this.beforeCode = pass('before-code', 'BeforeCode', 0);
+    // A call the old code started before its function's update runs to its end: the longest a function may run.
+    const longest = Math.max(...allFunctions.map((spec) => spec.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS));
+    this.afterCode = pass('after-code', 'AfterCode', longest + 60);
   }
 }
 

@@ -352,7 +352,8 @@ async function runTableUpgrade(
     StackId: 'local',
     ResponseURL: 'local',
     ServiceToken: 'local',
-    ResourceProperties: properties,
+    // Locally nothing ran the old code before the start: nothing to wait for.
+    ResourceProperties: { ...properties, drainSeconds: 0 },
   };
   const { PhysicalResourceId } = await invoke(upgradeFunctions.start.id, event);
   for (let steps = 0; !(await invoke(upgradeFunctions.step.id, { ...event, PhysicalResourceId })).IsComplete; steps++) {

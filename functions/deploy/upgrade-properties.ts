@@ -6,6 +6,8 @@ const keyAttribute = z.object({ AttributeName: z.string().min(1), KeyType: z.enu
 const schema = z.object({
   /** Before or after the functions' code update: the second pass rewrites what old functions wrote meanwhile. */
   pass: z.enum(['before-code', 'after-code']),
+  /** How long calls the old code started may still run once the code is updated: the second pass waits for them. */
+  drainSeconds: z.coerce.number().int().min(0).max(1800),
   indexes: z
     .array(
       z.object({

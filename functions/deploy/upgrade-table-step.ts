@@ -4,16 +4,19 @@ import { upgradeStep } from '#services/upgrade.ts';
 import { observability } from '#shared/observability.ts';
 import { upgradeProperties } from './upgrade-properties.ts';
 
-/** Leaves five minutes of the function's fifteen (and of the framework's call of it) for the page in flight. */
-const BUDGET_MS = 10 * 60_000;
+/**
+ * A step's work: well inside the function's fifteen minutes, and short, so that what a step does after CloudFormation
+ * gave up on the resource (the framework's own limit comes first, lib/table-upgrade.ts) is little.
+ */
+const BUDGET_MS = 5 * 60_000;
 
 /** Asked by the provider framework every half minute until it answers complete (lib/table-upgrade.ts). */
 export const handler = middy<CloudFormationCustomResourceEvent>()
   .use(observability())
   .handler(async (event: CloudFormationCustomResourceEvent) => {
     if (event.RequestType === 'Delete') return { IsComplete: true };
-    const { pass, indexes } = upgradeProperties(event.ResourceProperties);
-    const step = await upgradeStep(event.RequestId, pass, indexes, BUDGET_MS);
+    const { pass, indexes, drainSeconds } = upgradeProperties(event.ResourceProperties);
+    const step = await upgradeStep(event.RequestId, { pass, indexes, drainMs: drainSeconds * 1000 }, BUDGET_MS);
     return step.complete
       ? { IsComplete: true, Data: { Scanned: step.scanned, Rewritten: step.rewritten } }
       : { IsComplete: false };

@@ -10,6 +10,8 @@ import { upgradeProperties } from './upgrade-properties.ts';
 export const handler = middy<CloudFormationCustomResourceEvent>()
   .use(observability())
   .handler(async (event: CloudFormationCustomResourceEvent) => {
+    // A delete (a rollback's too) answers the id it was given, whatever the properties: the framework refuses another.
+    if (event.RequestType === 'Delete') return { PhysicalResourceId: event.PhysicalResourceId };
     const { pass } = upgradeProperties(event.ResourceProperties);
-    return { PhysicalResourceId: `table-upgrade-${pass}` };
+    return { PhysicalResourceId: event.RequestType === 'Update' ? event.PhysicalResourceId : `table-upgrade-${pass}` };
   });

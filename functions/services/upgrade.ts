@@ -27,11 +27,35 @@ export type UpgradeStep = { complete: false; waiting: string } | ({ complete: tr
  */
 export async function upgradeStep(
   runId: string,
-  pass: UpgradePass,
-  indexes: IndexShape[],
+  upgrade: { pass: UpgradePass; indexes: IndexShape[]; drainMs: number },
   budgetMs: number,
 ): Promise<UpgradeStep> {
-  const stopAt = Date.now() + budgetMs;
+  try {
+    return await stepOf(runId, upgrade, Date.now() + budgetMs);
+  } catch (error) {
+    // A write that met a transaction in flight, or DynamoDB asking to slow down: the next step goes on from the cursor.
+    const { name } = error as Error;
+    if (!RETRIED_ERRORS.has(name)) throw error;
+    logger.warn('table upgrade: step to be retried', { runId, error: name });
+    return { complete: false, waiting: `${name}: tried again at the next step` };
+  }
+}
+
+const RETRIED_ERRORS = new Set([
+  'TransactionConflictException',
+  'ProvisionedThroughputExceededException',
+  'ThrottlingException',
+  'RequestLimitExceeded',
+  'LimitExceededException',
+  'ResourceInUseException',
+  'InternalServerError',
+]);
+
+async function stepOf(
+  runId: string,
+  { pass, indexes, drainMs }: { pass: UpgradePass; indexes: IndexShape[]; drainMs: number },
+  stopAt: number,
+): Promise<UpgradeStep> {
   const step = nextIndexStep(indexes, await describeTableState());
   if (step.kind === 'wait') return { complete: false, waiting: step.reason };
   if (step.kind === 'create') {
@@ -39,7 +63,18 @@ export async function upgradeStep(
     logger.info('table upgrade: index created', { runId, index: step.index.IndexName });
     return { complete: false, waiting: `index ${step.index.IndexName} is being created` };
   }
+  const save = (cursor: UpgradeCursor) =>
+    saveUpgradeCursor(runId, cursor, Math.floor(Date.now() / 1000) + CURSOR_DAYS * 86_400);
   let cursor = await upgradeCursor(runId);
+  const startedAt = cursor.startedAt ?? Date.now();
+  if (cursor.startedAt === undefined) {
+    cursor = { ...cursor, startedAt };
+    await save(cursor);
+  }
+  // A call the old code started before its function was updated still runs on it, and may write what it knew.
+  const drained = startedAt + drainMs;
+  if (Date.now() < drained)
+    return { complete: false, waiting: `calls of the old code may run until ${new Date(drained).toISOString()}` };
   while (!cursor.done && Date.now() < stopAt) {
     if (cursor.through) {
       // Through the table, every old peer review named its manager: the cycles counted per department count again.
@@ -48,15 +83,16 @@ export async function upgradeStep(
       cursor = { ...cursor, recount: rest, done: rest.length === 0 };
     } else {
       const page = await rewritePage(cursor.next, pass);
+      const { next: _next, ...before } = cursor;
       cursor = {
+        ...before,
         ...(page.next ? { next: page.next } : { through: true }),
-        done: false,
         scanned: cursor.scanned + page.scanned,
         rewritten: cursor.rewritten + page.rewritten,
         recount: [...new Set([...(cursor.recount ?? []), ...page.recount])],
       };
     }
-    await saveUpgradeCursor(runId, cursor, Math.floor(Date.now() / 1000) + CURSOR_DAYS * 86_400);
+    await save(cursor);
   }
   logger.info('table upgrade: items rewritten', { runId, scanned: cursor.scanned, rewritten: cursor.rewritten });
   return cursor.done ? { complete: true, ...cursor } : { complete: false, waiting: 'items still to scan' };

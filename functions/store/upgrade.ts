@@ -180,6 +180,8 @@ function updateOf(key: { pk: unknown; sk: unknown }, rewrite: ItemRewrite) {
 
 /** How far a run has come: where its scan goes on from, whether it is done, and what it rewrote. */
 export interface UpgradeCursor {
+  /** When the run's scan could first start (epoch ms): it waits for the old code's calls from then. */
+  startedAt?: number;
   next?: Record<string, unknown>;
   /** The scan has been through the table. */
   through?: boolean;

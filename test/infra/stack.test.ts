@@ -515,6 +515,11 @@ describe('perfcycle stack for a table first deployed with three indexes', () => 
           Projection: { ProjectionType: 'KEYS_ONLY' },
         })),
       );
+    // The second pass waits for the old code's longest call (15 minutes) and a minute; each ends within CloudFormation's hour.
+    expect(
+      Object.fromEntries(upgrades.map(([, upgrade]) => [upgrade.Properties.pass, upgrade.Properties.drainSeconds])),
+    ).toEqual({ 'before-code': 0, 'after-code': 960 });
+    for (const [, upgrade] of upgrades) expect(upgrade.Properties.ServiceTimeout).toBe('3600');
     const [[beforeId], [afterId]] = ['before-code', 'after-code'].map((pass) =>
       upgrades.find(([, upgrade]) => upgrade.Properties.pass === pass),
     ) as [string, Resource][];
