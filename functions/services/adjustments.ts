@@ -9,7 +9,7 @@ import {
 import { finalResultOf } from '#domain/calibration.ts';
 import { allows, phasesAllowing, RuleViolation } from '#domain/cycle.ts';
 import * as messages from '#mail/messages.ts';
-import { newMail, sendQueuedNow } from '#mail/outbox.ts';
+import { newMail, queueClaim, sendQueuedNow } from '#mail/outbox.ts';
 import { nowIso } from '#shared/clock.ts';
 import {
   ADJUSTMENTS_PER_TRANSACTION,
@@ -20,6 +20,7 @@ import {
 } from '#store/adjustments.ts';
 import { listAssessments, type AssessmentRecord } from '#store/assessments.ts';
 import type { Actor } from '#store/audit.ts';
+import type { Claim } from '#store/mail.ts';
 import { getCycle, type CycleRecord } from '#store/cycles.ts';
 import { Conflict, NotFound } from './errors.ts';
 
@@ -179,10 +180,34 @@ async function apply(
   const chunks: AdjustmentWrite[][] = [];
   for (let i = 0; i < writes.length; i += ADJUSTMENTS_PER_TRANSACTION)
     chunks.push(writes.slice(i, i + ADJUSTMENTS_PER_TRANSACTION));
+  // Each email is stored claimed by this call, in its adjustment's transaction: sending it takes no claim write.
+  const claim = queueClaim(writes.length);
+  const applied: AdjustmentWrite[] = [];
+  try {
+    await applyChunks(cycle, chunks, claim, applied);
+  } finally {
+    // What was applied is told, even when a later transaction of the file was refused.
+    await sendQueuedNow(
+      cycle.cycleId,
+      applied.map((write) => write.mail),
+      claim,
+    );
+  }
+  return writes;
+}
+
+/** Writes the chunks in turn (one alone, several under the cycle's hold), adding each applied one to `applied`. */
+async function applyChunks(
+  cycle: CycleRecord,
+  chunks: AdjustmentWrite[][],
+  claim: Claim,
+  applied: AdjustmentWrite[],
+): Promise<void> {
   const changed = `the ratings of cycle ${cycle.cycleId} changed while this was checked, or a calibration file is being applied to it`;
   if (chunks.length === 1) {
-    if ((await writeAdjustments(cycle, chunks[0]!, { now: Date.now() })) === 'refused')
+    if ((await writeAdjustments(cycle, chunks[0]!, { now: Date.now() }, claim)) === 'refused')
       throw new Conflict(`${changed}: nothing was changed`, ['run it again in a moment']);
+    applied.push(...chunks[0]!);
   } else if (chunks.length > 1) {
     const batch = randomUUID();
     if (!(await claimAdjustmentBatch(cycle.cycleId, batch, Date.now(), Date.now() + BATCH_LEASE_MS))) {
@@ -192,22 +217,18 @@ async function apply(
       );
     }
     try {
-      for (const [index, chunk] of chunks.entries()) {
-        if ((await writeAdjustments(cycle, chunk, { batch, now: Date.now() })) === 'refused') {
-          const applied = chunks.slice(0, index).flat();
-          throw new Conflict(`${changed}: ${applied.length} of ${writes.length} changes were applied, the rest not`, [
+      for (const chunk of chunks) {
+        if ((await writeAdjustments(cycle, chunk, { batch, now: Date.now() }, claim)) === 'refused') {
+          const total = chunks.flat().length;
+          throw new Conflict(`${changed}: ${applied.length} of ${total} changes were applied, the rest not`, [
             `applied: lines ${applied.map((write) => write.line).join(', ')}`,
             'check the cycle and apply the same file again: its applied lines are unchanged by now',
           ]);
         }
+        applied.push(...chunk);
       }
     } finally {
       await releaseAdjustmentBatch(cycle.cycleId, batch);
     }
   }
-  await sendQueuedNow(
-    cycle.cycleId,
-    writes.map((write) => write.mail),
-  );
-  return writes;
 }

@@ -5,7 +5,7 @@ import type { AssessmentRecord } from './assessments.ts';
 import { auditItem, type Actor } from './audit.ts';
 import { ratingMoves } from './calibration.ts';
 import { phaseIn } from './cycles.ts';
-import { queueMailWrite, type MailRecord } from './mail.ts';
+import { queueMailWrite, type Claim, type MailRecord } from './mail.ts';
 import { conditionalUpdate, keys, transactOnce, type OnceOutcome, type TransactItem } from './table.ts';
 
 /**
@@ -47,6 +47,7 @@ export function writeAdjustments(
   cycle: { cycleId: string; scale: ScalePoint[] },
   writes: AdjustmentWrite[],
   guard: { batch?: string; now: number },
+  claim: Claim,
 ): Promise<OnceOutcome> {
   const { cycleId } = cycle;
   const phase = adjustable();
@@ -104,7 +105,7 @@ export function writeAdjustments(
           }),
         },
       },
-      queueMailWrite(mail),
+      queueMailWrite(mail, claim),
     ],
   );
   return transactOnce(undefined, [...items, ...tallies.writes, cycleCheck]);

@@ -185,9 +185,17 @@ export function queueMailOnce(record: MailRecord, claim?: Claim): Promise<boolea
   return putOnce(claim ? claimedItem(record, claim) : mailItem(record));
 }
 
-/** Queues a mail in the transaction that causes it; the transaction is refused when the id was queued before. */
-export function queueMailWrite(record: MailRecord): TransactItem {
-  return { Put: { Item: mailItem(record), ConditionExpression: 'attribute_not_exists(pk)' } };
+/**
+ * Queues a mail in the transaction that causes it; the transaction is refused when the id was queued before. Under
+ * `claim`, as queueMailOnce: stored claimed by the sender that sends it next.
+ */
+export function queueMailWrite(record: MailRecord, claim?: Claim): TransactItem {
+  return {
+    Put: {
+      Item: claim ? claimedItem(record, claim) : mailItem(record),
+      ConditionExpression: 'attribute_not_exists(pk)',
+    },
+  };
 }
 
 /** Bulk queue for a launch, which guards against reruns itself (see CycleRecord.participantCount), claimed as queueMailOnce does. */
