@@ -10,7 +10,7 @@ import {
   type FeedbackKind,
 } from '#domain/feedback.ts';
 import * as messages from '#mail/messages.ts';
-import { flushOutbox, newMail } from '#mail/outbox.ts';
+import { newMail } from '#mail/outbox.ts';
 import { formatDeadline } from '#domain/time.ts';
 import { nowIso, nowMs } from '#shared/clock.ts';
 import { formLink } from '#shared/links.ts';
@@ -27,7 +27,6 @@ import {
   type FeedbackRecord,
   type FeedbackRequestRecord,
 } from '#store/feedback.ts';
-import { queueMailOnce } from '#store/mail.ts';
 import { settingsInForce } from '#store/settings.ts';
 import { NotFound } from './errors.ts';
 import { ownMail } from './own-mail.ts';
@@ -231,6 +230,8 @@ export async function sendPraiseDigests(): Promise<{ teams: number; sent: number
     praise.filter((entry) => entry.kind === 'praise'),
     (entry) => entry.team,
   );
+  // Each digest is stored claimed by this run, which sends it next: no claim write each.
+  const outbox = ownMail(FEEDBACK_MAIL_SCOPE);
   for (const [team, entries] of byTeam) {
     const lead = await getEmployee(team);
     const members = [...(lead ? [lead] : []), ...(await listReports(team))];
@@ -241,7 +242,7 @@ export async function sendPraiseDigests(): Promise<{ teams: number; sent: number
       text: entry.text,
     }));
     for (const member of members) {
-      await queueMailOnce(
+      await outbox.queue(
         newMail(
           FEEDBACK_MAIL_SCOPE,
           `praise-digest#${weekStart}#${team}#${member.employeeId}`,
@@ -253,7 +254,7 @@ export async function sendPraiseDigests(): Promise<{ teams: number; sent: number
       );
     }
   }
-  const flushed = await flushOutbox(FEEDBACK_MAIL_SCOPE);
+  const flushed = await outbox.flush();
   // Claimed only once everything is queued: a crash before this leaves the week to the next run.
   await claimDigestWeek(weekStart, nowIso());
   return { teams: byTeam.size, sent: flushed.sent };
