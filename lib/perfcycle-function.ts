@@ -19,6 +19,12 @@ export const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 /** CloudFormation metadata key on every AWS::Lambda::Function: the FunctionSpec id (lib/functions.ts). */
 export const FUNCTION_ID_METADATA = 'perfcycle:functionId';
 
+/** cdk-nag's finding on a Lambda role's AWS-managed logging policy, acknowledged with why. */
+export const BASIC_EXECUTION_ROLE = {
+  id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+  reason: 'AWS-maintained baseline for Lambda logging: only logs:CreateLogGroup/CreateLogStream/PutLogEvents.',
+};
+
 /** A function's timeout when its spec names none. */
 export const DEFAULT_TIMEOUT_SECONDS = 30;
 /** CloudFormation metadata key on every AWS::Lambda::Function: the handler entry, relative to the repository root. */
@@ -145,10 +151,7 @@ export class PerfcycleFunction extends NodejsFunction {
     this.grantAccess(spec.access, shared, props.reviewCycle);
 
     const role = this.role!;
-    Validations.of(role).acknowledge({
-      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-      reason: 'AWS-maintained baseline for Lambda logging: only logs:CreateLogGroup/CreateLogStream/PutLogEvents.',
-    });
+    Validations.of(role).acknowledge(BASIC_EXECUTION_ROLE);
     const policy = role.node.findChild('DefaultPolicy');
     Validations.of(policy).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',

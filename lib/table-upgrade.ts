@@ -5,7 +5,12 @@ import { Provider } from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import type { IndexShape } from '../functions/domain/upgrade.ts';
 import { allFunctions, upgradeFunctions } from './functions.ts';
-import { DEFAULT_TIMEOUT_SECONDS, PerfcycleFunction, type SharedResources } from './perfcycle-function.ts';
+import {
+  BASIC_EXECUTION_ROLE,
+  DEFAULT_TIMEOUT_SECONDS,
+  PerfcycleFunction,
+  type SharedResources,
+} from './perfcycle-function.ts';
 
 /** Marks the provider framework's waiter, which the local runtime does not run: local/stack.ts runTableUpgrade does its work. */
 export const WAITER_METADATA = 'perfcycle:tableUpgradeWaiter';
@@ -79,10 +84,7 @@ function acknowledgeFramework(provider: Provider, handlers: PerfcycleFunction[])
       id: `AwsSolutions-IAM5[Resource::${arnOf(fn)}]`,
       reason: 'The framework invokes these functions (any version of each): lambda:InvokeFunction on them only.',
     })),
-    {
-      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-      reason: 'AWS-maintained baseline for Lambda logging: only logs:CreateLogGroup/CreateLogStream/PutLogEvents.',
-    },
+    BASIC_EXECUTION_ROLE,
     {
       id: 'AwsSolutions-SF1',
       reason: 'CDK\u2019s waiter only polls the upgrade step; the step function logs each step itself.',

@@ -14,6 +14,13 @@ import {
 /** How long a run's scan position is kept after its last step. */
 const CURSOR_DAYS = 30;
 
+/** One pass of an upgrade: the indexes it adds, and how long calls of the old code may still run. */
+export interface Upgrade {
+  pass: UpgradePass;
+  indexes: IndexShape[];
+  drainMs: number;
+}
+
 export type UpgradeStep = { complete: false; waiting: string } | ({ complete: true } & UpgradeCursor);
 
 /**
@@ -25,11 +32,7 @@ export type UpgradeStep = { complete: false; waiting: string } | ({ complete: tr
  * were kept per department alone are counted again. Each rewrite holds only while the item is as read, so a
  * function writing the same item meanwhile loses nothing; a rerun finds nothing left to do.
  */
-export async function upgradeStep(
-  runId: string,
-  upgrade: { pass: UpgradePass; indexes: IndexShape[]; drainMs: number },
-  budgetMs: number,
-): Promise<UpgradeStep> {
+export async function upgradeStep(runId: string, upgrade: Upgrade, budgetMs: number): Promise<UpgradeStep> {
   try {
     return await stepOf(runId, upgrade, Date.now() + budgetMs);
   } catch (error) {
@@ -51,11 +54,7 @@ const RETRIED_ERRORS = new Set([
   'InternalServerError',
 ]);
 
-async function stepOf(
-  runId: string,
-  { pass, indexes, drainMs }: { pass: UpgradePass; indexes: IndexShape[]; drainMs: number },
-  stopAt: number,
-): Promise<UpgradeStep> {
+async function stepOf(runId: string, { pass, indexes, drainMs }: Upgrade, stopAt: number): Promise<UpgradeStep> {
   const step = nextIndexStep(indexes, await describeTableState());
   if (step.kind === 'wait') return { complete: false, waiting: step.reason };
   if (step.kind === 'create') {

@@ -151,7 +151,7 @@ function mailOf(item: Record<string, unknown>): MailRecord {
   const { pk, sk, body, ...state } = item;
   return {
     ...withoutKeys<Omit<MailRecord, 'cycleId' | 'mailId' | keyof MailBody>>(state),
-    cycleId: String(pk).slice(keys.cyclePartition('').length),
+    cycleId: keys.cycleIdOf(pk),
     mailId: String(sk).slice(keys.mail('', '').sk.length),
     ...(JSON.parse(brotliDecompressSync(body as Uint8Array).toString('utf8')) as MailBody),
   };

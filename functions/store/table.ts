@@ -74,6 +74,8 @@ export const keys = {
   cyclePhase: (cycleId: string) => ({ pk: `CYCLE#${cycleId}`, sk: 'PHASE' }),
   activeCycles: { gsi3pk: 'CYCLES#ACTIVE' },
   cyclePartition: (cycleId: string) => `CYCLE#${cycleId}`,
+  /** The cycle (or mail scope) whose partition `pk` is. */
+  cycleIdOf: (pk: unknown) => String(pk).slice('CYCLE#'.length),
   allCycles: { gsi2pk: 'CYCLES' },
   recognition: { gsi3pk: 'RECOGNITION' },
   assessment: (cycleId: string, employeeId: string) => ({ pk: `CYCLE#${cycleId}`, sk: `ASMT#${employeeId}` }),
@@ -405,6 +407,11 @@ export async function conditionalUpdateReturning<T>(
   return updated && attributes ? withoutKeys<T>(attributes) : undefined;
 }
 
+/** Puts an item if its condition holds; false when it did not (someone else changed it first). */
+export function conditionalPut(input: Omit<PutCommandInput, 'TableName'>): Promise<boolean> {
+  return guarded(() => db().send(new PutCommand({ ...input, TableName: tableName() })));
+}
+
 /** Deletes an item if its condition holds; false when it did not (someone else changed it first). */
 export function conditionalDelete(input: Omit<DeleteCommandInput, 'TableName'>): Promise<boolean> {
   return guarded(() => db().send(new DeleteCommand({ ...input, TableName: tableName() })));
@@ -412,9 +419,7 @@ export function conditionalDelete(input: Omit<DeleteCommandInput, 'TableName'>):
 
 /** Stores an item unless one with its key exists; false when it did (a rerun, or someone else first). */
 export function putOnce(item: Record<string, unknown>): Promise<boolean> {
-  return guarded(() =>
-    db().send(new PutCommand({ TableName: tableName(), Item: item, ConditionExpression: 'attribute_not_exists(pk)' })),
-  );
+  return conditionalPut({ Item: item, ConditionExpression: 'attribute_not_exists(pk)' });
 }
 
 /** True when the write happened, false when its condition did not hold; any other failure is thrown. */

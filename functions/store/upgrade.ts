@@ -1,9 +1,18 @@
 import { DescribeTableCommand, UpdateTableCommand } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, type PutCommandInput, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { IndexShape, TableState } from '#domain/upgrade.ts';
 import type { PeerReviewRecord } from './peers.ts';
 import { mapLimited } from '#shared/concurrency.ts';
-import { conditionalDelete, conditionalUpdate, db, keys, queryAll, tableClient, tableName } from './table.ts';
+import {
+  conditionalDelete,
+  conditionalPut,
+  conditionalUpdate,
+  db,
+  keys,
+  queryAll,
+  tableClient,
+  tableName,
+} from './table.ts';
 
 /**
  * The table's upgrade in place, for a stack deployed before the lists moved (services/upgrade.ts runs it): its
@@ -81,7 +90,7 @@ const [OLD_LISTS, LISTS] = [
  * old keys, which an old function may have left behind the state during the deploy.
  */
 function listsOf(assessment: Record<string, unknown>): Record<string, string> {
-  const cycleId = String(assessment.pk).slice(keys.cyclePartition('').length);
+  const cycleId = keys.cycleIdOf(assessment.pk);
   const employeeId = String(assessment.employeeId);
   const managerKey = String(assessment.managerKey);
   const released = assessment.resultReleasedAt !== undefined && assessment.acknowledgedAt === undefined;
@@ -115,7 +124,7 @@ export function rewriteOf(item: Record<string, unknown>, pass: UpgradePass): Ite
   // one, sorted `scope#dueAt#mailId`, which the old version cannot read: moved once it is gone. A claim or a retry
   // by one version of a mail the other queued moved only the sort key: each key is mended on its own.
   if (pass === 'after-code' && sk.startsWith('MAIL#') && item.gsi2pk !== undefined) {
-    const scope = String(item.pk).slice(keys.cyclePartition('').length);
+    const scope = keys.cycleIdOf(item.pk);
     const sortKey = String(item.gsi2sk);
     const set = {
       ...(item.gsi2pk === keys.outbox.gsi2pk ? {} : keys.outbox),
@@ -265,18 +274,8 @@ export async function recountPeerCounts(cycleId: string): Promise<void> {
     }
     const asRead = (sk: unknown) => counts.find((count) => count.sk === sk);
     let held = true;
-    for (const group of groups.values()) {
-      const put: PutCommandInput = { TableName: tableName(), Item: group, ...countAsRead(asRead(group.sk)) };
-      held &&= await db()
-        .send(new PutCommand(put))
-        .then(
-          () => true,
-          (error: Error) => {
-            if (error.name === 'ConditionalCheckFailedException') return false;
-            throw error;
-          },
-        );
-    }
+    for (const group of groups.values())
+      held &&= await conditionalPut({ Item: group, ...countAsRead(asRead(group.sk)) });
     for (const old of counts.filter((count) => !groups.has(count.sk)))
       held &&= await conditionalDelete({ Key: { pk: old.pk, sk: old.sk }, ...countAsRead(old) });
     if (held) return;
@@ -321,7 +320,7 @@ export async function rewritePage(
   // Counted again only once the old version, which adds to them, is gone.
   const recount = items
     .filter((item) => pass === 'after-code' && isPeerCount(String(item.sk)) && item.managerKey === undefined)
-    .map((item) => String(item.pk).slice(keys.cyclePartition('').length));
+    .map((item) => keys.cycleIdOf(item.pk));
   return {
     ...(page.LastEvaluatedKey ? { next: page.LastEvaluatedKey } : {}),
     scanned: page.ScannedCount ?? 0,
