@@ -293,11 +293,26 @@ export function quarterCosts(measure: QuarterMeasure) {
     sesMessages: sum('sesMessages'),
   });
   const round = (usd: number) => Number(usd.toFixed(5));
+  // Where the cycle's units go: each function that ran in it, per 1,000 employees.
+  const cycleByFunction = cycleIds
+    .filter((id) => measure.cycle[id].invocations > 0)
+    .map((id) => {
+      const used = measure.cycle[id];
+      return {
+        function: id,
+        invocations: Math.round(used.invocations * per1000),
+        readUnits: Math.round(used.readUnits * per1000),
+        writeUnits: Math.round(used.writeUnits * per1000),
+        indexWriteUnits: Math.round(used.indexWriteUnits * per1000),
+        sesMessages: Math.round(used.sesMessages * per1000),
+      };
+    });
   return {
     employees: measure.employees,
     flushesPerQuarter: flushes,
     dailyRunsPerQuarter: QUARTER_DAYS,
     parts: rows,
+    cycleByFunction,
     per1000EmployeesUsd: Object.fromEntries(Object.entries(total).map(([key, usd]) => [key, round(usd)])),
     costPer1000EmployeesPerQuarterUsd: round(total.totalUsd),
     aimUsd: AIM_USD_PER_1000_EMPLOYEES_PER_QUARTER,

@@ -403,6 +403,8 @@ function printCost(cost: ReturnType<typeof quarterCosts>): void {
     `What a quarter costs in AWS (us-east-1, list prices, bench/cost-model.ts), measured for ${cost.employees} employees; counts and USD per 1,000 employees`,
   );
   console.table(cost.parts);
+  console.log('The cycle part by function');
+  console.table(cost.cycleByFunction);
   console.table([cost.per1000EmployeesUsd]);
   console.log(
     `$${cost.costPer1000EmployeesPerQuarterUsd} per 1,000 employees per quarter without SES (aim <= $${cost.aimUsd}); SES adds $${cost.per1000EmployeesUsd.sesUsd}`,

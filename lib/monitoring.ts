@@ -17,6 +17,7 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { scheduledFunctions } from './functions.ts';
 import type { PerfcycleFunction } from './perfcycle-function.ts';
 
 interface MonitoredMachine {
@@ -42,14 +43,17 @@ export interface MonitoringProps {
 
 const FIVE_MINUTES = Duration.minutes(5);
 
-/** Published by the outbox flusher after each run (functions/services/outbox.ts), with Powertools' service dimension. */
+/**
+ * Published by the outbox flusher after each run (functions/services/outbox.ts), with Powertools' service dimension:
+ * one point a period, as often as the flusher runs.
+ */
 function oldestUnsentMailAge(): Metric {
   return new Metric({
     namespace: 'perfcycle',
     metricName: 'OldestUnsentMailAge',
     dimensionsMap: { service: 'perfcycle' },
     statistic: 'Maximum',
-    period: FIVE_MINUTES,
+    period: Duration.minutes(scheduledFunctions.flushOutboxes.everyMinutes),
   });
 }
 

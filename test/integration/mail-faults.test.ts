@@ -8,6 +8,7 @@ import {
   linkIn,
   mailbox,
   openForm,
+  PAST_NEXT_FLUSH,
   postForm,
   postReview,
   startLocalStack,
@@ -107,7 +108,7 @@ describe('email under SES faults', () => {
   }
 
   /** Lets the scheduled flusher run (the clock passes its next tick) until `done` or `rounds` runs. */
-  async function flushUntil(done: () => boolean, rounds: number, step = 10 * 60_000) {
+  async function flushUntil(done: () => boolean, rounds: number, step = PAST_NEXT_FLUSH) {
     for (let round = 0; round < rounds && !done(); round++) {
       await stack.advance(step);
       await stack.settled();

@@ -13,6 +13,7 @@ import {
   linkIn,
   mailbox,
   openForm,
+  PAST_NEXT_FLUSH,
   postForm,
   restartStack,
   startLocalStack,
@@ -195,7 +196,7 @@ describe('a table first deployed with three indexes, upgraded in place while a c
     });
 
     // The mail queued before goes out with the flusher's next run.
-    await stack.advance(6 * 60_000);
+    await stack.advance(PAST_NEXT_FLUSH);
     await stack.settled();
     expect((await invitation('bob@example.com')).map((mail) => mail.subject)).toEqual([
       'Q4: your self-assessment is open',

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import { runCli } from '../../cli/program.ts';
+import { scheduledFunctions } from '../../lib/functions.ts';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../local/stack.ts';
 
 export interface Mail {
@@ -200,6 +201,8 @@ export async function restartStack(
 
 export const DAY = 24 * 60 * 60 * 1000;
 export const HOUR = 60 * 60 * 1000;
+/** Past the outbox flusher's next run on the project clock (it runs every `everyMinutes` of it). */
+export const PAST_NEXT_FLUSH = (scheduledFunctions.flushOutboxes.everyMinutes + 1) * 60 * 1000;
 
 /** A calendar date `days` after the clock's today, in UTC. */
 export function dateAfter(now: number, days: number): string {
