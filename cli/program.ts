@@ -316,10 +316,9 @@ export function buildProgram(io: CliIo): Command {
           idempotencyKey,
         );
         printer(io, !!options.json)(checked, () =>
-          [
-            ...howRead(checked),
-            `valid: ${checked.valid} employees (${checked.created} new, ${checked.updated} updated); nothing saved`,
-          ].join('\n'),
+          [...howRead(checked), `valid: ${checked.valid} employees (${importCounts(checked)}); nothing saved`].join(
+            '\n',
+          ),
         );
         return;
       }
@@ -342,6 +341,7 @@ export function buildProgram(io: CliIo): Command {
               imported: before.imported + saved.imported,
               created: before.created + saved.created,
               updated: before.updated + saved.updated,
+              unchanged: before.unchanged + saved.unchanged,
             }
           : saved;
         if (parts > 1) io.err(`imported ${result.imported} of ${saved.valid} rows (part ${part} of ${parts})\n`);
@@ -351,10 +351,7 @@ export function buildProgram(io: CliIo): Command {
       for (let part = 2; part <= parts; part++) result = await savePart(part, result);
       const { part: _part, parts: _parts, valid: _valid, ...total } = result;
       printer(io, !!options.json)(total, () =>
-        [
-          ...howRead(total),
-          `imported ${total.imported} employees (${total.created} new, ${total.updated} updated)`,
-        ].join('\n'),
+        [...howRead(total), `imported ${total.imported} employees (${importCounts(total)})`].join('\n'),
       );
     });
 
@@ -1179,6 +1176,11 @@ function commandPath(command: Command): string {
   const names: string[] = [];
   for (let c: Command | null = command; c; c = c.parent) names.unshift(c.name());
   return names.join(' ');
+}
+
+/** What an import does to the directory: people new, updated and, when any, listed as they already are. */
+function importCounts(counts: Pick<ImportResult, 'created' | 'updated' | 'unchanged'>): string {
+  return `${counts.created} new, ${counts.updated} updated${counts.unchanged ? `, ${counts.unchanged} unchanged` : ''}`;
 }
 
 /** How the API read an import's file, and its names beyond ASCII as stored, for HR to check. */

@@ -14,6 +14,13 @@ import { renderWithMessage } from './router.js';
 const SEPARATOR_NAMES = { ',': 'commas', ';': 'semicolons', '\t': 'tabs' };
 
 /**
+ * What the import does to the directory: people new, updated and, when any, already as the file lists them.
+ * @param {{ created: number, updated: number, unchanged: number }} counts
+ */
+const importCounts = (counts) =>
+  `${counts.created} new, ${counts.updated} updated${counts.unchanged ? `, ${counts.unchanged} unchanged` : ''}`;
+
+/**
  * How the API read the file, and its names beyond ASCII as they will be stored: a file read in the wrong
  * encoding shows there before anything is saved.
  * @param {{ encoding: string, separator: string, sample: { employeeId: string, name: string, department: string }[] }} result
@@ -79,7 +86,7 @@ export function importPage() {
       );
       const apply = h('button', { type: 'button', class: 'primary' }, 'Apply import');
       apply.addEventListener('click', () => void applyImport(apply));
-      const line = `${plural(result.valid, 'person', 'people')}: ${result.created} new, ${result.updated} updated`;
+      const line = `${plural(result.valid, 'person', 'people')}: ${importCounts(result)}`;
       preview.replaceChildren(
         h('h2', null, 'Ready to import'),
         h('p', null, `${line}.`),
@@ -111,9 +118,7 @@ export function importPage() {
       preview.replaceChildren();
       form.reset();
       checked = undefined;
-      await renderWithMessage(
-        `Imported ${plural(result.imported, 'person', 'people')}: ${result.created} new, ${result.updated} updated.`,
-      );
+      await renderWithMessage(`Imported ${plural(result.imported, 'person', 'people')}: ${importCounts(result)}.`);
     } catch (error) {
       showErrors(errors, error, 'The import was not applied');
       errors.focus();

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { parse } from 'csv-parse/sync';
 import * as z from 'zod';
 
@@ -282,6 +283,15 @@ export function importedRow(row: Employee, previous: Employee | undefined): Empl
         ...(previous.deactivatedBy ? { deactivatedBy: previous.deactivatedBy } : {}),
       }
     : row;
+}
+
+/**
+ * Whether importing `row` would store `previous` again as it is: a directory exported from the HRIS each quarter
+ * lists mostly people who did not change, and rewriting each of them (with its three index entries) would cost four
+ * writes a person for nothing.
+ */
+export function unchangedByImport(row: Employee, previous: Employee | undefined): boolean {
+  return previous !== undefined && isDeepStrictEqual(importedRow(row, previous), previous);
 }
 
 /** The reviewer of a participant: their manager, or HR for someone at the top of the directory. */

@@ -731,7 +731,8 @@ e1,Ann Twice,ann.twice@example.com,m1,Sales
       expect(again.body).toEqual({
         imported: 4,
         created: 0,
-        updated: 4,
+        updated: 0,
+        unchanged: 4,
         encoding: 'UTF-8',
         separator: ',',
         sample: [],

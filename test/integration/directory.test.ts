@@ -1,7 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { getEmployee, loadDirectory } from '../../functions/store/employees.ts';
+import { db, keys, tableName } from '../../functions/store/table.ts';
 import {
   addGoalByCli,
   auditOf,
@@ -83,6 +85,7 @@ describe('the employee directory', () => {
           valid: 4,
           created: 4,
           updated: 0,
+          unchanged: 0,
           encoding: 'Windows-1252',
           separator: ';',
           sample: [
@@ -122,6 +125,43 @@ describe('the employee directory', () => {
       ]);
     });
 
+    it('imports the same file again without writing anyone, and writes only the row that changed', async () => {
+      const updatedAt = async () =>
+        Object.fromEntries(
+          await Promise.all(
+            ['e1', 'e2', 'm1', 'o1'].map(async (id) => {
+              const { Item } = await db().send(new GetCommand({ TableName: tableName(), Key: keys.employee(id) }));
+              return [id, Item?.updatedAt];
+            }),
+          ),
+        );
+      const before = await updatedAt();
+      await stack.advance(60_000);
+      const again = await cli(stack, dir.path, 'employees', 'import', 'windows.csv');
+      expect(again.out.split('\n').at(-1)).toBe('imported 4 employees (0 new, 0 updated, 4 unchanged)');
+      expect(await updatedAt()).toEqual(before);
+
+      // Bob moves to another department: his row alone is written.
+      write(
+        'moved.csv',
+        Buffer.from(
+          WINDOWS_ROSTER.toString('latin1').replace('bob@example.com;m1;Vertrieb', 'bob@example.com;m1;Betrieb'),
+          'latin1',
+        ),
+      );
+      const moved = await cli(stack, dir.path, 'employees', 'import', 'moved.csv', '--dry-run');
+      expect(moved.out.split('\n').at(-1)).toBe('valid: 4 employees (0 new, 1 updated, 3 unchanged); nothing saved');
+      expect((await cli(stack, dir.path, 'employees', 'import', 'moved.csv')).out.split('\n').at(-1)).toBe(
+        'imported 4 employees (0 new, 1 updated, 3 unchanged)',
+      );
+      const after = await updatedAt();
+      expect(after.e2).not.toBe(before.e2);
+      expect({ ...after, e2: before.e2 }).toEqual(before);
+      expect(await directory()).toContain('e2|Bob Prompt|Betrieb');
+      expect(await cli(stack, dir.path, 'employees', 'import', 'windows.csv')).toMatchObject({ code: 0 });
+      expect(await directory()).toContain('e2|Bob Prompt|Vertrieb');
+    });
+
     it('imports a tab-separated UTF-8 file with headers in other case, and a semicolon file sent as text/csv', async () => {
       write(
         'tabs.csv',
@@ -136,6 +176,7 @@ describe('the employee directory', () => {
         imported: 1,
         created: 1,
         updated: 0,
+        unchanged: 0,
         encoding: 'UTF-8',
         separator: '\t',
         sample: [{ employeeId: 'e3', name: 'Zoë Tab', department: 'Vertrieb' }],
@@ -151,6 +192,7 @@ describe('the employee directory', () => {
           imported: 1,
           created: 0,
           updated: 1,
+          unchanged: 0,
           encoding: 'UTF-8',
           separator: ';',
           sample: [{ employeeId: 'e3', name: 'Zoë Semicolon', department: 'Vertrieb' }],

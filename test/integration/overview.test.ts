@@ -71,6 +71,7 @@ describe('HR overview APIs', () => {
         valid: 3,
         created: 3,
         updated: 0,
+        unchanged: 0,
         encoding: 'UTF-8',
         separator: ',',
         sample: [],
@@ -86,7 +87,7 @@ describe('HR overview APIs', () => {
     expect(launch.body.details).toEqual(['the directory is empty: import it first']);
     expect(await importCsv(ROSTER, false)).toEqual({
       status: 200,
-      body: { imported: 3, created: 3, updated: 0, encoding: 'UTF-8', separator: ',', sample: [] },
+      body: { imported: 3, created: 3, updated: 0, unchanged: 0, encoding: 'UTF-8', separator: ',', sample: [] },
     });
   });
 

@@ -79,6 +79,7 @@ describe('a quarter on the local stack', () => {
       imported: 8,
       created: 8,
       updated: 0,
+      unchanged: 0,
       encoding: 'UTF-8',
       separator: ',',
       sample: [],
@@ -87,7 +88,8 @@ describe('a quarter on the local stack', () => {
     expect(JSON.parse(again.out)).toEqual({
       imported: 8,
       created: 0,
-      updated: 8,
+      updated: 0,
+      unchanged: 8,
       encoding: 'UTF-8',
       separator: ',',
       sample: [],
