@@ -229,7 +229,9 @@ const QUARTER_DAYS = 91;
 
 export interface QuarterMeasure {
   employees: number;
-  /** Import, launch and the whole cycle (the cycle's executions, its mail, the schedules that ran meanwhile). */
+  /** The directory's first import: once for an organisation, so apart from its quarters. */
+  firstImport: UsageByFunction;
+  /** The directory's import again (some people changed), the launch and the whole cycle (the cycle's executions, its mail, the schedules that ran meanwhile). */
   cycle: UsageByFunction;
   cycleTransitions: number;
   /** Daily machine executions during the cycle, and their transitions in all. */
@@ -241,8 +243,9 @@ export interface QuarterMeasure {
 
 /**
  * The quarter for `employees` people: the cycle as measured (daily machine and flusher taken out), plus 91 runs
- * of the daily machine and an outbox flush every 5 minutes at their measured average, plus the answers (each
- * person's self-assessment, review and acknowledgement) measured for fewer people and scaled to `employees`.
+ * of the daily machine and an outbox flush every `everyMinutes` at their measured average, plus the answers (each
+ * person's self-assessment, review and acknowledgement) measured for fewer people and scaled to `employees`. The
+ * directory's first import is priced apart: an organisation pays it once, not each quarter.
  */
 export function quarterCosts(measure: QuarterMeasure) {
   const daily = Object.values(dailyFunctions).map((spec) => spec.id);
@@ -293,6 +296,7 @@ export function quarterCosts(measure: QuarterMeasure) {
     sesMessages: sum('sesMessages'),
   });
   const round = (usd: number) => Number(usd.toFixed(5));
+  const firstImport = partOf(measure.firstImport, Object.keys(measure.firstImport), 1, 0);
   // Where the cycle's units go: each function that ran in it, per 1,000 employees.
   const cycleByFunction = cycleIds
     .filter((id) => measure.cycle[id].invocations > 0)
@@ -315,6 +319,9 @@ export function quarterCosts(measure: QuarterMeasure) {
     cycleByFunction,
     per1000EmployeesUsd: Object.fromEntries(Object.entries(total).map(([key, usd]) => [key, round(usd)])),
     costPer1000EmployeesPerQuarterUsd: round(total.totalUsd),
+    /** Once, before an organisation's first quarter: its directory's first import. */
+    firstImportUsdPer1000: round(costPer1000Employees({ employees: measure.employees, ...firstImport }).totalUsd),
+    firstImportWriteRequestUnitsPer1000: Math.round((firstImport.writeRequestUnits * 1000) / measure.employees),
     aimUsd: AIM_USD_PER_1000_EMPLOYEES_PER_QUARTER,
   };
 }

@@ -9,7 +9,7 @@ import { startLocalStack, type LocalStack } from '../local/stack.ts';
 import { answersBench } from './answers.ts';
 import { bundleFigures, type BundleFigures } from './bundles.ts';
 import { calibrationBench } from './calibration.ts';
-import { type QuarterMeasure, quarterCosts, UsageMeter, usedBetween } from './cost.ts';
+import { type QuarterMeasure, quarterCosts, type UsageByFunction, UsageMeter, usedBetween } from './cost.ts';
 import { faultsBench } from './faults.ts';
 import { FormRequestRecorder, formLoadBench, formLoadRows } from './form-load.ts';
 import { formsBench } from './forms.ts';
@@ -161,9 +161,21 @@ async function floor(items: Record<string, unknown>[], cycleId: string, sends: n
   return performance.now() - started;
 }
 
-async function launchCase(stack: LocalStack, counter: DynamoCounter, size: number) {
-  const department = `Bench${size}`;
-  await api(stack, 'POST', '/employees/import', roster(size, department), 'text/csv');
+/** One person in this many changed in the directory since the quarter before: an assumption (moves, renames). */
+const CHANGED_EACH_QUARTER = 20;
+
+/** The department of the cycle of `size` people. */
+const benchDepartment = (size: number) => `Bench${size}`;
+
+/**
+ * The launch of a cycle of `size` people (and, unless launch-only, the rest of its quarter), after HR imports the
+ * directory: the first import, or with `directoryKnown` the same directory again with one person in
+ * CHANGED_EACH_QUARTER changed, as before each quarter's cycle.
+ */
+async function launchCase(stack: LocalStack, counter: DynamoCounter, size: number, directoryKnown = false) {
+  const department = benchDepartment(size);
+  const directory = roster(size, department, directoryKnown ? CHANGED_EACH_QUARTER : undefined);
+  await api(stack, 'POST', '/employees/import', directory, 'text/csv');
   await fetch(`${stack.mailUrl}/clear-store`, { method: 'POST' });
   const day = (offset: number) => new Date(stack.clock.now() + offset * DAY).toISOString().slice(0, 10);
   counter.batchItems = [];
@@ -409,6 +421,9 @@ function printCost(cost: ReturnType<typeof quarterCosts>): void {
   console.log(
     `$${cost.costPer1000EmployeesPerQuarterUsd} per 1,000 employees per quarter without SES (aim <= $${cost.aimUsd}); SES adds $${cost.per1000EmployeesUsd.sesUsd}`,
   );
+  console.log(
+    `Once, before the first quarter: the directory's first import, $${cost.firstImportUsdPer1000} per 1,000 employees (${cost.firstImportWriteRequestUnitsPer1000} write units)`,
+  );
 }
 
 function printBundles(bundles: BundleFigures[]): void {
@@ -433,21 +448,33 @@ async function fullBench(): Promise<void> {
     const cases = [];
     let quarter: Omit<QuarterMeasure, 'answers'> | undefined;
     for (const size of sizes) {
+      // The first size's cycle is the quarter's: its transactions are priced from their items. An organisation's
+      // quarter starts from the directory it already has: the first import of it is priced apart, once.
+      const priced = !quarter && !launchOnly;
+      let firstImport: UsageByFunction | undefined;
+      if (priced) {
+        log(`importing the directory of ${size} people for the first time...`);
+        const onboarding = meter.snapshot();
+        await meter.pricing(() =>
+          api(stack, 'POST', '/employees/import', roster(size, benchDepartment(size)), 'text/csv'),
+        );
+        firstImport = usedBetween(onboarding, meter.snapshot());
+      }
       log(`launching a cycle of ${size} participants...`);
       const before = meter.snapshot();
       const dailyBefore = stack.goalWatch.list().length;
-      // The first size's cycle is the quarter's: its transactions are priced from their items.
-      const measured = await (quarter
-        ? launchCase(stack, counter, size)
-        : meter.pricing(() => launchCase(stack, counter, size)));
+      const measured = await (priced
+        ? meter.pricing(() => launchCase(stack, counter, size, true))
+        : launchCase(stack, counter, size));
       cases.push(measured);
       // The first size's quarter is the one priced: its cycle with every schedule that ran meanwhile
       // (a launch-only run has no quarter to price).
-      if (quarter || !('stateTransitionsWholeCycle' in measured)) continue;
+      if (!firstImport || !('stateTransitionsWholeCycle' in measured)) continue;
       await stack.flushOutboxes();
       const daily = stack.goalWatch.list().slice(dailyBefore);
       quarter = {
         employees: size,
+        firstImport,
         cycle: usedBetween(before, meter.snapshot()),
         cycleTransitions: measured.stateTransitionsWholeCycle,
         dailyExecutions: daily.length,

@@ -14,9 +14,10 @@ const usage = (used: Record<string, Partial<FunctionUsage>>) =>
   Object.fromEntries(allFunctions.map((spec) => [spec.id, { ...none, ...used[spec.id] }]));
 
 describe('the quarter priced by the bench', () => {
-  // A cycle of 1,000 with one daily run and one flush, and the answers of 100 people.
+  // A cycle of 1,000 with one daily run and one flush, and the answers of 100 people, after the directory's first import.
   const cost = quarterCosts({
     employees: 1000,
+    firstImport: usage({ ImportEmployees: { invocations: 1, billedMs: 500, writeUnits: 3900 } }),
     cycle: usage({
       LaunchParticipants: { invocations: 1, billedMs: 1000, writeUnits: 4000 },
       RunGoalWatch: { invocations: 1, billedMs: 10 },
@@ -67,8 +68,18 @@ describe('the quarter priced by the bench', () => {
     expect(cost.parts.map((row) => row.part)).toEqual(['cycle', 'dailyMachine', 'outboxFlusher', 'answers']);
     expect(part('cycle').writeRequestUnits).toBe(4000);
     expect(part('dailyMachine').lambdaInvocations).toBe(91);
-    expect(part('outboxFlusher').lambdaInvocations).toBe(26_208);
+    // One flush every 15 minutes for 91 days.
+    expect(part('outboxFlusher').lambdaInvocations).toBe(8736);
     const sum = cost.parts.reduce((total, row) => total + row.usdPer1000, 0);
     expect(cost.costPer1000EmployeesPerQuarterUsd).toBeCloseTo(sum, 4);
+  });
+
+  it('prices the directory\u2019s first import apart, once, outside the quarter', () => {
+    expect(cost.parts.some((row) => row.writeRequestUnits === 3900)).toBe(false);
+    expect(cost.firstImportWriteRequestUnitsPer1000).toBe(3900);
+    expect(cost.firstImportUsdPer1000).toBe(
+      // 0.5 s at 512 MB.
+      Number((0.2e-6 + 0.25 * 0.0000133334 + 3900 * 0.625e-6).toFixed(5)),
+    );
   });
 });
