@@ -418,6 +418,14 @@ describe('the HR console in Chromium', () => {
     await status(page).getByText('Imported 4 people: 4 new, 0 updated.', { exact: true }).waitFor();
     expect(await page.getByRole('button', { name: 'Apply import' }).count()).toBe(0);
 
+    // Next quarter's export lists the same people: nobody is written again, and the page says so.
+    await page.getByLabel('Directory CSV', { exact: true }).setInputFiles(csvFile(ROSTER));
+    await page.getByText('4 people: 0 new, 0 updated, 4 unchanged.', { exact: true }).waitFor();
+    await expectPageBasics(page);
+    await expectScreenshot(page, 'console-import-unchanged');
+    await page.getByRole('button', { name: 'Apply import', exact: true }).click();
+    await status(page).getByText('Imported 4 people: 0 new, 0 updated, 4 unchanged.', { exact: true }).waitFor();
+
     // The directory is there now: goals can be set for its people, and praise given.
     missedGoalId = await addGoalByCli(theStack(), dir.path, {
       employee: 'e1',
