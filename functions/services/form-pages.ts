@@ -50,7 +50,7 @@ export async function openSelfAssessment(token: string): Promise<SelfAssessmentO
   const { cycleId, personId } = verifyLink(token, await linkSecret(), 'self', nowMs());
   // All three at once: each needs only the signed link, and every post of the form waits on them.
   const [cycle, assessment, goals] = await Promise.all([
-    getCycle(cycleId),
+    getCycle(cycleId, { consistent: false }),
     getAssessment(cycleId, personId),
     listGoals(personId),
   ]);

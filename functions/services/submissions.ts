@@ -35,7 +35,7 @@ export async function openLink(
   purpose: LinkPurpose,
 ): Promise<{ claims: LinkClaims; cycle: CycleRecord | undefined }> {
   const claims = verifyLink(token, await linkSecret(), purpose, nowMs());
-  return { claims, cycle: await getCycle(claims.cycleId) };
+  return { claims, cycle: await getCycle(claims.cycleId, { consistent: false }) };
 }
 
 export function submissionOf(id: string, form: FormName, by: Actor): Submission {

@@ -121,9 +121,14 @@ export async function createCycle(cycle: CycleRecord): Promise<void> {
   if (created !== 'done') throw new Error(`cycle ${cycle.cycleId} exists already`);
 }
 
-export async function getCycle(cycleId: string): Promise<CycleRecord | undefined> {
+/**
+ * The cycle item, read strongly consistent unless `consistent` is false: half the read units, for a page behind an
+ * emailed link, whose writes check the cycle's phase in their own transaction (phaseCheck) and so never act on a
+ * phase that a read a moment old still showed.
+ */
+export async function getCycle(cycleId: string, { consistent = true } = {}): Promise<CycleRecord | undefined> {
   const result = await db().send(
-    new GetCommand({ TableName: tableName(), Key: keys.cycle(cycleId), ConsistentRead: true }),
+    new GetCommand({ TableName: tableName(), Key: keys.cycle(cycleId), ConsistentRead: consistent }),
   );
   return result.Item as CycleRecord | undefined;
 }
