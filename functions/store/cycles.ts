@@ -123,8 +123,8 @@ export async function createCycle(cycle: CycleRecord): Promise<void> {
 
 /**
  * The cycle item, read strongly consistent unless `consistent` is false: half the read units, for a page behind an
- * emailed link, whose writes check the cycle's phase in their own transaction (phaseCheck) and so never act on a
- * phase that a read a moment old still showed.
+ * emailed link, whose answers check the cycle's phase in their own transaction (phaseCheck) and so never land in a
+ * phase that a read a moment old still showed (a draft saved a moment after the phase ended is kept, unused).
  */
 export async function getCycle(cycleId: string, { consistent = true } = {}): Promise<CycleRecord | undefined> {
   const result = await db().send(
