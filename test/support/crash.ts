@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { scheduledFunctions } from '../../lib/functions.ts';
 import { startSesFaults, type SesFaults } from './ses-faults.ts';
 import { tryPort } from '../../local/stack.ts';
 import { spawnStack, type StackProcess } from './stack-process.ts';
@@ -110,7 +111,8 @@ class CrashRun {
     const sentBeforeKill = sent();
     await this.boot();
     // The clock passes the flusher's next run each time; the leases of the killed sends run out meanwhile.
-    await this.waitFor(complete, 240_000, () => this.api('POST', '/local/clock/advance', { duration: '6m' }));
+    const pastNextFlush = `${scheduledFunctions.flushOutboxes.everyMinutes + 1}m`;
+    await this.waitFor(complete, 240_000, () => this.api('POST', '/local/clock/advance', { duration: pastNextFlush }));
     return sentBeforeKill;
   }
 
