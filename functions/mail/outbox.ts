@@ -14,6 +14,7 @@ import {
   claimMail,
   deferMail,
   dueOutboxPages,
+  markClaim,
   queueMailOnce,
   releaseClaimed,
   saveOutcomes,
@@ -168,6 +169,27 @@ function sendMarginMs(): number {
 export function queueClaim(count = 0): Claim {
   const rate = config().SES_MAX_SEND_RATE;
   return claimFor(newOwner(), leaseMs() + (rate ? Math.ceil((count / rate) * 1000) : 0));
+}
+
+/** The longest an invocation can run (Lambda's limit): past it, the sender that wrote a claim marker is gone. */
+const LONGEST_INVOCATION_MS = 15 * 60_000;
+
+/**
+ * The claim a workflow step queues its mail under outside the outbox index (store/mail.ts markClaim): a launch's
+ * invitations, a checkpoint's reminders, a release's results. Their outbox entries cost two write units a mail;
+ * the marker, four for all of them.
+ */
+export function markedQueueClaim(count = 0): Claim {
+  return { ...queueClaim(count), marked: true };
+}
+
+/**
+ * Writes `claim`'s marker, before any mail goes under it: due once the claim's lease has run out and no invocation
+ * holding it can still run, so a flush never takes over mail its sender is still queueing or sending.
+ */
+export function markClaimed(scope: string, claim: Claim): Promise<void> {
+  const dueAt = new Date(Date.parse(claim.dueAgainAt) + LONGEST_INVOCATION_MS).toISOString();
+  return markClaim(scope, { owner: claim.owner, dueAt, createdAt: nowIso() });
 }
 
 /**

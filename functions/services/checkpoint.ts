@@ -13,7 +13,7 @@ import {
 } from '#domain/cycle.ts';
 import { peerReminderDue } from '#domain/peer-review.ts';
 import * as messages from '#mail/messages.ts';
-import { flushOutbox, newMail } from '#mail/outbox.ts';
+import { flushOutbox, markClaimed, newMail } from '#mail/outbox.ts';
 import type { EmailContent } from '#mail/compose.ts';
 import { nowIso, nowMs } from '#shared/clock.ts';
 import { config } from '#shared/config.ts';
@@ -30,7 +30,7 @@ import {
   scheduleOf,
   type CycleRecord,
 } from '#store/cycles.ts';
-import { queueMailOnce, type MailKind } from '#store/mail.ts';
+import { queueMailOnce, unmarkClaim, type MailKind } from '#store/mail.ts';
 import { listPendingPeerReviews, markPeerReminded } from '#store/peers.ts';
 import { NotFound } from './errors.ts';
 import { OwnMail } from './own-mail.ts';
@@ -45,7 +45,7 @@ export type CheckpointPorts = Pick<CyclesPort, 'getCycle' | 'movePhase' | 'markC
   LadderPort &
   AuditPort &
   PeersPort &
-  Pick<MailPort, 'queueMailOnce' | 'flushOutbox'> &
+  Pick<MailPort, 'queueMailOnce' | 'flushOutbox' | 'markClaim' | 'unmarkClaim'> &
   Pick<UpwardPort, 'answeredUpward'>;
 
 /** The store modules on DynamoDB, the outbox on SES: what the handlers run on (unit tests pass test/support/memory-store.ts). */
@@ -63,6 +63,8 @@ const storePorts: CheckpointPorts = {
   markPeerReminded,
   queueMailOnce,
   flushOutbox,
+  markClaim: markClaimed,
+  unmarkClaim,
   answeredUpward,
 };
 

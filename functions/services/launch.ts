@@ -6,7 +6,7 @@ import { isActive, reviewerOf, selectParticipants, type Reviewer } from '#domain
 import { upwardReviews } from '#domain/multi-rater.ts';
 import { DAY_MS, endOfDay, lastDayEndingBy } from '#domain/time.ts';
 import { invitation } from '#mail/messages.ts';
-import { flushOutbox, queueClaim, newMail } from '#mail/outbox.ts';
+import { flushOutbox, markClaimed, markedQueueClaim, newMail } from '#mail/outbox.ts';
 import { nowIso, nowMs } from '#shared/clock.ts';
 import { config } from '#shared/config.ts';
 import { formLink } from '#shared/links.ts';
@@ -24,7 +24,7 @@ import {
   type CycleRecord,
 } from '#store/cycles.ts';
 import { loadDirectory } from '#store/employees.ts';
-import { queueMailsClaimed, type Claim, type MailRecord } from '#store/mail.ts';
+import { queueMailsClaimed, unmarkClaim, type Claim, type MailRecord } from '#store/mail.ts';
 import { settingsInForce } from '#store/settings.ts';
 import { progressItems } from '#store/progress.ts';
 import { batchPut } from '#store/table.ts';
@@ -56,7 +56,7 @@ export type LaunchParticipantsPorts = Pick<CyclesPort, 'getCycle' | 'markPartici
   Pick<AssessmentsPort, 'putAssessments'> &
   Pick<UpwardPort, 'putUpwardCounters'> &
   Pick<AuditPort, 'recordAudit'> &
-  Pick<MailPort, 'queueMailsClaimed' | 'flushOutbox'> &
+  Pick<MailPort, 'queueMailsClaimed' | 'flushOutbox' | 'markClaim' | 'unmarkClaim'> &
   Pick<EmployeesPort, 'loadDirectory'>;
 
 /** The store modules on DynamoDB and Step Functions: what the API runs on (unit tests pass test/support/memory-store.ts). */
@@ -84,6 +84,8 @@ const launchParticipantsPorts: LaunchParticipantsPorts = {
   recordAudit,
   queueMailsClaimed,
   flushOutbox,
+  markClaim: markClaimed,
+  unmarkClaim,
   loadDirectory,
 };
 
@@ -306,7 +308,9 @@ export async function launchParticipants(
     );
     const upward = await upwardInvitations(cycle, assessments, issuedAt);
     queued = [...invitations, ...upward.invitations].map((mail) => ({ ...mail, createdAt }));
-    claim = queueClaim(queued.length);
+    // Stored outside the outbox index, under one marker written first (mail/outbox.ts markClaimed).
+    claim = markedQueueClaim(queued.length);
+    await ports.markClaim(cycleId, claim);
     // Independent writes, so together: the invitations are queued claimed by this launch (nobody else sends
     // them), and none goes out before all are stored; a rerun stores them all again.
     await Promise.all([
@@ -331,5 +335,6 @@ export async function launchParticipants(
     onlyFirst: !resumed,
     cycle: { record: cycle, readAt },
   });
+  if (claim) await ports.unmarkClaim(cycleId, claim.owner);
   return stepOutput(cycle, cycle.phase, nowMs(), flushed.remaining || resumed);
 }

@@ -1,36 +1,51 @@
-import { flushOutbox, queueClaim, sendQueuedNow, type FlushResult } from '#mail/outbox.ts';
-import { queueMailOnce, type MailRecord } from '#store/mail.ts';
+import { flushOutbox, markedQueueClaim, queueClaim, sendQueuedNow, type FlushResult } from '#mail/outbox.ts';
+import { queueMailOnce, type Claim, type MailRecord } from '#store/mail.ts';
 import type { MailPort } from './ports.ts';
+
+type OwnMailPorts = Pick<MailPort, 'queueMailOnce' | 'flushOutbox'> &
+  Partial<Pick<MailPort, 'markClaim' | 'unmarkClaim'>>;
 
 /**
  * The mail one workflow step or API call queues and then sends itself (a checkpoint's reminders, a release's
  * results, an acknowledgement's notes): each new mail is stored claimed by the sender, so sending it from memory
  * takes no claim write, as a launch's invitations do. A mail queued before (a rerun, a replayed post) is not this
  * sender's: a flush claims it like any other due mail.
+ *
+ * A workflow step's (given markClaim and unmarkClaim) is stored outside the outbox index, under one claim marker
+ * written before its first mail and removed once flush() is done: should the step die first, the marker puts that
+ * mail into the outbox when it falls due (store/mail.ts).
  */
 export class OwnMail {
-  private readonly claim = queueClaim();
+  private readonly claim: Claim;
+  /** A workflow step's: its mail is stored under a claim marker (given ports to write and remove one). */
+  private readonly marked: boolean;
+  private marking?: Promise<void>;
   private readonly queued: MailRecord[] = [];
   /** Mail this sender asked to queue that was queued before: not its own, so claimed like any other. */
   private readonly queuedBefore: MailRecord[] = [];
-  private readonly ports: Pick<MailPort, 'queueMailOnce' | 'flushOutbox'>;
+  private readonly ports: OwnMailPorts;
   private readonly scope: string;
 
-  constructor(ports: Pick<MailPort, 'queueMailOnce' | 'flushOutbox'>, scope: string) {
+  constructor(ports: OwnMailPorts, scope: string) {
     this.ports = ports;
     this.scope = scope;
+    this.marked = ports.markClaim !== undefined && ports.unmarkClaim !== undefined;
+    this.claim = this.marked ? markedQueueClaim() : queueClaim();
   }
 
   /** Queues a mail once; false when it was queued before. */
   async queue(record: MailRecord): Promise<boolean> {
+    if (this.marked) await (this.marking ??= this.ports.markClaim?.(this.scope, this.claim));
     const fresh = await this.ports.queueMailOnce(record, this.claim);
     (fresh ? this.queued : this.queuedBefore).push(record);
     return fresh;
   }
 
-  /** Sends what this step queued, then whatever else of the scope is due. */
-  flush(): Promise<FlushResult> {
-    return this.ports.flushOutbox(this.scope, { first: this.queued, claim: this.claim });
+  /** Sends what this step queued, then whatever else of the scope is due; then its marker goes. */
+  async flush(): Promise<FlushResult> {
+    const flushed = await this.ports.flushOutbox(this.scope, { first: this.queued, claim: this.claim });
+    if (this.marking) await this.ports.unmarkClaim?.(this.scope, this.claim.owner);
+    return flushed;
   }
 
   /**

@@ -84,6 +84,10 @@ export interface MailPort {
   queueMailsClaimed(records: MailRecord[], claim: Claim): Promise<void>;
   /** Sends the scope's queued mail; `remaining` when some is still due. */
   flushOutbox(scope: string, options?: FlushOptions): Promise<FlushResult>;
+  /** Writes a marked claim's marker, before any mail is queued under it (mail/outbox.ts markClaimed). */
+  markClaim(scope: string, claim: Claim): Promise<void>;
+  /** Removes it once every mail queued under it has an outcome or is back in the outbox. */
+  unmarkClaim(scope: string, owner: string): Promise<void>;
 }
 
 export interface GoalsPort {

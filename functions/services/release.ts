@@ -1,6 +1,6 @@
 import { acknowledgementEndsAt } from '#domain/cycle.ts';
 import * as messages from '#mail/messages.ts';
-import { flushOutbox, newMail } from '#mail/outbox.ts';
+import { flushOutbox, markClaimed, newMail } from '#mail/outbox.ts';
 import { nowIso, nowMs } from '#shared/clock.ts';
 import { formLink } from '#shared/links.ts';
 import { getAnswerVersion, listAssessments, markResultReleased, type StoredReview } from '#store/assessments.ts';
@@ -10,7 +10,7 @@ import { recordParticipation } from '#store/history.ts';
 import { OwnMail } from './own-mail.ts';
 import { reportedGoalsOf } from './status.ts';
 import { getCycle, movePhase, scheduleOf } from '#store/cycles.ts';
-import { queueMailOnce } from '#store/mail.ts';
+import { queueMailOnce, unmarkClaim } from '#store/mail.ts';
 import { NotFound } from './errors.ts';
 import { PER_ITEM_CONCURRENCY } from './checkpoint.ts';
 import { forEachLimited } from '#shared/concurrency.ts';
@@ -25,7 +25,7 @@ export type ReleasePorts = Pick<CyclesPort, 'getCycle' | 'movePhase'> &
   Pick<GoalsPort, 'listGoalsOfPeriod'> &
   HistoryPort &
   AuditPort &
-  Pick<MailPort, 'queueMailOnce' | 'flushOutbox'> &
+  Pick<MailPort, 'queueMailOnce' | 'flushOutbox' | 'markClaim' | 'unmarkClaim'> &
   Pick<UpwardPort, 'listUpwardCounters' | 'listUpwardAnswers' | 'deleteUpwardAnswers' | 'markUpwardReleased'>;
 
 /** The store modules on DynamoDB, the outbox on SES: what the handlers run on (unit tests pass test/support/memory-store.ts). */
@@ -41,6 +41,8 @@ const storePorts: ReleasePorts = {
   recordAudits,
   queueMailOnce,
   flushOutbox,
+  markClaim: markClaimed,
+  unmarkClaim,
   listUpwardCounters,
   listUpwardAnswers,
   deleteUpwardAnswers,

@@ -1,5 +1,6 @@
 import { brotliCompressSync, brotliDecompressSync, constants } from 'node:zlib';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { forEachLimited } from '#shared/concurrency.ts';
 import {
   batchPut,
   conditionalUpdate,
@@ -161,19 +162,81 @@ function mailItem(mail: MailRecord, dueAt = mail.createdAt): Record<string, unkn
   return { ...storedMail(mail), ...outboxKey(mail.cycleId, mail.mailId, dueAt) };
 }
 
-/** A sender's hold on mail: its own id, until when (epoch ms, real time), and when (ISO, project clock) the outbox offers the mail again. */
+/**
+ * A sender's hold on mail: its own id, until when (epoch ms, real time), and when (ISO, project clock) the outbox
+ * offers the mail again. `marked`: the mail queued under it is stored outside the outbox index, where the claim's
+ * marker (markClaim), written before it, stands for all of it.
+ */
 export interface Claim {
   owner: string;
   leaseUntil: number;
   dueAgainAt: string;
+  marked?: boolean;
 }
 
 /** A new mail stored already claimed by the sender that queues it: nobody else can have it yet. */
 function claimedItem(record: MailRecord, claim: Claim): Record<string, unknown> {
-  return mailItem(
-    { ...record, status: 'SENDING', claimedBy: claim.owner, leaseUntil: claim.leaseUntil },
-    claim.dueAgainAt,
+  const claimed: MailRecord = { ...record, status: 'SENDING', claimedBy: claim.owner, leaseUntil: claim.leaseUntil };
+  return claim.marked ? storedMail(claimed) : mailItem(claimed, claim.dueAgainAt);
+}
+
+/**
+ * A claim's marker: one outbox entry for all the mail a sender (a workflow step) stores claimed under a marked
+ * claim, instead of an entry for each, written with each mail and removed with its outcome (two write units a
+ * mail). Written before that mail; due when no invocation holding it can still run (`dueAt`). The sender removes
+ * it once each of its mails has an outcome or is back in the outbox; if it dies first, the outbox offers the marker
+ * when due, and a flush puts the mail still claimed under it into the outbox (indexMarked).
+ */
+export async function markClaim(cycleId: string, marker: { owner: string; dueAt: string; createdAt: string }) {
+  await db().send(
+    new PutCommand({
+      TableName: tableName(),
+      Item: {
+        ...keys.claimMarker(cycleId, marker.owner),
+        ...outboxKey(cycleId, keys.claimMarker(cycleId, marker.owner).sk, marker.dueAt),
+        owner: marker.owner,
+        createdAt: marker.createdAt,
+      },
+    }),
   );
+}
+
+/** The sender's own mail all has an outcome or is back in the outbox: its marker goes. */
+export async function unmarkClaim(cycleId: string, owner: string): Promise<void> {
+  await db().send(new DeleteCommand({ TableName: tableName(), Key: keys.claimMarker(cycleId, owner) }));
+}
+
+const isMarker = (item: Record<string, unknown>) => String(item.sk).startsWith(keys.claimMarker('', '').sk);
+
+/**
+ * A marker fell due: its sender died with mail it stored claimed outside the outbox. That mail (still claimed by
+ * it, read from the scope's mail: this happens only after a crash) joins the outbox, due when the marker was, and
+ * is then claimed like any mail whose lease ran out; the marker goes.
+ */
+async function indexMarked(cycleId: string, marker: Record<string, unknown>): Promise<void> {
+  const owner = String(marker.owner);
+  const dueAt = String(marker.gsi2sk).split('#')[1]!;
+  const left = await queryAll<{ sk: string }>({
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :mail)',
+    FilterExpression: 'claimedBy = :owner AND attribute_not_exists(gsi2pk)',
+    ExpressionAttributeValues: { ':pk': keys.cyclePartition(cycleId), ':mail': 'MAIL#', ':owner': owner },
+    ProjectionExpression: 'sk',
+    ConsistentRead: true,
+  });
+  await forEachLimited(left, 16, async ({ sk }) => {
+    const mailId = sk.slice(keys.mail('', '').sk.length);
+    await conditionalUpdate({
+      Key: keys.mail(cycleId, mailId),
+      UpdateExpression: 'SET gsi2pk = :outbox, gsi2sk = :due',
+      ConditionExpression: 'claimedBy = :owner AND attribute_not_exists(gsi2pk)',
+      ExpressionAttributeValues: {
+        ':outbox': keys.outbox.gsi2pk,
+        ':due': outboxSortKey(cycleId, mailId, dueAt),
+        ':owner': owner,
+      },
+    });
+  });
+  await unmarkClaim(cycleId, owner);
 }
 
 /**
@@ -210,7 +273,8 @@ export function releaseClaimed(records: MailRecord[]): Promise<void> {
 
 /**
  * The scope's unsent mail due by `now` (queued, a lease run out, a retry due), a page at a time, oldest
- * first. Whether it can really be taken is the claim's business.
+ * first. Whether it can really be taken is the claim's business. A claim marker due on the way puts its mail
+ * into the outbox (indexMarked), due at the marker's time, so it is among what this read or the next finds.
  */
 export async function* dueOutboxPages(cycleId: string, now: string): AsyncGenerator<MailRecord[]> {
   let ExclusiveStartKey: Record<string, unknown> | undefined;
@@ -226,7 +290,9 @@ export async function* dueOutboxPages(cycleId: string, now: string): AsyncGenera
         ExclusiveStartKey,
       }),
     );
-    yield (page.Items ?? []).map(mailOf);
+    const items = page.Items ?? [];
+    for (const marker of items.filter(isMarker)) await indexMarked(cycleId, marker);
+    yield items.filter((item) => !isMarker(item)).map(mailOf);
     ExclusiveStartKey = page.LastEvaluatedKey;
   } while (ExclusiveStartKey);
 }
@@ -293,7 +359,9 @@ export async function claimMail(
 ): Promise<MailRecord | undefined> {
   const claimed = await conditionalUpdateReturning<Record<string, unknown>>({
     Key: keys.mail(mail.cycleId, mail.mailId),
-    UpdateExpression: 'SET #status = :sending, claimedBy = :owner, leaseUntil = :lease, gsi2sk = :dueAgain',
+    // A mail stored outside the outbox under a claim marker joins it: a new claim is its own.
+    UpdateExpression:
+      'SET #status = :sending, claimedBy = :owner, leaseUntil = :lease, gsi2pk = :outbox, gsi2sk = :dueAgain',
     ConditionExpression:
       '(#status = :pending AND (attribute_not_exists(nextAttemptAt) OR nextAttemptAt <= :now)) OR (#status = :sending AND (leaseUntil < :realNow OR claimedBy = :owner))',
     ExpressionAttributeNames: { '#status': 'status' },
@@ -305,6 +373,7 @@ export async function claimMail(
       ':realNow': claim.realNow,
       ':now': claim.now,
       ':dueAgain': outboxSortKey(mail.cycleId, mail.mailId, claim.dueAgainAt),
+      ':outbox': keys.outbox.gsi2pk,
     },
   });
   if (!claimed) return undefined;
@@ -374,13 +443,14 @@ export function deferMail(
   return conditionalUpdate({
     Key: keys.mail(mail.cycleId, mail.mailId),
     UpdateExpression:
-      'SET #status = :pending, nextAttemptAt = :next, gsi2sk = :dueAgain, lastError = :error, firstFailedAt = if_not_exists(firstFailedAt, :now), attempts = if_not_exists(attempts, :zero) + :one REMOVE claimedBy, leaseUntil',
+      'SET #status = :pending, nextAttemptAt = :next, gsi2pk = :outbox, gsi2sk = :dueAgain, lastError = :error, firstFailedAt = if_not_exists(firstFailedAt, :now), attempts = if_not_exists(attempts, :zero) + :one REMOVE claimedBy, leaseUntil',
     ConditionExpression: 'claimedBy = :owner',
     ExpressionAttributeNames: { '#status': 'status' },
     ExpressionAttributeValues: {
       ':pending': 'PENDING',
       ':next': retry.nextAttemptAt,
       ':dueAgain': outboxSortKey(mail.cycleId, mail.mailId, retry.nextAttemptAt),
+      ':outbox': keys.outbox.gsi2pk,
       ':error': retry.error,
       ':now': retry.now,
       ':zero': 0,

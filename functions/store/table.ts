@@ -30,6 +30,7 @@ import { observed } from '#shared/sdk-observer.ts';
  * | assessment  | CYCLE#id       | ASMT#employeeId  | (gsi5) SELF#cycle / employeeId | (gsi6) REVIEW#cycle / managerKey#emp | (gsi4) TEAM#cycle#managerKey / emp |
  * | (released)  |                |                  |                            | (gsi6) UNACK#cycle / employeeId  |                               |
  * | mail        | CYCLE#id       | MAIL#mailId      |                            | OUTBOX / cycle#dueAt#mailId      |                               |
+ * | claim marker| CYCLE#id       | CLAIMS#owner     |                            | OUTBOX / cycle#dueAt#CLAIMS#owner |                              |
  * | audit event | CYCLE#id       | AUDIT#at#id      |                            |                                  | ESCALATIONS#cycle / sk (ladder mail) |
  * | goal        | EMP#id         | GOAL#goalId      | OPENGOALS / dueAt#goalId   |                                  | GOALS#period / emp#goalId     |
  * | goal counts | GOALCOUNT#period | DEPT#department |                            |                                  |                               |
@@ -84,6 +85,8 @@ export const keys = {
   unacknowledged: (cycleId: string) => `UNACK#${cycleId}`,
   team: (cycleId: string, managerKey: string) => `TEAM#${cycleId}#${managerKey}`,
   mail: (cycleId: string, mailId: string) => ({ pk: `CYCLE#${cycleId}`, sk: `MAIL#${mailId}` }),
+  /** Stands in the outbox for the mail one sender stored claimed outside it (store/mail.ts markClaim). */
+  claimMarker: (cycleId: string, owner: string) => ({ pk: `CYCLE#${cycleId}`, sk: `CLAIMS#${owner}` }),
   /** Every scope's unsent mail, in one index partition sorted by scope, then due instant: see store/mail.ts. */
   outbox: { gsi2pk: 'OUTBOX' },
   audit: (cycleId: string, at: string, id: string) => ({ pk: `CYCLE#${cycleId}`, sk: `AUDIT#${at}#${id}` }),

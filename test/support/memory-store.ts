@@ -327,6 +327,17 @@ export class MemoryStore implements StorePorts {
     for (const record of records) this.storeClaimed(record, claim);
   }
 
+  /** The claim markers written and not removed, by scope and owner: what a sender that died leaves. */
+  readonly claimMarkers = new Set<string>();
+
+  async markClaim(scope: string, claim: Claim): Promise<void> {
+    this.claimMarkers.add(`${scope}#${claim.owner}`);
+  }
+
+  async unmarkClaim(scope: string, owner: string): Promise<void> {
+    this.claimMarkers.delete(`${scope}#${owner}`);
+  }
+
   /** Mail stored claimed: its lease ends, on the project clock, when the outbox offers it again. */
   private storeClaimed(record: MailRecord, claim: Claim): void {
     this.mails.set(mailKey(record), {

@@ -59,6 +59,8 @@ describe('the reminder ladder', () => {
         expect.stringMatching(/^Reminder: Q1 review self-assessment due /),
       ]),
     );
+    // The checkpoint queued its mail under a claim marker, and removed it once that mail was sent.
+    expect(store.claimMarkers.size).toBe(0);
     expect(await checkpointAt(selfDue - 3 * DAY_MS + SECOND)).toEqual({ phase: 'SELF_REVIEW', mail: [] });
     expect(await checkpointAt(selfDue - DAY_MS)).toEqual({ phase: 'SELF_REVIEW', mail: [] });
     // One record of the step for the deadline, however many it reminded: the mails name them.
@@ -159,6 +161,8 @@ describe('the reminder ladder', () => {
     crashing.takeDelivered();
     clock.set(selfDue - 3 * DAY_MS);
     await expect(runCheckpoint(cycleId, crashing)).rejects.toThrow('table unavailable');
+    // Its mail was stored outside the outbox index: the claim marker it wrote first stays, standing for it there.
+    expect([...crashing.claimMarkers]).toEqual([expect.stringMatching(new RegExp(`^${cycleId}#`))]);
     // The mail was queued claimed by the checkpoint's sender: the scheduled flusher leaves it to that sender
     // until its lease (MAIL_LEASE_SECONDS, 300 s) runs out, then sends it.
     await crashing.flushOutbox(cycleId);
