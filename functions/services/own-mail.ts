@@ -35,7 +35,10 @@ export class OwnMail {
 
   /** Queues a mail once; false when it was queued before. */
   async queue(record: MailRecord): Promise<boolean> {
-    if (this.marked) await (this.marking ??= this.ports.markClaim?.(this.scope, this.claim));
+    if (this.marked) {
+      this.marking ??= this.ports.markClaim?.(this.scope, this.claim);
+      await this.marking;
+    }
     const fresh = await this.ports.queueMailOnce(record, this.claim);
     (fresh ? this.queued : this.queuedBefore).push(record);
     return fresh;
