@@ -98,6 +98,7 @@ export async function calibrationBench(stack: LocalStack, counter: Counter, size
     ...progressItems(
       cycleId,
       people.map(({ record }) => record),
+      cycle.phase,
     ),
   ]);
   await batchPut(

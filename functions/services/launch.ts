@@ -26,7 +26,7 @@ import {
 import { loadDirectory } from '#store/employees.ts';
 import { queueMailsClaimed, unmarkClaim, type Claim, type MailRecord } from '#store/mail.ts';
 import { settingsInForce } from '#store/settings.ts';
-import { progressItems } from '#store/progress.ts';
+import { progressItems, syncCounterPhases } from '#store/progress.ts';
 import { batchPut } from '#store/table.ts';
 import { putUpwardCounters } from '#store/upward.ts';
 import { Conflict, NotFound } from './errors.ts';
@@ -74,12 +74,14 @@ const launchCyclePorts: LaunchCyclePorts = {
 const launchParticipantsPorts: LaunchParticipantsPorts = {
   getCycle,
   markParticipantsWritten,
-  // A cycle's progress counters start with its participants, stored with them (a rerun stores the same again).
-  putAssessments: (assessments) =>
-    batchPut([
-      ...assessments.map(assessmentItem),
-      ...(assessments.length ? progressItems(assessments[0].cycleId, assessments) : []),
-    ]),
+  // A cycle's progress counters start with its participants, stored with them (a rerun stores the same again), in
+  // the phase a cycle is launched in, or the one a cancel moved it to meanwhile.
+  putAssessments: async (assessments) => {
+    if (!assessments.length) return;
+    const { cycleId } = assessments[0];
+    await batchPut([...assessments.map(assessmentItem), ...progressItems(cycleId, assessments, 'SELF_REVIEW')]);
+    await syncCounterPhases(cycleId);
+  },
   putUpwardCounters,
   recordAudit,
   queueMailsClaimed,

@@ -6,7 +6,7 @@ import { REVIEW_TEXTS, type ReviewAnswers, type SelfAnswers } from '#domain/revi
 import type { FinalScore } from '#domain/score.ts';
 import { auditItem, type AuditEvent } from './audit.ts';
 import { submissionRecorded, type Submission } from './submissions.ts';
-import { phaseCheck, type PhaseChecked } from './cycles.ts';
+import { phaseChecked, type PhaseChecked } from './cycles.ts';
 import { progressMove } from './progress.ts';
 import {
   conditionalUpdate,
@@ -410,8 +410,7 @@ export async function submitAnswers<T>(
   ];
   // The cycle's phase is checked, not written: a write to the cycle item (and its two index copies) per
   // submission would cost three times its size and make it the hot item of a deadline's rush.
-  writes.push(phaseCheck(cycle, phases));
-  const outcome = await transactOnce(undefined, writes);
+  const outcome = await transactOnce(undefined, phaseChecked(cycle, phases, writes));
   if (outcome === 'refused' && (await answersPostRecorded(cycleId, form, employeeId, entry.version, submission.id)))
     return 'duplicate';
   return outcome;

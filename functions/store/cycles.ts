@@ -2,6 +2,7 @@ import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { CycleSchedule, CycleTimings, Phase } from '#domain/cycle.ts';
 import type { Competency, ScalePoint, TextQuestion } from '#domain/review-form.ts';
 import type { ScoreWeights } from '#domain/score.ts';
+import { checkingPhase, counterPhaseMoves, syncCounterPhases } from './progress.ts';
 import {
   conditionalUpdate,
   db,
@@ -71,6 +72,13 @@ export interface CycleRecord {
    * cycle item alone during a deploy. Checks then read the cycle item.
    */
   phaseKept?: Phase | boolean;
+  /**
+   * The phase its department counters were last moved to, with the cycle item (store/progress.ts): while it is
+   * `phase`, an answer that moves its department's counts checks the phase on that counter (phaseChecked). Absent
+   * on cycles launched before the counters kept it; different from `phase` after an older version's function moved
+   * the cycle during a deploy. Answers then check the phase item.
+   */
+  phaseOnCounters?: Phase;
 }
 
 export function scheduleOf(cycle: CycleRecord): CycleSchedule {
@@ -87,7 +95,7 @@ export function scheduleOf(cycle: CycleRecord): CycleSchedule {
 }
 
 /** What phaseCheck reads of a cycle record. */
-export type PhaseChecked = Pick<CycleRecord, 'cycleId' | 'phase' | 'phaseKept'>;
+export type PhaseChecked = Pick<CycleRecord, 'cycleId' | 'phase' | 'phaseKept' | 'phaseOnCounters'>;
 
 const RUNNING: Phase[] = ['SELF_REVIEW', 'MANAGER_REVIEW', 'CALIBRATION', 'RELEASING'];
 
@@ -112,6 +120,7 @@ export async function createCycle(cycle: CycleRecord): Promise<void> {
           gsi2sk: cycle.createdAt,
           ...cycle,
           phaseKept: cycle.phase,
+          phaseOnCounters: cycle.phase,
         },
         ConditionExpression: 'attribute_not_exists(pk)',
       },
@@ -181,7 +190,7 @@ async function movePhaseWith(
     values: Record<string, unknown>;
   },
 ): Promise<boolean> {
-  const sets = ['phase = :to', 'phaseKept = :kept', ...change.sets].join(', ');
+  const sets = ['phase = :to', 'phaseKept = :kept', 'phaseOnCounters = :kept', ...change.sets].join(', ');
   const outcome = await transactOnce(undefined, [
     {
       Update: {
@@ -193,8 +202,23 @@ async function movePhaseWith(
       },
     },
     phaseItem(cycleId, to),
+    ...(await counterPhaseMoves(cycleId, to)),
   ]);
+  // The counters beyond one transaction, or a launch's written meanwhile, take the phase now in force.
+  await syncCounterPhases(cycleId);
   return outcome === 'done';
+}
+
+/**
+ * `writes` made only while the cycle is in one of `phases`: checked on the department counter among them, while the
+ * counters carry the cycle's phase (a check of its own costs two write units an answer), else on the phase item.
+ */
+export function phaseChecked(cycle: PhaseChecked, phases: Phase[], writes: TransactItem[]): TransactItem[] {
+  if (cycle.phaseOnCounters === cycle.phase) {
+    const at = writes.findIndex((write) => checkingPhase(write, cycle.cycleId, phases));
+    if (at >= 0) return writes.with(at, checkingPhase(writes[at]!, cycle.cycleId, phases)!);
+  }
+  return [...writes, phaseCheck(cycle, phases)];
 }
 
 /** The check, in a transaction, that a cycle is in one of `phases`: on its phase item, while that is current. */

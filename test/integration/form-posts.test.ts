@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DeleteCommand, GetCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withAnswers } from '../../functions/services/form-pages.ts';
 import { getAssessment, listAnswerVersions, type StoredReview } from '../../functions/store/assessments.ts';
@@ -84,12 +84,27 @@ describe('every form post counts once, and acts only on the link owner', () => {
   };
   const mails = async (filter: (mail: Mail) => boolean) => (await mailbox(stack)).filter(filter);
   /** The cycle's phase as its own item and the cycle item keep it, and whether the cycle says it keeps the first. */
+  /** Where the cycle's phase is kept: its own item, the cycle item, and each department's counter. */
   const phases = async () => {
-    const [own, cycle] = await Promise.all([
+    const [own, cycle, counters] = await Promise.all([
       db().send(new GetCommand({ TableName: tableName(), Key: keys.cyclePhase(cycleId), ConsistentRead: true })),
       getCycle(cycleId),
+      db().send(
+        new QueryCommand({
+          TableName: tableName(),
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: { ':pk': keys.cyclePartition(cycleId), ':prefix': keys.progressPrefix },
+          ConsistentRead: true,
+        }),
+      ),
     ]);
-    return { item: own.Item?.phase ?? null, cycle: cycle!.phase, kept: cycle!.phaseKept ?? false };
+    return {
+      item: own.Item?.phase ?? null,
+      cycle: cycle!.phase,
+      kept: cycle!.phaseKept ?? false,
+      onCounters: cycle!.phaseOnCounters ?? false,
+      counters: [...new Set(counters.Items!.map((counter) => counter.phase ?? null))],
+    };
   };
   const subject = (text: string, to?: string) => (mail: Mail) =>
     mail.subject === text && (to === undefined || mail.to === to);
@@ -356,8 +371,39 @@ describe('every form post counts once, and acts only on the link owner', () => {
       expect(Object.keys(selfLinks).sort()).toEqual(['ann', 'bob', 'cid', 'maria', 'max', 'xena']);
     }, 120_000);
 
-    it('keeps the phase in a small item of its own, which the answers check, from the launch on', async () => {
-      expect(await phases()).toEqual({ item: 'SELF_REVIEW', cycle: 'SELF_REVIEW', kept: 'SELF_REVIEW' });
+    it('keeps the phase in a small item of its own and on each department\u2019s counter, from the launch on', async () => {
+      expect(await phases()).toEqual({
+        item: 'SELF_REVIEW',
+        cycle: 'SELF_REVIEW',
+        kept: 'SELF_REVIEW',
+        onCounters: 'SELF_REVIEW',
+        counters: ['SELF_REVIEW'],
+      });
+    });
+
+    it('checks the phase of a first submission on its department\u2019s counter, the write it makes anyway', async () => {
+      // As if the phase had ended for the counter alone: the submission is refused, and nothing of it is stored.
+      const counter = keys.progress(cycleId, 'Sales');
+      const setCounterPhase = (phase: string) =>
+        db().send(
+          new UpdateCommand({
+            TableName: tableName(),
+            Key: counter,
+            UpdateExpression: 'SET phase = :phase',
+            ExpressionAttributeValues: { ':phase': phase },
+          }),
+        );
+      const before = await stored('e3');
+      await setCounterPhase('CALIBRATION');
+      try {
+        // The cycle item still says the phase is open, so the form tells Cid to post again; nothing was saved.
+        const refused = await postForm(selfLinks.cid, await openForm(selfLinks.cid), SELF);
+        expect(refused.status).toBe(409);
+        expect(await stored('e3')).toEqual(before);
+        expect(before.versions).toBe(0);
+      } finally {
+        await setCounterPhase('SELF_REVIEW');
+      }
     });
 
     it('saves a draft posted twice once', async () => {
@@ -490,13 +536,23 @@ describe('every form post counts once, and acts only on the link owner', () => {
     }, 120_000);
 
     it('moved the phase item with the cycle, and checks the cycle item for a cycle launched before it was kept', async () => {
-      expect(await phases()).toEqual({ item: 'MANAGER_REVIEW', cycle: 'MANAGER_REVIEW', kept: 'MANAGER_REVIEW' });
+      expect(await phases()).toEqual({
+        item: 'MANAGER_REVIEW',
+        cycle: 'MANAGER_REVIEW',
+        kept: 'MANAGER_REVIEW',
+        onCounters: 'MANAGER_REVIEW',
+        counters: ['MANAGER_REVIEW'],
+      });
       // The reviews below are taken as in such a cycle, until its next move of phase keeps the item again.
       await db().send(new DeleteCommand({ TableName: tableName(), Key: keys.cyclePhase(cycleId) }));
       await db().send(
-        new UpdateCommand({ TableName: tableName(), Key: keys.cycle(cycleId), UpdateExpression: 'REMOVE phaseKept' }),
+        new UpdateCommand({
+          TableName: tableName(),
+          Key: keys.cycle(cycleId),
+          UpdateExpression: 'REMOVE phaseKept, phaseOnCounters',
+        }),
       );
-      expect(await phases()).toEqual({ item: null, cycle: 'MANAGER_REVIEW', kept: false });
+      expect(await phases()).toMatchObject({ item: null, cycle: 'MANAGER_REVIEW', kept: false, onCounters: false });
     });
 
     it('saves a draft posted twice once', async () => {
@@ -602,7 +658,13 @@ describe('every form post counts once, and acts only on the link owner', () => {
     }, 120_000);
 
     it('kept the phase item again from the next move of phase on', async () => {
-      expect(await phases()).toEqual({ item: 'CLOSED', cycle: 'CLOSED', kept: 'CLOSED' });
+      expect(await phases()).toEqual({
+        item: 'CLOSED',
+        cycle: 'CLOSED',
+        kept: 'CLOSED',
+        onCounters: 'CLOSED',
+        counters: ['CLOSED'],
+      });
     });
 
     it('records an acknowledgement posted twice once, and tells the manager and HR once', async () => {
