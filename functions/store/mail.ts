@@ -1,5 +1,5 @@
 import { brotliCompressSync, brotliDecompressSync, constants } from 'node:zlib';
-import { DeleteCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { forEachLimited } from '#shared/concurrency.ts';
 import {
   batchPut,
@@ -244,8 +244,24 @@ async function indexMarked(cycleId: string, marker: Record<string, unknown>): Pr
  * `claim`, it is stored claimed by the sender about to send it, which then needs no claim write of its own;
  * a mail queued before is not the caller's, and goes through a claim of its own.
  */
-export function queueMailOnce(record: MailRecord, claim?: Claim): Promise<boolean> {
-  return putOnce(claim ? claimedItem(record, claim) : mailItem(record));
+export async function queueMailOnce(record: MailRecord, claim?: Claim): Promise<boolean> {
+  if (await putOnce(claim ? claimedItem(record, claim) : mailItem(record))) return true;
+  // A put the SDK retried after its first try had landed finds the mail this sender just queued: its own, to send
+  // from memory (stored outside the outbox under a marked claim, nothing else would send it).
+  return claim !== undefined && (await claimHolder(record)) === claim.owner;
+}
+
+/** Who holds the mail's claim, if anyone. */
+async function claimHolder(mail: Pick<MailRecord, 'cycleId' | 'mailId'>): Promise<string | undefined> {
+  const { Item } = await db().send(
+    new GetCommand({
+      TableName: tableName(),
+      Key: keys.mail(mail.cycleId, mail.mailId),
+      ConsistentRead: true,
+      ProjectionExpression: 'claimedBy',
+    }),
+  );
+  return Item?.claimedBy as string | undefined;
 }
 
 /**
