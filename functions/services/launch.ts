@@ -18,6 +18,7 @@ import {
   getCycle,
   isRunning,
   listActiveCycles,
+  markCountersCarryPhase,
   markParticipantsWritten,
   recordExecution,
   scheduleOf,
@@ -26,7 +27,7 @@ import {
 import { loadDirectory } from '#store/employees.ts';
 import { queueMailsClaimed, unmarkClaim, type Claim, type MailRecord } from '#store/mail.ts';
 import { settingsInForce } from '#store/settings.ts';
-import { progressItems, syncCounterPhases } from '#store/progress.ts';
+import { COUNTERS_IN_A_MOVE, progressItems, syncCounterPhases } from '#store/progress.ts';
 import { batchPut } from '#store/table.ts';
 import { putUpwardCounters } from '#store/upward.ts';
 import { Conflict, NotFound } from './errors.ts';
@@ -75,12 +76,15 @@ const launchParticipantsPorts: LaunchParticipantsPorts = {
   getCycle,
   markParticipantsWritten,
   // A cycle's progress counters start with its participants, stored with them (a rerun stores the same again), in
-  // the phase a cycle is launched in, or the one a cancel moved it to meanwhile.
+  // the phase a cycle is launched in, or the one a cancel moved it to meanwhile. Answers check the phase on them
+  // when each phase move carries them all.
   putAssessments: async (assessments) => {
     if (!assessments.length) return;
     const { cycleId } = assessments[0];
     await batchPut([...assessments.map(assessmentItem), ...progressItems(cycleId, assessments, 'SELF_REVIEW')]);
     await syncCounterPhases(cycleId);
+    if (new Set(assessments.map((assessment) => assessment.department)).size <= COUNTERS_IN_A_MOVE)
+      await markCountersCarryPhase(cycleId);
   },
   putUpwardCounters,
   recordAudit,

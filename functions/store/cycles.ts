@@ -2,6 +2,7 @@ import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { CycleSchedule, CycleTimings, Phase } from '#domain/cycle.ts';
 import type { Competency, ScalePoint, TextQuestion } from '#domain/review-form.ts';
 import type { ScoreWeights } from '#domain/score.ts';
+import { logger } from '#shared/observability.ts';
 import { checkingPhase, counterPhaseMoves, syncCounterPhases } from './progress.ts';
 import {
   conditionalUpdate,
@@ -73,12 +74,17 @@ export interface CycleRecord {
    */
   phaseKept?: Phase | boolean;
   /**
-   * The phase its department counters were last moved to, with the cycle item (store/progress.ts): while it is
-   * `phase`, an answer that moves its department's counts checks the phase on that counter (phaseChecked). Absent
-   * on cycles launched before the counters kept it; different from `phase` after an older version's function moved
-   * the cycle during a deploy. Answers then check the phase item.
+   * The phase its department counters were last moved to, with the cycle item (store/progress.ts). Different from
+   * `phase` after an older version's function moved the cycle during a deploy.
    */
   phaseOnCounters?: Phase;
+  /**
+   * Set by the launch once it has stored every department counter with the phase, when they all fit in the
+   * transaction of a phase move: only then, and while `phaseOnCounters` is `phase`, does an answer that moves its
+   * department's counts check the phase on that counter (phaseChecked). Absent on cycles launched before, or by an
+   * older version's launch step during a deploy, or of more departments: their answers check the phase item.
+   */
+  countersCarryPhase?: true;
 }
 
 export function scheduleOf(cycle: CycleRecord): CycleSchedule {
@@ -95,7 +101,10 @@ export function scheduleOf(cycle: CycleRecord): CycleSchedule {
 }
 
 /** What phaseCheck reads of a cycle record. */
-export type PhaseChecked = Pick<CycleRecord, 'cycleId' | 'phase' | 'phaseKept' | 'phaseOnCounters'>;
+export type PhaseChecked = Pick<
+  CycleRecord,
+  'cycleId' | 'phase' | 'phaseKept' | 'phaseOnCounters' | 'countersCarryPhase'
+>;
 
 const RUNNING: Phase[] = ['SELF_REVIEW', 'MANAGER_REVIEW', 'CALIBRATION', 'RELEASING'];
 
@@ -132,8 +141,7 @@ export async function createCycle(cycle: CycleRecord): Promise<void> {
 
 /**
  * The cycle item, read strongly consistent unless `consistent` is false: half the read units, for a page behind an
- * emailed link, whose answers check the cycle's phase in their own transaction (phaseCheck) and so never land in a
- * phase that a read a moment old still showed (a draft saved a moment after the phase ended is kept, unused).
+ * emailed link that is only shown (services/submissions.ts openLink); its post reads the cycle again, consistently.
  */
 export async function getCycle(cycleId: string, { consistent = true } = {}): Promise<CycleRecord | undefined> {
   const result = await db().send(
@@ -204,9 +212,26 @@ async function movePhaseWith(
     phaseItem(cycleId, to),
     ...(await counterPhaseMoves(cycleId, to)),
   ]);
-  // The counters beyond one transaction, or a launch's written meanwhile, take the phase now in force.
-  await syncCounterPhases(cycleId);
+  // Counters a launch wrote meanwhile (or beyond one transaction) take the phase now in force. The move itself is
+  // done: a failure here leaves them for the launch's own sync and the next move, and never fails the caller.
+  await syncCounterPhases(cycleId).catch((error: unknown) =>
+    logger.warn('department counters left behind the cycle\u2019s phase', { cycleId, to, error: error as Error }),
+  );
   return outcome === 'done';
+}
+
+/**
+ * The launch stored every department counter in the phase in force (syncCounterPhases after them), all of which
+ * a phase move carries: from now on answers check the phase there. Only while the cycle is still in its first
+ * phase: a cancel may have moved it meanwhile.
+ */
+export async function markCountersCarryPhase(cycleId: string): Promise<void> {
+  await conditionalUpdate({
+    Key: keys.cycle(cycleId),
+    UpdateExpression: 'SET countersCarryPhase = :yes',
+    ConditionExpression: 'phase = :self AND phaseOnCounters = :self',
+    ExpressionAttributeValues: { ':yes': true, ':self': 'SELF_REVIEW' },
+  });
 }
 
 /**
@@ -214,7 +239,7 @@ async function movePhaseWith(
  * counters carry the cycle's phase (a check of its own costs two write units an answer), else on the phase item.
  */
 export function phaseChecked(cycle: PhaseChecked, phases: Phase[], writes: TransactItem[]): TransactItem[] {
-  if (cycle.phaseOnCounters === cycle.phase) {
+  if (cycle.countersCarryPhase && cycle.phaseOnCounters === cycle.phase) {
     const at = writes.findIndex((write) => checkingPhase(write, cycle.cycleId, phases));
     if (at >= 0) return writes.with(at, checkingPhase(writes[at]!, cycle.cycleId, phases)!);
   }

@@ -97,7 +97,7 @@ async function departmentCounters(cycleId: string): Promise<{ pk: string; sk: st
 }
 
 /** A transaction holds at most this many actions: a phase move's own two, and this many department counters. */
-const COUNTERS_IN_A_MOVE = 98;
+export const COUNTERS_IN_A_MOVE = 98;
 
 /**
  * The writes that move a cycle's department counters to `to`, for the transaction that moves its phase; a cycle of
