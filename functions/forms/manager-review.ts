@@ -73,7 +73,7 @@ async function show(event: HttpEvent) {
 async function submit(event: HttpEvent) {
   const posted = await readFormPost(event);
   const { token } = posted;
-  const team = await openTeamLink(token);
+  const team = await openTeamLink(token, { forPost: true });
   if (team.state !== 'open') return UNAVAILABLE(team);
   const { cycle, managerKey } = team;
   const named = posted.fields.get('employeeId');

@@ -68,7 +68,7 @@ async function showNomination(event: HttpEvent) {
 async function nominate(event: HttpEvent) {
   const posted = await readFormPost(event);
   const { token } = posted;
-  const page = await openNominationPage(token);
+  const page = await openNominationPage(token, { forPost: true });
   if (page.state !== 'open') return UNAVAILABLE(page);
   const values = { colleagues: posted.fields.get('colleagues') ?? '' };
   const refuse = (status: number, errors: string[]) => nominationAnswer(status, page, token, { values, errors });

@@ -47,7 +47,7 @@ async function show(event: HttpEvent) {
 async function acknowledge(event: HttpEvent) {
   const posted = await readFormPost(event);
   const { token } = posted;
-  const results = await openResults(token);
+  const results = await openResults(token, { forPost: true });
   if (!results) return NOT_FOUND();
   const { cycle, assessment } = results;
   const values = {

@@ -64,7 +64,7 @@ async function show(event: HttpEvent) {
 /** Saves a draft or submits, each rendered form once, and answers with a redirect to the form (Post/Redirect/Get). */
 async function submit(event: HttpEvent) {
   const posted = await readFormPost(event);
-  const self = await openSelfAssessment(posted.token);
+  const self = await openSelfAssessment(posted.token, { forPost: true });
   if (self.state !== 'open') return UNAVAILABLE(self);
   const { cycle, assessment, goals } = self;
   const field = (name: string) => posted.fields.get(name);

@@ -26,7 +26,7 @@ import { peerAnswersForManager, peerAnswersForResults, type PeerSection } from '
 import { upwardOnTeamPage, type UpwardOnTeamPage } from './upward.ts';
 import { goalsOfPeriod, goalsUnderReview } from './goals.ts';
 import { hasResults } from './results.ts';
-import { openLink, reviewWindow, selfWindow } from './submissions.ts';
+import { openLink, reviewWindow, selfWindow, type LinkRead } from './submissions.ts';
 import type { Unavailable } from './unavailable.ts';
 
 /**
@@ -46,11 +46,14 @@ export interface SelfAssessmentOpen {
 }
 
 /** The self-assessment behind a link, with the goals of the period it rates. */
-export async function openSelfAssessment(token: string): Promise<SelfAssessmentOpen | Unavailable> {
+export async function openSelfAssessment(
+  token: string,
+  read: LinkRead = {},
+): Promise<SelfAssessmentOpen | Unavailable> {
   const { cycleId, personId } = verifyLink(token, await linkSecret(), 'self', nowMs());
   // All three at once: each needs only the signed link, and every post of the form waits on them.
   const [cycle, assessment, goals] = await Promise.all([
-    getCycle(cycleId, { consistent: false }),
+    getCycle(cycleId, { consistent: read.forPost === true }),
     getAssessment(cycleId, personId),
     listGoals(personId),
   ]);
@@ -107,8 +110,9 @@ export function answersDraft(
 /** The cycle behind a manager's link, and whose team it is. */
 export async function openTeamLink(
   token: string,
+  read: LinkRead = {},
 ): Promise<{ state: 'open'; cycle: CycleRecord; managerKey: string } | Unavailable> {
-  const { claims, cycle } = await openLink(token, 'manager');
+  const { claims, cycle } = await openLink(token, 'manager', read);
   if (!cycle) return { state: 'gone' };
   if (cycle.phase === 'CANCELLED') return { state: 'cancelled', cycle };
   return { state: 'open', cycle, managerKey: claims.personId };
@@ -241,8 +245,8 @@ export async function resultsShown(page: ResultsPage): Promise<ResultsShown> {
 }
 
 /** The released appraisal behind a results link; undefined when there is none (not released, or no review). */
-export async function openResults(token: string): Promise<ResultsPage | undefined> {
-  const { claims, cycle } = await openLink(token, 'results');
+export async function openResults(token: string, read: LinkRead = {}): Promise<ResultsPage | undefined> {
+  const { claims, cycle } = await openLink(token, 'results', read);
   return cycle && resultsOf(cycle, claims.personId);
 }
 

@@ -34,7 +34,7 @@ import {
 import { settingsInForce } from '#store/settings.ts';
 import { Conflict, NotFound } from './errors.ts';
 import { ownMail, type OwnMail } from './own-mail.ts';
-import { openLink, submissionOf } from './submissions.ts';
+import { openLink, submissionOf, type LinkRead } from './submissions.ts';
 import type { Unavailable } from './unavailable.ts';
 
 /** Peer reviews (issue 14): HR assigns colleagues to review a participant; each answers through an emailed link. */
@@ -288,8 +288,8 @@ export type NominationPage =
       open: boolean;
     };
 
-export async function openNominationPage(token: string): Promise<NominationPage> {
-  const { claims, cycle } = await openLink(token, 'self');
+export async function openNominationPage(token: string, read: LinkRead = {}): Promise<NominationPage> {
+  const { claims, cycle } = await openLink(token, 'self', read);
   const [assessment, reviewers] = await Promise.all([
     getAssessment(claims.cycleId, claims.personId),
     listPeerReviews(claims.cycleId, claims.personId),

@@ -29,13 +29,23 @@ import { saveDraft, submissionRecorded, type DraftForm, type FormName, type Subm
 export type SubmitOutcome = 'submitted' | 'edited' | 'duplicate' | 'changed-meanwhile' | 'closed';
 export type DraftOutcome = 'saved' | 'duplicate' | 'closed';
 
+/**
+ * How a page behind an emailed link reads its cycle: a post reads it strongly consistent, as what it stores depends on
+ * the phase and deadlines; a page only shown reads it eventually consistent, for half the read units (the post from
+ * it reads the cycle again).
+ */
+export interface LinkRead {
+  forPost?: boolean;
+}
+
 /** Verifies an emailed link and loads its cycle; throws TokenError for a bad link, undefined cycle for a foreign one. */
 export async function openLink(
   token: string,
   purpose: LinkPurpose,
+  { forPost = false }: LinkRead = {},
 ): Promise<{ claims: LinkClaims; cycle: CycleRecord | undefined }> {
   const claims = verifyLink(token, await linkSecret(), purpose, nowMs());
-  return { claims, cycle: await getCycle(claims.cycleId, { consistent: false }) };
+  return { claims, cycle: await getCycle(claims.cycleId, { consistent: forPost }) };
 }
 
 export function submissionOf(id: string, form: FormName, by: Actor): Submission {
