@@ -239,10 +239,11 @@ export async function markCountersCarryPhase(cycleId: string): Promise<void> {
  * counters carry the cycle's phase (a check of its own costs two write units an answer), else on the phase item.
  */
 export function phaseChecked(cycle: PhaseChecked, phases: Phase[], writes: TransactItem[]): TransactItem[] {
-  if (cycle.countersCarryPhase && cycle.phaseOnCounters === cycle.phase) {
-    const at = writes.findIndex((write) => checkingPhase(write, cycle.cycleId, phases));
-    if (at >= 0) return writes.with(at, checkingPhase(writes[at]!, cycle.cycleId, phases)!);
-  }
+  if (cycle.countersCarryPhase && cycle.phaseOnCounters === cycle.phase)
+    for (const [at, write] of writes.entries()) {
+      const checked = checkingPhase(write, cycle.cycleId, phases);
+      if (checked) return writes.with(at, checked);
+    }
   return [...writes, phaseCheck(cycle, phases)];
 }
 

@@ -147,13 +147,16 @@ const BROTLI = {
 
 type MailBody = Pick<MailRecord, 'to' | 'about' | 'subject' | 'text' | 'html'>;
 
+/** The mail id a mail item's sort key holds. */
+const mailIdOf = (sk: unknown) => String(sk).slice(keys.mail('', '').sk.length);
+
 /** A stored mail as a record: its ids from its keys, its body uncompressed. */
 function mailOf(item: Record<string, unknown>): MailRecord {
   const { pk, sk, body, ...state } = item;
   return {
     ...withoutKeys<Omit<MailRecord, 'cycleId' | 'mailId' | keyof MailBody>>(state),
     cycleId: keys.cycleIdOf(pk),
-    mailId: String(sk).slice(keys.mail('', '').sk.length),
+    mailId: mailIdOf(sk),
     ...(JSON.parse(brotliDecompressSync(body as Uint8Array).toString('utf8')) as MailBody),
   };
 }
@@ -188,12 +191,13 @@ function claimedItem(record: MailRecord, claim: Claim): Record<string, unknown> 
  * when due, and a flush puts the mail still claimed under it into the outbox (indexMarked).
  */
 export async function markClaim(cycleId: string, marker: { owner: string; dueAt: string; createdAt: string }) {
+  const key = keys.claimMarker(cycleId, marker.owner);
   await db().send(
     new PutCommand({
       TableName: tableName(),
       Item: {
-        ...keys.claimMarker(cycleId, marker.owner),
-        ...outboxKey(cycleId, keys.claimMarker(cycleId, marker.owner).sk, marker.dueAt),
+        ...key,
+        ...outboxKey(cycleId, key.sk, marker.dueAt),
         owner: marker.owner,
         createdAt: marker.createdAt,
       },
@@ -224,7 +228,7 @@ async function indexMarked(cycleId: string, marker: Record<string, unknown>): Pr
     ConsistentRead: true,
   });
   await forEachLimited(left, 16, async ({ sk }) => {
-    const mailId = sk.slice(keys.mail('', '').sk.length);
+    const mailId = mailIdOf(sk);
     await conditionalUpdate({
       Key: keys.mail(cycleId, mailId),
       UpdateExpression: 'SET gsi2pk = :outbox, gsi2sk = :due',
