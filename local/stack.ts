@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -101,7 +101,22 @@ export async function tryPort(port: number): Promise<number> {
   return bound;
 }
 
-const freePort = () => tryPort(0);
+/**
+ * A port for one of the stack's servers, free when picked, taken below Linux's ephemeral range (32768 on): a port the
+ * kernel picks (port 0) lies in that range, where an outgoing connection (the stack's own, to DynamoDB Local or the
+ * mailbox, or another test file's) can take it before a slow server such as DynamoDB Local binds it: EADDRINUSE.
+ */
+export async function freePort(): Promise<number> {
+  for (;;) {
+    try {
+      return await tryPort(FIRST_PICKED_PORT + randomInt(PICKED_PORTS));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+    }
+  }
+}
+const FIRST_PICKED_PORT = 20_000;
+const PICKED_PORTS = 12_000;
 
 function readRequestBody(request: IncomingMessage, limit: number): Promise<Buffer | undefined> {
   return new Promise((done, fail) => {

@@ -8,7 +8,7 @@ import { apiHandler, json, type HttpEvent } from '../../functions/shared/http.ts
 import { idempotencyKey } from '../../functions/shared/idempotency.ts';
 import { listFeedbackFor } from '../../functions/store/feedback.ts';
 import { queryAll } from '../../functions/store/table.ts';
-import { listen, tryPort } from '../../local/stack.ts';
+import { freePort, listen } from '../../local/stack.ts';
 import { auditOf, cli, dateAfter, hr, mailbox, startLocalStack, tempDir, type LocalStack } from '../support/local.ts';
 
 /**
@@ -429,7 +429,7 @@ describe('Idempotency-Key on the creating routes', () => {
     });
 
     it('retries while the API refuses connections, and gives up with the reason after a few attempts', async () => {
-      const port = await tryPort(0);
+      const port = await freePort();
       const apiUrl = `http://127.0.0.1:${port}`;
       // Nothing listens at first; the API comes up a moment later.
       const opening = new Promise((done) => setTimeout(done, 300)).then(() => startProxy(port));

@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { tryPort } from '../../local/stack.ts';
+import { freePort, tryPort } from '../../local/stack.ts';
 import { tempDir } from '../support/local.ts';
 
 /**
@@ -19,7 +19,7 @@ const PORT_VARIABLES = [
   'PERFCYCLE_SFN_PORT',
 ] as const;
 
-const freePorts = () => Promise.all(PORT_VARIABLES.map(() => tryPort(0)));
+const freePorts = () => Promise.all(PORT_VARIABLES.map(() => freePort()));
 
 /** A process as /proc/<pid>/stat tells it, unless it is gone (a zombie is gone: it only waits to be reaped). */
 function processInfo(pid: number): { pid: number; ppid: number; command: string } | undefined {
@@ -137,7 +137,7 @@ describe('npm start', () => {
   );
 
   it('ends DynamoDB Local with the process that started it, even one killed outright (SIGKILL) with no chance to clean up', async () => {
-    const port = await tryPort(0);
+    const port = await freePort();
     const script = `const { startDynamo } = await import('./local/dynamodb.ts'); await startDynamo({ port: ${port} }); console.log('listening');`;
     const started = launch(['--input-type=module', '-e', script]);
     await started.printed('listening');

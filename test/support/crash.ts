@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { scheduledFunctions } from '../../lib/functions.ts';
 import { startSesFaults, type SesFaults } from './ses-faults.ts';
-import { tryPort } from '../../local/stack.ts';
+import { freePort } from '../../local/stack.ts';
 import { spawnStack, type StackProcess } from './stack-process.ts';
 import { tempDir } from './local.ts';
 
@@ -44,10 +44,10 @@ class CrashRun {
   static async start(): Promise<CrashRun> {
     const run = new CrashRun(await startSesFaults());
     run.ports = {
-      apiPort: await tryPort(0),
-      mailPort: await tryPort(0),
-      dynamoPort: await tryPort(0),
-      sfnPort: await tryPort(0),
+      apiPort: await freePort(),
+      mailPort: await freePort(),
+      dynamoPort: await freePort(),
+      sfnPort: await freePort(),
     };
     await run.boot();
     return run;
