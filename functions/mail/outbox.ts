@@ -193,23 +193,23 @@ export function markClaimed(scope: string, claim: Claim): Promise<void> {
 }
 
 /**
- * Writes outcomes as they come, many in one batch: while one write is under way the next ones gather, and
- * each sender waits for its own. A sender takes its next message only once the last one's outcome is
- * stored, so what a crash can leave sent but unmarked stays within the sends in flight.
+ * Writes outcomes as they come, many in one batch: while OUTCOME_WRITES_IN_FLIGHT writes are under way the next
+ * ones gather, and each sender waits for its own. A sender takes its next message only once the last one's outcome
+ * is stored, so what a crash can leave sent but unmarked stays within the sends in flight.
  */
 class OutcomeWriter {
   private pending: { record: MailRecord; done: () => void; fail: (error: unknown) => void }[] = [];
-  private writing = false;
+  private writing = 0;
 
   save(record: MailRecord): Promise<void> {
     return new Promise((done, fail) => {
       this.pending.push({ record, done, fail });
-      if (!this.writing) void this.drain();
+      if (this.writing < OUTCOME_WRITES_IN_FLIGHT) void this.drain();
     });
   }
 
   private async drain(): Promise<void> {
-    this.writing = true;
+    this.writing++;
     while (this.pending.length) {
       const batch = this.pending.splice(0, 25);
       await saveOutcomes(batch.map((entry) => entry.record)).then(
@@ -221,9 +221,15 @@ class OutcomeWriter {
         },
       );
     }
-    this.writing = false;
+    this.writing--;
   }
 }
+
+/**
+ * With one write at a time, a sender waited for the write under way and then for its own: the senders' time went
+ * to waiting, not sending (each outcome a launch stores is two items: the mail and its audit event).
+ */
+const OUTCOME_WRITES_IN_FLIGHT = 4;
 
 class Flush {
   readonly result: FlushResult = { sent: 0, failed: 0, deferred: 0, remaining: false };

@@ -3,6 +3,7 @@ import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/li
 import { forEachLimited } from '#shared/concurrency.ts';
 import {
   batchPut,
+  batchPutEach,
   conditionalUpdate,
   conditionalUpdateReturning,
   db,
@@ -283,12 +284,12 @@ export function queueMailWrite(record: MailRecord, claim?: Claim): TransactItem 
 
 /** Bulk queue for a launch, which guards against reruns itself (see CycleRecord.participantCount), claimed as queueMailOnce does. */
 export function queueMailsClaimed(records: MailRecord[], claim: Claim): Promise<void> {
-  return batchPut(records.map((record) => claimedItem(record, claim)));
+  return batchPutEach(records, (record) => claimedItem(record, claim));
 }
 
 /** Gives up a claim held since queuing on mail this sender never tried: back in the queue, due now. */
 export function releaseClaimed(records: MailRecord[]): Promise<void> {
-  return batchPut(records.map((record) => mailItem({ ...record, status: 'PENDING' })));
+  return batchPutEach(records, (record) => mailItem({ ...record, status: 'PENDING' }));
 }
 
 /**
