@@ -164,6 +164,27 @@ async function floor(items: Record<string, unknown>[], cycleId: string, sends: n
 /** One person in this many changed in the directory since the quarter before: an assumption (moves, renames). */
 const CHANGED_EACH_QUARTER = 20;
 
+/**
+ * Launches and cancels a cycle of 100 people in a department of their own, untimed, before the first timed launch.
+ * The first launch of a run otherwise paid alone for warming DynamoDB Local's JVM and the SDK's and mailbox's code,
+ * while its floor, timed right after it, found them warm: at 1,000 that alone moved the ratio by up to 0.3.
+ */
+async function warmUp(stack: LocalStack): Promise<void> {
+  await api(stack, 'POST', '/employees/import', roster(100, 'WarmUp'), 'text/csv');
+  const day = (offset: number) => new Date(stack.clock.now() + offset * DAY).toISOString().slice(0, 10);
+  const { cycleId } = (await api(
+    stack,
+    'POST',
+    '/cycles',
+    JSON.stringify({ name: 'Warm-up', selfDue: day(14), managerDue: day(24), department: 'WarmUp' }),
+  )) as { cycleId: string };
+  await stack.settled();
+  // Cancelled, so nothing of it runs in the quarter that is priced.
+  await api(stack, 'POST', `/cycles/${cycleId}/cancel`, '{}');
+  await stack.settled();
+  await fetch(`${stack.mailUrl}/clear-store`, { method: 'POST' });
+}
+
 /** The department of the cycle of `size` people. */
 const benchDepartment = (size: number) => `Bench${size}`;
 
@@ -447,6 +468,7 @@ async function fullBench(): Promise<void> {
     await formRequests.attach();
     const cases = [];
     let quarter: Omit<QuarterMeasure, 'answers'> | undefined;
+    if (sizes.length) await warmUp(stack);
     for (const size of sizes) {
       // The first size's cycle is the quarter's: its transactions are priced from their items. An organisation's
       // quarter starts from the directory it already has: the first import of it is priced apart, once.
