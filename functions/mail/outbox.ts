@@ -51,8 +51,6 @@ export function newMail(
   };
 }
 
-/** The time budget is checked between chunks of this many. */
-const CHUNK = 250;
 /** How old the cycle's phase may be when a message is sent: once HR cancels, only the cancellation notes still go out. */
 const PHASE_FRESH_MS = 500;
 const STILL_SENT_WHEN_CANCELLED = new Set<MailKind>(['cancellation', 'delivery-failure']);
@@ -259,16 +257,18 @@ class Flush {
     }
   }
 
-  /** Sends these (those not tried yet in this flush), a chunk at a time with bounded concurrency; `held`: they are queued under this claim. */
+  /**
+   * Sends these (those not tried yet in this flush) with bounded concurrency, each sender taking the next message as
+   * soon as it is done with one (no batch waits for its slowest), until SES is down or the time budget runs out;
+   * `held`: they are queued under this claim.
+   */
   async send(mails: MailRecord[], held?: Claim): Promise<void> {
     const untried = mails.filter((mail) => !this.tried.has(mail.mailId));
-    for (let i = 0; i < untried.length && !this.stopped; i += CHUNK) {
-      if (Date.now() >= this.stopAt) {
-        this.result.remaining = true;
-        break;
-      }
-      await forEachLimited(untried.slice(i, i + CHUNK), config().MAIL_CONCURRENCY, (mail) => this.deliver(mail, held));
-    }
+    await forEachLimited(untried, config().MAIL_CONCURRENCY, async (mail) => {
+      if (this.stopped || this.result.remaining) return;
+      if (Date.now() >= this.stopAt) this.result.remaining = true;
+      else await this.deliver(mail, held);
+    });
     // Stopped early (SES down, or out of time): what it holds and never tried goes back to the queue at once,
     // so the next flusher need not wait for the lease to run out.
     if (held) await releaseClaimed(untried.filter((mail) => !this.tried.has(mail.mailId)));
