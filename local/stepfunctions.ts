@@ -40,6 +40,8 @@ export class LocalStepFunctions {
   private readonly running = new Map<string, { abort: () => void; done: Promise<void> }>();
   private readonly waits = new Map<string, { resumeAt: string; timestampPath: string }>();
   private readonly handlers: Record<string, Handler> = {};
+  /** Task invocations under way: one of a stopped execution runs on to its end, as a Lambda does in AWS. */
+  private readonly invocations = new Set<Promise<unknown>>();
 
   constructor(
     private readonly machineName: string,
@@ -56,7 +58,15 @@ export class LocalStepFunctions {
       }
       this.waits.set(name, { resumeAt: state.Next, timestampPath: state.TimestampPath });
     }
-    Object.assign(this.handlers, taskHandlers);
+    for (const [resource, handler] of Object.entries(taskHandlers)) {
+      this.handlers[resource] = (input) => {
+        const invocation = handler(input);
+        this.invocations.add(invocation);
+        const forget = () => this.invocations.delete(invocation);
+        invocation.then(forget, forget);
+        return invocation;
+      };
+    }
     // Validate the synthesized definition as it is; the segments below cut it at its waits and skip validation.
     new StateMachine(blueprint.definition as unknown as StateMachineDefinition, {
       validationOptions: { checkArn: false },
@@ -111,9 +121,12 @@ export class LocalStepFunctions {
     return wakes.length ? Math.min(...wakes) : undefined;
   }
 
-  /** Resolves once no segment is running. */
+  /** Resolves once no segment is running and no task invocation is under way, a stopped execution's included. */
   async settled(): Promise<void> {
-    while (this.running.size) await Promise.all([...this.running.values()].map((run) => run.done));
+    while (this.running.size || this.invocations.size) {
+      await Promise.all([...this.running.values()].map((run) => run.done));
+      await Promise.allSettled(this.invocations);
+    }
   }
 
   /** Resumes every execution whose wait is over, earliest first, until nothing more is due now. */
