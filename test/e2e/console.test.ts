@@ -54,6 +54,7 @@ const SCREENSHOTS = [
   'console-cycle-phone',
   'console-cycle-attention',
   'console-import-error',
+  'console-import-phone',
   'console-launch',
   'console-goals',
   'console-settings',
@@ -423,6 +424,21 @@ describe('the HR console in Chromium', () => {
     await page.getByText('4 people: 0 new, 0 updated, 4 unchanged.', { exact: true }).waitFor();
     await expectPageBasics(page);
     await expectScreenshot(page, 'console-import-unchanged');
+    // On a phone the preview still fits, its counts and button included.
+    await page.setViewportSize({ width: 390, height: 844 });
+    expect(await page.evaluate(() => (globalThis as any).document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+      390,
+    );
+    expect(await page.getByRole('button', { name: 'Apply import', exact: true }).isVisible()).toBe(true);
+    // No text runs out of its box (the roster's header in the hint did).
+    expect(
+      await page.locator('main *').evaluateAll((elements) =>
+        elements.filter((el: any) => el.scrollWidth > el.clientWidth + 1).map((el: any) => el.tagName),
+      ),
+    ).toEqual([]);
+    await expectPageBasics(page);
+    await expectScreenshot(page, 'console-import-phone');
+    await page.setViewportSize({ width: 1280, height: 900 });
     await page.getByRole('button', { name: 'Apply import', exact: true }).click();
     await status(page).getByText('Imported 4 people: 0 new, 0 updated, 4 unchanged.', { exact: true }).waitFor();
 
