@@ -432,9 +432,11 @@ describe('the HR console in Chromium', () => {
     expect(await page.getByRole('button', { name: 'Apply import', exact: true }).isVisible()).toBe(true);
     // No text runs out of its box (the roster's header in the hint did).
     expect(
-      await page.locator('main *').evaluateAll((elements) =>
-        elements.filter((el: any) => el.scrollWidth > el.clientWidth + 1).map((el: any) => el.tagName),
-      ),
+      await page
+        .locator('main *')
+        .evaluateAll((elements) =>
+          elements.filter((el: any) => el.scrollWidth > el.clientWidth + 1).map((el: any) => el.tagName),
+        ),
     ).toEqual([]);
     await expectPageBasics(page);
     await expectScreenshot(page, 'console-import-phone');
