@@ -164,6 +164,20 @@ async function floor(items: Record<string, unknown>[], cycleId: string, sends: n
 /** One person in this many changed in the directory since the quarter before: an assumption (moves, renames). */
 const CHANGED_EACH_QUARTER = 20;
 
+/** HR launches a cycle of `department` through the API, its deadlines 14 and 24 days on: its id. */
+async function launchOf(stack: LocalStack, name: string, department: string): Promise<string> {
+  const day = (offset: number) => new Date(stack.clock.now() + offset * DAY).toISOString().slice(0, 10);
+  const body = JSON.stringify({ name, selfDue: day(14), managerDue: day(24), department });
+  return ((await api(stack, 'POST', '/cycles', body)) as { cycleId: string }).cycleId;
+}
+
+/** HR cancels a cycle, so nothing of it runs in a quarter priced later; once its workflow is done, an empty mailbox. */
+async function cancelled(stack: LocalStack, cycleId: string): Promise<void> {
+  await api(stack, 'POST', `/cycles/${cycleId}/cancel`, '{}');
+  await stack.settled();
+  await fetch(`${stack.mailUrl}/clear-store`, { method: 'POST' });
+}
+
 /**
  * Launches and cancels a cycle of 100 people in a department of their own, untimed, before the first timed launch.
  * The first launch of a run otherwise paid alone for warming DynamoDB Local's JVM and the SDK's and mailbox's code,
@@ -171,18 +185,9 @@ const CHANGED_EACH_QUARTER = 20;
  */
 async function warmUp(stack: LocalStack): Promise<void> {
   await api(stack, 'POST', '/employees/import', roster(100, 'WarmUp'), 'text/csv');
-  const day = (offset: number) => new Date(stack.clock.now() + offset * DAY).toISOString().slice(0, 10);
-  const { cycleId } = (await api(
-    stack,
-    'POST',
-    '/cycles',
-    JSON.stringify({ name: 'Warm-up', selfDue: day(14), managerDue: day(24), department: 'WarmUp' }),
-  )) as { cycleId: string };
+  const cycleId = await launchOf(stack, 'Warm-up', 'WarmUp');
   await stack.settled();
-  // Cancelled, so nothing of it runs in the quarter that is priced.
-  await api(stack, 'POST', `/cycles/${cycleId}/cancel`, '{}');
-  await stack.settled();
-  await fetch(`${stack.mailUrl}/clear-store`, { method: 'POST' });
+  await cancelled(stack, cycleId);
 }
 
 /** The department of the cycle of `size` people. */
@@ -198,16 +203,10 @@ const launchSamples = (size: number) => (size <= 1000 ? 3 : 1);
 /** A launch of a cycle of `size` people, timed until every invitation is sent, then its floor. */
 async function timedLaunch(stack: LocalStack, counter: DynamoCounter, size: number) {
   await fetch(`${stack.mailUrl}/clear-store`, { method: 'POST' });
-  const day = (offset: number) => new Date(stack.clock.now() + offset * DAY).toISOString().slice(0, 10);
   counter.batchItems = [];
   const before = { ...counter, byCommand: { ...counter.byCommand } };
   const started = performance.now();
-  const { cycleId } = (await api(
-    stack,
-    'POST',
-    '/cycles',
-    JSON.stringify({ name: `Bench ${size}`, selfDue: day(14), managerDue: day(24), department: benchDepartment(size) }),
-  )) as { cycleId: string };
+  const cycleId = await launchOf(stack, `Bench ${size}`, benchDepartment(size));
   await stack.settled();
   const launchMs = performance.now() - started;
   const sent = await mailCount(stack);
@@ -246,10 +245,8 @@ async function earlierLaunches(stack: LocalStack, counter: DynamoCounter, size: 
   while (timings.length < launchSamples(size) - 1) {
     const { cycleId, timing } = await timedLaunch(stack, counter, size);
     timings.push(timing);
-    await api(stack, 'POST', `/cycles/${cycleId}/cancel`, '{}');
-    await stack.settled();
+    await cancelled(stack, cycleId);
   }
-  await fetch(`${stack.mailUrl}/clear-store`, { method: 'POST' });
   return timings;
 }
 
